@@ -1,0 +1,18 @@
+//! One module per command.
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+
+pub mod prize;
+pub mod qr;
+pub mod validate;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Validate(args) => validate::run(args),
+        Command::Prize(args) => prize::run(args),
+        Command::Qr(args) => qr::run(args),
+    }
+}

@@ -1,0 +1,22 @@
+//! The `einv` binary: a thin `main` that parses arguments and runs one command.
+//!
+//! Every command returns `anyhow::Result`; an error prints one clear message to stderr and exits
+//! non-zero. Commands live one per file under `commands/`.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod cli;
+mod commands;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match commands::run(args) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("einv: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! The e-invoice domain, pure: no I/O, no async.
+//!
+//! One module per concept. Every type validates on construction, so an invalid invoice number,
+//! period or business ID cannot exist past the boundary that parsed it.
+
+pub mod barcode;
+pub mod business_id;
+pub mod carrier;
+pub mod claim;
+pub mod clock;
+mod error;
+pub mod invoice_number;
+pub mod love_code;
+pub mod money;
+pub mod period;
+pub mod prize;
+pub mod wire;
+
+pub use business_id::BusinessId;
+pub use carrier::{Carrier, CarrierType, MobileBarcode};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::InvalidValue;
+pub use invoice_number::InvoiceNumber;
+pub use love_code::LoveCode;
+pub use money::Ntd;
+pub use period::Period;

@@ -1,0 +1,78 @@
+//! Love codes (愛心碼 / 捐贈碼): 3 to 7 digits naming a charity.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::InvalidValue;
+
+/// A love code such as `919` or `8585`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct LoveCode(String);
+
+impl LoveCode {
+    /// Parses 3 to 7 digits.
+    pub fn parse(text: &str) -> Result<Self, InvalidValue> {
+        if !(3..=7).contains(&text.len()) || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(InvalidValue::new(
+                "love code",
+                format!("expected 3 to 7 digits, got {text:?}"),
+            ));
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    /// The digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for LoveCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for LoveCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LoveCode({})", self.0)
+    }
+}
+
+impl TryFrom<String> for LoveCode {
+    type Error = InvalidValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<LoveCode> for String {
+    fn from(l: LoveCode) -> Self {
+        l.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn accepts_three_to_seven_digits() {
+        assert!(LoveCode::parse("919").is_ok());
+        assert!(LoveCode::parse("1234567").is_ok());
+        for bad in ["91", "12345678", "12a4", " 919", ""] {
+            assert_eq!(LoveCode::parse(bad).unwrap_err().field, "love code");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn roundtrip(s in "[0-9]{3,7}") {
+            let l = LoveCode::parse(&s).unwrap();
+            prop_assert_eq!(LoveCode::parse(&l.to_string()).unwrap(), l);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! The v1 wire protocol's signature, exactly as MOF clients compute it
+//! (reference/mof-app-api.md §4 and §10).
+//!
+//! Take every parameter but `signature`, sort, join as `k=v&k=v` with the raw (not URL-encoded)
+//! UTF-8 values, HMAC-SHA256 with the APIKey, Base64 with padding. Real clients disagree on the
+//! sort and on empty values, so a signature is accepted when it matches any of the
+//! [`Canonicalisation`]s clients are known to use.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The name of the signature parameter, which is never part of what is signed.
+pub const SIGNATURE_PARAM: &str = "signature";
+
+/// The ways real clients build the string they sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Canonicalisation {
+    /// The spec: sort by name (case-sensitive, code point), keep every parameter.
+    ByName,
+    /// Sort by name, leave out parameters whose value is empty.
+    ByNameDroppingEmpty,
+    /// Sort the `k=v` strings case-insensitively, keep empty values.
+    PairsCaseInsensitive,
+}
+
+impl Canonicalisation {
+    /// Every form a signature is checked against, the spec's first.
+    pub const ALL: [Canonicalisation; 3] = [
+        Canonicalisation::ByName,
+        Canonicalisation::ByNameDroppingEmpty,
+        Canonicalisation::PairsCaseInsensitive,
+    ];
+}
+
+/// The string that is signed: the parameters but `signature`, in the given canonical form.
+pub fn canonical_string<K, V>(params: &[(K, V)], form: Canonicalisation) -> String
+where
+    K: AsRef<str>,
+    V: AsRef<str>,
+{
+    let mut pairs: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .filter(|(k, _)| *k != SIGNATURE_PARAM)
+        .filter(|(_, v)| form != Canonicalisation::ByNameDroppingEmpty || !v.is_empty())
+        .collect();
+    let joined: Vec<String> = match form {
+        Canonicalisation::ByName | Canonicalisation::ByNameDroppingEmpty => {
+            pairs.sort();
+            pairs.iter().map(|(k, v)| format!("{k}={v}")).collect()
+        }
+        Canonicalisation::PairsCaseInsensitive => {
+            let mut s: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            s.sort_by_key(|p| p.to_lowercase());
+            s
+        }
+    };
+    joined.join("&")
+}
+
+fn mac(key: &[u8]) -> HmacSha256 {
+    // HMAC accepts keys of any length, so this cannot fail.
+    <HmacSha256 as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
+}
+
+/// Base64(HMAC-SHA256(key, message)).
+pub fn hmac_base64(key: &[u8], message: &str) -> String {
+    let mut m = mac(key);
+    m.update(message.as_bytes());
+    STANDARD.encode(m.finalize().into_bytes())
+}
+
+/// The `signature` a MOF client sends for these parameters (the spec's canonical form).
+pub fn sign<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)], api_key: &[u8]) -> String {
+    hmac_base64(api_key, &canonical_string(params, Canonicalisation::ByName))
+}
+
+/// Whether `signature` signs `params` under `api_key` in any canonical form clients use.
+/// The comparison is constant-time.
+pub fn verify<K: AsRef<str>, V: AsRef<str>>(
+    params: &[(K, V)],
+    api_key: &[u8],
+    signature: &str,
+) -> bool {
+    let Ok(expected) = STANDARD.decode(signature.trim_end_matches('\n')) else {
+        return false;
+    };
+    Canonicalisation::ALL.iter().any(|form| {
+        let mut m = mac(api_key);
+        m.update(canonical_string(params, *form).as_bytes());
+        m.verify_slice(&expected).is_ok()
+    })
+}
+
+/// The `hashSerial` of a signed response: Base64(HMAC-SHA256(APIKey, serial)).
+pub fn hash_serial(serial: &str, api_key: &[u8]) -> String {
+    hmac_base64(api_key, serial)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn vector_params() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("version", "0.1"),
+            ("serial", "0000000001"),
+            ("action", "carrierInvDnt"),
+            ("appID", "test_app_id"),
+            ("cardEncrypt", "3f56c1f14f83b6eb"),
+            ("cardNo", "/AB12+-."),
+            ("cardType", "3J0002"),
+            ("expTimeStamp", "2147483647"),
+            ("invDate", "2020/01/01"),
+            ("invNum", "AB12345678"),
+            ("npoBan", "0"),
+            ("timeStamp", "1655654420"),
+            ("uuid", "test_uuid"),
+        ]
+    }
+
+    #[test]
+    fn the_client_test_vector() {
+        let params = vector_params();
+        assert_eq!(
+            canonical_string(&params, Canonicalisation::ByName),
+            "action=carrierInvDnt&appID=test_app_id&cardEncrypt=3f56c1f14f83b6eb&cardNo=/AB12+-.&cardType=3J0002&expTimeStamp=2147483647&invDate=2020/01/01&invNum=AB12345678&npoBan=0&serial=0000000001&timeStamp=1655654420&uuid=test_uuid&version=0.1"
+        );
+        let sig = sign(&params, b"test_api_key");
+        assert_eq!(sig, "Ydmt4alIcCLYG/VBcI+QUdyfgO5Yp8bfX6TPy5xgsVs=");
+        assert!(verify(&params, b"test_api_key", &sig));
+        assert!(!verify(&params, b"other_key", &sig));
+    }
+
+    #[test]
+    fn signature_param_is_not_signed_and_tampering_fails() {
+        let mut params = vector_params();
+        let sig = sign(&params, b"k");
+        params.push(("signature", "whatever"));
+        assert!(verify(&params, b"k", &sig));
+        params[0] = ("version", "0.2");
+        assert!(!verify(&params, b"k", &sig));
+        assert!(!verify(&params, b"k", "not base64!"));
+    }
+
+    #[test]
+    fn accepts_each_client_canonicalisation() {
+        let params = vec![("UUID", "dev"), ("appID", "A"), ("empty", ""), ("action", "x")];
+        for form in Canonicalisation::ALL {
+            let sig = hmac_base64(b"k", &canonical_string(&params, form));
+            assert!(verify(&params, b"k", &sig), "{form:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn order_does_not_matter(mut params in proptest::collection::btree_map("[a-zA-Z]{1,8}", "[ -~]{0,12}", 1..10)
+            .prop_map(|m| m.into_iter().collect::<Vec<_>>()), seed in any::<u64>()) {
+            let sig = sign(&params, b"key");
+            let n = params.len();
+            params.rotate_left((seed as usize) % n);
+            if seed % 2 == 0 { params.reverse(); }
+            prop_assert_eq!(sign(&params, b"key"), sig.clone());
+            prop_assert!(verify(&params, b"key", &sig));
+        }
+    }
+}

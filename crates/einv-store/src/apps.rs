@@ -1,0 +1,100 @@
+//! Licensed apps (AppIDs) and barred devices.
+
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::records::from_unix;
+use crate::{AppRecord, AppStatus, Store, StoreError, StoreResult};
+
+fn app_from_row(r: &AnyRow) -> StoreResult<AppRecord> {
+    let status: String = r.try_get("status")?;
+    let services: String = r.try_get("services")?;
+    Ok(AppRecord {
+        app_id: r.try_get("app_id")?,
+        name: r.try_get("name")?,
+        sealed_key: r.try_get("sealed_key")?,
+        status: AppStatus::from_db(&status).ok_or_else(|| StoreError::Corrupt {
+            table: "apps",
+            column: "status",
+            problem: status.clone(),
+        })?,
+        services: services.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        created_at: from_unix(r.try_get("created_at")?),
+    })
+}
+
+impl Store {
+    /// Creates an app. An AppID already taken is [`StoreError::AlreadyExists`].
+    pub async fn create_app(&self, app: &AppRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO apps (app_id, name, sealed_key, status, services, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(app.app_id.as_str())
+        .bind(app.name.as_str())
+        .bind(app.sealed_key.as_str())
+        .bind(app.status.as_str())
+        .bind(app.services.join(","))
+        .bind(app.created_at.timestamp())
+        .execute(self.pool())
+        .await
+        .map_err(|e| StoreError::on_unique(e, "this AppID"))?;
+        Ok(())
+    }
+
+    /// The app with `app_id`.
+    pub async fn find_app(&self, app_id: &str) -> StoreResult<Option<AppRecord>> {
+        let row = sqlx::query(
+            "SELECT app_id, name, sealed_key, status, services, created_at FROM apps \
+             WHERE app_id = $1",
+        )
+        .bind(app_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(app_from_row).transpose()
+    }
+
+    /// Sets an app's status. Returns whether the app exists.
+    pub async fn set_app_status(&self, app_id: &str, status: AppStatus) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE apps SET status = $1 WHERE app_id = $2")
+            .bind(status.as_str())
+            .bind(app_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Sets the services an app is licensed for. Returns whether the app exists.
+    pub async fn set_app_services(&self, app_id: &str, services: &[String]) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE apps SET services = $1 WHERE app_id = $2")
+            .bind(services.join(","))
+            .bind(app_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Bars a device ID (code 997).
+    pub async fn block_device(&self, uuid: &str, reason: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO blocked_devices (uuid, reason, blocked_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (uuid) DO NOTHING",
+        )
+        .bind(uuid)
+        .bind(reason)
+        .bind(at.timestamp())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Whether a device ID is barred.
+    pub async fn is_device_blocked(&self, uuid: &str) -> StoreResult<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM blocked_devices WHERE uuid = $1")
+            .bind(uuid)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n > 0)
+    }
+}

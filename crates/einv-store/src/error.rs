@@ -1,0 +1,38 @@
+//! The store's one error type.
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The configuration (URL, path) is wrong.
+    #[error("database configuration: {0}")]
+    Config(String),
+    /// A uniqueness rule was broken: the thing already exists.
+    #[error("{0} already exists")]
+    AlreadyExists(&'static str),
+    /// Stored data does not parse as the domain type it should be.
+    #[error("corrupt stored value in {table}.{column}: {problem}")]
+    Corrupt {
+        /// Table.
+        table: &'static str,
+        /// Column.
+        column: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The database failed.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// Turns a unique-constraint violation into [`StoreError::AlreadyExists`] (STYLE.md 6).
+    pub(crate) fn on_unique(err: sqlx::Error, what: &'static str) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::AlreadyExists(what),
+            _ => Self::Database(err),
+        }
+    }
+}

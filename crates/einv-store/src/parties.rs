@@ -1,0 +1,95 @@
+//! Sellers and charities.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::{Charity, Seller, Store, StoreResult};
+
+fn charity_from_row(r: &AnyRow) -> StoreResult<Charity> {
+    Ok(Charity {
+        love_code: r.try_get("love_code")?,
+        ban: r.try_get("ban")?,
+        name: r.try_get("name")?,
+        abbrev: r.try_get("abbrev")?,
+    })
+}
+
+impl Store {
+    /// Creates or updates a seller.
+    pub async fn upsert_seller(&self, seller: &Seller) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sellers (ban, name, address, qr_seed_key) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (ban) DO UPDATE SET name = excluded.name, address = excluded.address, \
+             qr_seed_key = COALESCE(excluded.qr_seed_key, sellers.qr_seed_key)",
+        )
+        .bind(seller.ban.as_str())
+        .bind(seller.name.as_str())
+        .bind(seller.address.as_str())
+        .bind(seller.qr_seed_key.as_deref())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The seller with business ID `ban`.
+    pub async fn find_seller(&self, ban: &str) -> StoreResult<Option<Seller>> {
+        let row = sqlx::query("SELECT ban, name, address, qr_seed_key FROM sellers WHERE ban = $1")
+            .bind(ban)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| {
+            Ok(Seller {
+                ban: r.try_get("ban")?,
+                name: r.try_get("name")?,
+                address: r.try_get("address")?,
+                qr_seed_key: r.try_get("qr_seed_key")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Creates or updates a charity.
+    pub async fn upsert_charity(&self, charity: &Charity) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO charities (love_code, ban, name, abbrev) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (love_code) DO UPDATE SET ban = excluded.ban, name = excluded.name, \
+             abbrev = excluded.abbrev",
+        )
+        .bind(charity.love_code.as_str())
+        .bind(charity.ban.as_str())
+        .bind(charity.name.as_str())
+        .bind(charity.abbrev.as_str())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The charity with love code `code`, or with business ID `code` (`npoBan` takes either).
+    pub async fn find_charity(&self, code: &str) -> StoreResult<Option<Charity>> {
+        let row = sqlx::query(
+            "SELECT love_code, ban, name, abbrev FROM charities \
+             WHERE love_code = $1 OR ban = $1 ORDER BY love_code LIMIT 1",
+        )
+        .bind(code)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(charity_from_row).transpose()
+    }
+
+    /// Charities whose love code, business ID, name or short name contains `key`.
+    pub async fn search_charities(&self, key: &str, limit: i64) -> StoreResult<Vec<Charity>> {
+        // LIKE wildcards in the key are matched literally.
+        let escaped = key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        let rows = sqlx::query(&format!(
+            "SELECT love_code, ban, name, abbrev FROM charities \
+             WHERE love_code LIKE $1 ESCAPE '\\' OR ban LIKE $1 ESCAPE '\\' \
+             OR name LIKE $1 ESCAPE '\\' OR abbrev LIKE $1 ESCAPE '\\' \
+             ORDER BY love_code LIMIT {limit}"
+        ))
+        .bind(pattern)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(charity_from_row).collect()
+    }
+}

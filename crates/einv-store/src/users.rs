@@ -1,0 +1,116 @@
+//! Users (mobile barcode holders) and the carriers aggregated under them.
+
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::records::from_unix;
+use crate::{CarrierLink, Store, StoreError, StoreResult, UserRecord};
+
+fn user_from_row(r: &AnyRow) -> StoreResult<UserRecord> {
+    Ok(UserRecord {
+        id: r.try_get("id")?,
+        mobile_barcode: r.try_get("mobile_barcode")?,
+        verification_hash: r.try_get("verification_hash")?,
+        registered_at: from_unix(r.try_get("registered_at")?),
+        deregistered_at: r.try_get::<Option<i64>, _>("deregistered_at")?.map(from_unix),
+    })
+}
+
+const USER_COLUMNS: &str =
+    "id, mobile_barcode, verification_hash, registered_at, deregistered_at";
+
+impl Store {
+    /// Registers a User. A barcode already registered is [`StoreError::AlreadyExists`].
+    pub async fn create_user(
+        &self,
+        mobile_barcode: &str,
+        verification_hash: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<UserRecord> {
+        let row = sqlx::query(&format!(
+            "INSERT INTO users (mobile_barcode, verification_hash, registered_at) \
+             VALUES ($1, $2, $3) RETURNING {USER_COLUMNS}"
+        ))
+        .bind(mobile_barcode)
+        .bind(verification_hash)
+        .bind(at.timestamp())
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| StoreError::on_unique(e, "a User with this mobile barcode"))?;
+        user_from_row(&row)
+    }
+
+    /// The User holding `mobile_barcode`.
+    pub async fn find_user_by_barcode(&self, mobile_barcode: &str) -> StoreResult<Option<UserRecord>> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE mobile_barcode = $1"))
+            .bind(mobile_barcode)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// The User with row ID `id`.
+    pub async fn find_user(&self, id: i64) -> StoreResult<Option<UserRecord>> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// Replaces a User's verification code hash.
+    pub async fn set_verification_hash(&self, user_id: i64, hash: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET verification_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Aggregates a carrier under a User. A carrier already aggregated (under anyone) is
+    /// [`StoreError::AlreadyExists`].
+    pub async fn link_carrier(
+        &self,
+        user_id: i64,
+        link: &CarrierLink,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO carrier_links (user_id, carrier_type, carrier_id1, carrier_id2, \
+             carrier_name, linked_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(user_id)
+        .bind(link.carrier_type.as_str())
+        .bind(link.id1.as_str())
+        .bind(link.id2.as_str())
+        .bind(link.name.as_str())
+        .bind(at.timestamp())
+        .execute(self.pool())
+        .await
+        .map_err(|e| StoreError::on_unique(e, "this carrier's aggregation"))?;
+        Ok(())
+    }
+
+    /// The carriers aggregated under a User.
+    pub async fn user_carriers(&self, user_id: i64) -> StoreResult<Vec<CarrierLink>> {
+        let rows = sqlx::query(
+            "SELECT carrier_type, carrier_id1, carrier_id2, carrier_name FROM carrier_links \
+             WHERE user_id = $1 ORDER BY linked_at, carrier_type, carrier_id1",
+        )
+        .bind(user_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CarrierLink {
+                    carrier_type: r.try_get("carrier_type")?,
+                    id1: r.try_get("carrier_id1")?,
+                    id2: r.try_get("carrier_id2")?,
+                    name: r.try_get("carrier_name")?,
+                })
+            })
+            .collect()
+    }
+}
