@@ -1,0 +1,193 @@
+//! One suite, run against both backends: every test runs on a fresh SQLite file and on a fresh
+//! PostgreSQL database.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use einv_core::{InvoiceNumber, Period};
+use einv_store::testing::TestDb;
+use einv_store::*;
+
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() {
+                let db = einv_store::testing::TestDb::sqlite().await.expect("sqlite");
+                super::$name(&db.store).await;
+                db.drop_db().await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() {
+                let db = einv_store::testing::TestDb::postgres().await.expect("postgres");
+                super::$name(&db.store).await;
+                db.drop_db().await;
+            })*
+        }
+    };
+}
+
+both_backends!(
+    invoices_roundtrip_and_reimport_is_idempotent,
+    carrier_query_filters_by_carrier_and_dates,
+    donation_happens_once,
+    charities_search_and_lookup,
+    users_apps_and_links,
+    winning_numbers_replace,
+);
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 0, 0, 0).unwrap()
+}
+
+fn invoice(number: &str, date: (i32, u32, u32), carrier: Option<&str>) -> NewInvoice {
+    let date = NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap();
+    NewInvoice {
+        header: InvoiceHeader {
+            period: Period::of_date(date),
+            number: InvoiceNumber::parse(number).unwrap(),
+            date,
+            time: "12:30:00".into(),
+            seller_ban: "04595257".into(),
+            buyer_ban: None,
+            random_code: "1234".into(),
+            currency: None,
+            sales_amount: 100,
+            free_tax_amount: 0,
+            zero_tax_amount: 0,
+            tax_type: 1,
+            tax_rate: "0.05".into(),
+            tax_amount: 5,
+            total_amount: 105,
+            carrier: carrier.map(|id| InvoiceCarrier {
+                carrier_type: "3J0002".into(),
+                id1: id.into(),
+                id2: id.into(),
+            }),
+            printed: carrier.is_none(),
+            donated_to: None,
+            status: InvoiceStatus::Issued,
+        },
+        items: vec![InvoiceItem {
+            seq: 1,
+            description: "乾電池".into(),
+            quantity: "1".into(),
+            unit_price: "105".into(),
+            amount: "105".into(),
+        }],
+    }
+}
+
+async fn seller(store: &Store) {
+    store
+        .upsert_seller(&Seller {
+            ban: "04595257".into(),
+            name: "示範商店".into(),
+            address: "台北市".into(),
+            qr_seed_key: None,
+        })
+        .await
+        .unwrap();
+}
+
+async fn invoices_roundtrip_and_reimport_is_idempotent(store: &Store) {
+    seller(store).await;
+    let a = invoice("AB12345678", (2026, 9, 3), Some("/ABC1234"));
+    let out = store.insert_invoices(&[a.clone()], now()).await.unwrap();
+    assert_eq!(out, vec![InsertOutcome::Inserted]);
+    let again = store.insert_invoices(&[a.clone()], now()).await.unwrap();
+    assert_eq!(again, vec![InsertOutcome::Unchanged]);
+    let mut changed = a.clone();
+    changed.header.total_amount = 999;
+    assert_eq!(store.insert_invoices(&[changed], now()).await.unwrap(), vec![InsertOutcome::Conflict]);
+    let found = store.find_invoice(&a.header.number, a.header.period).await.unwrap().unwrap();
+    assert_eq!(found.header, a.header);
+    assert_eq!(found.seller_name, "示範商店");
+    assert_eq!(store.invoice_items(found.id).await.unwrap(), a.items);
+    assert_eq!(store.count_invoices().await.unwrap(), 1);
+    let other_period = Period::parse("11502").unwrap();
+    assert!(store.find_invoice(&a.header.number, other_period).await.unwrap().is_none());
+}
+
+async fn carrier_query_filters_by_carrier_and_dates(store: &Store) {
+    seller(store).await;
+    let batch = vec![
+        invoice("AB00000001", (2026, 9, 1), Some("/ABC1234")),
+        invoice("AB00000002", (2026, 9, 30), Some("/ABC1234")),
+        invoice("AB00000003", (2026, 10, 1), Some("/ABC1234")),
+        invoice("AB00000004", (2026, 9, 15), Some("/XYZ9999")),
+        invoice("AB00000005", (2026, 9, 15), None),
+    ];
+    store.insert_invoices(&batch, now()).await.unwrap();
+    let key = CarrierKey { carrier_type: "3J0002".into(), id1: "/ABC1234".into() };
+    let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    let got = store.carrier_invoices(&[key.clone()], d(9, 1), d(9, 30), 100, 0).await.unwrap();
+    let numbers: Vec<_> = got.iter().map(|r| r.header.number.to_string()).collect();
+    assert_eq!(numbers, ["AB00000001", "AB00000002"]);
+    let other = CarrierKey { carrier_type: "3J0002".into(), id1: "/XYZ9999".into() };
+    let both = store.carrier_invoices(&[key.clone(), other], d(9, 1), d(9, 30), 100, 0).await.unwrap();
+    assert_eq!(both.len(), 3);
+    let page = store.carrier_invoices(&[key], d(9, 1), d(9, 30), 1, 1).await.unwrap();
+    assert_eq!(page[0].header.number.to_string(), "AB00000002");
+}
+
+async fn donation_happens_once(store: &Store) {
+    seller(store).await;
+    let a = invoice("AB12345678", (2026, 9, 3), Some("/ABC1234"));
+    store.insert_invoices(&[a.clone()], now()).await.unwrap();
+    let rec = store.find_invoice(&a.header.number, a.header.period).await.unwrap().unwrap();
+    assert!(store.mark_donated(rec.id, "919", now()).await.unwrap());
+    assert!(!store.mark_donated(rec.id, "8585", now()).await.unwrap());
+    let rec = store.find_invoice(&a.header.number, a.header.period).await.unwrap().unwrap();
+    assert_eq!(rec.header.donated_to.as_deref(), Some("919"));
+    assert_eq!(rec.donated_at, Some(now()));
+    assert!(store.set_invoice_status(&a.header.number, a.header.period, InvoiceStatus::Voided).await.unwrap());
+}
+
+async fn charities_search_and_lookup(store: &Store) {
+    for (code, name) in [("919", "創世社會福利基金會"), ("8585", "家扶基金會"), ("51811", "50%公益")] {
+        store
+            .upsert_charity(&Charity { love_code: code.into(), ban: format!("0000{code}"), name: name.into(), abbrev: String::new() })
+            .await
+            .unwrap();
+    }
+    assert_eq!(store.find_charity("919").await.unwrap().unwrap().name, "創世社會福利基金會");
+    assert_eq!(store.find_charity("00008585").await.unwrap().unwrap().love_code, "8585");
+    assert!(store.find_charity("1").await.unwrap().is_none());
+    assert_eq!(store.search_charities("基金會", 10).await.unwrap().len(), 2);
+    assert_eq!(store.search_charities("%", 10).await.unwrap().len(), 1, "% is literal");
+}
+
+async fn users_apps_and_links(store: &Store) {
+    let u = store.create_user("/ABC1234", "hash", now()).await.unwrap();
+    assert!(matches!(store.create_user("/ABC1234", "h2", now()).await, Err(StoreError::AlreadyExists(_))));
+    assert_eq!(store.find_user_by_barcode("/ABC1234").await.unwrap().unwrap().id, u.id);
+    let link = CarrierLink { carrier_type: "1K0001".into(), id1: "1234567890".into(), id2: "1234567890".into(), name: "悠遊卡".into() };
+    store.link_carrier(u.id, &link, now()).await.unwrap();
+    assert!(matches!(store.link_carrier(u.id, &link, now()).await, Err(StoreError::AlreadyExists(_))));
+    assert_eq!(store.user_carriers(u.id).await.unwrap(), vec![link]);
+    let app = AppRecord {
+        app_id: "EINV0000001".into(),
+        name: "demo".into(),
+        sealed_key: "sealed".into(),
+        status: AppStatus::Active,
+        services: vec!["winning".into(), "carrier".into()],
+        created_at: now(),
+    };
+    store.create_app(&app).await.unwrap();
+    assert_eq!(store.find_app("EINV0000001").await.unwrap().unwrap(), app);
+    assert!(store.set_app_status("EINV0000001", AppStatus::Suspended).await.unwrap());
+    assert!(!store.set_app_status("nope", AppStatus::Suspended).await.unwrap());
+    store.block_device("bad-device", "abuse", now()).await.unwrap();
+    assert!(store.is_device_blocked("bad-device").await.unwrap());
+    assert!(!store.is_device_blocked("good").await.unwrap());
+}
+
+async fn winning_numbers_replace(store: &Store) {
+    let p = Period::parse("11508").unwrap();
+    assert!(store.winning_numbers(p).await.unwrap().is_none());
+    store.put_winning_numbers(p, "{\"a\":1}", now()).await.unwrap();
+    store.put_winning_numbers(p, "{\"a\":2}", now()).await.unwrap();
+    assert_eq!(store.winning_numbers(p).await.unwrap().as_deref(), Some("{\"a\":2}"));
+}
+
+#[allow(dead_code)]
+fn _uses(_: TestDb) {}
