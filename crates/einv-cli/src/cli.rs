@@ -24,14 +24,41 @@ pub enum Command {
     Prize(crate::commands::prize::Args),
     /// Decode or encode proof-copy QR codes.
     Qr(crate::commands::qr::Args),
+    /// Run the Platform (`--demo` seeds demo data and prints credentials).
+    Serve(crate::commands::serve::Args),
+    /// Demo data.
+    Demo(crate::commands::demo::Args),
+    /// Bring the database schema up to date.
+    Migrate(PlatformOptions),
 }
 
-/// Options shared by the commands that open the data directory.
-#[derive(Debug, clap::Args)]
-pub struct DataDir {
-    /// The data directory (SQLite database, demo.json).
+/// Where the Platform's data lives: shared by every command that opens it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PlatformOptions {
+    /// The data directory (embedded SQLite database, server.key, demo.json).
     #[arg(long = "data", default_value = "./einv-data", env = "EINV_DATA")]
-    pub dir: PathBuf,
+    pub data_dir: PathBuf,
+    /// A database URL (postgres://…); default: the embedded SQLite file in the data directory.
+    #[arg(long, env = "EINV_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// The server key (64 hex digits) that seals APIKeys; default: DATA/server.key.
+    #[arg(long, env = "EINV_SERVER_KEY", hide_env_values = true)]
+    pub server_key: Option<String>,
+    /// A holiday calendar file (one YYYY-MM-DD per line); default: the built-in list.
+    #[arg(long, env = "EINV_HOLIDAYS")]
+    pub holidays: Option<PathBuf>,
+}
+
+impl PlatformOptions {
+    /// The server's configuration.
+    pub fn config(&self) -> einv_server::startup::Config {
+        einv_server::startup::Config {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            server_key: self.server_key.clone(),
+            holidays: self.holidays.clone(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use clap::Parser;
 
 mod cli;
 mod commands;
+mod logging;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();

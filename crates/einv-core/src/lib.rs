@@ -14,6 +14,7 @@ pub mod love_code;
 pub mod money;
 pub mod period;
 pub mod prize;
+pub mod service;
 pub mod wire;
 
 pub use business_id::BusinessId;
@@ -24,3 +25,4 @@ pub use invoice_number::InvoiceNumber;
 pub use love_code::LoveCode;
 pub use money::Ntd;
 pub use period::Period;
+pub use service::Service;

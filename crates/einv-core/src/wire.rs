@@ -170,3 +170,57 @@ mod tests {
         }
     }
 }
+
+/// How far behind the Platform's clock a `timeStamp` may be (client clock skew).
+pub const TIMESTAMP_BEHIND_SECS: i64 = 60;
+/// How far ahead a `timeStamp` may be: the spec asks for now + 10 to 180 s, plus skew.
+pub const TIMESTAMP_AHEAD_SECS: i64 = 240;
+
+/// Checks the v1 `timeStamp` (Unix seconds, sent 10–180 s ahead of the Platform's clock) and
+/// the optional `expTimeStamp` (the request's intended validity) against `now`.
+pub fn check_timestamps(
+    time_stamp: &str,
+    exp_time_stamp: Option<&str>,
+    now_unix: i64,
+) -> Result<(), crate::InvalidValue> {
+    use crate::InvalidValue;
+    let ts: i64 = time_stamp.parse().map_err(|_| {
+        InvalidValue::new("timeStamp", format!("expected Unix seconds, got {time_stamp:?}"))
+    })?;
+    if ts < now_unix - TIMESTAMP_BEHIND_SECS || ts > now_unix + TIMESTAMP_AHEAD_SECS {
+        return Err(InvalidValue::new(
+            "timeStamp",
+            format!(
+                "{ts} is outside the accepted window {}..={} (send the Platform's time + 10 to 180 s)",
+                now_unix - TIMESTAMP_BEHIND_SECS,
+                now_unix + TIMESTAMP_AHEAD_SECS
+            ),
+        ));
+    }
+    if let Some(exp) = exp_time_stamp.filter(|e| !e.is_empty()) {
+        let exp: i64 = exp.parse().map_err(|_| {
+            InvalidValue::new("expTimeStamp", format!("expected Unix seconds, got {exp:?}"))
+        })?;
+        if exp < now_unix {
+            return Err(InvalidValue::new("expTimeStamp", format!("{exp} has passed (now {now_unix})")));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod timestamp_tests {
+    use super::*;
+
+    #[test]
+    fn window_and_expiry() {
+        let now = 1_700_000_000;
+        assert!(check_timestamps(&(now + 20).to_string(), Some("2147483647"), now).is_ok());
+        assert!(check_timestamps(&(now + 20).to_string(), Some(&(now + 87).to_string()), now).is_ok());
+        assert!(check_timestamps(&now.to_string(), None, now).is_ok());
+        assert_eq!(check_timestamps(&(now - 61).to_string(), None, now).unwrap_err().field, "timeStamp");
+        assert_eq!(check_timestamps(&(now + 241).to_string(), None, now).unwrap_err().field, "timeStamp");
+        assert_eq!(check_timestamps("x", None, now).unwrap_err().field, "timeStamp");
+        assert_eq!(check_timestamps(&now.to_string(), Some(&(now - 1).to_string()), now).unwrap_err().field, "expTimeStamp");
+    }
+}

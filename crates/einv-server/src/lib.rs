@@ -1,1 +1,12 @@
-//! placeholder
+//! The einv Platform: the v1 MOF-compatible API, the services behind it, and the web pages.
+//!
+//! Data flows one way: HTTP → handler (`http/`) → service (`services/`) → store.
+
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod services;
+pub mod startup;
+
+pub use http::{router, AppState};
+pub use services::Platform;

@@ -114,3 +114,33 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// The aggregated carrier `carrier_type`/`id1` and the User it is aggregated under.
+    pub async fn find_carrier_link(
+        &self,
+        carrier_type: &str,
+        id1: &str,
+    ) -> StoreResult<Option<(UserRecord, CarrierLink)>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.mobile_barcode, u.verification_hash, u.registered_at, \
+             u.deregistered_at, l.carrier_type, l.carrier_id1, l.carrier_id2, l.carrier_name \
+             FROM carrier_links l JOIN users u ON u.id = l.user_id \
+             WHERE l.carrier_type = $1 AND l.carrier_id1 = $2",
+        )
+        .bind(carrier_type)
+        .bind(id1)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| {
+            let link = CarrierLink {
+                carrier_type: r.try_get("carrier_type")?,
+                id1: r.try_get("carrier_id1")?,
+                id2: r.try_get("carrier_id2")?,
+                name: r.try_get("carrier_name")?,
+            };
+            Ok((user_from_row(&r)?, link))
+        })
+        .transpose()
+    }
+}

@@ -4,8 +4,11 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 
+pub mod demo;
+pub mod migrate;
 pub mod prize;
 pub mod qr;
+pub mod serve;
 pub mod validate;
 
 /// Runs the parsed command line.
@@ -14,5 +17,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(args),
         Command::Prize(args) => prize::run(args),
         Command::Qr(args) => qr::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Demo(args) => demo::run(args),
+        Command::Migrate(options) => migrate::run(options),
     }
 }

@@ -1,0 +1,79 @@
+//! `einv serve`: run the Platform. With `--demo`, seed the demo data set first and print how to
+//! call it.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use einv_core::SystemClock;
+use einv_server::demo::{self, DemoCredentials};
+use einv_server::startup;
+
+use crate::cli::PlatformOptions;
+
+/// Arguments of `einv serve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Seed the demo data set (once) and print the demo credentials.
+    #[arg(long)]
+    pub demo: bool,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "EINV_LISTEN")]
+    pub listen: SocketAddr,
+    /// Where the data lives.
+    #[command(flatten)]
+    pub platform: PlatformOptions,
+}
+
+/// Runs `einv serve`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    crate::logging::init();
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: Args) -> anyhow::Result<ExitCode> {
+    let config = args.platform.config();
+    let platform = Arc::new(startup::platform(&config, Arc::new(SystemClock)).await?);
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("--listen {}: cannot listen there", args.listen))?;
+    let base = format!("http://{}", listener.local_addr().context("reading the bound address")?);
+    if args.demo {
+        let credentials = demo::seed(&platform).await?;
+        write_demo_json(&config.data_dir, &credentials)?;
+        print_demo(&base, &credentials, &config.data_dir);
+    }
+    println!("einv Platform listening on {base}");
+    startup::serve(listener, platform).await.context("serving")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `demo.json` into the data directory, for scripts.
+pub fn write_demo_json(dir: &std::path::Path, credentials: &DemoCredentials) -> anyhow::Result<()> {
+    let path = dir.join("demo.json");
+    let text = serde_json::to_string_pretty(credentials)?;
+    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+fn print_demo(base: &str, c: &DemoCredentials, dir: &std::path::Path) {
+    println!("Demo data ready (credentials also in {}):", dir.join("demo.json").display());
+    println!("  appID        {}", c.app_id);
+    println!("  APIKey       {}", c.api_key);
+    println!("  cardType     {}", c.card_type);
+    println!("  cardNo       {}   (mobile barcode)", c.card_no);
+    println!("  cardEncrypt  {}   (its verification code)", c.card_encrypt);
+    println!();
+    println!("Try it — this month's invoices of the demo User's carrier:");
+    println!(
+        "  curl -s {base}/PB2CAPIVAN/invServ/InvServ --data-urlencode version=0.5 \\\n    \
+         --data-urlencode action=carrierInvChk --data-urlencode cardType={} \\\n    \
+         --data-urlencode 'cardNo={}' --data-urlencode cardEncrypt={} \\\n    \
+         --data-urlencode timeStamp=$(( $(date +%s) + 20 )) --data-urlencode expTimeStamp=2147483647 \\\n    \
+         --data-urlencode startDate=$(date +%Y/%m/01) --data-urlencode endDate=$(date +%Y/%m/%d) \\\n    \
+         --data-urlencode onlyWinningInv=N --data-urlencode uuid=demo-device --data-urlencode appID={}",
+        c.card_type, c.card_no, c.card_encrypt, c.app_id
+    );
+    println!();
+}

@@ -1,0 +1,86 @@
+//! The services' one error type. The HTTP layer maps it once: to a MOF code + `msg` on v1
+//! (`http::v1::reply`), to problem+json on v2.
+
+use einv_core::{InvalidValue, Period};
+use einv_store::StoreError;
+
+/// Why a use case refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// A parameter is missing or malformed.
+    #[error("{0}")]
+    Invalid(InvalidValue),
+    /// The period parameter is malformed.
+    #[error("{0}")]
+    BadPeriod(InvalidValue),
+    /// No winning numbers (yet) for the period.
+    #[error("no data for period {0}")]
+    NoPeriodData(Period),
+    /// The `type` of an invoice query is neither `QRCode` nor `Barcode`.
+    #[error("type: must be QRCode or Barcode, got {0:?}")]
+    BadQueryType(String),
+    /// No such invoice (or it does not belong to the carrier, or its random code differs:
+    /// the answer does not say which, so it leaks nothing).
+    #[error("invNum: no such invoice")]
+    InvoiceNotFound,
+    /// The love code or charity business ID does not exist.
+    #[error("npoBan: no charity has love code or business ID {0:?}")]
+    CharityNotFound(String),
+    /// The invoice was already donated.
+    #[error("invNum: this invoice was already donated")]
+    AlreadyDonated,
+    /// The invoice was issued to a business or public body (B2B) and cannot be donated.
+    #[error("invNum: issued to a business or public body; it cannot be donated")]
+    IssuedToBusiness,
+    /// The invoice cannot be donated for another reason (drawn, printed, voided).
+    #[error("invNum: {0}")]
+    NotDonatable(String),
+    /// The carrier's verification code is wrong.
+    #[error("cardEncrypt: the verification code does not match the carrier")]
+    VerificationFailed,
+    /// The QR check code does not match the invoice.
+    #[error("encrypt: the check code does not match the invoice")]
+    CheckCodeMismatch,
+    /// The timestamps are outside the accepted window.
+    #[error("{0}")]
+    Timestamp(String),
+    /// The signature is missing or wrong.
+    #[error("signature: {0}")]
+    BadSignature(String),
+    /// The device ID is barred.
+    #[error("UUID: this device ID is barred")]
+    DeviceBlocked,
+    /// The AppID may not make this call.
+    #[error("appID: {reason}")]
+    AppRefused {
+        /// Why.
+        reason: String,
+        /// The rule behind the refusal, if one.
+        rule: Option<&'static str>,
+    },
+    /// Flow control (R4.6).
+    #[error("flow control: more than {limit} calls in {window_secs} s; retry after {retry_after_secs} s")]
+    RateLimited {
+        /// The limit.
+        limit: u32,
+        /// The window.
+        window_secs: u64,
+        /// When to retry.
+        retry_after_secs: u64,
+    },
+    /// The store failed.
+    #[error("internal error")]
+    Store(#[from] StoreError),
+    /// Something else failed inside.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<InvalidValue> for ServiceError {
+    fn from(e: InvalidValue) -> Self {
+        Self::Invalid(e)
+    }
+}
+
+/// Result of a use case.
+pub type ServiceResult<T> = Result<T, ServiceError>;

@@ -1,0 +1,29 @@
+//! The HTTP layer: one route table, handlers grouped by API and resource.
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::Router;
+use tower_http::trace::TraceLayer;
+
+use crate::services::Platform;
+
+pub mod v1;
+
+/// What every handler gets.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The use cases.
+    pub platform: Arc<Platform>,
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(v1::routes())
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(DefaultBodyLimit::max(v1::params::MAX_BODY))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,64 @@
+//! `/PB2CAPIVAN/CarInv/Donate`: donating a cloud invoice (carrierInvDnt, signed).
+
+use axum::extract::State;
+use einv_core::{wire, Service};
+use serde_json::{json, Map, Value};
+
+use super::fields::{self, taipei_timestamp};
+use super::gate::ActionSpec;
+use super::invapp::unknown_action;
+use super::invserv::holder;
+use super::params::V1Params;
+use super::reply::{CodeType, Reply};
+use crate::error::ServiceResult;
+use crate::http::AppState;
+
+const DONATE: ActionSpec = ActionSpec {
+    service: Service::Donation,
+    versions: &["0.1"],
+    signed: true,
+    timed: true,
+};
+
+/// The Donate endpoint.
+pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
+    let v = params.get("version").map(str::to_owned);
+    let action = params.get("action").unwrap_or_default();
+    let result = if action == "carrierInvDnt" {
+        donate(&state, &params).await
+    } else {
+        Err(unknown_action(action, "carrierInvDnt"))
+    };
+    match result {
+        Ok(body) => Reply::ok(v.as_deref(), CodeType::Number, body),
+        Err(e) => Reply::error(v.as_deref(), CodeType::Number, &e),
+    }
+}
+
+async fn donate(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+    let (app, holder) = holder(state, params, DONATE).await?;
+    let serial = serial(params)?;
+    let number = fields::invoice_number(params, "invNum")?;
+    let date = fields::date(params, "invDate")?;
+    let npo = params.require("npoBan")?;
+    let receipt = state.platform.donate(&holder, &number, date, npo).await?;
+    let mut body = Map::new();
+    body.insert("hashSerial".into(), json!(wire::hash_serial(serial, app.api_key())));
+    // The number of a donated invoice is masked in every third-party reply (R5.7).
+    body.insert("invNum".into(), json!(receipt.number.masked()));
+    body.insert("invDate".into(), json!(fields::compact_date(receipt.date)));
+    body.insert("NPOBan".into(), json!(npo));
+    body.insert("invStatus".into(), json!("已捐贈"));
+    body.insert("invDntTimeStamp".into(), json!(taipei_timestamp(receipt.at)));
+    Ok(body)
+}
+
+/// The 10-digit `serial` of a signed call.
+pub fn serial(params: &V1Params) -> ServiceResult<&str> {
+    let s = params.require("serial")?;
+    if s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(s)
+    } else {
+        Err(einv_core::InvalidValue::new("serial", format!("expected 10 digits, got {s:?}")).into())
+    }
+}

@@ -1,0 +1,86 @@
+//! Reading and writing v1 field formats: dates `yyyy/MM/dd` in requests, `yyyyMMdd` in replies,
+//! the `java.util.Date` object of carrierInvChk.
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike, Utc};
+use einv_core::clock::taipei;
+use einv_core::{InvalidValue, InvoiceNumber, Period};
+use serde_json::{json, Value};
+
+use super::params::V1Params;
+use crate::error::{ServiceError, ServiceResult};
+
+/// A request date `yyyy/MM/dd` from parameter `name`.
+pub fn date(params: &V1Params, name: &str) -> ServiceResult<NaiveDate> {
+    let text = params.require(name)?;
+    NaiveDate::parse_from_str(text, "%Y/%m/%d")
+        .map_err(|_| InvalidValue::new(name, format!("expected a date yyyy/MM/dd, got {text:?}")).into())
+}
+
+/// An invoice number from parameter `name`.
+pub fn invoice_number(params: &V1Params, name: &str) -> ServiceResult<InvoiceNumber> {
+    Ok(InvoiceNumber::parse(params.require(name)?).map_err(|e| e.for_field(name))?)
+}
+
+/// A period `yyyMM` from parameter `name`; a malformed one is code 902.
+pub fn period(params: &V1Params, name: &str) -> ServiceResult<Period> {
+    Period::parse(params.require(name)?).map_err(|e| ServiceError::BadPeriod(e.for_field(name)))
+}
+
+/// A reply date `yyyyMMdd`.
+pub fn compact_date(d: NaiveDate) -> String {
+    d.format("%Y%m%d").to_string()
+}
+
+/// carrierInvChk's `invDate`: a serialised `java.util.Date` in Taipei time: `year` since 1900,
+/// 0-based `month`, `date` of month, `day` of week (0 = Sunday), and epoch milliseconds.
+pub fn java_date(d: NaiveDate, time: &str) -> Value {
+    let t = NaiveTime::parse_from_str(time, "%H:%M:%S").unwrap_or(NaiveTime::MIN);
+    let local = d.and_time(t);
+    let epoch_ms = local
+        .and_local_timezone(taipei())
+        .single()
+        .map(|dt| dt.with_timezone(&Utc).timestamp_millis())
+        .unwrap_or_default();
+    json!({
+        "year": d.year() - 1900,
+        "month": d.month0(),
+        "date": d.day(),
+        "day": d.weekday().num_days_from_sunday(),
+        "hours": t.hour(),
+        "minutes": t.minute(),
+        "seconds": t.second(),
+        "time": epoch_ms,
+        "timezoneOffset": -480,
+    })
+}
+
+/// An instant as `yyyy/MM/dd HH:mm:ss` Taipei time.
+pub fn taipei_timestamp(at: DateTime<Utc>) -> String {
+    at.with_timezone(&taipei()).format("%Y/%m/%d %H:%M:%S").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_date_matches_the_spec_shape() {
+        let v = java_date(NaiveDate::from_ymd_opt(2012, 3, 4).unwrap(), "13:05:09");
+        assert_eq!(v["year"], 112);
+        assert_eq!(v["month"], 2);
+        assert_eq!(v["date"], 4);
+        assert_eq!(v["day"], 0, "2012-03-04 was a Sunday");
+        assert_eq!(v["hours"], 13);
+        assert_eq!(v["time"], 1_330_837_509_000_i64);
+        assert_eq!(v["timezoneOffset"], -480);
+    }
+
+    #[test]
+    fn request_dates_name_the_field() {
+        let p = V1Params::parse("invDate=2024-01-01", b"");
+        match date(&p, "invDate") {
+            Err(ServiceError::Invalid(e)) => assert_eq!(e.field, "invDate"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! What every v1 call passes before its action runs: the version, the AppID and its licence
+//! (998), the device (997), the timestamps (951) and the signature (954).
+
+use einv_core::{wire, InvalidValue, Service};
+
+use super::params::V1Params;
+use crate::error::{ServiceError, ServiceResult};
+use crate::services::{AuthorisedApp, Platform};
+
+/// What an action requires of a call.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionSpec {
+    /// The service the action belongs to (R3.6): the AppID must be licensed for it.
+    pub service: Service,
+    /// Versions clients are known to send (reference/mof-app-api.md §2, §7, §10).
+    pub versions: &'static [&'static str],
+    /// Whether a `signature` is required (actions 7 and 8).
+    pub signed: bool,
+    /// Whether `timeStamp` is required (the carrier actions).
+    pub timed: bool,
+}
+
+/// Admits a call: returns the authorised app, or the refusal.
+pub async fn admit(platform: &Platform, params: &V1Params, spec: ActionSpec) -> ServiceResult<AuthorisedApp> {
+    let version = params.require("version")?;
+    if !spec.versions.contains(&version) {
+        return Err(InvalidValue::new(
+            "version",
+            format!("{version:?} is not a version of this action; use one of {}", spec.versions.join(", ")),
+        )
+        .into());
+    }
+    let app = platform.authorise_app(params.get("appID").unwrap_or_default(), spec.service).await?;
+    platform.check_device(params.get_any(&["uuid", "UUID"])).await?;
+    if spec.timed {
+        let now = platform.clock.now().timestamp();
+        wire::check_timestamps(params.require("timeStamp")?, params.get("expTimeStamp"), now)
+            .map_err(|e| ServiceError::Timestamp(e.to_string()))?;
+    }
+    // Signed actions must carry a signature; on the others a signature, when sent, must hold.
+    match params.get("signature") {
+        None | Some("") if spec.signed => {
+            return Err(ServiceError::BadSignature("is required for this action".into()));
+        }
+        None | Some("") => {}
+        Some(_) => verify_signature(params, &app)?,
+    }
+    Ok(app)
+}
+
+fn verify_signature(params: &V1Params, app: &AuthorisedApp) -> ServiceResult<()> {
+    let [decoded, plus_kept] = params.readings();
+    let candidates = [
+        params.get("signature").unwrap_or_default(),
+        params.get_plus_kept("signature").unwrap_or_default(),
+    ];
+    let ok = [decoded, plus_kept].iter().any(|reading| {
+        candidates.iter().any(|sig| wire::verify(reading, app.api_key(), sig))
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(ServiceError::BadSignature(
+            "does not match the parameters under this AppID's APIKey (HMAC-SHA256 over the \
+             parameters sorted by name, joined as k=v&k=v with raw values)"
+                .into(),
+        ))
+    }
+}

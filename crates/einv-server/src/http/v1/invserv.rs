@@ -1,0 +1,132 @@
+//! `/PB2CAPIVAN/invServ/InvServ`: a User's carrier invoices, list (carrierInvChk) and detail
+//! (carrierInvDetail). `code` is a number in these replies.
+
+use axum::extract::State;
+use einv_core::{InvalidValue, Service};
+use serde_json::{json, Map, Value};
+
+use super::fields::{self, java_date};
+use super::gate::{admit, ActionSpec};
+use super::invapp::unknown_action;
+use super::invoice_json::{header_fields, item_fields, status_text};
+use super::params::V1Params;
+use super::reply::{CodeType, Reply};
+use crate::error::ServiceResult;
+use crate::http::AppState;
+use crate::services::{AuthorisedApp, CarrierHolder, InvoiceListQuery, InvoiceView};
+
+const CARRIER: ActionSpec = ActionSpec {
+    service: Service::CarrierInvoices,
+    versions: &["0.3", "0.4", "0.5", "0.6"],
+    signed: false,
+    timed: true,
+};
+
+/// The InvServ endpoint: dispatches on `action`.
+pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
+    let v = params.get("version").map(str::to_owned);
+    let v = v.as_deref();
+    match params.get("action").unwrap_or_default() {
+        "carrierInvChk" => match list(&state, &params).await {
+            Ok((body, false)) => Reply::ok(v, CodeType::Number, body),
+            // More pages: 996 with this page's rows; raise `page` and ask again (spec v1.9).
+            Ok((body, true)) => Reply::with_code(
+                v,
+                CodeType::Number,
+                996,
+                "查詢發票筆數超過上限，請縮小查詢日期區間或以載具分頁功能接續查詢下一頁",
+                body,
+            ),
+            Err(e) => Reply::error(v, CodeType::Number, &e),
+        },
+        "carrierInvDetail" => match detail(&state, &params).await {
+            Ok(body) => Reply::ok(v, CodeType::Number, body),
+            Err(e) => Reply::error(v, CodeType::Number, &e),
+        },
+        other => Reply::error(v, CodeType::Number, &unknown_action(other, "carrierInvChk, carrierInvDetail")),
+    }
+}
+
+/// Admits a carrier call and proves the carrier with its verification code (919).
+pub async fn holder(
+    state: &AppState,
+    params: &V1Params,
+    spec: ActionSpec,
+) -> ServiceResult<(AuthorisedApp, CarrierHolder)> {
+    let app = admit(&state.platform, params, spec).await?;
+    let card_no = params.get_plus_kept("cardNo").filter(|c| !c.is_empty()).unwrap_or(params.require("cardNo")?);
+    let holder = state
+        .platform
+        .authenticate_carrier(params.require("cardType")?, card_no, params.require("cardEncrypt")?)
+        .await?;
+    Ok((app, holder))
+}
+
+async fn list(state: &AppState, params: &V1Params) -> ServiceResult<(Map<String, Value>, bool)> {
+    let (_, holder) = holder(state, params, CARRIER).await?;
+    let only_winning = match params.get("onlyWinningInv").unwrap_or("N") {
+        "Y" => true,
+        "N" | "" => false,
+        other => return Err(InvalidValue::new("onlyWinningInv", format!("must be Y or N, got {other:?}")).into()),
+    };
+    let page = match params.get("page").filter(|p| !p.is_empty()) {
+        None => 1,
+        Some(p) => p
+            .parse::<u32>()
+            .ok()
+            .filter(|p| *p >= 1)
+            .ok_or_else(|| InvalidValue::new("page", format!("must be a whole number from 1, got {p:?}")))?,
+    };
+    let query = InvoiceListQuery {
+        from: fields::date(params, "startDate")?,
+        to: fields::date(params, "endDate")?,
+        only_winning,
+        page,
+    };
+    let result = state.platform.carrier_invoice_list(&holder, query).await?;
+    let details: Vec<Value> = result
+        .invoices
+        .iter()
+        .enumerate()
+        .map(|(i, view)| list_row(i + 1 + (page as usize - 1) * crate::services::PAGE_SIZE, view))
+        .collect();
+    let mut body = Map::new();
+    body.insert("onlyWinningInv".into(), json!(if only_winning { "Y" } else { "N" }));
+    body.insert("details".into(), Value::Array(details));
+    Ok((body, result.more))
+}
+
+fn list_row(row: usize, view: &InvoiceView) -> Value {
+    let h = &view.record.header;
+    let carrier = h.carrier.as_ref();
+    json!({
+        "rowNum": row,
+        "invNum": view.shown_number,
+        "cardType": carrier.map(|c| c.carrier_type.as_str()),
+        "cardNo": carrier.map(|c| c.id1.as_str()),
+        "sellerName": view.record.seller_name,
+        "invStatus": status_text(view),
+        "invDonatable": view.donatable,
+        "amount": h.total_amount.to_string(),
+        "invPeriod": h.period.code(),
+        "donateMark": i32::from(view.donated()),
+        "sellerBan": h.seller_ban,
+        "sellerAddress": view.record.seller_address,
+        "invoiceTime": h.time,
+        "buyerBan": h.buyer_ban,
+        "currency": h.currency,
+        "invDate": java_date(h.date, &h.time),
+        "claimDeadline": fields::compact_date(view.claim_deadline),
+    })
+}
+
+async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+    let (_, holder) = holder(state, params, CARRIER).await?;
+    let number = fields::invoice_number(params, "invNum")?;
+    let date = fields::date(params, "invDate")?;
+    let (view, items) = state.platform.carrier_invoice_detail(&holder, &number, date).await?;
+    let mut body = header_fields(&view);
+    body.insert("amount".into(), json!(view.record.header.total_amount.to_string()));
+    body.insert("details".into(), item_fields(&items));
+    Ok(body)
+}

@@ -1,0 +1,56 @@
+//! `/PB2CAPIVAN/loveCodeapp/qryLoveCode`: charity search. `code` is a string, `rowNum` a number.
+
+use axum::extract::State;
+use einv_core::Service;
+use serde_json::{json, Map, Value};
+
+use super::gate::{admit, ActionSpec};
+use super::invapp::unknown_action;
+use super::params::V1Params;
+use super::reply::{CodeType, Reply};
+use crate::error::ServiceResult;
+use crate::http::AppState;
+
+const LOVE_CODE: ActionSpec = ActionSpec {
+    service: Service::WinningNumbers,
+    versions: &["0.1", "0.2"],
+    signed: false,
+    timed: false,
+};
+
+/// The qryLoveCode endpoint.
+pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
+    let v = params.get("version").map(str::to_owned);
+    let action = params.get("action").unwrap_or_default();
+    let result = if action == "qryLoveCode" {
+        search(&state, &params).await
+    } else {
+        Err(unknown_action(action, "qryLoveCode"))
+    };
+    match result {
+        Ok(body) => Reply::ok(v.as_deref(), CodeType::Text, body),
+        Err(e) => Reply::error(v.as_deref(), CodeType::Text, &e),
+    }
+}
+
+async fn search(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+    admit(&state.platform, params, LOVE_CODE).await?;
+    let key = params.require("qKey")?;
+    let found = state.platform.search_charities(key).await?;
+    let details: Vec<Value> = found
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            json!({
+                "rowNum": i,
+                "SocialWelfareBAN": c.ban,
+                "LoveCode": c.love_code,
+                "SocialWelfareName": c.name,
+                "SocialWelfareAbbrev": c.abbrev,
+            })
+        })
+        .collect();
+    let mut body = Map::new();
+    body.insert("details".into(), Value::Array(details));
+    Ok(body)
+}

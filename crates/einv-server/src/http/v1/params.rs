@@ -1,0 +1,97 @@
+//! The parameters of a v1 call, from the query string and the form body together
+//! (clients use either, or both: reference/mof-app-api.md §1).
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::Method;
+
+use crate::error::ServiceError;
+use einv_core::InvalidValue;
+
+/// The largest body a v1 call may have: every v1 request is a handful of short fields.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// A v1 call's parameters, decoded twice: as a form decoder reads them (`+` is a space) and
+/// with a raw `+` kept as `+`. A client that does not URL-encode its query string sends a
+/// signature or a barcode with a raw `+`; the signature is checked against both readings
+/// (reference/mof-app-api.md §10).
+#[derive(Debug, Clone, Default)]
+pub struct V1Params {
+    decoded: Vec<(String, String)>,
+    plus_kept: Vec<(String, String)>,
+}
+
+impl V1Params {
+    /// Parses query string and body.
+    pub fn parse(query: &str, body: &[u8]) -> Self {
+        let mut params = Self::default();
+        for part in [query.as_bytes(), body] {
+            params.decoded.extend(form_urlencoded::parse(part).into_owned());
+            let kept = String::from_utf8_lossy(part).replace('+', "%2B");
+            params.plus_kept.extend(form_urlencoded::parse(kept.as_bytes()).into_owned());
+        }
+        params
+    }
+
+    /// The value of `name` (the first, if repeated).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.decoded.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The value of the first of `names` present (`UUID` or `uuid`).
+    pub fn get_any(&self, names: &[&str]) -> Option<&str> {
+        names.iter().find_map(|n| self.get(n))
+    }
+
+    /// The value of `name` with a raw `+` kept (for barcodes and signatures).
+    pub fn get_plus_kept(&self, name: &str) -> Option<&str> {
+        self.plus_kept.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The value of `name`, or a 903 naming it.
+    pub fn require(&self, name: &str) -> Result<&str, ServiceError> {
+        match self.get(name) {
+            Some(v) if !v.is_empty() => Ok(v),
+            _ => Err(InvalidValue::new(name, "is required").into()),
+        }
+    }
+
+    /// Both readings of the parameters, for signature checks.
+    pub fn readings(&self) -> [&[(String, String)]; 2] {
+        [&self.decoded, &self.plus_kept]
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for V1Params {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let query = req.uri().query().unwrap_or_default().to_owned();
+        let body = if req.method() == Method::GET {
+            Bytes::new()
+        } else {
+            // An unreadable or oversized body (the router caps bodies at MAX_BODY) counts as
+            // no body: the missing fields are then reported by name, the clearest answer v1
+            // can give.
+            Bytes::from_request(req, state).await.unwrap_or_default()
+        };
+        Ok(Self::parse(&query, &body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_query_and_body_and_keeps_raw_plus() {
+        let p = V1Params::parse("appID=A&cardNo=/AB12+-.", b"action=x&signature=ab%2Bc");
+        assert_eq!(p.get("appID"), Some("A"));
+        assert_eq!(p.get("action"), Some("x"));
+        assert_eq!(p.get("cardNo"), Some("/AB12 -."));
+        assert_eq!(p.get_plus_kept("cardNo"), Some("/AB12+-."));
+        assert_eq!(p.get("signature"), Some("ab+c"));
+        assert_eq!(p.get_any(&["UUID", "uuid"]), None);
+        assert!(matches!(p.require("invNum"), Err(ServiceError::Invalid(e)) if e.field == "invNum"));
+    }
+}

@@ -1,0 +1,115 @@
+//! v1 replies: the MOF JSON shape, and the one place a [`ServiceError`] becomes a MOF code.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Map, Value};
+
+use crate::error::ServiceError;
+
+/// How an action's reply types `code`: a string in the invapp and love-code replies, a number
+/// in the carrier, donation and aggregation replies (reference/mof-app-api.md §5, §10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeType {
+    /// `"code": "200"`.
+    Text,
+    /// `"code": 200`.
+    Number,
+}
+
+/// A v1 reply under construction.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    fields: Map<String, Value>,
+    retry_after: Option<u64>,
+}
+
+impl Reply {
+    /// A success: `v`, `code` 200, `msg` 執行成功, then `fields`. `version` of `None` leaves `v`
+    /// out (qryInvDetail's real reply has none).
+    pub fn ok(version: Option<&str>, code_type: CodeType, fields: Map<String, Value>) -> Self {
+        Self::with_code(version, code_type, 200, "執行成功", fields)
+    }
+
+    /// A reply with any code.
+    pub fn with_code(
+        version: Option<&str>,
+        code_type: CodeType,
+        code: u16,
+        msg: &str,
+        fields: Map<String, Value>,
+    ) -> Self {
+        let mut out = Map::new();
+        if let Some(v) = version {
+            out.insert("v".into(), json!(v));
+        }
+        out.insert(
+            "code".into(),
+            match code_type {
+                CodeType::Text => json!(code.to_string()),
+                CodeType::Number => json!(code),
+            },
+        );
+        out.insert("msg".into(), json!(msg));
+        out.extend(fields);
+        Self { fields: out, retry_after: None }
+    }
+
+    /// The MOF reply for a refusal or failure, naming the field in `msg`.
+    pub fn error(version: Option<&str>, code_type: CodeType, err: &ServiceError) -> Self {
+        let (code, label) = mof_code(err);
+        let msg = match err {
+            // A 500 shows nothing internal; its detail goes to the log once.
+            ServiceError::Store(e) => {
+                tracing::error!(error = %e, "v1 call failed in the store");
+                label.to_owned()
+            }
+            ServiceError::Internal(e) => {
+                tracing::error!(error = %e, "v1 call failed inside");
+                label.to_owned()
+            }
+            other => format!("{label}：{other}"),
+        };
+        let mut reply = Self::with_code(version, code_type, code, &msg, Map::new());
+        if let ServiceError::RateLimited { retry_after_secs, .. } = err {
+            reply.retry_after = Some(*retry_after_secs);
+        }
+        reply
+    }
+}
+
+/// The MOF code and its official text for each refusal (reference/mof-app-api.md §6).
+/// Choices where the spec is silent are recorded in docs/v1-compatibility.md.
+pub fn mof_code(err: &ServiceError) -> (u16, &'static str) {
+    use ServiceError as E;
+    match err {
+        E::NoPeriodData(_) => (901, "無此期別資料"),
+        E::BadPeriod(_) => (902, "期別錯誤"),
+        E::Invalid(_) | E::NotDonatable(_) => (903, "參數錯誤"),
+        E::BadQueryType(_) => (904, "錯誤的查詢種類"),
+        E::CharityNotFound(_) => (907, "捐贈失敗，捐贈碼不存在"),
+        E::AlreadyDonated => (908, "捐贈失敗，此發票已被捐贈"),
+        E::IssuedToBusiness => (913, "捐贈失敗，此發票開立予營業人或機關團體，不能捐贈"),
+        E::InvoiceNotFound => (915, "查無此發票詳細資料"),
+        E::VerificationFailed => (919, "參數驗證碼錯誤"),
+        E::RateLimited { .. } => (950, "超過最大查詢次數"),
+        E::Timestamp(_) => (951, "連線逾時"),
+        E::CheckCodeMismatch => (953, "卡片檢查碼有誤（偽造卡片）"),
+        E::BadSignature(_) => (954, "簽名有誤（偽造之訊息、傳遞不完整）"),
+        E::DeviceBlocked => (997, "UUID不符合規定（黑名單）"),
+        E::AppRefused { .. } => (998, "AppID不符合規定（可能是被停權或是從未申請該AppID）"),
+        E::Store(_) | E::Internal(_) => (999, "未知錯誤"),
+    }
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        // Every v1 reply is HTTP 200 with the outcome in `code`, as MOF clients expect.
+        let mut res = (StatusCode::OK, axum::Json(Value::Object(self.fields))).into_response();
+        if let Some(secs) = self.retry_after {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        res
+    }
+}

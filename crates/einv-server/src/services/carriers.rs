@@ -1,0 +1,193 @@
+//! A User's carrier invoices: proving the carrier, listing, detail, aggregation.
+
+use chrono::{Datelike, NaiveDate};
+use einv_core::clock::sub_calendar_months;
+use einv_core::{Carrier, InvalidValue, InvoiceNumber, MobileBarcode, Period};
+use einv_store::{CarrierKey, CarrierLink, InvoiceItem, UserRecord};
+
+use super::{InvoiceView, Platform};
+use crate::error::{ServiceError, ServiceResult};
+
+/// Invoices per page of a carrier list (code 996 when there are more).
+pub const PAGE_SIZE: usize = 100;
+
+/// How many months back a carrier list may reach (spec v1.7: the 1st of the month six months
+/// back).
+const MONTHS_BACK: u32 = 6;
+
+/// A carrier whose holder proved it with the verification code, and the carriers it covers.
+#[derive(Debug, Clone)]
+pub struct CarrierHolder {
+    /// The User behind the carrier.
+    pub user: UserRecord,
+    /// The carrier the call named.
+    pub carrier: Carrier,
+    /// The carriers whose invoices the call may see: the named one, plus, for a mobile
+    /// barcode, every carrier aggregated under it (歸戶).
+    pub covered: Vec<CarrierKey>,
+}
+
+/// A carrier list query.
+#[derive(Debug, Clone, Copy)]
+pub struct InvoiceListQuery {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day, in the same month.
+    pub to: NaiveDate,
+    /// Only invoices that won a prize.
+    pub only_winning: bool,
+    /// Page, from 1.
+    pub page: u32,
+}
+
+/// One page of a carrier list.
+#[derive(Debug, Clone)]
+pub struct InvoiceListPage {
+    /// The invoices.
+    pub invoices: Vec<InvoiceView>,
+    /// Whether another page follows.
+    pub more: bool,
+}
+
+impl Platform {
+    /// Proves a carrier: a mobile barcode with its verification code, or an aggregated carrier
+    /// with its hidden ID (CarrierId2) as the `cardEncrypt`. Code 919 when it does not match;
+    /// the answer does not tell an unknown carrier from a wrong code.
+    pub async fn authenticate_carrier(
+        &self,
+        card_type: &str,
+        card_no: &str,
+        card_encrypt: &str,
+    ) -> ServiceResult<CarrierHolder> {
+        let kind = einv_core::CarrierType::parse(card_type).map_err(|e| e.for_field("cardType"))?;
+        if card_encrypt.is_empty() {
+            return Err(InvalidValue::new("cardEncrypt", "the verification code is required").into());
+        }
+        if kind.is_mobile_barcode() {
+            let barcode = MobileBarcode::parse_form_decoded(card_no).map_err(|e| e.for_field("cardNo"))?;
+            let user = self
+                .store
+                .find_user_by_barcode(barcode.as_str())
+                .await?
+                .filter(|u| u.deregistered_at.is_none())
+                .ok_or(ServiceError::VerificationFailed)?;
+            if !self.codes.check(barcode.as_str(), card_encrypt, &user.verification_hash) {
+                return Err(ServiceError::VerificationFailed);
+            }
+            let mut covered = vec![CarrierKey {
+                carrier_type: kind.as_str().to_owned(),
+                id1: barcode.as_str().to_owned(),
+            }];
+            covered.extend(self.store.user_carriers(user.id).await?.into_iter().map(|l| CarrierKey {
+                carrier_type: l.carrier_type,
+                id1: l.id1,
+            }));
+            let carrier = Carrier::parse(kind.as_str(), barcode.as_str())?;
+            return Ok(CarrierHolder { user, carrier, covered });
+        }
+        let carrier = Carrier::parse(kind.as_str(), card_no).map_err(|e| e.for_field("cardNo"))?;
+        let (user, link) = self
+            .store
+            .find_carrier_link(kind.as_str(), card_no)
+            .await?
+            .ok_or(ServiceError::VerificationFailed)?;
+        if link.id2 != card_encrypt || user.deregistered_at.is_some() {
+            return Err(ServiceError::VerificationFailed);
+        }
+        let covered = vec![CarrierKey { carrier_type: link.carrier_type, id1: link.id1 }];
+        Ok(CarrierHolder { user, carrier, covered })
+    }
+
+    /// A page of the holder's invoices (carrierInvChk).
+    pub async fn carrier_invoice_list(
+        &self,
+        holder: &CarrierHolder,
+        query: InvoiceListQuery,
+    ) -> ServiceResult<InvoiceListPage> {
+        self.check_list_window(query.from, query.to)?;
+        let page = usize::try_from(query.page.max(1)).unwrap_or(1);
+        let period = Period::of_date(query.from);
+        let draw = self.draw(period).await?;
+        let views: Vec<InvoiceView> = if query.only_winning {
+            // Winners are few: read the month, keep the winners, page in memory.
+            let all = self.store.carrier_invoices(&holder.covered, query.from, query.to, i64::MAX / 2, 0).await?;
+            all.into_iter()
+                .map(|r| self.view_invoice(r, draw.as_ref()))
+                .filter(|v| v.prize.is_some())
+                .skip((page - 1) * PAGE_SIZE)
+                .take(PAGE_SIZE + 1)
+                .collect()
+        } else {
+            let offset = i64::try_from((page - 1) * PAGE_SIZE).unwrap_or(i64::MAX);
+            let limit = i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX);
+            let rows = self.store.carrier_invoices(&holder.covered, query.from, query.to, limit, offset).await?;
+            rows.into_iter().map(|r| self.view_invoice(r, draw.as_ref())).collect()
+        };
+        let more = views.len() > PAGE_SIZE;
+        Ok(InvoiceListPage { invoices: views.into_iter().take(PAGE_SIZE).collect(), more })
+    }
+
+    /// Spec: start and end in the same month, no earlier than the 1st of the month six months
+    /// back, and not after each other.
+    fn check_list_window(&self, from: NaiveDate, to: NaiveDate) -> ServiceResult<()> {
+        if from > to {
+            return Err(InvalidValue::new("startDate", "must not be after endDate").into());
+        }
+        if (from.year(), from.month()) != (to.year(), to.month()) {
+            return Err(InvalidValue::new("endDate", "startDate and endDate must be in the same month").into());
+        }
+        let today = self.today();
+        let earliest = sub_calendar_months(today, MONTHS_BACK).with_day(1).unwrap_or(today);
+        if from < earliest {
+            return Err(InvalidValue::new(
+                "startDate",
+                format!("the earliest date that can be queried is {}", earliest.format("%Y/%m/%d")),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// One of the holder's invoices with its items (carrierInvDetail).
+    pub async fn carrier_invoice_detail(
+        &self,
+        holder: &CarrierHolder,
+        number: &InvoiceNumber,
+        date: NaiveDate,
+    ) -> ServiceResult<(InvoiceView, Vec<InvoiceItem>)> {
+        let record = self.holder_invoice(holder, number, date).await?;
+        let items = self.store.invoice_items(record.id).await?;
+        let draw = self.draw(record.header.period).await?;
+        Ok((self.view_invoice(record, draw.as_ref()), items))
+    }
+
+    /// The holder's invoice `number` dated `date`; 915 when it is not the holder's.
+    pub(crate) async fn holder_invoice(
+        &self,
+        holder: &CarrierHolder,
+        number: &InvoiceNumber,
+        date: NaiveDate,
+    ) -> ServiceResult<einv_store::InvoiceRecord> {
+        let record = self
+            .store
+            .find_invoice(number, Period::of_date(date))
+            .await?
+            .filter(|r| r.header.date == date)
+            .ok_or(ServiceError::InvoiceNotFound)?;
+        let owned = record.header.carrier.as_ref().is_some_and(|c| {
+            holder.covered.iter().any(|k| k.carrier_type == c.carrier_type && k.id1 == c.id1)
+        });
+        if !owned {
+            return Err(ServiceError::InvoiceNotFound);
+        }
+        Ok(record)
+    }
+
+    /// The carriers aggregated under the holder's mobile barcode (qryCarrierAgg).
+    pub async fn carrier_aggregation(&self, holder: &CarrierHolder) -> ServiceResult<Vec<CarrierLink>> {
+        if !holder.carrier.kind.is_mobile_barcode() {
+            return Err(InvalidValue::new("cardType", "carriers aggregate under a mobile barcode (3J0002)").into());
+        }
+        Ok(self.store.user_carriers(holder.user.id).await?)
+    }
+}

@@ -1,0 +1,67 @@
+//! Donating a cloud invoice to a charity (carrierInvDnt).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use einv_core::InvoiceNumber;
+use einv_store::{Charity, InvoiceStatus};
+
+use super::{CarrierHolder, Platform};
+use crate::error::{ServiceError, ServiceResult};
+
+/// What a donation did.
+#[derive(Debug, Clone)]
+pub struct DonationReceipt {
+    /// The invoice donated.
+    pub number: InvoiceNumber,
+    /// Its date.
+    pub date: NaiveDate,
+    /// The charity.
+    pub charity: Charity,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+impl Platform {
+    /// Donates the holder's invoice to the charity with love code or business ID `npo`.
+    /// Only an unprinted cloud invoice to a consumer, before its period's draw.
+    #[tracing::instrument(skip(self, holder, number), fields(invoice.period))]
+    pub async fn donate(
+        &self,
+        holder: &CarrierHolder,
+        number: &InvoiceNumber,
+        date: NaiveDate,
+        npo: &str,
+    ) -> ServiceResult<DonationReceipt> {
+        let record = self.holder_invoice(holder, number, date).await?;
+        let h = &record.header;
+        tracing::Span::current().record("invoice.period", h.period.code());
+        let charity = self
+            .store
+            .find_charity(npo)
+            .await?
+            .ok_or_else(|| ServiceError::CharityNotFound(npo.to_owned()))?;
+        if h.donated_to.is_some() {
+            return Err(ServiceError::AlreadyDonated);
+        }
+        if h.buyer_ban.is_some() {
+            return Err(ServiceError::IssuedToBusiness);
+        }
+        if h.status != InvoiceStatus::Issued {
+            return Err(ServiceError::NotDonatable(format!("the invoice is {}", h.status.as_str())));
+        }
+        if h.printed {
+            return Err(ServiceError::NotDonatable("its proof copy was printed; only cloud invoices can be donated".into()));
+        }
+        let draw = h.period.draw_date();
+        if self.today() >= draw {
+            return Err(ServiceError::NotDonatable(format!(
+                "period {} was drawn on {draw}; only invoices not yet drawn can be donated",
+                h.period
+            )));
+        }
+        let at = self.clock.now();
+        if !self.store.mark_donated(record.id, &charity.love_code, at).await? {
+            return Err(ServiceError::AlreadyDonated);
+        }
+        Ok(DonationReceipt { number: *number, date, charity, at })
+    }
+}

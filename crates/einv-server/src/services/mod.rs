@@ -1,0 +1,52 @@
+//! The use cases. Handlers parse, call one of these, and render; v1 and v2 share them.
+
+use std::sync::Arc;
+
+use einv_core::claim::HolidayCalendar;
+use einv_core::Clock;
+use einv_store::Store;
+
+mod apps;
+mod carriers;
+mod charities;
+mod donation;
+mod lookup;
+pub mod seal;
+pub mod verification;
+mod view;
+mod winning;
+
+pub use apps::{AuthorisedApp, IssuedCredentials};
+pub use carriers::{CarrierHolder, InvoiceListPage, InvoiceListQuery, PAGE_SIZE};
+pub use donation::DonationReceipt;
+pub use lookup::{InvoiceLookup, LookupBy};
+pub use seal::KeySealer;
+pub use verification::VerificationCodes;
+pub use view::InvoiceView;
+
+/// Everything the use cases need: the store, the clock, the secrets, the calendar.
+#[derive(Debug)]
+pub struct Platform {
+    /// The system of record.
+    pub store: Store,
+    /// Where "now" comes from (injected so tests move time).
+    pub clock: Arc<dyn Clock>,
+    /// Seals APIKeys at rest.
+    pub sealer: KeySealer,
+    /// Verification-code hashing and its cache.
+    pub codes: VerificationCodes,
+    /// Holidays, for claim deadlines (R6.2).
+    pub calendar: HolidayCalendar,
+}
+
+impl Platform {
+    /// A platform over `store`.
+    pub fn new(store: Store, clock: Arc<dyn Clock>, sealer: KeySealer, calendar: HolidayCalendar) -> Self {
+        Self { store, clock, sealer, codes: VerificationCodes::default(), calendar }
+    }
+
+    /// The current Taipei calendar date.
+    pub fn today(&self) -> chrono::NaiveDate {
+        einv_core::clock::taipei_date(self.clock.now())
+    }
+}

@@ -1,0 +1,74 @@
+//! An invoice as a third party may see it: masked when donated (R5.7), with its prize and its
+//! claim deadline (R6.2).
+
+use chrono::NaiveDate;
+use einv_core::claim::claim_deadline;
+use einv_core::prize::{InvoiceFacts, Prize, Verdict, WinningNumbers};
+use einv_core::{BusinessId, Ntd};
+use einv_store::{InvoiceRecord, InvoiceStatus};
+
+use super::Platform;
+
+/// An invoice prepared for any third-party response.
+#[derive(Debug, Clone)]
+pub struct InvoiceView {
+    /// The stored invoice.
+    pub record: InvoiceRecord,
+    /// The number to show: `LY42140***` when donated (R5.7), else the full number.
+    pub shown_number: String,
+    /// Whether the User could still donate it.
+    pub donatable: bool,
+    /// The prize the holder is owed, if any. Never reported for a donated invoice (R5.7).
+    pub prize: Option<(Prize, Ntd)>,
+    /// The last day a prize of this invoice's period can be claimed: data kept by an app may
+    /// not outlive it (R6.2).
+    pub claim_deadline: NaiveDate,
+}
+
+impl InvoiceView {
+    /// Whether the invoice was donated.
+    pub fn donated(&self) -> bool {
+        self.record.header.donated_to.is_some()
+    }
+}
+
+impl Platform {
+    /// Prepares `record` for a third party, given its period's draw if published.
+    pub fn view_invoice(&self, record: InvoiceRecord, draw: Option<&WinningNumbers>) -> InvoiceView {
+        let h = &record.header;
+        let donated = h.donated_to.is_some();
+        let today = self.today();
+        let deadline = claim_deadline(h.period, &self.calendar);
+        let prize = match (draw, donated) {
+            (Some(draw), false) => match draw.assess(&facts(&record), deadline, today) {
+                Verdict::Payable { prize, amount } => Some((prize, amount)),
+                _ => None,
+            },
+            _ => None,
+        };
+        let donatable = !donated
+            && !h.printed
+            && h.buyer_ban.is_none()
+            && h.status == InvoiceStatus::Issued
+            && today < h.period.draw_date();
+        InvoiceView {
+            shown_number: if donated { h.number.masked() } else { h.number.to_string() },
+            donatable,
+            prize,
+            claim_deadline: deadline,
+            record,
+        }
+    }
+}
+
+fn facts(record: &InvoiceRecord) -> InvoiceFacts {
+    let h = &record.header;
+    InvoiceFacts {
+        number: h.number,
+        period: h.period,
+        total: u64::try_from(h.total_amount).ok().filter(|t| *t > 0).map(Ntd::new),
+        buyer_business_id: h.buyer_ban.as_deref().and_then(|b| BusinessId::parse(b).ok()),
+        voided: h.status != InvoiceStatus::Issued,
+        donated: h.donated_to.is_some(),
+    }
+}

@@ -1,0 +1,116 @@
+//! Building and running the Platform: configuration in, a listening server out.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use einv_core::claim::HolidayCalendar;
+use einv_core::Clock;
+use einv_store::Store;
+use rand::RngCore;
+use tokio::net::TcpListener;
+
+use crate::services::{KeySealer, Platform};
+use crate::{router, AppState};
+
+/// Where the Platform keeps its things and how it reaches its database.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The data directory: the SQLite file, `server.key`, `demo.json`.
+    pub data_dir: PathBuf,
+    /// A database URL; none means the embedded SQLite file `einv.db` in the data directory.
+    pub database_url: Option<String>,
+    /// The server key as 64 hex digits; none means `server.key` in the data directory,
+    /// created on first start.
+    pub server_key: Option<String>,
+    /// A holiday calendar file; none means the built-in list.
+    pub holidays: Option<PathBuf>,
+}
+
+/// Why the Platform could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The configuration is wrong.
+    #[error("{0}")]
+    Config(String),
+    /// The store failed to open or migrate.
+    #[error(transparent)]
+    Store(#[from] einv_store::StoreError),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StartupError + '_ {
+    move |source| StartupError::Io { path: path.to_owned(), source }
+}
+
+/// Opens the store. The embedded default migrates itself; PostgreSQL is migrated by
+/// `einv migrate` (STYLE.md 12), unless `migrate` is set.
+pub async fn open_store(config: &Config, migrate: bool) -> Result<Store, StartupError> {
+    std::fs::create_dir_all(&config.data_dir).map_err(io(&config.data_dir))?;
+    let store = match &config.database_url {
+        Some(url) => Store::connect(url).await?,
+        None => Store::open_sqlite(&config.data_dir.join("einv.db")).await?,
+    };
+    if migrate || config.database_url.is_none() {
+        store.migrate().await?;
+    }
+    Ok(store)
+}
+
+/// The server key: from the configuration, or `server.key` (created with 0600 permissions).
+pub fn server_key(config: &Config) -> Result<KeySealer, StartupError> {
+    if let Some(hex) = &config.server_key {
+        return KeySealer::from_hex(hex).map_err(StartupError::Config);
+    }
+    let path = config.data_dir.join("server.key");
+    if !path.exists() {
+        let mut key = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut key);
+        write_private(&path, &hex::encode(key))?;
+    }
+    let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+    KeySealer::from_hex(&text).map_err(|e| StartupError::Config(format!("{}: {e}", path.display())))
+}
+
+fn write_private(path: &Path, text: &str) -> Result<(), StartupError> {
+    std::fs::write(path, text).map_err(io(path))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io(path))?;
+    }
+    Ok(())
+}
+
+/// The holiday calendar.
+pub fn calendar(config: &Config) -> Result<HolidayCalendar, StartupError> {
+    match &config.holidays {
+        None => Ok(HolidayCalendar::builtin()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(io(path))?;
+            HolidayCalendar::parse(&text).map_err(|e| StartupError::Config(format!("{}: {e}", path.display())))
+        }
+    }
+}
+
+/// A platform from the configuration.
+pub async fn platform(config: &Config, clock: Arc<dyn Clock>) -> Result<Platform, StartupError> {
+    let store = open_store(config, false).await?;
+    Ok(Platform::new(store, clock, server_key(config)?, calendar(config)?))
+}
+
+/// Serves the Platform on `listener` until the process is stopped.
+pub async fn serve(listener: TcpListener, platform: Arc<Platform>) -> std::io::Result<()> {
+    let app = router(AppState { platform });
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
