@@ -30,6 +30,10 @@ pub enum Command {
     Demo(crate::commands::demo::Args),
     /// Bring the database schema up to date.
     Migrate(PlatformOptions),
+    /// Import invoices (JSON Lines, MOF MIG XML) or a period's winning numbers.
+    Import(crate::commands::import::Args),
+    /// Write a synthetic data set of any size.
+    Generate(crate::commands::generate::Args),
 }
 
 /// Where the Platform's data lives: shared by every command that opens it.

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use crate::cli::{Cli, Command};
 
 pub mod demo;
+pub mod generate;
+pub mod import;
 pub mod migrate;
 pub mod prize;
 pub mod qr;
@@ -20,5 +22,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Migrate(options) => migrate::run(options),
+        Command::Import(args) => import::run(args),
+        Command::Generate(args) => generate::run(args),
     }
 }
