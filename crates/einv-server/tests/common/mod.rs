@@ -1,0 +1,220 @@
+//! Test harness: the real app on a random port, against a fresh real database, with an
+//! injected clock; a client that signs like a MOF client; a small fixture data set.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use base64::Engine;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use einv_core::claim::HolidayCalendar;
+use einv_core::clock::taipei;
+use einv_core::prize::WinningNumbers;
+use einv_core::{FixedClock, InvoiceNumber, Period, Service};
+use einv_server::services::KeySealer;
+use einv_server::Platform;
+use einv_store::testing::TestDb;
+use einv_store::*;
+use hmac::Mac;
+use serde_json::Value;
+
+pub const APP_ID: &str = "EINVTEST000001";
+pub const API_KEY: &str = "test-api-key-0123456789abcdef";
+pub const BARCODE: &str = "/AB12+-.";
+pub const CODE: &str = "Code1234";
+pub const EASYCARD: &str = "0000111122223333";
+pub const EASYCARD_HIDDEN: &str = "H0000111122223333";
+pub const SEED_KEY: &str = "FE05F029154F6AA67A78B338ED2F6601";
+
+/// 2026-11-27 10:00 Taipei: period 11512 is open, 11510 was drawn on 2026-11-25.
+pub fn start_time() -> DateTime<Utc> {
+    taipei().with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap().with_timezone(&Utc)
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub clock: FixedClock,
+    pub platform: Arc<Platform>,
+    pub http: reqwest::Client,
+    db: Option<TestDb>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        let db = match backend {
+            Backend::Sqlite => TestDb::sqlite().await.unwrap(),
+            Backend::Postgres => TestDb::postgres().await.unwrap(),
+        };
+        let clock = FixedClock::new(start_time());
+        let platform = Arc::new(Platform::new(
+            db.store.clone(),
+            Arc::new(clock.clone()),
+            KeySealer::new(&[9; 32]),
+            HolidayCalendar::builtin(),
+        ));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(einv_server::startup::serve(listener, platform.clone()));
+        let app = Self { base, clock, platform, http: reqwest::Client::new(), db: Some(db) };
+        app.seed().await;
+        app
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(db) = self.db.take() {
+            db.drop_db().await;
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.platform.store
+    }
+
+    pub fn now_unix(&self) -> i64 {
+        use einv_core::Clock;
+        self.clock.now().timestamp()
+    }
+
+    /// POSTs `params` as a form body to `path`, returning the JSON reply.
+    pub async fn post(&self, path: &str, params: &[(&str, String)]) -> Value {
+        let res = self.http.post(format!("{}{path}", self.base)).form(params).send().await.unwrap();
+        assert_eq!(res.status(), 200, "v1 replies are HTTP 200");
+        res.json().await.unwrap()
+    }
+
+    /// POSTs with every parameter in the query string, unencoded, as some clients do.
+    pub async fn post_raw_query(&self, path: &str, params: &[(&str, String)]) -> Value {
+        let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let url = format!("{}{path}?{}", self.base, query.join("&"));
+        self.http.post(url).send().await.unwrap().json().await.unwrap()
+    }
+
+    /// The parameters of a carrier call, with fresh timestamps.
+    pub fn carrier_params(&self, action: &str, version: &str) -> Vec<(&'static str, String)> {
+        let now = self.now_unix();
+        vec![
+            ("version", version.into()),
+            ("action", action.into()),
+            ("cardType", "3J0002".into()),
+            ("cardNo", BARCODE.into()),
+            ("cardEncrypt", CODE.into()),
+            ("timeStamp", (now + 20).to_string()),
+            ("expTimeStamp", "2147483647".into()),
+            ("uuid", "test-device".into()),
+            ("appID", APP_ID.into()),
+        ]
+    }
+
+    async fn seed(&self) {
+        let p = &self.platform;
+        let now = start_time();
+        p.store_app("test app", &Service::ALL, APP_ID, API_KEY).await.unwrap();
+        let store = self.store();
+        store
+            .upsert_seller(&Seller { ban: "04595257".into(), name: "示範商店".into(), address: "台北市".into(), qr_seed_key: Some(SEED_KEY.into()) })
+            .await
+            .unwrap();
+        store
+            .upsert_charity(&Charity { love_code: "919".into(), ban: "10458575".into(), name: "創世社會福利基金會".into(), abbrev: "創世".into() })
+            .await
+            .unwrap();
+        let hash = p.codes.hash(CODE).unwrap();
+        let user = store.create_user(BARCODE, &hash, now).await.unwrap();
+        let link = CarrierLink { carrier_type: "1K0001".into(), id1: EASYCARD.into(), id2: EASYCARD_HIDDEN.into(), name: "悠遊卡".into() };
+        store.link_carrier(user.id, &link, now).await.unwrap();
+        let other_hash = p.codes.hash("Other999").unwrap();
+        store.create_user("/OTHER01", &other_hash, now).await.unwrap();
+        let mut batch = vec![
+            invoice("AB00000001", (2026, 11, 20), Some(("3J0002", BARCODE)), |_| {}),
+            invoice("AB00000002", (2026, 11, 21), Some(("3J0002", BARCODE)), |h| h.donated_to = Some("919".into())),
+            invoice("AB00000003", (2026, 11, 22), Some(("3J0002", BARCODE)), |h| h.buyer_ban = Some("10458574".into())),
+            invoice("AB12345678", (2026, 10, 5), Some(("3J0002", BARCODE)), |_| {}),
+            invoice("AB00000004", (2026, 11, 23), Some(("1K0001", EASYCARD)), |_| {}),
+            invoice("CD00000001", (2026, 11, 20), None, |h| h.random_code = "9999".into()),
+            invoice("EF00000001", (2026, 11, 20), Some(("3J0002", "/OTHER01")), |_| {}),
+        ];
+        for n in 0..150 {
+            let day = 1 + n % 28;
+            batch.push(invoice(&format!("GH{:08}", n), (2026, 9, day), Some(("3J0002", BARCODE)), |_| {}));
+        }
+        store.insert_invoices(&batch, now).await.unwrap();
+        let draw = WinningNumbers::new(Period::parse("11510").unwrap(), 88_515_559, &[47_551_146], &[12_345_678, 85_250_862, 61_472_404], &[]).unwrap();
+        p.publish_draw(&draw).await.unwrap();
+    }
+}
+
+pub fn invoice(number: &str, date: (i32, u32, u32), carrier: Option<(&str, &str)>, tweak: impl FnOnce(&mut InvoiceHeader)) -> NewInvoice {
+    let date = NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap();
+    let mut header = InvoiceHeader {
+        period: Period::of_date(date),
+        number: InvoiceNumber::parse(number).unwrap(),
+        date,
+        time: "12:30:00".into(),
+        seller_ban: "04595257".into(),
+        buyer_ban: None,
+        random_code: "1234".into(),
+        currency: None,
+        sales_amount: 100,
+        free_tax_amount: 0,
+        zero_tax_amount: 0,
+        tax_type: 1,
+        tax_rate: "0.05".into(),
+        tax_amount: 5,
+        total_amount: 105,
+        carrier: carrier.map(|(t, id)| InvoiceCarrier { carrier_type: t.into(), id1: id.into(), id2: id.into() }),
+        printed: carrier.is_none(),
+        donated_to: None,
+        status: InvoiceStatus::Issued,
+    };
+    tweak(&mut header);
+    let items = vec![
+        InvoiceItem { seq: 1, description: "乾電池".into(), quantity: "1".into(), unit_price: "105".into(), amount: "105".into() },
+    ];
+    NewInvoice { header, items }
+}
+
+/// Signs like a MOF client, written here independently of the server's code: sort by name,
+/// join raw `k=v` with `&`, HMAC-SHA256 with the APIKey, Base64.
+pub fn sign(params: &mut Vec<(&'static str, String)>, key: &str) {
+    let mut pairs: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    pairs.sort();
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).unwrap();
+    mac.update(pairs.join("&").as_bytes());
+    let sig = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    params.push(("signature", sig));
+}
+
+pub fn set(params: &mut [(&'static str, String)], name: &str, value: &str) {
+    for (k, v) in params.iter_mut() {
+        if *k == name {
+            *v = value.to_owned();
+        }
+    }
+}
+
+/// Runs each listed async test fn against SQLite and against PostgreSQL.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() {
+                let app = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await;
+                super::$name(&app).await;
+                app.stop().await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() {
+                let app = $crate::common::TestApp::spawn($crate::common::Backend::Postgres).await;
+                super::$name(&app).await;
+                app.stop().await;
+            })*
+        }
+    };
+}
