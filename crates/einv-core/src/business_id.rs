@@ -35,7 +35,7 @@ pub fn checksum_sum(digits: &[u8; 8]) -> u32 {
 /// (The pre-2023-04 mod-10 rule is a special case of this one.)
 pub fn passes_checksum(digits: &[u8; 8]) -> bool {
     let z = checksum_sum(digits);
-    z % 5 == 0 || (digits[6] == b'7' && (z + 1) % 5 == 0)
+    z.is_multiple_of(5) || (digits[6] == b'7' && (z + 1).is_multiple_of(5))
 }
 
 impl BusinessId {

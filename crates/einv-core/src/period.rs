@@ -28,7 +28,7 @@ impl Period {
         if !(1912..=9999).contains(&year) {
             return Err(InvalidValue::new("period", format!("year {year} is out of range")));
         }
-        if even_month == 0 || even_month > 12 || even_month % 2 != 0 {
+        if even_month == 0 || even_month > 12 || !even_month.is_multiple_of(2) {
             return Err(InvalidValue::new(
                 "period",
                 format!("the month must be even (02, 04 … 12), got {even_month:02}"),
@@ -58,7 +58,7 @@ impl Period {
         let m = date.month();
         Self {
             year: date.year(),
-            even_month: if m % 2 == 0 { m } else { m + 1 },
+            even_month: if m.is_multiple_of(2) { m } else { m + 1 },
         }
     }
 

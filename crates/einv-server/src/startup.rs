@@ -105,9 +105,11 @@ pub async fn platform(config: &Config, clock: Arc<dyn Clock>) -> Result<Platform
     Ok(Platform::new(store, clock, server_key(config)?, calendar(config)?))
 }
 
-/// Serves the Platform on `listener` until the process is stopped.
+/// Serves the Platform on `listener` until the process is stopped. Session cookies are
+/// marked `Secure` unless the Platform listens on loopback only (a laptop sandbox over HTTP).
 pub async fn serve(listener: TcpListener, platform: Arc<Platform>) -> std::io::Result<()> {
-    let app = router(AppState { platform });
+    let secure = !listener.local_addr()?.ip().is_loopback();
+    let app = router(AppState::new(platform, secure));
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -17,6 +17,7 @@ mod error;
 mod invoices;
 mod parties;
 pub mod records;
+mod sessions;
 pub mod testing;
 mod users;
 mod winning;
@@ -24,6 +25,7 @@ mod winning;
 pub use error::StoreError;
 pub use invoices::{CarrierKey, InsertOutcome};
 pub use records::*;
+pub use sessions::SessionRecord;
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,12 +10,22 @@ use tower_http::trace::TraceLayer;
 use crate::services::Platform;
 
 pub mod v1;
+pub mod web;
 
 /// What every handler gets.
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The use cases.
     pub platform: Arc<Platform>,
+    /// Whether session cookies carry `Secure` (the Platform is reached over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    /// State for `platform`, with cookies marked `Secure` when `secure_cookies`.
+    pub fn new(platform: Arc<Platform>, secure_cookies: bool) -> Self {
+        Self { platform, secure_cookies }
+    }
 }
 
 /// The whole application.

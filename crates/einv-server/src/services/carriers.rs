@@ -5,7 +5,8 @@ use einv_core::clock::sub_calendar_months;
 use einv_core::{Carrier, InvalidValue, InvoiceNumber, MobileBarcode, Period};
 use einv_store::{CarrierKey, CarrierLink, InvoiceItem, UserRecord};
 
-use super::{InvoiceView, Platform};
+use super::{AuditEntry, Caller, InvoiceView, Platform};
+use einv_core::Service;
 use crate::error::{ServiceError, ServiceResult};
 
 /// Invoices per page of a carrier list (code 996 when there are more).
@@ -55,6 +56,8 @@ impl Platform {
     /// the answer does not tell an unknown carrier from a wrong code.
     pub async fn authenticate_carrier(
         &self,
+        caller: &Caller,
+        service: Service,
         card_type: &str,
         card_no: &str,
         card_encrypt: &str,
@@ -83,6 +86,7 @@ impl Platform {
                 id1: l.id1,
             }));
             let carrier = Carrier::parse(kind.as_str(), barcode.as_str())?;
+            self.require_consent(caller, &user, service).await?;
             return Ok(CarrierHolder { user, carrier, covered });
         }
         let carrier = Carrier::parse(kind.as_str(), card_no).map_err(|e| e.for_field("cardNo"))?;
@@ -95,12 +99,14 @@ impl Platform {
             return Err(ServiceError::VerificationFailed);
         }
         let covered = vec![CarrierKey { carrier_type: link.carrier_type, id1: link.id1 }];
+        self.require_consent(caller, &user, service).await?;
         Ok(CarrierHolder { user, carrier, covered })
     }
 
     /// A page of the holder's invoices (carrierInvChk).
     pub async fn carrier_invoice_list(
         &self,
+        caller: &Caller,
         holder: &CarrierHolder,
         query: InvoiceListQuery,
     ) -> ServiceResult<InvoiceListPage> {
@@ -124,7 +130,10 @@ impl Platform {
             rows.into_iter().map(|r| self.view_invoice(r, draw.as_ref())).collect()
         };
         let more = views.len() > PAGE_SIZE;
-        Ok(InvoiceListPage { invoices: views.into_iter().take(PAGE_SIZE).collect(), more })
+        let invoices: Vec<InvoiceView> = views.into_iter().take(PAGE_SIZE).collect();
+        let numbers = invoices.iter().map(|v| v.shown_number.clone()).collect();
+        self.audit(AuditEntry::access(caller, holder.user.id, Service::CarrierInvoices, numbers)).await?;
+        Ok(InvoiceListPage { invoices, more })
     }
 
     /// Spec: start and end in the same month, no earlier than the 1st of the month six months
@@ -151,6 +160,7 @@ impl Platform {
     /// One of the holder's invoices with its items (carrierInvDetail).
     pub async fn carrier_invoice_detail(
         &self,
+        caller: &Caller,
         holder: &CarrierHolder,
         number: &InvoiceNumber,
         date: NaiveDate,
@@ -158,7 +168,10 @@ impl Platform {
         let record = self.holder_invoice(holder, number, date).await?;
         let items = self.store.invoice_items(record.id).await?;
         let draw = self.draw(record.header.period).await?;
-        Ok((self.view_invoice(record, draw.as_ref()), items))
+        let view = self.view_invoice(record, draw.as_ref());
+        let entry = AuditEntry::access(caller, holder.user.id, Service::CarrierInvoices, vec![view.shown_number.clone()]);
+        self.audit(entry).await?;
+        Ok((view, items))
     }
 
     /// The holder's invoice `number` dated `date`; 915 when it is not the holder's.
@@ -184,10 +197,12 @@ impl Platform {
     }
 
     /// The carriers aggregated under the holder's mobile barcode (qryCarrierAgg).
-    pub async fn carrier_aggregation(&self, holder: &CarrierHolder) -> ServiceResult<Vec<CarrierLink>> {
+    pub async fn carrier_aggregation(&self, caller: &Caller, holder: &CarrierHolder) -> ServiceResult<Vec<CarrierLink>> {
         if !holder.carrier.kind.is_mobile_barcode() {
             return Err(InvalidValue::new("cardType", "carriers aggregate under a mobile barcode (3J0002)").into());
         }
-        Ok(self.store.user_carriers(holder.user.id).await?)
+        let links = self.store.user_carriers(holder.user.id).await?;
+        self.audit(AuditEntry::access(caller, holder.user.id, Service::CarrierAggregation, Vec::new())).await?;
+        Ok(links)
     }
 }

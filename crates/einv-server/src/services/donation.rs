@@ -4,7 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use einv_core::InvoiceNumber;
 use einv_store::{Charity, InvoiceStatus};
 
-use super::{CarrierHolder, Platform};
+use super::{AuditEntry, CarrierHolder, Caller, Platform};
+use einv_core::Service;
 use crate::error::{ServiceError, ServiceResult};
 
 /// What a donation did.
@@ -23,9 +24,10 @@ pub struct DonationReceipt {
 impl Platform {
     /// Donates the holder's invoice to the charity with love code or business ID `npo`.
     /// Only an unprinted cloud invoice to a consumer, before its period's draw.
-    #[tracing::instrument(skip(self, holder, number), fields(invoice.period))]
+    #[tracing::instrument(skip(self, caller, holder, number), fields(invoice.period))]
     pub async fn donate(
         &self,
+        caller: &Caller,
         holder: &CarrierHolder,
         number: &InvoiceNumber,
         date: NaiveDate,
@@ -62,6 +64,9 @@ impl Platform {
         if !self.store.mark_donated(record.id, &charity.love_code, at).await? {
             return Err(ServiceError::AlreadyDonated);
         }
+        let mut entry = AuditEntry::access(caller, holder.user.id, Service::Donation, vec![number.masked()]);
+        entry.detail = serde_json::json!({ "loveCode": charity.love_code });
+        self.audit(entry).await?;
         Ok(DonationReceipt { number: *number, date, charity, at })
     }
 }

@@ -7,8 +7,10 @@ use einv_core::Clock;
 use einv_store::Store;
 
 mod apps;
+pub mod audit;
 mod carriers;
 mod charities;
+mod consent;
 mod donation;
 mod lookup;
 pub mod seal;
@@ -17,12 +19,24 @@ mod view;
 mod winning;
 
 pub use apps::{AuthorisedApp, IssuedCredentials};
+pub use audit::AuditEntry;
 pub use carriers::{CarrierHolder, InvoiceListPage, InvoiceListQuery, PAGE_SIZE};
 pub use donation::DonationReceipt;
 pub use lookup::{InvoiceLookup, LookupBy};
 pub use seal::KeySealer;
 pub use verification::VerificationCodes;
 pub use view::InvoiceView;
+
+/// Who is calling: the AppID the call was admitted for, and where it came from.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The AppID.
+    pub app_id: String,
+    /// The caller's IP address, when known.
+    pub ip: Option<std::net::IpAddr>,
+    /// The device ID (`UUID`/`uuid`) the call named.
+    pub device: Option<String>,
+}
 
 /// Everything the use cases need: the store, the clock, the secrets, the calendar.
 #[derive(Debug)]

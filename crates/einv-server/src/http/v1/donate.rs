@@ -36,14 +36,14 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
 }
 
 async fn donate(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
-    let (app, holder) = holder(state, params, DONATE).await?;
+    let (admitted, holder) = holder(state, params, DONATE).await?;
     let serial = serial(params)?;
     let number = fields::invoice_number(params, "invNum")?;
     let date = fields::date(params, "invDate")?;
     let npo = params.require("npoBan")?;
-    let receipt = state.platform.donate(&holder, &number, date, npo).await?;
+    let receipt = state.platform.donate(&admitted.caller, &holder, &number, date, npo).await?;
     let mut body = Map::new();
-    body.insert("hashSerial".into(), json!(wire::hash_serial(serial, app.api_key())));
+    body.insert("hashSerial".into(), json!(wire::hash_serial(serial, admitted.app.api_key())));
     // The number of a donated invoice is masked in every third-party reply (R5.7).
     body.insert("invNum".into(), json!(receipt.number.masked()));
     body.insert("invDate".into(), json!(fields::compact_date(receipt.date)));

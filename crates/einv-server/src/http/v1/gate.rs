@@ -5,7 +5,7 @@ use einv_core::{wire, InvalidValue, Service};
 
 use super::params::V1Params;
 use crate::error::{ServiceError, ServiceResult};
-use crate::services::{AuthorisedApp, Platform};
+use crate::services::{AuthorisedApp, Caller, Platform};
 
 /// What an action requires of a call.
 #[derive(Debug, Clone, Copy)]
@@ -20,8 +20,17 @@ pub struct ActionSpec {
     pub timed: bool,
 }
 
+/// An admitted call: the app with its key, and who called.
+#[derive(Debug)]
+pub struct Admitted {
+    /// The app.
+    pub app: AuthorisedApp,
+    /// The caller, for consent checks and the audit trail.
+    pub caller: Caller,
+}
+
 /// Admits a call: returns the authorised app, or the refusal.
-pub async fn admit(platform: &Platform, params: &V1Params, spec: ActionSpec) -> ServiceResult<AuthorisedApp> {
+pub async fn admit(platform: &Platform, params: &V1Params, spec: ActionSpec) -> ServiceResult<Admitted> {
     let version = params.require("version")?;
     if !spec.versions.contains(&version) {
         return Err(InvalidValue::new(
@@ -45,7 +54,12 @@ pub async fn admit(platform: &Platform, params: &V1Params, spec: ActionSpec) -> 
         None | Some("") => {}
         Some(_) => verify_signature(params, &app)?,
     }
-    Ok(app)
+    let caller = Caller {
+        app_id: app.app.app_id.clone(),
+        ip: params.peer,
+        device: params.get_any(&["uuid", "UUID"]).map(str::to_owned),
+    };
+    Ok(Admitted { app, caller })
 }
 
 fn verify_signature(params: &V1Params, app: &AuthorisedApp) -> ServiceResult<()> {

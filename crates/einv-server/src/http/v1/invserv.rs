@@ -6,14 +6,14 @@ use einv_core::{InvalidValue, Service};
 use serde_json::{json, Map, Value};
 
 use super::fields::{self, java_date};
-use super::gate::{admit, ActionSpec};
+use super::gate::{admit, ActionSpec, Admitted};
 use super::invapp::unknown_action;
 use super::invoice_json::{header_fields, item_fields, status_text};
 use super::params::V1Params;
 use super::reply::{CodeType, Reply};
 use crate::error::ServiceResult;
 use crate::http::AppState;
-use crate::services::{AuthorisedApp, CarrierHolder, InvoiceListQuery, InvoiceView};
+use crate::services::{CarrierHolder, InvoiceListQuery, InvoiceView};
 
 const CARRIER: ActionSpec = ActionSpec {
     service: Service::CarrierInvoices,
@@ -52,18 +52,24 @@ pub async fn holder(
     state: &AppState,
     params: &V1Params,
     spec: ActionSpec,
-) -> ServiceResult<(AuthorisedApp, CarrierHolder)> {
-    let app = admit(&state.platform, params, spec).await?;
+) -> ServiceResult<(Admitted, CarrierHolder)> {
+    let admitted = admit(&state.platform, params, spec).await?;
     let card_no = params.get_plus_kept("cardNo").filter(|c| !c.is_empty()).unwrap_or(params.require("cardNo")?);
     let holder = state
         .platform
-        .authenticate_carrier(params.require("cardType")?, card_no, params.require("cardEncrypt")?)
+        .authenticate_carrier(
+            &admitted.caller,
+            spec.service,
+            params.require("cardType")?,
+            card_no,
+            params.require("cardEncrypt")?,
+        )
         .await?;
-    Ok((app, holder))
+    Ok((admitted, holder))
 }
 
 async fn list(state: &AppState, params: &V1Params) -> ServiceResult<(Map<String, Value>, bool)> {
-    let (_, holder) = holder(state, params, CARRIER).await?;
+    let (admitted, holder) = holder(state, params, CARRIER).await?;
     let only_winning = match params.get("onlyWinningInv").unwrap_or("N") {
         "Y" => true,
         "N" | "" => false,
@@ -83,7 +89,7 @@ async fn list(state: &AppState, params: &V1Params) -> ServiceResult<(Map<String,
         only_winning,
         page,
     };
-    let result = state.platform.carrier_invoice_list(&holder, query).await?;
+    let result = state.platform.carrier_invoice_list(&admitted.caller, &holder, query).await?;
     let details: Vec<Value> = result
         .invoices
         .iter()
@@ -121,10 +127,10 @@ fn list_row(row: usize, view: &InvoiceView) -> Value {
 }
 
 async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
-    let (_, holder) = holder(state, params, CARRIER).await?;
+    let (admitted, holder) = holder(state, params, CARRIER).await?;
     let number = fields::invoice_number(params, "invNum")?;
     let date = fields::date(params, "invDate")?;
-    let (view, items) = state.platform.carrier_invoice_detail(&holder, &number, date).await?;
+    let (view, items) = state.platform.carrier_invoice_detail(&admitted.caller, &holder, &number, date).await?;
     let mut body = header_fields(&view);
     body.insert("amount".into(), json!(view.record.header.total_amount.to_string()));
     body.insert("details".into(), item_fields(&items));

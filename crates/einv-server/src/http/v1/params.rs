@@ -19,6 +19,8 @@ pub const MAX_BODY: usize = 64 * 1024;
 pub struct V1Params {
     decoded: Vec<(String, String)>,
     plus_kept: Vec<(String, String)>,
+    /// The caller's IP address, when the server knows it.
+    pub peer: Option<std::net::IpAddr>,
 }
 
 impl V1Params {
@@ -67,6 +69,10 @@ impl<S: Send + Sync> FromRequest<S> for V1Params {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let query = req.uri().query().unwrap_or_default().to_owned();
+        let peer = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
         let body = if req.method() == Method::GET {
             Bytes::new()
         } else {
@@ -75,7 +81,9 @@ impl<S: Send + Sync> FromRequest<S> for V1Params {
             // can give.
             Bytes::from_request(req, state).await.unwrap_or_default()
         };
-        Ok(Self::parse(&query, &body))
+        let mut params = Self::parse(&query, &body);
+        params.peer = peer;
+        Ok(params)
     }
 }
 

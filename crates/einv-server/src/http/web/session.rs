@@ -1,0 +1,220 @@
+//! Web sessions: a random token in an HttpOnly, SameSite=Lax cookie (Secure when the Platform
+//! is served over HTTPS), a per-session CSRF token every form must carry, and roles that never
+//! share a session (developer, reviewer, User).
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Duration;
+use maud::html;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::layout::{page, Lang};
+use crate::error::ServiceError;
+use crate::http::AppState;
+use einv_store::SessionRecord;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "einv_session";
+/// How long a session lasts.
+const SESSION_HOURS: i64 = 8;
+
+/// Who a session belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// An app developer.
+    Developer,
+    /// A reviewer of the Center.
+    Reviewer,
+    /// A User (a mobile barcode holder).
+    User,
+}
+
+impl Role {
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Developer => "developer",
+            Role::Reviewer => "reviewer",
+            Role::User => "user",
+        }
+    }
+
+    /// Where this role signs in.
+    pub fn login_path(self) -> &'static str {
+        match self {
+            Role::Developer => "/developer/login",
+            Role::Reviewer => "/reviewer/login",
+            Role::User => "/me/login",
+        }
+    }
+}
+
+/// A signed-in session.
+#[derive(Debug, Clone)]
+pub struct WebSession {
+    /// Its role.
+    pub role: Role,
+    /// Who (developer or reviewer ID, or the User's ID).
+    pub subject: String,
+    /// The token its forms carry.
+    pub csrf: String,
+    token_hash: String,
+}
+
+/// What a web handler can fail with.
+#[derive(Debug)]
+pub enum WebError {
+    /// Not signed in with the right role: go to that role's sign-in page.
+    SignIn(Role),
+    /// A form without the session's CSRF token.
+    Csrf,
+    /// Something the user should see, with a status.
+    Shown(StatusCode, String),
+    /// A service refused or failed.
+    Service(ServiceError),
+}
+
+impl From<ServiceError> for WebError {
+    fn from(e: ServiceError) -> Self {
+        Self::Service(e)
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            WebError::SignIn(role) => return Redirect::to(role.login_path()).into_response(),
+            WebError::Csrf => (StatusCode::FORBIDDEN, "表單已過期，請重新整理後再試 / The form expired; reload and try again".to_owned()),
+            WebError::Shown(status, m) => (status, m),
+            WebError::Service(ServiceError::Store(e)) => {
+                tracing::error!(error = %e, "web page failed in the store");
+                (StatusCode::INTERNAL_SERVER_ERROR, "系統錯誤 / Internal error".to_owned())
+            }
+            WebError::Service(ServiceError::Internal(e)) => {
+                tracing::error!(error = %e, "web page failed inside");
+                (StatusCode::INTERNAL_SERVER_ERROR, "系統錯誤 / Internal error".to_owned())
+            }
+            WebError::Service(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+        };
+        let body = page(Lang::Zh, ("無法完成", "Could not complete"), &[], html! {
+            p.error { (message) }
+            p { a href="javascript:history.back()" { "← 返回 / Back" } }
+        });
+        (status, body).into_response()
+    }
+}
+
+fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn cookie_token(parts: &Parts) -> Option<String> {
+    let cookies = parts.headers.get(header::COOKIE)?.to_str().ok()?;
+    cookies.split(';').find_map(|c| c.trim().strip_prefix(&format!("{COOKIE}=")).map(str::to_owned))
+}
+
+impl WebSession {
+    /// Starts a session for `subject` in `role`; returns the `Set-Cookie` value.
+    pub async fn start(state: &AppState, role: Role, subject: &str) -> Result<HeaderValue, WebError> {
+        let token = random_token();
+        let now = state.platform.clock.now();
+        let record = SessionRecord {
+            token_hash: hash_token(&token),
+            role: role.as_str().to_owned(),
+            subject: subject.to_owned(),
+            csrf_token: random_token(),
+            expires_at: now + Duration::hours(SESSION_HOURS),
+        };
+        state.platform.store.create_session(&record, now).await.map_err(ServiceError::from)?;
+        let secure = if state.secure_cookies { "; Secure" } else { "" };
+        let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", SESSION_HOURS * 3600);
+        HeaderValue::from_str(&cookie).map_err(|_| WebError::Shown(StatusCode::INTERNAL_SERVER_ERROR, "cookie".into()))
+    }
+
+    /// Ends this session; returns the `Set-Cookie` value that clears the cookie.
+    pub async fn end(&self, state: &AppState) -> Result<HeaderValue, WebError> {
+        let now = state.platform.clock.now();
+        state.platform.store.delete_session(&self.token_hash, now).await.map_err(ServiceError::from)?;
+        Ok(HeaderValue::from_static("einv_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))
+    }
+
+    /// This session if it has `role`, else a redirect to that role's sign-in.
+    pub fn require(self, role: Role) -> Result<Self, WebError> {
+        if self.role == role {
+            Ok(self)
+        } else {
+            Err(WebError::SignIn(role))
+        }
+    }
+
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
+        use subtle_eq::eq;
+        if eq(token.as_bytes(), self.csrf.as_bytes()) {
+            Ok(())
+        } else {
+            Err(WebError::Csrf)
+        }
+    }
+}
+
+/// Constant-time equality, so a CSRF token cannot be guessed byte by byte.
+mod subtle_eq {
+    pub fn eq(a: &[u8], b: &[u8]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+}
+
+/// `Option<WebSession>`: the signed-in session, if any.
+#[derive(Debug, Clone)]
+pub struct MaybeSession(pub Option<WebSession>);
+
+impl FromRequestParts<AppState> for MaybeSession {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = cookie_token(parts) else {
+            return Ok(Self(None));
+        };
+        let now = state.platform.clock.now();
+        let found = state.platform.store.find_session(&hash_token(&token), now).await.map_err(ServiceError::from)?;
+        Ok(Self(found.and_then(|s| {
+            let role = match s.role.as_str() {
+                "developer" => Role::Developer,
+                "reviewer" => Role::Reviewer,
+                "user" => Role::User,
+                _ => return None,
+            };
+            Some(WebSession { role, subject: s.subject, csrf: s.csrf_token, token_hash: s.token_hash })
+        })))
+    }
+}
+
+impl FromRequestParts<AppState> for WebSession {
+    type Rejection = WebError;
+
+    /// A handler that takes a `WebSession` needs someone signed in; it then checks the role
+    /// with [`WebSession::require`].
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let path = parts.uri.path().to_owned();
+        let MaybeSession(session) = MaybeSession::from_request_parts(parts, state).await?;
+        session.ok_or_else(|| {
+            WebError::SignIn(if path.starts_with("/reviewer") {
+                Role::Reviewer
+            } else if path.starts_with("/developer") {
+                Role::Developer
+            } else {
+                Role::User
+            })
+        })
+    }
+}

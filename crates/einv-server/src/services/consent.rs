@@ -1,0 +1,19 @@
+//! User consent (R5.2, R5.6): no User's data flows to an AppID without a live grant.
+//!
+//! (Stub: grants, lapse after six calendar months, revocation and the OAuth consent flow are
+//! being implemented.)
+
+use einv_core::Service;
+use einv_store::UserRecord;
+
+use super::{Caller, Platform};
+use crate::error::ServiceResult;
+
+impl Platform {
+    /// Refuses the call unless `user` has a live consent grant to the caller's AppID covering
+    /// `service`.
+    pub async fn require_consent(&self, caller: &Caller, user: &UserRecord, service: Service) -> ServiceResult<()> {
+        let _ = (caller, user, service);
+        Ok(())
+    }
+}
