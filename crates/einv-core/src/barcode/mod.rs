@@ -1,0 +1,99 @@
+//! The barcodes printed on an e-invoice proof copy (電子發票證明聯), reference/domain.md §7:
+//! the Code39 1D barcode ([`code39`]), the two QR codes ([`qr`]) and the AES verification field
+//! of the left QR code ([`crypto`]).
+
+pub mod code39;
+pub mod crypto;
+mod items;
+pub mod qr;
+mod qr_read;
+#[cfg(test)]
+mod qr_tests;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::InvalidValue;
+
+pub use code39::ProofBarcode;
+pub use crypto::QrSeedKey;
+pub use qr::{ItemEncoding, PartialQr, ProofQr, QrError, QrItem, QrSide};
+
+/// The 4-digit random code (隨機碼) printed on an invoice, e.g. `9999`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RandomCode([u8; 4]);
+
+impl RandomCode {
+    /// Parses exactly four digits.
+    pub fn parse(text: &str) -> Result<Self, InvalidValue> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 4 || !bytes.iter().all(u8::is_ascii_digit) {
+            return Err(InvalidValue::new(
+                "random code",
+                format!("expected 4 digits, got {text:?}"),
+            ));
+        }
+        let mut raw = [0u8; 4];
+        raw.copy_from_slice(bytes);
+        Ok(Self(raw))
+    }
+
+    /// The four digits.
+    pub fn as_str(&self) -> &str {
+        // Construction only admits ASCII digits.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for RandomCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for RandomCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RandomCode({})", self.as_str())
+    }
+}
+
+impl FromStr for RandomCode {
+    type Err = InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<String> for RandomCode {
+    type Error = InvalidValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<RandomCode> for String {
+    fn from(r: RandomCode) -> Self {
+        r.as_str().to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn random_codes_are_four_digits() {
+        assert_eq!(RandomCode::parse("0122").unwrap().to_string(), "0122");
+        for bad in ["122", "01223", "01a2", " 122", ""] {
+            assert_eq!(
+                RandomCode::parse(bad).unwrap_err().field,
+                "random code",
+                "{bad}"
+            );
+        }
+    }
+}
