@@ -52,7 +52,9 @@ impl BusinessId {
             return Err(err(format!("expected exactly 8 digits, got {text:?}")));
         }
         if text == "00000000" {
-            return Err(err("00000000 means \"no buyer\" and is not a business ID".into()));
+            return Err(err(
+                "00000000 means \"no buyer\" and is not a business ID".into()
+            ));
         }
         let mut raw = [0u8; 8];
         raw.copy_from_slice(bytes);
@@ -140,7 +142,14 @@ mod tests {
 
     #[test]
     fn rejects_no_buyer_whitespace_and_shape() {
-        for bad in ["00000000", " 04595257", "04595257 ", "0459525", "045952571", "0459525a"] {
+        for bad in [
+            "00000000",
+            " 04595257",
+            "04595257 ",
+            "0459525",
+            "045952571",
+            "0459525a",
+        ] {
             let e = BusinessId::parse(bad).unwrap_err();
             assert_eq!(e.field, "business ID");
         }

@@ -37,7 +37,9 @@ impl InvoiceNumber {
             )));
         }
         if !bytes[2..].iter().all(u8::is_ascii_digit) {
-            return Err(err(&format!("the last eight characters must be digits, got {text:?}")));
+            return Err(err(&format!(
+                "the last eight characters must be digits, got {text:?}"
+            )));
         }
         let mut raw = [0u8; 10];
         raw.copy_from_slice(bytes);
@@ -129,7 +131,16 @@ mod tests {
 
     #[test]
     fn rejects_malformed_numbers_with_the_problem() {
-        for bad in ["1234567890", "ly42140650", "LY4214065", "LY421406501", " LY42140650", "LY4214065X", "", "LY-4214065"] {
+        for bad in [
+            "1234567890",
+            "ly42140650",
+            "LY4214065",
+            "LY421406501",
+            " LY42140650",
+            "LY4214065X",
+            "",
+            "LY-4214065",
+        ] {
             let e = InvoiceNumber::parse(bad).unwrap_err();
             assert_eq!(e.field, "invoice number", "{bad}");
         }

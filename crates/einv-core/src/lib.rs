@@ -9,6 +9,7 @@ pub mod carrier;
 pub mod claim;
 pub mod clock;
 mod error;
+pub mod flow;
 pub mod invoice_number;
 pub mod love_code;
 pub mod money;

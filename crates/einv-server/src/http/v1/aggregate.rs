@@ -39,13 +39,19 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
 async fn aggregate(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
     let (admitted, holder) = holder(state, params, AGGREGATE).await?;
     let serial = serial(params)?;
-    let links = state.platform.carrier_aggregation(&admitted.caller, &holder).await?;
+    let links = state
+        .platform
+        .carrier_aggregation(&admitted.caller, &holder)
+        .await?;
     let carriers: Vec<Value> = links
         .iter()
         .map(|l| json!({ "carrierType": l.carrier_type, "carrierId2": l.id2, "carrierName": l.name }))
         .collect();
     let mut body = Map::new();
-    body.insert("hashSerial".into(), json!(wire::hash_serial(serial, admitted.app.api_key())));
+    body.insert(
+        "hashSerial".into(),
+        json!(wire::hash_serial(serial, admitted.app.api_key())),
+    );
     body.insert("cardType".into(), json!(holder.carrier.kind.as_str()));
     body.insert("cardNo".into(), json!(holder.carrier.id));
     body.insert("carriers".into(), Value::Array(carriers));

@@ -41,15 +41,24 @@ async fn donate(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
     let number = fields::invoice_number(params, "invNum")?;
     let date = fields::date(params, "invDate")?;
     let npo = params.require("npoBan")?;
-    let receipt = state.platform.donate(&admitted.caller, &holder, &number, date, npo).await?;
+    let receipt = state
+        .platform
+        .donate(&admitted.caller, &holder, &number, date, npo)
+        .await?;
     let mut body = Map::new();
-    body.insert("hashSerial".into(), json!(wire::hash_serial(serial, admitted.app.api_key())));
+    body.insert(
+        "hashSerial".into(),
+        json!(wire::hash_serial(serial, admitted.app.api_key())),
+    );
     // The number of a donated invoice is masked in every third-party reply (R5.7).
     body.insert("invNum".into(), json!(receipt.number.masked()));
     body.insert("invDate".into(), json!(fields::compact_date(receipt.date)));
     body.insert("NPOBan".into(), json!(npo));
     body.insert("invStatus".into(), json!("已捐贈"));
-    body.insert("invDntTimeStamp".into(), json!(taipei_timestamp(receipt.at)));
+    body.insert(
+        "invDntTimeStamp".into(),
+        json!(taipei_timestamp(receipt.at)),
+    );
     Ok(body)
 }
 

@@ -46,13 +46,21 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
             Ok(body) => Reply::ok(None, CodeType::Text, body),
             Err(e) => Reply::error(None, CodeType::Text, &e),
         },
-        other => Reply::error(v, CodeType::Text, &unknown_action(other, "QryWinningList, qryInvHeader, qryInvDetail")),
+        other => Reply::error(
+            v,
+            CodeType::Text,
+            &unknown_action(other, "QryWinningList, qryInvHeader, qryInvDetail"),
+        ),
     }
 }
 
 /// A 903 for an action this endpoint does not serve.
 pub fn unknown_action(action: &str, known: &str) -> ServiceError {
-    InvalidValue::new("action", format!("{action:?} is not an action of this path; one of {known}")).into()
+    InvalidValue::new(
+        "action",
+        format!("{action:?} is not an action of this path; one of {known}"),
+    )
+    .into()
 }
 
 async fn winning_list(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
@@ -60,7 +68,9 @@ async fn winning_list(state: &AppState, params: &V1Params) -> ServiceResult<Map<
     let period = fields::period(params, "invTerm")?;
     let draw = state.platform.winning_numbers(period).await?;
     let Value::Object(mut body) = draw.to_qry_winning_list_json() else {
-        return Err(ServiceError::Internal("winning list is not an object".into()));
+        return Err(ServiceError::Internal(
+            "winning list is not an object".into(),
+        ));
     };
     // `v`, `code` and `msg` are set by the reply.
     for k in ["code", "msg"] {
@@ -90,9 +100,13 @@ async fn header(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
 async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
     admit(&state.platform, params, LOOKUP).await?;
     let lookup = lookup_of(params)?;
-    let random = RandomCode::parse(params.require("randomNumber")?).map_err(|e| e.for_field("randomNumber"))?;
+    let random = RandomCode::parse(params.require("randomNumber")?)
+        .map_err(|e| e.for_field("randomNumber"))?;
     let by = if params.get("type") == Some("Barcode") {
-        LookupBy::Barcode { random, period: fields::period(params, "invTerm")? }
+        LookupBy::Barcode {
+            random,
+            period: fields::period(params, "invTerm")?,
+        }
     } else {
         LookupBy::QrCode {
             random,
@@ -102,7 +116,10 @@ async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
     };
     let (view, items) = state.platform.lookup_detail(&lookup, &by).await?;
     let mut body = header_fields(&view);
-    body.insert("amount".into(), json!(view.record.header.total_amount.to_string()));
+    body.insert(
+        "amount".into(),
+        json!(view.record.header.total_amount.to_string()),
+    );
     body.insert("details".into(), item_fields(&items));
     Ok(body)
 }

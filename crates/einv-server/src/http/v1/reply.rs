@@ -51,7 +51,10 @@ impl Reply {
         );
         out.insert("msg".into(), json!(msg));
         out.extend(fields);
-        Self { fields: out, retry_after: None }
+        Self {
+            fields: out,
+            retry_after: None,
+        }
     }
 
     /// The MOF reply for a refusal or failure, naming the field in `msg`.
@@ -70,7 +73,10 @@ impl Reply {
             other => format!("{label}：{other}"),
         };
         let mut reply = Self::with_code(version, code_type, code, &msg, Map::new());
-        if let ServiceError::RateLimited { retry_after_secs, .. } = err {
+        if let ServiceError::RateLimited {
+            retry_after_secs, ..
+        } = err
+        {
             reply.retry_after = Some(*retry_after_secs);
         }
         reply
