@@ -223,7 +223,7 @@ fn demo_invoice(
 ) -> NewInvoice {
     let roll = rng.gen_range(0..100);
     let b2b = roll < 3;
-    let carrier = if roll >= 3 && roll < 70 {
+    let carrier = if (3..70).contains(&roll) {
         carriers.choose(rng).cloned()
     } else {
         None

@@ -20,8 +20,8 @@ pub enum FlowCounter {
     /// Several nodes: Redis, one key per (scope, window) expiring with the window, under a
     /// namespace so several Platforms can share one Redis.
     Redis {
-        /// The connection.
-        manager: redis::aio::ConnectionManager,
+        /// The connection (boxed: it is large, and the memory variant is the common one).
+        manager: Box<redis::aio::ConnectionManager>,
         /// Key prefix.
         namespace: String,
     },
@@ -75,7 +75,7 @@ impl FlowControl {
         Ok(Self {
             limits,
             counter: FlowCounter::Redis {
-                manager,
+                manager: Box::new(manager),
                 namespace: namespace.to_owned(),
             },
         })
@@ -98,7 +98,7 @@ impl FlowControl {
                 Ok(entry.1)
             }
             FlowCounter::Redis { manager, namespace } => {
-                let mut conn = manager.clone();
+                let mut conn = (**manager).clone();
                 let redis_key = format!("{namespace}:flow:{key}:{window}");
                 let ttl = (reset_at - now).max(1) + 1;
                 let (count,): (u64,) = redis::pipe()
