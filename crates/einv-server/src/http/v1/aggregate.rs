@@ -10,7 +10,7 @@ use super::gate::ActionSpec;
 use super::invapp::unknown_action;
 use super::invserv::holder;
 use super::params::V1Params;
-use super::reply::{CodeType, Reply};
+use super::reply::{render, CodeType, Reply};
 use crate::error::ServiceResult;
 use crate::http::AppState;
 
@@ -23,17 +23,11 @@ const AGGREGATE: ActionSpec = ActionSpec {
 
 /// The Aggregate endpoint.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    let v = params.get("version").map(str::to_owned);
-    let action = params.get("action").unwrap_or_default();
-    let result = if action == "qryCarrierAgg" {
-        aggregate(&state, &params).await
-    } else {
-        Err(unknown_action(action, "qryCarrierAgg"))
+    let result = match params.get("action").unwrap_or_default() {
+        "qryCarrierAgg" => aggregate(&state, &params).await,
+        other => Err(unknown_action(other, "qryCarrierAgg")),
     };
-    match result {
-        Ok(body) => Reply::ok(v.as_deref(), CodeType::Number, body),
-        Err(e) => Reply::error(v.as_deref(), CodeType::Number, &e),
-    }
+    render(&params, CodeType::Number, result)
 }
 
 async fn aggregate(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {

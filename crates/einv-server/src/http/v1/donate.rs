@@ -9,7 +9,7 @@ use super::gate::ActionSpec;
 use super::invapp::unknown_action;
 use super::invserv::holder;
 use super::params::V1Params;
-use super::reply::{CodeType, Reply};
+use super::reply::{render, CodeType, Reply};
 use crate::error::ServiceResult;
 use crate::http::AppState;
 
@@ -22,17 +22,11 @@ const DONATE: ActionSpec = ActionSpec {
 
 /// The Donate endpoint.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    let v = params.get("version").map(str::to_owned);
-    let action = params.get("action").unwrap_or_default();
-    let result = if action == "carrierInvDnt" {
-        donate(&state, &params).await
-    } else {
-        Err(unknown_action(action, "carrierInvDnt"))
+    let result = match params.get("action").unwrap_or_default() {
+        "carrierInvDnt" => donate(&state, &params).await,
+        other => Err(unknown_action(other, "carrierInvDnt")),
     };
-    match result {
-        Ok(body) => Reply::ok(v.as_deref(), CodeType::Number, body),
-        Err(e) => Reply::error(v.as_deref(), CodeType::Number, &e),
-    }
+    render(&params, CodeType::Number, result)
 }
 
 async fn donate(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {

@@ -10,7 +10,7 @@ use super::fields;
 use super::gate::{admit, ActionSpec};
 use super::invoice_json::{header_fields, item_fields};
 use super::params::V1Params;
-use super::reply::{CodeType, Reply};
+use super::reply::{render, CodeType, Reply};
 use crate::error::{ServiceError, ServiceResult};
 use crate::http::AppState;
 use crate::services::{InvoiceLookup, LookupBy};
@@ -30,26 +30,21 @@ const LOOKUP: ActionSpec = ActionSpec {
 
 /// The InvApp endpoint: dispatches on `action`.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    let version = params.get("version").map(str::to_owned);
-    let v = version.as_deref();
     match params.get("action").unwrap_or_default() {
-        "QryWinningList" => match winning_list(&state, &params).await {
-            Ok(body) => Reply::with_code(None, CodeType::Text, 200, "執行成功", body),
-            Err(e) => Reply::error(v, CodeType::Text, &e),
-        },
-        "qryInvHeader" => match header(&state, &params).await {
-            Ok(body) => Reply::ok(v, CodeType::Text, body),
-            Err(e) => Reply::error(v, CodeType::Text, &e),
-        },
+        "QryWinningList" => render(&params, CodeType::Text, winning_list(&state, &params).await),
+        "qryInvHeader" => render(&params, CodeType::Text, header(&state, &params).await),
         // The real qryInvDetail reply carries no `v` (reference/mof-app-api.md §5).
         "qryInvDetail" => match detail(&state, &params).await {
             Ok(body) => Reply::ok(None, CodeType::Text, body),
             Err(e) => Reply::error(None, CodeType::Text, &e),
         },
-        other => Reply::error(
-            v,
+        other => render(
+            &params,
             CodeType::Text,
-            &unknown_action(other, "QryWinningList, qryInvHeader, qryInvDetail"),
+            Err(unknown_action(
+                other,
+                "QryWinningList, qryInvHeader, qryInvDetail",
+            )),
         ),
     }
 }
@@ -73,7 +68,7 @@ async fn winning_list(state: &AppState, params: &V1Params) -> ServiceResult<Map<
         ));
     };
     // `v`, `code` and `msg` are set by the reply.
-    for k in ["code", "msg"] {
+    for k in ["v", "code", "msg"] {
         body.remove(k);
     }
     Ok(body)

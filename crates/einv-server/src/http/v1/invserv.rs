@@ -10,7 +10,7 @@ use super::gate::{admit, ActionSpec, Admitted};
 use super::invapp::unknown_action;
 use super::invoice_json::{header_fields, item_fields, status_text};
 use super::params::V1Params;
-use super::reply::{CodeType, Reply};
+use super::reply::{render, CodeType, Reply};
 use crate::error::ServiceResult;
 use crate::http::AppState;
 use crate::services::{CarrierHolder, InvoiceListQuery, InvoiceView};
@@ -24,29 +24,23 @@ const CARRIER: ActionSpec = ActionSpec {
 
 /// The InvServ endpoint: dispatches on `action`.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    let v = params.get("version").map(str::to_owned);
-    let v = v.as_deref();
     match params.get("action").unwrap_or_default() {
         "carrierInvChk" => match list(&state, &params).await {
-            Ok((body, false)) => Reply::ok(v, CodeType::Number, body),
             // More pages: 996 with this page's rows; raise `page` and ask again (spec v1.9).
             Ok((body, true)) => Reply::with_code(
-                v,
+                params.get("version"),
                 CodeType::Number,
                 996,
                 "查詢發票筆數超過上限，請縮小查詢日期區間或以載具分頁功能接續查詢下一頁",
                 body,
             ),
-            Err(e) => Reply::error(v, CodeType::Number, &e),
+            other => render(&params, CodeType::Number, other.map(|(body, _)| body)),
         },
-        "carrierInvDetail" => match detail(&state, &params).await {
-            Ok(body) => Reply::ok(v, CodeType::Number, body),
-            Err(e) => Reply::error(v, CodeType::Number, &e),
-        },
-        other => Reply::error(
-            v,
+        "carrierInvDetail" => render(&params, CodeType::Number, detail(&state, &params).await),
+        other => render(
+            &params,
             CodeType::Number,
-            &unknown_action(other, "carrierInvChk, carrierInvDetail"),
+            Err(unknown_action(other, "carrierInvChk, carrierInvDetail")),
         ),
     }
 }

@@ -83,6 +83,20 @@ impl Reply {
     }
 }
 
+/// Renders an action's outcome: `v` (the request's version), `code` typed as the action's
+/// replies type it, and the fields or the MOF error.
+pub fn render(
+    params: &super::params::V1Params,
+    code_type: CodeType,
+    result: Result<Map<String, Value>, ServiceError>,
+) -> Reply {
+    let version = params.get("version");
+    match result {
+        Ok(body) => Reply::ok(version, code_type, body),
+        Err(e) => Reply::error(version, code_type, &e),
+    }
+}
+
 /// The MOF code and its official text for each refusal (reference/mof-app-api.md §6).
 /// Choices where the spec is silent are recorded in docs/v1-compatibility.md.
 pub fn mof_code(err: &ServiceError) -> (u16, &'static str) {
