@@ -1,8 +1,5 @@
 //! Business IDs (統一編號): eight digits with a weighted checksum.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use crate::InvalidValue;
@@ -72,37 +69,7 @@ impl BusinessId {
     }
 }
 
-impl fmt::Display for BusinessId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for BusinessId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "BusinessId({})", self.as_str())
-    }
-}
-
-impl FromStr for BusinessId {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for BusinessId {
-    type Error = InvalidValue;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<BusinessId> for String {
-    fn from(b: BusinessId) -> Self {
-        b.as_str().to_owned()
-    }
-}
+crate::text::text_newtype!(BusinessId);
 
 #[cfg(test)]
 mod tests {

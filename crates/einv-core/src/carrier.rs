@@ -74,31 +74,6 @@ impl CarrierType {
     }
 }
 
-impl fmt::Display for CarrierType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for CarrierType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CarrierType({})", self.0)
-    }
-}
-
-impl TryFrom<String> for CarrierType {
-    type Error = InvalidValue;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<CarrierType> for String {
-    fn from(c: CarrierType) -> Self {
-        c.0
-    }
-}
-
 /// A mobile barcode: `/` and seven characters from `0-9 A-Z . + -`, e.g. `/AB12+-.`.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -136,12 +111,6 @@ impl MobileBarcode {
     }
 }
 
-impl fmt::Display for MobileBarcode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 impl fmt::Debug for MobileBarcode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // A User's carrier number is personal data: never in logs in clear (STYLE.md 13).
@@ -149,18 +118,8 @@ impl fmt::Debug for MobileBarcode {
     }
 }
 
-impl TryFrom<String> for MobileBarcode {
-    type Error = InvalidValue;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<MobileBarcode> for String {
-    fn from(m: MobileBarcode) -> Self {
-        m.0
-    }
-}
+crate::text::text_newtype!(CarrierType);
+crate::text::text_newtype!(MobileBarcode, no_debug);
 
 /// A carrier: its type and its (visible) ID, checked by type.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -1,8 +1,5 @@
 //! Invoice numbers (字軌號碼): two upper-case letters (the track) and eight digits.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use crate::InvalidValue;
@@ -76,37 +73,7 @@ impl InvoiceNumber {
     }
 }
 
-impl fmt::Display for InvoiceNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for InvoiceNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "InvoiceNumber({})", self.as_str())
-    }
-}
-
-impl FromStr for InvoiceNumber {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for InvoiceNumber {
-    type Error = InvalidValue;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<InvoiceNumber> for String {
-    fn from(n: InvoiceNumber) -> Self {
-        n.as_str().to_owned()
-    }
-}
+crate::text::text_newtype!(InvoiceNumber);
 
 #[cfg(test)]
 mod tests {

@@ -16,6 +16,7 @@ pub mod money;
 pub mod period;
 pub mod prize;
 pub mod service;
+mod text;
 pub mod wire;
 
 pub use business_id::BusinessId;
