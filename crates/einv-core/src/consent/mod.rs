@@ -17,8 +17,11 @@ use serde::{Deserialize, Serialize};
 use crate::clock::add_calendar_months;
 use crate::{InvalidValue, Service};
 
+mod code;
 #[cfg(test)]
 mod tests;
+
+pub use code::VerificationCode;
 
 /// R5.6: a consent is re-obtained every half year, i.e. it lapses after six calendar months.
 pub const LAPSE_MONTHS: u32 = 6;
@@ -194,6 +197,7 @@ impl ConsentKind {
 
 /// The raw fields of a consent request, as a form or a query string brings them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ConsentFields {
     /// Space- or comma-separated service names (the OAuth `scope`).
     pub services: String,

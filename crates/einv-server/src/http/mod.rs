@@ -9,7 +9,9 @@ use tower_http::trace::TraceLayer;
 
 use crate::services::Platform;
 
+pub mod oauth;
 pub mod v1;
+pub mod v2;
 pub mod web;
 
 /// What every handler gets.
@@ -32,6 +34,9 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(v1::routes())
+        .merge(v2::routes())
+        .merge(oauth::routes())
+        .merge(web::user::routes())
         .route("/healthz", get(|| async { "ok" }))
         .layer(DefaultBodyLimit::max(v1::params::MAX_BODY))
         .layer(TraceLayer::new_for_http())

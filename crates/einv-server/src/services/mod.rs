@@ -10,11 +10,14 @@ mod apps;
 pub mod audit;
 mod carriers;
 mod charities;
-mod consent;
+pub mod consent;
 mod donation;
 mod lookup;
+pub mod oauth;
+mod requests;
 pub mod seal;
 pub mod verification;
+mod users;
 mod view;
 mod winning;
 
@@ -23,7 +26,11 @@ pub use audit::AuditEntry;
 pub use carriers::{CarrierHolder, InvoiceListPage, InvoiceListQuery, PAGE_SIZE};
 pub use donation::DonationReceipt;
 pub use lookup::{InvoiceLookup, LookupBy};
+pub use consent::{consent_url, standard_consent};
+pub use oauth::{AuthorizeParams, AuthorizeRequest, TokenSet};
+pub use requests::AppDeletionRequest;
 pub use seal::KeySealer;
+pub use users::REQUEST_DAYS;
 pub use verification::VerificationCodes;
 pub use view::InvoiceView;
 
