@@ -191,7 +191,7 @@ fn demo_invoice(
 ) -> NewInvoice {
     let roll = rng.gen_range(0..100);
     let b2b = roll < 3;
-    let carrier = if roll >= 3 && roll < 70 { carriers.choose(rng).cloned() } else { None };
+    let carrier = if (3..70).contains(&roll) { carriers.choose(rng).cloned() } else { None };
     let donated = carrier.is_some() && roll % 17 == 0;
     let items: Vec<InvoiceItem> = (1..=rng.gen_range(1..=4))
         .map(|seq| {

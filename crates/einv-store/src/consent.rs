@@ -7,7 +7,8 @@ use sqlx::Row;
 
 use crate::records::from_unix;
 use crate::{
-    ConsentGrantRecord, ConsentTokenRecord, OAuthCodeRecord, Store, StoreError, StoreResult, TokenKind,
+    ConsentGrantRecord, ConsentTokenRecord, OAuthCodeRecord, Store, StoreError, StoreResult,
+    TokenKind,
 };
 
 const GRANT_COLUMNS: &str = "id, user_id, app_id, services, purpose_category, purpose, period, \
@@ -90,15 +91,20 @@ impl Store {
 
     /// The grant with row ID `id`.
     pub async fn consent_grant(&self, id: i64) -> StoreResult<Option<ConsentGrantRecord>> {
-        let row = sqlx::query(&format!("SELECT {GRANT_COLUMNS} FROM consent_grants WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {GRANT_COLUMNS} FROM consent_grants WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(grant_from_row).transpose()
     }
 
     /// Every grant a User ever gave, newest first.
-    pub async fn consent_grants_of_user(&self, user_id: i64) -> StoreResult<Vec<ConsentGrantRecord>> {
+    pub async fn consent_grants_of_user(
+        &self,
+        user_id: i64,
+    ) -> StoreResult<Vec<ConsentGrantRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {GRANT_COLUMNS} FROM consent_grants WHERE user_id = $1 ORDER BY granted_at DESC, id DESC"
         ))
@@ -109,7 +115,11 @@ impl Store {
     }
 
     /// The grants `user_id` gave `app_id`, newest first.
-    pub async fn consent_grants_to_app(&self, user_id: i64, app_id: &str) -> StoreResult<Vec<ConsentGrantRecord>> {
+    pub async fn consent_grants_to_app(
+        &self,
+        user_id: i64,
+        app_id: &str,
+    ) -> StoreResult<Vec<ConsentGrantRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {GRANT_COLUMNS} FROM consent_grants WHERE user_id = $1 AND app_id = $2 \
              ORDER BY granted_at DESC, id DESC"
@@ -122,7 +132,12 @@ impl Store {
     }
 
     /// Revokes a User's grant at `at`. Returns whether a grant of that User was still unrevoked.
-    pub async fn revoke_consent_grant(&self, id: i64, user_id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
+    pub async fn revoke_consent_grant(
+        &self,
+        id: i64,
+        user_id: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE consent_grants SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
         )
@@ -135,12 +150,18 @@ impl Store {
     }
 
     /// Revokes every unrevoked grant of a User at `at`; returns the AppIDs that ever held one.
-    pub async fn revoke_all_consents_of_user(&self, user_id: i64, at: DateTime<Utc>) -> StoreResult<Vec<String>> {
-        sqlx::query("UPDATE consent_grants SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-            .bind(at.timestamp())
-            .bind(user_id)
-            .execute(self.pool())
-            .await?;
+    pub async fn revoke_all_consents_of_user(
+        &self,
+        user_id: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Vec<String>> {
+        sqlx::query(
+            "UPDATE consent_grants SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(at.timestamp())
+        .bind(user_id)
+        .execute(self.pool())
+        .await?;
         let apps = sqlx::query_scalar(
             "SELECT DISTINCT app_id FROM consent_grants WHERE user_id = $1 ORDER BY app_id",
         )
@@ -152,7 +173,12 @@ impl Store {
 
     /// R10.2: voids every grant of `app_id` given before `at`; returns the Users whose grants
     /// were voided (once each).
-    pub async fn void_consents_of_app(&self, app_id: &str, at: DateTime<Utc>, reason: &str) -> StoreResult<Vec<i64>> {
+    pub async fn void_consents_of_app(
+        &self,
+        app_id: &str,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> StoreResult<Vec<i64>> {
         let users: Vec<i64> = sqlx::query_scalar(
             "SELECT DISTINCT user_id FROM consent_grants WHERE app_id = $1 AND voided_at IS NULL \
              AND granted_at <= $2 ORDER BY user_id",
@@ -187,10 +213,12 @@ impl Store {
 
     /// The redirect URIs an app registered.
     pub async fn redirect_uris(&self, app_id: &str) -> StoreResult<Vec<String>> {
-        Ok(sqlx::query_scalar("SELECT redirect_uri FROM oauth_redirect_uris WHERE app_id = $1 ORDER BY redirect_uri")
-            .bind(app_id)
-            .fetch_all(self.pool())
-            .await?)
+        Ok(sqlx::query_scalar(
+            "SELECT redirect_uri FROM oauth_redirect_uris WHERE app_id = $1 ORDER BY redirect_uri",
+        )
+        .bind(app_id)
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// Stores an authorization code.
@@ -215,7 +243,11 @@ impl Store {
 
     /// Uses an authorization code: returns it if it was unused and unexpired, and marks it used
     /// in the same statement, so a code can never be exchanged twice.
-    pub async fn take_oauth_code(&self, code_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<OAuthCodeRecord>> {
+    pub async fn take_oauth_code(
+        &self,
+        code_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<OAuthCodeRecord>> {
         let row = sqlx::query(
             "UPDATE oauth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 \
              RETURNING code_hash, app_id, user_id, grant_id, redirect_uri, code_challenge, scope, expires_at",
@@ -276,7 +308,11 @@ impl Store {
                  AND used_at IS NULL AND expires_at > $1 RETURNING {columns}"
             ),
         };
-        let row = sqlx::query(&sql).bind(now.timestamp()).bind(token_hash).fetch_optional(self.pool()).await?;
+        let row = sqlx::query(&sql)
+            .bind(now.timestamp())
+            .bind(token_hash)
+            .fetch_optional(self.pool())
+            .await?;
         row.map(|r| {
             Ok(ConsentTokenRecord {
                 token_hash: r.try_get("token_hash")?,

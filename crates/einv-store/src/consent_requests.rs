@@ -6,14 +6,21 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::records::{date_from_key, date_key, from_unix};
-use crate::{DeletionRequestRecord, NotificationRecord, RequestKind, Store, StoreError, StoreResult};
+use crate::{
+    DeletionRequestRecord, NotificationRecord, RequestKind, Store, StoreError, StoreResult,
+};
 
-const REQUEST_COLUMNS: &str = "id, user_id, app_id, kind, created_at, due_date, acknowledged_at, completed_at";
+const REQUEST_COLUMNS: &str =
+    "id, user_id, app_id, kind, created_at, due_date, acknowledged_at, completed_at";
 
 fn request_from_row(r: &AnyRow) -> StoreResult<DeletionRequestRecord> {
     let kind: String = r.try_get("kind")?;
     let due: i64 = r.try_get("due_date")?;
-    let corrupt = |column, problem: String| StoreError::Corrupt { table: "deletion_requests", column, problem };
+    let corrupt = |column, problem: String| StoreError::Corrupt {
+        table: "deletion_requests",
+        column,
+        problem,
+    };
     Ok(DeletionRequestRecord {
         id: r.try_get("id")?,
         user_id: r.try_get("user_id")?,
@@ -21,7 +28,9 @@ fn request_from_row(r: &AnyRow) -> StoreResult<DeletionRequestRecord> {
         kind: RequestKind::parse(&kind).ok_or_else(|| corrupt("kind", kind.clone()))?,
         created_at: from_unix(r.try_get("created_at")?),
         due_date: date_from_key(due).ok_or_else(|| corrupt("due_date", due.to_string()))?,
-        acknowledged_at: r.try_get::<Option<i64>, _>("acknowledged_at")?.map(from_unix),
+        acknowledged_at: r
+            .try_get::<Option<i64>, _>("acknowledged_at")?
+            .map(from_unix),
         completed_at: r.try_get::<Option<i64>, _>("completed_at")?.map(from_unix),
     })
 }
@@ -51,7 +60,10 @@ impl Store {
     }
 
     /// A User's requests, newest first.
-    pub async fn deletion_requests_of_user(&self, user_id: i64) -> StoreResult<Vec<DeletionRequestRecord>> {
+    pub async fn deletion_requests_of_user(
+        &self,
+        user_id: i64,
+    ) -> StoreResult<Vec<DeletionRequestRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {REQUEST_COLUMNS} FROM deletion_requests WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
         ))
@@ -67,7 +79,11 @@ impl Store {
         app_id: &str,
         include_completed: bool,
     ) -> StoreResult<Vec<DeletionRequestRecord>> {
-        let filter = if include_completed { "" } else { " AND completed_at IS NULL" };
+        let filter = if include_completed {
+            ""
+        } else {
+            " AND completed_at IS NULL"
+        };
         let rows = sqlx::query(&format!(
             "SELECT {REQUEST_COLUMNS} FROM deletion_requests WHERE app_id = $1{filter} ORDER BY created_at, id"
         ))
@@ -105,16 +121,24 @@ impl Store {
 
     /// Marks a User deregistered at `at`. Returns whether they were registered.
     pub async fn deregister_user(&self, user_id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE users SET deregistered_at = $1 WHERE id = $2 AND deregistered_at IS NULL")
-            .bind(at.timestamp())
-            .bind(user_id)
-            .execute(self.pool())
-            .await?;
+        let done = sqlx::query(
+            "UPDATE users SET deregistered_at = $1 WHERE id = $2 AND deregistered_at IS NULL",
+        )
+        .bind(at.timestamp())
+        .bind(user_id)
+        .execute(self.pool())
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Sends a User a notice on the Platform.
-    pub async fn notify_user(&self, user_id: i64, kind: &str, text: &str, at: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn notify_user(
+        &self,
+        user_id: i64,
+        kind: &str,
+        text: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         sqlx::query("INSERT INTO user_notifications (user_id, kind, text, created_at) VALUES ($1, $2, $3, $4)")
             .bind(user_id)
             .bind(kind)
@@ -148,12 +172,18 @@ impl Store {
     }
 
     /// Marks every unread notice of a User read.
-    pub async fn mark_notifications_read(&self, user_id: i64, at: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("UPDATE user_notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
-            .bind(at.timestamp())
-            .bind(user_id)
-            .execute(self.pool())
-            .await?;
+    pub async fn mark_notifications_read(
+        &self,
+        user_id: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE user_notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
+        )
+        .bind(at.timestamp())
+        .bind(user_id)
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 

@@ -14,13 +14,24 @@ impl VerificationCode {
     pub fn parse(field: &str, text: &str) -> Result<Self, InvalidValue> {
         let len = text.chars().count();
         if !(6..=16).contains(&len) {
-            return Err(InvalidValue::new(field, "must be 6 to 16 letters and digits"));
+            return Err(InvalidValue::new(
+                field,
+                "must be 6 to 16 letters and digits",
+            ));
         }
         if !text.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(InvalidValue::new(field, "only letters A–Z, a–z and digits 0–9"));
+            return Err(InvalidValue::new(
+                field,
+                "only letters A–Z, a–z and digits 0–9",
+            ));
         }
-        if !text.chars().any(|c| c.is_ascii_digit()) || !text.chars().any(|c| c.is_ascii_alphabetic()) {
-            return Err(InvalidValue::new(field, "needs at least one letter and one digit"));
+        if !text.chars().any(|c| c.is_ascii_digit())
+            || !text.chars().any(|c| c.is_ascii_alphabetic())
+        {
+            return Err(InvalidValue::new(
+                field,
+                "needs at least one letter and one digit",
+            ));
         }
         Ok(Self(text.to_owned()))
     }
@@ -44,9 +55,21 @@ mod tests {
     #[test]
     fn rules_and_no_leak() {
         assert!(VerificationCode::parse("code", "Code1234").is_ok());
-        for bad in ["C1", "Code 1234", "abcdefgh", "12345678", "Code1234Code12345"] {
-            assert_eq!(VerificationCode::parse("code", bad).unwrap_err().field, "code", "{bad}");
+        for bad in [
+            "C1",
+            "Code 1234",
+            "abcdefgh",
+            "12345678",
+            "Code1234Code12345",
+        ] {
+            assert_eq!(
+                VerificationCode::parse("code", bad).unwrap_err().field,
+                "code",
+                "{bad}"
+            );
         }
-        assert!(!format!("{:?}", VerificationCode::parse("c", "Code1234").unwrap()).contains("1234"));
+        assert!(
+            !format!("{:?}", VerificationCode::parse("c", "Code1234").unwrap()).contains("1234")
+        );
     }
 }

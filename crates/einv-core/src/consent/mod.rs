@@ -38,13 +38,22 @@ impl Disclosure {
     pub fn parse(field: &str, text: &str) -> Result<Self, InvalidValue> {
         let text = text.trim();
         if text.is_empty() {
-            return Err(InvalidValue::new(field, "R5.4: required; a consent request must state it"));
+            return Err(InvalidValue::new(
+                field,
+                "R5.4: required; a consent request must state it",
+            ));
         }
         if text.chars().count() > MAX_ITEM_CHARS {
-            return Err(InvalidValue::new(field, format!("at most {MAX_ITEM_CHARS} characters")));
+            return Err(InvalidValue::new(
+                field,
+                format!("at most {MAX_ITEM_CHARS} characters"),
+            ));
         }
         if text.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(InvalidValue::new(field, "must not contain control characters"));
+            return Err(InvalidValue::new(
+                field,
+                "must not contain control characters",
+            ));
         }
         Ok(Self(text.to_owned()))
     }
@@ -91,15 +100,25 @@ pub enum PurposeCategory {
 
 /// Purposes R5.5 forbids even with out-of-scope consent; they parse only to be refused.
 const FORBIDDEN_PURPOSES: [(&str, &str); 3] = [
-    ("trade-secret-profiling", "profiling a specific business's trade secrets"),
-    ("third-party-disclosure", "giving User data to third parties in any form"),
+    (
+        "trade-secret-profiling",
+        "profiling a specific business's trade secrets",
+    ),
+    (
+        "third-party-disclosure",
+        "giving User data to third parties in any form",
+    ),
     ("data-resale", "reselling User data to third parties"),
 ];
 
 impl PurposeCategory {
     /// Every category that can be declared.
-    pub const ALL: [PurposeCategory; 4] =
-        [Self::EInvoiceService, Self::PersonalFinance, Self::SpendingInsights, Self::Offers];
+    pub const ALL: [PurposeCategory; 4] = [
+        Self::EInvoiceService,
+        Self::PersonalFinance,
+        Self::SpendingInsights,
+        Self::Offers,
+    ];
 
     /// The stable name.
     pub fn as_str(self) -> &'static str {
@@ -131,12 +150,21 @@ impl FromStr for PurposeCategory {
     type Err = InvalidValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         if let Some((_, what)) = FORBIDDEN_PURPOSES.iter().find(|(name, _)| *name == s) {
-            return Err(InvalidValue::new("purpose_category", format!("R5.5: {what} may not be declared")));
+            return Err(InvalidValue::new(
+                "purpose_category",
+                format!("R5.5: {what} may not be declared"),
+            ));
         }
-        Self::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| {
-            let names: Vec<_> = Self::ALL.iter().map(|c| c.as_str()).collect();
-            InvalidValue::new("purpose_category", format!("unknown {s:?}; one of {}", names.join(", ")))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|c| c.as_str()).collect();
+                InvalidValue::new(
+                    "purpose_category",
+                    format!("unknown {s:?}; one of {}", names.join(", ")),
+                )
+            })
     }
 }
 
@@ -190,7 +218,10 @@ impl ConsentKind {
         match s {
             "in-scope" => Ok(Self::InScope),
             "out-of-scope" => Ok(Self::OutOfScope),
-            _ => Err(InvalidValue::new("kind", format!("must be in-scope or out-of-scope, got {s:?}"))),
+            _ => Err(InvalidValue::new(
+                "kind",
+                format!("must be in-scope or out-of-scope, got {s:?}"),
+            )),
         }
     }
 }
@@ -235,7 +266,10 @@ pub fn parse_services(field: &str, text: &str) -> Result<BTreeSet<Service>, Inva
         .map(|s| s.parse::<Service>().map_err(|e| e.for_field(field)))
         .collect::<Result<BTreeSet<_>, _>>()?;
     if services.is_empty() {
-        return Err(InvalidValue::new(field, "R5.4: the authorisation scope must name at least one service"));
+        return Err(InvalidValue::new(
+            field,
+            "R5.4: the authorisation scope must name at least one service",
+        ));
     }
     Ok(services)
 }
@@ -258,12 +292,22 @@ impl ConsentRequest {
         } else {
             let need = |field: &str, v: &Option<String>| {
                 Disclosure::parse(field, v.as_deref().unwrap_or_default()).map_err(|_| {
-                    InvalidValue::new(field, "R5.3: a use beyond the e-invoice service must state it")
+                    InvalidValue::new(
+                        field,
+                        "R5.3: a use beyond the e-invoice service must state it",
+                    )
                 })
             };
-            Some(OutOfScope { laws: need("laws", &f.laws)?, refusal_effect: need("refusal_effect", &f.refusal_effect)? })
+            Some(OutOfScope {
+                laws: need("laws", &f.laws)?,
+                refusal_effect: need("refusal_effect", &f.refusal_effect)?,
+            })
         };
-        Ok(Self { services, items, out_of_scope })
+        Ok(Self {
+            services,
+            items,
+            out_of_scope,
+        })
     }
 
     /// The services asked for (the authorisation scope of R5.4).
@@ -292,7 +336,11 @@ impl ConsentRequest {
 
     /// The services as the OAuth `scope` string.
     pub fn scope(&self) -> String {
-        self.services.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
+        self.services
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -338,7 +386,12 @@ pub struct ConsentGrant {
 impl ConsentGrant {
     /// The User accepts `request` at `at`.
     pub fn give(request: ConsentRequest, at: DateTime<Utc>) -> Self {
-        Self { request, granted_at: at, revoked_at: None, voided_at: None }
+        Self {
+            request,
+            granted_at: at,
+            revoked_at: None,
+            voided_at: None,
+        }
     }
 
     /// R5.6: six calendar months after it was given (Taipei calendar, month-end clamped).

@@ -5,7 +5,10 @@ use super::*;
 use crate::clock::taipei;
 
 fn taipei_at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
-    taipei().with_ymd_and_hms(y, m, d, h, 0, 0).unwrap().with_timezone(&Utc)
+    taipei()
+        .with_ymd_and_hms(y, m, d, h, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 pub(crate) fn fields() -> ConsentFields {
@@ -24,7 +27,8 @@ pub(crate) fn fields() -> ConsentFields {
 
 #[test]
 fn r5_4_every_pdpa_item_is_required_and_named() {
-    let setters: [(&str, fn(&mut ConsentFields)); 6] = [
+    type Blank = (&'static str, fn(&mut ConsentFields));
+    let setters: [Blank; 6] = [
         ("scope", |f| f.services = " ".into()),
         ("purpose", |f| f.purpose = "  ".into()),
         ("period", |f| f.period.clear()),
@@ -52,7 +56,10 @@ fn r5_3_out_of_scope_needs_laws_and_what_refusing_means() {
     assert_eq!(err.field, "laws");
     assert!(err.problem.starts_with("R5.3"));
     f.laws = Some("個人資料保護法".into());
-    assert_eq!(ConsentRequest::parse(&f).unwrap_err().field, "refusal_effect");
+    assert_eq!(
+        ConsentRequest::parse(&f).unwrap_err().field,
+        "refusal_effect"
+    );
     f.refusal_effect = Some("不同意仍可使用發票查詢，但無記帳功能".into());
     let req = ConsentRequest::parse(&f).unwrap();
     assert_eq!(req.kind(), ConsentKind::OutOfScope);
@@ -61,7 +68,11 @@ fn r5_3_out_of_scope_needs_laws_and_what_refusing_means() {
 
 #[test]
 fn r5_5_forbidden_purposes_cannot_be_declared() {
-    for bad in ["trade-secret-profiling", "third-party-disclosure", "data-resale"] {
+    for bad in [
+        "trade-secret-profiling",
+        "third-party-disclosure",
+        "data-resale",
+    ] {
         let mut f = fields();
         f.purpose_category = bad.into();
         let err = ConsentRequest::parse(&f).unwrap_err();
@@ -77,7 +88,10 @@ fn r5_6_lapse_exactly_six_calendar_months_later() {
     assert_eq!(grant.lapses_at(), taipei_at(2026, 7, 31, 10));
     assert!(grant.is_live(grant.lapses_at() - Duration::seconds(1)));
     assert_eq!(grant.status(grant.lapses_at()), ConsentStatus::Lapsed);
-    let clamped = ConsentGrant::give(ConsentRequest::parse(&fields()).unwrap(), taipei_at(2026, 8, 31, 23));
+    let clamped = ConsentGrant::give(
+        ConsentRequest::parse(&fields()).unwrap(),
+        taipei_at(2026, 8, 31, 23),
+    );
     assert_eq!(clamped.lapses_at(), taipei_at(2027, 2, 28, 23));
 }
 
@@ -86,14 +100,20 @@ fn revocation_and_voiding_end_a_grant_at_their_instant() {
     let given = taipei_at(2026, 3, 1, 9);
     let mut grant = ConsentGrant::give(ConsentRequest::parse(&fields()).unwrap(), given);
     assert!(grant.allows(Service::CarrierInvoices, given));
-    assert!(!grant.allows(Service::CarrierAggregation, given), "not in scope");
+    assert!(
+        !grant.allows(Service::CarrierAggregation, given),
+        "not in scope"
+    );
     let t = given + Duration::days(3);
     grant.revoked_at = Some(t);
     assert!(grant.is_live(t - Duration::seconds(1)));
     assert_eq!(grant.status(t), ConsentStatus::Revoked);
     grant.voided_at = Some(t);
     assert_eq!(grant.status(t), ConsentStatus::Voided);
-    assert!(!grant.is_live(given - Duration::seconds(1)), "not live before it was given");
+    assert!(
+        !grant.is_live(given - Duration::seconds(1)),
+        "not live before it was given"
+    );
 }
 
 proptest! {

@@ -45,7 +45,14 @@ fn oauth_error_redirect(params: &AuthorizeParams, err: &ServiceError) -> Respons
         ServiceError::OAuth { error, description } => (*error, description.clone()),
         other => ("invalid_request", other.to_string()),
     };
-    redirect_with(&params.redirect_uri, &[("error", code), ("error_description", &description), ("state", &params.state)])
+    redirect_with(
+        &params.redirect_uri,
+        &[
+            ("error", code),
+            ("error_description", &description),
+            ("state", &params.state),
+        ],
+    )
 }
 
 /// `GET /oauth/authorize`: check the app, ask the User to sign in, then show the consent page.
@@ -69,7 +76,10 @@ async fn authorize(
         let login = format!("/me/login?next={}", urlencoding_encode(&next));
         return Ok(Redirect::to(&login).into_response());
     };
-    Ok(authorize_page::render(lang, &session, &request, &params, platform.clock.now()).into_response())
+    Ok(
+        authorize_page::render(lang, &session, &request, &params, platform.clock.now())
+            .into_response(),
+    )
 }
 
 fn urlencoding_encode(s: &str) -> String {
@@ -77,9 +87,17 @@ fn urlencoding_encode(s: &str) -> String {
 }
 
 fn serde_urlencoded_from(query: &str) -> Result<AuthorizeParams, WebError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    let value = serde_json::Value::Object(pairs.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect());
-    serde_json::from_value(value).map_err(|e| WebError::Shown(StatusCode::BAD_REQUEST, format!("authorize request: {e}")))
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let value = serde_json::Value::Object(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect(),
+    );
+    serde_json::from_value(value)
+        .map_err(|e| WebError::Shown(StatusCode::BAD_REQUEST, format!("authorize request: {e}")))
 }
 
 /// The consent form's answer.
@@ -108,11 +126,20 @@ async fn decide(
         Err(e) => return Ok(oauth_error_redirect(&form.params, &e)),
     };
     if form.decision != "approve" {
-        return Ok(redirect_with(&request.redirect_uri, &[("error", "access_denied"), ("state", &request.state)]));
+        return Ok(redirect_with(
+            &request.redirect_uri,
+            &[("error", "access_denied"), ("state", &request.state)],
+        ));
     }
-    let user_id = session.subject.parse::<i64>().map_err(|_| WebError::SignIn(Role::User))?;
+    let user_id = session
+        .subject
+        .parse::<i64>()
+        .map_err(|_| WebError::SignIn(Role::User))?;
     let code = platform.approve_authorization(user_id, &request).await?;
-    Ok(redirect_with(&request.redirect_uri, &[("code", &code), ("state", &request.state)]))
+    Ok(redirect_with(
+        &request.redirect_uri,
+        &[("code", &code), ("state", &request.state)],
+    ))
 }
 
 /// An RFC 6749 §5.2 error reply.
@@ -122,7 +149,10 @@ impl IntoResponse for TokenError {
     fn into_response(self) -> Response {
         let body = json!({ "error": self.1, "error_description": self.2 });
         let mut res = (self.0, Json(body)).into_response();
-        res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
         res
     }
 }
@@ -130,13 +160,25 @@ impl IntoResponse for TokenError {
 impl From<ServiceError> for TokenError {
     fn from(e: ServiceError) -> Self {
         match e {
-            ServiceError::OAuth { error, description } => Self(StatusCode::BAD_REQUEST, error, description),
-            ServiceError::AppRefused { reason, .. } => Self(StatusCode::UNAUTHORIZED, "invalid_client", reason),
+            ServiceError::OAuth { error, description } => {
+                Self(StatusCode::BAD_REQUEST, error, description)
+            }
+            ServiceError::AppRefused { reason, .. } => {
+                Self(StatusCode::UNAUTHORIZED, "invalid_client", reason)
+            }
             ServiceError::Store(e) => {
                 tracing::error!(error = %e, "token endpoint failed in the store");
-                Self(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "internal error".into())
+                Self(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "server_error",
+                    "internal error".into(),
+                )
             }
-            other => Self(StatusCode::BAD_REQUEST, "invalid_request", other.to_string()),
+            other => Self(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                other.to_string(),
+            ),
         }
     }
 }
@@ -147,11 +189,23 @@ struct TokenClient(AppRecord);
 impl FromRequestParts<AppState> for TokenClient {
     type Rejection = TokenError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let (app_id, key) = basic_credentials(parts).ok_or_else(|| {
-            TokenError(StatusCode::UNAUTHORIZED, "invalid_client", "Authorization: HTTP Basic AppID:APIKey required".into())
+            TokenError(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "Authorization: HTTP Basic AppID:APIKey required".into(),
+            )
         })?;
-        Ok(Self(state.platform.authenticate_app_secret(&app_id, &key).await?))
+        Ok(Self(
+            state
+                .platform
+                .authenticate_app_secret(&app_id, &key)
+                .await?,
+        ))
     }
 }
 
@@ -173,15 +227,26 @@ async fn token(
 ) -> Result<Response, TokenError> {
     let platform = &state.platform;
     let tokens = match form.grant_type.as_str() {
-        "authorization_code" => platform.exchange_code(&app, &form.code, &form.redirect_uri, &form.code_verifier).await?,
+        "authorization_code" => {
+            platform
+                .exchange_code(&app, &form.code, &form.redirect_uri, &form.code_verifier)
+                .await?
+        }
         "refresh_token" => platform.refresh_tokens(&app, &form.refresh_token).await?,
         other => {
             let why = format!("grant_type: {other:?} is not authorization_code or refresh_token");
-            return Err(TokenError(StatusCode::BAD_REQUEST, "unsupported_grant_type", why));
+            return Err(TokenError(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                why,
+            ));
         }
     };
     let mut res = Json(tokens).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     Ok(res)
 }
 
@@ -198,7 +263,11 @@ async fn introspect(
     TokenClient(app): TokenClient,
     Form(form): Form<IntrospectForm>,
 ) -> Json<serde_json::Value> {
-    match state.platform.authenticate_access_token(&app.app_id, &form.token, None).await {
+    match state
+        .platform
+        .authenticate_access_token(&app.app_id, &form.token, None)
+        .await
+    {
         Ok((_, grant)) => Json(json!({
             "active": true,
             "client_id": grant.app_id,

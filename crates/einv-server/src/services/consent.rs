@@ -33,15 +33,27 @@ fn user_entry(user_id: i64, app_id: &str, action: &str, detail: serde_json::Valu
 
 impl Platform {
     /// The active app `app_id`, licensed for every service of `request` (R4.5).
-    pub(crate) async fn consentable_app(&self, app_id: &str, request: &ConsentRequest) -> ServiceResult<AppRecord> {
+    pub(crate) async fn consentable_app(
+        &self,
+        app_id: &str,
+        request: &ConsentRequest,
+    ) -> ServiceResult<AppRecord> {
         let app = self
             .store
             .find_app(app_id)
             .await?
             .filter(|a| a.status == AppStatus::Active)
             .ok_or(ServiceError::NotFound { field: "client_id" })?;
-        if let Some(s) = request.services().iter().find(|s| !app.services.iter().any(|x| x == s.as_str())) {
-            return Err(InvalidValue::new("scope", format!("R4.5: {app_id} is not licensed for the service {s}")).into());
+        if let Some(s) = request
+            .services()
+            .iter()
+            .find(|s| !app.services.iter().any(|x| x == s.as_str()))
+        {
+            return Err(InvalidValue::new(
+                "scope",
+                format!("R4.5: {app_id} is not licensed for the service {s}"),
+            )
+            .into());
         }
         Ok(app)
     }
@@ -70,8 +82,15 @@ impl Platform {
         self.consentable_app(app_id, &request).await?;
         self.registered_user(user_id).await?;
         let now = self.clock.now();
-        let record = self.store.insert_consent_grant(user_id, app_id, &ConsentGrant::give(request, now), renews).await?;
-        let action = if renews.is_some() { "consent.renewed" } else { "consent.granted" };
+        let record = self
+            .store
+            .insert_consent_grant(user_id, app_id, &ConsentGrant::give(request, now), renews)
+            .await?;
+        let action = if renews.is_some() {
+            "consent.renewed"
+        } else {
+            "consent.granted"
+        };
         let detail = json!({
             "grant": record.id,
             "renews": renews,
@@ -79,22 +98,37 @@ impl Platform {
             "scope": record.grant.request.scope(),
             "lapsesAt": record.grant.lapses_at().timestamp(),
         });
-        self.audit(user_entry(user_id, app_id, action, detail)).await?;
+        self.audit(user_entry(user_id, app_id, action, detail))
+            .await?;
         Ok(record)
     }
 
     /// R5.6: the User renews grant `grant_id` with the same content: a new recorded act.
-    pub async fn renew_consent(&self, user_id: i64, grant_id: i64) -> ServiceResult<ConsentGrantRecord> {
+    pub async fn renew_consent(
+        &self,
+        user_id: i64,
+        grant_id: i64,
+    ) -> ServiceResult<ConsentGrantRecord> {
         let old = self.own_grant(user_id, grant_id).await?;
         let fields = fields_of(&old.grant.request);
-        self.grant_consent(user_id, &old.app_id, &fields, Some(old.id)).await
+        self.grant_consent(user_id, &old.app_id, &fields, Some(old.id))
+            .await
     }
 
     /// R5.2: the User revokes grant `grant_id`; its tokens die with it.
     pub async fn revoke_consent(&self, user_id: i64, grant_id: i64) -> ServiceResult<()> {
         let grant = self.own_grant(user_id, grant_id).await?;
-        if self.store.revoke_consent_grant(grant_id, user_id, self.clock.now()).await? {
-            let entry = user_entry(user_id, &grant.app_id, "consent.revoked", json!({ "grant": grant_id }));
+        if self
+            .store
+            .revoke_consent_grant(grant_id, user_id, self.clock.now())
+            .await?
+        {
+            let entry = user_entry(
+                user_id,
+                &grant.app_id,
+                "consent.revoked",
+                json!({ "grant": grant_id }),
+            );
             self.audit(entry).await?;
         }
         Ok(())
@@ -116,43 +150,84 @@ impl Platform {
     /// Refuses the call unless `user` has a live consent grant to the caller's AppID covering
     /// `service` (R5.2), refused from the instant it lapses (R5.6), is revoked, or is voided
     /// (R10.2).
-    pub async fn require_consent(&self, caller: &Caller, user: &UserRecord, service: Service) -> ServiceResult<()> {
+    pub async fn require_consent(
+        &self,
+        caller: &Caller,
+        user: &UserRecord,
+        service: Service,
+    ) -> ServiceResult<()> {
         if !service.reads_user_data() {
             return Ok(());
         }
         let now = self.clock.now();
-        let grants = self.store.consent_grants_to_app(user.id, &caller.app_id).await?;
-        let covering: Vec<_> = grants.iter().filter(|g| g.grant.request.services().contains(&service)).collect();
+        let grants = self
+            .store
+            .consent_grants_to_app(user.id, &caller.app_id)
+            .await?;
+        let covering: Vec<_> = grants
+            .iter()
+            .filter(|g| g.grant.request.services().contains(&service))
+            .collect();
         if covering.iter().any(|g| g.grant.is_live(now)) {
             return Ok(());
         }
         let (reason, rule) = match covering.first().map(|g| g.grant.status(now)) {
-            None => (format!("the User has not consented to {} using {service}", caller.app_id), "R5.2"),
-            Some(ConsentStatus::Lapsed) => ("the User's consent lapsed after six months".to_owned(), "R5.6"),
+            None => (
+                format!(
+                    "the User has not consented to {} using {service}",
+                    caller.app_id
+                ),
+                "R5.2",
+            ),
+            Some(ConsentStatus::Lapsed) => (
+                "the User's consent lapsed after six months".to_owned(),
+                "R5.6",
+            ),
             Some(ConsentStatus::Revoked) => ("the User revoked the consent".to_owned(), "R5.2"),
-            Some(ConsentStatus::Voided) => ("the consent was voided after the developer's suspension".to_owned(), "R10.2"),
-            Some(ConsentStatus::Live) => ("the User's consent is not yet in force".to_owned(), "R5.2"),
+            Some(ConsentStatus::Voided) => (
+                "the consent was voided after the developer's suspension".to_owned(),
+                "R10.2",
+            ),
+            Some(ConsentStatus::Live) => {
+                ("the User's consent is not yet in force".to_owned(), "R5.2")
+            }
         };
         let mut entry = AuditEntry::access(caller, user.id, service, Vec::new());
         entry.action = "consent.lapsed-refused".into();
         entry.detail = json!({ "rule": rule, "reason": reason });
         self.audit(entry).await?;
-        Err(ServiceError::ConsentRequired { reason, rule, consent_url: consent_url(&caller.app_id, service) })
+        Err(ServiceError::ConsentRequired {
+            reason,
+            rule,
+            consent_url: consent_url(&caller.app_id, service),
+        })
     }
 
     /// R10.2: after a developer's suspension and resumption, every grant of `app_id` given
     /// before `at` is void and must be given again. Each User concerned is told on the
     /// Platform. Returns how many Users were concerned.
     #[tracing::instrument(skip(self), fields(app.id = %app_id))]
-    pub async fn void_consents_of_app(&self, app_id: &str, at: DateTime<Utc>, reason: &str) -> ServiceResult<usize> {
+    pub async fn void_consents_of_app(
+        &self,
+        app_id: &str,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> ServiceResult<usize> {
         let users = self.store.void_consents_of_app(app_id, at, reason).await?;
-        let name = self.store.find_app(app_id).await?.map(|a| a.name).unwrap_or_else(|| app_id.to_owned());
+        let name = self
+            .store
+            .find_app(app_id)
+            .await?
+            .map(|a| a.name)
+            .unwrap_or_else(|| app_id.to_owned());
         for user_id in &users {
             let text = format!(
                 "您對「{name}」({app_id}) 的同意已依規範第十點失效，若要繼續使用須重新同意。\
                  / Your consent to \"{name}\" ({app_id}) is void under R10.2; consent again to keep using it."
             );
-            self.store.notify_user(*user_id, "consent.voided", &text, at).await?;
+            self.store
+                .notify_user(*user_id, "consent.voided", &text, at)
+                .await?;
             let entry = AuditEntry {
                 actor: "system".into(),
                 action: "consent.voided".into(),

@@ -8,6 +8,7 @@ use einv_store::Store;
 
 mod apps;
 pub mod audit;
+mod blank;
 mod carriers;
 mod charities;
 pub mod consent;

@@ -19,26 +19,49 @@ pub struct AppDeletionRequest {
 
 impl Platform {
     /// The requests addressed to `app`, oldest first (completed ones only if asked).
-    pub async fn deletion_requests_for_app(&self, app: &AppRecord, include_completed: bool) -> ServiceResult<Vec<AppDeletionRequest>> {
-        let requests = self.store.deletion_requests_of_app(&app.app_id, include_completed).await?;
+    pub async fn deletion_requests_for_app(
+        &self,
+        app: &AppRecord,
+        include_completed: bool,
+    ) -> ServiceResult<Vec<AppDeletionRequest>> {
+        let requests = self
+            .store
+            .deletion_requests_of_app(&app.app_id, include_completed)
+            .await?;
         let mut out = Vec::with_capacity(requests.len());
         for request in requests {
-            let user = self.store.find_user(request.user_id).await?.ok_or(ServiceError::NotFound { field: "user" })?;
-            out.push(AppDeletionRequest { request, mobile_barcode: user.mobile_barcode });
+            let user = self
+                .store
+                .find_user(request.user_id)
+                .await?
+                .ok_or(ServiceError::NotFound { field: "user" })?;
+            out.push(AppDeletionRequest {
+                request,
+                mobile_barcode: user.mobile_barcode,
+            });
         }
         Ok(out)
     }
 
     /// The developer acknowledges request `id` (or reports it completed). Another app's
     /// request is "not found".
-    pub async fn progress_deletion_request(&self, app: &AppRecord, id: i64, complete: bool) -> ServiceResult<AppDeletionRequest> {
+    pub async fn progress_deletion_request(
+        &self,
+        app: &AppRecord,
+        id: i64,
+        complete: bool,
+    ) -> ServiceResult<AppDeletionRequest> {
         let now = self.clock.now();
         let request = self
             .store
             .progress_deletion_request(id, &app.app_id, complete, now)
             .await?
             .ok_or(ServiceError::NotFound { field: "id" })?;
-        let action = if complete { "deletion.completed" } else { "deletion.acknowledged" };
+        let action = if complete {
+            "deletion.completed"
+        } else {
+            "deletion.acknowledged"
+        };
         let entry = AuditEntry {
             actor: format!("app:{}", app.app_id),
             action: action.into(),
@@ -49,7 +72,14 @@ impl Platform {
             detail: json!({ "request": id }),
         };
         self.audit(entry).await?;
-        let user = self.store.find_user(request.user_id).await?.ok_or(ServiceError::NotFound { field: "user" })?;
-        Ok(AppDeletionRequest { request, mobile_barcode: user.mobile_barcode })
+        let user = self
+            .store
+            .find_user(request.user_id)
+            .await?
+            .ok_or(ServiceError::NotFound { field: "user" })?;
+        Ok(AppDeletionRequest {
+            request,
+            mobile_barcode: user.mobile_barcode,
+        })
     }
 }

@@ -35,8 +35,13 @@ pub(super) async fn list(
     AppClient(app): AppClient,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, Problem> {
-    let requests = state.platform.deletion_requests_for_app(&app, q.include_completed).await?;
-    Ok(Json(json!({ "requests": requests.iter().map(to_json).collect::<Vec<_>>() })))
+    let requests = state
+        .platform
+        .deletion_requests_for_app(&app, q.include_completed)
+        .await?;
+    Ok(Json(
+        json!({ "requests": requests.iter().map(to_json).collect::<Vec<_>>() }),
+    ))
 }
 
 /// `POST …/{id}/acknowledge`.
@@ -45,7 +50,12 @@ pub(super) async fn acknowledge(
     AppClient(app): AppClient,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, Problem> {
-    Ok(Json(to_json(&state.platform.progress_deletion_request(&app, id, false).await?)))
+    Ok(Json(to_json(
+        &state
+            .platform
+            .progress_deletion_request(&app, id, false)
+            .await?,
+    )))
 }
 
 /// `POST …/{id}/complete`: the developer reports the data stopped or deleted.
@@ -54,5 +64,10 @@ pub(super) async fn complete(
     AppClient(app): AppClient,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, Problem> {
-    Ok(Json(to_json(&state.platform.progress_deletion_request(&app, id, true).await?)))
+    Ok(Json(to_json(
+        &state
+            .platform
+            .progress_deletion_request(&app, id, true)
+            .await?,
+    )))
 }

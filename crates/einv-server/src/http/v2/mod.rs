@@ -22,8 +22,14 @@ mod deletion;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v2/deletion-requests", get(deletion::list))
-        .route("/api/v2/deletion-requests/{id}/acknowledge", post(deletion::acknowledge))
-        .route("/api/v2/deletion-requests/{id}/complete", post(deletion::complete))
+        .route(
+            "/api/v2/deletion-requests/{id}/acknowledge",
+            post(deletion::acknowledge),
+        )
+        .route(
+            "/api/v2/deletion-requests/{id}/complete",
+            post(deletion::complete),
+        )
 }
 
 /// A v2 failure, rendered as RFC 9457 problem+json.
@@ -51,12 +57,22 @@ impl IntoResponse for Problem {
             }
             _ => (StatusCode::BAD_REQUEST, "Bad request"),
         };
-        let detail = if status.is_server_error() { "internal error".to_owned() } else { self.0.to_string() };
+        let detail = if status.is_server_error() {
+            "internal error".to_owned()
+        } else {
+            self.0.to_string()
+        };
         let body = json!({ "type": "about:blank", "title": title, "status": status.as_u16(), "detail": detail });
         let mut res = (status, axum::Json(body)).into_response();
-        res.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
         if status == StatusCode::UNAUTHORIZED {
-            res.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Basic realm=\"einv\""));
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Basic realm=\"einv\""),
+            );
         }
         res
     }
@@ -69,7 +85,9 @@ pub struct AppClient(pub AppRecord);
 /// Reads HTTP Basic credentials: `(user, password)`.
 pub fn basic_credentials(parts: &Parts) -> Option<(String, String)> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
+    let encoded = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("basic "))?;
     let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
     let (user, password) = decoded.split_once(':')?;
     Some((user.to_owned(), password.to_owned()))
@@ -78,10 +96,21 @@ pub fn basic_credentials(parts: &Parts) -> Option<(String, String)> {
 impl FromRequestParts<AppState> for AppClient {
     type Rejection = Problem;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let (app_id, key) = basic_credentials(parts).ok_or_else(|| {
-            Problem(ServiceError::AppRefused { reason: "Authorization: HTTP Basic AppID:APIKey required".into(), rule: None })
+            Problem(ServiceError::AppRefused {
+                reason: "Authorization: HTTP Basic AppID:APIKey required".into(),
+                rule: None,
+            })
         })?;
-        Ok(Self(state.platform.authenticate_app_secret(&app_id, &key).await?))
+        Ok(Self(
+            state
+                .platform
+                .authenticate_app_secret(&app_id, &key)
+                .await?,
+        ))
     }
 }

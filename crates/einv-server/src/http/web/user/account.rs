@@ -30,7 +30,12 @@ fn kind_text(lang: Lang, k: RequestKind) -> &'static str {
     }
 }
 
-fn consent_card(lang: Lang, session: &WebSession, g: &ConsentGrantRecord, now: chrono::DateTime<chrono::Utc>) -> Markup {
+fn consent_card(
+    lang: Lang,
+    session: &WebSession,
+    g: &ConsentGrantRecord,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Markup {
     let status = g.grant.status(now);
     let items = g.grant.request.items();
     html! {
@@ -76,7 +81,11 @@ fn request_table(lang: Lang, requests: &[DeletionRequestRecord]) -> Markup {
 }
 
 /// `GET /me`: consents and requests.
-pub(super) async fn home(State(state): State<AppState>, lang: Lang, session: WebSession) -> Result<Markup, WebError> {
+pub(super) async fn home(
+    State(state): State<AppState>,
+    lang: Lang,
+    session: WebSession,
+) -> Result<Markup, WebError> {
     let (session, user) = user_of(session)?;
     let p = &state.platform;
     let grants = p.consents_of_user(user).await?;
@@ -105,7 +114,12 @@ pub(super) async fn home(State(state): State<AppState>, lang: Lang, session: Web
         }
         p { a href="/me/deregister" { (lang.t("註銷帳號", "Deregister")) } }
     };
-    Ok(page(lang, ("我的資料與同意", "My data and consents"), NAV, body))
+    Ok(page(
+        lang,
+        ("我的資料與同意", "My data and consents"),
+        NAV,
+        body,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -157,14 +171,23 @@ pub(super) async fn file_request(
     let (session, user) = user_of(session)?;
     session.check_csrf(&f.csrf)?;
     let kind = RequestKind::parse(&f.kind)
-        .ok_or_else(|| einv_core::InvalidValue::new("kind", "must be stop-use, stop-processing or delete"))
+        .ok_or_else(|| {
+            einv_core::InvalidValue::new("kind", "must be stop-use, stop-processing or delete")
+        })
         .map_err(crate::error::ServiceError::from)?;
-    state.platform.request_deletion(user, &f.app_id, kind).await?;
+    state
+        .platform
+        .request_deletion(user, &f.app_id, kind)
+        .await?;
     Ok(Redirect::to("/me").into_response())
 }
 
 /// `GET /me/history`: who read the User's data, when (R6.4).
-pub(super) async fn history(State(state): State<AppState>, lang: Lang, session: WebSession) -> Result<Markup, WebError> {
+pub(super) async fn history(
+    State(state): State<AppState>,
+    lang: Lang,
+    session: WebSession,
+) -> Result<Markup, WebError> {
     let (_, user) = user_of(session)?;
     let accesses = state.platform.accesses_of_user(user).await?;
     let body = html! {
@@ -182,7 +205,11 @@ pub(super) async fn history(State(state): State<AppState>, lang: Lang, session: 
 }
 
 /// `GET /me/notifications`.
-pub(super) async fn notifications(State(state): State<AppState>, lang: Lang, session: WebSession) -> Result<Markup, WebError> {
+pub(super) async fn notifications(
+    State(state): State<AppState>,
+    lang: Lang,
+    session: WebSession,
+) -> Result<Markup, WebError> {
     let (session, user) = user_of(session)?;
     let notes = state.platform.notifications_of_user(user).await?;
     let body = html! {

@@ -57,15 +57,30 @@ pub(super) async fn login_page(lang: Lang, Query(q): Query<Next>) -> Markup {
 
 /// `POST /me/login`: a wrong barcode or code shows the form again, saying which pair failed
 /// but not which half.
-pub(super) async fn login(State(state): State<AppState>, lang: Lang, Form(f): Form<Credentials>) -> Result<Response, WebError> {
+pub(super) async fn login(
+    State(state): State<AppState>,
+    lang: Lang,
+    Form(f): Form<Credentials>,
+) -> Result<Response, WebError> {
     match state.platform.sign_in_user(&f.barcode, &f.code).await {
         Ok(user) => {
             let cookie = WebSession::start(&state, Role::User, &user.id.to_string()).await?;
-            Ok(([(header::SET_COOKIE, cookie)], Redirect::to(safe_next(&f.next))).into_response())
+            Ok((
+                [(header::SET_COOKIE, cookie)],
+                Redirect::to(safe_next(&f.next)),
+            )
+                .into_response())
         }
         Err(ServiceError::SignInFailed) => {
-            let msg = lang.t("手機條碼或驗證碼錯誤。", "The mobile barcode or verification code is wrong.");
-            Ok((axum::http::StatusCode::UNAUTHORIZED, login_form(lang, &f.next, Some(msg))).into_response())
+            let msg = lang.t(
+                "手機條碼或驗證碼錯誤。",
+                "The mobile barcode or verification code is wrong.",
+            );
+            Ok((
+                axum::http::StatusCode::UNAUTHORIZED,
+                login_form(lang, &f.next, Some(msg)),
+            )
+                .into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -78,14 +93,23 @@ pub(super) struct CsrfOnly {
 }
 
 /// `POST /me/logout`.
-pub(super) async fn logout(State(state): State<AppState>, session: WebSession, Form(f): Form<CsrfOnly>) -> Result<Response, WebError> {
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    session: WebSession,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
     let session = session.require(Role::User)?;
     session.check_csrf(&f.csrf)?;
     let cookie = session.end(&state).await?;
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/me/login")).into_response())
 }
 
-pub(super) fn register_form(lang: Lang, error: Option<&str>, action: &str, extra: Markup) -> Markup {
+pub(crate) fn register_form(
+    lang: Lang,
+    error: Option<&str>,
+    action: &str,
+    extra: Markup,
+) -> Markup {
     let body = html! {
         @if let Some(e) = error { p.error { (e) } }
         form.stack.card method="post" action=(action) {
@@ -97,7 +121,12 @@ pub(super) fn register_form(lang: Lang, error: Option<&str>, action: &str, extra
             button type="submit" { (lang.t("註冊", "Register")) }
         }
     };
-    page(lang, ("註冊手機條碼", "Register a mobile barcode"), &[], body)
+    page(
+        lang,
+        ("註冊手機條碼", "Register a mobile barcode"),
+        &[],
+        body,
+    )
 }
 
 /// `GET /me/register`.
@@ -106,7 +135,11 @@ pub(super) async fn register_page(lang: Lang) -> Markup {
 }
 
 /// `POST /me/register` (R6.1): registers and signs in.
-pub(super) async fn register(State(state): State<AppState>, lang: Lang, Form(f): Form<Credentials>) -> Result<Response, WebError> {
+pub(super) async fn register(
+    State(state): State<AppState>,
+    lang: Lang,
+    Form(f): Form<Credentials>,
+) -> Result<Response, WebError> {
     match state.platform.register_user(&f.barcode, &f.code).await {
         Ok(user) => {
             let cookie = WebSession::start(&state, Role::User, &user.id.to_string()).await?;
@@ -127,7 +160,12 @@ mod tests {
     #[test]
     fn next_stays_on_this_site() {
         assert_eq!(safe_next("/oauth/authorize?x=1"), "/oauth/authorize?x=1");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", ""] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "",
+        ] {
             assert_eq!(safe_next(bad), "/me");
         }
     }

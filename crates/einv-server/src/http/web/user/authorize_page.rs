@@ -18,7 +18,11 @@ pub fn render(
     let items = req.request.items();
     let lapse = einv_core::consent::lapse_instant(now);
     let rows: Vec<(&str, &str, String)> = vec![
-        ("特定目的", "Purpose", format!("{} — {}", items.category.name_zh(), items.purpose)),
+        (
+            "特定目的",
+            "Purpose",
+            format!("{} — {}", items.category.name_zh(), items.purpose),
+        ),
         ("利用期間", "Period", items.period.to_string()),
         ("利用地區", "Region", items.region.to_string()),
         ("利用對象", "Recipients", items.recipients.to_string()),

@@ -12,6 +12,7 @@ use crate::http::AppState;
 
 mod account;
 mod auth;
+pub(crate) use auth::register_form;
 pub mod authorize_page;
 mod settings;
 
@@ -29,26 +30,43 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(account::home))
         .route("/me/login", get(auth::login_page).post(auth::login))
         .route("/me/logout", post(auth::logout))
-        .route("/me/register", get(auth::register_page).post(auth::register))
+        .route(
+            "/me/register",
+            get(auth::register_page).post(auth::register),
+        )
         .route("/me/consents/{id}/revoke", post(account::revoke))
         .route("/me/consents/{id}/renew", post(account::renew))
         .route("/me/requests", post(account::file_request))
         .route("/me/history", get(account::history))
-        .route("/me/notifications", get(account::notifications).post(account::read_notifications))
-        .route("/me/code", get(settings::code_page).post(settings::change_code))
-        .route("/me/deregister", get(settings::deregister_page).post(settings::deregister))
+        .route(
+            "/me/notifications",
+            get(account::notifications).post(account::read_notifications),
+        )
+        .route(
+            "/me/code",
+            get(settings::code_page).post(settings::change_code),
+        )
+        .route(
+            "/me/deregister",
+            get(settings::deregister_page).post(settings::deregister),
+        )
 }
 
 /// The signed-in User's ID.
 pub(crate) fn user_of(session: WebSession) -> Result<(WebSession, i64), WebError> {
     let session = session.require(Role::User)?;
-    let id = session.subject.parse::<i64>().map_err(|_| WebError::SignIn(Role::User))?;
+    let id = session
+        .subject
+        .parse::<i64>()
+        .map_err(|_| WebError::SignIn(Role::User))?;
     Ok((session, id))
 }
 
 /// A Taipei time, to the minute.
 pub(crate) fn when(at: DateTime<Utc>) -> String {
-    at.with_timezone(&einv_core::clock::taipei()).format("%Y-%m-%d %H:%M").to_string()
+    at.with_timezone(&einv_core::clock::taipei())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// The hidden CSRF field every form carries.

@@ -24,7 +24,12 @@ pub(super) async fn code_page(lang: Lang, session: WebSession) -> Result<Markup,
             button type="submit" { (lang.t("變更", "Change")) }
         }
     };
-    Ok(page(lang, ("變更驗證碼", "Change verification code"), NAV, body))
+    Ok(page(
+        lang,
+        ("變更驗證碼", "Change verification code"),
+        NAV,
+        body,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -44,9 +49,17 @@ pub(super) async fn change_code(
 ) -> Result<Markup, WebError> {
     let (session, user) = user_of(session)?;
     session.check_csrf(&f.csrf)?;
-    state.platform.change_verification_code(user, &f.current, &f.new_code).await?;
+    state
+        .platform
+        .change_verification_code(user, &f.current, &f.new_code)
+        .await?;
     let body = html! { p.flash { (lang.t("驗證碼已變更；使用舊驗證碼的 App 須請您重新輸入。", "Your code is changed; apps using the old one will ask you again.")) } };
-    Ok(page(lang, ("變更驗證碼", "Change verification code"), NAV, body))
+    Ok(page(
+        lang,
+        ("變更驗證碼", "Change verification code"),
+        NAV,
+        body,
+    ))
 }
 
 /// `GET /me/deregister`.
@@ -80,6 +93,8 @@ pub(super) async fn deregister(
     let (session, user) = user_of(session)?;
     session.check_csrf(&f.csrf)?;
     state.platform.deregister_user(user).await?;
-    let cookie = header::HeaderValue::from_static("einv_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    let cookie = header::HeaderValue::from_static(
+        "einv_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+    );
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/me/login")).into_response())
 }
