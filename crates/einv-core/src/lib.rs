@@ -8,6 +8,7 @@ pub mod business_id;
 pub mod carrier;
 pub mod claim;
 pub mod clock;
+pub mod consent;
 mod error;
 pub mod flow;
 pub mod invoice_number;

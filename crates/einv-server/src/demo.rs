@@ -108,6 +108,7 @@ pub async fn seed(platform: &Platform) -> ServiceResult<DemoCredentials> {
     platform
         .store_app("einv demo app", &Service::ALL, DEMO_APP_ID, &api_key)
         .await?;
+    seed_consents(platform).await?;
     Ok(credentials)
 }
 
@@ -176,6 +177,26 @@ async fn seed_users(platform: &Platform) -> ServiceResult<Vec<InvoiceCarrier>> {
         });
     }
     Ok(carriers)
+}
+
+/// The demo Users consent to the demo app (R5.2), so the README's calls work at once; the demo
+/// app may redirect to loopback addresses in the OAuth flow.
+async fn seed_consents(platform: &Platform) -> ServiceResult<()> {
+    let fields = crate::services::standard_consent(&Service::ALL);
+    for (barcode, _) in DEMO_USERS {
+        if let Some(user) = platform.store.find_user_by_barcode(barcode).await? {
+            platform
+                .grant_consent(user.id, DEMO_APP_ID, &fields, None)
+                .await?;
+        }
+    }
+    for uri in ["http://127.0.0.1/callback", "http://localhost/callback"] {
+        platform
+            .store
+            .register_redirect_uri(DEMO_APP_ID, uri)
+            .await?;
+    }
+    Ok(())
 }
 
 /// About 500 invoices for `period` (up to `today`); returns the numbers of the demo Users'.

@@ -68,6 +68,35 @@ pub enum ServiceError {
         /// When to retry.
         retry_after_secs: u64,
     },
+    /// The User has no live consent grant to the calling AppID covering the service (R5.2,
+    /// R5.6, R10.2): the app must send the User to the consent page.
+    #[error("consent ({rule}): {reason}; the User must consent again at {consent_url}")]
+    ConsentRequired {
+        /// Why there is no live grant (never given, lapsed, revoked, voided).
+        reason: String,
+        /// The rule behind the refusal.
+        rule: &'static str,
+        /// Where the app sends the User (relative to the Platform's base URL).
+        consent_url: String,
+    },
+    /// The thing named does not exist, or is not the caller's to see (the answer does not say
+    /// which).
+    #[error("{field}: not found")]
+    NotFound {
+        /// The field that named it.
+        field: &'static str,
+    },
+    /// An OAuth 2.0 request was refused (RFC 6749 §5.2 error codes).
+    #[error("{error}: {description}")]
+    OAuth {
+        /// The RFC 6749 error code, e.g. `invalid_grant`.
+        error: &'static str,
+        /// What was wrong, naming the parameter.
+        description: String,
+    },
+    /// The User's mobile barcode or verification code is wrong (web sign-in).
+    #[error("barcode: the mobile barcode or verification code is wrong")]
+    SignInFailed,
     /// The store failed.
     #[error("internal error")]
     Store(#[from] StoreError),

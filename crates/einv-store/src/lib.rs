@@ -13,6 +13,9 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 mod apps;
+mod consent;
+mod consent_records;
+mod consent_requests;
 mod error;
 mod invoices;
 mod parties;
@@ -22,6 +25,7 @@ pub mod testing;
 mod users;
 mod winning;
 
+pub use consent_records::*;
 pub use error::StoreError;
 pub use invoices::{CarrierKey, InsertOutcome};
 pub use records::*;

@@ -9,6 +9,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::services::Platform;
 
+pub mod oauth;
 pub mod v1;
 pub mod v2;
 pub mod web;
@@ -37,6 +38,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(v1::routes())
         .merge(v2::routes())
+        .merge(oauth::routes())
+        .merge(web::user::routes())
         .route("/healthz", get(|| async { "ok" }))
         .layer(DefaultBodyLimit::max(v1::params::MAX_BODY))
         .layer(TraceLayer::new_for_http())

@@ -51,3 +51,18 @@ impl Platform {
         Ok(())
     }
 }
+
+impl Platform {
+    /// The data accesses to a User's data, newest first, with their times (R6.4), for the
+    /// User's own access-history page.
+    ///
+    /// Stub until the audit trail lands (its branch implements this over the hash-chained log);
+    /// until then there is no history to show.
+    pub async fn accesses_of_user(
+        &self,
+        user_id: i64,
+    ) -> ServiceResult<Vec<(chrono::DateTime<chrono::Utc>, AuditEntry)>> {
+        let _ = user_id;
+        Ok(Vec::new())
+    }
+}

@@ -24,6 +24,7 @@ pub const BARCODE: &str = "/AB12+-.";
 pub const CODE: &str = "Code1234";
 pub const EASYCARD: &str = "0000111122223333";
 pub const EASYCARD_HIDDEN: &str = "H0000111122223333";
+pub const REDIRECT_URI: &str = "https://app.example/callback";
 pub const SEED_KEY: &str = "FE05F029154F6AA67A78B338ED2F6601";
 
 /// 2026-11-27 10:00 Taipei: period 11512 is open, 11510 was drawn on 2026-11-25.
@@ -182,6 +183,15 @@ impl TestApp {
             name: "悠遊卡".into(),
         };
         store.link_carrier(user.id, &link, now).await.unwrap();
+        // R5.2: the fixture User consented to the test app, so v1 carrier calls are allowed.
+        let consent = einv_server::services::standard_consent(&Service::ALL);
+        p.grant_consent(user.id, APP_ID, &consent, None)
+            .await
+            .unwrap();
+        store
+            .register_redirect_uri(APP_ID, REDIRECT_URI)
+            .await
+            .unwrap();
         let other_hash = p.codes.hash("Other999").unwrap();
         store
             .create_user("/OTHER01", &other_hash, now)

@@ -7,6 +7,7 @@ use axum::Router;
 use super::AppState;
 
 mod aggregate;
+mod blank;
 mod donate;
 mod fields;
 mod gate;
@@ -25,4 +26,5 @@ pub fn routes() -> Router<AppState> {
         .route("/PB2CAPIVAN/invServ/InvServ", any(invserv::handle))
         .route("/PB2CAPIVAN/CarInv/Donate", any(donate::handle))
         .route("/PB2CAPIVAN/Carrier/Aggregate", any(aggregate::handle))
+        .merge(blank::routes())
 }

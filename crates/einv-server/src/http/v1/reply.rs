@@ -104,18 +104,26 @@ pub fn mof_code(err: &ServiceError) -> (u16, &'static str) {
     match err {
         E::NoPeriodData(_) => (901, "無此期別資料"),
         E::BadPeriod(_) => (902, "期別錯誤"),
-        E::Invalid(_) | E::NotDonatable(_) => (903, "參數錯誤"),
+        E::Invalid(_) | E::NotDonatable(_) | E::NotFound { .. } | E::OAuth { .. } => {
+            (903, "參數錯誤")
+        }
         E::BadQueryType(_) => (904, "錯誤的查詢種類"),
         E::CharityNotFound(_) => (907, "捐贈失敗，捐贈碼不存在"),
         E::AlreadyDonated => (908, "捐贈失敗，此發票已被捐贈"),
         E::IssuedToBusiness => (913, "捐贈失敗，此發票開立予營業人或機關團體，不能捐贈"),
         E::InvoiceNotFound => (915, "查無此發票詳細資料"),
-        E::VerificationFailed => (919, "參數驗證碼錯誤"),
+        E::VerificationFailed | E::SignInFailed => (919, "參數驗證碼錯誤"),
         E::RateLimited { .. } => (950, "超過最大查詢次數"),
         E::Timestamp(_) => (951, "連線逾時"),
         E::CheckCodeMismatch => (953, "卡片檢查碼有誤（偽造卡片）"),
         E::BadSignature(_) => (954, "簽名有誤（偽造之訊息、傳遞不完整）"),
         E::DeviceBlocked => (997, "UUID不符合規定（黑名單）"),
+        // Consent: the spec is silent; 998 is the code MOF clients already treat as "this AppID
+        // may not make this call" (docs/v1-compatibility.md, "Consent").
+        E::ConsentRequired { .. } => (
+            998,
+            "AppID不符合規定（使用者尚未同意或同意已失效，請引導使用者重新同意）",
+        ),
         E::AppRefused { .. } => (998, "AppID不符合規定（可能是被停權或是從未申請該AppID）"),
         E::Store(_) | E::Internal(_) => (999, "未知錯誤"),
     }

@@ -3,6 +3,7 @@
 
 pub mod layout;
 pub mod session;
+pub mod user;
 
 pub use layout::{page, Lang};
 pub use session::{Role, WebError, WebSession};

@@ -1,0 +1,280 @@
+//! OAuth 2.0 with PKCE for apps (RFC 6749, RFC 7636): the User's consent page and the token
+//! endpoint. The consent page is a User web page; the token and introspection endpoints
+//! authenticate the app with HTTP Basic (AppID:APIKey) and answer RFC 6749 JSON.
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::v2::basic_credentials;
+use super::web::session::MaybeSession;
+use super::web::user::authorize_page;
+use super::web::{Lang, Role, WebError};
+use super::AppState;
+use crate::error::ServiceError;
+use crate::services::AuthorizeParams;
+use einv_store::AppRecord;
+
+/// The OAuth routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/oauth/authorize", get(authorize).post(decide))
+        .route("/oauth/token", post(token))
+        .route("/oauth/introspect", post(introspect))
+}
+
+/// `redirect_uri` with `pairs` appended to its query.
+fn redirect_with(uri: &str, pairs: &[(&str, &str)]) -> Response {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        if !v.is_empty() {
+            query.append_pair(k, v);
+        }
+    }
+    let sep = if uri.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{uri}{sep}{}", query.finish())).into_response()
+}
+
+fn oauth_error_redirect(params: &AuthorizeParams, err: &ServiceError) -> Response {
+    let (code, description) = match err {
+        ServiceError::OAuth { error, description } => (*error, description.clone()),
+        other => ("invalid_request", other.to_string()),
+    };
+    redirect_with(
+        &params.redirect_uri,
+        &[
+            ("error", code),
+            ("error_description", &description),
+            ("state", &params.state),
+        ],
+    )
+}
+
+/// `GET /oauth/authorize`: check the app, ask the User to sign in, then show the consent page.
+async fn authorize(
+    State(state): State<AppState>,
+    lang: Lang,
+    MaybeSession(session): MaybeSession,
+    uri: Uri,
+) -> Result<Response, WebError> {
+    let query = uri.query().unwrap_or_default();
+    let params: AuthorizeParams = serde_urlencoded_from(query)?;
+    let platform = &state.platform;
+    // RFC 6749 §4.1.2.1: with a bad client or redirect URI the User is not sent anywhere.
+    let app = platform.check_client(&params).await?;
+    let request = match platform.check_authorize(app, &params).await {
+        Ok(r) => r,
+        Err(e) => return Ok(oauth_error_redirect(&params, &e)),
+    };
+    let Some(session) = session.filter(|s| s.role == Role::User) else {
+        let next = format!("/oauth/authorize?{query}");
+        let login = format!("/me/login?next={}", urlencoding_encode(&next));
+        return Ok(Redirect::to(&login).into_response());
+    };
+    Ok(
+        authorize_page::render(lang, &session, &request, &params, platform.clock.now())
+            .into_response(),
+    )
+}
+
+fn urlencoding_encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn serde_urlencoded_from(query: &str) -> Result<AuthorizeParams, WebError> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let value = serde_json::Value::Object(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect(),
+    );
+    serde_json::from_value(value)
+        .map_err(|e| WebError::Shown(StatusCode::BAD_REQUEST, format!("authorize request: {e}")))
+}
+
+/// The consent form's answer.
+#[derive(Debug, Deserialize)]
+struct Decision {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(flatten)]
+    params: AuthorizeParams,
+}
+
+/// `POST /oauth/authorize`: the User approves or denies; the app gets a code or `access_denied`.
+async fn decide(
+    State(state): State<AppState>,
+    session: super::web::WebSession,
+    Form(form): Form<Decision>,
+) -> Result<Response, WebError> {
+    let session = session.require(Role::User)?;
+    session.check_csrf(&form.csrf)?;
+    let platform = &state.platform;
+    let app = platform.check_client(&form.params).await?;
+    let request = match platform.check_authorize(app, &form.params).await {
+        Ok(r) => r,
+        Err(e) => return Ok(oauth_error_redirect(&form.params, &e)),
+    };
+    if form.decision != "approve" {
+        return Ok(redirect_with(
+            &request.redirect_uri,
+            &[("error", "access_denied"), ("state", &request.state)],
+        ));
+    }
+    let user_id = session
+        .subject
+        .parse::<i64>()
+        .map_err(|_| WebError::SignIn(Role::User))?;
+    let code = platform.approve_authorization(user_id, &request).await?;
+    Ok(redirect_with(
+        &request.redirect_uri,
+        &[("code", &code), ("state", &request.state)],
+    ))
+}
+
+/// An RFC 6749 §5.2 error reply.
+struct TokenError(StatusCode, &'static str, String);
+
+impl IntoResponse for TokenError {
+    fn into_response(self) -> Response {
+        let body = json!({ "error": self.1, "error_description": self.2 });
+        let mut res = (self.0, Json(body)).into_response();
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+        res
+    }
+}
+
+impl From<ServiceError> for TokenError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::OAuth { error, description } => {
+                Self(StatusCode::BAD_REQUEST, error, description)
+            }
+            ServiceError::AppRefused { reason, .. } => {
+                Self(StatusCode::UNAUTHORIZED, "invalid_client", reason)
+            }
+            ServiceError::Store(e) => {
+                tracing::error!(error = %e, "token endpoint failed in the store");
+                Self(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "server_error",
+                    "internal error".into(),
+                )
+            }
+            other => Self(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                other.to_string(),
+            ),
+        }
+    }
+}
+
+/// The app, authenticated by HTTP Basic (client_secret_basic).
+struct TokenClient(AppRecord);
+
+impl FromRequestParts<AppState> for TokenClient {
+    type Rejection = TokenError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (app_id, key) = basic_credentials(parts).ok_or_else(|| {
+            TokenError(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "Authorization: HTTP Basic AppID:APIKey required".into(),
+            )
+        })?;
+        Ok(Self(
+            state
+                .platform
+                .authenticate_app_secret(&app_id, &key)
+                .await?,
+        ))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TokenForm {
+    grant_type: String,
+    code: String,
+    redirect_uri: String,
+    code_verifier: String,
+    refresh_token: String,
+}
+
+/// `POST /oauth/token`: `authorization_code` (with the PKCE verifier) or `refresh_token`.
+async fn token(
+    State(state): State<AppState>,
+    TokenClient(app): TokenClient,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, TokenError> {
+    let platform = &state.platform;
+    let tokens = match form.grant_type.as_str() {
+        "authorization_code" => {
+            platform
+                .exchange_code(&app, &form.code, &form.redirect_uri, &form.code_verifier)
+                .await?
+        }
+        "refresh_token" => platform.refresh_tokens(&app, &form.refresh_token).await?,
+        other => {
+            let why = format!("grant_type: {other:?} is not authorization_code or refresh_token");
+            return Err(TokenError(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                why,
+            ));
+        }
+    };
+    let mut res = Json(tokens).into_response();
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct IntrospectForm {
+    token: String,
+}
+
+/// `POST /oauth/introspect` (RFC 7662): whether an access token of this app is live now. A
+/// token whose consent was revoked, lapsed or voided is `active: false`.
+async fn introspect(
+    State(state): State<AppState>,
+    TokenClient(app): TokenClient,
+    Form(form): Form<IntrospectForm>,
+) -> Json<serde_json::Value> {
+    match state
+        .platform
+        .authenticate_access_token(&app.app_id, &form.token, None)
+        .await
+    {
+        Ok((_, grant)) => Json(json!({
+            "active": true,
+            "client_id": grant.app_id,
+            "scope": grant.grant.request.scope(),
+            "token_type": "Bearer",
+            "consent_lapses_at": grant.grant.lapses_at().timestamp(),
+        })),
+        Err(_) => Json(json!({ "active": false })),
+    }
+}

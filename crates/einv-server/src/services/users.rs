@@ -1,0 +1,210 @@
+//! Users on the Platform (R6.1): registration with a mobile barcode and verification code,
+//! sign-in, change of code, deregistration; their requests to developers (R5.2) and notices.
+
+use chrono::Duration;
+use einv_core::consent::VerificationCode;
+use einv_core::MobileBarcode;
+use einv_store::{DeletionRequestRecord, NotificationRecord, RequestKind, UserRecord};
+use serde_json::json;
+
+use super::{AuditEntry, Platform};
+use crate::error::{ServiceError, ServiceResult};
+
+/// How many days a developer has to carry out a User's request (R5.2). The spec sets no
+/// number; 30 days follows the PDPA's usual answer period (PDPA Enforcement Rules art. 13 ff.).
+pub const REQUEST_DAYS: i64 = 30;
+
+fn user_entry(
+    user_id: i64,
+    app_id: Option<&str>,
+    action: &str,
+    detail: serde_json::Value,
+) -> AuditEntry {
+    AuditEntry {
+        actor: format!("user:{user_id}"),
+        action: action.to_owned(),
+        user_id: Some(user_id),
+        app_id: app_id.map(str::to_owned),
+        invoices: Vec::new(),
+        ip: None,
+        detail,
+    }
+}
+
+impl Platform {
+    /// R6.1: registers a mobile barcode with its verification code (stored only as a hash).
+    pub async fn register_user(&self, barcode: &str, code: &str) -> ServiceResult<UserRecord> {
+        let barcode = MobileBarcode::parse(barcode.trim()).map_err(|e| e.for_field("barcode"))?;
+        let code = VerificationCode::parse("code", code)?;
+        let hash = self.codes.hash(code.expose())?;
+        let user = self
+            .store
+            .create_user(barcode.as_str(), &hash, self.clock.now())
+            .await
+            .map_err(|e| match e {
+                einv_store::StoreError::AlreadyExists(_) => einv_core::InvalidValue::new(
+                    "barcode",
+                    "this mobile barcode is already registered",
+                )
+                .into(),
+                other => ServiceError::from(other),
+            })?;
+        self.audit(user_entry(
+            user.id,
+            None,
+            "user.registered",
+            serde_json::Value::Null,
+        ))
+        .await?;
+        Ok(user)
+    }
+
+    /// Signs a User in with mobile barcode and verification code; the answer does not tell an
+    /// unknown barcode from a wrong code.
+    pub async fn sign_in_user(&self, barcode: &str, code: &str) -> ServiceResult<UserRecord> {
+        let barcode = MobileBarcode::parse_form_decoded(barcode.trim())
+            .map_err(|_| ServiceError::SignInFailed)?;
+        let user = self
+            .store
+            .find_user_by_barcode(barcode.as_str())
+            .await?
+            .filter(|u| u.deregistered_at.is_none())
+            .ok_or(ServiceError::SignInFailed)?;
+        if !self
+            .codes
+            .check(barcode.as_str(), code, &user.verification_hash)
+        {
+            return Err(ServiceError::SignInFailed);
+        }
+        Ok(user)
+    }
+
+    /// Changes a User's verification code after checking the current one.
+    pub async fn change_verification_code(
+        &self,
+        user_id: i64,
+        current: &str,
+        new: &str,
+    ) -> ServiceResult<()> {
+        let user = self.registered_user(user_id).await?;
+        if !self
+            .codes
+            .check(&user.mobile_barcode, current, &user.verification_hash)
+        {
+            return Err(ServiceError::SignInFailed);
+        }
+        let new = VerificationCode::parse("new_code", new)?;
+        let hash = self.codes.hash(new.expose())?;
+        self.store.set_verification_hash(user_id, &hash).await?;
+        self.audit(user_entry(
+            user_id,
+            None,
+            "user.code-changed",
+            serde_json::Value::Null,
+        ))
+        .await?;
+        Ok(())
+    }
+
+    /// R6.1: deregisters a User: every consent is revoked, and every app that ever held one
+    /// gets a deletion request (R5.2); the User's sessions end.
+    pub async fn deregister_user(&self, user_id: i64) -> ServiceResult<Vec<DeletionRequestRecord>> {
+        self.registered_user(user_id).await?;
+        let now = self.clock.now();
+        let apps = self.store.revoke_all_consents_of_user(user_id, now).await?;
+        let mut requests = Vec::new();
+        for app_id in &apps {
+            let entry = user_entry(
+                user_id,
+                Some(app_id),
+                "consent.revoked",
+                json!({ "by": "deregistration" }),
+            );
+            self.audit(entry).await?;
+            requests.push(
+                self.file_request(user_id, app_id, RequestKind::Delete)
+                    .await?,
+            );
+        }
+        self.store.deregister_user(user_id, now).await?;
+        self.store
+            .delete_sessions_of("user", &user_id.to_string())
+            .await?;
+        self.audit(user_entry(
+            user_id,
+            None,
+            "user.deregistered",
+            json!({ "apps": apps }),
+        ))
+        .await?;
+        Ok(requests)
+    }
+
+    /// R5.2: the User asks `app_id` to stop using, stop processing or delete their data. Only
+    /// an app the User consented to at some time can be asked.
+    pub async fn request_deletion(
+        &self,
+        user_id: i64,
+        app_id: &str,
+        kind: RequestKind,
+    ) -> ServiceResult<DeletionRequestRecord> {
+        self.registered_user(user_id).await?;
+        if self
+            .store
+            .consent_grants_to_app(user_id, app_id)
+            .await?
+            .is_empty()
+        {
+            return Err(ServiceError::NotFound { field: "app_id" });
+        }
+        self.file_request(user_id, app_id, kind).await
+    }
+
+    async fn file_request(
+        &self,
+        user_id: i64,
+        app_id: &str,
+        kind: RequestKind,
+    ) -> ServiceResult<DeletionRequestRecord> {
+        let now = self.clock.now();
+        let due = self.today() + Duration::days(REQUEST_DAYS);
+        let request = self
+            .store
+            .create_deletion_request(user_id, app_id, kind, now, due)
+            .await?;
+        let detail =
+            json!({ "request": request.id, "kind": kind.as_str(), "due": due.to_string() });
+        self.audit(user_entry(
+            user_id,
+            Some(app_id),
+            "deletion.requested",
+            detail,
+        ))
+        .await?;
+        Ok(request)
+    }
+
+    /// The User's requests and their status, newest first.
+    pub async fn deletion_requests_of_user(
+        &self,
+        user_id: i64,
+    ) -> ServiceResult<Vec<DeletionRequestRecord>> {
+        Ok(self.store.deletion_requests_of_user(user_id).await?)
+    }
+
+    /// The User's notices, newest first.
+    pub async fn notifications_of_user(
+        &self,
+        user_id: i64,
+    ) -> ServiceResult<Vec<NotificationRecord>> {
+        Ok(self.store.user_notifications(user_id).await?)
+    }
+
+    /// Marks the User's notices read.
+    pub async fn read_notifications(&self, user_id: i64) -> ServiceResult<()> {
+        Ok(self
+            .store
+            .mark_notifications_read(user_id, self.clock.now())
+            .await?)
+    }
+}

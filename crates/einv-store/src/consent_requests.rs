@@ -1,0 +1,210 @@
+//! The Users' requests to stop using or delete their data (R5.2, R6.1), deregistration, notices
+//! to Users, and bank accounts recorded through the blank pages.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::records::{date_from_key, date_key, from_unix};
+use crate::{
+    DeletionRequestRecord, NotificationRecord, RequestKind, Store, StoreError, StoreResult,
+};
+
+const REQUEST_COLUMNS: &str =
+    "id, user_id, app_id, kind, created_at, due_date, acknowledged_at, completed_at";
+
+fn request_from_row(r: &AnyRow) -> StoreResult<DeletionRequestRecord> {
+    let kind: String = r.try_get("kind")?;
+    let due: i64 = r.try_get("due_date")?;
+    let corrupt = |column, problem: String| StoreError::Corrupt {
+        table: "deletion_requests",
+        column,
+        problem,
+    };
+    Ok(DeletionRequestRecord {
+        id: r.try_get("id")?,
+        user_id: r.try_get("user_id")?,
+        app_id: r.try_get("app_id")?,
+        kind: RequestKind::parse(&kind).ok_or_else(|| corrupt("kind", kind.clone()))?,
+        created_at: from_unix(r.try_get("created_at")?),
+        due_date: date_from_key(due).ok_or_else(|| corrupt("due_date", due.to_string()))?,
+        acknowledged_at: r
+            .try_get::<Option<i64>, _>("acknowledged_at")?
+            .map(from_unix),
+        completed_at: r.try_get::<Option<i64>, _>("completed_at")?.map(from_unix),
+    })
+}
+
+impl Store {
+    /// Records a User's request to `app_id`, due on Taipei day `due`.
+    pub async fn create_deletion_request(
+        &self,
+        user_id: i64,
+        app_id: &str,
+        kind: RequestKind,
+        at: DateTime<Utc>,
+        due: NaiveDate,
+    ) -> StoreResult<DeletionRequestRecord> {
+        let row = sqlx::query(&format!(
+            "INSERT INTO deletion_requests (user_id, app_id, kind, created_at, due_date) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING {REQUEST_COLUMNS}"
+        ))
+        .bind(user_id)
+        .bind(app_id)
+        .bind(kind.as_str())
+        .bind(at.timestamp())
+        .bind(date_key(due))
+        .fetch_one(self.pool())
+        .await?;
+        request_from_row(&row)
+    }
+
+    /// A User's requests, newest first.
+    pub async fn deletion_requests_of_user(
+        &self,
+        user_id: i64,
+    ) -> StoreResult<Vec<DeletionRequestRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REQUEST_COLUMNS} FROM deletion_requests WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
+        ))
+        .bind(user_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(request_from_row).collect()
+    }
+
+    /// The requests addressed to `app_id`, oldest first; completed ones only if asked.
+    pub async fn deletion_requests_of_app(
+        &self,
+        app_id: &str,
+        include_completed: bool,
+    ) -> StoreResult<Vec<DeletionRequestRecord>> {
+        let filter = if include_completed {
+            ""
+        } else {
+            " AND completed_at IS NULL"
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT {REQUEST_COLUMNS} FROM deletion_requests WHERE app_id = $1{filter} ORDER BY created_at, id"
+        ))
+        .bind(app_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(request_from_row).collect()
+    }
+
+    /// The developer of `app_id` acknowledges (or, with `complete`, reports done) request `id`.
+    /// Returns the request, or `None` when it is not addressed to that app.
+    pub async fn progress_deletion_request(
+        &self,
+        id: i64,
+        app_id: &str,
+        complete: bool,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Option<DeletionRequestRecord>> {
+        // Completing implies acknowledging; neither time is ever moved once set.
+        let set = if complete {
+            "acknowledged_at = COALESCE(acknowledged_at, $1), completed_at = COALESCE(completed_at, $1)"
+        } else {
+            "acknowledged_at = COALESCE(acknowledged_at, $1)"
+        };
+        let row = sqlx::query(&format!(
+            "UPDATE deletion_requests SET {set} WHERE id = $2 AND app_id = $3 RETURNING {REQUEST_COLUMNS}"
+        ))
+        .bind(at.timestamp())
+        .bind(id)
+        .bind(app_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(request_from_row).transpose()
+    }
+
+    /// Marks a User deregistered at `at`. Returns whether they were registered.
+    pub async fn deregister_user(&self, user_id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE users SET deregistered_at = $1 WHERE id = $2 AND deregistered_at IS NULL",
+        )
+        .bind(at.timestamp())
+        .bind(user_id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Sends a User a notice on the Platform.
+    pub async fn notify_user(
+        &self,
+        user_id: i64,
+        kind: &str,
+        text: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO user_notifications (user_id, kind, text, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(user_id)
+            .bind(kind)
+            .bind(text)
+            .bind(at.timestamp())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// A User's notices, newest first.
+    pub async fn user_notifications(&self, user_id: i64) -> StoreResult<Vec<NotificationRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, kind, text, created_at, read_at FROM user_notifications WHERE user_id = $1 \
+             ORDER BY created_at DESC, id DESC",
+        )
+        .bind(user_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(NotificationRecord {
+                    id: r.try_get("id")?,
+                    kind: r.try_get("kind")?,
+                    text: r.try_get("text")?,
+                    created_at: from_unix(r.try_get("created_at")?),
+                    read_at: r.try_get::<Option<i64>, _>("read_at")?.map(from_unix),
+                })
+            })
+            .collect()
+    }
+
+    /// Marks every unread notice of a User read.
+    pub async fn mark_notifications_read(
+        &self,
+        user_id: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE user_notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
+        )
+        .bind(at.timestamp())
+        .bind(user_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Records (or replaces) the bank account a User gave for prize transfers.
+    pub async fn record_bank_account(
+        &self,
+        user_id: i64,
+        bank_code: &str,
+        account_no: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO user_bank_accounts (user_id, bank_code, account_no, recorded_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id) DO UPDATE SET bank_code = $2, account_no = $3, recorded_at = $4",
+        )
+        .bind(user_id)
+        .bind(bank_code)
+        .bind(account_no)
+        .bind(at.timestamp())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+}
