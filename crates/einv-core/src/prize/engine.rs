@@ -3,12 +3,13 @@
 //! Every regular prize needs at least the last 3 digits to equal those of a drawn number, and a
 //! draw has at most 20 distinct 3-digit endings, so ~99% of numbers can be rejected early. The
 //! obvious prefilter, a 1000-entry table on `digits % 1000`, costs two multiplications per
-//! number (the compiler's division by a constant), and those, not memory, limited the loop.
-//! This one hashes with a single multiplication instead (see [`prefilter_table`] for why it
-//! misses no winner): `digits * HASH_MULTIPLIER (mod 2³²)`, top 12 bits, one L1-resident byte
-//! table. The bulk loop ORs the lookups of a short chunk branch-free and branches once per
-//! chunk; the few numbers that pass take the exact path (a 1000-entry table on `% 1000`, then
-//! whole-number compares), which is also where numbers above 99,999,999 are turned away.
+//! number (the compiler's division by a constant), and the loop is bound by the multiplier,
+//! not by memory. This one hashes with a single multiplication (see [`prefilter_table`] for
+//! why it misses no winner): `digits * HASH_MULTIPLIER (mod 2³²)`, top 12 bits, one
+//! L1-resident byte table. The bulk loop ORs the lookups of a short chunk branch-free and
+//! branches once per chunk; the few numbers that pass take the exact path (a 10,000-entry table
+//! on the last 4 digits, then whole-number compares only when 4 digits match), which is also
+//! where numbers above 99,999,999 are turned away.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -147,12 +148,9 @@ impl PrizeEngine {
         let mut counts = [0u64; 9];
         let mut chunks = digits.chunks_exact(CHUNK);
         for chunk in &mut chunks {
-            // Branch-free: OR the flags of the whole chunk, then branch once. Two accumulators
-            // halve the chain of dependent ORs.
-            let (even, odd) = chunk.chunks_exact(2).fold((0u8, 0u8), |(e, o), pair| {
-                (e | self.may_win(pair[0]), o | self.may_win(pair[1]))
-            });
-            if even | odd != 0 {
+            // Branch-free: OR the flags of the whole chunk, then branch once.
+            let any = chunk.iter().fold(0u8, |acc, &d| acc | self.may_win(d));
+            if any != 0 {
                 self.tally_chunk(chunk, &mut counts);
             }
         }
@@ -187,8 +185,15 @@ impl PrizeEngine {
     #[cold]
     #[inline(never)]
     fn tally_chunk(&self, chunk: &[u32], counts: &mut [u64; 9]) {
-        for &d in chunk {
-            if let Some(r) = self.rank(d) {
+        // A bit per number that passes the prefilter, built branch-free, then visited bit by
+        // bit: which number of the chunk passed is random, so a branch on it would mispredict.
+        let mut passed = chunk.iter().enumerate().fold(0u32, |bits, (i, &d)| {
+            bits | u32::from(self.may_win(d) != 0) << i
+        });
+        while passed != 0 {
+            let i = passed.trailing_zeros() as usize;
+            passed &= passed - 1;
+            if let Some(r) = chunk.get(i).and_then(|&d| self.rank_slow(d)) {
                 counts[r] += 1;
             }
         }

@@ -62,6 +62,7 @@ impl WinningNumbers {
                 let n = parse_digits(text, 3).ok_or_else(|| {
                     InvalidValue::new(&field, format!("expected 3 digits, got {text:?}"))
                 })?;
+                // Three digits: at most 999, so the cast cannot truncate.
                 additional_sixth.push((field, n as u16));
             }
         }

@@ -8,7 +8,7 @@ use crate::{InvalidValue, InvoiceNumber, Ntd, Period};
 /// The largest value eight digits can hold.
 pub(crate) const MAX_EIGHT_DIGITS: u32 = 99_999_999;
 
-/// How many numbers of each kind a draw may have ([LAW3]: 1–3 grand, 3–10 first; the API has
+/// How many numbers of each kind a draw may have (\[LAW3\]: 1–3 grand, 3–10 first; the API has
 /// six additional-sixth slots).
 const GRAND_COUNT: std::ops::RangeInclusive<usize> = 1..=3;
 const FIRST_COUNT: std::ops::RangeInclusive<usize> = 3..=10;
