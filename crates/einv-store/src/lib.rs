@@ -13,6 +13,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 mod apps;
+mod audit;
 mod error;
 mod invoices;
 mod parties;
@@ -22,6 +23,7 @@ pub mod testing;
 mod users;
 mod winning;
 
+pub use audit::AuditFilter;
 pub use error::StoreError;
 pub use invoices::{CarrierKey, InsertOutcome};
 pub use records::*;
