@@ -19,7 +19,7 @@ mod view;
 mod winning;
 
 pub use apps::{AuthorisedApp, IssuedCredentials};
-pub use audit::AuditEntry;
+pub use audit::{AuditConfig, AuditEntry, AuditTrail, PurgeOutcome};
 pub use carriers::{CarrierHolder, InvoiceListPage, InvoiceListQuery, PAGE_SIZE};
 pub use donation::DonationReceipt;
 pub use lookup::{InvoiceLookup, LookupBy};
@@ -51,16 +51,31 @@ pub struct Platform {
     pub codes: VerificationCodes,
     /// Holidays, for claim deadlines (R6.2).
     pub calendar: HolidayCalendar,
+    /// The audit trail's writer (R6.4).
+    pub trail: AuditTrail,
 }
 
 impl Platform {
     /// A platform over `store`.
     pub fn new(store: Store, clock: Arc<dyn Clock>, sealer: KeySealer, calendar: HolidayCalendar) -> Self {
-        Self { store, clock, sealer, codes: VerificationCodes::default(), calendar }
+        let trail = audit_trail(&store, &clock, &sealer, AuditConfig::default());
+        Self { store, clock, sealer, codes: VerificationCodes::default(), calendar, trail }
+    }
+
+    /// The same platform with another audit configuration (call before the first request).
+    pub fn with_audit_config(mut self, config: AuditConfig) -> Self {
+        self.trail = audit_trail(&self.store, &self.clock, &self.sealer, config);
+        self
     }
 
     /// The current Taipei calendar date.
     pub fn today(&self) -> chrono::NaiveDate {
         einv_core::clock::taipei_date(self.clock.now())
     }
+}
+
+/// The trail signs checkpoints with its own sub-key of the server key.
+fn audit_trail(store: &Store, clock: &Arc<dyn Clock>, sealer: &KeySealer, config: AuditConfig) -> AuditTrail {
+    let key = einv_core::audit::CheckpointKey::new(sealer.derive_key("audit-checkpoint"));
+    AuditTrail::new(store.clone(), clock.clone(), key, config)
 }
