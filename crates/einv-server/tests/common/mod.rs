@@ -72,6 +72,12 @@ impl TestApp {
         }
     }
 
+    /// The URL of this test's database, for tests that must reach it directly (e.g. to tamper
+    /// with the audit trail).
+    pub fn db_url(&self) -> &str {
+        self.db.as_ref().map(|d| d.url.as_str()).unwrap_or_default()
+    }
+
     pub fn store(&self) -> &Store {
         &self.platform.store
     }
