@@ -13,30 +13,66 @@ use einv_server::services::AuditEntry;
 use einv_store::AuditFilter;
 use sqlx::{AnyConnection, Connection, Executor};
 
-both_backends!(a_carrier_call_leaves_an_audit_entry, tampering_is_reported_by_entry, purge_respects_retention_and_keeps_the_chain);
+both_backends!(
+    a_carrier_call_leaves_an_audit_entry,
+    tampering_is_reported_by_entry,
+    purge_respects_retention_and_keeps_the_chain
+);
 
 const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
 
 async fn a_carrier_call_leaves_an_audit_entry(app: &TestApp) {
     let mut params = app.carrier_params("carrierInvChk", "0.5");
-    params.extend([("startDate", "2026/11/01".to_owned()), ("endDate", "2026/11/30".to_owned()), ("onlyWinningInv", "N".to_owned())]);
+    params.extend([
+        ("startDate", "2026/11/01".to_owned()),
+        ("endDate", "2026/11/30".to_owned()),
+        ("onlyWinningInv", "N".to_owned()),
+    ]);
     let reply = app.post(INVSERV, &params).await;
     assert_eq!(reply["code"], 200, "{reply}");
-    let user = app.store().find_user_by_barcode(BARCODE).await.unwrap().unwrap();
+    let user = app
+        .store()
+        .find_user_by_barcode(BARCODE)
+        .await
+        .unwrap()
+        .unwrap();
     // R6.4: the User's page lists the access with app, invoices and IP.
-    let entries = app.platform.audit_log(&AuditFilter::User(user.id), 10).await.unwrap();
+    let entries = app
+        .platform
+        .audit_log(&AuditFilter::User(user.id), 10)
+        .await
+        .unwrap();
     assert_eq!(entries.len(), 1, "{entries:?}");
     let e = &entries[0].content;
     assert_eq!(e.action, "data.carrier-invoices");
     assert_eq!(e.actor, format!("app:{APP_ID}"));
     assert_eq!(e.app_id.as_deref(), Some(APP_ID));
     assert_eq!(e.user_id, Some(user.id));
-    assert_eq!(e.invoices, ["AB00000001", "AB00000***", "AB00000003", "AB00000004"], "as shown: R5.7 masking kept");
+    assert_eq!(
+        e.invoices,
+        ["AB00000001", "AB00000***", "AB00000003", "AB00000004"],
+        "as shown: R5.7 masking kept"
+    );
     assert_eq!(e.ip.as_deref(), Some("127.0.0.1"));
     assert_eq!(e.at, app.now_unix());
-    assert!(!format!("{entries:?}").contains(BARCODE), "the carrier number is not in the trail");
-    let other = app.store().find_user_by_barcode("/OTHER01").await.unwrap().unwrap();
-    assert!(app.platform.audit_log(&AuditFilter::User(other.id), 10).await.unwrap().is_empty(), "no other User's data");
+    assert!(
+        !format!("{entries:?}").contains(BARCODE),
+        "the carrier number is not in the trail"
+    );
+    let other = app
+        .store()
+        .find_user_by_barcode("/OTHER01")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        app.platform
+            .audit_log(&AuditFilter::User(other.id), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "no other User's data"
+    );
     assert!(app.platform.verify_audit().await.unwrap().is_ok());
 }
 
@@ -61,27 +97,59 @@ async fn tampering_is_reported_by_entry(app: &TestApp) {
     record(app, 9).await;
     app.platform.audit_checkpoint().await.unwrap();
     assert!(app.platform.verify_audit().await.unwrap().is_ok());
-    sql(app, &[
-        // An edit of entry 2, a removal of entry 4, a swap of entries 6 and 7.
-        "UPDATE audit_log SET actor = 'someone else' WHERE seq = 2",
-        "DELETE FROM audit_log WHERE seq = 4",
-        "UPDATE audit_log SET seq = -7 WHERE seq = 7",
-        "UPDATE audit_log SET seq = 7 WHERE seq = 6",
-        "UPDATE audit_log SET seq = 6 WHERE seq = -7",
-    ])
+    sql(
+        app,
+        &[
+            // An edit of entry 2, a removal of entry 4, a swap of entries 6 and 7.
+            "UPDATE audit_log SET actor = 'someone else' WHERE seq = 2",
+            "DELETE FROM audit_log WHERE seq = 4",
+            "UPDATE audit_log SET seq = -7 WHERE seq = 7",
+            "UPDATE audit_log SET seq = 7 WHERE seq = 6",
+            "UPDATE audit_log SET seq = 6 WHERE seq = -7",
+        ],
+    )
     .await;
     let report = app.platform.verify_audit().await.unwrap();
     let found: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
-    assert!(matches!(&report.problems[0], Problem::Altered(e) if e.seq == 2 && e.action == "test.event-1"), "{found:?}");
-    assert_eq!(report.problems[1], Problem::Removed { from: 4, to: 4 }, "{found:?}");
-    assert!(matches!(&report.problems[2], Problem::Moved { entry, written_at: 7 } if entry.seq == 6), "{found:?}");
-    assert!(matches!(&report.problems[3], Problem::Moved { entry, written_at: 6 } if entry.seq == 7), "{found:?}");
+    assert!(
+        matches!(&report.problems[0], Problem::Altered(e) if e.seq == 2 && e.action == "test.event-1"),
+        "{found:?}"
+    );
+    assert_eq!(
+        report.problems[1],
+        Problem::Removed { from: 4, to: 4 },
+        "{found:?}"
+    );
+    assert!(
+        matches!(&report.problems[2], Problem::Moved { entry, written_at: 7 } if entry.seq == 6),
+        "{found:?}"
+    );
+    assert!(
+        matches!(&report.problems[3], Problem::Moved { entry, written_at: 6 } if entry.seq == 7),
+        "{found:?}"
+    );
     assert_eq!(report.problems.len(), 4, "{found:?}");
-    assert!(found[0].starts_with("entry 2 (2026-11-27 10:02:00+08:00, test.event-1): altered"), "{found:?}");
+    assert!(
+        found[0].starts_with("entry 2 (2026-11-27 10:02:00+08:00, test.event-1): altered"),
+        "{found:?}"
+    );
     // Deleting the newest entry and its checkpoint is caught by the chain head.
-    sql(app, &["DELETE FROM audit_log WHERE seq = 9", "DELETE FROM audit_checkpoints WHERE seq = 9"]).await;
+    sql(
+        app,
+        &[
+            "DELETE FROM audit_log WHERE seq = 9",
+            "DELETE FROM audit_checkpoints WHERE seq = 9",
+        ],
+    )
+    .await;
     let report = app.platform.verify_audit().await.unwrap();
-    assert!(report.problems.contains(&Problem::Removed { from: 9, to: 9 }), "{:?}", report.problems);
+    assert!(
+        report
+            .problems
+            .contains(&Problem::Removed { from: 9, to: 9 }),
+        "{:?}",
+        report.problems
+    );
 }
 
 async fn purge_respects_retention_and_keeps_the_chain(app: &TestApp) {
@@ -89,21 +157,43 @@ async fn purge_respects_retention_and_keeps_the_chain(app: &TestApp) {
     let start = app.platform.today();
     // R5.3: never below six months, neither as a setting nor as a cut.
     assert_eq!(Retention::months(5).unwrap_err().field, "retention");
-    let refused = app.platform.purge_audit(start, Retention::default()).await.unwrap_err();
-    assert!(refused.to_string().contains("before") && refused.to_string().contains("R5.3"), "{refused}");
+    let refused = app
+        .platform
+        .purge_audit(start, Retention::default())
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("before") && refused.to_string().contains("R5.3"),
+        "{refused}"
+    );
     app.clock.advance(Duration::days(200));
     record(app, 3).await;
-    let refused = app.platform.purge_audit(app.platform.today(), Retention::months(12).unwrap()).await;
+    let refused = app
+        .platform
+        .purge_audit(app.platform.today(), Retention::months(12).unwrap())
+        .await;
     assert!(refused.is_err(), "a longer retention is honoured too");
-    let out = app.platform.purge_audit(start.succ_opt().unwrap(), Retention::default()).await.unwrap();
+    let out = app
+        .platform
+        .purge_audit(start.succ_opt().unwrap(), Retention::default())
+        .await
+        .unwrap();
     assert_eq!((out.purged, out.anchor), (5, Some(5)));
     let report = app.platform.verify_audit().await.unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
-    assert_eq!((report.anchor.seq, report.entries), (5, 4), "3 kept + the purge's own entry");
+    assert_eq!(
+        (report.anchor.seq, report.entries),
+        (5, 4),
+        "3 kept + the purge's own entry"
+    );
     let latest = app.platform.audit_log(&AuditFilter::All, 1).await.unwrap();
     assert_eq!(latest[0].content.action, "audit.purged");
     // Removing the anchor does not hide the purge: the chain no longer starts at genesis.
-    sql(app, &["DELETE FROM audit_checkpoints WHERE kind = 'anchor'"]).await;
+    sql(
+        app,
+        &["DELETE FROM audit_checkpoints WHERE kind = 'anchor'"],
+    )
+    .await;
     let report = app.platform.verify_audit().await.unwrap();
     assert_eq!(report.problems[0], Problem::Removed { from: 1, to: 5 });
 }

@@ -12,7 +12,8 @@ use sqlx::Row;
 
 use crate::{Store, StoreError, StoreResult};
 
-const COLUMNS: &str = "seq, at, actor, action, user_id, app_id, invoices, ip, detail, prev_hash, hash";
+const COLUMNS: &str =
+    "seq, at, actor, action, user_id, app_id, invoices, ip, detail, prev_hash, hash";
 
 /// Which entries to list, newest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,18 +56,23 @@ impl Store {
         }
         let mut tx = self.pool().begin().await?;
         // Write first: this takes the lock every other appender waits on.
-        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
+        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
         let (mut seq, mut prev): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
         let mut out = Vec::with_capacity(entries.len());
         for e in entries {
             seq += 1;
             let hash = entry_hash(&prev, seq, e);
-            let invoices = serde_json::to_string(&e.invoices).map_err(|err| StoreError::Corrupt {
-                table: "audit_log",
-                column: "invoices",
-                problem: err.to_string(),
-            })?;
+            let invoices =
+                serde_json::to_string(&e.invoices).map_err(|err| StoreError::Corrupt {
+                    table: "audit_log",
+                    column: "invoices",
+                    problem: err.to_string(),
+                })?;
             sqlx::query(
                 "INSERT INTO audit_log (seq, at, actor, action, user_id, app_id, invoices, ip, detail, prev_hash, hash) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -99,26 +105,43 @@ impl Store {
 
     /// The chain head as recorded: the last appended `(seq, hash)`.
     pub async fn audit_head(&self) -> StoreResult<Anchor> {
-        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(self.pool()).await?;
-        Ok(Anchor { seq: row.try_get("seq")?, hash: row.try_get("hash")? })
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(Anchor {
+            seq: row.try_get("seq")?,
+            hash: row.try_get("hash")?,
+        })
     }
 
     /// Up to `limit` entries with seq greater than `after`, ascending: the verifier's pages.
     pub async fn audit_chain(&self, after: i64, limit: i64) -> StoreResult<Vec<StoredEntry>> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"))
-            .bind(after)
-            .bind(limit)
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+        ))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
         rows.iter().map(entry_from_row).collect()
     }
 
     /// Up to `limit` entries matching `filter`, newest first.
-    pub async fn audit_entries(&self, filter: &AuditFilter, limit: i64) -> StoreResult<Vec<StoredEntry>> {
+    pub async fn audit_entries(
+        &self,
+        filter: &AuditFilter,
+        limit: i64,
+    ) -> StoreResult<Vec<StoredEntry>> {
         let sql = match filter {
-            AuditFilter::All => format!("SELECT {COLUMNS} FROM audit_log WHERE $1 = $1 ORDER BY seq DESC LIMIT $2"),
-            AuditFilter::User(_) => format!("SELECT {COLUMNS} FROM audit_log WHERE user_id = $1 ORDER BY seq DESC LIMIT $2"),
-            AuditFilter::App(_) => format!("SELECT {COLUMNS} FROM audit_log WHERE app_id = $1 ORDER BY seq DESC LIMIT $2"),
+            AuditFilter::All => {
+                format!("SELECT {COLUMNS} FROM audit_log WHERE $1 = $1 ORDER BY seq DESC LIMIT $2")
+            }
+            AuditFilter::User(_) => format!(
+                "SELECT {COLUMNS} FROM audit_log WHERE user_id = $1 ORDER BY seq DESC LIMIT $2"
+            ),
+            AuditFilter::App(_) => format!(
+                "SELECT {COLUMNS} FROM audit_log WHERE app_id = $1 ORDER BY seq DESC LIMIT $2"
+            ),
         };
         let query = sqlx::query(&sql);
         let query = match filter {
@@ -131,12 +154,21 @@ impl Store {
     }
 
     /// The accesses to a User's data, newest first (the User's page).
-    pub async fn accesses_of_user(&self, user_id: i64, limit: i64) -> StoreResult<Vec<StoredEntry>> {
+    pub async fn accesses_of_user(
+        &self,
+        user_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<StoredEntry>> {
         self.audit_entries(&AuditFilter::User(user_id), limit).await
     }
 
     /// Up to `limit` entries recorded in `[from, to)`, oldest first.
-    pub async fn audit_between(&self, from: DateTime<Utc>, to: DateTime<Utc>, limit: i64) -> StoreResult<Vec<StoredEntry>> {
+    pub async fn audit_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<StoredEntry>> {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM audit_log WHERE at >= $1 AND at < $2 ORDER BY seq LIMIT $3"
         ))
@@ -149,7 +181,11 @@ impl Store {
     }
 
     /// Stores a signed checkpoint; one that exists already is left as it is.
-    pub async fn add_audit_checkpoint(&self, c: &StoredCheckpoint, at: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn add_audit_checkpoint(
+        &self,
+        c: &StoredCheckpoint,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO audit_checkpoints (seq, kind, hash, mac, at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (seq, kind) DO NOTHING",
@@ -166,9 +202,10 @@ impl Store {
 
     /// Every checkpoint, by seq.
     pub async fn audit_checkpoints(&self) -> StoreResult<Vec<StoredCheckpoint>> {
-        let rows = sqlx::query("SELECT seq, kind, hash, mac FROM audit_checkpoints ORDER BY seq, kind")
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT seq, kind, hash, mac FROM audit_checkpoints ORDER BY seq, kind")
+                .fetch_all(self.pool())
+                .await?;
         rows.iter()
             .map(|r| {
                 Ok(StoredCheckpoint {
@@ -185,23 +222,37 @@ impl Store {
     /// entry recorded at or after it (so nothing newer goes, even if times are not monotonic).
     /// None when there is nothing to purge.
     pub async fn audit_purge_point(&self, before: DateTime<Utc>) -> StoreResult<Option<Anchor>> {
-        let first_kept: Option<i64> = sqlx::query_scalar("SELECT MIN(seq) FROM audit_log WHERE at >= $1")
-            .bind(before.timestamp())
-            .fetch_one(self.pool())
-            .await?;
+        let first_kept: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(seq) FROM audit_log WHERE at >= $1")
+                .bind(before.timestamp())
+                .fetch_one(self.pool())
+                .await?;
         let row = match first_kept {
-            Some(keep) => sqlx::query("SELECT seq, hash FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT 1").bind(keep),
+            Some(keep) => sqlx::query(
+                "SELECT seq, hash FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT 1",
+            )
+            .bind(keep),
             None => sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"),
         }
         .fetch_optional(self.pool())
         .await?;
-        row.map(|r| Ok(Anchor { seq: r.try_get("seq")?, hash: r.try_get("hash")? })).transpose()
+        row.map(|r| {
+            Ok(Anchor {
+                seq: r.try_get("seq")?,
+                hash: r.try_get("hash")?,
+            })
+        })
+        .transpose()
     }
 
     /// Purges every entry up to and including `anchor.seq`, storing `anchor` (a signed
     /// checkpoint of kind `anchor`) in the same transaction so the rest still verifies.
     /// Returns how many entries went.
-    pub async fn purge_audit_through(&self, anchor: &StoredCheckpoint, at: DateTime<Utc>) -> StoreResult<u64> {
+    pub async fn purge_audit_through(
+        &self,
+        anchor: &StoredCheckpoint,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64> {
         let mut tx = self.pool().begin().await?;
         sqlx::query(
             "INSERT INTO audit_checkpoints (seq, kind, hash, mac, at) VALUES ($1, $2, $3, $4, $5) \
@@ -214,13 +265,18 @@ impl Store {
         .bind(at.timestamp())
         .execute(&mut *tx)
         .await?;
-        let done = sqlx::query("DELETE FROM audit_log WHERE seq <= $1").bind(anchor.seq).execute(&mut *tx).await?;
+        let done = sqlx::query("DELETE FROM audit_log WHERE seq <= $1")
+            .bind(anchor.seq)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(done.rows_affected())
     }
 
     /// How many entries the trail holds.
     pub async fn count_audit(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(self.pool()).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(self.pool())
+            .await?)
     }
 }

@@ -56,7 +56,8 @@ pub enum Action {
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("expected YYYY-MM-DD, got {text:?}"))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("expected YYYY-MM-DD, got {text:?}"))
 }
 
 /// Runs `einv audit`.
@@ -65,8 +66,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     runtime.block_on(async {
         match args.action {
             Action::Verify(options) => verify(&options).await,
-            Action::Purge { before, retention_months, platform } => purge(&platform, before, retention_months).await,
-            Action::Show { user, app, limit, platform } => show(&platform, user, app, limit).await,
+            Action::Purge {
+                before,
+                retention_months,
+                platform,
+            } => purge(&platform, before, retention_months).await,
+            Action::Show {
+                user,
+                app,
+                limit,
+                platform,
+            } => show(&platform, user, app, limit).await,
         }
     })
 }
@@ -78,34 +88,61 @@ async fn platform(options: &PlatformOptions) -> anyhow::Result<einv_server::Plat
 async fn verify(options: &PlatformOptions) -> anyhow::Result<ExitCode> {
     let report = platform(options).await?.verify_audit().await?;
     if report.is_ok() {
-        let from = if report.anchor.seq == 0 { "genesis".to_owned() } else { format!("the purge anchor at entry {}", report.anchor.seq) };
+        let from = if report.anchor.seq == 0 {
+            "genesis".to_owned()
+        } else {
+            format!("the purge anchor at entry {}", report.anchor.seq)
+        };
         println!(
             "OK: {} entries verified from {from} to entry {}, {} signed checkpoints",
             report.entries, report.last_seq, report.checkpoints
         );
         return Ok(ExitCode::SUCCESS);
     }
-    println!("TAMPERED: {} problems in {} entries", report.problems.len(), report.entries);
+    println!(
+        "TAMPERED: {} problems in {} entries",
+        report.problems.len(),
+        report.entries
+    );
     for problem in &report.problems {
         println!("  {problem}");
     }
     Ok(ExitCode::from(1))
 }
 
-async fn purge(options: &PlatformOptions, before: NaiveDate, months: u32) -> anyhow::Result<ExitCode> {
-    let retention = Retention::months(months).map_err(|e| anyhow::anyhow!("--retention-months: {}", e.problem))?;
-    let outcome = platform(options).await?.purge_audit(before, retention).await.map_err(|e| match e {
-        einv_server::error::ServiceError::Invalid(v) => anyhow::anyhow!("--{}: {}", v.field, v.problem),
-        other => anyhow::Error::new(other),
-    })?;
+async fn purge(
+    options: &PlatformOptions,
+    before: NaiveDate,
+    months: u32,
+) -> anyhow::Result<ExitCode> {
+    let retention = Retention::months(months)
+        .map_err(|e| anyhow::anyhow!("--retention-months: {}", e.problem))?;
+    let outcome = platform(options)
+        .await?
+        .purge_audit(before, retention)
+        .await
+        .map_err(|e| match e {
+            einv_server::error::ServiceError::Invalid(v) => {
+                anyhow::anyhow!("--{}: {}", v.field, v.problem)
+            }
+            other => anyhow::Error::new(other),
+        })?;
     match outcome.anchor {
-        Some(seq) => println!("purged {} entries (through entry {seq}, now the signed anchor)", outcome.purged),
+        Some(seq) => println!(
+            "purged {} entries (through entry {seq}, now the signed anchor)",
+            outcome.purged
+        ),
         None => println!("nothing recorded before {before}"),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-async fn show(options: &PlatformOptions, user: Option<i64>, app: Option<String>, limit: i64) -> anyhow::Result<ExitCode> {
+async fn show(
+    options: &PlatformOptions,
+    user: Option<i64>,
+    app: Option<String>,
+    limit: i64,
+) -> anyhow::Result<ExitCode> {
     let filter = match (user, app) {
         (Some(id), _) => AuditFilter::User(id),
         (None, Some(app)) => AuditFilter::App(app),
@@ -120,7 +157,11 @@ async fn show(options: &PlatformOptions, user: Option<i64>, app: Option<String>,
 fn line(e: &StoredEntry) -> String {
     let c = &e.content;
     let at = chrono::DateTime::from_timestamp(c.at, 0)
-        .map(|t| t.with_timezone(&einv_core::clock::taipei()).format("%Y-%m-%d %H:%M:%S").to_string())
+        .map(|t| {
+            t.with_timezone(&einv_core::clock::taipei())
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
         .unwrap_or_else(|| c.at.to_string());
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     format!(

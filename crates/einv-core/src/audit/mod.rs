@@ -12,9 +12,9 @@ use sha2::{Digest, Sha256};
 
 use crate::InvalidValue;
 
-pub mod verify;
 #[cfg(test)]
 mod tests;
+pub mod verify;
 
 pub use verify::{Anchor, Problem, Report, StoredCheckpoint, StoredEntry, Verifier};
 
@@ -53,9 +53,17 @@ pub fn canonical(entry: &EntryContent) -> Vec<u8> {
     field(&mut out, "at", Some(&entry.at.to_string()));
     field(&mut out, "actor", Some(&entry.actor));
     field(&mut out, "action", Some(&entry.action));
-    field(&mut out, "user_id", entry.user_id.map(|u| u.to_string()).as_deref());
+    field(
+        &mut out,
+        "user_id",
+        entry.user_id.map(|u| u.to_string()).as_deref(),
+    );
     field(&mut out, "app_id", entry.app_id.as_deref());
-    field(&mut out, "invoices", Some(&entry.invoices.len().to_string()));
+    field(
+        &mut out,
+        "invoices",
+        Some(&entry.invoices.len().to_string()),
+    );
     for number in &entry.invoices {
         field(&mut out, "invoice", Some(number));
     }
@@ -170,7 +178,11 @@ impl Retention {
 
     /// R5.3: a purge of everything before `before` is allowed on `today` only when nothing
     /// younger than the retention period would go.
-    pub fn check_purge(self, today: chrono::NaiveDate, before: chrono::NaiveDate) -> Result<(), InvalidValue> {
+    pub fn check_purge(
+        self,
+        today: chrono::NaiveDate,
+        before: chrono::NaiveDate,
+    ) -> Result<(), InvalidValue> {
         let limit = self.earliest_kept(today);
         if before > limit {
             return Err(InvalidValue::new(

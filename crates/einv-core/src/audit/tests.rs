@@ -28,14 +28,23 @@ fn chain(n: i64, anchor: &Anchor) -> Vec<StoredEntry> {
         .map(|seq| {
             let c = content(seq);
             let hash = entry_hash(&prev, seq, &c);
-            let e = StoredEntry { seq, prev_hash: prev.clone(), hash: hash.clone(), content: c };
+            let e = StoredEntry {
+                seq,
+                prev_hash: prev.clone(),
+                hash: hash.clone(),
+                content: c,
+            };
             prev = hash;
             e
         })
         .collect()
 }
 
-fn run(entries: Vec<StoredEntry>, checkpoints: &[StoredCheckpoint], head: Option<Anchor>) -> Report {
+fn run(
+    entries: Vec<StoredEntry>,
+    checkpoints: &[StoredCheckpoint],
+    head: Option<Anchor>,
+) -> Report {
     let mut v = Verifier::new(&key(), checkpoints);
     for e in entries {
         v.push(e);
@@ -44,34 +53,64 @@ fn run(entries: Vec<StoredEntry>, checkpoints: &[StoredCheckpoint], head: Option
 }
 
 fn head_of(entries: &[StoredEntry]) -> Option<Anchor> {
-    entries.last().map(|e| Anchor { seq: e.seq, hash: e.hash.clone() })
+    entries.last().map(|e| Anchor {
+        seq: e.seq,
+        hash: e.hash.clone(),
+    })
 }
 
 #[test]
 fn canonical_form_is_unambiguous() {
-    let a = EntryContent { actor: "a\nb".into(), ..EntryContent::default() };
-    let b = EntryContent { actor: "a".into(), action: "b".into(), ..EntryContent::default() };
+    let a = EntryContent {
+        actor: "a\nb".into(),
+        ..EntryContent::default()
+    };
+    let b = EntryContent {
+        actor: "a".into(),
+        action: "b".into(),
+        ..EntryContent::default()
+    };
     assert_ne!(canonical(&a), canonical(&b));
     let none = EntryContent::default();
-    let empty = EntryContent { app_id: Some(String::new()), ..EntryContent::default() };
-    assert_ne!(canonical(&none), canonical(&empty), "absent differs from empty");
+    let empty = EntryContent {
+        app_id: Some(String::new()),
+        ..EntryContent::default()
+    };
+    assert_ne!(
+        canonical(&none),
+        canonical(&empty),
+        "absent differs from empty"
+    );
     assert_eq!(genesis_hash().len(), 64);
 }
 
 #[test]
 fn intact_chain_verifies_with_its_checkpoints() {
     let entries = chain(10, &Anchor::genesis());
-    let cp = StoredCheckpoint { seq: 5, hash: entries[4].hash.clone(), mac: key().sign(5, &entries[4].hash), kind: "checkpoint".into() };
+    let cp = StoredCheckpoint {
+        seq: 5,
+        hash: entries[4].hash.clone(),
+        mac: key().sign(5, &entries[4].hash),
+        kind: "checkpoint".into(),
+    };
     let head = head_of(&entries);
     let report = run(entries, &[cp], head);
     assert!(report.is_ok(), "{:?}", report.problems);
-    assert_eq!((report.entries, report.checkpoints, report.last_seq), (10, 1, 10));
+    assert_eq!(
+        (report.entries, report.checkpoints, report.last_seq),
+        (10, 1, 10)
+    );
 }
 
 #[test]
 fn a_rewritten_tail_is_caught_by_a_signed_checkpoint_and_forgeries_by_the_key() {
     let mut entries = chain(6, &Anchor::genesis());
-    let genuine = StoredCheckpoint { seq: 4, hash: entries[3].hash.clone(), mac: key().sign(4, &entries[3].hash), kind: "checkpoint".into() };
+    let genuine = StoredCheckpoint {
+        seq: 4,
+        hash: entries[3].hash.clone(),
+        mac: key().sign(4, &entries[3].hash),
+        kind: "checkpoint".into(),
+    };
     // Rewrite entry 3 and recompute every hash after it: the chain alone looks fine.
     entries[2].content.actor = "someone else".into();
     let mut prev = entries[1].hash.clone();
@@ -80,16 +119,30 @@ fn a_rewritten_tail_is_caught_by_a_signed_checkpoint_and_forgeries_by_the_key() 
         e.hash = entry_hash(&prev, e.seq, &e.content);
         prev = e.hash.clone();
     }
-    let forged = StoredCheckpoint { seq: 6, hash: entries[5].hash.clone(), mac: CheckpointKey::new([4; 32]).sign(6, &entries[5].hash), kind: "checkpoint".into() };
+    let forged = StoredCheckpoint {
+        seq: 6,
+        hash: entries[5].hash.clone(),
+        mac: CheckpointKey::new([4; 32]).sign(6, &entries[5].hash),
+        kind: "checkpoint".into(),
+    };
     let head = head_of(&entries);
     let report = run(entries, &[genuine, forged], head);
-    assert!(matches!(&report.problems[..], [Problem::CheckpointMismatch(e), Problem::ForgedCheckpoint { seq: 6 }] if e.seq == 4), "{:?}", report.problems);
+    assert!(
+        matches!(&report.problems[..], [Problem::CheckpointMismatch(e), Problem::ForgedCheckpoint { seq: 6 }] if e.seq == 4),
+        "{:?}",
+        report.problems
+    );
 }
 
 #[test]
 fn a_purge_anchor_starts_the_walk_and_removing_the_tail_shows() {
     let all = chain(8, &Anchor::genesis());
-    let anchor = StoredCheckpoint { seq: 3, hash: all[2].hash.clone(), mac: key().sign(3, &all[2].hash), kind: verify::ANCHOR.into() };
+    let anchor = StoredCheckpoint {
+        seq: 3,
+        hash: all[2].hash.clone(),
+        mac: key().sign(3, &all[2].hash),
+        kind: verify::ANCHOR.into(),
+    };
     let head = head_of(&all);
     let kept: Vec<_> = all[3..6].to_vec();
     let report = run(kept, &[anchor], head);
@@ -103,7 +156,9 @@ fn retention_is_never_below_six_months() {
     assert!(Retention::months(5).is_err(), "R5.3");
     let r = Retention::months(6).unwrap();
     assert!(r.check_purge(ymd(2026, 8, 31), ymd(2026, 2, 28)).is_ok());
-    let refused = r.check_purge(ymd(2026, 8, 31), ymd(2026, 3, 1)).unwrap_err();
+    let refused = r
+        .check_purge(ymd(2026, 8, 31), ymd(2026, 3, 1))
+        .unwrap_err();
     assert_eq!(refused.field, "before");
     assert!(refused.problem.contains("R5.3"));
 }
@@ -123,7 +178,9 @@ fn tamper_strategy() -> impl Strategy<Value = (i64, Tamper)> {
             i.clone().prop_map(Tamper::Edit),
             i.clone().prop_map(Tamper::EditHash),
             i.clone().prop_map(Tamper::Delete),
-            (i.clone(), i).prop_filter("two places", |(a, b)| a != b).prop_map(|(a, b)| Tamper::Swap(a.min(b), a.max(b))),
+            (i.clone(), i)
+                .prop_filter("two places", |(a, b)| a != b)
+                .prop_map(|(a, b)| Tamper::Swap(a.min(b), a.max(b))),
         ];
         (Just(n), tamper)
     })
@@ -179,7 +236,10 @@ proptest! {
 
 fn problem_seq_for_test(p: &Problem) -> i64 {
     match p {
-        Problem::Altered(e) | Problem::Rewritten(e) | Problem::OutOfOrder(e) | Problem::CheckpointMismatch(e) => e.seq,
+        Problem::Altered(e)
+        | Problem::Rewritten(e)
+        | Problem::OutOfOrder(e)
+        | Problem::CheckpointMismatch(e) => e.seq,
         Problem::Moved { entry, .. } => entry.seq,
         Problem::Removed { from, .. } => *from,
         Problem::ForgedCheckpoint { seq } => *seq,

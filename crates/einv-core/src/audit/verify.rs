@@ -52,7 +52,10 @@ pub struct Anchor {
 impl Anchor {
     /// The start of an unpurged chain.
     pub fn genesis() -> Self {
-        Self { seq: 0, hash: genesis_hash() }
+        Self {
+            seq: 0,
+            hash: genesis_hash(),
+        }
     }
 }
 
@@ -70,7 +73,11 @@ pub struct EntryRef {
 impl fmt::Display for EntryRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let at = chrono::DateTime::from_timestamp(self.at, 0)
-            .map(|t| t.with_timezone(&crate::clock::taipei()).format("%Y-%m-%d %H:%M:%S%:z").to_string())
+            .map(|t| {
+                t.with_timezone(&crate::clock::taipei())
+                    .format("%Y-%m-%d %H:%M:%S%:z")
+                    .to_string()
+            })
             .unwrap_or_else(|| self.at.to_string());
         write!(f, "entry {} ({at}, {})", self.seq, self.action)
     }
@@ -114,15 +121,26 @@ impl fmt::Display for Problem {
         match self {
             Self::Altered(e) => write!(f, "{e}: altered (its content or hash was changed)"),
             Self::Moved { entry, written_at } => {
-                write!(f, "{entry}: reordered (it was written as entry {written_at})")
+                write!(
+                    f,
+                    "{entry}: reordered (it was written as entry {written_at})"
+                )
             }
             Self::Removed { from, to } if from == to => write!(f, "entry {from}: removed"),
             Self::Removed { from, to } => write!(f, "entries {from} to {to}: removed"),
-            Self::Rewritten(e) => write!(f, "{e}: rewritten (the next entry was chained to a different hash)"),
+            Self::Rewritten(e) => write!(
+                f,
+                "{e}: rewritten (the next entry was chained to a different hash)"
+            ),
             Self::OutOfOrder(e) => write!(f, "{e}: out of order (seq repeats or goes backwards)"),
-            Self::ForgedCheckpoint { seq } => write!(f, "checkpoint at entry {seq}: signature does not verify"),
+            Self::ForgedCheckpoint { seq } => {
+                write!(f, "checkpoint at entry {seq}: signature does not verify")
+            }
             Self::CheckpointMismatch(e) => {
-                write!(f, "{e}: does not match its signed checkpoint (the chain up to it was rewritten)")
+                write!(
+                    f,
+                    "{e}: does not match its signed checkpoint (the chain up to it was rewritten)"
+                )
             }
         }
     }
@@ -178,7 +196,10 @@ impl Verifier {
                 continue;
             }
             if c.kind == ANCHOR && c.seq > anchor.seq {
-                anchor = Anchor { seq: c.seq, hash: c.hash.clone() };
+                anchor = Anchor {
+                    seq: c.seq,
+                    hash: c.hash.clone(),
+                };
             }
             genuine.insert(c.seq, c.hash.clone());
         }
@@ -201,7 +222,11 @@ impl Verifier {
     /// The next entry, in ascending seq order.
     pub fn push(&mut self, entry: StoredEntry) {
         self.entries += 1;
-        let here = EntryRef { seq: entry.seq, at: entry.content.at, action: entry.content.action.clone() };
+        let here = EntryRef {
+            seq: entry.seq,
+            at: entry.content.at,
+            action: entry.content.action.clone(),
+        };
         if entry.seq < self.expected_seq {
             self.problems.push(Problem::OutOfOrder(here));
             return;
@@ -209,7 +234,10 @@ impl Verifier {
         let gap = entry.seq > self.expected_seq;
         if gap {
             self.gaps.push((self.expected_seq, entry.seq - 1));
-            self.problems.push(Problem::Removed { from: self.expected_seq, to: entry.seq - 1 });
+            self.problems.push(Problem::Removed {
+                from: self.expected_seq,
+                to: entry.seq - 1,
+            });
         }
         let intact = entry_hash(&entry.prev_hash, entry.seq, &entry.content) == entry.hash;
         if !intact {
@@ -227,7 +255,8 @@ impl Verifier {
         }
         if let Some(signed) = self.checkpoints.remove(&entry.seq) {
             if signed != entry.hash {
-                self.problems.push(Problem::CheckpointMismatch(here.clone()));
+                self.problems
+                    .push(Problem::CheckpointMismatch(here.clone()));
             }
         }
         self.expected_seq = entry.seq + 1;
@@ -239,7 +268,12 @@ impl Verifier {
     /// from the end show there (and at any genuine checkpoint past the last entry).
     pub fn finish(mut self, head: Option<Anchor>) -> Report {
         let last_seq = self.expected_seq - 1;
-        let mut missing_to = self.checkpoints.keys().next_back().copied().unwrap_or(last_seq);
+        let mut missing_to = self
+            .checkpoints
+            .keys()
+            .next_back()
+            .copied()
+            .unwrap_or(last_seq);
         if let Some(head) = &head {
             missing_to = missing_to.max(head.seq);
             if head.seq == last_seq && last_seq > self.anchor.seq && head.hash != self.prev_hash {
@@ -249,7 +283,10 @@ impl Verifier {
             }
         }
         if missing_to > last_seq {
-            self.problems.push(Problem::Removed { from: last_seq + 1, to: missing_to });
+            self.problems.push(Problem::Removed {
+                from: last_seq + 1,
+                to: missing_to,
+            });
         }
         let suspects = std::mem::take(&mut self.suspects);
         for s in &suspects {
@@ -269,13 +306,24 @@ impl Verifier {
     /// An entry whose hash does not match: moved (it hashes correctly at another seq that is
     /// now empty or held by another suspect) or altered.
     fn diagnose(&self, s: &StoredEntry, suspects: &[StoredEntry]) -> Problem {
-        let entry = EntryRef { seq: s.seq, at: s.content.at, action: s.content.action.clone() };
+        let entry = EntryRef {
+            seq: s.seq,
+            at: s.content.at,
+            action: s.content.action.clone(),
+        };
         if suspects.len() <= MAX_MOVE_CHECK {
-            let gap_seqs = self.gaps.iter().filter(|(a, b)| b - a < MAX_MOVE_CHECK as i64).flat_map(|(a, b)| *a..=*b);
+            let gap_seqs = self
+                .gaps
+                .iter()
+                .filter(|(a, b)| b - a < MAX_MOVE_CHECK as i64)
+                .flat_map(|(a, b)| *a..=*b);
             let candidates = suspects.iter().map(|o| o.seq).chain(gap_seqs);
             for seq in candidates.filter(|&c| c != s.seq) {
                 if entry_hash(&s.prev_hash, seq, &s.content) == s.hash {
-                    return Problem::Moved { entry, written_at: seq };
+                    return Problem::Moved {
+                        entry,
+                        written_at: seq,
+                    };
                 }
             }
         }
@@ -285,7 +333,10 @@ impl Verifier {
 
 fn problem_seq(p: &Problem) -> i64 {
     match p {
-        Problem::Altered(e) | Problem::Rewritten(e) | Problem::OutOfOrder(e) | Problem::CheckpointMismatch(e) => e.seq,
+        Problem::Altered(e)
+        | Problem::Rewritten(e)
+        | Problem::OutOfOrder(e)
+        | Problem::CheckpointMismatch(e) => e.seq,
         Problem::Moved { entry, .. } => entry.seq,
         Problem::Removed { from, .. } => *from,
         Problem::ForgedCheckpoint { seq } => *seq,

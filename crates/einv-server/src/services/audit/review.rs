@@ -44,11 +44,22 @@ impl Platform {
     /// `retention` old (R5.3: never less than six months; refused otherwise). The last purged
     /// entry becomes a signed anchor, so what remains still verifies; the purge itself is
     /// recorded in the trail.
-    pub async fn purge_audit(&self, before: NaiveDate, retention: Retention) -> ServiceResult<PurgeOutcome> {
+    pub async fn purge_audit(
+        &self,
+        before: NaiveDate,
+        retention: Retention,
+    ) -> ServiceResult<PurgeOutcome> {
         retention.check_purge(self.today(), before)?;
         self.flush_audit().await?;
-        let Some(point) = self.store.audit_purge_point(taipei_midnight(before)).await? else {
-            return Ok(PurgeOutcome { purged: 0, anchor: None });
+        let Some(point) = self
+            .store
+            .audit_purge_point(taipei_midnight(before))
+            .await?
+        else {
+            return Ok(PurgeOutcome {
+                purged: 0,
+                anchor: None,
+            });
         };
         let key = self.trail.key();
         let anchor = StoredCheckpoint {
@@ -57,17 +68,31 @@ impl Platform {
             hash: point.hash,
             kind: einv_core::audit::verify::ANCHOR.into(),
         };
-        let purged = self.store.purge_audit_through(&anchor, self.clock.now()).await?;
+        let purged = self
+            .store
+            .purge_audit_through(&anchor, self.clock.now())
+            .await?;
         let detail = json!({ "before": before.to_string(), "through_seq": point.seq, "purged": purged, "retention_months": retention.get() });
-        self.audit(AuditEntry::event("system", "audit.purged").with_detail(detail)).await?;
+        self.audit(AuditEntry::event("system", "audit.purged").with_detail(detail))
+            .await?;
         self.flush_audit().await?;
-        Ok(PurgeOutcome { purged, anchor: Some(point.seq) })
+        Ok(PurgeOutcome {
+            purged,
+            anchor: Some(point.seq),
+        })
     }
 
     /// Up to `limit` entries matching `filter`, newest first. Callers pass the filter of the
     /// viewer's own data only: a User sees accesses to their data, a developer their AppID's.
-    pub async fn audit_log(&self, filter: &AuditFilter, limit: i64) -> ServiceResult<Vec<StoredEntry>> {
+    pub async fn audit_log(
+        &self,
+        filter: &AuditFilter,
+        limit: i64,
+    ) -> ServiceResult<Vec<StoredEntry>> {
         self.flush_audit().await?;
-        Ok(self.store.audit_entries(filter, limit.clamp(1, 10_000)).await?)
+        Ok(self
+            .store
+            .audit_entries(filter, limit.clamp(1, 10_000))
+            .await?)
     }
 }

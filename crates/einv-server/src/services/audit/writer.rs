@@ -32,7 +32,12 @@ pub struct AuditConfig {
 
 impl Default for AuditConfig {
     fn default() -> Self {
-        Self { enabled: true, checkpoint_every: 1000, max_batch: 512, queue: 8192 }
+        Self {
+            enabled: true,
+            checkpoint_every: 1000,
+            max_batch: 512,
+            queue: 8192,
+        }
     }
 }
 
@@ -52,15 +57,28 @@ pub struct AuditTrail {
 
 impl std::fmt::Debug for AuditTrail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuditTrail").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("AuditTrail")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
 impl AuditTrail {
     /// A trail over `store`, signing checkpoints with `key`. The writer task starts with the
     /// first entry (inside the caller's runtime).
-    pub fn new(store: Store, clock: Arc<dyn Clock>, key: CheckpointKey, config: AuditConfig) -> Self {
-        Self { config, key, store, clock, queue: OnceLock::new() }
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        key: CheckpointKey,
+        config: AuditConfig,
+    ) -> Self {
+        Self {
+            config,
+            key,
+            store,
+            clock,
+            queue: OnceLock::new(),
+        }
     }
 
     /// The checkpoint key (to verify with).
@@ -101,13 +119,20 @@ impl AuditTrail {
 
     /// Waits until everything queued so far is stored; fails if some of it could not be.
     pub async fn flush(&self) -> ServiceResult<()> {
-        let Some(queue) = self.queue.get() else { return Ok(()) };
+        let Some(queue) = self.queue.get() else {
+            return Ok(());
+        };
         let (tx, rx) = oneshot::channel();
-        queue.send(Message::Flush(tx)).await.map_err(|_| ServiceError::Internal("the audit writer has stopped".into()))?;
+        queue
+            .send(Message::Flush(tx))
+            .await
+            .map_err(|_| ServiceError::Internal("the audit writer has stopped".into()))?;
         match rx.await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(ServiceError::Internal(e)),
-            Err(_) => Err(ServiceError::Internal("the audit writer has stopped".into())),
+            Err(_) => Err(ServiceError::Internal(
+                "the audit writer has stopped".into(),
+            )),
         }
     }
 
@@ -117,7 +142,12 @@ impl AuditTrail {
         if head.seq == 0 {
             return Ok(());
         }
-        let checkpoint = StoredCheckpoint { seq: head.seq, mac: self.key.sign(head.seq, &head.hash), hash: head.hash, kind: "checkpoint".into() };
+        let checkpoint = StoredCheckpoint {
+            seq: head.seq,
+            mac: self.key.sign(head.seq, &head.hash),
+            hash: head.hash,
+            kind: "checkpoint".into(),
+        };
         self.store.add_audit_checkpoint(&checkpoint, at).await?;
         Ok(())
     }
@@ -155,7 +185,11 @@ impl Writer {
             // A flush reports every loss since the previous flush, then starts counting anew.
             if !waiting.is_empty() {
                 for reply in waiting {
-                    let result = if lost == 0 { Ok(()) } else { Err(format!("{lost} audit entries could not be stored")) };
+                    let result = if lost == 0 {
+                        Ok(())
+                    } else {
+                        Err(format!("{lost} audit entries could not be stored"))
+                    };
                     let _ = reply.send(result);
                 }
                 lost = 0;
@@ -176,9 +210,19 @@ impl Writer {
                 self.store.append_audit(batch).await?
             }
         };
-        for (seq, hash) in appended.into_iter().filter(|(seq, _)| seq % self.every == 0) {
-            let checkpoint = StoredCheckpoint { seq, mac: self.key.sign(seq, &hash), hash, kind: "checkpoint".into() };
-            self.store.add_audit_checkpoint(&checkpoint, self.clock.now()).await?;
+        for (seq, hash) in appended
+            .into_iter()
+            .filter(|(seq, _)| seq % self.every == 0)
+        {
+            let checkpoint = StoredCheckpoint {
+                seq,
+                mac: self.key.sign(seq, &hash),
+                hash,
+                kind: "checkpoint".into(),
+            };
+            self.store
+                .add_audit_checkpoint(&checkpoint, self.clock.now())
+                .await?;
         }
         Ok(())
     }
