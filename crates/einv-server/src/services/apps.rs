@@ -18,7 +18,9 @@ pub struct AuthorisedApp {
 
 impl std::fmt::Debug for AuthorisedApp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorisedApp").field("app_id", &self.app.app_id).finish_non_exhaustive()
+        f.debug_struct("AuthorisedApp")
+            .field("app_id", &self.app.app_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -39,12 +41,20 @@ pub struct IssuedCredentials {
 }
 
 fn random_text(len: usize) -> String {
-    rand::thread_rng().sample_iter(&Alphanumeric).take(len).map(char::from).collect()
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
 }
 
 impl Platform {
     /// Issues a new AppID and APIKey licensed for `services`; the key is stored sealed.
-    pub async fn issue_app(&self, name: &str, services: &[Service]) -> ServiceResult<IssuedCredentials> {
+    pub async fn issue_app(
+        &self,
+        name: &str,
+        services: &[Service],
+    ) -> ServiceResult<IssuedCredentials> {
         let app_id = format!("EINV{}", random_text(12).to_uppercase());
         let api_key = random_text(32);
         self.store_app(name, services, &app_id, &api_key).await?;
@@ -73,7 +83,11 @@ impl Platform {
 
     /// Decides whether `app_id` may use `service` now (code 998 when not).
     #[tracing::instrument(skip(self), fields(app.id = %app_id))]
-    pub async fn authorise_app(&self, app_id: &str, service: Service) -> ServiceResult<AuthorisedApp> {
+    pub async fn authorise_app(
+        &self,
+        app_id: &str,
+        service: Service,
+    ) -> ServiceResult<AuthorisedApp> {
         let refuse = |reason: String, rule| ServiceError::AppRefused { reason, rule };
         if app_id.is_empty() {
             return Err(refuse("appID is required".into(), None));
@@ -83,7 +97,9 @@ impl Platform {
         };
         match app.status {
             AppStatus::Active => {}
-            AppStatus::Suspended => return Err(refuse(format!("{app_id} is suspended"), Some("R10.2"))),
+            AppStatus::Suspended => {
+                return Err(refuse(format!("{app_id} is suspended"), Some("R10.2")))
+            }
             AppStatus::Revoked => return Err(refuse(format!("{app_id} was revoked"), Some("R11"))),
         }
         if !app.services.iter().any(|s| s == service.as_str()) {

@@ -12,6 +12,7 @@ mod carriers;
 mod charities;
 mod consent;
 mod donation;
+pub mod flow;
 mod lookup;
 pub mod seal;
 pub mod verification;
@@ -22,6 +23,7 @@ pub use apps::{AuthorisedApp, IssuedCredentials};
 pub use audit::{AuditConfig, AuditEntry, AuditTrail, PurgeOutcome};
 pub use carriers::{CarrierHolder, InvoiceListPage, InvoiceListQuery, PAGE_SIZE};
 pub use donation::DonationReceipt;
+pub use flow::{FlowControl, FlowStatus};
 pub use lookup::{InvoiceLookup, LookupBy};
 pub use seal::KeySealer;
 pub use verification::VerificationCodes;
@@ -51,18 +53,41 @@ pub struct Platform {
     pub codes: VerificationCodes,
     /// Holidays, for claim deadlines (R6.2).
     pub calendar: HolidayCalendar,
+    /// Flow control (R4.6).
+    pub flow: FlowControl,
     /// The audit trail's writer (R6.4).
     pub trail: AuditTrail,
 }
 
 impl Platform {
     /// A platform over `store`.
-    pub fn new(store: Store, clock: Arc<dyn Clock>, sealer: KeySealer, calendar: HolidayCalendar) -> Self {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        sealer: KeySealer,
+        calendar: HolidayCalendar,
+    ) -> Self {
         let trail = audit_trail(&store, &clock, &sealer, AuditConfig::default());
-        Self { store, clock, sealer, codes: VerificationCodes::default(), calendar, trail }
+        Self {
+            store,
+            clock,
+            sealer,
+            codes: VerificationCodes::default(),
+            calendar,
+            flow: FlowControl::in_memory(einv_core::flow::FlowLimits::default()),
+            trail,
+        }
+    }
+
+    /// The same platform with other flow control (limits, or Redis shared by several nodes).
+    #[must_use]
+    pub fn with_flow_control(mut self, flow: FlowControl) -> Self {
+        self.flow = flow;
+        self
     }
 
     /// The same platform with another audit configuration (call before the first request).
+    #[must_use]
     pub fn with_audit_config(mut self, config: AuditConfig) -> Self {
         self.trail = audit_trail(&self.store, &self.clock, &self.sealer, config);
         self

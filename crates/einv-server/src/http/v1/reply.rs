@@ -51,7 +51,10 @@ impl Reply {
         );
         out.insert("msg".into(), json!(msg));
         out.extend(fields);
-        Self { fields: out, retry_after: None }
+        Self {
+            fields: out,
+            retry_after: None,
+        }
     }
 
     /// The MOF reply for a refusal or failure, naming the field in `msg`.
@@ -70,10 +73,27 @@ impl Reply {
             other => format!("{label}：{other}"),
         };
         let mut reply = Self::with_code(version, code_type, code, &msg, Map::new());
-        if let ServiceError::RateLimited { retry_after_secs, .. } = err {
+        if let ServiceError::RateLimited {
+            retry_after_secs, ..
+        } = err
+        {
             reply.retry_after = Some(*retry_after_secs);
         }
         reply
+    }
+}
+
+/// Renders an action's outcome: `v` (the request's version), `code` typed as the action's
+/// replies type it, and the fields or the MOF error.
+pub fn render(
+    params: &super::params::V1Params,
+    code_type: CodeType,
+    result: Result<Map<String, Value>, ServiceError>,
+) -> Reply {
+    let version = params.get("version");
+    match result {
+        Ok(body) => Reply::ok(version, code_type, body),
+        Err(e) => Reply::error(version, code_type, &e),
     }
 }
 
