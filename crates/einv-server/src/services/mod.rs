@@ -100,7 +100,12 @@ impl Platform {
 }
 
 /// The trail signs checkpoints with its own sub-key of the server key.
-fn audit_trail(store: &Store, clock: &Arc<dyn Clock>, sealer: &KeySealer, config: AuditConfig) -> AuditTrail {
+fn audit_trail(
+    store: &Store,
+    clock: &Arc<dyn Clock>,
+    sealer: &KeySealer,
+    config: AuditConfig,
+) -> AuditTrail {
     let key = einv_core::audit::CheckpointKey::new(sealer.derive_key("audit-checkpoint"));
     AuditTrail::new(store.clone(), clock.clone(), key, config)
 }

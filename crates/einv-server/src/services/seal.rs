@@ -98,8 +98,14 @@ mod tests {
         );
         assert!(KeySealer::new(&[8; 32]).open(&sealed).is_err());
         assert!(KeySealer::from_hex("zz").is_err());
-        assert_eq!(s.derive_key("audit-checkpoint"), KeySealer::new(&[7; 32]).derive_key("audit-checkpoint"));
+        assert_eq!(
+            s.derive_key("audit-checkpoint"),
+            KeySealer::new(&[7; 32]).derive_key("audit-checkpoint")
+        );
         assert_ne!(s.derive_key("audit-checkpoint"), s.derive_key("other"));
-        assert_ne!(s.derive_key("audit-checkpoint"), KeySealer::new(&[8; 32]).derive_key("audit-checkpoint"));
+        assert_ne!(
+            s.derive_key("audit-checkpoint"),
+            KeySealer::new(&[8; 32]).derive_key("audit-checkpoint")
+        );
     }
 }
