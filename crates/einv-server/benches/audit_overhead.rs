@@ -123,6 +123,8 @@ async fn main() {
         database_url: None,
         server_key: None,
         holidays: None,
+        flow_limits: einv_core::flow::FlowLimits::default(),
+        redis_url: None,
     };
     let on = startup::platform(&config, Arc::new(SystemClock))
         .await
