@@ -35,6 +35,8 @@ pub enum Command {
     Import(crate::commands::import::Args),
     /// Write a synthetic data set of any size.
     Generate(crate::commands::generate::Args),
+    /// Verify, purge or show the tamper-evident audit trail (R5.3, R6.4).
+    Audit(crate::commands::audit::Args),
 }
 
 /// Where the Platform's data lives: shared by every command that opens it.

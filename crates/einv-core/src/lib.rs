@@ -3,6 +3,7 @@
 //! One module per concept. Every type validates on construction, so an invalid invoice number,
 //! period or business ID cannot exist past the boundary that parsed it.
 
+pub mod audit;
 pub mod barcode;
 pub mod business_id;
 pub mod carrier;

@@ -123,7 +123,7 @@ pub async fn platform(config: &Config, clock: Arc<dyn Clock>) -> Result<Platform
 /// marked `Secure` unless the Platform listens on loopback only (a laptop sandbox over HTTP).
 pub async fn serve(listener: TcpListener, platform: Arc<Platform>) -> std::io::Result<()> {
     let secure = !listener.local_addr()?.ip().is_loopback();
-    let app = router(AppState::new(platform, secure));
+    let app = router(AppState::new(platform.clone(), secure));
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -131,5 +131,10 @@ pub async fn serve(listener: TcpListener, platform: Arc<Platform>) -> std::io::R
     .with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;
     })
-    .await
+    .await?;
+    // R6.4: nothing recorded may be lost on a clean stop: store the queue, sign the head.
+    if let Err(e) = platform.audit_checkpoint().await {
+        tracing::error!(error = %e, "audit trail: final flush failed");
+    }
+    Ok(())
 }

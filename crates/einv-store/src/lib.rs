@@ -13,6 +13,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 mod apps;
+mod audit;
 mod consent;
 mod consent_records;
 mod consent_requests;
@@ -25,6 +26,7 @@ pub mod testing;
 mod users;
 mod winning;
 
+pub use audit::AuditFilter;
 pub use consent_records::*;
 pub use error::StoreError;
 pub use invoices::{CarrierKey, InsertOutcome};

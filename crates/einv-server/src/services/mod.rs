@@ -24,7 +24,7 @@ mod view;
 mod winning;
 
 pub use apps::{AuthorisedApp, IssuedCredentials};
-pub use audit::AuditEntry;
+pub use audit::{AuditConfig, AuditEntry, AuditTrail, PurgeOutcome};
 pub use carriers::{CarrierHolder, InvoiceListPage, InvoiceListQuery, PAGE_SIZE};
 pub use consent::{consent_url, standard_consent};
 pub use donation::DonationReceipt;
@@ -63,6 +63,8 @@ pub struct Platform {
     pub calendar: HolidayCalendar,
     /// Flow control (R4.6).
     pub flow: FlowControl,
+    /// The audit trail's writer (R6.4).
+    pub trail: AuditTrail,
 }
 
 impl Platform {
@@ -73,6 +75,7 @@ impl Platform {
         sealer: KeySealer,
         calendar: HolidayCalendar,
     ) -> Self {
+        let trail = audit_trail(&store, &clock, &sealer, AuditConfig::default());
         Self {
             store,
             clock,
@@ -80,6 +83,7 @@ impl Platform {
             codes: VerificationCodes::default(),
             calendar,
             flow: FlowControl::in_memory(einv_core::flow::FlowLimits::default()),
+            trail,
         }
     }
 
@@ -90,8 +94,26 @@ impl Platform {
         self
     }
 
+    /// The same platform with another audit configuration (call before the first request).
+    #[must_use]
+    pub fn with_audit_config(mut self, config: AuditConfig) -> Self {
+        self.trail = audit_trail(&self.store, &self.clock, &self.sealer, config);
+        self
+    }
+
     /// The current Taipei calendar date.
     pub fn today(&self) -> chrono::NaiveDate {
         einv_core::clock::taipei_date(self.clock.now())
     }
+}
+
+/// The trail signs checkpoints with its own sub-key of the server key.
+fn audit_trail(
+    store: &Store,
+    clock: &Arc<dyn Clock>,
+    sealer: &KeySealer,
+    config: AuditConfig,
+) -> AuditTrail {
+    let key = einv_core::audit::CheckpointKey::new(sealer.derive_key("audit-checkpoint"));
+    AuditTrail::new(store.clone(), clock.clone(), key, config)
 }

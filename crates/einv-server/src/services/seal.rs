@@ -13,6 +13,8 @@ use crate::error::ServiceError;
 #[derive(Clone)]
 pub struct KeySealer {
     cipher: Aes256Gcm,
+    /// Kept to derive sub-keys from; never leaves this type.
+    key: [u8; 32],
 }
 
 impl std::fmt::Debug for KeySealer {
@@ -26,7 +28,19 @@ impl KeySealer {
     pub fn new(server_key: &[u8; 32]) -> Self {
         Self {
             cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(server_key)),
+            key: *server_key,
         }
+    }
+
+    /// A sub-key for one purpose: HMAC-SHA256(server key, `label`). Each purpose gets its own
+    /// key (e.g. `audit-checkpoint`), so a key leaked from one use does not open another.
+    pub fn derive_key(&self, label: &str) -> [u8; 32] {
+        use hmac::Mac;
+        #[allow(clippy::expect_used)] // HMAC takes a key of any length: this cannot fail.
+        let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.key)
+            .expect("HMAC accepts any key length");
+        mac.update(label.as_bytes());
+        mac.finalize().into_bytes().into()
     }
 
     /// A sealer from the server key as 64 hex digits.
@@ -84,5 +98,14 @@ mod tests {
         );
         assert!(KeySealer::new(&[8; 32]).open(&sealed).is_err());
         assert!(KeySealer::from_hex("zz").is_err());
+        assert_eq!(
+            s.derive_key("audit-checkpoint"),
+            KeySealer::new(&[7; 32]).derive_key("audit-checkpoint")
+        );
+        assert_ne!(s.derive_key("audit-checkpoint"), s.derive_key("other"));
+        assert_ne!(
+            s.derive_key("audit-checkpoint"),
+            KeySealer::new(&[8; 32]).derive_key("audit-checkpoint")
+        );
     }
 }

@@ -87,6 +87,12 @@ impl TestApp {
         }
     }
 
+    /// The URL of this test's database, for tests that must reach it directly (e.g. to tamper
+    /// with the audit trail).
+    pub fn db_url(&self) -> &str {
+        self.db.as_ref().map(|d| d.url.as_str()).unwrap_or_default()
+    }
+
     pub fn store(&self) -> &Store {
         &self.platform.store
     }
@@ -184,8 +190,12 @@ impl TestApp {
         };
         store.link_carrier(user.id, &link, now).await.unwrap();
         // R5.2: the fixture User consented to the test app, so v1 carrier calls are allowed.
+        // Stored directly, like the rest of the fixture, so the audit trail starts empty.
         let consent = einv_server::services::standard_consent(&Service::ALL);
-        p.grant_consent(user.id, APP_ID, &consent, None)
+        let request = einv_core::consent::ConsentRequest::parse(&consent).unwrap();
+        let grant = einv_core::consent::ConsentGrant::give(request, now);
+        store
+            .insert_consent_grant(user.id, APP_ID, &grant, None)
             .await
             .unwrap();
         store

@@ -189,14 +189,22 @@ pub(super) async fn history(
     session: WebSession,
 ) -> Result<Markup, WebError> {
     let (_, user) = user_of(session)?;
-    let accesses = state.platform.accesses_of_user(user).await?;
+    let accesses = state
+        .platform
+        .audit_log(&einv_store::AuditFilter::User(user), 200)
+        .await?;
     let body = html! {
         @if accesses.is_empty() { p.muted { (lang.t("目前沒有存取紀錄。", "No accesses recorded yet.")) } }
         @else {
             table {
                 tr { th { (lang.t("時間", "Time")) } th { "App" } th { (lang.t("動作", "Action")) } th { (lang.t("發票", "Invoices")) } }
-                @for (at, e) in &accesses {
-                    tr { td { (when(*at)) } td { (e.app_id.as_deref().unwrap_or("—")) } td { (e.action) } td { (e.invoices.join(", ")) } }
+                @for e in accesses.iter().map(|s| &s.content) {
+                    tr {
+                        td { (when(chrono::DateTime::from_timestamp(e.at, 0).unwrap_or_default())) }
+                        td { (e.app_id.as_deref().unwrap_or("—")) }
+                        td { (e.action) }
+                        td { (e.invoices.join(", ")) }
+                    }
                 }
             }
         }

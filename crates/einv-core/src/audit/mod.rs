@@ -1,0 +1,204 @@
+//! The audit trail's hash chain, as pure functions (R5.3, R6.4; DESIGN.md "Audit").
+//!
+//! Every entry is chained to the one before it:
+//! `hash(n) = SHA-256(hash(n-1) ‖ n as 8 big-endian bytes ‖ canonical(entry n))`, starting from
+//! [`genesis_hash`]. Editing, removing or moving a stored entry breaks the chain at that entry,
+//! and [`verify::Verifier`] says which. An attacker who can write the database could recompute
+//! the whole tail, so every so often the chain head is *checkpointed*: an HMAC-SHA256 under a
+//! key derived from the server key over `(seq, hash)`, which nobody without the key can forge.
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use crate::InvalidValue;
+
+#[cfg(test)]
+mod tests;
+pub mod verify;
+
+pub use verify::{Anchor, Problem, Report, StoredCheckpoint, StoredEntry, Verifier};
+
+/// Labels the canonical form, so a future format cannot be confused with this one.
+const FORMAT: &[u8] = b"einv-audit-entry-v1\n";
+/// Labels a checkpoint MAC input.
+const CHECKPOINT_LABEL: &[u8] = b"einv-audit-checkpoint-v1\n";
+
+/// What one audit entry says: everything the hash covers except its place in the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EntryContent {
+    /// When, as Unix seconds (UTC).
+    pub at: i64,
+    /// Who acted: `app:<AppID>`, `developer:<id>`, `reviewer:<id>`, `user:<id>`, `system`.
+    pub actor: String,
+    /// What happened, e.g. `data.carrier-invoices`, `consent.granted`.
+    pub action: String,
+    /// The User concerned.
+    pub user_id: Option<i64>,
+    /// The AppID concerned.
+    pub app_id: Option<String>,
+    /// The invoices read or changed.
+    pub invoices: Vec<String>,
+    /// The caller's IP address, as text.
+    pub ip: Option<String>,
+    /// Further detail: JSON text, hashed byte for byte as stored.
+    pub detail: String,
+}
+
+/// The canonical bytes of an entry: a format label, then each field in a fixed order as
+/// `name=` followed by `~` when absent or `<byte length>:<UTF-8 bytes>`, one per line. Length
+/// prefixes make the encoding unambiguous whatever the fields contain.
+pub fn canonical(entry: &EntryContent) -> Vec<u8> {
+    let mut out = Vec::with_capacity(128 + entry.detail.len());
+    out.extend_from_slice(FORMAT);
+    field(&mut out, "at", Some(&entry.at.to_string()));
+    field(&mut out, "actor", Some(&entry.actor));
+    field(&mut out, "action", Some(&entry.action));
+    field(
+        &mut out,
+        "user_id",
+        entry.user_id.map(|u| u.to_string()).as_deref(),
+    );
+    field(&mut out, "app_id", entry.app_id.as_deref());
+    field(
+        &mut out,
+        "invoices",
+        Some(&entry.invoices.len().to_string()),
+    );
+    for number in &entry.invoices {
+        field(&mut out, "invoice", Some(number));
+    }
+    field(&mut out, "ip", entry.ip.as_deref());
+    field(&mut out, "detail", Some(&entry.detail));
+    out
+}
+
+fn field(out: &mut Vec<u8>, name: &str, value: Option<&str>) {
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'=');
+    match value {
+        None => out.push(b'~'),
+        Some(v) => {
+            out.extend_from_slice(v.len().to_string().as_bytes());
+            out.push(b':');
+            out.extend_from_slice(v.as_bytes());
+        }
+    }
+    out.push(b'\n');
+}
+
+/// The hash the chain starts from (seq 0): SHA-256 of a fixed label, as hex.
+pub fn genesis_hash() -> String {
+    hex::encode(Sha256::digest(b"einv audit trail genesis v1"))
+}
+
+/// `SHA-256(prev_hash ‖ seq ‖ canonical(entry))` as lowercase hex. `prev_hash` is the previous
+/// entry's hash as hex; a malformed one is hashed as its text, so it can never verify.
+pub fn entry_hash(prev_hash: &str, seq: i64, entry: &EntryContent) -> String {
+    let mut h = Sha256::new();
+    match hex::decode(prev_hash) {
+        Ok(bytes) if bytes.len() == 32 => h.update(&bytes),
+        _ => h.update(prev_hash.as_bytes()),
+    }
+    h.update(seq.to_be_bytes());
+    h.update(canonical(entry));
+    hex::encode(h.finalize())
+}
+
+/// The key checkpoints are signed with, derived from the server key by the server.
+#[derive(Clone)]
+pub struct CheckpointKey([u8; 32]);
+
+impl std::fmt::Debug for CheckpointKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CheckpointKey(**)")
+    }
+}
+
+impl CheckpointKey {
+    /// A key from 32 bytes.
+    pub fn new(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    /// The checkpoint MAC over `(seq, hash)`: HMAC-SHA256, hex.
+    pub fn sign(&self, seq: i64, hash: &str) -> String {
+        hex::encode(self.mac(seq, hash).finalize().into_bytes())
+    }
+
+    /// Whether `mac` is this key's MAC over `(seq, hash)` (compared in constant time).
+    pub fn check(&self, seq: i64, hash: &str, mac: &str) -> bool {
+        match hex::decode(mac) {
+            Ok(bytes) => self.mac(seq, hash).verify_slice(&bytes).is_ok(),
+            Err(_) => false,
+        }
+    }
+
+    fn mac(&self, seq: i64, hash: &str) -> Hmac<Sha256> {
+        #[allow(clippy::expect_used)] // HMAC takes a key of any length: this cannot fail.
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC accepts any key length");
+        mac.update(CHECKPOINT_LABEL);
+        mac.update(&seq.to_be_bytes());
+        mac.update(hash.as_bytes());
+        mac
+    }
+}
+
+/// How long the trail is kept: R5.3 says at least six months, so fewer cannot be built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention(u32);
+
+impl Retention {
+    /// The legal minimum (R5.3): six calendar months.
+    pub const MINIMUM_MONTHS: u32 = 6;
+
+    /// A retention of `months` calendar months; fewer than six is refused (R5.3).
+    pub fn months(months: u32) -> Result<Self, InvalidValue> {
+        if months < Self::MINIMUM_MONTHS {
+            return Err(InvalidValue::new(
+                "retention",
+                format!(
+                    "the audit trail is kept at least {} months (R5.3); {months} is too short",
+                    Self::MINIMUM_MONTHS
+                ),
+            ));
+        }
+        Ok(Self(months))
+    }
+
+    /// The number of months.
+    pub fn get(self) -> u32 {
+        self.0
+    }
+
+    /// The latest date a purge may cut at, on Taipei day `today`: entries from that date on
+    /// are still inside the retention period.
+    pub fn earliest_kept(self, today: chrono::NaiveDate) -> chrono::NaiveDate {
+        crate::clock::sub_calendar_months(today, self.0)
+    }
+
+    /// R5.3: a purge of everything before `before` is allowed on `today` only when nothing
+    /// younger than the retention period would go.
+    pub fn check_purge(
+        self,
+        today: chrono::NaiveDate,
+        before: chrono::NaiveDate,
+    ) -> Result<(), InvalidValue> {
+        let limit = self.earliest_kept(today);
+        if before > limit {
+            return Err(InvalidValue::new(
+                "before",
+                format!(
+                    "entries are kept {} months (R5.3): the latest allowed cut on {today} is {limit}, not {before}",
+                    self.0
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Self(Self::MINIMUM_MONTHS)
+    }
+}

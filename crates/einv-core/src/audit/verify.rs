@@ -1,0 +1,344 @@
+//! Walking a stored chain and naming every entry that is not what was written (R6.4).
+//!
+//! Entries are fed in ascending `seq` order, one page at a time, so a trail of any length is
+//! verified in constant memory apart from the entries found suspicious.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::{entry_hash, genesis_hash, CheckpointKey, EntryContent};
+
+/// The kind of a checkpoint that marks where the chain resumes after a purge.
+pub const ANCHOR: &str = "anchor";
+
+/// How many suspicious entries are cross-checked for having been moved (O(n²) hashes).
+const MAX_MOVE_CHECK: usize = 1000;
+
+/// One entry as stored: its place, the hash it claims to follow, its hash and its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEntry {
+    /// Its sequence number (1, 2, …).
+    pub seq: i64,
+    /// The previous entry's hash, as recorded.
+    pub prev_hash: String,
+    /// Its hash, as recorded.
+    pub hash: String,
+    /// What it says.
+    pub content: EntryContent,
+}
+
+/// One stored checkpoint: a MAC over `(seq, hash)` under the checkpoint key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    /// The entry it vouches for.
+    pub seq: i64,
+    /// That entry's hash.
+    pub hash: String,
+    /// HMAC-SHA256 over `(seq, hash)`, hex.
+    pub mac: String,
+    /// `checkpoint`, or [`ANCHOR`] for the last entry of a purge.
+    pub kind: String,
+}
+
+/// Where the chain starts: genesis, or the last purged entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// Its sequence number (0 for genesis).
+    pub seq: i64,
+    /// Its hash.
+    pub hash: String,
+}
+
+impl Anchor {
+    /// The start of an unpurged chain.
+    pub fn genesis() -> Self {
+        Self {
+            seq: 0,
+            hash: genesis_hash(),
+        }
+    }
+}
+
+/// Which entry a problem concerns, as an operator would look it up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryRef {
+    /// Its sequence number.
+    pub seq: i64,
+    /// When it was recorded, Unix seconds.
+    pub at: i64,
+    /// What it recorded.
+    pub action: String,
+}
+
+impl fmt::Display for EntryRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = chrono::DateTime::from_timestamp(self.at, 0)
+            .map(|t| {
+                t.with_timezone(&crate::clock::taipei())
+                    .format("%Y-%m-%d %H:%M:%S%:z")
+                    .to_string()
+            })
+            .unwrap_or_else(|| self.at.to_string());
+        write!(f, "entry {} ({at}, {})", self.seq, self.action)
+    }
+}
+
+/// Something wrong with the stored trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The entry's content or hash was edited: its hash no longer matches.
+    Altered(EntryRef),
+    /// The entry is intact but sits at another place than the one it was written at.
+    Moved {
+        /// The entry where it now is.
+        entry: EntryRef,
+        /// The seq it was written at.
+        written_at: i64,
+    },
+    /// Entries `from..=to` are missing.
+    Removed {
+        /// First missing seq.
+        from: i64,
+        /// Last missing seq.
+        to: i64,
+    },
+    /// The entry was rewritten with a recomputed hash: the next entry was chained to another.
+    Rewritten(EntryRef),
+    /// A seq appears twice or goes backwards.
+    OutOfOrder(EntryRef),
+    /// A checkpoint's MAC is wrong: forged or edited.
+    ForgedCheckpoint {
+        /// The seq it names.
+        seq: i64,
+    },
+    /// A genuine checkpoint does not match the entry it vouches for: the chain up to it was
+    /// rewritten.
+    CheckpointMismatch(EntryRef),
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Altered(e) => write!(f, "{e}: altered (its content or hash was changed)"),
+            Self::Moved { entry, written_at } => {
+                write!(
+                    f,
+                    "{entry}: reordered (it was written as entry {written_at})"
+                )
+            }
+            Self::Removed { from, to } if from == to => write!(f, "entry {from}: removed"),
+            Self::Removed { from, to } => write!(f, "entries {from} to {to}: removed"),
+            Self::Rewritten(e) => write!(
+                f,
+                "{e}: rewritten (the next entry was chained to a different hash)"
+            ),
+            Self::OutOfOrder(e) => write!(f, "{e}: out of order (seq repeats or goes backwards)"),
+            Self::ForgedCheckpoint { seq } => {
+                write!(f, "checkpoint at entry {seq}: signature does not verify")
+            }
+            Self::CheckpointMismatch(e) => {
+                write!(
+                    f,
+                    "{e}: does not match its signed checkpoint (the chain up to it was rewritten)"
+                )
+            }
+        }
+    }
+}
+
+/// What a verification found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Entries walked.
+    pub entries: u64,
+    /// Checkpoints whose signature verified.
+    pub checkpoints: u64,
+    /// Where the walk started.
+    pub anchor: Anchor,
+    /// The last seq seen (the anchor's when there are no entries).
+    pub last_seq: i64,
+    /// Every problem, in the order found.
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    /// Whether the trail is intact.
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Walks a chain page by page: `new`, `push` each entry in ascending seq, `finish`.
+#[derive(Debug)]
+pub struct Verifier {
+    anchor: Anchor,
+    checkpoints: BTreeMap<i64, String>,
+    good_checkpoints: u64,
+    expected_seq: i64,
+    prev_hash: String,
+    prev: Option<(EntryRef, bool)>,
+    entries: u64,
+    suspects: Vec<StoredEntry>,
+    gaps: Vec<(i64, i64)>,
+    problems: Vec<Problem>,
+}
+
+impl Verifier {
+    /// A verifier that trusts only checkpoints signed with `key`. The chain resumes at the
+    /// latest genuine [`ANCHOR`] checkpoint, or at genesis.
+    pub fn new(key: &CheckpointKey, checkpoints: &[StoredCheckpoint]) -> Self {
+        let mut problems = Vec::new();
+        let mut genuine = BTreeMap::new();
+        let mut anchor = Anchor::genesis();
+        for c in checkpoints {
+            if !key.check(c.seq, &c.hash, &c.mac) {
+                problems.push(Problem::ForgedCheckpoint { seq: c.seq });
+                continue;
+            }
+            if c.kind == ANCHOR && c.seq > anchor.seq {
+                anchor = Anchor {
+                    seq: c.seq,
+                    hash: c.hash.clone(),
+                };
+            }
+            genuine.insert(c.seq, c.hash.clone());
+        }
+        let good_checkpoints = genuine.len() as u64;
+        let checkpoints = genuine.split_off(&(anchor.seq + 1));
+        Self {
+            expected_seq: anchor.seq + 1,
+            prev_hash: anchor.hash.clone(),
+            anchor,
+            checkpoints,
+            good_checkpoints,
+            prev: None,
+            entries: 0,
+            suspects: Vec::new(),
+            gaps: Vec::new(),
+            problems,
+        }
+    }
+
+    /// The next entry, in ascending seq order.
+    pub fn push(&mut self, entry: StoredEntry) {
+        self.entries += 1;
+        let here = EntryRef {
+            seq: entry.seq,
+            at: entry.content.at,
+            action: entry.content.action.clone(),
+        };
+        if entry.seq < self.expected_seq {
+            self.problems.push(Problem::OutOfOrder(here));
+            return;
+        }
+        let gap = entry.seq > self.expected_seq;
+        if gap {
+            self.gaps.push((self.expected_seq, entry.seq - 1));
+            self.problems.push(Problem::Removed {
+                from: self.expected_seq,
+                to: entry.seq - 1,
+            });
+        }
+        let intact = entry_hash(&entry.prev_hash, entry.seq, &entry.content) == entry.hash;
+        if !intact {
+            self.suspects.push(entry.clone());
+        } else if !gap && entry.prev_hash != self.prev_hash {
+            // This entry is intact, so it was chained to a different previous hash: the previous
+            // entry was rewritten (unless it is already reported as broken, or is the anchor).
+            // With no previous entry, it is this one that was chained to something else.
+            let problem = match &self.prev {
+                Some((prev, true)) => Some(Problem::Rewritten(prev.clone())),
+                Some((_, false)) => None,
+                None => Some(Problem::Altered(here.clone())),
+            };
+            self.problems.extend(problem);
+        }
+        if let Some(signed) = self.checkpoints.remove(&entry.seq) {
+            if signed != entry.hash {
+                self.problems
+                    .push(Problem::CheckpointMismatch(here.clone()));
+            }
+        }
+        self.expected_seq = entry.seq + 1;
+        self.prev_hash = entry.hash;
+        self.prev = Some((here, intact));
+    }
+
+    /// Ends the walk. `head` is the chain head the store recorded, if any: entries missing
+    /// from the end show there (and at any genuine checkpoint past the last entry).
+    pub fn finish(mut self, head: Option<Anchor>) -> Report {
+        let last_seq = self.expected_seq - 1;
+        let mut missing_to = self
+            .checkpoints
+            .keys()
+            .next_back()
+            .copied()
+            .unwrap_or(last_seq);
+        if let Some(head) = &head {
+            missing_to = missing_to.max(head.seq);
+            if head.seq == last_seq && last_seq > self.anchor.seq && head.hash != self.prev_hash {
+                if let Some((prev, true)) = &self.prev {
+                    self.problems.push(Problem::Rewritten(prev.clone()));
+                }
+            }
+        }
+        if missing_to > last_seq {
+            self.problems.push(Problem::Removed {
+                from: last_seq + 1,
+                to: missing_to,
+            });
+        }
+        let suspects = std::mem::take(&mut self.suspects);
+        for s in &suspects {
+            let problem = self.diagnose(s, &suspects);
+            self.problems.push(problem);
+        }
+        self.problems.sort_by_key(problem_seq);
+        Report {
+            entries: self.entries,
+            checkpoints: self.good_checkpoints,
+            anchor: self.anchor,
+            last_seq,
+            problems: self.problems,
+        }
+    }
+
+    /// An entry whose hash does not match: moved (it hashes correctly at another seq that is
+    /// now empty or held by another suspect) or altered.
+    fn diagnose(&self, s: &StoredEntry, suspects: &[StoredEntry]) -> Problem {
+        let entry = EntryRef {
+            seq: s.seq,
+            at: s.content.at,
+            action: s.content.action.clone(),
+        };
+        if suspects.len() <= MAX_MOVE_CHECK {
+            let gap_seqs = self
+                .gaps
+                .iter()
+                .filter(|(a, b)| b - a < MAX_MOVE_CHECK as i64)
+                .flat_map(|(a, b)| *a..=*b);
+            let candidates = suspects.iter().map(|o| o.seq).chain(gap_seqs);
+            for seq in candidates.filter(|&c| c != s.seq) {
+                if entry_hash(&s.prev_hash, seq, &s.content) == s.hash {
+                    return Problem::Moved {
+                        entry,
+                        written_at: seq,
+                    };
+                }
+            }
+        }
+        Problem::Altered(entry)
+    }
+}
+
+fn problem_seq(p: &Problem) -> i64 {
+    match p {
+        Problem::Altered(e)
+        | Problem::Rewritten(e)
+        | Problem::OutOfOrder(e)
+        | Problem::CheckpointMismatch(e) => e.seq,
+        Problem::Moved { entry, .. } => entry.seq,
+        Problem::Removed { from, .. } => *from,
+        Problem::ForgedCheckpoint { seq } => *seq,
+    }
+}

@@ -1,0 +1,124 @@
+//! The audit trail (R5.3, R6.4): every data access and every consent and licence event goes
+//! into an append-only, hash-chained log (`einv_core::audit`), kept at least six months and
+//! verifiable by `einv audit verify`.
+//!
+//! [`Platform::audit`] stamps the entry with the Platform clock and hands it to a background
+//! writer ([`writer`]) that appends in batches; [`Platform::flush_audit`] waits until everything
+//! handed over so far is stored. See `docs/audit.md` for the durability promise.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use einv_core::audit::EntryContent;
+use einv_core::Service;
+use serde_json::Value;
+
+use super::{Caller, Platform};
+use crate::error::ServiceResult;
+
+mod review;
+pub mod writer;
+
+pub use review::PurgeOutcome;
+pub use writer::{AuditConfig, AuditTrail};
+
+/// One entry of the audit trail.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    /// Who acted: `app:<AppID>`, `developer:<id>`, `reviewer:<id>`, `user:<id>`, `system`.
+    pub actor: String,
+    /// What happened, e.g. `data.carrier-invoices`, `consent.granted`, `licence.suspended`.
+    pub action: String,
+    /// The User whose data or consent it concerns.
+    pub user_id: Option<i64>,
+    /// The AppID it concerns.
+    pub app_id: Option<String>,
+    /// The invoices read or changed.
+    pub invoices: Vec<String>,
+    /// The caller's IP address.
+    pub ip: Option<IpAddr>,
+    /// Anything else worth keeping, as JSON.
+    pub detail: Value,
+}
+
+impl AuditEntry {
+    /// A data access by an app on a User's data.
+    pub fn access(caller: &Caller, user_id: i64, service: Service, invoices: Vec<String>) -> Self {
+        Self {
+            actor: format!("app:{}", caller.app_id),
+            action: format!("data.{service}"),
+            user_id: Some(user_id),
+            app_id: Some(caller.app_id.clone()),
+            invoices,
+            ip: caller.ip,
+            detail: Value::Null,
+        }
+    }
+
+    /// An event with no User, AppID or invoices yet: set them with struct update syntax or
+    /// the `with_*` methods.
+    pub fn event(actor: impl Into<String>, action: impl Into<String>) -> Self {
+        Self {
+            actor: actor.into(),
+            action: action.into(),
+            user_id: None,
+            app_id: None,
+            invoices: Vec::new(),
+            ip: None,
+            detail: Value::Null,
+        }
+    }
+
+    /// The same entry about User `user_id`.
+    pub fn with_user(mut self, user_id: i64) -> Self {
+        self.user_id = Some(user_id);
+        self
+    }
+
+    /// The same entry about AppID `app_id`.
+    pub fn with_app(mut self, app_id: impl Into<String>) -> Self {
+        self.app_id = Some(app_id.into());
+        self
+    }
+
+    /// The same entry with `detail`.
+    pub fn with_detail(mut self, detail: Value) -> Self {
+        self.detail = detail;
+        self
+    }
+
+    /// What the chain stores and hashes, stamped `at`.
+    pub fn into_content(self, at: DateTime<Utc>) -> EntryContent {
+        EntryContent {
+            at: at.timestamp(),
+            actor: self.actor,
+            action: self.action,
+            user_id: self.user_id,
+            app_id: self.app_id,
+            invoices: self.invoices,
+            ip: self.ip.map(|ip| ip.to_string()),
+            detail: self.detail.to_string(),
+        }
+    }
+}
+
+impl Platform {
+    /// Records `entry` in the audit trail (R6.4), stamped with the Platform clock. Returns once
+    /// the writer has it; it is stored within one batch write (see [`writer`]).
+    pub async fn audit(&self, entry: AuditEntry) -> ServiceResult<()> {
+        let content = entry.into_content(self.clock.now());
+        self.trail.record(content).await
+    }
+
+    /// Waits until every entry recorded so far is stored (for tests and shutdown).
+    pub async fn flush_audit(&self) -> ServiceResult<()> {
+        self.trail.flush().await
+    }
+
+    /// Stores everything recorded so far and signs a checkpoint of the chain head (on demand
+    /// and at shutdown, besides the one every `checkpoint_every` entries).
+    pub async fn audit_checkpoint(&self) -> ServiceResult<()> {
+        self.trail.flush().await?;
+        self.trail.checkpoint_head(self.clock.now()).await
+    }
+}

@@ -1,0 +1,229 @@
+//! The background writer: entries go through a bounded channel to one task that appends them
+//! in batches, one transaction per batch, so a burst of requests costs one commit instead of
+//! one each (the speed requirement of issue 5).
+//!
+//! Durability: the writer takes whatever is queued (up to `max_batch`) as soon as the previous
+//! write ends, so an entry waits at most one batch write before it is committed; there is no
+//! timer. When the queue is full, `record` waits: entries are never dropped to keep up.
+//! [`AuditTrail::flush`] returns once everything queued before it is stored; `serve` flushes
+//! and checkpoints on shutdown.
+
+use std::sync::{Arc, OnceLock};
+
+use einv_core::audit::{CheckpointKey, EntryContent, StoredCheckpoint};
+use einv_core::Clock;
+use einv_store::Store;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::{ServiceError, ServiceResult};
+
+/// How the trail is written.
+#[derive(Debug, Clone)]
+pub struct AuditConfig {
+    /// Record at all. Off only for the overhead benchmark: R6.4 wants it on.
+    pub enabled: bool,
+    /// Sign a checkpoint every this many entries.
+    pub checkpoint_every: i64,
+    /// The most entries written in one transaction.
+    pub max_batch: usize,
+    /// How many entries may wait for the writer before `record` waits too.
+    pub queue: usize,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            checkpoint_every: 1000,
+            max_batch: 512,
+            queue: 8192,
+        }
+    }
+}
+
+enum Message {
+    Entry(EntryContent),
+    Flush(oneshot::Sender<Result<(), String>>),
+}
+
+/// The audit trail's writer side.
+pub struct AuditTrail {
+    config: AuditConfig,
+    key: CheckpointKey,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    queue: OnceLock<mpsc::Sender<Message>>,
+}
+
+impl std::fmt::Debug for AuditTrail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditTrail")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuditTrail {
+    /// A trail over `store`, signing checkpoints with `key`. The writer task starts with the
+    /// first entry (inside the caller's runtime).
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        key: CheckpointKey,
+        config: AuditConfig,
+    ) -> Self {
+        Self {
+            config,
+            key,
+            store,
+            clock,
+            queue: OnceLock::new(),
+        }
+    }
+
+    /// The checkpoint key (to verify with).
+    pub fn key(&self) -> &CheckpointKey {
+        &self.key
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &AuditConfig {
+        &self.config
+    }
+
+    fn sender(&self) -> &mpsc::Sender<Message> {
+        self.queue.get_or_init(|| {
+            let (tx, rx) = mpsc::channel(self.config.queue.max(1));
+            let writer = Writer {
+                store: self.store.clone(),
+                key: self.key.clone(),
+                clock: self.clock.clone(),
+                every: self.config.checkpoint_every.max(1),
+                max_batch: self.config.max_batch.max(1),
+            };
+            tokio::spawn(writer.run(rx));
+            tx
+        })
+    }
+
+    /// Queues `entry` for the writer.
+    pub async fn record(&self, entry: EntryContent) -> ServiceResult<()> {
+        if !self.config.enabled {
+            return Ok(());
+        }
+        self.sender()
+            .send(Message::Entry(entry))
+            .await
+            .map_err(|_| ServiceError::Internal("the audit writer has stopped".into()))
+    }
+
+    /// Waits until everything queued so far is stored; fails if some of it could not be.
+    pub async fn flush(&self) -> ServiceResult<()> {
+        let Some(queue) = self.queue.get() else {
+            return Ok(());
+        };
+        let (tx, rx) = oneshot::channel();
+        queue
+            .send(Message::Flush(tx))
+            .await
+            .map_err(|_| ServiceError::Internal("the audit writer has stopped".into()))?;
+        match rx.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(ServiceError::Internal(e)),
+            Err(_) => Err(ServiceError::Internal(
+                "the audit writer has stopped".into(),
+            )),
+        }
+    }
+
+    /// Signs and stores a checkpoint of the current chain head (nothing for an empty chain).
+    pub async fn checkpoint_head(&self, at: chrono::DateTime<chrono::Utc>) -> ServiceResult<()> {
+        let head = self.store.audit_head().await?;
+        if head.seq == 0 {
+            return Ok(());
+        }
+        let checkpoint = StoredCheckpoint {
+            seq: head.seq,
+            mac: self.key.sign(head.seq, &head.hash),
+            hash: head.hash,
+            kind: "checkpoint".into(),
+        };
+        self.store.add_audit_checkpoint(&checkpoint, at).await?;
+        Ok(())
+    }
+}
+
+struct Writer {
+    store: Store,
+    key: CheckpointKey,
+    clock: Arc<dyn Clock>,
+    every: i64,
+    max_batch: usize,
+}
+
+impl Writer {
+    async fn run(self, mut rx: mpsc::Receiver<Message>) {
+        let mut lost = 0usize;
+        while let Some(first) = rx.recv().await {
+            let mut batch = Vec::new();
+            let mut waiting = Vec::new();
+            let mut next = Some(first);
+            while let Some(message) = next.take() {
+                match message {
+                    Message::Entry(e) => batch.push(e),
+                    Message::Flush(reply) => waiting.push(reply),
+                }
+                if batch.len() < self.max_batch {
+                    next = rx.try_recv().ok();
+                }
+            }
+            if let Err(e) = self.write(&batch).await {
+                // One log line per failure, without the entries' content.
+                tracing::error!(error = %e, audit.lost = batch.len(), "audit batch could not be stored");
+                lost += batch.len();
+            }
+            // A flush reports every loss since the previous flush, then starts counting anew.
+            if !waiting.is_empty() {
+                for reply in waiting {
+                    let result = if lost == 0 {
+                        Ok(())
+                    } else {
+                        Err(format!("{lost} audit entries could not be stored"))
+                    };
+                    let _ = reply.send(result);
+                }
+                lost = 0;
+            }
+        }
+    }
+
+    /// Appends a batch (retrying once, for a busy database) and signs the checkpoints it
+    /// crosses.
+    async fn write(&self, batch: &[EntryContent]) -> ServiceResult<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let appended = match self.store.append_audit(batch).await {
+            Ok(done) => done,
+            Err(first) => {
+                tracing::warn!(error = %first, "audit append failed; retrying once");
+                self.store.append_audit(batch).await?
+            }
+        };
+        for (seq, hash) in appended
+            .into_iter()
+            .filter(|(seq, _)| seq % self.every == 0)
+        {
+            let checkpoint = StoredCheckpoint {
+                seq,
+                mac: self.key.sign(seq, &hash),
+                hash,
+                kind: "checkpoint".into(),
+            };
+            self.store
+                .add_audit_checkpoint(&checkpoint, self.clock.now())
+                .await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,282 @@
+//! The audit trail (R5.3, R6.4): an append-only, hash-chained log and its signed checkpoints.
+//!
+//! Appends are serialised on the one-row `audit_head` table: each append transaction updates it
+//! first (a row lock on PostgreSQL, the database write lock on SQLite), reads the head, chains
+//! the new entries with [`einv_core::audit::entry_hash`], and moves the head, so concurrent
+//! appenders, even on several nodes, produce one linear chain.
+
+use chrono::{DateTime, Utc};
+use einv_core::audit::{entry_hash, Anchor, EntryContent, StoredCheckpoint, StoredEntry};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::{Store, StoreError, StoreResult};
+
+const COLUMNS: &str =
+    "seq, at, actor, action, user_id, app_id, invoices, ip, detail, prev_hash, hash";
+
+/// Which entries to list, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditFilter {
+    /// Every entry (the reviewer's view).
+    All,
+    /// Accesses to one User's data (the User's own page).
+    User(i64),
+    /// Entries about one AppID (its developer's view).
+    App(String),
+}
+
+fn entry_from_row(r: &AnyRow) -> StoreResult<StoredEntry> {
+    let invoices: String = r.try_get("invoices")?;
+    Ok(StoredEntry {
+        seq: r.try_get("seq")?,
+        prev_hash: r.try_get("prev_hash")?,
+        hash: r.try_get("hash")?,
+        content: EntryContent {
+            at: r.try_get("at")?,
+            actor: r.try_get("actor")?,
+            action: r.try_get("action")?,
+            user_id: r.try_get("user_id")?,
+            app_id: r.try_get("app_id")?,
+            // An edited column that is no longer a JSON list is kept as its text, so the
+            // verifier reports the entry as altered instead of the read failing.
+            invoices: serde_json::from_str(&invoices).unwrap_or_else(|_| vec![invoices]),
+            ip: r.try_get("ip")?,
+            detail: r.try_get("detail")?,
+        },
+    })
+}
+
+impl Store {
+    /// Appends `entries` to the chain, in order, in one transaction. Returns each one's
+    /// `(seq, hash)`.
+    pub async fn append_audit(&self, entries: &[EntryContent]) -> StoreResult<Vec<(i64, String)>> {
+        if entries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.pool().begin().await?;
+        // Write first: this takes the lock every other appender waits on.
+        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        let (mut seq, mut prev): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
+        let mut out = Vec::with_capacity(entries.len());
+        for e in entries {
+            seq += 1;
+            let hash = entry_hash(&prev, seq, e);
+            let invoices =
+                serde_json::to_string(&e.invoices).map_err(|err| StoreError::Corrupt {
+                    table: "audit_log",
+                    column: "invoices",
+                    problem: err.to_string(),
+                })?;
+            sqlx::query(
+                "INSERT INTO audit_log (seq, at, actor, action, user_id, app_id, invoices, ip, detail, prev_hash, hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(seq)
+            .bind(e.at)
+            .bind(e.actor.as_str())
+            .bind(e.action.as_str())
+            .bind(e.user_id)
+            .bind(e.app_id.as_deref())
+            .bind(invoices)
+            .bind(e.ip.as_deref())
+            .bind(e.detail.as_str())
+            .bind(prev.as_str())
+            .bind(hash.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(|err| StoreError::on_unique(err, "this audit seq"))?;
+            out.push((seq, hash.clone()));
+            prev = hash;
+        }
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(seq)
+            .bind(prev.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// The chain head as recorded: the last appended `(seq, hash)`.
+    pub async fn audit_head(&self) -> StoreResult<Anchor> {
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(Anchor {
+            seq: row.try_get("seq")?,
+            hash: row.try_get("hash")?,
+        })
+    }
+
+    /// Up to `limit` entries with seq greater than `after`, ascending: the verifier's pages.
+    pub async fn audit_chain(&self, after: i64, limit: i64) -> StoreResult<Vec<StoredEntry>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+        ))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    /// Up to `limit` entries matching `filter`, newest first.
+    pub async fn audit_entries(
+        &self,
+        filter: &AuditFilter,
+        limit: i64,
+    ) -> StoreResult<Vec<StoredEntry>> {
+        let sql = match filter {
+            AuditFilter::All => {
+                format!("SELECT {COLUMNS} FROM audit_log WHERE $1 = $1 ORDER BY seq DESC LIMIT $2")
+            }
+            AuditFilter::User(_) => format!(
+                "SELECT {COLUMNS} FROM audit_log WHERE user_id = $1 ORDER BY seq DESC LIMIT $2"
+            ),
+            AuditFilter::App(_) => format!(
+                "SELECT {COLUMNS} FROM audit_log WHERE app_id = $1 ORDER BY seq DESC LIMIT $2"
+            ),
+        };
+        let query = sqlx::query(&sql);
+        let query = match filter {
+            AuditFilter::All => query.bind(0_i64),
+            AuditFilter::User(id) => query.bind(*id),
+            AuditFilter::App(app) => query.bind(app.as_str()),
+        };
+        let rows = query.bind(limit).fetch_all(self.pool()).await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    /// The accesses to a User's data, newest first (the User's page).
+    pub async fn accesses_of_user(
+        &self,
+        user_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<StoredEntry>> {
+        self.audit_entries(&AuditFilter::User(user_id), limit).await
+    }
+
+    /// Up to `limit` entries recorded in `[from, to)`, oldest first.
+    pub async fn audit_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<StoredEntry>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE at >= $1 AND at < $2 ORDER BY seq LIMIT $3"
+        ))
+        .bind(from.timestamp())
+        .bind(to.timestamp())
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    /// Stores a signed checkpoint; one that exists already is left as it is.
+    pub async fn add_audit_checkpoint(
+        &self,
+        c: &StoredCheckpoint,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO audit_checkpoints (seq, kind, hash, mac, at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (seq, kind) DO NOTHING",
+        )
+        .bind(c.seq)
+        .bind(c.kind.as_str())
+        .bind(c.hash.as_str())
+        .bind(c.mac.as_str())
+        .bind(at.timestamp())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Every checkpoint, by seq.
+    pub async fn audit_checkpoints(&self) -> StoreResult<Vec<StoredCheckpoint>> {
+        let rows =
+            sqlx::query("SELECT seq, kind, hash, mac FROM audit_checkpoints ORDER BY seq, kind")
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredCheckpoint {
+                    seq: r.try_get("seq")?,
+                    hash: r.try_get("hash")?,
+                    mac: r.try_get("mac")?,
+                    kind: r.try_get("kind")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The last entry that may be purged for a cut at `before`: the one just before the first
+    /// entry recorded at or after it (so nothing newer goes, even if times are not monotonic).
+    /// None when there is nothing to purge.
+    pub async fn audit_purge_point(&self, before: DateTime<Utc>) -> StoreResult<Option<Anchor>> {
+        let first_kept: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(seq) FROM audit_log WHERE at >= $1")
+                .bind(before.timestamp())
+                .fetch_one(self.pool())
+                .await?;
+        let row = match first_kept {
+            Some(keep) => sqlx::query(
+                "SELECT seq, hash FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT 1",
+            )
+            .bind(keep),
+            None => sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"),
+        }
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| {
+            Ok(Anchor {
+                seq: r.try_get("seq")?,
+                hash: r.try_get("hash")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Purges every entry up to and including `anchor.seq`, storing `anchor` (a signed
+    /// checkpoint of kind `anchor`) in the same transaction so the rest still verifies.
+    /// Returns how many entries went.
+    pub async fn purge_audit_through(
+        &self,
+        anchor: &StoredCheckpoint,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO audit_checkpoints (seq, kind, hash, mac, at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (seq, kind) DO NOTHING",
+        )
+        .bind(anchor.seq)
+        .bind(anchor.kind.as_str())
+        .bind(anchor.hash.as_str())
+        .bind(anchor.mac.as_str())
+        .bind(at.timestamp())
+        .execute(&mut *tx)
+        .await?;
+        let done = sqlx::query("DELETE FROM audit_log WHERE seq <= $1")
+            .bind(anchor.seq)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
+    /// How many entries the trail holds.
+    pub async fn count_audit(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(self.pool())
+            .await?)
+    }
+}
