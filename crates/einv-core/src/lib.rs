@@ -10,6 +10,7 @@ pub mod claim;
 pub mod clock;
 mod error;
 pub mod invoice_number;
+pub mod licence;
 pub mod love_code;
 pub mod money;
 pub mod period;
