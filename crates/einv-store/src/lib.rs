@@ -15,6 +15,10 @@ use sqlx::{AnyPool, Executor};
 mod apps;
 mod error;
 mod invoices;
+mod licensing;
+mod licensing_licences;
+mod licensing_notices;
+pub mod licensing_records;
 mod parties;
 pub mod records;
 mod sessions;
@@ -24,6 +28,7 @@ mod winning;
 
 pub use error::StoreError;
 pub use invoices::{CarrierKey, InsertOutcome};
+pub use licensing_records::*;
 pub use records::*;
 pub use sessions::SessionRecord;
 
