@@ -68,12 +68,47 @@ pub enum ServiceError {
         /// When to retry.
         retry_after_secs: u64,
     },
+    /// A licensing action a rule forbids (R4–R11), naming the rule.
+    #[error("{rule}: {reason}")]
+    Refused {
+        /// The rule.
+        rule: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The thing asked for does not exist (or is not the asker's: the answer does not say which).
+    #[error("{0}: not found")]
+    NotFound(&'static str),
+    /// The e-mail or password is wrong.
+    #[error("email/password: wrong e-mail or password")]
+    BadCredentials,
+    /// The thing already exists (a unique e-mail, a version already published …).
+    #[error("{0} already exists")]
+    AlreadyExists(String),
     /// The store failed.
     #[error("internal error")]
-    Store(#[from] StoreError),
+    Store(StoreError),
     /// Something else failed inside.
     #[error("internal error")]
     Internal(String),
+}
+
+impl From<StoreError> for ServiceError {
+    /// A unique violation or a lost race is the caller's to see (STYLE.md 6); the rest is
+    /// internal.
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::AlreadyExists(what) => Self::AlreadyExists(what.to_owned()),
+            StoreError::Stale(what) => Self::AlreadyExists(format!("a newer change to {what}")),
+            other => Self::Store(other),
+        }
+    }
+}
+
+impl From<einv_core::licence::Refusal> for ServiceError {
+    fn from(r: einv_core::licence::Refusal) -> Self {
+        Self::Refused { rule: r.rule, reason: r.reason }
+    }
 }
 
 impl From<InvalidValue> for ServiceError {

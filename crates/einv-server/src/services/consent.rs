@@ -17,3 +17,15 @@ impl Platform {
         Ok(())
     }
 }
+
+impl Platform {
+    /// Voids every consent grant given to `app_id` before `at` (R10.2: after a resumption
+    /// every User must consent again; R11: a licence's end ends its consents). Returns how many
+    /// grants were voided.
+    ///
+    /// (Stub: the consent grants arrive with migration 0004; its engineer implements this.)
+    pub async fn void_consents_of_app(&self, app_id: &str, at: chrono::DateTime<chrono::Utc>) -> ServiceResult<u64> {
+        let _ = (app_id, at);
+        Ok(0)
+    }
+}

@@ -12,6 +12,7 @@ mod carriers;
 mod charities;
 mod consent;
 mod donation;
+pub mod licensing;
 mod lookup;
 pub mod seal;
 pub mod verification;

@@ -103,6 +103,10 @@ CREATE TABLE terms_acceptances (
     accepted_at   INTEGER NOT NULL,
     PRIMARY KEY (developer_id, version)
 );
+-- The spec as amended on 2023-03-30, in force from 2023-03-31 00:00 Taipei: the version every
+-- application accepts until a newer one is published.
+INSERT INTO terms_versions (version, summary, published_at, deadline)
+VALUES ('2023-03-30', '電子發票應用程式介面使用規範（112年3月30日修正）', 1680192000, 1680192000);
 
 -- Public announcements: maintenance, outages, flow-control limits, changes (R4.6, R4.8, R4.9).
 CREATE TABLE announcements (

@@ -84,7 +84,9 @@ pub fn mof_code(err: &ServiceError) -> (u16, &'static str) {
     match err {
         E::NoPeriodData(_) => (901, "無此期別資料"),
         E::BadPeriod(_) => (902, "期別錯誤"),
-        E::Invalid(_) | E::NotDonatable(_) => (903, "參數錯誤"),
+        E::Invalid(_) | E::NotDonatable(_) | E::NotFound(_) | E::BadCredentials | E::AlreadyExists(_) => {
+            (903, "參數錯誤")
+        }
         E::BadQueryType(_) => (904, "錯誤的查詢種類"),
         E::CharityNotFound(_) => (907, "捐贈失敗，捐贈碼不存在"),
         E::AlreadyDonated => (908, "捐贈失敗，此發票已被捐贈"),
@@ -96,7 +98,7 @@ pub fn mof_code(err: &ServiceError) -> (u16, &'static str) {
         E::CheckCodeMismatch => (953, "卡片檢查碼有誤（偽造卡片）"),
         E::BadSignature(_) => (954, "簽名有誤（偽造之訊息、傳遞不完整）"),
         E::DeviceBlocked => (997, "UUID不符合規定（黑名單）"),
-        E::AppRefused { .. } => (998, "AppID不符合規定（可能是被停權或是從未申請該AppID）"),
+        E::AppRefused { .. } | E::Refused { .. } => (998, "AppID不符合規定（可能是被停權或是從未申請該AppID）"),
         E::Store(_) | E::Internal(_) => (999, "未知錯誤"),
     }
 }

@@ -97,6 +97,9 @@ impl IntoResponse for WebError {
                 tracing::error!(error = %e, "web page failed inside");
                 (StatusCode::INTERNAL_SERVER_ERROR, "系統錯誤 / Internal error".to_owned())
             }
+            WebError::Service(e @ ServiceError::NotFound(_)) => (StatusCode::NOT_FOUND, e.to_string()),
+            WebError::Service(e @ ServiceError::AlreadyExists(_)) => (StatusCode::CONFLICT, e.to_string()),
+            WebError::Service(e @ ServiceError::BadCredentials) => (StatusCode::UNAUTHORIZED, e.to_string()),
             WebError::Service(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
         };
         let body = page(Lang::Zh, ("無法完成", "Could not complete"), &[], html! {
