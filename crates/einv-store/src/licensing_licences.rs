@@ -46,6 +46,7 @@ fn credential_from_row(r: &AnyRow) -> StoreResult<CredentialRecord> {
         created_at: from_unix(r.try_get("created_at")?),
         valid_until: r.try_get::<Option<i64>, _>("valid_until")?.map(from_unix),
         revoked_at: r.try_get::<Option<i64>, _>("revoked_at")?.map(from_unix),
+        revealed_at: r.try_get::<Option<i64>, _>("revealed_at")?.map(from_unix),
     })
 }
 
@@ -194,7 +195,7 @@ impl Store {
     /// An AppID's keys, newest first.
     pub async fn credentials_of(&self, app_id: &str) -> StoreResult<Vec<CredentialRecord>> {
         let rows = sqlx::query(
-            "SELECT id, app_id, sealed_key, created_at, valid_until, revoked_at FROM credentials \
+            "SELECT id, app_id, sealed_key, created_at, valid_until, revoked_at, revealed_at FROM credentials \
              WHERE app_id = $1 ORDER BY id DESC",
         )
         .bind(app_id)
@@ -216,6 +217,17 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(())
+    }
+
+    /// Marks key `id` shown to its Developer. Returns `true` only the first time: the one
+    /// moment the key may be shown (R4.1).
+    pub async fn reveal_credential(&self, id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE credentials SET revealed_at = $1 WHERE id = $2 AND revealed_at IS NULL")
+            .bind(at.timestamp())
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Revokes every key of an AppID (R11).

@@ -285,6 +285,8 @@ pub struct CredentialRecord {
     pub valid_until: Option<DateTime<Utc>>,
     /// Revoked.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Shown to the Developer (once).
+    pub revealed_at: Option<DateTime<Utc>>,
 }
 
 impl CredentialRecord {

@@ -143,7 +143,9 @@ CREATE TABLE credentials (
     sealed_key   TEXT    NOT NULL,
     created_at   BIGINT NOT NULL,
     valid_until  BIGINT,
-    revoked_at   BIGINT
+    revoked_at   BIGINT,
+    -- When the Developer was shown the key: a key is shown once, then never again (R4.1).
+    revealed_at  BIGINT
 );
 CREATE INDEX credentials_app ON credentials (app_id, id);
 

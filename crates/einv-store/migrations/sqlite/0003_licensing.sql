@@ -142,7 +142,9 @@ CREATE TABLE credentials (
     sealed_key   TEXT    NOT NULL,
     created_at   INTEGER NOT NULL,
     valid_until  INTEGER,
-    revoked_at   INTEGER
+    revoked_at   INTEGER,
+    -- When the Developer was shown the key: a key is shown once, then never again (R4.1).
+    revealed_at  INTEGER
 );
 CREATE INDEX credentials_app ON credentials (app_id, id);
 

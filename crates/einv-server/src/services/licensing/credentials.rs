@@ -29,9 +29,26 @@ impl Platform {
         let now = self.clock.now();
         let api_key = new_api_key();
         let id = self.store.add_credential(&app_id, &self.sealer.seal(&api_key)?, now).await?;
+        // Returned here, so this is its one showing.
+        self.store.reveal_credential(id, now).await?;
         self.store.expire_other_credentials(&app_id, id, now + Duration::days(grace_days)).await?;
         tracing::info!(app.id = %app_id, actor = %Actor::Developer(developer_id), grace_days, "APIKey rotated");
         Ok(IssuedCredentials { app_id, api_key })
+    }
+
+    /// The key issued on approval, the first time the Developer asks for it; `None` ever
+    /// after (R4.1: shown once).
+    pub async fn reveal_issued_key(&self, developer_id: i64, licence_id: i64) -> ServiceResult<Option<IssuedCredentials>> {
+        let licence = self.developer_licence(developer_id, licence_id).await?;
+        let Some(app_id) = licence.app_id else { return Ok(None) };
+        let now = self.clock.now();
+        for credential in self.store.credentials_of(&app_id).await? {
+            if credential.revealed_at.is_none() && credential.is_valid(now) && self.store.reveal_credential(credential.id, now).await? {
+                let api_key = self.sealer.open(&credential.sealed_key)?;
+                return Ok(Some(IssuedCredentials { app_id, api_key }));
+            }
+        }
+        Ok(None)
     }
 
     /// The keys of a licence's AppID, newest first, for the Developer's page (sealed: the

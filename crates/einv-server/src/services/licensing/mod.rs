@@ -23,6 +23,7 @@ mod public;
 mod registry;
 mod review;
 mod terms;
+mod views;
 
 pub use accounts::{DeveloperSignUp, PASSWORD_MIN};
 pub use apply::{ApplicationInput, DocumentUpload, IsmsInput, MAX_DOCUMENT_BYTES};
@@ -30,6 +31,7 @@ pub use credentials::{DEFAULT_GRACE_DAYS, MAX_GRACE_DAYS};
 pub use terms::ANNOUNCEMENT_KINDS;
 pub use public::{Attribution, FlowLimit, FlowLimits};
 pub use registry::RegistryEvent;
+pub use views::Dossier;
 
 /// Who did something to a licence, as recorded in its history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
