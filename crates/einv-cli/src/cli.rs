@@ -34,6 +34,8 @@ pub enum Command {
     Import(crate::commands::import::Args),
     /// Write a synthetic data set of any size.
     Generate(crate::commands::generate::Args),
+    /// Operator commands: reviewers, registry events, terms, announcements, terminations.
+    Admin(crate::commands::admin::Args),
 }
 
 /// Where the Platform's data lives: shared by every command that opens it.

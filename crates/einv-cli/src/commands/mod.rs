@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 
+pub mod admin;
 pub mod demo;
 pub mod generate;
 pub mod import;
@@ -24,5 +25,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrate(options) => migrate::run(options),
         Command::Import(args) => import::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Admin(args) => admin::run(args),
     }
 }

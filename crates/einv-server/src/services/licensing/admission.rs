@@ -30,9 +30,9 @@ impl Platform {
             return Err(refused(
                 "R4.3",
                 format!(
-                    "{app_id}: the terms version {} were not accepted by their deadline {}; accept them to use the API (R4.3)",
+                    "{app_id}: the terms version {} were not accepted by their deadline (end of {}); accept them to use the API (R4.3)",
                     overdue.version,
-                    einv_core::clock::taipei_date(overdue.deadline)
+                    einv_core::clock::taipei_date(overdue.deadline - chrono::Duration::seconds(1))
                 ),
             ));
         }

@@ -1,0 +1,146 @@
+//! `einv admin`: the operator's commands for the licensing regime — reviewer accounts,
+//! tax-registry events (R10.2, R10.3, R10.5), terms versions (R4.3), announcements (R4.6,
+//! R4.8, R4.9) and terminations (R10.3).
+
+use std::process::ExitCode;
+
+use clap::{Args as ClapArgs, Subcommand};
+
+use crate::cli::PlatformOptions;
+
+mod actions;
+
+/// Arguments of `einv admin`.
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: AdminCommand,
+    /// Where the data lives.
+    #[command(flatten)]
+    pub platform: PlatformOptions,
+}
+
+/// The admin commands.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Reviewer accounts.
+    #[command(subcommand)]
+    Reviewer(ReviewerCommand),
+    /// Apply a tax-registry event to a Developer's licences.
+    Registry(RegistryArgs),
+    /// Terms versions (R4.3).
+    #[command(subcommand)]
+    Terms(TermsCommand),
+    /// Publish an announcement (maintenance, outage, limits, notice).
+    Announce(AnnounceArgs),
+    /// Terminate a licence on one of the grounds of R10.3.
+    Terminate(TerminateArgs),
+}
+
+/// `einv admin reviewer …`
+#[derive(Debug, Subcommand)]
+pub enum ReviewerCommand {
+    /// Create a reviewer account; prints its ID.
+    Add {
+        /// Sign-in e-mail.
+        #[arg(long)]
+        email: String,
+        /// Password (at least 10 characters).
+        #[arg(long, env = "EINV_REVIEWER_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// Display name (default: the e-mail).
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
+
+/// The registry events.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RegistryKind {
+    /// 停業: suspend every active licence (R10.2).
+    Suspend,
+    /// 復業 approved: reinstate, and void every earlier User consent (R10.2).
+    Resume,
+    /// Closed without permission or abnormal: terminate (R10.3-3).
+    Close,
+    /// Deregistered: terminate (R10.3-4).
+    Deregister,
+    /// Merged away: end the licences; the survivor applies anew (R10.5).
+    Merge,
+    /// Government body merged, abolished or reorganised: terminate (R10.3-5).
+    Reorganise,
+}
+
+/// `einv admin registry EVENT --developer ID | --business-id BAN`
+#[derive(Debug, ClapArgs)]
+pub struct RegistryArgs {
+    /// The event.
+    #[arg(value_enum)]
+    pub event: RegistryKind,
+    /// The Developer's ID.
+    #[arg(long, required_unless_present = "business_id", conflicts_with = "business_id")]
+    pub developer: Option<i64>,
+    /// The Developer's business ID (統一編號): every Developer registered under it.
+    #[arg(long)]
+    pub business_id: Option<String>,
+    /// The reason recorded with each event (e.g. the tax office's reference).
+    #[arg(long, default_value = "tax registry event")]
+    pub reason: String,
+}
+
+/// `einv admin terms …`
+#[derive(Debug, Subcommand)]
+pub enum TermsCommand {
+    /// Publish a terms version; Developers must accept it by the end of DEADLINE (Taipei).
+    Publish {
+        /// The version label.
+        version: String,
+        /// The acceptance deadline, YYYY-MM-DD.
+        #[arg(long)]
+        deadline: chrono::NaiveDate,
+        /// What changed.
+        #[arg(long, default_value = "")]
+        summary: String,
+    },
+}
+
+/// `einv admin announce …`
+#[derive(Debug, ClapArgs)]
+pub struct AnnounceArgs {
+    /// maintenance, outage, limits, terms or notice.
+    #[arg(long, default_value = "notice")]
+    pub kind: String,
+    /// Title.
+    #[arg(long)]
+    pub title: String,
+    /// Text.
+    #[arg(long, default_value = "")]
+    pub body: String,
+    /// Start, `YYYY-MM-DD HH:MM` Taipei time (default: now).
+    #[arg(long)]
+    pub starts: Option<String>,
+    /// End, `YYYY-MM-DD HH:MM` Taipei time.
+    #[arg(long)]
+    pub ends: Option<String>,
+}
+
+/// `einv admin terminate LICENCE --ground G --reason R`
+#[derive(Debug, ClapArgs)]
+pub struct TerminateArgs {
+    /// The licence ID.
+    pub licence: i64,
+    /// spec-violation, prize-fraud-indictment, registration-abnormal, deregistered,
+    /// government-reorganised, improper-access or public-interest.
+    #[arg(long)]
+    pub ground: String,
+    /// Why, recorded with the event.
+    #[arg(long)]
+    pub reason: String,
+}
+
+/// Runs `einv admin`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(actions::run(args))
+}
