@@ -14,7 +14,7 @@ use super::{AdminCommand, AnnounceArgs, Args, RegistryArgs, RegistryKind, Review
 
 pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let platform = startup::platform(&args.platform.config(), clock).await?;
+    let platform = startup::platform(&args.platform.options().config(), clock).await?;
     match args.command {
         AdminCommand::Reviewer(ReviewerCommand::Add { email, password, name }) => {
             let id = platform.add_reviewer(&email, &password, &name).await.context("--email/--password")?;

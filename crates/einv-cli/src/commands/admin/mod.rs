@@ -18,7 +18,37 @@ pub struct Args {
     pub command: AdminCommand,
     /// Where the data lives.
     #[command(flatten)]
-    pub platform: PlatformOptions,
+    pub platform: AdminPlatform,
+}
+
+/// [`PlatformOptions`], accepted anywhere on an admin command line (`einv admin reviewer add
+/// … --data DIR` as scripts write it).
+#[derive(Debug, Clone, ClapArgs)]
+pub struct AdminPlatform {
+    /// The data directory (embedded SQLite database, server.key).
+    #[arg(long = "data", default_value = "./einv-data", env = "EINV_DATA", global = true)]
+    pub data_dir: std::path::PathBuf,
+    /// A database URL (postgres://…); default: the embedded SQLite file in the data directory.
+    #[arg(long, env = "EINV_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// The server key (64 hex digits) that seals APIKeys; default: DATA/server.key.
+    #[arg(long, env = "EINV_SERVER_KEY", hide_env_values = true, global = true)]
+    pub server_key: Option<String>,
+    /// A holiday calendar file; default: the built-in list.
+    #[arg(long, env = "EINV_HOLIDAYS", global = true)]
+    pub holidays: Option<std::path::PathBuf>,
+}
+
+impl AdminPlatform {
+    /// The shared options.
+    pub fn options(&self) -> PlatformOptions {
+        PlatformOptions {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            server_key: self.server_key.clone(),
+            holidays: self.holidays.clone(),
+        }
+    }
 }
 
 /// The admin commands.
