@@ -51,7 +51,11 @@ fn application_from_row(r: &AnyRow) -> StoreResult<ApplicationRecord> {
             product_name: r.try_get("product_name")?,
             product_version: r.try_get("product_version")?,
             purpose: r.try_get("purpose")?,
-            services: services.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+            services: services
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
             isms: IsmsRecord {
                 number: r.try_get("isms_number")?,
                 issuer: r.try_get("isms_issuer")?,
@@ -67,7 +71,11 @@ fn application_from_row(r: &AnyRow) -> StoreResult<ApplicationRecord> {
 
 impl Store {
     /// Creates a Developer account. An e-mail already used is [`StoreError::AlreadyExists`].
-    pub async fn create_developer(&self, d: &NewDeveloper, at: DateTime<Utc>) -> StoreResult<DeveloperRecord> {
+    pub async fn create_developer(
+        &self,
+        d: &NewDeveloper,
+        at: DateTime<Utc>,
+    ) -> StoreResult<DeveloperRecord> {
         let row = sqlx::query(&format!(
             "INSERT INTO developers (email, password_hash, name, entity_type, business_id, \
              security_level, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {DEVELOPER_COLUMNS}"
@@ -86,42 +94,62 @@ impl Store {
     }
 
     /// The Developer with this e-mail.
-    pub async fn find_developer_by_email(&self, email: &str) -> StoreResult<Option<DeveloperRecord>> {
-        let row = sqlx::query(&format!("SELECT {DEVELOPER_COLUMNS} FROM developers WHERE email = $1"))
-            .bind(email)
-            .fetch_optional(self.pool())
-            .await?;
+    pub async fn find_developer_by_email(
+        &self,
+        email: &str,
+    ) -> StoreResult<Option<DeveloperRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {DEVELOPER_COLUMNS} FROM developers WHERE email = $1"
+        ))
+        .bind(email)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(developer_from_row).transpose()
     }
 
     /// The Developer with row ID `id`.
     pub async fn find_developer(&self, id: i64) -> StoreResult<Option<DeveloperRecord>> {
-        let row = sqlx::query(&format!("SELECT {DEVELOPER_COLUMNS} FROM developers WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {DEVELOPER_COLUMNS} FROM developers WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(developer_from_row).transpose()
     }
 
     /// The Developers registered under a business ID (registry events name them so).
-    pub async fn find_developers_by_business_id(&self, business_id: &str) -> StoreResult<Vec<DeveloperRecord>> {
-        let rows = sqlx::query(&format!("SELECT {DEVELOPER_COLUMNS} FROM developers WHERE business_id = $1 ORDER BY id"))
-            .bind(business_id)
-            .fetch_all(self.pool())
-            .await?;
+    pub async fn find_developers_by_business_id(
+        &self,
+        business_id: &str,
+    ) -> StoreResult<Vec<DeveloperRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {DEVELOPER_COLUMNS} FROM developers WHERE business_id = $1 ORDER BY id"
+        ))
+        .bind(business_id)
+        .fetch_all(self.pool())
+        .await?;
         rows.iter().map(developer_from_row).collect()
     }
 
     /// Every Developer, oldest first.
     pub async fn list_developers(&self) -> StoreResult<Vec<DeveloperRecord>> {
-        let rows = sqlx::query(&format!("SELECT {DEVELOPER_COLUMNS} FROM developers ORDER BY id"))
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {DEVELOPER_COLUMNS} FROM developers ORDER BY id"
+        ))
+        .fetch_all(self.pool())
+        .await?;
         rows.iter().map(developer_from_row).collect()
     }
 
     /// Creates a reviewer account. An e-mail already used is [`StoreError::AlreadyExists`].
-    pub async fn create_reviewer(&self, email: &str, password_hash: &str, name: &str, at: DateTime<Utc>) -> StoreResult<i64> {
+    pub async fn create_reviewer(
+        &self,
+        email: &str,
+        password_hash: &str,
+        name: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         sqlx::query_scalar(
             "INSERT INTO reviewers (email, password_hash, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -136,10 +164,11 @@ impl Store {
 
     /// The reviewer with this e-mail.
     pub async fn find_reviewer_by_email(&self, email: &str) -> StoreResult<Option<ReviewerRecord>> {
-        let row = sqlx::query("SELECT id, email, password_hash, name FROM reviewers WHERE email = $1")
-            .bind(email)
-            .fetch_optional(self.pool())
-            .await?;
+        let row =
+            sqlx::query("SELECT id, email, password_hash, name FROM reviewers WHERE email = $1")
+                .bind(email)
+                .fetch_optional(self.pool())
+                .await?;
         row.map(|r| {
             Ok(ReviewerRecord {
                 id: r.try_get("id")?,
@@ -152,7 +181,11 @@ impl Store {
     }
 
     /// Stores an application form.
-    pub async fn create_application(&self, f: &ApplicationForm, at: DateTime<Utc>) -> StoreResult<ApplicationRecord> {
+    pub async fn create_application(
+        &self,
+        f: &ApplicationForm,
+        at: DateTime<Utc>,
+    ) -> StoreResult<ApplicationRecord> {
         let row = sqlx::query(&format!(
             "INSERT INTO applications (developer_id, contact_name, contact_email, contact_phone, \
              product_name, product_version, purpose, services, isms_number, isms_issuer, isms_scope, \
@@ -182,10 +215,12 @@ impl Store {
 
     /// The application with row ID `id`.
     pub async fn find_application(&self, id: i64) -> StoreResult<Option<ApplicationRecord>> {
-        let row = sqlx::query(&format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(application_from_row).transpose()
     }
 

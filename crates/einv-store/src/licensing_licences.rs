@@ -8,7 +8,8 @@ use sqlx::Row;
 
 use crate::records::from_unix;
 use crate::{
-    CredentialRecord, LicenceEventRecord, LicenceRecord, NewLicenceEvent, Store, StoreError, StoreResult,
+    CredentialRecord, LicenceEventRecord, LicenceRecord, NewLicenceEvent, Store, StoreError,
+    StoreResult,
 };
 
 const LICENCE_COLUMNS: &str = "id, application_id, developer_id, app_id, state_json, updated_at";
@@ -113,24 +114,31 @@ impl Store {
 
     /// The licence with row ID `id`.
     pub async fn find_licence(&self, id: i64) -> StoreResult<Option<LicenceRecord>> {
-        let row = sqlx::query(&format!("SELECT {LICENCE_COLUMNS} FROM licences WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {LICENCE_COLUMNS} FROM licences WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(licence_from_row).transpose()
     }
 
     /// The licence of an AppID.
     pub async fn find_licence_by_app(&self, app_id: &str) -> StoreResult<Option<LicenceRecord>> {
-        let row = sqlx::query(&format!("SELECT {LICENCE_COLUMNS} FROM licences WHERE app_id = $1"))
-            .bind(app_id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {LICENCE_COLUMNS} FROM licences WHERE app_id = $1"
+        ))
+        .bind(app_id)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(licence_from_row).transpose()
     }
 
     /// A Developer's licences, newest first.
-    pub async fn licences_of_developer(&self, developer_id: i64) -> StoreResult<Vec<LicenceRecord>> {
+    pub async fn licences_of_developer(
+        &self,
+        developer_id: i64,
+    ) -> StoreResult<Vec<LicenceRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {LICENCE_COLUMNS} FROM licences WHERE developer_id = $1 ORDER BY id DESC"
         ))
@@ -143,7 +151,8 @@ impl Store {
     /// Licences in any of `states` (state names), oldest change first: the review queue.
     pub async fn licences_in_states(&self, states: &[&str]) -> StoreResult<Vec<LicenceRecord>> {
         let placeholders: Vec<String> = (1..=states.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
+        let sql =
+            format!(
             "SELECT {LICENCE_COLUMNS} FROM licences WHERE state IN ({}) ORDER BY updated_at, id",
             if placeholders.is_empty() { "NULL".to_owned() } else { placeholders.join(", ") }
         );
@@ -180,7 +189,12 @@ impl Store {
     }
 
     /// Stores a new sealed APIKey for an AppID.
-    pub async fn add_credential(&self, app_id: &str, sealed_key: &str, at: DateTime<Utc>) -> StoreResult<i64> {
+    pub async fn add_credential(
+        &self,
+        app_id: &str,
+        sealed_key: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         let id = sqlx::query_scalar(
             "INSERT INTO credentials (app_id, sealed_key, created_at) VALUES ($1, $2, $3) RETURNING id",
         )
@@ -206,7 +220,12 @@ impl Store {
 
     /// Ends the validity of every key of `app_id` except `keep` at `until` (a rotation's
     /// grace period), unless it already ends sooner.
-    pub async fn expire_other_credentials(&self, app_id: &str, keep: i64, until: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn expire_other_credentials(
+        &self,
+        app_id: &str,
+        keep: i64,
+        until: DateTime<Utc>,
+    ) -> StoreResult<()> {
         sqlx::query(
             "UPDATE credentials SET valid_until = $1 WHERE app_id = $2 AND id <> $3 \
              AND (valid_until IS NULL OR valid_until > $1)",
@@ -222,21 +241,25 @@ impl Store {
     /// Marks key `id` shown to its Developer. Returns `true` only the first time: the one
     /// moment the key may be shown (R4.1).
     pub async fn reveal_credential(&self, id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE credentials SET revealed_at = $1 WHERE id = $2 AND revealed_at IS NULL")
-            .bind(at.timestamp())
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        let done = sqlx::query(
+            "UPDATE credentials SET revealed_at = $1 WHERE id = $2 AND revealed_at IS NULL",
+        )
+        .bind(at.timestamp())
+        .bind(id)
+        .execute(self.pool())
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Revokes every key of an AppID (R11).
     pub async fn revoke_credentials(&self, app_id: &str, at: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("UPDATE credentials SET revoked_at = $1 WHERE app_id = $2 AND revoked_at IS NULL")
-            .bind(at.timestamp())
-            .bind(app_id)
-            .execute(self.pool())
-            .await?;
+        sqlx::query(
+            "UPDATE credentials SET revoked_at = $1 WHERE app_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(at.timestamp())
+        .bind(app_id)
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 }

@@ -8,7 +8,10 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::records::from_unix;
-use crate::{Announcement, LicenceNote, Notification, Recipient, Store, StoreError, StoreResult, TermsVersion};
+use crate::{
+    Announcement, LicenceNote, Notification, Recipient, Store, StoreError, StoreResult,
+    TermsVersion,
+};
 
 fn terms_from_row(r: &AnyRow) -> StoreResult<TermsVersion> {
     Ok(TermsVersion {
@@ -52,7 +55,12 @@ impl Store {
     }
 
     /// Records that a Developer accepted a terms version (once; again is a no-op).
-    pub async fn accept_terms(&self, developer_id: i64, version: &str, at: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn accept_terms(
+        &self,
+        developer_id: i64,
+        version: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO terms_acceptances (developer_id, version, accepted_at) VALUES ($1, $2, $3) \
              ON CONFLICT (developer_id, version) DO NOTHING",
@@ -66,17 +74,26 @@ impl Store {
     }
 
     /// The versions a Developer accepted, with when.
-    pub async fn terms_accepted_by(&self, developer_id: i64) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
+    pub async fn terms_accepted_by(
+        &self,
+        developer_id: i64,
+    ) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
         let rows = sqlx::query("SELECT version, accepted_at FROM terms_acceptances WHERE developer_id = $1 ORDER BY accepted_at")
             .bind(developer_id)
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(|r| Ok((r.try_get("version")?, from_unix(r.try_get("accepted_at")?)))).collect()
+        rows.iter()
+            .map(|r| Ok((r.try_get("version")?, from_unix(r.try_get("accepted_at")?))))
+            .collect()
     }
 
     /// Terms versions whose deadline is at or before `now` and that the Developer has not
     /// accepted (R4.3: such a Developer must stop).
-    pub async fn overdue_terms(&self, developer_id: i64, now: DateTime<Utc>) -> StoreResult<Vec<TermsVersion>> {
+    pub async fn overdue_terms(
+        &self,
+        developer_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<TermsVersion>> {
         let rows = sqlx::query(
             "SELECT version, summary, published_at, deadline FROM terms_versions t WHERE deadline <= $1 \
              AND NOT EXISTS (SELECT 1 FROM terms_acceptances a WHERE a.version = t.version AND a.developer_id = $2) \
@@ -185,7 +202,12 @@ impl Store {
 
     /// Marks a notification read (its receipt), only for its own recipient. Returns whether
     /// it was that recipient's.
-    pub async fn mark_notification_read(&self, to: Recipient, id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
+    pub async fn mark_notification_read(
+        &self,
+        to: Recipient,
+        id: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         let (role, rid) = to.parts();
         let done = sqlx::query(
             "UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 \
@@ -201,7 +223,13 @@ impl Store {
     }
 
     /// Records a research submission (R5.10).
-    pub async fn add_research(&self, licence_id: i64, title: &str, body: &str, at: DateTime<Utc>) -> StoreResult<i64> {
+    pub async fn add_research(
+        &self,
+        licence_id: i64,
+        title: &str,
+        body: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         self.add_note("INSERT INTO research_submissions (licence_id, title, body, submitted_at) VALUES ($1, $2, $3, $4) RETURNING id", licence_id, title, body, at).await
     }
 
@@ -211,7 +239,14 @@ impl Store {
     }
 
     /// Records a change notice (R5.11): `kind` is `purpose` or `version`.
-    pub async fn add_change_notice(&self, licence_id: i64, kind: &str, old: &str, new: &str, at: DateTime<Utc>) -> StoreResult<i64> {
+    pub async fn add_change_notice(
+        &self,
+        licence_id: i64,
+        kind: &str,
+        old: &str,
+        new: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         let id = sqlx::query_scalar(
             "INSERT INTO change_notices (licence_id, kind, old_value, new_value, noted_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -239,7 +274,12 @@ impl Store {
 
     /// Records the Developer's confirmation that programs and data were destroyed (R11).
     /// A second confirmation is [`StoreError::AlreadyExists`].
-    pub async fn confirm_destruction(&self, licence_id: i64, statement: &str, at: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn confirm_destruction(
+        &self,
+        licence_id: i64,
+        statement: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         sqlx::query("INSERT INTO destruction_confirmations (licence_id, statement, confirmed_at) VALUES ($1, $2, $3)")
             .bind(licence_id)
             .bind(statement)
@@ -262,7 +302,14 @@ impl Store {
         row.as_ref().map(note_from_row).transpose()
     }
 
-    async fn add_note(&self, sql: &str, licence_id: i64, title: &str, body: &str, at: DateTime<Utc>) -> StoreResult<i64> {
+    async fn add_note(
+        &self,
+        sql: &str,
+        licence_id: i64,
+        title: &str,
+        body: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         let id = sqlx::query_scalar(sql)
             .bind(licence_id)
             .bind(title)
@@ -296,9 +343,11 @@ impl Store {
         match granted {
             Ok(ids) => Ok(ids),
             Err(_) => {
-                let ids = sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE deregistered_at IS NULL ORDER BY id")
-                    .fetch_all(self.pool())
-                    .await?;
+                let ids = sqlx::query_scalar::<_, i64>(
+                    "SELECT id FROM users WHERE deregistered_at IS NULL ORDER BY id",
+                )
+                .fetch_all(self.pool())
+                .await?;
                 Ok(ids)
             }
         }

@@ -29,8 +29,12 @@ impl SuspensionReason {
     /// A sentence for people, in English.
     pub fn describe(self) -> &'static str {
         match self {
-            Self::TaxRegistrySuspension => "the business is suspended in the tax registry (停業) until resumption is approved",
-            Self::LapsedIsmsCertificate => "the ISMS certificate lapsed; a valid one must be on file",
+            Self::TaxRegistrySuspension => {
+                "the business is suspended in the tax registry (停業) until resumption is approved"
+            }
+            Self::LapsedIsmsCertificate => {
+                "the ISMS certificate lapsed; a valid one must be on file"
+            }
         }
     }
 }
@@ -116,9 +120,15 @@ impl fmt::Display for TerminationGround {
 impl FromStr for TerminationGround {
     type Err = InvalidValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|g| g.as_str() == s).ok_or_else(|| {
-            let names: Vec<_> = Self::ALL.iter().map(|g| g.as_str()).collect();
-            InvalidValue::new("ground", format!("unknown ground {s:?}; one of {}", names.join(", ")))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|g| g.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|g| g.as_str()).collect();
+                InvalidValue::new(
+                    "ground",
+                    format!("unknown ground {s:?}; one of {}", names.join(", ")),
+                )
+            })
     }
 }

@@ -152,10 +152,16 @@ impl LicenceState {
         if approved_on >= reform_date() {
             return Err(Refusal::new(
                 "R4.7e",
-                format!("only licences approved before {} are legacy; {approved_on} is not", reform_date()),
+                format!(
+                    "only licences approved before {} are legacy; {approved_on} is not",
+                    reform_date()
+                ),
             ));
         }
-        Ok(Self::Active { coverage: Coverage::Legacy { approved_on }, renewal: Renewal::None })
+        Ok(Self::Active {
+            coverage: Coverage::Legacy { approved_on },
+            renewal: Renewal::None,
+        })
     }
 
     /// The stable one-word name kept beside the state (for queries and pages).
@@ -176,20 +182,30 @@ impl LicenceState {
 
     /// Whether the licence has ended for good (R11 follows).
     pub fn is_ended(&self) -> bool {
-        matches!(self, Self::Expired | Self::Terminated { .. } | Self::Withdrawn | Self::MergedAway | Self::Rejected)
+        matches!(
+            self,
+            Self::Expired
+                | Self::Terminated { .. }
+                | Self::Withdrawn
+                | Self::MergedAway
+                | Self::Rejected
+        )
     }
 
     /// Whether the licence was ever approved and has now ended: the cases R11 speaks of.
     pub fn ends_an_approved_licence(&self) -> bool {
-        matches!(self, Self::Expired | Self::Terminated { .. } | Self::Withdrawn | Self::MergedAway)
+        matches!(
+            self,
+            Self::Expired | Self::Terminated { .. } | Self::Withdrawn | Self::MergedAway
+        )
     }
 
     /// The coverage, while there is one.
     pub fn coverage(&self) -> Option<Coverage> {
         match self {
-            Self::Active { coverage, .. } | Self::Reviewing { coverage } | Self::Suspended { coverage, .. } => {
-                Some(*coverage)
-            }
+            Self::Active { coverage, .. }
+            | Self::Reviewing { coverage }
+            | Self::Suspended { coverage, .. } => Some(*coverage),
             _ => None,
         }
     }
@@ -287,7 +303,10 @@ pub struct Refusal {
 
 impl Refusal {
     fn new(rule: &'static str, reason: impl Into<String>) -> Self {
-        Self { rule, reason: reason.into() }
+        Self {
+            rule,
+            reason: reason.into(),
+        }
     }
 }
 
@@ -306,9 +325,10 @@ pub struct Settled {
 /// begun (R4.7b), or the licence expired (R4.7c, R4.7d). `None` when nothing changed.
 pub fn settle(state: &LicenceState, now: DateTime<Utc>) -> Option<Settled> {
     let (coverage, renewal) = match state {
-        LicenceState::Active { coverage, renewal } | LicenceState::Suspended { coverage, renewal, .. } => {
-            (*coverage, *renewal)
-        }
+        LicenceState::Active { coverage, renewal }
+        | LicenceState::Suspended {
+            coverage, renewal, ..
+        } => (*coverage, *renewal),
         LicenceState::Reviewing { coverage } => (*coverage, Renewal::None),
         _ => return None,
     };
@@ -319,18 +339,31 @@ pub fn settle(state: &LicenceState, now: DateTime<Utc>) -> Option<Settled> {
         (_, Renewal::Approved { next }) => {
             let coverage = Coverage::Term { term: next };
             let state = match *state {
-                LicenceState::Suspended { reason, .. } => {
-                    LicenceState::Suspended { coverage, renewal: Renewal::None, reason }
-                }
-                _ => LicenceState::Active { coverage, renewal: Renewal::None },
+                LicenceState::Suspended { reason, .. } => LicenceState::Suspended {
+                    coverage,
+                    renewal: Renewal::None,
+                    reason,
+                },
+                _ => LicenceState::Active {
+                    coverage,
+                    renewal: Renewal::None,
+                },
             };
             // The next term may itself be over if nobody looked for three years.
-            let settled = Settled { state, rule: "R4.7b", event: "term-renewed" };
+            let settled = Settled {
+                state,
+                rule: "R4.7b",
+                event: "term-renewed",
+            };
             Some(settle(&settled.state, now).unwrap_or(settled))
         }
         // R4.7d: a legacy licence whose re-review was filed in time runs until it is decided.
         (Coverage::Legacy { .. }, Renewal::Applied { .. }) => None,
-        _ => Some(Settled { state: LicenceState::Expired, rule: coverage.end_rule(), event: "expired" }),
+        _ => Some(Settled {
+            state: LicenceState::Expired,
+            rule: coverage.end_rule(),
+            event: "expired",
+        }),
     }
 }
 
@@ -371,61 +404,135 @@ pub fn check_access(state: &LicenceState, now: DateTime<Utc>) -> Result<Coverage
 
 /// The next state after `event` at `now`, or the refusal naming the rule. Time is settled
 /// first, so an event on a licence whose term is over meets the expired licence.
-pub fn apply(state: &LicenceState, event: LicenceEvent, now: DateTime<Utc>) -> Result<LicenceState, Refusal> {
+pub fn apply(
+    state: &LicenceState,
+    event: LicenceEvent,
+    now: DateTime<Utc>,
+) -> Result<LicenceState, Refusal> {
     use LicenceEvent as E;
     use LicenceState as S;
     let state = settle(state, now).map_or(*state, |s| s.state);
     let today = taipei_date(now);
     let wrong = || {
-        Refusal::new(event.rule(), format!("a licence that is {} cannot {}", state.name(), event.name()))
+        Refusal::new(
+            event.rule(),
+            format!("a licence that is {} cannot {}", state.name(), event.name()),
+        )
     };
     match (state, event) {
         (S::Expired, _) => Err(Refusal::new("R4.7c", "the licence has expired; apply anew")),
         (S::ChangesRequested, E::Resubmit) => Ok(S::Applied { filed_at: now }),
         (S::Applied { .. }, E::RequestChanges) => Ok(S::ChangesRequested),
-        (S::Applied { .. } | S::ChangesRequested | S::Reviewing { .. }, E::Reject) => Ok(S::Rejected),
+        (S::Applied { .. } | S::ChangesRequested | S::Reviewing { .. }, E::Reject) => {
+            Ok(S::Rejected)
+        }
         // R4.7e: whenever it was filed, an approval now gets a term under the new rules.
-        (S::Applied { .. }, E::Approve) => {
-            Ok(S::Active { coverage: Coverage::Term { term: LicenceTerm::full(today) }, renewal: Renewal::None })
-        }
-        (S::Reviewing { coverage }, E::Approve) => Ok(S::Active { coverage, renewal: Renewal::None }),
-        (S::Active { coverage, renewal: Renewal::None }, E::ApplyRenewal) => {
+        (S::Applied { .. }, E::Approve) => Ok(S::Active {
+            coverage: Coverage::Term {
+                term: LicenceTerm::full(today),
+            },
+            renewal: Renewal::None,
+        }),
+        (S::Reviewing { coverage }, E::Approve) => Ok(S::Active {
+            coverage,
+            renewal: Renewal::None,
+        }),
+        (
+            S::Active {
+                coverage,
+                renewal: Renewal::None,
+            },
+            E::ApplyRenewal,
+        ) => {
             renewal_allowed(coverage, now)?;
-            Ok(S::Active { coverage, renewal: Renewal::Applied { filed_at: now } })
+            Ok(S::Active {
+                coverage,
+                renewal: Renewal::Applied { filed_at: now },
+            })
         }
-        (S::Active { renewal: Renewal::Applied { .. } | Renewal::Approved { .. }, .. }, E::ApplyRenewal) => {
-            Err(Refusal::new("R4.7b", "a re-review is already filed"))
-        }
-        (S::Active { coverage, renewal: Renewal::Applied { .. } }, E::ApproveRenewal) => {
+        (
+            S::Active {
+                renewal: Renewal::Applied { .. } | Renewal::Approved { .. },
+                ..
+            },
+            E::ApplyRenewal,
+        ) => Err(Refusal::new("R4.7b", "a re-review is already filed")),
+        (
+            S::Active {
+                coverage,
+                renewal: Renewal::Applied { .. },
+            },
+            E::ApproveRenewal,
+        ) => {
             let next = match coverage {
                 Coverage::Term { term } => term.successor(),
                 // A legacy licence's new term starts on approval (R4.7d).
                 Coverage::Legacy { .. } => LicenceTerm::full(today),
             };
             match coverage {
-                Coverage::Legacy { .. } => Ok(S::Active { coverage: Coverage::Term { term: next }, renewal: Renewal::None }),
-                Coverage::Term { .. } => Ok(S::Active { coverage, renewal: Renewal::Approved { next } }),
+                Coverage::Legacy { .. } => Ok(S::Active {
+                    coverage: Coverage::Term { term: next },
+                    renewal: Renewal::None,
+                }),
+                Coverage::Term { .. } => Ok(S::Active {
+                    coverage,
+                    renewal: Renewal::Approved { next },
+                }),
             }
         }
-        (S::Active { coverage, renewal: Renewal::Applied { .. } }, E::RejectRenewal) => {
-            Ok(S::Active { coverage, renewal: Renewal::None })
-        }
-        (S::Active { coverage, renewal }, E::Suspend { reason }) => Ok(S::Suspended { coverage, renewal, reason }),
+        (
+            S::Active {
+                coverage,
+                renewal: Renewal::Applied { .. },
+            },
+            E::RejectRenewal,
+        ) => Ok(S::Active {
+            coverage,
+            renewal: Renewal::None,
+        }),
+        (S::Active { coverage, renewal }, E::Suspend { reason }) => Ok(S::Suspended {
+            coverage,
+            renewal,
+            reason,
+        }),
         (S::Suspended { reason: held, .. }, E::Suspend { reason }) if held == reason => {
-            Err(Refusal::new(reason.rule(), "the licence is already suspended for this reason"))
+            Err(Refusal::new(
+                reason.rule(),
+                "the licence is already suspended for this reason",
+            ))
         }
-        (S::Suspended { coverage, renewal, reason: held }, E::Reinstate { reason, certificate_valid_until }) => {
+        (
+            S::Suspended {
+                coverage,
+                renewal,
+                reason: held,
+            },
+            E::Reinstate {
+                reason,
+                certificate_valid_until,
+            },
+        ) => {
             if held != reason {
-                return Err(Refusal::new(held.rule(), format!("the suspension is because {}", held.describe())));
+                return Err(Refusal::new(
+                    held.rule(),
+                    format!("the suspension is because {}", held.describe()),
+                ));
             }
-            if reason == SuspensionReason::LapsedIsmsCertificate && !certificate_valid_until.is_some_and(|d| d >= today) {
-                return Err(Refusal::new("R6", "a valid ISMS certificate must be on file before reinstatement"));
+            if reason == SuspensionReason::LapsedIsmsCertificate
+                && certificate_valid_until.is_none_or(|d| d < today)
+            {
+                return Err(Refusal::new(
+                    "R6",
+                    "a valid ISMS certificate must be on file before reinstatement",
+                ));
             }
             Ok(S::Active { coverage, renewal })
         }
         (S::Active { coverage, .. }, E::ChangePurpose) => Ok(S::Reviewing { coverage }),
         (s, E::Terminate { ground }) if s.coverage().is_some() => Ok(S::Terminated { ground }),
-        (s, E::Withdraw) if s.coverage().is_some() || matches!(s, S::Applied { .. } | S::ChangesRequested) => {
+        (s, E::Withdraw)
+            if s.coverage().is_some() || matches!(s, S::Applied { .. } | S::ChangesRequested) =>
+        {
             Ok(S::Withdrawn)
         }
         (s, E::Merge) if s.coverage().is_some() => Ok(S::MergedAway),
@@ -451,6 +558,9 @@ fn renewal_allowed(coverage: Coverage, now: DateTime<Utc>) -> Result<(), Refusal
             ))
         }
         Coverage::Legacy { .. } if now < coverage.ends_at() => Ok(()),
-        Coverage::Legacy { .. } => Err(Refusal::new("R4.7d", format!("legacy re-review was due by {}", legacy_deadline()))),
+        Coverage::Legacy { .. } => Err(Refusal::new(
+            "R4.7d",
+            format!("legacy re-review was due by {}", legacy_deadline()),
+        )),
     }
 }

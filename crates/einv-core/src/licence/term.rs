@@ -37,7 +37,10 @@ impl TryFrom<RawTerm> for LicenceTerm {
 
 impl From<LicenceTerm> for RawTerm {
     fn from(t: LicenceTerm) -> Self {
-        Self { start: t.start, last_day: t.last_day }
+        Self {
+            start: t.start,
+            last_day: t.last_day,
+        }
     }
 }
 
@@ -46,7 +49,10 @@ impl LicenceTerm {
     /// runs past three calendar years (R4.7a).
     pub fn new(start: NaiveDate, last_day: NaiveDate) -> Result<Self, InvalidValue> {
         if last_day < start {
-            return Err(InvalidValue::new("term", format!("last day {last_day} is before the start {start}")));
+            return Err(InvalidValue::new(
+                "term",
+                format!("last day {last_day} is before the start {start}"),
+            ));
         }
         let longest = term_last_day(start, MAX_TERM_YEARS);
         if last_day > longest {
@@ -60,7 +66,10 @@ impl LicenceTerm {
 
     /// The full three-year term starting on `start` (R4.7a).
     pub fn full(start: NaiveDate) -> Self {
-        Self { start, last_day: term_last_day(start, MAX_TERM_YEARS) }
+        Self {
+            start,
+            last_day: term_last_day(start, MAX_TERM_YEARS),
+        }
     }
 
     /// The first day.
@@ -123,14 +132,20 @@ mod tests {
     fn r4_7a_three_years_at_most() {
         let t = LicenceTerm::full(ymd(2026, 1, 1));
         assert_eq!(t.last_day(), ymd(2028, 12, 31));
-        assert!(LicenceTerm::new(ymd(2026, 1, 1), ymd(2029, 1, 1)).is_err(), "R4.7a");
+        assert!(
+            LicenceTerm::new(ymd(2026, 1, 1), ymd(2029, 1, 1)).is_err(),
+            "R4.7a"
+        );
         assert!(LicenceTerm::new(ymd(2026, 1, 2), ymd(2026, 1, 1)).is_err());
     }
 
     #[test]
     fn r4_7c_ends_at_the_first_instant_after_the_last_day() {
         let t = LicenceTerm::full(ymd(2026, 1, 1));
-        let end = taipei().with_ymd_and_hms(2029, 1, 1, 0, 0, 0).unwrap().with_timezone(&Utc);
+        let end = taipei()
+            .with_ymd_and_hms(2029, 1, 1, 0, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(t.ends_at(), end);
         assert!(t.covers(end - Duration::seconds(1)));
         assert!(!t.covers(end));
@@ -139,8 +154,16 @@ mod tests {
     #[test]
     fn r4_7b_window_six_to_two_months() {
         let t = LicenceTerm::full(ymd(2026, 1, 1));
-        let at = |y, m, d| taipei().with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap().with_timezone(&Utc);
-        assert!(!t.in_renewal_window(at(2028, 6, 30)), "6 months + 1 day before the end");
+        let at = |y, m, d| {
+            taipei()
+                .with_ymd_and_hms(y, m, d, 0, 0, 0)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        assert!(
+            !t.in_renewal_window(at(2028, 6, 30)),
+            "6 months + 1 day before the end"
+        );
         assert!(t.in_renewal_window(at(2028, 7, 1)));
         assert!(t.in_renewal_window(at(2028, 11, 1)));
         assert!(!t.in_renewal_window(at(2028, 11, 1) + Duration::seconds(1)));

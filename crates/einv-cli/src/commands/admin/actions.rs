@@ -10,25 +10,43 @@ use einv_core::{Clock, SystemClock};
 use einv_server::services::licensing::{Actor, RegistryEvent};
 use einv_server::{startup, Platform};
 
-use super::{AdminCommand, AnnounceArgs, Args, RegistryArgs, RegistryKind, ReviewerCommand, TermsCommand};
+use super::{
+    AdminCommand, AnnounceArgs, Args, RegistryArgs, RegistryKind, ReviewerCommand, TermsCommand,
+};
 
 pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let platform = startup::platform(&args.platform.options().config(), clock).await?;
     match args.command {
-        AdminCommand::Reviewer(ReviewerCommand::Add { email, password, name }) => {
-            let id = platform.add_reviewer(&email, &password, &name).await.context("--email/--password")?;
+        AdminCommand::Reviewer(ReviewerCommand::Add {
+            email,
+            password,
+            name,
+        }) => {
+            let id = platform
+                .add_reviewer(&email, &password, &name)
+                .await
+                .context("--email/--password")?;
             println!("{id}");
         }
         AdminCommand::Registry(r) => registry(&platform, r).await?,
-        AdminCommand::Terms(TermsCommand::Publish { version, deadline, summary }) => {
+        AdminCommand::Terms(TermsCommand::Publish {
+            version,
+            deadline,
+            summary,
+        }) => {
             let t = platform.publish_terms(&version, &summary, deadline).await?;
-            println!("terms {} published; accept by the end of {deadline} Taipei (Developers notified)", t.version);
+            println!(
+                "terms {} published; accept by the end of {deadline} Taipei (Developers notified)",
+                t.version
+            );
         }
         AdminCommand::Announce(a) => announce(&platform, a).await?,
         AdminCommand::Terminate(t) => {
             let ground: TerminationGround = t.ground.parse().context("--ground")?;
-            let licence = platform.terminate(Actor::Operator, t.licence, ground, &t.reason).await?;
+            let licence = platform
+                .terminate(Actor::Operator, t.licence, ground, &t.reason)
+                .await?;
             println!("licence #{} terminated ({}); credentials revoked, Developer and Users notified (R11)", licence.id, ground.rule());
         }
     }
@@ -46,13 +64,23 @@ async fn registry(platform: &Platform, r: RegistryArgs) -> anyhow::Result<()> {
     };
     let developers = match (r.developer, &r.business_id) {
         (Some(id), _) => vec![id],
-        (None, Some(ban)) => platform.developers_with_business_id(ban).await.context("--business-id")?,
+        (None, Some(ban)) => platform
+            .developers_with_business_id(ban)
+            .await
+            .context("--business-id")?,
         (None, None) => bail!("--developer or --business-id is required"),
     };
     for developer in developers {
-        let changed = platform.registry_event(developer, event, &r.reason).await.with_context(|| format!("--developer {developer}"))?;
+        let changed = platform
+            .registry_event(developer, event, &r.reason)
+            .await
+            .with_context(|| format!("--developer {developer}"))?;
         for licence in &changed {
-            println!("developer {developer}: licence #{} is now {}", licence.id, licence.state.name());
+            println!(
+                "developer {developer}: licence #{} is now {}",
+                licence.id,
+                licence.state.name()
+            );
         }
         if changed.is_empty() {
             println!("developer {developer}: no licence concerned");
@@ -76,8 +104,14 @@ async fn announce(platform: &Platform, a: AnnounceArgs) -> anyhow::Result<()> {
         Some(s) => taipei_instant("--starts", s)?,
         None => platform.clock.now(),
     };
-    let ends = a.ends.as_deref().map(|e| taipei_instant("--ends", e)).transpose()?;
-    let id = platform.announce(&a.kind, &a.title, &a.body, starts, ends).await?;
+    let ends = a
+        .ends
+        .as_deref()
+        .map(|e| taipei_instant("--ends", e))
+        .transpose()?;
+    let id = platform
+        .announce(&a.kind, &a.title, &a.body, starts, ends)
+        .await?;
     println!("announcement {id} published");
     Ok(())
 }

@@ -26,7 +26,12 @@ pub struct Args {
 #[derive(Debug, Clone, ClapArgs)]
 pub struct AdminPlatform {
     /// The data directory (embedded SQLite database, server.key).
-    #[arg(long = "data", default_value = "./einv-data", env = "EINV_DATA", global = true)]
+    #[arg(
+        long = "data",
+        default_value = "./einv-data",
+        env = "EINV_DATA",
+        global = true
+    )]
     pub data_dir: std::path::PathBuf,
     /// A database URL (postgres://…); default: the embedded SQLite file in the data directory.
     #[arg(long, env = "EINV_DATABASE_URL", global = true)]
@@ -109,7 +114,11 @@ pub struct RegistryArgs {
     #[arg(value_enum)]
     pub event: RegistryKind,
     /// The Developer's ID.
-    #[arg(long, required_unless_present = "business_id", conflicts_with = "business_id")]
+    #[arg(
+        long,
+        required_unless_present = "business_id",
+        conflicts_with = "business_id"
+    )]
     pub developer: Option<i64>,
     /// The Developer's business ID (統一編號): every Developer registered under it.
     #[arg(long)]

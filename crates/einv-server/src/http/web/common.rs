@@ -10,7 +10,9 @@ use super::session::{Role, WebError, WebSession};
 
 /// An instant as Taipei local time, `YYYY-MM-DD HH:MM`.
 pub fn taipei_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&einv_core::clock::taipei()).format("%Y-%m-%d %H:%M").to_string()
+    at.with_timezone(&einv_core::clock::taipei())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// The hidden CSRF field every POST form carries.
@@ -44,7 +46,10 @@ pub const PUBLIC_NAV: &[(&str, &str, &str)] = &[
 /// The row ID of the signed-in subject, requiring `role`.
 pub fn subject_id(session: WebSession, role: Role) -> Result<(WebSession, i64), WebError> {
     let session = session.require(role)?;
-    let id = session.subject.parse::<i64>().map_err(|_| WebError::SignIn(role))?;
+    let id = session
+        .subject
+        .parse::<i64>()
+        .map_err(|_| WebError::SignIn(role))?;
     Ok((session, id))
 }
 
@@ -59,6 +64,9 @@ pub fn field<'a>(form: &'a std::collections::HashMap<String, String>, name: &str
 }
 
 /// Checks the form's CSRF token against the session.
-pub fn check_csrf(session: &WebSession, form: &std::collections::HashMap<String, String>) -> Result<(), WebError> {
+pub fn check_csrf(
+    session: &WebSession,
+    form: &std::collections::HashMap<String, String>,
+) -> Result<(), WebError> {
     session.check_csrf(field(form, "csrf"))
 }

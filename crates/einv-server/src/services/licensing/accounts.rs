@@ -37,13 +37,19 @@ fn hash_password(password: &str) -> ServiceResult<String> {
 }
 
 fn password_matches(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 fn check_email(email: &str) -> ServiceResult<String> {
     let email = email.trim().to_lowercase();
     let valid = email.len() <= 254
-        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
     if valid {
         Ok(email)
     } else {
@@ -53,7 +59,11 @@ fn check_email(email: &str) -> ServiceResult<String> {
 
 fn check_password(password: &str) -> ServiceResult<()> {
     if password.chars().count() < PASSWORD_MIN {
-        return Err(InvalidValue::new("password", format!("must be at least {PASSWORD_MIN} characters")).into());
+        return Err(InvalidValue::new(
+            "password",
+            format!("must be at least {PASSWORD_MIN} characters"),
+        )
+        .into());
     }
     Ok(())
 }
@@ -72,19 +82,38 @@ pub(super) fn text<'a>(field: &str, value: &'a str, max: usize) -> ServiceResult
 impl DeveloperSignUp {
     fn validate(&self) -> ServiceResult<NewDeveloper> {
         let entity_type = EntityType::parse(&self.entity_type).ok_or_else(|| {
-            InvalidValue::new("entity_type", "must be business, organisation or government")
+            InvalidValue::new(
+                "entity_type",
+                "must be business, organisation or government",
+            )
         })?;
         let (business_id, security_level) = match entity_type {
             EntityType::Government => {
                 let level = self.security_level.trim().to_uppercase();
                 if !matches!(level.as_str(), "A" | "B" | "C" | "D" | "E") {
-                    return Err(InvalidValue::new("security_level", "must be a cyber-security level A to E").into());
+                    return Err(InvalidValue::new(
+                        "security_level",
+                        "must be a cyber-security level A to E",
+                    )
+                    .into());
                 }
                 let ban = self.business_id.trim();
-                (if ban.is_empty() { None } else { Some(BusinessId::parse(ban).map_err(|e| e.for_field("business_id"))?.to_string()) }, Some(level))
+                (
+                    if ban.is_empty() {
+                        None
+                    } else {
+                        Some(
+                            BusinessId::parse(ban)
+                                .map_err(|e| e.for_field("business_id"))?
+                                .to_string(),
+                        )
+                    },
+                    Some(level),
+                )
             }
             _ => {
-                let ban = BusinessId::parse(self.business_id.trim()).map_err(|e| e.for_field("business_id"))?;
+                let ban = BusinessId::parse(self.business_id.trim())
+                    .map_err(|e| e.for_field("business_id"))?;
                 (Some(ban.to_string()), None)
             }
         };
@@ -102,13 +131,23 @@ impl DeveloperSignUp {
 
 impl Platform {
     /// Creates a Developer account.
-    pub async fn sign_up_developer(&self, form: &DeveloperSignUp) -> ServiceResult<DeveloperRecord> {
+    pub async fn sign_up_developer(
+        &self,
+        form: &DeveloperSignUp,
+    ) -> ServiceResult<DeveloperRecord> {
         let account = form.validate()?;
-        Ok(self.store.create_developer(&account, self.clock.now()).await?)
+        Ok(self
+            .store
+            .create_developer(&account, self.clock.now())
+            .await?)
     }
 
     /// Checks a Developer's e-mail and password.
-    pub async fn sign_in_developer(&self, email: &str, password: &str) -> ServiceResult<DeveloperRecord> {
+    pub async fn sign_in_developer(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> ServiceResult<DeveloperRecord> {
         let email = email.trim().to_lowercase();
         match self.store.find_developer_by_email(&email).await? {
             Some(d) if password_matches(password, &d.account.password_hash) => Ok(d),
@@ -118,19 +157,38 @@ impl Platform {
 
     /// The Developer `id`.
     pub async fn developer(&self, id: i64) -> ServiceResult<DeveloperRecord> {
-        self.store.find_developer(id).await?.ok_or(ServiceError::NotFound("developer"))
+        self.store
+            .find_developer(id)
+            .await?
+            .ok_or(ServiceError::NotFound("developer"))
     }
 
     /// Creates a reviewer account (operator command); returns its ID.
-    pub async fn add_reviewer(&self, email: &str, password: &str, name: &str) -> ServiceResult<i64> {
+    pub async fn add_reviewer(
+        &self,
+        email: &str,
+        password: &str,
+        name: &str,
+    ) -> ServiceResult<i64> {
         check_password(password)?;
         let email = check_email(email)?;
-        let name = if name.trim().is_empty() { email.as_str() } else { name.trim() };
-        Ok(self.store.create_reviewer(&email, &hash_password(password)?, name, self.clock.now()).await?)
+        let name = if name.trim().is_empty() {
+            email.as_str()
+        } else {
+            name.trim()
+        };
+        Ok(self
+            .store
+            .create_reviewer(&email, &hash_password(password)?, name, self.clock.now())
+            .await?)
     }
 
     /// Checks a reviewer's e-mail and password.
-    pub async fn sign_in_reviewer(&self, email: &str, password: &str) -> ServiceResult<ReviewerRecord> {
+    pub async fn sign_in_reviewer(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> ServiceResult<ReviewerRecord> {
         let email = email.trim().to_lowercase();
         match self.store.find_reviewer_by_email(&email).await? {
             Some(r) if password_matches(password, &r.password_hash) => Ok(r),
@@ -138,4 +196,3 @@ impl Platform {
         }
     }
 }
-

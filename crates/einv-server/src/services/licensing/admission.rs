@@ -11,7 +11,10 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::services::Platform;
 
 fn refused(rule: &'static str, reason: String) -> ServiceError {
-    ServiceError::AppRefused { reason, rule: Some(rule) }
+    ServiceError::AppRefused {
+        reason,
+        rule: Some(rule),
+    }
 }
 
 impl Platform {
@@ -38,7 +41,13 @@ impl Platform {
         }
         let now = self.clock.now();
         let mut keys = Vec::new();
-        for credential in self.store.credentials_of(app_id).await?.into_iter().filter(|c| c.is_valid(now)) {
+        for credential in self
+            .store
+            .credentials_of(app_id)
+            .await?
+            .into_iter()
+            .filter(|c| c.is_valid(now))
+        {
             keys.push(self.sealer.open(&credential.sealed_key)?);
         }
         if keys.is_empty() {
@@ -50,7 +59,10 @@ impl Platform {
     /// R6: an active licence whose ISMS certificate has expired is suspended until a valid
     /// one is on file (a government body at level C or above is exempt).
     async fn check_certificate(&self, licence: LicenceRecord) -> ServiceResult<LicenceRecord> {
-        if !matches!(licence.state, einv_core::licence::LicenceState::Active { .. }) {
+        if !matches!(
+            licence.state,
+            einv_core::licence::LicenceState::Active { .. }
+        ) {
             return Ok(licence);
         }
         let Some(application) = self.store.find_application(licence.application_id).await? else {
@@ -59,9 +71,17 @@ impl Platform {
         let isms = &application.form.isms;
         match isms.expiry {
             Some(expiry) if !isms.exempt && expiry < self.today() => {
-                let reason = format!("the ISMS certificate expired on {}-{:02}-{:02}", expiry.year(), expiry.month(), expiry.day());
-                let event = LicenceEvent::Suspend { reason: SuspensionReason::LapsedIsmsCertificate };
-                self.transition_with_app(licence, event, Actor::Clock, &reason, None).await
+                let reason = format!(
+                    "the ISMS certificate expired on {}-{:02}-{:02}",
+                    expiry.year(),
+                    expiry.month(),
+                    expiry.day()
+                );
+                let event = LicenceEvent::Suspend {
+                    reason: SuspensionReason::LapsedIsmsCertificate,
+                };
+                self.transition_with_app(licence, event, Actor::Clock, &reason, None)
+                    .await
             }
             _ => Ok(licence),
         }

@@ -74,7 +74,9 @@ fn parse_date(field: &str, value: &str) -> ServiceResult<NaiveDate> {
 pub(super) fn check_services(names: &[String]) -> ServiceResult<Vec<Service>> {
     let mut services = Vec::new();
     for name in names {
-        let service: Service = name.parse().map_err(|e: InvalidValue| e.for_field("services"))?;
+        let service: Service = name
+            .parse()
+            .map_err(|e: InvalidValue| e.for_field("services"))?;
         if !services.contains(&service) {
             services.push(service);
         }
@@ -97,13 +99,23 @@ impl Platform {
     /// a government body at cyber-security level C or above.
     async fn check_isms(&self, developer_id: i64, input: &IsmsInput) -> ServiceResult<IsmsRecord> {
         let developer = self.developer(developer_id).await?;
-        let exempt = developer.account.security_level.as_deref().is_some_and(|l| matches!(l, "A" | "B" | "C"));
+        let exempt = developer
+            .account
+            .security_level
+            .as_deref()
+            .is_some_and(|l| matches!(l, "A" | "B" | "C"));
         if exempt && input.number.trim().is_empty() {
-            return Ok(IsmsRecord { exempt: true, ..IsmsRecord::default() });
+            return Ok(IsmsRecord {
+                exempt: true,
+                ..IsmsRecord::default()
+            });
         }
         let expiry = parse_date("isms_expiry", &input.expiry)?;
         if expiry < self.today() {
-            return Err(ServiceError::Refused { rule: "R6", reason: format!("isms_expiry: the certificate expired on {expiry}") });
+            return Err(ServiceError::Refused {
+                rule: "R6",
+                reason: format!("isms_expiry: the certificate expired on {expiry}"),
+            });
         }
         Ok(IsmsRecord {
             number: Some(text("isms_number", &input.number, 100)?.to_owned()),
@@ -114,15 +126,26 @@ impl Platform {
         })
     }
 
-    async fn check_form(&self, developer_id: i64, i: &ApplicationInput) -> ServiceResult<ApplicationForm> {
+    async fn check_form(
+        &self,
+        developer_id: i64,
+        i: &ApplicationInput,
+    ) -> ServiceResult<ApplicationForm> {
         if !i.declarations_accepted {
-            return Err(InvalidValue::new("declarations", "the declarations of R5.1, R5.5 and R5.9 must be accepted").into());
+            return Err(InvalidValue::new(
+                "declarations",
+                "the declarations of R5.1, R5.5 and R5.9 must be accepted",
+            )
+            .into());
         }
         let current = self.current_terms().await?;
         if i.terms_version != current.version {
             return Err(ServiceError::Refused {
                 rule: "R4.3",
-                reason: format!("terms_version: applying accepts the current terms {}, not {:?}", current.version, i.terms_version),
+                reason: format!(
+                    "terms_version: applying accepts the current terms {}, not {:?}",
+                    current.version, i.terms_version
+                ),
             });
         }
         let services = check_services(&i.services)?;
@@ -151,13 +174,23 @@ impl Platform {
         let form = self.check_form(developer_id, input).await?;
         for d in documents {
             if d.bytes.len() > MAX_DOCUMENT_BYTES {
-                return Err(InvalidValue::new("documents", format!("{}: larger than {} MB", d.file_name, MAX_DOCUMENT_BYTES / 1024 / 1024)).into());
+                return Err(InvalidValue::new(
+                    "documents",
+                    format!(
+                        "{}: larger than {} MB",
+                        d.file_name,
+                        MAX_DOCUMENT_BYTES / 1024 / 1024
+                    ),
+                )
+                .into());
             }
         }
         let now = self.clock.now();
         let application = self.store.create_application(&form, now).await?;
         self.add_documents(&application, documents).await?;
-        self.store.accept_terms(developer_id, &form.terms_version, now).await?;
+        self.store
+            .accept_terms(developer_id, &form.terms_version, now)
+            .await?;
         let event = NewLicenceEvent {
             event: "apply".into(),
             actor: Actor::Developer(developer_id).to_string(),
@@ -165,21 +198,51 @@ impl Platform {
             reason: format!("{} {}", form.product_name, form.product_version),
             rule: "R4.1".into(),
         };
-        Ok(self.store.create_licence(application.id, developer_id, &LicenceState::filed(now), &event).await?)
+        Ok(self
+            .store
+            .create_licence(
+                application.id,
+                developer_id,
+                &LicenceState::filed(now),
+                &event,
+            )
+            .await?)
     }
 
-    async fn add_documents(&self, application: &ApplicationRecord, documents: &[DocumentUpload]) -> ServiceResult<()> {
+    async fn add_documents(
+        &self,
+        application: &ApplicationRecord,
+        documents: &[DocumentUpload],
+    ) -> ServiceResult<()> {
         let now = self.clock.now();
         for d in documents.iter().filter(|d| !d.bytes.is_empty()) {
-            let name: String = d.file_name.chars().filter(|c| !c.is_control() && *c != '/' && *c != '\\').take(200).collect();
+            let name: String = d
+                .file_name
+                .chars()
+                .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+                .take(200)
+                .collect();
             let digest = hex::encode(Sha256::digest(&d.bytes));
-            self.store.add_document(application.id, &name, &d.content_type, &d.bytes, &digest, now).await?;
+            self.store
+                .add_document(
+                    application.id,
+                    &name,
+                    &d.content_type,
+                    &d.bytes,
+                    &digest,
+                    now,
+                )
+                .await?;
         }
         Ok(())
     }
 
     /// The licence `licence_id` if it is `developer_id`'s (another's is "not found": R8).
-    pub async fn developer_licence(&self, developer_id: i64, licence_id: i64) -> ServiceResult<LicenceRecord> {
+    pub async fn developer_licence(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+    ) -> ServiceResult<LicenceRecord> {
         let licence = self.licence(licence_id).await?;
         if licence.developer_id != developer_id {
             return Err(ServiceError::NotFound("licence"));
@@ -188,83 +251,187 @@ impl Platform {
     }
 
     /// Files again after corrections were asked for, with more documents (R4.2).
-    pub async fn resubmit(&self, developer_id: i64, licence_id: i64, documents: &[DocumentUpload]) -> ServiceResult<LicenceRecord> {
+    pub async fn resubmit(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+        documents: &[DocumentUpload],
+    ) -> ServiceResult<LicenceRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
-        let application = self.store.find_application(licence.application_id).await?.ok_or(ServiceError::NotFound("application"))?;
+        let application = self
+            .store
+            .find_application(licence.application_id)
+            .await?
+            .ok_or(ServiceError::NotFound("application"))?;
         self.add_documents(&application, documents).await?;
-        self.transition_with_app(licence, LicenceEvent::Resubmit, Actor::Developer(developer_id), "resubmitted with corrections", None).await
+        self.transition_with_app(
+            licence,
+            LicenceEvent::Resubmit,
+            Actor::Developer(developer_id),
+            "resubmitted with corrections",
+            None,
+        )
+        .await
     }
 
     /// Applies for re-review (R4.7b window; R4.7d for legacy licences).
-    pub async fn apply_renewal(&self, developer_id: i64, licence_id: i64) -> ServiceResult<LicenceRecord> {
+    pub async fn apply_renewal(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+    ) -> ServiceResult<LicenceRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
-        self.transition_with_app(licence, LicenceEvent::ApplyRenewal, Actor::Developer(developer_id), "re-review requested", None).await
+        self.transition_with_app(
+            licence,
+            LicenceEvent::ApplyRenewal,
+            Actor::Developer(developer_id),
+            "re-review requested",
+            None,
+        )
+        .await
     }
 
     /// Stops by notice (R10.1); R11 follows.
-    pub async fn withdraw(&self, developer_id: i64, licence_id: i64, reason: &str) -> ServiceResult<LicenceRecord> {
+    pub async fn withdraw(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+        reason: &str,
+    ) -> ServiceResult<LicenceRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
         let reason = text("reason", reason, 1000)?;
-        self.transition_with_app(licence, LicenceEvent::Withdraw, Actor::Developer(developer_id), reason, None).await
+        self.transition_with_app(
+            licence,
+            LicenceEvent::Withdraw,
+            Actor::Developer(developer_id),
+            reason,
+            None,
+        )
+        .await
     }
 
     /// Notifies a change of the Product's purpose or version (R5.11). A purpose change sends
     /// the licence back to review; a version change is recorded.
-    pub async fn notify_change(&self, developer_id: i64, licence_id: i64, version: &str, purpose: &str) -> ServiceResult<LicenceRecord> {
+    pub async fn notify_change(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+        version: &str,
+        purpose: &str,
+    ) -> ServiceResult<LicenceRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
-        let mut application = self.store.find_application(licence.application_id).await?.ok_or(ServiceError::NotFound("application"))?;
+        let mut application = self
+            .store
+            .find_application(licence.application_id)
+            .await?
+            .ok_or(ServiceError::NotFound("application"))?;
         let now = self.clock.now();
         let version = text("product_version", version, 50)?;
         let purpose = text("purpose", purpose, 2000)?;
         let old = application.form.clone();
         if version != old.product_version {
-            self.store.add_change_notice(licence.id, "version", &old.product_version, version, now).await?;
+            self.store
+                .add_change_notice(licence.id, "version", &old.product_version, version, now)
+                .await?;
         }
         let purpose_changed = purpose != old.purpose;
         if purpose_changed {
-            self.store.add_change_notice(licence.id, "purpose", &old.purpose, purpose, now).await?;
+            self.store
+                .add_change_notice(licence.id, "purpose", &old.purpose, purpose, now)
+                .await?;
         }
         application.form.product_version = version.to_owned();
         application.form.purpose = purpose.to_owned();
-        self.store.update_application(application.id, &application.form).await?;
+        self.store
+            .update_application(application.id, &application.form)
+            .await?;
         if purpose_changed {
-            return self.transition_with_app(licence, LicenceEvent::ChangePurpose, Actor::Developer(developer_id), "the Product's purpose changed", None).await;
+            return self
+                .transition_with_app(
+                    licence,
+                    LicenceEvent::ChangePurpose,
+                    Actor::Developer(developer_id),
+                    "the Product's purpose changed",
+                    None,
+                )
+                .await;
         }
         Ok(licence)
     }
 
     /// Files a new ISMS certificate (R6); a licence suspended for a lapsed one is reinstated.
-    pub async fn update_certificate(&self, developer_id: i64, licence_id: i64, isms: &IsmsInput) -> ServiceResult<LicenceRecord> {
+    pub async fn update_certificate(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+        isms: &IsmsInput,
+    ) -> ServiceResult<LicenceRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
-        let mut application = self.store.find_application(licence.application_id).await?.ok_or(ServiceError::NotFound("application"))?;
+        let mut application = self
+            .store
+            .find_application(licence.application_id)
+            .await?
+            .ok_or(ServiceError::NotFound("application"))?;
         application.form.isms = self.check_isms(developer_id, isms).await?;
-        self.store.update_application(application.id, &application.form).await?;
+        self.store
+            .update_application(application.id, &application.form)
+            .await?;
         match licence.state {
-            LicenceState::Suspended { reason: SuspensionReason::LapsedIsmsCertificate, .. } => {
+            LicenceState::Suspended {
+                reason: SuspensionReason::LapsedIsmsCertificate,
+                ..
+            } => {
                 let event = LicenceEvent::Reinstate {
                     reason: SuspensionReason::LapsedIsmsCertificate,
                     certificate_valid_until: application.form.isms.expiry.or(Some(NaiveDate::MAX)),
                 };
-                self.transition_with_app(licence, event, Actor::Developer(developer_id), "a valid ISMS certificate is on file", None).await
+                self.transition_with_app(
+                    licence,
+                    event,
+                    Actor::Developer(developer_id),
+                    "a valid ISMS certificate is on file",
+                    None,
+                )
+                .await
             }
             _ => Ok(licence),
         }
     }
 
     /// Gives the Center research or statistics made from API use (R5.10).
-    pub async fn submit_research(&self, developer_id: i64, licence_id: i64, title: &str, body: &str) -> ServiceResult<i64> {
+    pub async fn submit_research(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+        title: &str,
+        body: &str,
+    ) -> ServiceResult<i64> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
         let (title, body) = (text("title", title, 200)?, text("body", body, 20_000)?);
-        Ok(self.store.add_research(licence.id, title, body, self.clock.now()).await?)
+        Ok(self
+            .store
+            .add_research(licence.id, title, body, self.clock.now())
+            .await?)
     }
 
     /// Records the Developer's confirmation that programs and User data were destroyed (R11).
-    pub async fn confirm_destruction(&self, developer_id: i64, licence_id: i64, statement: &str) -> ServiceResult<()> {
+    pub async fn confirm_destruction(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+        statement: &str,
+    ) -> ServiceResult<()> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
         if !licence.state.ends_an_approved_licence() {
-            return Err(ServiceError::Refused { rule: "R11", reason: "destruction is confirmed after the licence ends".into() });
+            return Err(ServiceError::Refused {
+                rule: "R11",
+                reason: "destruction is confirmed after the licence ends".into(),
+            });
         }
         let statement = text("statement", statement, 2000)?;
-        Ok(self.store.confirm_destruction(licence.id, statement, self.clock.now()).await?)
+        Ok(self
+            .store
+            .confirm_destruction(licence.id, statement, self.clock.now())
+            .await?)
     }
 }

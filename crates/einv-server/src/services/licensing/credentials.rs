@@ -17,33 +17,62 @@ pub const MAX_GRACE_DAYS: i64 = 30;
 impl Platform {
     /// Issues a new APIKey for the licence's AppID; the older keys stop verifying after
     /// `grace_days` (R4.1). Returns the new key: the only time it is shown.
-    pub async fn rotate_key(&self, developer_id: i64, licence_id: i64, grace_days: i64) -> ServiceResult<IssuedCredentials> {
+    pub async fn rotate_key(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+        grace_days: i64,
+    ) -> ServiceResult<IssuedCredentials> {
         if !(0..=MAX_GRACE_DAYS).contains(&grace_days) {
-            return Err(einv_core::InvalidValue::new("grace_days", format!("must be 0 to {MAX_GRACE_DAYS}")).into());
+            return Err(einv_core::InvalidValue::new(
+                "grace_days",
+                format!("must be 0 to {MAX_GRACE_DAYS}"),
+            )
+            .into());
         }
         let licence = self.developer_licence(developer_id, licence_id).await?;
-        let app_id = licence.app_id.clone().ok_or(ServiceError::Refused { rule: "R4.1", reason: "the licence has no AppID yet".into() })?;
+        let app_id = licence.app_id.clone().ok_or(ServiceError::Refused {
+            rule: "R4.1",
+            reason: "the licence has no AppID yet".into(),
+        })?;
         if licence.state.is_ended() {
-            return Err(ServiceError::Refused { rule: "R11", reason: "the licence has ended; its keys are revoked".into() });
+            return Err(ServiceError::Refused {
+                rule: "R11",
+                reason: "the licence has ended; its keys are revoked".into(),
+            });
         }
         let now = self.clock.now();
         let api_key = new_api_key();
-        let id = self.store.add_credential(&app_id, &self.sealer.seal(&api_key)?, now).await?;
+        let id = self
+            .store
+            .add_credential(&app_id, &self.sealer.seal(&api_key)?, now)
+            .await?;
         // Returned here, so this is its one showing.
         self.store.reveal_credential(id, now).await?;
-        self.store.expire_other_credentials(&app_id, id, now + Duration::days(grace_days)).await?;
+        self.store
+            .expire_other_credentials(&app_id, id, now + Duration::days(grace_days))
+            .await?;
         tracing::info!(app.id = %app_id, actor = %Actor::Developer(developer_id), grace_days, "APIKey rotated");
         Ok(IssuedCredentials { app_id, api_key })
     }
 
     /// The key issued on approval, the first time the Developer asks for it; `None` ever
     /// after (R4.1: shown once).
-    pub async fn reveal_issued_key(&self, developer_id: i64, licence_id: i64) -> ServiceResult<Option<IssuedCredentials>> {
+    pub async fn reveal_issued_key(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+    ) -> ServiceResult<Option<IssuedCredentials>> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
-        let Some(app_id) = licence.app_id else { return Ok(None) };
+        let Some(app_id) = licence.app_id else {
+            return Ok(None);
+        };
         let now = self.clock.now();
         for credential in self.store.credentials_of(&app_id).await? {
-            if credential.revealed_at.is_none() && credential.is_valid(now) && self.store.reveal_credential(credential.id, now).await? {
+            if credential.revealed_at.is_none()
+                && credential.is_valid(now)
+                && self.store.reveal_credential(credential.id, now).await?
+            {
                 let api_key = self.sealer.open(&credential.sealed_key)?;
                 return Ok(Some(IssuedCredentials { app_id, api_key }));
             }
@@ -53,7 +82,11 @@ impl Platform {
 
     /// The keys of a licence's AppID, newest first, for the Developer's page (sealed: the
     /// page shows only dates and validity).
-    pub async fn key_history(&self, developer_id: i64, licence_id: i64) -> ServiceResult<Vec<CredentialRecord>> {
+    pub async fn key_history(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+    ) -> ServiceResult<Vec<CredentialRecord>> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
         match licence.app_id {
             Some(app_id) => Ok(self.store.credentials_of(&app_id).await?),

@@ -48,7 +48,11 @@ impl Platform {
                 now,
             )
             .await?;
-        tracing::info!(licence.id = licence.id, state = why, "licence ended: R11 notices sent, keys revoked");
+        tracing::info!(
+            licence.id = licence.id,
+            state = why,
+            "licence ended: R11 notices sent, keys revoked"
+        );
         Ok(())
     }
 }

@@ -28,9 +28,9 @@ mod views;
 pub use accounts::{DeveloperSignUp, PASSWORD_MIN};
 pub use apply::{ApplicationInput, DocumentUpload, IsmsInput, MAX_DOCUMENT_BYTES};
 pub use credentials::{DEFAULT_GRACE_DAYS, MAX_GRACE_DAYS};
-pub use terms::ANNOUNCEMENT_KINDS;
 pub use public::{Attribution, FlowLimit, FlowLimits};
 pub use registry::RegistryEvent;
+pub use terms::ANNOUNCEMENT_KINDS;
 pub use views::Dossier;
 
 /// Who did something to a licence, as recorded in its history.
@@ -72,7 +72,11 @@ fn app_status(state: &LicenceState) -> AppStatus {
 impl Platform {
     /// The licence `id`, with the passage of time applied and stored (R4.7b–d).
     pub async fn licence(&self, id: i64) -> ServiceResult<LicenceRecord> {
-        let found = self.store.find_licence(id).await?.ok_or(crate::error::ServiceError::NotFound("licence"))?;
+        let found = self
+            .store
+            .find_licence(id)
+            .await?
+            .ok_or(crate::error::ServiceError::NotFound("licence"))?;
         self.settle_licence(found).await
     }
 
@@ -88,16 +92,26 @@ impl Platform {
             actor: Actor::Clock.to_string(),
             at: now,
             reason: match settled.event {
-                "term-renewed" => "the approved re-review's term began the day after the old one ended".to_owned(),
+                "term-renewed" => {
+                    "the approved re-review's term began the day after the old one ended".to_owned()
+                }
                 _ => "the term ended without an approved re-review".to_owned(),
             },
             rule: settled.rule.to_owned(),
         };
-        match self.store.transition_licence(licence.id, &licence.state, &settled.state, None, &event).await {
+        match self
+            .store
+            .transition_licence(licence.id, &licence.state, &settled.state, None, &event)
+            .await
+        {
             Ok(()) => {}
             // Another request settled it first: read what it stored.
             Err(einv_store::StoreError::Stale(_)) => {
-                return self.store.find_licence(licence.id).await?.ok_or(crate::error::ServiceError::NotFound("licence"));
+                return self
+                    .store
+                    .find_licence(licence.id)
+                    .await?
+                    .ok_or(crate::error::ServiceError::NotFound("licence"));
             }
             Err(e) => return Err(e.into()),
         }
@@ -117,7 +131,8 @@ impl Platform {
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
         let licence = self.licence(id).await?;
-        self.transition_with_app(licence, event, actor, reason, None).await
+        self.transition_with_app(licence, event, actor, reason, None)
+            .await
     }
 
     pub(crate) async fn transition_with_app(
@@ -137,7 +152,9 @@ impl Platform {
             reason: reason.to_owned(),
             rule: event.rule().to_owned(),
         };
-        self.store.transition_licence(licence.id, &licence.state, &next, app_id, &record).await?;
+        self.store
+            .transition_licence(licence.id, &licence.state, &next, app_id, &record)
+            .await?;
         tracing::info!(licence.id = licence.id, event = event.name(), %actor, "licence transition");
         let before = licence.state;
         licence.state = next;
@@ -149,12 +166,40 @@ impl Platform {
     }
 
     /// Keeps the AppID's status in step, and runs R11 when the licence just ended.
-    async fn after_transition(&self, licence: &LicenceRecord, before: &LicenceState) -> ServiceResult<()> {
+    async fn after_transition(
+        &self,
+        licence: &LicenceRecord,
+        before: &LicenceState,
+    ) -> ServiceResult<()> {
         if let Some(app_id) = &licence.app_id {
-            self.store.set_app_status(app_id, app_status(&licence.state)).await?;
+            self.store
+                .set_app_status(app_id, app_status(&licence.state))
+                .await?;
         }
         if licence.state.ends_an_approved_licence() && !before.is_ended() {
             self.end_licence(licence).await?;
+        }
+        if let LicenceState::Suspended { reason, .. } = licence.state {
+            if !matches!(before, LicenceState::Suspended { .. }) {
+                let body = format!(
+                    "授權 #{} 已停權：{} ({}) / Licence #{} is suspended: {}",
+                    licence.id,
+                    reason.rule(),
+                    reason.describe(),
+                    licence.id,
+                    reason.describe()
+                );
+                self.store
+                    .notify(
+                        einv_store::Recipient::Developer(licence.developer_id),
+                        Some(licence.id),
+                        "suspended",
+                        "授權停權 / Licence suspended",
+                        &body,
+                        self.clock.now(),
+                    )
+                    .await?;
+            }
         }
         Ok(())
     }

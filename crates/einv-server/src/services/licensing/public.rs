@@ -31,9 +31,24 @@ impl Default for FlowLimits {
     fn default() -> Self {
         Self {
             limits: vec![
-                FlowLimit { per: "ip", scope: "all", limit: 600, window_secs: 60 },
-                FlowLimit { per: "app", scope: "all", limit: 6000, window_secs: 60 },
-                FlowLimit { per: "app", scope: "carrier-invoices", limit: 3000, window_secs: 60 },
+                FlowLimit {
+                    per: "ip",
+                    scope: "all",
+                    limit: 600,
+                    window_secs: 60,
+                },
+                FlowLimit {
+                    per: "app",
+                    scope: "all",
+                    limit: 6000,
+                    window_secs: 60,
+                },
+                FlowLimit {
+                    per: "app",
+                    scope: "carrier-invoices",
+                    limit: 3000,
+                    window_secs: 60,
+                },
             ],
         }
     }
@@ -73,11 +88,25 @@ impl Platform {
 
     /// The attribution and disclaimer texts of an AppID's licence (R5.8, R5.9).
     pub async fn attribution(&self, app_id: &str) -> ServiceResult<Attribution> {
-        let licence = self.store.find_licence_by_app(app_id).await?.ok_or(ServiceError::NotFound("licence"))?;
+        let licence = self
+            .store
+            .find_licence_by_app(app_id)
+            .await?
+            .ok_or(ServiceError::NotFound("licence"))?;
         let licence = self.settle_licence(licence).await?;
-        let application = self.store.find_application(licence.application_id).await?.ok_or(ServiceError::NotFound("application"))?;
+        let application = self
+            .store
+            .find_application(licence.application_id)
+            .await?
+            .ok_or(ServiceError::NotFound("application"))?;
         let developer = self.developer(licence.developer_id).await?;
-        let zh: Vec<&str> = application.form.services.iter().filter_map(|s| s.parse::<einv_core::Service>().ok()).map(|s| s.name_zh()).collect();
+        let zh: Vec<&str> = application
+            .form
+            .services
+            .iter()
+            .filter_map(|s| s.parse::<einv_core::Service>().ok())
+            .map(|s| s.name_zh())
+            .collect();
         let term = licence.state.coverage().and_then(|c| c.term());
         Ok(Attribution {
             app_id: app_id.to_owned(),

@@ -39,7 +39,12 @@ impl FromStr for RegistryEvent {
             "deregister" => Self::Deregister,
             "merge" => Self::Merge,
             "reorganise" => Self::Reorganise,
-            _ => return Err(InvalidValue::new("event", "one of suspend, resume, close, deregister, merge, reorganise")),
+            _ => {
+                return Err(InvalidValue::new(
+                    "event",
+                    "one of suspend, resume, close, deregister, merge, reorganise",
+                ))
+            }
         })
     }
 }
@@ -49,18 +54,33 @@ impl RegistryEvent {
         let tax = SuspensionReason::TaxRegistrySuspension;
         match self {
             Self::Suspend => LicenceEvent::Suspend { reason: tax },
-            Self::Resume => LicenceEvent::Reinstate { reason: tax, certificate_valid_until: None },
-            Self::Close => LicenceEvent::Terminate { ground: TerminationGround::RegistrationAbnormal },
-            Self::Deregister => LicenceEvent::Terminate { ground: TerminationGround::Deregistered },
+            Self::Resume => LicenceEvent::Reinstate {
+                reason: tax,
+                certificate_valid_until: None,
+            },
+            Self::Close => LicenceEvent::Terminate {
+                ground: TerminationGround::RegistrationAbnormal,
+            },
+            Self::Deregister => LicenceEvent::Terminate {
+                ground: TerminationGround::Deregistered,
+            },
             Self::Merge => LicenceEvent::Merge,
-            Self::Reorganise => LicenceEvent::Terminate { ground: TerminationGround::GovernmentReorganised },
+            Self::Reorganise => LicenceEvent::Terminate {
+                ground: TerminationGround::GovernmentReorganised,
+            },
         }
     }
 
     /// Whether a licence in `state` is one this event is about.
     fn concerns(self, state: &LicenceState) -> bool {
         match self {
-            Self::Resume => matches!(state, LicenceState::Suspended { reason: SuspensionReason::TaxRegistrySuspension, .. }),
+            Self::Resume => matches!(
+                state,
+                LicenceState::Suspended {
+                    reason: SuspensionReason::TaxRegistrySuspension,
+                    ..
+                }
+            ),
             Self::Suspend => matches!(state, LicenceState::Active { .. }),
             _ => state.coverage().is_some(),
         }
@@ -71,7 +91,12 @@ impl Platform {
     /// Applies a registry event to every live licence of the Developer: the cascade R10.2,
     /// R10.3 and R10.5 describe. A resumption voids every earlier consent of each AppID
     /// (R10.2). Returns the licences changed.
-    pub async fn registry_event(&self, developer_id: i64, event: RegistryEvent, reason: &str) -> ServiceResult<Vec<LicenceRecord>> {
+    pub async fn registry_event(
+        &self,
+        developer_id: i64,
+        event: RegistryEvent,
+        reason: &str,
+    ) -> ServiceResult<Vec<LicenceRecord>> {
         self.developer(developer_id).await?;
         let mut changed = Vec::new();
         for licence in self.store.licences_of_developer(developer_id).await? {
@@ -79,7 +104,15 @@ impl Platform {
             if !event.concerns(&licence.state) {
                 continue;
             }
-            let licence = self.transition_with_app(licence, event.licence_event(), Actor::Registry, reason, None).await?;
+            let licence = self
+                .transition_with_app(
+                    licence,
+                    event.licence_event(),
+                    Actor::Registry,
+                    reason,
+                    None,
+                )
+                .await?;
             if event == RegistryEvent::Resume {
                 if let Some(app_id) = &licence.app_id {
                     let voided = self.void_consents_of_app(app_id, self.clock.now()).await?;
@@ -93,7 +126,10 @@ impl Platform {
 
     /// The Developer IDs registered under a business ID.
     pub async fn developers_with_business_id(&self, business_id: &str) -> ServiceResult<Vec<i64>> {
-        let found = self.store.find_developers_by_business_id(business_id.trim()).await?;
+        let found = self
+            .store
+            .find_developers_by_business_id(business_id.trim())
+            .await?;
         if found.is_empty() {
             return Err(ServiceError::NotFound("developer with this business ID"));
         }
@@ -101,13 +137,32 @@ impl Platform {
     }
 
     /// Terminates a licence on one of the seven grounds (R10.3); R11 follows.
-    pub async fn terminate(&self, actor: Actor, licence_id: i64, ground: TerminationGround, reason: &str) -> ServiceResult<LicenceRecord> {
+    pub async fn terminate(
+        &self,
+        actor: Actor,
+        licence_id: i64,
+        ground: TerminationGround,
+        reason: &str,
+    ) -> ServiceResult<LicenceRecord> {
         let reason = super::accounts::text("reason", reason, 2000)?;
-        self.transition(licence_id, LicenceEvent::Terminate { ground }, actor, reason).await
+        self.transition(
+            licence_id,
+            LicenceEvent::Terminate { ground },
+            actor,
+            reason,
+        )
+        .await
     }
 
     /// Suspends a licence for a reason of R6 or R10.2.
-    pub async fn suspend(&self, actor: Actor, licence_id: i64, reason: SuspensionReason, note: &str) -> ServiceResult<LicenceRecord> {
-        self.transition(licence_id, LicenceEvent::Suspend { reason }, actor, note).await
+    pub async fn suspend(
+        &self,
+        actor: Actor,
+        licence_id: i64,
+        reason: SuspensionReason,
+        note: &str,
+    ) -> ServiceResult<LicenceRecord> {
+        self.transition(licence_id, LicenceEvent::Suspend { reason }, actor, note)
+            .await
     }
 }

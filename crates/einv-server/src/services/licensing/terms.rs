@@ -16,7 +16,9 @@ impl Platform {
     /// The newest terms version: the one applying accepts (R4.3).
     pub async fn current_terms(&self) -> ServiceResult<TermsVersion> {
         let all = self.store.list_terms().await?;
-        all.into_iter().next().ok_or(ServiceError::NotFound("terms version"))
+        all.into_iter()
+            .next()
+            .ok_or(ServiceError::NotFound("terms version"))
     }
 
     /// Every terms version, newest first.
@@ -27,7 +29,12 @@ impl Platform {
     /// Publishes a terms version: every Developer who keeps using the API must accept it by
     /// the end of `deadline` (Taipei) or stop (R4.3). Developers are notified and the version
     /// is announced publicly.
-    pub async fn publish_terms(&self, version: &str, summary: &str, deadline: NaiveDate) -> ServiceResult<TermsVersion> {
+    pub async fn publish_terms(
+        &self,
+        version: &str,
+        summary: &str,
+        deadline: NaiveDate,
+    ) -> ServiceResult<TermsVersion> {
         let now = self.clock.now();
         let version = text("version", version, 50)?;
         if deadline < self.today() {
@@ -35,7 +42,11 @@ impl Platform {
         }
         let terms = TermsVersion {
             version: version.to_owned(),
-            summary: if summary.trim().is_empty() { format!("Terms version {version}") } else { summary.trim().to_owned() },
+            summary: if summary.trim().is_empty() {
+                format!("Terms version {version}")
+            } else {
+                summary.trim().to_owned()
+            },
             published_at: now,
             deadline: end_of_taipei_day(deadline),
         };
@@ -45,29 +56,68 @@ impl Platform {
             terms.summary
         );
         for developer in self.store.list_developers().await? {
-            self.store.notify(Recipient::Developer(developer.id), None, "terms", "新版使用規範 / New terms", &body, now).await?;
+            self.store
+                .notify(
+                    Recipient::Developer(developer.id),
+                    None,
+                    "terms",
+                    "新版使用規範 / New terms",
+                    &body,
+                    now,
+                )
+                .await?;
         }
-        self.announce("terms", &format!("使用規範 {version} / Terms {version}"), &body, now, Some(terms.deadline)).await?;
+        self.announce(
+            "terms",
+            &format!("使用規範 {version} / Terms {version}"),
+            &body,
+            now,
+            Some(terms.deadline),
+        )
+        .await?;
         Ok(terms)
     }
 
     /// Records that a Developer accepts a terms version (R4.3).
     pub async fn accept_terms(&self, developer_id: i64, version: &str) -> ServiceResult<()> {
-        if !self.store.list_terms().await?.iter().any(|t| t.version == version) {
+        if !self
+            .store
+            .list_terms()
+            .await?
+            .iter()
+            .any(|t| t.version == version)
+        {
             return Err(ServiceError::NotFound("terms version"));
         }
-        Ok(self.store.accept_terms(developer_id, version, self.clock.now()).await?)
+        Ok(self
+            .store
+            .accept_terms(developer_id, version, self.clock.now())
+            .await?)
     }
 
     /// The versions a Developer accepted, with when.
-    pub async fn terms_accepted(&self, developer_id: i64) -> ServiceResult<Vec<(String, DateTime<Utc>)>> {
+    pub async fn terms_accepted(
+        &self,
+        developer_id: i64,
+    ) -> ServiceResult<Vec<(String, DateTime<Utc>)>> {
         Ok(self.store.terms_accepted_by(developer_id).await?)
     }
 
     /// Publishes an announcement (R4.6 limits, R4.8 outages and maintenance, R4.9 changes).
-    pub async fn announce(&self, kind: &str, title: &str, body: &str, starts_at: DateTime<Utc>, ends_at: Option<DateTime<Utc>>) -> ServiceResult<i64> {
+    pub async fn announce(
+        &self,
+        kind: &str,
+        title: &str,
+        body: &str,
+        starts_at: DateTime<Utc>,
+        ends_at: Option<DateTime<Utc>>,
+    ) -> ServiceResult<i64> {
         if !ANNOUNCEMENT_KINDS.contains(&kind) {
-            return Err(InvalidValue::new("kind", format!("one of {}", ANNOUNCEMENT_KINDS.join(", "))).into());
+            return Err(InvalidValue::new(
+                "kind",
+                format!("one of {}", ANNOUNCEMENT_KINDS.join(", ")),
+            )
+            .into());
         }
         if ends_at.is_some_and(|end| end < starts_at) {
             return Err(InvalidValue::new("ends", "ends before it starts").into());
@@ -90,13 +140,27 @@ impl Platform {
     }
 
     /// A Developer's notifications, newest first.
-    pub async fn developer_notifications(&self, developer_id: i64) -> ServiceResult<Vec<Notification>> {
-        Ok(self.store.notifications_of(Recipient::Developer(developer_id)).await?)
+    pub async fn developer_notifications(
+        &self,
+        developer_id: i64,
+    ) -> ServiceResult<Vec<Notification>> {
+        Ok(self
+            .store
+            .notifications_of(Recipient::Developer(developer_id))
+            .await?)
     }
 
     /// Marks one of the Developer's notifications read (the read receipt, R4.9).
     pub async fn mark_read(&self, developer_id: i64, notification_id: i64) -> ServiceResult<()> {
-        if self.store.mark_notification_read(Recipient::Developer(developer_id), notification_id, self.clock.now()).await? {
+        if self
+            .store
+            .mark_notification_read(
+                Recipient::Developer(developer_id),
+                notification_id,
+                self.clock.now(),
+            )
+            .await?
+        {
             Ok(())
         } else {
             Err(ServiceError::NotFound("notification"))
@@ -105,6 +169,9 @@ impl Platform {
 
     /// A User's notifications (R11 notices among them), newest first: for the User pages.
     pub async fn user_notifications(&self, user_id: i64) -> ServiceResult<Vec<Notification>> {
-        Ok(self.store.notifications_of(Recipient::User(user_id)).await?)
+        Ok(self
+            .store
+            .notifications_of(Recipient::User(user_id))
+            .await?)
     }
 }

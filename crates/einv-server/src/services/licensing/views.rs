@@ -2,7 +2,8 @@
 //! reviewer's dossier of an application, the registry of events, research submissions.
 
 use einv_store::{
-    ApplicationRecord, DeveloperRecord, DocumentRecord, LicenceEventRecord, LicenceNote, LicenceRecord,
+    ApplicationRecord, DeveloperRecord, DocumentRecord, LicenceEventRecord, LicenceNote,
+    LicenceRecord,
 };
 
 use crate::error::{ServiceError, ServiceResult};
@@ -10,7 +11,16 @@ use crate::services::Platform;
 
 /// Every state name, for the reviewer's list of all licences.
 const ALL_STATES: [&str; 10] = [
-    "applied", "changes-requested", "rejected", "active", "reviewing", "suspended", "expired", "terminated", "withdrawn", "merged-away",
+    "applied",
+    "changes-requested",
+    "rejected",
+    "active",
+    "reviewing",
+    "suspended",
+    "expired",
+    "terminated",
+    "withdrawn",
+    "merged-away",
 ];
 
 /// What a reviewer sees of one application.
@@ -68,7 +78,11 @@ impl Platform {
     /// Everything a reviewer needs to decide on licence `id`.
     pub async fn dossier(&self, licence_id: i64) -> ServiceResult<Dossier> {
         let licence = self.licence(licence_id).await?;
-        let application = self.store.find_application(licence.application_id).await?.ok_or(ServiceError::NotFound("application"))?;
+        let application = self
+            .store
+            .find_application(licence.application_id)
+            .await?
+            .ok_or(ServiceError::NotFound("application"))?;
         Ok(Dossier {
             developer: self.developer(licence.developer_id).await?,
             documents: self.store.list_documents(application.id).await?,
@@ -81,6 +95,9 @@ impl Platform {
 
     /// A document's record and bytes, for reviewers.
     pub async fn document(&self, id: i64) -> ServiceResult<(DocumentRecord, Vec<u8>)> {
-        self.store.document_bytes(id).await?.ok_or(ServiceError::NotFound("document"))
+        self.store
+            .document_bytes(id)
+            .await?
+            .ok_or(ServiceError::NotFound("document"))
     }
 }

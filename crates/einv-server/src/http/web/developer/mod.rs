@@ -30,7 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route("/developer", get(licences::dashboard))
         .route("/developer/apply", get(apply::form).post(apply::submit))
         .route("/developer/licences/{id}", get(licences::detail))
-        .route("/developer/licences/{id}/credentials", get(licences::credentials))
+        .route(
+            "/developer/licences/{id}/credentials",
+            get(licences::credentials),
+        )
         .route("/developer/licences/{id}/rotate", post(licences::rotate))
         .route("/developer/licences/{id}/{action}", post(licences::act))
         .route("/developer/notifications", get(inbox::notifications))
@@ -39,31 +42,39 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn signup_page(lang: Lang) -> Markup {
-    page(lang, ("註冊開發者帳號", "Developer sign-up"), PUBLIC_NAV, html! {
-        form.stack method="post" action="/developer/signup" {
-            label for="email" { (lang.t("電子郵件", "E-mail")) }
-            input #email type="email" name="email" required autocomplete="username";
-            label for="password" { (lang.t("密碼", "Password")) " (≥ " (PASSWORD_MIN) ")" }
-            input #password type="password" name="password" required minlength=(PASSWORD_MIN) autocomplete="new-password";
-            label for="name" { (lang.t("名稱（營業人、組織或機關）", "Name (business, organisation or agency)")) }
-            input #name name="name" required;
-            label for="entity_type" { (lang.t("身分", "Entity type")) }
-            select #entity_type name="entity_type" {
-                option value="business" { (lang.t("營業人", "Business")) }
-                option value="organisation" { (lang.t("組織團體", "Organisation")) }
-                option value="government" { (lang.t("政府機關", "Government agency")) }
+    page(
+        lang,
+        ("註冊開發者帳號", "Developer sign-up"),
+        PUBLIC_NAV,
+        html! {
+            form.stack method="post" action="/developer/signup" {
+                label for="email" { (lang.t("電子郵件", "E-mail")) }
+                input #email type="email" name="email" required autocomplete="username";
+                label for="password" { (lang.t("密碼", "Password")) " (≥ " (PASSWORD_MIN) ")" }
+                input #password type="password" name="password" required minlength=(PASSWORD_MIN) autocomplete="new-password";
+                label for="name" { (lang.t("名稱（營業人、組織或機關）", "Name (business, organisation or agency)")) }
+                input #name name="name" required;
+                label for="entity_type" { (lang.t("身分", "Entity type")) }
+                select #entity_type name="entity_type" {
+                    option value="business" { (lang.t("營業人", "Business")) }
+                    option value="organisation" { (lang.t("組織團體", "Organisation")) }
+                    option value="government" { (lang.t("政府機關", "Government agency")) }
+                }
+                label for="business_id" { (lang.t("統一編號", "Business ID")) }
+                input #business_id name="business_id" inputmode="numeric" maxlength="8";
+                label for="security_level" { (lang.t("資通安全責任等級（機關）", "Cyber-security level (agencies)")) }
+                input #security_level name="security_level" maxlength="1" placeholder="A–E";
+                button type="submit" { (lang.t("註冊", "Sign up")) }
             }
-            label for="business_id" { (lang.t("統一編號", "Business ID")) }
-            input #business_id name="business_id" inputmode="numeric" maxlength="8";
-            label for="security_level" { (lang.t("資通安全責任等級（機關）", "Cyber-security level (agencies)")) }
-            input #security_level name="security_level" maxlength="1" placeholder="A–E";
-            button type="submit" { (lang.t("註冊", "Sign up")) }
-        }
-        p { a href="/developer/login" { (lang.t("已有帳號？登入", "Have an account? Sign in")) } }
-    })
+            p { a href="/developer/login" { (lang.t("已有帳號？登入", "Have an account? Sign in")) } }
+        },
+    )
 }
 
-async fn signup(State(state): State<AppState>, Form(form): Form<HashMap<String, String>>) -> Result<Response, WebError> {
+async fn signup(
+    State(state): State<AppState>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
     let input = DeveloperSignUp {
         email: field(&form, "email").to_owned(),
         password: form.get("password").cloned().unwrap_or_default(),
@@ -78,25 +89,40 @@ async fn signup(State(state): State<AppState>, Form(form): Form<HashMap<String, 
 }
 
 async fn login_page(lang: Lang) -> Markup {
-    login_form(lang, ("開發者登入", "Developer sign-in"), "/developer/login")
+    login_form(
+        lang,
+        ("開發者登入", "Developer sign-in"),
+        "/developer/login",
+    )
 }
 
 /// A sign-in form posting to `action`.
 pub fn login_form(lang: Lang, title: (&str, &str), action: &str) -> Markup {
-    page(lang, title, PUBLIC_NAV, html! {
-        form.stack method="post" action=(action) {
-            label for="email" { (lang.t("電子郵件", "E-mail")) }
-            input #email type="email" name="email" required autocomplete="username";
-            label for="password" { (lang.t("密碼", "Password")) }
-            input #password type="password" name="password" required autocomplete="current-password";
-            button type="submit" { (lang.t("登入", "Sign in")) }
-        }
-    })
+    page(
+        lang,
+        title,
+        PUBLIC_NAV,
+        html! {
+            form.stack method="post" action=(action) {
+                label for="email" { (lang.t("電子郵件", "E-mail")) }
+                input #email type="email" name="email" required autocomplete="username";
+                label for="password" { (lang.t("密碼", "Password")) }
+                input #password type="password" name="password" required autocomplete="current-password";
+                button type="submit" { (lang.t("登入", "Sign in")) }
+            }
+        },
+    )
 }
 
-async fn login(State(state): State<AppState>, Form(form): Form<HashMap<String, String>>) -> Result<Response, WebError> {
+async fn login(
+    State(state): State<AppState>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
     let password = form.get("password").cloned().unwrap_or_default();
-    let developer = state.platform.sign_in_developer(field(&form, "email"), &password).await?;
+    let developer = state
+        .platform
+        .sign_in_developer(field(&form, "email"), &password)
+        .await?;
     let cookie = WebSession::start(&state, Role::Developer, &developer.id.to_string()).await?;
     Ok(redirect_with_cookie("/developer", cookie))
 }

@@ -32,12 +32,22 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn login_page(lang: Lang) -> Markup {
-    login_form(lang, ("審核人員登入", "Reviewer sign-in"), "/reviewer/login")
+    login_form(
+        lang,
+        ("審核人員登入", "Reviewer sign-in"),
+        "/reviewer/login",
+    )
 }
 
-async fn login(State(state): State<AppState>, Form(form): Form<HashMap<String, String>>) -> Result<Response, WebError> {
+async fn login(
+    State(state): State<AppState>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
     let password = form.get("password").cloned().unwrap_or_default();
-    let reviewer = state.platform.sign_in_reviewer(field(&form, "email"), &password).await?;
+    let reviewer = state
+        .platform
+        .sign_in_reviewer(field(&form, "email"), &password)
+        .await?;
     let cookie = WebSession::start(&state, Role::Reviewer, &reviewer.id.to_string()).await?;
     Ok(redirect_with_cookie("/reviewer", cookie))
 }
