@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use einv_core::flow::{FlowLimits, RateLimit};
 
 /// einv: Taiwan e-invoice platform, sandbox and tools.
 #[derive(Debug, Parser)]
@@ -53,6 +54,15 @@ pub struct PlatformOptions {
     /// A holiday calendar file (one YYYY-MM-DD per line); default: the built-in list.
     #[arg(long, env = "EINV_HOLIDAYS")]
     pub holidays: Option<PathBuf>,
+    /// Flow control per caller IP address, CALLS/SECONDS (R4.6).
+    #[arg(long, env = "EINV_LIMIT_IP", default_value = "600/60")]
+    pub limit_ip: RateLimit,
+    /// Flow control per AppID, CALLS/SECONDS (R4.6).
+    #[arg(long, env = "EINV_LIMIT_APP", default_value = "6000/60")]
+    pub limit_app: RateLimit,
+    /// Redis URL, to share flow-control counts between several `einv serve` nodes.
+    #[arg(long, env = "EINV_REDIS_URL")]
+    pub redis_url: Option<String>,
 }
 
 impl PlatformOptions {
@@ -63,6 +73,11 @@ impl PlatformOptions {
             database_url: self.database_url.clone(),
             server_key: self.server_key.clone(),
             holidays: self.holidays.clone(),
+            flow_limits: FlowLimits {
+                per_ip: self.limit_ip,
+                per_app: self.limit_app,
+            },
+            redis_url: self.redis_url.clone(),
         }
     }
 }

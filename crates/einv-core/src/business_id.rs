@@ -1,8 +1,5 @@
 //! Business IDs (統一編號): eight digits with a weighted checksum.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use crate::InvalidValue;
@@ -52,7 +49,9 @@ impl BusinessId {
             return Err(err(format!("expected exactly 8 digits, got {text:?}")));
         }
         if text == "00000000" {
-            return Err(err("00000000 means \"no buyer\" and is not a business ID".into()));
+            return Err(err(
+                "00000000 means \"no buyer\" and is not a business ID".into()
+            ));
         }
         let mut raw = [0u8; 8];
         raw.copy_from_slice(bytes);
@@ -70,37 +69,7 @@ impl BusinessId {
     }
 }
 
-impl fmt::Display for BusinessId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for BusinessId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "BusinessId({})", self.as_str())
-    }
-}
-
-impl FromStr for BusinessId {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for BusinessId {
-    type Error = InvalidValue;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<BusinessId> for String {
-    fn from(b: BusinessId) -> Self {
-        b.as_str().to_owned()
-    }
-}
+crate::text::text_newtype!(BusinessId);
 
 #[cfg(test)]
 mod tests {
@@ -140,7 +109,14 @@ mod tests {
 
     #[test]
     fn rejects_no_buyer_whitespace_and_shape() {
-        for bad in ["00000000", " 04595257", "04595257 ", "0459525", "045952571", "0459525a"] {
+        for bad in [
+            "00000000",
+            " 04595257",
+            "04595257 ",
+            "0459525",
+            "045952571",
+            "0459525a",
+        ] {
             let e = BusinessId::parse(bad).unwrap_err();
             assert_eq!(e.field, "business ID");
         }

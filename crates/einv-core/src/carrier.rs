@@ -18,7 +18,10 @@ pub const CITIZEN_CERTIFICATE: &str = "CQ0001";
 /// Known carrier types and their names.
 pub const KNOWN_CARRIER_TYPES: &[(&str, &str)] = &[
     (MOBILE_BARCODE, "手機條碼 mobile barcode"),
-    (CITIZEN_CERTIFICATE, "自然人憑證 citizen digital certificate"),
+    (
+        CITIZEN_CERTIFICATE,
+        "自然人憑證 citizen digital certificate",
+    ),
     ("1K0001", "悠遊卡 EasyCard"),
     ("1H0001", "一卡通 iPASS"),
     ("2G0001", "icash"),
@@ -35,7 +38,9 @@ impl CarrierType {
     /// Parses a 6-character carrier type code.
     pub fn parse(text: &str) -> Result<Self, InvalidValue> {
         let ok = text.len() == 6
-            && text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         if !ok {
             return Err(InvalidValue::new(
                 "carrier type",
@@ -69,31 +74,6 @@ impl CarrierType {
     }
 }
 
-impl fmt::Display for CarrierType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for CarrierType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CarrierType({})", self.0)
-    }
-}
-
-impl TryFrom<String> for CarrierType {
-    type Error = InvalidValue;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<CarrierType> for String {
-    fn from(c: CarrierType) -> Self {
-        c.0
-    }
-}
-
 /// A mobile barcode: `/` and seven characters from `0-9 A-Z . + -`, e.g. `/AB12+-.`.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -111,7 +91,9 @@ impl MobileBarcode {
         if !ok {
             return Err(InvalidValue::new(
                 "mobile barcode",
-                format!("expected / and 7 characters from 0-9 A-Z . + - (e.g. /AB12+-.), got {text:?}"),
+                format!(
+                    "expected / and 7 characters from 0-9 A-Z . + - (e.g. /AB12+-.), got {text:?}"
+                ),
             ));
         }
         Ok(Self(text.to_owned()))
@@ -129,12 +111,6 @@ impl MobileBarcode {
     }
 }
 
-impl fmt::Display for MobileBarcode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 impl fmt::Debug for MobileBarcode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // A User's carrier number is personal data: never in logs in clear (STYLE.md 13).
@@ -142,18 +118,8 @@ impl fmt::Debug for MobileBarcode {
     }
 }
 
-impl TryFrom<String> for MobileBarcode {
-    type Error = InvalidValue;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<MobileBarcode> for String {
-    fn from(m: MobileBarcode) -> Self {
-        m.0
-    }
-}
+crate::text::text_newtype!(CarrierType);
+crate::text::text_newtype!(MobileBarcode, no_debug);
 
 /// A carrier: its type and its (visible) ID, checked by type.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -196,7 +162,10 @@ impl Carrier {
                 }
             }
         }
-        Ok(Self { kind, id: id.to_owned() })
+        Ok(Self {
+            kind,
+            id: id.to_owned(),
+        })
     }
 }
 
@@ -215,7 +184,12 @@ mod tests {
     fn mobile_barcodes() {
         assert!(MobileBarcode::parse("/AB12+-.").is_ok());
         assert!(MobileBarcode::parse("/AB12 -.").is_err());
-        assert_eq!(MobileBarcode::parse_form_decoded("/AB12 -.").unwrap().as_str(), "/AB12+-.");
+        assert_eq!(
+            MobileBarcode::parse_form_decoded("/AB12 -.")
+                .unwrap()
+                .as_str(),
+            "/AB12+-."
+        );
         for bad in ["AB12+-.", "/ab12+-.", "/AB12+-", "/AB12+-.X", "/AB12_-."] {
             assert!(MobileBarcode::parse(bad).is_err(), "{bad}");
         }
@@ -227,10 +201,22 @@ mod tests {
         assert!(Carrier::parse("CQ0001", "AB12345678901234").is_ok());
         assert!(Carrier::parse("CQ0001", "AB1234567890123").is_err());
         assert!(Carrier::parse("1K0001", "1234567890").is_ok());
-        assert!(Carrier::parse("ED0012", "U-12345").is_ok(), "unknown types are data");
-        assert_eq!(Carrier::parse("3J002", "/AB12+-.").unwrap_err().field, "carrier type");
-        assert_eq!(Carrier::parse("1K0001", "").unwrap_err().field, "carrier ID");
-        assert_eq!(CarrierType::parse("1K0001").unwrap().name(), Some("悠遊卡 EasyCard"));
+        assert!(
+            Carrier::parse("ED0012", "U-12345").is_ok(),
+            "unknown types are data"
+        );
+        assert_eq!(
+            Carrier::parse("3J002", "/AB12+-.").unwrap_err().field,
+            "carrier type"
+        );
+        assert_eq!(
+            Carrier::parse("1K0001", "").unwrap_err().field,
+            "carrier ID"
+        );
+        assert_eq!(
+            CarrierType::parse("1K0001").unwrap().name(),
+            Some("悠遊卡 EasyCard")
+        );
     }
 
     proptest! {

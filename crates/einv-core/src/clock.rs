@@ -5,7 +5,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, Months, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, Months, NaiveDate, NaiveTime, TimeZone, Utc,
+};
 
 /// Asia/Taipei: UTC+8 all year, no daylight saving.
 pub fn taipei() -> FixedOffset {
@@ -44,7 +46,8 @@ pub fn add_calendar_months(at: DateTime<Utc>, months: u32) -> DateTime<Utc> {
 
 /// `months` calendar months before `date`, clamped to the month's last day.
 pub fn sub_calendar_months(date: NaiveDate, months: u32) -> NaiveDate {
-    date.checked_sub_months(Months::new(months)).unwrap_or(NaiveDate::MIN)
+    date.checked_sub_months(Months::new(months))
+        .unwrap_or(NaiveDate::MIN)
 }
 
 /// R4.7a: a term starting on Taipei day `start` runs for `years` calendar years and ends at the
@@ -109,7 +112,10 @@ impl FixedClock {
 
 impl Clock for FixedClock {
     fn now(&self) -> DateTime<Utc> {
-        self.0.lock().map(|n| *n).unwrap_or_else(|p| *p.into_inner())
+        self.0
+            .lock()
+            .map(|n| *n)
+            .unwrap_or_else(|p| *p.into_inner())
     }
 }
 
@@ -119,29 +125,47 @@ mod tests {
     use crate::period::ymd;
 
     fn taipei_at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
-        taipei().with_ymd_and_hms(y, m, d, h, 0, 0).unwrap().with_timezone(&Utc)
+        taipei()
+            .with_ymd_and_hms(y, m, d, h, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     #[test]
     fn six_calendar_months_with_month_end_clamping() {
-        assert_eq!(add_calendar_months(taipei_at(2026, 1, 31, 10), 6), taipei_at(2026, 7, 31, 10));
-        assert_eq!(add_calendar_months(taipei_at(2026, 8, 31, 10), 6), taipei_at(2027, 2, 28, 10));
+        assert_eq!(
+            add_calendar_months(taipei_at(2026, 1, 31, 10), 6),
+            taipei_at(2026, 7, 31, 10)
+        );
+        assert_eq!(
+            add_calendar_months(taipei_at(2026, 8, 31, 10), 6),
+            taipei_at(2027, 2, 28, 10)
+        );
         // 23:30 Taipei on Aug 31 is still Aug 31 in Taipei though Aug 31 15:30 UTC.
-        assert_eq!(add_calendar_months(taipei_at(2026, 8, 31, 23), 6), taipei_at(2027, 2, 28, 23));
+        assert_eq!(
+            add_calendar_months(taipei_at(2026, 8, 31, 23), 6),
+            taipei_at(2027, 2, 28, 23)
+        );
     }
 
     #[test]
     fn three_year_term_ends_the_day_before() {
         assert_eq!(term_last_day(ymd(2026, 1, 1), 3), ymd(2028, 12, 31));
         assert_eq!(term_last_day(ymd(2024, 2, 29), 3), ymd(2027, 2, 27));
-        assert_eq!(end_of_taipei_day(ymd(2028, 12, 31)), taipei_at(2029, 1, 1, 0));
+        assert_eq!(
+            end_of_taipei_day(ymd(2028, 12, 31)),
+            taipei_at(2029, 1, 1, 0)
+        );
     }
 
     #[test]
     fn taipei_dates() {
         let utc = Utc.with_ymd_and_hms(2026, 3, 31, 16, 30, 0).unwrap();
         assert_eq!(taipei_date(utc), ymd(2026, 4, 1));
-        assert_eq!(taipei_midnight(ymd(2026, 4, 1)), Utc.with_ymd_and_hms(2026, 3, 31, 16, 0, 0).unwrap());
+        assert_eq!(
+            taipei_midnight(ymd(2026, 4, 1)),
+            Utc.with_ymd_and_hms(2026, 3, 31, 16, 0, 0).unwrap()
+        );
         assert!(is_weekend(ymd(2025, 1, 5)));
         assert!(!is_weekend(ymd(2025, 1, 6)));
     }

@@ -1,8 +1,5 @@
 //! Invoice numbers (字軌號碼): two upper-case letters (the track) and eight digits.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use crate::InvalidValue;
@@ -37,7 +34,9 @@ impl InvoiceNumber {
             )));
         }
         if !bytes[2..].iter().all(u8::is_ascii_digit) {
-            return Err(err(&format!("the last eight characters must be digits, got {text:?}")));
+            return Err(err(&format!(
+                "the last eight characters must be digits, got {text:?}"
+            )));
         }
         let mut raw = [0u8; 10];
         raw.copy_from_slice(bytes);
@@ -74,37 +73,7 @@ impl InvoiceNumber {
     }
 }
 
-impl fmt::Display for InvoiceNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for InvoiceNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "InvoiceNumber({})", self.as_str())
-    }
-}
-
-impl FromStr for InvoiceNumber {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for InvoiceNumber {
-    type Error = InvalidValue;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<InvoiceNumber> for String {
-    fn from(n: InvoiceNumber) -> Self {
-        n.as_str().to_owned()
-    }
-}
+crate::text::text_newtype!(InvoiceNumber);
 
 #[cfg(test)]
 mod tests {
@@ -129,7 +98,16 @@ mod tests {
 
     #[test]
     fn rejects_malformed_numbers_with_the_problem() {
-        for bad in ["1234567890", "ly42140650", "LY4214065", "LY421406501", " LY42140650", "LY4214065X", "", "LY-4214065"] {
+        for bad in [
+            "1234567890",
+            "ly42140650",
+            "LY4214065",
+            "LY421406501",
+            " LY42140650",
+            "LY4214065X",
+            "",
+            "LY-4214065",
+        ] {
             let e = InvoiceNumber::parse(bad).unwrap_err();
             assert_eq!(e.field, "invoice number", "{bad}");
         }

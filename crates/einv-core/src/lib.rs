@@ -9,6 +9,7 @@ pub mod carrier;
 pub mod claim;
 pub mod clock;
 mod error;
+pub mod flow;
 pub mod invoice_number;
 pub mod licence;
 pub mod love_code;
@@ -16,6 +17,7 @@ pub mod money;
 pub mod period;
 pub mod prize;
 pub mod service;
+mod text;
 pub mod wire;
 
 pub use business_id::BusinessId;

@@ -1,7 +1,5 @@
 //! Love codes (愛心碼 / 捐贈碼): 3 to 7 digits naming a charity.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::InvalidValue;
@@ -29,30 +27,7 @@ impl LoveCode {
     }
 }
 
-impl fmt::Display for LoveCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for LoveCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "LoveCode({})", self.0)
-    }
-}
-
-impl TryFrom<String> for LoveCode {
-    type Error = InvalidValue;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<LoveCode> for String {
-    fn from(l: LoveCode) -> Self {
-        l.0
-    }
-}
+crate::text::text_newtype!(LoveCode);
 
 #[cfg(test)]
 mod tests {

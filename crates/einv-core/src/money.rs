@@ -23,7 +23,12 @@ impl Ntd {
     /// Parses a non-negative whole-dollar amount; a decimal amount with a zero fraction
     /// (`"105.00"`, as MIG files carry) is accepted.
     pub fn parse(text: &str) -> Result<Self, InvalidValue> {
-        let err = || InvalidValue::new("amount", format!("expected a whole non-negative NT$ amount, got {text:?}"));
+        let err = || {
+            InvalidValue::new(
+                "amount",
+                format!("expected a whole non-negative NT$ amount, got {text:?}"),
+            )
+        };
         let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
         if whole.is_empty() || !frac.bytes().all(|b| b == b'0') {
             return Err(err());

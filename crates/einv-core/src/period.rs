@@ -26,7 +26,10 @@ impl Period {
     /// A period from a Gregorian year and its even month (2, 4, … 12).
     pub fn new(year: i32, even_month: u32) -> Result<Self, InvalidValue> {
         if !(1912..=9999).contains(&year) {
-            return Err(InvalidValue::new("period", format!("year {year} is out of range")));
+            return Err(InvalidValue::new(
+                "period",
+                format!("year {year} is out of range"),
+            ));
         }
         if even_month == 0 || even_month > 12 || !even_month.is_multiple_of(2) {
             return Err(InvalidValue::new(
@@ -45,8 +48,12 @@ impl Period {
                 format!("expected yyyMM (ROC year + even month, e.g. 11304), got {text:?}"),
             ));
         }
-        let roc: i32 = text[..3].parse().map_err(|_| InvalidValue::new("period", "bad year"))?;
-        let month: u32 = text[3..].parse().map_err(|_| InvalidValue::new("period", "bad month"))?;
+        let roc: i32 = text[..3]
+            .parse()
+            .map_err(|_| InvalidValue::new("period", "bad year"))?;
+        let month: u32 = text[3..]
+            .parse()
+            .map_err(|_| InvalidValue::new("period", "bad month"))?;
         if roc == 0 {
             return Err(InvalidValue::new("period", "ROC year 000 does not exist"));
         }
@@ -101,9 +108,15 @@ impl Period {
     #[must_use]
     pub fn next(&self) -> Self {
         if self.even_month == 12 {
-            Self { year: self.year + 1, even_month: 2 }
+            Self {
+                year: self.year + 1,
+                even_month: 2,
+            }
         } else {
-            Self { year: self.year, even_month: self.even_month + 2 }
+            Self {
+                year: self.year,
+                even_month: self.even_month + 2,
+            }
         }
     }
 
@@ -111,20 +124,34 @@ impl Period {
     #[must_use]
     pub fn previous(&self) -> Self {
         if self.even_month == 2 {
-            Self { year: self.year - 1, even_month: 12 }
+            Self {
+                year: self.year - 1,
+                even_month: 12,
+            }
         } else {
-            Self { year: self.year, even_month: self.even_month - 2 }
+            Self {
+                year: self.year,
+                even_month: self.even_month - 2,
+            }
         }
     }
 
     /// The draw date: the 25th of the odd month after the period (11304 → 2024-05-25).
     pub fn draw_date(&self) -> NaiveDate {
-        self.next().first_day().with_day(25).unwrap_or(NaiveDate::MAX)
+        self.next()
+            .first_day()
+            .with_day(25)
+            .unwrap_or(NaiveDate::MAX)
     }
 
     /// The display form `113年03-04月`.
     pub fn display_zh(&self) -> String {
-        format!("{}年{:02}-{:02}月", self.roc_year(), self.first_month(), self.even_month)
+        format!(
+            "{}年{:02}-{:02}月",
+            self.roc_year(),
+            self.first_month(),
+            self.even_month
+        )
     }
 
     /// The `yyyMM` code, e.g. `11304`.
@@ -202,7 +229,9 @@ mod tests {
 
     #[test]
     fn rejects_odd_months_and_bad_shapes() {
-        for bad in ["11303", "11300", "11314", "1130", "abcde", " 11304", "00002"] {
+        for bad in [
+            "11303", "11300", "11314", "1130", "abcde", " 11304", "00002",
+        ] {
             assert!(Period::parse(bad).is_err(), "{bad}");
         }
     }

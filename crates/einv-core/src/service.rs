@@ -47,7 +47,10 @@ impl Service {
 
     /// Whether the service reads a User's own data, and so needs that User's consent (R5.2).
     pub fn reads_user_data(self) -> bool {
-        matches!(self, Self::CarrierInvoices | Self::Donation | Self::CarrierAggregation)
+        matches!(
+            self,
+            Self::CarrierInvoices | Self::Donation | Self::CarrierAggregation
+        )
     }
 
     /// The name in Traditional Chinese.
@@ -71,10 +74,16 @@ impl fmt::Display for Service {
 impl FromStr for Service {
     type Err = InvalidValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s).ok_or_else(|| {
-            let names: Vec<_> = Self::ALL.iter().map(|x| x.as_str()).collect();
-            InvalidValue::new("service", format!("unknown service {s:?}; one of {}", names.join(", ")))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|x| x.as_str()).collect();
+                InvalidValue::new(
+                    "service",
+                    format!("unknown service {s:?}; one of {}", names.join(", ")),
+                )
+            })
     }
 }
 

@@ -64,7 +64,8 @@ where
 
 fn mac(key: &[u8]) -> HmacSha256 {
     // HMAC accepts keys of any length, so this cannot fail.
-    <HmacSha256 as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
+    <HmacSha256 as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
 }
 
 /// Base64(HMAC-SHA256(key, message)).
@@ -150,7 +151,12 @@ mod tests {
 
     #[test]
     fn accepts_each_client_canonicalisation() {
-        let params = vec![("UUID", "dev"), ("appID", "A"), ("empty", ""), ("action", "x")];
+        let params = vec![
+            ("UUID", "dev"),
+            ("appID", "A"),
+            ("empty", ""),
+            ("action", "x"),
+        ];
         for form in Canonicalisation::ALL {
             let sig = hmac_base64(b"k", &canonical_string(&params, form));
             assert!(verify(&params, b"k", &sig), "{form:?}");
@@ -185,7 +191,10 @@ pub fn check_timestamps(
 ) -> Result<(), crate::InvalidValue> {
     use crate::InvalidValue;
     let ts: i64 = time_stamp.parse().map_err(|_| {
-        InvalidValue::new("timeStamp", format!("expected Unix seconds, got {time_stamp:?}"))
+        InvalidValue::new(
+            "timeStamp",
+            format!("expected Unix seconds, got {time_stamp:?}"),
+        )
     })?;
     if ts < now_unix - TIMESTAMP_BEHIND_SECS || ts > now_unix + TIMESTAMP_AHEAD_SECS {
         return Err(InvalidValue::new(
@@ -199,10 +208,16 @@ pub fn check_timestamps(
     }
     if let Some(exp) = exp_time_stamp.filter(|e| !e.is_empty()) {
         let exp: i64 = exp.parse().map_err(|_| {
-            InvalidValue::new("expTimeStamp", format!("expected Unix seconds, got {exp:?}"))
+            InvalidValue::new(
+                "expTimeStamp",
+                format!("expected Unix seconds, got {exp:?}"),
+            )
         })?;
         if exp < now_unix {
-            return Err(InvalidValue::new("expTimeStamp", format!("{exp} has passed (now {now_unix})")));
+            return Err(InvalidValue::new(
+                "expTimeStamp",
+                format!("{exp} has passed (now {now_unix})"),
+            ));
         }
     }
     Ok(())
@@ -216,11 +231,31 @@ mod timestamp_tests {
     fn window_and_expiry() {
         let now = 1_700_000_000;
         assert!(check_timestamps(&(now + 20).to_string(), Some("2147483647"), now).is_ok());
-        assert!(check_timestamps(&(now + 20).to_string(), Some(&(now + 87).to_string()), now).is_ok());
+        assert!(
+            check_timestamps(&(now + 20).to_string(), Some(&(now + 87).to_string()), now).is_ok()
+        );
         assert!(check_timestamps(&now.to_string(), None, now).is_ok());
-        assert_eq!(check_timestamps(&(now - 61).to_string(), None, now).unwrap_err().field, "timeStamp");
-        assert_eq!(check_timestamps(&(now + 241).to_string(), None, now).unwrap_err().field, "timeStamp");
-        assert_eq!(check_timestamps("x", None, now).unwrap_err().field, "timeStamp");
-        assert_eq!(check_timestamps(&now.to_string(), Some(&(now - 1).to_string()), now).unwrap_err().field, "expTimeStamp");
+        assert_eq!(
+            check_timestamps(&(now - 61).to_string(), None, now)
+                .unwrap_err()
+                .field,
+            "timeStamp"
+        );
+        assert_eq!(
+            check_timestamps(&(now + 241).to_string(), None, now)
+                .unwrap_err()
+                .field,
+            "timeStamp"
+        );
+        assert_eq!(
+            check_timestamps("x", None, now).unwrap_err().field,
+            "timeStamp"
+        );
+        assert_eq!(
+            check_timestamps(&now.to_string(), Some(&(now - 1).to_string()), now)
+                .unwrap_err()
+                .field,
+            "expTimeStamp"
+        );
     }
 }

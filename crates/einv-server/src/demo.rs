@@ -21,7 +21,11 @@ use crate::services::Platform;
 /// The demo AppID.
 pub const DEMO_APP_ID: &str = "EINVDEMO000001";
 /// The demo Users' mobile barcodes and verification codes.
-pub const DEMO_USERS: [(&str, &str); 3] = [("/DEMO123", "Demo1234"), ("/ABC+-.9", "Secret99"), ("/XYZ0000", "Passw0rd")];
+pub const DEMO_USERS: [(&str, &str); 3] = [
+    ("/DEMO123", "Demo1234"),
+    ("/ABC+-.9", "Secret99"),
+    ("/XYZ0000", "Passw0rd"),
+];
 
 const SEED: u64 = 20_231_231;
 const STORES: [(&str, &str); 8] = [
@@ -43,8 +47,16 @@ const CHARITIES: [(&str, &str, &str); 6] = [
     ("51811", "財團法人陽光社會福利基金會", "陽光基金會"),
 ];
 const PRODUCTS: [(&str, i64); 10] = [
-    ("乾電池", 105), ("口罩", 210), ("牛奶", 25), ("咖啡", 55), ("便當", 85),
-    ("衛生紙", 129), ("洗髮精", 239), ("筆記本", 45), ("汽油 95 無鉛", 620), ("礦泉水", 20),
+    ("乾電池", 105),
+    ("口罩", 210),
+    ("牛奶", 25),
+    ("咖啡", 55),
+    ("便當", 85),
+    ("衛生紙", 129),
+    ("洗髮精", 239),
+    ("筆記本", 45),
+    ("汽油 95 無鉛", 620),
+    ("礦泉水", 20),
 ];
 
 /// What the demo prints and writes to `demo.json`.
@@ -67,7 +79,9 @@ pub struct DemoCredentials {
 /// Seeds the demo data set unless it is there already; returns the credentials either way.
 pub async fn seed(platform: &Platform) -> ServiceResult<DemoCredentials> {
     let mut rng = StdRng::seed_from_u64(SEED);
-    let api_key: String = (0..32).map(|_| char::from(rng.sample(rand::distributions::Alphanumeric))).collect();
+    let api_key: String = (0..32)
+        .map(|_| char::from(rng.sample(rand::distributions::Alphanumeric)))
+        .collect();
     let credentials = DemoCredentials {
         app_id: DEMO_APP_ID.into(),
         api_key: api_key.clone(),
@@ -85,11 +99,15 @@ pub async fn seed(platform: &Platform) -> ServiceResult<DemoCredentials> {
     for _ in 0..6 {
         let numbers = seed_period(platform, &mut rng, period, today, &sellers, &carriers).await?;
         if today >= period.draw_date() {
-            platform.publish_draw(&demo_draw(&mut rng, period, &numbers)?).await?;
+            platform
+                .publish_draw(&demo_draw(&mut rng, period, &numbers)?)
+                .await?;
         }
         period = period.previous();
     }
-    platform.store_app("einv demo app", &Service::ALL, DEMO_APP_ID, &api_key).await?;
+    platform
+        .store_app("einv demo app", &Service::ALL, DEMO_APP_ID, &api_key)
+        .await?;
     Ok(credentials)
 }
 
@@ -106,13 +124,25 @@ async fn seed_parties(platform: &Platform, rng: &mut StdRng) -> ServiceResult<Ve
     let mut bans = Vec::new();
     for (name, address) in STORES {
         let ban = random_ban(rng);
-        let key: String = (0..32).map(|_| char::from(b"0123456789ABCDEF"[rng.gen_range(0..16)])).collect();
-        let seller = Seller { ban: ban.clone(), name: name.into(), address: address.into(), qr_seed_key: Some(key) };
+        let key: String = (0..32)
+            .map(|_| char::from(b"0123456789ABCDEF"[rng.gen_range(0..16)]))
+            .collect();
+        let seller = Seller {
+            ban: ban.clone(),
+            name: name.into(),
+            address: address.into(),
+            qr_seed_key: Some(key),
+        };
         platform.store.upsert_seller(&seller).await?;
         bans.push(ban);
     }
     for (code, name, abbrev) in CHARITIES {
-        let charity = Charity { love_code: code.into(), ban: random_ban(rng), name: name.into(), abbrev: abbrev.into() };
+        let charity = Charity {
+            love_code: code.into(),
+            ban: random_ban(rng),
+            name: name.into(),
+            abbrev: abbrev.into(),
+        };
         platform.store.upsert_charity(&charity).await?;
     }
     Ok(bans)
@@ -127,10 +157,23 @@ async fn seed_users(platform: &Platform) -> ServiceResult<Vec<InvoiceCarrier>> {
         let hash = platform.codes.hash(code)?;
         let user = platform.store.create_user(barcode, &hash, now).await?;
         let card = format!("00000{n}1234567");
-        let link = CarrierLink { carrier_type: "1K0001".into(), id1: card.clone(), id2: format!("H{card}"), name: "悠遊卡".into() };
+        let link = CarrierLink {
+            carrier_type: "1K0001".into(),
+            id1: card.clone(),
+            id2: format!("H{card}"),
+            name: "悠遊卡".into(),
+        };
         platform.store.link_carrier(user.id, &link, now).await?;
-        carriers.push(InvoiceCarrier { carrier_type: "3J0002".into(), id1: (*barcode).into(), id2: (*barcode).into() });
-        carriers.push(InvoiceCarrier { carrier_type: "1K0001".into(), id1: card, id2: link.id2 });
+        carriers.push(InvoiceCarrier {
+            carrier_type: "3J0002".into(),
+            id1: (*barcode).into(),
+            id2: (*barcode).into(),
+        });
+        carriers.push(InvoiceCarrier {
+            carrier_type: "1K0001".into(),
+            id1: card,
+            id2: link.id2,
+        });
     }
     Ok(carriers)
 }
@@ -144,7 +187,9 @@ async fn seed_period(
     sellers: &[String],
     carriers: &[InvoiceCarrier],
 ) -> ServiceResult<Vec<InvoiceNumber>> {
-    let track: String = (0..2).map(|_| char::from(b'A' + rng.gen_range(0..26u8))).collect();
+    let track: String = (0..2)
+        .map(|_| char::from(b'A' + rng.gen_range(0..26u8)))
+        .collect();
     let mut batch = Vec::new();
     let mut user_numbers = Vec::new();
     let mut date = period.first_day();
@@ -161,7 +206,10 @@ async fn seed_period(
         }
         date += Duration::days(1);
     }
-    platform.store.insert_invoices(&batch, platform.clock.now()).await?;
+    platform
+        .store
+        .insert_invoices(&batch, platform.clock.now())
+        .await?;
     Ok(user_numbers)
 }
 
@@ -175,7 +223,11 @@ fn demo_invoice(
 ) -> NewInvoice {
     let roll = rng.gen_range(0..100);
     let b2b = roll < 3;
-    let carrier = if roll >= 3 && roll < 70 { carriers.choose(rng).cloned() } else { None };
+    let carrier = if (3..70).contains(&roll) {
+        carriers.choose(rng).cloned()
+    } else {
+        None
+    };
     let donated = carrier.is_some() && roll % 17 == 0;
     let items: Vec<InvoiceItem> = (1..=rng.gen_range(1..=4))
         .map(|seq| {
@@ -190,14 +242,22 @@ fn demo_invoice(
             }
         })
         .collect();
-    let total: i64 = items.iter().filter_map(|i| i.amount.parse::<i64>().ok()).sum();
+    let total: i64 = items
+        .iter()
+        .filter_map(|i| i.amount.parse::<i64>().ok())
+        .sum();
     let tax = (total as f64 / 21.0).round() as i64;
     NewInvoice {
         header: InvoiceHeader {
             period,
             number,
             date,
-            time: format!("{:02}:{:02}:{:02}", rng.gen_range(7..23), rng.gen_range(0..60), rng.gen_range(0..60)),
+            time: format!(
+                "{:02}:{:02}:{:02}",
+                rng.gen_range(7..23),
+                rng.gen_range(0..60),
+                rng.gen_range(0..60)
+            ),
             seller_ban: sellers[rng.gen_range(0..sellers.len())].clone(),
             buyer_ban: b2b.then(|| random_ban(rng)),
             random_code: format!("{:04}", rng.gen_range(0..10_000)),
@@ -219,8 +279,27 @@ fn demo_invoice(
 }
 
 /// A draw in which some demo Users' invoices win: one first prize and a few suffix prizes.
-fn demo_draw(rng: &mut StdRng, period: Period, user_numbers: &[InvoiceNumber]) -> ServiceResult<WinningNumbers> {
-    let mut pick = || user_numbers.choose(rng).map(InvoiceNumber::digits).unwrap_or(12_345_678);
-    let first = [pick(), pick() % 1_000 + 10_000_000 * 3 + 1_000 * 7, pick() % 100_000 + 40_000_000];
-    Ok(WinningNumbers::new(period, 88_515_559, &[47_551_146], &first, &[])?)
+fn demo_draw(
+    rng: &mut StdRng,
+    period: Period,
+    user_numbers: &[InvoiceNumber],
+) -> ServiceResult<WinningNumbers> {
+    let mut pick = || {
+        user_numbers
+            .choose(rng)
+            .map(InvoiceNumber::digits)
+            .unwrap_or(12_345_678)
+    };
+    let first = [
+        pick(),
+        pick() % 1_000 + 10_000_000 * 3 + 1_000 * 7,
+        pick() % 100_000 + 40_000_000,
+    ];
+    Ok(WinningNumbers::new(
+        period,
+        88_515_559,
+        &[47_551_146],
+        &first,
+        &[],
+    )?)
 }

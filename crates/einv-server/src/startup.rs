@@ -9,7 +9,7 @@ use einv_store::Store;
 use rand::RngCore;
 use tokio::net::TcpListener;
 
-use crate::services::{KeySealer, Platform};
+use crate::services::{FlowControl, KeySealer, Platform};
 use crate::{router, AppState};
 
 /// Where the Platform keeps its things and how it reaches its database.
@@ -24,6 +24,10 @@ pub struct Config {
     pub server_key: Option<String>,
     /// A holiday calendar file; none means the built-in list.
     pub holidays: Option<PathBuf>,
+    /// Flow-control limits (R4.6).
+    pub flow_limits: einv_core::flow::FlowLimits,
+    /// Redis, when several nodes must share flow-control counts.
+    pub redis_url: Option<String>,
 }
 
 /// Why the Platform could not start.
@@ -46,7 +50,10 @@ pub enum StartupError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StartupError + '_ {
-    move |source| StartupError::Io { path: path.to_owned(), source }
+    move |source| StartupError::Io {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 /// Opens the store. The embedded default migrates itself; PostgreSQL is migrated by
@@ -94,7 +101,8 @@ pub fn calendar(config: &Config) -> Result<HolidayCalendar, StartupError> {
         None => Ok(HolidayCalendar::builtin()),
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(io(path))?;
-            HolidayCalendar::parse(&text).map_err(|e| StartupError::Config(format!("{}: {e}", path.display())))
+            HolidayCalendar::parse(&text)
+                .map_err(|e| StartupError::Config(format!("{}: {e}", path.display())))
         }
     }
 }
@@ -102,7 +110,13 @@ pub fn calendar(config: &Config) -> Result<HolidayCalendar, StartupError> {
 /// A platform from the configuration.
 pub async fn platform(config: &Config, clock: Arc<dyn Clock>) -> Result<Platform, StartupError> {
     let store = open_store(config, false).await?;
-    Ok(Platform::new(store, clock, server_key(config)?, calendar(config)?))
+    let flow = match &config.redis_url {
+        None => FlowControl::in_memory(config.flow_limits),
+        Some(url) => FlowControl::redis(config.flow_limits, url, "einv")
+            .await
+            .map_err(|e| StartupError::Config(format!("--redis-url: {e}")))?,
+    };
+    Ok(Platform::new(store, clock, server_key(config)?, calendar(config)?).with_flow_control(flow))
 }
 
 /// Serves the Platform on `listener` until the process is stopped. Session cookies are
@@ -110,9 +124,12 @@ pub async fn platform(config: &Config, clock: Arc<dyn Clock>) -> Result<Platform
 pub async fn serve(listener: TcpListener, platform: Arc<Platform>) -> std::io::Result<()> {
     let secure = !listener.local_addr()?.ip().is_loopback();
     let app = router(AppState::new(platform, secure));
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

@@ -19,7 +19,11 @@ fn app_from_row(r: &AnyRow) -> StoreResult<AppRecord> {
             column: "status",
             problem: status.clone(),
         })?,
-        services: services.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        services: services
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
         created_at: from_unix(r.try_get("created_at")?),
     })
 }
@@ -76,7 +80,12 @@ impl Store {
     }
 
     /// Bars a device ID (code 997).
-    pub async fn block_device(&self, uuid: &str, reason: &str, at: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn block_device(
+        &self,
+        uuid: &str,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO blocked_devices (uuid, reason, blocked_at) VALUES ($1, $2, $3) \
              ON CONFLICT (uuid) DO NOTHING",

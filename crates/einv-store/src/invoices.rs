@@ -38,7 +38,11 @@ const HEADER_COLUMNS: &str = "i.id, i.period, i.inv_num, i.inv_date, i.inv_time,
     s.name AS seller_name, s.address AS seller_address";
 
 fn corrupt(column: &'static str, problem: impl ToString) -> StoreError {
-    StoreError::Corrupt { table: "invoices", column, problem: problem.to_string() }
+    StoreError::Corrupt {
+        table: "invoices",
+        column,
+        problem: problem.to_string(),
+    }
 }
 
 fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
@@ -46,15 +50,20 @@ fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
     let period = Period::parse(&format!("{period_code:05}")).map_err(|e| corrupt("period", e))?;
     let number: String = row.try_get("inv_num")?;
     let number = InvoiceNumber::parse(&number).map_err(|e| corrupt("inv_num", e))?;
-    let date = date_from_key(row.try_get("inv_date")?).ok_or_else(|| corrupt("inv_date", "bad date"))?;
+    let date =
+        date_from_key(row.try_get("inv_date")?).ok_or_else(|| corrupt("inv_date", "bad date"))?;
     let status: String = row.try_get("status")?;
     let status = InvoiceStatus::from_db(&status).ok_or_else(|| corrupt("status", status))?;
     let carrier_type: Option<String> = row.try_get("carrier_type")?;
     let carrier = match carrier_type {
         Some(carrier_type) => Some(InvoiceCarrier {
             carrier_type,
-            id1: row.try_get::<Option<String>, _>("carrier_id1")?.unwrap_or_default(),
-            id2: row.try_get::<Option<String>, _>("carrier_id2")?.unwrap_or_default(),
+            id1: row
+                .try_get::<Option<String>, _>("carrier_id1")?
+                .unwrap_or_default(),
+            id2: row
+                .try_get::<Option<String>, _>("carrier_id2")?
+                .unwrap_or_default(),
         }),
         None => None,
     };
@@ -80,7 +89,11 @@ fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
             total_amount: row.try_get("total_amount")?,
             carrier,
             printed: row.try_get::<i64, _>("print_mark")? != 0,
-            donated_to: if donate_mark != 0 { npoban.or(Some(String::new())) } else { None },
+            donated_to: if donate_mark != 0 {
+                npoban.or(Some(String::new()))
+            } else {
+                None
+            },
             status,
         },
         seller_name: row.try_get("seller_name")?,
@@ -181,7 +194,12 @@ impl Store {
 
     /// Marks invoice `id` donated to `npoban` at `at`, unless it already was. Returns whether
     /// this call donated it (a concurrent second donation sees `false`).
-    pub async fn mark_donated(&self, id: i64, npoban: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+    pub async fn mark_donated(
+        &self,
+        id: i64,
+        npoban: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE invoices SET donate_mark = 1, npoban = $1, donated_at = $2 \
              WHERE id = $3 AND donate_mark = 0",
@@ -201,18 +219,21 @@ impl Store {
         period: Period,
         status: InvoiceStatus,
     ) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE invoices SET status = $1 WHERE inv_num = $2 AND period = $3")
-            .bind(status.as_str())
-            .bind(number.as_str())
-            .bind(period_key(period))
-            .execute(self.pool())
-            .await?;
+        let done =
+            sqlx::query("UPDATE invoices SET status = $1 WHERE inv_num = $2 AND period = $3")
+                .bind(status.as_str())
+                .bind(number.as_str())
+                .bind(period_key(period))
+                .execute(self.pool())
+                .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// How many invoices are stored.
     pub async fn count_invoices(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM invoices").fetch_one(self.pool()).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM invoices")
+            .fetch_one(self.pool())
+            .await?)
     }
 }
 

@@ -79,7 +79,10 @@ impl Store {
     /// Charities whose love code, business ID, name or short name contains `key`.
     pub async fn search_charities(&self, key: &str, limit: i64) -> StoreResult<Vec<Charity>> {
         // LIKE wildcards in the key are matched literally.
-        let escaped = key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = key
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         let pattern = format!("%{escaped}%");
         let rows = sqlx::query(&format!(
             "SELECT love_code, ban, name, abbrev FROM charities \

@@ -40,7 +40,11 @@ impl Store {
     }
 
     /// The live session with this token hash.
-    pub async fn find_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<SessionRecord>> {
+    pub async fn find_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<SessionRecord>> {
         let row = sqlx::query(
             "SELECT token_hash, role, subject, csrf_token, expires_at FROM sessions \
              WHERE token_hash = $1 AND expires_at > $2",

@@ -36,7 +36,11 @@ impl TestDb {
         let url = format!("sqlite://{}?mode=rwc", path.display());
         let store = Store::connect(&url).await?;
         store.migrate().await?;
-        Ok(Self { store, url, cleanup: Cleanup::Sqlite(path) })
+        Ok(Self {
+            store,
+            url,
+            cleanup: Cleanup::Sqlite(path),
+        })
     }
 
     /// A fresh PostgreSQL database on the test server.
@@ -45,15 +49,23 @@ impl TestDb {
         let admin_url = pg_admin_url();
         let name = format!("einv_test_{}", unique());
         let mut admin = AnyConnection::connect(&admin_url).await?;
-        admin.execute(format!("CREATE DATABASE {name}").as_str()).await?;
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await?;
         admin.close().await?;
         let base = admin_url.rsplit_once('/').map(|(b, _)| b).ok_or_else(|| {
-            StoreError::Config(format!("EINV_TEST_PG_URL has no database part: {admin_url}"))
+            StoreError::Config(format!(
+                "EINV_TEST_PG_URL has no database part: {admin_url}"
+            ))
         })?;
         let url = format!("{base}/{name}");
         let store = Store::connect(&url).await?;
         store.migrate().await?;
-        Ok(Self { store, url, cleanup: Cleanup::Postgres { admin_url, name } })
+        Ok(Self {
+            store,
+            url,
+            cleanup: Cleanup::Postgres { admin_url, name },
+        })
     }
 
     /// Closes the store and removes the database.
@@ -83,5 +95,10 @@ fn unique() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or_default();
-    format!("{}_{}_{}", std::process::id(), nanos, N.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        nanos,
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }

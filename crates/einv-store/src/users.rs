@@ -13,12 +13,13 @@ fn user_from_row(r: &AnyRow) -> StoreResult<UserRecord> {
         mobile_barcode: r.try_get("mobile_barcode")?,
         verification_hash: r.try_get("verification_hash")?,
         registered_at: from_unix(r.try_get("registered_at")?),
-        deregistered_at: r.try_get::<Option<i64>, _>("deregistered_at")?.map(from_unix),
+        deregistered_at: r
+            .try_get::<Option<i64>, _>("deregistered_at")?
+            .map(from_unix),
     })
 }
 
-const USER_COLUMNS: &str =
-    "id, mobile_barcode, verification_hash, registered_at, deregistered_at";
+const USER_COLUMNS: &str = "id, mobile_barcode, verification_hash, registered_at, deregistered_at";
 
 impl Store {
     /// Registers a User. A barcode already registered is [`StoreError::AlreadyExists`].
@@ -42,11 +43,16 @@ impl Store {
     }
 
     /// The User holding `mobile_barcode`.
-    pub async fn find_user_by_barcode(&self, mobile_barcode: &str) -> StoreResult<Option<UserRecord>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE mobile_barcode = $1"))
-            .bind(mobile_barcode)
-            .fetch_optional(self.pool())
-            .await?;
+    pub async fn find_user_by_barcode(
+        &self,
+        mobile_barcode: &str,
+    ) -> StoreResult<Option<UserRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE mobile_barcode = $1"
+        ))
+        .bind(mobile_barcode)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(user_from_row).transpose()
     }
 

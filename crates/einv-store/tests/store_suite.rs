@@ -1,6 +1,8 @@
 //! One suite, run against both backends: every test runs on a fresh SQLite file and on a fresh
 //! PostgreSQL database.
 
+#![allow(clippy::unwrap_used)]
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use einv_core::{InvoiceNumber, Period};
 use einv_store::testing::TestDb;
@@ -91,20 +93,37 @@ async fn seller(store: &Store) {
 async fn invoices_roundtrip_and_reimport_is_idempotent(store: &Store) {
     seller(store).await;
     let a = invoice("AB12345678", (2026, 9, 3), Some("/ABC1234"));
-    let out = store.insert_invoices(&[a.clone()], now()).await.unwrap();
+    let out = store
+        .insert_invoices(std::slice::from_ref(&a), now())
+        .await
+        .unwrap();
     assert_eq!(out, vec![InsertOutcome::Inserted]);
-    let again = store.insert_invoices(&[a.clone()], now()).await.unwrap();
+    let again = store
+        .insert_invoices(std::slice::from_ref(&a), now())
+        .await
+        .unwrap();
     assert_eq!(again, vec![InsertOutcome::Unchanged]);
     let mut changed = a.clone();
     changed.header.total_amount = 999;
-    assert_eq!(store.insert_invoices(&[changed], now()).await.unwrap(), vec![InsertOutcome::Conflict]);
-    let found = store.find_invoice(&a.header.number, a.header.period).await.unwrap().unwrap();
+    assert_eq!(
+        store.insert_invoices(&[changed], now()).await.unwrap(),
+        vec![InsertOutcome::Conflict]
+    );
+    let found = store
+        .find_invoice(&a.header.number, a.header.period)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(found.header, a.header);
     assert_eq!(found.seller_name, "示範商店");
     assert_eq!(store.invoice_items(found.id).await.unwrap(), a.items);
     assert_eq!(store.count_invoices().await.unwrap(), 1);
     let other_period = Period::parse("11502").unwrap();
-    assert!(store.find_invoice(&a.header.number, other_period).await.unwrap().is_none());
+    assert!(store
+        .find_invoice(&a.header.number, other_period)
+        .await
+        .unwrap()
+        .is_none());
 }
 
 async fn carrier_query_filters_by_carrier_and_dates(store: &Store) {
@@ -117,52 +136,124 @@ async fn carrier_query_filters_by_carrier_and_dates(store: &Store) {
         invoice("AB00000005", (2026, 9, 15), None),
     ];
     store.insert_invoices(&batch, now()).await.unwrap();
-    let key = CarrierKey { carrier_type: "3J0002".into(), id1: "/ABC1234".into() };
+    let key = CarrierKey {
+        carrier_type: "3J0002".into(),
+        id1: "/ABC1234".into(),
+    };
     let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
-    let got = store.carrier_invoices(&[key.clone()], d(9, 1), d(9, 30), 100, 0).await.unwrap();
+    let got = store
+        .carrier_invoices(std::slice::from_ref(&key), d(9, 1), d(9, 30), 100, 0)
+        .await
+        .unwrap();
     let numbers: Vec<_> = got.iter().map(|r| r.header.number.to_string()).collect();
     assert_eq!(numbers, ["AB00000001", "AB00000002"]);
-    let other = CarrierKey { carrier_type: "3J0002".into(), id1: "/XYZ9999".into() };
-    let both = store.carrier_invoices(&[key.clone(), other], d(9, 1), d(9, 30), 100, 0).await.unwrap();
+    let other = CarrierKey {
+        carrier_type: "3J0002".into(),
+        id1: "/XYZ9999".into(),
+    };
+    let both = store
+        .carrier_invoices(&[key.clone(), other], d(9, 1), d(9, 30), 100, 0)
+        .await
+        .unwrap();
     assert_eq!(both.len(), 3);
-    let page = store.carrier_invoices(&[key], d(9, 1), d(9, 30), 1, 1).await.unwrap();
+    let page = store
+        .carrier_invoices(&[key], d(9, 1), d(9, 30), 1, 1)
+        .await
+        .unwrap();
     assert_eq!(page[0].header.number.to_string(), "AB00000002");
 }
 
 async fn donation_happens_once(store: &Store) {
     seller(store).await;
     let a = invoice("AB12345678", (2026, 9, 3), Some("/ABC1234"));
-    store.insert_invoices(&[a.clone()], now()).await.unwrap();
-    let rec = store.find_invoice(&a.header.number, a.header.period).await.unwrap().unwrap();
+    store
+        .insert_invoices(std::slice::from_ref(&a), now())
+        .await
+        .unwrap();
+    let rec = store
+        .find_invoice(&a.header.number, a.header.period)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(store.mark_donated(rec.id, "919", now()).await.unwrap());
     assert!(!store.mark_donated(rec.id, "8585", now()).await.unwrap());
-    let rec = store.find_invoice(&a.header.number, a.header.period).await.unwrap().unwrap();
+    let rec = store
+        .find_invoice(&a.header.number, a.header.period)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(rec.header.donated_to.as_deref(), Some("919"));
     assert_eq!(rec.donated_at, Some(now()));
-    assert!(store.set_invoice_status(&a.header.number, a.header.period, InvoiceStatus::Voided).await.unwrap());
+    assert!(store
+        .set_invoice_status(&a.header.number, a.header.period, InvoiceStatus::Voided)
+        .await
+        .unwrap());
 }
 
 async fn charities_search_and_lookup(store: &Store) {
-    for (code, name) in [("919", "創世社會福利基金會"), ("8585", "家扶基金會"), ("51811", "50%公益")] {
+    for (code, name) in [
+        ("919", "創世社會福利基金會"),
+        ("8585", "家扶基金會"),
+        ("51811", "50%公益"),
+    ] {
         store
-            .upsert_charity(&Charity { love_code: code.into(), ban: format!("0000{code}"), name: name.into(), abbrev: String::new() })
+            .upsert_charity(&Charity {
+                love_code: code.into(),
+                ban: format!("0000{code}"),
+                name: name.into(),
+                abbrev: String::new(),
+            })
             .await
             .unwrap();
     }
-    assert_eq!(store.find_charity("919").await.unwrap().unwrap().name, "創世社會福利基金會");
-    assert_eq!(store.find_charity("00008585").await.unwrap().unwrap().love_code, "8585");
+    assert_eq!(
+        store.find_charity("919").await.unwrap().unwrap().name,
+        "創世社會福利基金會"
+    );
+    assert_eq!(
+        store
+            .find_charity("00008585")
+            .await
+            .unwrap()
+            .unwrap()
+            .love_code,
+        "8585"
+    );
     assert!(store.find_charity("1").await.unwrap().is_none());
     assert_eq!(store.search_charities("基金會", 10).await.unwrap().len(), 2);
-    assert_eq!(store.search_charities("%", 10).await.unwrap().len(), 1, "% is literal");
+    assert_eq!(
+        store.search_charities("%", 10).await.unwrap().len(),
+        1,
+        "% is literal"
+    );
 }
 
 async fn users_apps_and_links(store: &Store) {
     let u = store.create_user("/ABC1234", "hash", now()).await.unwrap();
-    assert!(matches!(store.create_user("/ABC1234", "h2", now()).await, Err(StoreError::AlreadyExists(_))));
-    assert_eq!(store.find_user_by_barcode("/ABC1234").await.unwrap().unwrap().id, u.id);
-    let link = CarrierLink { carrier_type: "1K0001".into(), id1: "1234567890".into(), id2: "1234567890".into(), name: "悠遊卡".into() };
+    assert!(matches!(
+        store.create_user("/ABC1234", "h2", now()).await,
+        Err(StoreError::AlreadyExists(_))
+    ));
+    assert_eq!(
+        store
+            .find_user_by_barcode("/ABC1234")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        u.id
+    );
+    let link = CarrierLink {
+        carrier_type: "1K0001".into(),
+        id1: "1234567890".into(),
+        id2: "1234567890".into(),
+        name: "悠遊卡".into(),
+    };
     store.link_carrier(u.id, &link, now()).await.unwrap();
-    assert!(matches!(store.link_carrier(u.id, &link, now()).await, Err(StoreError::AlreadyExists(_))));
+    assert!(matches!(
+        store.link_carrier(u.id, &link, now()).await,
+        Err(StoreError::AlreadyExists(_))
+    ));
     assert_eq!(store.user_carriers(u.id).await.unwrap(), vec![link]);
     let app = AppRecord {
         app_id: "EINV0000001".into(),
@@ -174,9 +265,18 @@ async fn users_apps_and_links(store: &Store) {
     };
     store.create_app(&app).await.unwrap();
     assert_eq!(store.find_app("EINV0000001").await.unwrap().unwrap(), app);
-    assert!(store.set_app_status("EINV0000001", AppStatus::Suspended).await.unwrap());
-    assert!(!store.set_app_status("nope", AppStatus::Suspended).await.unwrap());
-    store.block_device("bad-device", "abuse", now()).await.unwrap();
+    assert!(store
+        .set_app_status("EINV0000001", AppStatus::Suspended)
+        .await
+        .unwrap());
+    assert!(!store
+        .set_app_status("nope", AppStatus::Suspended)
+        .await
+        .unwrap());
+    store
+        .block_device("bad-device", "abuse", now())
+        .await
+        .unwrap();
     assert!(store.is_device_blocked("bad-device").await.unwrap());
     assert!(!store.is_device_blocked("good").await.unwrap());
 }
@@ -184,9 +284,18 @@ async fn users_apps_and_links(store: &Store) {
 async fn winning_numbers_replace(store: &Store) {
     let p = Period::parse("11508").unwrap();
     assert!(store.winning_numbers(p).await.unwrap().is_none());
-    store.put_winning_numbers(p, "{\"a\":1}", now()).await.unwrap();
-    store.put_winning_numbers(p, "{\"a\":2}", now()).await.unwrap();
-    assert_eq!(store.winning_numbers(p).await.unwrap().as_deref(), Some("{\"a\":2}"));
+    store
+        .put_winning_numbers(p, "{\"a\":1}", now())
+        .await
+        .unwrap();
+    store
+        .put_winning_numbers(p, "{\"a\":2}", now())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.winning_numbers(p).await.unwrap().as_deref(),
+        Some("{\"a\":2}")
+    );
 }
 
 #[allow(dead_code)]

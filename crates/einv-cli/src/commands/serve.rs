@@ -39,14 +39,19 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("--listen {}: cannot listen there", args.listen))?;
-    let base = format!("http://{}", listener.local_addr().context("reading the bound address")?);
+    let base = format!(
+        "http://{}",
+        listener.local_addr().context("reading the bound address")?
+    );
     if args.demo {
         let credentials = demo::seed(&platform).await?;
         write_demo_json(&config.data_dir, &credentials)?;
         print_demo(&base, &credentials, &config.data_dir);
     }
     println!("einv Platform listening on {base}");
-    startup::serve(listener, platform).await.context("serving")?;
+    startup::serve(listener, platform)
+        .await
+        .context("serving")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -58,12 +63,18 @@ pub fn write_demo_json(dir: &std::path::Path, credentials: &DemoCredentials) -> 
 }
 
 fn print_demo(base: &str, c: &DemoCredentials, dir: &std::path::Path) {
-    println!("Demo data ready (credentials also in {}):", dir.join("demo.json").display());
+    println!(
+        "Demo data ready (credentials also in {}):",
+        dir.join("demo.json").display()
+    );
     println!("  appID        {}", c.app_id);
     println!("  APIKey       {}", c.api_key);
     println!("  cardType     {}", c.card_type);
     println!("  cardNo       {}   (mobile barcode)", c.card_no);
-    println!("  cardEncrypt  {}   (its verification code)", c.card_encrypt);
+    println!(
+        "  cardEncrypt  {}   (its verification code)",
+        c.card_encrypt
+    );
     println!();
     println!("Try it — this month's invoices of the demo User's carrier:");
     println!(

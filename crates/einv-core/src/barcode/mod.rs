@@ -7,11 +7,9 @@ pub mod crypto;
 mod items;
 pub mod qr;
 mod qr_read;
+
 #[cfg(test)]
 mod qr_tests;
-
-use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -48,37 +46,7 @@ impl RandomCode {
     }
 }
 
-impl fmt::Display for RandomCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for RandomCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RandomCode({})", self.as_str())
-    }
-}
-
-impl FromStr for RandomCode {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for RandomCode {
-    type Error = InvalidValue;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<RandomCode> for String {
-    fn from(r: RandomCode) -> Self {
-        r.as_str().to_owned()
-    }
-}
+crate::text::text_newtype!(RandomCode);
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@ use tower_http::trace::TraceLayer;
 use crate::services::Platform;
 
 pub mod v1;
+pub mod v2;
 pub mod web;
 
 /// What every handler gets.
@@ -24,7 +25,10 @@ pub struct AppState {
 impl AppState {
     /// State for `platform`, with cookies marked `Secure` when `secure_cookies`.
     pub fn new(platform: Arc<Platform>, secure_cookies: bool) -> Self {
-        Self { platform, secure_cookies }
+        Self {
+            platform,
+            secure_cookies,
+        }
     }
 }
 
@@ -32,6 +36,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(v1::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
+        .merge(v2::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
         .merge(web::routes())
         .route("/healthz", get(|| async { "ok" }))
         .layer(TraceLayer::new_for_http())

@@ -20,14 +20,19 @@ pub struct AuthorisedApp {
 
 impl std::fmt::Debug for AuthorisedApp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorisedApp").field("app_id", &self.app.app_id).finish_non_exhaustive()
+        f.debug_struct("AuthorisedApp")
+            .field("app_id", &self.app.app_id)
+            .finish_non_exhaustive()
     }
 }
 
 impl AuthorisedApp {
     /// The newest APIKey, as HMAC key bytes (what `hashSerial` is made with).
     pub fn api_key(&self) -> &[u8] {
-        self.api_keys.first().map(String::as_bytes).unwrap_or_default()
+        self.api_keys
+            .first()
+            .map(String::as_bytes)
+            .unwrap_or_default()
     }
 
     /// Every APIKey that verifies now, newest first.
@@ -51,20 +56,32 @@ pub(crate) fn new_api_key() -> String {
 }
 
 fn random_text(len: usize) -> String {
-    rand::thread_rng().sample_iter(&Alphanumeric).take(len).map(char::from).collect()
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
 }
 
 impl Platform {
     /// Issues a new AppID and APIKey licensed for `services`; the key is stored sealed.
-    pub async fn issue_app(&self, name: &str, services: &[Service]) -> ServiceResult<IssuedCredentials> {
+    pub async fn issue_app(
+        &self,
+        name: &str,
+        services: &[Service],
+    ) -> ServiceResult<IssuedCredentials> {
         let credentials = self.new_credentials();
-        self.store_app(name, services, &credentials.app_id, &credentials.api_key).await?;
+        self.store_app(name, services, &credentials.app_id, &credentials.api_key)
+            .await?;
         Ok(credentials)
     }
 
     /// A fresh AppID and APIKey, not yet stored.
     pub(crate) fn new_credentials(&self) -> IssuedCredentials {
-        IssuedCredentials { app_id: format!("EINV{}", random_text(12).to_uppercase()), api_key: new_api_key() }
+        IssuedCredentials {
+            app_id: format!("EINV{}", random_text(12).to_uppercase()),
+            api_key: new_api_key(),
+        }
     }
 
     /// Stores an app with given credentials (the demo data set uses fixed ones).
@@ -89,7 +106,11 @@ impl Platform {
 
     /// Decides whether `app_id` may use `service` now (code 998 when not).
     #[tracing::instrument(skip(self), fields(app.id = %app_id))]
-    pub async fn authorise_app(&self, app_id: &str, service: Service) -> ServiceResult<AuthorisedApp> {
+    pub async fn authorise_app(
+        &self,
+        app_id: &str,
+        service: Service,
+    ) -> ServiceResult<AuthorisedApp> {
         let refuse = |reason: String, rule| ServiceError::AppRefused { reason, rule };
         if app_id.is_empty() {
             return Err(refuse("appID is required".into(), None));
@@ -102,7 +123,9 @@ impl Platform {
         let licensed_keys = self.licensed_keys(app_id).await?;
         match app.status {
             AppStatus::Active => {}
-            AppStatus::Suspended => return Err(refuse(format!("{app_id} is suspended"), Some("R10.2"))),
+            AppStatus::Suspended => {
+                return Err(refuse(format!("{app_id} is suspended"), Some("R10.2")))
+            }
             AppStatus::Revoked => return Err(refuse(format!("{app_id} was revoked"), Some("R11"))),
         }
         if !app.services.iter().any(|s| s == service.as_str()) {

@@ -6,8 +6,8 @@ use einv_core::{Carrier, InvalidValue, InvoiceNumber, MobileBarcode, Period};
 use einv_store::{CarrierKey, CarrierLink, InvoiceItem, UserRecord};
 
 use super::{AuditEntry, Caller, InvoiceView, Platform};
-use einv_core::Service;
 use crate::error::{ServiceError, ServiceResult};
+use einv_core::Service;
 
 /// Invoices per page of a carrier list (code 996 when there are more).
 pub const PAGE_SIZE: usize = 100;
@@ -64,30 +64,46 @@ impl Platform {
     ) -> ServiceResult<CarrierHolder> {
         let kind = einv_core::CarrierType::parse(card_type).map_err(|e| e.for_field("cardType"))?;
         if card_encrypt.is_empty() {
-            return Err(InvalidValue::new("cardEncrypt", "the verification code is required").into());
+            return Err(
+                InvalidValue::new("cardEncrypt", "the verification code is required").into(),
+            );
         }
         if kind.is_mobile_barcode() {
-            let barcode = MobileBarcode::parse_form_decoded(card_no).map_err(|e| e.for_field("cardNo"))?;
+            let barcode =
+                MobileBarcode::parse_form_decoded(card_no).map_err(|e| e.for_field("cardNo"))?;
             let user = self
                 .store
                 .find_user_by_barcode(barcode.as_str())
                 .await?
                 .filter(|u| u.deregistered_at.is_none())
                 .ok_or(ServiceError::VerificationFailed)?;
-            if !self.codes.check(barcode.as_str(), card_encrypt, &user.verification_hash) {
+            if !self
+                .codes
+                .check(barcode.as_str(), card_encrypt, &user.verification_hash)
+            {
                 return Err(ServiceError::VerificationFailed);
             }
             let mut covered = vec![CarrierKey {
                 carrier_type: kind.as_str().to_owned(),
                 id1: barcode.as_str().to_owned(),
             }];
-            covered.extend(self.store.user_carriers(user.id).await?.into_iter().map(|l| CarrierKey {
-                carrier_type: l.carrier_type,
-                id1: l.id1,
-            }));
+            covered.extend(
+                self.store
+                    .user_carriers(user.id)
+                    .await?
+                    .into_iter()
+                    .map(|l| CarrierKey {
+                        carrier_type: l.carrier_type,
+                        id1: l.id1,
+                    }),
+            );
             let carrier = Carrier::parse(kind.as_str(), barcode.as_str())?;
             self.require_consent(caller, &user, service).await?;
-            return Ok(CarrierHolder { user, carrier, covered });
+            return Ok(CarrierHolder {
+                user,
+                carrier,
+                covered,
+            });
         }
         let carrier = Carrier::parse(kind.as_str(), card_no).map_err(|e| e.for_field("cardNo"))?;
         let (user, link) = self
@@ -98,9 +114,16 @@ impl Platform {
         if link.id2 != card_encrypt || user.deregistered_at.is_some() {
             return Err(ServiceError::VerificationFailed);
         }
-        let covered = vec![CarrierKey { carrier_type: link.carrier_type, id1: link.id1 }];
+        let covered = vec![CarrierKey {
+            carrier_type: link.carrier_type,
+            id1: link.id1,
+        }];
         self.require_consent(caller, &user, service).await?;
-        Ok(CarrierHolder { user, carrier, covered })
+        Ok(CarrierHolder {
+            user,
+            carrier,
+            covered,
+        })
     }
 
     /// A page of the holder's invoices (carrierInvChk).
@@ -116,7 +139,10 @@ impl Platform {
         let draw = self.draw(period).await?;
         let views: Vec<InvoiceView> = if query.only_winning {
             // Winners are few: read the month, keep the winners, page in memory.
-            let all = self.store.carrier_invoices(&holder.covered, query.from, query.to, i64::MAX / 2, 0).await?;
+            let all = self
+                .store
+                .carrier_invoices(&holder.covered, query.from, query.to, i64::MAX / 2, 0)
+                .await?;
             all.into_iter()
                 .map(|r| self.view_invoice(r, draw.as_ref()))
                 .filter(|v| v.prize.is_some())
@@ -126,13 +152,24 @@ impl Platform {
         } else {
             let offset = i64::try_from((page - 1) * PAGE_SIZE).unwrap_or(i64::MAX);
             let limit = i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX);
-            let rows = self.store.carrier_invoices(&holder.covered, query.from, query.to, limit, offset).await?;
-            rows.into_iter().map(|r| self.view_invoice(r, draw.as_ref())).collect()
+            let rows = self
+                .store
+                .carrier_invoices(&holder.covered, query.from, query.to, limit, offset)
+                .await?;
+            rows.into_iter()
+                .map(|r| self.view_invoice(r, draw.as_ref()))
+                .collect()
         };
         let more = views.len() > PAGE_SIZE;
         let invoices: Vec<InvoiceView> = views.into_iter().take(PAGE_SIZE).collect();
         let numbers = invoices.iter().map(|v| v.shown_number.clone()).collect();
-        self.audit(AuditEntry::access(caller, holder.user.id, Service::CarrierInvoices, numbers)).await?;
+        self.audit(AuditEntry::access(
+            caller,
+            holder.user.id,
+            Service::CarrierInvoices,
+            numbers,
+        ))
+        .await?;
         Ok(InvoiceListPage { invoices, more })
     }
 
@@ -143,14 +180,23 @@ impl Platform {
             return Err(InvalidValue::new("startDate", "must not be after endDate").into());
         }
         if (from.year(), from.month()) != (to.year(), to.month()) {
-            return Err(InvalidValue::new("endDate", "startDate and endDate must be in the same month").into());
+            return Err(InvalidValue::new(
+                "endDate",
+                "startDate and endDate must be in the same month",
+            )
+            .into());
         }
         let today = self.today();
-        let earliest = sub_calendar_months(today, MONTHS_BACK).with_day(1).unwrap_or(today);
+        let earliest = sub_calendar_months(today, MONTHS_BACK)
+            .with_day(1)
+            .unwrap_or(today);
         if from < earliest {
             return Err(InvalidValue::new(
                 "startDate",
-                format!("the earliest date that can be queried is {}", earliest.format("%Y/%m/%d")),
+                format!(
+                    "the earliest date that can be queried is {}",
+                    earliest.format("%Y/%m/%d")
+                ),
             )
             .into());
         }
@@ -169,7 +215,12 @@ impl Platform {
         let items = self.store.invoice_items(record.id).await?;
         let draw = self.draw(record.header.period).await?;
         let view = self.view_invoice(record, draw.as_ref());
-        let entry = AuditEntry::access(caller, holder.user.id, Service::CarrierInvoices, vec![view.shown_number.clone()]);
+        let entry = AuditEntry::access(
+            caller,
+            holder.user.id,
+            Service::CarrierInvoices,
+            vec![view.shown_number.clone()],
+        );
         self.audit(entry).await?;
         Ok((view, items))
     }
@@ -188,7 +239,10 @@ impl Platform {
             .filter(|r| r.header.date == date)
             .ok_or(ServiceError::InvoiceNotFound)?;
         let owned = record.header.carrier.as_ref().is_some_and(|c| {
-            holder.covered.iter().any(|k| k.carrier_type == c.carrier_type && k.id1 == c.id1)
+            holder
+                .covered
+                .iter()
+                .any(|k| k.carrier_type == c.carrier_type && k.id1 == c.id1)
         });
         if !owned {
             return Err(ServiceError::InvoiceNotFound);
@@ -197,12 +251,26 @@ impl Platform {
     }
 
     /// The carriers aggregated under the holder's mobile barcode (qryCarrierAgg).
-    pub async fn carrier_aggregation(&self, caller: &Caller, holder: &CarrierHolder) -> ServiceResult<Vec<CarrierLink>> {
+    pub async fn carrier_aggregation(
+        &self,
+        caller: &Caller,
+        holder: &CarrierHolder,
+    ) -> ServiceResult<Vec<CarrierLink>> {
         if !holder.carrier.kind.is_mobile_barcode() {
-            return Err(InvalidValue::new("cardType", "carriers aggregate under a mobile barcode (3J0002)").into());
+            return Err(InvalidValue::new(
+                "cardType",
+                "carriers aggregate under a mobile barcode (3J0002)",
+            )
+            .into());
         }
         let links = self.store.user_carriers(holder.user.id).await?;
-        self.audit(AuditEntry::access(caller, holder.user.id, Service::CarrierAggregation, Vec::new())).await?;
+        self.audit(AuditEntry::access(
+            caller,
+            holder.user.id,
+            Service::CarrierAggregation,
+            Vec::new(),
+        ))
+        .await?;
         Ok(links)
     }
 }

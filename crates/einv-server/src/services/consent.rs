@@ -12,7 +12,12 @@ use crate::error::ServiceResult;
 impl Platform {
     /// Refuses the call unless `user` has a live consent grant to the caller's AppID covering
     /// `service`.
-    pub async fn require_consent(&self, caller: &Caller, user: &UserRecord, service: Service) -> ServiceResult<()> {
+    pub async fn require_consent(
+        &self,
+        caller: &Caller,
+        user: &UserRecord,
+        service: Service,
+    ) -> ServiceResult<()> {
         let _ = (caller, user, service);
         Ok(())
     }

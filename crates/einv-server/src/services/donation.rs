@@ -4,9 +4,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use einv_core::InvoiceNumber;
 use einv_store::{Charity, InvoiceStatus};
 
-use super::{AuditEntry, CarrierHolder, Caller, Platform};
-use einv_core::Service;
+use super::{AuditEntry, Caller, CarrierHolder, Platform};
 use crate::error::{ServiceError, ServiceResult};
+use einv_core::Service;
 
 /// What a donation did.
 #[derive(Debug, Clone)]
@@ -48,10 +48,15 @@ impl Platform {
             return Err(ServiceError::IssuedToBusiness);
         }
         if h.status != InvoiceStatus::Issued {
-            return Err(ServiceError::NotDonatable(format!("the invoice is {}", h.status.as_str())));
+            return Err(ServiceError::NotDonatable(format!(
+                "the invoice is {}",
+                h.status.as_str()
+            )));
         }
         if h.printed {
-            return Err(ServiceError::NotDonatable("its proof copy was printed; only cloud invoices can be donated".into()));
+            return Err(ServiceError::NotDonatable(
+                "its proof copy was printed; only cloud invoices can be donated".into(),
+            ));
         }
         let draw = h.period.draw_date();
         if self.today() >= draw {
@@ -61,12 +66,26 @@ impl Platform {
             )));
         }
         let at = self.clock.now();
-        if !self.store.mark_donated(record.id, &charity.love_code, at).await? {
+        if !self
+            .store
+            .mark_donated(record.id, &charity.love_code, at)
+            .await?
+        {
             return Err(ServiceError::AlreadyDonated);
         }
-        let mut entry = AuditEntry::access(caller, holder.user.id, Service::Donation, vec![number.masked()]);
+        let mut entry = AuditEntry::access(
+            caller,
+            holder.user.id,
+            Service::Donation,
+            vec![number.masked()],
+        );
         entry.detail = serde_json::json!({ "loveCode": charity.love_code });
         self.audit(entry).await?;
-        Ok(DonationReceipt { number: *number, date, charity, at })
+        Ok(DonationReceipt {
+            number: *number,
+            date,
+            charity,
+            at,
+        })
     }
 }

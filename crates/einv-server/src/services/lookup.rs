@@ -61,7 +61,11 @@ impl Platform {
                     return Err(ServiceError::InvoiceNotFound);
                 }
             }
-            LookupBy::QrCode { random, encrypt, seller_ban } => {
+            LookupBy::QrCode {
+                random,
+                encrypt,
+                seller_ban,
+            } => {
                 if random.as_str() != h.random_code || *seller_ban != h.seller_ban {
                     return Err(ServiceError::InvoiceNotFound);
                 }
@@ -72,15 +76,24 @@ impl Platform {
         Ok((self.view_invoice(record, None), items))
     }
 
-    async fn check_qr_code(&self, record: &InvoiceRecord, random: &RandomCode, encrypt: &str) -> ServiceResult<()> {
+    async fn check_qr_code(
+        &self,
+        record: &InvoiceRecord,
+        random: &RandomCode,
+        encrypt: &str,
+    ) -> ServiceResult<()> {
         let seller = self.store.find_seller(&record.header.seller_ban).await?;
         // A seller whose seed key the Platform does not hold cannot be checked; the other
         // fields already matched.
         let Some(key) = seller.and_then(|s| s.qr_seed_key) else {
             return Ok(());
         };
-        let key = QrSeedKey::parse(&key)
-            .map_err(|e| ServiceError::Internal(format!("stored seed key of {}: {e}", record.header.seller_ban)))?;
+        let key = QrSeedKey::parse(&key).map_err(|e| {
+            ServiceError::Internal(format!(
+                "stored seed key of {}: {e}",
+                record.header.seller_ban
+            ))
+        })?;
         if crypto::verify_verification(&key, &record.header.number, random, encrypt) {
             Ok(())
         } else {
@@ -88,7 +101,10 @@ impl Platform {
         }
     }
 
-    async fn find_by_number_and_date(&self, lookup: &InvoiceLookup) -> ServiceResult<InvoiceRecord> {
+    async fn find_by_number_and_date(
+        &self,
+        lookup: &InvoiceLookup,
+    ) -> ServiceResult<InvoiceRecord> {
         self.store
             .find_invoice(&lookup.number, Period::of_date(lookup.date))
             .await?

@@ -12,6 +12,7 @@ mod carriers;
 mod charities;
 mod consent;
 mod donation;
+pub mod flow;
 pub mod licensing;
 mod lookup;
 pub mod seal;
@@ -23,6 +24,7 @@ pub use apps::{AuthorisedApp, IssuedCredentials};
 pub use audit::AuditEntry;
 pub use carriers::{CarrierHolder, InvoiceListPage, InvoiceListQuery, PAGE_SIZE};
 pub use donation::DonationReceipt;
+pub use flow::{FlowControl, FlowStatus};
 pub use lookup::{InvoiceLookup, LookupBy};
 pub use seal::KeySealer;
 pub use verification::VerificationCodes;
@@ -52,12 +54,33 @@ pub struct Platform {
     pub codes: VerificationCodes,
     /// Holidays, for claim deadlines (R6.2).
     pub calendar: HolidayCalendar,
+    /// Flow control (R4.6).
+    pub flow: FlowControl,
 }
 
 impl Platform {
     /// A platform over `store`.
-    pub fn new(store: Store, clock: Arc<dyn Clock>, sealer: KeySealer, calendar: HolidayCalendar) -> Self {
-        Self { store, clock, sealer, codes: VerificationCodes::default(), calendar }
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        sealer: KeySealer,
+        calendar: HolidayCalendar,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            sealer,
+            codes: VerificationCodes::default(),
+            calendar,
+            flow: FlowControl::in_memory(einv_core::flow::FlowLimits::default()),
+        }
+    }
+
+    /// The same platform with other flow control (limits, or Redis shared by several nodes).
+    #[must_use]
+    pub fn with_flow_control(mut self, flow: FlowControl) -> Self {
+        self.flow = flow;
+        self
     }
 
     /// The current Taipei calendar date.

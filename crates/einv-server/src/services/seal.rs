@@ -24,7 +24,9 @@ impl std::fmt::Debug for KeySealer {
 impl KeySealer {
     /// A sealer for a 32-byte server key.
     pub fn new(server_key: &[u8; 32]) -> Self {
-        Self { cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(server_key)) }
+        Self {
+            cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(server_key)),
+        }
     }
 
     /// A sealer from the server key as 64 hex digits.
@@ -50,13 +52,17 @@ impl KeySealer {
 
     /// Opens what [`Self::seal`] produced.
     pub fn open(&self, sealed: &str) -> Result<String, ServiceError> {
-        let bad = || ServiceError::Internal("a sealed key does not open with this server key".into());
+        let bad =
+            || ServiceError::Internal("a sealed key does not open with this server key".into());
         let raw = STANDARD.decode(sealed).map_err(|_| bad())?;
         if raw.len() < 12 {
             return Err(bad());
         }
         let (nonce, body) = raw.split_at(12);
-        let plain = self.cipher.decrypt(Nonce::from_slice(nonce), body).map_err(|_| bad())?;
+        let plain = self
+            .cipher
+            .decrypt(Nonce::from_slice(nonce), body)
+            .map_err(|_| bad())?;
         String::from_utf8(plain).map_err(|_| bad())
     }
 }
@@ -71,7 +77,11 @@ mod tests {
         let sealed = s.seal("my-api-key").unwrap();
         assert!(!sealed.contains("my-api-key"));
         assert_eq!(s.open(&sealed).unwrap(), "my-api-key");
-        assert_ne!(s.seal("my-api-key").unwrap(), sealed, "fresh nonce each time");
+        assert_ne!(
+            s.seal("my-api-key").unwrap(),
+            sealed,
+            "fresh nonce each time"
+        );
         assert!(KeySealer::new(&[8; 32]).open(&sealed).is_err());
         assert!(KeySealer::from_hex("zz").is_err());
     }

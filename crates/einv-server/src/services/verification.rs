@@ -33,7 +33,10 @@ impl Default for VerificationCodes {
     fn default() -> Self {
         let mut cache_key = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut cache_key);
-        Self { cache_key, checked: RwLock::new(HashMap::new()) }
+        Self {
+            cache_key,
+            checked: RwLock::new(HashMap::new()),
+        }
     }
 }
 
@@ -57,7 +60,11 @@ impl VerificationCodes {
             }
         }
         let ok = PasswordHash::new(hash)
-            .map(|parsed| Argon2::default().verify_password(code.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(code.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false);
         if ok {
             if let Ok(mut checked) = self.checked.write() {
@@ -96,6 +103,9 @@ mod tests {
         assert!(v.check("/ABC1234", "1234", &hash), "cached");
         assert!(!v.check("/ABC1234", "9999", &hash));
         let new_hash = v.hash("5678").unwrap();
-        assert!(!v.check("/ABC1234", "1234", &new_hash), "cache dies with the old hash");
+        assert!(
+            !v.check("/ABC1234", "1234", &new_hash),
+            "cache dies with the old hash"
+        );
     }
 }

@@ -34,7 +34,11 @@ impl InvoiceView {
 
 impl Platform {
     /// Prepares `record` for a third party, given its period's draw if published.
-    pub fn view_invoice(&self, record: InvoiceRecord, draw: Option<&WinningNumbers>) -> InvoiceView {
+    pub fn view_invoice(
+        &self,
+        record: InvoiceRecord,
+        draw: Option<&WinningNumbers>,
+    ) -> InvoiceView {
         let h = &record.header;
         let donated = h.donated_to.is_some();
         let today = self.today();
@@ -52,7 +56,11 @@ impl Platform {
             && h.status == InvoiceStatus::Issued
             && today < h.period.draw_date();
         InvoiceView {
-            shown_number: if donated { h.number.masked() } else { h.number.to_string() },
+            shown_number: if donated {
+                h.number.masked()
+            } else {
+                h.number.to_string()
+            },
             donatable,
             prize,
             claim_deadline: deadline,
@@ -66,8 +74,14 @@ fn facts(record: &InvoiceRecord) -> InvoiceFacts {
     InvoiceFacts {
         number: h.number,
         period: h.period,
-        total: u64::try_from(h.total_amount).ok().filter(|t| *t > 0).map(Ntd::new),
-        buyer_business_id: h.buyer_ban.as_deref().and_then(|b| BusinessId::parse(b).ok()),
+        total: u64::try_from(h.total_amount)
+            .ok()
+            .filter(|t| *t > 0)
+            .map(Ntd::new),
+        buyer_business_id: h
+            .buyer_ban
+            .as_deref()
+            .and_then(|b| BusinessId::parse(b).ok()),
         voided: h.status != InvoiceStatus::Issued,
         donated: h.donated_to.is_some(),
     }

@@ -19,13 +19,17 @@ impl Platform {
 
     /// The draw of `period`; code 901 when none is published.
     pub async fn winning_numbers(&self, period: Period) -> ServiceResult<WinningNumbers> {
-        self.draw(period).await?.ok_or(ServiceError::NoPeriodData(period))
+        self.draw(period)
+            .await?
+            .ok_or(ServiceError::NoPeriodData(period))
     }
 
     /// Publishes a draw (replacing any earlier one of its period).
     pub async fn publish_draw(&self, draw: &WinningNumbers) -> ServiceResult<()> {
         let json = draw.to_qry_winning_list_json().to_string();
-        self.store.put_winning_numbers(draw.period(), &json, self.clock.now()).await?;
+        self.store
+            .put_winning_numbers(draw.period(), &json, self.clock.now())
+            .await?;
         Ok(())
     }
 }

@@ -28,7 +28,10 @@ pub const SEED_KEY: &str = "FE05F029154F6AA67A78B338ED2F6601";
 
 /// 2026-11-27 10:00 Taipei: period 11512 is open, 11510 was drawn on 2026-11-25.
 pub fn start_time() -> DateTime<Utc> {
-    taipei().with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap().with_timezone(&Utc)
+    taipei()
+        .with_ymd_and_hms(2026, 11, 27, 10, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 pub struct TestApp {
@@ -47,21 +50,32 @@ pub enum Backend {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, |p| p).await
+    }
+
+    /// Spawns with the platform adjusted by `adjust` (flow control, …) before serving.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(Platform) -> Platform) -> Self {
         let db = match backend {
             Backend::Sqlite => TestDb::sqlite().await.unwrap(),
             Backend::Postgres => TestDb::postgres().await.unwrap(),
         };
         let clock = FixedClock::new(start_time());
-        let platform = Arc::new(Platform::new(
+        let platform = Arc::new(adjust(Platform::new(
             db.store.clone(),
             Arc::new(clock.clone()),
             KeySealer::new(&[9; 32]),
             HolidayCalendar::builtin(),
-        ));
+        )));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(einv_server::startup::serve(listener, platform.clone()));
-        let app = Self { base, clock, platform, http: reqwest::Client::new(), db: Some(db) };
+        let app = Self {
+            base,
+            clock,
+            platform,
+            http: reqwest::Client::new(),
+            db: Some(db),
+        };
         app.seed().await;
         app
     }
@@ -83,16 +97,39 @@ impl TestApp {
 
     /// POSTs `params` as a form body to `path`, returning the JSON reply.
     pub async fn post(&self, path: &str, params: &[(&str, String)]) -> Value {
-        let res = self.http.post(format!("{}{path}", self.base)).form(params).send().await.unwrap();
+        self.post_full(path, params).await.1
+    }
+
+    /// POSTs `params` as a form body to `path`, returning the headers and the JSON reply.
+    pub async fn post_full(
+        &self,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> (reqwest::header::HeaderMap, Value) {
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .form(params)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200, "v1 replies are HTTP 200");
-        res.json().await.unwrap()
+        let headers = res.headers().clone();
+        (headers, res.json().await.unwrap())
     }
 
     /// POSTs with every parameter in the query string, unencoded, as some clients do.
     pub async fn post_raw_query(&self, path: &str, params: &[(&str, String)]) -> Value {
         let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let url = format!("{}{path}?{}", self.base, query.join("&"));
-        self.http.post(url).send().await.unwrap().json().await.unwrap()
+        self.http
+            .post(url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
     }
 
     /// The parameters of a carrier call, with fresh timestamps.
@@ -114,42 +151,111 @@ impl TestApp {
     async fn seed(&self) {
         let p = &self.platform;
         let now = start_time();
-        p.store_app("test app", &Service::ALL, APP_ID, API_KEY).await.unwrap();
+        p.store_app("test app", &Service::ALL, APP_ID, API_KEY)
+            .await
+            .unwrap();
         let store = self.store();
         store
-            .upsert_seller(&Seller { ban: "04595257".into(), name: "示範商店".into(), address: "台北市".into(), qr_seed_key: Some(SEED_KEY.into()) })
+            .upsert_seller(&Seller {
+                ban: "04595257".into(),
+                name: "示範商店".into(),
+                address: "台北市".into(),
+                qr_seed_key: Some(SEED_KEY.into()),
+            })
             .await
             .unwrap();
         store
-            .upsert_charity(&Charity { love_code: "919".into(), ban: "10458575".into(), name: "創世社會福利基金會".into(), abbrev: "創世".into() })
+            .upsert_charity(&Charity {
+                love_code: "919".into(),
+                ban: "10458575".into(),
+                name: "創世社會福利基金會".into(),
+                abbrev: "創世".into(),
+            })
             .await
             .unwrap();
         let hash = p.codes.hash(CODE).unwrap();
         let user = store.create_user(BARCODE, &hash, now).await.unwrap();
-        let link = CarrierLink { carrier_type: "1K0001".into(), id1: EASYCARD.into(), id2: EASYCARD_HIDDEN.into(), name: "悠遊卡".into() };
+        let link = CarrierLink {
+            carrier_type: "1K0001".into(),
+            id1: EASYCARD.into(),
+            id2: EASYCARD_HIDDEN.into(),
+            name: "悠遊卡".into(),
+        };
         store.link_carrier(user.id, &link, now).await.unwrap();
         let other_hash = p.codes.hash("Other999").unwrap();
-        store.create_user("/OTHER01", &other_hash, now).await.unwrap();
+        store
+            .create_user("/OTHER01", &other_hash, now)
+            .await
+            .unwrap();
         let mut batch = vec![
-            invoice("AB00000001", (2026, 11, 20), Some(("3J0002", BARCODE)), |_| {}),
-            invoice("AB00000002", (2026, 11, 21), Some(("3J0002", BARCODE)), |h| h.donated_to = Some("919".into())),
-            invoice("AB00000003", (2026, 11, 22), Some(("3J0002", BARCODE)), |h| h.buyer_ban = Some("10458574".into())),
-            invoice("AB12345678", (2026, 10, 5), Some(("3J0002", BARCODE)), |_| {}),
-            invoice("AB00000004", (2026, 11, 23), Some(("1K0001", EASYCARD)), |_| {}),
-            invoice("CD00000001", (2026, 11, 20), None, |h| h.random_code = "9999".into()),
-            invoice("EF00000001", (2026, 11, 20), Some(("3J0002", "/OTHER01")), |_| {}),
+            invoice(
+                "AB00000001",
+                (2026, 11, 20),
+                Some(("3J0002", BARCODE)),
+                |_| {},
+            ),
+            invoice(
+                "AB00000002",
+                (2026, 11, 21),
+                Some(("3J0002", BARCODE)),
+                |h| h.donated_to = Some("919".into()),
+            ),
+            invoice(
+                "AB00000003",
+                (2026, 11, 22),
+                Some(("3J0002", BARCODE)),
+                |h| h.buyer_ban = Some("10458574".into()),
+            ),
+            invoice(
+                "AB12345678",
+                (2026, 10, 5),
+                Some(("3J0002", BARCODE)),
+                |_| {},
+            ),
+            invoice(
+                "AB00000004",
+                (2026, 11, 23),
+                Some(("1K0001", EASYCARD)),
+                |_| {},
+            ),
+            invoice("CD00000001", (2026, 11, 20), None, |h| {
+                h.random_code = "9999".into()
+            }),
+            invoice(
+                "EF00000001",
+                (2026, 11, 20),
+                Some(("3J0002", "/OTHER01")),
+                |_| {},
+            ),
         ];
         for n in 0..150 {
             let day = 1 + n % 28;
-            batch.push(invoice(&format!("GH{:08}", n), (2026, 9, day), Some(("3J0002", BARCODE)), |_| {}));
+            batch.push(invoice(
+                &format!("GH{:08}", n),
+                (2026, 9, day),
+                Some(("3J0002", BARCODE)),
+                |_| {},
+            ));
         }
         store.insert_invoices(&batch, now).await.unwrap();
-        let draw = WinningNumbers::new(Period::parse("11510").unwrap(), 88_515_559, &[47_551_146], &[12_345_678, 85_250_862, 61_472_404], &[]).unwrap();
+        let draw = WinningNumbers::new(
+            Period::parse("11510").unwrap(),
+            88_515_559,
+            &[47_551_146],
+            &[12_345_678, 85_250_862, 61_472_404],
+            &[],
+        )
+        .unwrap();
         p.publish_draw(&draw).await.unwrap();
     }
 }
 
-pub fn invoice(number: &str, date: (i32, u32, u32), carrier: Option<(&str, &str)>, tweak: impl FnOnce(&mut InvoiceHeader)) -> NewInvoice {
+pub fn invoice(
+    number: &str,
+    date: (i32, u32, u32),
+    carrier: Option<(&str, &str)>,
+    tweak: impl FnOnce(&mut InvoiceHeader),
+) -> NewInvoice {
     let date = NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap();
     let mut header = InvoiceHeader {
         period: Period::of_date(date),
@@ -167,15 +273,23 @@ pub fn invoice(number: &str, date: (i32, u32, u32), carrier: Option<(&str, &str)
         tax_rate: "0.05".into(),
         tax_amount: 5,
         total_amount: 105,
-        carrier: carrier.map(|(t, id)| InvoiceCarrier { carrier_type: t.into(), id1: id.into(), id2: id.into() }),
+        carrier: carrier.map(|(t, id)| InvoiceCarrier {
+            carrier_type: t.into(),
+            id1: id.into(),
+            id2: id.into(),
+        }),
         printed: carrier.is_none(),
         donated_to: None,
         status: InvoiceStatus::Issued,
     };
     tweak(&mut header);
-    let items = vec![
-        InvoiceItem { seq: 1, description: "乾電池".into(), quantity: "1".into(), unit_price: "105".into(), amount: "105".into() },
-    ];
+    let items = vec![InvoiceItem {
+        seq: 1,
+        description: "乾電池".into(),
+        quantity: "1".into(),
+        unit_price: "105".into(),
+        amount: "105".into(),
+    }];
     NewInvoice { header, items }
 }
 

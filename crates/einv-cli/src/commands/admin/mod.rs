@@ -52,6 +52,10 @@ impl AdminPlatform {
             database_url: self.database_url.clone(),
             server_key: self.server_key.clone(),
             holidays: self.holidays.clone(),
+            // Admin commands serve no calls: flow control is not theirs to configure.
+            limit_ip: einv_core::flow::FlowLimits::default().per_ip,
+            limit_app: einv_core::flow::FlowLimits::default().per_app,
+            redis_url: None,
         }
     }
 }

@@ -10,7 +10,7 @@ use super::gate::ActionSpec;
 use super::invapp::unknown_action;
 use super::invserv::holder;
 use super::params::V1Params;
-use super::reply::{CodeType, Reply};
+use super::reply::{render, CodeType, Reply};
 use crate::error::ServiceResult;
 use crate::http::AppState;
 
@@ -23,29 +23,29 @@ const AGGREGATE: ActionSpec = ActionSpec {
 
 /// The Aggregate endpoint.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    let v = params.get("version").map(str::to_owned);
-    let action = params.get("action").unwrap_or_default();
-    let result = if action == "qryCarrierAgg" {
-        aggregate(&state, &params).await
-    } else {
-        Err(unknown_action(action, "qryCarrierAgg"))
+    let result = match params.get("action").unwrap_or_default() {
+        "qryCarrierAgg" => aggregate(&state, &params).await,
+        other => Err(unknown_action(other, "qryCarrierAgg")),
     };
-    match result {
-        Ok(body) => Reply::ok(v.as_deref(), CodeType::Number, body),
-        Err(e) => Reply::error(v.as_deref(), CodeType::Number, &e),
-    }
+    render(&params, CodeType::Number, result)
 }
 
 async fn aggregate(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
     let (admitted, holder) = holder(state, params, AGGREGATE).await?;
     let serial = serial(params)?;
-    let links = state.platform.carrier_aggregation(&admitted.caller, &holder).await?;
+    let links = state
+        .platform
+        .carrier_aggregation(&admitted.caller, &holder)
+        .await?;
     let carriers: Vec<Value> = links
         .iter()
         .map(|l| json!({ "carrierType": l.carrier_type, "carrierId2": l.id2, "carrierName": l.name }))
         .collect();
     let mut body = Map::new();
-    body.insert("hashSerial".into(), json!(wire::hash_serial(serial, admitted.app.api_key())));
+    body.insert(
+        "hashSerial".into(),
+        json!(wire::hash_serial(serial, admitted.app.api_key())),
+    );
     body.insert("cardType".into(), json!(holder.carrier.kind.as_str()));
     body.insert("cardNo".into(), json!(holder.carrier.id));
     body.insert("carriers".into(), Value::Array(carriers));

@@ -9,7 +9,7 @@ use super::gate::ActionSpec;
 use super::invapp::unknown_action;
 use super::invserv::holder;
 use super::params::V1Params;
-use super::reply::{CodeType, Reply};
+use super::reply::{render, CodeType, Reply};
 use crate::error::ServiceResult;
 use crate::http::AppState;
 
@@ -22,17 +22,11 @@ const DONATE: ActionSpec = ActionSpec {
 
 /// The Donate endpoint.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    let v = params.get("version").map(str::to_owned);
-    let action = params.get("action").unwrap_or_default();
-    let result = if action == "carrierInvDnt" {
-        donate(&state, &params).await
-    } else {
-        Err(unknown_action(action, "carrierInvDnt"))
+    let result = match params.get("action").unwrap_or_default() {
+        "carrierInvDnt" => donate(&state, &params).await,
+        other => Err(unknown_action(other, "carrierInvDnt")),
     };
-    match result {
-        Ok(body) => Reply::ok(v.as_deref(), CodeType::Number, body),
-        Err(e) => Reply::error(v.as_deref(), CodeType::Number, &e),
-    }
+    render(&params, CodeType::Number, result)
 }
 
 async fn donate(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
@@ -41,15 +35,24 @@ async fn donate(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
     let number = fields::invoice_number(params, "invNum")?;
     let date = fields::date(params, "invDate")?;
     let npo = params.require("npoBan")?;
-    let receipt = state.platform.donate(&admitted.caller, &holder, &number, date, npo).await?;
+    let receipt = state
+        .platform
+        .donate(&admitted.caller, &holder, &number, date, npo)
+        .await?;
     let mut body = Map::new();
-    body.insert("hashSerial".into(), json!(wire::hash_serial(serial, admitted.app.api_key())));
+    body.insert(
+        "hashSerial".into(),
+        json!(wire::hash_serial(serial, admitted.app.api_key())),
+    );
     // The number of a donated invoice is masked in every third-party reply (R5.7).
     body.insert("invNum".into(), json!(receipt.number.masked()));
     body.insert("invDate".into(), json!(fields::compact_date(receipt.date)));
     body.insert("NPOBan".into(), json!(npo));
     body.insert("invStatus".into(), json!("已捐贈"));
-    body.insert("invDntTimeStamp".into(), json!(taipei_timestamp(receipt.at)));
+    body.insert(
+        "invDntTimeStamp".into(),
+        json!(taipei_timestamp(receipt.at)),
+    );
     Ok(body)
 }
 

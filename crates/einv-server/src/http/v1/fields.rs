@@ -12,8 +12,9 @@ use crate::error::{ServiceError, ServiceResult};
 /// A request date `yyyy/MM/dd` from parameter `name`.
 pub fn date(params: &V1Params, name: &str) -> ServiceResult<NaiveDate> {
     let text = params.require(name)?;
-    NaiveDate::parse_from_str(text, "%Y/%m/%d")
-        .map_err(|_| InvalidValue::new(name, format!("expected a date yyyy/MM/dd, got {text:?}")).into())
+    NaiveDate::parse_from_str(text, "%Y/%m/%d").map_err(|_| {
+        InvalidValue::new(name, format!("expected a date yyyy/MM/dd, got {text:?}")).into()
+    })
 }
 
 /// An invoice number from parameter `name`.
@@ -56,7 +57,9 @@ pub fn java_date(d: NaiveDate, time: &str) -> Value {
 
 /// An instant as `yyyy/MM/dd HH:mm:ss` Taipei time.
 pub fn taipei_timestamp(at: DateTime<Utc>) -> String {
-    at.with_timezone(&taipei()).format("%Y/%m/%d %H:%M:%S").to_string()
+    at.with_timezone(&taipei())
+        .format("%Y/%m/%d %H:%M:%S")
+        .to_string()
 }
 
 #[cfg(test)]

@@ -30,26 +30,44 @@ pub struct Admitted {
 }
 
 /// Admits a call: returns the authorised app, or the refusal.
-pub async fn admit(platform: &Platform, params: &V1Params, spec: ActionSpec) -> ServiceResult<Admitted> {
+pub async fn admit(
+    platform: &Platform,
+    params: &V1Params,
+    spec: ActionSpec,
+) -> ServiceResult<Admitted> {
     let version = params.require("version")?;
     if !spec.versions.contains(&version) {
         return Err(InvalidValue::new(
             "version",
-            format!("{version:?} is not a version of this action; use one of {}", spec.versions.join(", ")),
+            format!(
+                "{version:?} is not a version of this action; use one of {}",
+                spec.versions.join(", ")
+            ),
         )
         .into());
     }
-    let app = platform.authorise_app(params.get("appID").unwrap_or_default(), spec.service).await?;
-    platform.check_device(params.get_any(&["uuid", "UUID"])).await?;
+    let app_id = params.get("appID").unwrap_or_default();
+    // R4.6: flow control comes first, so a flood costs no database work.
+    platform.admit_flow(params.peer, app_id).await?;
+    let app = platform.authorise_app(app_id, spec.service).await?;
+    platform
+        .check_device(params.get_any(&["uuid", "UUID"]))
+        .await?;
     if spec.timed {
         let now = platform.clock.now().timestamp();
-        wire::check_timestamps(params.require("timeStamp")?, params.get("expTimeStamp"), now)
-            .map_err(|e| ServiceError::Timestamp(e.to_string()))?;
+        wire::check_timestamps(
+            params.require("timeStamp")?,
+            params.get("expTimeStamp"),
+            now,
+        )
+        .map_err(|e| ServiceError::Timestamp(e.to_string()))?;
     }
     // Signed actions must carry a signature; on the others a signature, when sent, must hold.
     match params.get("signature") {
         None | Some("") if spec.signed => {
-            return Err(ServiceError::BadSignature("is required for this action".into()));
+            return Err(ServiceError::BadSignature(
+                "is required for this action".into(),
+            ));
         }
         None | Some("") => {}
         Some(_) => verify_signature(params, &app)?,
@@ -70,7 +88,9 @@ fn verify_signature(params: &V1Params, app: &AuthorisedApp) -> ServiceResult<()>
     ];
     // During a rotation's grace period the old and the new key both verify (R4.1).
     let ok = app.api_keys().any(|key| {
-        [decoded, plus_kept].iter().any(|reading| candidates.iter().any(|sig| wire::verify(reading, key, sig)))
+        [decoded, plus_kept]
+            .iter()
+            .any(|reading| candidates.iter().any(|sig| wire::verify(reading, key, sig)))
     });
     if ok {
         Ok(())

@@ -10,7 +10,7 @@ use super::fields;
 use super::gate::{admit, ActionSpec};
 use super::invoice_json::{header_fields, item_fields};
 use super::params::V1Params;
-use super::reply::{CodeType, Reply};
+use super::reply::{render, CodeType, Reply};
 use crate::error::{ServiceError, ServiceResult};
 use crate::http::AppState;
 use crate::services::{InvoiceLookup, LookupBy};
@@ -30,29 +30,32 @@ const LOOKUP: ActionSpec = ActionSpec {
 
 /// The InvApp endpoint: dispatches on `action`.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    let version = params.get("version").map(str::to_owned);
-    let v = version.as_deref();
     match params.get("action").unwrap_or_default() {
-        "QryWinningList" => match winning_list(&state, &params).await {
-            Ok(body) => Reply::with_code(None, CodeType::Text, 200, "執行成功", body),
-            Err(e) => Reply::error(v, CodeType::Text, &e),
-        },
-        "qryInvHeader" => match header(&state, &params).await {
-            Ok(body) => Reply::ok(v, CodeType::Text, body),
-            Err(e) => Reply::error(v, CodeType::Text, &e),
-        },
+        "QryWinningList" => render(&params, CodeType::Text, winning_list(&state, &params).await),
+        "qryInvHeader" => render(&params, CodeType::Text, header(&state, &params).await),
         // The real qryInvDetail reply carries no `v` (reference/mof-app-api.md §5).
         "qryInvDetail" => match detail(&state, &params).await {
             Ok(body) => Reply::ok(None, CodeType::Text, body),
             Err(e) => Reply::error(None, CodeType::Text, &e),
         },
-        other => Reply::error(v, CodeType::Text, &unknown_action(other, "QryWinningList, qryInvHeader, qryInvDetail")),
+        other => render(
+            &params,
+            CodeType::Text,
+            Err(unknown_action(
+                other,
+                "QryWinningList, qryInvHeader, qryInvDetail",
+            )),
+        ),
     }
 }
 
 /// A 903 for an action this endpoint does not serve.
 pub fn unknown_action(action: &str, known: &str) -> ServiceError {
-    InvalidValue::new("action", format!("{action:?} is not an action of this path; one of {known}")).into()
+    InvalidValue::new(
+        "action",
+        format!("{action:?} is not an action of this path; one of {known}"),
+    )
+    .into()
 }
 
 async fn winning_list(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
@@ -60,10 +63,12 @@ async fn winning_list(state: &AppState, params: &V1Params) -> ServiceResult<Map<
     let period = fields::period(params, "invTerm")?;
     let draw = state.platform.winning_numbers(period).await?;
     let Value::Object(mut body) = draw.to_qry_winning_list_json() else {
-        return Err(ServiceError::Internal("winning list is not an object".into()));
+        return Err(ServiceError::Internal(
+            "winning list is not an object".into(),
+        ));
     };
     // `v`, `code` and `msg` are set by the reply.
-    for k in ["code", "msg"] {
+    for k in ["v", "code", "msg"] {
         body.remove(k);
     }
     Ok(body)
@@ -90,9 +95,13 @@ async fn header(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
 async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
     admit(&state.platform, params, LOOKUP).await?;
     let lookup = lookup_of(params)?;
-    let random = RandomCode::parse(params.require("randomNumber")?).map_err(|e| e.for_field("randomNumber"))?;
+    let random = RandomCode::parse(params.require("randomNumber")?)
+        .map_err(|e| e.for_field("randomNumber"))?;
     let by = if params.get("type") == Some("Barcode") {
-        LookupBy::Barcode { random, period: fields::period(params, "invTerm")? }
+        LookupBy::Barcode {
+            random,
+            period: fields::period(params, "invTerm")?,
+        }
     } else {
         LookupBy::QrCode {
             random,
@@ -102,7 +111,10 @@ async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
     };
     let (view, items) = state.platform.lookup_detail(&lookup, &by).await?;
     let mut body = header_fields(&view);
-    body.insert("amount".into(), json!(view.record.header.total_amount.to_string()));
+    body.insert(
+        "amount".into(),
+        json!(view.record.header.total_amount.to_string()),
+    );
     body.insert("details".into(), item_fields(&items));
     Ok(body)
 }

@@ -31,7 +31,10 @@ pub fn header_fields(view: &InvoiceView) -> Map<String, Value> {
     m.insert("invoiceTime".into(), json!(h.time));
     m.insert("buyerBan".into(), json!(h.buyer_ban));
     m.insert("currency".into(), json!(h.currency));
-    m.insert("claimDeadline".into(), json!(compact_date(view.claim_deadline)));
+    m.insert(
+        "claimDeadline".into(),
+        json!(compact_date(view.claim_deadline)),
+    );
     m
 }
 

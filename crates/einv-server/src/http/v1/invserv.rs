@@ -10,7 +10,7 @@ use super::gate::{admit, ActionSpec, Admitted};
 use super::invapp::unknown_action;
 use super::invoice_json::{header_fields, item_fields, status_text};
 use super::params::V1Params;
-use super::reply::{CodeType, Reply};
+use super::reply::{render, CodeType, Reply};
 use crate::error::ServiceResult;
 use crate::http::AppState;
 use crate::services::{CarrierHolder, InvoiceListQuery, InvoiceView};
@@ -24,26 +24,24 @@ const CARRIER: ActionSpec = ActionSpec {
 
 /// The InvServ endpoint: dispatches on `action`.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    let v = params.get("version").map(str::to_owned);
-    let v = v.as_deref();
     match params.get("action").unwrap_or_default() {
         "carrierInvChk" => match list(&state, &params).await {
-            Ok((body, false)) => Reply::ok(v, CodeType::Number, body),
             // More pages: 996 with this page's rows; raise `page` and ask again (spec v1.9).
             Ok((body, true)) => Reply::with_code(
-                v,
+                params.get("version"),
                 CodeType::Number,
                 996,
                 "查詢發票筆數超過上限，請縮小查詢日期區間或以載具分頁功能接續查詢下一頁",
                 body,
             ),
-            Err(e) => Reply::error(v, CodeType::Number, &e),
+            other => render(&params, CodeType::Number, other.map(|(body, _)| body)),
         },
-        "carrierInvDetail" => match detail(&state, &params).await {
-            Ok(body) => Reply::ok(v, CodeType::Number, body),
-            Err(e) => Reply::error(v, CodeType::Number, &e),
-        },
-        other => Reply::error(v, CodeType::Number, &unknown_action(other, "carrierInvChk, carrierInvDetail")),
+        "carrierInvDetail" => render(&params, CodeType::Number, detail(&state, &params).await),
+        other => render(
+            &params,
+            CodeType::Number,
+            Err(unknown_action(other, "carrierInvChk, carrierInvDetail")),
+        ),
     }
 }
 
@@ -54,7 +52,10 @@ pub async fn holder(
     spec: ActionSpec,
 ) -> ServiceResult<(Admitted, CarrierHolder)> {
     let admitted = admit(&state.platform, params, spec).await?;
-    let card_no = params.get_plus_kept("cardNo").filter(|c| !c.is_empty()).unwrap_or(params.require("cardNo")?);
+    let card_no = params
+        .get_plus_kept("cardNo")
+        .filter(|c| !c.is_empty())
+        .unwrap_or(params.require("cardNo")?);
     let holder = state
         .platform
         .authenticate_carrier(
@@ -73,15 +74,19 @@ async fn list(state: &AppState, params: &V1Params) -> ServiceResult<(Map<String,
     let only_winning = match params.get("onlyWinningInv").unwrap_or("N") {
         "Y" => true,
         "N" | "" => false,
-        other => return Err(InvalidValue::new("onlyWinningInv", format!("must be Y or N, got {other:?}")).into()),
+        other => {
+            return Err(InvalidValue::new(
+                "onlyWinningInv",
+                format!("must be Y or N, got {other:?}"),
+            )
+            .into())
+        }
     };
     let page = match params.get("page").filter(|p| !p.is_empty()) {
         None => 1,
-        Some(p) => p
-            .parse::<u32>()
-            .ok()
-            .filter(|p| *p >= 1)
-            .ok_or_else(|| InvalidValue::new("page", format!("must be a whole number from 1, got {p:?}")))?,
+        Some(p) => p.parse::<u32>().ok().filter(|p| *p >= 1).ok_or_else(|| {
+            InvalidValue::new("page", format!("must be a whole number from 1, got {p:?}"))
+        })?,
     };
     let query = InvoiceListQuery {
         from: fields::date(params, "startDate")?,
@@ -89,15 +94,26 @@ async fn list(state: &AppState, params: &V1Params) -> ServiceResult<(Map<String,
         only_winning,
         page,
     };
-    let result = state.platform.carrier_invoice_list(&admitted.caller, &holder, query).await?;
+    let result = state
+        .platform
+        .carrier_invoice_list(&admitted.caller, &holder, query)
+        .await?;
     let details: Vec<Value> = result
         .invoices
         .iter()
         .enumerate()
-        .map(|(i, view)| list_row(i + 1 + (page as usize - 1) * crate::services::PAGE_SIZE, view))
+        .map(|(i, view)| {
+            list_row(
+                i + 1 + (page as usize - 1) * crate::services::PAGE_SIZE,
+                view,
+            )
+        })
         .collect();
     let mut body = Map::new();
-    body.insert("onlyWinningInv".into(), json!(if only_winning { "Y" } else { "N" }));
+    body.insert(
+        "onlyWinningInv".into(),
+        json!(if only_winning { "Y" } else { "N" }),
+    );
     body.insert("details".into(), Value::Array(details));
     Ok((body, result.more))
 }
@@ -130,9 +146,15 @@ async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
     let (admitted, holder) = holder(state, params, CARRIER).await?;
     let number = fields::invoice_number(params, "invNum")?;
     let date = fields::date(params, "invDate")?;
-    let (view, items) = state.platform.carrier_invoice_detail(&admitted.caller, &holder, &number, date).await?;
+    let (view, items) = state
+        .platform
+        .carrier_invoice_detail(&admitted.caller, &holder, &number, date)
+        .await?;
     let mut body = header_fields(&view);
-    body.insert("amount".into(), json!(view.record.header.total_amount.to_string()));
+    body.insert(
+        "amount".into(),
+        json!(view.record.header.total_amount.to_string()),
+    );
     body.insert("details".into(), item_fields(&items));
     Ok(body)
 }

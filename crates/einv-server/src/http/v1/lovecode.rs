@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use super::gate::{admit, ActionSpec};
 use super::invapp::unknown_action;
 use super::params::V1Params;
-use super::reply::{CodeType, Reply};
+use super::reply::{render, CodeType, Reply};
 use crate::error::ServiceResult;
 use crate::http::AppState;
 
@@ -20,17 +20,11 @@ const LOVE_CODE: ActionSpec = ActionSpec {
 
 /// The qryLoveCode endpoint.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    let v = params.get("version").map(str::to_owned);
-    let action = params.get("action").unwrap_or_default();
-    let result = if action == "qryLoveCode" {
-        search(&state, &params).await
-    } else {
-        Err(unknown_action(action, "qryLoveCode"))
+    let result = match params.get("action").unwrap_or_default() {
+        "qryLoveCode" => search(&state, &params).await,
+        other => Err(unknown_action(other, "qryLoveCode")),
     };
-    match result {
-        Ok(body) => Reply::ok(v.as_deref(), CodeType::Text, body),
-        Err(e) => Reply::error(v.as_deref(), CodeType::Text, &e),
-    }
+    render(&params, CodeType::Text, result)
 }
 
 async fn search(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {

@@ -28,16 +28,23 @@ impl V1Params {
     pub fn parse(query: &str, body: &[u8]) -> Self {
         let mut params = Self::default();
         for part in [query.as_bytes(), body] {
-            params.decoded.extend(form_urlencoded::parse(part).into_owned());
+            params
+                .decoded
+                .extend(form_urlencoded::parse(part).into_owned());
             let kept = String::from_utf8_lossy(part).replace('+', "%2B");
-            params.plus_kept.extend(form_urlencoded::parse(kept.as_bytes()).into_owned());
+            params
+                .plus_kept
+                .extend(form_urlencoded::parse(kept.as_bytes()).into_owned());
         }
         params
     }
 
     /// The value of `name` (the first, if repeated).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.decoded.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.decoded
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The value of the first of `names` present (`UUID` or `uuid`).
@@ -47,7 +54,10 @@ impl V1Params {
 
     /// The value of `name` with a raw `+` kept (for barcodes and signatures).
     pub fn get_plus_kept(&self, name: &str) -> Option<&str> {
-        self.plus_kept.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.plus_kept
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The value of `name`, or a 903 naming it.
@@ -100,6 +110,8 @@ mod tests {
         assert_eq!(p.get_plus_kept("cardNo"), Some("/AB12+-."));
         assert_eq!(p.get("signature"), Some("ab+c"));
         assert_eq!(p.get_any(&["UUID", "uuid"]), None);
-        assert!(matches!(p.require("invNum"), Err(ServiceError::Invalid(e)) if e.field == "invNum"));
+        assert!(
+            matches!(p.require("invNum"), Err(ServiceError::Invalid(e)) if e.field == "invNum")
+        );
     }
 }

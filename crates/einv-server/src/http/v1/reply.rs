@@ -51,7 +51,10 @@ impl Reply {
         );
         out.insert("msg".into(), json!(msg));
         out.extend(fields);
-        Self { fields: out, retry_after: None }
+        Self {
+            fields: out,
+            retry_after: None,
+        }
     }
 
     /// The MOF reply for a refusal or failure, naming the field in `msg`.
@@ -70,10 +73,27 @@ impl Reply {
             other => format!("{label}：{other}"),
         };
         let mut reply = Self::with_code(version, code_type, code, &msg, Map::new());
-        if let ServiceError::RateLimited { retry_after_secs, .. } = err {
+        if let ServiceError::RateLimited {
+            retry_after_secs, ..
+        } = err
+        {
             reply.retry_after = Some(*retry_after_secs);
         }
         reply
+    }
+}
+
+/// Renders an action's outcome: `v` (the request's version), `code` typed as the action's
+/// replies type it, and the fields or the MOF error.
+pub fn render(
+    params: &super::params::V1Params,
+    code_type: CodeType,
+    result: Result<Map<String, Value>, ServiceError>,
+) -> Reply {
+    let version = params.get("version");
+    match result {
+        Ok(body) => Reply::ok(version, code_type, body),
+        Err(e) => Reply::error(version, code_type, &e),
     }
 }
 
@@ -84,9 +104,11 @@ pub fn mof_code(err: &ServiceError) -> (u16, &'static str) {
     match err {
         E::NoPeriodData(_) => (901, "無此期別資料"),
         E::BadPeriod(_) => (902, "期別錯誤"),
-        E::Invalid(_) | E::NotDonatable(_) | E::NotFound(_) | E::BadCredentials | E::AlreadyExists(_) => {
-            (903, "參數錯誤")
-        }
+        E::Invalid(_)
+        | E::NotDonatable(_)
+        | E::NotFound(_)
+        | E::BadCredentials
+        | E::AlreadyExists(_) => (903, "參數錯誤"),
         E::BadQueryType(_) => (904, "錯誤的查詢種類"),
         E::CharityNotFound(_) => (907, "捐贈失敗，捐贈碼不存在"),
         E::AlreadyDonated => (908, "捐贈失敗，此發票已被捐贈"),
@@ -98,7 +120,9 @@ pub fn mof_code(err: &ServiceError) -> (u16, &'static str) {
         E::CheckCodeMismatch => (953, "卡片檢查碼有誤（偽造卡片）"),
         E::BadSignature(_) => (954, "簽名有誤（偽造之訊息、傳遞不完整）"),
         E::DeviceBlocked => (997, "UUID不符合規定（黑名單）"),
-        E::AppRefused { .. } | E::Refused { .. } => (998, "AppID不符合規定（可能是被停權或是從未申請該AppID）"),
+        E::AppRefused { .. } | E::Refused { .. } => {
+            (998, "AppID不符合規定（可能是被停權或是從未申請該AppID）")
+        }
         E::Store(_) | E::Internal(_) => (999, "未知錯誤"),
     }
 }

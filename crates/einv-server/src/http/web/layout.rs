@@ -1,8 +1,8 @@
 //! The page shell every web page shares, and the page language.
 
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 /// The language a page is shown in: Traditional Chinese by default, English on request
@@ -39,11 +39,23 @@ impl Lang {
                 return if v == "en" { Lang::En } else { Lang::Zh };
             }
         }
-        let header_text = |name| parts.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        if header_text(header::COOKIE).split(';').any(|c| c.trim() == "einv_lang=en") {
+        let header_text = |name| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+        };
+        if header_text(header::COOKIE)
+            .split(';')
+            .any(|c| c.trim() == "einv_lang=en")
+        {
             return Lang::En;
         }
-        if header_text(header::ACCEPT_LANGUAGE).trim_start().starts_with("en") {
+        if header_text(header::ACCEPT_LANGUAGE)
+            .trim_start()
+            .starts_with("en")
+        {
             return Lang::En;
         }
         Lang::Zh

@@ -87,25 +87,45 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, message) = match self {
             WebError::SignIn(role) => return Redirect::to(role.login_path()).into_response(),
-            WebError::Csrf => (StatusCode::FORBIDDEN, "表單已過期，請重新整理後再試 / The form expired; reload and try again".to_owned()),
+            WebError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "表單已過期，請重新整理後再試 / The form expired; reload and try again".to_owned(),
+            ),
             WebError::Shown(status, m) => (status, m),
             WebError::Service(ServiceError::Store(e)) => {
                 tracing::error!(error = %e, "web page failed in the store");
-                (StatusCode::INTERNAL_SERVER_ERROR, "系統錯誤 / Internal error".to_owned())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "系統錯誤 / Internal error".to_owned(),
+                )
             }
             WebError::Service(ServiceError::Internal(e)) => {
                 tracing::error!(error = %e, "web page failed inside");
-                (StatusCode::INTERNAL_SERVER_ERROR, "系統錯誤 / Internal error".to_owned())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "系統錯誤 / Internal error".to_owned(),
+                )
             }
-            WebError::Service(e @ ServiceError::NotFound(_)) => (StatusCode::NOT_FOUND, e.to_string()),
-            WebError::Service(e @ ServiceError::AlreadyExists(_)) => (StatusCode::CONFLICT, e.to_string()),
-            WebError::Service(e @ ServiceError::BadCredentials) => (StatusCode::UNAUTHORIZED, e.to_string()),
+            WebError::Service(e @ ServiceError::NotFound(_)) => {
+                (StatusCode::NOT_FOUND, e.to_string())
+            }
+            WebError::Service(e @ ServiceError::AlreadyExists(_)) => {
+                (StatusCode::CONFLICT, e.to_string())
+            }
+            WebError::Service(e @ ServiceError::BadCredentials) => {
+                (StatusCode::UNAUTHORIZED, e.to_string())
+            }
             WebError::Service(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
         };
-        let body = page(Lang::Zh, ("無法完成", "Could not complete"), &[], html! {
-            p.error { (message) }
-            p { a href="javascript:history.back()" { "← 返回 / Back" } }
-        });
+        let body = page(
+            Lang::Zh,
+            ("無法完成", "Could not complete"),
+            &[],
+            html! {
+                p.error { (message) }
+                p { a href="javascript:history.back()" { "← 返回 / Back" } }
+            },
+        );
         (status, body).into_response()
     }
 }
@@ -122,12 +142,20 @@ fn random_token() -> String {
 
 fn cookie_token(parts: &Parts) -> Option<String> {
     let cookies = parts.headers.get(header::COOKIE)?.to_str().ok()?;
-    cookies.split(';').find_map(|c| c.trim().strip_prefix(&format!("{COOKIE}=")).map(str::to_owned))
+    cookies.split(';').find_map(|c| {
+        c.trim()
+            .strip_prefix(&format!("{COOKIE}="))
+            .map(str::to_owned)
+    })
 }
 
 impl WebSession {
     /// Starts a session for `subject` in `role`; returns the `Set-Cookie` value.
-    pub async fn start(state: &AppState, role: Role, subject: &str) -> Result<HeaderValue, WebError> {
+    pub async fn start(
+        state: &AppState,
+        role: Role,
+        subject: &str,
+    ) -> Result<HeaderValue, WebError> {
         let token = random_token();
         let now = state.platform.clock.now();
         let record = SessionRecord {
@@ -137,17 +165,33 @@ impl WebSession {
             csrf_token: random_token(),
             expires_at: now + Duration::hours(SESSION_HOURS),
         };
-        state.platform.store.create_session(&record, now).await.map_err(ServiceError::from)?;
+        state
+            .platform
+            .store
+            .create_session(&record, now)
+            .await
+            .map_err(ServiceError::from)?;
         let secure = if state.secure_cookies { "; Secure" } else { "" };
-        let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", SESSION_HOURS * 3600);
-        HeaderValue::from_str(&cookie).map_err(|_| WebError::Shown(StatusCode::INTERNAL_SERVER_ERROR, "cookie".into()))
+        let cookie = format!(
+            "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            SESSION_HOURS * 3600
+        );
+        HeaderValue::from_str(&cookie)
+            .map_err(|_| WebError::Shown(StatusCode::INTERNAL_SERVER_ERROR, "cookie".into()))
     }
 
     /// Ends this session; returns the `Set-Cookie` value that clears the cookie.
     pub async fn end(&self, state: &AppState) -> Result<HeaderValue, WebError> {
         let now = state.platform.clock.now();
-        state.platform.store.delete_session(&self.token_hash, now).await.map_err(ServiceError::from)?;
-        Ok(HeaderValue::from_static("einv_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))
+        state
+            .platform
+            .store
+            .delete_session(&self.token_hash, now)
+            .await
+            .map_err(ServiceError::from)?;
+        Ok(HeaderValue::from_static(
+            "einv_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+        ))
     }
 
     /// This session if it has `role`, else a redirect to that role's sign-in.
@@ -184,12 +228,20 @@ pub struct MaybeSession(pub Option<WebSession>);
 impl FromRequestParts<AppState> for MaybeSession {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Some(token) = cookie_token(parts) else {
             return Ok(Self(None));
         };
         let now = state.platform.clock.now();
-        let found = state.platform.store.find_session(&hash_token(&token), now).await.map_err(ServiceError::from)?;
+        let found = state
+            .platform
+            .store
+            .find_session(&hash_token(&token), now)
+            .await
+            .map_err(ServiceError::from)?;
         Ok(Self(found.and_then(|s| {
             let role = match s.role.as_str() {
                 "developer" => Role::Developer,
@@ -197,7 +249,12 @@ impl FromRequestParts<AppState> for MaybeSession {
                 "user" => Role::User,
                 _ => return None,
             };
-            Some(WebSession { role, subject: s.subject, csrf: s.csrf_token, token_hash: s.token_hash })
+            Some(WebSession {
+                role,
+                subject: s.subject,
+                csrf: s.csrf_token,
+                token_hash: s.token_hash,
+            })
         })))
     }
 }
@@ -207,7 +264,10 @@ impl FromRequestParts<AppState> for WebSession {
 
     /// A handler that takes a `WebSession` needs someone signed in; it then checks the role
     /// with [`WebSession::require`].
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let path = parts.uri.path().to_owned();
         let MaybeSession(session) = MaybeSession::from_request_parts(parts, state).await?;
         session.ok_or_else(|| {

@@ -28,7 +28,7 @@ mod views;
 pub use accounts::{DeveloperSignUp, PASSWORD_MIN};
 pub use apply::{ApplicationInput, DocumentUpload, IsmsInput, MAX_DOCUMENT_BYTES};
 pub use credentials::{DEFAULT_GRACE_DAYS, MAX_GRACE_DAYS};
-pub use public::{Attribution, FlowLimit, FlowLimits};
+pub use public::Attribution;
 pub use registry::RegistryEvent;
 pub use terms::ANNOUNCEMENT_KINDS;
 pub use views::Dossier;

@@ -1,58 +1,10 @@
-//! What the Platform publishes: the flow-control limits (R4.6) and, per licence, the
-//! attribution and disclaimer texts a Product shows (R5.8, R5.9).
+//! What the Platform publishes per licence: the attribution and disclaimer texts a Product
+//! shows (R5.8, R5.9).
 
 use serde::Serialize;
 
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::Platform;
-
-/// One published flow-control limit.
-#[derive(Debug, Clone, Serialize)]
-pub struct FlowLimit {
-    /// What is counted: `ip` or `app`.
-    pub per: &'static str,
-    /// The service or `all`.
-    pub scope: &'static str,
-    /// Calls allowed in the window.
-    pub limit: u32,
-    /// The window, in seconds.
-    pub window_secs: u64,
-}
-
-/// The published limits (R4.6). A placeholder table until the flow-control engineer's
-/// configuration replaces it; the page and endpoint read whatever this returns.
-#[derive(Debug, Clone, Serialize)]
-pub struct FlowLimits {
-    /// The limits.
-    pub limits: Vec<FlowLimit>,
-}
-
-impl Default for FlowLimits {
-    fn default() -> Self {
-        Self {
-            limits: vec![
-                FlowLimit {
-                    per: "ip",
-                    scope: "all",
-                    limit: 600,
-                    window_secs: 60,
-                },
-                FlowLimit {
-                    per: "app",
-                    scope: "all",
-                    limit: 6000,
-                    window_secs: 60,
-                },
-                FlowLimit {
-                    per: "app",
-                    scope: "carrier-invoices",
-                    limit: 3000,
-                    window_secs: 60,
-                },
-            ],
-        }
-    }
-}
 
 /// The texts a licensed Product shows its Users (R5.8 scope, R5.9 disclaimer).
 #[derive(Debug, Clone, Serialize)]
@@ -81,11 +33,6 @@ pub struct Attribution {
 }
 
 impl Platform {
-    /// The flow-control limits in force (R4.6).
-    pub fn flow_limits(&self) -> FlowLimits {
-        FlowLimits::default()
-    }
-
     /// The attribution and disclaimer texts of an AppID's licence (R5.8, R5.9).
     pub async fn attribution(&self, app_id: &str) -> ServiceResult<Attribution> {
         let licence = self

@@ -1,6 +1,6 @@
 //! Public pages (no sign-in): home, announcements (R4.8, R4.9), flow-control limits (R4.6),
-//! terms versions (R4.3), the privacy policy (R8); and the public JSON of limits and of a
-//! licence's attribution and disclaimer (R4.6, R5.8, R5.9).
+//! terms versions (R4.3), the privacy policy (R8); and the public JSON of a licence's
+//! attribution and disclaimer (R5.8, R5.9).
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +22,6 @@ pub fn routes() -> Router<AppState> {
         .route("/limits", get(limits))
         .route("/terms", get(terms))
         .route("/privacy", get(privacy))
-        .route("/api/v2/limits", get(limits_json))
         .route(
             "/api/v2/licences/{app_id}/attribution",
             get(attribution_json),
@@ -72,7 +71,11 @@ async fn announcements(State(state): State<AppState>, lang: Lang) -> Result<Mark
 }
 
 async fn limits(State(state): State<AppState>, lang: Lang) -> Markup {
-    let limits = state.platform.flow_limits();
+    let limits = state.platform.flow.limits;
+    let rows = [
+        (lang.t("每一 IP", "per IP address"), limits.per_ip),
+        (lang.t("每一 AppID", "per AppID"), limits.per_app),
+    ];
     page(
         lang,
         ("流量管制標準", "Flow-control limits"),
@@ -80,8 +83,8 @@ async fn limits(State(state): State<AppState>, lang: Lang) -> Markup {
         html! {
             p { (lang.t("同一 IP 或同一 AppID 於一定期間內連線超過下列次數時，平台將進行流量管制（規範第四點第六款）。", "When one IP address or one AppID connects more often than below within the period, the Platform applies flow control (R4.6).")) }
             table {
-                thead { tr { th { (lang.t("對象", "Per")) } th { (lang.t("服務", "Service")) } th { (lang.t("次數", "Calls")) } th { (lang.t("期間（秒）", "Window (s)")) } } }
-                tbody { @for l in &limits.limits { tr { td { (l.per) } td { (l.scope) } td { (l.limit) } td { (l.window_secs) } } } }
+                thead { tr { th { (lang.t("對象", "Per")) } th { (lang.t("次數", "Calls")) } th { (lang.t("期間（秒）", "Window (s)")) } } }
+                tbody { @for (who, l) in rows { tr { td { (who) } td { (l.calls) } td { (l.window_secs) } } } }
             }
             p.muted { "JSON: " a href="/api/v2/limits" { "/api/v2/limits" } }
         },
@@ -115,10 +118,6 @@ async fn privacy(lang: Lang) -> Markup {
             p { (lang.t("產品使用者之電子發票資料僅於其同意範圍內提供予其授權之應用程式。", "Users' e-invoice data flows only to the apps they consented to, within that consent.")) }
         },
     )
-}
-
-async fn limits_json(State(state): State<AppState>) -> Response {
-    Json(state.platform.flow_limits()).into_response()
 }
 
 async fn attribution_json(State(state): State<AppState>, Path(app_id): Path<String>) -> Response {
