@@ -107,7 +107,10 @@ impl From<StoreError> for ServiceError {
 
 impl From<einv_core::licence::Refusal> for ServiceError {
     fn from(r: einv_core::licence::Refusal) -> Self {
-        Self::Refused { rule: r.rule, reason: r.reason }
+        Self::Refused {
+            rule: r.rule,
+            reason: r.reason,
+        }
     }
 }
 

@@ -244,7 +244,10 @@ async fn public_pages_render(app: &TestApp) {
         .json()
         .await
         .unwrap();
-    assert!(limits["per_ip"]["calls"].as_u64().is_some(), "R4.6: {limits}");
+    assert!(
+        limits["per_ip"]["calls"].as_u64().is_some(),
+        "R4.6: {limits}"
+    );
     assert_eq!(
         get(app, "/developer", "").await.headers()["location"],
         "/developer/login"

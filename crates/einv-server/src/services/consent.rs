@@ -29,7 +29,11 @@ impl Platform {
     /// grants were voided.
     ///
     /// (Stub: the consent grants arrive with migration 0004; its engineer implements this.)
-    pub async fn void_consents_of_app(&self, app_id: &str, at: chrono::DateTime<chrono::Utc>) -> ServiceResult<u64> {
+    pub async fn void_consents_of_app(
+        &self,
+        app_id: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> ServiceResult<u64> {
         let _ = (app_id, at);
         Ok(0)
     }
