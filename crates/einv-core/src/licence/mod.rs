@@ -7,15 +7,19 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::clock::{end_of_taipei_day, taipei_date};
+use crate::clock::end_of_taipei_day;
 
+mod event;
 mod kinds;
 mod term;
 #[cfg(test)]
 mod tests;
+mod transition;
 
+pub use event::LicenceEvent;
 pub use kinds::{SuspensionReason, TerminationGround};
 pub use term::{LicenceTerm, MAX_TERM_YEARS, RENEWAL_CLOSES_MONTHS, RENEWAL_OPENS_MONTHS};
+pub use transition::apply;
 
 /// The day the amended spec took effect (2023-03-31): licences approved before it are legacy
 /// (R4.7d); applications filed before it but approved after follow the new rules (R4.7e).
@@ -211,86 +215,6 @@ impl LicenceState {
     }
 }
 
-/// Something that happens to a licence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "event", rename_all = "kebab-case")]
-pub enum LicenceEvent {
-    /// The Developer files again after corrections were asked for.
-    Resubmit,
-    /// The reviewer asks for corrections (R4.2).
-    RequestChanges,
-    /// The reviewer refuses the application (or a purpose change).
-    Reject,
-    /// The reviewer approves: a three-year term from today (R4.1, R4.7a), or, after a purpose
-    /// change, the same coverage again (R5.11).
-    Approve,
-    /// The Developer applies for re-review (R4.7b, R4.7d).
-    ApplyRenewal,
-    /// The reviewer approves the re-review (R4.7b).
-    ApproveRenewal,
-    /// The reviewer refuses the re-review.
-    RejectRenewal,
-    /// Suspension (R6, R10.2).
-    Suspend {
-        /// Why.
-        reason: SuspensionReason,
-    },
-    /// The cause of a suspension is cured: resumption approved (R10.2), or a valid ISMS
-    /// certificate is on file (R6).
-    Reinstate {
-        /// The suspension being lifted.
-        reason: SuspensionReason,
-        /// For R6: the expiry of the certificate now on file.
-        certificate_valid_until: Option<NaiveDate>,
-    },
-    /// The Center terminates (R10.3).
-    Terminate {
-        /// The ground.
-        ground: TerminationGround,
-    },
-    /// The Developer stops by notice (R10.1).
-    Withdraw,
-    /// The Developer merged away (R10.5).
-    Merge,
-    /// The Product's purpose changed (R5.11).
-    ChangePurpose,
-}
-
-impl LicenceEvent {
-    /// The stable name of the event, as stored.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Resubmit => "resubmit",
-            Self::RequestChanges => "request-changes",
-            Self::Reject => "reject",
-            Self::Approve => "approve",
-            Self::ApplyRenewal => "apply-renewal",
-            Self::ApproveRenewal => "approve-renewal",
-            Self::RejectRenewal => "reject-renewal",
-            Self::Suspend { .. } => "suspend",
-            Self::Reinstate { .. } => "reinstate",
-            Self::Terminate { .. } => "terminate",
-            Self::Withdraw => "withdraw",
-            Self::Merge => "merge",
-            Self::ChangePurpose => "change-purpose",
-        }
-    }
-
-    /// The rule the event acts under.
-    pub fn rule(&self) -> &'static str {
-        match self {
-            Self::Resubmit | Self::RequestChanges => "R4.2",
-            Self::Reject | Self::Approve => "R4.1",
-            Self::ApplyRenewal | Self::ApproveRenewal | Self::RejectRenewal => "R4.7b",
-            Self::Suspend { reason } | Self::Reinstate { reason, .. } => reason.rule(),
-            Self::Terminate { ground } => ground.rule(),
-            Self::Withdraw => "R10.1",
-            Self::Merge => "R10.5",
-            Self::ChangePurpose => "R5.11",
-        }
-    }
-}
-
 /// Why an event cannot happen, with the rule that says so.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{rule}: {reason}")]
@@ -302,7 +226,7 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    fn new(rule: &'static str, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(rule: &'static str, reason: impl Into<String>) -> Self {
         Self {
             rule,
             reason: reason.into(),
@@ -399,168 +323,5 @@ pub fn check_access(state: &LicenceState, now: DateTime<Utc>) -> Result<Coverage
         LicenceState::Applied { .. } | LicenceState::ChangesRequested | LicenceState::Rejected => {
             Err(Refusal::new("R4.1", "the application has not been approved"))
         }
-    }
-}
-
-/// The next state after `event` at `now`, or the refusal naming the rule. Time is settled
-/// first, so an event on a licence whose term is over meets the expired licence.
-pub fn apply(
-    state: &LicenceState,
-    event: LicenceEvent,
-    now: DateTime<Utc>,
-) -> Result<LicenceState, Refusal> {
-    use LicenceEvent as E;
-    use LicenceState as S;
-    let state = settle(state, now).map_or(*state, |s| s.state);
-    let today = taipei_date(now);
-    let wrong = || {
-        Refusal::new(
-            event.rule(),
-            format!("a licence that is {} cannot {}", state.name(), event.name()),
-        )
-    };
-    match (state, event) {
-        (S::Expired, _) => Err(Refusal::new("R4.7c", "the licence has expired; apply anew")),
-        (S::ChangesRequested, E::Resubmit) => Ok(S::Applied { filed_at: now }),
-        (S::Applied { .. }, E::RequestChanges) => Ok(S::ChangesRequested),
-        (S::Applied { .. } | S::ChangesRequested | S::Reviewing { .. }, E::Reject) => {
-            Ok(S::Rejected)
-        }
-        // R4.7e: whenever it was filed, an approval now gets a term under the new rules.
-        (S::Applied { .. }, E::Approve) => Ok(S::Active {
-            coverage: Coverage::Term {
-                term: LicenceTerm::full(today),
-            },
-            renewal: Renewal::None,
-        }),
-        (S::Reviewing { coverage }, E::Approve) => Ok(S::Active {
-            coverage,
-            renewal: Renewal::None,
-        }),
-        (
-            S::Active {
-                coverage,
-                renewal: Renewal::None,
-            },
-            E::ApplyRenewal,
-        ) => {
-            renewal_allowed(coverage, now)?;
-            Ok(S::Active {
-                coverage,
-                renewal: Renewal::Applied { filed_at: now },
-            })
-        }
-        (
-            S::Active {
-                renewal: Renewal::Applied { .. } | Renewal::Approved { .. },
-                ..
-            },
-            E::ApplyRenewal,
-        ) => Err(Refusal::new("R4.7b", "a re-review is already filed")),
-        (
-            S::Active {
-                coverage,
-                renewal: Renewal::Applied { .. },
-            },
-            E::ApproveRenewal,
-        ) => {
-            let next = match coverage {
-                Coverage::Term { term } => term.successor(),
-                // A legacy licence's new term starts on approval (R4.7d).
-                Coverage::Legacy { .. } => LicenceTerm::full(today),
-            };
-            match coverage {
-                Coverage::Legacy { .. } => Ok(S::Active {
-                    coverage: Coverage::Term { term: next },
-                    renewal: Renewal::None,
-                }),
-                Coverage::Term { .. } => Ok(S::Active {
-                    coverage,
-                    renewal: Renewal::Approved { next },
-                }),
-            }
-        }
-        (
-            S::Active {
-                coverage,
-                renewal: Renewal::Applied { .. },
-            },
-            E::RejectRenewal,
-        ) => Ok(S::Active {
-            coverage,
-            renewal: Renewal::None,
-        }),
-        (S::Active { coverage, renewal }, E::Suspend { reason }) => Ok(S::Suspended {
-            coverage,
-            renewal,
-            reason,
-        }),
-        (S::Suspended { reason: held, .. }, E::Suspend { reason }) if held == reason => {
-            Err(Refusal::new(
-                reason.rule(),
-                "the licence is already suspended for this reason",
-            ))
-        }
-        (
-            S::Suspended {
-                coverage,
-                renewal,
-                reason: held,
-            },
-            E::Reinstate {
-                reason,
-                certificate_valid_until,
-            },
-        ) => {
-            if held != reason {
-                return Err(Refusal::new(
-                    held.rule(),
-                    format!("the suspension is because {}", held.describe()),
-                ));
-            }
-            if reason == SuspensionReason::LapsedIsmsCertificate
-                && certificate_valid_until.is_none_or(|d| d < today)
-            {
-                return Err(Refusal::new(
-                    "R6",
-                    "a valid ISMS certificate must be on file before reinstatement",
-                ));
-            }
-            Ok(S::Active { coverage, renewal })
-        }
-        (S::Active { coverage, .. }, E::ChangePurpose) => Ok(S::Reviewing { coverage }),
-        (s, E::Terminate { ground }) if s.coverage().is_some() => Ok(S::Terminated { ground }),
-        (s, E::Withdraw)
-            if s.coverage().is_some() || matches!(s, S::Applied { .. } | S::ChangesRequested) =>
-        {
-            Ok(S::Withdrawn)
-        }
-        (s, E::Merge) if s.coverage().is_some() => Ok(S::MergedAway),
-        _ => Err(wrong()),
-    }
-}
-
-/// R4.7b: a term's renewal only inside its window; R4.7d: a legacy licence's re-review any
-/// time up to the deadline.
-fn renewal_allowed(coverage: Coverage, now: DateTime<Utc>) -> Result<(), Refusal> {
-    match coverage {
-        Coverage::Term { term } if term.in_renewal_window(now) => Ok(()),
-        Coverage::Term { term } => {
-            let (opens, closes) = term.renewal_window();
-            Err(Refusal::new(
-                "R4.7b",
-                format!(
-                    "re-review is accepted from {} to {} (six to two months before the term ends on {})",
-                    taipei_date(opens),
-                    taipei_date(closes),
-                    term.last_day()
-                ),
-            ))
-        }
-        Coverage::Legacy { .. } if now < coverage.ends_at() => Ok(()),
-        Coverage::Legacy { .. } => Err(Refusal::new(
-            "R4.7d",
-            format!("legacy re-review was due by {}", legacy_deadline()),
-        )),
     }
 }

@@ -17,6 +17,7 @@ use crate::error::ServiceResult;
 mod accounts;
 mod admission;
 mod apply;
+mod changes;
 mod credentials;
 mod end;
 mod public;
