@@ -42,6 +42,10 @@ pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
         }
         AdminCommand::Announce(a) => announce(&platform, a).await?,
+        AdminCommand::Sweep => {
+            let changed = platform.sweep_licences().await?;
+            println!("{changed} licence(s) changed");
+        }
         AdminCommand::Terminate(t) => {
             let ground: TerminationGround = t.ground.parse().context("--ground")?;
             let licence = platform

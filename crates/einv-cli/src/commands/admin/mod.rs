@@ -75,6 +75,9 @@ pub enum AdminCommand {
     Announce(AnnounceArgs),
     /// Terminate a licence on one of the grounds of R10.3.
     Terminate(TerminateArgs),
+    /// Apply the passage of time to every live licence (expiry R4.7c/d with R11, renewed
+    /// terms R4.7b, lapsed certificates R6); run it daily.
+    Sweep,
 }
 
 /// `einv admin reviewer …`

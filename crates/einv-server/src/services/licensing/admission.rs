@@ -58,7 +58,10 @@ impl Platform {
 
     /// R6: an active licence whose ISMS certificate has expired is suspended until a valid
     /// one is on file (a government body at level C or above is exempt).
-    async fn check_certificate(&self, licence: LicenceRecord) -> ServiceResult<LicenceRecord> {
+    pub(super) async fn check_certificate(
+        &self,
+        licence: LicenceRecord,
+    ) -> ServiceResult<LicenceRecord> {
         if !matches!(
             licence.state,
             einv_core::licence::LicenceState::Active { .. }

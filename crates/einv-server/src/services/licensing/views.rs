@@ -93,6 +93,27 @@ impl Platform {
         })
     }
 
+    /// Applies the passage of time to every live licence: renewed terms begin, ended terms
+    /// expire (R4.7c, R4.7d, with R11), lapsed certificates suspend (R6). The v1 gate does this
+    /// lazily for each AppID it sees; this makes it happen for licences nobody calls with
+    /// (`einv admin sweep`, e.g. daily). Returns how many licences changed.
+    pub async fn sweep_licences(&self) -> ServiceResult<usize> {
+        let mut changed = 0;
+        for licence in self
+            .store
+            .licences_in_states(&["active", "suspended", "reviewing"])
+            .await?
+        {
+            let before = licence.state;
+            let licence = self.settle_licence(licence).await?;
+            let licence = self.check_certificate(licence).await?;
+            if licence.state != before {
+                changed += 1;
+            }
+        }
+        Ok(changed)
+    }
+
     /// A document's record and bytes, for reviewers.
     pub async fn document(&self, id: i64) -> ServiceResult<(DocumentRecord, Vec<u8>)> {
         self.store
