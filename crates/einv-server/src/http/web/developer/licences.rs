@@ -114,7 +114,9 @@ pub(super) async fn detail(
             p { (term_summary(lang, &licence, p.clock.now())) }
             @if licence.app_id.is_some() && !s.is_ended() { p { a.button href=(format!("/developer/licences/{id}/credentials")) { (lang.t("金鑰", "Credentials")) } } }
             @if matches!(s, LicenceState::ChangesRequested) { (form("resubmit", "補正後重新送出", "Resubmit", html! {})) }
-            @if matches!(s, LicenceState::Active { renewal: Renewal::None, .. }) { (form("renew", "申請重行審核", "Apply for re-review", html! {})) }
+            @if matches!(s, LicenceState::Active { renewal: Renewal::None, .. }) && renewal_open(s, p.clock.now()) {
+                (form("renew", "申請重行審核", "Apply for re-review (R4.7b)", html! {}))
+            }
             @if matches!(s, LicenceState::Active { .. }) {
                 (form("change", "通知產品變更", "Notify a change (R5.11)", html! {
                     label { (lang.t("版本", "Version")) } input name="product_version" required;
@@ -151,6 +153,16 @@ pub(super) async fn detail(
             (history_table(lang, &history))
         },
     ))
+}
+
+/// Whether a re-review may be filed now: inside the term's window (R4.7b), or before the
+/// legacy deadline (R4.7d). The button shows only then; the service checks again.
+fn renewal_open(state: &LicenceState, now: chrono::DateTime<chrono::Utc>) -> bool {
+    match state.coverage() {
+        Some(Coverage::Term { term }) => term.in_renewal_window(now),
+        Some(legacy @ Coverage::Legacy { .. }) => now < legacy.ends_at(),
+        None => false,
+    }
 }
 
 /// A licence's events as a table.
