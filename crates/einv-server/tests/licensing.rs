@@ -31,6 +31,7 @@ both_backends!(
     r5_11_purpose_change_sends_the_licence_back_to_review,
     r10_5_merger_ends_the_licence,
     attribution_texts_are_served,
+    r4_7d_a_legacy_licence_stops_after_2025_03_31,
 );
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
@@ -547,4 +548,43 @@ async fn attribution_texts_are_served(app: &TestApp) {
         .unwrap();
     assert_eq!(missing.status(), 404);
     let _ = app.clock.now();
+}
+
+async fn r4_7d_a_legacy_licence_stops_after_2025_03_31(app: &TestApp) {
+    let p = &app.platform;
+    app.clock.set(taipei_at(2025, 3, 1, 10));
+    let d = p
+        .sign_up_developer(&DeveloperSignUp {
+            email: "legacy@example.com".into(),
+            password: "correct horse battery".into(),
+            name: "老字號".into(),
+            entity_type: "business".into(),
+            business_id: "04595257".into(),
+            security_level: String::new(),
+        })
+        .await
+        .unwrap();
+    let services = vec!["winning-numbers".to_owned()];
+    let late = chrono::NaiveDate::from_ymd_opt(2023, 3, 31).unwrap();
+    let refused = p
+        .register_legacy_licence(d.id, "舊 App", &services, late)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, ServiceError::Refused { rule: "R4.7e", .. }),
+        "{refused:?}"
+    );
+    let approved = chrono::NaiveDate::from_ymd_opt(2020, 5, 1).unwrap();
+    let (_, creds) = p
+        .register_legacy_licence(d.id, "舊 App", &services, approved)
+        .await
+        .unwrap();
+    app.clock
+        .set(taipei_at(2025, 4, 1, 0) - Duration::seconds(1));
+    assert_ok(&winning_list(app, &creds.app_id, &creds.api_key).await);
+    app.clock.set(taipei_at(2025, 4, 1, 0));
+    assert_refused(
+        &winning_list(app, &creds.app_id, &creds.api_key).await,
+        "R4.7d",
+    );
 }

@@ -112,6 +112,17 @@ impl Store {
         Ok(())
     }
 
+    /// Gives a licence its AppID (a legacy licence registered after its approval).
+    pub async fn set_licence_app(&self, id: i64, app_id: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE licences SET app_id = $1 WHERE id = $2 AND app_id IS NULL")
+            .bind(app_id)
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map_err(|e| StoreError::on_unique(e, "this AppID"))?;
+        Ok(())
+    }
+
     /// The licence with row ID `id`.
     pub async fn find_licence(&self, id: i64) -> StoreResult<Option<LicenceRecord>> {
         let row = sqlx::query(&format!(

@@ -130,7 +130,11 @@ pub enum LicenceState {
         reason: SuspensionReason,
     },
     /// The term ended without an approved renewal (R4.7c), or the legacy deadline passed (R4.7d).
-    Expired,
+    Expired {
+        /// Whether it was a legacy licence that missed the re-review deadline (R4.7d).
+        #[serde(default)]
+        legacy: bool,
+    },
     /// Terminated by the Center on one of the grounds of R10.3.
     Terminated {
         /// The ground.
@@ -177,7 +181,7 @@ impl LicenceState {
             Self::Active { .. } => "active",
             Self::Reviewing { .. } => "reviewing",
             Self::Suspended { .. } => "suspended",
-            Self::Expired => "expired",
+            Self::Expired { .. } => "expired",
             Self::Terminated { .. } => "terminated",
             Self::Withdrawn => "withdrawn",
             Self::MergedAway => "merged-away",
@@ -188,7 +192,7 @@ impl LicenceState {
     pub fn is_ended(&self) -> bool {
         matches!(
             self,
-            Self::Expired
+            Self::Expired { .. }
                 | Self::Terminated { .. }
                 | Self::Withdrawn
                 | Self::MergedAway
@@ -200,7 +204,7 @@ impl LicenceState {
     pub fn ends_an_approved_licence(&self) -> bool {
         matches!(
             self,
-            Self::Expired | Self::Terminated { .. } | Self::Withdrawn | Self::MergedAway
+            Self::Expired { .. } | Self::Terminated { .. } | Self::Withdrawn | Self::MergedAway
         )
     }
 
@@ -284,7 +288,9 @@ pub fn settle(state: &LicenceState, now: DateTime<Utc>) -> Option<Settled> {
         // R4.7d: a legacy licence whose re-review was filed in time runs until it is decided.
         (Coverage::Legacy { .. }, Renewal::Applied { .. }) => None,
         _ => Some(Settled {
-            state: LicenceState::Expired,
+            state: LicenceState::Expired {
+                legacy: matches!(coverage, Coverage::Legacy { .. }),
+            },
             rule: coverage.end_rule(),
             event: "expired",
         }),
@@ -293,15 +299,13 @@ pub fn settle(state: &LicenceState, now: DateTime<Utc>) -> Option<Settled> {
 
 /// Whether the API serves a licence in `state` at `now`; the refusal names the rule.
 pub fn check_access(state: &LicenceState, now: DateTime<Utc>) -> Result<Coverage, Refusal> {
-    let settled = settle(state, now);
-    let expiry_rule = settled.map_or("R4.7c", |s| s.rule);
-    match settled.map_or(*state, |s| s.state) {
+    match settle(state, now).map_or(*state, |s| s.state) {
         LicenceState::Active { coverage, .. } => Ok(coverage),
-        LicenceState::Expired if expiry_rule == "R4.7d" => Err(Refusal::new(
+        LicenceState::Expired { legacy: true } => Err(Refusal::new(
             "R4.7d",
             format!("the legacy licence was not re-reviewed by {}; the API has stopped", legacy_deadline()),
         )),
-        LicenceState::Expired => Err(Refusal::new(
+        LicenceState::Expired { legacy: false } => Err(Refusal::new(
             "R4.7c",
             "the licence term ended without an approved re-review; the API stopped at the first instant after the term",
         )),

@@ -58,7 +58,10 @@ fn r4_7c_the_api_stops_at_the_first_instant_after_the_term() {
     assert!(check_access(&active, end - Duration::seconds(1)).is_ok());
     let refused = check_access(&active, end).unwrap_err();
     assert_eq!(refused.rule, "R4.7c");
-    assert_eq!(settle(&active, end).unwrap().state, LicenceState::Expired);
+    assert_eq!(
+        settle(&active, end).unwrap().state,
+        LicenceState::Expired { legacy: false }
+    );
 }
 
 #[test]
@@ -123,7 +126,7 @@ fn r4_7d_legacy_licences_stop_after_the_deadline() {
         apply(&legacy, LicenceEvent::ApplyRenewal, at(2025, 4, 1))
             .unwrap_err()
             .rule,
-        "R4.7c"
+        "R4.7d"
     );
 }
 

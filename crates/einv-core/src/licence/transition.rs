@@ -26,7 +26,10 @@ pub fn apply(
         )
     };
     match (state, event) {
-        (S::Expired, _) => Err(Refusal::new("R4.7c", "the licence has expired; apply anew")),
+        (S::Expired { legacy }, _) => {
+            let rule = if legacy { "R4.7d" } else { "R4.7c" };
+            Err(Refusal::new(rule, "the licence has expired; apply anew"))
+        }
         (S::ChangesRequested, E::Resubmit) => Ok(S::Applied { filed_at: now }),
         (S::Applied { .. }, E::RequestChanges) => Ok(S::ChangesRequested),
         (S::Applied { .. } | S::ChangesRequested | S::Reviewing { .. }, E::Reject) => {

@@ -42,6 +42,17 @@ pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
         }
         AdminCommand::Announce(a) => announce(&platform, a).await?,
+        AdminCommand::Legacy(l) => {
+            let (licence, creds) = platform
+                .register_legacy_licence(l.developer, &l.product, &l.services, l.approved_on)
+                .await?;
+            println!(
+                "licence #{} (legacy, re-review due by 2025-03-31)",
+                licence.id
+            );
+            println!("appID  {}", creds.app_id);
+            println!("APIKey {}   (shown once)", creds.api_key);
+        }
         AdminCommand::Sweep => {
             let changed = platform.sweep_licences().await?;
             println!("{changed} licence(s) changed");

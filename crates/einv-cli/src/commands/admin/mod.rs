@@ -75,6 +75,8 @@ pub enum AdminCommand {
     Announce(AnnounceArgs),
     /// Terminate a licence on one of the grounds of R10.3.
     Terminate(TerminateArgs),
+    /// Register a licence approved before 2023-03-31 (R4.7d); prints its AppID and APIKey once.
+    Legacy(LegacyArgs),
     /// Apply the passage of time to every live licence (expiry R4.7c/d with R11, renewed
     /// terms R4.7b, lapsed certificates R6); run it daily.
     Sweep,
@@ -169,6 +171,23 @@ pub struct AnnounceArgs {
     /// End, `YYYY-MM-DD HH:MM` Taipei time.
     #[arg(long)]
     pub ends: Option<String>,
+}
+
+/// `einv admin legacy --developer ID --product NAME --services S,S --approved-on DATE`
+#[derive(Debug, ClapArgs)]
+pub struct LegacyArgs {
+    /// The Developer's ID.
+    #[arg(long)]
+    pub developer: i64,
+    /// The Product's name.
+    #[arg(long)]
+    pub product: String,
+    /// Licensed services, comma-separated (e.g. winning-numbers,carrier-invoices,donation).
+    #[arg(long, value_delimiter = ',')]
+    pub services: Vec<String>,
+    /// The day the Center approved it, YYYY-MM-DD (before 2023-03-31).
+    #[arg(long)]
+    pub approved_on: chrono::NaiveDate,
 }
 
 /// `einv admin terminate LICENCE --ground G --reason R`

@@ -20,6 +20,7 @@ mod apply;
 mod changes;
 mod credentials;
 mod end;
+mod legacy;
 mod public;
 mod registry;
 mod review;
