@@ -37,6 +37,8 @@ pub enum Command {
     Generate(crate::commands::generate::Args),
     /// Verify, purge or show the tamper-evident audit trail (R5.3, R6.4).
     Audit(crate::commands::audit::Args),
+    /// Operator commands: reviewers, registry events, terms, announcements, terminations.
+    Admin(crate::commands::admin::Args),
 }
 
 /// Where the Platform's data lives: shared by every command that opens it.

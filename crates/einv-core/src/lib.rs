@@ -13,6 +13,7 @@ pub mod consent;
 mod error;
 pub mod flow;
 pub mod invoice_number;
+pub mod licence;
 pub mod love_code;
 pub mod money;
 pub mod period;

@@ -79,13 +79,6 @@ pub enum ServiceError {
         /// Where the app sends the User (relative to the Platform's base URL).
         consent_url: String,
     },
-    /// The thing named does not exist, or is not the caller's to see (the answer does not say
-    /// which).
-    #[error("{field}: not found")]
-    NotFound {
-        /// The field that named it.
-        field: &'static str,
-    },
     /// An OAuth 2.0 request was refused (RFC 6749 §5.2 error codes).
     #[error("{error}: {description}")]
     OAuth {
@@ -97,12 +90,50 @@ pub enum ServiceError {
     /// The User's mobile barcode or verification code is wrong (web sign-in).
     #[error("barcode: the mobile barcode or verification code is wrong")]
     SignInFailed,
+    /// A licensing action a rule forbids (R4–R11), naming the rule.
+    #[error("{rule}: {reason}")]
+    Refused {
+        /// The rule.
+        rule: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The thing asked for does not exist (or is not the asker's: the answer does not say which).
+    #[error("{0}: not found")]
+    NotFound(&'static str),
+    /// The e-mail or password is wrong.
+    #[error("email/password: wrong e-mail or password")]
+    BadCredentials,
+    /// The thing already exists (a unique e-mail, a version already published …).
+    #[error("{0} already exists")]
+    AlreadyExists(String),
     /// The store failed.
     #[error("internal error")]
-    Store(#[from] StoreError),
+    Store(StoreError),
     /// Something else failed inside.
     #[error("internal error")]
     Internal(String),
+}
+
+impl From<StoreError> for ServiceError {
+    /// A unique violation or a lost race is the caller's to see (STYLE.md 6); the rest is
+    /// internal.
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::AlreadyExists(what) => Self::AlreadyExists(what.to_owned()),
+            StoreError::Stale(what) => Self::AlreadyExists(format!("a newer change to {what}")),
+            other => Self::Store(other),
+        }
+    }
+}
+
+impl From<einv_core::licence::Refusal> for ServiceError {
+    fn from(r: einv_core::licence::Refusal) -> Self {
+        Self::Refused {
+            rule: r.rule,
+            reason: r.reason,
+        }
+    }
 }
 
 impl From<InvalidValue> for ServiceError {

@@ -9,6 +9,9 @@ pub enum StoreError {
     /// A uniqueness rule was broken: the thing already exists.
     #[error("{0} already exists")]
     AlreadyExists(&'static str),
+    /// The row changed since it was read (another transition won the race); retry.
+    #[error("{0} changed meanwhile; reload and try again")]
+    Stale(&'static str),
     /// Stored data does not parse as the domain type it should be.
     #[error("corrupt stored value in {table}.{column}: {problem}")]
     Corrupt {

@@ -19,6 +19,10 @@ mod consent_records;
 mod consent_requests;
 mod error;
 mod invoices;
+mod licensing;
+mod licensing_licences;
+mod licensing_notices;
+pub mod licensing_records;
 mod parties;
 pub mod records;
 mod sessions;
@@ -30,6 +34,7 @@ pub use audit::AuditFilter;
 pub use consent_records::*;
 pub use error::StoreError;
 pub use invoices::{CarrierKey, InsertOutcome};
+pub use licensing_records::*;
 pub use records::*;
 pub use sessions::SessionRecord;
 

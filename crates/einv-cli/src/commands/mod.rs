@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 
+pub mod admin;
 pub mod audit;
 pub mod demo;
 pub mod generate;
@@ -26,5 +27,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Admin(args) => admin::run(args),
     }
 }

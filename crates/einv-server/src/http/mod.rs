@@ -36,12 +36,12 @@ impl AppState {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(v1::routes())
-        .merge(v2::routes())
-        .merge(oauth::routes())
+        .merge(v1::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
+        .merge(v2::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
+        .merge(oauth::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
         .merge(web::user::routes())
+        .merge(web::routes())
         .route("/healthz", get(|| async { "ok" }))
-        .layer(DefaultBodyLimit::max(v1::params::MAX_BODY))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -13,7 +13,9 @@ use crate::error::{ServiceError, ServiceResult};
 pub struct AuthorisedApp {
     /// The app.
     pub app: AppRecord,
-    api_key: String,
+    /// The keys that verify now, newest first: more than one during a rotation's grace
+    /// period (R4.1).
+    api_keys: Vec<String>,
 }
 
 impl std::fmt::Debug for AuthorisedApp {
@@ -25,9 +27,17 @@ impl std::fmt::Debug for AuthorisedApp {
 }
 
 impl AuthorisedApp {
-    /// The APIKey, as HMAC key bytes.
+    /// The newest APIKey, as HMAC key bytes (what `hashSerial` is made with).
     pub fn api_key(&self) -> &[u8] {
-        self.api_key.as_bytes()
+        self.api_keys
+            .first()
+            .map(String::as_bytes)
+            .unwrap_or_default()
+    }
+
+    /// Every APIKey that verifies now, newest first.
+    pub fn api_keys(&self) -> impl Iterator<Item = &[u8]> {
+        self.api_keys.iter().map(String::as_bytes)
     }
 }
 
@@ -38,6 +48,11 @@ pub struct IssuedCredentials {
     pub app_id: String,
     /// The APIKey in clear.
     pub api_key: String,
+}
+
+/// A fresh APIKey: 32 random letters and digits.
+pub(crate) fn new_api_key() -> String {
+    random_text(32)
 }
 
 fn random_text(len: usize) -> String {
@@ -55,10 +70,18 @@ impl Platform {
         name: &str,
         services: &[Service],
     ) -> ServiceResult<IssuedCredentials> {
-        let app_id = format!("EINV{}", random_text(12).to_uppercase());
-        let api_key = random_text(32);
-        self.store_app(name, services, &app_id, &api_key).await?;
-        Ok(IssuedCredentials { app_id, api_key })
+        let credentials = self.new_credentials();
+        self.store_app(name, services, &credentials.app_id, &credentials.api_key)
+            .await?;
+        Ok(credentials)
+    }
+
+    /// A fresh AppID and APIKey, not yet stored.
+    pub(crate) fn new_credentials(&self) -> IssuedCredentials {
+        IssuedCredentials {
+            app_id: format!("EINV{}", random_text(12).to_uppercase()),
+            api_key: new_api_key(),
+        }
     }
 
     /// Stores an app with given credentials (the demo data set uses fixed ones).
@@ -95,6 +118,9 @@ impl Platform {
         let Some(app) = self.store.find_app(app_id).await? else {
             return Err(refuse(format!("{app_id} was never issued"), Some("R4.1")));
         };
+        // The licence speaks first: its refusal names the rule (R4.7c …) better than the
+        // app's status, which only mirrors it.
+        let licensed_keys = self.licensed_keys(app_id).await?;
         match app.status {
             AppStatus::Active => {}
             AppStatus::Suspended => {
@@ -108,8 +134,11 @@ impl Platform {
                 Some("R4.5"),
             ));
         }
-        let api_key = self.sealer.open(&app.sealed_key)?;
-        Ok(AuthorisedApp { app, api_key })
+        let api_keys = match licensed_keys {
+            Some(keys) => keys,
+            None => vec![self.sealer.open(&app.sealed_key)?],
+        };
+        Ok(AuthorisedApp { app, api_keys })
     }
 
     /// Refuses a barred device ID (code 997).

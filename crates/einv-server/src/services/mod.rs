@@ -14,6 +14,7 @@ mod charities;
 pub mod consent;
 mod donation;
 pub mod flow;
+pub mod licensing;
 mod lookup;
 pub mod oauth;
 mod requests;

@@ -155,7 +155,7 @@ impl Platform {
             .await?
             .is_empty()
         {
-            return Err(ServiceError::NotFound { field: "app_id" });
+            return Err(ServiceError::NotFound("app_id"));
         }
         self.file_request(user_id, app_id, kind).await
     }

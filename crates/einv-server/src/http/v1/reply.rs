@@ -104,9 +104,12 @@ pub fn mof_code(err: &ServiceError) -> (u16, &'static str) {
     match err {
         E::NoPeriodData(_) => (901, "無此期別資料"),
         E::BadPeriod(_) => (902, "期別錯誤"),
-        E::Invalid(_) | E::NotDonatable(_) | E::NotFound { .. } | E::OAuth { .. } => {
-            (903, "參數錯誤")
-        }
+        E::Invalid(_)
+        | E::NotDonatable(_)
+        | E::NotFound(_)
+        | E::OAuth { .. }
+        | E::BadCredentials
+        | E::AlreadyExists(_) => (903, "參數錯誤"),
         E::BadQueryType(_) => (904, "錯誤的查詢種類"),
         E::CharityNotFound(_) => (907, "捐贈失敗，捐贈碼不存在"),
         E::AlreadyDonated => (908, "捐贈失敗，此發票已被捐贈"),
@@ -124,7 +127,9 @@ pub fn mof_code(err: &ServiceError) -> (u16, &'static str) {
             998,
             "AppID不符合規定（使用者尚未同意或同意已失效，請引導使用者重新同意）",
         ),
-        E::AppRefused { .. } => (998, "AppID不符合規定（可能是被停權或是從未申請該AppID）"),
+        E::AppRefused { .. } | E::Refused { .. } => {
+            (998, "AppID不符合規定（可能是被停權或是從未申請該AppID）")
+        }
         E::Store(_) | E::Internal(_) => (999, "未知錯誤"),
     }
 }

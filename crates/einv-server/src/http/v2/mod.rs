@@ -49,7 +49,7 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let (status, title) = match &self.0 {
             ServiceError::AppRefused { .. } => (StatusCode::UNAUTHORIZED, "Unauthorized"),
-            ServiceError::NotFound { .. } => (StatusCode::NOT_FOUND, "Not found"),
+            ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, "Not found"),
             ServiceError::Store(e) => {
                 tracing::error!(error = %e, "v2 call failed in the store");
                 (StatusCode::INTERNAL_SERVER_ERROR, "Internal error")

@@ -106,6 +106,15 @@ impl IntoResponse for WebError {
                     "系統錯誤 / Internal error".to_owned(),
                 )
             }
+            WebError::Service(e @ ServiceError::NotFound(_)) => {
+                (StatusCode::NOT_FOUND, e.to_string())
+            }
+            WebError::Service(e @ ServiceError::AlreadyExists(_)) => {
+                (StatusCode::CONFLICT, e.to_string())
+            }
+            WebError::Service(e @ ServiceError::BadCredentials) => {
+                (StatusCode::UNAUTHORIZED, e.to_string())
+            }
             WebError::Service(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
         };
         let body = page(

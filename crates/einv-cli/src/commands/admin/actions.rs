@@ -1,0 +1,132 @@
+//! What each `einv admin` command does: open the Platform, call one service, print the result.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use einv_core::licence::TerminationGround;
+use einv_core::{Clock, SystemClock};
+use einv_server::services::licensing::{Actor, RegistryEvent};
+use einv_server::{startup, Platform};
+
+use super::{
+    AdminCommand, AnnounceArgs, Args, RegistryArgs, RegistryKind, ReviewerCommand, TermsCommand,
+};
+
+pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let platform = startup::platform(&args.platform.options().config(), clock).await?;
+    match args.command {
+        AdminCommand::Reviewer(ReviewerCommand::Add {
+            email,
+            password,
+            name,
+        }) => {
+            let id = platform
+                .add_reviewer(&email, &password, &name)
+                .await
+                .context("--email/--password")?;
+            println!("{id}");
+        }
+        AdminCommand::Registry(r) => registry(&platform, r).await?,
+        AdminCommand::Terms(TermsCommand::Publish {
+            version,
+            deadline,
+            summary,
+        }) => {
+            let t = platform.publish_terms(&version, &summary, deadline).await?;
+            println!(
+                "terms {} published; accept by the end of {deadline} Taipei (Developers notified)",
+                t.version
+            );
+        }
+        AdminCommand::Announce(a) => announce(&platform, a).await?,
+        AdminCommand::Legacy(l) => {
+            let (licence, creds) = platform
+                .register_legacy_licence(l.developer, &l.product, &l.services, l.approved_on)
+                .await?;
+            println!(
+                "licence #{} (legacy, re-review due by 2025-03-31)",
+                licence.id
+            );
+            println!("appID  {}", creds.app_id);
+            println!("APIKey {}   (shown once)", creds.api_key);
+        }
+        AdminCommand::Sweep => {
+            let changed = platform.sweep_licences().await?;
+            println!("{changed} licence(s) changed");
+        }
+        AdminCommand::Terminate(t) => {
+            let ground: TerminationGround = t.ground.parse().context("--ground")?;
+            let licence = platform
+                .terminate(Actor::Operator, t.licence, ground, &t.reason)
+                .await?;
+            println!("licence #{} terminated ({}); credentials revoked, Developer and Users notified (R11)", licence.id, ground.rule());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn registry(platform: &Platform, r: RegistryArgs) -> anyhow::Result<()> {
+    let event = match r.event {
+        RegistryKind::Suspend => RegistryEvent::Suspend,
+        RegistryKind::Resume => RegistryEvent::Resume,
+        RegistryKind::Close => RegistryEvent::Close,
+        RegistryKind::Deregister => RegistryEvent::Deregister,
+        RegistryKind::Merge => RegistryEvent::Merge,
+        RegistryKind::Reorganise => RegistryEvent::Reorganise,
+    };
+    let developers = match (r.developer, &r.business_id) {
+        (Some(id), _) => vec![id],
+        (None, Some(ban)) => platform
+            .developers_with_business_id(ban)
+            .await
+            .context("--business-id")?,
+        (None, None) => bail!("--developer or --business-id is required"),
+    };
+    for developer in developers {
+        let changed = platform
+            .registry_event(developer, event, &r.reason)
+            .await
+            .with_context(|| format!("--developer {developer}"))?;
+        for licence in &changed {
+            println!(
+                "developer {developer}: licence #{} is now {}",
+                licence.id,
+                licence.state.name()
+            );
+        }
+        if changed.is_empty() {
+            println!("developer {developer}: no licence concerned");
+        }
+    }
+    Ok(())
+}
+
+fn taipei_instant(field: &str, text: &str) -> anyhow::Result<DateTime<Utc>> {
+    let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
+        .with_context(|| format!("{field}: expected YYYY-MM-DD HH:MM (Taipei), got {text:?}"))?;
+    einv_core::clock::taipei()
+        .from_local_datetime(&local)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .with_context(|| format!("{field}: not a valid time"))
+}
+
+async fn announce(platform: &Platform, a: AnnounceArgs) -> anyhow::Result<()> {
+    let starts = match &a.starts {
+        Some(s) => taipei_instant("--starts", s)?,
+        None => platform.clock.now(),
+    };
+    let ends = a
+        .ends
+        .as_deref()
+        .map(|e| taipei_instant("--ends", e))
+        .transpose()?;
+    let id = platform
+        .announce(&a.kind, &a.title, &a.body, starts, ends)
+        .await?;
+    println!("announcement {id} published");
+    Ok(())
+}

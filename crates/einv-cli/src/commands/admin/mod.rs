@@ -1,0 +1,211 @@
+//! `einv admin`: the operator's commands for the licensing regime — reviewer accounts,
+//! tax-registry events (R10.2, R10.3, R10.5), terms versions (R4.3), announcements (R4.6,
+//! R4.8, R4.9) and terminations (R10.3).
+
+use std::process::ExitCode;
+
+use clap::{Args as ClapArgs, Subcommand};
+
+use crate::cli::PlatformOptions;
+
+mod actions;
+
+/// Arguments of `einv admin`.
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: AdminCommand,
+    /// Where the data lives.
+    #[command(flatten)]
+    pub platform: AdminPlatform,
+}
+
+/// [`PlatformOptions`], accepted anywhere on an admin command line (`einv admin reviewer add
+/// … --data DIR` as scripts write it).
+#[derive(Debug, Clone, ClapArgs)]
+pub struct AdminPlatform {
+    /// The data directory (embedded SQLite database, server.key).
+    #[arg(
+        long = "data",
+        default_value = "./einv-data",
+        env = "EINV_DATA",
+        global = true
+    )]
+    pub data_dir: std::path::PathBuf,
+    /// A database URL (postgres://…); default: the embedded SQLite file in the data directory.
+    #[arg(long, env = "EINV_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// The server key (64 hex digits) that seals APIKeys; default: DATA/server.key.
+    #[arg(long, env = "EINV_SERVER_KEY", hide_env_values = true, global = true)]
+    pub server_key: Option<String>,
+    /// A holiday calendar file; default: the built-in list.
+    #[arg(long, env = "EINV_HOLIDAYS", global = true)]
+    pub holidays: Option<std::path::PathBuf>,
+}
+
+impl AdminPlatform {
+    /// The shared options.
+    pub fn options(&self) -> PlatformOptions {
+        PlatformOptions {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            server_key: self.server_key.clone(),
+            holidays: self.holidays.clone(),
+            // Admin commands serve no calls: flow control is not theirs to configure.
+            limit_ip: einv_core::flow::FlowLimits::default().per_ip,
+            limit_app: einv_core::flow::FlowLimits::default().per_app,
+            redis_url: None,
+        }
+    }
+}
+
+/// The admin commands.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Reviewer accounts.
+    #[command(subcommand)]
+    Reviewer(ReviewerCommand),
+    /// Apply a tax-registry event to a Developer's licences.
+    Registry(RegistryArgs),
+    /// Terms versions (R4.3).
+    #[command(subcommand)]
+    Terms(TermsCommand),
+    /// Publish an announcement (maintenance, outage, limits, notice).
+    Announce(AnnounceArgs),
+    /// Terminate a licence on one of the grounds of R10.3.
+    Terminate(TerminateArgs),
+    /// Register a licence approved before 2023-03-31 (R4.7d); prints its AppID and APIKey once.
+    Legacy(LegacyArgs),
+    /// Apply the passage of time to every live licence (expiry R4.7c/d with R11, renewed
+    /// terms R4.7b, lapsed certificates R6); run it daily.
+    Sweep,
+}
+
+/// `einv admin reviewer …`
+#[derive(Debug, Subcommand)]
+pub enum ReviewerCommand {
+    /// Create a reviewer account; prints its ID.
+    Add {
+        /// Sign-in e-mail.
+        #[arg(long)]
+        email: String,
+        /// Password (at least 10 characters).
+        #[arg(long, env = "EINV_REVIEWER_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// Display name (default: the e-mail).
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
+
+/// The registry events.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RegistryKind {
+    /// 停業: suspend every active licence (R10.2).
+    Suspend,
+    /// 復業 approved: reinstate, and void every earlier User consent (R10.2).
+    Resume,
+    /// Closed without permission or abnormal: terminate (R10.3-3).
+    Close,
+    /// Deregistered: terminate (R10.3-4).
+    Deregister,
+    /// Merged away: end the licences; the survivor applies anew (R10.5).
+    Merge,
+    /// Government body merged, abolished or reorganised: terminate (R10.3-5).
+    Reorganise,
+}
+
+/// `einv admin registry EVENT --developer ID | --business-id BAN`
+#[derive(Debug, ClapArgs)]
+pub struct RegistryArgs {
+    /// The event.
+    #[arg(value_enum)]
+    pub event: RegistryKind,
+    /// The Developer's ID.
+    #[arg(
+        long,
+        required_unless_present = "business_id",
+        conflicts_with = "business_id"
+    )]
+    pub developer: Option<i64>,
+    /// The Developer's business ID (統一編號): every Developer registered under it.
+    #[arg(long)]
+    pub business_id: Option<String>,
+    /// The reason recorded with each event (e.g. the tax office's reference).
+    #[arg(long, default_value = "tax registry event")]
+    pub reason: String,
+}
+
+/// `einv admin terms …`
+#[derive(Debug, Subcommand)]
+pub enum TermsCommand {
+    /// Publish a terms version; Developers must accept it by the end of DEADLINE (Taipei).
+    Publish {
+        /// The version label.
+        version: String,
+        /// The acceptance deadline, YYYY-MM-DD.
+        #[arg(long)]
+        deadline: chrono::NaiveDate,
+        /// What changed.
+        #[arg(long, default_value = "")]
+        summary: String,
+    },
+}
+
+/// `einv admin announce …`
+#[derive(Debug, ClapArgs)]
+pub struct AnnounceArgs {
+    /// maintenance, outage, limits, terms or notice.
+    #[arg(long, default_value = "notice")]
+    pub kind: String,
+    /// Title.
+    #[arg(long)]
+    pub title: String,
+    /// Text.
+    #[arg(long, default_value = "")]
+    pub body: String,
+    /// Start, `YYYY-MM-DD HH:MM` Taipei time (default: now).
+    #[arg(long)]
+    pub starts: Option<String>,
+    /// End, `YYYY-MM-DD HH:MM` Taipei time.
+    #[arg(long)]
+    pub ends: Option<String>,
+}
+
+/// `einv admin legacy --developer ID --product NAME --services S,S --approved-on DATE`
+#[derive(Debug, ClapArgs)]
+pub struct LegacyArgs {
+    /// The Developer's ID.
+    #[arg(long)]
+    pub developer: i64,
+    /// The Product's name.
+    #[arg(long)]
+    pub product: String,
+    /// Licensed services, comma-separated (e.g. winning-numbers,carrier-invoices,donation).
+    #[arg(long, value_delimiter = ',')]
+    pub services: Vec<String>,
+    /// The day the Center approved it, YYYY-MM-DD (before 2023-03-31).
+    #[arg(long)]
+    pub approved_on: chrono::NaiveDate,
+}
+
+/// `einv admin terminate LICENCE --ground G --reason R`
+#[derive(Debug, ClapArgs)]
+pub struct TerminateArgs {
+    /// The licence ID.
+    pub licence: i64,
+    /// spec-violation, prize-fraud-indictment, registration-abnormal, deregistered,
+    /// government-reorganised, improper-access or public-interest.
+    #[arg(long)]
+    pub ground: String,
+    /// Why, recorded with the event.
+    #[arg(long)]
+    pub reason: String,
+}
+
+/// Runs `einv admin`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(actions::run(args))
+}

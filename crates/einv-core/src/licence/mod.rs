@@ -1,0 +1,331 @@
+//! The licence lifecycle (R4.1–R4.7, R5.11, R6, R10) as a pure state machine:
+//! [`apply`]`(state, event, now)` gives the next state or a [`Refusal`] naming the rule, and
+//! [`settle`] says what the passing of time alone has done to a licence (expiry R4.7c, the
+//! legacy deadline R4.7d, a renewed term beginning R4.7b). No I/O: the server stores the states
+//! and the events.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::end_of_taipei_day;
+
+mod event;
+mod kinds;
+mod term;
+#[cfg(test)]
+mod tests;
+mod transition;
+
+pub use event::LicenceEvent;
+pub use kinds::{SuspensionReason, TerminationGround};
+pub use term::{LicenceTerm, MAX_TERM_YEARS, RENEWAL_CLOSES_MONTHS, RENEWAL_OPENS_MONTHS};
+pub use transition::apply;
+
+/// The day the amended spec took effect (2023-03-31): licences approved before it are legacy
+/// (R4.7d); applications filed before it but approved after follow the new rules (R4.7e).
+pub fn reform_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2023, 3, 31).unwrap_or(NaiveDate::MIN)
+}
+
+/// The last day legacy licences may apply for re-review (R4.7d): two years after the reform.
+pub fn legacy_deadline() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 3, 31).unwrap_or(NaiveDate::MIN)
+}
+
+/// What an active licence rests on: a term (R4.7a), or a legacy approval that runs until the
+/// re-review deadline (R4.7d).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Coverage {
+    /// A term of at most three years.
+    Term {
+        /// The term.
+        term: LicenceTerm,
+    },
+    /// Approved before 2023-03-31 under the old rules.
+    Legacy {
+        /// The day it was approved.
+        approved_on: NaiveDate,
+    },
+}
+
+impl Coverage {
+    /// The first instant the API stops unless renewed: the end of the term (R4.7c), or the
+    /// end of the legacy deadline day (R4.7d).
+    pub fn ends_at(&self) -> DateTime<Utc> {
+        match self {
+            Self::Term { term } => term.ends_at(),
+            Self::Legacy { .. } => end_of_taipei_day(legacy_deadline()),
+        }
+    }
+
+    /// The rule that ends it.
+    pub fn end_rule(&self) -> &'static str {
+        match self {
+            Self::Term { .. } => "R4.7c",
+            Self::Legacy { .. } => "R4.7d",
+        }
+    }
+
+    /// The term, when it is one.
+    pub fn term(&self) -> Option<LicenceTerm> {
+        match self {
+            Self::Term { term } => Some(*term),
+            Self::Legacy { .. } => None,
+        }
+    }
+}
+
+/// Where a renewal (re-review, 重行審核) stands beside an active licence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Renewal {
+    /// None filed.
+    #[default]
+    None,
+    /// Filed, awaiting review.
+    Applied {
+        /// When.
+        filed_at: DateTime<Utc>,
+    },
+    /// Approved: the next term starts the day after the current one ends (R4.7b).
+    Approved {
+        /// The next term.
+        next: LicenceTerm,
+    },
+}
+
+/// Where a licence stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum LicenceState {
+    /// Filed, awaiting review (R4.1).
+    Applied {
+        /// When it was (last) filed.
+        filed_at: DateTime<Utc>,
+    },
+    /// The reviewer asked for corrections (R4.2).
+    ChangesRequested,
+    /// Refused.
+    Rejected,
+    /// In force: the API serves the AppID.
+    Active {
+        /// What it rests on.
+        coverage: Coverage,
+        /// A renewal beside it.
+        renewal: Renewal,
+    },
+    /// The Product's purpose changed; back under review (R5.11). The API stops until approved.
+    Reviewing {
+        /// What it rested on.
+        coverage: Coverage,
+    },
+    /// Cut off until the cause is cured (R6, R10.2).
+    Suspended {
+        /// What it rests on.
+        coverage: Coverage,
+        /// A renewal beside it.
+        renewal: Renewal,
+        /// Why.
+        reason: SuspensionReason,
+    },
+    /// The term ended without an approved renewal (R4.7c), or the legacy deadline passed (R4.7d).
+    Expired {
+        /// Whether it was a legacy licence that missed the re-review deadline (R4.7d).
+        #[serde(default)]
+        legacy: bool,
+    },
+    /// Terminated by the Center on one of the grounds of R10.3.
+    Terminated {
+        /// The ground.
+        ground: TerminationGround,
+    },
+    /// The Developer stopped by notice (R10.1).
+    Withdrawn,
+    /// The Developer merged into another entity; the survivor applies anew (R10.5).
+    MergedAway,
+}
+
+impl LicenceState {
+    /// A new application filed at `now` (R4.1). Filed before 2023-03-31 or after, it follows
+    /// the new rules (R4.7e).
+    pub fn filed(now: DateTime<Utc>) -> Self {
+        Self::Applied { filed_at: now }
+    }
+
+    /// A licence approved on `approved_on` under the old rules: legacy only when approved
+    /// before 2023-03-31 (R4.7d); otherwise it is refused (approvals after the reform get a
+    /// term, R4.7e).
+    pub fn legacy(approved_on: NaiveDate) -> Result<Self, Refusal> {
+        if approved_on >= reform_date() {
+            return Err(Refusal::new(
+                "R4.7e",
+                format!(
+                    "only licences approved before {} are legacy; {approved_on} is not",
+                    reform_date()
+                ),
+            ));
+        }
+        Ok(Self::Active {
+            coverage: Coverage::Legacy { approved_on },
+            renewal: Renewal::None,
+        })
+    }
+
+    /// The stable one-word name kept beside the state (for queries and pages).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Applied { .. } => "applied",
+            Self::ChangesRequested => "changes-requested",
+            Self::Rejected => "rejected",
+            Self::Active { .. } => "active",
+            Self::Reviewing { .. } => "reviewing",
+            Self::Suspended { .. } => "suspended",
+            Self::Expired { .. } => "expired",
+            Self::Terminated { .. } => "terminated",
+            Self::Withdrawn => "withdrawn",
+            Self::MergedAway => "merged-away",
+        }
+    }
+
+    /// Whether the licence has ended for good (R11 follows).
+    pub fn is_ended(&self) -> bool {
+        matches!(
+            self,
+            Self::Expired { .. }
+                | Self::Terminated { .. }
+                | Self::Withdrawn
+                | Self::MergedAway
+                | Self::Rejected
+        )
+    }
+
+    /// Whether the licence was ever approved and has now ended: the cases R11 speaks of.
+    pub fn ends_an_approved_licence(&self) -> bool {
+        matches!(
+            self,
+            Self::Expired { .. } | Self::Terminated { .. } | Self::Withdrawn | Self::MergedAway
+        )
+    }
+
+    /// The coverage, while there is one.
+    pub fn coverage(&self) -> Option<Coverage> {
+        match self {
+            Self::Active { coverage, .. }
+            | Self::Reviewing { coverage }
+            | Self::Suspended { coverage, .. } => Some(*coverage),
+            _ => None,
+        }
+    }
+}
+
+/// Why an event cannot happen, with the rule that says so.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{rule}: {reason}")]
+pub struct Refusal {
+    /// The rule (R4.7b …).
+    pub rule: &'static str,
+    /// Why, in one sentence.
+    pub reason: String,
+}
+
+impl Refusal {
+    pub(crate) fn new(rule: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            rule,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A change time alone made to a licence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settled {
+    /// The new state.
+    pub state: LicenceState,
+    /// The rule that made it.
+    pub rule: &'static str,
+    /// The stored event name: `term-renewed` or `expired`.
+    pub event: &'static str,
+}
+
+/// What the passing of time has done to `state` by `now`: an approved renewal's term has
+/// begun (R4.7b), or the licence expired (R4.7c, R4.7d). `None` when nothing changed.
+pub fn settle(state: &LicenceState, now: DateTime<Utc>) -> Option<Settled> {
+    let (coverage, renewal) = match state {
+        LicenceState::Active { coverage, renewal }
+        | LicenceState::Suspended {
+            coverage, renewal, ..
+        } => (*coverage, *renewal),
+        LicenceState::Reviewing { coverage } => (*coverage, Renewal::None),
+        _ => return None,
+    };
+    if now < coverage.ends_at() {
+        return None;
+    }
+    match (coverage, renewal) {
+        (_, Renewal::Approved { next }) => {
+            let coverage = Coverage::Term { term: next };
+            let state = match *state {
+                LicenceState::Suspended { reason, .. } => LicenceState::Suspended {
+                    coverage,
+                    renewal: Renewal::None,
+                    reason,
+                },
+                _ => LicenceState::Active {
+                    coverage,
+                    renewal: Renewal::None,
+                },
+            };
+            // The next term may itself be over if nobody looked for three years.
+            let settled = Settled {
+                state,
+                rule: "R4.7b",
+                event: "term-renewed",
+            };
+            Some(settle(&settled.state, now).unwrap_or(settled))
+        }
+        // R4.7d: a legacy licence whose re-review was filed in time runs until it is decided.
+        (Coverage::Legacy { .. }, Renewal::Applied { .. }) => None,
+        _ => Some(Settled {
+            state: LicenceState::Expired {
+                legacy: matches!(coverage, Coverage::Legacy { .. }),
+            },
+            rule: coverage.end_rule(),
+            event: "expired",
+        }),
+    }
+}
+
+/// Whether the API serves a licence in `state` at `now`; the refusal names the rule.
+pub fn check_access(state: &LicenceState, now: DateTime<Utc>) -> Result<Coverage, Refusal> {
+    match settle(state, now).map_or(*state, |s| s.state) {
+        LicenceState::Active { coverage, .. } => Ok(coverage),
+        LicenceState::Expired { legacy: true } => Err(Refusal::new(
+            "R4.7d",
+            format!("the legacy licence was not re-reviewed by {}; the API has stopped", legacy_deadline()),
+        )),
+        LicenceState::Expired { legacy: false } => Err(Refusal::new(
+            "R4.7c",
+            "the licence term ended without an approved re-review; the API stopped at the first instant after the term",
+        )),
+        LicenceState::Suspended { reason, .. } => {
+            Err(Refusal::new(reason.rule(), format!("the licence is suspended: {}", reason.describe())))
+        }
+        LicenceState::Reviewing { .. } => {
+            Err(Refusal::new("R5.11", "the Product's purpose changed; the licence is back under review"))
+        }
+        LicenceState::Terminated { ground } => Err(Refusal::new(
+            ground.rule(),
+            format!("the licence was terminated ({}, {})", ground.as_str(), ground.name_zh()),
+        )),
+        LicenceState::Withdrawn => Err(Refusal::new("R10.1", "the Developer withdrew the licence")),
+        LicenceState::MergedAway => Err(Refusal::new(
+            "R10.5",
+            "the licence ended with a merger; the surviving entity must apply anew",
+        )),
+        LicenceState::Applied { .. } | LicenceState::ChangesRequested | LicenceState::Rejected => {
+            Err(Refusal::new("R4.1", "the application has not been approved"))
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! The lifecycle, rule by rule, each with the event that breaks it.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use proptest::prelude::*;
+
+use super::*;
+use crate::clock::taipei;
+use crate::period::ymd;
+
+fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    taipei()
+        .with_ymd_and_hms(y, m, d, 0, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn active_from(y: i32, m: u32, d: u32) -> LicenceState {
+    apply(
+        &LicenceState::filed(at(y, m, d)),
+        LicenceEvent::Approve,
+        at(y, m, d),
+    )
+    .unwrap()
+}
+
+#[test]
+fn r4_1_review_paths() {
+    let filed = LicenceState::filed(at(2026, 1, 1));
+    let asked = apply(&filed, LicenceEvent::RequestChanges, at(2026, 1, 2)).unwrap();
+    assert_eq!(asked, LicenceState::ChangesRequested);
+    assert_eq!(
+        apply(&asked, LicenceEvent::Approve, at(2026, 1, 3))
+            .unwrap_err()
+            .rule,
+        "R4.1"
+    );
+    let again = apply(&asked, LicenceEvent::Resubmit, at(2026, 1, 3)).unwrap();
+    assert!(
+        check_access(&again, at(2026, 1, 3)).is_err(),
+        "not approved yet"
+    );
+    let active = apply(&again, LicenceEvent::Approve, at(2026, 1, 4)).unwrap();
+    assert_eq!(
+        active.coverage().unwrap().term().unwrap(),
+        LicenceTerm::full(ymd(2026, 1, 4))
+    );
+    assert!(check_access(&active, at(2026, 1, 4)).is_ok());
+    assert_eq!(
+        apply(&filed, LicenceEvent::Reject, at(2026, 1, 2)).unwrap(),
+        LicenceState::Rejected
+    );
+}
+
+#[test]
+fn r4_7c_the_api_stops_at_the_first_instant_after_the_term() {
+    let active = active_from(2026, 1, 1);
+    let end = at(2029, 1, 1);
+    assert!(check_access(&active, end - Duration::seconds(1)).is_ok());
+    let refused = check_access(&active, end).unwrap_err();
+    assert_eq!(refused.rule, "R4.7c");
+    assert_eq!(
+        settle(&active, end).unwrap().state,
+        LicenceState::Expired { legacy: false }
+    );
+}
+
+#[test]
+fn r4_7b_renewal_window_and_contiguous_term() {
+    let active = active_from(2026, 1, 1);
+    // The term ends 2029-01-01 00:00; six months before is 2028-07-01.
+    let too_early = apply(&active, LicenceEvent::ApplyRenewal, at(2028, 6, 30)).unwrap_err();
+    assert_eq!(too_early.rule, "R4.7b");
+    let too_late = apply(&active, LicenceEvent::ApplyRenewal, at(2028, 11, 2)).unwrap_err();
+    assert_eq!(too_late.rule, "R4.7b");
+    let filed = apply(&active, LicenceEvent::ApplyRenewal, at(2028, 7, 1)).unwrap();
+    assert!(
+        check_access(&filed, at(2028, 8, 1)).is_ok(),
+        "a pending renewal keeps the licence active"
+    );
+    assert_eq!(
+        apply(&filed, LicenceEvent::ApplyRenewal, at(2028, 7, 2))
+            .unwrap_err()
+            .rule,
+        "R4.7b"
+    );
+    let approved = apply(&filed, LicenceEvent::ApproveRenewal, at(2028, 8, 1)).unwrap();
+    let next = check_access(&approved, at(2029, 1, 1))
+        .unwrap()
+        .term()
+        .unwrap();
+    assert_eq!(next.start(), ymd(2029, 1, 1));
+    assert_eq!(
+        settle(&approved, at(2029, 1, 1)).unwrap().event,
+        "term-renewed"
+    );
+}
+
+#[test]
+fn r4_7c_a_pending_renewal_does_not_outlive_the_term() {
+    let active = active_from(2026, 1, 1);
+    let filed = apply(&active, LicenceEvent::ApplyRenewal, at(2028, 7, 1)).unwrap();
+    assert_eq!(
+        check_access(&filed, at(2029, 1, 1)).unwrap_err().rule,
+        "R4.7c"
+    );
+}
+
+#[test]
+fn r4_7d_legacy_licences_stop_after_the_deadline() {
+    let legacy = LicenceState::legacy(ymd(2020, 5, 1)).unwrap();
+    assert!(check_access(&legacy, at(2025, 3, 31)).is_ok());
+    assert_eq!(
+        check_access(&legacy, at(2025, 4, 1)).unwrap_err().rule,
+        "R4.7d"
+    );
+    assert_eq!(settle(&legacy, at(2025, 4, 1)).unwrap().rule, "R4.7d");
+    // Filed in time: runs until decided; approval gives a three-year term from that day.
+    let filed = apply(&legacy, LicenceEvent::ApplyRenewal, at(2024, 1, 1)).unwrap();
+    assert!(check_access(&filed, at(2025, 6, 1)).is_ok());
+    let renewed = apply(&filed, LicenceEvent::ApproveRenewal, at(2025, 6, 1)).unwrap();
+    assert_eq!(
+        renewed.coverage().unwrap().term().unwrap().start(),
+        ymd(2025, 6, 1)
+    );
+    assert_eq!(
+        apply(&legacy, LicenceEvent::ApplyRenewal, at(2025, 4, 1))
+            .unwrap_err()
+            .rule,
+        "R4.7d"
+    );
+}
+
+#[test]
+fn r4_7e_applications_filed_before_the_reform_follow_the_new_rules() {
+    let filed = LicenceState::filed(at(2023, 3, 1));
+    let approved = apply(&filed, LicenceEvent::Approve, at(2023, 5, 1)).unwrap();
+    assert!(matches!(approved.coverage(), Some(Coverage::Term { .. })));
+    assert_eq!(
+        LicenceState::legacy(ymd(2023, 3, 31)).unwrap_err().rule,
+        "R4.7e"
+    );
+}
+
+#[test]
+fn r10_2_and_r6_suspension_and_reinstatement() {
+    let active = active_from(2026, 1, 1);
+    let tax = SuspensionReason::TaxRegistrySuspension;
+    let suspended = apply(
+        &active,
+        LicenceEvent::Suspend { reason: tax },
+        at(2026, 2, 1),
+    )
+    .unwrap();
+    assert_eq!(
+        check_access(&suspended, at(2026, 2, 1)).unwrap_err().rule,
+        "R10.2"
+    );
+    let wrong_cure = LicenceEvent::Reinstate {
+        reason: SuspensionReason::LapsedIsmsCertificate,
+        certificate_valid_until: Some(ymd(2030, 1, 1)),
+    };
+    assert_eq!(
+        apply(&suspended, wrong_cure, at(2026, 3, 1))
+            .unwrap_err()
+            .rule,
+        "R10.2"
+    );
+    let back = apply(
+        &suspended,
+        LicenceEvent::Reinstate {
+            reason: tax,
+            certificate_valid_until: None,
+        },
+        at(2026, 3, 1),
+    )
+    .unwrap();
+    assert!(check_access(&back, at(2026, 3, 1)).is_ok());
+
+    let isms = SuspensionReason::LapsedIsmsCertificate;
+    let lapsed = apply(
+        &active,
+        LicenceEvent::Suspend { reason: isms },
+        at(2026, 2, 1),
+    )
+    .unwrap();
+    assert_eq!(
+        check_access(&lapsed, at(2026, 2, 1)).unwrap_err().rule,
+        "R6"
+    );
+    let stale = LicenceEvent::Reinstate {
+        reason: isms,
+        certificate_valid_until: Some(ymd(2026, 1, 31)),
+    };
+    assert_eq!(
+        apply(&lapsed, stale, at(2026, 2, 2)).unwrap_err().rule,
+        "R6"
+    );
+    let valid = LicenceEvent::Reinstate {
+        reason: isms,
+        certificate_valid_until: Some(ymd(2027, 1, 31)),
+    };
+    assert!(apply(&lapsed, valid, at(2026, 2, 2)).is_ok());
+}
+
+#[test]
+fn r10_ends_and_r5_11_purpose_change() {
+    let active = active_from(2026, 1, 1);
+    let now = at(2026, 6, 1);
+    for ground in TerminationGround::ALL {
+        let ended = apply(&active, LicenceEvent::Terminate { ground }, now).unwrap();
+        assert_eq!(check_access(&ended, now).unwrap_err().rule, ground.rule());
+        assert!(ended.ends_an_approved_licence());
+        assert!(
+            apply(&ended, LicenceEvent::Approve, now).is_err(),
+            "R10.4: an ended licence stays ended"
+        );
+    }
+    assert_eq!(
+        check_access(&apply(&active, LicenceEvent::Withdraw, now).unwrap(), now)
+            .unwrap_err()
+            .rule,
+        "R10.1"
+    );
+    let merged = apply(&active, LicenceEvent::Merge, now).unwrap();
+    assert_eq!(check_access(&merged, now).unwrap_err().rule, "R10.5");
+    assert!(apply(
+        &merged,
+        LicenceEvent::Reinstate {
+            reason: SuspensionReason::TaxRegistrySuspension,
+            certificate_valid_until: None
+        },
+        now
+    )
+    .is_err());
+    let reviewing = apply(&active, LicenceEvent::ChangePurpose, now).unwrap();
+    assert_eq!(check_access(&reviewing, now).unwrap_err().rule, "R5.11");
+    let again = apply(&reviewing, LicenceEvent::Approve, now).unwrap();
+    assert_eq!(
+        again.coverage(),
+        active.coverage(),
+        "the term is unchanged by a purpose review"
+    );
+}
+
+#[test]
+fn states_roundtrip_as_json() {
+    let s = apply(
+        &active_from(2026, 1, 1),
+        LicenceEvent::ApplyRenewal,
+        at(2028, 8, 1),
+    )
+    .unwrap();
+    let text = serde_json::to_string(&s).unwrap();
+    assert_eq!(serde_json::from_str::<LicenceState>(&text).unwrap(), s);
+    let bad = text.replace("2028-12-31", "2031-12-31");
+    assert!(
+        serde_json::from_str::<LicenceState>(&bad).is_err(),
+        "R4.7a holds on load too"
+    );
+}
+
+fn any_event() -> impl Strategy<Value = LicenceEvent> {
+    let reason = prop_oneof![
+        Just(SuspensionReason::TaxRegistrySuspension),
+        Just(SuspensionReason::LapsedIsmsCertificate)
+    ];
+    prop_oneof![
+        Just(LicenceEvent::Resubmit),
+        Just(LicenceEvent::RequestChanges),
+        Just(LicenceEvent::Reject),
+        Just(LicenceEvent::Approve),
+        Just(LicenceEvent::ApplyRenewal),
+        Just(LicenceEvent::ApproveRenewal),
+        Just(LicenceEvent::RejectRenewal),
+        reason
+            .clone()
+            .prop_map(|reason| LicenceEvent::Suspend { reason }),
+        reason.prop_map(|reason| LicenceEvent::Reinstate {
+            reason,
+            certificate_valid_until: Some(ymd(2040, 1, 1))
+        }),
+        (0usize..7).prop_map(|i| LicenceEvent::Terminate {
+            ground: TerminationGround::ALL[i]
+        }),
+        Just(LicenceEvent::Withdraw),
+        Just(LicenceEvent::Merge),
+        Just(LicenceEvent::ChangePurpose),
+    ]
+}
+
+proptest! {
+    /// Whatever happens, in whatever order: every term is at most three years, renewed terms
+    /// are contiguous with the one before, and an ended licence never comes back.
+    #[test]
+    fn lifecycle_invariants(steps in proptest::collection::vec((any_event(), 0i64..400), 1..40)) {
+        let mut state = LicenceState::filed(at(2026, 1, 1));
+        let mut now = at(2026, 1, 1);
+        for (event, days) in steps {
+            now += Duration::days(days);
+            let before = settle(&state, now).map_or(state, |s| s.state);
+            if let Ok(next) = apply(&state, event, now) {
+                if let (Some(Coverage::Term { term: a }), Some(Coverage::Term { term: b })) = (before.coverage(), next.coverage()) {
+                    prop_assert!(a == b || a.successor() == b || b.start() == crate::clock::taipei_date(now));
+                }
+                if let LicenceState::Active { renewal: Renewal::Approved { next: n }, coverage: Coverage::Term { term } } = next {
+                    prop_assert_eq!(n.begins_at(), term.ends_at());
+                }
+                prop_assert!(!before.is_ended(), "an ended licence changed: {:?} -> {:?}", before, next);
+                state = next;
+            }
+            if let Some(term) = state.coverage().and_then(|c| c.term()) {
+                prop_assert!(LicenceTerm::new(term.start(), term.last_day()).is_ok());
+            }
+        }
+    }
+}

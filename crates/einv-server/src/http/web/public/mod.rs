@@ -1,0 +1,135 @@
+//! Public pages (no sign-in): home, announcements (R4.8, R4.9), flow-control limits (R4.6),
+//! terms versions (R4.3), the privacy policy (R8); and the public JSON of a licence's
+//! attribution and disclaimer (R5.8, R5.9).
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use maud::{html, Markup};
+
+use super::common::{taipei_time, PUBLIC_NAV};
+use super::layout::{page, Lang};
+use super::session::WebError;
+use crate::error::ServiceError;
+use crate::http::AppState;
+
+/// The public routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/announcements", get(announcements))
+        .route("/limits", get(limits))
+        .route("/terms", get(terms))
+        .route("/privacy", get(privacy))
+        .route(
+            "/api/v2/licences/{app_id}/attribution",
+            get(attribution_json),
+        )
+}
+
+async fn home(lang: Lang) -> Markup {
+    page(
+        lang,
+        ("電子發票應用 API 平台", "e-invoice API Platform"),
+        PUBLIC_NAV,
+        html! {
+            p { (lang.t("開發者於此申請電子發票應用程式介面（API）授權；審核通過後取得 AppID 與 APIKey。", "Developers apply here for a licence to the e-invoice API; on approval they receive an AppID and an APIKey.")) }
+            div.card {
+                a.button href="/developer/signup" { (lang.t("註冊開發者帳號", "Sign up as a developer")) }
+                a.button href="/developer/login" { (lang.t("開發者登入", "Developer sign-in")) }
+            }
+            ul {
+                li { a href="/announcements" { (lang.t("維護與異常公告", "Maintenance and outage announcements")) } }
+                li { a href="/limits" { (lang.t("流量管制標準", "Flow-control limits")) } }
+                li { a href="/terms" { (lang.t("使用規範版本", "Terms versions")) } }
+            }
+        },
+    )
+}
+
+async fn announcements(State(state): State<AppState>, lang: Lang) -> Result<Markup, WebError> {
+    let list = state.platform.announcements().await?;
+    Ok(page(
+        lang,
+        ("公告", "Announcements"),
+        PUBLIC_NAV,
+        html! {
+            @if list.is_empty() { p.muted { (lang.t("目前沒有公告。", "No announcements.")) } }
+            @for a in &list {
+                div.card {
+                    h2 { (a.title) }
+                    p.muted {
+                        (a.kind) " · " (taipei_time(a.starts_at))
+                        @if let Some(end) = a.ends_at { " – " (taipei_time(end)) }
+                    }
+                    p style="white-space:pre-wrap" { (a.body) }
+                }
+            }
+        },
+    ))
+}
+
+async fn limits(State(state): State<AppState>, lang: Lang) -> Markup {
+    let limits = state.platform.flow.limits;
+    let rows = [
+        (lang.t("每一 IP", "per IP address"), limits.per_ip),
+        (lang.t("每一 AppID", "per AppID"), limits.per_app),
+    ];
+    page(
+        lang,
+        ("流量管制標準", "Flow-control limits"),
+        PUBLIC_NAV,
+        html! {
+            p { (lang.t("同一 IP 或同一 AppID 於一定期間內連線超過下列次數時，平台將進行流量管制（規範第四點第六款）。", "When one IP address or one AppID connects more often than below within the period, the Platform applies flow control (R4.6).")) }
+            table {
+                thead { tr { th { (lang.t("對象", "Per")) } th { (lang.t("次數", "Calls")) } th { (lang.t("期間（秒）", "Window (s)")) } } }
+                tbody { @for (who, l) in rows { tr { td { (who) } td { (l.calls) } td { (l.window_secs) } } } }
+            }
+            p.muted { "JSON: " a href="/api/v2/limits" { "/api/v2/limits" } }
+        },
+    )
+}
+
+async fn terms(State(state): State<AppState>, lang: Lang) -> Result<Markup, WebError> {
+    let versions = state.platform.terms_versions().await?;
+    Ok(page(
+        lang,
+        ("使用規範", "Terms"),
+        PUBLIC_NAV,
+        html! {
+            p { (lang.t("申請即表示同意本規範；規範修正後，繼續使用者須於期限前接受，不同意者應停止使用（第四點第三款）。", "Applying accepts these terms; when they are revised, whoever keeps using the API must accept by the deadline, and whoever disagrees must stop (R4.3).")) }
+            table {
+                thead { tr { th { (lang.t("版本", "Version")) } th { (lang.t("摘要", "Summary")) } th { (lang.t("發布", "Published")) } th { (lang.t("接受期限", "Accept by")) } } }
+                tbody { @for t in &versions { tr { td { (t.version) } td { (t.summary) } td { (taipei_time(t.published_at)) } td { (taipei_time(t.deadline)) } } } }
+            }
+        },
+    ))
+}
+
+async fn privacy(lang: Lang) -> Markup {
+    page(
+        lang,
+        ("隱私權政策", "Privacy policy"),
+        PUBLIC_NAV,
+        html! {
+            p { (lang.t("開發者註冊資料依本平台隱私權及資訊安全政策處理（規範第八點）：僅開發者本人與審核人員可見，不提供第三人。", "Developers' registration data is handled under this Platform's privacy and security policy (R8): visible only to the Developer and the reviewers, never given to third parties.")) }
+            p { (lang.t("密碼以 argon2 雜湊保存；APIKey 加密保存，僅於核發時顯示一次。", "Passwords are kept as argon2 hashes; APIKeys are kept encrypted and shown once, when issued.")) }
+            p { (lang.t("產品使用者之電子發票資料僅於其同意範圍內提供予其授權之應用程式。", "Users' e-invoice data flows only to the apps they consented to, within that consent.")) }
+        },
+    )
+}
+
+async fn attribution_json(State(state): State<AppState>, Path(app_id): Path<String>) -> Response {
+    match state.platform.attribution(&app_id).await {
+        Ok(a) => Json(a).into_response(),
+        Err(ServiceError::NotFound(_)) => (
+            axum::http::StatusCode::NOT_FOUND,
+            Json(serde_json::json!({
+                "title": "not found", "detail": format!("appId: no licence for {app_id:?}")
+            })),
+        )
+            .into_response(),
+        Err(e) => WebError::Service(e).into_response(),
+    }
+}

@@ -1,0 +1,53 @@
+//! The reviewer console: the queue, an application with its documents and their SHA-256,
+//! approve / ask for changes / reject with a reason, re-reviews, suspension and termination,
+//! and the registry of events (R4.1, R4.2, R4.7b, R6, R10).
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use maud::Markup;
+
+use super::common::{field, redirect_with_cookie};
+use super::developer::login_form;
+use super::layout::Lang;
+use super::session::{Role, WebError, WebSession};
+use crate::http::AppState;
+
+mod console;
+
+/// The reviewer routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/reviewer/login", get(login_page).post(login))
+        .route("/reviewer/logout", post(super::developer::logout))
+        .route("/reviewer", get(console::queue))
+        .route("/reviewer/licences", get(console::all))
+        .route("/reviewer/events", get(console::events))
+        .route("/reviewer/licences/{id}", get(console::detail))
+        .route("/reviewer/licences/{id}/{action}", post(console::act))
+        .route("/reviewer/documents/{id}", get(console::document))
+}
+
+async fn login_page(lang: Lang) -> Markup {
+    login_form(
+        lang,
+        ("審核人員登入", "Reviewer sign-in"),
+        "/reviewer/login",
+    )
+}
+
+async fn login(
+    State(state): State<AppState>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let password = form.get("password").cloned().unwrap_or_default();
+    let reviewer = state
+        .platform
+        .sign_in_reviewer(field(&form, "email"), &password)
+        .await?;
+    let cookie = WebSession::start(&state, Role::Reviewer, &reviewer.id.to_string()).await?;
+    Ok(redirect_with_cookie("/reviewer", cookie))
+}

@@ -1,0 +1,198 @@
+//! Developer and reviewer accounts: argon2 password hashes, never the password (R8).
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use einv_core::{BusinessId, InvalidValue};
+use einv_store::{DeveloperRecord, EntityType, NewDeveloper, ReviewerRecord};
+
+use crate::error::{ServiceError, ServiceResult};
+use crate::services::Platform;
+
+/// The shortest password accepted.
+pub const PASSWORD_MIN: usize = 10;
+
+/// What a Developer gives to sign up.
+#[derive(Debug, Clone)]
+pub struct DeveloperSignUp {
+    /// E-mail, the sign-in name.
+    pub email: String,
+    /// Password, at least [`PASSWORD_MIN`] characters.
+    pub password: String,
+    /// Name of the business, organisation or agency.
+    pub name: String,
+    /// `business`, `organisation` or `government`.
+    pub entity_type: String,
+    /// Business ID (統一編號), for a business or organisation.
+    pub business_id: String,
+    /// Cyber-security level (A–E), for a government agency.
+    pub security_level: String,
+}
+
+fn hash_password(password: &str) -> ServiceResult<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
+        .map(|h| h.to_string())
+        .map_err(|_| ServiceError::Internal("password hashing failed".into()))
+}
+
+fn password_matches(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+fn check_email(email: &str) -> ServiceResult<String> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+    if valid {
+        Ok(email)
+    } else {
+        Err(InvalidValue::new("email", "must be an e-mail address like name@example.com").into())
+    }
+}
+
+fn check_password(password: &str) -> ServiceResult<()> {
+    if password.chars().count() < PASSWORD_MIN {
+        return Err(InvalidValue::new(
+            "password",
+            format!("must be at least {PASSWORD_MIN} characters"),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+pub(super) fn text<'a>(field: &str, value: &'a str, max: usize) -> ServiceResult<&'a str> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(InvalidValue::new(field, "is required").into());
+    }
+    if value.chars().count() > max {
+        return Err(InvalidValue::new(field, format!("must be at most {max} characters")).into());
+    }
+    Ok(value)
+}
+
+impl DeveloperSignUp {
+    fn validate(&self) -> ServiceResult<NewDeveloper> {
+        let entity_type = EntityType::parse(&self.entity_type).ok_or_else(|| {
+            InvalidValue::new(
+                "entity_type",
+                "must be business, organisation or government",
+            )
+        })?;
+        let (business_id, security_level) = match entity_type {
+            EntityType::Government => {
+                let level = self.security_level.trim().to_uppercase();
+                if !matches!(level.as_str(), "A" | "B" | "C" | "D" | "E") {
+                    return Err(InvalidValue::new(
+                        "security_level",
+                        "must be a cyber-security level A to E",
+                    )
+                    .into());
+                }
+                let ban = self.business_id.trim();
+                (
+                    if ban.is_empty() {
+                        None
+                    } else {
+                        Some(
+                            BusinessId::parse(ban)
+                                .map_err(|e| e.for_field("business_id"))?
+                                .to_string(),
+                        )
+                    },
+                    Some(level),
+                )
+            }
+            _ => {
+                let ban = BusinessId::parse(self.business_id.trim())
+                    .map_err(|e| e.for_field("business_id"))?;
+                (Some(ban.to_string()), None)
+            }
+        };
+        check_password(&self.password)?;
+        Ok(NewDeveloper {
+            email: check_email(&self.email)?,
+            password_hash: hash_password(&self.password)?,
+            name: text("name", &self.name, 200)?.to_owned(),
+            entity_type,
+            business_id,
+            security_level,
+        })
+    }
+}
+
+impl Platform {
+    /// Creates a Developer account.
+    pub async fn sign_up_developer(
+        &self,
+        form: &DeveloperSignUp,
+    ) -> ServiceResult<DeveloperRecord> {
+        let account = form.validate()?;
+        Ok(self
+            .store
+            .create_developer(&account, self.clock.now())
+            .await?)
+    }
+
+    /// Checks a Developer's e-mail and password.
+    pub async fn sign_in_developer(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> ServiceResult<DeveloperRecord> {
+        let email = email.trim().to_lowercase();
+        match self.store.find_developer_by_email(&email).await? {
+            Some(d) if password_matches(password, &d.account.password_hash) => Ok(d),
+            _ => Err(ServiceError::BadCredentials),
+        }
+    }
+
+    /// The Developer `id`.
+    pub async fn developer(&self, id: i64) -> ServiceResult<DeveloperRecord> {
+        self.store
+            .find_developer(id)
+            .await?
+            .ok_or(ServiceError::NotFound("developer"))
+    }
+
+    /// Creates a reviewer account (operator command); returns its ID.
+    pub async fn add_reviewer(
+        &self,
+        email: &str,
+        password: &str,
+        name: &str,
+    ) -> ServiceResult<i64> {
+        check_password(password)?;
+        let email = check_email(email)?;
+        let name = if name.trim().is_empty() {
+            email.as_str()
+        } else {
+            name.trim()
+        };
+        Ok(self
+            .store
+            .create_reviewer(&email, &hash_password(password)?, name, self.clock.now())
+            .await?)
+    }
+
+    /// Checks a reviewer's e-mail and password.
+    pub async fn sign_in_reviewer(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> ServiceResult<ReviewerRecord> {
+        let email = email.trim().to_lowercase();
+        match self.store.find_reviewer_by_email(&email).await? {
+            Some(r) if password_matches(password, &r.password_hash) => Ok(r),
+            _ => Err(ServiceError::BadCredentials),
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! What a Developer does: apply (R4.1, R4.2, R4.3, R5.7, R6), resubmit, renew (R4.7b),
+//! withdraw (R10.1), notify a change (R5.11), file a new ISMS certificate (R6), submit
+//! research (R5.10) and confirm destruction (R11).
+
+use chrono::NaiveDate;
+use einv_core::licence::{LicenceEvent, LicenceState};
+use einv_core::{InvalidValue, Service};
+use einv_store::{ApplicationForm, ApplicationRecord, IsmsRecord, LicenceRecord, NewLicenceEvent};
+use sha2::{Digest, Sha256};
+
+use super::accounts::text;
+use super::Actor;
+use crate::error::{ServiceError, ServiceResult};
+use crate::services::Platform;
+
+/// The largest supporting document accepted.
+pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
+
+/// The ISMS certificate as typed into the form (R6).
+#[derive(Debug, Clone, Default)]
+pub struct IsmsInput {
+    /// Certificate number.
+    pub number: String,
+    /// Issuer.
+    pub issuer: String,
+    /// Scope.
+    pub scope: String,
+    /// Expiry, `YYYY-MM-DD`.
+    pub expiry: String,
+}
+
+/// An application as typed into the form.
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationInput {
+    /// Contact person.
+    pub contact_name: String,
+    /// Contact e-mail.
+    pub contact_email: String,
+    /// Contact phone.
+    pub contact_phone: String,
+    /// Product name.
+    pub product_name: String,
+    /// Product version.
+    pub product_version: String,
+    /// Declared purpose.
+    pub purpose: String,
+    /// Requested services, by name.
+    pub services: Vec<String>,
+    /// The certificate.
+    pub isms: IsmsInput,
+    /// The terms version the Developer accepts by applying (R4.3).
+    pub terms_version: String,
+    /// The declarations of R5.1, R5.5 and R5.9 were ticked.
+    pub declarations_accepted: bool,
+}
+
+/// An uploaded supporting document.
+#[derive(Debug, Clone)]
+pub struct DocumentUpload {
+    /// File name.
+    pub file_name: String,
+    /// Content type.
+    pub content_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+fn parse_date(field: &str, value: &str) -> ServiceResult<NaiveDate> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| InvalidValue::new(field, "must be a date YYYY-MM-DD").into())
+}
+
+/// R5.7: a licence that lets Users query invoices must include donation.
+pub(super) fn check_services(names: &[String]) -> ServiceResult<Vec<Service>> {
+    let mut services = Vec::new();
+    for name in names {
+        let service: Service = name
+            .parse()
+            .map_err(|e: InvalidValue| e.for_field("services"))?;
+        if !services.contains(&service) {
+            services.push(service);
+        }
+    }
+    if services.is_empty() {
+        return Err(InvalidValue::new("services", "choose at least one service").into());
+    }
+    if services.contains(&Service::CarrierInvoices) && !services.contains(&Service::Donation) {
+        return Err(ServiceError::Refused {
+            rule: "R5.7",
+            reason: "a Product that lets Users query their invoices must also offer cloud-invoice donation".into(),
+        });
+    }
+    services.sort();
+    Ok(services)
+}
+
+impl Platform {
+    /// R6: the certificate (number, issuer, scope, expiry not yet passed), or the exemption of
+    /// a government body at cyber-security level C or above.
+    pub(super) async fn check_isms(
+        &self,
+        developer_id: i64,
+        input: &IsmsInput,
+    ) -> ServiceResult<IsmsRecord> {
+        let developer = self.developer(developer_id).await?;
+        let exempt = developer
+            .account
+            .security_level
+            .as_deref()
+            .is_some_and(|l| matches!(l, "A" | "B" | "C"));
+        if exempt && input.number.trim().is_empty() {
+            return Ok(IsmsRecord {
+                exempt: true,
+                ..IsmsRecord::default()
+            });
+        }
+        let expiry = parse_date("isms_expiry", &input.expiry)?;
+        if expiry < self.today() {
+            return Err(ServiceError::Refused {
+                rule: "R6",
+                reason: format!("isms_expiry: the certificate expired on {expiry}"),
+            });
+        }
+        Ok(IsmsRecord {
+            number: Some(text("isms_number", &input.number, 100)?.to_owned()),
+            issuer: Some(text("isms_issuer", &input.issuer, 200)?.to_owned()),
+            scope: Some(text("isms_scope", &input.scope, 1000)?.to_owned()),
+            expiry: Some(expiry),
+            exempt: false,
+        })
+    }
+
+    async fn check_form(
+        &self,
+        developer_id: i64,
+        i: &ApplicationInput,
+    ) -> ServiceResult<ApplicationForm> {
+        if !i.declarations_accepted {
+            return Err(InvalidValue::new(
+                "declarations",
+                "the declarations of R5.1, R5.5 and R5.9 must be accepted",
+            )
+            .into());
+        }
+        let current = self.current_terms().await?;
+        if i.terms_version != current.version {
+            return Err(ServiceError::Refused {
+                rule: "R4.3",
+                reason: format!(
+                    "terms_version: applying accepts the current terms {}, not {:?}",
+                    current.version, i.terms_version
+                ),
+            });
+        }
+        let services = check_services(&i.services)?;
+        Ok(ApplicationForm {
+            developer_id,
+            contact_name: text("contact_name", &i.contact_name, 100)?.to_owned(),
+            contact_email: text("contact_email", &i.contact_email, 254)?.to_owned(),
+            contact_phone: text("contact_phone", &i.contact_phone, 40)?.to_owned(),
+            product_name: text("product_name", &i.product_name, 200)?.to_owned(),
+            product_version: text("product_version", &i.product_version, 50)?.to_owned(),
+            purpose: text("purpose", &i.purpose, 2000)?.to_owned(),
+            services: services.iter().map(|s| s.as_str().to_owned()).collect(),
+            isms: self.check_isms(developer_id, &i.isms).await?,
+            terms_version: current.version,
+        })
+    }
+
+    /// Files an application with its documents (R4.1, R4.2); applying accepts the current
+    /// terms (R4.3). Returns the new licence, `applied`.
+    pub async fn submit_application(
+        &self,
+        developer_id: i64,
+        input: &ApplicationInput,
+        documents: &[DocumentUpload],
+    ) -> ServiceResult<LicenceRecord> {
+        let form = self.check_form(developer_id, input).await?;
+        for d in documents {
+            if d.bytes.len() > MAX_DOCUMENT_BYTES {
+                return Err(InvalidValue::new(
+                    "documents",
+                    format!(
+                        "{}: larger than {} MB",
+                        d.file_name,
+                        MAX_DOCUMENT_BYTES / 1024 / 1024
+                    ),
+                )
+                .into());
+            }
+        }
+        let now = self.clock.now();
+        let application = self.store.create_application(&form, now).await?;
+        self.add_documents(&application, documents).await?;
+        self.store
+            .accept_terms(developer_id, &form.terms_version, now)
+            .await?;
+        let event = NewLicenceEvent {
+            event: "apply".into(),
+            actor: Actor::Developer(developer_id).to_string(),
+            at: now,
+            reason: format!("{} {}", form.product_name, form.product_version),
+            rule: "R4.1".into(),
+        };
+        Ok(self
+            .store
+            .create_licence(
+                application.id,
+                developer_id,
+                &LicenceState::filed(now),
+                &event,
+            )
+            .await?)
+    }
+
+    async fn add_documents(
+        &self,
+        application: &ApplicationRecord,
+        documents: &[DocumentUpload],
+    ) -> ServiceResult<()> {
+        let now = self.clock.now();
+        for d in documents.iter().filter(|d| !d.bytes.is_empty()) {
+            let name: String = d
+                .file_name
+                .chars()
+                .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+                .take(200)
+                .collect();
+            let digest = hex::encode(Sha256::digest(&d.bytes));
+            self.store
+                .add_document(
+                    application.id,
+                    &name,
+                    &d.content_type,
+                    &d.bytes,
+                    &digest,
+                    now,
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The licence `licence_id` if it is `developer_id`'s (another's is "not found": R8).
+    pub async fn developer_licence(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+    ) -> ServiceResult<LicenceRecord> {
+        let licence = self.licence(licence_id).await?;
+        if licence.developer_id != developer_id {
+            return Err(ServiceError::NotFound("licence"));
+        }
+        Ok(licence)
+    }
+
+    /// Files again after corrections were asked for, with more documents (R4.2).
+    pub async fn resubmit(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+        documents: &[DocumentUpload],
+    ) -> ServiceResult<LicenceRecord> {
+        let licence = self.developer_licence(developer_id, licence_id).await?;
+        let application = self
+            .store
+            .find_application(licence.application_id)
+            .await?
+            .ok_or(ServiceError::NotFound("application"))?;
+        self.add_documents(&application, documents).await?;
+        self.transition_with_app(
+            licence,
+            LicenceEvent::Resubmit,
+            Actor::Developer(developer_id),
+            "resubmitted with corrections",
+            None,
+        )
+        .await
+    }
+
+    /// Applies for re-review (R4.7b window; R4.7d for legacy licences).
+    pub async fn apply_renewal(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+    ) -> ServiceResult<LicenceRecord> {
+        let licence = self.developer_licence(developer_id, licence_id).await?;
+        self.transition_with_app(
+            licence,
+            LicenceEvent::ApplyRenewal,
+            Actor::Developer(developer_id),
+            "re-review requested",
+            None,
+        )
+        .await
+    }
+
+    /// Stops by notice (R10.1); R11 follows.
+    pub async fn withdraw(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+        reason: &str,
+    ) -> ServiceResult<LicenceRecord> {
+        let licence = self.developer_licence(developer_id, licence_id).await?;
+        let reason = text("reason", reason, 1000)?;
+        self.transition_with_app(
+            licence,
+            LicenceEvent::Withdraw,
+            Actor::Developer(developer_id),
+            reason,
+            None,
+        )
+        .await
+    }
+}

@@ -1,0 +1,96 @@
+//! APIKeys after approval (R4.1): rotation with a grace period during which the old and the
+//! new key both verify, and the list a Developer sees (never the keys themselves).
+
+use chrono::Duration;
+use einv_store::CredentialRecord;
+
+use super::Actor;
+use crate::error::{ServiceError, ServiceResult};
+use crate::services::apps::new_api_key;
+use crate::services::{IssuedCredentials, Platform};
+
+/// How long the old key keeps working after a rotation, unless told otherwise.
+pub const DEFAULT_GRACE_DAYS: i64 = 7;
+/// The longest grace period.
+pub const MAX_GRACE_DAYS: i64 = 30;
+
+impl Platform {
+    /// Issues a new APIKey for the licence's AppID; the older keys stop verifying after
+    /// `grace_days` (R4.1). Returns the new key: the only time it is shown.
+    pub async fn rotate_key(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+        grace_days: i64,
+    ) -> ServiceResult<IssuedCredentials> {
+        if !(0..=MAX_GRACE_DAYS).contains(&grace_days) {
+            return Err(einv_core::InvalidValue::new(
+                "grace_days",
+                format!("must be 0 to {MAX_GRACE_DAYS}"),
+            )
+            .into());
+        }
+        let licence = self.developer_licence(developer_id, licence_id).await?;
+        let app_id = licence.app_id.clone().ok_or(ServiceError::Refused {
+            rule: "R4.1",
+            reason: "the licence has no AppID yet".into(),
+        })?;
+        if licence.state.is_ended() {
+            return Err(ServiceError::Refused {
+                rule: "R11",
+                reason: "the licence has ended; its keys are revoked".into(),
+            });
+        }
+        let now = self.clock.now();
+        let api_key = new_api_key();
+        let id = self
+            .store
+            .add_credential(&app_id, &self.sealer.seal(&api_key)?, now)
+            .await?;
+        // Returned here, so this is its one showing.
+        self.store.reveal_credential(id, now).await?;
+        self.store
+            .expire_other_credentials(&app_id, id, now + Duration::days(grace_days))
+            .await?;
+        tracing::info!(app.id = %app_id, actor = %Actor::Developer(developer_id), grace_days, "APIKey rotated");
+        Ok(IssuedCredentials { app_id, api_key })
+    }
+
+    /// The key issued on approval, the first time the Developer asks for it; `None` ever
+    /// after (R4.1: shown once).
+    pub async fn reveal_issued_key(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+    ) -> ServiceResult<Option<IssuedCredentials>> {
+        let licence = self.developer_licence(developer_id, licence_id).await?;
+        let Some(app_id) = licence.app_id else {
+            return Ok(None);
+        };
+        let now = self.clock.now();
+        for credential in self.store.credentials_of(&app_id).await? {
+            if credential.revealed_at.is_none()
+                && credential.is_valid(now)
+                && self.store.reveal_credential(credential.id, now).await?
+            {
+                let api_key = self.sealer.open(&credential.sealed_key)?;
+                return Ok(Some(IssuedCredentials { app_id, api_key }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The keys of a licence's AppID, newest first, for the Developer's page (sealed: the
+    /// page shows only dates and validity).
+    pub async fn key_history(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+    ) -> ServiceResult<Vec<CredentialRecord>> {
+        let licence = self.developer_licence(developer_id, licence_id).await?;
+        match licence.app_id {
+            Some(app_id) => Ok(self.store.credentials_of(&app_id).await?),
+            None => Ok(Vec::new()),
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! R11: when a licence ends (expiry, the legacy deadline, withdrawal, termination, merger) its
+//! credentials are revoked, its consents end, the Developer is told to destroy the programs and
+//! all User data and to confirm it, and the AppID's Users are told.
+
+use einv_store::{LicenceRecord, Recipient};
+
+use crate::error::ServiceResult;
+use crate::services::Platform;
+
+impl Platform {
+    /// Runs R11 for a licence that just ended.
+    pub(super) async fn end_licence(&self, licence: &LicenceRecord) -> ServiceResult<()> {
+        let now = self.clock.now();
+        let why = licence.state.name();
+        if let Some(app_id) = &licence.app_id {
+            self.store.revoke_credentials(app_id, now).await?;
+            // R11: the app's consents end with the licence, and its Users are told.
+            self.store
+                .void_consents_of_app(app_id, now, &format!("licence ended ({why}): R11"))
+                .await?;
+            let text = format!(
+                "AppID {app_id} 的授權已終止（{why}）。開發者須刪除您的電子發票資料、載具資料與驗證碼。/ \
+                 The licence of AppID {app_id} ended ({why}). Its developer must delete your e-invoice data, \
+                 carrier data and verification codes (R11)."
+            );
+            for user_id in self.store.users_of_app(app_id).await? {
+                self.store
+                    .notify_user(user_id, "app-ended", &text, now)
+                    .await?;
+            }
+        }
+        self.store
+            .notify(
+                Recipient::Developer(licence.developer_id),
+                Some(licence.id),
+                "licence-ended",
+                "授權已終止：請銷毀資料並確認 / Licence ended: destroy the data and confirm",
+                &format!(
+                    "授權 #{id} 已終止（{why}）。請刪除程式及所有產品使用者資料、停止使用，並通知使用者，然後於開發者入口確認銷毀。/ \
+                     Licence #{id} ended ({why}). Delete the programs and all User data (e-invoices, carrier data, \
+                     verification codes, identifiable out-of-scope data), stop using them, tell your Users, then \
+                     confirm the destruction in the developer portal (R11).",
+                    id = licence.id
+                ),
+                now,
+            )
+            .await?;
+        tracing::info!(
+            licence.id = licence.id,
+            state = why,
+            "licence ended: R11 notices sent, keys revoked"
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,223 @@
+//! What a reviewer does (R4.1, R4.2, R4.7b, R5.11): approve (issuing the AppID and APIKey,
+//! shown once), ask for changes, reject; approve or refuse a re-review.
+
+use einv_core::licence::{LicenceEvent, LicenceState};
+use einv_core::Service;
+use einv_store::{LicenceRecord, Recipient};
+
+use super::accounts::text;
+use super::apply::check_services;
+use super::Actor;
+use crate::error::{ServiceError, ServiceResult};
+use crate::services::{IssuedCredentials, Platform};
+
+/// The states a reviewer works on.
+pub const QUEUE_STATES: [&str; 3] = ["applied", "reviewing", "active"];
+
+impl Platform {
+    /// The review queue: new and resubmitted applications, purpose changes, and active
+    /// licences with a re-review filed.
+    pub async fn review_queue(&self) -> ServiceResult<Vec<LicenceRecord>> {
+        let all = self.store.licences_in_states(&QUEUE_STATES).await?;
+        Ok(all
+            .into_iter()
+            .filter(|l| match l.state {
+                LicenceState::Active { renewal, .. } => {
+                    matches!(renewal, einv_core::licence::Renewal::Applied { .. })
+                }
+                _ => true,
+            })
+            .collect())
+    }
+
+    /// Approves an application (R4.1): a three-year term from today (R4.7a), a new AppID and
+    /// APIKey, the key stored sealed and returned here — the only time it is shown. Approving a
+    /// purpose change (R5.11) restores the licence with its keys; nothing new is issued.
+    pub async fn approve(
+        &self,
+        reviewer_id: i64,
+        licence_id: i64,
+        reason: &str,
+    ) -> ServiceResult<Option<IssuedCredentials>> {
+        let licence = self.licence(licence_id).await?;
+        let actor = Actor::Reviewer(reviewer_id);
+        let reason = if reason.trim().is_empty() {
+            "approved"
+        } else {
+            reason.trim()
+        };
+        if let LicenceState::Reviewing { .. } = licence.state {
+            self.transition_with_app(licence, LicenceEvent::Approve, actor, reason, None)
+                .await?;
+            return Ok(None);
+        }
+        let application = self
+            .store
+            .find_application(licence.application_id)
+            .await?
+            .ok_or(ServiceError::NotFound("application"))?;
+        // R5.7 is checked again: the form may predate the rule's check.
+        let services: Vec<Service> = check_services(&application.form.services)?;
+        let credentials = self.new_credentials();
+        // The state moves first (it refuses a second approval), then the app is created.
+        let licence = self
+            .transition_with_app(
+                licence,
+                LicenceEvent::Approve,
+                actor,
+                reason,
+                Some(&credentials.app_id),
+            )
+            .await?;
+        self.store_app(
+            &application.form.product_name,
+            &services,
+            &credentials.app_id,
+            &credentials.api_key,
+        )
+        .await?;
+        self.store
+            .add_credential(
+                &credentials.app_id,
+                &self.sealer.seal(&credentials.api_key)?,
+                self.clock.now(),
+            )
+            .await?;
+        let term = licence.state.coverage().and_then(|c| c.term());
+        let body = match term {
+            Some(t) => format!("AppID {}：授權期間 {} 至 {}。APIKey 僅顯示一次。/ Term {} to {}. The APIKey is shown once.", credentials.app_id, t.start(), t.last_day(), t.start(), t.last_day()),
+            None => format!("AppID {}", credentials.app_id),
+        };
+        self.store
+            .notify(
+                Recipient::Developer(licence.developer_id),
+                Some(licence.id),
+                "approved",
+                "申請已核准 / Application approved",
+                &body,
+                self.clock.now(),
+            )
+            .await?;
+        Ok(Some(credentials))
+    }
+
+    /// Asks the Developer for corrections (R4.2).
+    pub async fn request_changes(
+        &self,
+        reviewer_id: i64,
+        licence_id: i64,
+        reason: &str,
+    ) -> ServiceResult<LicenceRecord> {
+        let reason = text("reason", reason, 2000)?;
+        let licence = self
+            .transition(
+                licence_id,
+                LicenceEvent::RequestChanges,
+                Actor::Reviewer(reviewer_id),
+                reason,
+            )
+            .await?;
+        self.store
+            .notify(
+                Recipient::Developer(licence.developer_id),
+                Some(licence.id),
+                "changes-requested",
+                "請補正申請資料 / Corrections requested",
+                reason,
+                self.clock.now(),
+            )
+            .await?;
+        Ok(licence)
+    }
+
+    /// Refuses an application or a purpose change.
+    pub async fn reject(
+        &self,
+        reviewer_id: i64,
+        licence_id: i64,
+        reason: &str,
+    ) -> ServiceResult<LicenceRecord> {
+        let reason = text("reason", reason, 2000)?;
+        let licence = self
+            .transition(
+                licence_id,
+                LicenceEvent::Reject,
+                Actor::Reviewer(reviewer_id),
+                reason,
+            )
+            .await?;
+        self.store
+            .notify(
+                Recipient::Developer(licence.developer_id),
+                Some(licence.id),
+                "rejected",
+                "申請未核准 / Application rejected",
+                reason,
+                self.clock.now(),
+            )
+            .await?;
+        Ok(licence)
+    }
+
+    /// Approves a re-review: the next term starts the day after the current one ends (R4.7b).
+    pub async fn approve_renewal(
+        &self,
+        reviewer_id: i64,
+        licence_id: i64,
+        reason: &str,
+    ) -> ServiceResult<LicenceRecord> {
+        let reason = if reason.trim().is_empty() {
+            "re-review approved"
+        } else {
+            reason.trim()
+        };
+        let licence = self
+            .transition(
+                licence_id,
+                LicenceEvent::ApproveRenewal,
+                Actor::Reviewer(reviewer_id),
+                reason,
+            )
+            .await?;
+        self.store
+            .notify(
+                Recipient::Developer(licence.developer_id),
+                Some(licence.id),
+                "renewal-approved",
+                "重行審核通過 / Re-review approved",
+                reason,
+                self.clock.now(),
+            )
+            .await?;
+        Ok(licence)
+    }
+
+    /// Refuses a re-review: the licence runs to the end of its term, then stops (R4.7c).
+    pub async fn reject_renewal(
+        &self,
+        reviewer_id: i64,
+        licence_id: i64,
+        reason: &str,
+    ) -> ServiceResult<LicenceRecord> {
+        let reason = text("reason", reason, 2000)?;
+        let licence = self
+            .transition(
+                licence_id,
+                LicenceEvent::RejectRenewal,
+                Actor::Reviewer(reviewer_id),
+                reason,
+            )
+            .await?;
+        self.store
+            .notify(
+                Recipient::Developer(licence.developer_id),
+                Some(licence.id),
+                "renewal-rejected",
+                "重行審核未通過 / Re-review refused",
+                reason,
+                self.clock.now(),
+            )
+            .await?;
+        Ok(licence)
+    }
+}

@@ -1,0 +1,124 @@
+//! Read-only views the portal pages show: a Developer's licences, a licence's history, the
+//! reviewer's dossier of an application, the registry of events, research submissions.
+
+use einv_store::{
+    ApplicationRecord, DeveloperRecord, DocumentRecord, LicenceEventRecord, LicenceNote,
+    LicenceRecord,
+};
+
+use crate::error::{ServiceError, ServiceResult};
+use crate::services::Platform;
+
+/// Every state name, for the reviewer's list of all licences.
+const ALL_STATES: [&str; 10] = [
+    "applied",
+    "changes-requested",
+    "rejected",
+    "active",
+    "reviewing",
+    "suspended",
+    "expired",
+    "terminated",
+    "withdrawn",
+    "merged-away",
+];
+
+/// What a reviewer sees of one application.
+#[derive(Debug, Clone)]
+pub struct Dossier {
+    /// The licence, settled.
+    pub licence: LicenceRecord,
+    /// The form.
+    pub application: ApplicationRecord,
+    /// The Developer.
+    pub developer: DeveloperRecord,
+    /// Supporting documents with their SHA-256.
+    pub documents: Vec<DocumentRecord>,
+    /// Change notices (R5.11).
+    pub changes: Vec<LicenceNote>,
+    /// The history (R10.4).
+    pub history: Vec<LicenceEventRecord>,
+}
+
+impl Platform {
+    /// A Developer's licences, newest first, time settled.
+    pub async fn developer_licences(&self, developer_id: i64) -> ServiceResult<Vec<LicenceRecord>> {
+        let mut out = Vec::new();
+        for l in self.store.licences_of_developer(developer_id).await? {
+            out.push(self.settle_licence(l).await?);
+        }
+        Ok(out)
+    }
+
+    /// A licence's history, oldest first.
+    pub async fn licence_history(&self, licence_id: i64) -> ServiceResult<Vec<LicenceEventRecord>> {
+        Ok(self.store.licence_events(licence_id).await?)
+    }
+
+    /// The destruction confirmation of a licence, if given (R11).
+    pub async fn destruction(&self, licence_id: i64) -> ServiceResult<Option<LicenceNote>> {
+        Ok(self.store.destruction_of(licence_id).await?)
+    }
+
+    /// Every licence, for reviewers.
+    pub async fn all_licences(&self) -> ServiceResult<Vec<LicenceRecord>> {
+        Ok(self.store.licences_in_states(&ALL_STATES).await?)
+    }
+
+    /// The latest events across licences, newest first.
+    pub async fn recent_events(&self) -> ServiceResult<Vec<LicenceEventRecord>> {
+        Ok(self.store.recent_licence_events(200).await?)
+    }
+
+    /// Research submissions (R5.10), newest first.
+    pub async fn research(&self) -> ServiceResult<Vec<LicenceNote>> {
+        Ok(self.store.list_research().await?)
+    }
+
+    /// Everything a reviewer needs to decide on licence `id`.
+    pub async fn dossier(&self, licence_id: i64) -> ServiceResult<Dossier> {
+        let licence = self.licence(licence_id).await?;
+        let application = self
+            .store
+            .find_application(licence.application_id)
+            .await?
+            .ok_or(ServiceError::NotFound("application"))?;
+        Ok(Dossier {
+            developer: self.developer(licence.developer_id).await?,
+            documents: self.store.list_documents(application.id).await?,
+            changes: self.store.change_notices(licence_id).await?,
+            history: self.store.licence_events(licence_id).await?,
+            application,
+            licence,
+        })
+    }
+
+    /// Applies the passage of time to every live licence: renewed terms begin, ended terms
+    /// expire (R4.7c, R4.7d, with R11), lapsed certificates suspend (R6). The v1 gate does this
+    /// lazily for each AppID it sees; this makes it happen for licences nobody calls with
+    /// (`einv admin sweep`, e.g. daily). Returns how many licences changed.
+    pub async fn sweep_licences(&self) -> ServiceResult<usize> {
+        let mut changed = 0;
+        for licence in self
+            .store
+            .licences_in_states(&["active", "suspended", "reviewing"])
+            .await?
+        {
+            let before = licence.state;
+            let licence = self.settle_licence(licence).await?;
+            let licence = self.check_certificate(licence).await?;
+            if licence.state != before {
+                changed += 1;
+            }
+        }
+        Ok(changed)
+    }
+
+    /// A document's record and bytes, for reviewers.
+    pub async fn document(&self, id: i64) -> ServiceResult<(DocumentRecord, Vec<u8>)> {
+        self.store
+            .document_bytes(id)
+            .await?
+            .ok_or(ServiceError::NotFound("document"))
+    }
+}

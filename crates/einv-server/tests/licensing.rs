@@ -1,0 +1,601 @@
+//! The licensing regime end to end against the real server: every enforced rule is broken
+//! once and the refusal seen, time moved by the FixedClock.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::*;
+use einv_core::clock::taipei;
+use einv_core::licence::{SuspensionReason, TerminationGround};
+use einv_core::Clock;
+use einv_server::error::ServiceError;
+use einv_server::services::licensing::{
+    Actor, ApplicationInput, DeveloperSignUp, DocumentUpload, IsmsInput, RegistryEvent,
+};
+use einv_server::services::IssuedCredentials;
+use einv_store::Recipient;
+use serde_json::Value;
+
+both_backends!(
+    approval_issues_a_key_that_calls_the_api,
+    r4_7c_the_api_stops_one_second_after_the_term,
+    r4_7b_renewal_window_and_contiguous_term,
+    r4_3_terms_not_accepted_by_the_deadline,
+    r10_2_registry_suspension_and_resumption,
+    r6_lapsed_certificate_suspends_until_a_valid_one,
+    r4_1_rotation_grace_period_then_only_the_new_key,
+    r10_3_termination_runs_r11,
+    r5_7_and_r6_application_checks,
+    r5_11_purpose_change_sends_the_licence_back_to_review,
+    r10_5_merger_ends_the_licence,
+    attribution_texts_are_served,
+    r4_7d_a_legacy_licence_stops_after_2025_03_31,
+);
+
+const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
+
+fn taipei_at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+    taipei()
+        .with_ymd_and_hms(y, m, d, h, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn input(services: &[&str]) -> ApplicationInput {
+    ApplicationInput {
+        contact_name: "王小明".into(),
+        contact_email: "dev@example.com".into(),
+        contact_phone: "02-1234-5678".into(),
+        product_name: "記帳 App".into(),
+        product_version: "1.0".into(),
+        purpose: "personal bookkeeping".into(),
+        services: services.iter().map(|s| (*s).to_owned()).collect(),
+        isms: IsmsInput {
+            number: "ISMS-001".into(),
+            issuer: "BSI".into(),
+            scope: "the app and its servers".into(),
+            expiry: "2035-12-31".into(),
+        },
+        terms_version: "2023-03-30".into(),
+        declarations_accepted: true,
+    }
+}
+
+struct Licensed {
+    developer: i64,
+    reviewer: i64,
+    licence: i64,
+    creds: IssuedCredentials,
+}
+
+async fn licensed(app: &TestApp, email: &str) -> Licensed {
+    let p = &app.platform;
+    let d = p
+        .sign_up_developer(&DeveloperSignUp {
+            email: email.into(),
+            password: "correct horse battery".into(),
+            name: "示範資訊股份有限公司".into(),
+            entity_type: "business".into(),
+            business_id: "04595257".into(),
+            security_level: String::new(),
+        })
+        .await
+        .unwrap();
+    let doc = DocumentUpload {
+        file_name: "isms.pdf".into(),
+        content_type: "application/pdf".into(),
+        bytes: b"%PDF-1.4 cert".to_vec(),
+    };
+    let licence = p
+        .submit_application(
+            d.id,
+            &input(&["winning-numbers", "carrier-invoices", "donation"]),
+            &[doc],
+        )
+        .await
+        .unwrap();
+    let reviewer = match p
+        .add_reviewer("reviewer@fia.example", "reviewer password", "R")
+        .await
+    {
+        Ok(id) => id,
+        Err(_) => {
+            p.sign_in_reviewer("reviewer@fia.example", "reviewer password")
+                .await
+                .unwrap()
+                .id
+        }
+    };
+    let creds = p
+        .approve(reviewer, licence.id, "ok")
+        .await
+        .unwrap()
+        .unwrap();
+    Licensed {
+        developer: d.id,
+        reviewer,
+        licence: licence.id,
+        creds,
+    }
+}
+
+async fn winning_list(app: &TestApp, app_id: &str, key: &str) -> Value {
+    let mut params: Vec<(&'static str, String)> = vec![
+        ("version", "0.2".into()),
+        ("action", "QryWinningList".into()),
+        ("invTerm", "11510".into()),
+        ("UUID", "d".into()),
+        ("appID", app_id.into()),
+    ];
+    sign(&mut params, key);
+    app.post(INVAPP, &params).await
+}
+
+fn assert_refused(reply: &Value, rule: &str) {
+    assert_eq!(reply["code"], "998", "{reply}");
+    assert!(
+        reply["msg"].as_str().unwrap().contains(rule),
+        "msg names {rule}: {reply}"
+    );
+}
+
+fn assert_ok(reply: &Value) {
+    assert_eq!(reply["code"], "200", "{reply}");
+}
+
+async fn approval_issues_a_key_that_calls_the_api(app: &TestApp) {
+    let l = licensed(app, "a@example.com").await;
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+    let bad = winning_list(app, &l.creds.app_id, "not-the-key").await;
+    assert_eq!(bad["code"], "954", "{bad}");
+    // A second approval is refused by the lifecycle and issues nothing.
+    let again = app
+        .platform
+        .approve(l.reviewer, l.licence, "again")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(again, ServiceError::Refused { rule: "R4.1", .. }),
+        "{again:?}"
+    );
+    let history = app.store().licence_events(l.licence).await.unwrap();
+    assert_eq!(
+        history.iter().map(|e| e.event.as_str()).collect::<Vec<_>>(),
+        ["apply", "approve"]
+    );
+    assert_eq!(history[1].actor, format!("reviewer:{}", l.reviewer));
+    // The key is stored sealed, never in clear.
+    let stored = app.store().credentials_of(&l.creds.app_id).await.unwrap();
+    assert!(!stored[0].sealed_key.contains(&l.creds.api_key));
+}
+
+async fn r4_7c_the_api_stops_one_second_after_the_term(app: &TestApp) {
+    let l = licensed(app, "b@example.com").await;
+    // Approved 2026-11-27: the term runs to 2029-11-26 and stops at 2029-11-27 00:00 Taipei.
+    app.clock
+        .set(taipei_at(2029, 11, 27, 0) - Duration::seconds(1));
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+    app.clock.set(taipei_at(2029, 11, 27, 0));
+    // The daily sweep expires it even before anyone calls.
+    assert_eq!(app.platform.sweep_licences().await.unwrap(), 1);
+    let refused = winning_list(app, &l.creds.app_id, &l.creds.api_key).await;
+    assert_refused(&refused, "R4.7c");
+    // R11 followed the expiry: keys revoked, the Developer told to destroy and confirm.
+    let notes = app
+        .store()
+        .notifications_of(Recipient::Developer(l.developer))
+        .await
+        .unwrap();
+    assert!(notes.iter().any(|n| n.kind == "licence-ended"));
+    assert!(app
+        .store()
+        .credentials_of(&l.creds.app_id)
+        .await
+        .unwrap()
+        .iter()
+        .all(|c| c.revoked_at.is_some()));
+    app.platform
+        .confirm_destruction(l.developer, l.licence, "deleted everything")
+        .await
+        .unwrap();
+    assert!(app
+        .store()
+        .destruction_of(l.licence)
+        .await
+        .unwrap()
+        .is_some());
+    let events = app.store().licence_events(l.licence).await.unwrap();
+    assert_eq!(events.last().unwrap().actor, "clock");
+    assert_eq!(events.last().unwrap().rule, "R4.7c");
+}
+
+async fn r4_7b_renewal_window_and_contiguous_term(app: &TestApp) {
+    let l = licensed(app, "c@example.com").await;
+    let p = &app.platform;
+    // The term ends 2029-11-27 00:00; six months before is 2029-05-27 00:00.
+    app.clock.set(taipei_at(2029, 5, 26, 0));
+    let early = p.apply_renewal(l.developer, l.licence).await.unwrap_err();
+    assert!(
+        matches!(early, ServiceError::Refused { rule: "R4.7b", .. }),
+        "6 months + 1 day before: {early:?}"
+    );
+    app.clock.set(taipei_at(2029, 5, 27, 0));
+    p.apply_renewal(l.developer, l.licence).await.unwrap();
+    p.approve_renewal(l.reviewer, l.licence, "fine")
+        .await
+        .unwrap();
+    app.clock.set(taipei_at(2029, 11, 27, 0));
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+    let term = p
+        .licence(l.licence)
+        .await
+        .unwrap()
+        .state
+        .coverage()
+        .unwrap()
+        .term()
+        .unwrap();
+    assert_eq!(
+        term.start().to_string(),
+        "2029-11-27",
+        "R4.7b: the day after the old term"
+    );
+    assert_eq!(term.last_day().to_string(), "2032-11-26");
+}
+
+async fn r4_3_terms_not_accepted_by_the_deadline(app: &TestApp) {
+    let l = licensed(app, "d@example.com").await;
+    let p = &app.platform;
+    p.publish_terms(
+        "2026-12",
+        "flow limits revised",
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+    )
+    .await
+    .unwrap();
+    let notes = app
+        .store()
+        .notifications_of(Recipient::Developer(l.developer))
+        .await
+        .unwrap();
+    assert!(
+        notes.iter().any(|n| n.kind == "terms"),
+        "Developers are notified"
+    );
+    app.clock.set(taipei_at(2026, 12, 31, 23));
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+    app.clock.set(taipei_at(2027, 1, 1, 0));
+    assert_refused(
+        &winning_list(app, &l.creds.app_id, &l.creds.api_key).await,
+        "R4.3",
+    );
+    p.accept_terms(l.developer, "2026-12").await.unwrap();
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+}
+
+async fn r10_2_registry_suspension_and_resumption(app: &TestApp) {
+    let l = licensed(app, "e@example.com").await;
+    let p = &app.platform;
+    let developers = p.developers_with_business_id("04595257").await.unwrap();
+    assert_eq!(developers, vec![l.developer]);
+    p.registry_event(l.developer, RegistryEvent::Suspend, "停業 2026-11-27")
+        .await
+        .unwrap();
+    assert_refused(
+        &winning_list(app, &l.creds.app_id, &l.creds.api_key).await,
+        "R10.2",
+    );
+    let resumed = p
+        .registry_event(l.developer, RegistryEvent::Resume, "復業 approved")
+        .await
+        .unwrap();
+    assert_eq!(resumed.len(), 1);
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+    let events = app.store().licence_events(l.licence).await.unwrap();
+    assert_eq!(events.iter().filter(|e| e.actor == "registry").count(), 2);
+}
+
+async fn r6_lapsed_certificate_suspends_until_a_valid_one(app: &TestApp) {
+    let l = licensed(app, "f@example.com").await;
+    let p = &app.platform;
+    let short = IsmsInput {
+        number: "ISMS-002".into(),
+        issuer: "BSI".into(),
+        scope: "app".into(),
+        expiry: "2027-06-30".into(),
+    };
+    p.update_certificate(l.developer, l.licence, &short)
+        .await
+        .unwrap();
+    app.clock.set(taipei_at(2027, 6, 30, 23));
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+    app.clock.set(taipei_at(2027, 7, 1, 0));
+    assert_refused(
+        &winning_list(app, &l.creds.app_id, &l.creds.api_key).await,
+        "R6",
+    );
+    let stale = short;
+    assert!(matches!(
+        p.update_certificate(l.developer, l.licence, &stale)
+            .await
+            .unwrap_err(),
+        ServiceError::Refused { rule: "R6", .. }
+    ));
+    let valid = IsmsInput {
+        expiry: "2031-12-31".into(),
+        ..stale
+    };
+    p.update_certificate(l.developer, l.licence, &valid)
+        .await
+        .unwrap();
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+}
+
+async fn r4_1_rotation_grace_period_then_only_the_new_key(app: &TestApp) {
+    let l = licensed(app, "g@example.com").await;
+    let p = &app.platform;
+    let new = p.rotate_key(l.developer, l.licence, 7).await.unwrap();
+    assert_ne!(new.api_key, l.creds.api_key);
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+    assert_ok(&winning_list(app, &l.creds.app_id, &new.api_key).await);
+    app.clock.advance(Duration::days(7));
+    let old = winning_list(app, &l.creds.app_id, &l.creds.api_key).await;
+    assert_eq!(old["code"], "954", "the old key no longer verifies: {old}");
+    assert_ok(&winning_list(app, &l.creds.app_id, &new.api_key).await);
+    // Another Developer cannot rotate this licence's key.
+    let other = licensed(app, "g2@example.com").await;
+    assert!(matches!(
+        p.rotate_key(other.developer, l.licence, 7)
+            .await
+            .unwrap_err(),
+        ServiceError::NotFound(_)
+    ));
+}
+
+async fn r10_3_termination_runs_r11(app: &TestApp) {
+    let l = licensed(app, "h@example.com").await;
+    let p = &app.platform;
+    // The fixture User uses the app: R11 must reach them.
+    let user = app
+        .store()
+        .find_user_by_barcode(BARCODE)
+        .await
+        .unwrap()
+        .unwrap();
+    let consent = einv_server::services::standard_consent(&[einv_core::Service::WinningNumbers]);
+    p.grant_consent(user.id, &l.creds.app_id, &consent, None)
+        .await
+        .unwrap();
+    let ended = p
+        .terminate(
+            Actor::Reviewer(l.reviewer),
+            l.licence,
+            TerminationGround::ImproperAccess,
+            "scraped the portal",
+        )
+        .await
+        .unwrap();
+    assert_eq!(ended.state.name(), "terminated");
+    assert_refused(
+        &winning_list(app, &l.creds.app_id, &l.creds.api_key).await,
+        "R10.3-6",
+    );
+    let users = app.store().users_of_app(&l.creds.app_id).await.unwrap();
+    assert!(!users.is_empty());
+    let user_notes = p.notifications_of_user(users[0]).await.unwrap();
+    assert!(
+        user_notes
+            .iter()
+            .any(|n| n.kind == "app-ended" && n.text.contains(&l.creds.app_id)),
+        "R11: Users are told"
+    );
+    // R10.4: the history is kept; an ended licence cannot be brought back.
+    assert!(p
+        .registry_event(l.developer, RegistryEvent::Resume, "x")
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(p
+        .suspend(
+            Actor::Operator,
+            l.licence,
+            SuspensionReason::TaxRegistrySuspension,
+            "x"
+        )
+        .await
+        .is_err());
+}
+
+async fn r5_7_and_r6_application_checks(app: &TestApp) {
+    let p = &app.platform;
+    let d = p
+        .sign_up_developer(&DeveloperSignUp {
+            email: "i@example.com".into(),
+            password: "correct horse battery".into(),
+            name: "X".into(),
+            entity_type: "business".into(),
+            business_id: "04595257".into(),
+            security_level: String::new(),
+        })
+        .await
+        .unwrap();
+    let no_donation = p
+        .submit_application(d.id, &input(&["carrier-invoices"]), &[])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(no_donation, ServiceError::Refused { rule: "R5.7", .. }),
+        "{no_donation:?}"
+    );
+    let mut expired = input(&["winning-numbers"]);
+    expired.isms.expiry = "2026-01-01".into();
+    assert!(matches!(
+        p.submit_application(d.id, &expired, &[]).await.unwrap_err(),
+        ServiceError::Refused { rule: "R6", .. }
+    ));
+    let mut old_terms = input(&["winning-numbers"]);
+    old_terms.terms_version = "1999".into();
+    assert!(matches!(
+        p.submit_application(d.id, &old_terms, &[])
+            .await
+            .unwrap_err(),
+        ServiceError::Refused { rule: "R4.3", .. }
+    ));
+    let duplicate = p
+        .sign_up_developer(&DeveloperSignUp {
+            email: "I@example.com".into(),
+            password: "correct horse battery".into(),
+            name: "X".into(),
+            entity_type: "business".into(),
+            business_id: "04595257".into(),
+            security_level: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(duplicate, ServiceError::AlreadyExists(_)));
+    // A government body at level C or above needs no certificate (R6).
+    let gov = p
+        .sign_up_developer(&DeveloperSignUp {
+            email: "gov@example.gov.tw".into(),
+            password: "correct horse battery".into(),
+            name: "某市政府".into(),
+            entity_type: "government".into(),
+            business_id: String::new(),
+            security_level: "B".into(),
+        })
+        .await
+        .unwrap();
+    let mut exempt = input(&["winning-numbers"]);
+    exempt.isms = IsmsInput::default();
+    p.submit_application(gov.id, &exempt, &[]).await.unwrap();
+}
+
+async fn r5_11_purpose_change_sends_the_licence_back_to_review(app: &TestApp) {
+    let l = licensed(app, "j@example.com").await;
+    let p = &app.platform;
+    p.notify_change(l.developer, l.licence, "1.1", "personal bookkeeping")
+        .await
+        .unwrap();
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+    p.notify_change(
+        l.developer,
+        l.licence,
+        "1.1",
+        "bookkeeping and budgeting advice",
+    )
+    .await
+    .unwrap();
+    assert_refused(
+        &winning_list(app, &l.creds.app_id, &l.creds.api_key).await,
+        "R5.11",
+    );
+    assert_eq!(
+        app.store().change_notices(l.licence).await.unwrap().len(),
+        2
+    );
+    assert!(
+        p.approve(l.reviewer, l.licence, "purpose fine")
+            .await
+            .unwrap()
+            .is_none(),
+        "no new key"
+    );
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+}
+
+async fn r10_5_merger_ends_the_licence(app: &TestApp) {
+    let l = licensed(app, "k@example.com").await;
+    app.platform
+        .registry_event(
+            l.developer,
+            RegistryEvent::Merge,
+            "merged into another company",
+        )
+        .await
+        .unwrap();
+    assert_refused(
+        &winning_list(app, &l.creds.app_id, &l.creds.api_key).await,
+        "R10.5",
+    );
+}
+
+async fn attribution_texts_are_served(app: &TestApp) {
+    let l = licensed(app, "m@example.com").await;
+    let url = format!(
+        "{}/api/v2/licences/{}/attribution",
+        app.base, l.creds.app_id
+    );
+    let body: Value = app
+        .http
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["appId"], l.creds.app_id);
+    assert!(
+        body["attributionZh"]
+            .as_str()
+            .unwrap()
+            .contains("財政資訊中心"),
+        "R5.8"
+    );
+    assert!(
+        body["disclaimerEn"]
+            .as_str()
+            .unwrap()
+            .contains("reliability"),
+        "R5.9"
+    );
+    let missing = app
+        .http
+        .get(format!("{}/api/v2/licences/NOPE/attribution", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let _ = app.clock.now();
+}
+
+async fn r4_7d_a_legacy_licence_stops_after_2025_03_31(app: &TestApp) {
+    let p = &app.platform;
+    app.clock.set(taipei_at(2025, 3, 1, 10));
+    let d = p
+        .sign_up_developer(&DeveloperSignUp {
+            email: "legacy@example.com".into(),
+            password: "correct horse battery".into(),
+            name: "老字號".into(),
+            entity_type: "business".into(),
+            business_id: "04595257".into(),
+            security_level: String::new(),
+        })
+        .await
+        .unwrap();
+    let services = vec!["winning-numbers".to_owned()];
+    let late = chrono::NaiveDate::from_ymd_opt(2023, 3, 31).unwrap();
+    let refused = p
+        .register_legacy_licence(d.id, "舊 App", &services, late)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, ServiceError::Refused { rule: "R4.7e", .. }),
+        "{refused:?}"
+    );
+    let approved = chrono::NaiveDate::from_ymd_opt(2020, 5, 1).unwrap();
+    let (_, creds) = p
+        .register_legacy_licence(d.id, "舊 App", &services, approved)
+        .await
+        .unwrap();
+    app.clock
+        .set(taipei_at(2025, 4, 1, 0) - Duration::seconds(1));
+    assert_ok(&winning_list(app, &creds.app_id, &creds.api_key).await);
+    app.clock.set(taipei_at(2025, 4, 1, 0));
+    assert_refused(
+        &winning_list(app, &creds.app_id, &creds.api_key).await,
+        "R4.7d",
+    );
+}

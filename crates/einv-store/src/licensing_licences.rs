@@ -1,0 +1,311 @@
+//! Licences, their append-only event history (R10.4), and the credentials of their AppIDs
+//! (R4.1: sealed keys, rotation with overlap, revocation).
+
+use chrono::{DateTime, Utc};
+use einv_core::licence::LicenceState;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::records::from_unix;
+use crate::{
+    CredentialRecord, LicenceEventRecord, LicenceRecord, NewLicenceEvent, Store, StoreError,
+    StoreResult,
+};
+
+const LICENCE_COLUMNS: &str = "id, application_id, developer_id, app_id, state_json, updated_at";
+
+fn licence_from_row(r: &AnyRow) -> StoreResult<LicenceRecord> {
+    let json: String = r.try_get("state_json")?;
+    let state = serde_json::from_str::<LicenceState>(&json).map_err(|e| StoreError::Corrupt {
+        table: "licences",
+        column: "state_json",
+        problem: e.to_string(),
+    })?;
+    Ok(LicenceRecord {
+        id: r.try_get("id")?,
+        application_id: r.try_get("application_id")?,
+        developer_id: r.try_get("developer_id")?,
+        app_id: r.try_get("app_id")?,
+        state,
+        updated_at: from_unix(r.try_get("updated_at")?),
+    })
+}
+
+fn state_json(state: &LicenceState) -> StoreResult<String> {
+    serde_json::to_string(state).map_err(|e| StoreError::Corrupt {
+        table: "licences",
+        column: "state_json",
+        problem: e.to_string(),
+    })
+}
+
+fn credential_from_row(r: &AnyRow) -> StoreResult<CredentialRecord> {
+    Ok(CredentialRecord {
+        id: r.try_get("id")?,
+        app_id: r.try_get("app_id")?,
+        sealed_key: r.try_get("sealed_key")?,
+        created_at: from_unix(r.try_get("created_at")?),
+        valid_until: r.try_get::<Option<i64>, _>("valid_until")?.map(from_unix),
+        revoked_at: r.try_get::<Option<i64>, _>("revoked_at")?.map(from_unix),
+        revealed_at: r.try_get::<Option<i64>, _>("revealed_at")?.map(from_unix),
+    })
+}
+
+impl Store {
+    /// Creates the licence of an application in `state`, with its first event.
+    pub async fn create_licence(
+        &self,
+        application_id: i64,
+        developer_id: i64,
+        state: &LicenceState,
+        event: &NewLicenceEvent,
+    ) -> StoreResult<LicenceRecord> {
+        let mut tx = self.pool().begin().await?;
+        let row = sqlx::query(&format!(
+            "INSERT INTO licences (application_id, developer_id, state, state_json, updated_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING {LICENCE_COLUMNS}"
+        ))
+        .bind(application_id)
+        .bind(developer_id)
+        .bind(state.name())
+        .bind(state_json(state)?)
+        .bind(event.at.timestamp())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, "a licence for this application"))?;
+        let licence = licence_from_row(&row)?;
+        insert_event(&mut tx, licence.id, event, state).await?;
+        tx.commit().await?;
+        Ok(licence)
+    }
+
+    /// Moves a licence from `from` to `to` and records `event`, atomically. Another
+    /// transition that got there first makes this one [`StoreError::Stale`]. `app_id`, when
+    /// given, is set (on approval).
+    pub async fn transition_licence(
+        &self,
+        id: i64,
+        from: &LicenceState,
+        to: &LicenceState,
+        app_id: Option<&str>,
+        event: &NewLicenceEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query(
+            "UPDATE licences SET state = $1, state_json = $2, updated_at = $3, \
+             app_id = COALESCE($4, app_id) WHERE id = $5 AND state_json = $6",
+        )
+        .bind(to.name())
+        .bind(state_json(to)?)
+        .bind(event.at.timestamp())
+        .bind(app_id)
+        .bind(id)
+        .bind(state_json(from)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, "this AppID"))?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Stale("the licence"));
+        }
+        insert_event(&mut tx, id, event, to).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Gives a licence its AppID (a legacy licence registered after its approval).
+    pub async fn set_licence_app(&self, id: i64, app_id: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE licences SET app_id = $1 WHERE id = $2 AND app_id IS NULL")
+            .bind(app_id)
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map_err(|e| StoreError::on_unique(e, "this AppID"))?;
+        Ok(())
+    }
+
+    /// The licence with row ID `id`.
+    pub async fn find_licence(&self, id: i64) -> StoreResult<Option<LicenceRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {LICENCE_COLUMNS} FROM licences WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(licence_from_row).transpose()
+    }
+
+    /// The licence of an AppID.
+    pub async fn find_licence_by_app(&self, app_id: &str) -> StoreResult<Option<LicenceRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {LICENCE_COLUMNS} FROM licences WHERE app_id = $1"
+        ))
+        .bind(app_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(licence_from_row).transpose()
+    }
+
+    /// A Developer's licences, newest first.
+    pub async fn licences_of_developer(
+        &self,
+        developer_id: i64,
+    ) -> StoreResult<Vec<LicenceRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {LICENCE_COLUMNS} FROM licences WHERE developer_id = $1 ORDER BY id DESC"
+        ))
+        .bind(developer_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(licence_from_row).collect()
+    }
+
+    /// Licences in any of `states` (state names), oldest change first: the review queue.
+    pub async fn licences_in_states(&self, states: &[&str]) -> StoreResult<Vec<LicenceRecord>> {
+        let placeholders: Vec<String> = (1..=states.len()).map(|i| format!("${i}")).collect();
+        let sql =
+            format!(
+            "SELECT {LICENCE_COLUMNS} FROM licences WHERE state IN ({}) ORDER BY updated_at, id",
+            if placeholders.is_empty() { "NULL".to_owned() } else { placeholders.join(", ") }
+        );
+        let mut query = sqlx::query(&sql);
+        for s in states {
+            query = query.bind(*s);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter().map(licence_from_row).collect()
+    }
+
+    /// A licence's history, oldest first.
+    pub async fn licence_events(&self, licence_id: i64) -> StoreResult<Vec<LicenceEventRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, licence_id, event, actor, at, reason, rule, state_after FROM licence_events \
+             WHERE licence_id = $1 ORDER BY id",
+        )
+        .bind(licence_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    /// The latest events across all licences (the reviewer's registry log), newest first.
+    pub async fn recent_licence_events(&self, limit: i64) -> StoreResult<Vec<LicenceEventRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, licence_id, event, actor, at, reason, rule, state_after FROM licence_events \
+             ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    /// Stores a new sealed APIKey for an AppID.
+    pub async fn add_credential(
+        &self,
+        app_id: &str,
+        sealed_key: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO credentials (app_id, sealed_key, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(app_id)
+        .bind(sealed_key)
+        .bind(at.timestamp())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    /// An AppID's keys, newest first.
+    pub async fn credentials_of(&self, app_id: &str) -> StoreResult<Vec<CredentialRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, app_id, sealed_key, created_at, valid_until, revoked_at, revealed_at FROM credentials \
+             WHERE app_id = $1 ORDER BY id DESC",
+        )
+        .bind(app_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(credential_from_row).collect()
+    }
+
+    /// Ends the validity of every key of `app_id` except `keep` at `until` (a rotation's
+    /// grace period), unless it already ends sooner.
+    pub async fn expire_other_credentials(
+        &self,
+        app_id: &str,
+        keep: i64,
+        until: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE credentials SET valid_until = $1 WHERE app_id = $2 AND id <> $3 \
+             AND (valid_until IS NULL OR valid_until > $1)",
+        )
+        .bind(until.timestamp())
+        .bind(app_id)
+        .bind(keep)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Marks key `id` shown to its Developer. Returns `true` only the first time: the one
+    /// moment the key may be shown (R4.1).
+    pub async fn reveal_credential(&self, id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE credentials SET revealed_at = $1 WHERE id = $2 AND revealed_at IS NULL",
+        )
+        .bind(at.timestamp())
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Revokes every key of an AppID (R11).
+    pub async fn revoke_credentials(&self, app_id: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE credentials SET revoked_at = $1 WHERE app_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(at.timestamp())
+        .bind(app_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+}
+
+fn event_from_row(r: &AnyRow) -> StoreResult<LicenceEventRecord> {
+    Ok(LicenceEventRecord {
+        id: r.try_get("id")?,
+        licence_id: r.try_get("licence_id")?,
+        event: r.try_get("event")?,
+        actor: r.try_get("actor")?,
+        at: from_unix(r.try_get("at")?),
+        reason: r.try_get("reason")?,
+        rule: r.try_get("rule")?,
+        state_after: r.try_get("state_after")?,
+    })
+}
+
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    licence_id: i64,
+    e: &NewLicenceEvent,
+    after: &LicenceState,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO licence_events (licence_id, event, actor, at, reason, rule, state_after) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(licence_id)
+    .bind(e.event.as_str())
+    .bind(e.actor.as_str())
+    .bind(e.at.timestamp())
+    .bind(e.reason.as_str())
+    .bind(e.rule.as_str())
+    .bind(after.name())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
