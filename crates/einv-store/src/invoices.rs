@@ -318,3 +318,17 @@ async fn existing_outcome(
         InsertOutcome::Conflict
     })
 }
+
+impl Store {
+    /// Up to `limit` distinct carrier IDs of `carrier_type` that have invoices: the demo and the
+    /// benchmarks register Users for carriers that generated data already uses.
+    pub async fn sample_carrier_ids(&self, carrier_type: &str, limit: i64) -> StoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT DISTINCT carrier_id1 FROM invoices WHERE carrier_type = $1 \
+             AND carrier_id1 IS NOT NULL ORDER BY carrier_id1 LIMIT {limit}"
+        ))
+        .bind(carrier_type)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
