@@ -3,12 +3,12 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use einv_core::{InvoiceNumber, Period};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use crate::records::{date_from_key, date_key, from_unix, period_key};
 use crate::{
-    InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceRecord, InvoiceStatus, NewInvoice, Store,
-    StoreError, StoreResult,
+    InvoiceBatch, InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceRecord, InvoiceStatus,
+    NewInvoice, Store, StoreError, StoreResult,
 };
 
 /// What happened to one invoice of a batch.
@@ -31,7 +31,8 @@ pub struct CarrierKey {
     pub id1: String,
 }
 
-const HEADER_COLUMNS: &str = "i.id, i.period, i.inv_num, i.inv_date, i.inv_time, i.seller_ban, \
+pub(crate) const HEADER_COLUMNS: &str =
+    "i.id, i.period, i.inv_num, i.inv_date, i.inv_time, i.seller_ban, \
     i.buyer_ban, i.random_code, i.currency, i.sales_amount, i.free_tax_amount, i.zero_tax_amount, \
     i.tax_type, i.tax_rate, i.tax_amount, i.total_amount, i.carrier_type, i.carrier_id1, \
     i.carrier_id2, i.print_mark, i.donate_mark, i.npoban, i.donated_at, i.status, \
@@ -45,7 +46,7 @@ fn corrupt(column: &'static str, problem: impl ToString) -> StoreError {
     }
 }
 
-fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
+pub(crate) fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
     let period_code: i64 = row.try_get("period")?;
     let period = Period::parse(&format!("{period_code:05}")).map_err(|e| corrupt("period", e))?;
     let number: String = row.try_get("inv_num")?;
@@ -105,18 +106,17 @@ fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
 impl Store {
     /// Stores a batch of invoices in one transaction: all of it or none of it. An invoice whose
     /// number and period are taken is left alone and reported as unchanged or a conflict.
+    /// The bulk path ([`Store::insert_invoice_batch`]) does the work.
     pub async fn insert_invoices(
         &self,
         batch: &[NewInvoice],
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<InsertOutcome>> {
-        let mut tx = self.pool().begin().await?;
-        let mut outcomes = Vec::with_capacity(batch.len());
-        for invoice in batch {
-            outcomes.push(insert_one(&mut tx, invoice, now).await?);
-        }
-        tx.commit().await?;
-        Ok(outcomes)
+        let batch = InvoiceBatch {
+            invoices: batch,
+            ..InvoiceBatch::default()
+        };
+        Ok(self.insert_invoice_batch(batch, now).await?.invoices)
     }
 
     /// The invoice `number` of `period`.
@@ -237,92 +237,14 @@ impl Store {
     }
 }
 
-async fn insert_one(
-    tx: &mut Transaction<'static, Any>,
-    invoice: &NewInvoice,
-    now: DateTime<Utc>,
-) -> StoreResult<InsertOutcome> {
-    let h = &invoice.header;
-    let carrier = h.carrier.as_ref();
-    let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO invoices (period, inv_num, inv_date, inv_time, seller_ban, buyer_ban, \
-         random_code, currency, sales_amount, free_tax_amount, zero_tax_amount, tax_type, \
-         tax_rate, tax_amount, total_amount, carrier_type, carrier_id1, carrier_id2, print_mark, \
-         donate_mark, npoban, status, created_at) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23) \
-         ON CONFLICT (inv_num, period) DO NOTHING RETURNING id",
-    )
-    .bind(period_key(h.period))
-    .bind(h.number.as_str())
-    .bind(date_key(h.date))
-    .bind(h.time.as_str())
-    .bind(h.seller_ban.as_str())
-    .bind(h.buyer_ban.as_deref())
-    .bind(h.random_code.as_str())
-    .bind(h.currency.as_deref())
-    .bind(h.sales_amount)
-    .bind(h.free_tax_amount)
-    .bind(h.zero_tax_amount)
-    .bind(h.tax_type)
-    .bind(h.tax_rate.as_str())
-    .bind(h.tax_amount)
-    .bind(h.total_amount)
-    .bind(carrier.map(|c| c.carrier_type.as_str()))
-    .bind(carrier.map(|c| c.id1.as_str()))
-    .bind(carrier.map(|c| c.id2.as_str()))
-    .bind(i64::from(h.printed))
-    .bind(i64::from(h.donated_to.is_some()))
-    .bind(h.donated_to.as_deref())
-    .bind(h.status.as_str())
-    .bind(now.timestamp())
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(id) = id else {
-        return existing_outcome(tx, invoice).await;
-    };
-    for item in &invoice.items {
-        sqlx::query(
-            "INSERT INTO invoice_items (invoice_id, seq, description, quantity, unit_price, amount) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id)
-        .bind(item.seq)
-        .bind(item.description.as_str())
-        .bind(item.quantity.as_str())
-        .bind(item.unit_price.as_str())
-        .bind(item.amount.as_str())
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| StoreError::on_unique(e, "invoice item"))?;
-    }
-    Ok(InsertOutcome::Inserted)
-}
-
-async fn existing_outcome(
-    tx: &mut Transaction<'static, Any>,
-    invoice: &NewInvoice,
-) -> StoreResult<InsertOutcome> {
-    let sql = format!(
-        "SELECT {HEADER_COLUMNS} FROM invoices i JOIN sellers s ON s.ban = i.seller_ban \
-         WHERE i.inv_num = $1 AND i.period = $2"
-    );
-    let row = sqlx::query(&sql)
-        .bind(invoice.header.number.as_str())
-        .bind(period_key(invoice.header.period))
-        .fetch_one(&mut **tx)
-        .await?;
-    let stored = record_from_row(&row)?;
-    Ok(if stored.header == invoice.header {
-        InsertOutcome::Unchanged
-    } else {
-        InsertOutcome::Conflict
-    })
-}
-
 impl Store {
     /// Up to `limit` distinct carrier IDs of `carrier_type` that have invoices: the demo and the
     /// benchmarks register Users for carriers that generated data already uses.
-    pub async fn sample_carrier_ids(&self, carrier_type: &str, limit: i64) -> StoreResult<Vec<String>> {
+    pub async fn sample_carrier_ids(
+        &self,
+        carrier_type: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<String>> {
         Ok(sqlx::query_scalar(&format!(
             "SELECT DISTINCT carrier_id1 FROM invoices WHERE carrier_type = $1 \
              AND carrier_id1 IS NOT NULL ORDER BY carrier_id1 LIMIT {limit}"

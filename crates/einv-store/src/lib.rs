@@ -14,6 +14,7 @@ use sqlx::{AnyPool, Executor};
 
 mod apps;
 mod audit;
+mod bulk;
 mod consent;
 mod consent_records;
 mod consent_requests;
@@ -31,6 +32,7 @@ mod users;
 mod winning;
 
 pub use audit::AuditFilter;
+pub use bulk::{BatchOutcome, InvoiceBatch, StatusChange, StatusOutcome, MAX_PARAMS};
 pub use consent_records::*;
 pub use error::StoreError;
 pub use invoices::{CarrierKey, InsertOutcome};

@@ -34,6 +34,10 @@ both_backends!(
     charities_search_and_lookup,
     users_apps_and_links,
     winning_numbers_replace,
+    bulk_batch_inserts_many_and_reimport_is_unchanged,
+    bulk_batch_settles_repeats_and_conflicts,
+    bulk_batch_applies_status_changes,
+    bulk_batch_is_all_or_nothing,
 );
 
 fn now() -> chrono::DateTime<Utc> {
@@ -296,6 +300,212 @@ async fn winning_numbers_replace(store: &Store) {
         store.winning_numbers(p).await.unwrap().as_deref(),
         Some("{\"a\":2}")
     );
+}
+
+/// `n` invoices AB00000000…, one to four items each, spread over two periods.
+fn many(n: usize) -> Vec<NewInvoice> {
+    (0..n)
+        .map(|i| {
+            let month = 9 + (i % 2) as u32 * 2;
+            let mut inv = invoice(
+                &format!("AB{i:08}"),
+                (2026, month, 1 + (i % 28) as u32),
+                Some("/ABC1234"),
+            );
+            inv.items = (1..=1 + i % 4)
+                .map(|seq| InvoiceItem {
+                    seq: seq as i64,
+                    description: format!("item {seq}"),
+                    quantity: "1".into(),
+                    unit_price: "10".into(),
+                    amount: "10".into(),
+                })
+                .collect();
+            inv
+        })
+        .collect()
+}
+
+fn other_seller() -> Seller {
+    Seller {
+        ban: "10458575".into(),
+        name: "第二商店".into(),
+        address: "高雄市".into(),
+        qr_seed_key: None,
+    }
+}
+
+async fn bulk_batch_inserts_many_and_reimport_is_unchanged(store: &Store) {
+    seller(store).await;
+    // More than one statement's worth of headers (1 424) and of items (5 461).
+    let batch = many(4_000);
+    let sellers = [other_seller()];
+    let mut invoices = batch.clone();
+    invoices[0].header.seller_ban = "10458575".into();
+    let out = store
+        .insert_invoice_batch(
+            InvoiceBatch {
+                sellers: &sellers,
+                invoices: &invoices,
+                ..InvoiceBatch::default()
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(out.invoices.iter().all(|o| *o == InsertOutcome::Inserted));
+    assert_eq!(store.count_invoices().await.unwrap(), 4_000);
+    assert_eq!(
+        store.find_seller("10458575").await.unwrap().unwrap().name,
+        "第二商店"
+    );
+    for i in [0, 1_423, 1_424, 3_999] {
+        let want = &invoices[i];
+        let got = store
+            .find_invoice(&want.header.number, want.header.period)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(got.header, want.header, "invoice {i}");
+        assert_eq!(
+            store.invoice_items(got.id).await.unwrap(),
+            want.items,
+            "items of {i}"
+        );
+    }
+    let again = store
+        .insert_invoice_batch(
+            InvoiceBatch {
+                sellers: &sellers,
+                invoices: &invoices,
+                ..InvoiceBatch::default()
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(again
+        .invoices
+        .iter()
+        .all(|o| *o == InsertOutcome::Unchanged));
+    assert_eq!(store.count_invoices().await.unwrap(), 4_000);
+}
+
+async fn bulk_batch_settles_repeats_and_conflicts(store: &Store) {
+    seller(store).await;
+    let a = invoice("AB00000001", (2026, 9, 3), None);
+    let b = invoice("AB00000002", (2026, 9, 3), None);
+    store.insert_invoices(&[a.clone()], now()).await.unwrap();
+    let mut a_changed = a.clone();
+    a_changed.header.total_amount = 1;
+    let mut b_changed = b.clone();
+    b_changed.header.random_code = "9999".into();
+    // Same number, other period: a different invoice.
+    let a_next_period = invoice("AB00000001", (2026, 11, 3), None);
+    let batch = [
+        a.clone(),
+        a_changed,
+        b.clone(),
+        b.clone(),
+        b_changed,
+        a_next_period,
+    ];
+    let out = store.insert_invoices(&batch, now()).await.unwrap();
+    use InsertOutcome::*;
+    assert_eq!(
+        out,
+        [Unchanged, Conflict, Inserted, Unchanged, Conflict, Inserted]
+    );
+    assert_eq!(store.count_invoices().await.unwrap(), 3);
+    let stored = store
+        .find_invoice(&b.header.number, b.header.period)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.header, b.header,
+        "the first of a repeated number wins"
+    );
+}
+
+async fn bulk_batch_applies_status_changes(store: &Store) {
+    seller(store).await;
+    let a = invoice("AB00000001", (2026, 9, 3), Some("/ABC1234"));
+    let change = |number: &str, seller: Option<&str>, status| StatusChange {
+        number: InvoiceNumber::parse(number).unwrap(),
+        period: a.header.period,
+        seller_ban: seller.map(Into::into),
+        status,
+    };
+    let changes = [
+        change("AB00000001", Some("04595257"), InvoiceStatus::Voided),
+        change("AB00000001", None, InvoiceStatus::Voided),
+        change("AB00000009", None, InvoiceStatus::Cancelled),
+        change("AB00000001", Some("10458575"), InvoiceStatus::Cancelled),
+    ];
+    let invoices = [a.clone()];
+    let batch = InvoiceBatch {
+        invoices: &invoices,
+        status_changes: &changes,
+        ..InvoiceBatch::default()
+    };
+    let out = store.insert_invoice_batch(batch, now()).await.unwrap();
+    use StatusOutcome::*;
+    assert_eq!(out.invoices, [InsertOutcome::Inserted]);
+    assert_eq!(out.status_changes, [Changed, Unchanged, NotFound, NotFound]);
+    let stored = store
+        .find_invoice(&a.header.number, a.header.period)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.header.status, InvoiceStatus::Voided);
+    // Re-importing the issue message of a voided invoice changes nothing and is no conflict.
+    let again = store.insert_invoice_batch(batch, now()).await.unwrap();
+    assert_eq!(again.invoices, [InsertOutcome::Unchanged]);
+    assert_eq!(
+        again.status_changes,
+        [Unchanged, Unchanged, NotFound, NotFound]
+    );
+}
+
+async fn bulk_batch_is_all_or_nothing(store: &Store) {
+    seller(store).await;
+    let mut invoices = many(3_000);
+    // The last invoice repeats an item's sequence number: the items' primary key refuses it
+    // after every header and most items are in.
+    let last = invoices.len() - 1;
+    let item = invoices[last].items[0].clone();
+    invoices[last].items.push(item);
+    let sellers = [other_seller()];
+    let batch = InvoiceBatch {
+        sellers: &sellers,
+        invoices: &invoices,
+        ..InvoiceBatch::default()
+    };
+    let err = store.insert_invoice_batch(batch, now()).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::AlreadyExists("invoice item")),
+        "{err}"
+    );
+    assert_eq!(
+        store.count_invoices().await.unwrap(),
+        0,
+        "no header of the batch is left"
+    );
+    assert!(
+        store.find_seller("10458575").await.unwrap().is_none(),
+        "nor its sellers"
+    );
+    // An invoice of an unknown seller fails the foreign key: the same.
+    let mut orphan = many(10);
+    orphan[9].header.seller_ban = "10458574".into();
+    assert!(store.insert_invoices(&orphan, now()).await.is_err());
+    assert_eq!(store.count_invoices().await.unwrap(), 0);
+    // The store is still usable, and the good part goes in once the bad record is dropped.
+    invoices.pop();
+    let out = store.insert_invoices(&invoices, now()).await.unwrap();
+    assert_eq!(out.len(), 2_999);
+    assert_eq!(store.count_invoices().await.unwrap(), 2_999);
 }
 
 #[allow(dead_code)]

@@ -1,0 +1,281 @@
+//! Import throughput into a fresh SQLite file: the bulk path ([`Store::insert_invoice_batch`],
+//! multi-row statements through sqlx `Any`) against a baseline that is the plain way to do it —
+//! one prepared INSERT per invoice and one per item, in one transaction, through sqlx's native
+//! SQLite driver.
+//!
+//! `cargo bench -p einv-store --bench import` (release). Knobs, from the environment:
+//! `EINV_BENCH_INVOICES` (default 200 000), `EINV_BENCH_BATCH` (default 10 000 invoices per
+//! transaction for the bulk path), `EINV_BENCH_RUNS` (default 3; the best run is reported), `EINV_BENCH_ONLY=bulk` (skip
+//! the baseline, for profiling).
+//!
+//! A plain `main` rather than criterion: one run writes hundreds of thousands of rows, and the
+//! figure wanted is invoices per second of each path and their ratio, printed side by side.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use einv_core::{InvoiceNumber, Period};
+use einv_store::{
+    InvoiceBatch, InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceStatus, NewInvoice, Seller,
+    Store,
+};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Row;
+
+type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+const SELLERS: [&str; 4] = ["04595257", "04595252", "10458575", "10458574"];
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// `n` invoices over six periods, 1 to 4 items each, most on a mobile barcode.
+fn data_set(n: usize) -> BenchResult<Vec<NewInvoice>> {
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let month = 1 + (i % 12) as u32;
+        let date = NaiveDate::from_ymd_opt(2025, month, 1 + (next() % 28) as u32).ok_or("date")?;
+        let track = [
+            b'A' + (i / 100_000_000 % 26) as u8,
+            b'B' + (month as u8 % 20),
+        ];
+        let number = format!("{}{:08}", String::from_utf8_lossy(&track), i % 100_000_000);
+        let items: Vec<InvoiceItem> = (1..=1 + next() % 4)
+            .map(|seq| InvoiceItem {
+                seq: seq as i64,
+                description: "商品".to_owned() + &seq.to_string(),
+                quantity: "1".into(),
+                unit_price: (10 + next() % 500).to_string(),
+                amount: "0".into(),
+            })
+            .collect();
+        let total: i64 = items
+            .iter()
+            .filter_map(|it| it.unit_price.parse::<i64>().ok())
+            .sum();
+        let barcode = format!("/{:07}", next() % 10_000_000);
+        out.push(NewInvoice {
+            header: InvoiceHeader {
+                period: Period::of_date(date),
+                number: InvoiceNumber::parse(&number)?,
+                date,
+                time: "12:34:56".into(),
+                seller_ban: SELLERS[i % SELLERS.len()].into(),
+                buyer_ban: None,
+                random_code: format!("{:04}", next() % 10_000),
+                currency: None,
+                sales_amount: total,
+                free_tax_amount: 0,
+                zero_tax_amount: 0,
+                tax_type: 1,
+                tax_rate: "0.05".into(),
+                tax_amount: 0,
+                total_amount: total,
+                carrier: Some(InvoiceCarrier {
+                    carrier_type: "3J0002".into(),
+                    id1: barcode.clone(),
+                    id2: barcode,
+                }),
+                printed: false,
+                donated_to: None,
+                status: InvoiceStatus::Issued,
+            },
+            items,
+        });
+    }
+    Ok(out)
+}
+
+fn sellers() -> Vec<Seller> {
+    SELLERS
+        .iter()
+        .map(|ban| Seller {
+            ban: (*ban).into(),
+            name: "商店".into(),
+            address: "台北市".into(),
+            qr_seed_key: None,
+        })
+        .collect()
+}
+
+fn fresh_path(tag: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("einv-bench-{tag}-{}.db", std::process::id()))
+}
+
+fn remove_db(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+/// A migrated store on a fresh file, with the sellers.
+async fn fresh_store(path: &Path) -> BenchResult<Store> {
+    remove_db(path);
+    let store = Store::open_sqlite(path).await?;
+    store.migrate().await?;
+    for s in sellers() {
+        store.upsert_seller(&s).await?;
+    }
+    Ok(store)
+}
+
+async fn run_bulk(data: &[NewInvoice], batch: usize) -> BenchResult<Duration> {
+    let path = fresh_path("bulk");
+    let store = fresh_store(&path).await?;
+    let now = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .ok_or("now")?;
+    let start = Instant::now();
+    for chunk in data.chunks(batch) {
+        let batch = InvoiceBatch {
+            invoices: chunk,
+            ..InvoiceBatch::default()
+        };
+        store.insert_invoice_batch(batch, now).await?;
+    }
+    let elapsed = start.elapsed();
+    if store.count_invoices().await? != data.len() as i64 {
+        return Err("bulk path lost invoices".into());
+    }
+    store.close().await;
+    remove_db(&path);
+    Ok(elapsed)
+}
+
+async fn run_baseline(data: &[NewInvoice]) -> BenchResult<Duration> {
+    let path = fresh_path("baseline");
+    fresh_store(&path).await?.close().await;
+    let options = SqliteConnectOptions::new()
+        .filename(&path)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await?;
+    let start = Instant::now();
+    let mut tx = pool.begin().await?;
+    for invoice in data {
+        let h = &invoice.header;
+        let carrier = h.carrier.as_ref();
+        let row = sqlx::query(
+            "INSERT INTO invoices (period, inv_num, inv_date, inv_time, seller_ban, buyer_ban, \
+             random_code, currency, sales_amount, free_tax_amount, zero_tax_amount, tax_type, \
+             tax_rate, tax_amount, total_amount, carrier_type, carrier_id1, carrier_id2, \
+             print_mark, donate_mark, npoban, status, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,\
+             $8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23) \
+             ON CONFLICT (inv_num, period) DO NOTHING RETURNING id",
+        )
+        .bind(einv_store::period_key(h.period))
+        .bind(h.number.as_str())
+        .bind(einv_store::date_key(h.date))
+        .bind(h.time.as_str())
+        .bind(h.seller_ban.as_str())
+        .bind(h.buyer_ban.as_deref())
+        .bind(h.random_code.as_str())
+        .bind(h.currency.as_deref())
+        .bind(h.sales_amount)
+        .bind(h.free_tax_amount)
+        .bind(h.zero_tax_amount)
+        .bind(h.tax_type)
+        .bind(h.tax_rate.as_str())
+        .bind(h.tax_amount)
+        .bind(h.total_amount)
+        .bind(carrier.map(|c| c.carrier_type.as_str()))
+        .bind(carrier.map(|c| c.id1.as_str()))
+        .bind(carrier.map(|c| c.id2.as_str()))
+        .bind(i64::from(h.printed))
+        .bind(i64::from(h.donated_to.is_some()))
+        .bind(h.donated_to.as_deref())
+        .bind(h.status.as_str())
+        .bind(1_767_225_600_i64)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = row.try_get(0)?;
+        for item in &invoice.items {
+            sqlx::query(
+                "INSERT INTO invoice_items (invoice_id, seq, description, quantity, unit_price, \
+                 amount) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(item.seq)
+            .bind(item.description.as_str())
+            .bind(item.quantity.as_str())
+            .bind(item.unit_price.as_str())
+            .bind(item.amount.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    let elapsed = start.elapsed();
+    pool.close().await;
+    remove_db(&path);
+    Ok(elapsed)
+}
+
+fn rate(n: usize, d: Duration) -> f64 {
+    n as f64 / d.as_secs_f64()
+}
+
+fn main() -> BenchResult<()> {
+    // `cargo bench` passes `--bench`; `cargo test --benches` runs this once, small.
+    let quick = std::env::args().all(|a| a != "--bench");
+    let n = if quick {
+        2_000
+    } else {
+        env_usize("EINV_BENCH_INVOICES", 200_000)
+    };
+    let batch = env_usize("EINV_BENCH_BATCH", 10_000).max(1);
+    let runs = if quick {
+        1
+    } else {
+        env_usize("EINV_BENCH_RUNS", 3).max(1)
+    };
+    let only_bulk = std::env::var("EINV_BENCH_ONLY").is_ok_and(|v| v == "bulk");
+    let data = data_set(n)?;
+    let items: usize = data.iter().map(|i| i.items.len()).sum();
+    println!(
+        "import into a fresh SQLite file: {n} invoices, {items} items, bulk batches of {batch}"
+    );
+    let runtime = tokio::runtime::Runtime::new()?;
+    let (mut bulk, mut base) = (Duration::MAX, Duration::MAX);
+    for run in 1..=runs {
+        let b = runtime.block_on(run_bulk(&data, batch))?;
+        let p = if only_bulk {
+            Duration::MAX
+        } else {
+            runtime.block_on(run_baseline(&data))?
+        };
+        println!(
+            "  run {run}: bulk {:>9.0} invoices/s ({b:.2?})   baseline {:>9.0} invoices/s ({p:.2?})",
+            rate(n, b),
+            rate(n, p)
+        );
+        bulk = bulk.min(b);
+        base = base.min(p);
+    }
+    println!(
+        "best: bulk {:.0} invoices/s ({:.0} rows/s), baseline {:.0} invoices/s; bulk/baseline = {:.2}x",
+        rate(n, bulk),
+        rate(n + items, bulk),
+        rate(n, base),
+        base.as_secs_f64() / bulk.as_secs_f64()
+    );
+    Ok(())
+}
