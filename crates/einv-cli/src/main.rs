@@ -9,7 +9,9 @@ use clap::Parser;
 
 mod cli;
 mod commands;
+mod ingest;
 mod logging;
+mod synth;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();

@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use einv_core::{InvoiceNumber, Period};
+use einv_core::InvoiceNumber;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Connection, Executor, Row};
@@ -43,30 +43,9 @@ const INVOICE_WIDTH: usize = 23;
 const ITEM_WIDTH: usize = 6;
 const SELLER_WIDTH: usize = 4;
 
-/// A change of an invoice's status, as a void (F0701/C0701) or cancel (F0501/C0501) message
-/// asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusChange {
-    /// The invoice number.
-    pub number: InvoiceNumber,
-    /// Its period.
-    pub period: Period,
-    /// The seller the message came from; when given, only that seller's invoice is changed.
-    pub seller_ban: Option<String>,
-    /// The new status.
-    pub status: InvoiceStatus,
-}
+mod status;
 
-/// What happened to one [`StatusChange`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatusOutcome {
-    /// The status was changed.
-    Changed,
-    /// The invoice already had that status: nothing changed (idempotent re-import).
-    Unchanged,
-    /// No such invoice (of that seller) is stored.
-    NotFound,
-}
+pub use status::{StatusChange, StatusOutcome};
 
 /// One batch for [`Store::insert_invoice_batch`], borrowed from the caller.
 #[derive(Debug, Clone, Copy, Default)]
@@ -110,11 +89,11 @@ impl Store {
                 .await?;
         }
         let mut tx = conn.begin().await?;
-        upsert_sellers(&mut *tx, backend, batch.sellers).await?;
-        let invoices = insert_invoices(&mut *tx, backend, batch.invoices, now).await?;
+        upsert_sellers(&mut tx, backend, batch.sellers).await?;
+        let invoices = insert_invoices(&mut tx, backend, batch.invoices, now).await?;
         let mut status_changes = Vec::with_capacity(batch.status_changes.len());
         for change in batch.status_changes {
-            status_changes.push(change_status(&mut *tx, change).await?);
+            status_changes.push(status::change(&mut tx, change).await?);
         }
         tx.commit().await?;
         Ok(BatchOutcome {
@@ -397,44 +376,4 @@ async fn insert_items(
             .map_err(|e| StoreError::on_unique(e, "invoice item"))?;
     }
     Ok(())
-}
-
-async fn change_status(tx: &mut Tx, change: &StatusChange) -> StoreResult<StatusOutcome> {
-    let seller = if change.seller_ban.is_some() {
-        " AND seller_ban = $4"
-    } else {
-        ""
-    };
-    let update = format!(
-        "UPDATE invoices SET status = $1 WHERE inv_num = $2 AND period = $3 AND status <> $1{seller}"
-    );
-    let mut query = sqlx::query(&update)
-        .bind(change.status.as_str())
-        .bind(change.number.as_str())
-        .bind(period_key(change.period));
-    if let Some(ban) = &change.seller_ban {
-        query = query.bind(ban.as_str());
-    }
-    if query.execute(&mut *tx).await?.rows_affected() > 0 {
-        return Ok(StatusOutcome::Changed);
-    }
-    let seller = if change.seller_ban.is_some() {
-        " AND seller_ban = $3"
-    } else {
-        ""
-    };
-    let select =
-        format!("SELECT COUNT(*) FROM invoices WHERE inv_num = $1 AND period = $2{seller}");
-    let mut query = sqlx::query_scalar(&select)
-        .bind(change.number.as_str())
-        .bind(period_key(change.period));
-    if let Some(ban) = &change.seller_ban {
-        query = query.bind(ban.as_str());
-    }
-    let count: i64 = query.fetch_one(&mut *tx).await?;
-    Ok(if count > 0 {
-        StatusOutcome::Unchanged
-    } else {
-        StatusOutcome::NotFound
-    })
 }

@@ -395,7 +395,10 @@ async fn bulk_batch_settles_repeats_and_conflicts(store: &Store) {
     seller(store).await;
     let a = invoice("AB00000001", (2026, 9, 3), None);
     let b = invoice("AB00000002", (2026, 9, 3), None);
-    store.insert_invoices(&[a.clone()], now()).await.unwrap();
+    store
+        .insert_invoices(std::slice::from_ref(&a), now())
+        .await
+        .unwrap();
     let mut a_changed = a.clone();
     a_changed.header.total_amount = 1;
     let mut b_changed = b.clone();
