@@ -139,3 +139,18 @@ fn written_lines_read_back() {
         "{text}"
     );
 }
+
+#[test]
+fn the_documented_example_reads() {
+    let doc = include_str!("../../../../../docs/import.md");
+    let start = doc.find("```json\n").unwrap() + "```json\n".len();
+    let example = &doc[start..start + doc[start..].find("```").unwrap()];
+    let mut seen = 0;
+    parse(example.as_bytes(), &mut |p| {
+        assert!(p.result.is_ok(), "line {}: {:?}", p.line, p.result);
+        seen += 1;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(seen, 4);
+}
