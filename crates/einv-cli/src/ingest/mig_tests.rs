@@ -147,3 +147,20 @@ fn broken_xml_keeps_what_came_before() {
         "{result:?}"
     );
 }
+
+#[test]
+fn declared_entities_are_refused_not_expanded() {
+    let xml = r#"<?xml version="1.0"?>
+<!DOCTYPE x [<!ENTITY big "aaaaaaaaaa">]>
+<VoidInvoice><VoidInvoiceNumber>AB10000001&big;</VoidInvoiceNumber></VoidInvoice>"#;
+    let (records, result) = read(xml);
+    assert!(records.is_empty());
+    assert!(
+        matches!(result, Err(FileError::Syntax { line: 3, .. })),
+        "{result:?}"
+    );
+    let (records, _) = read("<VoidInvoice><VoidInvoiceNumber>AB1000000&#49;</VoidInvoiceNumber><InvoiceDate>20260903</InvoiceDate></VoidInvoice>");
+    assert!(
+        matches!(&records[0].result, Ok(Record::Status(s)) if s.number.as_str() == "AB10000001")
+    );
+}

@@ -165,7 +165,9 @@ pub fn issue(raw: RawInvoice, names: &FieldNames) -> Result<Record, Invalid> {
     let number = InvoiceNumber::parse(&raw.number).map_err(domain(names.number))?;
     let date = raw.date.ok_or_else(|| invalid(names.date, "missing"))?;
     NaiveTime::parse_from_str(&raw.time, "%H:%M:%S")
-        .map_err(|_| invalid(names.time, format!("expected HH:mm:ss, got {:?}", raw.time)))?;
+        .ok()
+        .filter(|_| raw.time.len() == 8)
+        .ok_or_else(|| invalid(names.time, format!("expected HH:mm:ss, got {:?}", raw.time)))?;
     let seller = BusinessId::parse(&raw.seller_ban).map_err(domain(names.seller_ban))?;
     if raw.seller_name.trim().is_empty() {
         return Err(invalid(names.seller_name, "the seller's name is missing"));

@@ -62,6 +62,7 @@ fn errors_name_the_field() {
         (with("number", r#""1234567890""#), "number"),
         (with("date", r#""2026-9-3""#), "date"),
         (with("time", r#""25:00:00""#), "time"),
+        (with("time", r#""8:00:00""#), "time"),
         (with("carrierId1", r#""ABC1234""#), "carrierId1"),
         (with("carrierType", r#""3J02""#), "carrierType"),
         (with("printMark", r#""X""#), "printMark"),
