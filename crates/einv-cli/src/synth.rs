@@ -5,7 +5,7 @@
 //! (seller, period) owns a block of a million numbers of one track, used in order, the way a
 //! seller uses its allotted books.
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use einv_core::business_id::passes_checksum;
 use einv_core::Period;
 
@@ -24,6 +24,8 @@ pub struct Plan {
     pub periods: u32,
     /// The last period.
     pub last: Period,
+    /// No invoice is dated after this day (the current period's invoices stop at today).
+    pub not_after: Option<NaiveDate>,
 }
 
 /// SplitMix64: small, fast, and the same sequence on every platform and version.
@@ -107,6 +109,13 @@ impl Generator {
     /// A generator for `plan`.
     pub fn new(plan: Plan) -> anyhow::Result<Self> {
         anyhow::ensure!(plan.periods >= 1, "--periods must be at least 1");
+        if let Some(day) = plan.not_after {
+            anyhow::ensure!(
+                day >= plan.last.first_day(),
+                "period {} starts after {day}",
+                plan.last
+            );
+        }
         let mut periods = vec![plan.last];
         for _ in 1..plan.periods {
             let earliest = *periods.last().unwrap_or(&plan.last);
@@ -181,7 +190,11 @@ impl Generator {
         let p = self.rng.below(self.periods.len() as u64) as usize;
         let s = self.rng.below(self.sellers.len() as u64) as usize;
         let period = self.periods[p];
-        let days = (period.last_day() - period.first_day()).num_days() as u64 + 1;
+        let end = self
+            .plan
+            .not_after
+            .map_or(period.last_day(), |d| d.min(period.last_day()));
+        let days = (end - period.first_day()).num_days().max(0) as u64 + 1;
         let date = period.first_day() + Duration::days(self.rng.below(days) as i64);
         let r = self.rng.next();
         let time = format!("{:02}:{:02}:{:02}", 7 + r % 16, r / 16 % 60, r / 960 % 60);
@@ -258,6 +271,7 @@ mod tests {
             users: 50,
             periods: 3,
             last,
+            not_after: None,
         }
     }
 
@@ -279,6 +293,25 @@ mod tests {
         assert!(
             kinds.iter().all(|&k| k > 100),
             "printed, carrier and donated all occur: {kinds:?}"
+        );
+    }
+
+    #[test]
+    fn nothing_is_dated_after_the_cap() {
+        let cap = NaiveDate::from_ymd_opt(2025, 9, 10).unwrap();
+        let plan = Plan {
+            not_after: Some(cap),
+            ..plan(2_000, 3)
+        };
+        let mut generator = Generator::new(plan).unwrap();
+        let mut latest = NaiveDate::MIN;
+        while let Some(invoice) = generator.next_invoice().unwrap() {
+            let date = NaiveDate::parse_from_str(&invoice.date, "%Y-%m-%d").unwrap();
+            latest = latest.max(date);
+        }
+        assert!(
+            latest <= cap && latest >= cap - Duration::days(3),
+            "{latest}"
         );
     }
 

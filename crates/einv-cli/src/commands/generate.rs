@@ -34,7 +34,8 @@ pub struct Args {
     /// How many bimonthly periods the invoices spread over.
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=600))]
     pub periods: u32,
-    /// The last period (yyyMM, e.g. 11410); default: the last complete period before today.
+    /// The last period (yyyMM, e.g. 11410). Default: the current period, with no invoice dated
+    /// after today (give --until for the same file on any day).
     #[arg(long, value_parser = parse_period)]
     pub until: Option<Period>,
     /// Store the invoices in the database (bulk path) instead of writing JSON Lines.
@@ -67,15 +68,19 @@ fn progress_bar(total: u64) -> ProgressBar {
 /// Runs `einv generate`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let today = clock::taipei_date(SystemClock.now());
-    let last = args
-        .until
-        .unwrap_or_else(|| Period::of_date(today).previous());
+    let last = args.until.unwrap_or_else(|| Period::of_date(today));
+    let not_after = if args.until.is_none() {
+        Some(today)
+    } else {
+        None
+    };
     let plan = Plan {
         invoices: args.invoices,
         seed: args.seed,
         users: args.users,
         periods: args.periods,
         last,
+        not_after,
     };
     let generator = Generator::new(plan)?;
     let bar = progress_bar(args.invoices);
