@@ -115,9 +115,11 @@ pub async fn run(
     .await;
     // Dropping the receiver stops the reader at its next batch if storing failed.
     drop(rx);
-    let read = reader
-        .join()
-        .map_err(|_| anyhow::anyhow!("the reading thread panicked"))?;
+    let read = tokio::task::spawn_blocking(move || reader.join())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .ok_or_else(|| anyhow::anyhow!("the reading thread panicked"))?;
     result?;
     read?;
     tally.elapsed = started.elapsed();
