@@ -31,18 +31,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let now = SystemClock.now();
     let app_id = "EINVBENCH00001";
     if platform.store.find_app(app_id).await?.is_none() {
-        platform.store_app("benchmark", &Service::ALL, app_id, "bench-api-key").await?;
+        platform
+            .store_app("benchmark", &Service::ALL, app_id, "bench-api-key")
+            .await?;
     }
     let hash = platform.codes.hash("Bench123")?;
     let barcodes = platform.store.sample_carrier_ids("3J0002", count).await?;
     let request = ConsentRequest::parse(&standard_consent(&Service::ALL))?;
     for barcode in &barcodes {
-        if platform.store.find_user_by_barcode(barcode).await?.is_some() {
+        if platform
+            .store
+            .find_user_by_barcode(barcode)
+            .await?
+            .is_some()
+        {
             continue;
         }
         let user = platform.store.create_user(barcode, &hash, now).await?;
         let grant = ConsentGrant::give(request.clone(), now);
-        platform.store.insert_consent_grant(user.id, app_id, &grant, None).await?;
+        platform
+            .store
+            .insert_consent_grant(user.id, app_id, &grant, None)
+            .await?;
     }
     std::fs::write(&out, barcodes.join("\n") + "\n")?;
     println!("{} Users ready; barcodes in {out}", barcodes.len());
