@@ -16,7 +16,8 @@ WORK="${WORK:-/tmp/einv-bench}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 PORT=18180
 
-cargo build --release -q -p einv-cli -p einv-server --example bare_axum --example bench_users
+cargo build --release -q -p einv-cli
+cargo build --release -q -p einv-server --example bare_axum --example bench_users
 BIN="$TARGET/release/einv"
 MONTH="$(date -d "$(date +%Y-%m-15) -1 month" +%Y/%m)"
 export MONTH
