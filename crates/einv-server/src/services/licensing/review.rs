@@ -109,25 +109,17 @@ impl Platform {
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
         let reason = text("reason", reason, 2000)?;
-        let licence = self
-            .transition(
-                licence_id,
-                LicenceEvent::RequestChanges,
-                Actor::Reviewer(reviewer_id),
-                reason,
-            )
-            .await?;
-        self.store
-            .notify(
-                Recipient::Developer(licence.developer_id),
-                Some(licence.id),
+        self.decide_and_notify(
+            reviewer_id,
+            licence_id,
+            LicenceEvent::RequestChanges,
+            reason,
+            (
                 "changes-requested",
                 "請補正申請資料 / Corrections requested",
-                reason,
-                self.clock.now(),
-            )
-            .await?;
-        Ok(licence)
+            ),
+        )
+        .await
     }
 
     /// Refuses an application or a purpose change.
@@ -138,25 +130,14 @@ impl Platform {
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
         let reason = text("reason", reason, 2000)?;
-        let licence = self
-            .transition(
-                licence_id,
-                LicenceEvent::Reject,
-                Actor::Reviewer(reviewer_id),
-                reason,
-            )
-            .await?;
-        self.store
-            .notify(
-                Recipient::Developer(licence.developer_id),
-                Some(licence.id),
-                "rejected",
-                "申請未核准 / Application rejected",
-                reason,
-                self.clock.now(),
-            )
-            .await?;
-        Ok(licence)
+        self.decide_and_notify(
+            reviewer_id,
+            licence_id,
+            LicenceEvent::Reject,
+            reason,
+            ("rejected", "申請未核准 / Application rejected"),
+        )
+        .await
     }
 
     /// Approves a re-review: the next term starts the day after the current one ends (R4.7b).
@@ -171,25 +152,14 @@ impl Platform {
         } else {
             reason.trim()
         };
-        let licence = self
-            .transition(
-                licence_id,
-                LicenceEvent::ApproveRenewal,
-                Actor::Reviewer(reviewer_id),
-                reason,
-            )
-            .await?;
-        self.store
-            .notify(
-                Recipient::Developer(licence.developer_id),
-                Some(licence.id),
-                "renewal-approved",
-                "重行審核通過 / Re-review approved",
-                reason,
-                self.clock.now(),
-            )
-            .await?;
-        Ok(licence)
+        self.decide_and_notify(
+            reviewer_id,
+            licence_id,
+            LicenceEvent::ApproveRenewal,
+            reason,
+            ("renewal-approved", "重行審核通過 / Re-review approved"),
+        )
+        .await
     }
 
     /// Refuses a re-review: the licence runs to the end of its term, then stops (R4.7c).
@@ -200,20 +170,34 @@ impl Platform {
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
         let reason = text("reason", reason, 2000)?;
+        self.decide_and_notify(
+            reviewer_id,
+            licence_id,
+            LicenceEvent::RejectRenewal,
+            reason,
+            ("renewal-rejected", "重行審核未通過 / Re-review refused"),
+        )
+        .await
+    }
+
+    /// A reviewer's decision on a licence: the transition, then the Developer is told why.
+    async fn decide_and_notify(
+        &self,
+        reviewer_id: i64,
+        licence_id: i64,
+        event: LicenceEvent,
+        reason: &str,
+        (kind, title): (&str, &str),
+    ) -> ServiceResult<LicenceRecord> {
         let licence = self
-            .transition(
-                licence_id,
-                LicenceEvent::RejectRenewal,
-                Actor::Reviewer(reviewer_id),
-                reason,
-            )
+            .transition(licence_id, event, Actor::Reviewer(reviewer_id), reason)
             .await?;
         self.store
             .notify(
                 Recipient::Developer(licence.developer_id),
                 Some(licence.id),
-                "renewal-rejected",
-                "重行審核未通過 / Re-review refused",
+                kind,
+                title,
                 reason,
                 self.clock.now(),
             )
