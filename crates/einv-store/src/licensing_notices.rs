@@ -174,7 +174,8 @@ impl Store {
         Ok(id)
     }
 
-    /// A recipient's notifications, newest first. A User's list is what the User pages show.
+    /// A recipient's notifications, newest first. (The User pages show `user_notifications`;
+    /// licence notices to Users go there too, see `services/licensing/end.rs`.)
     pub async fn notifications_of(&self, to: Recipient) -> StoreResult<Vec<Notification>> {
         let (role, id) = to.parts();
         let rows = sqlx::query(

@@ -102,3 +102,25 @@ fn unique() -> String {
         N.fetch_add(1, Ordering::Relaxed)
     )
 }
+
+/// Runs each listed `async fn(&Store)` as two tests, one on a fresh SQLite file and one on a
+/// fresh PostgreSQL database: the store's one suite covers both backends.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
+                let db = $crate::testing::TestDb::sqlite().await.expect("sqlite");
+                super::$name(&db.store).await;
+                db.drop_db().await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
+                let db = $crate::testing::TestDb::postgres().await.expect("postgres");
+                super::$name(&db.store).await;
+                db.drop_db().await;
+            })*
+        }
+    };
+}

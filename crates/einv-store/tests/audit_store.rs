@@ -9,26 +9,7 @@ use einv_core::audit::{
 };
 use einv_store::*;
 
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
-                let db = einv_store::testing::TestDb::sqlite().await.expect("sqlite");
-                super::$name(&db.store).await;
-                db.drop_db().await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
-                let db = einv_store::testing::TestDb::postgres().await.expect("postgres");
-                super::$name(&db.store).await;
-                db.drop_db().await;
-            })*
-        }
-    };
-}
-
-both_backends!(
+einv_store::both_backends!(
     starts_at_genesis_and_chains,
     concurrent_appends_stay_linear,
     queries_filter,

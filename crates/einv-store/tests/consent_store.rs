@@ -7,26 +7,7 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use einv_core::consent::{ConsentFields, ConsentGrant, ConsentRequest};
 use einv_store::*;
 
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() {
-                let db = einv_store::testing::TestDb::sqlite().await.expect("sqlite");
-                super::$name(&db.store).await;
-                db.drop_db().await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                let db = einv_store::testing::TestDb::postgres().await.expect("postgres");
-                super::$name(&db.store).await;
-                db.drop_db().await;
-            })*
-        }
-    };
-}
-
-both_backends!(
+einv_store::both_backends!(
     grants_revoke_and_void,
     codes_and_refresh_tokens_are_single_use,
     requests_and_notices

@@ -6,26 +6,7 @@ use chrono::{Duration, TimeZone, Utc};
 use einv_core::licence::{apply, LicenceEvent, LicenceState};
 use einv_store::*;
 
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() {
-                let db = einv_store::testing::TestDb::sqlite().await.expect("sqlite");
-                super::$name(&db.store).await;
-                db.drop_db().await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                let db = einv_store::testing::TestDb::postgres().await.expect("postgres");
-                super::$name(&db.store).await;
-                db.drop_db().await;
-            })*
-        }
-    };
-}
-
-both_backends!(
+einv_store::both_backends!(
     accounts_applications_documents,
     licence_transitions_and_history,
     credentials_terms_notifications

@@ -5,29 +5,9 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use einv_core::{InvoiceNumber, Period};
-use einv_store::testing::TestDb;
 use einv_store::*;
 
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() {
-                let db = einv_store::testing::TestDb::sqlite().await.expect("sqlite");
-                super::$name(&db.store).await;
-                db.drop_db().await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                let db = einv_store::testing::TestDb::postgres().await.expect("postgres");
-                super::$name(&db.store).await;
-                db.drop_db().await;
-            })*
-        }
-    };
-}
-
-both_backends!(
+einv_store::both_backends!(
     invoices_roundtrip_and_reimport_is_idempotent,
     carrier_query_filters_by_carrier_and_dates,
     donation_happens_once,
@@ -510,6 +490,3 @@ async fn bulk_batch_is_all_or_nothing(store: &Store) {
     assert_eq!(out.len(), 2_999);
     assert_eq!(store.count_invoices().await.unwrap(), 2_999);
 }
-
-#[allow(dead_code)]
-fn _uses(_: TestDb) {}
