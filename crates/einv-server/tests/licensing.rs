@@ -32,6 +32,8 @@ both_backends!(
     r10_5_merger_ends_the_licence,
     attribution_texts_are_served,
     r4_7d_a_legacy_licence_stops_after_2025_03_31,
+    r4_1_one_authority_rotation_on_every_surface,
+    r4_7c_r10_r11_one_authority_refuses_everywhere,
 );
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
@@ -71,6 +73,10 @@ struct Licensed {
 }
 
 async fn licensed(app: &TestApp, email: &str) -> Licensed {
+    licensed_for(app, email, &["winning-numbers", "carrier-invoices", "donation"]).await
+}
+
+async fn licensed_for(app: &TestApp, email: &str, services: &[&str]) -> Licensed {
     let p = &app.platform;
     let d = p
         .sign_up_developer(&DeveloperSignUp {
@@ -91,7 +97,7 @@ async fn licensed(app: &TestApp, email: &str) -> Licensed {
     let licence = p
         .submit_application(
             d.id,
-            &input(&["winning-numbers", "carrier-invoices", "donation"]),
+            &input(services),
             &[doc],
         )
         .await
@@ -598,4 +604,75 @@ async fn r4_7d_a_legacy_licence_stops_after_2025_03_31(app: &TestApp) {
         &winning_list(app, &creds.app_id, &creds.api_key).await,
         "R4.7d",
     );
+}
+
+/// A licensed app whose redirect URI is registered, so every surface can be probed.
+async fn probed(app: &TestApp, email: &str) -> Licensed {
+    let every = einv_core::Service::ALL.map(|s| s.as_str());
+    let l = licensed_for(app, email, &every).await;
+    app.store()
+        .register_redirect_uri(&l.creds.app_id, REDIRECT_URI)
+        .await
+        .unwrap();
+    l
+}
+
+/// R4.1: the one authority knows rotation. The rotated-in key works on every surface at once;
+/// the rotated-away key works until its grace period ends and then on none.
+async fn r4_1_one_authority_rotation_on_every_surface(app: &TestApp) {
+    let l = probed(app, "auth1@example.com").await;
+    let id = &l.creds.app_id;
+    assert_eq!(surfaces::admitting(app, id, &l.creds.api_key).await, surfaces::all());
+    let new = app.platform.rotate_key(l.developer, l.licence, 7).await.unwrap();
+    assert_eq!(surfaces::admitting(app, id, &new.api_key).await, surfaces::all());
+    assert_eq!(surfaces::admitting(app, id, &l.creds.api_key).await, surfaces::all());
+    app.clock.advance(Duration::days(7));
+    let old = surfaces::admitting(app, id, &l.creds.api_key).await;
+    assert!(
+        old.is_disjoint(&surfaces::keyed()),
+        "the rotated-away key is refused on every keyed surface: {old:?}"
+    );
+    assert_eq!(surfaces::admitting(app, id, &new.api_key).await, surfaces::all());
+    // A key that was never issued is refused everywhere a key is asked for.
+    let wrong = surfaces::admitting(app, id, "not-a-key").await;
+    assert!(wrong.is_disjoint(&surfaces::keyed()), "{wrong:?}");
+}
+
+/// R10.2 suspension, R4.7c expiry, R10.3 termination and R11 revocation: refused on every
+/// surface, with the key that worked a moment before; resumption opens them all again.
+async fn r4_7c_r10_r11_one_authority_refuses_everywhere(app: &TestApp) {
+    let p = &app.platform;
+    let suspended = probed(app, "auth2@example.com").await;
+    let (id, key) = (&suspended.creds.app_id, &suspended.creds.api_key);
+    p.suspend(
+        Actor::Operator,
+        suspended.licence,
+        SuspensionReason::TaxRegistrySuspension,
+        "停業",
+    )
+    .await
+    .unwrap();
+    assert_eq!(surfaces::admitting(app, id, key).await, Default::default(), "R10.2");
+    p.registry_event(suspended.developer, RegistryEvent::Resume, "復業")
+        .await
+        .unwrap();
+    assert_eq!(surfaces::admitting(app, id, key).await, surfaces::all());
+
+    let terminated = probed(app, "auth3@example.com").await;
+    p.terminate(
+        Actor::Reviewer(terminated.reviewer),
+        terminated.licence,
+        TerminationGround::ImproperAccess,
+        "scraped the portal",
+    )
+    .await
+    .unwrap();
+    let (id, key) = (&terminated.creds.app_id, &terminated.creds.api_key);
+    assert_eq!(surfaces::admitting(app, id, key).await, Default::default(), "R10.3");
+
+    // Expiry: the term of a licence approved today ends on 2029-11-27 00:00 Taipei.
+    let expiring = probed(app, "auth4@example.com").await;
+    app.clock.set(taipei_at(2029, 11, 27, 0));
+    let (id, key) = (&expiring.creds.app_id, &expiring.creds.api_key);
+    assert_eq!(surfaces::admitting(app, id, key).await, Default::default(), "R4.7c");
 }

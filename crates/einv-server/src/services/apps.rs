@@ -1,4 +1,5 @@
-//! AppIDs: issuing credentials and deciding whether an AppID may make a call.
+//! AppIDs: issuing credentials, and barred devices. Whether an AppID may make a call is the
+//! authority's (`authority.rs`).
 
 use einv_core::Service;
 use einv_store::{AppRecord, AppStatus};
@@ -7,39 +8,6 @@ use rand::Rng;
 
 use super::Platform;
 use crate::error::{ServiceError, ServiceResult};
-
-/// An AppID that may make the call it asked for, with its APIKey opened for verifying the
-/// signature. The key never leaves this value except as bytes for the HMAC.
-pub struct AuthorisedApp {
-    /// The app.
-    pub app: AppRecord,
-    /// The keys that verify now, newest first: more than one during a rotation's grace
-    /// period (R4.1).
-    api_keys: Vec<String>,
-}
-
-impl std::fmt::Debug for AuthorisedApp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorisedApp")
-            .field("app_id", &self.app.app_id)
-            .finish_non_exhaustive()
-    }
-}
-
-impl AuthorisedApp {
-    /// The newest APIKey, as HMAC key bytes (what `hashSerial` is made with).
-    pub fn api_key(&self) -> &[u8] {
-        self.api_keys
-            .first()
-            .map(String::as_bytes)
-            .unwrap_or_default()
-    }
-
-    /// Every APIKey that verifies now, newest first.
-    pub fn api_keys(&self) -> impl Iterator<Item = &[u8]> {
-        self.api_keys.iter().map(String::as_bytes)
-    }
-}
 
 /// Credentials issued once (R4.1): the only time the APIKey is shown.
 #[derive(Debug, Clone)]
@@ -102,43 +70,6 @@ impl Platform {
         };
         self.store.create_app(&record).await?;
         Ok(())
-    }
-
-    /// Decides whether `app_id` may use `service` now (code 998 when not).
-    #[tracing::instrument(skip(self), fields(app.id = %app_id))]
-    pub async fn authorise_app(
-        &self,
-        app_id: &str,
-        service: Service,
-    ) -> ServiceResult<AuthorisedApp> {
-        let refuse = |reason: String, rule| ServiceError::AppRefused { reason, rule };
-        if app_id.is_empty() {
-            return Err(refuse("appID is required".into(), None));
-        }
-        let Some(app) = self.store.find_app(app_id).await? else {
-            return Err(refuse(format!("{app_id} was never issued"), Some("R4.1")));
-        };
-        // The licence speaks first: its refusal names the rule (R4.7c …) better than the
-        // app's status, which only mirrors it.
-        let licensed_keys = self.licensed_keys(app_id).await?;
-        match app.status {
-            AppStatus::Active => {}
-            AppStatus::Suspended => {
-                return Err(refuse(format!("{app_id} is suspended"), Some("R10.2")))
-            }
-            AppStatus::Revoked => return Err(refuse(format!("{app_id} was revoked"), Some("R11"))),
-        }
-        if !app.services.iter().any(|s| s == service.as_str()) {
-            return Err(refuse(
-                format!("{app_id} is not licensed for the service {service}"),
-                Some("R4.5"),
-            ));
-        }
-        let api_keys = match licensed_keys {
-            Some(keys) => keys,
-            None => vec![self.sealer.open(&app.sealed_key)?],
-        };
-        Ok(AuthorisedApp { app, api_keys })
     }
 
     /// Refuses a barred device ID (code 997).

@@ -8,7 +8,7 @@ use chrono::DateTime;
 use chrono::Utc;
 use einv_core::consent::{ConsentFields, ConsentGrant, ConsentRequest, ConsentStatus};
 use einv_core::{InvalidValue, Service};
-use einv_store::{AppRecord, AppStatus, ConsentGrantRecord, UserRecord};
+use einv_store::{AppRecord, ConsentGrantRecord, UserRecord};
 use serde_json::json;
 
 use super::{AuditEntry, Caller, Platform};
@@ -38,12 +38,11 @@ impl Platform {
         app_id: &str,
         request: &ConsentRequest,
     ) -> ServiceResult<AppRecord> {
-        let app = self
-            .store
-            .find_app(app_id)
-            .await?
-            .filter(|a| a.status == AppStatus::Active)
-            .ok_or(ServiceError::NotFound("client_id"))?;
+        let app = match self.authorise_app(app_id, None).await {
+            Ok(live) => live.app,
+            Err(ServiceError::AppRefused { .. }) => return Err(ServiceError::NotFound("client_id")),
+            Err(e) => return Err(e),
+        };
         if let Some(s) = request
             .services()
             .iter()

@@ -7,6 +7,7 @@ use einv_core::Clock;
 use einv_store::Store;
 
 mod apps;
+pub mod authority;
 pub mod audit;
 mod blank;
 mod carriers;
@@ -24,7 +25,8 @@ pub mod verification;
 mod view;
 mod winning;
 
-pub use apps::{AuthorisedApp, IssuedCredentials};
+pub use apps::IssuedCredentials;
+pub use authority::AuthorisedApp;
 pub use audit::{AuditConfig, AuditEntry, AuditTrail, PurgeOutcome};
 pub use carriers::{CarrierHolder, InvoiceListPage, InvoiceListQuery, PAGE_SIZE};
 pub use consent::{consent_url, standard_consent};

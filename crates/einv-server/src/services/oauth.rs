@@ -139,40 +139,20 @@ fn redirect_allowed(given: &str, registered: &[String]) -> bool {
 }
 
 impl Platform {
-    /// Authenticates an app by AppID and APIKey (HTTP Basic on the token and v2 endpoints).
-    pub async fn authenticate_app_secret(
-        &self,
-        app_id: &str,
-        api_key: &str,
-    ) -> ServiceResult<AppRecord> {
-        let refused = || ServiceError::AppRefused {
-            reason: "wrong AppID or APIKey".into(),
-            rule: Some("R4.1"),
-        };
-        let app = self.store.find_app(app_id).await?.ok_or_else(refused)?;
-        let key = self.sealer.open(&app.sealed_key)?;
-        let same = key.len() == api_key.len()
-            && key
-                .bytes()
-                .zip(api_key.bytes())
-                .fold(0u8, |a, (x, y)| a | (x ^ y))
-                == 0;
-        if same {
-            Ok(app)
-        } else {
-            Err(refused())
-        }
-    }
-
     /// Checks the app and its redirect URI. When this fails, the User must not be redirected
     /// (RFC 6749 §4.1.2.1): the error is shown instead.
     pub async fn check_client(&self, p: &AuthorizeParams) -> ServiceResult<AppRecord> {
+        // The authority decides (suspended, expired, terminated, no valid key: not a client).
         let app = self
-            .store
-            .find_app(&p.client_id)
-            .await?
-            .filter(|a| a.status == einv_store::AppStatus::Active)
-            .ok_or_else(|| oauth("invalid_client", "client_id: no active app has this AppID"))?;
+            .authorise_app(&p.client_id, None)
+            .await
+            .map_err(|e| match e {
+                ServiceError::AppRefused { .. } => {
+                    oauth("invalid_client", "client_id: no live app has this AppID")
+                }
+                other => other,
+            })?
+            .app;
         let registered = self.store.redirect_uris(&app.app_id).await?;
         if !redirect_allowed(&p.redirect_uri, &registered) {
             return Err(oauth(

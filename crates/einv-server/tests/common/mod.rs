@@ -18,6 +18,8 @@ use einv_store::*;
 use hmac::Mac;
 use serde_json::Value;
 
+pub mod surfaces;
+
 pub const APP_ID: &str = "EINVTEST000001";
 pub const API_KEY: &str = "test-api-key-0123456789abcdef";
 pub const BARCODE: &str = "/AB12+-.";

@@ -50,7 +50,7 @@ async fn caller(state: &AppState, params: &V1Params, service: Service) -> Servic
     let p = &state.platform;
     let uuid = params.require("uuid")?;
     let app = p
-        .authorise_app(params.get("appID").unwrap_or_default(), service)
+        .authorise_app(params.get("appID").unwrap_or_default(), Some(service))
         .await?;
     p.check_device(Some(uuid)).await?;
     Ok(Caller {

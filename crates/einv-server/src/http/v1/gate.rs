@@ -49,7 +49,7 @@ pub async fn admit(
     let app_id = params.get("appID").unwrap_or_default();
     // R4.6: flow control comes first, so a flood costs no database work.
     platform.admit_flow(params.peer, app_id).await?;
-    let app = platform.authorise_app(app_id, spec.service).await?;
+    let app = platform.authorise_app(app_id, Some(spec.service)).await?;
     platform
         .check_device(params.get_any(&["uuid", "UUID"]))
         .await?;

@@ -1,6 +1,6 @@
 //! The licence side of admitting a v1 call: the licence is in force (R4.7c, R4.7d, R6, R10,
-//! R5.11), its Developer accepted the terms in time (R4.3), and the AppID's keys still verify
-//! (R4.1: rotation grace, revocation).
+//! R5.11) and its Developer accepted the terms in time (R4.3). Which keys verify is the
+//! authority's (`services/authority.rs`), which calls this.
 
 use chrono::Datelike;
 use einv_core::licence::{check_access, LicenceEvent, SuspensionReason};
@@ -18,10 +18,11 @@ fn refused(rule: &'static str, reason: String) -> ServiceError {
 }
 
 impl Platform {
-    /// Whether the licence of `app_id` lets it call now; returns the APIKeys that verify,
-    /// newest first. `None` when the AppID has no licence (apps created directly by the
-    /// operator or the demo data set, which the licence rules do not govern).
-    pub(crate) async fn licensed_keys(&self, app_id: &str) -> ServiceResult<Option<Vec<String>>> {
+    /// Whether the licence of `app_id` lets it call now; returns the licence. `None` when the
+    /// AppID has no licence (apps created directly by the operator or the demo data set, which
+    /// the licence rules do not govern). Which keys verify is the authority's to decide
+    /// (`services/authority.rs`).
+    pub(crate) async fn licence_admits(&self, app_id: &str) -> ServiceResult<Option<LicenceRecord>> {
         let Some(licence) = self.store.find_licence_by_app(app_id).await? else {
             return Ok(None);
         };
@@ -39,21 +40,7 @@ impl Platform {
                 ),
             ));
         }
-        let now = self.clock.now();
-        let mut keys = Vec::new();
-        for credential in self
-            .store
-            .credentials_of(app_id)
-            .await?
-            .into_iter()
-            .filter(|c| c.is_valid(now))
-        {
-            keys.push(self.sealer.open(&credential.sealed_key)?);
-        }
-        if keys.is_empty() {
-            return Err(refused("R4.1", format!("{app_id}: no APIKey of this AppID is valid (revoked, or past its rotation's grace period)")));
-        }
-        Ok(Some(keys))
+        Ok(Some(licence))
     }
 
     /// R6: an active licence whose ISMS certificate has expired is suspended until a valid

@@ -1,0 +1,106 @@
+//! "Sign every call", a licence setting, and the first answers to signed v1 calls (so a
+//! repeated identical request never acts twice). Migration 0030.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Store, StoreResult};
+
+/// What is known of a signed call by its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignedCall {
+    /// Never seen (or its window has passed).
+    New,
+    /// Seen, and being answered now.
+    InFlight,
+    /// Answered: the first answer, as stored.
+    Answered(String),
+}
+
+impl Store {
+    /// Whether the licence `licence_id` requires the MOF signature on every v1 call. A
+    /// licence without a decided setting was created after migration 0030: on.
+    pub async fn sign_every_call(&self, licence_id: i64) -> StoreResult<bool> {
+        let flag: Option<i64> = sqlx::query_scalar(
+            "SELECT sign_every_call FROM licence_signing WHERE licence_id = $1",
+        )
+        .bind(licence_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(flag.is_none_or(|f| f != 0))
+    }
+
+    /// Sets "sign every call" for a licence, recording who and when.
+    pub async fn set_sign_every_call(
+        &self,
+        licence_id: i64,
+        on: bool,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO licence_signing (licence_id, sign_every_call, changed_at, changed_by) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (licence_id) DO UPDATE SET \
+             sign_every_call = excluded.sign_every_call, changed_at = excluded.changed_at, \
+             changed_by = excluded.changed_by",
+        )
+        .bind(licence_id)
+        .bind(i64::from(on))
+        .bind(at.timestamp())
+        .bind(by)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// What is known of the signed call `call_key` at `now`.
+    pub async fn signed_call(&self, call_key: &str, now: DateTime<Utc>) -> StoreResult<SignedCall> {
+        let row: Option<(Option<String>,)> = sqlx::query_as(
+            "SELECT reply FROM signed_calls WHERE call_key = $1 AND expires_at >= $2",
+        )
+        .bind(call_key)
+        .bind(now.timestamp())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(match row {
+            None => SignedCall::New,
+            Some((None,)) => SignedCall::InFlight,
+            Some((Some(reply),)) => SignedCall::Answered(reply),
+        })
+    }
+
+    /// Claims the signed call `call_key` for answering until `expires_at`; returns whether
+    /// this caller won (false: an identical request came first). Rows whose window has passed
+    /// are removed first, so the table holds only the calls of the current window.
+    pub async fn claim_signed_call(
+        &self,
+        call_key: &str,
+        app_id: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        sqlx::query("DELETE FROM signed_calls WHERE expires_at < $1")
+            .bind(now.timestamp())
+            .execute(self.pool())
+            .await?;
+        let done = sqlx::query(
+            "INSERT INTO signed_calls (call_key, app_id, reply, expires_at) \
+             VALUES ($1, $2, NULL, $3) ON CONFLICT (call_key) DO NOTHING",
+        )
+        .bind(call_key)
+        .bind(app_id)
+        .bind(expires_at.timestamp())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Stores the first answer to a claimed signed call.
+    pub async fn answer_signed_call(&self, call_key: &str, reply: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE signed_calls SET reply = $1 WHERE call_key = $2 AND reply IS NULL")
+            .bind(reply)
+            .bind(call_key)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}
