@@ -34,6 +34,7 @@ both_backends!(
     r4_7d_a_legacy_licence_stops_after_2025_03_31,
     r4_1_one_authority_rotation_on_every_surface,
     r4_7c_r10_r11_one_authority_refuses_everywhere,
+    sign_every_call_is_on_for_new_licences_and_reviewers_decide,
 );
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
@@ -73,7 +74,12 @@ struct Licensed {
 }
 
 async fn licensed(app: &TestApp, email: &str) -> Licensed {
-    licensed_for(app, email, &["winning-numbers", "carrier-invoices", "donation"]).await
+    licensed_for(
+        app,
+        email,
+        &["winning-numbers", "carrier-invoices", "donation"],
+    )
+    .await
 }
 
 async fn licensed_for(app: &TestApp, email: &str, services: &[&str]) -> Licensed {
@@ -95,11 +101,7 @@ async fn licensed_for(app: &TestApp, email: &str, services: &[&str]) -> Licensed
         bytes: b"%PDF-1.4 cert".to_vec(),
     };
     let licence = p
-        .submit_application(
-            d.id,
-            &input(services),
-            &[doc],
-        )
+        .submit_application(d.id, &input(services), &[doc])
         .await
         .unwrap();
     let reviewer = match p
@@ -614,6 +616,11 @@ async fn probed(app: &TestApp, email: &str) -> Licensed {
         .register_redirect_uri(&l.creds.app_id, REDIRECT_URI)
         .await
         .unwrap();
+    // So that the unsigned v1 surface can be probed too.
+    app.platform
+        .set_sign_every_call(Actor::Reviewer(l.reviewer), l.licence, false)
+        .await
+        .unwrap();
     l
 }
 
@@ -622,17 +629,33 @@ async fn probed(app: &TestApp, email: &str) -> Licensed {
 async fn r4_1_one_authority_rotation_on_every_surface(app: &TestApp) {
     let l = probed(app, "auth1@example.com").await;
     let id = &l.creds.app_id;
-    assert_eq!(surfaces::admitting(app, id, &l.creds.api_key).await, surfaces::all());
-    let new = app.platform.rotate_key(l.developer, l.licence, 7).await.unwrap();
-    assert_eq!(surfaces::admitting(app, id, &new.api_key).await, surfaces::all());
-    assert_eq!(surfaces::admitting(app, id, &l.creds.api_key).await, surfaces::all());
+    assert_eq!(
+        surfaces::admitting(app, id, &l.creds.api_key).await,
+        surfaces::all()
+    );
+    let new = app
+        .platform
+        .rotate_key(l.developer, l.licence, 7)
+        .await
+        .unwrap();
+    assert_eq!(
+        surfaces::admitting(app, id, &new.api_key).await,
+        surfaces::all()
+    );
+    assert_eq!(
+        surfaces::admitting(app, id, &l.creds.api_key).await,
+        surfaces::all()
+    );
     app.clock.advance(Duration::days(7));
     let old = surfaces::admitting(app, id, &l.creds.api_key).await;
     assert!(
         old.is_disjoint(&surfaces::keyed()),
         "the rotated-away key is refused on every keyed surface: {old:?}"
     );
-    assert_eq!(surfaces::admitting(app, id, &new.api_key).await, surfaces::all());
+    assert_eq!(
+        surfaces::admitting(app, id, &new.api_key).await,
+        surfaces::all()
+    );
     // A key that was never issued is refused everywhere a key is asked for.
     let wrong = surfaces::admitting(app, id, "not-a-key").await;
     assert!(wrong.is_disjoint(&surfaces::keyed()), "{wrong:?}");
@@ -652,7 +675,11 @@ async fn r4_7c_r10_r11_one_authority_refuses_everywhere(app: &TestApp) {
     )
     .await
     .unwrap();
-    assert_eq!(surfaces::admitting(app, id, key).await, Default::default(), "R10.2");
+    assert_eq!(
+        surfaces::admitting(app, id, key).await,
+        Default::default(),
+        "R10.2"
+    );
     p.registry_event(suspended.developer, RegistryEvent::Resume, "復業")
         .await
         .unwrap();
@@ -668,11 +695,70 @@ async fn r4_7c_r10_r11_one_authority_refuses_everywhere(app: &TestApp) {
     .await
     .unwrap();
     let (id, key) = (&terminated.creds.app_id, &terminated.creds.api_key);
-    assert_eq!(surfaces::admitting(app, id, key).await, Default::default(), "R10.3");
+    assert_eq!(
+        surfaces::admitting(app, id, key).await,
+        Default::default(),
+        "R10.3"
+    );
 
     // Expiry: the term of a licence approved today ends on 2029-11-27 00:00 Taipei.
     let expiring = probed(app, "auth4@example.com").await;
     app.clock.set(taipei_at(2029, 11, 27, 0));
     let (id, key) = (&expiring.creds.app_id, &expiring.creds.api_key);
-    assert_eq!(surfaces::admitting(app, id, key).await, Default::default(), "R4.7c");
+    assert_eq!(
+        surfaces::admitting(app, id, key).await,
+        Default::default(),
+        "R4.7c"
+    );
+}
+
+/// "Sign every call": on for a licence issued now, so an unsigned action (here QryWinningList
+/// and carrierInvChk, which the Ministry leaves unsigned) is refused with 954; a reviewer may
+/// let the AppID call unsigned, its Developer may only turn the setting back on.
+async fn sign_every_call_is_on_for_new_licences_and_reviewers_decide(app: &TestApp) {
+    let l = licensed(app, "sign@example.com").await;
+    let p = &app.platform;
+    let unsigned = || async {
+        let params: Vec<(&'static str, String)> = vec![
+            ("version", "0.2".into()),
+            ("action", "QryWinningList".into()),
+            ("invTerm", "11510".into()),
+            ("UUID", "d".into()),
+            ("appID", l.creds.app_id.clone()),
+        ];
+        app.post(INVAPP, &params).await
+    };
+    assert!(p.signs_every_call(l.licence).await.unwrap());
+    let refused = unsigned().await;
+    assert_eq!(refused["code"], "954", "{refused}");
+    assert!(refused["msg"].as_str().unwrap().contains("sign every call"));
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+    let mut carrier = app.carrier_params("carrierInvChk", "0.5");
+    set(&mut carrier, "appID", &l.creds.app_id);
+    carrier.extend([
+        ("startDate", "2026/11/01".to_owned()),
+        ("endDate", "2026/11/30".to_owned()),
+        ("onlyWinningInv", "N".to_owned()),
+    ]);
+    let chk = app.post("/PB2CAPIVAN/invServ/InvServ", &carrier).await;
+    assert_eq!(chk["code"], 954, "carrierInvChk unsigned: {chk}");
+    // The Developer cannot let the AppID call unsigned; a reviewer can.
+    let err = p
+        .set_sign_every_call(Actor::Developer(l.developer), l.licence, false)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::Refused { .. }), "{err:?}");
+    let other = licensed(app, "sign2@example.com").await;
+    assert!(p
+        .set_sign_every_call(Actor::Developer(other.developer), l.licence, true)
+        .await
+        .is_err());
+    p.set_sign_every_call(Actor::Reviewer(l.reviewer), l.licence, false)
+        .await
+        .unwrap();
+    assert_ok(&unsigned().await);
+    p.set_sign_every_call(Actor::Developer(l.developer), l.licence, true)
+        .await
+        .unwrap();
+    assert_eq!(unsigned().await["code"], "954");
 }

@@ -24,6 +24,7 @@ both_backends!(
     carrier_aggregation_is_signed,
     app_and_device_refusals,
     love_code_search,
+    a_repeated_signed_request_is_answered_once,
 );
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
@@ -339,7 +340,9 @@ async fn donation_signed_masked_and_refused_when_it_must_be(app: &TestApp) {
         reply["hashSerial"],
         einv_core::wire::hash_serial("0000000001", API_KEY.as_bytes())
     );
+    // A new request (another serial) for the same invoice: refused, it was donated.
     let mut again = donate_params(app, "AB00000001", "2026/11/20", "919");
+    set(&mut again, "serial", "0000000002");
     sign(&mut again, API_KEY);
     assert_code(&app.post(DONATE, &again).await, 908);
     let mut no_charity = donate_params(app, "AB00000004", "2026/11/23", "123");
@@ -466,4 +469,37 @@ async fn love_code_search(app: &TestApp) {
         )
         .await;
     assert_code(&empty, 903);
+}
+
+/// A repeated identical signed request inside its timestamp window gets the first answer and
+/// never acts twice: a second donation would answer 908, the replay answers the first 200.
+async fn a_repeated_signed_request_is_answered_once(app: &TestApp) {
+    let mut first = donate_params(app, "AB00000001", "2026/11/20", "919");
+    sign(&mut first, API_KEY);
+    let answer = app.post(DONATE, &first).await;
+    assert_code(&answer, 200);
+    assert_eq!(
+        app.post(DONATE, &first).await,
+        answer,
+        "answered from the first answer"
+    );
+    let donated = app
+        .store()
+        .find_invoice(
+            &einv_core::InvoiceNumber::parse("AB00000001").unwrap(),
+            einv_core::Period::parse("11512").unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(donated.header.donated_to.as_deref(), Some("919"));
+    // The same parameters under a signature that does not verify are not the same request.
+    let mut forged = first.clone();
+    set(&mut forged, "signature", "AAAA");
+    assert_code(&app.post(DONATE, &forged).await, 954);
+    // Past the window the replay is refused by its timestamp (951), not answered.
+    app.clock.advance(chrono::Duration::seconds(
+        20 + einv_core::wire::TIMESTAMP_BEHIND_SECS + 1,
+    ));
+    assert_code(&app.post(DONATE, &first).await, 951);
 }

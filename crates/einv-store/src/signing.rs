@@ -20,12 +20,11 @@ impl Store {
     /// Whether the licence `licence_id` requires the MOF signature on every v1 call. A
     /// licence without a decided setting was created after migration 0030: on.
     pub async fn sign_every_call(&self, licence_id: i64) -> StoreResult<bool> {
-        let flag: Option<i64> = sqlx::query_scalar(
-            "SELECT sign_every_call FROM licence_signing WHERE licence_id = $1",
-        )
-        .bind(licence_id)
-        .fetch_optional(self.pool())
-        .await?;
+        let flag: Option<i64> =
+            sqlx::query_scalar("SELECT sign_every_call FROM licence_signing WHERE licence_id = $1")
+                .bind(licence_id)
+                .fetch_optional(self.pool())
+                .await?;
         Ok(flag.is_none_or(|f| f != 0))
     }
 
@@ -98,6 +97,16 @@ impl Store {
     pub async fn answer_signed_call(&self, call_key: &str, reply: &str) -> StoreResult<()> {
         sqlx::query("UPDATE signed_calls SET reply = $1 WHERE call_key = $2 AND reply IS NULL")
             .bind(reply)
+            .bind(call_key)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Gives up a claim whose answer must not be kept (an internal failure): an identical
+    /// request may then act.
+    pub async fn release_signed_call(&self, call_key: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM signed_calls WHERE call_key = $1 AND reply IS NULL")
             .bind(call_key)
             .execute(self.pool())
             .await?;

@@ -40,7 +40,9 @@ impl Platform {
     ) -> ServiceResult<AppRecord> {
         let app = match self.authorise_app(app_id, None).await {
             Ok(live) => live.app,
-            Err(ServiceError::AppRefused { .. }) => return Err(ServiceError::NotFound("client_id")),
+            Err(ServiceError::AppRefused { .. }) => {
+                return Err(ServiceError::NotFound("client_id"))
+            }
             Err(e) => return Err(e),
         };
         if let Some(s) = request

@@ -7,8 +7,8 @@ use einv_core::Clock;
 use einv_store::Store;
 
 mod apps;
-pub mod authority;
 pub mod audit;
+pub mod authority;
 mod blank;
 mod carriers;
 mod charities;
@@ -18,6 +18,7 @@ pub mod flow;
 pub mod licensing;
 mod lookup;
 pub mod oauth;
+mod replay;
 mod requests;
 pub mod seal;
 mod users;
@@ -26,8 +27,8 @@ mod view;
 mod winning;
 
 pub use apps::IssuedCredentials;
-pub use authority::AuthorisedApp;
 pub use audit::{AuditConfig, AuditEntry, AuditTrail, PurgeOutcome};
+pub use authority::AuthorisedApp;
 pub use carriers::{CarrierHolder, InvoiceListPage, InvoiceListQuery, PAGE_SIZE};
 pub use consent::{consent_url, standard_consent};
 pub use donation::DonationReceipt;

@@ -62,15 +62,26 @@ pub async fn admit(
         )
         .map_err(|e| ServiceError::Timestamp(e.to_string()))?;
     }
-    // Signed actions must carry a signature; on the others a signature, when sent, must hold.
+    // Signed actions must carry a signature, and so must every action of an AppID whose
+    // licence says "sign every call"; on the others a signature, when sent, must hold.
     match params.get("signature") {
         None | Some("") if spec.signed => {
             return Err(ServiceError::BadSignature(
                 "is required for this action".into(),
             ));
         }
+        None | Some("") if app.sign_every_call => {
+            return Err(ServiceError::BadSignature(
+                "is required on every call of this AppID (its licence says: sign every call)"
+                    .into(),
+            ));
+        }
         None | Some("") => {}
-        Some(_) => verify_signature(params, &app)?,
+        Some(_) => {
+            verify_signature(params, &app)?;
+            // A repeated identical signed request never acts twice (once.rs).
+            super::once::claim(platform, params, &app.app.app_id).await?;
+        }
     }
     let caller = Caller {
         app_id: app.app.app_id.clone(),
@@ -87,7 +98,7 @@ fn verify_signature(params: &V1Params, app: &AuthorisedApp) -> ServiceResult<()>
         params.get_plus_kept("signature").unwrap_or_default(),
     ];
     // During a rotation's grace period the old and the new key both verify (R4.1).
-    let ok = app.api_keys().any(|key| {
+    let ok = app.verifies(|key| {
         [decoded, plus_kept]
             .iter()
             .any(|reading| candidates.iter().any(|sig| wire::verify(reading, key, sig)))

@@ -1,10 +1,13 @@
 //! v1: the Ministry's app API, path for path and field for field
 //! (reference/mof-app-api.md; choices where it is unsure: docs/v1-compatibility.md).
 
+use axum::extract::State;
 use axum::routing::any;
 use axum::Router;
 
 use super::AppState;
+use once::answered_once;
+use params::V1Params;
 
 mod aggregate;
 mod blank;
@@ -15,16 +18,32 @@ mod invapp;
 mod invoice_json;
 mod invserv;
 mod lovecode;
+mod once;
 pub mod params;
 pub mod reply;
 
 /// The v1 routes. Clients POST (spec v1.7); GET is accepted too, as older clients send it.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/PB2CAPIVAN/invapp/InvApp", any(invapp::handle))
-        .route("/PB2CAPIVAN/loveCodeapp/qryLoveCode", any(lovecode::handle))
-        .route("/PB2CAPIVAN/invServ/InvServ", any(invserv::handle))
-        .route("/PB2CAPIVAN/CarInv/Donate", any(donate::handle))
-        .route("/PB2CAPIVAN/Carrier/Aggregate", any(aggregate::handle))
+        .route(
+            "/PB2CAPIVAN/invapp/InvApp",
+            any(|s: State<AppState>, p: V1Params| answered_once(s, p, invapp::handle)),
+        )
+        .route(
+            "/PB2CAPIVAN/loveCodeapp/qryLoveCode",
+            any(|s: State<AppState>, p: V1Params| answered_once(s, p, lovecode::handle)),
+        )
+        .route(
+            "/PB2CAPIVAN/invServ/InvServ",
+            any(|s: State<AppState>, p: V1Params| answered_once(s, p, invserv::handle)),
+        )
+        .route(
+            "/PB2CAPIVAN/CarInv/Donate",
+            any(|s: State<AppState>, p: V1Params| answered_once(s, p, donate::handle)),
+        )
+        .route(
+            "/PB2CAPIVAN/Carrier/Aggregate",
+            any(|s: State<AppState>, p: V1Params| answered_once(s, p, aggregate::handle)),
+        )
         .merge(blank::routes())
 }

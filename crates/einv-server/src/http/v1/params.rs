@@ -21,6 +21,8 @@ pub struct V1Params {
     plus_kept: Vec<(String, String)>,
     /// The caller's IP address, when the server knows it.
     pub peer: Option<std::net::IpAddr>,
+    /// Set by the gate when it claims this signed call, so its answer is kept (`once.rs`).
+    pub claim: super::once::ClaimSlot,
 }
 
 impl V1Params {

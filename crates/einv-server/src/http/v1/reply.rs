@@ -57,6 +57,29 @@ impl Reply {
         }
     }
 
+    /// The reply as stored for a repeated signed call (`once.rs`).
+    pub fn to_stored(&self) -> String {
+        Value::Object(self.fields.clone()).to_string()
+    }
+
+    /// A reply stored by [`Self::to_stored`].
+    pub fn from_stored(stored: &str) -> Option<Self> {
+        match serde_json::from_str(stored).ok()? {
+            Value::Object(fields) => Some(Self {
+                fields,
+                retry_after: None,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a 999 (an internal failure, not an answer worth keeping).
+    pub fn is_internal_failure(&self) -> bool {
+        self.fields
+            .get("code")
+            .is_some_and(|c| c == &json!(999) || c == &json!("999"))
+    }
+
     /// The MOF reply for a refusal or failure, naming the field in `msg`.
     pub fn error(version: Option<&str>, code_type: CodeType, err: &ServiceError) -> Self {
         let (code, label) = mof_code(err);

@@ -22,7 +22,10 @@ impl Platform {
     /// AppID has no licence (apps created directly by the operator or the demo data set, which
     /// the licence rules do not govern). Which keys verify is the authority's to decide
     /// (`services/authority.rs`).
-    pub(crate) async fn licence_admits(&self, app_id: &str) -> ServiceResult<Option<LicenceRecord>> {
+    pub(crate) async fn licence_admits(
+        &self,
+        app_id: &str,
+    ) -> ServiceResult<Option<LicenceRecord>> {
         let Some(licence) = self.store.find_licence_by_app(app_id).await? else {
             return Ok(None);
         };

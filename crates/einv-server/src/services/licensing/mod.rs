@@ -24,6 +24,7 @@ mod legacy;
 mod public;
 mod registry;
 mod review;
+mod signing;
 mod terms;
 mod views;
 

@@ -1,0 +1,118 @@
+//! Answering a signed v1 call once (services/replay.rs): the wrapper every v1 action runs in.
+//!
+//! The gate, once everything else about the call holds (flow control, the authority, the
+//! timestamps, the signature), claims it ([`claim`]). The first of identical requests wins
+//! and acts; its answer is kept for the rest of the timestamp window. A later identical
+//! request is stopped in the gate, before any action, and the wrapper answers it with the
+//! kept answer; while the first is still being answered, it is refused. A replay therefore
+//! never gets past a refusal the first request would get now (a licence that ended, a
+//! rotated-away key).
+
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, Utc};
+use einv_core::wire::{TIMESTAMP_AHEAD_SECS, TIMESTAMP_BEHIND_SECS};
+use einv_store::SignedCall;
+use sha2::{Digest, Sha256};
+
+use super::params::V1Params;
+use super::reply::Reply;
+use crate::error::{ServiceError, ServiceResult};
+use crate::http::AppState;
+use crate::services::Platform;
+
+/// What the gate decided about a signed call, for the wrapper.
+#[derive(Debug, Clone)]
+pub enum Claim {
+    /// This request acts; its answer is kept under this key.
+    Won(String),
+    /// An identical request acted first: this is its answer.
+    AnsweredBefore(String),
+}
+
+/// Where the gate leaves its [`Claim`].
+pub type ClaimSlot = Arc<OnceLock<Claim>>;
+
+/// The key of a signed call: SHA-256 over the AppID and every parameter, sorted, signature
+/// included. `None` for an unsigned call.
+pub fn call_key(params: &V1Params) -> Option<String> {
+    let signature = params.get("signature").filter(|s| !s.is_empty())?;
+    let app_id = params.get("appID").unwrap_or_default();
+    let mut pairs: Vec<&(String, String)> = params.readings()[0].iter().collect();
+    pairs.sort();
+    let mut hash = Sha256::new();
+    for part in [app_id, signature] {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part.as_bytes());
+    }
+    for (k, v) in pairs {
+        for part in [k, v] {
+            hash.update((part.len() as u64).to_be_bytes());
+            hash.update(part.as_bytes());
+        }
+    }
+    Some(hex::encode(hash.finalize()))
+}
+
+/// Until when a signed call's answer is kept: as long as its `timeStamp` is accepted, or,
+/// for an action without one, the width of that window from now.
+fn window_end(params: &V1Params, now: DateTime<Utc>) -> DateTime<Utc> {
+    params
+        .get("timeStamp")
+        .and_then(|t| t.parse::<i64>().ok())
+        .and_then(|t| DateTime::from_timestamp(t + TIMESTAMP_BEHIND_SECS, 0))
+        .filter(|end| *end > now)
+        .unwrap_or(now + Duration::seconds(TIMESTAMP_AHEAD_SECS + TIMESTAMP_BEHIND_SECS))
+}
+
+/// Called by the gate once everything about a signed call holds: claims it. When an identical
+/// request came first the call goes no further (an error here stops the action): the
+/// wrapper answers with the first answer, or, while that is not ready, the refusal stands.
+pub async fn claim(platform: &Platform, params: &V1Params, app_id: &str) -> ServiceResult<()> {
+    let Some(key) = call_key(params) else {
+        return Ok(());
+    };
+    let expires = window_end(params, platform.clock.now());
+    if platform.claim_signed_call(&key, app_id, expires).await? {
+        let _ = params.claim.set(Claim::Won(key));
+        return Ok(());
+    }
+    if let SignedCall::Answered(stored) = platform.signed_call(&key).await? {
+        let _ = params.claim.set(Claim::AnsweredBefore(stored));
+    }
+    Err(ServiceError::BadSignature(
+        "an identical signed request is being answered; wait for its answer".into(),
+    ))
+}
+
+/// Runs `action` for `params`, answering a repeated signed call from its first answer.
+pub async fn answered_once<F, Fut>(
+    State(state): State<AppState>,
+    params: V1Params,
+    action: F,
+) -> Response
+where
+    F: FnOnce(State<AppState>, V1Params) -> Fut,
+    Fut: Future<Output = Reply>,
+{
+    let platform = &state.platform;
+    let reply = action(State(state.clone()), params.clone()).await;
+    match params.claim.get() {
+        Some(Claim::Won(key)) => {
+            let keep = (!reply.is_internal_failure()).then(|| reply.to_stored());
+            if let Err(e) = platform.answer_signed_call(key, keep.as_deref()).await {
+                tracing::error!(error = %e, "could not keep a signed call's answer");
+            }
+        }
+        Some(Claim::AnsweredBefore(stored)) => {
+            if let Some(first) = Reply::from_stored(stored) {
+                return first.into_response();
+            }
+        }
+        None => {}
+    }
+    reply.into_response()
+}

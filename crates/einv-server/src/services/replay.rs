@@ -1,0 +1,48 @@
+//! Signed v1 calls are answered once: a repeated identical signed request inside its
+//! timestamp window gets the first answer and never acts twice (a donation, an aggregation
+//! or an audited read happens once however often the request is replayed).
+//!
+//! The answers live in the database (`signed_calls`), so several nodes share them; a row dies
+//! with its window and the table is pruned as rows are added, so it holds at most the signed
+//! calls of one window, which flow control bounds.
+
+use chrono::{DateTime, Utc};
+use einv_store::SignedCall;
+
+use super::Platform;
+use crate::error::ServiceResult;
+
+impl Platform {
+    /// What is known of the signed call `call_key` now.
+    pub async fn signed_call(&self, call_key: &str) -> ServiceResult<SignedCall> {
+        Ok(self.store.signed_call(call_key, self.clock.now()).await?)
+    }
+
+    /// Claims the signed call `call_key` (whose signature verified) until `expires_at`;
+    /// false when an identical request claimed it first.
+    pub async fn claim_signed_call(
+        &self,
+        call_key: &str,
+        app_id: &str,
+        expires_at: DateTime<Utc>,
+    ) -> ServiceResult<bool> {
+        Ok(self
+            .store
+            .claim_signed_call(call_key, app_id, expires_at, self.clock.now())
+            .await?)
+    }
+
+    /// Keeps the first answer to a claimed call; `None` gives the claim up (the answer was an
+    /// internal failure, so an identical request may try again).
+    pub async fn answer_signed_call(
+        &self,
+        call_key: &str,
+        reply: Option<&str>,
+    ) -> ServiceResult<()> {
+        match reply {
+            Some(reply) => self.store.answer_signed_call(call_key, reply).await?,
+            None => self.store.release_signed_call(call_key).await?,
+        }
+        Ok(())
+    }
+}
