@@ -259,3 +259,32 @@ mod timestamp_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod worked_example {
+    use super::*;
+
+    /// The worked example of docs/security.md ("Sign every call"): a signed carrierInvChk.
+    /// The expected value was computed independently with Python's `hmac` module.
+    #[test]
+    fn signed_carrier_query_of_the_docs() {
+        let params = [
+            ("version", "0.6"),
+            ("action", "carrierInvChk"),
+            ("cardType", "3J0002"),
+            ("cardNo", "/AB12+-."),
+            ("cardEncrypt", "Code1234"),
+            ("timeStamp", "1795838420"),
+            ("expTimeStamp", "2147483647"),
+            ("uuid", "device-1"),
+            ("appID", "EINVEXAMPLE0001"),
+            ("startDate", "2026/11/01"),
+            ("endDate", "2026/11/30"),
+            ("onlyWinningInv", "N"),
+        ];
+        assert_eq!(
+            sign(&params, b"example-api-key-0123456789abcdef"),
+            "XftktpJoajToZZj2XAbyZnVvKy9euiWNUYWhHfEci3U="
+        );
+    }
+}

@@ -53,6 +53,18 @@ pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
             println!("appID  {}", creds.app_id);
             println!("APIKey {}   (shown once)", creds.api_key);
         }
+        AdminCommand::SignEveryCall(a) => {
+            let on = a.setting == "on";
+            platform
+                .set_sign_every_call(Actor::Operator, a.licence, on)
+                .await
+                .with_context(|| format!("licence #{}", a.licence))?;
+            println!(
+                "licence #{}: sign every call {}",
+                a.licence,
+                if on { "on" } else { "off" }
+            );
+        }
         AdminCommand::Sweep => {
             let changed = platform.sweep_licences().await?;
             println!("{changed} licence(s) changed");

@@ -80,6 +80,19 @@ pub enum AdminCommand {
     /// Apply the passage of time to every live licence (expiry R4.7c/d with R11, renewed
     /// terms R4.7b, lapsed certificates R6); run it daily.
     Sweep,
+    /// Require (or stop requiring) the MOF signature on every v1 call of a licence's AppID,
+    /// the actions the Ministry leaves unsigned included.
+    SignEveryCall(SignEveryCallArgs),
+}
+
+/// `einv admin sign-every-call LICENCE on|off`
+#[derive(Debug, ClapArgs)]
+pub struct SignEveryCallArgs {
+    /// The licence ID.
+    pub licence: i64,
+    /// `on` (every call signed) or `off` (the Ministry's behaviour).
+    #[arg(value_parser = ["on", "off"])]
+    pub setting: String,
 }
 
 /// `einv admin reviewer …`

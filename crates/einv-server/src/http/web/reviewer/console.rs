@@ -105,6 +105,7 @@ pub(super) async fn detail(
         changes,
         history,
     } = p.dossier(id).await?;
+    let signs_every_call = p.signs_every_call(id).await?;
     let f = &application.form;
     let action = |name: &str, zh: &str, en: &str, class: &str, extra: Markup| {
         html! {
@@ -158,6 +159,19 @@ pub(super) async fn detail(
                     select name="ground" { @for g in TerminationGround::ALL { option value=(g.as_str()) { (g.rule()) " " (g.name_zh()) } } }
                 }))
             }
+            h2 { (lang.t("每次呼叫皆須簽章", "Sign every call")) }
+            p {
+                @if signs_every_call {
+                    (lang.t("此 AppID 的每個 v1 呼叫皆須附 MOF 簽章（含查詢載具發票）。", "Every v1 call of this AppID must carry the MOF signature (carrier queries included)."))
+                } @else {
+                    (lang.t("此 AppID 可如財政部原設計，不簽章呼叫查詢類 API。", "This AppID may call the query actions unsigned, as the Ministry's design allows."))
+                }
+            }
+            @if signs_every_call {
+                (action("sign-every-call-off", "允許不簽章呼叫", "Allow unsigned calls", "secondary", html! {}))
+            } @else {
+                (action("sign-every-call-on", "要求每次呼叫皆簽章", "Require a signature on every call", "", html! {}))
+            }
             h2 { (lang.t("異動紀錄", "History")) }
             (history_table(lang, &history))
         },
@@ -199,6 +213,10 @@ pub(super) async fn act(
                 reason,
             )
             .await?;
+        }
+        "sign-every-call-on" | "sign-every-call-off" => {
+            let on = action == "sign-every-call-on";
+            p.set_sign_every_call(Actor::Reviewer(me), id, on).await?;
         }
         "terminate" => {
             let ground: TerminationGround =
