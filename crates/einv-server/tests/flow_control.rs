@@ -57,13 +57,15 @@ async fn r4_6_the_call_past_the_limit_is_refused_until_the_window_ends() {
     let (headers, refused) = app.post_full(INVAPP, &ask()).await;
     assert_eq!(code(&refused), "950", "{refused}");
     assert!(refused["msg"].as_str().unwrap().contains("3 calls in 60 s"));
-    assert_eq!(headers.get("retry-after").unwrap(), "60");
-    app.clock.advance(Duration::seconds(60));
+    // GCRA: 3 per 60 s is a burst of 3, then one call every 20 s.
+    assert_eq!(headers.get("retry-after").unwrap(), "20");
+    app.clock.advance(Duration::seconds(20));
     assert_eq!(
         code(&app.post(INVAPP, &ask()).await),
         "200",
-        "a new window lets calls through"
+        "one call is regained after 20 s"
     );
+    assert_eq!(code(&app.post(INVAPP, &ask()).await), "950");
     app.stop().await;
 }
 
@@ -79,6 +81,32 @@ async fn r4_6_the_per_app_limit_counts_every_ip() {
     assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
     assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
     assert_eq!(code(&app.post(INVAPP, &ask()).await), "950");
+    app.stop().await;
+}
+
+/// R4.6: a stranger naming a real AppID with signatures it cannot make spends its own IP's
+/// allowance, never the app's; an AppID that was never issued is counted per IP only.
+#[tokio::test]
+async fn r4_6_strangers_cannot_spend_an_apps_allowance() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
+        p.with_flow_control(FlowControl::in_memory(limits(6, 2)))
+    })
+    .await;
+    for _ in 0..3 {
+        let mut forged = ask();
+        forged.push(("signature", "AAAA".to_owned()));
+        assert_eq!(code(&app.post(INVAPP, &forged).await), "954");
+    }
+    let mut signed = ask();
+    sign(&mut signed, API_KEY);
+    assert_eq!(code(&app.post(INVAPP, &signed).await), "200", "the app's allowance is whole");
+    let mut made_up = ask();
+    set(&mut made_up, "appID", "EINVMADEUP0001");
+    assert_eq!(code(&app.post(INVAPP, &made_up).await), "998");
+    // The sixth call from this IP is its last; the seventh is refused per IP, before the AppID
+    // is even looked at.
+    assert_eq!(code(&app.post(INVAPP, &made_up).await), "998");
+    assert_eq!(code(&app.post(INVAPP, &made_up).await), "950");
     app.stop().await;
 }
 

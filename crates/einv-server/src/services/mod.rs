@@ -80,13 +80,15 @@ impl Platform {
         calendar: HolidayCalendar,
     ) -> Self {
         let trail = audit_trail(&store, &clock, &sealer, AuditConfig::default());
+        let flow = FlowControl::in_memory(einv_core::flow::FlowLimits::default());
+        flow.use_clock(clock.clone());
         Self {
             store,
             clock,
             sealer,
             codes: VerificationCodes::default(),
             calendar,
-            flow: FlowControl::in_memory(einv_core::flow::FlowLimits::default()),
+            flow,
             trail,
         }
     }
@@ -94,6 +96,7 @@ impl Platform {
     /// The same platform with other flow control (limits, or Redis shared by several nodes).
     #[must_use]
     pub fn with_flow_control(mut self, flow: FlowControl) -> Self {
+        flow.use_clock(self.clock.clone());
         self.flow = flow;
         self
     }

@@ -47,8 +47,8 @@ pub async fn admit(
         .into());
     }
     let app_id = params.get("appID").unwrap_or_default();
-    // R4.6: flow control comes first, so a flood costs no database work.
-    platform.admit_flow(params.peer, app_id).await?;
+    // R4.6: per IP first, so a flood costs no database work.
+    platform.admit_ip(params.peer).await?;
     let app = platform.authorise_app(app_id, Some(spec.service)).await?;
     platform
         .check_device(params.get_any(&["uuid", "UUID"]))
@@ -76,9 +76,15 @@ pub async fn admit(
                     .into(),
             ));
         }
-        None | Some("") => {}
+        None | Some("") => {
+            // R4.6 per AppID: only for a live AppID (never a made-up one). Unsigned, anyone
+            // can name it; an app that signs every call is safe from that.
+            platform.admit_app_calls(&app.app.app_id).await?;
+        }
         Some(_) => {
             verify_signature(params, &app)?;
+            // R4.6 per AppID, counted once the signature proved the caller holds the key.
+            platform.admit_app_calls(&app.app.app_id).await?;
             // A repeated identical signed request never acts twice (once.rs).
             super::once::claim(platform, params, &app.app.app_id).await?;
         }

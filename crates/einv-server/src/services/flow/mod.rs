@@ -1,0 +1,218 @@
+//! Flow control (R4.6): per caller IP and per AppID. In memory on one node (GCRA, bounded:
+//! `memory.rs`), or fixed windows counted in Redis when several nodes must share the counts.
+//!
+//! The order is what keeps it from being turned against anyone: a call is counted per IP
+//! first, before any other work; per AppID only once the authority has found the AppID is a
+//! live app, so a stranger sending a real app's AppID spends its own IP's allowance, not the
+//! app's, and made-up AppIDs never become keys.
+
+use std::net::IpAddr;
+use std::sync::OnceLock;
+
+use einv_core::flow::{FlowDecision, FlowLimits, RateLimit};
+
+use super::Platform;
+use crate::error::{ServiceError, ServiceResult};
+
+pub mod memory;
+
+use memory::{ip_key, FlowClock, KeyedGcra, RetryAfter};
+
+/// Where the counts live.
+pub enum FlowCounter {
+    /// One node: GCRA limiters in memory, made on first use (after the Platform handed its
+    /// clock over: a limiter keeps the instant it was made as its origin).
+    Memory(OnceLock<MemoryLimiters>),
+    /// Several nodes: Redis, one key per (scope, window) expiring with the window, under a
+    /// namespace so several Platforms can share one Redis.
+    Redis {
+        /// The connection (boxed: it is large).
+        manager: Box<redis::aio::ConnectionManager>,
+        /// Key prefix.
+        namespace: String,
+    },
+}
+
+/// The in-memory limiters.
+#[derive(Debug)]
+pub struct MemoryLimiters {
+    /// Per IP (IPv6 per /64).
+    per_ip: KeyedGcra<IpAddr>,
+    /// Per live AppID.
+    per_app: KeyedGcra<String>,
+}
+
+impl std::fmt::Debug for FlowCounter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FlowCounter::Memory(_) => "FlowCounter::Memory",
+            FlowCounter::Redis { .. } => "FlowCounter::Redis",
+        })
+    }
+}
+
+/// The limits and the counter.
+#[derive(Debug)]
+pub struct FlowControl {
+    /// The published limits.
+    pub limits: FlowLimits,
+    counter: FlowCounter,
+    clock: FlowClock,
+}
+
+/// What a call left of its allowance, for `RateLimit-*` headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlowStatus {
+    /// The limit's size.
+    pub limit: u32,
+    /// Calls left now.
+    pub remaining: u64,
+}
+
+/// Which allowance a call is counted against.
+#[derive(Debug, Clone, Copy)]
+enum Scope<'a> {
+    Ip(IpAddr),
+    App(&'a str),
+}
+
+impl FlowControl {
+    /// In-memory counting, for one node.
+    pub fn in_memory(limits: FlowLimits) -> Self {
+        Self {
+            limits,
+            counter: FlowCounter::Memory(OnceLock::new()),
+            clock: FlowClock::default(),
+        }
+    }
+
+    /// Counting in the Redis at `url` under `namespace`, shared by every node that uses both.
+    pub async fn redis(
+        limits: FlowLimits,
+        url: &str,
+        namespace: &str,
+    ) -> Result<Self, redis::RedisError> {
+        let client = redis::Client::open(url)?;
+        let manager = redis::aio::ConnectionManager::new(client).await?;
+        Ok(Self {
+            limits,
+            counter: FlowCounter::Redis {
+                manager: Box::new(manager),
+                namespace: namespace.to_owned(),
+            },
+            clock: FlowClock::default(),
+        })
+    }
+
+    /// Reads time from the Platform's clock (tests move it).
+    pub(crate) fn use_clock(&self, clock: std::sync::Arc<dyn einv_core::Clock>) {
+        self.clock.set(clock);
+    }
+
+    /// Counts one call in `scope` at `now`.
+    async fn count(&self, scope: Scope<'_>, now: i64) -> Result<FlowDecision, String> {
+        let limit = match scope {
+            Scope::Ip(_) => self.limits.per_ip,
+            Scope::App(_) => self.limits.per_app,
+        };
+        match &self.counter {
+            FlowCounter::Memory(limiters) => {
+                let limiters = limiters.get_or_init(|| MemoryLimiters {
+                    per_ip: KeyedGcra::new(self.limits.per_ip, self.clock.clone()),
+                    per_app: KeyedGcra::new(self.limits.per_app, self.clock.clone()),
+                });
+                let outcome = match scope {
+                    Scope::Ip(ip) => limiters.per_ip.check(&ip_key(ip)),
+                    Scope::App(app_id) => limiters.per_app.check(&app_id.to_owned()),
+                };
+                Ok(match outcome {
+                    Ok(remaining) => FlowDecision::Allowed {
+                        remaining: u64::from(remaining),
+                        reset_secs: 0,
+                    },
+                    Err(RetryAfter(wait)) => FlowDecision::Refused {
+                        retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+                    },
+                })
+            }
+            FlowCounter::Redis { manager, namespace } => {
+                let key = match scope {
+                    Scope::Ip(ip) => format!("ip:{}", ip_key(ip)),
+                    Scope::App(app_id) => format!("app:{app_id}"),
+                };
+                let count = redis_hit(manager, namespace, &key, limit, now).await?;
+                Ok(limit.decide(count, now))
+            }
+        }
+    }
+}
+
+async fn redis_hit(
+    manager: &redis::aio::ConnectionManager,
+    namespace: &str,
+    key: &str,
+    limit: RateLimit,
+    now: i64,
+) -> Result<u64, String> {
+    let (window, reset_at) = limit.window(now);
+    let mut conn = manager.clone();
+    let redis_key = format!("{namespace}:flow:{key}:{window}");
+    let ttl = (reset_at - now).max(1) + 1;
+    let (count,): (u64,) = redis::pipe()
+        .atomic()
+        .incr(&redis_key, 1u64)
+        .expire(&redis_key, ttl)
+        .ignore()
+        .query_async(&mut conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(count)
+}
+
+impl Platform {
+    /// R4.6, first of all: counts a call from `ip` and refuses it past the per-IP limit (code
+    /// 950 on v1, 429 elsewhere). Every surface calls this before any other work.
+    pub async fn admit_ip(&self, ip: Option<IpAddr>) -> ServiceResult<FlowStatus> {
+        match ip {
+            Some(ip) => self.admit_in(Scope::Ip(ip)).await,
+            None => Ok(FlowStatus {
+                limit: self.flow.limits.per_ip.calls,
+                remaining: u64::MAX,
+            }),
+        }
+    }
+
+    /// R4.6: counts a call of `app_id` against its allowance. Only for an AppID the authority
+    /// found live: a made-up or stolen-name AppID must never spend a real app's allowance.
+    pub async fn admit_app_calls(&self, app_id: &str) -> ServiceResult<FlowStatus> {
+        self.admit_in(Scope::App(app_id)).await
+    }
+
+    /// If the shared counter is unreachable the call is let through and the failure logged:
+    /// flow control protects the Platform, it must not take it down.
+    async fn admit_in(&self, scope: Scope<'_>) -> ServiceResult<FlowStatus> {
+        let now = self.clock.now().timestamp();
+        let limit = match scope {
+            Scope::Ip(_) => self.flow.limits.per_ip,
+            Scope::App(_) => self.flow.limits.per_app,
+        };
+        match self.flow.count(scope, now).await {
+            Ok(FlowDecision::Allowed { remaining, .. }) => Ok(FlowStatus {
+                limit: limit.calls,
+                remaining,
+            }),
+            Ok(FlowDecision::Refused { retry_after_secs }) => Err(ServiceError::RateLimited {
+                limit: limit.calls,
+                window_secs: limit.window_secs,
+                retry_after_secs,
+            }),
+            Err(e) => {
+                tracing::error!(error = %e, "flow control counter unavailable; letting the call through");
+                Ok(FlowStatus {
+                    limit: limit.calls,
+                    remaining: u64::MAX,
+                })
+            }
+        }
+    }
+}
