@@ -68,6 +68,12 @@ pub enum ServiceError {
         /// When to retry.
         retry_after_secs: u64,
     },
+    /// Too many failed sign-ins or code checks: the next try waits (guessing costs).
+    #[error("too many failed attempts; retry after {retry_after_secs} s")]
+    TooManyFailures {
+        /// When to retry.
+        retry_after_secs: u64,
+    },
     /// The User has no live consent grant to the calling AppID covering the service (R5.2,
     /// R5.6, R10.2): the app must send the User to the consent page.
     #[error("consent ({rule}): {reason}; the User must consent again at {consent_url}")]

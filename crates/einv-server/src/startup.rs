@@ -9,6 +9,7 @@ use einv_store::Store;
 use rand::RngCore;
 use tokio::net::TcpListener;
 
+use crate::http::client_ip::TrustedProxies;
 use crate::services::{FlowControl, KeySealer, Platform};
 use crate::{router, AppState};
 
@@ -119,11 +120,42 @@ pub async fn platform(config: &Config, clock: Arc<dyn Clock>) -> Result<Platform
     Ok(Platform::new(store, clock, server_key(config)?, calendar(config)?).with_flow_control(flow))
 }
 
-/// Serves the Platform on `listener` until the process is stopped. Session cookies are
-/// marked `Secure` unless the Platform listens on loopback only (a laptop sandbox over HTTP).
+/// How the Platform is reached over HTTP.
+#[derive(Debug, Clone, Default)]
+pub struct HttpOptions {
+    /// The URL people reach the Platform at (`--public-url`). Session cookies are `Secure`
+    /// when it is `https://`: behind a TLS-terminating proxy the listen address says nothing.
+    pub public_url: Option<String>,
+    /// The proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: TrustedProxies,
+}
+
+impl HttpOptions {
+    /// Whether cookies carry `Secure`: from the public URL; without one, unless the Platform
+    /// listens on loopback only (a laptop sandbox over plain HTTP).
+    pub fn secure_cookies(&self, listen: std::net::SocketAddr) -> bool {
+        match &self.public_url {
+            Some(url) => url.trim().to_ascii_lowercase().starts_with("https://"),
+            None => !listen.ip().is_loopback(),
+        }
+    }
+}
+
+/// Serves the Platform on `listener` until the process is stopped, with default options.
 pub async fn serve(listener: TcpListener, platform: Arc<Platform>) -> std::io::Result<()> {
-    let secure = !listener.local_addr()?.ip().is_loopback();
-    let app = router(AppState::new(platform.clone(), secure));
+    serve_with(listener, platform, HttpOptions::default()).await
+}
+
+/// Serves the Platform on `listener` with `options` until the process is stopped.
+pub async fn serve_with(
+    listener: TcpListener,
+    platform: Arc<Platform>,
+    options: HttpOptions,
+) -> std::io::Result<()> {
+    let secure = options.secure_cookies(listener.local_addr()?);
+    let app = router(
+        AppState::new(platform.clone(), secure).with_trusted_proxies(options.trusted_proxies),
+    );
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -168,7 +168,10 @@ async fn r6_1_deregistration_revokes_and_requests_deletion(app: &TestApp) {
     let grants = app.platform.consents_of_user(user).await.unwrap();
     assert!(grants.iter().all(|g| g.grant.revoked_at.is_some()));
     assert!(
-        app.platform.sign_in_user(BARCODE, CODE).await.is_err(),
+        app.platform
+            .sign_in_user(BARCODE, CODE, None)
+            .await
+            .is_err(),
         "a deregistered User cannot sign in"
     );
     // The v1 call now fails like an unknown carrier (919), whatever the consent.

@@ -110,7 +110,7 @@ async fn licensed_for(app: &TestApp, email: &str, services: &[&str]) -> Licensed
     {
         Ok(id) => id,
         Err(_) => {
-            p.sign_in_reviewer("reviewer@fia.example", "reviewer password")
+            p.sign_in_reviewer("reviewer@fia.example", "reviewer password", None)
                 .await
                 .unwrap()
                 .id

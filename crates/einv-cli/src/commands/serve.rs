@@ -21,6 +21,16 @@ pub struct Args {
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", env = "EINV_LISTEN")]
     pub listen: SocketAddr,
+    /// The URL people reach the Platform at; session cookies are `Secure` when it is https.
+    #[arg(long, env = "EINV_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// A proxy (address or CIDR block) whose X-Forwarded-For names the client; repeatable.
+    #[arg(
+        long = "trusted-proxy",
+        env = "EINV_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
     /// Where the data lives.
     #[command(flatten)]
     pub platform: PlatformOptions,
@@ -35,6 +45,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 async fn serve(args: Args) -> anyhow::Result<ExitCode> {
     let config = args.platform.config();
+    let http = startup::HttpOptions {
+        public_url: args.public_url.clone(),
+        trusted_proxies: einv_server::http::client_ip::TrustedProxies::parse(&args.trusted_proxies)
+            .map_err(anyhow::Error::msg)?,
+    };
     let platform = Arc::new(startup::platform(&config, Arc::new(SystemClock)).await?);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -49,7 +64,7 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
         print_demo(&base, &credentials, &config.data_dir);
     }
     println!("einv Platform listening on {base}");
-    startup::serve(listener, platform)
+    startup::serve_with(listener, platform, http)
         .await
         .context("serving")?;
     Ok(ExitCode::SUCCESS)

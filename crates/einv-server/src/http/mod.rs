@@ -3,12 +3,15 @@
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use axum::Router;
 use tower_http::trace::TraceLayer;
 
 use crate::services::Platform;
 
+pub mod client_ip;
+pub mod limit;
 pub mod oauth;
 pub mod v1;
 pub mod v2;
@@ -21,6 +24,8 @@ pub struct AppState {
     pub platform: Arc<Platform>,
     /// Whether session cookies carry `Secure` (the Platform is reached over HTTPS).
     pub secure_cookies: bool,
+    /// The proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<client_ip::TrustedProxies>,
 }
 
 impl AppState {
@@ -29,18 +34,33 @@ impl AppState {
         Self {
             platform,
             secure_cookies,
+            trusted_proxies: Arc::default(),
         }
+    }
+
+    /// The same state, believing `X-Forwarded-For` from `proxies`.
+    #[must_use]
+    pub fn with_trusted_proxies(mut self, proxies: client_ip::TrustedProxies) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
+        self
     }
 }
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(v1::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
-        .merge(v2::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
-        .merge(oauth::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
+    // R4.6: every surface but the v1 API (its gate counts, to answer 950) is counted per IP
+    // here, before any other work.
+    let counted = Router::new()
+        .merge(v1::blank_routes())
+        .merge(v2::routes())
+        .merge(oauth::routes())
+        .layer(DefaultBodyLimit::max(v1::params::MAX_BODY))
         .merge(web::user::routes())
         .merge(web::routes())
+        .route_layer(from_fn_with_state(state.clone(), limit::per_ip));
+    Router::new()
+        .merge(v1::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
+        .merge(counted)
         .route("/healthz", get(|| async { "ok" }))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

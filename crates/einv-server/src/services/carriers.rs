@@ -5,6 +5,7 @@ use einv_core::clock::sub_calendar_months;
 use einv_core::{Carrier, InvalidValue, InvoiceNumber, MobileBarcode, Period};
 use einv_store::{CarrierKey, CarrierLink, InvoiceItem, UserRecord};
 
+use super::guessing::Secret;
 use super::{AuditEntry, Caller, InvoiceView, Platform};
 use crate::error::{ServiceError, ServiceResult};
 use einv_core::Service;
@@ -62,6 +63,23 @@ impl Platform {
         card_no: &str,
         card_encrypt: &str,
     ) -> ServiceResult<CarrierHolder> {
+        // Guessing costs: per carrier and per caller IP (services/guessing.rs).
+        self.guarded(
+            Secret::UserCode(card_no),
+            caller.ip,
+            self.authenticate_carrier_unguarded(caller, service, card_type, card_no, card_encrypt),
+        )
+        .await
+    }
+
+    async fn authenticate_carrier_unguarded(
+        &self,
+        caller: &Caller,
+        service: Service,
+        card_type: &str,
+        card_no: &str,
+        card_encrypt: &str,
+    ) -> ServiceResult<CarrierHolder> {
         let kind = einv_core::CarrierType::parse(card_type).map_err(|e| e.for_field("cardType"))?;
         if card_encrypt.is_empty() {
             return Err(
@@ -79,7 +97,12 @@ impl Platform {
                 .ok_or(ServiceError::VerificationFailed)?;
             if !self
                 .codes
-                .check(barcode.as_str(), card_encrypt, &user.verification_hash)
+                .check_off_runtime(
+                    barcode.as_str(),
+                    card_encrypt,
+                    Some(&user.verification_hash),
+                )
+                .await
             {
                 return Err(ServiceError::VerificationFailed);
             }

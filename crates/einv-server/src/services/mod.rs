@@ -15,6 +15,7 @@ mod charities;
 pub mod consent;
 mod donation;
 pub mod flow;
+pub mod guessing;
 pub mod licensing;
 mod lookup;
 pub mod oauth;
@@ -69,6 +70,8 @@ pub struct Platform {
     pub flow: FlowControl,
     /// The audit trail's writer (R6.4).
     pub trail: AuditTrail,
+    /// Failed sign-ins and code checks, per account and per IP (guessing costs).
+    pub guesses: guessing::GuessThrottle,
 }
 
 impl Platform {
@@ -90,6 +93,7 @@ impl Platform {
             calendar,
             flow,
             trail,
+            guesses: guessing::GuessThrottle::default(),
         }
     }
 

@@ -7,6 +7,7 @@ use einv_core::MobileBarcode;
 use einv_store::{DeletionRequestRecord, NotificationRecord, RequestKind, UserRecord};
 use serde_json::json;
 
+use super::guessing::Secret;
 use super::{AuditEntry, Platform};
 use crate::error::{ServiceError, ServiceResult};
 
@@ -36,7 +37,7 @@ impl Platform {
     pub async fn register_user(&self, barcode: &str, code: &str) -> ServiceResult<UserRecord> {
         let barcode = MobileBarcode::parse(barcode.trim()).map_err(|e| e.for_field("barcode"))?;
         let code = VerificationCode::parse("code", code)?;
-        let hash = self.codes.hash(code.expose())?;
+        let hash = self.codes.hash_off_runtime(code.expose()).await?;
         let user = self
             .store
             .create_user(barcode.as_str(), &hash, self.clock.now())
@@ -59,24 +60,36 @@ impl Platform {
         Ok(user)
     }
 
-    /// Signs a User in with mobile barcode and verification code; the answer does not tell an
-    /// unknown barcode from a wrong code.
-    pub async fn sign_in_user(&self, barcode: &str, code: &str) -> ServiceResult<UserRecord> {
-        let barcode = MobileBarcode::parse_form_decoded(barcode.trim())
-            .map_err(|_| ServiceError::SignInFailed)?;
-        let user = self
-            .store
-            .find_user_by_barcode(barcode.as_str())
-            .await?
-            .filter(|u| u.deregistered_at.is_none())
-            .ok_or(ServiceError::SignInFailed)?;
-        if !self
-            .codes
-            .check(barcode.as_str(), code, &user.verification_hash)
-        {
-            return Err(ServiceError::SignInFailed);
-        }
-        Ok(user)
+    /// Signs a User in with mobile barcode and verification code from `ip`; the answer (and
+    /// the time it takes) does not tell an unknown barcode from a wrong code. Throttled per
+    /// barcode and per IP (services/guessing.rs).
+    pub async fn sign_in_user(
+        &self,
+        barcode: &str,
+        code: &str,
+        ip: Option<std::net::IpAddr>,
+    ) -> ServiceResult<UserRecord> {
+        let barcode = barcode.trim();
+        self.guarded(Secret::UserCode(barcode), ip, async {
+            let barcode = MobileBarcode::parse_form_decoded(barcode)
+                .map_err(|_| ServiceError::SignInFailed)?;
+            let user = self
+                .store
+                .find_user_by_barcode(barcode.as_str())
+                .await?
+                .filter(|u| u.deregistered_at.is_none());
+            let hash = user.as_ref().map(|u| u.verification_hash.as_str());
+            match (
+                self.codes
+                    .check_off_runtime(barcode.as_str(), code, hash)
+                    .await,
+                user,
+            ) {
+                (true, Some(user)) => Ok(user),
+                _ => Err(ServiceError::SignInFailed),
+            }
+        })
+        .await
     }
 
     /// Changes a User's verification code after checking the current one.
@@ -87,14 +100,21 @@ impl Platform {
         new: &str,
     ) -> ServiceResult<()> {
         let user = self.registered_user(user_id).await?;
-        if !self
-            .codes
-            .check(&user.mobile_barcode, current, &user.verification_hash)
-        {
-            return Err(ServiceError::SignInFailed);
-        }
+        self.guarded(Secret::UserCode(&user.mobile_barcode), None, async {
+            let hash = Some(user.verification_hash.as_str());
+            if self
+                .codes
+                .check_off_runtime(&user.mobile_barcode, current, hash)
+                .await
+            {
+                Ok(())
+            } else {
+                Err(ServiceError::SignInFailed)
+            }
+        })
+        .await?;
         let new = VerificationCode::parse("new_code", new)?;
-        let hash = self.codes.hash(new.expose())?;
+        let hash = self.codes.hash_off_runtime(new.expose()).await?;
         self.store.set_verification_hash(user_id, &hash).await?;
         self.audit(user_entry(
             user_id,

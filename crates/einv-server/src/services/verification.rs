@@ -3,9 +3,15 @@
 //!
 //! The cache key is an HMAC (under a per-process random key) of barcode and code, so the cache
 //! never holds a code in clear, and an entry dies when the code changes (the key changes with it).
+//!
+//! Argon2 costs 19 MiB and tens of milliseconds per hash: it runs on the blocking pool, never
+//! on the async runtime, and at most [`VerificationCodes::permits`] at once (a semaphore), so
+//! a burst of guesses queues instead of stalling every request. An unknown account is checked
+//! against a dummy hash, so the time taken does not tell which accounts exist. Developer and
+//! reviewer passwords go through the same path.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use argon2::password_hash::rand_core::OsRng;
@@ -22,32 +28,123 @@ const CACHE_TTL: Duration = Duration::from_secs(300);
 /// At most this many remembered checks; past it the cache is cleared (cheap, and rare).
 const CACHE_CAP: usize = 100_000;
 
-/// Hashes and checks verification codes.
+/// Hashes and checks verification codes (and passwords).
 #[derive(Debug)]
 pub struct VerificationCodes {
     cache_key: [u8; 32],
     checked: RwLock<HashMap<[u8; 32], Instant>>,
+    permits: Arc<tokio::sync::Semaphore>,
+    dummy: Arc<OnceLock<String>>,
 }
 
 impl Default for VerificationCodes {
     fn default() -> Self {
         let mut cache_key = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut cache_key);
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
             cache_key,
             checked: RwLock::new(HashMap::new()),
+            permits: Arc::new(tokio::sync::Semaphore::new(cores)),
+            dummy: Arc::default(),
         }
     }
 }
 
-impl VerificationCodes {
-    /// The argon2 hash to store for `code`.
-    pub fn hash(&self, code: &str) -> Result<String, ServiceError> {
-        let salt = SaltString::generate(&mut OsRng);
+/// Whether `secret` matches the argon2 `hash` (false for a hash that does not parse).
+fn argon2_matches(secret: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
         Argon2::default()
-            .hash_password(code.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| ServiceError::Internal(format!("hashing a verification code: {e}")))
+            .verify_password(secret.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+fn argon2_hash(secret: &str) -> Result<String, ServiceError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ServiceError::Internal(format!("hashing a secret: {e}")))
+}
+
+impl VerificationCodes {
+    /// How many argon2 computations run at once (the cores).
+    pub fn permits(&self) -> usize {
+        self.permits.available_permits()
+    }
+
+    /// The argon2 hash to store for `code` (synchronous: for fixtures and the demo data set).
+    pub fn hash(&self, code: &str) -> Result<String, ServiceError> {
+        argon2_hash(code)
+    }
+
+    /// The argon2 hash of `secret`, computed on the blocking pool under the bound.
+    pub async fn hash_off_runtime(&self, secret: &str) -> Result<String, ServiceError> {
+        let secret = secret.to_owned();
+        self.blocking(move || argon2_hash(&secret)).await?
+    }
+
+    /// Whether `secret` matches `hash`, computed on the blocking pool under the bound. With no
+    /// hash (an unknown account) a dummy hash is checked instead and the answer is false, so
+    /// the time taken is the same.
+    pub async fn matches(&self, secret: &str, hash: Option<&str>) -> bool {
+        let secret = secret.to_owned();
+        let known = hash.map(str::to_owned);
+        let dummy = self.dummy.clone();
+        self.blocking(move || match known {
+            Some(hash) => argon2_matches(&secret, &hash),
+            None => {
+                let dummy = dummy.get_or_init(|| argon2_hash("einv-dummy").unwrap_or_default());
+                let _ = argon2_matches(&secret, dummy);
+                false
+            }
+        })
+        .await
+        .unwrap_or(false)
+    }
+
+    /// Whether `code` matches `barcode`'s stored `hash` (the dummy when the barcode is
+    /// unknown): the cache first, then argon2 off the runtime.
+    pub async fn check_off_runtime(&self, barcode: &str, code: &str, hash: Option<&str>) -> bool {
+        let Some(hash) = hash else {
+            return self.matches(code, None).await;
+        };
+        let key = self.cache_key_for(barcode, code, hash);
+        let now = Instant::now();
+        if let Ok(checked) = self.checked.read() {
+            if checked.get(&key).is_some_and(|until| *until > now) {
+                return true;
+            }
+        }
+        let ok = self.matches(code, Some(hash)).await;
+        if ok {
+            self.remember(key, now);
+        }
+        ok
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ServiceError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| ServiceError::Internal("hashing bound closed".into()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| ServiceError::Internal(format!("hashing task: {e}")))
+    }
+
+    fn remember(&self, key: [u8; 32], now: Instant) {
+        if let Ok(mut checked) = self.checked.write() {
+            if checked.len() >= CACHE_CAP {
+                checked.clear();
+            }
+            checked.insert(key, now + CACHE_TTL);
+        }
     }
 
     /// Whether `code` matches the stored `hash` of `barcode`'s code.
@@ -59,20 +156,9 @@ impl VerificationCodes {
                 return true;
             }
         }
-        let ok = PasswordHash::new(hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(code.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false);
+        let ok = argon2_matches(code, hash);
         if ok {
-            if let Ok(mut checked) = self.checked.write() {
-                if checked.len() >= CACHE_CAP {
-                    checked.clear();
-                }
-                checked.insert(key, now + CACHE_TTL);
-            }
+            self.remember(key, now);
         }
         ok
     }
@@ -106,6 +192,33 @@ mod tests {
         assert!(
             !v.check("/ABC1234", "1234", &new_hash),
             "cache dies with the old hash"
+        );
+    }
+}
+
+#[cfg(test)]
+mod off_runtime_tests {
+    use super::*;
+
+    /// An unknown account is checked against a dummy hash (so it costs what a known one
+    /// costs) and never matches; argon2 runs under a bound of one per core.
+    #[tokio::test]
+    async fn unknown_accounts_hash_a_dummy() {
+        let v = VerificationCodes::default();
+        assert!(v.permits() >= 1);
+        assert!(v.dummy.get().is_none());
+        assert!(!v.matches("anything", None).await);
+        assert!(v.dummy.get().is_some(), "the dummy was hashed against");
+        let hash = v.hash_off_runtime("Code1234").await.unwrap();
+        assert!(v.matches("Code1234", Some(&hash)).await);
+        assert!(
+            v.check_off_runtime("/AB12345", "Code1234", Some(&hash))
+                .await
+        );
+        assert!(!v.check_off_runtime("/AB12345", "Code1234", None).await);
+        assert_eq!(
+            v.permits(),
+            std::thread::available_parallelism().map_or(2, |n| n.get())
         );
     }
 }

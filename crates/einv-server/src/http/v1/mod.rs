@@ -45,5 +45,9 @@ pub fn routes() -> Router<AppState> {
             "/PB2CAPIVAN/Carrier/Aggregate",
             any(|s: State<AppState>, p: V1Params| answered_once(s, p, aggregate::handle)),
         )
-        .merge(blank::routes())
+}
+
+/// The blank pages (HTML for the User's browser; flow control counts them with the web pages).
+pub fn blank_routes() -> Router<AppState> {
+    blank::routes()
 }

@@ -6,6 +6,8 @@ use axum::extract::{FromRequest, Request};
 use axum::http::Method;
 
 use crate::error::ServiceError;
+use crate::http::client_ip::client_ip;
+use crate::http::AppState;
 use einv_core::InvalidValue;
 
 /// The largest body a v1 call may have: every v1 request is a handful of short fields.
@@ -76,15 +78,13 @@ impl V1Params {
     }
 }
 
-impl<S: Send + Sync> FromRequest<S> for V1Params {
+impl FromRequest<AppState> for V1Params {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let query = req.uri().query().unwrap_or_default().to_owned();
-        let peer = req
-            .extensions()
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip());
+        // The client, through a trusted proxy when there is one (http/client_ip.rs).
+        let peer = client_ip(req.extensions(), req.headers(), &state.trusted_proxies);
         let body = if req.method() == Method::GET {
             Bytes::new()
         } else {

@@ -98,7 +98,8 @@ impl Reply {
         let mut reply = Self::with_code(version, code_type, code, &msg, Map::new());
         if let ServiceError::RateLimited {
             retry_after_secs, ..
-        } = err
+        }
+        | ServiceError::TooManyFailures { retry_after_secs } = err
         {
             reply.retry_after = Some(*retry_after_secs);
         }
@@ -139,7 +140,7 @@ pub fn mof_code(err: &ServiceError) -> (u16, &'static str) {
         E::IssuedToBusiness => (913, "捐贈失敗，此發票開立予營業人或機關團體，不能捐贈"),
         E::InvoiceNotFound => (915, "查無此發票詳細資料"),
         E::VerificationFailed | E::SignInFailed => (919, "參數驗證碼錯誤"),
-        E::RateLimited { .. } => (950, "超過最大查詢次數"),
+        E::RateLimited { .. } | E::TooManyFailures { .. } => (950, "超過最大查詢次數"),
         E::Timestamp(_) => (951, "連線逾時"),
         E::CheckCodeMismatch => (953, "卡片檢查碼有誤（偽造卡片）"),
         E::BadSignature(_) => (954, "簽名有誤（偽造之訊息、傳遞不完整）"),

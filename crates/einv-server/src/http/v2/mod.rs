@@ -50,6 +50,9 @@ impl IntoResponse for Problem {
         let (status, title) = match &self.0 {
             ServiceError::AppRefused { .. } => (StatusCode::UNAUTHORIZED, "Unauthorized"),
             ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, "Not found"),
+            ServiceError::RateLimited { .. } | ServiceError::TooManyFailures { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "Too many requests")
+            }
             ServiceError::Store(e) => {
                 tracing::error!(error = %e, "v2 call failed in the store");
                 (StatusCode::INTERNAL_SERVER_ERROR, "Internal error")

@@ -115,6 +115,9 @@ impl IntoResponse for WebError {
             WebError::Service(e @ ServiceError::BadCredentials) => {
                 (StatusCode::UNAUTHORIZED, e.to_string())
             }
+            WebError::Service(e @ ServiceError::TooManyFailures { .. }) => {
+                (StatusCode::TOO_MANY_REQUESTS, e.to_string())
+            }
             WebError::Service(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
         };
         let body = page(

@@ -1,12 +1,13 @@
 //! Developer and reviewer accounts: argon2 password hashes, never the password (R8).
 
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::Argon2;
 use einv_core::{BusinessId, InvalidValue};
 use einv_store::{DeveloperRecord, EntityType, NewDeveloper, ReviewerRecord};
 
 use crate::error::{ServiceError, ServiceResult};
+use crate::services::guessing::Secret;
 use crate::services::Platform;
 
 /// The shortest password accepted.
@@ -34,14 +35,6 @@ fn hash_password(password: &str) -> ServiceResult<String> {
         .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
         .map(|h| h.to_string())
         .map_err(|_| ServiceError::Internal("password hashing failed".into()))
-}
-
-fn password_matches(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
 }
 
 fn check_email(email: &str) -> ServiceResult<String> {
@@ -142,17 +135,24 @@ impl Platform {
             .await?)
     }
 
-    /// Checks a Developer's e-mail and password.
+    /// Checks a Developer's e-mail and password from `ip`: throttled per account and per IP,
+    /// argon2 off the runtime, a dummy hash for an unknown e-mail (services/guessing.rs).
     pub async fn sign_in_developer(
         &self,
         email: &str,
         password: &str,
+        ip: Option<std::net::IpAddr>,
     ) -> ServiceResult<DeveloperRecord> {
         let email = email.trim().to_lowercase();
-        match self.store.find_developer_by_email(&email).await? {
-            Some(d) if password_matches(password, &d.account.password_hash) => Ok(d),
-            _ => Err(ServiceError::BadCredentials),
-        }
+        self.guarded(Secret::DeveloperPassword(&email), ip, async {
+            let found = self.store.find_developer_by_email(&email).await?;
+            let hash = found.as_ref().map(|d| d.account.password_hash.as_str());
+            match (self.codes.matches(password, hash).await, found) {
+                (true, Some(d)) => Ok(d),
+                _ => Err(ServiceError::BadCredentials),
+            }
+        })
+        .await
     }
 
     /// The Developer `id`.
@@ -183,16 +183,22 @@ impl Platform {
             .await?)
     }
 
-    /// Checks a reviewer's e-mail and password.
+    /// Checks a reviewer's e-mail and password from `ip`, as [`Self::sign_in_developer`].
     pub async fn sign_in_reviewer(
         &self,
         email: &str,
         password: &str,
+        ip: Option<std::net::IpAddr>,
     ) -> ServiceResult<ReviewerRecord> {
         let email = email.trim().to_lowercase();
-        match self.store.find_reviewer_by_email(&email).await? {
-            Some(r) if password_matches(password, &r.password_hash) => Ok(r),
-            _ => Err(ServiceError::BadCredentials),
-        }
+        self.guarded(Secret::ReviewerPassword(&email), ip, async {
+            let found = self.store.find_reviewer_by_email(&email).await?;
+            let hash = found.as_ref().map(|r| r.password_hash.as_str());
+            match (self.codes.matches(password, hash).await, found) {
+                (true, Some(r)) => Ok(r),
+                _ => Err(ServiceError::BadCredentials),
+            }
+        })
+        .await
     }
 }

@@ -116,12 +116,13 @@ pub fn login_form(lang: Lang, title: (&str, &str), action: &str) -> Markup {
 
 async fn login(
     State(state): State<AppState>,
+    crate::http::client_ip::ClientIp(ip): crate::http::client_ip::ClientIp,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let password = form.get("password").cloned().unwrap_or_default();
     let developer = state
         .platform
-        .sign_in_developer(field(&form, "email"), &password)
+        .sign_in_developer(field(&form, "email"), &password, ip)
         .await?;
     let cookie = WebSession::start(&state, Role::Developer, &developer.id.to_string()).await?;
     Ok(redirect_with_cookie("/developer", cookie))

@@ -41,12 +41,13 @@ async fn login_page(lang: Lang) -> Markup {
 
 async fn login(
     State(state): State<AppState>,
+    crate::http::client_ip::ClientIp(ip): crate::http::client_ip::ClientIp,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let password = form.get("password").cloned().unwrap_or_default();
     let reviewer = state
         .platform
-        .sign_in_reviewer(field(&form, "email"), &password)
+        .sign_in_reviewer(field(&form, "email"), &password, ip)
         .await?;
     let cookie = WebSession::start(&state, Role::Reviewer, &reviewer.id.to_string()).await?;
     Ok(redirect_with_cookie("/reviewer", cookie))

@@ -8,6 +8,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::error::ServiceError;
+use crate::http::client_ip::ClientIp;
 use crate::http::web::{page, Lang, Role, WebError, WebSession};
 use crate::http::AppState;
 
@@ -60,9 +61,10 @@ pub(super) async fn login_page(lang: Lang, Query(q): Query<Next>) -> Markup {
 pub(super) async fn login(
     State(state): State<AppState>,
     lang: Lang,
+    ClientIp(ip): ClientIp,
     Form(f): Form<Credentials>,
 ) -> Result<Response, WebError> {
-    match state.platform.sign_in_user(&f.barcode, &f.code).await {
+    match state.platform.sign_in_user(&f.barcode, &f.code, ip).await {
         Ok(user) => {
             let cookie = WebSession::start(&state, Role::User, &user.id.to_string()).await?;
             Ok((
