@@ -27,7 +27,7 @@ pub mod licensing_records;
 mod parties;
 pub mod records;
 mod sessions;
-mod signing;
+mod signed_calls;
 pub mod testing;
 mod users;
 mod winning;
@@ -40,7 +40,7 @@ pub use invoices::{CarrierKey, InsertOutcome};
 pub use licensing_records::*;
 pub use records::*;
 pub use sessions::SessionRecord;
-pub use signing::SignedCall;
+pub use signed_calls::SignedCall;
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
