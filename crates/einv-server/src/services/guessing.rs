@@ -94,7 +94,11 @@ impl GuessThrottle {
     }
 
     fn prune(&self, now: i64) {
-        if self.tries.fetch_add(1, Ordering::Relaxed) % 1024 == 0 && self.failures.len() > MAX_KEYS
+        if self
+            .tries
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(1024)
+            && self.failures.len() > MAX_KEYS
         {
             self.failures
                 .retain(|_, f| now - f.last <= FORGET_AFTER_SECS);

@@ -100,7 +100,10 @@ impl<K: std::hash::Hash + Eq + Clone> KeyedGcra<K> {
 
     /// Counts one call under `key`: the calls left in the burst, or when to retry.
     pub fn check(&self, key: &K) -> Result<u32, RetryAfter> {
-        if self.calls.fetch_add(1, Ordering::Relaxed) % SIZE_CHECK_EVERY == 0
+        if self
+            .calls
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(SIZE_CHECK_EVERY)
             && self.limiter.len() > MAX_KEYS
         {
             self.limiter.retain_recent();
