@@ -4,7 +4,7 @@
 //! default, one file in WAL mode) and PostgreSQL (production). The SQL is written once in the
 //! dialect both share (`$n` parameters, integers for times, dates and flags), so the two
 //! backends cannot drift apart; each backend has its own numbered migrations under
-//! `migrations/`, and one test suite (`tests/store_suite.rs`) runs against both.
+//! `migrations/`, and one test suite (`tests/it/`) runs against both.
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -1,12 +1,8 @@
 //! The licensing regime end to end against the real server: every enforced rule is broken
 //! once and the refusal seen, time moved by the FixedClock.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::*;
 use einv_core::clock::taipei;
 use einv_core::licence::{SuspensionReason, TerminationGround};
 use einv_core::Clock;

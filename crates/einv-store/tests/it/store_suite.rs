@@ -1,8 +1,6 @@
 //! One suite, run against both backends: every test runs on a fresh SQLite file and on a fresh
 //! PostgreSQL database.
 
-#![allow(clippy::unwrap_used)]
-
 use chrono::{NaiveDate, TimeZone, Utc};
 use einv_core::{InvoiceNumber, Period};
 use einv_store::*;

@@ -1,11 +1,7 @@
 //! The portal's pages over HTTP: roles kept apart, CSRF on every POST, one Developer never
 //! sees another's licence, and the APIKey is shown once.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use common::*;
+use crate::common::*;
 use einv_server::services::licensing::{ApplicationInput, IsmsInput};
 use reqwest::redirect::Policy;
 use reqwest::StatusCode;

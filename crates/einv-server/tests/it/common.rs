@@ -1,7 +1,7 @@
 //! Test harness: the real app on a random port, against a fresh real database, with an
 //! injected clock; a client that signs like a MOF client; a small fixture data set.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code)]
 
 use std::sync::Arc;
 

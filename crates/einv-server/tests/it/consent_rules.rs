@@ -1,12 +1,8 @@
 //! Consent end to end (R5.2–R5.6, R6.1, R10.2): each rule broken once and the refusal seen,
 //! over the real server and a real database (SQLite and PostgreSQL).
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use einv_core::consent::lapse_instant;
 use einv_core::{Clock, Service};
 use einv_server::error::ServiceError;

@@ -1,12 +1,8 @@
 //! The OAuth 2.0 + PKCE consent flow (R5.2, R5.4): approval records a grant and yields a code;
 //! the code needs the right verifier; tokens refresh while the grant lives and die with it.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use base64::Engine;
-use common::*;
 use einv_server::services::AuthorizeParams;
 use serde_json::Value;
 use sha2::Digest;

@@ -1,11 +1,7 @@
 //! R4.6: flow control per IP and per AppID, in memory and shared through Redis.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use einv_core::flow::{FlowLimits, RateLimit};
 use einv_server::services::FlowControl;
 use serde_json::Value;
