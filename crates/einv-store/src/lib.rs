@@ -27,6 +27,7 @@ pub mod licensing_records;
 mod parties;
 pub mod records;
 mod sessions;
+#[cfg(feature = "test-support")]
 pub mod testing;
 mod users;
 mod winning;

@@ -523,15 +523,7 @@ async fn attribution_texts_are_served(app: &TestApp) {
         "{}/api/v2/licences/{}/attribution",
         app.base, l.creds.app_id
     );
-    let body: Value = app
-        .http
-        .get(url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: Value = app.http.get(url).send_json().await;
     assert_eq!(body["appId"], l.creds.app_id);
     assert!(
         body["attributionZh"]
@@ -550,9 +542,8 @@ async fn attribution_texts_are_served(app: &TestApp) {
     let missing = app
         .http
         .get(format!("{}/api/v2/licences/NOPE/attribution", app.base))
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(missing.status(), 404);
     let _ = app.clock.now();
 }

@@ -7,3 +7,4 @@ mod audit_store;
 mod consent_store;
 mod licensing_store;
 mod store_suite;
+mod test_db;
