@@ -14,16 +14,10 @@ use sqlx::{AnyPool, Executor};
 
 mod apps;
 mod audit;
-mod bulk;
 mod consent;
-mod consent_records;
-mod consent_requests;
 mod error;
 mod invoices;
 mod licensing;
-mod licensing_licences;
-mod licensing_notices;
-pub mod licensing_records;
 mod parties;
 pub mod records;
 mod sessions;
@@ -33,11 +27,11 @@ mod users;
 mod winning;
 
 pub use audit::AuditFilter;
-pub use bulk::{BatchOutcome, InvoiceBatch, StatusChange, StatusOutcome, MAX_PARAMS};
-pub use consent_records::*;
+pub use invoices::bulk::{BatchOutcome, InvoiceBatch, StatusChange, StatusOutcome, MAX_PARAMS};
+pub use consent::records::*;
 pub use error::StoreError;
 pub use invoices::{CarrierKey, InsertOutcome};
-pub use licensing_records::*;
+pub use licensing::records::*;
 pub use records::*;
 pub use sessions::SessionRecord;
 
