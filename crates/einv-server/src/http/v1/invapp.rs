@@ -3,11 +3,11 @@
 
 use axum::extract::State;
 use einv_core::barcode::RandomCode;
-use einv_core::{InvalidValue, Service};
+use einv_core::Service;
 use serde_json::{json, Map, Value};
 
 use super::fields;
-use super::gate::{admit, ActionSpec};
+use super::gate::{admit, unknown_action, ActionSpec};
 use super::invoice_json::{header_fields, item_fields};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
@@ -47,15 +47,6 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
             )),
         ),
     }
-}
-
-/// A 903 for an action this endpoint does not serve.
-pub fn unknown_action(action: &str, known: &str) -> ServiceError {
-    InvalidValue::new(
-        "action",
-        format!("{action:?} is not an action of this path; one of {known}"),
-    )
-    .into()
 }
 
 async fn winning_list(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {

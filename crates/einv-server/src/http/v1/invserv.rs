@@ -6,14 +6,13 @@ use einv_core::{InvalidValue, Service};
 use serde_json::{json, Map, Value};
 
 use super::fields::{self, java_date};
-use super::gate::{admit, ActionSpec, Admitted};
-use super::invapp::unknown_action;
+use super::gate::{holder, unknown_action, ActionSpec};
 use super::invoice_json::{header_fields, item_fields, status_text};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
 use crate::error::ServiceResult;
 use crate::http::AppState;
-use crate::services::{CarrierHolder, InvoiceListQuery, InvoiceView};
+use crate::services::{InvoiceListQuery, InvoiceView};
 
 const CARRIER: ActionSpec = ActionSpec {
     service: Service::CarrierInvoices,
@@ -43,30 +42,6 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
             Err(unknown_action(other, "carrierInvChk, carrierInvDetail")),
         ),
     }
-}
-
-/// Admits a carrier call and proves the carrier with its verification code (919).
-pub async fn holder(
-    state: &AppState,
-    params: &V1Params,
-    spec: ActionSpec,
-) -> ServiceResult<(Admitted, CarrierHolder)> {
-    let admitted = admit(&state.platform, params, spec).await?;
-    let card_no = params
-        .get_plus_kept("cardNo")
-        .filter(|c| !c.is_empty())
-        .unwrap_or(params.require("cardNo")?);
-    let holder = state
-        .platform
-        .authenticate_carrier(
-            &admitted.caller,
-            spec.service,
-            params.require("cardType")?,
-            card_no,
-            params.require("cardEncrypt")?,
-        )
-        .await?;
-    Ok((admitted, holder))
 }
 
 async fn list(state: &AppState, params: &V1Params) -> ServiceResult<(Map<String, Value>, bool)> {

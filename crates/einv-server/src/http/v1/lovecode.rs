@@ -4,8 +4,7 @@ use axum::extract::State;
 use einv_core::Service;
 use serde_json::{json, Map, Value};
 
-use super::gate::{admit, ActionSpec};
-use super::invapp::unknown_action;
+use super::gate::{admit, unknown_action, ActionSpec};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
 use crate::error::ServiceResult;

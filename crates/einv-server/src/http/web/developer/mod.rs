@@ -19,8 +19,6 @@ mod apply;
 mod inbox;
 mod licences;
 
-pub use licences::{history_table, term_summary};
-
 /// The Developer routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
