@@ -1,1 +1,17 @@
-//! placeholder
+//! # einv-client
+//!
+//! (guide written below)
+#![warn(missing_docs)]
+
+mod config;
+mod display;
+mod error;
+pub mod retry;
+mod transport;
+pub mod v1;
+
+pub use config::{ApiKey, ClientConfig, MOF_BASE_URL};
+pub use display::ShownNumber;
+pub use error::{Error, Result};
+pub use retry::{Idempotency, RetryPolicy};
+pub use v1::{CarrierCredentials, ProofCopy, V1Client};
