@@ -6,6 +6,7 @@
 mod config;
 mod display;
 mod error;
+pub mod kit;
 pub mod retry;
 mod transport;
 pub mod v1;
@@ -13,5 +14,6 @@ pub mod v1;
 pub use config::{ApiKey, ClientConfig, MOF_BASE_URL};
 pub use display::ShownNumber;
 pub use error::{Error, Result};
+pub use kit::{ComplianceKit, SqliteKitStore};
 pub use retry::{Idempotency, RetryPolicy};
 pub use v1::{CarrierCredentials, ProofCopy, V1Client};
