@@ -42,10 +42,9 @@ impl Live {
         let demo = demo::seed(&platform).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(einv_server::startup::serve(listener, platform.clone()));
+        tokio::spawn(einv_server::startup::serve(listener, platform));
         Self {
             base,
-            platform,
             demo,
             clock,
             db,
