@@ -9,6 +9,7 @@ mod error;
 pub mod kit;
 pub mod platform;
 pub mod retry;
+pub mod sandbox;
 mod transport;
 pub mod v1;
 

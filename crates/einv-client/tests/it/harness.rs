@@ -82,11 +82,13 @@ impl Live {
         p
     }
 
-    /// The first and last day of this month.
-    pub fn this_month(&self) -> (NaiveDate, NaiveDate) {
-        let today = self.today();
-        let first = today.with_day0(0).unwrap();
-        (first, today)
+    /// The first month of the open (undrawn) period, up to today: its invoices can be donated
+    /// and the carrier list accepts it (one month, within six months back).
+    pub fn open_month(&self) -> (NaiveDate, NaiveDate) {
+        let first = Period::of_date(self.today()).first_day();
+        let end_of_month = first.with_day(28).unwrap() + chrono::Duration::days(4);
+        let last = end_of_month - chrono::Duration::days(i64::from(end_of_month.day()));
+        (first, last.min(self.today()))
     }
 
     pub async fn stop(self) {

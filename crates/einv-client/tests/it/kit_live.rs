@@ -14,7 +14,7 @@ async fn the_kit_fetches_caches_donates_and_purges() {
     let client = live.client();
     let store = SqliteKitStore::in_memory().await.unwrap();
     let kit = ComplianceKit::new(&live.demo.app_id, store, Arc::new(live.clock.clone()));
-    let (first, today) = live.this_month();
+    let (first, today) = live.open_month();
     // R5.2: nothing is fetched before the User's consent is in the ledger.
     let e = kit
         .carrier_invoices(&client, "alice", &live.carrier(), first, today)

@@ -14,7 +14,7 @@ use crate::harness::Live;
 
 /// This month's invoices of the demo User (or last month's, early on the 1st).
 async fn some_invoices(live: &Live, client: &V1Client) -> Vec<einv_client::v1::CarrierInvoice> {
-    let (first, today) = live.this_month();
+    let (first, today) = live.open_month();
     let found = client
         .carrier_invoices_all(&live.carrier(), first, today, false)
         .await
@@ -147,7 +147,7 @@ async fn carrier_list_detail_aggregation_and_prizes() {
 
     // A wrong verification code: 919.
     let wrong = CarrierCredentials::mobile_barcode(&live.demo.card_no, "Wrong999");
-    let (first, today) = live.this_month();
+    let (first, today) = live.open_month();
     assert_eq!(
         mof_code(
             &client
@@ -249,7 +249,7 @@ async fn a_skewed_local_clock_is_caught_before_a_carrier_call() {
     client.love_codes("919").await.unwrap();
     let skew = client.clock_skew().unwrap();
     assert!((590..=610).contains(&skew), "{skew}");
-    let (first, today) = live.this_month();
+    let (first, today) = live.open_month();
     match client
         .carrier_invoices(&live.carrier(), first, today, false, 1)
         .await
