@@ -80,8 +80,12 @@ pub struct CachedInvoice {
     pub number: ShownNumber,
     /// The invoice date.
     pub date: NaiveDate,
+    /// The invoice time, `HH:mm:ss`.
+    pub time: String,
     /// The period.
     pub period: Period,
+    /// The seller's business ID.
+    pub seller_ban: String,
     /// The seller's name.
     pub seller_name: String,
     /// The amount.

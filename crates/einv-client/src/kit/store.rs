@@ -26,7 +26,8 @@ pub trait KitStore: Send + Sync {
         &self,
         user: Option<&str>,
     ) -> impl Future<Output = Result<Vec<ConsentRecord>>> + Send;
-    /// Inserts or replaces an invoice (keyed by User, shown number and date).
+    /// Inserts or replaces an invoice (keyed by User, shown number, date, time, seller and
+    /// amount: masked numbers of one day can coincide).
     fn put_invoice(&self, i: &CachedInvoice) -> impl Future<Output = Result<()>> + Send;
     /// Deletes one invoice of `user` by its shown number and date.
     fn delete_invoice(
@@ -70,8 +71,9 @@ const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS kit_consent (user TEXT NOT NULL, scope TEXT NOT NULL, services TEXT NOT NULL,
   given_at INTEGER NOT NULL, lapses_at INTEGER NOT NULL, revoked_at INTEGER, PRIMARY KEY (user, scope));
 CREATE TABLE IF NOT EXISTS kit_invoice (user TEXT NOT NULL, number TEXT NOT NULL, date TEXT NOT NULL,
-  period TEXT NOT NULL, seller_name TEXT NOT NULL, amount TEXT NOT NULL, donated INTEGER NOT NULL,
-  claim_deadline TEXT NOT NULL, purpose TEXT NOT NULL, PRIMARY KEY (user, number, date));
+  time TEXT NOT NULL, period TEXT NOT NULL, seller_ban TEXT NOT NULL, seller_name TEXT NOT NULL,
+  amount TEXT NOT NULL, donated INTEGER NOT NULL, claim_deadline TEXT NOT NULL, purpose TEXT NOT NULL,
+  PRIMARY KEY (user, number, date, time, seller_ban, amount));
 CREATE TABLE IF NOT EXISTS kit_carrier (user TEXT NOT NULL, card_type TEXT NOT NULL, card_no TEXT NOT NULL,
   code TEXT NOT NULL, PRIMARY KEY (user, card_type, card_no));
 CREATE TABLE IF NOT EXISTS kit_out_of_scope (user TEXT NOT NULL, category TEXT NOT NULL, key TEXT NOT NULL,
@@ -159,11 +161,13 @@ impl KitStore for SqliteKitStore {
     }
 
     async fn put_invoice(&self, i: &CachedInvoice) -> Result<()> {
-        sqlx::query("INSERT OR REPLACE INTO kit_invoice VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT OR REPLACE INTO kit_invoice VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&i.user)
             .bind(i.number.as_str())
             .bind(i.date.to_string())
+            .bind(&i.time)
             .bind(i.period.code())
+            .bind(&i.seller_ban)
             .bind(&i.seller_name)
             .bind(&i.amount)
             .bind(i.donated)
@@ -202,6 +206,8 @@ impl KitStore for SqliteKitStore {
                     number: ShownNumber::from_reply(&number, donated)
                         .map_err(|e| Error::Storage(e.to_string()))?,
                     date: date(r.get("date"))?,
+                    time: r.get("time"),
+                    seller_ban: r.get("seller_ban"),
                     period: Period::parse(&period).map_err(|e| Error::Storage(e.to_string()))?,
                     seller_name: r.get("seller_name"),
                     amount: r.get("amount"),

@@ -362,3 +362,17 @@ async fn r11_purge_deletes_every_user_datum_and_reports_it() {
     assert!(statement.contains("deleted 2 invoices, 2 carriers, 2 verification codes and 2 out-of-scope data of 2 Users"), "{statement}");
     assert!(statement.chars().count() <= 2000);
 }
+
+#[tokio::test]
+async fn two_donated_invoices_with_one_mask_on_one_day_are_both_kept() {
+    let (kit, _clock) = kit(taipei_at(2026, 1, 10)).await;
+    let mut a = invoice("AB12345678", "11512", true);
+    let mut b = invoice("AB12345679", "11512", true);
+    a.time = "10:00:00".into();
+    b.time = "10:05:00".into();
+    kit.cache_invoice("u1", &a, Purpose::Service).await.unwrap();
+    kit.cache_invoice("u1", &b, Purpose::Service).await.unwrap();
+    let kept = kit.cached_invoices("u1").await.unwrap();
+    assert_eq!(kept.len(), 2);
+    assert!(kept.iter().all(|i| i.number.as_str() == "AB12345***"));
+}
