@@ -230,7 +230,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     match current
         .iter()
         .find(|i| i.donatable && !i.donated)
-        .and_then(|i| Some((i.number.full()?.clone(), i.date)))
+        .and_then(|i| Some((*i.number.full()?, i.date)))
     {
         Some((number, date)) => {
             let receipt = kit

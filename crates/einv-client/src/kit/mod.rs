@@ -291,7 +291,7 @@ impl<S: KitStore> ComplianceKit<S> {
             self.store
                 .delete_invoice(user, number.as_str(), date)
                 .await?;
-            inv.number = ShownNumber::of(number.clone(), true);
+            inv.number = ShownNumber::of(*number, true);
             inv.donated = true;
             self.store.put_invoice(&inv).await?;
         }

@@ -34,7 +34,7 @@ async fn the_kit_fetches_caches_donates_and_purges() {
     assert!(cached.iter().all(|c| c.purpose == Purpose::Service));
 
     if let Some(inv) = invoices.iter().find(|i| i.donatable && !i.donated) {
-        let number = inv.number.full().unwrap().clone();
+        let number = *inv.number.full().unwrap();
         kit.donate(&client, "alice", &live.carrier(), &number, inv.date, "919")
             .await
             .unwrap();

@@ -67,7 +67,7 @@ async fn public_actions_winning_numbers_love_codes_and_proof_copy_lookup() {
         .iter()
         .find(|i| !i.donated)
         .expect("an invoice not donated");
-    let number = inv.number.full().unwrap().clone();
+    let number = *inv.number.full().unwrap();
     let record = live
         .db
         .store
@@ -139,11 +139,21 @@ async fn carrier_list_detail_aggregation_and_prizes() {
     // Prize results: the drawn period's invoices checked with the core's prize engine.
     let draw = client.winning_list(live.drawn_period()).await.unwrap();
     let engine = PrizeEngine::new(&draw);
-    let _checked = invoices
-        .iter()
-        .filter_map(|i| i.number.full())
-        .map(|n| engine.check_invoice(n))
-        .count();
+    // Every invoice the Platform lists as winning wins by the core's prize engine too.
+    let drawn = live.drawn_period();
+    let to = drawn.last_day();
+    let from =
+        NaiveDate::from_ymd_opt(chrono::Datelike::year(&to), chrono::Datelike::month(&to), 1)
+            .unwrap();
+    let winning = client
+        .carrier_invoices_all(&live.carrier(), from, to, true)
+        .await
+        .unwrap();
+    for inv in winning.iter().filter(|i| i.period == drawn) {
+        if let Some(n) = inv.number.full() {
+            assert!(engine.check_invoice(n).is_some(), "{n} listed as winning");
+        }
+    }
 
     // A wrong verification code: 919.
     let wrong = CarrierCredentials::mobile_barcode(&live.demo.card_no, "Wrong999");
@@ -169,7 +179,7 @@ async fn donation_is_signed_masked_and_never_sent_twice() {
         .iter()
         .find(|i| i.donatable && !i.donated)
         .expect("a donatable invoice");
-    let number = inv.number.full().unwrap().clone();
+    let number = *inv.number.full().unwrap();
     let receipt = client
         .donate(&live.carrier(), &number, inv.date, "919")
         .await
