@@ -10,16 +10,16 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Months, Utc};
 use einv_core::claim::{claim_deadline, HolidayCalendar};
 use einv_core::clock::{add_calendar_months, taipei_date};
 use einv_core::consent::{PurposeCategory, LAPSE_MONTHS};
-use einv_core::{Clock, InvoiceNumber, Service};
+use einv_core::{Clock, Service};
 
-use crate::display::ShownNumber;
-use crate::v1::{CarrierCredentials, CarrierInvoice, DonationReceipt, V1Client};
+use crate::v1::CarrierInvoice;
 use crate::{Error, Result};
 
+mod fetch;
 mod records;
 mod report;
 mod store;
@@ -234,68 +234,6 @@ impl<S: KitStore> ComplianceKit<S> {
             .collect();
         due.sort_by_key(|n| n.lapses_at);
         Ok(due)
-    }
-
-    // ---- fetching through the ledger ----
-
-    /// Lists a User's carrier invoices between two dates of one month — only with a live
-    /// consent for the carrier-invoice service (R5.2, R5.6) — records the use (R5.3) and caches
-    /// each invoice until its claim deadline (R6.2).
-    pub async fn carrier_invoices(
-        &self,
-        client: &V1Client,
-        user: &str,
-        carrier: &CarrierCredentials,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Vec<CarrierInvoice>> {
-        self.require_consent(user, Service::CarrierInvoices).await?;
-        let invoices = client
-            .carrier_invoices_all(carrier, from, to, false)
-            .await?;
-        self.trail(
-            user,
-            "carrier-invoices.list",
-            format!("{from}..{to}: {} invoices", invoices.len()),
-        )
-        .await?;
-        for inv in &invoices {
-            let cached = self.cache_entry(user, inv, Purpose::Service);
-            if taipei_date(self.now()) <= cached.claim_deadline {
-                self.store.put_invoice(&cached).await?;
-            }
-        }
-        Ok(invoices)
-    }
-
-    /// Donates a User's invoice — only with a live consent for donation — and replaces the
-    /// cached copy by its masked form (R5.7).
-    pub async fn donate(
-        &self,
-        client: &V1Client,
-        user: &str,
-        carrier: &CarrierCredentials,
-        number: &InvoiceNumber,
-        date: NaiveDate,
-        npo_ban: &str,
-    ) -> Result<DonationReceipt> {
-        self.require_consent(user, Service::Donation).await?;
-        let receipt = client.donate(carrier, number, date, npo_ban).await?;
-        self.trail(user, "donation", format!("{} to {npo_ban}", receipt.number))
-            .await?;
-        let mut cached = self.store.invoices(user).await?;
-        if let Some(mut inv) = cached
-            .drain(..)
-            .find(|i| i.number.full() == Some(number) && i.date == date)
-        {
-            self.store
-                .delete_invoice(user, number.as_str(), date)
-                .await?;
-            inv.number = ShownNumber::of(*number, true);
-            inv.donated = true;
-            self.store.put_invoice(&inv).await?;
-        }
-        Ok(receipt)
     }
 
     // ---- the cache (R6.2, R6.3) ----

@@ -10,6 +10,8 @@ use einv_core::consent::PurposeCategory;
 use einv_core::{FixedClock, InvoiceNumber, Period, Service};
 
 use super::*;
+use crate::display::ShownNumber;
+use crate::v1::CarrierCredentials;
 use crate::{ApiKey, ClientConfig, RetryPolicy, V1Client};
 
 fn taipei_at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
