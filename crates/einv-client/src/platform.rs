@@ -93,6 +93,34 @@ fn random_url_safe(bytes: usize) -> String {
     URL_SAFE_NO_PAD.encode(b)
 }
 
+/// A User's request to stop using, stop processing or delete their data (R5.2, R6.1), as the
+/// Platform delivers it to the app.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletionRequest {
+    /// The Platform's id of the request.
+    pub id: i64,
+    /// `stop-use`, `stop-processing` or `delete`.
+    pub kind: String,
+    /// The User's mobile barcode.
+    pub mobile_barcode: String,
+    /// When the User asked (RFC 3339).
+    pub created_at: String,
+    /// The day by which it must be completed.
+    pub due_date: String,
+    /// When the app acknowledged it.
+    #[serde(default)]
+    pub acknowledged_at: Option<String>,
+    /// When the app reported it done.
+    #[serde(default)]
+    pub completed_at: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DeletionRequests {
+    requests: Vec<DeletionRequest>,
+}
+
 /// A client of the Platform's consent flow and published texts.
 #[derive(Debug)]
 pub struct PlatformClient {
@@ -157,6 +185,34 @@ impl PlatformClient {
         let url = t.url(&format!("/api/v2/licences/{}/attribution", t.config.app_id));
         self.json(|| t.http.get(&url), Idempotency::Idempotent)
             .await
+    }
+
+    /// The Users' open deletion requests addressed to this app, oldest first (R5.2, R6.1).
+    pub async fn deletion_requests(&self) -> Result<Vec<DeletionRequest>> {
+        let t = &self.transport;
+        let url = t.url("/api/v2/deletion-requests");
+        let key = t.config.api_key.expose().to_owned();
+        let list: DeletionRequests = self
+            .json(
+                || t.http.get(&url).basic_auth(&t.config.app_id, Some(&key)),
+                Idempotency::Idempotent,
+            )
+            .await?;
+        Ok(list.requests)
+    }
+
+    /// Reports progress on a deletion request: acknowledged, or `done`.
+    pub async fn progress_deletion(&self, id: i64, done: bool) -> Result<DeletionRequest> {
+        let t = &self.transport;
+        let step = if done { "complete" } else { "acknowledge" };
+        let url = t.url(&format!("/api/v2/deletion-requests/{id}/{step}"));
+        let key = t.config.api_key.expose().to_owned();
+        // Reporting the same step twice changes nothing, so it may be retried.
+        self.json(
+            || t.http.post(&url).basic_auth(&t.config.app_id, Some(&key)),
+            Idempotency::Idempotent,
+        )
+        .await
     }
 
     /// Starts the consent flow: a fresh `state` and PKCE verifier, and the consent page's URL

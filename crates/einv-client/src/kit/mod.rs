@@ -22,6 +22,7 @@ use crate::{Error, Result};
 mod fetch;
 mod records;
 mod report;
+mod requests;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -31,6 +32,7 @@ pub use records::{
     StoredCarrier, UsageEvent,
 };
 pub use report::DestructionReport;
+pub use requests::HandledRequest;
 pub use store::{KitStore, SqliteKitStore};
 
 /// The shortest usage-trail retention the kit accepts (R5.3: at least six months).
@@ -105,11 +107,11 @@ impl<S: KitStore> ComplianceKit<S> {
         &self.store
     }
 
-    fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
 
-    async fn trail(&self, user: &str, action: &str, detail: String) -> Result<()> {
+    pub(crate) async fn trail(&self, user: &str, action: &str, detail: String) -> Result<()> {
         let event = UsageEvent {
             at: self.now(),
             user: user.to_owned(),
@@ -355,7 +357,7 @@ impl<S: KitStore> ComplianceKit<S> {
     /// usage trail is kept for its retention (R5.3).
     pub async fn purge(&self, reason: &str) -> Result<DestructionReport> {
         let at = self.now();
-        let counts = self.store.purge(at).await?;
+        let counts = self.store.purge(None, at).await?;
         self.trail("", "purge", format!("R11: {reason}")).await?;
         let trail_until = add_calendar_months(at, self.trail_months);
         Ok(DestructionReport {

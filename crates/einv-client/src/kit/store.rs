@@ -57,8 +57,15 @@ pub trait KitStore: Send + Sync {
     /// Deletes trail entries before `before`; returns how many.
     fn prune_usage(&self, before: DateTime<Utc>) -> impl Future<Output = Result<u64>> + Send;
     /// Deletes every invoice, carrier, verification code and out-of-scope datum and ends every
-    /// consent at `at`, in one transaction (R11). The usage trail stays (R5.3).
-    fn purge(&self, at: DateTime<Utc>) -> impl Future<Output = Result<PurgeCounts>> + Send;
+    /// consent at `at` — of one User, or of all when `user` is `None` — in one transaction
+    /// (R5.2, R11). The usage trail stays (R5.3).
+    fn purge(
+        &self,
+        user: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<PurgeCounts>> + Send;
+    /// The Users who hold a carrier with this number.
+    fn users_with_card(&self, card_no: &str) -> impl Future<Output = Result<Vec<String>>> + Send;
 }
 
 /// The default store: one SQLite file (or memory), its schema created on open.
@@ -338,45 +345,58 @@ impl KitStore for SqliteKitStore {
         Ok(done.rows_affected())
     }
 
-    async fn purge(&self, now: DateTime<Utc>) -> Result<PurgeCounts> {
+    async fn purge(&self, user: Option<&str>, now: DateTime<Utc>) -> Result<PurgeCounts> {
+        const WHOSE: &str = "(?1 IS NULL OR user = ?1)";
         let mut tx = self.pool.begin().await?;
-        let users: i64 = sqlx::query_scalar(
+        let users: i64 = sqlx::query_scalar(&format!(
             "SELECT COUNT(DISTINCT user) FROM (SELECT user FROM kit_invoice UNION SELECT user FROM kit_carrier \
-             UNION SELECT user FROM kit_out_of_scope UNION SELECT user FROM kit_consent)",
-        )
+             UNION SELECT user FROM kit_out_of_scope UNION SELECT user FROM kit_consent) WHERE {WHOSE}"
+        ))
+        .bind(user)
         .fetch_one(&mut *tx)
         .await?;
-        let codes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM kit_carrier WHERE code <> ''")
-            .fetch_one(&mut *tx)
-            .await?;
-        let invoices = sqlx::query("DELETE FROM kit_invoice")
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        let carriers = sqlx::query("DELETE FROM kit_carrier")
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        let out_of_scope = sqlx::query("DELETE FROM kit_out_of_scope")
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        let consents = sqlx::query(
-            "UPDATE kit_consent SET revoked_at = ? WHERE revoked_at IS NULL AND lapses_at > ?",
-        )
-        .bind(now.timestamp())
+        let codes: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM kit_carrier WHERE code <> '' AND {WHOSE}"
+        ))
+        .bind(user)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut deleted = [0u64; 3];
+        for (n, table) in ["kit_invoice", "kit_carrier", "kit_out_of_scope"]
+            .iter()
+            .enumerate()
+        {
+            deleted[n] = sqlx::query(&format!("DELETE FROM {table} WHERE {WHOSE}"))
+                .bind(user)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        let consents = sqlx::query(&format!(
+            "UPDATE kit_consent SET revoked_at = ?2 WHERE revoked_at IS NULL AND lapses_at > ?2 AND {WHOSE}"
+        ))
+        .bind(user)
         .bind(now.timestamp())
         .execute(&mut *tx)
         .await?
         .rows_affected();
         tx.commit().await?;
         Ok(PurgeCounts {
-            invoices,
-            carriers,
+            invoices: deleted[0],
+            carriers: deleted[1],
             verification_codes: u64::try_from(codes).unwrap_or_default(),
-            out_of_scope,
+            out_of_scope: deleted[2],
             consents,
             users: u64::try_from(users).unwrap_or_default(),
         })
+    }
+
+    async fn users_with_card(&self, card_no: &str) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT user FROM kit_carrier WHERE card_no = ? ORDER BY user",
+        )
+        .bind(card_no)
+        .fetch_all(&self.pool)
+        .await?)
     }
 }

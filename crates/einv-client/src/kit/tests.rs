@@ -378,3 +378,50 @@ async fn two_donated_invoices_with_one_mask_on_one_day_are_both_kept() {
     assert_eq!(kept.len(), 2);
     assert!(kept.iter().all(|i| i.number.as_str() == "AB12345***"));
 }
+
+#[tokio::test]
+async fn r5_2_erasing_one_user_leaves_the_others() {
+    let (kit, _clock) = kit(taipei_at(2026, 1, 10)).await;
+    for user in ["u1", "u2"] {
+        kit.record_consent(user, ConsentScope::InScope, &Service::ALL)
+            .await
+            .unwrap();
+        kit.cache_invoice(
+            user,
+            &invoice("AB12345678", "11512", false),
+            Purpose::Service,
+        )
+        .await
+        .unwrap();
+        kit.store_carrier(&StoredCarrier::new(user, "3J0002", "/AB12+-.", "Code1234"))
+            .await
+            .unwrap();
+    }
+    let erased = kit.erase_user("u1", "asked to").await.unwrap();
+    assert_eq!(
+        (
+            erased.invoices,
+            erased.carriers,
+            erased.consents,
+            erased.users
+        ),
+        (1, 1, 1, 1)
+    );
+    assert!(kit.cached_invoices("u1").await.unwrap().is_empty());
+    assert_eq!(
+        no_consent_rule(
+            &kit.require_consent("u1", Service::Donation)
+                .await
+                .unwrap_err()
+        ),
+        "R5.2"
+    );
+    assert_eq!(kit.cached_invoices("u2").await.unwrap().len(), 1);
+    assert!(kit.require_consent("u2", Service::Donation).await.is_ok());
+    assert!(kit
+        .usage_trail(Some("u1"))
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.action == "user.erased"));
+}

@@ -15,6 +15,7 @@ use einv_store::testing::TestDb;
 
 pub struct Live {
     pub base: String,
+    pub platform: Arc<Platform>,
     pub demo: DemoCredentials,
     /// The Platform's clock; it starts at the real time, as the HTTP `Date` header does.
     pub clock: FixedClock,
@@ -42,9 +43,10 @@ impl Live {
         let demo = demo::seed(&platform).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(einv_server::startup::serve(listener, platform));
+        tokio::spawn(einv_server::startup::serve(listener, platform.clone()));
         Self {
             base,
+            platform,
             demo,
             clock,
             db,

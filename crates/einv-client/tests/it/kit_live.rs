@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use einv_client::kit::{ConsentScope, Purpose};
+use einv_client::kit::{ConsentScope, KitStore, Purpose, StoredCarrier};
 use einv_client::{ComplianceKit, Error, SqliteKitStore};
 use einv_core::Service;
 
@@ -64,5 +64,76 @@ async fn attribution_texts_come_from_the_platform() {
         Err(Error::Http { status, .. }) => assert_eq!(status, 404),
         Err(other) => panic!("{other:?}"),
     }
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn r5_2_a_users_deletion_request_is_carried_out_and_reported_done() {
+    let live = Live::start().await;
+    let client = live.client();
+    let platform = einv_client::PlatformClient::new(live.config()).unwrap();
+    let kit = ComplianceKit::new(
+        &live.demo.app_id,
+        SqliteKitStore::in_memory().await.unwrap(),
+        Arc::new(live.clock.clone()),
+    );
+    for user in ["alice", "bob"] {
+        kit.record_consent(user, ConsentScope::InScope, &Service::ALL)
+            .await
+            .unwrap();
+    }
+    let carrier = StoredCarrier::new(
+        "alice",
+        "3J0002",
+        &live.demo.card_no,
+        &live.demo.card_encrypt,
+    );
+    kit.store_carrier(&carrier).await.unwrap();
+    kit.store_carrier(&StoredCarrier::new("bob", "3J0002", "/XYZ0000", "Passw0rd"))
+        .await
+        .unwrap();
+    let (first, today) = live.open_month();
+    kit.carrier_invoices(&client, "alice", &live.carrier(), first, today)
+        .await
+        .unwrap();
+
+    // Alice asks the Platform to have her data deleted.
+    let user = live
+        .db
+        .store
+        .find_user_by_barcode(&live.demo.card_no)
+        .await
+        .unwrap()
+        .unwrap();
+    live.platform
+        .request_deletion(user.id, &live.demo.app_id, einv_store::RequestKind::Delete)
+        .await
+        .unwrap();
+    let handled = kit.handle_deletion_requests(&platform).await.unwrap();
+    assert_eq!(handled.len(), 1);
+    assert_eq!(handled[0].users, vec!["alice".to_owned()]);
+    assert_eq!(
+        (
+            handled[0].erased.carriers,
+            handled[0].erased.verification_codes
+        ),
+        (1, 1)
+    );
+    assert!(
+        handled[0].request.completed_at.is_some(),
+        "reported done to the Platform"
+    );
+    assert!(kit.cached_invoices("alice").await.unwrap().is_empty());
+    assert!(matches!(
+        kit.require_consent("alice", Service::CarrierInvoices).await,
+        Err(Error::NoConsent { rule: "R5.2", .. })
+    ));
+    // Bob is untouched; nothing is left open on the Platform.
+    assert_eq!(kit.store().carriers("bob").await.unwrap().len(), 1);
+    assert!(kit
+        .require_consent("bob", Service::CarrierInvoices)
+        .await
+        .is_ok());
+    assert!(platform.deletion_requests().await.unwrap().is_empty());
     live.stop().await;
 }
