@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use clap::Parser;
-use einv_client::kit::{ConsentScope, StoredCarrier};
+use einv_client::kit::{ConsentScope, SealingKey, StoredCarrier};
 use einv_client::platform::Tokens;
 use einv_client::{
     sandbox, ApiKey, CarrierCredentials, ClientConfig, ComplianceKit, Error, PlatformClient,
@@ -135,7 +135,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let kit = ComplianceKit::new(
         &demo.app_id,
-        SqliteKitStore::open(&args.kit_db).await?,
+        // Verification codes sealed at rest; a real app loads this key from its secret store.
+        SqliteKitStore::open(&args.kit_db)
+            .await?
+            .with_sealing_key(SealingKey::new(&rand::random())),
         clock.clone(),
     );
     let user = "user-1";

@@ -23,6 +23,7 @@ mod fetch;
 mod records;
 mod report;
 mod requests;
+mod seal;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -33,6 +34,7 @@ pub use records::{
 };
 pub use report::DestructionReport;
 pub use requests::HandledRequest;
+pub use seal::SealingKey;
 pub use store::{KitStore, SqliteKitStore};
 
 /// The shortest usage-trail retention the kit accepts (R5.3: at least six months).

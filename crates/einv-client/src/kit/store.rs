@@ -13,6 +13,7 @@ use super::records::{
     CachedInvoice, ConsentRecord, ConsentScope, OutOfScopeDatum, PurgeCounts, Purpose,
     StoredCarrier, UsageEvent,
 };
+use super::seal::{is_sealed, SealingKey};
 use crate::display::ShownNumber;
 use crate::{Error, Result};
 
@@ -72,6 +73,7 @@ pub trait KitStore: Send + Sync {
 #[derive(Debug, Clone)]
 pub struct SqliteKitStore {
     pool: SqlitePool,
+    sealing: Option<SealingKey>,
 }
 
 const SCHEMA: &str = "
@@ -115,7 +117,17 @@ impl SqliteKitStore {
             .connect_with(options)
             .await?;
         sqlx::raw_sql(SCHEMA).execute(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            sealing: None,
+        })
+    }
+
+    /// Seals Users' verification codes with `key` before they are stored (recommended: without
+    /// it they are stored as given).
+    pub fn with_sealing_key(mut self, key: SealingKey) -> Self {
+        self.sealing = Some(key);
+        self
     }
 
     /// A fresh in-memory store (for tests and examples).
@@ -248,7 +260,10 @@ impl KitStore for SqliteKitStore {
             .bind(&c.user)
             .bind(&c.card_type)
             .bind(&c.card_no)
-            .bind(c.code.expose_secret())
+            .bind(match &self.sealing {
+                Some(key) => key.seal(c.code.expose_secret())?,
+                None => c.code.expose_secret().to_owned(),
+            })
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -260,17 +275,27 @@ impl KitStore for SqliteKitStore {
                 .bind(user)
                 .fetch_all(&self.pool)
                 .await?;
-        Ok(rows
-            .iter()
+        rows.iter()
             .map(|r| {
-                StoredCarrier::new(
+                let stored: String = r.get("code");
+                let code = match &self.sealing {
+                    Some(key) => key.open(&stored)?,
+                    None if is_sealed(&stored) => {
+                        return Err(Error::Storage(
+                            "verification codes are sealed: open the store with its SealingKey"
+                                .into(),
+                        ))
+                    }
+                    None => stored,
+                };
+                Ok(StoredCarrier::new(
                     r.get("user"),
                     r.get("card_type"),
                     r.get("card_no"),
-                    r.get("code"),
-                )
+                    &code,
+                ))
             })
-            .collect())
+            .collect()
     }
 
     async fn put_out_of_scope(&self, d: &OutOfScopeDatum) -> Result<()> {

@@ -425,3 +425,48 @@ async fn r5_2_erasing_one_user_leaves_the_others() {
         .iter()
         .any(|e| e.action == "user.erased"));
 }
+
+#[tokio::test]
+async fn verification_codes_are_sealed_at_rest_with_the_apps_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("kit.db").display());
+    let key = SealingKey::new(&[3; 32]);
+    let store = SqliteKitStore::open(&url)
+        .await
+        .unwrap()
+        .with_sealing_key(key.clone());
+    store
+        .put_carrier(&StoredCarrier::new("u1", "3J0002", "/AB12+-.", "Code1234"))
+        .await
+        .unwrap();
+    let back = store.carriers("u1").await.unwrap();
+    assert_eq!(
+        back[0].credentials().unwrap().verification_code(),
+        "Code1234"
+    );
+    drop(store);
+    // The database and its journal files: the code is in none of them in clear, the card is.
+    let mut raw = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        raw.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    assert!(
+        raw.windows(8).any(|w| w == b"/AB12+-."),
+        "the scan sees stored rows"
+    );
+    assert!(
+        !raw.windows(8).any(|w| w == b"Code1234"),
+        "the code is not stored in clear"
+    );
+    // Without the key, or with another, the codes do not open.
+    let keyless = SqliteKitStore::open(&url).await.unwrap();
+    assert!(matches!(
+        keyless.carriers("u1").await,
+        Err(Error::Storage(_))
+    ));
+    let other = SqliteKitStore::open(&url)
+        .await
+        .unwrap()
+        .with_sealing_key(SealingKey::new(&[4; 32]));
+    assert!(matches!(other.carriers("u1").await, Err(Error::Storage(_))));
+}
