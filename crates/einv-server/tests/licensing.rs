@@ -32,6 +32,10 @@ both_backends!(
     r10_5_merger_ends_the_licence,
     attribution_texts_are_served,
     r4_7d_a_legacy_licence_stops_after_2025_03_31,
+    r4_7b_an_undecided_re_review_keeps_the_api_running_until_decided,
+    r4_7b_a_suspended_licence_files_its_re_review,
+    r10_2_suspensions_stack_and_resumption_voids_consents,
+    r5_11_a_purpose_change_on_a_suspended_licence_goes_to_review,
 );
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
@@ -598,4 +602,190 @@ async fn r4_7d_a_legacy_licence_stops_after_2025_03_31(app: &TestApp) {
         &winning_list(app, &creds.app_id, &creds.api_key).await,
         "R4.7d",
     );
+}
+
+async fn r4_7b_an_undecided_re_review_keeps_the_api_running_until_decided(app: &TestApp) {
+    let p = &app.platform;
+    let approved = licensed(app, "n@example.com").await;
+    let refused = licensed(app, "n2@example.com").await;
+    // Both terms end 2029-11-27 00:00 Taipei; both re-reviews are filed inside the window.
+    app.clock.set(taipei_at(2029, 6, 1, 10));
+    for l in [&approved, &refused] {
+        p.apply_renewal(l.developer, l.licence).await.unwrap();
+    }
+    // Undecided at the end of the term: the API keeps running, the sweep expires nothing.
+    app.clock.set(taipei_at(2029, 11, 27, 0));
+    assert_eq!(p.sweep_licences().await.unwrap(), 0);
+    assert_ok(&winning_list(app, &approved.creds.app_id, &approved.creds.api_key).await);
+    app.clock.set(taipei_at(2029, 12, 10, 9));
+    assert_ok(&winning_list(app, &refused.creds.app_id, &refused.creds.api_key).await);
+    // Approved late: the new term still starts the day after the old one ended.
+    p.approve_renewal(approved.reviewer, approved.licence, "ok")
+        .await
+        .unwrap();
+    let term = p
+        .licence(approved.licence)
+        .await
+        .unwrap()
+        .state
+        .coverage()
+        .unwrap()
+        .term()
+        .unwrap();
+    assert_eq!(term.start().to_string(), "2029-11-27");
+    assert_ok(&winning_list(app, &approved.creds.app_id, &approved.creds.api_key).await);
+    // Refused after the end: the API stops at the decision and R11 follows.
+    p.reject_renewal(refused.reviewer, refused.licence, "incomplete")
+        .await
+        .unwrap();
+    assert_refused(
+        &winning_list(app, &refused.creds.app_id, &refused.creds.api_key).await,
+        "R4.7c",
+    );
+    assert!(app
+        .store()
+        .credentials_of(&refused.creds.app_id)
+        .await
+        .unwrap()
+        .iter()
+        .all(|c| c.revoked_at.is_some()));
+}
+
+async fn r4_7b_a_suspended_licence_files_its_re_review(app: &TestApp) {
+    let l = licensed(app, "o@example.com").await;
+    let p = &app.platform;
+    p.registry_event(l.developer, RegistryEvent::Suspend, "停業")
+        .await
+        .unwrap();
+    app.clock.set(taipei_at(2029, 6, 1, 10));
+    let filed = p.apply_renewal(l.developer, l.licence).await.unwrap();
+    assert_eq!(filed.state.name(), "suspended");
+    assert!(
+        p.review_queue()
+            .await
+            .unwrap()
+            .iter()
+            .any(|q| q.id == l.licence),
+        "the reviewer sees the filed re-review"
+    );
+    p.approve_renewal(l.reviewer, l.licence, "ok").await.unwrap();
+    app.clock.set(taipei_at(2029, 12, 1, 10));
+    // The renewed term began, the suspension still holds until 復業.
+    assert_refused(
+        &winning_list(app, &l.creds.app_id, &l.creds.api_key).await,
+        "R10.2",
+    );
+    p.registry_event(l.developer, RegistryEvent::Resume, "復業")
+        .await
+        .unwrap();
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+}
+
+async fn r10_2_suspensions_stack_and_resumption_voids_consents(app: &TestApp) {
+    let l = licensed(app, "q@example.com").await;
+    let p = &app.platform;
+    let user = app
+        .store()
+        .find_user_by_barcode(BARCODE)
+        .await
+        .unwrap()
+        .unwrap();
+    let consent = einv_server::services::standard_consent(&[einv_core::Service::WinningNumbers]);
+    p.grant_consent(user.id, &l.creds.app_id, &consent, None)
+        .await
+        .unwrap();
+    // R6 first: the certificate lapses.
+    let short = IsmsInput {
+        number: "ISMS-002".into(),
+        issuer: "BSI".into(),
+        scope: "app".into(),
+        expiry: "2027-06-30".into(),
+    };
+    p.update_certificate(l.developer, l.licence, &short)
+        .await
+        .unwrap();
+    app.clock.set(taipei_at(2027, 7, 1, 10));
+    assert_refused(
+        &winning_list(app, &l.creds.app_id, &l.creds.api_key).await,
+        "R6",
+    );
+    // Then 停業 on the licence already suspended under R6.
+    let changed = p
+        .registry_event(l.developer, RegistryEvent::Suspend, "停業")
+        .await
+        .unwrap();
+    assert_eq!(changed.len(), 1, "停業 reaches a licence suspended under R6");
+    // A valid certificate lifts R6 only: 停業 still holds.
+    let valid = IsmsInput {
+        expiry: "2031-12-31".into(),
+        ..short
+    };
+    p.update_certificate(l.developer, l.licence, &valid)
+        .await
+        .unwrap();
+    assert_refused(
+        &winning_list(app, &l.creds.app_id, &l.creds.api_key).await,
+        "R10.2",
+    );
+    // 復業 through the registry path: served again, every earlier consent void.
+    app.clock.advance(Duration::days(1));
+    p.registry_event(l.developer, RegistryEvent::Resume, "復業 核備")
+        .await
+        .unwrap();
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+    let grants = app
+        .store()
+        .consent_grants_to_app(user.id, &l.creds.app_id)
+        .await
+        .unwrap();
+    assert!(!grants.is_empty());
+    assert!(
+        grants.iter().all(|g| g.void_reason.is_some()),
+        "R10.2: consents voided on resumption: {grants:?}"
+    );
+    let notes = p.notifications_of_user(user.id).await.unwrap();
+    assert!(notes.iter().any(|n| n.kind == "consent.voided"));
+    // 停業 during an R5.11 review still holds once the purpose change is approved.
+    let m = licensed(app, "q2@example.com").await;
+    p.notify_change(m.developer, m.licence, "2.0", "a new purpose")
+        .await
+        .unwrap();
+    p.registry_event(m.developer, RegistryEvent::Suspend, "停業")
+        .await
+        .unwrap();
+    p.approve(m.reviewer, m.licence, "purpose fine")
+        .await
+        .unwrap();
+    assert_refused(
+        &winning_list(app, &m.creds.app_id, &m.creds.api_key).await,
+        "R10.2",
+    );
+}
+
+async fn r5_11_a_purpose_change_on_a_suspended_licence_goes_to_review(app: &TestApp) {
+    let l = licensed(app, "r@example.com").await;
+    let p = &app.platform;
+    p.registry_event(l.developer, RegistryEvent::Suspend, "停業")
+        .await
+        .unwrap();
+    let changed = p
+        .notify_change(l.developer, l.licence, "1.0", "now with budgeting advice")
+        .await
+        .unwrap();
+    assert_eq!(changed.state.name(), "reviewing");
+    assert!(p
+        .review_queue()
+        .await
+        .unwrap()
+        .iter()
+        .any(|q| q.id == l.licence));
+    p.approve(l.reviewer, l.licence, "ok").await.unwrap();
+    assert_refused(
+        &winning_list(app, &l.creds.app_id, &l.creds.api_key).await,
+        "R10.2",
+    );
+    p.registry_event(l.developer, RegistryEvent::Resume, "復業")
+        .await
+        .unwrap();
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
 }

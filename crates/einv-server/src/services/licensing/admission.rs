@@ -62,10 +62,13 @@ impl Platform {
         &self,
         licence: LicenceRecord,
     ) -> ServiceResult<LicenceRecord> {
-        if !matches!(
-            licence.state,
-            einv_core::licence::LicenceState::Active { .. }
-        ) {
+        // R6 holds beside any other cause: a covered licence not yet held for it.
+        if licence.state.coverage().is_none()
+            || licence
+                .state
+                .suspensions()
+                .contains(SuspensionReason::LapsedIsmsCertificate)
+        {
             return Ok(licence);
         }
         let Some(application) = self.store.find_application(licence.application_id).await? else {

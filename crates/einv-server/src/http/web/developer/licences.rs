@@ -41,8 +41,8 @@ pub fn term_summary(
         @if let Some(Coverage::Legacy { .. }) = coverage {
             " · " (lang.t("舊制授權，須於 2025-03-31 前申請重新審核", "legacy licence: re-review due by 2025-03-31"))
         }
-        @if let LicenceState::Active { renewal: Renewal::Applied { .. }, .. } = licence.state { " · " (lang.t("重行審核中", "re-review pending")) }
-        @if let LicenceState::Active { renewal: Renewal::Approved { next }, .. } = licence.state { " · " (lang.t("次期 ", "next term ")) (next.start()) " – " (next.last_day()) }
+        @if let Renewal::Applied { .. } = licence.state.renewal() { " · " (lang.t("重行審核中", "re-review pending")) }
+        @if let Renewal::Approved { next } = licence.state.renewal() { " · " (lang.t("次期 ", "next term ")) (next.start()) " – " (next.last_day()) }
     }
 }
 
@@ -114,10 +114,12 @@ pub(super) async fn detail(
             p { (term_summary(lang, &licence, p.clock.now())) }
             @if licence.app_id.is_some() && !s.is_ended() { p { a.button href=(format!("/developer/licences/{id}/credentials")) { (lang.t("金鑰", "Credentials")) } } }
             @if matches!(s, LicenceState::ChangesRequested) { (form("resubmit", "補正後重新送出", "Resubmit", html! {})) }
-            @if matches!(s, LicenceState::Active { renewal: Renewal::None, .. }) && renewal_open(s, p.clock.now()) {
+            // R4.7b: a suspended licence (or one under purpose review) may still file its re-review.
+            @if s.coverage().is_some() && s.renewal() == Renewal::None && renewal_open(s, p.clock.now()) {
                 (form("renew", "申請重行審核", "Apply for re-review (R4.7b)", html! {}))
             }
-            @if matches!(s, LicenceState::Active { .. }) {
+            // R5.11: a change is notified whether the licence is active, suspended or under review.
+            @if s.coverage().is_some() {
                 (form("change", "通知產品變更", "Notify a change (R5.11)", html! {
                     label { (lang.t("版本", "Version")) } input name="product_version" required;
                     label { (lang.t("使用目的（變更將重新審核）", "Purpose (a change goes back to review)")) } textarea name="purpose" required {}

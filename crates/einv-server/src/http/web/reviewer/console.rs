@@ -147,11 +147,11 @@ pub(super) async fn detail(
             @if matches!(st, LicenceState::Applied { .. } | LicenceState::ChangesRequested | LicenceState::Reviewing { .. }) {
                 (action("reject", "駁回", "Reject", "danger", html! {}))
             }
-            @if matches!(st, LicenceState::Active { renewal: Renewal::Applied { .. }, .. }) {
+            @if matches!(st.renewal(), Renewal::Applied { .. }) {
                 (action("approve-renewal", "核准重行審核", "Approve re-review", "", html! {}))
                 (action("reject-renewal", "駁回重行審核", "Refuse re-review", "danger", html! {}))
             }
-            @if matches!(st, LicenceState::Active { .. }) { (action("suspend-isms", "因資安驗證失效停權", "Suspend: lapsed ISMS (R6)", "danger", html! {})) }
+            @if st.coverage().is_some() && !st.suspensions().contains(SuspensionReason::LapsedIsmsCertificate) { (action("suspend-isms", "因資安驗證失效停權", "Suspend: lapsed ISMS (R6)", "danger", html! {})) }
             @if st.coverage().is_some() {
                 (action("terminate", "終止授權", "Terminate (R10.3)", "danger", html! {
                     label { (lang.t("事由", "Ground")) }
