@@ -12,7 +12,8 @@ use einv_core::licence::{SuspensionReason, TerminationGround};
 use einv_core::Clock;
 use einv_server::error::ServiceError;
 use einv_server::services::licensing::{
-    Actor, ApplicationInput, DeveloperSignUp, DocumentUpload, IsmsInput, RegistryEvent,
+    Actor, ApplicationInput, DeveloperSignUp, DocumentUpload, IsmsInput, LegacyLicence,
+    RegistryEvent,
 };
 use einv_server::services::IssuedCredentials;
 use einv_store::Recipient;
@@ -36,6 +37,8 @@ both_backends!(
     r4_7b_a_suspended_licence_files_its_re_review,
     r10_2_suspensions_stack_and_resumption_voids_consents,
     r5_11_a_purpose_change_on_a_suspended_licence_goes_to_review,
+    r4_7d_a_legacy_licence_with_a_re_review_filed_in_time_is_recorded_after_the_deadline,
+    r6_a_valid_certificate_is_required_at_re_review_and_legacy_licences_lapse,
 );
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
@@ -220,13 +223,13 @@ async fn r4_7b_renewal_window_and_contiguous_term(app: &TestApp) {
     let p = &app.platform;
     // The term ends 2029-11-27 00:00; six months before is 2029-05-27 00:00.
     app.clock.set(taipei_at(2029, 5, 26, 0));
-    let early = p.apply_renewal(l.developer, l.licence).await.unwrap_err();
+    let early = p.apply_renewal(l.developer, l.licence, None).await.unwrap_err();
     assert!(
         matches!(early, ServiceError::Refused { rule: "R4.7b", .. }),
         "6 months + 1 day before: {early:?}"
     );
     app.clock.set(taipei_at(2029, 5, 27, 0));
-    p.apply_renewal(l.developer, l.licence).await.unwrap();
+    p.apply_renewal(l.developer, l.licence, None).await.unwrap();
     p.approve_renewal(l.reviewer, l.licence, "fine")
         .await
         .unwrap();
@@ -579,10 +582,9 @@ async fn r4_7d_a_legacy_licence_stops_after_2025_03_31(app: &TestApp) {
         })
         .await
         .unwrap();
-    let services = vec!["winning-numbers".to_owned()];
     let late = chrono::NaiveDate::from_ymd_opt(2023, 3, 31).unwrap();
     let refused = p
-        .register_legacy_licence(d.id, "舊 App", &services, late)
+        .register_legacy_licence(&legacy(d.id, late, None))
         .await
         .unwrap_err();
     assert!(
@@ -591,7 +593,7 @@ async fn r4_7d_a_legacy_licence_stops_after_2025_03_31(app: &TestApp) {
     );
     let approved = chrono::NaiveDate::from_ymd_opt(2020, 5, 1).unwrap();
     let (_, creds) = p
-        .register_legacy_licence(d.id, "舊 App", &services, approved)
+        .register_legacy_licence(&legacy(d.id, approved, None))
         .await
         .unwrap();
     app.clock
@@ -611,7 +613,7 @@ async fn r4_7b_an_undecided_re_review_keeps_the_api_running_until_decided(app: &
     // Both terms end 2029-11-27 00:00 Taipei; both re-reviews are filed inside the window.
     app.clock.set(taipei_at(2029, 6, 1, 10));
     for l in [&approved, &refused] {
-        p.apply_renewal(l.developer, l.licence).await.unwrap();
+        p.apply_renewal(l.developer, l.licence, None).await.unwrap();
     }
     // Undecided at the end of the term: the API keeps running, the sweep expires nothing.
     app.clock.set(taipei_at(2029, 11, 27, 0));
@@ -658,7 +660,7 @@ async fn r4_7b_a_suspended_licence_files_its_re_review(app: &TestApp) {
         .await
         .unwrap();
     app.clock.set(taipei_at(2029, 6, 1, 10));
-    let filed = p.apply_renewal(l.developer, l.licence).await.unwrap();
+    let filed = p.apply_renewal(l.developer, l.licence, None).await.unwrap();
     assert_eq!(filed.state.name(), "suspended");
     assert!(
         p.review_queue()
@@ -788,4 +790,142 @@ async fn r5_11_a_purpose_change_on_a_suspended_licence_goes_to_review(app: &Test
         .await
         .unwrap();
     assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+}
+
+fn legacy(
+    developer_id: i64,
+    approved_on: chrono::NaiveDate,
+    re_review_filed_at: Option<DateTime<Utc>>,
+) -> LegacyLicence {
+    LegacyLicence {
+        developer_id,
+        product_name: "舊 App".into(),
+        services: vec!["winning-numbers".to_owned()],
+        approved_on,
+        re_review_filed_at,
+        isms: input(&[]).isms,
+    }
+}
+
+async fn legacy_developer(app: &TestApp, email: &str) -> i64 {
+    app.platform
+        .sign_up_developer(&DeveloperSignUp {
+            email: email.into(),
+            password: "correct horse battery".into(),
+            name: "老字號".into(),
+            entity_type: "business".into(),
+            business_id: "04595257".into(),
+            security_level: String::new(),
+        })
+        .await
+        .unwrap()
+        .id
+}
+
+async fn r4_7d_a_legacy_licence_with_a_re_review_filed_in_time_is_recorded_after_the_deadline(
+    app: &TestApp,
+) {
+    let p = &app.platform;
+    // Today (2026-11-27) is past the legacy deadline of 2025-03-31.
+    let d = legacy_developer(app, "legacy2@example.com").await;
+    let approved = chrono::NaiveDate::from_ymd_opt(2020, 5, 1).unwrap();
+    // Without a re-review filed in time it would have stopped: nothing is registered and no
+    // key is shown.
+    let stopped = p
+        .register_legacy_licence(&legacy(d, approved, None))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(stopped, ServiceError::Refused { rule: "R4.7d", .. }),
+        "{stopped:?}"
+    );
+    let too_late = p
+        .register_legacy_licence(&legacy(d, approved, Some(taipei_at(2025, 4, 1, 0))))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(too_late, ServiceError::Refused { rule: "R4.7d", .. }),
+        "{too_late:?}"
+    );
+    assert!(p.developer_licences(d).await.unwrap().is_empty());
+    // Filed by the deadline: recorded, serving, and in the reviewer's queue until decided.
+    let in_time = Some(taipei_at(2025, 3, 31, 23));
+    let (licence, creds) = p
+        .register_legacy_licence(&legacy(d, approved, in_time))
+        .await
+        .unwrap();
+    assert_eq!(licence.state.name(), "active");
+    assert_ok(&winning_list(app, &creds.app_id, &creds.api_key).await);
+    assert!(app
+        .store()
+        .credentials_of(&creds.app_id)
+        .await
+        .unwrap()
+        .iter()
+        .all(|c| c.revoked_at.is_none()));
+    assert!(p
+        .review_queue()
+        .await
+        .unwrap()
+        .iter()
+        .any(|q| q.id == licence.id));
+    let reviewer = p
+        .add_reviewer("legacy-reviewer@fia.example", "reviewer password", "R")
+        .await
+        .unwrap();
+    p.approve_renewal(reviewer, licence.id, "ok").await.unwrap();
+    let term = p
+        .licence(licence.id)
+        .await
+        .unwrap()
+        .state
+        .coverage()
+        .unwrap()
+        .term()
+        .unwrap();
+    assert_eq!(term.start(), einv_core::clock::taipei_date(app.clock.now()));
+}
+
+async fn r6_a_valid_certificate_is_required_at_re_review_and_legacy_licences_lapse(
+    app: &TestApp,
+) {
+    let l = licensed(app, "s@example.com").await;
+    let p = &app.platform;
+    let short = IsmsInput {
+        number: "ISMS-003".into(),
+        issuer: "BSI".into(),
+        scope: "app".into(),
+        expiry: "2029-06-30".into(),
+    };
+    p.update_certificate(l.developer, l.licence, &short)
+        .await
+        .unwrap();
+    app.clock.set(taipei_at(2029, 7, 1, 10));
+    let refused = p
+        .apply_renewal(l.developer, l.licence, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, ServiceError::Refused { rule: "R6", .. }),
+        "{refused:?}"
+    );
+    let renewed = IsmsInput {
+        expiry: "2032-12-31".into(),
+        ..short
+    };
+    p.apply_renewal(l.developer, l.licence, Some(&renewed))
+        .await
+        .unwrap();
+    // A legacy licence carries a certificate and lapses like the others.
+    app.clock.set(taipei_at(2025, 3, 1, 10));
+    let d = legacy_developer(app, "legacy3@example.com").await;
+    let mut with_short = legacy(d, chrono::NaiveDate::from_ymd_opt(2020, 5, 1).unwrap(), None);
+    with_short.isms.expiry = "2025-03-10".into();
+    let (_, creds) = p.register_legacy_licence(&with_short).await.unwrap();
+    assert_ok(&winning_list(app, &creds.app_id, &creds.api_key).await);
+    app.clock.set(taipei_at(2025, 3, 11, 0));
+    assert_refused(&winning_list(app, &creds.app_id, &creds.api_key).await, "R6");
+    let mut none = legacy(d, chrono::NaiveDate::from_ymd_opt(2020, 5, 1).unwrap(), None);
+    none.isms = IsmsInput::default();
+    assert!(p.register_legacy_licence(&none).await.is_err(), "R6: a certificate is required");
 }

@@ -182,6 +182,37 @@ impl LicenceState {
         })
     }
 
+    /// A legacy licence (approved before 2023-03-31) whose re-review was filed at `filed_at`:
+    /// refused unless that was by the end of 2025-03-31 (R4.7d). It runs until the re-review
+    /// is decided, so it can be recorded after the deadline.
+    pub fn legacy_re_review_filed(
+        approved_on: NaiveDate,
+        filed_at: DateTime<Utc>,
+    ) -> Result<Self, Refusal> {
+        let coverage = Coverage::Legacy { approved_on };
+        Self::legacy(approved_on)?;
+        if filed_at >= coverage.ends_at() {
+            return Err(Refusal::new(
+                "R4.7d",
+                format!(
+                    "a legacy re-review had to be filed by {}; filed on {} it does not keep the licence",
+                    legacy_deadline(),
+                    crate::clock::taipei_date(filed_at)
+                ),
+            ));
+        }
+        if crate::clock::taipei_date(filed_at) < approved_on {
+            return Err(Refusal::new(
+                "R4.7d",
+                "the re-review cannot be filed before the licence was approved",
+            ));
+        }
+        Ok(Self::Active {
+            coverage,
+            renewal: Renewal::Applied { filed_at },
+        })
+    }
+
     /// The stable one-word name kept beside the state (for queries and pages).
     pub fn name(&self) -> &'static str {
         match self {

@@ -28,7 +28,8 @@ mod terms;
 mod views;
 
 pub use accounts::{DeveloperSignUp, PASSWORD_MIN};
-pub use apply::{ApplicationInput, DocumentUpload, IsmsInput, MAX_DOCUMENT_BYTES};
+pub use apply::{ApplicationInput, DocumentUpload, IsmsInput, DECLARATIONS, MAX_DOCUMENT_BYTES};
+pub use legacy::LegacyLicence;
 pub use credentials::{DEFAULT_GRACE_DAYS, MAX_GRACE_DAYS};
 pub use public::Attribution;
 pub use registry::RegistryEvent;

@@ -153,6 +153,14 @@ impl Platform {
         } else {
             reason.trim()
         };
+        // R6: the new term rests on a certificate valid now (or the exemption).
+        let licence = self.licence(licence_id).await?;
+        let application = self
+            .store
+            .find_application(licence.application_id)
+            .await?
+            .ok_or(ServiceError::NotFound("application"))?;
+        self.require_valid_certificate(&application.form.isms)?;
         self.decide_and_notify(
             reviewer_id,
             licence_id,

@@ -50,6 +50,19 @@ impl Platform {
         Ok(out)
     }
 
+    /// The application behind a Developer's own licence (another's is "not found": R8).
+    pub async fn application_of(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+    ) -> ServiceResult<ApplicationRecord> {
+        let licence = self.developer_licence(developer_id, licence_id).await?;
+        self.store
+            .find_application(licence.application_id)
+            .await?
+            .ok_or(ServiceError::NotFound("application"))
+    }
+
     /// A licence's history, oldest first.
     pub async fn licence_history(&self, licence_id: i64) -> ServiceResult<Vec<LicenceEventRecord>> {
         Ok(self.store.licence_events(licence_id).await?)

@@ -113,10 +113,19 @@ pub(super) async fn detail(
             p { "#" (licence.id) " · AppID " code { (licence.app_id.as_deref().unwrap_or("—")) } }
             p { (term_summary(lang, &licence, p.clock.now())) }
             @if licence.app_id.is_some() && !s.is_ended() { p { a.button href=(format!("/developer/licences/{id}/credentials")) { (lang.t("金鑰", "Credentials")) } } }
-            @if matches!(s, LicenceState::ChangesRequested) { (form("resubmit", "補正後重新送出", "Resubmit", html! {})) }
+            @if matches!(s, LicenceState::ChangesRequested) {
+                p { a.button href=(format!("/developer/apply?correct={id}")) { (lang.t("補正申請資料", "Correct the application (R4.2)")) } }
+                (form("resubmit", "補正後重新送出", "Resubmit", html! {}))
+            }
             // R4.7b: a suspended licence (or one under purpose review) may still file its re-review.
             @if s.coverage().is_some() && s.renewal() == Renewal::None && renewal_open(s, p.clock.now()) {
-                (form("renew", "申請重行審核", "Apply for re-review (R4.7b)", html! {}))
+                (form("renew", "申請重行審核", "Apply for re-review (R4.7b)", html! {
+                    p.muted { (lang.t("重行審核須附有效之資訊安全驗證證書（第六點）；留空則沿用已登錄者。", "A re-review rests on a valid ISMS certificate (R6); leave empty to keep the one on file.")) }
+                    label { (lang.t("證書號碼", "Number")) } input name="isms_number";
+                    label { (lang.t("發證機構", "Issuer")) } input name="isms_issuer";
+                    label { (lang.t("範圍", "Scope")) } input name="isms_scope";
+                    label { (lang.t("有效期限", "Expiry")) } input name="isms_expiry" type="date";
+                }))
             }
             // R5.11: a change is notified whether the licence is active, suspended or under review.
             @if s.coverage().is_some() {
@@ -255,10 +264,17 @@ pub(super) async fn act(
     let p = &state.platform;
     match action.as_str() {
         "resubmit" => {
-            p.resubmit(me, id, &[]).await?;
+            p.resubmit(me, id, None, &[]).await?;
         }
         "renew" => {
-            p.apply_renewal(me, id).await?;
+            // R6: a certificate typed with the re-review is filed with it.
+            let isms = IsmsInput {
+                number: field(&form, "isms_number").into(),
+                issuer: field(&form, "isms_issuer").into(),
+                scope: field(&form, "isms_scope").into(),
+                expiry: field(&form, "isms_expiry").into(),
+            };
+            p.apply_renewal(me, id, Some(&isms)).await?;
         }
         "withdraw" => {
             p.withdraw(me, id, field(&form, "reason")).await?;
