@@ -39,6 +39,8 @@ both_backends!(
     r5_11_a_purpose_change_on_a_suspended_licence_goes_to_review,
     r4_7d_a_legacy_licence_with_a_re_review_filed_in_time_is_recorded_after_the_deadline,
     r6_a_valid_certificate_is_required_at_re_review_and_legacy_licences_lapse,
+    r3_6_love_code_search_comes_with_donation,
+    r4_2_a_resubmission_corrects_the_form,
 );
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
@@ -78,6 +80,15 @@ struct Licensed {
 }
 
 async fn licensed(app: &TestApp, email: &str) -> Licensed {
+    licensed_for(
+        app,
+        email,
+        &["winning-numbers", "carrier-invoices", "donation"],
+    )
+    .await
+}
+
+async fn licensed_for(app: &TestApp, email: &str, services: &[&str]) -> Licensed {
     let p = &app.platform;
     let d = p
         .sign_up_developer(&DeveloperSignUp {
@@ -98,7 +109,7 @@ async fn licensed(app: &TestApp, email: &str) -> Licensed {
     let licence = p
         .submit_application(
             d.id,
-            &input(&["winning-numbers", "carrier-invoices", "donation"]),
+            &input(services),
             &[doc],
         )
         .await
@@ -928,4 +939,64 @@ async fn r6_a_valid_certificate_is_required_at_re_review_and_legacy_licences_lap
     let mut none = legacy(d, chrono::NaiveDate::from_ymd_opt(2020, 5, 1).unwrap(), None);
     none.isms = IsmsInput::default();
     assert!(p.register_legacy_licence(&none).await.is_err(), "R6: a certificate is required");
+}
+
+async fn love_codes(app: &TestApp, l: &Licensed) -> Value {
+    let mut params: Vec<(&'static str, String)> = vec![
+        ("version", "0.2".into()),
+        ("action", "qryLoveCode".into()),
+        ("qKey", "兒童".into()),
+        ("UUID", "d".into()),
+        ("appID", l.creds.app_id.clone()),
+    ];
+    sign(&mut params, &l.creds.api_key);
+    app.post("/PB2CAPIVAN/loveCodeapp/qryLoveCode", &params).await
+}
+
+async fn r3_6_love_code_search_comes_with_donation(app: &TestApp) {
+    let donating = licensed_for(app, "t@example.com", &["carrier-invoices", "donation"]).await;
+    assert_ok(&love_codes(app, &donating).await);
+    let numbers_only = licensed_for(app, "t2@example.com", &["winning-numbers"]).await;
+    assert_eq!(love_codes(app, &numbers_only).await["code"], "998");
+}
+
+async fn r4_2_a_resubmission_corrects_the_form(app: &TestApp) {
+    let p = &app.platform;
+    let d = legacy_developer(app, "u@example.com").await;
+    let filed = p
+        .submit_application(d, &input(&["winning-numbers"]), &[])
+        .await
+        .unwrap();
+    let reviewer = p
+        .add_reviewer("r42@fia.example", "reviewer password", "R")
+        .await
+        .unwrap();
+    // Only a licence sent back for corrections is resubmitted.
+    let early = p.resubmit(d, filed.id, None, &[]).await.unwrap_err();
+    assert!(matches!(early, ServiceError::Refused { rule: "R4.2", .. }), "{early:?}");
+    p.request_changes(reviewer, filed.id, "the contact phone is wrong")
+        .await
+        .unwrap();
+    let mut corrected = input(&["winning-numbers", "carrier-invoices", "donation"]);
+    corrected.contact_phone = "02-8765-4321".into();
+    corrected.product_name = "記帳 App Pro".into();
+    // Corrections are checked as at filing (R5.7 here).
+    let mut bad = corrected.clone();
+    bad.services = vec!["carrier-invoices".into()];
+    assert!(matches!(
+        p.resubmit(d, filed.id, Some(&bad), &[]).await.unwrap_err(),
+        ServiceError::Refused { rule: "R5.7", .. }
+    ));
+    let again = p.resubmit(d, filed.id, Some(&corrected), &[]).await.unwrap();
+    assert_eq!(again.state.name(), "applied");
+    let form = p.application_of(d, filed.id).await.unwrap().form;
+    assert_eq!(form.contact_phone, "02-8765-4321");
+    assert_eq!(form.product_name, "記帳 App Pro");
+    assert_eq!(form.services.len(), 3);
+    // Another Developer cannot read or correct it (R8).
+    let other = legacy_developer(app, "u2@example.com").await;
+    assert!(matches!(
+        p.application_of(other, filed.id).await.unwrap_err(),
+        ServiceError::NotFound(_)
+    ));
 }
