@@ -266,9 +266,15 @@ async fn r4_7b_renewal_window_and_contiguous_term(app: &TestApp) {
 async fn r4_3_terms_not_accepted_by_the_deadline(app: &TestApp) {
     let l = licensed(app, "d@example.com").await;
     let p = &app.platform;
+    // R4.3, R9: publishing without the full text is refused; the text is stored and shown.
+    assert!(p
+        .publish_terms("2026-12", "flow limits revised", " ", chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap())
+        .await
+        .is_err());
     p.publish_terms(
         "2026-12",
         "flow limits revised",
+        "電子發票應用程式介面使用規範（2026-12 版）全文 …",
         chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
     )
     .await
@@ -290,6 +296,17 @@ async fn r4_3_terms_not_accepted_by_the_deadline(app: &TestApp) {
         "R4.3",
     );
     p.accept_terms(l.developer, "2026-12").await.unwrap();
+    let page = app
+        .http
+        .get(format!("{}/terms/2026-12", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("2026-12 版）全文"), "{page}");
+    assert!(p.terms_text("2023-03-30").await.unwrap().contains("九、責任限制與排除"));
     assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
 }
 

@@ -34,8 +34,13 @@ pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
             version,
             deadline,
             summary,
+            text_file,
         }) => {
-            let t = platform.publish_terms(&version, &summary, deadline).await?;
+            let full_text = std::fs::read_to_string(&text_file)
+                .with_context(|| format!("--text-file {}", text_file.display()))?;
+            let t = platform
+                .publish_terms(&version, &summary, &full_text, deadline)
+                .await?;
             println!(
                 "terms {} published; accept by the end of {deadline} Taipei (Developers notified)",
                 t.version

@@ -150,6 +150,10 @@ pub enum TermsCommand {
         /// What changed.
         #[arg(long, default_value = "")]
         summary: String,
+        /// A UTF-8 file with the full text of the version (R4.3, R9: stored and shown as
+        /// accepted).
+        #[arg(long)]
+        text_file: std::path::PathBuf,
     },
 }
 
