@@ -41,6 +41,11 @@ both_backends!(
     r6_a_valid_certificate_is_required_at_re_review_and_legacy_licences_lapse,
     r3_6_love_code_search_comes_with_donation,
     r4_2_a_resubmission_corrects_the_form,
+    r5_2_overdue_requests_and_r11_destruction_reach_the_reviewer,
+    r10_1_withdrawal_by_notice_stops_the_api,
+    r4_8_r4_9_announcements_and_notifications_with_read_receipts,
+    r5_1_the_declarations_name_the_laws,
+    r5_10_research_is_given_to_the_center,
 );
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
@@ -1016,4 +1021,159 @@ async fn r4_2_a_resubmission_corrects_the_form(app: &TestApp) {
         p.application_of(other, filed.id).await.unwrap_err(),
         ServiceError::NotFound(_)
     ));
+}
+
+async fn r5_2_overdue_requests_and_r11_destruction_reach_the_reviewer(app: &TestApp) {
+    let l = licensed(app, "v@example.com").await;
+    let p = &app.platform;
+    let user = app
+        .store()
+        .find_user_by_barcode(BARCODE)
+        .await
+        .unwrap()
+        .unwrap();
+    let consent = einv_server::services::standard_consent(&[einv_core::Service::WinningNumbers]);
+    p.grant_consent(user.id, &l.creds.app_id, &consent, None)
+        .await
+        .unwrap();
+    p.request_deletion(user.id, &l.creds.app_id, einv_store::RequestKind::Delete)
+        .await
+        .unwrap();
+    let licence = p.licence(l.licence).await.unwrap();
+    assert!(p.dossier(l.licence).await.unwrap().overdue_requests.is_empty());
+    // R5.2: past its due day and not completed, the request shows to Developer and reviewer.
+    app.clock
+        .advance(Duration::days(einv_server::services::REQUEST_DAYS + 1));
+    assert_eq!(p.overdue_requests_of(&licence).await.unwrap().len(), 1);
+    let dossier = p.dossier(l.licence).await.unwrap();
+    assert_eq!(dossier.overdue_requests.len(), 1);
+    assert!(dossier.destruction.is_none());
+    // R11: after the end, the Developer's confirmation is in the reviewer's dossier.
+    p.withdraw(l.developer, l.licence, "closing the product")
+        .await
+        .unwrap();
+    p.confirm_destruction(l.developer, l.licence, "programs and data deleted")
+        .await
+        .unwrap();
+    let dossier = p.dossier(l.licence).await.unwrap();
+    assert_eq!(dossier.destruction.unwrap().body, "programs and data deleted");
+}
+
+async fn r10_1_withdrawal_by_notice_stops_the_api(app: &TestApp) {
+    let l = licensed(app, "w@example.com").await;
+    let p = &app.platform;
+    // Only its own Developer withdraws it, with a written notice.
+    let other = licensed(app, "w2@example.com").await;
+    assert!(matches!(
+        p.withdraw(other.developer, l.licence, "not mine")
+            .await
+            .unwrap_err(),
+        ServiceError::NotFound(_)
+    ));
+    assert!(p.withdraw(l.developer, l.licence, "  ").await.is_err());
+    assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
+    p.withdraw(l.developer, l.licence, "we stop the product")
+        .await
+        .unwrap();
+    assert_refused(
+        &winning_list(app, &l.creds.app_id, &l.creds.api_key).await,
+        "R10.1",
+    );
+    // R10.4: withdrawn stays withdrawn.
+    assert!(p.withdraw(l.developer, l.licence, "again").await.is_err());
+}
+
+async fn r4_8_r4_9_announcements_and_notifications_with_read_receipts(app: &TestApp) {
+    let l = licensed(app, "x@example.com").await;
+    let p = &app.platform;
+    let now = app.clock.now();
+    assert!(p
+        .announce("holiday", "t", "b", now, None)
+        .await
+        .unwrap_err()
+        .to_string()
+        .contains("kind"));
+    assert!(p
+        .announce("maintenance", "t", "b", now, Some(now - Duration::hours(1)))
+        .await
+        .unwrap_err()
+        .to_string()
+        .contains("ends"));
+    p.announce(
+        "maintenance",
+        "API 維護",
+        "01:00–03:00",
+        now,
+        Some(now + Duration::hours(2)),
+    )
+    .await
+    .unwrap();
+    let page = app
+        .http
+        .get(format!("{}/announcements", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("API 維護"), "R4.8: public");
+    // R4.9: notifications per Developer; only the recipient can mark one read.
+    let notes = p.developer_notifications(l.developer).await.unwrap();
+    let first = notes.first().unwrap();
+    assert!(first.read_at.is_none());
+    let other = licensed(app, "x2@example.com").await;
+    assert!(matches!(
+        p.mark_read(other.developer, first.id).await.unwrap_err(),
+        ServiceError::NotFound(_)
+    ));
+    p.mark_read(l.developer, first.id).await.unwrap();
+    let read = p.developer_notifications(l.developer).await.unwrap();
+    assert!(read.iter().find(|n| n.id == first.id).unwrap().read_at.is_some());
+}
+
+async fn r5_1_the_declarations_name_the_laws(app: &TestApp) {
+    let p = &app.platform;
+    let d = legacy_developer(app, "y@example.com").await;
+    let mut undeclared = input(&["winning-numbers"]);
+    undeclared.declarations_accepted = false;
+    let text = p
+        .submit_application(d, &undeclared, &[])
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(text.starts_with("declarations"), "{text}");
+    for law in [
+        "Tax Collection Act art. 33",
+        "Personal Data Protection Act",
+        "Trade Secrets Act",
+        "R5.1",
+        "R6",
+    ] {
+        assert!(text.contains(law), "{law} in {text}");
+    }
+}
+
+async fn r5_10_research_is_given_to_the_center(app: &TestApp) {
+    let l = licensed(app, "z@example.com").await;
+    let p = &app.platform;
+    assert!(p
+        .submit_research(l.developer, l.licence, "", "body")
+        .await
+        .unwrap_err()
+        .to_string()
+        .contains("title"));
+    let other = licensed(app, "z2@example.com").await;
+    assert!(matches!(
+        p.submit_research(other.developer, l.licence, "t", "b")
+            .await
+            .unwrap_err(),
+        ServiceError::NotFound(_)
+    ));
+    p.submit_research(l.developer, l.licence, "使用統計", "每月查詢次數 …")
+        .await
+        .unwrap();
+    let research = p.research().await.unwrap();
+    assert_eq!(research.len(), 1);
+    assert_eq!(research[0].licence_id, l.licence);
 }

@@ -96,6 +96,7 @@ pub(super) async fn detail(
     let licence = p.developer_licence(me, id).await?;
     let history = p.licence_history(id).await?;
     let destroyed = p.destruction(id).await?;
+    let overdue = p.overdue_requests_of(&licence).await?;
     let form = |action: &str, zh: &str, en: &str, fields: Markup| {
         html! {
             form.stack.card method="post" action=(format!("/developer/licences/{id}/{action}")) {
@@ -112,6 +113,12 @@ pub(super) async fn detail(
         html! {
             p { "#" (licence.id) " · AppID " code { (licence.app_id.as_deref().unwrap_or("—")) } }
             p { (term_summary(lang, &licence, p.clock.now())) }
+            @if !overdue.is_empty() {
+                div.card {
+                    p.error { (overdue.len()) (lang.t(" 件使用者之停止利用或刪除請求已逾期未完成（第五點第二款），審核人員可見。", " User requests to stop using or delete data are past due and not completed (R5.2); reviewers see them too.")) }
+                    ul { @for r in &overdue { li { "#" (r.id) " · " (r.kind.as_str()) " · " (lang.t("期限 ", "due ")) (r.due_date) } } }
+                }
+            }
             @if licence.app_id.is_some() && !s.is_ended() { p { a.button href=(format!("/developer/licences/{id}/credentials")) { (lang.t("金鑰", "Credentials")) } } }
             @if matches!(s, LicenceState::ChangesRequested) {
                 p { a.button href=(format!("/developer/apply?correct={id}")) { (lang.t("補正申請資料", "Correct the application (R4.2)")) } }
