@@ -20,6 +20,7 @@ pub mod period;
 pub mod prize;
 pub mod service;
 mod text;
+pub mod verification_code;
 pub mod wire;
 
 pub use business_id::BusinessId;
@@ -31,3 +32,4 @@ pub use love_code::LoveCode;
 pub use money::Ntd;
 pub use period::Period;
 pub use service::Service;
+pub use verification_code::VerificationCode;

@@ -249,7 +249,7 @@ impl Platform {
     ) -> ServiceResult<LicenceRecord> {
         let licence = self.licence(licence_id).await?;
         if licence.developer_id != developer_id {
-            return Err(ServiceError::NotFound("licence"));
+            return Err(ServiceError::not_found("licence"));
         }
         Ok(licence)
     }
@@ -266,7 +266,7 @@ impl Platform {
             .store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))?;
+            .ok_or(ServiceError::not_found("application"))?;
         self.add_documents(&application, documents).await?;
         self.transition_with_app(
             licence,

@@ -78,7 +78,7 @@ impl Platform {
             .store
             .find_licence(id)
             .await?
-            .ok_or(crate::error::ServiceError::NotFound("licence"))?;
+            .ok_or(crate::error::ServiceError::not_found("licence"))?;
         self.settle_licence(found).await
     }
 
@@ -113,7 +113,7 @@ impl Platform {
                     .store
                     .find_licence(licence.id)
                     .await?
-                    .ok_or(crate::error::ServiceError::NotFound("licence"));
+                    .ok_or(crate::error::ServiceError::not_found("licence"));
             }
             Err(e) => return Err(e.into()),
         }

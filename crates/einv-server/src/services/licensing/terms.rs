@@ -18,7 +18,7 @@ impl Platform {
         let all = self.store.list_terms().await?;
         all.into_iter()
             .next()
-            .ok_or(ServiceError::NotFound("terms version"))
+            .ok_or(ServiceError::not_found("terms version"))
     }
 
     /// Every terms version, newest first.
@@ -87,7 +87,7 @@ impl Platform {
             .iter()
             .any(|t| t.version == version)
         {
-            return Err(ServiceError::NotFound("terms version"));
+            return Err(ServiceError::not_found("terms version"));
         }
         Ok(self
             .store
@@ -163,7 +163,7 @@ impl Platform {
         {
             Ok(())
         } else {
-            Err(ServiceError::NotFound("notification"))
+            Err(ServiceError::not_found("notification"))
         }
     }
 }

@@ -82,7 +82,7 @@ impl Platform {
             .store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))?;
+            .ok_or(ServiceError::not_found("application"))?;
         Ok(Dossier {
             developer: self.developer(licence.developer_id).await?,
             documents: self.store.list_documents(application.id).await?,
@@ -119,6 +119,6 @@ impl Platform {
         self.store
             .document_bytes(id)
             .await?
-            .ok_or(ServiceError::NotFound("document"))
+            .ok_or(ServiceError::not_found("document"))
     }
 }
