@@ -12,6 +12,7 @@ pub mod clock;
 pub mod consent;
 mod error;
 pub mod flow;
+pub mod httpsig;
 pub mod invoice_number;
 pub mod licence;
 pub mod love_code;
