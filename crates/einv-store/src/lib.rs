@@ -27,6 +27,7 @@ pub mod licensing_records;
 mod parties;
 pub mod records;
 mod sessions;
+mod signing;
 pub mod testing;
 mod users;
 mod winning;
@@ -39,6 +40,7 @@ pub use invoices::{CarrierKey, InsertOutcome};
 pub use licensing_records::*;
 pub use records::*;
 pub use sessions::SessionRecord;
+pub use signing::{IdempotentAnswer, SigningKeyRecord};
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -185,6 +185,7 @@ fn wire_name(field: &str) -> &str {
         "to" => "endDate",
         "invoiceNumber" => "invNum",
         "charity" => "npoBan",
+        "query" => "qKey",
         other => other,
     }
 }
