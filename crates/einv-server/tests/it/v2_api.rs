@@ -4,12 +4,8 @@
 //! verification codes, problem+json with a stable type per failure, ETag, cursor pagination,
 //! idempotent donation, RateLimit headers and 429.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use base64::Engine;
-use common::*;
 use einv_core::flow::{FlowLimits, RateLimit};
 use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
 use einv_server::services::{AuthorizeParams, FlowControl};
