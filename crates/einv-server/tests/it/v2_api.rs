@@ -624,3 +624,35 @@ async fn r4_6_flow_control_answers_429_with_retry_after() {
     );
     app.stop().await;
 }
+
+/// The OpenAPI document is generated from the code; a change of the API shows as a diff of
+/// this snapshot (CI runs with snapshots locked).
+#[test]
+fn openapi_document_does_not_drift() {
+    use utoipa::OpenApi;
+    let doc = serde_json::to_value(einv_server::http::v2::openapi::ApiDoc::openapi()).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    insta::assert_json_snapshot!("v2_openapi", doc);
+}
+
+#[tokio::test]
+async fn openapi_is_served_and_docs_render_offline() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let (status, _, doc) = send(app.http.get(format!("{}/api/v2/openapi.json", app.base))).await;
+    assert_eq!(status, 200);
+    assert!(
+        doc["paths"]["/api/v2/me/invoices"]["get"].is_object(),
+        "{doc}"
+    );
+    let page = app
+        .http
+        .get(format!("{}/docs", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("/api/v2/donations") && html.contains("clock-skew"));
+    assert!(!html.contains("<script"), "no script, no CDN");
+    app.stop().await;
+}

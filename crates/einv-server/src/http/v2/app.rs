@@ -8,11 +8,12 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::SignedApp;
-use super::problem::Problem;
+use super::problem::{Problem, ProblemBody};
 use super::query::V2Query;
 use crate::http::AppState;
 
 /// `GET /api/v2/licence`.
+#[utoipa::path(get, path = "/api/v2/licence", tag = "app", security(("httpsig" = [])), responses((status = 200, description = "The app, its licence, the signing methods it accepts and its public keys", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn licence(
     State(state): State<AppState>,
     SignedApp(signed): SignedApp,
@@ -54,11 +55,13 @@ pub async fn licence(
 
 /// `GET /api/v2/limits`: the flow-control limits in force (R4.6), the same for every app;
 /// public, unsigned.
+#[utoipa::path(get, path = "/api/v2/limits", tag = "app", responses((status = 200, description = "The flow-control limits (R4.6)", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn limits(State(state): State<AppState>) -> Json<einv_core::flow::FlowLimits> {
     Json(state.platform.flow.limits)
 }
 
 /// `GET /api/v2/notifications`: the developer's notifications, newest first.
+#[utoipa::path(get, path = "/api/v2/notifications", tag = "app", security(("httpsig" = [])), responses((status = 200, description = "The developer's notifications, newest first", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn notifications(
     State(state): State<AppState>,
     SignedApp(signed): SignedApp,
@@ -89,6 +92,7 @@ pub struct AuditQuery {
 
 /// `GET /api/v2/audit`: the entries about this app (its accesses to Users' data and its
 /// licence's events), newest first, a page at a time.
+#[utoipa::path(get, path = "/api/v2/audit", tag = "app", security(("httpsig" = [])), params(("before" = Option<i64>, Query, description = "Entries before this sequence number (`next` of the previous page)")), responses((status = 200, description = "The audit entries about this app, newest first", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn audit(
     State(state): State<AppState>,
     V2Query(q): V2Query<AuditQuery>,

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use super::auth::{Signed, SignedApp};
 use super::idempotency::idempotent;
-use super::problem::Problem;
+use super::problem::{Problem, ProblemBody};
 use super::query::V2Query;
 use crate::http::AppState;
 use crate::services::AppDeletionRequest;
@@ -40,6 +40,7 @@ fn to_json(r: &AppDeletionRequest) -> Value {
 }
 
 /// `GET`: the open requests (all with `?includeCompleted=true`), oldest first.
+#[utoipa::path(get, path = "/api/v2/deletion-requests", tag = "app", security(("httpsig" = [])), params(("includeCompleted" = Option<bool>, Query, description = "Include completed requests")), responses((status = 200, description = "The Users' requests to this app", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     V2Query(q): V2Query<ListQuery>,
@@ -80,6 +81,7 @@ async fn progress(
 }
 
 /// `POST …/{id}/acknowledge`.
+#[utoipa::path(post, path = "/api/v2/deletion-requests/{id}/acknowledge", tag = "app", security(("httpsig" = [])), params(("id" = String, Path, description = "The request"), ("Idempotency-Key" = Option<String>, Header, description = "Optional")), responses((status = 200, description = "Acknowledged (the first acknowledgement stands)", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn acknowledge(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -90,6 +92,7 @@ pub async fn acknowledge(
 }
 
 /// `POST …/{id}/complete`: the developer confirms the data stopped or deleted.
+#[utoipa::path(post, path = "/api/v2/deletion-requests/{id}/complete", tag = "app", security(("httpsig" = [])), params(("id" = String, Path, description = "The request"), ("Idempotency-Key" = Option<String>, Header, description = "Optional")), responses((status = 200, description = "Confirmed completed", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn complete(
     State(state): State<AppState>,
     Path(id): Path<String>,

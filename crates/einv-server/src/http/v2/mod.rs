@@ -12,8 +12,10 @@ use super::AppState;
 mod app;
 pub mod auth;
 mod deletion;
+mod docs_page;
 mod idempotency;
 mod invoices;
+pub mod openapi;
 pub mod problem;
 mod public;
 mod query;
@@ -24,6 +26,8 @@ pub use problem::{Kind, Problem};
 /// The v2 routes.
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
+        .route("/api/v2/openapi.json", get(openapi::document))
+        .route("/docs", get(docs_page::docs))
         .route("/api/v2/limits", get(app::limits))
         .route("/api/v2/licence", get(app::licence))
         .route("/api/v2/notifications", get(app::notifications))

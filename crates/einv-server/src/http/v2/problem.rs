@@ -191,7 +191,7 @@ pub struct Problem {
 }
 
 /// The JSON body (RFC 9457 §3.1, plus `field` and `rule` extension members).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProblemBody {
     /// The problem type.
     #[serde(rename = "type")]
@@ -207,6 +207,7 @@ pub struct ProblemBody {
     pub field: Option<String>,
     /// The rule behind a refusal.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
     pub rule: Option<&'static str>,
 }
 

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::auth::{SignedLookup, SignedPublic};
-use super::problem::Problem;
+use super::problem::{Problem, ProblemBody};
 use super::query::V2Query;
 use super::render;
 use crate::http::AppState;
@@ -34,6 +34,7 @@ pub fn date(field: &str, text: &str) -> Result<NaiveDate, Problem> {
 
 /// `GET /api/v2/winning-numbers/{period}`: the draw, with a strong ETag; `If-None-Match`
 /// with the same tag answers 304 without a body.
+#[utoipa::path(get, path = "/api/v2/winning-numbers/{period}", tag = "public", security(("httpsig" = [])), params(("period" = String, Path, description = "yyyMM: ROC year and the even month, e.g. 11510"), ("If-None-Match" = Option<String>, Header, description = "An ETag of an earlier answer")), responses((status = 200, description = "The draw", body = serde_json::Value), (status = 304, description = "Unchanged since the ETag sent"), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn winning_numbers(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -83,6 +84,7 @@ pub struct CharityQuery {
 }
 
 /// `GET /api/v2/charities?query=`: love-code search.
+#[utoipa::path(get, path = "/api/v2/charities", tag = "public", security(("httpsig" = [])), params(("query" = String, Query, description = "A love code, business ID or part of a name")), responses((status = 200, description = "Matching charities", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn charities(
     State(state): State<AppState>,
     V2Query(q): V2Query<CharityQuery>,
@@ -122,6 +124,7 @@ pub struct ProofCopy {
 
 /// `GET /api/v2/proof-invoices?number=&date=[&random=&period=|&random=&checkCode=&seller=]`:
 /// the header, and with the proof the items too.
+#[utoipa::path(get, path = "/api/v2/proof-invoices", tag = "public", security(("httpsig" = [])), params(("number" = String, Query, description = "Invoice number, e.g. AB12345678"), ("date" = String, Query, description = "YYYY-MM-DD"), ("random" = Option<String>, Query, description = "The 4-digit random code (with period, or checkCode and seller, the items are included)"), ("period" = Option<String>, Query, description = "yyyMM, from the barcode"), ("checkCode" = Option<String>, Query, description = "The QR code's 24-character check code"), ("seller" = Option<String>, Query, description = "The seller's business ID, from the QR code")), responses((status = 200, description = "The invoice, with its items when proven", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn proof_invoice(
     State(state): State<AppState>,
     V2Query(q): V2Query<ProofCopy>,
