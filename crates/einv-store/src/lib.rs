@@ -21,19 +21,21 @@ mod licensing;
 mod parties;
 pub mod records;
 mod sessions;
+mod signing;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod users;
 mod winning;
 
 pub use audit::AuditFilter;
-pub use invoices::bulk::{BatchOutcome, InvoiceBatch, StatusChange, StatusOutcome, MAX_PARAMS};
 pub use consent::records::*;
 pub use error::StoreError;
+pub use invoices::bulk::{BatchOutcome, InvoiceBatch, StatusChange, StatusOutcome, MAX_PARAMS};
 pub use invoices::{CarrierKey, InsertOutcome};
 pub use licensing::records::*;
 pub use records::*;
 pub use sessions::SessionRecord;
+pub use signing::{IdempotentAnswer, SigningKeyRecord};
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
