@@ -5,7 +5,7 @@
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use einv_core::licence::{Coverage, LicenceState, Renewal};
+use einv_core::licence::{Coverage, Renewal};
 use einv_store::LicenceRecord;
 use maud::{html, Markup};
 
@@ -96,8 +96,8 @@ pub fn term_summary(
         @if let Some(Coverage::Legacy { .. }) = coverage {
             " · " (lang.t("舊制授權，須於 2025-03-31 前申請重新審核", "legacy licence: re-review due by 2025-03-31"))
         }
-        @if let LicenceState::Active { renewal: Renewal::Applied { .. }, .. } = licence.state { " · " (lang.t("重行審核中", "re-review pending")) }
-        @if let LicenceState::Active { renewal: Renewal::Approved { next }, .. } = licence.state { " · " (lang.t("次期 ", "next term ")) (next.start()) " – " (next.last_day()) }
+        @if let Renewal::Applied { .. } = licence.state.renewal() { " · " (lang.t("重行審核中", "re-review pending")) }
+        @if let Renewal::Approved { next } = licence.state.renewal() { " · " (lang.t("次期 ", "next term ")) (next.start()) " – " (next.last_day()) }
     }
 }
 
