@@ -112,7 +112,7 @@ pub(super) async fn detail(
         html! {
             p { "#" (licence.id) " · AppID " code { (licence.app_id.as_deref().unwrap_or("—")) } }
             p { (term_summary(lang, &licence, p.clock.now())) }
-            @if licence.app_id.is_some() && !s.is_ended() { p { a.button href=(format!("/developer/licences/{id}/credentials")) { (lang.t("金鑰", "Credentials")) } } }
+            @if licence.app_id.is_some() && !s.is_ended() { p { a.button href=(format!("/developer/licences/{id}/credentials")) { (lang.t("金鑰", "Credentials")) } " " a.button href=(format!("/developer/licences/{id}/signing")) { (lang.t("v2 簽章", "v2 signing")) } } }
             @if matches!(s, LicenceState::ChangesRequested) { (form("resubmit", "補正後重新送出", "Resubmit", html! {})) }
             @if matches!(s, LicenceState::Active { renewal: Renewal::None, .. }) && renewal_open(s, p.clock.now()) {
                 (form("renew", "申請重行審核", "Apply for re-review (R4.7b)", html! {}))
