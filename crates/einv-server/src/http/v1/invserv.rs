@@ -139,14 +139,15 @@ fn list_row(row: usize, view: &InvoiceView) -> Value {
         "sellerName": view.record.seller_name,
         "invStatus": status_text(view),
         "invDonatable": view.donatable,
-        "amount": h.total_amount.to_string(),
+        // A number, as in the captured live carrierInvChk reply.
+        "amount": h.total_amount,
         "invPeriod": h.period.code(),
         "donateMark": i32::from(view.donated()),
         "sellerBan": h.seller_ban,
         "sellerAddress": view.record.seller_address,
         "invoiceTime": h.time,
-        "buyerBan": h.buyer_ban,
-        "currency": h.currency,
+        "buyerBan": h.buyer_ban.as_deref().unwrap_or(""),
+        "currency": h.currency.as_deref().unwrap_or(""),
         "invDate": java_date(h.date, &h.time),
         "claimDeadline": fields::compact_date(view.claim_deadline),
     })
@@ -161,10 +162,8 @@ async fn detail(state: &AppState, params: &V1Params) -> V1Result<Map<String, Val
         .carrier_invoice_detail(&admitted.caller, &holder, &number, date)
         .await?;
     let mut body = header_fields(&view);
-    body.insert(
-        "amount".into(),
-        json!(view.record.header.total_amount.to_string()),
-    );
+    // A number, as in the captured live carrierInvDetail reply.
+    body.insert("amount".into(), json!(view.record.header.total_amount));
     body.insert("details".into(), item_fields(&items));
     Ok(body)
 }

@@ -9,7 +9,7 @@ use super::error::V1Error;
 use crate::error::{Conflict, Missing, Proof, ServiceError, Undonatable};
 
 /// How an action's reply types `code`: a string in the invapp and love-code replies, a number
-/// in the carrier, donation and aggregation replies (reference/mof-app-api.md §5, §10).
+/// in the carrier, donation and aggregation replies (docs/v1-compatibility.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeType {
     /// `"code": "200"`.
@@ -99,9 +99,8 @@ pub fn render(
     }
 }
 
-/// The MOF code and its official text for each refusal (reference/mof-app-api.md §6), by the
-/// use case's kind. Choices where the spec is silent are recorded in
-/// docs/v1-compatibility.md.
+/// The MOF code and its official text for each refusal, by the use case's kind
+/// (docs/v1-compatibility.md, where the choices the spec leaves open are recorded too).
 pub fn mof_code(err: &V1Error) -> (u16, &'static str) {
     use ServiceError as E;
     let e = match err {

@@ -421,7 +421,10 @@ mod tests {
             window_secs: 60,
             retry_after_secs: 7,
         });
-        assert_eq!((throttled.kind, throttled.retry_after), (Kind::RateLimited, Some(7)));
+        assert_eq!(
+            (throttled.kind, throttled.retry_after),
+            (Kind::RateLimited, Some(7))
+        );
         assert_eq!(
             kind(ServiceError::Conflict(Conflict::AlreadyDonated)).0,
             Kind::Conflict
@@ -434,7 +437,10 @@ mod tests {
             (Kind::Forbidden, None, Some("R4.3"))
         );
         assert_eq!(
-            kind(ServiceError::Invalid(einv_core::InvalidValue::new("from", "x"))).1,
+            kind(ServiceError::Invalid(einv_core::InvalidValue::new(
+                "from", "x"
+            )))
+            .1,
             Some("from".into())
         );
         let oauth = |error| ServiceError::OAuth {
@@ -445,7 +451,10 @@ mod tests {
         assert_eq!(kind(oauth("invalid_token")).0, Kind::TokenInvalid);
         // Nothing internal leaks.
         let internal = Problem::from(ServiceError::Internal("secret detail".into()));
-        assert_eq!((internal.kind, internal.detail.as_str()), (Kind::Internal, "internal error"));
+        assert_eq!(
+            (internal.kind, internal.detail.as_str()),
+            (Kind::Internal, "internal error")
+        );
     }
 
     #[test]
