@@ -89,9 +89,9 @@ impl Platform {
             return Ok(());
         };
         let key = QrSeedKey::parse(&key).map_err(|e| {
-            ServiceError::Internal(format!(
-                "stored seed key of {}: {e}",
-                record.header.seller_ban
+            ServiceError::Internal(crate::error::InternalError::caused_by(
+                format!("stored seed key of {}", record.header.seller_ban),
+                e,
             ))
         })?;
         if crypto::verify_verification(&key, &record.header.number, random, encrypt) {
