@@ -61,7 +61,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StartupError + '_ {
 }
 
 /// Opens the store. The embedded default migrates itself; PostgreSQL is migrated by
-/// `einv migrate` (STYLE.md 12), unless `migrate` is set.
+/// `einv migrate`, so a production schema changes only when the operator says so, unless `migrate` is set.
 pub async fn open_store(config: &Config, migrate: bool) -> Result<Store, StartupError> {
     std::fs::create_dir_all(&config.data_dir).map_err(io(&config.data_dir))?;
     let store = match &config.database_url {
