@@ -22,16 +22,19 @@ fn reads_a_wrapper_of_issue_cancel_and_void_messages() {
     let Ok(Record::Issue(first)) = &records[0].result else {
         panic!("{:?}", records[0])
     };
-    let h = &first.invoice.header;
+    let h = &first.header;
     assert_eq!(h.number.as_str(), "AB10000001");
     assert_eq!(h.period.code(), "11510");
-    assert_eq!(h.buyer_ban, None, "0000000000 is a consumer");
+    assert_eq!(h.buyer, None, "0000000000 is a consumer");
     assert_eq!(h.carrier.as_ref().map(|c| c.id1.as_str()), Some("/ABC1234"));
-    assert_eq!((h.total_amount, h.tax_type, h.printed), (116, 1, false));
-    assert_eq!(first.seller.name, "示範商店");
-    assert_eq!(first.invoice.items.len(), 2);
-    assert_eq!(first.invoice.items[0].description, "乾電池 & 充電器");
-    assert_eq!(first.invoice.items[1].unit_price, "5.5");
+    assert_eq!(
+        (h.total_amount.dollars(), h.tax_type.code(), h.printed),
+        (116, 1, false)
+    );
+    assert_eq!(h.seller.name, "示範商店");
+    assert_eq!(first.items.len(), 2);
+    assert_eq!(first.items[0].description, "乾電池 & 充電器");
+    assert_eq!(first.items[1].unit_price.as_str(), "5.5");
     assert_eq!(records[0].line, 3);
 
     let Err(bad) = &records[1].result else {
@@ -44,9 +47,13 @@ fn reads_a_wrapper_of_issue_cancel_and_void_messages() {
     let Ok(Record::Issue(b2b)) = &records[2].result else {
         panic!("{:?}", records[2])
     };
-    assert_eq!(b2b.invoice.header.buyer_ban.as_deref(), Some("10458575"));
     assert_eq!(
-        b2b.invoice.items[0].seq, 1,
+        b2b.header.buyer.as_ref().map(|b| b.as_str()),
+        Some("10458575")
+    );
+    assert_eq!(
+        b2b.items[0].row.as_str(),
+        "001",
         "the position when no sequence number is given"
     );
 
@@ -57,7 +64,10 @@ fn reads_a_wrapper_of_issue_cancel_and_void_messages() {
         (cancel.number.as_str(), cancel.status),
         ("AB10000003", InvoiceStatus::Cancelled)
     );
-    assert_eq!(cancel.seller_ban.as_deref(), Some("04595257"));
+    assert_eq!(
+        cancel.seller_ban.as_ref().map(|b| b.as_str()),
+        Some("04595257")
+    );
     let Ok(Record::Status(void)) = &records[4].result else {
         panic!("{:?}", records[4])
     };

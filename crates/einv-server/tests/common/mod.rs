@@ -10,7 +10,8 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use einv_core::claim::HolidayCalendar;
 use einv_core::clock::taipei;
 use einv_core::prize::WinningNumbers;
-use einv_core::{FixedClock, InvoiceNumber, Period, Service};
+use einv_core::invoice::ItemDraft;
+use einv_core::{FixedClock, InvoiceDraft, Period, Service};
 use einv_server::services::KeySealer;
 use einv_server::Platform;
 use einv_store::testing::TestDb;
@@ -218,13 +219,16 @@ impl TestApp {
                 "AB00000002",
                 (2026, 11, 21),
                 Some(("3J0002", BARCODE)),
-                |h| h.donated_to = Some("919".into()),
+                |d| {
+                    d.donated = true;
+                    d.npoban = Some("919".into());
+                },
             ),
             invoice(
                 "AB00000003",
                 (2026, 11, 22),
                 Some(("3J0002", BARCODE)),
-                |h| h.buyer_ban = Some("10458574".into()),
+                |d| d.buyer_id = Some("10458574".into()),
             ),
             invoice(
                 "AB12345678",
@@ -238,8 +242,8 @@ impl TestApp {
                 Some(("1K0001", EASYCARD)),
                 |_| {},
             ),
-            invoice("CD00000001", (2026, 11, 20), None, |h| {
-                h.random_code = "9999".into()
+            invoice("CD00000001", (2026, 11, 20), None, |d| {
+                d.random_number = Some("9999".into())
             }),
             invoice(
                 "EF00000001",
@@ -270,47 +274,39 @@ impl TestApp {
     }
 }
 
+/// A test invoice, made by the core's one constructor: `tweak` changes the draft first.
 pub fn invoice(
     number: &str,
     date: (i32, u32, u32),
     carrier: Option<(&str, &str)>,
-    tweak: impl FnOnce(&mut InvoiceHeader),
-) -> NewInvoice {
-    let date = NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap();
-    let mut header = InvoiceHeader {
-        period: Period::of_date(date),
-        number: InvoiceNumber::parse(number).unwrap(),
-        date,
+    tweak: impl FnOnce(&mut InvoiceDraft),
+) -> Invoice {
+    let mut draft = InvoiceDraft {
+        number: number.into(),
+        date: NaiveDate::from_ymd_opt(date.0, date.1, date.2),
         time: "12:30:00".into(),
-        seller_ban: "04595257".into(),
-        buyer_ban: None,
-        random_code: "1234".into(),
-        currency: None,
-        sales_amount: 100,
-        free_tax_amount: 0,
-        zero_tax_amount: 0,
-        tax_type: 1,
-        tax_rate: "0.05".into(),
-        tax_amount: 5,
-        total_amount: 105,
-        carrier: carrier.map(|(t, id)| InvoiceCarrier {
-            carrier_type: t.into(),
-            id1: id.into(),
-            id2: id.into(),
-        }),
+        seller_id: "04595257".into(),
+        seller_name: "示範商店".into(),
+        seller_address: "台北市".into(),
+        random_number: Some("1234".into()),
+        sales_amount: "100".into(),
+        tax_type: "1".into(),
+        tax_amount: Some("5".into()),
+        total_amount: "105".into(),
+        carrier_type: carrier.map(|(t, _)| t.into()),
+        carrier_id1: carrier.map(|(_, id)| id.into()),
         printed: carrier.is_none(),
-        donated_to: None,
-        status: InvoiceStatus::Issued,
+        items: vec![ItemDraft {
+            row: None,
+            description: "乾電池".into(),
+            quantity: "1".into(),
+            unit_price: "105".into(),
+            amount: "105".into(),
+        }],
+        ..InvoiceDraft::default()
     };
-    tweak(&mut header);
-    let items = vec![InvoiceItem {
-        seq: 1,
-        description: "乾電池".into(),
-        quantity: "1".into(),
-        unit_price: "105".into(),
-        amount: "105".into(),
-    }];
-    NewInvoice { header, items }
+    tweak(&mut draft);
+    Invoice::new(draft).unwrap()
 }
 
 /// Signs like a MOF client, written here independently of the server's code: sort by name,

@@ -113,7 +113,7 @@ async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
     let mut body = header_fields(&view);
     body.insert(
         "amount".into(),
-        json!(view.record.header.total_amount.to_string()),
+        json!(view.record.header.total_amount.dollars().to_string()),
     );
     body.insert("details".into(), item_fields(&items));
     Ok(body)

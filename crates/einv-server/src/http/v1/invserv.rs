@@ -126,18 +126,18 @@ fn list_row(row: usize, view: &InvoiceView) -> Value {
         "invNum": view.shown_number,
         "cardType": carrier.map(|c| c.carrier_type.as_str()),
         "cardNo": carrier.map(|c| c.id1.as_str()),
-        "sellerName": view.record.seller_name,
+        "sellerName": h.seller.name,
         "invStatus": status_text(view),
         "invDonatable": view.donatable,
-        "amount": h.total_amount.to_string(),
+        "amount": h.total_amount.dollars().to_string(),
         "invPeriod": h.period.code(),
         "donateMark": i32::from(view.donated()),
-        "sellerBan": h.seller_ban,
-        "sellerAddress": view.record.seller_address,
-        "invoiceTime": h.time,
-        "buyerBan": h.buyer_ban,
-        "currency": h.currency,
-        "invDate": java_date(h.date, &h.time),
+        "sellerBan": h.seller.id.as_str(),
+        "sellerAddress": h.seller.address,
+        "invoiceTime": h.time.as_str(),
+        "buyerBan": h.buyer.as_ref().map(|b| b.as_str()),
+        "currency": h.currency.as_ref().map(|c| c.as_str()),
+        "invDate": java_date(h.date, &h.time.as_str()),
         "claimDeadline": fields::compact_date(view.claim_deadline),
     })
 }
@@ -153,7 +153,7 @@ async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
     let mut body = header_fields(&view);
     body.insert(
         "amount".into(),
-        json!(view.record.header.total_amount.to_string()),
+        json!(view.record.header.total_amount.dollars().to_string()),
     );
     body.insert("details".into(), item_fields(&items));
     Ok(body)
