@@ -1,12 +1,8 @@
 //! Consent end to end (R5.2–R5.6, R6.1, R10.2): each rule broken once and the refusal seen,
 //! over the real server and a real database (SQLite and PostgreSQL).
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use einv_core::consent::lapse_instant;
 use einv_core::{Clock, Service};
 use einv_server::error::ServiceError;
@@ -202,20 +198,15 @@ async fn deletion_requests_api_for_the_developer(app: &TestApp) {
         .http
         .get(&url)
         .basic_auth(APP_ID, Some("wrong"))
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(refused.status(), 401);
     let list: Value = app
         .http
         .get(&url)
         .basic_auth(APP_ID, Some(API_KEY))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     assert_eq!(list["requests"][0]["id"], filed.id);
     assert_eq!(list["requests"][0]["kind"], "stop-use");
     assert_eq!(list["requests"][0]["mobileBarcode"], BARCODE);
@@ -224,12 +215,8 @@ async fn deletion_requests_api_for_the_developer(app: &TestApp) {
         .http
         .post(&done_url)
         .basic_auth(APP_ID, Some(API_KEY))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     assert!(done["completedAt"].is_string(), "{done}");
     let mine = app.platform.deletion_requests_of_user(user).await.unwrap();
     assert!(mine[0].completed_at.is_some() && mine[0].acknowledged_at.is_some());
@@ -237,9 +224,8 @@ async fn deletion_requests_api_for_the_developer(app: &TestApp) {
         .http
         .post(format!("{url}/999/acknowledge"))
         .basic_auth(APP_ID, Some(API_KEY))
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(missing.status(), 404);
 }
 
@@ -248,12 +234,8 @@ async fn blank_pages_are_html_and_json_only_on_bad_parameters(app: &TestApp) {
     let bad: Value = app
         .http
         .get(format!("{base}/generalCarrierRegBlank?appID={APP_ID}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     assert_eq!(bad["code"], 903, "{bad}");
     assert!(bad["msg"].as_str().unwrap().contains("uuid"));
     let page = app
@@ -261,12 +243,8 @@ async fn blank_pages_are_html_and_json_only_on_bad_parameters(app: &TestApp) {
         .get(format!(
             "{base}/generalCarrierRegBlank?appID={APP_ID}&uuid=d"
         ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .send_text()
+        .await;
     assert!(page.contains("<form"), "{page}");
     let card = "cardCode=3J0002&cardNo=%2FAB12%2B-.&uuid=d";
     let wrong: Value = app
@@ -274,47 +252,23 @@ async fn blank_pages_are_html_and_json_only_on_bad_parameters(app: &TestApp) {
         .get(format!(
             "{base}/carrierBankAccBlank?appID={APP_ID}&{card}&verifyCode=nope"
         ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     assert_eq!(wrong["code"], 919);
     let url = format!("{base}/carrierBankAccBlank?appID={APP_ID}&{card}&verifyCode={CODE}");
-    let form = app
-        .http
-        .get(&url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = app.http.get(&url).send_text().await;
     assert!(form.contains("bankCode"));
     let saved = app
         .http
         .post(&url)
         .form(&[("bankCode", "004"), ("accountNo", "123456789012")])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .send_text()
+        .await;
     assert!(saved.contains("flash"), "{saved}");
     // R5.2: without a live consent the page refuses like the API (998).
     let user = user_id(app).await;
     let grant = app.platform.consents_of_user(user).await.unwrap().remove(0);
     app.platform.revoke_consent(user, grant.id).await.unwrap();
-    let refused: Value = app
-        .http
-        .get(&url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let refused: Value = app.http.get(&url).send_json().await;
     assert_eq!(refused["code"], 998);
 }
