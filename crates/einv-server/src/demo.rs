@@ -4,8 +4,8 @@
 
 use chrono::{Duration, NaiveDate};
 use einv_core::business_id::passes_checksum;
-use einv_core::prize::WinningNumbers;
 use einv_core::invoice::ItemDraft;
+use einv_core::prize::WinningNumbers;
 use einv_core::{Invoice, InvoiceDraft, InvoiceNumber, Period, Service};
 use einv_store::{CarrierLink, Charity, Seller};
 use rand::rngs::StdRng;

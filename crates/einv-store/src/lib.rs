@@ -27,9 +27,9 @@ mod users;
 mod winning;
 
 pub use audit::AuditFilter;
-pub use invoices::bulk::{BatchOutcome, InvoiceBatch, StatusChange, StatusOutcome, MAX_PARAMS};
 pub use consent::records::*;
 pub use error::StoreError;
+pub use invoices::bulk::{BatchOutcome, InvoiceBatch, StatusChange, StatusOutcome, MAX_PARAMS};
 pub use invoices::{CarrierKey, InsertOutcome};
 pub use licensing::records::*;
 pub use records::*;

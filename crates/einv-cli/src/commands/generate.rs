@@ -11,9 +11,9 @@ use einv_server::startup;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::PlatformOptions;
+use crate::ingest::jsonl::JsonInvoice;
 use crate::ingest::pipeline::{self, Input, Source};
 use crate::ingest::report::ProblemLog;
-use crate::ingest::jsonl::JsonInvoice;
 use crate::ingest::Format;
 use crate::synth::{Generator, Plan};
 

@@ -181,7 +181,10 @@ fn f0401(main: &[(&str, &str)], item: &[(&str, &str)], amount: &[(&str, &str)]) 
     let fill = |defaults: &[(&str, &str)], over: &[(&str, &str)]| {
         let mut out = String::new();
         for (name, value) in defaults {
-            let value = over.iter().find(|(n, _)| n == name).map_or(*value, |(_, v)| v);
+            let value = over
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(*value, |(_, v)| v);
             if value != "(absent)" {
                 out.push_str(&format!("<{name}>{value}</{name}>"));
             }
@@ -197,8 +200,14 @@ fn f0401(main: &[(&str, &str)], item: &[(&str, &str)], amount: &[(&str, &str)]) 
         ("InvoiceNumber", "AB10000001"),
         ("InvoiceDate", "20260903"),
         ("InvoiceTime", "12:00:00"),
-        ("Seller", "<Identifier>04595257</Identifier><Name>示範商店</Name><Address>台北市</Address>"),
-        ("Buyer", "<Identifier>0000000000</Identifier><Name>消費者</Name>"),
+        (
+            "Seller",
+            "<Identifier>04595257</Identifier><Name>示範商店</Name><Address>台北市</Address>",
+        ),
+        (
+            "Buyer",
+            "<Identifier>0000000000</Identifier><Name>消費者</Name>",
+        ),
         ("DonateMark", "0"),
         ("PrintMark", "Y"),
         ("RandomNumber", "1234"),
@@ -241,25 +250,130 @@ fn element_table_both_ways() {
     use Part::*;
     // (part, element, accepted value, what is kept, forbidden value, the field named)
     let rows: &[(Part, &str, &str, &str, &str, &str)] = &[
-        (Main, "InvoiceNumber", "AB10000001", "AB10000001", "ab10000001", "Main/InvoiceNumber"),
-        (Main, "InvoiceDate", "20260903", "2026-09-03", "2026-09-03", "Main/InvoiceDate"),
-        (Main, "InvoiceTime", "09:15:00+08:00", "09:15:00", "9:15", "Main/InvoiceTime"),
-        (Main, "InvoiceTime", "09:15:00.000", "09:15:00", "20:00:00Z", "Main/InvoiceTime"),
-        (Main, "InvoiceTime", "01:15:00Z", "09:15:00", "24:00:01", "Main/InvoiceTime"),
-        (Main, "RandomNumber", "(absent)", "", "12345", "Main/RandomNumber"),
-        (Main, "RandomNumber", "0042", "0042", "12a4", "Main/RandomNumber"),
+        (
+            Main,
+            "InvoiceNumber",
+            "AB10000001",
+            "AB10000001",
+            "ab10000001",
+            "Main/InvoiceNumber",
+        ),
+        (
+            Main,
+            "InvoiceDate",
+            "20260903",
+            "2026-09-03",
+            "2026-09-03",
+            "Main/InvoiceDate",
+        ),
+        (
+            Main,
+            "InvoiceTime",
+            "09:15:00+08:00",
+            "09:15:00",
+            "9:15",
+            "Main/InvoiceTime",
+        ),
+        (
+            Main,
+            "InvoiceTime",
+            "09:15:00.000",
+            "09:15:00",
+            "20:00:00Z",
+            "Main/InvoiceTime",
+        ),
+        (
+            Main,
+            "InvoiceTime",
+            "01:15:00Z",
+            "09:15:00",
+            "24:00:01",
+            "Main/InvoiceTime",
+        ),
+        (
+            Main,
+            "RandomNumber",
+            "(absent)",
+            "",
+            "12345",
+            "Main/RandomNumber",
+        ),
+        (
+            Main,
+            "RandomNumber",
+            "0042",
+            "0042",
+            "12a4",
+            "Main/RandomNumber",
+        ),
         (Main, "PrintMark", "N", "false", "X", "Main/PrintMark"),
         (Main, "DonateMark", "0", "false", "2", "Main/DonateMark"),
-        (Item, "SequenceNumber", "A1", "A1", "00001", "Details/ProductItem[1]/SequenceNumber"),
-        (Item, "SequenceNumber", "0001", "0001", "", "Details/ProductItem[1]/SequenceNumber"),
-        (Item, "Quantity", "25.0000", "25.0000", "1e3", "Details/ProductItem[1]/Quantity"),
-        (Item, "UnitPrice", "0", "0", "1,000", "Details/ProductItem[1]/UnitPrice"),
-        (Item, "Amount", "-10.5", "-10.5", "0.12345678", "Details/ProductItem[1]/Amount"),
-        (Item, "Description", "折扣 &amp; 贈品", "折扣 & 贈品", " ", "Details/ProductItem[1]/Description"),
+        (
+            Item,
+            "SequenceNumber",
+            "A1",
+            "A1",
+            "00001",
+            "Details/ProductItem[1]/SequenceNumber",
+        ),
+        (
+            Item,
+            "SequenceNumber",
+            "0001",
+            "0001",
+            "",
+            "Details/ProductItem[1]/SequenceNumber",
+        ),
+        (
+            Item,
+            "Quantity",
+            "25.0000",
+            "25.0000",
+            "1e3",
+            "Details/ProductItem[1]/Quantity",
+        ),
+        (
+            Item,
+            "UnitPrice",
+            "0",
+            "0",
+            "1,000",
+            "Details/ProductItem[1]/UnitPrice",
+        ),
+        (
+            Item,
+            "Amount",
+            "-10.5",
+            "-10.5",
+            "0.12345678",
+            "Details/ProductItem[1]/Amount",
+        ),
+        (
+            Item,
+            "Description",
+            "折扣 &amp; 贈品",
+            "折扣 & 贈品",
+            " ",
+            "Details/ProductItem[1]/Description",
+        ),
         (Amount, "TaxType", "3", "3", "5", "Amount/TaxType"),
         (Amount, "TaxRate", "0.050", "0.05", "1.5", "Amount/TaxRate"),
-        (Amount, "SalesAmount", "105.00", "105", "-1", "Amount/SalesAmount"),
-        (Amount, "TotalAmount", "105", "105", "105.5", "Amount/TotalAmount"),
+        (
+            Amount,
+            "SalesAmount",
+            "105.00",
+            "105",
+            "-1",
+            "Amount/SalesAmount",
+        ),
+        (
+            Amount,
+            "TotalAmount",
+            "105",
+            "105",
+            "105.5",
+            "Amount/TotalAmount",
+        ),
         (Amount, "Currency", "USD", "USD", "usd", "Amount/Currency"),
     ];
     for (part, element, good, kept, bad, field) in rows {
@@ -293,7 +407,11 @@ fn element_table_both_ways() {
             "TaxRate" => h.tax_rate.to_string(),
             "SalesAmount" => h.sales_amount.dollars().to_string(),
             "TotalAmount" => h.total_amount.dollars().to_string(),
-            "Currency" => h.currency.as_ref().map(ToString::to_string).unwrap_or_default(),
+            "Currency" => h
+                .currency
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             other => panic!("no reader for {other}"),
         };
         assert_eq!(&got, kept, "{element}={good:?}");
@@ -315,26 +433,45 @@ fn rules_between_elements_name_the_element() {
         ("CarrierId2", "/ABC1234"),
     ];
     let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
-        (vec![("PrintMark", "N"), ("DonateMark", "1")], "Main/NPOBAN", "IR2"),
+        (
+            vec![("PrintMark", "N"), ("DonateMark", "1")],
+            "Main/NPOBAN",
+            "IR2",
+        ),
         (vec![("NPOBAN", "919")], "Main/NPOBAN", "IR2"),
         (
             vec![
                 ("PrintMark", "N"),
                 ("DonateMark", "1"),
                 ("NPOBAN", "919"),
-                ("Buyer", "<Identifier>10458575</Identifier><Name>買方</Name>"),
+                (
+                    "Buyer",
+                    "<Identifier>10458575</Identifier><Name>買方</Name>",
+                ),
             ],
             "Main/DonateMark",
             "IR3",
         ),
         (
-            vec![("CarrierType", "3J0002"), ("CarrierId1", "/ABC1234"), ("CarrierId2", "/ABC1234")],
+            vec![
+                ("CarrierType", "3J0002"),
+                ("CarrierId1", "/ABC1234"),
+                ("CarrierId2", "/ABC1234"),
+            ],
             "Main/PrintMark",
             "IR4",
         ),
-        (vec![("PrintMark", "N"), ("CarrierId1", "/ABC1234")], "Main/CarrierType", "IR5"),
         (
-            vec![("PrintMark", "N"), ("CarrierType", "3J0002"), ("CarrierId1", "ABC1234")],
+            vec![("PrintMark", "N"), ("CarrierId1", "/ABC1234")],
+            "Main/CarrierType",
+            "IR5",
+        ),
+        (
+            vec![
+                ("PrintMark", "N"),
+                ("CarrierType", "3J0002"),
+                ("CarrierId1", "ABC1234"),
+            ],
             "Main/CarrierId1",
             "IR5",
         ),

@@ -13,8 +13,7 @@ use std::time::Instant;
 use anyhow::Context;
 use einv_core::{Clock, SystemClock};
 use einv_store::{
-    InsertOutcome, InvoiceBatch, InvoiceStatus, Invoice, Seller, StatusChange, StatusOutcome,
-    Store,
+    InsertOutcome, Invoice, InvoiceBatch, InvoiceStatus, Seller, StatusChange, StatusOutcome, Store,
 };
 use indicatif::ProgressBar;
 use tokio::sync::mpsc;

@@ -172,12 +172,13 @@ impl Invoice {
             .map(Currency::parse)
             .transpose()
             .map_err(fail(F::Currency))?;
-        let tax_type = TaxType::from_code(draft.tax_type.parse().unwrap_or(0)).ok_or_else(|| {
-            InvoiceError::new(
-                F::TaxType,
-                format!("expected 1, 2, 3, 4 or 9, got {:?}", draft.tax_type),
-            )
-        })?;
+        let tax_type =
+            TaxType::from_code(draft.tax_type.parse().unwrap_or(0)).ok_or_else(|| {
+                InvoiceError::new(
+                    F::TaxType,
+                    format!("expected 1, 2, 3, 4 or 9, got {:?}", draft.tax_type),
+                )
+            })?;
         let tax_rate = match some_text(&draft.tax_rate) {
             Some(rate) => TaxRate::parse(rate).map_err(fail(F::TaxRate))?,
             None => TaxRate::general(),
@@ -326,7 +327,10 @@ fn items(raw: Vec<ItemDraft>) -> Result<Vec<InvoiceItem>, InvoiceError> {
     if raw.is_empty() || raw.len() > MAX_ITEMS {
         return Err(InvoiceError::new(
             F::Items,
-            format!("an invoice has 1 to {MAX_ITEMS} items, got {} (IR7)", raw.len()),
+            format!(
+                "an invoice has 1 to {MAX_ITEMS} items, got {} (IR7)",
+                raw.len()
+            ),
         ));
     }
     let mut out = Vec::with_capacity(raw.len());

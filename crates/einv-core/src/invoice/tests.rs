@@ -66,10 +66,25 @@ fn xsd_times_are_normalised_to_taipei_seconds() {
     ] {
         let mut d = draft();
         d.time = text.into();
-        assert_eq!(Invoice::new(d).unwrap().header.time.as_str(), kept, "{text}");
+        assert_eq!(
+            Invoice::new(d).unwrap().header.time.as_str(),
+            kept,
+            "{text}"
+        );
     }
-    for bad in ["9:15:00", "09:15", "09:15:00.", "25:00:00", "09:15:00+8:00", "noon"] {
-        assert_eq!(refused(|d| d.time = bad.into()).field, InvoiceField::Time, "{bad}");
+    for bad in [
+        "9:15:00",
+        "09:15",
+        "09:15:00.",
+        "25:00:00",
+        "09:15:00+8:00",
+        "noon",
+    ] {
+        assert_eq!(
+            refused(|d| d.time = bad.into()).field,
+            InvoiceField::Time,
+            "{bad}"
+        );
     }
 }
 
@@ -82,8 +97,14 @@ fn ir8_a_time_offset_that_moves_the_day_is_refused() {
 
 #[test]
 fn ir1_business_ids_are_checked() {
-    assert_eq!(refused(|d| d.seller_id = "12345678".into()).field, InvoiceField::SellerId);
-    assert_eq!(refused(|d| d.seller_id = "00000000".into()).field, InvoiceField::SellerId);
+    assert_eq!(
+        refused(|d| d.seller_id = "12345678".into()).field,
+        InvoiceField::SellerId
+    );
+    assert_eq!(
+        refused(|d| d.seller_id = "00000000".into()).field,
+        InvoiceField::SellerId
+    );
     assert_eq!(
         refused(|d| d.buyer_id = Some("10458576".into())).field,
         InvoiceField::BuyerId
@@ -145,7 +166,9 @@ fn ir6_header_amounts_are_whole_and_not_negative() {
         let e = refused(|d| d.total_amount = bad.into());
         assert_eq!(e.field, InvoiceField::TotalAmount, "{bad}");
     }
-    assert!(refused(|d| d.tax_amount = Some("-5".into())).problem.contains("IR6"));
+    assert!(refused(|d| d.tax_amount = Some("-5".into()))
+        .problem
+        .contains("IR6"));
 }
 
 #[test]
@@ -159,14 +182,30 @@ fn ir7_one_to_9999_items() {
 
 #[test]
 fn tax_types_and_rates() {
-    assert_eq!(refused(|d| d.tax_type = "5".into()).field, InvoiceField::TaxType);
-    for (text, kept) in [("0.050", "0.05"), (".05", "0.05"), ("0", "0"), ("0.00", "0"), ("1", "1")] {
+    assert_eq!(
+        refused(|d| d.tax_type = "5".into()).field,
+        InvoiceField::TaxType
+    );
+    for (text, kept) in [
+        ("0.050", "0.05"),
+        (".05", "0.05"),
+        ("0", "0"),
+        ("0.00", "0"),
+        ("1", "1"),
+    ] {
         let mut d = draft();
         d.tax_rate = Some(text.into());
-        assert_eq!(Invoice::new(d).unwrap().header.tax_rate.as_str(), kept, "{text}");
+        assert_eq!(
+            Invoice::new(d).unwrap().header.tax_rate.as_str(),
+            kept,
+            "{text}"
+        );
     }
     for bad in ["-0.05", "1.5", "5%", "five"] {
-        assert_eq!(refused(|d| d.tax_rate = Some(bad.into())).field, InvoiceField::TaxRate);
+        assert_eq!(
+            refused(|d| d.tax_rate = Some(bad.into())).field,
+            InvoiceField::TaxRate
+        );
     }
 }
 
@@ -219,19 +258,45 @@ fn mig_words_for_statuses() {
     // F0501 CancelInvoice is 作廢; F0701 VoidInvoice is 註銷.
     assert_eq!(InvoiceStatus::Cancelled.word(), "作廢");
     assert_eq!(InvoiceStatus::Voided.word(), "註銷");
-    for s in [InvoiceStatus::Issued, InvoiceStatus::Cancelled, InvoiceStatus::Voided] {
+    for s in [
+        InvoiceStatus::Issued,
+        InvoiceStatus::Cancelled,
+        InvoiceStatus::Voided,
+    ] {
         assert_eq!(InvoiceStatus::parse(s.as_str()), Some(s));
     }
 }
 
 #[test]
 fn decimals_follow_xsd_decimal() {
-    for (ok, kept) in [("0", "0"), ("-3", "-3"), ("1.5", "1.5"), ("105.00", "105.00"), ("+2", "2"), ("5.", "5"), (".5", "0.5"), ("-.5", "-0.5")] {
+    for (ok, kept) in [
+        ("0", "0"),
+        ("-3", "-3"),
+        ("1.5", "1.5"),
+        ("105.00", "105.00"),
+        ("+2", "2"),
+        ("5.", "5"),
+        (".5", "0.5"),
+        ("-.5", "-0.5"),
+    ] {
         assert_eq!(Decimal::parse(ok).unwrap().as_str(), kept, "{ok}");
     }
-    for bad in ["", "-", ".", "1e3", "1,000", " 1", "abc", "--1", "123456789012345678901"] {
+    for bad in [
+        "",
+        "-",
+        ".",
+        "1e3",
+        "1,000",
+        " 1",
+        "abc",
+        "--1",
+        "123456789012345678901",
+    ] {
         assert!(Decimal::parse(bad).is_err(), "{bad}");
     }
     assert!(Decimal::parse("12345678901234567890").is_ok());
-    assert!(Decimal::parse("1.1234567000").is_ok(), "trailing zeros are not significant");
+    assert!(
+        Decimal::parse("1.1234567000").is_ok(),
+        "trailing zeros are not significant"
+    );
 }

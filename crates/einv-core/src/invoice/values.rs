@@ -44,8 +44,7 @@ impl Decimal {
         if significant_fraction.len() > DECIMAL_FRACTION_DIGITS {
             return Err(err("at most 7 digits after the point"));
         }
-        if whole.trim_start_matches('0').len() + significant_fraction.len() > DECIMAL_TOTAL_DIGITS
-        {
+        if whole.trim_start_matches('0').len() + significant_fraction.len() > DECIMAL_TOTAL_DIGITS {
             return Err(err("at most 20 significant digits"));
         }
         let whole = if whole.is_empty() { "0" } else { whole };
@@ -292,7 +291,12 @@ impl RowNumber {
     /// The row number a line without one gets: its position from 1, three digits (`001`), the
     /// form the v1 API has always served.
     pub fn of_position(position: usize) -> Self {
-        Self(format!("{position:03}").chars().take(ROW_NUMBER_MAX).collect())
+        Self(
+            format!("{position:03}")
+                .chars()
+                .take(ROW_NUMBER_MAX)
+                .collect(),
+        )
     }
 
     /// The row number as uploaded.

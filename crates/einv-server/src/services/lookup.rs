@@ -82,7 +82,10 @@ impl Platform {
         random: &RandomCode,
         encrypt: &str,
     ) -> ServiceResult<()> {
-        let seller = self.store.find_seller(record.header.seller.id.as_str()).await?;
+        let seller = self
+            .store
+            .find_seller(record.header.seller.id.as_str())
+            .await?;
         // A seller whose seed key the Platform does not hold cannot be checked; the other
         // fields already matched.
         let Some(key) = seller.and_then(|s| s.qr_seed_key) else {

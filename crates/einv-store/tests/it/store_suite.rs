@@ -29,7 +29,13 @@ fn draft(number: &str, date: (i32, u32, u32), carrier: Option<&str>) -> InvoiceD
     testing::invoice_draft(number, date, carrier.map(|id| ("3J0002", id)))
 }
 
-fn item(row: Option<&str>, description: &str, quantity: &str, price: &str, amount: &str) -> ItemDraft {
+fn item(
+    row: Option<&str>,
+    description: &str,
+    quantity: &str,
+    price: &str,
+    amount: &str,
+) -> ItemDraft {
     ItemDraft {
         row: row.map(Into::into),
         description: description.into(),
@@ -141,8 +147,14 @@ async fn donation_happens_once(store: &Store) {
         .unwrap()
         .unwrap();
     let code = |c| LoveCode::parse(c).unwrap();
-    assert!(store.mark_donated(rec.id, &code("919"), now()).await.unwrap());
-    assert!(!store.mark_donated(rec.id, &code("8585"), now()).await.unwrap());
+    assert!(store
+        .mark_donated(rec.id, &code("919"), now())
+        .await
+        .unwrap());
+    assert!(!store
+        .mark_donated(rec.id, &code("8585"), now())
+        .await
+        .unwrap());
     let rec = store
         .find_invoice(&a.header.number, a.header.period)
         .await
@@ -497,7 +509,10 @@ async fn an_invoice_keeps_its_own_seller_name_and_rows(store: &Store) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(found.header.seller.name, "示範商店", "not rewritten by the rename");
+    assert_eq!(
+        found.header.seller.name, "示範商店",
+        "not rewritten by the rename"
+    );
     assert_eq!(found.header.seller.address, "台北市");
     assert_eq!(found.header, old.header);
     let items = store.invoice_items(found.id).await.unwrap();

@@ -29,7 +29,10 @@ pub fn header_fields(view: &InvoiceView) -> Map<String, Value> {
     m.insert("sellerBan".into(), json!(h.seller.id.as_str()));
     m.insert("sellerAddress".into(), json!(h.seller.address));
     m.insert("invoiceTime".into(), json!(h.time.as_str()));
-    m.insert("buyerBan".into(), json!(h.buyer.as_ref().map(|b| b.as_str())));
+    m.insert(
+        "buyerBan".into(),
+        json!(h.buyer.as_ref().map(|b| b.as_str())),
+    );
     m.insert(
         "currency".into(),
         json!(h.currency.as_ref().map(|c| c.as_str())),
