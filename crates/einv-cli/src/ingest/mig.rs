@@ -339,3 +339,7 @@ fn status(
 #[cfg(test)]
 #[path = "mig_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "mig_roundtrip.rs"]
+mod roundtrip;

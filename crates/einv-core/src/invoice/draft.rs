@@ -116,7 +116,21 @@ fn optional_amount(text: &Option<String>, field: F) -> Result<Ntd, InvoiceError>
     some_text(text).map_or(Ok(Ntd::ZERO), |t| amount(t, field))
 }
 
-fn text_within(text: &str, max: usize, field: F, what: &str) -> Result<(), InvoiceError> {
+/// Free text (a name, an address, a description) as einv keeps it: surrounding whitespace
+/// trimmed (an XML reader cannot tell it from indentation), line ends as `\n`, at most `max`
+/// characters; control characters other than tab and line feed are refused (XML 1.0 cannot
+/// carry them).
+fn free_text(text: &str, max: usize, field: F, what: &str) -> Result<String, InvoiceError> {
+    let text = text.trim().replace("\r\n", "\n").replace('\r', "\n");
+    if let Some(c) = text
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n'))
+    {
+        return Err(InvoiceError::new(
+            field,
+            format!("{what} holds the control character {c:?}"),
+        ));
+    }
     let n = text.chars().count();
     if n > max {
         return Err(InvoiceError::new(
@@ -124,7 +138,7 @@ fn text_within(text: &str, max: usize, field: F, what: &str) -> Result<(), Invoi
             format!("{what} is at most {max} characters (MIG), got {n}"),
         ));
     }
-    Ok(())
+    Ok(text)
 }
 
 impl Invoice {
@@ -147,14 +161,14 @@ impl Invoice {
         }
         // IR1: business IDs pass the checksum; 00000000 is nobody's ID.
         let seller_id = BusinessId::parse(&draft.seller_id).map_err(fail(F::SellerId))?;
-        if draft.seller_name.trim().is_empty() {
+        let seller_name = free_text(&draft.seller_name, NAME_MAX, F::SellerName, "a name")?;
+        if seller_name.is_empty() {
             return Err(InvoiceError::new(
                 F::SellerName,
                 "the seller's name is missing",
             ));
         }
-        text_within(&draft.seller_name, NAME_MAX, F::SellerName, "a name")?;
-        text_within(
+        let seller_address = free_text(
             &draft.seller_address,
             ADDRESS_MAX,
             F::SellerAddress,
@@ -206,8 +220,8 @@ impl Invoice {
             time,
             seller: InvoiceSeller {
                 id: seller_id,
-                name: draft.seller_name,
-                address: draft.seller_address,
+                name: seller_name,
+                address: seller_address,
             },
             buyer,
             random_code,
@@ -340,21 +354,21 @@ fn items(raw: Vec<ItemDraft>) -> Result<Vec<InvoiceItem>, InvoiceError> {
             Some(text) => RowNumber::parse(text).map_err(at(ItemField::Row))?,
             None => RowNumber::of_position(n + 1),
         };
-        if item.description.trim().is_empty() {
-            return Err(InvoiceError::new(
-                F::Item(n + 1, ItemField::Description),
-                "the description is missing",
-            ));
-        }
-        text_within(
+        let description = free_text(
             &item.description,
             DESCRIPTION_MAX,
             F::Item(n + 1, ItemField::Description),
             "a description",
         )?;
+        if description.is_empty() {
+            return Err(InvoiceError::new(
+                F::Item(n + 1, ItemField::Description),
+                "the description is missing",
+            ));
+        }
         out.push(InvoiceItem {
             row,
-            description: item.description,
+            description,
             quantity: Decimal::parse(&item.quantity).map_err(at(ItemField::Quantity))?,
             unit_price: Decimal::parse(&item.unit_price).map_err(at(ItemField::UnitPrice))?,
             amount: Decimal::parse(&item.amount).map_err(at(ItemField::Amount))?,

@@ -300,3 +300,17 @@ fn decimals_follow_xsd_decimal() {
         "trailing zeros are not significant"
     );
 }
+
+#[test]
+fn free_text_is_trimmed_and_control_characters_refused() {
+    let mut d = draft();
+    d.seller_name = "  示範商店\r\n二店 ".into();
+    d.items[0].description = "\t乾電池 ".into();
+    let invoice = Invoice::new(d).unwrap();
+    assert_eq!(invoice.header.seller.name, "示範商店\n二店");
+    assert_eq!(invoice.items[0].description, "乾電池");
+    let e = refused(|d| d.seller_address = "台北市\u{7}".into());
+    assert_eq!(e.field, InvoiceField::SellerAddress);
+    let e = refused(|d| d.seller_name = "x".repeat(61));
+    assert_eq!(e.field, InvoiceField::SellerName);
+}
