@@ -432,7 +432,9 @@ fn rules_between_elements_name_the_element() {
         ("CarrierId1", "/ABC1234"),
         ("CarrierId2", "/ABC1234"),
     ];
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // (the Main elements spliced in, the field named, the rule named)
+    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec![("PrintMark", "N"), ("DonateMark", "1")],
             "Main/NPOBAN",
