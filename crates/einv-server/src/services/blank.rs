@@ -1,4 +1,4 @@
-//! What the v1 blank pages do for a User (reference/mof-app-api.md §2): aggregate a carrier
+//! What the v1 blank pages do for a User (docs/v1-compatibility.md): aggregate a carrier
 //! under the mobile barcode, record a bank account for prize transfers, donate a month's cloud
 //! invoices to a love code. Each runs for an app the User consented to (R5.2).
 

@@ -1,4 +1,4 @@
-//! The blank pages (reference/mof-app-api.md §2): HTML pages an app opens for the User, with
+//! The blank pages (docs/v1-compatibility.md): HTML pages an app opens for the User, with
 //! the same paths and parameters as the Ministry's; JSON `{v, code, msg}` only on bad
 //! parameters. A form posts back to its own URL with the same parameters: the User's
 //! verification code in them is what a forged post would lack, so it stands in for a CSRF token.

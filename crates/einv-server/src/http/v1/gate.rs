@@ -12,7 +12,7 @@ use crate::services::{AuthorisedApp, Caller, Platform};
 pub struct ActionSpec {
     /// The service the action belongs to (R3.6): the AppID must be licensed for it.
     pub service: Service,
-    /// Versions clients are known to send (reference/mof-app-api.md §2, §7, §10).
+    /// Versions clients are known to send (docs/v1-compatibility.md).
     pub versions: &'static [&'static str],
     /// Whether a `signature` is required (actions 7 and 8).
     pub signed: bool,

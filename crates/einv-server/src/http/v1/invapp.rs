@@ -4,7 +4,7 @@
 use axum::extract::State;
 use einv_core::barcode::RandomCode;
 use einv_core::{InvalidValue, Service};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::fields;
 use super::gate::{admit, ActionSpec};
@@ -31,9 +31,13 @@ const LOOKUP: ActionSpec = ActionSpec {
 /// The InvApp endpoint: dispatches on `action`.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
     match params.get("action").unwrap_or_default() {
-        "QryWinningList" => render(&params, CodeType::Text, winning_list(&state, &params).await),
+        // Captured live replies answer a winning list with 查詢成功, not 執行成功.
+        "QryWinningList" => match winning_list(&state, &params).await {
+            Ok(body) => Reply::with_code(params.get("version"), CodeType::Text, 200, "查詢成功", body),
+            Err(e) => Reply::error(params.get("version"), CodeType::Text, &e),
+        },
         "qryInvHeader" => render(&params, CodeType::Text, header(&state, &params).await),
-        // The real qryInvDetail reply carries no `v` (reference/mof-app-api.md §5).
+        // The real qryInvDetail reply carries no `v` (docs/v1-compatibility.md).
         "qryInvDetail" => match detail(&state, &params).await {
             Ok(body) => Reply::ok(None, CodeType::Text, body),
             Err(e) => Reply::error(None, CodeType::Text, &e),
@@ -71,6 +75,12 @@ async fn winning_list(state: &AppState, params: &V1Params) -> ServiceResult<Map<
     for k in ["v", "code", "msg"] {
         body.remove(k);
     }
+    // Captured live replies carry `timeStamp`, a serialised java.util.Date of when the numbers
+    // were published: the draw day (its hour is not known; 00:00 Taipei).
+    body.insert(
+        "timeStamp".into(),
+        fields::java_date(draw.period().draw_date(), "00:00:00"),
+    );
     Ok(body)
 }
 
@@ -110,11 +120,8 @@ async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
         }
     };
     let (view, items) = state.platform.lookup_detail(&lookup, &by).await?;
+    // Captured live qryInvDetail replies have no top-level `amount` (docs/v1-compatibility.md).
     let mut body = header_fields(&view);
-    body.insert(
-        "amount".into(),
-        json!(view.record.header.total_amount.dollars().to_string()),
-    );
     body.insert("details".into(), item_fields(&items));
     Ok(body)
 }

@@ -29,13 +29,14 @@ pub fn header_fields(view: &InvoiceView) -> Map<String, Value> {
     m.insert("sellerBan".into(), json!(h.seller.id.as_str()));
     m.insert("sellerAddress".into(), json!(h.seller.address));
     m.insert("invoiceTime".into(), json!(h.time.as_str()));
+    // Captured live replies send "" (never null) when there is no buyer or currency.
     m.insert(
         "buyerBan".into(),
-        json!(h.buyer.as_ref().map(|b| b.as_str())),
+        json!(h.buyer.as_ref().map_or("", |b| b.as_str())),
     );
     m.insert(
         "currency".into(),
-        json!(h.currency.as_ref().map(|c| c.as_str())),
+        json!(h.currency.as_ref().map_or("", |c| c.as_str())),
     );
     m.insert(
         "claimDeadline".into(),

@@ -129,14 +129,15 @@ fn list_row(row: usize, view: &InvoiceView) -> Value {
         "sellerName": h.seller.name,
         "invStatus": status_text(view),
         "invDonatable": view.donatable,
-        "amount": h.total_amount.dollars().to_string(),
+        // A number, as in the captured live carrierInvChk reply.
+        "amount": h.total_amount.dollars(),
         "invPeriod": h.period.code(),
         "donateMark": i32::from(view.donated()),
         "sellerBan": h.seller.id.as_str(),
         "sellerAddress": h.seller.address,
         "invoiceTime": h.time.as_str(),
-        "buyerBan": h.buyer.as_ref().map(|b| b.as_str()),
-        "currency": h.currency.as_ref().map(|c| c.as_str()),
+        "buyerBan": h.buyer.as_ref().map_or("", |b| b.as_str()),
+        "currency": h.currency.as_ref().map_or("", |c| c.as_str()),
         "invDate": java_date(h.date, &h.time.as_str()),
         "claimDeadline": fields::compact_date(view.claim_deadline),
     })
@@ -151,9 +152,10 @@ async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
         .carrier_invoice_detail(&admitted.caller, &holder, &number, date)
         .await?;
     let mut body = header_fields(&view);
+    // A number, as in the captured live carrierInvDetail reply.
     body.insert(
         "amount".into(),
-        json!(view.record.header.total_amount.dollars().to_string()),
+        json!(view.record.header.total_amount.dollars()),
     );
     body.insert("details".into(), item_fields(&items));
     Ok(body)

@@ -11,8 +11,10 @@ use super::reply::{render, CodeType, Reply};
 use crate::error::ServiceResult;
 use crate::http::AppState;
 
+/// R3.6: love-code search serves cloud-invoice donation (a User picks the charity to donate
+/// to), so it comes with the donation service, not with winning numbers.
 const LOVE_CODE: ActionSpec = ActionSpec {
-    service: Service::WinningNumbers,
+    service: Service::Donation,
     versions: &["0.1", "0.2"],
     signed: false,
     timed: false,

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use crate::error::ServiceError;
 
 /// How an action's reply types `code`: a string in the invapp and love-code replies, a number
-/// in the carrier, donation and aggregation replies (reference/mof-app-api.md §5, §10).
+/// in the carrier, donation and aggregation replies (docs/v1-compatibility.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeType {
     /// `"code": "200"`.
@@ -97,7 +97,7 @@ pub fn render(
     }
 }
 
-/// The MOF code and its official text for each refusal (reference/mof-app-api.md §6).
+/// The MOF code and its official text for each refusal (docs/v1-compatibility.md).
 /// Choices where the spec is silent are recorded in docs/v1-compatibility.md.
 pub fn mof_code(err: &ServiceError) -> (u16, &'static str) {
     use ServiceError as E;

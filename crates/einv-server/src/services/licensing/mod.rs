@@ -28,7 +28,8 @@ mod terms;
 mod views;
 
 pub use accounts::{DeveloperSignUp, PASSWORD_MIN};
-pub use apply::{ApplicationInput, DocumentUpload, IsmsInput, MAX_DOCUMENT_BYTES};
+pub use apply::{ApplicationInput, DocumentUpload, IsmsInput, DECLARATIONS, MAX_DOCUMENT_BYTES};
+pub use legacy::LegacyLicence;
 pub use credentials::{DEFAULT_GRACE_DAYS, MAX_GRACE_DAYS};
 pub use public::Attribution;
 pub use registry::RegistryEvent;
@@ -181,9 +182,10 @@ impl Platform {
         if licence.state.ends_an_approved_licence() && !before.is_ended() {
             self.end_licence(licence).await?;
         }
-        if let LicenceState::Suspended { reason, .. } = licence.state {
-            if !matches!(before, LicenceState::Suspended { .. }) {
-                let body = format!(
+        // R10.2: tell the Developer of each cause as it comes (causes stack).
+        let (now_held, held_before) = (licence.state.suspensions(), before.suspensions());
+        for reason in now_held.iter().filter(|r| !held_before.contains(*r)) {
+            let body = format!(
                     "授權 #{} 已停權：{} ({}) / Licence #{} is suspended: {}",
                     licence.id,
                     reason.rule(),
@@ -201,7 +203,6 @@ impl Platform {
                         self.clock.now(),
                     )
                     .await?;
-            }
         }
         Ok(())
     }

@@ -74,14 +74,18 @@ impl RegistryEvent {
     /// Whether a licence in `state` is one this event is about.
     fn concerns(self, state: &LicenceState) -> bool {
         match self {
-            Self::Resume => matches!(
-                state,
-                LicenceState::Suspended {
-                    reason: SuspensionReason::TaxRegistrySuspension,
-                    ..
-                }
-            ),
-            Self::Suspend => matches!(state, LicenceState::Active { .. }),
+            // R10.2: 復業 concerns a licence held for 停業, whatever else holds it.
+            Self::Resume => state
+                .suspensions()
+                .contains(SuspensionReason::TaxRegistrySuspension),
+            // 停業 stops every covered licence not already stopped for it, stacking on an R6
+            // suspension or an R5.11 review.
+            Self::Suspend => {
+                state.coverage().is_some()
+                    && !state
+                        .suspensions()
+                        .contains(SuspensionReason::TaxRegistrySuspension)
+            }
             _ => state.coverage().is_some(),
         }
     }
