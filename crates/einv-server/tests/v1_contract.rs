@@ -70,7 +70,10 @@ async fn winning_list(app: &TestApp) {
     snap("QryWinningList_903", &app.post(INVAPP, &missing).await);
     let mut version = ask("11510");
     set(&mut version, "version", "9.9");
-    snap("QryWinningList_903_version", &app.post(INVAPP, &version).await);
+    snap(
+        "QryWinningList_903_version",
+        &app.post(INVAPP, &version).await,
+    );
 }
 
 fn header(number: &str, date: &str, kind: &str) -> Vec<(&'static str, String)> {
@@ -117,9 +120,18 @@ async fn invoice_detail(app: &TestApp) {
             ("appID", APP_ID),
         ])
     };
-    snap("qryInvDetail_200", &app.post(INVAPP, &qr("9999", &encrypt)).await);
-    snap("qryInvDetail_915", &app.post(INVAPP, &qr("1234", &encrypt)).await);
-    snap("qryInvDetail_953", &app.post(INVAPP, &qr("9999", &forged)).await);
+    snap(
+        "qryInvDetail_200",
+        &app.post(INVAPP, &qr("9999", &encrypt)).await,
+    );
+    snap(
+        "qryInvDetail_915",
+        &app.post(INVAPP, &qr("1234", &encrypt)).await,
+    );
+    snap(
+        "qryInvDetail_953",
+        &app.post(INVAPP, &qr("9999", &forged)).await,
+    );
     let barcode = p(&[
         ("version", "0.5"),
         ("type", "Barcode"),
@@ -146,7 +158,10 @@ async fn love_code(app: &TestApp) {
         ])
     };
     snap("qryLoveCode_200", &app.post(LOVE_CODE, &ask("創世")).await);
-    snap("qryLoveCode_200_none", &app.post(LOVE_CODE, &ask("沒有這個")).await);
+    snap(
+        "qryLoveCode_200_none",
+        &app.post(LOVE_CODE, &ask("沒有這個")).await,
+    );
     let mut missing = ask("x");
     missing.retain(|(k, _)| *k != "qKey");
     snap("qryLoveCode_903", &app.post(LOVE_CODE, &missing).await);
@@ -165,17 +180,23 @@ fn list(app: &TestApp, start: &str, end: &str) -> Vec<(&'static str, String)> {
 async fn carrier_list(app: &TestApp) {
     snap(
         "carrierInvChk_200",
-        &app.post(INVSERV, &list(app, "2026/11/01", "2026/11/30")).await,
+        &app.post(INVSERV, &list(app, "2026/11/01", "2026/11/30"))
+            .await,
     );
     let mut wrong = list(app, "2026/11/01", "2026/11/30");
     set(&mut wrong, "cardEncrypt", "Wrong999");
     snap("carrierInvChk_919", &app.post(INVSERV, &wrong).await);
     snap(
         "carrierInvChk_903",
-        &app.post(INVSERV, &list(app, "2026/10/01", "2026/11/30")).await,
+        &app.post(INVSERV, &list(app, "2026/10/01", "2026/11/30"))
+            .await,
     );
     let mut stale = list(app, "2026/11/01", "2026/11/30");
-    set(&mut stale, "timeStamp", &(app.now_unix() - 3600).to_string());
+    set(
+        &mut stale,
+        "timeStamp",
+        &(app.now_unix() - 3600).to_string(),
+    );
     snap("carrierInvChk_951", &app.post(INVSERV, &stale).await);
     // 996: a full page of 100 rows; only the envelope and the first row are kept.
     let mut more = app
@@ -224,24 +245,31 @@ async fn donation(app: &TestApp) {
     };
     snap(
         "carrierInvDnt_200",
-        &app.post(DONATE, &signed(ask("AB00000001", "2026/11/20", "919"))).await,
+        &app.post(DONATE, &signed(ask("AB00000001", "2026/11/20", "919")))
+            .await,
     );
     snap(
         "carrierInvDnt_908",
-        &app.post(DONATE, &signed(ask("AB00000001", "2026/11/20", "919"))).await,
+        &app.post(DONATE, &signed(ask("AB00000001", "2026/11/20", "919")))
+            .await,
     );
     snap(
         "carrierInvDnt_913",
-        &app.post(DONATE, &signed(ask("AB00000003", "2026/11/22", "919"))).await,
+        &app.post(DONATE, &signed(ask("AB00000003", "2026/11/22", "919")))
+            .await,
     );
     let mut no_charity = ask("AB00000004", "2026/11/23", "123");
     set(&mut no_charity, "cardType", "1K0001");
     set(&mut no_charity, "cardNo", EASYCARD);
     set(&mut no_charity, "cardEncrypt", EASYCARD_HIDDEN);
-    snap("carrierInvDnt_907", &app.post(DONATE, &signed(no_charity)).await);
+    snap(
+        "carrierInvDnt_907",
+        &app.post(DONATE, &signed(no_charity)).await,
+    );
     snap(
         "carrierInvDnt_954",
-        &app.post(DONATE, &ask("AB00000004", "2026/11/23", "919")).await,
+        &app.post(DONATE, &ask("AB00000004", "2026/11/23", "919"))
+            .await,
     );
 }
 
@@ -276,7 +304,8 @@ async fn refusals(app: &TestApp) {
     };
     snap(
         "invapp_998_unknown_app",
-        &app.post(INVAPP, &ask("EINVNOSUCHAPP", "d", "QryWinningList")).await,
+        &app.post(INVAPP, &ask("EINVNOSUCHAPP", "d", "QryWinningList"))
+            .await,
     );
     snap(
         "invapp_unknown_action",
@@ -288,6 +317,7 @@ async fn refusals(app: &TestApp) {
         .unwrap();
     snap(
         "invapp_997",
-        &app.post(INVAPP, &ask(APP_ID, "evil", "QryWinningList")).await,
+        &app.post(INVAPP, &ask(APP_ID, "evil", "QryWinningList"))
+            .await,
     );
 }

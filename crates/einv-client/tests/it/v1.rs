@@ -93,12 +93,7 @@ async fn public_actions_winning_numbers_love_codes_and_proof_copy_lookup() {
     // A wrong random code is 915, told no differently from a missing invoice.
     let wrong = ProofCopy::Barcode {
         period: inv.period,
-        random: if random == "0000" {
-            "0001"
-        } else {
-            "0000"
-        }
-        .into(),
+        random: if random == "0000" { "0001" } else { "0000" }.into(),
     };
     assert_eq!(
         mof_code(

@@ -108,11 +108,7 @@ async fn licensed_for(app: &TestApp, email: &str, services: &[&str]) -> Licensed
         bytes: b"%PDF-1.4 cert".to_vec(),
     };
     let licence = p
-        .submit_application(
-            d.id,
-            &input(services),
-            &[doc],
-        )
+        .submit_application(d.id, &input(services), &[doc])
         .await
         .unwrap();
     let reviewer = match p
@@ -235,7 +231,10 @@ async fn r4_7b_renewal_window_and_contiguous_term(app: &TestApp) {
     let p = &app.platform;
     // The term ends 2029-11-27 00:00; six months before is 2029-05-27 00:00.
     app.clock.set(taipei_at(2029, 5, 26, 0));
-    let early = p.apply_renewal(l.developer, l.licence, None).await.unwrap_err();
+    let early = p
+        .apply_renewal(l.developer, l.licence, None)
+        .await
+        .unwrap_err();
     assert!(
         matches!(early, ServiceError::Refused { rule: "R4.7b", .. }),
         "6 months + 1 day before: {early:?}"
@@ -269,7 +268,12 @@ async fn r4_3_terms_not_accepted_by_the_deadline(app: &TestApp) {
     let p = &app.platform;
     // R4.3, R9: publishing without the full text is refused; the text is stored and shown.
     assert!(p
-        .publish_terms("2026-12", "flow limits revised", " ", chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap())
+        .publish_terms(
+            "2026-12",
+            "flow limits revised",
+            " ",
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+        )
         .await
         .is_err());
     p.publish_terms(
@@ -307,7 +311,11 @@ async fn r4_3_terms_not_accepted_by_the_deadline(app: &TestApp) {
         .await
         .unwrap();
     assert!(page.contains("2026-12 版）全文"), "{page}");
-    assert!(p.terms_text("2023-03-30").await.unwrap().contains("九、責任限制與排除"));
+    assert!(p
+        .terms_text("2023-03-30")
+        .await
+        .unwrap()
+        .contains("九、責任限制與排除"));
     assert_ok(&winning_list(app, &l.creds.app_id, &l.creds.api_key).await);
 }
 
@@ -690,7 +698,9 @@ async fn r4_7b_a_suspended_licence_files_its_re_review(app: &TestApp) {
             .any(|q| q.id == l.licence),
         "the reviewer sees the filed re-review"
     );
-    p.approve_renewal(l.reviewer, l.licence, "ok").await.unwrap();
+    p.approve_renewal(l.reviewer, l.licence, "ok")
+        .await
+        .unwrap();
     app.clock.set(taipei_at(2029, 12, 1, 10));
     // The renewed term began, the suspension still holds until 復業.
     assert_refused(
@@ -736,7 +746,11 @@ async fn r10_2_suspensions_stack_and_resumption_voids_consents(app: &TestApp) {
         .registry_event(l.developer, RegistryEvent::Suspend, "停業")
         .await
         .unwrap();
-    assert_eq!(changed.len(), 1, "停業 reaches a licence suspended under R6");
+    assert_eq!(
+        changed.len(),
+        1,
+        "停業 reaches a licence suspended under R6"
+    );
     // A valid certificate lifts R6 only: 停業 still holds.
     let valid = IsmsInput {
         expiry: "2031-12-31".into(),
@@ -906,9 +920,7 @@ async fn r4_7d_a_legacy_licence_with_a_re_review_filed_in_time_is_recorded_after
     assert_eq!(term.start(), einv_core::clock::taipei_date(app.clock.now()));
 }
 
-async fn r6_a_valid_certificate_is_required_at_re_review_and_legacy_licences_lapse(
-    app: &TestApp,
-) {
+async fn r6_a_valid_certificate_is_required_at_re_review_and_legacy_licences_lapse(app: &TestApp) {
     let l = licensed(app, "s@example.com").await;
     let p = &app.platform;
     let short = IsmsInput {
@@ -939,15 +951,29 @@ async fn r6_a_valid_certificate_is_required_at_re_review_and_legacy_licences_lap
     // A legacy licence carries a certificate and lapses like the others.
     app.clock.set(taipei_at(2025, 3, 1, 10));
     let d = legacy_developer(app, "legacy3@example.com").await;
-    let mut with_short = legacy(d, chrono::NaiveDate::from_ymd_opt(2020, 5, 1).unwrap(), None);
+    let mut with_short = legacy(
+        d,
+        chrono::NaiveDate::from_ymd_opt(2020, 5, 1).unwrap(),
+        None,
+    );
     with_short.isms.expiry = "2025-03-10".into();
     let (_, creds) = p.register_legacy_licence(&with_short).await.unwrap();
     assert_ok(&winning_list(app, &creds.app_id, &creds.api_key).await);
     app.clock.set(taipei_at(2025, 3, 11, 0));
-    assert_refused(&winning_list(app, &creds.app_id, &creds.api_key).await, "R6");
-    let mut none = legacy(d, chrono::NaiveDate::from_ymd_opt(2020, 5, 1).unwrap(), None);
+    assert_refused(
+        &winning_list(app, &creds.app_id, &creds.api_key).await,
+        "R6",
+    );
+    let mut none = legacy(
+        d,
+        chrono::NaiveDate::from_ymd_opt(2020, 5, 1).unwrap(),
+        None,
+    );
     none.isms = IsmsInput::default();
-    assert!(p.register_legacy_licence(&none).await.is_err(), "R6: a certificate is required");
+    assert!(
+        p.register_legacy_licence(&none).await.is_err(),
+        "R6: a certificate is required"
+    );
 }
 
 async fn love_codes(app: &TestApp, l: &Licensed) -> Value {
@@ -959,7 +985,8 @@ async fn love_codes(app: &TestApp, l: &Licensed) -> Value {
         ("appID", l.creds.app_id.clone()),
     ];
     sign(&mut params, &l.creds.api_key);
-    app.post("/PB2CAPIVAN/loveCodeapp/qryLoveCode", &params).await
+    app.post("/PB2CAPIVAN/loveCodeapp/qryLoveCode", &params)
+        .await
 }
 
 async fn r3_6_love_code_search_comes_with_donation(app: &TestApp) {
@@ -982,7 +1009,10 @@ async fn r4_2_a_resubmission_corrects_the_form(app: &TestApp) {
         .unwrap();
     // Only a licence sent back for corrections is resubmitted.
     let early = p.resubmit(d, filed.id, None, &[]).await.unwrap_err();
-    assert!(matches!(early, ServiceError::Refused { rule: "R4.2", .. }), "{early:?}");
+    assert!(
+        matches!(early, ServiceError::Refused { rule: "R4.2", .. }),
+        "{early:?}"
+    );
     p.request_changes(reviewer, filed.id, "the contact phone is wrong")
         .await
         .unwrap();
@@ -996,7 +1026,10 @@ async fn r4_2_a_resubmission_corrects_the_form(app: &TestApp) {
         p.resubmit(d, filed.id, Some(&bad), &[]).await.unwrap_err(),
         ServiceError::Refused { rule: "R5.7", .. }
     ));
-    let again = p.resubmit(d, filed.id, Some(&corrected), &[]).await.unwrap();
+    let again = p
+        .resubmit(d, filed.id, Some(&corrected), &[])
+        .await
+        .unwrap();
     assert_eq!(again.state.name(), "applied");
     let form = p.application_of(d, filed.id).await.unwrap().form;
     assert_eq!(form.contact_phone, "02-8765-4321");
@@ -1027,7 +1060,12 @@ async fn r5_2_overdue_requests_and_r11_destruction_reach_the_reviewer(app: &Test
         .await
         .unwrap();
     let licence = p.licence(l.licence).await.unwrap();
-    assert!(p.dossier(l.licence).await.unwrap().overdue_requests.is_empty());
+    assert!(p
+        .dossier(l.licence)
+        .await
+        .unwrap()
+        .overdue_requests
+        .is_empty());
     // R5.2: past its due day and not completed, the request shows to Developer and reviewer.
     app.clock
         .advance(Duration::days(einv_server::services::REQUEST_DAYS + 1));
@@ -1043,7 +1081,10 @@ async fn r5_2_overdue_requests_and_r11_destruction_reach_the_reviewer(app: &Test
         .await
         .unwrap();
     let dossier = p.dossier(l.licence).await.unwrap();
-    assert_eq!(dossier.destruction.unwrap().body, "programs and data deleted");
+    assert_eq!(
+        dossier.destruction.unwrap().body,
+        "programs and data deleted"
+    );
 }
 
 async fn r10_1_withdrawal_by_notice_stops_the_api(app: &TestApp) {
@@ -1116,7 +1157,12 @@ async fn r4_8_r4_9_announcements_and_notifications_with_read_receipts(app: &Test
     ));
     p.mark_read(l.developer, first.id).await.unwrap();
     let read = p.developer_notifications(l.developer).await.unwrap();
-    assert!(read.iter().find(|n| n.id == first.id).unwrap().read_at.is_some());
+    assert!(read
+        .iter()
+        .find(|n| n.id == first.id)
+        .unwrap()
+        .read_at
+        .is_some());
 }
 
 async fn r5_1_the_declarations_name_the_laws(app: &TestApp) {

@@ -503,7 +503,11 @@ async fn f0501_cancel_reads_zuofei_and_f0701_void_reads_zhuxiao(app: &TestApp) {
             .find(|r| r["invNum"] == n)
             .map(|r| r["invStatus"].clone())
     };
-    assert_eq!(status_of("AB00000001").unwrap(), "已作廢", "F0501 cancel: 作廢");
+    assert_eq!(
+        status_of("AB00000001").unwrap(),
+        "已作廢",
+        "F0501 cancel: 作廢"
+    );
     let voided = app
         .post(INVSERV, &detail_params(app, "AB00000003", "2026/11/22"))
         .await;

@@ -209,7 +209,10 @@ async fn credentials_terms_notifications(store: &Store) {
         Some("full text v2")
     );
     let base = store.terms_text("2023-03-30").await.unwrap().unwrap();
-    assert!(base.contains("九、責任限制與排除"), "R9 is part of the stored text");
+    assert!(
+        base.contains("九、責任限制與排除"),
+        "R9 is part of the stored text"
+    );
     assert!(matches!(
         store.publish_terms(&t, "again").await,
         Err(StoreError::AlreadyExists(_))
@@ -290,7 +293,10 @@ async fn r10_4_the_database_refuses_to_rewrite_history(store: &Store) {
         assert!(refused.is_err(), "the database accepted {sql:?}");
     }
     assert_eq!(store.licence_events(licence.id).await.unwrap().len(), 1);
-    assert_eq!(store.licence_events(licence.id).await.unwrap()[0].reason, "because");
+    assert_eq!(
+        store.licence_events(licence.id).await.unwrap()[0].reason,
+        "because"
+    );
     assert!(store.destruction_of(licence.id).await.unwrap().is_some());
     // Appending stays allowed.
     store

@@ -33,7 +33,9 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
     match params.get("action").unwrap_or_default() {
         // Captured live replies answer a winning list with 查詢成功, not 執行成功.
         "QryWinningList" => match winning_list(&state, &params).await {
-            Ok(body) => Reply::with_code(params.get("version"), CodeType::Text, 200, "查詢成功", body),
+            Ok(body) => {
+                Reply::with_code(params.get("version"), CodeType::Text, 200, "查詢成功", body)
+            }
             Err(e) => Reply::error(params.get("version"), CodeType::Text, &e),
         },
         "qryInvHeader" => render(&params, CodeType::Text, header(&state, &params).await),

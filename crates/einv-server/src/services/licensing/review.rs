@@ -24,7 +24,10 @@ impl Platform {
             .filter(|l| match l.state {
                 // R4.7b: an active or suspended licence is queued when its re-review is filed.
                 LicenceState::Active { .. } | LicenceState::Suspended { .. } => {
-                    matches!(l.state.renewal(), einv_core::licence::Renewal::Applied { .. })
+                    matches!(
+                        l.state.renewal(),
+                        einv_core::licence::Renewal::Applied { .. }
+                    )
                 }
                 _ => true,
             })

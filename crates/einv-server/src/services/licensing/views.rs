@@ -2,8 +2,8 @@
 //! reviewer's dossier of an application, the registry of events, research submissions.
 
 use einv_store::{
-    ApplicationRecord, DeletionRequestRecord, DeveloperRecord, DocumentRecord,
-    LicenceEventRecord, LicenceNote, LicenceRecord,
+    ApplicationRecord, DeletionRequestRecord, DeveloperRecord, DocumentRecord, LicenceEventRecord,
+    LicenceNote, LicenceRecord,
 };
 
 use crate::error::{ServiceError, ServiceResult};
