@@ -498,7 +498,7 @@ async fn r5_7_and_r6_application_checks(app: &TestApp) {
         })
         .await
         .unwrap_err();
-    assert!(matches!(duplicate, ServiceError::AlreadyExists(_)));
+    assert!(matches!(duplicate, ServiceError::Conflict(_)));
     // A government body at level C or above needs no certificate (R6).
     let gov = p
         .sign_up_developer(&DeveloperSignUp {

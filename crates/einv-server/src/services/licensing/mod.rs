@@ -79,7 +79,7 @@ impl Platform {
             .store
             .find_licence(id)
             .await?
-            .ok_or(crate::error::ServiceError::NotFound("licence"))?;
+            .ok_or(crate::error::ServiceError::not_found("licence"))?;
         self.settle_licence(found).await
     }
 
@@ -114,7 +114,7 @@ impl Platform {
                     .store
                     .find_licence(licence.id)
                     .await?
-                    .ok_or(crate::error::ServiceError::NotFound("licence"));
+                    .ok_or(crate::error::ServiceError::not_found("licence"));
             }
             Err(e) => return Err(e.into()),
         }
