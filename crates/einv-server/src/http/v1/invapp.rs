@@ -6,12 +6,13 @@ use einv_core::barcode::RandomCode;
 use einv_core::{InvalidValue, Service};
 use serde_json::{Map, Value};
 
+use super::error::{V1Error, V1Result};
 use super::fields;
 use super::gate::{admit, ActionSpec};
 use super::invoice_json::{header_fields, item_fields};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::ServiceError;
 use crate::http::AppState;
 use crate::services::{InvoiceLookup, LookupBy};
 
@@ -56,7 +57,7 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
 }
 
 /// A 903 for an action this endpoint does not serve.
-pub fn unknown_action(action: &str, known: &str) -> ServiceError {
+pub fn unknown_action(action: &str, known: &str) -> V1Error {
     InvalidValue::new(
         "action",
         format!("{action:?} is not an action of this path; one of {known}"),
@@ -64,14 +65,12 @@ pub fn unknown_action(action: &str, known: &str) -> ServiceError {
     .into()
 }
 
-async fn winning_list(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+async fn winning_list(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
     admit(&state.platform, params, WINNING).await?;
     let period = fields::period(params, "invTerm")?;
     let draw = state.platform.winning_numbers(period).await?;
     let Value::Object(mut body) = draw.to_qry_winning_list_json() else {
-        return Err(ServiceError::Internal(
-            "winning list is not an object".into(),
-        ));
+        return Err(ServiceError::Internal("winning list is not an object".into()).into());
     };
     // `v`, `code` and `msg` are set by the reply.
     for k in ["v", "code", "msg"] {
@@ -86,10 +85,10 @@ async fn winning_list(state: &AppState, params: &V1Params) -> ServiceResult<Map<
     Ok(body)
 }
 
-fn lookup_of(params: &V1Params) -> ServiceResult<InvoiceLookup> {
+fn lookup_of(params: &V1Params) -> V1Result<InvoiceLookup> {
     let kind = params.require("type")?;
     if kind != "QRCode" && kind != "Barcode" {
-        return Err(ServiceError::BadQueryType(kind.to_owned()));
+        return Err(V1Error::BadQueryType(kind.to_owned()));
     }
     Ok(InvoiceLookup {
         number: fields::invoice_number(params, "invNum")?,
@@ -97,14 +96,14 @@ fn lookup_of(params: &V1Params) -> ServiceResult<InvoiceLookup> {
     })
 }
 
-async fn header(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+async fn header(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
     admit(&state.platform, params, LOOKUP).await?;
     let lookup = lookup_of(params)?;
     let view = state.platform.lookup_header(&lookup).await?;
     Ok(header_fields(&view))
 }
 
-async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+async fn detail(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
     admit(&state.platform, params, LOOKUP).await?;
     let lookup = lookup_of(params)?;
     let random = RandomCode::parse(params.require("randomNumber")?)

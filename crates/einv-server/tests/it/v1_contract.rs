@@ -1,16 +1,10 @@
 //! The v1 contract as snapshots: every action's reply, success and each error code einv
-//! emits for it, recorded with `insta` under `tests/snapshots/`. A change of a field, a JSON
+//! emits for it, recorded with `insta` under `tests/it/snapshots/`. A change of a field, a JSON
 //! type or a format shows as a diff in review; `scripts/test` runs with `INSTA_UPDATE=no`, so a
 //! drift fails instead of being accepted. The clock is fixed, so the replies are exact; the
 //! shapes follow the captured live replies listed in `docs/v1-compatibility.md`.
 
-#![allow(clippy::unwrap_used)]
-
-// main moved the harness into tests/it/; this binary shares it until it joins tests/it.
-#[path = "it/common.rs"]
-mod common;
-
-use common::*;
+use crate::common::*;
 use einv_core::barcode::{crypto, QrSeedKey, RandomCode};
 use einv_core::InvoiceNumber;
 use serde_json::Value;
@@ -312,7 +306,7 @@ async fn refusals(app: &TestApp) {
         &app.post(INVAPP, &ask(APP_ID, "d", "qryNothing")).await,
     );
     app.store()
-        .block_device("evil", "abuse", common::start_time())
+        .block_device("evil", "abuse", crate::common::start_time())
         .await
         .unwrap();
     snap(
