@@ -10,10 +10,10 @@ use einv_core::{clock, Clock, Period, SystemClock};
 use einv_server::startup;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::PlatformOptions;
 use crate::ingest::pipeline::{self, Input, Source};
 use crate::ingest::report::ProblemLog;
 use crate::ingest::Format;
+use crate::options::PlatformOptions;
 use crate::synth::{Generator, Plan};
 
 /// Arguments of `einv generate`.

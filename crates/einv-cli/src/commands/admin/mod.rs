@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args as ClapArgs, Subcommand};
 
-use crate::cli::PlatformOptions;
+use crate::options::PlatformOptions;
 
 mod actions;
 

@@ -8,13 +8,12 @@ use serde_json::{json, Map, Value};
 
 use super::error::V1Result;
 use super::fields::{self, java_date};
-use super::gate::{admit, ActionSpec, Admitted};
-use super::invapp::unknown_action;
+use super::gate::{holder, unknown_action, ActionSpec};
 use super::invoice_json::{header_fields, item_fields, status_text};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
 use crate::http::AppState;
-use crate::services::{CarrierHolder, InvoiceListQuery, InvoiceView};
+use crate::services::{InvoiceListQuery, InvoiceView};
 
 const CARRIER: ActionSpec = ActionSpec {
     service: Service::CarrierInvoices,
@@ -44,24 +43,6 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
             Err(unknown_action(other, "carrierInvChk, carrierInvDetail")),
         ),
     }
-}
-
-/// Admits a carrier call and proves the carrier with its verification code (919).
-pub async fn holder(
-    state: &AppState,
-    params: &V1Params,
-    spec: ActionSpec,
-) -> V1Result<(Admitted, CarrierHolder)> {
-    let admitted = admit(&state.platform, params, spec).await?;
-    params.require("cardNo")?;
-    params.require("cardType")?;
-    params.require("cardEncrypt")?;
-    let (carrier, code) = fields::carrier(params, ["cardType", "cardNo", "cardEncrypt"])?;
-    let holder = state
-        .platform
-        .authenticate_carrier(&admitted.caller, spec.service, &carrier, &code)
-        .await?;
-    Ok((admitted, holder))
 }
 
 async fn list(state: &AppState, params: &V1Params) -> V1Result<(Map<String, Value>, bool)> {

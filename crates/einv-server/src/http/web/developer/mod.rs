@@ -20,8 +20,6 @@ mod inbox;
 mod licences;
 mod signing;
 
-pub use licences::{history_table, term_summary};
-
 /// The Developer routes.
 pub fn routes() -> Router<AppState> {
     Router::new()

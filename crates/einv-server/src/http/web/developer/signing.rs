@@ -62,7 +62,7 @@ pub(super) async fn page_view(
             h2 { (lang.t("本授權接受的簽章方式", "Signing methods this licence accepts")) }
             ul #methods {
                 li { code { "hmac-sha256" } " — " (lang.t("以 APIKey 為金鑰", "keyed with the APIKey")) }
-                @if !live.is_empty() { li { code { "ed25519" } " — " (lang.t("以下列已登錄公鑰驗證", "verified with the public keys below")) } }
+                @if !live.is_empty() { li #ed25519-accepted { code { "ed25519" } " — " (lang.t("以下列已登錄公鑰驗證", "verified with the public keys below")) } }
                 @else { li.muted { code { "ed25519" } " — " (lang.t("登錄公鑰後即可使用", "available once a public key is registered")) } }
             }
             h2 { (lang.t("Ed25519 公鑰", "Ed25519 public keys")) }

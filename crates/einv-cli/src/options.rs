@@ -1,45 +1,9 @@
-//! The command line, as clap types. Script-facing shapes (issue 2) are kept stable:
-//! `einv validate ban|invoice|carrier|love-code VALUE`, `einv prize --winning FILE NUMBER…`,
-//! `einv qr decode TEXT`, each with `--json`.
+//! Where the Platform's data lives: the options every command that opens it shares. A leaf:
+//! the commands depend on it, it depends on none of them.
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
 use einv_core::flow::{FlowLimits, RateLimit};
-
-/// einv: Taiwan e-invoice platform, sandbox and tools.
-#[derive(Debug, Parser)]
-#[command(name = "einv", version, about)]
-pub struct Cli {
-    /// The command to run.
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-/// The commands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Check a business ID, invoice number, carrier or love code.
-    Validate(crate::commands::validate::Args),
-    /// Check invoice numbers against a period's winning numbers.
-    Prize(crate::commands::prize::Args),
-    /// Decode or encode proof-copy QR codes.
-    Qr(crate::commands::qr::Args),
-    /// Run the Platform (`--demo` seeds demo data and prints credentials).
-    Serve(crate::commands::serve::Args),
-    /// Demo data.
-    Demo(crate::commands::demo::Args),
-    /// Bring the database schema up to date.
-    Migrate(PlatformOptions),
-    /// Import invoices (JSON Lines, MOF MIG XML) or a period's winning numbers.
-    Import(crate::commands::import::Args),
-    /// Write a synthetic data set of any size.
-    Generate(crate::commands::generate::Args),
-    /// Verify, purge or show the tamper-evident audit trail (R5.3, R6.4).
-    Audit(crate::commands::audit::Args),
-    /// Operator commands: reviewers, registry events, terms, announcements, terminations.
-    Admin(crate::commands::admin::Args),
-}
 
 /// Where the Platform's data lives: shared by every command that opens it.
 #[derive(Debug, Clone, clap::Args)]
@@ -81,15 +45,5 @@ impl PlatformOptions {
             },
             redis_url: self.redis_url.clone(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use clap::CommandFactory;
-
-    #[test]
-    fn clap_definition_is_consistent() {
-        super::Cli::command().debug_assert();
     }
 }
