@@ -286,7 +286,9 @@ fn demo_invoice(
         items,
         ..InvoiceDraft::default()
     };
-    Invoice::new(draft).map_err(|e| ServiceError::Internal(format!("demo invoice: {e}")))
+    Invoice::new(draft).map_err(|e| {
+        ServiceError::Internal(crate::error::InternalError::caused_by("demo invoice", e))
+    })
 }
 
 /// A draw in which some demo Users' invoices win: one first prize and a few suffix prizes.

@@ -71,8 +71,12 @@ impl Platform {
             .store
             .mark_donated(
                 record.id,
-                &LoveCode::parse(&charity.love_code)
-                    .map_err(|e| ServiceError::Internal(format!("stored charity: {e}")))?,
+                &LoveCode::parse(&charity.love_code).map_err(|e| {
+                    ServiceError::Internal(crate::error::InternalError::caused_by(
+                        "stored charity",
+                        e,
+                    ))
+                })?,
                 at,
             )
             .await?
