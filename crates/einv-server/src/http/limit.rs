@@ -8,6 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::client_ip::client_ip;
+use super::v1::error::V1Error;
 use super::v1::reply::{CodeType, Reply};
 use super::v2::Problem;
 use super::AppState;
@@ -33,9 +34,9 @@ pub async fn per_ip(State(state): State<AppState>, request: Request, next: Next)
         _ => 1,
     };
     let mut res = if path.starts_with("/PB2CAPIVAN/") {
-        Reply::error(Some("1.0"), CodeType::Number, &err).into_response()
+        Reply::error(Some("1.0"), CodeType::Number, &V1Error::Use(err)).into_response()
     } else if path.starts_with("/api/v2/") {
-        Problem(err).into_response()
+        Problem::from(err).into_response()
     } else {
         (StatusCode::TOO_MANY_REQUESTS, err.to_string()).into_response()
     };

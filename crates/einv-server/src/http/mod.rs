@@ -48,11 +48,11 @@ impl AppState {
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    // R4.6: every surface but the v1 API (its gate counts, to answer 950) is counted per IP
-    // here, before any other work.
+    // R4.6: every surface but the v1 API (its gate counts, to answer 950) and v2 (its
+    // `flow_control` counts per IP and per AppID, to answer with RateLimit headers) is counted
+    // per IP here, before any other work.
     let counted = Router::new()
         .merge(v1::blank_routes())
-        .merge(v2::routes())
         .merge(oauth::routes())
         .layer(DefaultBodyLimit::max(v1::params::MAX_BODY))
         .merge(web::user::routes())
@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), limit::per_ip));
     Router::new()
         .merge(v1::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
+        .merge(v2::routes(state.clone()).layer(DefaultBodyLimit::max(v2::auth::MAX_BODY)))
         .merge(counted)
         .route("/healthz", get(|| async { "ok" }))
         .layer(TraceLayer::new_for_http())

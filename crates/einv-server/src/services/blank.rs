@@ -1,4 +1,4 @@
-//! What the v1 blank pages do for a User (reference/mof-app-api.md §2): aggregate a carrier
+//! What the v1 blank pages do for a User (docs/v1-compatibility.md): aggregate a carrier
 //! under the mobile barcode, record a bank account for prize transfers, donate a month's cloud
 //! invoices to a love code. Each runs for an app the User consented to (R5.2).
 
@@ -7,7 +7,7 @@ use einv_core::{Carrier, InvalidValue, Service};
 use einv_store::CarrierLink;
 
 use super::{AuditEntry, Caller, CarrierHolder, Platform};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Missing, ServiceError, ServiceResult};
 
 impl Platform {
     /// Aggregates (歸戶) the carrier `kind`/`id1` with hidden code `id2` under the holder's
@@ -108,8 +108,8 @@ impl Platform {
                 .await
             {
                 Ok(_) => donated += 1,
-                Err(ServiceError::CharityNotFound(code)) => {
-                    return Err(ServiceError::CharityNotFound(code))
+                Err(ServiceError::NotFound(Missing::Charity(code))) => {
+                    return Err(ServiceError::NotFound(Missing::Charity(code)))
                 }
                 Err(ServiceError::Store(e)) => return Err(ServiceError::Store(e)),
                 Err(_) => {}

@@ -14,7 +14,7 @@ use dashmap::DashMap;
 
 use super::flow::memory::ip_key;
 use super::Platform;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Proof, ServiceError, ServiceResult};
 
 /// Failures an account may have before delays begin.
 pub const FREE_ACCOUNT_FAILURES: u32 = 5;
@@ -108,7 +108,7 @@ impl GuessThrottle {
 
 impl Platform {
     /// Runs `check` (a sign-in or a code check) unless `secret` or `ip` must wait; counts its
-    /// failure (`SignInFailed`, `BadCredentials`, `VerificationFailed`) or clears the
+    /// failure (`ServiceError::Unproven`) or clears the
     /// account's count on success.
     pub(crate) async fn guarded<T>(
         &self,
@@ -140,11 +140,9 @@ impl Platform {
         }
         let outcome = check.await;
         match &outcome {
-            Err(
-                ServiceError::SignInFailed
-                | ServiceError::BadCredentials
-                | ServiceError::VerificationFailed,
-            ) => {
+            Err(ServiceError::Unproven(
+                Proof::Password | Proof::UserSignIn | Proof::VerificationCode,
+            )) => {
                 throttle.fail(account, now);
                 if let Some(ip) = ip {
                     throttle.fail(ip, now);

@@ -6,7 +6,7 @@ use einv_core::{InvoiceNumber, Period};
 use einv_store::{InvoiceItem, InvoiceRecord};
 
 use super::{InvoiceView, Platform};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Missing, Proof, ServiceError, ServiceResult};
 
 /// What the caller read off the proof copy, beyond the number and date.
 #[derive(Debug, Clone)]
@@ -57,8 +57,8 @@ impl Platform {
         let h = &record.header;
         match by {
             LookupBy::Barcode { random, period } => {
-                if random.as_str() != h.random_code || *period != h.period {
-                    return Err(ServiceError::InvoiceNotFound);
+                if h.random_code != Some(*random) || *period != h.period {
+                    return Err(ServiceError::NotFound(Missing::Invoice));
                 }
             }
             LookupBy::QrCode {
@@ -66,8 +66,8 @@ impl Platform {
                 encrypt,
                 seller_ban,
             } => {
-                if random.as_str() != h.random_code || *seller_ban != h.seller_ban {
-                    return Err(ServiceError::InvoiceNotFound);
+                if h.random_code != Some(*random) || *seller_ban != h.seller.id.as_str() {
+                    return Err(ServiceError::NotFound(Missing::Invoice));
                 }
                 self.check_qr_code(&record, random, encrypt).await?;
             }
@@ -82,22 +82,25 @@ impl Platform {
         random: &RandomCode,
         encrypt: &str,
     ) -> ServiceResult<()> {
-        let seller = self.store.find_seller(&record.header.seller_ban).await?;
+        let seller = self
+            .store
+            .find_seller(record.header.seller.id.as_str())
+            .await?;
         // A seller whose seed key the Platform does not hold cannot be checked; the other
         // fields already matched.
         let Some(key) = seller.and_then(|s| s.qr_seed_key) else {
             return Ok(());
         };
         let key = QrSeedKey::parse(&key).map_err(|e| {
-            ServiceError::Internal(format!(
-                "stored seed key of {}: {e}",
-                record.header.seller_ban
+            ServiceError::Internal(crate::error::InternalError::caused_by(
+                format!("stored seed key of {}", record.header.seller.id),
+                e,
             ))
         })?;
         if crypto::verify_verification(&key, &record.header.number, random, encrypt) {
             Ok(())
         } else {
-            Err(ServiceError::CheckCodeMismatch)
+            Err(ServiceError::Unproven(Proof::CheckCode))
         }
     }
 
@@ -109,6 +112,6 @@ impl Platform {
             .find_invoice(&lookup.number, Period::of_date(lookup.date))
             .await?
             .filter(|r| r.header.date == lookup.date)
-            .ok_or(ServiceError::InvoiceNotFound)
+            .ok_or(ServiceError::NotFound(Missing::Invoice))
     }
 }

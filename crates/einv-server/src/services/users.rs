@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::guessing::Secret;
 use super::{AuditEntry, Platform};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Proof, ServiceError, ServiceResult};
 
 /// How many days a developer has to carry out a User's request (R5.2). The spec sets no
 /// number; 30 days follows the PDPA's usual answer period (PDPA Enforcement Rules art. 13 ff.).
@@ -72,7 +72,7 @@ impl Platform {
         let barcode = barcode.trim();
         self.guarded(Secret::UserCode(barcode), ip, async {
             let barcode = MobileBarcode::parse_form_decoded(barcode)
-                .map_err(|_| ServiceError::SignInFailed)?;
+                .map_err(|_| ServiceError::Unproven(Proof::UserSignIn))?;
             let user = self
                 .store
                 .find_user_by_barcode(barcode.as_str())
@@ -86,7 +86,7 @@ impl Platform {
                 user,
             ) {
                 (true, Some(user)) => Ok(user),
-                _ => Err(ServiceError::SignInFailed),
+                _ => Err(ServiceError::Unproven(Proof::UserSignIn)),
             }
         })
         .await
@@ -109,7 +109,7 @@ impl Platform {
             {
                 Ok(())
             } else {
-                Err(ServiceError::SignInFailed)
+                Err(ServiceError::Unproven(Proof::UserSignIn))
             }
         })
         .await?;
@@ -175,7 +175,7 @@ impl Platform {
             .await?
             .is_empty()
         {
-            return Err(ServiceError::NotFound("app_id"));
+            return Err(ServiceError::not_found("app_id"));
         }
         self.file_request(user_id, app_id, kind).await
     }

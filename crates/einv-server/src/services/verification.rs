@@ -65,7 +65,7 @@ fn argon2_hash(secret: &str) -> Result<String, ServiceError> {
     Argon2::default()
         .hash_password(secret.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| ServiceError::Internal(format!("hashing a secret: {e}")))
+        .map_err(|e| ServiceError::Internal(format!("hashing a secret: {e}").into()))
 }
 
 impl VerificationCodes {
@@ -135,7 +135,7 @@ impl VerificationCodes {
             .map_err(|_| ServiceError::Internal("hashing bound closed".into()))?;
         tokio::task::spawn_blocking(work)
             .await
-            .map_err(|e| ServiceError::Internal(format!("hashing task: {e}")))
+            .map_err(|e| ServiceError::Internal(format!("hashing task: {e}").into()))
     }
 
     fn remember(&self, key: [u8; 32], now: Instant) {

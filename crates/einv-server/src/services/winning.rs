@@ -4,7 +4,7 @@ use einv_core::prize::WinningNumbers;
 use einv_core::Period;
 
 use super::Platform;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Missing, ServiceError, ServiceResult};
 
 impl Platform {
     /// The published draw of `period`, if any.
@@ -14,14 +14,19 @@ impl Platform {
         };
         WinningNumbers::from_qry_winning_list_json(&json)
             .map(Some)
-            .map_err(|e| ServiceError::Internal(format!("stored draw of {period}: {e}")))
+            .map_err(|e| {
+                ServiceError::Internal(crate::error::InternalError::caused_by(
+                    format!("stored draw of {period}"),
+                    e,
+                ))
+            })
     }
 
     /// The draw of `period`; code 901 when none is published.
     pub async fn winning_numbers(&self, period: Period) -> ServiceResult<WinningNumbers> {
         self.draw(period)
             .await?
-            .ok_or(ServiceError::NoPeriodData(period))
+            .ok_or(ServiceError::NotFound(Missing::Draw(period)))
     }
 
     /// Publishes a draw (replacing any earlier one of its period).

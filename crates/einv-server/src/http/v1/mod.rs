@@ -1,5 +1,5 @@
 //! v1: the Ministry's app API, path for path and field for field
-//! (reference/mof-app-api.md; choices where it is unsure: docs/v1-compatibility.md).
+//! (docs/v1-compatibility.md).
 
 use axum::extract::State;
 use axum::routing::any;
@@ -12,6 +12,7 @@ use params::V1Params;
 mod aggregate;
 mod blank;
 mod donate;
+pub mod error;
 mod fields;
 mod gate;
 mod invapp;

@@ -18,9 +18,9 @@ use einv_core::wire::{TIMESTAMP_AHEAD_SECS, TIMESTAMP_BEHIND_SECS};
 use einv_store::SignedCall;
 use sha2::{Digest, Sha256};
 
+use super::error::{V1Error, V1Result};
 use super::params::V1Params;
 use super::reply::Reply;
-use crate::error::{ServiceError, ServiceResult};
 use crate::http::AppState;
 use crate::services::Platform;
 
@@ -71,7 +71,7 @@ fn window_end(params: &V1Params, now: DateTime<Utc>) -> DateTime<Utc> {
 /// Called by the gate once everything about a signed call holds: claims it. When an identical
 /// request came first the call goes no further (an error here stops the action): the
 /// wrapper answers with the first answer, or, while that is not ready, the refusal stands.
-pub async fn claim(platform: &Platform, params: &V1Params, app_id: &str) -> ServiceResult<()> {
+pub async fn claim(platform: &Platform, params: &V1Params, app_id: &str) -> V1Result<()> {
     let Some(key) = call_key(params) else {
         return Ok(());
     };
@@ -83,7 +83,7 @@ pub async fn claim(platform: &Platform, params: &V1Params, app_id: &str) -> Serv
     if let SignedCall::Answered(stored) = platform.signed_call(&key).await? {
         let _ = params.claim.set(Claim::AnsweredBefore(stored));
     }
-    Err(ServiceError::BadSignature(
+    Err(V1Error::BadSignature(
         "an identical signed request is being answered; wait for its answer".into(),
     ))
 }

@@ -129,7 +129,7 @@ impl AuditTrail {
             .map_err(|_| ServiceError::Internal("the audit writer has stopped".into()))?;
         match rx.await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(ServiceError::Internal(e)),
+            Ok(Err(e)) => Err(ServiceError::Internal(e.into())),
             Err(_) => Err(ServiceError::Internal(
                 "the audit writer has stopped".into(),
             )),

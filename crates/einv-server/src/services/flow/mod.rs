@@ -67,6 +67,8 @@ pub struct FlowStatus {
     pub limit: u32,
     /// Calls left now.
     pub remaining: u64,
+    /// Seconds until the allowance is whole again (0 when the counter does not say).
+    pub reset_secs: u64,
 }
 
 /// Which allowance a call is counted against.
@@ -77,6 +79,15 @@ enum Scope<'a> {
 }
 
 impl FlowControl {
+    /// The Redis connection and key namespace, when the counts are shared through Redis (the
+    /// v2 replay nonces share them too).
+    pub(crate) fn shared_redis(&self) -> Option<(redis::aio::ConnectionManager, &str)> {
+        match &self.counter {
+            FlowCounter::Redis { manager, namespace } => Some(((**manager).clone(), namespace)),
+            FlowCounter::Memory(_) => None,
+        }
+    }
+
     /// In-memory counting, for one node.
     pub fn in_memory(limits: FlowLimits) -> Self {
         Self {
@@ -178,6 +189,7 @@ impl Platform {
             None => Ok(FlowStatus {
                 limit: self.flow.limits.per_ip.calls,
                 remaining: u64::MAX,
+                reset_secs: 0,
             }),
         }
     }
@@ -186,6 +198,22 @@ impl Platform {
     /// found live: a made-up or stolen-name AppID must never spend a real app's allowance.
     pub async fn admit_app_calls(&self, app_id: &str) -> ServiceResult<FlowStatus> {
         self.admit_in(Scope::App(app_id)).await
+    }
+
+    /// R4.6 on v2: counts a call from `ip` (per IP first), then, when the AppID it names is
+    /// live by the one authority, against that app's allowance: a made-up AppID or one whose
+    /// licence is not live spends no real app's allowance. The tighter status is returned.
+    pub async fn admit_flow(&self, ip: Option<IpAddr>, app_id: &str) -> ServiceResult<FlowStatus> {
+        let by_ip = self.admit_ip(ip).await?;
+        if app_id.is_empty() || self.authorise_app(app_id, None).await.is_err() {
+            return Ok(by_ip);
+        }
+        let by_app = self.admit_app_calls(app_id).await?;
+        Ok(if by_app.remaining < by_ip.remaining {
+            by_app
+        } else {
+            by_ip
+        })
     }
 
     /// If the shared counter is unreachable the call is let through and the failure logged:
@@ -197,9 +225,13 @@ impl Platform {
             Scope::App(_) => self.flow.limits.per_app,
         };
         match self.flow.count(scope, now).await {
-            Ok(FlowDecision::Allowed { remaining, .. }) => Ok(FlowStatus {
+            Ok(FlowDecision::Allowed {
+                remaining,
+                reset_secs,
+            }) => Ok(FlowStatus {
                 limit: limit.calls,
                 remaining,
+                reset_secs,
             }),
             Ok(FlowDecision::Refused { retry_after_secs }) => Err(ServiceError::RateLimited {
                 limit: limit.calls,
@@ -211,6 +243,7 @@ impl Platform {
                 Ok(FlowStatus {
                     limit: limit.calls,
                     remaining: u64::MAX,
+                    reset_secs: 0,
                 })
             }
         }

@@ -6,7 +6,7 @@ use argon2::Argon2;
 use einv_core::{BusinessId, InvalidValue};
 use einv_store::{DeveloperRecord, EntityType, NewDeveloper, ReviewerRecord};
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Proof, ServiceError, ServiceResult};
 use crate::services::guessing::Secret;
 use crate::services::Platform;
 
@@ -149,7 +149,7 @@ impl Platform {
             let hash = found.as_ref().map(|d| d.account.password_hash.as_str());
             match (self.codes.matches(password, hash).await, found) {
                 (true, Some(d)) => Ok(d),
-                _ => Err(ServiceError::BadCredentials),
+                _ => Err(ServiceError::Unproven(Proof::Password)),
             }
         })
         .await
@@ -160,7 +160,7 @@ impl Platform {
         self.store
             .find_developer(id)
             .await?
-            .ok_or(ServiceError::NotFound("developer"))
+            .ok_or(ServiceError::not_found("developer"))
     }
 
     /// Creates a reviewer account (operator command); returns its ID.
@@ -196,7 +196,7 @@ impl Platform {
             let hash = found.as_ref().map(|r| r.password_hash.as_str());
             match (self.codes.matches(password, hash).await, found) {
                 (true, Some(r)) => Ok(r),
-                _ => Err(ServiceError::BadCredentials),
+                _ => Err(ServiceError::Unproven(Proof::Password)),
             }
         })
         .await

@@ -1,0 +1,317 @@
+//! R4.6: flow control per IP and per AppID, in memory and shared through Redis.
+
+use crate::common::*;
+use chrono::Duration;
+use einv_core::flow::{FlowLimits, RateLimit};
+use einv_server::services::FlowControl;
+use serde_json::Value;
+
+const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
+const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
+
+fn limits(ip: u32, app: u32) -> FlowLimits {
+    FlowLimits {
+        per_ip: RateLimit {
+            calls: ip,
+            window_secs: 60,
+        },
+        per_app: RateLimit {
+            calls: app,
+            window_secs: 60,
+        },
+    }
+}
+
+fn ask() -> Vec<(&'static str, String)> {
+    [
+        ("version", "0.2"),
+        ("action", "QryWinningList"),
+        ("invTerm", "11510"),
+        ("appID", APP_ID),
+    ]
+    .iter()
+    .map(|(k, v)| (*k, (*v).to_owned()))
+    .collect()
+}
+
+fn code(reply: &Value) -> &str {
+    reply["code"].as_str().unwrap()
+}
+
+#[tokio::test]
+async fn r4_6_the_call_past_the_limit_is_refused_until_the_window_ends() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
+        p.with_flow_control(FlowControl::in_memory(limits(3, 100)))
+    })
+    .await;
+    // Align to the start of a window so the three calls share it.
+    let now = app.now_unix();
+    app.clock
+        .advance(Duration::seconds(60 - now.rem_euclid(60)));
+    for _ in 0..3 {
+        assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+    }
+    let (headers, refused) = app.post_full(INVAPP, &ask()).await;
+    assert_eq!(code(&refused), "950", "{refused}");
+    assert!(refused["msg"].as_str().unwrap().contains("3 calls in 60 s"));
+    // GCRA: 3 per 60 s is a burst of 3, then one call every 20 s.
+    assert_eq!(headers.get("retry-after").unwrap(), "20");
+    app.clock.advance(Duration::seconds(20));
+    assert_eq!(
+        code(&app.post(INVAPP, &ask()).await),
+        "200",
+        "one call is regained after 20 s"
+    );
+    assert_eq!(code(&app.post(INVAPP, &ask()).await), "950");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn r4_6_the_per_app_limit_counts_every_ip() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
+        p.with_flow_control(FlowControl::in_memory(limits(100, 2)))
+    })
+    .await;
+    let now = app.now_unix();
+    app.clock
+        .advance(Duration::seconds(60 - now.rem_euclid(60)));
+    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+    assert_eq!(code(&app.post(INVAPP, &ask()).await), "950");
+    app.stop().await;
+}
+
+/// R4.6: a stranger naming a real AppID with signatures it cannot make spends its own IP's
+/// allowance, never the app's; an AppID that was never issued is counted per IP only.
+#[tokio::test]
+async fn r4_6_strangers_cannot_spend_an_apps_allowance() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
+        p.with_flow_control(FlowControl::in_memory(limits(6, 2)))
+    })
+    .await;
+    for _ in 0..3 {
+        let mut forged = ask();
+        forged.push(("signature", "AAAA".to_owned()));
+        assert_eq!(code(&app.post(INVAPP, &forged).await), "954");
+    }
+    let mut signed = ask();
+    sign(&mut signed, API_KEY);
+    assert_eq!(
+        code(&app.post(INVAPP, &signed).await),
+        "200",
+        "the app's allowance is whole"
+    );
+    let mut made_up = ask();
+    set(&mut made_up, "appID", "EINVMADEUP0001");
+    assert_eq!(code(&app.post(INVAPP, &made_up).await), "998");
+    // The sixth call from this IP is its last; the seventh is refused per IP, before the AppID
+    // is even looked at.
+    assert_eq!(code(&app.post(INVAPP, &made_up).await), "998");
+    assert_eq!(code(&app.post(INVAPP, &made_up).await), "950");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn r4_6_nodes_sharing_redis_share_the_count() {
+    let namespace = format!("einv-test-{}", uuid::Uuid::new_v4());
+    let redis_url =
+        std::env::var("EINV_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let a = FlowControl::redis(limits(100, 3), &redis_url, &namespace)
+        .await
+        .unwrap();
+    let b = FlowControl::redis(limits(100, 3), &redis_url, &namespace)
+        .await
+        .unwrap();
+    let node_a = TestApp::spawn_with(Backend::Sqlite, |p| p.with_flow_control(a)).await;
+    let node_b = TestApp::spawn_with(Backend::Sqlite, |p| p.with_flow_control(b)).await;
+    let now = node_a.now_unix();
+    for node in [&node_a, &node_b] {
+        node.clock
+            .advance(Duration::seconds(60 - now.rem_euclid(60)));
+    }
+    assert_eq!(code(&node_a.post(INVAPP, &ask()).await), "200");
+    assert_eq!(code(&node_b.post(INVAPP, &ask()).await), "200");
+    assert_eq!(code(&node_a.post(INVAPP, &ask()).await), "200");
+    assert_eq!(
+        code(&node_b.post(INVAPP, &ask()).await),
+        "950",
+        "the fourth call across both nodes is refused"
+    );
+    node_a.stop().await;
+    node_b.stop().await;
+}
+
+#[tokio::test]
+async fn r4_6_limits_are_published() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
+        p.with_flow_control(FlowControl::in_memory(limits(7, 70)))
+    })
+    .await;
+    let published: Value = app.get_json("/api/v2/limits").await;
+    assert_eq!(published["per_ip"]["calls"], 7);
+    assert_eq!(published["per_app"]["calls"], 70);
+    assert_eq!(published["per_app"]["window_secs"], 60);
+    app.stop().await;
+}
+
+/// R4.6 on every surface: the blank pages, OAuth, v2 and the web pages (sign-in included) share
+/// the per-IP allowance with the v1 API, each answering in its own shape.
+#[tokio::test]
+async fn r4_6_every_surface_is_counted_per_ip() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
+        p.with_flow_control(FlowControl::in_memory(limits(2, 100)))
+    })
+    .await;
+    let get = |path: &str| app.http.get(format!("{}{path}", app.base)).send();
+    assert_eq!(get("/me/login").await.unwrap().status(), 200);
+    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+    let login = app
+        .http
+        .post(format!("{}/me/login", app.base))
+        .form(&[("barcode", BARCODE), ("code", CODE)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 429, "sign-in is counted");
+    assert!(login.headers().get("retry-after").is_some());
+    for path in [
+        "/developer/login",
+        "/reviewer/login",
+        "/api/v2/deletion-requests",
+    ] {
+        assert_eq!(get(path).await.unwrap().status(), 429, "{path}");
+    }
+    let token = app
+        .http
+        .post(format!("{}/oauth/token", app.base))
+        .basic_auth(APP_ID, Some(API_KEY))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(token.status(), 429);
+    let blank: Value = get("/PB2CAPIVAN/APIService/generalCarrierRegBlank?uuid=d&appID=x")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(blank["code"], 950, "{blank}");
+    app.stop().await;
+}
+
+/// R4.6 behind a load balancer: `X-Forwarded-For` names the client only when the peer is a
+/// configured trusted proxy; anyone else is counted by its own address, whatever it claims.
+#[tokio::test]
+async fn r4_6_forwarded_for_counts_only_from_trusted_proxies() {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use einv_server::http::client_ip::TrustedProxies;
+    use tower::ServiceExt;
+
+    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
+        p.with_flow_control(FlowControl::in_memory(limits(2, 100)))
+    })
+    .await;
+    let router = einv_server::router(
+        einv_server::AppState::new(app.platform.clone(), false)
+            .with_trusted_proxies(TrustedProxies::parse(&["10.0.0.0/8"]).unwrap()),
+    );
+    let call = |peer: &str, client: &str| {
+        let mut req = axum::http::Request::get("/me/login")
+            .header("x-forwarded-for", client)
+            .body(Body::empty())
+            .unwrap();
+        let peer: std::net::SocketAddr = format!("{peer}:4000").parse().unwrap();
+        req.extensions_mut().insert(ConnectInfo(peer));
+        let router = router.clone();
+        async move { router.oneshot(req).await.unwrap().status().as_u16() }
+    };
+    // Through the proxy: two clients, two allowances.
+    assert_eq!(call("10.0.0.5", "198.51.100.1").await, 200);
+    assert_eq!(call("10.0.0.5", "198.51.100.1").await, 200);
+    assert_eq!(call("10.0.0.5", "198.51.100.1").await, 429);
+    assert_eq!(call("10.0.0.5", "198.51.100.2").await, 200);
+    // A stranger changing the header each time is still counted as itself.
+    assert_eq!(call("203.0.113.5", "1.1.1.1").await, 200);
+    assert_eq!(call("203.0.113.5", "2.2.2.2").await, 200);
+    assert_eq!(call("203.0.113.5", "3.3.3.3").await, 429);
+    app.stop().await;
+}
+
+async fn sign_in(app: &TestApp, barcode: &str, code: &str) -> u16 {
+    app.http
+        .post(format!("{}/me/login", app.base))
+        .form(&[("barcode", barcode), ("code", code)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Guessing costs: five wrong codes for one barcode are free; then each try waits a delay that
+/// doubles with every failure, even with the right code; waiting it out and succeeding clears
+/// the count.
+#[tokio::test]
+async fn guessing_a_users_code_gets_slower_with_every_failure() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    // Redirects are followed by the client: a success ends on /me (200).
+    for _ in 0..5 {
+        assert_eq!(sign_in(&app, BARCODE, "Wrong0000").await, 401);
+    }
+    assert_eq!(sign_in(&app, BARCODE, CODE).await, 429, "inside the delay");
+    app.clock.advance(Duration::seconds(1));
+    assert_eq!(sign_in(&app, BARCODE, "Wrong0000").await, 401);
+    app.clock.advance(Duration::seconds(1));
+    assert_eq!(
+        sign_in(&app, BARCODE, CODE).await,
+        429,
+        "the delay doubled to 2 s"
+    );
+    app.clock.advance(Duration::seconds(1));
+    assert_eq!(sign_in(&app, BARCODE, CODE).await, 200);
+    assert_eq!(
+        sign_in(&app, BARCODE, "Wrong0000").await,
+        401,
+        "the count was cleared"
+    );
+    app.stop().await;
+}
+
+/// Guessing costs on v1 (919): past the free failures the carrier query answers 950 with a
+/// `Retry-After`, before any hashing; an unknown barcode counts the same as a wrong code.
+#[tokio::test]
+async fn guessing_a_code_over_v1_is_throttled() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let query = |code: &str| {
+        let mut params = app.carrier_params("carrierInvChk", "0.5");
+        set(&mut params, "cardEncrypt", code);
+        params.extend([
+            ("startDate", "2026/11/01".to_owned()),
+            ("endDate", "2026/11/27".to_owned()),
+            ("onlyWinningInv", "N".to_owned()),
+        ]);
+        params
+    };
+    for _ in 0..5 {
+        assert_eq!(app.post(INVSERV, &query("Wrong0000")).await["code"], 919);
+    }
+    let (headers, refused) = app.post_full(INVSERV, &query(CODE)).await;
+    assert_eq!(refused["code"], 950, "{refused}");
+    assert!(headers.get("retry-after").is_some());
+    app.clock.advance(Duration::seconds(1));
+    assert_eq!(app.post(INVSERV, &query(CODE)).await["code"], 200);
+    app.stop().await;
+}
+
+/// Guessing costs per IP: one address trying many barcodes is slowed down too.
+#[tokio::test]
+async fn guessing_many_accounts_from_one_ip_is_throttled() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for n in 0..20 {
+        let barcode = format!("/ZZZ{n:04}");
+        assert_eq!(sign_in(&app, &barcode[..8], "Wrong0000").await, 401, "{n}");
+    }
+    assert_eq!(sign_in(&app, "/OTHER01", "Other999").await, 429);
+    app.stop().await;
+}

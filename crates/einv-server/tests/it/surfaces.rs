@@ -1,0 +1,131 @@
+//! Every surface an app reaches the Platform by, probed with one AppID and one APIKey: which
+//! of them let the caller in. The one authority (`services/authority.rs`) must answer the same
+//! on all of them.
+
+use std::collections::BTreeSet;
+
+use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
+
+use crate::common::{fresh_nonce, sign, TestApp, REDIRECT_URI};
+
+/// The surfaces that take the APIKey itself or a signature made with it.
+pub const KEYED: [&str; 4] = ["v1-signed", "oauth-token", "oauth-introspect", "v2"];
+/// The surfaces that take only the AppID.
+pub const APP_ID_ONLY: [&str; 3] = ["v1-unsigned", "blank-page", "oauth-authorize"];
+
+/// Every surface.
+pub fn all() -> BTreeSet<&'static str> {
+    KEYED.iter().chain(APP_ID_ONLY.iter()).copied().collect()
+}
+
+/// The keyed surfaces.
+pub fn keyed() -> BTreeSet<&'static str> {
+    KEYED.iter().copied().collect()
+}
+
+/// The surfaces that let `app_id` (with `api_key`) in now.
+pub async fn admitting(app: &TestApp, app_id: &str, api_key: &str) -> BTreeSet<&'static str> {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let base = &app.base;
+    let mut open = BTreeSet::new();
+    let winning = |signed: bool| {
+        let mut params: Vec<(&'static str, String)> = vec![
+            ("version", "0.2".into()),
+            ("action", "QryWinningList".into()),
+            ("invTerm", "11510".into()),
+            ("UUID", "d".into()),
+            ("appID", app_id.into()),
+        ];
+        if signed {
+            sign(&mut params, api_key);
+        }
+        params
+    };
+    if app.post("/PB2CAPIVAN/invapp/InvApp", &winning(true)).await["code"] == "200" {
+        open.insert("v1-signed");
+    }
+    if app.post("/PB2CAPIVAN/invapp/InvApp", &winning(false)).await["code"] == "200" {
+        open.insert("v1-unsigned");
+    }
+    let blank = http
+        .get(format!(
+            "{base}/PB2CAPIVAN/APIService/generalCarrierRegBlank?uuid=d&appID={app_id}"
+        ))
+        .send()
+        .await
+        .unwrap();
+    let is_page = blank
+        .headers()
+        .get("content-type")
+        .is_some_and(|c| c.to_str().unwrap_or_default().starts_with("text/html"));
+    if blank.status() == 200 && is_page {
+        open.insert("blank-page");
+    }
+    let authorize = http
+        .get(format!("{base}/oauth/authorize"))
+        .query(&[
+            ("client_id", app_id),
+            ("redirect_uri", REDIRECT_URI),
+            ("response_type", "code"),
+            ("scope", "winning-numbers"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    // A live client with a registered redirect URI is sent on (to the app with an error, or
+    // to sign in); a refused one is shown an error and sent nowhere (RFC 6749 §4.1.2.1).
+    if authorize.status().is_redirection() {
+        open.insert("oauth-authorize");
+    }
+    let token = http
+        .post(format!("{base}/oauth/token"))
+        .basic_auth(app_id, Some(api_key))
+        .form(&[("grant_type", "refresh_token"), ("refresh_token", "x")])
+        .send()
+        .await
+        .unwrap();
+    // An authenticated client with a bad grant gets 400 invalid_grant; a refused one 401.
+    if token.status() == 400 {
+        open.insert("oauth-token");
+    }
+    let introspect = http
+        .post(format!("{base}/oauth/introspect"))
+        .basic_auth(app_id, Some(api_key))
+        .form(&[("token", "x")])
+        .send()
+        .await
+        .unwrap();
+    if introspect.status() == 200 {
+        open.insert("oauth-introspect");
+    }
+    let path = "/api/v2/deletion-requests";
+    let h = sign_request(
+        &Unsigned {
+            method: "GET",
+            path,
+            query: None,
+            body: b"",
+        },
+        &Signer {
+            key_id: app_id,
+            created: app.now_unix(),
+            nonce: &fresh_nonce(),
+            key: SigningKey::Hmac(api_key.as_bytes()),
+        },
+    );
+    let v2 = http
+        .get(format!("{base}{path}"))
+        .header("content-digest", h.content_digest)
+        .header("signature-input", h.signature_input)
+        .header("signature", h.signature)
+        .send()
+        .await
+        .unwrap();
+    if v2.status() == 200 {
+        open.insert("v2");
+    }
+    open
+}
