@@ -99,7 +99,7 @@ async fn jsonl_keeps_the_good_records_reports_the_bad_and_reimports_as_unchanged
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(first.seller_name, "示範商店");
+    assert_eq!(first.header.seller.name, "示範商店");
     assert_eq!(
         store.invoice_items(first.id).await.unwrap()[0].description,
         "茶"
@@ -109,7 +109,7 @@ async fn jsonl_keeps_the_good_records_reports_the_bad_and_reimports_as_unchanged
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(voided.header.status, InvoiceStatus::Voided);
+    assert_eq!(voided.status, InvoiceStatus::Voided);
     assert_eq!(
         store.find_seller("10458575").await.unwrap().unwrap().name,
         "第二商店"
@@ -163,7 +163,7 @@ async fn mig_xml_issues_cancels_and_voids() {
                 .find_invoice(&number(n), period)
                 .await
                 .unwrap()
-                .map(|r| r.header.status)
+                .map(|r| r.status)
         }
     };
     assert_eq!(status("AB10000001").await, Some(InvoiceStatus::Voided));

@@ -57,7 +57,7 @@ impl Platform {
         let h = &record.header;
         match by {
             LookupBy::Barcode { random, period } => {
-                if random.as_str() != h.random_code || *period != h.period {
+                if h.random_code != Some(*random) || *period != h.period {
                     return Err(ServiceError::NotFound(Missing::Invoice));
                 }
             }
@@ -66,7 +66,7 @@ impl Platform {
                 encrypt,
                 seller_ban,
             } => {
-                if random.as_str() != h.random_code || *seller_ban != h.seller_ban {
+                if h.random_code != Some(*random) || *seller_ban != h.seller.id.as_str() {
                     return Err(ServiceError::NotFound(Missing::Invoice));
                 }
                 self.check_qr_code(&record, random, encrypt).await?;
@@ -82,7 +82,10 @@ impl Platform {
         random: &RandomCode,
         encrypt: &str,
     ) -> ServiceResult<()> {
-        let seller = self.store.find_seller(&record.header.seller_ban).await?;
+        let seller = self
+            .store
+            .find_seller(record.header.seller.id.as_str())
+            .await?;
         // A seller whose seed key the Platform does not hold cannot be checked; the other
         // fields already matched.
         let Some(key) = seller.and_then(|s| s.qr_seed_key) else {
@@ -90,7 +93,7 @@ impl Platform {
         };
         let key = QrSeedKey::parse(&key).map_err(|e| {
             ServiceError::Internal(crate::error::InternalError::caused_by(
-                format!("stored seed key of {}", record.header.seller_ban),
+                format!("stored seed key of {}", record.header.seller.id),
                 e,
             ))
         })?;

@@ -253,13 +253,16 @@ impl TestApp {
                 "AB00000002",
                 (2026, 11, 21),
                 Some(("3J0002", BARCODE)),
-                |h| h.donated_to = Some("919".into()),
+                |d| {
+                    d.donated = true;
+                    d.npoban = Some("919".into());
+                },
             ),
             invoice(
                 "AB00000003",
                 (2026, 11, 22),
                 Some(("3J0002", BARCODE)),
-                |h| h.buyer_ban = Some("10458574".into()),
+                |d| d.buyer_id = Some("10458574".into()),
             ),
             invoice(
                 "AB12345678",
@@ -273,8 +276,8 @@ impl TestApp {
                 Some(("1K0001", EASYCARD)),
                 |_| {},
             ),
-            invoice("CD00000001", (2026, 11, 20), None, |h| {
-                h.random_code = "9999".into()
+            invoice("CD00000001", (2026, 11, 20), None, |d| {
+                d.random_number = Some("9999".into())
             }),
             invoice(
                 "EF00000001",
