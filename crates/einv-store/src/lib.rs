@@ -15,6 +15,7 @@ use sqlx::{AnyPool, Executor};
 mod apps;
 mod audit;
 mod bulk;
+mod carrier_proof;
 mod consent;
 mod consent_records;
 mod consent_requests;
@@ -32,6 +33,7 @@ mod users;
 mod winning;
 
 pub use audit::AuditFilter;
+pub use carrier_proof::CarrierProof;
 pub use bulk::{BatchOutcome, InvoiceBatch, StatusChange, StatusOutcome, MAX_PARAMS};
 pub use consent_records::*;
 pub use error::StoreError;

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use einv_store::{NewInvoice, Seller, StatusChange};
 
+pub mod issued;
 pub mod jsonl;
 pub mod mig;
 pub mod pipeline;

@@ -182,13 +182,6 @@ impl TestApp {
             .unwrap();
         let hash = p.codes.hash(CODE).unwrap();
         let user = store.create_user(BARCODE, &hash, now).await.unwrap();
-        let link = CarrierLink {
-            carrier_type: "1K0001".into(),
-            id1: EASYCARD.into(),
-            id2: EASYCARD_HIDDEN.into(),
-            name: "悠遊卡".into(),
-        };
-        store.link_carrier(user.id, &link, now).await.unwrap();
         // R5.2: the fixture User consented to the test app, so v1 carrier calls are allowed.
         // Stored directly, like the rest of the fixture, so the audit trail starts empty.
         let consent = einv_server::services::standard_consent(&Service::ALL);
@@ -236,7 +229,11 @@ impl TestApp {
                 "AB00000004",
                 (2026, 11, 23),
                 Some(("1K0001", EASYCARD)),
-                |_| {},
+                |h| {
+                    if let Some(c) = h.carrier.as_mut() {
+                        c.id2 = EASYCARD_HIDDEN.into();
+                    }
+                },
             ),
             invoice("CD00000001", (2026, 11, 20), None, |h| {
                 h.random_code = "9999".into()
@@ -258,6 +255,17 @@ impl TestApp {
             ));
         }
         store.insert_invoices(&batch, now).await.unwrap();
+        // The EasyCard is aggregated with proof: the invoice above carries its hidden code.
+        let link = CarrierLink {
+            carrier_type: "1K0001".into(),
+            id1: EASYCARD.into(),
+            id2: EASYCARD_HIDDEN.into(),
+            name: "悠遊卡".into(),
+        };
+        store
+            .link_carrier(user.id, &link, CarrierProof::HiddenCode, now)
+            .await
+            .unwrap();
         let draw = WinningNumbers::new(
             Period::parse("11510").unwrap(),
             88_515_559,
