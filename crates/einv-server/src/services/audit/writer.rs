@@ -10,7 +10,10 @@
 
 use std::sync::{Arc, OnceLock};
 
-use einv_core::audit::{CheckpointKey, EntryContent, StoredCheckpoint};
+use einv_core::audit::{CheckpointKey, EntryContent};
+
+/// The kind word of a periodic checkpoint.
+const CHECKPOINT: &str = "checkpoint";
 use einv_core::Clock;
 use einv_store::Store;
 use tokio::sync::{mpsc, oneshot};
@@ -138,17 +141,16 @@ impl AuditTrail {
 
     /// Signs and stores a checkpoint of the current chain head (nothing for an empty chain).
     pub async fn checkpoint_head(&self, at: chrono::DateTime<chrono::Utc>) -> ServiceResult<()> {
-        let head = self.store.audit_head().await?;
+        let Some(head) = self.store.audit_head().await? else {
+            return Ok(());
+        };
         if head.seq == 0 {
             return Ok(());
         }
-        let checkpoint = StoredCheckpoint {
-            seq: head.seq,
-            mac: self.key.sign(head.seq, &head.hash),
-            hash: head.hash,
-            kind: "checkpoint".into(),
-        };
-        self.store.add_audit_checkpoint(&checkpoint, at).await?;
+        let checkpoint = self
+            .key
+            .checkpoint(CHECKPOINT, head.seq, head.hash, at.timestamp());
+        self.store.add_audit_checkpoint(&checkpoint).await?;
         Ok(())
     }
 }
@@ -203,26 +205,26 @@ impl Writer {
         if batch.is_empty() {
             return Ok(());
         }
-        let appended = match self.store.append_audit(batch).await {
+        // Hole 7: the head is signed in the same transaction as every batch, so the trail is
+        // provably complete up to it and a cut tail shows.
+        let key = self.key.clone();
+        let sign_head =
+            move |seq: i64, hash: &str, at: i64| key.sign(einv_core::audit::HEAD, seq, hash, at);
+        let appended = match self.store.append_audit(batch, &sign_head).await {
             Ok(done) => done,
             Err(first) => {
                 tracing::warn!(error = %first, "audit append failed; retrying once");
-                self.store.append_audit(batch).await?
+                self.store.append_audit(batch, &sign_head).await?
             }
         };
         for (seq, hash) in appended
             .into_iter()
             .filter(|(seq, _)| seq % self.every == 0)
         {
-            let checkpoint = StoredCheckpoint {
-                seq,
-                mac: self.key.sign(seq, &hash),
-                hash,
-                kind: "checkpoint".into(),
-            };
-            self.store
-                .add_audit_checkpoint(&checkpoint, self.clock.now())
-                .await?;
+            let checkpoint =
+                self.key
+                    .checkpoint(CHECKPOINT, seq, hash, self.clock.now().timestamp());
+            self.store.add_audit_checkpoint(&checkpoint).await?;
         }
         Ok(())
     }
