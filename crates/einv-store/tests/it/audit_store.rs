@@ -1,8 +1,6 @@
 //! The audit trail's storage on both backends: appends chain linearly even when concurrent,
 //! the queries filter by User, AppID and time, a purge leaves a verifiable rest (R5.3, R6.4).
 
-#![allow(clippy::unwrap_used)]
-
 use chrono::{TimeZone, Utc};
 use einv_core::audit::{genesis_hash, CheckpointKey, EntryContent, Verifier, HEAD};
 use einv_store::*;

@@ -1,11 +1,7 @@
 //! The v1 MOF-compatible API end to end: the real server on a random port, a real database
 //! (SQLite and PostgreSQL), requests built as a MOF client builds them.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use common::*;
+use crate::common::*;
 use einv_core::barcode::{crypto, QrSeedKey, RandomCode};
 use einv_core::InvoiceNumber;
 use serde_json::Value;
@@ -414,7 +410,7 @@ async fn app_and_device_refusals(app: &TestApp) {
     assert_code(&unknown, 998);
     assert!(msg(&unknown).contains("appID"));
     app.store()
-        .block_device("evil", "abuse", common::start_time())
+        .block_device("evil", "abuse", crate::common::start_time())
         .await
         .unwrap();
     assert_code(&app.post(INVAPP, &ask(APP_ID, "evil")).await, 997);

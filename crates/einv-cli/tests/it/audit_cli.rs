@@ -1,7 +1,6 @@
 //! `einv audit` as an operator runs it, on a SQLite data directory (R5.3, R6.4): verify names
 //! each entry edited, deleted or reordered directly in the database; purge refuses to cut into
 //! six months and leaves a chain that still verifies.
-#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -1,6 +1,5 @@
 //! `einv import` and `einv generate` run as a user runs them: the real binary against a temporary
 //! data directory, the stored result read back through the store.
-#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 use std::process::{Command, Output};

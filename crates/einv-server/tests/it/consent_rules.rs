@@ -1,12 +1,8 @@
 //! Consent end to end (R5.2–R5.6, R6.1, R10.2): each rule broken once and the refusal seen,
 //! over the real server and a real database (SQLite and PostgreSQL).
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use einv_core::consent::lapse_instant;
 use einv_core::{Clock, Service};
 use einv_server::error::ServiceError;
@@ -205,20 +201,15 @@ async fn deletion_requests_api_for_the_developer(app: &TestApp) {
         .http
         .get(&url)
         .basic_auth(APP_ID, Some("wrong"))
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(refused.status(), 401);
     let list: Value = app
         .http
         .get(&url)
         .basic_auth(APP_ID, Some(API_KEY))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     assert_eq!(list["requests"][0]["id"], filed.id);
     assert_eq!(list["requests"][0]["kind"], "stop-use");
     assert_eq!(list["requests"][0]["mobileBarcode"], BARCODE);
@@ -227,12 +218,8 @@ async fn deletion_requests_api_for_the_developer(app: &TestApp) {
         .http
         .post(&done_url)
         .basic_auth(APP_ID, Some(API_KEY))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     assert!(done["completedAt"].is_string(), "{done}");
     let mine = app.platform.deletion_requests_of_user(user).await.unwrap();
     assert!(mine[0].completed_at.is_some() && mine[0].acknowledged_at.is_some());
@@ -240,9 +227,8 @@ async fn deletion_requests_api_for_the_developer(app: &TestApp) {
         .http
         .post(format!("{url}/999/acknowledge"))
         .basic_auth(APP_ID, Some(API_KEY))
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(missing.status(), 404);
 }
 
@@ -276,12 +262,8 @@ async fn blank_pages_are_html_and_json_only_on_bad_parameters(app: &TestApp) {
     let http = step_client();
     let bad: Value = http
         .get(format!("{base}/generalCarrierRegBlank?appID={APP_ID}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     assert_eq!(bad["code"], 903, "{bad}");
     assert!(bad["msg"].as_str().unwrap().contains("uuid"));
     let card = "cardCode=3J0002&cardNo=%2FAB12%2B-.&uuid=d";
@@ -289,12 +271,8 @@ async fn blank_pages_are_html_and_json_only_on_bad_parameters(app: &TestApp) {
         .get(format!(
             "{base}/carrierBankAccBlank?appID={APP_ID}&{card}&verifyCode=nope"
         ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     assert_eq!(wrong["code"], 919);
     // R5.2: without a live consent the page refuses like the API (998).
     let user = user_id(app).await;

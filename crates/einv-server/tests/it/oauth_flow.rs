@@ -1,12 +1,8 @@
 //! The OAuth 2.0 + PKCE consent flow (R5.2, R5.4): approval records a grant and yields a code;
 //! the code needs the right verifier; tokens refresh while the grant lives and die with it.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use base64::Engine;
-use common::*;
 use einv_server::services::AuthorizeParams;
 use serde_json::Value;
 use sha2::Digest;
@@ -42,9 +38,8 @@ async fn token(app: &TestApp, form: &[(&str, &str)]) -> (u16, Value) {
         .post(format!("{}/oauth/token", app.base))
         .basic_auth(APP_ID, Some(API_KEY))
         .form(form)
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     (res.status().as_u16(), res.json().await.unwrap())
 }
 
@@ -67,12 +62,8 @@ async fn introspect(app: &TestApp, token: &str) -> Value {
         .post(url)
         .basic_auth(APP_ID, Some(API_KEY))
         .form(&[("token", token)])
-        .send()
+        .send_json()
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 async fn pkce_code_exchange_refresh_and_revocation(app: &TestApp) {
@@ -135,9 +126,8 @@ async fn pkce_code_exchange_refresh_and_revocation(app: &TestApp) {
         .post(format!("{}/oauth/token", app.base))
         .basic_auth(APP_ID, Some("nope"))
         .form(&[("grant_type", "refresh_token")])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(bad.status(), 401);
     // R5.2: revocation kills the tokens.
     let user = app
@@ -209,9 +199,8 @@ async fn authorize_refuses_bad_clients_and_requests(app: &TestApp) {
     let query = serde_urlencoded_string(&no_region);
     let res = http
         .get(format!("{}/oauth/authorize?{query}", app.base))
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     assert!(
         location.starts_with(REDIRECT_URI)
@@ -225,9 +214,8 @@ async fn authorize_refuses_bad_clients_and_requests(app: &TestApp) {
             app.base,
             serde_urlencoded_string(&params())
         ))
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert!(res.headers()["location"]
         .to_str()
         .unwrap()

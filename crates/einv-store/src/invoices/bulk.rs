@@ -24,7 +24,7 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Connection, Executor, Row};
 
-use crate::invoices::{record_from_row, HEADER_COLUMNS};
+use super::{record_from_row, HEADER_COLUMNS};
 use crate::records::{date_key, period_key};
 use crate::{
     Backend, InsertOutcome, InvoiceHeader, InvoiceRecord, InvoiceStatus, NewInvoice, Seller, Store,

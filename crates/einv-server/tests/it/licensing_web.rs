@@ -1,11 +1,7 @@
 //! The portal's pages over HTTP: roles kept apart, CSRF on every POST, one Developer never
 //! sees another's licence, and the APIKey is shown once.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use common::*;
+use crate::common::*;
 use einv_server::services::licensing::{ApplicationInput, IsmsInput};
 use reqwest::redirect::Policy;
 use reqwest::StatusCode;
@@ -43,9 +39,8 @@ async fn sign_up(app: &TestApp, email: &str) -> String {
     let res = client()
         .post(format!("{}/developer/signup", app.base))
         .form(&form)
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     cookie(&res)
 }
@@ -62,9 +57,8 @@ async fn reviewer(app: &TestApp) -> String {
     let res = client()
         .post(format!("{}/reviewer/login", app.base))
         .form(&form)
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     cookie(&res)
 }
@@ -73,9 +67,8 @@ async fn get(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
     client()
         .get(format!("{}{path}", app.base))
         .header("cookie", cookie)
-        .send()
+        .send_ok()
         .await
-        .unwrap()
 }
 
 async fn csrf_of(app: &TestApp, path: &str, cookie: &str) -> String {
@@ -129,18 +122,16 @@ async fn roles_csrf_and_ownership(app: &TestApp) {
         .post(format!("{}/developer/terms", app.base))
         .header("cookie", &dev)
         .form(&[("version", "2023-03-30")])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let token = csrf_of(app, "/developer/terms", &dev).await;
     let res = client()
         .post(format!("{}/developer/terms", app.base))
         .header("cookie", &dev)
         .form(&[("version", "2023-03-30"), ("csrf", &token)])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     // Another Developer's licence is "not found" (R8).
     let other = developer_id(app, "one@example.com").await;
@@ -181,9 +172,8 @@ async fn roles_csrf_and_ownership(app: &TestApp) {
         ))
         .header("cookie", &rev)
         .form(&[("csrf", token.as_str()), ("reason", "ok")])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         app.platform.licence(theirs.id).await.unwrap().state.name(),
@@ -229,21 +219,13 @@ async fn public_pages_render(app: &TestApp) {
         "/developer/login",
         "/reviewer/login",
     ] {
-        let res = client()
-            .get(format!("{}{path}", app.base))
-            .send()
-            .await
-            .unwrap();
+        let res = client().get(format!("{}{path}", app.base)).send_ok().await;
         assert_eq!(res.status(), StatusCode::OK, "{path}");
     }
     let limits: serde_json::Value = client()
         .get(format!("{}/api/v2/limits", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     assert!(
         limits["per_ip"]["calls"].as_u64().is_some(),
         "R4.6: {limits}"

@@ -1,7 +1,5 @@
 //! The licensing tables on both backends.
 
-#![allow(clippy::unwrap_used)]
-
 use chrono::{Duration, TimeZone, Utc};
 use einv_core::licence::{apply, LicenceEvent, LicenceState};
 use einv_store::*;

@@ -1,12 +1,8 @@
 //! The licensing regime end to end against the real server: every enforced rule is broken
 //! once and the refusal seen, time moved by the FixedClock.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::*;
 use einv_core::clock::taipei;
 use einv_core::licence::{SuspensionReason, TerminationGround};
 use einv_core::Clock;
@@ -527,15 +523,7 @@ async fn attribution_texts_are_served(app: &TestApp) {
         "{}/api/v2/licences/{}/attribution",
         app.base, l.creds.app_id
     );
-    let body: Value = app
-        .http
-        .get(url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: Value = app.http.get(url).send_json().await;
     assert_eq!(body["appId"], l.creds.app_id);
     assert!(
         body["attributionZh"]
@@ -554,9 +542,8 @@ async fn attribution_texts_are_served(app: &TestApp) {
     let missing = app
         .http
         .get(format!("{}/api/v2/licences/NOPE/attribution", app.base))
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(missing.status(), 404);
     let _ = app.clock.now();
 }

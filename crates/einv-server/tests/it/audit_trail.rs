@@ -2,12 +2,8 @@
 //! reordered directly in the database are each reported by name; a purge refuses to cut into
 //! the six-month retention and leaves a verifiable rest. On SQLite and PostgreSQL.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use einv_core::audit::{Problem, Retention};
 use einv_server::services::AuditEntry;
 use einv_store::AuditFilter;

@@ -1,11 +1,7 @@
 //! R4.6: flow control per IP and per AppID, in memory and shared through Redis.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use einv_core::flow::{FlowLimits, RateLimit};
 use einv_server::services::FlowControl;
 use serde_json::Value;
@@ -118,15 +114,7 @@ async fn r4_6_limits_are_published() {
         p.with_flow_control(FlowControl::in_memory(limits(7, 70)))
     })
     .await;
-    let published: Value = app
-        .http
-        .get(format!("{}/api/v2/limits", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let published: Value = app.get_json("/api/v2/limits").await;
     assert_eq!(published["per_ip"]["calls"], 7);
     assert_eq!(published["per_app"]["calls"], 70);
     assert_eq!(published["per_app"]["window_secs"], 60);

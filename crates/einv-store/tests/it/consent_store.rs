@@ -1,8 +1,6 @@
 //! Consent storage on both backends: grants, revocation, voiding (R10.2), single-use codes and
 //! refresh tokens, deletion requests (R5.2, R6.1), notices.
 
-#![allow(clippy::unwrap_used)]
-
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use einv_core::consent::{ConsentFields, ConsentGrant, ConsentRequest};
 use einv_store::*;

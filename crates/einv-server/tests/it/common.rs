@@ -1,18 +1,19 @@
 //! Test harness: the real app on a random port, against a fresh real database, with an
 //! injected clock; a client that signs like a MOF client; a small fixture data set.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code)]
 
 use std::sync::Arc;
 
 use base64::Engine;
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use einv_core::claim::HolidayCalendar;
 use einv_core::clock::taipei;
 use einv_core::prize::WinningNumbers;
-use einv_core::{FixedClock, InvoiceNumber, Period, Service};
+use einv_core::{FixedClock, Period, Service};
 use einv_server::services::KeySealer;
 use einv_server::Platform;
+pub use einv_store::testing::invoice;
 use einv_store::testing::TestDb;
 use einv_store::*;
 use hmac::Mac;
@@ -129,14 +130,47 @@ impl TestApp {
     pub async fn post_raw_query(&self, path: &str, params: &[(&str, String)]) -> Value {
         let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let url = format!("{}{path}?{}", self.base, query.join("&"));
+        self.http.post(url).send_json().await
+    }
+
+    /// The absolute URL of `path` on this app.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// GETs `path`, returning the JSON reply whatever its status.
+    pub async fn get_json(&self, path: &str) -> Value {
+        self.http.get(self.url(path)).send_json().await
+    }
+
+    /// GETs `path`, returning the body as text whatever its status.
+    pub async fn get_text(&self, path: &str) -> String {
+        self.http.get(self.url(path)).send_text().await
+    }
+
+    /// POSTs `form` to `path`, returning the JSON reply whatever its status.
+    pub async fn post_json(&self, path: &str, form: &[(&str, &str)]) -> Value {
+        self.http.post(self.url(path)).form(form).send_json().await
+    }
+
+    /// GETs `path` as the fixture app (HTTP Basic with its APIKey), returning the JSON reply.
+    pub async fn get_json_as_app(&self, path: &str) -> Value {
         self.http
-            .post(url)
-            .send()
+            .get(self.url(path))
+            .basic_auth(APP_ID, Some(API_KEY))
+            .send_json()
             .await
-            .unwrap()
-            .json()
+    }
+
+    /// POSTs `form` to `path` as the fixture app (HTTP Basic with its APIKey), returning the
+    /// JSON reply.
+    pub async fn post_json_as_app(&self, path: &str, form: &[(&str, &str)]) -> Value {
+        self.http
+            .post(self.url(path))
+            .basic_auth(APP_ID, Some(API_KEY))
+            .form(form)
+            .send_json()
             .await
-            .unwrap()
     }
 
     /// The parameters of a carrier call, with fresh timestamps.
@@ -278,47 +312,29 @@ impl TestApp {
     }
 }
 
-pub fn invoice(
-    number: &str,
-    date: (i32, u32, u32),
-    carrier: Option<(&str, &str)>,
-    tweak: impl FnOnce(&mut InvoiceHeader),
-) -> NewInvoice {
-    let date = NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap();
-    let mut header = InvoiceHeader {
-        period: Period::of_date(date),
-        number: InvoiceNumber::parse(number).unwrap(),
-        date,
-        time: "12:30:00".into(),
-        seller_ban: "04595257".into(),
-        buyer_ban: None,
-        random_code: "1234".into(),
-        currency: None,
-        sales_amount: 100,
-        free_tax_amount: 0,
-        zero_tax_amount: 0,
-        tax_type: 1,
-        tax_rate: "0.05".into(),
-        tax_amount: 5,
-        total_amount: 105,
-        carrier: carrier.map(|(t, id)| InvoiceCarrier {
-            carrier_type: t.into(),
-            id1: id.into(),
-            id2: id.into(),
-        }),
-        printed: carrier.is_none(),
-        donated_to: None,
-        status: InvoiceStatus::Issued,
-    };
-    tweak(&mut header);
-    let items = vec![InvoiceItem {
-        seq: 1,
-        description: "乾電池".into(),
-        quantity: "1".into(),
-        unit_price: "105".into(),
-        amount: "105".into(),
-    }];
-    NewInvoice { header, items }
+/// Sending a request in a test: a transport failure is a broken test, so it panics here once
+/// instead of in `.send().await.unwrap()…` chains at every call.
+pub trait SendExt {
+    /// Sends, returning the response whatever its status.
+    async fn send_ok(self) -> reqwest::Response;
+    /// Sends, returning the body parsed as JSON whatever the status.
+    async fn send_json(self) -> Value;
+    /// Sends, returning the body as text whatever the status.
+    async fn send_text(self) -> String;
+}
+
+impl SendExt for reqwest::RequestBuilder {
+    async fn send_ok(self) -> reqwest::Response {
+        self.send().await.unwrap()
+    }
+
+    async fn send_json(self) -> Value {
+        self.send().await.unwrap().json().await.unwrap()
+    }
+
+    async fn send_text(self) -> String {
+        self.send().await.unwrap().text().await.unwrap()
+    }
 }
 
 /// Signs like a MOF client, written here independently of the server's code: sort by name,

@@ -1,4 +1,6 @@
-//! Invoices and their items.
+//! Invoices and their items; `bulk` writes them by the thousand for imports.
+
+pub(crate) mod bulk;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use einv_core::{InvoiceNumber, Period};

@@ -1,6 +1,5 @@
 //! `einv validate` and `einv qr` run as a user runs them: the real binary, its stdout and its
 //! exit status.
-#![allow(clippy::unwrap_used)]
 
 use std::process::{Command, Output};
 
