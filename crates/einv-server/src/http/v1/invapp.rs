@@ -86,14 +86,17 @@ fn lookup_of(params: &V1Params) -> ServiceResult<InvoiceLookup> {
 }
 
 async fn header(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
-    admit(&state.platform, params, LOOKUP).await?;
+    let admitted = admit(&state.platform, params, LOOKUP).await?;
     let lookup = lookup_of(params)?;
-    let view = state.platform.lookup_header(&lookup).await?;
+    let view = state
+        .platform
+        .lookup_header(&admitted.caller, &lookup)
+        .await?;
     Ok(header_fields(&view))
 }
 
 async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
-    admit(&state.platform, params, LOOKUP).await?;
+    let admitted = admit(&state.platform, params, LOOKUP).await?;
     let lookup = lookup_of(params)?;
     let random = RandomCode::parse(params.require("randomNumber")?)
         .map_err(|e| e.for_field("randomNumber"))?;
@@ -109,7 +112,10 @@ async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
             seller_ban: params.require("sellerID")?.to_owned(),
         }
     };
-    let (view, items) = state.platform.lookup_detail(&lookup, &by).await?;
+    let (view, items) = state
+        .platform
+        .lookup_detail(&admitted.caller, &lookup, &by)
+        .await?;
     let mut body = header_fields(&view);
     body.insert(
         "amount".into(),

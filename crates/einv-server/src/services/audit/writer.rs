@@ -44,9 +44,13 @@ impl Default for AuditConfig {
     }
 }
 
+/// Told whether an entry (or a flush) reached the database.
+type Ack = oneshot::Sender<Result<(), String>>;
+
 enum Message {
-    Entry(EntryContent),
-    Flush(oneshot::Sender<Result<(), String>>),
+    /// An entry, with someone waiting for it to be committed when it is a data read.
+    Entry(EntryContent, Option<Ack>),
+    Flush(Ack),
 }
 
 /// The audit trail's writer side.
@@ -115,9 +119,32 @@ impl AuditTrail {
             return Ok(());
         }
         self.sender()
-            .send(Message::Entry(entry))
+            .send(Message::Entry(entry, None))
             .await
             .map_err(|_| ServiceError::Internal("the audit writer has stopped".into()))
+    }
+
+    /// Queues `entry` and returns once it is committed (durable first, hole 7). Concurrent
+    /// callers share one transaction: the writer commits whatever is queued as one batch (group
+    /// commit), so waiting costs one batch write, not one write each. Fails when the entry could
+    /// not be stored, so the caller refuses to answer rather than answer unrecorded.
+    pub async fn record_durable(&self, entry: EntryContent) -> ServiceResult<()> {
+        if !self.config.enabled {
+            return Ok(());
+        }
+        let stopped = || ServiceError::Internal("the audit writer has stopped".into());
+        let (tx, rx) = oneshot::channel();
+        self.sender()
+            .send(Message::Entry(entry, Some(tx)))
+            .await
+            .map_err(|_| stopped())?;
+        match rx.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(ServiceError::Internal(format!(
+                "the audit trail cannot be written, so the data is not answered: {e}"
+            ))),
+            Err(_) => Err(stopped()),
+        }
     }
 
     /// Waits until everything queued so far is stored; fails if some of it could not be.
@@ -169,20 +196,29 @@ impl Writer {
         while let Some(first) = rx.recv().await {
             let mut batch = Vec::new();
             let mut waiting = Vec::new();
+            let mut acks = Vec::new();
             let mut next = Some(first);
             while let Some(message) = next.take() {
                 match message {
-                    Message::Entry(e) => batch.push(e),
+                    Message::Entry(e, ack) => {
+                        batch.push(e);
+                        acks.extend(ack);
+                    }
                     Message::Flush(reply) => waiting.push(reply),
                 }
                 if batch.len() < self.max_batch {
                     next = rx.try_recv().ok();
                 }
             }
-            if let Err(e) = self.write(&batch).await {
+            let written = self.write(&batch).await;
+            if let Err(e) = &written {
                 // One log line per failure, without the entries' content.
                 tracing::error!(error = %e, audit.lost = batch.len(), "audit batch could not be stored");
                 lost += batch.len();
+            }
+            let outcome = written.map_err(|e| e.to_string());
+            for ack in acks {
+                let _ = ack.send(outcome.clone());
             }
             // A flush reports every loss since the previous flush, then starts counting anew.
             if !waiting.is_empty() {
