@@ -216,10 +216,11 @@ impl Store {
 
     /// Every checkpoint, by seq.
     pub async fn audit_checkpoints(&self) -> StoreResult<Vec<StoredCheckpoint>> {
-        let rows =
-            sqlx::query("SELECT seq, kind, hash, mac, at FROM audit_checkpoints ORDER BY seq, kind")
-                .fetch_all(self.pool())
-                .await?;
+        let rows = sqlx::query(
+            "SELECT seq, kind, hash, mac, at FROM audit_checkpoints ORDER BY seq, kind",
+        )
+        .fetch_all(self.pool())
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(StoredCheckpoint {

@@ -81,7 +81,10 @@ async fn jsonl_keeps_the_good_records_reports_the_bad_and_reimports_as_unchanged
     assert!(stderr.contains(":6: carrierId1: "), "{stderr}");
     // Ownership is proven, never claimed: line 1 goes to /ABC1234, which the Platform never
     // issued (no User registered and was given it), so it is rejected with the reason.
-    let unissued = format!("{}:1: carrierId1: the mobile barcode was never issued", file.display());
+    let unissued = format!(
+        "{}:1: carrierId1: the mobile barcode was never issued",
+        file.display()
+    );
     assert!(stderr.contains(&unissued), "{stderr}");
     let problems: Vec<serde_json::Value> = std::fs::read_to_string(&report)
         .unwrap()
@@ -92,10 +95,12 @@ async fn jsonl_keeps_the_good_records_reports_the_bad_and_reimports_as_unchanged
     assert!(problems
         .iter()
         .all(|p| p["file"] == file.display().to_string()));
-    assert!(problems.iter().any(|p| (p["line"].as_u64(), p["field"].as_str())
-        == (Some(2), Some("salesAmount"))));
-    assert!(problems.iter().any(|p| (p["line"].as_u64(), p["field"].as_str())
-        == (Some(1), Some("carrierId1"))));
+    assert!(problems
+        .iter()
+        .any(|p| (p["line"].as_u64(), p["field"].as_str()) == (Some(2), Some("salesAmount"))));
+    assert!(problems
+        .iter()
+        .any(|p| (p["line"].as_u64(), p["field"].as_str()) == (Some(1), Some("carrierId1"))));
 
     let store = open(&data).await;
     let period = Period::parse("11504").unwrap();

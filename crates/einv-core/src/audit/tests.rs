@@ -107,7 +107,11 @@ fn intact_chain_verifies_with_its_checkpoints() {
         (report.entries, report.checkpoints, report.last_seq),
         (10, 1, 10)
     );
-    assert_eq!(report.proven_through, Some(10), "complete up to the signed head");
+    assert_eq!(
+        report.proven_through,
+        Some(10),
+        "complete up to the signed head"
+    );
 }
 
 #[test]
@@ -122,7 +126,8 @@ fn a_rewritten_tail_is_caught_by_a_signed_checkpoint_and_forgeries_by_the_key() 
         e.hash = entry_hash(&prev, e.seq, &e.content);
         prev = e.hash.clone();
     }
-    let forged = CheckpointKey::new([4; 32]).checkpoint("checkpoint", 6, entries[5].hash.clone(), 0);
+    let forged =
+        CheckpointKey::new([4; 32]).checkpoint("checkpoint", 6, entries[5].hash.clone(), 0);
     // The writer of the rewrite cannot sign the head either: it stays the genuine one.
     let head = Some(signed_head(6, &chain(6, &Anchor::genesis())[5].hash));
     let report = run(entries, &[genuine, forged], head);
@@ -143,7 +148,10 @@ fn a_purge_anchor_starts_the_walk_and_removing_the_tail_shows() {
     let report = run(kept, &[anchor], head);
     assert_eq!(report.anchor.seq, 3);
     assert_eq!(report.problems, vec![Problem::Removed { from: 7, to: 8 }]);
-    assert_eq!(report.proven_through, None, "nothing proven while entries are missing");
+    assert_eq!(
+        report.proven_through, None,
+        "nothing proven while entries are missing"
+    );
 }
 
 /// Hole 7: a database writer turns a genuine checkpoint into a purge anchor to drop the start
@@ -157,13 +165,19 @@ fn a_checkpoint_forged_into_a_purge_anchor_is_caught() {
     let head = head_of(&all);
     let report = run(all[4..].to_vec(), &[turned], head);
     assert_eq!(report.anchor.seq, 0, "the forged anchor is not trusted");
-    assert!(report.problems.contains(&Problem::ForgedCheckpoint { seq: 4 }));
-    assert!(report.problems.contains(&Problem::Removed { from: 1, to: 4 }));
+    assert!(report
+        .problems
+        .contains(&Problem::ForgedCheckpoint { seq: 4 }));
+    assert!(report
+        .problems
+        .contains(&Problem::Removed { from: 1, to: 4 }));
     // Moving a genuine anchor's purge date is caught the same way.
     let mut moved = cp(verify::ANCHOR, 4, &all[3].hash);
     moved.at += 86_400 * 200;
     let report = run(all[4..].to_vec(), &[moved], head_of(&all));
-    assert!(report.problems.contains(&Problem::ForgedCheckpoint { seq: 4 }));
+    assert!(report
+        .problems
+        .contains(&Problem::ForgedCheckpoint { seq: 4 }));
 }
 
 /// Hole 7: dropping the head of the log (its first entries) without a genuine anchor shows.
@@ -185,7 +199,10 @@ fn dropping_the_tail_is_caught_by_the_signed_head() {
     rolled.seq = 5;
     rolled.hash = all[4].hash.clone();
     let report = run(kept.clone(), &[], Some(rolled));
-    assert_eq!(report.problems, vec![Problem::UnsignedHead { seq: Some(5) }]);
+    assert_eq!(
+        report.problems,
+        vec![Problem::UnsignedHead { seq: Some(5) }]
+    );
     assert_eq!(report.proven_through, None);
     let report = run(kept.clone(), &[], None);
     assert_eq!(report.problems, vec![Problem::UnsignedHead { seq: None }]);

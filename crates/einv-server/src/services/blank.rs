@@ -34,12 +34,16 @@ impl Platform {
                 carrier_type: carrier.kind.as_str().to_owned(),
                 id1: carrier.id.clone(),
             }];
-            covered.extend(self.store.user_carriers(user.id).await?.into_iter().map(|l| {
-                CarrierKey {
-                    carrier_type: l.carrier_type,
-                    id1: l.id1,
-                }
-            }));
+            covered.extend(
+                self.store
+                    .user_carriers(user.id)
+                    .await?
+                    .into_iter()
+                    .map(|l| CarrierKey {
+                        carrier_type: l.carrier_type,
+                        id1: l.id1,
+                    }),
+            );
             covered
         } else {
             match self
@@ -164,7 +168,11 @@ impl Platform {
     ) -> ServiceResult<()> {
         let carrier = Carrier::parse(kind, id1).map_err(|e| e.for_field("carrierId1"))?;
         if id2.trim().is_empty() || issuer.trim().is_empty() {
-            let field = if issuer.trim().is_empty() { "issuer" } else { "carrierId2" };
+            let field = if issuer.trim().is_empty() {
+                "issuer"
+            } else {
+                "carrierId2"
+            };
             return Err(InvalidValue::new(field, "is required").into());
         }
         self.store
@@ -177,8 +185,11 @@ impl Platform {
             )
             .await?;
         self.audit(
-            AuditEntry::event(format!("issuer:{}", issuer.trim()), "carrier.issuer-confirmed")
-                .with_detail(json!({ "carrierType": carrier.kind.as_str() })),
+            AuditEntry::event(
+                format!("issuer:{}", issuer.trim()),
+                "carrier.issuer-confirmed",
+            )
+            .with_detail(json!({ "carrierType": carrier.kind.as_str() })),
         )
         .await
     }

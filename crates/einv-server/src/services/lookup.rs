@@ -57,13 +57,16 @@ impl Platform {
     /// Audits a lookup (hole 7: qryInvHeader/qryInvDetail read a User's invoice too). The
     /// entry names the User when the invoice went to a carrier one holds, so it shows on their
     /// page.
-    async fn audit_lookup(&self, caller: &Caller, view: &InvoiceView, what: &str) -> ServiceResult<()> {
+    async fn audit_lookup(
+        &self,
+        caller: &Caller,
+        view: &InvoiceView,
+        what: &str,
+    ) -> ServiceResult<()> {
         let user_id = match &view.record.header.carrier {
-            Some(c) if c.carrier_type == einv_core::carrier::MOBILE_BARCODE => self
-                .store
-                .find_user_by_barcode(&c.id1)
-                .await?
-                .map(|u| u.id),
+            Some(c) if c.carrier_type == einv_core::carrier::MOBILE_BARCODE => {
+                self.store.find_user_by_barcode(&c.id1).await?.map(|u| u.id)
+            }
             Some(c) => self
                 .store
                 .find_carrier_link(&c.carrier_type, &c.id1)

@@ -4,9 +4,9 @@
 use chrono::Duration;
 use einv_core::consent::VerificationCode;
 use einv_core::MobileBarcode;
+use einv_store::{DeletionRequestRecord, NotificationRecord, RequestKind, UserRecord};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use einv_store::{DeletionRequestRecord, NotificationRecord, RequestKind, UserRecord};
 use serde_json::json;
 
 use super::{AuditEntry, Platform};

@@ -77,7 +77,11 @@ async fn a_read_is_refused_while_the_trail_cannot_be_written(app: &TestApp) {
     sql(app, &["ALTER TABLE audit_log_away RENAME TO audit_log"]).await;
     let answered = app.post(INVSERV, &carrier_list(app)).await;
     assert_eq!(answered["code"], 200, "{answered}");
-    assert_eq!(app.store().count_audit().await.unwrap(), 1, "only the answered read");
+    assert_eq!(
+        app.store().count_audit().await.unwrap(),
+        1,
+        "only the answered read"
+    );
 }
 
 /// Hole 7: a database writer drops the newest entries and rolls the head back to the new

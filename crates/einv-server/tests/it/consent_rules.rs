@@ -309,8 +309,14 @@ async fn blank_pages_change_nothing_on_get_and_need_session_and_csrf(app: &TestA
         .text()
         .await
         .unwrap();
-    assert!(page.contains("bankCode") && page.contains("method=\"post\""), "{page}");
-    assert!(!page.contains("verifyCode") && !page.contains(CODE), "no code in the form: {page}");
+    assert!(
+        page.contains("bankCode") && page.contains("method=\"post\""),
+        "{page}"
+    );
+    assert!(
+        !page.contains("verifyCode") && !page.contains(CODE),
+        "no code in the form: {page}"
+    );
     app.platform.flush_audit().await.unwrap();
     let audited = |app: &TestApp| {
         let store = app.store().clone();
@@ -393,12 +399,19 @@ async fn registration_issues_the_barcode(app: &TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(!page.contains("name=\"barcode\""), "no barcode field: {page}");
+    assert!(
+        !page.contains("name=\"barcode\""),
+        "no barcode field: {page}"
+    );
     let csrf = csrf_of(&page);
     let done = http
         .post(&bare)
         .header("cookie", &cookie)
-        .form(&[("code", "Fresh123"), ("barcode", BARCODE), ("csrf", csrf.as_str())])
+        .form(&[
+            ("code", "Fresh123"),
+            ("barcode", BARCODE),
+            ("csrf", csrf.as_str()),
+        ])
         .send()
         .await
         .unwrap()
@@ -415,7 +428,10 @@ async fn registration_issues_the_barcode(app: &TestApp) {
     einv_core::MobileBarcode::parse(issued).unwrap();
     app.platform.sign_in_user(issued, "Fresh123").await.unwrap();
     let again = app.platform.register_user("Fresh123").await.unwrap();
-    assert_ne!(again.mobile_barcode, issued, "every registration gets a fresh barcode");
+    assert_ne!(
+        again.mobile_barcode, issued,
+        "every registration gets a fresh barcode"
+    );
 }
 
 /// Ownership is proven, never claimed: a carrier is aggregated only with the hidden code a
@@ -428,13 +444,26 @@ async fn aggregation_needs_proof_of_holding(app: &TestApp) {
         device: Some("d".into()),
     };
     let holder = p
-        .authenticate_carrier(&caller, Service::CarrierAggregation, "3J0002", BARCODE, CODE)
+        .authenticate_carrier(
+            &caller,
+            Service::CarrierAggregation,
+            "3J0002",
+            BARCODE,
+            CODE,
+        )
         .await
         .unwrap();
     // The fixture's EasyCard invoice carries hidden code EASYCARD_HIDDEN; another card has
     // no invoice and no issuer confirmation yet.
     let made_up = p
-        .aggregate_carrier(&caller, &holder, "1K0001", "9999888877776666", "guess", "卡")
+        .aggregate_carrier(
+            &caller,
+            &holder,
+            "1K0001",
+            "9999888877776666",
+            "guess",
+            "卡",
+        )
         .await
         .unwrap_err();
     assert!(
@@ -445,19 +474,35 @@ async fn aggregation_needs_proof_of_holding(app: &TestApp) {
         .await
         .unwrap();
     let wrong = p
-        .aggregate_carrier(&caller, &holder, "1K0001", "9999888877776666", "H-FAKE", "卡")
+        .aggregate_carrier(
+            &caller,
+            &holder,
+            "1K0001",
+            "9999888877776666",
+            "H-FAKE",
+            "卡",
+        )
         .await;
     assert!(wrong.is_err(), "the issuer confirmed another code");
-    p.aggregate_carrier(&caller, &holder, "1K0001", "9999888877776666", "H-REAL", "卡")
-        .await
-        .unwrap();
+    p.aggregate_carrier(
+        &caller,
+        &holder,
+        "1K0001",
+        "9999888877776666",
+        "H-REAL",
+        "卡",
+    )
+    .await
+    .unwrap();
     let linked = app.store().user_carriers(holder.user.id).await.unwrap();
     assert!(linked.iter().any(|l| l.id1 == "9999888877776666"));
     // The fixture's EasyCard was proven by its uploaded hidden code; a second User cannot
     // take it over by claiming it.
     let other = p.register_user("Other123").await.unwrap();
     let grant = standard_consent(&Service::ALL);
-    p.grant_consent(other.id, APP_ID, &grant, None).await.unwrap();
+    p.grant_consent(other.id, APP_ID, &grant, None)
+        .await
+        .unwrap();
     let other_holder = p
         .authenticate_carrier(
             &caller,
@@ -469,7 +514,14 @@ async fn aggregation_needs_proof_of_holding(app: &TestApp) {
         .await
         .unwrap();
     let taken = p
-        .aggregate_carrier(&caller, &other_holder, "1K0001", EASYCARD, EASYCARD_HIDDEN, "卡")
+        .aggregate_carrier(
+            &caller,
+            &other_holder,
+            "1K0001",
+            EASYCARD,
+            EASYCARD_HIDDEN,
+            "卡",
+        )
         .await
         .unwrap_err();
     assert!(matches!(taken, ServiceError::Invalid(e) if e.field == "carrierId1"));

@@ -100,7 +100,10 @@ async fn concurrent_appends_stay_linear(store: &Store) {
 
 async fn queries_filter(store: &Store) {
     store
-        .append_audit(&[entry(100, 1, "A"), entry(200, 2, "A"), entry(300, 1, "B")], &sign)
+        .append_audit(
+            &[entry(100, 1, "A"), entry(200, 2, "A"), entry(300, 1, "B")],
+            &sign,
+        )
         .await
         .unwrap();
     let user1 = store.accesses_of_user(1, 10).await.unwrap();
@@ -130,7 +133,10 @@ async fn queries_filter(store: &Store) {
 async fn purge_keeps_the_rest_verifiable(store: &Store) {
     let key = CheckpointKey::new([1; 32]);
     store
-        .append_audit(&(1..=6).map(|i| entry(i * 100, 1, "A")).collect::<Vec<_>>(), &sign)
+        .append_audit(
+            &(1..=6).map(|i| entry(i * 100, 1, "A")).collect::<Vec<_>>(),
+            &sign,
+        )
         .await
         .unwrap();
     let t = |s| Utc.timestamp_opt(s, 0).unwrap();

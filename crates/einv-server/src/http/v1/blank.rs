@@ -104,11 +104,9 @@ async fn handle(
     }
     if params.get("appID").is_some() || params.get("uuid").is_some() {
         return match enter(&state, &params, blank).await {
-            Ok(cookie) => (
-                [(header::SET_COOKIE, cookie)],
-                Redirect::to(&blank.path()),
-            )
-                .into_response(),
+            Ok(cookie) => {
+                ([(header::SET_COOKIE, cookie)], Redirect::to(&blank.path())).into_response()
+            }
             Err(e) => bad(&e),
         };
     }
@@ -242,7 +240,9 @@ async fn apply(
     let p = &state.platform;
     let caller = caller(state, &ctx.app_id, &ctx.device, params, blank.service()).await?;
     if blank == Blank::Register {
-        let user = p.register_user(params.get("code").unwrap_or_default()).await?;
+        let user = p
+            .register_user(params.get("code").unwrap_or_default())
+            .await?;
         let b = user.mobile_barcode;
         return Ok((
             format!("已註冊。您的手機條碼是 {b}。"),
@@ -268,18 +268,27 @@ async fn apply(
                 get("carrierName"),
             )
             .await?;
-            Ok(("載具已歸戶。".into(), "The carrier is aggregated under your barcode.".into()))
+            Ok((
+                "載具已歸戶。".into(),
+                "The carrier is aggregated under your barcode.".into(),
+            ))
         }
         Blank::Bank => {
             p.record_bank_account(&caller, &holder, get("bankCode"), get("accountNo"))
                 .await?;
-            Ok(("領獎帳戶已登錄。".into(), "Your bank account for prizes is recorded.".into()))
+            Ok((
+                "領獎帳戶已登錄。".into(),
+                "Your bank account for prizes is recorded.".into(),
+            ))
         }
         Blank::Donate => {
             let first = month(ctx.month.as_deref())?;
             let npo = ctx.dnt_no.as_deref().unwrap_or_default();
             let n = p.donate_month(&caller, &holder, first, npo).await?;
-            Ok((format!("已捐贈 {n} 張發票。"), format!("{n} invoices donated.")))
+            Ok((
+                format!("已捐贈 {n} 張發票。"),
+                format!("{n} invoices donated."),
+            ))
         }
         Blank::Register => Err(no_session()),
     }
