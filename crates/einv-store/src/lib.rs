@@ -22,6 +22,7 @@ mod licensing;
 mod parties;
 pub mod records;
 mod sessions;
+mod signing;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod users;
@@ -36,6 +37,7 @@ pub use invoices::{CarrierKey, InsertOutcome};
 pub use licensing::records::*;
 pub use records::*;
 pub use sessions::SessionRecord;
+pub use signing::{IdempotentAnswer, SigningKeyRecord};
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -208,3 +208,12 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// Runs one raw SQL statement on `store`'s database: for tests that must show the database
+/// itself refuses a statement the store never issues (R10.4: the append-only triggers).
+pub async fn execute_raw(store: &Store, sql: &str) -> StoreResult<u64> {
+    Ok(sqlx::query(sql)
+        .execute(store.pool())
+        .await?
+        .rows_affected())
+}

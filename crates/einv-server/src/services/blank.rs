@@ -1,4 +1,4 @@
-//! What the v1 blank pages do for a User (reference/mof-app-api.md §2): aggregate a carrier
+//! What the v1 blank pages do for a User (docs/v1-compatibility.md): aggregate a carrier
 //! under the mobile barcode, record a bank account for prize transfers, donate a month's cloud
 //! invoices to a love code. Each runs for an app the User consented to (R5.2).
 
@@ -8,7 +8,7 @@ use einv_store::{CarrierKey, CarrierLink, CarrierProof};
 use serde_json::json;
 
 use super::{AuditEntry, Caller, CarrierHolder, Platform};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Missing, Proof, ServiceError, ServiceResult};
 
 impl Platform {
     /// The holder a blank-page session stands for (hole 6: the verification code was checked
@@ -25,10 +25,10 @@ impl Platform {
         let user = self
             .registered_user(user_id)
             .await
-            .map_err(|_| ServiceError::VerificationFailed)?;
+            .map_err(|_| ServiceError::Unproven(Proof::VerificationCode))?;
         let covered = if carrier.kind.is_mobile_barcode() {
             if carrier.id != user.mobile_barcode {
-                return Err(ServiceError::VerificationFailed);
+                return Err(ServiceError::Unproven(Proof::VerificationCode));
             }
             let mut covered = vec![CarrierKey {
                 carrier_type: carrier.kind.as_str().to_owned(),
@@ -55,7 +55,7 @@ impl Platform {
                     carrier_type: link.carrier_type,
                     id1: link.id1,
                 }],
-                _ => return Err(ServiceError::VerificationFailed),
+                _ => return Err(ServiceError::Unproven(Proof::VerificationCode)),
             }
         };
         self.require_consent(caller, &user, service).await?;
@@ -249,8 +249,8 @@ impl Platform {
                 .await
             {
                 Ok(_) => donated += 1,
-                Err(ServiceError::CharityNotFound(code)) => {
-                    return Err(ServiceError::CharityNotFound(code))
+                Err(ServiceError::NotFound(Missing::Charity(code))) => {
+                    return Err(ServiceError::NotFound(Missing::Charity(code)))
                 }
                 Err(ServiceError::Store(e)) => return Err(ServiceError::Store(e)),
                 Err(_) => {}

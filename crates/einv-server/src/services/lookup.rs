@@ -8,7 +8,7 @@ use einv_store::{InvoiceItem, InvoiceRecord};
 use einv_core::Service;
 
 use super::{AuditEntry, Caller, InvoiceView, Platform};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Missing, Proof, ServiceError, ServiceResult};
 
 /// What the caller read off the proof copy, beyond the number and date.
 #[derive(Debug, Clone)]
@@ -100,7 +100,7 @@ impl Platform {
         match by {
             LookupBy::Barcode { random, period } => {
                 if random.as_str() != h.random_code || *period != h.period {
-                    return Err(ServiceError::InvoiceNotFound);
+                    return Err(ServiceError::NotFound(Missing::Invoice));
                 }
             }
             LookupBy::QrCode {
@@ -109,7 +109,7 @@ impl Platform {
                 seller_ban,
             } => {
                 if random.as_str() != h.random_code || *seller_ban != h.seller_ban {
-                    return Err(ServiceError::InvoiceNotFound);
+                    return Err(ServiceError::NotFound(Missing::Invoice));
                 }
                 self.check_qr_code(&record, random, encrypt).await?;
             }
@@ -141,7 +141,7 @@ impl Platform {
         if crypto::verify_verification(&key, &record.header.number, random, encrypt) {
             Ok(())
         } else {
-            Err(ServiceError::CheckCodeMismatch)
+            Err(ServiceError::Unproven(Proof::CheckCode))
         }
     }
 
@@ -153,6 +153,6 @@ impl Platform {
             .find_invoice(&lookup.number, Period::of_date(lookup.date))
             .await?
             .filter(|r| r.header.date == lookup.date)
-            .ok_or(ServiceError::InvoiceNotFound)
+            .ok_or(ServiceError::NotFound(Missing::Invoice))
     }
 }

@@ -197,38 +197,30 @@ async fn deletion_requests_api_for_the_developer(app: &TestApp) {
         .await
         .unwrap();
     let url = format!("{}/api/v2/deletion-requests", app.base);
-    let refused = app
-        .http
-        .get(&url)
-        .basic_auth(APP_ID, Some("wrong"))
-        .send_ok()
-        .await;
-    assert_eq!(refused.status(), 401);
-    let list: Value = app
-        .http
-        .get(&url)
-        .basic_auth(APP_ID, Some(API_KEY))
+    let refused = app.http.get(&url).send().await.unwrap();
+    assert_eq!(refused.status(), 401, "v2 calls are signed");
+    let list: Value = v2_request(app, reqwest::Method::GET, "/api/v2/deletion-requests", b"")
         .send_json()
         .await;
     assert_eq!(list["requests"][0]["id"], filed.id);
     assert_eq!(list["requests"][0]["kind"], "stop-use");
     assert_eq!(list["requests"][0]["mobileBarcode"], BARCODE);
     let done_url = format!("{url}/{}/complete", filed.id);
-    let done: Value = app
-        .http
-        .post(&done_url)
-        .basic_auth(APP_ID, Some(API_KEY))
+    let done_path = done_url.trim_start_matches(app.base.as_str());
+    let done: Value = v2_request(app, reqwest::Method::POST, done_path, b"")
         .send_json()
         .await;
     assert!(done["completedAt"].is_string(), "{done}");
     let mine = app.platform.deletion_requests_of_user(user).await.unwrap();
     assert!(mine[0].completed_at.is_some() && mine[0].acknowledged_at.is_some());
-    let missing = app
-        .http
-        .post(format!("{url}/999/acknowledge"))
-        .basic_auth(APP_ID, Some(API_KEY))
-        .send_ok()
-        .await;
+    let missing = v2_request(
+        app,
+        reqwest::Method::POST,
+        "/api/v2/deletion-requests/999/acknowledge",
+        b"",
+    )
+    .send_ok()
+    .await;
     assert_eq!(missing.status(), 404);
 }
 
@@ -447,9 +439,8 @@ async fn aggregation_needs_proof_of_holding(app: &TestApp) {
         .authenticate_carrier(
             &caller,
             Service::CarrierAggregation,
-            "3J0002",
-            BARCODE,
-            CODE,
+            &einv_core::Carrier::parse("3J0002", BARCODE).unwrap(),
+            &einv_core::VerificationCode::parse(CODE).unwrap(),
         )
         .await
         .unwrap();
@@ -507,9 +498,8 @@ async fn aggregation_needs_proof_of_holding(app: &TestApp) {
         .authenticate_carrier(
             &caller,
             Service::CarrierAggregation,
-            "3J0002",
-            &other.mobile_barcode,
-            "Other123",
+            &einv_core::Carrier::parse("3J0002", &other.mobile_barcode).unwrap(),
+            &einv_core::VerificationCode::parse("Other123").unwrap(),
         )
         .await
         .unwrap();

@@ -13,3 +13,5 @@ mod licensing;
 mod licensing_web;
 mod oauth_flow;
 mod v1_api;
+mod v1_contract;
+mod v2_api;

@@ -224,11 +224,15 @@ impl Store {
         row.as_ref().map(application_from_row).transpose()
     }
 
-    /// Replaces the editable parts of an application: purpose, version, ISMS certificate (R5.11, R6).
+    /// Replaces the editable parts of an application: contact, product, purpose, version,
+    /// services, ISMS certificate (R4.2 corrections, R5.11, R6). The Developer and the accepted
+    /// terms version stay as filed.
     pub async fn update_application(&self, id: i64, f: &ApplicationForm) -> StoreResult<()> {
         sqlx::query(
             "UPDATE applications SET product_version = $1, purpose = $2, isms_number = $3, \
-             isms_issuer = $4, isms_scope = $5, isms_expiry = $6, isms_exempt = $7 WHERE id = $8",
+             isms_issuer = $4, isms_scope = $5, isms_expiry = $6, isms_exempt = $7, \
+             contact_name = $9, contact_email = $10, contact_phone = $11, product_name = $12, \
+             services = $13 WHERE id = $8",
         )
         .bind(f.product_version.as_str())
         .bind(f.purpose.as_str())
@@ -238,6 +242,11 @@ impl Store {
         .bind(f.isms.expiry.map(date_key))
         .bind(i64::from(f.isms.exempt))
         .bind(id)
+        .bind(f.contact_name.as_str())
+        .bind(f.contact_email.as_str())
+        .bind(f.contact_phone.as_str())
+        .bind(f.product_name.as_str())
+        .bind(f.services.join(","))
         .execute(self.pool())
         .await?;
         Ok(())

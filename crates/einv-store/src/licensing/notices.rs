@@ -33,17 +33,30 @@ fn note_from_row(r: &AnyRow) -> StoreResult<LicenceNote> {
 }
 
 impl Store {
-    /// Publishes a terms version. A version already published is [`StoreError::AlreadyExists`].
-    pub async fn publish_terms(&self, t: &TermsVersion) -> StoreResult<()> {
-        sqlx::query("INSERT INTO terms_versions (version, summary, published_at, deadline) VALUES ($1, $2, $3, $4)")
+    /// Publishes a terms version with its full text (R4.3, R9). A version already published is
+    /// [`StoreError::AlreadyExists`]; the text never changes afterwards (a trigger refuses).
+    pub async fn publish_terms(&self, t: &TermsVersion, full_text: &str) -> StoreResult<()> {
+        sqlx::query("INSERT INTO terms_versions (version, summary, published_at, deadline, full_text) VALUES ($1, $2, $3, $4, $5)")
             .bind(t.version.as_str())
             .bind(t.summary.as_str())
             .bind(t.published_at.timestamp())
             .bind(t.deadline.timestamp())
+            .bind(full_text)
             .execute(self.pool())
             .await
             .map_err(|e| StoreError::on_unique(e, "this terms version"))?;
         Ok(())
+    }
+
+    /// The full text of a terms version (R4.3, R9), if the version exists. Kept apart from
+    /// [`TermsVersion`] so the per-call terms check never reads it.
+    pub async fn terms_text(&self, version: &str) -> StoreResult<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT full_text FROM terms_versions WHERE version = $1")
+                .bind(version)
+                .fetch_optional(self.pool())
+                .await?,
+        )
     }
 
     /// Every terms version, newest first.

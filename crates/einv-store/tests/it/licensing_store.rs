@@ -7,7 +7,8 @@ use einv_store::*;
 einv_store::both_backends!(
     accounts_applications_documents,
     licence_transitions_and_history,
-    credentials_terms_notifications
+    credentials_terms_notifications,
+    r10_4_the_database_refuses_to_rewrite_history
 );
 
 fn now() -> chrono::DateTime<Utc> {
@@ -202,9 +203,18 @@ async fn credentials_terms_notifications(store: &Store) {
         published_at: now(),
         deadline: now() + Duration::days(30),
     };
-    store.publish_terms(&t).await.unwrap();
+    store.publish_terms(&t, "full text v2").await.unwrap();
+    assert_eq!(
+        store.terms_text("v2").await.unwrap().as_deref(),
+        Some("full text v2")
+    );
+    let base = store.terms_text("2023-03-30").await.unwrap().unwrap();
+    assert!(
+        base.contains("九、責任限制與排除"),
+        "R9 is part of the stored text"
+    );
     assert!(matches!(
-        store.publish_terms(&t).await,
+        store.publish_terms(&t, "again").await,
         Err(StoreError::AlreadyExists(_))
     ));
     // The migration publishes the base version (2023-03-30), long past its deadline.
@@ -249,4 +259,55 @@ async fn credentials_terms_notifications(store: &Store) {
         .await
         .unwrap()
         .is_empty());
+}
+
+/// R10.4: history is never rewritten, and not only because the store never tries: the
+/// database itself refuses an UPDATE or DELETE of a licence event, of a terms acceptance
+/// (R4.3) and of a destruction confirmation (R11), and a change of a published terms text.
+async fn r10_4_the_database_refuses_to_rewrite_history(store: &Store) {
+    use einv_store::testing::execute_raw;
+    let d = store
+        .create_developer(&developer("h@example.com"), now())
+        .await
+        .unwrap();
+    let app = store.create_application(&form(d.id), now()).await.unwrap();
+    let licence = store
+        .create_licence(app.id, d.id, &LicenceState::filed(now()), &event("apply"))
+        .await
+        .unwrap();
+    store.accept_terms(d.id, "2023-03-30", now()).await.unwrap();
+    store
+        .confirm_destruction(licence.id, "all deleted", now())
+        .await
+        .unwrap();
+    for sql in [
+        "UPDATE licence_events SET reason = 'rewritten'".to_owned(),
+        "DELETE FROM licence_events".to_owned(),
+        "UPDATE terms_acceptances SET accepted_at = 0".to_owned(),
+        "DELETE FROM terms_acceptances".to_owned(),
+        "UPDATE destruction_confirmations SET statement = 'nothing'".to_owned(),
+        "DELETE FROM destruction_confirmations".to_owned(),
+        "UPDATE terms_versions SET full_text = 'other' WHERE version = '2023-03-30'".to_owned(),
+    ] {
+        let refused = execute_raw(store, &sql).await;
+        assert!(refused.is_err(), "the database accepted {sql:?}");
+    }
+    assert_eq!(store.licence_events(licence.id).await.unwrap().len(), 1);
+    assert_eq!(
+        store.licence_events(licence.id).await.unwrap()[0].reason,
+        "because"
+    );
+    assert!(store.destruction_of(licence.id).await.unwrap().is_some());
+    // Appending stays allowed.
+    store
+        .transition_licence(
+            licence.id,
+            &LicenceState::filed(now()),
+            &LicenceState::Withdrawn,
+            None,
+            &event("withdraw"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.licence_events(licence.id).await.unwrap().len(), 2);
 }

@@ -150,6 +150,10 @@ pub enum TermsCommand {
         /// What changed.
         #[arg(long, default_value = "")]
         summary: String,
+        /// A UTF-8 file with the full text of the version (R4.3, R9: stored and shown as
+        /// accepted).
+        #[arg(long)]
+        text_file: std::path::PathBuf,
     },
 }
 
@@ -173,7 +177,8 @@ pub struct AnnounceArgs {
     pub ends: Option<String>,
 }
 
-/// `einv admin legacy --developer ID --product NAME --services S,S --approved-on DATE`
+/// `einv admin legacy --developer ID --product NAME --services S,S --approved-on DATE
+/// [--re-review-filed-on DATE] --isms-number N --isms-issuer I --isms-scope S --isms-expiry DATE`
 #[derive(Debug, ClapArgs)]
 pub struct LegacyArgs {
     /// The Developer's ID.
@@ -188,6 +193,22 @@ pub struct LegacyArgs {
     /// The day the Center approved it, YYYY-MM-DD (before 2023-03-31).
     #[arg(long)]
     pub approved_on: chrono::NaiveDate,
+    /// The day its re-review was filed, YYYY-MM-DD (by 2025-03-31; required after that day,
+    /// R4.7d: the licence then runs until the re-review is decided).
+    #[arg(long)]
+    pub re_review_filed_on: Option<chrono::NaiveDate>,
+    /// ISMS certificate number (R6; leave out for an exempt government body).
+    #[arg(long, default_value = "")]
+    pub isms_number: String,
+    /// ISMS certificate issuer.
+    #[arg(long, default_value = "")]
+    pub isms_issuer: String,
+    /// ISMS certificate scope.
+    #[arg(long, default_value = "")]
+    pub isms_scope: String,
+    /// ISMS certificate expiry, YYYY-MM-DD.
+    #[arg(long, default_value = "")]
+    pub isms_expiry: String,
 }
 
 /// `einv admin terminate LICENCE --ground G --reason R`

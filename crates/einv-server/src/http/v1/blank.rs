@@ -18,6 +18,7 @@ use einv_core::{Carrier, InvalidValue, Service};
 use maud::{html, Markup};
 
 use super::blank_session::{self, BlankContext, BlankSession};
+use super::error::{V1Error, V1Result};
 use super::params::V1Params;
 use super::reply::{CodeType, Reply};
 use crate::error::{ServiceError, ServiceResult};
@@ -77,8 +78,8 @@ pub fn routes() -> Router<AppState> {
     router
 }
 
-fn bad(err: &ServiceError) -> Response {
-    Reply::error(Some("1.0"), CodeType::Number, err).into_response()
+fn bad(err: impl Into<V1Error>) -> Response {
+    Reply::error(Some("1.0"), CodeType::Number, &err.into()).into_response()
 }
 
 fn done(lang: Lang, zh: &str, en: &str, cookie: header::HeaderValue) -> Response {
@@ -107,13 +108,13 @@ async fn handle(
             Ok(cookie) => {
                 ([(header::SET_COOKIE, cookie)], Redirect::to(&blank.path())).into_response()
             }
-            Err(e) => bad(&e),
+            Err(e) => bad(e),
         };
     }
     match blank_session::resume(&state, &headers, blank.name()).await {
         Ok(Some(session)) => form(lang, blank, &session, None).into_response(),
-        Ok(None) => bad(&no_session()),
-        Err(e) => bad(&e),
+        Ok(None) => bad(no_session()),
+        Err(e) => bad(e),
     }
 }
 
@@ -149,7 +150,7 @@ async fn enter(
     state: &AppState,
     params: &V1Params,
     blank: Blank,
-) -> ServiceResult<header::HeaderValue> {
+) -> V1Result<header::HeaderValue> {
     let device = params.require("uuid")?;
     let app_id = params.get("appID").unwrap_or_default();
     let service = blank.service();
@@ -170,21 +171,19 @@ async fn enter(
             context.dnt_no = Some(params.require("dntNo")?.to_owned());
             context.month = params.get("qryYM").map(str::to_owned);
         }
+        params.require("cardCode")?;
+        params.require("verifyCode")?;
+        let (carrier, code) =
+            super::fields::carrier(params, ["cardCode", "cardNo", "verifyCode"])?;
         let holder = state
             .platform
-            .authenticate_carrier(
-                &caller,
-                service,
-                params.require("cardCode")?,
-                params.get_plus_kept("cardNo").unwrap_or_default(),
-                params.require("verifyCode")?,
-            )
+            .authenticate_carrier(&caller, service, &carrier, &code)
             .await?;
         context.user_id = Some(holder.user.id);
         context.card_type = Some(holder.carrier.kind.as_str().to_owned());
         context.card_no = Some(holder.carrier.id.clone());
     }
-    blank_session::start(state, &context).await
+    Ok(blank_session::start(state, &context).await?)
 }
 
 fn month(text: Option<&str>) -> ServiceResult<NaiveDate> {
@@ -203,19 +202,19 @@ async fn change(
     let session = match blank_session::resume(state, headers, blank.name()).await {
         Ok(Some(s)) if s.csrf_matches(params.get("csrf").unwrap_or_default()) => s,
         Ok(_) => return expired(lang),
-        Err(e) => return bad(&e),
+        Err(e) => return bad(e),
     };
     match apply(state, params, blank, &session).await {
         Ok((zh, en)) => match session.end(state).await {
             Ok(cookie) => done(lang, &zh, &en, cookie),
-            Err(e) => bad(&e),
+            Err(e) => bad(e),
         },
         Err(ServiceError::Invalid(e)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             form(lang, blank, &session, Some(&e.to_string())),
         )
             .into_response(),
-        Err(e) => bad(&e),
+        Err(e) => bad(e),
     }
 }
 

@@ -4,14 +4,15 @@
 use axum::extract::State;
 use einv_core::barcode::RandomCode;
 use einv_core::{InvalidValue, Service};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
+use super::error::{V1Error, V1Result};
 use super::fields;
 use super::gate::{admit, ActionSpec};
 use super::invoice_json::{header_fields, item_fields};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::ServiceError;
 use crate::http::AppState;
 use crate::services::{InvoiceLookup, LookupBy};
 
@@ -31,9 +32,15 @@ const LOOKUP: ActionSpec = ActionSpec {
 /// The InvApp endpoint: dispatches on `action`.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
     match params.get("action").unwrap_or_default() {
-        "QryWinningList" => render(&params, CodeType::Text, winning_list(&state, &params).await),
+        // Captured live replies answer a winning list with 查詢成功, not 執行成功.
+        "QryWinningList" => match winning_list(&state, &params).await {
+            Ok(body) => {
+                Reply::with_code(params.get("version"), CodeType::Text, 200, "查詢成功", body)
+            }
+            Err(e) => Reply::error(params.get("version"), CodeType::Text, &e),
+        },
         "qryInvHeader" => render(&params, CodeType::Text, header(&state, &params).await),
-        // The real qryInvDetail reply carries no `v` (reference/mof-app-api.md §5).
+        // The real qryInvDetail reply carries no `v` (docs/v1-compatibility.md).
         "qryInvDetail" => match detail(&state, &params).await {
             Ok(body) => Reply::ok(None, CodeType::Text, body),
             Err(e) => Reply::error(None, CodeType::Text, &e),
@@ -50,7 +57,7 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
 }
 
 /// A 903 for an action this endpoint does not serve.
-pub fn unknown_action(action: &str, known: &str) -> ServiceError {
+pub fn unknown_action(action: &str, known: &str) -> V1Error {
     InvalidValue::new(
         "action",
         format!("{action:?} is not an action of this path; one of {known}"),
@@ -58,26 +65,30 @@ pub fn unknown_action(action: &str, known: &str) -> ServiceError {
     .into()
 }
 
-async fn winning_list(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+async fn winning_list(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
     admit(&state.platform, params, WINNING).await?;
     let period = fields::period(params, "invTerm")?;
     let draw = state.platform.winning_numbers(period).await?;
     let Value::Object(mut body) = draw.to_qry_winning_list_json() else {
-        return Err(ServiceError::Internal(
-            "winning list is not an object".into(),
-        ));
+        return Err(ServiceError::Internal("winning list is not an object".into()).into());
     };
     // `v`, `code` and `msg` are set by the reply.
     for k in ["v", "code", "msg"] {
         body.remove(k);
     }
+    // Captured live replies carry `timeStamp`, a serialised java.util.Date of when the numbers
+    // were published: the draw day (its hour is not known; 00:00 Taipei).
+    body.insert(
+        "timeStamp".into(),
+        fields::java_date(draw.period().draw_date(), "00:00:00"),
+    );
     Ok(body)
 }
 
-fn lookup_of(params: &V1Params) -> ServiceResult<InvoiceLookup> {
+fn lookup_of(params: &V1Params) -> V1Result<InvoiceLookup> {
     let kind = params.require("type")?;
     if kind != "QRCode" && kind != "Barcode" {
-        return Err(ServiceError::BadQueryType(kind.to_owned()));
+        return Err(V1Error::BadQueryType(kind.to_owned()));
     }
     Ok(InvoiceLookup {
         number: fields::invoice_number(params, "invNum")?,
@@ -85,7 +96,7 @@ fn lookup_of(params: &V1Params) -> ServiceResult<InvoiceLookup> {
     })
 }
 
-async fn header(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+async fn header(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
     let admitted = admit(&state.platform, params, LOOKUP).await?;
     let lookup = lookup_of(params)?;
     let view = state
@@ -95,7 +106,7 @@ async fn header(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
     Ok(header_fields(&view))
 }
 
-async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+async fn detail(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
     let admitted = admit(&state.platform, params, LOOKUP).await?;
     let lookup = lookup_of(params)?;
     let random = RandomCode::parse(params.require("randomNumber")?)
@@ -116,11 +127,8 @@ async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
         .platform
         .lookup_detail(&admitted.caller, &lookup, &by)
         .await?;
+    // Captured live qryInvDetail replies have no top-level `amount` (docs/v1-compatibility.md).
     let mut body = header_fields(&view);
-    body.insert(
-        "amount".into(),
-        json!(view.record.header.total_amount.to_string()),
-    );
     body.insert("details".into(), item_fields(&items));
     Ok(body)
 }

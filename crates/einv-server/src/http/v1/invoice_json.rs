@@ -29,8 +29,15 @@ pub fn header_fields(view: &InvoiceView) -> Map<String, Value> {
     m.insert("sellerBan".into(), json!(h.seller_ban));
     m.insert("sellerAddress".into(), json!(view.record.seller_address));
     m.insert("invoiceTime".into(), json!(h.time));
-    m.insert("buyerBan".into(), json!(h.buyer_ban));
-    m.insert("currency".into(), json!(h.currency));
+    // Captured live replies send "" (never null) when there is no buyer or currency.
+    m.insert(
+        "buyerBan".into(),
+        json!(h.buyer_ban.as_deref().unwrap_or("")),
+    );
+    m.insert(
+        "currency".into(),
+        json!(h.currency.as_deref().unwrap_or("")),
+    );
     m.insert(
         "claimDeadline".into(),
         json!(compact_date(view.claim_deadline)),
