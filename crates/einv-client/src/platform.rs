@@ -87,6 +87,38 @@ pub struct Introspection {
     pub consent_lapses_at: Option<i64>,
 }
 
+/// A v2 request with no body, signed (RFC 9421) with the APIKey by the same code the Platform
+/// verifies with (`einv_core::httpsig`): `created` is the Platform's time as best known, and
+/// each call (each retry too) gets a fresh nonce, so no retry is refused as a replay.
+fn signed_v2(t: &Transport, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+    use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
+    let url = t.url(path);
+    let signed_path = reqwest::Url::parse(&url)
+        .map(|u| u.path().to_owned())
+        .unwrap_or_else(|_| path.to_owned());
+    let nonce = random_url_safe(18);
+    let key = t.config.api_key.expose().to_owned();
+    let h = sign_request(
+        &Unsigned {
+            method: method.as_str(),
+            path: &signed_path,
+            query: None,
+            body: b"",
+        },
+        &Signer {
+            key_id: &t.config.app_id,
+            created: t.platform_now(),
+            nonce: &nonce,
+            key: SigningKey::Hmac(key.as_bytes()),
+        },
+    );
+    t.http
+        .request(method, url)
+        .header("content-digest", h.content_digest)
+        .header("signature-input", h.signature_input)
+        .header("signature", h.signature)
+}
+
 fn random_url_safe(bytes: usize) -> String {
     let mut b = vec![0u8; bytes];
     rand::thread_rng().fill_bytes(&mut b);
@@ -190,11 +222,9 @@ impl PlatformClient {
     /// The Users' open deletion requests addressed to this app, oldest first (R5.2, R6.1).
     pub async fn deletion_requests(&self) -> Result<Vec<DeletionRequest>> {
         let t = &self.transport;
-        let url = t.url("/api/v2/deletion-requests");
-        let key = t.config.api_key.expose().to_owned();
         let list: DeletionRequests = self
             .json(
-                || t.http.get(&url).basic_auth(&t.config.app_id, Some(&key)),
+                || signed_v2(t, reqwest::Method::GET, "/api/v2/deletion-requests"),
                 Idempotency::Idempotent,
             )
             .await?;
@@ -205,11 +235,10 @@ impl PlatformClient {
     pub async fn progress_deletion(&self, id: i64, done: bool) -> Result<DeletionRequest> {
         let t = &self.transport;
         let step = if done { "complete" } else { "acknowledge" };
-        let url = t.url(&format!("/api/v2/deletion-requests/{id}/{step}"));
-        let key = t.config.api_key.expose().to_owned();
+        let path = format!("/api/v2/deletion-requests/{id}/{step}");
         // Reporting the same step twice changes nothing, so it may be retried.
         self.json(
-            || t.http.post(&url).basic_auth(&t.config.app_id, Some(&key)),
+            || signed_v2(t, reqwest::Method::POST, &path),
             Idempotency::Idempotent,
         )
         .await

@@ -1,7 +1,7 @@
 //! Carriers (載具): a carrier type code and the carrier's ID, checked by type.
 //!
 //! Carrier types are data, not an enum compiled into the code: real clients send about 45 codes
-//! (reference/mof-app-api.md §10), so any well-formed 6-character code is accepted, and the few
+//! (`docs/v1-compatibility.md`, Parameters), so any well-formed 6-character code is accepted, and the few
 //! whose ID has a known shape are checked.
 
 use std::fmt;
@@ -117,7 +117,7 @@ impl MobileBarcode {
     }
 
     /// Parses a barcode that went through form decoding, where a raw `+` became a space
-    /// (reference/mof-app-api.md §10): a space is read back as `+`.
+    /// (`docs/v1-compatibility.md`, Parameters): a space is read back as `+`.
     pub fn parse_form_decoded(text: &str) -> Result<Self, InvalidValue> {
         Self::parse(&text.replace(' ', "+"))
     }
@@ -130,7 +130,7 @@ impl MobileBarcode {
 
 impl fmt::Debug for MobileBarcode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // A User's carrier number is personal data: never in logs in clear (STYLE.md 13).
+        // A User's carrier number is personal data: never in logs in clear (R8).
         write!(f, "MobileBarcode(/***{})", self.0.get(5..).unwrap_or(""))
     }
 }

@@ -4,18 +4,16 @@
 
 use chrono::{Duration, NaiveDate};
 use einv_core::business_id::passes_checksum;
+use einv_core::invoice::ItemDraft;
 use einv_core::prize::WinningNumbers;
-use einv_core::{InvoiceNumber, Period, Service};
-use einv_store::{
-    CarrierLink, Charity, InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceStatus, NewInvoice,
-    Seller,
-};
+use einv_core::{Invoice, InvoiceDraft, InvoiceNumber, Period, Service};
+use einv_store::{CarrierLink, Charity, Seller};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
-use crate::error::ServiceResult;
+use crate::error::{ServiceError, ServiceResult};
 use crate::services::Platform;
 
 /// The demo AppID.
@@ -134,7 +132,7 @@ fn random_ban(rng: &mut StdRng) -> String {
     }
 }
 
-async fn seed_parties(platform: &Platform, rng: &mut StdRng) -> ServiceResult<Vec<String>> {
+async fn seed_parties(platform: &Platform, rng: &mut StdRng) -> ServiceResult<Vec<Seller>> {
     let mut bans = Vec::new();
     for (name, address) in STORES {
         let ban = random_ban(rng);
@@ -148,7 +146,7 @@ async fn seed_parties(platform: &Platform, rng: &mut StdRng) -> ServiceResult<Ve
             qr_seed_key: Some(key),
         };
         platform.store.upsert_seller(&seller).await?;
-        bans.push(ban);
+        bans.push(seller);
     }
     for (code, name, abbrev) in CHARITIES {
         let charity = Charity {
@@ -165,9 +163,10 @@ async fn seed_parties(platform: &Platform, rng: &mut StdRng) -> ServiceResult<Ve
 /// Registers the demo Users (the Platform issues their barcodes), each with an EasyCard to be
 /// aggregated under the barcode. Returns the Users with their EasyCards, and the carriers
 /// invoices go to.
+#[allow(clippy::type_complexity)]
 async fn seed_users(
     platform: &Platform,
-) -> ServiceResult<(Vec<(i64, CarrierLink)>, Vec<InvoiceCarrier>)> {
+) -> ServiceResult<(Vec<(i64, CarrierLink)>, Vec<(&'static str, String, String)>)> {
     let mut rng = StdRng::seed_from_u64(BARCODE_SEED);
     let mut users = Vec::new();
     let mut carriers = Vec::new();
@@ -180,16 +179,12 @@ async fn seed_users(
             id2: format!("H{card}"),
             name: "悠遊卡".into(),
         };
-        carriers.push(InvoiceCarrier {
-            carrier_type: "3J0002".into(),
-            id1: user.mobile_barcode.clone(),
-            id2: user.mobile_barcode.clone(),
-        });
-        carriers.push(InvoiceCarrier {
-            carrier_type: "1K0001".into(),
-            id1: card,
-            id2: link.id2.clone(),
-        });
+        carriers.push((
+            "3J0002",
+            user.mobile_barcode.clone(),
+            user.mobile_barcode.clone(),
+        ));
+        carriers.push(("1K0001", card, link.id2.clone()));
         users.push((user.id, link));
     }
     Ok((users, carriers))
@@ -219,8 +214,8 @@ async fn seed_period(
     rng: &mut StdRng,
     period: Period,
     today: NaiveDate,
-    sellers: &[String],
-    carriers: &[InvoiceCarrier],
+    sellers: &[Seller],
+    carriers: &[DemoCarrier],
 ) -> ServiceResult<Vec<InvoiceNumber>> {
     let track: String = (0..2)
         .map(|_| char::from(b'A' + rng.gen_range(0..26u8)))
@@ -233,7 +228,7 @@ async fn seed_period(
         for _ in 0..8 {
             serial += rng.gen_range(1..50);
             let number = InvoiceNumber::parse(&format!("{track}{serial:08}"))?;
-            let invoice = demo_invoice(rng, period, date, number, sellers, carriers);
+            let invoice = demo_invoice(rng, date, number, sellers, carriers)?;
             if invoice.header.carrier.is_some() {
                 user_numbers.push(number);
             }
@@ -248,14 +243,16 @@ async fn seed_period(
     Ok(user_numbers)
 }
 
+/// A carrier invoices go to: type, visible ID, hidden ID.
+type DemoCarrier = (&'static str, String, String);
+
 fn demo_invoice(
     rng: &mut StdRng,
-    period: Period,
     date: NaiveDate,
     number: InvoiceNumber,
-    sellers: &[String],
-    carriers: &[InvoiceCarrier],
-) -> NewInvoice {
+    sellers: &[Seller],
+    carriers: &[DemoCarrier],
+) -> ServiceResult<Invoice> {
     let roll = rng.gen_range(0..100);
     let b2b = roll < 3;
     let carrier = if (3..70).contains(&roll) {
@@ -264,12 +261,14 @@ fn demo_invoice(
         None
     };
     let donated = carrier.is_some() && roll % 17 == 0;
-    let items: Vec<InvoiceItem> = (1..=rng.gen_range(1..=4))
-        .map(|seq| {
+    let mut total = 0;
+    let items: Vec<ItemDraft> = (1..=rng.gen_range(1..=4))
+        .map(|_| {
             let (name, price) = PRODUCTS[rng.gen_range(0..PRODUCTS.len())];
             let qty = rng.gen_range(1..=3);
-            InvoiceItem {
-                seq,
+            total += qty * price;
+            ItemDraft {
+                row: None,
                 description: name.into(),
                 quantity: qty.to_string(),
                 unit_price: price.to_string(),
@@ -277,40 +276,38 @@ fn demo_invoice(
             }
         })
         .collect();
-    let total: i64 = items
-        .iter()
-        .filter_map(|i| i.amount.parse::<i64>().ok())
-        .sum();
     let tax = (total as f64 / 21.0).round() as i64;
-    NewInvoice {
-        header: InvoiceHeader {
-            period,
-            number,
-            date,
-            time: format!(
-                "{:02}:{:02}:{:02}",
-                rng.gen_range(7..23),
-                rng.gen_range(0..60),
-                rng.gen_range(0..60)
-            ),
-            seller_ban: sellers[rng.gen_range(0..sellers.len())].clone(),
-            buyer_ban: b2b.then(|| random_ban(rng)),
-            random_code: format!("{:04}", rng.gen_range(0..10_000)),
-            currency: None,
-            sales_amount: total - tax,
-            free_tax_amount: 0,
-            zero_tax_amount: 0,
-            tax_type: 1,
-            tax_rate: "0.05".into(),
-            tax_amount: tax,
-            total_amount: total,
-            printed: carrier.is_none(),
-            carrier,
-            donated_to: donated.then(|| CHARITIES[0].0.to_owned()),
-            status: InvoiceStatus::Issued,
-        },
+    let seller = &sellers[rng.gen_range(0..sellers.len())];
+    let draft = InvoiceDraft {
+        number: number.to_string(),
+        date: Some(date),
+        time: format!(
+            "{:02}:{:02}:{:02}",
+            rng.gen_range(7..23),
+            rng.gen_range(0..60),
+            rng.gen_range(0..60)
+        ),
+        seller_id: seller.ban.clone(),
+        seller_name: seller.name.clone(),
+        seller_address: seller.address.clone(),
+        buyer_id: b2b.then(|| random_ban(rng)),
+        random_number: Some(format!("{:04}", rng.gen_range(0..10_000))),
+        sales_amount: (total - tax).to_string(),
+        tax_type: "1".into(),
+        tax_amount: Some(tax.to_string()),
+        total_amount: total.to_string(),
+        printed: carrier.is_none(),
+        carrier_type: carrier.as_ref().map(|c| c.0.to_owned()),
+        carrier_id1: carrier.as_ref().map(|c| c.1.clone()),
+        carrier_id2: carrier.as_ref().map(|c| c.2.clone()),
+        donated,
+        npoban: donated.then(|| CHARITIES[0].0.to_owned()),
         items,
-    }
+        ..InvoiceDraft::default()
+    };
+    Invoice::new(draft).map_err(|e| {
+        ServiceError::Internal(crate::error::InternalError::caused_by("demo invoice", e))
+    })
 }
 
 /// A draw in which some demo Users' invoices win: one first prize and a few suffix prizes.

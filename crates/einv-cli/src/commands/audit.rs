@@ -11,7 +11,7 @@ use einv_core::SystemClock;
 use einv_server::startup;
 use einv_store::AuditFilter;
 
-use crate::cli::PlatformOptions;
+use crate::options::PlatformOptions;
 
 /// Arguments of `einv audit`.
 #[derive(Debug, clap::Args)]

@@ -10,10 +10,11 @@ use einv_core::{clock, Clock, Period, SystemClock};
 use einv_server::startup;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::PlatformOptions;
+use crate::ingest::jsonl::JsonInvoice;
 use crate::ingest::pipeline::{self, Input, Source};
 use crate::ingest::report::ProblemLog;
 use crate::ingest::Format;
+use crate::options::PlatformOptions;
 use crate::synth::{Generator, Plan};
 
 /// Arguments of `einv generate`.
@@ -123,7 +124,7 @@ fn write_jsonl(
     let mut sink = BufWriter::with_capacity(1 << 20, sink);
     let (mut n, mut tick) = (0u64, 0u64);
     while let Some(invoice) = generator.next_invoice()? {
-        serde_json::to_writer(&mut sink, &invoice).context("writing")?;
+        serde_json::to_writer(&mut sink, &JsonInvoice::from(&invoice)).context("writing")?;
         sink.write_all(b"\n").context("writing")?;
         n += 1;
         if n >= tick {

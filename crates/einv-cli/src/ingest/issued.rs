@@ -3,16 +3,17 @@
 //! later registers that barcode. The importer rejects such invoices with the reason.
 
 use einv_core::carrier::MOBILE_BARCODE;
-use einv_store::{NewInvoice, Store, StoreResult};
+use einv_core::invoice::Invoice;
+use einv_store::{Store, StoreResult};
 
 /// The positions in `invoices` of those sent to a mobile barcode the Platform never issued,
 /// ascending, with the reason to report.
-pub async fn unissued(store: &Store, invoices: &[NewInvoice]) -> StoreResult<Vec<(usize, String)>> {
-    let to_barcode = |inv: &NewInvoice| {
+pub async fn unissued(store: &Store, invoices: &[Invoice]) -> StoreResult<Vec<(usize, String)>> {
+    let to_barcode = |inv: &Invoice| {
         inv.header
             .carrier
             .as_ref()
-            .filter(|c| c.carrier_type == MOBILE_BARCODE)
+            .filter(|c| c.carrier_type.as_str() == MOBILE_BARCODE)
             .map(|c| c.id1.clone())
     };
     let mut barcodes: Vec<String> = invoices.iter().filter_map(to_barcode).collect();

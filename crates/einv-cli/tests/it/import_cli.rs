@@ -115,7 +115,7 @@ async fn jsonl_keeps_the_good_records_reports_the_bad_and_reimports_as_unchanged
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(first.seller_name, "示範商店");
+    assert_eq!(first.header.seller.name, "示範商店");
     assert_eq!(
         store.invoice_items(first.id).await.unwrap()[0].description,
         "餅"
@@ -125,7 +125,7 @@ async fn jsonl_keeps_the_good_records_reports_the_bad_and_reimports_as_unchanged
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(voided.header.status, InvoiceStatus::Voided);
+    assert_eq!(voided.status, InvoiceStatus::Voided);
     assert_eq!(
         store.find_seller("10458575").await.unwrap().unwrap().name,
         "第二商店"
@@ -188,7 +188,7 @@ async fn mig_xml_issues_cancels_and_voids() {
                 .find_invoice(&number(n), period)
                 .await
                 .unwrap()
-                .map(|r| r.header.status)
+                .map(|r| r.status)
         }
     };
     assert_eq!(status("AB10000001").await, Some(InvoiceStatus::Voided));

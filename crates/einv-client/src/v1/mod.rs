@@ -150,6 +150,11 @@ impl V1Client {
         self
     }
 
+    /// The serial the next signed call will carry: keep it to continue with [`Self::with_serial`].
+    pub fn next_serial(&self) -> u64 {
+        self.serial.load(Ordering::Relaxed)
+    }
+
     /// Platform time minus local time in seconds, from the last reply's `Date` header.
     pub fn clock_skew(&self) -> Option<i64> {
         self.transport.skew()
@@ -176,7 +181,12 @@ impl V1Client {
                     app_id: &t.config.app_id,
                     device_id: &t.config.device_id,
                     platform_now: t.platform_now(),
-                    serial: self.serial.fetch_add(1, Ordering::Relaxed),
+                    // Only signed calls carry a serial; each send of one takes the next.
+                    serial: if action.signed {
+                        self.serial.fetch_add(1, Ordering::Relaxed)
+                    } else {
+                        0
+                    },
                 };
                 let form = request::form(
                     &action,

@@ -1,4 +1,4 @@
-//! The audit trail's hash chain, as pure functions (R5.3, R6.4; DESIGN.md "Audit").
+//! The audit trail's hash chain, as pure functions (R5.3, R6.4; `docs/audit.md`).
 //!
 //! Every entry is chained to the one before it:
 //! `hash(n) = SHA-256(hash(n-1) ‖ n as 8 big-endian bytes ‖ canonical(entry n))`, starting from

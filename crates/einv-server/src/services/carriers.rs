@@ -226,7 +226,7 @@ impl Platform {
             holder
                 .covered
                 .iter()
-                .any(|k| k.carrier_type == c.carrier_type && k.id1 == c.id1)
+                .any(|k| k.carrier_type == c.carrier_type.as_str() && k.id1 == c.id1)
         });
         if !owned {
             return Err(ServiceError::NotFound(Missing::Invoice));

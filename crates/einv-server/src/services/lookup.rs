@@ -64,12 +64,12 @@ impl Platform {
         what: &str,
     ) -> ServiceResult<()> {
         let user_id = match &view.record.header.carrier {
-            Some(c) if c.carrier_type == einv_core::carrier::MOBILE_BARCODE => {
+            Some(c) if c.carrier_type.is_mobile_barcode() => {
                 self.store.find_user_by_barcode(&c.id1).await?.map(|u| u.id)
             }
             Some(c) => self
                 .store
-                .find_carrier_link(&c.carrier_type, &c.id1)
+                .find_carrier_link(c.carrier_type.as_str(), &c.id1)
                 .await?
                 .map(|(u, _)| u.id),
             None => None,
@@ -99,7 +99,7 @@ impl Platform {
         let h = &record.header;
         match by {
             LookupBy::Barcode { random, period } => {
-                if random.as_str() != h.random_code || *period != h.period {
+                if h.random_code != Some(*random) || *period != h.period {
                     return Err(ServiceError::NotFound(Missing::Invoice));
                 }
             }
@@ -108,7 +108,7 @@ impl Platform {
                 encrypt,
                 seller_ban,
             } => {
-                if random.as_str() != h.random_code || *seller_ban != h.seller_ban {
+                if h.random_code != Some(*random) || *seller_ban != h.seller.id.as_str() {
                     return Err(ServiceError::NotFound(Missing::Invoice));
                 }
                 self.check_qr_code(&record, random, encrypt).await?;
@@ -126,16 +126,19 @@ impl Platform {
         random: &RandomCode,
         encrypt: &str,
     ) -> ServiceResult<()> {
-        let seller = self.store.find_seller(&record.header.seller_ban).await?;
+        let seller = self
+            .store
+            .find_seller(record.header.seller.id.as_str())
+            .await?;
         // A seller whose seed key the Platform does not hold cannot be checked; the other
         // fields already matched.
         let Some(key) = seller.and_then(|s| s.qr_seed_key) else {
             return Ok(());
         };
         let key = QrSeedKey::parse(&key).map_err(|e| {
-            ServiceError::Internal(format!(
-                "stored seed key of {}: {e}",
-                record.header.seller_ban
+            ServiceError::Internal(crate::error::InternalError::caused_by(
+                format!("stored seed key of {}", record.header.seller.id),
+                e,
             ))
         })?;
         if crypto::verify_verification(&key, &record.header.number, random, encrypt) {

@@ -246,13 +246,16 @@ impl TestApp {
                 "AB00000002",
                 (2026, 11, 21),
                 Some(("3J0002", BARCODE)),
-                |h| h.donated_to = Some("919".into()),
+                |d| {
+                    d.donated = true;
+                    d.npoban = Some("919".into());
+                },
             ),
             invoice(
                 "AB00000003",
                 (2026, 11, 22),
                 Some(("3J0002", BARCODE)),
-                |h| h.buyer_ban = Some("10458574".into()),
+                |d| d.buyer_id = Some("10458574".into()),
             ),
             invoice(
                 "AB12345678",
@@ -264,14 +267,10 @@ impl TestApp {
                 "AB00000004",
                 (2026, 11, 23),
                 Some(("1K0001", EASYCARD)),
-                |h| {
-                    if let Some(c) = h.carrier.as_mut() {
-                        c.id2 = EASYCARD_HIDDEN.into();
-                    }
-                },
+                |d| d.carrier_id2 = Some(EASYCARD_HIDDEN.into()),
             ),
-            invoice("CD00000001", (2026, 11, 20), None, |h| {
-                h.random_code = "9999".into()
+            invoice("CD00000001", (2026, 11, 20), None, |d| {
+                d.random_number = Some("9999".into())
             }),
             invoice(
                 "EF00000001",

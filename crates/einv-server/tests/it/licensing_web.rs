@@ -9,7 +9,8 @@ use reqwest::StatusCode;
 both_backends!(
     roles_csrf_and_ownership,
     key_is_shown_once,
-    public_pages_render
+    public_pages_render,
+    developer_registers_ed25519_keys_for_v2
 );
 
 fn client() -> reqwest::Client {
@@ -234,4 +235,69 @@ async fn public_pages_render(app: &TestApp) {
         get(app, "/developer", "").await.headers()["location"],
         "/developer/login"
     );
+}
+
+/// The licence's v2 signing page: the methods the licence accepts, Ed25519 public keys
+/// registered (CSRF-protected) and used to sign, and a worked example with the AppID.
+async fn developer_registers_ed25519_keys_for_v2(app: &TestApp) {
+    let dev = sign_up(app, "sig@example.com").await;
+    let me = developer_id(app, "sig@example.com").await;
+    let licence = app
+        .platform
+        .submit_application(me, &application(), &[])
+        .await
+        .unwrap();
+    let reviewer = app
+        .platform
+        .add_reviewer("r3@fia.example", "reviewer password", "")
+        .await
+        .unwrap();
+    let issued = app
+        .platform
+        .approve(reviewer, licence.id, "ok")
+        .await
+        .unwrap()
+        .unwrap();
+    let path = format!("/developer/licences/{}/signing", licence.id);
+    let page = get(app, &path, &dev).await.text().await.unwrap();
+    assert!(page.contains(&issued.app_id), "the example uses the AppID");
+    assert!(
+        page.contains("keyid=&quot;") || page.contains("keyid=\""),
+        "{page}"
+    );
+    assert!(!page.contains("ed25519-accepted"), "no key yet");
+    let public = einv_core::httpsig::ed25519_public_key(&[3u8; 32]);
+    let encoded = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, public);
+    let post = format!("{}{path}/keys", app.base);
+    // Without the CSRF token: refused, nothing registered.
+    let forged = client()
+        .post(&post)
+        .header("cookie", &dev)
+        .form(&[("public_key", encoded.as_str()), ("label", "ci")])
+        .send_ok()
+        .await;
+    assert_ne!(forged.status(), StatusCode::SEE_OTHER);
+    assert!(app
+        .platform
+        .signing_keys(&issued.app_id)
+        .await
+        .unwrap()
+        .is_empty());
+    let csrf = csrf_of(app, &path, &dev).await;
+    let res = client()
+        .post(&post)
+        .header("cookie", &dev)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("public_key", encoded.as_str()),
+            ("label", "ci"),
+        ])
+        .send_ok()
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = get(app, &path, &dev).await.text().await.unwrap();
+    assert!(page.contains(&encoded) && page.contains("ed25519-accepted"));
+    // Another developer cannot see or use this licence's page.
+    let other = sign_up(app, "other-sig@example.com").await;
+    assert_ne!(get(app, &path, &other).await.status(), StatusCode::OK);
 }

@@ -5,11 +5,8 @@ use axum::extract::State;
 use einv_core::{wire, Service};
 use serde_json::{json, Map, Value};
 
-use super::donate::serial;
 use super::error::V1Result;
-use super::gate::ActionSpec;
-use super::invapp::unknown_action;
-use super::invserv::holder;
+use super::gate::{holder, serial, unknown_action, ActionSpec};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
 use crate::http::AppState;

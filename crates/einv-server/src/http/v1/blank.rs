@@ -146,11 +146,7 @@ async fn caller(
 
 /// The entry: checks what the app sent (and the User's verification code, R5.2 consent
 /// included) and opens the page's session. Changes nothing the User owns.
-async fn enter(
-    state: &AppState,
-    params: &V1Params,
-    blank: Blank,
-) -> V1Result<header::HeaderValue> {
+async fn enter(state: &AppState, params: &V1Params, blank: Blank) -> V1Result<header::HeaderValue> {
     let device = params.require("uuid")?;
     let app_id = params.get("appID").unwrap_or_default();
     let service = blank.service();
@@ -173,8 +169,7 @@ async fn enter(
         }
         params.require("cardCode")?;
         params.require("verifyCode")?;
-        let (carrier, code) =
-            super::fields::carrier(params, ["cardCode", "cardNo", "verifyCode"])?;
+        let (carrier, code) = super::fields::carrier(params, ["cardCode", "cardNo", "verifyCode"])?;
         let holder = state
             .platform
             .authenticate_carrier(&caller, service, &carrier, &code)

@@ -80,7 +80,7 @@ pub async fn start(state: &AppState, context: &BlankContext) -> ServiceResult<He
     let token = random_token();
     let now = state.platform.clock.now();
     let subject =
-        serde_json::to_string(context).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        serde_json::to_string(context).map_err(|e| ServiceError::Internal(e.to_string().into()))?;
     let record = SessionRecord {
         token_hash: hash_token(&token),
         role: ROLE.to_owned(),
@@ -94,7 +94,7 @@ pub async fn start(state: &AppState, context: &BlankContext) -> ServiceResult<He
         "{COOKIE}={token}; Path={PATH}; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
         MINUTES * 60
     );
-    HeaderValue::from_str(&cookie).map_err(|e| ServiceError::Internal(e.to_string()))
+    HeaderValue::from_str(&cookie).map_err(|e| ServiceError::Internal(e.to_string().into()))
 }
 
 /// The live session of page `page` the request carries, if any.

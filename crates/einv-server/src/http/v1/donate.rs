@@ -6,9 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::error::V1Result;
 use super::fields::{self, taipei_timestamp};
-use super::gate::ActionSpec;
-use super::invapp::unknown_action;
-use super::invserv::holder;
+use super::gate::{holder, serial, unknown_action, ActionSpec};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
 use crate::http::AppState;
@@ -54,14 +52,4 @@ async fn donate(state: &AppState, params: &V1Params) -> V1Result<Map<String, Val
         json!(taipei_timestamp(receipt.at)),
     );
     Ok(body)
-}
-
-/// The 10-digit `serial` of a signed call.
-pub fn serial(params: &V1Params) -> V1Result<&str> {
-    let s = params.require("serial")?;
-    if s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(s)
-    } else {
-        Err(einv_core::InvalidValue::new("serial", format!("expected 10 digits, got {s:?}")).into())
-    }
 }

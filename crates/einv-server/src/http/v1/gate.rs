@@ -1,11 +1,14 @@
 //! What every v1 call passes before its action runs: the version, the AppID and its licence
-//! (998), the device (997), the timestamps (951) and the signature (954).
+//! (998), the device (997), the timestamps (951) and the signature (954); and the steps several
+//! actions share after that (the carrier holder's proof, the call's serial, an unknown action).
 
 use einv_core::{wire, InvalidValue, Service};
 
 use super::error::{V1Error, V1Result};
+use super::fields;
 use super::params::V1Params;
-use crate::services::{AuthorisedApp, Caller, Platform};
+use crate::http::AppState;
+use crate::services::{AuthorisedApp, Caller, CarrierHolder, Platform};
 
 /// What an action requires of a call.
 #[derive(Debug, Clone, Copy)]
@@ -94,5 +97,42 @@ fn verify_signature(params: &V1Params, app: &AuthorisedApp) -> V1Result<()> {
              parameters sorted by name, joined as k=v&k=v with raw values)"
                 .into(),
         ))
+    }
+}
+
+/// A 903 for an action this endpoint does not serve.
+pub fn unknown_action(action: &str, known: &str) -> V1Error {
+    InvalidValue::new(
+        "action",
+        format!("{action:?} is not an action of this path; one of {known}"),
+    )
+    .into()
+}
+
+/// Admits a carrier call and proves the carrier with its verification code (919).
+pub async fn holder(
+    state: &AppState,
+    params: &V1Params,
+    spec: ActionSpec,
+) -> V1Result<(Admitted, CarrierHolder)> {
+    let admitted = admit(&state.platform, params, spec).await?;
+    params.require("cardNo")?;
+    params.require("cardType")?;
+    params.require("cardEncrypt")?;
+    let (carrier, code) = fields::carrier(params, ["cardType", "cardNo", "cardEncrypt"])?;
+    let holder = state
+        .platform
+        .authenticate_carrier(&admitted.caller, spec.service, &carrier, &code)
+        .await?;
+    Ok((admitted, holder))
+}
+
+/// The 10-digit `serial` of a signed call.
+pub fn serial(params: &V1Params) -> V1Result<&str> {
+    let s = params.require("serial")?;
+    if s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(s)
+    } else {
+        Err(einv_core::InvalidValue::new("serial", format!("expected 10 digits, got {s:?}")).into())
     }
 }

@@ -3,12 +3,12 @@
 
 use axum::extract::State;
 use einv_core::barcode::RandomCode;
-use einv_core::{InvalidValue, Service};
+use einv_core::Service;
 use serde_json::{Map, Value};
 
 use super::error::{V1Error, V1Result};
 use super::fields;
-use super::gate::{admit, ActionSpec};
+use super::gate::{admit, unknown_action, ActionSpec};
 use super::invoice_json::{header_fields, item_fields};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
@@ -54,15 +54,6 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
             )),
         ),
     }
-}
-
-/// A 903 for an action this endpoint does not serve.
-pub fn unknown_action(action: &str, known: &str) -> V1Error {
-    InvalidValue::new(
-        "action",
-        format!("{action:?} is not an action of this path; one of {known}"),
-    )
-    .into()
 }
 
 async fn winning_list(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {

@@ -8,13 +8,12 @@ use serde_json::{json, Map, Value};
 
 use super::error::V1Result;
 use super::fields::{self, java_date};
-use super::gate::{admit, ActionSpec, Admitted};
-use super::invapp::unknown_action;
+use super::gate::{holder, unknown_action, ActionSpec};
 use super::invoice_json::{header_fields, item_fields, status_text};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
 use crate::http::AppState;
-use crate::services::{CarrierHolder, InvoiceListQuery, InvoiceView};
+use crate::services::{InvoiceListQuery, InvoiceView};
 
 const CARRIER: ActionSpec = ActionSpec {
     service: Service::CarrierInvoices,
@@ -44,24 +43,6 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
             Err(unknown_action(other, "carrierInvChk, carrierInvDetail")),
         ),
     }
-}
-
-/// Admits a carrier call and proves the carrier with its verification code (919).
-pub async fn holder(
-    state: &AppState,
-    params: &V1Params,
-    spec: ActionSpec,
-) -> V1Result<(Admitted, CarrierHolder)> {
-    let admitted = admit(&state.platform, params, spec).await?;
-    params.require("cardNo")?;
-    params.require("cardType")?;
-    params.require("cardEncrypt")?;
-    let (carrier, code) = fields::carrier(params, ["cardType", "cardNo", "cardEncrypt"])?;
-    let holder = state
-        .platform
-        .authenticate_carrier(&admitted.caller, spec.service, &carrier, &code)
-        .await?;
-    Ok((admitted, holder))
 }
 
 async fn list(state: &AppState, params: &V1Params) -> V1Result<(Map<String, Value>, bool)> {
@@ -136,19 +117,19 @@ fn list_row(row: usize, view: &InvoiceView) -> Value {
         "invNum": view.shown_number,
         "cardType": carrier.map(|c| c.carrier_type.as_str()),
         "cardNo": carrier.map(|c| c.id1.as_str()),
-        "sellerName": view.record.seller_name,
+        "sellerName": h.seller.name,
         "invStatus": status_text(view),
         "invDonatable": view.donatable,
         // A number, as in the captured live carrierInvChk reply.
-        "amount": h.total_amount,
+        "amount": h.total_amount.dollars(),
         "invPeriod": h.period.code(),
         "donateMark": i32::from(view.donated()),
-        "sellerBan": h.seller_ban,
-        "sellerAddress": view.record.seller_address,
-        "invoiceTime": h.time,
-        "buyerBan": h.buyer_ban.as_deref().unwrap_or(""),
-        "currency": h.currency.as_deref().unwrap_or(""),
-        "invDate": java_date(h.date, &h.time),
+        "sellerBan": h.seller.id.as_str(),
+        "sellerAddress": h.seller.address,
+        "invoiceTime": h.time.as_str(),
+        "buyerBan": h.buyer.as_ref().map_or("", |b| b.as_str()),
+        "currency": h.currency.as_ref().map_or("", |c| c.as_str()),
+        "invDate": java_date(h.date, &h.time.as_str()),
         "claimDeadline": fields::compact_date(view.claim_deadline),
     })
 }
@@ -163,7 +144,10 @@ async fn detail(state: &AppState, params: &V1Params) -> V1Result<Map<String, Val
         .await?;
     let mut body = header_fields(&view);
     // A number, as in the captured live carrierInvDetail reply.
-    body.insert("amount".into(), json!(view.record.header.total_amount));
+    body.insert(
+        "amount".into(),
+        json!(view.record.header.total_amount.dollars()),
+    );
     body.insert("details".into(), item_fields(&items));
     Ok(body)
 }

@@ -5,8 +5,7 @@ use einv_core::Service;
 use serde_json::{json, Map, Value};
 
 use super::error::V1Result;
-use super::gate::{admit, ActionSpec};
-use super::invapp::unknown_action;
+use super::gate::{admit, unknown_action, ActionSpec};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
 use crate::http::AppState;

@@ -69,7 +69,10 @@ impl Reply {
                 label.to_owned()
             }
             V1Error::Use(ServiceError::Internal(e)) => {
-                tracing::error!(error = %e, "v1 call failed inside");
+                tracing::error!(
+                    error = e as &(dyn std::error::Error + 'static),
+                    "v1 call failed inside"
+                );
                 label.to_owned()
             }
             other => format!("{label}：{}", v1_text(other)),

@@ -47,8 +47,12 @@ pub async fn winning_numbers(
         "period": period.code(),
         "numbers": draw.to_qry_winning_list_json(),
     });
-    let bytes = serde_json::to_vec(&body)
-        .map_err(|e| crate::error::ServiceError::Internal(e.to_string()))?;
+    let bytes = serde_json::to_vec(&body).map_err(|e| {
+        crate::error::ServiceError::Internal(crate::error::InternalError::caused_by(
+            "encoding the winning numbers",
+            e,
+        ))
+    })?;
     let etag = format!(
         "\"{}\"",
         URL_SAFE_NO_PAD.encode(&Sha256::digest(&bytes)[..16])

@@ -140,9 +140,10 @@ impl AuditTrail {
             .map_err(|_| stopped())?;
         match rx.await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(ServiceError::Internal(format!(
-                "the audit trail cannot be written, so the data is not answered: {e}"
-            ))),
+            Ok(Err(e)) => Err(ServiceError::Internal(
+                format!("the audit trail cannot be written, so the data is not answered: {e}")
+                    .into(),
+            )),
             Err(_) => Err(stopped()),
         }
     }
@@ -159,7 +160,7 @@ impl AuditTrail {
             .map_err(|_| ServiceError::Internal("the audit writer has stopped".into()))?;
         match rx.await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(ServiceError::Internal(e)),
+            Ok(Err(e)) => Err(ServiceError::Internal(e.into())),
             Err(_) => Err(ServiceError::Internal(
                 "the audit writer has stopped".into(),
             )),

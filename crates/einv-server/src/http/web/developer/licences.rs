@@ -8,43 +8,17 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use einv_core::licence::{Coverage, LicenceState, Renewal};
-use einv_store::LicenceRecord;
 use maud::{html, Markup};
 
 use crate::http::web::common::{
-    check_csrf, csrf_field, field, subject_id, taipei_time, DEVELOPER_NAV,
+    check_csrf, csrf_field, field, history_table, subject_id, taipei_time, term_summary,
+    DEVELOPER_NAV,
 };
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
 use crate::services::licensing::{IsmsInput, DEFAULT_GRACE_DAYS};
 use crate::services::IssuedCredentials;
-
-/// One line about where a licence stands: state, term, and the renewal window.
-pub fn term_summary(
-    lang: Lang,
-    licence: &LicenceRecord,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Markup {
-    let coverage = licence.state.coverage();
-    html! {
-        strong { (licence.state.name()) }
-        @if let Some(Coverage::Term { term }) = coverage {
-            " · " (lang.t("授權期間 ", "term ")) (term.start()) " – " (term.last_day())
-            @let (opens, closes) = term.renewal_window();
-            @if now < opens {
-                " · " (lang.t("距重行審核申請開放尚有 ", "renewal window opens in ")) ((opens - now).num_days()) (lang.t(" 天", " days"))
-            } @else if now <= closes {
-                " · " (lang.t("重行審核申請期間至 ", "renewal window open until ")) (taipei_time(closes))
-            }
-        }
-        @if let Some(Coverage::Legacy { .. }) = coverage {
-            " · " (lang.t("舊制授權，須於 2025-03-31 前申請重新審核", "legacy licence: re-review due by 2025-03-31"))
-        }
-        @if let Renewal::Applied { .. } = licence.state.renewal() { " · " (lang.t("重行審核中", "re-review pending")) }
-        @if let Renewal::Approved { next } = licence.state.renewal() { " · " (lang.t("次期 ", "next term ")) (next.start()) " – " (next.last_day()) }
-    }
-}
 
 pub(super) async fn dashboard(
     State(state): State<AppState>,
@@ -119,7 +93,7 @@ pub(super) async fn detail(
                     ul { @for r in &overdue { li { "#" (r.id) " · " (r.kind.as_str()) " · " (lang.t("期限 ", "due ")) (r.due_date) } } }
                 }
             }
-            @if licence.app_id.is_some() && !s.is_ended() { p { a.button href=(format!("/developer/licences/{id}/credentials")) { (lang.t("金鑰", "Credentials")) } } }
+            @if licence.app_id.is_some() && !s.is_ended() { p { a.button href=(format!("/developer/licences/{id}/credentials")) { (lang.t("金鑰", "Credentials")) } " " a.button href=(format!("/developer/licences/{id}/signing")) { (lang.t("v2 簽章", "v2 signing")) } } }
             @if matches!(s, LicenceState::ChangesRequested) {
                 p { a.button href=(format!("/developer/apply?correct={id}")) { (lang.t("補正申請資料", "Correct the application (R4.2)")) } }
                 (form("resubmit", "補正後重新送出", "Resubmit", html! {}))
@@ -181,14 +155,6 @@ fn renewal_open(state: &LicenceState, now: chrono::DateTime<chrono::Utc>) -> boo
         Some(legacy @ Coverage::Legacy { .. }) => now < legacy.ends_at(),
         None => false,
     }
-}
-
-/// A licence's events as a table.
-pub fn history_table(lang: Lang, history: &[einv_store::LicenceEventRecord]) -> Markup {
-    html! { table {
-        thead { tr { th { (lang.t("時間", "Time")) } th { (lang.t("事件", "Event")) } th { (lang.t("執行者", "Actor")) } th { (lang.t("依據", "Rule")) } th { (lang.t("說明", "Reason")) } } }
-        tbody { @for e in history { tr { td { (taipei_time(e.at)) } td { (e.event) " → " (e.state_after) } td { (e.actor) } td { (e.rule) } td { (e.reason) } } } }
-    } }
 }
 
 fn shown_key(lang: Lang, creds: &IssuedCredentials) -> Markup {

@@ -12,9 +12,9 @@ use maud::{html, Markup};
 
 use crate::error::ServiceError;
 use crate::http::web::common::{
-    check_csrf, csrf_field, field, subject_id, taipei_time, REVIEWER_NAV,
+    check_csrf, csrf_field, field, history_table, subject_id, taipei_time, term_summary,
+    REVIEWER_NAV,
 };
-use crate::http::web::developer::{history_table, term_summary};
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;

@@ -1,45 +1,10 @@
-//! The command line, as clap types. Script-facing shapes (issue 2) are kept stable:
-//! `einv validate ban|invoice|carrier|love-code VALUE`, `einv prize --winning FILE NUMBER…`,
-//! `einv qr decode TEXT`, each with `--json`.
+//! Where the Platform's data lives: the options every command that opens it shares. A leaf:
+//! the commands depend on it, it depends on none of them.
 
+use einv_server::startup::SecretString;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
 use einv_core::flow::{FlowLimits, RateLimit};
-
-/// einv: Taiwan e-invoice platform, sandbox and tools.
-#[derive(Debug, Parser)]
-#[command(name = "einv", version, about)]
-pub struct Cli {
-    /// The command to run.
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-/// The commands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Check a business ID, invoice number, carrier or love code.
-    Validate(crate::commands::validate::Args),
-    /// Check invoice numbers against a period's winning numbers.
-    Prize(crate::commands::prize::Args),
-    /// Decode or encode proof-copy QR codes.
-    Qr(crate::commands::qr::Args),
-    /// Run the Platform (`--demo` seeds demo data and prints credentials).
-    Serve(crate::commands::serve::Args),
-    /// Demo data.
-    Demo(crate::commands::demo::Args),
-    /// Bring the database schema up to date.
-    Migrate(PlatformOptions),
-    /// Import invoices (JSON Lines, MOF MIG XML) or a period's winning numbers.
-    Import(crate::commands::import::Args),
-    /// Write a synthetic data set of any size.
-    Generate(crate::commands::generate::Args),
-    /// Verify, purge or show the tamper-evident audit trail (R5.3, R6.4).
-    Audit(crate::commands::audit::Args),
-    /// Operator commands: reviewers, registry events, terms, announcements, terminations.
-    Admin(crate::commands::admin::Args),
-}
 
 /// Where the Platform's data lives: shared by every command that opens it.
 #[derive(Debug, Clone, clap::Args)]
@@ -51,8 +16,8 @@ pub struct PlatformOptions {
     #[arg(long, env = "EINV_DATABASE_URL")]
     pub database_url: Option<String>,
     /// The server key (64 hex digits) that seals APIKeys; default: DATA/server.key.
-    #[arg(long, env = "EINV_SERVER_KEY", hide_env_values = true)]
-    pub server_key: Option<String>,
+    #[arg(long, env = "EINV_SERVER_KEY", hide_env_values = true, value_parser = secret)]
+    pub server_key: Option<SecretString>,
     /// A holiday calendar file (one YYYY-MM-DD per line); default: the built-in list.
     #[arg(long, env = "EINV_HOLIDAYS")]
     pub holidays: Option<PathBuf>,
@@ -84,12 +49,8 @@ impl PlatformOptions {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use clap::CommandFactory;
-
-    #[test]
-    fn clap_definition_is_consistent() {
-        super::Cli::command().debug_assert();
-    }
+/// Reads a secret argument straight into a [`SecretString`], so `Debug` of the parsed command
+/// line never shows it.
+pub fn secret(text: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(text))
 }
