@@ -210,7 +210,7 @@ async fn charities_search_and_lookup(store: &Store) {
 /// Ownership is proven, never claimed: the queries the Platform's proofs rest on.
 async fn carrier_ownership_is_proven_from_uploads_issuers_and_issued_barcodes(store: &Store) {
     seller(store).await;
-    let mut card = invoice("AB00000001", (2026, 11, 20), Some("x"));
+    let mut card = invoice("AB00000001", (2026, 11, 20), Some("/AB12+-."));
     card.header.carrier = Some(InvoiceCarrier {
         carrier_type: einv_core::CarrierType::parse("1K0001").unwrap(),
         id1: "1234567890".into(),
