@@ -88,14 +88,17 @@ fn lookup_of(params: &V1Params) -> V1Result<InvoiceLookup> {
 }
 
 async fn header(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
-    admit(&state.platform, params, LOOKUP).await?;
+    let admitted = admit(&state.platform, params, LOOKUP).await?;
     let lookup = lookup_of(params)?;
-    let view = state.platform.lookup_header(&lookup).await?;
+    let view = state
+        .platform
+        .lookup_header(&admitted.caller, &lookup)
+        .await?;
     Ok(header_fields(&view))
 }
 
 async fn detail(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
-    admit(&state.platform, params, LOOKUP).await?;
+    let admitted = admit(&state.platform, params, LOOKUP).await?;
     let lookup = lookup_of(params)?;
     let random = RandomCode::parse(params.require("randomNumber")?)
         .map_err(|e| e.for_field("randomNumber"))?;
@@ -111,7 +114,10 @@ async fn detail(state: &AppState, params: &V1Params) -> V1Result<Map<String, Val
             seller_ban: params.require("sellerID")?.to_owned(),
         }
     };
-    let (view, items) = state.platform.lookup_detail(&lookup, &by).await?;
+    let (view, items) = state
+        .platform
+        .lookup_detail(&admitted.caller, &lookup, &by)
+        .await?;
     // Captured live qryInvDetail replies have no top-level `amount` (docs/v1-compatibility.md).
     let mut body = header_fields(&view);
     body.insert("details".into(), item_fields(&items));
