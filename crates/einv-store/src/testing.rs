@@ -1,11 +1,18 @@
-//! Real databases for tests: a temporary SQLite file, or a fresh PostgreSQL database per test
-//! (STYLE.md 10). Never a mock.
+//! Test support, compiled only with the `test-support` feature (the crates' dev-dependencies
+//! turn it on; the shipped library never has it). Real databases for tests, never a mock: a
+//! temporary SQLite file, or a fresh PostgreSQL database per test. Also the one `invoice()`
+//! builder every test suite uses.
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
+use einv_core::{InvoiceNumber, Period};
 use sqlx::{AnyConnection, Connection, Executor};
 
-use crate::{Store, StoreError, StoreResult};
+use crate::{
+    InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceStatus, NewInvoice, Store, StoreError,
+    StoreResult,
+};
 
 /// The PostgreSQL server tests use: `EINV_TEST_PG_URL`, or the development machines' default.
 pub fn pg_admin_url() -> String {
@@ -20,7 +27,9 @@ pub struct TestDb {
     pub store: Store,
     /// The URL it was opened with.
     pub url: String,
-    cleanup: Cleanup,
+    /// What to remove when the test ends; `None` once removed. A test that panics never reaches
+    /// [`TestDb::drop_db`], so [`Drop`] removes it then: no database is left behind.
+    cleanup: Option<Cleanup>,
 }
 
 #[derive(Debug)]
@@ -39,7 +48,7 @@ impl TestDb {
         Ok(Self {
             store,
             url,
-            cleanup: Cleanup::Sqlite(path),
+            cleanup: Some(Cleanup::Sqlite(path)),
         })
     }
 
@@ -64,20 +73,48 @@ impl TestDb {
         Ok(Self {
             store,
             url,
-            cleanup: Cleanup::Postgres { admin_url, name },
+            cleanup: Some(Cleanup::Postgres { admin_url, name }),
         })
     }
 
     /// Closes the store and removes the database.
-    pub async fn drop_db(self) {
+    pub async fn drop_db(mut self) {
         self.store.close().await;
-        match self.cleanup {
+        if let Some(cleanup) = self.cleanup.take() {
+            cleanup.run().await;
+        }
+    }
+}
+
+impl Drop for TestDb {
+    /// The guard for a test that panicked before [`TestDb::drop_db`]: removes the database from
+    /// a thread of its own, since a panicking test's runtime cannot be awaited on here.
+    fn drop(&mut self) {
+        let Some(cleanup) = self.cleanup.take() else {
+            return;
+        };
+        let cleaner = std::thread::spawn(move || {
+            if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                rt.block_on(cleanup.run());
+            }
+        });
+        let _ = cleaner.join();
+    }
+}
+
+impl Cleanup {
+    async fn run(self) {
+        match self {
             Cleanup::Sqlite(path) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
             }
             Cleanup::Postgres { admin_url, name } => {
+                // FORCE ends the connections a panicking test's pool still holds.
                 if let Ok(mut admin) = AnyConnection::connect(&admin_url).await {
                     let _ = admin
                         .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
@@ -86,6 +123,53 @@ impl TestDb {
             }
         }
     }
+}
+
+/// A valid, issued invoice of 105 NTD (one line) from seller 04595257, with random code 1234:
+/// `number` and `date` (y, m, d) as given, on `carrier` (type, id) or printed when `None`;
+/// `tweak` adjusts the header for the case at hand. Panics on a malformed number or date, which
+/// is a broken test, not an input.
+pub fn invoice(
+    number: &str,
+    date: (i32, u32, u32),
+    carrier: Option<(&str, &str)>,
+    tweak: impl FnOnce(&mut InvoiceHeader),
+) -> NewInvoice {
+    let date = NaiveDate::from_ymd_opt(date.0, date.1, date.2).expect("test invoice date");
+    let mut header = InvoiceHeader {
+        period: Period::of_date(date),
+        number: InvoiceNumber::parse(number).expect("test invoice number"),
+        date,
+        time: "12:30:00".into(),
+        seller_ban: "04595257".into(),
+        buyer_ban: None,
+        random_code: "1234".into(),
+        currency: None,
+        sales_amount: 100,
+        free_tax_amount: 0,
+        zero_tax_amount: 0,
+        tax_type: 1,
+        tax_rate: "0.05".into(),
+        tax_amount: 5,
+        total_amount: 105,
+        carrier: carrier.map(|(t, id)| InvoiceCarrier {
+            carrier_type: t.into(),
+            id1: id.into(),
+            id2: id.into(),
+        }),
+        printed: carrier.is_none(),
+        donated_to: None,
+        status: InvoiceStatus::Issued,
+    };
+    tweak(&mut header);
+    let items = vec![InvoiceItem {
+        seq: 1,
+        description: "乾電池".into(),
+        quantity: "1".into(),
+        unit_price: "105".into(),
+        amount: "105".into(),
+    }];
+    NewInvoice { header, items }
 }
 
 fn unique() -> String {

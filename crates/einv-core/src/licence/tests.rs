@@ -105,7 +105,12 @@ fn r4_7b_an_undecided_re_review_keeps_the_api_running_past_the_term() {
     assert!(check_access(&filed, end).is_ok());
     assert!(settle(&filed, end + Duration::days(30)).is_none());
     // Approved after the end: the new term starts the day after the old one ended.
-    let approved = apply(&filed, LicenceEvent::ApproveRenewal, end + Duration::days(30)).unwrap();
+    let approved = apply(
+        &filed,
+        LicenceEvent::ApproveRenewal,
+        end + Duration::days(30),
+    )
+    .unwrap();
     let term = approved.coverage().unwrap().term().unwrap();
     assert_eq!(term.start(), ymd(2029, 1, 1));
     assert_eq!(approved.renewal(), Renewal::None);
@@ -128,11 +133,24 @@ fn r4_7b_an_undecided_re_review_keeps_the_api_running_past_the_term() {
 fn r4_7b_a_suspended_licence_can_still_file_its_re_review() {
     let active = active_from(2026, 1, 1);
     let tax = SuspensionReason::TaxRegistrySuspension;
-    let suspended = apply(&active, LicenceEvent::Suspend { reason: tax }, at(2028, 6, 1)).unwrap();
+    let suspended = apply(
+        &active,
+        LicenceEvent::Suspend { reason: tax },
+        at(2028, 6, 1),
+    )
+    .unwrap();
     let filed = apply(&suspended, LicenceEvent::ApplyRenewal, at(2028, 7, 1)).unwrap();
-    assert!(matches!(filed, LicenceState::Suspended { renewal: Renewal::Applied { .. }, .. }));
+    assert!(matches!(
+        filed,
+        LicenceState::Suspended {
+            renewal: Renewal::Applied { .. },
+            ..
+        }
+    ));
     assert_eq!(
-        apply(&suspended, LicenceEvent::ApplyRenewal, at(2028, 6, 30)).unwrap_err().rule,
+        apply(&suspended, LicenceEvent::ApplyRenewal, at(2028, 6, 30))
+            .unwrap_err()
+            .rule,
         "R4.7b",
         "the window still applies"
     );
@@ -140,10 +158,16 @@ fn r4_7b_a_suspended_licence_can_still_file_its_re_review() {
     // The suspension outlives the old term and holds in the new one.
     let renewed = settle(&approved, at(2029, 1, 1)).unwrap().state;
     assert_eq!(renewed.suspensions(), Suspensions::of(tax));
-    assert_eq!(renewed.coverage().unwrap().term().unwrap().start(), ymd(2029, 1, 1));
+    assert_eq!(
+        renewed.coverage().unwrap().term().unwrap().start(),
+        ymd(2029, 1, 1)
+    );
     let back = apply(
         &renewed,
-        LicenceEvent::Reinstate { reason: tax, certificate_valid_until: None },
+        LicenceEvent::Reinstate {
+            reason: tax,
+            certificate_valid_until: None,
+        },
         at(2029, 2, 1),
     )
     .unwrap();
@@ -159,28 +183,62 @@ fn r10_2_suspensions_stack_by_cause() {
         reason: isms,
         certificate_valid_until: Some(ymd(2030, 1, 1)),
     };
-    let cure_tax = LicenceEvent::Reinstate { reason: tax, certificate_valid_until: None };
-    let lapsed = apply(&active, LicenceEvent::Suspend { reason: isms }, at(2026, 2, 1)).unwrap();
-    let both = apply(&lapsed, LicenceEvent::Suspend { reason: tax }, at(2026, 2, 2)).unwrap();
+    let cure_tax = LicenceEvent::Reinstate {
+        reason: tax,
+        certificate_valid_until: None,
+    };
+    let lapsed = apply(
+        &active,
+        LicenceEvent::Suspend { reason: isms },
+        at(2026, 2, 1),
+    )
+    .unwrap();
+    let both = apply(
+        &lapsed,
+        LicenceEvent::Suspend { reason: tax },
+        at(2026, 2, 2),
+    )
+    .unwrap();
     // R6 cured: 停業 still holds.
     let still = apply(&both, cure_isms, at(2026, 3, 1)).unwrap();
     assert_eq!(still.suspensions(), Suspensions::of(tax));
-    assert_eq!(check_access(&still, at(2026, 3, 1)).unwrap_err().rule, "R10.2");
+    assert_eq!(
+        check_access(&still, at(2026, 3, 1)).unwrap_err().rule,
+        "R10.2"
+    );
     // 復業 lifts only its own cause: the other order leaves R6 holding.
     let resumed = apply(&both, cure_tax, at(2026, 3, 1)).unwrap();
-    assert_eq!(check_access(&resumed, at(2026, 3, 1)).unwrap_err().rule, "R6");
-    assert!(check_access(&apply(&still, cure_tax, at(2026, 3, 2)).unwrap(), at(2026, 3, 2)).is_ok());
+    assert_eq!(
+        check_access(&resumed, at(2026, 3, 1)).unwrap_err().rule,
+        "R6"
+    );
+    assert!(check_access(
+        &apply(&still, cure_tax, at(2026, 3, 2)).unwrap(),
+        at(2026, 3, 2)
+    )
+    .is_ok());
     // 復業 on a licence not suspended for 停業 is refused.
     assert!(apply(&lapsed, cure_tax, at(2026, 3, 1)).is_err());
 
     // 停業 during an R5.11 review holds after the purpose change is approved.
     let reviewing = apply(&active, LicenceEvent::ChangePurpose, at(2026, 4, 1)).unwrap();
-    let stopped = apply(&reviewing, LicenceEvent::Suspend { reason: tax }, at(2026, 4, 2)).unwrap();
+    let stopped = apply(
+        &reviewing,
+        LicenceEvent::Suspend { reason: tax },
+        at(2026, 4, 2),
+    )
+    .unwrap();
     let approved = apply(&stopped, LicenceEvent::Approve, at(2026, 4, 3)).unwrap();
-    assert_eq!(check_access(&approved, at(2026, 4, 3)).unwrap_err().rule, "R10.2");
+    assert_eq!(
+        check_access(&approved, at(2026, 4, 3)).unwrap_err().rule,
+        "R10.2"
+    );
     // …and 復業 during the review does not end the review.
     let resumed = apply(&stopped, cure_tax, at(2026, 4, 3)).unwrap();
-    assert_eq!(check_access(&resumed, at(2026, 4, 3)).unwrap_err().rule, "R5.11");
+    assert_eq!(
+        check_access(&resumed, at(2026, 4, 3)).unwrap_err().rule,
+        "R5.11"
+    );
 }
 
 #[test]
@@ -195,7 +253,11 @@ fn r5_11_a_purpose_change_on_a_suspended_licence_goes_to_review() {
     let reviewing = apply(&suspended, LicenceEvent::ChangePurpose, at(2026, 2, 2)).unwrap();
     assert_eq!(reviewing.name(), "reviewing");
     let approved = apply(&reviewing, LicenceEvent::Approve, at(2026, 2, 3)).unwrap();
-    assert_eq!(approved.suspensions(), Suspensions::of(tax), "R10.2 still holds");
+    assert_eq!(
+        approved.suspensions(),
+        Suspensions::of(tax),
+        "R10.2 still holds"
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use einv_core::{Carrier, InvalidValue, Service};
 use einv_store::CarrierLink;
 
 use super::{AuditEntry, Caller, CarrierHolder, Platform};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Missing, ServiceError, ServiceResult};
 
 impl Platform {
     /// Aggregates (歸戶) the carrier `kind`/`id1` with hidden code `id2` under the holder's
@@ -108,8 +108,8 @@ impl Platform {
                 .await
             {
                 Ok(_) => donated += 1,
-                Err(ServiceError::CharityNotFound(code)) => {
-                    return Err(ServiceError::CharityNotFound(code))
+                Err(ServiceError::NotFound(Missing::Charity(code))) => {
+                    return Err(ServiceError::NotFound(Missing::Charity(code)))
                 }
                 Err(ServiceError::Store(e)) => return Err(ServiceError::Store(e)),
                 Err(_) => {}

@@ -56,6 +56,15 @@ pub struct FlowStatus {
 }
 
 impl FlowControl {
+    /// The Redis connection and key namespace, when the counts are shared through Redis (the
+    /// v2 replay nonces share them too).
+    pub(crate) fn shared_redis(&self) -> Option<(redis::aio::ConnectionManager, &str)> {
+        match &self.counter {
+            FlowCounter::Redis { manager, namespace } => Some(((**manager).clone(), namespace)),
+            FlowCounter::Memory(_) => None,
+        }
+    }
+
     /// In-memory counting, for one node.
     pub fn in_memory(limits: FlowLimits) -> Self {
         Self {

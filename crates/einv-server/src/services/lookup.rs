@@ -6,7 +6,7 @@ use einv_core::{InvoiceNumber, Period};
 use einv_store::{InvoiceItem, InvoiceRecord};
 
 use super::{InvoiceView, Platform};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Missing, Proof, ServiceError, ServiceResult};
 
 /// What the caller read off the proof copy, beyond the number and date.
 #[derive(Debug, Clone)]
@@ -58,7 +58,7 @@ impl Platform {
         match by {
             LookupBy::Barcode { random, period } => {
                 if random.as_str() != h.random_code || *period != h.period {
-                    return Err(ServiceError::InvoiceNotFound);
+                    return Err(ServiceError::NotFound(Missing::Invoice));
                 }
             }
             LookupBy::QrCode {
@@ -67,7 +67,7 @@ impl Platform {
                 seller_ban,
             } => {
                 if random.as_str() != h.random_code || *seller_ban != h.seller_ban {
-                    return Err(ServiceError::InvoiceNotFound);
+                    return Err(ServiceError::NotFound(Missing::Invoice));
                 }
                 self.check_qr_code(&record, random, encrypt).await?;
             }
@@ -97,7 +97,7 @@ impl Platform {
         if crypto::verify_verification(&key, &record.header.number, random, encrypt) {
             Ok(())
         } else {
-            Err(ServiceError::CheckCodeMismatch)
+            Err(ServiceError::Unproven(Proof::CheckCode))
         }
     }
 
@@ -109,6 +109,6 @@ impl Platform {
             .find_invoice(&lookup.number, Period::of_date(lookup.date))
             .await?
             .filter(|r| r.header.date == lookup.date)
-            .ok_or(ServiceError::InvoiceNotFound)
+            .ok_or(ServiceError::NotFound(Missing::Invoice))
     }
 }

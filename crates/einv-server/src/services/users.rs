@@ -8,7 +8,7 @@ use einv_store::{DeletionRequestRecord, NotificationRecord, RequestKind, UserRec
 use serde_json::json;
 
 use super::{AuditEntry, Platform};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Proof, ServiceError, ServiceResult};
 
 /// How many days a developer has to carry out a User's request (R5.2). The spec sets no
 /// number; 30 days follows the PDPA's usual answer period (PDPA Enforcement Rules art. 13 ff.).
@@ -63,18 +63,18 @@ impl Platform {
     /// unknown barcode from a wrong code.
     pub async fn sign_in_user(&self, barcode: &str, code: &str) -> ServiceResult<UserRecord> {
         let barcode = MobileBarcode::parse_form_decoded(barcode.trim())
-            .map_err(|_| ServiceError::SignInFailed)?;
+            .map_err(|_| ServiceError::Unproven(Proof::UserSignIn))?;
         let user = self
             .store
             .find_user_by_barcode(barcode.as_str())
             .await?
             .filter(|u| u.deregistered_at.is_none())
-            .ok_or(ServiceError::SignInFailed)?;
+            .ok_or(ServiceError::Unproven(Proof::UserSignIn))?;
         if !self
             .codes
             .check(barcode.as_str(), code, &user.verification_hash)
         {
-            return Err(ServiceError::SignInFailed);
+            return Err(ServiceError::Unproven(Proof::UserSignIn));
         }
         Ok(user)
     }
@@ -91,7 +91,7 @@ impl Platform {
             .codes
             .check(&user.mobile_barcode, current, &user.verification_hash)
         {
-            return Err(ServiceError::SignInFailed);
+            return Err(ServiceError::Unproven(Proof::UserSignIn));
         }
         let new = VerificationCode::parse("new_code", new)?;
         let hash = self.codes.hash(new.expose())?;
@@ -155,7 +155,7 @@ impl Platform {
             .await?
             .is_empty()
         {
-            return Err(ServiceError::NotFound("app_id"));
+            return Err(ServiceError::not_found("app_id"));
         }
         self.file_request(user_id, app_id, kind).await
     }

@@ -4,7 +4,7 @@ use einv_core::prize::WinningNumbers;
 use einv_core::Period;
 
 use super::Platform;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Missing, ServiceError, ServiceResult};
 
 impl Platform {
     /// The published draw of `period`, if any.
@@ -21,7 +21,7 @@ impl Platform {
     pub async fn winning_numbers(&self, period: Period) -> ServiceResult<WinningNumbers> {
         self.draw(period)
             .await?
-            .ok_or(ServiceError::NoPeriodData(period))
+            .ok_or(ServiceError::NotFound(Missing::Draw(period)))
     }
 
     /// Publishes a draw (replacing any earlier one of its period).

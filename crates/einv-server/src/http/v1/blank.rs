@@ -11,9 +11,10 @@ use chrono::NaiveDate;
 use einv_core::Service;
 use maud::{html, Markup};
 
+use super::error::{V1Error, V1Result};
 use super::params::V1Params;
 use super::reply::{CodeType, Reply};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::ServiceError;
 use crate::http::web::user::register_form;
 use crate::http::web::{page, Lang};
 use crate::http::AppState;
@@ -31,8 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/PB2CAPIVAN/APIService/carrierInvDntBlank", any(donate))
 }
 
-fn bad(err: &ServiceError) -> Response {
-    Reply::error(Some("1.0"), CodeType::Number, err).into_response()
+fn bad(err: impl Into<V1Error>) -> Response {
+    Reply::error(Some("1.0"), CodeType::Number, &err.into()).into_response()
 }
 
 fn done(lang: Lang, zh: &str, en: &str) -> Response {
@@ -46,7 +47,7 @@ fn done(lang: Lang, zh: &str, en: &str) -> Response {
 }
 
 /// The app (`appID`, active) and device (`uuid`, not barred) every blank page needs.
-async fn caller(state: &AppState, params: &V1Params, service: Service) -> ServiceResult<Caller> {
+async fn caller(state: &AppState, params: &V1Params, service: Service) -> V1Result<Caller> {
     let p = &state.platform;
     let uuid = params.require("uuid")?;
     let app = p
@@ -65,18 +66,14 @@ async fn holder(
     state: &AppState,
     params: &V1Params,
     service: Service,
-) -> ServiceResult<(Caller, CarrierHolder)> {
+) -> V1Result<(Caller, CarrierHolder)> {
     let caller = caller(state, params, service).await?;
-    let card_no = params.get_plus_kept("cardNo").unwrap_or_default();
+    params.require("cardCode")?;
+    params.require("verifyCode")?;
+    let (carrier, code) = super::fields::carrier(params, ["cardCode", "cardNo", "verifyCode"])?;
     let holder = state
         .platform
-        .authenticate_carrier(
-            &caller,
-            service,
-            params.require("cardCode")?,
-            card_no,
-            params.require("verifyCode")?,
-        )
+        .authenticate_carrier(&caller, service, &carrier, &code)
         .await?;
     Ok((caller, holder))
 }
@@ -115,7 +112,7 @@ fn self_url(path: &str, params: &V1Params) -> String {
 
 async fn register(State(state): State<AppState>, lang: Lang, params: V1Params) -> Response {
     if let Err(e) = caller(&state, &params, Service::CarrierAggregation).await {
-        return bad(&e);
+        return bad(e);
     }
     let action = self_url("/PB2CAPIVAN/APIService/generalCarrierRegBlank", &params);
     let (Some(barcode), Some(code)) = (params.get_plus_kept("barcode"), params.get("code")) else {
@@ -130,14 +127,14 @@ async fn register(State(state): State<AppState>, lang: Lang, params: V1Params) -
         Err(ServiceError::Invalid(e)) => {
             register_form(lang, Some(&e.to_string()), &action, html! {}).into_response()
         }
-        Err(e) => bad(&e),
+        Err(e) => bad(e),
     }
 }
 
 async fn link(State(state): State<AppState>, lang: Lang, params: V1Params) -> Response {
     let (caller, holder) = match holder(&state, &params, Service::CarrierAggregation).await {
         Ok(h) => h,
-        Err(e) => return bad(&e),
+        Err(e) => return bad(e),
     };
     if let Some(kind) = params.get("carrierType") {
         let get = |n| params.get(n).unwrap_or_default();
@@ -158,7 +155,7 @@ async fn link(State(state): State<AppState>, lang: Lang, params: V1Params) -> Re
                 "載具已歸戶。",
                 "The carrier is aggregated under your barcode.",
             ),
-            Err(e) => bad(&e),
+            Err(e) => bad(e),
         };
     }
     let fields = html! {
@@ -180,7 +177,7 @@ async fn link(State(state): State<AppState>, lang: Lang, params: V1Params) -> Re
 async fn bank(State(state): State<AppState>, lang: Lang, params: V1Params) -> Response {
     let (_, holder) = match holder(&state, &params, Service::CarrierAggregation).await {
         Ok(h) => h,
-        Err(e) => return bad(&e),
+        Err(e) => return bad(e),
     };
     if let (Some(bank), Some(account)) = (params.get("bankCode"), params.get("accountNo")) {
         return match state
@@ -193,7 +190,7 @@ async fn bank(State(state): State<AppState>, lang: Lang, params: V1Params) -> Re
                 "領獎帳戶已登錄。",
                 "Your bank account for prizes is recorded.",
             ),
-            Err(e) => bad(&e),
+            Err(e) => bad(e),
         };
     }
     let fields = html! {
@@ -212,7 +209,7 @@ async fn bank(State(state): State<AppState>, lang: Lang, params: V1Params) -> Re
 async fn donate(State(state): State<AppState>, lang: Lang, params: V1Params) -> Response {
     let (caller, holder) = match holder(&state, &params, Service::Donation).await {
         Ok(h) => h,
-        Err(e) => return bad(&e),
+        Err(e) => return bad(e),
     };
     let month = params
         .get("qryYM")
@@ -220,7 +217,7 @@ async fn donate(State(state): State<AppState>, lang: Lang, params: V1Params) -> 
         .ok_or_else(|| ServiceError::from(einv_core::InvalidValue::new("qryYM", "yyyyMM")));
     let (month, npo) = match (month, params.require("dntNo")) {
         (Ok(m), Ok(n)) => (m, n.to_owned()),
-        (Err(e), _) | (_, Err(e)) => return bad(&e),
+        (Err(e), _) | (_, Err(e)) => return bad(e),
     };
     if params.get("confirm").is_some() {
         return match state
@@ -233,7 +230,7 @@ async fn donate(State(state): State<AppState>, lang: Lang, params: V1Params) -> 
                 &format!("已捐贈 {n} 張發票。"),
                 &format!("{n} invoices donated."),
             ),
-            Err(e) => bad(&e),
+            Err(e) => bad(e),
         };
     }
     let fields = html! {

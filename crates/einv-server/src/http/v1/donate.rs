@@ -4,13 +4,13 @@ use axum::extract::State;
 use einv_core::{wire, Service};
 use serde_json::{json, Map, Value};
 
+use super::error::V1Result;
 use super::fields::{self, taipei_timestamp};
 use super::gate::ActionSpec;
 use super::invapp::unknown_action;
 use super::invserv::holder;
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
-use crate::error::ServiceResult;
 use crate::http::AppState;
 
 const DONATE: ActionSpec = ActionSpec {
@@ -29,7 +29,7 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
     render(&params, CodeType::Number, result)
 }
 
-async fn donate(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+async fn donate(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
     let (admitted, holder) = holder(state, params, DONATE).await?;
     let serial = serial(params)?;
     let number = fields::invoice_number(params, "invNum")?;
@@ -57,7 +57,7 @@ async fn donate(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
 }
 
 /// The 10-digit `serial` of a signed call.
-pub fn serial(params: &V1Params) -> ServiceResult<&str> {
+pub fn serial(params: &V1Params) -> V1Result<&str> {
     let s = params.require("serial")?;
     if s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit()) {
         Ok(s)

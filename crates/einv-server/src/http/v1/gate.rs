@@ -3,8 +3,8 @@
 
 use einv_core::{wire, InvalidValue, Service};
 
+use super::error::{V1Error, V1Result};
 use super::params::V1Params;
-use crate::error::{ServiceError, ServiceResult};
 use crate::services::{AuthorisedApp, Caller, Platform};
 
 /// What an action requires of a call.
@@ -30,11 +30,7 @@ pub struct Admitted {
 }
 
 /// Admits a call: returns the authorised app, or the refusal.
-pub async fn admit(
-    platform: &Platform,
-    params: &V1Params,
-    spec: ActionSpec,
-) -> ServiceResult<Admitted> {
+pub async fn admit(platform: &Platform, params: &V1Params, spec: ActionSpec) -> V1Result<Admitted> {
     let version = params.require("version")?;
     if !spec.versions.contains(&version) {
         return Err(InvalidValue::new(
@@ -60,14 +56,12 @@ pub async fn admit(
             params.get("expTimeStamp"),
             now,
         )
-        .map_err(|e| ServiceError::Timestamp(e.to_string()))?;
+        .map_err(|e| V1Error::Timestamp(e.to_string()))?;
     }
     // Signed actions must carry a signature; on the others a signature, when sent, must hold.
     match params.get("signature") {
         None | Some("") if spec.signed => {
-            return Err(ServiceError::BadSignature(
-                "is required for this action".into(),
-            ));
+            return Err(V1Error::BadSignature("is required for this action".into()));
         }
         None | Some("") => {}
         Some(_) => verify_signature(params, &app)?,
@@ -80,7 +74,7 @@ pub async fn admit(
     Ok(Admitted { app, caller })
 }
 
-fn verify_signature(params: &V1Params, app: &AuthorisedApp) -> ServiceResult<()> {
+fn verify_signature(params: &V1Params, app: &AuthorisedApp) -> V1Result<()> {
     let [decoded, plus_kept] = params.readings();
     let candidates = [
         params.get("signature").unwrap_or_default(),
@@ -95,7 +89,7 @@ fn verify_signature(params: &V1Params, app: &AuthorisedApp) -> ServiceResult<()>
     if ok {
         Ok(())
     } else {
-        Err(ServiceError::BadSignature(
+        Err(V1Error::BadSignature(
             "does not match the parameters under this AppID's APIKey (HMAC-SHA256 over the \
              parameters sorted by name, joined as k=v&k=v with raw values)"
                 .into(),

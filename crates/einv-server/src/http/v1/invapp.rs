@@ -6,12 +6,12 @@ use einv_core::barcode::RandomCode;
 use einv_core::{InvalidValue, Service};
 use serde_json::{Map, Value};
 
+use super::error::{V1Error, V1Result};
 use super::fields;
 use super::gate::{admit, ActionSpec};
 use super::invoice_json::{header_fields, item_fields};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
-use crate::error::{ServiceError, ServiceResult};
 use crate::http::AppState;
 use crate::services::{InvoiceLookup, LookupBy};
 
@@ -60,7 +60,7 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
 }
 
 /// A 903 for an action this endpoint does not serve.
-pub fn unknown_action(action: &str, known: &str) -> ServiceError {
+pub fn unknown_action(action: &str, known: &str) -> V1Error {
     InvalidValue::new(
         "action",
         format!("{action:?} is not an action of this path; one of {known}"),
@@ -88,7 +88,7 @@ fn expired(version: Option<&str>) -> Reply {
     )
 }
 
-async fn winning_list(state: &AppState, params: &V1Params) -> ServiceResult<Value> {
+async fn winning_list(state: &AppState, params: &V1Params) -> V1Result<Value> {
     admit(&state.platform, params, WINNING).await?;
     let period = fields::period(params, "invTerm")?;
     let draw = state.platform.winning_numbers(period).await?;
@@ -112,10 +112,10 @@ async fn winning_list(state: &AppState, params: &V1Params) -> ServiceResult<Valu
     Ok(Value::Object(std::mem::take(body)))
 }
 
-fn lookup_of(params: &V1Params) -> ServiceResult<InvoiceLookup> {
+fn lookup_of(params: &V1Params) -> V1Result<InvoiceLookup> {
     let kind = params.require("type")?;
     if kind != "QRCode" && kind != "Barcode" {
-        return Err(ServiceError::BadQueryType(kind.to_owned()));
+        return Err(V1Error::BadQueryType(kind.to_owned()));
     }
     Ok(InvoiceLookup {
         number: fields::invoice_number(params, "invNum")?,
@@ -123,7 +123,7 @@ fn lookup_of(params: &V1Params) -> ServiceResult<InvoiceLookup> {
     })
 }
 
-async fn header(state: &AppState, params: &V1Params) -> ServiceResult<Lookup> {
+async fn header(state: &AppState, params: &V1Params) -> V1Result<Lookup> {
     admit(&state.platform, params, LOOKUP).await?;
     let lookup = lookup_of(params)?;
     let view = state.platform.lookup_header(&lookup).await?;
@@ -133,7 +133,7 @@ async fn header(state: &AppState, params: &V1Params) -> ServiceResult<Lookup> {
     Ok(Lookup::Found(header_fields(&view)))
 }
 
-async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Lookup> {
+async fn detail(state: &AppState, params: &V1Params) -> V1Result<Lookup> {
     let admitted = admit(&state.platform, params, LOOKUP).await?;
     let lookup = lookup_of(params)?;
     // The specification's cap on qryInvDetail queries (950), per AppID and invoice.

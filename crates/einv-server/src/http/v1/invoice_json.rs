@@ -30,8 +30,14 @@ pub fn header_fields(view: &InvoiceView) -> Map<String, Value> {
     m.insert("sellerAddress".into(), json!(view.record.seller_address));
     m.insert("invoiceTime".into(), json!(h.time));
     // Captured live replies send "" (never null) when there is no buyer or currency.
-    m.insert("buyerBan".into(), json!(h.buyer_ban.as_deref().unwrap_or("")));
-    m.insert("currency".into(), json!(h.currency.as_deref().unwrap_or("")));
+    m.insert(
+        "buyerBan".into(),
+        json!(h.buyer_ban.as_deref().unwrap_or("")),
+    );
+    m.insert(
+        "currency".into(),
+        json!(h.currency.as_deref().unwrap_or("")),
+    );
     m.insert(
         "claimDeadline".into(),
         json!(compact_date(view.claim_deadline)),

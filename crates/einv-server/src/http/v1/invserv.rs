@@ -2,16 +2,17 @@
 //! (carrierInvDetail). `code` is a number in these replies.
 
 use axum::extract::State;
+use chrono::Datelike;
 use einv_core::{InvalidValue, Service};
 use serde_json::{json, Map, Value};
 
+use super::error::V1Result;
 use super::fields::{self, java_date};
 use super::gate::{admit, ActionSpec, Admitted};
 use super::invapp::unknown_action;
 use super::invoice_json::{header_fields, item_fields, status_text};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
-use crate::error::ServiceResult;
 use crate::http::AppState;
 use crate::services::{CarrierHolder, InvoiceListQuery, InvoiceView};
 
@@ -50,26 +51,20 @@ pub async fn holder(
     state: &AppState,
     params: &V1Params,
     spec: ActionSpec,
-) -> ServiceResult<(Admitted, CarrierHolder)> {
+) -> V1Result<(Admitted, CarrierHolder)> {
     let admitted = admit(&state.platform, params, spec).await?;
-    let card_no = params
-        .get_plus_kept("cardNo")
-        .filter(|c| !c.is_empty())
-        .unwrap_or(params.require("cardNo")?);
+    params.require("cardNo")?;
+    params.require("cardType")?;
+    params.require("cardEncrypt")?;
+    let (carrier, code) = fields::carrier(params, ["cardType", "cardNo", "cardEncrypt"])?;
     let holder = state
         .platform
-        .authenticate_carrier(
-            &admitted.caller,
-            spec.service,
-            params.require("cardType")?,
-            card_no,
-            params.require("cardEncrypt")?,
-        )
+        .authenticate_carrier(&admitted.caller, spec.service, &carrier, &code)
         .await?;
     Ok((admitted, holder))
 }
 
-async fn list(state: &AppState, params: &V1Params) -> ServiceResult<(Map<String, Value>, bool)> {
+async fn list(state: &AppState, params: &V1Params) -> V1Result<(Map<String, Value>, bool)> {
     let (admitted, holder) = holder(state, params, CARRIER).await?;
     let only_winning = match params.get("onlyWinningInv").unwrap_or("N") {
         "Y" => true,
@@ -88,9 +83,24 @@ async fn list(state: &AppState, params: &V1Params) -> ServiceResult<(Map<String,
             InvalidValue::new("page", format!("must be a whole number from 1, got {p:?}"))
         })?,
     };
+    let (from, to) = (
+        fields::date(params, "startDate")?,
+        fields::date(params, "endDate")?,
+    );
+    // The MOF API lists one month at a time (spec v1.7); the service itself takes any range.
+    if from > to {
+        return Err(InvalidValue::new("startDate", "must not be after endDate").into());
+    }
+    if (from.year(), from.month()) != (to.year(), to.month()) {
+        return Err(InvalidValue::new(
+            "endDate",
+            "startDate and endDate must be in the same month",
+        )
+        .into());
+    }
     let query = InvoiceListQuery {
-        from: fields::date(params, "startDate")?,
-        to: fields::date(params, "endDate")?,
+        from,
+        to,
         only_winning,
         page,
     };
@@ -143,7 +153,7 @@ fn list_row(row: usize, view: &InvoiceView) -> Value {
     })
 }
 
-async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+async fn detail(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
     let (admitted, holder) = holder(state, params, CARRIER).await?;
     let number = fields::invoice_number(params, "invNum")?;
     let date = fields::date(params, "invDate")?;

@@ -9,6 +9,7 @@ use super::AppState;
 mod aggregate;
 mod blank;
 mod donate;
+pub mod error;
 mod fields;
 mod gate;
 mod invapp;

@@ -276,7 +276,7 @@ impl Platform {
     ) -> ServiceResult<LicenceRecord> {
         let licence = self.licence(licence_id).await?;
         if licence.developer_id != developer_id {
-            return Err(ServiceError::NotFound("licence"));
+            return Err(ServiceError::not_found("licence"));
         }
         Ok(licence)
     }
@@ -297,7 +297,7 @@ impl Platform {
             .store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))?;
+            .ok_or(ServiceError::not_found("application"))?;
         if let Some(input) = corrected {
             let form = self.check_form(developer_id, input).await?;
             self.store.update_application(application.id, &form).await?;
@@ -332,7 +332,7 @@ impl Platform {
             .store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))?;
+            .ok_or(ServiceError::not_found("application"))?;
         if let Some(isms) = certificate.filter(|i| !i.number.trim().is_empty()) {
             application.form.isms = self.check_isms(developer_id, isms).await?;
             self.store

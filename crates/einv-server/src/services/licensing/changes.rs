@@ -26,7 +26,7 @@ impl Platform {
             .store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))?;
+            .ok_or(ServiceError::not_found("application"))?;
         let now = self.clock.now();
         let version = text("product_version", version, 50)?;
         let purpose = text("purpose", purpose, 2000)?;
@@ -78,7 +78,7 @@ impl Platform {
             .store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))?;
+            .ok_or(ServiceError::not_found("application"))?;
         application.form.isms = self.check_isms(developer_id, isms).await?;
         self.store
             .update_application(application.id, &application.form)

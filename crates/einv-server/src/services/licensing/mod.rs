@@ -29,8 +29,8 @@ mod views;
 
 pub use accounts::{DeveloperSignUp, PASSWORD_MIN};
 pub use apply::{ApplicationInput, DocumentUpload, IsmsInput, DECLARATIONS, MAX_DOCUMENT_BYTES};
-pub use legacy::LegacyLicence;
 pub use credentials::{DEFAULT_GRACE_DAYS, MAX_GRACE_DAYS};
+pub use legacy::LegacyLicence;
 pub use public::Attribution;
 pub use registry::RegistryEvent;
 pub use terms::ANNOUNCEMENT_KINDS;
@@ -79,7 +79,7 @@ impl Platform {
             .store
             .find_licence(id)
             .await?
-            .ok_or(crate::error::ServiceError::NotFound("licence"))?;
+            .ok_or(crate::error::ServiceError::not_found("licence"))?;
         self.settle_licence(found).await
     }
 
@@ -114,7 +114,7 @@ impl Platform {
                     .store
                     .find_licence(licence.id)
                     .await?
-                    .ok_or(crate::error::ServiceError::NotFound("licence"));
+                    .ok_or(crate::error::ServiceError::not_found("licence"));
             }
             Err(e) => return Err(e.into()),
         }
@@ -186,23 +186,23 @@ impl Platform {
         let (now_held, held_before) = (licence.state.suspensions(), before.suspensions());
         for reason in now_held.iter().filter(|r| !held_before.contains(*r)) {
             let body = format!(
-                    "授權 #{} 已停權：{} ({}) / Licence #{} is suspended: {}",
-                    licence.id,
-                    reason.rule(),
-                    reason.describe(),
-                    licence.id,
-                    reason.describe()
-                );
-                self.store
-                    .notify(
-                        einv_store::Recipient::Developer(licence.developer_id),
-                        Some(licence.id),
-                        "suspended",
-                        "授權停權 / Licence suspended",
-                        &body,
-                        self.clock.now(),
-                    )
-                    .await?;
+                "授權 #{} 已停權：{} ({}) / Licence #{} is suspended: {}",
+                licence.id,
+                reason.rule(),
+                reason.describe(),
+                licence.id,
+                reason.describe()
+            );
+            self.store
+                .notify(
+                    einv_store::Recipient::Developer(licence.developer_id),
+                    Some(licence.id),
+                    "suspended",
+                    "授權停權 / Licence suspended",
+                    &body,
+                    self.clock.now(),
+                )
+                .await?;
         }
         Ok(())
     }

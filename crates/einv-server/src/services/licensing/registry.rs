@@ -141,7 +141,7 @@ impl Platform {
             .find_developers_by_business_id(business_id.trim())
             .await?;
         if found.is_empty() {
-            return Err(ServiceError::NotFound("developer with this business ID"));
+            return Err(ServiceError::not_found("developer with this business ID"));
         }
         Ok(found.into_iter().map(|d| d.id).collect())
     }

@@ -24,7 +24,10 @@ impl Platform {
             .filter(|l| match l.state {
                 // R4.7b: an active or suspended licence is queued when its re-review is filed.
                 LicenceState::Active { .. } | LicenceState::Suspended { .. } => {
-                    matches!(l.state.renewal(), einv_core::licence::Renewal::Applied { .. })
+                    matches!(
+                        l.state.renewal(),
+                        einv_core::licence::Renewal::Applied { .. }
+                    )
                 }
                 _ => true,
             })
@@ -56,7 +59,7 @@ impl Platform {
             .store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))?;
+            .ok_or(ServiceError::not_found("application"))?;
         // R5.7 is checked again: the form may predate the rule's check.
         let services: Vec<Service> = check_services(&application.form.services)?;
         let credentials = self.new_credentials();
@@ -159,7 +162,7 @@ impl Platform {
             .store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))?;
+            .ok_or(ServiceError::not_found("application"))?;
         self.require_valid_certificate(&application.form.isms)?;
         self.decide_and_notify(
             reviewer_id,

@@ -18,7 +18,7 @@ impl Platform {
         let all = self.store.list_terms().await?;
         all.into_iter()
             .next()
-            .ok_or(ServiceError::NotFound("terms version"))
+            .ok_or(ServiceError::not_found("terms version"))
     }
 
     /// The full text of a terms version (R4.3, R9).
@@ -26,7 +26,7 @@ impl Platform {
         self.store
             .terms_text(version)
             .await?
-            .ok_or(ServiceError::NotFound("terms version"))
+            .ok_or(ServiceError::not_found("terms version"))
     }
 
     /// Every terms version, newest first.
@@ -98,7 +98,7 @@ impl Platform {
             .iter()
             .any(|t| t.version == version)
         {
-            return Err(ServiceError::NotFound("terms version"));
+            return Err(ServiceError::not_found("terms version"));
         }
         Ok(self
             .store
@@ -174,7 +174,7 @@ impl Platform {
         {
             Ok(())
         } else {
-            Err(ServiceError::NotFound("notification"))
+            Err(ServiceError::not_found("notification"))
         }
     }
 }

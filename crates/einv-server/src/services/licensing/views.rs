@@ -2,8 +2,8 @@
 //! reviewer's dossier of an application, the registry of events, research submissions.
 
 use einv_store::{
-    ApplicationRecord, DeletionRequestRecord, DeveloperRecord, DocumentRecord,
-    LicenceEventRecord, LicenceNote, LicenceRecord,
+    ApplicationRecord, DeletionRequestRecord, DeveloperRecord, DocumentRecord, LicenceEventRecord,
+    LicenceNote, LicenceRecord,
 };
 
 use crate::error::{ServiceError, ServiceResult};
@@ -64,7 +64,7 @@ impl Platform {
         self.store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))
+            .ok_or(ServiceError::not_found("application"))
     }
 
     /// R5.2: the Users' requests (stop using, delete) addressed to the licence's AppID that are
@@ -119,7 +119,7 @@ impl Platform {
             .store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))?;
+            .ok_or(ServiceError::not_found("application"))?;
         Ok(Dossier {
             destruction: self.store.destruction_of(licence_id).await?,
             overdue_requests: self.overdue_requests_of(&licence).await?,
@@ -158,6 +158,6 @@ impl Platform {
         self.store
             .document_bytes(id)
             .await?
-            .ok_or(ServiceError::NotFound("document"))
+            .ok_or(ServiceError::not_found("document"))
     }
 }

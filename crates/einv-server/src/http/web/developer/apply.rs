@@ -31,7 +31,9 @@ pub(super) async fn form(
         None => None,
     };
     let value = |id: &str| -> String {
-        let Some(f) = &filed else { return String::new() };
+        let Some(f) = &filed else {
+            return String::new();
+        };
         match id {
             "contact_name" => f.contact_name.clone(),
             "contact_email" => f.contact_email.clone(),
@@ -46,7 +48,11 @@ pub(super) async fn form(
             _ => String::new(),
         }
     };
-    let chosen = |s: Service| filed.as_ref().is_some_and(|f| f.services.iter().any(|n| n == s.as_str()));
+    let chosen = |s: Service| {
+        filed
+            .as_ref()
+            .is_some_and(|f| f.services.iter().any(|n| n == s.as_str()))
+    };
     let text = |id: &str, zh: &str, en: &str, kind: &str| {
         html! {
             label for=(id) { (lang.t(zh, en)) }

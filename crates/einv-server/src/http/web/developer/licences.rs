@@ -312,7 +312,7 @@ pub(super) async fn act(
             };
             p.update_certificate(me, id, &isms).await?;
         }
-        _ => return Err(crate::error::ServiceError::NotFound("action").into()),
+        _ => return Err(crate::error::ServiceError::not_found("action").into()),
     }
     Ok(Redirect::to(&format!("/developer/licences/{id}")).into_response())
 }

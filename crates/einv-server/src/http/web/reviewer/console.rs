@@ -219,7 +219,7 @@ pub(super) async fn act(
                 field(&form, "ground").parse().map_err(ServiceError::from)?;
             p.terminate(Actor::Reviewer(me), id, ground, reason).await?;
         }
-        _ => return Err(ServiceError::NotFound("action").into()),
+        _ => return Err(ServiceError::not_found("action").into()),
     }
     Ok(Redirect::to(&format!("/reviewer/licences/{id}")).into_response())
 }

@@ -7,7 +7,7 @@ use axum::Form;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::error::ServiceError;
+use crate::error::{Proof, ServiceError};
 use crate::http::web::{page, Lang, Role, WebError, WebSession};
 use crate::http::AppState;
 
@@ -71,7 +71,7 @@ pub(super) async fn login(
             )
                 .into_response())
         }
-        Err(ServiceError::SignInFailed) => {
+        Err(ServiceError::Unproven(Proof::UserSignIn)) => {
             let msg = lang.t(
                 "手機條碼或驗證碼錯誤。",
                 "The mobile barcode or verification code is wrong.",

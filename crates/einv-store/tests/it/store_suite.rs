@@ -1,0 +1,457 @@
+//! One suite, run against both backends: every test runs on a fresh SQLite file and on a fresh
+//! PostgreSQL database.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use einv_core::{InvoiceNumber, Period};
+use einv_store::*;
+
+einv_store::both_backends!(
+    invoices_roundtrip_and_reimport_is_idempotent,
+    carrier_query_filters_by_carrier_and_dates,
+    donation_happens_once,
+    charities_search_and_lookup,
+    users_apps_and_links,
+    winning_numbers_replace,
+    bulk_batch_inserts_many_and_reimport_is_unchanged,
+    bulk_batch_settles_repeats_and_conflicts,
+    bulk_batch_applies_status_changes,
+    bulk_batch_is_all_or_nothing,
+);
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 0, 0, 0).unwrap()
+}
+
+/// The shared builder, on a 3J0002 mobile barcode when `carrier` is given.
+fn invoice(number: &str, date: (i32, u32, u32), carrier: Option<&str>) -> NewInvoice {
+    testing::invoice(number, date, carrier.map(|id| ("3J0002", id)), |_| {})
+}
+
+async fn seller(store: &Store) {
+    store
+        .upsert_seller(&Seller {
+            ban: "04595257".into(),
+            name: "示範商店".into(),
+            address: "台北市".into(),
+            qr_seed_key: None,
+        })
+        .await
+        .unwrap();
+}
+
+async fn invoices_roundtrip_and_reimport_is_idempotent(store: &Store) {
+    seller(store).await;
+    let a = invoice("AB12345678", (2026, 9, 3), Some("/ABC1234"));
+    let out = store
+        .insert_invoices(std::slice::from_ref(&a), now())
+        .await
+        .unwrap();
+    assert_eq!(out, vec![InsertOutcome::Inserted]);
+    let again = store
+        .insert_invoices(std::slice::from_ref(&a), now())
+        .await
+        .unwrap();
+    assert_eq!(again, vec![InsertOutcome::Unchanged]);
+    let mut changed = a.clone();
+    changed.header.total_amount = 999;
+    assert_eq!(
+        store.insert_invoices(&[changed], now()).await.unwrap(),
+        vec![InsertOutcome::Conflict]
+    );
+    let found = store
+        .find_invoice(&a.header.number, a.header.period)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.header, a.header);
+    assert_eq!(found.seller_name, "示範商店");
+    assert_eq!(store.invoice_items(found.id).await.unwrap(), a.items);
+    assert_eq!(store.count_invoices().await.unwrap(), 1);
+    let other_period = Period::parse("11502").unwrap();
+    assert!(store
+        .find_invoice(&a.header.number, other_period)
+        .await
+        .unwrap()
+        .is_none());
+}
+
+async fn carrier_query_filters_by_carrier_and_dates(store: &Store) {
+    seller(store).await;
+    let batch = vec![
+        invoice("AB00000001", (2026, 9, 1), Some("/ABC1234")),
+        invoice("AB00000002", (2026, 9, 30), Some("/ABC1234")),
+        invoice("AB00000003", (2026, 10, 1), Some("/ABC1234")),
+        invoice("AB00000004", (2026, 9, 15), Some("/XYZ9999")),
+        invoice("AB00000005", (2026, 9, 15), None),
+    ];
+    store.insert_invoices(&batch, now()).await.unwrap();
+    let key = CarrierKey {
+        carrier_type: "3J0002".into(),
+        id1: "/ABC1234".into(),
+    };
+    let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    let got = store
+        .carrier_invoices(std::slice::from_ref(&key), d(9, 1), d(9, 30), 100, 0)
+        .await
+        .unwrap();
+    let numbers: Vec<_> = got.iter().map(|r| r.header.number.to_string()).collect();
+    assert_eq!(numbers, ["AB00000001", "AB00000002"]);
+    let other = CarrierKey {
+        carrier_type: "3J0002".into(),
+        id1: "/XYZ9999".into(),
+    };
+    let both = store
+        .carrier_invoices(&[key.clone(), other], d(9, 1), d(9, 30), 100, 0)
+        .await
+        .unwrap();
+    assert_eq!(both.len(), 3);
+    let page = store
+        .carrier_invoices(&[key], d(9, 1), d(9, 30), 1, 1)
+        .await
+        .unwrap();
+    assert_eq!(page[0].header.number.to_string(), "AB00000002");
+}
+
+async fn donation_happens_once(store: &Store) {
+    seller(store).await;
+    let a = invoice("AB12345678", (2026, 9, 3), Some("/ABC1234"));
+    store
+        .insert_invoices(std::slice::from_ref(&a), now())
+        .await
+        .unwrap();
+    let rec = store
+        .find_invoice(&a.header.number, a.header.period)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store.mark_donated(rec.id, "919", now()).await.unwrap());
+    assert!(!store.mark_donated(rec.id, "8585", now()).await.unwrap());
+    let rec = store
+        .find_invoice(&a.header.number, a.header.period)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rec.header.donated_to.as_deref(), Some("919"));
+    assert_eq!(rec.donated_at, Some(now()));
+    assert!(store
+        .set_invoice_status(&a.header.number, a.header.period, InvoiceStatus::Voided)
+        .await
+        .unwrap());
+}
+
+async fn charities_search_and_lookup(store: &Store) {
+    for (code, name) in [
+        ("919", "創世社會福利基金會"),
+        ("8585", "家扶基金會"),
+        ("51811", "50%公益"),
+    ] {
+        store
+            .upsert_charity(&Charity {
+                love_code: code.into(),
+                ban: format!("0000{code}"),
+                name: name.into(),
+                abbrev: String::new(),
+            })
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store.find_charity("919").await.unwrap().unwrap().name,
+        "創世社會福利基金會"
+    );
+    assert_eq!(
+        store
+            .find_charity("00008585")
+            .await
+            .unwrap()
+            .unwrap()
+            .love_code,
+        "8585"
+    );
+    assert!(store.find_charity("1").await.unwrap().is_none());
+    assert_eq!(store.search_charities("基金會", 10).await.unwrap().len(), 2);
+    assert_eq!(
+        store.search_charities("%", 10).await.unwrap().len(),
+        1,
+        "% is literal"
+    );
+}
+
+async fn users_apps_and_links(store: &Store) {
+    let u = store.create_user("/ABC1234", "hash", now()).await.unwrap();
+    assert!(matches!(
+        store.create_user("/ABC1234", "h2", now()).await,
+        Err(StoreError::AlreadyExists(_))
+    ));
+    assert_eq!(
+        store
+            .find_user_by_barcode("/ABC1234")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        u.id
+    );
+    let link = CarrierLink {
+        carrier_type: "1K0001".into(),
+        id1: "1234567890".into(),
+        id2: "1234567890".into(),
+        name: "悠遊卡".into(),
+    };
+    store.link_carrier(u.id, &link, now()).await.unwrap();
+    assert!(matches!(
+        store.link_carrier(u.id, &link, now()).await,
+        Err(StoreError::AlreadyExists(_))
+    ));
+    assert_eq!(store.user_carriers(u.id).await.unwrap(), vec![link]);
+    let app = AppRecord {
+        app_id: "EINV0000001".into(),
+        name: "demo".into(),
+        sealed_key: "sealed".into(),
+        status: AppStatus::Active,
+        services: vec!["winning".into(), "carrier".into()],
+        created_at: now(),
+    };
+    store.create_app(&app).await.unwrap();
+    assert_eq!(store.find_app("EINV0000001").await.unwrap().unwrap(), app);
+    assert!(store
+        .set_app_status("EINV0000001", AppStatus::Suspended)
+        .await
+        .unwrap());
+    assert!(!store
+        .set_app_status("nope", AppStatus::Suspended)
+        .await
+        .unwrap());
+    store
+        .block_device("bad-device", "abuse", now())
+        .await
+        .unwrap();
+    assert!(store.is_device_blocked("bad-device").await.unwrap());
+    assert!(!store.is_device_blocked("good").await.unwrap());
+}
+
+async fn winning_numbers_replace(store: &Store) {
+    let p = Period::parse("11508").unwrap();
+    assert!(store.winning_numbers(p).await.unwrap().is_none());
+    store
+        .put_winning_numbers(p, "{\"a\":1}", now())
+        .await
+        .unwrap();
+    store
+        .put_winning_numbers(p, "{\"a\":2}", now())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.winning_numbers(p).await.unwrap().as_deref(),
+        Some("{\"a\":2}")
+    );
+}
+
+/// `n` invoices AB00000000…, one to four items each, spread over two periods.
+fn many(n: usize) -> Vec<NewInvoice> {
+    (0..n)
+        .map(|i| {
+            let month = 9 + (i % 2) as u32 * 2;
+            let mut inv = invoice(
+                &format!("AB{i:08}"),
+                (2026, month, 1 + (i % 28) as u32),
+                Some("/ABC1234"),
+            );
+            inv.items = (1..=1 + i % 4)
+                .map(|seq| InvoiceItem {
+                    seq: seq as i64,
+                    description: format!("item {seq}"),
+                    quantity: "1".into(),
+                    unit_price: "10".into(),
+                    amount: "10".into(),
+                })
+                .collect();
+            inv
+        })
+        .collect()
+}
+
+fn other_seller() -> Seller {
+    Seller {
+        ban: "10458575".into(),
+        name: "第二商店".into(),
+        address: "高雄市".into(),
+        qr_seed_key: None,
+    }
+}
+
+async fn bulk_batch_inserts_many_and_reimport_is_unchanged(store: &Store) {
+    seller(store).await;
+    // More than one statement's worth of headers (1 424) and of items (5 461).
+    let batch = many(4_000);
+    let sellers = [other_seller()];
+    let mut invoices = batch.clone();
+    invoices[0].header.seller_ban = "10458575".into();
+    let out = store
+        .insert_invoice_batch(
+            InvoiceBatch {
+                sellers: &sellers,
+                invoices: &invoices,
+                ..InvoiceBatch::default()
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(out.invoices.iter().all(|o| *o == InsertOutcome::Inserted));
+    assert_eq!(store.count_invoices().await.unwrap(), 4_000);
+    assert_eq!(
+        store.find_seller("10458575").await.unwrap().unwrap().name,
+        "第二商店"
+    );
+    for i in [0, 1_423, 1_424, 3_999] {
+        let want = &invoices[i];
+        let got = store
+            .find_invoice(&want.header.number, want.header.period)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(got.header, want.header, "invoice {i}");
+        assert_eq!(
+            store.invoice_items(got.id).await.unwrap(),
+            want.items,
+            "items of {i}"
+        );
+    }
+    let again = store
+        .insert_invoice_batch(
+            InvoiceBatch {
+                sellers: &sellers,
+                invoices: &invoices,
+                ..InvoiceBatch::default()
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(again
+        .invoices
+        .iter()
+        .all(|o| *o == InsertOutcome::Unchanged));
+    assert_eq!(store.count_invoices().await.unwrap(), 4_000);
+}
+
+async fn bulk_batch_settles_repeats_and_conflicts(store: &Store) {
+    seller(store).await;
+    let a = invoice("AB00000001", (2026, 9, 3), None);
+    let b = invoice("AB00000002", (2026, 9, 3), None);
+    store
+        .insert_invoices(std::slice::from_ref(&a), now())
+        .await
+        .unwrap();
+    let mut a_changed = a.clone();
+    a_changed.header.total_amount = 1;
+    let mut b_changed = b.clone();
+    b_changed.header.random_code = "9999".into();
+    // Same number, other period: a different invoice.
+    let a_next_period = invoice("AB00000001", (2026, 11, 3), None);
+    let batch = [
+        a.clone(),
+        a_changed,
+        b.clone(),
+        b.clone(),
+        b_changed,
+        a_next_period,
+    ];
+    let out = store.insert_invoices(&batch, now()).await.unwrap();
+    use InsertOutcome::*;
+    assert_eq!(
+        out,
+        [Unchanged, Conflict, Inserted, Unchanged, Conflict, Inserted]
+    );
+    assert_eq!(store.count_invoices().await.unwrap(), 3);
+    let stored = store
+        .find_invoice(&b.header.number, b.header.period)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.header, b.header,
+        "the first of a repeated number wins"
+    );
+}
+
+async fn bulk_batch_applies_status_changes(store: &Store) {
+    seller(store).await;
+    let a = invoice("AB00000001", (2026, 9, 3), Some("/ABC1234"));
+    let change = |number: &str, seller: Option<&str>, status| StatusChange {
+        number: InvoiceNumber::parse(number).unwrap(),
+        period: a.header.period,
+        seller_ban: seller.map(Into::into),
+        status,
+    };
+    let changes = [
+        change("AB00000001", Some("04595257"), InvoiceStatus::Voided),
+        change("AB00000001", None, InvoiceStatus::Voided),
+        change("AB00000009", None, InvoiceStatus::Cancelled),
+        change("AB00000001", Some("10458575"), InvoiceStatus::Cancelled),
+    ];
+    let invoices = [a.clone()];
+    let batch = InvoiceBatch {
+        invoices: &invoices,
+        status_changes: &changes,
+        ..InvoiceBatch::default()
+    };
+    let out = store.insert_invoice_batch(batch, now()).await.unwrap();
+    use StatusOutcome::*;
+    assert_eq!(out.invoices, [InsertOutcome::Inserted]);
+    assert_eq!(out.status_changes, [Changed, Unchanged, NotFound, NotFound]);
+    let stored = store
+        .find_invoice(&a.header.number, a.header.period)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.header.status, InvoiceStatus::Voided);
+    // Re-importing the issue message of a voided invoice changes nothing and is no conflict.
+    let again = store.insert_invoice_batch(batch, now()).await.unwrap();
+    assert_eq!(again.invoices, [InsertOutcome::Unchanged]);
+    assert_eq!(
+        again.status_changes,
+        [Unchanged, Unchanged, NotFound, NotFound]
+    );
+}
+
+async fn bulk_batch_is_all_or_nothing(store: &Store) {
+    seller(store).await;
+    let mut invoices = many(3_000);
+    // The last invoice repeats an item's sequence number: the items' primary key refuses it
+    // after every header and most items are in.
+    let last = invoices.len() - 1;
+    let item = invoices[last].items[0].clone();
+    invoices[last].items.push(item);
+    let sellers = [other_seller()];
+    let batch = InvoiceBatch {
+        sellers: &sellers,
+        invoices: &invoices,
+        ..InvoiceBatch::default()
+    };
+    let err = store.insert_invoice_batch(batch, now()).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::AlreadyExists("invoice item")),
+        "{err}"
+    );
+    assert_eq!(
+        store.count_invoices().await.unwrap(),
+        0,
+        "no header of the batch is left"
+    );
+    assert!(
+        store.find_seller("10458575").await.unwrap().is_none(),
+        "nor its sellers"
+    );
+    // An invoice of an unknown seller fails the foreign key: the same.
+    let mut orphan = many(10);
+    orphan[9].header.seller_ban = "10458574".into();
+    assert!(store.insert_invoices(&orphan, now()).await.is_err());
+    assert_eq!(store.count_invoices().await.unwrap(), 0);
+    // The store is still usable, and the good part goes in once the bad record is dropped.
+    invoices.pop();
+    let out = store.insert_invoices(&invoices, now()).await.unwrap();
+    assert_eq!(out.len(), 2_999);
+    assert_eq!(store.count_invoices().await.unwrap(), 2_999);
+}
