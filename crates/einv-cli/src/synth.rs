@@ -153,6 +153,11 @@ impl Generator {
         })
     }
 
+    /// The barcodes of every User of the data set, in User order.
+    pub fn barcodes(&self) -> Vec<String> {
+        (0..self.plan.users).map(|u| self.barcode(u)).collect()
+    }
+
     /// The mobile barcode of User `u`: a bijection of `u` onto `/` + 7 barcode characters.
     fn barcode(&self, u: u64) -> String {
         const SPACE: u64 = 39u64.pow(7);

@@ -18,14 +18,22 @@ use crate::services::Platform;
 
 /// The demo AppID.
 pub const DEMO_APP_ID: &str = "EINVDEMO000001";
-/// The demo Users' mobile barcodes and verification codes.
-pub const DEMO_USERS: [(&str, &str); 3] = [
-    ("/DEMO123", "Demo1234"),
-    ("/ABC+-.9", "Secret99"),
-    ("/XYZ0000", "Passw0rd"),
-];
+/// The demo Users' verification codes. Their mobile barcodes are issued by the Platform on
+/// registration like anyone's (no one chooses a barcode), drawn from a seeded generator so the
+/// demo's barcodes are the same on every run.
+pub const DEMO_CODES: [&str; 3] = ["Demo1234", "Secret99", "Passw0rd"];
 
 const SEED: u64 = 20_231_231;
+/// Seeds the generator the demo Users' barcodes are drawn from.
+const BARCODE_SEED: u64 = 20_231_232;
+
+/// The barcode the Platform issues to the first demo User on a fresh data set.
+fn first_demo_barcode() -> String {
+    let mut rng = StdRng::seed_from_u64(BARCODE_SEED);
+    einv_core::MobileBarcode::issue(|n| rng.gen_range(0..n))
+        .as_str()
+        .to_owned()
+}
 const STORES: [(&str, &str); 8] = [
     ("全家便利商店 示範店", "台北市信義區松高路1號"),
     ("統一超商 示範門市", "台北市中正區忠孝西路1段49號"),
@@ -84,14 +92,14 @@ pub async fn seed(platform: &Platform) -> ServiceResult<DemoCredentials> {
         app_id: DEMO_APP_ID.into(),
         api_key: api_key.clone(),
         card_type: einv_core::carrier::MOBILE_BARCODE.into(),
-        card_no: DEMO_USERS[0].0.into(),
-        card_encrypt: DEMO_USERS[0].1.into(),
+        card_no: first_demo_barcode(),
+        card_encrypt: DEMO_CODES[0].into(),
     };
     if platform.store.find_app(DEMO_APP_ID).await?.is_some() {
         return Ok(credentials);
     }
     let sellers = seed_parties(platform, &mut rng).await?;
-    let carriers = seed_users(platform).await?;
+    let (users, carriers) = seed_users(platform).await?;
     let today = platform.today();
     let mut period = Period::of_date(today);
     for _ in 0..6 {
@@ -103,10 +111,15 @@ pub async fn seed(platform: &Platform) -> ServiceResult<DemoCredentials> {
         }
         period = period.previous();
     }
+    // Ownership is proven, never claimed: each EasyCard is aggregated once sellers have
+    // uploaded invoices carrying its hidden code, which is the proof.
+    for (user, link) in &users {
+        platform.link_proven_carrier(*user, link).await?;
+    }
     platform
         .store_app("einv demo app", &Service::ALL, DEMO_APP_ID, &api_key)
         .await?;
-    seed_consents(platform).await?;
+    seed_consents(platform, &users).await?;
     Ok(credentials)
 }
 
@@ -147,14 +160,18 @@ async fn seed_parties(platform: &Platform, rng: &mut StdRng) -> ServiceResult<Ve
     Ok(bans)
 }
 
-/// Registers the demo Users, each with an EasyCard aggregated under the barcode. Returns the
-/// carriers invoices go to.
-async fn seed_users(platform: &Platform) -> ServiceResult<Vec<(&'static str, String, String)>> {
+/// Registers the demo Users (the Platform issues their barcodes), each with an EasyCard to be
+/// aggregated under the barcode. Returns the Users with their EasyCards, and the carriers
+/// invoices go to.
+#[allow(clippy::type_complexity)]
+async fn seed_users(
+    platform: &Platform,
+) -> ServiceResult<(Vec<(i64, CarrierLink)>, Vec<(&'static str, String, String)>)> {
+    let mut rng = StdRng::seed_from_u64(BARCODE_SEED);
+    let mut users = Vec::new();
     let mut carriers = Vec::new();
-    let now = platform.clock.now();
-    for (n, (barcode, code)) in DEMO_USERS.iter().enumerate() {
-        let hash = platform.codes.hash(code)?;
-        let user = platform.store.create_user(barcode, &hash, now).await?;
+    for (n, code) in DEMO_CODES.iter().enumerate() {
+        let user = platform.register_user_with(code, &mut rng).await?;
         let card = format!("00000{n}1234567");
         let link = CarrierLink {
             carrier_type: "1K0001".into(),
@@ -162,23 +179,25 @@ async fn seed_users(platform: &Platform) -> ServiceResult<Vec<(&'static str, Str
             id2: format!("H{card}"),
             name: "悠遊卡".into(),
         };
-        platform.store.link_carrier(user.id, &link, now).await?;
-        carriers.push(("3J0002", (*barcode).to_owned(), (*barcode).to_owned()));
-        carriers.push(("1K0001", card, link.id2));
+        carriers.push((
+            "3J0002",
+            user.mobile_barcode.clone(),
+            user.mobile_barcode.clone(),
+        ));
+        carriers.push(("1K0001", card, link.id2.clone()));
+        users.push((user.id, link));
     }
-    Ok(carriers)
+    Ok((users, carriers))
 }
 
 /// The demo Users consent to the demo app (R5.2), so the README's calls work at once; the demo
 /// app may redirect to loopback addresses in the OAuth flow.
-async fn seed_consents(platform: &Platform) -> ServiceResult<()> {
+async fn seed_consents(platform: &Platform, users: &[(i64, CarrierLink)]) -> ServiceResult<()> {
     let fields = crate::services::standard_consent(&Service::ALL);
-    for (barcode, _) in DEMO_USERS {
-        if let Some(user) = platform.store.find_user_by_barcode(barcode).await? {
-            platform
-                .grant_consent(user.id, DEMO_APP_ID, &fields, None)
-                .await?;
-        }
+    for (user, _) in users {
+        platform
+            .grant_consent(*user, DEMO_APP_ID, &fields, None)
+            .await?;
     }
     for uri in ["http://127.0.0.1/callback", "http://localhost/callback"] {
         platform

@@ -11,6 +11,7 @@ use std::path::Path;
 use einv_core::Invoice;
 use einv_store::StatusChange;
 
+pub mod issued;
 pub mod jsonl;
 pub mod mig;
 pub mod pipeline;

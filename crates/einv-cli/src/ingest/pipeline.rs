@@ -137,6 +137,20 @@ async fn store_batch(
         tally.rejected += 1;
         on_problem(Problem::new(&names[file], rejection))?;
     }
+    // Only to barcodes the Platform issued (see ingest/issued.rs).
+    let unissued = super::issued::unissued(store, &batch.invoices)
+        .await
+        .context("checking the batch's mobile barcodes")?;
+    let mut held = Vec::new();
+    for (i, reason) in unissued.into_iter().rev() {
+        batch.invoices.remove(i);
+        held.push((batch.invoice_origins.remove(i), reason));
+    }
+    for (origin, reason) in held.into_iter().rev() {
+        tally.rejected += 1;
+        let rejection = Rejection::new(origin.line, "carrierId1", reason);
+        on_problem(Problem::new(&names[origin.file], rejection))?;
+    }
     if batch.records() == 0 {
         return Ok(());
     }

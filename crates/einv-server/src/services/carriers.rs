@@ -171,7 +171,8 @@ impl Platform {
         let more = views.len() > PAGE_SIZE;
         let invoices: Vec<InvoiceView> = views.into_iter().take(PAGE_SIZE).collect();
         let numbers = invoices.iter().map(|v| v.shown_number.clone()).collect();
-        self.audit(AuditEntry::access(
+        // Durable first (hole 7): the read is answered only once its entry is committed.
+        self.audit_read(AuditEntry::access(
             caller,
             holder.user.id,
             Service::CarrierInvoices,
@@ -222,7 +223,7 @@ impl Platform {
             Service::CarrierInvoices,
             vec![view.shown_number.clone()],
         );
-        self.audit(entry).await?;
+        self.audit_read(entry).await?;
         Ok((view, items))
     }
 
@@ -265,7 +266,7 @@ impl Platform {
             .into());
         }
         let links = self.store.user_carriers(holder.user.id).await?;
-        self.audit(AuditEntry::access(
+        self.audit_read(AuditEntry::access(
             caller,
             holder.user.id,
             Service::CarrierAggregation,

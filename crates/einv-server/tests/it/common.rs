@@ -217,13 +217,6 @@ impl TestApp {
             .unwrap();
         let hash = p.codes.hash(CODE).unwrap();
         let user = store.create_user(BARCODE, &hash, now).await.unwrap();
-        let link = CarrierLink {
-            carrier_type: "1K0001".into(),
-            id1: EASYCARD.into(),
-            id2: EASYCARD_HIDDEN.into(),
-            name: "悠遊卡".into(),
-        };
-        store.link_carrier(user.id, &link, now).await.unwrap();
         // R5.2: the fixture User consented to the test app, so v1 carrier calls are allowed.
         // Stored directly, like the rest of the fixture, so the audit trail starts empty.
         let consent = einv_server::services::standard_consent(&Service::ALL);
@@ -274,7 +267,7 @@ impl TestApp {
                 "AB00000004",
                 (2026, 11, 23),
                 Some(("1K0001", EASYCARD)),
-                |_| {},
+                |d| d.carrier_id2 = Some(EASYCARD_HIDDEN.into()),
             ),
             invoice("CD00000001", (2026, 11, 20), None, |d| {
                 d.random_number = Some("9999".into())
@@ -296,6 +289,17 @@ impl TestApp {
             ));
         }
         store.insert_invoices(&batch, now).await.unwrap();
+        // The EasyCard is aggregated with proof: the invoice above carries its hidden code.
+        let link = CarrierLink {
+            carrier_type: "1K0001".into(),
+            id1: EASYCARD.into(),
+            id2: EASYCARD_HIDDEN.into(),
+            name: "悠遊卡".into(),
+        };
+        store
+            .link_carrier(user.id, &link, CarrierProof::HiddenCode, now)
+            .await
+            .unwrap();
         let draw = WinningNumbers::new(
             Period::parse("11510").unwrap(),
             88_515_559,

@@ -12,6 +12,7 @@ einv_store::both_backends!(
     donation_happens_once,
     charities_search_and_lookup,
     users_apps_and_links,
+    carrier_ownership_is_proven_from_uploads_issuers_and_issued_barcodes,
     winning_numbers_replace,
     bulk_batch_inserts_many_and_reimport_is_unchanged,
     bulk_batch_settles_repeats_and_conflicts,
@@ -206,6 +207,46 @@ async fn charities_search_and_lookup(store: &Store) {
     );
 }
 
+/// Ownership is proven, never claimed: the queries the Platform's proofs rest on.
+async fn carrier_ownership_is_proven_from_uploads_issuers_and_issued_barcodes(store: &Store) {
+    seller(store).await;
+    let mut card = invoice("AB00000001", (2026, 11, 20), Some("/AB12+-."));
+    card.header.carrier = Some(InvoiceCarrier {
+        carrier_type: einv_core::CarrierType::parse("1K0001").unwrap(),
+        id1: "1234567890".into(),
+        id2: "HIDDEN-1".into(),
+    });
+    store.insert_invoices(&[card], now()).await.unwrap();
+    assert!(store
+        .hidden_code_uploaded("1K0001", "1234567890", "HIDDEN-1")
+        .await
+        .unwrap());
+    for (kind, id1, id2) in [
+        ("1K0001", "1234567890", "MADE-UP"),
+        ("1H0001", "1234567890", "HIDDEN-1"),
+        ("1K0001", "1234567891", "HIDDEN-1"),
+    ] {
+        assert!(
+            !store.hidden_code_uploaded(kind, id1, id2).await.unwrap(),
+            "{kind} {id1} {id2}"
+        );
+    }
+    assert!(!store.issuer_confirms("2G0001", "555", "S1").await.unwrap());
+    store
+        .record_issuer_confirmation("2G0001", "555", "S1", "icash", now())
+        .await
+        .unwrap();
+    assert!(store.issuer_confirms("2G0001", "555", "S1").await.unwrap());
+    assert!(!store.issuer_confirms("2G0001", "555", "S2").await.unwrap());
+    store.create_user("/ISSUED1", "h", now()).await.unwrap();
+    let issued = store
+        .issued_barcodes(&["/ISSUED1", "/NEVER01"])
+        .await
+        .unwrap();
+    assert!(issued.contains("/ISSUED1"));
+    assert!(!issued.contains("/NEVER01"));
+}
+
 async fn users_apps_and_links(store: &Store) {
     let u = store.create_user("/ABC1234", "hash", now()).await.unwrap();
     assert!(matches!(
@@ -227,9 +268,14 @@ async fn users_apps_and_links(store: &Store) {
         id2: "1234567890".into(),
         name: "悠遊卡".into(),
     };
-    store.link_carrier(u.id, &link, now()).await.unwrap();
+    store
+        .link_carrier(u.id, &link, CarrierProof::HiddenCode, now())
+        .await
+        .unwrap();
     assert!(matches!(
-        store.link_carrier(u.id, &link, now()).await,
+        store
+            .link_carrier(u.id, &link, CarrierProof::Issuer, now())
+            .await,
         Err(StoreError::AlreadyExists(_))
     ));
     assert_eq!(store.user_carriers(u.id).await.unwrap(), vec![link]);

@@ -132,7 +132,7 @@ pub struct ProofCopy {
 pub async fn proof_invoice(
     State(state): State<AppState>,
     V2Query(q): V2Query<ProofCopy>,
-    SignedLookup(_signed): SignedLookup,
+    SignedLookup(signed): SignedLookup,
 ) -> Result<Json<Value>, Problem> {
     let lookup = InvoiceLookup {
         number: InvoiceNumber::parse(&q.number)
@@ -140,7 +140,10 @@ pub async fn proof_invoice(
         date: date("date", &q.date)?,
     };
     let Some(random) = q.random.as_deref() else {
-        let view = state.platform.lookup_header(&lookup).await?;
+        let view = state
+            .platform
+            .lookup_header(&signed.caller, &lookup)
+            .await?;
         return Ok(Json(json!({ "invoice": render::invoice(&view) })));
     };
     let random = RandomCode::parse(random).map_err(|e| Problem::invalid("random", e.problem))?;
@@ -161,7 +164,10 @@ pub async fn proof_invoice(
             ))
         }
     };
-    let (view, items) = state.platform.lookup_detail(&lookup, &by).await?;
+    let (view, items) = state
+        .platform
+        .lookup_detail(&signed.caller, &lookup, &by)
+        .await?;
     Ok(Json(json!({
         "invoice": render::invoice(&view),
         "items": render::items(&items),

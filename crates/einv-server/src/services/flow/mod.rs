@@ -40,6 +40,9 @@ pub struct MemoryLimiters {
     per_ip: KeyedGcra<IpAddr>,
     /// Per live AppID.
     per_app: KeyedGcra<String>,
+    /// qryInvDetail per AppID and invoice ([`DETAIL_QUERY_CAP`]): a fixed daily window, as
+    /// the cap is a count per day, not a rate.
+    per_detail: std::sync::Mutex<std::collections::HashMap<String, (i64, u64)>>,
 }
 
 impl std::fmt::Debug for FlowCounter {
@@ -76,6 +79,8 @@ pub struct FlowStatus {
 enum Scope<'a> {
     Ip(IpAddr),
     App(&'a str),
+    /// qryInvDetail, per AppID and invoice.
+    Detail(&'a str),
 }
 
 impl FlowControl {
@@ -125,16 +130,22 @@ impl FlowControl {
         let limit = match scope {
             Scope::Ip(_) => self.limits.per_ip,
             Scope::App(_) => self.limits.per_app,
+            Scope::Detail(_) => DETAIL_QUERY_CAP,
         };
         match &self.counter {
             FlowCounter::Memory(limiters) => {
                 let limiters = limiters.get_or_init(|| MemoryLimiters {
                     per_ip: KeyedGcra::new(self.limits.per_ip, self.clock.clone()),
                     per_app: KeyedGcra::new(self.limits.per_app, self.clock.clone()),
+                    per_detail: std::sync::Mutex::default(),
                 });
                 let outcome = match scope {
                     Scope::Ip(ip) => limiters.per_ip.check(&ip_key(ip)),
                     Scope::App(app_id) => limiters.per_app.check(&app_id.to_owned()),
+                    Scope::Detail(key) => {
+                        return Ok(limit
+                            .decide(fixed_window_hit(&limiters.per_detail, key, limit, now), now))
+                    }
                 };
                 Ok(match outcome {
                     Ok(remaining) => FlowDecision::Allowed {
@@ -150,12 +161,36 @@ impl FlowControl {
                 let key = match scope {
                     Scope::Ip(ip) => format!("ip:{}", ip_key(ip)),
                     Scope::App(app_id) => format!("app:{app_id}"),
+                    Scope::Detail(key) => format!("detail:{key}"),
                 };
                 let count = redis_hit(manager, namespace, &key, limit, now).await?;
                 Ok(limit.decide(count, now))
             }
         }
     }
+}
+
+/// Counts one call for `key` in `limit`'s current fixed window, in memory; bounded like the
+/// GCRA limiters (past [`memory::MAX_KEYS`] the finished windows are dropped).
+fn fixed_window_hit(
+    counts: &std::sync::Mutex<std::collections::HashMap<String, (i64, u64)>>,
+    key: &str,
+    limit: RateLimit,
+    now: i64,
+) -> u64 {
+    let (window, _) = limit.window(now);
+    let Ok(mut counts) = counts.lock() else {
+        return 0;
+    };
+    if counts.len() >= memory::MAX_KEYS {
+        counts.retain(|_, (w, _)| *w == window);
+    }
+    let entry = counts.entry(key.to_owned()).or_insert((window, 0));
+    if entry.0 != window {
+        *entry = (window, 0);
+    }
+    entry.1 += 1;
+    entry.1
 }
 
 async fn redis_hit(
@@ -223,6 +258,7 @@ impl Platform {
         let limit = match scope {
             Scope::Ip(_) => self.flow.limits.per_ip,
             Scope::App(_) => self.flow.limits.per_app,
+            Scope::Detail(_) => DETAIL_QUERY_CAP,
         };
         match self.flow.count(scope, now).await {
             Ok(FlowDecision::Allowed {
@@ -247,5 +283,23 @@ impl Platform {
                 })
             }
         }
+    }
+}
+
+/// The specification's one published number: qryInvDetail answers at most this many queries
+/// (code 950 past it). einv counts them per AppID and invoice over a day, which is what stops
+/// a client from trying the 10 000 random codes of one invoice.
+pub const DETAIL_QUERY_CAP: RateLimit = RateLimit {
+    calls: 99,
+    window_secs: 86_400,
+};
+
+impl Platform {
+    /// Counts one qryInvDetail query by `app_id` for invoice `number`; past
+    /// [`DETAIL_QUERY_CAP`] it is refused (950). An unreachable shared counter lets the query
+    /// through, as for the other limits.
+    pub async fn admit_detail_query(&self, app_id: &str, number: &str) -> ServiceResult<()> {
+        let key = format!("{app_id}:{number}");
+        self.admit_in(Scope::Detail(&key)).await.map(|_| ())
     }
 }
