@@ -22,7 +22,7 @@ use memory::{ip_key, FlowClock, KeyedGcra, RetryAfter};
 pub enum FlowCounter {
     /// One node: GCRA limiters in memory, made on first use (after the Platform handed its
     /// clock over: a limiter keeps the instant it was made as its origin).
-    Memory(OnceLock<MemoryLimiters>),
+    Memory(OnceLock<Box<MemoryLimiters>>),
     /// Several nodes: Redis, one key per (scope, window) expiring with the window, under a
     /// namespace so several Platforms can share one Redis.
     Redis {
@@ -134,10 +134,12 @@ impl FlowControl {
         };
         match &self.counter {
             FlowCounter::Memory(limiters) => {
-                let limiters = limiters.get_or_init(|| MemoryLimiters {
-                    per_ip: KeyedGcra::new(self.limits.per_ip, self.clock.clone()),
-                    per_app: KeyedGcra::new(self.limits.per_app, self.clock.clone()),
-                    per_detail: std::sync::Mutex::default(),
+                let limiters = limiters.get_or_init(|| {
+                    Box::new(MemoryLimiters {
+                        per_ip: KeyedGcra::new(self.limits.per_ip, self.clock.clone()),
+                        per_app: KeyedGcra::new(self.limits.per_app, self.clock.clone()),
+                        per_detail: std::sync::Mutex::default(),
+                    })
                 });
                 let outcome = match scope {
                     Scope::Ip(ip) => limiters.per_ip.check(&ip_key(ip)),
