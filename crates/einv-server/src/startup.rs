@@ -128,9 +128,7 @@ pub async fn serve(listener: TcpListener, platform: Arc<Platform>) -> std::io::R
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(crate::http::ops::shutdown_signal())
     .await?;
     // R6.4: nothing recorded may be lost on a clean stop: store the queue, sign the head.
     if let Err(e) = platform.audit_checkpoint().await {

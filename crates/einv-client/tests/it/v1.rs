@@ -85,7 +85,11 @@ async fn public_actions_winning_numbers_love_codes_and_proof_copy_lookup() {
     let detail = client.invoice_detail(&number, inv.date, &by).await.unwrap();
     assert!(!detail.lines.is_empty());
     // The live qryInvDetail reply carries no total: the lines add up to the invoice's amount.
-    let lines: f64 = detail.lines.iter().map(|l| l.amount.parse::<f64>().unwrap()).sum();
+    let lines: f64 = detail
+        .lines
+        .iter()
+        .map(|l| l.amount.parse::<f64>().unwrap())
+        .sum();
     assert_eq!(lines, inv.amount.parse::<f64>().unwrap());
     // A wrong random code is 915, told no differently from a missing invoice.
     let wrong = ProofCopy::Barcode {

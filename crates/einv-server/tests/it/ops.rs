@@ -1,0 +1,97 @@
+//! Operations endpoints: `/healthz`, `/readyz`, request IDs.
+
+use serde_json::Value;
+
+use crate::common::{Backend, TestApp};
+
+#[tokio::test]
+async fn healthz_answers_without_touching_the_database() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    // Liveness must not depend on the database: close it and still get 200.
+    app.store().close().await;
+    let reply = app
+        .http
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    let body: Value = reply.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn readyz_is_200_while_the_database_answers() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let reply = app
+        .http
+        .get(format!("{}/readyz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    let body: Value = reply.json().await.unwrap();
+    assert_eq!(body["ready"], true);
+    assert_eq!(body["database"]["ok"], true);
+    assert_eq!(body["audit"]["alive"], true);
+    assert!(body["audit"]["queue_depth"].is_u64());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn readyz_is_503_when_the_database_is_gone() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.store().close().await;
+    let reply = app
+        .http
+        .get(format!("{}/readyz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 503);
+    let body: Value = reply.json().await.unwrap();
+    assert_eq!(body["ready"], false);
+    assert_eq!(body["database"]["ok"], false);
+    assert!(body["database"]["error"].is_string());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_callers_request_id_is_echoed() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let reply = app
+        .http
+        .get(format!("{}/healthz", app.base))
+        .header("X-Request-Id", "trace-abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.headers()["x-request-id"], "trace-abc-123");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_request_without_an_id_gets_a_fresh_one() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let first = app
+        .http
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    let second = app
+        .http
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    let a = first.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let b = second.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(a.len(), 36, "a UUID: {a}");
+    assert_ne!(a, b);
+    app.stop().await;
+}
