@@ -7,6 +7,7 @@ use axum::Router;
 
 use crate::services::Platform;
 
+pub mod metrics;
 pub mod oauth;
 pub mod ops;
 pub mod v1;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(web::user::routes())
         .merge(web::routes())
         .merge(ops::routes())
+        .route_layer(axum::middleware::from_fn(metrics::track))
         .with_state(state);
     ops::layer(app)
 }

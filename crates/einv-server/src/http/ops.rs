@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(super::metrics::render))
 }
 
 /// Alive: the process answers. No I/O, so a slow database never restarts a live process.
@@ -44,6 +45,8 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 /// Wraps `app` with request IDs (kept from `X-Request-Id` or a new UUID, echoed in the
 /// response) and a tracing span per request that carries the ID.
 pub fn layer(app: Router) -> Router {
+    // Installed before the first request so no sample is dropped.
+    let _ = super::metrics::recorder();
     app.layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| -> Span {

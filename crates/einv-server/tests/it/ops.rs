@@ -95,3 +95,43 @@ async fn a_request_without_an_id_gets_a_fresh_one() {
     assert_ne!(a, b);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status_and_show_the_audit_queue() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.http
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    app.http
+        .get(format!("{}/readyz", app.base))
+        .send()
+        .await
+        .unwrap();
+    let reply = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    let text = reply.text().await.unwrap();
+    let healthz = text
+        .lines()
+        .find(|l| {
+            l.starts_with("einv_http_requests_total{")
+                && l.contains("route=\"/healthz\"")
+                && l.contains("status=\"200\"")
+        })
+        .unwrap_or_else(|| panic!("no /healthz counter in:\n{text}"));
+    let count: f64 = healthz.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(count >= 1.0);
+    assert!(
+        text.contains("einv_http_request_duration_seconds_bucket{"),
+        "{text}"
+    );
+    assert!(text.contains("einv_audit_queue_depth "), "{text}");
+    assert!(text.contains("einv_audit_writer_alive 1"), "{text}");
+    app.stop().await;
+}
