@@ -1,6 +1,7 @@
 //! Where the Platform's data lives: the options every command that opens it shares. A leaf:
 //! the commands depend on it, it depends on none of them.
 
+use einv_server::startup::SecretString;
 use std::path::PathBuf;
 
 use einv_core::flow::{FlowLimits, RateLimit};
@@ -15,8 +16,8 @@ pub struct PlatformOptions {
     #[arg(long, env = "EINV_DATABASE_URL")]
     pub database_url: Option<String>,
     /// The server key (64 hex digits) that seals APIKeys; default: DATA/server.key.
-    #[arg(long, env = "EINV_SERVER_KEY", hide_env_values = true)]
-    pub server_key: Option<String>,
+    #[arg(long, env = "EINV_SERVER_KEY", hide_env_values = true, value_parser = secret)]
+    pub server_key: Option<SecretString>,
     /// A holiday calendar file (one YYYY-MM-DD per line); default: the built-in list.
     #[arg(long, env = "EINV_HOLIDAYS")]
     pub holidays: Option<PathBuf>,
@@ -46,4 +47,10 @@ impl PlatformOptions {
             redis_url: self.redis_url.clone(),
         }
     }
+}
+
+/// Reads a secret argument straight into a [`SecretString`], so `Debug` of the parsed command
+/// line never shows it.
+pub fn secret(text: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(text))
 }

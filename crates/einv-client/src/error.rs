@@ -76,6 +76,9 @@ pub enum Error {
     /// The kit's storage failed.
     #[error("kit storage: {0}")]
     Storage(String),
+    /// A v2 refusal: an RFC 9457 problem document, typed.
+    #[error("{}", .0)]
+    Problem(Box<Problem>),
     /// The OAuth server refused (RFC 6749 §5.2 error).
     #[error("OAuth {error}: {description}")]
     OAuth {
@@ -109,12 +112,56 @@ impl Error {
             Self::Transport(_) | Self::Timeout(_) | Self::RateLimited { .. }
         ) || matches!(self, Self::Http { status, .. } if matches!(status, 502..=504))
             || matches!(self, Self::Mof { code: 999, .. })
+            || matches!(self, Self::Problem(p) if p.status >= 500)
     }
 }
 
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         Self::Storage(e.to_string())
+    }
+}
+
+/// An RFC 9457 `application/problem+json` answer of the v2 API.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Problem {
+    /// `https://einv.example/problems/<slug>`.
+    #[serde(rename = "type", default)]
+    pub type_uri: String,
+    /// A short title.
+    #[serde(default)]
+    pub title: String,
+    /// The HTTP status.
+    #[serde(default)]
+    pub status: u16,
+    /// What is wrong.
+    #[serde(default)]
+    pub detail: String,
+    /// The parameter, header or body member at fault.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// The rule behind a refusal, e.g. `R5.6`.
+    #[serde(default)]
+    pub rule: Option<String>,
+}
+
+impl Problem {
+    /// The slug of `type`, e.g. `consent-lapsed`, `replay`, `token-invalid`.
+    pub fn slug(&self) -> &str {
+        self.type_uri.rsplit('/').next().unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status, self.slug(), self.detail)?;
+        if let Some(field) = &self.field {
+            write!(f, " (field {field})")?;
+        }
+        if let Some(rule) = &self.rule {
+            write!(f, " [{rule}]")?;
+        }
+        Ok(())
     }
 }
 

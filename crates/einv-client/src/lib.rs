@@ -48,6 +48,13 @@
 //! assert!(!format!("{carrier:?}").contains("Code1234"));
 //! ```
 //!
+//! ## Calling the v2 API
+//!
+//! [`V2Client`] signs each request with RFC 9421 (the one implementation in
+//! [`einv_core::httpsig`]), reaches a User's data with their consent token, and reads every
+//! refusal into a typed [`Problem`] ([`Error::Problem`]); a donation carries an
+//! `Idempotency-Key`, so retrying it is safe.
+//!
 //! ## The compliance kit
 //!
 //! [`ComplianceKit`] keeps, in SQLite by default ([`SqliteKitStore`]; implement
@@ -103,11 +110,13 @@ pub mod retry;
 pub mod sandbox;
 mod transport;
 pub mod v1;
+pub mod v2;
 
 pub use config::{ApiKey, ClientConfig, MOF_BASE_URL};
 pub use display::ShownNumber;
-pub use error::{Error, Result};
+pub use error::{Error, Problem, Result};
 pub use kit::{ComplianceKit, SqliteKitStore};
 pub use platform::PlatformClient;
 pub use retry::{Idempotency, RetryPolicy};
 pub use v1::{CarrierCredentials, ProofCopy, V1Client};
+pub use v2::V2Client;

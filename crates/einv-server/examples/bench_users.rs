@@ -39,15 +39,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let barcodes = platform.store.sample_carrier_ids("3J0002", count).await?;
     let request = ConsentRequest::parse(&standard_consent(&Service::ALL))?;
     for barcode in &barcodes {
-        if platform
-            .store
-            .find_user_by_barcode(barcode)
-            .await?
-            .is_some()
-        {
-            continue;
-        }
-        let user = platform.store.create_user(barcode, &hash, now).await?;
+        // `einv generate --into-db` registers its Users already (invoices reach only issued
+        // barcodes); give them this benchmark's code and a grant.
+        let user = match platform.store.find_user_by_barcode(barcode).await? {
+            Some(user) => {
+                platform.store.set_verification_hash(user.id, &hash).await?;
+                user
+            }
+            None => platform.store.create_user(barcode, &hash, now).await?,
+        };
         let grant = ConsentGrant::give(request.clone(), now);
         platform
             .store

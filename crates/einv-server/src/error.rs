@@ -128,9 +128,50 @@ pub enum ServiceError {
     /// The store failed.
     #[error("internal error")]
     Store(StoreError),
-    /// Something else failed inside.
+    /// Something else failed inside; the cause stays attached as the error's source.
     #[error("internal error")]
-    Internal(String),
+    Internal(#[source] InternalError),
+}
+
+/// What failed inside: a description for the log, and the error that caused it, kept as the
+/// source so the whole chain reaches the log instead of a flattened string.
+#[derive(Debug, thiserror::Error)]
+#[error("{context}")]
+pub struct InternalError {
+    context: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl InternalError {
+    /// `context`, caused by `source`.
+    pub fn caused_by(
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            context: context.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+}
+
+impl From<&str> for InternalError {
+    fn from(context: &str) -> Self {
+        Self {
+            context: context.to_owned(),
+            source: None,
+        }
+    }
+}
+
+impl From<String> for InternalError {
+    fn from(context: String) -> Self {
+        Self {
+            context,
+            source: None,
+        }
+    }
 }
 
 fn missing_text(m: &Missing) -> String {

@@ -14,6 +14,7 @@ use sqlx::{AnyPool, Executor};
 
 mod apps;
 mod audit;
+mod carrier_proof;
 mod consent;
 mod error;
 mod invoices;
@@ -28,6 +29,7 @@ mod users;
 mod winning;
 
 pub use audit::AuditFilter;
+pub use carrier_proof::CarrierProof;
 pub use consent::records::*;
 pub use error::StoreError;
 pub use invoices::bulk::{BatchOutcome, InvoiceBatch, StatusChange, StatusOutcome, MAX_PARAMS};

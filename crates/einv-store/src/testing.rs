@@ -6,13 +6,11 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use einv_core::{InvoiceNumber, Period};
+use einv_core::invoice::ItemDraft;
+use einv_core::{Invoice, InvoiceDraft};
 use sqlx::{AnyConnection, Connection, Executor};
 
-use crate::{
-    InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceStatus, NewInvoice, Store, StoreError,
-    StoreResult,
-};
+use crate::{Store, StoreError, StoreResult};
 
 /// The PostgreSQL server tests use: `EINV_TEST_PG_URL`, or the development machines' default.
 pub fn pg_admin_url() -> String {
@@ -125,51 +123,52 @@ impl Cleanup {
     }
 }
 
-/// A valid, issued invoice of 105 NTD (one line) from seller 04595257, with random code 1234:
-/// `number` and `date` (y, m, d) as given, on `carrier` (type, id) or printed when `None`;
-/// `tweak` adjusts the header for the case at hand. Panics on a malformed number or date, which
-/// is a broken test, not an input.
+/// The draft of a valid, issued invoice of 105 NTD (one line) from seller 04595257 (示範商店,
+/// 台北市), with random code 1234: `number` and `date` (y, m, d) as given, on `carrier` (type,
+/// id) or printed when `None`.
+pub fn invoice_draft(
+    number: &str,
+    date: (i32, u32, u32),
+    carrier: Option<(&str, &str)>,
+) -> InvoiceDraft {
+    InvoiceDraft {
+        number: number.into(),
+        date: NaiveDate::from_ymd_opt(date.0, date.1, date.2),
+        time: "12:30:00".into(),
+        seller_id: "04595257".into(),
+        seller_name: "示範商店".into(),
+        seller_address: "台北市".into(),
+        random_number: Some("1234".into()),
+        sales_amount: "100".into(),
+        tax_type: "1".into(),
+        tax_amount: Some("5".into()),
+        total_amount: "105".into(),
+        carrier_type: carrier.map(|(t, _)| t.into()),
+        carrier_id1: carrier.map(|(_, id)| id.into()),
+        printed: carrier.is_none(),
+        items: vec![ItemDraft {
+            row: None,
+            description: "乾電池".into(),
+            quantity: "1".into(),
+            unit_price: "105".into(),
+            amount: "105".into(),
+        }],
+        ..InvoiceDraft::default()
+    }
+}
+
+/// [`invoice_draft`] with `tweak` applied, made by the core's one constructor
+/// ([`Invoice::new`]). Panics when the tweaked draft is refused, which is a broken test, not an
+/// input.
 pub fn invoice(
     number: &str,
     date: (i32, u32, u32),
     carrier: Option<(&str, &str)>,
-    tweak: impl FnOnce(&mut InvoiceHeader),
-) -> NewInvoice {
-    let date = NaiveDate::from_ymd_opt(date.0, date.1, date.2).expect("test invoice date");
-    let mut header = InvoiceHeader {
-        period: Period::of_date(date),
-        number: InvoiceNumber::parse(number).expect("test invoice number"),
-        date,
-        time: "12:30:00".into(),
-        seller_ban: "04595257".into(),
-        buyer_ban: None,
-        random_code: "1234".into(),
-        currency: None,
-        sales_amount: 100,
-        free_tax_amount: 0,
-        zero_tax_amount: 0,
-        tax_type: 1,
-        tax_rate: "0.05".into(),
-        tax_amount: 5,
-        total_amount: 105,
-        carrier: carrier.map(|(t, id)| InvoiceCarrier {
-            carrier_type: t.into(),
-            id1: id.into(),
-            id2: id.into(),
-        }),
-        printed: carrier.is_none(),
-        donated_to: None,
-        status: InvoiceStatus::Issued,
-    };
-    tweak(&mut header);
-    let items = vec![InvoiceItem {
-        seq: 1,
-        description: "乾電池".into(),
-        quantity: "1".into(),
-        unit_price: "105".into(),
-        amount: "105".into(),
-    }];
-    NewInvoice { header, items }
+    tweak: impl FnOnce(&mut InvoiceDraft),
+) -> Invoice {
+    let mut draft = invoice_draft(number, date, carrier);
+    tweak(&mut draft);
+    Invoice::new(draft).expect("a valid test invoice")
 }
 
 fn unique() -> String {

@@ -77,4 +77,14 @@ mod tests {
     fn clap_definition_is_consistent() {
         super::Cli::command().debug_assert();
     }
+
+    #[test]
+    fn the_server_key_never_shows_in_debug() {
+        use clap::Parser;
+        // A secret passed on the command line must not reach logs through `Debug`.
+        let key = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        let cli = super::Cli::try_parse_from(["einv", "migrate", "--server-key", key])
+            .expect("migrate parses");
+        assert!(!format!("{cli:?}").contains(key));
+    }
 }

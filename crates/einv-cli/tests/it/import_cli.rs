@@ -73,43 +73,59 @@ async fn jsonl_keeps_the_good_records_reports_the_bad_and_reimports_as_unchanged
         ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert_eq!((summary(&out, "read"), summary(&out, "inserted")), (6, 3));
-    assert_eq!((summary(&out, "rejected"), summary(&out, "voided")), (2, 1));
+    assert_eq!((summary(&out, "read"), summary(&out, "inserted")), (6, 2));
+    assert_eq!((summary(&out, "rejected"), summary(&out, "voided")), (3, 1));
     let stderr = text(&out.stderr);
     let at = format!("{}:2: salesAmount: expected an integer", file.display());
     assert!(stderr.contains(&at), "{stderr}");
     assert!(stderr.contains(":6: carrierId1: "), "{stderr}");
+    // Ownership is proven, never claimed: line 1 goes to /ABC1234, which the Platform never
+    // issued (no User registered and was given it), so it is rejected with the reason.
+    let unissued = format!(
+        "{}:1: carrierId1: the mobile barcode was never issued",
+        file.display()
+    );
+    assert!(stderr.contains(&unissued), "{stderr}");
     let problems: Vec<serde_json::Value> = std::fs::read_to_string(&report)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(problems.len(), 2);
-    assert_eq!(problems[0]["file"], file.display().to_string());
-    assert_eq!(
-        (problems[0]["line"].as_u64(), problems[0]["field"].as_str()),
-        (Some(2), Some("salesAmount"))
-    );
+    assert_eq!(problems.len(), 3);
+    assert!(problems
+        .iter()
+        .all(|p| p["file"] == file.display().to_string()));
+    assert!(problems
+        .iter()
+        .any(|p| (p["line"].as_u64(), p["field"].as_str()) == (Some(2), Some("salesAmount"))));
+    assert!(problems
+        .iter()
+        .any(|p| (p["line"].as_u64(), p["field"].as_str()) == (Some(1), Some("carrierId1"))));
 
     let store = open(&data).await;
     let period = Period::parse("11504").unwrap();
-    assert_eq!(store.count_invoices().await.unwrap(), 3);
-    let first = store
+    assert_eq!(store.count_invoices().await.unwrap(), 2);
+    assert!(store
         .find_invoice(&number("CD00000001"), period)
         .await
         .unwrap()
+        .is_none());
+    let first = store
+        .find_invoice(&number("CD00000004"), period)
+        .await
+        .unwrap()
         .unwrap();
-    assert_eq!(first.seller_name, "示範商店");
+    assert_eq!(first.header.seller.name, "示範商店");
     assert_eq!(
         store.invoice_items(first.id).await.unwrap()[0].description,
-        "茶"
+        "餅"
     );
     let voided = store
         .find_invoice(&number("CD00000003"), period)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(voided.header.status, InvoiceStatus::Voided);
+    assert_eq!(voided.status, InvoiceStatus::Voided);
     assert_eq!(
         store.find_seller("10458575").await.unwrap().unwrap().name,
         "第二商店"
@@ -120,20 +136,29 @@ async fn jsonl_keeps_the_good_records_reports_the_bad_and_reimports_as_unchanged
     assert_eq!(again.status.code(), Some(1));
     assert_eq!(
         (summary(&again, "inserted"), summary(&again, "unchanged")),
-        (0, 4)
+        (0, 3)
     );
     assert_eq!(
         (summary(&again, "voided"), summary(&again, "conflicts")),
         (0, 0)
     );
     let store = open(&data).await;
-    assert_eq!(store.count_invoices().await.unwrap(), 3);
+    assert_eq!(store.count_invoices().await.unwrap(), 2);
 }
 
 #[tokio::test]
 async fn mig_xml_issues_cancels_and_voids() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
+    // The file's carrier invoice goes to /ABC1234: a barcode the Platform issued (a User
+    // registered and was given it), so the importer stores it.
+    assert_eq!(einv(&data, &["migrate"]).status.code(), Some(0));
+    let store = open(&data).await;
+    store
+        .create_user("/ABC1234", "argon2-hash", chrono::Utc::now())
+        .await
+        .unwrap();
+    store.close().await;
     let out = einv(&data, &["import", "invoices", MIXED_XML]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
@@ -163,7 +188,7 @@ async fn mig_xml_issues_cancels_and_voids() {
                 .find_invoice(&number(n), period)
                 .await
                 .unwrap()
-                .map(|r| r.header.status)
+                .map(|r| r.status)
         }
     };
     assert_eq!(status("AB10000001").await, Some(InvoiceStatus::Voided));
@@ -246,6 +271,7 @@ async fn generated_data_is_deterministic_and_imports_cleanly() {
             "42",
             "--until",
             "11410",
+            "--register-users",
             "--out",
         ];
         let out = einv(&data, &[&args[..], &[file.to_str().unwrap()]].concat());
@@ -291,6 +317,7 @@ async fn a_killed_import_leaves_only_whole_batches() {
             &total,
             "--until",
             "11410",
+            "--register-users",
             "--out",
             file.to_str().unwrap(),
         ],

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-/// The Nov–Dec 2018 draw (reference/domain.md §3) in the shape of a real reply.
+/// The Nov–Dec 2018 draw (`docs/domain.md` §3) in the shape of a real reply.
 const WINNING_10712: &str = r#"{
   "v": "0.2", "code": "200", "msg": "執行成功", "invoYm": "10712",
   "superPrizeNo": "88515559", "spcPrizeNo": "47551146", "spcPrizeNo2": "", "spcPrizeNo3": "",

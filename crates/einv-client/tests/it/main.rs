@@ -7,3 +7,4 @@ mod harness;
 mod kit_live;
 mod oauth;
 mod v1;
+mod v2;

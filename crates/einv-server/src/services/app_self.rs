@@ -57,7 +57,10 @@ impl Platform {
     ) -> ServiceResult<CarrierHolder> {
         let barcode = Carrier::parse(CarrierType::mobile_barcode().as_str(), &user.mobile_barcode)
             .map_err(|e| {
-                ServiceError::Internal(format!("stored barcode of user {}: {e}", user.id))
+                ServiceError::Internal(crate::error::InternalError::caused_by(
+                    format!("stored barcode of user {}", user.id),
+                    e,
+                ))
             })?;
         let mut covered = vec![CarrierKey {
             carrier_type: barcode.kind.as_str().to_owned(),

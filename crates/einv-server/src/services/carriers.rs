@@ -153,7 +153,8 @@ impl Platform {
         let more = views.len() > PAGE_SIZE;
         let invoices: Vec<InvoiceView> = views.into_iter().take(PAGE_SIZE).collect();
         let numbers = invoices.iter().map(|v| v.shown_number.clone()).collect();
-        self.audit(AuditEntry::access(
+        // Durable first (hole 7): the read is answered only once its entry is committed.
+        self.audit_read(AuditEntry::access(
             caller,
             holder.user.id,
             Service::CarrierInvoices,
@@ -204,7 +205,7 @@ impl Platform {
             Service::CarrierInvoices,
             vec![view.shown_number.clone()],
         );
-        self.audit(entry).await?;
+        self.audit_read(entry).await?;
         Ok((view, items))
     }
 
@@ -225,7 +226,7 @@ impl Platform {
             holder
                 .covered
                 .iter()
-                .any(|k| k.carrier_type == c.carrier_type && k.id1 == c.id1)
+                .any(|k| k.carrier_type == c.carrier_type.as_str() && k.id1 == c.id1)
         });
         if !owned {
             return Err(ServiceError::NotFound(Missing::Invoice));
@@ -247,7 +248,7 @@ impl Platform {
             .into());
         }
         let links = self.store.user_carriers(holder.user.id).await?;
-        self.audit(AuditEntry::access(
+        self.audit_read(AuditEntry::access(
             caller,
             holder.user.id,
             Service::CarrierAggregation,

@@ -1,7 +1,7 @@
 //! Donating a cloud invoice to a charity (carrierInvDnt).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use einv_core::InvoiceNumber;
+use einv_core::{InvoiceNumber, LoveCode};
 use einv_store::{Charity, InvoiceStatus};
 
 use super::{AuditEntry, Caller, CarrierHolder, Platform};
@@ -44,13 +44,14 @@ impl Platform {
         if h.donated_to.is_some() {
             return Err(ServiceError::Conflict(Conflict::AlreadyDonated));
         }
-        if h.buyer_ban.is_some() {
+        if h.buyer.is_some() {
             return Err(ServiceError::NotDonatable(Undonatable::IssuedToBusiness));
         }
-        if h.status != InvoiceStatus::Issued {
+        if record.status != InvoiceStatus::Issued {
             return Err(ServiceError::NotDonatable(Undonatable::Other(format!(
-                "the invoice is {}",
-                h.status.as_str()
+                "the invoice is {} ({})",
+                record.status.as_str(),
+                record.status.word()
             ))));
         }
         if h.printed {
@@ -68,7 +69,16 @@ impl Platform {
         let at = self.clock.now();
         if !self
             .store
-            .mark_donated(record.id, &charity.love_code, at)
+            .mark_donated(
+                record.id,
+                &LoveCode::parse(&charity.love_code).map_err(|e| {
+                    ServiceError::Internal(crate::error::InternalError::caused_by(
+                        "stored charity",
+                        e,
+                    ))
+                })?,
+                at,
+            )
             .await?
         {
             return Err(ServiceError::Conflict(Conflict::AlreadyDonated));

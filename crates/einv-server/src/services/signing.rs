@@ -59,7 +59,9 @@ impl Platform {
                 .arg(ttl)
                 .query_async(&mut conn)
                 .await
-                .map_err(|e| ServiceError::Internal(format!("redis nonce: {e}")))?;
+                .map_err(|e| {
+                    ServiceError::Internal(crate::error::InternalError::caused_by("redis nonce", e))
+                })?;
             return Ok(set.is_some());
         }
         let now = self.clock.now();

@@ -14,7 +14,12 @@ impl Platform {
         };
         WinningNumbers::from_qry_winning_list_json(&json)
             .map(Some)
-            .map_err(|e| ServiceError::Internal(format!("stored draw of {period}: {e}")))
+            .map_err(|e| {
+                ServiceError::Internal(crate::error::InternalError::caused_by(
+                    format!("stored draw of {period}"),
+                    e,
+                ))
+            })
     }
 
     /// The draw of `period`; code 901 when none is published.

@@ -12,8 +12,106 @@ use sqlx::{AnyConnection, Connection, Executor};
 both_backends!(
     a_carrier_call_leaves_an_audit_entry,
     tampering_is_reported_by_entry,
-    purge_respects_retention_and_keeps_the_chain
+    purge_respects_retention_and_keeps_the_chain,
+    invoice_lookups_are_audited_naming_the_user,
+    a_read_is_refused_while_the_trail_cannot_be_written,
+    a_cut_tail_with_a_rolled_back_head_is_reported
 );
+
+const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
+
+fn carrier_list(app: &TestApp) -> Vec<(&'static str, String)> {
+    let mut params = app.carrier_params("carrierInvChk", "0.5");
+    params.extend([
+        ("startDate", "2026/11/01".to_owned()),
+        ("endDate", "2026/11/30".to_owned()),
+        ("onlyWinningInv", "N".to_owned()),
+    ]);
+    params
+}
+
+/// Hole 7: qryInvHeader and qryInvDetail read a User's invoice too; each read is recorded,
+/// naming the User whose carrier the invoice went to, and committed before the answer.
+async fn invoice_lookups_are_audited_naming_the_user(app: &TestApp) {
+    let params: Vec<(&str, String)> = [
+        ("version", "0.5"),
+        ("type", "QRCode"),
+        ("invNum", "AB00000001"),
+        ("action", "qryInvHeader"),
+        ("generation", "V2"),
+        ("invDate", "2026/11/20"),
+        ("UUID", "d"),
+        ("appID", APP_ID),
+    ]
+    .iter()
+    .map(|(k, v)| (*k, (*v).to_owned()))
+    .collect();
+    let reply = app.post(INVAPP, &params).await;
+    assert_eq!(reply["code"], "200", "{reply}");
+    let user = app
+        .store()
+        .find_user_by_barcode(BARCODE)
+        .await
+        .unwrap()
+        .unwrap();
+    // No flush: a read's entry is committed before its answer leaves.
+    let entries = app
+        .store()
+        .audit_entries(&AuditFilter::User(user.id), 10)
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let e = &entries[0].content;
+    assert_eq!(e.action, "data.invoice-lookup");
+    assert_eq!(e.app_id.as_deref(), Some(APP_ID));
+    assert_eq!(e.invoices, ["AB00000001"]);
+}
+
+/// Hole 7: no data read is answered whose entry can be lost. With the trail unwritable the
+/// carrier list is refused and shows no invoice; once it is writable again the read works.
+async fn a_read_is_refused_while_the_trail_cannot_be_written(app: &TestApp) {
+    sql(app, &["ALTER TABLE audit_log RENAME TO audit_log_away"]).await;
+    let refused = app.post(INVSERV, &carrier_list(app)).await;
+    assert_ne!(refused["code"], 200, "{refused}");
+    assert!(refused.get("details").is_none(), "{refused}");
+    sql(app, &["ALTER TABLE audit_log_away RENAME TO audit_log"]).await;
+    let answered = app.post(INVSERV, &carrier_list(app)).await;
+    assert_eq!(answered["code"], 200, "{answered}");
+    assert_eq!(
+        app.store().count_audit().await.unwrap(),
+        1,
+        "only the answered read"
+    );
+}
+
+/// Hole 7: a database writer drops the newest entries and rolls the head back to the new
+/// last entry. The head is signed with every batch, so the rolled-back head does not verify
+/// and nothing is proven; with the genuine head left, the cut shows as removed.
+async fn a_cut_tail_with_a_rolled_back_head_is_reported(app: &TestApp) {
+    record(app, 6).await;
+    let report = app.platform.verify_audit().await.unwrap();
+    assert_eq!(report.proven_through, Some(6), "{:?}", report.problems);
+    sql(
+        app,
+        &[
+            "DELETE FROM audit_log WHERE seq > 4",
+            "UPDATE audit_head SET seq = 4, hash = (SELECT hash FROM audit_log WHERE seq = 4)",
+        ],
+    )
+    .await;
+    let report = app.platform.verify_audit().await.unwrap();
+    assert_eq!(
+        report.problems,
+        vec![Problem::UnsignedHead { seq: Some(4) }],
+        "{:?}",
+        report.problems
+    );
+    assert_eq!(report.proven_through, None);
+    // Deleting the head row altogether is no better.
+    sql(app, &["DELETE FROM audit_head"]).await;
+    let report = app.platform.verify_audit().await.unwrap();
+    assert_eq!(report.problems, vec![Problem::UnsignedHead { seq: None }]);
+}
 
 const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
 

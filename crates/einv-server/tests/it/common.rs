@@ -217,13 +217,6 @@ impl TestApp {
             .unwrap();
         let hash = p.codes.hash(CODE).unwrap();
         let user = store.create_user(BARCODE, &hash, now).await.unwrap();
-        let link = CarrierLink {
-            carrier_type: "1K0001".into(),
-            id1: EASYCARD.into(),
-            id2: EASYCARD_HIDDEN.into(),
-            name: "悠遊卡".into(),
-        };
-        store.link_carrier(user.id, &link, now).await.unwrap();
         // R5.2: the fixture User consented to the test app, so v1 carrier calls are allowed.
         // Stored directly, like the rest of the fixture, so the audit trail starts empty.
         let consent = einv_server::services::standard_consent(&Service::ALL);
@@ -253,13 +246,16 @@ impl TestApp {
                 "AB00000002",
                 (2026, 11, 21),
                 Some(("3J0002", BARCODE)),
-                |h| h.donated_to = Some("919".into()),
+                |d| {
+                    d.donated = true;
+                    d.npoban = Some("919".into());
+                },
             ),
             invoice(
                 "AB00000003",
                 (2026, 11, 22),
                 Some(("3J0002", BARCODE)),
-                |h| h.buyer_ban = Some("10458574".into()),
+                |d| d.buyer_id = Some("10458574".into()),
             ),
             invoice(
                 "AB12345678",
@@ -271,10 +267,10 @@ impl TestApp {
                 "AB00000004",
                 (2026, 11, 23),
                 Some(("1K0001", EASYCARD)),
-                |_| {},
+                |d| d.carrier_id2 = Some(EASYCARD_HIDDEN.into()),
             ),
-            invoice("CD00000001", (2026, 11, 20), None, |h| {
-                h.random_code = "9999".into()
+            invoice("CD00000001", (2026, 11, 20), None, |d| {
+                d.random_number = Some("9999".into())
             }),
             invoice(
                 "EF00000001",
@@ -293,6 +289,17 @@ impl TestApp {
             ));
         }
         store.insert_invoices(&batch, now).await.unwrap();
+        // The EasyCard is aggregated with proof: the invoice above carries its hidden code.
+        let link = CarrierLink {
+            carrier_type: "1K0001".into(),
+            id1: EASYCARD.into(),
+            id2: EASYCARD_HIDDEN.into(),
+            name: "悠遊卡".into(),
+        };
+        store
+            .link_carrier(user.id, &link, CarrierProof::HiddenCode, now)
+            .await
+            .unwrap();
         let draw = WinningNumbers::new(
             Period::parse("11510").unwrap(),
             88_515_559,

@@ -435,6 +435,19 @@ async fn r10_3_termination_runs_r11(app: &TestApp) {
             .any(|n| n.kind == "app-ended" && n.text.contains(&l.creds.app_id)),
         "R11: Users are told"
     );
+    // R11, R6.4: the consent voided at the licence's end is in the audit trail.
+    p.flush_audit().await.unwrap();
+    let voided = app
+        .store()
+        .audit_entries(&einv_store::AuditFilter::User(user.id), 100)
+        .await
+        .unwrap();
+    assert!(
+        voided.iter().any(|e| e.content.action == "consent.voided"
+            && e.content.app_id.as_deref() == Some(l.creds.app_id.as_str())
+            && e.content.detail.contains("R11")),
+        "{voided:?}"
+    );
     // R10.4: the history is kept; an ended licence cannot be brought back.
     assert!(p
         .registry_event(l.developer, RegistryEvent::Resume, "x")

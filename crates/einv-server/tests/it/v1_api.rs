@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use einv_core::barcode::{crypto, QrSeedKey, RandomCode};
-use einv_core::InvoiceNumber;
+use einv_core::{Clock, InvoiceNumber};
 use serde_json::Value;
 
 both_backends!(
@@ -20,6 +20,7 @@ both_backends!(
     carrier_aggregation_is_signed,
     app_and_device_refusals,
     love_code_search,
+    f0501_cancel_reads_zuofei_and_f0701_void_reads_zhuxiao,
 );
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
@@ -466,4 +467,53 @@ async fn love_code_search(app: &TestApp) {
         )
         .await;
     assert_code(&empty, 903);
+}
+
+/// MIG names F0501 (`CancelInvoice`) 作廢 and F0701 (`VoidInvoice`) 註銷: a cancelled invoice
+/// reads `已作廢`, a voided one `已註銷`, in both the list and the detail.
+async fn f0501_cancel_reads_zuofei_and_f0701_void_reads_zhuxiao(app: &TestApp) {
+    let number = |n| InvoiceNumber::parse(n).unwrap();
+    let period = einv_core::Period::parse("11512").unwrap();
+    let change = |n, status| einv_store::StatusChange {
+        number: number(n),
+        period,
+        seller_ban: None,
+        status,
+    };
+    let changes = [
+        change("AB00000001", einv_store::InvoiceStatus::Cancelled),
+        change("AB00000003", einv_store::InvoiceStatus::Voided),
+    ];
+    let batch = einv_store::InvoiceBatch {
+        status_changes: &changes,
+        ..einv_store::InvoiceBatch::default()
+    };
+    app.store()
+        .insert_invoice_batch(batch, app.clock.now())
+        .await
+        .unwrap();
+    let list = app
+        .post(INVSERV, &list_params(app, "2026/11/01", "2026/11/30"))
+        .await;
+    let status_of = |n: &str| {
+        list["details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["invNum"] == n)
+            .map(|r| r["invStatus"].clone())
+    };
+    assert_eq!(
+        status_of("AB00000001").unwrap(),
+        "已作廢",
+        "F0501 cancel: 作廢"
+    );
+    let voided = app
+        .post(INVSERV, &detail_params(app, "AB00000003", "2026/11/22"))
+        .await;
+    assert_eq!(voided["invStatus"], "已註銷", "F0701 void: 註銷: {voided}");
+    let detail = app
+        .post(INVSERV, &detail_params(app, "AB00000001", "2026/11/20"))
+        .await;
+    assert_eq!(detail["invStatus"], "已作廢", "{detail}");
 }

@@ -38,6 +38,8 @@ async fn contract(backend: Backend) {
     donation(&app).await;
     aggregation(&app).await;
     refusals(&app).await;
+    detail_cap(&app).await;
+    expired(&app).await;
     app.stop().await;
 }
 
@@ -314,4 +316,46 @@ async fn refusals(app: &TestApp) {
         &app.post(INVAPP, &ask(APP_ID, "evil", "QryWinningList"))
             .await,
     );
+}
+
+/// 950: the specification caps qryInvDetail at 99 queries (per AppID and invoice, per day), so
+/// the 10 000 random codes of an invoice cannot be tried.
+async fn detail_cap(app: &TestApp) {
+    let ask = |random: &str| {
+        p(&[
+            ("version", "0.5"),
+            ("type", "Barcode"),
+            ("invNum", "CD00000001"),
+            ("action", "qryInvDetail"),
+            ("generation", "V2"),
+            ("invDate", "2026/11/20"),
+            ("randomNumber", random),
+            ("invTerm", "11512"),
+            ("UUID", "d"),
+            ("appID", APP_ID),
+        ])
+    };
+    // Earlier in this run: three QR queries and one barcode query of CD00000001 were counted.
+    let mut answered = 4;
+    while answered < 99 {
+        let reply = app.post(INVAPP, &ask("0000")).await;
+        assert_eq!(reply["code"], "915", "{reply}");
+        answered += 1;
+    }
+    snap("qryInvDetail_950", &app.post(INVAPP, &ask("9999")).await);
+    // Another invoice is counted apart.
+    let mut other = ask("9999");
+    set(&mut other, "invNum", "CD00000002");
+    assert_ne!(app.post(INVAPP, &other).await["code"], "950");
+}
+
+/// 952: the proof copy of an invoice whose prize-claim period is over no longer answers.
+async fn expired(app: &TestApp) {
+    app.clock.set(
+        chrono::TimeZone::with_ymd_and_hms(&einv_core::clock::taipei(), 2027, 5, 6, 0, 0, 0)
+            .unwrap()
+            .with_timezone(&chrono::Utc),
+    );
+    let ok = header("CD00000001", "2026/11/20", "QRCode");
+    snap("qryInvHeader_952", &app.post(INVAPP, &ok).await);
 }

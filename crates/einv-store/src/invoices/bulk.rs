@@ -27,7 +27,7 @@ use sqlx::{Any, AnyConnection, Connection, Executor, Row};
 use super::{record_from_row, HEADER_COLUMNS};
 use crate::records::{date_key, period_key};
 use crate::{
-    Backend, InsertOutcome, InvoiceHeader, InvoiceRecord, InvoiceStatus, NewInvoice, Seller, Store,
+    Backend, InsertOutcome, Invoice, InvoiceHeader, InvoiceRecord, InvoiceStatus, Seller, Store,
     StoreError, StoreResult,
 };
 
@@ -38,9 +38,9 @@ pub const MAX_PARAMS: usize = 32_766;
 const INVOICE_COLUMNS: &str = "period, inv_num, inv_date, inv_time, seller_ban, buyer_ban, \
     random_code, currency, sales_amount, free_tax_amount, zero_tax_amount, tax_type, tax_rate, \
     tax_amount, total_amount, carrier_type, carrier_id1, carrier_id2, print_mark, donate_mark, \
-    npoban, status, created_at";
-const INVOICE_WIDTH: usize = 23;
-const ITEM_WIDTH: usize = 6;
+    npoban, status, created_at, seller_name, seller_address";
+const INVOICE_WIDTH: usize = 25;
+const ITEM_WIDTH: usize = 7;
 const SELLER_WIDTH: usize = 4;
 
 mod status;
@@ -53,7 +53,7 @@ pub struct InvoiceBatch<'a> {
     /// Sellers to create or update first (their invoices need them).
     pub sellers: &'a [Seller],
     /// Invoices to insert, with their items.
-    pub invoices: &'a [NewInvoice],
+    pub invoices: &'a [Invoice],
     /// Status changes, applied after the inserts.
     pub status_changes: &'a [StatusChange],
 }
@@ -178,32 +178,38 @@ async fn upsert_sellers(tx: &mut Tx, backend: Backend, sellers: &[Seller]) -> St
     Ok(())
 }
 
+/// Binds a new invoice's header; it is stored `issued` (a status change is a later message).
 fn bind_header<'q>(query: AnyQuery<'q>, h: &'q InvoiceHeader, now: i64) -> AnyQuery<'q> {
     let carrier = h.carrier.as_ref();
+    // The store keeps amounts as integers; an amount past i64 cannot be an invoice's.
+    let amount = |n: einv_core::Ntd| i64::try_from(n.dollars()).unwrap_or(i64::MAX);
     query
         .bind(period_key(h.period))
         .bind(h.number.as_str())
         .bind(date_key(h.date))
         .bind(h.time.as_str())
-        .bind(h.seller_ban.as_str())
-        .bind(h.buyer_ban.as_deref())
-        .bind(h.random_code.as_str())
-        .bind(h.currency.as_deref())
-        .bind(h.sales_amount)
-        .bind(h.free_tax_amount)
-        .bind(h.zero_tax_amount)
-        .bind(h.tax_type)
+        .bind(h.seller.id.as_str())
+        .bind(h.buyer.as_ref().map(|b| b.as_str()))
+        // An invoice without a random code (optional in MIG) keeps an empty one.
+        .bind(h.random_code.map(|r| r.to_string()).unwrap_or_default())
+        .bind(h.currency.as_ref().map(|c| c.as_str()))
+        .bind(amount(h.sales_amount))
+        .bind(amount(h.free_tax_amount))
+        .bind(amount(h.zero_tax_amount))
+        .bind(i64::from(h.tax_type.code()))
         .bind(h.tax_rate.as_str())
-        .bind(h.tax_amount)
-        .bind(h.total_amount)
+        .bind(amount(h.tax_amount))
+        .bind(amount(h.total_amount))
         .bind(carrier.map(|c| c.carrier_type.as_str()))
         .bind(carrier.map(|c| c.id1.as_str()))
         .bind(carrier.map(|c| c.id2.as_str()))
         .bind(i64::from(h.printed))
         .bind(i64::from(h.donated_to.is_some()))
-        .bind(h.donated_to.as_deref())
-        .bind(h.status.as_str())
+        .bind(h.donated_to.as_ref().map(|d| d.as_str()))
+        .bind(InvoiceStatus::Issued.as_str())
         .bind(now)
+        .bind(h.seller.name.as_str())
+        .bind(h.seller.address.as_str())
 }
 
 fn key_of(h: &InvoiceHeader) -> Key {
@@ -221,7 +227,7 @@ fn corrupt(column: &'static str, problem: impl ToString) -> StoreError {
 async fn insert_invoices(
     tx: &mut Tx,
     backend: Backend,
-    invoices: &[NewInvoice],
+    invoices: &[Invoice],
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<InsertOutcome>> {
     // The first occurrence of each key goes to the database; repeats are settled in memory.
@@ -280,7 +286,7 @@ async fn insert_invoices(
         let header = &invoices[i].header;
         let same = match stored.get(&key_of(header)) {
             Some(record) => same_invoice(record, header),
-            None => ids[j].is_some() && invoices[j].header == *header,
+            None => ids[j].is_some() && invoices[j] == invoices[i],
         };
         outcomes[i] = if same {
             InsertOutcome::Unchanged
@@ -297,42 +303,28 @@ async fn insert_invoices(
 /// the import: a void or cancel (its status) and a donation through the API.
 fn same_invoice(stored: &InvoiceRecord, new: &InvoiceHeader) -> bool {
     let s = &stored.header;
-    let status_ok = s.status == new.status || new.status == InvoiceStatus::Issued;
     let donation_ok =
         s.donated_to == new.donated_to || (stored.donated_at.is_some() && new.donated_to.is_none());
-    status_ok
-        && donation_ok
-        && s.period == new.period
-        && s.number == new.number
-        && s.date == new.date
-        && s.time == new.time
-        && s.seller_ban == new.seller_ban
-        && s.buyer_ban == new.buyer_ban
-        && s.random_code == new.random_code
-        && s.currency == new.currency
-        && s.sales_amount == new.sales_amount
-        && s.free_tax_amount == new.free_tax_amount
-        && s.zero_tax_amount == new.zero_tax_amount
-        && s.tax_type == new.tax_type
-        && s.tax_rate == new.tax_rate
-        && s.tax_amount == new.tax_amount
-        && s.total_amount == new.total_amount
-        && s.carrier == new.carrier
-        && s.printed == new.printed
+    if !donation_ok {
+        return false;
+    }
+    let mut as_new = s.clone();
+    as_new.donated_to.clone_from(&new.donated_to);
+    as_new == *new
 }
 
 /// The stored records of `invoices[i]` for `i` in `which`, by key.
 async fn stored_records(
     tx: &mut Tx,
     backend: Backend,
-    invoices: &[NewInvoice],
+    invoices: &[Invoice],
     which: &[usize],
 ) -> StoreResult<HashMap<Key, InvoiceRecord>> {
     let mut found = HashMap::with_capacity(which.len());
     for chunk in which.chunks(MAX_PARAMS) {
         let list = values_list(backend, chunk.len(), 1);
         let sql = format!(
-            "SELECT {HEADER_COLUMNS} FROM invoices i JOIN sellers s ON s.ban = i.seller_ban \
+            "SELECT {HEADER_COLUMNS} FROM invoices i \
              WHERE i.inv_num IN {list}"
         );
         let mut query = sqlx::query(&sql);
@@ -350,30 +342,39 @@ async fn stored_records(
 async fn insert_items(
     tx: &mut Tx,
     backend: Backend,
-    invoices: &[NewInvoice],
+    invoices: &[Invoice],
     ids: &[Option<i64>],
 ) -> StoreResult<()> {
-    let rows: Vec<(i64, &crate::InvoiceItem)> = invoices
+    // `seq` is the position from 1 (it orders the lines); `row_num` the row number as uploaded.
+    let rows: Vec<(i64, i64, &crate::InvoiceItem)> = invoices
         .iter()
         .zip(ids)
         .filter_map(|(invoice, id)| id.map(|id| (id, invoice)))
-        .flat_map(|(id, invoice)| invoice.items.iter().map(move |item| (id, item)))
+        .flat_map(|(id, invoice)| {
+            invoice
+                .items
+                .iter()
+                .zip(1_i64..)
+                .map(move |(item, seq)| (id, seq, item))
+        })
         .collect();
     for chunk in rows.chunks(rows_per_statement(ITEM_WIDTH)) {
         let sql = format!(
-            "INSERT INTO invoice_items (invoice_id, seq, description, quantity, unit_price, amount) \
+            "INSERT INTO invoice_items \
+             (invoice_id, seq, description, quantity, unit_price, amount, row_num) \
              VALUES {}",
             values_list(backend, ITEM_WIDTH, chunk.len())
         );
         let mut query = sqlx::query(&sql);
-        for (id, item) in chunk {
+        for (id, seq, item) in chunk {
             query = query
                 .bind(*id)
-                .bind(item.seq)
+                .bind(*seq)
                 .bind(item.description.as_str())
                 .bind(item.quantity.as_str())
                 .bind(item.unit_price.as_str())
-                .bind(item.amount.as_str());
+                .bind(item.amount.as_str())
+                .bind(item.row.as_str());
         }
         query
             .execute(&mut *tx)

@@ -8,9 +8,13 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::records::{date_from_key, date_key, from_unix, period_key};
+use einv_core::barcode::RandomCode;
+use einv_core::invoice::{Currency, Decimal, InvoiceTime, RowNumber, TaxRate, TaxType};
+use einv_core::{BusinessId, CarrierType, LoveCode, Ntd};
+
 use crate::{
-    InvoiceBatch, InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceRecord, InvoiceStatus,
-    NewInvoice, Store, StoreError, StoreResult,
+    Invoice, InvoiceBatch, InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceRecord,
+    InvoiceSeller, InvoiceStatus, Store, StoreError, StoreResult,
 };
 
 /// What happened to one invoice of a batch.
@@ -38,7 +42,7 @@ pub(crate) const HEADER_COLUMNS: &str =
     i.buyer_ban, i.random_code, i.currency, i.sales_amount, i.free_tax_amount, i.zero_tax_amount, \
     i.tax_type, i.tax_rate, i.tax_amount, i.total_amount, i.carrier_type, i.carrier_id1, \
     i.carrier_id2, i.print_mark, i.donate_mark, i.npoban, i.donated_at, i.status, \
-    s.name AS seller_name, s.address AS seller_address";
+    i.seller_name, i.seller_address";
 
 fn corrupt(column: &'static str, problem: impl ToString) -> StoreError {
     StoreError::Corrupt {
@@ -48,17 +52,43 @@ fn corrupt(column: &'static str, problem: impl ToString) -> StoreError {
     }
 }
 
+/// A stored text column through its domain type; a value the type refuses is corruption.
+fn typed<T>(
+    row: &AnyRow,
+    column: &'static str,
+    parse: impl Fn(&str) -> Result<T, einv_core::InvalidValue>,
+) -> StoreResult<T> {
+    let text: String = row.try_get(column)?;
+    parse(&text).map_err(|e| corrupt(column, e))
+}
+
+/// A stored optional text column (NULL or empty: none) through its domain type.
+fn typed_opt<T>(
+    row: &AnyRow,
+    column: &'static str,
+    parse: impl Fn(&str) -> Result<T, einv_core::InvalidValue>,
+) -> StoreResult<Option<T>> {
+    let text: Option<String> = row.try_get(column)?;
+    text.filter(|t| !t.is_empty())
+        .map(|t| parse(&t).map_err(|e| corrupt(column, e)))
+        .transpose()
+}
+
+fn ntd(row: &AnyRow, column: &'static str) -> StoreResult<Ntd> {
+    let value: i64 = row.try_get(column)?;
+    u64::try_from(value)
+        .map(Ntd::new)
+        .map_err(|_| corrupt(column, format!("negative amount {value}")))
+}
+
 pub(crate) fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
     let period_code: i64 = row.try_get("period")?;
     let period = Period::parse(&format!("{period_code:05}")).map_err(|e| corrupt("period", e))?;
-    let number: String = row.try_get("inv_num")?;
-    let number = InvoiceNumber::parse(&number).map_err(|e| corrupt("inv_num", e))?;
     let date =
         date_from_key(row.try_get("inv_date")?).ok_or_else(|| corrupt("inv_date", "bad date"))?;
     let status: String = row.try_get("status")?;
-    let status = InvoiceStatus::from_db(&status).ok_or_else(|| corrupt("status", status))?;
-    let carrier_type: Option<String> = row.try_get("carrier_type")?;
-    let carrier = match carrier_type {
+    let status = InvoiceStatus::parse(&status).ok_or_else(|| corrupt("status", status))?;
+    let carrier = match typed_opt(row, "carrier_type", CarrierType::parse)? {
         Some(carrier_type) => Some(InvoiceCarrier {
             carrier_type,
             id1: row
@@ -71,36 +101,42 @@ pub(crate) fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
         None => None,
     };
     let donate_mark: i64 = row.try_get("donate_mark")?;
-    let npoban: Option<String> = row.try_get("npoban")?;
+    let tax_type: i64 = row.try_get("tax_type")?;
+    let tax_type = u8::try_from(tax_type)
+        .ok()
+        .and_then(TaxType::from_code)
+        .ok_or_else(|| corrupt("tax_type", tax_type))?;
     Ok(InvoiceRecord {
         id: row.try_get("id")?,
         header: InvoiceHeader {
             period,
-            number,
+            number: typed(row, "inv_num", InvoiceNumber::parse)?,
             date,
-            time: row.try_get("inv_time")?,
-            seller_ban: row.try_get("seller_ban")?,
-            buyer_ban: row.try_get("buyer_ban")?,
-            random_code: row.try_get("random_code")?,
-            currency: row.try_get("currency")?,
-            sales_amount: row.try_get("sales_amount")?,
-            free_tax_amount: row.try_get("free_tax_amount")?,
-            zero_tax_amount: row.try_get("zero_tax_amount")?,
-            tax_type: row.try_get("tax_type")?,
-            tax_rate: row.try_get("tax_rate")?,
-            tax_amount: row.try_get("tax_amount")?,
-            total_amount: row.try_get("total_amount")?,
+            time: typed(row, "inv_time", InvoiceTime::parse)?,
+            seller: InvoiceSeller {
+                id: typed(row, "seller_ban", BusinessId::parse)?,
+                name: row.try_get("seller_name")?,
+                address: row.try_get("seller_address")?,
+            },
+            buyer: typed_opt(row, "buyer_ban", BusinessId::parse)?,
+            random_code: typed_opt(row, "random_code", RandomCode::parse)?,
+            currency: typed_opt(row, "currency", Currency::parse)?,
+            sales_amount: ntd(row, "sales_amount")?,
+            free_tax_amount: ntd(row, "free_tax_amount")?,
+            zero_tax_amount: ntd(row, "zero_tax_amount")?,
+            tax_type,
+            tax_rate: typed(row, "tax_rate", TaxRate::parse)?,
+            tax_amount: ntd(row, "tax_amount")?,
+            total_amount: ntd(row, "total_amount")?,
             carrier,
             printed: row.try_get::<i64, _>("print_mark")? != 0,
             donated_to: if donate_mark != 0 {
-                npoban.or(Some(String::new()))
+                typed_opt(row, "npoban", LoveCode::parse)?
             } else {
                 None
             },
-            status,
         },
-        seller_name: row.try_get("seller_name")?,
-        seller_address: row.try_get("seller_address")?,
+        status,
         donated_at: row.try_get::<Option<i64>, _>("donated_at")?.map(from_unix),
     })
 }
@@ -111,7 +147,7 @@ impl Store {
     /// The bulk path ([`Store::insert_invoice_batch`]) does the work.
     pub async fn insert_invoices(
         &self,
-        batch: &[NewInvoice],
+        batch: &[Invoice],
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<InsertOutcome>> {
         let batch = InvoiceBatch {
@@ -128,7 +164,7 @@ impl Store {
         period: Period,
     ) -> StoreResult<Option<InvoiceRecord>> {
         let sql = format!(
-            "SELECT {HEADER_COLUMNS} FROM invoices i JOIN sellers s ON s.ban = i.seller_ban \
+            "SELECT {HEADER_COLUMNS} FROM invoices i \
              WHERE i.inv_num = $1 AND i.period = $2"
         );
         let row = sqlx::query(&sql)
@@ -142,7 +178,7 @@ impl Store {
     /// The items of invoice `id`, in sequence.
     pub async fn invoice_items(&self, id: i64) -> StoreResult<Vec<InvoiceItem>> {
         let rows = sqlx::query(
-            "SELECT seq, description, quantity, unit_price, amount FROM invoice_items \
+            "SELECT row_num, description, quantity, unit_price, amount FROM invoice_items \
              WHERE invoice_id = $1 ORDER BY seq",
         )
         .bind(id)
@@ -150,12 +186,13 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
+                let decimal = |column| typed(r, column, Decimal::parse);
                 Ok(InvoiceItem {
-                    seq: r.try_get("seq")?,
+                    row: typed(r, "row_num", RowNumber::parse)?,
                     description: r.try_get("description")?,
-                    quantity: r.try_get("quantity")?,
-                    unit_price: r.try_get("unit_price")?,
-                    amount: r.try_get("amount")?,
+                    quantity: decimal("quantity")?,
+                    unit_price: decimal("unit_price")?,
+                    amount: decimal("amount")?,
                 })
             })
             .collect()
@@ -181,7 +218,7 @@ impl Store {
             })
             .collect();
         let sql = format!(
-            "SELECT {HEADER_COLUMNS} FROM invoices i JOIN sellers s ON s.ban = i.seller_ban \
+            "SELECT {HEADER_COLUMNS} FROM invoices i \
              WHERE i.inv_date BETWEEN $1 AND $2 AND ({}) \
              ORDER BY i.inv_date, i.inv_time, i.inv_num LIMIT {limit} OFFSET {offset}",
             arms.join(" OR ")
@@ -199,14 +236,14 @@ impl Store {
     pub async fn mark_donated(
         &self,
         id: i64,
-        npoban: &str,
+        npoban: &LoveCode,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE invoices SET donate_mark = 1, npoban = $1, donated_at = $2 \
              WHERE id = $3 AND donate_mark = 0",
         )
-        .bind(npoban)
+        .bind(npoban.as_str())
         .bind(at.timestamp())
         .bind(id)
         .execute(self.pool())

@@ -2,9 +2,7 @@
 //! the queries filter by User, AppID and time, a purge leaves a verifiable rest (R5.3, R6.4).
 
 use chrono::{TimeZone, Utc};
-use einv_core::audit::{
-    genesis_hash, Anchor, CheckpointKey, EntryContent, StoredCheckpoint, Verifier,
-};
+use einv_core::audit::{genesis_hash, CheckpointKey, EntryContent, Verifier, HEAD};
 use einv_store::*;
 
 einv_store::both_backends!(
@@ -13,6 +11,11 @@ einv_store::both_backends!(
     queries_filter,
     purge_keeps_the_rest_verifiable
 );
+
+/// Signs the head as the server's writer does, with the test key.
+fn sign(seq: i64, hash: &str, at: i64) -> String {
+    CheckpointKey::new([1; 32]).sign(HEAD, seq, hash, at)
+}
 
 fn entry(at: i64, user: i64, app: &str) -> EntryContent {
     EntryContent {
@@ -36,20 +39,18 @@ async fn verify(store: &Store, key: &CheckpointKey) -> einv_core::audit::Report 
         after = last.seq;
         page.into_iter().for_each(|e| v.push(e));
     }
-    v.finish(Some(store.audit_head().await.unwrap()))
+    v.finish(store.audit_head().await.unwrap())
 }
 
 async fn starts_at_genesis_and_chains(store: &Store) {
+    let genesis = store.audit_head().await.unwrap().unwrap();
     assert_eq!(
-        store.audit_head().await.unwrap(),
-        Anchor {
-            seq: 0,
-            hash: genesis_hash()
-        },
+        (genesis.seq, genesis.hash),
+        (0, genesis_hash()),
         "migration's genesis matches core's"
     );
     let out = store
-        .append_audit(&[entry(1, 1, "A"), entry(2, 1, "A")])
+        .append_audit(&[entry(1, 1, "A"), entry(2, 1, "A")], &sign)
         .await
         .unwrap();
     assert_eq!(out.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [1, 2]);
@@ -60,14 +61,18 @@ async fn starts_at_genesis_and_chains(store: &Store) {
         "stored content round-trips exactly"
     );
     assert_eq!(back[1].prev_hash, back[0].hash);
+    let head = store.audit_head().await.unwrap().unwrap();
+    assert_eq!((head.seq, &head.hash, head.at), (2, &out[1].1, 2));
+    assert_eq!(head.mac, sign(2, &out[1].1, 2), "signed with the batch");
+    let report = verify(store, &CheckpointKey::new([1; 32])).await;
+    assert!(report.is_ok(), "{:?}", report.problems);
+    assert_eq!(report.proven_through, Some(2));
+    // Another key does not vouch for the head: nothing is proven then.
+    let report = verify(store, &CheckpointKey::new([2; 32])).await;
     assert_eq!(
-        store.audit_head().await.unwrap(),
-        Anchor {
-            seq: 2,
-            hash: out[1].1.clone()
-        }
+        report.problems,
+        vec![einv_core::audit::Problem::UnsignedHead { seq: Some(2) }]
     );
-    assert!(verify(store, &CheckpointKey::new([1; 32])).await.is_ok());
 }
 
 async fn concurrent_appends_stay_linear(store: &Store) {
@@ -77,7 +82,7 @@ async fn concurrent_appends_stay_linear(store: &Store) {
             tokio::spawn(async move {
                 for i in 0..10 {
                     store
-                        .append_audit(&[entry(i, t, "A"), entry(i, t, "B")])
+                        .append_audit(&[entry(i, t, "A"), entry(i, t, "B")], &sign)
                         .await
                         .unwrap();
                 }
@@ -95,7 +100,10 @@ async fn concurrent_appends_stay_linear(store: &Store) {
 
 async fn queries_filter(store: &Store) {
     store
-        .append_audit(&[entry(100, 1, "A"), entry(200, 2, "A"), entry(300, 1, "B")])
+        .append_audit(
+            &[entry(100, 1, "A"), entry(200, 2, "A"), entry(300, 1, "B")],
+            &sign,
+        )
         .await
         .unwrap();
     let user1 = store.accesses_of_user(1, 10).await.unwrap();
@@ -125,22 +133,18 @@ async fn queries_filter(store: &Store) {
 async fn purge_keeps_the_rest_verifiable(store: &Store) {
     let key = CheckpointKey::new([1; 32]);
     store
-        .append_audit(&(1..=6).map(|i| entry(i * 100, 1, "A")).collect::<Vec<_>>())
+        .append_audit(
+            &(1..=6).map(|i| entry(i * 100, 1, "A")).collect::<Vec<_>>(),
+            &sign,
+        )
         .await
         .unwrap();
     let t = |s| Utc.timestamp_opt(s, 0).unwrap();
     let point = store.audit_purge_point(t(350)).await.unwrap().unwrap();
     assert_eq!(point.seq, 3);
-    let anchor = StoredCheckpoint {
-        seq: point.seq,
-        mac: key.sign(point.seq, &point.hash),
-        hash: point.hash,
-        kind: "anchor".into(),
-    };
-    assert_eq!(
-        store.purge_audit_through(&anchor, t(1000)).await.unwrap(),
-        3
-    );
+    let anchor = key.checkpoint("anchor", point.seq, point.hash, 350);
+    assert_eq!(store.purge_audit_through(&anchor).await.unwrap(), 3);
+    assert_eq!(store.audit_checkpoints().await.unwrap(), vec![anchor]);
     assert_eq!(store.count_audit().await.unwrap(), 3);
     let report = verify(store, &key).await;
     assert!(report.is_ok(), "{:?}", report.problems);

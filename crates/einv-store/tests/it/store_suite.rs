@@ -2,7 +2,8 @@
 //! PostgreSQL database.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use einv_core::{InvoiceNumber, Period};
+use einv_core::invoice::ItemDraft;
+use einv_core::{BusinessId, InvoiceDraft, InvoiceNumber, LoveCode, Ntd, Period};
 use einv_store::*;
 
 einv_store::both_backends!(
@@ -11,20 +12,42 @@ einv_store::both_backends!(
     donation_happens_once,
     charities_search_and_lookup,
     users_apps_and_links,
+    carrier_ownership_is_proven_from_uploads_issuers_and_issued_barcodes,
     winning_numbers_replace,
     bulk_batch_inserts_many_and_reimport_is_unchanged,
     bulk_batch_settles_repeats_and_conflicts,
     bulk_batch_applies_status_changes,
     bulk_batch_is_all_or_nothing,
+    an_invoice_keeps_its_own_seller_name_and_rows,
 );
 
 fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 0, 0, 0).unwrap()
 }
 
-/// The shared builder, on a 3J0002 mobile barcode when `carrier` is given.
-fn invoice(number: &str, date: (i32, u32, u32), carrier: Option<&str>) -> NewInvoice {
-    testing::invoice(number, date, carrier.map(|id| ("3J0002", id)), |_| {})
+/// The shared builder's draft, on a 3J0002 mobile barcode when `carrier` is given.
+fn draft(number: &str, date: (i32, u32, u32), carrier: Option<&str>) -> InvoiceDraft {
+    testing::invoice_draft(number, date, carrier.map(|id| ("3J0002", id)))
+}
+
+fn item(
+    row: Option<&str>,
+    description: &str,
+    quantity: &str,
+    price: &str,
+    amount: &str,
+) -> ItemDraft {
+    ItemDraft {
+        row: row.map(Into::into),
+        description: description.into(),
+        quantity: quantity.into(),
+        unit_price: price.into(),
+        amount: amount.into(),
+    }
+}
+
+fn invoice(number: &str, date: (i32, u32, u32), carrier: Option<&str>) -> Invoice {
+    Invoice::new(draft(number, date, carrier)).unwrap()
 }
 
 async fn seller(store: &Store) {
@@ -53,7 +76,7 @@ async fn invoices_roundtrip_and_reimport_is_idempotent(store: &Store) {
         .unwrap();
     assert_eq!(again, vec![InsertOutcome::Unchanged]);
     let mut changed = a.clone();
-    changed.header.total_amount = 999;
+    changed.header.total_amount = Ntd::new(999);
     assert_eq!(
         store.insert_invoices(&[changed], now()).await.unwrap(),
         vec![InsertOutcome::Conflict]
@@ -64,7 +87,7 @@ async fn invoices_roundtrip_and_reimport_is_idempotent(store: &Store) {
         .unwrap()
         .unwrap();
     assert_eq!(found.header, a.header);
-    assert_eq!(found.seller_name, "示範商店");
+    assert_eq!(found.header.seller.name, "示範商店");
     assert_eq!(store.invoice_items(found.id).await.unwrap(), a.items);
     assert_eq!(store.count_invoices().await.unwrap(), 1);
     let other_period = Period::parse("11502").unwrap();
@@ -124,14 +147,21 @@ async fn donation_happens_once(store: &Store) {
         .await
         .unwrap()
         .unwrap();
-    assert!(store.mark_donated(rec.id, "919", now()).await.unwrap());
-    assert!(!store.mark_donated(rec.id, "8585", now()).await.unwrap());
+    let code = |c| LoveCode::parse(c).unwrap();
+    assert!(store
+        .mark_donated(rec.id, &code("919"), now())
+        .await
+        .unwrap());
+    assert!(!store
+        .mark_donated(rec.id, &code("8585"), now())
+        .await
+        .unwrap());
     let rec = store
         .find_invoice(&a.header.number, a.header.period)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(rec.header.donated_to.as_deref(), Some("919"));
+    assert_eq!(rec.header.donated_to, Some(code("919")));
     assert_eq!(rec.donated_at, Some(now()));
     assert!(store
         .set_invoice_status(&a.header.number, a.header.period, InvoiceStatus::Voided)
@@ -177,6 +207,46 @@ async fn charities_search_and_lookup(store: &Store) {
     );
 }
 
+/// Ownership is proven, never claimed: the queries the Platform's proofs rest on.
+async fn carrier_ownership_is_proven_from_uploads_issuers_and_issued_barcodes(store: &Store) {
+    seller(store).await;
+    let mut card = invoice("AB00000001", (2026, 11, 20), Some("/AB12+-."));
+    card.header.carrier = Some(InvoiceCarrier {
+        carrier_type: einv_core::CarrierType::parse("1K0001").unwrap(),
+        id1: "1234567890".into(),
+        id2: "HIDDEN-1".into(),
+    });
+    store.insert_invoices(&[card], now()).await.unwrap();
+    assert!(store
+        .hidden_code_uploaded("1K0001", "1234567890", "HIDDEN-1")
+        .await
+        .unwrap());
+    for (kind, id1, id2) in [
+        ("1K0001", "1234567890", "MADE-UP"),
+        ("1H0001", "1234567890", "HIDDEN-1"),
+        ("1K0001", "1234567891", "HIDDEN-1"),
+    ] {
+        assert!(
+            !store.hidden_code_uploaded(kind, id1, id2).await.unwrap(),
+            "{kind} {id1} {id2}"
+        );
+    }
+    assert!(!store.issuer_confirms("2G0001", "555", "S1").await.unwrap());
+    store
+        .record_issuer_confirmation("2G0001", "555", "S1", "icash", now())
+        .await
+        .unwrap();
+    assert!(store.issuer_confirms("2G0001", "555", "S1").await.unwrap());
+    assert!(!store.issuer_confirms("2G0001", "555", "S2").await.unwrap());
+    store.create_user("/ISSUED1", "h", now()).await.unwrap();
+    let issued = store
+        .issued_barcodes(&["/ISSUED1", "/NEVER01"])
+        .await
+        .unwrap();
+    assert!(issued.contains("/ISSUED1"));
+    assert!(!issued.contains("/NEVER01"));
+}
+
 async fn users_apps_and_links(store: &Store) {
     let u = store.create_user("/ABC1234", "hash", now()).await.unwrap();
     assert!(matches!(
@@ -198,9 +268,14 @@ async fn users_apps_and_links(store: &Store) {
         id2: "1234567890".into(),
         name: "悠遊卡".into(),
     };
-    store.link_carrier(u.id, &link, now()).await.unwrap();
+    store
+        .link_carrier(u.id, &link, CarrierProof::HiddenCode, now())
+        .await
+        .unwrap();
     assert!(matches!(
-        store.link_carrier(u.id, &link, now()).await,
+        store
+            .link_carrier(u.id, &link, CarrierProof::Issuer, now())
+            .await,
         Err(StoreError::AlreadyExists(_))
     ));
     assert_eq!(store.user_carriers(u.id).await.unwrap(), vec![link]);
@@ -248,7 +323,7 @@ async fn winning_numbers_replace(store: &Store) {
 }
 
 /// `n` invoices AB00000000…, one to four items each, spread over two periods.
-fn many(n: usize) -> Vec<NewInvoice> {
+fn many(n: usize) -> Vec<Invoice> {
     (0..n)
         .map(|i| {
             let month = 9 + (i % 2) as u32 * 2;
@@ -257,15 +332,11 @@ fn many(n: usize) -> Vec<NewInvoice> {
                 (2026, month, 1 + (i % 28) as u32),
                 Some("/ABC1234"),
             );
-            inv.items = (1..=1 + i % 4)
-                .map(|seq| InvoiceItem {
-                    seq: seq as i64,
-                    description: format!("item {seq}"),
-                    quantity: "1".into(),
-                    unit_price: "10".into(),
-                    amount: "10".into(),
-                })
+            let mut d = inv.to_draft();
+            d.items = (1..=1 + i % 4)
+                .map(|seq| item(None, &format!("item {seq}"), "1", "10", "10"))
                 .collect();
+            inv = Invoice::new(d).unwrap();
             inv
         })
         .collect()
@@ -282,11 +353,11 @@ fn other_seller() -> Seller {
 
 async fn bulk_batch_inserts_many_and_reimport_is_unchanged(store: &Store) {
     seller(store).await;
-    // More than one statement's worth of headers (1 424) and of items (5 461).
+    // More than one statement's worth of headers (1 310) and of items (4 680).
     let batch = many(4_000);
     let sellers = [other_seller()];
     let mut invoices = batch.clone();
-    invoices[0].header.seller_ban = "10458575".into();
+    invoices[0].header.seller.id = BusinessId::parse("10458575").unwrap();
     let out = store
         .insert_invoice_batch(
             InvoiceBatch {
@@ -345,9 +416,9 @@ async fn bulk_batch_settles_repeats_and_conflicts(store: &Store) {
         .await
         .unwrap();
     let mut a_changed = a.clone();
-    a_changed.header.total_amount = 1;
+    a_changed.header.total_amount = Ntd::new(1);
     let mut b_changed = b.clone();
-    b_changed.header.random_code = "9999".into();
+    b_changed.header.random_code = Some("9999".parse().unwrap());
     // Same number, other period: a different invoice.
     let a_next_period = invoice("AB00000001", (2026, 11, 3), None);
     let batch = [
@@ -382,7 +453,7 @@ async fn bulk_batch_applies_status_changes(store: &Store) {
     let change = |number: &str, seller: Option<&str>, status| StatusChange {
         number: InvoiceNumber::parse(number).unwrap(),
         period: a.header.period,
-        seller_ban: seller.map(Into::into),
+        seller_ban: seller.map(|b| BusinessId::parse(b).unwrap()),
         status,
     };
     let changes = [
@@ -406,7 +477,7 @@ async fn bulk_batch_applies_status_changes(store: &Store) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.header.status, InvoiceStatus::Voided);
+    assert_eq!(stored.status, InvoiceStatus::Voided);
     // Re-importing the issue message of a voided invoice changes nothing and is no conflict.
     let again = store.insert_invoice_batch(batch, now()).await.unwrap();
     assert_eq!(again.invoices, [InsertOutcome::Unchanged]);
@@ -419,22 +490,17 @@ async fn bulk_batch_applies_status_changes(store: &Store) {
 async fn bulk_batch_is_all_or_nothing(store: &Store) {
     seller(store).await;
     let mut invoices = many(3_000);
-    // The last invoice repeats an item's sequence number: the items' primary key refuses it
-    // after every header and most items are in.
+    // The last invoice names a seller that is not stored: its foreign key refuses it after the
+    // first statements' headers (1 310 a statement) are in.
     let last = invoices.len() - 1;
-    let item = invoices[last].items[0].clone();
-    invoices[last].items.push(item);
+    invoices[last].header.seller.id = BusinessId::parse("10458574").unwrap();
     let sellers = [other_seller()];
     let batch = InvoiceBatch {
         sellers: &sellers,
         invoices: &invoices,
         ..InvoiceBatch::default()
     };
-    let err = store.insert_invoice_batch(batch, now()).await.unwrap_err();
-    assert!(
-        matches!(err, StoreError::AlreadyExists("invoice item")),
-        "{err}"
-    );
+    assert!(store.insert_invoice_batch(batch, now()).await.is_err());
     assert_eq!(
         store.count_invoices().await.unwrap(),
         0,
@@ -446,7 +512,7 @@ async fn bulk_batch_is_all_or_nothing(store: &Store) {
     );
     // An invoice of an unknown seller fails the foreign key: the same.
     let mut orphan = many(10);
-    orphan[9].header.seller_ban = "10458574".into();
+    orphan[9].header.seller.id = BusinessId::parse("10458574").unwrap();
     assert!(store.insert_invoices(&orphan, now()).await.is_err());
     assert_eq!(store.count_invoices().await.unwrap(), 0);
     // The store is still usable, and the good part goes in once the bad record is dropped.
@@ -454,4 +520,55 @@ async fn bulk_batch_is_all_or_nothing(store: &Store) {
     let out = store.insert_invoices(&invoices, now()).await.unwrap();
     assert_eq!(out.len(), 2_999);
     assert_eq!(store.count_invoices().await.unwrap(), 2_999);
+}
+
+/// An invoice shows its seller as its own upload names it: a later rename of the seller does
+/// not rewrite it, and importing the older file again is unchanged (not a conflict). Row
+/// numbers, decimals and discount lines come back as uploaded.
+async fn an_invoice_keeps_its_own_seller_name_and_rows(store: &Store) {
+    seller(store).await;
+    let mut old = draft("AB00000001", (2026, 9, 3), Some("/ABC1234"));
+    old.items = vec![
+        item(Some("0001"), "咖啡豆", "25.0000", "4.2", "105.0000000"),
+        item(Some("A2"), "折扣", "1", "0", "-5"),
+    ];
+    let old = Invoice::new(old).unwrap();
+    let mut renamed = draft("AB00000002", (2026, 9, 4), Some("/ABC1234"));
+    renamed.seller_name = "新名商店".into();
+    renamed.seller_address = "新北市".into();
+    let renamed = Invoice::new(renamed).unwrap();
+    let sellers = [Seller {
+        ban: "04595257".into(),
+        name: "新名商店".into(),
+        address: "新北市".into(),
+        qr_seed_key: None,
+    }];
+    let invoices = [old.clone(), renamed];
+    let batch = InvoiceBatch {
+        sellers: &sellers,
+        invoices: &invoices,
+        ..InvoiceBatch::default()
+    };
+    store.insert_invoice_batch(batch, now()).await.unwrap();
+    let found = store
+        .find_invoice(&old.header.number, old.header.period)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        found.header.seller.name, "示範商店",
+        "not rewritten by the rename"
+    );
+    assert_eq!(found.header.seller.address, "台北市");
+    assert_eq!(found.header, old.header);
+    let items = store.invoice_items(found.id).await.unwrap();
+    assert_eq!(items, old.items);
+    assert_eq!(items[0].row.as_str(), "0001");
+    assert_eq!(items[0].quantity.as_str(), "25.0000");
+    assert_eq!(items[1].row.as_str(), "A2");
+    assert_eq!(items[1].amount.as_str(), "-5");
+    assert_eq!(
+        store.insert_invoices(&[old], now()).await.unwrap(),
+        vec![InsertOutcome::Unchanged]
+    );
 }

@@ -2,6 +2,7 @@
 //! tax-registry events (R10.2, R10.3, R10.5), terms versions (R4.3), announcements (R4.6,
 //! R4.8, R4.9) and terminations (R10.3).
 
+use einv_server::startup::SecretString;
 use std::process::ExitCode;
 
 use clap::{Args as ClapArgs, Subcommand};
@@ -37,8 +38,14 @@ pub struct AdminPlatform {
     #[arg(long, env = "EINV_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
     /// The server key (64 hex digits) that seals APIKeys; default: DATA/server.key.
-    #[arg(long, env = "EINV_SERVER_KEY", hide_env_values = true, global = true)]
-    pub server_key: Option<String>,
+    #[arg(
+        long,
+        env = "EINV_SERVER_KEY",
+        hide_env_values = true,
+        global = true,
+        value_parser = crate::options::secret
+    )]
+    pub server_key: Option<SecretString>,
     /// A holiday calendar file; default: the built-in list.
     #[arg(long, env = "EINV_HOLIDAYS", global = true)]
     pub holidays: Option<std::path::PathBuf>,

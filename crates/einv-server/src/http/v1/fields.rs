@@ -31,7 +31,7 @@ pub fn period(params: &V1Params, name: &str) -> V1Result<Period> {
 
 /// The carrier and its verification code, from the parameters named `names` (`cardType`,
 /// `cardNo`, `cardEncrypt` on the JSON API). A mobile barcode is read with a raw `+` kept, and
-/// a space read back as `+` (reference/mof-app-api.md §10).
+/// a space read back as `+` (`docs/v1-compatibility.md`, Parameters).
 pub fn carrier(
     params: &V1Params,
     [type_name, no_name, code_name]: [&str; 3],

@@ -117,19 +117,19 @@ fn list_row(row: usize, view: &InvoiceView) -> Value {
         "invNum": view.shown_number,
         "cardType": carrier.map(|c| c.carrier_type.as_str()),
         "cardNo": carrier.map(|c| c.id1.as_str()),
-        "sellerName": view.record.seller_name,
+        "sellerName": h.seller.name,
         "invStatus": status_text(view),
         "invDonatable": view.donatable,
         // A number, as in the captured live carrierInvChk reply.
-        "amount": h.total_amount,
+        "amount": h.total_amount.dollars(),
         "invPeriod": h.period.code(),
         "donateMark": i32::from(view.donated()),
-        "sellerBan": h.seller_ban,
-        "sellerAddress": view.record.seller_address,
-        "invoiceTime": h.time,
-        "buyerBan": h.buyer_ban.as_deref().unwrap_or(""),
-        "currency": h.currency.as_deref().unwrap_or(""),
-        "invDate": java_date(h.date, &h.time),
+        "sellerBan": h.seller.id.as_str(),
+        "sellerAddress": h.seller.address,
+        "invoiceTime": h.time.as_str(),
+        "buyerBan": h.buyer.as_ref().map_or("", |b| b.as_str()),
+        "currency": h.currency.as_ref().map_or("", |c| c.as_str()),
+        "invDate": java_date(h.date, &h.time.as_str()),
         "claimDeadline": fields::compact_date(view.claim_deadline),
     })
 }
@@ -144,7 +144,10 @@ async fn detail(state: &AppState, params: &V1Params) -> V1Result<Map<String, Val
         .await?;
     let mut body = header_fields(&view);
     // A number, as in the captured live carrierInvDetail reply.
-    body.insert("amount".into(), json!(view.record.header.total_amount));
+    body.insert(
+        "amount".into(),
+        json!(view.record.header.total_amount.dollars()),
+    );
     body.insert("details".into(), item_fields(&items));
     Ok(body)
 }

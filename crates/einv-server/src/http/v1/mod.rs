@@ -8,6 +8,7 @@ use super::AppState;
 
 mod aggregate;
 mod blank;
+mod blank_session;
 mod donate;
 pub mod error;
 mod fields;

@@ -32,6 +32,18 @@ impl Reply {
         Self::with_code(version, code_type, 200, "執行成功", fields)
     }
 
+    /// A success built from a JSON value that must be an object; when it is not, the reply is
+    /// 900 建立JSON物件失敗 (the reply object could not be built), its detail in the log.
+    pub fn object(version: Option<&str>, code_type: CodeType, msg: &str, value: Value) -> Self {
+        match value {
+            Value::Object(fields) => Self::with_code(version, code_type, 200, msg, fields),
+            other => {
+                tracing::error!(reply = %other, "v1 reply is not a JSON object");
+                Self::with_code(version, code_type, 900, "建立JSON物件失敗", Map::new())
+            }
+        }
+    }
+
     /// A reply with any code.
     pub fn with_code(
         version: Option<&str>,
@@ -69,7 +81,10 @@ impl Reply {
                 label.to_owned()
             }
             V1Error::Use(ServiceError::Internal(e)) => {
-                tracing::error!(error = %e, "v1 call failed inside");
+                tracing::error!(
+                    error = e as &(dyn std::error::Error + 'static),
+                    "v1 call failed inside"
+                );
                 label.to_owned()
             }
             other => format!("{label}：{}", v1_text(other)),
@@ -137,7 +152,9 @@ pub fn mof_code(err: &V1Error) -> (u16, &'static str) {
         E::AppRefused { .. } | E::Refused { .. } => {
             (998, "AppID不符合規定（可能是被停權或是從未申請該AppID）")
         }
-        E::Store(_) | E::Internal(_) => (999, "未知錯誤"),
+        // The database failed: 500 系統執行錯誤, as the live service answers a system failure.
+        E::Store(_) => (500, "系統執行錯誤"),
+        E::Internal(_) => (999, "未知錯誤"),
     }
 }
 
@@ -199,5 +216,31 @@ impl IntoResponse for Reply {
             }
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reply_that_is_not_an_object_answers_900() {
+        let reply = Reply::object(Some("0.2"), CodeType::Text, "查詢成功", json!(["x"]));
+        assert_eq!(reply.fields["code"], "900");
+        assert_eq!(reply.fields["msg"], "建立JSON物件失敗");
+        let ok = Reply::object(Some("0.2"), CodeType::Text, "查詢成功", json!({"a": 1}));
+        assert_eq!(ok.fields["code"], "200");
+        assert_eq!(ok.fields["a"], 1);
+    }
+
+    #[test]
+    fn a_failing_database_answers_500_and_shows_nothing_internal() {
+        let err = V1Error::Use(ServiceError::Store(einv_store::StoreError::Config(
+            "secret path".into(),
+        )));
+        assert_eq!(mof_code(&err), (500, "系統執行錯誤"));
+        let reply = Reply::error(None, CodeType::Number, &err);
+        assert_eq!(reply.fields["code"], 500);
+        assert_eq!(reply.fields["msg"], "系統執行錯誤");
     }
 }

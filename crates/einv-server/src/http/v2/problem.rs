@@ -328,7 +328,10 @@ impl From<ServiceError> for Problem {
                 Self::new(Kind::Internal, "internal error")
             }
             ServiceError::Internal(err) => {
-                tracing::error!(error = %err, "v2 call failed inside");
+                tracing::error!(
+                    error = err as &(dyn std::error::Error + 'static),
+                    "v2 call failed inside"
+                );
                 Self::new(Kind::Internal, "internal error")
             }
         }

@@ -47,8 +47,12 @@ pub async fn winning_numbers(
         "period": period.code(),
         "numbers": draw.to_qry_winning_list_json(),
     });
-    let bytes = serde_json::to_vec(&body)
-        .map_err(|e| crate::error::ServiceError::Internal(e.to_string()))?;
+    let bytes = serde_json::to_vec(&body).map_err(|e| {
+        crate::error::ServiceError::Internal(crate::error::InternalError::caused_by(
+            "encoding the winning numbers",
+            e,
+        ))
+    })?;
     let etag = format!(
         "\"{}\"",
         URL_SAFE_NO_PAD.encode(&Sha256::digest(&bytes)[..16])
@@ -128,7 +132,7 @@ pub struct ProofCopy {
 pub async fn proof_invoice(
     State(state): State<AppState>,
     V2Query(q): V2Query<ProofCopy>,
-    SignedLookup(_signed): SignedLookup,
+    SignedLookup(signed): SignedLookup,
 ) -> Result<Json<Value>, Problem> {
     let lookup = InvoiceLookup {
         number: InvoiceNumber::parse(&q.number)
@@ -136,7 +140,10 @@ pub async fn proof_invoice(
         date: date("date", &q.date)?,
     };
     let Some(random) = q.random.as_deref() else {
-        let view = state.platform.lookup_header(&lookup).await?;
+        let view = state
+            .platform
+            .lookup_header(&signed.caller, &lookup)
+            .await?;
         return Ok(Json(json!({ "invoice": render::invoice(&view) })));
     };
     let random = RandomCode::parse(random).map_err(|e| Problem::invalid("random", e.problem))?;
@@ -157,7 +164,10 @@ pub async fn proof_invoice(
             ))
         }
     };
-    let (view, items) = state.platform.lookup_detail(&lookup, &by).await?;
+    let (view, items) = state
+        .platform
+        .lookup_detail(&signed.caller, &lookup, &by)
+        .await?;
     Ok(Json(json!({
         "invoice": render::invoice(&view),
         "items": render::items(&items),

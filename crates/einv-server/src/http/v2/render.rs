@@ -13,18 +13,18 @@ pub fn invoice(view: &InvoiceView) -> Value {
     json!({
         "number": view.shown_number,
         "date": h.date.to_string(),
-        "time": h.time,
+        "time": h.time.as_str(),
         "period": h.period.code(),
         "seller": {
-            "businessId": h.seller_ban,
-            "name": view.record.seller_name,
-            "address": view.record.seller_address,
+            "businessId": h.seller.id.as_str(),
+            "name": h.seller.name,
+            "address": h.seller.address,
         },
-        "buyerBusinessId": h.buyer_ban,
-        "currency": h.currency,
-        "amount": h.total_amount,
-        "status": h.status.as_str(),
-        "carrier": h.carrier.as_ref().map(|c| json!({ "type": c.carrier_type, "id": c.id1 })),
+        "buyerBusinessId": h.buyer.as_ref().map(|b| b.as_str()),
+        "currency": h.currency.as_ref().map(|c| c.as_str()),
+        "amount": h.total_amount.dollars(),
+        "status": view.record.status.as_str(),
+        "carrier": h.carrier.as_ref().map(|c| json!({ "type": c.carrier_type.as_str(), "id": c.id1 })),
         "donated": view.donated(),
         "donatable": view.donatable,
         "prize": view.prize.as_ref().map(|(p, amount)| json!({
@@ -40,13 +40,15 @@ pub fn items(items: &[InvoiceItem]) -> Value {
     Value::Array(
         items
             .iter()
-            .map(|i| {
+            .zip(1_u32..)
+            .map(|(i, seq)| {
+                // `seq` is the line's position; the row number as uploaded is v1's `rowNum`.
                 json!({
-                    "seq": i.seq,
+                    "seq": seq,
                     "description": i.description,
-                    "quantity": i.quantity,
-                    "unitPrice": i.unit_price,
-                    "amount": i.amount,
+                    "quantity": i.quantity.as_str(),
+                    "unitPrice": i.unit_price.as_str(),
+                    "amount": i.amount.as_str(),
                 })
             })
             .collect(),

@@ -100,7 +100,10 @@ impl IntoResponse for WebError {
                 )
             }
             WebError::Service(ServiceError::Internal(e)) => {
-                tracing::error!(error = %e, "web page failed inside");
+                tracing::error!(
+                    error = &e as &(dyn std::error::Error + 'static),
+                    "web page failed inside"
+                );
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "系統錯誤 / Internal error".to_owned(),

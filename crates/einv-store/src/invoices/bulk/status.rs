@@ -1,14 +1,14 @@
-//! Status changes: a void (F0701/C0701) or cancel (F0501/C0501) message applied to a stored
-//! invoice, idempotently.
+//! Status changes: a cancel (作廢, F0501/C0501) or void (註銷, F0701/C0701) message applied to a
+//! stored invoice, idempotently.
 
 use crate::records::period_key;
 use crate::{InvoiceStatus, StoreResult};
-use einv_core::{InvoiceNumber, Period};
+use einv_core::{BusinessId, InvoiceNumber, Period};
 
 use super::Tx;
 
-/// A change of an invoice's status, as a void (F0701/C0701) or cancel (F0501/C0501) message
-/// asks for.
+/// A change of an invoice's status, as a cancel (作廢, F0501/C0501) or void (註銷, F0701/C0701)
+/// message asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusChange {
     /// The invoice number.
@@ -16,7 +16,7 @@ pub struct StatusChange {
     /// Its period.
     pub period: Period,
     /// The seller the message came from; when given, only that seller's invoice is changed.
-    pub seller_ban: Option<String>,
+    pub seller_ban: Option<BusinessId>,
     /// The new status.
     pub status: InvoiceStatus,
 }
