@@ -135,3 +135,54 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_audit_queue() {
     assert!(text.contains("einv_audit_writer_alive 1"), "{text}");
     app.stop().await;
 }
+
+/// R6.4: a clean stop loses nothing recorded: after shutdown the call's entry is stored and
+/// the chain head is signed.
+#[tokio::test]
+async fn shutdown_finishes_and_flushes_the_audit_queue() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(einv_server::startup::serve_until(
+        listener,
+        app.platform.clone(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let mut params = app.carrier_params("carrierInvChk", "0.5");
+    params.extend([
+        ("startDate", "2026/11/01".to_owned()),
+        ("endDate", "2026/11/30".to_owned()),
+        ("onlyWinningInv", "N".to_owned()),
+    ]);
+    let reply = app
+        .http
+        .post(format!("{base}/PB2CAPIVAN/invServ/InvServ"))
+        .form(&params)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    stop.send(()).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(30), server)
+        .await
+        .expect("server stops")
+        .unwrap()
+        .unwrap();
+    let chain = app.store().audit_chain(0, 10).await.unwrap();
+    assert!(!chain.is_empty(), "the call's entry is stored");
+    assert!(
+        app.store().audit_head().await.unwrap().is_some(),
+        "head signed"
+    );
+    // Stopped: no new connections.
+    assert!(app
+        .http
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .is_err());
+    app.stop().await;
+}
