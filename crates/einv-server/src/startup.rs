@@ -156,6 +156,32 @@ pub async fn serve_with(
     platform: Arc<Platform>,
     options: HttpOptions,
 ) -> std::io::Result<()> {
+    serve_with_until(
+        listener,
+        platform,
+        options,
+        crate::http::ops::shutdown_signal(),
+    )
+    .await
+}
+
+/// Like [`serve`], stopping when `shutdown` resolves: no new connections, the requests in
+/// flight finish, then the audit queue is flushed.
+pub async fn serve_until(
+    listener: TcpListener,
+    platform: Arc<Platform>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_with_until(listener, platform, HttpOptions::default(), shutdown).await
+}
+
+/// [`serve_with`], stopping when `shutdown` resolves.
+pub async fn serve_with_until(
+    listener: TcpListener,
+    platform: Arc<Platform>,
+    options: HttpOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let secure = options.secure_cookies(listener.local_addr()?);
     let app = router(
         AppState::new(platform.clone(), secure).with_trusted_proxies(options.trusted_proxies),
@@ -164,9 +190,7 @@ pub async fn serve_with(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(shutdown)
     .await?;
     // R6.4: nothing recorded may be lost on a clean stop: store the queue, sign the head.
     if let Err(e) = platform.audit_checkpoint().await {

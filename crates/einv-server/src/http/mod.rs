@@ -4,15 +4,15 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
-use axum::routing::get;
 use axum::Router;
-use tower_http::trace::TraceLayer;
 
 use crate::services::Platform;
 
 pub mod client_ip;
 pub mod limit;
+pub mod metrics;
 pub mod oauth;
+pub mod ops;
 pub mod v1;
 pub mod v2;
 pub mod web;
@@ -50,7 +50,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     // R4.6: every surface but the v1 API (its gate counts, to answer 950) and v2 (its
     // `flow_control` counts per IP and per AppID, to answer with RateLimit headers) is counted
-    // per IP here, before any other work.
+    // per IP here, before any other work. The operations probes are not counted.
     let counted = Router::new()
         .merge(v1::blank_routes())
         .merge(oauth::routes())
@@ -58,11 +58,12 @@ pub fn router(state: AppState) -> Router {
         .merge(web::user::routes())
         .merge(web::routes())
         .route_layer(from_fn_with_state(state.clone(), limit::per_ip));
-    Router::new()
+    let app = Router::new()
         .merge(v1::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
         .merge(v2::routes(state.clone()).layer(DefaultBodyLimit::max(v2::auth::MAX_BODY)))
         .merge(counted)
-        .route("/healthz", get(|| async { "ok" }))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .merge(ops::routes())
+        .route_layer(axum::middleware::from_fn(metrics::track))
+        .with_state(state);
+    ops::layer(app)
 }

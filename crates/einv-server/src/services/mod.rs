@@ -17,6 +17,7 @@ pub mod consent;
 mod donation;
 pub mod flow;
 pub mod guessing;
+pub mod health;
 pub mod licensing;
 mod lookup;
 pub mod oauth;
