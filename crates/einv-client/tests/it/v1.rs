@@ -193,7 +193,11 @@ async fn donation_is_signed_masked_and_never_sent_twice() {
     assert_eq!(receipt.number.as_str(), number.masked());
     assert_eq!(receipt.status, "已捐贈");
     // The same donation again is refused (908) — and a retrying client does not resend it.
-    let retrying = V1Client::new(live.config().with_retry(RetryPolicy::default())).unwrap();
+    // (A new call: its own serial. An identical signed request would be answered from the
+    // first answer, since the Platform answers a replay once.)
+    let retrying = V1Client::new(live.config().with_retry(RetryPolicy::default()))
+        .unwrap()
+        .with_serial(100);
     assert_eq!(
         mof_code(
             &retrying
