@@ -29,6 +29,8 @@ pub mod records;
 mod sessions;
 pub mod testing;
 mod users;
+mod versions;
+mod winners;
 mod winning;
 
 pub use audit::AuditFilter;
@@ -39,6 +41,8 @@ pub use invoices::{CarrierKey, InsertOutcome};
 pub use licensing_records::*;
 pub use records::*;
 pub use sessions::SessionRecord;
+pub use versions::CacheVersions;
+pub use winners::MarkOutcome;
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,6 +14,7 @@ mod charities;
 pub mod consent;
 mod donation;
 pub mod flow;
+pub mod hot;
 pub mod licensing;
 mod lookup;
 pub mod oauth;
@@ -30,6 +31,7 @@ pub use carriers::{CarrierHolder, InvoiceListPage, InvoiceListQuery, PAGE_SIZE};
 pub use consent::{consent_url, standard_consent};
 pub use donation::DonationReceipt;
 pub use flow::{FlowControl, FlowStatus};
+pub use hot::{CacheConfig, HotCaches};
 pub use lookup::{InvoiceLookup, LookupBy};
 pub use oauth::{AuthorizeParams, AuthorizeRequest, TokenSet};
 pub use requests::AppDeletionRequest;
@@ -66,6 +68,9 @@ pub struct Platform {
     pub flow: FlowControl,
     /// The audit trail's writer (R6.4).
     pub trail: AuditTrail,
+    /// What the hot path keeps in memory (Users, consent grants, draws), checked against the
+    /// versions in the database.
+    pub hot: HotCaches,
 }
 
 impl Platform {
@@ -85,7 +90,15 @@ impl Platform {
             calendar,
             flow: FlowControl::in_memory(einv_core::flow::FlowLimits::default()),
             trail,
+            hot: HotCaches::default(),
         }
+    }
+
+    /// The same platform with another cache configuration (call before the first request).
+    #[must_use]
+    pub fn with_cache_config(mut self, config: CacheConfig) -> Self {
+        self.hot = HotCaches::new(config);
+        self
     }
 
     /// The same platform with other flow control (limits, or Redis shared by several nodes).
