@@ -1,4 +1,4 @@
-//! Logging: `RUST_LOG` filters, `EINV_LOG_JSON=1` switches to JSON lines (STYLE.md 13).
+//! Logging: `RUST_LOG` filters, `EINV_LOG_JSON=1` switches to JSON lines, for a log collector.
 
 /// Starts logging to stderr. Safe to call twice.
 pub fn init() {

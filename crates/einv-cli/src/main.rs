@@ -7,14 +7,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-mod cli;
 mod commands;
 mod ingest;
 mod logging;
+mod options;
 mod synth;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = commands::Cli::parse();
     match commands::run(args) {
         Ok(code) => code,
         Err(err) => {

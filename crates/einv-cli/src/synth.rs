@@ -1,5 +1,6 @@
-//! A synthetic, deterministic invoice data set of any size, in the JSONL shape `einv import`
-//! reads: valid business IDs, invoice numbers, mobile barcodes, love codes and items.
+//! A synthetic, deterministic invoice data set of any size: valid business IDs, invoice numbers,
+//! mobile barcodes, love codes and items. Every invoice is made by the core's one constructor
+//! ([`Invoice::new`]); `einv generate` writes it in the JSONL shape `einv import` reads.
 //!
 //! Same `seed`, counts and periods, same invoices. Numbers never repeat within a period: each
 //! (seller, period) owns a block of a million numbers of one track, used in order, the way a
@@ -7,9 +8,8 @@
 
 use chrono::{Duration, NaiveDate};
 use einv_core::business_id::passes_checksum;
-use einv_core::Period;
-
-use crate::ingest::jsonl::{Decimal, DonateMark, JsonInvoice, JsonItem, PrintMark};
+use einv_core::invoice::ItemDraft;
+use einv_core::{Invoice, InvoiceDraft, Period};
 
 /// The shape of a data set.
 #[derive(Debug, Clone, Copy)]
@@ -153,6 +153,11 @@ impl Generator {
         })
     }
 
+    /// The barcodes of every User of the data set, in User order.
+    pub fn barcodes(&self) -> Vec<String> {
+        (0..self.plan.users).map(|u| self.barcode(u)).collect()
+    }
+
     /// The mobile barcode of User `u`: a bijection of `u` onto `/` + 7 barcode characters.
     fn barcode(&self, u: u64) -> String {
         const SPACE: u64 = 39u64.pow(7);
@@ -182,7 +187,7 @@ impl Generator {
     }
 
     /// The next invoice, or none when the plan is done.
-    pub fn next_invoice(&mut self) -> anyhow::Result<Option<JsonInvoice>> {
+    pub fn next_invoice(&mut self) -> anyhow::Result<Option<Invoice>> {
         if self.made >= self.plan.invoices {
             return Ok(None);
         }
@@ -197,28 +202,29 @@ impl Generator {
         let days = (end - period.first_day()).num_days().max(0) as u64 + 1;
         let date = period.first_day() + Duration::days(self.rng.below(days) as i64);
         let r = self.rng.next();
-        let time = format!("{:02}:{:02}:{:02}", 7 + r % 16, r / 16 % 60, r / 960 % 60);
-        let mut invoice = JsonInvoice {
+        let (seller_id, seller_name, seller_address) = self.sellers[s].clone();
+        let mut draft = InvoiceDraft {
             number: self.number(s, p)?,
-            date: date.format("%Y-%m-%d").to_string(),
-            time: Some(time),
-            seller_ban: Some(self.sellers[s].0.clone()),
-            seller_name: Some(self.sellers[s].1.clone()),
-            seller_address: Some(self.sellers[s].2.clone()),
-            random_code: Some(format!("{:04}", self.rng.below(10_000))),
-            ..JsonInvoice::default()
+            date: Some(date),
+            time: format!("{:02}:{:02}:{:02}", 7 + r % 16, r / 16 % 60, r / 960 % 60),
+            seller_id,
+            seller_name,
+            seller_address,
+            random_number: Some(format!("{:04}", self.rng.below(10_000))),
+            tax_type: "1".into(),
+            ..InvoiceDraft::default()
         };
         let mut total = 0;
         for _ in 0..1 + self.rng.below(4) {
-            let quantity = 1 + self.rng.below(3) as i64;
-            let price = 10 + self.rng.below(491) as i64;
+            let quantity = 1 + self.rng.below(3);
+            let price = 10 + self.rng.below(491);
             total += quantity * price;
-            invoice.items.push(JsonItem {
-                sequence_number: None,
+            draft.items.push(ItemDraft {
+                row: None,
                 description: PRODUCTS[self.rng.below(PRODUCTS.len() as u64) as usize].to_owned(),
-                quantity: Decimal(quantity.to_string()),
-                unit_price: Decimal(price.to_string()),
-                amount: Decimal((quantity * price).to_string()),
+                quantity: quantity.to_string(),
+                unit_price: price.to_string(),
+                amount: (quantity * price).to_string(),
             });
         }
         let (mut sales, mut tax) = (total, 0);
@@ -226,33 +232,35 @@ impl Generator {
             0..60 => {
                 let user = self.rng.below(self.plan.users.max(1));
                 let barcode = self.barcode(user);
-                invoice.carrier_type = Some("3J0002".into());
-                invoice.carrier_id1 = Some(barcode.clone());
-                invoice.carrier_id2 = Some(barcode);
+                draft.carrier_type = Some("3J0002".into());
+                draft.carrier_id1 = Some(barcode.clone());
+                draft.carrier_id2 = Some(barcode);
             }
             60..65 => {
                 let id = format!("TP{:014}", self.rng.below(100_000_000_000_000));
-                invoice.carrier_type = Some("CQ0001".into());
-                invoice.carrier_id1 = Some(id.clone());
-                invoice.carrier_id2 = Some(id);
+                draft.carrier_type = Some("CQ0001".into());
+                draft.carrier_id1 = Some(id.clone());
+                draft.carrier_id2 = Some(id);
             }
             65..72 => {
-                invoice.donate_mark = Some(DonateMark::from(true));
+                draft.donated = true;
                 let code = LOVE_CODES[self.rng.below(LOVE_CODES.len() as u64) as usize];
-                invoice.npoban = Some(code.into());
+                draft.npoban = Some(code.into());
             }
-            72..95 => invoice.print_mark = Some(PrintMark::from(true)),
+            72..95 => draft.printed = true,
             _ => {
                 // B2B: the buyer's ID, tax shown separately.
-                invoice.print_mark = Some(PrintMark::from(true));
-                invoice.buyer_ban = Some(business_id(&mut self.rng));
+                draft.printed = true;
+                draft.buyer_id = Some(business_id(&mut self.rng));
                 sales = (total * 100 + 52) / 105;
                 tax = total - sales;
             }
         }
-        invoice.sales_amount = Some(sales);
-        invoice.tax_amount = Some(tax);
-        invoice.total_amount = Some(total);
+        draft.sales_amount = sales.to_string();
+        draft.tax_amount = Some(tax.to_string());
+        draft.total_amount = total.to_string();
+        let invoice = Invoice::new(draft)
+            .map_err(|e| anyhow::anyhow!("the generator made an invalid invoice: {e}"))?;
         Ok(Some(invoice))
     }
 }
@@ -260,7 +268,8 @@ impl Generator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{jsonl, Record};
+    use crate::ingest::jsonl::{self, JsonInvoice};
+    use crate::ingest::Record;
     use std::collections::HashSet;
 
     fn plan(invoices: u64, seed: u64) -> Plan {
@@ -281,11 +290,12 @@ mod tests {
         let mut keys = HashSet::new();
         let mut kinds = [0; 3];
         while let Some(invoice) = generator.next_invoice().unwrap() {
-            let line = serde_json::to_vec(&invoice).unwrap();
-            let Ok(Record::Issue(issue)) = jsonl::record(&line, 1) else {
+            let line = serde_json::to_vec(&JsonInvoice::from(&invoice)).unwrap();
+            let Ok(Record::Issue(read)) = jsonl::record(&line, 1) else {
                 panic!("rejected: {}", String::from_utf8_lossy(&line));
             };
-            let h = &issue.invoice.header;
+            assert_eq!(*read, invoice, "the JSONL form reads back equal");
+            let h = &read.header;
             assert!(keys.insert((h.number, h.period)), "{} repeats", h.number);
             kinds[usize::from(h.carrier.is_some()) + usize::from(h.donated_to.is_some()) * 2] += 1;
         }
@@ -306,8 +316,7 @@ mod tests {
         let mut generator = Generator::new(plan).unwrap();
         let mut latest = NaiveDate::MIN;
         while let Some(invoice) = generator.next_invoice().unwrap() {
-            let date = NaiveDate::parse_from_str(&invoice.date, "%Y-%m-%d").unwrap();
-            latest = latest.max(date);
+            latest = latest.max(invoice.header.date);
         }
         assert!(
             latest <= cap && latest >= cap - Duration::days(3),

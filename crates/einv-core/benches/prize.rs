@@ -33,7 +33,7 @@ fn invoice_digits(count: usize) -> Vec<u32> {
         .collect()
 }
 
-/// The Nov–Dec 2018 draw (reference/domain.md §3): 8 distinct 3-digit endings, more than
+/// The Nov–Dec 2018 draw (`docs/domain.md` §3): 8 distinct 3-digit endings, more than
 /// today's draws (5), so the prefilter passes more numbers than it would now.
 fn draw() -> Result<WinningNumbers, einv_core::InvalidValue> {
     WinningNumbers::new(

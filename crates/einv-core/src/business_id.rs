@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::InvalidValue;
 
-/// Registered business IDs that fail the checksum but exist (reference/domain.md §4).
+/// Registered business IDs that fail the checksum but exist (`docs/domain.md` §4).
 /// The operator adds more with [`BusinessId::parse_allowing`].
 pub const KNOWN_IRREGULAR_IDS: &[&str] = &["90316313"];
 

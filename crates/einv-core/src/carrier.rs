@@ -1,7 +1,7 @@
 //! Carriers (載具): a carrier type code and the carrier's ID, checked by type.
 //!
 //! Carrier types are data, not an enum compiled into the code: real clients send about 45 codes
-//! (reference/mof-app-api.md §10), so any well-formed 6-character code is accepted, and the few
+//! (`docs/v1-compatibility.md`, Parameters), so any well-formed 6-character code is accepted, and the few
 //! whose ID has a known shape are checked.
 
 use std::fmt;
@@ -99,8 +99,25 @@ impl MobileBarcode {
         Ok(Self(text.to_owned()))
     }
 
+    /// The 39 characters a barcode's last seven are drawn from.
+    pub const ALPHABET: &'static [u8; 39] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.+-";
+
+    /// A barcode the Platform issues (hole "ownership is proven, never claimed"): `/` and seven
+    /// characters picked by `pick(39)`, which must return a uniformly random index below its
+    /// argument. The core does no I/O, so the caller brings the randomness; any index is
+    /// reduced into range, so a bad picker can make a poor barcode but never an invalid one.
+    pub fn issue(mut pick: impl FnMut(usize) -> usize) -> Self {
+        let mut text = String::with_capacity(8);
+        text.push('/');
+        for _ in 0..7 {
+            let i = pick(Self::ALPHABET.len()) % Self::ALPHABET.len();
+            text.push(char::from(Self::ALPHABET[i]));
+        }
+        Self(text)
+    }
+
     /// Parses a barcode that went through form decoding, where a raw `+` became a space
-    /// (reference/mof-app-api.md §10): a space is read back as `+`.
+    /// (`docs/v1-compatibility.md`, Parameters): a space is read back as `+`.
     pub fn parse_form_decoded(text: &str) -> Result<Self, InvalidValue> {
         Self::parse(&text.replace(' ', "+"))
     }
@@ -113,7 +130,7 @@ impl MobileBarcode {
 
 impl fmt::Debug for MobileBarcode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // A User's carrier number is personal data: never in logs in clear (STYLE.md 13).
+        // A User's carrier number is personal data: never in logs in clear (R8).
         write!(f, "MobileBarcode(/***{})", self.0.get(5..).unwrap_or(""))
     }
 }
@@ -220,6 +237,13 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn issued_barcodes_are_valid(picks in proptest::collection::vec(any::<usize>(), 7)) {
+            let mut it = picks.into_iter();
+            let issued = MobileBarcode::issue(|_| it.next().unwrap_or(0));
+            prop_assert_eq!(MobileBarcode::parse(issued.as_str()).unwrap(), issued);
+        }
+
         #[test]
         fn barcode_roundtrip(s in "/[0-9A-Z.+-]{7}") {
             let m = MobileBarcode::parse(&s).unwrap();

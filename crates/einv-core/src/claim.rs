@@ -1,5 +1,5 @@
 //! Prize claim periods (領獎期間) and the holiday calendar their deadline depends on
-//! (reference/domain.md §3 "Claim period").
+//! (`docs/domain.md` §3 "Claim period").
 //!
 //! A period's prizes are claimed from the 6th of the month after the draw, for three months,
 //! ending on the 5th; a last day that is not a working day moves to the next working day. Which

@@ -1,7 +1,7 @@
 //! Time: an injected clock, and the Asia/Taipei calendar arithmetic the rules speak in.
 //!
 //! Every rule about time reads `Clock::now()`, never the system clock directly, so tests move
-//! time instead of sleeping (DESIGN.md "Time"). Instants are UTC; the rules' days are Taipei days.
+//! time instead of sleeping. Instants are UTC; the rules' days are Taipei days.
 
 use std::sync::{Arc, Mutex};
 

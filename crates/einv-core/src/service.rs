@@ -12,13 +12,13 @@ use crate::InvalidValue;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Service {
-    /// Winning numbers and love-code search: public data.
+    /// Winning numbers: public data.
     WinningNumbers,
     /// Invoice header and detail by the proof copy's QR code or barcode.
     InvoiceLookup,
     /// A User's carrier invoices: list and detail.
     CarrierInvoices,
-    /// Donating a User's cloud invoice to a charity.
+    /// Donating a User's cloud invoice to a charity, and the love-code search that finds it.
     Donation,
     /// The carriers aggregated under a User's mobile barcode.
     CarrierAggregation,

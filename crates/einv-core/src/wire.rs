@@ -1,5 +1,5 @@
 //! The v1 wire protocol's signature, exactly as MOF clients compute it
-//! (reference/mof-app-api.md §4 and §10).
+//! (MOF spec §1.9; the client quirks it tolerates are in `docs/v1-compatibility.md`).
 //!
 //! Take every parameter but `signature`, sort, join as `k=v&k=v` with the raw (not URL-encoded)
 //! UTF-8 values, HMAC-SHA256 with the APIKey, Base64 with padding. Real clients disagree on the

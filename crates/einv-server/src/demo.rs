@@ -4,30 +4,36 @@
 
 use chrono::{Duration, NaiveDate};
 use einv_core::business_id::passes_checksum;
+use einv_core::invoice::ItemDraft;
 use einv_core::prize::WinningNumbers;
-use einv_core::{InvoiceNumber, Period, Service};
-use einv_store::{
-    CarrierLink, Charity, InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceStatus, NewInvoice,
-    Seller,
-};
+use einv_core::{Invoice, InvoiceDraft, InvoiceNumber, Period, Service};
+use einv_store::{CarrierLink, Charity, Seller};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
-use crate::error::ServiceResult;
+use crate::error::{ServiceError, ServiceResult};
 use crate::services::Platform;
 
 /// The demo AppID.
 pub const DEMO_APP_ID: &str = "EINVDEMO000001";
-/// The demo Users' mobile barcodes and verification codes.
-pub const DEMO_USERS: [(&str, &str); 3] = [
-    ("/DEMO123", "Demo1234"),
-    ("/ABC+-.9", "Secret99"),
-    ("/XYZ0000", "Passw0rd"),
-];
+/// The demo Users' verification codes. Their mobile barcodes are issued by the Platform on
+/// registration like anyone's (no one chooses a barcode), drawn from a seeded generator so the
+/// demo's barcodes are the same on every run.
+pub const DEMO_CODES: [&str; 3] = ["Demo1234", "Secret99", "Passw0rd"];
 
 const SEED: u64 = 20_231_231;
+/// Seeds the generator the demo Users' barcodes are drawn from.
+const BARCODE_SEED: u64 = 20_231_232;
+
+/// The barcode the Platform issues to the first demo User on a fresh data set.
+fn first_demo_barcode() -> String {
+    let mut rng = StdRng::seed_from_u64(BARCODE_SEED);
+    einv_core::MobileBarcode::issue(|n| rng.gen_range(0..n))
+        .as_str()
+        .to_owned()
+}
 const STORES: [(&str, &str); 8] = [
     ("全家便利商店 示範店", "台北市信義區松高路1號"),
     ("統一超商 示範門市", "台北市中正區忠孝西路1段49號"),
@@ -86,14 +92,14 @@ pub async fn seed(platform: &Platform) -> ServiceResult<DemoCredentials> {
         app_id: DEMO_APP_ID.into(),
         api_key: api_key.clone(),
         card_type: einv_core::carrier::MOBILE_BARCODE.into(),
-        card_no: DEMO_USERS[0].0.into(),
-        card_encrypt: DEMO_USERS[0].1.into(),
+        card_no: first_demo_barcode(),
+        card_encrypt: DEMO_CODES[0].into(),
     };
     if platform.store.find_app(DEMO_APP_ID).await?.is_some() {
         return Ok(credentials);
     }
     let sellers = seed_parties(platform, &mut rng).await?;
-    let carriers = seed_users(platform).await?;
+    let (users, carriers) = seed_users(platform).await?;
     let today = platform.today();
     let mut period = Period::of_date(today);
     for _ in 0..6 {
@@ -105,10 +111,15 @@ pub async fn seed(platform: &Platform) -> ServiceResult<DemoCredentials> {
         }
         period = period.previous();
     }
+    // Ownership is proven, never claimed: each EasyCard is aggregated once sellers have
+    // uploaded invoices carrying its hidden code, which is the proof.
+    for (user, link) in &users {
+        platform.link_proven_carrier(*user, link).await?;
+    }
     platform
         .store_app("einv demo app", &Service::ALL, DEMO_APP_ID, &api_key)
         .await?;
-    seed_consents(platform).await?;
+    seed_consents(platform, &users).await?;
     Ok(credentials)
 }
 
@@ -121,7 +132,7 @@ fn random_ban(rng: &mut StdRng) -> String {
     }
 }
 
-async fn seed_parties(platform: &Platform, rng: &mut StdRng) -> ServiceResult<Vec<String>> {
+async fn seed_parties(platform: &Platform, rng: &mut StdRng) -> ServiceResult<Vec<Seller>> {
     let mut bans = Vec::new();
     for (name, address) in STORES {
         let ban = random_ban(rng);
@@ -135,7 +146,7 @@ async fn seed_parties(platform: &Platform, rng: &mut StdRng) -> ServiceResult<Ve
             qr_seed_key: Some(key),
         };
         platform.store.upsert_seller(&seller).await?;
-        bans.push(ban);
+        bans.push(seller);
     }
     for (code, name, abbrev) in CHARITIES {
         let charity = Charity {
@@ -149,14 +160,18 @@ async fn seed_parties(platform: &Platform, rng: &mut StdRng) -> ServiceResult<Ve
     Ok(bans)
 }
 
-/// Registers the demo Users, each with an EasyCard aggregated under the barcode. Returns the
-/// carriers invoices go to.
-async fn seed_users(platform: &Platform) -> ServiceResult<Vec<InvoiceCarrier>> {
+/// Registers the demo Users (the Platform issues their barcodes), each with an EasyCard to be
+/// aggregated under the barcode. Returns the Users with their EasyCards, and the carriers
+/// invoices go to.
+#[allow(clippy::type_complexity)]
+async fn seed_users(
+    platform: &Platform,
+) -> ServiceResult<(Vec<(i64, CarrierLink)>, Vec<(&'static str, String, String)>)> {
+    let mut rng = StdRng::seed_from_u64(BARCODE_SEED);
+    let mut users = Vec::new();
     let mut carriers = Vec::new();
-    let now = platform.clock.now();
-    for (n, (barcode, code)) in DEMO_USERS.iter().enumerate() {
-        let hash = platform.codes.hash(code)?;
-        let user = platform.store.create_user(barcode, &hash, now).await?;
+    for (n, code) in DEMO_CODES.iter().enumerate() {
+        let user = platform.register_user_with(code, &mut rng).await?;
         let card = format!("00000{n}1234567");
         let link = CarrierLink {
             carrier_type: "1K0001".into(),
@@ -164,31 +179,25 @@ async fn seed_users(platform: &Platform) -> ServiceResult<Vec<InvoiceCarrier>> {
             id2: format!("H{card}"),
             name: "悠遊卡".into(),
         };
-        platform.store.link_carrier(user.id, &link, now).await?;
-        carriers.push(InvoiceCarrier {
-            carrier_type: "3J0002".into(),
-            id1: (*barcode).into(),
-            id2: (*barcode).into(),
-        });
-        carriers.push(InvoiceCarrier {
-            carrier_type: "1K0001".into(),
-            id1: card,
-            id2: link.id2,
-        });
+        carriers.push((
+            "3J0002",
+            user.mobile_barcode.clone(),
+            user.mobile_barcode.clone(),
+        ));
+        carriers.push(("1K0001", card, link.id2.clone()));
+        users.push((user.id, link));
     }
-    Ok(carriers)
+    Ok((users, carriers))
 }
 
 /// The demo Users consent to the demo app (R5.2), so the README's calls work at once; the demo
 /// app may redirect to loopback addresses in the OAuth flow.
-async fn seed_consents(platform: &Platform) -> ServiceResult<()> {
+async fn seed_consents(platform: &Platform, users: &[(i64, CarrierLink)]) -> ServiceResult<()> {
     let fields = crate::services::standard_consent(&Service::ALL);
-    for (barcode, _) in DEMO_USERS {
-        if let Some(user) = platform.store.find_user_by_barcode(barcode).await? {
-            platform
-                .grant_consent(user.id, DEMO_APP_ID, &fields, None)
-                .await?;
-        }
+    for (user, _) in users {
+        platform
+            .grant_consent(*user, DEMO_APP_ID, &fields, None)
+            .await?;
     }
     for uri in ["http://127.0.0.1/callback", "http://localhost/callback"] {
         platform
@@ -205,8 +214,8 @@ async fn seed_period(
     rng: &mut StdRng,
     period: Period,
     today: NaiveDate,
-    sellers: &[String],
-    carriers: &[InvoiceCarrier],
+    sellers: &[Seller],
+    carriers: &[DemoCarrier],
 ) -> ServiceResult<Vec<InvoiceNumber>> {
     let track: String = (0..2)
         .map(|_| char::from(b'A' + rng.gen_range(0..26u8)))
@@ -219,7 +228,7 @@ async fn seed_period(
         for _ in 0..8 {
             serial += rng.gen_range(1..50);
             let number = InvoiceNumber::parse(&format!("{track}{serial:08}"))?;
-            let invoice = demo_invoice(rng, period, date, number, sellers, carriers);
+            let invoice = demo_invoice(rng, date, number, sellers, carriers)?;
             if invoice.header.carrier.is_some() {
                 user_numbers.push(number);
             }
@@ -234,14 +243,16 @@ async fn seed_period(
     Ok(user_numbers)
 }
 
+/// A carrier invoices go to: type, visible ID, hidden ID.
+type DemoCarrier = (&'static str, String, String);
+
 fn demo_invoice(
     rng: &mut StdRng,
-    period: Period,
     date: NaiveDate,
     number: InvoiceNumber,
-    sellers: &[String],
-    carriers: &[InvoiceCarrier],
-) -> NewInvoice {
+    sellers: &[Seller],
+    carriers: &[DemoCarrier],
+) -> ServiceResult<Invoice> {
     let roll = rng.gen_range(0..100);
     let b2b = roll < 3;
     let carrier = if (3..70).contains(&roll) {
@@ -250,12 +261,14 @@ fn demo_invoice(
         None
     };
     let donated = carrier.is_some() && roll % 17 == 0;
-    let items: Vec<InvoiceItem> = (1..=rng.gen_range(1..=4))
-        .map(|seq| {
+    let mut total = 0;
+    let items: Vec<ItemDraft> = (1..=rng.gen_range(1..=4))
+        .map(|_| {
             let (name, price) = PRODUCTS[rng.gen_range(0..PRODUCTS.len())];
             let qty = rng.gen_range(1..=3);
-            InvoiceItem {
-                seq,
+            total += qty * price;
+            ItemDraft {
+                row: None,
                 description: name.into(),
                 quantity: qty.to_string(),
                 unit_price: price.to_string(),
@@ -263,40 +276,38 @@ fn demo_invoice(
             }
         })
         .collect();
-    let total: i64 = items
-        .iter()
-        .filter_map(|i| i.amount.parse::<i64>().ok())
-        .sum();
     let tax = (total as f64 / 21.0).round() as i64;
-    NewInvoice {
-        header: InvoiceHeader {
-            period,
-            number,
-            date,
-            time: format!(
-                "{:02}:{:02}:{:02}",
-                rng.gen_range(7..23),
-                rng.gen_range(0..60),
-                rng.gen_range(0..60)
-            ),
-            seller_ban: sellers[rng.gen_range(0..sellers.len())].clone(),
-            buyer_ban: b2b.then(|| random_ban(rng)),
-            random_code: format!("{:04}", rng.gen_range(0..10_000)),
-            currency: None,
-            sales_amount: total - tax,
-            free_tax_amount: 0,
-            zero_tax_amount: 0,
-            tax_type: 1,
-            tax_rate: "0.05".into(),
-            tax_amount: tax,
-            total_amount: total,
-            printed: carrier.is_none(),
-            carrier,
-            donated_to: donated.then(|| CHARITIES[0].0.to_owned()),
-            status: InvoiceStatus::Issued,
-        },
+    let seller = &sellers[rng.gen_range(0..sellers.len())];
+    let draft = InvoiceDraft {
+        number: number.to_string(),
+        date: Some(date),
+        time: format!(
+            "{:02}:{:02}:{:02}",
+            rng.gen_range(7..23),
+            rng.gen_range(0..60),
+            rng.gen_range(0..60)
+        ),
+        seller_id: seller.ban.clone(),
+        seller_name: seller.name.clone(),
+        seller_address: seller.address.clone(),
+        buyer_id: b2b.then(|| random_ban(rng)),
+        random_number: Some(format!("{:04}", rng.gen_range(0..10_000))),
+        sales_amount: (total - tax).to_string(),
+        tax_type: "1".into(),
+        tax_amount: Some(tax.to_string()),
+        total_amount: total.to_string(),
+        printed: carrier.is_none(),
+        carrier_type: carrier.as_ref().map(|c| c.0.to_owned()),
+        carrier_id1: carrier.as_ref().map(|c| c.1.clone()),
+        carrier_id2: carrier.as_ref().map(|c| c.2.clone()),
+        donated,
+        npoban: donated.then(|| CHARITIES[0].0.to_owned()),
         items,
-    }
+        ..InvoiceDraft::default()
+    };
+    Invoice::new(draft).map_err(|e| {
+        ServiceError::Internal(crate::error::InternalError::caused_by("demo invoice", e))
+    })
 }
 
 /// A draw in which some demo Users' invoices win: one first prize and a few suffix prizes.

@@ -1,56 +1,94 @@
-//! The services' one error type. The HTTP layer maps it once: to a MOF code + `msg` on v1
-//! (`http::v1::reply`), to problem+json on v2.
+//! The services' one error type, in use-case words: what went wrong for the use case (not
+//! found, refused by a rule, conflict, invalid value, throttled, consent ended …), never how a
+//! protocol spells it. Each surface maps a `ServiceError` by its kind in one place: v1 to a MOF
+//! code and `msg` (`http::v1::reply`), v2 to problem+json (`http::v2::problem`), the OAuth
+//! endpoints to RFC 6749 errors (`http::oauth`), the pages to a status and a message
+//! (`http::web::session`). Protocol failures (a v1 signature, a v1 period, a v2 signature …)
+//! are made and mapped by the surface that speaks the protocol.
+//!
+//! Fields are named in domain words (`carrier`, `verificationCode`, `from`, `to`, `charity`,
+//! `invoiceNumber`, `period`); a surface renames them to its wire names when it reports them.
 
 use einv_core::{InvalidValue, Period};
 use einv_store::StoreError;
 
+/// What does not exist (or is not the asker's: the answer does not say which, so it leaks
+/// nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    /// No published draw (winning numbers) for the period.
+    Draw(Period),
+    /// No such invoice, or not the carrier's, or its random code differs.
+    Invoice,
+    /// No charity with this love code or business ID.
+    Charity(String),
+    /// Any other record, by its domain name (`licence`, `grant`, `deletion request` …).
+    Record(&'static str),
+}
+
+/// Why the request conflicts with the current state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    /// The invoice was already donated.
+    AlreadyDonated,
+    /// The thing already exists (a unique e-mail, a version already published …), or a newer
+    /// change to it won a race.
+    Exists(String),
+}
+
+/// Why an invoice cannot be donated (R5.7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undonatable {
+    /// Issued to a business or public body (B2B).
+    IssuedToBusiness,
+    /// Drawn, printed, voided …: the reason in one sentence.
+    Other(String),
+}
+
+/// Which proof of identity did not match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proof {
+    /// The carrier's verification code (or an aggregated carrier's hidden ID).
+    VerificationCode,
+    /// The check code of an invoice's QR code.
+    CheckCode,
+    /// A User's web sign-in (mobile barcode and verification code).
+    UserSignIn,
+    /// A developer's or reviewer's e-mail and password.
+    Password,
+}
+
 /// Why a use case refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
-    /// A parameter is missing or malformed.
+    /// A value is missing or malformed: the field (domain name) and the problem.
     #[error("{0}")]
     Invalid(InvalidValue),
-    /// The period parameter is malformed.
-    #[error("{0}")]
-    BadPeriod(InvalidValue),
-    /// No winning numbers (yet) for the period.
-    #[error("no data for period {0}")]
-    NoPeriodData(Period),
-    /// The `type` of an invoice query is neither `QRCode` nor `Barcode`.
-    #[error("type: must be QRCode or Barcode, got {0:?}")]
-    BadQueryType(String),
-    /// No such invoice (or it does not belong to the carrier, or its random code differs:
-    /// the answer does not say which, so it leaks nothing).
-    #[error("invNum: no such invoice")]
-    InvoiceNotFound,
-    /// The love code or charity business ID does not exist.
-    #[error("npoBan: no charity has love code or business ID {0:?}")]
-    CharityNotFound(String),
-    /// The invoice was already donated.
-    #[error("invNum: this invoice was already donated")]
-    AlreadyDonated,
-    /// The invoice was issued to a business or public body (B2B) and cannot be donated.
-    #[error("invNum: issued to a business or public body; it cannot be donated")]
-    IssuedToBusiness,
-    /// The invoice cannot be donated for another reason (drawn, printed, voided).
-    #[error("invNum: {0}")]
-    NotDonatable(String),
-    /// The carrier's verification code is wrong.
-    #[error("cardEncrypt: the verification code does not match the carrier")]
-    VerificationFailed,
-    /// The QR check code does not match the invoice.
-    #[error("encrypt: the check code does not match the invoice")]
-    CheckCodeMismatch,
-    /// The timestamps are outside the accepted window.
-    #[error("{0}")]
-    Timestamp(String),
-    /// The signature is missing or wrong.
-    #[error("signature: {0}")]
-    BadSignature(String),
+    /// The thing asked for does not exist (or is not the asker's).
+    #[error("{}", missing_text(.0))]
+    NotFound(Missing),
+    /// The request conflicts with the current state.
+    #[error("{}", conflict_text(.0))]
+    Conflict(Conflict),
+    /// A licensing action a rule forbids (R4–R11), naming the rule.
+    #[error("{rule}: {reason}")]
+    Refused {
+        /// The rule.
+        rule: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The invoice cannot be donated (R5.7).
+    #[error("{}", undonatable_text(.0))]
+    NotDonatable(Undonatable),
+    /// A proof of identity (verification code, check code, password) did not match.
+    #[error("{}", proof_text(*.0))]
+    Unproven(Proof),
     /// The device ID is barred.
-    #[error("UUID: this device ID is barred")]
+    #[error("device: this device ID is barred")]
     DeviceBlocked,
-    /// The AppID may not make this call.
+    /// The AppID is not admitted to the call: unknown, suspended, revoked, expired, not
+    /// licensed for the service.
     #[error("appID: {reason}")]
     AppRefused {
         /// Why.
@@ -58,7 +96,7 @@ pub enum ServiceError {
         /// The rule behind the refusal, if one.
         rule: Option<&'static str>,
     },
-    /// Flow control (R4.6).
+    /// Flow control (R4.6): throttled.
     #[error("flow control: more than {limit} calls in {window_secs} s; retry after {retry_after_secs} s")]
     RateLimited {
         /// The limit.
@@ -87,41 +125,110 @@ pub enum ServiceError {
         /// What was wrong, naming the parameter.
         description: String,
     },
-    /// The User's mobile barcode or verification code is wrong (web sign-in).
-    #[error("barcode: the mobile barcode or verification code is wrong")]
-    SignInFailed,
-    /// A licensing action a rule forbids (R4–R11), naming the rule.
-    #[error("{rule}: {reason}")]
-    Refused {
-        /// The rule.
-        rule: &'static str,
-        /// Why.
-        reason: String,
-    },
-    /// The thing asked for does not exist (or is not the asker's: the answer does not say which).
-    #[error("{0}: not found")]
-    NotFound(&'static str),
-    /// The e-mail or password is wrong.
-    #[error("email/password: wrong e-mail or password")]
-    BadCredentials,
-    /// The thing already exists (a unique e-mail, a version already published …).
-    #[error("{0} already exists")]
-    AlreadyExists(String),
     /// The store failed.
     #[error("internal error")]
     Store(StoreError),
-    /// Something else failed inside.
+    /// Something else failed inside; the cause stays attached as the error's source.
     #[error("internal error")]
-    Internal(String),
+    Internal(#[source] InternalError),
+}
+
+/// What failed inside: a description for the log, and the error that caused it, kept as the
+/// source so the whole chain reaches the log instead of a flattened string.
+#[derive(Debug, thiserror::Error)]
+#[error("{context}")]
+pub struct InternalError {
+    context: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl InternalError {
+    /// `context`, caused by `source`.
+    pub fn caused_by(
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            context: context.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+}
+
+impl From<&str> for InternalError {
+    fn from(context: &str) -> Self {
+        Self {
+            context: context.to_owned(),
+            source: None,
+        }
+    }
+}
+
+impl From<String> for InternalError {
+    fn from(context: String) -> Self {
+        Self {
+            context,
+            source: None,
+        }
+    }
+}
+
+fn missing_text(m: &Missing) -> String {
+    match m {
+        Missing::Draw(p) => format!("period: no winning numbers for period {p}"),
+        Missing::Invoice => "invoiceNumber: no such invoice".into(),
+        Missing::Charity(c) => format!("charity: no charity has love code or business ID {c:?}"),
+        Missing::Record(what) => format!("{what}: not found"),
+    }
+}
+
+fn conflict_text(c: &Conflict) -> String {
+    match c {
+        Conflict::AlreadyDonated => "invoiceNumber: this invoice was already donated".into(),
+        Conflict::Exists(what) => format!("{what} already exists"),
+    }
+}
+
+fn undonatable_text(u: &Undonatable) -> String {
+    match u {
+        Undonatable::IssuedToBusiness => {
+            "invoiceNumber: issued to a business or public body; it cannot be donated".into()
+        }
+        Undonatable::Other(why) => format!("invoiceNumber: {why}"),
+    }
+}
+
+fn proof_text(p: Proof) -> &'static str {
+    match p {
+        Proof::VerificationCode => {
+            "verificationCode: the verification code does not match the carrier"
+        }
+        Proof::CheckCode => "checkCode: the check code does not match the invoice",
+        Proof::UserSignIn => "barcode: the mobile barcode or verification code is wrong",
+        Proof::Password => "email/password: wrong e-mail or password",
+    }
+}
+
+impl ServiceError {
+    /// A record that does not exist (or is not the asker's), by its domain name.
+    pub fn not_found(what: &'static str) -> Self {
+        Self::NotFound(Missing::Record(what))
+    }
+
+    /// The thing already exists.
+    pub fn already_exists(what: impl Into<String>) -> Self {
+        Self::Conflict(Conflict::Exists(what.into()))
+    }
 }
 
 impl From<StoreError> for ServiceError {
-    /// A unique violation or a lost race is the caller's to see (STYLE.md 6); the rest is
-    /// internal.
+    /// A unique violation or a lost race is the caller's to see (a conflict, not a 500); the
+    /// rest is internal.
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::AlreadyExists(what) => Self::AlreadyExists(what.to_owned()),
-            StoreError::Stale(what) => Self::AlreadyExists(format!("a newer change to {what}")),
+            StoreError::AlreadyExists(what) => Self::already_exists(what),
+            StoreError::Stale(what) => Self::already_exists(format!("a newer change to {what}")),
             other => Self::Store(other),
         }
     }

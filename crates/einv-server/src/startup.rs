@@ -7,10 +7,14 @@ use einv_core::claim::HolidayCalendar;
 use einv_core::Clock;
 use einv_store::Store;
 use rand::RngCore;
+use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 
 use crate::services::{FlowControl, KeySealer, Platform};
 use crate::{router, AppState};
+
+/// The server key's type, for callers filling a [`Config`].
+pub use secrecy::SecretString;
 
 /// Where the Platform keeps its things and how it reaches its database.
 #[derive(Debug, Clone)]
@@ -20,8 +24,8 @@ pub struct Config {
     /// A database URL; none means the embedded SQLite file `einv.db` in the data directory.
     pub database_url: Option<String>,
     /// The server key as 64 hex digits; none means `server.key` in the data directory,
-    /// created on first start.
-    pub server_key: Option<String>,
+    /// created on first start. Secret: it opens every sealed APIKey, so `Debug` redacts it.
+    pub server_key: Option<SecretString>,
     /// A holiday calendar file; none means the built-in list.
     pub holidays: Option<PathBuf>,
     /// Flow-control limits (R4.6).
@@ -57,7 +61,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StartupError + '_ {
 }
 
 /// Opens the store. The embedded default migrates itself; PostgreSQL is migrated by
-/// `einv migrate` (STYLE.md 12), unless `migrate` is set.
+/// `einv migrate`, so a production schema changes only when the operator says so, unless `migrate` is set.
 pub async fn open_store(config: &Config, migrate: bool) -> Result<Store, StartupError> {
     std::fs::create_dir_all(&config.data_dir).map_err(io(&config.data_dir))?;
     let store = match &config.database_url {
@@ -73,7 +77,7 @@ pub async fn open_store(config: &Config, migrate: bool) -> Result<Store, Startup
 /// The server key: from the configuration, or `server.key` (created with 0600 permissions).
 pub fn server_key(config: &Config) -> Result<KeySealer, StartupError> {
     if let Some(hex) = &config.server_key {
-        return KeySealer::from_hex(hex).map_err(StartupError::Config);
+        return KeySealer::from_hex(hex.expose_secret()).map_err(StartupError::Config);
     }
     let path = config.data_dir.join("server.key");
     if !path.exists() {

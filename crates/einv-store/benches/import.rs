@@ -15,11 +15,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use einv_core::{InvoiceNumber, Period};
-use einv_store::{
-    InvoiceBatch, InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceStatus, NewInvoice, Seller,
-    Store,
-};
+use einv_core::invoice::ItemDraft;
+use einv_core::{Invoice, InvoiceDraft};
+use einv_store::{InvoiceBatch, Seller, Store};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::Row;
 
@@ -35,7 +33,7 @@ fn env_usize(name: &str, default: usize) -> usize {
 }
 
 /// `n` invoices over six periods, 1 to 4 items each, most on a mobile barcode.
-fn data_set(n: usize) -> BenchResult<Vec<NewInvoice>> {
+fn data_set(n: usize) -> BenchResult<Vec<Invoice>> {
     let mut state = 0x9E37_79B9_7F4A_7C15_u64;
     let mut next = move || {
         state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -53,9 +51,9 @@ fn data_set(n: usize) -> BenchResult<Vec<NewInvoice>> {
             b'B' + (month as u8 % 20),
         ];
         let number = format!("{}{:08}", String::from_utf8_lossy(&track), i % 100_000_000);
-        let items: Vec<InvoiceItem> = (1..=1 + next() % 4)
-            .map(|seq| InvoiceItem {
-                seq: seq as i64,
+        let items: Vec<ItemDraft> = (1..=1 + next() % 4)
+            .map(|seq| ItemDraft {
+                row: None,
                 description: "商品".to_owned() + &seq.to_string(),
                 quantity: "1".into(),
                 unit_price: (10 + next() % 500).to_string(),
@@ -67,34 +65,23 @@ fn data_set(n: usize) -> BenchResult<Vec<NewInvoice>> {
             .filter_map(|it| it.unit_price.parse::<i64>().ok())
             .sum();
         let barcode = format!("/{:07}", next() % 10_000_000);
-        out.push(NewInvoice {
-            header: InvoiceHeader {
-                period: Period::of_date(date),
-                number: InvoiceNumber::parse(&number)?,
-                date,
-                time: "12:34:56".into(),
-                seller_ban: SELLERS[i % SELLERS.len()].into(),
-                buyer_ban: None,
-                random_code: format!("{:04}", next() % 10_000),
-                currency: None,
-                sales_amount: total,
-                free_tax_amount: 0,
-                zero_tax_amount: 0,
-                tax_type: 1,
-                tax_rate: "0.05".into(),
-                tax_amount: 0,
-                total_amount: total,
-                carrier: Some(InvoiceCarrier {
-                    carrier_type: "3J0002".into(),
-                    id1: barcode.clone(),
-                    id2: barcode,
-                }),
-                printed: false,
-                donated_to: None,
-                status: InvoiceStatus::Issued,
-            },
+        out.push(Invoice::new(InvoiceDraft {
+            number,
+            date: Some(date),
+            time: "12:34:56".into(),
+            seller_id: SELLERS[i % SELLERS.len()].into(),
+            seller_name: "商店".into(),
+            seller_address: "台北市".into(),
+            random_number: Some(format!("{:04}", next() % 10_000)),
+            sales_amount: total.to_string(),
+            tax_type: "1".into(),
+            total_amount: total.to_string(),
+            carrier_type: Some("3J0002".into()),
+            carrier_id1: Some(barcode.clone()),
+            carrier_id2: Some(barcode),
             items,
-        });
+            ..InvoiceDraft::default()
+        })?);
     }
     Ok(out)
 }
@@ -132,7 +119,7 @@ async fn fresh_store(path: &Path) -> BenchResult<Store> {
     Ok(store)
 }
 
-async fn run_bulk(data: &[NewInvoice], batch: usize) -> BenchResult<Took> {
+async fn run_bulk(data: &[Invoice], batch: usize) -> BenchResult<Took> {
     let path = fresh_path("bulk");
     let store = fresh_store(&path).await?;
     let now = Utc
@@ -156,7 +143,7 @@ async fn run_bulk(data: &[NewInvoice], batch: usize) -> BenchResult<Took> {
     Ok(took)
 }
 
-async fn run_baseline(data: &[NewInvoice]) -> BenchResult<Took> {
+async fn run_baseline(data: &[Invoice]) -> BenchResult<Took> {
     let path = fresh_path("baseline");
     fresh_store(&path).await?.close().await;
     let options = SqliteConnectOptions::new()
@@ -170,6 +157,7 @@ async fn run_baseline(data: &[NewInvoice]) -> BenchResult<Took> {
         .await?;
     let meter = Meter::start();
     let mut tx = pool.begin().await?;
+    let amount = |n: einv_core::Ntd| i64::try_from(n.dollars()).unwrap_or(i64::MAX);
     for invoice in data {
         let h = &invoice.header;
         let carrier = h.carrier.as_ref();
@@ -177,47 +165,51 @@ async fn run_baseline(data: &[NewInvoice]) -> BenchResult<Took> {
             "INSERT INTO invoices (period, inv_num, inv_date, inv_time, seller_ban, buyer_ban, \
              random_code, currency, sales_amount, free_tax_amount, zero_tax_amount, tax_type, \
              tax_rate, tax_amount, total_amount, carrier_type, carrier_id1, carrier_id2, \
-             print_mark, donate_mark, npoban, status, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,\
-             $8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23) \
+             print_mark, donate_mark, npoban, status, created_at, seller_name, seller_address) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,\
+             $8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25) \
              ON CONFLICT (inv_num, period) DO NOTHING RETURNING id",
         )
         .bind(einv_store::period_key(h.period))
         .bind(h.number.as_str())
         .bind(einv_store::date_key(h.date))
         .bind(h.time.as_str())
-        .bind(h.seller_ban.as_str())
-        .bind(h.buyer_ban.as_deref())
-        .bind(h.random_code.as_str())
-        .bind(h.currency.as_deref())
-        .bind(h.sales_amount)
-        .bind(h.free_tax_amount)
-        .bind(h.zero_tax_amount)
-        .bind(h.tax_type)
+        .bind(h.seller.id.as_str())
+        .bind(h.buyer.as_ref().map(|b| b.as_str()))
+        .bind(h.random_code.map(|r| r.to_string()).unwrap_or_default())
+        .bind(h.currency.as_ref().map(|c| c.as_str()))
+        .bind(amount(h.sales_amount))
+        .bind(amount(h.free_tax_amount))
+        .bind(amount(h.zero_tax_amount))
+        .bind(i64::from(h.tax_type.code()))
         .bind(h.tax_rate.as_str())
-        .bind(h.tax_amount)
-        .bind(h.total_amount)
+        .bind(amount(h.tax_amount))
+        .bind(amount(h.total_amount))
         .bind(carrier.map(|c| c.carrier_type.as_str()))
         .bind(carrier.map(|c| c.id1.as_str()))
         .bind(carrier.map(|c| c.id2.as_str()))
         .bind(i64::from(h.printed))
         .bind(i64::from(h.donated_to.is_some()))
-        .bind(h.donated_to.as_deref())
-        .bind(h.status.as_str())
+        .bind(h.donated_to.as_ref().map(|d| d.as_str()))
+        .bind("issued")
         .bind(1_767_225_600_i64)
+        .bind(h.seller.name.as_str())
+        .bind(h.seller.address.as_str())
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get(0)?;
-        for item in &invoice.items {
+        for (item, seq) in invoice.items.iter().zip(1_i64..) {
             sqlx::query(
                 "INSERT INTO invoice_items (invoice_id, seq, description, quantity, unit_price, \
-                 amount) VALUES ($1, $2, $3, $4, $5, $6)",
+                 amount, row_num) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(id)
-            .bind(item.seq)
+            .bind(seq)
             .bind(item.description.as_str())
             .bind(item.quantity.as_str())
             .bind(item.unit_price.as_str())
             .bind(item.amount.as_str())
+            .bind(item.row.as_str())
             .execute(&mut *tx)
             .await?;
         }

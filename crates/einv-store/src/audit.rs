@@ -6,7 +6,9 @@
 //! appenders, even on several nodes, produce one linear chain.
 
 use chrono::{DateTime, Utc};
-use einv_core::audit::{entry_hash, Anchor, EntryContent, StoredCheckpoint, StoredEntry};
+use einv_core::audit::{
+    entry_hash, Anchor, EntryContent, SignedHead, StoredCheckpoint, StoredEntry,
+};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -48,9 +50,14 @@ fn entry_from_row(r: &AnyRow) -> StoreResult<StoredEntry> {
 }
 
 impl Store {
-    /// Appends `entries` to the chain, in order, in one transaction. Returns each one's
-    /// `(seq, hash)`.
-    pub async fn append_audit(&self, entries: &[EntryContent]) -> StoreResult<Vec<(i64, String)>> {
+    /// Appends `entries` to the chain, in order, in one transaction, and moves the head there
+    /// with the MAC `sign_head(seq, hash, at)` gives (the store holds no key). Returns each
+    /// entry's `(seq, hash)`.
+    pub async fn append_audit(
+        &self,
+        entries: &[EntryContent],
+        sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
+    ) -> StoreResult<Vec<(i64, String)>> {
         if entries.is_empty() {
             return Ok(Vec::new());
         }
@@ -94,24 +101,34 @@ impl Store {
             out.push((seq, hash.clone()));
             prev = hash;
         }
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        let at = entries.iter().map(|e| e.at).max().unwrap_or_default();
+        let mac = sign_head(seq, &prev, at);
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, at = $3, mac = $4 WHERE id = 1")
             .bind(seq)
             .bind(prev.as_str())
+            .bind(at)
+            .bind(mac)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
         Ok(out)
     }
 
-    /// The chain head as recorded: the last appended `(seq, hash)`.
-    pub async fn audit_head(&self) -> StoreResult<Anchor> {
-        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(self.pool())
+    /// The chain head as recorded: the last appended `(seq, hash)` and its signature (none
+    /// when the row is missing, which the verifier reports).
+    pub async fn audit_head(&self) -> StoreResult<Option<SignedHead>> {
+        let row = sqlx::query("SELECT seq, hash, at, mac FROM audit_head WHERE id = 1")
+            .fetch_optional(self.pool())
             .await?;
-        Ok(Anchor {
-            seq: row.try_get("seq")?,
-            hash: row.try_get("hash")?,
+        row.map(|row| {
+            Ok(SignedHead {
+                seq: row.try_get("seq")?,
+                hash: row.try_get("hash")?,
+                at: row.try_get("at")?,
+                mac: row.try_get("mac")?,
+            })
         })
+        .transpose()
     }
 
     /// Up to `limit` entries with seq greater than `after`, ascending: the verifier's pages.
@@ -180,12 +197,9 @@ impl Store {
         rows.iter().map(entry_from_row).collect()
     }
 
-    /// Stores a signed checkpoint; one that exists already is left as it is.
-    pub async fn add_audit_checkpoint(
-        &self,
-        c: &StoredCheckpoint,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    /// Stores a signed checkpoint (its `at` is the one its MAC covers); one that exists
+    /// already is left as it is.
+    pub async fn add_audit_checkpoint(&self, c: &StoredCheckpoint) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO audit_checkpoints (seq, kind, hash, mac, at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (seq, kind) DO NOTHING",
@@ -194,7 +208,7 @@ impl Store {
         .bind(c.kind.as_str())
         .bind(c.hash.as_str())
         .bind(c.mac.as_str())
-        .bind(at.timestamp())
+        .bind(c.at)
         .execute(self.pool())
         .await?;
         Ok(())
@@ -202,10 +216,11 @@ impl Store {
 
     /// Every checkpoint, by seq.
     pub async fn audit_checkpoints(&self) -> StoreResult<Vec<StoredCheckpoint>> {
-        let rows =
-            sqlx::query("SELECT seq, kind, hash, mac FROM audit_checkpoints ORDER BY seq, kind")
-                .fetch_all(self.pool())
-                .await?;
+        let rows = sqlx::query(
+            "SELECT seq, kind, hash, mac, at FROM audit_checkpoints ORDER BY seq, kind",
+        )
+        .fetch_all(self.pool())
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(StoredCheckpoint {
@@ -213,6 +228,7 @@ impl Store {
                     hash: r.try_get("hash")?,
                     mac: r.try_get("mac")?,
                     kind: r.try_get("kind")?,
+                    at: r.try_get("at")?,
                 })
             })
             .collect()
@@ -246,13 +262,9 @@ impl Store {
     }
 
     /// Purges every entry up to and including `anchor.seq`, storing `anchor` (a signed
-    /// checkpoint of kind `anchor`) in the same transaction so the rest still verifies.
-    /// Returns how many entries went.
-    pub async fn purge_audit_through(
-        &self,
-        anchor: &StoredCheckpoint,
-        at: DateTime<Utc>,
-    ) -> StoreResult<u64> {
+    /// checkpoint of kind `anchor`, its `at` the purge's cut instant) in the same transaction
+    /// so the rest still verifies. Returns how many entries went.
+    pub async fn purge_audit_through(&self, anchor: &StoredCheckpoint) -> StoreResult<u64> {
         let mut tx = self.pool().begin().await?;
         sqlx::query(
             "INSERT INTO audit_checkpoints (seq, kind, hash, mac, at) VALUES ($1, $2, $3, $4, $5) \
@@ -262,7 +274,7 @@ impl Store {
         .bind(anchor.kind.as_str())
         .bind(anchor.hash.as_str())
         .bind(anchor.mac.as_str())
-        .bind(at.timestamp())
+        .bind(anchor.at)
         .execute(&mut *tx)
         .await?;
         let done = sqlx::query("DELETE FROM audit_log WHERE seq <= $1")

@@ -31,7 +31,7 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// Turns a unique-constraint violation into [`StoreError::AlreadyExists`] (STYLE.md 6).
+    /// Turns a unique-constraint violation into [`StoreError::AlreadyExists`], so callers see the domain word, not the SQL error.
     pub(crate) fn on_unique(err: sqlx::Error, what: &'static str) -> Self {
         match &err {
             sqlx::Error::Database(db) if db.is_unique_violation() => Self::AlreadyExists(what),

@@ -4,7 +4,7 @@
 //! default, one file in WAL mode) and PostgreSQL (production). The SQL is written once in the
 //! dialect both share (`$n` parameters, integers for times, dates and flags), so the two
 //! backends cannot drift apart; each backend has its own numbered migrations under
-//! `migrations/`, and one test suite (`tests/store_suite.rs`) runs against both.
+//! `migrations/`, and one test suite (`tests/it/`) runs against both.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -14,19 +14,16 @@ use sqlx::{AnyPool, Executor};
 
 mod apps;
 mod audit;
-mod bulk;
+mod carrier_proof;
 mod consent;
-mod consent_records;
-mod consent_requests;
 mod error;
 mod invoices;
 mod licensing;
-mod licensing_licences;
-mod licensing_notices;
-pub mod licensing_records;
 mod parties;
 pub mod records;
 mod sessions;
+mod signing;
+#[cfg(feature = "test-support")]
 pub mod testing;
 mod users;
 mod versions;
@@ -34,13 +31,15 @@ mod winners;
 mod winning;
 
 pub use audit::AuditFilter;
-pub use bulk::{BatchOutcome, InvoiceBatch, StatusChange, StatusOutcome, MAX_PARAMS};
-pub use consent_records::*;
+pub use carrier_proof::CarrierProof;
+pub use consent::records::*;
 pub use error::StoreError;
+pub use invoices::bulk::{BatchOutcome, InvoiceBatch, StatusChange, StatusOutcome, MAX_PARAMS};
 pub use invoices::{CarrierKey, InsertOutcome};
-pub use licensing_records::*;
+pub use licensing::records::*;
 pub use records::*;
 pub use sessions::SessionRecord;
+pub use signing::{IdempotentAnswer, SigningKeyRecord};
 pub use versions::CacheVersions;
 pub use winners::MarkOutcome;
 

@@ -1,7 +1,7 @@
 //! What the store reads and writes: plain records whose key fields are already domain types.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use einv_core::{InvoiceNumber, Period};
+use einv_core::Period;
 use serde::{Deserialize, Serialize};
 
 /// A seller (營業人).
@@ -17,127 +17,22 @@ pub struct Seller {
     pub qr_seed_key: Option<String>,
 }
 
-/// The life of an invoice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum InvoiceStatus {
-    /// Issued (F0401/C0401).
-    Issued,
-    /// Voided (作廢, F0701/C0701... see the import module for the mapping).
-    Voided,
-    /// Cancelled (註銷/折讓 cancel, F0501/C0501).
-    Cancelled,
-}
+pub use einv_core::invoice::{
+    Invoice, InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceSeller, InvoiceStatus,
+};
 
-impl InvoiceStatus {
-    /// The stored word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Issued => "issued",
-            Self::Voided => "voided",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub(crate) fn from_db(s: &str) -> Option<Self> {
-        match s {
-            "issued" => Some(Self::Issued),
-            "voided" => Some(Self::Voided),
-            "cancelled" => Some(Self::Cancelled),
-            _ => None,
-        }
-    }
-}
-
-/// The carrier an invoice was issued to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvoiceCarrier {
-    /// Carrier type code, e.g. `3J0002`.
-    pub carrier_type: String,
-    /// Visible carrier ID (CarrierId1).
-    pub id1: String,
-    /// Hidden carrier ID (CarrierId2).
-    pub id2: String,
-}
-
-/// One line of an invoice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvoiceItem {
-    /// Sequence number, from 1.
-    pub seq: i64,
-    /// Description.
-    pub description: String,
-    /// Quantity, as a decimal string.
-    pub quantity: String,
-    /// Unit price, as a decimal string.
-    pub unit_price: String,
-    /// Amount, as a decimal string.
-    pub amount: String,
-}
-
-/// An invoice's header: everything but its items.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvoiceHeader {
-    /// Period.
-    pub period: Period,
-    /// Invoice number.
-    pub number: InvoiceNumber,
-    /// Date (Taipei).
-    pub date: NaiveDate,
-    /// Time, `HH:mm:ss`.
-    pub time: String,
-    /// Seller business ID.
-    pub seller_ban: String,
-    /// Buyer business ID (B2B), none for a consumer.
-    pub buyer_ban: Option<String>,
-    /// The 4-digit random code.
-    pub random_code: String,
-    /// Currency, none for NTD.
-    pub currency: Option<String>,
-    /// Sales amount (taxable).
-    pub sales_amount: i64,
-    /// Tax-free sales amount.
-    pub free_tax_amount: i64,
-    /// Zero-rated sales amount.
-    pub zero_tax_amount: i64,
-    /// Tax type: 1 taxable, 2 zero-rated, 3 tax-free, 4 special, 9 mixed.
-    pub tax_type: i64,
-    /// Tax rate, e.g. `0.05`.
-    pub tax_rate: String,
-    /// Tax.
-    pub tax_amount: i64,
-    /// Total including tax.
-    pub total_amount: i64,
-    /// Carrier, none for a printed proof copy.
-    pub carrier: Option<InvoiceCarrier>,
-    /// Whether the proof copy was printed.
-    pub printed: bool,
-    /// The love code or charity business ID it was donated to.
-    pub donated_to: Option<String>,
-    /// Status.
-    pub status: InvoiceStatus,
-}
-
-/// An invoice to store, with its items.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewInvoice {
-    /// The header.
-    pub header: InvoiceHeader,
-    /// The items.
-    pub items: Vec<InvoiceItem>,
-}
-
-/// A stored invoice header with what the store adds.
+/// A stored invoice header with what happened to it since its import.
+///
+/// The header is the invoice as uploaded, except that a donation made through the API shows
+/// in `header.donated_to` (with `donated_at`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceRecord {
     /// Row ID.
     pub id: i64,
     /// The header.
     pub header: InvoiceHeader,
-    /// The seller's name.
-    pub seller_name: String,
-    /// The seller's address.
-    pub seller_address: String,
+    /// Issued, cancelled (作廢, F0501) or voided (註銷, F0701).
+    pub status: InvoiceStatus,
     /// When it was donated through the API, if it was.
     pub donated_at: Option<DateTime<Utc>>,
 }

@@ -1,8 +1,13 @@
-//! Real databases for tests: a temporary SQLite file, or a fresh PostgreSQL database per test
-//! (STYLE.md 10). Never a mock.
+//! Test support, compiled only with the `test-support` feature (the crates' dev-dependencies
+//! turn it on; the shipped library never has it). Real databases for tests, never a mock: a
+//! temporary SQLite file, or a fresh PostgreSQL database per test. Also the one `invoice()`
+//! builder every test suite uses.
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
+use einv_core::invoice::ItemDraft;
+use einv_core::{Invoice, InvoiceDraft};
 use sqlx::{AnyConnection, Connection, Executor};
 
 use crate::{Store, StoreError, StoreResult};
@@ -20,7 +25,9 @@ pub struct TestDb {
     pub store: Store,
     /// The URL it was opened with.
     pub url: String,
-    cleanup: Cleanup,
+    /// What to remove when the test ends; `None` once removed. A test that panics never reaches
+    /// [`TestDb::drop_db`], so [`Drop`] removes it then: no database is left behind.
+    cleanup: Option<Cleanup>,
 }
 
 #[derive(Debug)]
@@ -39,7 +46,7 @@ impl TestDb {
         Ok(Self {
             store,
             url,
-            cleanup: Cleanup::Sqlite(path),
+            cleanup: Some(Cleanup::Sqlite(path)),
         })
     }
 
@@ -64,20 +71,48 @@ impl TestDb {
         Ok(Self {
             store,
             url,
-            cleanup: Cleanup::Postgres { admin_url, name },
+            cleanup: Some(Cleanup::Postgres { admin_url, name }),
         })
     }
 
     /// Closes the store and removes the database.
-    pub async fn drop_db(self) {
+    pub async fn drop_db(mut self) {
         self.store.close().await;
-        match self.cleanup {
+        if let Some(cleanup) = self.cleanup.take() {
+            cleanup.run().await;
+        }
+    }
+}
+
+impl Drop for TestDb {
+    /// The guard for a test that panicked before [`TestDb::drop_db`]: removes the database from
+    /// a thread of its own, since a panicking test's runtime cannot be awaited on here.
+    fn drop(&mut self) {
+        let Some(cleanup) = self.cleanup.take() else {
+            return;
+        };
+        let cleaner = std::thread::spawn(move || {
+            if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                rt.block_on(cleanup.run());
+            }
+        });
+        let _ = cleaner.join();
+    }
+}
+
+impl Cleanup {
+    async fn run(self) {
+        match self {
             Cleanup::Sqlite(path) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
             }
             Cleanup::Postgres { admin_url, name } => {
+                // FORCE ends the connections a panicking test's pool still holds.
                 if let Ok(mut admin) = AnyConnection::connect(&admin_url).await {
                     let _ = admin
                         .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
@@ -86,6 +121,54 @@ impl TestDb {
             }
         }
     }
+}
+
+/// The draft of a valid, issued invoice of 105 NTD (one line) from seller 04595257 (示範商店,
+/// 台北市), with random code 1234: `number` and `date` (y, m, d) as given, on `carrier` (type,
+/// id) or printed when `None`.
+pub fn invoice_draft(
+    number: &str,
+    date: (i32, u32, u32),
+    carrier: Option<(&str, &str)>,
+) -> InvoiceDraft {
+    InvoiceDraft {
+        number: number.into(),
+        date: NaiveDate::from_ymd_opt(date.0, date.1, date.2),
+        time: "12:30:00".into(),
+        seller_id: "04595257".into(),
+        seller_name: "示範商店".into(),
+        seller_address: "台北市".into(),
+        random_number: Some("1234".into()),
+        sales_amount: "100".into(),
+        tax_type: "1".into(),
+        tax_amount: Some("5".into()),
+        total_amount: "105".into(),
+        carrier_type: carrier.map(|(t, _)| t.into()),
+        carrier_id1: carrier.map(|(_, id)| id.into()),
+        printed: carrier.is_none(),
+        items: vec![ItemDraft {
+            row: None,
+            description: "乾電池".into(),
+            quantity: "1".into(),
+            unit_price: "105".into(),
+            amount: "105".into(),
+        }],
+        ..InvoiceDraft::default()
+    }
+}
+
+/// [`invoice_draft`] with `tweak` applied, made by the core's one constructor
+/// ([`Invoice::new`]). Panics when the tweaked draft is refused, which is a broken test, not an
+/// input.
+pub fn invoice(
+    number: &str,
+    date: (i32, u32, u32),
+    carrier: Option<(&str, &str)>,
+    tweak: impl FnOnce(&mut InvoiceDraft),
+) -> Invoice {
+    let mut draft = invoice_draft(number, date, carrier);
+    tweak(&mut draft);
+    Invoice::new(draft).expect("a valid test invoice")
 }
 
 fn unique() -> String {
@@ -123,4 +206,13 @@ macro_rules! both_backends {
             })*
         }
     };
+}
+
+/// Runs one raw SQL statement on `store`'s database: for tests that must show the database
+/// itself refuses a statement the store never issues (R10.4: the append-only triggers).
+pub async fn execute_raw(store: &Store, sql: &str) -> StoreResult<u64> {
+    Ok(sqlx::query(sql)
+        .execute(store.pool())
+        .await?
+        .rows_affected())
 }

@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::records::from_unix;
-use crate::{CarrierLink, Store, StoreError, StoreResult, UserRecord};
+use crate::{CarrierLink, CarrierProof, Store, StoreError, StoreResult, UserRecord};
 
 fn user_from_row(r: &AnyRow) -> StoreResult<UserRecord> {
     Ok(UserRecord {
@@ -75,17 +75,28 @@ impl Store {
         Ok(())
     }
 
-    /// Aggregates a carrier under a User. A carrier already aggregated (under anyone) is
-    /// [`StoreError::AlreadyExists`].
+    /// Aggregates a carrier under a User, with the proof that the User holds it. A carrier
+    /// already aggregated with proof (under anyone) is [`StoreError::AlreadyExists`]; a link
+    /// that was only claimed (made before proof was required) gives way to the proven one.
     pub async fn link_carrier(
         &self,
         user_id: i64,
         link: &CarrierLink,
+        proof: CarrierProof,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "DELETE FROM carrier_links WHERE carrier_type = $1 AND carrier_id1 = $2 \
+             AND proof = 'claimed'",
+        )
+        .bind(link.carrier_type.as_str())
+        .bind(link.id1.as_str())
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO carrier_links (user_id, carrier_type, carrier_id1, carrier_id2, \
-             carrier_name, linked_at) VALUES ($1, $2, $3, $4, $5, $6)",
+             carrier_name, linked_at, proof) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(user_id)
         .bind(link.carrier_type.as_str())
@@ -93,17 +104,19 @@ impl Store {
         .bind(link.id2.as_str())
         .bind(link.name.as_str())
         .bind(at.timestamp())
-        .execute(self.pool())
+        .bind(proof.as_str())
+        .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "this carrier's aggregation"))?;
+        tx.commit().await?;
         Ok(())
     }
 
-    /// The carriers aggregated under a User.
+    /// The carriers aggregated under a User with proof (a merely claimed link covers nothing).
     pub async fn user_carriers(&self, user_id: i64) -> StoreResult<Vec<CarrierLink>> {
         let rows = sqlx::query(
             "SELECT carrier_type, carrier_id1, carrier_id2, carrier_name FROM carrier_links \
-             WHERE user_id = $1 ORDER BY linked_at, carrier_type, carrier_id1",
+             WHERE user_id = $1 AND proof <> 'claimed' ORDER BY linked_at, carrier_type, carrier_id1",
         )
         .bind(user_id)
         .fetch_all(self.pool())
@@ -122,7 +135,7 @@ impl Store {
 }
 
 impl Store {
-    /// The aggregated carrier `carrier_type`/`id1` and the User it is aggregated under.
+    /// The carrier `carrier_type`/`id1` aggregated with proof, and the User it is under.
     pub async fn find_carrier_link(
         &self,
         carrier_type: &str,
@@ -132,7 +145,7 @@ impl Store {
             "SELECT u.id, u.mobile_barcode, u.verification_hash, u.registered_at, \
              u.deregistered_at, l.carrier_type, l.carrier_id1, l.carrier_id2, l.carrier_name \
              FROM carrier_links l JOIN users u ON u.id = l.user_id \
-             WHERE l.carrier_type = $1 AND l.carrier_id1 = $2",
+             WHERE l.carrier_type = $1 AND l.carrier_id1 = $2 AND l.proof <> 'claimed'",
         )
         .bind(carrier_type)
         .bind(id1)

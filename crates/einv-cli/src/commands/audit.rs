@@ -11,7 +11,7 @@ use einv_core::SystemClock;
 use einv_server::startup;
 use einv_store::AuditFilter;
 
-use crate::cli::PlatformOptions;
+use crate::options::PlatformOptions;
 
 /// Arguments of `einv audit`.
 #[derive(Debug, clap::Args)]
@@ -97,6 +97,16 @@ async fn verify(options: &PlatformOptions) -> anyhow::Result<ExitCode> {
             "OK: {} entries verified from {from} to entry {}, {} signed checkpoints",
             report.entries, report.last_seq, report.checkpoints
         );
+        // What the walk proves, in words an auditor can check (hole 7).
+        match (&report.head, report.proven_through) {
+            (Some(head), Some(through)) => println!(
+                "proves: no entry from {from} through entry {through} was edited, removed, \
+                 reordered or inserted, and none after it was cut off (the chain head at entry \
+                 {through} is signed, written {})",
+                taipei_time(head.at)
+            ),
+            _ => println!("proves: the trail is empty; there is nothing to prove"),
+        }
         return Ok(ExitCode::SUCCESS);
     }
     println!(
@@ -108,6 +118,16 @@ async fn verify(options: &PlatformOptions) -> anyhow::Result<ExitCode> {
         println!("  {problem}");
     }
     Ok(ExitCode::from(1))
+}
+
+fn taipei_time(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| {
+            t.with_timezone(&einv_core::clock::taipei())
+                .format("%Y-%m-%d %H:%M:%S%:z")
+                .to_string()
+        })
+        .unwrap_or_else(|| at.to_string())
 }
 
 async fn purge(

@@ -7,7 +7,7 @@ use anyhow::Context;
 use einv_core::SystemClock;
 use einv_server::{demo, startup};
 
-use crate::cli::PlatformOptions;
+use crate::options::PlatformOptions;
 
 /// Arguments of `einv demo`.
 #[derive(Debug, clap::Args)]

@@ -10,10 +10,11 @@ use einv_core::{clock, Clock, Period, SystemClock};
 use einv_server::startup;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::PlatformOptions;
+use crate::ingest::jsonl::JsonInvoice;
 use crate::ingest::pipeline::{self, Input, Source};
 use crate::ingest::report::ProblemLog;
 use crate::ingest::Format;
+use crate::options::PlatformOptions;
 use crate::synth::{Generator, Plan};
 
 /// Arguments of `einv generate`.
@@ -38,9 +39,16 @@ pub struct Args {
     /// after today (give --until for the same file on any day).
     #[arg(long, value_parser = parse_period)]
     pub until: Option<Period>,
-    /// Store the invoices in the database (bulk path) instead of writing JSON Lines.
+    /// Store the invoices in the database (bulk path) instead of writing JSON Lines. The data
+    /// set's Users are registered first (verification code `Synth123`), since invoices reach
+    /// only mobile barcodes the Platform issued.
     #[arg(long)]
     pub into_db: bool,
+    /// With --out: also register the data set's Users in the database (`--data` or
+    /// `--database-url`), so that `einv import` of the file there stores their invoices
+    /// (invoices reach only mobile barcodes the Platform issued; verification code `Synth123`).
+    #[arg(long, conflicts_with = "into_db")]
+    pub register_users: bool,
     /// With --into-db: invoices per transaction.
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub batch: u32,
@@ -87,6 +95,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let result = if args.into_db {
         into_db(&args, generator, bar.clone())
     } else {
+        if args.register_users {
+            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+            runtime.block_on(async {
+                let store = startup::open_store(&args.platform.config(), false).await?;
+                let result = register_users(&store, &generator.barcodes()).await;
+                store.close().await;
+                result
+            })?;
+        }
         write_jsonl(args.out.as_ref(), generator, &bar)
     };
     bar.finish_and_clear();
@@ -107,7 +124,7 @@ fn write_jsonl(
     let mut sink = BufWriter::with_capacity(1 << 20, sink);
     let (mut n, mut tick) = (0u64, 0u64);
     while let Some(invoice) = generator.next_invoice()? {
-        serde_json::to_writer(&mut sink, &invoice).context("writing")?;
+        serde_json::to_writer(&mut sink, &JsonInvoice::from(&invoice)).context("writing")?;
         sink.write_all(b"\n").context("writing")?;
         n += 1;
         if n >= tick {
@@ -122,10 +139,31 @@ fn write_jsonl(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The verification code of every User `--into-db` registers.
+pub const SYNTH_CODE: &str = "Synth123";
+
+/// Invoices reach only barcodes the Platform issued (the importer rejects the rest), so the
+/// synthetic world's Users are put on the Platform's register first, each with verification
+/// code [`SYNTH_CODE`]. This stands for the registrations that issued those barcodes; a real
+/// Platform only ever issues barcodes at registration (`Platform::register_user`).
+async fn register_users(store: &einv_store::Store, barcodes: &[String]) -> anyhow::Result<()> {
+    let hash = einv_server::services::VerificationCodes::default()
+        .hash(SYNTH_CODE)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let now = SystemClock.now();
+    for barcode in barcodes {
+        if store.find_user_by_barcode(barcode).await?.is_none() {
+            store.create_user(barcode, &hash, now).await?;
+        }
+    }
+    Ok(())
+}
+
 fn into_db(args: &Args, generator: Generator, bar: ProgressBar) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let store = startup::open_store(&args.platform.config(), false).await?;
+        register_users(&store, &generator.barcodes()).await?;
         let input = Input {
             name: "(generated)".into(),
             format: Format::Jsonl,

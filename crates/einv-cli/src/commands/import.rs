@@ -15,10 +15,10 @@ use einv_core::{Clock, SystemClock};
 use einv_server::startup;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::PlatformOptions;
 use crate::ingest::pipeline::{self, Input};
 use crate::ingest::report::ProblemLog;
 use crate::ingest::Format;
+use crate::options::PlatformOptions;
 
 /// Arguments of `einv import`.
 #[derive(Debug, clap::Args)]

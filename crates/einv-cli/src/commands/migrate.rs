@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use einv_server::startup;
 
-use crate::cli::PlatformOptions;
+use crate::options::PlatformOptions;
 
 /// Runs `einv migrate`.
 pub fn run(options: PlatformOptions) -> anyhow::Result<ExitCode> {

@@ -1,5 +1,5 @@
 //! `einv qr decode TEXT [RIGHT]` and `einv qr encode`: the proof copy's two QR codes
-//! (reference/domain.md §7), through `einv_core::barcode`.
+//! (`docs/domain.md` §7), through `einv_core::barcode`.
 
 use std::ffi::OsString;
 use std::io::Read;

@@ -10,7 +10,7 @@ use einv_core::SystemClock;
 use einv_server::demo::{self, DemoCredentials};
 use einv_server::startup;
 
-use crate::cli::PlatformOptions;
+use crate::options::PlatformOptions;
 
 /// Arguments of `einv serve`.
 #[derive(Debug, clap::Args)]

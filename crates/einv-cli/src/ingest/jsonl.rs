@@ -11,7 +11,10 @@ use einv_store::InvoiceStatus;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::validate::{self, FieldNames, RawInvoice, RawItem, RawStatus};
+use einv_core::invoice::{ItemDraft, RowNumber, TaxRate, TaxType};
+use einv_core::{Invoice, InvoiceDraft, Ntd};
+
+use super::validate::{self, FieldNames, RawStatus};
 use super::{FileError, Parsed, Rejection, Sink};
 
 mod wire;
@@ -99,9 +102,10 @@ pub struct JsonInvoice {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct JsonItem {
-    /// Sequence number (default: position from 1).
+    /// Row (sequence) number, kept as given: a JSON number or a string of 1 to 4 characters
+    /// (default: the position, `001` …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sequence_number: Option<i64>,
+    pub sequence_number: Option<Decimal>,
     /// Description.
     pub description: String,
     /// Quantity: a JSON number or a decimal string.
@@ -112,6 +116,56 @@ pub struct JsonItem {
     pub amount: Decimal,
 }
 
+impl From<&Invoice> for JsonInvoice {
+    /// The JSONL line of a checked invoice; it reads back as the same invoice. Defaults are
+    /// left out (tax type 1, rate 0.05, zero amounts, not printed, not donated).
+    fn from(invoice: &Invoice) -> Self {
+        let h = &invoice.header;
+        let carrier = h.carrier.as_ref();
+        let amount = |n: Ntd| i64::try_from(n.dollars()).unwrap_or(i64::MAX);
+        let optional = |n: Ntd| (!n.is_zero()).then(|| amount(n));
+        JsonInvoice {
+            status: None,
+            number: h.number.to_string(),
+            date: h.date.format("%Y-%m-%d").to_string(),
+            time: Some(h.time.to_string()),
+            seller_ban: Some(h.seller.id.to_string()),
+            seller_name: Some(h.seller.name.clone()),
+            seller_address: Some(h.seller.address.clone()).filter(|a| !a.is_empty()),
+            buyer_ban: h.buyer.map(|b| b.to_string()),
+            random_code: h.random_code.map(|r| r.to_string()),
+            currency: h.currency.as_ref().map(ToString::to_string),
+            sales_amount: Some(amount(h.sales_amount)),
+            free_tax_amount: optional(h.free_tax_amount),
+            zero_tax_amount: optional(h.zero_tax_amount),
+            tax_type: (h.tax_type != TaxType::Taxable).then(|| i64::from(h.tax_type.code())),
+            tax_rate: (h.tax_rate != TaxRate::general()).then(|| Decimal(h.tax_rate.to_string())),
+            tax_amount: Some(amount(h.tax_amount)),
+            total_amount: Some(amount(h.total_amount)),
+            carrier_type: carrier.map(|c| c.carrier_type.to_string()),
+            carrier_id1: carrier.map(|c| c.id1.clone()),
+            carrier_id2: carrier.map(|c| c.id2.clone()),
+            print_mark: h.printed.then_some(PrintMark::from(true)),
+            donate_mark: h.donated_to.is_some().then_some(DonateMark::from(true)),
+            npoban: h.donated_to.as_ref().map(ToString::to_string),
+            items: invoice
+                .items
+                .iter()
+                .enumerate()
+                .map(|(n, i)| JsonItem {
+                    // The default row number is left out, as the generator always did.
+                    sequence_number: (i.row != RowNumber::of_position(n + 1))
+                        .then(|| Decimal(i.row.to_string())),
+                    description: i.description.clone(),
+                    quantity: Decimal(i.quantity.to_string()),
+                    unit_price: Decimal(i.unit_price.to_string()),
+                    amount: Decimal(i.amount.to_string()),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The JSONL names of the fields, for errors.
 pub static NAMES: FieldNames = FieldNames {
     number: "number",
@@ -119,6 +173,7 @@ pub static NAMES: FieldNames = FieldNames {
     time: "time",
     seller_ban: "sellerBan",
     seller_name: "sellerName",
+    seller_address: "sellerAddress",
     buyer_ban: "buyerBan",
     random_code: "randomCode",
     currency: "currency",
@@ -197,6 +252,7 @@ pub fn convert(json: JsonInvoice) -> Result<super::Record, validate::Invalid> {
     let date = parse_date(&json.date)?;
     let status = match json.status.as_deref() {
         None | Some("issue") => None,
+        // void: 註銷 (F0701); cancel: 作廢 (F0501).
         Some("void") => Some(InvoiceStatus::Voided),
         Some("cancel") => Some(InvoiceStatus::Cancelled),
         Some(other) => {
@@ -215,23 +271,24 @@ pub fn convert(json: JsonInvoice) -> Result<super::Record, validate::Invalid> {
         };
         return validate::status(raw, ["number", "sellerBan"]);
     }
-    let raw = RawInvoice {
+    let text = |n: Option<i64>| n.map(|n| n.to_string());
+    let draft = InvoiceDraft {
         number: json.number,
         date: Some(date),
         time: required(json.time, "time")?,
-        seller_ban: required(json.seller_ban, "sellerBan")?,
+        seller_id: required(json.seller_ban, "sellerBan")?,
         seller_name: required(json.seller_name, "sellerName")?,
         seller_address: json.seller_address.unwrap_or_default(),
-        buyer_ban: json.buyer_ban,
-        random_code: required(json.random_code, "randomCode")?,
+        buyer_id: json.buyer_ban,
+        random_number: json.random_code,
         currency: json.currency,
-        sales_amount: required(json.sales_amount, "salesAmount")?,
-        free_tax_amount: json.free_tax_amount.unwrap_or(0),
-        zero_tax_amount: json.zero_tax_amount.unwrap_or(0),
-        tax_type: json.tax_type.unwrap_or(1),
-        tax_rate: json.tax_rate.map_or_else(|| "0.05".to_owned(), |d| d.0),
-        tax_amount: json.tax_amount.unwrap_or(0),
-        total_amount: required(json.total_amount, "totalAmount")?,
+        sales_amount: required(json.sales_amount, "salesAmount")?.to_string(),
+        free_tax_sales_amount: text(json.free_tax_amount),
+        zero_tax_sales_amount: text(json.zero_tax_amount),
+        tax_type: json.tax_type.unwrap_or(1).to_string(),
+        tax_rate: json.tax_rate.map(|d| d.0),
+        tax_amount: text(json.tax_amount),
+        total_amount: required(json.total_amount, "totalAmount")?.to_string(),
         carrier_type: json.carrier_type,
         carrier_id1: json.carrier_id1,
         carrier_id2: json.carrier_id2,
@@ -241,8 +298,8 @@ pub fn convert(json: JsonInvoice) -> Result<super::Record, validate::Invalid> {
         items: json
             .items
             .into_iter()
-            .map(|i| RawItem {
-                seq: i.sequence_number,
+            .map(|i| ItemDraft {
+                row: i.sequence_number.map(|d| d.0),
                 description: i.description,
                 quantity: i.quantity.0,
                 unit_price: i.unit_price.0,
@@ -250,7 +307,7 @@ pub fn convert(json: JsonInvoice) -> Result<super::Record, validate::Invalid> {
             })
             .collect(),
     };
-    validate::issue(raw, &NAMES)
+    validate::issue(draft, &NAMES)
 }
 
 /// Names the field a line that failed to deserialize is wrong about.

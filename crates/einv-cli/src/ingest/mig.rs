@@ -1,5 +1,5 @@
-//! MOF MIG XML: the seller upload messages F0401 (issue), F0501 (cancel), F0701 (void) of MIG
-//! 4.x and their MIG 3.x names C0401, C0501, C0701.
+//! MOF MIG XML: the seller upload messages F0401 (issue, 開立), F0501 (cancel, 作廢), F0701
+//! (void, 註銷) of MIG 4.x and their MIG 3.x names C0401, C0501, C0701.
 //!
 //! A message is an `Invoice`, `CancelInvoice` or `VoidInvoice` element (namespace prefixes are
 //! ignored; an element named after the message, `F0401` …, is accepted too). A file holds one
@@ -14,7 +14,10 @@ use einv_store::InvoiceStatus;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use super::validate::{self, FieldNames, RawInvoice, RawItem, RawStatus};
+use einv_core::invoice::ItemDraft;
+use einv_core::InvoiceDraft;
+
+use super::validate::{self, FieldNames, RawStatus};
 use super::{FileError, Parsed, Rejection, Sink};
 
 /// The MIG names of the fields, for errors.
@@ -24,6 +27,7 @@ pub static NAMES: FieldNames = FieldNames {
     time: "Main/InvoiceTime",
     seller_ban: "Main/Seller/Identifier",
     seller_name: "Main/Seller/Name",
+    seller_address: "Main/Seller/Address",
     buyer_ban: "Main/Buyer/Identifier",
     random_code: "Main/RandomNumber",
     currency: "Amount/Currency",
@@ -223,6 +227,7 @@ fn finish(mut m: Message) -> Result<super::Record, Rejection> {
     }
     let result = match m.kind {
         Kind::Issue => issue(&m),
+        // F0501 CancelInvoice is 作廢 (cancelled); F0701 VoidInvoice is 註銷 (voided).
         Kind::Cancel => status(&m, "CancelInvoiceNumber", InvoiceStatus::Cancelled),
         Kind::Void => status(&m, "VoidInvoiceNumber", InvoiceStatus::Voided),
     };
@@ -256,26 +261,9 @@ fn date(m: &Message, path: &'static str) -> Result<NaiveDate, validate::Invalid>
         .ok_or_else(|| (path.to_owned(), format!("expected yyyyMMdd, got {text:?}")))
 }
 
-/// A whole amount: digits, optionally with a zero fraction (`100.00`).
-fn amount(m: &Message, path: &'static str, default: Option<i64>) -> Result<i64, validate::Invalid> {
-    let Some(text) = m.take(path) else {
-        return default.ok_or_else(|| (path.to_owned(), "missing".to_owned()));
-    };
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let whole_ok = !whole.is_empty()
-        && whole
-            .trim_start_matches('-')
-            .bytes()
-            .all(|b| b.is_ascii_digit());
-    if !whole_ok || !fraction.bytes().all(|b| b == b'0') {
-        return Err((
-            path.to_owned(),
-            format!("expected a whole amount, got {text:?}"),
-        ));
-    }
-    whole
-        .parse()
-        .map_err(|_| (path.to_owned(), format!("out of range: {text:?}")))
+/// A required element's text; the core checks what it says.
+fn text(m: &Message, path: &'static str) -> Result<String, validate::Invalid> {
+    required(m, path)
 }
 
 fn mark(m: &Message, path: &'static str, yes: &str, no: &str) -> Result<bool, validate::Invalid> {
@@ -291,43 +279,38 @@ fn mark(m: &Message, path: &'static str, yes: &str, no: &str) -> Result<bool, va
 }
 
 fn issue(m: &Message) -> Result<super::Record, validate::Invalid> {
-    let mut items = Vec::with_capacity(m.items.len());
-    for (n, item) in m.items.iter().enumerate() {
-        let get = |name: &str| item.get(name).map(|(text, _)| text.clone());
-        let seq = match get("SequenceNumber") {
-            Some(text) => Some(text.parse::<i64>().map_err(|_| {
-                (
-                    format!("Details/ProductItem[{}]/SequenceNumber", n + 1),
-                    format!("expected a number, got {text:?}"),
-                )
-            })?),
-            None => None,
-        };
-        items.push(RawItem {
-            seq,
-            description: get("Description").unwrap_or_default(),
-            quantity: get("Quantity").unwrap_or_default(),
-            unit_price: get("UnitPrice").unwrap_or_default(),
-            amount: get("Amount").unwrap_or_default(),
-        });
-    }
-    let raw = RawInvoice {
+    let items = m
+        .items
+        .iter()
+        .map(|item| {
+            let get = |name: &str| item.get(name).map(|(text, _)| text.clone());
+            ItemDraft {
+                row: get("SequenceNumber"),
+                description: get("Description").unwrap_or_default(),
+                quantity: get("Quantity").unwrap_or_default(),
+                unit_price: get("UnitPrice").unwrap_or_default(),
+                amount: get("Amount").unwrap_or_default(),
+            }
+        })
+        .collect();
+    let draft = InvoiceDraft {
         number: required(m, "Main/InvoiceNumber")?,
         date: Some(date(m, "Main/InvoiceDate")?),
         time: required(m, "Main/InvoiceTime")?,
-        seller_ban: required(m, "Main/Seller/Identifier")?,
+        seller_id: required(m, "Main/Seller/Identifier")?,
         seller_name: required(m, "Main/Seller/Name")?,
         seller_address: m.take("Main/Seller/Address").unwrap_or_default(),
-        buyer_ban: m.take("Main/Buyer/Identifier"),
-        random_code: required(m, "Main/RandomNumber")?,
+        buyer_id: m.take("Main/Buyer/Identifier"),
+        // Optional in the schema (B2B invoices often have none).
+        random_number: m.take("Main/RandomNumber"),
         currency: m.take("Amount/Currency"),
-        sales_amount: amount(m, "Amount/SalesAmount", None)?,
-        free_tax_amount: amount(m, "Amount/FreeTaxSalesAmount", Some(0))?,
-        zero_tax_amount: amount(m, "Amount/ZeroTaxSalesAmount", Some(0))?,
-        tax_type: amount(m, "Amount/TaxType", None)?,
-        tax_rate: m.take("Amount/TaxRate").unwrap_or_else(|| "0.05".into()),
-        tax_amount: amount(m, "Amount/TaxAmount", Some(0))?,
-        total_amount: amount(m, "Amount/TotalAmount", None)?,
+        sales_amount: text(m, "Amount/SalesAmount")?,
+        free_tax_sales_amount: m.take("Amount/FreeTaxSalesAmount"),
+        zero_tax_sales_amount: m.take("Amount/ZeroTaxSalesAmount"),
+        tax_type: text(m, "Amount/TaxType")?,
+        tax_rate: m.take("Amount/TaxRate"),
+        tax_amount: m.take("Amount/TaxAmount"),
+        total_amount: text(m, "Amount/TotalAmount")?,
         carrier_type: m.take("Main/CarrierType"),
         carrier_id1: m.take("Main/CarrierId1"),
         carrier_id2: m.take("Main/CarrierId2"),
@@ -336,7 +319,7 @@ fn issue(m: &Message) -> Result<super::Record, validate::Invalid> {
         npoban: m.take("Main/NPOBAN"),
         items,
     };
-    validate::issue(raw, &NAMES)
+    validate::issue(draft, &NAMES)
 }
 
 fn status(
@@ -356,3 +339,7 @@ fn status(
 #[cfg(test)]
 #[path = "mig_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "mig_roundtrip.rs"]
+mod roundtrip;

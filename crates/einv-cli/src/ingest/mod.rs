@@ -8,8 +8,10 @@
 
 use std::path::Path;
 
-use einv_store::{NewInvoice, Seller, StatusChange};
+use einv_core::Invoice;
+use einv_store::StatusChange;
 
+pub mod issued;
 pub mod jsonl;
 pub mod mig;
 pub mod pipeline;
@@ -40,19 +42,10 @@ impl Format {
 /// One good record.
 #[derive(Debug, Clone)]
 pub enum Record {
-    /// An issued invoice and its seller.
-    Issue(Box<Issue>),
-    /// A void or cancel message.
+    /// An issued invoice (its seller as the invoice names it).
+    Issue(Box<Invoice>),
+    /// A cancel or void message.
     Status(StatusChange),
-}
-
-/// An issued invoice, with the seller it names.
-#[derive(Debug, Clone)]
-pub struct Issue {
-    /// The seller, upserted before the invoice.
-    pub seller: Seller,
-    /// The invoice.
-    pub invoice: NewInvoice,
 }
 
 /// A record that was not imported, and why.

@@ -13,8 +13,7 @@ use std::time::Instant;
 use anyhow::Context;
 use einv_core::{Clock, SystemClock};
 use einv_store::{
-    InsertOutcome, InvoiceBatch, InvoiceStatus, NewInvoice, Seller, StatusChange, StatusOutcome,
-    Store,
+    InsertOutcome, Invoice, InvoiceBatch, InvoiceStatus, Seller, StatusChange, StatusOutcome, Store,
 };
 use indicatif::ProgressBar;
 use tokio::sync::mpsc;
@@ -74,7 +73,7 @@ struct Origin {
 #[derive(Debug, Default)]
 struct Batch {
     sellers: Vec<Seller>,
-    invoices: Vec<NewInvoice>,
+    invoices: Vec<Invoice>,
     invoice_origins: Vec<Origin>,
     changes: Vec<StatusChange>,
     change_origins: Vec<Origin>,
@@ -137,6 +136,20 @@ async fn store_batch(
     for (file, rejection) in std::mem::take(&mut batch.rejections) {
         tally.rejected += 1;
         on_problem(Problem::new(&names[file], rejection))?;
+    }
+    // Only to barcodes the Platform issued (see ingest/issued.rs).
+    let unissued = super::issued::unissued(store, &batch.invoices)
+        .await
+        .context("checking the batch's mobile barcodes")?;
+    let mut held = Vec::new();
+    for (i, reason) in unissued.into_iter().rev() {
+        batch.invoices.remove(i);
+        held.push((batch.invoice_origins.remove(i), reason));
+    }
+    for (origin, reason) in held.into_iter().rev() {
+        tally.rejected += 1;
+        let rejection = Rejection::new(origin.line, "carrierId1", reason);
+        on_problem(Problem::new(&names[origin.file], rejection))?;
     }
     if batch.records() == 0 {
         return Ok(());
@@ -256,11 +269,10 @@ fn read_one(input: Input, sink: &mut super::Sink<'_>) -> Result<u64, FileError> 
             let mut n = 0;
             while let Some(invoice) = generator.next_invoice()? {
                 n += 1;
-                let result = jsonl::convert(invoice).map_err(|(f, r)| Rejection::new(n, f, r));
                 sink(Parsed {
                     line: n,
                     offset: n,
-                    result,
+                    result: Ok(Record::Issue(Box::new(invoice))),
                 })?;
             }
             Ok(n)
@@ -300,7 +312,15 @@ fn add(
                 Format::Jsonl => "number",
                 Format::Mig => "Main/InvoiceNumber",
             };
-            let seller = issue.seller;
+            // The invoice keeps its seller's name and address as uploaded; the sellers table
+            // holds the latest (and the QR seed key).
+            let s = &issue.header.seller;
+            let seller = Seller {
+                ban: s.id.to_string(),
+                name: s.name.clone(),
+                address: s.address.clone(),
+                qr_seed_key: None,
+            };
             let fresh = known
                 .get(&seller.ban)
                 .is_none_or(|(name, address)| *name != seller.name || *address != seller.address);
@@ -311,7 +331,7 @@ fn add(
                 );
                 batch.sellers.push(seller);
             }
-            batch.invoices.push(issue.invoice);
+            batch.invoices.push(*issue);
             batch.invoice_origins.push(Origin {
                 file,
                 line,

@@ -1,11 +1,15 @@
-//! The audit trail's hash chain, as pure functions (R5.3, R6.4; DESIGN.md "Audit").
+//! The audit trail's hash chain, as pure functions (R5.3, R6.4; `docs/audit.md`).
 //!
 //! Every entry is chained to the one before it:
 //! `hash(n) = SHA-256(hash(n-1) ‖ n as 8 big-endian bytes ‖ canonical(entry n))`, starting from
 //! [`genesis_hash`]. Editing, removing or moving a stored entry breaks the chain at that entry,
 //! and [`verify::Verifier`] says which. An attacker who can write the database could recompute
 //! the whole tail, so every so often the chain head is *checkpointed*: an HMAC-SHA256 under a
-//! key derived from the server key over `(seq, hash)`, which nobody without the key can forge.
+//! key derived from the server key over `(kind, seq, hash, at)`, which nobody without the key
+//! can forge. The kind is covered so that a checkpoint cannot be turned into a purge anchor
+//! (which would let a writer drop the start of the log), and `at` (for an anchor, the purge's
+//! cut instant) so that a purge cannot be moved. The head itself is signed with every appended
+//! batch ([`SignedHead`]), so dropping the tail shows too.
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -16,12 +20,14 @@ use crate::InvalidValue;
 mod tests;
 pub mod verify;
 
-pub use verify::{Anchor, Problem, Report, StoredCheckpoint, StoredEntry, Verifier};
+pub use verify::{Anchor, Problem, Report, SignedHead, StoredCheckpoint, StoredEntry, Verifier};
 
 /// Labels the canonical form, so a future format cannot be confused with this one.
 const FORMAT: &[u8] = b"einv-audit-entry-v1\n";
-/// Labels a checkpoint MAC input.
-const CHECKPOINT_LABEL: &[u8] = b"einv-audit-checkpoint-v1\n";
+/// Labels a checkpoint MAC input. v2 covers kind and time as well as (seq, hash).
+const CHECKPOINT_LABEL: &[u8] = b"einv-audit-checkpoint-v2\n";
+/// The kind word of a signed chain head.
+pub const HEAD: &str = "head";
 
 /// What one audit entry says: everything the hash covers except its place in the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -120,25 +126,42 @@ impl CheckpointKey {
         Self(bytes)
     }
 
-    /// The checkpoint MAC over `(seq, hash)`: HMAC-SHA256, hex.
-    pub fn sign(&self, seq: i64, hash: &str) -> String {
-        hex::encode(self.mac(seq, hash).finalize().into_bytes())
+    /// The MAC of a checkpoint of `kind` (`checkpoint`, `anchor`, `head`) vouching that entry
+    /// `seq` has `hash`, made at `at` (Unix seconds; for an anchor, the purge's cut instant):
+    /// HMAC-SHA256 over all four, length-prefixed so no field can bleed into another; hex.
+    pub fn sign(&self, kind: &str, seq: i64, hash: &str, at: i64) -> String {
+        hex::encode(self.mac(kind, seq, hash, at).finalize().into_bytes())
     }
 
-    /// Whether `mac` is this key's MAC over `(seq, hash)` (compared in constant time).
-    pub fn check(&self, seq: i64, hash: &str, mac: &str) -> bool {
+    /// Whether `mac` is this key's MAC over `(kind, seq, hash, at)` (constant time).
+    pub fn check(&self, kind: &str, seq: i64, hash: &str, at: i64, mac: &str) -> bool {
         match hex::decode(mac) {
-            Ok(bytes) => self.mac(seq, hash).verify_slice(&bytes).is_ok(),
+            Ok(bytes) => self.mac(kind, seq, hash, at).verify_slice(&bytes).is_ok(),
             Err(_) => false,
         }
     }
 
-    fn mac(&self, seq: i64, hash: &str) -> Hmac<Sha256> {
+    /// A signed checkpoint of `kind` for entry `seq`/`hash` at `at`.
+    pub fn checkpoint(&self, kind: &str, seq: i64, hash: String, at: i64) -> StoredCheckpoint {
+        StoredCheckpoint {
+            seq,
+            mac: self.sign(kind, seq, &hash, at),
+            hash,
+            kind: kind.to_owned(),
+            at,
+        }
+    }
+
+    fn mac(&self, kind: &str, seq: i64, hash: &str, at: i64) -> Hmac<Sha256> {
         #[allow(clippy::expect_used)] // HMAC takes a key of any length: this cannot fail.
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC accepts any key length");
         mac.update(CHECKPOINT_LABEL);
+        for part in [kind.as_bytes(), hash.as_bytes()] {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
         mac.update(&seq.to_be_bytes());
-        mac.update(hash.as_bytes());
+        mac.update(&at.to_be_bytes());
         mac
     }
 }

@@ -43,7 +43,7 @@ fn chain(n: i64, anchor: &Anchor) -> Vec<StoredEntry> {
 fn run(
     entries: Vec<StoredEntry>,
     checkpoints: &[StoredCheckpoint],
-    head: Option<Anchor>,
+    head: Option<SignedHead>,
 ) -> Report {
     let mut v = Verifier::new(&key(), checkpoints);
     for e in entries {
@@ -52,11 +52,23 @@ fn run(
     v.finish(head)
 }
 
-fn head_of(entries: &[StoredEntry]) -> Option<Anchor> {
-    entries.last().map(|e| Anchor {
-        seq: e.seq,
-        hash: e.hash.clone(),
-    })
+/// The head as the writer signs it after appending `entries`.
+fn head_of(entries: &[StoredEntry]) -> Option<SignedHead> {
+    entries.last().map(|e| signed_head(e.seq, &e.hash))
+}
+
+fn signed_head(seq: i64, hash: &str) -> SignedHead {
+    let at = 1_790_000_000;
+    SignedHead {
+        seq,
+        hash: hash.to_owned(),
+        at,
+        mac: key().sign(HEAD, seq, hash, at),
+    }
+}
+
+fn cp(kind: &str, seq: i64, hash: &str) -> StoredCheckpoint {
+    key().checkpoint(kind, seq, hash.to_owned(), 1_785_000_000)
 }
 
 #[test]
@@ -87,30 +99,25 @@ fn canonical_form_is_unambiguous() {
 #[test]
 fn intact_chain_verifies_with_its_checkpoints() {
     let entries = chain(10, &Anchor::genesis());
-    let cp = StoredCheckpoint {
-        seq: 5,
-        hash: entries[4].hash.clone(),
-        mac: key().sign(5, &entries[4].hash),
-        kind: "checkpoint".into(),
-    };
+    let checkpoint = cp("checkpoint", 5, &entries[4].hash);
     let head = head_of(&entries);
-    let report = run(entries, &[cp], head);
+    let report = run(entries, &[checkpoint], head);
     assert!(report.is_ok(), "{:?}", report.problems);
     assert_eq!(
         (report.entries, report.checkpoints, report.last_seq),
         (10, 1, 10)
+    );
+    assert_eq!(
+        report.proven_through,
+        Some(10),
+        "complete up to the signed head"
     );
 }
 
 #[test]
 fn a_rewritten_tail_is_caught_by_a_signed_checkpoint_and_forgeries_by_the_key() {
     let mut entries = chain(6, &Anchor::genesis());
-    let genuine = StoredCheckpoint {
-        seq: 4,
-        hash: entries[3].hash.clone(),
-        mac: key().sign(4, &entries[3].hash),
-        kind: "checkpoint".into(),
-    };
+    let genuine = cp("checkpoint", 4, &entries[3].hash);
     // Rewrite entry 3 and recompute every hash after it: the chain alone looks fine.
     entries[2].content.actor = "someone else".into();
     let mut prev = entries[1].hash.clone();
@@ -119,16 +126,14 @@ fn a_rewritten_tail_is_caught_by_a_signed_checkpoint_and_forgeries_by_the_key() 
         e.hash = entry_hash(&prev, e.seq, &e.content);
         prev = e.hash.clone();
     }
-    let forged = StoredCheckpoint {
-        seq: 6,
-        hash: entries[5].hash.clone(),
-        mac: CheckpointKey::new([4; 32]).sign(6, &entries[5].hash),
-        kind: "checkpoint".into(),
-    };
-    let head = head_of(&entries);
+    let forged =
+        CheckpointKey::new([4; 32]).checkpoint("checkpoint", 6, entries[5].hash.clone(), 0);
+    // The writer of the rewrite cannot sign the head either: it stays the genuine one.
+    let head = Some(signed_head(6, &chain(6, &Anchor::genesis())[5].hash));
     let report = run(entries, &[genuine, forged], head);
     assert!(
-        matches!(&report.problems[..], [Problem::CheckpointMismatch(e), Problem::ForgedCheckpoint { seq: 6 }] if e.seq == 4),
+        matches!(&report.problems[..], [Problem::CheckpointMismatch(e), Problem::ForgedCheckpoint { seq: 6 }, Problem::Rewritten(r)] if e.seq == 4 && r.seq == 6)
+            || matches!(&report.problems[..], [Problem::CheckpointMismatch(e), Problem::Rewritten(r), Problem::ForgedCheckpoint { seq: 6 }] if e.seq == 4 && r.seq == 6),
         "{:?}",
         report.problems
     );
@@ -137,17 +142,73 @@ fn a_rewritten_tail_is_caught_by_a_signed_checkpoint_and_forgeries_by_the_key() 
 #[test]
 fn a_purge_anchor_starts_the_walk_and_removing_the_tail_shows() {
     let all = chain(8, &Anchor::genesis());
-    let anchor = StoredCheckpoint {
-        seq: 3,
-        hash: all[2].hash.clone(),
-        mac: key().sign(3, &all[2].hash),
-        kind: verify::ANCHOR.into(),
-    };
+    let anchor = cp(verify::ANCHOR, 3, &all[2].hash);
     let head = head_of(&all);
     let kept: Vec<_> = all[3..6].to_vec();
     let report = run(kept, &[anchor], head);
     assert_eq!(report.anchor.seq, 3);
     assert_eq!(report.problems, vec![Problem::Removed { from: 7, to: 8 }]);
+    assert_eq!(
+        report.proven_through, None,
+        "nothing proven while entries are missing"
+    );
+}
+
+/// Hole 7: a database writer turns a genuine checkpoint into a purge anchor to drop the start
+/// of the log. The MAC covers the kind, so the forged anchor does not verify and the walk
+/// starts at genesis: the dropped entries show as removed.
+#[test]
+fn a_checkpoint_forged_into_a_purge_anchor_is_caught() {
+    let all = chain(8, &Anchor::genesis());
+    let mut turned = cp("checkpoint", 4, &all[3].hash);
+    turned.kind = verify::ANCHOR.into();
+    let head = head_of(&all);
+    let report = run(all[4..].to_vec(), &[turned], head);
+    assert_eq!(report.anchor.seq, 0, "the forged anchor is not trusted");
+    assert!(report
+        .problems
+        .contains(&Problem::ForgedCheckpoint { seq: 4 }));
+    assert!(report
+        .problems
+        .contains(&Problem::Removed { from: 1, to: 4 }));
+    // Moving a genuine anchor's purge date is caught the same way.
+    let mut moved = cp(verify::ANCHOR, 4, &all[3].hash);
+    moved.at += 86_400 * 200;
+    let report = run(all[4..].to_vec(), &[moved], head_of(&all));
+    assert!(report
+        .problems
+        .contains(&Problem::ForgedCheckpoint { seq: 4 }));
+}
+
+/// Hole 7: dropping the head of the log (its first entries) without a genuine anchor shows.
+#[test]
+fn dropping_the_head_of_the_log_is_caught() {
+    let all = chain(8, &Anchor::genesis());
+    let report = run(all[3..].to_vec(), &[], head_of(&all));
+    assert_eq!(report.problems, vec![Problem::Removed { from: 1, to: 3 }]);
+}
+
+/// Hole 7: dropping the tail and rolling the head back is caught, because the head is signed
+/// with every batch: an edited head does not verify, and a deleted one is missing.
+#[test]
+fn dropping_the_tail_is_caught_by_the_signed_head() {
+    let all = chain(8, &Anchor::genesis());
+    let kept = all[..5].to_vec();
+    // The attacker rewrites the head row to the new last entry, without the key.
+    let mut rolled = signed_head(8, &all[7].hash);
+    rolled.seq = 5;
+    rolled.hash = all[4].hash.clone();
+    let report = run(kept.clone(), &[], Some(rolled));
+    assert_eq!(
+        report.problems,
+        vec![Problem::UnsignedHead { seq: Some(5) }]
+    );
+    assert_eq!(report.proven_through, None);
+    let report = run(kept.clone(), &[], None);
+    assert_eq!(report.problems, vec![Problem::UnsignedHead { seq: None }]);
+    // Leaving the genuine head in place: the missing tail shows against it.
+    let report = run(kept, &[], head_of(&all));
+    assert_eq!(report.problems, vec![Problem::Removed { from: 6, to: 8 }]);
 }
 
 #[test]
@@ -191,7 +252,7 @@ proptest! {
     fn any_single_edit_delete_or_swap_is_caught_and_named((n, tamper) in tamper_strategy(), anchored in any::<bool>()) {
         let anchor = if anchored { Anchor { seq: 100, hash: entry_hash(&genesis_hash(), 100, &content(100)) } } else { Anchor::genesis() };
         let checkpoints = if anchored {
-            vec![StoredCheckpoint { seq: 100, hash: anchor.hash.clone(), mac: key().sign(100, &anchor.hash), kind: verify::ANCHOR.into() }]
+            vec![cp(verify::ANCHOR, 100, &anchor.hash)]
         } else {
             Vec::new()
         };
@@ -243,5 +304,7 @@ fn problem_seq_for_test(p: &Problem) -> i64 {
         Problem::Moved { entry, .. } => entry.seq,
         Problem::Removed { from, .. } => *from,
         Problem::ForgedCheckpoint { seq } => *seq,
+        Problem::PastHead(e) => e.seq,
+        Problem::UnsignedHead { seq } => seq.unwrap_or(-1),
     }
 }

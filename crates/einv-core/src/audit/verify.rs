@@ -27,17 +27,33 @@ pub struct StoredEntry {
     pub content: EntryContent,
 }
 
-/// One stored checkpoint: a MAC over `(seq, hash)` under the checkpoint key.
+/// One stored checkpoint: a MAC over `(kind, seq, hash, at)` under the checkpoint key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredCheckpoint {
     /// The entry it vouches for.
     pub seq: i64,
     /// That entry's hash.
     pub hash: String,
-    /// HMAC-SHA256 over `(seq, hash)`, hex.
+    /// HMAC-SHA256 over `(kind, seq, hash, at)`, hex ([`CheckpointKey::sign`]).
     pub mac: String,
     /// `checkpoint`, or [`ANCHOR`] for the last entry of a purge.
     pub kind: String,
+    /// When it was signed (Unix seconds); for an anchor, the purge's cut instant.
+    pub at: i64,
+}
+
+/// The chain head as stored, signed with every appended batch: the last `(seq, hash)` and when
+/// it was written. A genuine signed head proves the chain complete up to `seq`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedHead {
+    /// The last entry's seq (0 for an empty chain).
+    pub seq: i64,
+    /// Its hash.
+    pub hash: String,
+    /// When the head was signed, Unix seconds.
+    pub at: i64,
+    /// HMAC over `("head", seq, hash, at)`; empty on a chain never appended to.
+    pub mac: String,
 }
 
 /// Where the chain starts: genesis, or the last purged entry.
@@ -114,6 +130,14 @@ pub enum Problem {
     /// A genuine checkpoint does not match the entry it vouches for: the chain up to it was
     /// rewritten.
     CheckpointMismatch(EntryRef),
+    /// The chain head is missing or its signature does not verify: nothing proves that the
+    /// end of the trail is where the entries stop (the tail may have been cut).
+    UnsignedHead {
+        /// The seq the stored head names (none when it is missing).
+        seq: Option<i64>,
+    },
+    /// Entries past the signed head: nobody with the key vouched for them.
+    PastHead(EntryRef),
 }
 
 impl fmt::Display for Problem {
@@ -136,6 +160,14 @@ impl fmt::Display for Problem {
             Self::ForgedCheckpoint { seq } => {
                 write!(f, "checkpoint at entry {seq}: signature does not verify")
             }
+            Self::UnsignedHead { seq: Some(seq) } => write!(
+                f,
+                "chain head at entry {seq}: missing signature or signature does not verify (the tail may have been cut)"
+            ),
+            Self::UnsignedHead { seq: None } => {
+                write!(f, "chain head: missing (the tail may have been cut)")
+            }
+            Self::PastHead(e) => write!(f, "{e}: past the signed chain head (inserted?)"),
             Self::CheckpointMismatch(e) => {
                 write!(
                     f,
@@ -157,6 +189,11 @@ pub struct Report {
     pub anchor: Anchor,
     /// The last seq seen (the anchor's when there are no entries).
     pub last_seq: i64,
+    /// The genuine signed head, when there is one.
+    pub head: Option<SignedHead>,
+    /// Through which seq the trail is proven complete: the signed head's seq, when the head
+    /// verified and nothing is wrong. None means nothing is proven (an empty trail, or problems).
+    pub proven_through: Option<i64>,
     /// Every problem, in the order found.
     pub problems: Vec<Problem>,
 }
@@ -171,6 +208,7 @@ impl Report {
 /// Walks a chain page by page: `new`, `push` each entry in ascending seq, `finish`.
 #[derive(Debug)]
 pub struct Verifier {
+    key: CheckpointKey,
     anchor: Anchor,
     checkpoints: BTreeMap<i64, String>,
     good_checkpoints: u64,
@@ -191,7 +229,7 @@ impl Verifier {
         let mut genuine = BTreeMap::new();
         let mut anchor = Anchor::genesis();
         for c in checkpoints {
-            if !key.check(c.seq, &c.hash, &c.mac) {
+            if !key.check(&c.kind, c.seq, &c.hash, c.at, &c.mac) {
                 problems.push(Problem::ForgedCheckpoint { seq: c.seq });
                 continue;
             }
@@ -206,6 +244,7 @@ impl Verifier {
         let good_checkpoints = genuine.len() as u64;
         let checkpoints = genuine.split_off(&(anchor.seq + 1));
         Self {
+            key: key.clone(),
             expected_seq: anchor.seq + 1,
             prev_hash: anchor.hash.clone(),
             anchor,
@@ -264,9 +303,11 @@ impl Verifier {
         self.prev = Some((here, intact));
     }
 
-    /// Ends the walk. `head` is the chain head the store recorded, if any: entries missing
-    /// from the end show there (and at any genuine checkpoint past the last entry).
-    pub fn finish(mut self, head: Option<Anchor>) -> Report {
+    /// Ends the walk. `head` is the chain head the store recorded, if any. A genuine signed
+    /// head proves completeness: entries missing from the end show against it (and against any
+    /// genuine checkpoint past the last entry). A missing or unsigned head is itself a problem
+    /// once the trail has entries, since the tail could then be cut unseen.
+    pub fn finish(mut self, head: Option<SignedHead>) -> Report {
         let last_seq = self.expected_seq - 1;
         let mut missing_to = self
             .checkpoints
@@ -274,11 +315,23 @@ impl Verifier {
             .next_back()
             .copied()
             .unwrap_or(last_seq);
-        if let Some(head) = &head {
+        let head_seq = head.as_ref().map(|h| h.seq);
+        let genuine = head.filter(|h| self.key.check(super::HEAD, h.seq, &h.hash, h.at, &h.mac));
+        // A chain never appended to has an unsigned genesis head: there is nothing to prove.
+        let never_written = last_seq == 0 && self.anchor.seq == 0 && head_seq.unwrap_or(0) == 0;
+        if genuine.is_none() && !never_written {
+            self.problems.push(Problem::UnsignedHead { seq: head_seq });
+        }
+        if let Some(head) = &genuine {
             missing_to = missing_to.max(head.seq);
             if head.seq == last_seq && last_seq > self.anchor.seq && head.hash != self.prev_hash {
                 if let Some((prev, true)) = &self.prev {
                     self.problems.push(Problem::Rewritten(prev.clone()));
+                }
+            }
+            if last_seq > head.seq {
+                if let Some((prev, _)) = &self.prev {
+                    self.problems.push(Problem::PastHead(prev.clone()));
                 }
             }
         }
@@ -294,11 +347,17 @@ impl Verifier {
             self.problems.push(problem);
         }
         self.problems.sort_by_key(problem_seq);
+        let proven_through = genuine
+            .as_ref()
+            .filter(|_| self.problems.is_empty())
+            .map(|h| h.seq);
         Report {
             entries: self.entries,
             checkpoints: self.good_checkpoints,
             anchor: self.anchor,
             last_seq,
+            head: genuine,
+            proven_through,
             problems: self.problems,
         }
     }
@@ -340,5 +399,7 @@ fn problem_seq(p: &Problem) -> i64 {
         Problem::Moved { entry, .. } => entry.seq,
         Problem::Removed { from, .. } => *from,
         Problem::ForgedCheckpoint { seq } => *seq,
+        Problem::PastHead(e) => e.seq,
+        Problem::UnsignedHead { seq } => seq.unwrap_or(i64::MAX),
     }
 }

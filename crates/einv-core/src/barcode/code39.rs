@@ -1,5 +1,5 @@
 //! The Code39 1D barcode of a proof copy: 19 characters, period `yyyMM` + invoice number +
-//! random code, e.g. `10404UZ176908720122` (reference/domain.md §7).
+//! random code, e.g. `10404UZ176908720122` (`docs/domain.md` §7).
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,4 +1,4 @@
-//! The 24-character verification field of the left QR code (reference/domain.md §7): the invoice
+//! The 24-character verification field of the left QR code (`docs/domain.md` §7): the invoice
 //! number and random code, AES-128-CBC encrypted with the seller's QR seed key and a fixed IV,
 //! PKCS#7 padded, Base64 encoded.
 

@@ -5,7 +5,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use encoding_rs::{DecoderResult, BIG5};
 
-use super::qr::{QrError, QrSide};
+use super::qr_layout::{QrError, QrSide};
 
 /// One `:`-separated token of an item list and where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]

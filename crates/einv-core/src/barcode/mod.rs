@@ -1,4 +1,4 @@
-//! The barcodes printed on an e-invoice proof copy (電子發票證明聯), reference/domain.md §7:
+//! The barcodes printed on an e-invoice proof copy (電子發票證明聯), `docs/domain.md` §7:
 //! the Code39 1D barcode ([`code39`]), the two QR codes ([`qr`]) and the AES verification field
 //! of the left QR code ([`crypto`]).
 
@@ -6,6 +6,7 @@ pub mod code39;
 pub mod crypto;
 mod items;
 pub mod qr;
+mod qr_layout;
 mod qr_read;
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::items::{self, Token};
-use super::qr::{ItemEncoding, ProofQr, QrError, QrItem, QrSide, FIXED_LEN, RIGHT_PREFIX, ZEROS};
+use super::qr_layout::{
+    ItemEncoding, ProofQr, QrError, QrItem, QrSide, FIXED_LEN, RIGHT_PREFIX, ZEROS,
+};
 use super::{crypto, RandomCode};
 use crate::period::ROC_OFFSET;
 use crate::{InvalidValue, InvoiceNumber, Ntd};

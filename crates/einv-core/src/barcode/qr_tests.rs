@@ -13,7 +13,7 @@ use super::qr::{
 use super::{QrSeedKey, RandomCode};
 use crate::{InvoiceNumber, Ntd};
 
-/// The spec's example; its verification field is test vector 1 of reference/domain.md §7.
+/// The spec's example; its verification field is test vector 1 of `docs/domain.md` §7.
 const SPEC_LEFT: &str = "AB112233441020523999900000144000001540000000001234567\
     ajrLaenbGmyWaZBdJk9diw==:**********:3:3:1:乾電池:1:105:";
 const SPEC_RIGHT: &str = "**口罩:1:210:牛奶:1:25";

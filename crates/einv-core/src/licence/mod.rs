@@ -11,6 +11,7 @@ use crate::clock::end_of_taipei_day;
 
 mod event;
 mod kinds;
+mod suspensions;
 mod term;
 #[cfg(test)]
 mod tests;
@@ -18,6 +19,7 @@ mod transition;
 
 pub use event::LicenceEvent;
 pub use kinds::{SuspensionReason, TerminationGround};
+pub use suspensions::Suspensions;
 pub use term::{LicenceTerm, MAX_TERM_YEARS, RENEWAL_CLOSES_MONTHS, RENEWAL_OPENS_MONTHS};
 pub use transition::apply;
 
@@ -115,19 +117,27 @@ pub enum LicenceState {
         /// A renewal beside it.
         renewal: Renewal,
     },
-    /// The Product's purpose changed; back under review (R5.11). The API stops until approved.
+    /// The Product's purpose changed; back under review (R5.11). The API stops until approved,
+    /// and then only if no suspension is left (R10.2: causes stack).
     Reviewing {
         /// What it rested on.
         coverage: Coverage,
+        /// A renewal beside it (R4.7b: the term runs on while a re-review is undecided).
+        #[serde(default)]
+        renewal: Renewal,
+        /// Suspensions that also hold (R6, R10.2); each is lifted only by its own cure.
+        #[serde(default)]
+        suspensions: Suspensions,
     },
-    /// Cut off until the cause is cured (R6, R10.2).
+    /// Cut off until every cause is cured (R6, R10.2); never empty.
     Suspended {
         /// What it rests on.
         coverage: Coverage,
-        /// A renewal beside it.
+        /// A renewal beside it: a suspended licence may still file its re-review (R4.7b).
         renewal: Renewal,
-        /// Why.
-        reason: SuspensionReason,
+        /// Why: one or more causes.
+        #[serde(alias = "reason")]
+        reasons: Suspensions,
     },
     /// The term ended without an approved renewal (R4.7c), or the legacy deadline passed (R4.7d).
     Expired {
@@ -172,6 +182,37 @@ impl LicenceState {
         })
     }
 
+    /// A legacy licence (approved before 2023-03-31) whose re-review was filed at `filed_at`:
+    /// refused unless that was by the end of 2025-03-31 (R4.7d). It runs until the re-review
+    /// is decided, so it can be recorded after the deadline.
+    pub fn legacy_re_review_filed(
+        approved_on: NaiveDate,
+        filed_at: DateTime<Utc>,
+    ) -> Result<Self, Refusal> {
+        let coverage = Coverage::Legacy { approved_on };
+        Self::legacy(approved_on)?;
+        if filed_at >= coverage.ends_at() {
+            return Err(Refusal::new(
+                "R4.7d",
+                format!(
+                    "a legacy re-review had to be filed by {}; filed on {} it does not keep the licence",
+                    legacy_deadline(),
+                    crate::clock::taipei_date(filed_at)
+                ),
+            ));
+        }
+        if crate::clock::taipei_date(filed_at) < approved_on {
+            return Err(Refusal::new(
+                "R4.7d",
+                "the re-review cannot be filed before the licence was approved",
+            ));
+        }
+        Ok(Self::Active {
+            coverage,
+            renewal: Renewal::Applied { filed_at },
+        })
+    }
+
     /// The stable one-word name kept beside the state (for queries and pages).
     pub fn name(&self) -> &'static str {
         match self {
@@ -212,9 +253,89 @@ impl LicenceState {
     pub fn coverage(&self) -> Option<Coverage> {
         match self {
             Self::Active { coverage, .. }
-            | Self::Reviewing { coverage }
+            | Self::Reviewing { coverage, .. }
             | Self::Suspended { coverage, .. } => Some(*coverage),
             _ => None,
+        }
+    }
+
+    /// The re-review beside a licence that has a coverage (R4.7b).
+    pub fn renewal(&self) -> Renewal {
+        match self {
+            Self::Active { renewal, .. }
+            | Self::Reviewing { renewal, .. }
+            | Self::Suspended { renewal, .. } => *renewal,
+            _ => Renewal::None,
+        }
+    }
+
+    /// The suspensions that hold (R6, R10.2), empty when none.
+    pub fn suspensions(&self) -> Suspensions {
+        match self {
+            Self::Suspended { reasons, .. } => *reasons,
+            Self::Reviewing { suspensions, .. } => *suspensions,
+            _ => Suspensions::NONE,
+        }
+    }
+
+    /// The same licence with another re-review status.
+    fn with_renewal(self, renewal: Renewal) -> Self {
+        match self {
+            Self::Active { coverage, .. } => Self::Active { coverage, renewal },
+            Self::Reviewing {
+                coverage,
+                suspensions,
+                ..
+            } => Self::Reviewing {
+                coverage,
+                renewal,
+                suspensions,
+            },
+            Self::Suspended {
+                coverage, reasons, ..
+            } => Self::Suspended {
+                coverage,
+                renewal,
+                reasons,
+            },
+            other => other,
+        }
+    }
+
+    /// The same licence with another coverage.
+    fn with_coverage(self, coverage: Coverage) -> Self {
+        match self {
+            Self::Active { renewal, .. } => Self::Active { coverage, renewal },
+            Self::Reviewing {
+                renewal,
+                suspensions,
+                ..
+            } => Self::Reviewing {
+                coverage,
+                renewal,
+                suspensions,
+            },
+            Self::Suspended {
+                renewal, reasons, ..
+            } => Self::Suspended {
+                coverage,
+                renewal,
+                reasons,
+            },
+            other => other,
+        }
+    }
+
+    /// A covered licence held by `suspensions` (active when there are none).
+    fn held(coverage: Coverage, renewal: Renewal, suspensions: Suspensions) -> Self {
+        if suspensions.is_empty() {
+            Self::Active { coverage, renewal }
+        } else {
+            Self::Suspended {
+                coverage,
+                renewal,
+                reasons: suspensions,
+            }
         }
     }
 }
@@ -252,31 +373,15 @@ pub struct Settled {
 /// What the passing of time has done to `state` by `now`: an approved renewal's term has
 /// begun (R4.7b), or the licence expired (R4.7c, R4.7d). `None` when nothing changed.
 pub fn settle(state: &LicenceState, now: DateTime<Utc>) -> Option<Settled> {
-    let (coverage, renewal) = match state {
-        LicenceState::Active { coverage, renewal }
-        | LicenceState::Suspended {
-            coverage, renewal, ..
-        } => (*coverage, *renewal),
-        LicenceState::Reviewing { coverage } => (*coverage, Renewal::None),
-        _ => return None,
-    };
+    let coverage = state.coverage()?;
     if now < coverage.ends_at() {
         return None;
     }
-    match (coverage, renewal) {
-        (_, Renewal::Approved { next }) => {
-            let coverage = Coverage::Term { term: next };
-            let state = match *state {
-                LicenceState::Suspended { reason, .. } => LicenceState::Suspended {
-                    coverage,
-                    renewal: Renewal::None,
-                    reason,
-                },
-                _ => LicenceState::Active {
-                    coverage,
-                    renewal: Renewal::None,
-                },
-            };
+    match state.renewal() {
+        Renewal::Approved { next } => {
+            let state = state
+                .with_coverage(Coverage::Term { term: next })
+                .with_renewal(Renewal::None);
             // The next term may itself be over if nobody looked for three years.
             let settled = Settled {
                 state,
@@ -285,9 +390,10 @@ pub fn settle(state: &LicenceState, now: DateTime<Utc>) -> Option<Settled> {
             };
             Some(settle(&settled.state, now).unwrap_or(settled))
         }
-        // R4.7d: a legacy licence whose re-review was filed in time runs until it is decided.
-        (Coverage::Legacy { .. }, Renewal::Applied { .. }) => None,
-        _ => Some(Settled {
+        // R4.7b/R4.7d: the API stops at the end only when the re-review "審核未通過或未依規定申請"
+        // (was refused or never filed in time): one filed in time runs on until it is decided.
+        Renewal::Applied { .. } => None,
+        Renewal::None => Some(Settled {
             state: LicenceState::Expired {
                 legacy: matches!(coverage, Coverage::Legacy { .. }),
             },
@@ -309,8 +415,10 @@ pub fn check_access(state: &LicenceState, now: DateTime<Utc>) -> Result<Coverage
             "R4.7c",
             "the licence term ended without an approved re-review; the API stopped at the first instant after the term",
         )),
-        LicenceState::Suspended { reason, .. } => {
-            Err(Refusal::new(reason.rule(), format!("the licence is suspended: {}", reason.describe())))
+        LicenceState::Suspended { reasons, .. } => {
+            let rule = reasons.first().map_or("R10.2", SuspensionReason::rule);
+            let why: Vec<_> = reasons.iter().map(|r| format!("{} ({})", r.describe(), r.rule())).collect();
+            Err(Refusal::new(rule, format!("the licence is suspended: {}", why.join("; "))))
         }
         LicenceState::Reviewing { .. } => {
             Err(Refusal::new("R5.11", "the Product's purpose changed; the licence is back under review"))

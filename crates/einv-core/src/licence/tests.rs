@@ -96,13 +96,180 @@ fn r4_7b_renewal_window_and_contiguous_term() {
 }
 
 #[test]
-fn r4_7c_a_pending_renewal_does_not_outlive_the_term() {
+fn r4_7b_an_undecided_re_review_keeps_the_api_running_past_the_term() {
     let active = active_from(2026, 1, 1);
+    let end = at(2029, 1, 1);
     let filed = apply(&active, LicenceEvent::ApplyRenewal, at(2028, 7, 1)).unwrap();
+    // Filed inside the window, undecided at the end: the API runs on (only "審核未通過或未依規定
+    // 申請" stops it at the end of the term).
+    assert!(check_access(&filed, end).is_ok());
+    assert!(settle(&filed, end + Duration::days(30)).is_none());
+    // Approved after the end: the new term starts the day after the old one ended.
+    let approved = apply(
+        &filed,
+        LicenceEvent::ApproveRenewal,
+        end + Duration::days(30),
+    )
+    .unwrap();
+    let term = approved.coverage().unwrap().term().unwrap();
+    assert_eq!(term.start(), ymd(2029, 1, 1));
+    assert_eq!(approved.renewal(), Renewal::None);
+    assert!(check_access(&approved, end + Duration::days(30)).is_ok());
+    // Refused after the end: the API stops at the decision.
+    let decided = end + Duration::days(40);
+    assert!(check_access(&filed, decided - Duration::seconds(1)).is_ok());
+    let refused = apply(&filed, LicenceEvent::RejectRenewal, decided).unwrap();
+    assert_eq!(refused, LicenceState::Expired { legacy: false });
+    assert_eq!(check_access(&refused, decided).unwrap_err().rule, "R4.7c");
+    // Refused before the end: it runs to the end of its term, then stops.
+    let early = apply(&filed, LicenceEvent::RejectRenewal, at(2028, 8, 1)).unwrap();
+    assert!(check_access(&early, end - Duration::seconds(1)).is_ok());
+    assert_eq!(check_access(&early, end).unwrap_err().rule, "R4.7c");
+    // Not filed: the API stops at the first instant after the term.
+    assert_eq!(check_access(&active, end).unwrap_err().rule, "R4.7c");
+}
+
+#[test]
+fn r4_7b_a_suspended_licence_can_still_file_its_re_review() {
+    let active = active_from(2026, 1, 1);
+    let tax = SuspensionReason::TaxRegistrySuspension;
+    let suspended = apply(
+        &active,
+        LicenceEvent::Suspend { reason: tax },
+        at(2028, 6, 1),
+    )
+    .unwrap();
+    let filed = apply(&suspended, LicenceEvent::ApplyRenewal, at(2028, 7, 1)).unwrap();
+    assert!(matches!(
+        filed,
+        LicenceState::Suspended {
+            renewal: Renewal::Applied { .. },
+            ..
+        }
+    ));
     assert_eq!(
-        check_access(&filed, at(2029, 1, 1)).unwrap_err().rule,
-        "R4.7c"
+        apply(&suspended, LicenceEvent::ApplyRenewal, at(2028, 6, 30))
+            .unwrap_err()
+            .rule,
+        "R4.7b",
+        "the window still applies"
     );
+    let approved = apply(&filed, LicenceEvent::ApproveRenewal, at(2028, 8, 1)).unwrap();
+    // The suspension outlives the old term and holds in the new one.
+    let renewed = settle(&approved, at(2029, 1, 1)).unwrap().state;
+    assert_eq!(renewed.suspensions(), Suspensions::of(tax));
+    assert_eq!(
+        renewed.coverage().unwrap().term().unwrap().start(),
+        ymd(2029, 1, 1)
+    );
+    let back = apply(
+        &renewed,
+        LicenceEvent::Reinstate {
+            reason: tax,
+            certificate_valid_until: None,
+        },
+        at(2029, 2, 1),
+    )
+    .unwrap();
+    assert!(check_access(&back, at(2029, 2, 1)).is_ok());
+}
+
+#[test]
+fn r10_2_suspensions_stack_by_cause() {
+    let active = active_from(2026, 1, 1);
+    let tax = SuspensionReason::TaxRegistrySuspension;
+    let isms = SuspensionReason::LapsedIsmsCertificate;
+    let cure_isms = LicenceEvent::Reinstate {
+        reason: isms,
+        certificate_valid_until: Some(ymd(2030, 1, 1)),
+    };
+    let cure_tax = LicenceEvent::Reinstate {
+        reason: tax,
+        certificate_valid_until: None,
+    };
+    let lapsed = apply(
+        &active,
+        LicenceEvent::Suspend { reason: isms },
+        at(2026, 2, 1),
+    )
+    .unwrap();
+    let both = apply(
+        &lapsed,
+        LicenceEvent::Suspend { reason: tax },
+        at(2026, 2, 2),
+    )
+    .unwrap();
+    // R6 cured: 停業 still holds.
+    let still = apply(&both, cure_isms, at(2026, 3, 1)).unwrap();
+    assert_eq!(still.suspensions(), Suspensions::of(tax));
+    assert_eq!(
+        check_access(&still, at(2026, 3, 1)).unwrap_err().rule,
+        "R10.2"
+    );
+    // 復業 lifts only its own cause: the other order leaves R6 holding.
+    let resumed = apply(&both, cure_tax, at(2026, 3, 1)).unwrap();
+    assert_eq!(
+        check_access(&resumed, at(2026, 3, 1)).unwrap_err().rule,
+        "R6"
+    );
+    assert!(check_access(
+        &apply(&still, cure_tax, at(2026, 3, 2)).unwrap(),
+        at(2026, 3, 2)
+    )
+    .is_ok());
+    // 復業 on a licence not suspended for 停業 is refused.
+    assert!(apply(&lapsed, cure_tax, at(2026, 3, 1)).is_err());
+
+    // 停業 during an R5.11 review holds after the purpose change is approved.
+    let reviewing = apply(&active, LicenceEvent::ChangePurpose, at(2026, 4, 1)).unwrap();
+    let stopped = apply(
+        &reviewing,
+        LicenceEvent::Suspend { reason: tax },
+        at(2026, 4, 2),
+    )
+    .unwrap();
+    let approved = apply(&stopped, LicenceEvent::Approve, at(2026, 4, 3)).unwrap();
+    assert_eq!(
+        check_access(&approved, at(2026, 4, 3)).unwrap_err().rule,
+        "R10.2"
+    );
+    // …and 復業 during the review does not end the review.
+    let resumed = apply(&stopped, cure_tax, at(2026, 4, 3)).unwrap();
+    assert_eq!(
+        check_access(&resumed, at(2026, 4, 3)).unwrap_err().rule,
+        "R5.11"
+    );
+}
+
+#[test]
+fn r5_11_a_purpose_change_on_a_suspended_licence_goes_to_review() {
+    let tax = SuspensionReason::TaxRegistrySuspension;
+    let suspended = apply(
+        &active_from(2026, 1, 1),
+        LicenceEvent::Suspend { reason: tax },
+        at(2026, 2, 1),
+    )
+    .unwrap();
+    let reviewing = apply(&suspended, LicenceEvent::ChangePurpose, at(2026, 2, 2)).unwrap();
+    assert_eq!(reviewing.name(), "reviewing");
+    let approved = apply(&reviewing, LicenceEvent::Approve, at(2026, 2, 3)).unwrap();
+    assert_eq!(
+        approved.suspensions(),
+        Suspensions::of(tax),
+        "R10.2 still holds"
+    );
+}
+
+#[test]
+fn suspended_states_stored_with_one_reason_still_load() {
+    let text = r#"{"state":"suspended","coverage":{"kind":"term","term":{"start":"2026-01-01","last_day":"2028-12-31"}},"renewal":{"kind":"none"},"reason":"lapsed-isms-certificate"}"#;
+    let s: LicenceState = serde_json::from_str(text).unwrap();
+    assert_eq!(
+        s.suspensions(),
+        Suspensions::of(SuspensionReason::LapsedIsmsCertificate)
+    );
+    let again: LicenceState = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+    assert_eq!(again, s);
 }
 
 #[test]

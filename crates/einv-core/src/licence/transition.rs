@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     legacy_deadline, settle, Coverage, LicenceEvent, LicenceState, LicenceTerm, Refusal, Renewal,
-    SuspensionReason,
+    SuspensionReason, Suspensions,
 };
 use crate::clock::taipei_date;
 
@@ -42,90 +42,67 @@ pub fn apply(
             },
             renewal: Renewal::None,
         }),
-        (S::Reviewing { coverage }, E::Approve) => Ok(S::Active {
-            coverage,
-            renewal: Renewal::None,
-        }),
+        // R5.11 decided; R10.2: a suspension that came meanwhile still holds.
         (
-            S::Active {
+            S::Reviewing {
                 coverage,
-                renewal: Renewal::None,
+                renewal,
+                suspensions,
             },
-            E::ApplyRenewal,
-        ) => {
-            renewal_allowed(coverage, now)?;
-            Ok(S::Active {
-                coverage,
-                renewal: Renewal::Applied { filed_at: now },
-            })
+            E::Approve,
+        ) => Ok(S::held(coverage, renewal, suspensions)),
+        // R4.7b: an active or suspended licence (or one under purpose review) files its
+        // re-review inside the window; the suspension does not stop the filing.
+        (s, E::ApplyRenewal) if s.coverage().is_some() => match (s.coverage(), s.renewal()) {
+            (Some(coverage), Renewal::None) => {
+                renewal_allowed(coverage, now)?;
+                Ok(s.with_renewal(Renewal::Applied { filed_at: now }))
+            }
+            _ => Err(Refusal::new("R4.7b", "a re-review is already filed")),
+        },
+        (s, E::ApproveRenewal) if matches!(s.renewal(), Renewal::Applied { .. }) => {
+            approve_renewal(s, now)
         }
-        (
-            S::Active {
-                renewal: Renewal::Applied { .. } | Renewal::Approved { .. },
-                ..
-            },
-            E::ApplyRenewal,
-        ) => Err(Refusal::new("R4.7b", "a re-review is already filed")),
-        (
-            S::Active {
-                coverage,
-                renewal: Renewal::Applied { .. },
-            },
-            E::ApproveRenewal,
-        ) => {
-            let next = match coverage {
-                Coverage::Term { term } => term.successor(),
-                // A legacy licence's new term starts on approval (R4.7d).
-                Coverage::Legacy { .. } => LicenceTerm::full(today),
-            };
-            match coverage {
-                Coverage::Legacy { .. } => Ok(S::Active {
-                    coverage: Coverage::Term { term: next },
-                    renewal: Renewal::None,
+        (s, E::RejectRenewal) if matches!(s.renewal(), Renewal::Applied { .. }) => {
+            match s.coverage() {
+                // R4.7b: refused after the term's end, the API stops at the decision.
+                Some(coverage) if now >= coverage.ends_at() => Ok(S::Expired {
+                    legacy: matches!(coverage, Coverage::Legacy { .. }),
                 }),
-                Coverage::Term { .. } => Ok(S::Active {
-                    coverage,
-                    renewal: Renewal::Approved { next },
-                }),
+                _ => Ok(s.with_renewal(Renewal::None)),
             }
         }
-        (
-            S::Active {
-                coverage,
-                renewal: Renewal::Applied { .. },
-            },
-            E::RejectRenewal,
-        ) => Ok(S::Active {
-            coverage,
-            renewal: Renewal::None,
-        }),
         (S::Active { coverage, renewal }, E::Suspend { reason }) => Ok(S::Suspended {
             coverage,
             renewal,
-            reason,
+            reasons: Suspensions::of(reason),
         }),
-        (S::Suspended { reason: held, .. }, E::Suspend { reason }) if held == reason => {
-            Err(Refusal::new(
-                reason.rule(),
-                "the licence is already suspended for this reason",
-            ))
+        // R10.2: causes stack; the same cause twice is a mistake.
+        (s @ (S::Suspended { .. } | S::Reviewing { .. }), E::Suspend { reason }) => {
+            let held = s.suspensions();
+            if held.contains(reason) {
+                return Err(Refusal::new(
+                    reason.rule(),
+                    "the licence is already suspended for this reason",
+                ));
+            }
+            Ok(with_suspensions(s, held.with(reason)))
         }
         (
-            S::Suspended {
-                coverage,
-                renewal,
-                reason: held,
-            },
+            s @ (S::Suspended { .. } | S::Reviewing { .. }),
             E::Reinstate {
                 reason,
                 certificate_valid_until,
             },
         ) => {
-            if held != reason {
-                return Err(Refusal::new(
-                    held.rule(),
-                    format!("the suspension is because {}", held.describe()),
-                ));
+            let held = s.suspensions();
+            if !held.contains(reason) {
+                let why = held.first().map_or_else(
+                    || "the licence is not suspended".to_owned(),
+                    |h| format!("the suspension is because {}", h.describe()),
+                );
+                let rule = held.first().map_or(reason.rule(), SuspensionReason::rule);
+                return Err(Refusal::new(rule, why));
             }
             if reason == SuspensionReason::LapsedIsmsCertificate
                 && certificate_valid_until.is_none_or(|d| d < today)
@@ -135,9 +112,21 @@ pub fn apply(
                     "a valid ISMS certificate must be on file before reinstatement",
                 ));
             }
-            Ok(S::Active { coverage, renewal })
+            // R10.2: only this cause is lifted; any other still holds.
+            Ok(with_suspensions(s, held.without(reason)))
         }
-        (S::Active { coverage, .. }, E::ChangePurpose) => Ok(S::Reviewing { coverage }),
+        // R5.11: a purpose change goes to review whether the licence is active or suspended;
+        // the suspensions stay beside it. A second change while under review is recorded.
+        (s @ (S::Active { .. } | S::Suspended { .. } | S::Reviewing { .. }), E::ChangePurpose) => {
+            match s.coverage() {
+                Some(coverage) => Ok(S::Reviewing {
+                    coverage,
+                    renewal: s.renewal(),
+                    suspensions: s.suspensions(),
+                }),
+                None => Err(wrong()),
+            }
+        }
         (s, E::Terminate { ground }) if s.coverage().is_some() => Ok(S::Terminated { ground }),
         (s, E::Withdraw)
             if s.coverage().is_some() || matches!(s, S::Applied { .. } | S::ChangesRequested) =>
@@ -146,6 +135,50 @@ pub fn apply(
         }
         (s, E::Merge) if s.coverage().is_some() => Ok(S::MergedAway),
         _ => Err(wrong()),
+    }
+}
+
+/// A covered licence with its suspensions replaced: under review it stays under review; else
+/// it is suspended while any cause is left, active when none is.
+fn with_suspensions(state: LicenceState, suspensions: Suspensions) -> LicenceState {
+    match (state, state.coverage()) {
+        (
+            LicenceState::Reviewing {
+                coverage, renewal, ..
+            },
+            _,
+        ) => LicenceState::Reviewing {
+            coverage,
+            renewal,
+            suspensions,
+        },
+        (s, Some(coverage)) => LicenceState::held(coverage, s.renewal(), suspensions),
+        (s, None) => s,
+    }
+}
+
+/// R4.7b: the new term starts the day after the old one ended; approved after the old term's
+/// end (the re-review kept the API running), the new term is in force at once. R4.7d: a legacy
+/// licence's new term starts on approval.
+fn approve_renewal(state: LicenceState, now: DateTime<Utc>) -> Result<LicenceState, Refusal> {
+    let today = taipei_date(now);
+    match state.coverage() {
+        Some(Coverage::Term { term }) => {
+            let next = term.successor();
+            if now >= term.ends_at() {
+                Ok(state
+                    .with_coverage(Coverage::Term { term: next })
+                    .with_renewal(Renewal::None))
+            } else {
+                Ok(state.with_renewal(Renewal::Approved { next }))
+            }
+        }
+        Some(Coverage::Legacy { .. }) => Ok(state
+            .with_coverage(Coverage::Term {
+                term: LicenceTerm::full(today),
+            })
+            .with_renewal(Renewal::None)),
+        None => Err(Refusal::new("R4.7b", "no licence term to renew")),
     }
 }
 

@@ -1,4 +1,4 @@
-//! Whether a winning invoice can be paid, and to whom (\[LAW3\] art. 11, reference/domain.md §3).
+//! Whether a winning invoice can be paid, and to whom (\[LAW3\] art. 11, `docs/domain.md` §3).
 //!
 //! Modelled reasons: a business buyer (B2B), a zero or missing amount, a voided invoice, a
 //! different period, and a claim made after the deadline. A donated invoice is not ineligible:

@@ -1,7 +1,7 @@
 //! Prizes of the uniform-invoice lottery (統一發票給獎): a period's winning numbers, the prize
 //! an invoice wins, whether it can be paid, and a fast engine for checking millions of numbers.
 //!
-//! Rules are those of reference/domain.md §3 (\[LAW3\] art. 3, \[LAW31\] art. 3-1):
+//! Rules are those of `docs/domain.md` §3 (\[LAW3\] art. 3, \[LAW31\] art. 3-1):
 //! - regular prizes compare the 8 digits only, suffix prizes (second … sixth) come only from
 //!   first-prize numbers, and the additional sixth prize compares the last 3 digits;
 //! - cloud-invoice prizes need all 10 characters (track letters and digits) equal;
@@ -221,7 +221,7 @@ pub struct PrizeAmounts {
 }
 
 impl PrizeAmounts {
-    /// The amounts of \[LAW3\] art. 3 (reference/domain.md §3).
+    /// The amounts of \[LAW3\] art. 3 (`docs/domain.md` §3).
     pub const STATUTORY: PrizeAmounts = PrizeAmounts {
         special: Ntd::new(10_000_000),
         grand: Ntd::new(2_000_000),

@@ -1,4 +1,4 @@
-//! The MOF `QryWinningList` reply (reference/mof-app-api.md §5): parsed into [`WinningNumbers`]
+//! The MOF `QryWinningList` reply (MOF spec ch. 2; `docs/v1-compatibility.md`, Replies): parsed into [`WinningNumbers`]
 //! and produced from it, so our server can answer the action in the shape clients expect.
 
 use chrono::Datelike;

@@ -1,4 +1,4 @@
-//! Unit tests: the 2018 worked example (reference/domain.md §3), the MOF JSON shape and
+//! Unit tests: the 2018 worked example (`docs/domain.md` §3), the MOF JSON shape and
 //! eligibility. The engine-versus-reference property tests are in `proptests.rs`.
 
 use chrono::NaiveDate;

@@ -37,7 +37,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(v1::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
-        .merge(v2::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
+        .merge(v2::routes(state.clone()).layer(DefaultBodyLimit::max(v2::auth::MAX_BODY)))
         .merge(oauth::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
         .merge(web::user::routes())
         .merge(web::routes())

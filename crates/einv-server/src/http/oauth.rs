@@ -11,7 +11,6 @@ use axum::{Form, Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::v2::basic_credentials;
 use super::web::session::MaybeSession;
 use super::web::user::authorize_page;
 use super::web::{Lang, Role, WebError};
@@ -277,4 +276,25 @@ async fn introspect(
         })),
         Err(_) => Json(json!({ "active": false })),
     }
+}
+
+/// Reads HTTP Basic credentials (RFC 7617): `(user, password)`.
+pub fn basic_credentials(parts: &axum::http::request::Parts) -> Option<(String, String)> {
+    use base64::Engine;
+    let value = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let encoded = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("basic "))?;
+    let decoded = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()?,
+    )
+    .ok()?;
+    let (user, password) = decoded.split_once(':')?;
+    Some((user.to_owned(), password.to_owned()))
 }

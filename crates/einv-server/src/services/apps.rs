@@ -105,11 +105,21 @@ impl Platform {
     }
 
     /// Decides whether `app_id` may use `service` now (code 998 when not).
-    #[tracing::instrument(skip(self), fields(app.id = %app_id))]
     pub async fn authorise_app(
         &self,
         app_id: &str,
         service: Service,
+    ) -> ServiceResult<AuthorisedApp> {
+        self.admit_app(app_id, Some(service)).await
+    }
+
+    /// Decides whether `app_id` is a live app now, licensed for `service` when one is named
+    /// (v2's calls about the app itself — its licence, limits, requests — name none).
+    #[tracing::instrument(skip(self), fields(app.id = %app_id))]
+    pub async fn admit_app(
+        &self,
+        app_id: &str,
+        service: Option<Service>,
     ) -> ServiceResult<AuthorisedApp> {
         let refuse = |reason: String, rule| ServiceError::AppRefused { reason, rule };
         if app_id.is_empty() {
@@ -128,7 +138,7 @@ impl Platform {
             }
             AppStatus::Revoked => return Err(refuse(format!("{app_id} was revoked"), Some("R11"))),
         }
-        if !app.services.iter().any(|s| s == service.as_str()) {
+        if let Some(service) = service.filter(|s| !app.services.iter().any(|a| a == s.as_str())) {
             return Err(refuse(
                 format!("{app_id} is not licensed for the service {service}"),
                 Some("R4.5"),

@@ -2,12 +2,12 @@
 
 use chrono::{Datelike, NaiveDate};
 use einv_core::clock::sub_calendar_months;
-use einv_core::{Carrier, InvalidValue, InvoiceNumber, MobileBarcode, Period};
+use einv_core::{Carrier, InvalidValue, InvoiceNumber, Period, VerificationCode};
 use einv_store::{CarrierKey, CarrierLink, InvoiceItem, UserRecord};
 
 use super::hot::Checked;
 use super::{AuditEntry, Caller, InvoiceView, Platform};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Missing, Proof, ServiceError, ServiceResult};
 use einv_core::Service;
 
 /// Invoices per page of a carrier list (code 996 when there are more).
@@ -56,64 +56,54 @@ pub struct InvoiceListPage {
 
 impl Platform {
     /// Proves a carrier: a mobile barcode with its verification code, or an aggregated carrier
-    /// with its hidden ID (CarrierId2) as the `cardEncrypt`. Code 919 when it does not match;
-    /// the answer does not tell an unknown carrier from a wrong code.
+    /// with its hidden ID (CarrierId2) as the code. `Unproven(VerificationCode)` when it does
+    /// not match; the answer does not tell an unknown carrier from a wrong code.
     pub async fn authenticate_carrier(
         &self,
         caller: &Caller,
         service: Service,
-        card_type: &str,
-        card_no: &str,
-        card_encrypt: &str,
+        carrier: &Carrier,
+        code: &VerificationCode,
     ) -> ServiceResult<CarrierHolder> {
-        let kind = einv_core::CarrierType::parse(card_type).map_err(|e| e.for_field("cardType"))?;
-        if card_encrypt.is_empty() {
-            return Err(
-                InvalidValue::new("cardEncrypt", "the verification code is required").into(),
-            );
-        }
-        if kind.is_mobile_barcode() {
-            let barcode =
-                MobileBarcode::parse_form_decoded(card_no).map_err(|e| e.for_field("cardNo"))?;
+        let unproven = || ServiceError::Unproven(Proof::VerificationCode);
+        if carrier.kind.is_mobile_barcode() {
             // One version check for the User, its carriers and its grants (services/hot.rs).
             let hot = self.hot.at(&self.store, self.clock.now()).await?;
             let snapshot = hot
-                .user_by_barcode(barcode.as_str())
+                .user_by_barcode(&carrier.id)
                 .await?
                 .filter(|s| s.user.deregistered_at.is_none())
-                .ok_or(ServiceError::VerificationFailed)?;
+                .ok_or_else(unproven)?;
             let user = &snapshot.user;
             if !self
                 .codes
-                .check(barcode.as_str(), card_encrypt, &user.verification_hash)
+                .check(&carrier.id, code.expose(), &user.verification_hash)
             {
-                return Err(ServiceError::VerificationFailed);
+                return Err(unproven());
             }
             let mut covered = vec![CarrierKey {
-                carrier_type: kind.as_str().to_owned(),
-                id1: barcode.as_str().to_owned(),
+                carrier_type: carrier.kind.as_str().to_owned(),
+                id1: carrier.id.clone(),
             }];
             covered.extend(snapshot.carriers.iter().map(|l| CarrierKey {
                 carrier_type: l.carrier_type.clone(),
                 id1: l.id1.clone(),
             }));
-            let carrier = Carrier::parse(kind.as_str(), barcode.as_str())?;
             self.require_consent_in(&hot, caller, user, service).await?;
             return Ok(CarrierHolder {
                 user: user.clone(),
-                carrier,
+                carrier: carrier.clone(),
                 covered,
                 checked: hot.checked(),
             });
         }
-        let carrier = Carrier::parse(kind.as_str(), card_no).map_err(|e| e.for_field("cardNo"))?;
         let (user, link) = self
             .store
-            .find_carrier_link(kind.as_str(), card_no)
+            .find_carrier_link(carrier.kind.as_str(), &carrier.id)
             .await?
-            .ok_or(ServiceError::VerificationFailed)?;
-        if link.id2 != card_encrypt || user.deregistered_at.is_some() {
-            return Err(ServiceError::VerificationFailed);
+            .ok_or_else(unproven)?;
+        if link.id2 != code.expose() || user.deregistered_at.is_some() {
+            return Err(unproven());
         }
         let covered = vec![CarrierKey {
             carrier_type: link.carrier_type,
@@ -124,7 +114,7 @@ impl Platform {
             .await?;
         Ok(CarrierHolder {
             user,
-            carrier,
+            carrier: carrier.clone(),
             covered,
             checked: hot.checked(),
         })
@@ -189,7 +179,8 @@ impl Platform {
         let more = views.len() > PAGE_SIZE;
         let invoices: Vec<InvoiceView> = views.into_iter().take(PAGE_SIZE).collect();
         let numbers = invoices.iter().map(|v| v.shown_number.clone()).collect();
-        self.audit(AuditEntry::access(
+        // Durable first (hole 7): the read is answered only once its entry is committed.
+        self.audit_read(AuditEntry::access(
             caller,
             holder.user.id,
             Service::CarrierInvoices,
@@ -199,18 +190,11 @@ impl Platform {
         Ok(InvoiceListPage { invoices, more })
     }
 
-    /// Spec: start and end in the same month, no earlier than the 1st of the month six months
-    /// back, and not after each other.
+    /// Spec: no earlier than the 1st of the month six months back, and not after each other.
+    /// (v1's "both in the same month" is the MOF protocol's limit, checked by v1.)
     fn check_list_window(&self, from: NaiveDate, to: NaiveDate) -> ServiceResult<()> {
         if from > to {
-            return Err(InvalidValue::new("startDate", "must not be after endDate").into());
-        }
-        if (from.year(), from.month()) != (to.year(), to.month()) {
-            return Err(InvalidValue::new(
-                "endDate",
-                "startDate and endDate must be in the same month",
-            )
-            .into());
+            return Err(InvalidValue::new("from", "must not be after the last day").into());
         }
         let today = self.today();
         let earliest = sub_calendar_months(today, MONTHS_BACK)
@@ -218,7 +202,7 @@ impl Platform {
             .unwrap_or(today);
         if from < earliest {
             return Err(InvalidValue::new(
-                "startDate",
+                "from",
                 format!(
                     "the earliest date that can be queried is {}",
                     earliest.format("%Y/%m/%d")
@@ -251,7 +235,7 @@ impl Platform {
             Service::CarrierInvoices,
             vec![view.shown_number.clone()],
         );
-        self.audit(entry).await?;
+        self.audit_read(entry).await?;
         Ok((view, items))
     }
 
@@ -267,15 +251,15 @@ impl Platform {
             .find_invoice(number, Period::of_date(date))
             .await?
             .filter(|r| r.header.date == date)
-            .ok_or(ServiceError::InvoiceNotFound)?;
+            .ok_or(ServiceError::NotFound(Missing::Invoice))?;
         let owned = record.header.carrier.as_ref().is_some_and(|c| {
             holder
                 .covered
                 .iter()
-                .any(|k| k.carrier_type == c.carrier_type && k.id1 == c.id1)
+                .any(|k| k.carrier_type == c.carrier_type.as_str() && k.id1 == c.id1)
         });
         if !owned {
-            return Err(ServiceError::InvoiceNotFound);
+            return Err(ServiceError::NotFound(Missing::Invoice));
         }
         Ok(record)
     }
@@ -288,13 +272,13 @@ impl Platform {
     ) -> ServiceResult<Vec<CarrierLink>> {
         if !holder.carrier.kind.is_mobile_barcode() {
             return Err(InvalidValue::new(
-                "cardType",
+                "carrierType",
                 "carriers aggregate under a mobile barcode (3J0002)",
             )
             .into());
         }
         let links = self.store.user_carriers(holder.user.id).await?;
-        self.audit(AuditEntry::access(
+        self.audit_read(AuditEntry::access(
             caller,
             holder.user.id,
             Service::CarrierAggregation,

@@ -13,7 +13,7 @@ impl Platform {
     pub async fn search_charities(&self, key: &str) -> ServiceResult<Vec<Charity>> {
         if key.trim().is_empty() {
             return Err(ServiceError::Invalid(einv_core::InvalidValue::new(
-                "qKey",
+                "query",
                 "a love code, business ID or name to search for is required",
             )));
         }

@@ -44,7 +44,7 @@ impl Platform {
             .find_app(app_id)
             .await?
             .filter(|a| a.status == AppStatus::Active)
-            .ok_or(ServiceError::NotFound("client_id"))?;
+            .ok_or(ServiceError::not_found("client_id"))?;
         if let Some(s) = request
             .services()
             .iter()
@@ -65,7 +65,7 @@ impl Platform {
             .find_user(user_id)
             .await?
             .filter(|u| u.deregistered_at.is_none())
-            .ok_or(ServiceError::NotFound("user"))
+            .ok_or(ServiceError::not_found("user"))
     }
 
     /// R5.2, R5.4: `user_id` gives `app_id` the consent `fields` describe (refused, naming the
@@ -145,7 +145,7 @@ impl Platform {
             .consent_grant(grant_id)
             .await?
             .filter(|g| g.user_id == user_id)
-            .ok_or(ServiceError::NotFound("grant"))
+            .ok_or(ServiceError::not_found("grant"))
     }
 
     /// Refuses the call unless `user` has a live consent grant to the caller's AppID covering

@@ -1,11 +1,11 @@
 //! Donating a cloud invoice to a charity (carrierInvDnt).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use einv_core::InvoiceNumber;
+use einv_core::{InvoiceNumber, LoveCode};
 use einv_store::{Charity, InvoiceStatus};
 
 use super::{AuditEntry, Caller, CarrierHolder, Platform};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Conflict, Missing, ServiceError, ServiceResult, Undonatable};
 use einv_core::Service;
 
 /// What a donation did.
@@ -40,38 +40,48 @@ impl Platform {
             .store
             .find_charity(npo)
             .await?
-            .ok_or_else(|| ServiceError::CharityNotFound(npo.to_owned()))?;
+            .ok_or_else(|| ServiceError::NotFound(Missing::Charity(npo.to_owned())))?;
         if h.donated_to.is_some() {
-            return Err(ServiceError::AlreadyDonated);
+            return Err(ServiceError::Conflict(Conflict::AlreadyDonated));
         }
-        if h.buyer_ban.is_some() {
-            return Err(ServiceError::IssuedToBusiness);
+        if h.buyer.is_some() {
+            return Err(ServiceError::NotDonatable(Undonatable::IssuedToBusiness));
         }
-        if h.status != InvoiceStatus::Issued {
-            return Err(ServiceError::NotDonatable(format!(
-                "the invoice is {}",
-                h.status.as_str()
-            )));
+        if record.status != InvoiceStatus::Issued {
+            return Err(ServiceError::NotDonatable(Undonatable::Other(format!(
+                "the invoice is {} ({})",
+                record.status.as_str(),
+                record.status.word()
+            ))));
         }
         if h.printed {
-            return Err(ServiceError::NotDonatable(
+            return Err(ServiceError::NotDonatable(Undonatable::Other(
                 "its proof copy was printed; only cloud invoices can be donated".into(),
-            ));
+            )));
         }
         let draw = h.period.draw_date();
         if self.today() >= draw {
-            return Err(ServiceError::NotDonatable(format!(
+            return Err(ServiceError::NotDonatable(Undonatable::Other(format!(
                 "period {} was drawn on {draw}; only invoices not yet drawn can be donated",
                 h.period
-            )));
+            ))));
         }
         let at = self.clock.now();
         if !self
             .store
-            .mark_donated(record.id, &charity.love_code, at)
+            .mark_donated(
+                record.id,
+                &LoveCode::parse(&charity.love_code).map_err(|e| {
+                    ServiceError::Internal(crate::error::InternalError::caused_by(
+                        "stored charity",
+                        e,
+                    ))
+                })?,
+                at,
+            )
             .await?
         {
-            return Err(ServiceError::AlreadyDonated);
+            return Err(ServiceError::Conflict(Conflict::AlreadyDonated));
         }
         let mut entry = AuditEntry::access(
             caller,

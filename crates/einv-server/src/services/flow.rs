@@ -56,6 +56,15 @@ pub struct FlowStatus {
 }
 
 impl FlowControl {
+    /// The Redis connection and key namespace, when the counts are shared through Redis (the
+    /// v2 replay nonces share them too).
+    pub(crate) fn shared_redis(&self) -> Option<(redis::aio::ConnectionManager, &str)> {
+        match &self.counter {
+            FlowCounter::Redis { manager, namespace } => Some(((**manager).clone(), namespace)),
+            FlowCounter::Memory(_) => None,
+        }
+    }
+
     /// In-memory counting, for one node.
     pub fn in_memory(limits: FlowLimits) -> Self {
         Self {
@@ -161,5 +170,38 @@ impl Platform {
             }
         }
         Ok(status)
+    }
+}
+
+/// The specification's one published number: qryInvDetail answers at most this many queries
+/// (code 950 past it). einv counts them per AppID and invoice over a day, which is what stops
+/// a client from trying the 10 000 random codes of one invoice.
+pub const DETAIL_QUERY_CAP: RateLimit = RateLimit {
+    calls: 99,
+    window_secs: 86_400,
+};
+
+impl Platform {
+    /// Counts one qryInvDetail query by `app_id` for invoice `number`; past
+    /// [`DETAIL_QUERY_CAP`] in the day it is refused (950). An unreachable shared counter lets
+    /// the query through, as for the other limits.
+    pub async fn admit_detail_query(&self, app_id: &str, number: &str) -> ServiceResult<()> {
+        let now = self.clock.now().timestamp();
+        let key = format!("detail:{app_id}:{number}");
+        let count = match self.flow.hit(&key, DETAIL_QUERY_CAP, now).await {
+            Ok(count) => count,
+            Err(e) => {
+                tracing::error!(error = %e, "flow control counter unavailable; letting the call through");
+                return Ok(());
+            }
+        };
+        match DETAIL_QUERY_CAP.decide(count, now) {
+            FlowDecision::Refused { retry_after_secs } => Err(ServiceError::RateLimited {
+                limit: DETAIL_QUERY_CAP.calls,
+                window_secs: DETAIL_QUERY_CAP.window_secs,
+                retry_after_secs,
+            }),
+            FlowDecision::Allowed { .. } => Ok(()),
+        }
     }
 }

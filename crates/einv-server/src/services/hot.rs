@@ -248,7 +248,10 @@ impl HotView<'_> {
         let draw = match store.winning_numbers(period).await? {
             Some(json) => Some(
                 WinningNumbers::from_qry_winning_list_json(&json).map_err(|e| {
-                    crate::error::ServiceError::Internal(format!("stored draw of {period}: {e}"))
+                    crate::error::ServiceError::Internal(crate::error::InternalError::caused_by(
+                        format!("stored draw of {period}"),
+                        e,
+                    ))
                 })?,
             ),
             None => None,

@@ -5,8 +5,10 @@ use einv_core::barcode::{crypto, QrSeedKey, RandomCode};
 use einv_core::{InvoiceNumber, Period};
 use einv_store::{InvoiceItem, InvoiceRecord};
 
-use super::{InvoiceView, Platform};
-use crate::error::{ServiceError, ServiceResult};
+use einv_core::Service;
+
+use super::{AuditEntry, Caller, InvoiceView, Platform};
+use crate::error::{Missing, Proof, ServiceError, ServiceResult};
 
 /// What the caller read off the proof copy, beyond the number and date.
 #[derive(Debug, Clone)]
@@ -39,10 +41,49 @@ pub struct InvoiceLookup {
 }
 
 impl Platform {
-    /// The invoice header (qryInvHeader): number and date must match.
-    pub async fn lookup_header(&self, lookup: &InvoiceLookup) -> ServiceResult<InvoiceView> {
+    /// The invoice header (qryInvHeader): number and date must match. The read is audited
+    /// (durably, before the answer) like every read of a User's data.
+    pub async fn lookup_header(
+        &self,
+        caller: &Caller,
+        lookup: &InvoiceLookup,
+    ) -> ServiceResult<InvoiceView> {
         let record = self.find_by_number_and_date(lookup).await?;
-        Ok(self.view_invoice(record, None))
+        let view = self.view_invoice(record, None);
+        self.audit_lookup(caller, &view, "header").await?;
+        Ok(view)
+    }
+
+    /// Audits a lookup (hole 7: qryInvHeader/qryInvDetail read a User's invoice too). The
+    /// entry names the User when the invoice went to a carrier one holds, so it shows on their
+    /// page.
+    async fn audit_lookup(
+        &self,
+        caller: &Caller,
+        view: &InvoiceView,
+        what: &str,
+    ) -> ServiceResult<()> {
+        let user_id = match &view.record.header.carrier {
+            Some(c) if c.carrier_type.is_mobile_barcode() => {
+                self.store.find_user_by_barcode(&c.id1).await?.map(|u| u.id)
+            }
+            Some(c) => self
+                .store
+                .find_carrier_link(c.carrier_type.as_str(), &c.id1)
+                .await?
+                .map(|(u, _)| u.id),
+            None => None,
+        };
+        let entry = AuditEntry {
+            actor: format!("app:{}", caller.app_id),
+            action: format!("data.{}", Service::InvoiceLookup),
+            user_id,
+            app_id: Some(caller.app_id.clone()),
+            invoices: vec![view.shown_number.clone()],
+            ip: caller.ip,
+            detail: serde_json::json!({ "read": what }),
+        };
+        self.audit_read(entry).await
     }
 
     /// The invoice with its items (qryInvDetail): the random code, and the QR check code or the
@@ -50,6 +91,7 @@ impl Platform {
     /// (915) so that random codes cannot be probed; a forged check code answers 953.
     pub async fn lookup_detail(
         &self,
+        caller: &Caller,
         lookup: &InvoiceLookup,
         by: &LookupBy,
     ) -> ServiceResult<(InvoiceView, Vec<InvoiceItem>)> {
@@ -57,8 +99,8 @@ impl Platform {
         let h = &record.header;
         match by {
             LookupBy::Barcode { random, period } => {
-                if random.as_str() != h.random_code || *period != h.period {
-                    return Err(ServiceError::InvoiceNotFound);
+                if h.random_code != Some(*random) || *period != h.period {
+                    return Err(ServiceError::NotFound(Missing::Invoice));
                 }
             }
             LookupBy::QrCode {
@@ -66,14 +108,16 @@ impl Platform {
                 encrypt,
                 seller_ban,
             } => {
-                if random.as_str() != h.random_code || *seller_ban != h.seller_ban {
-                    return Err(ServiceError::InvoiceNotFound);
+                if h.random_code != Some(*random) || *seller_ban != h.seller.id.as_str() {
+                    return Err(ServiceError::NotFound(Missing::Invoice));
                 }
                 self.check_qr_code(&record, random, encrypt).await?;
             }
         }
         let items = self.store.invoice_items(record.id).await?;
-        Ok((self.view_invoice(record, None), items))
+        let view = self.view_invoice(record, None);
+        self.audit_lookup(caller, &view, "detail").await?;
+        Ok((view, items))
     }
 
     async fn check_qr_code(
@@ -82,22 +126,25 @@ impl Platform {
         random: &RandomCode,
         encrypt: &str,
     ) -> ServiceResult<()> {
-        let seller = self.store.find_seller(&record.header.seller_ban).await?;
+        let seller = self
+            .store
+            .find_seller(record.header.seller.id.as_str())
+            .await?;
         // A seller whose seed key the Platform does not hold cannot be checked; the other
         // fields already matched.
         let Some(key) = seller.and_then(|s| s.qr_seed_key) else {
             return Ok(());
         };
         let key = QrSeedKey::parse(&key).map_err(|e| {
-            ServiceError::Internal(format!(
-                "stored seed key of {}: {e}",
-                record.header.seller_ban
+            ServiceError::Internal(crate::error::InternalError::caused_by(
+                format!("stored seed key of {}", record.header.seller.id),
+                e,
             ))
         })?;
         if crypto::verify_verification(&key, &record.header.number, random, encrypt) {
             Ok(())
         } else {
-            Err(ServiceError::CheckCodeMismatch)
+            Err(ServiceError::Unproven(Proof::CheckCode))
         }
     }
 
@@ -109,6 +156,6 @@ impl Platform {
             .find_invoice(&lookup.number, Period::of_date(lookup.date))
             .await?
             .filter(|r| r.header.date == lookup.date)
-            .ok_or(ServiceError::InvoiceNotFound)
+            .ok_or(ServiceError::NotFound(Missing::Invoice))
     }
 }

@@ -34,7 +34,7 @@ impl Platform {
                 .store
                 .find_user(request.user_id)
                 .await?
-                .ok_or(ServiceError::NotFound("user"))?;
+                .ok_or(ServiceError::not_found("user"))?;
             out.push(AppDeletionRequest {
                 request,
                 mobile_barcode: user.mobile_barcode,
@@ -56,7 +56,7 @@ impl Platform {
             .store
             .progress_deletion_request(id, &app.app_id, complete, now)
             .await?
-            .ok_or(ServiceError::NotFound("id"))?;
+            .ok_or(ServiceError::not_found("id"))?;
         let action = if complete {
             "deletion.completed"
         } else {
@@ -76,7 +76,7 @@ impl Platform {
             .store
             .find_user(request.user_id)
             .await?
-            .ok_or(ServiceError::NotFound("user"))?;
+            .ok_or(ServiceError::not_found("user"))?;
         Ok(AppDeletionRequest {
             request,
             mobile_barcode: user.mobile_barcode,

@@ -5,14 +5,19 @@ use chrono::Duration;
 use einv_core::consent::VerificationCode;
 use einv_core::MobileBarcode;
 use einv_store::{DeletionRequestRecord, NotificationRecord, RequestKind, UserRecord};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde_json::json;
 
 use super::{AuditEntry, Platform};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Proof, ServiceError, ServiceResult};
 
 /// How many days a developer has to carry out a User's request (R5.2). The spec sets no
 /// number; 30 days follows the PDPA's usual answer period (PDPA Enforcement Rules art. 13 ff.).
 pub const REQUEST_DAYS: i64 = 30;
+
+/// How many barcodes registration draws before giving up on finding a free one.
+const ISSUE_ATTEMPTS: usize = 8;
 
 fn user_entry(
     user_id: i64,
@@ -32,49 +37,71 @@ fn user_entry(
 }
 
 impl Platform {
-    /// R6.1: registers a mobile barcode with its verification code (stored only as a hash).
-    pub async fn register_user(&self, barcode: &str, code: &str) -> ServiceResult<UserRecord> {
-        let barcode = MobileBarcode::parse(barcode.trim()).map_err(|e| e.for_field("barcode"))?;
+    /// R6.1: registers a User. The Platform issues the mobile barcode (ownership is proven,
+    /// never claimed: no one can choose a barcode and so take over invoices sent to it); the
+    /// User sets only the verification code, stored as a hash.
+    pub async fn register_user(&self, code: &str) -> ServiceResult<UserRecord> {
+        let mut rng = StdRng::from_entropy();
+        self.register_user_with(code, &mut rng).await
+    }
+
+    /// [`Platform::register_user`] drawing the barcode from `rng` (the demo data set uses a
+    /// seeded one, so its barcodes are the same on every run).
+    pub async fn register_user_with<R: Rng + Send>(
+        &self,
+        code: &str,
+        rng: &mut R,
+    ) -> ServiceResult<UserRecord> {
         let code = VerificationCode::parse("code", code)?;
         let hash = self.codes.hash(code.expose())?;
-        let user = self
-            .store
-            .create_user(barcode.as_str(), &hash, self.clock.now())
-            .await
-            .map_err(|e| match e {
-                einv_store::StoreError::AlreadyExists(_) => einv_core::InvalidValue::new(
-                    "barcode",
-                    "this mobile barcode is already registered",
-                )
-                .into(),
-                other => ServiceError::from(other),
-            })?;
-        self.audit(user_entry(
-            user.id,
-            None,
-            "user.registered",
-            serde_json::Value::Null,
+        // 39^7 ≈ 1.4e11 barcodes: a collision is rare, and a few draws make one vanishingly so.
+        for _ in 0..ISSUE_ATTEMPTS {
+            let barcode = MobileBarcode::issue(|n| rng.gen_range(0..n));
+            match self
+                .store
+                .create_user(barcode.as_str(), &hash, self.clock.now())
+                .await
+            {
+                Ok(user) => {
+                    self.audit(user_entry(
+                        user.id,
+                        None,
+                        "user.registered",
+                        serde_json::Value::Null,
+                    ))
+                    .await?;
+                    return Ok(user);
+                }
+                Err(einv_store::StoreError::AlreadyExists(_)) => continue,
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Err(ServiceError::Internal(
+            "no free mobile barcode after several draws".into(),
         ))
-        .await?;
-        Ok(user)
+    }
+
+    /// The User's own account (their issued barcode), for their pages.
+    pub async fn user_account(&self, user_id: i64) -> ServiceResult<UserRecord> {
+        self.registered_user(user_id).await
     }
 
     /// Signs a User in with mobile barcode and verification code; the answer does not tell an
     /// unknown barcode from a wrong code.
     pub async fn sign_in_user(&self, barcode: &str, code: &str) -> ServiceResult<UserRecord> {
         let barcode = MobileBarcode::parse_form_decoded(barcode.trim())
-            .map_err(|_| ServiceError::SignInFailed)?;
+            .map_err(|_| ServiceError::Unproven(Proof::UserSignIn))?;
         let user = self
             .store
             .find_user_by_barcode(barcode.as_str())
             .await?
             .filter(|u| u.deregistered_at.is_none())
-            .ok_or(ServiceError::SignInFailed)?;
+            .ok_or(ServiceError::Unproven(Proof::UserSignIn))?;
         if !self
             .codes
             .check(barcode.as_str(), code, &user.verification_hash)
         {
-            return Err(ServiceError::SignInFailed);
+            return Err(ServiceError::Unproven(Proof::UserSignIn));
         }
         Ok(user)
     }
@@ -91,7 +118,7 @@ impl Platform {
             .codes
             .check(&user.mobile_barcode, current, &user.verification_hash)
         {
-            return Err(ServiceError::SignInFailed);
+            return Err(ServiceError::Unproven(Proof::UserSignIn));
         }
         let new = VerificationCode::parse("new_code", new)?;
         let hash = self.codes.hash(new.expose())?;
@@ -155,7 +182,7 @@ impl Platform {
             .await?
             .is_empty()
         {
-            return Err(ServiceError::NotFound("app_id"));
+            return Err(ServiceError::not_found("app_id"));
         }
         self.file_request(user_id, app_id, kind).await
     }

@@ -47,7 +47,7 @@ impl VerificationCodes {
         Argon2::default()
             .hash_password(code.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| ServiceError::Internal(format!("hashing a verification code: {e}")))
+            .map_err(|e| ServiceError::Internal(format!("hashing a verification code: {e}").into()))
     }
 
     /// Whether `code` matches the stored `hash` of `barcode`'s code.

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use einv_core::claim::claim_deadline;
 use einv_core::prize::{InvoiceFacts, Prize, Verdict, WinningNumbers};
-use einv_core::{BusinessId, Ntd};
+use einv_core::Ntd;
 use einv_store::{InvoiceRecord, InvoiceStatus};
 
 use super::Platform;
@@ -52,8 +52,8 @@ impl Platform {
         };
         let donatable = !donated
             && !h.printed
-            && h.buyer_ban.is_none()
-            && h.status == InvoiceStatus::Issued
+            && h.buyer.is_none()
+            && record.status == InvoiceStatus::Issued
             && today < h.period.draw_date();
         InvoiceView {
             shown_number: if donated {
@@ -74,15 +74,12 @@ fn facts(record: &InvoiceRecord) -> InvoiceFacts {
     InvoiceFacts {
         number: h.number,
         period: h.period,
-        total: u64::try_from(h.total_amount)
-            .ok()
-            .filter(|t| *t > 0)
-            .map(Ntd::new),
-        buyer_business_id: h
-            .buyer_ban
-            .as_deref()
-            .and_then(|b| BusinessId::parse(b).ok()),
-        voided: h.status != InvoiceStatus::Issued,
+        // Prize rules read the header's total: discount lines (negative item amounts) are
+        // already in it. A zero total is not eligible.
+        total: Some(h.total_amount).filter(|t| !t.is_zero()),
+        buyer_business_id: h.buyer,
+        // Neither a cancelled (作廢) nor a voided (註銷) invoice wins.
+        voided: record.status != InvoiceStatus::Issued,
         donated: h.donated_to.is_some(),
     }
 }

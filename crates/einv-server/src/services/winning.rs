@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::hot::DrawSnapshot;
 use super::Platform;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Missing, ServiceError, ServiceResult};
 
 impl Platform {
     /// The published draw of `period`, if any.
@@ -29,7 +29,7 @@ impl Platform {
     pub async fn winning_numbers(&self, period: Period) -> ServiceResult<WinningNumbers> {
         self.draw(period)
             .await?
-            .ok_or(ServiceError::NoPeriodData(period))
+            .ok_or(ServiceError::NotFound(Missing::Draw(period)))
     }
 
     /// Publishes a draw (replacing any earlier one of its period) and marks the period's

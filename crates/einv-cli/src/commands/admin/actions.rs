@@ -7,7 +7,7 @@ use anyhow::{bail, Context};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use einv_core::licence::TerminationGround;
 use einv_core::{Clock, SystemClock};
-use einv_server::services::licensing::{Actor, RegistryEvent};
+use einv_server::services::licensing::{Actor, IsmsInput, LegacyLicence, RegistryEvent};
 use einv_server::{startup, Platform};
 
 use super::{
@@ -34,25 +34,20 @@ pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
             version,
             deadline,
             summary,
+            text_file,
         }) => {
-            let t = platform.publish_terms(&version, &summary, deadline).await?;
+            let full_text = std::fs::read_to_string(&text_file)
+                .with_context(|| format!("--text-file {}", text_file.display()))?;
+            let t = platform
+                .publish_terms(&version, &summary, &full_text, deadline)
+                .await?;
             println!(
                 "terms {} published; accept by the end of {deadline} Taipei (Developers notified)",
                 t.version
             );
         }
         AdminCommand::Announce(a) => announce(&platform, a).await?,
-        AdminCommand::Legacy(l) => {
-            let (licence, creds) = platform
-                .register_legacy_licence(l.developer, &l.product, &l.services, l.approved_on)
-                .await?;
-            println!(
-                "licence #{} (legacy, re-review due by 2025-03-31)",
-                licence.id
-            );
-            println!("appID  {}", creds.app_id);
-            println!("APIKey {}   (shown once)", creds.api_key);
-        }
+        AdminCommand::Legacy(l) => legacy(&platform, l).await?,
         AdminCommand::Sweep => {
             let changed = platform.sweep_licences().await?;
             println!("{changed} licence(s) changed");
@@ -66,6 +61,47 @@ pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// R4.7d: records a legacy licence; its keys are printed only while it serves (the service
+/// refuses one that would already have stopped, so no revoked key is ever shown).
+async fn legacy(platform: &Platform, l: super::LegacyArgs) -> anyhow::Result<()> {
+    let legacy = LegacyLicence {
+        developer_id: l.developer,
+        product_name: l.product,
+        services: l.services,
+        approved_on: l.approved_on,
+        re_review_filed_at: l
+            .re_review_filed_on
+            .map(|d| einv_core::clock::end_of_taipei_day(d) - chrono::Duration::seconds(1)),
+        isms: IsmsInput {
+            number: l.isms_number,
+            issuer: l.isms_issuer,
+            scope: l.isms_scope,
+            expiry: l.isms_expiry,
+        },
+    };
+    let (licence, creds) = platform.register_legacy_licence(&legacy).await?;
+    if licence.state.name() != "active" {
+        bail!(
+            "licence #{} is {}; its keys are not shown",
+            licence.id,
+            licence.state.name()
+        );
+    }
+    match l.re_review_filed_on {
+        Some(filed) => println!(
+            "licence #{} (legacy, re-review filed {filed}; runs until it is decided)",
+            licence.id
+        ),
+        None => println!(
+            "licence #{} (legacy, re-review due by 2025-03-31)",
+            licence.id
+        ),
+    }
+    println!("appID  {}", creds.app_id);
+    println!("APIKey {}   (shown once)", creds.api_key);
+    Ok(())
 }
 
 async fn registry(platform: &Platform, r: RegistryArgs) -> anyhow::Result<()> {

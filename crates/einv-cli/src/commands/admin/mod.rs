@@ -2,11 +2,12 @@
 //! tax-registry events (R10.2, R10.3, R10.5), terms versions (R4.3), announcements (R4.6,
 //! R4.8, R4.9) and terminations (R10.3).
 
+use einv_server::startup::SecretString;
 use std::process::ExitCode;
 
 use clap::{Args as ClapArgs, Subcommand};
 
-use crate::cli::PlatformOptions;
+use crate::options::PlatformOptions;
 
 mod actions;
 
@@ -37,8 +38,14 @@ pub struct AdminPlatform {
     #[arg(long, env = "EINV_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
     /// The server key (64 hex digits) that seals APIKeys; default: DATA/server.key.
-    #[arg(long, env = "EINV_SERVER_KEY", hide_env_values = true, global = true)]
-    pub server_key: Option<String>,
+    #[arg(
+        long,
+        env = "EINV_SERVER_KEY",
+        hide_env_values = true,
+        global = true,
+        value_parser = crate::options::secret
+    )]
+    pub server_key: Option<SecretString>,
     /// A holiday calendar file; default: the built-in list.
     #[arg(long, env = "EINV_HOLIDAYS", global = true)]
     pub holidays: Option<std::path::PathBuf>,
@@ -150,6 +157,10 @@ pub enum TermsCommand {
         /// What changed.
         #[arg(long, default_value = "")]
         summary: String,
+        /// A UTF-8 file with the full text of the version (R4.3, R9: stored and shown as
+        /// accepted).
+        #[arg(long)]
+        text_file: std::path::PathBuf,
     },
 }
 
@@ -173,7 +184,8 @@ pub struct AnnounceArgs {
     pub ends: Option<String>,
 }
 
-/// `einv admin legacy --developer ID --product NAME --services S,S --approved-on DATE`
+/// `einv admin legacy --developer ID --product NAME --services S,S --approved-on DATE
+/// [--re-review-filed-on DATE] --isms-number N --isms-issuer I --isms-scope S --isms-expiry DATE`
 #[derive(Debug, ClapArgs)]
 pub struct LegacyArgs {
     /// The Developer's ID.
@@ -188,6 +200,22 @@ pub struct LegacyArgs {
     /// The day the Center approved it, YYYY-MM-DD (before 2023-03-31).
     #[arg(long)]
     pub approved_on: chrono::NaiveDate,
+    /// The day its re-review was filed, YYYY-MM-DD (by 2025-03-31; required after that day,
+    /// R4.7d: the licence then runs until the re-review is decided).
+    #[arg(long)]
+    pub re_review_filed_on: Option<chrono::NaiveDate>,
+    /// ISMS certificate number (R6; leave out for an exempt government body).
+    #[arg(long, default_value = "")]
+    pub isms_number: String,
+    /// ISMS certificate issuer.
+    #[arg(long, default_value = "")]
+    pub isms_issuer: String,
+    /// ISMS certificate scope.
+    #[arg(long, default_value = "")]
+    pub isms_scope: String,
+    /// ISMS certificate expiry, YYYY-MM-DD.
+    #[arg(long, default_value = "")]
+    pub isms_expiry: String,
 }
 
 /// `einv admin terminate LICENCE --ground G --reason R`

@@ -16,25 +16,25 @@ fn reads_a_good_line() {
     let Ok(Record::Issue(issue)) = record(GOOD.as_bytes(), 1) else {
         panic!()
     };
-    let h = &issue.invoice.header;
+    let h = &issue.header;
     assert_eq!(h.number.as_str(), "AB12345678");
     assert_eq!(h.period.code(), "11510");
-    assert_eq!(h.tax_rate, "0.05");
+    assert_eq!(h.tax_rate.as_str(), "0.05");
     let carrier = h.carrier.as_ref().unwrap();
     assert_eq!(
         (carrier.id1.as_str(), carrier.id2.as_str()),
         ("/ABC1234", "/ABC1234")
     );
-    let items = &issue.invoice.items;
+    let items = &issue.items;
     assert_eq!(
         (
-            items[1].seq,
+            items[1].row.as_str(),
             items[1].quantity.as_str(),
             items[1].unit_price.as_str()
         ),
-        (2, "2", "5.5")
+        ("002", "2", "5.5")
     );
-    assert_eq!(issue.seller.address, "台北市");
+    assert_eq!(h.seller.address, "台北市");
 }
 
 #[test]

@@ -166,7 +166,7 @@ pub const FIELDS: [(&str, Kind, bool); 25] = [
 
 /// The fields of an item.
 pub const ITEM_FIELDS: [(&str, Kind, bool); 5] = [
-    ("sequenceNumber", Kind::Int, OPTIONAL),
+    ("sequenceNumber", Kind::Decimal, OPTIONAL),
     ("description", Kind::Str, REQUIRED),
     ("quantity", Kind::Decimal, REQUIRED),
     ("unitPrice", Kind::Decimal, REQUIRED),

@@ -5,13 +5,10 @@ use axum::extract::State;
 use einv_core::{wire, Service};
 use serde_json::{json, Map, Value};
 
-use super::donate::serial;
-use super::gate::ActionSpec;
-use super::invapp::unknown_action;
-use super::invserv::holder;
+use super::error::V1Result;
+use super::gate::{holder, serial, unknown_action, ActionSpec};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
-use crate::error::ServiceResult;
 use crate::http::AppState;
 
 const AGGREGATE: ActionSpec = ActionSpec {
@@ -30,7 +27,7 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
     render(&params, CodeType::Number, result)
 }
 
-async fn aggregate(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+async fn aggregate(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
     let (admitted, holder) = holder(state, params, AGGREGATE).await?;
     let serial = serial(params)?;
     let links = state

@@ -4,13 +4,11 @@ use axum::extract::State;
 use einv_core::{wire, Service};
 use serde_json::{json, Map, Value};
 
+use super::error::V1Result;
 use super::fields::{self, taipei_timestamp};
-use super::gate::ActionSpec;
-use super::invapp::unknown_action;
-use super::invserv::holder;
+use super::gate::{holder, serial, unknown_action, ActionSpec};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
-use crate::error::ServiceResult;
 use crate::http::AppState;
 
 const DONATE: ActionSpec = ActionSpec {
@@ -29,7 +27,7 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
     render(&params, CodeType::Number, result)
 }
 
-async fn donate(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+async fn donate(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
     let (admitted, holder) = holder(state, params, DONATE).await?;
     let serial = serial(params)?;
     let number = fields::invoice_number(params, "invNum")?;
@@ -54,14 +52,4 @@ async fn donate(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
         json!(taipei_timestamp(receipt.at)),
     );
     Ok(body)
-}
-
-/// The 10-digit `serial` of a signed call.
-pub fn serial(params: &V1Params) -> ServiceResult<&str> {
-    let s = params.require("serial")?;
-    if s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(s)
-    } else {
-        Err(einv_core::InvalidValue::new("serial", format!("expected 10 digits, got {s:?}")).into())
-    }
 }

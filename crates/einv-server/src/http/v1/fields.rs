@@ -3,14 +3,16 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike, Utc};
 use einv_core::clock::taipei;
-use einv_core::{InvalidValue, InvoiceNumber, Period};
+use einv_core::{
+    Carrier, CarrierType, InvalidValue, InvoiceNumber, MobileBarcode, Period, VerificationCode,
+};
 use serde_json::{json, Value};
 
+use super::error::{V1Error, V1Result};
 use super::params::V1Params;
-use crate::error::{ServiceError, ServiceResult};
 
 /// A request date `yyyy/MM/dd` from parameter `name`.
-pub fn date(params: &V1Params, name: &str) -> ServiceResult<NaiveDate> {
+pub fn date(params: &V1Params, name: &str) -> V1Result<NaiveDate> {
     let text = params.require(name)?;
     NaiveDate::parse_from_str(text, "%Y/%m/%d").map_err(|_| {
         InvalidValue::new(name, format!("expected a date yyyy/MM/dd, got {text:?}")).into()
@@ -18,13 +20,38 @@ pub fn date(params: &V1Params, name: &str) -> ServiceResult<NaiveDate> {
 }
 
 /// An invoice number from parameter `name`.
-pub fn invoice_number(params: &V1Params, name: &str) -> ServiceResult<InvoiceNumber> {
+pub fn invoice_number(params: &V1Params, name: &str) -> V1Result<InvoiceNumber> {
     Ok(InvoiceNumber::parse(params.require(name)?).map_err(|e| e.for_field(name))?)
 }
 
 /// A period `yyyMM` from parameter `name`; a malformed one is code 902.
-pub fn period(params: &V1Params, name: &str) -> ServiceResult<Period> {
-    Period::parse(params.require(name)?).map_err(|e| ServiceError::BadPeriod(e.for_field(name)))
+pub fn period(params: &V1Params, name: &str) -> V1Result<Period> {
+    Period::parse(params.require(name)?).map_err(|e| V1Error::BadPeriod(e.for_field(name)))
+}
+
+/// The carrier and its verification code, from the parameters named `names` (`cardType`,
+/// `cardNo`, `cardEncrypt` on the JSON API). A mobile barcode is read with a raw `+` kept, and
+/// a space read back as `+` (`docs/v1-compatibility.md`, Parameters).
+pub fn carrier(
+    params: &V1Params,
+    [type_name, no_name, code_name]: [&str; 3],
+) -> V1Result<(Carrier, VerificationCode)> {
+    let kind =
+        CarrierType::parse(params.require(type_name)?).map_err(|e| e.for_field(type_name))?;
+    let code = VerificationCode::parse(params.get(code_name).unwrap_or_default())
+        .map_err(|e| e.for_field(code_name))?;
+    let card_no = params
+        .get_plus_kept(no_name)
+        .filter(|c| !c.is_empty())
+        .unwrap_or(params.get(no_name).unwrap_or_default());
+    let carrier = if kind.is_mobile_barcode() {
+        let barcode =
+            MobileBarcode::parse_form_decoded(card_no).map_err(|e| e.for_field(no_name))?;
+        Carrier::parse(kind.as_str(), barcode.as_str())
+    } else {
+        Carrier::parse(kind.as_str(), card_no)
+    };
+    Ok((carrier.map_err(|e| e.for_field(no_name))?, code))
 }
 
 /// A reply date `yyyyMMdd`.
@@ -82,7 +109,9 @@ mod tests {
     fn request_dates_name_the_field() {
         let p = V1Params::parse("invDate=2024-01-01", b"");
         match date(&p, "invDate") {
-            Err(ServiceError::Invalid(e)) => assert_eq!(e.field, "invDate"),
+            Err(V1Error::Use(crate::error::ServiceError::Invalid(e))) => {
+                assert_eq!(e.field, "invDate")
+            }
             other => panic!("{other:?}"),
         }
     }

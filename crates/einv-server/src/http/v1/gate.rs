@@ -1,18 +1,21 @@
 //! What every v1 call passes before its action runs: the version, the AppID and its licence
-//! (998), the device (997), the timestamps (951) and the signature (954).
+//! (998), the device (997), the timestamps (951) and the signature (954); and the steps several
+//! actions share after that (the carrier holder's proof, the call's serial, an unknown action).
 
 use einv_core::{wire, InvalidValue, Service};
 
+use super::error::{V1Error, V1Result};
+use super::fields;
 use super::params::V1Params;
-use crate::error::{ServiceError, ServiceResult};
-use crate::services::{AuthorisedApp, Caller, Platform};
+use crate::http::AppState;
+use crate::services::{AuthorisedApp, Caller, CarrierHolder, Platform};
 
 /// What an action requires of a call.
 #[derive(Debug, Clone, Copy)]
 pub struct ActionSpec {
     /// The service the action belongs to (R3.6): the AppID must be licensed for it.
     pub service: Service,
-    /// Versions clients are known to send (reference/mof-app-api.md §2, §7, §10).
+    /// Versions clients are known to send (docs/v1-compatibility.md).
     pub versions: &'static [&'static str],
     /// Whether a `signature` is required (actions 7 and 8).
     pub signed: bool,
@@ -30,11 +33,7 @@ pub struct Admitted {
 }
 
 /// Admits a call: returns the authorised app, or the refusal.
-pub async fn admit(
-    platform: &Platform,
-    params: &V1Params,
-    spec: ActionSpec,
-) -> ServiceResult<Admitted> {
+pub async fn admit(platform: &Platform, params: &V1Params, spec: ActionSpec) -> V1Result<Admitted> {
     let version = params.require("version")?;
     if !spec.versions.contains(&version) {
         return Err(InvalidValue::new(
@@ -60,14 +59,12 @@ pub async fn admit(
             params.get("expTimeStamp"),
             now,
         )
-        .map_err(|e| ServiceError::Timestamp(e.to_string()))?;
+        .map_err(|e| V1Error::Timestamp(e.to_string()))?;
     }
     // Signed actions must carry a signature; on the others a signature, when sent, must hold.
     match params.get("signature") {
         None | Some("") if spec.signed => {
-            return Err(ServiceError::BadSignature(
-                "is required for this action".into(),
-            ));
+            return Err(V1Error::BadSignature("is required for this action".into()));
         }
         None | Some("") => {}
         Some(_) => verify_signature(params, &app)?,
@@ -80,7 +77,7 @@ pub async fn admit(
     Ok(Admitted { app, caller })
 }
 
-fn verify_signature(params: &V1Params, app: &AuthorisedApp) -> ServiceResult<()> {
+fn verify_signature(params: &V1Params, app: &AuthorisedApp) -> V1Result<()> {
     let [decoded, plus_kept] = params.readings();
     let candidates = [
         params.get("signature").unwrap_or_default(),
@@ -95,10 +92,47 @@ fn verify_signature(params: &V1Params, app: &AuthorisedApp) -> ServiceResult<()>
     if ok {
         Ok(())
     } else {
-        Err(ServiceError::BadSignature(
+        Err(V1Error::BadSignature(
             "does not match the parameters under this AppID's APIKey (HMAC-SHA256 over the \
              parameters sorted by name, joined as k=v&k=v with raw values)"
                 .into(),
         ))
+    }
+}
+
+/// A 903 for an action this endpoint does not serve.
+pub fn unknown_action(action: &str, known: &str) -> V1Error {
+    InvalidValue::new(
+        "action",
+        format!("{action:?} is not an action of this path; one of {known}"),
+    )
+    .into()
+}
+
+/// Admits a carrier call and proves the carrier with its verification code (919).
+pub async fn holder(
+    state: &AppState,
+    params: &V1Params,
+    spec: ActionSpec,
+) -> V1Result<(Admitted, CarrierHolder)> {
+    let admitted = admit(&state.platform, params, spec).await?;
+    params.require("cardNo")?;
+    params.require("cardType")?;
+    params.require("cardEncrypt")?;
+    let (carrier, code) = fields::carrier(params, ["cardType", "cardNo", "cardEncrypt"])?;
+    let holder = state
+        .platform
+        .authenticate_carrier(&admitted.caller, spec.service, &carrier, &code)
+        .await?;
+    Ok((admitted, holder))
+}
+
+/// The 10-digit `serial` of a signed call.
+pub fn serial(params: &V1Params) -> V1Result<&str> {
+    let s = params.require("serial")?;
+    if s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(s)
+    } else {
+        Err(einv_core::InvalidValue::new("serial", format!("expected 10 digits, got {s:?}")).into())
     }
 }

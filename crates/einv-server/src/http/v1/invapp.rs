@@ -3,15 +3,15 @@
 
 use axum::extract::State;
 use einv_core::barcode::RandomCode;
-use einv_core::{InvalidValue, Service};
-use serde_json::{json, Map, Value};
+use einv_core::Service;
+use serde_json::{Map, Value};
 
+use super::error::{V1Error, V1Result};
 use super::fields;
-use super::gate::{admit, ActionSpec};
+use super::gate::{admit, unknown_action, ActionSpec};
 use super::invoice_json::{header_fields, item_fields};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
-use crate::error::{ServiceError, ServiceResult};
 use crate::http::AppState;
 use crate::services::{InvoiceLookup, LookupBy};
 
@@ -30,12 +30,22 @@ const LOOKUP: ActionSpec = ActionSpec {
 
 /// The InvApp endpoint: dispatches on `action`.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
+    let version = params.get("version");
     match params.get("action").unwrap_or_default() {
-        "QryWinningList" => render(&params, CodeType::Text, winning_list(&state, &params).await),
-        "qryInvHeader" => render(&params, CodeType::Text, header(&state, &params).await),
-        // The real qryInvDetail reply carries no `v` (reference/mof-app-api.md §5).
+        // Captured live replies answer a winning list with 查詢成功, not 執行成功.
+        "QryWinningList" => match winning_list(&state, &params).await {
+            Ok(body) => Reply::object(version, CodeType::Text, "查詢成功", body),
+            Err(e) => Reply::error(version, CodeType::Text, &e),
+        },
+        "qryInvHeader" => match header(&state, &params).await {
+            Ok(Lookup::Found(body)) => Reply::ok(version, CodeType::Text, body),
+            Ok(Lookup::Expired) => expired(version),
+            Err(e) => Reply::error(version, CodeType::Text, &e),
+        },
+        // The real qryInvDetail reply carries no `v` (docs/v1-compatibility.md).
         "qryInvDetail" => match detail(&state, &params).await {
-            Ok(body) => Reply::ok(None, CodeType::Text, body),
+            Ok(Lookup::Found(body)) => Reply::ok(None, CodeType::Text, body),
+            Ok(Lookup::Expired) => expired(None),
             Err(e) => Reply::error(None, CodeType::Text, &e),
         },
         other => render(
@@ -49,35 +59,51 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
     }
 }
 
-/// A 903 for an action this endpoint does not serve.
-pub fn unknown_action(action: &str, known: &str) -> ServiceError {
-    InvalidValue::new(
-        "action",
-        format!("{action:?} is not an action of this path; one of {known}"),
-    )
-    .into()
+/// What a lookup by the proof copy found: the invoice, or one whose proof copy is past its
+/// validity.
+enum Lookup {
+    Found(Map<String, Value>),
+    Expired,
 }
 
-async fn winning_list(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+/// 952 卡片(QR碼)有效存續時間已過: the proof copy (QR code or barcode) of an invoice whose
+/// prize-claim period is over no longer answers (docs/v1-compatibility.md). A protocol code,
+/// made here at the surface that speaks it.
+fn expired(version: Option<&str>) -> Reply {
+    Reply::with_code(
+        version,
+        CodeType::Text,
+        952,
+        "卡片(QR碼)有效存續時間已過（過期憑證）：invNum: the invoice's prize-claim period is over",
+        Map::new(),
+    )
+}
+
+async fn winning_list(state: &AppState, params: &V1Params) -> V1Result<Value> {
     admit(&state.platform, params, WINNING).await?;
     let period = fields::period(params, "invTerm")?;
     let draw = state.platform.winning_numbers(period).await?;
-    let Value::Object(mut body) = draw.to_qry_winning_list_json() else {
-        return Err(ServiceError::Internal(
-            "winning list is not an object".into(),
-        ));
+    let mut body = draw.to_qry_winning_list_json();
+    let Some(fields) = body.as_object_mut() else {
+        // Not an object: the reply answers 900 (Reply::object).
+        return Ok(body);
     };
+    let body = fields;
     // `v`, `code` and `msg` are set by the reply.
     for k in ["v", "code", "msg"] {
         body.remove(k);
     }
-    Ok(body)
+    let draw_day = draw.period().draw_date();
+    // Captured live replies carry `timeStamp`, a serialised java.util.Date of when the numbers
+    // were published: the draw day (its hour is not known; 00:00 Taipei).
+    body.insert("timeStamp".into(), fields::java_date(draw_day, "00:00:00"));
+    Ok(Value::Object(std::mem::take(body)))
 }
 
-fn lookup_of(params: &V1Params) -> ServiceResult<InvoiceLookup> {
+fn lookup_of(params: &V1Params) -> V1Result<InvoiceLookup> {
     let kind = params.require("type")?;
     if kind != "QRCode" && kind != "Barcode" {
-        return Err(ServiceError::BadQueryType(kind.to_owned()));
+        return Err(V1Error::BadQueryType(kind.to_owned()));
     }
     Ok(InvoiceLookup {
         number: fields::invoice_number(params, "invNum")?,
@@ -85,16 +111,27 @@ fn lookup_of(params: &V1Params) -> ServiceResult<InvoiceLookup> {
     })
 }
 
-async fn header(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
-    admit(&state.platform, params, LOOKUP).await?;
+async fn header(state: &AppState, params: &V1Params) -> V1Result<Lookup> {
+    let admitted = admit(&state.platform, params, LOOKUP).await?;
     let lookup = lookup_of(params)?;
-    let view = state.platform.lookup_header(&lookup).await?;
-    Ok(header_fields(&view))
+    let view = state
+        .platform
+        .lookup_header(&admitted.caller, &lookup)
+        .await?;
+    if view.claim_deadline < state.platform.today() {
+        return Ok(Lookup::Expired);
+    }
+    Ok(Lookup::Found(header_fields(&view)))
 }
 
-async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
-    admit(&state.platform, params, LOOKUP).await?;
+async fn detail(state: &AppState, params: &V1Params) -> V1Result<Lookup> {
+    let admitted = admit(&state.platform, params, LOOKUP).await?;
     let lookup = lookup_of(params)?;
+    // The specification's cap on qryInvDetail queries (950), per AppID and invoice.
+    state
+        .platform
+        .admit_detail_query(&admitted.app.app.app_id, lookup.number.as_str())
+        .await?;
     let random = RandomCode::parse(params.require("randomNumber")?)
         .map_err(|e| e.for_field("randomNumber"))?;
     let by = if params.get("type") == Some("Barcode") {
@@ -109,12 +146,15 @@ async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
             seller_ban: params.require("sellerID")?.to_owned(),
         }
     };
-    let (view, items) = state.platform.lookup_detail(&lookup, &by).await?;
+    let (view, items) = state
+        .platform
+        .lookup_detail(&admitted.caller, &lookup, &by)
+        .await?;
+    if view.claim_deadline < state.platform.today() {
+        return Ok(Lookup::Expired);
+    }
+    // Captured live qryInvDetail replies have no top-level `amount` (docs/v1-compatibility.md).
     let mut body = header_fields(&view);
-    body.insert(
-        "amount".into(),
-        json!(view.record.header.total_amount.to_string()),
-    );
     body.insert("details".into(), item_fields(&items));
-    Ok(body)
+    Ok(Lookup::Found(body))
 }

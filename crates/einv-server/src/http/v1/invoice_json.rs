@@ -6,11 +6,11 @@ use super::fields::compact_date;
 use crate::services::InvoiceView;
 use einv_store::{InvoiceItem, InvoiceStatus};
 
-/// The MOF status text of an invoice.
+/// The MOF status text of an invoice: F0501 (cancel) is 作廢, F0701 (void) is 註銷.
 pub fn status_text(view: &InvoiceView) -> &'static str {
-    match view.record.header.status {
-        InvoiceStatus::Voided => "已作廢",
-        InvoiceStatus::Cancelled => "已註銷",
+    match view.record.status {
+        InvoiceStatus::Cancelled => "已作廢",
+        InvoiceStatus::Voided => "已註銷",
         InvoiceStatus::Issued if view.donated() => "已捐贈",
         InvoiceStatus::Issued => "已確認",
     }
@@ -23,14 +23,21 @@ pub fn header_fields(view: &InvoiceView) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("invNum".into(), json!(view.shown_number));
     m.insert("invDate".into(), json!(compact_date(h.date)));
-    m.insert("sellerName".into(), json!(view.record.seller_name));
+    m.insert("sellerName".into(), json!(h.seller.name));
     m.insert("invStatus".into(), json!(status_text(view)));
     m.insert("invPeriod".into(), json!(h.period.code()));
-    m.insert("sellerBan".into(), json!(h.seller_ban));
-    m.insert("sellerAddress".into(), json!(view.record.seller_address));
-    m.insert("invoiceTime".into(), json!(h.time));
-    m.insert("buyerBan".into(), json!(h.buyer_ban));
-    m.insert("currency".into(), json!(h.currency));
+    m.insert("sellerBan".into(), json!(h.seller.id.as_str()));
+    m.insert("sellerAddress".into(), json!(h.seller.address));
+    m.insert("invoiceTime".into(), json!(h.time.as_str()));
+    // Captured live replies send "" (never null) when there is no buyer or currency.
+    m.insert(
+        "buyerBan".into(),
+        json!(h.buyer.as_ref().map_or("", |b| b.as_str())),
+    );
+    m.insert(
+        "currency".into(),
+        json!(h.currency.as_ref().map_or("", |c| c.as_str())),
+    );
     m.insert(
         "claimDeadline".into(),
         json!(compact_date(view.claim_deadline)),
@@ -38,18 +45,20 @@ pub fn header_fields(view: &InvoiceView) -> Map<String, Value> {
     m
 }
 
-/// `details[]` of a detail reply: every value a string, as clients expect.
+/// `details[]` of a detail reply: every value a string, as clients expect, and as uploaded: the
+/// row number (`0001` stays `0001`), quantities and prices with their decimals (`25.0000`), a
+/// discount line's zero unit price and negative amount.
 pub fn item_fields(items: &[InvoiceItem]) -> Value {
     Value::Array(
         items
             .iter()
             .map(|i| {
                 json!({
-                    "rowNum": format!("{:03}", i.seq),
+                    "rowNum": i.row.as_str(),
                     "description": i.description,
-                    "quantity": i.quantity,
-                    "unitPrice": i.unit_price,
-                    "amount": i.amount,
+                    "quantity": i.quantity.as_str(),
+                    "unitPrice": i.unit_price.as_str(),
+                    "amount": i.amount.as_str(),
                 })
             })
             .collect(),

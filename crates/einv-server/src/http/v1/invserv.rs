@@ -2,18 +2,18 @@
 //! (carrierInvDetail). `code` is a number in these replies.
 
 use axum::extract::State;
+use chrono::Datelike;
 use einv_core::{InvalidValue, Service};
 use serde_json::{json, Map, Value};
 
+use super::error::V1Result;
 use super::fields::{self, java_date};
-use super::gate::{admit, ActionSpec, Admitted};
-use super::invapp::unknown_action;
+use super::gate::{holder, unknown_action, ActionSpec};
 use super::invoice_json::{header_fields, item_fields, status_text};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
-use crate::error::ServiceResult;
 use crate::http::AppState;
-use crate::services::{CarrierHolder, InvoiceListQuery, InvoiceView};
+use crate::services::{InvoiceListQuery, InvoiceView};
 
 const CARRIER: ActionSpec = ActionSpec {
     service: Service::CarrierInvoices,
@@ -45,31 +45,7 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
     }
 }
 
-/// Admits a carrier call and proves the carrier with its verification code (919).
-pub async fn holder(
-    state: &AppState,
-    params: &V1Params,
-    spec: ActionSpec,
-) -> ServiceResult<(Admitted, CarrierHolder)> {
-    let admitted = admit(&state.platform, params, spec).await?;
-    let card_no = params
-        .get_plus_kept("cardNo")
-        .filter(|c| !c.is_empty())
-        .unwrap_or(params.require("cardNo")?);
-    let holder = state
-        .platform
-        .authenticate_carrier(
-            &admitted.caller,
-            spec.service,
-            params.require("cardType")?,
-            card_no,
-            params.require("cardEncrypt")?,
-        )
-        .await?;
-    Ok((admitted, holder))
-}
-
-async fn list(state: &AppState, params: &V1Params) -> ServiceResult<(Map<String, Value>, bool)> {
+async fn list(state: &AppState, params: &V1Params) -> V1Result<(Map<String, Value>, bool)> {
     let (admitted, holder) = holder(state, params, CARRIER).await?;
     let only_winning = match params.get("onlyWinningInv").unwrap_or("N") {
         "Y" => true,
@@ -88,9 +64,24 @@ async fn list(state: &AppState, params: &V1Params) -> ServiceResult<(Map<String,
             InvalidValue::new("page", format!("must be a whole number from 1, got {p:?}"))
         })?,
     };
+    let (from, to) = (
+        fields::date(params, "startDate")?,
+        fields::date(params, "endDate")?,
+    );
+    // The MOF API lists one month at a time (spec v1.7); the service itself takes any range.
+    if from > to {
+        return Err(InvalidValue::new("startDate", "must not be after endDate").into());
+    }
+    if (from.year(), from.month()) != (to.year(), to.month()) {
+        return Err(InvalidValue::new(
+            "endDate",
+            "startDate and endDate must be in the same month",
+        )
+        .into());
+    }
     let query = InvoiceListQuery {
-        from: fields::date(params, "startDate")?,
-        to: fields::date(params, "endDate")?,
+        from,
+        to,
         only_winning,
         page,
     };
@@ -126,23 +117,24 @@ fn list_row(row: usize, view: &InvoiceView) -> Value {
         "invNum": view.shown_number,
         "cardType": carrier.map(|c| c.carrier_type.as_str()),
         "cardNo": carrier.map(|c| c.id1.as_str()),
-        "sellerName": view.record.seller_name,
+        "sellerName": h.seller.name,
         "invStatus": status_text(view),
         "invDonatable": view.donatable,
-        "amount": h.total_amount.to_string(),
+        // A number, as in the captured live carrierInvChk reply.
+        "amount": h.total_amount.dollars(),
         "invPeriod": h.period.code(),
         "donateMark": i32::from(view.donated()),
-        "sellerBan": h.seller_ban,
-        "sellerAddress": view.record.seller_address,
-        "invoiceTime": h.time,
-        "buyerBan": h.buyer_ban,
-        "currency": h.currency,
-        "invDate": java_date(h.date, &h.time),
+        "sellerBan": h.seller.id.as_str(),
+        "sellerAddress": h.seller.address,
+        "invoiceTime": h.time.as_str(),
+        "buyerBan": h.buyer.as_ref().map_or("", |b| b.as_str()),
+        "currency": h.currency.as_ref().map_or("", |c| c.as_str()),
+        "invDate": java_date(h.date, &h.time.as_str()),
         "claimDeadline": fields::compact_date(view.claim_deadline),
     })
 }
 
-async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+async fn detail(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
     let (admitted, holder) = holder(state, params, CARRIER).await?;
     let number = fields::invoice_number(params, "invNum")?;
     let date = fields::date(params, "invDate")?;
@@ -151,9 +143,10 @@ async fn detail(state: &AppState, params: &V1Params) -> ServiceResult<Map<String
         .carrier_invoice_detail(&admitted.caller, &holder, &number, date)
         .await?;
     let mut body = header_fields(&view);
+    // A number, as in the captured live carrierInvDetail reply.
     body.insert(
         "amount".into(),
-        json!(view.record.header.total_amount.to_string()),
+        json!(view.record.header.total_amount.dollars()),
     );
     body.insert("details".into(), item_fields(&items));
     Ok(body)

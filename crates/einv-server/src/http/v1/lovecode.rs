@@ -4,15 +4,16 @@ use axum::extract::State;
 use einv_core::Service;
 use serde_json::{json, Map, Value};
 
-use super::gate::{admit, ActionSpec};
-use super::invapp::unknown_action;
+use super::error::V1Result;
+use super::gate::{admit, unknown_action, ActionSpec};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
-use crate::error::ServiceResult;
 use crate::http::AppState;
 
+/// R3.6: love-code search serves cloud-invoice donation (a User picks the charity to donate
+/// to), so it comes with the donation service, not with winning numbers.
 const LOVE_CODE: ActionSpec = ActionSpec {
-    service: Service::WinningNumbers,
+    service: Service::Donation,
     versions: &["0.1", "0.2"],
     signed: false,
     timed: false,
@@ -27,7 +28,7 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
     render(&params, CodeType::Text, result)
 }
 
-async fn search(state: &AppState, params: &V1Params) -> ServiceResult<Map<String, Value>> {
+async fn search(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
     admit(&state.platform, params, LOVE_CODE).await?;
     let key = params.require("qKey")?;
     let found = state.platform.search_charities(key).await?;

@@ -1,5 +1,5 @@
 //! v1: the Ministry's app API, path for path and field for field
-//! (reference/mof-app-api.md; choices where it is unsure: docs/v1-compatibility.md).
+//! (docs/v1-compatibility.md).
 
 use axum::routing::any;
 use axum::Router;
@@ -8,7 +8,9 @@ use super::AppState;
 
 mod aggregate;
 mod blank;
+mod blank_session;
 mod donate;
+pub mod error;
 mod fields;
 mod gate;
 mod invapp;

@@ -1,5 +1,5 @@
 //! The parameters of a v1 call, from the query string and the form body together
-//! (clients use either, or both: reference/mof-app-api.md §1).
+//! (clients use either, or both: docs/v1-compatibility.md).
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -14,7 +14,7 @@ pub const MAX_BODY: usize = 64 * 1024;
 /// A v1 call's parameters, decoded twice: as a form decoder reads them (`+` is a space) and
 /// with a raw `+` kept as `+`. A client that does not URL-encode its query string sends a
 /// signature or a barcode with a raw `+`; the signature is checked against both readings
-/// (reference/mof-app-api.md §10).
+/// (docs/v1-compatibility.md).
 #[derive(Debug, Clone, Default)]
 pub struct V1Params {
     decoded: Vec<(String, String)>,

@@ -1,13 +1,15 @@
-//! v1 replies: the MOF JSON shape, and the one place a [`ServiceError`] becomes a MOF code.
+//! v1 replies: the MOF JSON shape, and the one place a failure ([`V1Error`], holding the use
+//! cases' [`ServiceError`]) becomes a MOF code.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
-use crate::error::ServiceError;
+use super::error::V1Error;
+use crate::error::{Conflict, Missing, Proof, ServiceError, Undonatable};
 
 /// How an action's reply types `code`: a string in the invapp and love-code replies, a number
-/// in the carrier, donation and aggregation replies (reference/mof-app-api.md §5, §10).
+/// in the carrier, donation and aggregation replies (docs/v1-compatibility.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeType {
     /// `"code": "200"`.
@@ -28,6 +30,18 @@ impl Reply {
     /// out (qryInvDetail's real reply has none).
     pub fn ok(version: Option<&str>, code_type: CodeType, fields: Map<String, Value>) -> Self {
         Self::with_code(version, code_type, 200, "執行成功", fields)
+    }
+
+    /// A success built from a JSON value that must be an object; when it is not, the reply is
+    /// 900 建立JSON物件失敗 (the reply object could not be built), its detail in the log.
+    pub fn object(version: Option<&str>, code_type: CodeType, msg: &str, value: Value) -> Self {
+        match value {
+            Value::Object(fields) => Self::with_code(version, code_type, 200, msg, fields),
+            other => {
+                tracing::error!(reply = %other, "v1 reply is not a JSON object");
+                Self::with_code(version, code_type, 900, "建立JSON物件失敗", Map::new())
+            }
+        }
     }
 
     /// A reply with any code.
@@ -58,24 +72,27 @@ impl Reply {
     }
 
     /// The MOF reply for a refusal or failure, naming the field in `msg`.
-    pub fn error(version: Option<&str>, code_type: CodeType, err: &ServiceError) -> Self {
+    pub fn error(version: Option<&str>, code_type: CodeType, err: &V1Error) -> Self {
         let (code, label) = mof_code(err);
         let msg = match err {
             // A 500 shows nothing internal; its detail goes to the log once.
-            ServiceError::Store(e) => {
+            V1Error::Use(ServiceError::Store(e)) => {
                 tracing::error!(error = %e, "v1 call failed in the store");
                 label.to_owned()
             }
-            ServiceError::Internal(e) => {
-                tracing::error!(error = %e, "v1 call failed inside");
+            V1Error::Use(ServiceError::Internal(e)) => {
+                tracing::error!(
+                    error = e as &(dyn std::error::Error + 'static),
+                    "v1 call failed inside"
+                );
                 label.to_owned()
             }
-            other => format!("{label}：{other}"),
+            other => format!("{label}：{}", v1_text(other)),
         };
         let mut reply = Self::with_code(version, code_type, code, &msg, Map::new());
-        if let ServiceError::RateLimited {
+        if let V1Error::Use(ServiceError::RateLimited {
             retry_after_secs, ..
-        } = err
+        }) = err
         {
             reply.retry_after = Some(*retry_after_secs);
         }
@@ -88,7 +105,7 @@ impl Reply {
 pub fn render(
     params: &super::params::V1Params,
     code_type: CodeType,
-    result: Result<Map<String, Value>, ServiceError>,
+    result: Result<Map<String, Value>, V1Error>,
 ) -> Reply {
     let version = params.get("version");
     match result {
@@ -97,29 +114,34 @@ pub fn render(
     }
 }
 
-/// The MOF code and its official text for each refusal (reference/mof-app-api.md §6).
-/// Choices where the spec is silent are recorded in docs/v1-compatibility.md.
-pub fn mof_code(err: &ServiceError) -> (u16, &'static str) {
+/// The MOF code and its official text for each refusal, by the use case's kind
+/// (docs/v1-compatibility.md, where the choices the spec leaves open are recorded too).
+pub fn mof_code(err: &V1Error) -> (u16, &'static str) {
     use ServiceError as E;
-    match err {
-        E::NoPeriodData(_) => (901, "無此期別資料"),
-        E::BadPeriod(_) => (902, "期別錯誤"),
+    let e = match err {
+        V1Error::BadPeriod(_) => return (902, "期別錯誤"),
+        V1Error::BadQueryType(_) => return (904, "錯誤的查詢種類"),
+        V1Error::Timestamp(_) => return (951, "連線逾時"),
+        V1Error::BadSignature(_) => return (954, "簽名有誤（偽造之訊息、傳遞不完整）"),
+        V1Error::Use(e) => e,
+    };
+    match e {
+        E::NotFound(Missing::Draw(_)) => (901, "無此期別資料"),
         E::Invalid(_)
-        | E::NotDonatable(_)
-        | E::NotFound(_)
+        | E::NotDonatable(Undonatable::Other(_))
+        | E::NotFound(Missing::Record(_))
         | E::OAuth { .. }
-        | E::BadCredentials
-        | E::AlreadyExists(_) => (903, "參數錯誤"),
-        E::BadQueryType(_) => (904, "錯誤的查詢種類"),
-        E::CharityNotFound(_) => (907, "捐贈失敗，捐贈碼不存在"),
-        E::AlreadyDonated => (908, "捐贈失敗，此發票已被捐贈"),
-        E::IssuedToBusiness => (913, "捐贈失敗，此發票開立予營業人或機關團體，不能捐贈"),
-        E::InvoiceNotFound => (915, "查無此發票詳細資料"),
-        E::VerificationFailed | E::SignInFailed => (919, "參數驗證碼錯誤"),
+        | E::Unproven(Proof::Password)
+        | E::Conflict(Conflict::Exists(_)) => (903, "參數錯誤"),
+        E::NotFound(Missing::Charity(_)) => (907, "捐贈失敗，捐贈碼不存在"),
+        E::Conflict(Conflict::AlreadyDonated) => (908, "捐贈失敗，此發票已被捐贈"),
+        E::NotDonatable(Undonatable::IssuedToBusiness) => {
+            (913, "捐贈失敗，此發票開立予營業人或機關團體，不能捐贈")
+        }
+        E::NotFound(Missing::Invoice) => (915, "查無此發票詳細資料"),
+        E::Unproven(Proof::VerificationCode | Proof::UserSignIn) => (919, "參數驗證碼錯誤"),
         E::RateLimited { .. } => (950, "超過最大查詢次數"),
-        E::Timestamp(_) => (951, "連線逾時"),
-        E::CheckCodeMismatch => (953, "卡片檢查碼有誤（偽造卡片）"),
-        E::BadSignature(_) => (954, "簽名有誤（偽造之訊息、傳遞不完整）"),
+        E::Unproven(Proof::CheckCode) => (953, "卡片檢查碼有誤（偽造卡片）"),
         E::DeviceBlocked => (997, "UUID不符合規定（黑名單）"),
         // Consent: the spec is silent; 998 is the code MOF clients already treat as "this AppID
         // may not make this call" (docs/v1-compatibility.md, "Consent").
@@ -130,7 +152,57 @@ pub fn mof_code(err: &ServiceError) -> (u16, &'static str) {
         E::AppRefused { .. } | E::Refused { .. } => {
             (998, "AppID不符合規定（可能是被停權或是從未申請該AppID）")
         }
-        E::Store(_) | E::Internal(_) => (999, "未知錯誤"),
+        // The database failed: 500 系統執行錯誤, as the live service answers a system failure.
+        E::Store(_) => (500, "系統執行錯誤"),
+        E::Internal(_) => (999, "未知錯誤"),
+    }
+}
+
+/// The detail after the MOF text, naming the field by its v1 name (`cardEncrypt`, `invNum` …).
+fn v1_text(err: &V1Error) -> String {
+    use ServiceError as E;
+    let e = match err {
+        V1Error::BadPeriod(e) => return e.to_string(),
+        V1Error::BadQueryType(t) => return format!("type: must be QRCode or Barcode, got {t:?}"),
+        V1Error::Timestamp(why) => return why.clone(),
+        V1Error::BadSignature(why) => return format!("signature: {why}"),
+        V1Error::Use(e) => e,
+    };
+    match e {
+        E::Invalid(v) => format!("{}: {}", wire_name(&v.field), v.problem),
+        E::NotFound(Missing::Draw(p)) => format!("no data for period {p}"),
+        E::NotFound(Missing::Invoice) => "invNum: no such invoice".into(),
+        E::NotFound(Missing::Charity(c)) => {
+            format!("npoBan: no charity has love code or business ID {c:?}")
+        }
+        E::Conflict(Conflict::AlreadyDonated) => "invNum: this invoice was already donated".into(),
+        E::NotDonatable(Undonatable::IssuedToBusiness) => {
+            "invNum: issued to a business or public body; it cannot be donated".into()
+        }
+        E::NotDonatable(Undonatable::Other(why)) => format!("invNum: {why}"),
+        E::Unproven(Proof::VerificationCode) => {
+            "cardEncrypt: the verification code does not match the carrier".into()
+        }
+        E::Unproven(Proof::CheckCode) => {
+            "encrypt: the check code does not match the invoice".into()
+        }
+        E::DeviceBlocked => "UUID: this device ID is barred".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A field's v1 name, for the domain names the services use.
+fn wire_name(field: &str) -> &str {
+    match field {
+        "carrierType" => "cardType",
+        "carrier" => "cardNo",
+        "verificationCode" => "cardEncrypt",
+        "from" => "startDate",
+        "to" => "endDate",
+        "invoiceNumber" => "invNum",
+        "charity" => "npoBan",
+        "query" => "qKey",
+        other => other,
     }
 }
 
@@ -144,5 +216,31 @@ impl IntoResponse for Reply {
             }
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reply_that_is_not_an_object_answers_900() {
+        let reply = Reply::object(Some("0.2"), CodeType::Text, "查詢成功", json!(["x"]));
+        assert_eq!(reply.fields["code"], "900");
+        assert_eq!(reply.fields["msg"], "建立JSON物件失敗");
+        let ok = Reply::object(Some("0.2"), CodeType::Text, "查詢成功", json!({"a": 1}));
+        assert_eq!(ok.fields["code"], "200");
+        assert_eq!(ok.fields["a"], 1);
+    }
+
+    #[test]
+    fn a_failing_database_answers_500_and_shows_nothing_internal() {
+        let err = V1Error::Use(ServiceError::Store(einv_store::StoreError::Config(
+            "secret path".into(),
+        )));
+        assert_eq!(mof_code(&err), (500, "系統執行錯誤"));
+        let reply = Reply::error(None, CodeType::Number, &err);
+        assert_eq!(reply.fields["code"], 500);
+        assert_eq!(reply.fields["msg"], "系統執行錯誤");
     }
 }

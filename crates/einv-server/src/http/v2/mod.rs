@@ -1,29 +1,47 @@
-//! v2: the modern JSON API, sharing the services with v1: the published flow-control limits
-//! (R4.6) and the Users' requests delivered to developers (R5.2, R6.1), authenticated with the
-//! app's credentials (HTTP Basic, AppID:APIKey), errors as `application/problem+json`.
+//! v2: the modern JSON API over the same services as v1. Every call but the published limits
+//! is signed (RFC 9421, `auth`); a User's data needs the User's consent token; every failure
+//! is problem+json (`problem`); writes take an `Idempotency-Key` (`idempotency`); flow
+//! control (R4.6) runs first and stamps `RateLimit` headers. docs/v2.md describes it.
 
-use axum::extract::FromRequestParts;
-use axum::extract::State;
-use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::middleware;
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use serde_json::json;
+use axum::Router;
 
 use super::AppState;
-use crate::error::ServiceError;
-use einv_core::flow::FlowLimits;
-use einv_store::AppRecord;
 
+mod app;
+pub mod auth;
 mod deletion;
+mod docs_page;
+mod idempotency;
+mod invoices;
+pub mod openapi;
+pub mod problem;
+mod public;
+mod query;
+mod render;
+
+pub use problem::{Kind, Problem};
 
 /// The v2 routes.
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
-        .route("/api/v2/limits", get(limits))
+        .route("/api/v2/openapi.json", get(openapi::document))
+        .route("/docs", get(docs_page::docs))
+        .route("/api/v2/limits", get(app::limits))
+        .route("/api/v2/licence", get(app::licence))
+        .route("/api/v2/notifications", get(app::notifications))
+        .route("/api/v2/audit", get(app::audit))
+        .route(
+            "/api/v2/winning-numbers/{period}",
+            get(public::winning_numbers),
+        )
+        .route("/api/v2/charities", get(public::charities))
+        .route("/api/v2/proof-invoices", get(public::proof_invoice))
+        .route("/api/v2/me/invoices", get(invoices::list))
+        .route("/api/v2/me/invoices/{number}", get(invoices::detail))
+        .route("/api/v2/me/carriers", get(invoices::carriers))
+        .route("/api/v2/donations", post(invoices::donate))
         .route("/api/v2/deletion-requests", get(deletion::list))
         .route(
             "/api/v2/deletion-requests/{id}/acknowledge",
@@ -33,92 +51,10 @@ pub fn routes() -> Router<AppState> {
             "/api/v2/deletion-requests/{id}/complete",
             post(deletion::complete),
         )
+        .route("/api/v2/{*rest}", axum::routing::any(not_found))
+        .layer(middleware::from_fn_with_state(state, auth::flow_control))
 }
 
-/// A v2 failure, rendered as RFC 9457 problem+json.
-#[derive(Debug)]
-pub struct Problem(pub ServiceError);
-
-impl From<ServiceError> for Problem {
-    fn from(e: ServiceError) -> Self {
-        Self(e)
-    }
-}
-
-impl IntoResponse for Problem {
-    fn into_response(self) -> Response {
-        let (status, title) = match &self.0 {
-            ServiceError::AppRefused { .. } => (StatusCode::UNAUTHORIZED, "Unauthorized"),
-            ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, "Not found"),
-            ServiceError::Store(e) => {
-                tracing::error!(error = %e, "v2 call failed in the store");
-                (StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
-            }
-            ServiceError::Internal(e) => {
-                tracing::error!(error = %e, "v2 call failed inside");
-                (StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
-            }
-            _ => (StatusCode::BAD_REQUEST, "Bad request"),
-        };
-        let detail = if status.is_server_error() {
-            "internal error".to_owned()
-        } else {
-            self.0.to_string()
-        };
-        let body = json!({ "type": "about:blank", "title": title, "status": status.as_u16(), "detail": detail });
-        let mut res = (status, axum::Json(body)).into_response();
-        res.headers_mut().insert(
-            header::CONTENT_TYPE,
-            header::HeaderValue::from_static("application/problem+json"),
-        );
-        if status == StatusCode::UNAUTHORIZED {
-            res.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Basic realm=\"einv\""),
-            );
-        }
-        res
-    }
-}
-
-/// The app that authenticated with HTTP Basic `AppID:APIKey`.
-#[derive(Debug, Clone)]
-pub struct AppClient(pub AppRecord);
-
-/// Reads HTTP Basic credentials: `(user, password)`.
-pub fn basic_credentials(parts: &Parts) -> Option<(String, String)> {
-    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value
-        .strip_prefix("Basic ")
-        .or_else(|| value.strip_prefix("basic "))?;
-    let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
-    let (user, password) = decoded.split_once(':')?;
-    Some((user.to_owned(), password.to_owned()))
-}
-
-impl FromRequestParts<AppState> for AppClient {
-    type Rejection = Problem;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let (app_id, key) = basic_credentials(parts).ok_or_else(|| {
-            Problem(ServiceError::AppRefused {
-                reason: "Authorization: HTTP Basic AppID:APIKey required".into(),
-                rule: None,
-            })
-        })?;
-        Ok(Self(
-            state
-                .platform
-                .authenticate_app_secret(&app_id, &key)
-                .await?,
-        ))
-    }
-}
-
-/// R4.6: the flow-control limits in force, published for every developer.
-async fn limits(State(state): State<AppState>) -> Json<FlowLimits> {
-    Json(state.platform.flow.limits)
+async fn not_found() -> Problem {
+    Problem::new(Kind::NotFound, "no such v2 resource").field("path")
 }

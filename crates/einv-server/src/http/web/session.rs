@@ -12,7 +12,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::layout::{page, Lang};
-use crate::error::ServiceError;
+use crate::error::{Proof, ServiceError};
 use crate::http::AppState;
 use einv_store::SessionRecord;
 
@@ -100,7 +100,10 @@ impl IntoResponse for WebError {
                 )
             }
             WebError::Service(ServiceError::Internal(e)) => {
-                tracing::error!(error = %e, "web page failed inside");
+                tracing::error!(
+                    error = &e as &(dyn std::error::Error + 'static),
+                    "web page failed inside"
+                );
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "系統錯誤 / Internal error".to_owned(),
@@ -109,10 +112,10 @@ impl IntoResponse for WebError {
             WebError::Service(e @ ServiceError::NotFound(_)) => {
                 (StatusCode::NOT_FOUND, e.to_string())
             }
-            WebError::Service(e @ ServiceError::AlreadyExists(_)) => {
+            WebError::Service(e @ ServiceError::Conflict(_)) => {
                 (StatusCode::CONFLICT, e.to_string())
             }
-            WebError::Service(e @ ServiceError::BadCredentials) => {
+            WebError::Service(e @ ServiceError::Unproven(Proof::Password)) => {
                 (StatusCode::UNAUTHORIZED, e.to_string())
             }
             WebError::Service(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),

@@ -110,6 +110,14 @@ impl Platform {
         self.trail.record(content).await
     }
 
+    /// Records a data read (R6.4) and returns only once its entry is committed: no data is
+    /// answered whose audit entry could still be lost (hole 7). While the trail cannot be
+    /// written the read fails, and the caller refuses it.
+    pub async fn audit_read(&self, entry: AuditEntry) -> ServiceResult<()> {
+        let content = entry.into_content(self.clock.now());
+        self.trail.record_durable(content).await
+    }
+
     /// Waits until every entry recorded so far is stored (for tests and shutdown).
     pub async fn flush_audit(&self) -> ServiceResult<()> {
         self.trail.flush().await

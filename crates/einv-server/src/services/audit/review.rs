@@ -2,7 +2,7 @@
 //! listing entries for the User's, the developer's and the reviewer's views.
 
 use chrono::NaiveDate;
-use einv_core::audit::{Report, Retention, StoredCheckpoint, StoredEntry, Verifier};
+use einv_core::audit::{Report, Retention, StoredEntry, Verifier};
 use einv_core::clock::taipei_midnight;
 use einv_store::AuditFilter;
 use serde_json::json;
@@ -37,7 +37,7 @@ impl Platform {
             after = last.seq;
             page.into_iter().for_each(|e| verifier.push(e));
         }
-        Ok(verifier.finish(Some(self.store.audit_head().await?)))
+        Ok(verifier.finish(self.store.audit_head().await?))
     }
 
     /// Purges the entries recorded before Taipei day `before`, which must be at least
@@ -61,17 +61,15 @@ impl Platform {
                 anchor: None,
             });
         };
-        let key = self.trail.key();
-        let anchor = StoredCheckpoint {
-            seq: point.seq,
-            mac: key.sign(point.seq, &point.hash),
-            hash: point.hash,
-            kind: einv_core::audit::verify::ANCHOR.into(),
-        };
-        let purged = self
-            .store
-            .purge_audit_through(&anchor, self.clock.now())
-            .await?;
+        // Hole 7: the anchor's MAC covers its kind and the purge's cut instant, so neither a
+        // checkpoint turned into an anchor nor a moved purge date verifies.
+        let anchor = self.trail.key().checkpoint(
+            einv_core::audit::verify::ANCHOR,
+            point.seq,
+            point.hash,
+            taipei_midnight(before).timestamp(),
+        );
+        let purged = self.store.purge_audit_through(&anchor).await?;
         let detail = json!({ "before": before.to_string(), "through_seq": point.seq, "purged": purged, "retention_months": retention.get() });
         self.audit(AuditEntry::event("system", "audit.purged").with_detail(detail))
             .await?;

@@ -10,7 +10,10 @@
 
 use std::sync::{Arc, OnceLock};
 
-use einv_core::audit::{CheckpointKey, EntryContent, StoredCheckpoint};
+use einv_core::audit::{CheckpointKey, EntryContent};
+
+/// The kind word of a periodic checkpoint.
+const CHECKPOINT: &str = "checkpoint";
 use einv_core::Clock;
 use einv_store::Store;
 use tokio::sync::{mpsc, oneshot};
@@ -41,9 +44,13 @@ impl Default for AuditConfig {
     }
 }
 
+/// Told whether an entry (or a flush) reached the database.
+type Ack = oneshot::Sender<Result<(), String>>;
+
 enum Message {
-    Entry(EntryContent),
-    Flush(oneshot::Sender<Result<(), String>>),
+    /// An entry, with someone waiting for it to be committed when it is a data read.
+    Entry(EntryContent, Option<Ack>),
+    Flush(Ack),
 }
 
 /// The audit trail's writer side.
@@ -112,9 +119,33 @@ impl AuditTrail {
             return Ok(());
         }
         self.sender()
-            .send(Message::Entry(entry))
+            .send(Message::Entry(entry, None))
             .await
             .map_err(|_| ServiceError::Internal("the audit writer has stopped".into()))
+    }
+
+    /// Queues `entry` and returns once it is committed (durable first, hole 7). Concurrent
+    /// callers share one transaction: the writer commits whatever is queued as one batch (group
+    /// commit), so waiting costs one batch write, not one write each. Fails when the entry could
+    /// not be stored, so the caller refuses to answer rather than answer unrecorded.
+    pub async fn record_durable(&self, entry: EntryContent) -> ServiceResult<()> {
+        if !self.config.enabled {
+            return Ok(());
+        }
+        let stopped = || ServiceError::Internal("the audit writer has stopped".into());
+        let (tx, rx) = oneshot::channel();
+        self.sender()
+            .send(Message::Entry(entry, Some(tx)))
+            .await
+            .map_err(|_| stopped())?;
+        match rx.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(ServiceError::Internal(
+                format!("the audit trail cannot be written, so the data is not answered: {e}")
+                    .into(),
+            )),
+            Err(_) => Err(stopped()),
+        }
     }
 
     /// Waits until everything queued so far is stored; fails if some of it could not be.
@@ -129,7 +160,7 @@ impl AuditTrail {
             .map_err(|_| ServiceError::Internal("the audit writer has stopped".into()))?;
         match rx.await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(ServiceError::Internal(e)),
+            Ok(Err(e)) => Err(ServiceError::Internal(e.into())),
             Err(_) => Err(ServiceError::Internal(
                 "the audit writer has stopped".into(),
             )),
@@ -138,17 +169,16 @@ impl AuditTrail {
 
     /// Signs and stores a checkpoint of the current chain head (nothing for an empty chain).
     pub async fn checkpoint_head(&self, at: chrono::DateTime<chrono::Utc>) -> ServiceResult<()> {
-        let head = self.store.audit_head().await?;
+        let Some(head) = self.store.audit_head().await? else {
+            return Ok(());
+        };
         if head.seq == 0 {
             return Ok(());
         }
-        let checkpoint = StoredCheckpoint {
-            seq: head.seq,
-            mac: self.key.sign(head.seq, &head.hash),
-            hash: head.hash,
-            kind: "checkpoint".into(),
-        };
-        self.store.add_audit_checkpoint(&checkpoint, at).await?;
+        let checkpoint = self
+            .key
+            .checkpoint(CHECKPOINT, head.seq, head.hash, at.timestamp());
+        self.store.add_audit_checkpoint(&checkpoint).await?;
         Ok(())
     }
 }
@@ -167,20 +197,29 @@ impl Writer {
         while let Some(first) = rx.recv().await {
             let mut batch = Vec::new();
             let mut waiting = Vec::new();
+            let mut acks = Vec::new();
             let mut next = Some(first);
             while let Some(message) = next.take() {
                 match message {
-                    Message::Entry(e) => batch.push(e),
+                    Message::Entry(e, ack) => {
+                        batch.push(e);
+                        acks.extend(ack);
+                    }
                     Message::Flush(reply) => waiting.push(reply),
                 }
                 if batch.len() < self.max_batch {
                     next = rx.try_recv().ok();
                 }
             }
-            if let Err(e) = self.write(&batch).await {
+            let written = self.write(&batch).await;
+            if let Err(e) = &written {
                 // One log line per failure, without the entries' content.
                 tracing::error!(error = %e, audit.lost = batch.len(), "audit batch could not be stored");
                 lost += batch.len();
+            }
+            let outcome = written.map_err(|e| e.to_string());
+            for ack in acks {
+                let _ = ack.send(outcome.clone());
             }
             // A flush reports every loss since the previous flush, then starts counting anew.
             if !waiting.is_empty() {
@@ -203,26 +242,26 @@ impl Writer {
         if batch.is_empty() {
             return Ok(());
         }
-        let appended = match self.store.append_audit(batch).await {
+        // Hole 7: the head is signed in the same transaction as every batch, so the trail is
+        // provably complete up to it and a cut tail shows.
+        let key = self.key.clone();
+        let sign_head =
+            move |seq: i64, hash: &str, at: i64| key.sign(einv_core::audit::HEAD, seq, hash, at);
+        let appended = match self.store.append_audit(batch, &sign_head).await {
             Ok(done) => done,
             Err(first) => {
                 tracing::warn!(error = %first, "audit append failed; retrying once");
-                self.store.append_audit(batch).await?
+                self.store.append_audit(batch, &sign_head).await?
             }
         };
         for (seq, hash) in appended
             .into_iter()
             .filter(|(seq, _)| seq % self.every == 0)
         {
-            let checkpoint = StoredCheckpoint {
-                seq,
-                mac: self.key.sign(seq, &hash),
-                hash,
-                kind: "checkpoint".into(),
-            };
-            self.store
-                .add_audit_checkpoint(&checkpoint, self.clock.now())
-                .await?;
+            let checkpoint =
+                self.key
+                    .checkpoint(CHECKPOINT, seq, hash, self.clock.now().timestamp());
+            self.store.add_audit_checkpoint(&checkpoint).await?;
         }
         Ok(())
     }

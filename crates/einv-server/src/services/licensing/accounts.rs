@@ -6,7 +6,7 @@ use argon2::Argon2;
 use einv_core::{BusinessId, InvalidValue};
 use einv_store::{DeveloperRecord, EntityType, NewDeveloper, ReviewerRecord};
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Proof, ServiceError, ServiceResult};
 use crate::services::Platform;
 
 /// The shortest password accepted.
@@ -151,7 +151,7 @@ impl Platform {
         let email = email.trim().to_lowercase();
         match self.store.find_developer_by_email(&email).await? {
             Some(d) if password_matches(password, &d.account.password_hash) => Ok(d),
-            _ => Err(ServiceError::BadCredentials),
+            _ => Err(ServiceError::Unproven(Proof::Password)),
         }
     }
 
@@ -160,7 +160,7 @@ impl Platform {
         self.store
             .find_developer(id)
             .await?
-            .ok_or(ServiceError::NotFound("developer"))
+            .ok_or(ServiceError::not_found("developer"))
     }
 
     /// Creates a reviewer account (operator command); returns its ID.
@@ -192,7 +192,7 @@ impl Platform {
         let email = email.trim().to_lowercase();
         match self.store.find_reviewer_by_email(&email).await? {
             Some(r) if password_matches(password, &r.password_hash) => Ok(r),
-            _ => Err(ServiceError::BadCredentials),
+            _ => Err(ServiceError::Unproven(Proof::Password)),
         }
     }
 }

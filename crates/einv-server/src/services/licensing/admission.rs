@@ -62,24 +62,34 @@ impl Platform {
         &self,
         licence: LicenceRecord,
     ) -> ServiceResult<LicenceRecord> {
-        if !matches!(
-            licence.state,
-            einv_core::licence::LicenceState::Active { .. }
-        ) {
+        // R6 holds beside any other cause: a covered licence not yet held for it.
+        if licence.state.coverage().is_none()
+            || licence
+                .state
+                .suspensions()
+                .contains(SuspensionReason::LapsedIsmsCertificate)
+        {
             return Ok(licence);
         }
         let Some(application) = self.store.find_application(licence.application_id).await? else {
             return Ok(licence);
         };
         let isms = &application.form.isms;
-        match isms.expiry {
-            Some(expiry) if !isms.exempt && expiry < self.today() => {
-                let reason = format!(
-                    "the ISMS certificate expired on {}-{:02}-{:02}",
-                    expiry.year(),
-                    expiry.month(),
-                    expiry.day()
-                );
+        let lapsed = match isms.expiry {
+            _ if isms.exempt => None,
+            Some(expiry) if expiry < self.today() => Some(format!(
+                "the ISMS certificate expired on {}-{:02}-{:02}",
+                expiry.year(),
+                expiry.month(),
+                expiry.day()
+            )),
+            Some(_) => None,
+            // A licence with no certificate on file (a legacy licence recorded before they
+            // carried one) holds no valid certificate either.
+            None => Some("no ISMS certificate is on file".to_owned()),
+        };
+        match lapsed {
+            Some(reason) => {
                 let event = LicenceEvent::Suspend {
                     reason: SuspensionReason::LapsedIsmsCertificate,
                 };

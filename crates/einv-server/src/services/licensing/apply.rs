@@ -50,9 +50,20 @@ pub struct ApplicationInput {
     pub isms: IsmsInput,
     /// The terms version the Developer accepts by applying (R4.3).
     pub terms_version: String,
-    /// The declarations of R5.1, R5.5 and R5.9 were ticked.
+    /// The declarations were ticked: R5.1, R5.5, R5.9, and R6's compliance list (this spec,
+    /// Tax Collection Act art. 33, Personal Data Protection Act, Trade Secrets Act).
     pub declarations_accepted: bool,
 }
+
+/// What the Developer declares by ticking the declarations (R4.2, R4.3, R5.1, R5.5, R5.9, R6).
+/// R6 asks that the ISMS's legal compliance list include this spec, the Tax Collection Act
+/// art. 33, the Personal Data Protection Act and the Trade Secrets Act.
+pub const DECLARATIONS: &str = "the data is true, correct and complete (R4.2); the terms are accepted (R4.3); \
+no infringement of privacy, trade secrets or other rights, in compliance with the Tax Collection Act art. 33, \
+the Personal Data Protection Act and the Trade Secrets Act (R5.1); no profiling of trade secrets nor resale of \
+User data (R5.5); the Product is kept patched and disclaims the Center's responsibility for the API (R5.9); \
+the ISMS's legal compliance list includes this specification, the Tax Collection Act art. 33, the Personal Data \
+Protection Act and the Trade Secrets Act (R6)";
 
 /// An uploaded supporting document.
 #[derive(Debug, Clone)]
@@ -95,6 +106,22 @@ pub(super) fn check_services(names: &[String]) -> ServiceResult<Vec<Service>> {
 }
 
 impl Platform {
+    /// R6 at re-review: the certificate on file is valid today, or the Developer is exempt.
+    pub(super) fn require_valid_certificate(&self, isms: &IsmsRecord) -> ServiceResult<()> {
+        match isms.expiry {
+            _ if isms.exempt => Ok(()),
+            Some(expiry) if expiry >= self.today() => Ok(()),
+            Some(expiry) => Err(ServiceError::Refused {
+                rule: "R6",
+                reason: format!("isms_expiry: the ISMS certificate on file expired on {expiry}; file a valid one with the re-review"),
+            }),
+            None => Err(ServiceError::Refused {
+                rule: "R6",
+                reason: "isms_number: no ISMS certificate is on file; file one with the re-review".into(),
+            }),
+        }
+    }
+
     /// R6: the certificate (number, issuer, scope, expiry not yet passed), or the exemption of
     /// a government body at cyber-security level C or above.
     pub(super) async fn check_isms(
@@ -138,7 +165,7 @@ impl Platform {
         if !i.declarations_accepted {
             return Err(InvalidValue::new(
                 "declarations",
-                "the declarations of R5.1, R5.5 and R5.9 must be accepted",
+                format!("the declarations must be accepted: {DECLARATIONS}"),
             )
             .into());
         }
@@ -249,24 +276,35 @@ impl Platform {
     ) -> ServiceResult<LicenceRecord> {
         let licence = self.licence(licence_id).await?;
         if licence.developer_id != developer_id {
-            return Err(ServiceError::NotFound("licence"));
+            return Err(ServiceError::not_found("licence"));
         }
         Ok(licence)
     }
 
-    /// Files again after corrections were asked for, with more documents (R4.2).
+    /// Files again after corrections were asked for (R4.2): the form's fields corrected when
+    /// `corrected` is given (checked as at filing, R4.3, R5.7, R6), and more documents.
     pub async fn resubmit(
         &self,
         developer_id: i64,
         licence_id: i64,
+        corrected: Option<&ApplicationInput>,
         documents: &[DocumentUpload],
     ) -> ServiceResult<LicenceRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
+        // Only a licence the reviewer sent back is corrected: ask the lifecycle first.
+        einv_core::licence::apply(&licence.state, LicenceEvent::Resubmit, self.clock.now())?;
         let application = self
             .store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))?;
+            .ok_or(ServiceError::not_found("application"))?;
+        if let Some(input) = corrected {
+            let form = self.check_form(developer_id, input).await?;
+            self.store.update_application(application.id, &form).await?;
+            self.store
+                .accept_terms(developer_id, &form.terms_version, self.clock.now())
+                .await?;
+        }
         self.add_documents(&application, documents).await?;
         self.transition_with_app(
             licence,
@@ -278,13 +316,30 @@ impl Platform {
         .await
     }
 
-    /// Applies for re-review (R4.7b window; R4.7d for legacy licences).
+    /// Applies for re-review (R4.7b window; R4.7d for legacy licences). R6: the re-review
+    /// rests on a valid ISMS certificate (or the exemption): a new one given here is checked and
+    /// filed; otherwise the one on file must still be valid.
     pub async fn apply_renewal(
         &self,
         developer_id: i64,
         licence_id: i64,
+        certificate: Option<&IsmsInput>,
     ) -> ServiceResult<LicenceRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
+        let now = self.clock.now();
+        einv_core::licence::apply(&licence.state, LicenceEvent::ApplyRenewal, now)?;
+        let mut application = self
+            .store
+            .find_application(licence.application_id)
+            .await?
+            .ok_or(ServiceError::not_found("application"))?;
+        if let Some(isms) = certificate.filter(|i| !i.number.trim().is_empty()) {
+            application.form.isms = self.check_isms(developer_id, isms).await?;
+            self.store
+                .update_application(application.id, &application.form)
+                .await?;
+        }
+        self.require_valid_certificate(&application.form.isms)?;
         self.transition_with_app(
             licence,
             LicenceEvent::ApplyRenewal,

@@ -2,7 +2,7 @@
 //! a new ISMS certificate (R6), research (R5.10), and, after the end, destruction (R11).
 
 use chrono::NaiveDate;
-use einv_core::licence::{LicenceEvent, LicenceState, SuspensionReason};
+use einv_core::licence::{LicenceEvent, SuspensionReason};
 use einv_store::LicenceRecord;
 
 use super::accounts::text;
@@ -26,17 +26,22 @@ impl Platform {
             .store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))?;
+            .ok_or(ServiceError::not_found("application"))?;
         let now = self.clock.now();
         let version = text("product_version", version, 50)?;
         let purpose = text("purpose", purpose, 2000)?;
         let old = application.form.clone();
+        let purpose_changed = purpose != old.purpose;
+        // R5.11: a purpose change must reach review. Ask the lifecycle first, so a change it
+        // would refuse is not saved unreviewed.
+        if purpose_changed {
+            einv_core::licence::apply(&licence.state, LicenceEvent::ChangePurpose, now)?;
+        }
         if version != old.product_version {
             self.store
                 .add_change_notice(licence.id, "version", &old.product_version, version, now)
                 .await?;
         }
-        let purpose_changed = purpose != old.purpose;
         if purpose_changed {
             self.store
                 .add_change_notice(licence.id, "purpose", &old.purpose, purpose, now)
@@ -73,16 +78,14 @@ impl Platform {
             .store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))?;
+            .ok_or(ServiceError::not_found("application"))?;
         application.form.isms = self.check_isms(developer_id, isms).await?;
         self.store
             .update_application(application.id, &application.form)
             .await?;
-        match licence.state {
-            LicenceState::Suspended {
-                reason: SuspensionReason::LapsedIsmsCertificate,
-                ..
-            } => {
+        // R6: the certificate lifts its own cause only (R10.2: causes stack).
+        match licence.state.suspensions() {
+            held if held.contains(SuspensionReason::LapsedIsmsCertificate) => {
                 let event = LicenceEvent::Reinstate {
                     reason: SuspensionReason::LapsedIsmsCertificate,
                     certificate_valid_until: application.form.isms.expiry.or(Some(NaiveDate::MAX)),

@@ -4,8 +4,10 @@
 
 use einv_store::{LicenceRecord, Recipient};
 
+use serde_json::json;
+
 use crate::error::ServiceResult;
-use crate::services::Platform;
+use crate::services::{AuditEntry, Platform};
 
 impl Platform {
     /// Runs R11 for a licence that just ended.
@@ -14,10 +16,20 @@ impl Platform {
         let why = licence.state.name();
         if let Some(app_id) = &licence.app_id {
             self.store.revoke_credentials(app_id, now).await?;
-            // R11: the app's consents end with the licence, and its Users are told.
-            self.store
-                .void_consents_of_app(app_id, now, &format!("licence ended ({why}): R11"))
+            // R11: the app's consents end with the licence, and its Users are told. Each voided
+            // consent is audited like any other consent change (R6.4, hole 7).
+            let reason = format!("licence ended ({why}): R11");
+            let voided = self
+                .store
+                .void_consents_of_app(app_id, now, &reason)
                 .await?;
+            for user_id in voided {
+                let entry = AuditEntry::event("system", "consent.voided")
+                    .with_user(user_id)
+                    .with_app(app_id.clone())
+                    .with_detail(json!({ "rule": "R11", "reason": reason }));
+                self.audit(entry).await?;
+            }
             let text = format!(
                 "AppID {app_id} 的授權已終止（{why}）。開發者須刪除您的電子發票資料、載具資料與驗證碼。/ \
                  The licence of AppID {app_id} ended ({why}). Its developer must delete your e-invoice data, \

@@ -28,8 +28,9 @@ mod terms;
 mod views;
 
 pub use accounts::{DeveloperSignUp, PASSWORD_MIN};
-pub use apply::{ApplicationInput, DocumentUpload, IsmsInput, MAX_DOCUMENT_BYTES};
+pub use apply::{ApplicationInput, DocumentUpload, IsmsInput, DECLARATIONS, MAX_DOCUMENT_BYTES};
 pub use credentials::{DEFAULT_GRACE_DAYS, MAX_GRACE_DAYS};
+pub use legacy::LegacyLicence;
 pub use public::Attribution;
 pub use registry::RegistryEvent;
 pub use terms::ANNOUNCEMENT_KINDS;
@@ -78,7 +79,7 @@ impl Platform {
             .store
             .find_licence(id)
             .await?
-            .ok_or(crate::error::ServiceError::NotFound("licence"))?;
+            .ok_or(crate::error::ServiceError::not_found("licence"))?;
         self.settle_licence(found).await
     }
 
@@ -113,7 +114,7 @@ impl Platform {
                     .store
                     .find_licence(licence.id)
                     .await?
-                    .ok_or(crate::error::ServiceError::NotFound("licence"));
+                    .ok_or(crate::error::ServiceError::not_found("licence"));
             }
             Err(e) => return Err(e.into()),
         }
@@ -181,27 +182,27 @@ impl Platform {
         if licence.state.ends_an_approved_licence() && !before.is_ended() {
             self.end_licence(licence).await?;
         }
-        if let LicenceState::Suspended { reason, .. } = licence.state {
-            if !matches!(before, LicenceState::Suspended { .. }) {
-                let body = format!(
-                    "授權 #{} 已停權：{} ({}) / Licence #{} is suspended: {}",
-                    licence.id,
-                    reason.rule(),
-                    reason.describe(),
-                    licence.id,
-                    reason.describe()
-                );
-                self.store
-                    .notify(
-                        einv_store::Recipient::Developer(licence.developer_id),
-                        Some(licence.id),
-                        "suspended",
-                        "授權停權 / Licence suspended",
-                        &body,
-                        self.clock.now(),
-                    )
-                    .await?;
-            }
+        // R10.2: tell the Developer of each cause as it comes (causes stack).
+        let (now_held, held_before) = (licence.state.suspensions(), before.suspensions());
+        for reason in now_held.iter().filter(|r| !held_before.contains(*r)) {
+            let body = format!(
+                "授權 #{} 已停權：{} ({}) / Licence #{} is suspended: {}",
+                licence.id,
+                reason.rule(),
+                reason.describe(),
+                licence.id,
+                reason.describe()
+            );
+            self.store
+                .notify(
+                    einv_store::Recipient::Developer(licence.developer_id),
+                    Some(licence.id),
+                    "suspended",
+                    "授權停權 / Licence suspended",
+                    &body,
+                    self.clock.now(),
+                )
+                .await?;
         }
         Ok(())
     }

@@ -39,13 +39,13 @@ impl Platform {
             .store
             .find_licence_by_app(app_id)
             .await?
-            .ok_or(ServiceError::NotFound("licence"))?;
+            .ok_or(ServiceError::not_found("licence"))?;
         let licence = self.settle_licence(licence).await?;
         let application = self
             .store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))?;
+            .ok_or(ServiceError::not_found("application"))?;
         let developer = self.developer(licence.developer_id).await?;
         let zh: Vec<&str> = application
             .form

@@ -74,14 +74,18 @@ impl RegistryEvent {
     /// Whether a licence in `state` is one this event is about.
     fn concerns(self, state: &LicenceState) -> bool {
         match self {
-            Self::Resume => matches!(
-                state,
-                LicenceState::Suspended {
-                    reason: SuspensionReason::TaxRegistrySuspension,
-                    ..
-                }
-            ),
-            Self::Suspend => matches!(state, LicenceState::Active { .. }),
+            // R10.2: 復業 concerns a licence held for 停業, whatever else holds it.
+            Self::Resume => state
+                .suspensions()
+                .contains(SuspensionReason::TaxRegistrySuspension),
+            // 停業 stops every covered licence not already stopped for it, stacking on an R6
+            // suspension or an R5.11 review.
+            Self::Suspend => {
+                state.coverage().is_some()
+                    && !state
+                        .suspensions()
+                        .contains(SuspensionReason::TaxRegistrySuspension)
+            }
             _ => state.coverage().is_some(),
         }
     }
@@ -137,7 +141,7 @@ impl Platform {
             .find_developers_by_business_id(business_id.trim())
             .await?;
         if found.is_empty() {
-            return Err(ServiceError::NotFound("developer with this business ID"));
+            return Err(ServiceError::not_found("developer with this business ID"));
         }
         Ok(found.into_iter().map(|d| d.id).collect())
     }

@@ -12,7 +12,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::services::{IssuedCredentials, Platform};
 
 /// The states a reviewer works on.
-pub const QUEUE_STATES: [&str; 3] = ["applied", "reviewing", "active"];
+pub const QUEUE_STATES: [&str; 4] = ["applied", "reviewing", "active", "suspended"];
 
 impl Platform {
     /// The review queue: new and resubmitted applications, purpose changes, and active
@@ -22,8 +22,12 @@ impl Platform {
         Ok(all
             .into_iter()
             .filter(|l| match l.state {
-                LicenceState::Active { renewal, .. } => {
-                    matches!(renewal, einv_core::licence::Renewal::Applied { .. })
+                // R4.7b: an active or suspended licence is queued when its re-review is filed.
+                LicenceState::Active { .. } | LicenceState::Suspended { .. } => {
+                    matches!(
+                        l.state.renewal(),
+                        einv_core::licence::Renewal::Applied { .. }
+                    )
                 }
                 _ => true,
             })
@@ -55,7 +59,7 @@ impl Platform {
             .store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))?;
+            .ok_or(ServiceError::not_found("application"))?;
         // R5.7 is checked again: the form may predate the rule's check.
         let services: Vec<Service> = check_services(&application.form.services)?;
         let credentials = self.new_credentials();
@@ -152,6 +156,14 @@ impl Platform {
         } else {
             reason.trim()
         };
+        // R6: the new term rests on a certificate valid now (or the exemption).
+        let licence = self.licence(licence_id).await?;
+        let application = self
+            .store
+            .find_application(licence.application_id)
+            .await?
+            .ok_or(ServiceError::not_found("application"))?;
+        self.require_valid_certificate(&application.form.isms)?;
         self.decide_and_notify(
             reviewer_id,
             licence_id,

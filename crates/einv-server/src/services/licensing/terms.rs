@@ -18,7 +18,15 @@ impl Platform {
         let all = self.store.list_terms().await?;
         all.into_iter()
             .next()
-            .ok_or(ServiceError::NotFound("terms version"))
+            .ok_or(ServiceError::not_found("terms version"))
+    }
+
+    /// The full text of a terms version (R4.3, R9).
+    pub async fn terms_text(&self, version: &str) -> ServiceResult<String> {
+        self.store
+            .terms_text(version)
+            .await?
+            .ok_or(ServiceError::not_found("terms version"))
     }
 
     /// Every terms version, newest first.
@@ -33,10 +41,13 @@ impl Platform {
         &self,
         version: &str,
         summary: &str,
+        full_text: &str,
         deadline: NaiveDate,
     ) -> ServiceResult<TermsVersion> {
         let now = self.clock.now();
         let version = text("version", version, 50)?;
+        // R4.3, R9: what is accepted is the whole text, stored with its version.
+        let full_text = text("text", full_text, 200_000)?;
         if deadline < self.today() {
             return Err(InvalidValue::new("deadline", format!("{deadline} has passed")).into());
         }
@@ -50,7 +61,7 @@ impl Platform {
             published_at: now,
             deadline: end_of_taipei_day(deadline),
         };
-        self.store.publish_terms(&terms).await?;
+        self.store.publish_terms(&terms, full_text).await?;
         let body = format!(
             "新版使用規範 {version} 已發布，請於 {deadline} 前接受，逾期未接受者將停止提供 API。/ Terms {version} are published; accept them by {deadline} or the API stops for your apps (R4.3).\n{}",
             terms.summary
@@ -87,7 +98,7 @@ impl Platform {
             .iter()
             .any(|t| t.version == version)
         {
-            return Err(ServiceError::NotFound("terms version"));
+            return Err(ServiceError::not_found("terms version"));
         }
         Ok(self
             .store
@@ -163,7 +174,7 @@ impl Platform {
         {
             Ok(())
         } else {
-            Err(ServiceError::NotFound("notification"))
+            Err(ServiceError::not_found("notification"))
         }
     }
 }

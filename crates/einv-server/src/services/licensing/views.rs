@@ -2,8 +2,8 @@
 //! reviewer's dossier of an application, the registry of events, research submissions.
 
 use einv_store::{
-    ApplicationRecord, DeveloperRecord, DocumentRecord, LicenceEventRecord, LicenceNote,
-    LicenceRecord,
+    ApplicationRecord, DeletionRequestRecord, DeveloperRecord, DocumentRecord, LicenceEventRecord,
+    LicenceNote, LicenceRecord,
 };
 
 use crate::error::{ServiceError, ServiceResult};
@@ -38,6 +38,10 @@ pub struct Dossier {
     pub changes: Vec<LicenceNote>,
     /// The history (R10.4).
     pub history: Vec<LicenceEventRecord>,
+    /// The Developer's confirmation of destruction after the end, if given (R11).
+    pub destruction: Option<LicenceNote>,
+    /// Users' requests to the AppID past their due day and not completed (R5.2).
+    pub overdue_requests: Vec<DeletionRequestRecord>,
 }
 
 impl Platform {
@@ -48,6 +52,39 @@ impl Platform {
             out.push(self.settle_licence(l).await?);
         }
         Ok(out)
+    }
+
+    /// The application behind a Developer's own licence (another's is "not found": R8).
+    pub async fn application_of(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+    ) -> ServiceResult<ApplicationRecord> {
+        let licence = self.developer_licence(developer_id, licence_id).await?;
+        self.store
+            .find_application(licence.application_id)
+            .await?
+            .ok_or(ServiceError::not_found("application"))
+    }
+
+    /// R5.2: the Users' requests (stop using, delete) addressed to the licence's AppID that are
+    /// past their due day and not reported completed, oldest first. Shown to the Developer and
+    /// to reviewers; they carry no User identity.
+    pub async fn overdue_requests_of(
+        &self,
+        licence: &LicenceRecord,
+    ) -> ServiceResult<Vec<DeletionRequestRecord>> {
+        let Some(app_id) = &licence.app_id else {
+            return Ok(Vec::new());
+        };
+        let today = self.today();
+        Ok(self
+            .store
+            .deletion_requests_of_app(app_id, false)
+            .await?
+            .into_iter()
+            .filter(|r| r.due_date < today)
+            .collect())
     }
 
     /// A licence's history, oldest first.
@@ -82,8 +119,10 @@ impl Platform {
             .store
             .find_application(licence.application_id)
             .await?
-            .ok_or(ServiceError::NotFound("application"))?;
+            .ok_or(ServiceError::not_found("application"))?;
         Ok(Dossier {
+            destruction: self.store.destruction_of(licence_id).await?,
+            overdue_requests: self.overdue_requests_of(&licence).await?,
             developer: self.developer(licence.developer_id).await?,
             documents: self.store.list_documents(application.id).await?,
             changes: self.store.change_notices(licence_id).await?,
@@ -119,6 +158,6 @@ impl Platform {
         self.store
             .document_bytes(id)
             .await?
-            .ok_or(ServiceError::NotFound("document"))
+            .ok_or(ServiceError::not_found("document"))
     }
 }

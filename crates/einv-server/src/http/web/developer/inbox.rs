@@ -76,7 +76,7 @@ pub(super) async fn terms(
                 tbody {
                     @for t in &versions {
                         tr {
-                            td { (t.version) } td { (t.summary) } td { (taipei_time(t.deadline)) }
+                            td { a href=(format!("/terms/{}", t.version)) { (t.version) } } td { (t.summary) } td { (taipei_time(t.deadline)) }
                             td {
                                 @match accepted.iter().find(|(v, _)| *v == t.version) {
                                     Some((_, at)) => { (lang.t("已接受 ", "Accepted ")) (taipei_time(*at)) }

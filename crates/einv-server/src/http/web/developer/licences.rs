@@ -8,43 +8,17 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use einv_core::licence::{Coverage, LicenceState, Renewal};
-use einv_store::LicenceRecord;
 use maud::{html, Markup};
 
 use crate::http::web::common::{
-    check_csrf, csrf_field, field, subject_id, taipei_time, DEVELOPER_NAV,
+    check_csrf, csrf_field, field, history_table, subject_id, taipei_time, term_summary,
+    DEVELOPER_NAV,
 };
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
 use crate::services::licensing::{IsmsInput, DEFAULT_GRACE_DAYS};
 use crate::services::IssuedCredentials;
-
-/// One line about where a licence stands: state, term, and the renewal window.
-pub fn term_summary(
-    lang: Lang,
-    licence: &LicenceRecord,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Markup {
-    let coverage = licence.state.coverage();
-    html! {
-        strong { (licence.state.name()) }
-        @if let Some(Coverage::Term { term }) = coverage {
-            " · " (lang.t("授權期間 ", "term ")) (term.start()) " – " (term.last_day())
-            @let (opens, closes) = term.renewal_window();
-            @if now < opens {
-                " · " (lang.t("距重行審核申請開放尚有 ", "renewal window opens in ")) ((opens - now).num_days()) (lang.t(" 天", " days"))
-            } @else if now <= closes {
-                " · " (lang.t("重行審核申請期間至 ", "renewal window open until ")) (taipei_time(closes))
-            }
-        }
-        @if let Some(Coverage::Legacy { .. }) = coverage {
-            " · " (lang.t("舊制授權，須於 2025-03-31 前申請重新審核", "legacy licence: re-review due by 2025-03-31"))
-        }
-        @if let LicenceState::Active { renewal: Renewal::Applied { .. }, .. } = licence.state { " · " (lang.t("重行審核中", "re-review pending")) }
-        @if let LicenceState::Active { renewal: Renewal::Approved { next }, .. } = licence.state { " · " (lang.t("次期 ", "next term ")) (next.start()) " – " (next.last_day()) }
-    }
-}
 
 pub(super) async fn dashboard(
     State(state): State<AppState>,
@@ -96,6 +70,7 @@ pub(super) async fn detail(
     let licence = p.developer_licence(me, id).await?;
     let history = p.licence_history(id).await?;
     let destroyed = p.destruction(id).await?;
+    let overdue = p.overdue_requests_of(&licence).await?;
     let form = |action: &str, zh: &str, en: &str, fields: Markup| {
         html! {
             form.stack.card method="post" action=(format!("/developer/licences/{id}/{action}")) {
@@ -112,12 +87,29 @@ pub(super) async fn detail(
         html! {
             p { "#" (licence.id) " · AppID " code { (licence.app_id.as_deref().unwrap_or("—")) } }
             p { (term_summary(lang, &licence, p.clock.now())) }
-            @if licence.app_id.is_some() && !s.is_ended() { p { a.button href=(format!("/developer/licences/{id}/credentials")) { (lang.t("金鑰", "Credentials")) } } }
-            @if matches!(s, LicenceState::ChangesRequested) { (form("resubmit", "補正後重新送出", "Resubmit", html! {})) }
-            @if matches!(s, LicenceState::Active { renewal: Renewal::None, .. }) && renewal_open(s, p.clock.now()) {
-                (form("renew", "申請重行審核", "Apply for re-review (R4.7b)", html! {}))
+            @if !overdue.is_empty() {
+                div.card {
+                    p.error { (overdue.len()) (lang.t(" 件使用者之停止利用或刪除請求已逾期未完成（第五點第二款），審核人員可見。", " User requests to stop using or delete data are past due and not completed (R5.2); reviewers see them too.")) }
+                    ul { @for r in &overdue { li { "#" (r.id) " · " (r.kind.as_str()) " · " (lang.t("期限 ", "due ")) (r.due_date) } } }
+                }
             }
-            @if matches!(s, LicenceState::Active { .. }) {
+            @if licence.app_id.is_some() && !s.is_ended() { p { a.button href=(format!("/developer/licences/{id}/credentials")) { (lang.t("金鑰", "Credentials")) } " " a.button href=(format!("/developer/licences/{id}/signing")) { (lang.t("v2 簽章", "v2 signing")) } } }
+            @if matches!(s, LicenceState::ChangesRequested) {
+                p { a.button href=(format!("/developer/apply?correct={id}")) { (lang.t("補正申請資料", "Correct the application (R4.2)")) } }
+                (form("resubmit", "補正後重新送出", "Resubmit", html! {}))
+            }
+            // R4.7b: a suspended licence (or one under purpose review) may still file its re-review.
+            @if s.coverage().is_some() && s.renewal() == Renewal::None && renewal_open(s, p.clock.now()) {
+                (form("renew", "申請重行審核", "Apply for re-review (R4.7b)", html! {
+                    p.muted { (lang.t("重行審核須附有效之資訊安全驗證證書（第六點）；留空則沿用已登錄者。", "A re-review rests on a valid ISMS certificate (R6); leave empty to keep the one on file.")) }
+                    label { (lang.t("證書號碼", "Number")) } input name="isms_number";
+                    label { (lang.t("發證機構", "Issuer")) } input name="isms_issuer";
+                    label { (lang.t("範圍", "Scope")) } input name="isms_scope";
+                    label { (lang.t("有效期限", "Expiry")) } input name="isms_expiry" type="date";
+                }))
+            }
+            // R5.11: a change is notified whether the licence is active, suspended or under review.
+            @if s.coverage().is_some() {
                 (form("change", "通知產品變更", "Notify a change (R5.11)", html! {
                     label { (lang.t("版本", "Version")) } input name="product_version" required;
                     label { (lang.t("使用目的（變更將重新審核）", "Purpose (a change goes back to review)")) } textarea name="purpose" required {}
@@ -163,14 +155,6 @@ fn renewal_open(state: &LicenceState, now: chrono::DateTime<chrono::Utc>) -> boo
         Some(legacy @ Coverage::Legacy { .. }) => now < legacy.ends_at(),
         None => false,
     }
-}
-
-/// A licence's events as a table.
-pub fn history_table(lang: Lang, history: &[einv_store::LicenceEventRecord]) -> Markup {
-    html! { table {
-        thead { tr { th { (lang.t("時間", "Time")) } th { (lang.t("事件", "Event")) } th { (lang.t("執行者", "Actor")) } th { (lang.t("依據", "Rule")) } th { (lang.t("說明", "Reason")) } } }
-        tbody { @for e in history { tr { td { (taipei_time(e.at)) } td { (e.event) " → " (e.state_after) } td { (e.actor) } td { (e.rule) } td { (e.reason) } } } }
-    } }
 }
 
 fn shown_key(lang: Lang, creds: &IssuedCredentials) -> Markup {
@@ -253,10 +237,17 @@ pub(super) async fn act(
     let p = &state.platform;
     match action.as_str() {
         "resubmit" => {
-            p.resubmit(me, id, &[]).await?;
+            p.resubmit(me, id, None, &[]).await?;
         }
         "renew" => {
-            p.apply_renewal(me, id).await?;
+            // R6: a certificate typed with the re-review is filed with it.
+            let isms = IsmsInput {
+                number: field(&form, "isms_number").into(),
+                issuer: field(&form, "isms_issuer").into(),
+                scope: field(&form, "isms_scope").into(),
+                expiry: field(&form, "isms_expiry").into(),
+            };
+            p.apply_renewal(me, id, Some(&isms)).await?;
         }
         "withdraw" => {
             p.withdraw(me, id, field(&form, "reason")).await?;
@@ -287,7 +278,7 @@ pub(super) async fn act(
             };
             p.update_certificate(me, id, &isms).await?;
         }
-        _ => return Err(crate::error::ServiceError::NotFound("action").into()),
+        _ => return Err(crate::error::ServiceError::not_found("action").into()),
     }
     Ok(Redirect::to(&format!("/developer/licences/{id}")).into_response())
 }

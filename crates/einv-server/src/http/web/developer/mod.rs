@@ -18,8 +18,7 @@ use crate::services::licensing::{DeveloperSignUp, PASSWORD_MIN};
 mod apply;
 mod inbox;
 mod licences;
-
-pub use licences::{history_table, term_summary};
+mod signing;
 
 /// The Developer routes.
 pub fn routes() -> Router<AppState> {
@@ -35,6 +34,15 @@ pub fn routes() -> Router<AppState> {
             get(licences::credentials),
         )
         .route("/developer/licences/{id}/rotate", post(licences::rotate))
+        .route("/developer/licences/{id}/signing", get(signing::page_view))
+        .route(
+            "/developer/licences/{id}/signing/keys",
+            post(signing::register),
+        )
+        .route(
+            "/developer/licences/{id}/signing/keys/{key}/revoke",
+            post(signing::revoke),
+        )
         .route("/developer/licences/{id}/{action}", post(licences::act))
         .route("/developer/notifications", get(inbox::notifications))
         .route("/developer/notifications/{id}/read", post(inbox::mark_read))

@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/announcements", get(announcements))
         .route("/limits", get(limits))
         .route("/terms", get(terms))
+        .route("/terms/{version}", get(terms_text))
         .route("/privacy", get(privacy))
         .route(
             "/api/v2/licences/{app_id}/attribution",
@@ -101,8 +102,26 @@ async fn terms(State(state): State<AppState>, lang: Lang) -> Result<Markup, WebE
             p { (lang.t("申請即表示同意本規範；規範修正後，繼續使用者須於期限前接受，不同意者應停止使用（第四點第三款）。", "Applying accepts these terms; when they are revised, whoever keeps using the API must accept by the deadline, and whoever disagrees must stop (R4.3).")) }
             table {
                 thead { tr { th { (lang.t("版本", "Version")) } th { (lang.t("摘要", "Summary")) } th { (lang.t("發布", "Published")) } th { (lang.t("接受期限", "Accept by")) } } }
-                tbody { @for t in &versions { tr { td { (t.version) } td { (t.summary) } td { (taipei_time(t.published_at)) } td { (taipei_time(t.deadline)) } } } }
+                tbody { @for t in &versions { tr { td { a href=(format!("/terms/{}", t.version)) { (t.version) } } td { (t.summary) } td { (taipei_time(t.published_at)) } td { (taipei_time(t.deadline)) } } } }
             }
+        },
+    ))
+}
+
+/// R4.3, R9: the full text of a version, as Developers accepted it.
+async fn terms_text(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(version): Path<String>,
+) -> Result<Markup, WebError> {
+    let text = state.platform.terms_text(&version).await?;
+    Ok(page(
+        lang,
+        ("使用規範全文", "Terms: full text"),
+        PUBLIC_NAV,
+        html! {
+            p { (lang.t("版本 ", "Version ")) code { (version) } }
+            pre.terms style="white-space:pre-wrap" { (text) }
         },
     ))
 }

@@ -12,9 +12,9 @@ use maud::{html, Markup};
 
 use crate::error::ServiceError;
 use crate::http::web::common::{
-    check_csrf, csrf_field, field, subject_id, taipei_time, REVIEWER_NAV,
+    check_csrf, csrf_field, field, history_table, subject_id, taipei_time, term_summary,
+    REVIEWER_NAV,
 };
-use crate::http::web::developer::{history_table, term_summary};
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
@@ -104,6 +104,8 @@ pub(super) async fn detail(
         documents,
         changes,
         history,
+        destruction,
+        overdue_requests,
     } = p.dossier(id).await?;
     let f = &application.form;
     let action = |name: &str, zh: &str, en: &str, class: &str, extra: Markup| {
@@ -138,6 +140,18 @@ pub(super) async fn detail(
                 } } }
             }
             @if !changes.is_empty() { h2 { (lang.t("變更通知", "Change notices")) } ul { @for c in &changes { li { (taipei_time(c.at)) " · " (c.title) ": " (c.body) } } } }
+            @if !overdue_requests.is_empty() {
+                h2 { (lang.t("逾期未完成之使用者請求（第五點第二款）", "Overdue User requests (R5.2)")) }
+                p.error { (overdue_requests.len()) (lang.t(" 件停止利用或刪除請求已逾期未完成。", " requests to stop using or delete data are past due and not completed.")) }
+                ul { @for r in &overdue_requests { li { "#" (r.id) " · " (r.kind.as_str()) " · " (lang.t("提出 ", "made ")) (taipei_time(r.created_at)) " · " (lang.t("期限 ", "due ")) (r.due_date) } } }
+            }
+            @if licence.state.ends_an_approved_licence() {
+                h2 { (lang.t("銷毀確認（第十一點）", "Destruction confirmation (R11)")) }
+                @match &destruction {
+                    Some(d) => p { (taipei_time(d.at)) " · " (d.body) },
+                    None => p.error { (lang.t("開發者尚未確認刪除程式與使用者資料。", "The Developer has not yet confirmed destroying the programs and User data.")) },
+                }
+            }
             h2 { (lang.t("審核", "Decide")) }
             @let st = &licence.state;
             @if matches!(st, LicenceState::Applied { .. } | LicenceState::Reviewing { .. }) {
@@ -147,11 +161,11 @@ pub(super) async fn detail(
             @if matches!(st, LicenceState::Applied { .. } | LicenceState::ChangesRequested | LicenceState::Reviewing { .. }) {
                 (action("reject", "駁回", "Reject", "danger", html! {}))
             }
-            @if matches!(st, LicenceState::Active { renewal: Renewal::Applied { .. }, .. }) {
+            @if matches!(st.renewal(), Renewal::Applied { .. }) {
                 (action("approve-renewal", "核准重行審核", "Approve re-review", "", html! {}))
                 (action("reject-renewal", "駁回重行審核", "Refuse re-review", "danger", html! {}))
             }
-            @if matches!(st, LicenceState::Active { .. }) { (action("suspend-isms", "因資安驗證失效停權", "Suspend: lapsed ISMS (R6)", "danger", html! {})) }
+            @if st.coverage().is_some() && !st.suspensions().contains(SuspensionReason::LapsedIsmsCertificate) { (action("suspend-isms", "因資安驗證失效停權", "Suspend: lapsed ISMS (R6)", "danger", html! {})) }
             @if st.coverage().is_some() {
                 (action("terminate", "終止授權", "Terminate (R10.3)", "danger", html! {
                     label { (lang.t("事由", "Ground")) }
@@ -205,7 +219,7 @@ pub(super) async fn act(
                 field(&form, "ground").parse().map_err(ServiceError::from)?;
             p.terminate(Actor::Reviewer(me), id, ground, reason).await?;
         }
-        _ => return Err(ServiceError::NotFound("action").into()),
+        _ => return Err(ServiceError::not_found("action").into()),
     }
     Ok(Redirect::to(&format!("/reviewer/licences/{id}")).into_response())
 }

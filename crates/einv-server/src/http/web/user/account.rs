@@ -88,6 +88,7 @@ pub(super) async fn home(
 ) -> Result<Markup, WebError> {
     let (session, user) = user_of(session)?;
     let p = &state.platform;
+    let account = p.user_account(user).await?;
     let grants = p.consents_of_user(user).await?;
     let requests = p.deletion_requests_of_user(user).await?;
     let now = p.clock.now();
@@ -96,6 +97,7 @@ pub(super) async fn home(
     apps.dedup();
     let body = html! {
         (sign_out(lang, &session))
+        p { (lang.t("您的手機條碼：", "Your mobile barcode: ")) strong.barcode { (account.mobile_barcode) } }
         h2 { (lang.t("我的同意", "My consents")) }
         @if grants.is_empty() { p.muted { (lang.t("您尚未同意任何 App 取用您的資料。", "You have not consented to any app.")) } }
         @for g in &grants { (consent_card(lang, &session, g, now)) }

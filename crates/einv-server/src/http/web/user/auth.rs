@@ -7,7 +7,7 @@ use axum::Form;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::error::ServiceError;
+use crate::error::{Proof, ServiceError};
 use crate::http::web::{page, Lang, Role, WebError, WebSession};
 use crate::http::AppState;
 
@@ -71,7 +71,7 @@ pub(super) async fn login(
             )
                 .into_response())
         }
-        Err(ServiceError::SignInFailed) => {
+        Err(ServiceError::Unproven(Proof::UserSignIn)) => {
             let msg = lang.t(
                 "手機條碼或驗證碼錯誤。",
                 "The mobile barcode or verification code is wrong.",
@@ -114,8 +114,8 @@ pub(crate) fn register_form(
         @if let Some(e) = error { p.error { (e) } }
         form.stack.card method="post" action=(action) {
             (extra)
-            label for="barcode" { (lang.t("手機條碼（/ 開頭共 8 碼）", "Mobile barcode (8 characters starting with /)")) }
-            input #barcode name="barcode" placeholder="/ABC1234" required;
+            // The Platform issues the barcode: the User only sets the code.
+            p { (lang.t("註冊後平台將核發您的手機條碼。", "The Platform issues your mobile barcode when you register.")) }
             label for="code" { (lang.t("驗證碼（6–16 碼英數字，須含英文與數字）", "Verification code (6–16 letters and digits, both)")) }
             input #code name="code" type="password" autocomplete="new-password" required;
             button type="submit" { (lang.t("註冊", "Register")) }
@@ -140,7 +140,7 @@ pub(super) async fn register(
     lang: Lang,
     Form(f): Form<Credentials>,
 ) -> Result<Response, WebError> {
-    match state.platform.register_user(&f.barcode, &f.code).await {
+    match state.platform.register_user(&f.code).await {
         Ok(user) => {
             let cookie = WebSession::start(&state, Role::User, &user.id.to_string()).await?;
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/me")).into_response())

@@ -1,0 +1,13 @@
+//! The einv-cli integration tests: one binary, one module per command family, each running the
+//! built `einv` binary as a user would.
+
+#![allow(clippy::unwrap_used)]
+
+mod audit_cli;
+/// The server's test harness (a running app with a licensed app and a consenting User).
+#[path = "../../../einv-server/tests/it/common.rs"]
+mod common;
+mod corpus;
+mod import_cli;
+mod prize_cli;
+mod validate_qr_cli;

@@ -1,0 +1,241 @@
+//! Who calls v2: an app proving its AppID with an RFC 9421 signature (checked here with
+//! `einv_core::httpsig`, against the keys the Platform's admission gives), and, for a User's
+//! data, the consent token the User gave that app. Flow control (R4.6) runs before either, in
+//! [`flow_control`], and stamps every answer with `RateLimit-Policy`/`RateLimit`.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use einv_core::httpsig::{self, Algorithm, RequestParts, SignatureError};
+use einv_core::Service;
+use einv_store::{ConsentGrantRecord, UserRecord};
+use serde::de::DeserializeOwned;
+
+use super::problem::{Kind, Problem};
+use crate::http::AppState;
+use crate::services::{AuthorisedApp, Caller};
+
+/// The largest v2 body: every v2 request is a small JSON document.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// A request whose signature verified: the app, who called, the body that was signed.
+#[derive(Debug)]
+pub struct Signed {
+    /// The admitted app.
+    pub app: AuthorisedApp,
+    /// For the audit trail and consent checks.
+    pub caller: Caller,
+    /// The body (its digest was checked).
+    pub body: Bytes,
+    headers: HeaderMap,
+}
+
+impl Signed {
+    /// The body as JSON of type `T`; a malformed body names the member at fault.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Problem> {
+        let de = &mut serde_json::Deserializer::from_slice(&self.body);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." { "body".to_owned() } else { path };
+            Problem::invalid(&field, e.inner().to_string())
+        })
+    }
+
+    /// The User and grant behind the request's consent token (`Authorization: Bearer …`),
+    /// checked on every call for `service`: the token's scope and the grant's state (lapse
+    /// R5.6, revocation R5.2, voided R10.2, licence ended R11).
+    pub async fn user(
+        &self,
+        state: &AppState,
+        service: Service,
+    ) -> Result<(UserRecord, ConsentGrantRecord), Problem> {
+        let token = self
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                Problem::new(
+                    Kind::TokenMissing,
+                    "authorization: a consent token (Authorization: Bearer <access_token>) from the consent flow is required",
+                )
+                .field("authorization")
+            })?;
+        let (user, grant) = state
+            .platform
+            .authenticate_access_token(&self.app.app.app_id, token, Some(service))
+            .await?;
+        // The token lives while the grant does; a lapse or revocation since it was issued is
+        // caught by the consent check every data call makes too (R5.2, R5.6, R10.2).
+        state
+            .platform
+            .require_consent(&self.caller, &user, service)
+            .await?;
+        Ok((user, grant))
+    }
+}
+
+fn header_text<'h>(headers: &'h HeaderMap, name: &'static str) -> Result<&'h str, Problem> {
+    headers
+        .get(name)
+        .ok_or(SignatureError::Missing(name))?
+        .to_str()
+        .map_err(|_| {
+            Problem::from(SignatureError::Malformed {
+                header: name,
+                problem: "not visible ASCII".into(),
+            })
+        })
+}
+
+/// Verifies a request's signature for `service` (none for calls about the app itself).
+pub async fn verify(
+    state: &AppState,
+    req: Request,
+    service: Option<Service>,
+) -> Result<Signed, Problem> {
+    let (parts, body) = req.into_parts();
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let headers = &parts.headers;
+    let input = httpsig::parse_signature_input(header_text(headers, "signature-input")?)?;
+    let signature = httpsig::parse_signature(header_text(headers, "signature")?, &input.label)?;
+    let digest = header_text(headers, "content-digest")?;
+    let platform = &state.platform;
+    httpsig::check_created(input.created, platform.clock.now().timestamp())?;
+    let body = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| Problem::invalid("body", format!("at most {MAX_BODY} bytes")))?;
+    httpsig::verify_content_digest(digest, &body)?;
+    let keys = platform.v2_verifying_keys(&input.key_id, service).await?;
+    let request = RequestParts {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        content_digest: digest,
+    };
+    let base = httpsig::signature_base(&request, &input);
+    let verified = match input.alg {
+        Algorithm::HmacSha256 => keys
+            .app
+            .api_keys()
+            .any(|k| httpsig::verify_hmac(k, &base, &signature)),
+        Algorithm::Ed25519 => keys
+            .ed25519
+            .iter()
+            .any(|k| httpsig::verify_ed25519(k, &base, &signature)),
+    };
+    if !verified {
+        return Err(SignatureError::BadSignature.into());
+    }
+    // Only a verified request spends its nonce, so nobody can burn another app's nonces.
+    if !platform.claim_nonce(&input.key_id, &input.nonce).await? {
+        return Err(Problem::new(
+            Kind::Replay,
+            "nonce: already used by this AppID within the window; sign each request with a fresh nonce",
+        )
+        .field("nonce"));
+    }
+    let caller = Caller {
+        app_id: keys.app.app.app_id.clone(),
+        ip: peer,
+        device: None,
+    };
+    Ok(Signed {
+        app: keys.app,
+        caller,
+        body,
+        headers: parts.headers,
+    })
+}
+
+/// A signed request about the app itself (no service named).
+#[derive(Debug)]
+pub struct SignedApp(pub Signed);
+
+impl FromRequest<AppState> for SignedApp {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Self(verify(state, req, None).await?))
+    }
+}
+
+/// Declares an extractor for a signed request using one service (R3.6, R4.5).
+macro_rules! signed_for {
+    ($name:ident, $service:expr) => {
+        /// A signed request whose app is licensed for the service.
+        #[derive(Debug)]
+        pub struct $name(pub Signed);
+
+        impl FromRequest<AppState> for $name {
+            type Rejection = Problem;
+
+            async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+                Ok(Self(verify(state, req, Some($service)).await?))
+            }
+        }
+    };
+}
+
+signed_for!(SignedPublic, Service::WinningNumbers);
+signed_for!(SignedLookup, Service::InvoiceLookup);
+signed_for!(SignedInvoices, Service::CarrierInvoices);
+signed_for!(SignedDonation, Service::Donation);
+signed_for!(SignedAggregation, Service::CarrierAggregation);
+
+/// R4.6 on v2: counted per IP and per the AppID the request names, before any other work;
+/// every answer carries `RateLimit-Policy` and `RateLimit` (IETF httpapi-ratelimit-headers),
+/// and a refusal is a 429 problem with `Retry-After`.
+pub async fn flow_control(
+    State(state): State<AppState>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let app_id = req
+        .headers()
+        .get("signature-input")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpsig::parse_signature_input(v).ok())
+        .map(|i| i.key_id)
+        .unwrap_or_default();
+    let limits = state.platform.flow.limits;
+    let policy = format!(
+        "\"ip\";q={};w={}, \"app\";q={};w={}",
+        limits.per_ip.calls,
+        limits.per_ip.window_secs,
+        limits.per_app.calls,
+        limits.per_app.window_secs
+    );
+    let (mut res, status) = match state.platform.admit_flow(peer, &app_id).await {
+        Ok(status) => (next.run(req).await, Some(status)),
+        Err(e) => (Problem::from(e).into_response(), None),
+    };
+    let headers = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&policy) {
+        headers.insert("ratelimit-policy", v);
+    }
+    if let Some(s) = status {
+        // The tighter of the two limits speaks.
+        let name = if s.limit == limits.per_ip.calls {
+            "ip"
+        } else {
+            "app"
+        };
+        let value = format!("\"{name}\";r={};t={}", s.remaining, s.reset_secs);
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.insert("ratelimit", v);
+        }
+    }
+    res
+}

@@ -1,0 +1,211 @@
+//! A User's data over v2, reached with the consent token the User gave the app (never the
+//! verification code): invoices (cursor-paginated, by date range, only winners, by carrier),
+//! one invoice's detail, donation (idempotent), and the carriers aggregated under the User.
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use einv_core::{Carrier, InvoiceNumber, Period, Service};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::auth::{SignedAggregation, SignedDonation, SignedInvoices};
+use super::idempotency::idempotent;
+use super::problem::{Problem, ProblemBody};
+use super::public::date;
+use super::query::V2Query;
+use super::render;
+use crate::http::AppState;
+use crate::services::InvoiceListQuery;
+
+/// The list's query.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListQuery {
+    /// First day, `YYYY-MM-DD`.
+    #[serde(default)]
+    from: String,
+    /// Last day, `YYYY-MM-DD`, in the same period (two months) as `from`.
+    #[serde(default)]
+    to: String,
+    /// Only invoices that won a prize.
+    #[serde(default)]
+    only_winning: bool,
+    /// Only this carrier's invoices (with `carrierId`).
+    carrier_type: Option<String>,
+    /// Only this carrier's invoices (with `carrierType`).
+    carrier_id: Option<String>,
+    /// Where the previous page ended (`next` of the previous answer).
+    cursor: Option<String>,
+}
+
+fn carrier_filter(q: &ListQuery) -> Result<Option<Carrier>, Problem> {
+    match (&q.carrier_type, &q.carrier_id) {
+        (None, None) => Ok(None),
+        (Some(t), Some(id)) => Carrier::parse(t, id)
+            .map(Some)
+            .map_err(|e| Problem::invalid("carrierId", e.problem)),
+        _ => Err(Problem::invalid(
+            "carrierType",
+            "carrierType and carrierId go together",
+        )),
+    }
+}
+
+/// The page a cursor points at (opaque to clients: Base64 of `p<page>`).
+fn page_of(cursor: Option<&str>) -> Result<u32, Problem> {
+    let Some(c) = cursor else { return Ok(1) };
+    URL_SAFE_NO_PAD
+        .decode(c)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.strip_prefix('p').and_then(|n| n.parse::<u32>().ok()))
+        .filter(|p| *p >= 1)
+        .ok_or_else(|| Problem::invalid("cursor", "not a cursor this API gave"))
+}
+
+/// `GET /api/v2/me/invoices`.
+#[utoipa::path(get, path = "/api/v2/me/invoices", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("from" = String, Query, description = "First day, YYYY-MM-DD"), ("to" = String, Query, description = "Last day, YYYY-MM-DD, in the same period"), ("onlyWinning" = Option<bool>, Query, description = "Only invoices that won"), ("carrierType" = Option<String>, Query, description = "Only this carrier (with carrierId)"), ("carrierId" = Option<String>, Query, description = "Only this carrier (with carrierType)"), ("cursor" = Option<String>, Query, description = "`next` of the previous page")), responses((status = 200, description = "A page of the User's invoices, and the cursor of the next", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+pub async fn list(
+    State(state): State<AppState>,
+    V2Query(q): V2Query<ListQuery>,
+    SignedInvoices(signed): SignedInvoices,
+) -> Result<Json<Value>, Problem> {
+    let (from, to) = (date("from", &q.from)?, date("to", &q.to)?);
+    if Period::of_date(from) != Period::of_date(to) {
+        return Err(Problem::invalid(
+            "to",
+            "from and to must be in the same period (two months), whose draw decides the prizes",
+        ));
+    }
+    let only = carrier_filter(&q)?;
+    let page = page_of(q.cursor.as_deref())?;
+    let (user, _) = signed.user(&state, Service::CarrierInvoices).await?;
+    let holder = state.platform.holder_of_user(user, only.as_ref()).await?;
+    let result = state
+        .platform
+        .carrier_invoice_list(
+            &signed.caller,
+            &holder,
+            InvoiceListQuery {
+                from,
+                to,
+                only_winning: q.only_winning,
+                page,
+            },
+        )
+        .await?;
+    let next = result
+        .more
+        .then(|| URL_SAFE_NO_PAD.encode(format!("p{}", page + 1)));
+    Ok(Json(json!({
+        "invoices": result.invoices.iter().map(render::invoice).collect::<Vec<_>>(),
+        "next": next,
+    })))
+}
+
+/// One invoice's query: its date.
+#[derive(Debug, Deserialize)]
+pub struct DetailQuery {
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    date: String,
+}
+
+/// `GET /api/v2/me/invoices/{number}?date=`.
+#[utoipa::path(get, path = "/api/v2/me/invoices/{number}", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("number" = String, Path, description = "Invoice number"), ("date" = String, Query, description = "YYYY-MM-DD")), responses((status = 200, description = "The invoice and its items", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+pub async fn detail(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    V2Query(q): V2Query<DetailQuery>,
+    SignedInvoices(signed): SignedInvoices,
+) -> Result<Json<Value>, Problem> {
+    let number =
+        InvoiceNumber::parse(&number).map_err(|e| Problem::invalid("number", e.problem))?;
+    let date = date("date", &q.date)?;
+    let (user, _) = signed.user(&state, Service::CarrierInvoices).await?;
+    let holder = state.platform.holder_of_user(user, None).await?;
+    let (view, items) = state
+        .platform
+        .carrier_invoice_detail(&signed.caller, &holder, &number, date)
+        .await?;
+    Ok(Json(json!({
+        "invoice": render::invoice(&view),
+        "items": render::items(&items),
+    })))
+}
+
+/// A donation.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Donation {
+    /// The invoice.
+    invoice_number: String,
+    /// Its date, `YYYY-MM-DD`.
+    invoice_date: String,
+    /// The charity's love code or business ID.
+    love_code: String,
+}
+
+/// `POST /api/v2/donations` with an `Idempotency-Key`: a retry with the same key and body gets
+/// the first answer and never donates twice.
+#[utoipa::path(post, path = "/api/v2/donations", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("Idempotency-Key" = String, Header, description = "Fresh per donation, the same on its retries")), request_body(content = serde_json::Value, description = "{\"invoiceNumber\", \"invoiceDate\" (YYYY-MM-DD), \"loveCode\"}", content_type = "application/json"), responses((status = 201, description = "Donated (a retry with the same key gets the same answer)", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+pub async fn donate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    SignedDonation(signed): SignedDonation,
+) -> Response {
+    idempotent(&state, &headers, &signed, async {
+        let d: Donation = signed.json()?;
+        let number = InvoiceNumber::parse(&d.invoice_number)
+            .map_err(|e| Problem::invalid("invoiceNumber", e.problem))?;
+        let date = date("invoiceDate", &d.invoice_date)?;
+        if d.love_code.trim().is_empty() {
+            return Err(Problem::invalid("loveCode", "is required"));
+        }
+        let (user, _) = signed.user(&state, Service::Donation).await?;
+        let holder = state.platform.holder_of_user(user, None).await?;
+        let receipt = state
+            .platform
+            .donate(&signed.caller, &holder, &number, date, d.love_code.trim())
+            .await?;
+        Ok((
+            axum::http::StatusCode::CREATED,
+            json!({
+                "invoiceNumber": receipt.number.masked(),
+                "invoiceDate": receipt.date.to_string(),
+                "loveCode": receipt.charity.love_code,
+                "charity": receipt.charity.name,
+                "donatedAt": receipt.at.to_rfc3339(),
+            }),
+        ))
+    })
+    .await
+    .into_response()
+}
+
+/// `GET /api/v2/me/carriers`: the carriers aggregated under the User's mobile barcode.
+#[utoipa::path(get, path = "/api/v2/me/carriers", tag = "user data", security(("httpsig" = [], "consentToken" = [])), responses((status = 200, description = "The carriers aggregated under the User's mobile barcode", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+pub async fn carriers(
+    State(state): State<AppState>,
+    SignedAggregation(signed): SignedAggregation,
+) -> Result<Json<Value>, Problem> {
+    let (user, _) = signed.user(&state, Service::CarrierAggregation).await?;
+    let holder = state.platform.holder_of_user(user, None).await?;
+    let links = state
+        .platform
+        .carrier_aggregation(&signed.caller, &holder)
+        .await?;
+    Ok(Json(json!({
+        "mobileBarcode": holder.carrier.id,
+        "carriers": links.iter().map(|l| json!({
+            "type": l.carrier_type,
+            "id": l.id1,
+            "hiddenId": l.id2,
+            "name": l.name,
+        })).collect::<Vec<_>>(),
+    })))
+}

@@ -1,0 +1,17 @@
+//! The einv-server integration tests: one binary, one module per area, so the suite links once.
+//! Each module drives the real app on a random port against a fresh database (see `common`).
+
+#![allow(clippy::unwrap_used)]
+
+#[macro_use]
+mod common;
+
+mod audit_trail;
+mod consent_rules;
+mod flow_control;
+mod licensing;
+mod licensing_web;
+mod oauth_flow;
+mod v1_api;
+mod v1_contract;
+mod v2_api;

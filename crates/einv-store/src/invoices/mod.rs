@@ -1,0 +1,295 @@
+//! Invoices and their items; `bulk` writes them by the thousand for imports.
+
+pub(crate) mod bulk;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use einv_core::{InvoiceNumber, Period};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::records::{date_from_key, date_key, from_unix, period_key};
+use einv_core::barcode::RandomCode;
+use einv_core::invoice::{Currency, Decimal, InvoiceTime, RowNumber, TaxRate, TaxType};
+use einv_core::{BusinessId, CarrierType, LoveCode, Ntd};
+
+use crate::{
+    Invoice, InvoiceBatch, InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceRecord,
+    InvoiceSeller, InvoiceStatus, Store, StoreError, StoreResult,
+};
+
+/// What happened to one invoice of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InsertOutcome {
+    /// Stored.
+    Inserted,
+    /// The same invoice was already stored: nothing changed (idempotent re-import).
+    Unchanged,
+    /// A different invoice with the same number and period is stored; nothing changed.
+    Conflict,
+}
+
+/// One carrier whose invoices a list query covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarrierKey {
+    /// Carrier type.
+    pub carrier_type: String,
+    /// Visible carrier ID.
+    pub id1: String,
+}
+
+pub(crate) const HEADER_COLUMNS: &str =
+    "i.id, i.period, i.inv_num, i.inv_date, i.inv_time, i.seller_ban, \
+    i.buyer_ban, i.random_code, i.currency, i.sales_amount, i.free_tax_amount, i.zero_tax_amount, \
+    i.tax_type, i.tax_rate, i.tax_amount, i.total_amount, i.carrier_type, i.carrier_id1, \
+    i.carrier_id2, i.print_mark, i.donate_mark, i.npoban, i.donated_at, i.status, \
+    i.seller_name, i.seller_address";
+
+fn corrupt(column: &'static str, problem: impl ToString) -> StoreError {
+    StoreError::Corrupt {
+        table: "invoices",
+        column,
+        problem: problem.to_string(),
+    }
+}
+
+/// A stored text column through its domain type; a value the type refuses is corruption.
+fn typed<T>(
+    row: &AnyRow,
+    column: &'static str,
+    parse: impl Fn(&str) -> Result<T, einv_core::InvalidValue>,
+) -> StoreResult<T> {
+    let text: String = row.try_get(column)?;
+    parse(&text).map_err(|e| corrupt(column, e))
+}
+
+/// A stored optional text column (NULL or empty: none) through its domain type.
+fn typed_opt<T>(
+    row: &AnyRow,
+    column: &'static str,
+    parse: impl Fn(&str) -> Result<T, einv_core::InvalidValue>,
+) -> StoreResult<Option<T>> {
+    let text: Option<String> = row.try_get(column)?;
+    text.filter(|t| !t.is_empty())
+        .map(|t| parse(&t).map_err(|e| corrupt(column, e)))
+        .transpose()
+}
+
+fn ntd(row: &AnyRow, column: &'static str) -> StoreResult<Ntd> {
+    let value: i64 = row.try_get(column)?;
+    u64::try_from(value)
+        .map(Ntd::new)
+        .map_err(|_| corrupt(column, format!("negative amount {value}")))
+}
+
+pub(crate) fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
+    let period_code: i64 = row.try_get("period")?;
+    let period = Period::parse(&format!("{period_code:05}")).map_err(|e| corrupt("period", e))?;
+    let date =
+        date_from_key(row.try_get("inv_date")?).ok_or_else(|| corrupt("inv_date", "bad date"))?;
+    let status: String = row.try_get("status")?;
+    let status = InvoiceStatus::parse(&status).ok_or_else(|| corrupt("status", status))?;
+    let carrier = match typed_opt(row, "carrier_type", CarrierType::parse)? {
+        Some(carrier_type) => Some(InvoiceCarrier {
+            carrier_type,
+            id1: row
+                .try_get::<Option<String>, _>("carrier_id1")?
+                .unwrap_or_default(),
+            id2: row
+                .try_get::<Option<String>, _>("carrier_id2")?
+                .unwrap_or_default(),
+        }),
+        None => None,
+    };
+    let donate_mark: i64 = row.try_get("donate_mark")?;
+    let tax_type: i64 = row.try_get("tax_type")?;
+    let tax_type = u8::try_from(tax_type)
+        .ok()
+        .and_then(TaxType::from_code)
+        .ok_or_else(|| corrupt("tax_type", tax_type))?;
+    Ok(InvoiceRecord {
+        id: row.try_get("id")?,
+        header: InvoiceHeader {
+            period,
+            number: typed(row, "inv_num", InvoiceNumber::parse)?,
+            date,
+            time: typed(row, "inv_time", InvoiceTime::parse)?,
+            seller: InvoiceSeller {
+                id: typed(row, "seller_ban", BusinessId::parse)?,
+                name: row.try_get("seller_name")?,
+                address: row.try_get("seller_address")?,
+            },
+            buyer: typed_opt(row, "buyer_ban", BusinessId::parse)?,
+            random_code: typed_opt(row, "random_code", RandomCode::parse)?,
+            currency: typed_opt(row, "currency", Currency::parse)?,
+            sales_amount: ntd(row, "sales_amount")?,
+            free_tax_amount: ntd(row, "free_tax_amount")?,
+            zero_tax_amount: ntd(row, "zero_tax_amount")?,
+            tax_type,
+            tax_rate: typed(row, "tax_rate", TaxRate::parse)?,
+            tax_amount: ntd(row, "tax_amount")?,
+            total_amount: ntd(row, "total_amount")?,
+            carrier,
+            printed: row.try_get::<i64, _>("print_mark")? != 0,
+            donated_to: if donate_mark != 0 {
+                typed_opt(row, "npoban", LoveCode::parse)?
+            } else {
+                None
+            },
+        },
+        status,
+        donated_at: row.try_get::<Option<i64>, _>("donated_at")?.map(from_unix),
+    })
+}
+
+impl Store {
+    /// Stores a batch of invoices in one transaction: all of it or none of it. An invoice whose
+    /// number and period are taken is left alone and reported as unchanged or a conflict.
+    /// The bulk path ([`Store::insert_invoice_batch`]) does the work.
+    pub async fn insert_invoices(
+        &self,
+        batch: &[Invoice],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<InsertOutcome>> {
+        let batch = InvoiceBatch {
+            invoices: batch,
+            ..InvoiceBatch::default()
+        };
+        Ok(self.insert_invoice_batch(batch, now).await?.invoices)
+    }
+
+    /// The invoice `number` of `period`.
+    pub async fn find_invoice(
+        &self,
+        number: &InvoiceNumber,
+        period: Period,
+    ) -> StoreResult<Option<InvoiceRecord>> {
+        let sql = format!(
+            "SELECT {HEADER_COLUMNS} FROM invoices i \
+             WHERE i.inv_num = $1 AND i.period = $2"
+        );
+        let row = sqlx::query(&sql)
+            .bind(number.as_str())
+            .bind(period_key(period))
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(record_from_row).transpose()
+    }
+
+    /// The items of invoice `id`, in sequence.
+    pub async fn invoice_items(&self, id: i64) -> StoreResult<Vec<InvoiceItem>> {
+        let rows = sqlx::query(
+            "SELECT row_num, description, quantity, unit_price, amount FROM invoice_items \
+             WHERE invoice_id = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let decimal = |column| typed(r, column, Decimal::parse);
+                Ok(InvoiceItem {
+                    row: typed(r, "row_num", RowNumber::parse)?,
+                    description: r.try_get("description")?,
+                    quantity: decimal("quantity")?,
+                    unit_price: decimal("unit_price")?,
+                    amount: decimal("amount")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The invoices of `carriers` dated `from..=to`, oldest first, `limit` from `offset`.
+    pub async fn carrier_invoices(
+        &self,
+        carriers: &[CarrierKey],
+        from: NaiveDate,
+        to: NaiveDate,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<Vec<InvoiceRecord>> {
+        if carriers.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One index range per carrier (invoices_carrier), OR-ed: each arm is an index seek.
+        let arms: Vec<String> = (0..carriers.len())
+            .map(|n| {
+                let p = 3 + 2 * n;
+                format!("(i.carrier_type = ${} AND i.carrier_id1 = ${})", p, p + 1)
+            })
+            .collect();
+        let sql = format!(
+            "SELECT {HEADER_COLUMNS} FROM invoices i \
+             WHERE i.inv_date BETWEEN $1 AND $2 AND ({}) \
+             ORDER BY i.inv_date, i.inv_time, i.inv_num LIMIT {limit} OFFSET {offset}",
+            arms.join(" OR ")
+        );
+        let mut query = sqlx::query(&sql).bind(date_key(from)).bind(date_key(to));
+        for c in carriers {
+            query = query.bind(c.carrier_type.as_str()).bind(c.id1.as_str());
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    /// Marks invoice `id` donated to `npoban` at `at`, unless it already was. Returns whether
+    /// this call donated it (a concurrent second donation sees `false`).
+    pub async fn mark_donated(
+        &self,
+        id: i64,
+        npoban: &LoveCode,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE invoices SET donate_mark = 1, npoban = $1, donated_at = $2 \
+             WHERE id = $3 AND donate_mark = 0",
+        )
+        .bind(npoban.as_str())
+        .bind(at.timestamp())
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Sets the status of invoice `number` of `period` (void, cancel). Returns whether it exists.
+    pub async fn set_invoice_status(
+        &self,
+        number: &InvoiceNumber,
+        period: Period,
+        status: InvoiceStatus,
+    ) -> StoreResult<bool> {
+        let done =
+            sqlx::query("UPDATE invoices SET status = $1 WHERE inv_num = $2 AND period = $3")
+                .bind(status.as_str())
+                .bind(number.as_str())
+                .bind(period_key(period))
+                .execute(self.pool())
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// How many invoices are stored.
+    pub async fn count_invoices(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM invoices")
+            .fetch_one(self.pool())
+            .await?)
+    }
+}
+
+impl Store {
+    /// Up to `limit` distinct carrier IDs of `carrier_type` that have invoices: the demo and the
+    /// benchmarks register Users for carriers that generated data already uses.
+    pub async fn sample_carrier_ids(
+        &self,
+        carrier_type: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT DISTINCT carrier_id1 FROM invoices WHERE carrier_type = $1 \
+             AND carrier_id1 IS NOT NULL ORDER BY carrier_id1 LIMIT {limit}"
+        ))
+        .bind(carrier_type)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}

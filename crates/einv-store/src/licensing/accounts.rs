@@ -1,0 +1,328 @@
+//! Licensing (R4.1, R4.2): Developer and reviewer accounts, application forms and their
+//! supporting documents.
+
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::records::{date_from_key, date_key, from_unix};
+use crate::{
+    ApplicationForm, ApplicationRecord, DeveloperRecord, DocumentRecord, EntityType, IsmsRecord,
+    NewDeveloper, ReviewerRecord, Store, StoreError, StoreResult,
+};
+
+const DEVELOPER_COLUMNS: &str =
+    "id, email, password_hash, name, entity_type, business_id, security_level, created_at";
+const APPLICATION_COLUMNS: &str = "id, developer_id, contact_name, contact_email, contact_phone, \
+    product_name, product_version, purpose, services, isms_number, isms_issuer, isms_scope, \
+    isms_expiry, isms_exempt, terms_version, filed_at";
+
+fn developer_from_row(r: &AnyRow) -> StoreResult<DeveloperRecord> {
+    let entity: String = r.try_get("entity_type")?;
+    Ok(DeveloperRecord {
+        id: r.try_get("id")?,
+        account: NewDeveloper {
+            email: r.try_get("email")?,
+            password_hash: r.try_get("password_hash")?,
+            name: r.try_get("name")?,
+            entity_type: EntityType::parse(&entity).ok_or_else(|| StoreError::Corrupt {
+                table: "developers",
+                column: "entity_type",
+                problem: entity.clone(),
+            })?,
+            business_id: r.try_get("business_id")?,
+            security_level: r.try_get("security_level")?,
+        },
+        created_at: from_unix(r.try_get("created_at")?),
+    })
+}
+
+fn application_from_row(r: &AnyRow) -> StoreResult<ApplicationRecord> {
+    let services: String = r.try_get("services")?;
+    let expiry: Option<i64> = r.try_get("isms_expiry")?;
+    let exempt: i64 = r.try_get("isms_exempt")?;
+    Ok(ApplicationRecord {
+        id: r.try_get("id")?,
+        form: ApplicationForm {
+            developer_id: r.try_get("developer_id")?,
+            contact_name: r.try_get("contact_name")?,
+            contact_email: r.try_get("contact_email")?,
+            contact_phone: r.try_get("contact_phone")?,
+            product_name: r.try_get("product_name")?,
+            product_version: r.try_get("product_version")?,
+            purpose: r.try_get("purpose")?,
+            services: services
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            isms: IsmsRecord {
+                number: r.try_get("isms_number")?,
+                issuer: r.try_get("isms_issuer")?,
+                scope: r.try_get("isms_scope")?,
+                expiry: expiry.and_then(date_from_key),
+                exempt: exempt != 0,
+            },
+            terms_version: r.try_get("terms_version")?,
+        },
+        filed_at: from_unix(r.try_get("filed_at")?),
+    })
+}
+
+impl Store {
+    /// Creates a Developer account. An e-mail already used is [`StoreError::AlreadyExists`].
+    pub async fn create_developer(
+        &self,
+        d: &NewDeveloper,
+        at: DateTime<Utc>,
+    ) -> StoreResult<DeveloperRecord> {
+        let row = sqlx::query(&format!(
+            "INSERT INTO developers (email, password_hash, name, entity_type, business_id, \
+             security_level, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {DEVELOPER_COLUMNS}"
+        ))
+        .bind(d.email.as_str())
+        .bind(d.password_hash.as_str())
+        .bind(d.name.as_str())
+        .bind(d.entity_type.as_str())
+        .bind(d.business_id.as_deref())
+        .bind(d.security_level.as_deref())
+        .bind(at.timestamp())
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| StoreError::on_unique(e, "an account with this e-mail"))?;
+        developer_from_row(&row)
+    }
+
+    /// The Developer with this e-mail.
+    pub async fn find_developer_by_email(
+        &self,
+        email: &str,
+    ) -> StoreResult<Option<DeveloperRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {DEVELOPER_COLUMNS} FROM developers WHERE email = $1"
+        ))
+        .bind(email)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(developer_from_row).transpose()
+    }
+
+    /// The Developer with row ID `id`.
+    pub async fn find_developer(&self, id: i64) -> StoreResult<Option<DeveloperRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {DEVELOPER_COLUMNS} FROM developers WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(developer_from_row).transpose()
+    }
+
+    /// The Developers registered under a business ID (registry events name them so).
+    pub async fn find_developers_by_business_id(
+        &self,
+        business_id: &str,
+    ) -> StoreResult<Vec<DeveloperRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {DEVELOPER_COLUMNS} FROM developers WHERE business_id = $1 ORDER BY id"
+        ))
+        .bind(business_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(developer_from_row).collect()
+    }
+
+    /// Every Developer, oldest first.
+    pub async fn list_developers(&self) -> StoreResult<Vec<DeveloperRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {DEVELOPER_COLUMNS} FROM developers ORDER BY id"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(developer_from_row).collect()
+    }
+
+    /// Creates a reviewer account. An e-mail already used is [`StoreError::AlreadyExists`].
+    pub async fn create_reviewer(
+        &self,
+        email: &str,
+        password_hash: &str,
+        name: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO reviewers (email, password_hash, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(email)
+        .bind(password_hash)
+        .bind(name)
+        .bind(at.timestamp())
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| StoreError::on_unique(e, "a reviewer with this e-mail"))
+    }
+
+    /// The reviewer with this e-mail.
+    pub async fn find_reviewer_by_email(&self, email: &str) -> StoreResult<Option<ReviewerRecord>> {
+        let row =
+            sqlx::query("SELECT id, email, password_hash, name FROM reviewers WHERE email = $1")
+                .bind(email)
+                .fetch_optional(self.pool())
+                .await?;
+        row.map(|r| {
+            Ok(ReviewerRecord {
+                id: r.try_get("id")?,
+                email: r.try_get("email")?,
+                password_hash: r.try_get("password_hash")?,
+                name: r.try_get("name")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Stores an application form.
+    pub async fn create_application(
+        &self,
+        f: &ApplicationForm,
+        at: DateTime<Utc>,
+    ) -> StoreResult<ApplicationRecord> {
+        let row = sqlx::query(&format!(
+            "INSERT INTO applications (developer_id, contact_name, contact_email, contact_phone, \
+             product_name, product_version, purpose, services, isms_number, isms_issuer, isms_scope, \
+             isms_expiry, isms_exempt, terms_version, filed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+             RETURNING {APPLICATION_COLUMNS}"
+        ))
+        .bind(f.developer_id)
+        .bind(f.contact_name.as_str())
+        .bind(f.contact_email.as_str())
+        .bind(f.contact_phone.as_str())
+        .bind(f.product_name.as_str())
+        .bind(f.product_version.as_str())
+        .bind(f.purpose.as_str())
+        .bind(f.services.join(","))
+        .bind(f.isms.number.as_deref())
+        .bind(f.isms.issuer.as_deref())
+        .bind(f.isms.scope.as_deref())
+        .bind(f.isms.expiry.map(date_key))
+        .bind(i64::from(f.isms.exempt))
+        .bind(f.terms_version.as_str())
+        .bind(at.timestamp())
+        .fetch_one(self.pool())
+        .await?;
+        application_from_row(&row)
+    }
+
+    /// The application with row ID `id`.
+    pub async fn find_application(&self, id: i64) -> StoreResult<Option<ApplicationRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(application_from_row).transpose()
+    }
+
+    /// Replaces the editable parts of an application: contact, product, purpose, version,
+    /// services, ISMS certificate (R4.2 corrections, R5.11, R6). The Developer and the accepted
+    /// terms version stay as filed.
+    pub async fn update_application(&self, id: i64, f: &ApplicationForm) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE applications SET product_version = $1, purpose = $2, isms_number = $3, \
+             isms_issuer = $4, isms_scope = $5, isms_expiry = $6, isms_exempt = $7, \
+             contact_name = $9, contact_email = $10, contact_phone = $11, product_name = $12, \
+             services = $13 WHERE id = $8",
+        )
+        .bind(f.product_version.as_str())
+        .bind(f.purpose.as_str())
+        .bind(f.isms.number.as_deref())
+        .bind(f.isms.issuer.as_deref())
+        .bind(f.isms.scope.as_deref())
+        .bind(f.isms.expiry.map(date_key))
+        .bind(i64::from(f.isms.exempt))
+        .bind(id)
+        .bind(f.contact_name.as_str())
+        .bind(f.contact_email.as_str())
+        .bind(f.contact_phone.as_str())
+        .bind(f.product_name.as_str())
+        .bind(f.services.join(","))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Stores an uploaded document with its SHA-256 (computed by the caller from `bytes`).
+    pub async fn add_document(
+        &self,
+        application_id: i64,
+        file_name: &str,
+        content_type: &str,
+        bytes: &[u8],
+        sha256: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO application_documents (application_id, file_name, content_type, bytes, \
+             sha256, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(application_id)
+        .bind(file_name)
+        .bind(content_type)
+        .bind(bytes.to_vec())
+        .bind(sha256)
+        .bind(at.timestamp())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    /// The documents of an application, without their bytes.
+    pub async fn list_documents(&self, application_id: i64) -> StoreResult<Vec<DocumentRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, application_id, file_name, content_type, CAST(LENGTH(bytes) AS BIGINT) AS size, sha256, \
+             uploaded_at FROM application_documents WHERE application_id = $1 ORDER BY id",
+        )
+        .bind(application_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DocumentRecord {
+                    id: r.try_get("id")?,
+                    application_id: r.try_get("application_id")?,
+                    file_name: r.try_get("file_name")?,
+                    content_type: r.try_get("content_type")?,
+                    size: r.try_get::<Option<i64>, _>("size")?.unwrap_or_default(),
+                    sha256: r.try_get("sha256")?,
+                    uploaded_at: from_unix(r.try_get("uploaded_at")?),
+                })
+            })
+            .collect()
+    }
+
+    /// A document's bytes, with its record.
+    pub async fn document_bytes(&self, id: i64) -> StoreResult<Option<(DocumentRecord, Vec<u8>)>> {
+        let row = sqlx::query(
+            "SELECT id, application_id, file_name, content_type, sha256, uploaded_at, bytes \
+             FROM application_documents WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| {
+            let bytes: Vec<u8> = r.try_get("bytes")?;
+            let record = DocumentRecord {
+                id: r.try_get("id")?,
+                application_id: r.try_get("application_id")?,
+                file_name: r.try_get("file_name")?,
+                content_type: r.try_get("content_type")?,
+                size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+                sha256: r.try_get("sha256")?,
+                uploaded_at: from_unix(r.try_get("uploaded_at")?),
+            };
+            Ok((record, bytes))
+        })
+        .transpose()
+    }
+}

@@ -1,0 +1,353 @@
+//! What the Center tells Developers and Users, and what Developers tell the Center: terms
+//! versions and acceptances (R4.3), announcements (R4.6, R4.8, R4.9), notifications with read
+//! receipts (R4.9, R11), research submissions (R5.10), change notices (R5.11) and
+//! destruction confirmations (R11).
+
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::records::from_unix;
+use crate::{
+    Announcement, LicenceNote, Notification, Recipient, Store, StoreError, StoreResult,
+    TermsVersion,
+};
+
+fn terms_from_row(r: &AnyRow) -> StoreResult<TermsVersion> {
+    Ok(TermsVersion {
+        version: r.try_get("version")?,
+        summary: r.try_get("summary")?,
+        published_at: from_unix(r.try_get("published_at")?),
+        deadline: from_unix(r.try_get("deadline")?),
+    })
+}
+
+fn note_from_row(r: &AnyRow) -> StoreResult<LicenceNote> {
+    Ok(LicenceNote {
+        id: r.try_get("id")?,
+        licence_id: r.try_get("licence_id")?,
+        title: r.try_get("title")?,
+        body: r.try_get("body")?,
+        at: from_unix(r.try_get("at")?),
+    })
+}
+
+impl Store {
+    /// Publishes a terms version with its full text (R4.3, R9). A version already published is
+    /// [`StoreError::AlreadyExists`]; the text never changes afterwards (a trigger refuses).
+    pub async fn publish_terms(&self, t: &TermsVersion, full_text: &str) -> StoreResult<()> {
+        sqlx::query("INSERT INTO terms_versions (version, summary, published_at, deadline, full_text) VALUES ($1, $2, $3, $4, $5)")
+            .bind(t.version.as_str())
+            .bind(t.summary.as_str())
+            .bind(t.published_at.timestamp())
+            .bind(t.deadline.timestamp())
+            .bind(full_text)
+            .execute(self.pool())
+            .await
+            .map_err(|e| StoreError::on_unique(e, "this terms version"))?;
+        Ok(())
+    }
+
+    /// The full text of a terms version (R4.3, R9), if the version exists. Kept apart from
+    /// [`TermsVersion`] so the per-call terms check never reads it.
+    pub async fn terms_text(&self, version: &str) -> StoreResult<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT full_text FROM terms_versions WHERE version = $1")
+                .bind(version)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
+    /// Every terms version, newest first.
+    pub async fn list_terms(&self) -> StoreResult<Vec<TermsVersion>> {
+        let rows = sqlx::query("SELECT version, summary, published_at, deadline FROM terms_versions ORDER BY published_at DESC, version DESC")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(terms_from_row).collect()
+    }
+
+    /// Records that a Developer accepted a terms version (once; again is a no-op).
+    pub async fn accept_terms(
+        &self,
+        developer_id: i64,
+        version: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO terms_acceptances (developer_id, version, accepted_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (developer_id, version) DO NOTHING",
+        )
+        .bind(developer_id)
+        .bind(version)
+        .bind(at.timestamp())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The versions a Developer accepted, with when.
+    pub async fn terms_accepted_by(
+        &self,
+        developer_id: i64,
+    ) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
+        let rows = sqlx::query("SELECT version, accepted_at FROM terms_acceptances WHERE developer_id = $1 ORDER BY accepted_at")
+            .bind(developer_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("version")?, from_unix(r.try_get("accepted_at")?))))
+            .collect()
+    }
+
+    /// Terms versions whose deadline is at or before `now` and that the Developer has not
+    /// accepted (R4.3: such a Developer must stop).
+    pub async fn overdue_terms(
+        &self,
+        developer_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<TermsVersion>> {
+        let rows = sqlx::query(
+            "SELECT version, summary, published_at, deadline FROM terms_versions t WHERE deadline <= $1 \
+             AND NOT EXISTS (SELECT 1 FROM terms_acceptances a WHERE a.version = t.version AND a.developer_id = $2) \
+             ORDER BY deadline",
+        )
+        .bind(now.timestamp())
+        .bind(developer_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(terms_from_row).collect()
+    }
+
+    /// Publishes an announcement; returns its ID.
+    pub async fn add_announcement(&self, a: &Announcement) -> StoreResult<i64> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO announcements (kind, title, body, starts_at, ends_at, published_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(a.kind.as_str())
+        .bind(a.title.as_str())
+        .bind(a.body.as_str())
+        .bind(a.starts_at.timestamp())
+        .bind(a.ends_at.map(|t| t.timestamp()))
+        .bind(a.published_at.timestamp())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    /// Announcements, newest first.
+    pub async fn list_announcements(&self, limit: i64) -> StoreResult<Vec<Announcement>> {
+        let rows = sqlx::query(
+            "SELECT id, kind, title, body, starts_at, ends_at, published_at FROM announcements \
+             ORDER BY published_at DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Announcement {
+                    id: r.try_get("id")?,
+                    kind: r.try_get("kind")?,
+                    title: r.try_get("title")?,
+                    body: r.try_get("body")?,
+                    starts_at: from_unix(r.try_get("starts_at")?),
+                    ends_at: r.try_get::<Option<i64>, _>("ends_at")?.map(from_unix),
+                    published_at: from_unix(r.try_get("published_at")?),
+                })
+            })
+            .collect()
+    }
+
+    /// Sends a notification; returns its ID.
+    pub async fn notify(
+        &self,
+        to: Recipient,
+        licence_id: Option<i64>,
+        kind: &str,
+        title: &str,
+        body: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let (role, id) = to.parts();
+        let id = sqlx::query_scalar(
+            "INSERT INTO notifications (recipient_role, recipient_id, licence_id, kind, title, body, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(role)
+        .bind(id)
+        .bind(licence_id)
+        .bind(kind)
+        .bind(title)
+        .bind(body)
+        .bind(at.timestamp())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    /// A recipient's notifications, newest first. (The User pages show `user_notifications`;
+    /// licence notices to Users go there too, see `services/licensing/end.rs`.)
+    pub async fn notifications_of(&self, to: Recipient) -> StoreResult<Vec<Notification>> {
+        let (role, id) = to.parts();
+        let rows = sqlx::query(
+            "SELECT id, licence_id, kind, title, body, created_at, read_at FROM notifications \
+             WHERE recipient_role = $1 AND recipient_id = $2 ORDER BY id DESC",
+        )
+        .bind(role)
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Notification {
+                    id: r.try_get("id")?,
+                    licence_id: r.try_get("licence_id")?,
+                    kind: r.try_get("kind")?,
+                    title: r.try_get("title")?,
+                    body: r.try_get("body")?,
+                    created_at: from_unix(r.try_get("created_at")?),
+                    read_at: r.try_get::<Option<i64>, _>("read_at")?.map(from_unix),
+                })
+            })
+            .collect()
+    }
+
+    /// Marks a notification read (its receipt), only for its own recipient. Returns whether
+    /// it was that recipient's.
+    pub async fn mark_notification_read(
+        &self,
+        to: Recipient,
+        id: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let (role, rid) = to.parts();
+        let done = sqlx::query(
+            "UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 \
+             AND recipient_role = $3 AND recipient_id = $4",
+        )
+        .bind(at.timestamp())
+        .bind(id)
+        .bind(role)
+        .bind(rid)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records a research submission (R5.10).
+    pub async fn add_research(
+        &self,
+        licence_id: i64,
+        title: &str,
+        body: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        self.add_note("INSERT INTO research_submissions (licence_id, title, body, submitted_at) VALUES ($1, $2, $3, $4) RETURNING id", licence_id, title, body, at).await
+    }
+
+    /// Every research submission, newest first (for the Center).
+    pub async fn list_research(&self) -> StoreResult<Vec<LicenceNote>> {
+        self.notes("SELECT id, licence_id, title, body, submitted_at AS at FROM research_submissions ORDER BY id DESC").await
+    }
+
+    /// Records a change notice (R5.11): `kind` is `purpose` or `version`.
+    pub async fn add_change_notice(
+        &self,
+        licence_id: i64,
+        kind: &str,
+        old: &str,
+        new: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO change_notices (licence_id, kind, old_value, new_value, noted_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(licence_id)
+        .bind(kind)
+        .bind(old)
+        .bind(new)
+        .bind(at.timestamp())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    /// A licence's change notices, oldest first.
+    pub async fn change_notices(&self, licence_id: i64) -> StoreResult<Vec<LicenceNote>> {
+        let rows = sqlx::query(
+            "SELECT id, licence_id, kind AS title, old_value || ' → ' || new_value AS body, noted_at AS at \
+             FROM change_notices WHERE licence_id = $1 ORDER BY id",
+        )
+        .bind(licence_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(note_from_row).collect()
+    }
+
+    /// Records the Developer's confirmation that programs and data were destroyed (R11).
+    /// A second confirmation is [`StoreError::AlreadyExists`].
+    pub async fn confirm_destruction(
+        &self,
+        licence_id: i64,
+        statement: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO destruction_confirmations (licence_id, statement, confirmed_at) VALUES ($1, $2, $3)")
+            .bind(licence_id)
+            .bind(statement)
+            .bind(at.timestamp())
+            .execute(self.pool())
+            .await
+            .map_err(|e| StoreError::on_unique(e, "a destruction confirmation for this licence"))?;
+        Ok(())
+    }
+
+    /// The destruction confirmation of a licence, if given.
+    pub async fn destruction_of(&self, licence_id: i64) -> StoreResult<Option<LicenceNote>> {
+        let row = sqlx::query(
+            "SELECT id, licence_id, 'destruction' AS title, statement AS body, confirmed_at AS at \
+             FROM destruction_confirmations WHERE licence_id = $1",
+        )
+        .bind(licence_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(note_from_row).transpose()
+    }
+
+    async fn add_note(
+        &self,
+        sql: &str,
+        licence_id: i64,
+        title: &str,
+        body: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let id = sqlx::query_scalar(sql)
+            .bind(licence_id)
+            .bind(title)
+            .bind(body)
+            .bind(at.timestamp())
+            .fetch_one(self.pool())
+            .await?;
+        Ok(id)
+    }
+
+    async fn notes(&self, sql: &str) -> StoreResult<Vec<LicenceNote>> {
+        let rows = sqlx::query(sql).fetch_all(self.pool()).await?;
+        rows.iter().map(note_from_row).collect()
+    }
+}
+
+impl Store {
+    /// The Users an AppID's end must be told about (R11): every User who ever gave it consent.
+    pub async fn users_of_app(&self, app_id: &str) -> StoreResult<Vec<i64>> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT DISTINCT user_id FROM consent_grants WHERE app_id = $1 ORDER BY user_id",
+        )
+        .bind(app_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}

@@ -1,0 +1,275 @@
+//! Consent storage on both backends: grants, revocation, voiding (R10.2), single-use codes and
+//! refresh tokens, deletion requests (R5.2, R6.1), notices.
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use einv_core::consent::{ConsentFields, ConsentGrant, ConsentRequest};
+use einv_store::*;
+
+einv_store::both_backends!(
+    grants_revoke_and_void,
+    codes_and_refresh_tokens_are_single_use,
+    requests_and_notices
+);
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap()
+}
+
+fn request() -> ConsentRequest {
+    ConsentRequest::parse(&ConsentFields {
+        services: "carrier-invoices".into(),
+        purpose_category: "personal-finance".into(),
+        purpose: "記帳".into(),
+        period: "六個月".into(),
+        region: "臺灣".into(),
+        recipients: "開發者".into(),
+        manner: "App 內顯示".into(),
+        laws: Some("個人資料保護法".into()),
+        refusal_effect: Some("無記帳功能".into()),
+    })
+    .unwrap()
+}
+
+async fn setup(store: &Store) -> (i64, i64) {
+    for id in ["APP1", "APP2"] {
+        let app = AppRecord {
+            app_id: id.into(),
+            name: id.into(),
+            sealed_key: "x".into(),
+            status: AppStatus::Active,
+            services: vec!["carrier-invoices".into()],
+            created_at: now(),
+        };
+        store.create_app(&app).await.unwrap();
+    }
+    let a = store.create_user("/AAAAAAA", "h", now()).await.unwrap().id;
+    let b = store.create_user("/BBBBBBB", "h", now()).await.unwrap().id;
+    (a, b)
+}
+
+async fn grants_revoke_and_void(store: &Store) {
+    let (a, b) = setup(store).await;
+    let g = store
+        .insert_consent_grant(a, "APP1", &ConsentGrant::give(request(), now()), None)
+        .await
+        .unwrap();
+    assert_eq!(g.grant.request, request(), "the request survives storage");
+    assert_eq!(
+        g.grant.lapses_at(),
+        Utc.with_ymd_and_hms(2027, 5, 27, 2, 0, 0).unwrap()
+    );
+    let renewed = store
+        .insert_consent_grant(a, "APP1", &ConsentGrant::give(request(), now()), Some(g.id))
+        .await
+        .unwrap();
+    assert_eq!(renewed.renews, Some(g.id));
+    store
+        .insert_consent_grant(b, "APP1", &ConsentGrant::give(request(), now()), None)
+        .await
+        .unwrap();
+    store
+        .insert_consent_grant(a, "APP2", &ConsentGrant::give(request(), now()), None)
+        .await
+        .unwrap();
+    assert!(
+        !store.revoke_consent_grant(g.id, b, now()).await.unwrap(),
+        "not b's grant"
+    );
+    assert!(store.revoke_consent_grant(g.id, a, now()).await.unwrap());
+    assert!(
+        !store.revoke_consent_grant(g.id, a, now()).await.unwrap(),
+        "once"
+    );
+    let later = now() + Duration::days(1);
+    let voided = store
+        .void_consents_of_app("APP1", later, "R10.2 resumption")
+        .await
+        .unwrap();
+    assert_eq!(voided, vec![a, b]);
+    let of_a = store.consent_grants_to_app(a, "APP1").await.unwrap();
+    assert!(of_a.iter().all(|g| g.grant.voided_at == Some(later)
+        && g.void_reason.as_deref() == Some("R10.2 resumption")));
+    assert!(store.consent_grants_to_app(a, "APP2").await.unwrap()[0]
+        .grant
+        .voided_at
+        .is_none());
+    assert_eq!(
+        store.revoke_all_consents_of_user(a, later).await.unwrap(),
+        vec!["APP1", "APP2"]
+    );
+    assert!(store
+        .consent_grants_of_user(a)
+        .await
+        .unwrap()
+        .iter()
+        .all(|g| g.grant.revoked_at.is_some()));
+}
+
+async fn codes_and_refresh_tokens_are_single_use(store: &Store) {
+    let (a, _) = setup(store).await;
+    let g = store
+        .insert_consent_grant(a, "APP1", &ConsentGrant::give(request(), now()), None)
+        .await
+        .unwrap();
+    store
+        .register_redirect_uri("APP1", "https://app.example/cb")
+        .await
+        .unwrap();
+    store
+        .register_redirect_uri("APP1", "https://app.example/cb")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.redirect_uris("APP1").await.unwrap(),
+        vec!["https://app.example/cb"]
+    );
+    let code = OAuthCodeRecord {
+        code_hash: "c1".into(),
+        app_id: "APP1".into(),
+        user_id: a,
+        grant_id: g.id,
+        redirect_uri: "https://app.example/cb".into(),
+        code_challenge: "ch".into(),
+        scope: "carrier-invoices".into(),
+        expires_at: now() + Duration::seconds(60),
+    };
+    store.insert_oauth_code(&code).await.unwrap();
+    assert!(
+        store
+            .take_oauth_code("c1", now() + Duration::seconds(60))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    assert_eq!(
+        store.take_oauth_code("c1", now()).await.unwrap(),
+        Some(code)
+    );
+    assert!(
+        store.take_oauth_code("c1", now()).await.unwrap().is_none(),
+        "single use"
+    );
+    for (hash, kind) in [("t1", TokenKind::Access), ("r1", TokenKind::Refresh)] {
+        let t = ConsentTokenRecord {
+            token_hash: hash.into(),
+            kind,
+            grant_id: g.id,
+            app_id: "APP1".into(),
+            user_id: a,
+            expires_at: now() + Duration::seconds(600),
+        };
+        store.insert_consent_token(&t).await.unwrap();
+    }
+    assert!(store
+        .take_consent_token("t1", TokenKind::Access, now())
+        .await
+        .unwrap()
+        .is_some());
+    assert!(
+        store
+            .take_consent_token("t1", TokenKind::Access, now())
+            .await
+            .unwrap()
+            .is_some(),
+        "access tokens are reusable"
+    );
+    assert!(
+        store
+            .take_consent_token("t1", TokenKind::Refresh, now())
+            .await
+            .unwrap()
+            .is_none(),
+        "kinds do not mix"
+    );
+    assert!(store
+        .take_consent_token("r1", TokenKind::Refresh, now())
+        .await
+        .unwrap()
+        .is_some());
+    assert!(
+        store
+            .take_consent_token("r1", TokenKind::Refresh, now())
+            .await
+            .unwrap()
+            .is_none(),
+        "rotated"
+    );
+}
+
+async fn requests_and_notices(store: &Store) {
+    let (a, b) = setup(store).await;
+    let due = NaiveDate::from_ymd_opt(2026, 12, 27).unwrap();
+    let r = store
+        .create_deletion_request(a, "APP1", RequestKind::Delete, now(), due)
+        .await
+        .unwrap();
+    assert_eq!(r.due_date, due);
+    store
+        .create_deletion_request(b, "APP2", RequestKind::StopUse, now(), due)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.deletion_requests_of_app("APP1", false).await.unwrap(),
+        vec![r.clone()]
+    );
+    assert!(
+        store
+            .progress_deletion_request(r.id, "APP2", false, now())
+            .await
+            .unwrap()
+            .is_none(),
+        "not APP2's"
+    );
+    let acked = store
+        .progress_deletion_request(r.id, "APP1", false, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(acked.acknowledged_at, Some(now()));
+    let later = now() + Duration::days(2);
+    let done = store
+        .progress_deletion_request(r.id, "APP1", true, later)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (done.acknowledged_at, done.completed_at),
+        (Some(now()), Some(later))
+    );
+    assert!(store
+        .deletion_requests_of_app("APP1", false)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store
+            .deletion_requests_of_app("APP1", true)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store.deletion_requests_of_user(a).await.unwrap(),
+        vec![done]
+    );
+    store
+        .notify_user(a, "consent.voided", "voided", now())
+        .await
+        .unwrap();
+    store.mark_notifications_read(a, later).await.unwrap();
+    let notes = store.user_notifications(a).await.unwrap();
+    assert_eq!((notes.len(), notes[0].read_at), (1, Some(later)));
+    assert!(store.user_notifications(b).await.unwrap().is_empty());
+    assert!(store.deregister_user(a, now()).await.unwrap());
+    assert!(!store.deregister_user(a, now()).await.unwrap());
+    store
+        .record_bank_account(a, "004", "123456789012", now())
+        .await
+        .unwrap();
+    store
+        .record_bank_account(a, "812", "999", now())
+        .await
+        .unwrap();
+}

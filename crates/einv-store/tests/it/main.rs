@@ -1,0 +1,10 @@
+//! The einv-store integration tests: one binary, one module per area, each test run against
+//! both backends (SQLite and PostgreSQL).
+
+#![allow(clippy::unwrap_used)]
+
+mod audit_store;
+mod consent_store;
+mod licensing_store;
+mod store_suite;
+mod test_db;
