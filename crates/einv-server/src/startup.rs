@@ -126,15 +126,23 @@ pub async fn platform(config: &Config, clock: Arc<dyn Clock>) -> Result<Platform
 /// Serves the Platform on `listener` until the process is stopped. Session cookies are
 /// marked `Secure` unless the Platform listens on loopback only (a laptop sandbox over HTTP).
 pub async fn serve(listener: TcpListener, platform: Arc<Platform>) -> std::io::Result<()> {
+    serve_until(listener, platform, crate::http::ops::shutdown_signal()).await
+}
+
+/// Like [`serve`], stopping when `shutdown` resolves: no new connections, the requests in
+/// flight finish, then the audit queue is flushed.
+pub async fn serve_until(
+    listener: TcpListener,
+    platform: Arc<Platform>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let secure = !listener.local_addr()?.ip().is_loopback();
     let app = router(AppState::new(platform.clone(), secure));
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(shutdown)
     .await?;
     // R6.4: nothing recorded may be lost on a clean stop: store the queue, sign the head.
     if let Err(e) = platform.audit_checkpoint().await {

@@ -127,6 +127,12 @@ impl Store {
         self.backend
     }
 
+    /// Checks that the database answers (a readiness probe): one trivial query.
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Closes every connection.
     pub async fn close(&self) {
         self.pool.close().await;

@@ -3,13 +3,13 @@
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
 use axum::Router;
-use tower_http::trace::TraceLayer;
 
 use crate::services::Platform;
 
+pub mod metrics;
 pub mod oauth;
+pub mod ops;
 pub mod v1;
 pub mod v2;
 pub mod web;
@@ -35,13 +35,14 @@ impl AppState {
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let app = Router::new()
         .merge(v1::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
         .merge(v2::routes(state.clone()).layer(DefaultBodyLimit::max(v2::auth::MAX_BODY)))
         .merge(oauth::routes().layer(DefaultBodyLimit::max(v1::params::MAX_BODY)))
         .merge(web::user::routes())
         .merge(web::routes())
-        .route("/healthz", get(|| async { "ok" }))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .merge(ops::routes())
+        .route_layer(axum::middleware::from_fn(metrics::track))
+        .with_state(state);
+    ops::layer(app)
 }

@@ -15,6 +15,7 @@ mod charities;
 pub mod consent;
 mod donation;
 pub mod flow;
+pub mod health;
 pub mod hot;
 pub mod licensing;
 mod lookup;

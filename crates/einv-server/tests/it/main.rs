@@ -12,6 +12,7 @@ mod flow_control;
 mod licensing;
 mod licensing_web;
 mod oauth_flow;
+mod ops;
 mod v1_api;
 mod v1_contract;
 mod v2_api;

@@ -53,6 +53,15 @@ enum Message {
     Flush(Ack),
 }
 
+/// What a readiness probe learns about the audit writer.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct WriterHealth {
+    /// The writer task still receives entries.
+    pub alive: bool,
+    /// Entries queued and not yet stored.
+    pub queue_depth: usize,
+}
+
 /// The audit trail's writer side.
 pub struct AuditTrail {
     config: AuditConfig,
@@ -96,6 +105,21 @@ impl AuditTrail {
     /// The configuration.
     pub fn config(&self) -> &AuditConfig {
         &self.config
+    }
+
+    /// The writer's state for a readiness probe: whether it still takes entries, and how
+    /// many entries wait in its queue (0 before the first entry starts the writer).
+    pub fn health(&self) -> WriterHealth {
+        match self.queue.get() {
+            None => WriterHealth {
+                alive: true,
+                queue_depth: 0,
+            },
+            Some(tx) => WriterHealth {
+                alive: !tx.is_closed(),
+                queue_depth: tx.max_capacity() - tx.capacity(),
+            },
+        }
     }
 
     fn sender(&self) -> &mpsc::Sender<Message> {

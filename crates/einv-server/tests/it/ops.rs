@@ -1,0 +1,188 @@
+//! Operations endpoints: `/healthz`, `/readyz`, request IDs.
+
+use serde_json::Value;
+
+use crate::common::{Backend, TestApp};
+
+#[tokio::test]
+async fn healthz_answers_without_touching_the_database() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    // Liveness must not depend on the database: close it and still get 200.
+    app.store().close().await;
+    let reply = app
+        .http
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    let body: Value = reply.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn readyz_is_200_while_the_database_answers() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let reply = app
+        .http
+        .get(format!("{}/readyz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    let body: Value = reply.json().await.unwrap();
+    assert_eq!(body["ready"], true);
+    assert_eq!(body["database"]["ok"], true);
+    assert_eq!(body["audit"]["alive"], true);
+    assert!(body["audit"]["queue_depth"].is_u64());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn readyz_is_503_when_the_database_is_gone() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.store().close().await;
+    let reply = app
+        .http
+        .get(format!("{}/readyz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 503);
+    let body: Value = reply.json().await.unwrap();
+    assert_eq!(body["ready"], false);
+    assert_eq!(body["database"]["ok"], false);
+    assert!(body["database"]["error"].is_string());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_callers_request_id_is_echoed() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let reply = app
+        .http
+        .get(format!("{}/healthz", app.base))
+        .header("X-Request-Id", "trace-abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.headers()["x-request-id"], "trace-abc-123");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_request_without_an_id_gets_a_fresh_one() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let first = app
+        .http
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    let second = app
+        .http
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    let a = first.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let b = second.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(a.len(), 36, "a UUID: {a}");
+    assert_ne!(a, b);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status_and_show_the_audit_queue() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.http
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    app.http
+        .get(format!("{}/readyz", app.base))
+        .send()
+        .await
+        .unwrap();
+    let reply = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    let text = reply.text().await.unwrap();
+    let healthz = text
+        .lines()
+        .find(|l| {
+            l.starts_with("einv_http_requests_total{")
+                && l.contains("route=\"/healthz\"")
+                && l.contains("status=\"200\"")
+        })
+        .unwrap_or_else(|| panic!("no /healthz counter in:\n{text}"));
+    let count: f64 = healthz.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(count >= 1.0);
+    assert!(
+        text.contains("einv_http_request_duration_seconds_bucket{"),
+        "{text}"
+    );
+    assert!(text.contains("einv_audit_queue_depth "), "{text}");
+    assert!(text.contains("einv_audit_writer_alive 1"), "{text}");
+    app.stop().await;
+}
+
+/// R6.4: a clean stop loses nothing recorded: after shutdown the call's entry is stored and
+/// the chain head is signed.
+#[tokio::test]
+async fn shutdown_finishes_and_flushes_the_audit_queue() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(einv_server::startup::serve_until(
+        listener,
+        app.platform.clone(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let mut params = app.carrier_params("carrierInvChk", "0.5");
+    params.extend([
+        ("startDate", "2026/11/01".to_owned()),
+        ("endDate", "2026/11/30".to_owned()),
+        ("onlyWinningInv", "N".to_owned()),
+    ]);
+    let reply = app
+        .http
+        .post(format!("{base}/PB2CAPIVAN/invServ/InvServ"))
+        .form(&params)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    stop.send(()).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(30), server)
+        .await
+        .expect("server stops")
+        .unwrap()
+        .unwrap();
+    let chain = app.store().audit_chain(0, 10).await.unwrap();
+    assert!(!chain.is_empty(), "the call's entry is stored");
+    assert!(
+        app.store().audit_head().await.unwrap().is_some(),
+        "head signed"
+    );
+    // Stopped: no new connections.
+    assert!(app
+        .http
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .is_err());
+    app.stop().await;
+}
