@@ -27,6 +27,8 @@ mod signing;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod users;
+mod versions;
+mod winners;
 mod winning;
 
 pub use audit::AuditFilter;
@@ -40,6 +42,8 @@ pub use records::*;
 pub use sessions::SessionRecord;
 pub use signed_calls::SignedCall;
 pub use signing::{IdempotentAnswer, SigningKeyRecord};
+pub use versions::CacheVersions;
+pub use winners::MarkOutcome;
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -149,11 +149,19 @@ async fn winning(args: WinningArgs) -> anyhow::Result<ExitCode> {
     let store = startup::open_store(&args.platform.config(), false).await?;
     // Stored in the shape the v1 API serves, as the Platform's own publishing does.
     let json = draw.to_qry_winning_list_json().to_string();
-    let stored = store
-        .put_winning_numbers(draw.period(), &json, SystemClock.now())
-        .await;
+    let now = SystemClock.now();
+    let stored = match store.put_winning_numbers(draw.period(), &json, now).await {
+        // The period's winners are marked in the same step as publishing through the Platform.
+        Ok(()) => store.mark_winners(&draw, now).await,
+        Err(e) => Err(e),
+    };
     store.close().await;
-    stored.context("storing the winning numbers")?;
-    println!("period {}: winning numbers stored", draw.period());
+    let marked = stored.context("storing the winning numbers")?;
+    println!(
+        "period {}: winning numbers stored; {} of {} invoices marked as winners",
+        draw.period(),
+        marked.winners,
+        marked.checked
+    );
     Ok(ExitCode::SUCCESS)
 }

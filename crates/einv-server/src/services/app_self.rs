@@ -83,6 +83,8 @@ impl Platform {
             user,
             carrier: barcode,
             covered,
+            // Not checked here: later reads in the call go to the database.
+            checked: Default::default(),
         })
     }
 }

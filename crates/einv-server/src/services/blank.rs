@@ -63,6 +63,8 @@ impl Platform {
             user,
             carrier: carrier.clone(),
             covered,
+            // Not checked here: later reads in the call go to the database.
+            checked: Default::default(),
         })
     }
 

@@ -6,6 +6,7 @@ use einv_core::{Carrier, InvalidValue, InvoiceNumber, Period, VerificationCode};
 use einv_store::{CarrierKey, CarrierLink, InvoiceItem, UserRecord};
 
 use super::guessing::Secret;
+use super::hot::Checked;
 use super::{AuditEntry, Caller, InvoiceView, Platform};
 use crate::error::{Missing, Proof, ServiceError, ServiceResult};
 use einv_core::Service;
@@ -27,6 +28,9 @@ pub struct CarrierHolder {
     /// The carriers whose invoices the call may see: the named one, plus, for a mobile
     /// barcode, every carrier aggregated under it (歸戶).
     pub covered: Vec<CarrierKey>,
+    /// The cache versions this call checked, so the rest of the call reads through the same
+    /// caches without checking again (services/hot.rs).
+    pub(crate) checked: Checked,
 }
 
 /// A carrier list query.
@@ -80,12 +84,14 @@ impl Platform {
     ) -> ServiceResult<CarrierHolder> {
         let unproven = || ServiceError::Unproven(Proof::VerificationCode);
         if carrier.kind.is_mobile_barcode() {
-            let user = self
-                .store
-                .find_user_by_barcode(&carrier.id)
+            // One version check for the User, its carriers and its grants (services/hot.rs).
+            let hot = self.hot.at(&self.store, self.clock.now()).await?;
+            let snapshot = hot
+                .user_by_barcode(&carrier.id)
                 .await?
-                .filter(|u| u.deregistered_at.is_none())
+                .filter(|s| s.user.deregistered_at.is_none())
                 .ok_or_else(unproven)?;
+            let user = &snapshot.user;
             if !self
                 .codes
                 .check_off_runtime(&carrier.id, code.expose(), Some(&user.verification_hash))
@@ -97,21 +103,16 @@ impl Platform {
                 carrier_type: carrier.kind.as_str().to_owned(),
                 id1: carrier.id.clone(),
             }];
-            covered.extend(
-                self.store
-                    .user_carriers(user.id)
-                    .await?
-                    .into_iter()
-                    .map(|l| CarrierKey {
-                        carrier_type: l.carrier_type,
-                        id1: l.id1,
-                    }),
-            );
-            self.require_consent(caller, &user, service).await?;
+            covered.extend(snapshot.carriers.iter().map(|l| CarrierKey {
+                carrier_type: l.carrier_type.clone(),
+                id1: l.id1.clone(),
+            }));
+            self.require_consent_in(&hot, caller, user, service).await?;
             return Ok(CarrierHolder {
-                user,
+                user: user.clone(),
                 carrier: carrier.clone(),
                 covered,
+                checked: hot.checked(),
             });
         }
         let (user, link) = self
@@ -126,11 +127,14 @@ impl Platform {
             carrier_type: link.carrier_type,
             id1: link.id1,
         }];
-        self.require_consent(caller, &user, service).await?;
+        let hot = self.hot.at(&self.store, self.clock.now()).await?;
+        self.require_consent_in(&hot, caller, &user, service)
+            .await?;
         Ok(CarrierHolder {
             user,
             carrier: carrier.clone(),
             covered,
+            checked: hot.checked(),
         })
     }
 
@@ -144,15 +148,27 @@ impl Platform {
         self.check_list_window(query.from, query.to)?;
         let page = usize::try_from(query.page.max(1)).unwrap_or(1);
         let period = Period::of_date(query.from);
-        let draw = self.draw(period).await?;
+        let snapshot = self
+            .hot
+            .checked_at(&self.store, holder.checked)
+            .draw(period)
+            .await?;
+        let draw = snapshot.draw.as_ref();
         let views: Vec<InvoiceView> = if query.only_winning {
-            // Winners are few: read the month, keep the winners, page in memory.
-            let all = self
+            let Some(draw) = draw else {
+                // No draw, no winners: nothing to read.
+                return self.list_page(caller, holder, Vec::new()).await;
+            };
+            // Winners were marked when the draw was published: read the marked rows (and any
+            // stored since), decide which are paid, page in memory (winners are few).
+            let marked_through = snapshot.marked_through;
+            let candidates = self
                 .store
-                .carrier_invoices(&holder.covered, query.from, query.to, i64::MAX / 2, 0)
+                .carrier_winner_candidates(&holder.covered, query.from, query.to, marked_through)
                 .await?;
-            all.into_iter()
-                .map(|r| self.view_invoice(r, draw.as_ref()))
+            candidates
+                .into_iter()
+                .map(|r| self.view_invoice(r, Some(draw)))
                 .filter(|v| v.prize.is_some())
                 .skip((page - 1) * PAGE_SIZE)
                 .take(PAGE_SIZE + 1)
@@ -165,9 +181,19 @@ impl Platform {
                 .carrier_invoices(&holder.covered, query.from, query.to, limit, offset)
                 .await?;
             rows.into_iter()
-                .map(|r| self.view_invoice(r, draw.as_ref()))
+                .map(|r| self.view_invoice(r, draw))
                 .collect()
         };
+        self.list_page(caller, holder, views).await
+    }
+
+    /// Records the access and cuts a page (the view list holds up to one row more).
+    async fn list_page(
+        &self,
+        caller: &Caller,
+        holder: &CarrierHolder,
+        views: Vec<InvoiceView>,
+    ) -> ServiceResult<InvoiceListPage> {
         let more = views.len() > PAGE_SIZE;
         let invoices: Vec<InvoiceView> = views.into_iter().take(PAGE_SIZE).collect();
         let numbers = invoices.iter().map(|v| v.shown_number.clone()).collect();
@@ -215,8 +241,12 @@ impl Platform {
     ) -> ServiceResult<(InvoiceView, Vec<InvoiceItem>)> {
         let record = self.holder_invoice(holder, number, date).await?;
         let items = self.store.invoice_items(record.id).await?;
-        let draw = self.draw(record.header.period).await?;
-        let view = self.view_invoice(record, draw.as_ref());
+        let draw = self
+            .hot
+            .checked_at(&self.store, holder.checked)
+            .draw(record.header.period)
+            .await?;
+        let view = self.view_invoice(record, draw.draw.as_ref());
         let entry = AuditEntry::access(
             caller,
             holder.user.id,

@@ -11,6 +11,7 @@ use einv_core::{InvalidValue, Service};
 use einv_store::{AppRecord, ConsentGrantRecord, UserRecord};
 use serde_json::json;
 
+use super::hot::HotView;
 use super::{AuditEntry, Caller, Platform};
 use crate::error::{ServiceError, ServiceResult};
 
@@ -157,14 +158,23 @@ impl Platform {
         user: &UserRecord,
         service: Service,
     ) -> ServiceResult<()> {
+        let hot = self.hot.at(&self.store, self.clock.now()).await?;
+        self.require_consent_in(&hot, caller, user, service).await
+    }
+
+    /// [`Self::require_consent`], reading the grants through caches already checked.
+    pub(crate) async fn require_consent_in(
+        &self,
+        hot: &HotView<'_>,
+        caller: &Caller,
+        user: &UserRecord,
+        service: Service,
+    ) -> ServiceResult<()> {
         if !service.reads_user_data() {
             return Ok(());
         }
         let now = self.clock.now();
-        let grants = self
-            .store
-            .consent_grants_to_app(user.id, &caller.app_id)
-            .await?;
+        let grants = hot.grants(user.id, &caller.app_id).await?;
         let covering: Vec<_> = grants
             .iter()
             .filter(|g| g.grant.request.services().contains(&service))

@@ -18,6 +18,7 @@ mod donation;
 pub mod flow;
 pub mod guessing;
 pub mod health;
+pub mod hot;
 pub mod licensing;
 mod lookup;
 pub mod oauth;
@@ -38,6 +39,7 @@ pub use carriers::{CarrierHolder, InvoiceListPage, InvoiceListQuery, PAGE_SIZE};
 pub use consent::{consent_url, standard_consent};
 pub use donation::DonationReceipt;
 pub use flow::{FlowControl, FlowStatus};
+pub use hot::{CacheConfig, HotCaches};
 pub use lookup::{InvoiceLookup, LookupBy};
 pub use oauth::{AuthorizeParams, AuthorizeRequest, TokenSet};
 pub use requests::AppDeletionRequest;
@@ -77,6 +79,9 @@ pub struct Platform {
     pub trail: AuditTrail,
     /// Failed sign-ins and code checks, per account and per IP (guessing costs).
     pub guesses: guessing::GuessThrottle,
+    /// What the hot path keeps in memory (Users, consent grants, draws), checked against the
+    /// versions in the database.
+    pub hot: HotCaches,
 }
 
 impl Platform {
@@ -99,7 +104,15 @@ impl Platform {
             flow,
             trail,
             guesses: guessing::GuessThrottle::default(),
+            hot: HotCaches::default(),
         }
+    }
+
+    /// The same platform with another cache configuration (call before the first request).
+    #[must_use]
+    pub fn with_cache_config(mut self, config: CacheConfig) -> Self {
+        self.hot = HotCaches::new(config);
+        self
     }
 
     /// The same platform with other flow control (limits, or Redis shared by several nodes).

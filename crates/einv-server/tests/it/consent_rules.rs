@@ -25,6 +25,45 @@ both_backends!(
     aggregation_needs_proof_of_holding,
 );
 
+/// With a version-check interval, a revocation reaches a node's caches at most that interval
+/// later (R5.2; the bound docs/hot-path.md states), measured on the injected clock.
+async fn r5_2_revocation_reaches_cached_calls_within_the_check_interval(backend: Backend) {
+    let interval = Duration::seconds(2);
+    let app = TestApp::spawn_with(backend, |p| {
+        p.with_cache_config(einv_server::services::CacheConfig {
+            enabled: true,
+            check_interval: interval,
+        })
+    })
+    .await;
+    assert_eq!(aggregate(&app).await["code"], 200);
+    let user = user_id(&app).await;
+    let grants = app.platform.consents_of_user(user).await.unwrap();
+    app.platform
+        .revoke_consent(user, grants[0].id)
+        .await
+        .unwrap();
+    app.clock.advance(interval - Duration::milliseconds(1));
+    assert_eq!(
+        aggregate(&app).await["code"],
+        200,
+        "inside the stated bound the cached grant may still serve"
+    );
+    app.clock.advance(Duration::milliseconds(1));
+    assert_consent_refusal(&aggregate(&app).await, "R5.2");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn r5_2_revocation_reaches_cached_calls_within_the_check_interval_sqlite() {
+    r5_2_revocation_reaches_cached_calls_within_the_check_interval(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn r5_2_revocation_reaches_cached_calls_within_the_check_interval_postgres() {
+    r5_2_revocation_reaches_cached_calls_within_the_check_interval(Backend::Postgres).await;
+}
+
 const AGGREGATE: &str = "/PB2CAPIVAN/Carrier/Aggregate";
 
 async fn aggregate(app: &TestApp) -> Value {
@@ -75,6 +114,12 @@ async fn r5_6_v1_call_refused_the_instant_the_grant_lapses(app: &TestApp) {
 }
 
 async fn r5_2_v1_call_refused_after_revocation(app: &TestApp) {
+    // Served once first, so the User and its grant sit in the hot path's caches: the very
+    // next call after the revocation must still be refused (services/hot.rs).
+    assert_eq!(aggregate(app).await["code"], 200);
+    // A new call, not the same signed request replayed (which is answered from its first
+    // answer inside the timestamp window): one second later.
+    app.clock.advance(Duration::seconds(1));
     let user = user_id(app).await;
     let grants = app.platform.consents_of_user(user).await.unwrap();
     app.platform

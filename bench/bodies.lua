@@ -1,0 +1,43 @@
+-- wrk script for the hot-path benchmarks: POSTs random lines of BODIES (request bodies written
+-- by the bench_bodies example) to URL_PATH, and checks that every answer carries MOF code 200
+-- ("code":200 or "code":"200"): a throttled or refused answer must not count as served.
+local bodies = {}
+local path = os.getenv("URL_PATH") or "/PB2CAPIVAN/invServ/InvServ"
+local threads = {}
+
+setup = function(thread)
+  table.insert(threads, thread)
+end
+
+init = function(args)
+  for line in io.lines(os.getenv("BODIES")) do
+    if #line > 0 then bodies[#bodies + 1] = line end
+  end
+  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000)
+  ok, bad, sample = 0, 0, nil
+end
+
+request = function()
+  return wrk.format("POST", path,
+    { ["Content-Type"] = "application/x-www-form-urlencoded" }, bodies[math.random(#bodies)])
+end
+
+response = function(status, headers, body)
+  if status == 200 and (body:find('"code":200', 1, true) or body:find('"code":"200"', 1, true)) then
+    ok = ok + 1
+  else
+    bad = bad + 1
+    if sample == nil then sample = status .. " " .. body:sub(1, 300) end
+  end
+end
+
+done = function(summary, latency, requests)
+  local good, wrong, first = 0, 0, nil
+  for _, t in ipairs(threads) do
+    good = good + t:get("ok")
+    wrong = wrong + t:get("bad")
+    first = first or t:get("sample")
+  end
+  io.stderr:write(string.format("checked: %d code 200, %d other\n", good, wrong))
+  if wrong > 0 then io.stderr:write("first other answer: " .. tostring(first) .. "\n") end
+end

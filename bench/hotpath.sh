@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Issue 11's measure: the v1 hot path over loopback with wrk, each query kind against a bare axum
+# handler answering the SAME bytes (captured from einv just before), measured in the same run.
+#
+#   bench/hotpath.sh                       # SQLite, SIZES="1000000 10000000"
+#   BACKEND=postgres SIZES=1000000 bench/hotpath.sh
+#   KINDS="list:signed qr:unsigned" DURATION=10s CONNS=8 bench/hotpath.sh
+#
+# Every answer is checked for MOF code 200 (bench/bodies.lua): a run with any other answer is
+# reported as failed, so throttled or refused calls never count. Flow-control limits are raised
+# out of the way. Data sets are generated once (`einv generate --into-db`) into $WORK/<size>
+# (SQLite) or the database einv_bench_<size> (PostgreSQL) and kept. Loads stay on 127.0.0.1
+# and stop after $DURATION.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BACKEND="${BACKEND:-sqlite}"
+SIZES="${SIZES:-1000000 10000000}"
+DURATION="${DURATION:-15s}"
+WARMUP="${WARMUP:-3s}"
+CONNS="${CONNS:-8}"
+USERS="${USERS:-200}"
+KINDS="${KINDS:-list:unsigned list:signed detail:unsigned detail:signed winners:unsigned winning:unsigned qr:unsigned}"
+WORK="${WORK:-/tmp/einv-bench}"
+PG_BASE="${PG_BASE:-postgres://postgres@127.0.0.1:5432}"
+TARGET="${CARGO_TARGET_DIR:-target}"
+PORT=18180
+BASE_PORT=18181
+MONTH="${MONTH:-$(date -d "$(date +%Y-%m-15) -1 month" +%Y/%m)}"
+
+cargo build --release -q -p einv-cli
+cargo build --release -q -p einv-server --example bare_axum --example bench_users --example bench_bodies
+BIN="$TARGET/release/einv"
+EX="$TARGET/release/examples"
+
+wait_up() {
+  for _ in $(seq 1 300); do
+    curl -s -o /dev/null "http://127.0.0.1:$1/healthz" && return 0
+    curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
+    sleep 0.1
+  done
+  echo "server on port $1 did not start" >&2
+  return 1
+}
+
+path_of() {
+  case "$1" in
+    winning|qr) echo /PB2CAPIVAN/invapp/InvApp ;;
+    *) echo /PB2CAPIVAN/invServ/InvServ ;;
+  esac
+}
+
+# One wrk run: prints "req/s p50_ms p99_ms"; fails when an answer was not code 200.
+measure() {
+  local port=$1 bodies=$2 path=$3 out err
+  err=$(mktemp)
+  out=$(BODIES="$bodies" URL_PATH="$path" wrk -t1 -c"$CONNS" -d"$DURATION" --latency \
+    -s bench/bodies.lua "http://127.0.0.1:$port" 2>"$err")
+  if grep -q ", [1-9][0-9]* other" "$err" || grep -q "Non-2xx\|Socket errors" <<<"$out"; then
+    echo "  answers other than code 200:" >&2; cat "$err" >&2; grep "Non-2xx\|Socket" <<<"$out" >&2 || true
+    rm -f "$err"; return 1
+  fi
+  rm -f "$err"
+  local ms='{v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}'
+  echo "$(awk '/^Requests\/sec:/ {print $2}' <<<"$out") $(awk '$1 == "50%"'" $ms" <<<"$out") $(awk '$1 == "99%"'" $ms" <<<"$out")"
+}
+
+echo "| backend | invoices | query | einv req/s | ceiling req/s | ratio | p50 / p99 ms | answer bytes | server RSS MB | load avg |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+for n in $SIZES; do
+  dir="$WORK/$n"
+  mkdir -p "$dir"
+  db_args=(--data "$dir")
+  url_arg=()
+  if [ "$BACKEND" = postgres ]; then
+    url="$PG_BASE/einv_bench_$n"
+    db_args+=(--database-url "$url")
+    url_arg=("$url")
+    if ! psql "$PG_BASE/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'einv_bench_$n'" | grep -q 1; then
+      psql "$PG_BASE/postgres" -qc "CREATE DATABASE einv_bench_$n"
+      "$BIN" migrate "${db_args[@]}" >&2
+      echo "generating $n invoices into einv_bench_$n …" >&2
+      "$BIN" generate --invoices "$n" --users $((n / 1000)) --into-db "${db_args[@]}" >/dev/null
+    fi
+    "$BIN" migrate "${db_args[@]}" >&2
+  elif [ ! -f "$dir/einv.db" ]; then
+    echo "generating $n invoices into $dir …" >&2
+    "$BIN" generate --invoices "$n" --users $((n / 1000)) --into-db "${db_args[@]}" >/dev/null
+  fi
+  "$EX/bench_users" "$dir" "$USERS" "$dir/bench" "$MONTH" "${url_arg[@]}" >&2
+  "$BIN" serve "${db_args[@]}" --listen "127.0.0.1:$PORT" \
+    --limit-ip 1000000000/1 --limit-app 1000000000/1 >"$dir/serve-$BACKEND.log" 2>&1 &
+  pid=$!
+  wait_up "$PORT"
+  for spec in $KINDS; do
+    kind=${spec%%:*}; signing=${spec##*:}
+    path=$(path_of "$kind")
+    bodies="$dir/bench/bodies-$kind-$signing.txt"
+    "$EX/bench_bodies" "$kind" "$signing" "$dir/bench" "$MONTH" 4000 >"$bodies"
+    # The ceiling answers the bytes einv answers to the first body.
+    reply="$dir/bench/reply-$kind.json"
+    curl -s "http://127.0.0.1:$PORT$path" --data "$(head -1 "$bodies")" >"$reply"
+    grep -q '"code":200\|"code":"200"' "$reply" || { echo "$kind: sample answer is not code 200: $(head -c 300 "$reply")" >&2; kill "$pid"; exit 1; }
+    "$EX/bare_axum" "127.0.0.1:$BASE_PORT" "$reply" >/dev/null &
+    base_pid=$!
+    wait_up "$BASE_PORT"
+    read -r base_rps _ _ < <(measure "$BASE_PORT" "$bodies" "$path")
+    kill "$base_pid"; wait "$base_pid" 2>/dev/null || true
+    # Warm-up (first calls of each User pay the argon2 check once; caches fill), then measure.
+    DURATION="$WARMUP" measure "$PORT" "$bodies" "$path" >/dev/null
+    read -r rps p50 p99 < <(measure "$PORT" "$bodies" "$path")
+    rss=$(( $(ps -o rss= -p "$pid") / 1024 ))
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    ratio=$(awk -v a="$rps" -v b="$base_rps" 'BEGIN{printf "%.3f", a/b}')
+    echo "| $BACKEND | $n | $kind $signing | $rps | $base_rps | $ratio | $p50 / $p99 | $(wc -c <"$reply") | $rss | $load |"
+  done
+  kill -INT "$pid"; wait "$pid" 2>/dev/null || true
+done

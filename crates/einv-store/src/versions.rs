@@ -1,0 +1,34 @@
+//! Versions of the data the server caches in memory, bumped by triggers on every change to the
+//! tables each cache is built from (migration 0071; docs/hot-path.md).
+
+use crate::{Store, StoreResult};
+
+/// The version of each cached scope, as stored now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheVersions {
+    /// Users, their aggregated carriers and their consent grants.
+    pub users: i64,
+    /// Published draws and their winner marks.
+    pub draws: i64,
+    /// Apps, licences, credentials, terms and the device blocklist.
+    pub admission: i64,
+}
+
+impl Store {
+    /// The current versions of the cached scopes (one small read).
+    pub async fn cache_versions(&self) -> StoreResult<CacheVersions> {
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT scope, version FROM cache_versions")
+            .fetch_all(self.pool())
+            .await?;
+        let mut versions = CacheVersions::default();
+        for (scope, version) in rows {
+            match scope.as_str() {
+                "users" => versions.users = version,
+                "draws" => versions.draws = version,
+                "admission" => versions.admission = version,
+                _ => {}
+            }
+        }
+        Ok(versions)
+    }
+}
