@@ -1,4 +1,4 @@
-//! The blank pages (reference/mof-app-api.md §2): HTML pages an app opens for the User, with
+//! The blank pages (docs/v1-compatibility.md, "Blank pages"): HTML pages an app opens for the User, with
 //! the same paths and entry parameters as the Ministry's; JSON `{v, code, msg}` only on bad
 //! parameters.
 //!
