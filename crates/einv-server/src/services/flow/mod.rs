@@ -207,6 +207,13 @@ impl FlowControl {
         }
     }
 
+    /// Sets the gauges read at scrape time (`/metrics`).
+    pub fn publish_metrics(&self) {
+        if let Counter::Redis { shared, .. } = &self.counter {
+            metrics::gauge!(tally::REDIS_UP).set(if shared.is_up() { 1.0 } else { 0.0 });
+        }
+    }
+
     /// Reads time from the Platform's clock (tests move it).
     pub(crate) fn use_clock(&self, clock: Arc<dyn einv_core::Clock>) {
         self.clock.set(clock);
