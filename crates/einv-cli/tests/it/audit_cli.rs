@@ -54,7 +54,7 @@ async fn record(dir: &Path, start_days_ago: i64, n: i64) {
         clock.advance(Duration::days(1));
     }
     platform.audit_checkpoint().await.unwrap();
-    platform.store.close().await;
+    platform.close().await;
 }
 
 async fn sql(dir: &Path, statements: &[&str]) {
