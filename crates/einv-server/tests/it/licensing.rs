@@ -77,14 +77,14 @@ fn input(services: &[&str]) -> ApplicationInput {
     }
 }
 
-struct Licensed {
-    developer: i64,
-    reviewer: i64,
-    licence: i64,
-    creds: IssuedCredentials,
+pub(crate) struct Licensed {
+    pub(crate) developer: i64,
+    pub(crate) reviewer: i64,
+    pub(crate) licence: i64,
+    pub(crate) creds: IssuedCredentials,
 }
 
-async fn licensed(app: &TestApp, email: &str) -> Licensed {
+pub(crate) async fn licensed(app: &TestApp, email: &str) -> Licensed {
     licensed_for(
         app,
         email,
