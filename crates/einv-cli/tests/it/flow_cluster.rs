@@ -3,12 +3,11 @@
 //! suspended through one node is refused by the other within the stated bound. And one node
 //! whose Redis (its own `redis-server`) is down at start, comes up, dies and comes back.
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::cluster::{Cluster, ClusterSpec, Node, REVIEWER_EMAIL, REVIEWER_PASSWORD};
+use crate::cluster::{Cluster, ClusterSpec, Node, OwnRedis, REVIEWER_EMAIL, REVIEWER_PASSWORD};
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
 /// How often the nodes look for limit changes (`--limits-check-ms`), the stated bound.
@@ -251,64 +250,6 @@ async fn r4_6_two_nodes_share_limits_and_changes() {
     cluster.stop().await;
 }
 
-/// A `redis-server` of the test's own, on a free port, without persistence.
-struct OwnRedis {
-    port: u16,
-    child: Option<Child>,
-}
-
-impl OwnRedis {
-    fn free_port() -> u16 {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    async fn start(&mut self) {
-        let child = Command::new("redis-server")
-            .args([
-                "--port",
-                &self.port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        self.child = Some(child);
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        panic!("redis-server did not start");
-    }
-
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for OwnRedis {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
 async fn readyz(node: &Node) -> (u16, Value) {
     let res = http()
         .get(format!("{}/readyz", node.base))
@@ -335,10 +276,7 @@ async fn redis_up_metric(node: &Node) -> String {
 
 #[tokio::test]
 async fn r4_6_without_redis_a_node_counts_its_share_and_recovers() {
-    let mut redis = OwnRedis {
-        port: OwnRedis::free_port(),
-        child: None,
-    };
+    let mut redis = OwnRedis::on_free_port();
     // Redis down at start: the node starts anyway, within the connect timeout.
     let started = Instant::now();
     let mut cluster = Cluster::start(ClusterSpec {
