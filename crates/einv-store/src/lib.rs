@@ -116,10 +116,29 @@ impl Store {
 
     /// Runs the backend's migrations up to the latest.
     pub async fn migrate(&self) -> StoreResult<()> {
-        let migrator = match self.backend {
+        self.migrator().run(&self.pool).await?;
+        Ok(())
+    }
+
+    fn migrator(&self) -> sqlx::migrate::Migrator {
+        match self.backend {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
-        };
+        }
+    }
+
+    /// Runs the migrations numbered below `version` only (tests of a migration's data
+    /// changes arrange rows in the schema before it, then [`Store::migrate`]).
+    #[cfg(feature = "test-support")]
+    pub async fn migrate_before(&self, version: i64) -> StoreResult<()> {
+        let mut migrator = self.migrator();
+        let kept: Vec<_> = migrator
+            .migrations
+            .iter()
+            .filter(|m| m.version < version)
+            .cloned()
+            .collect();
+        migrator.migrations = kept.into();
         migrator.run(&self.pool).await?;
         Ok(())
     }
