@@ -7,6 +7,7 @@
 mod common;
 
 mod audit_trail;
+mod authorisation_matrix;
 mod consent_rules;
 mod flow_control;
 mod licensing;
