@@ -125,6 +125,7 @@ async fn main() {
         holidays: None,
         flow_limits: einv_core::flow::FlowLimits::default(),
         redis_url: None,
+        flow: Default::default(),
     };
     let on = startup::platform(&config, Arc::new(SystemClock))
         .await

@@ -39,6 +39,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         holidays: None,
         flow_limits: Default::default(),
         redis_url: None,
+        flow: Default::default(),
     };
     let platform = startup::platform(&config, Arc::new(SystemClock)).await?;
     // The Platform keeps its store to itself; this harness arranges rows through its own.
