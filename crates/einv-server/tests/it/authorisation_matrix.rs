@@ -116,6 +116,8 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/reviewer/licences/{id}", Reviewer),
     ("POST", "/reviewer/licences/{id}/{action}", Reviewer),
     ("GET", "/reviewer/documents/{id}", Reviewer),
+    ("GET", "/reviewer/limits", Reviewer),
+    ("POST", "/reviewer/limits", Reviewer),
     ("GET", "/me", User),
     ("GET", "/me/login", Open),
     ("POST", "/me/login", Open),

@@ -14,6 +14,7 @@ mod licensing;
 mod licensing_web;
 mod oauth_flow;
 mod ops;
+mod secrets_at_rest;
 mod surfaces;
 mod v1_api;
 mod v1_contract;
