@@ -103,14 +103,19 @@ pub fn server_key(config: &Config) -> Result<KeySealer, StartupError> {
     KeySealer::from_hex(&text).map_err(|e| StartupError::Config(format!("{}: {e}", path.display())))
 }
 
+/// Writes a new file readable by its owner only, created with that mode (never briefly
+/// world-readable, issue #9); refuses to overwrite an existing one.
 fn write_private(path: &Path, text: &str) -> Result<(), StartupError> {
-    std::fs::write(path, text).map_err(io(path))?;
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io(path))?;
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
-    Ok(())
+    let mut file = options.open(path).map_err(io(path))?;
+    file.write_all(text.as_bytes()).map_err(io(path))
 }
 
 /// The holiday calendar.
@@ -129,7 +134,14 @@ pub fn calendar(config: &Config) -> Result<HolidayCalendar, StartupError> {
 pub async fn platform(config: &Config, clock: Arc<dyn Clock>) -> Result<Platform, StartupError> {
     let store = open_store(config, false).await?;
     let flow = flow_control(config).await?;
-    Ok(Platform::new(store, clock, server_key(config)?, calendar(config)?).with_flow_control(flow))
+    let platform =
+        Platform::new(store, clock, server_key(config)?, calendar(config)?).with_flow_control(flow);
+    // Keys sealed before they were bound to their rows are bound now (issue #9).
+    platform
+        .reseal_keys()
+        .await
+        .map_err(|e| StartupError::Config(format!("re-sealing APIKeys: {e}")))?;
+    Ok(platform)
 }
 
 /// Flow control from the configuration: in memory, or shared through Redis. An unreachable

@@ -7,6 +7,7 @@
 mod common;
 
 mod audit_trail;
+mod authorisation_matrix;
 mod consent_rules;
 mod flow_control;
 mod flow_limits;
@@ -14,6 +15,7 @@ mod licensing;
 mod licensing_web;
 mod oauth_flow;
 mod ops;
+mod secrets_at_rest;
 mod surfaces;
 mod v1_api;
 mod v1_contract;
