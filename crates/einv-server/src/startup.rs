@@ -60,6 +60,8 @@ pub struct FlowOptions {
     pub redis: crate::services::flow::RedisOptions,
     /// How often a node looks for limit changes made on any node (none: every second).
     pub check_interval: Option<chrono::Duration>,
+    /// No flow control at all: only to measure what it costs (`bench/flow.sh`).
+    pub off: bool,
 }
 
 /// Why the Platform could not start.
@@ -163,6 +165,10 @@ pub async fn platform(config: &Config, clock: Arc<dyn Clock>) -> Result<Platform
 /// (`services/flow/redis.rs`); only a malformed URL stops it.
 pub async fn flow_control(config: &Config) -> Result<FlowControl, StartupError> {
     let flow = match &config.redis_url {
+        None if config.flow.off => {
+            tracing::warn!("flow control is OFF (R4.6 not enforced): for measurements only");
+            FlowControl::off(config.flow_limits)
+        }
         None => FlowControl::in_memory(config.flow_limits),
         Some(url) => FlowControl::redis_with(config.flow_limits, url, config.flow.redis.clone())
             .await

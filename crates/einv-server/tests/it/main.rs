@@ -10,6 +10,7 @@ mod audit_trail;
 mod authorisation_matrix;
 mod consent_rules;
 mod flow_control;
+mod flow_limits;
 mod licensing;
 mod licensing_web;
 mod oauth_flow;

@@ -67,6 +67,7 @@ impl AdminPlatform {
             expected_nodes: 2,
             redis_connect_timeout_ms: 2000,
             limits_check_ms: 1000,
+            no_flow_control_for_benchmarks: false,
         }
     }
 }
