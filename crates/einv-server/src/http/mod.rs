@@ -9,6 +9,7 @@ use axum::Router;
 use crate::services::Platform;
 
 pub mod client_ip;
+pub mod date;
 pub mod limit;
 pub mod metrics;
 pub mod oauth;
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .merge(counted)
         .merge(ops::routes())
         .route_layer(axum::middleware::from_fn(metrics::track))
+        .layer(from_fn_with_state(state.clone(), date::stamp))
         .with_state(state);
     ops::layer(app)
 }
