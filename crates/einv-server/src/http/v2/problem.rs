@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use einv_core::httpsig::SignatureError;
 use serde::Serialize;
 
-use crate::error::{Conflict, Missing, Proof, ServiceError, Undonatable};
+use crate::error::{Authorisation, Conflict, Missing, Proof, ServiceError, Undonatable};
 
 /// Where the problem types live: each `type` is this prefix and a slug, documented in
 /// docs/v2.md and on `/docs`.
@@ -320,14 +320,18 @@ impl From<ServiceError> for Problem {
                     Kind::ConsentRequired
                 })
             },
-            ServiceError::OAuth { error, description } => {
-                let kind = match *error {
-                    "insufficient_scope" => Kind::InsufficientScope,
-                    "invalid_grant" => Kind::ConsentRequired,
-                    _ => Kind::TokenInvalid,
-                };
-                Self::new(kind, description.clone()).field("authorization")
-            }
+            ServiceError::Unauthorised(why) => p(match why {
+                Authorisation::OutOfScope => Kind::InsufficientScope,
+                // The rest belong to the consent flow's endpoints; on v2 a token is presented
+                // and it is not valid.
+                Authorisation::AccessTokenNotValid
+                | Authorisation::RefreshTokenNotValid
+                | Authorisation::CodeNotValid
+                | Authorisation::VerifierMismatch
+                | Authorisation::CodeFlowOnly
+                | Authorisation::ConsentNotAskable(_) => Kind::TokenInvalid,
+            })
+            .field("authorization"),
             ServiceError::Store(err) => {
                 tracing::error!(error = %err, "v2 call failed in the store");
                 Self::new(Kind::Internal, "internal error")
@@ -451,12 +455,12 @@ mod tests {
             .1,
             Some("from".into())
         );
-        let oauth = |error| ServiceError::OAuth {
-            error,
-            description: "d".into(),
-        };
-        assert_eq!(kind(oauth("insufficient_scope")).0, Kind::InsufficientScope);
-        assert_eq!(kind(oauth("invalid_token")).0, Kind::TokenInvalid);
+        let refused = |why| kind(ServiceError::Unauthorised(why)).0;
+        assert_eq!(refused(Authorisation::OutOfScope), Kind::InsufficientScope);
+        assert_eq!(
+            refused(Authorisation::AccessTokenNotValid),
+            Kind::TokenInvalid
+        );
         // Nothing internal leaks.
         let internal = Problem::from(ServiceError::Internal("secret detail".into()));
         assert_eq!(
