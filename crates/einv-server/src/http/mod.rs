@@ -27,6 +27,9 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<client_ip::TrustedProxies>,
+    /// The URL people reach the Platform at (`--public-url`), without a trailing `/`: the
+    /// base of v2's problem-type URIs. Without one, the request's `Host` is.
+    pub public_url: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -36,7 +39,18 @@ impl AppState {
             platform,
             secure_cookies,
             trusted_proxies: Arc::default(),
+            public_url: None,
         }
+    }
+
+    /// The same state, reached at `url` (`--public-url`).
+    #[must_use]
+    pub fn with_public_url(mut self, url: Option<&str>) -> Self {
+        self.public_url = url
+            .map(|u| u.trim().trim_end_matches('/'))
+            .filter(|u| !u.is_empty())
+            .map(Arc::from);
+        self
     }
 
     /// The same state, believing `X-Forwarded-For` from `proxies`.

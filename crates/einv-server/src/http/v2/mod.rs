@@ -17,6 +17,7 @@ mod idempotency;
 mod invoices;
 pub mod openapi;
 pub mod problem;
+pub mod problem_types;
 mod public;
 mod query;
 mod render;
@@ -52,7 +53,15 @@ pub fn routes(state: AppState) -> Router<AppState> {
             post(deletion::complete),
         )
         .route("/api/v2/{*rest}", axum::routing::any(not_found))
-        .layer(middleware::from_fn_with_state(state, auth::flow_control))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::flow_control,
+        ))
+        .route("/problems/{slug}", get(problem_types::describe))
+        .layer(middleware::from_fn_with_state(
+            state,
+            problem_types::absolute,
+        ))
 }
 
 async fn not_found() -> Problem {

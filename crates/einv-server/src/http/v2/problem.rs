@@ -10,9 +10,11 @@ use serde::Serialize;
 
 use crate::error::{Authorisation, Conflict, Missing, Proof, ServiceError, Undonatable};
 
-/// Where the problem types live: each `type` is this prefix and a slug, documented in
-/// docs/v2.md and on `/docs`.
-pub const TYPE_BASE: &str = "https://einv.example/problems/";
+/// Where the problem types live on the Platform: each `type` is the Platform's public URL,
+/// this path and a slug (`https://einv.example.org/problems/replay`); the path answers with
+/// the type's entry on `/docs`. A handler writes the path alone; [`super::problem_types::absolute`] puts the
+/// Platform's URL in front on the way out.
+pub const TYPE_PATH: &str = "/problems/";
 
 /// Every kind of v2 failure, each with a stable `type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -169,9 +171,9 @@ impl Kind {
         }
     }
 
-    /// The `type` URI.
-    pub fn type_uri(self) -> String {
-        format!("{TYPE_BASE}{}", self.describe().0)
+    /// The `type` as a path on the Platform (`/problems/replay`).
+    pub fn type_path(self) -> String {
+        format!("{TYPE_PATH}{}", self.describe().0)
     }
 }
 
@@ -360,7 +362,7 @@ impl Problem {
         (
             status,
             ProblemBody {
-                type_uri: self.kind.type_uri(),
+                type_uri: self.kind.type_path(),
                 title,
                 status: status.as_u16(),
                 detail: self.detail.clone(),
@@ -475,9 +477,6 @@ mod tests {
         slugs.sort_unstable();
         slugs.dedup();
         assert_eq!(slugs.len(), Kind::ALL.len());
-        assert_eq!(
-            Kind::Replay.type_uri(),
-            "https://einv.example/problems/replay"
-        );
+        assert_eq!(Kind::Replay.type_path(), "/problems/replay");
     }
 }
