@@ -12,6 +12,7 @@ use super::AppState;
 mod app;
 pub mod auth;
 mod deletion;
+mod destruction;
 mod docs_page;
 mod idempotency;
 mod invoices;
@@ -51,6 +52,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/api/v2/deletion-requests/{id}/complete",
             post(deletion::complete),
+        )
+        .route(
+            "/api/v2/destruction-confirmation",
+            post(destruction::confirm),
         )
         .route("/api/v2/{*rest}", axum::routing::any(not_found))
         .layer(middleware::from_fn_with_state(
