@@ -36,7 +36,7 @@ pub struct DestructionConfirmed {
 }
 
 /// `POST /api/v2/destruction-confirmation`.
-#[utoipa::path(post, path = "/api/v2/destruction-confirmation", tag = "app", security(("httpsig" = [])), request_body = DestructionConfirmation, responses((status = 201, description = "Recorded (R11)", body = DestructionConfirmed), (status = "4XX", description = "A problem (RFC 9457): the `type` says which; `forbidden` with rule R11 while the licence has not ended, `conflict` once confirmed", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v2/destruction-confirmation", operation_id = "confirm_destruction", tag = "app", security(("httpsig" = [])), request_body = DestructionConfirmation, responses((status = 201, description = "Recorded (R11)", body = DestructionConfirmed), (status = "4XX", description = "A problem (RFC 9457): the `type` says which; `forbidden` with rule R11 while the licence has not ended, `conflict` once confirmed", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn confirm(
     State(state): State<AppState>,
     signed: SignedEnded,

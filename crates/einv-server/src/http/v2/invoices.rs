@@ -68,7 +68,7 @@ fn page_of(cursor: Option<&str>) -> Result<u32, Problem> {
 }
 
 /// `GET /api/v2/me/invoices`.
-#[utoipa::path(get, path = "/api/v2/me/invoices", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("from" = String, Query, description = "First day, YYYY-MM-DD"), ("to" = String, Query, description = "Last day, YYYY-MM-DD, in the same period"), ("onlyWinning" = Option<bool>, Query, description = "Only invoices that won"), ("carrierType" = Option<String>, Query, description = "Only this carrier (with carrierId)"), ("carrierId" = Option<String>, Query, description = "Only this carrier (with carrierType)"), ("cursor" = Option<String>, Query, description = "`next` of the previous page")), responses((status = 200, description = "A page of the User's invoices, and the cursor of the next", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v2/me/invoices", operation_id = "list_my_invoices", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("from" = String, Query, description = "First day, YYYY-MM-DD"), ("to" = String, Query, description = "Last day, YYYY-MM-DD, in the same period"), ("onlyWinning" = Option<bool>, Query, description = "Only invoices that won"), ("carrierType" = Option<String>, Query, description = "Only this carrier (with carrierId)"), ("carrierId" = Option<String>, Query, description = "Only this carrier (with carrierType)"), ("cursor" = Option<String>, Query, description = "`next` of the previous page")), responses((status = 200, description = "A page of the User's invoices, and the cursor of the next", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     V2Query(q): V2Query<ListQuery>,
@@ -116,7 +116,7 @@ pub struct DetailQuery {
 }
 
 /// `GET /api/v2/me/invoices/{number}?date=`.
-#[utoipa::path(get, path = "/api/v2/me/invoices/{number}", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("number" = String, Path, description = "Invoice number"), ("date" = String, Query, description = "YYYY-MM-DD")), responses((status = 200, description = "The invoice and its items", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v2/me/invoices/{number}", operation_id = "get_my_invoice", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("number" = String, Path, description = "Invoice number"), ("date" = String, Query, description = "YYYY-MM-DD")), responses((status = 200, description = "The invoice and its items", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn detail(
     State(state): State<AppState>,
     Path(number): Path<String>,
@@ -152,7 +152,7 @@ pub struct Donation {
 
 /// `POST /api/v2/donations` with an `Idempotency-Key`: a retry with the same key and body gets
 /// the first answer and never donates twice.
-#[utoipa::path(post, path = "/api/v2/donations", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("Idempotency-Key" = String, Header, description = "Fresh per donation, the same on its retries")), request_body(content = serde_json::Value, description = "{\"invoiceNumber\", \"invoiceDate\" (YYYY-MM-DD), \"loveCode\"}", content_type = "application/json"), responses((status = 201, description = "Donated (a retry with the same key gets the same answer)", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v2/donations", operation_id = "donate", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("Idempotency-Key" = String, Header, description = "Fresh per donation, the same on its retries")), request_body(content = serde_json::Value, description = "{\"invoiceNumber\", \"invoiceDate\" (YYYY-MM-DD), \"loveCode\"}", content_type = "application/json"), responses((status = 201, description = "Donated (a retry with the same key gets the same answer)", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn donate(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -188,7 +188,7 @@ pub async fn donate(
 }
 
 /// `GET /api/v2/me/carriers`: the carriers aggregated under the User's mobile barcode.
-#[utoipa::path(get, path = "/api/v2/me/carriers", tag = "user data", security(("httpsig" = [], "consentToken" = [])), responses((status = 200, description = "The carriers aggregated under the User's mobile barcode", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v2/me/carriers", operation_id = "list_my_carriers", tag = "user data", security(("httpsig" = [], "consentToken" = [])), responses((status = 200, description = "The carriers aggregated under the User's mobile barcode", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn carriers(
     State(state): State<AppState>,
     SignedAggregation(signed): SignedAggregation,

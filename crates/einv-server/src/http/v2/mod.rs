@@ -22,6 +22,7 @@ pub mod problem_types;
 mod public;
 mod query;
 mod render;
+pub mod try_call;
 
 pub use problem::{Kind, Problem};
 
@@ -30,6 +31,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/api/v2/openapi.json", get(openapi::document))
         .route("/docs", get(docs_page::docs))
+        .route("/docs/try-signed-call.js", get(try_call::script))
         .route("/api/v2/limits", get(app::limits))
         .route("/api/v2/licence", get(app::licence))
         .route("/api/v2/notifications", get(app::notifications))
