@@ -123,3 +123,49 @@ async fn audit_pages_by_sequence_number_beyond_ten_thousand(app: &TestApp) {
     let last = first["entries"].as_array().unwrap().last().unwrap()["seq"].clone();
     assert_eq!(first["next"], last);
 }
+
+/// A v2 call asks the authority about its AppID once: flow control admits the app and hands
+/// it to the signature check (counted through the `authorise_app` tracing span).
+#[tokio::test]
+async fn a_v2_call_asks_the_authority_once() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use tracing_subscriber::layer::{Context, SubscriberExt};
+
+    struct CountAsks(Arc<AtomicUsize>);
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for CountAsks {
+        fn on_new_span(
+            &self,
+            attrs: &tracing::span::Attributes<'_>,
+            _: &tracing::span::Id,
+            _: Context<'_, S>,
+        ) {
+            if attrs.metadata().name() == "authorise_app" {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+    let asks = Arc::new(AtomicUsize::new(0));
+    let subscriber = tracing_subscriber::registry().with(CountAsks(asks.clone()));
+    // The test runtime is single-threaded: the server's tasks run on this thread.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    asks.store(0, Ordering::SeqCst);
+    let res = v2_request(&app, Method::GET, "/api/v2/licence", b"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(asks.load(Ordering::SeqCst), 1);
+    // A service the app is not licensed for is still refused (R4.5), on the same one ask.
+    asks.store(0, Ordering::SeqCst);
+    let res = v2_request(&app, Method::GET, "/api/v2/me/carriers", b"")
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let body: Value = res.json().await.unwrap();
+    assert!(matches!(status, 401 | 403), "{body}");
+    assert_eq!(asks.load(Ordering::SeqCst), 1, "{body}");
+    app.stop().await;
+}

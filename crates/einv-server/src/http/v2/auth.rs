@@ -180,10 +180,18 @@ pub async fn verify(
     service: Option<Service>,
 ) -> Result<Signed, Problem> {
     let received = Received::read(state, req).await?;
-    let keys = state
-        .platform
-        .v2_verifying_keys(&received.input.key_id, service)
-        .await?;
+    let platform = &state.platform;
+    // Flow control already asked the authority about this AppID; ask again only without it.
+    let keys = match Admitted::take(&received.parts) {
+        Some(app) if app.app.app_id == received.input.key_id => {
+            platform.v2_verifying_keys_of(app, service).await?
+        }
+        _ => {
+            platform
+                .v2_verifying_keys(&received.input.key_id, service)
+                .await?
+        }
+    };
     received
         .verify(state, keys.app.api_keys(), &keys.ed25519)
         .await?;
@@ -268,6 +276,49 @@ signed_for!(SignedInvoices, Service::CarrierInvoices);
 signed_for!(SignedDonation, Service::Donation);
 signed_for!(SignedAggregation, Service::CarrierAggregation);
 
+/// The app the authority admitted while flow control counted the call, handed to the
+/// signature check so a v2 call asks the authority once: taken (not cloned) by the first
+/// extractor, since it holds the app's keys.
+#[derive(Clone)]
+struct Admitted(std::sync::Arc<std::sync::Mutex<Option<AuthorisedApp>>>);
+
+impl Admitted {
+    fn new(app: AuthorisedApp) -> Self {
+        Self(std::sync::Arc::new(std::sync::Mutex::new(Some(app))))
+    }
+
+    fn take(parts: &axum::http::request::Parts) -> Option<AuthorisedApp> {
+        let admitted = parts.extensions.get::<Self>()?;
+        admitted.0.lock().ok()?.take()
+    }
+}
+
+/// R4.6 counting, asking the authority once: per IP first, then, when the AppID the request
+/// names is live, against that app's allowance (a made-up AppID or one whose licence is not
+/// live spends no real app's allowance). The tighter status, and the admitted app.
+async fn admit(
+    state: &AppState,
+    peer: Option<std::net::IpAddr>,
+    app_id: &str,
+) -> Result<(crate::services::FlowStatus, Option<AuthorisedApp>), crate::error::ServiceError> {
+    let platform = &state.platform;
+    let by_ip = platform.admit_ip(peer).await?;
+    let admitted = match app_id {
+        "" => None,
+        id => platform.authorise_app(id, None).await.ok(),
+    };
+    let Some(app) = admitted else {
+        return Ok((by_ip, None));
+    };
+    let by_app = platform.admit_app_calls(&app.app.app_id).await?;
+    let tighter = if by_app.remaining < by_ip.remaining {
+        by_app
+    } else {
+        by_ip
+    };
+    Ok((tighter, Some(app)))
+}
+
 /// R4.6 on v2: counted per IP and per the AppID the request names, before any other work;
 /// every answer carries `RateLimit-Policy` and `RateLimit` (IETF httpapi-ratelimit-headers),
 /// and a refusal is a 429 problem with `Retry-After`.
@@ -293,8 +344,14 @@ pub async fn flow_control(
         limits.per_app.calls,
         limits.per_app.window_secs
     );
-    let (mut res, status) = match state.platform.admit_flow(peer, &app_id).await {
-        Ok(status) => (next.run(req).await, Some(status)),
+    let (mut res, status) = match admit(&state, peer, &app_id).await {
+        Ok((status, admitted)) => {
+            let mut req = req;
+            if let Some(app) = admitted {
+                req.extensions_mut().insert(Admitted::new(app));
+            }
+            (next.run(req).await, Some(status))
+        }
         Err(e) => (Problem::from(e).into_response(), None),
     };
     let headers = res.headers_mut();
