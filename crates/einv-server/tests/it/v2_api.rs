@@ -518,6 +518,15 @@ async fn donation_is_idempotent(app: &TestApp) {
         "invalid-field",
     );
     assert_eq!(p["field"], "invoiceNumber");
+    // A love code is 3 to 7 digits (or the charity's 8-digit business ID): anything else is
+    // an invalid field, not a charity that is merely not found.
+    let bad = br#"{"invoiceNumber":"AB00000003","invoiceDate":"2026-11-22","loveCode":"91x"}"#;
+    let p = problem(&send(donate(Some("k-5"), bad)).await, 400, "invalid-field");
+    assert_eq!(p["field"], "loveCode");
+    let unknown =
+        br#"{"invoiceNumber":"AB00000003","invoiceDate":"2026-11-22","loveCode":"1234567"}"#;
+    let p = problem(&send(donate(Some("k-6"), unknown)).await, 404, "not-found");
+    assert_eq!(p["field"], "loveCode");
 }
 
 async fn the_apps_own_licence_notifications_audit_and_requests(app: &TestApp) {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use einv_core::{Carrier, InvoiceNumber, Period, Service};
+use einv_core::{BusinessId, Carrier, InvoiceNumber, LoveCode, Period, Service};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -150,6 +150,40 @@ pub struct Donation {
     love_code: String,
 }
 
+/// The charity a donation names, checked before anything is read: a love code (3 to 7
+/// digits) or the charity's business ID (8 digits, checksum verified).
+enum CharityCode {
+    Love(LoveCode),
+    Business(BusinessId),
+}
+
+impl CharityCode {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Love(code) => code.as_str(),
+            Self::Business(id) => id.as_str(),
+        }
+    }
+}
+
+fn charity_code(text: &str) -> Result<CharityCode, Problem> {
+    let text = text.trim();
+    let parsed = if text.len() == 8 {
+        BusinessId::parse(text).map(CharityCode::Business)
+    } else {
+        LoveCode::parse(text).map(CharityCode::Love)
+    };
+    parsed.map_err(|e| {
+        Problem::invalid(
+            "loveCode",
+            format!(
+                "{} (a love code of 3 to 7 digits, or the charity's 8-digit business ID)",
+                e.problem
+            ),
+        )
+    })
+}
+
 /// `POST /api/v2/donations` with an `Idempotency-Key`: a retry with the same key and body gets
 /// the first answer and never donates twice.
 #[utoipa::path(post, path = "/api/v2/donations", operation_id = "donate", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("Idempotency-Key" = String, Header, description = "Fresh per donation, the same on its retries")), request_body(content = serde_json::Value, description = "{\"invoiceNumber\", \"invoiceDate\" (YYYY-MM-DD), \"loveCode\"}", content_type = "application/json"), responses((status = 201, description = "Donated (a retry with the same key gets the same answer)", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
@@ -163,14 +197,12 @@ pub async fn donate(
         let number = InvoiceNumber::parse(&d.invoice_number)
             .map_err(|e| Problem::invalid("invoiceNumber", e.problem))?;
         let date = date("invoiceDate", &d.invoice_date)?;
-        if d.love_code.trim().is_empty() {
-            return Err(Problem::invalid("loveCode", "is required"));
-        }
+        let charity = charity_code(&d.love_code)?;
         let (user, _) = signed.user(&state, Service::Donation).await?;
         let holder = state.platform.holder_of_user(user, None).await?;
         let receipt = state
             .platform
-            .donate(&signed.caller, &holder, &number, date, d.love_code.trim())
+            .donate(&signed.caller, &holder, &number, date, charity.as_str())
             .await?;
         Ok((
             axum::http::StatusCode::CREATED,
