@@ -407,16 +407,7 @@ async fn r10_3_termination_runs_r11(app: &TestApp) {
     let l = licensed(app, "h@example.com").await;
     let p = &app.platform;
     // The fixture User uses the app: R11 must reach them.
-    let user = app
-        .store()
-        .find_user_by_barcode(BARCODE)
-        .await
-        .unwrap()
-        .unwrap();
-    let consent = einv_server::services::standard_consent(&[einv_core::Service::WinningNumbers]);
-    p.grant_consent(user.id, &l.creds.app_id, &consent, None)
-        .await
-        .unwrap();
+    let user = fixture_user_consents(app, &l.creds.app_id).await;
     let ended = p
         .terminate(
             Actor::Reviewer(l.reviewer),
@@ -734,16 +725,7 @@ async fn r4_7b_a_suspended_licence_files_its_re_review(app: &TestApp) {
 async fn r10_2_suspensions_stack_and_resumption_voids_consents(app: &TestApp) {
     let l = licensed(app, "q@example.com").await;
     let p = &app.platform;
-    let user = app
-        .store()
-        .find_user_by_barcode(BARCODE)
-        .await
-        .unwrap()
-        .unwrap();
-    let consent = einv_server::services::standard_consent(&[einv_core::Service::WinningNumbers]);
-    p.grant_consent(user.id, &l.creds.app_id, &consent, None)
-        .await
-        .unwrap();
+    let user = fixture_user_consents(app, &l.creds.app_id).await;
     // R6 first: the certificate lapses.
     let short = IsmsInput {
         number: "ISMS-002".into(),
@@ -1064,16 +1046,7 @@ async fn r4_2_a_resubmission_corrects_the_form(app: &TestApp) {
 async fn r5_2_overdue_requests_and_r11_destruction_reach_the_reviewer(app: &TestApp) {
     let l = licensed(app, "v@example.com").await;
     let p = &app.platform;
-    let user = app
-        .store()
-        .find_user_by_barcode(BARCODE)
-        .await
-        .unwrap()
-        .unwrap();
-    let consent = einv_server::services::standard_consent(&[einv_core::Service::WinningNumbers]);
-    p.grant_consent(user.id, &l.creds.app_id, &consent, None)
-        .await
-        .unwrap();
+    let user = fixture_user_consents(app, &l.creds.app_id).await;
     p.request_deletion(user.id, &l.creds.app_id, einv_store::RequestKind::Delete)
         .await
         .unwrap();
@@ -1391,16 +1364,7 @@ async fn sign_every_call_is_on_for_new_licences_and_reviewers_decide(app: &TestA
 async fn r5_11_a_refused_purpose_change_is_rejected_not_ended(app: &TestApp) {
     let l = licensed(app, "purpose-refused@example.com").await;
     let p = &app.platform;
-    let user = app
-        .store()
-        .find_user_by_barcode(BARCODE)
-        .await
-        .unwrap()
-        .unwrap();
-    let consent = einv_server::services::standard_consent(&[einv_core::Service::WinningNumbers]);
-    p.grant_consent(user.id, &l.creds.app_id, &consent, None)
-        .await
-        .unwrap();
+    let user = fixture_user_consents(app, &l.creds.app_id).await;
     p.notify_change(
         l.developer,
         l.licence,
@@ -1437,4 +1401,20 @@ async fn r5_11_a_refused_purpose_change_is_rejected_not_ended(app: &TestApp) {
             .unwrap_err(),
         ServiceError::Refused { rule: "R11", .. }
     ));
+}
+
+/// The fixture User consents to `app_id` for the winning numbers: the User R11 must reach.
+async fn fixture_user_consents(app: &TestApp, app_id: &str) -> einv_store::UserRecord {
+    let user = app
+        .store()
+        .find_user_by_barcode(BARCODE)
+        .await
+        .unwrap()
+        .unwrap();
+    let consent = einv_server::services::standard_consent(&[einv_core::Service::WinningNumbers]);
+    app.platform
+        .grant_consent(user.id, app_id, &consent, None)
+        .await
+        .unwrap();
+    user
 }

@@ -131,22 +131,7 @@ async fn pkce_code_exchange_refresh_and_revocation(app: &TestApp) {
         .await;
     assert_eq!(bad.status(), 401);
     // R5.2: revocation kills the tokens.
-    let user = app
-        .store()
-        .find_user_by_barcode(BARCODE)
-        .await
-        .unwrap()
-        .unwrap();
-    let newest = app
-        .platform
-        .consents_of_user(user.id)
-        .await
-        .unwrap()
-        .remove(0);
-    app.platform
-        .revoke_consent(user.id, newest.id)
-        .await
-        .unwrap();
+    revoke_newest_consent(app).await;
     let new_access = again["access_token"].as_str().unwrap();
     assert_eq!(introspect(app, new_access).await["active"], false);
     let new_refresh = again["refresh_token"].as_str().unwrap();
@@ -239,18 +224,7 @@ fn serde_urlencoded_string(p: &AuthorizeParams) -> String {
 /// saying the consent lapsed, so the app sends the User back to the consent page. A revoked
 /// consent (R5.2) is `consent-required`, not a lapse.
 async fn r5_6_a_lapsed_consent_is_its_own_answer(app: &TestApp) {
-    let code = code_for(app).await;
-    let (status, tokens) = token(
-        app,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", REDIRECT_URI),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200, "{tokens}");
+    let tokens = fresh_tokens(app).await;
     let (access, refresh) = (
         tokens["access_token"].as_str().unwrap(),
         tokens["refresh_token"].as_str().unwrap(),
@@ -289,18 +263,22 @@ async fn r5_6_a_lapsed_consent_is_its_own_answer(app: &TestApp) {
         "{refused}"
     );
     // A fresh consent works again; revoked, its live token is `consent-required` (R5.2).
-    let code = code_for(app).await;
-    let (_, tokens) = token(
-        app,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", REDIRECT_URI),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .await;
+    let tokens = fresh_tokens(app).await;
     let access = tokens["access_token"].as_str().unwrap();
+    revoke_newest_consent(app).await;
+    let revoked: Value = call(access).await.unwrap().json().await.unwrap();
+    assert!(
+        revoked["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("/consent-required"),
+        "{revoked}"
+    );
+    assert_eq!(revoked["rule"], "R5.2", "{revoked}");
+}
+
+/// R5.2: the fixture User revokes their newest consent.
+async fn revoke_newest_consent(app: &TestApp) {
     let user = app
         .store()
         .find_user_by_barcode(BARCODE)
@@ -317,13 +295,21 @@ async fn r5_6_a_lapsed_consent_is_its_own_answer(app: &TestApp) {
         .revoke_consent(user.id, newest.id)
         .await
         .unwrap();
-    let revoked: Value = call(access).await.unwrap().json().await.unwrap();
-    assert!(
-        revoked["type"]
-            .as_str()
-            .unwrap()
-            .ends_with("/consent-required"),
-        "{revoked}"
-    );
-    assert_eq!(revoked["rule"], "R5.2", "{revoked}");
+}
+
+/// Exchanges a fresh code for tokens.
+async fn fresh_tokens(app: &TestApp) -> Value {
+    let code = code_for(app).await;
+    let (status, tokens) = token(
+        app,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", REDIRECT_URI),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    tokens
 }
