@@ -439,6 +439,22 @@ async fn invoices_page_by_cursor_and_show_detail(app: &TestApp) {
     .await;
     assert_eq!(second["invoices"].as_array().unwrap().len(), 50, "{second}");
     assert!(second["next"].is_null());
+    // Keyset paging: the second page starts after the first one's last invoice, no overlap.
+    let mut seen: Vec<&str> = [&first, &second]
+        .iter()
+        .flat_map(|p| p["invoices"].as_array().unwrap())
+        .map(|i| i["number"].as_str().unwrap())
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), 150);
+    let cursor = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(next)
+        .unwrap();
+    assert!(
+        cursor.starts_with(b"i"),
+        "a row position, no invoice number"
+    );
     let bad = v2_request(app, Method::GET, &format!("{path}&cursor=zz"), b"").bearer_auth(&token);
     assert_eq!(
         problem(&send(bad).await, 400, "invalid-field")["field"],

@@ -84,6 +84,7 @@ async fn list(state: &AppState, params: &V1Params) -> V1Result<(Map<String, Valu
         to,
         only_winning,
         page,
+        after: None,
     };
     let result = state
         .platform

@@ -55,15 +55,17 @@ fn carrier_filter(q: &ListQuery) -> Result<Option<Carrier>, Problem> {
     }
 }
 
-/// The page a cursor points at (opaque to clients: Base64 of `p<page>`).
-fn page_of(cursor: Option<&str>) -> Result<u32, Problem> {
-    let Some(c) = cursor else { return Ok(1) };
+/// Where a cursor points: after the invoice with this row id (opaque to clients: Base64url
+/// of `i<id>`). A keyset position, not an offset, and no invoice number in it (R5.7).
+fn after_of(cursor: Option<&str>) -> Result<Option<i64>, Problem> {
+    let Some(c) = cursor else { return Ok(None) };
     URL_SAFE_NO_PAD
         .decode(c)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.strip_prefix('p').and_then(|n| n.parse::<u32>().ok()))
-        .filter(|p| *p >= 1)
+        .and_then(|s| s.strip_prefix('i').and_then(|n| n.parse::<i64>().ok()))
+        .filter(|id| *id >= 1)
+        .map(Some)
         .ok_or_else(|| Problem::invalid("cursor", "not a cursor this API gave"))
 }
 
@@ -82,7 +84,7 @@ pub async fn list(
         ));
     }
     let only = carrier_filter(&q)?;
-    let page = page_of(q.cursor.as_deref())?;
+    let after = after_of(q.cursor.as_deref())?;
     let (user, _) = signed.user(&state, Service::CarrierInvoices).await?;
     let holder = state.platform.holder_of_user(user, only.as_ref()).await?;
     let result = state
@@ -94,13 +96,16 @@ pub async fn list(
                 from,
                 to,
                 only_winning: q.only_winning,
-                page,
+                page: 1,
+                after,
             },
         )
         .await?;
     let next = result
-        .more
-        .then(|| URL_SAFE_NO_PAD.encode(format!("p{}", page + 1)));
+        .invoices
+        .last()
+        .filter(|_| result.more)
+        .map(|last| URL_SAFE_NO_PAD.encode(format!("i{}", last.record.id)));
     Ok(Json(json!({
         "invoices": result.invoices.iter().map(render::invoice).collect::<Vec<_>>(),
         "next": next,
