@@ -9,6 +9,7 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 use einv_store::{LicenceNote, LicenceRecord};
 
+use super::seal::KeySlot;
 use super::{AuditEntry, Platform};
 use crate::error::{ServiceError, ServiceResult};
 
@@ -73,7 +74,11 @@ impl Platform {
             let revoked_by_r11 = c.revoked_at.is_some() && c.revoked_at == ended_at;
             let live_then = ended_at.is_some_and(|at| c.valid_until.is_none_or(|u| u > at));
             if revoked_by_r11 && live_then {
-                hmac_keys.push(self.sealer.open(&c.sealed_key)?);
+                hmac_keys.push(self.sealer.open_key(
+                    app_id,
+                    KeySlot::Credential(c.id),
+                    &c.sealed_key,
+                )?);
             }
         }
         let ed25519 = self
