@@ -21,3 +21,4 @@ mod v1_api;
 mod v1_contract;
 mod v1_requests;
 mod v2_api;
+mod v2_conventions;
