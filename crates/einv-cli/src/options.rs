@@ -1,51 +1,126 @@
 //! Where the Platform's data lives: the options every command that opens it shares. A leaf:
 //! the commands depend on it, it depends on none of them.
+//!
+//! Each option is a flag with an `EINV_*` variable behind it (clap reads both, the flag
+//! winning); what neither sets comes from the `--config` file, then the defaults
+//! (`settings.rs`). So no option has a clap default: that would hide the file's value.
 
-use einv_server::startup::SecretString;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use einv_core::flow::{FlowLimits, RateLimit};
+use einv_core::flow::RateLimit;
+use einv_server::startup::SecretString;
 
-/// Where the Platform's data lives: shared by every command that opens it.
-#[derive(Debug, Clone, clap::Args)]
+use crate::settings::{LogFormat, Resolved, Settings, SettingsError};
+
+/// Where the data lives: shared by every command that opens it.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct PlatformOptions {
-    /// The data directory (embedded SQLite database, server.key, demo.json).
-    #[arg(long = "data", default_value = "./einv-data", env = "EINV_DATA")]
-    pub data_dir: PathBuf,
+    /// A TOML configuration file (see einv.example.toml); flags and EINV_* variables win over it.
+    #[arg(long, env = "EINV_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The data directory (embedded SQLite database, server.key, demo.json) [default: ./einv-data].
+    #[arg(long = "data", env = "EINV_DATA")]
+    pub data_dir: Option<PathBuf>,
     /// A database URL (postgres://…); default: the embedded SQLite file in the data directory.
-    #[arg(long, env = "EINV_DATABASE_URL")]
-    pub database_url: Option<String>,
+    #[arg(long, env = "EINV_DATABASE_URL", hide_env_values = true, value_parser = secret)]
+    pub database_url: Option<SecretString>,
     /// The server key (64 hex digits) that seals APIKeys; default: DATA/server.key.
     #[arg(long, env = "EINV_SERVER_KEY", hide_env_values = true, value_parser = secret)]
     pub server_key: Option<SecretString>,
     /// A holiday calendar file (one YYYY-MM-DD per line); default: the built-in list.
     #[arg(long, env = "EINV_HOLIDAYS")]
     pub holidays: Option<PathBuf>,
-    /// Flow control per caller IP address, CALLS/SECONDS (R4.6).
-    #[arg(long, env = "EINV_LIMIT_IP", default_value = "600/60")]
-    pub limit_ip: RateLimit,
-    /// Flow control per AppID, CALLS/SECONDS (R4.6).
-    #[arg(long, env = "EINV_LIMIT_APP", default_value = "6000/60")]
-    pub limit_app: RateLimit,
+    /// Flow control per caller IP address, CALLS/SECONDS (R4.6) [default: 600/60].
+    #[arg(long, env = "EINV_LIMIT_IP")]
+    pub limit_ip: Option<RateLimit>,
+    /// Flow control per AppID, CALLS/SECONDS (R4.6) [default: 6000/60].
+    #[arg(long, env = "EINV_LIMIT_APP")]
+    pub limit_app: Option<RateLimit>,
     /// Redis URL, to share flow-control counts between several `einv serve` nodes.
-    #[arg(long, env = "EINV_REDIS_URL")]
-    pub redis_url: Option<String>,
+    #[arg(long, env = "EINV_REDIS_URL", hide_env_values = true, value_parser = secret)]
+    pub redis_url: Option<SecretString>,
+}
+
+/// What only a serving node reads.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ServeOptions {
+    /// The address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "EINV_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// The URL people reach the Platform at; session cookies are `Secure` when it is https.
+    #[arg(long, env = "EINV_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// A proxy (address or CIDR block) whose X-Forwarded-For names the client; repeatable.
+    #[arg(
+        long = "trusted-proxy",
+        env = "EINV_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Option<Vec<String>>,
+    /// Log lines as text or JSON (one object per line, with the request ID) [default: text].
+    #[arg(long, env = "EINV_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// Whether this node runs the background jobs (each tick runs once across nodes) [default: true].
+    #[arg(long, env = "EINV_JOBS")]
+    pub jobs: Option<bool>,
+    /// Months the audit trail is kept before the retention job purges it (R5.3: ≥ 6) [default: 6].
+    #[arg(long, env = "EINV_AUDIT_RETENTION_MONTHS")]
+    pub audit_retention_months: Option<u32>,
 }
 
 impl PlatformOptions {
-    /// The server's configuration.
-    pub fn config(&self) -> einv_server::startup::Config {
-        einv_server::startup::Config {
-            data_dir: self.data_dir.clone(),
-            database_url: self.database_url.clone(),
-            server_key: self.server_key.clone(),
-            holidays: self.holidays.clone(),
-            flow_limits: FlowLimits {
-                per_ip: self.limit_ip,
-                per_app: self.limit_app,
-            },
-            redis_url: self.redis_url.clone(),
+    /// The file's settings with these options laid over them, unchecked.
+    pub fn settings(&self) -> Result<Settings, SettingsError> {
+        let mut s = Settings::load(self.config.as_deref())?;
+        let d = &mut s.database;
+        set(&mut d.data_dir, self.data_dir.clone());
+        if self.database_url.is_some() {
+            d.url.clone_from(&self.database_url);
         }
+        if self.server_key.is_some() {
+            d.server_key.clone_from(&self.server_key);
+        }
+        if self.holidays.is_some() {
+            d.holidays.clone_from(&self.holidays);
+        }
+        set(&mut s.limits.per_ip, self.limit_ip);
+        set(&mut s.limits.per_app, self.limit_app);
+        if self.redis_url.is_some() {
+            s.redis.url.clone_from(&self.redis_url);
+        }
+        Ok(s)
+    }
+
+    /// The server's configuration, checked.
+    pub fn config(&self) -> anyhow::Result<einv_server::startup::Config> {
+        Ok(self.settings()?.resolve()?.platform)
+    }
+}
+
+impl ServeOptions {
+    /// `settings` with these options laid over them.
+    pub fn apply(&self, mut s: Settings) -> Settings {
+        set(&mut s.listen.address, self.listen);
+        if self.public_url.is_some() {
+            s.public.url.clone_from(&self.public_url);
+        }
+        set(&mut s.listen.trusted_proxies, self.trusted_proxies.clone());
+        set(&mut s.logging.format, self.log_format);
+        set(&mut s.background.enabled, self.jobs);
+        set(&mut s.audit.retention_months, self.audit_retention_months);
+        s
+    }
+
+    /// A serving node's checked configuration: file, then `EINV_*`, then flags.
+    pub fn resolve(&self, platform: &PlatformOptions) -> Result<Resolved, SettingsError> {
+        self.apply(platform.settings()?).resolve()
+    }
+}
+
+fn set<T>(field: &mut T, value: Option<T>) {
+    if let Some(v) = value {
+        *field = v;
     }
 }
 

@@ -116,7 +116,7 @@ fn progress_bar(total: u64) -> ProgressBar {
 async fn invoices(args: InvoicesArgs) -> anyhow::Result<ExitCode> {
     let (inputs, total) = inputs(&args.files, args.format)?;
     let mut log = ProblemLog::create(args.report.as_deref())?;
-    let store = startup::open_store(&args.platform.config(), false).await?;
+    let store = startup::open_store(&args.platform.config()?, false).await?;
     let bar = progress_bar(total);
     let batch = usize::try_from(args.batch).unwrap_or(10_000);
     let result = pipeline::run(&store, inputs, batch, bar.clone(), &mut |p| {
@@ -146,7 +146,7 @@ async fn winning(args: WinningArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let store = startup::open_store(&args.platform.config(), false).await?;
+    let store = startup::open_store(&args.platform.config()?, false).await?;
     // Stored in the shape the v1 API serves, as the Platform's own publishing does.
     let json = draw.to_qry_winning_list_json().to_string();
     let now = SystemClock.now();

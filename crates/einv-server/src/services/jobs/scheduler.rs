@@ -12,7 +12,7 @@ use crate::services::Platform;
 
 /// Each job's interval in seconds; 0 switches a job off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, deny_unknown_fields)]
 pub struct JobSchedule {
     /// [`Job::LicenceSweep`]: hourly by default.
     pub licence_sweep: u64,
@@ -58,7 +58,7 @@ impl JobSchedule {
 
 /// Background work in `einv serve`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, deny_unknown_fields)]
 pub struct BackgroundConfig {
     /// Whether this node runs background jobs at all (every node may: each tick runs once).
     pub enabled: bool,
