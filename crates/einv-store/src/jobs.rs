@@ -51,8 +51,7 @@ impl JobOutcome {
     }
 }
 
-const RUN_COLUMNS: &str =
-    "id, job, slot, node, started_at, finished_at, outcome, counts, error";
+const RUN_COLUMNS: &str = "id, job, slot, node, started_at, finished_at, outcome, counts, error";
 
 fn run_from_row(r: &sqlx::any::AnyRow) -> StoreResult<JobRunRecord> {
     Ok(JobRunRecord {

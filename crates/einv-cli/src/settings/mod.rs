@@ -102,10 +102,16 @@ pub struct DatabaseSettings {
     pub data_dir: PathBuf,
     /// A database URL (`postgres://…`); none means the embedded SQLite file. Secret: it may
     /// carry a password.
-    #[serde(serialize_with = "fields::url", deserialize_with = "fields::read_secret")]
+    #[serde(
+        serialize_with = "fields::url",
+        deserialize_with = "fields::read_secret"
+    )]
     pub url: Option<SecretString>,
     /// The server key (64 hex digits) that seals APIKeys; none means `DATA/server.key`.
-    #[serde(serialize_with = "fields::secret", deserialize_with = "fields::read_secret")]
+    #[serde(
+        serialize_with = "fields::secret",
+        deserialize_with = "fields::read_secret"
+    )]
     pub server_key: Option<SecretString>,
     /// A holiday calendar file; none means the built-in list.
     pub holidays: Option<PathBuf>,
@@ -127,7 +133,10 @@ impl Default for DatabaseSettings {
 #[serde(default, deny_unknown_fields)]
 pub struct RedisSettings {
     /// Redis URL, to share flow-control counts and nonces between nodes. Secret.
-    #[serde(serialize_with = "fields::url", deserialize_with = "fields::read_secret")]
+    #[serde(
+        serialize_with = "fields::url",
+        deserialize_with = "fields::read_secret"
+    )]
     pub url: Option<SecretString>,
 }
 

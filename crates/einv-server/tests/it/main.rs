@@ -9,6 +9,7 @@ mod common;
 mod audit_trail;
 mod consent_rules;
 mod flow_control;
+mod jobs;
 mod licensing;
 mod licensing_web;
 mod oauth_flow;

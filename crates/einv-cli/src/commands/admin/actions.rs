@@ -60,7 +60,9 @@ pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
                 if on { "on" } else { "off" }
             );
         }
-        AdminCommand::Sweep(a) => super::jobs::sweep(&platform, &args.platform.options(), a).await?,
+        AdminCommand::Sweep(a) => {
+            super::jobs::sweep(&platform, &args.platform.options(), a).await?
+        }
         AdminCommand::Jobs(a) => super::jobs::list(&platform, a).await?,
         AdminCommand::Terminate(t) => {
             let ground: TerminationGround = t.ground.parse().context("--ground")?;

@@ -78,13 +78,10 @@ impl FromStr for Job {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Job::ALL
-            .into_iter()
-            .find(|j| j.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<_> = Job::ALL.iter().map(|j| j.name()).collect();
-                format!("unknown job {s:?}; one of {}", names.join(", "))
-            })
+        Job::ALL.into_iter().find(|j| j.name() == s).ok_or_else(|| {
+            let names: Vec<_> = Job::ALL.iter().map(|j| j.name()).collect();
+            format!("unknown job {s:?}; one of {}", names.join(", "))
+        })
     }
 }
 
@@ -133,7 +130,11 @@ impl Platform {
             };
             let now = self.clock.now();
             let slot = now.timestamp().div_euclid(interval);
-            let Some(id) = self.store.claim_job_run(job.name(), slot, node, now).await? else {
+            let Some(id) = self
+                .store
+                .claim_job_run(job.name(), slot, node, now)
+                .await?
+            else {
                 continue;
             };
             runs.push(self.record_run(job, id, retention).await?);
@@ -143,7 +144,10 @@ impl Platform {
 
     async fn record_run(&self, job: Job, id: i64, retention: Retention) -> ServiceResult<JobRun> {
         let started = std::time::Instant::now();
-        let result = self.run_job(job, retention).await.map_err(|e| e.to_string());
+        let result = self
+            .run_job(job, retention)
+            .await
+            .map_err(|e| e.to_string());
         let (outcome, counts, error) = match &result {
             Ok(counts) => (JobOutcome::Ok, counts_json(counts), None),
             Err(e) => (JobOutcome::Failed, "{}".to_owned(), Some(e.as_str())),

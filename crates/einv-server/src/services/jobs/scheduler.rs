@@ -117,7 +117,12 @@ pub fn spawn(
                 Ok(runs) => {
                     for run in runs {
                         if let Ok(counts) = &run.result {
-                            tracing::info!(job = run.job.name(), run = run.id, ?counts, "background job done");
+                            tracing::info!(
+                                job = run.job.name(),
+                                run = run.id,
+                                ?counts,
+                                "background job done"
+                            );
                         }
                     }
                 }

@@ -107,28 +107,8 @@ impl Platform {
         let overdue = self.store.overdue_deletion_requests(self.today()).await?;
         let mut notified = 0;
         for request in &overdue {
-            let Some(licence) = self.store.find_licence_by_app(&request.app_id).await? else {
-                continue;
-            };
             let subject = format!("request:{}", request.id);
-            let body = format!(
-                "使用者請求 #{id}（{kind}）已逾處理期限 {due}；請盡速完成並回報（R5.2）。/ \
-                 User request #{id} ({kind}) was due by {due}; complete it and report it done (R5.2).",
-                id = request.id,
-                kind = request.kind.as_str(),
-                due = request.due_date,
-            );
             let send = async {
-                self.store
-                    .notify(
-                        Recipient::Developer(licence.developer_id),
-                        Some(licence.id),
-                        "request-overdue",
-                        "使用者請求逾期 / A User's request is overdue",
-                        &body,
-                        now,
-                    )
-                    .await?;
                 let detail = json!({ "request": request.id, "due": request.due_date.to_string(), "rule": "R5.2" });
                 self.audit(
                     AuditEntry::event("system", "deletion.overdue")
@@ -136,6 +116,19 @@ impl Platform {
                         .with_detail(detail),
                 )
                 .await?;
+                // An app stored without a licence (demo, tests) has no Developer to tell.
+                if let Some(licence) = self.store.find_licence_by_app(&request.app_id).await? {
+                    self.store
+                        .notify(
+                            Recipient::Developer(licence.developer_id),
+                            Some(licence.id),
+                            "request-overdue",
+                            "使用者請求逾期 / A User's request is overdue",
+                            &overdue_text(request),
+                            now,
+                        )
+                        .await?;
+                }
                 ServiceResult::Ok(())
             };
             if self.notice_once("request-overdue", &subject, send).await? {
@@ -171,7 +164,11 @@ impl Platform {
         subject: &str,
         send: impl std::future::Future<Output = Result<T, impl Into<crate::error::ServiceError>>>,
     ) -> ServiceResult<bool> {
-        if !self.store.mark_notice(kind, subject, self.clock.now()).await? {
+        if !self
+            .store
+            .mark_notice(kind, subject, self.clock.now())
+            .await?
+        {
             return Ok(false);
         }
         if let Err(e) = send.await {
@@ -180,4 +177,14 @@ impl Platform {
         }
         Ok(true)
     }
+}
+
+fn overdue_text(request: &einv_store::DeletionRequestRecord) -> String {
+    format!(
+        "使用者請求 #{id}（{kind}）已逾處理期限 {due}；請盡速完成並回報（R5.2）。/ \
+         User request #{id} ({kind}) was due by {due}; complete it and report it done (R5.2).",
+        id = request.id,
+        kind = request.kind.as_str(),
+        due = request.due_date,
+    )
 }
