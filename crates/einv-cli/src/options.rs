@@ -31,15 +31,30 @@ pub struct PlatformOptions {
     /// A holiday calendar file (one YYYY-MM-DD per line); default: the built-in list.
     #[arg(long, env = "EINV_HOLIDAYS")]
     pub holidays: Option<PathBuf>,
-    /// Flow control per caller IP address, CALLS/SECONDS (R4.6) [default: 600/60].
+    /// Flow control per caller IP address, CALLS/SECONDS or CALLS/SECONDS/BURST (R4.6) [default: 600/60].
     #[arg(long, env = "EINV_LIMIT_IP")]
     pub limit_ip: Option<RateLimit>,
-    /// Flow control per AppID, CALLS/SECONDS (R4.6) [default: 6000/60].
+    /// Flow control per AppID (the default; reviewers may set an AppID its own), CALLS/SECONDS
+    /// or CALLS/SECONDS/BURST (R4.6) [default: 6000/60].
     #[arg(long, env = "EINV_LIMIT_APP")]
     pub limit_app: Option<RateLimit>,
+    /// How often a node looks for limit changes made through any node (ms): the bound on
+    /// how long a reviewer's change takes to apply everywhere [default: 1000].
+    #[arg(long, env = "EINV_LIMITS_CHECK_MS", value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
+    pub limits_check_ms: Option<u64>,
     /// Redis URL, to share flow-control counts between several `einv serve` nodes.
     #[arg(long, env = "EINV_REDIS_URL", hide_env_values = true, value_parser = secret)]
     pub redis_url: Option<SecretString>,
+    /// Prefix of this Platform's Redis keys (several Platforms may share one Redis) [default: einv].
+    #[arg(long, env = "EINV_REDIS_NAMESPACE")]
+    pub redis_namespace: Option<String>,
+    /// How many nodes share the limits: while Redis is unreachable each counts alone with
+    /// this share of every limit [default: 2].
+    #[arg(long, env = "EINV_EXPECTED_NODES", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub expected_nodes: Option<u32>,
+    /// How long connecting to Redis may take before the node starts counting alone (ms) [default: 2000].
+    #[arg(long, env = "EINV_REDIS_CONNECT_TIMEOUT_MS", value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    pub redis_connect_timeout_ms: Option<u64>,
 }
 
 /// What only a serving node reads.
@@ -86,9 +101,16 @@ impl PlatformOptions {
         }
         set(&mut s.limits.per_ip, self.limit_ip);
         set(&mut s.limits.per_app, self.limit_app);
+        set(&mut s.limits.check_ms, self.limits_check_ms);
         if self.redis_url.is_some() {
             s.redis.url.clone_from(&self.redis_url);
         }
+        set(&mut s.redis.namespace, self.redis_namespace.clone());
+        set(&mut s.redis.expected_nodes, self.expected_nodes);
+        set(
+            &mut s.redis.connect_timeout_ms,
+            self.redis_connect_timeout_ms,
+        );
         Ok(s)
     }
 

@@ -4,10 +4,12 @@
 use einv_core::audit::Retention;
 use einv_core::flow::FlowLimits;
 use einv_server::http::client_ip::TrustedProxies;
+use einv_server::services::flow::RedisOptions;
 use einv_server::services::jobs::BackgroundConfig;
 use einv_server::services::KeySealer;
 use einv_server::startup::{self, HttpOptions};
 use secrecy::ExposeSecret;
+use std::time::Duration;
 
 use super::{LoggingSettings, Settings, SettingsError};
 
@@ -47,6 +49,7 @@ impl Settings {
             .map_err(|e| invalid("listen.trusted_proxies", e))?;
         let retention = Retention::months(self.audit.retention_months)
             .map_err(|e| invalid("audit.retention_months", e.to_string()))?;
+        self.check_flow()?;
         if self.background.poll_seconds == 0 {
             return Err(invalid("background.poll_seconds", "must be at least 1"));
         }
@@ -62,6 +65,17 @@ impl Settings {
                 per_app: self.limits.per_app,
             },
             redis_url: self.redis.url.map(|u| u.expose_secret().to_owned()),
+            flow: startup::FlowOptions {
+                redis: RedisOptions {
+                    namespace: self.redis.namespace,
+                    expected_nodes: self.redis.expected_nodes,
+                    connect_timeout: Duration::from_millis(self.redis.connect_timeout_ms),
+                    ..RedisOptions::default()
+                },
+                check_interval: Some(chrono::Duration::milliseconds(
+                    i64::try_from(self.limits.check_ms).unwrap_or(i64::MAX),
+                )),
+            },
         };
         startup::calendar(&platform).map_err(|e| invalid("database.holidays", e.to_string()))?;
         Ok(Resolved {
@@ -75,6 +89,26 @@ impl Settings {
             background: self.background,
             logging: self.logging,
         })
+    }
+
+    /// The ranges the flags enforce, for values from the file.
+    fn check_flow(&self) -> Result<(), SettingsError> {
+        if !(1..=1000).contains(&self.redis.expected_nodes) {
+            return Err(invalid("redis.expected_nodes", "must be 1 to 1000"));
+        }
+        if !(1..=60_000).contains(&self.redis.connect_timeout_ms) {
+            return Err(invalid("redis.connect_timeout_ms", "must be 1 to 60000"));
+        }
+        if self.limits.check_ms > 3_600_000 {
+            return Err(invalid(
+                "limits.check_ms",
+                "must be at most 3600000 (an hour)",
+            ));
+        }
+        if self.redis.namespace.is_empty() {
+            return Err(invalid("redis.namespace", "must not be empty"));
+        }
+        Ok(())
     }
 
     fn check_urls(&self) -> Result<(), SettingsError> {

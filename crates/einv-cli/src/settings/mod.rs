@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use einv_core::flow::RateLimit;
+use einv_core::flow::{FlowLimits, RateLimit};
 use einv_server::services::jobs::BackgroundConfig;
 use einv_server::startup::SecretString;
 use serde::{Deserialize, Serialize};
@@ -129,7 +129,7 @@ impl Default for DatabaseSettings {
 }
 
 /// `[redis]`.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RedisSettings {
     /// Redis URL, to share flow-control counts and nonces between nodes. Secret.
@@ -138,6 +138,24 @@ pub struct RedisSettings {
         deserialize_with = "fields::read_secret"
     )]
     pub url: Option<SecretString>,
+    /// Prefix of this Platform's keys (several Platforms may share one Redis).
+    pub namespace: String,
+    /// How many nodes share the limits: while Redis is unreachable each counts alone with
+    /// this share of every limit.
+    pub expected_nodes: u32,
+    /// How long connecting may take before the node counts alone, in milliseconds.
+    pub connect_timeout_ms: u64,
+}
+
+impl Default for RedisSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            namespace: "einv".to_owned(),
+            expected_nodes: 2,
+            connect_timeout_ms: 2000,
+        }
+    }
 }
 
 /// `[limits]`: CALLS/SECONDS each (R4.6).
@@ -147,22 +165,19 @@ pub struct LimitsSettings {
     /// Per caller IP address.
     #[serde(with = "fields::display")]
     pub per_ip: RateLimit,
-    /// Per AppID.
+    /// Per AppID (the default; reviewers may set an AppID its own).
     #[serde(with = "fields::display")]
     pub per_app: RateLimit,
+    /// How often a node looks for limit changes made through any node, in milliseconds.
+    pub check_ms: u64,
 }
 
 impl Default for LimitsSettings {
     fn default() -> Self {
         Self {
-            per_ip: RateLimit {
-                calls: 600,
-                window_secs: 60,
-            },
-            per_app: RateLimit {
-                calls: 6000,
-                window_secs: 60,
-            },
+            per_ip: FlowLimits::default().per_ip,
+            per_app: FlowLimits::default().per_app,
+            check_ms: 1000,
         }
     }
 }
