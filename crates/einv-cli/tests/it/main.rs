@@ -8,8 +8,10 @@ mod cluster;
 /// The server's test harness (a running app with a licensed app and a consenting User).
 #[path = "../../../einv-server/tests/it/common.rs"]
 mod common;
+mod config_cli;
 mod corpus;
 mod flow_cluster;
 mod import_cli;
+mod logs_cli;
 mod prize_cli;
 mod validate_qr_cli;

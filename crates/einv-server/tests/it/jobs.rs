@@ -25,14 +25,15 @@ both_backends!(
 );
 
 /// A second node: its own pool on the same database, the same clock and server key.
-async fn second_node(app: &TestApp) -> Platform {
+async fn second_node(app: &TestApp) -> (Platform, Store) {
     let store = Store::connect(app.db_url()).await.unwrap();
-    Platform::new(
-        store,
+    let node = Platform::new(
+        store.clone(),
         Arc::new(app.clock.clone()),
         KeySealer::new(&[9; 32]),
         HolidayCalendar::builtin(),
-    )
+    );
+    (node, store)
 }
 
 /// Both nodes try the current tick at once; the jobs that ran, sorted, with the runs.
@@ -50,7 +51,7 @@ async fn tick_on_both(app: &TestApp, other: &Platform) -> (Vec<Job>, Vec<JobRun>
 }
 
 async fn each_job_runs_once_per_tick_across_two_nodes(app: &TestApp) {
-    let other = second_node(app).await;
+    let (other, other_store) = second_node(app).await;
     let (jobs, runs) = tick_on_both(app, &other).await;
     let mut all = Job::ALL.to_vec();
     all.sort();
@@ -78,7 +79,7 @@ async fn each_job_runs_once_per_tick_across_two_nodes(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(sweeps.len(), 1);
-    other.store.close().await;
+    other_store.close().await;
 }
 
 async fn fixture_user(app: &TestApp) -> i64 {
@@ -189,7 +190,7 @@ async fn r4_7b_the_renewal_window_is_announced_once_per_term(app: &TestApp) {
             .unwrap()
     };
     let told = || async {
-        p.store
+        app.store()
             .notifications_of(Recipient::Developer(l.developer))
             .await
             .unwrap()
