@@ -2,77 +2,21 @@
 //! `X-Request-Id`, and even `RUST_LOG=trace` never prints an APIKey, a verification code or a
 //! carrier number.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::common::sign;
-
-struct Serve {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(dir: &std::path::Path) -> Serve {
-    let log = std::fs::File::create(dir.join("serve.log")).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_einv"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("EINV_") {
-            cmd.env_remove(k);
-        }
-    }
-    let mut child = cmd
-        .args([
-            "serve",
-            "--demo",
-            "--listen",
-            "127.0.0.1:0",
-            "--log-format",
-            "json",
-            "--data",
-        ])
-        .arg(dir)
-        .env("RUST_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(base) = line.strip_prefix("einv Platform listening on ") {
-                let _ = tx.send(base.to_owned());
-            }
-        }
-    });
-    let started = Instant::now();
-    let base = loop {
-        if let Ok(base) = rx.try_recv() {
-            break base;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "serve did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    Serve { child, base }
-}
+use crate::process::Serve;
 
 #[tokio::test]
 async fn json_log_lines_carry_the_request_id_and_never_a_secret() {
     let dir = tempfile::tempdir().unwrap();
-    let mut node = serve(dir.path());
+    let mut node = Serve::start(
+        dir.path(),
+        &["--demo", "--log-format", "json"],
+        &[("RUST_LOG", "trace")],
+    );
     let demo: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("demo.json")).unwrap())
             .unwrap();
@@ -126,9 +70,8 @@ async fn json_log_lines_carry_the_request_id_and_never_a_secret() {
     assert_eq!(res.headers()["x-request-id"], "log-test-signed");
     // Let the last lines reach the file, then stop the node.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let _ = node.child.kill();
-    let _ = node.child.wait();
-    let log = std::fs::read_to_string(dir.path().join("serve.log")).unwrap();
+    node.kill();
+    let log = std::fs::read_to_string(&node.log).unwrap();
     let lines: Vec<Value> = log
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
