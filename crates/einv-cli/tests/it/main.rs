@@ -5,6 +5,7 @@
 
 mod audit_cli;
 mod cluster;
+mod cluster_jobs;
 /// The server's test harness (a running app with a licensed app and a consenting User).
 #[path = "../../../einv-server/tests/it/common.rs"]
 mod common;
