@@ -32,8 +32,11 @@ def carrier(code, device):
     }
 
 
-def signed_winning(n):
-    params = {"version": "0.2", "action": "QryWinningList", "invTerm": "11408",
+TERM = "11408"  # replaced in main() by a period the demo has drawn
+
+
+def signed_winning(n, term=None):
+    params = {"version": "0.2", "action": "QryWinningList", "invTerm": term or TERM,
               "UUID": "soak-%d" % n, "appID": demo["appID"]}
     text = "&".join(sorted("%s=%s" % kv for kv in params.items()))
     mac = hmac.new(demo["apiKey"].encode(), text.encode(), hashlib.sha256).digest()
@@ -81,7 +84,7 @@ def worker(tally, deadline, refusal, seq):
         kind = random.choice(kinds)
         n = next(seq)
         if kind == "valid":
-            ip = "10.%d.%d.%d" % (n % 200, (n // 200) % 250, n % 250 + 1)
+            ip = "10.%d.%d.%d" % ((n >> 16) & 255, (n >> 8) & 255, n & 255)
             code, body, ms = post(conn, "/PB2CAPIVAN/invServ/InvServ", carrier(demo["cardEncrypt"], "soak-%d" % n), ip)
             tally.add(kind, code, ms, code == "200", body)
         elif kind == "invalid":
@@ -116,6 +119,18 @@ def main():
     refusal, body, _ = post(conn, "/PB2CAPIVAN/invServ/InvServ", carrier("Wrong999", "probe"), "10.252.0.1")
     if refusal == "200":
         sys.exit("a wrong verification code was accepted: " + body)
+    # The latest period the demo has drawn: the replayed kind asks for its winning numbers.
+    global TERM
+    year, month = time.localtime().tm_year - 1911, time.localtime().tm_mon
+    month += month % 2  # periods are named by their even month
+    for back in range(12):
+        m = month - 2 * back
+        term = "%03d%02d" % (year + (m - 1) // 12, (m - 1) % 12 + 1)
+        if post(conn, "/PB2CAPIVAN/invapp/InvApp", signed_winning(-back - 1, term), "10.253.0.1")[0] == "200":
+            TERM = term
+            break
+    else:
+        sys.exit("no drawn period answers QryWinningList")
     tally, counter = Tally(), iter(range(10**12))
     lock = threading.Lock()
 
