@@ -18,6 +18,9 @@ pub fn init_with(settings: &LoggingSettings) {
             .with_current_span(true)
             .with_span_list(true)
             .try_init(),
-        LogFormat::Text => builder.try_init(),
+        // Colours only on a terminal: a log file or collector gets plain text.
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init(),
     };
 }

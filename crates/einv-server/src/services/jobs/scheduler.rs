@@ -85,8 +85,12 @@ impl BackgroundConfig {
     /// The node name: the configured one, or `host:pid`.
     pub fn node_name(&self) -> String {
         self.node.clone().unwrap_or_else(|| {
+            // HOSTNAME is a shell variable, often not exported; /etc/hostname is the file
+            // containers and systemd hosts carry.
             let host = std::env::var("HOSTNAME")
                 .ok()
+                .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+                .map(|h| h.trim().to_owned())
                 .filter(|h| !h.is_empty())
                 .unwrap_or_else(|| "node".to_owned());
             format!("{host}:{}", std::process::id())
