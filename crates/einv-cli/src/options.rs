@@ -55,6 +55,10 @@ pub struct PlatformOptions {
     /// How long connecting to Redis may take before the node starts counting alone (ms) [default: 2000].
     #[arg(long, env = "EINV_REDIS_CONNECT_TIMEOUT_MS", value_parser = clap::value_parser!(u64).range(1..=60_000))]
     pub redis_connect_timeout_ms: Option<u64>,
+    /// No flow control at all (R4.6 not enforced): the baseline of `bench/flow.sh`, never
+    /// for serving.
+    #[arg(long, hide = true)]
+    pub no_flow_control_for_benchmarks: bool,
 }
 
 /// What only a serving node reads.
@@ -116,7 +120,9 @@ impl PlatformOptions {
 
     /// The server's configuration, checked.
     pub fn config(&self) -> anyhow::Result<einv_server::startup::Config> {
-        Ok(self.settings()?.resolve()?.platform)
+        let mut config = self.settings()?.resolve()?.platform;
+        config.flow.off = self.no_flow_control_for_benchmarks;
+        Ok(config)
     }
 }
 
@@ -136,7 +142,10 @@ impl ServeOptions {
 
     /// A serving node's checked configuration: file, then `EINV_*`, then flags.
     pub fn resolve(&self, platform: &PlatformOptions) -> Result<Resolved, SettingsError> {
-        self.apply(platform.settings()?).resolve()
+        let mut resolved = self.apply(platform.settings()?).resolve()?;
+        // A benchmark switch, deliberately not in the file: no deployment can carry it.
+        resolved.platform.flow.off = platform.no_flow_control_for_benchmarks;
+        Ok(resolved)
     }
 }
 

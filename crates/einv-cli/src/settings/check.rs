@@ -75,6 +75,7 @@ impl Settings {
                 check_interval: Some(chrono::Duration::milliseconds(
                     i64::try_from(self.limits.check_ms).unwrap_or(i64::MAX),
                 )),
+                off: false,
             },
         };
         startup::calendar(&platform).map_err(|e| invalid("database.holidays", e.to_string()))?;

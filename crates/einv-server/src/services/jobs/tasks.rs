@@ -81,7 +81,14 @@ impl Platform {
             );
             let send = async {
                 self.store
-                    .notify_user(grant.user_id, "consent.lapsed", &text, now)
+                    .notify(
+                        Recipient::User(grant.user_id),
+                        None,
+                        "consent.lapsed",
+                        "同意已屆期 / Consent lapsed",
+                        &text,
+                        now,
+                    )
                     .await?;
                 let detail = json!({ "grant": grant.grant_id, "lapsed_at": grant.lapsed_at.timestamp(), "rule": "R5.6" });
                 self.audit(
