@@ -4,7 +4,9 @@ calls against one `einv serve --demo`, every answer classified, RSS sampled.
 
 Kinds (each answer must be what its kind intends, anything else fails the run):
   valid      carrierInvChk with the demo User's code, from rotating client IPs  -> code 200
-  invalid    carrierInvChk with a wrong verification code                        -> the refusal code
+  invalid    carrierInvChk with an impossible date (2026/02/30)                  -> the refusal code
+             (not a wrong verification code: that is a guess, and the Platform's per-account
+             guessing cost would rightly lock the demo User out of the valid mix too)
   throttled  carrierInvChk from one client IP far over its per-IP limit (R4.6)   -> 200 or 950
   replayed   a signed QryWinningList sent twice, byte for byte                   -> 200 twice, same body
 Standard library only, so it runs wherever the server does.
@@ -19,6 +21,12 @@ THREADS = int(os.environ.get("THREADS", "8"))
 PID = int(os.environ["SERVER_PID"])
 demo = json.load(open(os.environ["DEMO_JSON"]))
 MIX = [("valid", 6), ("invalid", 2), ("throttled", 1), ("replayed", 1)]
+
+
+def invalid_carrier(device):
+    params = carrier(demo["cardEncrypt"], device)
+    params["startDate"] = "2026/02/30"
+    return params
 
 
 def carrier(code, device):
@@ -88,7 +96,7 @@ def worker(tally, deadline, refusal, seq):
             code, body, ms = post(conn, "/PB2CAPIVAN/invServ/InvServ", carrier(demo["cardEncrypt"], "soak-%d" % n), ip)
             tally.add(kind, code, ms, code == "200", body)
         elif kind == "invalid":
-            code, body, ms = post(conn, "/PB2CAPIVAN/invServ/InvServ", carrier("Wrong999", "soak-%d" % n), "10.250.0.%d" % (n % 250 + 1))
+            code, body, ms = post(conn, "/PB2CAPIVAN/invServ/InvServ", invalid_carrier("soak-%d" % n), "10.250.0.%d" % (n % 250 + 1))
             tally.add(kind, code, ms, code == refusal, body)
         elif kind == "throttled":
             code, body, ms = post(conn, "/PB2CAPIVAN/invServ/InvServ", carrier(demo["cardEncrypt"], "soak-t"), "203.0.113.9")
@@ -116,9 +124,9 @@ def rss_kib():
 def main():
     # The refusal a wrong verification code gets, asked once before the clock starts.
     conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
-    refusal, body, _ = post(conn, "/PB2CAPIVAN/invServ/InvServ", carrier("Wrong999", "probe"), "10.252.0.1")
+    refusal, body, _ = post(conn, "/PB2CAPIVAN/invServ/InvServ", invalid_carrier("probe"), "10.252.0.1")
     if refusal == "200":
-        sys.exit("a wrong verification code was accepted: " + body)
+        sys.exit("an impossible date was accepted: " + body)
     # The latest period the demo has drawn: the replayed kind asks for its winning numbers.
     global TERM
     year, month = time.localtime().tm_year - 1911, time.localtime().tm_mon
@@ -155,7 +163,7 @@ def main():
     lat = sorted(tally.latencies)
     pct = lambda p: lat[min(len(lat) - 1, int(len(lat) * p))] if lat else 0
     total = len(lat)
-    print("requests %d in %.0f s (%.0f/s), refusal code for a wrong verification code: %s" % (total, DURATION, total / DURATION, refusal))
+    print("requests %d in %.0f s (%.0f/s), refusal code for an impossible date: %s" % (total, DURATION, total / DURATION, refusal))
     for key in sorted(tally.counts):
         print("  %-24s %d" % (key, tally.counts[key]))
     print("latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f" % (pct(0.5), pct(0.9), pct(0.99), lat[-1] if lat else 0))
