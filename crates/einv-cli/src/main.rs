@@ -11,6 +11,7 @@ mod commands;
 mod ingest;
 mod logging;
 mod options;
+mod settings;
 mod synth;
 
 fn main() -> ExitCode {

@@ -275,7 +275,11 @@ impl From<StoreError> for ServiceError {
         match e {
             StoreError::AlreadyExists(what) => Self::already_exists(what),
             StoreError::Stale(what) => Self::already_exists(format!("a newer change to {what}")),
-            other => Self::Store(other),
+            other => {
+                // Counted in `/metrics`: a store that fails is what operators page on.
+                metrics::counter!("einv_store_errors_total").increment(1);
+                Self::Store(other)
+            }
         }
     }
 }

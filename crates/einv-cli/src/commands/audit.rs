@@ -82,7 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 async fn platform(options: &PlatformOptions) -> anyhow::Result<einv_server::Platform> {
-    Ok(startup::platform(&options.config(), Arc::new(SystemClock)).await?)
+    Ok(startup::platform(&options.config()?, Arc::new(SystemClock)).await?)
 }
 
 async fn verify(options: &PlatformOptions) -> anyhow::Result<ExitCode> {

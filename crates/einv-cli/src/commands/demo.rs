@@ -29,7 +29,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let Action::Seed(options) = args.action;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
-        let config = options.config();
+        let config = options.config()?;
         let platform = startup::platform(&config, Arc::new(SystemClock)).await?;
         let credentials = demo::seed(&platform).await?;
         super::serve::write_demo_json(&config.data_dir, &credentials)?;

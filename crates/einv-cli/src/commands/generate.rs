@@ -98,7 +98,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if args.register_users {
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             runtime.block_on(async {
-                let store = startup::open_store(&args.platform.config(), false).await?;
+                let store = startup::open_store(&args.platform.config()?, false).await?;
                 let result = register_users(&store, &generator.barcodes()).await;
                 store.close().await;
                 result
@@ -162,7 +162,7 @@ async fn register_users(store: &einv_store::Store, barcodes: &[String]) -> anyho
 fn into_db(args: &Args, generator: Generator, bar: ProgressBar) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
-        let store = startup::open_store(&args.platform.config(), false).await?;
+        let store = startup::open_store(&args.platform.config()?, false).await?;
         register_users(&store, &generator.barcodes()).await?;
         let input = Input {
             name: "(generated)".into(),

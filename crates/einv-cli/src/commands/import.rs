@@ -117,7 +117,7 @@ fn progress_bar(total: u64) -> ProgressBar {
 async fn invoices(args: InvoicesArgs) -> anyhow::Result<ExitCode> {
     let (inputs, total) = inputs(&args.files, args.format)?;
     let mut log = ProblemLog::create(args.report.as_deref())?;
-    let store = startup::open_store(&args.platform.config(), false).await?;
+    let store = startup::open_store(&args.platform.config()?, false).await?;
     let bar = progress_bar(total);
     let batch = usize::try_from(args.batch).unwrap_or(10_000);
     let result = pipeline::run(&store, inputs, batch, bar.clone(), &mut |p| {
@@ -147,7 +147,7 @@ async fn winning(args: WinningArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let platform = startup::platform(&args.platform.config(), Arc::new(SystemClock)).await?;
+    let platform = startup::platform(&args.platform.config()?, Arc::new(SystemClock)).await?;
     // Published as the Platform publishes any draw: stored and its winners marked in one use case.
     let published = platform.publish_draw(&draw).await;
     platform.close().await;

@@ -12,7 +12,7 @@ use crate::options::PlatformOptions;
 pub fn run(options: PlatformOptions) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
-        startup::open_store(&options.config(), true).await?;
+        startup::open_store(&options.config()?, true).await?;
         println!("database schema is up to date");
         Ok(ExitCode::SUCCESS)
     })

@@ -10,6 +10,7 @@ use crate::options::PlatformOptions;
 
 pub mod admin;
 pub mod audit;
+pub mod config;
 pub mod demo;
 pub mod generate;
 pub mod import;
@@ -49,8 +50,11 @@ pub enum Command {
     Generate(generate::Args),
     /// Verify, purge or show the tamper-evident audit trail (R5.3, R6.4).
     Audit(audit::Args),
-    /// Operator commands: reviewers, registry events, terms, announcements, terminations.
+    /// Operator commands: reviewers, registry events, terms, announcements, terminations,
+    /// background jobs.
     Admin(admin::Args),
+    /// Check the configuration (`--config FILE`, EINV_* variables, flags) and print it.
+    Config(config::Args),
 }
 
 /// Runs the parsed command line.
@@ -66,6 +70,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Generate(args) => generate::run(args),
         Command::Audit(args) => audit::run(args),
         Command::Admin(args) => admin::run(args),
+        Command::Config(args) => config::run(args),
     }
 }
 

@@ -1,16 +1,17 @@
 //! `einv serve`: run the Platform. With `--demo`, seed the demo data set first and print how to
 //! call it.
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
 use einv_core::SystemClock;
 use einv_server::demo::{self, DemoCredentials};
+use einv_server::services::jobs;
 use einv_server::startup;
 
-use crate::options::PlatformOptions;
+use crate::options::{PlatformOptions, ServeOptions};
+use crate::settings::Resolved;
 
 /// Arguments of `einv serve`.
 #[derive(Debug, clap::Args)]
@@ -18,55 +19,44 @@ pub struct Args {
     /// Seed the demo data set (once) and print the demo credentials.
     #[arg(long)]
     pub demo: bool,
-    /// The address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080", env = "EINV_LISTEN")]
-    pub listen: SocketAddr,
-    /// The URL people reach the Platform at; session cookies are `Secure` when it is https.
-    #[arg(long, env = "EINV_PUBLIC_URL")]
-    pub public_url: Option<String>,
-    /// A proxy (address or CIDR block) whose X-Forwarded-For names the client; repeatable.
-    #[arg(
-        long = "trusted-proxy",
-        env = "EINV_TRUSTED_PROXIES",
-        value_delimiter = ','
-    )]
-    pub trusted_proxies: Vec<String>,
+    /// How this node serves.
+    #[command(flatten)]
+    pub serve: ServeOptions,
     /// Where the data lives.
     #[command(flatten)]
     pub platform: PlatformOptions,
 }
 
-/// Runs `einv serve`.
+/// Runs `einv serve`: the configuration is checked before anything starts.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    crate::logging::init();
+    let resolved = args.serve.resolve(&args.platform)?;
+    crate::logging::init_with(&resolved.logging);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(serve(args))
+    runtime.block_on(serve(args.demo, resolved))
 }
 
-async fn serve(args: Args) -> anyhow::Result<ExitCode> {
-    let config = args.platform.config();
-    let http = startup::HttpOptions {
-        public_url: args.public_url.clone(),
-        trusted_proxies: einv_server::http::client_ip::TrustedProxies::parse(&args.trusted_proxies)
-            .map_err(anyhow::Error::msg)?,
-    };
-    let platform = Arc::new(startup::platform(&config, Arc::new(SystemClock)).await?);
-    let listener = tokio::net::TcpListener::bind(args.listen)
+async fn serve(demo: bool, resolved: Resolved) -> anyhow::Result<ExitCode> {
+    let config = &resolved.platform;
+    let platform = Arc::new(startup::platform(config, Arc::new(SystemClock)).await?);
+    let listener = tokio::net::TcpListener::bind(resolved.listen)
         .await
-        .with_context(|| format!("--listen {}: cannot listen there", args.listen))?;
+        .with_context(|| format!("listen.address {}: cannot listen there", resolved.listen))?;
     let base = format!(
         "http://{}",
         listener.local_addr().context("reading the bound address")?
     );
-    if args.demo {
+    if demo {
         let credentials = demo::seed(&platform).await?;
         write_demo_json(&config.data_dir, &credentials)?;
         print_demo(&base, &credentials, &config.data_dir);
     }
+    let jobs = jobs::spawn(platform.clone(), &resolved.background, resolved.retention);
     println!("einv Platform listening on {base}");
-    startup::serve_with(listener, platform, http)
-        .await
-        .context("serving")?;
+    let served = startup::serve_with(listener, platform, resolved.http).await;
+    if let Some(jobs) = jobs {
+        jobs.abort();
+    }
+    served.context("serving")?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -6,11 +6,16 @@
 mod admin_cli;
 mod audit_cli;
 mod cluster;
+mod cluster_jobs;
 /// The server's test harness (a running app with a licensed app and a consenting User).
 #[path = "../../../einv-server/tests/it/common.rs"]
 mod common;
+mod config_cli;
 mod corpus;
+mod crash_cli;
 mod flow_cluster;
 mod import_cli;
+mod logs_cli;
 mod prize_cli;
+mod process;
 mod validate_qr_cli;

@@ -52,14 +52,59 @@ pub async fn track(request: Request, next: Next) -> Response {
     let method = request.method().as_str().to_owned();
     let started = Instant::now();
     let response = next.run(request).await;
+    let v1 = response.extensions().get::<V1Labels>().copied();
     let labels = [
         ("route", route),
         ("method", method),
         ("status", response.status().as_u16().to_string()),
+        (
+            "action",
+            v1.map(|l| l.action).unwrap_or_default().to_owned(),
+        ),
+        (
+            "code",
+            v1.and_then(|l| l.code)
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+        ),
     ];
     metrics::counter!(REQUESTS, &labels).increment(1);
     metrics::histogram!(LATENCY, &labels).record(started.elapsed().as_secs_f64());
     response
+}
+
+/// The v1 actions, the only values the `action` label takes (any other is `other`), so a
+/// caller cannot grow the label set.
+const V1_ACTIONS: &[&str] = &[
+    "QryWinningList",
+    "qryInvHeader",
+    "qryInvDetail",
+    "carrierInvChk",
+    "carrierInvDetail",
+    "carrierInvDnt",
+    "qryCarrierAgg",
+    "qryLoveCode",
+];
+
+/// What a v1 reply adds to its request's labels: the action asked for and the MOF code
+/// answered (the HTTP status of every v1 reply is 200, so it says nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct V1Labels {
+    /// One of the v1 actions, or `other`.
+    pub action: &'static str,
+    /// The reply's `code`.
+    pub code: Option<u16>,
+}
+
+impl V1Labels {
+    /// The labels of a call that asked for `action` and was answered `code`.
+    pub fn new(action: Option<&str>, code: Option<u16>) -> Self {
+        let action = action
+            .and_then(|a| V1_ACTIONS.iter().find(|known| **known == a))
+            .copied()
+            .unwrap_or("other");
+        Self { action, code }
+    }
 }
 
 /// `GET /metrics` in the Prometheus text format.

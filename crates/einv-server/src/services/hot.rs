@@ -76,12 +76,23 @@ impl<K: Eq + Hash, V> Versioned<K, V> {
     }
 }
 
-fn get<K: Eq + Hash, V>(cache: &RwLock<Versioned<K, V>>, version: i64, key: &K) -> Option<Arc<V>> {
-    let cache = cache.read().ok()?;
-    if cache.version != version {
-        return None;
-    }
-    cache.map.get(key).cloned()
+/// Counted per cache and outcome in `/metrics` (docs/operations.md).
+const LOOKUPS: &str = "einv_cache_lookups_total";
+
+fn get<K: Eq + Hash, V>(
+    name: &'static str,
+    cache: &RwLock<Versioned<K, V>>,
+    version: i64,
+    key: &K,
+) -> Option<Arc<V>> {
+    let found = cache
+        .read()
+        .ok()
+        .filter(|c| c.version == version)
+        .and_then(|c| c.map.get(key).cloned());
+    let outcome = if found.is_some() { "hit" } else { "miss" };
+    metrics::counter!(LOOKUPS, "cache" => name, "outcome" => outcome).increment(1);
+    found
 }
 
 /// Keeps `value`, read after `version` was, unless the cache has moved on to a later version
@@ -202,7 +213,7 @@ impl HotView<'_> {
         let (versions, store) = (self.versions, self.store);
         let key = barcode.to_owned();
         if let Some(v) = versions {
-            if let Some(hit) = get(&self.caches.users, v.users, &key) {
+            if let Some(hit) = get("users", &self.caches.users, v.users, &key) {
                 return Ok(Some(hit));
             }
         }
@@ -226,7 +237,7 @@ impl HotView<'_> {
         let (versions, store) = (self.versions, self.store);
         let key = (user_id, app_id.to_owned());
         if let Some(v) = versions {
-            if let Some(hit) = get(&self.caches.grants, v.users, &key) {
+            if let Some(hit) = get("grants", &self.caches.grants, v.users, &key) {
                 return Ok(hit);
             }
         }
@@ -241,7 +252,7 @@ impl HotView<'_> {
     pub async fn draw(&self, period: Period) -> ServiceResult<Arc<DrawSnapshot>> {
         let (versions, store) = (self.versions, self.store);
         if let Some(v) = versions {
-            if let Some(hit) = get(&self.caches.draws, v.draws, &period) {
+            if let Some(hit) = get("draws", &self.caches.draws, v.draws, &period) {
                 return Ok(hit);
             }
         }

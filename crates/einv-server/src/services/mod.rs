@@ -21,6 +21,7 @@ pub mod flow;
 pub mod guessing;
 pub mod health;
 pub mod hot;
+pub mod jobs;
 pub mod licensing;
 mod lookup;
 pub mod oauth;

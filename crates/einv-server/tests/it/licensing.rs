@@ -51,7 +51,7 @@ both_backends!(
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
 
-fn taipei_at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+pub(crate) fn taipei_at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     taipei()
         .with_ymd_and_hms(y, m, d, h, 0, 0)
         .unwrap()
@@ -85,6 +85,7 @@ pub(crate) struct Licensed {
     pub(crate) creds: IssuedCredentials,
 }
 
+/// A Developer with an approved licence (also used by the background-job tests).
 pub(crate) async fn licensed(app: &TestApp, email: &str) -> Licensed {
     licensed_for(
         app,

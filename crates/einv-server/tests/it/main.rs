@@ -11,6 +11,7 @@ mod authorisation_matrix;
 mod consent_rules;
 mod flow_control;
 mod flow_limits;
+mod jobs;
 mod licensing;
 mod licensing_web;
 mod oauth_flow;

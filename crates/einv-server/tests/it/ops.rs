@@ -186,3 +186,48 @@ async fn shutdown_finishes_and_flushes_the_audit_queue() {
         .is_err());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn metrics_label_v1_calls_by_action_and_mof_code_and_count_cache_lookups() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let mut params = app.carrier_params("carrierInvChk", "0.5");
+    params.push(("startDate", "2026/11/01".into()));
+    params.push(("endDate", "2026/11/27".into()));
+    params.push(("onlyWinningInv", "N".into()));
+    assert_eq!(
+        app.post("/PB2CAPIVAN/invServ/InvServ", &params).await["code"],
+        200
+    );
+    // An unknown action is labelled `other`, so callers cannot grow the label set.
+    let mut odd = app.carrier_params("noSuchAction-x", "0.5");
+    odd.push(("startDate", "2026/11/01".into()));
+    let refused = app.post("/PB2CAPIVAN/invServ/InvServ", &odd).await;
+    assert_ne!(refused["code"], 200);
+    let text = app.get_text("/metrics").await;
+    let v1 = |action: &str, code: &str| {
+        text.lines().any(|l| {
+            l.starts_with("einv_http_requests_total{")
+                && l.contains("route=\"/PB2CAPIVAN/invServ/InvServ\"")
+                && l.contains(&format!("action=\"{action}\""))
+                && l.contains(&format!("code=\"{code}\""))
+        })
+    };
+    assert!(v1("carrierInvChk", "200"), "{text}");
+    assert!(
+        v1(
+            "other",
+            refused["code"]
+                .as_str()
+                .map_or_else(|| refused["code"].to_string(), str::to_owned)
+                .as_str()
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("noSuchAction"));
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("einv_cache_lookups_total{") && l.contains("cache=\"users\"")),
+        "{text}"
+    );
+    app.stop().await;
+}

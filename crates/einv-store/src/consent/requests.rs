@@ -71,6 +71,22 @@ impl Store {
         rows.iter().map(request_from_row).collect()
     }
 
+    /// Every request not reported completed whose due day is before `today` (R5.2), oldest
+    /// due first: what the deadline job reports.
+    pub async fn overdue_deletion_requests(
+        &self,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<DeletionRequestRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REQUEST_COLUMNS} FROM deletion_requests WHERE completed_at IS NULL \
+             AND due_date < $1 ORDER BY due_date, id"
+        ))
+        .bind(date_key(today))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(request_from_row).collect()
+    }
+
     /// The requests addressed to `app_id`, oldest first; completed ones only if asked.
     pub async fn deletion_requests_of_app(
         &self,

@@ -17,7 +17,7 @@ use super::{
 
 pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let platform = startup::platform(&args.platform.options().config(), clock).await?;
+    let platform = startup::platform(&args.platform.options().config()?, clock).await?;
     match args.command {
         AdminCommand::Reviewer(ReviewerCommand::Add {
             email,
@@ -76,10 +76,10 @@ pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
                 c.carrier_type, c.carrier_id, c.issuer
             );
         }
-        AdminCommand::Sweep => {
-            let changed = platform.sweep_licences().await?;
-            println!("{changed} licence(s) changed");
+        AdminCommand::Sweep(a) => {
+            super::jobs::sweep(&platform, &args.platform.options(), a).await?
         }
+        AdminCommand::Jobs(a) => super::jobs::list(&platform, a).await?,
         AdminCommand::Terminate(t) => {
             let ground: TerminationGround = t.ground.parse().context("--ground")?;
             let licence = platform

@@ -10,6 +10,7 @@ use clap::{Args as ClapArgs, Subcommand};
 use crate::options::PlatformOptions;
 
 mod actions;
+mod jobs;
 
 /// Arguments of `einv admin`.
 #[derive(Debug, ClapArgs)]
@@ -27,16 +28,14 @@ pub struct Args {
 #[derive(Debug, Clone, ClapArgs)]
 pub struct AdminPlatform {
     /// The data directory (embedded SQLite database, server.key).
-    #[arg(
-        long = "data",
-        default_value = "./einv-data",
-        env = "EINV_DATA",
-        global = true
-    )]
-    pub data_dir: std::path::PathBuf,
+    #[arg(long = "data", env = "EINV_DATA", global = true)]
+    pub data_dir: Option<std::path::PathBuf>,
+    /// A TOML configuration file; flags and EINV_* variables win over it.
+    #[arg(long, env = "EINV_CONFIG", global = true)]
+    pub config: Option<std::path::PathBuf>,
     /// A database URL (postgres://…); default: the embedded SQLite file in the data directory.
-    #[arg(long, env = "EINV_DATABASE_URL", global = true)]
-    pub database_url: Option<String>,
+    #[arg(long, env = "EINV_DATABASE_URL", hide_env_values = true, global = true, value_parser = crate::options::secret)]
+    pub database_url: Option<SecretString>,
     /// The server key (64 hex digits) that seals APIKeys; default: DATA/server.key.
     #[arg(
         long,
@@ -54,20 +53,14 @@ pub struct AdminPlatform {
 impl AdminPlatform {
     /// The shared options.
     pub fn options(&self) -> PlatformOptions {
+        // Admin commands serve no calls: flow control is not theirs to configure.
         PlatformOptions {
+            config: self.config.clone(),
             data_dir: self.data_dir.clone(),
             database_url: self.database_url.clone(),
             server_key: self.server_key.clone(),
             holidays: self.holidays.clone(),
-            // Admin commands serve no calls: flow control is not theirs to configure.
-            limit_ip: einv_core::flow::FlowLimits::default().per_ip,
-            limit_app: einv_core::flow::FlowLimits::default().per_app,
-            redis_url: None,
-            redis_namespace: "einv".into(),
-            expected_nodes: 2,
-            redis_connect_timeout_ms: 2000,
-            limits_check_ms: 1000,
-            no_flow_control_for_benchmarks: false,
+            ..PlatformOptions::default()
         }
     }
 }
@@ -89,9 +82,11 @@ pub enum AdminCommand {
     Terminate(TerminateArgs),
     /// Register a licence approved before 2023-03-31 (R4.7d); prints its AppID and APIKey once.
     Legacy(LegacyArgs),
-    /// Apply the passage of time to every live licence (expiry R4.7c/d with R11, renewed
-    /// terms R4.7b, lapsed certificates R6); run it daily.
-    Sweep,
+    /// Run a background job now, as `einv serve` does on its schedule; by default the licence
+    /// sweep (expiry R4.7c/d with R11, renewed terms R4.7b, lapsed certificates R6).
+    Sweep(jobs::SweepArgs),
+    /// The latest background job runs: job, node, started, finished, outcome, counts.
+    Jobs(jobs::JobsArgs),
     /// Require (or stop requiring) the MOF signature on every v1 call of a licence's AppID,
     /// the actions the Ministry leaves unsigned included.
     SignEveryCall(SignEveryCallArgs),

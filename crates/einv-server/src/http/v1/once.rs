@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 use super::error::{V1Error, V1Result};
 use super::params::V1Params;
 use super::reply::Reply;
+use crate::http::metrics::V1Labels;
 use crate::http::AppState;
 use crate::services::Platform;
 
@@ -100,19 +101,20 @@ where
 {
     let platform = &state.platform;
     let reply = action(State(state.clone()), params.clone()).await;
-    match params.claim.get() {
+    let reply = match params.claim.get() {
         Some(Claim::Won(key)) => {
             let keep = (!reply.is_internal_failure()).then(|| reply.to_stored());
             if let Err(e) = platform.answer_signed_call(key, keep.as_deref()).await {
                 tracing::error!(error = %e, "could not keep a signed call's answer");
             }
+            reply
         }
-        Some(Claim::AnsweredBefore(stored)) => {
-            if let Some(first) = Reply::from_stored(stored) {
-                return first.into_response();
-            }
-        }
-        None => {}
-    }
-    reply.into_response()
+        Some(Claim::AnsweredBefore(stored)) => Reply::from_stored(stored).unwrap_or(reply),
+        None => reply,
+    };
+    // The metrics count v1 calls per action and MOF code (every v1 reply is HTTP 200).
+    let labels = V1Labels::new(params.get("action"), reply.code());
+    let mut response = reply.into_response();
+    response.extensions_mut().insert(labels);
+    response
 }

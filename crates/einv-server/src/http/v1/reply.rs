@@ -87,6 +87,15 @@ impl Reply {
         }
     }
 
+    /// The MOF `code` of the reply (a number or its text), for the metrics' label.
+    pub fn code(&self) -> Option<u16> {
+        match self.fields.get("code")? {
+            Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+            Value::String(s) => s.parse().ok(),
+            _ => None,
+        }
+    }
+
     /// Whether this is a 999 (an internal failure, not an answer worth keeping).
     pub fn is_internal_failure(&self) -> bool {
         self.fields

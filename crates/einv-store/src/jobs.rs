@@ -1,0 +1,213 @@
+//! Background job runs and the notices jobs send once (migration 0085; docs/operations.md).
+//!
+//! A run is claimed by inserting its (job, slot) row: the unique key makes the first node to
+//! insert the only one to run it, on SQLite and PostgreSQL alike, without holding a lock for
+//! the length of the run.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use crate::records::from_unix;
+use crate::{Store, StoreResult};
+
+/// One run of a background job.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct JobRunRecord {
+    /// Row ID.
+    pub id: i64,
+    /// The job's name, e.g. `licence-sweep`.
+    pub job: String,
+    /// The tick it ran for: the clock's Unix time divided by the job's interval.
+    pub slot: i64,
+    /// The node that ran it.
+    pub node: String,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// When it ended; `None` while running (or if the node died mid-run).
+    pub finished_at: Option<DateTime<Utc>>,
+    /// `running`, `ok` or `failed`.
+    pub outcome: String,
+    /// What it did, as a JSON object.
+    pub counts: String,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobOutcome {
+    /// It did its work.
+    Ok,
+    /// It stopped on an error.
+    Failed,
+}
+
+impl JobOutcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+const RUN_COLUMNS: &str = "id, job, slot, node, started_at, finished_at, outcome, counts, error";
+
+fn run_from_row(r: &sqlx::any::AnyRow) -> StoreResult<JobRunRecord> {
+    Ok(JobRunRecord {
+        id: r.try_get("id")?,
+        job: r.try_get("job")?,
+        slot: r.try_get("slot")?,
+        node: r.try_get("node")?,
+        started_at: from_unix(r.try_get("started_at")?),
+        finished_at: r.try_get::<Option<i64>, _>("finished_at")?.map(from_unix),
+        outcome: r.try_get("outcome")?,
+        counts: r.try_get("counts")?,
+        error: r.try_get("error")?,
+    })
+}
+
+impl Store {
+    /// Claims run `slot` of `job` for `node`: the run's ID when this call inserted it, `None`
+    /// when another node (or an earlier tick of this one) already has it.
+    pub async fn claim_job_run(
+        &self,
+        job: &str,
+        slot: i64,
+        node: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Option<i64>> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO job_runs (job, slot, node, started_at, outcome, counts) \
+             VALUES ($1, $2, $3, $4, 'running', '{}') \
+             ON CONFLICT (job, slot) DO NOTHING RETURNING id",
+        )
+        .bind(job)
+        .bind(slot)
+        .bind(node)
+        .bind(at.timestamp())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    /// Records how run `id` ended.
+    pub async fn finish_job_run(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+        outcome: JobOutcome,
+        counts: &str,
+        error: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE job_runs SET finished_at = $1, outcome = $2, counts = $3, error = $4 WHERE id = $5",
+        )
+        .bind(at.timestamp())
+        .bind(outcome.as_str())
+        .bind(counts)
+        .bind(error)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The latest `limit` runs, newest first; of one job when `job` is given.
+    pub async fn job_runs(&self, job: Option<&str>, limit: i64) -> StoreResult<Vec<JobRunRecord>> {
+        // Two statements rather than `$1 IS NULL`: PostgreSQL cannot type an unused NULL.
+        let rows = match job {
+            Some(job) => {
+                sqlx::query(&format!(
+                    "SELECT {RUN_COLUMNS} FROM job_runs WHERE job = $1 ORDER BY id DESC LIMIT $2"
+                ))
+                .bind(job)
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await?
+            }
+            None => {
+                sqlx::query(&format!(
+                    "SELECT {RUN_COLUMNS} FROM job_runs ORDER BY id DESC LIMIT $1"
+                ))
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await?
+            }
+        };
+        rows.iter().map(run_from_row).collect()
+    }
+
+    /// Records that notice `kind` about `subject` is being sent; `false` when it already was.
+    pub async fn mark_notice(
+        &self,
+        kind: &str,
+        subject: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO job_notices (kind, subject, sent_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (kind, subject) DO NOTHING",
+        )
+        .bind(kind)
+        .bind(subject)
+        .bind(at.timestamp())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Forgets a notice mark, when sending the notice failed, so a later tick sends it.
+    pub async fn unmark_notice(&self, kind: &str, subject: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM job_notices WHERE kind = $1 AND subject = $2")
+            .bind(kind)
+            .bind(subject)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Consent grants that lapsed in `(since, now]` while still standing (not revoked, not
+    /// voided) and were not followed by a newer grant of the same User to the same app.
+    pub async fn lapsed_consent_grants(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<LapsedGrant>> {
+        let rows = sqlx::query(
+            "SELECT g.id, g.user_id, g.app_id, g.lapses_at FROM consent_grants g \
+             WHERE g.lapses_at > $1 AND g.lapses_at <= $2 \
+               AND g.revoked_at IS NULL AND g.voided_at IS NULL \
+               AND NOT EXISTS (SELECT 1 FROM consent_grants n WHERE n.user_id = g.user_id \
+                               AND n.app_id = g.app_id AND n.granted_at > g.granted_at) \
+             ORDER BY g.lapses_at, g.id",
+        )
+        .bind(since.timestamp())
+        .bind(now.timestamp())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(LapsedGrant {
+                    grant_id: r.try_get("id")?,
+                    user_id: r.try_get("user_id")?,
+                    app_id: r.try_get("app_id")?,
+                    lapsed_at: from_unix(r.try_get("lapses_at")?),
+                })
+            })
+            .collect()
+    }
+}
+
+/// A consent grant that lapsed (R5.6) and was not renewed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LapsedGrant {
+    /// The grant.
+    pub grant_id: i64,
+    /// The User.
+    pub user_id: i64,
+    /// The app.
+    pub app_id: String,
+    /// When it lapsed.
+    pub lapsed_at: DateTime<Utc>,
+}
