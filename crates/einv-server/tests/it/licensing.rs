@@ -48,9 +48,9 @@ both_backends!(
     sign_every_call_is_on_for_new_licences_and_reviewers_decide,
 );
 
-const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
+pub(crate) const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
 
-fn taipei_at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+pub(crate) fn taipei_at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     taipei()
         .with_ymd_and_hms(y, m, d, h, 0, 0)
         .unwrap()
@@ -77,14 +77,14 @@ fn input(services: &[&str]) -> ApplicationInput {
     }
 }
 
-struct Licensed {
-    developer: i64,
-    reviewer: i64,
-    licence: i64,
-    creds: IssuedCredentials,
+pub(crate) struct Licensed {
+    pub(crate) developer: i64,
+    pub(crate) reviewer: i64,
+    pub(crate) licence: i64,
+    pub(crate) creds: IssuedCredentials,
 }
 
-async fn licensed(app: &TestApp, email: &str) -> Licensed {
+pub(crate) async fn licensed(app: &TestApp, email: &str) -> Licensed {
     licensed_for(
         app,
         email,
