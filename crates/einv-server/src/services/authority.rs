@@ -224,7 +224,11 @@ impl Platform {
         }
         // The licence speaks first: its refusal names the rule (R4.7c …) better than the
         // app's status, which only mirrors it.
-        if let Some(refusal) = snapshot.licence.as_ref().and_then(|l| l.refusal(app_id, now)) {
+        if let Some(refusal) = snapshot
+            .licence
+            .as_ref()
+            .and_then(|l| l.refusal(app_id, now))
+        {
             return Err(refusal);
         }
         let app = &snapshot.app;

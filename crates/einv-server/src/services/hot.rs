@@ -285,7 +285,12 @@ impl HotView<'_> {
     /// Keeps the admission snapshot of `app_id`, read after the versions were checked.
     pub(crate) fn keep_admission(&self, app_id: &str, admission: Admission) {
         if let Some(v) = self.versions {
-            put(&self.caches.admission, v.admission, app_id.to_owned(), admission);
+            put(
+                &self.caches.admission,
+                v.admission,
+                app_id.to_owned(),
+                admission,
+            );
         }
     }
 

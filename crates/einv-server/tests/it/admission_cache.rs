@@ -69,10 +69,16 @@ async fn r4_7c_a_cached_admission_stops_at_the_term_end_without_a_sweep(app: &Te
     app.clock.set(taipei_at(2029, 11, 27, 0));
     let refused = winning_list(app, id, Some(key)).await;
     assert_eq!(refused["code"], "998", "{refused}");
-    assert!(refused["msg"].as_str().unwrap().contains("R4.7c"), "{refused}");
+    assert!(
+        refused["msg"].as_str().unwrap().contains("R4.7c"),
+        "{refused}"
+    );
     let events = app.store().licence_events(l.licence).await.unwrap();
     let last = events.last().unwrap();
-    assert_eq!((last.actor.as_str(), last.rule.as_str()), ("clock", "R4.7c"));
+    assert_eq!(
+        (last.actor.as_str(), last.rule.as_str()),
+        ("clock", "R4.7c")
+    );
 }
 
 async fn r10_2_a_suspension_on_one_node_refuses_the_next_call_on_another(app: &TestApp) {

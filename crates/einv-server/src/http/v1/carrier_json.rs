@@ -15,8 +15,7 @@ use super::reply::{CodeType, Reply};
 use crate::services::{InvoiceListPage, InvoiceView, PAGE_SIZE};
 
 /// 996: more rows than a page; raise `page` and ask again (spec v1.9).
-const MORE_PAGES: &str =
-    "查詢發票筆數超過上限，請縮小查詢日期區間或以載具分頁功能接續查詢下一頁";
+const MORE_PAGES: &str = "查詢發票筆數超過上限，請縮小查詢日期區間或以載具分頁功能接續查詢下一頁";
 
 /// Roughly how many bytes one list row takes, to size the buffer once.
 const ROW_BYTES: usize = 700;

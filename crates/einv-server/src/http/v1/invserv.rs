@@ -76,7 +76,12 @@ async fn list(state: &AppState, params: &V1Params) -> V1Result<Reply> {
         .platform
         .carrier_invoice_list(&admitted.caller, &holder, query)
         .await?;
-    Ok(list_reply(params.get("version"), page, only_winning, &result))
+    Ok(list_reply(
+        params.get("version"),
+        page,
+        only_winning,
+        &result,
+    ))
 }
 
 async fn detail(state: &AppState, params: &V1Params) -> V1Result<Reply> {

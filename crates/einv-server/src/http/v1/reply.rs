@@ -278,10 +278,15 @@ impl IntoResponse for Reply {
     fn into_response(self) -> Response {
         // Every v1 reply is HTTP 200 with the outcome in `code`, as MOF clients expect.
         let mut res = match self.body {
-            Body::Fields(fields) => (StatusCode::OK, axum::Json(Value::Object(fields))).into_response(),
+            Body::Fields(fields) => {
+                (StatusCode::OK, axum::Json(Value::Object(fields))).into_response()
+            }
             Body::Written(bytes) => (
                 StatusCode::OK,
-                [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )],
                 bytes,
             )
                 .into_response(),

@@ -9,7 +9,11 @@ use super::*;
 use crate::http::v1::fields::{compact_date, java_date};
 use crate::http::v1::invoice_json::{header_fields, item_fields};
 
-fn view(number: &str, day: u32, tweak: impl FnOnce(&mut einv_core::invoice::InvoiceDraft)) -> (InvoiceView, Vec<InvoiceItem>) {
+fn view(
+    number: &str,
+    day: u32,
+    tweak: impl FnOnce(&mut einv_core::invoice::InvoiceDraft),
+) -> (InvoiceView, Vec<InvoiceItem>) {
     let inv = invoice(number, (2026, 11, day), Some(("3J0002", "/AB12+-.")), tweak);
     let donated = inv.header.donated_to.is_some();
     let shown_number = if donated {
@@ -83,12 +87,25 @@ fn the_written_list_is_the_map_built_list_byte_for_byte() {
         let written = list_reply(Some("0.5"), page, only_winning, &result).text();
         let first = (page as usize - 1) * PAGE_SIZE + 1;
         let mut body = Map::new();
-        body.insert("onlyWinningInv".into(), json!(if only_winning { "Y" } else { "N" }));
+        body.insert(
+            "onlyWinningInv".into(),
+            json!(if only_winning { "Y" } else { "N" }),
+        );
         body.insert(
             "details".into(),
-            Value::Array(views.iter().enumerate().map(|(i, v)| map_row(first + i, v)).collect()),
+            Value::Array(
+                views
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| map_row(first + i, v))
+                    .collect(),
+            ),
         );
-        let (code, msg) = if more { (996, MORE_PAGES) } else { (200, "執行成功") };
+        let (code, msg) = if more {
+            (996, MORE_PAGES)
+        } else {
+            (200, "執行成功")
+        };
         let built = Reply::with_code(Some("0.5"), CodeType::Number, code, msg, body).text();
         assert_eq!(written, built);
     }
@@ -99,7 +116,10 @@ fn the_written_detail_is_the_map_built_detail_byte_for_byte() {
     for (view, items) in views() {
         let written = detail_reply(Some("0.5"), &view, &items).text();
         let mut body = header_fields(&view);
-        body.insert("amount".into(), json!(view.record.header.total_amount.dollars()));
+        body.insert(
+            "amount".into(),
+            json!(view.record.header.total_amount.dollars()),
+        );
         body.insert("details".into(), item_fields(&items));
         let built = Reply::ok(Some("0.5"), CodeType::Number, body).text();
         assert_eq!(written, built);
@@ -112,7 +132,8 @@ fn an_empty_page_is_an_empty_list() {
         invoices: Vec::new(),
         more: false,
     };
-    let written: Value = serde_json::from_str(&list_reply(Some("0.3"), 1, true, &result).text()).unwrap();
+    let written: Value =
+        serde_json::from_str(&list_reply(Some("0.3"), 1, true, &result).text()).unwrap();
     assert_eq!(written["details"], json!([]));
     assert_eq!(written["onlyWinningInv"], "Y");
     assert_eq!(written["code"], 200);
