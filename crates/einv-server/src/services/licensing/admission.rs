@@ -72,7 +72,7 @@ fn overdue_terms<'a>(
     accepted: &[String],
     now: DateTime<Utc>,
 ) -> Option<&'a TermsVersion> {
-    let is_accepted = |t: &TermsVersion| accepted.iter().any(|v| *v == t.version);
+    let is_accepted = |t: &TermsVersion| accepted.contains(&t.version);
     let newest = terms
         .iter()
         .filter(|t| t.deadline <= now && !is_accepted(t))
