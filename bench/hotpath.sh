@@ -72,8 +72,13 @@ measure() {
 
 # Fresh bodies (all distinct, timestamps valid for the next 260 s) for one measurement.
 bodies_for() {
-  local kind=$1 signing=$2 dir=$3 out="$3/bench/bodies-$1-$2-$4.txt"
-  "$EX/bench_bodies" "$kind" "$signing" "$dir/bench" "$MONTH" "$BODY_COUNT" >"$out"
+  local kind=$1 signing=$2 dir=$3 out="$3/bench/bodies-$1-$2-$4.txt" exp
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    "$EX/bench_bodies" "$kind" "$signing" "$dir/bench" "$MONTH" "$BODY_COUNT" >"$out"
+    # (A bench_bodies built before its fix could start expTimeStamp in the past: write again.)
+    exp=$(grep -o 'expTimeStamp=[0-9]*' "$out" | tail -1 | cut -d= -f2)
+    [ -z "$exp" ] || [ "$exp" -gt $(( $(date +%s) + 86400 )) ] && break
+  done
   echo "$out"
 }
 

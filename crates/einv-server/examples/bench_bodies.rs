@@ -47,7 +47,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let time_stamp = (chrono::Utc::now().timestamp() + 200).to_string();
     let mut rng = rand::thread_rng();
-    let exp_start: i64 = 2_147_483_647 - rng.gen_range(0..1_000_000_000);
+    // From 2034 on: far in the future, distinct between files.
+    let exp_start: i64 = 2_147_483_647 - rng.gen_range(0..100_000_000);
     let mut out = String::new();
     for i in 0..count {
         let exp_time_stamp = (exp_start - i64::try_from(i)?).to_string();
