@@ -28,7 +28,7 @@ use einv_store::{AppRecord, AppStatus};
 
 use super::hot::{Checked, HotView};
 use super::licensing::admission::LicenceFacts;
-use super::Platform;
+use super::{KeySlot, Platform};
 use crate::error::{ServiceError, ServiceResult};
 
 /// A live app, with the APIKeys that verify for it now. The keys never leave this value
@@ -295,14 +295,20 @@ impl Platform {
             if app.status != AppStatus::Revoked {
                 keys.push(OpenedKey {
                     valid_until: None,
-                    key: self.sealer.open(&app.sealed_key)?,
+                    key: self
+                        .sealer
+                        .open_key(app_id, KeySlot::App, &app.sealed_key)?,
                 });
             }
         } else {
             for credential in credentials.into_iter().filter(|c| c.is_valid(now)) {
                 keys.push(OpenedKey {
                     valid_until: credential.valid_until,
-                    key: self.sealer.open(&credential.sealed_key)?,
+                    key: self.sealer.open_key(
+                        app_id,
+                        KeySlot::Credential(credential.id),
+                        &credential.sealed_key,
+                    )?,
                 });
             }
         }

@@ -7,6 +7,7 @@
 //! are the same; a test below compares the two renderings.
 
 use einv_core::invoice::InvoiceItem;
+use einv_core::ShownNumber;
 use serde::{Serialize, Serializer};
 
 use super::fields::{CompactDate, JavaDate};
@@ -114,7 +115,7 @@ struct ListRow<'a> {
     donate_mark: i32,
     inv_date: JavaDate,
     inv_donatable: bool,
-    inv_num: &'a str,
+    inv_num: &'a ShownNumber,
     inv_period: PeriodCode,
     inv_status: &'static str,
     invoice_time: Hms,
@@ -161,7 +162,7 @@ struct DetailReply<'a> {
     currency: &'a str,
     details: Items<'a>,
     inv_date: CompactDate,
-    inv_num: &'a str,
+    inv_num: &'a ShownNumber,
     inv_period: PeriodCode,
     inv_status: &'static str,
     invoice_time: Hms,

@@ -16,11 +16,7 @@ fn view(
 ) -> (InvoiceView, Vec<InvoiceItem>) {
     let inv = invoice(number, (2026, 11, day), Some(("3J0002", "/AB12+-.")), tweak);
     let donated = inv.header.donated_to.is_some();
-    let shown_number = if donated {
-        inv.header.number.masked()
-    } else {
-        inv.header.number.as_str().to_owned()
-    };
+    let shown_number = einv_core::ShownNumber::new(inv.header.number, donated);
     let record = InvoiceRecord {
         id: 1,
         header: inv.header,
