@@ -174,16 +174,17 @@ struct DetailReply<'a> {
     v: Option<&'a str>,
 }
 
-/// carrierInvDetail's `details`: every value a string, as uploaded (invoice_json.rs).
+/// carrierInvDetail's `details`, as the captured live reply has them (invoice_json.rs
+/// `carrier_item_fields`): `rowNum` and `amount` numbers, the rest strings as uploaded.
 struct Items<'a>(&'a [InvoiceItem]);
 
 impl Serialize for Items<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|i| ItemRow {
-            amount: i.amount.as_str(),
+        s.collect_seq((1..).zip(self.0).map(|(position, i)| ItemRow {
+            amount: DecimalNumber(i.amount.as_str()),
             description: &i.description,
             quantity: i.quantity.as_str(),
-            row_num: i.row.as_str(),
+            row_num: i.row.as_str().parse::<u32>().unwrap_or(position),
             unit_price: i.unit_price.as_str(),
         }))
     }
@@ -192,11 +193,24 @@ impl Serialize for Items<'_> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ItemRow<'a> {
-    amount: &'a str,
+    amount: DecimalNumber<'a>,
     description: &'a str,
     quantity: &'a str,
-    row_num: &'a str,
+    row_num: u32,
     unit_price: &'a str,
+}
+
+/// A decimal as a JSON number (`-35`, `12.5`); one JSON cannot hold as a number stays the
+/// string it is, so nothing is lost.
+struct DecimalNumber<'a>(&'a str);
+
+impl Serialize for DecimalNumber<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.parse::<serde_json::Number>() {
+            Ok(n) => n.serialize(s),
+            Err(_) => s.serialize_str(self.0),
+        }
+    }
 }
 
 /// A period's `yyyMM` code, written without a `String`.

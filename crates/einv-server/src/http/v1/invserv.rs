@@ -71,6 +71,7 @@ async fn list(state: &AppState, params: &V1Params) -> V1Result<Reply> {
         to,
         only_winning,
         page,
+        after: None,
     };
     let result = state
         .platform

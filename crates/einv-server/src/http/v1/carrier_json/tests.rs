@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 
 use super::*;
 use crate::http::v1::fields::{compact_date, java_date};
-use crate::http::v1::invoice_json::{header_fields, item_fields};
+use crate::http::v1::invoice_json::{carrier_item_fields, header_fields};
 
 fn view(
     number: &str,
@@ -116,7 +116,7 @@ fn the_written_detail_is_the_map_built_detail_byte_for_byte() {
             "amount".into(),
             json!(view.record.header.total_amount.dollars()),
         );
-        body.insert("details".into(), item_fields(&items));
+        body.insert("details".into(), carrier_item_fields(&items));
         let built = Reply::ok(Some("0.5"), CodeType::Number, body).text();
         assert_eq!(written, built);
     }
