@@ -4,8 +4,11 @@
 #
 #   bench/hotpath.sh                       # SQLite, SIZES="1000000 10000000"
 #   BACKEND=postgres SIZES=1000000 bench/hotpath.sh
-#   KINDS="list:signed qr:unsigned" DURATION=10s CONNS=8 bench/hotpath.sh
+#   KINDS="list:signed qr:unsigned" DURATION=10s REPEAT=1 bench/hotpath.sh
 #
+# Per query kind and repetition: the ceiling's req/s and einv's req/s at 32 connections (back
+# to back, so both see the same load on the shared machine), then einv's p50/p99 at 8
+# connections; the ratio of each repetition, and the median ratio per kind at the end.
 # Every answer is checked for MOF code 200 (bench/bodies.lua): a run with any other answer is
 # reported as failed, so throttled or refused calls never count. Flow-control limits are raised
 # out of the way. Data sets are generated once (`einv generate --into-db`) into $WORK/<size>
@@ -15,9 +18,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BACKEND="${BACKEND:-sqlite}"
 SIZES="${SIZES:-1000000 10000000}"
-DURATION="${DURATION:-15s}"
+DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-3s}"
-CONNS="${CONNS:-8}"
+REPEAT="${REPEAT:-3}"
+BODY_COUNT="${BODY_COUNT:-100000}"
 USERS="${USERS:-200}"
 KINDS="${KINDS:-list:unsigned list:signed detail:unsigned detail:signed winners:unsigned winning:unsigned qr:unsigned}"
 WORK="${WORK:-/tmp/einv-bench}"
@@ -27,8 +31,10 @@ PORT=18180
 BASE_PORT=18181
 MONTH="${MONTH:-$(date -d "$(date +%Y-%m-15) -1 month" +%Y/%m)}"
 
-cargo build --release -q -p einv-cli
-cargo build --release -q -p einv-server --example bare_axum --example bench_users --example bench_bodies
+if [ -z "${SKIP_BUILD:-}" ]; then
+  cargo build --release -q -p einv-cli
+  cargo build --release -q -p einv-server --example bare_axum --example bench_users --example bench_bodies
+fi
 BIN="$TARGET/release/einv"
 EX="$TARGET/release/examples"
 
@@ -51,9 +57,9 @@ path_of() {
 
 # One wrk run: prints "req/s p50_ms p99_ms"; fails when an answer was not code 200.
 measure() {
-  local port=$1 bodies=$2 path=$3 out err
+  local port=$1 bodies=$2 path=$3 conns=$4 out err
   err=$(mktemp)
-  out=$(BODIES="$bodies" URL_PATH="$path" wrk -t1 -c"$CONNS" -d"$DURATION" --latency \
+  out=$(BODIES="$bodies" URL_PATH="$path" wrk -t1 -c"$conns" -d"$DURATION" --latency \
     -s bench/bodies.lua "http://127.0.0.1:$port" 2>"$err")
   if grep -q ", [1-9][0-9]* other" "$err" || grep -q "Non-2xx\|Socket errors" <<<"$out"; then
     echo "  answers other than code 200:" >&2; cat "$err" >&2; grep "Non-2xx\|Socket" <<<"$out" >&2 || true
@@ -64,8 +70,21 @@ measure() {
   echo "$(awk '/^Requests\/sec:/ {print $2}' <<<"$out") $(awk '$1 == "50%"'" $ms" <<<"$out") $(awk '$1 == "99%"'" $ms" <<<"$out")"
 }
 
-echo "| backend | invoices | query | einv req/s | ceiling req/s | ratio | p50 / p99 ms | answer bytes | server RSS MB | load avg |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+# Fresh bodies (all distinct, timestamps valid for the next 260 s) for one measurement.
+bodies_for() {
+  local kind=$1 signing=$2 dir=$3 out="$3/bench/bodies-$1-$2-$4.txt" exp
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    "$EX/bench_bodies" "$kind" "$signing" "$dir/bench" "$MONTH" "$BODY_COUNT" >"$out"
+    # (A bench_bodies built before its fix could start expTimeStamp in the past: write again.)
+    exp=$(grep -o 'expTimeStamp=[0-9]*' "$out" | tail -1 | cut -d= -f2)
+    [ -z "$exp" ] || [ "$exp" -gt $(( $(date +%s) + 86400 )) ] && break
+  done
+  echo "$out"
+}
+
+echo "| backend | invoices | query | rep | ceiling req/s (32) | einv req/s (32) | ratio | einv p50 / p99 ms (8) | answer bytes | server RSS MB | load avg |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+ratios=$(mktemp)
 for n in $SIZES; do
   dir="$WORK/$n"
   mkdir -p "$dir"
@@ -91,27 +110,38 @@ for n in $SIZES; do
     --limit-ip 1000000000/1 --limit-app 1000000000/1 >"$dir/serve-$BACKEND.log" 2>&1 &
   pid=$!
   wait_up "$PORT"
-  for spec in $KINDS; do
-    kind=${spec%%:*}; signing=${spec##*:}
-    path=$(path_of "$kind")
-    bodies="$dir/bench/bodies-$kind-$signing.txt"
-    "$EX/bench_bodies" "$kind" "$signing" "$dir/bench" "$MONTH" 4000 >"$bodies"
-    # The ceiling answers the bytes einv answers to the first body.
-    reply="$dir/bench/reply-$kind.json"
-    curl -s "http://127.0.0.1:$PORT$path" --data "$(head -1 "$bodies")" >"$reply"
-    grep -q '"code":200\|"code":"200"' "$reply" || { echo "$kind: sample answer is not code 200: $(head -c 300 "$reply")" >&2; kill "$pid"; exit 1; }
-    "$EX/bare_axum" "127.0.0.1:$BASE_PORT" "$reply" >/dev/null &
-    base_pid=$!
-    wait_up "$BASE_PORT"
-    read -r base_rps _ _ < <(measure "$BASE_PORT" "$bodies" "$path")
-    kill "$base_pid"; wait "$base_pid" 2>/dev/null || true
-    # Warm-up (first calls of each User pay the argon2 check once; caches fill), then measure.
-    DURATION="$WARMUP" measure "$PORT" "$bodies" "$path" >/dev/null
-    read -r rps p50 p99 < <(measure "$PORT" "$bodies" "$path")
-    rss=$(( $(ps -o rss= -p "$pid") / 1024 ))
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    ratio=$(awk -v a="$rps" -v b="$base_rps" 'BEGIN{printf "%.3f", a/b}')
-    echo "| $BACKEND | $n | $kind $signing | $rps | $base_rps | $ratio | $p50 / $p99 | $(wc -c <"$reply") | $rss | $load |"
+  for rep in $(seq 1 "$REPEAT"); do
+    for spec in $KINDS; do
+      kind=${spec%%:*}; signing=${spec##*:}
+      path=$(path_of "$kind")
+      warm=$(bodies_for "$kind" "$signing" "$dir" warm)
+      # The ceiling answers the bytes einv answers to the first body.
+      reply="$dir/bench/reply-$kind.json"
+      curl -s "http://127.0.0.1:$PORT$path" --data "$(head -1 "$warm")" >"$reply"
+      grep -q '"code":200\|"code":"200"\|"code":996,"details":\[{' "$reply" || { echo "$kind: sample answer is not code 200 or a full page: $(head -c 300 "$reply")" >&2; kill "$pid"; exit 1; }
+      "$EX/bare_axum" "127.0.0.1:$BASE_PORT" "$reply" >/dev/null &
+      base_pid=$!
+      wait_up "$BASE_PORT"
+      # Warm-up (first calls of each User pay the argon2 check once; caches fill).
+      DURATION="$WARMUP" measure "$PORT" "$warm" "$path" 32 >/dev/null
+      bodies=$(bodies_for "$kind" "$signing" "$dir" a)
+      read -r base_rps _ _ < <(measure "$BASE_PORT" "$bodies" "$path" 32)
+      kill "$base_pid"; wait "$base_pid" 2>/dev/null || true
+      read -r rps _ _ < <(measure "$PORT" "$bodies" "$path" 32)
+      rss=$(( $(ps -o rss= -p "$pid") / 1024 ))
+      bodies=$(bodies_for "$kind" "$signing" "$dir" b)
+      read -r _ p50 p99 < <(measure "$PORT" "$bodies" "$path" 8)
+      load=$(cut -d' ' -f1 /proc/loadavg)
+      ratio=$(awk -v a="$rps" -v b="$base_rps" 'BEGIN{printf "%.3f", a/b}')
+      echo "$BACKEND $n $kind-$signing $ratio" >>"$ratios"
+      echo "| $BACKEND | $n | $kind $signing | $rep | $base_rps | $rps | $ratio | $p50 / $p99 | $(wc -c <"$reply") | $rss | $load |"
+    done
   done
   kill -INT "$pid"; wait "$pid" 2>/dev/null || true
 done
+echo
+echo "| backend | invoices | query | median ratio |"
+echo "|---|---|---|---|"
+sort -k1,3 -k4n "$ratios" | awk '{k=$1" | "$2" | "$3; v[k]=v[k]" "$4; c[k]++}
+  END {for (k in v) {split(substr(v[k],2), a, " "); print "| " k " | " a[int((c[k]+1)/2)] " |"}}' | sort
+rm -f "$ratios"

@@ -1,7 +1,10 @@
 //! Writes v1 request bodies for the hot-path benchmarks (`bench/hotpath.sh`), one a line, for
 //! wrk's `bench/bodies.lua` to send at random. Signed bodies carry the HMAC-SHA256 signature a
 //! MOF client computes (wrk's Lua cannot), so the timestamps are fixed when the file is written:
-//! `timeStamp` is now + 200 s, inside the accepted window for the next 260 s.
+//! `timeStamp` is now + 200 s, inside the accepted window for the next 260 s. Every body is
+//! distinct (`expTimeStamp` counts down from a random start), so no signed call is a replay
+//! answered from the kept answer (http/v1/once.rs): each one does the full work; wrk's script
+//! sends them in order.
 //!
 //! Usage: `bench_bodies KIND signed|unsigned DIR MONTH(yyyy/MM) COUNT`, KIND one of
 //! `list`, `winners` (list with onlyWinningInv=Y), `detail`, `winning` (QryWinningList),
@@ -11,6 +14,7 @@
 use chrono::NaiveDate;
 use einv_core::{wire, Period};
 use rand::seq::SliceRandom;
+use rand::Rng;
 
 const APP_ID: &str = "EINVBENCH00001";
 const API_KEY: &[u8] = b"bench-api-key";
@@ -43,8 +47,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let time_stamp = (chrono::Utc::now().timestamp() + 200).to_string();
     let mut rng = rand::thread_rng();
+    // From 2034 on: far in the future, distinct between files.
+    let exp_start: i64 = 2_147_483_647 - rng.gen_range(0..100_000_000);
     let mut out = String::new();
-    for _ in 0..count {
+    for i in 0..count {
+        let exp_time_stamp = (exp_start - i64::try_from(i)?).to_string();
         let mut params: Vec<(&str, String)> = match kind.as_str() {
             "list" | "winners" => {
                 let barcode = barcodes.choose(&mut rng).ok_or(usage)?;
@@ -55,7 +62,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     ("cardNo", barcode.clone()),
                     ("cardEncrypt", "Bench123".into()),
                     ("timeStamp", time_stamp.clone()),
-                    ("expTimeStamp", "2147483647".into()),
+                    ("expTimeStamp", exp_time_stamp.clone()),
                     ("startDate", format!("{month}/01")),
                     ("endDate", format!("{month}/28")),
                     (
@@ -77,7 +84,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     ("invNum", inv[1].clone()),
                     ("invDate", inv[2].clone()),
                     ("timeStamp", time_stamp.clone()),
-                    ("expTimeStamp", "2147483647".into()),
+                    ("expTimeStamp", exp_time_stamp.clone()),
                     ("uuid", "bench-device".into()),
                     ("appID", APP_ID.into()),
                 ]

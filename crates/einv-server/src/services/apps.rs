@@ -6,7 +6,7 @@ use einv_store::{AppRecord, AppStatus};
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 
-use super::{KeySlot, Platform};
+use super::{AuthorisedApp, KeySlot, Platform};
 use crate::error::{ServiceError, ServiceResult};
 
 /// Credentials issued once (R4.1): the only time the APIKey is shown.
@@ -72,13 +72,16 @@ impl Platform {
         Ok(())
     }
 
-    /// Refuses a barred device ID (code 997).
-    pub async fn check_device(&self, uuid: Option<&str>) -> ServiceResult<()> {
-        match uuid {
-            Some(uuid) if !uuid.is_empty() && self.store.is_device_blocked(uuid).await? => {
-                Err(ServiceError::DeviceBlocked)
-            }
-            _ => Ok(()),
+    /// Refuses a barred device ID (code 997), read through the admission cache at the
+    /// versions `app`'s admission checked (services/hot.rs).
+    pub async fn check_device(&self, app: &AuthorisedApp, uuid: Option<&str>) -> ServiceResult<()> {
+        let Some(uuid) = uuid.filter(|u| !u.is_empty()) else {
+            return Ok(());
+        };
+        let hot = self.hot.checked_at(&self.store, app.checked());
+        if hot.device_blocked(uuid).await? {
+            return Err(ServiceError::DeviceBlocked);
         }
+        Ok(())
     }
 }

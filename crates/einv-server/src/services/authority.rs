@@ -20,9 +20,14 @@
 //! `apps.sealed_key` of a licensed app is the key issued on approval and is never consulted
 //! for it: it does not follow rotation or revocation.
 
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
 use einv_core::Service;
 use einv_store::{AppRecord, AppStatus};
 
+use super::hot::{Checked, HotView};
+use super::licensing::admission::LicenceFacts;
 use super::{KeySlot, Platform};
 use crate::error::{ServiceError, ServiceResult};
 
@@ -37,6 +42,8 @@ pub struct AuthorisedApp {
     /// The keys that verify now, newest first: more than one during a rotation's grace
     /// period (R4.1).
     api_keys: Vec<String>,
+    /// The cache versions this admission checked, for the rest of the call (services/hot.rs).
+    checked: Checked,
 }
 
 impl std::fmt::Debug for AuthorisedApp {
@@ -70,11 +77,21 @@ impl AuthorisedApp {
 
     /// Whether `presented` is one of the keys that verify now, compared in constant time.
     pub fn key_matches(&self, presented: &str) -> bool {
-        // Every key is compared, so the time does not tell which one matched.
-        self.api_keys
-            .iter()
-            .fold(false, |hit, key| constant_time_eq(key, presented) | hit)
+        keys_match(&self.api_keys, presented)
     }
+
+    /// The cache versions this admission was decided at: the rest of the call reads the other
+    /// caches at the same versions, without checking them again (services/hot.rs).
+    pub fn checked(&self) -> Checked {
+        self.checked
+    }
+}
+
+/// Whether `presented` is one of `keys`. Every key is compared, in constant time, so the time
+/// does not tell which one matched.
+fn keys_match(keys: &[String], presented: &str) -> bool {
+    keys.iter()
+        .fold(false, |hit, key| constant_time_eq(key, presented) | hit)
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
@@ -89,6 +106,49 @@ fn refuse(reason: String, rule: Option<&'static str>) -> ServiceError {
     ServiceError::AppRefused { reason, rule }
 }
 
+/// An APIKey that may still verify, opened, with the instant it stops (the end of a rotation's
+/// grace period, R4.1).
+struct OpenedKey {
+    valid_until: Option<DateTime<Utc>>,
+    key: String,
+}
+
+/// Everything admission reads about one AppID, as stored once its licence was settled: the
+/// app, the keys that may still verify, the licence's facts. The admission cache
+/// (services/hot.rs) keeps it at the `admission` version, which every write to the tables it
+/// is read from bumps; each call still decides from it and the clock, so the time-based
+/// rules (a key's grace period, a term's end, the terms deadline, an ISMS expiry) hold to the
+/// second.
+pub(crate) struct AdmissionSnapshot {
+    app: AppRecord,
+    keys: Vec<OpenedKey>,
+    licence: Option<LicenceFacts>,
+}
+
+impl std::fmt::Debug for AdmissionSnapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The keys are secrets: never in a log.
+        f.debug_struct("AdmissionSnapshot")
+            .field("app_id", &self.app.app_id)
+            .field("keys", &self.keys.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AdmissionSnapshot {
+    /// The keys that verify at `now`, newest first.
+    fn keys_at(&self, now: DateTime<Utc>) -> Vec<String> {
+        self.keys
+            .iter()
+            .filter(|k| k.valid_until.is_none_or(|until| now < until))
+            .map(|k| k.key.clone())
+            .collect()
+    }
+}
+
+/// An AppID's admission snapshot; `None` when the AppID was never issued.
+pub(crate) type Admission = Arc<Option<AdmissionSnapshot>>;
+
 impl Platform {
     /// Decides whether `app_id` is a live app now, licensed for `service` when one is named
     /// (code 998 on v1, `invalid_client` on OAuth, 401 on v2 when not).
@@ -101,11 +161,9 @@ impl Platform {
         if app_id.is_empty() {
             return Err(refuse("appID is required".into(), None));
         }
-        let Some(app) = self.store.find_app(app_id).await? else {
-            return Err(refuse(format!("{app_id} was never issued"), Some("R4.1")));
-        };
-        let api_keys = self.keys_that_verify(&app).await?;
-        self.admit_live(app, api_keys, service).await
+        let hot = self.hot.at(&self.store, self.clock.now()).await?;
+        let never_issued = || refuse(format!("{app_id} was never issued"), Some("R4.1"));
+        self.admit(&hot, app_id, service, None, never_issued).await
     }
 
     /// Decides whether `app_id` with `api_key` is a live app with a valid credential now. A
@@ -119,18 +177,8 @@ impl Platform {
         api_key: &str,
         service: Option<Service>,
     ) -> ServiceResult<AuthorisedApp> {
-        let wrong = || refuse("wrong AppID or APIKey".into(), Some("R4.1"));
-        let app = self.store.find_app(app_id).await?.ok_or_else(wrong)?;
-        let api_keys = self.keys_that_verify(&app).await?;
-        let candidate = AuthorisedApp {
-            app,
-            sign_every_call: false,
-            api_keys,
-        };
-        if !candidate.key_matches(api_key) {
-            return Err(wrong());
-        }
-        self.admit_live(candidate.app, candidate.api_keys, service)
+        let hot = self.hot.at(&self.store, self.clock.now()).await?;
+        self.admit(&hot, app_id, service, Some(api_key), wrong_key)
             .await
     }
 
@@ -143,48 +191,47 @@ impl Platform {
         Ok(self.authenticate_app(app_id, api_key, None).await?.app)
     }
 
-    /// The keys that may verify for `app` now, before the licence is consulted.
-    async fn keys_that_verify(&self, app: &AppRecord) -> ServiceResult<Vec<String>> {
-        let now = self.clock.now();
-        let credentials = self.store.credentials_of(&app.app_id).await?;
-        if credentials.is_empty() {
-            // Outside the licence regime (operator or demo): its one key, unless revoked.
-            return Ok(if app.status == AppStatus::Revoked {
-                Vec::new()
-            } else {
-                vec![self
-                    .sealer
-                    .open_key(&app.app_id, KeySlot::App, &app.sealed_key)?]
-            });
-        }
-        let mut keys = Vec::new();
-        for credential in credentials.into_iter().filter(|c| c.is_valid(now)) {
-            keys.push(self.sealer.open_key(
-                &app.app_id,
-                KeySlot::Credential(credential.id),
-                &credential.sealed_key,
-            )?);
-        }
-        Ok(keys)
-    }
-
-    /// The licence, the app's status, its services and its keys: every refusal, in the order
-    /// that names the most precise rule.
-    async fn admit_live(
+    /// Decides a call from the AppID's admission snapshot and the clock: the key presented
+    /// (when the caller presents one), the licence, the app's status, its services and its
+    /// keys — every refusal, in the order that names the most precise rule.
+    async fn admit(
         &self,
-        app: AppRecord,
-        api_keys: Vec<String>,
+        hot: &HotView<'_>,
+        app_id: &str,
         service: Option<Service>,
+        presented: Option<&str>,
+        unknown: impl Fn() -> ServiceError,
     ) -> ServiceResult<AuthorisedApp> {
-        let app_id = app.app_id.as_str();
-        // The licence speaks first: its refusal names the rule (R4.7c …) better than the
-        // app's status, which only mirrors it. Settling it may change the app's status.
-        let licence = self.licence_admits(app_id).await?;
-        let app = match licence {
-            Some(_) => self.store.find_app(app_id).await?.unwrap_or(app),
-            None => app,
+        let mut admission = self.admission(hot, app_id, false).await?;
+        let (now, today) = (self.clock.now(), self.today());
+        let due = |a: &Admission| {
+            a.as_ref()
+                .as_ref()
+                .and_then(|s| s.licence.as_ref())
+                .is_some_and(|l| l.transition_due(now, today))
         };
-        let app_id = app.app_id.as_str();
+        if due(&admission) {
+            // Time moved the licence on since the snapshot was read: settle it (which writes
+            // the transition and bumps the version on every node) and read it afresh.
+            admission = self.admission(hot, app_id, true).await?;
+        }
+        let Some(snapshot) = admission.as_ref() else {
+            return Err(unknown());
+        };
+        let api_keys = snapshot.keys_at(now);
+        if presented.is_some_and(|key| !keys_match(&api_keys, key)) {
+            return Err(unknown());
+        }
+        // The licence speaks first: its refusal names the rule (R4.7c …) better than the
+        // app's status, which only mirrors it.
+        if let Some(refusal) = snapshot
+            .licence
+            .as_ref()
+            .and_then(|l| l.refusal(app_id, now))
+        {
+            return Err(refusal);
+        }
+        let app = &snapshot.app;
         match app.status {
             AppStatus::Active => {}
             AppStatus::Suspended => {
@@ -206,16 +253,77 @@ impl Platform {
                 Some("R4.1"),
             ));
         }
-        let sign_every_call = match &licence {
-            Some(l) => self.store.sign_every_call(l.id).await?,
-            None => false,
-        };
         Ok(AuthorisedApp {
-            app,
-            sign_every_call,
+            app: app.clone(),
+            sign_every_call: snapshot.licence.as_ref().is_some_and(|l| l.sign_every_call),
             api_keys,
+            checked: hot.checked(),
         })
     }
+
+    /// The admission snapshot of `app_id`: from the cache at the checked version, or read
+    /// (and kept) when the cache has none or `fresh` asks to settle the licence again.
+    async fn admission(
+        &self,
+        hot: &HotView<'_>,
+        app_id: &str,
+        fresh: bool,
+    ) -> ServiceResult<Admission> {
+        if !fresh {
+            if let Some(hit) = hot.cached_admission(app_id) {
+                return Ok(hit);
+            }
+        }
+        let admission = Arc::new(self.read_admission(app_id).await?);
+        hot.keep_admission(app_id, admission.clone());
+        Ok(admission)
+    }
+
+    /// Reads an AppID's admission snapshot, settling its licence first.
+    ///
+    /// Which keys verify: for an AppID issued through a licence, the `credentials` rows not
+    /// revoked nor past their grace period; for an app outside the licence regime (operator,
+    /// demo), its one sealed key unless the app was revoked.
+    async fn read_admission(&self, app_id: &str) -> ServiceResult<Option<AdmissionSnapshot>> {
+        let Some(app) = self.store.find_app(app_id).await? else {
+            return Ok(None);
+        };
+        let now = self.clock.now();
+        let credentials = self.store.credentials_of(app_id).await?;
+        let mut keys = Vec::new();
+        if credentials.is_empty() {
+            if app.status != AppStatus::Revoked {
+                keys.push(OpenedKey {
+                    valid_until: None,
+                    key: self
+                        .sealer
+                        .open_key(app_id, KeySlot::App, &app.sealed_key)?,
+                });
+            }
+        } else {
+            for credential in credentials.into_iter().filter(|c| c.is_valid(now)) {
+                keys.push(OpenedKey {
+                    valid_until: credential.valid_until,
+                    key: self.sealer.open_key(
+                        app_id,
+                        KeySlot::Credential(credential.id),
+                        &credential.sealed_key,
+                    )?,
+                });
+            }
+        }
+        // Settling the licence may change the app's status: read it again then.
+        let licence = self.licence_facts(app_id).await?;
+        let app = match licence {
+            Some(_) => self.store.find_app(app_id).await?.unwrap_or(app),
+            None => app,
+        };
+        Ok(Some(AdmissionSnapshot { app, keys, licence }))
+    }
+}
+
+fn wrong_key() -> ServiceError {
+    refuse("wrong AppID or APIKey".into(), Some("R4.1"))
 }
 
 #[cfg(test)]
@@ -234,6 +342,7 @@ mod tests {
             },
             sign_every_call: false,
             api_keys: keys.iter().map(|k| (*k).to_owned()).collect(),
+            checked: Checked::default(),
         }
     }
 

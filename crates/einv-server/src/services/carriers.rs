@@ -69,26 +69,41 @@ impl Platform {
         carrier: &Carrier,
         code: &VerificationCode,
     ) -> ServiceResult<CarrierHolder> {
+        let checked = self.hot.at(&self.store, self.clock.now()).await?.checked();
+        self.authenticate_carrier_at(checked, caller, service, carrier, code)
+            .await
+    }
+
+    /// [`Self::authenticate_carrier`], reading the caches at the versions the call's admission
+    /// checked (`AuthorisedApp::checked`), so a call checks the versions once.
+    pub async fn authenticate_carrier_at(
+        &self,
+        checked: Checked,
+        caller: &Caller,
+        service: Service,
+        carrier: &Carrier,
+        code: &VerificationCode,
+    ) -> ServiceResult<CarrierHolder> {
         // Guessing costs: per carrier and per caller IP (services/guessing.rs).
         self.guarded(
             Secret::UserCode(&carrier.id),
             caller.ip,
-            self.authenticate_carrier_unguarded(caller, service, carrier, code),
+            self.authenticate_carrier_unguarded(checked, caller, service, carrier, code),
         )
         .await
     }
 
     async fn authenticate_carrier_unguarded(
         &self,
+        checked: Checked,
         caller: &Caller,
         service: Service,
         carrier: &Carrier,
         code: &VerificationCode,
     ) -> ServiceResult<CarrierHolder> {
         let unproven = || ServiceError::Unproven(Proof::VerificationCode);
+        let hot = self.hot.checked_at(&self.store, checked);
         if carrier.kind.is_mobile_barcode() {
-            // One version check for the User, its carriers and its grants (services/hot.rs).
-            let hot = self.hot.at(&self.store, self.clock.now()).await?;
             let snapshot = hot
                 .user_by_barcode(&carrier.id)
                 .await?
@@ -130,7 +145,6 @@ impl Platform {
             carrier_type: link.carrier_type,
             id1: link.id1,
         }];
-        let hot = self.hot.at(&self.store, self.clock.now()).await?;
         self.require_consent_in(&hot, caller, &user, service)
             .await?;
         Ok(CarrierHolder {

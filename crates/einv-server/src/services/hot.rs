@@ -1,4 +1,5 @@
-//! The hot path's memory: what a carrier query reads that rarely changes — a User with the
+//! The hot path's memory: what a carrier query reads that rarely changes — an AppID's
+//! admission snapshot (app, keys, licence facts) and the device blocklist, a User with the
 //! carriers aggregated under its barcode, its consent grants to an app, a period's published
 //! draw and winner marks — kept in memory and trusted only at the version the database holds
 //! (docs/hot-path.md).
@@ -18,6 +19,7 @@ use einv_core::prize::WinningNumbers;
 use einv_core::Period;
 use einv_store::{CacheVersions, CarrierLink, ConsentGrantRecord, Store, UserRecord};
 
+use super::authority::Admission;
 use crate::error::ServiceResult;
 
 /// Entries one cache holds before it starts afresh (bounds the server's memory).
@@ -121,6 +123,8 @@ pub struct HotCaches {
     users: RwLock<Versioned<String, UserSnapshot>>,
     grants: RwLock<Versioned<(i64, String), Vec<ConsentGrantRecord>>>,
     draws: RwLock<Versioned<Period, DrawSnapshot>>,
+    admission: RwLock<Versioned<String, Option<super::authority::AdmissionSnapshot>>>,
+    devices: RwLock<Versioned<String, bool>>,
 }
 
 impl Default for HotCaches {
@@ -138,6 +142,8 @@ impl HotCaches {
             users: RwLock::new(Versioned::new()),
             grants: RwLock::new(Versioned::new()),
             draws: RwLock::new(Versioned::new()),
+            admission: RwLock::new(Versioned::new()),
+            devices: RwLock::new(Versioned::new()),
         }
     }
 
@@ -279,5 +285,43 @@ impl HotView<'_> {
             put(&self.caches.draws, v.draws, period, snapshot.clone());
         }
         Ok(snapshot)
+    }
+
+    /// The admission snapshot of `app_id` kept at the checked version, if any.
+    pub(crate) fn cached_admission(&self, app_id: &str) -> Option<Admission> {
+        let v = self.versions?;
+        get(
+            "admission",
+            &self.caches.admission,
+            v.admission,
+            &app_id.to_owned(),
+        )
+    }
+
+    /// Keeps the admission snapshot of `app_id`, read after the versions were checked.
+    pub(crate) fn keep_admission(&self, app_id: &str, admission: Admission) {
+        if let Some(v) = self.versions {
+            put(
+                &self.caches.admission,
+                v.admission,
+                app_id.to_owned(),
+                admission,
+            );
+        }
+    }
+
+    /// Whether device `uuid` is on the blocklist (R4.1: a barred device is refused).
+    pub async fn device_blocked(&self, uuid: &str) -> ServiceResult<bool> {
+        let key = uuid.to_owned();
+        if let Some(v) = self.versions {
+            if let Some(hit) = get("devices", &self.caches.devices, v.admission, &key) {
+                return Ok(*hit);
+            }
+        }
+        let blocked = self.store.is_device_blocked(uuid).await?;
+        if let Some(v) = self.versions {
+            put(&self.caches.devices, v.admission, key, Arc::new(blocked));
+        }
+        Ok(blocked)
     }
 }

@@ -49,7 +49,7 @@ both_backends!(
     sign_every_call_is_on_for_new_licences_and_reviewers_decide,
 );
 
-const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
+pub(crate) const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
 
 pub(crate) fn taipei_at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     taipei()

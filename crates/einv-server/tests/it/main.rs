@@ -6,6 +6,7 @@
 #[macro_use]
 mod common;
 
+mod admission_cache;
 mod audit_trail;
 mod authorisation_matrix;
 mod consent_rules;

@@ -136,7 +136,7 @@ async fn caller(
 ) -> ServiceResult<Caller> {
     let p = &state.platform;
     let app = p.authorise_app(app_id, Some(service)).await?;
-    p.check_device(Some(device)).await?;
+    p.check_device(&app, Some(device)).await?;
     Ok(Caller {
         app_id: app.app.app_id.clone(),
         ip: params.peer,

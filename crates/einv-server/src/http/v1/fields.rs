@@ -6,6 +6,7 @@ use einv_core::clock::taipei;
 use einv_core::{
     Carrier, CarrierType, InvalidValue, InvoiceNumber, MobileBarcode, Period, VerificationCode,
 };
+use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
 use super::error::{V1Error, V1Result};
@@ -59,27 +60,59 @@ pub fn compact_date(d: NaiveDate) -> String {
     d.format("%Y%m%d").to_string()
 }
 
+/// A reply date `yyyyMMdd`, written by serde straight into the reply (no `String` per date).
+#[derive(Debug, Clone, Copy)]
+pub struct CompactDate(pub NaiveDate);
+
+impl Serialize for CompactDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.format("%Y%m%d"))
+    }
+}
+
 /// carrierInvChk's `invDate`: a serialised `java.util.Date` in Taipei time: `year` since 1900,
-/// 0-based `month`, `date` of month, `day` of week (0 = Sunday), and epoch milliseconds.
-pub fn java_date(d: NaiveDate, time: &str) -> Value {
-    let t = NaiveTime::parse_from_str(time, "%H:%M:%S").unwrap_or(NaiveTime::MIN);
-    let local = d.and_time(t);
-    let epoch_ms = local
-        .and_local_timezone(taipei())
-        .single()
-        .map(|dt| dt.with_timezone(&Utc).timestamp_millis())
-        .unwrap_or_default();
-    json!({
-        "year": d.year() - 1900,
-        "month": d.month0(),
-        "date": d.day(),
-        "day": d.weekday().num_days_from_sunday(),
-        "hours": t.hour(),
-        "minutes": t.minute(),
-        "seconds": t.second(),
-        "time": epoch_ms,
-        "timezoneOffset": -480,
-    })
+/// 0-based `month`, `date` of month, `day` of week (0 = Sunday), and epoch milliseconds. The
+/// fields are declared in the byte order of their names, as every v1 object is written.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JavaDate {
+    date: u32,
+    day: u32,
+    hours: u32,
+    minutes: u32,
+    month: u32,
+    seconds: u32,
+    time: i64,
+    timezone_offset: i32,
+    year: i32,
+}
+
+impl JavaDate {
+    /// The `java.util.Date` of day `d` at time `t`, Taipei time.
+    pub fn new(d: NaiveDate, t: NaiveTime) -> Self {
+        let epoch_ms = d
+            .and_time(t)
+            .and_local_timezone(taipei())
+            .single()
+            .map(|dt| dt.with_timezone(&Utc).timestamp_millis())
+            .unwrap_or_default();
+        Self {
+            date: d.day(),
+            day: d.weekday().num_days_from_sunday(),
+            hours: t.hour(),
+            minutes: t.minute(),
+            month: d.month0(),
+            seconds: t.second(),
+            time: epoch_ms,
+            timezone_offset: -480,
+            year: d.year() - 1900,
+        }
+    }
+}
+
+/// [`JavaDate`] as a JSON value, for replies still built as maps.
+pub fn java_date(d: NaiveDate, t: NaiveTime) -> Value {
+    json!(JavaDate::new(d, t))
 }
 
 /// An instant as `yyyy/MM/dd HH:mm:ss` Taipei time.
@@ -95,7 +128,10 @@ mod tests {
 
     #[test]
     fn java_date_matches_the_spec_shape() {
-        let v = java_date(NaiveDate::from_ymd_opt(2012, 3, 4).unwrap(), "13:05:09");
+        let v = java_date(
+            NaiveDate::from_ymd_opt(2012, 3, 4).unwrap(),
+            NaiveTime::from_hms_opt(13, 5, 9).unwrap(),
+        );
         assert_eq!(v["year"], 112);
         assert_eq!(v["month"], 2);
         assert_eq!(v["date"], 4);

@@ -50,7 +50,7 @@ pub async fn admit(platform: &Platform, params: &V1Params, spec: ActionSpec) -> 
     platform.admit_ip(params.peer).await?;
     let app = platform.authorise_app(app_id, Some(spec.service)).await?;
     platform
-        .check_device(params.get_any(&["uuid", "UUID"]))
+        .check_device(&app, params.get_any(&["uuid", "UUID"]))
         .await?;
     if spec.timed {
         let now = platform.clock.now().timestamp();
@@ -139,7 +139,13 @@ pub async fn holder(
     let (carrier, code) = fields::carrier(params, ["cardType", "cardNo", "cardEncrypt"])?;
     let holder = state
         .platform
-        .authenticate_carrier(&admitted.caller, spec.service, &carrier, &code)
+        .authenticate_carrier_at(
+            admitted.app.checked(),
+            &admitted.caller,
+            spec.service,
+            &carrier,
+            &code,
+        )
         .await?;
     Ok((admitted, holder))
 }

@@ -96,7 +96,10 @@ async fn winning_list(state: &AppState, params: &V1Params) -> V1Result<Value> {
     let draw_day = draw.period().draw_date();
     // Captured live replies carry `timeStamp`, a serialised java.util.Date of when the numbers
     // were published: the draw day (its hour is not known; 00:00 Taipei).
-    body.insert("timeStamp".into(), fields::java_date(draw_day, "00:00:00"));
+    body.insert(
+        "timeStamp".into(),
+        fields::java_date(draw_day, chrono::NaiveTime::MIN),
+    );
     Ok(Value::Object(std::mem::take(body)))
 }
 

@@ -4,16 +4,15 @@
 use axum::extract::State;
 use chrono::Datelike;
 use einv_core::{InvalidValue, Service};
-use serde_json::{json, Map, Value};
 
+use super::carrier_json::{detail_reply, list_reply};
 use super::error::V1Result;
-use super::fields::{self, java_date};
+use super::fields;
 use super::gate::{holder, unknown_action, ActionSpec};
-use super::invoice_json::{carrier_item_fields, header_fields, status_text};
 use super::params::V1Params;
-use super::reply::{render, CodeType, Reply};
+use super::reply::{CodeType, Reply};
 use crate::http::AppState;
-use crate::services::{InvoiceListQuery, InvoiceView};
+use crate::services::InvoiceListQuery;
 
 const CARRIER: ActionSpec = ActionSpec {
     service: Service::CarrierInvoices,
@@ -24,28 +23,16 @@ const CARRIER: ActionSpec = ActionSpec {
 
 /// The InvServ endpoint: dispatches on `action`.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    match params.get("action").unwrap_or_default() {
-        "carrierInvChk" => match list(&state, &params).await {
-            // More pages: 996 with this page's rows; raise `page` and ask again (spec v1.9).
-            Ok((body, true)) => Reply::with_code(
-                params.get("version"),
-                CodeType::Number,
-                996,
-                "查詢發票筆數超過上限，請縮小查詢日期區間或以載具分頁功能接續查詢下一頁",
-                body,
-            ),
-            other => render(&params, CodeType::Number, other.map(|(body, _)| body)),
-        },
-        "carrierInvDetail" => render(&params, CodeType::Number, detail(&state, &params).await),
-        other => render(
-            &params,
-            CodeType::Number,
-            Err(unknown_action(other, "carrierInvChk, carrierInvDetail")),
-        ),
-    }
+    let version = params.get("version");
+    let outcome = match params.get("action").unwrap_or_default() {
+        "carrierInvChk" => list(&state, &params).await,
+        "carrierInvDetail" => detail(&state, &params).await,
+        other => Err(unknown_action(other, "carrierInvChk, carrierInvDetail")),
+    };
+    outcome.unwrap_or_else(|e| Reply::error(version, CodeType::Number, &e))
 }
 
-async fn list(state: &AppState, params: &V1Params) -> V1Result<(Map<String, Value>, bool)> {
+async fn list(state: &AppState, params: &V1Params) -> V1Result<Reply> {
     let (admitted, holder) = holder(state, params, CARRIER).await?;
     let only_winning = match params.get("onlyWinningInv").unwrap_or("N") {
         "Y" => true,
@@ -90,52 +77,15 @@ async fn list(state: &AppState, params: &V1Params) -> V1Result<(Map<String, Valu
         .platform
         .carrier_invoice_list(&admitted.caller, &holder, query)
         .await?;
-    let details: Vec<Value> = result
-        .invoices
-        .iter()
-        .enumerate()
-        .map(|(i, view)| {
-            list_row(
-                i + 1 + (page as usize - 1) * crate::services::PAGE_SIZE,
-                view,
-            )
-        })
-        .collect();
-    let mut body = Map::new();
-    body.insert(
-        "onlyWinningInv".into(),
-        json!(if only_winning { "Y" } else { "N" }),
-    );
-    body.insert("details".into(), Value::Array(details));
-    Ok((body, result.more))
+    Ok(list_reply(
+        params.get("version"),
+        page,
+        only_winning,
+        &result,
+    ))
 }
 
-fn list_row(row: usize, view: &InvoiceView) -> Value {
-    let h = &view.record.header;
-    let carrier = h.carrier.as_ref();
-    json!({
-        "rowNum": row,
-        "invNum": view.shown_number,
-        "cardType": carrier.map(|c| c.carrier_type.as_str()),
-        "cardNo": carrier.map(|c| c.id1.as_str()),
-        "sellerName": h.seller.name,
-        "invStatus": status_text(view),
-        "invDonatable": view.donatable,
-        // A number, as in the captured live carrierInvChk reply.
-        "amount": h.total_amount.dollars(),
-        "invPeriod": h.period.code(),
-        "donateMark": i32::from(view.donated()),
-        "sellerBan": h.seller.id.as_str(),
-        "sellerAddress": h.seller.address,
-        "invoiceTime": h.time.as_str(),
-        "buyerBan": h.buyer.as_ref().map_or("", |b| b.as_str()),
-        "currency": h.currency.as_ref().map_or("", |c| c.as_str()),
-        "invDate": java_date(h.date, &h.time.as_str()),
-        "claimDeadline": fields::compact_date(view.claim_deadline),
-    })
-}
-
-async fn detail(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
+async fn detail(state: &AppState, params: &V1Params) -> V1Result<Reply> {
     let (admitted, holder) = holder(state, params, CARRIER).await?;
     let number = fields::invoice_number(params, "invNum")?;
     let date = fields::date(params, "invDate")?;
@@ -143,12 +93,5 @@ async fn detail(state: &AppState, params: &V1Params) -> V1Result<Map<String, Val
         .platform
         .carrier_invoice_detail(&admitted.caller, &holder, &number, date)
         .await?;
-    let mut body = header_fields(&view);
-    // A number, as in the captured live carrierInvDetail reply.
-    body.insert(
-        "amount".into(),
-        json!(view.record.header.total_amount.dollars()),
-    );
-    body.insert("details".into(), carrier_item_fields(&items));
-    Ok(body)
+    Ok(detail_reply(params.get("version"), &view, &items))
 }

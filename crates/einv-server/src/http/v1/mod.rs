@@ -12,6 +12,7 @@ use params::V1Params;
 mod aggregate;
 mod blank;
 mod blank_session;
+mod carrier_json;
 mod donate;
 pub mod error;
 mod fields;

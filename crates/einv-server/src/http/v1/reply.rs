@@ -21,8 +21,17 @@ pub enum CodeType {
 /// A v1 reply under construction.
 #[derive(Debug, Clone)]
 pub struct Reply {
-    fields: Map<String, Value>,
+    body: Body,
     retry_after: Option<u64>,
+}
+
+/// A reply's JSON object: built as a map, or already written by serde from typed structs
+/// (the hot carrier replies, `carrier_json.rs`: no `Value` tree per call).
+#[derive(Debug, Clone)]
+enum Body {
+    Fields(Map<String, Value>),
+    /// The bytes, and the MOF code they carry (for the metrics' label).
+    Written(Vec<u8>, u16),
 }
 
 impl Reply {
@@ -66,21 +75,48 @@ impl Reply {
         out.insert("msg".into(), json!(msg));
         out.extend(fields);
         Self {
-            fields: out,
+            body: Body::Fields(out),
             retry_after: None,
+        }
+    }
+
+    /// A reply written by serde from `object`, a typed reply whose fields (`v`, `code` and
+    /// `msg` among them) are declared in the byte order of their names, as the map-built
+    /// replies write them. `size` is a guess of the length, to write without regrowing.
+    /// Should serde fail, the reply is 900 建立JSON物件失敗, its detail in the log.
+    pub fn written(
+        version: Option<&str>,
+        code_type: CodeType,
+        code: u16,
+        size: usize,
+        object: &impl serde::Serialize,
+    ) -> Self {
+        let mut buf = Vec::with_capacity(size);
+        match serde_json::to_writer(&mut buf, object) {
+            Ok(()) => Self {
+                body: Body::Written(buf, code),
+                retry_after: None,
+            },
+            Err(e) => {
+                tracing::error!(error = %e, "v1 reply could not be written");
+                Self::with_code(version, code_type, 900, "建立JSON物件失敗", Map::new())
+            }
         }
     }
 
     /// The reply as stored for a repeated signed call (`once.rs`).
     pub fn to_stored(&self) -> String {
-        Value::Object(self.fields.clone()).to_string()
+        match &self.body {
+            Body::Fields(fields) => Value::Object(fields.clone()).to_string(),
+            Body::Written(bytes, _) => String::from_utf8_lossy(bytes).into_owned(),
+        }
     }
 
     /// A reply stored by [`Self::to_stored`].
     pub fn from_stored(stored: &str) -> Option<Self> {
         match serde_json::from_str(stored).ok()? {
             Value::Object(fields) => Some(Self {
-                fields,
+                body: Body::Fields(fields),
                 retry_after: None,
             }),
             _ => None,
@@ -89,18 +125,31 @@ impl Reply {
 
     /// The MOF `code` of the reply (a number or its text), for the metrics' label.
     pub fn code(&self) -> Option<u16> {
-        match self.fields.get("code")? {
-            Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
-            Value::String(s) => s.parse().ok(),
-            _ => None,
+        match &self.body {
+            Body::Fields(fields) => match fields.get("code")? {
+                Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+                Value::String(s) => s.parse().ok(),
+                _ => None,
+            },
+            Body::Written(_, code) => Some(*code),
         }
     }
 
-    /// Whether this is a 999 (an internal failure, not an answer worth keeping).
+    /// Whether this is a 999 (an internal failure, not an answer worth keeping). A written
+    /// reply is always an answer.
     pub fn is_internal_failure(&self) -> bool {
-        self.fields
-            .get("code")
-            .is_some_and(|c| c == &json!(999) || c == &json!("999"))
+        match &self.body {
+            Body::Fields(fields) => fields
+                .get("code")
+                .is_some_and(|c| c == &json!(999) || c == &json!("999")),
+            Body::Written(..) => false,
+        }
+    }
+
+    /// The reply's JSON text.
+    #[cfg(test)]
+    pub(crate) fn text(&self) -> String {
+        self.to_stored()
     }
 
     /// The MOF reply for a refusal or failure, naming the field in `msg`.
@@ -242,7 +291,20 @@ fn wire_name(field: &str) -> &str {
 impl IntoResponse for Reply {
     fn into_response(self) -> Response {
         // Every v1 reply is HTTP 200 with the outcome in `code`, as MOF clients expect.
-        let mut res = (StatusCode::OK, axum::Json(Value::Object(self.fields))).into_response();
+        let mut res = match self.body {
+            Body::Fields(fields) => {
+                (StatusCode::OK, axum::Json(Value::Object(fields))).into_response()
+            }
+            Body::Written(bytes, _) => (
+                StatusCode::OK,
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )],
+                bytes,
+            )
+                .into_response(),
+        };
         if let Some(secs) = self.retry_after {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
@@ -259,11 +321,13 @@ mod tests {
     #[test]
     fn a_reply_that_is_not_an_object_answers_900() {
         let reply = Reply::object(Some("0.2"), CodeType::Text, "查詢成功", json!(["x"]));
-        assert_eq!(reply.fields["code"], "900");
-        assert_eq!(reply.fields["msg"], "建立JSON物件失敗");
+        let reply: Value = serde_json::from_str(&reply.text()).unwrap();
+        assert_eq!(reply["code"], "900");
+        assert_eq!(reply["msg"], "建立JSON物件失敗");
         let ok = Reply::object(Some("0.2"), CodeType::Text, "查詢成功", json!({"a": 1}));
-        assert_eq!(ok.fields["code"], "200");
-        assert_eq!(ok.fields["a"], 1);
+        let ok: Value = serde_json::from_str(&ok.text()).unwrap();
+        assert_eq!(ok["code"], "200");
+        assert_eq!(ok["a"], 1);
     }
 
     #[test]
@@ -272,8 +336,9 @@ mod tests {
             "secret path".into(),
         )));
         assert_eq!(mof_code(&err), (500, "系統執行錯誤"));
-        let reply = Reply::error(None, CodeType::Number, &err);
-        assert_eq!(reply.fields["code"], 500);
-        assert_eq!(reply.fields["msg"], "系統執行錯誤");
+        let reply: Value =
+            serde_json::from_str(&Reply::error(None, CodeType::Number, &err).text()).unwrap();
+        assert_eq!(reply["code"], 500);
+        assert_eq!(reply["msg"], "系統執行錯誤");
     }
 }

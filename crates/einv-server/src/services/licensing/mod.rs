@@ -15,7 +15,7 @@ use super::Platform;
 use crate::error::ServiceResult;
 
 mod accounts;
-mod admission;
+pub(crate) mod admission;
 mod apply;
 mod changes;
 mod credentials;
