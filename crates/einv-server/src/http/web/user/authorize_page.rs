@@ -47,7 +47,7 @@ pub fn render(
             }
             p.muted { (lang.t("同意將於六個月後失效，屆時須重新同意（規範第五點第六款）；您可隨時於「我的同意」撤回。",
                 "The consent lapses after six months and must then be given again (R5.6); you can revoke it at any time under My consents."))
-                " (≈ " (when(lapse)) ")" }
+                " (≈ " (when(lang, lapse)) ")" }
             form method="post" action="/oauth/authorize" {
                 (csrf_field(session))
                 @for (k, v) in hidden_fields(params) { input type="hidden" name=(k) value=(v); }

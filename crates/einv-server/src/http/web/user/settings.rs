@@ -53,7 +53,9 @@ pub(super) async fn change_code(
         .platform
         .change_verification_code(user, &f.current, &f.new_code)
         .await?;
-    let body = html! { p.flash { (lang.t("驗證碼已變更；使用舊驗證碼的 App 須請您重新輸入。", "Your code is changed; apps using the old one will ask you again.")) } };
+    // Whoever knew the old code may hold a session elsewhere: only this one stays.
+    session.end_others(&state).await?;
+    let body = html! { p.flash { (lang.t("驗證碼已變更；您在其他裝置上的登入已結束，使用舊驗證碼的 App 須請您重新輸入。", "Your code is changed; you are signed out on every other device, and apps using the old code will ask you again.")) } };
     Ok(page(
         lang,
         ("變更驗證碼", "Change verification code"),
@@ -93,8 +95,6 @@ pub(super) async fn deregister(
     let (session, user) = user_of(session)?;
     session.check_csrf(&f.csrf)?;
     state.platform.deregister_user(user).await?;
-    let cookie = header::HeaderValue::from_static(
-        "einv_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
-    );
+    let cookie = crate::http::web::session::cleared_cookie(&state);
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/me/login")).into_response())
 }
