@@ -17,3 +17,4 @@ mod surfaces;
 mod v1_api;
 mod v1_contract;
 mod v2_api;
+mod web_citizen;
