@@ -139,6 +139,7 @@ for (const lang of ['zh', 'en']) {
         await page.check('#kind-delete');
         await submit(page);
         assert.match(page.url(), /\?done=existing$/, 'no duplicate request');
+        await page.goto(`${server.base}/me/requests`);
         assert.equal(await page.locator('main table a[href^="/me/requests/"]').count(), 1);
 
         // A blank page opened by the app: a mistyped bank code re-shows the form with the

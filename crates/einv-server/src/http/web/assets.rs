@@ -33,7 +33,7 @@ input[type=checkbox],input[type=radio]{width:auto}
 input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{border:3px solid #b3261e}
 .hint{color:#4a5562;font-size:.9rem;margin:0 0 .2rem}
 button,.button,a.button:visited{font:inherit;background:#0b5394;color:#fff;border:0;border-radius:.3rem;padding:.5rem 1rem;margin:.6rem .4rem 0 0;cursor:pointer;text-decoration:none;display:inline-block}
-button.danger{background:#b3261e}button.secondary,a.button.secondary{background:#4a5562}
+button.danger,a.button.danger{background:#b3261e}button.secondary,a.button.secondary{background:#4a5562}
 .inline{display:inline}
 .flash{background:#fff4ce;border:1px solid #e5c100;padding:.6rem;border-radius:.3rem}
 .error{background:#fde7e9;border:1px solid #b3261e;padding:.6rem;border-radius:.3rem}
