@@ -119,7 +119,8 @@ async fn handle(
         Ok(Some(session)) => {
             form(lang, blank, &session, &params, &FormErrors::none()).into_response()
         }
-        Ok(None) => bad(no_session()),
+        // A person reloading a page whose session ended: a page saying so, not JSON.
+        Ok(None) => expired(lang),
         Err(e) => bad(e),
     }
 }

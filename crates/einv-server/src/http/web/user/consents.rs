@@ -124,28 +124,54 @@ pub(super) async fn confirm_revoke(
     ))
 }
 
-/// `POST /me/consents/{id}/revoke` (R5.2).
-pub(super) async fn revoke(
-    State(state): State<AppState>,
-    session: WebSession,
-    Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
-) -> Result<Response, WebError> {
-    let (session, user) = super::user_of(session)?;
-    session.check_csrf(&f.csrf)?;
-    state.platform.revoke_consent(user, id).await?;
-    Ok(Redirect::to("/me?done=revoked").into_response())
+/// What the User does to a grant from `/me`.
+#[derive(Debug, Clone, Copy)]
+enum Act {
+    /// R5.2.
+    Revoke,
+    /// R5.6: a new recorded act.
+    Renew,
 }
 
-/// `POST /me/consents/{id}/renew` (R5.6: a new recorded act).
+/// `POST /me/consents/{id}/revoke` (R5.2).
+pub(super) async fn revoke(
+    state: State<AppState>,
+    session: WebSession,
+    id: Path<i64>,
+    form: Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    act(state, session, id, form, Act::Revoke).await
+}
+
+/// `POST /me/consents/{id}/renew` (R5.6).
 pub(super) async fn renew(
+    state: State<AppState>,
+    session: WebSession,
+    id: Path<i64>,
+    form: Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    act(state, session, id, form, Act::Renew).await
+}
+
+/// CSRF-checked, then back to `/me` with the success banner.
+async fn act(
     State(state): State<AppState>,
     session: WebSession,
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
+    act: Act,
 ) -> Result<Response, WebError> {
     let (session, user) = super::user_of(session)?;
     session.check_csrf(&f.csrf)?;
-    state.platform.renew_consent(user, id).await?;
-    Ok(Redirect::to("/me?done=renewed").into_response())
+    let done = match act {
+        Act::Revoke => {
+            state.platform.revoke_consent(user, id).await?;
+            "revoked"
+        }
+        Act::Renew => {
+            state.platform.renew_consent(user, id).await?;
+            "renewed"
+        }
+    };
+    Ok(Redirect::to(&format!("/me?done={done}")).into_response())
 }
