@@ -10,7 +10,8 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 
-use super::session::{constant_time_eq, random_token, WebError};
+use super::session::WebError;
+use crate::services::sessions::{constant_time_eq, random_token};
 use crate::http::AppState;
 
 /// The cookie holding the pre-session form token.

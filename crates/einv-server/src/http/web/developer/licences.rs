@@ -71,6 +71,11 @@ pub(super) async fn detail(
     let history = p.licence_history(id).await?;
     let destroyed = p.destruction(id).await?;
     let overdue = p.overdue_requests_of(&licence).await?;
+    // R4.6: the AppID's limit and the calls refused (http/web/reviewer/limits.rs).
+    let flow = match &licence.app_id {
+        Some(app_id) => Some(p.app_limit_view(app_id).await?),
+        None => None,
+    };
     let form = |action: &str, zh: &str, en: &str, fields: Markup| {
         html! {
             form.stack.card method="post" action=(format!("/developer/licences/{id}/{action}")) {
@@ -87,6 +92,7 @@ pub(super) async fn detail(
         html! {
             p { "#" (licence.id) " · AppID " code { (licence.app_id.as_deref().unwrap_or("—")) } }
             p { (term_summary(lang, &licence, p.clock.now())) }
+            @if let Some(view) = &flow { (crate::http::web::reviewer::limits::licence_section(lang, view)) }
             @if !overdue.is_empty() {
                 div.card {
                     p.error { (overdue.len()) (lang.t(" 件使用者之停止利用或刪除請求已逾期未完成（第五點第二款），審核人員可見。", " User requests to stop using or delete data are past due and not completed (R5.2); reviewers see them too.")) }

@@ -108,6 +108,10 @@ pub(super) async fn detail(
         overdue_requests,
     } = p.dossier(id).await?;
     let signs_every_call = p.signs_every_call(id).await?;
+    let flow = match &licence.app_id {
+        Some(app_id) => Some(p.app_limit_view(app_id).await?),
+        None => None,
+    };
     let f = &application.form;
     let action = |name: &str, zh: &str, en: &str, class: &str, extra: Markup| {
         html! {
@@ -124,6 +128,7 @@ pub(super) async fn detail(
         REVIEWER_NAV,
         html! {
             p { (term_summary(lang, &licence, p.clock.now())) }
+            @if let Some(view) = &flow { (super::limits::licence_section(lang, view)) }
             table { tbody {
                 tr { th { (lang.t("開發者", "Developer")) } td { (developer.account.name) " (" (developer.account.entity_type.as_str()) ", " (developer.account.business_id.as_deref().unwrap_or("—")) ")" } }
                 tr { th { (lang.t("聯絡人", "Contact")) } td { (f.contact_name) " · " (f.contact_email) " · " (f.contact_phone) } }

@@ -17,6 +17,7 @@ use super::session::{Role, WebError, WebSession};
 use crate::http::AppState;
 
 mod console;
+pub mod limits;
 
 /// The reviewer routes.
 pub fn routes() -> Router<AppState> {
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reviewer/licences/{id}", get(console::detail))
         .route("/reviewer/licences/{id}/{action}", post(console::act))
         .route("/reviewer/documents/{id}", get(console::document))
+        .route("/reviewer/limits", get(limits::view).post(limits::set))
 }
 
 async fn login_page(lang: Lang, guard: FormGuard) -> Response {
