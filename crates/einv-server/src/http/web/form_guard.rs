@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 
 use super::session::WebError;
-use crate::services::sessions::{constant_time_eq, random_token};
 use crate::http::AppState;
+use crate::services::sessions::{constant_time_eq, random_token};
 
 /// The cookie holding the pre-session form token.
 pub const FORM_COOKIE: &str = "einv_form";
