@@ -58,16 +58,33 @@ fn is_public_path(path: &str) -> bool {
         .any(|p| path == *p || (*p != "/" && path.starts_with(&format!("{p}/"))))
 }
 
+/// Whether answers under `path` may be pages: everything but the JSON APIs and the probes
+/// (the v1 blank pages under `/PB2CAPIVAN/APIService/` are pages).
+fn renders_pages(path: &str) -> bool {
+    let api = path.starts_with("/api/")
+        || (path.starts_with("/PB2CAPIVAN/") && !path.starts_with("/PB2CAPIVAN/APIService/"))
+        || matches!(path, "/healthz" | "/readyz" | "/metrics");
+    !api
+}
+
 /// Wraps every request: runs it with its [`PageContext`], then adds the security headers.
 /// `nosniff` and `Referrer-Policy` go on every answer; the CSP and `X-Frame-Options` on HTML;
 /// `Cache-Control: no-store` on every answer outside the public pages that did not set its own
 /// (sign-in, the User's data, keys, the blank pages, the APIs).
 pub async fn web_layer(request: Request, next: Next) -> Response {
-    let (parts, body) = request.into_parts();
-    let context = PageContext::of(&parts);
-    let public = is_public_path(&context.path);
-    let request = Request::from_parts(parts, body);
-    let mut response = context.scope(next.run(request)).await;
+    let path = request.uri().path();
+    let public = is_public_path(path);
+    // The API hot paths render no page: they skip building the page context (a parse of the
+    // query and a few allocations per call) and only get the headers.
+    let mut response = if renders_pages(path) {
+        let (parts, body) = request.into_parts();
+        let context = PageContext::of(&parts);
+        context
+            .scope(next.run(Request::from_parts(parts, body)))
+            .await
+    } else {
+        next.run(request).await
+    };
     let headers = response.headers_mut();
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -33,9 +33,9 @@ pub fn render(
             p { strong { (req.app.name) } " (" code { (req.app.app_id) } ") "
                 (lang.t("請求您同意以下授權：", "asks for your consent to the following:")) }
             h2 { (lang.t("授權範圍", "Scope")) }
-            ul { @for s in req.request.services() { li { (s.name_zh()) " · " code { (s.as_str()) } } } }
+            ul { @for s in req.request.services() { li { (super::words::service_name(lang, *s)) } } }
             table {
-                @for (zh, en, value) in &rows { tr { th { (lang.t(zh, en)) } td { (value) } } }
+                @for (zh, en, value) in &rows { tr { th scope="row" { (lang.t(zh, en)) } td { (value) } } }
                 @if let Some(oos) = req.request.out_of_scope() {
                     tr { th { (lang.t("所涉法令", "Laws involved")) } td { (oos.laws) } }
                     tr { th { (lang.t("不同意之影響", "If you refuse")) } td { (oos.refusal_effect) } }
