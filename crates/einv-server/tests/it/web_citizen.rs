@@ -211,6 +211,27 @@ async fn web_changing_the_code_ends_other_sessions(app: &TestApp) {
     let elsewhere = sign_in(app, CODE).await;
     assert_eq!(get(app, "/me", &elsewhere).await.status(), StatusCode::OK);
     let csrf = csrf_in(&page_text(app, "/me/code", &here).await);
+    let wrong = post(
+        app,
+        "/me/code",
+        &here,
+        &[
+            ("csrf", &csrf),
+            ("current", "Wrong0000"),
+            ("new_code", "Newer5678"),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.text().await.unwrap().contains("href=\"#current\""),
+        "the field is named"
+    );
+    assert_eq!(
+        get(app, "/me", &elsewhere).await.status(),
+        StatusCode::OK,
+        "a refusal ends nothing"
+    );
     let changed = post(
         app,
         "/me/code",
