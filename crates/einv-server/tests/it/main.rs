@@ -18,3 +18,4 @@ mod v1_api;
 mod v1_contract;
 mod v2_api;
 mod web_citizen;
+mod web_hardening;
