@@ -7,12 +7,15 @@
 mod common;
 
 mod audit_trail;
+mod authorisation_matrix;
 mod consent_rules;
 mod flow_control;
+mod flow_limits;
 mod licensing;
 mod licensing_web;
 mod oauth_flow;
 mod ops;
+mod secrets_at_rest;
 mod surfaces;
 mod v1_api;
 mod v1_contract;

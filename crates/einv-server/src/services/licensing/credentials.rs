@@ -7,6 +7,7 @@ use einv_store::CredentialRecord;
 use super::Actor;
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::apps::new_api_key;
+use crate::services::KeySlot;
 use crate::services::{IssuedCredentials, Platform};
 
 /// How long the old key keeps working after a rotation, unless told otherwise.
@@ -45,7 +46,10 @@ impl Platform {
         let api_key = new_api_key();
         let id = self
             .store
-            .add_credential(&app_id, &self.sealer.seal(&api_key)?, now)
+            .add_credential(&app_id, now, |id| {
+                self.sealer
+                    .seal_key(&app_id, KeySlot::Credential(id), &api_key)
+            })
             .await?;
         // Returned here, so this is its one showing.
         self.store.reveal_credential(id, now).await?;
@@ -73,7 +77,11 @@ impl Platform {
                 && credential.is_valid(now)
                 && self.store.reveal_credential(credential.id, now).await?
             {
-                let api_key = self.sealer.open(&credential.sealed_key)?;
+                let api_key = self.sealer.open_key(
+                    &app_id,
+                    KeySlot::Credential(credential.id),
+                    &credential.sealed_key,
+                )?;
                 return Ok(Some(IssuedCredentials { app_id, api_key }));
             }
         }
