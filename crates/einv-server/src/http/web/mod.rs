@@ -33,7 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(public::routes())
         .merge(developer::routes())
         .merge(reviewer::routes())
-        .route(assets::STYLESHEET, get(assets::stylesheet))
+        .route("/assets/site.css", get(assets::stylesheet))
         .route("/lang/{code}", get(choose_language))
         // Applications carry documents (up to 5 MB each); v1 bodies stay small.
         .layer(DefaultBodyLimit::max(MAX_FORM_BODY))
