@@ -37,6 +37,22 @@ pub struct Config {
     pub flow: FlowOptions,
 }
 
+impl Config {
+    /// Everything embedded in `data_dir`: the SQLite file, `server.key`, the built-in
+    /// holidays, default limits counted in memory.
+    pub fn in_dir(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            database_url: None,
+            server_key: None,
+            holidays: None,
+            flow_limits: einv_core::flow::FlowLimits::default(),
+            redis_url: None,
+            flow: FlowOptions::default(),
+        }
+    }
+}
+
 /// How flow control (R4.6) is shared between nodes.
 #[derive(Debug, Clone, Default)]
 pub struct FlowOptions {

@@ -19,6 +19,7 @@ mod secrets_at_rest;
 mod surfaces;
 mod v1_api;
 mod v1_contract;
+mod v1_requests;
 mod v2_api;
 mod web_citizen;
 mod web_hardening;
