@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Issue 13's measure: what flow control (R4.6) costs on the v1 hot path. One data set, one
-# query (carrierInvChk, unsigned, the demo-sized generated data), three servers measured in
+# Issue 13's measure: what flow control (R4.6) costs on the v1 hot path. One data set (the
+# demo's, `einv serve --demo`), one query (carrierInvChk of the demo User's carrier for this
+# month, unsigned, a fresh timeStamp per run), three servers measured in
 # the same run, interleaved round by round so a busy machine weighs on all three alike:
 #
 #   off     --no-flow-control-for-benchmarks (the baseline: nothing counted)
@@ -10,36 +11,39 @@
 # Limits are high enough never to refuse; every answer is checked for MOF code 200
 # (bench/bodies.lua), so a throttled or failed call fails the run.
 #
-#   bench/flow.sh                      # ROUNDS=3 DURATION=10s CONNS=8 INVOICES=200000
+#   bench/flow.sh                      # ROUNDS=3 DURATION=10s CONNS=8
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-3s}"
 CONNS="${CONNS:-8}"
-INVOICES="${INVOICES:-200000}"
-USERS="${USERS:-200}"
 REDIS="${REDIS:-redis://127.0.0.1:6379}"
 WORK="${WORK:-/tmp/einv-bench-flow}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 PORT=18190
-MONTH="${MONTH:-$(date -d "$(date +%Y-%m-15) -1 month" +%Y/%m)}"
 
 cargo build --release -q -p einv-cli
-cargo build --release -q -p einv-server --example bench_users --example bench_bodies
 BIN="$TARGET/release/einv"
-EX="$TARGET/release/examples"
 PATH_V1=/PB2CAPIVAN/invServ/InvServ
 HIGH=(--limit-ip 100000000/60 --limit-app 100000000/60)
-
+bodies="$WORK/bodies.txt"
 mkdir -p "$WORK"
-if [ ! -f "$WORK/einv.db" ]; then
-  echo "generating $INVOICES invoices into $WORK …" >&2
-  "$BIN" generate --invoices "$INVOICES" --users $((INVOICES / 1000)) --into-db --data "$WORK" >/dev/null
-fi
-"$EX/bench_users" "$WORK" "$USERS" "$WORK/bench" "$MONTH" >&2
-bodies="$WORK/bench/bodies-list-unsigned.txt"
-"$EX/bench_bodies" list unsigned "$WORK/bench" "$MONTH" 4000 >"$bodies"
+
+# The demo body, with a timeStamp fresh for this run (the Platform refuses stale ones).
+write_body() {
+  python3 - "$WORK/demo.json" "$bodies" <<'PY'
+import json, sys, time, urllib.parse
+d = json.load(open(sys.argv[1]))
+today = time.strftime("%Y/%m/%d")
+params = {"version": "0.5", "action": "carrierInvChk", "cardType": d["cardType"],
+          "cardNo": d["cardNo"], "cardEncrypt": d["cardEncrypt"],
+          "timeStamp": str(int(time.time()) + 20), "expTimeStamp": "2147483647",
+          "startDate": today[:8] + "01", "endDate": today, "onlyWinningInv": "N",
+          "uuid": "bench-device", "appID": d["appID"]}
+open(sys.argv[2], "w").write(urllib.parse.urlencode(params) + "\n")
+PY
+}
 
 wait_up() {
   for _ in $(seq 1 300); do
@@ -68,9 +72,10 @@ run() { # mode → req/s
     off) args+=(--no-flow-control-for-benchmarks) ;;
     redis) args+=(--redis-url "$REDIS" --redis-namespace "bench-flow-$$-$RANDOM") ;;
   esac
-  "$BIN" serve --data "$WORK" --listen "127.0.0.1:$PORT" "${args[@]}" >"$WORK/serve-$1.log" 2>&1 &
+  "$BIN" serve --demo --data "$WORK" --listen "127.0.0.1:$PORT" "${args[@]}" >"$WORK/serve-$1.log" 2>&1 &
   local pid=$!
   wait_up
+  write_body
   measure "$WARMUP" >/dev/null
   local rps
   rps=$(measure "$DURATION")

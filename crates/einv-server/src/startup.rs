@@ -240,7 +240,9 @@ pub async fn serve_with_until(
 ) -> std::io::Result<()> {
     let secure = options.secure_cookies(listener.local_addr()?);
     let app = router(
-        AppState::new(platform.clone(), secure).with_trusted_proxies(options.trusted_proxies),
+        AppState::new(platform.clone(), secure)
+            .with_trusted_proxies(options.trusted_proxies)
+            .with_public_url(options.public_url.as_deref()),
     );
     axum::serve(
         listener,

@@ -21,5 +21,6 @@ mod v1_api;
 mod v1_contract;
 mod v1_requests;
 mod v2_api;
+mod v2_conventions;
 mod web_citizen;
 mod web_hardening;

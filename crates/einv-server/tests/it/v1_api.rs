@@ -246,6 +246,9 @@ async fn carrier_detail_only_for_own_invoices(app: &TestApp) {
         .await;
     assert_eq!(ok["code"], 200);
     assert_eq!(ok["details"][0]["unitPrice"], "105");
+    // The 0.3 carrier capture: a detail row's `rowNum` and `amount` are numbers.
+    assert_eq!(ok["details"][0]["rowNum"], 1);
+    assert_eq!(ok["details"][0]["amount"], 105);
     let donated = app
         .post(INVSERV, &carrier_detail(app, "AB00000002", "2026/11/21"))
         .await;
