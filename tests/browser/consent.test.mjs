@@ -77,8 +77,10 @@ test('consent via OAuth with PKCE, then revocation kills the tokens', async () =
     await page.goto(`${server.base}/me`);
     await shot(page, 'consent-3-my-consents');
     // The newest grant (the one just given) comes first.
-    await page.click('form[action$="/revoke"] button >> nth=0');
-    await page.waitForURL(`${server.base}/me`);
+    // Revoking asks first, saying what will happen, then confirms.
+    await Promise.all([page.waitForNavigation(), page.click('a[href$="/revoke"] >> nth=0')]);
+    await shot(page, 'consent-3b-confirm-revoke');
+    await Promise.all([page.waitForURL(`${server.base}/me?done=revoked`), page.click('main form button.danger')]);
     assert.match(await page.textContent('main'), /已撤回|Revoked/);
     await shot(page, 'consent-4-revoked');
 

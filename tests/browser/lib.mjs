@@ -2,7 +2,8 @@
 // data directory, drive Debian's Chromium through playwright-core, keep screenshots as artefacts.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, '..', '..');
 export const artifacts = join(here, 'artifacts');
 mkdirSync(artifacts, { recursive: true });
+/** Screenshots of the journeys (kept as CI artifacts, not committed). */
+export const screenshots = join(here, 'screenshots');
+mkdirSync(screenshots, { recursive: true });
 
 /** The einv binary built by tests/browser/run.sh (or EINV_BIN). */
 export const einvBin = process.env.EINV_BIN ?? join(root, 'target', 'debug', 'einv');
@@ -79,4 +83,44 @@ export async function launchBrowser() {
 /** Saves a full-page screenshot as tests/browser/artifacts/NAME.png. */
 export async function shot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/** Saves a full-page screenshot as tests/browser/screenshots/NAME.png. */
+export async function snap(page, name) {
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+// axe-core's source, injected through the DevTools protocol (page.evaluate), which the pages'
+// Content-Security-Policy does not apply to: the pages themselves allow no inline script.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core (WCAG 2.0/2.1 A and AA rules and best practices) on the page as it is now and
+ * returns the violations of impact `serious` or `critical`, each as a readable line.
+ */
+export async function seriousViolations(page) {
+  const loaded = await page.evaluate(() => typeof window.axe !== 'undefined');
+  if (!loaded) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+    }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.targets.join(', ')}`);
+}
+
+/**
+ * The accessibility check every browser test can call: no serious or critical axe-core
+ * violation on the page, and a screenshot named NAME for the record.
+ */
+export async function checkPage(page, name) {
+  await snap(page, name);
+  const found = await seriousViolations(page);
+  if (found.length > 0) {
+    throw new Error(`accessibility violations on ${name} (${page.url()}):\n${found.join('\n')}`);
+  }
 }

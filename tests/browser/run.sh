@@ -9,7 +9,7 @@ if ! command -v "${CHROMIUM:-/usr/bin/chromium}" >/dev/null; then
 fi
 (cd ../.. && cargo build --locked -p einv-cli --bin einv)
 export EINV_BIN="${CARGO_TARGET_DIR:-$(cd ../.. && pwd)/target}/debug/einv"
-if [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent
 fi
 shopt -s nullglob

@@ -65,6 +65,19 @@ impl Service {
     }
 }
 
+impl Service {
+    /// The name in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Self::WinningNumbers => "Winning numbers",
+            Self::InvoiceLookup => "Invoice lookup (proof-copy barcode)",
+            Self::CarrierInvoices => "Carrier invoices",
+            Self::Donation => "Cloud-invoice donation",
+            Self::CarrierAggregation => "Carriers under your barcode",
+        }
+    }
+}
+
 impl fmt::Display for Service {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -193,6 +193,31 @@ impl Store {
         self.audit_entries(&AuditFilter::User(user_id), limit).await
     }
 
+    /// One page of the entries about a User's data recorded in `[from, to)` (Unix seconds),
+    /// newest first, older than `before_seq` (keyset paging on the `(user_id, seq)` index).
+    pub async fn user_entries_page(
+        &self,
+        user_id: i64,
+        from: i64,
+        to: i64,
+        before_seq: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<StoredEntry>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE user_id = $1 AND seq < $2 AND at >= $3 \
+             AND at < $4 ORDER BY seq DESC LIMIT $5"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(user_id)
+            .bind(before_seq)
+            .bind(from)
+            .bind(to)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
     /// Up to `limit` entries recorded in `[from, to)`, oldest first.
     pub async fn audit_between(
         &self,

@@ -84,4 +84,23 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// Ends every session of a subject but the one whose token hashes to `keep` (after a
+    /// credential change, the other devices are signed out).
+    pub async fn delete_other_sessions(
+        &self,
+        role: &str,
+        subject: &str,
+        keep: &str,
+    ) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "DELETE FROM sessions WHERE role = $1 AND subject = $2 AND token_hash <> $3",
+        )
+        .bind(role)
+        .bind(subject)
+        .bind(keep)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
 }

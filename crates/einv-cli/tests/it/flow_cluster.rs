@@ -93,9 +93,23 @@ async fn burst(
 }
 
 async fn reviewer_cookie(node: &Node) -> String {
+    // The sign-in form carries a pre-session CSRF token bound to its form cookie.
+    let form_page = http()
+        .get(format!("{}/reviewer/login", node.base))
+        .send()
+        .await
+        .unwrap();
+    let form_cookie = form_page.headers()["set-cookie"].to_str().unwrap();
+    let form_cookie = form_cookie.split(';').next().unwrap().to_owned();
+    let token = csrf(node, "/reviewer/login", &form_cookie).await;
     let res = http()
         .post(format!("{}/reviewer/login", node.base))
-        .form(&[("email", REVIEWER_EMAIL), ("password", REVIEWER_PASSWORD)])
+        .header("cookie", &form_cookie)
+        .form(&[
+            ("email", REVIEWER_EMAIL),
+            ("password", REVIEWER_PASSWORD),
+            ("csrf", token.as_str()),
+        ])
         .send()
         .await
         .unwrap();

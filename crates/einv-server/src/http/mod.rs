@@ -78,8 +78,11 @@ pub fn router(state: AppState) -> Router {
         .merge(v2::routes(state.clone()).layer(DefaultBodyLimit::max(v2::auth::MAX_BODY)))
         .merge(counted)
         .merge(ops::routes())
+        .fallback(web::security::not_found)
         .route_layer(axum::middleware::from_fn(metrics::track))
         .layer(from_fn_with_state(state.clone(), date::stamp))
+        // Security headers and the page context on every answer (web/security.rs).
+        .layer(axum::middleware::from_fn(web::security::web_layer))
         .with_state(state);
     ops::layer(app)
 }

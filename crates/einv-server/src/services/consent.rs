@@ -112,10 +112,27 @@ impl Platform {
         self.consentable_app(app_id, &request).await?;
         self.registered_user(user_id).await?;
         let now = self.clock.now();
+        // One consent per app and scope: giving it again while it is live replaces the live
+        // grant (recorded as its renewal, R5.6) instead of adding a second one.
+        let replaced = match renews {
+            Some(_) => None,
+            None => {
+                self.live_grant_with_scope(user_id, app_id, &request.scope(), now)
+                    .await?
+            }
+        };
+        let renews = renews.or(replaced);
         let record = self
             .store
             .insert_consent_grant(user_id, app_id, &ConsentGrant::give(request, now), renews)
             .await?;
+        if let Some(old) = replaced {
+            if self.store.revoke_consent_grant(old, user_id, now).await? {
+                let detail = json!({ "grant": old, "replacedBy": record.id });
+                self.audit(user_entry(user_id, app_id, "consent.replaced", detail))
+                    .await?;
+            }
+        }
         let action = if renews.is_some() {
             "consent.renewed"
         } else {
@@ -131,6 +148,25 @@ impl Platform {
         self.audit(user_entry(user_id, app_id, action, detail))
             .await?;
         Ok(record)
+    }
+
+    /// The User's live grant to `app_id` for exactly `scope`, if there is one.
+    async fn live_grant_with_scope(
+        &self,
+        user_id: i64,
+        app_id: &str,
+        scope: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> ServiceResult<Option<i64>> {
+        Ok(self
+            .store
+            .consent_grants_to_app(user_id, app_id)
+            .await?
+            .into_iter()
+            .find(|g| {
+                g.grant.status(now) == ConsentStatus::Live && g.grant.request.scope() == scope
+            })
+            .map(|g| g.id))
     }
 
     /// R5.6: the User renews grant `grant_id` with the same content: a new recorded act.

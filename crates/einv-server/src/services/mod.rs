@@ -28,7 +28,7 @@ pub mod oauth;
 mod replay;
 mod requests;
 pub mod seal;
-mod sessions;
+pub(crate) mod sessions;
 mod signing;
 mod users;
 pub mod verification;

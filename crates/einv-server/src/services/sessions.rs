@@ -59,8 +59,7 @@ impl Session {
     /// Whether `token` is this session's CSRF token, compared in constant time so it cannot
     /// be guessed byte by byte.
     pub fn csrf_matches(&self, token: &str) -> bool {
-        let (a, b) = (token.as_bytes(), self.csrf.as_bytes());
-        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        constant_time_eq(token.as_bytes(), self.csrf.as_bytes())
     }
 }
 
@@ -77,7 +76,14 @@ fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn random_token() -> String {
+/// Constant-time equality of two tokens. (Hand-written: one line, where the `subtle` crate
+/// would be a dependency for one function.)
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// 32 random bytes as hex: session and CSRF tokens.
+pub(crate) fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     hex::encode(bytes)
@@ -142,6 +148,15 @@ impl Platform {
             .delete_session(&session.token_hash, self.clock.now())
             .await?;
         Ok(())
+    }
+
+    /// Ends every session of `session`'s subject and kind but `session` itself (after a
+    /// credential change, the other devices are signed out).
+    pub async fn end_other_sessions(&self, session: &Session) -> ServiceResult<u64> {
+        Ok(self
+            .store
+            .delete_other_sessions(session.kind.as_str(), &session.subject, &session.token_hash)
+            .await?)
     }
 
     /// Ends every session of `subject` in `kind` (after a code change, a deregistration …).

@@ -187,14 +187,35 @@ impl Platform {
     }
 
     /// R5.2: the User asks `app_id` to stop using, stop processing or delete their data. Only
-    /// an app the User consented to at some time can be asked.
+    /// an app the User consented to at some time can be asked. Asking again while the same
+    /// request is still open answers that request: no duplicates.
     pub async fn request_deletion(
         &self,
         user_id: i64,
         app_id: &str,
         kind: RequestKind,
     ) -> ServiceResult<DeletionRequestRecord> {
+        Ok(self.file_deletion_request(user_id, app_id, kind).await?.0)
+    }
+
+    /// [`Self::request_deletion`], also saying whether the request is new (`false`: the same
+    /// request was already open, and that one is returned).
+    pub async fn file_deletion_request(
+        &self,
+        user_id: i64,
+        app_id: &str,
+        kind: RequestKind,
+    ) -> ServiceResult<(DeletionRequestRecord, bool)> {
         self.registered_user(user_id).await?;
+        let open = self
+            .store
+            .deletion_requests_of_user(user_id)
+            .await?
+            .into_iter()
+            .find(|r| r.app_id == app_id && r.kind == kind && r.completed_at.is_none());
+        if let Some(open) = open {
+            return Ok((open, false));
+        }
         if self
             .store
             .consent_grants_to_app(user_id, app_id)
@@ -203,7 +224,38 @@ impl Platform {
         {
             return Err(ServiceError::not_found("app_id"));
         }
-        self.file_request(user_id, app_id, kind).await
+        Ok((self.file_request(user_id, app_id, kind).await?, true))
+    }
+
+    /// One of the User's requests (their receipt); another User's is "not found".
+    pub async fn deletion_request_of_user(
+        &self,
+        user_id: i64,
+        request_id: i64,
+    ) -> ServiceResult<DeletionRequestRecord> {
+        self.store
+            .deletion_requests_of_user(user_id)
+            .await?
+            .into_iter()
+            .find(|r| r.id == request_id)
+            .ok_or(ServiceError::not_found("request"))
+    }
+
+    /// One page of the accesses to and events about the User's data recorded in
+    /// `[from, to)` (Unix seconds), newest first, older than `before_seq` (R6.4).
+    pub async fn access_history(
+        &self,
+        user_id: i64,
+        from: i64,
+        to: i64,
+        before_seq: i64,
+        limit: i64,
+    ) -> ServiceResult<Vec<einv_core::audit::StoredEntry>> {
+        self.flush_audit().await?;
+        Ok(self
+            .store
+            .user_entries_page(user_id, from, to, before_seq, limit.clamp(1, 10_000))
+            .await?)
     }
 
     async fn file_request(

@@ -40,6 +40,8 @@ enum Access {
     User,
     /// A User's session, for a consent of theirs (`{id}`): another User is refused.
     UsersConsent,
+    /// A User's session, for a request (receipt) of theirs (`{id}`): another User is refused.
+    UsersRequest,
     /// A live app calling a v1 action (signed when the action is).
     V1(&'static str),
     /// A live app opening a blank page, with the User's carrier and code where the page needs them.
@@ -64,6 +66,10 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/terms", Open),
     ("GET", "/terms/{version}", Open),
     ("GET", "/privacy", Open),
+    ("GET", "/apps", Open),
+    ("GET", "/apps.json", Open),
+    ("GET", "/assets/site.css", Open),
+    ("GET", "/lang/{code}", Open),
     ("GET", "/docs", Open),
     ("GET", "/healthz", Open),
     ("GET", "/readyz", Open),
@@ -123,10 +129,14 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/me/logout", User),
     ("GET", "/me/register", Open),
     ("POST", "/me/register", Open),
+    ("GET", "/me/consents/{id}/revoke", UsersConsent),
     ("POST", "/me/consents/{id}/revoke", UsersConsent),
     ("POST", "/me/consents/{id}/renew", UsersConsent),
+    ("GET", "/me/requests", User),
     ("POST", "/me/requests", User),
+    ("GET", "/me/requests/{id}", UsersRequest),
     ("GET", "/me/history", User),
+    ("GET", "/me/history.csv", User),
     ("GET", "/me/notifications", User),
     ("POST", "/me/notifications", User),
     ("GET", "/me/code", User),
@@ -340,6 +350,8 @@ struct World<'a> {
     other_user: (String, String),
     /// A consent of the fixture User.
     consent: i64,
+    /// A request (receipt) of the fixture User.
+    request: i64,
 }
 
 impl<'a> World<'a> {
@@ -349,6 +361,12 @@ impl<'a> World<'a> {
         let user = app.user(BARCODE).await;
         let other_user = app.user("/OTHER01").await;
         let consent = app.store().consent_grants_of_user(user.id).await.unwrap()[0].id;
+        let request = app
+            .platform
+            .request_deletion(user.id, APP_ID, einv_store::RequestKind::StopUse)
+            .await
+            .unwrap()
+            .id;
         // One more donatable invoice of the User's, so v2 and v1 each donate one.
         let spare = invoice(
             "AB00000009",
@@ -372,6 +390,7 @@ impl<'a> World<'a> {
             user: session(app, SessionKind::User, user.id).await,
             other_user: session(app, SessionKind::User, other_user.id).await,
             consent,
+            request,
             app,
         }
     }
@@ -383,7 +402,9 @@ impl<'a> World<'a> {
                 self.page(method, path, access, "/developer/login").await
             }
             Reviewer => self.page(method, path, access, "/reviewer/login").await,
-            User | UsersConsent => self.page(method, path, access, "/me/login").await,
+            User | UsersConsent | UsersRequest => {
+                self.page(method, path, access, "/me/login").await
+            }
             V1(action) => self.v1(path, action).await,
             Blank => self.blank(path).await,
             OAuthAuthorize => self.authorize().await,
@@ -397,7 +418,8 @@ impl<'a> World<'a> {
         let path = path
             .replace("{version}", "2023-03-30")
             .replace("{app_id}", APP_ID)
-            .replace("{*rest}", "no-such-resource");
+            .replace("{*rest}", "no-such-resource")
+            .replace("{code}", "en");
         let method = if method == "ANY" { "GET" } else { method };
         let res = self.send(method, &path, None, &[]).await;
         assert!(
@@ -414,8 +436,11 @@ impl<'a> World<'a> {
             .replace("{id}", &self.id_for(access).to_string())
             .replace("{action}", "withdraw")
             .replace("{key}", "1");
+        // A User's page sends back to itself after sign-in (`?next=`).
         let to_login = |res: &reqwest::Response| {
-            res.status() == StatusCode::SEE_OTHER && res.headers()["location"] == login
+            let location = res.headers().get("location").and_then(|l| l.to_str().ok());
+            res.status() == StatusCode::SEE_OTHER
+                && location.and_then(|l| l.split('?').next()) == Some(login)
         };
         let nobody = self.send(method, &path, None, &[]).await;
         assert!(
@@ -455,6 +480,7 @@ impl<'a> World<'a> {
     fn id_for(&self, access: Access) -> i64 {
         match access {
             UsersConsent => self.consent,
+            UsersRequest => self.request,
             _ => self.licence,
         }
     }
@@ -482,7 +508,7 @@ impl<'a> World<'a> {
             ),
             _ => (
                 &self.user,
-                (access == UsersConsent).then_some(&self.other_user),
+                matches!(access, UsersConsent | UsersRequest).then_some(&self.other_user),
                 vec![
                     ("a developer", &self.developer),
                     ("a reviewer", &self.reviewer),

@@ -144,6 +144,23 @@ impl TestApp {
         self.http.post(url).send_json().await
     }
 
+    /// Opens a pre-session form page (`/me/login`, `/me/register` …): its form cookie
+    /// (`name=value`) and the CSRF token the form carries, to POST as a browser would.
+    pub async fn form_token(&self, path: &str) -> (String, String) {
+        let res = self.http.get(self.url(path)).send().await.unwrap();
+        let cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("einv_form="))
+            .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+            .unwrap_or_default();
+        let page = res.text().await.unwrap();
+        let at = page.find("name=\"csrf\" value=\"").map(|i| i + 19).unwrap();
+        (cookie, page[at..at + 64].to_owned())
+    }
+
     /// The absolute URL of `path` on this app.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)

@@ -233,9 +233,11 @@ async fn r4_6_forwarded_for_counts_only_from_trusted_proxies() {
 }
 
 async fn sign_in(app: &TestApp, barcode: &str, code: &str) -> u16 {
+    let (cookie, csrf) = app.form_token("/me/login").await;
     app.http
         .post(format!("{}/me/login", app.base))
-        .form(&[("barcode", barcode), ("code", code)])
+        .header("cookie", cookie)
+        .form(&[("barcode", barcode), ("code", code), ("csrf", &csrf)])
         .send()
         .await
         .unwrap()

@@ -184,9 +184,12 @@ fn no_redirects() -> reqwest::Client {
 }
 
 async fn sign_in(app: &TestApp, role: &str, email: &str, password: &str) -> String {
+    // The sign-in form carries a pre-session CSRF token bound to its form cookie.
+    let (form_cookie, csrf) = app.form_token(&format!("/{role}/login")).await;
     let res = no_redirects()
         .post(format!("{}/{role}/login", app.base))
-        .form(&[("email", email), ("password", password)])
+        .header("cookie", form_cookie)
+        .form(&[("email", email), ("password", password), ("csrf", &csrf)])
         .send()
         .await
         .unwrap();

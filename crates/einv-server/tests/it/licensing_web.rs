@@ -37,8 +37,11 @@ async fn sign_up(app: &TestApp, email: &str) -> String {
         ("entity_type", "business"),
         ("business_id", "04595257"),
     ];
+    let (form_cookie, csrf) = app.form_token("/developer/signup").await;
+    let form = [&form[..], &[("csrf", csrf.as_str())]].concat();
     let res = client()
         .post(format!("{}/developer/signup", app.base))
+        .header("cookie", form_cookie)
         .form(&form)
         .send_ok()
         .await;
@@ -55,8 +58,11 @@ async fn reviewer(app: &TestApp) -> String {
         ("email", "rev@fia.example"),
         ("password", "reviewer password"),
     ];
+    let (form_cookie, csrf) = app.form_token("/reviewer/login").await;
+    let form = [&form[..], &[("csrf", csrf.as_str())]].concat();
     let res = client()
         .post(format!("{}/reviewer/login", app.base))
+        .header("cookie", form_cookie)
         .form(&form)
         .send_ok()
         .await;

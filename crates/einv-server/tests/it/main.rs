@@ -24,3 +24,5 @@ mod v1_contract;
 mod v1_requests;
 mod v2_api;
 mod v2_conventions;
+mod web_citizen;
+mod web_hardening;

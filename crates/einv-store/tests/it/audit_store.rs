@@ -9,7 +9,9 @@ einv_store::both_backends!(
     starts_at_genesis_and_chains,
     concurrent_appends_stay_linear,
     queries_filter,
-    purge_keeps_the_rest_verifiable
+    purge_keeps_the_rest_verifiable,
+    a_users_entries_page_by_time_and_sequence,
+    other_sessions_end_and_this_one_stays
 );
 
 /// Signs the head as the server's writer does, with the test key.
@@ -153,4 +155,78 @@ async fn purge_keeps_the_rest_verifiable(store: &Store) {
         store.audit_purge_point(t(50)).await.unwrap().is_none(),
         "nothing before the first kept entry"
     );
+}
+
+/// The User's history page (R6.4): only that User's entries, inside `[from, to)`, newest first,
+/// older than the cursor, at most `limit`.
+async fn a_users_entries_page_by_time_and_sequence(store: &Store) {
+    let entries: Vec<EntryContent> = (1..=6)
+        .map(|at| entry(at * 100, if at == 3 { 2 } else { 1 }, "A"))
+        .collect();
+    store.append_audit(&entries, &sign).await.unwrap();
+    let ats = |page: &[einv_core::audit::StoredEntry]| -> Vec<i64> {
+        page.iter().map(|e| e.content.at).collect()
+    };
+    let all = store
+        .user_entries_page(1, 0, i64::MAX, i64::MAX, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        ats(&all),
+        [600, 500, 400, 200, 100],
+        "User 2's entry is not User 1's"
+    );
+    let first = store
+        .user_entries_page(1, 0, i64::MAX, i64::MAX, 2)
+        .await
+        .unwrap();
+    assert_eq!(ats(&first), [600, 500]);
+    let next = store
+        .user_entries_page(1, 0, i64::MAX, first[1].seq, 2)
+        .await
+        .unwrap();
+    assert_eq!(ats(&next), [400, 200], "the page after the cursor");
+    let window = store
+        .user_entries_page(1, 200, 500, i64::MAX, 10)
+        .await
+        .unwrap();
+    assert_eq!(ats(&window), [400, 200], "from inclusive, to exclusive");
+}
+
+/// After a credential change the other sessions of the subject end; this one, and other
+/// subjects' and roles', stay.
+async fn other_sessions_end_and_this_one_stays(store: &Store) {
+    let now = Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap();
+    let session = |hash: &str, role: &str, subject: &str| SessionRecord {
+        token_hash: hash.into(),
+        role: role.into(),
+        subject: subject.into(),
+        csrf_token: "c".into(),
+        expires_at: now + chrono::Duration::hours(8),
+    };
+    for (hash, role, subject) in [
+        ("h1", "user", "7"),
+        ("h2", "user", "7"),
+        ("h3", "user", "8"),
+        ("h4", "developer", "7"),
+    ] {
+        store
+            .create_session(&session(hash, role, subject), now)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store
+            .delete_other_sessions("user", "7", "h1")
+            .await
+            .unwrap(),
+        1
+    );
+    for (hash, alive) in [("h1", true), ("h2", false), ("h3", true), ("h4", true)] {
+        assert_eq!(
+            store.find_session(hash, now).await.unwrap().is_some(),
+            alive,
+            "{hash}"
+        );
+    }
 }

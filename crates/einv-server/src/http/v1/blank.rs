@@ -15,21 +15,22 @@ use axum::routing::any;
 use axum::Router;
 use chrono::NaiveDate;
 use einv_core::{Carrier, InvalidValue, Service};
-use maud::{html, Markup};
+use maud::html;
 
+use super::blank_form::{self, form};
 use super::blank_session::{self, BlankContext, BlankSession};
 use super::error::{V1Error, V1Result};
 use super::params::V1Params;
 use super::reply::{CodeType, Reply};
 use crate::error::{ServiceError, ServiceResult};
-use crate::http::web::user::register_form;
+use crate::http::web::components::FormErrors;
 use crate::http::web::{page, Lang};
 use crate::http::AppState;
 use crate::services::Caller;
 
 /// One of the four blank pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Blank {
+pub(super) enum Blank {
     Register,
     Link,
     Bank,
@@ -37,7 +38,7 @@ enum Blank {
 }
 
 impl Blank {
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Blank::Register => "generalCarrierRegBlank",
             Blank::Link => "carrierLinkBlank",
@@ -46,7 +47,7 @@ impl Blank {
         }
     }
 
-    fn path(self) -> String {
+    pub(super) fn path(self) -> String {
         format!("/PB2CAPIVAN/APIService/{}", self.name())
     }
 
@@ -87,7 +88,10 @@ fn done(lang: Lang, zh: &str, en: &str, cookie: header::HeaderValue) -> Response
         lang,
         ("完成", "Done"),
         &[],
-        html! { p.flash { (lang.t(zh, en)) } },
+        html! {
+            div.success.flash role="status" { p { (lang.t(zh, en)) } }
+            p { (lang.t("您可以關閉此頁，回到應用程式。", "You can close this page and go back to the app.")) }
+        },
     );
     ([(header::SET_COOKIE, cookie)], body).into_response()
 }
@@ -112,8 +116,11 @@ async fn handle(
         };
     }
     match blank_session::resume(&state, &headers, blank.name()).await {
-        Ok(Some(session)) => form(lang, blank, &session, None).into_response(),
-        Ok(None) => bad(no_session()),
+        Ok(Some(session)) => {
+            form(lang, blank, &session, &params, &FormErrors::none()).into_response()
+        }
+        // A person reloading a page whose session ended: a page saying so, not JSON.
+        Ok(None) => expired(lang),
         Err(e) => bad(e),
     }
 }
@@ -204,12 +211,22 @@ async fn change(
             Ok(cookie) => done(lang, &zh, &en, cookie),
             Err(e) => bad(e),
         },
-        Err(ServiceError::Invalid(e)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form(lang, blank, &session, Some(&e.to_string())),
-        )
-            .into_response(),
-        Err(e) => bad(e),
+        // A mistype, or a refusal the User can act on: the form again, with what was typed
+        // (never the code) and the message beside the field — never raw JSON to a person.
+        Err(e) => {
+            if let ServiceError::Store(_) | ServiceError::Internal(_) = &e {
+                tracing::error!(error = %e, page = blank.name(), "blank page failed");
+            }
+            let errors = blank_form::errors(lang, blank, &e);
+            let status = match e {
+                ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                ServiceError::Store(_) | ServiceError::Internal(_) => {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                }
+                _ => StatusCode::CONFLICT,
+            };
+            (status, form(lang, blank, &session, params, &errors)).into_response()
+        }
     }
 }
 
@@ -286,50 +303,4 @@ async fn apply(
         }
         Blank::Register => Err(no_session()),
     }
-}
-
-/// The page's form: posts to the bare path with the CSRF token; no secret in any URL.
-fn form(lang: Lang, blank: Blank, session: &BlankSession, error: Option<&str>) -> Markup {
-    let action = blank.path();
-    let csrf = html! { input type="hidden" name="csrf" value=(session.csrf); };
-    if blank == Blank::Register {
-        return register_form(lang, error, &action, csrf);
-    }
-    let (title, fields, button) = match blank {
-        Blank::Link => (
-            ("載具歸戶", "Aggregate a carrier"),
-            html! {
-                label for="t" { (lang.t("載具類別", "Carrier type")) }
-                select #t name="carrierType" { @for (code, name) in einv_core::carrier::KNOWN_CARRIER_TYPES { @if *code != einv_core::carrier::MOBILE_BARCODE { option value=(code) { (name) " " (code) } } } }
-                label for="i1" { (lang.t("載具號碼", "Carrier number")) } input #i1 name="carrierId1" required;
-                label for="i2" { (lang.t("載具驗證碼（隱碼）", "Carrier hidden code")) } input #i2 name="carrierId2" required;
-                label for="n" { (lang.t("名稱", "Name")) } input #n name="carrierName" required;
-            },
-            ("歸戶", "Aggregate"),
-        ),
-        Blank::Bank => (
-            ("領獎帳戶", "Prize bank account"),
-            html! {
-                label for="b" { (lang.t("銀行代碼（3 碼）", "Bank code (3 digits)")) } input #b name="bankCode" inputmode="numeric" required;
-                label for="a" { (lang.t("帳號", "Account number")) } input #a name="accountNo" inputmode="numeric" required;
-            },
-            ("登錄", "Record"),
-        ),
-        _ => (
-            ("發票捐贈", "Donate invoices"),
-            html! {
-                p { (lang.t("將 ", "Donate your cloud invoices of ")) (session.context.month.as_deref().unwrap_or_default()) (lang.t(" 的雲端發票捐贈予愛心碼 ", " to love code ")) strong { (session.context.dnt_no.as_deref().unwrap_or_default()) } }
-            },
-            ("確認捐贈", "Donate"),
-        ),
-    };
-    let body = html! {
-        @if let Some(e) = error { p.error { (e) } }
-        form.stack.card method="post" action=(action) {
-            (csrf)
-            (fields)
-            button type="submit" { (lang.t(button.0, button.1)) }
-        }
-    };
-    page(lang, title, &[], body)
 }

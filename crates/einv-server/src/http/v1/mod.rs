@@ -11,6 +11,7 @@ use params::V1Params;
 
 mod aggregate;
 mod blank;
+mod blank_form;
 mod blank_session;
 mod carrier_json;
 mod donate;

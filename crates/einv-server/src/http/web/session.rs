@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
 use maud::html;
 
-use super::layout::{page, Lang};
+use super::layout::{page, Lang, PageContext};
 use crate::error::{Proof, ServiceError};
 use crate::http::AppState;
 use crate::services::{Session, SessionKind};
@@ -101,54 +101,76 @@ impl From<ServiceError> for WebError {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        let lang = PageContext::current().map_or(Lang::Zh, |c| c.lang);
         let (status, message) = match self {
-            WebError::SignIn(role) => return Redirect::to(role.login_path()).into_response(),
+            WebError::SignIn(role) => return sign_in_redirect(role),
             WebError::Csrf => (
                 StatusCode::FORBIDDEN,
-                "表單已過期，請重新整理後再試 / The form expired; reload and try again".to_owned(),
+                lang.t(
+                    "表單已過期或來自其他網站。請重新開啟頁面後再送出一次。",
+                    "The form expired or came from another site. Open the page again and resend it.",
+                )
+                .to_owned(),
             ),
             WebError::Shown(status, m) => (status, m),
-            WebError::Service(ServiceError::Store(e)) => {
-                tracing::error!(error = %e, "web page failed in the store");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "系統錯誤 / Internal error".to_owned(),
-                )
-            }
-            WebError::Service(ServiceError::Internal(e)) => {
-                tracing::error!(
-                    error = &e as &(dyn std::error::Error + 'static),
-                    "web page failed inside"
-                );
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "系統錯誤 / Internal error".to_owned(),
-                )
-            }
-            WebError::Service(e @ ServiceError::NotFound(_)) => {
-                (StatusCode::NOT_FOUND, e.to_string())
-            }
-            WebError::Service(e @ ServiceError::Conflict(_)) => {
-                (StatusCode::CONFLICT, e.to_string())
-            }
-            WebError::Service(e @ ServiceError::Unproven(Proof::Password)) => {
-                (StatusCode::UNAUTHORIZED, e.to_string())
-            }
-            WebError::Service(e @ ServiceError::TooManyFailures { .. }) => {
-                (StatusCode::TOO_MANY_REQUESTS, e.to_string())
-            }
-            WebError::Service(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+            WebError::Service(e) => service_failure(lang, e),
         };
         let body = page(
-            Lang::Zh,
+            lang,
             ("無法完成", "Could not complete"),
             &[],
             html! {
-                p.error { (message) }
-                p { a href="javascript:history.back()" { "← 返回 / Back" } }
+                div.error role="alert" { p { (message) } }
+                p { (lang.t("請使用瀏覽器的「上一頁」返回，或", "Use your browser's Back button, or "))
+                    a href="/" { (lang.t("回到首頁", "go to the home page")) } "." }
             },
         );
         (status, body).into_response()
+    }
+}
+
+/// Where a visitor without the right session goes: that role's sign-in page, coming back to
+/// the page they asked for when it was a page (a GET).
+fn sign_in_redirect(role: Role) -> Response {
+    let back = PageContext::current()
+        .filter(|c| c.is_get)
+        .map(|c| c.here)
+        .filter(|here| super::security::safe_next(here, "") == here && !here.is_empty());
+    match back {
+        Some(here) if role == Role::User && here != "/me" => {
+            let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+            Redirect::to(&format!("{}?next={next}", role.login_path())).into_response()
+        }
+        _ => Redirect::to(role.login_path()).into_response(),
+    }
+}
+
+/// A service failure as a status and a sentence; internal ones are logged, never shown.
+fn service_failure(lang: Lang, e: ServiceError) -> (StatusCode, String) {
+    let internal = || {
+        lang.t(
+            "系統發生錯誤，請稍後再試。",
+            "Something went wrong on our side. Try again later.",
+        )
+        .to_owned()
+    };
+    match e {
+        ServiceError::Store(e) => {
+            tracing::error!(error = %e, "web page failed in the store");
+            (StatusCode::INTERNAL_SERVER_ERROR, internal())
+        }
+        ServiceError::Internal(e) => {
+            tracing::error!(
+                error = &e as &(dyn std::error::Error + 'static),
+                "web page failed inside"
+            );
+            (StatusCode::INTERNAL_SERVER_ERROR, internal())
+        }
+        e @ ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, e.to_string()),
+        e @ ServiceError::Conflict(_) => (StatusCode::CONFLICT, e.to_string()),
+        e @ ServiceError::Unproven(Proof::Password) => (StatusCode::UNAUTHORIZED, e.to_string()),
+        e @ ServiceError::TooManyFailures { .. } => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
+        e => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
     }
 }
 
@@ -185,9 +207,14 @@ impl WebSession {
     /// Ends this session; returns the `Set-Cookie` value that clears the cookie.
     pub async fn end(&self, state: &AppState) -> Result<HeaderValue, WebError> {
         state.platform.end_session(&self.session).await?;
-        Ok(HeaderValue::from_static(
-            "einv_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
-        ))
+        Ok(cleared_cookie(state))
+    }
+
+    /// Ends every other session of this session's subject (after the verification code or
+    /// password changed: whoever knew the old one is signed out everywhere else).
+    pub async fn end_others(&self, state: &AppState) -> Result<(), WebError> {
+        state.platform.end_other_sessions(&self.session).await?;
+        Ok(())
     }
 
     /// This session if it has `role`, else a redirect to that role's sign-in.
@@ -206,6 +233,15 @@ impl WebSession {
         } else {
             Err(WebError::Csrf)
         }
+    }
+}
+
+/// The `Set-Cookie` value that clears the session cookie.
+pub fn cleared_cookie(state: &AppState) -> HeaderValue {
+    if state.secure_cookies {
+        HeaderValue::from_static("einv_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure")
+    } else {
+        HeaderValue::from_static("einv_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
     }
 }
 

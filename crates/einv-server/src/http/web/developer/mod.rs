@@ -10,6 +10,7 @@ use axum::{Form, Router};
 use maud::{html, Markup};
 
 use super::common::{field, redirect_with_cookie, PUBLIC_NAV};
+use super::form_guard::FormGuard;
 use super::layout::{page, Lang};
 use super::session::{MaybeSession, Role, WebError, WebSession};
 use crate::http::AppState;
@@ -49,13 +50,14 @@ pub fn routes() -> Router<AppState> {
         .route("/developer/terms", get(inbox::terms).post(inbox::accept))
 }
 
-async fn signup_page(lang: Lang) -> Markup {
-    page(
+async fn signup_page(lang: Lang, guard: FormGuard) -> Response {
+    guard.respond(page(
         lang,
         ("註冊開發者帳號", "Developer sign-up"),
         PUBLIC_NAV,
         html! {
             form.stack method="post" action="/developer/signup" {
+                (guard.field())
                 label for="email" { (lang.t("電子郵件", "E-mail")) }
                 input #email type="email" name="email" required autocomplete="username";
                 label for="password" { (lang.t("密碼", "Password")) " (≥ " (PASSWORD_MIN) ")" }
@@ -76,13 +78,15 @@ async fn signup_page(lang: Lang) -> Markup {
             }
             p { a href="/developer/login" { (lang.t("已有帳號？登入", "Have an account? Sign in")) } }
         },
-    )
+    ))
 }
 
 async fn signup(
     State(state): State<AppState>,
+    guard: FormGuard,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
+    guard.check(field(&form, "csrf"))?;
     let input = DeveloperSignUp {
         email: field(&form, "email").to_owned(),
         password: form.get("password").cloned().unwrap_or_default(),
@@ -96,22 +100,24 @@ async fn signup(
     Ok(redirect_with_cookie("/developer", cookie))
 }
 
-async fn login_page(lang: Lang) -> Markup {
-    login_form(
+async fn login_page(lang: Lang, guard: FormGuard) -> Response {
+    guard.respond(login_form(
         lang,
         ("開發者登入", "Developer sign-in"),
         "/developer/login",
-    )
+        &guard,
+    ))
 }
 
-/// A sign-in form posting to `action`.
-pub fn login_form(lang: Lang, title: (&str, &str), action: &str) -> Markup {
+/// A sign-in form posting to `action`, with the pre-session CSRF token of `guard`.
+pub fn login_form(lang: Lang, title: (&str, &str), action: &str, guard: &FormGuard) -> Markup {
     page(
         lang,
         title,
         PUBLIC_NAV,
         html! {
             form.stack method="post" action=(action) {
+                (guard.field())
                 label for="email" { (lang.t("電子郵件", "E-mail")) }
                 input #email type="email" name="email" required autocomplete="username";
                 label for="password" { (lang.t("密碼", "Password")) }
@@ -124,9 +130,11 @@ pub fn login_form(lang: Lang, title: (&str, &str), action: &str) -> Markup {
 
 async fn login(
     State(state): State<AppState>,
+    guard: FormGuard,
     crate::http::client_ip::ClientIp(ip): crate::http::client_ip::ClientIp,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
+    guard.check(field(&form, "csrf"))?;
     let password = form.get("password").cloned().unwrap_or_default();
     let developer = state
         .platform

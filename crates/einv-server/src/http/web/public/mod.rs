@@ -1,6 +1,9 @@
-//! Public pages (no sign-in): home, announcements (R4.8, R4.9), flow-control limits (R4.6),
-//! terms versions (R4.3), the privacy policy (R8); and the public JSON of a licence's
-//! attribution and disclaimer (R5.8, R5.9).
+//! Public pages (no sign-in): home, the register of licensed apps (`register.rs`),
+//! announcements (R4.8, R4.9), flow-control limits (R4.6), the terms in full and their
+//! versions (R4.3), the privacy policy (R8); and the public JSON of a licence's attribution
+//! and disclaimer (R5.8, R5.9).
+
+mod register;
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -9,6 +12,7 @@ use axum::{Json, Router};
 use maud::{html, Markup};
 
 use super::common::{taipei_time, PUBLIC_NAV};
+use super::components::scroll_table;
 use super::layout::{page, Lang};
 use super::session::WebError;
 use crate::error::ServiceError;
@@ -25,6 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/terms", get(terms))
         .route("/terms/{version}", get(terms_text))
         .route("/privacy", get(privacy))
+        .route("/apps", get(register::page))
+        .route("/apps.json", get(register::json))
         .route(
             "/api/v2/licences/{app_id}/attribution",
             get(attribution_json),
@@ -37,15 +43,24 @@ async fn home(lang: Lang) -> Markup {
         ("電子發票應用 API 平台", "e-invoice API Platform"),
         PUBLIC_NAV,
         html! {
-            p { (lang.t("開發者於此申請電子發票應用程式介面（API）授權；審核通過後取得 AppID 與 APIKey。", "Developers apply here for a licence to the e-invoice API; on approval they receive an AppID and an APIKey.")) }
             div.card {
+                h2 { (lang.t("民眾", "For citizens")) }
+                p { (lang.t("查看您同意過哪些 App、誰取用了您的資料，並可隨時撤回同意或請 App 刪除資料。", "See which apps you consented to and who used your data; revoke a consent or ask an app to delete your data at any time.")) }
+                a.button href="/me" { (lang.t("登入「我的資料」", "Sign in to My data")) }
+                a.button.secondary href="/me/register" { (lang.t("註冊手機條碼", "Register a mobile barcode")) }
+                p { a href="/apps" { (lang.t("使用 App 前，先查詢它是否經過授權", "Check an app is licensed before you trust it")) } }
+            }
+            div.card {
+                h2 { (lang.t("開發者", "For developers")) }
+                p { (lang.t("開發者於此申請電子發票應用程式介面（API）授權；審核通過後取得 AppID 與 APIKey。", "Developers apply here for a licence to the e-invoice API; on approval they receive an AppID and an APIKey.")) }
                 a.button href="/developer/signup" { (lang.t("註冊開發者帳號", "Sign up as a developer")) }
-                a.button href="/developer/login" { (lang.t("開發者登入", "Developer sign-in")) }
+                a.button.secondary href="/developer/login" { (lang.t("開發者登入", "Developer sign-in")) }
             }
             ul {
+                li { a href="/apps" { (lang.t("已授權應用程式名冊", "Register of licensed apps")) } }
                 li { a href="/announcements" { (lang.t("維護與異常公告", "Maintenance and outage announcements")) } }
                 li { a href="/limits" { (lang.t("流量管制標準", "Flow-control limits")) } }
-                li { a href="/terms" { (lang.t("使用規範版本", "Terms versions")) } }
+                li { a href="/terms" { (lang.t("使用規範全文", "The terms in full")) } }
             }
         },
     )
@@ -66,7 +81,7 @@ async fn announcements(State(state): State<AppState>, lang: Lang) -> Result<Mark
                         (a.kind) " · " (taipei_time(a.starts_at))
                         @if let Some(end) = a.ends_at { " – " (taipei_time(end)) }
                     }
-                    p style="white-space:pre-wrap" { (a.body) }
+                    p.pre-wrap { (a.body) }
                 }
             }
         },
@@ -77,18 +92,34 @@ async fn limits(State(state): State<AppState>, lang: Lang) -> Result<Markup, Web
     limits_page::render(&state, lang).await
 }
 
+/// R4.3: the terms in force, in full, then every version.
 async fn terms(State(state): State<AppState>, lang: Lang) -> Result<Markup, WebError> {
-    let versions = state.platform.terms_versions().await?;
+    let p = &state.platform;
+    let versions = p.terms_versions().await?;
+    let now = p.clock.now();
+    // The newest version already published is the one in force.
+    let current = versions.iter().find(|t| t.published_at <= now);
+    let text = match current {
+        Some(t) => Some(p.terms_text(&t.version).await?),
+        None => None,
+    };
+    let table = html! { table {
+        thead { tr { th { (lang.t("版本", "Version")) } th { (lang.t("摘要", "Summary")) } th { (lang.t("發布", "Published")) } th { (lang.t("接受期限", "Accept by")) } } }
+        tbody { @for t in &versions { tr { td { a href=(format!("/terms/{}", t.version)) { (t.version) } } td { (t.summary) } td { (taipei_time(t.published_at)) } td { (taipei_time(t.deadline)) } } } }
+    } };
     Ok(page(
         lang,
         ("使用規範", "Terms"),
         PUBLIC_NAV,
         html! {
             p { (lang.t("申請即表示同意本規範；規範修正後，繼續使用者須於期限前接受，不同意者應停止使用（第四點第三款）。", "Applying accepts these terms; when they are revised, whoever keeps using the API must accept by the deadline, and whoever disagrees must stop (R4.3).")) }
-            table {
-                thead { tr { th { (lang.t("版本", "Version")) } th { (lang.t("摘要", "Summary")) } th { (lang.t("發布", "Published")) } th { (lang.t("接受期限", "Accept by")) } } }
-                tbody { @for t in &versions { tr { td { a href=(format!("/terms/{}", t.version)) { (t.version) } } td { (t.summary) } td { (taipei_time(t.published_at)) } td { (taipei_time(t.deadline)) } } } }
+            @if let (Some(t), Some(text)) = (current, &text) {
+                h2 { (lang.t("現行版本 ", "Version in force: ")) (t.version) }
+                @if lang == Lang::En { p.muted { "The terms are published in Traditional Chinese; that text is the one that applies." } }
+                pre.terms.pre-wrap lang="zh-Hant-TW" { (text) }
             }
+            h2 { (lang.t("所有版本", "All versions")) }
+            (scroll_table(lang.t("使用規範版本", "Terms versions"), table))
         },
     ))
 }
@@ -106,7 +137,7 @@ async fn terms_text(
         PUBLIC_NAV,
         html! {
             p { (lang.t("版本 ", "Version ")) code { (version) } }
-            pre.terms style="white-space:pre-wrap" { (text) }
+            pre.terms.pre-wrap { (text) }
         },
     ))
 }

@@ -8,10 +8,10 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use maud::Markup;
 
 use super::common::{field, redirect_with_cookie};
 use super::developer::login_form;
+use super::form_guard::FormGuard;
 use super::layout::Lang;
 use super::session::{Role, WebError, WebSession};
 use crate::http::AppState;
@@ -33,19 +33,22 @@ pub fn routes() -> Router<AppState> {
         .route("/reviewer/limits", get(limits::view).post(limits::set))
 }
 
-async fn login_page(lang: Lang) -> Markup {
-    login_form(
+async fn login_page(lang: Lang, guard: FormGuard) -> Response {
+    guard.respond(login_form(
         lang,
         ("審核人員登入", "Reviewer sign-in"),
         "/reviewer/login",
-    )
+        &guard,
+    ))
 }
 
 async fn login(
     State(state): State<AppState>,
+    guard: FormGuard,
     crate::http::client_ip::ClientIp(ip): crate::http::client_ip::ClientIp,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
+    guard.check(field(&form, "csrf"))?;
     let password = form.get("password").cloned().unwrap_or_default();
     let reviewer = state
         .platform

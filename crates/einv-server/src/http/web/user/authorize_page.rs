@@ -33,9 +33,9 @@ pub fn render(
             p { strong { (req.app.name) } " (" code { (req.app.app_id) } ") "
                 (lang.t("請求您同意以下授權：", "asks for your consent to the following:")) }
             h2 { (lang.t("授權範圍", "Scope")) }
-            ul { @for s in req.request.services() { li { (s.name_zh()) " · " code { (s.as_str()) } } } }
+            ul { @for s in req.request.services() { li { (super::words::service_name(lang, *s)) } } }
             table {
-                @for (zh, en, value) in &rows { tr { th { (lang.t(zh, en)) } td { (value) } } }
+                @for (zh, en, value) in &rows { tr { th scope="row" { (lang.t(zh, en)) } td { (value) } } }
                 @if let Some(oos) = req.request.out_of_scope() {
                     tr { th { (lang.t("所涉法令", "Laws involved")) } td { (oos.laws) } }
                     tr { th { (lang.t("不同意之影響", "If you refuse")) } td { (oos.refusal_effect) } }
@@ -47,7 +47,7 @@ pub fn render(
             }
             p.muted { (lang.t("同意將於六個月後失效，屆時須重新同意（規範第五點第六款）；您可隨時於「我的同意」撤回。",
                 "The consent lapses after six months and must then be given again (R5.6); you can revoke it at any time under My consents."))
-                " (≈ " (when(lapse)) ")" }
+                " (≈ " (when(lang, lapse)) ")" }
             form method="post" action="/oauth/authorize" {
                 (csrf_field(session))
                 @for (k, v) in hidden_fields(params) { input type="hidden" name=(k) value=(v); }

@@ -1,6 +1,8 @@
-//! The User's pages under `/me` (R5.2, R6.1): sign in and out, register, change the
-//! verification code, see and revoke consents, ask apps to stop using or delete data, see
-//! access history and notices, deregister. Phone-friendly, zh-TW first, CSRF on every POST.
+//! The User's pages under `/me` (R5.2, R6.1, R6.4): sign in and out, register, change the
+//! verification code, see consents (one per app and scope) and revoke them after a
+//! confirmation, ask apps to stop using or delete data (with a receipt, never twice), see the
+//! access history (filter, paging, CSV) and notices, deregister. Phone-friendly, zh-TW first,
+//! CSRF on every POST, `Cache-Control: no-store` (web/security.rs).
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -12,13 +14,20 @@ use crate::http::AppState;
 
 mod account;
 mod auth;
-pub(crate) use auth::register_form;
+pub(crate) use auth::{code_rule_error, register_form};
 pub mod authorize_page;
+mod consents;
+mod history;
+mod requests;
 mod settings;
+mod words;
+
+pub(crate) use super::common::csrf_field;
 
 /// The navigation of a signed-in User.
 pub const NAV: &[(&str, &str, &str)] = &[
     ("/me", "我的同意", "My consents"),
+    ("/me/requests", "我的請求", "My requests"),
     ("/me/history", "存取紀錄", "Access history"),
     ("/me/notifications", "通知", "Notices"),
     ("/me/code", "變更驗證碼", "Change code"),
@@ -34,10 +43,15 @@ pub fn routes() -> Router<AppState> {
             "/me/register",
             get(auth::register_page).post(auth::register),
         )
-        .route("/me/consents/{id}/revoke", post(account::revoke))
-        .route("/me/consents/{id}/renew", post(account::renew))
-        .route("/me/requests", post(account::file_request))
-        .route("/me/history", get(account::history))
+        .route(
+            "/me/consents/{id}/revoke",
+            get(consents::confirm_revoke).post(consents::revoke),
+        )
+        .route("/me/consents/{id}/renew", post(consents::renew))
+        .route("/me/requests", get(requests::list).post(requests::file))
+        .route("/me/requests/{id}", get(requests::receipt))
+        .route("/me/history", get(history::show))
+        .route("/me/history.csv", get(history::csv))
         .route(
             "/me/notifications",
             get(account::notifications).post(account::read_notifications),
@@ -54,30 +68,18 @@ pub fn routes() -> Router<AppState> {
 
 /// The signed-in User's ID.
 pub(crate) fn user_of(session: WebSession) -> Result<(WebSession, i64), WebError> {
-    let session = session.require(Role::User)?;
-    let id = session
-        .subject
-        .parse::<i64>()
-        .map_err(|_| WebError::SignIn(Role::User))?;
-    Ok((session, id))
+    super::common::subject_id(session, Role::User)
 }
 
-/// A Taipei time, to the minute.
-pub(crate) fn when(at: DateTime<Utc>) -> String {
-    at.with_timezone(&einv_core::clock::taipei())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
-/// The hidden CSRF field every form carries.
-pub(crate) fn csrf_field(session: &WebSession) -> Markup {
-    html! { input type="hidden" name="csrf" value=(session.csrf); }
+/// A time as citizens read it (ROC date in Chinese, Taipei time, the zone named).
+pub(crate) fn when(lang: Lang, at: DateTime<Utc>) -> String {
+    super::components::citizen_time(lang, at)
 }
 
 /// The sign-out button for the navigation area of a page body.
 pub(crate) fn sign_out(lang: Lang, session: &WebSession) -> Markup {
     html! {
-        form method="post" action="/me/logout" {
+        form.inline method="post" action="/me/logout" {
             (csrf_field(session))
             button.secondary type="submit" { (lang.t("登出", "Sign out")) }
         }

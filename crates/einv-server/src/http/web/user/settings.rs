@@ -1,35 +1,49 @@
 //! Changing the verification code, and deregistering (R6.1).
 
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::{csrf_field, user_of, NAV};
+use crate::error::ServiceError;
+use crate::http::web::components::{confirm_form, success_banner, FormErrors, TextField};
 use crate::http::web::{page, Lang, WebError, WebSession};
 use crate::http::AppState;
+
+fn code_form(lang: Lang, session: &WebSession, errors: &FormErrors) -> Markup {
+    let current = TextField {
+        kind: "password",
+        autocomplete: "current-password",
+        maxlength: Some(16),
+        ..TextField::new("current", ("目前的驗證碼", "Current code"))
+    };
+    let new_code = TextField {
+        kind: "password",
+        autocomplete: "new-password",
+        maxlength: Some(16),
+        hint: Some(super::auth::CODE_HINT),
+        ..TextField::new("new_code", ("新的驗證碼", "New code"))
+    };
+    let body = html! {
+        (errors.summary(lang))
+        p { (lang.t("變更後，您在其他裝置上的登入會結束。", "Changing it signs you out on every other device.")) }
+        form.stack.card method="post" action="/me/code" novalidate {
+            (csrf_field(session))
+            (current.render(lang, errors))
+            (new_code.render(lang, errors))
+            button type="submit" { (lang.t("變更", "Change")) }
+        }
+    };
+    page(lang, ("變更驗證碼", "Change verification code"), NAV, body)
+}
 
 /// `GET /me/code`.
 pub(super) async fn code_page(lang: Lang, session: WebSession) -> Result<Markup, WebError> {
     let (session, _) = user_of(session)?;
-    let body = html! {
-        form.stack.card method="post" action="/me/code" {
-            (csrf_field(&session))
-            label for="current" { (lang.t("目前驗證碼", "Current code")) }
-            input #current name="current" type="password" autocomplete="current-password" required;
-            label for="new_code" { (lang.t("新驗證碼（6–16 碼英數字）", "New code (6–16 letters and digits)")) }
-            input #new_code name="new_code" type="password" autocomplete="new-password" required;
-            button type="submit" { (lang.t("變更", "Change")) }
-        }
-    };
-    Ok(page(
-        lang,
-        ("變更驗證碼", "Change verification code"),
-        NAV,
-        body,
-    ))
+    Ok(code_form(lang, &session, &FormErrors::none()))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -40,41 +54,65 @@ pub(super) struct CodeForm {
     new_code: String,
 }
 
-/// `POST /me/code`.
+/// `POST /me/code`: a wrong current code or a new one that breaks the rule re-shows the form
+/// with the problem beside its field; success ends the User's other sessions.
 pub(super) async fn change_code(
     State(state): State<AppState>,
     lang: Lang,
     session: WebSession,
     Form(f): Form<CodeForm>,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
     let (session, user) = user_of(session)?;
     session.check_csrf(&f.csrf)?;
-    state
+    let refused = match state
         .platform
         .change_verification_code(user, &f.current, &f.new_code)
-        .await?;
-    let body = html! { p.flash { (lang.t("驗證碼已變更；使用舊驗證碼的 App 須請您重新輸入。", "Your code is changed; apps using the old one will ask you again.")) } };
-    Ok(page(
+        .await
+    {
+        Ok(()) => None,
+        Err(ServiceError::Unproven(_)) => Some(FormErrors::one(
+            "current",
+            lang.t("目前的驗證碼不正確。", "The current code is wrong."),
+        )),
+        Err(ServiceError::Invalid(_)) => {
+            Some(FormErrors::one("new_code", super::code_rule_error(lang)))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(errors) = refused {
+        let form = code_form(lang, &session, &errors);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response());
+    }
+    // Whoever knew the old code may hold a session elsewhere: only this one stays.
+    session.end_others(&state).await?;
+    let body = success_banner(
         lang,
-        ("變更驗證碼", "Change verification code"),
-        NAV,
-        body,
-    ))
+        ("驗證碼已變更", "Your code is changed"),
+        Some(
+            html! { p { (lang.t("您在其他裝置上的登入已結束；使用舊驗證碼的 App 會請您重新輸入。", "You are signed out on every other device; apps using the old code will ask you again.")) } },
+        ),
+    );
+    Ok(page(lang, ("變更驗證碼", "Change verification code"), NAV, body).into_response())
 }
 
-/// `GET /me/deregister`.
+/// `GET /me/deregister`: what deregistering does, then the button that does it.
 pub(super) async fn deregister_page(lang: Lang, session: WebSession) -> Result<Markup, WebError> {
     let (session, _) = user_of(session)?;
-    let body = html! {
-        div.card {
-            p { (lang.t("註銷後，您對所有 App 的同意將全部撤回，並通知曾取得您同意的每個 App 刪除您的資料（規範第六點第一款）。",
-                "Deregistering revokes every consent you gave and asks every app that held one to delete your data (R6.1).")) }
-            form method="post" action="/me/deregister" {
-                (csrf_field(&session))
-                button.danger type="submit" { (lang.t("確認註銷", "Deregister")) }
-            }
+    let what = html! {
+        ul {
+            li { (lang.t("您對所有 App 的同意將全部撤回；", "every consent you gave is revoked;")) }
+            li { (lang.t("曾取得您同意的每個 App 都會收到刪除您資料的請求（規範第六點第一款）；", "every app that held one is asked to delete your data (R6.1);")) }
+            li { (lang.t("您的手機條碼將無法再登入，此動作無法復原。", "your mobile barcode can no longer sign in. This cannot be undone.")) }
         }
     };
+    let body = confirm_form(
+        lang,
+        what,
+        "/me/deregister",
+        csrf_field(&session),
+        ("確認註銷", "Deregister"),
+        "/me",
+    );
     Ok(page(lang, ("註銷帳號", "Deregister"), NAV, body))
 }
 
@@ -93,8 +131,6 @@ pub(super) async fn deregister(
     let (session, user) = user_of(session)?;
     session.check_csrf(&f.csrf)?;
     state.platform.deregister_user(user).await?;
-    let cookie = header::HeaderValue::from_static(
-        "einv_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
-    );
+    let cookie = crate::http::web::session::cleared_cookie(&state);
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/me/login")).into_response())
 }
