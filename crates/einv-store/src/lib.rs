@@ -38,6 +38,7 @@ pub use error::StoreError;
 pub use invoices::bulk::{BatchOutcome, InvoiceBatch, StatusChange, StatusOutcome, MAX_PARAMS};
 pub use invoices::{CarrierKey, InsertOutcome};
 pub use licensing::records::*;
+pub use licensing::review::{LicenceListing, LicenceSearch, ReviewerName, RevisionRecord};
 pub use records::*;
 pub use sessions::SessionRecord;
 pub use signed_calls::SignedCall;
