@@ -154,6 +154,25 @@ impl Store {
         Ok(())
     }
 
+    /// The reviewer licence `licence_id` is assigned to, if any.
+    pub async fn assignee_of(&self, licence_id: i64) -> StoreResult<Option<ReviewerName>> {
+        let row = sqlx::query(
+            "SELECT r.id, r.name, r.email FROM licence_assignments la \
+             JOIN reviewers r ON r.id = la.reviewer_id WHERE la.licence_id = $1",
+        )
+        .bind(licence_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| {
+            Ok(ReviewerName {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                email: r.try_get("email")?,
+            })
+        })
+        .transpose()
+    }
+
     /// Every reviewer, by name.
     pub async fn reviewer_names(&self) -> StoreResult<Vec<ReviewerName>> {
         let rows = sqlx::query("SELECT id, name, email FROM reviewers ORDER BY name, id")
