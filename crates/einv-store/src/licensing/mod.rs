@@ -5,5 +5,5 @@
 mod accounts;
 mod licences;
 mod notices;
-pub mod review;
 pub mod records;
+pub mod review;

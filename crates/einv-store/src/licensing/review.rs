@@ -190,7 +190,10 @@ impl Store {
     }
 
     /// The licences matching `search`, most recently changed first.
-    pub async fn search_licences(&self, search: &LicenceSearch) -> StoreResult<Vec<LicenceListing>> {
+    pub async fn search_licences(
+        &self,
+        search: &LicenceSearch,
+    ) -> StoreResult<Vec<LicenceListing>> {
         // The state list is the only part of variable length: its placeholders are numbered
         // after the fixed ones.
         let states: String = (0..search.states.len())
@@ -243,7 +246,11 @@ impl Store {
                     licence: licence_from_row(r)?,
                     product_name: r.try_get("product_name")?,
                     developer_name: r.try_get("developer_name")?,
-                    services: services.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+                    services: services
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
                     filed_at: from_unix(r.try_get("filed_at")?),
                     assignee,
                 })

@@ -2,8 +2,8 @@
 //! new key both verify, and the list a Developer sees (never the keys themselves).
 
 use chrono::{DateTime, Duration, Utc};
-use sha2::{Digest, Sha256};
 use einv_store::CredentialRecord;
+use sha2::{Digest, Sha256};
 
 use super::Actor;
 use crate::error::{ServiceError, ServiceResult};
@@ -24,7 +24,9 @@ impl Platform {
         licence_id: i64,
         grace_days: i64,
     ) -> ServiceResult<IssuedCredentials> {
-        let (app_id, id, api_key) = self.issue_rotated_key(developer_id, licence_id, grace_days).await?;
+        let (app_id, id, api_key) = self
+            .issue_rotated_key(developer_id, licence_id, grace_days)
+            .await?;
         // Returned here, so this is its one showing.
         self.store.reveal_credential(id, self.clock.now()).await?;
         Ok(IssuedCredentials { app_id, api_key })
@@ -142,7 +144,11 @@ pub struct KeyView {
 impl Platform {
     /// The keys of a licence's AppID, newest first, each with its fingerprint and which one
     /// is current (R4.1).
-    pub async fn key_views(&self, developer_id: i64, licence_id: i64) -> ServiceResult<Vec<KeyView>> {
+    pub async fn key_views(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+    ) -> ServiceResult<Vec<KeyView>> {
         let now = self.clock.now();
         let mut keys = self.key_history(developer_id, licence_id).await?;
         keys.sort_by(|a, b| b.id.cmp(&a.id));

@@ -36,12 +36,12 @@ pub use apply::{ApplicationInput, DocumentUpload, IsmsInput, DECLARATIONS, MAX_D
 pub use credentials::{KeyView, DEFAULT_GRACE_DAYS, MAX_GRACE_DAYS};
 pub use legacy::LegacyLicence;
 pub use oauth_setup::{RedirectUri, MAX_REDIRECT_URIS};
+pub use public::Attribution;
 pub use queue::{QueueFilter, QueuePage, PAGE_SIZE};
+pub use registry::RegistryEvent;
 pub use resubmission::{
     field_changes, form_fields, DatedRevision, DocumentSummary, FieldChange, Resubmission, Revision,
 };
-pub use public::Attribution;
-pub use registry::RegistryEvent;
 pub use terms::ANNOUNCEMENT_KINDS;
 pub use views::Dossier;
 

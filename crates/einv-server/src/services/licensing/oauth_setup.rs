@@ -144,7 +144,11 @@ impl Platform {
     /// the User is asked to accept on the Platform, with no code sent anywhere. The PDPA items
     /// (R5.4) come from the licence the Center approved (product, purpose, Developer), for the
     /// e-invoice service only (R3.6), never from the link, so a link cannot widen them.
-    pub async fn consent_link(&self, client_id: &str, scope: &str) -> ServiceResult<AuthorizeRequest> {
+    pub async fn consent_link(
+        &self,
+        client_id: &str,
+        scope: &str,
+    ) -> ServiceResult<AuthorizeRequest> {
         let app = match self.authorise_app(client_id, None).await {
             Ok(live) => live.app,
             Err(ServiceError::AppRefused { .. }) => {
@@ -152,19 +156,24 @@ impl Platform {
             }
             Err(e) => return Err(e),
         };
-        let (product, purpose, developer) = match self.store.find_licence_by_app(&app.app_id).await? {
-            Some(licence) => {
-                let application = self
-                    .store
-                    .find_application(licence.application_id)
-                    .await?
-                    .ok_or(ServiceError::not_found("application"))?;
-                let developer = self.developer(licence.developer_id).await?;
-                (application.form.product_name, application.form.purpose, developer.account.name)
-            }
-            // Apps stored without a licence (the demo data set) speak for themselves.
-            None => (app.name.clone(), app.name.clone(), app.name.clone()),
-        };
+        let (product, purpose, developer) =
+            match self.store.find_licence_by_app(&app.app_id).await? {
+                Some(licence) => {
+                    let application = self
+                        .store
+                        .find_application(licence.application_id)
+                        .await?
+                        .ok_or(ServiceError::not_found("application"))?;
+                    let developer = self.developer(licence.developer_id).await?;
+                    (
+                        application.form.product_name,
+                        application.form.purpose,
+                        developer.account.name,
+                    )
+                }
+                // Apps stored without a licence (the demo data set) speak for themselves.
+                None => (app.name.clone(), app.name.clone(), app.name.clone()),
+            };
         let fields = ConsentFields {
             services: scope.to_owned(),
             purpose_category: PurposeCategory::EInvoiceService.as_str().to_owned(),
@@ -212,7 +221,11 @@ mod tests {
             "http://localhost/cb",
             "http://[::1]:8080/cb",
         ] {
-            assert_eq!(RedirectUri::parse(ok).map(|u| u.0), Ok(ok.to_owned()), "{ok}");
+            assert_eq!(
+                RedirectUri::parse(ok).map(|u| u.0),
+                Ok(ok.to_owned()),
+                "{ok}"
+            );
         }
         for (bad, problem) in [
             ("http://evil.example/cb", "loopback"),

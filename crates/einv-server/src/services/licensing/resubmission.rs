@@ -190,9 +190,11 @@ impl Platform {
                 .await?;
             revision.replaced.push((old, new));
         }
-        let changes = serde_json::to_string(&revision)
-            .map_err(|e| {
-            ServiceError::Internal(crate::error::InternalError::caused_by("revision as JSON", e))
+        let changes = serde_json::to_string(&revision).map_err(|e| {
+            ServiceError::Internal(crate::error::InternalError::caused_by(
+                "revision as JSON",
+                e,
+            ))
         })?;
         self.store
             .record_revision(licence.id, self.clock.now(), &changes)
