@@ -8,11 +8,13 @@ mod common;
 
 mod audit_trail;
 mod consent_rules;
+mod developer_pages;
 mod flow_control;
 mod licensing;
 mod licensing_web;
 mod oauth_flow;
 mod ops;
+mod reviewer_pages;
 mod surfaces;
 mod v1_api;
 mod v1_contract;
