@@ -125,6 +125,7 @@ async fn main() {
         holidays: None,
         flow_limits: einv_core::flow::FlowLimits::default(),
         redis_url: None,
+        flow: Default::default(),
     };
     let on = startup::platform(&config, Arc::new(SystemClock))
         .await
@@ -160,7 +161,12 @@ async fn main() {
         }
     }
     let (w, wo) = (median(&with), median(&without));
-    let entries = on.store.count_audit().await.unwrap();
+    let entries = startup::open_store(&config, false)
+        .await
+        .unwrap()
+        .count_audit()
+        .await
+        .unwrap();
     let verified = on.verify_audit().await.unwrap();
     println!("audit overhead: carrierInvChk, {concurrency} clients, {rounds} x {secs} s per mode (ABBA), SQLite");
     println!("  trail on : {w:>8.0} req/s median  (rounds: {with:.0?})");

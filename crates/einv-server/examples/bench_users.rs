@@ -39,9 +39,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         holidays: None,
         flow_limits: Default::default(),
         redis_url: None,
+        flow: Default::default(),
     };
     let platform = startup::platform(&config, Arc::new(SystemClock)).await?;
-    let store = &platform.store;
+    // The Platform keeps its store to itself; this harness arranges rows through its own.
+    let store = &startup::open_store(&config, false).await?;
     let now = SystemClock.now();
     let app_id = "EINVBENCH00001";
     if store.find_app(app_id).await?.is_none() {

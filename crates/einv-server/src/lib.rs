@@ -2,11 +2,10 @@
 //!
 //! Data flows one way: HTTP → handler (`http/`) → service (`services/`) → store.
 
-pub mod demo;
 pub mod error;
 pub mod http;
 pub mod services;
 pub mod startup;
 
 pub use http::{router, AppState};
-pub use services::Platform;
+pub use services::{demo, Platform};

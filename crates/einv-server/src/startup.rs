@@ -33,6 +33,17 @@ pub struct Config {
     pub flow_limits: einv_core::flow::FlowLimits,
     /// Redis, when several nodes must share flow-control counts.
     pub redis_url: Option<String>,
+    /// How flow control is shared between nodes and how soon limit changes apply.
+    pub flow: FlowOptions,
+}
+
+/// How flow control (R4.6) is shared between nodes.
+#[derive(Debug, Clone, Default)]
+pub struct FlowOptions {
+    /// Redis namespace, connect timeout, expected nodes (the share each counts alone).
+    pub redis: crate::services::flow::RedisOptions,
+    /// How often a node looks for limit changes made on any node (none: every second).
+    pub check_interval: Option<chrono::Duration>,
 }
 
 /// Why the Platform could not start.
@@ -115,13 +126,24 @@ pub fn calendar(config: &Config) -> Result<HolidayCalendar, StartupError> {
 /// A platform from the configuration.
 pub async fn platform(config: &Config, clock: Arc<dyn Clock>) -> Result<Platform, StartupError> {
     let store = open_store(config, false).await?;
+    let flow = flow_control(config).await?;
+    Ok(Platform::new(store, clock, server_key(config)?, calendar(config)?).with_flow_control(flow))
+}
+
+/// Flow control from the configuration: in memory, or shared through Redis. An unreachable
+/// Redis delays the start by at most the connect timeout, then the node serves counting alone
+/// (`services/flow/redis.rs`); only a malformed URL stops it.
+pub async fn flow_control(config: &Config) -> Result<FlowControl, StartupError> {
     let flow = match &config.redis_url {
         None => FlowControl::in_memory(config.flow_limits),
-        Some(url) => FlowControl::redis(config.flow_limits, url, "einv")
+        Some(url) => FlowControl::redis_with(config.flow_limits, url, config.flow.redis.clone())
             .await
             .map_err(|e| StartupError::Config(format!("--redis-url: {e}")))?,
     };
-    Ok(Platform::new(store, clock, server_key(config)?, calendar(config)?).with_flow_control(flow))
+    Ok(match config.flow.check_interval {
+        Some(interval) => flow.with_check_interval(interval),
+        None => flow,
+    })
 }
 
 /// How the Platform is reached over HTTP.

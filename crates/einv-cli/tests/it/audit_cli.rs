@@ -40,6 +40,7 @@ async fn record(dir: &Path, start_days_ago: i64, n: i64) {
         holidays: None,
         flow_limits: einv_core::flow::FlowLimits::default(),
         redis_url: None,
+        flow: Default::default(),
     };
     let clock = FixedClock::new(Utc::now() - Duration::days(start_days_ago));
     let platform = startup::platform(&config, Arc::new(clock.clone()))
@@ -53,7 +54,7 @@ async fn record(dir: &Path, start_days_ago: i64, n: i64) {
         clock.advance(Duration::days(1));
     }
     platform.audit_checkpoint().await.unwrap();
-    platform.store.close().await;
+    platform.close().await;
 }
 
 async fn sql(dir: &Path, statements: &[&str]) {

@@ -4,10 +4,12 @@
 #![allow(clippy::unwrap_used)]
 
 mod audit_cli;
+mod cluster;
 /// The server's test harness (a running app with a licensed app and a consenting User).
 #[path = "../../../einv-server/tests/it/common.rs"]
 mod common;
 mod corpus;
+mod flow_cluster;
 mod import_cli;
 mod prize_cli;
 mod validate_qr_cli;

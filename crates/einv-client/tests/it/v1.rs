@@ -236,10 +236,7 @@ async fn donation_is_signed_masked_and_never_sent_twice() {
 
 #[tokio::test]
 async fn flow_control_is_reported_with_retry_after() {
-    let one_call = RateLimit {
-        calls: 1,
-        window_secs: 60,
-    };
+    let one_call = RateLimit::new(1, 60);
     let live = Live::start_with(Some(FlowLimits {
         per_ip: one_call,
         per_app: one_call,

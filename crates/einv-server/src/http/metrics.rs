@@ -76,6 +76,7 @@ pub async fn render(State(state): State<AppState>) -> Response {
     #[allow(clippy::cast_precision_loss)]
     metrics::gauge!(AUDIT_QUEUE).set(audit.queue_depth as f64);
     metrics::gauge!(AUDIT_ALIVE).set(if audit.alive { 1.0 } else { 0.0 });
+    state.platform.flow.publish_metrics();
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         handle.render(),

@@ -14,6 +14,8 @@ pub struct Readiness {
     pub database: Check,
     /// The audit writer (R6.4): a dead writer means audited calls would fail.
     pub audit: WriterHealth,
+    /// Flow control (R4.6): degraded (counting alone without Redis) is still ready.
+    pub flow: super::flow::FlowHealth,
 }
 
 /// One dependency's state.
@@ -44,6 +46,7 @@ impl Platform {
             ready: database.ok && audit.alive,
             database,
             audit,
+            flow: self.flow.health(),
         }
     }
 }

@@ -14,6 +14,7 @@ mod blank;
 mod carriers;
 mod charities;
 pub mod consent;
+pub mod demo;
 mod donation;
 pub mod flow;
 pub mod guessing;
@@ -25,6 +26,7 @@ pub mod oauth;
 mod replay;
 mod requests;
 pub mod seal;
+mod sessions;
 mod signing;
 mod users;
 pub mod verification;
@@ -44,6 +46,7 @@ pub use lookup::{InvoiceLookup, LookupBy};
 pub use oauth::{AuthorizeParams, AuthorizeRequest, TokenSet};
 pub use requests::AppDeletionRequest;
 pub use seal::KeySealer;
+pub use sessions::{Session, SessionKind, StartedSession};
 pub use signing::VerifyingKeys;
 pub use users::REQUEST_DAYS;
 pub use verification::VerificationCodes;
@@ -63,8 +66,8 @@ pub struct Caller {
 /// Everything the use cases need: the store, the clock, the secrets, the calendar.
 #[derive(Debug)]
 pub struct Platform {
-    /// The system of record.
-    pub store: Store,
+    /// The system of record: private, so only the use cases (this module's children) reach it.
+    store: Store,
     /// Where "now" comes from (injected so tests move time).
     pub clock: Arc<dyn Clock>,
     /// Seals APIKeys at rest.
@@ -128,6 +131,11 @@ impl Platform {
     pub fn with_audit_config(mut self, config: AuditConfig) -> Self {
         self.trail = audit_trail(&self.store, &self.clock, &self.sealer, config);
         self
+    }
+
+    /// Closes the store's connections (at shutdown, or before a test removes the database).
+    pub async fn close(&self) {
+        self.store.close().await;
     }
 
     /// The current Taipei calendar date.

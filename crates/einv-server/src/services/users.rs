@@ -174,8 +174,7 @@ impl Platform {
             );
         }
         self.store.deregister_user(user_id, now).await?;
-        self.store
-            .delete_sessions_of("user", &user_id.to_string())
+        self.end_sessions_of(super::SessionKind::User, &user_id.to_string())
             .await?;
         self.audit(user_entry(
             user_id,

@@ -42,6 +42,9 @@ pub struct TestApp {
     pub clock: FixedClock,
     pub platform: Arc<Platform>,
     pub http: reqwest::Client,
+    /// The same database the Platform uses, for tests that arrange or inspect rows directly
+    /// (the Platform keeps its own store private).
+    store: Store,
     db: Option<TestDb>,
 }
 
@@ -77,6 +80,7 @@ impl TestApp {
             clock,
             platform,
             http: reqwest::Client::new(),
+            store: db.store.clone(),
             db: Some(db),
         };
         app.seed().await;
@@ -96,7 +100,7 @@ impl TestApp {
     }
 
     pub fn store(&self) -> &Store {
-        &self.platform.store
+        &self.store
     }
 
     pub fn now_unix(&self) -> i64 {

@@ -11,14 +11,8 @@ const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
 
 fn limits(ip: u32, app: u32) -> FlowLimits {
     FlowLimits {
-        per_ip: RateLimit {
-            calls: ip,
-            window_secs: 60,
-        },
-        per_app: RateLimit {
-            calls: app,
-            window_secs: 60,
-        },
+        per_ip: RateLimit::new(ip, 60),
+        per_app: RateLimit::new(app, 60),
     }
 }
 

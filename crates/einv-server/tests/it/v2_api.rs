@@ -590,14 +590,8 @@ async fn the_apps_own_licence_notifications_audit_and_requests(app: &TestApp) {
 #[tokio::test]
 async fn r4_6_flow_control_answers_429_with_retry_after() {
     let limits = FlowLimits {
-        per_ip: RateLimit {
-            calls: 2,
-            window_secs: 60,
-        },
-        per_app: RateLimit {
-            calls: 100,
-            window_secs: 60,
-        },
+        per_ip: RateLimit::new(2, 60),
+        per_app: RateLimit::new(100, 60),
     };
     let app = TestApp::spawn_with(Backend::Sqlite, |p| {
         p.with_flow_control(FlowControl::in_memory(limits))

@@ -63,6 +63,10 @@ impl AdminPlatform {
             limit_ip: einv_core::flow::FlowLimits::default().per_ip,
             limit_app: einv_core::flow::FlowLimits::default().per_app,
             redis_url: None,
+            redis_namespace: "einv".into(),
+            expected_nodes: 2,
+            redis_connect_timeout_ms: 2000,
+            limits_check_ms: 1000,
         }
     }
 }

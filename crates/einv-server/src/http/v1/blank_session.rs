@@ -8,20 +8,16 @@
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use chrono::Duration;
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::error::{ServiceError, ServiceResult};
 use crate::http::AppState;
-use einv_store::SessionRecord;
+use crate::services::{Session, SessionKind};
 
 /// The cookie's name.
 pub const COOKIE: &str = "einv_blank";
 /// Where the cookie is sent: the blank pages only.
 const PATH: &str = "/PB2CAPIVAN/APIService";
-/// The role word in the sessions table: never one a web page accepts.
-const ROLE: &str = "blank-page";
 /// How long a User has to fill in a blank page.
 const MINUTES: i64 = 15;
 
@@ -53,17 +49,7 @@ pub struct BlankSession {
     pub context: BlankContext,
     /// The CSRF token.
     pub csrf: String,
-    token_hash: String,
-}
-
-fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    session: Session,
 }
 
 fn cookie_token(headers: &HeaderMap) -> Option<&str> {
@@ -77,21 +63,16 @@ fn cookie_token(headers: &HeaderMap) -> Option<&str> {
 
 /// Starts a session for `context`; returns the `Set-Cookie` value.
 pub async fn start(state: &AppState, context: &BlankContext) -> ServiceResult<HeaderValue> {
-    let token = random_token();
-    let now = state.platform.clock.now();
     let subject =
         serde_json::to_string(context).map_err(|e| ServiceError::Internal(e.to_string().into()))?;
-    let record = SessionRecord {
-        token_hash: hash_token(&token),
-        role: ROLE.to_owned(),
-        subject,
-        csrf_token: random_token(),
-        expires_at: now + Duration::minutes(MINUTES),
-    };
-    state.platform.store.create_session(&record, now).await?;
+    let started = state
+        .platform
+        .start_session(SessionKind::BlankPage, &subject, Duration::minutes(MINUTES))
+        .await?;
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     let cookie = format!(
-        "{COOKIE}={token}; Path={PATH}; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        "{COOKIE}={}; Path={PATH}; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        started.token,
         MINUTES * 60
     );
     HeaderValue::from_str(&cookie).map_err(|e| ServiceError::Internal(e.to_string().into()))
@@ -106,15 +87,14 @@ pub async fn resume(
     let Some(token) = cookie_token(headers) else {
         return Ok(None);
     };
-    let token_hash = hash_token(token);
-    let now = state.platform.clock.now();
-    let Some(record) = state.platform.store.find_session(&token_hash, now).await? else {
+    let Some(session) = state
+        .platform
+        .resume_session(SessionKind::BlankPage, token)
+        .await?
+    else {
         return Ok(None);
     };
-    if record.role != ROLE {
-        return Ok(None);
-    }
-    let Ok(context) = serde_json::from_str::<BlankContext>(&record.subject) else {
+    let Ok(context) = serde_json::from_str::<BlankContext>(&session.subject) else {
         return Ok(None);
     };
     if context.page != page {
@@ -122,26 +102,20 @@ pub async fn resume(
     }
     Ok(Some(BlankSession {
         context,
-        csrf: record.csrf_token,
-        token_hash,
+        csrf: session.csrf.clone(),
+        session,
     }))
 }
 
 impl BlankSession {
     /// Whether `token` is this session's CSRF token (compared in constant time).
     pub fn csrf_matches(&self, token: &str) -> bool {
-        let (a, b) = (token.as_bytes(), self.csrf.as_bytes());
-        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        self.session.csrf_matches(token)
     }
 
     /// Ends the session (after its change is made, so a form cannot be replayed).
     pub async fn end(&self, state: &AppState) -> ServiceResult<HeaderValue> {
-        let now = state.platform.clock.now();
-        state
-            .platform
-            .store
-            .delete_session(&self.token_hash, now)
-            .await?;
+        state.platform.end_session(&self.session).await?;
         Ok(HeaderValue::from_static(
             "einv_blank=; Path=/PB2CAPIVAN/APIService; HttpOnly; SameSite=Lax; Max-Age=0",
         ))

@@ -53,11 +53,18 @@ pub async fn licence(
     })))
 }
 
-/// `GET /api/v2/limits`: the flow-control limits in force (R4.6), the same for every app;
-/// public, unsigned.
+/// `GET /api/v2/limits`: the flow-control limits (R4.6): the defaults per IP and per AppID,
+/// and every AppID's own limit as announced, with when it applies (R4.9); public, unsigned.
 #[utoipa::path(get, path = "/api/v2/limits", tag = "app", responses((status = 200, description = "The flow-control limits (R4.6)", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
-pub async fn limits(State(state): State<AppState>) -> Json<einv_core::flow::FlowLimits> {
-    Json(state.platform.flow.limits)
+pub async fn limits(State(state): State<AppState>) -> Result<Json<Value>, Problem> {
+    let flow = &state.platform.flow;
+    let announced = state.platform.limit_announcements().await?;
+    Ok(Json(json!({
+        "per_ip": flow.limits.per_ip,
+        "per_app": flow.limits.per_app,
+        "apps": announced,
+        "appliesWithinSecs": flow.book.check_interval().num_milliseconds().div_euclid(1000) + 1,
+    })))
 }
 
 /// `GET /api/v2/notifications`: the developer's notifications, newest first.

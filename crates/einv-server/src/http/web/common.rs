@@ -37,6 +37,7 @@ pub const REVIEWER_NAV: &[(&str, &str, &str)] = &[
     ("/reviewer", "審核佇列", "Queue"),
     ("/reviewer/licences", "全部授權", "All licences"),
     ("/reviewer/events", "異動紀錄", "Events"),
+    ("/reviewer/limits", "流量管制", "Flow control"),
 ];
 
 /// The public pages' navigation.

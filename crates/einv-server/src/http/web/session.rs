@@ -8,13 +8,11 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
 use maud::html;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 use super::layout::{page, Lang};
 use crate::error::{Proof, ServiceError};
 use crate::http::AppState;
-use einv_store::SessionRecord;
+use crate::services::{Session, SessionKind};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "einv_session";
@@ -42,6 +40,24 @@ impl Role {
         }
     }
 
+    /// The kind of session the sessions service keeps for this role.
+    pub fn kind(self) -> SessionKind {
+        match self {
+            Role::Developer => SessionKind::Developer,
+            Role::Reviewer => SessionKind::Reviewer,
+            Role::User => SessionKind::User,
+        }
+    }
+
+    fn of_kind(kind: SessionKind) -> Option<Self> {
+        match kind {
+            SessionKind::Developer => Some(Role::Developer),
+            SessionKind::Reviewer => Some(Role::Reviewer),
+            SessionKind::User => Some(Role::User),
+            SessionKind::BlankPage => None,
+        }
+    }
+
     /// Where this role signs in.
     pub fn login_path(self) -> &'static str {
         match self {
@@ -61,7 +77,7 @@ pub struct WebSession {
     pub subject: String,
     /// The token its forms carry.
     pub csrf: String,
-    token_hash: String,
+    session: Session,
 }
 
 /// What a web handler can fail with.
@@ -136,16 +152,6 @@ impl IntoResponse for WebError {
     }
 }
 
-fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
 fn cookie_token(parts: &Parts) -> Option<String> {
     let cookies = parts.headers.get(header::COOKIE)?.to_str().ok()?;
     cookies.split(';').find_map(|c| {
@@ -162,24 +168,14 @@ impl WebSession {
         role: Role,
         subject: &str,
     ) -> Result<HeaderValue, WebError> {
-        let token = random_token();
-        let now = state.platform.clock.now();
-        let record = SessionRecord {
-            token_hash: hash_token(&token),
-            role: role.as_str().to_owned(),
-            subject: subject.to_owned(),
-            csrf_token: random_token(),
-            expires_at: now + Duration::hours(SESSION_HOURS),
-        };
-        state
+        let started = state
             .platform
-            .store
-            .create_session(&record, now)
-            .await
-            .map_err(ServiceError::from)?;
+            .start_session(role.kind(), subject, Duration::hours(SESSION_HOURS))
+            .await?;
         let secure = if state.secure_cookies { "; Secure" } else { "" };
         let cookie = format!(
-            "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            "{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            started.token,
             SESSION_HOURS * 3600
         );
         HeaderValue::from_str(&cookie)
@@ -188,13 +184,7 @@ impl WebSession {
 
     /// Ends this session; returns the `Set-Cookie` value that clears the cookie.
     pub async fn end(&self, state: &AppState) -> Result<HeaderValue, WebError> {
-        let now = state.platform.clock.now();
-        state
-            .platform
-            .store
-            .delete_session(&self.token_hash, now)
-            .await
-            .map_err(ServiceError::from)?;
+        state.platform.end_session(&self.session).await?;
         Ok(HeaderValue::from_static(
             "einv_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
         ))
@@ -211,19 +201,11 @@ impl WebSession {
 
     /// Refuses a form whose CSRF token is not this session's.
     pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
-        use subtle_eq::eq;
-        if eq(token.as_bytes(), self.csrf.as_bytes()) {
+        if self.session.csrf_matches(token) {
             Ok(())
         } else {
             Err(WebError::Csrf)
         }
-    }
-}
-
-/// Constant-time equality, so a CSRF token cannot be guessed byte by byte.
-mod subtle_eq {
-    pub fn eq(a: &[u8], b: &[u8]) -> bool {
-        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
     }
 }
 
@@ -241,25 +223,13 @@ impl FromRequestParts<AppState> for MaybeSession {
         let Some(token) = cookie_token(parts) else {
             return Ok(Self(None));
         };
-        let now = state.platform.clock.now();
-        let found = state
-            .platform
-            .store
-            .find_session(&hash_token(&token), now)
-            .await
-            .map_err(ServiceError::from)?;
-        Ok(Self(found.and_then(|s| {
-            let role = match s.role.as_str() {
-                "developer" => Role::Developer,
-                "reviewer" => Role::Reviewer,
-                "user" => Role::User,
-                _ => return None,
-            };
+        let found = state.platform.resume_any_session(&token).await?;
+        Ok(Self(found.and_then(|session| {
             Some(WebSession {
-                role,
-                subject: s.subject,
-                csrf: s.csrf_token,
-                token_hash: s.token_hash,
+                role: Role::of_kind(session.kind)?,
+                subject: session.subject.clone(),
+                csrf: session.csrf.clone(),
+                session,
             })
         })))
     }

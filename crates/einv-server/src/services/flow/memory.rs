@@ -1,6 +1,6 @@
 //! In-process flow control: GCRA (the generic cell rate algorithm) from the `governor` crate,
-//! one keyed limiter per scope. A limit of N calls per W seconds lets a burst of N through and
-//! then one call every W/N seconds, so a caller that keeps to N per W is never refused and one
+//! one keyed limiter per scope and limit. A limit of N calls per W seconds with a burst of B
+//! lets B calls through at once and then one call every W/N seconds, so a caller that keeps to N per W is never refused and one
 //! that floods is held to that rate.
 //!
 //! Memory is bounded: a key's state is one 64-bit number; the keys are sharded (`dashmap`), so
@@ -44,7 +44,7 @@ impl FlowClock {
         let _ = self.0.set(clock);
     }
 
-    fn now_utc(&self) -> chrono::DateTime<chrono::Utc> {
+    pub(crate) fn now_utc(&self) -> chrono::DateTime<chrono::Utc> {
         match self.0.get() {
             Some(clock) => clock.now(),
             None => chrono::Utc::now(),
@@ -86,10 +86,11 @@ impl<K: std::hash::Hash + Eq + Clone> KeyedGcra<K> {
     /// A limiter enforcing `limit` per key.
     pub fn new(limit: RateLimit, clock: FlowClock) -> Self {
         let calls = NonZeroU32::new(limit.calls).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(limit.burst).unwrap_or(NonZeroU32::MIN);
         let window = Duration::from_secs(limit.window_secs.max(1));
         let quota = Quota::with_period(window / calls.get())
             .unwrap_or_else(|| Quota::per_second(calls))
-            .allow_burst(calls);
+            .allow_burst(burst);
         Self {
             limiter: RateLimiter::dashmap_with_clock(quota, clock.clone())
                 .with_middleware::<StateInformationMiddleware>(),
@@ -158,10 +159,7 @@ mod tests {
         let fixed = FixedClock::new(chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap());
         let clock = FlowClock::default();
         clock.set(Arc::new(fixed.clone()));
-        let limit = RateLimit {
-            calls,
-            window_secs: secs,
-        };
+        let limit = RateLimit::new(calls, secs);
         (KeyedGcra::new(limit, clock), fixed)
     }
 

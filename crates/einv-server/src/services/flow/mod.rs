@@ -1,66 +1,78 @@
-//! Flow control (R4.6): per caller IP and per AppID. In memory on one node (GCRA, bounded:
-//! `memory.rs`), or fixed windows counted in Redis when several nodes must share the counts.
+//! Flow control (R4.6): per caller IP and per AppID, each a rate and a burst (GCRA). The
+//! defaults come from the configuration; reviewers give single AppIDs their own limits
+//! (`overrides.rs`, kept as data: `book.rs`). One node counts in memory (`memory.rs`); several
+//! share the counts through Redis (`redis.rs`), and count alone with their share while Redis
+//! is unreachable.
 //!
 //! The order is what keeps it from being turned against anyone: a call is counted per IP
 //! first, before any other work; per AppID only once the authority has found the AppID is a
 //! live app, so a stranger sending a real app's AppID spends its own IP's allowance, not the
 //! app's, and made-up AppIDs never become keys.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use einv_core::flow::{FlowDecision, FlowLimits, RateLimit};
 
-use super::Platform;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::ServiceError;
 
+mod admit;
+pub mod book;
 pub mod memory;
+mod overrides;
+pub mod redis;
+pub mod tally;
+
+pub use admit::DETAIL_QUERY_CAP;
+pub use overrides::{AppLimitView, LimitAnnouncement};
+pub use redis::RedisOptions;
 
 use memory::{ip_key, FlowClock, KeyedGcra, RetryAfter};
 
 /// Where the counts live.
-pub enum FlowCounter {
-    /// One node: GCRA limiters in memory, made on first use (after the Platform handed its
-    /// clock over: a limiter keeps the instant it was made as its origin).
-    Memory(OnceLock<Box<MemoryLimiters>>),
-    /// Several nodes: Redis, one key per (scope, window) expiring with the window, under a
-    /// namespace so several Platforms can share one Redis.
+#[derive(Debug)]
+enum Counter {
+    /// One node: GCRA limiters in memory.
+    Memory(MemoryLimiters),
+    /// Several nodes: Redis, with this node's share in memory for when Redis is unreachable.
     Redis {
-        /// The connection (boxed: it is large).
-        manager: Box<redis::aio::ConnectionManager>,
-        /// Key prefix.
-        namespace: String,
+        shared: Arc<redis::SharedRedis>,
+        alone: MemoryLimiters,
     },
 }
 
-/// The in-memory limiters.
+/// In-memory limiters for one set of defaults, made on first use (after the Platform handed
+/// its clock over: a limiter keeps the instant it was made as its origin).
 #[derive(Debug)]
-pub struct MemoryLimiters {
-    /// Per IP (IPv6 per /64).
+struct MemoryLimiters {
+    defaults: FlowLimits,
+    /// Divides every limit: 1 on a lone node, the expected nodes for the fallback.
+    nodes: u32,
+    limiters: OnceLock<Box<Limiters>>,
+}
+
+#[derive(Debug)]
+struct Limiters {
     per_ip: KeyedGcra<IpAddr>,
-    /// Per live AppID.
     per_app: KeyedGcra<String>,
+    /// AppIDs with a limit of their own, one limiter per distinct limit.
+    own: RwLock<HashMap<RateLimit, Arc<KeyedGcra<String>>>>,
     /// qryInvDetail per AppID and invoice ([`DETAIL_QUERY_CAP`]): a fixed daily window, as
     /// the cap is a count per day, not a rate.
-    per_detail: std::sync::Mutex<std::collections::HashMap<String, (i64, u64)>>,
+    per_detail: std::sync::Mutex<HashMap<String, (i64, u64)>>,
 }
 
-impl std::fmt::Debug for FlowCounter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            FlowCounter::Memory(_) => "FlowCounter::Memory",
-            FlowCounter::Redis { .. } => "FlowCounter::Redis",
-        })
-    }
-}
-
-/// The limits and the counter.
+/// The limits, the counter, the refusals.
 #[derive(Debug)]
 pub struct FlowControl {
-    /// The published limits.
+    /// The default limits (the configuration's), announced on the limits page.
     pub limits: FlowLimits,
-    counter: FlowCounter,
+    /// Each AppID's own limits, as reviewers announced them.
+    pub book: book::LimitBook,
+    counter: Counter,
     clock: FlowClock,
+    tally: tally::Tally,
 }
 
 /// What a call left of its allowance, for `RateLimit-*` headers.
@@ -83,91 +95,225 @@ enum Scope<'a> {
     Detail(&'a str),
 }
 
-impl FlowControl {
-    /// The Redis connection and key namespace, when the counts are shared through Redis (the
-    /// v2 replay nonces share them too).
-    pub(crate) fn shared_redis(&self) -> Option<(redis::aio::ConnectionManager, &str)> {
-        match &self.counter {
-            FlowCounter::Redis { manager, namespace } => Some(((**manager).clone(), namespace)),
-            FlowCounter::Memory(_) => None,
+impl Scope<'_> {
+    fn name(&self) -> &'static str {
+        match self {
+            Scope::Ip(_) => "ip",
+            Scope::App(_) => "app",
+            Scope::Detail(_) => "detail",
         }
     }
 
+    fn key(&self) -> String {
+        match self {
+            Scope::Ip(ip) => format!("ip:{}", ip_key(*ip)),
+            Scope::App(app_id) => format!("app:{app_id}"),
+            Scope::Detail(key) => format!("detail:{key}"),
+        }
+    }
+}
+
+/// How this node counts, for `/readyz`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FlowHealth {
+    /// `memory` (one node) or `redis` (shared).
+    pub counter: &'static str,
+    /// Redis answers (always true in memory).
+    pub shared: bool,
+    /// Counting alone with this node's share because Redis does not answer: still serving.
+    pub degraded: bool,
+    /// The share: each limit divided by this many nodes while degraded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_nodes: Option<u32>,
+}
+
+impl FlowControl {
     /// In-memory counting, for one node.
     pub fn in_memory(limits: FlowLimits) -> Self {
-        Self {
-            limits,
-            counter: FlowCounter::Memory(OnceLock::new()),
-            clock: FlowClock::default(),
-        }
+        Self::with_counter(limits, Counter::Memory(MemoryLimiters::new(limits, 1)))
     }
 
-    /// Counting in the Redis at `url` under `namespace`, shared by every node that uses both.
+    /// Counting in the Redis at `url` under `namespace` with the default options.
     pub async fn redis(
         limits: FlowLimits,
         url: &str,
         namespace: &str,
-    ) -> Result<Self, redis::RedisError> {
-        let client = redis::Client::open(url)?;
-        let manager = redis::aio::ConnectionManager::new(client).await?;
-        Ok(Self {
+    ) -> Result<Self, ::redis::RedisError> {
+        let options = RedisOptions {
+            namespace: namespace.to_owned(),
+            ..RedisOptions::default()
+        };
+        Self::redis_with(limits, url, options).await
+    }
+
+    /// Counting in the Redis at `url`, shared by every node that uses it. Only a malformed URL
+    /// is an error: an unreachable Redis is waited for at most the connect timeout, then the
+    /// node starts counting alone (see `redis.rs`).
+    pub async fn redis_with(
+        limits: FlowLimits,
+        url: &str,
+        options: RedisOptions,
+    ) -> Result<Self, ::redis::RedisError> {
+        let nodes = options.expected_nodes.max(1);
+        let shared = redis::SharedRedis::start(url, options).await?;
+        let alone = MemoryLimiters::new(limits, nodes);
+        Ok(Self::with_counter(limits, Counter::Redis { shared, alone }))
+    }
+
+    fn with_counter(limits: FlowLimits, counter: Counter) -> Self {
+        Self {
             limits,
-            counter: FlowCounter::Redis {
-                manager: Box::new(manager),
-                namespace: namespace.to_owned(),
-            },
+            book: book::LimitBook::new(chrono::Duration::seconds(1)),
+            counter,
             clock: FlowClock::default(),
-        })
+            tally: tally::Tally::default(),
+        }
+    }
+
+    /// The same flow control checking for limit changes at most every `interval` (zero: on
+    /// every call); the stated bound for a change to reach this node.
+    #[must_use]
+    pub fn with_check_interval(mut self, interval: chrono::Duration) -> Self {
+        self.book = book::LimitBook::new(interval);
+        self
+    }
+
+    /// The Redis connection and key namespace while the counts are shared through a Redis
+    /// that answers (the v2 replay nonces use it too; without it they use the store).
+    pub(crate) fn shared_redis(&self) -> Option<(::redis::aio::ConnectionManager, &str)> {
+        match &self.counter {
+            Counter::Redis { shared, .. } => shared
+                .connection()
+                .map(|c| (c, shared.options().namespace.as_str())),
+            Counter::Memory(_) => None,
+        }
+    }
+
+    /// How this node counts now.
+    pub fn health(&self) -> FlowHealth {
+        match &self.counter {
+            Counter::Memory(_) => FlowHealth {
+                counter: "memory",
+                shared: true,
+                degraded: false,
+                expected_nodes: None,
+            },
+            Counter::Redis { shared, .. } => FlowHealth {
+                counter: "redis",
+                shared: shared.is_up(),
+                degraded: !shared.is_up(),
+                expected_nodes: Some(shared.options().expected_nodes),
+            },
+        }
+    }
+
+    /// Sets the gauges read at scrape time (`/metrics`).
+    pub fn publish_metrics(&self) {
+        if let Counter::Redis { shared, .. } = &self.counter {
+            metrics::gauge!(tally::REDIS_UP).set(if shared.is_up() { 1.0 } else { 0.0 });
+        }
     }
 
     /// Reads time from the Platform's clock (tests move it).
-    pub(crate) fn use_clock(&self, clock: std::sync::Arc<dyn einv_core::Clock>) {
+    pub(crate) fn use_clock(&self, clock: Arc<dyn einv_core::Clock>) {
         self.clock.set(clock);
     }
 
-    /// Counts one call in `scope` at `now`.
-    async fn count(&self, scope: Scope<'_>, now: i64) -> Result<FlowDecision, String> {
-        let limit = match scope {
-            Scope::Ip(_) => self.limits.per_ip,
-            Scope::App(_) => self.limits.per_app,
-            Scope::Detail(_) => DETAIL_QUERY_CAP,
-        };
-        match &self.counter {
-            FlowCounter::Memory(limiters) => {
-                let limiters = limiters.get_or_init(|| {
-                    Box::new(MemoryLimiters {
-                        per_ip: KeyedGcra::new(self.limits.per_ip, self.clock.clone()),
-                        per_app: KeyedGcra::new(self.limits.per_app, self.clock.clone()),
-                        per_detail: std::sync::Mutex::default(),
-                    })
-                });
-                let outcome = match scope {
-                    Scope::Ip(ip) => limiters.per_ip.check(&ip_key(ip)),
-                    Scope::App(app_id) => limiters.per_app.check(&app_id.to_owned()),
-                    Scope::Detail(key) => {
-                        return Ok(limit
-                            .decide(fixed_window_hit(&limiters.per_detail, key, limit, now), now))
+    /// Counts one call in `scope` under `limit`: shared when Redis answers, else alone.
+    async fn count(&self, scope: Scope<'_>, limit: RateLimit) -> (FlowDecision, bool) {
+        let alone = match &self.counter {
+            Counter::Memory(memory) => return (memory.count(scope, limit, &self.clock), false),
+            Counter::Redis { shared, alone } => {
+                if shared.is_up() {
+                    if let Some(decision) = shared_count(shared, scope, limit, &self.clock).await {
+                        return (decision, false);
                     }
-                };
-                Ok(match outcome {
-                    Ok(remaining) => FlowDecision::Allowed {
-                        remaining: u64::from(remaining),
-                        reset_secs: 0,
-                    },
-                    Err(RetryAfter(wait)) => FlowDecision::Refused {
-                        retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
-                    },
-                })
+                }
+                alone
             }
-            FlowCounter::Redis { manager, namespace } => {
-                let key = match scope {
-                    Scope::Ip(ip) => format!("ip:{}", ip_key(ip)),
-                    Scope::App(app_id) => format!("app:{app_id}"),
-                    Scope::Detail(key) => format!("detail:{key}"),
-                };
-                let count = redis_hit(manager, namespace, &key, limit, now).await?;
-                Ok(limit.decide(count, now))
+        };
+        (alone.count(scope, limit, &self.clock), true)
+    }
+}
+
+async fn shared_count(
+    shared: &redis::SharedRedis,
+    scope: Scope<'_>,
+    limit: RateLimit,
+    clock: &FlowClock,
+) -> Option<FlowDecision> {
+    let now = clock.now_utc();
+    if let Scope::Detail(_) = scope {
+        let count = shared
+            .fixed_window(&scope.key(), limit, now.timestamp())
+            .await?;
+        return Some(limit.decide(count, now.timestamp()));
+    }
+    let micros = u64::try_from(now.timestamp_micros()).unwrap_or(0);
+    Some(match shared.gcra(&scope.key(), limit, micros).await? {
+        Ok(remaining) => FlowDecision::Allowed {
+            remaining,
+            reset_secs: 0,
+        },
+        Err(wait) => FlowDecision::Refused {
+            retry_after_secs: wait.div_ceil(1_000_000).max(1),
+        },
+    })
+}
+
+impl MemoryLimiters {
+    fn new(defaults: FlowLimits, nodes: u32) -> Self {
+        Self {
+            defaults,
+            nodes: nodes.max(1),
+            limiters: OnceLock::new(),
+        }
+    }
+
+    fn count(&self, scope: Scope<'_>, limit: RateLimit, clock: &FlowClock) -> FlowDecision {
+        let limit = limit.share(self.nodes);
+        let limiters = self.limiters.get_or_init(|| {
+            Box::new(Limiters {
+                per_ip: KeyedGcra::new(self.defaults.per_ip.share(self.nodes), clock.clone()),
+                per_app: KeyedGcra::new(self.defaults.per_app.share(self.nodes), clock.clone()),
+                own: RwLock::default(),
+                per_detail: std::sync::Mutex::default(),
+            })
+        });
+        let outcome = match scope {
+            Scope::Ip(ip) => limiters.per_ip.check(&ip_key(ip)),
+            Scope::App(app_id) if limit == self.defaults.per_app.share(self.nodes) => {
+                limiters.per_app.check(&app_id.to_owned())
             }
+            Scope::App(app_id) => limiters.own_limiter(limit, clock).check(&app_id.to_owned()),
+            Scope::Detail(key) => {
+                let now = clock.now_utc().timestamp();
+                return limit.decide(fixed_window_hit(&limiters.per_detail, key, limit, now), now);
+            }
+        };
+        match outcome {
+            Ok(remaining) => FlowDecision::Allowed {
+                remaining: u64::from(remaining),
+                reset_secs: 0,
+            },
+            Err(RetryAfter(wait)) => FlowDecision::Refused {
+                retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+            },
+        }
+    }
+}
+
+impl Limiters {
+    /// The limiter of AppIDs held to `limit` (made on first use; the distinct own limits are
+    /// few, as reviewers set them one by one).
+    fn own_limiter(&self, limit: RateLimit, clock: &FlowClock) -> Arc<KeyedGcra<String>> {
+        if let Some(found) = self.own.read().ok().and_then(|m| m.get(&limit).cloned()) {
+            return found;
+        }
+        let made = Arc::new(KeyedGcra::new(limit, clock.clone()));
+        match self.own.write() {
+            Ok(mut map) => map.entry(limit).or_insert(made).clone(),
+            Err(_) => made,
         }
     }
 }
@@ -175,7 +321,7 @@ impl FlowControl {
 /// Counts one call for `key` in `limit`'s current fixed window, in memory; bounded like the
 /// GCRA limiters (past [`memory::MAX_KEYS`] the finished windows are dropped).
 fn fixed_window_hit(
-    counts: &std::sync::Mutex<std::collections::HashMap<String, (i64, u64)>>,
+    counts: &std::sync::Mutex<HashMap<String, (i64, u64)>>,
     key: &str,
     limit: RateLimit,
     now: i64,
@@ -195,113 +341,11 @@ fn fixed_window_hit(
     entry.1
 }
 
-async fn redis_hit(
-    manager: &redis::aio::ConnectionManager,
-    namespace: &str,
-    key: &str,
-    limit: RateLimit,
-    now: i64,
-) -> Result<u64, String> {
-    let (window, reset_at) = limit.window(now);
-    let mut conn = manager.clone();
-    let redis_key = format!("{namespace}:flow:{key}:{window}");
-    let ttl = (reset_at - now).max(1) + 1;
-    let (count,): (u64,) = redis::pipe()
-        .atomic()
-        .incr(&redis_key, 1u64)
-        .expire(&redis_key, ttl)
-        .ignore()
-        .query_async(&mut conn)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(count)
-}
-
-impl Platform {
-    /// R4.6, first of all: counts a call from `ip` and refuses it past the per-IP limit (code
-    /// 950 on v1, 429 elsewhere). Every surface calls this before any other work.
-    pub async fn admit_ip(&self, ip: Option<IpAddr>) -> ServiceResult<FlowStatus> {
-        match ip {
-            Some(ip) => self.admit_in(Scope::Ip(ip)).await,
-            None => Ok(FlowStatus {
-                limit: self.flow.limits.per_ip.calls,
-                remaining: u64::MAX,
-                reset_secs: 0,
-            }),
-        }
-    }
-
-    /// R4.6: counts a call of `app_id` against its allowance. Only for an AppID the authority
-    /// found live: a made-up or stolen-name AppID must never spend a real app's allowance.
-    pub async fn admit_app_calls(&self, app_id: &str) -> ServiceResult<FlowStatus> {
-        self.admit_in(Scope::App(app_id)).await
-    }
-
-    /// R4.6 on v2: counts a call from `ip` (per IP first), then, when the AppID it names is
-    /// live by the one authority, against that app's allowance: a made-up AppID or one whose
-    /// licence is not live spends no real app's allowance. The tighter status is returned.
-    pub async fn admit_flow(&self, ip: Option<IpAddr>, app_id: &str) -> ServiceResult<FlowStatus> {
-        let by_ip = self.admit_ip(ip).await?;
-        if app_id.is_empty() || self.authorise_app(app_id, None).await.is_err() {
-            return Ok(by_ip);
-        }
-        let by_app = self.admit_app_calls(app_id).await?;
-        Ok(if by_app.remaining < by_ip.remaining {
-            by_app
-        } else {
-            by_ip
-        })
-    }
-
-    /// If the shared counter is unreachable the call is let through and the failure logged:
-    /// flow control protects the Platform, it must not take it down.
-    async fn admit_in(&self, scope: Scope<'_>) -> ServiceResult<FlowStatus> {
-        let now = self.clock.now().timestamp();
-        let limit = match scope {
-            Scope::Ip(_) => self.flow.limits.per_ip,
-            Scope::App(_) => self.flow.limits.per_app,
-            Scope::Detail(_) => DETAIL_QUERY_CAP,
-        };
-        match self.flow.count(scope, now).await {
-            Ok(FlowDecision::Allowed {
-                remaining,
-                reset_secs,
-            }) => Ok(FlowStatus {
-                limit: limit.calls,
-                remaining,
-                reset_secs,
-            }),
-            Ok(FlowDecision::Refused { retry_after_secs }) => Err(ServiceError::RateLimited {
-                limit: limit.calls,
-                window_secs: limit.window_secs,
-                retry_after_secs,
-            }),
-            Err(e) => {
-                tracing::error!(error = %e, "flow control counter unavailable; letting the call through");
-                Ok(FlowStatus {
-                    limit: limit.calls,
-                    remaining: u64::MAX,
-                    reset_secs: 0,
-                })
-            }
-        }
-    }
-}
-
-/// The specification's one published number: qryInvDetail answers at most this many queries
-/// (code 950 past it). einv counts them per AppID and invoice over a day, which is what stops
-/// a client from trying the 10 000 random codes of one invoice.
-pub const DETAIL_QUERY_CAP: RateLimit = RateLimit {
-    calls: 99,
-    window_secs: 86_400,
-};
-
-impl Platform {
-    /// Counts one qryInvDetail query by `app_id` for invoice `number`; past
-    /// [`DETAIL_QUERY_CAP`] it is refused (950). An unreachable shared counter lets the query
-    /// through, as for the other limits.
-    pub async fn admit_detail_query(&self, app_id: &str, number: &str) -> ServiceResult<()> {
-        let key = format!("{app_id}:{number}");
-        self.admit_in(Scope::Detail(&key)).await.map(|_| ())
+/// The refusal of a call past `limit`.
+fn refusal(limit: RateLimit, retry_after_secs: u64) -> ServiceError {
+    ServiceError::RateLimited {
+        limit: limit.calls,
+        window_secs: limit.window_secs,
+        retry_after_secs,
     }
 }

@@ -121,6 +121,11 @@ pub(super) async fn detail(
     let my_name = p.developer(me).await?.account.name;
     let me_actor = format!("developer:{me}");
     let names = |actor: &str| (actor == me_actor).then(|| my_name.clone());
+    // R4.6: the AppID's limit and the calls refused (http/web/reviewer/limits.rs).
+    let flow = match &licence.app_id {
+        Some(app_id) => Some(p.app_limit_view(app_id).await?),
+        None => None,
+    };
     let form = |action: &str, zh: &str, en: &str, fields: Markup| {
         html! {
             form.stack.card method="post" action=(format!("/developer/licences/{id}/{action}")) {
@@ -149,6 +154,7 @@ pub(super) async fn detail(
             (words::progress(lang, s))
             p { "AppID " code { (licence.app_id.as_deref().unwrap_or("—")) } " · " (term_summary(lang, &licence, p.clock.now())) }
             p { (lang.t("服務：", "Services: ")) (words::services_words(lang, &f.services)) }
+            @if let Some(view) = &flow { (crate::http::web::reviewer::limits::licence_section(lang, view)) }
             @if !overdue.is_empty() {
                 div.card {
                     p.error { (overdue.len()) (lang.t(" 件使用者之停止利用或刪除請求已逾期未完成（第五點第二款），審核人員可見。", " User requests to stop using or delete data are past due and not completed (R5.2); reviewers see them too.")) }

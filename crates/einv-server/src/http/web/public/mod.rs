@@ -14,6 +14,8 @@ use super::session::WebError;
 use crate::error::ServiceError;
 use crate::http::AppState;
 
+mod limits_page;
+
 /// The public routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -71,25 +73,8 @@ async fn announcements(State(state): State<AppState>, lang: Lang) -> Result<Mark
     ))
 }
 
-async fn limits(State(state): State<AppState>, lang: Lang) -> Markup {
-    let limits = state.platform.flow.limits;
-    let rows = [
-        (lang.t("每一 IP", "per IP address"), limits.per_ip),
-        (lang.t("每一 AppID", "per AppID"), limits.per_app),
-    ];
-    page(
-        lang,
-        ("流量管制標準", "Flow-control limits"),
-        PUBLIC_NAV,
-        html! {
-            p { (lang.t("同一 IP 或同一 AppID 於一定期間內連線超過下列次數時，平台將進行流量管制（規範第四點第六款）。", "When one IP address or one AppID connects more often than below within the period, the Platform applies flow control (R4.6).")) }
-            table {
-                thead { tr { th { (lang.t("對象", "Per")) } th { (lang.t("次數", "Calls")) } th { (lang.t("期間（秒）", "Window (s)")) } } }
-                tbody { @for (who, l) in rows { tr { td { (who) } td { (l.calls) } td { (l.window_secs) } } } }
-            }
-            p.muted { "JSON: " a href="/api/v2/limits" { "/api/v2/limits" } }
-        },
-    )
+async fn limits(State(state): State<AppState>, lang: Lang) -> Result<Markup, WebError> {
+    limits_page::render(&state, lang).await
 }
 
 async fn terms(State(state): State<AppState>, lang: Lang) -> Result<Markup, WebError> {

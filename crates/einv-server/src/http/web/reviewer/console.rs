@@ -89,6 +89,10 @@ pub(super) async fn detail(
     } = p.dossier(id).await?;
     let reviewers = p.reviewers().await?;
     let signs_every_call = p.signs_every_call(id).await?;
+    let flow = match &licence.app_id {
+        Some(app_id) => Some(p.app_limit_view(app_id).await?),
+        None => None,
+    };
     let dev_actor = format!("developer:{}", developer.id);
     let names = |actor: &str| {
         if actor == dev_actor {
@@ -112,6 +116,7 @@ pub(super) async fn detail(
             h2 { (f.product_name) " " (f.product_version) " — " (developer.account.name) " " (words::badge(lang, st)) }
             (words::progress(lang, st))
             (diff(lang, &revisions))
+            @if let Some(view) = &flow { (super::limits::licence_section(lang, view)) }
             div.scroll { table { tbody {
                 tr { th { (lang.t("開發者", "Developer")) } td { (developer.account.name) " (" (developer.account.entity_type.as_str()) ", " (developer.account.business_id.as_deref().unwrap_or("—")) ")" } }
                 tr { th { (lang.t("聯絡人", "Contact")) } td { (f.contact_name) " · " (f.contact_email) " · " (f.contact_phone) } }

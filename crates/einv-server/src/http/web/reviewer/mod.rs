@@ -19,6 +19,7 @@ use crate::http::AppState;
 
 mod console;
 mod decide;
+pub mod limits;
 mod queue;
 
 /// The reviewer routes.
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reviewer/licences/{id}", get(console::detail))
         .route("/reviewer/licences/{id}/{action}", post(console::act))
         .route("/reviewer/documents/{id}", get(console::document))
+        .route("/reviewer/limits", get(limits::view).post(limits::set))
 }
 
 async fn login_page(lang: Lang) -> Markup {
