@@ -112,6 +112,19 @@ pub(super) async fn detail(
     Query(done): Query<Done>,
 ) -> Result<Markup, WebError> {
     let (session, me) = subject_id(session, Role::Developer)?;
+    detail_page(&state, lang, &session, (me, id), done.done.as_deref(), None).await
+}
+
+/// The licence page of licence `id` of developer `me`; `typed` is a refused redirect URI, shown
+/// again with its problem beside the field.
+pub(super) async fn detail_page(
+    state: &AppState,
+    lang: Lang,
+    session: &WebSession,
+    (me, id): (i64, i64),
+    done: Option<&str>,
+    typed: Option<&oauth::Typed>,
+) -> Result<Markup, WebError> {
     let p = &state.platform;
     let licence = p.developer_licence(me, id).await?;
     let application = p.application_of(me, id).await?;
@@ -129,7 +142,7 @@ pub(super) async fn detail(
     let form = |action: &str, zh: &str, en: &str, fields: Markup| {
         html! {
             form.stack.card method="post" action=(format!("/developer/licences/{id}/{action}")) {
-                (csrf_field(&session)) (fields)
+                (csrf_field(session)) (fields)
                 button type="submit" { (lang.t(zh, en)) }
             }
         }
@@ -142,7 +155,7 @@ pub(super) async fn detail(
         DEVELOPER_NAV,
         html! {
             (words::style())
-            (words::flash(lang, done.done.as_deref()))
+            (words::flash(lang, done))
             @if let Some(reason) = changes_reason(s, &history) {
                 div.error #changes-reason role="alert" {
                     h2 { (lang.t("審核人員要求補正", "The reviewer asked for changes")) }
@@ -163,7 +176,7 @@ pub(super) async fn detail(
             }
             @if licence.app_id.is_some() && !s.is_ended() {
                 p { a.button href=(format!("/developer/licences/{id}/credentials")) { (lang.t("金鑰", "Credentials")) } " " a.button href=(format!("/developer/licences/{id}/signing")) { (lang.t("v2 簽章公鑰", "v2 signing keys")) } }
-                (oauth::section(lang, &session, id, &p.redirect_uris_of(me, id).await?))
+                (oauth::section(lang, session, id, &p.redirect_uris_of(me, id).await?, typed))
             }
             // R4.7b: a suspended licence (or one under purpose review) may still file its re-review.
             @if s.coverage().is_some() && s.renewal() == Renewal::None && renewal_open(s, p.clock.now()) {

@@ -4,19 +4,33 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::{html, Markup};
 
 use super::confirm::{self, Confirmation};
+use crate::error::ServiceError;
 use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
 use crate::http::web::layout::Lang;
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
 use crate::services::licensing::MAX_REDIRECT_URIS;
 
+/// A redirect URI that was refused, and why.
+pub(super) struct Typed {
+    value: String,
+    problem: String,
+}
+
 /// The licence page's OAuth section.
-pub(super) fn section(lang: Lang, session: &WebSession, id: i64, uris: &[String]) -> Markup {
+pub(super) fn section(
+    lang: Lang,
+    session: &WebSession,
+    id: i64,
+    uris: &[String],
+    typed: Option<&Typed>,
+) -> Markup {
     html! {
         section.card #oauth {
             h2 { (lang.t("OAuth 設定：重新導向 URI", "OAuth set-up: redirect URIs")) }
@@ -33,7 +47,10 @@ pub(super) fn section(lang: Lang, session: &WebSession, id: i64, uris: &[String]
                 (csrf_field(session))
                 label for="redirect_uri" { (lang.t("新增重新導向 URI", "Add a redirect URI")) }
                 p.hint #redirect-hint { (lang.t("須為 https；http 僅限本機（127.0.0.1、[::1]、localhost）。不可含 #。最多 ", "Must use https; http only for loopback (127.0.0.1, [::1], localhost). No #fragment. At most ")) (MAX_REDIRECT_URIS) (lang.t(" 個。", ".")) }
-                input #redirect_uri name="redirect_uri" type="url" required maxlength="2000" placeholder="https://app.example/oauth/callback" aria-describedby="redirect-hint";
+                @if let Some(t) = typed { p.field-error #redirect_uri-error role="alert" { (t.problem) } }
+                input #redirect_uri name="redirect_uri" type="url" required maxlength="2000" placeholder="https://app.example/oauth/callback"
+                    value=[typed.map(|t| t.value.as_str())] aria-invalid=[typed.map(|_| "true")]
+                    aria-describedby=(if typed.is_some() { "redirect-hint redirect_uri-error" } else { "redirect-hint" });
                 button type="submit" { (lang.t("登錄", "Register")) }
             }
         }
@@ -41,22 +58,38 @@ pub(super) fn section(lang: Lang, session: &WebSession, id: i64, uris: &[String]
 }
 
 /// `POST /developer/licences/{id}/redirect-uris`.
+/// A refused URI comes back on the licence page, beside the field, as typed.
 pub(super) async fn add(
     State(state): State<AppState>,
+    lang: Lang,
     session: WebSession,
     Path(id): Path<i64>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let (session, me) = subject_id(session, Role::Developer)?;
     check_csrf(&session, &form)?;
-    state
-        .platform
-        .add_redirect_uri(me, id, field(&form, "redirect_uri"))
-        .await?;
-    Ok(Redirect::to(&format!(
-        "/developer/licences/{id}?done=redirect-added#oauth"
-    ))
-    .into_response())
+    let uri = field(&form, "redirect_uri");
+    let (status, problem) = match state.platform.add_redirect_uri(me, id, uri).await {
+        Ok(_) => {
+            return Ok(Redirect::to(&format!(
+                "/developer/licences/{id}?done=redirect-added#oauth"
+            ))
+            .into_response())
+        }
+        Err(ServiceError::Invalid(v)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{}: {}", v.field, v.problem),
+        ),
+        Err(e @ ServiceError::Conflict(_)) => (StatusCode::CONFLICT, e.to_string()),
+        Err(e) => return Err(e.into()),
+    };
+    let typed = Typed {
+        value: uri.to_owned(),
+        problem,
+    };
+    let page =
+        super::licences::detail_page(&state, lang, &session, (me, id), None, Some(&typed)).await?;
+    Ok((status, page).into_response())
 }
 
 /// `POST /developer/licences/{id}/redirect-uris/remove`: confirmed first.

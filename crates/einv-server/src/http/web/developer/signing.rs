@@ -112,9 +112,10 @@ pub(super) async fn register(
     Ok(Redirect::to(&format!("/developer/licences/{id}/signing")).into_response())
 }
 
-/// `POST /developer/licences/{id}/signing/keys/{key}/revoke`.
+/// `POST /developer/licences/{id}/signing/keys/{key}/revoke`: confirmed first.
 pub(super) async fn revoke(
     State(state): State<AppState>,
+    lang: Lang,
     session: WebSession,
     Path((id, key)): Path<(i64, i64)>,
     Form(form): Form<HashMap<String, String>>,
@@ -122,6 +123,18 @@ pub(super) async fn revoke(
     let (session, me) = subject_id(session, Role::Developer)?;
     check_csrf(&session, &form)?;
     let app_id = app_id_of(&state, me, id).await?;
+    if !super::confirm::confirmed(&form) {
+        let c = super::confirm::Confirmation {
+            title: ("確認撤銷公鑰", "Confirm revoking a public key"),
+            consequence: html! { p { (lang.t("撤銷後，以此公鑰簽署的 v2 請求一律拒絕。公鑰 #", "Once revoked, v2 requests signed with this key are refused. Key #")) (key) } },
+            action: format!("/developer/licences/{id}/signing/keys/{key}/revoke"),
+            button: ("撤銷", "Revoke"),
+            back: format!("/developer/licences/{id}/signing"),
+        };
+        return Ok(
+            super::confirm::page_for(lang, DEVELOPER_NAV, &session, c, &form).into_response(),
+        );
+    }
     state.platform.revoke_signing_key(&app_id, key).await?;
     Ok(Redirect::to(&format!("/developer/licences/{id}/signing")).into_response())
 }

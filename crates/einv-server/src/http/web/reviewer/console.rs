@@ -28,7 +28,9 @@ pub(super) async fn events(
     session: WebSession,
 ) -> Result<Markup, WebError> {
     subject_id(session, Role::Reviewer)?;
-    let events = state.platform.recent_events().await?;
+    let mut events = state.platform.recent_events().await?;
+    // Newest first from the store; `history` shows its input newest first by reversing it.
+    events.reverse();
     let research = state.platform.research().await?;
     Ok(page(
         lang,
