@@ -340,9 +340,14 @@ async fn redirect_uris_refuse_plain_http_to_another_host(app: &TestApp) {
     ] {
         let res = post_form(app, &add, &dev, &[("csrf", &csrf), ("redirect_uri", bad)]).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        let page = res.text().await.unwrap();
         assert!(
-            res.text().await.unwrap().contains("redirect_uri"),
-            "the field is named"
+            page.contains("id=\"redirect_uri-error\""),
+            "the problem beside the field"
+        );
+        assert!(
+            page.contains(&format!("value=\"{bad}\"")),
+            "what was typed is kept"
         );
     }
     assert!(
