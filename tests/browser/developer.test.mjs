@@ -26,7 +26,8 @@ const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, 
 
 /** A browser context in `lang` (the einv_lang cookie the pages read) at `viewport`. */
 async function context(browser, base, lang, viewport) {
-  const ctx = await browser.newContext({ viewport: VIEWPORTS[viewport] });
+  // The browser's own language too: the pages fall back to Accept-Language.
+  const ctx = await browser.newContext({ viewport: VIEWPORTS[viewport], locale: lang === 'en' ? 'en-GB' : 'zh-TW' });
   if (lang === 'en') await ctx.addCookies([{ name: 'einv_lang', value: 'en', url: base }]);
   return ctx;
 }
@@ -56,6 +57,7 @@ async function journey(browser, server, demo, lang, viewport) {
   await dev.fill('#business_id', '04595257');
   await go(dev, 'button[type=submit]');
   assert.equal(await dev.locator('#start').count(), 1, 'the start page');
+  assert.equal(await dev.getAttribute('html', 'lang'), lang === 'en' ? 'en' : 'zh-Hant-TW', 'the page is in the chosen language');
   assert.ok(!(await dev.textContent('main')).includes(t('API 已停止', 'API is stopped')));
   await snap(dev, `${tag}-01-start`);
 
@@ -147,6 +149,7 @@ async function journey(browser, server, demo, lang, viewport) {
   await snap(dev, `${tag}-11-rotated`);
   await dev.reload();
   assert.equal(await dev.locator('#api-key').count(), 0, 'a reload shows no key');
+  assert.equal(await dev.locator('.success').count(), 0, 'nor says it rotated');
   assert.equal(await dev.locator('#keys tbody tr').count(), 2, 'and rotates nothing');
   assert.equal(await dev.locator('#keys tr[data-current=yes]').count(), 1, 'one current key');
   await snap(dev, `${tag}-12-keys`);

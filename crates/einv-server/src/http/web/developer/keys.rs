@@ -50,7 +50,8 @@ pub(super) async fn credentials(
         DEVELOPER_NAV,
         html! {
             (words::style())
-            (words::flash(lang, done.done.as_deref()))
+            // "Rotated" is said with the new key only: a reload shows neither.
+            (words::flash(lang, done.done.as_deref().filter(|d| *d != "rotated" || revealed.is_some())))
             @if let Some(creds) = &revealed { (shown_key(lang, creds)) }
             @else { p.muted #key-hidden { (lang.t("APIKey 只在核發或更換時顯示一次，不再顯示；遺失請更換金鑰。", "An APIKey is shown once, when issued or rotated, and never again; if lost, rotate it.")) } }
             h2 { (lang.t("金鑰清單", "Keys")) }

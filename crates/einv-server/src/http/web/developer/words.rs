@@ -145,11 +145,16 @@ pub fn progress(lang: Lang, state: &LicenceState) -> Markup {
     let steps = [
         lang.t("已申請", "Applied").to_owned(),
         match (step, decided) {
-            (1, Some(note)) => format!("{}（{note}）", lang.t("審核中", "In review")),
+            (1, Some(note)) => format!(
+                "{}{}{note}{}",
+                lang.t("審核中", "In review"),
+                lang.t("（", " ("),
+                lang.t("）", ")")
+            ),
             _ => lang.t("審核中", "In review").to_owned(),
         },
         match (step, decided) {
-            (2, Some(d)) => format!("{}：{d}", lang.t("已決定", "Decided")),
+            (2, Some(d)) => format!("{}{}{d}", lang.t("已決定", "Decided"), lang.t("：", ": ")),
             _ => lang.t("決定", "Decided").to_owned(),
         },
     ];
