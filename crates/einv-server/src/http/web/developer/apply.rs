@@ -133,7 +133,7 @@ fn render(lang: Lang, session: &WebSession, v: &FormView<'_>) -> Markup {
     let val = v.values;
     let error_of = |field: &str| v.errors.iter().find(|e| e.field == field);
     let beside = |field: &str| {
-        html! { @if let Some(e) = error_of(field) { p.field-error id=(format!("{field}-error")) { (label(lang, field)) "：" (e.problem) } } }
+        html! { @if let Some(e) = error_of(field) { p.field-error id=(format!("{field}-error")) { (label(lang, field)) (lang.t("：", ": ")) (e.problem) } } }
     };
     let described = |field: &str, hint: Option<&str>| -> String {
         let mut ids: Vec<String> = hint.map(str::to_owned).into_iter().collect();
@@ -174,7 +174,7 @@ fn render(lang: Lang, session: &WebSession, v: &FormView<'_>) -> Markup {
             @if !v.errors.is_empty() {
                 div.error #error-summary role="alert" tabindex="-1" {
                     h2 { (lang.t("請修正以下問題", "There is a problem")) }
-                    ul { @for e in v.errors { li { a href=(format!("#{}", e.field)) { (label(lang, &e.field)) } "：" (e.problem) } } }
+                    ul { @for e in v.errors { li { a href=(format!("#{}", e.field)) { (label(lang, &e.field)) } (lang.t("：", ": ")) (e.problem) } } }
                     p { (lang.t("您輸入的內容已保留；附件須重新選擇。", "What you typed is kept; choose any files again.")) }
                 }
             }
@@ -229,7 +229,7 @@ fn render(lang: Lang, session: &WebSession, v: &FormView<'_>) -> Markup {
                 h2 { (label(lang, "declarations")) }
                 (beside("declarations"))
                 label style="font-weight:normal" {
-                    input #declarations type="checkbox" name="declarations" value="yes" required;
+                    input #declarations type="checkbox" name="declarations" value="yes" required checked[val.declarations_accepted];
                     " " (lang.t("本人同意使用規範（版本 ", "I accept the terms (version ")) (v.terms_version)
                     (lang.t("），聲明所填資料真實、正確、完整，不侵害隱私與營業秘密、不違反稅捐稽徵法第三十三條、個人資料保護法及營業秘密法、不轉售使用者資料，並於產品中聲明財資中心不負 API 適用性等責任；資訊安全制度之法律遵循清單已納入本規範、稅捐稽徵法第三十三條、個人資料保護法及營業秘密法（第六點）。", "), declare the data true, correct and complete, will not infringe privacy or trade secrets nor breach the Tax Collection Act art. 33, the Personal Data Protection Act or the Trade Secrets Act, will not resell User data, will disclaim the Center's responsibility for the API in the Product, and that our ISMS's legal compliance list includes this specification, the Tax Collection Act art. 33, the Personal Data Protection Act and the Trade Secrets Act (R4.2, R4.3, R5.1, R5.5, R5.9, R6)."))
                 }

@@ -13,9 +13,7 @@ use maud::{html, Markup};
 
 use super::confirm::{self, Confirmation};
 use super::{oauth, words, Done};
-use crate::http::web::common::{
-    check_csrf, csrf_field, field, subject_id, term_summary, DEVELOPER_NAV,
-};
+use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
@@ -79,7 +77,7 @@ pub(super) async fn dashboard(
                         td { a href=(format!("/developer/licences/{}", l.id)) { (product) } }
                         td { code { (l.app_id.as_deref().unwrap_or("—")) } }
                         td { (words::badge(lang, &l.state)) }
-                        td { (term_summary(lang, l, now)) }
+                        td { (words::term_line(lang, l, now)) }
                     } } }
                 } }
                 p { a href="/developer/apply" { (lang.t("申請另一項授權", "Apply for another licence")) } }
@@ -165,7 +163,7 @@ pub(super) async fn detail_page(
             }
             h2 { (f.product_name) " " (f.product_version) " " (words::badge(lang, s)) }
             (words::progress(lang, s))
-            p { "AppID " code { (licence.app_id.as_deref().unwrap_or("—")) } " · " (term_summary(lang, &licence, p.clock.now())) }
+            @if let Some(app_id) = &licence.app_id { p { "AppID " code { (app_id) } " · " (words::term_line(lang, &licence, p.clock.now())) } }
             p { (lang.t("服務：", "Services: ")) (words::services_words(lang, &f.services)) }
             @if let Some(view) = &flow { (crate::http::web::reviewer::limits::licence_section(lang, view)) }
             @if !overdue.is_empty() {
@@ -198,8 +196,8 @@ pub(super) async fn detail_page(
                 (form("certificate", "更新資安驗證證書", "File a new ISMS certificate (R6)", isms_fields(lang, "cert", true)))
             }
             @if s.coverage().is_some() || matches!(s, LicenceState::Applied { .. } | LicenceState::ChangesRequested) {
-                (form("withdraw", "終止使用（書面通知）", "Withdraw (R10.1)", html! {
-                    label for="withdraw-reason" { (lang.t("原因", "Reason")) } input #withdraw-reason name="reason" required maxlength="1000";
+                (form("withdraw", "終止使用（書面通知）…", "Withdraw (R10.1)…", html! {
+                    label for="withdraw-reason" { (lang.t("終止使用之原因", "Why you withdraw")) } input #withdraw-reason name="reason" required maxlength="1000";
                 }))
             }
             @if s.ends_an_approved_licence() {

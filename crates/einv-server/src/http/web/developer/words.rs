@@ -169,6 +169,29 @@ pub fn progress(lang: Lang, state: &LicenceState) -> Markup {
     }
 }
 
+/// Where a licence's term stands, in words: the term, the renewal window, a re-review. Empty
+/// before approval (the badge and the progress line say that).
+pub fn term_line(lang: Lang, licence: &einv_store::LicenceRecord, now: DateTime<Utc>) -> Markup {
+    use einv_core::licence::{Coverage, Renewal};
+    let coverage = licence.state.coverage();
+    html! {
+        @if let Some(Coverage::Term { term }) = coverage {
+            (lang.t("授權期間 ", "Term ")) (term.start()) " – " (term.last_day())
+            @let (opens, closes) = term.renewal_window();
+            @if now < opens {
+                " · " (lang.t("距重行審核申請開放尚有 ", "renewal window opens in ")) ((opens - now).num_days()) (lang.t(" 天", " days"))
+            } @else if now <= closes {
+                " · " (lang.t("重行審核申請期間至 ", "renewal window open until ")) (when(lang, closes))
+            }
+        }
+        @if let Some(Coverage::Legacy { .. }) = coverage {
+            (lang.t("舊制授權，須於 2025-03-31 前申請重新審核", "Legacy licence: re-review due by 2025-03-31"))
+        }
+        @if let Renewal::Applied { .. } = licence.state.renewal() { " · " (lang.t("重行審核中", "re-review pending")) }
+        @if let Renewal::Approved { next } = licence.state.renewal() { " · " (lang.t("次期 ", "next term ")) (next.start()) " – " (next.last_day()) }
+    }
+}
+
 /// The success message for `done` (the `?done=` of the page a decision redirected to).
 pub fn flash(lang: Lang, done: Option<&str>) -> Markup {
     let Some(done) = done else { return html! {} };

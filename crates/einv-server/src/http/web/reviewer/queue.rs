@@ -4,7 +4,7 @@
 use axum::extract::{Query, State};
 use maud::{html, Markup};
 
-use crate::http::web::common::{csrf_field, subject_id, term_summary, REVIEWER_NAV};
+use crate::http::web::common::{csrf_field, subject_id, REVIEWER_NAV};
 use crate::http::web::developer::words;
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
@@ -93,7 +93,7 @@ fn listing(
                 td { a href=(format!("/reviewer/licences/{}", row.licence.id)) { (row.product_name) } br; span.muted { "#" (row.licence.id) " · " (row.licence.app_id.as_deref().unwrap_or("—")) } }
                 td { (row.developer_name) }
                 td { (words::services_words(lang, &row.services)) }
-                td { (words::badge(lang, &row.licence.state)) br; span.muted { (term_summary(lang, &row.licence, now)) } }
+                td { (words::badge(lang, &row.licence.state)) br; span.muted { (words::term_line(lang, &row.licence, now)) } }
                 td { (row.assignee.as_ref().map(|a| a.name.as_str()).unwrap_or("—")) }
                 td { (words::when(lang, row.licence.updated_at)) }
             } } }
