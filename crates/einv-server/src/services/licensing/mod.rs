@@ -37,7 +37,7 @@ pub use credentials::{KeyView, DEFAULT_GRACE_DAYS, MAX_GRACE_DAYS};
 pub use legacy::LegacyLicence;
 pub use oauth_setup::{RedirectUri, MAX_REDIRECT_URIS};
 pub use public::Attribution;
-pub use queue::{QueueFilter, QueuePage, PAGE_SIZE};
+pub use queue::{QueueFilter, QueuePage, PAGE_SIZE, STATE_NAMES};
 pub use registry::RegistryEvent;
 pub use resubmission::{
     field_changes, form_fields, DatedRevision, DocumentSummary, FieldChange, Resubmission, Revision,

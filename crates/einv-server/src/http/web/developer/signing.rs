@@ -10,9 +10,7 @@ use axum::Form;
 use einv_core::httpsig::{content_digest, signature_base, Algorithm, RequestParts, SignatureInput};
 use maud::{html, Markup};
 
-use crate::http::web::common::{
-    check_csrf, csrf_field, field, subject_id, taipei_time, DEVELOPER_NAV,
-};
+use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
@@ -69,9 +67,9 @@ pub(super) async fn page_view(
             table {
                 thead { tr { th { "#" } th { (lang.t("名稱", "Label")) } th { (lang.t("公鑰", "Public key")) } th { (lang.t("登錄", "Registered")) } th {} } }
                 tbody { @for k in &live { tr {
-                    td { (k.id) } td { (k.label) } td { code { (k.public_key) } } td { (taipei_time(k.created_at)) }
+                    td { (k.id) } td { (k.label) } td { code { (k.public_key) } } td { (super::words::when(lang, k.created_at)) }
                     td { form method="post" action=(format!("/developer/licences/{id}/signing/keys/{}/revoke", k.id)) {
-                        (csrf_field(&session)) button type="submit" { (lang.t("撤銷", "Revoke")) }
+                        (csrf_field(&session)) button.danger type="submit" { (lang.t("撤銷…", "Revoke…")) }
                     } }
                 } } }
             }

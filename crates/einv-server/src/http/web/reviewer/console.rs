@@ -120,7 +120,7 @@ pub(super) async fn detail(
             (diff(lang, &revisions))
             @if let Some(view) = &flow { (super::limits::licence_section(lang, view)) }
             div.scroll { table { tbody {
-                tr { th { (lang.t("開發者", "Developer")) } td { (developer.account.name) " (" (developer.account.entity_type.as_str()) ", " (developer.account.business_id.as_deref().unwrap_or("—")) ")" } }
+                tr { th { (lang.t("開發者", "Developer")) } td { (developer.account.name) " (" (entity_words(lang, developer.account.entity_type.as_str())) ", " (developer.account.business_id.as_deref().unwrap_or("—")) ")" } }
                 tr { th { (lang.t("聯絡人", "Contact")) } td { (f.contact_name) " · " (f.contact_email) " · " (f.contact_phone) } }
                 tr { th { (lang.t("產品", "Product")) } td { (f.product_name) " " (f.product_version) } }
                 tr { th { (lang.t("目的", "Purpose")) } td { (f.purpose) } }
@@ -247,6 +247,16 @@ pub(super) async fn act(
         _ => return Err(ServiceError::not_found("action").into()),
     }
     Ok(Redirect::to(&format!("/reviewer/licences/{id}?done={action}")).into_response())
+}
+
+/// A Developer's kind of entity in words.
+fn entity_words(lang: Lang, kind: &str) -> &'static str {
+    match kind {
+        "business" => lang.t("營業人", "business"),
+        "organisation" => lang.t("組織團體", "organisation"),
+        "government" => lang.t("政府機關", "government agency"),
+        _ => lang.t("其他", "other"),
+    }
 }
 
 /// The content types a browser may show inline: none of them runs script.

@@ -9,21 +9,8 @@ use crate::http::web::developer::words;
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
-use crate::services::licensing::{QueueFilter, QueuePage};
+use crate::services::licensing::{QueueFilter, QueuePage, STATE_NAMES};
 use einv_core::Service;
-
-const STATUSES: [&str; 10] = [
-    "applied",
-    "changes-requested",
-    "reviewing",
-    "active",
-    "suspended",
-    "rejected",
-    "expired",
-    "terminated",
-    "withdrawn",
-    "merged-away",
-];
 
 /// This filter's query string for page `n`.
 fn page_link(f: &QueueFilter, n: usize) -> String {
@@ -58,7 +45,7 @@ fn filter_form(lang: Lang, f: &QueueFilter, action: &str) -> Markup {
                     select #status name="status" {
                         option value="queue" selected[status == "queue"] { (lang.t("待審核", "Waiting for review")) }
                         option value="all" selected[status == "all"] { (lang.t("全部", "All")) }
-                        @for s in STATUSES { option value=(s) selected[status == s] { (words::state_words(lang, s).0) } }
+                        @for s in STATE_NAMES { option value=(s) selected[status == s] { (words::state_words(lang, s).0) } }
                     } }
                 div { label for="service" { (lang.t("服務", "Service")) }
                     select #service name="service" {
