@@ -151,7 +151,7 @@ impl Platform {
     ) -> ServiceResult<Vec<KeyView>> {
         let now = self.clock.now();
         let mut keys = self.key_history(developer_id, licence_id).await?;
-        keys.sort_by(|a, b| b.id.cmp(&a.id));
+        keys.sort_by_key(|k| std::cmp::Reverse(k.id));
         let current = keys
             .iter()
             .find(|k| k.valid_until.is_none() && k.is_valid(now))
