@@ -1,6 +1,6 @@
 //! The developer's journeys over HTTP (issue 14): the "ask for changes" loop with its diff
-//! (R4.2), key rotation that a reload never repeats (R4.1), redirect URIs with validation,
-//! the consent link the API hands out, the start page, and confirmations.
+//! (R4.2), key rotation that a reload never repeats (R4.1), the start page, and
+//! confirmations. OAuth set-up is in `oauth_setup_web`.
 
 use crate::common::*;
 use crate::licensing_web::{application, client, cookie, csrf_of, developer_id, get, sign_up};
@@ -9,8 +9,6 @@ use reqwest::StatusCode;
 both_backends!(
     r4_1_refreshing_the_rotation_result_does_not_rotate,
     r4_2_a_resubmission_with_a_changed_field_records_the_diff,
-    redirect_uris_refuse_plain_http_to_another_host,
-    the_consent_link_the_api_hands_out_opens_the_consent_page,
     a_developer_without_a_licence_sees_how_to_start,
     reviewer_search_paging_assignment_and_documents
 );
@@ -32,7 +30,11 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &str, &[u8])]) -> (S
 }
 
 /// A developer signed in, with an approved licence; returns (cookie, licence ID, AppID).
-async fn approved(app: &TestApp, email: &str, reviewer_email: &str) -> (String, i64, String) {
+pub(crate) async fn approved(
+    app: &TestApp,
+    email: &str,
+    reviewer_email: &str,
+) -> (String, i64, String) {
     let dev = sign_up(app, email).await;
     let me = developer_id(app, email).await;
     let licence = app
@@ -54,7 +56,7 @@ async fn approved(app: &TestApp, email: &str, reviewer_email: &str) -> (String, 
     (dev, licence.id, issued.app_id)
 }
 
-async fn post_form(
+pub(crate) async fn post_form(
     app: &TestApp,
     path: &str,
     cookie: &str,
@@ -326,158 +328,6 @@ async fn r4_2_a_resubmission_with_a_changed_field_records_the_diff(app: &TestApp
             && dossier.contains("<ins>household bookkeeping</ins>")
     );
     assert!(dossier.contains("new-cert.pdf") && dossier.contains("registration.png"));
-}
-
-async fn redirect_uris_refuse_plain_http_to_another_host(app: &TestApp) {
-    let (dev, id, app_id) = approved(app, "uris@example.com", "uris-rev@fia.example").await;
-    let page = format!("/developer/licences/{id}");
-    let csrf = csrf_of(app, &page, &dev).await;
-    let add = format!("{page}/redirect-uris");
-    for bad in [
-        "http://evil.example/cb",
-        "https://app.example/cb#x",
-        "javascript:alert(1)",
-    ] {
-        let res = post_form(app, &add, &dev, &[("csrf", &csrf), ("redirect_uri", bad)]).await;
-        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
-        let page = res.text().await.unwrap();
-        assert!(
-            page.contains("id=\"redirect_uri-error\""),
-            "the problem beside the field"
-        );
-        assert!(
-            page.contains(&format!("value=\"{bad}\"")),
-            "what was typed is kept"
-        );
-    }
-    assert!(
-        app.store().redirect_uris(&app_id).await.unwrap().is_empty(),
-        "nothing registered"
-    );
-    for good in [
-        "https://app.example/oauth/callback",
-        "http://127.0.0.1:8123/cb",
-    ] {
-        let res = post_form(app, &add, &dev, &[("csrf", &csrf), ("redirect_uri", good)]).await;
-        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{good}");
-    }
-    let listed = get(app, &page, &dev).await.text().await.unwrap();
-    assert!(
-        listed.contains("https://app.example/oauth/callback")
-            && listed.contains("http://127.0.0.1:8123/cb")
-    );
-    // Registered twice: a conflict, not a duplicate.
-    let twice = post_form(
-        app,
-        &add,
-        &dev,
-        &[
-            ("csrf", &csrf),
-            ("redirect_uri", "https://app.example/oauth/callback"),
-        ],
-    )
-    .await;
-    assert_eq!(twice.status(), StatusCode::CONFLICT);
-    // Removing asks first, then removes.
-    let remove = format!("{page}/redirect-uris/remove");
-    let uri = ("redirect_uri", "http://127.0.0.1:8123/cb");
-    assert_eq!(
-        post_form(app, &remove, &dev, &[("csrf", &csrf), uri])
-            .await
-            .status(),
-        StatusCode::OK
-    );
-    assert_eq!(app.store().redirect_uris(&app_id).await.unwrap().len(), 2);
-    assert_eq!(
-        post_form(
-            app,
-            &remove,
-            &dev,
-            &[("csrf", &csrf), uri, ("confirm", "yes")]
-        )
-        .await
-        .status(),
-        StatusCode::SEE_OTHER
-    );
-    assert_eq!(
-        app.store().redirect_uris(&app_id).await.unwrap(),
-        ["https://app.example/oauth/callback"]
-    );
-    // Another developer cannot add to this licence.
-    let other = sign_up(app, "uris-other@example.com").await;
-    let other_csrf = csrf_of(app, "/developer", &other).await;
-    let res = post_form(
-        app,
-        &add,
-        &other,
-        &[
-            ("csrf", &other_csrf),
-            ("redirect_uri", "https://evil.example/cb"),
-        ],
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    assert_eq!(app.store().redirect_uris(&app_id).await.unwrap().len(), 1);
-}
-
-async fn the_consent_link_the_api_hands_out_opens_the_consent_page(app: &TestApp) {
-    let link =
-        einv_server::services::consent::consent_url(APP_ID, einv_core::Service::CarrierInvoices);
-    // Not signed in: to the User's sign-in, coming back to the link.
-    let res = client().get(format!("{}{link}", app.base)).send_ok().await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let login = res.headers()["location"].to_str().unwrap().to_owned();
-    assert!(login.starts_with("/me/login?next="), "{login}");
-    let res = client()
-        .post(format!("{}/me/login", app.base))
-        .form(&[("barcode", BARCODE), ("code", CODE), ("next", &link)])
-        .send_ok()
-        .await;
-    assert_eq!(res.headers()["location"], link.as_str());
-    let user = cookie(&res);
-    // Signed in: the consent page, as given (it was a 422 before).
-    let page = get(app, &link, &user).await;
-    assert_eq!(page.status(), StatusCode::OK);
-    let page = page.text().await.unwrap();
-    assert!(page.contains(APP_ID) && page.contains("carrier-invoices"));
-    let csrf = {
-        let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
-        page[at..at + 64].to_owned()
-    };
-    let u = app
-        .store()
-        .find_user_by_barcode(BARCODE)
-        .await
-        .unwrap()
-        .unwrap();
-    let before = app.platform.consents_of_user(u.id).await.unwrap().len();
-    let res = post_form(
-        app,
-        "/oauth/authorize",
-        &user,
-        &[
-            ("csrf", &csrf),
-            ("decision", "approve"),
-            ("client_id", APP_ID),
-            ("scope", "carrier-invoices"),
-            // A forged item is ignored: the items come from the licence, not the form.
-            ("purpose", "resale"),
-        ],
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(res.headers()["location"], "/me");
-    let grants = app.platform.consents_of_user(u.id).await.unwrap();
-    assert_eq!(grants.len(), before + 1);
-    // A link to an AppID that does not exist is a clear error, not a consent page.
-    let bad = get(
-        app,
-        "/oauth/authorize?client_id=NOSUCHAPP&scope=carrier-invoices",
-        &user,
-    )
-    .await;
-    assert!(bad.status().is_client_error());
-    assert!(bad.text().await.unwrap().contains("client_id"));
 }
 
 async fn a_developer_without_a_licence_sees_how_to_start(app: &TestApp) {

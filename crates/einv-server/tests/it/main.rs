@@ -13,6 +13,7 @@ mod flow_control;
 mod licensing;
 mod licensing_web;
 mod oauth_flow;
+mod oauth_setup_web;
 mod ops;
 mod reviewer_pages;
 mod surfaces;
