@@ -140,6 +140,7 @@ pub(super) async fn detail_page(
     let form = |action: &str, zh: &str, en: &str, fields: Markup| {
         html! {
             form.stack.card method="post" action=(format!("/developer/licences/{id}/{action}")) {
+                h2 { (lang.t(zh, en).trim_end_matches('…')) }
                 (csrf_field(session)) (fields)
                 button type="submit" { (lang.t(zh, en)) }
             }
