@@ -44,6 +44,10 @@ pub struct PlatformOptions {
     /// how long a reviewer's change takes to apply everywhere.
     #[arg(long, env = "EINV_LIMITS_CHECK_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
     pub limits_check_ms: u64,
+    /// No flow control at all (R4.6 not enforced): the baseline of `bench/flow.sh`, never
+    /// for serving.
+    #[arg(long, hide = true)]
+    pub no_flow_control_for_benchmarks: bool,
 }
 
 impl PlatformOptions {
@@ -74,6 +78,7 @@ impl PlatformOptions {
         einv_server::startup::FlowOptions {
             redis,
             check_interval: Some(chrono::Duration::milliseconds(check)),
+            off: self.no_flow_control_for_benchmarks,
         }
     }
 }

@@ -75,10 +75,78 @@ impl InvoiceNumber {
 
 crate::text::text_newtype!(InvoiceNumber);
 
+/// An invoice number as a third party may see it (R5.7): `LY42140***` when the invoice was
+/// donated, else the full number. It has no way back to the full number of a donated invoice,
+/// so every surface that renders one (v1, v2, pages, audit) can only show the masked form.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ShownNumber {
+    number: InvoiceNumber,
+    donated: bool,
+}
+
+impl ShownNumber {
+    /// `number` as shown for an invoice that is donated (`donated`) or not.
+    pub fn new(number: InvoiceNumber, donated: bool) -> Self {
+        Self { number, donated }
+    }
+
+    /// The number of a donated invoice: always shown masked.
+    pub fn donated(number: InvoiceNumber) -> Self {
+        Self::new(number, true)
+    }
+
+    /// Whether the number is masked (the invoice was donated).
+    pub fn is_masked(&self) -> bool {
+        self.donated
+    }
+
+    /// The full number, only for an invoice that was not donated.
+    pub fn unmasked(&self) -> Option<InvoiceNumber> {
+        (!self.donated).then_some(self.number)
+    }
+}
+
+impl std::fmt::Display for ShownNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.donated {
+            f.write_str(&self.number.masked())
+        } else {
+            f.write_str(self.number.as_str())
+        }
+    }
+}
+
+/// Debug output (logs, panics) renders what Display renders: never the hidden digits.
+impl std::fmt::Debug for ShownNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ShownNumber({self})")
+    }
+}
+
+impl Serialize for ShownNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// R5.7: a donated invoice's number renders masked through Display, Debug and serde alike.
+    #[test]
+    fn a_donated_number_renders_only_masked() {
+        let n = InvoiceNumber::parse("LY42140650").unwrap();
+        let shown = ShownNumber::donated(n);
+        assert_eq!(shown.to_string(), "LY42140***");
+        assert_eq!(format!("{shown:?}"), "ShownNumber(LY42140***)");
+        assert_eq!(serde_json::to_string(&shown).unwrap(), "\"LY42140***\"");
+        assert_eq!(shown.unmasked(), None);
+        let kept = ShownNumber::new(n, false);
+        assert_eq!(kept.to_string(), "LY42140650");
+        assert_eq!(kept.unmasked(), Some(n));
+    }
 
     #[test]
     fn parses_both_display_forms() {

@@ -30,7 +30,7 @@ pub use carrier::{Carrier, CarrierType, MobileBarcode};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::InvalidValue;
 pub use invoice::{Invoice, InvoiceDraft, InvoiceStatus};
-pub use invoice_number::InvoiceNumber;
+pub use invoice_number::{InvoiceNumber, ShownNumber};
 pub use love_code::LoveCode;
 pub use money::Ntd;
 pub use period::Period;

@@ -44,6 +44,8 @@ pub struct FlowOptions {
     pub redis: crate::services::flow::RedisOptions,
     /// How often a node looks for limit changes made on any node (none: every second).
     pub check_interval: Option<chrono::Duration>,
+    /// No flow control at all: only to measure what it costs (`bench/flow.sh`).
+    pub off: bool,
 }
 
 /// Why the Platform could not start.
@@ -101,14 +103,19 @@ pub fn server_key(config: &Config) -> Result<KeySealer, StartupError> {
     KeySealer::from_hex(&text).map_err(|e| StartupError::Config(format!("{}: {e}", path.display())))
 }
 
+/// Writes a new file readable by its owner only, created with that mode (never briefly
+/// world-readable, issue #9); refuses to overwrite an existing one.
 fn write_private(path: &Path, text: &str) -> Result<(), StartupError> {
-    std::fs::write(path, text).map_err(io(path))?;
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io(path))?;
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
-    Ok(())
+    let mut file = options.open(path).map_err(io(path))?;
+    file.write_all(text.as_bytes()).map_err(io(path))
 }
 
 /// The holiday calendar.
@@ -127,7 +134,14 @@ pub fn calendar(config: &Config) -> Result<HolidayCalendar, StartupError> {
 pub async fn platform(config: &Config, clock: Arc<dyn Clock>) -> Result<Platform, StartupError> {
     let store = open_store(config, false).await?;
     let flow = flow_control(config).await?;
-    Ok(Platform::new(store, clock, server_key(config)?, calendar(config)?).with_flow_control(flow))
+    let platform =
+        Platform::new(store, clock, server_key(config)?, calendar(config)?).with_flow_control(flow);
+    // Keys sealed before they were bound to their rows are bound now (issue #9).
+    platform
+        .reseal_keys()
+        .await
+        .map_err(|e| StartupError::Config(format!("re-sealing APIKeys: {e}")))?;
+    Ok(platform)
 }
 
 /// Flow control from the configuration: in memory, or shared through Redis. An unreachable
@@ -135,6 +149,10 @@ pub async fn platform(config: &Config, clock: Arc<dyn Clock>) -> Result<Platform
 /// (`services/flow/redis.rs`); only a malformed URL stops it.
 pub async fn flow_control(config: &Config) -> Result<FlowControl, StartupError> {
     let flow = match &config.redis_url {
+        None if config.flow.off => {
+            tracing::warn!("flow control is OFF (R4.6 not enforced): for measurements only");
+            FlowControl::off(config.flow_limits)
+        }
         None => FlowControl::in_memory(config.flow_limits),
         Some(url) => FlowControl::redis_with(config.flow_limits, url, config.flow.redis.clone())
             .await

@@ -112,17 +112,39 @@ impl Store {
         Ok(Self { pool, backend })
     }
 
-    /// The SQLite file `path`, created if missing.
+    /// The SQLite file `path`, created if missing — readable by its owner only (0600 on
+    /// Unix): it holds people's purchase histories. SQLite gives its `-wal` and `-shm` files
+    /// the database file's permissions.
     pub async fn open_sqlite(path: &std::path::Path) -> StoreResult<Self> {
+        create_private(path).map_err(|e| StoreError::Config(format!("{}: {e}", path.display())))?;
         Self::connect(&format!("sqlite://{}?mode=rwc", path.display())).await
     }
 
     /// Runs the backend's migrations up to the latest.
     pub async fn migrate(&self) -> StoreResult<()> {
-        let migrator = match self.backend {
+        self.migrator().run(&self.pool).await?;
+        Ok(())
+    }
+
+    fn migrator(&self) -> sqlx::migrate::Migrator {
+        match self.backend {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
-        };
+        }
+    }
+
+    /// Runs the migrations numbered below `version` only (tests of a migration's data
+    /// changes arrange rows in the schema before it, then [`Store::migrate`]).
+    #[cfg(feature = "test-support")]
+    pub async fn migrate_before(&self, version: i64) -> StoreResult<()> {
+        let mut migrator = self.migrator();
+        let kept: Vec<_> = migrator
+            .migrations
+            .iter()
+            .filter(|m| m.version < version)
+            .cloned()
+            .collect();
+        migrator.migrations = kept.into();
         migrator.run(&self.pool).await?;
         Ok(())
     }
@@ -145,5 +167,22 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+}
+
+/// Creates `path` empty with owner-only permissions if it does not exist; an existing file is
+/// left as it is. Created with the mode at once, so it is never briefly readable by others.
+fn create_private(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }

@@ -39,10 +39,21 @@ enum Cleanup {
 impl TestDb {
     /// A fresh SQLite database in a temporary file.
     pub async fn sqlite() -> StoreResult<Self> {
+        Self::sqlite_before(i64::MAX).await
+    }
+
+    /// A fresh PostgreSQL database on the test server.
+    pub async fn postgres() -> StoreResult<Self> {
+        Self::postgres_before(i64::MAX).await
+    }
+
+    /// A fresh SQLite database migrated up to (not including) migration `version`, for tests
+    /// of what a migration does to rows already there.
+    pub async fn sqlite_before(version: i64) -> StoreResult<Self> {
         let path = std::env::temp_dir().join(format!("einv-test-{}.db", unique()));
         let url = format!("sqlite://{}?mode=rwc", path.display());
         let store = Store::connect(&url).await?;
-        store.migrate().await?;
+        store.migrate_before(version).await?;
         Ok(Self {
             store,
             url,
@@ -50,8 +61,8 @@ impl TestDb {
         })
     }
 
-    /// A fresh PostgreSQL database on the test server.
-    pub async fn postgres() -> StoreResult<Self> {
+    /// [`TestDb::sqlite_before`] on the PostgreSQL test server.
+    pub async fn postgres_before(version: i64) -> StoreResult<Self> {
         sqlx::any::install_default_drivers();
         let admin_url = pg_admin_url();
         let name = format!("einv_test_{}", unique());
@@ -67,7 +78,7 @@ impl TestDb {
         })?;
         let url = format!("{base}/{name}");
         let store = Store::connect(&url).await?;
-        store.migrate().await?;
+        store.migrate_before(version).await?;
         Ok(Self {
             store,
             url,

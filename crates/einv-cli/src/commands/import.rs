@@ -8,10 +8,11 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use einv_core::prize::WinningNumbers;
-use einv_core::{Clock, SystemClock};
+use einv_core::SystemClock;
 use einv_server::startup;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -146,17 +147,11 @@ async fn winning(args: WinningArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let store = startup::open_store(&args.platform.config(), false).await?;
-    // Stored in the shape the v1 API serves, as the Platform's own publishing does.
-    let json = draw.to_qry_winning_list_json().to_string();
-    let now = SystemClock.now();
-    let stored = match store.put_winning_numbers(draw.period(), &json, now).await {
-        // The period's winners are marked in the same step as publishing through the Platform.
-        Ok(()) => store.mark_winners(&draw, now).await,
-        Err(e) => Err(e),
-    };
-    store.close().await;
-    let marked = stored.context("storing the winning numbers")?;
+    let platform = startup::platform(&args.platform.config(), Arc::new(SystemClock)).await?;
+    // Published as the Platform publishes any draw: stored and its winners marked in one use case.
+    let published = platform.publish_draw(&draw).await;
+    platform.close().await;
+    let marked = published.context("publishing the winning numbers")?;
     println!(
         "period {}: winning numbers stored; {} of {} invoices marked as winners",
         draw.period(),

@@ -1,23 +1,32 @@
-//! `einv admin redirect-uri` as an operator runs it: the same checks as the licence page
-//! (https, or http only to a loopback address), a clear message and a non-zero exit otherwise.
+//! `einv admin carrier confirm` as an operator runs it: a card issuer's confirmation of a
+//! hidden code is recorded (the second proof of holding a carrier), audited without the code,
+//! and bad input is refused naming the field.
 
 use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
 
 use einv_core::SystemClock;
-use einv_server::services::licensing::{ApplicationInput, DeveloperSignUp, IsmsInput};
 use einv_server::startup::{self, Config};
+use einv_store::AuditFilter;
 
-fn einv(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_einv"))
-        .args(args)
+const CARD: &str = "9999888877776666";
+const HIDDEN: &str = "H-REAL-0001";
+
+fn confirm(dir: &Path, card: &str, hidden: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_einv"));
+    command
+        .args(["admin", "carrier", "confirm", "--issuer", "EasyCard"])
+        .args(["--carrier-type", "1K0001", "--carrier-id", card])
         .arg("--data")
         .arg(dir)
         .env_remove("EINV_DATABASE_URL")
         .env_remove("EINV_SERVER_KEY")
-        .output()
-        .unwrap()
+        .env_remove("EINV_CARRIER_HIDDEN_CODE");
+    if let Some(hidden) = hidden {
+        command.env("EINV_CARRIER_HIDDEN_CODE", hidden);
+    }
+    command.output().unwrap()
 }
 
 fn text(out: &Output) -> String {
@@ -28,9 +37,8 @@ fn text(out: &Output) -> String {
     )
 }
 
-/// An approved licence in the data directory; returns its ID.
-async fn approved_licence(dir: &Path) -> i64 {
-    let config = Config {
+fn config(dir: &Path) -> Config {
+    Config {
         data_dir: dir.to_owned(),
         database_url: None,
         server_key: None,
@@ -38,112 +46,83 @@ async fn approved_licence(dir: &Path) -> i64 {
         flow_limits: einv_core::flow::FlowLimits::default(),
         redis_url: None,
         flow: Default::default(),
-    };
-    let p = startup::platform(&config, Arc::new(SystemClock))
-        .await
-        .unwrap();
-    let developer = p
-        .sign_up_developer(&DeveloperSignUp {
-            email: "cli@example.com".into(),
-            password: "correct horse battery".into(),
-            name: "CLI Ltd".into(),
-            entity_type: "business".into(),
-            business_id: "04595257".into(),
-            security_level: String::new(),
-        })
-        .await
-        .unwrap();
-    let form = ApplicationInput {
-        contact_name: "王".into(),
-        contact_email: "cli@example.com".into(),
-        contact_phone: "02".into(),
-        product_name: "CLI App".into(),
-        product_version: "1".into(),
-        purpose: "bookkeeping".into(),
-        services: vec!["winning-numbers".into()],
-        isms: IsmsInput {
-            number: "N".into(),
-            issuer: "I".into(),
-            scope: "S".into(),
-            expiry: "2099-01-01".into(),
-        },
-        terms_version: p.current_terms().await.unwrap().version,
-        declarations_accepted: true,
-    };
-    let licence = p
-        .submit_application(developer.id, &form, &[])
-        .await
-        .unwrap();
-    let reviewer = p
-        .add_reviewer("cli-rev@fia.example", "reviewer password", "")
-        .await
-        .unwrap();
-    p.approve(reviewer, licence.id, "ok").await.unwrap();
-    p.close().await;
-    licence.id
+    }
 }
 
 #[tokio::test]
-async fn redirect_uris_from_the_command_line() {
+async fn an_issuer_confirmation_is_recorded_and_audited_without_the_code() {
     let dir = tempfile::tempdir().unwrap();
-    let id = approved_licence(dir.path()).await.to_string();
-    let refused = einv(
-        dir.path(),
-        &[
-            "admin",
-            "redirect-uri",
-            "add",
-            &id,
-            "http://evil.example/cb",
-        ],
-    );
-    assert!(!refused.status.success());
+    let out = confirm(dir.path(), CARD, Some(HIDDEN));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(
-        text(&refused).contains("redirect_uri") && text(&refused).contains("loopback"),
+        !text(&out).contains(HIDDEN),
+        "the hidden code is never echoed"
+    );
+
+    let store = startup::open_store(&config(dir.path()), false)
+        .await
+        .unwrap();
+    assert!(store.issuer_confirms("1K0001", CARD, HIDDEN).await.unwrap());
+    assert!(
+        !store
+            .issuer_confirms("1K0001", CARD, "H-FAKE")
+            .await
+            .unwrap(),
+        "only the confirmed code proves the card"
+    );
+    store.close().await;
+
+    let platform = startup::platform(&config(dir.path()), Arc::new(SystemClock))
+        .await
+        .unwrap();
+    let trail = platform.audit_log(&AuditFilter::All, 100).await.unwrap();
+    let entry = trail
+        .iter()
+        .find(|e| e.content.action == "carrier.issuer-confirmed")
+        .expect("the confirmation is audited");
+    assert_eq!(entry.content.actor, "issuer:EasyCard");
+    assert!(!format!("{entry:?}").contains(HIDDEN), "{entry:?}");
+    platform.close().await;
+}
+
+#[tokio::test]
+async fn a_bad_confirmation_is_refused_and_nothing_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_card = confirm(dir.path(), "not a card", Some(HIDDEN));
+    assert_ne!(bad_card.status.code(), Some(0));
+    assert!(
+        text(&bad_card).contains("carrierId1"),
         "{}",
-        text(&refused)
+        text(&bad_card)
     );
-    let added = einv(
-        dir.path(),
-        &[
-            "admin",
-            "redirect-uri",
-            "add",
-            &id,
-            "https://app.example/cb",
-        ],
-    );
-    assert!(added.status.success(), "{}", text(&added));
-    let listed = einv(dir.path(), &["admin", "redirect-uri", "list", &id]);
+
+    let no_code = confirm(dir.path(), CARD, None);
     assert_eq!(
-        String::from_utf8_lossy(&listed.stdout),
-        "https://app.example/cb\n"
-    );
-    let removed = einv(
-        dir.path(),
-        &[
-            "admin",
-            "redirect-uri",
-            "remove",
-            &id,
-            "https://app.example/cb",
-        ],
-    );
-    assert!(removed.status.success(), "{}", text(&removed));
-    let gone = einv(
-        dir.path(),
-        &[
-            "admin",
-            "redirect-uri",
-            "remove",
-            &id,
-            "https://app.example/cb",
-        ],
+        no_code.status.code(),
+        Some(2),
+        "a missing option is a usage error"
     );
     assert!(
-        !gone.status.success(),
-        "removing what is not registered is an error"
+        text(&no_code).contains("--hidden-code"),
+        "{}",
+        text(&no_code)
     );
-    let missing = einv(dir.path(), &["admin", "redirect-uri", "list", "999"]);
-    assert!(!missing.status.success() && text(&missing).contains("licence #999"));
+
+    let blank_code = confirm(dir.path(), CARD, Some("  "));
+    assert_ne!(blank_code.status.code(), Some(0));
+    assert!(
+        text(&blank_code).contains("carrierId2"),
+        "{}",
+        text(&blank_code)
+    );
+
+    let store = startup::open_store(&config(dir.path()), false)
+        .await
+        .unwrap();
+    assert!(!store
+        .issuer_confirms("1K0001", "not a card", HIDDEN)
+        .await
+        .unwrap());
+    assert!(!store.issuer_confirms("1K0001", CARD, "  ").await.unwrap());
+    store.close().await;
 }

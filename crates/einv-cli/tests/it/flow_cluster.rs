@@ -3,12 +3,11 @@
 //! suspended through one node is refused by the other within the stated bound. And one node
 //! whose Redis (its own `redis-server`) is down at start, comes up, dies and comes back.
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::cluster::{Cluster, ClusterSpec, Node, REVIEWER_EMAIL, REVIEWER_PASSWORD};
+use crate::cluster::{Cluster, ClusterSpec, Node, OwnRedis, REVIEWER_EMAIL, REVIEWER_PASSWORD};
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
 /// How often the nodes look for limit changes (`--limits-check-ms`), the stated bound.
@@ -21,15 +20,24 @@ fn http() -> reqwest::Client {
         .unwrap()
 }
 
-/// One v1 QryWinningList from `ip` (through the trusted proxy header): the MOF code.
-async fn call(node: &Node, ip: &str, app_id: &str) -> String {
-    let form = [
-        ("version", "0.2"),
-        ("action", "QryWinningList"),
-        ("invTerm", "11510"),
-        ("UUID", "cluster-test"),
-        ("appID", app_id),
+/// Distinct device IDs, so no two signed calls are the same request (a replay is answered
+/// once).
+static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// One v1 QryWinningList from `ip` (through the trusted proxy header), signed when `key` is
+/// not empty: the MOF code.
+async fn call(node: &Node, ip: &str, app_id: &str, key: &str) -> String {
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut form: Vec<(&'static str, String)> = vec![
+        ("version", "0.2".into()),
+        ("action", "QryWinningList".into()),
+        ("invTerm", "11510".into()),
+        ("UUID", format!("cluster-test-{n}")),
+        ("appID", app_id.into()),
     ];
+    if !key.is_empty() {
+        crate::common::sign(&mut form, key);
+    }
     let reply: Value = http()
         .post(format!("{}{INVAPP}", node.base))
         .header("x-forwarded-for", ip)
@@ -43,21 +51,40 @@ async fn call(node: &Node, ip: &str, app_id: &str) -> String {
     reply["code"].as_str().unwrap_or_default().to_owned()
 }
 
+/// The licensed app's AppID and APIKey, or a made-up AppID (unsigned).
+fn app_of(cluster: &Cluster, made_up: bool) -> (String, String) {
+    if made_up {
+        ("EINVMADEUP0001".into(), String::new())
+    } else {
+        (
+            cluster.licensed.app_id.clone(),
+            cluster.licensed.api_key.clone(),
+        )
+    }
+}
+
 /// `n` calls alternating between the nodes, each from its own IP when `ips` says so: how
-/// many were answered 200 (or, for a made-up AppID, 998: admitted per IP), and how many 950.
+/// many were admitted (the action's own answer, or 998 for a made-up AppID: admitted per IP), and how many 950.
 async fn burst(
     cluster: &Cluster,
     n: usize,
     ip: impl Fn(usize) -> String,
-    app_id: &str,
+    made_up: bool,
 ) -> (usize, usize) {
+    let (app_id, key) = app_of(cluster, made_up);
     let (mut admitted, mut refused) = (0, 0);
     for i in 0..n {
-        match call(&cluster.nodes[i % cluster.nodes.len()], &ip(i), app_id)
-            .await
-            .as_str()
+        match call(
+            &cluster.nodes[i % cluster.nodes.len()],
+            &ip(i),
+            &app_id,
+            &key,
+        )
+        .await
+        .as_str()
         {
-            "200" | "998" => admitted += 1,
+            // 901: no draw for the period in this empty database; the call was admitted.
+            "200" | "901" | "998" => admitted += 1,
             "950" => refused += 1,
             other => panic!("unexpected code {other}"),
         }
@@ -105,11 +132,15 @@ async fn reviewer_post(node: &Node, cookie: &str, path: &str, form: &[(&str, &st
     assert_eq!(res.status(), 303, "{path}: {}", res.text().await.unwrap());
 }
 
-/// Polls `check` on `node` until it holds; the time it took.
-async fn within(bound: Duration, mut check: impl AsyncFnMut() -> bool) -> Duration {
+/// Polls `check` until it holds; the time it took. Past `bound`, fails showing `node`'s log.
+async fn within(bound: Duration, node: &Node, mut check: impl AsyncFnMut() -> bool) -> Duration {
     let started = Instant::now();
     while !check().await {
-        assert!(started.elapsed() < bound, "not within {bound:?}");
+        assert!(
+            started.elapsed() < bound,
+            "not within {bound:?}; log:\n{}",
+            node.log()
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     started.elapsed()
@@ -133,11 +164,11 @@ async fn r4_6_two_nodes_share_limits_and_changes() {
         ..ClusterSpec::default()
     })
     .await;
-    let app = cluster.licensed.app_id.clone();
+    let (app, key) = app_of(&cluster, false);
     let started = Instant::now();
 
     // R4.6 per AppID across both nodes: 40 calls from 40 IPs (none near its own limit).
-    let (allowed, refused) = burst(&cluster, 40, |i| format!("10.1.0.{i}"), &app).await;
+    let (allowed, refused) = burst(&cluster, 40, |i| format!("10.1.0.{i}"), false).await;
     // GCRA 16/60 regains one call per 3.75 s: allowed = the burst + what the time regained.
     let regained = (started.elapsed().as_secs_f64() / 3.75).floor() as usize;
     assert!(
@@ -148,14 +179,14 @@ async fn r4_6_two_nodes_share_limits_and_changes() {
 
     // R4.6 per IP across both nodes, with a made-up AppID (998 when admitted per IP): one IP
     // gets its 10, and a second IP is not touched by the first one's refusals.
-    let (admitted, refused) = burst(&cluster, 24, |_| "10.2.0.1".into(), "EINVMADEUP0001").await;
+    let (admitted, refused) = burst(&cluster, 24, |_| "10.2.0.1".into(), true).await;
     assert!(
         (10..=11).contains(&admitted),
         "one IP across both nodes: {admitted}"
     );
     assert_eq!(refused, 24 - admitted);
     assert_eq!(
-        call(&cluster.nodes[1], "10.2.0.2", "EINVMADEUP0001").await,
+        call(&cluster.nodes[1], "10.2.0.2", "EINVMADEUP0001", "").await,
         "998"
     );
 
@@ -179,12 +210,12 @@ async fn r4_6_two_nodes_share_limits_and_changes() {
     // … and node 1 applies it within the check interval (+1 s: GCRA's state carries over).
     let bound = Duration::from_millis(CHECK_MS) + Duration::from_secs(2);
     let mut n = 0;
-    within(bound, async || {
+    within(bound, &cluster.nodes[1], async || {
         n += 1;
-        call(&cluster.nodes[1], &format!("10.4.0.{n}"), &app).await == "200"
+        call(&cluster.nodes[1], &format!("10.4.0.{n}"), &app, &key).await == "901"
     })
     .await;
-    let (allowed, _) = burst(&cluster, 30, |i| format!("10.3.0.{i}"), &app).await;
+    let (allowed, _) = burst(&cluster, 30, |i| format!("10.3.0.{i}"), false).await;
     assert_eq!(allowed, 30, "the raised limit holds on both nodes");
     // The change is announced publicly, with its effective time, on both nodes.
     for node in &cluster.nodes {
@@ -210,71 +241,13 @@ async fn r4_6_two_nodes_share_limits_and_changes() {
         &[("reason", "certificate lapsed")],
     )
     .await;
-    let took = within(bound, async || {
+    let took = within(bound, &cluster.nodes[1], async || {
         n += 1;
-        call(&cluster.nodes[1], &format!("10.5.0.{n}"), &app).await != "200"
+        call(&cluster.nodes[1], &format!("10.5.0.{n}"), &app, &key).await == "998"
     })
     .await;
     eprintln!("suspension reached the other node in {took:?}");
     cluster.stop().await;
-}
-
-/// A `redis-server` of the test's own, on a free port, without persistence.
-struct OwnRedis {
-    port: u16,
-    child: Option<Child>,
-}
-
-impl OwnRedis {
-    fn free_port() -> u16 {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    async fn start(&mut self) {
-        let child = Command::new("redis-server")
-            .args([
-                "--port",
-                &self.port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        self.child = Some(child);
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        panic!("redis-server did not start");
-    }
-
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for OwnRedis {
-    fn drop(&mut self) {
-        self.kill();
-    }
 }
 
 async fn readyz(node: &Node) -> (u16, Value) {
@@ -303,10 +276,7 @@ async fn redis_up_metric(node: &Node) -> String {
 
 #[tokio::test]
 async fn r4_6_without_redis_a_node_counts_its_share_and_recovers() {
-    let mut redis = OwnRedis {
-        port: OwnRedis::free_port(),
-        child: None,
-    };
+    let mut redis = OwnRedis::on_free_port();
     // Redis down at start: the node starts anyway, within the connect timeout.
     let started = Instant::now();
     let mut cluster = Cluster::start(ClusterSpec {
@@ -334,7 +304,6 @@ async fn r4_6_without_redis_a_node_counts_its_share_and_recovers() {
         "start took {:?}",
         started.elapsed()
     );
-    let app = cluster.licensed.app_id.clone();
     let node = &cluster.nodes[0];
     let (status, ready) = readyz(node).await;
     assert_eq!(status, 200, "degraded is still ready: {ready}");
@@ -343,7 +312,7 @@ async fn r4_6_without_redis_a_node_counts_its_share_and_recovers() {
 
     // Redis comes up: the node finds it by itself.
     redis.start().await;
-    within(Duration::from_secs(5), async || {
+    within(Duration::from_secs(5), node, async || {
         readyz(node).await.1["flow"]["shared"] == true
     })
     .await;
@@ -352,7 +321,7 @@ async fn r4_6_without_redis_a_node_counts_its_share_and_recovers() {
     // Redis dies mid-run: the AppID's limit holds at this node's share (20 / 2 nodes).
     redis.kill();
     let t = Instant::now();
-    let (allowed, _) = burst(&cluster, 30, |i| format!("10.6.0.{i}"), &app).await;
+    let (allowed, _) = burst(&cluster, 30, |i| format!("10.6.0.{i}"), false).await;
     let regained = (t.elapsed().as_secs_f64() / 6.0).floor() as usize;
     assert!(
         (10..=10 + regained + 1).contains(&allowed),
@@ -372,11 +341,11 @@ async fn r4_6_without_redis_a_node_counts_its_share_and_recovers() {
     // Back again: shared counting resumes (a fresh Redis: the whole burst of 20).
     redis.start().await;
     let node = &cluster.nodes[0];
-    within(Duration::from_secs(5), async || {
+    within(Duration::from_secs(5), node, async || {
         readyz(node).await.1["flow"]["shared"] == true
     })
     .await;
-    let (allowed, _) = burst(&cluster, 30, |i| format!("10.7.0.{i}"), &app).await;
+    let (allowed, _) = burst(&cluster, 30, |i| format!("10.7.0.{i}"), false).await;
     assert!((20..=21).contains(&allowed), "shared again: {allowed}");
 
     // Each transition logged once: down at start, up, down, up.

@@ -244,18 +244,37 @@ async fn winning_numbers_are_checked_then_stored() {
         text(&bad.stderr)
     );
 
+    // An invoice of the period that wins the special prize, imported before the draw: the
+    // import publishes the draw as the Platform does, so it is marked as a winner.
+    let invoices = dir.path().join("10712.jsonl");
+    std::fs::write(&invoices, WINNING_INVOICE).unwrap();
+    let imported = einv(&data, &["import", "invoices", invoices.to_str().unwrap()]);
+    assert_eq!(
+        imported.status.code(),
+        Some(0),
+        "{}",
+        text(&imported.stderr)
+    );
+
     std::fs::write(&file, WINNING).unwrap();
     let out = einv(&data, &["import", "winning", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("1 of 1 invoices marked as winners"),
+        "{}",
+        text(&out.stdout)
+    );
     let store = open(&data).await;
-    let stored = store
-        .winning_numbers(Period::parse("10712").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let period = Period::parse("10712").unwrap();
+    let stored = store.winning_numbers(period).await.unwrap().unwrap();
     let stored: serde_json::Value = serde_json::from_str(&stored).unwrap();
     assert_eq!(stored["superPrizeNo"], "88515559");
+    assert!(store.marked_through(period).await.unwrap().is_some());
 }
+
+/// A printed invoice of period 107/11–12 whose number wins the special prize of [`WINNING`].
+const WINNING_INVOICE: &str = r#"{"number":"QQ88515559","date":"2018-12-05","time":"08:00:00","sellerBan":"04595257","sellerName":"示範商店","randomCode":"1111","salesAmount":50,"totalAmount":50,"printMark":"Y","items":[{"description":"茶","quantity":1,"unitPrice":50,"amount":50}]}
+"#;
 
 #[tokio::test]
 async fn generated_data_is_deterministic_and_imports_cleanly() {

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod admin_cli;
+mod admin_redirect_cli;
 mod audit_cli;
 mod cluster;
 /// The server's test harness (a running app with a licensed app and a consenting User).

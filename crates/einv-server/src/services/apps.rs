@@ -6,7 +6,7 @@ use einv_store::{AppRecord, AppStatus};
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 
-use super::Platform;
+use super::{KeySlot, Platform};
 use crate::error::{ServiceError, ServiceResult};
 
 /// Credentials issued once (R4.1): the only time the APIKey is shown.
@@ -63,7 +63,7 @@ impl Platform {
         let record = AppRecord {
             app_id: app_id.to_owned(),
             name: name.to_owned(),
-            sealed_key: self.sealer.seal(api_key)?,
+            sealed_key: self.sealer.seal_key(app_id, KeySlot::App, api_key)?,
             status: AppStatus::Active,
             services: services.iter().map(|s| s.as_str().to_owned()).collect(),
             created_at: self.clock.now(),

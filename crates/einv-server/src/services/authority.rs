@@ -23,7 +23,7 @@
 use einv_core::Service;
 use einv_store::{AppRecord, AppStatus};
 
-use super::Platform;
+use super::{KeySlot, Platform};
 use crate::error::{ServiceError, ServiceResult};
 
 /// A live app, with the APIKeys that verify for it now. The keys never leave this value
@@ -152,12 +152,18 @@ impl Platform {
             return Ok(if app.status == AppStatus::Revoked {
                 Vec::new()
             } else {
-                vec![self.sealer.open(&app.sealed_key)?]
+                vec![self
+                    .sealer
+                    .open_key(&app.app_id, KeySlot::App, &app.sealed_key)?]
             });
         }
         let mut keys = Vec::new();
         for credential in credentials.into_iter().filter(|c| c.is_valid(now)) {
-            keys.push(self.sealer.open(&credential.sealed_key)?);
+            keys.push(self.sealer.open_key(
+                &app.app_id,
+                KeySlot::Credential(credential.id),
+                &credential.sealed_key,
+            )?);
         }
         Ok(keys)
     }

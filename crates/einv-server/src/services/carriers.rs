@@ -196,7 +196,10 @@ impl Platform {
     ) -> ServiceResult<InvoiceListPage> {
         let more = views.len() > PAGE_SIZE;
         let invoices: Vec<InvoiceView> = views.into_iter().take(PAGE_SIZE).collect();
-        let numbers = invoices.iter().map(|v| v.shown_number.clone()).collect();
+        let numbers = invoices
+            .iter()
+            .map(|v| v.shown_number.to_string())
+            .collect();
         // Durable first (hole 7): the read is answered only once its entry is committed.
         self.audit_read(AuditEntry::access(
             caller,
@@ -251,7 +254,7 @@ impl Platform {
             caller,
             holder.user.id,
             Service::CarrierInvoices,
-            vec![view.shown_number.clone()],
+            vec![view.shown_number.to_string()],
         );
         self.audit_read(entry).await?;
         Ok((view, items))

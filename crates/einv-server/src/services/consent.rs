@@ -8,7 +8,7 @@ use chrono::DateTime;
 use chrono::Utc;
 use einv_core::consent::{ConsentFields, ConsentGrant, ConsentRequest, ConsentStatus};
 use einv_core::{InvalidValue, Service};
-use einv_store::{AppRecord, ConsentGrantRecord, UserRecord};
+use einv_store::{AppRecord, ConsentGrantRecord, Recipient, UserRecord};
 use serde_json::json;
 
 use super::hot::HotView;
@@ -237,7 +237,14 @@ impl Platform {
                  / Your consent to \"{name}\" ({app_id}) is void under R10.2; consent again to keep using it."
             );
             self.store
-                .notify_user(*user_id, "consent.voided", &text, at)
+                .notify(
+                    Recipient::User(*user_id),
+                    None,
+                    "consent.voided",
+                    "同意已失效 / Consent void",
+                    &text,
+                    at,
+                )
                 .await?;
             let entry = AuditEntry {
                 actor: "system".into(),

@@ -1,7 +1,7 @@
 //! Donating a cloud invoice to a charity (carrierInvDnt).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use einv_core::{InvoiceNumber, LoveCode};
+use einv_core::{InvoiceNumber, LoveCode, ShownNumber};
 use einv_store::{Charity, InvoiceStatus};
 
 use super::{AuditEntry, Caller, CarrierHolder, Platform};
@@ -11,8 +11,8 @@ use einv_core::Service;
 /// What a donation did.
 #[derive(Debug, Clone)]
 pub struct DonationReceipt {
-    /// The invoice donated.
-    pub number: InvoiceNumber,
+    /// The invoice donated: only ever rendered masked (R5.7).
+    pub number: ShownNumber,
     /// Its date.
     pub date: NaiveDate,
     /// The charity.
@@ -87,12 +87,12 @@ impl Platform {
             caller,
             holder.user.id,
             Service::Donation,
-            vec![number.masked()],
+            vec![ShownNumber::donated(*number).to_string()],
         );
         entry.detail = serde_json::json!({ "loveCode": charity.love_code });
         self.audit(entry).await?;
         Ok(DonationReceipt {
-            number: *number,
+            number: ShownNumber::donated(*number),
             date,
             charity,
             at,

@@ -79,7 +79,7 @@ impl Platform {
             action: format!("data.{}", Service::InvoiceLookup),
             user_id,
             app_id: Some(caller.app_id.clone()),
-            invoices: vec![view.shown_number.clone()],
+            invoices: vec![view.shown_number.to_string()],
             ip: caller.ip,
             detail: serde_json::json!({ "read": what }),
         };

@@ -45,7 +45,7 @@ pub use hot::{CacheConfig, HotCaches};
 pub use lookup::{InvoiceLookup, LookupBy};
 pub use oauth::{AuthorizeParams, AuthorizeRequest, TokenSet};
 pub use requests::AppDeletionRequest;
-pub use seal::KeySealer;
+pub use seal::{KeySealer, KeySlot};
 pub use sessions::{Session, SessionKind, StartedSession};
 pub use signing::VerifyingKeys;
 pub use users::REQUEST_DAYS;

@@ -4,7 +4,7 @@
 use chrono::Duration;
 use einv_core::consent::VerificationCode;
 use einv_core::MobileBarcode;
-use einv_store::{DeletionRequestRecord, NotificationRecord, RequestKind, UserRecord};
+use einv_store::{DeletionRequestRecord, Notification, Recipient, RequestKind, UserRecord};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
@@ -239,18 +239,18 @@ impl Platform {
     }
 
     /// The User's notices, newest first.
-    pub async fn notifications_of_user(
-        &self,
-        user_id: i64,
-    ) -> ServiceResult<Vec<NotificationRecord>> {
-        Ok(self.store.user_notifications(user_id).await?)
+    pub async fn notifications_of_user(&self, user_id: i64) -> ServiceResult<Vec<Notification>> {
+        Ok(self
+            .store
+            .notifications_of(Recipient::User(user_id))
+            .await?)
     }
 
     /// Marks the User's notices read.
     pub async fn read_notifications(&self, user_id: i64) -> ServiceResult<()> {
         Ok(self
             .store
-            .mark_notifications_read(user_id, self.clock.now())
+            .mark_all_notifications_read(Recipient::User(user_id), self.clock.now())
             .await?)
     }
 }

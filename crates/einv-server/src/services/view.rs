@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use einv_core::claim::claim_deadline;
 use einv_core::prize::{InvoiceFacts, Prize, Verdict, WinningNumbers};
-use einv_core::Ntd;
+use einv_core::{Ntd, ShownNumber};
 use einv_store::{InvoiceRecord, InvoiceStatus};
 
 use super::Platform;
@@ -15,7 +15,7 @@ pub struct InvoiceView {
     /// The stored invoice.
     pub record: InvoiceRecord,
     /// The number to show: `LY42140***` when donated (R5.7), else the full number.
-    pub shown_number: String,
+    pub shown_number: ShownNumber,
     /// Whether the User could still donate it.
     pub donatable: bool,
     /// The prize the holder is owed, if any. Never reported for a donated invoice (R5.7).
@@ -56,11 +56,7 @@ impl Platform {
             && record.status == InvoiceStatus::Issued
             && today < h.period.draw_date();
         InvoiceView {
-            shown_number: if donated {
-                h.number.masked()
-            } else {
-                h.number.to_string()
-            },
+            shown_number: ShownNumber::new(h.number, donated),
             donatable,
             prize,
             claim_deadline: deadline,

@@ -2,6 +2,7 @@
 
 use einv_core::prize::WinningNumbers;
 use einv_core::Period;
+use einv_store::MarkOutcome;
 
 use std::sync::Arc;
 
@@ -33,14 +34,14 @@ impl Platform {
     }
 
     /// Publishes a draw (replacing any earlier one of its period) and marks the period's
-    /// winning invoices in one pass, so `onlyWinningInv=Y` lists read only those.
-    pub async fn publish_draw(&self, draw: &WinningNumbers) -> ServiceResult<()> {
+    /// winning invoices in one pass, so `onlyWinningInv=Y` lists read only those. The one way a
+    /// draw is published, whatever the surface (`einv import winning`, the demo, tests).
+    pub async fn publish_draw(&self, draw: &WinningNumbers) -> ServiceResult<MarkOutcome> {
         let json = draw.to_qry_winning_list_json().to_string();
         let now = self.clock.now();
         self.store
             .put_winning_numbers(draw.period(), &json, now)
             .await?;
-        self.store.mark_winners(draw, now).await?;
-        Ok(())
+        Ok(self.store.mark_winners(draw, now).await?)
     }
 }

@@ -309,3 +309,34 @@ async fn guessing_many_accounts_from_one_ip_is_throttled() {
     assert_eq!(sign_in(&app, "/OTHER01", "Other999").await, 429);
     app.stop().await;
 }
+
+/// R4.6 in Redis is GCRA like in memory (`einv_core::flow::gcra_step`): a burst, then one call
+/// per interval, with the wait the script computes; moving the clock regains exactly one.
+#[tokio::test]
+async fn r4_6_redis_gcra_honours_rate_and_burst() {
+    let namespace = format!("einv-test-{}", uuid::Uuid::new_v4());
+    let redis_url =
+        std::env::var("EINV_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let limits = FlowLimits {
+        per_ip: RateLimit::new(10, 60).with_burst(2),
+        per_app: RateLimit::new(100, 60),
+    };
+    let flow = FlowControl::redis(limits, &redis_url, &namespace)
+        .await
+        .unwrap();
+    assert!(flow.health().shared, "the test Redis answers");
+    let app = TestApp::spawn_with(Backend::Sqlite, |p| p.with_flow_control(flow)).await;
+    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+    let (headers, refused) = app.post_full(INVAPP, &ask()).await;
+    assert_eq!(code(&refused), "950", "the burst of 2 is spent");
+    assert_eq!(
+        headers.get("retry-after").unwrap(),
+        "6",
+        "10 per 60 s: one every 6 s"
+    );
+    app.clock.advance(Duration::seconds(6));
+    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+    assert_eq!(code(&app.post(INVAPP, &ask()).await), "950");
+    app.stop().await;
+}

@@ -77,14 +77,14 @@ fn input(services: &[&str]) -> ApplicationInput {
     }
 }
 
-struct Licensed {
-    developer: i64,
-    reviewer: i64,
-    licence: i64,
-    creds: IssuedCredentials,
+pub(crate) struct Licensed {
+    pub(crate) developer: i64,
+    pub(crate) reviewer: i64,
+    pub(crate) licence: i64,
+    pub(crate) creds: IssuedCredentials,
 }
 
-async fn licensed(app: &TestApp, email: &str) -> Licensed {
+pub(crate) async fn licensed(app: &TestApp, email: &str) -> Licensed {
     licensed_for(
         app,
         email,
@@ -436,7 +436,7 @@ async fn r10_3_termination_runs_r11(app: &TestApp) {
     assert!(
         user_notes
             .iter()
-            .any(|n| n.kind == "app-ended" && n.text.contains(&l.creds.app_id)),
+            .any(|n| n.kind == "app-ended" && n.body.contains(&l.creds.app_id)),
         "R11: Users are told"
     );
     // R11, R6.4: the consent voided at the licence's end is in the audit trail.

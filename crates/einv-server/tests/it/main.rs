@@ -7,15 +7,18 @@
 mod common;
 
 mod audit_trail;
+mod authorisation_matrix;
 mod consent_rules;
 mod developer_pages;
 mod flow_control;
+mod flow_limits;
 mod licensing;
 mod licensing_web;
 mod oauth_flow;
 mod oauth_setup_web;
 mod ops;
 mod reviewer_pages;
+mod secrets_at_rest;
 mod surfaces;
 mod v1_api;
 mod v1_contract;

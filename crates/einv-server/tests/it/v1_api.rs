@@ -422,6 +422,7 @@ async fn app_and_device_refusals(app: &TestApp) {
         .await
         .unwrap();
     assert_code(&app.post(INVAPP, &ask(APP_ID, "evil")).await, 997);
+    // R4.5: an AppID is licensed for a set of services; a call outside the set is refused.
     app.store()
         .set_app_services(APP_ID, &["winning-numbers".into()])
         .await

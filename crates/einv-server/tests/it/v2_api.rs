@@ -59,7 +59,7 @@ fn problem(answer: &(u16, reqwest::header::HeaderMap, Value), status: u16, slug:
 }
 
 /// An access token for the fixture User's consent to the test app covering `scope`.
-async fn token(app: &TestApp, scope: &str) -> String {
+pub(crate) async fn token(app: &TestApp, scope: &str) -> String {
     let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .encode(sha2::Sha256::digest(VERIFIER.as_bytes()));
     let mut consent = einv_server::services::standard_consent(&[]);

@@ -131,18 +131,3 @@ pub struct DeletionRequestRecord {
     /// When the developer reported it done.
     pub completed_at: Option<DateTime<Utc>>,
 }
-
-/// A notice to a User.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NotificationRecord {
-    /// Row ID.
-    pub id: i64,
-    /// What it is about, e.g. `consent.voided`.
-    pub kind: String,
-    /// The text shown.
-    pub text: String,
-    /// When it was sent.
-    pub created_at: DateTime<Utc>,
-    /// When the User read it.
-    pub read_at: Option<DateTime<Utc>>,
-}

@@ -6,9 +6,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::records::{date_from_key, date_key, from_unix};
-use crate::{
-    DeletionRequestRecord, NotificationRecord, RequestKind, Store, StoreError, StoreResult,
-};
+use crate::{DeletionRequestRecord, RequestKind, Store, StoreError, StoreResult};
 
 const REQUEST_COLUMNS: &str =
     "id, user_id, app_id, kind, created_at, due_date, acknowledged_at, completed_at";
@@ -129,62 +127,6 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
-    }
-
-    /// Sends a User a notice on the Platform.
-    pub async fn notify_user(
-        &self,
-        user_id: i64,
-        kind: &str,
-        text: &str,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        sqlx::query("INSERT INTO user_notifications (user_id, kind, text, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(user_id)
-            .bind(kind)
-            .bind(text)
-            .bind(at.timestamp())
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
-    /// A User's notices, newest first.
-    pub async fn user_notifications(&self, user_id: i64) -> StoreResult<Vec<NotificationRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, kind, text, created_at, read_at FROM user_notifications WHERE user_id = $1 \
-             ORDER BY created_at DESC, id DESC",
-        )
-        .bind(user_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(NotificationRecord {
-                    id: r.try_get("id")?,
-                    kind: r.try_get("kind")?,
-                    text: r.try_get("text")?,
-                    created_at: from_unix(r.try_get("created_at")?),
-                    read_at: r.try_get::<Option<i64>, _>("read_at")?.map(from_unix),
-                })
-            })
-            .collect()
-    }
-
-    /// Marks every unread notice of a User read.
-    pub async fn mark_notifications_read(
-        &self,
-        user_id: i64,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE user_notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
-        )
-        .bind(at.timestamp())
-        .bind(user_id)
-        .execute(self.pool())
-        .await?;
-        Ok(())
     }
 
     /// Records (or replaces) the bank account a User gave for prize transfers.

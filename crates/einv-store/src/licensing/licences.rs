@@ -199,22 +199,87 @@ impl Store {
         rows.iter().map(event_from_row).collect()
     }
 
-    /// Stores a new sealed APIKey for an AppID.
-    pub async fn add_credential(
+    /// Stores a new APIKey for an AppID, sealed by `seal` for the credential's row ID (the
+    /// sealed key is bound to its row, so the ID is known before the key is written: both in
+    /// one transaction, so no credential is ever stored without its key).
+    pub async fn add_credential<E: From<StoreError>>(
         &self,
         app_id: &str,
-        sealed_key: &str,
         at: DateTime<Utc>,
-    ) -> StoreResult<i64> {
-        let id = sqlx::query_scalar(
-            "INSERT INTO credentials (app_id, sealed_key, created_at) VALUES ($1, $2, $3) RETURNING id",
+        seal: impl FnOnce(i64) -> Result<String, E>,
+    ) -> Result<i64, E> {
+        let mut tx = self.pool().begin().await.map_err(StoreError::from)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO credentials (app_id, sealed_key, created_at) VALUES ($1, '', $2) RETURNING id",
         )
         .bind(app_id)
-        .bind(sealed_key)
         .bind(at.timestamp())
-        .fetch_one(self.pool())
-        .await?;
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        let sealed = seal(id)?;
+        self.set_sealed_credential(&mut tx, id, &sealed).await?;
+        tx.commit().await.map_err(StoreError::from)?;
         Ok(id)
+    }
+
+    async fn set_sealed_credential(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        id: i64,
+        sealed: &str,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE credentials SET sealed_key = $1 WHERE id = $2")
+            .bind(sealed)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Rewrites the sealed keys in `resealed` ((AppID, credential ID or `None` for the app's
+    /// own key, sealed key)) in one transaction: keys sealed under an older format re-sealed.
+    pub async fn reseal_keys(&self, resealed: &[(String, Option<i64>, String)]) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await?;
+        for (app_id, credential, sealed) in resealed {
+            match credential {
+                Some(id) => self.set_sealed_credential(&mut tx, *id, sealed).await?,
+                None => {
+                    sqlx::query("UPDATE apps SET sealed_key = $1 WHERE app_id = $2")
+                        .bind(sealed.as_str())
+                        .bind(app_id.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every sealed key not in the format `prefix` starts: (AppID, credential ID or `None` for
+    /// the app's own key, sealed key).
+    pub async fn sealed_keys_without(
+        &self,
+        prefix: &str,
+    ) -> StoreResult<Vec<(String, Option<i64>, String)>> {
+        let like = format!("{prefix}%");
+        let rows = sqlx::query(
+            "SELECT app_id, id, sealed_key FROM credentials WHERE sealed_key NOT LIKE $1 \
+             UNION ALL SELECT app_id, NULL, sealed_key FROM apps WHERE sealed_key NOT LIKE $1",
+        )
+        .bind(like.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("app_id")?,
+                    r.try_get("id")?,
+                    r.try_get("sealed_key")?,
+                ))
+            })
+            .collect()
     }
 
     /// An AppID's keys, newest first.

@@ -187,8 +187,8 @@ impl Store {
         Ok(id)
     }
 
-    /// A recipient's notifications, newest first. (The User pages show `user_notifications`;
-    /// licence notices to Users go there too, see `services/licensing/end.rs`.)
+    /// A recipient's notifications (a Developer's or a User's: one table holds both since
+    /// migration 0010), newest first.
     pub async fn notifications_of(&self, to: Recipient) -> StoreResult<Vec<Notification>> {
         let (role, id) = to.parts();
         let rows = sqlx::query(
@@ -234,6 +234,25 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// Marks every unread notification of a recipient read.
+    pub async fn mark_all_notifications_read(
+        &self,
+        to: Recipient,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let (role, id) = to.parts();
+        sqlx::query(
+            "UPDATE notifications SET read_at = $1 \
+             WHERE recipient_role = $2 AND recipient_id = $3 AND read_at IS NULL",
+        )
+        .bind(at.timestamp())
+        .bind(role)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
     }
 
     /// Records a research submission (R5.10).

@@ -255,13 +255,27 @@ async fn requests_and_notices(store: &Store) {
         vec![done]
     );
     store
-        .notify_user(a, "consent.voided", "voided", now())
+        .notify(
+            Recipient::User(a),
+            None,
+            "consent.voided",
+            "",
+            "voided",
+            now(),
+        )
         .await
         .unwrap();
-    store.mark_notifications_read(a, later).await.unwrap();
-    let notes = store.user_notifications(a).await.unwrap();
+    store
+        .mark_all_notifications_read(Recipient::User(a), later)
+        .await
+        .unwrap();
+    let notes = store.notifications_of(Recipient::User(a)).await.unwrap();
     assert_eq!((notes.len(), notes[0].read_at), (1, Some(later)));
-    assert!(store.user_notifications(b).await.unwrap().is_empty());
+    assert!(store
+        .notifications_of(Recipient::User(b))
+        .await
+        .unwrap()
+        .is_empty());
     assert!(store.deregister_user(a, now()).await.unwrap());
     assert!(!store.deregister_user(a, now()).await.unwrap());
     store

@@ -167,11 +167,15 @@ async fn licence_transitions_and_history(store: &Store) {
 
 async fn credentials_terms_notifications(store: &Store) {
     let old = store
-        .add_credential("EINVAPP2", "sealed-old", now())
+        .add_credential("EINVAPP2", now(), |_| {
+            Ok::<_, StoreError>("sealed-old".into())
+        })
         .await
         .unwrap();
     let new = store
-        .add_credential("EINVAPP2", "sealed-new", now())
+        .add_credential("EINVAPP2", now(), |id| {
+            Ok::<_, StoreError>(format!("sealed-{id}"))
+        })
         .await
         .unwrap();
     store

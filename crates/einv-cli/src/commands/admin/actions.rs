@@ -11,8 +11,8 @@ use einv_server::services::licensing::{Actor, IsmsInput, LegacyLicence, Registry
 use einv_server::{startup, Platform};
 
 use super::{
-    AdminCommand, AnnounceArgs, Args, RedirectUriCommand, RegistryArgs, RegistryKind,
-    ReviewerCommand, TermsCommand,
+    AdminCommand, AnnounceArgs, Args, CarrierCommand, RedirectUriCommand, RegistryArgs,
+    RegistryKind, ReviewerCommand, TermsCommand,
 };
 
 pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -62,6 +62,21 @@ pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
                 if on { "on" } else { "off" }
             );
         }
+        AdminCommand::Carrier(CarrierCommand::Confirm(c)) => {
+            platform
+                .confirm_carrier_by_issuer(
+                    &c.issuer,
+                    &c.carrier_type,
+                    &c.carrier_id,
+                    &c.hidden_code,
+                )
+                .await
+                .context("--carrier-type/--carrier-id/--hidden-code/--issuer")?;
+            println!(
+                "carrier {} {}: hidden code confirmed by {} (audited)",
+                c.carrier_type, c.carrier_id, c.issuer
+            );
+        }
         AdminCommand::Sweep => {
             let changed = platform.sweep_licences().await?;
             println!("{changed} licence(s) changed");
@@ -74,6 +89,11 @@ pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
             println!("licence #{} terminated ({}); credentials revoked, Developer and Users notified (R11)", licence.id, ground.rule());
         }
     }
+    // The trail writes in batches: what this command audited is written before it exits.
+    platform
+        .flush_audit()
+        .await
+        .context("writing the audit trail")?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,6 +1,6 @@
 //! `einv admin`: the operator's commands for the licensing regime — reviewer accounts,
 //! tax-registry events (R10.2, R10.3, R10.5), terms versions (R4.3), announcements (R4.6,
-//! R4.8, R4.9) and terminations (R10.3).
+//! R4.8, R4.9), terminations (R10.3) and card issuers' confirmations of carriers.
 
 use einv_server::startup::SecretString;
 use std::process::ExitCode;
@@ -67,6 +67,7 @@ impl AdminPlatform {
             expected_nodes: 2,
             redis_connect_timeout_ms: 2000,
             limits_check_ms: 1000,
+            no_flow_control_for_benchmarks: false,
         }
     }
 }
@@ -98,6 +99,9 @@ pub enum AdminCommand {
     /// Developer manages them on the licence page.
     #[command(subcommand)]
     RedirectUri(RedirectUriCommand),
+    /// Carriers: record what card issuers confirm.
+    #[command(subcommand)]
+    Carrier(CarrierCommand),
 }
 
 /// `einv admin redirect-uri list|add|remove LICENCE [URI]`
@@ -122,6 +126,34 @@ pub enum RedirectUriCommand {
         /// The URI.
         uri: String,
     },
+}
+
+/// `einv admin carrier …`
+#[derive(Debug, Subcommand)]
+pub enum CarrierCommand {
+    /// Record a card issuer's confirmation that a card has a hidden code (CarrierId2): the
+    /// second proof of holding a carrier, besides a seller's invoice carrying that code. Its
+    /// holder can then aggregate the card before any invoice reaches it. Audited.
+    Confirm(ConfirmArgs),
+}
+
+/// `einv admin carrier confirm --issuer NAME --carrier-type T --carrier-id ID` (the hidden code
+/// from `--hidden-code` or `EINV_CARRIER_HIDDEN_CODE`, never echoed).
+#[derive(Debug, ClapArgs)]
+pub struct ConfirmArgs {
+    /// Who confirms: the issuer's name as it will stand in the audit trail (e.g. EasyCard).
+    #[arg(long)]
+    pub issuer: String,
+    /// The carrier type code, e.g. 1K0001 (EasyCard).
+    #[arg(long)]
+    pub carrier_type: String,
+    /// The card's visible number (CarrierId1).
+    #[arg(long)]
+    pub carrier_id: String,
+    /// The hidden code the issuer confirms (CarrierId2). A proof secret: prefer the
+    /// environment variable, which stays out of the process list.
+    #[arg(long, env = "EINV_CARRIER_HIDDEN_CODE", hide_env_values = true)]
+    pub hidden_code: String,
 }
 
 /// `einv admin sign-every-call LICENCE on|off`

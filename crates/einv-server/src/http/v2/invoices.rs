@@ -175,7 +175,7 @@ pub async fn donate(
         Ok((
             axum::http::StatusCode::CREATED,
             json!({
-                "invoiceNumber": receipt.number.masked(),
+                "invoiceNumber": receipt.number,
                 "invoiceDate": receipt.date.to_string(),
                 "loveCode": receipt.charity.love_code,
                 "charity": receipt.charity.name,

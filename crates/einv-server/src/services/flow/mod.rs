@@ -33,6 +33,9 @@ use memory::{ip_key, FlowClock, KeyedGcra, RetryAfter};
 /// Where the counts live.
 #[derive(Debug)]
 enum Counter {
+    /// Nothing counted: the baseline flow control is measured against (`bench/flow.sh`),
+    /// never a way to run the Platform.
+    Off,
     /// One node: GCRA limiters in memory.
     Memory(MemoryLimiters),
     /// Several nodes: Redis, with this node's share in memory for when Redis is unreachable.
@@ -133,6 +136,11 @@ impl FlowControl {
         Self::with_counter(limits, Counter::Memory(MemoryLimiters::new(limits, 1)))
     }
 
+    /// No flow control at all: only for measuring what flow control costs (`bench/flow.sh`).
+    pub fn off(limits: FlowLimits) -> Self {
+        Self::with_counter(limits, Counter::Off)
+    }
+
     /// Counting in the Redis at `url` under `namespace` with the default options.
     pub async fn redis(
         limits: FlowLimits,
@@ -185,13 +193,19 @@ impl FlowControl {
             Counter::Redis { shared, .. } => shared
                 .connection()
                 .map(|c| (c, shared.options().namespace.as_str())),
-            Counter::Memory(_) => None,
+            Counter::Memory(_) | Counter::Off => None,
         }
     }
 
     /// How this node counts now.
     pub fn health(&self) -> FlowHealth {
         match &self.counter {
+            Counter::Off => FlowHealth {
+                counter: "off",
+                shared: true,
+                degraded: false,
+                expected_nodes: None,
+            },
             Counter::Memory(_) => FlowHealth {
                 counter: "memory",
                 shared: true,
@@ -222,6 +236,13 @@ impl FlowControl {
     /// Counts one call in `scope` under `limit`: shared when Redis answers, else alone.
     async fn count(&self, scope: Scope<'_>, limit: RateLimit) -> (FlowDecision, bool) {
         let alone = match &self.counter {
+            Counter::Off => {
+                let allowed = FlowDecision::Allowed {
+                    remaining: u64::from(limit.burst),
+                    reset_secs: 0,
+                };
+                return (allowed, false);
+            }
             Counter::Memory(memory) => return (memory.count(scope, limit, &self.clock), false),
             Counter::Redis { shared, alone } => {
                 if shared.is_up() {

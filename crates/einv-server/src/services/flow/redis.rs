@@ -239,28 +239,12 @@ impl SharedRedis {
         answer.ok().map(|(count,)| count)
     }
 
-    /// One probe: reconnects if never connected, else PINGs; marks the outcome.
+    /// One probe while Redis is down: a fresh connection (bounded by the connect timeout)
+    /// rather than the old one's own reconnection, whose backoff can outlast an outage by
+    /// many seconds.
     async fn probe_once(&self) {
-        let has_connection = self.connection.read().map(|c| c.is_some()).unwrap_or(false);
-        if !has_connection {
-            if let Err(e) = self.connect().await {
-                tracing::debug!(error = %e, "flow control: Redis still unreachable");
-            }
-            return;
-        }
-        let Some(conn) = self.connection.read().ok().and_then(|c| c.clone()) else {
-            return;
-        };
-        let timeout = self.options.command_timeout;
-        let ping = tokio::time::timeout(timeout, async move {
-            let mut conn = conn;
-            redis::cmd("PING").query_async::<String>(&mut conn).await
-        })
-        .await;
-        match ping {
-            Ok(Ok(_)) => self.mark(true, None),
-            Ok(Err(e)) => self.mark(false, Some(&RedisTrouble::Redis(e))),
-            Err(_) => self.mark(false, Some(&RedisTrouble::Timeout(timeout))),
+        if let Err(e) = self.connect().await {
+            tracing::debug!(error = %e, "flow control: Redis still unreachable");
         }
     }
 }

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use super::Actor;
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::apps::new_api_key;
+use crate::services::KeySlot;
 use crate::services::{IssuedCredentials, Platform};
 
 /// How long the old key keeps working after a rotation, unless told otherwise.
@@ -74,7 +75,10 @@ impl Platform {
         let api_key = new_api_key();
         let id = self
             .store
-            .add_credential(&app_id, &self.sealer.seal(&api_key)?, now)
+            .add_credential(&app_id, now, |id| {
+                self.sealer
+                    .seal_key(&app_id, KeySlot::Credential(id), &api_key)
+            })
             .await?;
         self.store
             .expire_other_credentials(&app_id, id, now + Duration::days(grace_days))
@@ -100,7 +104,11 @@ impl Platform {
                 && credential.is_valid(now)
                 && self.store.reveal_credential(credential.id, now).await?
             {
-                let api_key = self.sealer.open(&credential.sealed_key)?;
+                let api_key = self.sealer.open_key(
+                    &app_id,
+                    KeySlot::Credential(credential.id),
+                    &credential.sealed_key,
+                )?;
                 return Ok(Some(IssuedCredentials { app_id, api_key }));
             }
         }
@@ -158,7 +166,9 @@ impl Platform {
             .map(|k| k.id);
         keys.iter()
             .map(|k| {
-                let key = self.sealer.open(&k.sealed_key)?;
+                let key =
+                    self.sealer
+                        .open_key(&k.app_id, KeySlot::Credential(k.id), &k.sealed_key)?;
                 let digest = hex::encode(Sha256::digest(key.as_bytes()));
                 Ok(KeyView {
                     id: k.id,

@@ -37,7 +37,14 @@ impl Platform {
             );
             for user_id in self.store.users_of_app(app_id).await? {
                 self.store
-                    .notify_user(user_id, "app-ended", &text, now)
+                    .notify(
+                        Recipient::User(user_id),
+                        Some(licence.id),
+                        "app-ended",
+                        "應用程式已終止 / App ended",
+                        &text,
+                        now,
+                    )
                     .await?;
             }
         }

@@ -9,6 +9,7 @@ use einv_store::{ApplicationForm, LicenceRecord, NewLicenceEvent};
 use super::apply::{check_services, IsmsInput};
 use super::Actor;
 use crate::error::{ServiceError, ServiceResult};
+use crate::services::KeySlot;
 use crate::services::{IssuedCredentials, Platform};
 
 /// A licence the Center approved under the old rules, as the operator records it.
@@ -96,7 +97,6 @@ impl Platform {
             .create_licence(application.id, developer_id, &state, &event)
             .await?;
         let credentials = self.new_credentials();
-        let sealed = self.sealer.seal(&credentials.api_key)?;
         self.store_app(
             &form.product_name,
             &checked,
@@ -105,7 +105,13 @@ impl Platform {
         )
         .await?;
         self.store
-            .add_credential(&credentials.app_id, &sealed, now)
+            .add_credential(&credentials.app_id, now, |id| {
+                self.sealer.seal_key(
+                    &credentials.app_id,
+                    KeySlot::Credential(id),
+                    &credentials.api_key,
+                )
+            })
             .await?;
         self.store
             .set_licence_app(licence.id, &credentials.app_id)

@@ -9,6 +9,7 @@ use super::accounts::text;
 use super::apply::check_services;
 use super::Actor;
 use crate::error::{ServiceError, ServiceResult};
+use crate::services::KeySlot;
 use crate::services::{IssuedCredentials, Platform};
 
 /// The states a reviewer works on.
@@ -81,11 +82,13 @@ impl Platform {
         )
         .await?;
         self.store
-            .add_credential(
-                &credentials.app_id,
-                &self.sealer.seal(&credentials.api_key)?,
-                self.clock.now(),
-            )
+            .add_credential(&credentials.app_id, self.clock.now(), |id| {
+                self.sealer.seal_key(
+                    &credentials.app_id,
+                    KeySlot::Credential(id),
+                    &credentials.api_key,
+                )
+            })
             .await?;
         let term = licence.state.coverage().and_then(|c| c.term());
         let body = match term {

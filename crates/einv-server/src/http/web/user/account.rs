@@ -225,7 +225,7 @@ pub(super) async fn notifications(
     let body = html! {
         @if notes.is_empty() { p.muted { (lang.t("沒有通知。", "No notices.")) } }
         @for n in &notes {
-            div.card { p { @if n.read_at.is_none() { strong { "● " } } (n.text) } p.muted { (when(n.created_at)) } }
+            div.card { p { @if n.read_at.is_none() { strong { "● " } } (n.body) } p.muted { (when(n.created_at)) } }
         }
         @if notes.iter().any(|n| n.read_at.is_none()) {
             form method="post" action="/me/notifications" {

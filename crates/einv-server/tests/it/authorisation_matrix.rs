@@ -1,0 +1,968 @@
+//! The authorisation matrix (issue #9): every route the router serves, called as every kind of
+//! caller it must refuse — nobody, an unknown AppID, a suspended app, a key that is not the
+//! app's, another developer, another User, the wrong role — and as the one it must admit.
+//!
+//! The routes are read from the source of `src/http` (each `.route("…", get(…).post(…))`, the
+//! blank pages' names, the v1 actions each handler matches), and the test fails when the
+//! router has a route the matrix has no row for, or the matrix a row the router lacks: a route
+//! added later must say who may call it.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chrono::Duration;
+use einv_core::barcode::{crypto, QrSeedKey, RandomCode};
+use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
+use einv_core::InvoiceNumber;
+use einv_server::services::SessionKind;
+use einv_store::testing::invoice;
+use einv_store::AppStatus;
+use reqwest::redirect::Policy;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::common::*;
+use crate::licensing::licensed;
+
+both_backends!(every_route_admits_exactly_its_callers);
+
+/// Who a route admits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Anyone (public pages, sign-in forms, probes, the v2 catch-all's 404).
+    Open,
+    /// A developer's session; another role is sent to the developer sign-in.
+    Developer,
+    /// A developer's session, for a licence of theirs (`{id}`): another developer is refused.
+    DevelopersLicence,
+    /// A reviewer's session.
+    Reviewer,
+    /// A User's session.
+    User,
+    /// A User's session, for a consent of theirs (`{id}`): another User is refused.
+    UsersConsent,
+    /// A live app calling a v1 action (signed when the action is).
+    V1(&'static str),
+    /// A live app opening a blank page, with the User's carrier and code where the page needs them.
+    Blank,
+    /// A live app's OAuth authorisation request.
+    OAuthAuthorize,
+    /// A live app authenticating with its APIKey (`/oauth/token`, `/oauth/introspect`).
+    OAuthClient,
+    /// A v2 request signed by a live app.
+    V2App,
+    /// A v2 request signed by a live app carrying a User's consent token.
+    V2User,
+}
+
+use Access::*;
+
+/// Method, path as the router declares it, who may call it.
+const MATRIX: &[(&str, &str, Access)] = &[
+    ("GET", "/", Open),
+    ("GET", "/announcements", Open),
+    ("GET", "/limits", Open),
+    ("GET", "/terms", Open),
+    ("GET", "/terms/{version}", Open),
+    ("GET", "/privacy", Open),
+    ("GET", "/docs", Open),
+    ("GET", "/healthz", Open),
+    ("GET", "/readyz", Open),
+    ("GET", "/metrics", Open),
+    ("GET", "/api/v2/openapi.json", Open),
+    ("GET", "/api/v2/licences/{app_id}/attribution", Open),
+    ("ANY", "/api/v2/{*rest}", Open),
+    ("GET", "/developer/signup", Open),
+    ("POST", "/developer/signup", Open),
+    ("GET", "/developer/login", Open),
+    ("POST", "/developer/login", Open),
+    ("POST", "/developer/logout", Open), // ends the caller's own session, if any
+    ("GET", "/developer", Developer),
+    ("GET", "/developer/apply", Developer),
+    ("POST", "/developer/apply", Developer),
+    ("GET", "/developer/licences/{id}", DevelopersLicence),
+    (
+        "GET",
+        "/developer/licences/{id}/credentials",
+        DevelopersLicence,
+    ),
+    ("POST", "/developer/licences/{id}/rotate", DevelopersLicence),
+    (
+        "POST",
+        "/developer/licences/{id}/redirect-uris",
+        DevelopersLicence,
+    ),
+    (
+        "POST",
+        "/developer/licences/{id}/redirect-uris/remove",
+        DevelopersLicence,
+    ),
+    ("GET", "/developer/licences/{id}/signing", DevelopersLicence),
+    (
+        "POST",
+        "/developer/licences/{id}/signing/keys",
+        DevelopersLicence,
+    ),
+    (
+        "POST",
+        "/developer/licences/{id}/signing/keys/{key}/revoke",
+        DevelopersLicence,
+    ),
+    (
+        "POST",
+        "/developer/licences/{id}/{action}",
+        DevelopersLicence,
+    ),
+    ("GET", "/developer/notifications", Developer),
+    ("POST", "/developer/notifications/{id}/read", Developer),
+    ("GET", "/developer/terms", Developer),
+    ("POST", "/developer/terms", Developer),
+    ("GET", "/reviewer/login", Open),
+    ("POST", "/reviewer/login", Open),
+    ("POST", "/reviewer/logout", Open),
+    ("GET", "/reviewer", Reviewer),
+    ("GET", "/reviewer/licences", Reviewer),
+    ("GET", "/reviewer/events", Reviewer),
+    ("GET", "/reviewer/licences/{id}", Reviewer),
+    ("POST", "/reviewer/licences/{id}/{action}", Reviewer),
+    ("GET", "/reviewer/documents/{id}", Reviewer),
+    ("GET", "/reviewer/limits", Reviewer),
+    ("POST", "/reviewer/limits", Reviewer),
+    ("GET", "/me", User),
+    ("GET", "/me/login", Open),
+    ("POST", "/me/login", Open),
+    ("POST", "/me/logout", User),
+    ("GET", "/me/register", Open),
+    ("POST", "/me/register", Open),
+    ("POST", "/me/consents/{id}/revoke", UsersConsent),
+    ("POST", "/me/consents/{id}/renew", UsersConsent),
+    ("POST", "/me/requests", User),
+    ("GET", "/me/history", User),
+    ("GET", "/me/notifications", User),
+    ("POST", "/me/notifications", User),
+    ("GET", "/me/code", User),
+    ("POST", "/me/code", User),
+    ("GET", "/me/deregister", User),
+    ("POST", "/me/deregister", User),
+    ("GET", "/oauth/authorize", OAuthAuthorize),
+    ("POST", "/oauth/authorize", User),
+    ("POST", "/oauth/token", OAuthClient),
+    ("POST", "/oauth/introspect", OAuthClient),
+    ("GET", "/api/v2/limits", Open),
+    ("GET", "/api/v2/licence", V2App),
+    ("GET", "/api/v2/notifications", V2App),
+    ("GET", "/api/v2/audit", V2App),
+    ("GET", "/api/v2/winning-numbers/{period}", V2App),
+    ("GET", "/api/v2/charities", V2App),
+    ("GET", "/api/v2/proof-invoices", V2App),
+    ("GET", "/api/v2/deletion-requests", V2App),
+    ("POST", "/api/v2/deletion-requests/{id}/acknowledge", V2App),
+    ("POST", "/api/v2/deletion-requests/{id}/complete", V2App),
+    ("GET", "/api/v2/me/invoices", V2User),
+    ("GET", "/api/v2/me/invoices/{number}", V2User),
+    ("GET", "/api/v2/me/carriers", V2User),
+    ("POST", "/api/v2/donations", V2User),
+    ("ANY", "/PB2CAPIVAN/invapp/InvApp", V1("QryWinningList")),
+    ("ANY", "/PB2CAPIVAN/invapp/InvApp", V1("qryInvHeader")),
+    ("ANY", "/PB2CAPIVAN/invapp/InvApp", V1("qryInvDetail")),
+    (
+        "ANY",
+        "/PB2CAPIVAN/loveCodeapp/qryLoveCode",
+        V1("qryLoveCode"),
+    ),
+    ("ANY", "/PB2CAPIVAN/invServ/InvServ", V1("carrierInvChk")),
+    ("ANY", "/PB2CAPIVAN/invServ/InvServ", V1("carrierInvDetail")),
+    ("ANY", "/PB2CAPIVAN/CarInv/Donate", V1("carrierInvDnt")),
+    ("ANY", "/PB2CAPIVAN/Carrier/Aggregate", V1("qryCarrierAgg")),
+    (
+        "ANY",
+        "/PB2CAPIVAN/APIService/generalCarrierRegBlank",
+        Blank,
+    ),
+    ("ANY", "/PB2CAPIVAN/APIService/carrierLinkBlank", Blank),
+    ("ANY", "/PB2CAPIVAN/APIService/carrierBankAccBlank", Blank),
+    ("ANY", "/PB2CAPIVAN/APIService/carrierInvDntBlank", Blank),
+];
+
+/// The v1 handler file that answers each v1 path (its actions are read from it).
+const V1_FILES: &[(&str, &str)] = &[
+    ("/PB2CAPIVAN/invapp/InvApp", "v1/invapp.rs"),
+    ("/PB2CAPIVAN/loveCodeapp/qryLoveCode", "v1/lovecode.rs"),
+    ("/PB2CAPIVAN/invServ/InvServ", "v1/invserv.rs"),
+    ("/PB2CAPIVAN/CarInv/Donate", "v1/donate.rs"),
+    ("/PB2CAPIVAN/Carrier/Aggregate", "v1/aggregate.rs"),
+];
+
+async fn every_route_admits_exactly_its_callers(app: &TestApp) {
+    let (declared, rows) = (declared_routes(), matrix_routes());
+    assert!(
+        declared.len() > 80,
+        "the source scan found the routes: {declared:?}"
+    );
+    let unlisted: Vec<_> = declared.difference(&rows).collect();
+    let stale: Vec<_> = rows.difference(&declared).collect();
+    assert!(
+        unlisted.is_empty() && stale.is_empty(),
+        "routes without a matrix row: {unlisted:?}; rows without a route: {stale:?}"
+    );
+    let world = World::new(app).await;
+    for &(method, path, access) in MATRIX {
+        world.check(method, path, access).await;
+    }
+}
+
+// ---- the routes the source declares --------------------------------------------------------
+
+fn http_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http")
+}
+
+fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let rel = path.strip_prefix(http_dir()).unwrap().display().to_string();
+            out.push((rel, std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+}
+
+/// The text of the call starting at `open` (the index of its `(`), up to its matching `)`.
+fn call_text(text: &str, open: usize) -> &str {
+    let mut depth = 0;
+    for (i, c) in text[open..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return &text[open + 1..open + i];
+                }
+            }
+            _ => {}
+        }
+    }
+    panic!("unbalanced .route( call")
+}
+
+/// `"…" =>` arm names of at least four characters in `text` (action names, blank pages).
+fn arms(text: &str) -> BTreeSet<String> {
+    text.split("=>")
+        .filter_map(|before| before.trim_end().strip_suffix('"'))
+        .filter_map(|s| s.rsplit('"').next())
+        .filter(|s| s.len() >= 4 && s.chars().all(char::is_alphanumeric))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `=> "…"` arm values in `text` (the blank pages' names).
+fn arm_values(text: &str) -> BTreeSet<String> {
+    text.split("=>")
+        .skip(1)
+        .filter_map(|after| after.trim_start().strip_prefix('"'))
+        .filter_map(|s| s.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// (method, path) for every route in `src/http`; v1 paths once per action they answer.
+fn declared_routes() -> BTreeSet<(String, String)> {
+    let mut files = Vec::new();
+    sources(&http_dir(), &mut files);
+    let mut routes = BTreeSet::new();
+    for (name, text) in &files {
+        for (at, _) in text.match_indices(".route(") {
+            let call = call_text(text, at + ".route".len());
+            let args = call.trim_start();
+            let Some(rest) = args.strip_prefix('"') else {
+                // Built from a name: only the blank pages are, from their `Blank::… => "…"` arms.
+                assert_eq!(
+                    name, "v1/blank.rs",
+                    "a route with a computed path in {name}"
+                );
+                for page in arm_values(text)
+                    .into_iter()
+                    .filter(|a| a.ends_with("Blank"))
+                {
+                    routes.insert(("ANY".into(), format!("/PB2CAPIVAN/APIService/{page}")));
+                }
+                continue;
+            };
+            let path = rest.split('"').next().unwrap_or_default().to_owned();
+            let handler = &rest[path.len() + 1..];
+            for method in ["get", "post", "put", "patch", "delete", "any"] {
+                let called = handler.match_indices(&format!("{method}(")).any(|(i, _)| {
+                    i == 0 || !handler[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                });
+                if !called {
+                    continue;
+                }
+                let method = method.to_uppercase();
+                match V1_FILES.iter().find(|(p, _)| *p == path) {
+                    Some((_, file)) => {
+                        let source = &files.iter().find(|(n, _)| n == file).unwrap().1;
+                        for action in arms(source) {
+                            routes.insert((method.clone(), format!("{path}#{action}")));
+                        }
+                    }
+                    None => {
+                        routes.insert((method, path.clone()));
+                    }
+                }
+            }
+        }
+    }
+    routes
+}
+
+fn matrix_routes() -> BTreeSet<(String, String)> {
+    MATRIX
+        .iter()
+        .map(|(method, path, access)| {
+            let path = match access {
+                V1(action) => format!("{path}#{action}"),
+                _ => (*path).to_owned(),
+            };
+            ((*method).to_owned(), path)
+        })
+        .collect()
+}
+
+// ---- the callers -----------------------------------------------------------------------------
+
+/// An AppID no one was issued.
+const NOBODY: &str = "EINVNOBODY0001";
+/// A key that is not the test app's (a rotated-away or made-up key).
+const WRONG_KEY: &str = "not-the-key-of-this-app-0000000";
+
+/// The people and things the matrix calls as.
+struct World<'a> {
+    app: &'a TestApp,
+    http: reqwest::Client,
+    /// Developer A's licence, and sessions of A, of another developer B, of a reviewer, of the
+    /// fixture User and of another User: (cookie, CSRF token).
+    licence: i64,
+    developer: (String, String),
+    other_developer: (String, String),
+    reviewer: (String, String),
+    user: (String, String),
+    other_user: (String, String),
+    /// A consent of the fixture User.
+    consent: i64,
+}
+
+impl<'a> World<'a> {
+    async fn new(app: &'a TestApp) -> Self {
+        let a = licensed(app, "a@example.com").await;
+        let other = licensed(app, "b@example.com").await;
+        let user = app
+            .store()
+            .find_user_by_barcode(BARCODE)
+            .await
+            .unwrap()
+            .unwrap();
+        let other_user = app
+            .store()
+            .find_user_by_barcode("/OTHER01")
+            .await
+            .unwrap()
+            .unwrap();
+        let consent = app.store().consent_grants_of_user(user.id).await.unwrap()[0].id;
+        // One more donatable invoice of the User's, so v2 and v1 each donate one.
+        let spare = invoice(
+            "AB00000009",
+            (2026, 11, 24),
+            Some(("3J0002", BARCODE)),
+            |_| {},
+        );
+        app.store()
+            .insert_invoices(&[spare], start_time())
+            .await
+            .unwrap();
+        Self {
+            http: reqwest::Client::builder()
+                .redirect(Policy::none())
+                .build()
+                .unwrap(),
+            licence: a.licence,
+            developer: session(app, SessionKind::Developer, a.developer).await,
+            other_developer: session(app, SessionKind::Developer, other.developer).await,
+            reviewer: session(app, SessionKind::Reviewer, a.reviewer).await,
+            user: session(app, SessionKind::User, user.id).await,
+            other_user: session(app, SessionKind::User, other_user.id).await,
+            consent,
+            app,
+        }
+    }
+
+    async fn check(&self, method: &str, path: &str, access: Access) {
+        match access {
+            Open => self.open(method, path).await,
+            Developer | DevelopersLicence => {
+                self.page(method, path, access, "/developer/login").await
+            }
+            Reviewer => self.page(method, path, access, "/reviewer/login").await,
+            User | UsersConsent => self.page(method, path, access, "/me/login").await,
+            V1(action) => self.v1(path, action).await,
+            Blank => self.blank(path).await,
+            OAuthAuthorize => self.authorize().await,
+            OAuthClient => self.client(path).await,
+            V2App | V2User => self.v2(method, path, access).await,
+        }
+    }
+
+    /// Anyone is answered, never with a server error.
+    async fn open(&self, method: &str, path: &str) {
+        let path = path
+            .replace("{version}", "2023-03-30")
+            .replace("{app_id}", APP_ID)
+            .replace("{*rest}", "no-such-resource");
+        let method = if method == "ANY" { "GET" } else { method };
+        let res = self.send(method, &path, None, &[]).await;
+        assert!(
+            !res.status().is_server_error(),
+            "{method} {path}: {}",
+            res.status()
+        );
+    }
+
+    /// A page: nobody and the other roles are sent to `login`; for a resource of someone's, the
+    /// other developer or User is refused; the owner is let through.
+    async fn page(&self, method: &str, template: &str, access: Access, login: &str) {
+        let path = template
+            .replace("{id}", &self.id_for(access).to_string())
+            .replace("{action}", "withdraw")
+            .replace("{key}", "1");
+        let to_login = |res: &reqwest::Response| {
+            res.status() == StatusCode::SEE_OTHER && res.headers()["location"] == login
+        };
+        let nobody = self.send(method, &path, None, &[]).await;
+        assert!(
+            to_login(&nobody),
+            "{method} {path} as nobody: {}",
+            nobody.status()
+        );
+        let (owner, stranger, wrong_roles) = self.sessions(access);
+        for (who, s) in wrong_roles {
+            // A form the wrong role sends may be turned away before the role is looked at
+            // (its fields are another page's): refused either way, never acted on.
+            let res = self.send(method, &path, Some(s), &[]).await;
+            let rejected_form = method == "POST" && res.status().is_client_error();
+            assert!(
+                to_login(&res) || rejected_form,
+                "{method} {path} as {who}: {}",
+                res.status()
+            );
+        }
+        if let Some(stranger) = stranger {
+            let res = self.send(method, &path, Some(stranger), &[]).await;
+            let refused = [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN];
+            let rejected_form =
+                method == "POST" && res.status() == StatusCode::UNPROCESSABLE_ENTITY;
+            assert!(
+                refused.contains(&res.status()) || rejected_form,
+                "{method} {path} as someone else's: {}",
+                res.status()
+            );
+        }
+        if method == "GET" && !template.contains("/documents/") {
+            let res = self.send(method, &path, Some(owner), &[]).await;
+            assert_eq!(res.status(), StatusCode::OK, "{method} {path} as its owner");
+        }
+    }
+
+    fn id_for(&self, access: Access) -> i64 {
+        match access {
+            UsersConsent => self.consent,
+            _ => self.licence,
+        }
+    }
+
+    /// The owner's session, a stranger's (for owned resources), and the wrong roles'.
+    #[allow(clippy::type_complexity)]
+    fn sessions(
+        &self,
+        access: Access,
+    ) -> (
+        &(String, String),
+        Option<&(String, String)>,
+        Vec<(&str, &(String, String))>,
+    ) {
+        match access {
+            Developer | DevelopersLicence => (
+                &self.developer,
+                (access == DevelopersLicence).then_some(&self.other_developer),
+                vec![("a reviewer", &self.reviewer), ("a User", &self.user)],
+            ),
+            Reviewer => (
+                &self.reviewer,
+                None,
+                vec![("a developer", &self.developer), ("a User", &self.user)],
+            ),
+            _ => (
+                &self.user,
+                (access == UsersConsent).then_some(&self.other_user),
+                vec![
+                    ("a developer", &self.developer),
+                    ("a reviewer", &self.reviewer),
+                ],
+            ),
+        }
+    }
+
+    /// Sends `method path` with a session's cookie (its CSRF token in a POST's form).
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        session: Option<&(String, String)>,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.http.request(method.clone(), self.app.url(path));
+        let mut fields: Vec<(&str, &str)> = form.to_vec();
+        if let Some((cookie, csrf)) = session {
+            req = req.header("cookie", cookie);
+            fields.push(("csrf", csrf));
+        }
+        if method == Method::POST {
+            req = req.form(&fields);
+        }
+        req.send_ok().await
+    }
+
+    /// A v1 action: refused for an unknown AppID, a suspended app, a wrong key (signed actions)
+    /// and another User's carrier; answered 200 for the live app.
+    async fn v1(&self, path: &str, action: &str) {
+        let app = self.app;
+        let code = |reply: &Value| {
+            reply["code"]
+                .as_str()
+                .map_or_else(|| reply["code"].to_string(), str::to_owned)
+        };
+        let mut nobody = v1_params(app, action, API_KEY);
+        set(&mut nobody, "appID", NOBODY);
+        if signed(action) {
+            resign(&mut nobody, API_KEY);
+        }
+        assert_ne!(
+            code(&app.post(path, &nobody).await),
+            "200",
+            "{action} as an unknown AppID"
+        );
+        if signed(action) {
+            let wrong = v1_params(app, action, WRONG_KEY);
+            assert_ne!(
+                code(&app.post(path, &wrong).await),
+                "200",
+                "{action} with a wrong key"
+            );
+        }
+        if carrier_action(action) {
+            let mut other = v1_params(app, action, API_KEY);
+            set(&mut other, "cardNo", "/OTHER01");
+            if signed(action) {
+                resign(&mut other, API_KEY);
+            }
+            assert_ne!(
+                code(&app.post(path, &other).await),
+                "200",
+                "{action} for another User"
+            );
+        }
+        self.suspended(|| async {
+            let reply = app.post(path, &v1_params(app, action, API_KEY)).await;
+            assert_ne!(code(&reply), "200", "{action} as a suspended app: {reply}");
+        })
+        .await;
+        let reply = app.post(path, &v1_params(app, action, API_KEY)).await;
+        assert_eq!(code(&reply), "200", "{action} as the live app: {reply}");
+    }
+
+    /// Runs `probe` while the test app is suspended.
+    async fn suspended<F: std::future::Future<Output = ()>>(&self, probe: impl FnOnce() -> F) {
+        let store = self.app.store();
+        store
+            .set_app_status(APP_ID, AppStatus::Suspended)
+            .await
+            .unwrap();
+        probe().await;
+        store
+            .set_app_status(APP_ID, AppStatus::Active)
+            .await
+            .unwrap();
+    }
+
+    /// A blank page's entry opens a session (a cookie, then the bare page) only for a live app
+    /// and, on the pages that act for a User, only with that User's code.
+    async fn blank(&self, path: &str) {
+        let enter = |app_id: &str, card: &str| {
+            let mut query = vec![
+                ("uuid", "d".to_owned()),
+                ("appID", app_id.to_owned()),
+                ("cardCode", "3J0002".to_owned()),
+                ("cardNo", card.to_owned()),
+                ("verifyCode", CODE.to_owned()),
+            ];
+            if path.ends_with("carrierInvDntBlank") {
+                query.push(("dntNo", "919".into()));
+                query.push(("qryYM", "202611".into()));
+            }
+            self.http.get(self.app.url(path)).query(&query).send_ok()
+        };
+        let opened = |res: &reqwest::Response| {
+            res.status().is_redirection() && res.headers().contains_key("set-cookie")
+        };
+        assert!(
+            !opened(&enter(NOBODY, BARCODE).await),
+            "{path} for an unknown AppID"
+        );
+        if !path.ends_with("generalCarrierRegBlank") {
+            assert!(
+                !opened(&enter(APP_ID, "/OTHER01").await),
+                "{path} for another User"
+            );
+        }
+        self.suspended(|| async {
+            assert!(
+                !opened(&enter(APP_ID, BARCODE).await),
+                "{path} for a suspended app"
+            );
+        })
+        .await;
+        assert!(
+            opened(&enter(APP_ID, BARCODE).await),
+            "{path} for the live app"
+        );
+    }
+
+    /// The authorisation request is sent on only for a live client.
+    async fn authorize(&self) {
+        let ask = |client: &str| {
+            self.http
+                .get(self.app.url("/oauth/authorize"))
+                .query(&[
+                    ("client_id", client),
+                    ("redirect_uri", REDIRECT_URI),
+                    ("response_type", "code"),
+                    ("scope", "winning-numbers"),
+                ])
+                .send_ok()
+        };
+        assert!(
+            !ask(NOBODY).await.status().is_redirection(),
+            "an unknown client"
+        );
+        self.suspended(|| async {
+            assert!(
+                !ask(APP_ID).await.status().is_redirection(),
+                "a suspended client"
+            );
+        })
+        .await;
+        assert!(
+            ask(APP_ID).await.status().is_redirection(),
+            "the live client"
+        );
+    }
+
+    /// The token and introspection endpoints refuse (401) every client but the live app with
+    /// its key.
+    async fn client(&self, path: &str) {
+        let call = |client: &str, key: &str| {
+            let form: &[(&str, &str)] = if path.ends_with("token") {
+                &[("grant_type", "refresh_token"), ("refresh_token", "x")]
+            } else {
+                &[("token", "x")]
+            };
+            self.http
+                .post(self.app.url(path))
+                .basic_auth(client, Some(key))
+                .form(form)
+                .send_ok()
+        };
+        let unauthorised = StatusCode::UNAUTHORIZED;
+        assert_eq!(
+            call(NOBODY, API_KEY).await.status(),
+            unauthorised,
+            "{path} unknown"
+        );
+        assert_eq!(
+            call(APP_ID, WRONG_KEY).await.status(),
+            unauthorised,
+            "{path} wrong key"
+        );
+        self.suspended(|| async {
+            assert_eq!(
+                call(APP_ID, API_KEY).await.status(),
+                unauthorised,
+                "{path} suspended"
+            );
+        })
+        .await;
+        let live = call(APP_ID, API_KEY).await.status();
+        assert_ne!(live, unauthorised, "{path} for the live app");
+    }
+
+    /// v2: unsigned, unknown, wrongly keyed and suspended callers are refused; the live app
+    /// is admitted, and to a User's data only with that User's consent token.
+    async fn v2(&self, method: &str, template: &str, access: Access) {
+        let path = template
+            .replace("{period}", "11510")
+            .replace("{id}", "1")
+            .replace("{number}", "AB00000001");
+        let path = match path.as_str() {
+            "/api/v2/proof-invoices" => {
+                format!("{path}?number=CD00000001&date=2026-11-20&random=9999")
+            }
+            "/api/v2/me/invoices" => format!("{path}?from=2026-11-01&to=2026-11-30"),
+            "/api/v2/me/invoices/AB00000001" => format!("{path}?date=2026-11-20"),
+            _ => path,
+        };
+        // A valid body, so what answers is the authorisation, not the body's validation.
+        let body: &[u8] = match path.as_str() {
+            "/api/v2/donations" => {
+                br#"{"invoiceNumber":"AB00000009","invoiceDate":"2026-11-24","loveCode":"919"}"#
+            }
+            _ if method == "POST" => b"{}",
+            _ => b"",
+        };
+        let refused = |s: StatusCode| matches!(s, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
+        let unsigned = self
+            .http
+            .request(
+                Method::from_bytes(method.as_bytes()).unwrap(),
+                self.app.url(&path),
+            )
+            .send_ok()
+            .await;
+        assert!(
+            refused(unsigned.status()),
+            "{method} {path} unsigned: {}",
+            unsigned.status()
+        );
+        for (who, key_id, key) in [
+            ("an unknown AppID", NOBODY, API_KEY),
+            ("a wrong key", APP_ID, WRONG_KEY),
+        ] {
+            let res = self.v2_call(method, &path, body, key_id, key, None).await;
+            assert!(
+                refused(res.status()),
+                "{method} {path} as {who}: {}",
+                res.status()
+            );
+        }
+        self.suspended(|| async {
+            let res = self
+                .v2_call(method, &path, body, APP_ID, API_KEY, None)
+                .await;
+            assert!(
+                refused(res.status()),
+                "{method} {path} suspended: {}",
+                res.status()
+            );
+        })
+        .await;
+        let app_only = self
+            .v2_call(method, &path, body, APP_ID, API_KEY, None)
+            .await;
+        if access == V2User {
+            assert!(
+                refused(app_only.status()),
+                "{method} {path} without the User's token"
+            );
+            let scope = match template {
+                "/api/v2/donations" => "donation",
+                "/api/v2/me/carriers" => "carrier-aggregation",
+                _ => "carrier-invoices",
+            };
+            let token = crate::v2_api::token(self.app, scope).await;
+            let res = self
+                .v2_call(method, &path, body, APP_ID, API_KEY, Some(&token))
+                .await;
+            let status = res.status();
+            assert!(
+                !refused(status),
+                "{method} {path} with the User's token: {status} {}",
+                res.text().await.unwrap()
+            );
+        } else {
+            assert!(
+                !refused(app_only.status()),
+                "{method} {path} as the live app: {}",
+                app_only.status()
+            );
+        }
+    }
+
+    async fn v2_call(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: &[u8],
+        key_id: &str,
+        key: &str,
+        token: Option<&str>,
+    ) -> reqwest::Response {
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (path_and_query, None),
+        };
+        let nonce = fresh_nonce();
+        let h = sign_request(
+            &Unsigned {
+                method,
+                path,
+                query,
+                body,
+            },
+            &Signer {
+                key_id,
+                created: self.app.now_unix(),
+                nonce: &nonce,
+                key: SigningKey::Hmac(key.as_bytes()),
+            },
+        );
+        let mut req = self
+            .http
+            .request(
+                Method::from_bytes(method.as_bytes()).unwrap(),
+                self.app.url(path_and_query),
+            )
+            .header("content-digest", h.content_digest)
+            .header("signature-input", h.signature_input)
+            .header("signature", h.signature)
+            .header("content-type", "application/json")
+            .body(body.to_vec());
+        if method == "POST" {
+            req = req.header("idempotency-key", fresh_nonce());
+        }
+        if let Some(token) = token {
+            req = req.header("authorization", format!("Bearer {token}"));
+        }
+        req.send_ok().await
+    }
+}
+
+/// A session of `kind` for `subject`, started through the sessions service: (cookie, CSRF).
+async fn session(app: &TestApp, kind: SessionKind, subject: i64) -> (String, String) {
+    let started = app
+        .platform
+        .start_session(kind, &subject.to_string(), Duration::hours(1))
+        .await
+        .unwrap();
+    (
+        format!("einv_session={}", started.token),
+        started.session.csrf,
+    )
+}
+
+fn signed(action: &str) -> bool {
+    matches!(action, "carrierInvDnt" | "qryCarrierAgg")
+}
+
+fn carrier_action(action: &str) -> bool {
+    action.starts_with("carrier") || action == "qryCarrierAgg"
+}
+
+fn resign(params: &mut Vec<(&'static str, String)>, key: &str) {
+    params.retain(|(k, _)| *k != "signature");
+    sign(params, key);
+}
+
+/// A request the live app may make for `action`, signed with `key` when the action is signed.
+fn v1_params(app: &TestApp, action: &str, key: &str) -> Vec<(&'static str, String)> {
+    let p = |pairs: &[(&'static str, &str)]| -> Vec<(&'static str, String)> {
+        pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()
+    };
+    let mut params = match action {
+        "QryWinningList" => p(&[
+            ("version", "0.2"),
+            ("action", action),
+            ("invTerm", "11510"),
+            ("UUID", "d"),
+            ("appID", APP_ID),
+        ]),
+        "qryInvHeader" => p(&[
+            ("version", "0.5"),
+            ("type", "QRCode"),
+            ("invNum", "CD00000001"),
+            ("action", action),
+            ("generation", "V2"),
+            ("invDate", "2026/11/20"),
+            ("UUID", "d"),
+            ("appID", APP_ID),
+        ]),
+        "qryInvDetail" => {
+            let key = QrSeedKey::parse(SEED_KEY).unwrap();
+            let number = InvoiceNumber::parse("CD00000001").unwrap();
+            let random = RandomCode::parse("9999").unwrap();
+            let encrypt = crypto::encrypt_verification(&key, &number, &random);
+            p(&[
+                ("version", "0.5"),
+                ("type", "QRCode"),
+                ("invNum", "CD00000001"),
+                ("action", action),
+                ("generation", "V2"),
+                ("invDate", "2026/11/20"),
+                ("randomNumber", "9999"),
+                ("encrypt", &encrypt),
+                ("sellerID", "04595257"),
+                ("UUID", "d"),
+                ("appID", APP_ID),
+            ])
+        }
+        "qryLoveCode" => p(&[
+            ("version", "0.2"),
+            ("qKey", "創世"),
+            ("action", action),
+            ("UUID", "d"),
+            ("appID", APP_ID),
+        ]),
+        "carrierInvChk" => {
+            let mut v = app.carrier_params(action, "0.5");
+            v.extend(p(&[
+                ("startDate", "2026/11/01"),
+                ("endDate", "2026/11/30"),
+                ("onlyWinningInv", "N"),
+            ]));
+            v
+        }
+        "carrierInvDetail" => {
+            let mut v = app.carrier_params(action, "0.5");
+            v.extend(p(&[("invNum", "AB00000001"), ("invDate", "2026/11/20")]));
+            v
+        }
+        "carrierInvDnt" => {
+            let mut v = app.carrier_params(action, "0.1");
+            v.extend(p(&[
+                ("serial", "0000000001"),
+                ("invNum", "AB00000001"),
+                ("invDate", "2026/11/20"),
+                ("npoBan", "919"),
+            ]));
+            v
+        }
+        "qryCarrierAgg" => {
+            let now = app.now_unix().to_string();
+            p(&[
+                ("version", "1.0"),
+                ("serial", "0000000002"),
+                ("action", action),
+                ("cardType", "3J0002"),
+                ("cardNo", BARCODE),
+                ("cardEncrypt", CODE),
+                ("appID", APP_ID),
+                ("timeStamp", &now),
+                ("uuid", "d"),
+            ])
+        }
+        other => panic!("the matrix has no request for v1 action {other}: add one"),
+    };
+    if signed(action) {
+        sign(&mut params, key);
+    }
+    params
+}

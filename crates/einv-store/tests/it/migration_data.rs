@@ -1,0 +1,110 @@
+//! Migrations that move rows: each test arranges rows in the schema before the migration,
+//! migrates, and finds every row where the new schema keeps it. On both backends.
+
+use chrono::{TimeZone, Utc};
+use einv_store::testing::{execute_raw, TestDb};
+use einv_store::{Recipient, Store};
+
+/// Migration 0010: the User notices in `user_notifications` move to `notifications` (one
+/// notification system), none lost, read receipts kept, newest first as before.
+async fn user_notices_join_the_one_notifications_table(db: TestDb) {
+    let store = &db.store;
+    let sent = |s: i64| Utc.timestamp_opt(1_764_000_000 + s, 0).unwrap();
+    for (id, barcode) in [(1, "/AAAAAAA"), (2, "/BBBBBBB")] {
+        execute_raw(
+            store,
+            &format!(
+                "INSERT INTO users (id, mobile_barcode, verification_hash, registered_at) \
+                 VALUES ({id}, '{barcode}', 'h', 0)"
+            ),
+        )
+        .await
+        .unwrap();
+    }
+    let rows = [
+        (1, "consent.voided", "first", 10, Some(20)),
+        (1, "app-ended", "second", 30, None),
+        (2, "consent.voided", "another User", 15, None),
+    ];
+    for (user, kind, text, at, read) in rows {
+        let read = read.map_or("NULL".to_owned(), |r: i64| {
+            (sent(r).timestamp()).to_string()
+        });
+        execute_raw(
+            store,
+            &format!(
+                "INSERT INTO user_notifications (user_id, kind, text, created_at, read_at) \
+                 VALUES ({user}, '{kind}', '{text}', {}, {read})",
+                sent(at).timestamp()
+            ),
+        )
+        .await
+        .unwrap();
+    }
+    store.migrate().await.unwrap();
+
+    let first = store.notifications_of(Recipient::User(1)).await.unwrap();
+    let seen: Vec<_> = first
+        .iter()
+        .map(|n| (n.kind.as_str(), n.body.as_str(), n.created_at, n.read_at))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("app-ended", "second", sent(30), None),
+            ("consent.voided", "first", sent(10), Some(sent(20))),
+        ],
+        "every notice moved, newest first, read receipts kept"
+    );
+    let second = store.notifications_of(Recipient::User(2)).await.unwrap();
+    assert_eq!(second.len(), 1, "no one gets another User's notices");
+    assert!(store
+        .notifications_of(Recipient::Developer(1))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(
+        execute_raw(store, "SELECT 1 FROM user_notifications")
+            .await
+            .is_err(),
+        "the old table is gone"
+    );
+    db.drop_db().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_notices_move_on_sqlite() {
+    user_notices_join_the_one_notifications_table(TestDb::sqlite_before(10).await.unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_notices_move_on_postgres() {
+    user_notices_join_the_one_notifications_table(TestDb::postgres_before(10).await.unwrap()).await;
+}
+
+/// The notices the Platform sends a User now are read back, and marked read, through the same
+/// table and calls as a Developer's.
+async fn user_notices_are_notifications(store: &Store) {
+    let at = Utc.timestamp_opt(1_764_000_000, 0).unwrap();
+    let n = store
+        .notify(Recipient::User(7), None, "consent.voided", "t", "b", at)
+        .await
+        .unwrap();
+    store
+        .mark_all_notifications_read(Recipient::User(8), at)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.notifications_of(Recipient::User(7)).await.unwrap()[0].read_at,
+        None,
+        "another User's read-all leaves these unread"
+    );
+    store
+        .mark_all_notifications_read(Recipient::User(7), at)
+        .await
+        .unwrap();
+    let notes = store.notifications_of(Recipient::User(7)).await.unwrap();
+    assert_eq!((notes[0].id, notes[0].read_at), (n, Some(at)));
+}
+
+einv_store::both_backends!(user_notices_are_notifications);
