@@ -88,6 +88,17 @@ async fn r4_1_refreshing_the_rotation_result_does_not_rotate(app: &TestApp) {
     assert_eq!(asked.status(), StatusCode::OK);
     assert!(asked.text().await.unwrap().contains("id=\"confirmation\""));
     assert_eq!(app.store().credentials_of(&app_id).await.unwrap().len(), 1);
+    // Another developer is not even asked: someone else's licence is "not found".
+    let other = sign_up(app, "rot-other@example.com").await;
+    let other_csrf = csrf_of(app, "/developer", &other).await;
+    let stranger = post_form(
+        app,
+        &rotate,
+        &other,
+        &[("csrf", &other_csrf), ("grace_days", "7")],
+    )
+    .await;
+    assert_eq!(stranger.status(), StatusCode::NOT_FOUND);
     // A grace period out of range is refused before anything happens.
     let bad = post_form(
         app,

@@ -101,6 +101,8 @@ pub(super) async fn rotate(
         .map_err(|_| einv_core::InvalidValue::new("grace_days", "must be a whole number of days"))
         .map_err(crate::error::ServiceError::from)?;
     if !confirm::confirmed(&form) {
+        // Only the licence's own developer is asked (another's licence is "not found").
+        state.platform.developer_licence(me, id).await?;
         // Checked before asking, so the confirmation never promises what will be refused.
         if !(0..=MAX_GRACE_DAYS).contains(&grace) {
             return Err(

@@ -104,6 +104,11 @@ pub(super) async fn remove(
     check_csrf(&session, &form)?;
     let uri = field(&form, "redirect_uri");
     if !confirm::confirmed(&form) {
+        // Only the licence's own developer is asked, and only about a URI it registered.
+        let registered = state.platform.redirect_uris_of(me, id).await?;
+        if !registered.iter().any(|r| r == uri) {
+            return Err(ServiceError::not_found("redirect_uri").into());
+        }
         let c = Confirmation {
             title: ("確認移除重新導向 URI", "Confirm removing a redirect URI"),
             consequence: html! { p { (lang.t("之後送往此網址的授權請求都會被拒絕：", "Authorization requests naming this URI will be refused from now on: ")) code { (uri) } } },
