@@ -125,7 +125,7 @@ impl From<sqlx::Error> for Error {
 /// An RFC 9457 `application/problem+json` answer of the v2 API.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct Problem {
-    /// `https://einv.example/problems/<slug>`.
+    /// `<the Platform's URL>/problems/<slug>`.
     #[serde(rename = "type", default)]
     pub type_uri: String,
     /// A short title.

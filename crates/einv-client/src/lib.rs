@@ -120,3 +120,12 @@ pub use platform::PlatformClient;
 pub use retry::{Idempotency, RetryPolicy};
 pub use v1::{CarrierCredentials, ProofCopy, V1Client};
 pub use v2::V2Client;
+
+/// `bytes` random bytes, Base64url without padding: nonces, PKCE verifiers, `state`.
+pub(crate) fn random_url_safe(bytes: usize) -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut b = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut b);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}

@@ -7,7 +7,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use einv_core::consent::ConsentFields;
 use einv_core::{Clock, Service, SystemClock};
-use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -85,44 +84,6 @@ pub struct Introspection {
     /// When the consent lapses (Unix seconds), when active (R5.6).
     #[serde(default)]
     pub consent_lapses_at: Option<i64>,
-}
-
-/// A v2 request with no body, signed (RFC 9421) with the APIKey by the same code the Platform
-/// verifies with (`einv_core::httpsig`): `created` is the Platform's time as best known, and
-/// each call (each retry too) gets a fresh nonce, so no retry is refused as a replay.
-fn signed_v2(t: &Transport, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-    use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
-    let url = t.url(path);
-    let signed_path = reqwest::Url::parse(&url)
-        .map(|u| u.path().to_owned())
-        .unwrap_or_else(|_| path.to_owned());
-    let nonce = random_url_safe(18);
-    let key = t.config.api_key.expose().to_owned();
-    let h = sign_request(
-        &Unsigned {
-            method: method.as_str(),
-            path: &signed_path,
-            query: None,
-            body: b"",
-        },
-        &Signer {
-            key_id: &t.config.app_id,
-            created: t.platform_now(),
-            nonce: &nonce,
-            key: SigningKey::Hmac(key.as_bytes()),
-        },
-    );
-    t.http
-        .request(method, url)
-        .header("content-digest", h.content_digest)
-        .header("signature-input", h.signature_input)
-        .header("signature", h.signature)
-}
-
-fn random_url_safe(bytes: usize) -> String {
-    let mut b = vec![0u8; bytes];
-    rand::thread_rng().fill_bytes(&mut b);
-    URL_SAFE_NO_PAD.encode(b)
 }
 
 /// A User's request to stop using, stop processing or delete their data (R5.2, R6.1), as the
@@ -224,7 +185,14 @@ impl PlatformClient {
         let t = &self.transport;
         let list: DeletionRequests = self
             .json(
-                || signed_v2(t, reqwest::Method::GET, "/api/v2/deletion-requests"),
+                || {
+                    t.signed_v2(
+                        &reqwest::Method::GET,
+                        "/api/v2/deletion-requests",
+                        None,
+                        b"",
+                    )
+                },
                 Idempotency::Idempotent,
             )
             .await?;
@@ -238,7 +206,7 @@ impl PlatformClient {
         let path = format!("/api/v2/deletion-requests/{id}/{step}");
         // Reporting the same step twice changes nothing, so it may be retried.
         self.json(
-            || signed_v2(t, reqwest::Method::POST, &path),
+            || t.signed_v2(&reqwest::Method::POST, &path, None, b""),
             Idempotency::Idempotent,
         )
         .await
@@ -247,9 +215,9 @@ impl PlatformClient {
     /// Starts the consent flow: a fresh `state` and PKCE verifier, and the consent page's URL
     /// carrying every PDPA item of `consent` (R5.4).
     pub fn authorize(&self, redirect_uri: &str, consent: &ConsentFields) -> AuthorizationStart {
-        let verifier = random_url_safe(32);
+        let verifier = crate::random_url_safe(32);
         let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-        let state = random_url_safe(16);
+        let state = crate::random_url_safe(16);
         let mut q = form_urlencoded::Serializer::new(String::new());
         q.append_pair("response_type", "code")
             .append_pair("client_id", &self.transport.config.app_id)

@@ -58,6 +58,28 @@ pub enum Proof {
     Password,
 }
 
+/// What the consent flow or a consent token refused (RFC 6749, RFC 6750, RFC 7636 name these
+/// in their own codes; `http::oauth` and `http::v2::problem` do the naming).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Authorisation {
+    /// The authorization request asks for another flow than the code flow.
+    CodeFlowOnly,
+    /// The consent asked for cannot be asked by this app: a service it is not licensed for, a
+    /// missing or malformed PDPA item (R5.4). Says which.
+    ConsentNotAskable(String),
+    /// The authorization code is unknown, used, expired, or was issued to another app or
+    /// redirect URI.
+    CodeNotValid,
+    /// The PKCE verifier does not match the code's challenge (RFC 7636 §4.6).
+    VerifierMismatch,
+    /// The refresh token is unknown, used (they rotate) or expired.
+    RefreshTokenNotValid,
+    /// The access token is unknown or expired.
+    AccessTokenNotValid,
+    /// The consent behind the access token does not cover the service called.
+    OutOfScope,
+}
+
 /// Why a use case refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -123,14 +145,12 @@ pub enum ServiceError {
         /// Where the app sends the User (relative to the Platform's base URL).
         consent_url: String,
     },
-    /// An OAuth 2.0 request was refused (RFC 6749 §5.2 error codes).
-    #[error("{error}: {description}")]
-    OAuth {
-        /// The RFC 6749 error code, e.g. `invalid_grant`.
-        error: &'static str,
-        /// What was wrong, naming the parameter.
-        description: String,
-    },
+    /// The consent flow or a consent token refused the app (OAuth 2.0, PKCE): which step, in
+    /// use-case words. A consent that ended (lapsed, revoked, voided) is
+    /// [`ServiceError::ConsentRequired`] instead, so every surface can tell the app to send the
+    /// User back to the consent page.
+    #[error("{}", authorisation_text(.0))]
+    Unauthorised(Authorisation),
     /// The store failed.
     #[error("internal error")]
     Store(StoreError),
@@ -186,6 +206,26 @@ fn missing_text(m: &Missing) -> String {
         Missing::Invoice => "invoiceNumber: no such invoice".into(),
         Missing::Charity(c) => format!("charity: no charity has love code or business ID {c:?}"),
         Missing::Record(what) => format!("{what}: not found"),
+    }
+}
+
+fn authorisation_text(a: &Authorisation) -> String {
+    match a {
+        Authorisation::CodeFlowOnly => "response_type: must be code".into(),
+        Authorisation::ConsentNotAskable(why) => format!("scope: {why}"),
+        Authorisation::CodeNotValid => {
+            "code: unknown, used, expired, or issued to another client or redirect_uri".into()
+        }
+        Authorisation::VerifierMismatch => {
+            "code_verifier: does not match the code_challenge (RFC 7636)".into()
+        }
+        Authorisation::RefreshTokenNotValid => "refresh_token: unknown, used or expired".into(),
+        Authorisation::AccessTokenNotValid => {
+            "authorization: the access token is unknown or expired".into()
+        }
+        Authorisation::OutOfScope => {
+            "authorization: the consent does not cover this service".into()
+        }
     }
 }
 

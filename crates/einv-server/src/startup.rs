@@ -37,6 +37,22 @@ pub struct Config {
     pub flow: FlowOptions,
 }
 
+impl Config {
+    /// Everything embedded in `data_dir`: the SQLite file, `server.key`, the built-in
+    /// holidays, default limits counted in memory.
+    pub fn in_dir(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            database_url: None,
+            server_key: None,
+            holidays: None,
+            flow_limits: einv_core::flow::FlowLimits::default(),
+            redis_url: None,
+            flow: FlowOptions::default(),
+        }
+    }
+}
+
 /// How flow control (R4.6) is shared between nodes.
 #[derive(Debug, Clone, Default)]
 pub struct FlowOptions {
@@ -224,7 +240,9 @@ pub async fn serve_with_until(
 ) -> std::io::Result<()> {
     let secure = options.secure_cookies(listener.local_addr()?);
     let app = router(
-        AppState::new(platform.clone(), secure).with_trusted_proxies(options.trusted_proxies),
+        AppState::new(platform.clone(), secure)
+            .with_trusted_proxies(options.trusted_proxies)
+            .with_public_url(options.public_url.as_deref()),
     );
     axum::serve(
         listener,

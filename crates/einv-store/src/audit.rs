@@ -149,24 +149,38 @@ impl Store {
         filter: &AuditFilter,
         limit: i64,
     ) -> StoreResult<Vec<StoredEntry>> {
-        let sql = match filter {
-            AuditFilter::All => {
-                format!("SELECT {COLUMNS} FROM audit_log WHERE $1 = $1 ORDER BY seq DESC LIMIT $2")
-            }
-            AuditFilter::User(_) => format!(
-                "SELECT {COLUMNS} FROM audit_log WHERE user_id = $1 ORDER BY seq DESC LIMIT $2"
-            ),
-            AuditFilter::App(_) => format!(
-                "SELECT {COLUMNS} FROM audit_log WHERE app_id = $1 ORDER BY seq DESC LIMIT $2"
-            ),
+        self.audit_entries_before(filter, None, limit).await
+    }
+
+    /// Up to `limit` entries matching `filter` with a sequence number below `before` (all when
+    /// `None`), newest first: a keyset page, read through the `(user_id, seq)` and
+    /// `(app_id, seq)` indexes however deep it is, where an offset would read every entry
+    /// before it.
+    pub async fn audit_entries_before(
+        &self,
+        filter: &AuditFilter,
+        before: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<StoredEntry>> {
+        let which = match filter {
+            AuditFilter::All => "$1 = $1",
+            AuditFilter::User(_) => "user_id = $1",
+            AuditFilter::App(_) => "app_id = $1",
         };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE {which} AND seq < $2 ORDER BY seq DESC LIMIT $3"
+        );
         let query = sqlx::query(&sql);
         let query = match filter {
             AuditFilter::All => query.bind(0_i64),
             AuditFilter::User(id) => query.bind(*id),
             AuditFilter::App(app) => query.bind(app.as_str()),
         };
-        let rows = query.bind(limit).fetch_all(self.pool()).await?;
+        let rows = query
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
         rows.iter().map(entry_from_row).collect()
     }
 

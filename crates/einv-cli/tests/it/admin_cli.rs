@@ -38,15 +38,7 @@ fn text(out: &Output) -> String {
 }
 
 fn config(dir: &Path) -> Config {
-    Config {
-        data_dir: dir.to_owned(),
-        database_url: None,
-        server_key: None,
-        holidays: None,
-        flow_limits: einv_core::flow::FlowLimits::default(),
-        redis_url: None,
-        flow: Default::default(),
-    }
+    Config::in_dir(dir)
 }
 
 #[tokio::test]

@@ -93,6 +93,64 @@ impl Live {
         (first, last.min(self.today()))
     }
 
+    /// An app licensed through the regime (developer, application, reviewer's approval): its
+    /// licence id and the client configuration with its own AppID and APIKey.
+    pub async fn licensed_app(&self) -> (i64, i64, ClientConfig) {
+        use einv_server::services::licensing::{
+            ApplicationInput, DeveloperSignUp, DocumentUpload, IsmsInput,
+        };
+        let p = &self.platform;
+        let developer = p
+            .sign_up_developer(&DeveloperSignUp {
+                email: "kit-dev@example.com".into(),
+                password: "correct horse battery".into(),
+                name: "示範資訊股份有限公司".into(),
+                entity_type: "business".into(),
+                business_id: "04595257".into(),
+                security_level: String::new(),
+            })
+            .await
+            .unwrap();
+        let form = ApplicationInput {
+            contact_name: "王小明".into(),
+            contact_email: "kit-dev@example.com".into(),
+            contact_phone: "02-1234-5678".into(),
+            product_name: "記帳 App".into(),
+            product_version: "1.0".into(),
+            purpose: "personal bookkeeping".into(),
+            services: vec!["winning-numbers".into()],
+            isms: IsmsInput {
+                number: "ISMS-001".into(),
+                issuer: "BSI".into(),
+                scope: "the app and its servers".into(),
+                expiry: "2035-12-31".into(),
+            },
+            terms_version: "2023-03-30".into(),
+            declarations_accepted: true,
+        };
+        let doc = DocumentUpload {
+            file_name: "isms.pdf".into(),
+            content_type: "application/pdf".into(),
+            bytes: b"%PDF-1.4 cert".to_vec(),
+        };
+        let licence = p
+            .submit_application(developer.id, &form, &[doc])
+            .await
+            .unwrap();
+        let reviewer = p
+            .add_reviewer("kit-reviewer@example.com", "reviewer password", "R")
+            .await
+            .unwrap();
+        let creds = p
+            .approve(reviewer, licence.id, "ok")
+            .await
+            .unwrap()
+            .unwrap();
+        let config = ClientConfig::new(&self.base, &creds.app_id, ApiKey::new(&creds.api_key))
+            .with_retry(RetryPolicy::never());
+        (developer.id, licence.id, config)
+    }
+
     pub async fn stop(self) {
         self.db.drop_db().await;
     }

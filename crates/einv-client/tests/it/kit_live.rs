@@ -137,3 +137,60 @@ async fn r5_2_a_users_deletion_request_is_carried_out_and_reported_done() {
     assert!(platform.deletion_requests().await.unwrap().is_empty());
     live.stop().await;
 }
+
+/// R11: after the licence ends, the kit's purge report is confirmed to the Platform over v2,
+/// signed with the APIKey the app held at the end; before the end the Platform refuses
+/// (R11), and a second confirmation is a conflict (the first stands). The reviewer sees it.
+#[tokio::test]
+async fn the_purge_report_confirms_destruction_after_the_licence_ends() {
+    let live = Live::start().await;
+    let (developer, licence, config) = live.licensed_app().await;
+    let v2 = einv_client::V2Client::new(config.clone()).unwrap();
+    let kit = ComplianceKit::new(
+        &config.app_id,
+        SqliteKitStore::in_memory().await.unwrap(),
+        Arc::new(live.clock.clone()),
+    );
+    let report = kit.purge("licence withdrawn").await.unwrap();
+    let early = v2.confirm_destruction(&report).await.unwrap_err();
+    assert!(
+        matches!(&early, Error::Problem(p) if p.slug() == "forbidden" && p.rule.as_deref() == Some("R11")),
+        "{early:?}"
+    );
+    live.platform
+        .withdraw(developer, licence, "the product is discontinued")
+        .await
+        .unwrap();
+    // The licence ended: the key opens nothing else any more…
+    let refused = v2.licence().await.unwrap_err();
+    assert!(
+        matches!(&refused, Error::Problem(p) if p.status == 403),
+        "{refused:?}"
+    );
+    // …but it still signs the destruction confirmation.
+    let confirmed = v2.confirm_destruction(&report).await.unwrap();
+    assert_eq!(
+        (confirmed.app_id.as_str(), confirmed.licence_id),
+        (config.app_id.as_str(), licence)
+    );
+    assert_eq!(confirmed.statement, report.statement());
+    let again = v2.confirm_destruction(&report).await.unwrap_err();
+    assert!(
+        matches!(&again, Error::Problem(p) if p.slug() == "conflict"),
+        "{again:?}"
+    );
+    // A forged key does not.
+    let forged = einv_client::V2Client::new(einv_client::ClientConfig {
+        api_key: einv_client::ApiKey::new("not-the-key"),
+        ..config
+    })
+    .unwrap();
+    let e = forged.confirm_destruction(&report).await.unwrap_err();
+    assert!(
+        matches!(&e, Error::Problem(p) if p.slug() == "bad-signature"),
+        "{e:?}"
+    );
+    let dossier = live.platform.destruction(licence).await.unwrap().unwrap();
+    assert_eq!(dossier.body, report.statement());
+    live.stop().await;
+}

@@ -281,6 +281,40 @@ async fn a_skewed_local_clock_is_caught_before_a_carrier_call() {
     live.stop().await;
 }
 
+/// The Platform's `Date` comes from its injected clock, so moving that clock is what the kit
+/// sees: in step the carrier call goes through; a Platform 10 minutes ahead makes the kit
+/// refuse it before sending it.
+#[tokio::test]
+async fn the_skew_warning_follows_the_platform_clock() {
+    let live = Live::start().await;
+    let client = live.client();
+    live.clock.set(chrono::Utc::now());
+    client.love_codes("919").await.unwrap();
+    let in_step = client.clock_skew().unwrap();
+    assert!(in_step.abs() < 30, "{in_step}");
+    let (first, today) = live.open_month();
+    client
+        .carrier_invoices(&live.carrier(), first, today, false, 1)
+        .await
+        .unwrap();
+    live.clock.advance(Days::minutes(10));
+    client.love_codes("919").await.unwrap();
+    let ahead = client.clock_skew().unwrap();
+    assert!(
+        (590..=610).contains(&(ahead - in_step)),
+        "{ahead} vs {in_step}"
+    );
+    let (first, today) = live.open_month();
+    assert!(matches!(
+        client
+            .carrier_invoices(&live.carrier(), first, today, false, 1)
+            .await
+            .unwrap_err(),
+        Error::ClockSkew { skew_secs, .. } if skew_secs == ahead
+    ));
+    live.stop().await;
+}
+
 #[tokio::test]
 async fn an_unreachable_platform_is_a_transport_error_after_retries() {
     let config =

@@ -17,12 +17,17 @@ fn slug(e: &Error) -> String {
 async fn signed_v2_calls_tokens_problems_and_an_idempotent_donation() {
     let live = Live::start().await;
     let v2 = V2Client::new(live.config()).unwrap();
-    assert!(v2
-        .winning_numbers(live.drawn_period())
-        .await
-        .unwrap()
-        .is_object());
-    assert!(v2.charities("919").await.unwrap().is_object());
+    let drawn = v2.winning_numbers(live.drawn_period()).await.unwrap();
+    assert_eq!(drawn.period, live.drawn_period().code());
+    assert_eq!(drawn.numbers["superPrizeNo"].len(), 8, "{drawn:?}");
+    let charities = v2.charities("919").await.unwrap();
+    assert!(
+        charities.iter().any(|c| c.love_code == "919"),
+        "{charities:?}"
+    );
+    let licence = v2.licence().await.unwrap();
+    assert_eq!(licence.app_id, live.demo.app_id);
+    assert!(licence.signing_methods.contains(&"hmac-sha256".to_owned()));
 
     // A wrong APIKey: the signature does not verify.
     let forged = V2Client::new(ClientConfig {
@@ -64,18 +69,28 @@ async fn signed_v2_calls_tokens_problems_and_an_idempotent_donation() {
         .my_invoices(&tokens.access_token, first, today, None)
         .await
         .unwrap();
-    assert!(v2
-        .my_carriers(&tokens.access_token)
+    let carriers = v2.my_carriers(&tokens.access_token).await.unwrap();
+    assert_eq!(carriers.mobile_barcode, live.demo.card_no);
+    assert!(!page.invoices.is_empty(), "{page:?}");
+    let plain = page
+        .invoices
+        .iter()
+        .find(|i| !i.number.is_masked())
+        .unwrap();
+    let number = InvoiceNumber::parse(plain.number.as_str()).unwrap();
+    let detail = v2
+        .my_invoice(&tokens.access_token, &number, plain.date)
         .await
-        .unwrap()
-        .is_object());
-    let invoices = page["invoices"].as_array().cloned().unwrap_or_default();
-    let donatable = invoices.iter().find(|i| {
-        i["donatable"] == true && !i["number"].as_str().unwrap_or("***").ends_with("***")
-    });
+        .unwrap();
+    assert_eq!(detail.invoice, *plain);
+    assert!(!detail.items.is_empty(), "{detail:?}");
+    let donatable = page
+        .invoices
+        .iter()
+        .find(|i| i.donatable && !i.number.is_masked());
     if let Some(inv) = donatable {
-        let number = InvoiceNumber::parse(inv["number"].as_str().unwrap()).unwrap();
-        let date = inv["date"].as_str().unwrap().parse().unwrap();
+        let number = InvoiceNumber::parse(inv.number.as_str()).unwrap();
+        let date = inv.date;
         let once = v2
             .donate(&tokens.access_token, &number, date, "919", "key-1")
             .await
@@ -85,13 +100,15 @@ async fn signed_v2_calls_tokens_problems_and_an_idempotent_donation() {
             .await
             .unwrap();
         assert_eq!(once, again, "the same key gets the first answer");
+        assert!(once.invoice_number.is_masked(), "R5.7: {once:?}");
+        assert_eq!(once.love_code, "919");
         let e = v2
             .donate(&tokens.access_token, &number, date, "919", "key-2")
             .await
             .unwrap_err();
         assert_eq!(slug(&e), "conflict");
     } else {
-        panic!("no donatable invoice in {page}");
+        panic!("no donatable invoice in {page:?}");
     }
     live.stop().await;
 }

@@ -9,6 +9,7 @@ use axum::Router;
 use crate::services::Platform;
 
 pub mod client_ip;
+pub mod date;
 pub mod limit;
 pub mod metrics;
 pub mod oauth;
@@ -26,6 +27,9 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<client_ip::TrustedProxies>,
+    /// The URL people reach the Platform at (`--public-url`), without a trailing `/`: the
+    /// base of v2's problem-type URIs. Without one, the request's `Host` is.
+    pub public_url: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -35,7 +39,18 @@ impl AppState {
             platform,
             secure_cookies,
             trusted_proxies: Arc::default(),
+            public_url: None,
         }
+    }
+
+    /// The same state, reached at `url` (`--public-url`).
+    #[must_use]
+    pub fn with_public_url(mut self, url: Option<&str>) -> Self {
+        self.public_url = url
+            .map(|u| u.trim().trim_end_matches('/'))
+            .filter(|u| !u.is_empty())
+            .map(Arc::from);
+        self
     }
 
     /// The same state, believing `X-Forwarded-For` from `proxies`.
@@ -64,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(counted)
         .merge(ops::routes())
         .route_layer(axum::middleware::from_fn(metrics::track))
+        .layer(from_fn_with_state(state.clone(), date::stamp))
         .with_state(state);
     ops::layer(app)
 }

@@ -15,7 +15,7 @@ use super::web::session::MaybeSession;
 use super::web::user::authorize_page;
 use super::web::{Lang, Role, WebError};
 use super::AppState;
-use crate::error::ServiceError;
+use crate::error::{Authorisation, ServiceError};
 use crate::services::AuthorizeParams;
 use einv_store::AppRecord;
 
@@ -39,11 +39,8 @@ fn redirect_with(uri: &str, pairs: &[(&str, &str)]) -> Response {
     Redirect::to(&format!("{uri}{sep}{}", query.finish())).into_response()
 }
 
-fn oauth_error_redirect(params: &AuthorizeParams, err: &ServiceError) -> Response {
-    let (code, description) = match err {
-        ServiceError::OAuth { error, description } => (*error, description.clone()),
-        other => ("invalid_request", other.to_string()),
-    };
+fn oauth_error_redirect(params: &AuthorizeParams, err: ServiceError) -> Response {
+    let TokenError(_, code, description) = err.into();
     redirect_with(
         &params.redirect_uri,
         &[
@@ -73,7 +70,7 @@ async fn authorize(
         let app = platform.check_client(&params).await?;
         match platform.check_authorize(app, &params).await {
             Ok(r) => r,
-            Err(e) => return Ok(oauth_error_redirect(&params, &e)),
+            Err(e) => return Ok(oauth_error_redirect(&params, e)),
         }
     };
     let Some(session) = session.filter(|s| s.role == Role::User) else {
@@ -160,7 +157,7 @@ async fn decide(
     let app = platform.check_client(&form.params).await?;
     let request = match platform.check_authorize(app, &form.params).await {
         Ok(r) => r,
-        Err(e) => return Ok(oauth_error_redirect(&form.params, &e)),
+        Err(e) => return Ok(oauth_error_redirect(&form.params, e)),
     };
     if form.decision != "approve" {
         return Ok(redirect_with(
@@ -195,28 +192,42 @@ impl IntoResponse for TokenError {
 }
 
 impl From<ServiceError> for TokenError {
+    /// By kind: the one mapping of use-case errors to RFC 6749 §4.1.2.1 / §5.2 errors.
     fn from(e: ServiceError) -> Self {
-        match e {
-            ServiceError::OAuth { error, description } => {
-                Self(StatusCode::BAD_REQUEST, error, description)
+        use Authorisation as A;
+        use StatusCode as S;
+        let description = e.to_string();
+        let (status, code) = match &e {
+            ServiceError::Unauthorised(why) => match why {
+                A::CodeFlowOnly => (S::BAD_REQUEST, "unsupported_response_type"),
+                A::ConsentNotAskable(_) => (S::BAD_REQUEST, "invalid_scope"),
+                A::CodeNotValid | A::VerifierMismatch | A::RefreshTokenNotValid => {
+                    (S::BAD_REQUEST, "invalid_grant")
+                }
+                // RFC 6750 §3.1 codes, for a token presented where a token is checked.
+                A::AccessTokenNotValid => (S::UNAUTHORIZED, "invalid_token"),
+                A::OutOfScope => (S::FORBIDDEN, "insufficient_scope"),
+            },
+            // The grant behind a code or refresh token lapsed (R5.6), was revoked or voided:
+            // the grant is no longer valid; the description says which and where to go.
+            ServiceError::ConsentRequired { .. } => (S::BAD_REQUEST, "invalid_grant"),
+            ServiceError::AppRefused { .. } => (S::UNAUTHORIZED, "invalid_client"),
+            ServiceError::Invalid(_) => (S::BAD_REQUEST, "invalid_request"),
+            ServiceError::RateLimited { .. } | ServiceError::TooManyFailures { .. } => {
+                (S::SERVICE_UNAVAILABLE, "temporarily_unavailable")
             }
-            ServiceError::AppRefused { reason, .. } => {
-                Self(StatusCode::UNAUTHORIZED, "invalid_client", reason)
+            ServiceError::Refused { .. }
+            | ServiceError::NotFound(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::NotDonatable(_)
+            | ServiceError::Unproven(_)
+            | ServiceError::DeviceBlocked => (S::BAD_REQUEST, "invalid_request"),
+            ServiceError::Store(_) | ServiceError::Internal(_) => {
+                tracing::error!(error = %e, source = ?std::error::Error::source(&e), "OAuth endpoint failed inside");
+                (S::INTERNAL_SERVER_ERROR, "server_error")
             }
-            ServiceError::Store(e) => {
-                tracing::error!(error = %e, "token endpoint failed in the store");
-                Self(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "server_error",
-                    "internal error".into(),
-                )
-            }
-            other => Self(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                other.to_string(),
-            ),
-        }
+        };
+        Self(status, code, description)
     }
 }
 

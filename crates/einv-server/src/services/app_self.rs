@@ -37,14 +37,8 @@ impl Platform {
         app_id: &str,
         before: Option<i64>,
     ) -> ServiceResult<Vec<einv_core::audit::StoredEntry>> {
-        let entries = self
-            .audit_log(&AuditFilter::App(app_id.to_owned()), i64::MAX / 4)
-            .await?;
-        Ok(entries
-            .into_iter()
-            .filter(|e| before.is_none_or(|b| e.seq < b))
-            .take(usize::try_from(AUDIT_PAGE).unwrap_or(200))
-            .collect())
+        self.audit_page(&AuditFilter::App(app_id.to_owned()), before, AUDIT_PAGE)
+            .await
     }
 
     /// The carriers of a User who consented (reached with the consent token, never the

@@ -42,8 +42,11 @@ pub struct InvoiceListQuery {
     pub to: NaiveDate,
     /// Only invoices that won a prize.
     pub only_winning: bool,
-    /// Page, from 1.
+    /// Page, from 1 (v1's `page`).
     pub page: u32,
+    /// Keyset position (v2's cursor): the row id of the last invoice of the previous page.
+    /// When set, `page` is not read.
+    pub after: Option<i64>,
 }
 
 /// One page of a carrier list.
@@ -166,20 +169,43 @@ impl Platform {
                 .store
                 .carrier_winner_candidates(&holder.covered, query.from, query.to, marked_through)
                 .await?;
-            candidates
+            let winners = candidates
                 .into_iter()
                 .map(|r| self.view_invoice(r, Some(draw)))
-                .filter(|v| v.prize.is_some())
-                .skip((page - 1) * PAGE_SIZE)
-                .take(PAGE_SIZE + 1)
-                .collect()
+                .filter(|v| v.prize.is_some());
+            match query.after {
+                // Winners are few and in list order: the page starts after the cursor's row.
+                Some(after) => {
+                    let mut rest: Vec<InvoiceView> = winners.collect();
+                    let start = rest
+                        .iter()
+                        .position(|v| v.record.id == after)
+                        .map_or(rest.len(), |i| i + 1);
+                    rest.drain(..start);
+                    rest.truncate(PAGE_SIZE + 1);
+                    rest
+                }
+                None => winners
+                    .skip((page - 1) * PAGE_SIZE)
+                    .take(PAGE_SIZE + 1)
+                    .collect(),
+            }
         } else {
-            let offset = i64::try_from((page - 1) * PAGE_SIZE).unwrap_or(i64::MAX);
             let limit = i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX);
-            let rows = self
-                .store
-                .carrier_invoices(&holder.covered, query.from, query.to, limit, offset)
-                .await?;
+            let (covered, from, to) = (&holder.covered, query.from, query.to);
+            let rows = match query.after {
+                Some(after) => {
+                    self.store
+                        .carrier_invoices_after(covered, from, to, after, limit)
+                        .await?
+                }
+                None => {
+                    let offset = i64::try_from((page - 1) * PAGE_SIZE).unwrap_or(i64::MAX);
+                    self.store
+                        .carrier_invoices(covered, from, to, limit, offset)
+                        .await?
+                }
+            };
             rows.into_iter()
                 .map(|r| self.view_invoice(r, draw))
                 .collect()

@@ -20,6 +20,34 @@ pub fn consent_url(app_id: &str, service: Service) -> String {
     format!("/oauth/authorize?client_id={app_id}&scope={service}")
 }
 
+/// Why there is no live consent, and the rule behind it: none given (R5.2), lapsed after six
+/// months (R5.6), revoked (R5.2), voided after the developer's suspension (R10.2).
+pub(crate) fn why_no_consent(
+    status: Option<ConsentStatus>,
+    app_id: &str,
+    service: Option<Service>,
+) -> (String, &'static str) {
+    match status {
+        None => {
+            let what = service.map_or_else(|| "its services".to_owned(), |s| s.to_string());
+            (
+                format!("the User has not consented to {app_id} using {what}"),
+                "R5.2",
+            )
+        }
+        Some(ConsentStatus::Lapsed) => (
+            "the User's consent lapsed after six months".to_owned(),
+            "R5.6",
+        ),
+        Some(ConsentStatus::Revoked) => ("the User revoked the consent".to_owned(), "R5.2"),
+        Some(ConsentStatus::Voided) => (
+            "the consent was voided after the developer's suspension".to_owned(),
+            "R10.2",
+        ),
+        Some(ConsentStatus::Live) => ("the User's consent is not yet in force".to_owned(), "R5.2"),
+    }
+}
+
 fn user_entry(user_id: i64, app_id: &str, action: &str, detail: serde_json::Value) -> AuditEntry {
     AuditEntry {
         actor: format!("user:{user_id}"),
@@ -182,27 +210,8 @@ impl Platform {
         if covering.iter().any(|g| g.grant.is_live(now)) {
             return Ok(());
         }
-        let (reason, rule) = match covering.first().map(|g| g.grant.status(now)) {
-            None => (
-                format!(
-                    "the User has not consented to {} using {service}",
-                    caller.app_id
-                ),
-                "R5.2",
-            ),
-            Some(ConsentStatus::Lapsed) => (
-                "the User's consent lapsed after six months".to_owned(),
-                "R5.6",
-            ),
-            Some(ConsentStatus::Revoked) => ("the User revoked the consent".to_owned(), "R5.2"),
-            Some(ConsentStatus::Voided) => (
-                "the consent was voided after the developer's suspension".to_owned(),
-                "R10.2",
-            ),
-            Some(ConsentStatus::Live) => {
-                ("the User's consent is not yet in force".to_owned(), "R5.2")
-            }
-        };
+        let status = covering.first().map(|g| g.grant.status(now));
+        let (reason, rule) = why_no_consent(status, &caller.app_id, Some(service));
         let mut entry = AuditEntry::access(caller, user.id, service, Vec::new());
         entry.action = "consent.lapsed-refused".into();
         entry.detail = json!({ "rule": rule, "reason": reason });

@@ -8,7 +8,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::Duration;
-use einv_core::consent::{ConsentFields, ConsentRequest};
+use einv_core::consent::{ConsentFields, ConsentRequest, ConsentStatus};
 use einv_core::Service;
 use einv_store::{
     AppRecord, ConsentGrantRecord, ConsentTokenRecord, OAuthCodeRecord, TokenKind, UserRecord,
@@ -17,7 +17,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::Platform;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Authorisation, ServiceError, ServiceResult};
+use einv_core::InvalidValue;
 
 /// How long an access token lives (seconds).
 pub const ACCESS_TOKEN_SECS: i64 = 600;
@@ -83,11 +84,8 @@ pub struct TokenSet {
     pub scope: String,
 }
 
-fn oauth(error: &'static str, description: impl Into<String>) -> ServiceError {
-    ServiceError::OAuth {
-        error,
-        description: description.into(),
-    }
+fn refused(why: Authorisation) -> ServiceError {
+    ServiceError::Unauthorised(why)
 }
 
 fn random_token() -> String {
@@ -147,18 +145,17 @@ impl Platform {
             .authorise_app(&p.client_id, None)
             .await
             .map_err(|e| match e {
-                ServiceError::AppRefused { .. } => {
-                    oauth("invalid_client", "client_id: no live app has this AppID")
-                }
+                // Shown to the User: why the app is not live is the developer's business.
+                ServiceError::AppRefused { rule, .. } => ServiceError::AppRefused {
+                    reason: "client_id: no live app has this AppID".into(),
+                    rule,
+                },
                 other => other,
             })?
             .app;
         let registered = self.store.redirect_uris(&app.app_id).await?;
         if !redirect_allowed(&p.redirect_uri, &registered) {
-            return Err(oauth(
-                "invalid_request",
-                "redirect_uri: not registered for this app",
-            ));
+            return Err(InvalidValue::new("redirect_uri", "not registered for this app").into());
         }
         Ok(app)
     }
@@ -170,30 +167,28 @@ impl Platform {
         p: &AuthorizeParams,
     ) -> ServiceResult<AuthorizeRequest> {
         if p.response_type != "code" {
-            return Err(oauth(
-                "unsupported_response_type",
-                "response_type: must be code",
-            ));
+            return Err(refused(Authorisation::CodeFlowOnly));
         }
         if p.code_challenge_method != "S256" {
-            return Err(oauth(
-                "invalid_request",
-                "code_challenge_method: must be S256 (RFC 7636)",
-            ));
+            return Err(
+                InvalidValue::new("code_challenge_method", "must be S256 (RFC 7636)").into(),
+            );
         }
         if !pkce_shaped(&p.code_challenge) {
-            return Err(oauth(
-                "invalid_request",
-                "code_challenge: 43 to 128 characters of A-Z a-z 0-9 - . _ ~",
-            ));
+            return Err(InvalidValue::new(
+                "code_challenge",
+                "43 to 128 characters of A-Z a-z 0-9 - . _ ~",
+            )
+            .into());
         }
         let mut fields = p.consent.clone();
         fields.services = p.scope.clone();
-        let request =
-            ConsentRequest::parse(&fields).map_err(|e| oauth("invalid_scope", e.to_string()))?;
+        let not_askable =
+            |e: &dyn std::fmt::Display| refused(Authorisation::ConsentNotAskable(e.to_string()));
+        let request = ConsentRequest::parse(&fields).map_err(|e| not_askable(&e))?;
         self.consentable_app(&app.app_id, &request)
             .await
-            .map_err(|e| oauth("invalid_scope", e.to_string()))?;
+            .map_err(|e| not_askable(&e))?;
         Ok(AuthorizeRequest {
             app,
             request,
@@ -242,18 +237,12 @@ impl Platform {
             .store
             .take_oauth_code(&token_hash(code), now)
             .await?
-            .ok_or_else(|| oauth("invalid_grant", "code: unknown, used or expired"))?;
+            .ok_or(refused(Authorisation::CodeNotValid))?;
         if record.app_id != app.app_id || record.redirect_uri != redirect_uri {
-            return Err(oauth(
-                "invalid_grant",
-                "code: issued to another client or redirect_uri",
-            ));
+            return Err(refused(Authorisation::CodeNotValid));
         }
         if !pkce_s256_matches(verifier, &record.code_challenge) {
-            return Err(oauth(
-                "invalid_grant",
-                "code_verifier: does not match the code_challenge (RFC 7636)",
-            ));
+            return Err(refused(Authorisation::VerifierMismatch));
         }
         let grant = self.live_grant(record.grant_id).await?;
         self.issue_tokens(&grant).await
@@ -266,12 +255,18 @@ impl Platform {
         refresh_token: &str,
     ) -> ServiceResult<TokenSet> {
         let now = self.clock.now();
-        let record = self
+        let hash = token_hash(refresh_token);
+        let Some(record) = self
             .store
-            .take_consent_token(&token_hash(refresh_token), TokenKind::Refresh, now)
+            .take_consent_token(&hash, TokenKind::Refresh, now)
             .await?
             .filter(|t| t.app_id == app.app_id)
-            .ok_or_else(|| oauth("invalid_grant", "refresh_token: unknown, used or expired"))?;
+        else {
+            let why = Authorisation::RefreshTokenNotValid;
+            return Err(self
+                .dead_token(&app.app_id, &hash, TokenKind::Refresh, why)
+                .await);
+        };
         let grant = self.live_grant(record.grant_id).await?;
         self.issue_tokens(&grant).await
     }
@@ -284,47 +279,72 @@ impl Platform {
         service: Option<Service>,
     ) -> ServiceResult<(UserRecord, ConsentGrantRecord)> {
         let now = self.clock.now();
-        let invalid = || {
-            oauth(
-                "invalid_token",
-                "the access token is unknown, expired, or its consent ended",
-            )
-        };
-        let record = self
+        let hash = token_hash(token);
+        let Some(record) = self
             .store
-            .take_consent_token(&token_hash(token), TokenKind::Access, now)
+            .take_consent_token(&hash, TokenKind::Access, now)
             .await?
             .filter(|t| t.app_id == app_id)
-            .ok_or_else(invalid)?;
-        let grant = self
-            .live_grant(record.grant_id)
-            .await
-            .map_err(|_| invalid())?;
+        else {
+            let why = Authorisation::AccessTokenNotValid;
+            return Err(self.dead_token(app_id, &hash, TokenKind::Access, why).await);
+        };
+        let grant = self.live_grant(record.grant_id).await?;
         if service.is_some_and(|s| !grant.grant.request.services().contains(&s)) {
-            return Err(oauth(
-                "insufficient_scope",
-                "the consent does not cover this service",
-            ));
+            return Err(refused(Authorisation::OutOfScope));
         }
         let user = self
             .registered_user(record.user_id)
             .await
-            .map_err(|_| invalid())?;
+            .map_err(|_| refused(Authorisation::AccessTokenNotValid))?;
         Ok((user, grant))
     }
 
+    /// The grant, while it is live; else why it ended: lapsed (R5.6), revoked (R5.2) or voided
+    /// (R10.2), as [`ServiceError::ConsentRequired`], so the app sends the User back to the
+    /// consent page instead of retrying.
     async fn live_grant(&self, grant_id: i64) -> ServiceResult<ConsentGrantRecord> {
         let now = self.clock.now();
-        self.store
+        let grant = self
+            .store
             .consent_grant(grant_id)
             .await?
-            .filter(|g| g.grant.is_live(now))
-            .ok_or_else(|| {
-                oauth(
-                    "invalid_grant",
-                    "the User's consent was revoked, lapsed or voided (R5.2, R5.6, R10.2)",
-                )
-            })
+            .ok_or(refused(Authorisation::AccessTokenNotValid))?;
+        let status = grant.grant.status(now);
+        if status == ConsentStatus::Live {
+            return Ok(grant);
+        }
+        let service = grant.grant.request.services().iter().next().copied();
+        let (reason, rule) = super::consent::why_no_consent(Some(status), &grant.app_id, service);
+        Err(ServiceError::ConsentRequired {
+            reason,
+            rule,
+            consent_url: service.map_or_else(
+                || format!("/oauth/authorize?client_id={}", grant.app_id),
+                |s| super::consent::consent_url(&grant.app_id, s),
+            ),
+        })
+    }
+
+    /// Why a token that is no longer valid was refused. A token that died with its grant
+    /// (access tokens end when the grant lapses; refresh tokens too) says how the consent
+    /// ended, so R5.6's lapse is its own answer; any other is `otherwise`.
+    async fn dead_token(
+        &self,
+        app_id: &str,
+        hash: &str,
+        kind: TokenKind,
+        otherwise: Authorisation,
+    ) -> ServiceError {
+        let record = match self.store.consent_token_in_any_state(hash, kind).await {
+            Ok(Some(record)) if record.app_id == app_id => record,
+            Ok(_) => return refused(otherwise),
+            Err(e) => return e.into(),
+        };
+        match self.live_grant(record.grant_id).await {
+            Ok(_) => refused(otherwise),
+            Err(ended) => ended,
+        }
     }
 
     async fn issue_tokens(&self, grant: &ConsentGrantRecord) -> ServiceResult<TokenSet> {

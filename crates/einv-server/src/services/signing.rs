@@ -31,6 +31,26 @@ impl Platform {
         service: Option<Service>,
     ) -> ServiceResult<VerifyingKeys> {
         let app = self.authorise_app(app_id, service).await?;
+        self.v2_verifying_keys_of(app, None).await
+    }
+
+    /// [`Self::v2_verifying_keys`] for an app the authority already admitted during this call
+    /// (v2's flow control asks it first): only the service is checked again (R4.5), so a v2
+    /// call asks the authority once.
+    pub async fn v2_verifying_keys_of(
+        &self,
+        app: AuthorisedApp,
+        service: Option<Service>,
+    ) -> ServiceResult<VerifyingKeys> {
+        let app_id = app.app.app_id.as_str();
+        if let Some(service) = service {
+            if !app.app.services.iter().any(|s| s == service.as_str()) {
+                return Err(ServiceError::AppRefused {
+                    reason: format!("{app_id} is not licensed for the service {service}"),
+                    rule: Some("R4.5"),
+                });
+            }
+        }
         let ed25519 = self
             .store
             .signing_keys(app_id)

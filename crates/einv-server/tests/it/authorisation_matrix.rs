@@ -11,9 +11,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::Duration;
-use einv_core::barcode::{crypto, QrSeedKey, RandomCode};
 use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
-use einv_core::InvoiceNumber;
 use einv_server::services::SessionKind;
 use einv_store::testing::invoice;
 use einv_store::AppStatus;
@@ -23,6 +21,7 @@ use serde_json::Value;
 
 use crate::common::*;
 use crate::licensing::licensed;
+use crate::v1_requests as req;
 
 both_backends!(every_route_admits_exactly_its_callers);
 
@@ -357,18 +356,8 @@ impl<'a> World<'a> {
     async fn new(app: &'a TestApp) -> Self {
         let a = licensed(app, "a@example.com").await;
         let other = licensed(app, "b@example.com").await;
-        let user = app
-            .store()
-            .find_user_by_barcode(BARCODE)
-            .await
-            .unwrap()
-            .unwrap();
-        let other_user = app
-            .store()
-            .find_user_by_barcode("/OTHER01")
-            .await
-            .unwrap()
-            .unwrap();
+        let user = app.user(BARCODE).await;
+        let other_user = app.user("/OTHER01").await;
         let consent = app.store().consent_grants_of_user(user.id).await.unwrap()[0].id;
         // One more donatable invoice of the User's, so v2 and v1 each donate one.
         let spare = invoice(
@@ -874,91 +863,21 @@ fn resign(params: &mut Vec<(&'static str, String)>, key: &str) {
 
 /// A request the live app may make for `action`, signed with `key` when the action is signed.
 fn v1_params(app: &TestApp, action: &str, key: &str) -> Vec<(&'static str, String)> {
-    let p = |pairs: &[(&'static str, &str)]| -> Vec<(&'static str, String)> {
-        pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()
-    };
     let mut params = match action {
-        "QryWinningList" => p(&[
-            ("version", "0.2"),
-            ("action", action),
-            ("invTerm", "11510"),
-            ("UUID", "d"),
-            ("appID", APP_ID),
-        ]),
-        "qryInvHeader" => p(&[
-            ("version", "0.5"),
-            ("type", "QRCode"),
-            ("invNum", "CD00000001"),
-            ("action", action),
-            ("generation", "V2"),
-            ("invDate", "2026/11/20"),
-            ("UUID", "d"),
-            ("appID", APP_ID),
-        ]),
-        "qryInvDetail" => {
-            let key = QrSeedKey::parse(SEED_KEY).unwrap();
-            let number = InvoiceNumber::parse("CD00000001").unwrap();
-            let random = RandomCode::parse("9999").unwrap();
-            let encrypt = crypto::encrypt_verification(&key, &number, &random);
-            p(&[
-                ("version", "0.5"),
-                ("type", "QRCode"),
-                ("invNum", "CD00000001"),
-                ("action", action),
-                ("generation", "V2"),
-                ("invDate", "2026/11/20"),
-                ("randomNumber", "9999"),
-                ("encrypt", &encrypt),
-                ("sellerID", "04595257"),
-                ("UUID", "d"),
-                ("appID", APP_ID),
-            ])
-        }
-        "qryLoveCode" => p(&[
+        "QryWinningList" => req::winning_list("11510"),
+        "qryInvHeader" => req::invoice_header("CD00000001", "2026/11/20", "QRCode"),
+        "qryInvDetail" => req::invoice_detail_qr("9999", &req::qr_encrypt("9999")),
+        "qryLoveCode" => req::p(&[
             ("version", "0.2"),
             ("qKey", "創世"),
             ("action", action),
             ("UUID", "d"),
             ("appID", APP_ID),
         ]),
-        "carrierInvChk" => {
-            let mut v = app.carrier_params(action, "0.5");
-            v.extend(p(&[
-                ("startDate", "2026/11/01"),
-                ("endDate", "2026/11/30"),
-                ("onlyWinningInv", "N"),
-            ]));
-            v
-        }
-        "carrierInvDetail" => {
-            let mut v = app.carrier_params(action, "0.5");
-            v.extend(p(&[("invNum", "AB00000001"), ("invDate", "2026/11/20")]));
-            v
-        }
-        "carrierInvDnt" => {
-            let mut v = app.carrier_params(action, "0.1");
-            v.extend(p(&[
-                ("serial", "0000000001"),
-                ("invNum", "AB00000001"),
-                ("invDate", "2026/11/20"),
-                ("npoBan", "919"),
-            ]));
-            v
-        }
-        "qryCarrierAgg" => {
-            let now = app.now_unix().to_string();
-            p(&[
-                ("version", "1.0"),
-                ("serial", "0000000002"),
-                ("action", action),
-                ("cardType", "3J0002"),
-                ("cardNo", BARCODE),
-                ("cardEncrypt", CODE),
-                ("appID", APP_ID),
-                ("timeStamp", &now),
-                ("uuid", "d"),
-            ])
-        }
+        "carrierInvChk" => req::carrier_list(app, "2026/11/01", "2026/11/30"),
+        "carrierInvDetail" => req::carrier_detail(app, "AB00000001", "2026/11/20"),
+        "carrierInvDnt" => req::donation(app, "AB00000001", "2026/11/20", "919"),
+        "qryCarrierAgg" => req::aggregation(app),
         other => panic!("the matrix has no request for v1 action {other}: add one"),
     };
     if signed(action) {

@@ -103,6 +103,12 @@ impl TestApp {
         &self.store
     }
 
+    /// The registered User holding mobile barcode `barcode`.
+    pub async fn user(&self, barcode: &str) -> UserRecord {
+        let found = self.store.find_user_by_barcode(barcode).await.unwrap();
+        found.unwrap_or_else(|| panic!("no User holds {barcode}"))
+    }
+
     pub fn now_unix(&self) -> i64 {
         use einv_core::Clock;
         self.clock.now().timestamp()

@@ -67,21 +67,7 @@ async fn r5_2_revocation_reaches_cached_calls_within_the_check_interval_postgres
 const AGGREGATE: &str = "/PB2CAPIVAN/Carrier/Aggregate";
 
 async fn aggregate(app: &TestApp) -> Value {
-    let now = app.now_unix().to_string();
-    let mut params: Vec<(&'static str, String)> = [
-        ("version", "1.0"),
-        ("serial", "0000000002"),
-        ("action", "qryCarrierAgg"),
-        ("cardType", "3J0002"),
-        ("cardNo", BARCODE),
-        ("cardEncrypt", CODE),
-        ("appID", APP_ID),
-        ("timeStamp", now.as_str()),
-        ("uuid", "d"),
-    ]
-    .iter()
-    .map(|(k, v)| (*k, (*v).to_owned()))
-    .collect();
+    let mut params = crate::v1_requests::aggregation(app);
     sign(&mut params, API_KEY);
     app.post(AGGREGATE, &params).await
 }

@@ -34,6 +34,7 @@ both_backends!(
     r4_7b_a_suspended_licence_files_its_re_review,
     r10_2_suspensions_stack_and_resumption_voids_consents,
     r5_11_a_purpose_change_on_a_suspended_licence_goes_to_review,
+    r5_11_a_refused_purpose_change_is_rejected_not_ended,
     r4_7d_a_legacy_licence_with_a_re_review_filed_in_time_is_recorded_after_the_deadline,
     r6_a_valid_certificate_is_required_at_re_review_and_legacy_licences_lapse,
     r3_6_love_code_search_comes_with_donation,
@@ -406,16 +407,7 @@ async fn r10_3_termination_runs_r11(app: &TestApp) {
     let l = licensed(app, "h@example.com").await;
     let p = &app.platform;
     // The fixture User uses the app: R11 must reach them.
-    let user = app
-        .store()
-        .find_user_by_barcode(BARCODE)
-        .await
-        .unwrap()
-        .unwrap();
-    let consent = einv_server::services::standard_consent(&[einv_core::Service::WinningNumbers]);
-    p.grant_consent(user.id, &l.creds.app_id, &consent, None)
-        .await
-        .unwrap();
+    let user = fixture_user_consents(app, &l.creds.app_id).await;
     let ended = p
         .terminate(
             Actor::Reviewer(l.reviewer),
@@ -733,16 +725,7 @@ async fn r4_7b_a_suspended_licence_files_its_re_review(app: &TestApp) {
 async fn r10_2_suspensions_stack_and_resumption_voids_consents(app: &TestApp) {
     let l = licensed(app, "q@example.com").await;
     let p = &app.platform;
-    let user = app
-        .store()
-        .find_user_by_barcode(BARCODE)
-        .await
-        .unwrap()
-        .unwrap();
-    let consent = einv_server::services::standard_consent(&[einv_core::Service::WinningNumbers]);
-    p.grant_consent(user.id, &l.creds.app_id, &consent, None)
-        .await
-        .unwrap();
+    let user = fixture_user_consents(app, &l.creds.app_id).await;
     // R6 first: the certificate lapses.
     let short = IsmsInput {
         number: "ISMS-002".into(),
@@ -1063,16 +1046,7 @@ async fn r4_2_a_resubmission_corrects_the_form(app: &TestApp) {
 async fn r5_2_overdue_requests_and_r11_destruction_reach_the_reviewer(app: &TestApp) {
     let l = licensed(app, "v@example.com").await;
     let p = &app.platform;
-    let user = app
-        .store()
-        .find_user_by_barcode(BARCODE)
-        .await
-        .unwrap()
-        .unwrap();
-    let consent = einv_server::services::standard_consent(&[einv_core::Service::WinningNumbers]);
-    p.grant_consent(user.id, &l.creds.app_id, &consent, None)
-        .await
-        .unwrap();
+    let user = fixture_user_consents(app, &l.creds.app_id).await;
     p.request_deletion(user.id, &l.creds.app_id, einv_store::RequestKind::Delete)
         .await
         .unwrap();
@@ -1381,4 +1355,66 @@ async fn sign_every_call_is_on_for_new_licences_and_reviewers_decide(app: &TestA
         .await
         .unwrap();
     assert_eq!(unsigned().await["code"], "954");
+}
+
+/// R5.11: a purpose change the reviewer refuses leaves the licence Rejected: the API stops,
+/// but a refused change is not one of the ends R11 speaks of (expiry, withdrawal, termination,
+/// merger), so no destruction duty is set: keys stay unrevoked, consents are not voided, the
+/// Users are not told the app ended, the Developer is not asked to confirm a destruction.
+async fn r5_11_a_refused_purpose_change_is_rejected_not_ended(app: &TestApp) {
+    let l = licensed(app, "purpose-refused@example.com").await;
+    let p = &app.platform;
+    let user = fixture_user_consents(app, &l.creds.app_id).await;
+    p.notify_change(
+        l.developer,
+        l.licence,
+        "2.0",
+        "resell the invoices to advertisers",
+    )
+    .await
+    .unwrap();
+    let refused = p
+        .reject(l.reviewer, l.licence, "the new purpose is not allowed")
+        .await
+        .unwrap();
+    assert_eq!(refused.state.name(), "rejected");
+    assert!(!refused.state.ends_an_approved_licence());
+    assert!(winning_list(app, &l.creds.app_id, &l.creds.api_key).await["code"] != "200");
+    let developer_notes = p.developer_notifications(l.developer).await.unwrap();
+    assert!(
+        !developer_notes.iter().any(|n| n.kind == "licence-ended"),
+        "no R11 destruction notice"
+    );
+    let user_notes = p.notifications_of_user(user.id).await.unwrap();
+    assert!(!user_notes.iter().any(|n| n.kind == "app-ended"));
+    let grants = p.consents_of_user(user.id).await.unwrap();
+    assert!(
+        grants
+            .iter()
+            .any(|g| g.app_id == l.creds.app_id && g.grant.voided_at.is_none()),
+        "the consent is not voided"
+    );
+    // Nothing to confirm: R11's destruction report is for a licence that ended.
+    assert!(matches!(
+        p.confirm_destruction_by_app(&l.creds.app_id, "destroyed")
+            .await
+            .unwrap_err(),
+        ServiceError::Refused { rule: "R11", .. }
+    ));
+}
+
+/// The fixture User consents to `app_id` for the winning numbers: the User R11 must reach.
+async fn fixture_user_consents(app: &TestApp, app_id: &str) -> einv_store::UserRecord {
+    let user = app
+        .store()
+        .find_user_by_barcode(BARCODE)
+        .await
+        .unwrap()
+        .unwrap();
+    let consent = einv_server::services::standard_consent(&[einv_core::Service::WinningNumbers]);
+    app.platform
+        .grant_consent(user.id, app_id, &consent, None)
+        .await
+        .unwrap();
+    user
 }

@@ -22,4 +22,6 @@ mod secrets_at_rest;
 mod surfaces;
 mod v1_api;
 mod v1_contract;
+mod v1_requests;
 mod v2_api;
+mod v2_conventions;

@@ -9,7 +9,8 @@ use sha2::Digest;
 
 both_backends!(
     pkce_code_exchange_refresh_and_revocation,
-    authorize_refuses_bad_clients_and_requests
+    authorize_refuses_bad_clients_and_requests,
+    r5_6_a_lapsed_consent_is_its_own_answer
 );
 
 const VERIFIER: &str = "a-very-long-code-verifier-with-enough-entropy-0123456789";
@@ -130,22 +131,7 @@ async fn pkce_code_exchange_refresh_and_revocation(app: &TestApp) {
         .await;
     assert_eq!(bad.status(), 401);
     // R5.2: revocation kills the tokens.
-    let user = app
-        .store()
-        .find_user_by_barcode(BARCODE)
-        .await
-        .unwrap()
-        .unwrap();
-    let newest = app
-        .platform
-        .consents_of_user(user.id)
-        .await
-        .unwrap()
-        .remove(0);
-    app.platform
-        .revoke_consent(user.id, newest.id)
-        .await
-        .unwrap();
+    revoke_newest_consent(app).await;
     let new_access = again["access_token"].as_str().unwrap();
     assert_eq!(introspect(app, new_access).await["active"], false);
     let new_refresh = again["refresh_token"].as_str().unwrap();
@@ -231,4 +217,99 @@ fn serde_urlencoded_string(p: &AuthorizeParams) -> String {
         }
     }
     s.finish()
+}
+
+/// R5.6: once six months have passed, the tokens the app still holds are not just "invalid":
+/// v2 answers the `consent-lapsed` problem type citing R5.6, and a refresh is `invalid_grant`
+/// saying the consent lapsed, so the app sends the User back to the consent page. A revoked
+/// consent (R5.2) is `consent-required`, not a lapse.
+async fn r5_6_a_lapsed_consent_is_its_own_answer(app: &TestApp) {
+    let tokens = fresh_tokens(app).await;
+    let (access, refresh) = (
+        tokens["access_token"].as_str().unwrap(),
+        tokens["refresh_token"].as_str().unwrap(),
+    );
+    let path = "/api/v2/me/invoices?from=2026-11-01&to=2026-11-30";
+    let call = |token: &str| {
+        v2_request(app, reqwest::Method::GET, path, b"")
+            .bearer_auth(token)
+            .send()
+    };
+    assert_eq!(call(access).await.unwrap().status(), 200);
+    // One day past six calendar months.
+    app.clock.advance(chrono::Duration::days(185));
+    let lapsed = call(access).await.unwrap();
+    assert_eq!(lapsed.status(), 403);
+    let body: Value = lapsed.json().await.unwrap();
+    assert!(
+        body["type"].as_str().unwrap().ends_with("/consent-lapsed"),
+        "{body}"
+    );
+    assert_eq!(body["rule"], "R5.6", "{body}");
+    let (status, refused) = token(
+        app,
+        &[("grant_type", "refresh_token"), ("refresh_token", refresh)],
+    )
+    .await;
+    assert_eq!(
+        (status, refused["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    assert!(
+        refused["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("R5.6"),
+        "{refused}"
+    );
+    // A fresh consent works again; revoked, its live token is `consent-required` (R5.2).
+    let tokens = fresh_tokens(app).await;
+    let access = tokens["access_token"].as_str().unwrap();
+    revoke_newest_consent(app).await;
+    let revoked: Value = call(access).await.unwrap().json().await.unwrap();
+    assert!(
+        revoked["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("/consent-required"),
+        "{revoked}"
+    );
+    assert_eq!(revoked["rule"], "R5.2", "{revoked}");
+}
+
+/// R5.2: the fixture User revokes their newest consent.
+async fn revoke_newest_consent(app: &TestApp) {
+    let user = app
+        .store()
+        .find_user_by_barcode(BARCODE)
+        .await
+        .unwrap()
+        .unwrap();
+    let newest = app
+        .platform
+        .consents_of_user(user.id)
+        .await
+        .unwrap()
+        .remove(0);
+    app.platform
+        .revoke_consent(user.id, newest.id)
+        .await
+        .unwrap();
+}
+
+/// Exchanges a fresh code for tokens.
+async fn fresh_tokens(app: &TestApp) -> Value {
+    let code = code_for(app).await;
+    let (status, tokens) = token(
+        app,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", REDIRECT_URI),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    tokens
 }

@@ -18,13 +18,8 @@ use crate::common::*;
 
 fn config(dir: &Path, server_key: Option<&str>) -> Config {
     Config {
-        data_dir: dir.to_owned(),
-        database_url: None,
         server_key: server_key.map(|k| SecretString::from(k.to_owned())),
-        holidays: None,
-        flow_limits: einv_core::flow::FlowLimits::default(),
-        redis_url: None,
-        flow: Default::default(),
+        ..Config::in_dir(dir)
     }
 }
 

@@ -2,6 +2,7 @@
 //! (SQLite and PostgreSQL), requests built as a MOF client builds them.
 
 use crate::common::*;
+use crate::v1_requests::*;
 use einv_core::barcode::{crypto, QrSeedKey, RandomCode};
 use einv_core::{Clock, InvoiceNumber};
 use serde_json::Value;
@@ -23,15 +24,6 @@ both_backends!(
     a_repeated_signed_request_is_answered_once,
     f0501_cancel_reads_zuofei_and_f0701_void_reads_zhuxiao,
 );
-
-const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
-const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
-const DONATE: &str = "/PB2CAPIVAN/CarInv/Donate";
-const AGGREGATE: &str = "/PB2CAPIVAN/Carrier/Aggregate";
-
-fn p(pairs: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
-    pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()
-}
 
 fn assert_code(reply: &Value, code: u16) {
     let got = match &reply["code"] {
@@ -70,22 +62,12 @@ async fn winning_list_and_period_errors(app: &TestApp) {
     assert!(msg(&bad).contains("invTerm"), "{bad}");
 }
 
-fn header_params(number: &str, date: &str) -> Vec<(&'static str, String)> {
-    p(&[
-        ("version", "0.5"),
-        ("type", "QRCode"),
-        ("invNum", number),
-        ("action", "qryInvHeader"),
-        ("generation", "V2"),
-        ("invDate", date),
-        ("UUID", "d"),
-        ("appID", APP_ID),
-    ])
-}
-
 async fn invoice_header_and_its_errors(app: &TestApp) {
     let ok = app
-        .post(INVAPP, &header_params("CD00000001", "2026/11/20"))
+        .post(
+            INVAPP,
+            &invoice_header("CD00000001", "2026/11/20", "QRCode"),
+        )
         .await;
     assert_eq!(ok["code"], "200");
     assert_eq!(ok["invNum"], "CD00000001");
@@ -99,26 +81,35 @@ async fn invoice_header_and_its_errors(app: &TestApp) {
         "R6.2: the claim deadline travels with the invoice"
     );
     assert_code(
-        &app.post(INVAPP, &header_params("CD00000009", "2026/11/20"))
-            .await,
+        &app.post(
+            INVAPP,
+            &invoice_header("CD00000009", "2026/11/20", "QRCode"),
+        )
+        .await,
         915,
     );
     assert_code(
-        &app.post(INVAPP, &header_params("CD00000001", "2026/11/21"))
-            .await,
+        &app.post(
+            INVAPP,
+            &invoice_header("CD00000001", "2026/11/21", "QRCode"),
+        )
+        .await,
         915,
     );
     let bad_number = app
-        .post(INVAPP, &header_params("CD0000001", "2026/11/20"))
+        .post(INVAPP, &invoice_header("CD0000001", "2026/11/20", "QRCode"))
         .await;
     assert_code(&bad_number, 903);
     assert!(msg(&bad_number).contains("invNum"));
     let bad_date = app
-        .post(INVAPP, &header_params("CD00000001", "2026-11-20"))
+        .post(
+            INVAPP,
+            &invoice_header("CD00000001", "2026-11-20", "QRCode"),
+        )
         .await;
     assert_code(&bad_date, 903);
     assert!(msg(&bad_date).contains("invDate"));
-    let mut bad_type = header_params("CD00000001", "2026/11/20");
+    let mut bad_type = invoice_header("CD00000001", "2026/11/20", "QRCode");
     set(&mut bad_type, "type", "qrcode");
     assert_code(&app.post(INVAPP, &bad_type).await, 904);
 }
@@ -127,22 +118,7 @@ async fn invoice_detail_by_qr_and_barcode(app: &TestApp) {
     let key = QrSeedKey::parse(SEED_KEY).unwrap();
     let number = InvoiceNumber::parse("CD00000001").unwrap();
     let encrypt = crypto::encrypt_verification(&key, &number, &RandomCode::parse("9999").unwrap());
-    let qr = |random: &str, encrypt: &str| {
-        p(&[
-            ("version", "0.5"),
-            ("type", "QRCode"),
-            ("invNum", "CD00000001"),
-            ("action", "qryInvDetail"),
-            ("generation", "V2"),
-            ("invDate", "2026/11/20"),
-            ("randomNumber", random),
-            ("encrypt", encrypt),
-            ("sellerID", "04595257"),
-            ("UUID", "d"),
-            ("appID", APP_ID),
-        ])
-    };
-    let ok = app.post(INVAPP, &qr("9999", &encrypt)).await;
+    let ok = app.post(INVAPP, &invoice_detail_qr("9999", &encrypt)).await;
     assert_eq!(ok["code"], "200");
     assert!(
         ok.get("v").is_none(),
@@ -155,41 +131,32 @@ async fn invoice_detail_by_qr_and_barcode(app: &TestApp) {
     assert_eq!(ok["buyerBan"], "", "\"\" rather than null, as captured");
     assert_eq!(ok["details"][0]["rowNum"], "001");
     assert_eq!(ok["details"][0]["description"], "乾電池");
-    assert_code(&app.post(INVAPP, &qr("1234", &encrypt)).await, 915);
+    assert_code(
+        &app.post(INVAPP, &invoice_detail_qr("1234", &encrypt)).await,
+        915,
+    );
     let forged = crypto::encrypt_verification(&key, &number, &RandomCode::parse("1234").unwrap());
-    assert_code(&app.post(INVAPP, &qr("9999", &forged)).await, 953);
-    let barcode = |term: &str| {
-        p(&[
-            ("version", "0.5"),
-            ("type", "Barcode"),
-            ("invNum", "CD00000001"),
-            ("action", "qryInvDetail"),
-            ("generation", "V2"),
-            ("invDate", "2026/11/20"),
-            ("randomNumber", "9999"),
-            ("invTerm", term),
-            ("UUID", "d"),
-            ("appID", APP_ID),
-        ])
-    };
-    assert_eq!(app.post(INVAPP, &barcode("11512")).await["code"], "200");
-    assert_code(&app.post(INVAPP, &barcode("11510")).await, 915);
-    assert_code(&app.post(INVAPP, &barcode("1151")).await, 902);
-}
-
-fn list_params(app: &TestApp, start: &str, end: &str) -> Vec<(&'static str, String)> {
-    let mut params = app.carrier_params("carrierInvChk", "0.5");
-    params.extend(p(&[
-        ("startDate", start),
-        ("endDate", end),
-        ("onlyWinningInv", "N"),
-    ]));
-    params
+    assert_code(
+        &app.post(INVAPP, &invoice_detail_qr("9999", &forged)).await,
+        953,
+    );
+    assert_eq!(
+        app.post(INVAPP, &invoice_detail_barcode("11512")).await["code"],
+        "200"
+    );
+    assert_code(
+        &app.post(INVAPP, &invoice_detail_barcode("11510")).await,
+        915,
+    );
+    assert_code(
+        &app.post(INVAPP, &invoice_detail_barcode("1151")).await,
+        902,
+    );
 }
 
 async fn carrier_list_masks_donated_and_checks_the_code(app: &TestApp) {
     let reply = app
-        .post(INVSERV, &list_params(app, "2026/11/01", "2026/11/30"))
+        .post(INVSERV, &carrier_list(app, "2026/11/01", "2026/11/30"))
         .await;
     assert_eq!(reply["code"], 200, "code is a number in carrier replies");
     let details = reply["details"].as_array().unwrap();
@@ -212,28 +179,28 @@ async fn carrier_list_masks_donated_and_checks_the_code(app: &TestApp) {
         !reply.to_string().contains("AB00000002"),
         "the donated number never appears"
     );
-    let mut wrong = list_params(app, "2026/11/01", "2026/11/30");
+    let mut wrong = carrier_list(app, "2026/11/01", "2026/11/30");
     set(&mut wrong, "cardEncrypt", "Wrong999");
     assert_code(&app.post(INVSERV, &wrong).await, 919);
-    let mut unknown = list_params(app, "2026/11/01", "2026/11/30");
+    let mut unknown = carrier_list(app, "2026/11/01", "2026/11/30");
     set(&mut unknown, "cardNo", "/ZZZZZZZ");
     assert_code(&app.post(INVSERV, &unknown).await, 919);
 }
 
 async fn carrier_list_pages_with_996_and_filters_winners(app: &TestApp) {
     let first = app
-        .post(INVSERV, &list_params(app, "2026/09/01", "2026/09/30"))
+        .post(INVSERV, &carrier_list(app, "2026/09/01", "2026/09/30"))
         .await;
     assert_eq!(first["code"], 996);
     assert_eq!(first["details"].as_array().unwrap().len(), 100);
-    let mut page2 = list_params(app, "2026/09/01", "2026/09/30");
+    let mut page2 = carrier_list(app, "2026/09/01", "2026/09/30");
     set(&mut page2, "version", "0.6");
     page2.push(("page", "2".into()));
     let second = app.post(INVSERV, &page2).await;
     assert_eq!(second["code"], 200);
     assert_eq!(second["details"].as_array().unwrap().len(), 50);
     assert_eq!(second["details"][0]["rowNum"], 101);
-    let mut winners = list_params(app, "2026/10/01", "2026/10/31");
+    let mut winners = carrier_list(app, "2026/10/01", "2026/10/31");
     set(&mut winners, "onlyWinningInv", "Y");
     let reply = app.post(INVSERV, &winners).await;
     assert_eq!(reply["code"], 200);
@@ -248,23 +215,23 @@ async fn carrier_list_pages_with_996_and_filters_winners(app: &TestApp) {
 
 async fn carrier_list_refuses_bad_windows_and_stale_timestamps(app: &TestApp) {
     let two_months = app
-        .post(INVSERV, &list_params(app, "2026/10/01", "2026/11/30"))
+        .post(INVSERV, &carrier_list(app, "2026/10/01", "2026/11/30"))
         .await;
     assert_code(&two_months, 903);
     assert!(msg(&two_months).contains("endDate"));
     let too_old = app
-        .post(INVSERV, &list_params(app, "2026/04/01", "2026/04/30"))
+        .post(INVSERV, &carrier_list(app, "2026/04/01", "2026/04/30"))
         .await;
     assert_code(&too_old, 903);
     assert!(msg(&too_old).contains("startDate"));
-    let mut stale = list_params(app, "2026/11/01", "2026/11/30");
+    let mut stale = carrier_list(app, "2026/11/01", "2026/11/30");
     set(
         &mut stale,
         "timeStamp",
         &(app.now_unix() - 3600).to_string(),
     );
     assert_code(&app.post(INVSERV, &stale).await, 951);
-    let mut expired = list_params(app, "2026/11/01", "2026/11/30");
+    let mut expired = carrier_list(app, "2026/11/01", "2026/11/30");
     set(
         &mut expired,
         "expTimeStamp",
@@ -273,31 +240,28 @@ async fn carrier_list_refuses_bad_windows_and_stale_timestamps(app: &TestApp) {
     assert_code(&app.post(INVSERV, &expired).await, 951);
 }
 
-fn detail_params(app: &TestApp, number: &str, date: &str) -> Vec<(&'static str, String)> {
-    let mut params = app.carrier_params("carrierInvDetail", "0.5");
-    params.extend(p(&[("invNum", number), ("invDate", date)]));
-    params
-}
-
 async fn carrier_detail_only_for_own_invoices(app: &TestApp) {
     let ok = app
-        .post(INVSERV, &detail_params(app, "AB00000001", "2026/11/20"))
+        .post(INVSERV, &carrier_detail(app, "AB00000001", "2026/11/20"))
         .await;
     assert_eq!(ok["code"], 200);
     assert_eq!(ok["details"][0]["unitPrice"], "105");
+    // The 0.3 carrier capture: a detail row's `rowNum` and `amount` are numbers.
+    assert_eq!(ok["details"][0]["rowNum"], 1);
+    assert_eq!(ok["details"][0]["amount"], 105);
     let donated = app
-        .post(INVSERV, &detail_params(app, "AB00000002", "2026/11/21"))
+        .post(INVSERV, &carrier_detail(app, "AB00000002", "2026/11/21"))
         .await;
     assert_eq!(donated["invNum"], "AB00000***");
     assert_code(
-        &app.post(INVSERV, &detail_params(app, "EF00000001", "2026/11/20"))
+        &app.post(INVSERV, &carrier_detail(app, "EF00000001", "2026/11/20"))
             .await,
         915,
     );
 }
 
 async fn aggregated_carrier_sees_its_invoices(app: &TestApp) {
-    let mut params = list_params(app, "2026/11/01", "2026/11/30");
+    let mut params = carrier_list(app, "2026/11/01", "2026/11/30");
     set(&mut params, "cardType", "1K0001");
     set(&mut params, "cardNo", EASYCARD);
     set(&mut params, "cardEncrypt", EASYCARD_HIDDEN);
@@ -314,24 +278,8 @@ async fn aggregated_carrier_sees_its_invoices(app: &TestApp) {
     assert_code(&app.post(INVSERV, &params).await, 919);
 }
 
-fn donate_params(
-    app: &TestApp,
-    number: &str,
-    date: &str,
-    npo: &str,
-) -> Vec<(&'static str, String)> {
-    let mut params = app.carrier_params("carrierInvDnt", "0.1");
-    params.extend(p(&[
-        ("serial", "0000000001"),
-        ("invNum", number),
-        ("invDate", date),
-        ("npoBan", npo),
-    ]));
-    params
-}
-
 async fn donation_signed_masked_and_refused_when_it_must_be(app: &TestApp) {
-    let mut ok = donate_params(app, "AB00000001", "2026/11/20", "919");
+    let mut ok = donation(app, "AB00000001", "2026/11/20", "919");
     sign(&mut ok, API_KEY);
     let reply = app.post(DONATE, &ok).await;
     assert_eq!(reply["code"], 200, "{reply}");
@@ -342,30 +290,30 @@ async fn donation_signed_masked_and_refused_when_it_must_be(app: &TestApp) {
         einv_core::wire::hash_serial("0000000001", API_KEY.as_bytes())
     );
     // A new request (another serial) for the same invoice: refused, it was donated.
-    let mut again = donate_params(app, "AB00000001", "2026/11/20", "919");
+    let mut again = donation(app, "AB00000001", "2026/11/20", "919");
     set(&mut again, "serial", "0000000002");
     sign(&mut again, API_KEY);
     assert_code(&app.post(DONATE, &again).await, 908);
-    let mut no_charity = donate_params(app, "AB00000004", "2026/11/23", "123");
+    let mut no_charity = donation(app, "AB00000004", "2026/11/23", "123");
     set(&mut no_charity, "cardType", "1K0001");
     set(&mut no_charity, "cardNo", EASYCARD);
     set(&mut no_charity, "cardEncrypt", EASYCARD_HIDDEN);
     sign(&mut no_charity, API_KEY);
     assert_code(&app.post(DONATE, &no_charity).await, 907);
-    let mut b2b = donate_params(app, "AB00000003", "2026/11/22", "919");
+    let mut b2b = donation(app, "AB00000003", "2026/11/22", "919");
     sign(&mut b2b, API_KEY);
     assert_code(&app.post(DONATE, &b2b).await, 913);
-    let mut drawn = donate_params(app, "AB12345678", "2026/10/05", "919");
+    let mut drawn = donation(app, "AB12345678", "2026/10/05", "919");
     sign(&mut drawn, API_KEY);
     let reply = app.post(DONATE, &drawn).await;
     assert_code(&reply, 903);
     assert!(msg(&reply).contains("drawn"), "{reply}");
-    let mut forged = donate_params(app, "AB00000004", "2026/11/23", "919");
+    let mut forged = donation(app, "AB00000004", "2026/11/23", "919");
     sign(&mut forged, "not-the-key");
     assert_code(&app.post(DONATE, &forged).await, 954);
-    let unsigned = donate_params(app, "AB00000004", "2026/11/23", "919");
+    let unsigned = donation(app, "AB00000004", "2026/11/23", "919");
     assert_code(&app.post(DONATE, &unsigned).await, 954);
-    let mut tampered = donate_params(app, "AB00000004", "2026/11/23", "919");
+    let mut tampered = donation(app, "AB00000004", "2026/11/23", "919");
     sign(&mut tampered, API_KEY);
     set(&mut tampered, "npoBan", "8585");
     assert_code(&app.post(DONATE, &tampered).await, 954);
@@ -373,25 +321,14 @@ async fn donation_signed_masked_and_refused_when_it_must_be(app: &TestApp) {
 
 async fn donation_accepts_a_raw_plus_in_the_query_string(app: &TestApp) {
     // BARCODE contains '+', and a client that does not URL-encode sends it raw.
-    let mut params = donate_params(app, "AB00000001", "2026/11/20", "919");
+    let mut params = donation(app, "AB00000001", "2026/11/20", "919");
     sign(&mut params, API_KEY);
     let reply = app.post_raw_query(DONATE, &params).await;
     assert_eq!(reply["code"], 200, "{reply}");
 }
 
 async fn carrier_aggregation_is_signed(app: &TestApp) {
-    let now = app.now_unix().to_string();
-    let mut params = p(&[
-        ("version", "1.0"),
-        ("serial", "0000000002"),
-        ("action", "qryCarrierAgg"),
-        ("cardType", "3J0002"),
-        ("cardNo", BARCODE),
-        ("cardEncrypt", CODE),
-        ("appID", APP_ID),
-        ("timeStamp", &now),
-        ("uuid", "d"),
-    ]);
+    let mut params = aggregation(app);
     sign(&mut params, API_KEY);
     let reply = app.post(AGGREGATE, &params).await;
     assert_eq!(reply["code"], 200, "{reply}");
@@ -429,7 +366,7 @@ async fn app_and_device_refusals(app: &TestApp) {
         .unwrap();
     assert_code(&app.post(INVAPP, &ask(APP_ID, "d")).await, 200);
     let not_licensed = app
-        .post(INVSERV, &list_params(app, "2026/11/01", "2026/11/30"))
+        .post(INVSERV, &carrier_list(app, "2026/11/01", "2026/11/30"))
         .await;
     assert_code(&not_licensed, 998);
     assert!(msg(&not_licensed).contains("not licensed"));
@@ -476,7 +413,7 @@ async fn love_code_search(app: &TestApp) {
 /// A repeated identical signed request inside its timestamp window gets the first answer and
 /// never acts twice: a second donation would answer 908, the replay answers the first 200.
 async fn a_repeated_signed_request_is_answered_once(app: &TestApp) {
-    let mut first = donate_params(app, "AB00000001", "2026/11/20", "919");
+    let mut first = donation(app, "AB00000001", "2026/11/20", "919");
     sign(&mut first, API_KEY);
     let answer = app.post(DONATE, &first).await;
     assert_code(&answer, 200);
@@ -533,7 +470,7 @@ async fn f0501_cancel_reads_zuofei_and_f0701_void_reads_zhuxiao(app: &TestApp) {
         .await
         .unwrap();
     let list = app
-        .post(INVSERV, &list_params(app, "2026/11/01", "2026/11/30"))
+        .post(INVSERV, &carrier_list(app, "2026/11/01", "2026/11/30"))
         .await;
     let status_of = |n: &str| {
         list["details"]
@@ -549,11 +486,11 @@ async fn f0501_cancel_reads_zuofei_and_f0701_void_reads_zhuxiao(app: &TestApp) {
         "F0501 cancel: 作廢"
     );
     let voided = app
-        .post(INVSERV, &detail_params(app, "AB00000003", "2026/11/22"))
+        .post(INVSERV, &carrier_detail(app, "AB00000003", "2026/11/22"))
         .await;
     assert_eq!(voided["invStatus"], "已註銷", "F0701 void: 註銷: {voided}");
     let detail = app
-        .post(INVSERV, &detail_params(app, "AB00000001", "2026/11/20"))
+        .post(INVSERV, &carrier_detail(app, "AB00000001", "2026/11/20"))
         .await;
     assert_eq!(detail["invStatus"], "已作廢", "{detail}");
 }

@@ -9,15 +9,7 @@ use einv_core::barcode::{crypto, QrSeedKey, RandomCode};
 use einv_core::InvoiceNumber;
 use serde_json::Value;
 
-const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
-const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
-const DONATE: &str = "/PB2CAPIVAN/CarInv/Donate";
-const AGGREGATE: &str = "/PB2CAPIVAN/Carrier/Aggregate";
-const LOVE_CODE: &str = "/PB2CAPIVAN/loveCodeapp/qryLoveCode";
-
-fn p(pairs: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
-    pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()
-}
+use crate::v1_requests::{self as req, p, AGGREGATE, DONATE, INVAPP, INVSERV, LOVE_CODE};
 
 /// Snapshots `reply` under `name`; the `time`-like values that depend on the wall clock
 /// rather than the injected one are none, so nothing is redacted but the device ID echo.
@@ -49,15 +41,7 @@ async fn v1_reply_shapes() {
 }
 
 async fn winning_list(app: &TestApp) {
-    let ask = |term: &str| {
-        p(&[
-            ("version", "0.2"),
-            ("action", "QryWinningList"),
-            ("invTerm", term),
-            ("UUID", "d"),
-            ("appID", APP_ID),
-        ])
-    };
+    let ask = req::winning_list;
     snap("QryWinningList_200", &app.post(INVAPP, &ask("11510")).await);
     snap("QryWinningList_901", &app.post(INVAPP, &ask("11512")).await);
     snap("QryWinningList_902", &app.post(INVAPP, &ask("11511")).await);
@@ -72,27 +56,14 @@ async fn winning_list(app: &TestApp) {
     );
 }
 
-fn header(number: &str, date: &str, kind: &str) -> Vec<(&'static str, String)> {
-    p(&[
-        ("version", "0.5"),
-        ("type", kind),
-        ("invNum", number),
-        ("action", "qryInvHeader"),
-        ("generation", "V2"),
-        ("invDate", date),
-        ("UUID", "d"),
-        ("appID", APP_ID),
-    ])
-}
-
 async fn invoice_header(app: &TestApp) {
-    let ok = header("CD00000001", "2026/11/20", "QRCode");
+    let ok = req::invoice_header("CD00000001", "2026/11/20", "QRCode");
     snap("qryInvHeader_200", &app.post(INVAPP, &ok).await);
-    let missing = header("CD00000009", "2026/11/20", "QRCode");
+    let missing = req::invoice_header("CD00000009", "2026/11/20", "QRCode");
     snap("qryInvHeader_915", &app.post(INVAPP, &missing).await);
-    let bad = header("CD0000001", "2026/11/20", "QRCode");
+    let bad = req::invoice_header("CD0000001", "2026/11/20", "QRCode");
     snap("qryInvHeader_903", &app.post(INVAPP, &bad).await);
-    let kind = header("CD00000001", "2026/11/20", "qrcode");
+    let kind = req::invoice_header("CD00000001", "2026/11/20", "qrcode");
     snap("qryInvHeader_904", &app.post(INVAPP, &kind).await);
 }
 
@@ -101,45 +72,22 @@ async fn invoice_detail(app: &TestApp) {
     let number = InvoiceNumber::parse("CD00000001").unwrap();
     let encrypt = crypto::encrypt_verification(&key, &number, &RandomCode::parse("9999").unwrap());
     let forged = crypto::encrypt_verification(&key, &number, &RandomCode::parse("1234").unwrap());
-    let qr = |random: &str, encrypt: &str| {
-        p(&[
-            ("version", "0.5"),
-            ("type", "QRCode"),
-            ("invNum", "CD00000001"),
-            ("action", "qryInvDetail"),
-            ("generation", "V2"),
-            ("invDate", "2026/11/20"),
-            ("randomNumber", random),
-            ("encrypt", encrypt),
-            ("sellerID", "04595257"),
-            ("UUID", "d"),
-            ("appID", APP_ID),
-        ])
-    };
     snap(
         "qryInvDetail_200",
-        &app.post(INVAPP, &qr("9999", &encrypt)).await,
+        &app.post(INVAPP, &req::invoice_detail_qr("9999", &encrypt))
+            .await,
     );
     snap(
         "qryInvDetail_915",
-        &app.post(INVAPP, &qr("1234", &encrypt)).await,
+        &app.post(INVAPP, &req::invoice_detail_qr("1234", &encrypt))
+            .await,
     );
     snap(
         "qryInvDetail_953",
-        &app.post(INVAPP, &qr("9999", &forged)).await,
+        &app.post(INVAPP, &req::invoice_detail_qr("9999", &forged))
+            .await,
     );
-    let barcode = p(&[
-        ("version", "0.5"),
-        ("type", "Barcode"),
-        ("invNum", "CD00000001"),
-        ("action", "qryInvDetail"),
-        ("generation", "V2"),
-        ("invDate", "2026/11/20"),
-        ("randomNumber", "9999"),
-        ("invTerm", "1151"),
-        ("UUID", "d"),
-        ("appID", APP_ID),
-    ]);
+    let barcode = req::invoice_detail_barcode("1151");
     snap("qryInvDetail_902", &app.post(INVAPP, &barcode).await);
 }
 
@@ -163,31 +111,21 @@ async fn love_code(app: &TestApp) {
     snap("qryLoveCode_903", &app.post(LOVE_CODE, &missing).await);
 }
 
-fn list(app: &TestApp, start: &str, end: &str) -> Vec<(&'static str, String)> {
-    let mut params = app.carrier_params("carrierInvChk", "0.5");
-    params.extend(p(&[
-        ("startDate", start),
-        ("endDate", end),
-        ("onlyWinningInv", "N"),
-    ]));
-    params
-}
-
 async fn carrier_list(app: &TestApp) {
     snap(
         "carrierInvChk_200",
-        &app.post(INVSERV, &list(app, "2026/11/01", "2026/11/30"))
+        &app.post(INVSERV, &req::carrier_list(app, "2026/11/01", "2026/11/30"))
             .await,
     );
-    let mut wrong = list(app, "2026/11/01", "2026/11/30");
+    let mut wrong = req::carrier_list(app, "2026/11/01", "2026/11/30");
     set(&mut wrong, "cardEncrypt", "Wrong999");
     snap("carrierInvChk_919", &app.post(INVSERV, &wrong).await);
     snap(
         "carrierInvChk_903",
-        &app.post(INVSERV, &list(app, "2026/10/01", "2026/11/30"))
+        &app.post(INVSERV, &req::carrier_list(app, "2026/10/01", "2026/11/30"))
             .await,
     );
-    let mut stale = list(app, "2026/11/01", "2026/11/30");
+    let mut stale = req::carrier_list(app, "2026/11/01", "2026/11/30");
     set(
         &mut stale,
         "timeStamp",
@@ -196,7 +134,7 @@ async fn carrier_list(app: &TestApp) {
     snap("carrierInvChk_951", &app.post(INVSERV, &stale).await);
     // 996: a full page of 100 rows; only the envelope and the first row are kept.
     let mut more = app
-        .post(INVSERV, &list(app, "2026/09/01", "2026/09/30"))
+        .post(INVSERV, &req::carrier_list(app, "2026/09/01", "2026/09/30"))
         .await;
     let rows = more["details"].as_array().map_or(0, Vec::len);
     more["details"] = Value::Array(more["details"].as_array().unwrap()[..1].to_vec());
@@ -205,11 +143,7 @@ async fn carrier_list(app: &TestApp) {
 }
 
 async fn carrier_detail(app: &TestApp) {
-    let ask = |number: &str, date: &str| {
-        let mut params = app.carrier_params("carrierInvDetail", "0.5");
-        params.extend(p(&[("invNum", number), ("invDate", date)]));
-        params
-    };
+    let ask = |number: &str, date: &str| req::carrier_detail(app, number, date);
     snap(
         "carrierInvDetail_200",
         &app.post(INVSERV, &ask("AB00000001", "2026/11/20")).await,
@@ -225,16 +159,7 @@ async fn carrier_detail(app: &TestApp) {
 }
 
 async fn donation(app: &TestApp) {
-    let ask = |number: &str, date: &str, npo: &str| {
-        let mut params = app.carrier_params("carrierInvDnt", "0.1");
-        params.extend(p(&[
-            ("serial", "0000000001"),
-            ("invNum", number),
-            ("invDate", date),
-            ("npoBan", npo),
-        ]));
-        params
-    };
+    let ask = |number: &str, date: &str, npo: &str| req::donation(app, number, date, npo);
     let signed = |mut params: Vec<(&'static str, String)>| {
         sign(&mut params, API_KEY);
         params
@@ -270,18 +195,7 @@ async fn donation(app: &TestApp) {
 }
 
 async fn aggregation(app: &TestApp) {
-    let now = app.now_unix().to_string();
-    let params = p(&[
-        ("version", "1.0"),
-        ("serial", "0000000002"),
-        ("action", "qryCarrierAgg"),
-        ("cardType", "3J0002"),
-        ("cardNo", BARCODE),
-        ("cardEncrypt", CODE),
-        ("appID", APP_ID),
-        ("timeStamp", &now),
-        ("uuid", "d"),
-    ]);
+    let params = req::aggregation(app);
     let mut signed = params.clone();
     sign(&mut signed, API_KEY);
     snap("qryCarrierAgg_200", &app.post(AGGREGATE, &signed).await);
@@ -356,6 +270,6 @@ async fn expired(app: &TestApp) {
             .unwrap()
             .with_timezone(&chrono::Utc),
     );
-    let ok = header("CD00000001", "2026/11/20", "QRCode");
+    let ok = req::invoice_header("CD00000001", "2026/11/20", "QRCode");
     snap("qryInvHeader_952", &app.post(INVAPP, &ok).await);
 }

@@ -24,7 +24,6 @@ both_backends!(
     the_apps_own_licence_notifications_audit_and_requests,
 );
 
-const TYPE: &str = "https://einv.example/problems/";
 const VERIFIER: &str = "a-very-long-code-verifier-with-enough-entropy-0123456789";
 
 async fn send(req: reqwest::RequestBuilder) -> (u16, reqwest::header::HeaderMap, Value) {
@@ -52,7 +51,13 @@ fn problem(answer: &(u16, reqwest::header::HeaderMap, Value), status: u16, slug:
         headers["content-type"], "application/problem+json",
         "{body}"
     );
-    assert_eq!(body["type"], format!("{TYPE}{slug}"), "{body}");
+    // On the Platform's own domain: the test server's address (no public URL configured).
+    let type_uri = body["type"].as_str().unwrap_or_default();
+    assert!(
+        type_uri.starts_with("http://127.0.0.1:")
+            && type_uri.ends_with(&format!("/problems/{slug}")),
+        "{body}"
+    );
     assert_eq!(body["status"], status);
     assert!(body["title"].is_string() && body["detail"].is_string());
     body.clone()
@@ -434,6 +439,22 @@ async fn invoices_page_by_cursor_and_show_detail(app: &TestApp) {
     .await;
     assert_eq!(second["invoices"].as_array().unwrap().len(), 50, "{second}");
     assert!(second["next"].is_null());
+    // Keyset paging: the second page starts after the first one's last invoice, no overlap.
+    let mut seen: Vec<&str> = [&first, &second]
+        .iter()
+        .flat_map(|p| p["invoices"].as_array().unwrap())
+        .map(|i| i["number"].as_str().unwrap())
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), 150);
+    let cursor = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(next)
+        .unwrap();
+    assert!(
+        cursor.starts_with(b"i"),
+        "a row position, no invoice number"
+    );
     let bad = v2_request(app, Method::GET, &format!("{path}&cursor=zz"), b"").bearer_auth(&token);
     assert_eq!(
         problem(&send(bad).await, 400, "invalid-field")["field"],
@@ -513,6 +534,15 @@ async fn donation_is_idempotent(app: &TestApp) {
         "invalid-field",
     );
     assert_eq!(p["field"], "invoiceNumber");
+    // A love code is 3 to 7 digits (or the charity's 8-digit business ID): anything else is
+    // an invalid field, not a charity that is merely not found.
+    let bad = br#"{"invoiceNumber":"AB00000003","invoiceDate":"2026-11-22","loveCode":"91x"}"#;
+    let p = problem(&send(donate(Some("k-5"), bad)).await, 400, "invalid-field");
+    assert_eq!(p["field"], "loveCode");
+    let unknown =
+        br#"{"invoiceNumber":"AB00000003","invoiceDate":"2026-11-22","loveCode":"1234567"}"#;
+    let p = problem(&send(donate(Some("k-6"), unknown)).await, 404, "not-found");
+    assert_eq!(p["field"], "loveCode");
 }
 
 async fn the_apps_own_licence_notifications_audit_and_requests(app: &TestApp) {

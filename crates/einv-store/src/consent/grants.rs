@@ -324,16 +324,39 @@ impl Store {
             .bind(token_hash)
             .fetch_optional(self.pool())
             .await?;
-        row.map(|r| {
-            Ok(ConsentTokenRecord {
-                token_hash: r.try_get("token_hash")?,
-                kind,
-                grant_id: r.try_get("grant_id")?,
-                app_id: r.try_get("app_id")?,
-                user_id: r.try_get("user_id")?,
-                expires_at: from_unix(r.try_get("expires_at")?),
-            })
-        })
-        .transpose()
+        row.map(|r| token_record(&r, kind)).transpose()
     }
+
+    /// The token whatever its state (used, expired): only to tell an app why a token it holds
+    /// stopped working (its grant lapsed, say), never to admit it.
+    pub async fn consent_token_in_any_state(
+        &self,
+        token_hash: &str,
+        kind: TokenKind,
+    ) -> StoreResult<Option<ConsentTokenRecord>> {
+        let kind_name = match kind {
+            TokenKind::Access => "access",
+            TokenKind::Refresh => "refresh",
+        };
+        let row = sqlx::query(
+            "SELECT token_hash, grant_id, app_id, user_id, expires_at FROM consent_tokens \
+             WHERE token_hash = $1 AND kind = $2",
+        )
+        .bind(token_hash)
+        .bind(kind_name)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| token_record(&r, kind)).transpose()
+    }
+}
+
+fn token_record(r: &sqlx::any::AnyRow, kind: TokenKind) -> StoreResult<ConsentTokenRecord> {
+    Ok(ConsentTokenRecord {
+        token_hash: r.try_get("token_hash")?,
+        kind,
+        grant_id: r.try_get("grant_id")?,
+        app_id: r.try_get("app_id")?,
+        user_id: r.try_get("user_id")?,
+        expires_at: from_unix(r.try_get("expires_at")?),
+    })
 }

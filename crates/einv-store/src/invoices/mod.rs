@@ -231,6 +231,48 @@ impl Store {
         rows.iter().map(record_from_row).collect()
     }
 
+    /// The invoices of `carriers` dated `from..=to` that sort after invoice `after_id` (by
+    /// date, time, number: the list's order), oldest first, at most `limit`: a keyset page,
+    /// which reads through the `invoices_carrier` index however deep it is, where an offset
+    /// reads and drops every row before it. The cursor is a row id, so it carries no invoice
+    /// number (a donated one stays masked, R5.7); an id that is not the caller's only sets the
+    /// position.
+    pub async fn carrier_invoices_after(
+        &self,
+        carriers: &[CarrierKey],
+        from: NaiveDate,
+        to: NaiveDate,
+        after_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<InvoiceRecord>> {
+        if carriers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let arms: Vec<String> = (0..carriers.len())
+            .map(|n| {
+                let p = 4 + 2 * n;
+                format!("(i.carrier_type = ${} AND i.carrier_id1 = ${})", p, p + 1)
+            })
+            .collect();
+        let sql = format!(
+            "SELECT {HEADER_COLUMNS} FROM invoices i \
+             WHERE i.inv_date BETWEEN $1 AND $2 AND ({}) \
+             AND (i.inv_date, i.inv_time, i.inv_num) > \
+                 (SELECT a.inv_date, a.inv_time, a.inv_num FROM invoices a WHERE a.id = $3) \
+             ORDER BY i.inv_date, i.inv_time, i.inv_num LIMIT {limit}",
+            arms.join(" OR ")
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(date_key(from))
+            .bind(date_key(to))
+            .bind(after_id);
+        for c in carriers {
+            query = query.bind(c.carrier_type.as_str()).bind(c.id1.as_str());
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
     /// Marks invoice `id` donated to `npoban` at `at`, unless it already was. Returns whether
     /// this call donated it (a concurrent second donation sees `false`).
     pub async fn mark_donated(

@@ -49,18 +49,45 @@ pub fn header_fields(view: &InvoiceView) -> Map<String, Value> {
 /// row number (`0001` stays `0001`), quantities and prices with their decimals (`25.0000`), a
 /// discount line's zero unit price and negative amount.
 pub fn item_fields(items: &[InvoiceItem]) -> Value {
+    rows(items, |_, i| {
+        json!({
+            "rowNum": i.row.as_str(),
+            "description": i.description,
+            "quantity": i.quantity.as_str(),
+            "unitPrice": i.unit_price.as_str(),
+            "amount": i.amount.as_str(),
+        })
+    })
+}
+
+/// `details[]` of a carrierInvDetail reply: `rowNum` and `amount` are JSON numbers, as the
+/// only live carrier capture (version 0.3) shows them, `quantity` and `unitPrice` strings
+/// (docs/v1-compatibility.md). A row number that is not a number (MIG allows any 4
+/// characters) is served as the line's position.
+pub fn carrier_item_fields(items: &[InvoiceItem]) -> Value {
+    rows(items, |position, i| {
+        let row = i.row.as_str().parse::<u32>().unwrap_or(position);
+        json!({
+            "rowNum": row,
+            "description": i.description,
+            "quantity": i.quantity.as_str(),
+            "unitPrice": i.unit_price.as_str(),
+            "amount": decimal_number(i.amount.as_str()),
+        })
+    })
+}
+
+fn rows(items: &[InvoiceItem], row: impl Fn(u32, &InvoiceItem) -> Value) -> Value {
     Value::Array(
-        items
-            .iter()
-            .map(|i| {
-                json!({
-                    "rowNum": i.row.as_str(),
-                    "description": i.description,
-                    "quantity": i.quantity.as_str(),
-                    "unitPrice": i.unit_price.as_str(),
-                    "amount": i.amount.as_str(),
-                })
-            })
+        (1..)
+            .zip(items)
+            .map(|(position, item)| row(position, item))
             .collect(),
     )
+}
+
+/// A decimal as a JSON number (`-35`, `12.5`); a value JSON cannot hold as a number stays
+/// the string it is, so nothing is lost.
+fn decimal_number(text: &str) -> Value {
+    serde_json::from_str::<serde_json::Number>(text).map_or_else(|_| json!(text), Value::Number)
 }

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 use super::error::V1Result;
 use super::fields::{self, java_date};
 use super::gate::{holder, unknown_action, ActionSpec};
-use super::invoice_json::{header_fields, item_fields, status_text};
+use super::invoice_json::{carrier_item_fields, header_fields, status_text};
 use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
 use crate::http::AppState;
@@ -84,6 +84,7 @@ async fn list(state: &AppState, params: &V1Params) -> V1Result<(Map<String, Valu
         to,
         only_winning,
         page,
+        after: None,
     };
     let result = state
         .platform
@@ -148,6 +149,6 @@ async fn detail(state: &AppState, params: &V1Params) -> V1Result<Map<String, Val
         "amount".into(),
         json!(view.record.header.total_amount.dollars()),
     );
-    body.insert("details".into(), item_fields(&items));
+    body.insert("details".into(), carrier_item_fields(&items));
     Ok(body)
 }

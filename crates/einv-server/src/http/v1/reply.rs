@@ -154,7 +154,7 @@ pub fn mof_code(err: &V1Error) -> (u16, &'static str) {
         E::Invalid(_)
         | E::NotDonatable(Undonatable::Other(_))
         | E::NotFound(Missing::Record(_))
-        | E::OAuth { .. }
+        | E::Unauthorised(_)
         | E::Unproven(Proof::Password)
         | E::Conflict(Conflict::Exists(_)) => (903, "參數錯誤"),
         E::NotFound(Missing::Charity(_)) => (907, "捐贈失敗，捐贈碼不存在"),

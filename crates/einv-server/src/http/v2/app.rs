@@ -13,7 +13,7 @@ use super::query::V2Query;
 use crate::http::AppState;
 
 /// `GET /api/v2/licence`.
-#[utoipa::path(get, path = "/api/v2/licence", tag = "app", security(("httpsig" = [])), responses((status = 200, description = "The app, its licence, the signing methods it accepts and its public keys", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v2/licence", operation_id = "get_licence", tag = "app", security(("httpsig" = [])), responses((status = 200, description = "The app, its licence, the signing methods it accepts and its public keys", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn licence(
     State(state): State<AppState>,
     SignedApp(signed): SignedApp,
@@ -55,7 +55,7 @@ pub async fn licence(
 
 /// `GET /api/v2/limits`: the flow-control limits (R4.6): the defaults per IP and per AppID,
 /// and every AppID's own limit as announced, with when it applies (R4.9); public, unsigned.
-#[utoipa::path(get, path = "/api/v2/limits", tag = "app", responses((status = 200, description = "The flow-control limits (R4.6)", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v2/limits", operation_id = "get_limits", tag = "app", responses((status = 200, description = "The flow-control limits (R4.6)", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn limits(State(state): State<AppState>) -> Result<Json<Value>, Problem> {
     let flow = &state.platform.flow;
     let announced = state.platform.limit_announcements().await?;
@@ -68,7 +68,7 @@ pub async fn limits(State(state): State<AppState>) -> Result<Json<Value>, Proble
 }
 
 /// `GET /api/v2/notifications`: the developer's notifications, newest first.
-#[utoipa::path(get, path = "/api/v2/notifications", tag = "app", security(("httpsig" = [])), responses((status = 200, description = "The developer's notifications, newest first", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v2/notifications", operation_id = "list_notifications", tag = "app", security(("httpsig" = [])), responses((status = 200, description = "The developer's notifications, newest first", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn notifications(
     State(state): State<AppState>,
     SignedApp(signed): SignedApp,
@@ -99,7 +99,7 @@ pub struct AuditQuery {
 
 /// `GET /api/v2/audit`: the entries about this app (its accesses to Users' data and its
 /// licence's events), newest first, a page at a time.
-#[utoipa::path(get, path = "/api/v2/audit", tag = "app", security(("httpsig" = [])), params(("before" = Option<i64>, Query, description = "Entries before this sequence number (`next` of the previous page)")), responses((status = 200, description = "The audit entries about this app, newest first", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v2/audit", operation_id = "list_audit_entries", tag = "app", security(("httpsig" = [])), params(("before" = Option<i64>, Query, description = "Entries before this sequence number (`next` of the previous page)")), responses((status = 200, description = "The audit entries about this app, newest first", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn audit(
     State(state): State<AppState>,
     V2Query(q): V2Query<AuditQuery>,

@@ -40,7 +40,7 @@ fn to_json(r: &AppDeletionRequest) -> Value {
 }
 
 /// `GET`: the open requests (all with `?includeCompleted=true`), oldest first.
-#[utoipa::path(get, path = "/api/v2/deletion-requests", tag = "app", security(("httpsig" = [])), params(("includeCompleted" = Option<bool>, Query, description = "Include completed requests")), responses((status = 200, description = "The Users' requests to this app", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v2/deletion-requests", operation_id = "list_deletion_requests", tag = "app", security(("httpsig" = [])), params(("includeCompleted" = Option<bool>, Query, description = "Include completed requests")), responses((status = 200, description = "The Users' requests to this app", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     V2Query(q): V2Query<ListQuery>,
@@ -81,7 +81,7 @@ async fn progress(
 }
 
 /// `POST …/{id}/acknowledge`.
-#[utoipa::path(post, path = "/api/v2/deletion-requests/{id}/acknowledge", tag = "app", security(("httpsig" = [])), params(("id" = String, Path, description = "The request"), ("Idempotency-Key" = Option<String>, Header, description = "Optional")), responses((status = 200, description = "Acknowledged (the first acknowledgement stands)", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v2/deletion-requests/{id}/acknowledge", operation_id = "acknowledge_deletion_request", tag = "app", security(("httpsig" = [])), params(("id" = String, Path, description = "The request"), ("Idempotency-Key" = Option<String>, Header, description = "Optional")), responses((status = 200, description = "Acknowledged (the first acknowledgement stands)", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn acknowledge(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -92,7 +92,7 @@ pub async fn acknowledge(
 }
 
 /// `POST …/{id}/complete`: the developer confirms the data stopped or deleted.
-#[utoipa::path(post, path = "/api/v2/deletion-requests/{id}/complete", tag = "app", security(("httpsig" = [])), params(("id" = String, Path, description = "The request"), ("Idempotency-Key" = Option<String>, Header, description = "Optional")), responses((status = 200, description = "Confirmed completed", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v2/deletion-requests/{id}/complete", operation_id = "complete_deletion_request", tag = "app", security(("httpsig" = [])), params(("id" = String, Path, description = "The request"), ("Idempotency-Key" = Option<String>, Header, description = "Optional")), responses((status = 200, description = "Confirmed completed", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn complete(
     State(state): State<AppState>,
     Path(id): Path<String>,

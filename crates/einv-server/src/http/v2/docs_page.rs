@@ -9,7 +9,11 @@ use utoipa::OpenApi;
 
 use super::openapi::ApiDoc;
 use super::problem::Kind;
+use super::problem_types::platform_url;
 use crate::http::web::{page, Lang};
+use crate::http::AppState;
+use axum::extract::State;
+use axum::http::HeaderMap;
 
 fn operation(method: &str, path: &str, op: &Operation) -> Markup {
     let params = op.parameters.as_deref().unwrap_or_default();
@@ -47,7 +51,8 @@ fn operation(method: &str, path: &str, op: &Operation) -> Markup {
 }
 
 /// `GET /docs`.
-pub async fn docs(lang: Lang) -> Markup {
+pub async fn docs(State(state): State<AppState>, headers: HeaderMap, lang: Lang) -> Markup {
+    let base = platform_url(&state, &headers);
     let doc = ApiDoc::openapi();
     page(
         lang,
@@ -76,7 +81,7 @@ pub async fn docs(lang: Lang) -> Markup {
                 tr { th { "type" } th { "status" } th { "title" } }
                 @for kind in Kind::ALL {
                     @let (slug, title, status) = kind.describe();
-                    tr { td { code id=(slug) { (kind.type_uri()) } } td { (status.as_u16()) } td { (title) } }
+                    tr { td { code id=(slug) { (base) (kind.type_path()) } } td { (status.as_u16()) } td { (title) } }
                 }
             }
         },

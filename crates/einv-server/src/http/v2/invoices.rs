@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use einv_core::{Carrier, InvoiceNumber, Period, Service};
+use einv_core::{BusinessId, Carrier, InvoiceNumber, LoveCode, Period, Service};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -55,20 +55,22 @@ fn carrier_filter(q: &ListQuery) -> Result<Option<Carrier>, Problem> {
     }
 }
 
-/// The page a cursor points at (opaque to clients: Base64 of `p<page>`).
-fn page_of(cursor: Option<&str>) -> Result<u32, Problem> {
-    let Some(c) = cursor else { return Ok(1) };
+/// Where a cursor points: after the invoice with this row id (opaque to clients: Base64url
+/// of `i<id>`). A keyset position, not an offset, and no invoice number in it (R5.7).
+fn after_of(cursor: Option<&str>) -> Result<Option<i64>, Problem> {
+    let Some(c) = cursor else { return Ok(None) };
     URL_SAFE_NO_PAD
         .decode(c)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.strip_prefix('p').and_then(|n| n.parse::<u32>().ok()))
-        .filter(|p| *p >= 1)
+        .and_then(|s| s.strip_prefix('i').and_then(|n| n.parse::<i64>().ok()))
+        .filter(|id| *id >= 1)
+        .map(Some)
         .ok_or_else(|| Problem::invalid("cursor", "not a cursor this API gave"))
 }
 
 /// `GET /api/v2/me/invoices`.
-#[utoipa::path(get, path = "/api/v2/me/invoices", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("from" = String, Query, description = "First day, YYYY-MM-DD"), ("to" = String, Query, description = "Last day, YYYY-MM-DD, in the same period"), ("onlyWinning" = Option<bool>, Query, description = "Only invoices that won"), ("carrierType" = Option<String>, Query, description = "Only this carrier (with carrierId)"), ("carrierId" = Option<String>, Query, description = "Only this carrier (with carrierType)"), ("cursor" = Option<String>, Query, description = "`next` of the previous page")), responses((status = 200, description = "A page of the User's invoices, and the cursor of the next", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v2/me/invoices", operation_id = "list_my_invoices", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("from" = String, Query, description = "First day, YYYY-MM-DD"), ("to" = String, Query, description = "Last day, YYYY-MM-DD, in the same period"), ("onlyWinning" = Option<bool>, Query, description = "Only invoices that won"), ("carrierType" = Option<String>, Query, description = "Only this carrier (with carrierId)"), ("carrierId" = Option<String>, Query, description = "Only this carrier (with carrierType)"), ("cursor" = Option<String>, Query, description = "`next` of the previous page")), responses((status = 200, description = "A page of the User's invoices, and the cursor of the next", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     V2Query(q): V2Query<ListQuery>,
@@ -82,7 +84,7 @@ pub async fn list(
         ));
     }
     let only = carrier_filter(&q)?;
-    let page = page_of(q.cursor.as_deref())?;
+    let after = after_of(q.cursor.as_deref())?;
     let (user, _) = signed.user(&state, Service::CarrierInvoices).await?;
     let holder = state.platform.holder_of_user(user, only.as_ref()).await?;
     let result = state
@@ -94,13 +96,16 @@ pub async fn list(
                 from,
                 to,
                 only_winning: q.only_winning,
-                page,
+                page: 1,
+                after,
             },
         )
         .await?;
     let next = result
-        .more
-        .then(|| URL_SAFE_NO_PAD.encode(format!("p{}", page + 1)));
+        .invoices
+        .last()
+        .filter(|_| result.more)
+        .map(|last| URL_SAFE_NO_PAD.encode(format!("i{}", last.record.id)));
     Ok(Json(json!({
         "invoices": result.invoices.iter().map(render::invoice).collect::<Vec<_>>(),
         "next": next,
@@ -116,7 +121,7 @@ pub struct DetailQuery {
 }
 
 /// `GET /api/v2/me/invoices/{number}?date=`.
-#[utoipa::path(get, path = "/api/v2/me/invoices/{number}", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("number" = String, Path, description = "Invoice number"), ("date" = String, Query, description = "YYYY-MM-DD")), responses((status = 200, description = "The invoice and its items", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v2/me/invoices/{number}", operation_id = "get_my_invoice", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("number" = String, Path, description = "Invoice number"), ("date" = String, Query, description = "YYYY-MM-DD")), responses((status = 200, description = "The invoice and its items", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn detail(
     State(state): State<AppState>,
     Path(number): Path<String>,
@@ -150,9 +155,43 @@ pub struct Donation {
     love_code: String,
 }
 
+/// The charity a donation names, checked before anything is read: a love code (3 to 7
+/// digits) or the charity's business ID (8 digits, checksum verified).
+enum CharityCode {
+    Love(LoveCode),
+    Business(BusinessId),
+}
+
+impl CharityCode {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Love(code) => code.as_str(),
+            Self::Business(id) => id.as_str(),
+        }
+    }
+}
+
+fn charity_code(text: &str) -> Result<CharityCode, Problem> {
+    let text = text.trim();
+    let parsed = if text.len() == 8 {
+        BusinessId::parse(text).map(CharityCode::Business)
+    } else {
+        LoveCode::parse(text).map(CharityCode::Love)
+    };
+    parsed.map_err(|e| {
+        Problem::invalid(
+            "loveCode",
+            format!(
+                "{} (a love code of 3 to 7 digits, or the charity's 8-digit business ID)",
+                e.problem
+            ),
+        )
+    })
+}
+
 /// `POST /api/v2/donations` with an `Idempotency-Key`: a retry with the same key and body gets
 /// the first answer and never donates twice.
-#[utoipa::path(post, path = "/api/v2/donations", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("Idempotency-Key" = String, Header, description = "Fresh per donation, the same on its retries")), request_body(content = serde_json::Value, description = "{\"invoiceNumber\", \"invoiceDate\" (YYYY-MM-DD), \"loveCode\"}", content_type = "application/json"), responses((status = 201, description = "Donated (a retry with the same key gets the same answer)", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v2/donations", operation_id = "donate", tag = "user data", security(("httpsig" = [], "consentToken" = [])), params(("Idempotency-Key" = String, Header, description = "Fresh per donation, the same on its retries")), request_body(content = serde_json::Value, description = "{\"invoiceNumber\", \"invoiceDate\" (YYYY-MM-DD), \"loveCode\"}", content_type = "application/json"), responses((status = 201, description = "Donated (a retry with the same key gets the same answer)", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn donate(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -163,14 +202,12 @@ pub async fn donate(
         let number = InvoiceNumber::parse(&d.invoice_number)
             .map_err(|e| Problem::invalid("invoiceNumber", e.problem))?;
         let date = date("invoiceDate", &d.invoice_date)?;
-        if d.love_code.trim().is_empty() {
-            return Err(Problem::invalid("loveCode", "is required"));
-        }
+        let charity = charity_code(&d.love_code)?;
         let (user, _) = signed.user(&state, Service::Donation).await?;
         let holder = state.platform.holder_of_user(user, None).await?;
         let receipt = state
             .platform
-            .donate(&signed.caller, &holder, &number, date, d.love_code.trim())
+            .donate(&signed.caller, &holder, &number, date, charity.as_str())
             .await?;
         Ok((
             axum::http::StatusCode::CREATED,
@@ -188,7 +225,7 @@ pub async fn donate(
 }
 
 /// `GET /api/v2/me/carriers`: the carriers aggregated under the User's mobile barcode.
-#[utoipa::path(get, path = "/api/v2/me/carriers", tag = "user data", security(("httpsig" = [], "consentToken" = [])), responses((status = 200, description = "The carriers aggregated under the User's mobile barcode", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v2/me/carriers", operation_id = "list_my_carriers", tag = "user data", security(("httpsig" = [], "consentToken" = [])), responses((status = 200, description = "The carriers aggregated under the User's mobile barcode", body = serde_json::Value), (status = "4XX", description = "A problem (RFC 9457): the `type` says which", body = ProblemBody, content_type = "application/problem+json"), (status = "5XX", description = "Internal error", body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn carriers(
     State(state): State<AppState>,
     SignedAggregation(signed): SignedAggregation,

@@ -12,14 +12,17 @@ use super::AppState;
 mod app;
 pub mod auth;
 mod deletion;
+mod destruction;
 mod docs_page;
 mod idempotency;
 mod invoices;
 pub mod openapi;
 pub mod problem;
+pub mod problem_types;
 mod public;
 mod query;
 mod render;
+pub mod try_call;
 
 pub use problem::{Kind, Problem};
 
@@ -28,6 +31,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/api/v2/openapi.json", get(openapi::document))
         .route("/docs", get(docs_page::docs))
+        .route("/docs/try-signed-call.js", get(try_call::script))
         .route("/api/v2/limits", get(app::limits))
         .route("/api/v2/licence", get(app::licence))
         .route("/api/v2/notifications", get(app::notifications))
@@ -51,8 +55,20 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/api/v2/deletion-requests/{id}/complete",
             post(deletion::complete),
         )
+        .route(
+            "/api/v2/destruction-confirmation",
+            post(destruction::confirm),
+        )
         .route("/api/v2/{*rest}", axum::routing::any(not_found))
-        .layer(middleware::from_fn_with_state(state, auth::flow_control))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::flow_control,
+        ))
+        .route("/problems/{slug}", get(problem_types::describe))
+        .layer(middleware::from_fn_with_state(
+            state,
+            problem_types::absolute,
+        ))
 }
 
 async fn not_found() -> Problem {

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::problem::ProblemBody;
-use super::{app, deletion, invoices, public};
+use super::{app, deletion, destruction, invoices, public};
 
 /// The v2 API.
 #[derive(Debug, OpenApi)]
@@ -31,8 +31,9 @@ use super::{app, deletion, invoices, public};
         deletion::list,
         deletion::acknowledge,
         deletion::complete,
+        destruction::confirm,
     ),
-    components(schemas(ProblemBody)),
+    components(schemas(ProblemBody, destruction::DestructionConfirmation, destruction::DestructionConfirmed)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;

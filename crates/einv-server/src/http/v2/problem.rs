@@ -8,11 +8,13 @@ use axum::response::{IntoResponse, Response};
 use einv_core::httpsig::SignatureError;
 use serde::Serialize;
 
-use crate::error::{Conflict, Missing, Proof, ServiceError, Undonatable};
+use crate::error::{Authorisation, Conflict, Missing, Proof, ServiceError, Undonatable};
 
-/// Where the problem types live: each `type` is this prefix and a slug, documented in
-/// docs/v2.md and on `/docs`.
-pub const TYPE_BASE: &str = "https://einv.example/problems/";
+/// Where the problem types live on the Platform: each `type` is the Platform's public URL,
+/// this path and a slug (`https://einv.example.org/problems/replay`); the path answers with
+/// the type's entry on `/docs`. A handler writes the path alone; [`super::problem_types::absolute`] puts the
+/// Platform's URL in front on the way out.
+pub const TYPE_PATH: &str = "/problems/";
 
 /// Every kind of v2 failure, each with a stable `type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -169,9 +171,9 @@ impl Kind {
         }
     }
 
-    /// The `type` URI.
-    pub fn type_uri(self) -> String {
-        format!("{TYPE_BASE}{}", self.describe().0)
+    /// The `type` as a path on the Platform (`/problems/replay`).
+    pub fn type_path(self) -> String {
+        format!("{TYPE_PATH}{}", self.describe().0)
     }
 }
 
@@ -320,14 +322,18 @@ impl From<ServiceError> for Problem {
                     Kind::ConsentRequired
                 })
             },
-            ServiceError::OAuth { error, description } => {
-                let kind = match *error {
-                    "insufficient_scope" => Kind::InsufficientScope,
-                    "invalid_grant" => Kind::ConsentRequired,
-                    _ => Kind::TokenInvalid,
-                };
-                Self::new(kind, description.clone()).field("authorization")
-            }
+            ServiceError::Unauthorised(why) => p(match why {
+                Authorisation::OutOfScope => Kind::InsufficientScope,
+                // The rest belong to the consent flow's endpoints; on v2 a token is presented
+                // and it is not valid.
+                Authorisation::AccessTokenNotValid
+                | Authorisation::RefreshTokenNotValid
+                | Authorisation::CodeNotValid
+                | Authorisation::VerifierMismatch
+                | Authorisation::CodeFlowOnly
+                | Authorisation::ConsentNotAskable(_) => Kind::TokenInvalid,
+            })
+            .field("authorization"),
             ServiceError::Store(err) => {
                 tracing::error!(error = %err, "v2 call failed in the store");
                 Self::new(Kind::Internal, "internal error")
@@ -356,7 +362,7 @@ impl Problem {
         (
             status,
             ProblemBody {
-                type_uri: self.kind.type_uri(),
+                type_uri: self.kind.type_path(),
                 title,
                 status: status.as_u16(),
                 detail: self.detail.clone(),
@@ -451,12 +457,12 @@ mod tests {
             .1,
             Some("from".into())
         );
-        let oauth = |error| ServiceError::OAuth {
-            error,
-            description: "d".into(),
-        };
-        assert_eq!(kind(oauth("insufficient_scope")).0, Kind::InsufficientScope);
-        assert_eq!(kind(oauth("invalid_token")).0, Kind::TokenInvalid);
+        let refused = |why| kind(ServiceError::Unauthorised(why)).0;
+        assert_eq!(refused(Authorisation::OutOfScope), Kind::InsufficientScope);
+        assert_eq!(
+            refused(Authorisation::AccessTokenNotValid),
+            Kind::TokenInvalid
+        );
         // Nothing internal leaks.
         let internal = Problem::from(ServiceError::Internal("secret detail".into()));
         assert_eq!(
@@ -471,9 +477,6 @@ mod tests {
         slugs.sort_unstable();
         slugs.dedup();
         assert_eq!(slugs.len(), Kind::ALL.len());
-        assert_eq!(
-            Kind::Replay.type_uri(),
-            "https://einv.example/problems/replay"
-        );
+        assert_eq!(Kind::Replay.type_path(), "/problems/replay");
     }
 }

@@ -87,10 +87,21 @@ impl Platform {
         filter: &AuditFilter,
         limit: i64,
     ) -> ServiceResult<Vec<StoredEntry>> {
+        self.audit_page(filter, None, limit).await
+    }
+
+    /// [`Self::audit_log`], from the entries below sequence number `before`: the next page
+    /// of a list however long.
+    pub async fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        before: Option<i64>,
+        limit: i64,
+    ) -> ServiceResult<Vec<StoredEntry>> {
         self.flush_audit().await?;
         Ok(self
             .store
-            .audit_entries(filter, limit.clamp(1, 10_000))
+            .audit_entries_before(filter, before, limit.clamp(1, 10_000))
             .await?)
     }
 }

@@ -89,6 +89,7 @@ pub(super) async fn page_view(
             p { (lang.t("送出的標頭：", "Send these headers:")) }
             pre #example-headers { "Content-Digest: " (digest) "\nSignature-Input: " (input.header_value()) "\nSignature: sig1=:<Base64 signature>:" }
             p { (lang.t("created 需在平台時間前後五分鐘內；每個 nonce 只能用一次。", "created must be within five minutes of the Platform's clock; each nonce is used once.")) " " a href="/docs" { "/docs" } }
+            (crate::http::v2::try_call::widget(lang, &app_id, now))
         },
     ))
 }
