@@ -53,7 +53,7 @@ test('apply, approve, key shown once, call, suspend → 998', async () => {
     await dev.check('#declarations');
     await shot(dev, 'licensing-03-apply');
     await dev.click('form[action="/developer/apply"] button[type=submit]');
-    await dev.waitForURL(/\/developer\/licences\/\d+$/);
+    await dev.waitForURL(/\/developer\/licences\/\d+\?done=applied$/);
     const licencePath = new URL(dev.url()).pathname;
     const licenceId = licencePath.split('/').pop();
     assert.match(await dev.content(), /applied/);
@@ -77,8 +77,9 @@ test('apply, approve, key shown once, call, suspend → 998', async () => {
     assert.match(dossier, /isms-certificate\.pdf/);
     assert.match(dossier, /[0-9a-f]{64}/, 'the document SHA-256 is shown');
     await shot(rev, 'licensing-06-dossier');
-    await rev.click(`form[action="/reviewer/licences/${licenceId}/approve"] button`);
-    await rev.waitForURL(`${server.base}/reviewer/licences/${licenceId}`);
+    await Promise.all([rev.waitForNavigation(), rev.click(`form[action="/reviewer/licences/${licenceId}/approve"] button`)]);
+    await Promise.all([rev.waitForNavigation(), rev.click('#confirm')]);
+    await rev.waitForURL(`${server.base}/reviewer/licences/${licenceId}?done=approve`);
     assert.match(await rev.content(), /active/);
     await shot(rev, 'licensing-07-approved');
 

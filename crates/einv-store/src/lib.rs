@@ -42,6 +42,7 @@ pub use invoices::bulk::{BatchOutcome, InvoiceBatch, StatusChange, StatusOutcome
 pub use invoices::{CarrierKey, InsertOutcome};
 pub use jobs::{JobOutcome, JobRunRecord, LapsedGrant};
 pub use licensing::records::*;
+pub use licensing::review::{LicenceListing, LicenceSearch, ReviewerName, RevisionRecord};
 pub use records::*;
 pub use sessions::SessionRecord;
 pub use signed_calls::SignedCall;

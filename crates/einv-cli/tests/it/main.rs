@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod admin_cli;
+mod admin_redirect_cli;
 mod audit_cli;
 mod cluster;
 mod cluster_jobs;

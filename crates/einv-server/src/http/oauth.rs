@@ -61,11 +61,17 @@ async fn authorize(
     let query = uri.query().unwrap_or_default();
     let params: AuthorizeParams = serde_urlencoded_from(query)?;
     let platform = &state.platform;
-    // RFC 6749 §4.1.2.1: with a bad client or redirect URI the User is not sent anywhere.
-    let app = platform.check_client(&params).await?;
-    let request = match platform.check_authorize(app, &params).await {
-        Ok(r) => r,
-        Err(e) => return Ok(oauth_error_redirect(&params, e)),
+    let request = if is_consent_link(&params) {
+        platform
+            .consent_link(&params.client_id, &params.scope)
+            .await?
+    } else {
+        // RFC 6749 §4.1.2.1: with a bad client or redirect URI the User is not sent anywhere.
+        let app = platform.check_client(&params).await?;
+        match platform.check_authorize(app, &params).await {
+            Ok(r) => r,
+            Err(e) => return Ok(oauth_error_redirect(&params, e)),
+        }
     };
     let Some(session) = session.filter(|s| s.role == Role::User) else {
         let next = format!("/oauth/authorize?{query}");
@@ -76,6 +82,35 @@ async fn authorize(
         authorize_page::render(lang, &session, &request, &params, platform.clock.now())
             .into_response(),
     )
+}
+
+/// The consent link the API hands out when consent is missing
+/// (`/oauth/authorize?client_id=…&scope=…`): no redirect URI and no response type, so the
+/// User consents on the Platform and no code goes anywhere.
+fn is_consent_link(p: &AuthorizeParams) -> bool {
+    p.redirect_uri.is_empty() && p.response_type.is_empty()
+}
+
+/// The User answered a consent link: on approval the grant is recorded (R5.2); either way the
+/// User lands on their own page, which lists their consents (POST → redirect → GET).
+async fn accept_consent_link(
+    state: &AppState,
+    session: &super::web::WebSession,
+    form: &Decision,
+) -> Result<Response, WebError> {
+    let platform = &state.platform;
+    // The items are built again from the licence, never taken from the posted form.
+    let request = platform
+        .consent_link(&form.params.client_id, &form.params.scope)
+        .await?;
+    if form.decision == "approve" {
+        let user_id = session
+            .subject
+            .parse::<i64>()
+            .map_err(|_| WebError::SignIn(Role::User))?;
+        platform.accept_consent_link(user_id, &request).await?;
+    }
+    Ok(Redirect::to("/me").into_response())
 }
 
 fn urlencoding_encode(s: &str) -> String {
@@ -116,6 +151,9 @@ async fn decide(
     let session = session.require(Role::User)?;
     session.check_csrf(&form.csrf)?;
     let platform = &state.platform;
+    if is_consent_link(&form.params) {
+        return accept_consent_link(&state, &session, &form).await;
+    }
     let app = platform.check_client(&form.params).await?;
     let request = match platform.check_authorize(app, &form.params).await {
         Ok(r) => r,

@@ -92,6 +92,16 @@ const MATRIX: &[(&str, &str, Access)] = &[
         DevelopersLicence,
     ),
     ("POST", "/developer/licences/{id}/rotate", DevelopersLicence),
+    (
+        "POST",
+        "/developer/licences/{id}/redirect-uris",
+        DevelopersLicence,
+    ),
+    (
+        "POST",
+        "/developer/licences/{id}/redirect-uris/remove",
+        DevelopersLicence,
+    ),
     ("GET", "/developer/licences/{id}/signing", DevelopersLicence),
     (
         "POST",

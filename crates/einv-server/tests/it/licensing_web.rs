@@ -13,14 +13,14 @@ both_backends!(
     developer_registers_ed25519_keys_for_v2
 );
 
-fn client() -> reqwest::Client {
+pub(crate) fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(Policy::none())
         .build()
         .unwrap()
 }
 
-fn cookie(res: &reqwest::Response) -> String {
+pub(crate) fn cookie(res: &reqwest::Response) -> String {
     let set = res.headers().get("set-cookie").unwrap().to_str().unwrap();
     assert!(
         set.contains("HttpOnly") && set.contains("SameSite=Lax"),
@@ -29,7 +29,7 @@ fn cookie(res: &reqwest::Response) -> String {
     set.split(';').next().unwrap().to_owned()
 }
 
-async fn sign_up(app: &TestApp, email: &str) -> String {
+pub(crate) async fn sign_up(app: &TestApp, email: &str) -> String {
     let form = [
         ("email", email),
         ("password", "correct horse battery"),
@@ -49,7 +49,7 @@ async fn sign_up(app: &TestApp, email: &str) -> String {
     cookie(&res)
 }
 
-async fn reviewer(app: &TestApp) -> String {
+pub(crate) async fn reviewer(app: &TestApp) -> String {
     app.platform
         .add_reviewer("rev@fia.example", "reviewer password", "Reviewer")
         .await
@@ -70,7 +70,7 @@ async fn reviewer(app: &TestApp) -> String {
     cookie(&res)
 }
 
-async fn get(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
+pub(crate) async fn get(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
     client()
         .get(format!("{}{path}", app.base))
         .header("cookie", cookie)
@@ -78,13 +78,13 @@ async fn get(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
         .await
 }
 
-async fn csrf_of(app: &TestApp, path: &str, cookie: &str) -> String {
+pub(crate) async fn csrf_of(app: &TestApp, path: &str, cookie: &str) -> String {
     let page = get(app, path, cookie).await.text().await.unwrap();
     let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
     page[at..at + 64].to_owned()
 }
 
-fn application() -> ApplicationInput {
+pub(crate) fn application() -> ApplicationInput {
     ApplicationInput {
         contact_name: "王".into(),
         contact_email: "a@example.com".into(),
@@ -104,7 +104,7 @@ fn application() -> ApplicationInput {
     }
 }
 
-async fn developer_id(app: &TestApp, email: &str) -> i64 {
+pub(crate) async fn developer_id(app: &TestApp, email: &str) -> i64 {
     app.store()
         .find_developer_by_email(email)
         .await
@@ -179,6 +179,26 @@ async fn roles_csrf_and_ownership(app: &TestApp) {
         ))
         .header("cookie", &rev)
         .form(&[("csrf", token.as_str()), ("reason", "ok")])
+        .send_ok()
+        .await;
+    // Approval cannot be undone: the first POST only asks for confirmation.
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("id=\"confirmation\""));
+    assert_eq!(
+        app.platform.licence(theirs.id).await.unwrap().state.name(),
+        "applied"
+    );
+    let res = client()
+        .post(format!(
+            "{}/reviewer/licences/{}/approve",
+            app.base, theirs.id
+        ))
+        .header("cookie", &rev)
+        .form(&[
+            ("csrf", token.as_str()),
+            ("reason", "ok"),
+            ("confirm", "yes"),
+        ])
         .send_ok()
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);

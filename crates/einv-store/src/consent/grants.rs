@@ -211,6 +211,17 @@ impl Store {
         Ok(())
     }
 
+    /// Removes a registered redirect URI; false when it was not registered.
+    pub async fn remove_redirect_uri(&self, app_id: &str, uri: &str) -> StoreResult<bool> {
+        let done =
+            sqlx::query("DELETE FROM oauth_redirect_uris WHERE app_id = $1 AND redirect_uri = $2")
+                .bind(app_id)
+                .bind(uri)
+                .execute(self.pool())
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// The redirect URIs an app registered.
     pub async fn redirect_uris(&self, app_id: &str) -> StoreResult<Vec<String>> {
         Ok(sqlx::query_scalar(

@@ -281,7 +281,7 @@ impl Store {
     pub async fn list_documents(&self, application_id: i64) -> StoreResult<Vec<DocumentRecord>> {
         let rows = sqlx::query(
             "SELECT id, application_id, file_name, content_type, CAST(LENGTH(bytes) AS BIGINT) AS size, sha256, \
-             uploaded_at FROM application_documents WHERE application_id = $1 ORDER BY id",
+             uploaded_at, replaced_by FROM application_documents WHERE application_id = $1 ORDER BY id",
         )
         .bind(application_id)
         .fetch_all(self.pool())
@@ -296,6 +296,7 @@ impl Store {
                     size: r.try_get::<Option<i64>, _>("size")?.unwrap_or_default(),
                     sha256: r.try_get("sha256")?,
                     uploaded_at: from_unix(r.try_get("uploaded_at")?),
+                    replaced_by: r.try_get("replaced_by")?,
                 })
             })
             .collect()
@@ -304,8 +305,8 @@ impl Store {
     /// A document's bytes, with its record.
     pub async fn document_bytes(&self, id: i64) -> StoreResult<Option<(DocumentRecord, Vec<u8>)>> {
         let row = sqlx::query(
-            "SELECT id, application_id, file_name, content_type, sha256, uploaded_at, bytes \
-             FROM application_documents WHERE id = $1",
+            "SELECT id, application_id, file_name, content_type, sha256, uploaded_at, bytes, \
+             replaced_by FROM application_documents WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -320,6 +321,7 @@ impl Store {
                 size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
                 sha256: r.try_get("sha256")?,
                 uploaded_at: from_unix(r.try_get("uploaded_at")?),
+                replaced_by: r.try_get("replaced_by")?,
             };
             Ok((record, bytes))
         })

@@ -14,7 +14,7 @@ use crate::{
 
 const LICENCE_COLUMNS: &str = "id, application_id, developer_id, app_id, state_json, updated_at";
 
-fn licence_from_row(r: &AnyRow) -> StoreResult<LicenceRecord> {
+pub(super) fn licence_from_row(r: &AnyRow) -> StoreResult<LicenceRecord> {
     let json: String = r.try_get("state_json")?;
     let state = serde_json::from_str::<LicenceState>(&json).map_err(|e| StoreError::Corrupt {
         table: "licences",

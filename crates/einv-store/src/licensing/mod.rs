@@ -6,3 +6,4 @@ mod accounts;
 mod licences;
 mod notices;
 pub mod records;
+pub mod review;

@@ -146,6 +146,8 @@ pub struct DocumentRecord {
     pub sha256: String,
     /// Upload time.
     pub uploaded_at: DateTime<Utc>,
+    /// The document that replaced this one in a resubmission (R4.2), if any.
+    pub replaced_by: Option<i64>,
 }
 
 /// A licence and where it stands.

@@ -11,8 +11,8 @@ use einv_server::services::licensing::{Actor, IsmsInput, LegacyLicence, Registry
 use einv_server::{startup, Platform};
 
 use super::{
-    AdminCommand, AnnounceArgs, Args, CarrierCommand, RegistryArgs, RegistryKind, ReviewerCommand,
-    TermsCommand,
+    AdminCommand, AnnounceArgs, Args, CarrierCommand, RedirectUriCommand, RegistryArgs,
+    RegistryKind, ReviewerCommand, TermsCommand,
 };
 
 pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -49,6 +49,7 @@ pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         AdminCommand::Announce(a) => announce(&platform, a).await?,
         AdminCommand::Legacy(l) => legacy(&platform, l).await?,
+        AdminCommand::RedirectUri(c) => redirect_uris(&platform, c).await?,
         AdminCommand::SignEveryCall(a) => {
             let on = a.setting == "on";
             platform
@@ -197,5 +198,41 @@ async fn announce(platform: &Platform, a: AnnounceArgs) -> anyhow::Result<()> {
         .announce(&a.kind, &a.title, &a.body, starts, ends)
         .await?;
     println!("announcement {id} published");
+    Ok(())
+}
+
+/// The operator acts for the licence's Developer: the same checks as the licence page.
+async fn redirect_uris(platform: &Platform, c: RedirectUriCommand) -> anyhow::Result<()> {
+    let licence = match &c {
+        RedirectUriCommand::List { licence }
+        | RedirectUriCommand::Add { licence, .. }
+        | RedirectUriCommand::Remove { licence, .. } => *licence,
+    };
+    let developer = platform
+        .licence(licence)
+        .await
+        .with_context(|| format!("licence #{licence}"))?
+        .developer_id;
+    match c {
+        RedirectUriCommand::List { .. } => {
+            for uri in platform.redirect_uris_of(developer, licence).await? {
+                println!("{uri}");
+            }
+        }
+        RedirectUriCommand::Add { uri, .. } => {
+            let uri = platform
+                .add_redirect_uri(developer, licence, &uri)
+                .await
+                .context("URI")?;
+            println!("licence #{licence}: {} registered", uri.as_str());
+        }
+        RedirectUriCommand::Remove { uri, .. } => {
+            platform
+                .remove_redirect_uri(developer, licence, &uri)
+                .await
+                .context("URI")?;
+            println!("licence #{licence}: {uri} removed");
+        }
+    }
     Ok(())
 }

@@ -90,9 +90,37 @@ pub enum AdminCommand {
     /// Require (or stop requiring) the MOF signature on every v1 call of a licence's AppID,
     /// the actions the Ministry leaves unsigned included.
     SignEveryCall(SignEveryCallArgs),
+    /// A licence's OAuth redirect URIs (https, or http only to a loopback address), as its
+    /// Developer manages them on the licence page.
+    #[command(subcommand)]
+    RedirectUri(RedirectUriCommand),
     /// Carriers: record what card issuers confirm.
     #[command(subcommand)]
     Carrier(CarrierCommand),
+}
+
+/// `einv admin redirect-uri list|add|remove LICENCE [URI]`
+#[derive(Debug, Subcommand)]
+pub enum RedirectUriCommand {
+    /// Print the registered URIs, one a line.
+    List {
+        /// The licence ID.
+        licence: i64,
+    },
+    /// Register a URI.
+    Add {
+        /// The licence ID.
+        licence: i64,
+        /// The URI.
+        uri: String,
+    },
+    /// Remove a URI.
+    Remove {
+        /// The licence ID.
+        licence: i64,
+        /// The URI.
+        uri: String,
+    },
 }
 
 /// `einv admin carrier …`

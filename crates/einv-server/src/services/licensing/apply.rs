@@ -9,6 +9,7 @@ use einv_store::{ApplicationForm, ApplicationRecord, IsmsRecord, LicenceRecord, 
 use sha2::{Digest, Sha256};
 
 use super::accounts::text;
+use super::resubmission::{DocumentSummary, Resubmission};
 use super::Actor;
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::Platform;
@@ -74,6 +75,26 @@ pub struct DocumentUpload {
     pub content_type: String,
     /// The bytes.
     pub bytes: Vec<u8>,
+}
+
+/// Refuses any document over [`MAX_DOCUMENT_BYTES`], naming it (R4.2).
+pub(super) fn check_document_sizes<'a>(
+    documents: impl IntoIterator<Item = &'a DocumentUpload>,
+) -> ServiceResult<()> {
+    for d in documents {
+        if d.bytes.len() > MAX_DOCUMENT_BYTES {
+            return Err(InvalidValue::new(
+                "documents",
+                format!(
+                    "{}: larger than {} MB",
+                    d.file_name,
+                    MAX_DOCUMENT_BYTES / 1024 / 1024
+                ),
+            )
+            .into());
+        }
+    }
+    Ok(())
 }
 
 fn parse_date(field: &str, value: &str) -> ServiceResult<NaiveDate> {
@@ -157,7 +178,7 @@ impl Platform {
         })
     }
 
-    async fn check_form(
+    pub(super) async fn check_form(
         &self,
         developer_id: i64,
         i: &ApplicationInput,
@@ -203,19 +224,7 @@ impl Platform {
         documents: &[DocumentUpload],
     ) -> ServiceResult<LicenceRecord> {
         let form = self.check_form(developer_id, input).await?;
-        for d in documents {
-            if d.bytes.len() > MAX_DOCUMENT_BYTES {
-                return Err(InvalidValue::new(
-                    "documents",
-                    format!(
-                        "{}: larger than {} MB",
-                        d.file_name,
-                        MAX_DOCUMENT_BYTES / 1024 / 1024
-                    ),
-                )
-                .into());
-            }
-        }
+        check_document_sizes(documents)?;
         let now = self.clock.now();
         let application = self.store.create_application(&form, now).await?;
         self.add_documents(&application, documents).await?;
@@ -240,11 +249,13 @@ impl Platform {
             .await?)
     }
 
-    async fn add_documents(
+    /// Stores `documents` (empty ones skipped) with their SHA-256; returns what was stored.
+    pub(super) async fn add_documents(
         &self,
         application: &ApplicationRecord,
         documents: &[DocumentUpload],
-    ) -> ServiceResult<()> {
+    ) -> ServiceResult<Vec<DocumentSummary>> {
+        let mut stored = Vec::new();
         let now = self.clock.now();
         for d in documents.iter().filter(|d| !d.bytes.is_empty()) {
             let name: String = d
@@ -254,7 +265,8 @@ impl Platform {
                 .take(200)
                 .collect();
             let digest = hex::encode(Sha256::digest(&d.bytes));
-            self.store
+            let id = self
+                .store
                 .add_document(
                     application.id,
                     &name,
@@ -264,8 +276,14 @@ impl Platform {
                     now,
                 )
                 .await?;
+            stored.push(DocumentSummary {
+                id,
+                file_name: name,
+                sha256: digest,
+                size: i64::try_from(d.bytes.len()).unwrap_or(i64::MAX),
+            });
         }
-        Ok(())
+        Ok(stored)
     }
 
     /// The licence `licence_id` if it is `developer_id`'s (another's is "not found": R8).
@@ -282,7 +300,8 @@ impl Platform {
     }
 
     /// Files again after corrections were asked for (R4.2): the form's fields corrected when
-    /// `corrected` is given (checked as at filing, R4.3, R5.7, R6), and more documents.
+    /// `corrected` is given (checked as at filing, R4.3, R5.7, R6), and more documents. See
+    /// [`Platform::resubmit_with`], which also replaces documents.
     pub async fn resubmit(
         &self,
         developer_id: i64,
@@ -290,30 +309,13 @@ impl Platform {
         corrected: Option<&ApplicationInput>,
         documents: &[DocumentUpload],
     ) -> ServiceResult<LicenceRecord> {
-        let licence = self.developer_licence(developer_id, licence_id).await?;
-        // Only a licence the reviewer sent back is corrected: ask the lifecycle first.
-        einv_core::licence::apply(&licence.state, LicenceEvent::Resubmit, self.clock.now())?;
-        let application = self
-            .store
-            .find_application(licence.application_id)
-            .await?
-            .ok_or(ServiceError::not_found("application"))?;
-        if let Some(input) = corrected {
-            let form = self.check_form(developer_id, input).await?;
-            self.store.update_application(application.id, &form).await?;
-            self.store
-                .accept_terms(developer_id, &form.terms_version, self.clock.now())
-                .await?;
-        }
-        self.add_documents(&application, documents).await?;
-        self.transition_with_app(
-            licence,
-            LicenceEvent::Resubmit,
-            Actor::Developer(developer_id),
-            "resubmitted with corrections",
-            None,
-        )
-        .await
+        let resubmission = Resubmission {
+            corrected: corrected.cloned(),
+            added: documents.to_vec(),
+            replaced: Vec::new(),
+        };
+        self.resubmit_with(developer_id, licence_id, &resubmission)
+            .await
     }
 
     /// Applies for re-review (R4.7b window; R4.7d for legacy licences). R6: the re-review

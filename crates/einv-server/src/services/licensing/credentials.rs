@@ -1,8 +1,9 @@
 //! APIKeys after approval (R4.1): rotation with a grace period during which the old and the
 //! new key both verify, and the list a Developer sees (never the keys themselves).
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use einv_store::CredentialRecord;
+use sha2::{Digest, Sha256};
 
 use super::Actor;
 use crate::error::{ServiceError, ServiceResult};
@@ -24,6 +25,34 @@ impl Platform {
         licence_id: i64,
         grace_days: i64,
     ) -> ServiceResult<IssuedCredentials> {
+        let (app_id, id, api_key) = self
+            .issue_rotated_key(developer_id, licence_id, grace_days)
+            .await?;
+        // Returned here, so this is its one showing.
+        self.store.reveal_credential(id, self.clock.now()).await?;
+        Ok(IssuedCredentials { app_id, api_key })
+    }
+
+    /// Rotates like [`Self::rotate_key`] but shows nothing: the new key waits, unrevealed, for
+    /// [`Self::reveal_issued_key`]. The pages rotate with this, then redirect to the page that
+    /// reveals it, so that reloading the result shows the key once and never rotates again.
+    pub async fn rotate_key_unrevealed(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+        grace_days: i64,
+    ) -> ServiceResult<()> {
+        self.issue_rotated_key(developer_id, licence_id, grace_days)
+            .await?;
+        Ok(())
+    }
+
+    async fn issue_rotated_key(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+        grace_days: i64,
+    ) -> ServiceResult<(String, i64, String)> {
         if !(0..=MAX_GRACE_DAYS).contains(&grace_days) {
             return Err(einv_core::InvalidValue::new(
                 "grace_days",
@@ -51,13 +80,11 @@ impl Platform {
                     .seal_key(&app_id, KeySlot::Credential(id), &api_key)
             })
             .await?;
-        // Returned here, so this is its one showing.
-        self.store.reveal_credential(id, now).await?;
         self.store
             .expire_other_credentials(&app_id, id, now + Duration::days(grace_days))
             .await?;
         tracing::info!(app.id = %app_id, actor = %Actor::Developer(developer_id), grace_days, "APIKey rotated");
-        Ok(IssuedCredentials { app_id, api_key })
+        Ok((app_id, id, api_key))
     }
 
     /// The key issued on approval, the first time the Developer asks for it; `None` ever
@@ -100,5 +127,59 @@ impl Platform {
             Some(app_id) => Ok(self.store.credentials_of(&app_id).await?),
             None => Ok(Vec::new()),
         }
+    }
+}
+
+/// A key as the Developer's page lists it: never the key, but a fingerprint to tell it apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyView {
+    /// Row ID.
+    pub id: i64,
+    /// `SHA256:` and the first 16 hex digits of the key's SHA-256.
+    pub fingerprint: String,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// When it stops verifying (a rotation's grace period), if set.
+    pub valid_until: Option<DateTime<Utc>>,
+    /// Revoked (the licence ended).
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Whether it verifies now.
+    pub valid: bool,
+    /// The current key: the newest one without an end.
+    pub current: bool,
+}
+
+impl Platform {
+    /// The keys of a licence's AppID, newest first, each with its fingerprint and which one
+    /// is current (R4.1).
+    pub async fn key_views(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+    ) -> ServiceResult<Vec<KeyView>> {
+        let now = self.clock.now();
+        let mut keys = self.key_history(developer_id, licence_id).await?;
+        keys.sort_by_key(|k| std::cmp::Reverse(k.id));
+        let current = keys
+            .iter()
+            .find(|k| k.valid_until.is_none() && k.is_valid(now))
+            .map(|k| k.id);
+        keys.iter()
+            .map(|k| {
+                let key =
+                    self.sealer
+                        .open_key(&k.app_id, KeySlot::Credential(k.id), &k.sealed_key)?;
+                let digest = hex::encode(Sha256::digest(key.as_bytes()));
+                Ok(KeyView {
+                    id: k.id,
+                    fingerprint: format!("SHA256:{}", &digest[..16]),
+                    created_at: k.created_at,
+                    valid_until: k.valid_until,
+                    revoked_at: k.revoked_at,
+                    valid: k.is_valid(now),
+                    current: Some(k.id) == current,
+                })
+            })
+            .collect()
     }
 }

@@ -22,8 +22,11 @@ mod credentials;
 mod directory;
 mod end;
 mod legacy;
+mod oauth_setup;
 mod public;
+mod queue;
 mod registry;
+mod resubmission;
 mod review;
 mod signing;
 mod terms;
@@ -31,11 +34,16 @@ mod views;
 
 pub use accounts::{DeveloperSignUp, PASSWORD_MIN};
 pub use apply::{ApplicationInput, DocumentUpload, IsmsInput, DECLARATIONS, MAX_DOCUMENT_BYTES};
-pub use credentials::{DEFAULT_GRACE_DAYS, MAX_GRACE_DAYS};
+pub use credentials::{KeyView, DEFAULT_GRACE_DAYS, MAX_GRACE_DAYS};
 pub use directory::RegisterEntry;
 pub use legacy::LegacyLicence;
+pub use oauth_setup::{RedirectUri, MAX_REDIRECT_URIS};
 pub use public::Attribution;
+pub use queue::{QueueFilter, QueuePage, PAGE_SIZE, STATE_NAMES};
 pub use registry::RegistryEvent;
+pub use resubmission::{
+    field_changes, form_fields, DatedRevision, DocumentSummary, FieldChange, Resubmission, Revision,
+};
 pub use terms::ANNOUNCEMENT_KINDS;
 pub use views::Dossier;
 

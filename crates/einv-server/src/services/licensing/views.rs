@@ -38,6 +38,10 @@ pub struct Dossier {
     pub changes: Vec<LicenceNote>,
     /// The history (R10.4).
     pub history: Vec<LicenceEventRecord>,
+    /// What each resubmission changed (R4.2), oldest first.
+    pub revisions: Vec<super::DatedRevision>,
+    /// The reviewer the licence is assigned to.
+    pub assignee: Option<einv_store::ReviewerName>,
     /// The Developer's confirmation of destruction after the end, if given (R11).
     pub destruction: Option<LicenceNote>,
     /// Users' requests to the AppID past their due day and not completed (R5.2).
@@ -65,6 +69,16 @@ impl Platform {
             .find_application(licence.application_id)
             .await?
             .ok_or(ServiceError::not_found("application"))
+    }
+
+    /// The documents of a Developer's own application, the replaced ones included (R4.2).
+    pub async fn application_documents(
+        &self,
+        developer_id: i64,
+        licence_id: i64,
+    ) -> ServiceResult<Vec<DocumentRecord>> {
+        let licence = self.developer_licence(developer_id, licence_id).await?;
+        Ok(self.store.list_documents(licence.application_id).await?)
     }
 
     /// R5.2: the Users' requests (stop using, delete) addressed to the licence's AppID that are
@@ -127,6 +141,8 @@ impl Platform {
             documents: self.store.list_documents(application.id).await?,
             changes: self.store.change_notices(licence_id).await?,
             history: self.store.licence_events(licence_id).await?,
+            revisions: self.revisions(licence_id).await?,
+            assignee: self.store.assignee_of(licence_id).await?,
             application,
             licence,
         })

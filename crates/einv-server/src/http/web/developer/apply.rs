@@ -1,21 +1,106 @@
 //! The application form (R4.1, R4.2, R4.3, R5.7, R6): multipart, with supporting documents.
+//! The same form corrects an application sent back for changes (`?correct=ID`): every field
+//! pre-filled, documents added or replaced. A refused form comes back with the problems listed
+//! at the top and beside each field, and with what was typed.
 
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 
+use super::words;
+use crate::error::ServiceError;
 use crate::http::web::common::{csrf_field, subject_id, DEVELOPER_NAV};
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
-use crate::services::licensing::{ApplicationInput, DocumentUpload, MAX_DOCUMENT_BYTES};
+use crate::services::licensing::{
+    ApplicationInput, DocumentUpload, IsmsInput, Resubmission, MAX_DOCUMENT_BYTES,
+};
 use einv_core::Service;
+use einv_store::{ApplicationForm, DocumentRecord};
 
 /// `?correct=ID`: the form of licence ID, sent back for corrections, to be corrected (R4.2).
 #[derive(Debug, Default, serde::Deserialize)]
 pub(super) struct Correct {
     correct: Option<i64>,
+}
+
+/// The labels of the form's fields (zh, en), also used to name them in error messages.
+const LABELS: [(&str, &str, &str); 13] = [
+    ("contact_name", "聯絡人", "Contact person"),
+    ("contact_email", "聯絡電子郵件", "Contact e-mail"),
+    ("contact_phone", "聯絡電話", "Contact phone"),
+    ("product_name", "產品名稱", "Product name"),
+    ("product_version", "版本", "Version"),
+    ("purpose", "使用目的", "Purpose"),
+    ("services", "申請服務", "Services"),
+    ("isms_number", "證書號碼", "Certificate number"),
+    ("isms_issuer", "發證機構", "Issuer"),
+    ("isms_scope", "驗證範圍", "Scope"),
+    ("isms_expiry", "有效期限", "Expiry"),
+    ("documents", "證明文件", "Supporting documents"),
+    ("declarations", "聲明", "Declarations"),
+];
+
+fn label(lang: Lang, field: &str) -> String {
+    LABELS
+        .iter()
+        .find(|(f, _, _)| *f == field)
+        .map_or_else(|| field.to_owned(), |(_, zh, en)| lang.t(zh, en).to_owned())
+}
+
+/// A problem with one field, to show at the top and beside the field.
+struct FieldError {
+    field: String,
+    problem: String,
+}
+
+/// The field and the problem a service refusal names, when it names one the form has.
+fn field_error(e: &ServiceError) -> Option<FieldError> {
+    let (field, problem) = match e {
+        ServiceError::Invalid(v) => (v.field.clone(), v.problem.clone()),
+        ServiceError::Refused { rule, reason } => {
+            let (f, p) = reason.split_once(": ").unwrap_or(("form", reason));
+            (f.to_owned(), format!("{rule}: {p}"))
+        }
+        _ => return None,
+    };
+    let field = match field.as_str() {
+        "terms_version" => "declarations".to_owned(),
+        f if LABELS.iter().any(|(l, _, _)| *l == f) => field,
+        _ => "form".to_owned(),
+    };
+    Some(FieldError { field, problem })
+}
+
+fn input_of(f: &ApplicationForm) -> ApplicationInput {
+    ApplicationInput {
+        contact_name: f.contact_name.clone(),
+        contact_email: f.contact_email.clone(),
+        contact_phone: f.contact_phone.clone(),
+        product_name: f.product_name.clone(),
+        product_version: f.product_version.clone(),
+        purpose: f.purpose.clone(),
+        services: f.services.clone(),
+        isms: IsmsInput {
+            number: f.isms.number.clone().unwrap_or_default(),
+            issuer: f.isms.issuer.clone().unwrap_or_default(),
+            scope: f.isms.scope.clone().unwrap_or_default(),
+            expiry: f.isms.expiry.map(|d| d.to_string()).unwrap_or_default(),
+        },
+        terms_version: f.terms_version.clone(),
+        declarations_accepted: false,
+    }
+}
+
+/// What the form shows: the values, the documents on file (when correcting), the problems.
+struct FormView<'a> {
+    correct: Option<i64>,
+    values: &'a ApplicationInput,
+    documents: &'a [DocumentRecord],
+    errors: &'a [FieldError],
+    terms_version: &'a str,
 }
 
 pub(super) async fn form(
@@ -26,161 +111,272 @@ pub(super) async fn form(
 ) -> Result<Markup, WebError> {
     let (session, me) = subject_id(session, Role::Developer)?;
     let terms = state.platform.current_terms().await?;
-    let filed = match correct.correct {
-        Some(id) => Some(state.platform.application_of(me, id).await?.form),
-        None => None,
-    };
-    let value = |id: &str| -> String {
-        let Some(f) = &filed else {
-            return String::new();
-        };
-        match id {
-            "contact_name" => f.contact_name.clone(),
-            "contact_email" => f.contact_email.clone(),
-            "contact_phone" => f.contact_phone.clone(),
-            "product_name" => f.product_name.clone(),
-            "product_version" => f.product_version.clone(),
-            "purpose" => f.purpose.clone(),
-            "isms_number" => f.isms.number.clone().unwrap_or_default(),
-            "isms_issuer" => f.isms.issuer.clone().unwrap_or_default(),
-            "isms_scope" => f.isms.scope.clone().unwrap_or_default(),
-            "isms_expiry" => f.isms.expiry.map(|d| d.to_string()).unwrap_or_default(),
-            _ => String::new(),
+    let (values, documents) = match correct.correct {
+        Some(id) => {
+            let filed = state.platform.application_of(me, id).await?;
+            let docs = state.platform.application_documents(me, id).await?;
+            (input_of(&filed.form), docs)
         }
+        None => (ApplicationInput::default(), Vec::new()),
     };
-    let chosen = |s: Service| {
-        filed
-            .as_ref()
-            .is_some_and(|f| f.services.iter().any(|n| n == s.as_str()))
+    let view = FormView {
+        correct: correct.correct,
+        values: &values,
+        documents: &documents,
+        errors: &[],
+        terms_version: &terms.version,
     };
-    let text = |id: &str, zh: &str, en: &str, kind: &str| {
+    Ok(render(lang, &session, &view))
+}
+
+fn render(lang: Lang, session: &WebSession, v: &FormView<'_>) -> Markup {
+    let val = v.values;
+    let error_of = |field: &str| v.errors.iter().find(|e| e.field == field);
+    let beside = |field: &str| {
+        html! { @if let Some(e) = error_of(field) { p.field-error id=(format!("{field}-error")) { (label(lang, field)) (lang.t("：", ": ")) (e.problem) } } }
+    };
+    let described = |field: &str, hint: Option<&str>| -> String {
+        let mut ids: Vec<String> = hint.map(str::to_owned).into_iter().collect();
+        if error_of(field).is_some() {
+            ids.push(format!("{field}-error"));
+        }
+        ids.join(" ")
+    };
+    let text = |id: &str, kind: &str, value: &str, max: usize, hint: Option<(&str, &str)>| {
+        let hint_id = format!("{id}-hint");
         html! {
-            label for=(id) { (lang.t(zh, en)) }
-            input id=(id) name=(id) type=(kind) value=(value(id)) required;
+            label for=(id) { (label(lang, id)) " " span.muted { (lang.t("（必填）", "(required)")) } }
+            @if let Some((zh, en)) = hint { p.hint id=(hint_id) { (lang.t(zh, en)) } }
+            (beside(id))
+            input id=(id) name=(id) type=(kind) value=(value) required maxlength=(max)
+                aria-invalid=[error_of(id).map(|_| "true")]
+                aria-describedby=(described(id, hint.map(|_| hint_id.as_str())));
         }
     };
-    let action = match correct.correct {
-        Some(id) => format!("/developer/apply?correct={id}"),
-        None => "/developer/apply".to_owned(),
+    let chosen = |s: Service| val.services.iter().any(|n| n == s.as_str());
+    let (action, title) = match v.correct {
+        Some(id) => (
+            format!("/developer/apply?correct={id}"),
+            ("補正申請資料", "Correct the application"),
+        ),
+        None => (
+            "/developer/apply".to_owned(),
+            ("申請 API 授權", "Apply for an API licence"),
+        ),
     };
-    let title = match correct.correct {
-        Some(_) => ("補正申請資料", "Correct the application"),
-        None => ("申請 API 授權", "Apply for an API licence"),
-    };
-    Ok(page(
+    let max_mb = MAX_DOCUMENT_BYTES / 1024 / 1024;
+    page(
         lang,
         title,
         DEVELOPER_NAV,
         html! {
+            (words::style())
+            @if !v.errors.is_empty() {
+                div.error #error-summary role="alert" tabindex="-1" {
+                    h2 { (lang.t("請修正以下問題", "There is a problem")) }
+                    ul { @for e in v.errors { li { a href=(format!("#{}", e.field)) { (label(lang, &e.field)) } (lang.t("：", ": ")) (e.problem) } } }
+                    p { (lang.t("您輸入的內容已保留；附件須重新選擇。", "What you typed is kept; choose any files again.")) }
+                }
+            }
             form.stack method="post" action=(action) enctype="multipart/form-data" {
-                (csrf_field(&session))
-                input type="hidden" name="terms_version" value=(terms.version);
+                (csrf_field(session))
+                input type="hidden" name="terms_version" value=(v.terms_version);
                 h2 { (lang.t("聯絡資料", "Contact")) }
-                (text("contact_name", "聯絡人", "Contact person", "text"))
-                (text("contact_email", "聯絡電子郵件", "Contact e-mail", "email"))
-                (text("contact_phone", "聯絡電話", "Contact phone", "tel"))
+                (text("contact_name", "text", &val.contact_name, 100, None))
+                (text("contact_email", "email", &val.contact_email, 254, Some(("例如 name@example.com", "For example name@example.com"))))
+                (text("contact_phone", "tel", &val.contact_phone, 40, Some(("例如 02-1234-5678", "For example 02-1234-5678"))))
                 h2 { (lang.t("軟體產品", "Product")) }
-                (text("product_name", "產品名稱", "Product name", "text"))
-                (text("product_version", "版本", "Version", "text"))
-                label for="purpose" { (lang.t("使用目的", "Purpose")) }
-                textarea #purpose name="purpose" rows="3" required { (value("purpose")) }
-                h2 { (lang.t("申請服務", "Services")) }
-                p.muted { (lang.t("提供發票查詢者須一併提供雲端發票捐贈（第五點第七款）。", "A Product that queries invoices must also offer donation (R5.7).")) }
-                @for s in Service::ALL {
-                    label style="font-weight:normal" {
-                        input type="checkbox" name="services" value=(s.as_str()) checked[chosen(s)];
-                        " " (s.name_zh()) " (" (s.as_str()) ")"
+                (text("product_name", "text", &val.product_name, 200, None))
+                (text("product_version", "text", &val.product_version, 50, Some(("例如 1.0", "For example 1.0"))))
+                label for="purpose" { (label(lang, "purpose")) " " span.muted { (lang.t("（必填，2000 字以內）", "(required, up to 2000 characters)")) } }
+                (beside("purpose"))
+                textarea #purpose name="purpose" rows="3" required maxlength="2000" aria-invalid=[error_of("purpose").map(|_| "true")] { (val.purpose) }
+                fieldset #services {
+                    legend { (label(lang, "services")) }
+                    p.hint { (lang.t("至少選一項。提供發票查詢者須一併提供雲端發票捐贈（第五點第七款）。", "Choose at least one. A Product that queries invoices must also offer donation (R5.7).")) }
+                    (beside("services"))
+                    @for s in Service::ALL {
+                        label style="font-weight:normal" {
+                            input type="checkbox" name="services" value=(s.as_str()) checked[chosen(s)];
+                            " " (words::service_words(lang, s.as_str()))
+                        }
                     }
                 }
                 h2 { (lang.t("資訊安全管理系統驗證（第六點）", "ISMS certificate (R6)")) }
-                p.muted { (lang.t("資通安全責任等級 C 級以上之政府機關免填。", "Government bodies at cyber-security level C or above may leave this empty.")) }
-                label for="isms_number" { (lang.t("證書號碼", "Certificate number")) } input #isms_number name="isms_number" value=(value("isms_number"));
-                label for="isms_issuer" { (lang.t("發證機構", "Issuer")) } input #isms_issuer name="isms_issuer" value=(value("isms_issuer"));
-                label for="isms_scope" { (lang.t("驗證範圍", "Scope")) } input #isms_scope name="isms_scope" value=(value("isms_scope"));
-                label for="isms_expiry" { (lang.t("有效期限", "Expiry")) } input #isms_expiry name="isms_expiry" type="date" value=(value("isms_expiry"));
-                h2 { (lang.t("證明文件", "Supporting documents")) }
-                input #documents type="file" name="documents" multiple;
-                p.muted { (lang.t("每個檔案 5 MB 以內。", "Up to 5 MB each.")) }
-                h2 { (lang.t("聲明", "Declarations")) }
+                p.hint { (lang.t("資通安全責任等級 C 級以上之政府機關免填。", "Government bodies at cyber-security level C or above may leave this empty.")) }
+                @for (id, value, max) in [("isms_number", &val.isms.number, 100), ("isms_issuer", &val.isms.issuer, 200), ("isms_scope", &val.isms.scope, 1000)] {
+                    label for=(id) { (label(lang, id)) }
+                    (beside(id))
+                    input id=(id) name=(id) value=(value) maxlength=(max) aria-invalid=[error_of(id).map(|_| "true")];
+                }
+                label for="isms_expiry" { (label(lang, "isms_expiry")) }
+                (beside("isms_expiry"))
+                input #isms_expiry name="isms_expiry" type="date" value=(val.isms.expiry) aria-invalid=[error_of("isms_expiry").map(|_| "true")];
+                h2 { (label(lang, "documents")) }
+                p.hint #documents-hint { (lang.t("每個檔案 ", "Up to ")) (max_mb) (lang.t(" MB 以內；PDF、PNG、JPEG 或純文字可直接於瀏覽器檢視。", " MB each; PDF, PNG, JPEG or plain text can be viewed in the browser.")) }
+                (beside("documents"))
+                @if !v.documents.is_empty() {
+                    div.scroll { table #documents-on-file {
+                        thead { tr { th { (lang.t("已附文件", "On file")) } th { (lang.t("大小", "Size")) } th { (lang.t("以新檔案取代", "Replace with a new file")) } } }
+                        tbody { @for d in v.documents.iter().filter(|d| d.replaced_by.is_none()) { tr {
+                            td { (d.file_name) } td { (words::file_size(d.size)) }
+                            td { input type="file" id=(format!("replace_{}", d.id)) name=(format!("replace_{}", d.id)) aria-label=(format!("{}{}", lang.t("取代 ", "Replace "), d.file_name)); }
+                        } } }
+                    } }
+                }
+                label for="documents" { (lang.t("新增文件", "Add documents")) }
+                input #documents type="file" name="documents" multiple aria-describedby="documents-hint";
+                h2 { (label(lang, "declarations")) }
+                (beside("declarations"))
                 label style="font-weight:normal" {
-                    input #declarations type="checkbox" name="declarations" value="yes" required;
-                    " " (lang.t("本人同意使用規範（版本 ", "I accept the terms (version ")) (terms.version)
+                    input #declarations type="checkbox" name="declarations" value="yes" required checked[val.declarations_accepted];
+                    " " (lang.t("本人同意使用規範（版本 ", "I accept the terms (version ")) (v.terms_version)
                     (lang.t("），聲明所填資料真實、正確、完整，不侵害隱私與營業秘密、不違反稅捐稽徵法第三十三條、個人資料保護法及營業秘密法、不轉售使用者資料，並於產品中聲明財資中心不負 API 適用性等責任；資訊安全制度之法律遵循清單已納入本規範、稅捐稽徵法第三十三條、個人資料保護法及營業秘密法（第六點）。", "), declare the data true, correct and complete, will not infringe privacy or trade secrets nor breach the Tax Collection Act art. 33, the Personal Data Protection Act or the Trade Secrets Act, will not resell User data, will disclaim the Center's responsibility for the API in the Product, and that our ISMS's legal compliance list includes this specification, the Tax Collection Act art. 33, the Personal Data Protection Act and the Trade Secrets Act (R4.2, R4.3, R5.1, R5.5, R5.9, R6)."))
                 }
-                button type="submit" { (lang.t("送出申請", "Submit application")) }
+                button type="submit" {
+                    @if v.correct.is_some() { (lang.t("重新送出", "Resubmit")) } @else { (lang.t("送出申請", "Submit application")) }
+                }
             }
         },
-    ))
+    )
 }
 
-fn bad(field: &str, problem: impl std::fmt::Display) -> WebError {
-    WebError::Shown(StatusCode::BAD_REQUEST, format!("{field}: {problem}"))
+/// What the multipart form carried.
+#[derive(Default)]
+struct Posted {
+    input: ApplicationInput,
+    added: Vec<DocumentUpload>,
+    replaced: Vec<(i64, DocumentUpload)>,
+    csrf: String,
+    /// A file over the size limit: refused with the form shown again, nothing else lost.
+    oversize: Option<String>,
 }
 
-pub(super) async fn submit(
-    State(state): State<AppState>,
-    session: WebSession,
-    Query(correct): Query<Correct>,
-    mut multipart: Multipart,
-) -> Result<Response, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
-    let mut input = ApplicationInput::default();
-    let mut documents = Vec::new();
-    let mut csrf = String::new();
-    while let Some(part) = multipart.next_field().await.map_err(|e| bad("form", e))? {
+async fn read_form(mut multipart: Multipart) -> Result<Posted, WebError> {
+    let bad = |field: &str, e: &dyn std::fmt::Display| {
+        WebError::Shown(StatusCode::BAD_REQUEST, format!("{field}: {e}"))
+    };
+    let mut posted = Posted::default();
+    while let Some(part) = multipart.next_field().await.map_err(|e| bad("form", &e))? {
         let name = part.name().unwrap_or_default().to_owned();
-        if name == "documents" {
+        let replaces = name
+            .strip_prefix("replace_")
+            .and_then(|id| id.parse::<i64>().ok());
+        if name == "documents" || replaces.is_some() {
             let file_name = part.file_name().unwrap_or("document").to_owned();
             let content_type = part
                 .content_type()
                 .unwrap_or("application/octet-stream")
                 .to_owned();
-            let bytes = part.bytes().await.map_err(|e| bad("documents", e))?;
+            let bytes = part.bytes().await.map_err(|e| bad("documents", &e))?;
             if bytes.len() > MAX_DOCUMENT_BYTES {
-                return Err(bad("documents", format!("{file_name} is larger than 5 MB")));
+                posted.oversize = Some(file_name);
+                continue;
             }
-            documents.push(DocumentUpload {
+            if bytes.is_empty() {
+                continue; // a file input left empty
+            }
+            let upload = DocumentUpload {
                 file_name,
                 content_type,
                 bytes: bytes.to_vec(),
-            });
+            };
+            match replaces {
+                Some(id) => posted.replaced.push((id, upload)),
+                None => posted.added.push(upload),
+            }
             continue;
         }
-        let value = part.text().await.map_err(|e| bad(&name, e))?;
-        let value = value.trim().to_owned();
+        let value = part
+            .text()
+            .await
+            .map_err(|e| bad(&name, &e))?
+            .trim()
+            .to_owned();
+        let i = &mut posted.input;
         match name.as_str() {
-            "csrf" => csrf = value,
-            "terms_version" => input.terms_version = value,
-            "contact_name" => input.contact_name = value,
-            "contact_email" => input.contact_email = value,
-            "contact_phone" => input.contact_phone = value,
-            "product_name" => input.product_name = value,
-            "product_version" => input.product_version = value,
-            "purpose" => input.purpose = value,
-            "services" => input.services.push(value),
-            "isms_number" => input.isms.number = value,
-            "isms_issuer" => input.isms.issuer = value,
-            "isms_scope" => input.isms.scope = value,
-            "isms_expiry" => input.isms.expiry = value,
-            "declarations" => input.declarations_accepted = value == "yes",
+            "csrf" => posted.csrf = value,
+            "terms_version" => i.terms_version = value,
+            "contact_name" => i.contact_name = value,
+            "contact_email" => i.contact_email = value,
+            "contact_phone" => i.contact_phone = value,
+            "product_name" => i.product_name = value,
+            "product_version" => i.product_version = value,
+            "purpose" => i.purpose = value,
+            "services" => i.services.push(value),
+            "isms_number" => i.isms.number = value,
+            "isms_issuer" => i.isms.issuer = value,
+            "isms_scope" => i.isms.scope = value,
+            "isms_expiry" => i.isms.expiry = value,
+            "declarations" => i.declarations_accepted = value == "yes",
             _ => {}
         }
     }
-    session.check_csrf(&csrf)?;
-    let licence = match correct.correct {
-        // R4.2: a resubmission corrects the form's fields, not only adds documents.
-        Some(id) => {
-            state
-                .platform
-                .resubmit(me, id, Some(&input), &documents)
-                .await?
+    Ok(posted)
+}
+
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    session: WebSession,
+    Query(correct): Query<Correct>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    let (session, me) = subject_id(session, Role::Developer)?;
+    let posted = read_form(multipart).await?;
+    session.check_csrf(&posted.csrf)?;
+    let p = &state.platform;
+    let outcome = match (correct.correct, &posted.oversize) {
+        (_, Some(name)) => Err(ServiceError::from(einv_core::InvalidValue::new(
+            "documents",
+            format!(
+                "{name} is larger than {} MB",
+                MAX_DOCUMENT_BYTES / 1024 / 1024
+            ),
+        ))),
+        // R4.2: a resubmission corrects the form's fields and adds or replaces documents.
+        (Some(id), None) => {
+            let resubmission = Resubmission {
+                corrected: Some(posted.input.clone()),
+                added: posted.added,
+                replaced: posted.replaced,
+            };
+            p.resubmit_with(me, id, &resubmission)
+                .await
+                .map(|l| (l, "resubmit"))
         }
-        None => {
-            state
-                .platform
-                .submit_application(me, &input, &documents)
-                .await?
-        }
+        (None, None) => p
+            .submit_application(me, &posted.input, &posted.added)
+            .await
+            .map(|l| (l, "applied")),
     };
-    Ok(Redirect::to(&format!("/developer/licences/{}", licence.id)).into_response())
+    match outcome {
+        Ok((licence, done)) => Ok(Redirect::to(&format!(
+            "/developer/licences/{}?done={done}",
+            licence.id
+        ))
+        .into_response()),
+        Err(e) => {
+            let Some(error) = field_error(&e) else {
+                return Err(e.into());
+            };
+            let terms = p.current_terms().await?;
+            let documents = match correct.correct {
+                Some(id) => p.application_documents(me, id).await?,
+                None => Vec::new(),
+            };
+            let view = FormView {
+                correct: correct.correct,
+                values: &posted.input,
+                documents: &documents,
+                errors: &[error],
+                terms_version: &terms.version,
+            };
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(lang, &session, &view),
+            )
+                .into_response())
+        }
+    }
 }

@@ -7,9 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::{html, Markup};
 
-use crate::http::web::common::{
-    check_csrf, csrf_field, field, subject_id, taipei_time, DEVELOPER_NAV,
-};
+use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
@@ -30,10 +28,10 @@ pub(super) async fn notifications(
             @for n in &list {
                 div.card {
                     h2 { (n.title) }
-                    p.muted { (taipei_time(n.created_at)) " · " (n.kind) }
+                    p.muted { (super::words::when(lang, n.created_at)) }
                     p style="white-space:pre-wrap" { (n.body) }
                     @match n.read_at {
-                        Some(at) => p.muted { (lang.t("已讀於 ", "Read at ")) (taipei_time(at)) },
+                        Some(at) => p.muted { (lang.t("已讀於 ", "Read at ")) (super::words::when(lang, at)) },
                         None => form method="post" action=(format!("/developer/notifications/{}/read", n.id)) {
                             (csrf_field(&session))
                             button.secondary type="submit" { (lang.t("標示為已讀", "Mark as read")) }
@@ -76,10 +74,10 @@ pub(super) async fn terms(
                 tbody {
                     @for t in &versions {
                         tr {
-                            td { a href=(format!("/terms/{}", t.version)) { (t.version) } } td { (t.summary) } td { (taipei_time(t.deadline)) }
+                            td { a href=(format!("/terms/{}", t.version)) { (t.version) } } td { (t.summary) } td { (super::words::when(lang, t.deadline)) }
                             td {
                                 @match accepted.iter().find(|(v, _)| *v == t.version) {
-                                    Some((_, at)) => { (lang.t("已接受 ", "Accepted ")) (taipei_time(*at)) }
+                                    Some((_, at)) => { (lang.t("已接受 ", "Accepted ")) (super::words::when(lang, *at)) }
                                     None => form method="post" action="/developer/terms" {
                                         (csrf_field(&session))
                                         input type="hidden" name="version" value=(t.version);

@@ -1,24 +1,23 @@
-//! A Developer's licences: the list with terms and renewal windows, one licence's page with
-//! its actions (R4.7b renew, R10.1 withdraw, R5.11 change, R6 certificate, R5.10 research,
-//! R11 destruction), and its credentials (R4.1: the key shown once; rotation).
+//! A Developer's licences: the start page (apply, or the licences with their terms), one
+//! licence's page with its progress, the reviewer's reason when corrections are asked for, its
+//! OAuth set-up and its actions (R4.7b renew, R10.1 withdraw, R5.11 change, R6 certificate,
+//! R5.10 research, R11 destruction).
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use einv_core::licence::{Coverage, LicenceState, Renewal};
 use maud::{html, Markup};
 
-use crate::http::web::common::{
-    check_csrf, csrf_field, field, history_table, subject_id, taipei_time, term_summary,
-    DEVELOPER_NAV,
-};
+use super::confirm::{self, Confirmation};
+use super::{oauth, words, Done};
+use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
-use crate::services::licensing::{IsmsInput, DEFAULT_GRACE_DAYS};
-use crate::services::IssuedCredentials;
+use crate::services::licensing::IsmsInput;
 
 pub(super) async fn dashboard(
     State(state): State<AppState>,
@@ -29,34 +28,78 @@ pub(super) async fn dashboard(
     let p = &state.platform;
     let developer = p.developer(me).await?;
     let licences = p.developer_licences(me).await?;
-    let overdue = p.overdue_terms_of(me).await?;
     let unread = p
         .developer_notifications(me)
         .await?
         .iter()
         .filter(|n| n.read_at.is_none())
         .count();
+    // The terms deadline stops the API of live licences only: with none, there is nothing
+    // to stop, and the start page says how to begin instead (R4.3).
+    let live = licences.iter().any(|l| l.state.coverage().is_some());
+    let overdue = if live {
+        p.overdue_terms_of(me).await?
+    } else {
+        None
+    };
     let now = p.clock.now();
+    let mut rows = Vec::new();
+    for l in &licences {
+        let product = p.application_of(me, l.id).await?.form.product_name;
+        rows.push((l, product));
+    }
     Ok(page(
         lang,
         ("我的授權", "My licences"),
         DEVELOPER_NAV,
         html! {
+            (words::style())
             p { (developer.account.name) " · " (developer.account.email) }
             @if let Some(t) = overdue { p.error { (lang.t("您尚未接受使用規範 ", "You have not accepted the terms ")) (t.version) (lang.t("，API 已停止。", "; the API is stopped. ")) a href="/developer/terms" { (lang.t("前往接受", "Accept them")) } } }
             @if unread > 0 { p.flash { a href="/developer/notifications" { (unread) (lang.t(" 則未讀通知", " unread notifications")) } } }
-            @if licences.is_empty() { p { (lang.t("尚無申請。", "No applications yet. ")) a href="/developer/apply" { (lang.t("立即申請", "Apply now")) } } }
-            table {
-                thead { tr { th { "#" } th { "AppID" } th { (lang.t("狀態", "Status")) } } }
-                tbody { @for l in &licences { tr {
-                    td { a href=(format!("/developer/licences/{}", l.id)) { "#" (l.id) } }
-                    td { (l.app_id.as_deref().unwrap_or("—")) }
-                    td { (term_summary(lang, l, now)) }
-                } } }
+            @if licences.is_empty() {
+                div.card #start {
+                    h2 { (lang.t("開始使用：申請 API 授權", "Get started: apply for an API licence")) }
+                    p { (lang.t("取得授權後，您會拿到 AppID 與 APIKey，才能呼叫電子發票應用 API。申請需要：", "A licence gives you an AppID and an APIKey to call the e-invoice API. You will need:")) }
+                    ul {
+                        li { (lang.t("聯絡人、產品名稱、版本與使用目的", "a contact, your product's name, version and purpose")) }
+                        li { (lang.t("要使用的服務（提供發票查詢者須一併提供捐贈）", "the services you will use (querying invoices requires donation too)")) }
+                        li { (lang.t("資訊安全管理系統驗證證書（政府機關 C 級以上免附）", "an ISMS certificate (government bodies at level C or above are exempt)")) }
+                        li { (lang.t("證明文件，每個 5 MB 以內", "supporting documents, up to 5 MB each")) }
+                    }
+                    p { (lang.t("審核通常需數個工作天；結果會通知您。", "Review usually takes a few working days; you will be notified.")) }
+                    a.button #apply-now href="/developer/apply" { (lang.t("申請授權", "Apply for a licence")) }
+                }
+            } @else {
+                div.scroll { table {
+                    thead { tr { th { (lang.t("產品", "Product")) } th { "AppID" } th { (lang.t("狀態", "Status")) } th { (lang.t("期間", "Term")) } } }
+                    tbody { @for (l, product) in &rows { tr {
+                        td { a href=(format!("/developer/licences/{}", l.id)) { (product) } }
+                        td { code { (l.app_id.as_deref().unwrap_or("—")) } }
+                        td { (words::badge(lang, &l.state)) }
+                        td { (words::term_line(lang, l, now)) }
+                    } } }
+                } }
+                p { a href="/developer/apply" { (lang.t("申請另一項授權", "Apply for another licence")) } }
             }
             form method="post" action="/developer/logout" { (csrf_field(&session)) button.secondary type="submit" { (lang.t("登出", "Sign out")) } }
         },
     ))
+}
+
+/// The reason of the reviewer's latest "ask for changes", if that is where the licence stands.
+fn changes_reason(
+    state: &LicenceState,
+    history: &[einv_store::LicenceEventRecord],
+) -> Option<String> {
+    if !matches!(state, LicenceState::ChangesRequested) {
+        return None;
+    }
+    history
+        .iter()
+        .rev()
+        .find(|e| e.event == "request-changes")
+        .map(|e| e.reason.clone())
 }
 
 pub(super) async fn detail(
@@ -64,13 +107,31 @@ pub(super) async fn detail(
     lang: Lang,
     session: WebSession,
     Path(id): Path<i64>,
+    Query(done): Query<Done>,
 ) -> Result<Markup, WebError> {
     let (session, me) = subject_id(session, Role::Developer)?;
+    detail_page(&state, lang, &session, (me, id), done.done.as_deref(), None).await
+}
+
+/// The licence page of licence `id` of developer `me`; `typed` is a refused redirect URI, shown
+/// again with its problem beside the field.
+pub(super) async fn detail_page(
+    state: &AppState,
+    lang: Lang,
+    session: &WebSession,
+    (me, id): (i64, i64),
+    done: Option<&str>,
+    typed: Option<&oauth::Typed>,
+) -> Result<Markup, WebError> {
     let p = &state.platform;
     let licence = p.developer_licence(me, id).await?;
+    let application = p.application_of(me, id).await?;
     let history = p.licence_history(id).await?;
     let destroyed = p.destruction(id).await?;
     let overdue = p.overdue_requests_of(&licence).await?;
+    let my_name = p.developer(me).await?.account.name;
+    let me_actor = format!("developer:{me}");
+    let names = |actor: &str| (actor == me_actor).then(|| my_name.clone());
     // R4.6: the AppID's limit and the calls refused (http/web/reviewer/limits.rs).
     let flow = match &licence.app_id {
         Some(app_id) => Some(p.app_limit_view(app_id).await?),
@@ -79,19 +140,32 @@ pub(super) async fn detail(
     let form = |action: &str, zh: &str, en: &str, fields: Markup| {
         html! {
             form.stack.card method="post" action=(format!("/developer/licences/{id}/{action}")) {
-                (csrf_field(&session)) (fields)
+                h2 { (lang.t(zh, en).trim_end_matches('…')) }
+                (csrf_field(session)) (fields)
                 button type="submit" { (lang.t(zh, en)) }
             }
         }
     };
     let s = &licence.state;
+    let f = &application.form;
     Ok(page(
         lang,
         ("授權", "Licence"),
         DEVELOPER_NAV,
         html! {
-            p { "#" (licence.id) " · AppID " code { (licence.app_id.as_deref().unwrap_or("—")) } }
-            p { (term_summary(lang, &licence, p.clock.now())) }
+            (words::style())
+            (words::flash(lang, done))
+            @if let Some(reason) = changes_reason(s, &history) {
+                div.error #changes-reason role="alert" {
+                    h2 { (lang.t("審核人員要求補正", "The reviewer asked for changes")) }
+                    p { (reason) }
+                    a.button #correct href=(format!("/developer/apply?correct={id}")) { (lang.t("修改申請並重新送出", "Correct the application and resubmit")) }
+                }
+            }
+            h2 { (f.product_name) " " (f.product_version) " " (words::badge(lang, s)) }
+            (words::progress(lang, s))
+            @if let Some(app_id) = &licence.app_id { p { "AppID " code { (app_id) } " · " (words::term_line(lang, &licence, p.clock.now())) } }
+            p { (lang.t("服務：", "Services: ")) (words::services_words(lang, &f.services)) }
             @if let Some(view) = &flow { (crate::http::web::reviewer::limits::licence_section(lang, view)) }
             @if !overdue.is_empty() {
                 div.card {
@@ -99,58 +173,58 @@ pub(super) async fn detail(
                     ul { @for r in &overdue { li { "#" (r.id) " · " (r.kind.as_str()) " · " (lang.t("期限 ", "due ")) (r.due_date) } } }
                 }
             }
-            @if licence.app_id.is_some() && !s.is_ended() { p { a.button href=(format!("/developer/licences/{id}/credentials")) { (lang.t("金鑰", "Credentials")) } " " a.button href=(format!("/developer/licences/{id}/signing")) { (lang.t("v2 簽章", "v2 signing")) } } }
-            @if matches!(s, LicenceState::ChangesRequested) {
-                p { a.button href=(format!("/developer/apply?correct={id}")) { (lang.t("補正申請資料", "Correct the application (R4.2)")) } }
-                (form("resubmit", "補正後重新送出", "Resubmit", html! {}))
+            @if licence.app_id.is_some() && !s.is_ended() {
+                p { a.button href=(format!("/developer/licences/{id}/credentials")) { (lang.t("金鑰", "Credentials")) } " " a.button href=(format!("/developer/licences/{id}/signing")) { (lang.t("v2 簽章公鑰", "v2 signing keys")) } }
+                (oauth::section(lang, session, id, &p.redirect_uris_of(me, id).await?, typed))
             }
             // R4.7b: a suspended licence (or one under purpose review) may still file its re-review.
             @if s.coverage().is_some() && s.renewal() == Renewal::None && renewal_open(s, p.clock.now()) {
                 (form("renew", "申請重行審核", "Apply for re-review (R4.7b)", html! {
                     p.muted { (lang.t("重行審核須附有效之資訊安全驗證證書（第六點）；留空則沿用已登錄者。", "A re-review rests on a valid ISMS certificate (R6); leave empty to keep the one on file.")) }
-                    label { (lang.t("證書號碼", "Number")) } input name="isms_number";
-                    label { (lang.t("發證機構", "Issuer")) } input name="isms_issuer";
-                    label { (lang.t("範圍", "Scope")) } input name="isms_scope";
-                    label { (lang.t("有效期限", "Expiry")) } input name="isms_expiry" type="date";
+                    (isms_fields(lang, "renew", false))
                 }))
             }
             // R5.11: a change is notified whether the licence is active, suspended or under review.
             @if s.coverage().is_some() {
                 (form("change", "通知產品變更", "Notify a change (R5.11)", html! {
-                    label { (lang.t("版本", "Version")) } input name="product_version" required;
-                    label { (lang.t("使用目的（變更將重新審核）", "Purpose (a change goes back to review)")) } textarea name="purpose" required {}
+                    label for="change-version" { (lang.t("版本", "Version")) } input #change-version name="product_version" required maxlength="50";
+                    label for="change-purpose" { (lang.t("使用目的（變更將重新審核）", "Purpose (a change goes back to review)")) } textarea #change-purpose name="purpose" required maxlength="2000" {}
                 }))
                 (form("research", "提供研究統計", "Submit research (R5.10)", html! {
-                    label { (lang.t("標題", "Title")) } input name="title" required;
-                    label { (lang.t("內容", "Content")) } textarea name="body" required {}
+                    label for="research-title" { (lang.t("標題", "Title")) } input #research-title name="title" required;
+                    label for="research-body" { (lang.t("內容", "Content")) } textarea #research-body name="body" required {}
                 }))
-            }
-            @if s.coverage().is_some() {
-                (form("certificate", "更新資安驗證證書", "File a new ISMS certificate (R6)", html! {
-                    label { (lang.t("證書號碼", "Number")) } input name="isms_number" required;
-                    label { (lang.t("發證機構", "Issuer")) } input name="isms_issuer" required;
-                    label { (lang.t("範圍", "Scope")) } input name="isms_scope" required;
-                    label { (lang.t("有效期限", "Expiry")) } input name="isms_expiry" type="date" required;
-                }))
+                (form("certificate", "更新資安驗證證書", "File a new ISMS certificate (R6)", isms_fields(lang, "cert", true)))
             }
             @if s.coverage().is_some() || matches!(s, LicenceState::Applied { .. } | LicenceState::ChangesRequested) {
-                (form("withdraw", "終止使用（書面通知）", "Withdraw (R10.1)", html! {
-                    label { (lang.t("原因", "Reason")) } input name="reason" required;
+                (form("withdraw", "終止使用（書面通知）…", "Withdraw (R10.1)…", html! {
+                    label for="withdraw-reason" { (lang.t("終止使用之原因", "Why you withdraw")) } input #withdraw-reason name="reason" required maxlength="1000";
                 }))
             }
             @if s.ends_an_approved_licence() {
                 @match &destroyed {
-                    Some(d) => p.flash { (lang.t("已確認銷毀於 ", "Destruction confirmed at ")) (taipei_time(d.at)) },
+                    Some(d) => p.flash { (lang.t("已確認銷毀於 ", "Destruction confirmed at ")) (words::when(lang, d.at)) },
                     None => (form("destruction", "確認已銷毀資料", "Confirm destruction (R11)", html! {
                         p { (lang.t("請刪除程式及所有產品使用者資料並通知使用者。", "Delete the programs and all User data and tell your Users.")) }
-                        label { (lang.t("聲明", "Statement")) } textarea name="statement" required {}
+                        label for="statement" { (lang.t("聲明", "Statement")) } textarea #statement name="statement" required {}
                     })),
                 }
             }
             h2 { (lang.t("異動紀錄", "History")) }
-            (history_table(lang, &history))
+            (words::history(lang, &history, &names))
         },
     ))
+}
+
+/// The four fields of an ISMS certificate (R6), with ids prefixed by `prefix`.
+fn isms_fields(lang: Lang, prefix: &str, required: bool) -> Markup {
+    let id = |f: &str| format!("{prefix}-{f}");
+    html! {
+        label for=(id("isms_number")) { (lang.t("證書號碼", "Certificate number")) } input id=(id("isms_number")) name="isms_number" required[required] maxlength="100";
+        label for=(id("isms_issuer")) { (lang.t("發證機構", "Issuer")) } input id=(id("isms_issuer")) name="isms_issuer" required[required] maxlength="200";
+        label for=(id("isms_scope")) { (lang.t("範圍", "Scope")) } input id=(id("isms_scope")) name="isms_scope" required[required] maxlength="1000";
+        label for=(id("isms_expiry")) { (lang.t("有效期限", "Expiry")) } input id=(id("isms_expiry")) name="isms_expiry" type="date" required[required];
+    }
 }
 
 /// Whether a re-review may be filed now: inside the term's window (R4.7b), or before the
@@ -163,77 +237,18 @@ fn renewal_open(state: &LicenceState, now: chrono::DateTime<chrono::Utc>) -> boo
     }
 }
 
-fn shown_key(lang: Lang, creds: &IssuedCredentials) -> Markup {
-    html! { div.card {
-        p.flash { (lang.t("APIKey 僅顯示這一次，請立即妥善保存，勿提供第三人（第四點第一款）。", "The APIKey is shown this once: store it safely now and give it to no one (R4.1).")) }
-        p { "AppID " code #app-id { (creds.app_id) } }
-        p.secret #api-key { (creds.api_key) }
-    } }
-}
-
-pub(super) async fn credentials(
-    State(state): State<AppState>,
-    lang: Lang,
-    session: WebSession,
-    Path(id): Path<i64>,
-) -> Result<Markup, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
-    let p = &state.platform;
-    let revealed = p.reveal_issued_key(me, id).await?;
-    let keys = p.key_history(me, id).await?;
-    let now = p.clock.now();
-    Ok(page(
-        lang,
-        ("金鑰", "Credentials"),
-        DEVELOPER_NAV,
-        html! {
-            @if let Some(creds) = &revealed { (shown_key(lang, creds)) }
-            @else { p.muted #key-hidden { (lang.t("APIKey 已於核發時顯示過，不再顯示；遺失請更換金鑰。", "The APIKey was shown when issued and is not shown again; if lost, rotate it.")) } }
-            table {
-                thead { tr { th { "#" } th { (lang.t("建立", "Created")) } th { (lang.t("有效至", "Valid until")) } th { (lang.t("狀態", "Status")) } } }
-                tbody { @for k in &keys { tr {
-                    td { (k.id) } td { (taipei_time(k.created_at)) }
-                    td { (k.valid_until.map(taipei_time).unwrap_or_else(|| "—".into())) }
-                    td { @if k.is_valid(now) { (lang.t("有效", "valid")) } @else { (lang.t("失效", "not valid")) } }
-                } } }
-            }
-            form.stack.card method="post" action=(format!("/developer/licences/{id}/rotate")) {
-                (csrf_field(&session))
-                label for="grace_days" { (lang.t("舊金鑰寬限天數", "Days the old key keeps working")) }
-                input #grace_days name="grace_days" type="number" min="0" max="30" value=(DEFAULT_GRACE_DAYS);
-                button type="submit" { (lang.t("更換金鑰", "Rotate the key")) }
-            }
-        },
-    ))
-}
-
-pub(super) async fn rotate(
-    State(state): State<AppState>,
-    lang: Lang,
-    session: WebSession,
-    Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
-) -> Result<Markup, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
-    check_csrf(&session, &form)?;
-    let grace = field(&form, "grace_days")
-        .parse::<i64>()
-        .map_err(|_| einv_core::InvalidValue::new("grace_days", "must be a whole number of days"))
-        .map_err(crate::error::ServiceError::from)?;
-    let creds = state.platform.rotate_key(me, id, grace).await?;
-    Ok(page(
-        lang,
-        ("新金鑰", "New key"),
-        DEVELOPER_NAV,
-        html! {
-            (shown_key(lang, &creds))
-            p { a href=(format!("/developer/licences/{id}/credentials")) { (lang.t("返回金鑰", "Back to credentials")) } }
-        },
-    ))
+fn isms_of(form: &HashMap<String, String>) -> IsmsInput {
+    IsmsInput {
+        number: field(form, "isms_number").into(),
+        issuer: field(form, "isms_issuer").into(),
+        scope: field(form, "isms_scope").into(),
+        expiry: field(form, "isms_expiry").into(),
+    }
 }
 
 pub(super) async fn act(
     State(state): State<AppState>,
+    lang: Lang,
     session: WebSession,
     Path((id, action)): Path<(i64, String)>,
     Form(form): Form<HashMap<String, String>>,
@@ -242,18 +257,23 @@ pub(super) async fn act(
     check_csrf(&session, &form)?;
     let p = &state.platform;
     match action.as_str() {
-        "resubmit" => {
-            p.resubmit(me, id, None, &[]).await?;
-        }
         "renew" => {
             // R6: a certificate typed with the re-review is filed with it.
-            let isms = IsmsInput {
-                number: field(&form, "isms_number").into(),
-                issuer: field(&form, "isms_issuer").into(),
-                scope: field(&form, "isms_scope").into(),
-                expiry: field(&form, "isms_expiry").into(),
+            p.apply_renewal(me, id, Some(&isms_of(&form))).await?;
+        }
+        "withdraw" if !confirm::confirmed(&form) => {
+            let licence = p.developer_licence(me, id).await?;
+            let c = Confirmation {
+                title: ("確認終止使用", "Confirm withdrawal"),
+                consequence: html! {
+                    p { (lang.t("撤回後授權即結束（第十點第一款）：API 立即停止，金鑰撤銷，使用者的同意終止，您須銷毀程式與使用者資料（第十一點）。", "Withdrawing ends the licence (R10.1): the API stops at once, the keys are revoked, your Users' consents end, and you must destroy the programs and User data (R11).")) }
+                    p { "AppID " code { (licence.app_id.as_deref().unwrap_or("—")) } " · " (lang.t("原因：", "Reason: ")) (field(&form, "reason")) }
+                },
+                action: format!("/developer/licences/{id}/withdraw"),
+                button: ("確認終止使用", "Withdraw the licence"),
+                back: format!("/developer/licences/{id}"),
             };
-            p.apply_renewal(me, id, Some(&isms)).await?;
+            return Ok(confirm::page_for(lang, DEVELOPER_NAV, &session, c, &form).into_response());
         }
         "withdraw" => {
             p.withdraw(me, id, field(&form, "reason")).await?;
@@ -276,15 +296,9 @@ pub(super) async fn act(
                 .await?;
         }
         "certificate" => {
-            let isms = IsmsInput {
-                number: field(&form, "isms_number").into(),
-                issuer: field(&form, "isms_issuer").into(),
-                scope: field(&form, "isms_scope").into(),
-                expiry: field(&form, "isms_expiry").into(),
-            };
-            p.update_certificate(me, id, &isms).await?;
+            p.update_certificate(me, id, &isms_of(&form)).await?;
         }
         _ => return Err(crate::error::ServiceError::not_found("action").into()),
     }
-    Ok(Redirect::to(&format!("/developer/licences/{id}")).into_response())
+    Ok(Redirect::to(&format!("/developer/licences/{id}?done={action}")).into_response())
 }

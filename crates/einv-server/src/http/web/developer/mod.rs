@@ -1,5 +1,6 @@
 //! The Developer portal: sign up, sign in and out, apply, licences with their term and
-//! renewal window, credentials (shown once), notifications with read receipts, terms.
+//! renewal window, credentials (shown once), OAuth redirect URIs, notifications with read
+//! receipts, terms.
 
 use std::collections::HashMap;
 
@@ -17,9 +18,20 @@ use crate::http::AppState;
 use crate::services::licensing::{DeveloperSignUp, PASSWORD_MIN};
 
 mod apply;
+pub(crate) mod confirm;
 mod inbox;
+mod keys;
 mod licences;
+mod oauth;
 mod signing;
+pub(crate) mod words;
+
+/// `?done=ACTION`: the success message to show after a decision redirected here.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct Done {
+    /// The action that was done.
+    pub done: Option<String>,
+}
 
 /// The Developer routes.
 pub fn routes() -> Router<AppState> {
@@ -32,9 +44,14 @@ pub fn routes() -> Router<AppState> {
         .route("/developer/licences/{id}", get(licences::detail))
         .route(
             "/developer/licences/{id}/credentials",
-            get(licences::credentials),
+            get(keys::credentials),
         )
-        .route("/developer/licences/{id}/rotate", post(licences::rotate))
+        .route("/developer/licences/{id}/rotate", post(keys::rotate))
+        .route("/developer/licences/{id}/redirect-uris", post(oauth::add))
+        .route(
+            "/developer/licences/{id}/redirect-uris/remove",
+            post(oauth::remove),
+        )
         .route("/developer/licences/{id}/signing", get(signing::page_view))
         .route(
             "/developer/licences/{id}/signing/keys",

@@ -1,5 +1,6 @@
-//! The reviewer console: the queue, an application with its documents and their SHA-256,
-//! approve / ask for changes / reject with a reason, re-reviews, suspension and termination,
+//! The reviewer console: the queue (search, filters, paging, assignment), an application with
+//! what its resubmission changed and its documents (viewable in the browser), approve / ask for
+//! changes / reject with a templated or typed reason, confirmed when it cannot be undone, re-reviews, suspension and termination,
 //! and the registry of events (R4.1, R4.2, R4.7b, R6, R10).
 
 use std::collections::HashMap;
@@ -17,15 +18,17 @@ use super::session::{Role, WebError, WebSession};
 use crate::http::AppState;
 
 mod console;
+mod decide;
 pub mod limits;
+mod queue;
 
 /// The reviewer routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/reviewer/login", get(login_page).post(login))
         .route("/reviewer/logout", post(super::developer::logout))
-        .route("/reviewer", get(console::queue))
-        .route("/reviewer/licences", get(console::all))
+        .route("/reviewer", get(queue::queue))
+        .route("/reviewer/licences", get(queue::all))
         .route("/reviewer/events", get(console::events))
         .route("/reviewer/licences/{id}", get(console::detail))
         .route("/reviewer/licences/{id}/{action}", post(console::act))
