@@ -253,7 +253,7 @@ async fn r4_6_two_nodes_share_limits_and_changes() {
         &cluster.nodes[0],
         &cookie,
         &format!("/reviewer/licences/{licence}/suspend-isms"),
-        &[("reason", "certificate lapsed")],
+        &[("reason", "certificate lapsed"), ("confirm", "yes")],
     )
     .await;
     let took = within(bound, &cluster.nodes[1], async || {

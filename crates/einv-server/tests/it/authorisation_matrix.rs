@@ -54,6 +54,10 @@ enum Access {
     V2App,
     /// A v2 request signed by a live app carrying a User's consent token.
     V2User,
+    /// A v2 request signed with the key of an app whose licence has ended (R11's destruction
+    /// confirmation): refused to the unsigned, the unknown, the wrong key and the live app.
+    /// That the ended app is admitted is the client kit's test (`confirm_destruction`).
+    V2EndedApp,
 }
 
 use Access::*;
@@ -71,6 +75,8 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/assets/site.css", Open),
     ("GET", "/lang/{code}", Open),
     ("GET", "/docs", Open),
+    ("GET", "/docs/try-signed-call.js", Open),
+    ("GET", "/problems/{slug}", Open),
     ("GET", "/healthz", Open),
     ("GET", "/readyz", Open),
     ("GET", "/metrics", Open),
@@ -171,6 +177,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/api/v2/me/invoices/{number}", V2User),
     ("GET", "/api/v2/me/carriers", V2User),
     ("POST", "/api/v2/donations", V2User),
+    ("POST", "/api/v2/destruction-confirmation", V2EndedApp),
     ("ANY", "/PB2CAPIVAN/invapp/InvApp", V1("QryWinningList")),
     ("ANY", "/PB2CAPIVAN/invapp/InvApp", V1("qryInvHeader")),
     ("ANY", "/PB2CAPIVAN/invapp/InvApp", V1("qryInvDetail")),
@@ -419,7 +426,7 @@ impl<'a> World<'a> {
             Blank => self.blank(path).await,
             OAuthAuthorize => self.authorize().await,
             OAuthClient => self.client(path).await,
-            V2App | V2User => self.v2(method, path, access).await,
+            V2App | V2User | V2EndedApp => self.v2(method, path, access).await,
         }
     }
 
@@ -429,7 +436,8 @@ impl<'a> World<'a> {
             .replace("{version}", "2023-03-30")
             .replace("{app_id}", APP_ID)
             .replace("{*rest}", "no-such-resource")
-            .replace("{code}", "en");
+            .replace("{code}", "en")
+            .replace("{slug}", "bad-signature");
         let method = if method == "ANY" { "GET" } else { method };
         let res = self.send(method, &path, None, &[]).await;
         assert!(
@@ -783,7 +791,13 @@ impl<'a> World<'a> {
         let app_only = self
             .v2_call(method, &path, body, APP_ID, API_KEY, None)
             .await;
-        if access == V2User {
+        if access == V2EndedApp {
+            assert!(
+                app_only.status().is_client_error(),
+                "{method} {path} as the live app: {}",
+                app_only.status()
+            );
+        } else if access == V2User {
             assert!(
                 refused(app_only.status()),
                 "{method} {path} without the User's token"

@@ -314,14 +314,15 @@ async fn r4_2_a_resubmission_with_a_changed_field_records_the_diff(app: &TestApp
     );
     // The reviewer sees the diff before deciding.
     let rev_cookie = {
-        let res = client()
-            .post(format!("{}/reviewer/login", app.base))
-            .form(&[
+        let res = crate::licensing_web::sign_in(
+            app,
+            "/reviewer/login",
+            &[
                 ("email", "loop-rev@fia.example"),
                 ("password", "reviewer password"),
-            ])
-            .send_ok()
-            .await;
+            ],
+        )
+        .await;
         cookie(&res)
     };
     let dossier = get(

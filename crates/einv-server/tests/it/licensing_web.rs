@@ -58,16 +58,22 @@ pub(crate) async fn reviewer(app: &TestApp) -> String {
         ("email", "rev@fia.example"),
         ("password", "reviewer password"),
     ];
-    let (form_cookie, csrf) = app.form_token("/reviewer/login").await;
-    let form = [&form[..], &[("csrf", csrf.as_str())]].concat();
-    let res = client()
-        .post(format!("{}/reviewer/login", app.base))
+    let res = sign_in(app, "/reviewer/login", &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    cookie(&res)
+}
+
+/// Posts a sign-in form at `path` the way a browser does: with the form's CSRF token and the
+/// cookie it came with.
+pub(crate) async fn sign_in(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    let (form_cookie, csrf) = app.form_token(path).await;
+    let form = [form, &[("csrf", csrf.as_str())]].concat();
+    client()
+        .post(format!("{}{path}", app.base))
         .header("cookie", form_cookie)
         .form(&form)
         .send_ok()
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    cookie(&res)
+        .await
 }
 
 pub(crate) async fn get(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {

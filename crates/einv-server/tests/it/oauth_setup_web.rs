@@ -111,11 +111,12 @@ async fn the_consent_link_the_api_hands_out_opens_the_consent_page(app: &TestApp
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let login = res.headers()["location"].to_str().unwrap().to_owned();
     assert!(login.starts_with("/me/login?next="), "{login}");
-    let res = client()
-        .post(format!("{}/me/login", app.base))
-        .form(&[("barcode", BARCODE), ("code", CODE), ("next", &link)])
-        .send_ok()
-        .await;
+    let res = crate::licensing_web::sign_in(
+        app,
+        "/me/login",
+        &[("barcode", BARCODE), ("code", CODE), ("next", &link)],
+    )
+    .await;
     assert_eq!(res.headers()["location"], link.as_str());
     let user = cookie(&res);
     // Signed in: the consent page, as given (it was a 422 before).

@@ -12,11 +12,12 @@ async fn reviewer_cookie(app: &TestApp, email: &str) -> (i64, String) {
         .add_reviewer(email, "reviewer password", "Rita Reviewer")
         .await
         .unwrap();
-    let res = client()
-        .post(format!("{}/reviewer/login", app.base))
-        .form(&[("email", email), ("password", "reviewer password")])
-        .send_ok()
-        .await;
+    let res = crate::licensing_web::sign_in(
+        app,
+        "/reviewer/login",
+        &[("email", email), ("password", "reviewer password")],
+    )
+    .await;
     (id, cookie(&res))
 }
 
