@@ -5,21 +5,23 @@
 // corrects a field and replaces a document; the reviewer sees the diff, assigns, approves after a
 // confirmation page; the developer sees the key once, rotates (confirmed; a reload shows nothing
 // and rotates nothing), registers a redirect URI (http to another host refused); a User opens the
-// consent link the API hands out and consents. Screenshots go to screenshots/dev-*.png.
+// consent link the API hands out and consents. Every page passes the axe-core check (no serious
+// or critical violation); screenshots go to screenshots/dev-*.png.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, einv } from './lib.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, launchBrowser, checkPage, einv } from './lib.mjs';
 
-const screenshots = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
-mkdirSync(screenshots, { recursive: true });
-
-/** Full-page screenshot as screenshots/dev-NAME.png. */
+/**
+ * The axe-core check (no serious or critical violation) and a screenshot as
+ * screenshots/dev-NAME.png; and no inline style, which the CSP (style-src 'self') would block.
+ */
 async function snap(page, name) {
-  await page.screenshot({ path: join(screenshots, `dev-${name}.png`), fullPage: true });
+  // Before axe-core runs: it leaves style attributes behind.
+  assert.equal(await page.locator('[style], body style').count(), 0, `an inline style on ${page.url()}`);
+  await checkPage(page, `dev-${name}`);
 }
 
 const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
@@ -39,8 +41,14 @@ async function go(page, selector) {
 
 /** The page has no horizontal scroll bar at its width (tables scroll inside their box). */
 async function fitsWidth(page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 1, `the page is ${overflow}px wider than the screen at ${page.url()}`);
+  const { overflow, widest } = await page.evaluate(() => {
+    // The outermost element reaching past the screen's right edge names the culprit.
+    const past = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1);
+    const outer = past.filter((e) => !past.includes(e.parentElement)).slice(0, 3);
+    const name = (e) => e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') + (e.className ? `.${String(e.className).split(' ').join('.')}` : '');
+    return { overflow: document.documentElement.scrollWidth - window.innerWidth, widest: outer.map(name).join(', ') };
+  });
+  assert.ok(overflow <= 1, `the page is ${overflow}px wider than the screen at ${page.url()} (${widest})`);
 }
 
 async function journey(browser, server, demo, lang, viewport) {
@@ -51,6 +59,7 @@ async function journey(browser, server, demo, lang, viewport) {
 
   // Sign up: no licence yet, so the start page says how to begin.
   await dev.goto(`${server.base}/developer/signup`);
+  await snap(dev, `${tag}-00-signup`);
   await dev.fill('#email', `dev-${tag}@example.com`);
   await dev.fill('#password', 'correct horse battery');
   await dev.fill('#name', t('示範資訊股份有限公司', 'Demo Software Ltd'));
@@ -63,6 +72,7 @@ async function journey(browser, server, demo, lang, viewport) {
 
   // Apply with an expired certificate: the form comes back with the problem, values kept.
   await go(dev, '#apply-now');
+  await snap(dev, `${tag}-01b-apply`);
   await dev.fill('#contact_name', t('王小明', 'Alex Wang'));
   await dev.fill('#contact_email', `dev-${tag}@example.com`);
   await dev.fill('#contact_phone', '02-1234-5678');
@@ -94,9 +104,11 @@ async function journey(browser, server, demo, lang, viewport) {
   // The reviewer finds it by search and asks for changes with a templated reason.
   const rev = await (await context(browser, server.base, lang, viewport)).newPage();
   await rev.goto(`${server.base}/reviewer/login`);
+  await snap(rev, `${tag}-03b-reviewer-login`);
   await rev.fill('#email', 'reviewer@fia.example');
   await rev.fill('#password', 'reviewer password');
   await go(rev, 'button[type=submit]');
+  await snap(rev, `${tag}-03c-queue`);
   await rev.fill('#q', product);
   await go(rev, '#filter button[type=submit]');
   assert.equal(await rev.locator('#licences tbody tr').count(), 1, 'search finds the one application');
@@ -107,6 +119,7 @@ async function journey(browser, server, demo, lang, viewport) {
   await snap(rev, `${tag}-05-dossier`);
   await go(rev, `form[action="/reviewer/licences/${id}/changes"] button`);
   assert.equal(await rev.locator('.success').count(), 1, 'a success message');
+  await snap(rev, `${tag}-05b-changes-asked`);
 
   // The developer sees the reason at the top, corrects a field and replaces the document.
   await dev.goto(`${server.base}${licencePath}`);
@@ -120,11 +133,13 @@ async function journey(browser, server, demo, lang, viewport) {
   await snap(dev, `${tag}-07-correct`);
   await go(dev, 'form[enctype] button[type=submit]');
   assert.match(dev.url(), /\?done=resubmit$/);
+  await snap(dev, `${tag}-07b-resubmitted`);
 
   // The reviewer sees what changed, assigns it, and approves after confirming.
   await rev.goto(`${server.base}/reviewer/licences/${id}`);
   assert.equal(await rev.locator('#diff [data-field=purpose]').count(), 1, 'the diff names the field');
   assert.ok((await rev.textContent('#diff')).includes('isms-new.pdf'));
+  await snap(rev, `${tag}-07c-diff`);
   await go(rev, '#assign button');
   await go(rev, `form[action="/reviewer/licences/${id}/approve"] button`);
   assert.equal(await rev.locator('#confirmation').count(), 1, 'a confirmation page');
@@ -143,6 +158,7 @@ async function journey(browser, server, demo, lang, viewport) {
   await snap(dev, `${tag}-10-key-once`);
   await go(dev, 'form[action$="/rotate"] button');
   assert.equal(await dev.locator('#confirmation').count(), 1);
+  await snap(dev, `${tag}-10b-confirm-rotate`);
   await go(dev, '#confirm');
   const rotated = (await dev.textContent('#api-key')).trim();
   assert.notEqual(rotated, first);
@@ -159,6 +175,7 @@ async function journey(browser, server, demo, lang, viewport) {
   await dev.fill('#redirect_uri', 'http://evil.example/callback');
   await go(dev, 'form[action$="/redirect-uris"] button');
   assert.match(await dev.textContent('main'), /redirect_uri/);
+  await snap(dev, `${tag}-12b-redirect-refused`);
   await dev.goto(`${server.base}${licencePath}`);
   await dev.fill('#redirect_uri', `https://app.example/${tag}/callback`);
   await go(dev, 'form[action$="/redirect-uris"] button');
@@ -170,6 +187,7 @@ async function journey(browser, server, demo, lang, viewport) {
   const user = await (await context(browser, server.base, lang, viewport)).newPage();
   await user.goto(`${server.base}/oauth/authorize?client_id=${appId}&scope=carrier-invoices`);
   assert.match(user.url(), /\/me\/login\?next=/);
+  await snap(user, `${tag}-13b-consent-sign-in`);
   await user.fill('#barcode', demo.cardNo);
   await user.fill('#code', demo.cardEncrypt);
   await go(user, 'button[type=submit]');

@@ -16,7 +16,8 @@ async function trySigned(page, alg, key) {
   await page.selectOption('#try-alg', alg);
   await page.fill('#try-key', key);
   await page.click('#try-send');
-  await page.waitForFunction(() => document.getElementById('try-call-answer').dataset.status);
+  // A selector, not waitForFunction: its polling evals a string, which the page's CSP refuses.
+  await page.waitForSelector('#try-call-answer[data-status]', { state: 'attached' });
   const status = await page.getAttribute('#try-call-answer', 'data-status');
   const answer = await page.textContent('#try-call-answer');
   await page.evaluate(() => { delete document.getElementById('try-call-answer').dataset.status; });

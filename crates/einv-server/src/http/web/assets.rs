@@ -49,6 +49,11 @@ button.danger,a.button.danger{background:#b3261e}button.secondary,a.button.secon
 .badge.bad{background:#fde7e9;color:#8a1c15;border-color:#b3261e}.badge.neutral{background:#eef1f5;color:#37414d;border-color:#5f6b7a}
 .secret{font-family:ui-monospace,monospace;background:#112;color:#9f9;padding:.6rem;word-break:break-all}
 .pre-wrap{white-space:pre-wrap}.plain{font-weight:normal}
+.badge.wait{background:#fff4ce;color:#5c4400;border-color:#b58800}.badge.info{background:#eef1f5;color:#37414d;border-color:#5f6b7a}
+ol.progress{display:flex;flex-wrap:wrap;gap:.3rem;list-style:none;padding:0;margin:.6rem 0}ol.progress li{padding:.2rem .7rem;border-radius:1rem;border:1px solid #aab4c0;background:#fff;color:#3d4a59}
+ol.progress li.done{background:#e6f4ea;border-color:#0d5f2c;color:#0d5f2c}ol.progress li[aria-current]{background:#0b5394;color:#fff;border-color:#0b5394;font-weight:700}
+.scroll{overflow-x:auto;max-width:100%}del{background:#fde7e9}ins{background:#e6f4ea;text-decoration:none}
+.filter-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.6rem}
 .muted{color:#4a5562;font-size:.9rem}
 .visually-hidden{position:absolute!important;width:1px;height:1px;margin:0;padding:0;overflow:hidden;clip:rect(0 0 0 0);border:0}
 details summary{cursor:pointer;color:#0b4f8a}

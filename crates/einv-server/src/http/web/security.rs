@@ -1,46 +1,24 @@
 //! Response headers for every answer (issue #9, hole 8), the page context the shell reads,
 //! the "not found" answer of each surface, and `safe_next` (no open redirect).
 
-use std::sync::LazyLock;
-
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use maud::html;
-use sha2::{Digest, Sha256};
 
 use super::layout::{page, PageContext};
 use super::PUBLIC_NAV;
 
-/// Inline `style` attributes still used by some pages, allowed by hash (never
-/// `'unsafe-inline'`) until those pages use the stylesheet's classes (`.pre-wrap`, `.plain`).
-const HASHED_INLINE_STYLES: [&str; 2] = ["white-space:pre-wrap", "font-weight:normal"];
-
-/// The Content-Security-Policy of every HTML answer: nothing inline runs, styles and scripts
+/// The Content-Security-Policy of every HTML answer: nothing inline runs or styles (no inline
+/// `style` attribute or element: the pages use the stylesheet's classes), styles and scripts
 /// come from this origin only, no page can be framed (clickjacking), and `<base>` cannot move
 /// relative links. `form-action` is left out on purpose: the consent form's redirect to the
 /// app's registered `redirect_uri` is another origin, and browsers apply it to redirects.
-static CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
-    let hashes: Vec<String> = HASHED_INLINE_STYLES
-        .iter()
-        .map(|s| {
-            let digest = Sha256::digest(s.as_bytes());
-            format!(
-                "'sha256-{}'",
-                base64::engine::general_purpose::STANDARD.encode(digest)
-            )
-        })
-        .collect();
-    let policy = format!(
-        "default-src 'none'; style-src 'self' 'unsafe-hashes' {}; img-src 'self' data:; \
-         script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-        hashes.join(" ")
-    );
-    HeaderValue::from_str(&policy)
-        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"))
-});
+static CSP: HeaderValue = HeaderValue::from_static(
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+);
 
 /// Paths whose pages show nothing personal or secret, so a shared cache may keep them.
 fn is_public_path(path: &str) -> bool {

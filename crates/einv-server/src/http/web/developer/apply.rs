@@ -170,7 +170,6 @@ fn render(lang: Lang, session: &WebSession, v: &FormView<'_>) -> Markup {
         title,
         DEVELOPER_NAV,
         html! {
-            (words::style())
             @if !v.errors.is_empty() {
                 div.error #error-summary role="alert" tabindex="-1" {
                     h2 { (lang.t("請修正以下問題", "There is a problem")) }
@@ -196,7 +195,7 @@ fn render(lang: Lang, session: &WebSession, v: &FormView<'_>) -> Markup {
                     p.hint { (lang.t("至少選一項。提供發票查詢者須一併提供雲端發票捐贈（第五點第七款）。", "Choose at least one. A Product that queries invoices must also offer donation (R5.7).")) }
                     (beside("services"))
                     @for s in Service::ALL {
-                        label style="font-weight:normal" {
+                        label.plain {
                             input type="checkbox" name="services" value=(s.as_str()) checked[chosen(s)];
                             " " (words::service_words(lang, s.as_str()))
                         }
@@ -216,7 +215,7 @@ fn render(lang: Lang, session: &WebSession, v: &FormView<'_>) -> Markup {
                 p.hint #documents-hint { (lang.t("每個檔案 ", "Up to ")) (max_mb) (lang.t(" MB 以內；PDF、PNG、JPEG 或純文字可直接於瀏覽器檢視。", " MB each; PDF, PNG, JPEG or plain text can be viewed in the browser.")) }
                 (beside("documents"))
                 @if !v.documents.is_empty() {
-                    div.scroll { table #documents-on-file {
+                    div.scroll role="region" aria-label=(lang.t("已上傳文件", "Documents on file")) tabindex="0" { table #documents-on-file {
                         thead { tr { th { (lang.t("已附文件", "On file")) } th { (lang.t("大小", "Size")) } th { (lang.t("以新檔案取代", "Replace with a new file")) } } }
                         tbody { @for d in v.documents.iter().filter(|d| d.replaced_by.is_none()) { tr {
                             td { (d.file_name) } td { (words::file_size(d.size)) }
@@ -228,7 +227,7 @@ fn render(lang: Lang, session: &WebSession, v: &FormView<'_>) -> Markup {
                 input #documents type="file" name="documents" multiple aria-describedby="documents-hint";
                 h2 { (label(lang, "declarations")) }
                 (beside("declarations"))
-                label style="font-weight:normal" {
+                label.plain {
                     input #declarations type="checkbox" name="declarations" value="yes" required checked[val.declarations_accepted];
                     " " (lang.t("本人同意使用規範（版本 ", "I accept the terms (version ")) (v.terms_version)
                     (lang.t("），聲明所填資料真實、正確、完整，不侵害隱私與營業秘密、不違反稅捐稽徵法第三十三條、個人資料保護法及營業秘密法、不轉售使用者資料，並於產品中聲明財資中心不負 API 適用性等責任；資訊安全制度之法律遵循清單已納入本規範、稅捐稽徵法第三十三條、個人資料保護法及營業秘密法（第六點）。", "), declare the data true, correct and complete, will not infringe privacy or trade secrets nor breach the Tax Collection Act art. 33, the Personal Data Protection Act or the Trade Secrets Act, will not resell User data, will disclaim the Center's responsibility for the API in the Product, and that our ISMS's legal compliance list includes this specification, the Tax Collection Act art. 33, the Personal Data Protection Act and the Trade Secrets Act (R4.2, R4.3, R5.1, R5.5, R5.9, R6)."))

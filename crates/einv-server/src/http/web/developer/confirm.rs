@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use maud::{html, Markup};
 
-use super::words;
 use crate::http::web::common::csrf_field;
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::WebSession;
@@ -50,7 +49,6 @@ pub fn page_for(
         c.title,
         nav,
         html! {
-            (words::style())
             div.card #confirmation {
                 p.flash { strong { (lang.t("此動作無法復原。", "This cannot be undone.")) } }
                 (c.consequence)

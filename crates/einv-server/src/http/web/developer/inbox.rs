@@ -29,7 +29,7 @@ pub(super) async fn notifications(
                 div.card {
                     h2 { (n.title) }
                     p.muted { (super::words::when(lang, n.created_at)) }
-                    p style="white-space:pre-wrap" { (n.body) }
+                    p.pre-wrap { (n.body) }
                     @match n.read_at {
                         Some(at) => p.muted { (lang.t("已讀於 ", "Read at ")) (super::words::when(lang, at)) },
                         None => form method="post" action=(format!("/developer/notifications/{}/read", n.id)) {

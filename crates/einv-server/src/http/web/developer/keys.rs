@@ -49,13 +49,12 @@ pub(super) async fn credentials(
         ("金鑰", "Credentials"),
         DEVELOPER_NAV,
         html! {
-            (words::style())
             // "Rotated" is said with the new key only: a reload shows neither.
             (words::flash(lang, done.done.as_deref().filter(|d| *d != "rotated" || revealed.is_some())))
             @if let Some(creds) = &revealed { (shown_key(lang, creds)) }
             @else { p.muted #key-hidden { (lang.t("APIKey 只在核發或更換時顯示一次，不再顯示；遺失請更換金鑰。", "An APIKey is shown once, when issued or rotated, and never again; if lost, rotate it.")) } }
             h2 { (lang.t("金鑰清單", "Keys")) }
-            div.scroll { table #keys {
+            div.scroll role="region" aria-label=(lang.t("金鑰清單", "Keys")) tabindex="0" { table #keys {
                 thead { tr { th { (lang.t("指紋", "Fingerprint")) } th { (lang.t("建立", "Created")) } th { (lang.t("有效至", "Valid until")) } th { (lang.t("狀態", "Status")) } } }
                 tbody { @for k in &keys { tr data-current=[k.current.then_some("yes")] {
                     td { code { (k.fingerprint) } }

@@ -53,7 +53,6 @@ pub(super) async fn dashboard(
         ("我的授權", "My licences"),
         DEVELOPER_NAV,
         html! {
-            (words::style())
             p { (developer.account.name) " · " (developer.account.email) }
             @if let Some(t) = overdue { p.error { (lang.t("您尚未接受使用規範 ", "You have not accepted the terms ")) (t.version) (lang.t("，API 已停止。", "; the API is stopped. ")) a href="/developer/terms" { (lang.t("前往接受", "Accept them")) } } }
             @if unread > 0 { p.flash { a href="/developer/notifications" { (unread) (lang.t(" 則未讀通知", " unread notifications")) } } }
@@ -71,7 +70,7 @@ pub(super) async fn dashboard(
                     a.button #apply-now href="/developer/apply" { (lang.t("申請授權", "Apply for a licence")) }
                 }
             } @else {
-                div.scroll { table {
+                div.scroll role="region" aria-label=(lang.t("我的授權", "Your licences")) tabindex="0" { table {
                     thead { tr { th { (lang.t("產品", "Product")) } th { "AppID" } th { (lang.t("狀態", "Status")) } th { (lang.t("期間", "Term")) } } }
                     tbody { @for (l, product) in &rows { tr {
                         td { a href=(format!("/developer/licences/{}", l.id)) { (product) } }
@@ -153,7 +152,6 @@ pub(super) async fn detail_page(
         ("授權", "Licence"),
         DEVELOPER_NAV,
         html! {
-            (words::style())
             (words::flash(lang, done))
             @if let Some(reason) = changes_reason(s, &history) {
                 div.error #changes-reason role="alert" {

@@ -8,23 +8,10 @@ use chrono::{DateTime, Utc};
 use einv_core::licence::LicenceState;
 use einv_core::Service;
 use einv_store::LicenceEventRecord;
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 
 use crate::http::web::common::taipei_time;
 use crate::http::web::layout::Lang;
-
-/// Styles of the badges, the progress line and the diff (added to the pages that use them).
-pub fn style() -> Markup {
-    html! { style { (PreEscaped(".badge{display:inline-block;padding:.05rem .5rem;border-radius:1rem;font-size:.85rem;font-weight:600;border:1px solid}\
-    .badge.ok{background:#e6f4ea;color:#0d5f2c;border-color:#0d5f2c}.badge.wait{background:#fff4ce;color:#6b4d00;border-color:#8a6d00}\
-    .badge.bad{background:#fde7e9;color:#8c1d18;border-color:#8c1d18}.badge.info{background:#e9eef5;color:#1d3b63;border-color:#1d3b63}\
-    ol.progress{display:flex;flex-wrap:wrap;gap:.3rem;list-style:none;padding:0;margin:.6rem 0}ol.progress li{padding:.2rem .7rem;border-radius:1rem;border:1px solid #aab4c0;background:#fff;color:#3d4a59}\
-    ol.progress li.done{background:#e6f4ea;border-color:#0d5f2c;color:#0d5f2c}ol.progress li[aria-current]{background:#0b5394;color:#fff;border-color:#0b5394;font-weight:700}\
-    .success{background:#e6f4ea;border:1px solid #0d5f2c;padding:.6rem;border-radius:.3rem}\
-    .scroll{overflow-x:auto}del{background:#fde7e9}ins{background:#e6f4ea;text-decoration:none}\
-    .field-error{color:#8c1d18;font-weight:600;margin:.2rem 0}.hint{color:#4a5766;font-size:.9rem;margin:.1rem 0}\
-    .inline{display:inline}")) } }
-}
 
 /// A licence state in words, and its badge colour.
 pub fn state_words(lang: Lang, state: &str) -> (&'static str, &'static str) {
@@ -250,7 +237,7 @@ pub fn history(
     events: &[LicenceEventRecord],
     names: &dyn Fn(&str) -> Option<String>,
 ) -> Markup {
-    html! { div.scroll { table {
+    html! { div.scroll role="region" aria-label=(lang.t("授權歷程", "Licence history")) tabindex="0" { table {
         thead { tr { th { (lang.t("時間", "Time")) } th { (lang.t("事件", "Event")) } th { (lang.t("狀態", "Status")) } th { (lang.t("執行者", "By")) } th { (lang.t("依據", "Rule")) } th { (lang.t("說明", "Note")) } } }
         tbody { @for e in events.iter().rev() { tr {
             td { (when(lang, e.at)) }

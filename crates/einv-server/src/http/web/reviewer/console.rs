@@ -37,7 +37,6 @@ pub(super) async fn events(
         ("異動紀錄", "Events"),
         REVIEWER_NAV,
         html! {
-            (words::style())
             (words::history(lang, &events, &|_| None))
             h2 { (lang.t("研究統計資料（第五點第十款）", "Research submissions (R5.10)")) }
             ul { @for r in &research { li { a href=(format!("/reviewer/licences/{}", r.licence_id)) { "#" (r.licence_id) } " · " (words::when(lang, r.at)) " · " strong { (r.title) } " — " (r.body) } } }
@@ -56,7 +55,7 @@ fn diff(lang: Lang, revisions: &[DatedRevision]) -> Markup {
             h2 { (lang.t("本次補正的變更", "What the resubmission changed")) }
             p.muted { (lang.t("重新送出於 ", "Resubmitted ")) (words::when(lang, last.at)) }
             @if r.is_empty() { p { (lang.t("開發者未修改任何欄位或文件。", "The developer changed no field and no document.")) } }
-            @if !r.fields.is_empty() { div.scroll { table {
+            @if !r.fields.is_empty() { div.scroll role="region" aria-label=(lang.t("變更的欄位", "Changed fields")) tabindex="0" { table {
                 thead { tr { th { (lang.t("欄位", "Field")) } th { (lang.t("原內容", "Before")) } th { (lang.t("新內容", "After")) } } }
                 tbody { @for c in &r.fields { tr data-field=(c.field) { td { (super::decide::field_label(lang, &c.field)) } td { del { (c.old) } } td { ins { (c.new) } } } } }
             } } }
@@ -113,13 +112,12 @@ pub(super) async fn detail(
         ("申請案件", "Application"),
         REVIEWER_NAV,
         html! {
-            (words::style())
             (words::flash(lang, done.done.as_deref()))
             h2 { (f.product_name) " " (f.product_version) " — " (developer.account.name) " " (words::badge(lang, st)) }
             (words::progress(lang, st))
             (diff(lang, &revisions))
             @if let Some(view) = &flow { (super::limits::licence_section(lang, view)) }
-            div.scroll { table { tbody {
+            div.scroll role="region" aria-label=(lang.t("申請內容", "Application details")) tabindex="0" { table { tbody {
                 tr { th { (lang.t("開發者", "Developer")) } td { (developer.account.name) " (" (entity_words(lang, developer.account.entity_type.as_str())) ", " (developer.account.business_id.as_deref().unwrap_or("—")) ")" } }
                 tr { th { (lang.t("聯絡人", "Contact")) } td { (f.contact_name) " · " (f.contact_email) " · " (f.contact_phone) } }
                 tr { th { (lang.t("產品", "Product")) } td { (f.product_name) " " (f.product_version) } }
@@ -130,7 +128,7 @@ pub(super) async fn detail(
                 tr { th { (lang.t("申請時間", "Filed")) } td { (words::when(lang, application.filed_at)) } }
             } } }
             h2 { (lang.t("證明文件", "Documents")) }
-            div.scroll { table #documents {
+            div.scroll role="region" aria-label=(lang.t("證明文件", "Documents")) tabindex="0" { table #documents {
                 thead { tr { th { (lang.t("檔名", "File")) } th { (lang.t("大小", "Size")) } th { (lang.t("上傳", "Uploaded")) } th { "SHA-256" } } }
                 tbody { @for d in &documents { tr {
                     td { a href=(format!("/reviewer/documents/{}", d.id)) target="_blank" rel="noopener" { (d.file_name) }

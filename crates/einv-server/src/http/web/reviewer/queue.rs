@@ -39,7 +39,7 @@ fn filter_form(lang: Lang, f: &QueueFilter, action: &str) -> Markup {
     };
     html! {
         form.card #filter method="get" action=(action) role="search" {
-            div style="display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.6rem" {
+            div.filter-grid {
                 div { label for="q" { (lang.t("開發者、產品或 AppID", "Developer, product or AppID")) } input #q name="q" type="search" value=(f.q) maxlength="100"; }
                 div { label for="status" { (lang.t("狀態", "Status")) }
                     select #status name="status" {
@@ -74,7 +74,7 @@ fn listing(
 ) -> Markup {
     html! {
         p #result-count role="status" { (r.total) (lang.t(" 件", " found")) " · " (lang.t("第 ", "page ")) (r.page) " / " (r.pages) (lang.t(" 頁", "")) }
-        div.scroll { table #licences {
+        div.scroll role="region" aria-label=(lang.t("授權案件", "Licences")) tabindex="0" { table #licences {
             thead { tr { th { (lang.t("產品", "Product")) } th { (lang.t("開發者", "Developer")) } th { (lang.t("服務", "Services")) } th { (lang.t("狀態", "Status")) } th { (lang.t("指派", "Assigned")) } th { (lang.t("最後異動", "Last change")) } } }
             tbody { @for row in &r.rows { tr {
                 td { a href=(format!("/reviewer/licences/{}", row.licence.id)) { (row.product_name) } br; span.muted { "#" (row.licence.id) " · " (row.licence.app_id.as_deref().unwrap_or("—")) } }
@@ -110,7 +110,6 @@ async fn list(
         title,
         REVIEWER_NAV,
         html! {
-            (words::style())
             (filter_form(lang, &filter, action))
             @if result.total == 0 { p.muted #empty { (lang.t("沒有符合的案件。", "Nothing matches.")) } }
             @else { (listing(lang, &result, &filter, state.platform.clock.now())) }
