@@ -35,22 +35,6 @@ impl Platform {
         self.admit_in(Scope::App(app_id)).await
     }
 
-    /// R4.6 on v2: counts a call from `ip` (per IP first), then, when the AppID it names is
-    /// live by the one authority, against that app's allowance: a made-up AppID or one whose
-    /// licence is not live spends no real app's allowance. The tighter status is returned.
-    pub async fn admit_flow(&self, ip: Option<IpAddr>, app_id: &str) -> ServiceResult<FlowStatus> {
-        let by_ip = self.admit_ip(ip).await?;
-        if app_id.is_empty() || self.authorise_app(app_id, None).await.is_err() {
-            return Ok(by_ip);
-        }
-        let by_app = self.admit_app_calls(app_id).await?;
-        Ok(if by_app.remaining < by_ip.remaining {
-            by_app
-        } else {
-            by_ip
-        })
-    }
-
     /// Counts one qryInvDetail query by `app_id` for invoice `number`; past
     /// [`DETAIL_QUERY_CAP`] it is refused (950).
     pub async fn admit_detail_query(&self, app_id: &str, number: &str) -> ServiceResult<()> {
