@@ -9,12 +9,7 @@ async fn healthz_answers_without_touching_the_database() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     // Liveness must not depend on the database: close it and still get 200.
     app.store().close().await;
-    let reply = app
-        .http
-        .get(format!("{}/healthz", app.base))
-        .send()
-        .await
-        .unwrap();
+    let reply = get(&app, "/healthz").await;
     assert_eq!(reply.status(), 200);
     let body: Value = reply.json().await.unwrap();
     assert_eq!(body["status"], "ok");
@@ -24,12 +19,7 @@ async fn healthz_answers_without_touching_the_database() {
 #[tokio::test]
 async fn readyz_is_200_while_the_database_answers() {
     let app = TestApp::spawn(Backend::Postgres).await;
-    let reply = app
-        .http
-        .get(format!("{}/readyz", app.base))
-        .send()
-        .await
-        .unwrap();
+    let reply = get(&app, "/readyz").await;
     assert_eq!(reply.status(), 200);
     let body: Value = reply.json().await.unwrap();
     assert_eq!(body["ready"], true);
@@ -43,12 +33,7 @@ async fn readyz_is_200_while_the_database_answers() {
 async fn readyz_is_503_when_the_database_is_gone() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     app.store().close().await;
-    let reply = app
-        .http
-        .get(format!("{}/readyz", app.base))
-        .send()
-        .await
-        .unwrap();
+    let reply = get(&app, "/readyz").await;
     assert_eq!(reply.status(), 503);
     let body: Value = reply.json().await.unwrap();
     assert_eq!(body["ready"], false);
@@ -74,18 +59,8 @@ async fn a_callers_request_id_is_echoed() {
 #[tokio::test]
 async fn a_request_without_an_id_gets_a_fresh_one() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let first = app
-        .http
-        .get(format!("{}/healthz", app.base))
-        .send()
-        .await
-        .unwrap();
-    let second = app
-        .http
-        .get(format!("{}/healthz", app.base))
-        .send()
-        .await
-        .unwrap();
+    let first = get(&app, "/healthz").await;
+    let second = get(&app, "/healthz").await;
     let a = first.headers()["x-request-id"].to_str().unwrap().to_owned();
     let b = second.headers()["x-request-id"]
         .to_str()
@@ -109,12 +84,7 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_audit_queue() {
         .send()
         .await
         .unwrap();
-    let reply = app
-        .http
-        .get(format!("{}/metrics", app.base))
-        .send()
-        .await
-        .unwrap();
+    let reply = get(&app, "/metrics").await;
     assert_eq!(reply.status(), 200);
     let text = reply.text().await.unwrap();
     let healthz = text
@@ -230,4 +200,9 @@ async fn metrics_label_v1_calls_by_action_and_mof_code_and_count_cache_lookups()
         "{text}"
     );
     app.stop().await;
+}
+
+/// GETs `path` from `app`, whatever the status.
+async fn get(app: &TestApp, path: &str) -> reqwest::Response {
+    app.http.get(app.url(path)).send().await.unwrap()
 }
