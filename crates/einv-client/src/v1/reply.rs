@@ -45,6 +45,24 @@ fn period(fields: &Fields, name: &str) -> Result<Period> {
     Period::parse(&t).map_err(|e| Error::Decode(format!("{name}: {e}")))
 }
 
+/// `invNum` as shown to the app: masked when the invoice was donated (R5.7).
+fn shown_number(fields: &Fields, donated: bool) -> Result<ShownNumber> {
+    ShownNumber::from_reply(&text(fields, "invNum"), donated)
+        .map_err(|e| Error::Decode(e.to_string()))
+}
+
+/// The objects of the array `name` (`details`, `carriers`); anything else in it is skipped,
+/// and a missing array is an empty list.
+fn objects<'a>(fields: &'a Fields, name: &str) -> impl Iterator<Item = &'a Fields> {
+    fields
+        .get(name)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_object)
+}
+
 /// carrierInvChk's `invDate`: a `java.util.Date` (`year` − 1900, 0-based `month`, `date`).
 fn java_date(value: Option<&Value>) -> Result<NaiveDate> {
     let get = |k: &str| value.and_then(|v| v.get(k)).and_then(Value::as_i64);
@@ -96,8 +114,7 @@ impl InvoiceHeader {
         let status = text(f, "invStatus");
         let donated = status == "已捐贈";
         Ok(Self {
-            number: ShownNumber::from_reply(&text(f, "invNum"), donated)
-                .map_err(|e| Error::Decode(e.to_string()))?,
+            number: shown_number(f, donated)?,
             date: compact_date(f, "invDate")?,
             time: text(f, "invoiceTime"),
             period: period(f, "invPeriod")?,
@@ -140,13 +157,7 @@ pub struct InvoiceDetail {
 
 impl InvoiceDetail {
     pub(crate) fn read(f: &Fields) -> Result<Self> {
-        let lines = f
-            .get("details")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(Value::as_object)
+        let lines = objects(f, "details")
             .map(|l| InvoiceLine {
                 row: text(l, "rowNum"),
                 description: text(l, "description"),
@@ -201,8 +212,7 @@ impl CarrierInvoice {
             _ => false,
         };
         Ok(Self {
-            number: ShownNumber::from_reply(&text(f, "invNum"), donated)
-                .map_err(|e| Error::Decode(e.to_string()))?,
+            number: shown_number(f, donated)?,
             date: java_date(f.get("invDate"))?,
             time: text(f, "invoiceTime"),
             period: period(f, "invPeriod")?,
@@ -229,13 +239,7 @@ pub struct CarrierInvoicePage {
 
 impl CarrierInvoicePage {
     pub(crate) fn read(f: &Fields, more: bool) -> Result<Self> {
-        let invoices = f
-            .get("details")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(Value::as_object)
+        let invoices = objects(f, "details")
             .map(CarrierInvoice::read)
             .collect::<Result<_>>()?;
         Ok(Self { invoices, more })
@@ -257,12 +261,7 @@ pub struct Charity {
 
 impl Charity {
     pub(crate) fn read_all(f: &Fields) -> Vec<Self> {
-        f.get("details")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(Value::as_object)
+        objects(f, "details")
             .map(|c| Self {
                 love_code: text(c, "LoveCode"),
                 ban: text(c, "SocialWelfareBAN"),
@@ -291,8 +290,7 @@ pub struct DonationReceipt {
 impl DonationReceipt {
     pub(crate) fn read(f: &Fields) -> Result<Self> {
         Ok(Self {
-            number: ShownNumber::from_reply(&text(f, "invNum"), true)
-                .map_err(|e| Error::Decode(e.to_string()))?,
+            number: shown_number(f, true)?,
             date: compact_date(f, "invDate")?,
             npo_ban: text(f, "NPOBan"),
             status: text(f, "invStatus"),
@@ -314,12 +312,7 @@ pub struct AggregatedCarrier {
 
 impl AggregatedCarrier {
     pub(crate) fn read_all(f: &Fields) -> Vec<Self> {
-        f.get("carriers")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(Value::as_object)
+        objects(f, "carriers")
             .map(|c| Self {
                 carrier_type: text(c, "carrierType"),
                 hidden_id: text(c, "carrierId2"),

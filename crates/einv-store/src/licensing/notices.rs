@@ -4,14 +4,18 @@
 //! destruction confirmations (R11).
 
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::{Query, QueryScalar};
+use sqlx::{Any, Row};
 
 use crate::records::from_unix;
 use crate::{
     Announcement, LicenceNote, Notification, Recipient, Store, StoreError, StoreResult,
     TermsVersion,
 };
+
+type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
+type IdQuery<'q> = QueryScalar<'q, Any, i64, AnyArguments<'q>>;
 
 fn terms_from_row(r: &AnyRow) -> StoreResult<TermsVersion> {
     Ok(TermsVersion {
@@ -30,6 +34,34 @@ fn note_from_row(r: &AnyRow) -> StoreResult<LicenceNote> {
         body: r.try_get("body")?,
         at: from_unix(r.try_get("at")?),
     })
+}
+
+fn announcement_from_row(r: &AnyRow) -> StoreResult<Announcement> {
+    Ok(Announcement {
+        id: r.try_get("id")?,
+        kind: r.try_get("kind")?,
+        title: r.try_get("title")?,
+        body: r.try_get("body")?,
+        starts_at: from_unix(r.try_get("starts_at")?),
+        ends_at: r.try_get::<Option<i64>, _>("ends_at")?.map(from_unix),
+        published_at: from_unix(r.try_get("published_at")?),
+    })
+}
+
+fn notification_from_row(r: &AnyRow) -> StoreResult<Notification> {
+    Ok(Notification {
+        id: r.try_get("id")?,
+        licence_id: r.try_get("licence_id")?,
+        kind: r.try_get("kind")?,
+        title: r.try_get("title")?,
+        body: r.try_get("body")?,
+        created_at: from_unix(r.try_get("created_at")?),
+        read_at: r.try_get::<Option<i64>, _>("read_at")?.map(from_unix),
+    })
+}
+
+fn acceptance_from_row(r: &AnyRow) -> StoreResult<(String, DateTime<Utc>)> {
+    Ok((r.try_get("version")?, from_unix(r.try_get("accepted_at")?)))
 }
 
 impl Store {
@@ -61,10 +93,11 @@ impl Store {
 
     /// Every terms version, newest first.
     pub async fn list_terms(&self) -> StoreResult<Vec<TermsVersion>> {
-        let rows = sqlx::query("SELECT version, summary, published_at, deadline FROM terms_versions ORDER BY published_at DESC, version DESC")
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(terms_from_row).collect()
+        self.all(
+            sqlx::query("SELECT version, summary, published_at, deadline FROM terms_versions ORDER BY published_at DESC, version DESC"),
+            terms_from_row,
+        )
+        .await
     }
 
     /// Records that a Developer accepted a terms version (once; again is a no-op).
@@ -91,13 +124,12 @@ impl Store {
         &self,
         developer_id: i64,
     ) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
-        let rows = sqlx::query("SELECT version, accepted_at FROM terms_acceptances WHERE developer_id = $1 ORDER BY accepted_at")
-            .bind(developer_id)
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("version")?, from_unix(r.try_get("accepted_at")?))))
-            .collect()
+        self.all(
+            sqlx::query("SELECT version, accepted_at FROM terms_acceptances WHERE developer_id = $1 ORDER BY accepted_at")
+                .bind(developer_id),
+            acceptance_from_row,
+        )
+        .await
     }
 
     /// Terms versions whose deadline is at or before `now` and that the Developer has not
@@ -107,21 +139,19 @@ impl Store {
         developer_id: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<TermsVersion>> {
-        let rows = sqlx::query(
+        let overdue = sqlx::query(
             "SELECT version, summary, published_at, deadline FROM terms_versions t WHERE deadline <= $1 \
              AND NOT EXISTS (SELECT 1 FROM terms_acceptances a WHERE a.version = t.version AND a.developer_id = $2) \
              ORDER BY deadline",
         )
         .bind(now.timestamp())
-        .bind(developer_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(terms_from_row).collect()
+        .bind(developer_id);
+        self.all(overdue, terms_from_row).await
     }
 
     /// Publishes an announcement; returns its ID.
     pub async fn add_announcement(&self, a: &Announcement) -> StoreResult<i64> {
-        let id = sqlx::query_scalar(
+        let insert = sqlx::query_scalar(
             "INSERT INTO announcements (kind, title, body, starts_at, ends_at, published_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -130,34 +160,18 @@ impl Store {
         .bind(a.body.as_str())
         .bind(a.starts_at.timestamp())
         .bind(a.ends_at.map(|t| t.timestamp()))
-        .bind(a.published_at.timestamp())
-        .fetch_one(self.pool())
-        .await?;
-        Ok(id)
+        .bind(a.published_at.timestamp());
+        self.new_id(insert).await
     }
 
     /// Announcements, newest first.
     pub async fn list_announcements(&self, limit: i64) -> StoreResult<Vec<Announcement>> {
-        let rows = sqlx::query(
+        let newest = sqlx::query(
             "SELECT id, kind, title, body, starts_at, ends_at, published_at FROM announcements \
              ORDER BY published_at DESC, id DESC LIMIT $1",
         )
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Announcement {
-                    id: r.try_get("id")?,
-                    kind: r.try_get("kind")?,
-                    title: r.try_get("title")?,
-                    body: r.try_get("body")?,
-                    starts_at: from_unix(r.try_get("starts_at")?),
-                    ends_at: r.try_get::<Option<i64>, _>("ends_at")?.map(from_unix),
-                    published_at: from_unix(r.try_get("published_at")?),
-                })
-            })
-            .collect()
+        .bind(limit);
+        self.all(newest, announcement_from_row).await
     }
 
     /// Sends a notification; returns its ID.
@@ -171,7 +185,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> StoreResult<i64> {
         let (role, id) = to.parts();
-        let id = sqlx::query_scalar(
+        let insert = sqlx::query_scalar(
             "INSERT INTO notifications (recipient_role, recipient_id, licence_id, kind, title, body, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
@@ -181,37 +195,21 @@ impl Store {
         .bind(kind)
         .bind(title)
         .bind(body)
-        .bind(at.timestamp())
-        .fetch_one(self.pool())
-        .await?;
-        Ok(id)
+        .bind(at.timestamp());
+        self.new_id(insert).await
     }
 
     /// A recipient's notifications (a Developer's or a User's: one table holds both since
     /// migration 0010), newest first.
     pub async fn notifications_of(&self, to: Recipient) -> StoreResult<Vec<Notification>> {
         let (role, id) = to.parts();
-        let rows = sqlx::query(
+        let newest = sqlx::query(
             "SELECT id, licence_id, kind, title, body, created_at, read_at FROM notifications \
              WHERE recipient_role = $1 AND recipient_id = $2 ORDER BY id DESC",
         )
         .bind(role)
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Notification {
-                    id: r.try_get("id")?,
-                    licence_id: r.try_get("licence_id")?,
-                    kind: r.try_get("kind")?,
-                    title: r.try_get("title")?,
-                    body: r.try_get("body")?,
-                    created_at: from_unix(r.try_get("created_at")?),
-                    read_at: r.try_get::<Option<i64>, _>("read_at")?.map(from_unix),
-                })
-            })
-            .collect()
+        .bind(id);
+        self.all(newest, notification_from_row).await
     }
 
     /// Marks a notification read (its receipt), only for its own recipient. Returns whether
@@ -263,12 +261,21 @@ impl Store {
         body: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        self.add_note("INSERT INTO research_submissions (licence_id, title, body, submitted_at) VALUES ($1, $2, $3, $4) RETURNING id", licence_id, title, body, at).await
+        let insert = sqlx::query_scalar("INSERT INTO research_submissions (licence_id, title, body, submitted_at) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(licence_id)
+            .bind(title)
+            .bind(body)
+            .bind(at.timestamp());
+        self.new_id(insert).await
     }
 
     /// Every research submission, newest first (for the Center).
     pub async fn list_research(&self) -> StoreResult<Vec<LicenceNote>> {
-        self.notes("SELECT id, licence_id, title, body, submitted_at AS at FROM research_submissions ORDER BY id DESC").await
+        self.all(
+            sqlx::query("SELECT id, licence_id, title, body, submitted_at AS at FROM research_submissions ORDER BY id DESC"),
+            note_from_row,
+        )
+        .await
     }
 
     /// Records a change notice (R5.11): `kind` is `purpose` or `version`.
@@ -280,29 +287,25 @@ impl Store {
         new: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let id = sqlx::query_scalar(
+        let insert = sqlx::query_scalar(
             "INSERT INTO change_notices (licence_id, kind, old_value, new_value, noted_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(licence_id)
         .bind(kind)
         .bind(old)
         .bind(new)
-        .bind(at.timestamp())
-        .fetch_one(self.pool())
-        .await?;
-        Ok(id)
+        .bind(at.timestamp());
+        self.new_id(insert).await
     }
 
     /// A licence's change notices, oldest first.
     pub async fn change_notices(&self, licence_id: i64) -> StoreResult<Vec<LicenceNote>> {
-        let rows = sqlx::query(
+        let oldest = sqlx::query(
             "SELECT id, licence_id, kind AS title, old_value || ' → ' || new_value AS body, noted_at AS at \
              FROM change_notices WHERE licence_id = $1 ORDER BY id",
         )
-        .bind(licence_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(note_from_row).collect()
+        .bind(licence_id);
+        self.all(oldest, note_from_row).await
     }
 
     /// Records the Developer's confirmation that programs and data were destroyed (R11).
@@ -335,27 +338,23 @@ impl Store {
         row.as_ref().map(note_from_row).transpose()
     }
 
-    async fn add_note(
+    /// The rows a query finds, each read by `from_row`: every list here has this one shape.
+    async fn all<T>(
         &self,
-        sql: &str,
-        licence_id: i64,
-        title: &str,
-        body: &str,
-        at: DateTime<Utc>,
-    ) -> StoreResult<i64> {
-        let id = sqlx::query_scalar(sql)
-            .bind(licence_id)
-            .bind(title)
-            .bind(body)
-            .bind(at.timestamp())
-            .fetch_one(self.pool())
-            .await?;
-        Ok(id)
+        query: AnyQuery<'_>,
+        from_row: fn(&AnyRow) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        query
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(from_row)
+            .collect()
     }
 
-    async fn notes(&self, sql: &str) -> StoreResult<Vec<LicenceNote>> {
-        let rows = sqlx::query(sql).fetch_all(self.pool()).await?;
-        rows.iter().map(note_from_row).collect()
+    /// The ID an `INSERT … RETURNING id` gave its new row.
+    async fn new_id(&self, insert: IdQuery<'_>) -> StoreResult<i64> {
+        Ok(insert.fetch_one(self.pool()).await?)
     }
 }
 
