@@ -1,8 +1,8 @@
-//! "Are you sure?" for what cannot be undone (approve, reject, suspend, terminate, withdraw,
-//! rotate, remove): the first POST shows a page saying what will happen, carrying the form's
-//! fields; only its second POST, with `confirm=yes`, acts. One decision per page, as the
-//! GOV.UK pattern has it. (Used by the reviewer's pages too; the lead may fold it into the
-//! shared shell.)
+//! "Are you sure?" for what cannot be undone, in two forms. The portal's (approve, reject,
+//! suspend, terminate, withdraw, rotate, remove): the first POST shows a page saying what will
+//! happen, carrying the form's fields; only its second POST, with `confirm=yes`, acts
+//! ([`confirmed`], [`page_for`]). The citizen's pages build the page themselves around
+//! [`confirm_form`]. One decision per page, as the GOV.UK pattern has it.
 
 use std::collections::HashMap;
 
@@ -18,6 +18,7 @@ pub fn confirmed(form: &HashMap<String, String>) -> bool {
 }
 
 /// What the confirmation page says and where it goes.
+#[derive(Debug)]
 pub struct Confirmation<'a> {
     /// The page title (zh, en).
     pub title: (&'a str, &'a str),
@@ -63,4 +64,27 @@ pub fn page_for(
             }
         },
     )
+}
+
+/// A page part asking to confirm what cannot be undone: what will happen, then a danger
+/// button that posts `hidden` to `action`, and a way back that changes nothing.
+pub fn confirm_form(
+    lang: Lang,
+    what_happens: Markup,
+    action: &str,
+    hidden: Markup,
+    button: (&str, &str),
+    cancel: &str,
+) -> Markup {
+    html! {
+        div.card {
+            h2 { (lang.t("確認後將會：", "If you confirm:")) }
+            (what_happens)
+            form method="post" action=(action) {
+                (hidden)
+                button.danger type="submit" { (lang.t(button.0, button.1)) }
+                a.button.secondary href=(cancel) { (lang.t("取消，回上一頁", "Cancel, go back")) }
+            }
+        }
+    }
 }

@@ -1,8 +1,6 @@
-//! Human words for the developer's and the reviewer's pages: licence states as badges, events,
-//! actors and services in the page's language, the application's progress line, times with
-//! their zone, file sizes in KB/MB, a flash message after each decision, and the licence
-//! history told in those words. (Kept here until the shared shell has such helpers; the lead
-//! may fold them into `common.rs`.)
+//! A licence in human words, for the developer's and the reviewer's pages: states as badges,
+//! events, actors and services in the page's language, the application's progress line, the
+//! term line, a flash message after each decision, and the licence history told in those words.
 
 use chrono::{DateTime, Utc};
 use einv_core::licence::LicenceState;
@@ -10,7 +8,7 @@ use einv_core::Service;
 use einv_store::LicenceEventRecord;
 use maud::{html, Markup};
 
-use crate::http::web::common::taipei_time;
+use super::when;
 use crate::http::web::layout::Lang;
 
 /// A licence state in words, and its badge colour.
@@ -96,27 +94,6 @@ pub fn actor_words(lang: Lang, actor: &str, names: &dyn Fn(&str) -> Option<Strin
         _ => return actor.to_owned(),
     };
     lang.t(zh, en).to_owned()
-}
-
-/// An instant in Taipei time, with the zone said.
-pub fn when(lang: Lang, at: DateTime<Utc>) -> String {
-    format!(
-        "{} {}",
-        taipei_time(at),
-        lang.t("（臺北時間）", "(Taipei, UTC+8)")
-    )
-}
-
-/// A size in bytes as B, KB or MB.
-pub fn file_size(bytes: i64) -> String {
-    let b = bytes.max(0) as f64;
-    if b < 1024.0 {
-        format!("{bytes} B")
-    } else if b < 1024.0 * 1024.0 {
-        format!("{:.1} KB", b / 1024.0)
-    } else {
-        format!("{:.1} MB", b / 1024.0 / 1024.0)
-    }
 }
 
 /// The application's progress: applied → in review → decided, the current step marked.
@@ -248,16 +225,4 @@ pub fn history(
             td { (e.reason) }
         } } }
     } } }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::file_size;
-
-    #[test]
-    fn sizes_read_as_kb_and_mb() {
-        assert_eq!(file_size(512), "512 B");
-        assert_eq!(file_size(2048), "2.0 KB");
-        assert_eq!(file_size(5 * 1024 * 1024), "5.0 MB");
-    }
 }

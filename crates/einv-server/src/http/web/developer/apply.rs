@@ -8,9 +8,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 
-use super::words;
 use crate::error::ServiceError;
 use crate::http::web::common::{csrf_field, subject_id, DEVELOPER_NAV};
+use crate::http::web::components::{self, licence};
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
@@ -197,7 +197,7 @@ fn render(lang: Lang, session: &WebSession, v: &FormView<'_>) -> Markup {
                     @for s in Service::ALL {
                         label.plain {
                             input type="checkbox" name="services" value=(s.as_str()) checked[chosen(s)];
-                            " " (words::service_words(lang, s.as_str()))
+                            " " (licence::service_words(lang, s.as_str()))
                         }
                     }
                 }
@@ -218,7 +218,7 @@ fn render(lang: Lang, session: &WebSession, v: &FormView<'_>) -> Markup {
                     div.scroll role="region" aria-label=(lang.t("已上傳文件", "Documents on file")) tabindex="0" { table #documents-on-file {
                         thead { tr { th { (lang.t("已附文件", "On file")) } th { (lang.t("大小", "Size")) } th { (lang.t("以新檔案取代", "Replace with a new file")) } } }
                         tbody { @for d in v.documents.iter().filter(|d| d.replaced_by.is_none()) { tr {
-                            td { (d.file_name) } td { (words::file_size(d.size)) }
+                            td { (d.file_name) } td { (components::file_size(d.size)) }
                             td { input type="file" id=(format!("replace_{}", d.id)) name=(format!("replace_{}", d.id)) aria-label=(format!("{}{}", lang.t("取代 ", "Replace "), d.file_name)); }
                         } } }
                     } }

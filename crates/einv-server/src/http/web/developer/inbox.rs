@@ -8,6 +8,7 @@ use axum::Form;
 use maud::{html, Markup};
 
 use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
+use crate::http::web::components;
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
@@ -28,10 +29,10 @@ pub(super) async fn notifications(
             @for n in &list {
                 div.card {
                     h2 { (n.title) }
-                    p.muted { (super::words::when(lang, n.created_at)) }
+                    p.muted { (components::when(lang, n.created_at)) }
                     p.pre-wrap { (n.body) }
                     @match n.read_at {
-                        Some(at) => p.muted { (lang.t("已讀於 ", "Read at ")) (super::words::when(lang, at)) },
+                        Some(at) => p.muted { (lang.t("已讀於 ", "Read at ")) (components::when(lang, at)) },
                         None => form method="post" action=(format!("/developer/notifications/{}/read", n.id)) {
                             (csrf_field(&session))
                             button.secondary type="submit" { (lang.t("標示為已讀", "Mark as read")) }
@@ -74,10 +75,10 @@ pub(super) async fn terms(
                 tbody {
                     @for t in &versions {
                         tr {
-                            td { a href=(format!("/terms/{}", t.version)) { (t.version) } } td { (t.summary) } td { (super::words::when(lang, t.deadline)) }
+                            td { a href=(format!("/terms/{}", t.version)) { (t.version) } } td { (t.summary) } td { (components::when(lang, t.deadline)) }
                             td {
                                 @match accepted.iter().find(|(v, _)| *v == t.version) {
-                                    Some((_, at)) => { (lang.t("已接受 ", "Accepted ")) (super::words::when(lang, *at)) }
+                                    Some((_, at)) => { (lang.t("已接受 ", "Accepted ")) (components::when(lang, *at)) }
                                     None => form method="post" action="/developer/terms" {
                                         (csrf_field(&session))
                                         input type="hidden" name="version" value=(t.version);

@@ -10,9 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::{html, Markup, PreEscaped};
 
-use super::confirm::{self, Confirmation};
-use super::{words, Done};
+use super::Done;
 use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
+use crate::http::web::components::confirm::{self, Confirmation};
+use crate::http::web::components::{self, licence};
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
@@ -50,7 +51,7 @@ pub(super) async fn credentials(
         DEVELOPER_NAV,
         html! {
             // "Rotated" is said with the new key only: a reload shows neither.
-            (words::flash(lang, done.done.as_deref().filter(|d| *d != "rotated" || revealed.is_some())))
+            (licence::flash(lang, done.done.as_deref().filter(|d| *d != "rotated" || revealed.is_some())))
             @if let Some(creds) = &revealed { (shown_key(lang, creds)) }
             @else { p.muted #key-hidden { (lang.t("APIKey 只在核發或更換時顯示一次，不再顯示；遺失請更換金鑰。", "An APIKey is shown once, when issued or rotated, and never again; if lost, rotate it.")) } }
             h2 { (lang.t("金鑰清單", "Keys")) }
@@ -58,10 +59,10 @@ pub(super) async fn credentials(
                 thead { tr { th { (lang.t("指紋", "Fingerprint")) } th { (lang.t("建立", "Created")) } th { (lang.t("有效至", "Valid until")) } th { (lang.t("狀態", "Status")) } } }
                 tbody { @for k in &keys { tr data-current=[k.current.then_some("yes")] {
                     td { code { (k.fingerprint) } }
-                    td { (words::when(lang, k.created_at)) }
+                    td { (components::when(lang, k.created_at)) }
                     td { @match (k.revoked_at, k.valid_until) {
-                        (Some(r), _) => { (lang.t("已撤銷 ", "revoked ")) (words::when(lang, r)) },
-                        (None, Some(u)) => { (words::when(lang, u)) (lang.t("（寬限期止）", " (end of grace period)")) },
+                        (Some(r), _) => { (lang.t("已撤銷 ", "revoked ")) (components::when(lang, r)) },
+                        (None, Some(u)) => { (components::when(lang, u)) (lang.t("（寬限期止）", " (end of grace period)")) },
                         (None, None) => { (lang.t("無期限（至授權結束）", "no end (until the licence ends)")) },
                     } }
                     td { @if k.current { span.badge.ok { (lang.t("目前金鑰", "Current")) } }
@@ -112,7 +113,7 @@ pub(super) async fn rotate(
                 .into(),
             );
         }
-        let until = words::when(
+        let until = components::when(
             lang,
             state.platform.clock.now() + chrono::Duration::days(grace),
         );

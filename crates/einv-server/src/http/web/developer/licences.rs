@@ -11,9 +11,10 @@ use axum::Form;
 use einv_core::licence::{Coverage, LicenceState, Renewal};
 use maud::{html, Markup};
 
-use super::confirm::{self, Confirmation};
-use super::{oauth, words, Done};
+use super::{oauth, Done};
 use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
+use crate::http::web::components::confirm::{self, Confirmation};
+use crate::http::web::components::{self, licence};
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
@@ -75,8 +76,8 @@ pub(super) async fn dashboard(
                     tbody { @for (l, product) in &rows { tr {
                         td { a href=(format!("/developer/licences/{}", l.id)) { (product) } }
                         td { code { (l.app_id.as_deref().unwrap_or("—")) } }
-                        td { (words::badge(lang, &l.state)) }
-                        td { (words::term_line(lang, l, now)) }
+                        td { (licence::badge(lang, &l.state)) }
+                        td { (licence::term_line(lang, l, now)) }
                     } } }
                 } }
                 p { a href="/developer/apply" { (lang.t("申請另一項授權", "Apply for another licence")) } }
@@ -152,7 +153,7 @@ pub(super) async fn detail_page(
         ("授權", "Licence"),
         DEVELOPER_NAV,
         html! {
-            (words::flash(lang, done))
+            (licence::flash(lang, done))
             @if let Some(reason) = changes_reason(s, &history) {
                 div.error #changes-reason role="alert" {
                     h2 { (lang.t("審核人員要求補正", "The reviewer asked for changes")) }
@@ -160,10 +161,10 @@ pub(super) async fn detail_page(
                     a.button #correct href=(format!("/developer/apply?correct={id}")) { (lang.t("修改申請並重新送出", "Correct the application and resubmit")) }
                 }
             }
-            h2 { (f.product_name) " " (f.product_version) " " (words::badge(lang, s)) }
-            (words::progress(lang, s))
-            @if let Some(app_id) = &licence.app_id { p { "AppID " code { (app_id) } " · " (words::term_line(lang, &licence, p.clock.now())) } }
-            p { (lang.t("服務：", "Services: ")) (words::services_words(lang, &f.services)) }
+            h2 { (f.product_name) " " (f.product_version) " " (licence::badge(lang, s)) }
+            (licence::progress(lang, s))
+            @if let Some(app_id) = &licence.app_id { p { "AppID " code { (app_id) } " · " (licence::term_line(lang, &licence, p.clock.now())) } }
+            p { (lang.t("服務：", "Services: ")) (licence::services_words(lang, &f.services)) }
             @if let Some(view) = &flow { (crate::http::web::reviewer::limits::licence_section(lang, view)) }
             @if !overdue.is_empty() {
                 div.card {
@@ -201,7 +202,7 @@ pub(super) async fn detail_page(
             }
             @if s.ends_an_approved_licence() {
                 @match &destroyed {
-                    Some(d) => p.flash { (lang.t("已確認銷毀於 ", "Destruction confirmed at ")) (words::when(lang, d.at)) },
+                    Some(d) => p.flash { (lang.t("已確認銷毀於 ", "Destruction confirmed at ")) (components::when(lang, d.at)) },
                     None => (form("destruction", "確認已銷毀資料", "Confirm destruction (R11)", html! {
                         p { (lang.t("請刪除程式及所有產品使用者資料並通知使用者。", "Delete the programs and all User data and tell your Users.")) }
                         label for="statement" { (lang.t("聲明", "Statement")) } textarea #statement name="statement" required {}
@@ -209,7 +210,7 @@ pub(super) async fn detail_page(
                 }
             }
             h2 { (lang.t("異動紀錄", "History")) }
-            (words::history(lang, &history, &names))
+            (licence::history(lang, &history, &names))
         },
     ))
 }

@@ -18,13 +18,11 @@ use crate::http::AppState;
 use crate::services::licensing::{DeveloperSignUp, PASSWORD_MIN};
 
 mod apply;
-pub(crate) mod confirm;
 mod inbox;
 mod keys;
 mod licences;
 mod oauth;
 mod signing;
-pub(crate) mod words;
 
 /// `?done=ACTION`: the success message to show after a decision redirected here.
 #[derive(Debug, Default, serde::Deserialize)]

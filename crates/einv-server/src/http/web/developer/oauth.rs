@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::{html, Markup};
 
-use super::confirm::{self, Confirmation};
 use crate::error::ServiceError;
 use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
+use crate::http::web::components::confirm::{self, Confirmation};
 use crate::http::web::layout::Lang;
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;

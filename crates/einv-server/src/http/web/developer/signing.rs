@@ -11,6 +11,7 @@ use einv_core::httpsig::{content_digest, signature_base, Algorithm, RequestParts
 use maud::{html, Markup};
 
 use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
+use crate::http::web::components;
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
@@ -67,7 +68,7 @@ pub(super) async fn page_view(
             table {
                 thead { tr { th { "#" } th { (lang.t("名稱", "Label")) } th { (lang.t("公鑰", "Public key")) } th { (lang.t("登錄", "Registered")) } th {} } }
                 tbody { @for k in &live { tr {
-                    td { (k.id) } td { (k.label) } td { code { (k.public_key) } } td { (super::words::when(lang, k.created_at)) }
+                    td { (k.id) } td { (k.label) } td { code { (k.public_key) } } td { (components::when(lang, k.created_at)) }
                     td { form method="post" action=(format!("/developer/licences/{id}/signing/keys/{}/revoke", k.id)) {
                         (csrf_field(&session)) button.danger type="submit" { (lang.t("撤銷…", "Revoke…")) }
                     } }
@@ -122,17 +123,22 @@ pub(super) async fn revoke(
     let (session, me) = subject_id(session, Role::Developer)?;
     check_csrf(&session, &form)?;
     let app_id = app_id_of(&state, me, id).await?;
-    if !super::confirm::confirmed(&form) {
-        let c = super::confirm::Confirmation {
+    if !crate::http::web::components::confirm::confirmed(&form) {
+        let c = crate::http::web::components::confirm::Confirmation {
             title: ("確認撤銷公鑰", "Confirm revoking a public key"),
             consequence: html! { p { (lang.t("撤銷後，以此公鑰簽署的 v2 請求一律拒絕。公鑰 #", "Once revoked, v2 requests signed with this key are refused. Key #")) (key) } },
             action: format!("/developer/licences/{id}/signing/keys/{key}/revoke"),
             button: ("撤銷", "Revoke"),
             back: format!("/developer/licences/{id}/signing"),
         };
-        return Ok(
-            super::confirm::page_for(lang, DEVELOPER_NAV, &session, c, &form).into_response(),
-        );
+        return Ok(crate::http::web::components::confirm::page_for(
+            lang,
+            DEVELOPER_NAV,
+            &session,
+            c,
+            &form,
+        )
+        .into_response());
     }
     state.platform.revoke_signing_key(&app_id, key).await?;
     Ok(Redirect::to(&format!("/developer/licences/{id}/signing")).into_response())

@@ -15,8 +15,9 @@ use maud::{html, Markup};
 use super::decide::{consequence, decisions, IRREVERSIBLE};
 use crate::error::ServiceError;
 use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, REVIEWER_NAV};
-use crate::http::web::developer::confirm::{self, Confirmation};
-use crate::http::web::developer::{words, Done};
+use crate::http::web::components::confirm::{self, Confirmation};
+use crate::http::web::components::{self, licence};
+use crate::http::web::developer::Done;
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
@@ -37,9 +38,9 @@ pub(super) async fn events(
         ("異動紀錄", "Events"),
         REVIEWER_NAV,
         html! {
-            (words::history(lang, &events, &|_| None))
+            (licence::history(lang, &events, &|_| None))
             h2 { (lang.t("研究統計資料（第五點第十款）", "Research submissions (R5.10)")) }
-            ul { @for r in &research { li { a href=(format!("/reviewer/licences/{}", r.licence_id)) { "#" (r.licence_id) } " · " (words::when(lang, r.at)) " · " strong { (r.title) } " — " (r.body) } } }
+            ul { @for r in &research { li { a href=(format!("/reviewer/licences/{}", r.licence_id)) { "#" (r.licence_id) } " · " (components::when(lang, r.at)) " · " strong { (r.title) } " — " (r.body) } } }
         },
     ))
 }
@@ -53,15 +54,15 @@ fn diff(lang: Lang, revisions: &[DatedRevision]) -> Markup {
     html! {
         section.card #diff {
             h2 { (lang.t("本次補正的變更", "What the resubmission changed")) }
-            p.muted { (lang.t("重新送出於 ", "Resubmitted ")) (words::when(lang, last.at)) }
+            p.muted { (lang.t("重新送出於 ", "Resubmitted ")) (components::when(lang, last.at)) }
             @if r.is_empty() { p { (lang.t("開發者未修改任何欄位或文件。", "The developer changed no field and no document.")) } }
             @if !r.fields.is_empty() { div.scroll role="region" aria-label=(lang.t("變更的欄位", "Changed fields")) tabindex="0" { table {
                 thead { tr { th { (lang.t("欄位", "Field")) } th { (lang.t("原內容", "Before")) } th { (lang.t("新內容", "After")) } } }
                 tbody { @for c in &r.fields { tr data-field=(c.field) { td { (super::decide::field_label(lang, &c.field)) } td { del { (c.old) } } td { ins { (c.new) } } } } }
             } } }
-            @if !r.added.is_empty() { p { (lang.t("新增文件：", "Documents added: ")) @for d in &r.added { a href=(format!("/reviewer/documents/{}", d.id)) { (d.file_name) } " (" (words::file_size(d.size)) ") " } } }
+            @if !r.added.is_empty() { p { (lang.t("新增文件：", "Documents added: ")) @for d in &r.added { a href=(format!("/reviewer/documents/{}", d.id)) { (d.file_name) } " (" (components::file_size(d.size)) ") " } } }
             @if !r.replaced.is_empty() { ul { @for (old, new) in &r.replaced { li {
-                (lang.t("取代文件 ", "Replaced ")) del { (old.file_name) } " → " a href=(format!("/reviewer/documents/{}", new.id)) { (new.file_name) } " (" (words::file_size(new.size)) ")"
+                (lang.t("取代文件 ", "Replaced ")) del { (old.file_name) } " → " a href=(format!("/reviewer/documents/{}", new.id)) { (new.file_name) } " (" (components::file_size(new.size)) ")"
             } } } }
         }
     }
@@ -112,9 +113,9 @@ pub(super) async fn detail(
         ("申請案件", "Application"),
         REVIEWER_NAV,
         html! {
-            (words::flash(lang, done.done.as_deref()))
-            h2 { (f.product_name) " " (f.product_version) " — " (developer.account.name) " " (words::badge(lang, st)) }
-            (words::progress(lang, st))
+            (licence::flash(lang, done.done.as_deref()))
+            h2 { (f.product_name) " " (f.product_version) " — " (developer.account.name) " " (licence::badge(lang, st)) }
+            (licence::progress(lang, st))
             (diff(lang, &revisions))
             @if let Some(view) = &flow { (super::limits::licence_section(lang, view)) }
             div.scroll role="region" aria-label=(lang.t("申請內容", "Application details")) tabindex="0" { table { tbody {
@@ -122,10 +123,10 @@ pub(super) async fn detail(
                 tr { th { (lang.t("聯絡人", "Contact")) } td { (f.contact_name) " · " (f.contact_email) " · " (f.contact_phone) } }
                 tr { th { (lang.t("產品", "Product")) } td { (f.product_name) " " (f.product_version) } }
                 tr { th { (lang.t("目的", "Purpose")) } td { (f.purpose) } }
-                tr { th { (lang.t("服務", "Services")) } td { (words::services_words(lang, &f.services)) } }
+                tr { th { (lang.t("服務", "Services")) } td { (licence::services_words(lang, &f.services)) } }
                 tr { th { "ISMS" } td { @if f.isms.exempt { (lang.t("政府機關豁免", "government exemption")) } @else { (f.isms.number.as_deref().unwrap_or("")) " · " (f.isms.issuer.as_deref().unwrap_or("")) " · " (f.isms.scope.as_deref().unwrap_or("")) " · " (f.isms.expiry.map(|d| d.to_string()).unwrap_or_default()) } } }
                 tr { th { (lang.t("同意規範版本", "Terms accepted")) } td { (f.terms_version) } }
-                tr { th { (lang.t("申請時間", "Filed")) } td { (words::when(lang, application.filed_at)) } }
+                tr { th { (lang.t("申請時間", "Filed")) } td { (components::when(lang, application.filed_at)) } }
             } } }
             h2 { (lang.t("證明文件", "Documents")) }
             div.scroll role="region" aria-label=(lang.t("證明文件", "Documents")) tabindex="0" { table #documents {
@@ -133,19 +134,19 @@ pub(super) async fn detail(
                 tbody { @for d in &documents { tr {
                     td { a href=(format!("/reviewer/documents/{}", d.id)) target="_blank" rel="noopener" { (d.file_name) }
                          @if d.replaced_by.is_some() { " " span.badge.info { (lang.t("已被取代", "replaced")) } } }
-                    td { (words::file_size(d.size)) } td { (words::when(lang, d.uploaded_at)) } td { code.sha { (d.sha256) } }
+                    td { (components::file_size(d.size)) } td { (components::when(lang, d.uploaded_at)) } td { code.sha { (d.sha256) } }
                 } } }
             } }
-            @if !changes.is_empty() { h2 { (lang.t("變更通知", "Change notices")) } ul { @for c in &changes { li { (words::when(lang, c.at)) " · " (c.title) ": " (c.body) } } } }
+            @if !changes.is_empty() { h2 { (lang.t("變更通知", "Change notices")) } ul { @for c in &changes { li { (components::when(lang, c.at)) " · " (c.title) ": " (c.body) } } } }
             @if !overdue_requests.is_empty() {
                 h2 { (lang.t("逾期未完成之使用者請求（第五點第二款）", "Overdue User requests (R5.2)")) }
                 p.error { (overdue_requests.len()) (lang.t(" 件停止利用或刪除請求已逾期未完成。", " requests to stop using or delete data are past due and not completed.")) }
-                ul { @for r in &overdue_requests { li { "#" (r.id) " · " (r.kind.as_str()) " · " (lang.t("提出 ", "made ")) (words::when(lang, r.created_at)) " · " (lang.t("期限 ", "due ")) (r.due_date) } } }
+                ul { @for r in &overdue_requests { li { "#" (r.id) " · " (r.kind.as_str()) " · " (lang.t("提出 ", "made ")) (components::when(lang, r.created_at)) " · " (lang.t("期限 ", "due ")) (r.due_date) } } }
             }
             @if st.ends_an_approved_licence() {
                 h2 { (lang.t("銷毀確認（第十一點）", "Destruction confirmation (R11)")) }
                 @match &destruction {
-                    Some(d) => p { (words::when(lang, d.at)) " · " (d.body) },
+                    Some(d) => p { (components::when(lang, d.at)) " · " (d.body) },
                     None => p.error { (lang.t("開發者尚未確認刪除程式與使用者資料。", "The Developer has not yet confirmed destroying the programs and User data.")) },
                 }
             }
@@ -171,7 +172,7 @@ pub(super) async fn detail(
             @let toggle = if signs_every_call { ("sign-every-call-off", "允許不簽章呼叫", "Allow unsigned calls") } else { ("sign-every-call-on", "要求每次呼叫皆簽章", "Require a signature on every call") };
             form method="post" action=(format!("/reviewer/licences/{id}/{}", toggle.0)) { (csrf_field(&session)) button.secondary type="submit" { (lang.t(toggle.1, toggle.2)) } }
             h2 { (lang.t("異動紀錄", "History")) }
-            (words::history(lang, &history, &names))
+            (licence::history(lang, &history, &names))
         },
     ))
 }

@@ -8,7 +8,7 @@ use einv_core::licence::{LicenceState, Renewal, SuspensionReason, TerminationGro
 use maud::{html, Markup};
 
 use crate::http::web::common::{csrf_field, field};
-use crate::http::web::developer::words;
+use crate::http::web::components::licence;
 use crate::http::web::layout::Lang;
 use crate::http::web::session::{WebError, WebSession};
 use crate::services::licensing::Dossier;
@@ -148,7 +148,7 @@ pub(super) fn consequence(
     let f = &d.application.form;
     let ground = field(form, "ground");
     Ok(html! {
-        p { strong { (f.product_name) " " (f.product_version) } " — " (d.developer.account.name) " " (words::badge(lang, &d.licence.state)) }
+        p { strong { (f.product_name) " " (f.product_version) } " — " (d.developer.account.name) " " (licence::badge(lang, &d.licence.state)) }
         p #consequence { (lang.t(zh, en)) }
         @if !ground.is_empty() { p { (lang.t("事由：", "Ground: ")) (ground) } }
         p { (lang.t("理由：", "Reason: ")) (field(form, "reason")) }

@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use maud::{html, Markup};
 
 use crate::http::web::common::{csrf_field, subject_id, REVIEWER_NAV};
-use crate::http::web::developer::words;
+use crate::http::web::components::{self, licence};
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
@@ -45,12 +45,12 @@ fn filter_form(lang: Lang, f: &QueueFilter, action: &str) -> Markup {
                     select #status name="status" {
                         option value="queue" selected[status == "queue"] { (lang.t("待審核", "Waiting for review")) }
                         option value="all" selected[status == "all"] { (lang.t("全部", "All")) }
-                        @for s in STATE_NAMES { option value=(s) selected[status == s] { (words::state_words(lang, s).0) } }
+                        @for s in STATE_NAMES { option value=(s) selected[status == s] { (licence::state_words(lang, s).0) } }
                     } }
                 div { label for="service" { (lang.t("服務", "Service")) }
                     select #service name="service" {
                         option value="" { (lang.t("全部", "Any")) }
-                        @for s in Service::ALL { option value=(s.as_str()) selected[f.service == s.as_str()] { (words::service_words(lang, s.as_str())) } }
+                        @for s in Service::ALL { option value=(s.as_str()) selected[f.service == s.as_str()] { (licence::service_words(lang, s.as_str())) } }
                     } }
                 div { label for="from" { (lang.t("最後異動起", "Changed from")) } input #from name="from" type="date" value=(f.from); }
                 div { label for="to" { (lang.t("最後異動迄", "Changed until")) } input #to name="to" type="date" value=(f.to); }
@@ -79,10 +79,10 @@ fn listing(
             tbody { @for row in &r.rows { tr {
                 td { a href=(format!("/reviewer/licences/{}", row.licence.id)) { (row.product_name) } br; span.muted { "#" (row.licence.id) " · " (row.licence.app_id.as_deref().unwrap_or("—")) } }
                 td { (row.developer_name) }
-                td { (words::services_words(lang, &row.services)) }
-                td { (words::badge(lang, &row.licence.state)) br; span.muted { (words::term_line(lang, &row.licence, now)) } }
+                td { (licence::services_words(lang, &row.services)) }
+                td { (licence::badge(lang, &row.licence.state)) br; span.muted { (licence::term_line(lang, &row.licence, now)) } }
                 td { (row.assignee.as_ref().map(|a| a.name.as_str()).unwrap_or("—")) }
-                td { (words::when(lang, row.licence.updated_at)) }
+                td { (components::when(lang, row.licence.updated_at)) }
             } } }
         } }
         nav aria-label=(lang.t("分頁", "Pages")) {

@@ -15,7 +15,7 @@ use maud::{html, Markup};
 use super::account::CsrfForm;
 use super::words::{consent_badge, service_name};
 use super::{csrf_field, when, NAV};
-use crate::http::web::components::confirm_form;
+use crate::http::web::components::confirm::confirm_form;
 use crate::http::web::{page, Lang, WebError, WebSession};
 use crate::http::AppState;
 

@@ -9,7 +9,8 @@ use serde::Deserialize;
 
 use super::{csrf_field, user_of, NAV};
 use crate::error::ServiceError;
-use crate::http::web::components::{confirm_form, success_banner, FormErrors, TextField};
+use crate::http::web::components::confirm::confirm_form;
+use crate::http::web::components::{success_banner, FormErrors, TextField};
 use crate::http::web::{page, Lang, WebError, WebSession};
 use crate::http::AppState;
 
