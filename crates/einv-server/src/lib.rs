@@ -6,6 +6,8 @@ pub mod error;
 pub mod http;
 pub mod services;
 pub mod startup;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 pub use http::{router, AppState};
 pub use services::{demo, Platform};

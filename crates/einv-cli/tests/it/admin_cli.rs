@@ -3,7 +3,7 @@
 //! and bad input is refused naming the field.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 
 use einv_core::SystemClock;
@@ -14,15 +14,12 @@ const CARD: &str = "9999888877776666";
 const HIDDEN: &str = "H-REAL-0001";
 
 fn confirm(dir: &Path, card: &str, hidden: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_einv"));
+    let mut command = crate::process::einv_command();
     command
         .args(["admin", "carrier", "confirm", "--issuer", "EasyCard"])
         .args(["--carrier-type", "1K0001", "--carrier-id", card])
         .arg("--data")
-        .arg(dir)
-        .env_remove("EINV_DATABASE_URL")
-        .env_remove("EINV_SERVER_KEY")
-        .env_remove("EINV_CARRIER_HIDDEN_CODE");
+        .arg(dir);
     if let Some(hidden) = hidden {
         command.env("EINV_CARRIER_HIDDEN_CODE", hidden);
     }

@@ -2,8 +2,8 @@
 //! each entry edited, deleted or reordered directly in the database; purge refuses to cut into
 //! six months and leaves a chain that still verifies.
 
+use crate::process::{einv_on, output_text};
 use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
@@ -11,25 +11,6 @@ use einv_core::FixedClock;
 use einv_server::services::AuditEntry;
 use einv_server::startup::{self, Config};
 use sqlx::{AnyConnection, Connection, Executor};
-
-fn einv(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_einv"))
-        .args(args)
-        .arg("--data")
-        .arg(dir)
-        .env_remove("EINV_DATABASE_URL")
-        .env_remove("EINV_SERVER_KEY")
-        .output()
-        .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 /// Records `n` events, one a day from `start` days ago, into the data directory's trail.
 async fn record(dir: &Path, start_days_ago: i64, n: i64) {
@@ -71,20 +52,25 @@ async fn sql(dir: &Path, statements: &[&str]) {
 async fn verify_reports_each_tampered_entry_by_name() {
     let dir = tempfile::tempdir().unwrap();
     record(dir.path(), 30, 8).await;
-    let ok = einv(dir.path(), &["audit", "verify"]);
-    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    let ok = einv_on(dir.path(), &["audit", "verify"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", output_text(&ok));
     assert!(
-        text(&ok)
+        output_text(&ok)
             .starts_with("OK: 8 entries verified from genesis to entry 8, 1 signed checkpoints"),
         "{}",
-        text(&ok)
+        output_text(&ok)
     );
-    let shown = einv(
+    let shown = einv_on(
         dir.path(),
         &["audit", "show", "--user", "1", "--limit", "2"],
     );
-    assert_eq!(text(&shown).lines().count(), 2, "{}", text(&shown));
-    assert!(text(&shown).contains("test.event-7"));
+    assert_eq!(
+        output_text(&shown).lines().count(),
+        2,
+        "{}",
+        output_text(&shown)
+    );
+    assert!(output_text(&shown).contains("test.event-7"));
     sql(
         dir.path(),
         &[
@@ -96,8 +82,8 @@ async fn verify_reports_each_tampered_entry_by_name() {
         ],
     )
     .await;
-    let bad = einv(dir.path(), &["audit", "verify"]);
-    let out = text(&bad);
+    let bad = einv_on(dir.path(), &["audit", "verify"]);
+    let out = output_text(&bad);
     assert_eq!(bad.status.code(), Some(1), "{out}");
     assert!(out.contains("TAMPERED: 4 problems"), "{out}");
     assert!(
@@ -123,17 +109,17 @@ async fn purge_keeps_six_months_and_the_rest_verifiable() {
     let three_months_ago = (Utc::now() - Duration::days(90))
         .format("%Y-%m-%d")
         .to_string();
-    let refused = einv(
+    let refused = einv_on(
         dir.path(),
         &["audit", "purge", "--before", &three_months_ago],
     );
     assert_eq!(refused.status.code(), Some(2));
     assert!(
-        text(&refused).contains("--before") && text(&refused).contains("R5.3"),
+        output_text(&refused).contains("--before") && output_text(&refused).contains("R5.3"),
         "{}",
-        text(&refused)
+        output_text(&refused)
     );
-    let short = einv(
+    let short = einv_on(
         dir.path(),
         &[
             "audit",
@@ -146,25 +132,26 @@ async fn purge_keeps_six_months_and_the_rest_verifiable() {
     );
     assert_eq!(short.status.code(), Some(2));
     assert!(
-        text(&short).contains("--retention-months") && text(&short).contains("at least 6 months"),
+        output_text(&short).contains("--retention-months")
+            && output_text(&short).contains("at least 6 months"),
         "{}",
-        text(&short)
+        output_text(&short)
     );
     let cut = (Utc::now() - Duration::days(200))
         .format("%Y-%m-%d")
         .to_string();
-    let purged = einv(dir.path(), &["audit", "purge", "--before", &cut]);
-    assert_eq!(purged.status.code(), Some(0), "{}", text(&purged));
+    let purged = einv_on(dir.path(), &["audit", "purge", "--before", &cut]);
+    assert_eq!(purged.status.code(), Some(0), "{}", output_text(&purged));
     assert!(
-        text(&purged).contains("purged 5 entries (through entry 5"),
+        output_text(&purged).contains("purged 5 entries (through entry 5"),
         "{}",
-        text(&purged)
+        output_text(&purged)
     );
-    let ok = einv(dir.path(), &["audit", "verify"]);
-    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    let ok = einv_on(dir.path(), &["audit", "verify"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", output_text(&ok));
     assert!(
-        text(&ok).contains("4 entries verified from the purge anchor at entry 5"),
+        output_text(&ok).contains("4 entries verified from the purge anchor at entry 5"),
         "{}",
-        text(&ok)
+        output_text(&ok)
     );
 }

@@ -9,18 +9,17 @@
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use einv_core::claim::HolidayCalendar;
 use einv_core::SystemClock;
-use einv_server::services::licensing::{
-    ApplicationInput, DeveloperSignUp, DocumentUpload, IsmsInput,
-};
 use einv_server::services::KeySealer;
+use einv_server::testing;
+
+use crate::process::{serve_command, spawn_listening};
 use einv_server::Platform;
 use einv_store::testing::TestDb;
 
@@ -156,48 +155,18 @@ impl Node {
 
     /// Starts the process (again) and waits until it answers.
     pub async fn spawn(&mut self) {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.log_path())
-            .expect("the node's log file");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_einv"))
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0", "--data"])
-            .arg(self.dir.path())
-            .args(["--server-key", SERVER_KEY])
+        let mut cmd = serve_command(self.dir.path());
+        cmd.args(["--server-key", SERVER_KEY])
             .args(&self.args)
             .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .env_remove("EINV_DATABASE_URL")
-            .env_remove("EINV_REDIS_URL")
-            .env("RUST_LOG", "info,sqlx=warn,tower_http=warn")
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .expect("einv serve starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        // Reads stdout to the end, so the node never blocks on a full pipe.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(base) = line.strip_prefix("einv Platform listening on ") {
-                    let _ = tx.send(base.to_owned());
-                }
-            }
-        });
+            .env("RUST_LOG", "info,sqlx=warn,tower_http=warn");
+        let log = self.log_path();
+        // The wait for the listening line blocks; the runtime's other tasks may go on.
+        let (child, base) = tokio::task::spawn_blocking(move || spawn_listening(&mut cmd, &log))
+            .await
+            .expect("the node started");
         self.child = Some(child);
-        let started = Instant::now();
-        self.base = loop {
-            if let Ok(base) = rx.try_recv() {
-                break base;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "node did not start:\n{}",
-                self.log()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
+        self.base = base;
         let http = reqwest::Client::new();
         for _ in 0..200 {
             if http
@@ -257,59 +226,27 @@ async fn seed(db: &TestDb) -> Licensed {
         sealer,
         HolidayCalendar::builtin(),
     );
-    let developer = p
-        .sign_up_developer(&DeveloperSignUp {
-            email: "dev@cluster.example".into(),
-            password: "correct horse battery".into(),
-            name: "示範資訊股份有限公司".into(),
-            entity_type: "business".into(),
-            business_id: "04595257".into(),
-            security_level: String::new(),
-        })
-        .await
-        .expect("sign-up");
-    let application = ApplicationInput {
-        contact_name: "王小明".into(),
-        contact_email: "dev@cluster.example".into(),
-        contact_phone: "02-1234-5678".into(),
-        product_name: "記帳 App".into(),
-        product_version: "1.0".into(),
-        purpose: "personal bookkeeping".into(),
-        services: ["winning-numbers", "carrier-invoices", "donation"]
-            .map(String::from)
-            .to_vec(),
-        isms: IsmsInput {
-            number: "ISMS-001".into(),
-            issuer: "BSI".into(),
-            scope: "the app and its servers".into(),
-            expiry: "2035-12-31".into(),
-        },
-        terms_version: "2023-03-30".into(),
-        declarations_accepted: true,
+    let email = "dev@cluster.example";
+    let services = ["winning-numbers", "carrier-invoices", "donation"];
+    let reviewer = testing::Reviewer {
+        email: REVIEWER_EMAIL,
+        password: REVIEWER_PASSWORD,
+        name: "Reviewer",
     };
-    let doc = DocumentUpload {
-        file_name: "isms.pdf".into(),
-        content_type: "application/pdf".into(),
-        bytes: b"%PDF-1.4 cert".to_vec(),
-    };
-    let licence = p
-        .submit_application(developer.id, &application, &[doc])
-        .await
-        .expect("application");
-    let reviewer = p
-        .add_reviewer(REVIEWER_EMAIL, REVIEWER_PASSWORD, "Reviewer")
-        .await
-        .expect("reviewer");
-    let creds = p
-        .approve(reviewer, licence.id, "ok")
-        .await
-        .expect("approval")
-        .expect("credentials");
+    let approved = testing::approved_licence(
+        &p,
+        &testing::developer(email),
+        &testing::application(email, &services),
+        &[testing::isms_certificate()],
+        reviewer,
+    )
+    .await
+    .expect("an approved licence");
     p.audit_checkpoint().await.expect("audit flushed");
     Licensed {
-        licence_id: licence.id,
-        app_id: creds.app_id,
-        api_key: creds.api_key,
+        licence_id: approved.licence,
+        app_id: approved.creds.app_id,
+        api_key: approved.creds.api_key,
     }
 }
 

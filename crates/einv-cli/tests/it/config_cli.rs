@@ -2,7 +2,7 @@
 //! redacted; a bad value exits non-zero naming the field.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -10,13 +10,8 @@ const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abc
 fn check(dir: &Path, file: &str, env: &[(&str, &str)], args: &[&str]) -> Output {
     let path = dir.join("einv.toml");
     std::fs::write(&path, file).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_einv"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("EINV_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.args(["config", "check", "--config"])
+    crate::process::einv_command()
+        .args(["config", "check", "--config"])
         .arg(&path)
         .args(args)
         .envs(env.iter().copied())

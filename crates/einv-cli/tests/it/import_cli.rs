@@ -8,15 +8,7 @@ use std::time::{Duration, Instant};
 use einv_core::{InvoiceNumber, Period};
 use einv_store::{InvoiceStatus, Store};
 
-fn einv(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_einv"))
-        .args(args)
-        .arg("--data")
-        .arg(data)
-        .env_remove("EINV_DATABASE_URL")
-        .output()
-        .unwrap()
-}
+use crate::process::einv_on as einv;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()

@@ -1,7 +1,7 @@
 //! `einv validate` and `einv qr` run as a user runs them: the real binary, its stdout and its
 //! exit status.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 const SPEC_LEFT: &str = "AB112233441020523999900000144000001540000000001234567\
     ajrLaenbGmyWaZBdJk9diw==:**********:3:3:1:乾電池:1:105:";
@@ -9,11 +9,7 @@ const SPEC_RIGHT: &str = "**口罩:1:210:牛奶:1:25";
 const SPEC_KEY: &str = "FE05F029154F6AA67A78B338ED2F6601";
 
 fn einv(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_einv"))
-        .args(args)
-        .env_remove("EINV_QR_KEY")
-        .output()
-        .unwrap()
+    crate::process::einv_command().args(args).output().unwrap()
 }
 
 fn stdout(out: &Output) -> String {

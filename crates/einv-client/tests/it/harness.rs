@@ -10,6 +10,7 @@ use einv_core::flow::FlowLimits;
 use einv_core::{Clock, FixedClock, Period};
 use einv_server::demo::{self, DemoCredentials};
 use einv_server::services::{FlowControl, KeySealer};
+use einv_server::testing;
 use einv_server::Platform;
 use einv_store::testing::TestDb;
 
@@ -41,9 +42,7 @@ impl Live {
         }
         let platform = Arc::new(platform);
         let demo = demo::seed(&platform).await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(einv_server::startup::serve(listener, platform.clone()));
+        let base = testing::serve_on_free_port(platform.clone()).await.unwrap();
         Self {
             base,
             platform,
@@ -96,59 +95,25 @@ impl Live {
     /// An app licensed through the regime (developer, application, reviewer's approval): its
     /// licence id and the client configuration with its own AppID and APIKey.
     pub async fn licensed_app(&self) -> (i64, i64, ClientConfig) {
-        use einv_server::services::licensing::{
-            ApplicationInput, DeveloperSignUp, DocumentUpload, IsmsInput,
+        let email = "kit-dev@example.com";
+        let reviewer = testing::Reviewer {
+            email: "kit-reviewer@example.com",
+            password: "reviewer password",
+            name: "R",
         };
-        let p = &self.platform;
-        let developer = p
-            .sign_up_developer(&DeveloperSignUp {
-                email: "kit-dev@example.com".into(),
-                password: "correct horse battery".into(),
-                name: "示範資訊股份有限公司".into(),
-                entity_type: "business".into(),
-                business_id: "04595257".into(),
-                security_level: String::new(),
-            })
-            .await
-            .unwrap();
-        let form = ApplicationInput {
-            contact_name: "王小明".into(),
-            contact_email: "kit-dev@example.com".into(),
-            contact_phone: "02-1234-5678".into(),
-            product_name: "記帳 App".into(),
-            product_version: "1.0".into(),
-            purpose: "personal bookkeeping".into(),
-            services: vec!["winning-numbers".into()],
-            isms: IsmsInput {
-                number: "ISMS-001".into(),
-                issuer: "BSI".into(),
-                scope: "the app and its servers".into(),
-                expiry: "2035-12-31".into(),
-            },
-            terms_version: "2023-03-30".into(),
-            declarations_accepted: true,
-        };
-        let doc = DocumentUpload {
-            file_name: "isms.pdf".into(),
-            content_type: "application/pdf".into(),
-            bytes: b"%PDF-1.4 cert".to_vec(),
-        };
-        let licence = p
-            .submit_application(developer.id, &form, &[doc])
-            .await
-            .unwrap();
-        let reviewer = p
-            .add_reviewer("kit-reviewer@example.com", "reviewer password", "R")
-            .await
-            .unwrap();
-        let creds = p
-            .approve(reviewer, licence.id, "ok")
-            .await
-            .unwrap()
-            .unwrap();
+        let approved = testing::approved_licence(
+            &self.platform,
+            &testing::developer(email),
+            &testing::application(email, &["winning-numbers"]),
+            &[testing::isms_certificate()],
+            reviewer,
+        )
+        .await
+        .unwrap();
+        let creds = approved.creds;
         let config = ClientConfig::new(&self.base, &creds.app_id, ApiKey::new(&creds.api_key))
             .with_retry(RetryPolicy::never());
-        (developer.id, licence.id, config)
+        (approved.developer, approved.licence, config)
     }
 
     pub async fn stop(self) {

@@ -141,7 +141,7 @@ fn slot_text(text: Option<String>) -> String {
 }
 
 /// A reply that is itself an error (code other than 200) has no numbers to read. `code` is a
-/// string in invapp replies, but compare it as a number as clients do (mof-app-api.md §5).
+/// string in invapp replies, but compare it as a number as clients do (docs/mof-v1.md, "Reply shape").
 fn check_code(obj: &Map<String, Value>) -> Result<(), InvalidValue> {
     let code = match obj.get("code") {
         None | Some(Value::Null) => return Ok(()),

@@ -72,9 +72,9 @@ impl TestApp {
             KeySealer::new(&[9; 32]),
             HolidayCalendar::builtin(),
         )));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(einv_server::startup::serve(listener, platform.clone()));
+        let base = einv_server::testing::serve_on_free_port(platform.clone())
+            .await
+            .unwrap();
         let app = Self {
             base,
             clock,

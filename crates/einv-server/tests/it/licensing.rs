@@ -9,10 +9,10 @@ use einv_core::licence::{SuspensionReason, TerminationGround};
 use einv_core::Clock;
 use einv_server::error::ServiceError;
 use einv_server::services::licensing::{
-    Actor, ApplicationInput, DeveloperSignUp, DocumentUpload, IsmsInput, LegacyLicence,
-    RegistryEvent,
+    Actor, ApplicationInput, DeveloperSignUp, IsmsInput, LegacyLicence, RegistryEvent,
 };
 use einv_server::services::IssuedCredentials;
+use einv_server::testing;
 use einv_store::Recipient;
 use serde_json::Value;
 
@@ -59,23 +59,7 @@ pub(crate) fn taipei_at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
 }
 
 fn input(services: &[&str]) -> ApplicationInput {
-    ApplicationInput {
-        contact_name: "王小明".into(),
-        contact_email: "dev@example.com".into(),
-        contact_phone: "02-1234-5678".into(),
-        product_name: "記帳 App".into(),
-        product_version: "1.0".into(),
-        purpose: "personal bookkeeping".into(),
-        services: services.iter().map(|s| (*s).to_owned()).collect(),
-        isms: IsmsInput {
-            number: "ISMS-001".into(),
-            issuer: "BSI".into(),
-            scope: "the app and its servers".into(),
-            expiry: "2035-12-31".into(),
-        },
-        terms_version: "2023-03-30".into(),
-        declarations_accepted: true,
-    }
+    testing::application("dev@example.com", services)
 }
 
 pub(crate) struct Licensed {
@@ -98,23 +82,11 @@ pub(crate) async fn licensed(app: &TestApp, email: &str) -> Licensed {
 async fn licensed_for(app: &TestApp, email: &str, services: &[&str]) -> Licensed {
     let p = &app.platform;
     let d = p
-        .sign_up_developer(&DeveloperSignUp {
-            email: email.into(),
-            password: "correct horse battery".into(),
-            name: "示範資訊股份有限公司".into(),
-            entity_type: "business".into(),
-            business_id: "04595257".into(),
-            security_level: String::new(),
-        })
+        .sign_up_developer(&testing::developer(email))
         .await
         .unwrap();
-    let doc = DocumentUpload {
-        file_name: "isms.pdf".into(),
-        content_type: "application/pdf".into(),
-        bytes: b"%PDF-1.4 cert".to_vec(),
-    };
     let licence = p
-        .submit_application(d.id, &input(services), &[doc])
+        .submit_application(d.id, &input(services), &[testing::isms_certificate()])
         .await
         .unwrap();
     let reviewer = match p
@@ -466,12 +438,8 @@ async fn r5_7_and_r6_application_checks(app: &TestApp) {
     let p = &app.platform;
     let d = p
         .sign_up_developer(&DeveloperSignUp {
-            email: "i@example.com".into(),
-            password: "correct horse battery".into(),
             name: "X".into(),
-            entity_type: "business".into(),
-            business_id: "04595257".into(),
-            security_level: String::new(),
+            ..testing::developer("i@example.com")
         })
         .await
         .unwrap();
@@ -499,12 +467,8 @@ async fn r5_7_and_r6_application_checks(app: &TestApp) {
     ));
     let duplicate = p
         .sign_up_developer(&DeveloperSignUp {
-            email: "I@example.com".into(),
-            password: "correct horse battery".into(),
             name: "X".into(),
-            entity_type: "business".into(),
-            business_id: "04595257".into(),
-            security_level: String::new(),
+            ..testing::developer("I@example.com")
         })
         .await
         .unwrap_err();
@@ -611,12 +575,8 @@ async fn r4_7d_a_legacy_licence_stops_after_2025_03_31(app: &TestApp) {
     app.clock.set(taipei_at(2025, 3, 1, 10));
     let d = p
         .sign_up_developer(&DeveloperSignUp {
-            email: "legacy@example.com".into(),
-            password: "correct horse battery".into(),
             name: "老字號".into(),
-            entity_type: "business".into(),
-            business_id: "04595257".into(),
-            security_level: String::new(),
+            ..testing::developer("legacy@example.com")
         })
         .await
         .unwrap();
@@ -845,12 +805,8 @@ fn legacy(
 async fn legacy_developer(app: &TestApp, email: &str) -> i64 {
     app.platform
         .sign_up_developer(&DeveloperSignUp {
-            email: email.into(),
-            password: "correct horse battery".into(),
             name: "老字號".into(),
-            entity_type: "business".into(),
-            business_id: "04595257".into(),
-            security_level: String::new(),
+            ..testing::developer(email)
         })
         .await
         .unwrap()

@@ -335,45 +335,23 @@ async fn web_history_filters_pages_and_downloads(app: &TestApp) {
 /// The public register lists a licensed app with its developer, services, term and status,
 /// in HTML and JSON; an application still under review is not listed.
 async fn web_public_register_lists_licensed_apps(app: &TestApp) {
-    use einv_server::services::licensing::{
-        ApplicationInput, DeveloperSignUp, DocumentUpload, IsmsInput,
-    };
+    use einv_server::services::licensing::{ApplicationInput, DeveloperSignUp};
+    use einv_server::testing;
     let p = &app.platform;
     let d = p
         .sign_up_developer(&DeveloperSignUp {
-            email: "reg@example.com".into(),
-            password: "correct horse battery".into(),
             name: "登錄資訊股份有限公司".into(),
-            entity_type: "business".into(),
-            business_id: "04595257".into(),
-            security_level: String::new(),
+            ..testing::developer("reg@example.com")
         })
         .await
         .unwrap();
     let form = ApplicationInput {
-        contact_name: "王".into(),
-        contact_email: "reg@example.com".into(),
-        contact_phone: "02".into(),
         product_name: "記帳好幫手".into(),
         product_version: "1".into(),
-        purpose: "bookkeeping".into(),
-        services: vec!["carrier-invoices".into(), "donation".into()],
-        isms: IsmsInput {
-            number: "N".into(),
-            issuer: "I".into(),
-            scope: "S".into(),
-            expiry: "2035-01-01".into(),
-        },
-        terms_version: "2023-03-30".into(),
-        declarations_accepted: true,
-    };
-    let doc = DocumentUpload {
-        file_name: "isms.pdf".into(),
-        content_type: "application/pdf".into(),
-        bytes: b"%PDF-1.4".to_vec(),
+        ..testing::application("reg@example.com", &["carrier-invoices", "donation"])
     };
     let pending = p
-        .submit_application(d.id, &form, std::slice::from_ref(&doc))
+        .submit_application(d.id, &form, &[testing::isms_certificate()])
         .await
         .unwrap();
     let json = app.get_json("/apps.json").await;
