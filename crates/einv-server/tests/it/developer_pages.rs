@@ -4,6 +4,7 @@
 
 use crate::common::*;
 use crate::licensing_web::{application, client, cookie, csrf_of, developer_id, get, sign_up};
+use einv_server::services::IssuedCredentials;
 use reqwest::StatusCode;
 
 both_backends!(
@@ -35,6 +36,16 @@ pub(crate) async fn approved(
     email: &str,
     reviewer_email: &str,
 ) -> (String, i64, String) {
+    let (dev, licence, issued) = approved_with_key(app, email, reviewer_email).await;
+    (dev, licence, issued.app_id)
+}
+
+/// [`approved`], with the AppID and APIKey issued on approval.
+pub(crate) async fn approved_with_key(
+    app: &TestApp,
+    email: &str,
+    reviewer_email: &str,
+) -> (String, i64, IssuedCredentials) {
     let dev = sign_up(app, email).await;
     let me = developer_id(app, email).await;
     let licence = app
@@ -53,7 +64,7 @@ pub(crate) async fn approved(
         .await
         .unwrap()
         .unwrap();
-    (dev, licence.id, issued.app_id)
+    (dev, licence.id, issued)
 }
 
 pub(crate) async fn post_form(

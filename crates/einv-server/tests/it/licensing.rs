@@ -279,15 +279,7 @@ async fn r4_3_terms_not_accepted_by_the_deadline(app: &TestApp) {
         "R4.3",
     );
     p.accept_terms(l.developer, "2026-12").await.unwrap();
-    let page = app
-        .http
-        .get(format!("{}/terms/2026-12", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.get_text("/terms/2026-12").await;
     assert!(page.contains("2026-12 版）全文"), "{page}");
     assert!(p
         .terms_text("2023-03-30")
@@ -1084,15 +1076,7 @@ async fn r4_8_r4_9_announcements_and_notifications_with_read_receipts(app: &Test
     )
     .await
     .unwrap();
-    let page = app
-        .http
-        .get(format!("{}/announcements", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.get_text("/announcements").await;
     assert!(page.contains("API 維護"), "R4.8: public");
     // R4.9: notifications per Developer; only the recipient can mark one read.
     let notes = p.developer_notifications(l.developer).await.unwrap();

@@ -2,6 +2,7 @@
 //! sees another's licence, and the APIKey is shown once.
 
 use crate::common::*;
+use crate::developer_pages::approved_with_key;
 use einv_server::services::licensing::{ApplicationInput, IsmsInput};
 use reqwest::redirect::Policy;
 use reqwest::StatusCode;
@@ -215,25 +216,8 @@ async fn roles_csrf_and_ownership(app: &TestApp) {
 }
 
 async fn key_is_shown_once(app: &TestApp) {
-    let dev = sign_up(app, "keys@example.com").await;
-    let me = developer_id(app, "keys@example.com").await;
-    let licence = app
-        .platform
-        .submit_application(me, &application(), &[])
-        .await
-        .unwrap();
-    let reviewer = app
-        .platform
-        .add_reviewer("r2@fia.example", "reviewer password", "")
-        .await
-        .unwrap();
-    let issued = app
-        .platform
-        .approve(reviewer, licence.id, "ok")
-        .await
-        .unwrap()
-        .unwrap();
-    let path = format!("/developer/licences/{}/credentials", licence.id);
+    let (dev, licence, issued) = approved_with_key(app, "keys@example.com", "r2@fia.example").await;
+    let path = format!("/developer/licences/{licence}/credentials");
     let first = get(app, &path, &dev).await.text().await.unwrap();
     assert!(first.contains(&issued.api_key), "shown the first time");
     let second = get(app, &path, &dev).await.text().await.unwrap();
@@ -272,25 +256,8 @@ async fn public_pages_render(app: &TestApp) {
 /// The licence's v2 signing page: the methods the licence accepts, Ed25519 public keys
 /// registered (CSRF-protected) and used to sign, and a worked example with the AppID.
 async fn developer_registers_ed25519_keys_for_v2(app: &TestApp) {
-    let dev = sign_up(app, "sig@example.com").await;
-    let me = developer_id(app, "sig@example.com").await;
-    let licence = app
-        .platform
-        .submit_application(me, &application(), &[])
-        .await
-        .unwrap();
-    let reviewer = app
-        .platform
-        .add_reviewer("r3@fia.example", "reviewer password", "")
-        .await
-        .unwrap();
-    let issued = app
-        .platform
-        .approve(reviewer, licence.id, "ok")
-        .await
-        .unwrap()
-        .unwrap();
-    let path = format!("/developer/licences/{}/signing", licence.id);
+    let (dev, licence, issued) = approved_with_key(app, "sig@example.com", "r3@fia.example").await;
+    let path = format!("/developer/licences/{licence}/signing");
     let page = get(app, &path, &dev).await.text().await.unwrap();
     assert!(page.contains(&issued.app_id), "the example uses the AppID");
     assert!(

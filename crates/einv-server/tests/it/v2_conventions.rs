@@ -12,15 +12,7 @@ both_backends!(audit_pages_by_sequence_number_beyond_ten_thousand);
 #[tokio::test]
 async fn problem_types_live_on_the_platforms_domain() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let unsigned: Value = app
-        .http
-        .get(format!("{}/api/v2/licence", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let unsigned: Value = app.get_json("/api/v2/licence").await;
     let type_uri = format!("{}/problems/signature-missing", app.base);
     assert_eq!(unsigned["type"], type_uri.as_str(), "{unsigned}");
     // The type URI leads a person to its entry on /docs.
@@ -31,15 +23,7 @@ async fn problem_types_live_on_the_platforms_domain() {
     let res = http.get(&type_uri).send().await.unwrap();
     assert!(res.status().is_redirection(), "{}", res.status());
     assert_eq!(res.headers()["location"], "/docs#signature-missing");
-    let docs = app
-        .http
-        .get(format!("{}/docs", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let docs = app.get_text("/docs").await;
     assert!(docs.contains("id=\"signature-missing\""));
     assert!(docs.contains(&type_uri), "the page shows the full type URI");
     let unknown = http
