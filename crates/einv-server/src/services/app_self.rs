@@ -56,20 +56,7 @@ impl Platform {
                     e,
                 ))
             })?;
-        let mut covered = vec![CarrierKey {
-            carrier_type: barcode.kind.as_str().to_owned(),
-            id1: barcode.id.clone(),
-        }];
-        covered.extend(
-            self.store
-                .user_carriers(user.id)
-                .await?
-                .into_iter()
-                .map(|l| CarrierKey {
-                    carrier_type: l.carrier_type,
-                    id1: l.id1,
-                }),
-        );
+        let mut covered = self.covered_by_barcode(user.id, &barcode).await?;
         if let Some(c) = only {
             covered.retain(|k| k.carrier_type == c.kind.as_str() && k.id1 == c.id);
         }
@@ -80,5 +67,29 @@ impl Platform {
             // Not checked here: later reads in the call go to the database.
             checked: Default::default(),
         })
+    }
+
+    /// What User `user_id`'s mobile `barcode` covers: itself and every carrier aggregated
+    /// under it.
+    pub(crate) async fn covered_by_barcode(
+        &self,
+        user_id: i64,
+        barcode: &Carrier,
+    ) -> ServiceResult<Vec<CarrierKey>> {
+        let mut covered = vec![CarrierKey {
+            carrier_type: barcode.kind.as_str().to_owned(),
+            id1: barcode.id.clone(),
+        }];
+        covered.extend(
+            self.store
+                .user_carriers(user_id)
+                .await?
+                .into_iter()
+                .map(|l| CarrierKey {
+                    carrier_type: l.carrier_type,
+                    id1: l.id1,
+                }),
+        );
+        Ok(covered)
     }
 }

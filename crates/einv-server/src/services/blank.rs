@@ -30,21 +30,7 @@ impl Platform {
             if carrier.id != user.mobile_barcode {
                 return Err(ServiceError::Unproven(Proof::VerificationCode));
             }
-            let mut covered = vec![CarrierKey {
-                carrier_type: carrier.kind.as_str().to_owned(),
-                id1: carrier.id.clone(),
-            }];
-            covered.extend(
-                self.store
-                    .user_carriers(user.id)
-                    .await?
-                    .into_iter()
-                    .map(|l| CarrierKey {
-                        carrier_type: l.carrier_type,
-                        id1: l.id1,
-                    }),
-            );
-            covered
+            self.covered_by_barcode(user.id, carrier).await?
         } else {
             match self
                 .store
