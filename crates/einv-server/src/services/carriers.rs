@@ -193,7 +193,7 @@ impl Platform {
                     let mut rest: Vec<InvoiceView> = winners.collect();
                     let start = rest
                         .iter()
-                        .position(|v| v.record.id == after)
+                        .position(|v| v.row_id() == after)
                         .map_or(rest.len(), |i| i + 1);
                     rest.drain(..start);
                     rest.truncate(PAGE_SIZE + 1);

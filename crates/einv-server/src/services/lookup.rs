@@ -63,7 +63,7 @@ impl Platform {
         view: &InvoiceView,
         what: &str,
     ) -> ServiceResult<()> {
-        let user_id = match &view.record.header.carrier {
+        let user_id = match &view.record().header.carrier {
             Some(c) if c.carrier_type.is_mobile_barcode() => {
                 self.store.find_user_by_barcode(&c.id1).await?.map(|u| u.id)
             }
