@@ -1,7 +1,7 @@
 //! What an app may read about itself (v2): its licence, its developer's notifications, the
 //! audit entries of its own accesses; and the carriers of a User who consented to it.
 
-use einv_core::{Carrier, CarrierType};
+use einv_core::Carrier;
 use einv_store::{AuditFilter, CarrierKey, LicenceRecord, Notification, UserRecord};
 
 use super::{CarrierHolder, Platform};
@@ -49,13 +49,7 @@ impl Platform {
         user: UserRecord,
         only: Option<&Carrier>,
     ) -> ServiceResult<CarrierHolder> {
-        let barcode = Carrier::parse(CarrierType::mobile_barcode().as_str(), &user.mobile_barcode)
-            .map_err(|e| {
-                ServiceError::Internal(crate::error::InternalError::caused_by(
-                    format!("stored barcode of user {}", user.id),
-                    e,
-                ))
-            })?;
+        let barcode = Carrier::of_mobile_barcode(&user.mobile_barcode);
         let mut covered = vec![CarrierKey {
             carrier_type: barcode.kind.as_str().to_owned(),
             id1: barcode.id.clone(),
@@ -66,7 +60,7 @@ impl Platform {
                 .await?
                 .into_iter()
                 .map(|l| CarrierKey {
-                    carrier_type: l.carrier_type,
+                    carrier_type: l.carrier_type.into(),
                     id1: l.id1,
                 }),
         );

@@ -103,9 +103,9 @@ impl Platform {
     ) -> ServiceResult<CarrierHolder> {
         let unproven = || ServiceError::Unproven(Proof::VerificationCode);
         let hot = self.hot.checked_at(&self.store, checked);
-        if carrier.kind.is_mobile_barcode() {
+        if let Some(barcode) = carrier.mobile_barcode() {
             let snapshot = hot
-                .user_by_barcode(&carrier.id)
+                .user_by_barcode(&barcode)
                 .await?
                 .filter(|s| s.user.deregistered_at.is_none())
                 .ok_or_else(unproven)?;
@@ -122,7 +122,7 @@ impl Platform {
                 id1: carrier.id.clone(),
             }];
             covered.extend(snapshot.carriers.iter().map(|l| CarrierKey {
-                carrier_type: l.carrier_type.clone(),
+                carrier_type: l.carrier_type.to_string(),
                 id1: l.id1.clone(),
             }));
             self.require_consent_in(&hot, caller, user, service).await?;
@@ -135,14 +135,14 @@ impl Platform {
         }
         let (user, link) = self
             .store
-            .find_carrier_link(carrier.kind.as_str(), &carrier.id)
+            .find_carrier_link(&carrier.kind, &carrier.id)
             .await?
             .ok_or_else(unproven)?;
         if link.id2 != code.expose() || user.deregistered_at.is_some() {
             return Err(unproven());
         }
         let covered = vec![CarrierKey {
-            carrier_type: link.carrier_type,
+            carrier_type: link.carrier_type.into(),
             id1: link.id1,
         }];
         self.require_consent_in(&hot, caller, &user, service)

@@ -42,8 +42,16 @@ async fn setup(store: &Store) -> (i64, i64) {
         };
         store.create_app(&app).await.unwrap();
     }
-    let a = store.create_user("/AAAAAAA", "h", now()).await.unwrap().id;
-    let b = store.create_user("/BBBBBBB", "h", now()).await.unwrap().id;
+    let a = store
+        .create_user(&"/AAAAAAA".parse().unwrap(), "h", now())
+        .await
+        .unwrap()
+        .id;
+    let b = store
+        .create_user(&"/BBBBBBB".parse().unwrap(), "h", now())
+        .await
+        .unwrap()
+        .id;
     (a, b)
 }
 
