@@ -1,7 +1,7 @@
 //! What the store reads and writes: plain records whose key fields are already domain types.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use einv_core::{BusinessId, CarrierType, LoveCode, MobileBarcode, Period};
+use einv_core::{BusinessId, CarrierType, LoveCode, MobileBarcode, Period, Service};
 use serde::{Deserialize, Serialize};
 
 /// A seller (營業人).
@@ -121,8 +121,8 @@ pub struct AppRecord {
     pub sealed_key: String,
     /// Status.
     pub status: AppStatus,
-    /// Licensed services (service names of the server's catalogue).
-    pub services: Vec<String>,
+    /// Licensed services (R4.5).
+    pub services: Vec<Service>,
     /// Creation time.
     pub created_at: DateTime<Utc>,
 }

@@ -37,7 +37,7 @@ async fn setup(store: &Store) -> (i64, i64) {
             name: id.into(),
             sealed_key: "x".into(),
             status: AppStatus::Active,
-            services: vec!["carrier-invoices".into()],
+            services: vec![einv_core::Service::CarrierInvoices],
             created_at: now(),
         };
         store.create_app(&app).await.unwrap();

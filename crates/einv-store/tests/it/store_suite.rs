@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use einv_core::invoice::ItemDraft;
-use einv_core::{BusinessId, InvoiceDraft, InvoiceNumber, LoveCode, Ntd, Period};
+use einv_core::{BusinessId, InvoiceDraft, InvoiceNumber, LoveCode, Ntd, Period, Service};
 use einv_store::*;
 
 einv_store::both_backends!(
@@ -295,7 +295,7 @@ async fn users_apps_and_links(store: &Store) {
         name: "demo".into(),
         sealed_key: "sealed".into(),
         status: AppStatus::Active,
-        services: vec!["winning".into(), "carrier".into()],
+        services: vec![Service::WinningNumbers, Service::CarrierInvoices],
         created_at: now(),
     };
     store.create_app(&app).await.unwrap();
