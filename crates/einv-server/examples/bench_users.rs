@@ -101,7 +101,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut with_winners = 0;
     for barcode in &barcodes {
         let key = [CarrierKey {
-            carrier_type: "3J0002".into(),
+            carrier_type: einv_core::CarrierType::mobile_barcode(),
             id1: barcode.clone(),
         }];
         let rows = store.carrier_invoices(&key, from, to, 1, 0).await?;

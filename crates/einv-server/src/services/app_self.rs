@@ -51,7 +51,7 @@ impl Platform {
     ) -> ServiceResult<CarrierHolder> {
         let barcode = Carrier::of_mobile_barcode(&user.mobile_barcode);
         let mut covered = vec![CarrierKey {
-            carrier_type: barcode.kind.as_str().to_owned(),
+            carrier_type: barcode.kind.clone(),
             id1: barcode.id.clone(),
         }];
         covered.extend(
@@ -60,12 +60,12 @@ impl Platform {
                 .await?
                 .into_iter()
                 .map(|l| CarrierKey {
-                    carrier_type: l.carrier_type.into(),
+                    carrier_type: l.carrier_type,
                     id1: l.id1,
                 }),
         );
         if let Some(c) = only {
-            covered.retain(|k| k.carrier_type == c.kind.as_str() && k.id1 == c.id);
+            covered.retain(|k| k.carrier_type == c.kind && k.id1 == c.id);
         }
         Ok(CarrierHolder {
             user,

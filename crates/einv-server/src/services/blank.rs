@@ -31,7 +31,7 @@ impl Platform {
                 return Err(ServiceError::Unproven(Proof::VerificationCode));
             }
             let mut covered = vec![CarrierKey {
-                carrier_type: carrier.kind.as_str().to_owned(),
+                carrier_type: carrier.kind.clone(),
                 id1: carrier.id.clone(),
             }];
             covered.extend(
@@ -40,7 +40,7 @@ impl Platform {
                     .await?
                     .into_iter()
                     .map(|l| CarrierKey {
-                        carrier_type: l.carrier_type.into(),
+                        carrier_type: l.carrier_type,
                         id1: l.id1,
                     }),
             );
@@ -52,7 +52,7 @@ impl Platform {
                 .await?
             {
                 Some((owner, link)) if owner.id == user.id => vec![CarrierKey {
-                    carrier_type: link.carrier_type.into(),
+                    carrier_type: link.carrier_type,
                     id1: link.id1,
                 }],
                 _ => return Err(ServiceError::Unproven(Proof::VerificationCode)),

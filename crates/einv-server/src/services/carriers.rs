@@ -118,11 +118,11 @@ impl Platform {
                 return Err(unproven());
             }
             let mut covered = vec![CarrierKey {
-                carrier_type: carrier.kind.as_str().to_owned(),
+                carrier_type: carrier.kind.clone(),
                 id1: carrier.id.clone(),
             }];
             covered.extend(snapshot.carriers.iter().map(|l| CarrierKey {
-                carrier_type: l.carrier_type.to_string(),
+                carrier_type: l.carrier_type.clone(),
                 id1: l.id1.clone(),
             }));
             self.require_consent_in(&hot, caller, user, service).await?;
@@ -142,7 +142,7 @@ impl Platform {
             return Err(unproven());
         }
         let covered = vec![CarrierKey {
-            carrier_type: link.carrier_type.into(),
+            carrier_type: link.carrier_type,
             id1: link.id1,
         }];
         self.require_consent_in(&hot, caller, &user, service)
@@ -317,7 +317,7 @@ impl Platform {
             holder
                 .covered
                 .iter()
-                .any(|k| k.carrier_type == c.carrier_type.as_str() && k.id1 == c.id1)
+                .any(|k| k.carrier_type == c.carrier_type && k.id1 == c.id1)
         });
         if !owned {
             return Err(ServiceError::NotFound(Missing::Invoice));

@@ -91,9 +91,18 @@ impl InvoiceView {
         self.record.header.carrier.as_ref()
     }
 
-    /// A view of `record` as a third party sees it, for rendering tests.
+    /// A view of an issued invoice as a third party sees it, for rendering tests.
     #[cfg(test)]
-    pub(crate) fn for_test(record: InvoiceRecord, claim_deadline: NaiveDate) -> Self {
+    pub(crate) fn for_test(
+        header: einv_core::invoice::InvoiceHeader,
+        claim_deadline: NaiveDate,
+    ) -> Self {
+        let record = InvoiceRecord {
+            id: 1,
+            header,
+            status: InvoiceStatus::Issued,
+            donated_at: None,
+        };
         let donated = record.header.donated_to.is_some();
         Self {
             shown_number: ShownNumber::new(record.header.number, donated),

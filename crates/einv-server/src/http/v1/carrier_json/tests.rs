@@ -2,7 +2,6 @@
 
 use chrono::NaiveDate;
 use einv_store::testing::invoice;
-use einv_store::{InvoiceRecord, InvoiceStatus};
 use serde_json::{json, Map, Value};
 
 use super::*;
@@ -15,14 +14,8 @@ fn view(
     tweak: impl FnOnce(&mut einv_core::invoice::InvoiceDraft),
 ) -> (InvoiceView, Vec<InvoiceItem>) {
     let inv = invoice(number, (2026, 11, day), Some(("3J0002", "/AB12+-.")), tweak);
-    let record = InvoiceRecord {
-        id: 1,
-        header: inv.header,
-        status: InvoiceStatus::Issued,
-        donated_at: None,
-    };
     let deadline = NaiveDate::from_ymd_opt(2027, 5, 5).unwrap();
-    (InvoiceView::for_test(record, deadline), inv.items)
+    (InvoiceView::for_test(inv.header, deadline), inv.items)
 }
 
 /// The carrierInvChk row as the map-built reply wrote it.
