@@ -186,6 +186,24 @@ impl Carrier {
     }
 }
 
+impl Carrier {
+    /// The carrier a mobile barcode is (type `3J0002`).
+    pub fn of_mobile_barcode(barcode: &MobileBarcode) -> Self {
+        Self {
+            kind: CarrierType::mobile_barcode(),
+            id: barcode.as_str().to_owned(),
+        }
+    }
+
+    /// The mobile barcode this carrier is, if it is one.
+    pub fn mobile_barcode(&self) -> Option<MobileBarcode> {
+        self.kind
+            .is_mobile_barcode()
+            .then(|| MobileBarcode::parse(&self.id).ok())
+            .flatten()
+    }
+}
+
 impl fmt::Debug for Carrier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Carrier({}, ***)", self.kind)
@@ -196,6 +214,16 @@ impl fmt::Debug for Carrier {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_mobile_barcode_carrier_goes_both_ways() {
+        let barcode = MobileBarcode::parse("/AB12+-.").unwrap();
+        let carrier = Carrier::of_mobile_barcode(&barcode);
+        assert_eq!(carrier, Carrier::parse(MOBILE_BARCODE, "/AB12+-.").unwrap());
+        assert_eq!(carrier.mobile_barcode(), Some(barcode));
+        let card = Carrier::parse("1K0001", "1234567890").unwrap();
+        assert_eq!(card.mobile_barcode(), None, "an EasyCard is no barcode");
+    }
 
     #[test]
     fn mobile_barcodes() {

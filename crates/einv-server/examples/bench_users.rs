@@ -55,14 +55,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let barcodes = store.sample_carrier_ids("3J0002", count).await?;
     let request = ConsentRequest::parse(&standard_consent(&Service::ALL))?;
     for barcode in &barcodes {
+        let barcode: einv_core::MobileBarcode = barcode.parse()?;
         // `einv generate --into-db` registers its Users already (invoices reach only issued
         // barcodes); give them this benchmark's code and a grant.
-        let user = match store.find_user_by_barcode(barcode).await? {
+        let user = match store.find_user_by_barcode(&barcode).await? {
             Some(user) => {
                 store.set_verification_hash(user.id, &hash).await?;
                 user
             }
-            None => store.create_user(barcode, &hash, now).await?,
+            None => store.create_user(&barcode, &hash, now).await?,
         };
         let grant = ConsentGrant::give(request.clone(), now);
         store
@@ -100,7 +101,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut with_winners = 0;
     for barcode in &barcodes {
         let key = [CarrierKey {
-            carrier_type: "3J0002".into(),
+            carrier_type: einv_core::CarrierType::mobile_barcode(),
             id1: barcode.clone(),
         }];
         let rows = store.carrier_invoices(&key, from, to, 1, 0).await?;

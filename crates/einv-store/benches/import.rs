@@ -90,7 +90,7 @@ fn sellers() -> Vec<Seller> {
     SELLERS
         .iter()
         .map(|ban| Seller {
-            ban: (*ban).into(),
+            ban: ban.parse().expect("a valid bench business ID"),
             name: "商店".into(),
             address: "台北市".into(),
             qr_seed_key: None,

@@ -1,6 +1,7 @@
 //! Licensed apps (AppIDs) and barred devices.
 
 use chrono::{DateTime, Utc};
+use einv_core::Service;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -22,10 +23,19 @@ fn app_from_row(r: &AnyRow) -> StoreResult<AppRecord> {
         services: services
             .split(',')
             .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
+            .map(|s| {
+                s.parse::<Service>()
+                    .map_err(|_| StoreError::corrupt_as::<Service>("apps", "services"))
+            })
+            .collect::<StoreResult<_>>()?,
         created_at: from_unix(r.try_get("created_at")?),
     })
+}
+
+/// The stored form of a list of services: their names, comma-separated.
+fn service_list(services: &[Service]) -> String {
+    let names: Vec<&str> = services.iter().map(|s| s.as_str()).collect();
+    names.join(",")
 }
 
 impl Store {
@@ -39,7 +49,7 @@ impl Store {
         .bind(app.name.as_str())
         .bind(app.sealed_key.as_str())
         .bind(app.status.as_str())
-        .bind(app.services.join(","))
+        .bind(service_list(&app.services))
         .bind(app.created_at.timestamp())
         .execute(self.pool())
         .await
@@ -70,9 +80,9 @@ impl Store {
     }
 
     /// Sets the services an app is licensed for. Returns whether the app exists.
-    pub async fn set_app_services(&self, app_id: &str, services: &[String]) -> StoreResult<bool> {
+    pub async fn set_app_services(&self, app_id: &str, services: &[Service]) -> StoreResult<bool> {
         let done = sqlx::query("UPDATE apps SET services = $1 WHERE app_id = $2")
-            .bind(services.join(","))
+            .bind(service_list(services))
             .bind(app_id)
             .execute(self.pool())
             .await?;

@@ -31,6 +31,18 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A stored value of `table`.`column` that does not parse as the domain type `T`. The
+    /// value itself stays out of the message: it may be personal data (a mobile barcode).
+    pub(crate) fn corrupt_as<T>(table: &'static str, column: &'static str) -> Self {
+        let type_name = std::any::type_name::<T>();
+        let short = type_name.rsplit("::").next().unwrap_or(type_name);
+        Self::Corrupt {
+            table,
+            column,
+            problem: format!("does not parse as {short}"),
+        }
+    }
+
     /// Turns a unique-constraint violation into [`StoreError::AlreadyExists`], so callers see the domain word, not the SQL error.
     pub(crate) fn on_unique(err: sqlx::Error, what: &'static str) -> Self {
         match &err {

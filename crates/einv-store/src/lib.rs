@@ -15,6 +15,7 @@ use sqlx::{AnyPool, Executor};
 mod apps;
 mod audit;
 mod carrier_proof;
+mod columns;
 mod consent;
 mod error;
 mod flow;

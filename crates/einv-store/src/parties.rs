@@ -1,13 +1,15 @@
 //! Sellers and charities.
 
+use einv_core::BusinessId;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::columns::parsed;
 use crate::{Charity, Seller, Store, StoreResult};
 
 fn charity_from_row(r: &AnyRow) -> StoreResult<Charity> {
     Ok(Charity {
-        love_code: r.try_get("love_code")?,
+        love_code: parsed(r, "charities", "love_code")?,
         ban: r.try_get("ban")?,
         name: r.try_get("name")?,
         abbrev: r.try_get("abbrev")?,
@@ -32,14 +34,14 @@ impl Store {
     }
 
     /// The seller with business ID `ban`.
-    pub async fn find_seller(&self, ban: &str) -> StoreResult<Option<Seller>> {
+    pub async fn find_seller(&self, ban: &BusinessId) -> StoreResult<Option<Seller>> {
         let row = sqlx::query("SELECT ban, name, address, qr_seed_key FROM sellers WHERE ban = $1")
-            .bind(ban)
+            .bind(ban.as_str())
             .fetch_optional(self.pool())
             .await?;
         row.map(|r| {
             Ok(Seller {
-                ban: r.try_get("ban")?,
+                ban: parsed(&r, "sellers", "ban")?,
                 name: r.try_get("name")?,
                 address: r.try_get("address")?,
                 qr_seed_key: r.try_get("qr_seed_key")?,

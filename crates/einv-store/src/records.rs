@@ -1,14 +1,14 @@
 //! What the store reads and writes: plain records whose key fields are already domain types.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use einv_core::Period;
+use einv_core::{BusinessId, CarrierType, LoveCode, MobileBarcode, Period, Service};
 use serde::{Deserialize, Serialize};
 
 /// A seller (營業人).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Seller {
     /// Business ID.
-    pub ban: String,
+    pub ban: BusinessId,
     /// Name.
     pub name: String,
     /// Address.
@@ -41,7 +41,7 @@ pub struct InvoiceRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Charity {
     /// Love code.
-    pub love_code: String,
+    pub love_code: LoveCode,
     /// Business ID.
     pub ban: String,
     /// Name.
@@ -56,7 +56,7 @@ pub struct UserRecord {
     /// Row ID.
     pub id: i64,
     /// Mobile barcode.
-    pub mobile_barcode: String,
+    pub mobile_barcode: MobileBarcode,
     /// Argon2 hash of the verification code.
     pub verification_hash: String,
     /// Registration time.
@@ -69,7 +69,7 @@ pub struct UserRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CarrierLink {
     /// Carrier type.
-    pub carrier_type: String,
+    pub carrier_type: CarrierType,
     /// Visible ID.
     pub id1: String,
     /// Hidden ID.
@@ -121,8 +121,8 @@ pub struct AppRecord {
     pub sealed_key: String,
     /// Status.
     pub status: AppStatus,
-    /// Licensed services (service names of the server's catalogue).
-    pub services: Vec<String>,
+    /// Licensed services (R4.5).
+    pub services: Vec<Service>,
     /// Creation time.
     pub created_at: DateTime<Utc>,
 }

@@ -1,21 +1,32 @@
 //! Users (mobile barcode holders) and the carriers aggregated under them.
 
 use chrono::{DateTime, Utc};
+use einv_core::{CarrierType, MobileBarcode};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::columns::parsed;
 use crate::records::from_unix;
 use crate::{CarrierLink, CarrierProof, Store, StoreError, StoreResult, UserRecord};
 
 fn user_from_row(r: &AnyRow) -> StoreResult<UserRecord> {
     Ok(UserRecord {
         id: r.try_get("id")?,
-        mobile_barcode: r.try_get("mobile_barcode")?,
+        mobile_barcode: parsed(r, "users", "mobile_barcode")?,
         verification_hash: r.try_get("verification_hash")?,
         registered_at: from_unix(r.try_get("registered_at")?),
         deregistered_at: r
             .try_get::<Option<i64>, _>("deregistered_at")?
             .map(from_unix),
+    })
+}
+
+fn link_from_row(r: &AnyRow) -> StoreResult<CarrierLink> {
+    Ok(CarrierLink {
+        carrier_type: parsed(r, "carrier_links", "carrier_type")?,
+        id1: r.try_get("carrier_id1")?,
+        id2: r.try_get("carrier_id2")?,
+        name: r.try_get("carrier_name")?,
     })
 }
 
@@ -25,7 +36,7 @@ impl Store {
     /// Registers a User. A barcode already registered is [`StoreError::AlreadyExists`].
     pub async fn create_user(
         &self,
-        mobile_barcode: &str,
+        mobile_barcode: &MobileBarcode,
         verification_hash: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<UserRecord> {
@@ -33,7 +44,7 @@ impl Store {
             "INSERT INTO users (mobile_barcode, verification_hash, registered_at) \
              VALUES ($1, $2, $3) RETURNING {USER_COLUMNS}"
         ))
-        .bind(mobile_barcode)
+        .bind(mobile_barcode.as_str())
         .bind(verification_hash)
         .bind(at.timestamp())
         .fetch_one(self.pool())
@@ -45,12 +56,12 @@ impl Store {
     /// The User holding `mobile_barcode`.
     pub async fn find_user_by_barcode(
         &self,
-        mobile_barcode: &str,
+        mobile_barcode: &MobileBarcode,
     ) -> StoreResult<Option<UserRecord>> {
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users WHERE mobile_barcode = $1"
         ))
-        .bind(mobile_barcode)
+        .bind(mobile_barcode.as_str())
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(user_from_row).transpose()
@@ -121,16 +132,7 @@ impl Store {
         .bind(user_id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(CarrierLink {
-                    carrier_type: r.try_get("carrier_type")?,
-                    id1: r.try_get("carrier_id1")?,
-                    id2: r.try_get("carrier_id2")?,
-                    name: r.try_get("carrier_name")?,
-                })
-            })
-            .collect()
+        rows.iter().map(link_from_row).collect()
     }
 }
 
@@ -138,7 +140,7 @@ impl Store {
     /// The carrier `carrier_type`/`id1` aggregated with proof, and the User it is under.
     pub async fn find_carrier_link(
         &self,
-        carrier_type: &str,
+        carrier_type: &CarrierType,
         id1: &str,
     ) -> StoreResult<Option<(UserRecord, CarrierLink)>> {
         let row = sqlx::query(
@@ -147,19 +149,11 @@ impl Store {
              FROM carrier_links l JOIN users u ON u.id = l.user_id \
              WHERE l.carrier_type = $1 AND l.carrier_id1 = $2 AND l.proof <> 'claimed'",
         )
-        .bind(carrier_type)
+        .bind(carrier_type.as_str())
         .bind(id1)
         .fetch_optional(self.pool())
         .await?;
-        row.map(|r| {
-            let link = CarrierLink {
-                carrier_type: r.try_get("carrier_type")?,
-                id1: r.try_get("carrier_id1")?,
-                id2: r.try_get("carrier_id2")?,
-                name: r.try_get("carrier_name")?,
-            };
-            Ok((user_from_row(&r)?, link))
-        })
-        .transpose()
+        row.map(|r| Ok((user_from_row(&r)?, link_from_row(&r)?)))
+            .transpose()
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use einv_core::{clock, Clock, Period, SystemClock};
+use einv_core::{clock, Clock, MobileBarcode, Period, SystemClock};
 use einv_server::startup;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -152,8 +152,9 @@ async fn register_users(store: &einv_store::Store, barcodes: &[String]) -> anyho
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let now = SystemClock.now();
     for barcode in barcodes {
-        if store.find_user_by_barcode(barcode).await?.is_none() {
-            store.create_user(barcode, &hash, now).await?;
+        let barcode: MobileBarcode = barcode.parse()?;
+        if store.find_user_by_barcode(&barcode).await?.is_none() {
+            store.create_user(&barcode, &hash, now).await?;
         }
     }
     Ok(())

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
-use einv_core::{Clock, SystemClock};
+use einv_core::{BusinessId, Clock, SystemClock};
 use einv_store::{
     InsertOutcome, Invoice, InvoiceBatch, InvoiceStatus, Seller, StatusChange, StatusOutcome, Store,
 };
@@ -221,7 +221,7 @@ fn read_all(
     tx: &mpsc::Sender<Batch>,
     bar: &ProgressBar,
 ) -> anyhow::Result<()> {
-    let mut known: HashMap<String, (String, String)> = HashMap::new();
+    let mut known: HashMap<BusinessId, (String, String)> = HashMap::new();
     let mut batch = Batch::default();
     let mut done_bytes = 0u64;
     for (file, input) in inputs.into_iter().enumerate() {
@@ -299,7 +299,7 @@ fn read_one(input: Input, sink: &mut super::Sink<'_>) -> Result<u64, FileError> 
 /// Files one parsed record into the batch.
 fn add(
     batch: &mut Batch,
-    known: &mut HashMap<String, (String, String)>,
+    known: &mut HashMap<BusinessId, (String, String)>,
     file: usize,
     format: Format,
     parsed: Parsed,
@@ -316,7 +316,7 @@ fn add(
             // holds the latest (and the QR seed key).
             let s = &issue.header.seller;
             let seller = Seller {
-                ban: s.id.to_string(),
+                ban: s.id,
                 name: s.name.clone(),
                 address: s.address.clone(),
                 qr_seed_key: None,
@@ -325,10 +325,7 @@ fn add(
                 .get(&seller.ban)
                 .is_none_or(|(name, address)| *name != seller.name || *address != seller.address);
             if fresh {
-                known.insert(
-                    seller.ban.clone(),
-                    (seller.name.clone(), seller.address.clone()),
-                );
+                known.insert(seller.ban, (seller.name.clone(), seller.address.clone()));
                 batch.sellers.push(seller);
             }
             batch.invoices.push(*issue);

@@ -119,7 +119,12 @@ async fn jsonl_keeps_the_good_records_reports_the_bad_and_reimports_as_unchanged
         .unwrap();
     assert_eq!(voided.status, InvoiceStatus::Voided);
     assert_eq!(
-        store.find_seller("10458575").await.unwrap().unwrap().name,
+        store
+            .find_seller(&"10458575".parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
         "第二商店"
     );
     store.close().await;
@@ -147,7 +152,11 @@ async fn mig_xml_issues_cancels_and_voids() {
     assert_eq!(einv(&data, &["migrate"]).status.code(), Some(0));
     let store = open(&data).await;
     store
-        .create_user("/ABC1234", "argon2-hash", chrono::Utc::now())
+        .create_user(
+            &"/ABC1234".parse().unwrap(),
+            "argon2-hash",
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     store.close().await;

@@ -1,7 +1,7 @@
 //! What an app may read about itself (v2): its licence, its developer's notifications, the
 //! audit entries of its own accesses; and the carriers of a User who consented to it.
 
-use einv_core::{Carrier, CarrierType};
+use einv_core::Carrier;
 use einv_store::{AuditFilter, CarrierKey, LicenceRecord, Notification, UserRecord};
 
 use super::{CarrierHolder, Platform};
@@ -49,16 +49,10 @@ impl Platform {
         user: UserRecord,
         only: Option<&Carrier>,
     ) -> ServiceResult<CarrierHolder> {
-        let barcode = Carrier::parse(CarrierType::mobile_barcode().as_str(), &user.mobile_barcode)
-            .map_err(|e| {
-                ServiceError::Internal(crate::error::InternalError::caused_by(
-                    format!("stored barcode of user {}", user.id),
-                    e,
-                ))
-            })?;
+        let barcode = Carrier::of_mobile_barcode(&user.mobile_barcode);
         let mut covered = self.covered_by_barcode(user.id, &barcode).await?;
         if let Some(c) = only {
-            covered.retain(|k| k.carrier_type == c.kind.as_str() && k.id1 == c.id);
+            covered.retain(|k| k.carrier_type == c.kind && k.id1 == c.id);
         }
         Ok(CarrierHolder {
             user,
@@ -77,7 +71,7 @@ impl Platform {
         barcode: &Carrier,
     ) -> ServiceResult<Vec<CarrierKey>> {
         let mut covered = vec![CarrierKey {
-            carrier_type: barcode.kind.as_str().to_owned(),
+            carrier_type: barcode.kind.clone(),
             id1: barcode.id.clone(),
         }];
         covered.extend(

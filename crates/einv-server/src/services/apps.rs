@@ -65,7 +65,7 @@ impl Platform {
             name: name.to_owned(),
             sealed_key: self.sealer.seal_key(app_id, KeySlot::App, api_key)?,
             status: AppStatus::Active,
-            services: services.iter().map(|s| s.as_str().to_owned()).collect(),
+            services: services.to_vec(),
             created_at: self.clock.now(),
         };
         self.store.create_app(&record).await?;

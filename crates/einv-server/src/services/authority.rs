@@ -240,7 +240,7 @@ impl Platform {
             AppStatus::Revoked => return Err(refuse(format!("{app_id} was revoked"), Some("R11"))),
         }
         if let Some(service) = service {
-            if !app.services.iter().any(|s| s == service.as_str()) {
+            if !app.services.contains(&service) {
                 return Err(refuse(
                     format!("{app_id} is not licensed for the service {service}"),
                     Some("R4.5"),

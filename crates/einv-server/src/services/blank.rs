@@ -27,14 +27,14 @@ impl Platform {
             .await
             .map_err(|_| ServiceError::Unproven(Proof::VerificationCode))?;
         let covered = if carrier.kind.is_mobile_barcode() {
-            if carrier.id != user.mobile_barcode {
+            if carrier.id != user.mobile_barcode.as_str() {
                 return Err(ServiceError::Unproven(Proof::VerificationCode));
             }
             self.covered_by_barcode(user.id, carrier).await?
         } else {
             match self
                 .store
-                .find_carrier_link(carrier.kind.as_str(), &carrier.id)
+                .find_carrier_link(&carrier.kind, &carrier.id)
                 .await?
             {
                 Some((owner, link)) if owner.id == user.id => vec![CarrierKey {
@@ -85,7 +85,7 @@ impl Platform {
             .into());
         }
         let link = CarrierLink {
-            carrier_type: carrier.kind.as_str().to_owned(),
+            carrier_type: carrier.kind.clone(),
             id1: id1.to_owned(),
             id2: id2.trim().to_owned(),
             name: name.trim().to_owned(),
@@ -131,7 +131,7 @@ impl Platform {
     /// match one a seller uploaded for that carrier, or the one the card's issuer confirmed.
     /// A made-up code is refused with the same answer whether or not the carrier exists.
     async fn carrier_proof(&self, link: &CarrierLink) -> ServiceResult<CarrierProof> {
-        let (kind, id1, id2) = (&link.carrier_type, &link.id1, &link.id2);
+        let (kind, id1, id2) = (link.carrier_type.as_str(), &link.id1, &link.id2);
         if self.store.hidden_code_uploaded(kind, id1, id2).await? {
             return Ok(CarrierProof::HiddenCode);
         }

@@ -103,9 +103,9 @@ impl Platform {
     ) -> ServiceResult<CarrierHolder> {
         let unproven = || ServiceError::Unproven(Proof::VerificationCode);
         let hot = self.hot.checked_at(&self.store, checked);
-        if carrier.kind.is_mobile_barcode() {
+        if let Some(barcode) = carrier.mobile_barcode() {
             let snapshot = hot
-                .user_by_barcode(&carrier.id)
+                .user_by_barcode(&barcode)
                 .await?
                 .filter(|s| s.user.deregistered_at.is_none())
                 .ok_or_else(unproven)?;
@@ -118,7 +118,7 @@ impl Platform {
                 return Err(unproven());
             }
             let mut covered = vec![CarrierKey {
-                carrier_type: carrier.kind.as_str().to_owned(),
+                carrier_type: carrier.kind.clone(),
                 id1: carrier.id.clone(),
             }];
             covered.extend(snapshot.carriers.iter().map(|l| CarrierKey {
@@ -135,7 +135,7 @@ impl Platform {
         }
         let (user, link) = self
             .store
-            .find_carrier_link(carrier.kind.as_str(), &carrier.id)
+            .find_carrier_link(&carrier.kind, &carrier.id)
             .await?
             .ok_or_else(unproven)?;
         if link.id2 != code.expose() || user.deregistered_at.is_some() {
@@ -193,7 +193,7 @@ impl Platform {
                     let mut rest: Vec<InvoiceView> = winners.collect();
                     let start = rest
                         .iter()
-                        .position(|v| v.record.id == after)
+                        .position(|v| v.row_id() == after)
                         .map_or(rest.len(), |i| i + 1);
                     rest.drain(..start);
                     rest.truncate(PAGE_SIZE + 1);
@@ -317,7 +317,7 @@ impl Platform {
             holder
                 .covered
                 .iter()
-                .any(|k| k.carrier_type == c.carrier_type.as_str() && k.id1 == c.id1)
+                .any(|k| k.carrier_type == c.carrier_type && k.id1 == c.id1)
         });
         if !owned {
             return Err(ServiceError::NotFound(Missing::Invoice));

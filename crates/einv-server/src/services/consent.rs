@@ -77,7 +77,7 @@ impl Platform {
         if let Some(s) = request
             .services()
             .iter()
-            .find(|s| !app.services.iter().any(|x| x == s.as_str()))
+            .find(|s| !app.services.contains(s))
         {
             return Err(InvalidValue::new(
                 "scope",

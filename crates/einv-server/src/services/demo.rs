@@ -6,7 +6,9 @@ use chrono::{Duration, NaiveDate};
 use einv_core::business_id::passes_checksum;
 use einv_core::invoice::ItemDraft;
 use einv_core::prize::WinningNumbers;
-use einv_core::{Invoice, InvoiceDraft, InvoiceNumber, Period, Service};
+use einv_core::{
+    BusinessId, CarrierType, Invoice, InvoiceDraft, InvoiceNumber, LoveCode, Period, Service,
+};
 use einv_store::{CarrierLink, Charity, Seller};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -140,7 +142,7 @@ async fn seed_parties(platform: &Platform, rng: &mut StdRng) -> ServiceResult<Ve
             .map(|_| char::from(b"0123456789ABCDEF"[rng.gen_range(0..16)]))
             .collect();
         let seller = Seller {
-            ban: ban.clone(),
+            ban: BusinessId::parse(&ban).map_err(ServiceError::from)?,
             name: name.into(),
             address: address.into(),
             qr_seed_key: Some(key),
@@ -150,7 +152,7 @@ async fn seed_parties(platform: &Platform, rng: &mut StdRng) -> ServiceResult<Ve
     }
     for (code, name, abbrev) in CHARITIES {
         let charity = Charity {
-            love_code: code.into(),
+            love_code: LoveCode::parse(code).map_err(ServiceError::from)?,
             ban: random_ban(rng),
             name: name.into(),
             abbrev: abbrev.into(),
@@ -174,15 +176,15 @@ async fn seed_users(
         let user = platform.register_user_with(code, &mut rng).await?;
         let card = format!("00000{n}1234567");
         let link = CarrierLink {
-            carrier_type: "1K0001".into(),
+            carrier_type: CarrierType::parse("1K0001").map_err(ServiceError::from)?,
             id1: card.clone(),
             id2: format!("H{card}"),
             name: "悠遊卡".into(),
         };
         carriers.push((
             "3J0002",
-            user.mobile_barcode.clone(),
-            user.mobile_barcode.clone(),
+            user.mobile_barcode.to_string(),
+            user.mobile_barcode.to_string(),
         ));
         carriers.push(("1K0001", card, link.id2.clone()));
         users.push((user.id, link));
@@ -287,7 +289,7 @@ fn demo_invoice(
             rng.gen_range(0..60),
             rng.gen_range(0..60)
         ),
-        seller_id: seller.ban.clone(),
+        seller_id: seller.ban.to_string(),
         seller_name: seller.name.clone(),
         seller_address: seller.address.clone(),
         buyer_id: b2b.then(|| random_ban(rng)),

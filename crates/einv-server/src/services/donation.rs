@@ -1,7 +1,7 @@
 //! Donating a cloud invoice to a charity (carrierInvDnt).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use einv_core::{InvoiceNumber, LoveCode, ShownNumber};
+use einv_core::{InvoiceNumber, ShownNumber};
 use einv_store::{Charity, InvoiceStatus};
 
 use super::{AuditEntry, Caller, CarrierHolder, Platform};
@@ -69,16 +69,7 @@ impl Platform {
         let at = self.clock.now();
         if !self
             .store
-            .mark_donated(
-                record.id,
-                &LoveCode::parse(&charity.love_code).map_err(|e| {
-                    ServiceError::Internal(crate::error::InternalError::caused_by(
-                        "stored charity",
-                        e,
-                    ))
-                })?,
-                at,
-            )
+            .mark_donated(record.id, &charity.love_code, at)
             .await?
         {
             return Err(ServiceError::Conflict(Conflict::AlreadyDonated));

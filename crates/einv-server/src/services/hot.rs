@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Duration, Utc};
 use einv_core::prize::WinningNumbers;
-use einv_core::Period;
+use einv_core::{MobileBarcode, Period};
 use einv_store::{CacheVersions, CarrierLink, ConsentGrantRecord, Store, UserRecord};
 
 use super::authority::Admission;
@@ -215,9 +215,12 @@ impl HotView<'_> {
     }
 
     /// The User holding mobile barcode `barcode` with its aggregated carriers.
-    pub async fn user_by_barcode(&self, barcode: &str) -> ServiceResult<Option<Arc<UserSnapshot>>> {
+    pub async fn user_by_barcode(
+        &self,
+        barcode: &MobileBarcode,
+    ) -> ServiceResult<Option<Arc<UserSnapshot>>> {
         let (versions, store) = (self.versions, self.store);
-        let key = barcode.to_owned();
+        let key = barcode.as_str().to_owned();
         if let Some(v) = versions {
             if let Some(hit) = get("users", &self.caches.users, v.users, &key) {
                 return Ok(Some(hit));

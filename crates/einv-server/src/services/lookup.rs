@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use einv_core::barcode::{crypto, QrSeedKey, RandomCode};
-use einv_core::{InvoiceNumber, Period};
+use einv_core::{InvoiceNumber, MobileBarcode, Period};
 use einv_store::{InvoiceItem, InvoiceRecord};
 
 use einv_core::Service;
@@ -63,13 +63,18 @@ impl Platform {
         view: &InvoiceView,
         what: &str,
     ) -> ServiceResult<()> {
-        let user_id = match &view.record.header.carrier {
-            Some(c) if c.carrier_type.is_mobile_barcode() => {
-                self.store.find_user_by_barcode(&c.id1).await?.map(|u| u.id)
-            }
+        let user_id = match &view.record().header.carrier {
+            Some(c) if c.carrier_type.is_mobile_barcode() => match MobileBarcode::parse(&c.id1) {
+                Ok(barcode) => self
+                    .store
+                    .find_user_by_barcode(&barcode)
+                    .await?
+                    .map(|u| u.id),
+                Err(_) => None,
+            },
             Some(c) => self
                 .store
-                .find_carrier_link(c.carrier_type.as_str(), &c.id1)
+                .find_carrier_link(&c.carrier_type, &c.id1)
                 .await?
                 .map(|(u, _)| u.id),
             None => None,
@@ -126,10 +131,7 @@ impl Platform {
         random: &RandomCode,
         encrypt: &str,
     ) -> ServiceResult<()> {
-        let seller = self
-            .store
-            .find_seller(record.header.seller.id.as_str())
-            .await?;
+        let seller = self.store.find_seller(&record.header.seller.id).await?;
         // A seller whose seed key the Platform does not hold cannot be checked; the other
         // fields already matched.
         let Some(key) = seller.and_then(|s| s.qr_seed_key) else {

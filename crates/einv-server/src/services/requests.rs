@@ -1,6 +1,7 @@
 //! The developer's side of the Users' requests (R5.2, R6.1): an app lists the requests
 //! addressed to it and reports them acknowledged and completed, before their due day.
 
+use einv_core::MobileBarcode;
 use einv_store::{AppRecord, DeletionRequestRecord};
 use serde_json::json;
 
@@ -14,7 +15,7 @@ pub struct AppDeletionRequest {
     /// The request.
     pub request: DeletionRequestRecord,
     /// The User's mobile barcode.
-    pub mobile_barcode: String,
+    pub mobile_barcode: MobileBarcode,
 }
 
 impl Platform {

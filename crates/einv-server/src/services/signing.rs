@@ -44,7 +44,7 @@ impl Platform {
     ) -> ServiceResult<VerifyingKeys> {
         let app_id = app.app.app_id.as_str();
         if let Some(service) = service {
-            if !app.app.services.iter().any(|s| s == service.as_str()) {
+            if !app.app.services.contains(&service) {
                 return Err(ServiceError::AppRefused {
                     reason: format!("{app_id} is not licensed for the service {service}"),
                     rule: Some("R4.5"),

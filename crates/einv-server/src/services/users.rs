@@ -60,7 +60,7 @@ impl Platform {
             let barcode = MobileBarcode::issue(|n| rng.gen_range(0..n));
             match self
                 .store
-                .create_user(barcode.as_str(), &hash, self.clock.now())
+                .create_user(&barcode, &hash, self.clock.now())
                 .await
             {
                 Ok(user) => {
@@ -102,7 +102,7 @@ impl Platform {
                 .map_err(|_| ServiceError::Unproven(Proof::UserSignIn))?;
             let user = self
                 .store
-                .find_user_by_barcode(barcode.as_str())
+                .find_user_by_barcode(&barcode)
                 .await?
                 .filter(|u| u.deregistered_at.is_none());
             let hash = user.as_ref().map(|u| u.verification_hash.as_str());
@@ -127,18 +127,22 @@ impl Platform {
         new: &str,
     ) -> ServiceResult<()> {
         let user = self.registered_user(user_id).await?;
-        self.guarded(Secret::UserCode(&user.mobile_barcode), None, async {
-            let hash = Some(user.verification_hash.as_str());
-            if self
-                .codes
-                .check_off_runtime(&user.mobile_barcode, current, hash)
-                .await
-            {
-                Ok(())
-            } else {
-                Err(ServiceError::Unproven(Proof::UserSignIn))
-            }
-        })
+        self.guarded(
+            Secret::UserCode(user.mobile_barcode.as_str()),
+            None,
+            async {
+                let hash = Some(user.verification_hash.as_str());
+                if self
+                    .codes
+                    .check_off_runtime(user.mobile_barcode.as_str(), current, hash)
+                    .await
+                {
+                    Ok(())
+                } else {
+                    Err(ServiceError::Unproven(Proof::UserSignIn))
+                }
+            },
+        )
         .await?;
         let new = VerificationCode::parse("new_code", new)?;
         let hash = self.codes.hash_off_runtime(new.expose()).await?;

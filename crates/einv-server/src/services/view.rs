@@ -3,17 +3,22 @@
 
 use chrono::NaiveDate;
 use einv_core::claim::claim_deadline;
+use einv_core::invoice::{Currency, InvoiceCarrier, InvoiceSeller, InvoiceTime};
 use einv_core::prize::{InvoiceFacts, Prize, Verdict, WinningNumbers};
-use einv_core::{Ntd, ShownNumber};
+use einv_core::{BusinessId, Ntd, Period, ShownNumber};
 use einv_store::{InvoiceRecord, InvoiceStatus};
 
 use super::Platform;
 
 /// An invoice prepared for any third-party response.
+///
+/// The stored record stays private to the services: outside them the invoice number is
+/// reachable only as [`ShownNumber`], masked when donated (R5.7), so no surface can render
+/// the raw number of a donated invoice by mistake.
 #[derive(Debug, Clone)]
 pub struct InvoiceView {
-    /// The stored invoice.
-    pub record: InvoiceRecord,
+    /// The stored invoice, raw number included.
+    record: InvoiceRecord,
     /// The number to show: `LY42140***` when donated (R5.7), else the full number.
     pub shown_number: ShownNumber,
     /// Whether the User could still donate it.
@@ -29,6 +34,83 @@ impl InvoiceView {
     /// Whether the invoice was donated.
     pub fn donated(&self) -> bool {
         self.record.header.donated_to.is_some()
+    }
+
+    /// The stored record, for the services that need the raw number (R5.7: never rendered).
+    pub(in crate::services) fn record(&self) -> &InvoiceRecord {
+        &self.record
+    }
+
+    /// The stored row's ID: a keyset position for paging, which names no invoice.
+    pub fn row_id(&self) -> i64 {
+        self.record.id
+    }
+
+    /// Issued, cancelled (作廢) or voided (註銷).
+    pub fn status(&self) -> InvoiceStatus {
+        self.record.status
+    }
+
+    /// The period.
+    pub fn period(&self) -> Period {
+        self.record.header.period
+    }
+
+    /// The date (Taipei).
+    pub fn date(&self) -> NaiveDate {
+        self.record.header.date
+    }
+
+    /// The time (Taipei).
+    pub fn time(&self) -> &InvoiceTime {
+        &self.record.header.time
+    }
+
+    /// The seller as the invoice names it.
+    pub fn seller(&self) -> &InvoiceSeller {
+        &self.record.header.seller
+    }
+
+    /// The buyer's business ID (B2B), none for a consumer.
+    pub fn buyer(&self) -> Option<&BusinessId> {
+        self.record.header.buyer.as_ref()
+    }
+
+    /// The currency, none for NTD.
+    pub fn currency(&self) -> Option<&Currency> {
+        self.record.header.currency.as_ref()
+    }
+
+    /// The total including tax.
+    pub fn total_amount(&self) -> Ntd {
+        self.record.header.total_amount
+    }
+
+    /// The carrier, none when there is none.
+    pub fn carrier(&self) -> Option<&InvoiceCarrier> {
+        self.record.header.carrier.as_ref()
+    }
+
+    /// A view of an issued invoice as a third party sees it, for rendering tests.
+    #[cfg(test)]
+    pub(crate) fn for_test(
+        header: einv_core::invoice::InvoiceHeader,
+        claim_deadline: NaiveDate,
+    ) -> Self {
+        let record = InvoiceRecord {
+            id: 1,
+            header,
+            status: InvoiceStatus::Issued,
+            donated_at: None,
+        };
+        let donated = record.header.donated_to.is_some();
+        Self {
+            shown_number: ShownNumber::new(record.header.number, donated),
+            donatable: !donated,
+            prize: None,
+            claim_deadline,
+            record,
+        }
     }
 }
 

@@ -50,7 +50,7 @@ async fn invoice_lookups_are_audited_naming_the_user(app: &TestApp) {
     assert_eq!(reply["code"], "200", "{reply}");
     let user = app
         .store()
-        .find_user_by_barcode(BARCODE)
+        .find_user_by_barcode(&BARCODE.parse().unwrap())
         .await
         .unwrap()
         .unwrap();
@@ -126,7 +126,7 @@ async fn a_carrier_call_leaves_an_audit_entry(app: &TestApp) {
     assert_eq!(reply["code"], 200, "{reply}");
     let user = app
         .store()
-        .find_user_by_barcode(BARCODE)
+        .find_user_by_barcode(&BARCODE.parse().unwrap())
         .await
         .unwrap()
         .unwrap();
@@ -155,7 +155,7 @@ async fn a_carrier_call_leaves_an_audit_entry(app: &TestApp) {
     );
     let other = app
         .store()
-        .find_user_by_barcode("/OTHER01")
+        .find_user_by_barcode(&"/OTHER01".parse().unwrap())
         .await
         .unwrap()
         .unwrap();

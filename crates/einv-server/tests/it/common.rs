@@ -105,7 +105,8 @@ impl TestApp {
 
     /// The registered User holding mobile barcode `barcode`.
     pub async fn user(&self, barcode: &str) -> UserRecord {
-        let found = self.store.find_user_by_barcode(barcode).await.unwrap();
+        let barcode: einv_core::MobileBarcode = barcode.parse().unwrap();
+        let found = self.store.find_user_by_barcode(&barcode).await.unwrap();
         found.unwrap_or_else(|| panic!("no User holds {barcode}"))
     }
 
@@ -226,7 +227,7 @@ impl TestApp {
         let store = self.store();
         store
             .upsert_seller(&Seller {
-                ban: "04595257".into(),
+                ban: "04595257".parse().unwrap(),
                 name: "示範商店".into(),
                 address: "台北市".into(),
                 qr_seed_key: Some(SEED_KEY.into()),
@@ -235,7 +236,7 @@ impl TestApp {
             .unwrap();
         store
             .upsert_charity(&Charity {
-                love_code: "919".into(),
+                love_code: "919".parse().unwrap(),
                 ban: "10458575".into(),
                 name: "創世社會福利基金會".into(),
                 abbrev: "創世".into(),
@@ -243,7 +244,10 @@ impl TestApp {
             .await
             .unwrap();
         let hash = p.codes.hash(CODE).unwrap();
-        let user = store.create_user(BARCODE, &hash, now).await.unwrap();
+        let user = store
+            .create_user(&BARCODE.parse().unwrap(), &hash, now)
+            .await
+            .unwrap();
         // R5.2: the fixture User consented to the test app, so v1 carrier calls are allowed.
         // Stored directly, like the rest of the fixture, so the audit trail starts empty.
         let consent = einv_server::services::standard_consent(&Service::ALL);
@@ -259,7 +263,7 @@ impl TestApp {
             .unwrap();
         let other_hash = p.codes.hash("Other999").unwrap();
         store
-            .create_user("/OTHER01", &other_hash, now)
+            .create_user(&"/OTHER01".parse().unwrap(), &other_hash, now)
             .await
             .unwrap();
         let mut batch = vec![
@@ -318,7 +322,7 @@ impl TestApp {
         store.insert_invoices(&batch, now).await.unwrap();
         // The EasyCard is aggregated with proof: the invoice above carries its hidden code.
         let link = CarrierLink {
-            carrier_type: "1K0001".into(),
+            carrier_type: "1K0001".parse().unwrap(),
             id1: EASYCARD.into(),
             id2: EASYCARD_HIDDEN.into(),
             name: "悠遊卡".into(),

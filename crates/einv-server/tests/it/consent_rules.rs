@@ -74,7 +74,7 @@ async fn aggregate(app: &TestApp) -> Value {
 
 async fn user_id(app: &TestApp) -> i64 {
     app.store()
-        .find_user_by_barcode(BARCODE)
+        .find_user_by_barcode(&BARCODE.parse().unwrap())
         .await
         .unwrap()
         .unwrap()
@@ -116,7 +116,7 @@ async fn r5_2_v1_call_refused_after_revocation(app: &TestApp) {
     // Another User cannot revoke (or see) this grant.
     let other = app
         .store()
-        .find_user_by_barcode("/OTHER01")
+        .find_user_by_barcode(&"/OTHER01".parse().unwrap())
         .await
         .unwrap()
         .unwrap()
@@ -458,7 +458,8 @@ async fn registration_issues_the_barcode(app: &TestApp) {
         .unwrap();
     let again = app.platform.register_user("Fresh123").await.unwrap();
     assert_ne!(
-        again.mobile_barcode, issued,
+        again.mobile_barcode.as_str(),
+        issued,
         "every registration gets a fresh barcode"
     );
 }
@@ -535,7 +536,7 @@ async fn aggregation_needs_proof_of_holding(app: &TestApp) {
         .authenticate_carrier(
             &caller,
             Service::CarrierAggregation,
-            &einv_core::Carrier::parse("3J0002", &other.mobile_barcode).unwrap(),
+            &einv_core::Carrier::parse("3J0002", other.mobile_barcode.as_str()).unwrap(),
             &einv_core::VerificationCode::parse("Other123").unwrap(),
         )
         .await

@@ -84,7 +84,7 @@ async fn each_job_runs_once_per_tick_across_two_nodes(app: &TestApp) {
 
 async fn fixture_user(app: &TestApp) -> i64 {
     app.store()
-        .find_user_by_barcode(BARCODE)
+        .find_user_by_barcode(&BARCODE.parse().unwrap())
         .await
         .unwrap()
         .unwrap()

@@ -1348,7 +1348,7 @@ async fn r5_11_a_refused_purpose_change_is_rejected_not_ended(app: &TestApp) {
 async fn fixture_user_consents(app: &TestApp, app_id: &str) -> einv_store::UserRecord {
     let user = app
         .store()
-        .find_user_by_barcode(BARCODE)
+        .find_user_by_barcode(&BARCODE.parse().unwrap())
         .await
         .unwrap()
         .unwrap();

@@ -50,7 +50,7 @@ async fn code_for(app: &TestApp) -> String {
     let req = p.check_authorize(client, &params()).await.unwrap();
     let user = app
         .store()
-        .find_user_by_barcode(BARCODE)
+        .find_user_by_barcode(&BARCODE.parse().unwrap())
         .await
         .unwrap()
         .unwrap();
@@ -281,7 +281,7 @@ async fn r5_6_a_lapsed_consent_is_its_own_answer(app: &TestApp) {
 async fn revoke_newest_consent(app: &TestApp) {
     let user = app
         .store()
-        .find_user_by_barcode(BARCODE)
+        .find_user_by_barcode(&BARCODE.parse().unwrap())
         .await
         .unwrap()
         .unwrap();

@@ -130,7 +130,7 @@ async fn the_consent_link_the_api_hands_out_opens_the_consent_page(app: &TestApp
     };
     let u = app
         .store()
-        .find_user_by_barcode(BARCODE)
+        .find_user_by_barcode(&BARCODE.parse().unwrap())
         .await
         .unwrap()
         .unwrap();

@@ -66,7 +66,7 @@ async fn keys_sealed_before_binding_are_resealed_at_startup() {
             name: "legacy".into(),
             sealed_key: legacy.clone(),
             status: AppStatus::Active,
-            services: vec!["winning-numbers".into()],
+            services: vec![einv_core::Service::WinningNumbers],
             created_at: chrono::Utc::now(),
         })
         .await

@@ -361,7 +361,7 @@ async fn app_and_device_refusals(app: &TestApp) {
     assert_code(&app.post(INVAPP, &ask(APP_ID, "evil")).await, 997);
     // R4.5: an AppID is licensed for a set of services; a call outside the set is refused.
     app.store()
-        .set_app_services(APP_ID, &["winning-numbers".into()])
+        .set_app_services(APP_ID, &[einv_core::Service::WinningNumbers])
         .await
         .unwrap();
     assert_code(&app.post(INVAPP, &ask(APP_ID, "d")).await, 200);

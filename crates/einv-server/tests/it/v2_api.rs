@@ -84,7 +84,7 @@ pub(crate) async fn token(app: &TestApp, scope: &str) -> String {
     let req = p.check_authorize(client, &params).await.unwrap();
     let user = app
         .store()
-        .find_user_by_barcode(BARCODE)
+        .find_user_by_barcode(&BARCODE.parse().unwrap())
         .await
         .unwrap()
         .unwrap();
@@ -586,7 +586,7 @@ async fn the_apps_own_licence_notifications_audit_and_requests(app: &TestApp) {
     // Deletion requests: acknowledge twice, the first time stands.
     let user = app
         .store()
-        .find_user_by_barcode(BARCODE)
+        .find_user_by_barcode(&BARCODE.parse().unwrap())
         .await
         .unwrap()
         .unwrap();

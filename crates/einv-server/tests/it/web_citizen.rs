@@ -88,7 +88,7 @@ pub(crate) async fn post(
 
 pub(crate) async fn user_id(app: &TestApp) -> i64 {
     app.store()
-        .find_user_by_barcode(BARCODE)
+        .find_user_by_barcode(&BARCODE.parse().unwrap())
         .await
         .unwrap()
         .unwrap()

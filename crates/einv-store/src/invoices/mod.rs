@@ -32,7 +32,7 @@ pub enum InsertOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CarrierKey {
     /// Carrier type.
-    pub carrier_type: String,
+    pub carrier_type: CarrierType,
     /// Visible carrier ID.
     pub id1: String,
 }

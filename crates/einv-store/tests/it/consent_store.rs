@@ -37,13 +37,21 @@ async fn setup(store: &Store) -> (i64, i64) {
             name: id.into(),
             sealed_key: "x".into(),
             status: AppStatus::Active,
-            services: vec!["carrier-invoices".into()],
+            services: vec![einv_core::Service::CarrierInvoices],
             created_at: now(),
         };
         store.create_app(&app).await.unwrap();
     }
-    let a = store.create_user("/AAAAAAA", "h", now()).await.unwrap().id;
-    let b = store.create_user("/BBBBBBB", "h", now()).await.unwrap().id;
+    let a = store
+        .create_user(&"/AAAAAAA".parse().unwrap(), "h", now())
+        .await
+        .unwrap()
+        .id;
+    let b = store
+        .create_user(&"/BBBBBBB".parse().unwrap(), "h", now())
+        .await
+        .unwrap()
+        .id;
     (a, b)
 }
 

@@ -9,3 +9,4 @@ mod licensing_store;
 mod migration_data;
 mod store_suite;
 mod test_db;
+mod typed_rows;

@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use einv_core::invoice::ItemDraft;
-use einv_core::{BusinessId, InvoiceDraft, InvoiceNumber, LoveCode, Ntd, Period};
+use einv_core::{BusinessId, InvoiceDraft, InvoiceNumber, LoveCode, Ntd, Period, Service};
 use einv_store::*;
 
 einv_store::both_backends!(
@@ -55,7 +55,7 @@ fn invoice(number: &str, date: (i32, u32, u32), carrier: Option<&str>) -> Invoic
 async fn seller(store: &Store) {
     store
         .upsert_seller(&Seller {
-            ban: "04595257".into(),
+            ban: "04595257".parse().unwrap(),
             name: "示範商店".into(),
             address: "台北市".into(),
             qr_seed_key: None,
@@ -111,7 +111,7 @@ async fn carrier_query_filters_by_carrier_and_dates(store: &Store) {
     ];
     store.insert_invoices(&batch, now()).await.unwrap();
     let key = CarrierKey {
-        carrier_type: "3J0002".into(),
+        carrier_type: "3J0002".parse().unwrap(),
         id1: "/ABC1234".into(),
     };
     let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
@@ -122,7 +122,7 @@ async fn carrier_query_filters_by_carrier_and_dates(store: &Store) {
     let numbers: Vec<_> = got.iter().map(|r| r.header.number.to_string()).collect();
     assert_eq!(numbers, ["AB00000001", "AB00000002"]);
     let other = CarrierKey {
-        carrier_type: "3J0002".into(),
+        carrier_type: "3J0002".parse().unwrap(),
         id1: "/XYZ9999".into(),
     };
     let both = store
@@ -179,7 +179,7 @@ async fn charities_search_and_lookup(store: &Store) {
     ] {
         store
             .upsert_charity(&Charity {
-                love_code: code.into(),
+                love_code: code.parse().unwrap(),
                 ban: format!("0000{code}"),
                 name: name.into(),
                 abbrev: String::new(),
@@ -197,7 +197,8 @@ async fn charities_search_and_lookup(store: &Store) {
             .await
             .unwrap()
             .unwrap()
-            .love_code,
+            .love_code
+            .as_str(),
         "8585"
     );
     assert!(store.find_charity("1").await.unwrap().is_none());
@@ -240,7 +241,10 @@ async fn carrier_ownership_is_proven_from_uploads_issuers_and_issued_barcodes(st
         .unwrap();
     assert!(store.issuer_confirms("2G0001", "555", "S1").await.unwrap());
     assert!(!store.issuer_confirms("2G0001", "555", "S2").await.unwrap());
-    store.create_user("/ISSUED1", "h", now()).await.unwrap();
+    store
+        .create_user(&"/ISSUED1".parse().unwrap(), "h", now())
+        .await
+        .unwrap();
     let issued = store
         .issued_barcodes(&["/ISSUED1", "/NEVER01"])
         .await
@@ -250,14 +254,19 @@ async fn carrier_ownership_is_proven_from_uploads_issuers_and_issued_barcodes(st
 }
 
 async fn users_apps_and_links(store: &Store) {
-    let u = store.create_user("/ABC1234", "hash", now()).await.unwrap();
+    let u = store
+        .create_user(&"/ABC1234".parse().unwrap(), "hash", now())
+        .await
+        .unwrap();
     assert!(matches!(
-        store.create_user("/ABC1234", "h2", now()).await,
+        store
+            .create_user(&"/ABC1234".parse().unwrap(), "h2", now())
+            .await,
         Err(StoreError::AlreadyExists(_))
     ));
     assert_eq!(
         store
-            .find_user_by_barcode("/ABC1234")
+            .find_user_by_barcode(&"/ABC1234".parse().unwrap())
             .await
             .unwrap()
             .unwrap()
@@ -265,7 +274,7 @@ async fn users_apps_and_links(store: &Store) {
         u.id
     );
     let link = CarrierLink {
-        carrier_type: "1K0001".into(),
+        carrier_type: "1K0001".parse().unwrap(),
         id1: "1234567890".into(),
         id2: "1234567890".into(),
         name: "悠遊卡".into(),
@@ -286,7 +295,7 @@ async fn users_apps_and_links(store: &Store) {
         name: "demo".into(),
         sealed_key: "sealed".into(),
         status: AppStatus::Active,
-        services: vec!["winning".into(), "carrier".into()],
+        services: vec![Service::WinningNumbers, Service::CarrierInvoices],
         created_at: now(),
     };
     store.create_app(&app).await.unwrap();
@@ -346,7 +355,7 @@ fn many(n: usize) -> Vec<Invoice> {
 
 fn other_seller() -> Seller {
     Seller {
-        ban: "10458575".into(),
+        ban: "10458575".parse().unwrap(),
         name: "第二商店".into(),
         address: "高雄市".into(),
         qr_seed_key: None,
@@ -374,7 +383,12 @@ async fn bulk_batch_inserts_many_and_reimport_is_unchanged(store: &Store) {
     assert!(out.invoices.iter().all(|o| *o == InsertOutcome::Inserted));
     assert_eq!(store.count_invoices().await.unwrap(), 4_000);
     assert_eq!(
-        store.find_seller("10458575").await.unwrap().unwrap().name,
+        store
+            .find_seller(&"10458575".parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
         "第二商店"
     );
     for i in [0, 1_423, 1_424, 3_999] {
@@ -509,7 +523,11 @@ async fn bulk_batch_is_all_or_nothing(store: &Store) {
         "no header of the batch is left"
     );
     assert!(
-        store.find_seller("10458575").await.unwrap().is_none(),
+        store
+            .find_seller(&"10458575".parse().unwrap())
+            .await
+            .unwrap()
+            .is_none(),
         "nor its sellers"
     );
     // An invoice of an unknown seller fails the foreign key: the same.
@@ -540,7 +558,7 @@ async fn an_invoice_keeps_its_own_seller_name_and_rows(store: &Store) {
     renamed.seller_address = "新北市".into();
     let renamed = Invoice::new(renamed).unwrap();
     let sellers = [Seller {
-        ban: "04595257".into(),
+        ban: "04595257".parse().unwrap(),
         name: "新名商店".into(),
         address: "新北市".into(),
         qr_seed_key: None,
@@ -606,7 +624,7 @@ async fn winners_are_marked_in_one_pass_and_listed_from_the_marks(store: &Store)
     let other = invoice("CD00000678", (2026, 9, 5), Some("/XYZ9999"));
     store.insert_invoices(&[other], now()).await.unwrap();
     let carrier = [CarrierKey {
-        carrier_type: "3J0002".into(),
+        carrier_type: "3J0002".parse().unwrap(),
         id1: "/ABC1234".into(),
     }];
     let from = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
@@ -661,7 +679,10 @@ async fn winners_are_marked_in_one_pass_and_listed_from_the_marks(store: &Store)
 
 async fn cache_versions_move_with_every_change_they_cover(store: &Store) {
     let v0 = store.cache_versions().await.unwrap();
-    let user = store.create_user("/ABC1234", "hash", now()).await.unwrap();
+    let user = store
+        .create_user(&"/ABC1234".parse().unwrap(), "hash", now())
+        .await
+        .unwrap();
     let v1 = store.cache_versions().await.unwrap();
     assert!(v1.users > v0.users, "a new User moves the users version");
     assert_eq!((v1.draws, v1.admission), (v0.draws, v0.admission));
@@ -669,7 +690,7 @@ async fn cache_versions_move_with_every_change_they_cover(store: &Store) {
         .link_carrier(
             user.id,
             &CarrierLink {
-                carrier_type: "1K0001".into(),
+                carrier_type: "1K0001".parse().unwrap(),
                 id1: "AB12345678".into(),
                 id2: "hidden".into(),
                 name: "card".into(),

@@ -50,23 +50,22 @@ pub fn list_reply(
 
 /// The carrierInvDetail reply: the invoice's header and its items.
 pub fn detail_reply(version: Option<&str>, view: &InvoiceView, items: &[InvoiceItem]) -> Reply {
-    let h = &view.record.header;
     let reply = DetailReply {
-        amount: h.total_amount.dollars(),
-        buyer_ban: h.buyer.as_ref().map_or("", |b| b.as_str()),
+        amount: view.total_amount().dollars(),
+        buyer_ban: view.buyer().map_or("", |b| b.as_str()),
         claim_deadline: CompactDate(view.claim_deadline),
         code: 200,
-        currency: h.currency.as_ref().map_or("", |c| c.as_str()),
+        currency: view.currency().map_or("", |c| c.as_str()),
         details: Items(items),
-        inv_date: CompactDate(h.date),
+        inv_date: CompactDate(view.date()),
         inv_num: &view.shown_number,
-        inv_period: PeriodCode(h.period),
+        inv_period: PeriodCode(view.period()),
         inv_status: status_text(view),
-        invoice_time: Hms(h.time.time()),
+        invoice_time: Hms(view.time().time()),
         msg: "執行成功",
-        seller_address: &h.seller.address,
-        seller_ban: h.seller.id.as_str(),
-        seller_name: &h.seller.name,
+        seller_address: &view.seller().address,
+        seller_ban: view.seller().id.as_str(),
+        seller_name: &view.seller().name,
         v: version,
     };
     let size = 512 + 160 * items.len();
@@ -127,26 +126,25 @@ struct ListRow<'a> {
 
 impl<'a> ListRow<'a> {
     fn new(row_num: usize, view: &'a InvoiceView) -> Self {
-        let h = &view.record.header;
-        let carrier = h.carrier.as_ref();
+        let carrier = view.carrier();
         Self {
-            amount: h.total_amount.dollars(),
-            buyer_ban: h.buyer.as_ref().map_or("", |b| b.as_str()),
+            amount: view.total_amount().dollars(),
+            buyer_ban: view.buyer().map_or("", |b| b.as_str()),
             card_no: carrier.map(|c| c.id1.as_str()),
             card_type: carrier.map(|c| c.carrier_type.as_str()),
             claim_deadline: CompactDate(view.claim_deadline),
-            currency: h.currency.as_ref().map_or("", |c| c.as_str()),
+            currency: view.currency().map_or("", |c| c.as_str()),
             donate_mark: i32::from(view.donated()),
-            inv_date: JavaDate::new(h.date, h.time.time()),
+            inv_date: JavaDate::new(view.date(), view.time().time()),
             inv_donatable: view.donatable,
             inv_num: &view.shown_number,
-            inv_period: PeriodCode(h.period),
+            inv_period: PeriodCode(view.period()),
             inv_status: status_text(view),
-            invoice_time: Hms(h.time.time()),
+            invoice_time: Hms(view.time().time()),
             row_num,
-            seller_address: &h.seller.address,
-            seller_ban: h.seller.id.as_str(),
-            seller_name: &h.seller.name,
+            seller_address: &view.seller().address,
+            seller_ban: view.seller().id.as_str(),
+            seller_name: &view.seller().name,
         }
     }
 }

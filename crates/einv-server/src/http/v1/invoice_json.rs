@@ -8,7 +8,7 @@ use einv_store::{InvoiceItem, InvoiceStatus};
 
 /// The MOF status text of an invoice: F0501 (cancel) is 作廢, F0701 (void) is 註銷.
 pub fn status_text(view: &InvoiceView) -> &'static str {
-    match view.record.status {
+    match view.status() {
         InvoiceStatus::Cancelled => "已作廢",
         InvoiceStatus::Voided => "已註銷",
         InvoiceStatus::Issued if view.donated() => "已捐贈",
@@ -19,24 +19,23 @@ pub fn status_text(view: &InvoiceView) -> &'static str {
 /// The header fields of qryInvHeader / qryInvDetail / carrierInvDetail. The invoice number is
 /// masked when donated (R5.7); `claimDeadline` is ours (R6.2), an extra field clients ignore.
 pub fn header_fields(view: &InvoiceView) -> Map<String, Value> {
-    let h = &view.record.header;
     let mut m = Map::new();
     m.insert("invNum".into(), json!(view.shown_number));
-    m.insert("invDate".into(), json!(compact_date(h.date)));
-    m.insert("sellerName".into(), json!(h.seller.name));
+    m.insert("invDate".into(), json!(compact_date(view.date())));
+    m.insert("sellerName".into(), json!(view.seller().name));
     m.insert("invStatus".into(), json!(status_text(view)));
-    m.insert("invPeriod".into(), json!(h.period.code()));
-    m.insert("sellerBan".into(), json!(h.seller.id.as_str()));
-    m.insert("sellerAddress".into(), json!(h.seller.address));
-    m.insert("invoiceTime".into(), json!(h.time.as_str()));
+    m.insert("invPeriod".into(), json!(view.period().code()));
+    m.insert("sellerBan".into(), json!(view.seller().id.as_str()));
+    m.insert("sellerAddress".into(), json!(view.seller().address));
+    m.insert("invoiceTime".into(), json!(view.time().as_str()));
     // Captured live replies send "" (never null) when there is no buyer or currency.
     m.insert(
         "buyerBan".into(),
-        json!(h.buyer.as_ref().map_or("", |b| b.as_str())),
+        json!(view.buyer().map_or("", |b| b.as_str())),
     );
     m.insert(
         "currency".into(),
-        json!(h.currency.as_ref().map_or("", |c| c.as_str())),
+        json!(view.currency().map_or("", |c| c.as_str())),
     );
     m.insert(
         "claimDeadline".into(),

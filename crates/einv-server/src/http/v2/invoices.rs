@@ -105,7 +105,7 @@ pub async fn list(
         .invoices
         .last()
         .filter(|_| result.more)
-        .map(|last| URL_SAFE_NO_PAD.encode(format!("i{}", last.record.id)));
+        .map(|last| URL_SAFE_NO_PAD.encode(format!("i{}", last.row_id())));
     Ok(Json(json!({
         "invoices": result.invoices.iter().map(render::invoice).collect::<Vec<_>>(),
         "next": next,

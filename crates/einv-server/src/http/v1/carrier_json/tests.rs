@@ -2,7 +2,6 @@
 
 use chrono::NaiveDate;
 use einv_store::testing::invoice;
-use einv_store::{InvoiceRecord, InvoiceStatus};
 use serde_json::{json, Map, Value};
 
 use super::*;
@@ -15,45 +14,30 @@ fn view(
     tweak: impl FnOnce(&mut einv_core::invoice::InvoiceDraft),
 ) -> (InvoiceView, Vec<InvoiceItem>) {
     let inv = invoice(number, (2026, 11, day), Some(("3J0002", "/AB12+-.")), tweak);
-    let donated = inv.header.donated_to.is_some();
-    let shown_number = einv_core::ShownNumber::new(inv.header.number, donated);
-    let record = InvoiceRecord {
-        id: 1,
-        header: inv.header,
-        status: InvoiceStatus::Issued,
-        donated_at: None,
-    };
-    let view = InvoiceView {
-        record,
-        shown_number,
-        donatable: !donated,
-        prize: None,
-        claim_deadline: NaiveDate::from_ymd_opt(2027, 5, 5).unwrap(),
-    };
-    (view, inv.items)
+    let deadline = NaiveDate::from_ymd_opt(2027, 5, 5).unwrap();
+    (InvoiceView::for_test(inv.header, deadline), inv.items)
 }
 
 /// The carrierInvChk row as the map-built reply wrote it.
 fn map_row(row: usize, view: &InvoiceView) -> Value {
-    let h = &view.record.header;
-    let carrier = h.carrier.as_ref();
+    let carrier = view.carrier();
     json!({
         "rowNum": row,
         "invNum": view.shown_number,
         "cardType": carrier.map(|c| c.carrier_type.as_str()),
         "cardNo": carrier.map(|c| c.id1.as_str()),
-        "sellerName": h.seller.name,
+        "sellerName": view.seller().name,
         "invStatus": status_text(view),
         "invDonatable": view.donatable,
-        "amount": h.total_amount.dollars(),
-        "invPeriod": h.period.code(),
+        "amount": view.total_amount().dollars(),
+        "invPeriod": view.period().code(),
         "donateMark": i32::from(view.donated()),
-        "sellerBan": h.seller.id.as_str(),
-        "sellerAddress": h.seller.address,
-        "invoiceTime": h.time.as_str(),
-        "buyerBan": h.buyer.as_ref().map_or("", |b| b.as_str()),
-        "currency": h.currency.as_ref().map_or("", |c| c.as_str()),
-        "invDate": java_date(h.date, h.time.time()),
+        "sellerBan": view.seller().id.as_str(),
+        "sellerAddress": view.seller().address,
+        "invoiceTime": view.time().as_str(),
+        "buyerBan": view.buyer().map_or("", |b| b.as_str()),
+        "currency": view.currency().map_or("", |c| c.as_str()),
+        "invDate": java_date(view.date(), view.time().time()),
         "claimDeadline": compact_date(view.claim_deadline),
     })
 }
@@ -112,10 +96,7 @@ fn the_written_detail_is_the_map_built_detail_byte_for_byte() {
     for (view, items) in views() {
         let written = detail_reply(Some("0.5"), &view, &items).text();
         let mut body = header_fields(&view);
-        body.insert(
-            "amount".into(),
-            json!(view.record.header.total_amount.dollars()),
-        );
+        body.insert("amount".into(), json!(view.total_amount().dollars()));
         body.insert("details".into(), carrier_item_fields(&items));
         let built = Reply::ok(Some("0.5"), CodeType::Number, body).text();
         assert_eq!(written, built);
@@ -133,4 +114,25 @@ fn an_empty_page_is_an_empty_list() {
     assert_eq!(written["details"], json!([]));
     assert_eq!(written["onlyWinningInv"], "Y");
     assert_eq!(written["code"], 200);
+}
+
+/// R5.7: every v1 surface that shows an invoice (carrierInvChk rows, carrierInvDetail,
+/// qryInvHeader/qryInvDetail) writes a donated invoice's number masked, never in full.
+#[test]
+fn every_v1_reply_shows_a_donated_number_masked() {
+    let (donated, items) = views().swap_remove(1);
+    assert!(donated.donated());
+    let page = InvoiceListPage {
+        invoices: vec![donated.clone()],
+        more: false,
+    };
+    let replies = [
+        list_reply(Some("0.5"), 1, false, &page).text(),
+        detail_reply(Some("0.5"), &donated, &items).text(),
+        Value::Object(header_fields(&donated)).to_string(),
+    ];
+    for reply in replies {
+        assert!(reply.contains("AB00000***"), "R5.7: masked in {reply}");
+        assert!(!reply.contains("AB00000002"), "R5.7: raw number in {reply}");
+    }
 }

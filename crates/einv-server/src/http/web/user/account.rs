@@ -58,8 +58,8 @@ pub(super) async fn home(
     let names = p.app_names(&app_ids(&grants)).await?;
     let now = p.clock.now();
     let body = html! {
-        (banner(lang, &q.done, &account.mobile_barcode))
-        p { (lang.t("您的手機條碼：", "Your mobile barcode: ")) strong.barcode { (account.mobile_barcode) } " " (sign_out(lang, &session)) }
+        (banner(lang, &q.done, account.mobile_barcode.as_str()))
+        p { (lang.t("您的手機條碼：", "Your mobile barcode: ")) strong.barcode { (account.mobile_barcode.as_str()) } " " (sign_out(lang, &session)) }
         (consents_section(lang, &session, &grants, &names, now))
         h2 { (lang.t("停止使用或刪除請求", "Requests to stop or delete")) }
         p { a href="/me/requests" { (lang.t("查看我的請求，或請 App 停止使用、刪除我的資料", "See my requests, or ask an app to stop using or delete my data")) } }

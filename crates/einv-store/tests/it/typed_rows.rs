@@ -1,0 +1,110 @@
+//! The store speaks the core's types at its boundary: a stored value that does not parse as
+//! its domain type is a `StoreError::Corrupt` naming the table and column, never a panic, and
+//! never with the value itself in the message (it may be personal data).
+
+use chrono::Utc;
+use einv_store::testing::execute_raw;
+use einv_store::{Store, StoreError};
+
+einv_store::both_backends!(
+    a_user_row_that_does_not_parse_names_its_column,
+    a_carrier_link_row_that_does_not_parse_names_its_column,
+    a_charity_row_that_does_not_parse_names_its_column,
+    an_app_row_with_an_unknown_service_names_its_column,
+);
+
+fn assert_corrupt<T: std::fmt::Debug>(
+    got: Result<T, StoreError>,
+    table: &str,
+    column: &str,
+    secret: &str,
+) {
+    match got {
+        Err(e @ StoreError::Corrupt { .. }) => {
+            let StoreError::Corrupt {
+                table: t,
+                column: c,
+                ..
+            } = &e
+            else {
+                unreachable!()
+            };
+            assert_eq!((*t, *c), (table, column));
+            assert!(!e.to_string().contains(secret), "the value stays out: {e}");
+        }
+        other => panic!("expected Corrupt in {table}.{column}, got {other:?}"),
+    }
+}
+
+async fn a_user_row_that_does_not_parse_names_its_column(store: &Store) {
+    execute_raw(
+        store,
+        "INSERT INTO users (id, mobile_barcode, verification_hash, registered_at) \
+         VALUES (7, 'NOT-A-BARCODE', 'h', 0)",
+    )
+    .await
+    .unwrap();
+    assert_corrupt(
+        store.find_user(7).await,
+        "users",
+        "mobile_barcode",
+        "NOT-A-BARCODE",
+    );
+}
+
+async fn a_carrier_link_row_that_does_not_parse_names_its_column(store: &Store) {
+    let user = store
+        .create_user(&"/ABC1234".parse().unwrap(), "h", Utc::now())
+        .await
+        .unwrap();
+    execute_raw(
+        store,
+        &format!(
+            "INSERT INTO carrier_links (user_id, carrier_type, carrier_id1, carrier_id2, \
+             carrier_name, linked_at, proof) VALUES ({}, 'easycard', 'X1', 'X2', 'n', 0, \
+             'hidden-code')",
+            user.id
+        ),
+    )
+    .await
+    .unwrap();
+    assert_corrupt(
+        store.user_carriers(user.id).await,
+        "carrier_links",
+        "carrier_type",
+        "easycard",
+    );
+}
+
+async fn a_charity_row_that_does_not_parse_names_its_column(store: &Store) {
+    execute_raw(
+        store,
+        "INSERT INTO charities (love_code, ban, name, abbrev) \
+         VALUES ('ABC', '10458575', 'n', 'n')",
+    )
+    .await
+    .unwrap();
+    assert_corrupt(
+        store.find_charity("ABC").await,
+        "charities",
+        "love_code",
+        "ABC",
+    );
+}
+
+/// R4.5: an app's licensed services are the catalogue's; a name outside it is corrupt.
+async fn an_app_row_with_an_unknown_service_names_its_column(store: &Store) {
+    execute_raw(
+        store,
+        "INSERT INTO apps (app_id, name, sealed_key, status, services, created_at) \
+         VALUES ('EINVBAD0000001', 'n', 'k', 'active', 'winning-numbers,everything', 0)",
+    )
+    .await
+    .unwrap();
+    assert_corrupt(
+        store.find_app("EINVBAD0000001").await,
+        "apps",
+        "services",
+        "everything",
+    );
+}
