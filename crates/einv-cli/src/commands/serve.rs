@@ -120,14 +120,18 @@ mod tests {
     use super::*;
 
     fn mode(path: &std::path::Path) -> u32 {
-        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+        std::fs::metadata(path)
+            .expect("the file is there")
+            .permissions()
+            .mode()
+            & 0o777
     }
 
     /// Issue #9 (web hardening): `demo.json` holds the demo APIKey and verification code; it is
     /// created 0600, and a world-readable copy left by an earlier version is replaced by one.
     #[test]
     fn demo_json_is_the_owners_alone() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("a temporary directory");
         let credentials = DemoCredentials {
             app_id: "EINVDEMO000001".into(),
             api_key: "demo-key".into(),
@@ -136,16 +140,16 @@ mod tests {
             card_encrypt: "Code1234".into(),
         };
         let path = dir.path().join("demo.json");
-        write_demo_json(dir.path(), &credentials).unwrap();
+        write_demo_json(dir.path(), &credentials).expect("written");
         assert_eq!(mode(&path), 0o600, "a new demo.json");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        write_demo_json(dir.path(), &credentials).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("mode set");
+        write_demo_json(dir.path(), &credentials).expect("written");
         assert_eq!(
             mode(&path),
             0o600,
             "demo.json written over a world-readable one"
         );
-        let text = std::fs::read_to_string(&path).unwrap();
+        let text = std::fs::read_to_string(&path).expect("readable");
         assert!(text.contains("demo-key"), "{text}");
     }
 }
