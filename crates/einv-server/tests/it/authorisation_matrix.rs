@@ -29,6 +29,9 @@ both_backends!(every_route_admits_exactly_its_callers);
 enum Access {
     /// Anyone (public pages, sign-in forms, probes, the v2 catch-all's 404).
     Open,
+    /// The operator: a caller on the Platform's own host, or with the metrics token (issue #9;
+    /// `ops.rs` `metrics_answer_this_host_or_the_token_only` calls it from elsewhere).
+    Operator,
     /// A developer's session; another role is sent to the developer sign-in.
     Developer,
     /// A developer's session, for a licence of theirs (`{id}`): another developer is refused.
@@ -78,7 +81,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/problems/{slug}", Open),
     ("GET", "/healthz", Open),
     ("GET", "/readyz", Open),
-    ("GET", "/metrics", Open),
+    ("GET", "/metrics", Operator),
     ("GET", "/api/v2/openapi.json", Open),
     ("GET", "/api/v2/licences/{app_id}/attribution", Open),
     ("ANY", "/api/v2/{*rest}", Open),
@@ -425,6 +428,7 @@ impl<'a> World<'a> {
     async fn check(&self, method: &str, path: &str, access: Access) {
         match access {
             Open => self.open(method, path).await,
+            Operator => self.operator(path).await,
             Developer | DevelopersLicence => {
                 self.page(method, path, access, "/developer/login").await
             }
@@ -455,6 +459,23 @@ impl<'a> World<'a> {
             "{method} {path}: {}",
             res.status()
         );
+    }
+
+    /// The operator's route: refused to a caller passed on by a proxy, whatever session it
+    /// carries; answered to this host.
+    async fn operator(&self, path: &str) {
+        for (who, (cookie, _)) in self.people() {
+            let res = self
+                .http
+                .get(self.app.url(path))
+                .header("cookie", cookie)
+                .header("x-forwarded-for", "203.0.113.5")
+                .send_ok()
+                .await;
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path} as {who}");
+        }
+        let res = self.http.get(self.app.url(path)).send_ok().await;
+        assert_eq!(res.status(), StatusCode::OK, "{path} from this host");
     }
 
     /// A page: nobody and the other roles are sent to `login`; for a resource of someone's, the
