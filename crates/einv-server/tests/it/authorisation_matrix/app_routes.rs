@@ -387,7 +387,7 @@ impl World<'_> {
 
     /// R11: live apps (the fixture's, the live licensed app, an app without a service) and a
     /// key rotated away are refused; the terminated app, signing with the key it held when its
-    /// licence ended, is admitted (201).
+    /// licence ended, is admitted (201), and its retry answered the same.
     async fn destruction_confirmation(&self, probe: Probe<'_>) {
         let Probe::V2(method, path, body, _) = probe else {
             unreachable!("the destruction confirmation is a v2 route")
@@ -411,6 +411,11 @@ impl World<'_> {
         assert!(
             self.admits(probe, &apps.terminated).await,
             "{path} refused the terminated app's own key"
+        );
+        // A retry (a new request, same statement) is answered as the first was.
+        assert!(
+            self.admits(probe, &apps.terminated).await,
+            "{path} did not answer a retry as the first"
         );
     }
 
