@@ -6,13 +6,12 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use einv_cli::{ingest, synth};
 
 mod commands;
-mod ingest;
 mod logging;
 mod options;
 mod settings;
-mod synth;
 
 fn main() -> ExitCode {
     let args = commands::Cli::parse();

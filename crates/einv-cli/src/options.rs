@@ -77,6 +77,10 @@ pub struct ServeOptions {
         value_delimiter = ','
     )]
     pub trusted_proxies: Option<Vec<String>>,
+    /// A token that lets `/metrics` be read from anywhere (`Authorization: Bearer TOKEN`);
+    /// without it `/metrics` answers loopback callers only (docs/operations.md).
+    #[arg(long, env = "EINV_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Log lines as text or JSON (one object per line, with the request ID) [default: text].
     #[arg(long, env = "EINV_LOG_FORMAT")]
     pub log_format: Option<LogFormat>,
@@ -134,6 +138,9 @@ impl ServeOptions {
             s.public.url.clone_from(&self.public_url);
         }
         set(&mut s.listen.trusted_proxies, self.trusted_proxies.clone());
+        if self.metrics_token.is_some() {
+            s.listen.metrics_token.clone_from(&self.metrics_token);
+        }
         set(&mut s.logging.format, self.log_format);
         set(&mut s.background.enabled, self.jobs);
         set(&mut s.audit.retention_months, self.audit_retention_months);

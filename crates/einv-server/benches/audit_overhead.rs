@@ -1,4 +1,6 @@
 //! Issue 5's figure: v1 carrierInvChk throughput with the audit trail on and off, in one run.
+//! With the trail on, each read is durable first (issue #9, hole 7): the answer waits for its
+//! entry's commit, so the ratio is the cost of answering no read whose entry can be lost.
 //!
 //! Starts two servers in-process on loopback over one demo SQLite data set (one with the trail,
 //! one with `AuditConfig::enabled = false`), then alternates timed rounds against each with
@@ -125,7 +127,12 @@ async fn main() {
         holidays: None,
         flow_limits: einv_core::flow::FlowLimits::default(),
         redis_url: None,
-        flow: Default::default(),
+        // The figure is the audit trail's cost, not flow control's (32 clients on one address
+        // would spend the per-IP allowance at once).
+        flow: startup::FlowOptions {
+            off: true,
+            ..Default::default()
+        },
     };
     let on = startup::platform(&config, Arc::new(SystemClock))
         .await

@@ -188,6 +188,9 @@ pub struct HttpOptions {
     pub public_url: Option<String>,
     /// The proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: TrustedProxies,
+    /// A token that lets `/metrics` be read from anywhere (`--metrics-token`); without one,
+    /// loopback callers only.
+    pub metrics_token: Option<String>,
 }
 
 impl HttpOptions {
@@ -242,7 +245,8 @@ pub async fn serve_with_until(
     let app = router(
         AppState::new(platform.clone(), secure)
             .with_trusted_proxies(options.trusted_proxies)
-            .with_public_url(options.public_url.as_deref()),
+            .with_public_url(options.public_url.as_deref())
+            .with_metrics_token(options.metrics_token.as_deref()),
     );
     axum::serve(
         listener,

@@ -60,11 +60,30 @@ async fn serve(demo: bool, resolved: Resolved) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `demo.json` into the data directory, for scripts.
+/// Writes `demo.json` into the data directory, for scripts. It holds an APIKey and a
+/// verification code, so it is its owner's alone like `server.key` (issue #9): created with
+/// mode 0600 in the call that creates it, never briefly world-readable. A copy left by an
+/// earlier run is removed first rather than rewritten, so a looser mode cannot carry over.
 pub fn write_demo_json(dir: &std::path::Path, credentials: &DemoCredentials) -> anyhow::Result<()> {
+    use std::io::Write;
     let path = dir.join("demo.json");
     let text = serde_json::to_string_pretty(credentials)?;
-    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+    let context = || format!("writing {}", path.display());
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(e).with_context(context);
+        }
+        _ => {}
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&path).with_context(context)?;
+    file.write_all(text.as_bytes()).with_context(context)
 }
 
 fn print_demo(base: &str, c: &DemoCredentials, dir: &std::path::Path) {
@@ -92,4 +111,45 @@ fn print_demo(base: &str, c: &DemoCredentials, dir: &std::path::Path) {
         c.card_type, c.card_no, c.card_encrypt, c.app_id
     );
     println!();
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    fn mode(path: &std::path::Path) -> u32 {
+        std::fs::metadata(path)
+            .expect("the file is there")
+            .permissions()
+            .mode()
+            & 0o777
+    }
+
+    /// Issue #9 (web hardening): `demo.json` holds the demo APIKey and verification code; it is
+    /// created 0600, and a world-readable copy left by an earlier version is replaced by one.
+    #[test]
+    fn demo_json_is_the_owners_alone() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let credentials = DemoCredentials {
+            app_id: "EINVDEMO000001".into(),
+            api_key: "demo-key".into(),
+            card_type: "3J0002".into(),
+            card_no: "/AB12+-.".into(),
+            card_encrypt: "Code1234".into(),
+        };
+        let path = dir.path().join("demo.json");
+        write_demo_json(dir.path(), &credentials).expect("written");
+        assert_eq!(mode(&path), 0o600, "a new demo.json");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("mode set");
+        write_demo_json(dir.path(), &credentials).expect("written");
+        assert_eq!(
+            mode(&path),
+            0o600,
+            "demo.json written over a world-readable one"
+        );
+        let text = std::fs::read_to_string(&path).expect("readable");
+        assert!(text.contains("demo-key"), "{text}");
+    }
 }

@@ -15,6 +15,7 @@ pub mod issued;
 pub mod jsonl;
 pub mod mig;
 pub mod pipeline;
+pub mod properties;
 pub mod report;
 pub mod validate;
 

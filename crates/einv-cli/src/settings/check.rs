@@ -84,6 +84,7 @@ impl Settings {
             http: HttpOptions {
                 public_url: self.public.url,
                 trusted_proxies,
+                metrics_token: self.listen.metrics_token,
             },
             listen: self.listen.address,
             retention,

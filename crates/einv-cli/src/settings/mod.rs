@@ -75,6 +75,8 @@ pub struct ListenSettings {
     pub address: SocketAddr,
     /// Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<String>,
+    /// A token that lets `/metrics` be read from anywhere; without one, loopback only.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for ListenSettings {
@@ -82,6 +84,7 @@ impl Default for ListenSettings {
         Self {
             address: SocketAddr::from(([127, 0, 0, 1], 8080)),
             trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 }

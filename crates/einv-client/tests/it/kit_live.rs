@@ -174,10 +174,19 @@ async fn the_purge_report_confirms_destruction_after_the_licence_ends() {
         (config.app_id.as_str(), licence)
     );
     assert_eq!(confirmed.statement, report.statement());
-    let again = v2.confirm_destruction(&report).await.unwrap_err();
+    // A retry (the answer lost on the way) gets the first answer, recorded once.
+    let again = v2.confirm_destruction(&report).await.unwrap();
+    assert_eq!(again.statement, confirmed.statement);
+    assert_eq!(again.confirmed_at, confirmed.confirmed_at);
+    // A different statement is a conflict: the first stands.
+    let other = live
+        .platform
+        .confirm_destruction_by_app(&config.app_id, "a different statement")
+        .await
+        .unwrap_err();
     assert!(
-        matches!(&again, Error::Problem(p) if p.slug() == "conflict"),
-        "{again:?}"
+        matches!(other, einv_server::error::ServiceError::Conflict(_)),
+        "{other:?}"
     );
     // A forged key does not.
     let forged = einv_client::V2Client::new(einv_client::ClientConfig {

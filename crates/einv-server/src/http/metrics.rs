@@ -1,11 +1,12 @@
 //! Prometheus metrics: request count and latency per route, method and status; the audit
 //! writer's queue depth, read at scrape time.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -107,8 +108,40 @@ impl V1Labels {
     }
 }
 
-/// `GET /metrics` in the Prometheus text format.
-pub async fn render(State(state): State<AppState>) -> Response {
+/// Whether a `/metrics` request may be answered: it carries the configured token
+/// (`Authorization: Bearer …`, compared in constant time), or it comes straight from this host
+/// (a loopback peer, and no `X-Forwarded-For` or `Forwarded`: a proxy on this host passing a
+/// remote caller on is not this host). Counters tell how busy each action and AppID is, and
+/// the health of the audit writer: the operator's, not the public's (issue #9).
+fn may_read_metrics(state: &AppState, headers: &HeaderMap, peer: Option<IpAddr>) -> bool {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if let (Some(token), Some(presented)) = (state.metrics_token.as_deref(), presented) {
+        return constant_time_eq(token.as_bytes(), presented.trim().as_bytes());
+    }
+    let forwarded = headers.contains_key("x-forwarded-for") || headers.contains_key("forwarded");
+    !forwarded && peer.is_some_and(|ip| ip.is_loopback())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// `GET /metrics` in the Prometheus text format, for the operator (see [`may_read_metrics`]).
+pub async fn render(State(state): State<AppState>, request: Request) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if !may_read_metrics(&state, request.headers(), peer) {
+        return (
+            StatusCode::FORBIDDEN,
+            "metrics are read from this host, or with the metrics token",
+        )
+            .into_response();
+    }
     let Some(handle) = recorder() else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,

@@ -30,6 +30,8 @@ pub struct AppState {
     /// The URL people reach the Platform at (`--public-url`), without a trailing `/`: the
     /// base of v2's problem-type URIs. Without one, the request's `Host` is.
     pub public_url: Option<Arc<str>>,
+    /// The token that lets `/metrics` be read from anywhere (`--metrics-token`).
+    pub metrics_token: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -40,7 +42,15 @@ impl AppState {
             secure_cookies,
             trusted_proxies: Arc::default(),
             public_url: None,
+            metrics_token: None,
         }
+    }
+
+    /// The same state, letting a caller with `token` read `/metrics` from anywhere.
+    #[must_use]
+    pub fn with_metrics_token(mut self, token: Option<&str>) -> Self {
+        self.metrics_token = token.filter(|t| !t.trim().is_empty()).map(Arc::from);
+        self
     }
 
     /// The same state, reached at `url` (`--public-url`).

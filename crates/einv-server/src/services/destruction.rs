@@ -113,6 +113,14 @@ impl Platform {
             .find_licence_by_app(app_id)
             .await?
             .ok_or(ServiceError::not_found("licence"))?;
+        // A retry of the confirmation already recorded (its answer lost on the way) gets the
+        // first answer and records nothing again; a different statement goes on to the
+        // conflict below: the first confirmation stands (issue #9).
+        if let Some(first) = self.store.destruction_of(licence.id).await? {
+            if first.body == statement.trim() {
+                return Ok(first);
+            }
+        }
         // The Developer's own confirmation checks the licence's end and the statement.
         self.confirm_destruction(licence.developer_id, licence.id, statement)
             .await?;

@@ -11,17 +11,16 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::Duration;
-use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
 use einv_server::services::SessionKind;
 use einv_store::testing::invoice;
-use einv_store::AppStatus;
 use reqwest::redirect::Policy;
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
 
 use crate::common::*;
 use crate::licensing::licensed;
-use crate::v1_requests as req;
+
+mod app_routes;
+mod apps;
 
 both_backends!(every_route_admits_exactly_its_callers);
 
@@ -30,6 +29,9 @@ both_backends!(every_route_admits_exactly_its_callers);
 enum Access {
     /// Anyone (public pages, sign-in forms, probes, the v2 catch-all's 404).
     Open,
+    /// The operator: a caller on the Platform's own host, or with the metrics token (issue #9;
+    /// `ops.rs` `metrics_answer_this_host_or_the_token_only` calls it from elsewhere).
+    Operator,
     /// A developer's session; another role is sent to the developer sign-in.
     Developer,
     /// A developer's session, for a licence of theirs (`{id}`): another developer is refused.
@@ -55,8 +57,8 @@ enum Access {
     /// A v2 request signed by a live app carrying a User's consent token.
     V2User,
     /// A v2 request signed with the key of an app whose licence has ended (R11's destruction
-    /// confirmation): refused to the unsigned, the unknown, the wrong key and the live app.
-    /// That the ended app is admitted is the client kit's test (`confirm_destruction`).
+    /// confirmation): refused to the unsigned, the unknown, the wrong key and the live apps;
+    /// the terminated app is admitted (201).
     V2EndedApp,
 }
 
@@ -79,7 +81,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/problems/{slug}", Open),
     ("GET", "/healthz", Open),
     ("GET", "/readyz", Open),
-    ("GET", "/metrics", Open),
+    ("GET", "/metrics", Operator),
     ("GET", "/api/v2/openapi.json", Open),
     ("GET", "/api/v2/licences/{app_id}/attribution", Open),
     ("ANY", "/api/v2/{*rest}", Open),
@@ -369,10 +371,13 @@ struct World<'a> {
     consent: i64,
     /// A request (receipt) of the fixture User.
     request: i64,
+    /// Licensed apps, live and in every state the authority refuses.
+    apps: apps::Apps,
 }
 
 impl<'a> World<'a> {
     async fn new(app: &'a TestApp) -> Self {
+        let apps = apps::Apps::new(app).await;
         let a = licensed(app, "a@example.com").await;
         let other = licensed(app, "b@example.com").await;
         let user = app.user(BARCODE).await;
@@ -391,11 +396,19 @@ impl<'a> World<'a> {
             Some(("3J0002", BARCODE)),
             |_| {},
         );
+        // And one the licensed apps donate over v1 (the fixture's app donates AB00000001).
+        let licensed_spare = invoice(
+            "AB00000010",
+            (2026, 11, 24),
+            Some(("3J0002", BARCODE)),
+            |_| {},
+        );
         app.store()
-            .insert_invoices(&[spare], start_time())
+            .insert_invoices(&[spare, licensed_spare], start_time())
             .await
             .unwrap();
         Self {
+            apps,
             http: reqwest::Client::builder()
                 .redirect(Policy::none())
                 .build()
@@ -415,6 +428,7 @@ impl<'a> World<'a> {
     async fn check(&self, method: &str, path: &str, access: Access) {
         match access {
             Open => self.open(method, path).await,
+            Operator => self.operator(path).await,
             Developer | DevelopersLicence => {
                 self.page(method, path, access, "/developer/login").await
             }
@@ -445,6 +459,23 @@ impl<'a> World<'a> {
             "{method} {path}: {}",
             res.status()
         );
+    }
+
+    /// The operator's route: refused to a caller passed on by a proxy, whatever session it
+    /// carries; answered to this host.
+    async fn operator(&self, path: &str) {
+        for (who, (cookie, _)) in self.people() {
+            let res = self
+                .http
+                .get(self.app.url(path))
+                .header("cookie", cookie)
+                .header("x-forwarded-for", "203.0.113.5")
+                .send_ok()
+                .await;
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path} as {who}");
+        }
+        let res = self.http.get(self.app.url(path)).send_ok().await;
+        assert_eq!(res.status(), StatusCode::OK, "{path} from this host");
     }
 
     /// A page: nobody and the other roles are sent to `login`; for a resource of someone's, the
@@ -535,6 +566,15 @@ impl<'a> World<'a> {
         }
     }
 
+    /// The sessions of people (a developer, a reviewer, a User): none is an app's credential.
+    fn people(&self) -> [(&'static str, &(String, String)); 3] {
+        [
+            ("a developer's session", &self.developer),
+            ("a reviewer's session", &self.reviewer),
+            ("a User's session", &self.user),
+        ]
+    }
+
     /// Sends `method path` with a session's cookie (its CSRF token in a POST's form).
     async fn send(
         &self,
@@ -555,324 +595,6 @@ impl<'a> World<'a> {
         }
         req.send_ok().await
     }
-
-    /// A v1 action: refused for an unknown AppID, a suspended app, a wrong key (signed actions)
-    /// and another User's carrier; answered 200 for the live app.
-    async fn v1(&self, path: &str, action: &str) {
-        let app = self.app;
-        let code = |reply: &Value| {
-            reply["code"]
-                .as_str()
-                .map_or_else(|| reply["code"].to_string(), str::to_owned)
-        };
-        let mut nobody = v1_params(app, action, API_KEY);
-        set(&mut nobody, "appID", NOBODY);
-        if signed(action) {
-            resign(&mut nobody, API_KEY);
-        }
-        assert_ne!(
-            code(&app.post(path, &nobody).await),
-            "200",
-            "{action} as an unknown AppID"
-        );
-        if signed(action) {
-            let wrong = v1_params(app, action, WRONG_KEY);
-            assert_ne!(
-                code(&app.post(path, &wrong).await),
-                "200",
-                "{action} with a wrong key"
-            );
-        }
-        if carrier_action(action) {
-            let mut other = v1_params(app, action, API_KEY);
-            set(&mut other, "cardNo", "/OTHER01");
-            if signed(action) {
-                resign(&mut other, API_KEY);
-            }
-            assert_ne!(
-                code(&app.post(path, &other).await),
-                "200",
-                "{action} for another User"
-            );
-        }
-        self.suspended(|| async {
-            let reply = app.post(path, &v1_params(app, action, API_KEY)).await;
-            assert_ne!(code(&reply), "200", "{action} as a suspended app: {reply}");
-        })
-        .await;
-        let reply = app.post(path, &v1_params(app, action, API_KEY)).await;
-        assert_eq!(code(&reply), "200", "{action} as the live app: {reply}");
-    }
-
-    /// Runs `probe` while the test app is suspended.
-    async fn suspended<F: std::future::Future<Output = ()>>(&self, probe: impl FnOnce() -> F) {
-        let store = self.app.store();
-        store
-            .set_app_status(APP_ID, AppStatus::Suspended)
-            .await
-            .unwrap();
-        probe().await;
-        store
-            .set_app_status(APP_ID, AppStatus::Active)
-            .await
-            .unwrap();
-    }
-
-    /// A blank page's entry opens a session (a cookie, then the bare page) only for a live app
-    /// and, on the pages that act for a User, only with that User's code.
-    async fn blank(&self, path: &str) {
-        let enter = |app_id: &str, card: &str| {
-            let mut query = vec![
-                ("uuid", "d".to_owned()),
-                ("appID", app_id.to_owned()),
-                ("cardCode", "3J0002".to_owned()),
-                ("cardNo", card.to_owned()),
-                ("verifyCode", CODE.to_owned()),
-            ];
-            if path.ends_with("carrierInvDntBlank") {
-                query.push(("dntNo", "919".into()));
-                query.push(("qryYM", "202611".into()));
-            }
-            self.http.get(self.app.url(path)).query(&query).send_ok()
-        };
-        let opened = |res: &reqwest::Response| {
-            res.status().is_redirection() && res.headers().contains_key("set-cookie")
-        };
-        assert!(
-            !opened(&enter(NOBODY, BARCODE).await),
-            "{path} for an unknown AppID"
-        );
-        if !path.ends_with("generalCarrierRegBlank") {
-            assert!(
-                !opened(&enter(APP_ID, "/OTHER01").await),
-                "{path} for another User"
-            );
-        }
-        self.suspended(|| async {
-            assert!(
-                !opened(&enter(APP_ID, BARCODE).await),
-                "{path} for a suspended app"
-            );
-        })
-        .await;
-        assert!(
-            opened(&enter(APP_ID, BARCODE).await),
-            "{path} for the live app"
-        );
-    }
-
-    /// The authorisation request is sent on only for a live client.
-    async fn authorize(&self) {
-        let ask = |client: &str| {
-            self.http
-                .get(self.app.url("/oauth/authorize"))
-                .query(&[
-                    ("client_id", client),
-                    ("redirect_uri", REDIRECT_URI),
-                    ("response_type", "code"),
-                    ("scope", "winning-numbers"),
-                ])
-                .send_ok()
-        };
-        assert!(
-            !ask(NOBODY).await.status().is_redirection(),
-            "an unknown client"
-        );
-        self.suspended(|| async {
-            assert!(
-                !ask(APP_ID).await.status().is_redirection(),
-                "a suspended client"
-            );
-        })
-        .await;
-        assert!(
-            ask(APP_ID).await.status().is_redirection(),
-            "the live client"
-        );
-    }
-
-    /// The token and introspection endpoints refuse (401) every client but the live app with
-    /// its key.
-    async fn client(&self, path: &str) {
-        let call = |client: &str, key: &str| {
-            let form: &[(&str, &str)] = if path.ends_with("token") {
-                &[("grant_type", "refresh_token"), ("refresh_token", "x")]
-            } else {
-                &[("token", "x")]
-            };
-            self.http
-                .post(self.app.url(path))
-                .basic_auth(client, Some(key))
-                .form(form)
-                .send_ok()
-        };
-        let unauthorised = StatusCode::UNAUTHORIZED;
-        assert_eq!(
-            call(NOBODY, API_KEY).await.status(),
-            unauthorised,
-            "{path} unknown"
-        );
-        assert_eq!(
-            call(APP_ID, WRONG_KEY).await.status(),
-            unauthorised,
-            "{path} wrong key"
-        );
-        self.suspended(|| async {
-            assert_eq!(
-                call(APP_ID, API_KEY).await.status(),
-                unauthorised,
-                "{path} suspended"
-            );
-        })
-        .await;
-        let live = call(APP_ID, API_KEY).await.status();
-        assert_ne!(live, unauthorised, "{path} for the live app");
-    }
-
-    /// v2: unsigned, unknown, wrongly keyed and suspended callers are refused; the live app
-    /// is admitted, and to a User's data only with that User's consent token.
-    async fn v2(&self, method: &str, template: &str, access: Access) {
-        let path = template
-            .replace("{period}", "11510")
-            .replace("{id}", "1")
-            .replace("{number}", "AB00000001");
-        let path = match path.as_str() {
-            "/api/v2/proof-invoices" => {
-                format!("{path}?number=CD00000001&date=2026-11-20&random=9999")
-            }
-            "/api/v2/me/invoices" => format!("{path}?from=2026-11-01&to=2026-11-30"),
-            "/api/v2/me/invoices/AB00000001" => format!("{path}?date=2026-11-20"),
-            _ => path,
-        };
-        // A valid body, so what answers is the authorisation, not the body's validation.
-        let body: &[u8] = match path.as_str() {
-            "/api/v2/donations" => {
-                br#"{"invoiceNumber":"AB00000009","invoiceDate":"2026-11-24","loveCode":"919"}"#
-            }
-            _ if method == "POST" => b"{}",
-            _ => b"",
-        };
-        let refused = |s: StatusCode| matches!(s, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
-        let unsigned = self
-            .http
-            .request(
-                Method::from_bytes(method.as_bytes()).unwrap(),
-                self.app.url(&path),
-            )
-            .send_ok()
-            .await;
-        assert!(
-            refused(unsigned.status()),
-            "{method} {path} unsigned: {}",
-            unsigned.status()
-        );
-        for (who, key_id, key) in [
-            ("an unknown AppID", NOBODY, API_KEY),
-            ("a wrong key", APP_ID, WRONG_KEY),
-        ] {
-            let res = self.v2_call(method, &path, body, key_id, key, None).await;
-            assert!(
-                refused(res.status()),
-                "{method} {path} as {who}: {}",
-                res.status()
-            );
-        }
-        self.suspended(|| async {
-            let res = self
-                .v2_call(method, &path, body, APP_ID, API_KEY, None)
-                .await;
-            assert!(
-                refused(res.status()),
-                "{method} {path} suspended: {}",
-                res.status()
-            );
-        })
-        .await;
-        let app_only = self
-            .v2_call(method, &path, body, APP_ID, API_KEY, None)
-            .await;
-        if access == V2EndedApp {
-            assert!(
-                app_only.status().is_client_error(),
-                "{method} {path} as the live app: {}",
-                app_only.status()
-            );
-        } else if access == V2User {
-            assert!(
-                refused(app_only.status()),
-                "{method} {path} without the User's token"
-            );
-            let scope = match template {
-                "/api/v2/donations" => "donation",
-                "/api/v2/me/carriers" => "carrier-aggregation",
-                _ => "carrier-invoices",
-            };
-            let token = crate::v2_api::token(self.app, scope).await;
-            let res = self
-                .v2_call(method, &path, body, APP_ID, API_KEY, Some(&token))
-                .await;
-            let status = res.status();
-            assert!(
-                !refused(status),
-                "{method} {path} with the User's token: {status} {}",
-                res.text().await.unwrap()
-            );
-        } else {
-            assert!(
-                !refused(app_only.status()),
-                "{method} {path} as the live app: {}",
-                app_only.status()
-            );
-        }
-    }
-
-    async fn v2_call(
-        &self,
-        method: &str,
-        path_and_query: &str,
-        body: &[u8],
-        key_id: &str,
-        key: &str,
-        token: Option<&str>,
-    ) -> reqwest::Response {
-        let (path, query) = match path_and_query.split_once('?') {
-            Some((p, q)) => (p, Some(q)),
-            None => (path_and_query, None),
-        };
-        let nonce = fresh_nonce();
-        let h = sign_request(
-            &Unsigned {
-                method,
-                path,
-                query,
-                body,
-            },
-            &Signer {
-                key_id,
-                created: self.app.now_unix(),
-                nonce: &nonce,
-                key: SigningKey::Hmac(key.as_bytes()),
-            },
-        );
-        let mut req = self
-            .http
-            .request(
-                Method::from_bytes(method.as_bytes()).unwrap(),
-                self.app.url(path_and_query),
-            )
-            .header("content-digest", h.content_digest)
-            .header("signature-input", h.signature_input)
-            .header("signature", h.signature)
-            .header("content-type", "application/json")
-            .body(body.to_vec());
-        if method == "POST" {
-            req = req.header("idempotency-key", fresh_nonce());
-        }
-        if let Some(token) = token {
-            req = req.header("authorization", format!("Bearer {token}"));
-        }
-        req.send_ok().await
-    }
 }
 
 /// A session of `kind` for `subject`, started through the sessions service: (cookie, CSRF).
@@ -886,42 +608,4 @@ async fn session(app: &TestApp, kind: SessionKind, subject: i64) -> (String, Str
         format!("einv_session={}", started.token),
         started.session.csrf,
     )
-}
-
-fn signed(action: &str) -> bool {
-    matches!(action, "carrierInvDnt" | "qryCarrierAgg")
-}
-
-fn carrier_action(action: &str) -> bool {
-    action.starts_with("carrier") || action == "qryCarrierAgg"
-}
-
-fn resign(params: &mut Vec<(&'static str, String)>, key: &str) {
-    params.retain(|(k, _)| *k != "signature");
-    sign(params, key);
-}
-
-/// A request the live app may make for `action`, signed with `key` when the action is signed.
-fn v1_params(app: &TestApp, action: &str, key: &str) -> Vec<(&'static str, String)> {
-    let mut params = match action {
-        "QryWinningList" => req::winning_list("11510"),
-        "qryInvHeader" => req::invoice_header("CD00000001", "2026/11/20", "QRCode"),
-        "qryInvDetail" => req::invoice_detail_qr("9999", &req::qr_encrypt("9999")),
-        "qryLoveCode" => req::p(&[
-            ("version", "0.2"),
-            ("qKey", "創世"),
-            ("action", action),
-            ("UUID", "d"),
-            ("appID", APP_ID),
-        ]),
-        "carrierInvChk" => req::carrier_list(app, "2026/11/01", "2026/11/30"),
-        "carrierInvDetail" => req::carrier_detail(app, "AB00000001", "2026/11/20"),
-        "carrierInvDnt" => req::donation(app, "AB00000001", "2026/11/20", "919"),
-        "qryCarrierAgg" => req::aggregation(app),
-        other => panic!("the matrix has no request for v1 action {other}: add one"),
-    };
-    if signed(action) {
-        sign(&mut params, key);
-    }
-    params
 }

@@ -79,7 +79,7 @@ pub(crate) async fn licensed(app: &TestApp, email: &str) -> Licensed {
     .await
 }
 
-async fn licensed_for(app: &TestApp, email: &str, services: &[&str]) -> Licensed {
+pub(crate) async fn licensed_for(app: &TestApp, email: &str, services: &[&str]) -> Licensed {
     let p = &app.platform;
     let d = p
         .sign_up_developer(&testing::developer(email))

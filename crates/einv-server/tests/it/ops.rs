@@ -206,3 +206,52 @@ async fn metrics_label_v1_calls_by_action_and_mof_code_and_count_cache_lookups()
 async fn get(app: &TestApp, path: &str) -> reqwest::Response {
     app.http.get(app.url(path)).send().await.unwrap()
 }
+
+/// Issue #9: `/metrics` is the operator's. It answers a caller on this host (a loopback peer
+/// with no forwarding header), or anyone with the configured token; a remote peer, a proxy on
+/// this host passing a remote caller on, and a wrong token are refused (403).
+#[tokio::test]
+async fn metrics_answer_this_host_or_the_token_only() {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use tower::ServiceExt;
+
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let token = "metrics-token-0123456789";
+    let router = einv_server::router(
+        einv_server::AppState::new(app.platform.clone(), false).with_metrics_token(Some(token)),
+    );
+    let call = |peer: &str, headers: &[(&str, &str)]| {
+        let mut req = axum::http::Request::get("/metrics");
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        let mut req = req.body(Body::empty()).unwrap();
+        let peer: std::net::SocketAddr = format!("{peer}:4000").parse().unwrap();
+        req.extensions_mut().insert(ConnectInfo(peer));
+        let router = router.clone();
+        async move { router.oneshot(req).await.unwrap().status().as_u16() }
+    };
+    let bearer = format!("Bearer {token}");
+    assert_eq!(call("127.0.0.1", &[]).await, 200, "this host");
+    assert_eq!(call("[::1]", &[]).await, 200, "this host over IPv6");
+    assert_eq!(call("203.0.113.5", &[]).await, 403, "a remote peer");
+    let forwarded = [("x-forwarded-for", "203.0.113.5")];
+    assert_eq!(call("127.0.0.1", &forwarded).await, 403, "through a proxy");
+    let standard = [("forwarded", "for=203.0.113.5")];
+    assert_eq!(call("127.0.0.1", &standard).await, 403, "Forwarded header");
+    let wrong = [("authorization", "Bearer metrics-token-0123456780")];
+    assert_eq!(call("203.0.113.5", &wrong).await, 403, "a wrong token");
+    let right = [("authorization", bearer.as_str())];
+    assert_eq!(call("203.0.113.5", &right).await, 200, "the token");
+    // Without a configured token, a presented one opens nothing.
+    let untokened = einv_server::router(einv_server::AppState::new(app.platform.clone(), false));
+    let mut req = axum::http::Request::get("/metrics")
+        .header("authorization", "Bearer ")
+        .body(Body::empty())
+        .unwrap();
+    let remote: std::net::SocketAddr = "203.0.113.5:4000".parse().unwrap();
+    req.extensions_mut().insert(ConnectInfo(remote));
+    assert_eq!(untokened.oneshot(req).await.unwrap().status(), 403);
+    app.stop().await;
+}

@@ -65,12 +65,17 @@ fn problem(answer: &(u16, reqwest::header::HeaderMap, Value), status: u16, slug:
 
 /// An access token for the fixture User's consent to the test app covering `scope`.
 pub(crate) async fn token(app: &TestApp, scope: &str) -> String {
+    token_for(app, APP_ID, API_KEY, scope).await
+}
+
+/// A consent token of the fixture User for `scope`, issued to app `client_id` (its key `key`).
+pub(crate) async fn token_for(app: &TestApp, client_id: &str, key: &str, scope: &str) -> String {
     let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .encode(sha2::Sha256::digest(VERIFIER.as_bytes()));
     let mut consent = einv_server::services::standard_consent(&[]);
     consent.services.clear();
     let params = AuthorizeParams {
-        client_id: APP_ID.into(),
+        client_id: client_id.into(),
         redirect_uri: REDIRECT_URI.into(),
         response_type: "code".into(),
         scope: scope.into(),
@@ -92,7 +97,7 @@ pub(crate) async fn token(app: &TestApp, scope: &str) -> String {
     let tokens: Value = app
         .http
         .post(format!("{}/oauth/token", app.base))
-        .basic_auth(APP_ID, Some(API_KEY))
+        .basic_auth(client_id, Some(key))
         .form(&[
             ("grant_type", "authorization_code"),
             ("code", code.as_str()),

@@ -1,7 +1,8 @@
 //! `POST /api/v2/destruction-confirmation` (R11): after its licence ended, the app confirms
 //! that its programs and all User data were destroyed. Signed with the keys the app held when
 //! the licence ended (they open nothing else); recorded once, shown to the reviewer in the
-//! licence's dossier. A second confirmation is a conflict: the first stands.
+//! licence's dossier. The same confirmation again (a retry) is answered as the first was
+//! (201, the first record); a different statement is a conflict: the first stands.
 
 use axum::extract::State;
 use axum::http::StatusCode;

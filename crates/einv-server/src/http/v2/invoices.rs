@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use chrono::NaiveDate;
 use einv_core::{BusinessId, Carrier, InvoiceNumber, LoveCode, Period, Service};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -40,6 +41,36 @@ pub struct ListQuery {
     carrier_id: Option<String>,
     /// Where the previous page ended (`next` of the previous answer).
     cursor: Option<String>,
+}
+
+/// A list query, checked: what the list asks the service for.
+#[derive(Debug)]
+pub struct ListRequest {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub only: Option<Carrier>,
+    pub after: Option<i64>,
+    pub only_winning: bool,
+}
+
+impl ListQuery {
+    /// Checks every parameter, naming the first that is wrong.
+    pub fn checked(&self) -> Result<ListRequest, Problem> {
+        let (from, to) = (date("from", &self.from)?, date("to", &self.to)?);
+        if Period::of_date(from) != Period::of_date(to) {
+            return Err(Problem::invalid(
+                "to",
+                "from and to must be in the same period (two months), whose draw decides the prizes",
+            ));
+        }
+        Ok(ListRequest {
+            from,
+            to,
+            only: carrier_filter(self)?,
+            after: after_of(self.cursor.as_deref())?,
+            only_winning: self.only_winning,
+        })
+    }
 }
 
 fn carrier_filter(q: &ListQuery) -> Result<Option<Carrier>, Problem> {
@@ -76,15 +107,13 @@ pub async fn list(
     V2Query(q): V2Query<ListQuery>,
     SignedInvoices(signed): SignedInvoices,
 ) -> Result<Json<Value>, Problem> {
-    let (from, to) = (date("from", &q.from)?, date("to", &q.to)?);
-    if Period::of_date(from) != Period::of_date(to) {
-        return Err(Problem::invalid(
-            "to",
-            "from and to must be in the same period (two months), whose draw decides the prizes",
-        ));
-    }
-    let only = carrier_filter(&q)?;
-    let after = after_of(q.cursor.as_deref())?;
+    let ListRequest {
+        from,
+        to,
+        only,
+        after,
+        only_winning,
+    } = q.checked()?;
     let (user, _) = signed.user(&state, Service::CarrierInvoices).await?;
     let holder = state.platform.holder_of_user(user, only.as_ref()).await?;
     let result = state
@@ -95,7 +124,7 @@ pub async fn list(
             InvoiceListQuery {
                 from,
                 to,
-                only_winning: q.only_winning,
+                only_winning,
                 page: 1,
                 after,
             },

@@ -19,8 +19,9 @@ mod invoices;
 pub mod openapi;
 pub mod problem;
 pub mod problem_types;
+pub use invoices::{ListQuery, ListRequest};
 mod public;
-mod query;
+pub mod query;
 mod render;
 pub mod try_call;
 
