@@ -71,6 +71,7 @@ impl Platform {
             .store
             .mark_donated(
                 record.id,
+                h.period,
                 &LoveCode::parse(&charity.love_code).map_err(|e| {
                     ServiceError::Internal(crate::error::InternalError::caused_by(
                         "stored charity",
