@@ -72,6 +72,7 @@ async fn postgres_killed_import_leaves_only_whole_batches() {
             &TOTAL.to_string(),
             "--until",
             "11410",
+            "--register-users",
             "--out",
             file.to_str().unwrap(),
         ],
