@@ -24,6 +24,7 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Connection, Executor, Row};
 
+use super::periods::distinct_keys;
 use super::{record_from_row, HEADER_COLUMNS};
 use crate::records::{date_key, period_key};
 use crate::{
@@ -96,13 +97,7 @@ impl Store {
                            PRAGMA wal_autocheckpoint = 16384";
             conn.execute(pragmas).await?;
         }
-        let mut periods: Vec<i64> = batch
-            .invoices
-            .iter()
-            .map(|i| period_key(i.header.period))
-            .collect();
-        periods.sort_unstable();
-        periods.dedup();
+        let periods = distinct_keys(batch.invoices.iter().map(|i| i.header.period));
         super::periods::ensure_partitions(&mut conn, backend, &periods).await?;
         let mut tx = conn.begin().await?;
         upsert_sellers(&mut tx, backend, batch.sellers).await?;
@@ -336,13 +331,10 @@ async fn stored_records(
         let list = values_list(backend, chunk.len(), 1);
         // The chunk's periods, written as integers (they are keys made here), so PostgreSQL
         // reads only their partitions.
-        let mut periods: Vec<i64> = chunk
+        let periods: Vec<String> = distinct_keys(chunk.iter().map(|&i| invoices[i].header.period))
             .iter()
-            .map(|&i| period_key(invoices[i].header.period))
+            .map(i64::to_string)
             .collect();
-        periods.sort_unstable();
-        periods.dedup();
-        let periods: Vec<String> = periods.iter().map(i64::to_string).collect();
         let sql = format!(
             "SELECT {HEADER_COLUMNS} FROM invoices i \
              WHERE i.inv_num IN {list} AND i.period IN ({})",

@@ -29,6 +29,14 @@ pub(crate) fn covered_periods(from: NaiveDate, to: NaiveDate) -> Option<Vec<i64>
     Some(keys)
 }
 
+/// The keys of `periods`, each once, in order.
+pub(crate) fn distinct_keys(periods: impl Iterator<Item = Period>) -> Vec<i64> {
+    let mut keys: Vec<i64> = periods.map(period_key).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
 /// ` AND {column} IN (11402,11404)` for the periods `from..=to` covers, or nothing for a range
 /// too long to name. The keys are integers made here from dates, so writing them into the SQL
 /// is safe, and literal values let the planner prune partitions when it plans the statement.
