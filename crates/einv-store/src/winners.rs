@@ -9,6 +9,7 @@ use einv_core::prize::WinningNumbers;
 use einv_core::{InvoiceNumber, Period};
 use futures_util::TryStreamExt;
 
+use crate::invoices::periods::period_clause;
 use crate::invoices::{record_from_row, HEADER_COLUMNS};
 use crate::records::{date_key, period_key};
 use crate::{CarrierKey, InvoiceRecord, Store, StoreError, StoreResult};
@@ -53,9 +54,10 @@ impl Store {
             // literal list avoids binding thousands of parameters.
             let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
             sqlx::query(&format!(
-                "UPDATE invoices SET prize_mark = 1 WHERE id IN ({})",
+                "UPDATE invoices SET prize_mark = 1 WHERE period = $1 AND id IN ({})",
                 list.join(",")
             ))
+            .bind(period)
             .execute(&mut *tx)
             .await?;
         }
@@ -136,17 +138,20 @@ impl Store {
             })
             .collect();
         let arms = arms.join(" OR ");
+        // Every part names the periods, so PostgreSQL reads only their partitions.
+        let periods = period_clause("period", from, to);
         // Two index ranges: the partial index of marked winners, and the rows stored after the
         // marking (the carrier index carries the row id, so the `id >` test needs no row read).
         let sql = format!(
             "SELECT {HEADER_COLUMNS} FROM invoices i JOIN sellers s ON s.ban = i.seller_ban \
              WHERE i.id IN ( \
                SELECT id FROM invoices WHERE prize_mark IS NOT NULL \
-                 AND inv_date BETWEEN $1 AND $2 AND ({arms}) \
+                 AND inv_date BETWEEN $1 AND $2{periods} AND ({arms}) \
                UNION ALL \
                SELECT id FROM invoices WHERE id > $3 \
-                 AND inv_date BETWEEN $1 AND $2 AND ({arms})) \
-             ORDER BY i.inv_date, i.inv_time, i.inv_num"
+                 AND inv_date BETWEEN $1 AND $2{periods} AND ({arms})){} \
+             ORDER BY i.inv_date, i.inv_time, i.inv_num",
+            period_clause("i.period", from, to)
         );
         let mut query = sqlx::query(&sql)
             .bind(date_key(from))

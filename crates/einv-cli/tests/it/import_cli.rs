@@ -109,7 +109,11 @@ async fn jsonl_keeps_the_good_records_reports_the_bad_and_reimports_as_unchanged
         .unwrap();
     assert_eq!(first.header.seller.name, "示範商店");
     assert_eq!(
-        store.invoice_items(first.id).await.unwrap()[0].description,
+        store
+            .invoice_items(first.id, first.header.period)
+            .await
+            .unwrap()[0]
+            .description,
         "餅"
     );
     let voided = store

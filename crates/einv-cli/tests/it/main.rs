@@ -16,6 +16,7 @@ mod corpus;
 mod crash_cli;
 mod flow_cluster;
 mod import_cli;
+mod import_kill_pg;
 mod logs_cli;
 mod prize_cli;
 mod process;

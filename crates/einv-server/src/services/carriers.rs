@@ -283,7 +283,10 @@ impl Platform {
         date: NaiveDate,
     ) -> ServiceResult<(InvoiceView, Vec<InvoiceItem>)> {
         let record = self.holder_invoice(holder, number, date).await?;
-        let items = self.store.invoice_items(record.id).await?;
+        let items = self
+            .store
+            .invoice_items(record.id, record.header.period)
+            .await?;
         let draw = self
             .hot
             .checked_at(&self.store, holder.checked)

@@ -69,7 +69,7 @@ impl Platform {
         let at = self.clock.now();
         if !self
             .store
-            .mark_donated(record.id, &charity.love_code, at)
+            .mark_donated(record.id, h.period, &charity.love_code, at)
             .await?
         {
             return Err(ServiceError::Conflict(Conflict::AlreadyDonated));

@@ -119,7 +119,10 @@ impl Platform {
                 self.check_qr_code(&record, random, encrypt).await?;
             }
         }
-        let items = self.store.invoice_items(record.id).await?;
+        let items = self
+            .store
+            .invoice_items(record.id, record.header.period)
+            .await?;
         let view = self.view_invoice(record, None);
         self.audit_lookup(caller, &view, "detail").await?;
         Ok((view, items))

@@ -24,6 +24,7 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Connection, Executor, Row};
 
+use super::periods::distinct_keys;
 use super::{record_from_row, HEADER_COLUMNS};
 use crate::records::{date_key, period_key};
 use crate::{
@@ -40,6 +41,9 @@ const INVOICE_COLUMNS: &str = "period, inv_num, inv_date, inv_time, seller_ban, 
     tax_amount, total_amount, carrier_type, carrier_id1, carrier_id2, print_mark, donate_mark, \
     npoban, status, created_at, seller_name, seller_address";
 const INVOICE_WIDTH: usize = 25;
+/// An item's columns; on PostgreSQL an item also carries its invoice's period (its partition
+/// key, migration 0115).
+const ITEM_COLUMNS: &str = "invoice_id, seq, description, quantity, unit_price, amount, row_num";
 const ITEM_WIDTH: usize = 7;
 const SELLER_WIDTH: usize = 4;
 
@@ -93,6 +97,8 @@ impl Store {
                            PRAGMA wal_autocheckpoint = 16384";
             conn.execute(pragmas).await?;
         }
+        let periods = distinct_keys(batch.invoices.iter().map(|i| i.header.period));
+        super::periods::ensure_partitions(&mut conn, backend, &periods).await?;
         let mut tx = conn.begin().await?;
         upsert_sellers(&mut tx, backend, batch.sellers).await?;
         let invoices = insert_invoices(&mut tx, backend, batch.invoices, now).await?;
@@ -323,9 +329,16 @@ async fn stored_records(
     let mut found = HashMap::with_capacity(which.len());
     for chunk in which.chunks(MAX_PARAMS) {
         let list = values_list(backend, chunk.len(), 1);
+        // The chunk's periods, written as integers (they are keys made here), so PostgreSQL
+        // reads only their partitions.
+        let periods: Vec<String> = distinct_keys(chunk.iter().map(|&i| invoices[i].header.period))
+            .iter()
+            .map(i64::to_string)
+            .collect();
         let sql = format!(
             "SELECT {HEADER_COLUMNS} FROM invoices i \
-             WHERE i.inv_num IN {list}"
+             WHERE i.inv_num IN {list} AND i.period IN ({})",
+            periods.join(",")
         );
         let mut query = sqlx::query(&sql);
         for &i in chunk {
@@ -346,27 +359,32 @@ async fn insert_items(
     ids: &[Option<i64>],
 ) -> StoreResult<()> {
     // `seq` is the position from 1 (it orders the lines); `row_num` the row number as uploaded.
-    let rows: Vec<(i64, i64, &crate::InvoiceItem)> = invoices
+    let rows: Vec<(i64, i64, i64, &crate::InvoiceItem)> = invoices
         .iter()
         .zip(ids)
         .filter_map(|(invoice, id)| id.map(|id| (id, invoice)))
         .flat_map(|(id, invoice)| {
+            let period = period_key(invoice.header.period);
             invoice
                 .items
                 .iter()
                 .zip(1_i64..)
-                .map(move |(item, seq)| (id, seq, item))
+                .map(move |(item, seq)| (id, period, seq, item))
         })
         .collect();
-    for chunk in rows.chunks(rows_per_statement(ITEM_WIDTH)) {
+    let with_period = backend == Backend::Postgres;
+    let (columns, width) = if with_period {
+        (format!("{ITEM_COLUMNS}, period"), ITEM_WIDTH + 1)
+    } else {
+        (ITEM_COLUMNS.to_owned(), ITEM_WIDTH)
+    };
+    for chunk in rows.chunks(rows_per_statement(width)) {
         let sql = format!(
-            "INSERT INTO invoice_items \
-             (invoice_id, seq, description, quantity, unit_price, amount, row_num) \
-             VALUES {}",
-            values_list(backend, ITEM_WIDTH, chunk.len())
+            "INSERT INTO invoice_items ({columns}) VALUES {}",
+            values_list(backend, width, chunk.len())
         );
         let mut query = sqlx::query(&sql);
-        for (id, seq, item) in chunk {
+        for (id, period, seq, item) in chunk {
             query = query
                 .bind(*id)
                 .bind(*seq)
@@ -375,6 +393,9 @@ async fn insert_items(
                 .bind(item.unit_price.as_str())
                 .bind(item.amount.as_str())
                 .bind(item.row.as_str());
+            if with_period {
+                query = query.bind(*period);
+            }
         }
         query
             .execute(&mut *tx)

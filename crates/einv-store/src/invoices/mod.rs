@@ -1,6 +1,7 @@
 //! Invoices and their items; `bulk` writes them by the thousand for imports.
 
 pub(crate) mod bulk;
+pub(crate) mod periods;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use einv_core::{InvoiceNumber, Period};
@@ -13,7 +14,7 @@ use einv_core::invoice::{Currency, Decimal, InvoiceTime, RowNumber, TaxRate, Tax
 use einv_core::{BusinessId, CarrierType, LoveCode, Ntd};
 
 use crate::{
-    Invoice, InvoiceBatch, InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceRecord,
+    Backend, Invoice, InvoiceBatch, InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceRecord,
     InvoiceSeller, InvoiceStatus, Store, StoreError, StoreResult,
 };
 
@@ -175,15 +176,18 @@ impl Store {
         row.as_ref().map(record_from_row).transpose()
     }
 
-    /// The items of invoice `id`, in sequence.
-    pub async fn invoice_items(&self, id: i64) -> StoreResult<Vec<InvoiceItem>> {
-        let rows = sqlx::query(
+    /// The items of invoice `id` of `period`, in sequence. On PostgreSQL the items carry their
+    /// invoice's period, so the lookup reads that period's partition only.
+    pub async fn invoice_items(&self, id: i64, period: Period) -> StoreResult<Vec<InvoiceItem>> {
+        let this_period = match self.backend() {
+            Backend::Postgres => format!(" AND period = {}", period_key(period)),
+            Backend::Sqlite => String::new(),
+        };
+        let sql = format!(
             "SELECT row_num, description, quantity, unit_price, amount FROM invoice_items \
-             WHERE invoice_id = $1 ORDER BY seq",
-        )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?;
+             WHERE invoice_id = $1{this_period} ORDER BY seq"
+        );
+        let rows = sqlx::query(&sql).bind(id).fetch_all(self.pool()).await?;
         rows.iter()
             .map(|r| {
                 let decimal = |column| typed(r, column, Decimal::parse);
@@ -210,25 +214,27 @@ impl Store {
         if carriers.is_empty() {
             return Ok(Vec::new());
         }
-        // One index range per carrier (invoices_carrier), OR-ed: each arm is an index seek.
-        let arms: Vec<String> = (0..carriers.len())
-            .map(|n| {
-                let p = 3 + 2 * n;
-                format!("(i.carrier_type = ${} AND i.carrier_id1 = ${})", p, p + 1)
-            })
-            .collect();
-        let sql = format!(
-            "SELECT {HEADER_COLUMNS} FROM invoices i \
-             WHERE i.inv_date BETWEEN $1 AND $2 AND ({}) \
-             ORDER BY i.inv_date, i.inv_time, i.inv_num LIMIT {limit} OFFSET {offset}",
-            arms.join(" OR ")
-        );
-        let mut query = sqlx::query(&sql).bind(date_key(from)).bind(date_key(to));
-        for c in carriers {
-            query = query.bind(c.carrier_type.as_str()).bind(c.id1.as_str());
-        }
-        let rows = query.fetch_all(self.pool()).await?;
+        let sql = carrier_list_sql(carriers, from, to, limit, offset);
+        let rows = bind_carrier_list(sqlx::query(&sql), carriers, from, to)
+            .fetch_all(self.pool())
+            .await?;
         rows.iter().map(record_from_row).collect()
+    }
+
+    /// PostgreSQL's plan for [`Store::carrier_invoices`] with these arguments, one line per
+    /// row of `EXPLAIN`: tests check which partitions it reads.
+    #[cfg(feature = "test-support")]
+    pub async fn explain_carrier_invoices(
+        &self,
+        carriers: &[CarrierKey],
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<String>> {
+        let sql = format!("EXPLAIN {}", carrier_list_sql(carriers, from, to, 100, 0));
+        let rows = bind_carrier_list(sqlx::query(&sql), carriers, from, to)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 
     /// The invoices of `carriers` dated `from..=to` that sort after invoice `after_id` (by
@@ -254,12 +260,15 @@ impl Store {
                 format!("(i.carrier_type = ${} AND i.carrier_id1 = ${})", p, p + 1)
             })
             .collect();
+        // The cursor's row is looked up by id alone: it only sets the position, whichever
+        // period it is in.
         let sql = format!(
             "SELECT {HEADER_COLUMNS} FROM invoices i \
-             WHERE i.inv_date BETWEEN $1 AND $2 AND ({}) \
+             WHERE i.inv_date BETWEEN $1 AND $2{} AND ({}) \
              AND (i.inv_date, i.inv_time, i.inv_num) > \
                  (SELECT a.inv_date, a.inv_time, a.inv_num FROM invoices a WHERE a.id = $3) \
              ORDER BY i.inv_date, i.inv_time, i.inv_num LIMIT {limit}",
+            periods::period_clause("i.period", from, to),
             arms.join(" OR ")
         );
         let mut query = sqlx::query(&sql)
@@ -273,21 +282,23 @@ impl Store {
         rows.iter().map(record_from_row).collect()
     }
 
-    /// Marks invoice `id` donated to `npoban` at `at`, unless it already was. Returns whether
-    /// this call donated it (a concurrent second donation sees `false`).
+    /// Marks invoice `id` of `period` donated to `npoban` at `at`, unless it already was.
+    /// Returns whether this call donated it (a concurrent second donation sees `false`).
     pub async fn mark_donated(
         &self,
         id: i64,
+        period: Period,
         npoban: &LoveCode,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE invoices SET donate_mark = 1, npoban = $1, donated_at = $2 \
-             WHERE id = $3 AND donate_mark = 0",
+             WHERE id = $3 AND period = $4 AND donate_mark = 0",
         )
         .bind(npoban.as_str())
         .bind(at.timestamp())
         .bind(id)
+        .bind(period_key(period))
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
@@ -334,4 +345,44 @@ impl Store {
         .fetch_all(self.pool())
         .await?)
     }
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// The carrier list: one index range per carrier (invoices_carrier), OR-ed, each arm an index
+/// seek, in the partitions of the periods the dates cover. Parameters: `$1`, `$2` the dates,
+/// then type and ID of each carrier ([`bind_carrier_list`]).
+fn carrier_list_sql(
+    carriers: &[CarrierKey],
+    from: NaiveDate,
+    to: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> String {
+    let arms: Vec<String> = (0..carriers.len())
+        .map(|n| {
+            let p = 3 + 2 * n;
+            format!("(i.carrier_type = ${} AND i.carrier_id1 = ${})", p, p + 1)
+        })
+        .collect();
+    format!(
+        "SELECT {HEADER_COLUMNS} FROM invoices i \
+         WHERE i.inv_date BETWEEN $1 AND $2{} AND ({}) \
+         ORDER BY i.inv_date, i.inv_time, i.inv_num LIMIT {limit} OFFSET {offset}",
+        periods::period_clause("i.period", from, to),
+        arms.join(" OR ")
+    )
+}
+
+fn bind_carrier_list<'q>(
+    query: AnyQuery<'q>,
+    carriers: &'q [CarrierKey],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AnyQuery<'q> {
+    let mut query = query.bind(date_key(from)).bind(date_key(to));
+    for c in carriers {
+        query = query.bind(c.carrier_type.as_str()).bind(c.id1.as_str());
+    }
+    query
 }

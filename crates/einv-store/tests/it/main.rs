@@ -7,6 +7,7 @@ mod audit_store;
 mod consent_store;
 mod licensing_store;
 mod migration_data;
+mod partitions;
 mod store_suite;
 mod test_db;
 mod typed_rows;

@@ -90,7 +90,13 @@ async fn invoices_roundtrip_and_reimport_is_idempotent(store: &Store) {
         .unwrap();
     assert_eq!(found.header, a.header);
     assert_eq!(found.header.seller.name, "示範商店");
-    assert_eq!(store.invoice_items(found.id).await.unwrap(), a.items);
+    assert_eq!(
+        store
+            .invoice_items(found.id, found.header.period)
+            .await
+            .unwrap(),
+        a.items
+    );
     assert_eq!(store.count_invoices().await.unwrap(), 1);
     let other_period = Period::parse("11502").unwrap();
     assert!(store
@@ -151,11 +157,11 @@ async fn donation_happens_once(store: &Store) {
         .unwrap();
     let code = |c| LoveCode::parse(c).unwrap();
     assert!(store
-        .mark_donated(rec.id, &code("919"), now())
+        .mark_donated(rec.id, rec.header.period, &code("919"), now())
         .await
         .unwrap());
     assert!(!store
-        .mark_donated(rec.id, &code("8585"), now())
+        .mark_donated(rec.id, rec.header.period, &code("8585"), now())
         .await
         .unwrap());
     let rec = store
@@ -400,7 +406,10 @@ async fn bulk_batch_inserts_many_and_reimport_is_unchanged(store: &Store) {
             .unwrap();
         assert_eq!(got.header, want.header, "invoice {i}");
         assert_eq!(
-            store.invoice_items(got.id).await.unwrap(),
+            store
+                .invoice_items(got.id, got.header.period)
+                .await
+                .unwrap(),
             want.items,
             "items of {i}"
         );
@@ -581,7 +590,10 @@ async fn an_invoice_keeps_its_own_seller_name_and_rows(store: &Store) {
     );
     assert_eq!(found.header.seller.address, "台北市");
     assert_eq!(found.header, old.header);
-    let items = store.invoice_items(found.id).await.unwrap();
+    let items = store
+        .invoice_items(found.id, found.header.period)
+        .await
+        .unwrap();
     assert_eq!(items, old.items);
     assert_eq!(items[0].row.as_str(), "0001");
     assert_eq!(items[0].quantity.as_str(), "25.0000");
