@@ -427,17 +427,6 @@ async fn r4_6_the_token_endpoint_is_counted_per_client() {
     app.stop().await;
 }
 
-/// The carrier query of the test app's User: CarrierInvoices (R3.6).
-fn carrier_ask(app: &TestApp) -> Vec<(&'static str, String)> {
-    let mut params = app.carrier_params("carrierInvChk", "0.5");
-    params.extend([
-        ("startDate", "2026/11/01".to_owned()),
-        ("endDate", "2026/11/30".to_owned()),
-        ("onlyWinningInv", "N".to_owned()),
-    ]);
-    params
-}
-
 /// R4.6 per AppID per service: with a limit on the winning-numbers service, its calls are
 /// refused past it while the same AppID's carrier queries are still served; a reviewer's own
 /// limit for one service of one AppID holds that service alone, and is announced with it.
@@ -453,7 +442,9 @@ async fn per_service_limits_hold_one_service(app: TestApp) {
         "950",
         "winning-numbers: 2/60"
     );
-    let carrier = app.post(INVSERV, &carrier_ask(&app)).await;
+    let carrier = app
+        .post(INVSERV, &crate::audit_trail::carrier_list(&app))
+        .await;
     assert_eq!(
         carrier["code"], 200,
         "carrier-invoices still served: {carrier}"

@@ -26,6 +26,15 @@ impl FlowControl {
     /// when Redis answers, else alone with this node's share (the `bool`: counted alone).
     /// A daily cap ([`Scope::Detail`]) is counted in a step of its own.
     pub(super) async fn count_all(&self, steps: &[(Scope<'_>, RateLimit)]) -> (Counted, bool) {
+        if steps.is_empty() {
+            // Nothing to count (and no script call with no keys).
+            let allowed = Counted::Allowed {
+                tightest: 0,
+                remaining: u64::MAX,
+                reset_secs: 0,
+            };
+            return (allowed, false);
+        }
         match &self.counter {
             Counter::Off => {
                 let remaining = steps.first().map_or(u64::MAX, |(_, l)| u64::from(l.burst));
