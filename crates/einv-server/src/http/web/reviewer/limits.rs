@@ -49,17 +49,17 @@ pub(super) async fn view(
             h2 { (lang.t("設定個別 AppID 標準", "Set a licence's own limit")) }
             form.stack.card method="post" action="/reviewer/limits" {
                 (csrf_field(&session))
-                label { (lang.t("授權編號", "Licence #")) } input name="licence" required inputmode="numeric";
-                label { (lang.t("服務（留空：所有呼叫）", "Service (empty: all its calls)")) }
-                select name="service" {
+                label for="licence" { (lang.t("授權編號", "Licence #")) } input #licence name="licence" required inputmode="numeric";
+                label for="service" { (lang.t("服務（留空：所有呼叫）", "Service (empty: all its calls)")) }
+                select #service name="service" {
                     option value="" { (lang.t("所有呼叫", "All calls")) }
                     @for s in Service::ALL { option value=(s.as_str()) { (s.as_str()) } }
                 }
-                label { (lang.t("次數（留空：回復預設）", "Calls (empty: back to the default)")) } input name="calls" inputmode="numeric";
-                label { (lang.t("期間（秒）", "Window (s)")) } input name="window" inputmode="numeric" value="60";
-                label { (lang.t("瞬間上限（留空：同次數）", "Burst (empty: as many as calls)")) } input name="burst" inputmode="numeric";
-                label { (lang.t("生效時間（臺北時間；留空：立即）", "In effect from (Taipei time; empty: now)")) } input name="effective" type="datetime-local";
-                label { (lang.t("理由", "Reason")) } input name="reason" required;
+                label for="calls" { (lang.t("次數（留空：回復預設）", "Calls (empty: back to the default)")) } input #calls name="calls" inputmode="numeric";
+                label for="window" { (lang.t("期間（秒）", "Window (s)")) } input #window name="window" inputmode="numeric" value="60";
+                label for="burst" { (lang.t("瞬間上限（留空：同次數）", "Burst (empty: as many as calls)")) } input #burst name="burst" inputmode="numeric";
+                label for="effective" { (lang.t("生效時間（臺北時間；留空：立即）", "In effect from (Taipei time; empty: now)")) } input #effective name="effective" type="datetime-local";
+                label for="reason" { (lang.t("理由", "Reason")) } input #reason name="reason" required;
                 button type="submit" { (lang.t("公告並套用", "Announce and apply")) }
             }
             h2 { (lang.t("已公告之異動", "Announced changes")) }
