@@ -6,7 +6,7 @@
 #
 #   off     --no-flow-control-for-benchmarks (the baseline: nothing counted)
 #   memory  GCRA in process (governor), per IP and per AppID
-#   redis   GCRA in Redis (one EVALSHA per limit: two round trips per call)
+#   redis   GCRA in Redis (per IP and per AppID in one EVALSHA: one round trip per call)
 #
 # Limits are high enough never to refuse; every answer is checked for MOF code 200
 # (bench/bodies.lua), so a throttled or failed call fails the run.

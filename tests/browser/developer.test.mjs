@@ -149,6 +149,11 @@ async function journey(browser, server, demo, lang, viewport) {
   assert.equal(await rev.locator('[data-state=active]').count() > 0, true);
   await fitsWidth(rev);
   await snap(rev, `${tag}-09-approved`);
+  // The operators' pages: background job runs and flow control (docs/operations.md).
+  for (const path of ['jobs', 'limits']) {
+    await rev.goto(`${server.base}/reviewer/${path}`);
+    await snap(rev, `${tag}-09b-${path}`);
+  }
 
   // The key, once; rotation confirmed, shown once, never repeated by a reload.
   await dev.goto(`${server.base}${licencePath}/credentials`);

@@ -188,6 +188,9 @@ pub struct GcraStep {
 pub struct LimitChange {
     /// The AppID.
     pub app_id: String,
+    /// The service whose calls it limits (R4.6 per AppID per service); `None`: all the
+    /// AppID's calls.
+    pub service: Option<crate::Service>,
     /// The limit from then on; `None`: the default per-AppID limit again.
     pub limit: Option<RateLimit>,
     /// Unix second it applies from.
@@ -212,6 +215,10 @@ impl FromStr for RateLimit {
         Self::parse(s)
     }
 }
+
+/// The default limits of single services per AppID (R4.6 "per AppID per service where
+/// useful"): a service not named has none beside the AppID's limit over all its calls.
+pub type ServiceLimits = std::collections::BTreeMap<crate::Service, RateLimit>;
 
 /// What the Platform announces and applies (R4.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -323,6 +330,7 @@ mod tests {
     fn the_latest_change_in_effect_is_in_force() {
         let change = |limit: Option<RateLimit>, at| LimitChange {
             app_id: "A".into(),
+            service: None,
             limit,
             effective_at: at,
         };

@@ -62,6 +62,8 @@ pub struct FlowOptions {
     pub check_interval: Option<chrono::Duration>,
     /// No flow control at all: only to measure what it costs (`bench/flow.sh`).
     pub off: bool,
+    /// Default limits per AppID per service (R4.6); none unless configured.
+    pub per_service: einv_core::flow::ServiceLimits,
 }
 
 /// Why the Platform could not start.
@@ -174,6 +176,7 @@ pub async fn flow_control(config: &Config) -> Result<FlowControl, StartupError> 
             .await
             .map_err(|e| StartupError::Config(format!("--redis-url: {e}")))?,
     };
+    let flow = flow.with_service_limits(config.flow.per_service.clone());
     Ok(match config.flow.check_interval {
         Some(interval) => flow.with_check_interval(interval),
         None => flow,

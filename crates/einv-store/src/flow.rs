@@ -15,6 +15,8 @@ pub struct FlowLimitChangeRecord {
     pub id: i64,
     /// The AppID whose limit changes.
     pub app_id: String,
+    /// The service (its R3.6 name) whose calls it limits; `None`: all the AppID's calls.
+    pub service: Option<String>,
     /// The licence the AppID belongs to.
     pub licence_id: i64,
     /// The new limit as (calls, window seconds, burst); `None` lifts the AppID's own limit.
@@ -39,8 +41,9 @@ impl Store {
         };
         let id = sqlx::query_scalar(
             "INSERT INTO flow_limit_changes \
-             (app_id, licence_id, calls, window_secs, burst, effective_at, actor, reason, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+             (app_id, licence_id, calls, window_secs, burst, effective_at, actor, reason, created_at, \
+              service) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(&change.app_id)
         .bind(change.licence_id)
@@ -51,6 +54,7 @@ impl Store {
         .bind(&change.actor)
         .bind(&change.reason)
         .bind(change.created_at.timestamp())
+        .bind(change.service.as_deref())
         .fetch_one(self.pool())
         .await?;
         Ok(id)
@@ -60,7 +64,7 @@ impl Store {
     pub async fn flow_limit_changes(&self) -> StoreResult<Vec<FlowLimitChangeRecord>> {
         let rows = sqlx::query(
             "SELECT id, app_id, licence_id, calls, window_secs, burst, effective_at, actor, \
-             reason, created_at FROM flow_limit_changes ORDER BY id",
+             reason, created_at, service FROM flow_limit_changes ORDER BY id",
         )
         .fetch_all(self.pool())
         .await?;
@@ -72,6 +76,7 @@ impl Store {
                 Ok(FlowLimitChangeRecord {
                     id: r.try_get("id")?,
                     app_id: r.try_get("app_id")?,
+                    service: r.try_get("service")?,
                     licence_id: r.try_get("licence_id")?,
                     limit: match (calls, window, burst) {
                         (Some(c), Some(w), Some(b)) => Some((c, w, b)),
@@ -132,5 +137,15 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         Ok(rows)
+    }
+
+    /// Deletes the refused-call counts of the hours before `before` (retention); returns how
+    /// many (AppID, hour) rows went.
+    pub async fn purge_throttled(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM flow_throttled WHERE hour < $1")
+            .bind(before.timestamp())
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
     }
 }

@@ -25,7 +25,7 @@ pub struct JobRunRecord {
     pub started_at: DateTime<Utc>,
     /// When it ended; `None` while running (or if the node died mid-run).
     pub finished_at: Option<DateTime<Utc>>,
-    /// `running`, `ok` or `failed`.
+    /// `running`, `ok`, `failed`, or `abandoned` (its node stopped mid-run).
     pub outcome: String,
     /// What it did, as a JSON object.
     pub counts: String,
@@ -111,6 +111,26 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(())
+    }
+
+    /// Marks the runs still `running` that started before `started_before` as `abandoned`
+    /// (their node stopped mid-run: killed, or lost its database), finished at `now`, and
+    /// returns them so they can be reported.
+    pub async fn abandon_stale_job_runs(
+        &self,
+        started_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<JobRunRecord>> {
+        let rows = sqlx::query(&format!(
+            "UPDATE job_runs SET outcome = 'abandoned', finished_at = $1, \
+             error = 'the node stopped before the run ended' \
+             WHERE outcome = 'running' AND started_at < $2 RETURNING {RUN_COLUMNS}"
+        ))
+        .bind(now.timestamp())
+        .bind(started_before.timestamp())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(run_from_row).collect()
     }
 
     /// The latest `limit` runs, newest first; of one job when `job` is given.

@@ -2,7 +2,8 @@
 //! problem names its field as written in the file, so `einv config check` points at the line.
 
 use einv_core::audit::Retention;
-use einv_core::flow::FlowLimits;
+use einv_core::flow::{FlowLimits, RateLimit, ServiceLimits};
+use einv_core::{InvalidValue, Service};
 use einv_server::http::client_ip::TrustedProxies;
 use einv_server::services::flow::RedisOptions;
 use einv_server::services::jobs::BackgroundConfig;
@@ -50,6 +51,7 @@ impl Settings {
         let retention = Retention::months(self.audit.retention_months)
             .map_err(|e| invalid("audit.retention_months", e.to_string()))?;
         self.check_flow()?;
+        let per_service = self.service_limits()?;
         if self.background.poll_seconds == 0 {
             return Err(invalid("background.poll_seconds", "must be at least 1"));
         }
@@ -76,6 +78,7 @@ impl Settings {
                     i64::try_from(self.limits.check_ms).unwrap_or(i64::MAX),
                 )),
                 off: false,
+                per_service,
             },
         };
         startup::calendar(&platform).map_err(|e| invalid("database.holidays", e.to_string()))?;
@@ -111,6 +114,21 @@ impl Settings {
             return Err(invalid("redis.namespace", "must not be empty"));
         }
         Ok(())
+    }
+
+    /// `[limits.per_service]`: each key a service (R3.6), each value a limit.
+    fn service_limits(&self) -> Result<ServiceLimits, SettingsError> {
+        let field = "limits.per_service";
+        let mut limits = ServiceLimits::new();
+        for (name, text) in &self.limits.per_service {
+            let service: Service = name
+                .parse()
+                .map_err(|e: InvalidValue| invalid(field, e.problem))?;
+            let limit = RateLimit::parse(text)
+                .map_err(|e| invalid(field, format!("{name}: {}", e.problem)))?;
+            limits.insert(service, limit);
+        }
+        Ok(limits)
     }
 
     fn check_urls(&self) -> Result<(), SettingsError> {

@@ -173,6 +173,9 @@ pub struct LimitsSettings {
     pub per_app: RateLimit,
     /// How often a node looks for limit changes made through any node, in milliseconds.
     pub check_ms: u64,
+    /// Per AppID per service (R4.6 "where useful"): service name (R3.6) → CALLS/SECONDS[/BURST].
+    /// A service not named has no limit beside the AppID's over all its calls.
+    pub per_service: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for LimitsSettings {
@@ -181,6 +184,7 @@ impl Default for LimitsSettings {
             per_ip: FlowLimits::default().per_ip,
             per_app: FlowLimits::default().per_app,
             check_ms: 1000,
+            per_service: std::collections::BTreeMap::new(),
         }
     }
 }

@@ -16,7 +16,8 @@ async fn two_nodes_run_each_job_once_per_tick() {
     std::fs::write(
         &config,
         "[background]\npoll_seconds = 1\n[background.jobs]\naudit_checkpoint = 1\nlicence_sweep = 2\n\
-         renewal_notices = 0\nconsent_lapse = 0\ndeletion_deadlines = 0\naudit_retention = 0\n",
+         renewal_notices = 0\nconsent_lapse = 0\ndeletion_deadlines = 0\naudit_retention = 0\n\
+         throttled_retention = 0\n",
     )
     .unwrap();
     let unix = || {

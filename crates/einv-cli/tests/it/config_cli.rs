@@ -95,6 +95,15 @@ fn a_bad_value_exits_non_zero_naming_the_field() {
         ("[public]\nurl = \"einv.example\"\n", "public.url"),
         ("[logging]\nformat = \"xml\"\n", "format"),
         ("[redis]\nexpected_nodes = 0\n", "redis.expected_nodes"),
+        // R4.6 per AppID per service: a known service, a well-formed limit.
+        (
+            "[limits.per_service]\n\"carrier\" = \"10/60\"\n",
+            "limits.per_service",
+        ),
+        (
+            "[limits.per_service]\n\"carrier-invoices\" = \"ten\"\n",
+            "limits.per_service",
+        ),
         (
             "[listen]\ntrusted_proxies = [\"not-an-ip\"]\n",
             "listen.trusted_proxies",

@@ -33,7 +33,10 @@ pub async fn per_ip(State(state): State<AppState>, request: Request, next: Next)
         } => *retry_after_secs,
         _ => 1,
     };
-    let mut res = if path.starts_with("/PB2CAPIVAN/") {
+    let mut res = if path == "/oauth/token" || path == "/oauth/introspect" {
+        // RFC 6749's error shape, with 429 and Retry-After (RFC 6585).
+        return super::oauth::throttled(err);
+    } else if path.starts_with("/PB2CAPIVAN/") {
         Reply::error(Some("1.0"), CodeType::Number, &V1Error::Use(err)).into_response()
     } else if path.starts_with("/api/v2/") {
         Problem::from(err).into_response()

@@ -40,7 +40,9 @@ fn redirect_with(uri: &str, pairs: &[(&str, &str)]) -> Response {
 }
 
 fn oauth_error_redirect(params: &AuthorizeParams, err: ServiceError) -> Response {
-    let TokenError(_, code, description) = err.into();
+    let TokenError {
+        code, description, ..
+    } = err.into();
     redirect_with(
         &params.redirect_uri,
         &[
@@ -179,18 +181,46 @@ async fn decide(
 }
 
 /// An RFC 6749 §5.2 error reply.
-struct TokenError(StatusCode, &'static str, String);
+/// An RFC 6749 §5.2 error: status, `error`, `error_description`, and for a throttled client
+/// the seconds to wait (`Retry-After`, RFC 6585).
+struct TokenError {
+    status: StatusCode,
+    code: &'static str,
+    description: String,
+    retry_after: Option<u64>,
+}
+
+impl TokenError {
+    fn new(status: StatusCode, code: &'static str, description: String) -> Self {
+        Self {
+            status,
+            code,
+            description,
+            retry_after: None,
+        }
+    }
+}
 
 impl IntoResponse for TokenError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": self.1, "error_description": self.2 });
-        let mut res = (self.0, Json(body)).into_response();
+        let body = json!({ "error": self.code, "error_description": self.description });
+        let mut res = (self.status, Json(body)).into_response();
         res.headers_mut().insert(
             header::CACHE_CONTROL,
             header::HeaderValue::from_static("no-store"),
         );
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+        }
         res
     }
+}
+
+/// A throttled call to the token or introspection endpoint, in their error shape: 429 with
+/// `Retry-After` (RFC 6585), `temporarily_unavailable` (the per-IP middleware answers this).
+pub fn throttled(err: ServiceError) -> Response {
+    TokenError::from(err).into_response()
 }
 
 impl From<ServiceError> for TokenError {
@@ -215,7 +245,16 @@ impl From<ServiceError> for TokenError {
             ServiceError::ConsentRequired { .. } => (S::BAD_REQUEST, "invalid_grant"),
             ServiceError::AppRefused { .. } => (S::UNAUTHORIZED, "invalid_client"),
             ServiceError::Invalid(_) => (S::BAD_REQUEST, "invalid_request"),
-            ServiceError::RateLimited { .. } | ServiceError::TooManyFailures { .. } => {
+            // R4.6: too many calls is 429 (RFC 6585) with Retry-After, not a bad request.
+            ServiceError::RateLimited {
+                retry_after_secs, ..
+            } => {
+                return Self {
+                    retry_after: Some((*retry_after_secs).max(1)),
+                    ..Self::new(S::TOO_MANY_REQUESTS, "temporarily_unavailable", description)
+                };
+            }
+            ServiceError::TooManyFailures { .. } => {
                 (S::SERVICE_UNAVAILABLE, "temporarily_unavailable")
             }
             ServiceError::Refused { .. }
@@ -229,11 +268,12 @@ impl From<ServiceError> for TokenError {
                 (S::INTERNAL_SERVER_ERROR, "server_error")
             }
         };
-        Self(status, code, description)
+        Self::new(status, code, description)
     }
 }
 
-/// The app, authenticated by HTTP Basic (client_secret_basic).
+/// The app, authenticated by HTTP Basic (client_secret_basic), and counted against its
+/// allowance.
 struct TokenClient(AppRecord);
 
 impl FromRequestParts<AppState> for TokenClient {
@@ -244,18 +284,18 @@ impl FromRequestParts<AppState> for TokenClient {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let (app_id, key) = basic_credentials(parts).ok_or_else(|| {
-            TokenError(
+            TokenError::new(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
                 "Authorization: HTTP Basic AppID:APIKey required".into(),
             )
         })?;
-        Ok(Self(
-            state
-                .platform
-                .authenticate_app_secret(&app_id, &key)
-                .await?,
-        ))
+        let platform = &state.platform;
+        let app = platform.authenticate_app_secret(&app_id, &key).await?;
+        // R4.6 per client, once its credentials proved it is an issued, live app: a stranger
+        // naming it spends only its own IP's allowance (counted by the middleware first).
+        platform.admit_app_calls(&app.app_id, None).await?;
+        Ok(Self(app))
     }
 }
 
@@ -292,7 +332,7 @@ async fn token(
         "refresh_token" => platform.refresh_tokens(&app, &form.refresh_token).await?,
         other => {
             let why = format!("grant_type: {other:?} is not authorization_code or refresh_token");
-            return Err(TokenError(
+            return Err(TokenError::new(
                 StatusCode::BAD_REQUEST,
                 "unsupported_grant_type",
                 why,

@@ -253,9 +253,12 @@ impl Platform {
                 Some("R4.1"),
             ));
         }
+        let sign_every_call = snapshot.licence.as_ref().is_some_and(|l| l.sign_every_call);
+        // R4.6: a live app that may call unsigned is counted with its callers' IPs from now on.
+        self.flow.early.note(app_id, !sign_every_call);
         Ok(AuthorisedApp {
             app: app.clone(),
-            sign_every_call: snapshot.licence.as_ref().is_some_and(|l| l.sign_every_call),
+            sign_every_call,
             api_keys,
             checked: hot.checked(),
         })

@@ -20,7 +20,8 @@ both_backends!(
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
 
-fn carrier_list(app: &TestApp) -> Vec<(&'static str, String)> {
+/// A carrierInvChk of the test User's carrier over November 2026 (CarrierInvoices, R3.6).
+pub(crate) fn carrier_list(app: &TestApp) -> Vec<(&'static str, String)> {
     let mut params = app.carrier_params("carrierInvChk", "0.5");
     params.extend([
         ("startDate", "2026/11/01".to_owned()),

@@ -141,6 +141,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/reviewer/documents/{id}", Reviewer),
     ("GET", "/reviewer/limits", Reviewer),
     ("POST", "/reviewer/limits", Reviewer),
+    ("GET", "/reviewer/jobs", Reviewer),
     ("GET", "/me", User),
     ("GET", "/me/login", Open),
     ("POST", "/me/login", Open),

@@ -183,6 +183,9 @@ async fn r4_6_every_surface_is_counted_per_ip() {
         .await
         .unwrap();
     assert_eq!(token.status(), 429);
+    assert!(token.headers().get("retry-after").is_some());
+    let body: Value = token.json().await.unwrap();
+    assert_eq!(body["error"], "temporarily_unavailable", "RFC 6749 shape");
     let blank: Value = get("/PB2CAPIVAN/APIService/generalCarrierRegBlank?uuid=d&appID=x")
         .await
         .unwrap()
@@ -341,4 +344,139 @@ async fn r4_6_redis_gcra_honours_rate_and_burst() {
     assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
     assert_eq!(code(&app.post(INVAPP, &ask()).await), "950");
     app.stop().await;
+}
+
+/// R4.6 with Redis: once a node found an AppID live, an unsigned call is counted per IP and
+/// per AppID in one script call (one round trip); the per-IP refusal still comes first, and a
+/// refusal per AppID leaves the IP's count risen, as if counted one by one.
+#[tokio::test]
+async fn r4_6_redis_counts_ip_and_app_in_one_round_trip() {
+    let namespace = format!("einv-test-{}", uuid::Uuid::new_v4());
+    let redis_url =
+        std::env::var("EINV_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let flow = FlowControl::redis(limits(4, 2), &redis_url, &namespace)
+        .await
+        .unwrap();
+    let app = TestApp::spawn_with(Backend::Sqlite, |p| p.with_flow_control(flow)).await;
+    let trips = || app.platform.flow.redis_round_trips().unwrap();
+    let before = trips();
+    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+    assert_eq!(
+        trips() - before,
+        2,
+        "first call: per IP, then per AppID once found live"
+    );
+    let before = trips();
+    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+    assert_eq!(trips() - before, 1, "then both limits in one round trip");
+    let before = trips();
+    assert_eq!(code(&app.post(INVAPP, &ask()).await), "950", "per AppID: 2");
+    assert_eq!(trips() - before, 1);
+    // The refused call still counted per IP (4): one call left from this IP.
+    let mut made_up = ask();
+    set(&mut made_up, "appID", "EINVMADEUP0001");
+    assert_eq!(code(&app.post(INVAPP, &made_up).await), "998");
+    assert_eq!(code(&app.post(INVAPP, &made_up).await), "950", "per IP: 4");
+    app.stop().await;
+}
+
+/// R4.6 on the OAuth token endpoint: counted per IP and, once the client's credentials hold,
+/// per client (AppID); past the client's allowance a 429 with `Retry-After` (RFC 6585) in
+/// RFC 6749's error shape. Wrong credentials never spend the client's allowance.
+#[tokio::test]
+async fn r4_6_the_token_endpoint_is_counted_per_client() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
+        p.with_flow_control(FlowControl::in_memory(limits(100, 2)))
+    })
+    .await;
+    let token = |key: &'static str| {
+        app.http
+            .post(format!("{}/oauth/token", app.base))
+            .basic_auth(APP_ID, Some(key))
+            .form(&[("grant_type", "refresh_token"), ("refresh_token", "nope")])
+            .send()
+    };
+    for _ in 0..3 {
+        let stranger = token("not-the-key").await.unwrap();
+        assert_eq!(
+            stranger.status(),
+            401,
+            "invalid_client, not counted per client"
+        );
+    }
+    for _ in 0..2 {
+        let res = token(API_KEY).await.unwrap();
+        assert_eq!(res.status(), 400, "the client's allowance of 2 is whole");
+    }
+    let refused = token(API_KEY).await.unwrap();
+    assert_eq!(refused.status(), 429);
+    assert_eq!(
+        refused.headers().get("retry-after").unwrap(),
+        "30",
+        "2 per 60 s"
+    );
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"], "temporarily_unavailable");
+    assert!(body["error_description"].is_string(), "{body}");
+    app.clock.advance(Duration::seconds(30));
+    assert_eq!(
+        token(API_KEY).await.unwrap().status(),
+        400,
+        "one call regained"
+    );
+    app.stop().await;
+}
+
+/// R4.6 per AppID per service: with a limit on the winning-numbers service, its calls are
+/// refused past it while the same AppID's carrier queries are still served; a reviewer's own
+/// limit for one service of one AppID holds that service alone, and is announced with it.
+async fn per_service_limits_hold_one_service(app: TestApp) {
+    let now = app.now_unix();
+    app.clock
+        .advance(Duration::seconds(60 - now.rem_euclid(60)));
+    for _ in 0..2 {
+        assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+    }
+    assert_eq!(
+        code(&app.post(INVAPP, &ask()).await),
+        "950",
+        "winning-numbers: 2/60"
+    );
+    let carrier = app
+        .post(INVSERV, &crate::audit_trail::carrier_list(&app))
+        .await;
+    assert_eq!(
+        carrier["code"], 200,
+        "carrier-invoices still served: {carrier}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn r4_6_a_service_limit_refuses_one_service_and_serves_another_in_memory() {
+    let mut per_service = einv_core::flow::ServiceLimits::new();
+    per_service.insert(einv_core::Service::WinningNumbers, RateLimit::new(2, 60));
+    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
+        p.with_flow_control(
+            FlowControl::in_memory(limits(100, 100)).with_service_limits(per_service),
+        )
+    })
+    .await;
+    per_service_limits_hold_one_service(app).await;
+}
+
+#[tokio::test]
+async fn r4_6_a_service_limit_refuses_one_service_and_serves_another_in_redis() {
+    let namespace = format!("einv-test-{}", uuid::Uuid::new_v4());
+    let redis_url =
+        std::env::var("EINV_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let mut per_service = einv_core::flow::ServiceLimits::new();
+    per_service.insert(einv_core::Service::WinningNumbers, RateLimit::new(2, 60));
+    let flow = FlowControl::redis(limits(100, 100), &redis_url, &namespace)
+        .await
+        .unwrap()
+        .with_service_limits(per_service);
+    assert!(flow.health().shared, "the test Redis answers");
+    let app = TestApp::spawn_with(Backend::Sqlite, |p| p.with_flow_control(flow)).await;
+    per_service_limits_hold_one_service(app).await;
 }

@@ -183,7 +183,7 @@ fn no_redirects() -> reqwest::Client {
         .unwrap()
 }
 
-async fn sign_in(app: &TestApp, role: &str, email: &str, password: &str) -> String {
+pub(crate) async fn sign_in(app: &TestApp, role: &str, email: &str, password: &str) -> String {
     // The sign-in form carries a pre-session CSRF token bound to its form cookie.
     let (form_cookie, csrf) = app.form_token(&format!("/{role}/login")).await;
     let res = no_redirects()
@@ -198,7 +198,7 @@ async fn sign_in(app: &TestApp, role: &str, email: &str, password: &str) -> Stri
     cookie.split(';').next().unwrap().to_owned()
 }
 
-async fn page(app: &TestApp, path: &str, cookie: &str) -> (u16, String) {
+pub(crate) async fn page(app: &TestApp, path: &str, cookie: &str) -> (u16, String) {
     let res = no_redirects()
         .get(format!("{}{path}", app.base))
         .header("cookie", cookie)
@@ -282,7 +282,12 @@ async fn r4_6_only_a_reviewer_sets_limits_through_the_page() {
     assert!(body.contains("calls"), "the field is named: {body}");
     let set = post_limit(&app, &rev, &pairs(&form(&token))).await;
     assert_eq!(set, (303, "/reviewer/limits".to_owned()));
-    let limit = app.platform.app_limit(&l.creds.app_id).await.unwrap();
+    let limit = app
+        .platform
+        .app_limit(&l.creds.app_id, None)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(limit, RateLimit::new(50, 60).with_burst(5));
 
     let (status, html) = page(&app, &format!("/developer/licences/{licence}"), &dev).await;
@@ -296,4 +301,56 @@ async fn r4_6_only_a_reviewer_sets_limits_through_the_page() {
 
 fn pairs<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// R4.6 per AppID per service as data: a reviewer holds one AppID's winning-numbers calls to
+/// a limit of their own; it is announced with the service (page and JSON), applies to that
+/// AppID's calls of that service, and lifting it gives back the AppID's limit alone.
+#[tokio::test]
+async fn r4_6_a_reviewer_sets_an_appids_limit_for_one_service() {
+    let app = spawn().await;
+    let l = licensed(&app, "flow-svc@example.com").await;
+    let (id, key) = (l.creds.app_id.clone(), l.creds.api_key.clone());
+    let p = &app.platform;
+    let one = Some(RateLimit::new(1, 60));
+    let winning = Some(einv_core::Service::WinningNumbers);
+    p.set_app_service_limit(l.reviewer, l.licence, winning, one, None, "scraping draws")
+        .await
+        .unwrap();
+    let published = app.get_json("/api/v2/limits").await;
+    assert_eq!(
+        published["apps"][0]["service"], "winning-numbers",
+        "{published}"
+    );
+    assert_eq!(published["apps"][0]["limit"]["calls"], 1);
+    let page = app.get_text("/limits?lang=en").await;
+    assert!(page.contains("winning-numbers"), "{page}");
+    assert_eq!(
+        admitted(&app, &id, &key, 3, 0).await,
+        1,
+        "the service's own limit: 1"
+    );
+    assert_eq!(
+        p.app_limit(&id, winning).await.unwrap(),
+        one,
+        "in force for the service"
+    );
+    assert_eq!(
+        p.app_limit(&id, Some(einv_core::Service::CarrierInvoices))
+            .await
+            .unwrap(),
+        None,
+        "no limit on the AppID's other services"
+    );
+    p.set_app_service_limit(l.reviewer, l.licence, winning, None, None, "resolved")
+        .await
+        .unwrap();
+    assert_eq!(p.app_limit(&id, winning).await.unwrap(), None, "lifted");
+    app.clock.advance(Duration::seconds(60));
+    assert_eq!(
+        admitted(&app, &id, &key, 5, 10).await,
+        3,
+        "the AppID's limit alone: 3"
+    );
+    app.stop().await;
 }

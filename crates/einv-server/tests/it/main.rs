@@ -14,6 +14,7 @@ mod developer_pages;
 mod flow_control;
 mod flow_limits;
 mod jobs;
+mod jobs_operations;
 mod licensing;
 mod licensing_web;
 mod oauth_flow;

@@ -12,7 +12,7 @@ use crate::options::PlatformOptions;
 #[derive(Debug, clap::Args)]
 pub struct SweepArgs {
     /// The job to run (licence-sweep, renewal-notices, consent-lapse, deletion-deadlines,
-    /// audit-checkpoint, audit-retention) or `all`.
+    /// audit-checkpoint, audit-retention, throttled-retention) or `all`.
     #[arg(long, default_value = "licence-sweep")]
     pub job: String,
 }

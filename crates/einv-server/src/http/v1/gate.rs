@@ -46,8 +46,15 @@ pub async fn admit(platform: &Platform, params: &V1Params, spec: ActionSpec) -> 
         .into());
     }
     let app_id = params.get("appID").unwrap_or_default();
-    // R4.6: per IP first, so a flood costs no database work.
-    platform.admit_ip(params.peer).await?;
+    // R4.6: per IP first, so a flood costs no database work. An unsigned call is counted per
+    // AppID in the same round trip when this node already found the AppID live and callable
+    // unsigned; a signed one only once its signature holds (a stranger's forged signatures
+    // spend its own IP's allowance, never the app's).
+    let unsigned = params.get("signature").is_none_or(str::is_empty);
+    let early = if unsigned && !spec.signed { app_id } else { "" };
+    let first = platform
+        .admit_call(params.peer, early, Some(spec.service))
+        .await?;
     let app = platform.authorise_app(app_id, Some(spec.service)).await?;
     platform
         .check_device(&app, params.get_any(&["uuid", "UUID"]))
@@ -76,12 +83,18 @@ pub async fn admit(platform: &Platform, params: &V1Params, spec: ActionSpec) -> 
         None | Some("") => {
             // R4.6 per AppID: only for a live AppID (never a made-up one). Unsigned, anyone
             // can name it; an app that signs every call is safe from that.
-            platform.admit_app_calls(&app.app.app_id).await?;
+            if !first.app_counted {
+                platform
+                    .admit_app_calls(&app.app.app_id, Some(spec.service))
+                    .await?;
+            }
         }
         Some(_) => {
             verify_signature(params, &app)?;
             // R4.6 per AppID, counted once the signature proved the caller holds the key.
-            platform.admit_app_calls(&app.app.app_id).await?;
+            platform
+                .admit_app_calls(&app.app.app_id, Some(spec.service))
+                .await?;
             // A repeated identical signed request never acts twice (once.rs).
             super::once::claim(platform, params, &app.app.app_id).await?;
         }

@@ -62,6 +62,7 @@ pub async fn limits(State(state): State<AppState>) -> Result<Json<Value>, Proble
     Ok(Json(json!({
         "per_ip": flow.limits.per_ip,
         "per_app": flow.limits.per_app,
+        "per_service": flow.per_service,
         "apps": announced,
         "appliesWithinSecs": flow.book.check_interval().num_milliseconds().div_euclid(1000) + 1,
     })))

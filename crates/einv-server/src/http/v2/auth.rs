@@ -302,7 +302,8 @@ async fn admit(
     app_id: &str,
 ) -> Result<(crate::services::FlowStatus, Option<AuthorisedApp>), crate::error::ServiceError> {
     let platform = &state.platform;
-    let by_ip = platform.admit_ip(peer).await?;
+    let first = platform.admit_call(peer, app_id, None).await?;
+    let by_ip = first.status;
     let admitted = match app_id {
         "" => None,
         id => platform.authorise_app(id, None).await.ok(),
@@ -310,7 +311,10 @@ async fn admit(
     let Some(app) = admitted else {
         return Ok((by_ip, None));
     };
-    let by_app = platform.admit_app_calls(&app.app.app_id).await?;
+    if first.app_counted {
+        return Ok((by_ip, Some(app)));
+    }
+    let by_app = platform.admit_app_calls(&app.app.app_id, None).await?;
     let tighter = if by_app.remaining < by_ip.remaining {
         by_app
     } else {

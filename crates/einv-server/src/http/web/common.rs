@@ -35,6 +35,7 @@ pub const REVIEWER_NAV: &[(&str, &str, &str)] = &[
     ("/reviewer/licences", "全部授權", "All licences"),
     ("/reviewer/events", "異動紀錄", "Events"),
     ("/reviewer/limits", "流量管制", "Flow control"),
+    ("/reviewer/jobs", "背景作業", "Background jobs"),
 ];
 
 /// The public pages' navigation.

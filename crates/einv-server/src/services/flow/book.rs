@@ -1,5 +1,6 @@
 //! The limits in force, as data (R4.6): the defaults from the configuration and each AppID's
-//! own limits as reviewers announced them (store, migration 0080).
+//! own limits — over all its calls, or over one service's (migration 0122) — as reviewers
+//! announced them (store, migration 0080).
 //!
 //! Several nodes learn of a change through the `flow` row of `cache_versions`, bumped by a
 //! trigger on every insert: each node compares that version with the one it loaded at most
@@ -14,6 +15,7 @@ use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Duration, Utc};
 use einv_core::flow::{limit_in_force, LimitChange, RateLimit};
+use einv_core::Service;
 use einv_store::{FlowLimitChangeRecord, Store};
 
 use crate::error::ServiceResult;
@@ -48,10 +50,17 @@ impl LimitBook {
         self.interval
     }
 
-    /// `app_id`'s own limit in force at `now`, if any (else the default applies).
-    pub fn own_limit(&self, app_id: &str, now: i64) -> Option<RateLimit> {
+    /// `app_id`'s own limit in force at `now` over all its calls (`service` `None`) or over
+    /// its calls of one service, if any (else the default applies).
+    pub fn own_limit(&self, app_id: &str, service: Option<Service>, now: i64) -> Option<RateLimit> {
         let by_app = self.held.read().ok()?.by_app.clone();
-        limit_in_force(by_app.get(app_id)?, now)
+        let changes: Vec<LimitChange> = by_app
+            .get(app_id)?
+            .iter()
+            .filter(|c| c.service == service)
+            .cloned()
+            .collect();
+        limit_in_force(&changes, now)
     }
 
     /// Every AppID's changes as held now.
@@ -92,8 +101,7 @@ impl LimitBook {
         }
         let changes = store.flow_limit_changes().await?;
         let mut by_app: HashMap<String, Vec<LimitChange>> = HashMap::new();
-        for record in changes {
-            let change = to_change(&record);
+        for change in changes.iter().filter_map(to_change) {
             by_app
                 .entry(change.app_id.clone())
                 .or_default()
@@ -111,8 +119,17 @@ impl LimitBook {
 }
 
 /// A stored change in the domain's terms; a stored limit out of range (written by hand) is
-/// read as no limit of its own, and logged.
-pub fn to_change(record: &FlowLimitChangeRecord) -> LimitChange {
+/// read as no limit of its own, and logged; a change naming no known service is skipped
+/// (logged), rather than taken for a change of the AppID's limit over all its calls.
+pub fn to_change(record: &FlowLimitChangeRecord) -> Option<LimitChange> {
+    let service = match record.service.as_deref().map(str::parse::<Service>) {
+        None => None,
+        Some(Ok(service)) => Some(service),
+        Some(Err(e)) => {
+            tracing::error!(change.id = record.id, error = %e, "stored flow limit names no known service; ignored");
+            return None;
+        }
+    };
     let limit = record.limit.and_then(|(calls, window, burst)| {
         let parts = (
             u32::try_from(calls),
@@ -126,9 +143,10 @@ pub fn to_change(record: &FlowLimitChangeRecord) -> LimitChange {
             .map_err(|e| tracing::error!(change.id = record.id, error = %e, "stored flow limit out of range; ignored"))
             .ok()
     });
-    LimitChange {
+    Some(LimitChange {
         app_id: record.app_id.clone(),
+        service,
         limit,
         effective_at: record.effective_at.timestamp(),
-    }
+    })
 }

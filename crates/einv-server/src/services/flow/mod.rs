@@ -13,12 +13,15 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, OnceLock, RwLock};
 
-use einv_core::flow::{FlowDecision, FlowLimits, RateLimit};
+use einv_core::flow::{FlowDecision, FlowLimits, RateLimit, ServiceLimits};
+use einv_core::Service;
 
 use crate::error::ServiceError;
 
 mod admit;
 pub mod book;
+mod count;
+pub mod early;
 pub mod memory;
 mod overrides;
 pub mod redis;
@@ -59,7 +62,8 @@ struct MemoryLimiters {
 struct Limiters {
     per_ip: KeyedGcra<IpAddr>,
     per_app: KeyedGcra<String>,
-    /// AppIDs with a limit of their own, one limiter per distinct limit.
+    /// AppIDs (and AppIDs' services, keyed `svc:SERVICE:APPID`) with a limit of their own, one
+    /// limiter per distinct limit.
     own: RwLock<HashMap<RateLimit, Arc<KeyedGcra<String>>>>,
     /// qryInvDetail per AppID and invoice ([`DETAIL_QUERY_CAP`]): a fixed daily window, as
     /// the cap is a count per day, not a rate.
@@ -71,11 +75,15 @@ struct Limiters {
 pub struct FlowControl {
     /// The default limits (the configuration's), announced on the limits page.
     pub limits: FlowLimits,
+    /// The default limits of single services per AppID (none unless configured).
+    pub per_service: ServiceLimits,
     /// Each AppID's own limits, as reviewers announced them.
     pub book: book::LimitBook,
     counter: Counter,
     clock: FlowClock,
     tally: tally::Tally,
+    /// AppIDs counted in the same step as the IP (`early.rs`).
+    pub(crate) early: early::EarlyApps,
 }
 
 /// What a call left of its allowance, for `RateLimit-*` headers.
@@ -94,6 +102,8 @@ pub struct FlowStatus {
 enum Scope<'a> {
     Ip(IpAddr),
     App(&'a str),
+    /// One AppID's calls of one service.
+    Service(&'a str, Service),
     /// qryInvDetail, per AppID and invoice.
     Detail(&'a str),
 }
@@ -103,6 +113,7 @@ impl Scope<'_> {
         match self {
             Scope::Ip(_) => "ip",
             Scope::App(_) => "app",
+            Scope::Service(..) => "service",
             Scope::Detail(_) => "detail",
         }
     }
@@ -111,6 +122,7 @@ impl Scope<'_> {
         match self {
             Scope::Ip(ip) => format!("ip:{}", ip_key(*ip)),
             Scope::App(app_id) => format!("app:{app_id}"),
+            Scope::Service(app_id, service) => format!("svc:{service}:{app_id}"),
             Scope::Detail(key) => format!("detail:{key}"),
         }
     }
@@ -171,11 +183,20 @@ impl FlowControl {
     fn with_counter(limits: FlowLimits, counter: Counter) -> Self {
         Self {
             limits,
+            per_service: ServiceLimits::new(),
             book: book::LimitBook::new(chrono::Duration::seconds(1)),
             counter,
             clock: FlowClock::default(),
             tally: tally::Tally::default(),
+            early: early::EarlyApps::default(),
         }
+    }
+
+    /// The same flow control with default limits per AppID per service (R4.6).
+    #[must_use]
+    pub fn with_service_limits(mut self, per_service: ServiceLimits) -> Self {
+        self.per_service = per_service;
+        self
     }
 
     /// The same flow control checking for limit changes at most every `interval` (zero: on
@@ -193,6 +214,14 @@ impl FlowControl {
             Counter::Redis { shared, .. } => shared
                 .connection()
                 .map(|c| (c, shared.options().namespace.as_str())),
+            Counter::Memory(_) | Counter::Off => None,
+        }
+    }
+
+    /// Round trips this node made to Redis (`None` without Redis): a call costs one.
+    pub fn redis_round_trips(&self) -> Option<u64> {
+        match &self.counter {
+            Counter::Redis { shared, .. } => Some(shared.round_trips()),
             Counter::Memory(_) | Counter::Off => None,
         }
     }
@@ -232,54 +261,6 @@ impl FlowControl {
     pub(crate) fn use_clock(&self, clock: Arc<dyn einv_core::Clock>) {
         self.clock.set(clock);
     }
-
-    /// Counts one call in `scope` under `limit`: shared when Redis answers, else alone.
-    async fn count(&self, scope: Scope<'_>, limit: RateLimit) -> (FlowDecision, bool) {
-        let alone = match &self.counter {
-            Counter::Off => {
-                let allowed = FlowDecision::Allowed {
-                    remaining: u64::from(limit.burst),
-                    reset_secs: 0,
-                };
-                return (allowed, false);
-            }
-            Counter::Memory(memory) => return (memory.count(scope, limit, &self.clock), false),
-            Counter::Redis { shared, alone } => {
-                if shared.is_up() {
-                    if let Some(decision) = shared_count(shared, scope, limit, &self.clock).await {
-                        return (decision, false);
-                    }
-                }
-                alone
-            }
-        };
-        (alone.count(scope, limit, &self.clock), true)
-    }
-}
-
-async fn shared_count(
-    shared: &redis::SharedRedis,
-    scope: Scope<'_>,
-    limit: RateLimit,
-    clock: &FlowClock,
-) -> Option<FlowDecision> {
-    let now = clock.now_utc();
-    if let Scope::Detail(_) = scope {
-        let count = shared
-            .fixed_window(&scope.key(), limit, now.timestamp())
-            .await?;
-        return Some(limit.decide(count, now.timestamp()));
-    }
-    let micros = u64::try_from(now.timestamp_micros()).unwrap_or(0);
-    Some(match shared.gcra(&scope.key(), limit, micros).await? {
-        Ok(remaining) => FlowDecision::Allowed {
-            remaining,
-            reset_secs: 0,
-        },
-        Err(wait) => FlowDecision::Refused {
-            retry_after_secs: wait.div_ceil(1_000_000).max(1),
-        },
-    })
 }
 
 impl MemoryLimiters {
@@ -307,6 +288,7 @@ impl MemoryLimiters {
                 limiters.per_app.check(&app_id.to_owned())
             }
             Scope::App(app_id) => limiters.own_limiter(limit, clock).check(&app_id.to_owned()),
+            Scope::Service(..) => limiters.own_limiter(limit, clock).check(&scope.key()),
             Scope::Detail(key) => {
                 let now = clock.now_utc().timestamp();
                 return limit.decide(fixed_window_hit(&limiters.per_detail, key, limit, now), now);

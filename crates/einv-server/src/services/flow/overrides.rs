@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use einv_core::flow::RateLimit;
-use einv_core::InvalidValue;
+use einv_core::{InvalidValue, Service};
 use einv_store::{FlowLimitChangeRecord, Recipient};
 use serde::Serialize;
 
@@ -23,6 +23,9 @@ pub struct LimitAnnouncement {
     /// The AppID.
     #[serde(rename = "appId")]
     pub app_id: String,
+    /// The service whose calls it limits; absent: all the AppID's calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<Service>,
     /// Its limit from then on; `null`: the default per-AppID limit again.
     pub limit: Option<RateLimit>,
     /// When it applies (RFC 3339).
@@ -42,6 +45,8 @@ pub struct AppLimitView {
     pub in_force: RateLimit,
     /// Whether that is the AppID's own (else the default).
     pub own: bool,
+    /// The limits in force over single services' calls (its own or the configured default).
+    pub services: Vec<(Service, RateLimit)>,
     /// The changes announced for it, newest first, with the reviewer's reasons.
     pub changes: Vec<FlowLimitChangeRecord>,
     /// Calls refused over the last 24 hours and the last 30 days.
@@ -59,6 +64,22 @@ impl Platform {
         &self,
         reviewer_id: i64,
         licence_id: i64,
+        limit: Option<RateLimit>,
+        effective_at: Option<DateTime<Utc>>,
+        reason: &str,
+    ) -> ServiceResult<i64> {
+        self.set_app_service_limit(reviewer_id, licence_id, None, limit, effective_at, reason)
+            .await
+    }
+
+    /// R4.6 "per AppID per service where useful": as [`Platform::set_app_limit`], for the
+    /// AppID's calls of `service` only (`None`: all its calls). Lifting a service's own limit
+    /// leaves the configured default of that service, if any.
+    pub async fn set_app_service_limit(
+        &self,
+        reviewer_id: i64,
+        licence_id: i64,
+        service: Option<Service>,
         limit: Option<RateLimit>,
         effective_at: Option<DateTime<Utc>>,
         reason: &str,
@@ -91,6 +112,7 @@ impl Platform {
         let record = FlowLimitChangeRecord {
             id: 0,
             app_id: app_id.clone(),
+            service: service.map(|s| s.as_str().to_owned()),
             licence_id,
             limit: limit.map(|l| {
                 (
@@ -106,11 +128,13 @@ impl Platform {
         };
         let id = self.store.add_flow_limit_change(&record).await?;
         let shown = limit.map_or_else(|| "the default".to_owned(), |l| describe(&l));
+        let calls_of = service.map_or_else(String::new, |s| format!(" for the service {s}"));
         self.audit(
             AuditEntry::event(actor, "flow.limit.set")
                 .with_app(app_id.clone())
                 .with_detail(serde_json::json!({
                     "licence": licence_id,
+                    "service": service,
                     "limit": limit,
                     "effectiveAt": effective_at.to_rfc3339(),
                     "reason": reason,
@@ -124,14 +148,14 @@ impl Platform {
                 "limits",
                 &format!("Flow-control limit of {app_id} changes"),
                 &format!(
-                    "From {} the per-AppID limit of {app_id} is {shown} (R4.6). Reason: {reason}",
+                    "From {} the per-AppID limit of {app_id}{calls_of} is {shown} (R4.6). Reason: {reason}",
                     effective_at.to_rfc3339()
                 ),
                 now,
             )
             .await?;
         self.flow.book.refresh(&self.store, now, true).await?;
-        tracing::info!(licence.id = licence_id, app.id = %app_id, limit = %shown, effective_at = %effective_at, "flow limit set");
+        tracing::info!(licence.id = licence_id, app.id = %app_id, service = ?service, limit = %shown, effective_at = %effective_at, "flow limit set");
         Ok(id)
     }
 
@@ -141,11 +165,15 @@ impl Platform {
         changes.reverse();
         Ok(changes
             .iter()
-            .map(|r| LimitAnnouncement {
-                app_id: r.app_id.clone(),
-                limit: super::book::to_change(r).limit,
-                effective_at: r.effective_at,
-                announced_at: r.created_at,
+            .filter_map(|r| {
+                let change = super::book::to_change(r)?;
+                Some(LimitAnnouncement {
+                    app_id: r.app_id.clone(),
+                    service: change.service,
+                    limit: change.limit,
+                    effective_at: r.effective_at,
+                    announced_at: r.created_at,
+                })
             })
             .collect())
     }
@@ -154,8 +182,21 @@ impl Platform {
     pub async fn app_limit_view(&self, app_id: &str) -> ServiceResult<AppLimitView> {
         self.flush_throttled().await?;
         let now = self.clock.now();
-        let in_force = self.app_limit(app_id).await?;
-        let own = self.flow.book.own_limit(app_id, now.timestamp()).is_some();
+        let in_force = self
+            .app_limit(app_id, None)
+            .await?
+            .unwrap_or(self.flow.limits.per_app);
+        let own = self
+            .flow
+            .book
+            .own_limit(app_id, None, now.timestamp())
+            .is_some();
+        let mut services = Vec::new();
+        for service in Service::ALL {
+            if let Some(limit) = self.app_limit(app_id, Some(service)).await? {
+                services.push((service, limit));
+            }
+        }
         let mut changes: Vec<_> = self
             .store
             .flow_limit_changes()
@@ -177,6 +218,7 @@ impl Platform {
             app_id: app_id.to_owned(),
             in_force,
             own,
+            services,
             changes,
             refused_day: refused(day),
             refused_month: refused(month),

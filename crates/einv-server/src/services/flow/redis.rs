@@ -9,7 +9,7 @@
 //! reconnects by itself. Every Redis round trip is bounded by a timeout, so a Redis that hangs
 //! (not only one that refuses) is noticed too.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
@@ -43,24 +43,53 @@ impl Default for RedisOptions {
     }
 }
 
-/// GCRA as `einv_core::flow::gcra_step` computes it, in one script so that reading and
-/// writing a key's arrival time cannot interleave between nodes. Times are microseconds
-/// (below 2^53, exact in Lua's doubles); the key expires when its arrival time passes, which
-/// is exactly when a fresh key would behave the same.
+/// GCRA as `einv_core::flow::gcra_step` computes it, for every limit of one call in one
+/// script: one round trip, and reading and writing the keys' arrival times cannot interleave
+/// between nodes. The keys are stepped in order, as if counted one by one: the first refusal
+/// ends the script and leaves the keys before it counted (a call refused per AppID was still
+/// a call from its IP). Times are microseconds (below 2^53, exact in Lua's doubles); a key
+/// expires when its arrival time passes, which is exactly when a fresh key would behave the
+/// same. Answers `{1, tightest key (1-based), calls left there}` or `{0, refusing key,
+/// microseconds to wait}`.
 const GCRA_LUA: &str = r"
 local now = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
-local tolerance = tonumber(ARGV[3])
-local tat = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
-if tat < now then tat = now end
-local allow_at = tat - tolerance
-if now < allow_at then
-  return {0, allow_at - now}
+local tightest, least = 1, -1
+for i, key in ipairs(KEYS) do
+  local interval = tonumber(ARGV[2 * i])
+  local tolerance = tonumber(ARGV[2 * i + 1])
+  local tat = tonumber(redis.call('GET', key) or ARGV[1])
+  if tat < now then tat = now end
+  local allow_at = tat - tolerance
+  if now < allow_at then
+    return {0, i, allow_at - now}
+  end
+  local new_tat = tat + interval
+  redis.call('SET', key, string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000) + 1)
+  local left = math.floor((now + tolerance + interval - new_tat) / interval)
+  if least < 0 or left < least then tightest, least = i, left end
 end
-local new_tat = tat + interval
-redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000) + 1)
-return {1, math.floor((now + tolerance + interval - new_tat) / interval)}
+return {1, tightest, least}
 ";
+
+/// What the script answered for one call's limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GcraAnswer {
+    /// Every limit let the call through; `tightest` (an index into the limits) has the fewest
+    /// calls left, `remaining`.
+    Allowed {
+        /// Index of the limit with the fewest calls left.
+        tightest: usize,
+        /// Calls left there.
+        remaining: u64,
+    },
+    /// Limit `at` refused the call (the limits before it counted it): wait this long.
+    Refused {
+        /// Index of the refusing limit.
+        at: usize,
+        /// Microseconds until that limit lets a call through.
+        wait_micros: u64,
+    },
+}
 
 /// Redis as the shared counter, with its health.
 pub struct SharedRedis {
@@ -69,6 +98,8 @@ pub struct SharedRedis {
     up: AtomicBool,
     options: RedisOptions,
     script: redis::Script,
+    /// Round trips attempted (what `bench/flow.sh` and the tests read: one per call).
+    round_trips: AtomicU64,
 }
 
 impl std::fmt::Debug for SharedRedis {
@@ -105,6 +136,7 @@ impl SharedRedis {
             up: AtomicBool::new(false),
             options,
             script: redis::Script::new(GCRA_LUA),
+            round_trips: AtomicU64::new(0),
         });
         if let Err(e) = shared.connect().await {
             tracing::warn!(error = %e, "flow control: Redis unreachable at start; counting alone with this node's share of each limit until it answers");
@@ -130,6 +162,11 @@ impl SharedRedis {
     /// Whether Redis answered last time.
     pub fn is_up(&self) -> bool {
         self.up.load(Ordering::Relaxed)
+    }
+
+    /// Round trips to Redis this node attempted.
+    pub fn round_trips(&self) -> u64 {
+        self.round_trips.load(Ordering::Relaxed)
     }
 
     /// The options.
@@ -177,6 +214,7 @@ impl SharedRedis {
             return Err(RedisTrouble::NotConnected);
         };
         let timeout = self.options.command_timeout;
+        self.round_trips.fetch_add(1, Ordering::Relaxed);
         let outcome = match tokio::time::timeout(timeout, call(conn)).await {
             Ok(Ok(value)) => return Ok(value),
             Ok(Err(e)) => RedisTrouble::Redis(e),
@@ -187,34 +225,47 @@ impl SharedRedis {
         Err(outcome)
     }
 
-    /// One GCRA step for `key` at `now_micros`: `Ok(remaining)` or `Err(wait)` in
-    /// microseconds; `None` when Redis gave no answer.
+    /// One GCRA step for each of `limits` (key, limit) at `now_micros`, in one round trip;
+    /// `None` when Redis gave no answer.
     pub async fn gcra(
         &self,
-        key: &str,
-        limit: RateLimit,
+        limits: &[(String, RateLimit)],
         now_micros: u64,
-    ) -> Option<Result<u64, u64>> {
-        let (interval, tolerance) = limit.gcra_micros();
-        let key = format!("{}:gcra:{key}", self.options.namespace);
+    ) -> Option<GcraAnswer> {
+        let steps: Vec<(String, u64, u64)> = limits
+            .iter()
+            .map(|(key, limit)| {
+                let (interval, tolerance) = limit.gcra_micros();
+                let key = format!("{}:gcra:{key}", self.options.namespace);
+                (key, interval, tolerance)
+            })
+            .collect();
         let script = self.script.clone();
-        let answer: Result<(u8, u64), _> = self
+        let answer: Result<(u8, usize, u64), _> = self
             .run(move |mut conn| {
                 Box::pin(async move {
-                    script
-                        .key(key)
-                        .arg(now_micros)
-                        .arg(interval)
-                        .arg(tolerance)
-                        .invoke_async(&mut conn)
-                        .await
+                    let mut invocation = script.prepare_invoke();
+                    invocation.arg(now_micros);
+                    for (key, interval, tolerance) in steps {
+                        invocation.key(key).arg(interval).arg(tolerance);
+                    }
+                    invocation.invoke_async(&mut conn).await
                 })
             })
             .await;
-        match answer.ok()? {
-            (1, remaining) => Some(Ok(remaining)),
-            (_, wait) => Some(Err(wait)),
-        }
+        let (allowed, index, value) = answer.ok()?;
+        let index = index.saturating_sub(1);
+        Some(if allowed == 1 {
+            GcraAnswer::Allowed {
+                tightest: index,
+                remaining: value,
+            }
+        } else {
+            GcraAnswer::Refused {
+                at: index,
+                wait_micros: value,
+            }
+        })
     }
 
     /// Counts one call for `key` in `limit`'s current fixed window (the daily caps); `None`

@@ -1,6 +1,6 @@
 //! Background work inside `einv serve`: the licence sweep (R4.7c, R4.7d, R6), renewal notices
 //! (R4.7b), consent lapse notices (R5.6), deletion-request deadlines (R5.2), audit checkpoints
-//! (R6.4) and audit retention purges (R5.3).
+//! (R6.4), audit retention purges (R5.3) and the retention of refused-call counts (R4.6).
 //!
 //! Each job has an interval; its ticks are numbered by the Platform clock (`slot` = Unix time /
 //! interval), so tests move the injected clock instead of sleeping. A node runs a tick only
@@ -42,17 +42,20 @@ pub enum Job {
     AuditCheckpoint,
     /// R5.3: purges audit entries older than the retention period.
     AuditRetention,
+    /// R4.6: deletes the per-AppID refused-call counts older than they are shown.
+    ThrottledRetention,
 }
 
 impl Job {
     /// Every job, in the order a tick runs them.
-    pub const ALL: [Job; 6] = [
+    pub const ALL: [Job; 7] = [
         Job::LicenceSweep,
         Job::RenewalNotices,
         Job::ConsentLapse,
         Job::DeletionDeadlines,
         Job::AuditCheckpoint,
         Job::AuditRetention,
+        Job::ThrottledRetention,
     ];
 
     /// The job's name in records, metrics and on the command line.
@@ -64,6 +67,7 @@ impl Job {
             Job::DeletionDeadlines => "deletion-deadlines",
             Job::AuditCheckpoint => "audit-checkpoint",
             Job::AuditRetention => "audit-retention",
+            Job::ThrottledRetention => "throttled-retention",
         }
     }
 }
@@ -112,6 +116,7 @@ impl Platform {
             Job::DeletionDeadlines => self.job_deletion_deadlines().await,
             Job::AuditCheckpoint => self.job_audit_checkpoint().await,
             Job::AuditRetention => self.job_audit_retention(retention).await,
+            Job::ThrottledRetention => self.job_throttled_retention().await,
         }
     }
 
@@ -123,6 +128,7 @@ impl Platform {
         retention: Retention,
         node: &str,
     ) -> ServiceResult<Vec<JobRun>> {
+        self.abandon_stale_runs(schedule).await?;
         let mut runs = Vec::new();
         for job in Job::ALL {
             let Some(interval) = schedule.interval(job) else {
@@ -167,6 +173,37 @@ impl Platform {
             tracing::error!(job = job.name(), error = %e, "background job failed");
         }
         Ok(JobRun { job, id, result })
+    }
+
+    /// Marks the runs left `running` longer than the schedule's bound `abandoned` (a node
+    /// killed mid-run never finishes its row) and reports each: a warning in the log and
+    /// `einv_job_runs_total{outcome="abandoned"}`; operators see them on `/reviewer/jobs` and
+    /// in `einv admin jobs`. The job itself runs again at its next tick (every job is
+    /// idempotent).
+    pub async fn abandon_stale_runs(
+        &self,
+        schedule: &JobSchedule,
+    ) -> ServiceResult<Vec<JobRunRecord>> {
+        let Some(bound) = schedule.abandon_after() else {
+            return Ok(Vec::new());
+        };
+        let now = self.clock.now();
+        let abandoned = self.store.abandon_stale_job_runs(now - bound, now).await?;
+        for run in &abandoned {
+            tracing::warn!(
+                job = %run.job,
+                run = run.id,
+                node = %run.node,
+                started_at = %run.started_at,
+                "background job abandoned: its node stopped mid-run"
+            );
+            let labels = [
+                ("job", run.job.clone()),
+                ("outcome", "abandoned".to_owned()),
+            ];
+            metrics::counter!(RUNS, &labels).increment(1);
+        }
+        Ok(abandoned)
     }
 
     /// The latest `limit` runs (of `job`, when given), newest first, for operators.

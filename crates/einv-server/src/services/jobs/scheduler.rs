@@ -26,6 +26,11 @@ pub struct JobSchedule {
     pub audit_checkpoint: u64,
     /// [`Job::AuditRetention`]: daily.
     pub audit_retention: u64,
+    /// [`Job::ThrottledRetention`]: daily.
+    pub throttled_retention: u64,
+    /// Seconds after which a run still `running` is marked `abandoned` (its node stopped
+    /// mid-run) and reported; 0 never.
+    pub abandon_after: u64,
 }
 
 impl Default for JobSchedule {
@@ -37,6 +42,8 @@ impl Default for JobSchedule {
             deletion_deadlines: 3600,
             audit_checkpoint: 300,
             audit_retention: 86_400,
+            throttled_retention: 86_400,
+            abandon_after: 3600,
         }
     }
 }
@@ -51,8 +58,17 @@ impl JobSchedule {
             Job::DeletionDeadlines => self.deletion_deadlines,
             Job::AuditCheckpoint => self.audit_checkpoint,
             Job::AuditRetention => self.audit_retention,
+            Job::ThrottledRetention => self.throttled_retention,
         };
         i64::try_from(seconds).ok().filter(|s| *s > 0)
+    }
+
+    /// How long a run may stay `running` before it is taken for abandoned; `None`: never.
+    pub fn abandon_after(&self) -> Option<chrono::Duration> {
+        i64::try_from(self.abandon_after)
+            .ok()
+            .filter(|s| *s > 0)
+            .map(chrono::Duration::seconds)
     }
 }
 

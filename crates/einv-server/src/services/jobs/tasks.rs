@@ -15,10 +15,21 @@ use crate::services::{AuditEntry, Platform};
 /// and the query stays a bounded range scan however old the data set grows.
 const LAPSE_LOOKBACK_DAYS: i64 = 31;
 
+/// How long the refused-call counts (R4.6) are kept: the developer's page shows the last 30
+/// days; reviewers may look back a little further.
+const THROTTLED_KEPT_DAYS: i64 = 90;
+
 /// Gauge of requests past their due day and not completed: the deletion "queue" operators watch.
 const OVERDUE_REQUESTS: &str = "einv_deletion_requests_overdue";
 
 impl Platform {
+    /// R4.6: deletes the per-AppID refused-call counts older than [`THROTTLED_KEPT_DAYS`].
+    pub(super) async fn job_throttled_retention(&self) -> ServiceResult<Counts> {
+        let before = self.clock.now() - Duration::days(THROTTLED_KEPT_DAYS);
+        let purged = self.store.purge_throttled(before).await?;
+        Ok(Counts::from([("purged", purged)]))
+    }
+
     pub(super) async fn job_licence_sweep(&self) -> ServiceResult<Counts> {
         let changed = self.sweep_licences().await?;
         Ok(Counts::from([("changed", changed as u64)]))

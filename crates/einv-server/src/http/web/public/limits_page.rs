@@ -13,13 +13,21 @@ pub async fn render(state: &AppState, lang: Lang) -> Result<Markup, WebError> {
     let flow = &state.platform.flow;
     let announced = state.platform.limit_announcements().await?;
     let now = state.platform.clock.now();
-    let rows = [
-        (lang.t("每一 IP", "per IP address"), flow.limits.per_ip),
+    let mut rows = vec![
         (
-            lang.t("每一 AppID（預設）", "per AppID (default)"),
+            lang.t("每一 IP", "per IP address").to_owned(),
+            flow.limits.per_ip,
+        ),
+        (
+            lang.t("每一 AppID（預設）", "per AppID (default)")
+                .to_owned(),
             flow.limits.per_app,
         ),
     ];
+    for (service, limit) in &flow.per_service {
+        let who = lang.t("每一 AppID 之服務 ", "per AppID, service ");
+        rows.push((format!("{who}{service}"), *limit));
+    }
     let bound = flow
         .book
         .check_interval()
@@ -44,9 +52,10 @@ pub async fn render(state: &AppState, lang: Lang) -> Result<Markup, WebError> {
             @if announced.is_empty() { p.muted { (lang.t("目前無個別標準。", "No AppID has a limit of its own.")) } }
             @else {
                 table {
-                    thead { tr { th { "AppID" } th { (lang.t("標準", "Limit")) } th { (lang.t("生效", "In effect from")) } th { (lang.t("公告", "Announced")) } } }
+                    thead { tr { th { "AppID" } th { (lang.t("服務", "Service")) } th { (lang.t("標準", "Limit")) } th { (lang.t("生效", "In effect from")) } th { (lang.t("公告", "Announced")) } } }
                     tbody { @for a in &announced { tr {
                         td { (a.app_id) }
+                        td { @match a.service { Some(s) => { (s) } None => { (lang.t("所有呼叫", "all calls")) } } }
                         td { @match a.limit {
                             Some(l) => { (l.calls) " / " (l.window_secs) " s, " (lang.t("瞬間", "burst")) " " (l.burst) }
                             None => { (lang.t("回復預設", "back to the default")) }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use einv_core::flow::RateLimit;
-use einv_core::InvalidValue;
+use einv_core::{InvalidValue, Service};
 use maud::{html, Markup};
 
 use crate::error::ServiceError;
@@ -31,12 +31,15 @@ pub(super) async fn view(
     let refused = p.throttled_today().await?;
     let announced = p.limit_announcements().await?;
     let defaults = p.flow.limits;
+    let per_service = &p.flow.per_service;
     Ok(page(
         lang,
         ("流量管制", "Flow control"),
         REVIEWER_NAV,
         html! {
             p { (lang.t("預設：每一 IP ", "Defaults: per IP ")) (defaults.per_ip) (lang.t("；每一 AppID ", "; per AppID ")) (defaults.per_app) (lang.t("（次數/秒/瞬間）", " (calls/seconds/burst)")) }
+            @if !per_service.is_empty() { p { (lang.t("每一 AppID 每一服務：", "Per AppID per service: "))
+                @for (s, l) in per_service { code { (s) } " " (l) "; " } } }
             h2 { (lang.t("近 24 小時被限流之呼叫", "Calls refused over the last 24 hours")) }
             @if refused.is_empty() { p.muted { (lang.t("無。", "None.")) } }
             @else { table {
@@ -46,19 +49,25 @@ pub(super) async fn view(
             h2 { (lang.t("設定個別 AppID 標準", "Set a licence's own limit")) }
             form.stack.card method="post" action="/reviewer/limits" {
                 (csrf_field(&session))
-                label { (lang.t("授權編號", "Licence #")) } input name="licence" required inputmode="numeric";
-                label { (lang.t("次數（留空：回復預設）", "Calls (empty: back to the default)")) } input name="calls" inputmode="numeric";
-                label { (lang.t("期間（秒）", "Window (s)")) } input name="window" inputmode="numeric" value="60";
-                label { (lang.t("瞬間上限（留空：同次數）", "Burst (empty: as many as calls)")) } input name="burst" inputmode="numeric";
-                label { (lang.t("生效時間（臺北時間；留空：立即）", "In effect from (Taipei time; empty: now)")) } input name="effective" type="datetime-local";
-                label { (lang.t("理由", "Reason")) } input name="reason" required;
+                label for="licence" { (lang.t("授權編號", "Licence #")) } input #licence name="licence" required inputmode="numeric";
+                label for="service" { (lang.t("服務（留空：所有呼叫）", "Service (empty: all its calls)")) }
+                select #service name="service" {
+                    option value="" { (lang.t("所有呼叫", "All calls")) }
+                    @for s in Service::ALL { option value=(s.as_str()) { (s.as_str()) } }
+                }
+                label for="calls" { (lang.t("次數（留空：回復預設）", "Calls (empty: back to the default)")) } input #calls name="calls" inputmode="numeric";
+                label for="window" { (lang.t("期間（秒）", "Window (s)")) } input #window name="window" inputmode="numeric" value="60";
+                label for="burst" { (lang.t("瞬間上限（留空：同次數）", "Burst (empty: as many as calls)")) } input #burst name="burst" inputmode="numeric";
+                label for="effective" { (lang.t("生效時間（臺北時間；留空：立即）", "In effect from (Taipei time; empty: now)")) } input #effective name="effective" type="datetime-local";
+                label for="reason" { (lang.t("理由", "Reason")) } input #reason name="reason" required;
                 button type="submit" { (lang.t("公告並套用", "Announce and apply")) }
             }
             h2 { (lang.t("已公告之異動", "Announced changes")) }
             table {
-                thead { tr { th { "AppID" } th { (lang.t("標準", "Limit")) } th { (lang.t("生效", "From")) } th { (lang.t("公告", "Announced")) } } }
+                thead { tr { th { "AppID" } th { (lang.t("服務", "Service")) } th { (lang.t("標準", "Limit")) } th { (lang.t("生效", "From")) } th { (lang.t("公告", "Announced")) } } }
                 tbody { @for a in &announced { tr {
                     td { (a.app_id) }
+                    td { @match a.service { Some(s) => { (s) } None => { (lang.t("所有呼叫", "all calls")) } } }
                     td { @match a.limit { Some(l) => { (l) } None => { (lang.t("回復預設", "default")) } } }
                     td { (taipei_time(a.effective_at)) } td { (taipei_time(a.announced_at)) }
                 } } }
@@ -89,9 +98,20 @@ pub(super) async fn set(
         }
     };
     let effective = taipei_input(field(&form, "effective"))?;
+    let service = match field(&form, "service") {
+        "" => None,
+        name => Some(name.parse::<Service>().map_err(ServiceError::from)?),
+    };
     state
         .platform
-        .set_app_limit(me, licence, limit, effective, field(&form, "reason"))
+        .set_app_service_limit(
+            me,
+            licence,
+            service,
+            limit,
+            effective,
+            field(&form, "reason"),
+        )
         .await?;
     Ok(Redirect::to("/reviewer/limits").into_response())
 }
@@ -139,11 +159,13 @@ pub fn licence_section(lang: Lang, view: &AppLimitView) -> Markup {
             p { "AppID " code { (view.app_id) } ": " (view.in_force)
                 (lang.t("（次數/秒/瞬間）", " (calls/seconds/burst)"))
                 " " @if view.own { (lang.t("個別標準", "its own limit")) } @else { (lang.t("預設", "the default")) } }
+            @for (service, limit) in &view.services { p.service-limit { (lang.t("服務 ", "Service ")) code { (service) } ": " (limit) } }
             p { (lang.t("被限流之呼叫：近 24 小時 ", "Calls refused: last 24 hours ")) span #refused-day { (view.refused_day) }
                 (lang.t("；近 30 日 ", "; last 30 days ")) span #refused-month { (view.refused_month) } }
             @if !view.changes.is_empty() {
                 ul { @for c in &view.changes { li {
                     (taipei_time(c.effective_at)) ": "
+                    @if let Some(s) = &c.service { "(" (s) ") " }
                     @match c.limit { Some((calls, window, burst)) => { (calls) "/" (window) "/" (burst) } None => { (lang.t("回復預設", "back to the default")) } }
                     " — " (c.reason)
                 } } }

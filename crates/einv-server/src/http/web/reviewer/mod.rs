@@ -19,6 +19,7 @@ use crate::http::AppState;
 
 mod console;
 mod decide;
+mod jobs;
 pub mod limits;
 mod queue;
 
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reviewer/licences/{id}/{action}", post(console::act))
         .route("/reviewer/documents/{id}", get(console::document))
         .route("/reviewer/limits", get(limits::view).post(limits::set))
+        .route("/reviewer/jobs", get(jobs::view))
 }
 
 async fn login_page(lang: Lang, guard: FormGuard) -> Response {
