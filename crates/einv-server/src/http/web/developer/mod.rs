@@ -21,6 +21,7 @@ mod apply;
 pub(crate) mod confirm;
 mod inbox;
 mod keys;
+mod licence_forms;
 mod licences;
 mod oauth;
 mod signing;

@@ -21,7 +21,11 @@ pub fn render(
         (
             "特定目的",
             "Purpose",
-            format!("{} — {}", items.category.name_zh(), items.purpose),
+            format!(
+                "{} — {}",
+                lang.t(items.category.name_zh(), items.category.name_en()),
+                items.purpose
+            ),
         ),
         ("利用期間", "Period", items.period.to_string()),
         ("利用地區", "Region", items.region.to_string()),

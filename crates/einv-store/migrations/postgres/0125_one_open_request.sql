@@ -1,0 +1,29 @@
+-- One open request per User, app and kind (R5.2): asking again while a request is open
+-- answers that request. The service looks first, but two requests filed at the same instant
+-- both looked before either wrote; this index makes the second insert fail, and the store
+-- reports it as "already exists" so the service answers the first one.
+--
+-- A database may already hold such twins. They are kept (history is never rewritten), the
+-- later ones marked as copies of the earliest, and the index covers only originals.
+ALTER TABLE deletion_requests ADD COLUMN duplicate_of BIGINT REFERENCES deletion_requests (id);
+
+UPDATE deletion_requests
+SET duplicate_of = (
+    SELECT MIN(first.id) FROM deletion_requests first
+    WHERE first.user_id = deletion_requests.user_id
+      AND first.app_id = deletion_requests.app_id
+      AND first.kind = deletion_requests.kind
+      AND first.completed_at IS NULL
+)
+WHERE completed_at IS NULL
+  AND id > (
+    SELECT MIN(first.id) FROM deletion_requests first
+    WHERE first.user_id = deletion_requests.user_id
+      AND first.app_id = deletion_requests.app_id
+      AND first.kind = deletion_requests.kind
+      AND first.completed_at IS NULL
+);
+
+CREATE UNIQUE INDEX deletion_requests_one_open
+    ON deletion_requests (user_id, app_id, kind)
+    WHERE completed_at IS NULL AND duplicate_of IS NULL;
