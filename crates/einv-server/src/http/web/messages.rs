@@ -116,7 +116,13 @@ fn proof_words(lang: Lang, p: Proof) -> &'static str {
 /// worded here: the caller logs them and says "try again later".
 pub fn service_message(lang: Lang, e: &ServiceError) -> String {
     match e {
-        ServiceError::Invalid(v) => problem_words(lang, v),
+        // Named by its label, so a page without the field beside it still says which.
+        ServiceError::Invalid(v) => format!(
+            "{}{}{}",
+            field_label(lang, &v.field),
+            lang.t("：", ": "),
+            problem_words(lang, v)
+        ),
         ServiceError::NotFound(m) => missing_words(lang, m),
         ServiceError::Conflict(Conflict::AlreadyDonated) => lang
             .t(
@@ -219,6 +225,7 @@ pub fn field_label(lang: Lang, field: &str) -> String {
         "body" => ("內容", "Content"),
         "statement" => ("聲明", "Statement"),
         "reason" => ("原因", "Reason"),
+        "redirect_uri" => ("重新導向 URI", "Redirect URI"),
         "from" => ("起日", "From"),
         "to" => ("迄日", "To"),
         other => return other.to_owned(),
