@@ -8,21 +8,18 @@
 ALTER TABLE deletion_requests ADD COLUMN duplicate_of INTEGER REFERENCES deletion_requests (id);
 
 UPDATE deletion_requests
-SET duplicate_of = (
-    SELECT MIN(first.id) FROM deletion_requests first
-    WHERE first.user_id = deletion_requests.user_id
-      AND first.app_id = deletion_requests.app_id
-      AND first.kind = deletion_requests.kind
-      AND first.completed_at IS NULL
-)
-WHERE completed_at IS NULL
-  AND id > (
-    SELECT MIN(first.id) FROM deletion_requests first
-    WHERE first.user_id = deletion_requests.user_id
-      AND first.app_id = deletion_requests.app_id
-      AND first.kind = deletion_requests.kind
-      AND first.completed_at IS NULL
-);
+SET duplicate_of = firsts.first_id
+FROM (
+    SELECT user_id, app_id, kind, MIN(id) AS first_id
+    FROM deletion_requests
+    WHERE completed_at IS NULL
+    GROUP BY user_id, app_id, kind
+) AS firsts
+WHERE deletion_requests.completed_at IS NULL
+  AND deletion_requests.user_id = firsts.user_id
+  AND deletion_requests.app_id = firsts.app_id
+  AND deletion_requests.kind = firsts.kind
+  AND deletion_requests.id > firsts.first_id;
 
 CREATE UNIQUE INDEX deletion_requests_one_open
     ON deletion_requests (user_id, app_id, kind)
