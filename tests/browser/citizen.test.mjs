@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, checkPage, einv } from './lib.mjs';
+import { startServer, launchBrowser, checkPage, einv, allowData } from './lib.mjs';
 
 const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
 
@@ -30,6 +30,7 @@ async function carrierCalls(base, demo, n) {
 
 /** A licensed app for the public register: a developer signs up, a legacy licence is recorded. */
 async function licensedApp(server, page) {
+  allowData('登錄資訊股份有限公司', '記帳好幫手');
   await page.goto(`${server.base}/developer/signup`);
   await page.fill('#email', 'register@example.com');
   await page.fill('#password', 'correct horse battery');

@@ -114,13 +114,70 @@ export async function seriousViolations(page) {
 }
 
 /**
- * The accessibility check every browser test can call: no serious or critical axe-core
- * violation on the page, and a screenshot named NAME for the record.
+ * The check every browser test can call: no serious or critical axe-core violation on the
+ * page, the page wholly in its language outside data (`checkLanguage`), and a screenshot
+ * named NAME for the record.
  */
 export async function checkPage(page, name) {
   await snap(page, name);
+  await checkLanguage(page, name);
   const found = await seriousViolations(page);
   if (found.length > 0) {
     throw new Error(`accessibility violations on ${name} (${page.url()}):\n${found.join('\n')}`);
+  }
+}
+
+// --- Language checks (issue 14: English pages wholly English) ---
+
+/** Names and data a test typed or the demo seeded: shown as given, in any language. */
+const typedData = new Set();
+
+/** Declares strings as data (names, products, reasons a person typed): the checks skip them. */
+export function allowData(...strings) {
+  for (const s of strings) if (s) typedData.add(String(s));
+}
+
+/**
+ * The page's visible text outside data: text inside an element with a `lang` other than the
+ * page's (the language switch, a document in its original language) or with `translate="no"`
+ * (names, codes) or `data-typed` (what an app or a person supplied, shown as given) is left
+ * out, then every declared data string is cut out.
+ */
+async function uiText(page) {
+  const text = await page.evaluate(() => {
+    const pageLang = document.documentElement.lang;
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!el || el.closest('script, style, [hidden], [translate="no"], [data-typed]')) continue;
+      const own = el.closest('[lang]');
+      if (own && own !== document.documentElement && own.lang !== pageLang) continue;
+      out.push(node.textContent);
+    }
+    // Values and labels a screen reader reads out are text too.
+    for (const el of document.querySelectorAll('[aria-label], [placeholder], input[type=submit]')) {
+      out.push(el.getAttribute('aria-label') ?? '', el.getAttribute('placeholder') ?? '');
+    }
+    return out.join('\n');
+  });
+  let rest = text;
+  for (const data of [...typedData].sort((a, b) => b.length - a.length)) rest = rest.split(data).join(' ');
+  return rest;
+}
+
+/** Chinese characters (CJK ideographs, CJK punctuation, full-width forms). */
+const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+/g;
+
+/** English words a Chinese page should not show in its own voice. */
+const ENGLISH_UI = /\b(required|is required|must be|not found|Submit|Cancel|Error|Sign in|Sign out|already exists|Try again|Something went wrong|Nothing|Previous|Next)\b/g;
+
+/** Throws when an English page shows Chinese, or a Chinese page English UI words, outside data. */
+export async function checkLanguage(page, name) {
+  const lang = await page.getAttribute('html', 'lang');
+  const text = await uiText(page);
+  const stray = lang === 'en' ? text.match(CJK) : text.match(ENGLISH_UI);
+  if (stray) {
+    throw new Error(`stray ${lang === 'en' ? 'Chinese' : 'English'} on ${name} (${page.url()}): ${[...new Set(stray)].slice(0, 10).join(' | ')}`);
   }
 }

@@ -1,5 +1,24 @@
 //! The one error type of the domain: a value that failed validation at the boundary.
 
+/// What kind of problem a value has, for a surface that words it in its own language (the web
+/// pages in Chinese or English). The sentence in [`InvalidValue::problem`] stays the one the
+/// APIs send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProblemKind {
+    /// The field's own format or rule: only the sentence says which.
+    #[default]
+    Other,
+    /// Nothing was given.
+    Required,
+    /// Longer than `max` characters.
+    TooLong {
+        /// The most characters accepted.
+        max: usize,
+    },
+    /// Not a calendar date `YYYY-MM-DD`.
+    NotADate,
+}
+
 /// A value that is not what the domain allows, naming the field and the problem.
 ///
 /// Every newtype of the core returns this from its `parse`; callers at an input boundary rename
@@ -11,6 +30,8 @@ pub struct InvalidValue {
     pub field: String,
     /// What is wrong, in one sentence.
     pub problem: String,
+    /// The kind of problem, when it is one of the common ones.
+    pub kind: ProblemKind,
 }
 
 impl InvalidValue {
@@ -19,6 +40,31 @@ impl InvalidValue {
         Self {
             field: field.into(),
             problem: problem.into(),
+            kind: ProblemKind::Other,
+        }
+    }
+
+    /// `field` was left empty.
+    pub fn required(field: impl Into<String>) -> Self {
+        Self {
+            kind: ProblemKind::Required,
+            ..Self::new(field, "is required")
+        }
+    }
+
+    /// `field` is longer than `max` characters.
+    pub fn too_long(field: impl Into<String>, max: usize) -> Self {
+        Self {
+            kind: ProblemKind::TooLong { max },
+            ..Self::new(field, format!("must be at most {max} characters"))
+        }
+    }
+
+    /// `field` is not a date `YYYY-MM-DD`.
+    pub fn not_a_date(field: impl Into<String>) -> Self {
+        Self {
+            kind: ProblemKind::NotADate,
+            ..Self::new(field, "must be a date YYYY-MM-DD")
         }
     }
 

@@ -28,7 +28,7 @@ pub mod wire;
 pub use business_id::BusinessId;
 pub use carrier::{Carrier, CarrierType, MobileBarcode};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::InvalidValue;
+pub use error::{InvalidValue, ProblemKind};
 pub use invoice::{Invoice, InvoiceDraft, InvoiceStatus};
 pub use invoice_number::{InvoiceNumber, ShownNumber};
 pub use love_code::LoveCode;

@@ -101,7 +101,7 @@ async fn r5_2_a_users_deletion_request_is_carried_out_and_reported_done() {
     let user = live
         .db
         .store
-        .find_user_by_barcode(&live.demo.card_no)
+        .find_user_by_barcode(&einv_core::MobileBarcode::parse(&live.demo.card_no).unwrap())
         .await
         .unwrap()
         .unwrap();

@@ -140,6 +140,16 @@ impl PurposeCategory {
         }
     }
 
+    /// The name in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Self::EInvoiceService => "The e-invoice service",
+            Self::PersonalFinance => "Personal bookkeeping and budgeting",
+            Self::SpendingInsights => "Spending insights",
+            Self::Offers => "Offers and loyalty benefits",
+        }
+    }
+
     /// Whether using data for this purpose is inside the e-invoice service (R5.3).
     pub fn in_scope(self) -> bool {
         self == Self::EInvoiceService

@@ -109,6 +109,21 @@ impl TerminationGround {
             Self::PublicInterest => "政策變更或公共利益",
         }
     }
+
+    /// The ground in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Self::SpecViolation => "Violation of the specification",
+            Self::PrizeFraudIndictment => "Indicted for improperly obtained prize money",
+            Self::RegistrationAbnormal => {
+                "Business closed without permission or otherwise abnormal"
+            }
+            Self::Deregistered => "Business registration deregistered",
+            Self::GovernmentReorganised => "Agency merged, abolished or reorganised",
+            Self::ImproperAccess => "Improper access to the Platform's pages",
+            Self::PublicInterest => "Policy change or public interest",
+        }
+    }
 }
 
 impl fmt::Display for TerminationGround {

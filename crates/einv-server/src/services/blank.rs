@@ -161,7 +161,7 @@ impl Platform {
             } else {
                 "carrierId2"
             };
-            return Err(InvalidValue::new(field, "is required").into());
+            return Err(InvalidValue::required(field).into());
         }
         self.store
             .record_issuer_confirmation(

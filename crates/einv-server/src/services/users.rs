@@ -172,10 +172,11 @@ impl Platform {
                 json!({ "by": "deregistration" }),
             );
             self.audit(entry).await?;
-            requests.push(
-                self.file_request(user_id, app_id, RequestKind::Delete)
-                    .await?,
-            );
+            // A deletion the User already asked for and is still open is that app's request.
+            let (request, _) = self
+                .open_or_file(user_id, app_id, RequestKind::Delete)
+                .await?;
+            requests.push(request);
         }
         self.store.deregister_user(user_id, now).await?;
         self.end_sessions_of(super::SessionKind::User, &user_id.to_string())
@@ -211,13 +212,11 @@ impl Platform {
         kind: RequestKind,
     ) -> ServiceResult<(DeletionRequestRecord, bool)> {
         self.registered_user(user_id).await?;
-        let open = self
+        if let Some(open) = self
             .store
-            .deletion_requests_of_user(user_id)
+            .open_deletion_request(user_id, app_id, kind)
             .await?
-            .into_iter()
-            .find(|r| r.app_id == app_id && r.kind == kind && r.completed_at.is_none());
-        if let Some(open) = open {
+        {
             return Ok((open, false));
         }
         if self
@@ -228,7 +227,28 @@ impl Platform {
         {
             return Err(ServiceError::not_found("app_id"));
         }
-        Ok((self.file_request(user_id, app_id, kind).await?, true))
+        self.open_or_file(user_id, app_id, kind).await
+    }
+
+    /// Files the request, or answers the one already open: two filed at the same instant both
+    /// found none open, and the store's unique index (migration 0125) lets only one in; the
+    /// other gets that one (R5.2, no duplicate requests).
+    async fn open_or_file(
+        &self,
+        user_id: i64,
+        app_id: &str,
+        kind: RequestKind,
+    ) -> ServiceResult<(DeletionRequestRecord, bool)> {
+        match self.file_request(user_id, app_id, kind).await {
+            Ok(filed) => Ok((filed, true)),
+            Err(ServiceError::Conflict(_)) => self
+                .store
+                .open_deletion_request(user_id, app_id, kind)
+                .await?
+                .map(|open| (open, false))
+                .ok_or_else(|| ServiceError::not_found("deletion request")),
+            Err(e) => Err(e),
+        }
     }
 
     /// One of the User's requests (their receipt); another User's is "not found".

@@ -19,6 +19,7 @@ both_backends!(
     r6_1_deregistration_revokes_and_requests_deletion,
     r5_6_renewal_is_a_new_recorded_act,
     deletion_requests_api_for_the_developer,
+    r5_2_two_requests_at_the_same_instant_are_one,
     blank_pages_are_html_and_json_only_on_bad_parameters,
     blank_pages_change_nothing_on_get_and_need_session_and_csrf,
     registration_issues_the_barcode,
@@ -221,6 +222,22 @@ async fn r5_6_renewal_is_a_new_recorded_act(app: &TestApp) {
         200,
         "the renewal keeps the call allowed"
     );
+}
+
+/// R5.2, no duplicate requests: the same request filed twice at the same instant is stored
+/// once; both answers are that one receipt, one of them saying it already existed.
+async fn r5_2_two_requests_at_the_same_instant_are_one(app: &TestApp) {
+    let user = user_id(app).await;
+    let file = || {
+        app.platform
+            .file_deletion_request(user, APP_ID, RequestKind::Delete)
+    };
+    let (first, second) = tokio::join!(file(), file());
+    let ((a, a_new), (b, b_new)) = (first.unwrap(), second.unwrap());
+    assert_eq!(a.id, b.id, "one receipt for both");
+    assert!(a_new ^ b_new, "exactly one was filed, the other found it");
+    let mine = app.platform.deletion_requests_of_user(user).await.unwrap();
+    assert_eq!(mine.len(), 1, "one request stored");
 }
 
 async fn deletion_requests_api_for_the_developer(app: &TestApp) {

@@ -13,6 +13,7 @@ mod consent_rules;
 mod developer_pages;
 mod flow_control;
 mod flow_limits;
+mod form_errors_web;
 mod jobs;
 mod jobs_operations;
 mod licensing;

@@ -34,7 +34,10 @@ fn request_from_row(r: &AnyRow) -> StoreResult<DeletionRequestRecord> {
 }
 
 impl Store {
-    /// Records a User's request to `app_id`, due on Taipei day `due`.
+    /// Records a User's request to `app_id`, due on Taipei day `due`. While the same User has
+    /// the same kind of request to the same app open, another is
+    /// [`StoreError::AlreadyExists`] (migration 0125's unique index: two filed at the same
+    /// instant cannot both be stored).
     pub async fn create_deletion_request(
         &self,
         user_id: i64,
@@ -53,8 +56,30 @@ impl Store {
         .bind(at.timestamp())
         .bind(date_key(due))
         .fetch_one(self.pool())
-        .await?;
+        .await
+        .map_err(|e| StoreError::on_unique(e, "deletion request"))?;
         request_from_row(&row)
+    }
+
+    /// The User's open request of `kind` to `app_id`, if one (the earliest, when a database
+    /// from before migration 0125 holds copies).
+    pub async fn open_deletion_request(
+        &self,
+        user_id: i64,
+        app_id: &str,
+        kind: RequestKind,
+    ) -> StoreResult<Option<DeletionRequestRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {REQUEST_COLUMNS} FROM deletion_requests \
+             WHERE user_id = $1 AND app_id = $2 AND kind = $3 AND completed_at IS NULL \
+             ORDER BY id LIMIT 1"
+        ))
+        .bind(user_id)
+        .bind(app_id)
+        .bind(kind.as_str())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(request_from_row).transpose()
     }
 
     /// A User's requests, newest first.

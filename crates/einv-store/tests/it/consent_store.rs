@@ -8,7 +8,8 @@ use einv_store::*;
 einv_store::both_backends!(
     grants_revoke_and_void,
     codes_and_refresh_tokens_are_single_use,
-    requests_and_notices
+    requests_and_notices,
+    one_open_request_per_user_app_and_kind
 );
 
 fn now() -> chrono::DateTime<Utc> {
@@ -294,4 +295,43 @@ async fn requests_and_notices(store: &Store) {
         .record_bank_account(a, "812", "999", now())
         .await
         .unwrap();
+}
+
+/// R5.2, no duplicate requests: two of the same kind filed at the same instant cannot both be
+/// stored (the second is "already exists"); another kind, another app, or the same one after
+/// the first was completed can.
+async fn one_open_request_per_user_app_and_kind(store: &Store) {
+    let (a, _) = setup(store).await;
+    let due = NaiveDate::from_ymd_opt(2026, 12, 27).unwrap();
+    let file = |app: &'static str, kind| store.create_deletion_request(a, app, kind, now(), due);
+    let (first, second) = tokio::join!(
+        file("APP1", RequestKind::Delete),
+        file("APP1", RequestKind::Delete)
+    );
+    let (stored, refused) = match (first, second) {
+        (Ok(r), Err(e)) | (Err(e), Ok(r)) => (r, e),
+        other => panic!("exactly one of two twins is stored: {other:?}"),
+    };
+    assert!(
+        matches!(refused, StoreError::AlreadyExists("deletion request")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store
+            .open_deletion_request(a, "APP1", RequestKind::Delete)
+            .await
+            .unwrap(),
+        Some(stored.clone())
+    );
+    file("APP1", RequestKind::StopUse).await.unwrap();
+    file("APP2", RequestKind::Delete).await.unwrap();
+    store
+        .progress_deletion_request(stored.id, "APP1", true, now())
+        .await
+        .unwrap();
+    let again = file("APP1", RequestKind::Delete).await.unwrap();
+    assert_ne!(
+        again.id, stored.id,
+        "a completed request does not block a new one"
+    );
 }

@@ -108,3 +108,75 @@ async fn user_notices_are_notifications(store: &Store) {
 }
 
 einv_store::both_backends!(user_notices_are_notifications);
+
+/// Migration 0125: open twins filed before the unique index are kept and marked as copies of
+/// the earliest; completed ones and other kinds are untouched; the index then holds.
+async fn open_request_twins_are_marked_before_the_index(db: TestDb) {
+    let store = &db.store;
+    execute_raw(
+        store,
+        "INSERT INTO users (id, mobile_barcode, verification_hash, registered_at) \
+         VALUES (1, '/AAAAAAA', 'h', 0)",
+    )
+    .await
+    .unwrap();
+    let rows = [
+        (1, "delete", "NULL"),
+        (2, "delete", "NULL"),
+        (3, "delete", "NULL"),
+        (4, "stop-use", "NULL"),
+        (5, "delete", "100"),
+    ];
+    for (id, kind, completed) in rows {
+        execute_raw(
+            store,
+            &format!(
+                "INSERT INTO deletion_requests (id, user_id, app_id, kind, created_at, due_date, completed_at) \
+                 VALUES ({id}, 1, 'APP1', '{kind}', 0, 20261227, {completed})"
+            ),
+        )
+        .await
+        .unwrap();
+    }
+    store.migrate().await.unwrap();
+    let mine = store.deletion_requests_of_user(1).await.unwrap();
+    assert_eq!(mine.len(), 5, "no request is lost");
+    let open = store
+        .open_deletion_request(1, "APP1", einv_store::RequestKind::Delete)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(open.id, 1, "the earliest open one is the request");
+    let marked = execute_raw(
+        store,
+        "UPDATE deletion_requests SET kind = kind WHERE duplicate_of = 1",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        marked, 2,
+        "requests 2 and 3 are copies of 1; 4 and 5 are not"
+    );
+    assert!(
+        execute_raw(
+            store,
+            "INSERT INTO deletion_requests (user_id, app_id, kind, created_at, due_date) \
+             VALUES (1, 'APP1', 'delete', 0, 20261227)",
+        )
+        .await
+        .is_err(),
+        "the index refuses another open twin"
+    );
+    db.drop_db().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_request_twins_are_marked_on_sqlite() {
+    open_request_twins_are_marked_before_the_index(TestDb::sqlite_before(125).await.unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_request_twins_are_marked_on_postgres() {
+    open_request_twins_are_marked_before_the_index(TestDb::postgres_before(125).await.unwrap())
+        .await;
+}

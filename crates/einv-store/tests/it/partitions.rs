@@ -26,7 +26,7 @@ fn on_card(number: &str, date: (i32, u32, u32)) -> Invoice {
 
 fn card() -> Vec<CarrierKey> {
     vec![CarrierKey {
-        carrier_type: "3J0002".into(),
+        carrier_type: einv_core::CarrierType::parse("3J0002").unwrap(),
         id1: "/ABC1234".into(),
     }]
 }
@@ -35,7 +35,7 @@ fn card() -> Vec<CarrierKey> {
 async fn three_periods(store: &Store) -> Vec<Invoice> {
     store
         .upsert_seller(&Seller {
-            ban: "04595257".into(),
+            ban: einv_core::BusinessId::parse("04595257").unwrap(),
             name: "示範商店".into(),
             address: "台北市".into(),
             qr_seed_key: None,

@@ -10,10 +10,11 @@ use super::params::V1Params;
 use crate::error::ServiceError;
 use crate::http::web::components::{FormErrors, TextField};
 use crate::http::web::user::{code_rule_error, register_form};
-use crate::http::web::{page, Lang};
+use crate::http::web::{messages, page, Lang};
+use einv_core::InvalidValue;
 
 /// The message for a field the services refused, in the page's language.
-fn field_message(lang: Lang, field: &str, problem: &str) -> String {
+fn field_message(lang: Lang, field: &str, v: &InvalidValue) -> String {
     let text = match field {
         "code" | "new_code" => code_rule_error(lang),
         "carrierType" => lang.t(
@@ -37,7 +38,7 @@ fn field_message(lang: Lang, field: &str, problem: &str) -> String {
             "帳號為 6 到 16 位數字。",
             "The account number is 6 to 16 digits.",
         ),
-        _ => return format!("{field}: {problem}"),
+        _ => return messages::problem_words(lang, v),
     };
     text.to_owned()
 }
@@ -61,7 +62,7 @@ pub(super) fn errors(lang: Lang, blank: Blank, e: &ServiceError) -> FormErrors {
             } else {
                 v.field.as_str()
             };
-            FormErrors::one(field, field_message(lang, field, &v.problem))
+            FormErrors::one(field, field_message(lang, field, v))
         }
         ServiceError::Store(_) | ServiceError::Internal(_) => FormErrors::one(
             first_field(blank),
@@ -72,7 +73,11 @@ pub(super) fn errors(lang: Lang, blank: Blank, e: &ServiceError) -> FormErrors {
         ),
         other => FormErrors::one(
             first_field(blank),
-            format!("{}{other}", lang.t("無法完成：", "Could not complete: ")),
+            format!(
+                "{}{}",
+                lang.t("無法完成：", "Could not complete: "),
+                messages::service_message(lang, other)
+            ),
         ),
     }
 }

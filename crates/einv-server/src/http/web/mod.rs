@@ -9,6 +9,7 @@ pub mod components;
 pub mod developer;
 pub mod form_guard;
 pub mod layout;
+pub mod messages;
 pub mod public;
 pub mod reviewer;
 pub mod security;

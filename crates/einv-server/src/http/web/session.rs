@@ -145,33 +145,28 @@ fn sign_in_redirect(role: Role) -> Response {
     }
 }
 
-/// A service failure as a status and a sentence; internal ones are logged, never shown.
+/// A service failure as a status and a sentence in the page's language
+/// (`messages::service_message`); internal ones are logged, never shown.
 fn service_failure(lang: Lang, e: ServiceError) -> (StatusCode, String) {
-    let internal = || {
-        lang.t(
-            "系統發生錯誤，請稍後再試。",
-            "Something went wrong on our side. Try again later.",
-        )
-        .to_owned()
-    };
-    match e {
+    let status = match &e {
         ServiceError::Store(e) => {
             tracing::error!(error = %e, "web page failed in the store");
-            (StatusCode::INTERNAL_SERVER_ERROR, internal())
+            StatusCode::INTERNAL_SERVER_ERROR
         }
         ServiceError::Internal(e) => {
             tracing::error!(
-                error = &e as &(dyn std::error::Error + 'static),
+                error = e as &(dyn std::error::Error + 'static),
                 "web page failed inside"
             );
-            (StatusCode::INTERNAL_SERVER_ERROR, internal())
+            StatusCode::INTERNAL_SERVER_ERROR
         }
-        e @ ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, e.to_string()),
-        e @ ServiceError::Conflict(_) => (StatusCode::CONFLICT, e.to_string()),
-        e @ ServiceError::Unproven(Proof::Password) => (StatusCode::UNAUTHORIZED, e.to_string()),
-        e @ ServiceError::TooManyFailures { .. } => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
-        e => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
-    }
+        ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
+        ServiceError::Conflict(_) => StatusCode::CONFLICT,
+        ServiceError::Unproven(Proof::Password) => StatusCode::UNAUTHORIZED,
+        ServiceError::TooManyFailures { .. } => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    (status, super::messages::service_message(lang, &e))
 }
 
 fn cookie_token(parts: &Parts) -> Option<String> {

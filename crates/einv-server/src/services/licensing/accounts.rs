@@ -64,10 +64,10 @@ fn check_password(password: &str) -> ServiceResult<()> {
 pub(super) fn text<'a>(field: &str, value: &'a str, max: usize) -> ServiceResult<&'a str> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(InvalidValue::new(field, "is required").into());
+        return Err(InvalidValue::required(field).into());
     }
     if value.chars().count() > max {
-        return Err(InvalidValue::new(field, format!("must be at most {max} characters")).into());
+        return Err(InvalidValue::too_long(field, max).into());
     }
     Ok(value)
 }

@@ -99,7 +99,7 @@ pub(super) fn check_document_sizes<'a>(
 
 fn parse_date(field: &str, value: &str) -> ServiceResult<NaiveDate> {
     NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| InvalidValue::new(field, "must be a date YYYY-MM-DD").into())
+        .map_err(|_| InvalidValue::not_a_date(field).into())
 }
 
 /// R5.7: a licence that lets Users query invoices must include donation.

@@ -68,7 +68,7 @@ fn day(field: &str, text: &str) -> ServiceResult<Option<NaiveDate>> {
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map(Some)
-        .map_err(|_| InvalidValue::new(field, "must be a date YYYY-MM-DD").into())
+        .map_err(|_| InvalidValue::not_a_date(field).into())
 }
 
 /// Whether a licence waits for a reviewer: new and resubmitted applications, purpose changes,

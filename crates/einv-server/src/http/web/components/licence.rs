@@ -222,7 +222,7 @@ pub fn history(
             td { @let (text, tone) = state_words(lang, &e.state_after); span class=(format!("badge {tone}")) { (text) } }
             td { (actor_words(lang, &e.actor, names)) }
             td { (e.rule) }
-            td { (e.reason) }
+            td { (crate::http::web::messages::note_words(lang, &e.reason)) }
         } } }
     } } }
 }

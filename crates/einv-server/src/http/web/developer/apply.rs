@@ -12,6 +12,7 @@ use crate::error::ServiceError;
 use crate::http::web::common::{csrf_field, subject_id, DEVELOPER_NAV};
 use crate::http::web::components::{self, licence};
 use crate::http::web::layout::{page, Lang};
+use crate::http::web::messages;
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
 use crate::services::licensing::{
@@ -26,49 +27,46 @@ pub(super) struct Correct {
     correct: Option<i64>,
 }
 
-/// The labels of the form's fields (zh, en), also used to name them in error messages.
-const LABELS: [(&str, &str, &str); 13] = [
-    ("contact_name", "聯絡人", "Contact person"),
-    ("contact_email", "聯絡電子郵件", "Contact e-mail"),
-    ("contact_phone", "聯絡電話", "Contact phone"),
-    ("product_name", "產品名稱", "Product name"),
-    ("product_version", "版本", "Version"),
-    ("purpose", "使用目的", "Purpose"),
-    ("services", "申請服務", "Services"),
-    ("isms_number", "證書號碼", "Certificate number"),
-    ("isms_issuer", "發證機構", "Issuer"),
-    ("isms_scope", "驗證範圍", "Scope"),
-    ("isms_expiry", "有效期限", "Expiry"),
-    ("documents", "證明文件", "Supporting documents"),
-    ("declarations", "聲明", "Declarations"),
+/// The form's fields by domain name (the names services report problems under).
+const FIELDS: [&str; 13] = [
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "product_name",
+    "product_version",
+    "purpose",
+    "services",
+    "isms_number",
+    "isms_issuer",
+    "isms_scope",
+    "isms_expiry",
+    "documents",
+    "declarations",
 ];
 
 fn label(lang: Lang, field: &str) -> String {
-    LABELS
-        .iter()
-        .find(|(f, _, _)| *f == field)
-        .map_or_else(|| field.to_owned(), |(_, zh, en)| lang.t(zh, en).to_owned())
+    messages::field_label(lang, field)
 }
 
-/// A problem with one field, to show at the top and beside the field.
+/// A problem with one field, in the page's language, to show at the top and beside the field.
 struct FieldError {
     field: String,
     problem: String,
 }
 
 /// The field and the problem a service refusal names, when it names one the form has.
-fn field_error(e: &ServiceError) -> Option<FieldError> {
+fn field_error(lang: Lang, e: &ServiceError) -> Option<FieldError> {
     let (field, problem) = match e {
-        ServiceError::Invalid(v) => (v.field.clone(), v.problem.clone()),
+        ServiceError::Invalid(v) => (v.field.clone(), messages::problem_words(lang, v)),
         ServiceError::Refused { rule, reason } => {
-            let (f, p) = reason.split_once(": ").unwrap_or(("form", reason));
-            (f.to_owned(), format!("{rule}: {p}"))
+            let f = reason.split_once(": ").map_or("form", |(f, _)| f);
+            (f.to_owned(), messages::refusal_words(lang, rule, reason))
         }
         _ => return None,
     };
     let field = match field.as_str() {
         "terms_version" => "declarations".to_owned(),
-        f if LABELS.iter().any(|(l, _, _)| *l == f) => field,
+        f if FIELDS.contains(&f) => field,
         _ => "form".to_owned(),
     };
     Some(FieldError { field, problem })
@@ -325,14 +323,15 @@ pub(super) async fn submit(
     let posted = read_form(multipart).await?;
     session.check_csrf(&posted.csrf)?;
     let p = &state.platform;
+    let max_mb = MAX_DOCUMENT_BYTES / 1024 / 1024;
     let outcome = match (correct.correct, &posted.oversize) {
-        (_, Some(name)) => Err(ServiceError::from(einv_core::InvalidValue::new(
-            "documents",
-            format!(
-                "{name} is larger than {} MB",
-                MAX_DOCUMENT_BYTES / 1024 / 1024
-            ),
-        ))),
+        (_, Some(name)) => Err(Ok(FieldError {
+            field: "documents".into(),
+            problem: match lang {
+                Lang::Zh => format!("{name} 超過 {max_mb} MB。"),
+                Lang::En => format!("{name} is larger than {max_mb} MB."),
+            },
+        })),
         // R4.2: a resubmission corrects the form's fields and adds or replaces documents.
         (Some(id), None) => {
             let resubmission = Resubmission {
@@ -343,11 +342,13 @@ pub(super) async fn submit(
             p.resubmit_with(me, id, &resubmission)
                 .await
                 .map(|l| (l, "resubmit"))
+                .map_err(|e| field_error(lang, &e).ok_or(e))
         }
         (None, None) => p
             .submit_application(me, &posted.input, &posted.added)
             .await
-            .map(|l| (l, "applied")),
+            .map(|l| (l, "applied"))
+            .map_err(|e| field_error(lang, &e).ok_or(e)),
     };
     match outcome {
         Ok((licence, done)) => Ok(Redirect::to(&format!(
@@ -355,10 +356,8 @@ pub(super) async fn submit(
             licence.id
         ))
         .into_response()),
-        Err(e) => {
-            let Some(error) = field_error(&e) else {
-                return Err(e.into());
-            };
+        Err(Err(e)) => Err(e.into()),
+        Err(Ok(error)) => {
             let terms = p.current_terms().await?;
             let documents = match correct.correct {
                 Some(id) => p.application_documents(me, id).await?,

@@ -75,7 +75,7 @@ pub(super) async fn terms(
                 tbody {
                     @for t in &versions {
                         tr {
-                            td { a href=(format!("/terms/{}", t.version)) { (t.version) } } td { (t.summary) } td { (components::when(lang, t.deadline)) }
+                            td { a href=(format!("/terms/{}", t.version)) { (t.version) } } td data-typed { (t.summary) } td { (components::when(lang, t.deadline)) }
                             td {
                                 @match accepted.iter().find(|(v, _)| *v == t.version) {
                                     Some((_, at)) => { (lang.t("已接受 ", "Accepted ")) (components::when(lang, *at)) }

@@ -6,12 +6,16 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use einv_core::licence::{Coverage, LicenceState, Renewal};
+use einv_core::InvalidValue;
 use maud::{html, Markup};
 
+use super::licence_forms::{LicenceForm, Refused};
 use super::{oauth, Done};
+use crate::error::ServiceError;
 use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
 use crate::http::web::components::confirm::{self, Confirmation};
 use crate::http::web::components::{self, licence};
@@ -110,19 +114,41 @@ pub(super) async fn detail(
     Query(done): Query<Done>,
 ) -> Result<Markup, WebError> {
     let (session, me) = subject_id(session, Role::Developer)?;
-    detail_page(&state, lang, &session, (me, id), done.done.as_deref(), None).await
+    detail_page(
+        &state,
+        lang,
+        &session,
+        (me, id),
+        done.done.as_deref(),
+        Again::Nothing,
+    )
+    .await
 }
 
-/// The licence page of licence `id` of developer `me`; `typed` is a refused redirect URI, shown
-/// again with its problem beside the field.
+/// A refused form of the licence page, shown again with its problem.
+pub(super) enum Again<'a> {
+    /// Nothing was refused.
+    Nothing,
+    /// A redirect URI (OAuth set-up).
+    RedirectUri(&'a oauth::Typed),
+    /// One of the licence's forms (change, research, certificate …).
+    Form(&'a Refused),
+}
+
+/// The licence page of licence `id` of developer `me`, with a refused form shown again.
 pub(super) async fn detail_page(
     state: &AppState,
     lang: Lang,
     session: &WebSession,
     (me, id): (i64, i64),
     done: Option<&str>,
-    typed: Option<&oauth::Typed>,
+    again: Again<'_>,
 ) -> Result<Markup, WebError> {
+    let (typed, refused) = match again {
+        Again::Nothing => (None, None),
+        Again::RedirectUri(t) => (Some(t), None),
+        Again::Form(r) => (None, Some(r)),
+    };
     let p = &state.platform;
     let licence = p.developer_licence(me, id).await?;
     let application = p.application_of(me, id).await?;
@@ -137,14 +163,15 @@ pub(super) async fn detail_page(
         Some(app_id) => Some(p.app_limit_view(app_id).await?),
         None => None,
     };
-    let form = |action: &str, zh: &str, en: &str, fields: Markup| {
-        html! {
-            form.stack.card method="post" action=(format!("/developer/licences/{id}/{action}")) {
-                h2 { (lang.t(zh, en).trim_end_matches('…')) }
-                (csrf_field(session)) (fields)
-                button type="submit" { (lang.t(zh, en)) }
-            }
+    let form = |action: &str, title: (&str, &str), required: bool, intro: Option<Markup>| {
+        LicenceForm {
+            id,
+            action,
+            title,
+            required,
+            intro,
         }
+        .render(lang, session, refused)
     };
     let s = &licence.state;
     let f = &application.form;
@@ -153,6 +180,7 @@ pub(super) async fn detail_page(
         ("授權", "Licence"),
         DEVELOPER_NAV,
         html! {
+            @if let Some(r) = refused { (r.errors.summary(lang)) }
             (licence::flash(lang, done))
             @if let Some(reason) = changes_reason(s, &history) {
                 div.error #changes-reason role="alert" {
@@ -178,52 +206,31 @@ pub(super) async fn detail_page(
             }
             // R4.7b: a suspended licence (or one under purpose review) may still file its re-review.
             @if s.coverage().is_some() && s.renewal() == Renewal::None && renewal_open(s, p.clock.now()) {
-                (form("renew", "申請重行審核", "Apply for re-review (R4.7b)", html! {
+                (form("renew", ("申請重行審核", "Apply for re-review (R4.7b)"), false, Some(html! {
                     p.muted { (lang.t("重行審核須附有效之資訊安全驗證證書（第六點）；留空則沿用已登錄者。", "A re-review rests on a valid ISMS certificate (R6); leave empty to keep the one on file.")) }
-                    (isms_fields(lang, "renew", false))
-                }))
+                })))
             }
             // R5.11: a change is notified whether the licence is active, suspended or under review.
             @if s.coverage().is_some() {
-                (form("change", "通知產品變更", "Notify a change (R5.11)", html! {
-                    label for="change-version" { (lang.t("版本", "Version")) } input #change-version name="product_version" required maxlength="50";
-                    label for="change-purpose" { (lang.t("使用目的（變更將重新審核）", "Purpose (a change goes back to review)")) } textarea #change-purpose name="purpose" required maxlength="2000" {}
-                }))
-                (form("research", "提供研究統計", "Submit research (R5.10)", html! {
-                    label for="research-title" { (lang.t("標題", "Title")) } input #research-title name="title" required;
-                    label for="research-body" { (lang.t("內容", "Content")) } textarea #research-body name="body" required {}
-                }))
-                (form("certificate", "更新資安驗證證書", "File a new ISMS certificate (R6)", isms_fields(lang, "cert", true)))
+                (form("change", ("通知產品變更", "Notify a change (R5.11)"), true, None))
+                (form("research", ("提供研究統計", "Submit research (R5.10)"), true, None))
+                (form("certificate", ("更新資安驗證證書", "File a new ISMS certificate (R6)"), true, None))
             }
             @if s.coverage().is_some() || matches!(s, LicenceState::Applied { .. } | LicenceState::ChangesRequested) {
-                (form("withdraw", "終止使用（書面通知）…", "Withdraw (R10.1)…", html! {
-                    label for="withdraw-reason" { (lang.t("終止使用之原因", "Why you withdraw")) } input #withdraw-reason name="reason" required maxlength="1000";
-                }))
+                (form("withdraw", ("終止使用（書面通知）…", "Withdraw (R10.1)…"), true, None))
             }
             @if s.ends_an_approved_licence() {
                 @match &destroyed {
                     Some(d) => p.flash { (lang.t("已確認銷毀於 ", "Destruction confirmed at ")) (components::when(lang, d.at)) },
-                    None => (form("destruction", "確認已銷毀資料", "Confirm destruction (R11)", html! {
+                    None => (form("destruction", ("確認已銷毀資料", "Confirm destruction (R11)"), true, Some(html! {
                         p { (lang.t("請刪除程式及所有產品使用者資料並通知使用者。", "Delete the programs and all User data and tell your Users.")) }
-                        label for="statement" { (lang.t("聲明", "Statement")) } textarea #statement name="statement" required {}
-                    })),
+                    }))),
                 }
             }
             h2 { (lang.t("異動紀錄", "History")) }
             (licence::history(lang, &history, &names))
         },
     ))
-}
-
-/// The four fields of an ISMS certificate (R6), with ids prefixed by `prefix`.
-fn isms_fields(lang: Lang, prefix: &str, required: bool) -> Markup {
-    let id = |f: &str| format!("{prefix}-{f}");
-    html! {
-        label for=(id("isms_number")) { (lang.t("證書號碼", "Certificate number")) } input id=(id("isms_number")) name="isms_number" required[required] maxlength="100";
-        label for=(id("isms_issuer")) { (lang.t("發證機構", "Issuer")) } input id=(id("isms_issuer")) name="isms_issuer" required[required] maxlength="200";
-        label for=(id("isms_scope")) { (lang.t("範圍", "Scope")) } input id=(id("isms_scope")) name="isms_scope" required[required] maxlength="1000";
-        label for=(id("isms_expiry")) { (lang.t("有效期限", "Expiry")) } input id=(id("isms_expiry")) name="isms_expiry" type="date" required[required];
-    }
 }
 
 /// Whether a re-review may be filed now: inside the term's window (R4.7b), or before the
@@ -254,50 +261,82 @@ pub(super) async fn act(
 ) -> Result<Response, WebError> {
     let (session, me) = subject_id(session, Role::Developer)?;
     check_csrf(&session, &form)?;
+    match file(&state, lang, &session, (me, id), &action, &form).await {
+        Ok(Some(confirmation)) => Ok(confirmation),
+        Ok(None) => {
+            Ok(Redirect::to(&format!("/developer/licences/{id}?done={action}")).into_response())
+        }
+        Err(e) => match Refused::of(lang, &action, &form, &e) {
+            // The form again, as typed, with the problem beside its field.
+            Some(refused) => {
+                let again = Again::Form(&refused);
+                let page = detail_page(&state, lang, &session, (me, id), None, again).await?;
+                Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            }
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// Files the form of `action`: `Some` page when it must be confirmed first.
+async fn file(
+    state: &AppState,
+    lang: Lang,
+    session: &WebSession,
+    (me, id): (i64, i64),
+    action: &str,
+    form: &HashMap<String, String>,
+) -> Result<Option<Response>, ServiceError> {
     let p = &state.platform;
-    match action.as_str() {
+    match action {
         "renew" => {
             // R6: a certificate typed with the re-review is filed with it.
-            p.apply_renewal(me, id, Some(&isms_of(&form))).await?;
+            p.apply_renewal(me, id, Some(&isms_of(form))).await?;
         }
-        "withdraw" if !confirm::confirmed(&form) => {
+        "withdraw" if !confirm::confirmed(form) => {
+            // Asked before the confirmation, so the form comes back with the field empty.
+            if field(form, "reason").is_empty() {
+                return Err(InvalidValue::required("reason").into());
+            }
             let licence = p.developer_licence(me, id).await?;
             let c = Confirmation {
                 title: ("確認終止使用", "Confirm withdrawal"),
                 consequence: html! {
                     p { (lang.t("撤回後授權即結束（第十點第一款）：API 立即停止，金鑰撤銷，使用者的同意終止，您須銷毀程式與使用者資料（第十一點）。", "Withdrawing ends the licence (R10.1): the API stops at once, the keys are revoked, your Users' consents end, and you must destroy the programs and User data (R11).")) }
-                    p { "AppID " code { (licence.app_id.as_deref().unwrap_or("—")) } " · " (lang.t("原因：", "Reason: ")) (field(&form, "reason")) }
+                    p { "AppID " code { (licence.app_id.as_deref().unwrap_or("—")) } " · " (lang.t("原因：", "Reason: ")) (field(form, "reason")) }
                 },
                 action: format!("/developer/licences/{id}/withdraw"),
                 button: ("確認終止使用", "Withdraw the licence"),
                 back: format!("/developer/licences/{id}"),
             };
-            return Ok(confirm::page_for(lang, DEVELOPER_NAV, &session, c, &form).into_response());
+            return Ok(Some(
+                confirm::page_for(lang, DEVELOPER_NAV, session, c, form).into_response(),
+            ));
         }
         "withdraw" => {
-            p.withdraw(me, id, field(&form, "reason")).await?;
+            p.withdraw(me, id, field(form, "reason")).await?;
         }
         "change" => {
             p.notify_change(
                 me,
                 id,
-                field(&form, "product_version"),
-                field(&form, "purpose"),
+                field(form, "product_version"),
+                field(form, "purpose"),
             )
             .await?;
         }
         "research" => {
-            p.submit_research(me, id, field(&form, "title"), field(&form, "body"))
+            p.submit_research(me, id, field(form, "title"), field(form, "body"))
                 .await?;
         }
         "destruction" => {
-            p.confirm_destruction(me, id, field(&form, "statement"))
+            p.confirm_destruction(me, id, field(form, "statement"))
                 .await?;
         }
         "certificate" => {
-            p.update_certificate(me, id, &isms_of(&form)).await?;
+            p.update_certificate(me, id, &isms_of(form)).await?;
         }
-        _ => return Err(crate::error::ServiceError::not_found("action").into()),
+        _ => return Err(ServiceError::not_found("action")),
     }
-    Ok(Redirect::to(&format!("/developer/licences/{id}?done={action}")).into_response())
+    Ok(None)
 }

@@ -20,6 +20,7 @@ use crate::services::licensing::{DeveloperSignUp, PASSWORD_MIN};
 mod apply;
 mod inbox;
 mod keys;
+mod licence_forms;
 mod licences;
 mod oauth;
 mod signing;

@@ -13,6 +13,7 @@ use crate::error::ServiceError;
 use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
 use crate::http::web::components::confirm::{self, Confirmation};
 use crate::http::web::layout::Lang;
+use crate::http::web::messages;
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
 use crate::services::licensing::MAX_REDIRECT_URIS;
@@ -76,19 +77,21 @@ pub(super) async fn add(
             ))
             .into_response())
         }
-        Err(ServiceError::Invalid(v)) => (
+        Err(e @ ServiceError::Invalid(_)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            format!("{}: {}", v.field, v.problem),
+            messages::service_message(lang, &e),
         ),
-        Err(e @ ServiceError::Conflict(_)) => (StatusCode::CONFLICT, e.to_string()),
+        Err(e @ ServiceError::Conflict(_)) => {
+            (StatusCode::CONFLICT, messages::service_message(lang, &e))
+        }
         Err(e) => return Err(e.into()),
     };
     let typed = Typed {
         value: uri.to_owned(),
         problem,
     };
-    let page =
-        super::licences::detail_page(&state, lang, &session, (me, id), None, Some(&typed)).await?;
+    let again = super::licences::Again::RedirectUri(&typed);
+    let page = super::licences::detail_page(&state, lang, &session, (me, id), None, again).await?;
     Ok((status, page).into_response())
 }
 

@@ -105,7 +105,7 @@ async fn terms(State(state): State<AppState>, lang: Lang) -> Result<Markup, WebE
     };
     let table = html! { table {
         thead { tr { th { (lang.t("版本", "Version")) } th { (lang.t("摘要", "Summary")) } th { (lang.t("發布", "Published")) } th { (lang.t("接受期限", "Accept by")) } } }
-        tbody { @for t in &versions { tr { td { a href=(format!("/terms/{}", t.version)) { (t.version) } } td { (t.summary) } td { (taipei_time(t.published_at)) } td { (taipei_time(t.deadline)) } } } }
+        tbody { @for t in &versions { tr { td { a href=(format!("/terms/{}", t.version)) { (t.version) } } td data-typed { (t.summary) } td { (taipei_time(t.published_at)) } td { (taipei_time(t.deadline)) } } } }
     } };
     Ok(page(
         lang,
@@ -137,7 +137,8 @@ async fn terms_text(
         PUBLIC_NAV,
         html! {
             p { (lang.t("版本 ", "Version ")) code { (version) } }
-            pre.terms.pre-wrap { (text) }
+            @if lang == Lang::En { p.muted { "The terms are published in Traditional Chinese; that text is the one that applies." } }
+            pre.terms.pre-wrap lang="zh-Hant-TW" { (text) }
         },
     ))
 }

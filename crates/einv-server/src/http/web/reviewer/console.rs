@@ -58,7 +58,7 @@ fn diff(lang: Lang, revisions: &[DatedRevision]) -> Markup {
             @if r.is_empty() { p { (lang.t("開發者未修改任何欄位或文件。", "The developer changed no field and no document.")) } }
             @if !r.fields.is_empty() { div.scroll role="region" aria-label=(lang.t("變更的欄位", "Changed fields")) tabindex="0" { table {
                 thead { tr { th { (lang.t("欄位", "Field")) } th { (lang.t("原內容", "Before")) } th { (lang.t("新內容", "After")) } } }
-                tbody { @for c in &r.fields { tr data-field=(c.field) { td { (super::decide::field_label(lang, &c.field)) } td { del { (c.old) } } td { ins { (c.new) } } } } }
+                tbody { @for c in &r.fields { tr data-field=(c.field) { td { (crate::http::web::messages::field_label(lang, &c.field)) } td { del { (c.old) } } td { ins { (c.new) } } } } }
             } } }
             @if !r.added.is_empty() { p { (lang.t("新增文件：", "Documents added: ")) @for d in &r.added { a href=(format!("/reviewer/documents/{}", d.id)) { (d.file_name) } " (" (components::file_size(d.size)) ") " } } }
             @if !r.replaced.is_empty() { ul { @for (old, new) in &r.replaced { li {

@@ -104,29 +104,10 @@ pub(super) fn decisions(lang: Lang, session: &WebSession, id: i64, st: &LicenceS
         @if st.coverage().is_some() {
             (decision(lang, session, id, "terminate", ("終止授權…", "Terminate (R10.3)…"), "danger", html! {
                 label for="ground" { (lang.t("事由", "Ground")) }
-                select #ground name="ground" { @for g in TerminationGround::ALL { option value=(g.as_str()) { (g.rule()) " " (g.name_zh()) } } }
+                select #ground name="ground" { @for g in TerminationGround::ALL { option value=(g.as_str()) { (g.rule()) " " (lang.t(g.name_zh(), g.name_en())) } } }
             }))
         }
     }
-}
-
-/// The form field's label, for the diff.
-pub(super) fn field_label(lang: Lang, field: &str) -> String {
-    let (zh, en) = match field {
-        "contact_name" => ("聯絡人", "Contact person"),
-        "contact_email" => ("聯絡電子郵件", "Contact e-mail"),
-        "contact_phone" => ("聯絡電話", "Contact phone"),
-        "product_name" => ("產品名稱", "Product name"),
-        "product_version" => ("版本", "Version"),
-        "purpose" => ("使用目的", "Purpose"),
-        "services" => ("申請服務", "Services"),
-        "isms_number" => ("證書號碼", "Certificate number"),
-        "isms_issuer" => ("發證機構", "Issuer"),
-        "isms_scope" => ("驗證範圍", "Scope"),
-        "isms_expiry" => ("證書有效期限", "Certificate expiry"),
-        other => return other.to_owned(),
-    };
-    lang.t(zh, en).to_owned()
 }
 
 /// What the confirmation page says `action` will do to the licence of `d`.

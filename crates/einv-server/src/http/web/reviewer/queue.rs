@@ -2,15 +2,19 @@
 //! product, assigned to me), paging, names instead of numbers.
 
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 
+use crate::error::ServiceError;
 use crate::http::web::common::{csrf_field, subject_id, REVIEWER_NAV};
-use crate::http::web::components::{self, licence};
+use crate::http::web::components::{self, licence, FormErrors};
 use crate::http::web::layout::{page, Lang};
+use crate::http::web::messages;
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
 use crate::services::licensing::{QueueFilter, QueuePage, STATE_NAMES};
-use einv_core::Service;
+use einv_core::{InvalidValue, ProblemKind, Service};
 
 /// This filter's query string for page `n`.
 fn page_link(f: &QueueFilter, n: usize) -> String {
@@ -31,29 +35,59 @@ fn page_link(f: &QueueFilter, n: usize) -> String {
     format!("?{}", q.finish())
 }
 
-fn filter_form(lang: Lang, f: &QueueFilter, action: &str) -> Markup {
+/// The filter's inputs a problem can be shown beside; a problem with another parameter (the
+/// page number) is shown beside the search box.
+const FILTER_FIELDS: [&str; 5] = ["q", "status", "service", "from", "to"];
+
+/// A refused filter: the problem beside its input, in the page's language.
+fn filter_errors(lang: Lang, v: &InvalidValue) -> FormErrors {
+    let field = FILTER_FIELDS
+        .into_iter()
+        .find(|f| *f == v.field)
+        .unwrap_or("q");
+    let problem = match (field, v.kind) {
+        ("to", ProblemKind::Other) => lang
+            .t(
+                "迄日不可早於起日。",
+                "The end day must not be before the start day.",
+            )
+            .to_owned(),
+        _ => messages::problem_words(lang, v),
+    };
+    FormErrors::one(field, problem)
+}
+
+fn filter_form(lang: Lang, f: &QueueFilter, action: &str, errors: &FormErrors) -> Markup {
     let status = if f.status.is_empty() {
         "queue"
     } else {
         f.status.as_str()
     };
+    let beside = |id: &str| {
+        html! { @if let Some(m) = errors.of(id) { p.field-error id=(format!("{id}-error")) { span.visually-hidden { (lang.t("錯誤：", "Error: ")) } (m) } } }
+    };
+    let invalid = |id: &str| errors.of(id).map(|_| "true");
+    let described = |id: &str| errors.of(id).map(|_| format!("{id}-error"));
     html! {
+        (errors.summary(lang))
         form.card #filter method="get" action=(action) role="search" {
             div.filter-grid {
-                div { label for="q" { (lang.t("開發者、產品或 AppID", "Developer, product or AppID")) } input #q name="q" type="search" value=(f.q) maxlength="100"; }
+                div { label for="q" { (lang.t("開發者、產品或 AppID", "Developer, product or AppID")) } (beside("q")) input #q name="q" type="search" value=(f.q) maxlength="100" aria-invalid=[invalid("q")] aria-describedby=[described("q")]; }
                 div { label for="status" { (lang.t("狀態", "Status")) }
-                    select #status name="status" {
+                    (beside("status"))
+                    select #status name="status" aria-invalid=[invalid("status")] aria-describedby=[described("status")] {
                         option value="queue" selected[status == "queue"] { (lang.t("待審核", "Waiting for review")) }
                         option value="all" selected[status == "all"] { (lang.t("全部", "All")) }
                         @for s in STATE_NAMES { option value=(s) selected[status == s] { (licence::state_words(lang, s).0) } }
                     } }
                 div { label for="service" { (lang.t("服務", "Service")) }
-                    select #service name="service" {
+                    (beside("service"))
+                    select #service name="service" aria-invalid=[invalid("service")] aria-describedby=[described("service")] {
                         option value="" { (lang.t("全部", "Any")) }
                         @for s in Service::ALL { option value=(s.as_str()) selected[f.service == s.as_str()] { (licence::service_words(lang, s.as_str())) } }
                     } }
-                div { label for="from" { (lang.t("最後異動起", "Changed from")) } input #from name="from" type="date" value=(f.from); }
-                div { label for="to" { (lang.t("最後異動迄", "Changed until")) } input #to name="to" type="date" value=(f.to); }
+                div { label for="from" { (lang.t("最後異動起", "Changed from")) } (beside("from")) input #from name="from" type="date" value=(f.from) aria-invalid=[invalid("from")] aria-describedby=[described("from")]; }
+                div { label for="to" { (lang.t("最後異動迄", "Changed until")) } (beside("to")) input #to name="to" type="date" value=(f.to) aria-invalid=[invalid("to")] aria-describedby=[described("to")]; }
                 div { label for="assignee" { (lang.t("指派", "Assigned")) }
                     select #assignee name="assignee" {
                         option value="" { (lang.t("任何人", "Anyone")) }
@@ -99,23 +133,37 @@ async fn list(
     mut filter: QueueFilter,
     title: (&str, &str),
     action: &str,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
     let (session, me) = subject_id(session, Role::Reviewer)?;
     if action == "/reviewer/licences" && filter.status.is_empty() {
         filter.status = "all".into();
     }
-    let result = state.platform.review_list(me, &filter).await?;
-    Ok(page(
+    // A malformed filter (a day that is not a date …) comes back in the filter form, as typed.
+    let (result, errors) = match state.platform.review_list(me, &filter).await {
+        Ok(result) => (Some(result), FormErrors::none()),
+        Err(ServiceError::Invalid(v)) => (None, filter_errors(lang, &v)),
+        Err(e) => return Err(e.into()),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let body = page(
         lang,
         title,
         REVIEWER_NAV,
         html! {
-            (filter_form(lang, &filter, action))
-            @if result.total == 0 { p.muted #empty { (lang.t("沒有符合的案件。", "Nothing matches.")) } }
-            @else { (listing(lang, &result, &filter, state.platform.clock.now())) }
+            (filter_form(lang, &filter, action, &errors))
+            @match &result {
+                Some(r) if r.total == 0 => p.muted #empty { (lang.t("沒有符合的案件。", "Nothing matches.")) },
+                Some(r) => (listing(lang, r, &filter, state.platform.clock.now())),
+                None => {},
+            }
             form method="post" action="/reviewer/logout" { (csrf_field(&session)) button.secondary type="submit" { (lang.t("登出", "Sign out")) } }
         },
-    ))
+    );
+    Ok((status, body).into_response())
 }
 
 /// `GET /reviewer`: what waits for a decision.
@@ -124,7 +172,7 @@ pub(super) async fn queue(
     lang: Lang,
     session: WebSession,
     Query(filter): Query<QueueFilter>,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
     list(
         state,
         lang,
@@ -142,7 +190,7 @@ pub(super) async fn all(
     lang: Lang,
     session: WebSession,
     Query(filter): Query<QueueFilter>,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
     list(
         state,
         lang,

@@ -17,12 +17,9 @@ pub fn render(
 ) -> Markup {
     let items = req.request.items();
     let lapse = einv_core::consent::lapse_instant(now);
+    // The category is the Platform's word; the rest is what the app wrote, shown as given.
+    let category = lang.t(items.category.name_zh(), items.category.name_en());
     let rows: Vec<(&str, &str, String)> = vec![
-        (
-            "特定目的",
-            "Purpose",
-            format!("{} — {}", items.category.name_zh(), items.purpose),
-        ),
         ("利用期間", "Period", items.period.to_string()),
         ("利用地區", "Region", items.region.to_string()),
         ("利用對象", "Recipients", items.recipients.to_string()),
@@ -35,10 +32,11 @@ pub fn render(
             h2 { (lang.t("授權範圍", "Scope")) }
             ul { @for s in req.request.services() { li { (super::words::service_name(lang, *s)) } } }
             table {
-                @for (zh, en, value) in &rows { tr { th scope="row" { (lang.t(zh, en)) } td { (value) } } }
+                tr { th scope="row" { (lang.t("特定目的", "Purpose")) } td { (category) " — " span data-typed { (items.purpose) } } }
+                @for (zh, en, value) in &rows { tr { th scope="row" { (lang.t(zh, en)) } td data-typed { (value) } } }
                 @if let Some(oos) = req.request.out_of_scope() {
-                    tr { th { (lang.t("所涉法令", "Laws involved")) } td { (oos.laws) } }
-                    tr { th { (lang.t("不同意之影響", "If you refuse")) } td { (oos.refusal_effect) } }
+                    tr { th scope="row" { (lang.t("所涉法令", "Laws involved")) } td data-typed { (oos.laws) } }
+                    tr { th scope="row" { (lang.t("不同意之影響", "If you refuse")) } td data-typed { (oos.refusal_effect) } }
                 }
             }
             @if req.request.out_of_scope().is_some() {

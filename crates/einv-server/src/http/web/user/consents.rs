@@ -41,8 +41,9 @@ fn consent_card(
             h3 { (name) " " (consent_badge(lang, status)) }
             p { (lang.t("可取用：", "May use:")) }
             (services(lang, g))
-            p.muted { (lang.t("目的：", "Purpose: ")) (items.purpose) br;
-                (lang.t("提供對象：", "Given to: ")) (items.recipients) br;
+            // The category is the Platform's word; purpose and recipients are the app's, as given.
+            p.muted { (lang.t("目的：", "Purpose: ")) (lang.t(items.category.name_zh(), items.category.name_en())) " — " span data-typed { (items.purpose) } br;
+                (lang.t("提供對象：", "Given to: ")) span data-typed { (items.recipients) } br;
                 (lang.t("同意時間：", "Given: ")) (when(lang, g.grant.granted_at)) br;
                 (lang.t("有效至：", "Valid until: ")) (when(lang, g.grant.lapses_at())) }
             @if status == ConsentStatus::Live {
