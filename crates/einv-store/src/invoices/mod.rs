@@ -2,15 +2,13 @@
 
 pub(crate) mod bulk;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use einv_core::{InvoiceNumber, Period};
-use sqlx::any::AnyRow;
-use sqlx::Row;
-
+use crate::hot_read::{Arg, Columns};
 use crate::records::{date_from_key, date_key, from_unix, period_key};
+use chrono::{DateTime, NaiveDate, Utc};
 use einv_core::barcode::RandomCode;
 use einv_core::invoice::{Currency, Decimal, InvoiceTime, RowNumber, TaxRate, TaxType};
 use einv_core::{BusinessId, CarrierType, LoveCode, Ntd};
+use einv_core::{InvoiceNumber, Period};
 
 use crate::{
     Invoice, InvoiceBatch, InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceRecord,
@@ -54,60 +52,56 @@ fn corrupt(column: &'static str, problem: impl ToString) -> StoreError {
 
 /// A stored text column through its domain type; a value the type refuses is corruption.
 fn typed<T>(
-    row: &AnyRow,
+    row: &dyn Columns,
     column: &'static str,
     parse: impl Fn(&str) -> Result<T, einv_core::InvalidValue>,
 ) -> StoreResult<T> {
-    let text: String = row.try_get(column)?;
+    let text = row.text(column)?;
     parse(&text).map_err(|e| corrupt(column, e))
 }
 
 /// A stored optional text column (NULL or empty: none) through its domain type.
 fn typed_opt<T>(
-    row: &AnyRow,
+    row: &dyn Columns,
     column: &'static str,
     parse: impl Fn(&str) -> Result<T, einv_core::InvalidValue>,
 ) -> StoreResult<Option<T>> {
-    let text: Option<String> = row.try_get(column)?;
+    let text = row.opt_text(column)?;
     text.filter(|t| !t.is_empty())
         .map(|t| parse(&t).map_err(|e| corrupt(column, e)))
         .transpose()
 }
 
-fn ntd(row: &AnyRow, column: &'static str) -> StoreResult<Ntd> {
-    let value: i64 = row.try_get(column)?;
+fn ntd(row: &dyn Columns, column: &'static str) -> StoreResult<Ntd> {
+    let value = row.int(column)?;
     u64::try_from(value)
         .map(Ntd::new)
         .map_err(|_| corrupt(column, format!("negative amount {value}")))
 }
 
-pub(crate) fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
-    let period_code: i64 = row.try_get("period")?;
+pub(crate) fn record_from_row(row: &dyn Columns) -> StoreResult<InvoiceRecord> {
+    let period_code = row.int("period")?;
     let period = Period::parse(&format!("{period_code:05}")).map_err(|e| corrupt("period", e))?;
     let date =
-        date_from_key(row.try_get("inv_date")?).ok_or_else(|| corrupt("inv_date", "bad date"))?;
-    let status: String = row.try_get("status")?;
+        date_from_key(row.int("inv_date")?).ok_or_else(|| corrupt("inv_date", "bad date"))?;
+    let status = row.text("status")?;
     let status = InvoiceStatus::parse(&status).ok_or_else(|| corrupt("status", status))?;
     let carrier = match typed_opt(row, "carrier_type", CarrierType::parse)? {
         Some(carrier_type) => Some(InvoiceCarrier {
             carrier_type,
-            id1: row
-                .try_get::<Option<String>, _>("carrier_id1")?
-                .unwrap_or_default(),
-            id2: row
-                .try_get::<Option<String>, _>("carrier_id2")?
-                .unwrap_or_default(),
+            id1: row.opt_text("carrier_id1")?.unwrap_or_default(),
+            id2: row.opt_text("carrier_id2")?.unwrap_or_default(),
         }),
         None => None,
     };
-    let donate_mark: i64 = row.try_get("donate_mark")?;
-    let tax_type: i64 = row.try_get("tax_type")?;
+    let donate_mark = row.int("donate_mark")?;
+    let tax_type = row.int("tax_type")?;
     let tax_type = u8::try_from(tax_type)
         .ok()
         .and_then(TaxType::from_code)
         .ok_or_else(|| corrupt("tax_type", tax_type))?;
     Ok(InvoiceRecord {
-        id: row.try_get("id")?,
+        id: row.int("id")?,
         header: InvoiceHeader {
             period,
             number: typed(row, "inv_num", InvoiceNumber::parse)?,
@@ -115,8 +109,8 @@ pub(crate) fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
             time: typed(row, "inv_time", InvoiceTime::parse)?,
             seller: InvoiceSeller {
                 id: typed(row, "seller_ban", BusinessId::parse)?,
-                name: row.try_get("seller_name")?,
-                address: row.try_get("seller_address")?,
+                name: row.text("seller_name")?,
+                address: row.text("seller_address")?,
             },
             buyer: typed_opt(row, "buyer_ban", BusinessId::parse)?,
             random_code: typed_opt(row, "random_code", RandomCode::parse)?,
@@ -129,7 +123,7 @@ pub(crate) fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
             tax_amount: ntd(row, "tax_amount")?,
             total_amount: ntd(row, "total_amount")?,
             carrier,
-            printed: row.try_get::<i64, _>("print_mark")? != 0,
+            printed: row.int("print_mark")? != 0,
             donated_to: if donate_mark != 0 {
                 typed_opt(row, "npoban", LoveCode::parse)?
             } else {
@@ -137,8 +131,28 @@ pub(crate) fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
             },
         },
         status,
-        donated_at: row.try_get::<Option<i64>, _>("donated_at")?.map(from_unix),
+        donated_at: row.opt_int("donated_at")?.map(from_unix),
     })
+}
+
+fn item_from_row(r: &dyn Columns) -> StoreResult<InvoiceItem> {
+    let decimal = |column| typed(r, column, Decimal::parse);
+    Ok(InvoiceItem {
+        row: typed(r, "row_num", RowNumber::parse)?,
+        description: r.text("description")?,
+        quantity: decimal("quantity")?,
+        unit_price: decimal("unit_price")?,
+        amount: decimal("amount")?,
+    })
+}
+
+/// `args` followed by each carrier's type and visible ID (the `OR`-ed arms of a list query).
+pub(crate) fn carrier_args(mut args: Vec<Arg>, carriers: &[CarrierKey]) -> Vec<Arg> {
+    for c in carriers {
+        args.push(Arg::Text(c.carrier_type.clone()));
+        args.push(Arg::Text(c.id1.clone()));
+    }
+    args
 }
 
 impl Store {
@@ -167,35 +181,20 @@ impl Store {
             "SELECT {HEADER_COLUMNS} FROM invoices i \
              WHERE i.inv_num = $1 AND i.period = $2"
         );
-        let row = sqlx::query(&sql)
-            .bind(number.as_str())
-            .bind(period_key(period))
-            .fetch_optional(self.pool())
-            .await?;
-        row.as_ref().map(record_from_row).transpose()
+        let args = vec![
+            Arg::Text(number.as_str().to_owned()),
+            Arg::Int(period_key(period)),
+        ];
+        let mut rows = self.hot_rows(sql, args, record_from_row).await?;
+        Ok(rows.pop())
     }
 
     /// The items of invoice `id`, in sequence.
     pub async fn invoice_items(&self, id: i64) -> StoreResult<Vec<InvoiceItem>> {
-        let rows = sqlx::query(
-            "SELECT row_num, description, quantity, unit_price, amount FROM invoice_items \
-             WHERE invoice_id = $1 ORDER BY seq",
-        )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let decimal = |column| typed(r, column, Decimal::parse);
-                Ok(InvoiceItem {
-                    row: typed(r, "row_num", RowNumber::parse)?,
-                    description: r.try_get("description")?,
-                    quantity: decimal("quantity")?,
-                    unit_price: decimal("unit_price")?,
-                    amount: decimal("amount")?,
-                })
-            })
-            .collect()
+        let sql = "SELECT row_num, description, quantity, unit_price, amount FROM invoice_items \
+             WHERE invoice_id = $1 ORDER BY seq";
+        self.hot_rows(sql.to_owned(), vec![Arg::Int(id)], item_from_row)
+            .await
     }
 
     /// The invoices of `carriers` dated `from..=to`, oldest first, `limit` from `offset`.
@@ -223,12 +222,11 @@ impl Store {
              ORDER BY i.inv_date, i.inv_time, i.inv_num LIMIT {limit} OFFSET {offset}",
             arms.join(" OR ")
         );
-        let mut query = sqlx::query(&sql).bind(date_key(from)).bind(date_key(to));
-        for c in carriers {
-            query = query.bind(c.carrier_type.as_str()).bind(c.id1.as_str());
-        }
-        let rows = query.fetch_all(self.pool()).await?;
-        rows.iter().map(record_from_row).collect()
+        let args = carrier_args(
+            vec![Arg::Int(date_key(from)), Arg::Int(date_key(to))],
+            carriers,
+        );
+        self.hot_rows(sql, args, record_from_row).await
     }
 
     /// The invoices of `carriers` dated `from..=to` that sort after invoice `after_id` (by
@@ -262,15 +260,13 @@ impl Store {
              ORDER BY i.inv_date, i.inv_time, i.inv_num LIMIT {limit}",
             arms.join(" OR ")
         );
-        let mut query = sqlx::query(&sql)
-            .bind(date_key(from))
-            .bind(date_key(to))
-            .bind(after_id);
-        for c in carriers {
-            query = query.bind(c.carrier_type.as_str()).bind(c.id1.as_str());
-        }
-        let rows = query.fetch_all(self.pool()).await?;
-        rows.iter().map(record_from_row).collect()
+        let args = vec![
+            Arg::Int(date_key(from)),
+            Arg::Int(date_key(to)),
+            Arg::Int(after_id),
+        ];
+        self.hot_rows(sql, carrier_args(args, carriers), record_from_row)
+            .await
     }
 
     /// Marks invoice `id` donated to `npoban` at `at`, unless it already was. Returns whether
