@@ -42,6 +42,11 @@ pub struct PlatformOptions {
     /// how long a reviewer's change takes to apply everywhere [default: 1000].
     #[arg(long, env = "EINV_LIMITS_CHECK_MS", value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
     pub limits_check_ms: Option<u64>,
+    /// How long a node trusts its last check of the cache versions (ms): the bound on how long
+    /// a change made on any node (a revoked consent or licence, a barred device) may go unseen
+    /// here; 0 checks on every call [default: 250].
+    #[arg(long, env = "EINV_CACHE_CHECK_MS", value_parser = clap::value_parser!(u64).range(0..=60_000))]
+    pub cache_check_ms: Option<u64>,
     /// Redis URL, to share flow-control counts between several `einv serve` nodes.
     #[arg(long, env = "EINV_REDIS_URL", hide_env_values = true, value_parser = secret)]
     pub redis_url: Option<SecretString>,
@@ -110,6 +115,7 @@ impl PlatformOptions {
         set(&mut s.limits.per_ip, self.limit_ip);
         set(&mut s.limits.per_app, self.limit_app);
         set(&mut s.limits.check_ms, self.limits_check_ms);
+        set(&mut s.cache.check_ms, self.cache_check_ms);
         if self.redis_url.is_some() {
             s.redis.url.clone_from(&self.redis_url);
         }

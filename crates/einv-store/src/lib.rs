@@ -19,6 +19,7 @@ mod columns;
 mod consent;
 mod error;
 mod flow;
+mod hot_read;
 mod invoices;
 mod jobs;
 mod licensing;
@@ -65,6 +66,8 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The hot path's read-only SQLite connections (none on PostgreSQL or in memory).
+    hot: Option<std::sync::Arc<hot_read::HotReader>>,
 }
 
 /// Result of store operations.
@@ -87,8 +90,10 @@ impl Store {
         let options = AnyConnectOptions::from_str(url)?;
         let pool = match backend {
             Backend::Sqlite => {
+                // Four: each connection is a worker thread, and the hot reads have their own
+                // (hot_read.rs); more threads than cores only queue on SQLite's locks.
                 AnyPoolOptions::new()
-                    .max_connections(8)
+                    .max_connections(4)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             // WAL lets readers run beside the one writer; NORMAL sync is safe
@@ -98,6 +103,7 @@ impl Store {
                                  PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
                             )
                             .await?;
+                            conn.execute(hot_read::SERVING_PRAGMAS).await?;
                             Ok(())
                         })
                     })
@@ -112,7 +118,11 @@ impl Store {
                     .await?
             }
         };
-        Ok(Self { pool, backend })
+        let hot = match backend {
+            Backend::Sqlite => hot_read::HotReader::for_url(url),
+            Backend::Postgres => None,
+        };
+        Ok(Self { pool, backend, hot })
     }
 
     /// The SQLite file `path`, created if missing — readable by its owner only (0600 on

@@ -17,8 +17,11 @@ pub struct CacheVersions {
 impl Store {
     /// The current versions of the cached scopes (one small read).
     pub async fn cache_versions(&self) -> StoreResult<CacheVersions> {
-        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT scope, version FROM cache_versions")
-            .fetch_all(self.pool())
+        let sql = "SELECT scope, version FROM cache_versions".to_owned();
+        let rows = self
+            .hot_rows(sql, Vec::new(), |r| {
+                Ok((r.text("scope")?, r.int("version")?))
+            })
             .await?;
         let mut versions = CacheVersions::default();
         for (scope, version) in rows {

@@ -9,8 +9,9 @@ use einv_core::prize::WinningNumbers;
 use einv_core::{InvoiceNumber, Period};
 use futures_util::TryStreamExt;
 
+use crate::hot_read::Arg;
 use crate::invoices::periods::period_clause;
-use crate::invoices::{record_from_row, HEADER_COLUMNS};
+use crate::invoices::{carrier_args, record_from_row, HEADER_COLUMNS};
 use crate::records::{date_key, period_key};
 use crate::{CarrierKey, InvoiceRecord, Store, StoreError, StoreResult};
 
@@ -153,15 +154,13 @@ impl Store {
              ORDER BY i.inv_date, i.inv_time, i.inv_num",
             period_clause("i.period", from, to)
         );
-        let mut query = sqlx::query(&sql)
-            .bind(date_key(from))
-            .bind(date_key(to))
-            .bind(marked_through);
-        for c in carriers {
-            query = query.bind(c.carrier_type.as_str()).bind(c.id1.as_str());
-        }
-        let rows = query.fetch_all(self.pool()).await?;
-        rows.iter().map(record_from_row).collect()
+        let args = vec![
+            Arg::Int(date_key(from)),
+            Arg::Int(date_key(to)),
+            Arg::Int(marked_through),
+        ];
+        self.hot_rows(sql, carrier_args(args, carriers), record_from_row)
+            .await
     }
 }
 

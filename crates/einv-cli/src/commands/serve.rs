@@ -37,7 +37,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 async fn serve(demo: bool, resolved: Resolved) -> anyhow::Result<ExitCode> {
     let config = &resolved.platform;
-    let platform = Arc::new(startup::platform(config, Arc::new(SystemClock)).await?);
+    let platform = Arc::new(
+        startup::platform(config, Arc::new(SystemClock))
+            .await?
+            .with_cache_config(resolved.cache),
+    );
     let listener = tokio::net::TcpListener::bind(resolved.listen)
         .await
         .with_context(|| format!("listen.address {}: cannot listen there", resolved.listen))?;

@@ -29,6 +29,8 @@ pub struct Resolved {
     pub background: BackgroundConfig,
     /// Log lines.
     pub logging: LoggingSettings,
+    /// The hot path's caches.
+    pub cache: einv_server::services::CacheConfig,
 }
 
 fn invalid(field: &'static str, problem: impl Into<String>) -> SettingsError {
@@ -93,6 +95,12 @@ impl Settings {
             retention,
             background: self.background,
             logging: self.logging,
+            cache: einv_server::services::CacheConfig {
+                enabled: true,
+                check_interval: chrono::Duration::milliseconds(
+                    i64::try_from(self.cache.check_ms).unwrap_or(i64::MAX),
+                ),
+            },
         })
     }
 
@@ -103,6 +111,9 @@ impl Settings {
         }
         if !(1..=60_000).contains(&self.redis.connect_timeout_ms) {
             return Err(invalid("redis.connect_timeout_ms", "must be 1 to 60000"));
+        }
+        if self.cache.check_ms > 60_000 {
+            return Err(invalid("cache.check_ms", "must be at most 60000"));
         }
         if self.limits.check_ms > 3_600_000 {
             return Err(invalid(

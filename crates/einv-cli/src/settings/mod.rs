@@ -61,6 +61,8 @@ pub struct Settings {
     pub limits: LimitsSettings,
     /// The audit trail (R5.3, R6.4).
     pub audit: AuditSettings,
+    /// The hot path's caches (docs/hot-path.md).
+    pub cache: CacheSettings,
     /// Background jobs inside `einv serve`.
     pub background: BackgroundConfig,
     /// Log lines.
@@ -186,6 +188,22 @@ impl Default for LimitsSettings {
             check_ms: 1000,
             per_service: std::collections::BTreeMap::new(),
         }
+    }
+}
+
+/// `[cache]`: how long a node trusts its last reading of the cache versions.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheSettings {
+    /// Milliseconds between version checks: the bound on how long a change made on any node
+    /// (a revoked consent or licence, a barred device) may go unseen here. 0 checks on every
+    /// call, at the cost of one query per call.
+    pub check_ms: u64,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        Self { check_ms: 250 }
     }
 }
 

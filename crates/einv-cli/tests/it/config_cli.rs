@@ -49,6 +49,8 @@ fn the_effective_settings_are_printed_with_secrets_redacted() {
     // Defaults fill what the file leaves out.
     assert!(text.contains("per_ip = \"600/60\""), "{text}");
     assert!(text.contains("retention_months = 6"), "{text}");
+    // The hot path's staleness bound: a change on any node is seen here within 250 ms.
+    assert!(text.contains("[cache]\ncheck_ms = 250"), "{text}");
 }
 
 #[test]
@@ -73,6 +75,8 @@ fn the_environment_wins_over_the_file_and_a_flag_over_the_environment() {
     );
     let from_flag = stdout(&check(dir.path(), file, &env, &["--limit-ip", "30/60"]));
     assert!(from_flag.contains("per_ip = \"30/60\""), "{from_flag}");
+    let zero = stdout(&check(dir.path(), file, &[], &["--cache-check-ms", "0"]));
+    assert!(zero.contains("[cache]\ncheck_ms = 0"), "{zero}");
 }
 
 #[test]
@@ -104,6 +108,8 @@ fn a_bad_value_exits_non_zero_naming_the_field() {
             "[limits.per_service]\n\"carrier-invoices\" = \"ten\"\n",
             "limits.per_service",
         ),
+        // A cache trusted for minutes would let a revoked licence or consent admit calls.
+        ("[cache]\ncheck_ms = 600000\n", "cache.check_ms"),
         (
             "[listen]\ntrusted_proxies = [\"not-an-ip\"]\n",
             "listen.trusted_proxies",

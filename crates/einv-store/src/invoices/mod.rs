@@ -3,15 +3,13 @@
 pub(crate) mod bulk;
 pub(crate) mod periods;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use einv_core::{InvoiceNumber, Period};
-use sqlx::any::AnyRow;
-use sqlx::Row;
-
+use crate::hot_read::{Arg, Columns};
 use crate::records::{date_from_key, date_key, from_unix, period_key};
+use chrono::{DateTime, NaiveDate, Utc};
 use einv_core::barcode::RandomCode;
 use einv_core::invoice::{Currency, Decimal, InvoiceTime, RowNumber, TaxRate, TaxType};
 use einv_core::{BusinessId, CarrierType, LoveCode, Ntd};
+use einv_core::{InvoiceNumber, Period};
 
 use crate::{
     Backend, Invoice, InvoiceBatch, InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceRecord,
@@ -55,60 +53,56 @@ fn corrupt(column: &'static str, problem: impl ToString) -> StoreError {
 
 /// A stored text column through its domain type; a value the type refuses is corruption.
 fn typed<T>(
-    row: &AnyRow,
+    row: &dyn Columns,
     column: &'static str,
     parse: impl Fn(&str) -> Result<T, einv_core::InvalidValue>,
 ) -> StoreResult<T> {
-    let text: String = row.try_get(column)?;
+    let text = row.text(column)?;
     parse(&text).map_err(|e| corrupt(column, e))
 }
 
 /// A stored optional text column (NULL or empty: none) through its domain type.
 fn typed_opt<T>(
-    row: &AnyRow,
+    row: &dyn Columns,
     column: &'static str,
     parse: impl Fn(&str) -> Result<T, einv_core::InvalidValue>,
 ) -> StoreResult<Option<T>> {
-    let text: Option<String> = row.try_get(column)?;
+    let text = row.opt_text(column)?;
     text.filter(|t| !t.is_empty())
         .map(|t| parse(&t).map_err(|e| corrupt(column, e)))
         .transpose()
 }
 
-fn ntd(row: &AnyRow, column: &'static str) -> StoreResult<Ntd> {
-    let value: i64 = row.try_get(column)?;
+fn ntd(row: &dyn Columns, column: &'static str) -> StoreResult<Ntd> {
+    let value = row.int(column)?;
     u64::try_from(value)
         .map(Ntd::new)
         .map_err(|_| corrupt(column, format!("negative amount {value}")))
 }
 
-pub(crate) fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
-    let period_code: i64 = row.try_get("period")?;
+pub(crate) fn record_from_row(row: &dyn Columns) -> StoreResult<InvoiceRecord> {
+    let period_code = row.int("period")?;
     let period = Period::parse(&format!("{period_code:05}")).map_err(|e| corrupt("period", e))?;
     let date =
-        date_from_key(row.try_get("inv_date")?).ok_or_else(|| corrupt("inv_date", "bad date"))?;
-    let status: String = row.try_get("status")?;
+        date_from_key(row.int("inv_date")?).ok_or_else(|| corrupt("inv_date", "bad date"))?;
+    let status = row.text("status")?;
     let status = InvoiceStatus::parse(&status).ok_or_else(|| corrupt("status", status))?;
     let carrier = match typed_opt(row, "carrier_type", CarrierType::parse)? {
         Some(carrier_type) => Some(InvoiceCarrier {
             carrier_type,
-            id1: row
-                .try_get::<Option<String>, _>("carrier_id1")?
-                .unwrap_or_default(),
-            id2: row
-                .try_get::<Option<String>, _>("carrier_id2")?
-                .unwrap_or_default(),
+            id1: row.opt_text("carrier_id1")?.unwrap_or_default(),
+            id2: row.opt_text("carrier_id2")?.unwrap_or_default(),
         }),
         None => None,
     };
-    let donate_mark: i64 = row.try_get("donate_mark")?;
-    let tax_type: i64 = row.try_get("tax_type")?;
+    let donate_mark = row.int("donate_mark")?;
+    let tax_type = row.int("tax_type")?;
     let tax_type = u8::try_from(tax_type)
         .ok()
         .and_then(TaxType::from_code)
         .ok_or_else(|| corrupt("tax_type", tax_type))?;
     Ok(InvoiceRecord {
-        id: row.try_get("id")?,
+        id: row.int("id")?,
         header: InvoiceHeader {
             period,
             number: typed(row, "inv_num", InvoiceNumber::parse)?,
@@ -116,8 +110,8 @@ pub(crate) fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
             time: typed(row, "inv_time", InvoiceTime::parse)?,
             seller: InvoiceSeller {
                 id: typed(row, "seller_ban", BusinessId::parse)?,
-                name: row.try_get("seller_name")?,
-                address: row.try_get("seller_address")?,
+                name: row.text("seller_name")?,
+                address: row.text("seller_address")?,
             },
             buyer: typed_opt(row, "buyer_ban", BusinessId::parse)?,
             random_code: typed_opt(row, "random_code", RandomCode::parse)?,
@@ -130,7 +124,7 @@ pub(crate) fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
             tax_amount: ntd(row, "tax_amount")?,
             total_amount: ntd(row, "total_amount")?,
             carrier,
-            printed: row.try_get::<i64, _>("print_mark")? != 0,
+            printed: row.int("print_mark")? != 0,
             donated_to: if donate_mark != 0 {
                 typed_opt(row, "npoban", LoveCode::parse)?
             } else {
@@ -138,8 +132,28 @@ pub(crate) fn record_from_row(row: &AnyRow) -> StoreResult<InvoiceRecord> {
             },
         },
         status,
-        donated_at: row.try_get::<Option<i64>, _>("donated_at")?.map(from_unix),
+        donated_at: row.opt_int("donated_at")?.map(from_unix),
     })
+}
+
+fn item_from_row(r: &dyn Columns) -> StoreResult<InvoiceItem> {
+    let decimal = |column| typed(r, column, Decimal::parse);
+    Ok(InvoiceItem {
+        row: typed(r, "row_num", RowNumber::parse)?,
+        description: r.text("description")?,
+        quantity: decimal("quantity")?,
+        unit_price: decimal("unit_price")?,
+        amount: decimal("amount")?,
+    })
+}
+
+/// `args` followed by each carrier's type and visible ID (the `OR`-ed arms of a list query).
+pub(crate) fn carrier_args(mut args: Vec<Arg>, carriers: &[CarrierKey]) -> Vec<Arg> {
+    for c in carriers {
+        args.push(Arg::Text(c.carrier_type.as_str().to_owned()));
+        args.push(Arg::Text(c.id1.clone()));
+    }
+    args
 }
 
 impl Store {
@@ -168,12 +182,12 @@ impl Store {
             "SELECT {HEADER_COLUMNS} FROM invoices i \
              WHERE i.inv_num = $1 AND i.period = $2"
         );
-        let row = sqlx::query(&sql)
-            .bind(number.as_str())
-            .bind(period_key(period))
-            .fetch_optional(self.pool())
-            .await?;
-        row.as_ref().map(record_from_row).transpose()
+        let args = vec![
+            Arg::Text(number.as_str().to_owned()),
+            Arg::Int(period_key(period)),
+        ];
+        let mut rows = self.hot_rows(sql, args, record_from_row).await?;
+        Ok(rows.pop())
     }
 
     /// The items of invoice `id` of `period`, in sequence. On PostgreSQL the items carry their
@@ -187,19 +201,7 @@ impl Store {
             "SELECT row_num, description, quantity, unit_price, amount FROM invoice_items \
              WHERE invoice_id = $1{this_period} ORDER BY seq"
         );
-        let rows = sqlx::query(&sql).bind(id).fetch_all(self.pool()).await?;
-        rows.iter()
-            .map(|r| {
-                let decimal = |column| typed(r, column, Decimal::parse);
-                Ok(InvoiceItem {
-                    row: typed(r, "row_num", RowNumber::parse)?,
-                    description: r.try_get("description")?,
-                    quantity: decimal("quantity")?,
-                    unit_price: decimal("unit_price")?,
-                    amount: decimal("amount")?,
-                })
-            })
-            .collect()
+        self.hot_rows(sql, vec![Arg::Int(id)], item_from_row).await
     }
 
     /// The invoices of `carriers` dated `from..=to`, oldest first, `limit` from `offset`.
@@ -215,10 +217,11 @@ impl Store {
             return Ok(Vec::new());
         }
         let sql = carrier_list_sql(carriers, from, to, limit, offset);
-        let rows = bind_carrier_list(sqlx::query(&sql), carriers, from, to)
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(record_from_row).collect()
+        let args = carrier_args(
+            vec![Arg::Int(date_key(from)), Arg::Int(date_key(to))],
+            carriers,
+        );
+        self.hot_rows(sql, args, record_from_row).await
     }
 
     /// PostgreSQL's plan for [`Store::carrier_invoices`] with these arguments, one line per
@@ -234,7 +237,7 @@ impl Store {
         let rows = bind_carrier_list(sqlx::query(&sql), carriers, from, to)
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+        rows.iter().map(|r| Ok(sqlx::Row::try_get(r, 0)?)).collect()
     }
 
     /// The invoices of `carriers` dated `from..=to` that sort after invoice `after_id` (by
@@ -271,15 +274,13 @@ impl Store {
             periods::period_clause("i.period", from, to),
             arms.join(" OR ")
         );
-        let mut query = sqlx::query(&sql)
-            .bind(date_key(from))
-            .bind(date_key(to))
-            .bind(after_id);
-        for c in carriers {
-            query = query.bind(c.carrier_type.as_str()).bind(c.id1.as_str());
-        }
-        let rows = query.fetch_all(self.pool()).await?;
-        rows.iter().map(record_from_row).collect()
+        let args = vec![
+            Arg::Int(date_key(from)),
+            Arg::Int(date_key(to)),
+            Arg::Int(after_id),
+        ];
+        self.hot_rows(sql, carrier_args(args, carriers), record_from_row)
+            .await
     }
 
     /// Marks invoice `id` of `period` donated to `npoban` at `at`, unless it already was.

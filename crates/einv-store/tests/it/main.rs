@@ -5,6 +5,7 @@
 
 mod audit_store;
 mod consent_store;
+mod hot_read_store;
 mod licensing_store;
 mod migration_data;
 mod partitions;
