@@ -348,11 +348,12 @@ impl Store {
     }
 }
 
+#[cfg(feature = "test-support")]
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// The carrier list: one index range per carrier (invoices_carrier), OR-ed, each arm an index
 /// seek, in the partitions of the periods the dates cover. Parameters: `$1`, `$2` the dates,
-/// then type and ID of each carrier ([`bind_carrier_list`]).
+/// then type and ID of each carrier ([`carrier_args`]).
 fn carrier_list_sql(
     carriers: &[CarrierKey],
     from: NaiveDate,
@@ -375,6 +376,7 @@ fn carrier_list_sql(
     )
 }
 
+#[cfg(feature = "test-support")]
 fn bind_carrier_list<'q>(
     query: AnyQuery<'q>,
     carriers: &'q [CarrierKey],
