@@ -101,6 +101,9 @@ test('apply, approve, key shown once, call, suspend → 998', async () => {
 
     const out = einv(server.dataDir, 'admin', 'registry', 'suspend', '--business-id', '04595257', '--reason', '停業 (test)');
     assert.match(out, /suspended/);
+    // A node trusts its last check of the cache versions for `cache.check_ms` (250 ms by
+    // default, docs/hot-path.md): the suspension is refused once that bound has passed.
+    await new Promise((r) => setTimeout(r, 300));
     const refused = await winningList(server.base, appId, apiKey);
     assert.equal(refused.code, '998', JSON.stringify(refused));
     assert.match(refused.msg, /R10\.2/);
