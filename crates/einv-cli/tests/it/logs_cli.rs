@@ -1,6 +1,6 @@
 //! `einv serve --log-format json`: every line logged while answering a request carries its
-//! `X-Request-Id`, and even `RUST_LOG=trace` never prints an APIKey, a verification code or a
-//! carrier number.
+//! `X-Request-Id`, and even `RUST_LOG=trace` never prints an APIKey, a verification code, a
+//! carrier number or a password.
 
 use std::time::Duration;
 
@@ -24,7 +24,11 @@ async fn json_log_lines_carry_the_request_id_and_never_a_secret() {
     let (app_id, api_key) = (text("appID"), text("apiKey"));
     let (card_no, code) = (text("cardNo"), text("cardEncrypt"));
     let now = chrono::Utc::now();
-    let http = reqwest::Client::new();
+    // No redirects followed: a sign-in answers 303 and the test reads it.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     // A carrier query (barcode and verification code in the body) …
     let carrier = [
         ("version", "0.5".to_owned()),
@@ -68,6 +72,27 @@ async fn json_log_lines_carry_the_request_id_and_never_a_secret() {
         .await
         .unwrap();
     assert_eq!(res.headers()["x-request-id"], "log-test-signed");
+    // … and a developer who signs up and signs in with a password (both forms CSRF-guarded).
+    let password = "log-test horse battery staple";
+    for (path, form) in [
+        (
+            "/developer/signup",
+            vec![
+                ("email", "log-test@example.com"),
+                ("password", password),
+                ("name", "Log Test Co"),
+                ("entity_type", "business"),
+                ("business_id", "04595257"),
+            ],
+        ),
+        (
+            "/developer/login",
+            vec![("email", "log-test@example.com"), ("password", password)],
+        ),
+    ] {
+        let status = post_form(&http, &node.base, path, &form).await;
+        assert_eq!(status, 303, "{path}");
+    }
     // Let the last lines reach the file, then stop the node.
     tokio::time::sleep(Duration::from_millis(300)).await;
     node.kill();
@@ -100,7 +125,33 @@ async fn json_log_lines_carry_the_request_id_and_never_a_secret() {
         ("APIKey", &api_key),
         ("verification code", &code),
         ("carrier number", &card_no),
+        ("password", &password.to_owned()),
     ] {
         assert!(!log.contains(secret.as_str()), "the {what} is in the log");
     }
+}
+
+/// Posts `form` to `path` the way a browser does: with the CSRF token and cookie of the form's
+/// page. Returns the status.
+async fn post_form(http: &reqwest::Client, base: &str, path: &str, form: &[(&str, &str)]) -> u16 {
+    let page = http.get(format!("{base}{path}")).send().await.unwrap();
+    let cookie = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("einv_form="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+        .unwrap_or_default();
+    let html = page.text().await.unwrap();
+    let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let form = [form, &[("csrf", &html[at..at + 64])]].concat();
+    http.post(format!("{base}{path}"))
+        .header("cookie", cookie)
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
 }
