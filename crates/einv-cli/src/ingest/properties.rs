@@ -114,4 +114,14 @@ mod tests {
         MIG_SEEDS.iter().for_each(|s| mig_holds(s));
         JSONL_SEEDS.iter().for_each(|s| jsonl_holds(s));
     }
+
+    /// Found by libFuzzer: a JSON line with an empty key (`"":"04595257"`) was rejected as an
+    /// unknown field with an empty field name.
+    #[test]
+    fn an_empty_key_is_named_in_the_rejection() {
+        jsonl_holds(include_bytes!(
+            "../../../../fuzz/corpus/jsonl_import/regression_empty_key.jsonl"
+        ));
+        jsonl_holds(b"{\"message\":\"cancel\",\"\":\"x\"}\n");
+    }
 }

@@ -207,7 +207,9 @@ pub fn check_object(
 ) -> Option<(String, String)> {
     for (key, value) in object {
         let Some((_, kind, _)) = fields.iter().find(|(name, _, _)| name == key) else {
-            return Some((format!("{prefix}{key}"), "unknown field".into()));
+            // A key of "" still needs a name the user can find in the line (found by fuzzing).
+            let name = if key.is_empty() { "\"\"" } else { key.as_str() };
+            return Some((format!("{prefix}{name}"), "unknown field".into()));
         };
         if let Err(reason) = kind_ok(*kind, value) {
             return Some((format!("{prefix}{key}"), reason));
