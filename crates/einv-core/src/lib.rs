@@ -13,6 +13,7 @@ pub mod consent;
 mod error;
 pub mod flow;
 pub mod httpsig;
+pub mod ids;
 pub mod invoice;
 pub mod invoice_number;
 pub mod licence;
@@ -29,6 +30,9 @@ pub use business_id::BusinessId;
 pub use carrier::{Carrier, CarrierType, MobileBarcode};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{InvalidValue, ProblemKind};
+pub use ids::{
+    AppId, ApplicationId, DeletionRequestId, DeveloperId, GrantId, LicenceId, ReviewerId, UserId,
+};
 pub use invoice::{Invoice, InvoiceDraft, InvoiceStatus};
 pub use invoice_number::{InvoiceNumber, ShownNumber};
 pub use love_code::LoveCode;
