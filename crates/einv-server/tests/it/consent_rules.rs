@@ -74,12 +74,7 @@ async fn aggregate(app: &TestApp) -> Value {
 }
 
 async fn user_id(app: &TestApp) -> i64 {
-    app.store()
-        .find_user_by_barcode(&BARCODE.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
+    app.user(BARCODE).await.id
 }
 
 fn assert_consent_refusal(reply: &Value, rule: &str) {

@@ -128,12 +128,7 @@ async fn the_consent_link_the_api_hands_out_opens_the_consent_page(app: &TestApp
         let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
         page[at..at + 64].to_owned()
     };
-    let u = app
-        .store()
-        .find_user_by_barcode(&BARCODE.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let u = app.user(BARCODE).await;
     let before = app.platform.consents_of_user(u.id).await.unwrap().len();
     let res = post_form(
         app,

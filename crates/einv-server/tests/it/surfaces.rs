@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
 
-use crate::common::{fresh_nonce, sign, TestApp, REDIRECT_URI};
+use crate::common::{fresh_nonce, TestApp, REDIRECT_URI};
 
 /// The surfaces that take the APIKey itself or a signature made with it.
 pub const KEYED: [&str; 4] = ["v1-signed", "oauth-token", "oauth-introspect", "v2"];
@@ -31,19 +31,8 @@ pub async fn admitting(app: &TestApp, app_id: &str, api_key: &str) -> BTreeSet<&
         .unwrap();
     let base = &app.base;
     let mut open = BTreeSet::new();
-    let winning = |signed: bool| {
-        let mut params: Vec<(&'static str, String)> = vec![
-            ("version", "0.2".into()),
-            ("action", "QryWinningList".into()),
-            ("invTerm", "11510".into()),
-            ("UUID", "d".into()),
-            ("appID", app_id.into()),
-        ];
-        if signed {
-            sign(&mut params, api_key);
-        }
-        params
-    };
+    let winning =
+        |signed: bool| crate::v1_requests::winning_list_as(app_id, signed.then_some(api_key));
     if app.post("/PB2CAPIVAN/invapp/InvApp", &winning(true)).await["code"] == "200" {
         open.insert("v1-signed");
     }

@@ -29,6 +29,16 @@ pub fn winning_list(term: &str) -> Vec<(&'static str, String)> {
     ])
 }
 
+/// QryWinningList for 11510 as `app_id`, signed with `key` when there is one.
+pub fn winning_list_as(app_id: &str, key: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut params = winning_list("11510");
+    set(&mut params, "appID", app_id);
+    if let Some(key) = key {
+        sign(&mut params, key);
+    }
+    params
+}
+
 /// qryInvHeader of `number` on `date` (yyyy/MM/dd), read from a code of `kind` (`QRCode`,
 /// `Barcode`).
 pub fn invoice_header(number: &str, date: &str, kind: &str) -> Vec<(&'static str, String)> {

@@ -87,12 +87,7 @@ pub(crate) async fn post(
 }
 
 pub(crate) async fn user_id(app: &TestApp) -> i64 {
-    app.store()
-        .find_user_by_barcode(&BARCODE.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
+    app.user(BARCODE).await.id
 }
 
 /// Giving the same consent again replaces the live one (recorded as its renewal, R5.6); a
