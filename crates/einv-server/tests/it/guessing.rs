@@ -106,27 +106,13 @@ async fn behind_proxy(app: &TestApp) -> String {
 /// Signs in on `/me/login` through the proxy as the client `from`: the status (no redirect
 /// followed, so a success is 303).
 async fn sign_in_from(base: &str, from: &str, barcode: &str, code: &str) -> u16 {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = web::client();
     let page = http
         .get(format!("{base}/me/login"))
         .header("x-forwarded-for", from)
         .send_ok()
         .await;
-    let cookie = page
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("einv_form="))
-        .and_then(|v| v.split(';').next())
-        .unwrap()
-        .to_owned();
-    let html = page.text().await.unwrap();
-    let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
-    let csrf = html[at..at + 64].to_owned();
+    let (cookie, csrf) = web::form_of(page).await;
     http.post(format!("{base}/me/login"))
         .header("x-forwarded-for", from)
         .header("cookie", cookie)
