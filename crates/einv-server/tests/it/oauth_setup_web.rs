@@ -1,8 +1,9 @@
 //! OAuth set-up over HTTP (issue 14): redirect URIs on the licence page (https, or http only to
 //! a loopback address), and the consent link the API hands out, which opens the consent page.
 
+use crate::common::web::post as post_form;
 use crate::common::*;
-use crate::developer_pages::{approved, post_form};
+use crate::developer_pages::approved;
 use crate::licensing_web::{client, cookie, csrf_of, get, sign_up};
 use reqwest::StatusCode;
 

@@ -2,10 +2,10 @@
 //! after a confirmation, no duplicate requests (with receipts), the access history's filter,
 //! paging and CSV, and the public register. The helpers here serve `web_hardening` too.
 
+pub(crate) use crate::common::web::{client, csrf_in, post};
 use crate::common::*;
 use chrono::Duration;
 use einv_core::Service;
-use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 
 both_backends!(
@@ -15,13 +15,6 @@ both_backends!(
     web_history_filters_pages_and_downloads,
     web_public_register_lists_licensed_apps
 );
-
-pub(crate) fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
 
 pub(crate) fn set_cookies(res: &reqwest::Response) -> Vec<String> {
     res.headers()
@@ -65,25 +58,6 @@ pub(crate) async fn page_text(app: &TestApp, path: &str, cookie: &str) -> String
     let res = get(app, path, cookie).await;
     assert_eq!(res.status(), StatusCode::OK, "{path}");
     res.text().await.unwrap()
-}
-
-pub(crate) fn csrf_in(page: &str) -> String {
-    let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
-    page[at..at + 64].to_owned()
-}
-
-pub(crate) async fn post(
-    app: &TestApp,
-    path: &str,
-    cookie: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    client()
-        .post(app.url(path))
-        .header("cookie", cookie)
-        .form(form)
-        .send_ok()
-        .await
 }
 
 pub(crate) async fn user_id(app: &TestApp) -> i64 {

@@ -19,7 +19,7 @@ mod signatures;
 const VERIFIER: &str = "a-very-long-code-verifier-with-enough-entropy-0123456789";
 
 async fn send(req: reqwest::RequestBuilder) -> (u16, reqwest::header::HeaderMap, Value) {
-    let res = req.send().await.unwrap();
+    let res = req.send_ok().await;
     let status = res.status().as_u16();
     let headers = res.headers().clone();
     let text = res.text().await.unwrap();
@@ -124,12 +124,7 @@ async fn openapi_is_served_and_docs_render_offline() {
         doc["paths"]["/api/v2/me/invoices"]["get"].is_object(),
         "{doc}"
     );
-    let page = app
-        .http
-        .get(format!("{}/docs", app.base))
-        .send()
-        .await
-        .unwrap();
+    let page = app.http.get(format!("{}/docs", app.base)).send_ok().await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("/api/v2/donations") && html.contains("clock-skew"));
