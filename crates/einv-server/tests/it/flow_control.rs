@@ -163,9 +163,8 @@ async fn r4_6_every_surface_is_counted_per_ip() {
         .http
         .post(format!("{}/me/login", app.base))
         .form(&[("barcode", BARCODE), ("code", CODE)])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(login.status(), 429, "sign-in is counted");
     assert!(login.headers().get("retry-after").is_some());
     for path in [
@@ -179,9 +178,8 @@ async fn r4_6_every_surface_is_counted_per_ip() {
         .http
         .post(format!("{}/oauth/token", app.base))
         .basic_auth(APP_ID, Some(API_KEY))
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(token.status(), 429);
     assert!(token.headers().get("retry-after").is_some());
     let body: Value = token.json().await.unwrap();
