@@ -16,7 +16,7 @@ TARGET="${CARGO_TARGET_DIR:-target}"
 if [ "$PROFILE" = release ]; then cargo build --release -q -p einv-cli; else cargo build -q -p einv-cli; fi
 BIN="$TARGET/$PROFILE/einv"
 DATA=$(mktemp -d /tmp/einv-argon2.XXXXXX)
-trap 'kill "$PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
+trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
 env -u EINV_DATABASE_URL -u EINV_REDIS_URL "$BIN" serve --demo --data "$DATA" \
   --listen "127.0.0.1:$PORT" --trusted-proxy 127.0.0.1 --limit-ip 100000/60 --limit-app 100000000/60 \
   >"$DATA/stdout" 2>"$DATA/serve.log" &
