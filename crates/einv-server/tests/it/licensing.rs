@@ -6,6 +6,7 @@ use crate::surfaces;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use einv_core::clock::taipei;
 use einv_core::licence::{SuspensionReason, TerminationGround};
+use einv_core::notice::AnnouncementKind;
 use einv_core::Clock;
 use einv_server::error::ServiceError;
 use einv_server::services::licensing::{
@@ -181,7 +182,7 @@ async fn r4_7c_the_api_stops_one_second_after_the_term(app: &TestApp) {
         .notifications_of(Recipient::Developer(l.developer))
         .await
         .unwrap();
-    assert!(notes.iter().any(|n| n.kind == "licence-ended"));
+    assert!(notes.iter().any(|n| n.kind.as_str() == "licence-ended"));
     assert!(app
         .store()
         .credentials_of(&l.creds.app_id)
@@ -268,7 +269,7 @@ async fn r4_3_terms_not_accepted_by_the_deadline(app: &TestApp) {
         .await
         .unwrap();
     assert!(
-        notes.iter().any(|n| n.kind == "terms"),
+        notes.iter().any(|n| n.kind.as_str() == "terms"),
         "Developers are notified"
     );
     app.clock.set(taipei_at(2026, 12, 31, 23));
@@ -393,7 +394,7 @@ async fn r10_3_termination_runs_r11(app: &TestApp) {
     assert!(
         user_notes
             .iter()
-            .any(|n| n.kind == "app-ended" && n.body.contains(&l.creds.app_id)),
+            .any(|n| n.kind.as_str() == "app-ended" && n.body.contains(&l.creds.app_id)),
         "R11: Users are told"
     );
     // R11, R6.4: the consent voided at the licence's end is in the audit trail.
@@ -733,7 +734,7 @@ async fn r10_2_suspensions_stack_and_resumption_voids_consents(app: &TestApp) {
         "R10.2: consents voided on resumption: {grants:?}"
     );
     let notes = p.notifications_of_user(user.id).await.unwrap();
-    assert!(notes.iter().any(|n| n.kind == "consent.voided"));
+    assert!(notes.iter().any(|n| n.kind.as_str() == "consent.voided"));
     // 停業 during an R5.11 review still holds once the purpose change is approved.
     let m = licensed(app, "q2@example.com").await;
     p.notify_change(m.developer, m.licence, "2.0", "a new purpose")
@@ -1055,20 +1056,25 @@ async fn r4_8_r4_9_announcements_and_notifications_with_read_receipts(app: &Test
     let l = licensed(app, "x@example.com").await;
     let p = &app.platform;
     let now = app.clock.now();
-    assert!(p
-        .announce("holiday", "t", "b", now, None)
-        .await
+    assert!("holiday"
+        .parse::<AnnouncementKind>()
         .unwrap_err()
         .to_string()
         .contains("kind"));
     assert!(p
-        .announce("maintenance", "t", "b", now, Some(now - Duration::hours(1)))
+        .announce(
+            AnnouncementKind::Maintenance,
+            "t",
+            "b",
+            now,
+            Some(now - Duration::hours(1))
+        )
         .await
         .unwrap_err()
         .to_string()
         .contains("ends"));
     p.announce(
-        "maintenance",
+        AnnouncementKind::Maintenance,
         "API 維護",
         "01:00–03:00",
         now,
@@ -1323,11 +1329,13 @@ async fn r5_11_a_refused_purpose_change_is_rejected_not_ended(app: &TestApp) {
     assert!(winning_list(app, &l.creds.app_id, &l.creds.api_key).await["code"] != "200");
     let developer_notes = p.developer_notifications(l.developer).await.unwrap();
     assert!(
-        !developer_notes.iter().any(|n| n.kind == "licence-ended"),
+        !developer_notes
+            .iter()
+            .any(|n| n.kind.as_str() == "licence-ended"),
         "no R11 destruction notice"
     );
     let user_notes = p.notifications_of_user(user.id).await.unwrap();
-    assert!(!user_notes.iter().any(|n| n.kind == "app-ended"));
+    assert!(!user_notes.iter().any(|n| n.kind.as_str() == "app-ended"));
     let grants = p.consents_of_user(user.id).await.unwrap();
     assert!(
         grants
