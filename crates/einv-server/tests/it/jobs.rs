@@ -83,12 +83,7 @@ async fn each_job_runs_once_per_tick_across_two_nodes(app: &TestApp) {
 }
 
 async fn fixture_user(app: &TestApp) -> i64 {
-    app.store()
-        .find_user_by_barcode(&BARCODE.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
+    app.user(BARCODE).await.id
 }
 
 async fn r5_6_a_lapsed_consent_is_told_to_its_user_once(app: &TestApp) {
