@@ -2,6 +2,7 @@
 //! wait per account and source network (/24, /64) after a few free failures, per account from
 //! every source after many, and per IP. Time moves through the injected clock.
 
+use crate::common::web;
 use crate::common::*;
 use chrono::Duration;
 use einv_server::http::client_ip::TrustedProxies;
@@ -143,10 +144,7 @@ async fn carrier_query_from(app: &TestApp, base: &str, from: &str, code: &str) -
 /// Opens a blank page the Ministry's way (the code in the entry URL) as the client `from`:
 /// the status and, when it is not the 303 to the form, the MOF code.
 async fn blank_entry_from(base: &str, from: &str, code: &str) -> (u16, Value) {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = web::client();
     let res = http
         .get(format!(
             "{base}/PB2CAPIVAN/APIService/carrierBankAccBlank?appID={APP_ID}&cardCode=3J0002&cardNo=%2FAB12%2B-.&uuid=d&verifyCode={code}"
