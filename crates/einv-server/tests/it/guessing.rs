@@ -2,6 +2,7 @@
 //! wait per account and source network (/24, /64) after a few free failures, per account from
 //! every source after many, and per IP. Time moves through the injected clock.
 
+use crate::common::web;
 use crate::common::*;
 use chrono::Duration;
 use einv_server::http::client_ip::TrustedProxies;
@@ -106,10 +107,7 @@ async fn behind_proxy(app: &TestApp) -> String {
 /// Signs in on `/me/login` through the proxy as the client `from`: the status (no redirect
 /// followed, so a success is 303).
 async fn sign_in_from(base: &str, from: &str, barcode: &str, code: &str) -> u16 {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = web::client();
     let page = http
         .get(format!("{base}/me/login"))
         .header("x-forwarded-for", from)
@@ -124,9 +122,7 @@ async fn sign_in_from(base: &str, from: &str, barcode: &str, code: &str) -> u16 
         .and_then(|v| v.split(';').next())
         .unwrap()
         .to_owned();
-    let html = page.text().await.unwrap();
-    let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
-    let csrf = html[at..at + 64].to_owned();
+    let csrf = web::csrf_in(&page.text().await.unwrap());
     http.post(format!("{base}/me/login"))
         .header("x-forwarded-for", from)
         .header("cookie", cookie)
@@ -157,10 +153,7 @@ async fn carrier_query_from(app: &TestApp, base: &str, from: &str, code: &str) -
 /// Opens a blank page the Ministry's way (the code in the entry URL) as the client `from`:
 /// the status and, when it is not the 303 to the form, the MOF code.
 async fn blank_entry_from(base: &str, from: &str, code: &str) -> (u16, Value) {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = web::client();
     let res = http
         .get(format!(
             "{base}/PB2CAPIVAN/APIService/carrierBankAccBlank?appID={APP_ID}&cardCode=3J0002&cardNo=%2FAB12%2B-.&uuid=d&verifyCode={code}"
