@@ -128,16 +128,11 @@ impl Platform {
         licence_id: i64,
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
-        let reason = text("reason", reason, 2000)?;
-        self.decide_and_notify(
+        self.decide_with_reason(
             reviewer_id,
             licence_id,
             LicenceEvent::RequestChanges,
             reason,
-            (
-                NotificationKind::ChangesRequested,
-                "請補正申請資料 / Corrections requested",
-            ),
         )
         .await
     }
@@ -149,18 +144,8 @@ impl Platform {
         licence_id: i64,
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
-        let reason = text("reason", reason, 2000)?;
-        self.decide_and_notify(
-            reviewer_id,
-            licence_id,
-            LicenceEvent::Reject,
-            reason,
-            (
-                NotificationKind::Rejected,
-                "申請未核准 / Application rejected",
-            ),
-        )
-        .await
+        self.decide_with_reason(reviewer_id, licence_id, LicenceEvent::Reject, reason)
+            .await
     }
 
     /// Approves a re-review: the next term starts the day after the current one ends (R4.7b).
@@ -188,10 +173,6 @@ impl Platform {
             licence_id,
             LicenceEvent::ApproveRenewal,
             reason,
-            (
-                NotificationKind::RenewalApproved,
-                "重行審核通過 / Re-review approved",
-            ),
         )
         .await
     }
@@ -203,18 +184,21 @@ impl Platform {
         licence_id: i64,
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
+        self.decide_with_reason(reviewer_id, licence_id, LicenceEvent::RejectRenewal, reason)
+            .await
+    }
+
+    /// A decision that must say why (R4.2: the Developer is told what to correct or why not).
+    async fn decide_with_reason(
+        &self,
+        reviewer_id: i64,
+        licence_id: i64,
+        event: LicenceEvent,
+        reason: &str,
+    ) -> ServiceResult<LicenceRecord> {
         let reason = text("reason", reason, 2000)?;
-        self.decide_and_notify(
-            reviewer_id,
-            licence_id,
-            LicenceEvent::RejectRenewal,
-            reason,
-            (
-                NotificationKind::RenewalRejected,
-                "重行審核未通過 / Re-review refused",
-            ),
-        )
-        .await
+        self.decide_and_notify(reviewer_id, licence_id, event, reason)
+            .await
     }
 
     /// A reviewer's decision on a licence: the transition, then the Developer is told why.
@@ -224,8 +208,8 @@ impl Platform {
         licence_id: i64,
         event: LicenceEvent,
         reason: &str,
-        (kind, title): (NotificationKind, &str),
     ) -> ServiceResult<LicenceRecord> {
+        let (kind, title) = decision_notice(event);
         let licence = self
             .transition(licence_id, event, Actor::Reviewer(reviewer_id), reason)
             .await?;
@@ -240,5 +224,28 @@ impl Platform {
             )
             .await?;
         Ok(licence)
+    }
+}
+
+/// The notification that tells the Developer of a reviewer's decision.
+fn decision_notice(event: LicenceEvent) -> (NotificationKind, &'static str) {
+    match event {
+        LicenceEvent::RequestChanges => (
+            NotificationKind::ChangesRequested,
+            "請補正申請資料 / Corrections requested",
+        ),
+        LicenceEvent::ApproveRenewal => (
+            NotificationKind::RenewalApproved,
+            "重行審核通過 / Re-review approved",
+        ),
+        LicenceEvent::RejectRenewal => (
+            NotificationKind::RenewalRejected,
+            "重行審核未通過 / Re-review refused",
+        ),
+        // `Reject`, the one other decision that comes here.
+        _ => (
+            NotificationKind::Rejected,
+            "申請未核准 / Application rejected",
+        ),
     }
 }
