@@ -49,6 +49,16 @@ impl AsRef<str> for AppId {
     }
 }
 
+/// Reading an AppID as text is always safe (the other way round is [`AppId::parse`]), so an
+/// `&AppId` goes wherever text is expected: a URL, a header, a log line.
+impl std::ops::Deref for AppId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Declares a row identifier: a copyable `i64` newtype with `Display`, serde as a bare number.
 macro_rules! row_id {
     ($(#[$doc:meta])* $name:ident) => {

@@ -19,3 +19,32 @@ pub(crate) fn parsed<T: FromStr>(
     text.parse()
         .map_err(|_| StoreError::corrupt_as::<T>(table, column))
 }
+
+/// `column` of `table`, NULL or parsed as `T`.
+pub(crate) fn parsed_optional<T: FromStr>(
+    row: &AnyRow,
+    table: &'static str,
+    column: &'static str,
+) -> StoreResult<Option<T>> {
+    let text: Option<String> = row.try_get(column)?;
+    text.map(|t| {
+        t.parse()
+            .map_err(|_| StoreError::corrupt_as::<T>(table, column))
+    })
+    .transpose()
+}
+
+/// Texts read from `column` of `table`, each parsed as `T`.
+pub(crate) fn parsed_all<T: FromStr>(
+    texts: Vec<String>,
+    table: &'static str,
+    column: &'static str,
+) -> StoreResult<Vec<T>> {
+    texts
+        .iter()
+        .map(|t| {
+            t.parse()
+                .map_err(|_| StoreError::corrupt_as::<T>(table, column))
+        })
+        .collect()
+}

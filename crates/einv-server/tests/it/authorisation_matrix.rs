@@ -7,6 +7,7 @@
 //! router has a route the matrix has no row for, or the matrix a row the router lacks: a route
 //! added later must say who may call it.
 
+use einv_core::LicenceId;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -362,16 +363,16 @@ struct World<'a> {
     http: reqwest::Client,
     /// Developer A's licence, and sessions of A, of another developer B, of a reviewer, of the
     /// fixture User and of another User: (cookie, CSRF token).
-    licence: i64,
+    licence: LicenceId,
     developer: (String, String),
     other_developer: (String, String),
     reviewer: (String, String),
     user: (String, String),
     other_user: (String, String),
     /// A consent of the fixture User.
-    consent: i64,
+    consent: einv_core::GrantId,
     /// A request (receipt) of the fixture User.
-    request: i64,
+    request: einv_core::DeletionRequestId,
     /// Licensed apps, live and in every state the authority refuses.
     apps: apps::Apps,
 }
@@ -386,7 +387,7 @@ impl<'a> World<'a> {
         let consent = app.store().consent_grants_of_user(user.id).await.unwrap()[0].id;
         let request = app
             .platform
-            .request_deletion(user.id, APP_ID, einv_store::RequestKind::StopUse)
+            .request_deletion(user.id, &app_id(), einv_store::RequestKind::StopUse)
             .await
             .unwrap()
             .id;
@@ -529,9 +530,9 @@ impl<'a> World<'a> {
 
     fn id_for(&self, access: Access) -> i64 {
         match access {
-            UsersConsent => self.consent,
-            UsersRequest => self.request,
-            _ => self.licence,
+            UsersConsent => self.consent.get(),
+            UsersRequest => self.request.get(),
+            _ => self.licence.get(),
         }
     }
 
@@ -599,7 +600,11 @@ impl<'a> World<'a> {
 }
 
 /// A session of `kind` for `subject`, started through the sessions service: (cookie, CSRF).
-async fn session(app: &TestApp, kind: SessionKind, subject: i64) -> (String, String) {
+async fn session(
+    app: &TestApp,
+    kind: SessionKind,
+    subject: impl std::fmt::Display,
+) -> (String, String) {
     let started = app
         .platform
         .start_session(kind, &subject.to_string(), Duration::hours(1))

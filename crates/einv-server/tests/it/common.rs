@@ -21,6 +21,11 @@ use hmac::Mac;
 use serde_json::Value;
 
 pub const APP_ID: &str = "EINVTEST000001";
+
+/// [`APP_ID`] as the AppID type the store and services take.
+pub fn app_id() -> einv_core::AppId {
+    einv_core::AppId::parse(APP_ID).unwrap()
+}
 pub const API_KEY: &str = "test-api-key-0123456789abcdef";
 pub const BARCODE: &str = "/AB12+-.";
 pub const CODE: &str = "Code1234";
@@ -221,7 +226,7 @@ impl TestApp {
     async fn seed(&self) {
         let p = &self.platform;
         let now = start_time();
-        p.store_app("test app", &Service::ALL, APP_ID, API_KEY)
+        p.store_app("test app", &Service::ALL, &app_id(), API_KEY)
             .await
             .unwrap();
         let store = self.store();
@@ -254,11 +259,11 @@ impl TestApp {
         let request = einv_core::consent::ConsentRequest::parse(&consent).unwrap();
         let grant = einv_core::consent::ConsentGrant::give(request, now);
         store
-            .insert_consent_grant(user.id, APP_ID, &grant, None)
+            .insert_consent_grant(user.id, &app_id(), &grant, None)
             .await
             .unwrap();
         store
-            .register_redirect_uri(APP_ID, REDIRECT_URI)
+            .register_redirect_uri(&app_id(), REDIRECT_URI)
             .await
             .unwrap();
         let other_hash = p.codes.hash("Other999").unwrap();

@@ -73,7 +73,7 @@ async fn aggregate(app: &TestApp) -> Value {
     app.post(AGGREGATE, &params).await
 }
 
-async fn user_id(app: &TestApp) -> i64 {
+async fn user_id(app: &TestApp) -> einv_core::UserId {
     app.store()
         .find_user_by_barcode(&BARCODE.parse().unwrap())
         .await
@@ -134,7 +134,7 @@ async fn r10_2_v1_call_refused_after_void_consents_of_app(app: &TestApp) {
     app.clock.advance(Duration::days(10));
     let voided = app
         .platform
-        .void_consents_of_app(APP_ID, app.clock.now(), "resumption approved")
+        .void_consents_of_app(&app_id(), app.clock.now(), "resumption approved")
         .await
         .unwrap();
     assert_eq!(voided, 1);
@@ -150,7 +150,7 @@ async fn r10_2_v1_call_refused_after_void_consents_of_app(app: &TestApp) {
     app.platform
         .grant_consent(
             user_id(app).await,
-            APP_ID,
+            &app_id(),
             &standard_consent(&Service::ALL),
             None,
         )
@@ -164,7 +164,7 @@ async fn r5_4_grant_without_a_pdpa_item_is_refused_naming_it(app: &TestApp) {
     fields.recipients = " ".into();
     let err = app
         .platform
-        .grant_consent(user_id(app).await, APP_ID, &fields, None)
+        .grant_consent(user_id(app).await, &app_id(), &fields, None)
         .await
         .unwrap_err();
     let text = err.to_string();
@@ -178,7 +178,7 @@ async fn r5_5_forbidden_purpose_is_refused(app: &TestApp) {
     fields.refusal_effect = Some("無".into());
     let err = app
         .platform
-        .grant_consent(user_id(app).await, APP_ID, &fields, None)
+        .grant_consent(user_id(app).await, &app_id(), &fields, None)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("R5.5"), "{err}");
@@ -228,9 +228,10 @@ async fn r5_6_renewal_is_a_new_recorded_act(app: &TestApp) {
 /// once; both answers are that one receipt, one of them saying it already existed.
 async fn r5_2_two_requests_at_the_same_instant_are_one(app: &TestApp) {
     let user = user_id(app).await;
+    let app_id = app_id();
     let file = || {
         app.platform
-            .file_deletion_request(user, APP_ID, RequestKind::Delete)
+            .file_deletion_request(user, &app_id, RequestKind::Delete)
     };
     let (first, second) = tokio::join!(file(), file());
     let ((a, a_new), (b, b_new)) = (first.unwrap(), second.unwrap());
@@ -244,7 +245,7 @@ async fn deletion_requests_api_for_the_developer(app: &TestApp) {
     let user = user_id(app).await;
     let filed = app
         .platform
-        .request_deletion(user, APP_ID, RequestKind::StopUse)
+        .request_deletion(user, &app_id(), RequestKind::StopUse)
         .await
         .unwrap();
     let url = format!("{}/api/v2/deletion-requests", app.base);
@@ -253,7 +254,7 @@ async fn deletion_requests_api_for_the_developer(app: &TestApp) {
     let list: Value = v2_request(app, reqwest::Method::GET, "/api/v2/deletion-requests", b"")
         .send_json()
         .await;
-    assert_eq!(list["requests"][0]["id"], filed.id);
+    assert_eq!(list["requests"][0]["id"], filed.id.get());
     assert_eq!(list["requests"][0]["kind"], "stop-use");
     assert_eq!(list["requests"][0]["mobileBarcode"], BARCODE);
     let done_url = format!("{url}/{}/complete", filed.id);
@@ -486,7 +487,7 @@ async fn registration_issues_the_barcode(app: &TestApp) {
 async fn aggregation_needs_proof_of_holding(app: &TestApp) {
     let p = &app.platform;
     let caller = einv_server::services::Caller {
-        app_id: APP_ID.into(),
+        app_id: app_id(),
         ip: None,
         device: Some("d".into()),
     };
@@ -546,7 +547,7 @@ async fn aggregation_needs_proof_of_holding(app: &TestApp) {
     // take it over by claiming it.
     let other = p.register_user("Other123").await.unwrap();
     let grant = standard_consent(&Service::ALL);
-    p.grant_consent(other.id, APP_ID, &grant, None)
+    p.grant_consent(other.id, &app_id(), &grant, None)
         .await
         .unwrap();
     let other_holder = p

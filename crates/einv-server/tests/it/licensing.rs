@@ -6,7 +6,9 @@ use crate::surfaces;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use einv_core::clock::taipei;
 use einv_core::licence::{SuspensionReason, TerminationGround};
+use einv_core::AppId;
 use einv_core::Clock;
+use einv_core::{DeveloperId, LicenceId, ReviewerId};
 use einv_server::error::ServiceError;
 use einv_server::services::licensing::{
     Actor, ApplicationInput, DeveloperSignUp, IsmsInput, LegacyLicence, RegistryEvent,
@@ -63,9 +65,9 @@ fn input(services: &[&str]) -> ApplicationInput {
 }
 
 pub(crate) struct Licensed {
-    pub(crate) developer: i64,
-    pub(crate) reviewer: i64,
-    pub(crate) licence: i64,
+    pub(crate) developer: DeveloperId,
+    pub(crate) reviewer: ReviewerId,
+    pub(crate) licence: LicenceId,
     pub(crate) creds: IssuedCredentials,
 }
 
@@ -393,7 +395,7 @@ async fn r10_3_termination_runs_r11(app: &TestApp) {
     assert!(
         user_notes
             .iter()
-            .any(|n| n.kind == "app-ended" && n.body.contains(&l.creds.app_id)),
+            .any(|n| n.kind == "app-ended" && n.body.contains(l.creds.app_id.as_str())),
         "R11: Users are told"
     );
     // R11, R6.4: the consent voided at the licence's end is in the audit trail.
@@ -538,7 +540,7 @@ async fn attribution_texts_are_served(app: &TestApp) {
         app.base, l.creds.app_id
     );
     let body: Value = app.http.get(url).send_json().await;
-    assert_eq!(body["appId"], l.creds.app_id);
+    assert_eq!(body["appId"], l.creds.app_id.as_str());
     assert!(
         body["attributionZh"]
             .as_str()
@@ -780,7 +782,7 @@ async fn r5_11_a_purpose_change_on_a_suspended_licence_goes_to_review(app: &Test
 }
 
 fn legacy(
-    developer_id: i64,
+    developer_id: DeveloperId,
     approved_on: chrono::NaiveDate,
     re_review_filed_at: Option<DateTime<Utc>>,
 ) -> LegacyLicence {
@@ -794,7 +796,7 @@ fn legacy(
     }
 }
 
-async fn legacy_developer(app: &TestApp, email: &str) -> i64 {
+async fn legacy_developer(app: &TestApp, email: &str) -> DeveloperId {
     app.platform
         .sign_up_developer(&DeveloperSignUp {
             name: "老字號".into(),
@@ -931,7 +933,7 @@ async fn love_codes(app: &TestApp, l: &Licensed) -> Value {
         ("action", "qryLoveCode".into()),
         ("qKey", "兒童".into()),
         ("UUID", "d".into()),
-        ("appID", l.creds.app_id.clone()),
+        ("appID", l.creds.app_id.to_string()),
     ];
     sign(&mut params, &l.creds.api_key);
     app.post("/PB2CAPIVAN/loveCodeapp/qryLoveCode", &params)
@@ -1259,7 +1261,7 @@ async fn sign_every_call_is_on_for_new_licences_and_reviewers_decide(app: &TestA
             ("action", "QryWinningList".into()),
             ("invTerm", "11510".into()),
             ("UUID", "d".into()),
-            ("appID", l.creds.app_id.clone()),
+            ("appID", l.creds.app_id.to_string()),
         ];
         app.post(INVAPP, &params).await
     };
@@ -1354,7 +1356,7 @@ async fn fixture_user_consents(app: &TestApp, app_id: &str) -> einv_store::UserR
         .unwrap();
     let consent = einv_server::services::standard_consent(&[einv_core::Service::WinningNumbers]);
     app.platform
-        .grant_consent(user.id, app_id, &consent, None)
+        .grant_consent(user.id, &AppId::parse(app_id).unwrap(), &consent, None)
         .await
         .unwrap();
     user

@@ -361,7 +361,7 @@ async fn app_and_device_refusals(app: &TestApp) {
     assert_code(&app.post(INVAPP, &ask(APP_ID, "evil")).await, 997);
     // R4.5: an AppID is licensed for a set of services; a call outside the set is refused.
     app.store()
-        .set_app_services(APP_ID, &[einv_core::Service::WinningNumbers])
+        .set_app_services(&app_id(), &[einv_core::Service::WinningNumbers])
         .await
         .unwrap();
     assert_code(&app.post(INVAPP, &ask(APP_ID, "d")).await, 200);
@@ -371,7 +371,7 @@ async fn app_and_device_refusals(app: &TestApp) {
     assert_code(&not_licensed, 998);
     assert!(msg(&not_licensed).contains("not licensed"));
     app.store()
-        .set_app_status(APP_ID, einv_store::AppStatus::Suspended)
+        .set_app_status(&app_id(), einv_store::AppStatus::Suspended)
         .await
         .unwrap();
     let suspended = app.post(INVAPP, &ask(APP_ID, "d")).await;

@@ -237,13 +237,13 @@ async fn signatures_refuse_unsigned_replayed_stale_altered_and_unknown(app: &Tes
 
     // R10.2: a suspended app is refused with its own type.
     app.store()
-        .set_app_status(APP_ID, einv_store::AppStatus::Suspended)
+        .set_app_status(&app_id(), einv_store::AppStatus::Suspended)
         .await
         .unwrap();
     let p = problem(&get(app, "/api/v2/licence").await, 403, "licence-suspended");
     assert_eq!(p["rule"], "R10.2");
     app.store()
-        .set_app_status(APP_ID, einv_store::AppStatus::Active)
+        .set_app_status(&app_id(), einv_store::AppStatus::Active)
         .await
         .unwrap();
 }
@@ -264,12 +264,12 @@ async fn ed25519_signed_request_with_a_registered_public_key(app: &TestApp) {
     problem(&send(before).await, 401, "bad-signature");
     let encoded = base64::engine::general_purpose::STANDARD.encode(public);
     app.platform
-        .register_signing_key(APP_ID, &encoded, "laptop")
+        .register_signing_key(&app_id(), &encoded, "laptop")
         .await
         .unwrap();
     assert!(app
         .platform
-        .register_signing_key(APP_ID, "AAAA", "x")
+        .register_signing_key(&app_id(), "AAAA", "x")
         .await
         .is_err());
     let signed = v2_request_with(
@@ -290,7 +290,10 @@ async fn ed25519_signed_request_with_a_registered_public_key(app: &TestApp) {
     assert_eq!(licence["publicKeys"][0]["publicKey"], encoded);
     // A revoked key no longer verifies.
     let id = licence["publicKeys"][0]["id"].as_i64().unwrap();
-    app.platform.revoke_signing_key(APP_ID, id).await.unwrap();
+    app.platform
+        .revoke_signing_key(&app_id(), id)
+        .await
+        .unwrap();
     let after = v2_request_with(
         app,
         Method::GET,
@@ -513,7 +516,7 @@ async fn donation_is_idempotent(app: &TestApp) {
     app.platform.flush_audit().await.unwrap();
     let entries = app
         .platform
-        .audit_log(&einv_store::AuditFilter::App(APP_ID.into()), 1000)
+        .audit_log(&einv_store::AuditFilter::App(app_id()), 1000)
         .await
         .unwrap();
     let donations = entries
@@ -597,7 +600,7 @@ async fn the_apps_own_licence_notifications_audit_and_requests(app: &TestApp) {
         .unwrap();
     let filed = app
         .platform
-        .request_deletion(user.id, APP_ID, einv_store::RequestKind::Delete)
+        .request_deletion(user.id, &app_id(), einv_store::RequestKind::Delete)
         .await
         .unwrap();
     let ack = format!("/api/v2/deletion-requests/{}/acknowledge", filed.id);
@@ -608,7 +611,7 @@ async fn the_apps_own_licence_notifications_audit_and_requests(app: &TestApp) {
     let (_, _, second) = send(v2_request(app, Method::POST, &ack, b"")).await;
     assert_eq!(first["acknowledgedAt"], second["acknowledgedAt"]);
     let (_, _, list) = get(app, "/api/v2/deletion-requests").await;
-    assert_eq!(list["requests"][0]["id"], filed.id);
+    assert_eq!(list["requests"][0]["id"], filed.id.get());
     problem(
         &send(v2_request(
             app,

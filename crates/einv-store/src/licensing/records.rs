@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use einv_core::licence::LicenceState;
+use einv_core::{AppId, ApplicationId, DeveloperId, LicenceId, ReviewerId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// What kind of entity a Developer is (R4.1, R6).
@@ -58,7 +59,7 @@ pub struct NewDeveloper {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeveloperRecord {
     /// Row ID.
-    pub id: i64,
+    pub id: DeveloperId,
     /// The account.
     pub account: NewDeveloper,
     /// When it signed up.
@@ -69,7 +70,7 @@ pub struct DeveloperRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewerRecord {
     /// Row ID.
-    pub id: i64,
+    pub id: ReviewerId,
     /// Sign-in e-mail.
     pub email: String,
     /// argon2 hash of the password.
@@ -97,7 +98,7 @@ pub struct IsmsRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplicationForm {
     /// The applying Developer.
-    pub developer_id: i64,
+    pub developer_id: DeveloperId,
     /// Contact person.
     pub contact_name: String,
     /// Contact e-mail.
@@ -122,7 +123,7 @@ pub struct ApplicationForm {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplicationRecord {
     /// Row ID.
-    pub id: i64,
+    pub id: ApplicationId,
     /// The form.
     pub form: ApplicationForm,
     /// When it was filed.
@@ -135,7 +136,7 @@ pub struct DocumentRecord {
     /// Row ID.
     pub id: i64,
     /// The application.
-    pub application_id: i64,
+    pub application_id: ApplicationId,
     /// File name as uploaded.
     pub file_name: String,
     /// Content type as uploaded.
@@ -154,13 +155,13 @@ pub struct DocumentRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LicenceRecord {
     /// Row ID.
-    pub id: i64,
+    pub id: LicenceId,
     /// The application it grew from.
-    pub application_id: i64,
+    pub application_id: ApplicationId,
     /// The Developer.
-    pub developer_id: i64,
+    pub developer_id: DeveloperId,
     /// The AppID, once approved.
-    pub app_id: Option<String>,
+    pub app_id: Option<AppId>,
     /// The state.
     pub state: LicenceState,
     /// Last change.
@@ -173,7 +174,7 @@ pub struct LicenceEventRecord {
     /// Row ID.
     pub id: i64,
     /// The licence.
-    pub licence_id: i64,
+    pub licence_id: LicenceId,
     /// Event name.
     pub event: String,
     /// Who: `developer:7`, `reviewer:2`, `registry`, `clock`, `operator`.
@@ -239,16 +240,16 @@ pub struct Announcement {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recipient {
     /// A Developer.
-    Developer(i64),
+    Developer(DeveloperId),
     /// A User.
-    User(i64),
+    User(UserId),
 }
 
 impl Recipient {
     pub(crate) fn parts(self) -> (&'static str, i64) {
         match self {
-            Self::Developer(id) => ("developer", id),
-            Self::User(id) => ("user", id),
+            Self::Developer(id) => ("developer", id.get()),
+            Self::User(id) => ("user", id.get()),
         }
     }
 }
@@ -259,7 +260,7 @@ pub struct Notification {
     /// Row ID.
     pub id: i64,
     /// The licence it is about, if any.
-    pub licence_id: Option<i64>,
+    pub licence_id: Option<LicenceId>,
     /// Kind, e.g. `terms`, `licence-ended`, `approved`.
     pub kind: String,
     /// Title.
@@ -278,7 +279,7 @@ pub struct CredentialRecord {
     /// Row ID.
     pub id: i64,
     /// The AppID.
-    pub app_id: String,
+    pub app_id: AppId,
     /// The sealed key.
     pub sealed_key: String,
     /// Created.
@@ -305,7 +306,7 @@ pub struct LicenceNote {
     /// Row ID.
     pub id: i64,
     /// The licence.
-    pub licence_id: i64,
+    pub licence_id: LicenceId,
     /// A title, or the kind of change (`purpose`, `version`).
     pub title: String,
     /// The text (for a change: `old → new`).

@@ -45,7 +45,7 @@ async fn a_user_row_that_does_not_parse_names_its_column(store: &Store) {
     .await
     .unwrap();
     assert_corrupt(
-        store.find_user(7).await,
+        store.find_user(einv_core::UserId::new(7)).await,
         "users",
         "mobile_barcode",
         "NOT-A-BARCODE",
@@ -102,7 +102,7 @@ async fn an_app_row_with_an_unknown_service_names_its_column(store: &Store) {
     .await
     .unwrap();
     assert_corrupt(
-        store.find_app("EINVBAD0000001").await,
+        store.find_app(&crate::app("EINVBAD0000001")).await,
         "apps",
         "services",
         "everything",
