@@ -8,7 +8,8 @@ einv_store::both_backends!(
     accounts_applications_documents,
     licence_transitions_and_history,
     credentials_terms_notifications,
-    r10_4_the_database_refuses_to_rewrite_history
+    r10_4_the_database_refuses_to_rewrite_history,
+    a_licence_whose_app_id_does_not_parse_is_corrupt
 );
 
 fn now() -> chrono::DateTime<Utc> {
@@ -328,4 +329,33 @@ async fn r10_4_the_database_refuses_to_rewrite_history(store: &Store) {
         .await
         .unwrap();
     assert_eq!(store.licence_events(licence.id).await.unwrap().len(), 2);
+}
+
+/// R4.1: an AppID is what the Platform issued; a licence row whose AppID was edited into text
+/// that is not one is corrupt, named by table and column, not handed on as an AppID.
+async fn a_licence_whose_app_id_does_not_parse_is_corrupt(store: &Store) {
+    let d = store
+        .create_developer(&developer("c@example.com"), now())
+        .await
+        .unwrap();
+    let app = store.create_application(&form(d.id), now()).await.unwrap();
+    let lic = store
+        .create_licence(app.id, d.id, &LicenceState::filed(now()), &event("apply"))
+        .await
+        .unwrap();
+    einv_store::testing::execute_raw(
+        store,
+        &format!(
+            "UPDATE licences SET app_id = 'EINV 1/2' WHERE id = {}",
+            lic.id
+        ),
+    )
+    .await
+    .unwrap();
+    match store.find_licence(lic.id).await {
+        Err(StoreError::Corrupt { table, column, .. }) => {
+            assert_eq!((table, column), ("licences", "app_id"));
+        }
+        other => panic!("expected a corrupt licences.app_id, got {other:?}"),
+    }
 }

@@ -11,6 +11,7 @@ einv_store::both_backends!(
     a_carrier_link_row_that_does_not_parse_names_its_column,
     a_charity_row_that_does_not_parse_names_its_column,
     an_app_row_with_an_unknown_service_names_its_column,
+    a_refusal_count_under_text_that_is_no_app_id_names_its_column,
 );
 
 fn assert_corrupt<T: std::fmt::Debug>(
@@ -106,5 +107,24 @@ async fn an_app_row_with_an_unknown_service_names_its_column(store: &Store) {
         "apps",
         "services",
         "everything",
+    );
+}
+
+/// R4.6: refusals are counted per AppID; a count kept under text that is not an AppID is
+/// corrupt, not an app the reviewer's page would name.
+async fn a_refusal_count_under_text_that_is_no_app_id_names_its_column(store: &Store) {
+    execute_raw(
+        store,
+        "INSERT INTO flow_throttled (app_id, hour, calls) VALUES ('not an app/id', 0, 1)",
+    )
+    .await
+    .unwrap();
+    assert_corrupt(
+        store
+            .throttled_since(chrono::DateTime::from_timestamp(0, 0).unwrap(), None)
+            .await,
+        "flow_throttled",
+        "app_id",
+        "not an app/id",
     );
 }
