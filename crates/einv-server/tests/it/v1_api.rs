@@ -354,6 +354,21 @@ async fn app_and_device_refusals(app: &TestApp) {
     let unknown = app.post(INVAPP, &ask("EINVNOSUCHAPP", "d")).await;
     assert_code(&unknown, 998);
     assert!(msg(&unknown).contains("appID"));
+    // R4.1: text that is not an AppID at all (a space, a slash, too long) was never issued
+    // either: the same answer as an unknown AppID, never a different code.
+    let long = "A".repeat(65);
+    for not_an_app_id in ["EINV NO/SUCH", "應用程式", long.as_str()] {
+        let reply = app.post(INVAPP, &ask(not_an_app_id, "d")).await;
+        assert_eq!(
+            reply,
+            serde_json::json!({
+                "code": unknown["code"],
+                "msg": msg(&unknown).replace("EINVNOSUCHAPP", not_an_app_id),
+                "v": unknown["v"],
+            }),
+            "{not_an_app_id:?}"
+        );
+    }
     app.store()
         .block_device("evil", "abuse", crate::common::start_time())
         .await
