@@ -29,6 +29,22 @@ pub fn winning_list(term: &str) -> Vec<(&'static str, String)> {
     ])
 }
 
+/// QryWinningList for 11510 as `app_id`, signed with `key` when there is one.
+pub fn winning_list_as(app_id: &str, key: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut params = winning_list("11510");
+    set(&mut params, "appID", app_id);
+    if let Some(key) = key {
+        sign(&mut params, key);
+    }
+    params
+}
+
+/// `params` signed with the fixture app's APIKey.
+pub fn signed(mut params: Vec<(&'static str, String)>) -> Vec<(&'static str, String)> {
+    sign(&mut params, API_KEY);
+    params
+}
+
 /// qryInvHeader of `number` on `date` (yyyy/MM/dd), read from a code of `kind` (`QRCode`,
 /// `Barcode`).
 pub fn invoice_header(number: &str, date: &str, kind: &str) -> Vec<(&'static str, String)> {
@@ -82,6 +98,13 @@ pub fn invoice_detail_barcode(term: &str) -> Vec<(&'static str, String)> {
         ("UUID", "d"),
         ("appID", APP_ID),
     ])
+}
+
+/// A carrier call's parameters moved to the fixture User's aggregated EasyCard.
+pub fn on_easycard(params: &mut [(&'static str, String)]) {
+    set(params, "cardType", "1K0001");
+    set(params, "cardNo", EASYCARD);
+    set(params, "cardEncrypt", EASYCARD_HIDDEN);
 }
 
 /// carrierInvChk of the fixture User's barcode from `start` to `end` (yyyy/MM/dd).

@@ -2,7 +2,7 @@
 //! (R4.1: sealed keys, rotation with overlap, revocation).
 
 use chrono::{DateTime, Utc};
-use einv_core::licence::LicenceState;
+use einv_core::licence::{LicenceState, LicenceStateKind};
 use einv_core::{AppId, ApplicationId, DeveloperId, LicenceId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -162,7 +162,10 @@ impl Store {
     }
 
     /// Licences in any of `states` (state names), oldest change first: the review queue.
-    pub async fn licences_in_states(&self, states: &[&str]) -> StoreResult<Vec<LicenceRecord>> {
+    pub async fn licences_in_states(
+        &self,
+        states: &[LicenceStateKind],
+    ) -> StoreResult<Vec<LicenceRecord>> {
         let placeholders: Vec<String> = (1..=states.len()).map(|i| format!("${i}")).collect();
         let sql =
             format!(
@@ -171,7 +174,7 @@ impl Store {
         );
         let mut query = sqlx::query(&sql);
         for s in states {
-            query = query.bind(*s);
+            query = query.bind(s.as_str());
         }
         let rows = query.fetch_all(self.pool()).await?;
         rows.iter().map(licence_from_row).collect()
@@ -349,12 +352,12 @@ fn event_from_row(r: &AnyRow) -> StoreResult<LicenceEventRecord> {
     Ok(LicenceEventRecord {
         id: r.try_get("id")?,
         licence_id: LicenceId::new(r.try_get("licence_id")?),
-        event: r.try_get("event")?,
+        event: parsed(r, "licence_events", "event")?,
         actor: r.try_get("actor")?,
         at: from_unix(r.try_get("at")?),
         reason: r.try_get("reason")?,
         rule: r.try_get("rule")?,
-        state_after: r.try_get("state_after")?,
+        state_after: parsed(r, "licence_events", "state_after")?,
     })
 }
 

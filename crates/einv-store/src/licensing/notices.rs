@@ -9,11 +9,13 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::{Query, QueryScalar};
 use sqlx::{Any, Row};
 
+use crate::columns::parsed;
 use crate::records::from_unix;
 use crate::{
     Announcement, LicenceNote, Notification, Recipient, Store, StoreError, StoreResult,
     TermsVersion,
 };
+use einv_core::notice::NotificationKind;
 
 type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
 type IdQuery<'q> = QueryScalar<'q, Any, i64, AnyArguments<'q>>;
@@ -40,7 +42,7 @@ fn note_from_row(r: &AnyRow) -> StoreResult<LicenceNote> {
 fn announcement_from_row(r: &AnyRow) -> StoreResult<Announcement> {
     Ok(Announcement {
         id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
+        kind: parsed(r, "announcements", "kind")?,
         title: r.try_get("title")?,
         body: r.try_get("body")?,
         starts_at: from_unix(r.try_get("starts_at")?),
@@ -55,7 +57,7 @@ fn notification_from_row(r: &AnyRow) -> StoreResult<Notification> {
         licence_id: r
             .try_get::<Option<i64>, _>("licence_id")?
             .map(LicenceId::new),
-        kind: r.try_get("kind")?,
+        kind: parsed(r, "notifications", "kind")?,
         title: r.try_get("title")?,
         body: r.try_get("body")?,
         created_at: from_unix(r.try_get("created_at")?),
@@ -182,7 +184,7 @@ impl Store {
         &self,
         to: Recipient,
         licence_id: Option<LicenceId>,
-        kind: &str,
+        kind: NotificationKind,
         title: &str,
         body: &str,
         at: DateTime<Utc>,
@@ -195,7 +197,7 @@ impl Store {
         .bind(role)
         .bind(id)
         .bind(licence_id.map(LicenceId::get))
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(title)
         .bind(body)
         .bind(at.timestamp());

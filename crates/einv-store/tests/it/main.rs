@@ -11,6 +11,7 @@ mod migration_data;
 mod partitions;
 mod store_suite;
 mod test_db;
+mod typed_kinds;
 mod typed_rows;
 
 /// `text` as an AppID (the fixtures' AppIDs are all valid ones).

@@ -2,6 +2,7 @@
 //! migrates, and finds every row where the new schema keeps it. On both backends.
 
 use chrono::{TimeZone, Utc};
+use einv_core::notice::NotificationKind;
 use einv_store::testing::{execute_raw, TestDb};
 use einv_store::{Recipient, Store};
 
@@ -96,7 +97,7 @@ async fn user_notices_are_notifications(store: &Store) {
         .notify(
             Recipient::User(einv_core::UserId::new(7)),
             None,
-            "consent.voided",
+            NotificationKind::ConsentVoided,
             "t",
             "b",
             at,

@@ -12,6 +12,7 @@ einv_store::both_backends!(
     a_charity_row_that_does_not_parse_names_its_column,
     an_app_row_with_an_unknown_service_names_its_column,
     a_refusal_count_under_text_that_is_no_app_id_names_its_column,
+    a_licence_whose_app_id_does_not_parse_names_its_column,
 );
 
 fn assert_corrupt<T: std::fmt::Debug>(
@@ -126,5 +127,36 @@ async fn a_refusal_count_under_text_that_is_no_app_id_names_its_column(store: &S
         "flow_throttled",
         "app_id",
         "not an app/id",
+    );
+}
+
+/// R4.1: an AppID is what the Platform issued; a licence row whose AppID was edited into text
+/// that is not one is corrupt, not handed on as an AppID.
+async fn a_licence_whose_app_id_does_not_parse_names_its_column(store: &Store) {
+    use crate::licensing_store::{developer, event, form, now};
+    let d = store
+        .create_developer(&developer("c@example.com"), now())
+        .await
+        .unwrap();
+    let app = store.create_application(&form(d.id), now()).await.unwrap();
+    let filed = einv_core::licence::LicenceState::filed(now());
+    let lic = store
+        .create_licence(app.id, d.id, &filed, &event("apply"))
+        .await
+        .unwrap();
+    execute_raw(
+        store,
+        &format!(
+            "UPDATE licences SET app_id = 'EINV 1/2' WHERE id = {}",
+            lic.id
+        ),
+    )
+    .await
+    .unwrap();
+    assert_corrupt(
+        store.find_licence(lic.id).await,
+        "licences",
+        "app_id",
+        "EINV 1/2",
     );
 }
