@@ -138,6 +138,16 @@ mod tests {
         }
     }
 
+    /// R4.1: an AppID read back from stored JSON (a blank page's session context) is checked
+    /// again, so edited text never comes back as an AppID.
+    #[test]
+    fn an_app_id_read_from_json_is_checked_again() {
+        assert!(serde_json::from_str::<AppId>("\"EINV 1/2\"").is_err());
+        let id: AppId = serde_json::from_str("\"EINV0001\"").unwrap();
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"EINV0001\"");
+        assert_eq!(&*id, "EINV0001", "read as text wherever text is expected");
+    }
+
     #[test]
     fn row_ids_parse_from_paths_and_keep_their_number() {
         let id: LicenceId = "42".parse().unwrap();
