@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use einv_core::audit::{
     entry_hash, Anchor, EntryContent, SignedHead, StoredCheckpoint, StoredEntry,
 };
+use einv_core::{AppId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -23,9 +24,9 @@ pub enum AuditFilter {
     /// Every entry (the reviewer's view).
     All,
     /// Accesses to one User's data (the User's own page).
-    User(i64),
+    User(UserId),
     /// Entries about one AppID (its developer's view).
-    App(String),
+    App(AppId),
 }
 
 fn entry_from_row(r: &AnyRow) -> StoreResult<StoredEntry> {
@@ -169,7 +170,7 @@ impl Store {
         let query = sqlx::query(&sql);
         let query = match filter {
             AuditFilter::All => query.bind(0_i64),
-            AuditFilter::User(id) => query.bind(*id),
+            AuditFilter::User(id) => query.bind(id.get()),
             AuditFilter::App(app) => query.bind(app.as_str()),
         };
         let rows = query
@@ -183,7 +184,7 @@ impl Store {
     /// The accesses to a User's data, newest first (the User's page).
     pub async fn accesses_of_user(
         &self,
-        user_id: i64,
+        user_id: UserId,
         limit: i64,
     ) -> StoreResult<Vec<StoredEntry>> {
         self.audit_entries(&AuditFilter::User(user_id), limit).await
@@ -193,7 +194,7 @@ impl Store {
     /// newest first, older than `before_seq` (keyset paging on the `(user_id, seq)` index).
     pub async fn user_entries_page(
         &self,
-        user_id: i64,
+        user_id: UserId,
         from: i64,
         to: i64,
         before_seq: i64,
@@ -204,7 +205,7 @@ impl Store {
              AND at < $4 ORDER BY seq DESC LIMIT $5"
         );
         let rows = sqlx::query(&sql)
-            .bind(user_id)
+            .bind(user_id.get())
             .bind(before_seq)
             .bind(from)
             .bind(to)

@@ -91,3 +91,18 @@ impl Columns for rusqlite::Row<'_> {
         })
     }
 }
+
+/// Texts read from `column` of `table`, each parsed as `T`.
+pub(crate) fn parsed_all<T: FromStr>(
+    texts: Vec<String>,
+    table: &'static str,
+    column: &'static str,
+) -> StoreResult<Vec<T>> {
+    texts
+        .iter()
+        .map(|t| {
+            t.parse()
+                .map_err(|_| StoreError::corrupt_as::<T>(table, column))
+        })
+        .collect()
+}

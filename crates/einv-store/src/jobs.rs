@@ -5,6 +5,7 @@
 //! the length of the run.
 
 use chrono::{DateTime, Utc};
+use einv_core::{AppId, GrantId, UserId};
 use sqlx::Row;
 
 use crate::columns::parsed;
@@ -252,9 +253,9 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(LapsedGrant {
-                    grant_id: r.try_get("id")?,
-                    user_id: r.try_get("user_id")?,
-                    app_id: r.try_get("app_id")?,
+                    grant_id: GrantId::new(r.try_get("id")?),
+                    user_id: UserId::new(r.try_get("user_id")?),
+                    app_id: parsed(r, "consent_grants", "app_id")?,
                     lapsed_at: from_unix(r.try_get("lapses_at")?),
                 })
             })
@@ -266,11 +267,11 @@ impl Store {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LapsedGrant {
     /// The grant.
-    pub grant_id: i64,
+    pub grant_id: GrantId,
     /// The User.
-    pub user_id: i64,
+    pub user_id: UserId,
     /// The app.
-    pub app_id: String,
+    pub app_id: AppId,
     /// When it lapsed.
     pub lapsed_at: DateTime<Utc>,
 }

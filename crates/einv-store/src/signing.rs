@@ -2,6 +2,7 @@
 //! window, and idempotent writes' answers.
 
 use chrono::{DateTime, Utc};
+use einv_core::AppId;
 use sqlx::Row;
 
 use crate::columns::parsed;
@@ -15,7 +16,7 @@ pub struct SigningKeyRecord {
     /// Row ID.
     pub id: i64,
     /// The app.
-    pub app_id: String,
+    pub app_id: AppId,
     /// The algorithm it verifies (`ed25519`).
     pub algorithm: Algorithm,
     /// The raw public key, Base64.
@@ -51,7 +52,7 @@ impl Store {
     /// [`StoreError::AlreadyExists`].
     pub async fn add_signing_key(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         algorithm: Algorithm,
         public_key: &str,
         label: &str,
@@ -61,7 +62,7 @@ impl Store {
             "INSERT INTO app_signing_keys (app_id, algorithm, public_key, label, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(algorithm.as_str())
         .bind(public_key)
         .bind(label)
@@ -73,19 +74,19 @@ impl Store {
     }
 
     /// The keys of `app_id`, revoked ones included, oldest first.
-    pub async fn signing_keys(&self, app_id: &str) -> StoreResult<Vec<SigningKeyRecord>> {
+    pub async fn signing_keys(&self, app_id: &AppId) -> StoreResult<Vec<SigningKeyRecord>> {
         let rows = sqlx::query(
             "SELECT id, app_id, algorithm, public_key, label, created_at, revoked_at \
              FROM app_signing_keys WHERE app_id = $1 ORDER BY id",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|r| {
                 Ok(SigningKeyRecord {
                     id: r.try_get("id")?,
-                    app_id: r.try_get("app_id")?,
+                    app_id: parsed(r, "app_signing_keys", "app_id")?,
                     algorithm: parsed(r, "app_signing_keys", "algorithm")?,
                     public_key: r.try_get("public_key")?,
                     label: r.try_get("label")?,
@@ -99,7 +100,7 @@ impl Store {
     /// Revokes key `id` of `app_id`; false when there is no such live key.
     pub async fn revoke_signing_key(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         id: i64,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
@@ -109,7 +110,7 @@ impl Store {
         )
         .bind(at.timestamp())
         .bind(id)
-        .bind(app_id)
+        .bind(app_id.as_str())
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
@@ -119,7 +120,7 @@ impl Store {
     /// not yet expired (a replay). Expired nonces are deleted first.
     pub async fn claim_nonce(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         nonce: &str,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
@@ -132,7 +133,7 @@ impl Store {
             "INSERT INTO request_nonces (app_id, nonce, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT DO NOTHING",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(nonce)
         .bind(expires_at.timestamp())
         .execute(self.pool())
@@ -144,7 +145,7 @@ impl Store {
     /// earlier use of the key answered.
     pub async fn claim_idempotency_key(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         key: &str,
         request_hash: &str,
         at: DateTime<Utc>,
@@ -153,7 +154,7 @@ impl Store {
             "INSERT INTO idempotency_keys (app_id, idem_key, request_hash, created_at) \
              VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(key)
         .bind(request_hash)
         .bind(at.timestamp())
@@ -166,7 +167,7 @@ impl Store {
             "SELECT request_hash, status, response FROM idempotency_keys \
              WHERE app_id = $1 AND idem_key = $2",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(key)
         .fetch_one(self.pool())
         .await?;
@@ -188,7 +189,7 @@ impl Store {
     /// Records the answer to the request that claimed `key`.
     pub async fn answer_idempotency_key(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         key: &str,
         status: u16,
         body: &str,
@@ -199,7 +200,7 @@ impl Store {
         )
         .bind(i64::from(status))
         .bind(body)
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(key)
         .execute(self.pool())
         .await?;
@@ -207,11 +208,11 @@ impl Store {
     }
 
     /// Releases a claimed key whose request failed before acting, so a retry can act.
-    pub async fn release_idempotency_key(&self, app_id: &str, key: &str) -> StoreResult<()> {
+    pub async fn release_idempotency_key(&self, app_id: &AppId, key: &str) -> StoreResult<()> {
         sqlx::query(
             "DELETE FROM idempotency_keys WHERE app_id = $1 AND idem_key = $2 AND status IS NULL",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(key)
         .execute(self.pool())
         .await?;

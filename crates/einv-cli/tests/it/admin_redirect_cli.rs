@@ -11,7 +11,7 @@ use einv_server::startup::{self, Config};
 use einv_server::testing;
 
 /// An approved licence in the data directory; returns its ID.
-async fn approved_licence(dir: &Path) -> i64 {
+async fn approved_licence(dir: &Path) -> einv_core::LicenceId {
     let config = Config::in_dir(dir);
     let p = startup::platform(&config, Arc::new(SystemClock))
         .await

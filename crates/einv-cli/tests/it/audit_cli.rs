@@ -21,8 +21,8 @@ async fn record(dir: &Path, start_days_ago: i64, n: i64) {
         .unwrap();
     for i in 0..n {
         let entry = AuditEntry::event("system", format!("test.event-{i}"))
-            .with_user(1)
-            .with_app("EINVTEST000001");
+            .with_user(einv_core::UserId::new(1))
+            .with_app(&"EINVTEST000001".parse().unwrap());
         platform.audit(entry).await.unwrap();
         clock.advance(Duration::days(1));
     }

@@ -48,7 +48,7 @@ fn app_of(cluster: &Cluster, made_up: bool) -> (String, String) {
         ("EINVMADEUP0001".into(), String::new())
     } else {
         (
-            cluster.licensed.app_id.clone(),
+            cluster.licensed.app_id.to_string(),
             cluster.licensed.api_key.clone(),
         )
     }

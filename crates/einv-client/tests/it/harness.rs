@@ -96,7 +96,9 @@ impl Live {
 
     /// An app licensed through the regime (developer, application, reviewer's approval): its
     /// licence id and the client configuration with its own AppID and APIKey.
-    pub async fn licensed_app(&self) -> (i64, i64, ClientConfig) {
+    pub async fn licensed_app(
+        &self,
+    ) -> (einv_core::DeveloperId, einv_core::LicenceId, ClientConfig) {
         let email = "kit-dev@example.com";
         let reviewer = testing::Reviewer {
             email: "kit-reviewer@example.com",
@@ -113,8 +115,12 @@ impl Live {
         .await
         .unwrap();
         let creds = approved.creds;
-        let config = ClientConfig::new(&self.base, &creds.app_id, ApiKey::new(&creds.api_key))
-            .with_retry(RetryPolicy::never());
+        let config = ClientConfig::new(
+            &self.base,
+            creds.app_id.as_str(),
+            ApiKey::new(&creds.api_key),
+        )
+        .with_retry(RetryPolicy::never());
         (approved.developer, approved.licence, config)
     }
 

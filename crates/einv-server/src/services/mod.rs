@@ -1,5 +1,6 @@
 //! The use cases. Handlers parse, call one of these, and render; v1 and v2 share them.
 
+use einv_core::AppId;
 use std::sync::Arc;
 
 use einv_core::claim::HolidayCalendar;
@@ -59,7 +60,7 @@ pub use view::InvoiceView;
 #[derive(Debug, Clone)]
 pub struct Caller {
     /// The AppID.
-    pub app_id: String,
+    pub app_id: AppId,
     /// The caller's IP address, when known.
     pub ip: Option<std::net::IpAddr>,
     /// The device ID (`UUID`/`uuid`) the call named.

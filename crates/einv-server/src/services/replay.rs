@@ -7,6 +7,7 @@
 //! calls of one window, which flow control bounds.
 
 use chrono::{DateTime, Utc};
+use einv_core::AppId;
 use einv_store::SignedCall;
 
 use super::Platform;
@@ -23,7 +24,7 @@ impl Platform {
     pub async fn claim_signed_call(
         &self,
         call_key: &str,
-        app_id: &str,
+        app_id: &AppId,
         expires_at: DateTime<Utc>,
     ) -> ServiceResult<bool> {
         Ok(self

@@ -2,6 +2,7 @@
 //! licence facts are kept in memory at the `admission` version, and each change reaches every
 //! node at its next version check; the time-based rules still hold to the second.
 
+use einv_core::AppId;
 use std::sync::Arc;
 
 use chrono::Duration;
@@ -79,7 +80,7 @@ async fn r10_2_a_suspension_on_one_node_refuses_the_next_call_on_another(app: &T
     node_b.authorise_app(APP_ID, service).await.unwrap();
     // Suspended through node A (the served one): node B's very next admission sees it.
     app.store()
-        .set_app_status(APP_ID, AppStatus::Suspended)
+        .set_app_status(&app_id(), AppStatus::Suspended)
         .await
         .unwrap();
     assert_eq!(
@@ -87,7 +88,7 @@ async fn r10_2_a_suspension_on_one_node_refuses_the_next_call_on_another(app: &T
         Some("R10.2")
     );
     app.store()
-        .set_app_status(APP_ID, AppStatus::Active)
+        .set_app_status(&app_id(), AppStatus::Active)
         .await
         .unwrap();
     node_b.authorise_app(APP_ID, service).await.unwrap();
@@ -99,7 +100,12 @@ async fn r10_2_a_suspension_on_one_node_refuses_the_next_call_on_another(app: &T
         Some("R4.1")
     );
     app.platform
-        .store_app("new app", &Service::ALL, unknown, "new-key")
+        .store_app(
+            "new app",
+            &Service::ALL,
+            &AppId::parse(unknown).unwrap(),
+            "new-key",
+        )
         .await
         .unwrap();
     node_b.authorise_app(unknown, service).await.unwrap();
@@ -122,7 +128,7 @@ async fn r11_a_revocation_reaches_cached_admissions_within_the_check_interval() 
         );
         node_b.authorise_app(APP_ID, None).await.unwrap();
         app.store()
-            .set_app_status(APP_ID, AppStatus::Revoked)
+            .set_app_status(&app_id(), AppStatus::Revoked)
             .await
             .unwrap();
         app.clock.advance(interval - Duration::milliseconds(1));

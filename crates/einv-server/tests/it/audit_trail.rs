@@ -132,7 +132,7 @@ async fn a_carrier_call_leaves_an_audit_entry(app: &TestApp) {
     assert_eq!(e.action, "data.carrier-invoices");
     assert_eq!(e.actor, format!("app:{APP_ID}"));
     assert_eq!(e.app_id.as_deref(), Some(APP_ID));
-    assert_eq!(e.user_id, Some(user.id));
+    assert_eq!(e.user_id, Some(user.id.get()));
     assert_eq!(
         e.invoices,
         ["AB00000001", "AB00000***", "AB00000003", "AB00000004"],
@@ -164,7 +164,8 @@ async fn a_carrier_call_leaves_an_audit_entry(app: &TestApp) {
 async fn record(app: &TestApp, n: usize) {
     for i in 0..n {
         app.clock.advance(Duration::minutes(1));
-        let entry = AuditEntry::event("system", format!("test.event-{i}")).with_user(1);
+        let entry = AuditEntry::event("system", format!("test.event-{i}"))
+            .with_user(einv_core::UserId::new(1));
         app.platform.audit(entry).await.unwrap();
     }
     app.platform.flush_audit().await.unwrap();

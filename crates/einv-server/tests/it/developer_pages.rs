@@ -5,6 +5,7 @@
 use crate::common::web;
 use crate::common::*;
 use crate::licensing_web::{application, client, cookie, csrf_of, developer_id, get, sign_up};
+use einv_core::{AppId, LicenceId};
 use einv_server::services::IssuedCredentials;
 use reqwest::StatusCode;
 
@@ -36,7 +37,7 @@ pub(crate) async fn approved(
     app: &TestApp,
     email: &str,
     reviewer_email: &str,
-) -> (String, i64, String) {
+) -> (String, LicenceId, AppId) {
     let (dev, licence, issued) = approved_with_key(app, email, reviewer_email).await;
     (dev, licence, issued.app_id)
 }
@@ -46,7 +47,7 @@ pub(crate) async fn approved_with_key(
     app: &TestApp,
     email: &str,
     reviewer_email: &str,
-) -> (String, i64, IssuedCredentials) {
+) -> (String, LicenceId, IssuedCredentials) {
     let dev = sign_up(app, email).await;
     let me = developer_id(app, email).await;
     let licence = app

@@ -7,6 +7,7 @@ use crate::common::*;
 use crate::licensing::licensed;
 use chrono::Duration;
 use einv_core::flow::{FlowLimits, RateLimit};
+use einv_core::LicenceId;
 use einv_server::error::ServiceError;
 use einv_server::services::FlowControl;
 
@@ -84,7 +85,7 @@ async fn r4_6_a_reviewers_limit_applies_from_its_effective_time_and_is_announced
         tomorrow
     );
     assert!(
-        app.get_text("/limits").await.contains(&id),
+        app.get_text("/limits").await.contains(id.as_str()),
         "the public page names it"
     );
     app.clock.advance(Duration::seconds(60));
@@ -148,7 +149,9 @@ async fn r4_6_a_limit_change_needs_a_reason_a_present_time_and_an_appid() {
         .await
         .unwrap_err();
     assert_eq!(field(err), "reason");
-    let missing = p.set_app_limit(l.reviewer, 999_999, limit, None, "x").await;
+    let missing = p
+        .set_app_limit(l.reviewer, LicenceId::new(999_999), limit, None, "x")
+        .await;
     assert!(
         matches!(missing, Err(ServiceError::NotFound(_))),
         "{missing:?}"

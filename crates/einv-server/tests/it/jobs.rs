@@ -82,7 +82,7 @@ async fn each_job_runs_once_per_tick_across_two_nodes(app: &TestApp) {
     other_store.close().await;
 }
 
-async fn fixture_user(app: &TestApp) -> i64 {
+async fn fixture_user(app: &TestApp) -> einv_core::UserId {
     app.user(BARCODE).await.id
 }
 
@@ -140,7 +140,7 @@ async fn r5_2_an_overdue_request_is_recorded_and_told_once(app: &TestApp) {
     let user = fixture_user(app).await;
     let p = &app.platform;
     let request = p
-        .request_deletion(user, APP_ID, RequestKind::Delete)
+        .request_deletion(user, &app_id(), RequestKind::Delete)
         .await
         .unwrap();
     let run = || async {
@@ -155,10 +155,7 @@ async fn r5_2_an_overdue_request_is_recorded_and_told_once(app: &TestApp) {
     assert_eq!((first["overdue"], first["notified"]), (1, 1));
     let second = run().await;
     assert_eq!((second["overdue"], second["notified"]), (1, 0), "told once");
-    let trail = p
-        .audit_log(&AuditFilter::App(APP_ID.into()), 100)
-        .await
-        .unwrap();
+    let trail = p.audit_log(&AuditFilter::App(app_id()), 100).await.unwrap();
     let overdue: Vec<_> = trail
         .iter()
         .filter(|e| e.content.action == "deletion.overdue")
@@ -169,7 +166,7 @@ async fn r5_2_an_overdue_request_is_recorded_and_told_once(app: &TestApp) {
         .detail
         .contains(&format!("\"request\":{}", request.id)));
     // Reported completed, it leaves the overdue count.
-    let app_record = app.store().find_app(APP_ID).await.unwrap().unwrap();
+    let app_record = app.store().find_app(&app_id()).await.unwrap().unwrap();
     p.progress_deletion_request(&app_record, request.id, true)
         .await
         .unwrap();

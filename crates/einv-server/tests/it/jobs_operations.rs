@@ -101,10 +101,10 @@ async fn r4_6_refused_call_counts_are_kept_ninety_days(app: &TestApp) {
     assert_eq!(counts["purged"], 1, "only the hour past 90 days");
     let left = app
         .store()
-        .throttled_since(now - Duration::days(365), Some(APP_ID))
+        .throttled_since(now - Duration::days(365), Some(&app_id()))
         .await
         .unwrap();
-    assert_eq!(left, vec![(APP_ID.to_owned(), 5)]);
+    assert_eq!(left, vec![(app_id(), 5)]);
 }
 
 /// The operators' page lists the runs with their outcome, abandoned ones named as such, in

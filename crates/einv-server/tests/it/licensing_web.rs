@@ -104,7 +104,7 @@ pub(crate) fn application() -> ApplicationInput {
     }
 }
 
-pub(crate) async fn developer_id(app: &TestApp, email: &str) -> i64 {
+pub(crate) async fn developer_id(app: &TestApp, email: &str) -> einv_core::DeveloperId {
     app.store()
         .find_developer_by_email(email)
         .await
@@ -252,7 +252,10 @@ async fn developer_registers_ed25519_keys_for_v2(app: &TestApp) {
     let (dev, licence, issued) = approved_with_key(app, "sig@example.com", "r3@fia.example").await;
     let path = format!("/developer/licences/{licence}/signing");
     let page = get(app, &path, &dev).await.text().await.unwrap();
-    assert!(page.contains(&issued.app_id), "the example uses the AppID");
+    assert!(
+        page.contains(issued.app_id.as_str()),
+        "the example uses the AppID"
+    );
     assert!(
         page.contains("keyid=&quot;") || page.contains("keyid=\""),
         "{page}"

@@ -106,7 +106,7 @@ async fn redirect_uris_refuse_plain_http_to_another_host(app: &TestApp) {
 
 async fn the_consent_link_the_api_hands_out_opens_the_consent_page(app: &TestApp) {
     let link =
-        einv_server::services::consent::consent_url(APP_ID, einv_core::Service::CarrierInvoices);
+        einv_server::services::consent::consent_url(&app_id(), einv_core::Service::CarrierInvoices);
     // Not signed in: to the User's sign-in, coming back to the link.
     let res = client().get(format!("{}{link}", app.base)).send_ok().await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);

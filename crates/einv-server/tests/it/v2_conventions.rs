@@ -60,14 +60,14 @@ async fn audit_pages_by_sequence_number_beyond_ten_thousand(app: &TestApp) {
     let p = &app.platform;
     for i in 0..10_050 {
         let entry = AuditEntry::event(format!("app:{APP_ID}"), "test.filler")
-            .with_app(APP_ID)
+            .with_app(&app_id())
             .with_detail(serde_json::json!({ "i": i }));
         p.audit(entry).await.unwrap();
     }
     p.flush_audit().await.unwrap();
     let all = app
         .store()
-        .audit_entries_before(&einv_store::AuditFilter::App(APP_ID.into()), None, 20_000)
+        .audit_entries_before(&einv_store::AuditFilter::App(app_id()), None, 20_000)
         .await
         .unwrap();
     assert!(all.len() >= 10_050, "{}", all.len());

@@ -60,7 +60,7 @@ pub(crate) async fn page_text(app: &TestApp, path: &str, cookie: &str) -> String
     res.text().await.unwrap()
 }
 
-pub(crate) async fn user_id(app: &TestApp) -> i64 {
+pub(crate) async fn user_id(app: &TestApp) -> einv_core::UserId {
     app.user(BARCODE).await.id
 }
 
@@ -71,7 +71,7 @@ async fn web_one_consent_per_app_and_scope(app: &TestApp) {
     let p = &app.platform;
     let all = einv_server::services::standard_consent(&Service::ALL);
     app.clock.advance(Duration::seconds(5));
-    let again = p.grant_consent(user, APP_ID, &all, None).await.unwrap();
+    let again = p.grant_consent(user, &app_id(), &all, None).await.unwrap();
     let live = |grants: &[einv_store::ConsentGrantRecord]| {
         let now = einv_core::Clock::now(&app.clock);
         grants
@@ -91,7 +91,7 @@ async fn web_one_consent_per_app_and_scope(app: &TestApp) {
         "recorded as a renewal of the one it replaced"
     );
     let one = einv_server::services::standard_consent(&[Service::CarrierInvoices]);
-    let narrow = p.grant_consent(user, APP_ID, &one, None).await.unwrap();
+    let narrow = p.grant_consent(user, &app_id(), &one, None).await.unwrap();
     let grants = p.consents_of_user(user).await.unwrap();
     assert_eq!(live(&grants).len(), 2, "another scope is another consent");
     assert!(live(&grants).contains(&narrow.id));

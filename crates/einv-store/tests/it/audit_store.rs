@@ -108,14 +108,17 @@ async fn queries_filter(store: &Store) {
         )
         .await
         .unwrap();
-    let user1 = store.accesses_of_user(1, 10).await.unwrap();
+    let user1 = store
+        .accesses_of_user(einv_core::UserId::new(1), 10)
+        .await
+        .unwrap();
     assert_eq!(
         user1.iter().map(|e| e.seq).collect::<Vec<_>>(),
         [3, 1],
         "newest first, only User 1"
     );
     let app_a = store
-        .audit_entries(&AuditFilter::App("A".into()), 10)
+        .audit_entries(&AuditFilter::App(crate::app("A")), 10)
         .await
         .unwrap();
     assert_eq!(app_a.iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 1]);
@@ -168,7 +171,7 @@ async fn a_users_entries_page_by_time_and_sequence(store: &Store) {
         page.iter().map(|e| e.content.at).collect()
     };
     let all = store
-        .user_entries_page(1, 0, i64::MAX, i64::MAX, 10)
+        .user_entries_page(einv_core::UserId::new(1), 0, i64::MAX, i64::MAX, 10)
         .await
         .unwrap();
     assert_eq!(
@@ -177,17 +180,17 @@ async fn a_users_entries_page_by_time_and_sequence(store: &Store) {
         "User 2's entry is not User 1's"
     );
     let first = store
-        .user_entries_page(1, 0, i64::MAX, i64::MAX, 2)
+        .user_entries_page(einv_core::UserId::new(1), 0, i64::MAX, i64::MAX, 2)
         .await
         .unwrap();
     assert_eq!(ats(&first), [600, 500]);
     let next = store
-        .user_entries_page(1, 0, i64::MAX, first[1].seq, 2)
+        .user_entries_page(einv_core::UserId::new(1), 0, i64::MAX, first[1].seq, 2)
         .await
         .unwrap();
     assert_eq!(ats(&next), [400, 200], "the page after the cursor");
     let window = store
-        .user_entries_page(1, 200, 500, i64::MAX, 10)
+        .user_entries_page(einv_core::UserId::new(1), 200, 500, i64::MAX, 10)
         .await
         .unwrap();
     assert_eq!(ats(&window), [400, 200], "from inclusive, to exclusive");

@@ -27,7 +27,7 @@ pub(crate) fn developer(email: &str) -> NewDeveloper {
     }
 }
 
-pub(crate) fn form(developer_id: i64) -> ApplicationForm {
+pub(crate) fn form(developer_id: einv_core::DeveloperId) -> ApplicationForm {
     ApplicationForm {
         developer_id,
         contact_name: "王小明".into(),
@@ -141,7 +141,13 @@ async fn licence_transitions_and_history(store: &Store) {
     );
     let active = apply(&filed, LicenceEvent::Approve, now()).unwrap();
     store
-        .transition_licence(lic.id, &filed, &active, Some("EINVAPP1"), &event("approve"))
+        .transition_licence(
+            lic.id,
+            &filed,
+            &active,
+            Some(&crate::app("EINVAPP1")),
+            &event("approve"),
+        )
         .await
         .unwrap();
     // A second transition from the old state lost the race.
@@ -156,7 +162,7 @@ async fn licence_transitions_and_history(store: &Store) {
         .await;
     assert!(matches!(stale, Err(StoreError::Stale(_))));
     let found = store
-        .find_licence_by_app("EINVAPP1")
+        .find_licence_by_app(&crate::app("EINVAPP1"))
         .await
         .unwrap()
         .unwrap();
@@ -172,31 +178,34 @@ async fn licence_transitions_and_history(store: &Store) {
 
 async fn credentials_terms_notifications(store: &Store) {
     let old = store
-        .add_credential("EINVAPP2", now(), |_| {
+        .add_credential(&crate::app("EINVAPP2"), now(), |_| {
             Ok::<_, StoreError>("sealed-old".into())
         })
         .await
         .unwrap();
     let new = store
-        .add_credential("EINVAPP2", now(), |id| {
+        .add_credential(&crate::app("EINVAPP2"), now(), |id| {
             Ok::<_, StoreError>(format!("sealed-{id}"))
         })
         .await
         .unwrap();
     store
-        .expire_other_credentials("EINVAPP2", new, now() + Duration::days(7))
+        .expire_other_credentials(&crate::app("EINVAPP2"), new, now() + Duration::days(7))
         .await
         .unwrap();
-    let keys = store.credentials_of("EINVAPP2").await.unwrap();
+    let keys = store.credentials_of(&crate::app("EINVAPP2")).await.unwrap();
     assert_eq!(keys[0].id, new);
     assert!(
         keys[1].id == old
             && keys[1].is_valid(now() + Duration::days(6))
             && !keys[1].is_valid(now() + Duration::days(7))
     );
-    store.revoke_credentials("EINVAPP2", now()).await.unwrap();
+    store
+        .revoke_credentials(&crate::app("EINVAPP2"), now())
+        .await
+        .unwrap();
     assert!(store
-        .credentials_of("EINVAPP2")
+        .credentials_of(&crate::app("EINVAPP2"))
         .await
         .unwrap()
         .iter()
@@ -253,7 +262,11 @@ async fn credentials_terms_notifications(store: &Store) {
         .unwrap();
     assert!(
         !store
-            .mark_notification_read(Recipient::Developer(d.id + 1), n, now())
+            .mark_notification_read(
+                Recipient::Developer(einv_core::DeveloperId::new(d.id.get() + 1)),
+                n,
+                now()
+            )
             .await
             .unwrap(),
         "not another's"
@@ -271,7 +284,8 @@ async fn credentials_terms_notifications(store: &Store) {
         Some(now())
     );
     assert!(store
-        .notifications_of(Recipient::User(d.id))
+        // A User whose row number is the Developer's sees none of the Developer's.
+        .notifications_of(Recipient::User(einv_core::UserId::new(d.id.get())))
         .await
         .unwrap()
         .is_empty());

@@ -298,7 +298,7 @@ async fn users_apps_and_links(store: &Store) {
     ));
     assert_eq!(store.user_carriers(u.id).await.unwrap(), vec![link]);
     let app = AppRecord {
-        app_id: "EINV0000001".into(),
+        app_id: crate::app("EINV0000001"),
         name: "demo".into(),
         sealed_key: "sealed".into(),
         status: AppStatus::Active,
@@ -306,13 +306,20 @@ async fn users_apps_and_links(store: &Store) {
         created_at: now(),
     };
     store.create_app(&app).await.unwrap();
-    assert_eq!(store.find_app("EINV0000001").await.unwrap().unwrap(), app);
+    assert_eq!(
+        store
+            .find_app(&crate::app("EINV0000001"))
+            .await
+            .unwrap()
+            .unwrap(),
+        app
+    );
     assert!(store
-        .set_app_status("EINV0000001", AppStatus::Suspended)
+        .set_app_status(&crate::app("EINV0000001"), AppStatus::Suspended)
         .await
         .unwrap());
     assert!(!store
-        .set_app_status("nope", AppStatus::Suspended)
+        .set_app_status(&crate::app("nope"), AppStatus::Suspended)
         .await
         .unwrap());
     store

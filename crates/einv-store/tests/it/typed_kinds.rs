@@ -32,7 +32,7 @@ fn assert_corrupt<T: std::fmt::Debug>(got: Result<T, StoreError>, table: &str, c
 }
 
 /// A licence with its first history entry; returns its ID.
-async fn licence(store: &Store, email: &str) -> i64 {
+async fn licence(store: &Store, email: &str) -> einv_core::LicenceId {
     let d = store
         .create_developer(&developer(email), now())
         .await
@@ -45,7 +45,12 @@ async fn licence(store: &Store, email: &str) -> i64 {
     lic.id
 }
 
-async fn history_row(store: &Store, licence_id: i64, event: &str, state_after: &str) {
+async fn history_row(
+    store: &Store,
+    licence_id: einv_core::LicenceId,
+    event: &str,
+    state_after: &str,
+) {
     execute_raw(
         store,
         &format!(
@@ -84,7 +89,9 @@ async fn an_unknown_notification_kind_names_its_column(store: &Store) {
     .await
     .unwrap();
     assert_corrupt(
-        store.notifications_of(Recipient::User(7)).await,
+        store
+            .notifications_of(Recipient::User(einv_core::UserId::new(7)))
+            .await,
         "notifications",
         "kind",
     );
@@ -140,7 +147,7 @@ async fn an_unknown_signing_algorithm_names_its_column(store: &Store) {
     .await
     .unwrap();
     assert_corrupt(
-        store.signing_keys("EINVKIND000001").await,
+        store.signing_keys(&crate::app("EINVKIND000001")).await,
         "app_signing_keys",
         "algorithm",
     );

@@ -103,7 +103,7 @@ impl Platform {
                 self.audit(
                     AuditEntry::event("system", "consent.lapsed")
                         .with_user(grant.user_id)
-                        .with_app(grant.app_id.clone())
+                        .with_app(&grant.app_id)
                         .with_detail(detail),
                 )
                 .await?;
@@ -128,7 +128,7 @@ impl Platform {
                 let detail = json!({ "request": request.id, "due": request.due_date.to_string(), "rule": "R5.2" });
                 self.audit(
                     AuditEntry::event("system", "deletion.overdue")
-                        .with_app(request.app_id.clone())
+                        .with_app(&request.app_id)
                         .with_detail(detail),
                 )
                 .await?;

@@ -27,7 +27,7 @@ impl Platform {
             for user_id in voided {
                 let entry = AuditEntry::event("system", "consent.voided")
                     .with_user(user_id)
-                    .with_app(app_id.clone())
+                    .with_app(app_id)
                     .with_detail(json!({ "rule": "R11", "reason": reason }));
                 self.audit(entry).await?;
             }
@@ -66,7 +66,7 @@ impl Platform {
             )
             .await?;
         tracing::info!(
-            licence.id = licence.id,
+            licence.id = licence.id.get(),
             state = why,
             "licence ended: R11 notices sent, keys revoked"
         );

@@ -7,6 +7,8 @@
 //! step, and runs R11 when a licence ends.
 
 use einv_core::notice::NotificationKind;
+use einv_core::AppId;
+use einv_core::{DeveloperId, LicenceId, ReviewerId};
 use std::fmt;
 
 use einv_core::licence::{self, LicenceEvent, LicenceEventKind, LicenceState};
@@ -52,9 +54,9 @@ pub use views::Dossier;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
     /// A Developer, by row ID.
-    Developer(i64),
+    Developer(DeveloperId),
     /// A reviewer of the Center, by row ID.
-    Reviewer(i64),
+    Reviewer(ReviewerId),
     /// The tax registry (a registry event entered by the operator).
     Registry,
     /// The operator, on the command line.
@@ -86,7 +88,7 @@ fn app_status(state: &LicenceState) -> AppStatus {
 
 impl Platform {
     /// The licence `id`, with the passage of time applied and stored (R4.7b–d).
-    pub async fn licence(&self, id: i64) -> ServiceResult<LicenceRecord> {
+    pub async fn licence(&self, id: LicenceId) -> ServiceResult<LicenceRecord> {
         let found = self
             .store
             .find_licence(id)
@@ -140,7 +142,7 @@ impl Platform {
     /// lifecycle forbids it; stored with its event otherwise.
     pub async fn transition(
         &self,
-        id: i64,
+        id: LicenceId,
         event: LicenceEvent,
         actor: Actor,
         reason: &str,
@@ -156,7 +158,7 @@ impl Platform {
         event: LicenceEvent,
         actor: Actor,
         reason: &str,
-        app_id: Option<&str>,
+        app_id: Option<&AppId>,
     ) -> ServiceResult<LicenceRecord> {
         let now = self.clock.now();
         let next = licence::apply(&licence.state, event, now)?;
@@ -170,11 +172,11 @@ impl Platform {
         self.store
             .transition_licence(licence.id, &licence.state, &next, app_id, &record)
             .await?;
-        tracing::info!(licence.id = licence.id, event = event.name(), %actor, "licence transition");
+        tracing::info!(licence.id = licence.id.get(), event = event.name(), %actor, "licence transition");
         let before = licence.state;
         licence.state = next;
         if let Some(app_id) = app_id {
-            licence.app_id = Some(app_id.to_owned());
+            licence.app_id = Some(app_id.clone());
         }
         self.after_transition(&licence, &before).await?;
         Ok(licence)

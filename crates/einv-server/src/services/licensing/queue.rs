@@ -5,6 +5,7 @@ use chrono::{Days, NaiveDate};
 use einv_core::clock::taipei_midnight;
 use einv_core::licence::{LicenceState, LicenceStateKind, Renewal};
 use einv_core::{InvalidValue, Service};
+use einv_core::{LicenceId, ReviewerId};
 use einv_store::{LicenceListing, LicenceSearch, ReviewerName};
 
 use super::review::QUEUE_STATES;
@@ -69,7 +70,7 @@ pub fn waits_for_review(state: &LicenceState) -> bool {
 }
 
 impl QueueFilter {
-    fn search(&self, me: i64) -> ServiceResult<LicenceSearch> {
+    fn search(&self, me: ReviewerId) -> ServiceResult<LicenceSearch> {
         let status = self.status.trim();
         let states = match status {
             "" | "queue" => QUEUE_STATES.to_vec(),
@@ -119,7 +120,11 @@ impl QueueFilter {
 
 impl Platform {
     /// The reviewer `me`'s list, filtered and paged.
-    pub async fn review_list(&self, me: i64, filter: &QueueFilter) -> ServiceResult<QueuePage> {
+    pub async fn review_list(
+        &self,
+        me: ReviewerId,
+        filter: &QueueFilter,
+    ) -> ServiceResult<QueuePage> {
         let search = filter.search(me)?;
         let mut rows = self.store.search_licences(&search).await?;
         if matches!(filter.status.trim(), "" | "queue") {
@@ -147,7 +152,11 @@ impl Platform {
     }
 
     /// Assigns licence `licence_id` to reviewer `reviewer_id`.
-    pub async fn assign(&self, licence_id: i64, reviewer_id: i64) -> ServiceResult<()> {
+    pub async fn assign(
+        &self,
+        licence_id: LicenceId,
+        reviewer_id: ReviewerId,
+    ) -> ServiceResult<()> {
         self.licence(licence_id).await?;
         if !self.reviewers().await?.iter().any(|r| r.id == reviewer_id) {
             return Err(ServiceError::not_found("reviewer"));
@@ -159,7 +168,7 @@ impl Platform {
     }
 
     /// Who licence `licence_id` is assigned to.
-    pub async fn assignee(&self, licence_id: i64) -> ServiceResult<Option<ReviewerName>> {
+    pub async fn assignee(&self, licence_id: LicenceId) -> ServiceResult<Option<ReviewerName>> {
         Ok(self.store.assignee_of(licence_id).await?)
     }
 }

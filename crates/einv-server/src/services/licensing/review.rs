@@ -4,6 +4,7 @@
 use einv_core::licence::{LicenceEvent, LicenceState, LicenceStateKind};
 use einv_core::notice::NotificationKind;
 use einv_core::Service;
+use einv_core::{LicenceId, ReviewerId};
 use einv_store::{LicenceRecord, Recipient};
 
 use super::accounts::text;
@@ -53,8 +54,8 @@ impl Platform {
     /// purpose change (R5.11) restores the licence with its keys; nothing new is issued.
     pub async fn approve(
         &self,
-        reviewer_id: i64,
-        licence_id: i64,
+        reviewer_id: ReviewerId,
+        licence_id: LicenceId,
         reason: &str,
     ) -> ServiceResult<Option<IssuedCredentials>> {
         let licence = self.licence(licence_id).await?;
@@ -76,7 +77,7 @@ impl Platform {
             .ok_or(ServiceError::not_found("application"))?;
         // R5.7 is checked again: the form may predate the rule's check.
         let services: Vec<Service> = check_services(&application.form.services)?;
-        let credentials = self.new_credentials();
+        let credentials = self.new_credentials()?;
         // The state moves first (it refuses a second approval), then the app is created.
         let licence = self
             .transition_with_app(
@@ -124,8 +125,8 @@ impl Platform {
     /// Asks the Developer for corrections (R4.2).
     pub async fn request_changes(
         &self,
-        reviewer_id: i64,
-        licence_id: i64,
+        reviewer_id: ReviewerId,
+        licence_id: LicenceId,
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
         self.decide_with_reason(
@@ -140,8 +141,8 @@ impl Platform {
     /// Refuses an application or a purpose change.
     pub async fn reject(
         &self,
-        reviewer_id: i64,
-        licence_id: i64,
+        reviewer_id: ReviewerId,
+        licence_id: LicenceId,
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
         self.decide_with_reason(reviewer_id, licence_id, LicenceEvent::Reject, reason)
@@ -151,8 +152,8 @@ impl Platform {
     /// Approves a re-review: the next term starts the day after the current one ends (R4.7b).
     pub async fn approve_renewal(
         &self,
-        reviewer_id: i64,
-        licence_id: i64,
+        reviewer_id: ReviewerId,
+        licence_id: LicenceId,
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
         let reason = if reason.trim().is_empty() {
@@ -180,8 +181,8 @@ impl Platform {
     /// Refuses a re-review: the licence runs to the end of its term, then stops (R4.7c).
     pub async fn reject_renewal(
         &self,
-        reviewer_id: i64,
-        licence_id: i64,
+        reviewer_id: ReviewerId,
+        licence_id: LicenceId,
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
         self.decide_with_reason(reviewer_id, licence_id, LicenceEvent::RejectRenewal, reason)
@@ -204,8 +205,8 @@ impl Platform {
     /// A reviewer's decision on a licence: the transition, then the Developer is told why.
     async fn decide_and_notify(
         &self,
-        reviewer_id: i64,
-        licence_id: i64,
+        reviewer_id: ReviewerId,
+        licence_id: LicenceId,
         event: LicenceEvent,
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use einv_core::clock::end_of_taipei_day;
 use einv_core::notice::{AnnouncementKind, NotificationKind};
+use einv_core::DeveloperId;
 use einv_core::InvalidValue;
 use einv_store::{Announcement, Notification, Recipient, TermsVersion};
 
@@ -88,7 +89,11 @@ impl Platform {
     }
 
     /// Records that a Developer accepts a terms version (R4.3).
-    pub async fn accept_terms(&self, developer_id: i64, version: &str) -> ServiceResult<()> {
+    pub async fn accept_terms(
+        &self,
+        developer_id: DeveloperId,
+        version: &str,
+    ) -> ServiceResult<()> {
         if !self
             .store
             .list_terms()
@@ -107,7 +112,7 @@ impl Platform {
     /// The versions a Developer accepted, with when.
     pub async fn terms_accepted(
         &self,
-        developer_id: i64,
+        developer_id: DeveloperId,
     ) -> ServiceResult<Vec<(String, DateTime<Utc>)>> {
         Ok(self.store.terms_accepted_by(developer_id).await?)
     }
@@ -144,7 +149,7 @@ impl Platform {
     /// A Developer's notifications, newest first.
     pub async fn developer_notifications(
         &self,
-        developer_id: i64,
+        developer_id: DeveloperId,
     ) -> ServiceResult<Vec<Notification>> {
         Ok(self
             .store
@@ -153,7 +158,11 @@ impl Platform {
     }
 
     /// Marks one of the Developer's notifications read (the read receipt, R4.9).
-    pub async fn mark_read(&self, developer_id: i64, notification_id: i64) -> ServiceResult<()> {
+    pub async fn mark_read(
+        &self,
+        developer_id: DeveloperId,
+        notification_id: i64,
+    ) -> ServiceResult<()> {
         if self
             .store
             .mark_notification_read(

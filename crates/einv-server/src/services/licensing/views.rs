@@ -1,6 +1,7 @@
 //! Read-only views the portal pages show: a Developer's licences, a licence's history, the
 //! reviewer's dossier of an application, the registry of events, research submissions.
 
+use einv_core::{DeveloperId, LicenceId};
 use einv_store::{
     ApplicationRecord, DeletionRequestRecord, DeveloperRecord, DocumentRecord, LicenceEventRecord,
     LicenceNote, LicenceRecord,
@@ -39,7 +40,10 @@ pub struct Dossier {
 
 impl Platform {
     /// A Developer's licences, newest first, time settled.
-    pub async fn developer_licences(&self, developer_id: i64) -> ServiceResult<Vec<LicenceRecord>> {
+    pub async fn developer_licences(
+        &self,
+        developer_id: DeveloperId,
+    ) -> ServiceResult<Vec<LicenceRecord>> {
         let mut out = Vec::new();
         for l in self.store.licences_of_developer(developer_id).await? {
             out.push(self.settle_licence(l).await?);
@@ -50,8 +54,8 @@ impl Platform {
     /// The application behind a Developer's own licence (another's is "not found": R8).
     pub async fn application_of(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
     ) -> ServiceResult<ApplicationRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
         self.store
@@ -63,8 +67,8 @@ impl Platform {
     /// The documents of a Developer's own application, the replaced ones included (R4.2).
     pub async fn application_documents(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
     ) -> ServiceResult<Vec<DocumentRecord>> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
         Ok(self.store.list_documents(licence.application_id).await?)
@@ -91,12 +95,15 @@ impl Platform {
     }
 
     /// A licence's history, oldest first.
-    pub async fn licence_history(&self, licence_id: i64) -> ServiceResult<Vec<LicenceEventRecord>> {
+    pub async fn licence_history(
+        &self,
+        licence_id: LicenceId,
+    ) -> ServiceResult<Vec<LicenceEventRecord>> {
         Ok(self.store.licence_events(licence_id).await?)
     }
 
     /// The destruction confirmation of a licence, if given (R11).
-    pub async fn destruction(&self, licence_id: i64) -> ServiceResult<Option<LicenceNote>> {
+    pub async fn destruction(&self, licence_id: LicenceId) -> ServiceResult<Option<LicenceNote>> {
         Ok(self.store.destruction_of(licence_id).await?)
     }
 
@@ -116,7 +123,7 @@ impl Platform {
     }
 
     /// Everything a reviewer needs to decide on licence `id`.
-    pub async fn dossier(&self, licence_id: i64) -> ServiceResult<Dossier> {
+    pub async fn dossier(&self, licence_id: LicenceId) -> ServiceResult<Dossier> {
         let licence = self.licence(licence_id).await?;
         let application = self
             .store

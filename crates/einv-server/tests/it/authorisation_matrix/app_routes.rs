@@ -94,7 +94,7 @@ impl World<'_> {
         match probe {
             Probe::V1 { path, action } => {
                 let mut params = v1_params_as(self.app, action, &caller.app_id, &caller.key);
-                if action == "carrierInvDnt" && caller.app_id != APP_ID {
+                if action == "carrierInvDnt" && caller.app_id.as_str() != APP_ID {
                     // An invoice of its own to donate: the fixture's app donates AB00000001.
                     set(&mut params, "invNum", "AB00000010");
                     set(&mut params, "invDate", "2026/11/24");
@@ -141,7 +141,7 @@ impl World<'_> {
             "{probe:?} refused the live licensed app"
         );
         let fixture = Caller {
-            app_id: APP_ID.into(),
+            app_id: app_id(),
             key: API_KEY.into(),
             tokens: Default::default(),
         };
@@ -160,12 +160,12 @@ impl World<'_> {
     ) {
         let store = self.app.store();
         store
-            .set_app_status(APP_ID, AppStatus::Suspended)
+            .set_app_status(&app_id(), AppStatus::Suspended)
             .await
             .unwrap();
         probe().await;
         store
-            .set_app_status(APP_ID, AppStatus::Active)
+            .set_app_status(&app_id(), AppStatus::Active)
             .await
             .unwrap();
     }

@@ -93,9 +93,9 @@ impl World<'_> {
 
     fn id_for(&self, access: Access) -> i64 {
         match access {
-            UsersConsent => self.consent,
-            UsersRequest => self.request,
-            _ => self.licence,
+            UsersConsent => self.consent.get(),
+            UsersRequest => self.request.get(),
+            _ => self.licence.get(),
         }
     }
 

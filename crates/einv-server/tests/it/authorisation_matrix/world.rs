@@ -18,16 +18,16 @@ pub(super) struct World<'a> {
     pub(super) http: reqwest::Client,
     /// Developer A's licence, and sessions of A, of another developer B, of a reviewer, of the
     /// fixture User and of another User: (cookie, CSRF token).
-    pub(super) licence: i64,
+    pub(super) licence: einv_core::LicenceId,
     pub(super) developer: (String, String),
     pub(super) other_developer: (String, String),
     pub(super) reviewer: (String, String),
     pub(super) user: (String, String),
     pub(super) other_user: (String, String),
     /// A consent of the fixture User.
-    pub(super) consent: i64,
+    pub(super) consent: einv_core::GrantId,
     /// A request (receipt) of the fixture User.
-    pub(super) request: i64,
+    pub(super) request: einv_core::DeletionRequestId,
     /// Licensed apps, live and in every state the authority refuses.
     pub(super) apps: apps::Apps,
 }
@@ -42,7 +42,7 @@ impl<'a> World<'a> {
         let consent = app.store().consent_grants_of_user(user.id).await.unwrap()[0].id;
         let request = app
             .platform
-            .request_deletion(user.id, APP_ID, einv_store::RequestKind::StopUse)
+            .request_deletion(user.id, &app_id(), einv_store::RequestKind::StopUse)
             .await
             .unwrap()
             .id;
@@ -133,7 +133,11 @@ impl<'a> World<'a> {
 }
 
 /// A session of `kind` for `subject`, started through the sessions service: (cookie, CSRF).
-async fn session(app: &TestApp, kind: SessionKind, subject: i64) -> (String, String) {
+async fn session(
+    app: &TestApp,
+    kind: SessionKind,
+    subject: impl std::fmt::Display,
+) -> (String, String) {
     let started = app
         .platform
         .start_session(kind, &subject.to_string(), Duration::hours(1))

@@ -12,7 +12,7 @@ impl TestApp {
     pub(super) async fn seed(&self) {
         let p = &self.platform;
         let now = start_time();
-        p.store_app("test app", &Service::ALL, APP_ID, API_KEY)
+        p.store_app("test app", &Service::ALL, &app_id(), API_KEY)
             .await
             .unwrap();
         let store = self.store();
@@ -45,11 +45,11 @@ impl TestApp {
         let request = einv_core::consent::ConsentRequest::parse(&consent).unwrap();
         let grant = einv_core::consent::ConsentGrant::give(request, now);
         store
-            .insert_consent_grant(user.id, APP_ID, &grant, None)
+            .insert_consent_grant(user.id, &app_id(), &grant, None)
             .await
             .unwrap();
         store
-            .register_redirect_uri(APP_ID, REDIRECT_URI)
+            .register_redirect_uri(&app_id(), REDIRECT_URI)
             .await
             .unwrap();
         let other_hash = p.codes.hash("Other999").unwrap();

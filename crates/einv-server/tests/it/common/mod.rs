@@ -27,6 +27,11 @@ use hmac::Mac;
 use serde_json::Value;
 
 pub const APP_ID: &str = "EINVTEST000001";
+
+/// [`APP_ID`] as the AppID type the store and services take.
+pub fn app_id() -> einv_core::AppId {
+    einv_core::AppId::parse(APP_ID).unwrap()
+}
 pub const API_KEY: &str = "test-api-key-0123456789abcdef";
 pub const BARCODE: &str = "/AB12+-.";
 pub const CODE: &str = "Code1234";

@@ -200,7 +200,7 @@ async fn registration_issues_the_barcode(app: &TestApp) {
 async fn aggregation_needs_proof_of_holding(app: &TestApp) {
     let p = &app.platform;
     let caller = einv_server::services::Caller {
-        app_id: APP_ID.into(),
+        app_id: app_id(),
         ip: None,
         device: Some("d".into()),
     };
@@ -260,7 +260,7 @@ async fn aggregation_needs_proof_of_holding(app: &TestApp) {
     // take it over by claiming it.
     let other = p.register_user("Other123").await.unwrap();
     let grant = standard_consent(&Service::ALL);
-    p.grant_consent(other.id, APP_ID, &grant, None)
+    p.grant_consent(other.id, &app_id(), &grant, None)
         .await
         .unwrap();
     let other_holder = p

@@ -130,7 +130,7 @@ async fn love_codes(app: &TestApp, l: &Licensed) -> Value {
         ("action", "qryLoveCode".into()),
         ("qKey", "兒童".into()),
         ("UUID", "d".into()),
-        ("appID", l.creds.app_id.clone()),
+        ("appID", l.creds.app_id.to_string()),
     ];
     sign(&mut params, &l.creds.api_key);
     app.post("/PB2CAPIVAN/loveCodeapp/qryLoveCode", &params)
@@ -151,7 +151,7 @@ async fn attribution_texts_are_served(app: &TestApp) {
         app.base, l.creds.app_id
     );
     let body: Value = app.http.get(url).send_json().await;
-    assert_eq!(body["appId"], l.creds.app_id);
+    assert_eq!(body["appId"], l.creds.app_id.as_str());
     assert!(
         body["attributionZh"]
             .as_str()

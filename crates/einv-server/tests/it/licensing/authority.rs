@@ -147,7 +147,7 @@ async fn sign_every_call_is_on_for_new_licences_and_reviewers_decide(app: &TestA
             ("action", "QryWinningList".into()),
             ("invTerm", "11510".into()),
             ("UUID", "d".into()),
-            ("appID", l.creds.app_id.clone()),
+            ("appID", l.creds.app_id.to_string()),
         ];
         app.post(INVAPP, &params).await
     };

@@ -35,7 +35,7 @@ async fn r10_3_termination_runs_r11(app: &TestApp) {
     assert!(
         user_notes
             .iter()
-            .any(|n| n.kind.as_str() == "app-ended" && n.body.contains(&l.creds.app_id)),
+            .any(|n| n.kind.as_str() == "app-ended" && n.body.contains(l.creds.app_id.as_str())),
         "R11: Users are told"
     );
     // R11, R6.4: the consent voided at the licence's end is in the audit trail.

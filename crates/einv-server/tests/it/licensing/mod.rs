@@ -36,9 +36,9 @@ fn input(services: &[&str]) -> ApplicationInput {
 }
 
 pub(crate) struct Licensed {
-    pub(crate) developer: i64,
-    pub(crate) reviewer: i64,
-    pub(crate) licence: i64,
+    pub(crate) developer: einv_core::DeveloperId,
+    pub(crate) reviewer: einv_core::ReviewerId,
+    pub(crate) licence: einv_core::LicenceId,
     pub(crate) creds: IssuedCredentials,
 }
 
@@ -126,7 +126,7 @@ fn assert_refused_under<T: std::fmt::Debug>(result: Result<T, ServiceError>, rul
 }
 
 /// The current term of `licence`.
-async fn term_of(app: &TestApp, licence: i64) -> einv_core::licence::LicenceTerm {
+async fn term_of(app: &TestApp, licence: einv_core::LicenceId) -> einv_core::licence::LicenceTerm {
     app.platform
         .licence(licence)
         .await
@@ -139,7 +139,7 @@ async fn term_of(app: &TestApp, licence: i64) -> einv_core::licence::LicenceTerm
 }
 
 /// Whether each credential of `app_id` is revoked.
-async fn revocations(app: &TestApp, app_id: &str) -> Vec<bool> {
+async fn revocations(app: &TestApp, app_id: &einv_core::AppId) -> Vec<bool> {
     let creds = app.store().credentials_of(app_id).await.unwrap();
     creds.iter().map(|c| c.revoked_at.is_some()).collect()
 }
@@ -155,7 +155,7 @@ fn certificate(number: &str, expiry: &str) -> IsmsInput {
 }
 
 fn legacy(
-    developer_id: i64,
+    developer_id: einv_core::DeveloperId,
     approved_on: chrono::NaiveDate,
     re_review_filed_at: Option<DateTime<Utc>>,
 ) -> LegacyLicence {
@@ -169,7 +169,7 @@ fn legacy(
     }
 }
 
-async fn legacy_developer(app: &TestApp, email: &str) -> i64 {
+async fn legacy_developer(app: &TestApp, email: &str) -> einv_core::DeveloperId {
     app.platform
         .sign_up_developer(&DeveloperSignUp {
             name: "老字號".into(),
@@ -181,7 +181,7 @@ async fn legacy_developer(app: &TestApp, email: &str) -> i64 {
 }
 
 /// The fixture User consents to `app_id` for the winning numbers: the User R11 must reach.
-async fn fixture_user_consents(app: &TestApp, app_id: &str) -> einv_store::UserRecord {
+async fn fixture_user_consents(app: &TestApp, app_id: &einv_core::AppId) -> einv_store::UserRecord {
     let user = app.user(BARCODE).await;
     let consent = einv_server::services::standard_consent(&[einv_core::Service::WinningNumbers]);
     app.platform

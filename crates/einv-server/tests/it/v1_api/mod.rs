@@ -151,6 +151,21 @@ async fn app_and_device_refusals(app: &TestApp) {
     let unknown = app.post(INVAPP, &ask("EINVNOSUCHAPP", "d")).await;
     assert_code(&unknown, 998);
     assert!(msg(&unknown).contains("appID"));
+    // R4.1: text that is not an AppID at all (a space, a slash, too long) was never issued
+    // either: the same answer as an unknown AppID, never a different code.
+    let long = "A".repeat(65);
+    for not_an_app_id in ["EINV NO/SUCH", "應用程式", long.as_str()] {
+        let reply = app.post(INVAPP, &ask(not_an_app_id, "d")).await;
+        assert_eq!(
+            reply,
+            serde_json::json!({
+                "code": unknown["code"],
+                "msg": msg(&unknown).replace("EINVNOSUCHAPP", not_an_app_id),
+                "v": unknown["v"],
+            }),
+            "{not_an_app_id:?}"
+        );
+    }
     app.store()
         .block_device("evil", "abuse", crate::common::start_time())
         .await
@@ -158,7 +173,7 @@ async fn app_and_device_refusals(app: &TestApp) {
     assert_code(&app.post(INVAPP, &ask(APP_ID, "evil")).await, 997);
     // R4.5: an AppID is licensed for a set of services; a call outside the set is refused.
     app.store()
-        .set_app_services(APP_ID, &[einv_core::Service::WinningNumbers])
+        .set_app_services(&app_id(), &[einv_core::Service::WinningNumbers])
         .await
         .unwrap();
     assert_code(&app.post(INVAPP, &ask(APP_ID, "d")).await, 200);
@@ -168,7 +183,7 @@ async fn app_and_device_refusals(app: &TestApp) {
     assert_code(&not_licensed, 998);
     assert!(msg(&not_licensed).contains("not licensed"));
     app.store()
-        .set_app_status(APP_ID, einv_store::AppStatus::Suspended)
+        .set_app_status(&app_id(), einv_store::AppStatus::Suspended)
         .await
         .unwrap();
     let suspended = app.post(INVAPP, &ask(APP_ID, "d")).await;

@@ -135,7 +135,7 @@ async fn donation_is_idempotent(app: &TestApp) {
     app.platform.flush_audit().await.unwrap();
     let entries = app
         .platform
-        .audit_log(&einv_store::AuditFilter::App(APP_ID.into()), 1000)
+        .audit_log(&einv_store::AuditFilter::App(app_id()), 1000)
         .await
         .unwrap();
     let donations = entries
@@ -209,7 +209,7 @@ async fn the_apps_own_licence_notifications_audit_and_requests(app: &TestApp) {
     let user = app.user(BARCODE).await;
     let filed = app
         .platform
-        .request_deletion(user.id, APP_ID, einv_store::RequestKind::Delete)
+        .request_deletion(user.id, &app_id(), einv_store::RequestKind::Delete)
         .await
         .unwrap();
     let ack = format!("/api/v2/deletion-requests/{}/acknowledge", filed.id);
@@ -220,7 +220,7 @@ async fn the_apps_own_licence_notifications_audit_and_requests(app: &TestApp) {
     let (_, _, second) = send(v2_request(app, Method::POST, &ack, b"")).await;
     assert_eq!(first["acknowledgedAt"], second["acknowledgedAt"]);
     let (_, _, list) = get(app, "/api/v2/deletion-requests").await;
-    assert_eq!(list["requests"][0]["id"], filed.id);
+    assert_eq!(list["requests"][0]["id"], filed.id.get());
     problem(
         &send(v2_request(
             app,

@@ -125,13 +125,13 @@ async fn signatures_refuse_unsigned_replayed_stale_altered_and_unknown(app: &Tes
 
     // R10.2: a suspended app is refused with its own type.
     app.store()
-        .set_app_status(APP_ID, einv_store::AppStatus::Suspended)
+        .set_app_status(&app_id(), einv_store::AppStatus::Suspended)
         .await
         .unwrap();
     let p = problem(&get(app, "/api/v2/licence").await, 403, "licence-suspended");
     assert_eq!(p["rule"], "R10.2");
     app.store()
-        .set_app_status(APP_ID, einv_store::AppStatus::Active)
+        .set_app_status(&app_id(), einv_store::AppStatus::Active)
         .await
         .unwrap();
 }
@@ -144,12 +144,12 @@ async fn ed25519_signed_request_with_a_registered_public_key(app: &TestApp) {
     problem(&send(before).await, 401, "bad-signature");
     let encoded = base64::engine::general_purpose::STANDARD.encode(public);
     app.platform
-        .register_signing_key(APP_ID, &encoded, "laptop")
+        .register_signing_key(&app_id(), &encoded, "laptop")
         .await
         .unwrap();
     assert!(app
         .platform
-        .register_signing_key(APP_ID, "AAAA", "x")
+        .register_signing_key(&app_id(), "AAAA", "x")
         .await
         .is_err());
     let signed = licence_request(app, app.now_unix(), &fresh_nonce(), &key);
@@ -162,7 +162,10 @@ async fn ed25519_signed_request_with_a_registered_public_key(app: &TestApp) {
     assert_eq!(licence["publicKeys"][0]["publicKey"], encoded);
     // A revoked key no longer verifies.
     let id = licence["publicKeys"][0]["id"].as_i64().unwrap();
-    app.platform.revoke_signing_key(APP_ID, id).await.unwrap();
+    app.platform
+        .revoke_signing_key(&app_id(), id)
+        .await
+        .unwrap();
     let after = licence_request(app, app.now_unix(), &fresh_nonce(), &key);
     problem(&send(after).await, 401, "bad-signature");
 }

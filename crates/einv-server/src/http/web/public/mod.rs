@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use einv_core::notice::AnnouncementKind;
+use einv_core::AppId;
 use maud::{html, Markup};
 
 use super::common::{taipei_time, PUBLIC_NAV};
@@ -169,7 +170,12 @@ async fn privacy(lang: Lang) -> Markup {
 }
 
 async fn attribution_json(State(state): State<AppState>, Path(app_id): Path<String>) -> Response {
-    match state.platform.attribution(&app_id).await {
+    let found = match AppId::parse(&app_id) {
+        Ok(id) => state.platform.attribution(&id).await,
+        // Text that is not an AppID has no licence: the same answer as an unknown one.
+        Err(_) => Err(ServiceError::not_found("appId")),
+    };
+    match found {
         Ok(a) => Json(a).into_response(),
         Err(ServiceError::NotFound(_)) => (
             axum::http::StatusCode::NOT_FOUND,

@@ -3,6 +3,7 @@
 //! Runs left `running` by a node that stopped mid-run show as abandoned once the scheduler
 //! marked them.
 
+use einv_core::ReviewerId;
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
@@ -25,7 +26,7 @@ pub(super) async fn view(
     session: WebSession,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Markup, WebError> {
-    crate::http::web::common::subject_id(session, Role::Reviewer)?;
+    crate::http::web::common::subject_id::<ReviewerId>(session, Role::Reviewer)?;
     // An unknown job name lists every job rather than failing: the filter is a convenience.
     let job = field(&query, "job").parse::<Job>().ok();
     let runs = state.platform.job_runs(job, SHOWN_RUNS).await?;
