@@ -192,8 +192,8 @@ impl Platform {
     /// A decision that must say why (R4.2: the Developer is told what to correct or why not).
     async fn decide_with_reason(
         &self,
-        reviewer_id: i64,
-        licence_id: i64,
+        reviewer_id: ReviewerId,
+        licence_id: LicenceId,
         event: LicenceEvent,
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {

@@ -72,7 +72,7 @@ async fn aggregate(app: &TestApp) -> Value {
     app.post(AGGREGATE, &params).await
 }
 
-async fn user_id(app: &TestApp) -> i64 {
+async fn user_id(app: &TestApp) -> einv_core::UserId {
     app.user(BARCODE).await.id
 }
 
@@ -128,7 +128,7 @@ async fn r10_2_v1_call_refused_after_void_consents_of_app(app: &TestApp) {
     app.clock.advance(Duration::days(10));
     let voided = app
         .platform
-        .void_consents_of_app(APP_ID, app.clock.now(), "resumption approved")
+        .void_consents_of_app(&app_id(), app.clock.now(), "resumption approved")
         .await
         .unwrap();
     assert_eq!(voided, 1);
@@ -144,7 +144,7 @@ async fn r10_2_v1_call_refused_after_void_consents_of_app(app: &TestApp) {
     app.platform
         .grant_consent(
             user_id(app).await,
-            APP_ID,
+            &app_id(),
             &standard_consent(&Service::ALL),
             None,
         )
@@ -158,7 +158,7 @@ async fn r5_4_grant_without_a_pdpa_item_is_refused_naming_it(app: &TestApp) {
     fields.recipients = " ".into();
     let err = app
         .platform
-        .grant_consent(user_id(app).await, APP_ID, &fields, None)
+        .grant_consent(user_id(app).await, &app_id(), &fields, None)
         .await
         .unwrap_err();
     let text = err.to_string();
@@ -172,7 +172,7 @@ async fn r5_5_forbidden_purpose_is_refused(app: &TestApp) {
     fields.refusal_effect = Some("無".into());
     let err = app
         .platform
-        .grant_consent(user_id(app).await, APP_ID, &fields, None)
+        .grant_consent(user_id(app).await, &app_id(), &fields, None)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("R5.5"), "{err}");
@@ -222,9 +222,10 @@ async fn r5_6_renewal_is_a_new_recorded_act(app: &TestApp) {
 /// once; both answers are that one receipt, one of them saying it already existed.
 async fn r5_2_two_requests_at_the_same_instant_are_one(app: &TestApp) {
     let user = user_id(app).await;
+    let app_id = app_id();
     let file = || {
         app.platform
-            .file_deletion_request(user, APP_ID, RequestKind::Delete)
+            .file_deletion_request(user, &app_id, RequestKind::Delete)
     };
     let (first, second) = tokio::join!(file(), file());
     let ((a, a_new), (b, b_new)) = (first.unwrap(), second.unwrap());
@@ -238,7 +239,7 @@ async fn deletion_requests_api_for_the_developer(app: &TestApp) {
     let user = user_id(app).await;
     let filed = app
         .platform
-        .request_deletion(user, APP_ID, RequestKind::StopUse)
+        .request_deletion(user, &app_id(), RequestKind::StopUse)
         .await
         .unwrap();
     let url = format!("{}/api/v2/deletion-requests", app.base);
@@ -247,7 +248,7 @@ async fn deletion_requests_api_for_the_developer(app: &TestApp) {
     let list: Value = v2_request(app, reqwest::Method::GET, "/api/v2/deletion-requests", b"")
         .send_json()
         .await;
-    assert_eq!(list["requests"][0]["id"], filed.id);
+    assert_eq!(list["requests"][0]["id"], filed.id.get());
     assert_eq!(list["requests"][0]["kind"], "stop-use");
     assert_eq!(list["requests"][0]["mobileBarcode"], BARCODE);
     let done_url = format!("{url}/{}/complete", filed.id);
