@@ -101,7 +101,10 @@ async fn winning_reply(state: &AppState, params: &V1Params, version: Option<&str
 
 /// QryWinningList replies already written, by request version and draw.
 #[derive(Debug, Default)]
-pub struct WinningReplies(Mutex<Vec<(Option<String>, WinningNumbers, Vec<u8>)>>);
+pub struct WinningReplies(Mutex<Vec<WrittenWinningList>>);
+
+/// One written QryWinningList reply: the request's version, the draw, the bytes.
+type WrittenWinningList = (Option<String>, WinningNumbers, Vec<u8>);
 
 impl WinningReplies {
     /// At most this many replies are kept (a few periods are asked for; when full, it starts
