@@ -33,8 +33,8 @@ KINDS="${KINDS:-list:unsigned list:signed detail:unsigned detail:signed winners:
 WORK="${WORK:-/tmp/einv-bench}"
 PG_BASE="${PG_BASE:-postgres://postgres@127.0.0.1:5432}"
 TARGET="${CARGO_TARGET_DIR:-target}"
-PORT=18180
-BASE_PORT=18181
+PORT="${PORT:-18180}"
+BASE_PORT="${BASE_PORT:-18181}"
 MONTH="${MONTH:-$(date -d "$(date +%Y-%m-15) -1 month" +%Y/%m)}"
 
 if [ -z "${SKIP_BUILD:-}" ]; then
