@@ -49,6 +49,16 @@ impl AsRef<str> for AppId {
     }
 }
 
+/// Reading an AppID as text is always safe (the other way round is [`AppId::parse`]), so an
+/// `&AppId` goes wherever text is expected: a URL, a header, a log line.
+impl std::ops::Deref for AppId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Declares a row identifier: a copyable `i64` newtype with `Display`, serde as a bare number.
 macro_rules! row_id {
     ($(#[$doc:meta])* $name:ident) => {
@@ -126,6 +136,16 @@ mod tests {
         for bad in ["", "EINV 1", "EINV/1", "應用", &"A".repeat(65)] {
             assert_eq!(AppId::parse(bad).unwrap_err().field, "appID", "{bad:?}");
         }
+    }
+
+    /// R4.1: an AppID read back from stored JSON (a blank page's session context) is checked
+    /// again, so edited text never comes back as an AppID.
+    #[test]
+    fn an_app_id_read_from_json_is_checked_again() {
+        assert!(serde_json::from_str::<AppId>("\"EINV 1/2\"").is_err());
+        let id: AppId = serde_json::from_str("\"EINV0001\"").unwrap();
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"EINV0001\"");
+        assert_eq!(&*id, "EINV0001", "read as text wherever text is expected");
     }
 
     #[test]

@@ -45,7 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The Platform keeps its store to itself; this harness arranges rows through its own.
     let store = &startup::open_store(&config, false).await?;
     let now = SystemClock.now();
-    let app_id = "EINVBENCH00001";
+    let app_id = &einv_core::AppId::parse("EINVBENCH00001")?;
     if store.find_app(app_id).await?.is_none() {
         platform
             .store_app("benchmark", &Service::ALL, app_id, "bench-api-key")

@@ -5,6 +5,7 @@
 //! Everything here goes through the use cases, as an operator or a Developer would: a test
 //! arranges its world the way the Platform's users make it.
 
+use einv_core::{DeveloperId, LicenceId, ReviewerId};
 use std::sync::Arc;
 
 use crate::error::{ServiceError, ServiceResult};
@@ -80,11 +81,11 @@ pub struct Reviewer<'a> {
 #[derive(Debug)]
 pub struct Approved {
     /// The Developer's row ID.
-    pub developer: i64,
+    pub developer: DeveloperId,
     /// The approving reviewer's row ID.
-    pub reviewer: i64,
+    pub reviewer: ReviewerId,
     /// The licence's ID.
-    pub licence: i64,
+    pub licence: LicenceId,
     /// The AppID and APIKey issued on approval.
     pub creds: IssuedCredentials,
 }

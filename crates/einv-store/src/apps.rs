@@ -1,10 +1,12 @@
 //! Licensed apps (AppIDs) and barred devices.
 
 use chrono::{DateTime, Utc};
+use einv_core::AppId;
 use einv_core::Service;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::columns::parsed;
 use crate::records::from_unix;
 use crate::{AppRecord, AppStatus, Store, StoreError, StoreResult};
 
@@ -12,14 +14,11 @@ fn app_from_row(r: &AnyRow) -> StoreResult<AppRecord> {
     let status: String = r.try_get("status")?;
     let services: String = r.try_get("services")?;
     Ok(AppRecord {
-        app_id: r.try_get("app_id")?,
+        app_id: parsed(r, "apps", "app_id")?,
         name: r.try_get("name")?,
         sealed_key: r.try_get("sealed_key")?,
-        status: AppStatus::from_db(&status).ok_or_else(|| StoreError::Corrupt {
-            table: "apps",
-            column: "status",
-            problem: status.clone(),
-        })?,
+        status: AppStatus::from_db(&status)
+            .ok_or_else(|| StoreError::corrupt("apps", "status", status.clone()))?,
         services: services
             .split(',')
             .filter(|s| !s.is_empty())
@@ -58,32 +57,36 @@ impl Store {
     }
 
     /// The app with `app_id`.
-    pub async fn find_app(&self, app_id: &str) -> StoreResult<Option<AppRecord>> {
+    pub async fn find_app(&self, app_id: &AppId) -> StoreResult<Option<AppRecord>> {
         let row = sqlx::query(
             "SELECT app_id, name, sealed_key, status, services, created_at FROM apps \
              WHERE app_id = $1",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(app_from_row).transpose()
     }
 
     /// Sets an app's status. Returns whether the app exists.
-    pub async fn set_app_status(&self, app_id: &str, status: AppStatus) -> StoreResult<bool> {
+    pub async fn set_app_status(&self, app_id: &AppId, status: AppStatus) -> StoreResult<bool> {
         let done = sqlx::query("UPDATE apps SET status = $1 WHERE app_id = $2")
             .bind(status.as_str())
-            .bind(app_id)
+            .bind(app_id.as_str())
             .execute(self.pool())
             .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Sets the services an app is licensed for. Returns whether the app exists.
-    pub async fn set_app_services(&self, app_id: &str, services: &[Service]) -> StoreResult<bool> {
+    pub async fn set_app_services(
+        &self,
+        app_id: &AppId,
+        services: &[Service],
+    ) -> StoreResult<bool> {
         let done = sqlx::query("UPDATE apps SET services = $1 WHERE app_id = $2")
             .bind(service_list(services))
-            .bind(app_id)
+            .bind(app_id.as_str())
             .execute(self.pool())
             .await?;
         Ok(done.rows_affected() == 1)

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use einv_core::audit::{
     entry_hash, Anchor, EntryContent, SignedHead, StoredCheckpoint, StoredEntry,
 };
+use einv_core::{AppId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -24,9 +25,9 @@ pub enum AuditFilter {
     /// Every entry (the reviewer's view).
     All,
     /// Accesses to one User's data (the User's own page).
-    User(i64),
+    User(UserId),
     /// Entries about one AppID (its developer's view).
-    App(String),
+    App(AppId),
 }
 
 fn entry_from_row(r: &AnyRow) -> StoreResult<StoredEntry> {
@@ -146,7 +147,7 @@ impl Store {
         let query = sqlx::query(&sql);
         let query = match filter {
             AuditFilter::All => query.bind(0_i64),
-            AuditFilter::User(id) => query.bind(*id),
+            AuditFilter::User(id) => query.bind(id.get()),
             AuditFilter::App(app) => query.bind(app.as_str()),
         };
         let rows = query
@@ -160,7 +161,7 @@ impl Store {
     /// The accesses to a User's data, newest first (the User's page).
     pub async fn accesses_of_user(
         &self,
-        user_id: i64,
+        user_id: UserId,
         limit: i64,
     ) -> StoreResult<Vec<StoredEntry>> {
         self.audit_entries(&AuditFilter::User(user_id), limit).await
@@ -170,7 +171,7 @@ impl Store {
     /// newest first, older than `before_seq` (keyset paging on the `(user_id, seq)` index).
     pub async fn user_entries_page(
         &self,
-        user_id: i64,
+        user_id: UserId,
         from: i64,
         to: i64,
         before_seq: i64,
@@ -181,7 +182,7 @@ impl Store {
              AND at < $4 ORDER BY seq DESC LIMIT $5"
         );
         let rows = sqlx::query(&sql)
-            .bind(user_id)
+            .bind(user_id.get())
             .bind(before_seq)
             .bind(from)
             .bind(to)
@@ -321,11 +322,8 @@ async fn append_in(
     for e in entries {
         seq += 1;
         let hash = entry_hash(&prev, seq, e);
-        let invoices = serde_json::to_string(&e.invoices).map_err(|err| StoreError::Corrupt {
-            table: "audit_log",
-            column: "invoices",
-            problem: err.to_string(),
-        })?;
+        let invoices = serde_json::to_string(&e.invoices)
+            .map_err(|err| StoreError::corrupt("audit_log", "invoices", err.to_string()))?;
         let prev_hash = std::mem::replace(&mut prev, hash.clone());
         rows.push(ChainedRow {
             seq,

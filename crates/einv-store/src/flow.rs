@@ -3,10 +3,12 @@
 //! (migration 0080).
 
 use chrono::{DateTime, Utc};
+use einv_core::{AppId, LicenceId};
 use sqlx::Row;
 
+use crate::columns::parsed;
 use crate::records::from_unix;
-use crate::{Store, StoreResult};
+use crate::{Store, StoreError, StoreResult};
 
 /// One change of an AppID's own limit, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,11 +16,11 @@ pub struct FlowLimitChangeRecord {
     /// Its ID (the order changes were made in).
     pub id: i64,
     /// The AppID whose limit changes.
-    pub app_id: String,
+    pub app_id: AppId,
     /// The service (its R3.6 name) whose calls it limits; `None`: all the AppID's calls.
     pub service: Option<String>,
     /// The licence the AppID belongs to.
-    pub licence_id: i64,
+    pub licence_id: LicenceId,
     /// The new limit as (calls, window seconds, burst); `None` lifts the AppID's own limit.
     pub limit: Option<(i64, i64, i64)>,
     /// When it applies.
@@ -45,8 +47,8 @@ impl Store {
               service) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
-        .bind(&change.app_id)
-        .bind(change.licence_id)
+        .bind(change.app_id.as_str())
+        .bind(change.licence_id.get())
         .bind(calls)
         .bind(window)
         .bind(burst)
@@ -75,9 +77,9 @@ impl Store {
                 let burst: Option<i64> = r.try_get("burst")?;
                 Ok(FlowLimitChangeRecord {
                     id: r.try_get("id")?,
-                    app_id: r.try_get("app_id")?,
+                    app_id: parsed(r, "flow_limit_changes", "app_id")?,
                     service: r.try_get("service")?,
-                    licence_id: r.try_get("licence_id")?,
+                    licence_id: LicenceId::new(r.try_get("licence_id")?),
                     limit: match (calls, window, burst) {
                         (Some(c), Some(w), Some(b)) => Some((c, w, b)),
                         _ => None,
@@ -88,8 +90,7 @@ impl Store {
                     created_at: from_unix(r.try_get("created_at")?),
                 })
             })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+            .collect()
     }
 
     /// The version of the limit changes (bumped by every insert): one small read.
@@ -110,7 +111,7 @@ impl Store {
                 "INSERT INTO flow_throttled (app_id, hour, calls) VALUES ($1, $2, $3) \
                  ON CONFLICT (app_id, hour) DO UPDATE SET calls = flow_throttled.calls + excluded.calls",
             )
-            .bind(app_id)
+            .bind(app_id.as_str())
             .bind(hour)
             .bind(calls)
             .execute(&mut *tx)
@@ -125,18 +126,25 @@ impl Store {
     pub async fn throttled_since(
         &self,
         since: DateTime<Utc>,
-        app_id: Option<&str>,
-    ) -> StoreResult<Vec<(String, i64)>> {
+        app_id: Option<&AppId>,
+    ) -> StoreResult<Vec<(AppId, i64)>> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT app_id, CAST(SUM(calls) AS BIGINT) AS calls FROM flow_throttled \
              WHERE hour >= $1 AND ($2 = '' OR app_id = $2) \
              GROUP BY app_id ORDER BY calls DESC, app_id LIMIT 500",
         )
         .bind(since.timestamp())
-        .bind(app_id.unwrap_or_default())
+        .bind(app_id.map_or("", AppId::as_str))
         .fetch_all(self.pool())
         .await?;
-        Ok(rows)
+        rows.into_iter()
+            .map(|(app_id, calls)| {
+                let app_id = app_id
+                    .parse()
+                    .map_err(|_| StoreError::corrupt_as::<AppId>("flow_throttled", "app_id"))?;
+                Ok((app_id, calls))
+            })
+            .collect()
     }
 
     /// Deletes the refused-call counts of the hours before `before` (retention); returns how

@@ -5,8 +5,10 @@
 //! the length of the run.
 
 use chrono::{DateTime, Utc};
+use einv_core::{AppId, GrantId, UserId};
 use sqlx::Row;
 
+use crate::columns::parsed;
 use crate::records::from_unix;
 use crate::{Store, StoreResult};
 
@@ -25,8 +27,8 @@ pub struct JobRunRecord {
     pub started_at: DateTime<Utc>,
     /// When it ended; `None` while running (or if the node died mid-run).
     pub finished_at: Option<DateTime<Utc>>,
-    /// `running`, `ok`, `failed`, or `abandoned` (its node stopped mid-run).
-    pub outcome: String,
+    /// Where the run stands, or how it ended.
+    pub outcome: RunOutcome,
     /// What it did, as a JSON object.
     pub counts: String,
     /// Why it failed.
@@ -42,12 +44,54 @@ pub enum JobOutcome {
     Failed,
 }
 
-impl JobOutcome {
-    fn as_str(self) -> &'static str {
+/// Where a run stands, as its row says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunOutcome {
+    /// Claimed and not finished.
+    Running,
+    /// It did its work.
+    Ok,
+    /// It stopped on an error.
+    Failed,
+    /// Its node stopped mid-run.
+    Abandoned,
+}
+
+impl RunOutcome {
+    /// Every outcome.
+    pub const ALL: [Self; 4] = [Self::Running, Self::Ok, Self::Failed, Self::Abandoned];
+
+    /// The stored word (also the `outcome` label of `einv_job_runs_total`).
+    pub fn as_str(self) -> &'static str {
         match self {
+            Self::Running => "running",
             Self::Ok => "ok",
             Self::Failed => "failed",
+            Self::Abandoned => "abandoned",
         }
+    }
+}
+
+impl From<JobOutcome> for RunOutcome {
+    fn from(ended: JobOutcome) -> Self {
+        match ended {
+            JobOutcome::Ok => Self::Ok,
+            JobOutcome::Failed => Self::Failed,
+        }
+    }
+}
+
+impl std::fmt::Display for RunOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RunOutcome {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Self::ALL.into_iter().find(|o| o.as_str() == s).ok_or(())
     }
 }
 
@@ -61,7 +105,7 @@ fn run_from_row(r: &sqlx::any::AnyRow) -> StoreResult<JobRunRecord> {
         node: r.try_get("node")?,
         started_at: from_unix(r.try_get("started_at")?),
         finished_at: r.try_get::<Option<i64>, _>("finished_at")?.map(from_unix),
-        outcome: r.try_get("outcome")?,
+        outcome: parsed(r, "job_runs", "outcome")?,
         counts: r.try_get("counts")?,
         error: r.try_get("error")?,
     })
@@ -104,7 +148,7 @@ impl Store {
             "UPDATE job_runs SET finished_at = $1, outcome = $2, counts = $3, error = $4 WHERE id = $5",
         )
         .bind(at.timestamp())
-        .bind(outcome.as_str())
+        .bind(RunOutcome::from(outcome).as_str())
         .bind(counts)
         .bind(error)
         .bind(id)
@@ -209,9 +253,9 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(LapsedGrant {
-                    grant_id: r.try_get("id")?,
-                    user_id: r.try_get("user_id")?,
-                    app_id: r.try_get("app_id")?,
+                    grant_id: GrantId::new(r.try_get("id")?),
+                    user_id: UserId::new(r.try_get("user_id")?),
+                    app_id: parsed(r, "consent_grants", "app_id")?,
                     lapsed_at: from_unix(r.try_get("lapses_at")?),
                 })
             })
@@ -223,11 +267,11 @@ impl Store {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LapsedGrant {
     /// The grant.
-    pub grant_id: i64,
+    pub grant_id: GrantId,
     /// The User.
-    pub user_id: i64,
+    pub user_id: UserId,
     /// The app.
-    pub app_id: String,
+    pub app_id: AppId,
     /// When it lapsed.
     pub lapsed_at: DateTime<Utc>,
 }

@@ -1,7 +1,7 @@
 //! What the store reads and writes: plain records whose key fields are already domain types.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use einv_core::{BusinessId, CarrierType, LoveCode, MobileBarcode, Period, Service};
+use einv_core::{AppId, BusinessId, CarrierType, LoveCode, MobileBarcode, Period, Service, UserId};
 use serde::{Deserialize, Serialize};
 
 /// A seller (營業人).
@@ -42,8 +42,8 @@ pub struct InvoiceRecord {
 pub struct Charity {
     /// Love code.
     pub love_code: LoveCode,
-    /// Business ID.
-    pub ban: String,
+    /// Business ID (checksum-validated).
+    pub ban: BusinessId,
     /// Name.
     pub name: String,
     /// Short name.
@@ -54,7 +54,7 @@ pub struct Charity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRecord {
     /// Row ID.
-    pub id: i64,
+    pub id: UserId,
     /// Mobile barcode.
     pub mobile_barcode: MobileBarcode,
     /// Argon2 hash of the verification code.
@@ -114,7 +114,7 @@ impl AppStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppRecord {
     /// The AppID.
-    pub app_id: String,
+    pub app_id: AppId,
     /// The app's name.
     pub name: String,
     /// The APIKey sealed under the server key.

@@ -2,6 +2,7 @@
 //! repeated identical request never acts twice). Migration 0030.
 
 use chrono::{DateTime, Utc};
+use einv_core::{AppId, LicenceId};
 
 use crate::{Store, StoreResult};
 
@@ -19,10 +20,10 @@ pub enum SignedCall {
 impl Store {
     /// Whether the licence `licence_id` requires the MOF signature on every v1 call. A
     /// licence without a decided setting was created after migration 0030: on.
-    pub async fn sign_every_call(&self, licence_id: i64) -> StoreResult<bool> {
+    pub async fn sign_every_call(&self, licence_id: LicenceId) -> StoreResult<bool> {
         let flag: Option<i64> =
             sqlx::query_scalar("SELECT sign_every_call FROM licence_signing WHERE licence_id = $1")
-                .bind(licence_id)
+                .bind(licence_id.get())
                 .fetch_optional(self.pool())
                 .await?;
         Ok(flag.is_none_or(|f| f != 0))
@@ -31,7 +32,7 @@ impl Store {
     /// Sets "sign every call" for a licence, recording who and when.
     pub async fn set_sign_every_call(
         &self,
-        licence_id: i64,
+        licence_id: LicenceId,
         on: bool,
         by: &str,
         at: DateTime<Utc>,
@@ -42,7 +43,7 @@ impl Store {
              sign_every_call = excluded.sign_every_call, changed_at = excluded.changed_at, \
              changed_by = excluded.changed_by",
         )
-        .bind(licence_id)
+        .bind(licence_id.get())
         .bind(i64::from(on))
         .bind(at.timestamp())
         .bind(by)
@@ -74,7 +75,7 @@ impl Store {
     pub async fn claim_signed_call(
         &self,
         call_key: &str,
-        app_id: &str,
+        app_id: &AppId,
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
@@ -85,7 +86,7 @@ impl Store {
              WHERE signed_calls.expires_at < $4",
         )
         .bind(call_key)
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(expires_at.timestamp())
         .bind(now.timestamp())
         .execute(self.pool())

@@ -2,10 +2,13 @@
 //! window, and idempotent writes' answers.
 
 use chrono::{DateTime, Utc};
+use einv_core::AppId;
 use sqlx::Row;
 
+use crate::columns::parsed;
 use crate::records::from_unix;
 use crate::{Store, StoreError, StoreResult};
+use einv_core::httpsig::Algorithm;
 
 /// A public key a developer registered for signing v2 requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,9 +16,9 @@ pub struct SigningKeyRecord {
     /// Row ID.
     pub id: i64,
     /// The app.
-    pub app_id: String,
-    /// `ed25519`.
-    pub algorithm: String,
+    pub app_id: AppId,
+    /// The algorithm it verifies (`ed25519`).
+    pub algorithm: Algorithm,
     /// The raw public key, Base64.
     pub public_key: String,
     /// The developer's name for it.
@@ -49,8 +52,8 @@ impl Store {
     /// [`StoreError::AlreadyExists`].
     pub async fn add_signing_key(
         &self,
-        app_id: &str,
-        algorithm: &str,
+        app_id: &AppId,
+        algorithm: Algorithm,
         public_key: &str,
         label: &str,
         at: DateTime<Utc>,
@@ -59,8 +62,8 @@ impl Store {
             "INSERT INTO app_signing_keys (app_id, algorithm, public_key, label, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
-        .bind(app_id)
-        .bind(algorithm)
+        .bind(app_id.as_str())
+        .bind(algorithm.as_str())
         .bind(public_key)
         .bind(label)
         .bind(at.timestamp())
@@ -71,20 +74,20 @@ impl Store {
     }
 
     /// The keys of `app_id`, revoked ones included, oldest first.
-    pub async fn signing_keys(&self, app_id: &str) -> StoreResult<Vec<SigningKeyRecord>> {
+    pub async fn signing_keys(&self, app_id: &AppId) -> StoreResult<Vec<SigningKeyRecord>> {
         let rows = sqlx::query(
             "SELECT id, app_id, algorithm, public_key, label, created_at, revoked_at \
              FROM app_signing_keys WHERE app_id = $1 ORDER BY id",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|r| {
                 Ok(SigningKeyRecord {
                     id: r.try_get("id")?,
-                    app_id: r.try_get("app_id")?,
-                    algorithm: r.try_get("algorithm")?,
+                    app_id: parsed(r, "app_signing_keys", "app_id")?,
+                    algorithm: parsed(r, "app_signing_keys", "algorithm")?,
                     public_key: r.try_get("public_key")?,
                     label: r.try_get("label")?,
                     created_at: from_unix(r.try_get("created_at")?),
@@ -97,7 +100,7 @@ impl Store {
     /// Revokes key `id` of `app_id`; false when there is no such live key.
     pub async fn revoke_signing_key(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         id: i64,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
@@ -107,7 +110,7 @@ impl Store {
         )
         .bind(at.timestamp())
         .bind(id)
-        .bind(app_id)
+        .bind(app_id.as_str())
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
@@ -117,7 +120,7 @@ impl Store {
     /// not yet expired (a replay). Expired nonces are deleted first.
     pub async fn claim_nonce(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         nonce: &str,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
@@ -130,7 +133,7 @@ impl Store {
             "INSERT INTO request_nonces (app_id, nonce, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT DO NOTHING",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(nonce)
         .bind(expires_at.timestamp())
         .execute(self.pool())
@@ -142,7 +145,7 @@ impl Store {
     /// earlier use of the key answered.
     pub async fn claim_idempotency_key(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         key: &str,
         request_hash: &str,
         at: DateTime<Utc>,
@@ -151,7 +154,7 @@ impl Store {
             "INSERT INTO idempotency_keys (app_id, idem_key, request_hash, created_at) \
              VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(key)
         .bind(request_hash)
         .bind(at.timestamp())
@@ -164,7 +167,7 @@ impl Store {
             "SELECT request_hash, status, response FROM idempotency_keys \
              WHERE app_id = $1 AND idem_key = $2",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(key)
         .fetch_one(self.pool())
         .await?;
@@ -186,7 +189,7 @@ impl Store {
     /// Records the answer to the request that claimed `key`.
     pub async fn answer_idempotency_key(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         key: &str,
         status: u16,
         body: &str,
@@ -197,7 +200,7 @@ impl Store {
         )
         .bind(i64::from(status))
         .bind(body)
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(key)
         .execute(self.pool())
         .await?;
@@ -205,11 +208,11 @@ impl Store {
     }
 
     /// Releases a claimed key whose request failed before acting, so a retry can act.
-    pub async fn release_idempotency_key(&self, app_id: &str, key: &str) -> StoreResult<()> {
+    pub async fn release_idempotency_key(&self, app_id: &AppId, key: &str) -> StoreResult<()> {
         sqlx::query(
             "DELETE FROM idempotency_keys WHERE app_id = $1 AND idem_key = $2 AND status IS NULL",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(key)
         .execute(self.pool())
         .await?;

@@ -1,6 +1,7 @@
 //! Users (mobile barcode holders) and the carriers aggregated under them.
 
 use chrono::{DateTime, Utc};
+use einv_core::UserId;
 use einv_core::{CarrierType, MobileBarcode};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -11,7 +12,7 @@ use crate::{CarrierLink, CarrierProof, Store, StoreError, StoreResult, UserRecor
 
 fn user_from_row(r: &AnyRow) -> StoreResult<UserRecord> {
     Ok(UserRecord {
-        id: r.try_get("id")?,
+        id: UserId::new(r.try_get("id")?),
         mobile_barcode: parsed(r, "users", "mobile_barcode")?,
         verification_hash: r.try_get("verification_hash")?,
         registered_at: from_unix(r.try_get("registered_at")?),
@@ -68,19 +69,19 @@ impl Store {
     }
 
     /// The User with row ID `id`.
-    pub async fn find_user(&self, id: i64) -> StoreResult<Option<UserRecord>> {
+    pub async fn find_user(&self, id: UserId) -> StoreResult<Option<UserRecord>> {
         let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(self.pool())
             .await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
     /// Replaces a User's verification code hash.
-    pub async fn set_verification_hash(&self, user_id: i64, hash: &str) -> StoreResult<()> {
+    pub async fn set_verification_hash(&self, user_id: UserId, hash: &str) -> StoreResult<()> {
         sqlx::query("UPDATE users SET verification_hash = $1 WHERE id = $2")
             .bind(hash)
-            .bind(user_id)
+            .bind(user_id.get())
             .execute(self.pool())
             .await?;
         Ok(())
@@ -91,7 +92,7 @@ impl Store {
     /// that was only claimed (made before proof was required) gives way to the proven one.
     pub async fn link_carrier(
         &self,
-        user_id: i64,
+        user_id: UserId,
         link: &CarrierLink,
         proof: CarrierProof,
         at: DateTime<Utc>,
@@ -109,7 +110,7 @@ impl Store {
             "INSERT INTO carrier_links (user_id, carrier_type, carrier_id1, carrier_id2, \
              carrier_name, linked_at, proof) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(user_id)
+        .bind(user_id.get())
         .bind(link.carrier_type.as_str())
         .bind(link.id1.as_str())
         .bind(link.id2.as_str())
@@ -124,12 +125,12 @@ impl Store {
     }
 
     /// The carriers aggregated under a User with proof (a merely claimed link covers nothing).
-    pub async fn user_carriers(&self, user_id: i64) -> StoreResult<Vec<CarrierLink>> {
+    pub async fn user_carriers(&self, user_id: UserId) -> StoreResult<Vec<CarrierLink>> {
         let rows = sqlx::query(
             "SELECT carrier_type, carrier_id1, carrier_id2, carrier_name FROM carrier_links \
              WHERE user_id = $1 AND proof <> 'claimed' ORDER BY linked_at, carrier_type, carrier_id1",
         )
-        .bind(user_id)
+        .bind(user_id.get())
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(link_from_row).collect()

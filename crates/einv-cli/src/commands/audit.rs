@@ -1,6 +1,7 @@
 //! `einv audit verify | purge | show`: check the tamper-evident trail (R6.4), purge it past the
 //! retention period (R5.3: never below six months), and read it.
 
+use einv_core::{AppId, UserId};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -42,10 +43,10 @@ pub enum Action {
     Show {
         /// Only accesses to this User's data.
         #[arg(long, conflicts_with = "app")]
-        user: Option<i64>,
+        user: Option<UserId>,
         /// Only entries about this AppID.
         #[arg(long)]
-        app: Option<String>,
+        app: Option<AppId>,
         /// At most this many entries.
         #[arg(long, default_value_t = 50)]
         limit: i64,
@@ -159,8 +160,8 @@ async fn purge(
 
 async fn show(
     options: &PlatformOptions,
-    user: Option<i64>,
-    app: Option<String>,
+    user: Option<UserId>,
+    app: Option<AppId>,
     limit: i64,
 ) -> anyhow::Result<ExitCode> {
     let filter = match (user, app) {

@@ -63,9 +63,9 @@ pub fn redis_url() -> String {
 #[derive(Debug, Clone)]
 pub struct Licensed {
     /// The licence ID.
-    pub licence_id: i64,
+    pub licence_id: einv_core::LicenceId,
     /// Its AppID.
-    pub app_id: String,
+    pub app_id: einv_core::AppId,
     /// Its APIKey.
     pub api_key: String,
 }

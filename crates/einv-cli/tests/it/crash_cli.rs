@@ -93,7 +93,7 @@ async fn crash_and_restart(dir: &Path, db: Option<&str>) {
     };
     let app_id = demo["appID"].as_str().unwrap().to_owned();
     let reads = store
-        .audit_entries(&AuditFilter::App(app_id), 1_000_000)
+        .audit_entries(&AuditFilter::App(app_id.parse().unwrap()), 1_000_000)
         .await
         .unwrap()
         .into_iter()

@@ -3,9 +3,11 @@
 use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
+use einv_client::platform::{AuthorizationStart, PlatformClient};
 use einv_client::{ApiKey, CarrierCredentials, ClientConfig, RetryPolicy, V1Client};
 use einv_core::claim::HolidayCalendar;
 use einv_core::clock::taipei_date;
+use einv_core::consent::ConsentFields;
 use einv_core::flow::FlowLimits;
 use einv_core::{Clock, FixedClock, Period};
 use einv_server::demo::{self, DemoCredentials};
@@ -94,7 +96,9 @@ impl Live {
 
     /// An app licensed through the regime (developer, application, reviewer's approval): its
     /// licence id and the client configuration with its own AppID and APIKey.
-    pub async fn licensed_app(&self) -> (i64, i64, ClientConfig) {
+    pub async fn licensed_app(
+        &self,
+    ) -> (einv_core::DeveloperId, einv_core::LicenceId, ClientConfig) {
         let email = "kit-dev@example.com";
         let reviewer = testing::Reviewer {
             email: "kit-reviewer@example.com",
@@ -111,9 +115,33 @@ impl Live {
         .await
         .unwrap();
         let creds = approved.creds;
-        let config = ClientConfig::new(&self.base, &creds.app_id, ApiKey::new(&creds.api_key))
-            .with_retry(RetryPolicy::never());
+        let config = ClientConfig::new(
+            &self.base,
+            creds.app_id.as_str(),
+            ApiKey::new(&creds.api_key),
+        )
+        .with_retry(RetryPolicy::never());
         (approved.developer, approved.licence, config)
+    }
+
+    /// The demo User consents to `consent` for `platform`'s app on the consent page (played by
+    /// the sandbox), which redirects to `redirect_uri`: the flow started, the code and the state.
+    pub async fn user_consents(
+        &self,
+        platform: &PlatformClient,
+        redirect_uri: &str,
+        consent: &ConsentFields,
+    ) -> (AuthorizationStart, String, String) {
+        let start = platform.authorize(redirect_uri, consent);
+        let (code, state) = einv_client::sandbox::approve_as_user(
+            &self.base,
+            &start.url,
+            &self.demo.card_no,
+            &self.demo.card_encrypt,
+        )
+        .await
+        .unwrap();
+        (start, code, state)
     }
 
     pub async fn stop(self) {

@@ -106,7 +106,11 @@ async fn r5_2_a_users_deletion_request_is_carried_out_and_reported_done() {
         .unwrap()
         .unwrap();
     live.platform
-        .request_deletion(user.id, &live.demo.app_id, einv_store::RequestKind::Delete)
+        .request_deletion(
+            user.id,
+            &live.demo.app_id.parse().unwrap(),
+            einv_store::RequestKind::Delete,
+        )
         .await
         .unwrap();
     let handled = kit.handle_deletion_requests(&platform).await.unwrap();
@@ -171,7 +175,7 @@ async fn the_purge_report_confirms_destruction_after_the_licence_ends() {
     let confirmed = v2.confirm_destruction(&report).await.unwrap();
     assert_eq!(
         (confirmed.app_id.as_str(), confirmed.licence_id),
-        (config.app_id.as_str(), licence)
+        (config.app_id.as_str(), licence.get())
     );
     assert_eq!(confirmed.statement, report.statement());
     // A retry (the answer lost on the way) gets the first answer, recorded once.
@@ -181,7 +185,7 @@ async fn the_purge_report_confirms_destruction_after_the_licence_ends() {
     // A different statement is a conflict: the first stands.
     let other = live
         .platform
-        .confirm_destruction_by_app(&config.app_id, "a different statement")
+        .confirm_destruction_by_app(&config.app_id.parse().unwrap(), "a different statement")
         .await
         .unwrap_err();
     assert!(

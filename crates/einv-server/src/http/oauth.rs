@@ -8,6 +8,7 @@ use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
+use einv_core::UserId;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -108,7 +109,7 @@ async fn accept_consent_link(
     if form.decision == "approve" {
         let user_id = session
             .subject
-            .parse::<i64>()
+            .parse::<UserId>()
             .map_err(|_| WebError::SignIn(Role::User))?;
         platform.accept_consent_link(user_id, &request).await?;
     }
@@ -171,7 +172,7 @@ async fn decide(
     }
     let user_id = session
         .subject
-        .parse::<i64>()
+        .parse::<UserId>()
         .map_err(|_| WebError::SignIn(Role::User))?;
     let code = platform.approve_authorization(user_id, &request).await?;
     Ok(redirect_with(
@@ -294,7 +295,7 @@ impl FromRequestParts<AppState> for TokenClient {
         let app = platform.authenticate_app_secret(&app_id, &key).await?;
         // R4.6 per client, once its credentials proved it is an issued, live app: a stranger
         // naming it spends only its own IP's allowance (counted by the middleware first).
-        platform.admit_app_calls(&app.app_id, None).await?;
+        platform.admit_app_calls(app.app_id.as_str(), None).await?;
         Ok(Self(app))
     }
 }

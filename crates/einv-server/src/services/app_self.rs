@@ -2,6 +2,7 @@
 //! audit entries of its own accesses; and the carriers of a User who consented to it.
 
 use einv_core::Carrier;
+use einv_core::{AppId, UserId};
 use einv_store::{AuditFilter, CarrierKey, LicenceRecord, Notification, UserRecord};
 
 use super::{CarrierHolder, Platform};
@@ -13,7 +14,7 @@ pub const AUDIT_PAGE: i64 = 200;
 impl Platform {
     /// The licence behind `app_id`, settled to now. Apps issued outside the licensing flow
     /// (the demo, tests) have none.
-    pub async fn licence_of_app(&self, app_id: &str) -> ServiceResult<LicenceRecord> {
+    pub async fn licence_of_app(&self, app_id: &AppId) -> ServiceResult<LicenceRecord> {
         let licence = self
             .store
             .find_licence_by_app(app_id)
@@ -23,7 +24,7 @@ impl Platform {
     }
 
     /// The notifications of the developer holding `app_id`'s licence, newest first.
-    pub async fn notifications_of_app(&self, app_id: &str) -> ServiceResult<Vec<Notification>> {
+    pub async fn notifications_of_app(&self, app_id: &AppId) -> ServiceResult<Vec<Notification>> {
         match self.store.find_licence_by_app(app_id).await? {
             Some(licence) => self.developer_notifications(licence.developer_id).await,
             None => Ok(Vec::new()),
@@ -34,7 +35,7 @@ impl Platform {
     /// newest first, at most [`AUDIT_PAGE`], before sequence number `before` when given.
     pub async fn audit_of_app(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         before: Option<i64>,
     ) -> ServiceResult<Vec<einv_core::audit::StoredEntry>> {
         self.audit_page(&AuditFilter::App(app_id.to_owned()), before, AUDIT_PAGE)
@@ -67,7 +68,7 @@ impl Platform {
     /// under it.
     pub(crate) async fn covered_by_barcode(
         &self,
-        user_id: i64,
+        user_id: UserId,
         barcode: &Carrier,
     ) -> ServiceResult<Vec<CarrierKey>> {
         let mut covered = vec![CarrierKey {

@@ -1,6 +1,7 @@
 //! AppIDs: issuing credentials, and barred devices. Whether an AppID may make a call is the
 //! authority's (`authority.rs`).
 
+use einv_core::AppId;
 use einv_core::Service;
 use einv_store::{AppRecord, AppStatus};
 use rand::distributions::Alphanumeric;
@@ -13,7 +14,7 @@ use crate::error::{ServiceError, ServiceResult};
 #[derive(Debug, Clone)]
 pub struct IssuedCredentials {
     /// The AppID.
-    pub app_id: String,
+    pub app_id: AppId,
     /// The APIKey in clear.
     pub api_key: String,
 }
@@ -38,18 +39,18 @@ impl Platform {
         name: &str,
         services: &[Service],
     ) -> ServiceResult<IssuedCredentials> {
-        let credentials = self.new_credentials();
+        let credentials = self.new_credentials()?;
         self.store_app(name, services, &credentials.app_id, &credentials.api_key)
             .await?;
         Ok(credentials)
     }
 
     /// A fresh AppID and APIKey, not yet stored.
-    pub(crate) fn new_credentials(&self) -> IssuedCredentials {
-        IssuedCredentials {
-            app_id: format!("EINV{}", random_text(12).to_uppercase()),
+    pub(crate) fn new_credentials(&self) -> ServiceResult<IssuedCredentials> {
+        Ok(IssuedCredentials {
+            app_id: AppId::parse(&format!("EINV{}", random_text(12).to_uppercase()))?,
             api_key: new_api_key(),
-        }
+        })
     }
 
     /// Stores an app with given credentials (the demo data set uses fixed ones).
@@ -57,11 +58,11 @@ impl Platform {
         &self,
         name: &str,
         services: &[Service],
-        app_id: &str,
+        app_id: &AppId,
         api_key: &str,
     ) -> ServiceResult<()> {
         let record = AppRecord {
-            app_id: app_id.to_owned(),
+            app_id: app_id.clone(),
             name: name.to_owned(),
             sealed_key: self.sealer.seal_key(app_id, KeySlot::App, api_key)?,
             status: AppStatus::Active,

@@ -20,6 +20,7 @@
 //! `apps.sealed_key` of a licensed app is the key issued on approval and is never consulted
 //! for it: it does not follow rotation or revocation.
 
+use einv_core::AppId;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -197,11 +198,17 @@ impl Platform {
     async fn admit(
         &self,
         hot: &HotView<'_>,
-        app_id: &str,
+        claimed: &str,
         service: Option<Service>,
         presented: Option<&str>,
         unknown: impl Fn() -> ServiceError,
     ) -> ServiceResult<AuthorisedApp> {
+        // What the caller sent is a claim; text that is not an AppID was never issued (R4.1),
+        // and gets the same answer as an unknown AppID.
+        let Ok(app_id) = AppId::parse(claimed) else {
+            return Err(unknown());
+        };
+        let app_id = &app_id;
         let mut admission = self.admission(hot, app_id, false).await?;
         let (now, today) = (self.clock.now(), self.today());
         let due = |a: &Admission| {
@@ -255,7 +262,7 @@ impl Platform {
         }
         let sign_every_call = snapshot.licence.as_ref().is_some_and(|l| l.sign_every_call);
         // R4.6: a live app that may call unsigned is counted with its callers' IPs from now on.
-        self.flow.early.note(app_id, !sign_every_call);
+        self.flow.early.note(app_id.as_str(), !sign_every_call);
         Ok(AuthorisedApp {
             app: app.clone(),
             sign_every_call,
@@ -269,16 +276,16 @@ impl Platform {
     async fn admission(
         &self,
         hot: &HotView<'_>,
-        app_id: &str,
+        app_id: &AppId,
         fresh: bool,
     ) -> ServiceResult<Admission> {
         if !fresh {
-            if let Some(hit) = hot.cached_admission(app_id) {
+            if let Some(hit) = hot.cached_admission(app_id.as_str()) {
                 return Ok(hit);
             }
         }
         let admission = Arc::new(self.read_admission(app_id).await?);
-        hot.keep_admission(app_id, admission.clone());
+        hot.keep_admission(app_id.as_str(), admission.clone());
         Ok(admission)
     }
 
@@ -287,7 +294,7 @@ impl Platform {
     /// Which keys verify: for an AppID issued through a licence, the `credentials` rows not
     /// revoked nor past their grace period; for an app outside the licence regime (operator,
     /// demo), its one sealed key unless the app was revoked.
-    async fn read_admission(&self, app_id: &str) -> ServiceResult<Option<AdmissionSnapshot>> {
+    async fn read_admission(&self, app_id: &AppId) -> ServiceResult<Option<AdmissionSnapshot>> {
         let Some(app) = self.store.find_app(app_id).await? else {
             return Ok(None);
         };
@@ -336,7 +343,7 @@ mod tests {
     fn app(keys: &[&str]) -> AuthorisedApp {
         AuthorisedApp {
             app: AppRecord {
-                app_id: "EINVX".into(),
+                app_id: AppId::parse("EINVX").unwrap(),
                 name: "x".into(),
                 sealed_key: String::new(),
                 status: AppStatus::Active,

@@ -3,6 +3,7 @@
 //! invoices to a love code. Each runs for an app the User consented to (R5.2).
 
 use chrono::{Datelike, NaiveDate};
+use einv_core::UserId;
 use einv_core::{Carrier, InvalidValue, Service};
 use einv_store::{CarrierKey, CarrierLink, CarrierProof};
 use serde_json::json;
@@ -19,7 +20,7 @@ impl Platform {
         &self,
         caller: &Caller,
         service: Service,
-        user_id: i64,
+        user_id: UserId,
         carrier: &Carrier,
     ) -> ServiceResult<CarrierHolder> {
         let user = self
@@ -111,7 +112,7 @@ impl Platform {
     /// caller audits.
     pub(crate) async fn link_proven_carrier(
         &self,
-        user_id: i64,
+        user_id: UserId,
         link: &CarrierLink,
     ) -> ServiceResult<CarrierProof> {
         let proof = self.carrier_proof(link).await?;

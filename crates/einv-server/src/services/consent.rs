@@ -7,6 +7,8 @@
 use chrono::DateTime;
 use chrono::Utc;
 use einv_core::consent::{ConsentFields, ConsentGrant, ConsentRequest, ConsentStatus};
+use einv_core::notice::NotificationKind;
+use einv_core::{AppId, GrantId, UserId};
 use einv_core::{InvalidValue, Service};
 use einv_store::{AppRecord, ConsentGrantRecord, Recipient, UserRecord};
 use serde_json::json;
@@ -16,7 +18,7 @@ use super::{AuditEntry, Caller, Platform};
 use crate::error::{ServiceError, ServiceResult};
 
 /// Where an app sends a User to (re-)consent, relative to the Platform's base URL.
-pub fn consent_url(app_id: &str, service: Service) -> String {
+pub fn consent_url(app_id: &AppId, service: Service) -> String {
     format!("/oauth/authorize?client_id={app_id}&scope={service}")
 }
 
@@ -24,7 +26,7 @@ pub fn consent_url(app_id: &str, service: Service) -> String {
 /// months (R5.6), revoked (R5.2), voided after the developer's suspension (R10.2).
 pub(crate) fn why_no_consent(
     status: Option<ConsentStatus>,
-    app_id: &str,
+    app_id: &AppId,
     service: Option<Service>,
 ) -> (String, &'static str) {
     match status {
@@ -48,12 +50,17 @@ pub(crate) fn why_no_consent(
     }
 }
 
-fn user_entry(user_id: i64, app_id: &str, action: &str, detail: serde_json::Value) -> AuditEntry {
+fn user_entry(
+    user_id: UserId,
+    app_id: &AppId,
+    action: &str,
+    detail: serde_json::Value,
+) -> AuditEntry {
     AuditEntry {
         actor: format!("user:{user_id}"),
         action: action.to_owned(),
         user_id: Some(user_id),
-        app_id: Some(app_id.to_owned()),
+        app_id: Some(app_id.clone()),
         invoices: Vec::new(),
         ip: None,
         detail,
@@ -64,10 +71,10 @@ impl Platform {
     /// The active app `app_id`, licensed for every service of `request` (R4.5).
     pub(crate) async fn consentable_app(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         request: &ConsentRequest,
     ) -> ServiceResult<AppRecord> {
-        let app = match self.authorise_app(app_id, None).await {
+        let app = match self.authorise_app(app_id.as_str(), None).await {
             Ok(live) => live.app,
             Err(ServiceError::AppRefused { .. }) => {
                 return Err(ServiceError::not_found("client_id"))
@@ -89,7 +96,7 @@ impl Platform {
     }
 
     /// The registered, signed-up User `user_id`.
-    pub(crate) async fn registered_user(&self, user_id: i64) -> ServiceResult<UserRecord> {
+    pub(crate) async fn registered_user(&self, user_id: UserId) -> ServiceResult<UserRecord> {
         self.store
             .find_user(user_id)
             .await?
@@ -103,10 +110,10 @@ impl Platform {
     #[tracing::instrument(skip(self, fields), fields(app.id = %app_id))]
     pub async fn grant_consent(
         &self,
-        user_id: i64,
-        app_id: &str,
+        user_id: UserId,
+        app_id: &AppId,
         fields: &ConsentFields,
-        renews: Option<i64>,
+        renews: Option<GrantId>,
     ) -> ServiceResult<ConsentGrantRecord> {
         let request = ConsentRequest::parse(fields)?;
         self.consentable_app(app_id, &request).await?;
@@ -153,11 +160,11 @@ impl Platform {
     /// The User's live grant to `app_id` for exactly `scope`, if there is one.
     async fn live_grant_with_scope(
         &self,
-        user_id: i64,
-        app_id: &str,
+        user_id: UserId,
+        app_id: &AppId,
         scope: &str,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> ServiceResult<Option<i64>> {
+    ) -> ServiceResult<Option<GrantId>> {
         Ok(self
             .store
             .consent_grants_to_app(user_id, app_id)
@@ -172,8 +179,8 @@ impl Platform {
     /// R5.6: the User renews grant `grant_id` with the same content: a new recorded act.
     pub async fn renew_consent(
         &self,
-        user_id: i64,
-        grant_id: i64,
+        user_id: UserId,
+        grant_id: GrantId,
     ) -> ServiceResult<ConsentGrantRecord> {
         let old = self.own_grant(user_id, grant_id).await?;
         let fields = fields_of(&old.grant.request);
@@ -182,7 +189,7 @@ impl Platform {
     }
 
     /// R5.2: the User revokes grant `grant_id`; its tokens die with it.
-    pub async fn revoke_consent(&self, user_id: i64, grant_id: i64) -> ServiceResult<()> {
+    pub async fn revoke_consent(&self, user_id: UserId, grant_id: GrantId) -> ServiceResult<()> {
         let grant = self.own_grant(user_id, grant_id).await?;
         if self
             .store
@@ -201,11 +208,18 @@ impl Platform {
     }
 
     /// Every grant the User gave, newest first.
-    pub async fn consents_of_user(&self, user_id: i64) -> ServiceResult<Vec<ConsentGrantRecord>> {
+    pub async fn consents_of_user(
+        &self,
+        user_id: UserId,
+    ) -> ServiceResult<Vec<ConsentGrantRecord>> {
         Ok(self.store.consent_grants_of_user(user_id).await?)
     }
 
-    async fn own_grant(&self, user_id: i64, grant_id: i64) -> ServiceResult<ConsentGrantRecord> {
+    async fn own_grant(
+        &self,
+        user_id: UserId,
+        grant_id: GrantId,
+    ) -> ServiceResult<ConsentGrantRecord> {
         self.store
             .consent_grant(grant_id)
             .await?
@@ -265,7 +279,7 @@ impl Platform {
     #[tracing::instrument(skip(self), fields(app.id = %app_id))]
     pub async fn void_consents_of_app(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         at: DateTime<Utc>,
         reason: &str,
     ) -> ServiceResult<usize> {
@@ -275,7 +289,7 @@ impl Platform {
             .find_app(app_id)
             .await?
             .map(|a| a.name)
-            .unwrap_or_else(|| app_id.to_owned());
+            .unwrap_or_else(|| app_id.to_string());
         for user_id in &users {
             let text = format!(
                 "您對「{name}」({app_id}) 的同意已依規範第十點失效，若要繼續使用須重新同意。\
@@ -285,7 +299,7 @@ impl Platform {
                 .notify(
                     Recipient::User(*user_id),
                     None,
-                    "consent.voided",
+                    NotificationKind::ConsentVoided,
                     "同意已失效 / Consent void",
                     &text,
                     at,
@@ -295,7 +309,7 @@ impl Platform {
                 actor: "system".into(),
                 action: "consent.voided".into(),
                 user_id: Some(*user_id),
-                app_id: Some(app_id.to_owned()),
+                app_id: Some(app_id.clone()),
                 invoices: Vec::new(),
                 ip: None,
                 detail: json!({ "rule": "R10.2", "reason": reason }),

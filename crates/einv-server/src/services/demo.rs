@@ -6,6 +6,7 @@ use chrono::{Duration, NaiveDate};
 use einv_core::business_id::passes_checksum;
 use einv_core::invoice::ItemDraft;
 use einv_core::prize::WinningNumbers;
+use einv_core::{AppId, UserId};
 use einv_core::{
     BusinessId, CarrierType, Invoice, InvoiceDraft, InvoiceNumber, LoveCode, Period, Service,
 };
@@ -97,7 +98,8 @@ pub async fn seed(platform: &Platform) -> ServiceResult<DemoCredentials> {
         card_no: first_demo_barcode(),
         card_encrypt: DEMO_CODES[0].into(),
     };
-    if platform.store.find_app(DEMO_APP_ID).await?.is_some() {
+    let app_id = AppId::parse(DEMO_APP_ID)?;
+    if platform.store.find_app(&app_id).await?.is_some() {
         return Ok(credentials);
     }
     let sellers = seed_parties(platform, &mut rng).await?;
@@ -119,9 +121,9 @@ pub async fn seed(platform: &Platform) -> ServiceResult<DemoCredentials> {
         platform.link_proven_carrier(*user, link).await?;
     }
     platform
-        .store_app("einv demo app", &Service::ALL, DEMO_APP_ID, &api_key)
+        .store_app("einv demo app", &Service::ALL, &app_id, &api_key)
         .await?;
-    seed_consents(platform, &users).await?;
+    seed_consents(platform, &app_id, &users).await?;
     Ok(credentials)
 }
 
@@ -153,7 +155,7 @@ async fn seed_parties(platform: &Platform, rng: &mut StdRng) -> ServiceResult<Ve
     for (code, name, abbrev) in CHARITIES {
         let charity = Charity {
             love_code: LoveCode::parse(code).map_err(ServiceError::from)?,
-            ban: random_ban(rng),
+            ban: BusinessId::parse(&random_ban(rng)).map_err(ServiceError::from)?,
             name: name.into(),
             abbrev: abbrev.into(),
         };
@@ -168,7 +170,10 @@ async fn seed_parties(platform: &Platform, rng: &mut StdRng) -> ServiceResult<Ve
 #[allow(clippy::type_complexity)]
 async fn seed_users(
     platform: &Platform,
-) -> ServiceResult<(Vec<(i64, CarrierLink)>, Vec<(&'static str, String, String)>)> {
+) -> ServiceResult<(
+    Vec<(UserId, CarrierLink)>,
+    Vec<(&'static str, String, String)>,
+)> {
     let mut rng = StdRng::seed_from_u64(BARCODE_SEED);
     let mut users = Vec::new();
     let mut carriers = Vec::new();
@@ -194,18 +199,17 @@ async fn seed_users(
 
 /// The demo Users consent to the demo app (R5.2), so the README's calls work at once; the demo
 /// app may redirect to loopback addresses in the OAuth flow.
-async fn seed_consents(platform: &Platform, users: &[(i64, CarrierLink)]) -> ServiceResult<()> {
+async fn seed_consents(
+    platform: &Platform,
+    app_id: &AppId,
+    users: &[(UserId, CarrierLink)],
+) -> ServiceResult<()> {
     let fields = crate::services::standard_consent(&Service::ALL);
     for (user, _) in users {
-        platform
-            .grant_consent(*user, DEMO_APP_ID, &fields, None)
-            .await?;
+        platform.grant_consent(*user, app_id, &fields, None).await?;
     }
     for uri in ["http://127.0.0.1/callback", "http://localhost/callback"] {
-        platform
-            .store
-            .register_redirect_uri(DEMO_APP_ID, uri)
-            .await?;
+        platform.store.register_redirect_uri(app_id, uri).await?;
     }
     Ok(())
 }

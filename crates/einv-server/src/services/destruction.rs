@@ -7,6 +7,8 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use einv_core::httpsig::Algorithm;
+use einv_core::AppId;
 use einv_store::{LicenceNote, LicenceRecord};
 
 use super::seal::KeySlot;
@@ -17,7 +19,7 @@ use crate::error::{ServiceError, ServiceResult};
 /// destruction confirmation.
 pub struct EndedApp {
     /// The AppID.
-    pub app_id: String,
+    pub app_id: AppId,
     /// Its licence, ended.
     pub licence: LicenceRecord,
     /// The APIKeys that verified when the licence ended.
@@ -53,11 +55,13 @@ impl Platform {
     /// `app_id`'s ended licence and the keys that may sign its destruction confirmation. An
     /// unknown AppID, or one issued outside the licence regime, is refused like an unknown
     /// key (R4.1); a licence that has not ended is refused under R11.
-    pub async fn ended_app(&self, app_id: &str) -> ServiceResult<EndedApp> {
+    pub async fn ended_app(&self, claimed: &str) -> ServiceResult<EndedApp> {
         let unknown = || ServiceError::AppRefused {
-            reason: format!("{app_id} was never issued through a licence"),
+            reason: format!("{claimed} was never issued through a licence"),
             rule: Some("R4.1"),
         };
+        // Text that is not an AppID was never issued: the same answer as an unknown one.
+        let app_id = &AppId::parse(claimed).map_err(|_| unknown())?;
         let licence = self
             .store
             .find_licence_by_app(app_id)
@@ -86,7 +90,7 @@ impl Platform {
             .signing_keys(app_id)
             .await?
             .into_iter()
-            .filter(|k| k.algorithm == "ed25519")
+            .filter(|k| k.algorithm == Algorithm::Ed25519)
             .filter(|k| {
                 k.revoked_at
                     .is_none_or(|r| ended_at.is_some_and(|e| r >= e))
@@ -94,7 +98,7 @@ impl Platform {
             .filter_map(|k| STANDARD.decode(k.public_key).ok())
             .collect();
         Ok(EndedApp {
-            app_id: app_id.to_owned(),
+            app_id: app_id.clone(),
             licence,
             hmac_keys,
             ed25519,
@@ -105,7 +109,7 @@ impl Platform {
     /// once; the reviewer sees it in the licence's dossier.
     pub async fn confirm_destruction_by_app(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         statement: &str,
     ) -> ServiceResult<LicenceNote> {
         let licence = self

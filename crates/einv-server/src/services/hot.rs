@@ -10,6 +10,7 @@
 //! consent is refused by the very next call on every node); with a check interval set, at most
 //! that interval after the change (the stated bound on staleness).
 
+use einv_core::{AppId, UserId};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, RwLock};
@@ -240,11 +241,11 @@ impl HotView<'_> {
     /// The consent grants User `user_id` gave AppID `app_id`.
     pub async fn grants(
         &self,
-        user_id: i64,
-        app_id: &str,
+        user_id: UserId,
+        app_id: &AppId,
     ) -> ServiceResult<Arc<Vec<ConsentGrantRecord>>> {
         let (versions, store) = (self.versions, self.store);
-        let key = (user_id, app_id.to_owned());
+        let key = (user_id.get(), app_id.as_str().to_owned());
         if let Some(v) = versions {
             if let Some(hit) = get("grants", &self.caches.grants, v.users, &key) {
                 return Ok(hit);

@@ -1,5 +1,6 @@
 //! The use cases. Handlers parse, call one of these, and render; v1 and v2 share them.
 
+use einv_core::AppId;
 use std::sync::Arc;
 
 use einv_core::claim::HolidayCalendar;
@@ -59,7 +60,7 @@ pub use view::InvoiceView;
 #[derive(Debug, Clone)]
 pub struct Caller {
     /// The AppID.
-    pub app_id: String,
+    pub app_id: AppId,
     /// The caller's IP address, when known.
     pub ip: Option<std::net::IpAddr>,
     /// The device ID (`UUID`/`uuid`) the call named.
@@ -83,7 +84,8 @@ pub struct Platform {
     pub flow: FlowControl,
     /// The audit trail's writer (R6.4).
     pub trail: AuditTrail,
-    /// Failed sign-ins and code checks, per account and per IP (guessing costs).
+    /// Failed sign-ins and code checks, per account and source network, per account, per IP
+    /// (guessing costs).
     pub guesses: guessing::GuessThrottle,
     /// What the hot path keeps in memory (Users, consent grants, draws), checked against the
     /// versions in the database.

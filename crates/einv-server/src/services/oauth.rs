@@ -10,6 +10,7 @@ use base64::Engine;
 use chrono::Duration;
 use einv_core::consent::{ConsentFields, ConsentRequest, ConsentStatus};
 use einv_core::Service;
+use einv_core::{AppId, GrantId, UserId};
 use einv_store::{
     AppRecord, ConsentGrantRecord, ConsentTokenRecord, OAuthCodeRecord, TokenKind, UserRecord,
 };
@@ -201,7 +202,7 @@ impl Platform {
     /// The User approves: the grant is recorded and a single-use code returned.
     pub async fn approve_authorization(
         &self,
-        user_id: i64,
+        user_id: UserId,
         req: &AuthorizeRequest,
     ) -> ServiceResult<String> {
         let fields = super::consent::fields_of(&req.request);
@@ -274,7 +275,7 @@ impl Platform {
     /// The User and grant behind a live access token of `app_id` covering `service`.
     pub async fn authenticate_access_token(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         token: &str,
         service: Option<Service>,
     ) -> ServiceResult<(UserRecord, ConsentGrantRecord)> {
@@ -284,7 +285,7 @@ impl Platform {
             .store
             .take_consent_token(&hash, TokenKind::Access, now)
             .await?
-            .filter(|t| t.app_id == app_id)
+            .filter(|t| t.app_id == *app_id)
         else {
             let why = Authorisation::AccessTokenNotValid;
             return Err(self.dead_token(app_id, &hash, TokenKind::Access, why).await);
@@ -303,7 +304,7 @@ impl Platform {
     /// The grant, while it is live; else why it ended: lapsed (R5.6), revoked (R5.2) or voided
     /// (R10.2), as [`ServiceError::ConsentRequired`], so the app sends the User back to the
     /// consent page instead of retrying.
-    async fn live_grant(&self, grant_id: i64) -> ServiceResult<ConsentGrantRecord> {
+    async fn live_grant(&self, grant_id: GrantId) -> ServiceResult<ConsentGrantRecord> {
         let now = self.clock.now();
         let grant = self
             .store
@@ -331,13 +332,13 @@ impl Platform {
     /// ended, so R5.6's lapse is its own answer; any other is `otherwise`.
     async fn dead_token(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         hash: &str,
         kind: TokenKind,
         otherwise: Authorisation,
     ) -> ServiceError {
         let record = match self.store.consent_token_in_any_state(hash, kind).await {
-            Ok(Some(record)) if record.app_id == app_id => record,
+            Ok(Some(record)) if record.app_id == *app_id => record,
             Ok(_) => return refused(otherwise),
             Err(e) => return e.into(),
         };

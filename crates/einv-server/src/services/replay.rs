@@ -10,6 +10,7 @@
 //! (`Platform::keep_signed_answer`).
 
 use chrono::{DateTime, Utc};
+use einv_core::AppId;
 use einv_store::SignedCall;
 
 use super::Platform;
@@ -26,7 +27,7 @@ impl Platform {
     pub async fn claim_signed_call(
         &self,
         call_key: &str,
-        app_id: &str,
+        app_id: &AppId,
         expires_at: DateTime<Utc>,
     ) -> ServiceResult<bool> {
         Ok(self

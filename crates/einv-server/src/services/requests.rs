@@ -1,6 +1,7 @@
 //! The developer's side of the Users' requests (R5.2, R6.1): an app lists the requests
 //! addressed to it and reports them acknowledged and completed, before their due day.
 
+use einv_core::DeletionRequestId;
 use einv_core::MobileBarcode;
 use einv_store::{AppRecord, DeletionRequestRecord};
 use serde_json::json;
@@ -49,7 +50,7 @@ impl Platform {
     pub async fn progress_deletion_request(
         &self,
         app: &AppRecord,
-        id: i64,
+        id: DeletionRequestId,
         complete: bool,
     ) -> ServiceResult<AppDeletionRequest> {
         let now = self.clock.now();

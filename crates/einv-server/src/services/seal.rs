@@ -12,6 +12,7 @@ use aes_gcm::aead::{Aead, KeyInit, OsRng, Payload};
 use aes_gcm::{AeadCore, Aes256Gcm, Key, Nonce};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use einv_core::AppId;
 
 use crate::error::ServiceError;
 
@@ -28,7 +29,7 @@ pub enum KeySlot {
 }
 
 impl KeySlot {
-    fn associated_data(self, app_id: &str) -> Vec<u8> {
+    fn associated_data(self, app_id: &AppId) -> Vec<u8> {
         let slot = match self {
             KeySlot::App => "app".to_owned(),
             KeySlot::Credential(id) => format!("credential:{id}"),
@@ -84,7 +85,7 @@ impl KeySealer {
     /// Seals `api_key` as `app_id`'s key in `slot`: `v2.` + Base64(nonce ‖ ciphertext).
     pub fn seal_key(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         slot: KeySlot,
         api_key: &str,
     ) -> Result<String, ServiceError> {
@@ -107,7 +108,7 @@ impl KeySealer {
     /// before binding opens unbound (see [`Self::is_bound`]).
     pub fn open_key(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         slot: KeySlot,
         sealed: &str,
     ) -> Result<String, ServiceError> {
@@ -167,21 +168,28 @@ impl crate::Platform {
 mod tests {
     use super::*;
 
+    fn app(text: &str) -> AppId {
+        AppId::parse(text).unwrap()
+    }
+
     #[test]
     fn seal_open_roundtrip_and_wrong_key_fails() {
         let s = KeySealer::new(&[7; 32]);
         let slot = KeySlot::Credential(3);
-        let sealed = s.seal_key("APP1", slot, "my-api-key").unwrap();
+        let sealed = s.seal_key(&app("APP1"), slot, "my-api-key").unwrap();
         assert!(!sealed.contains("my-api-key"));
         assert!(KeySealer::is_bound(&sealed));
-        assert_eq!(s.open_key("APP1", slot, &sealed).unwrap(), "my-api-key");
+        assert_eq!(
+            s.open_key(&app("APP1"), slot, &sealed).unwrap(),
+            "my-api-key"
+        );
         assert_ne!(
-            s.seal_key("APP1", slot, "my-api-key").unwrap(),
+            s.seal_key(&app("APP1"), slot, "my-api-key").unwrap(),
             sealed,
             "fresh nonce each time"
         );
         assert!(KeySealer::new(&[8; 32])
-            .open_key("APP1", slot, &sealed)
+            .open_key(&app("APP1"), slot, &sealed)
             .is_err());
         assert!(KeySealer::from_hex("zz").is_err());
         assert_eq!(
@@ -200,23 +208,27 @@ mod tests {
     #[test]
     fn a_sealed_key_opens_only_on_its_own_row() {
         let s = KeySealer::new(&[7; 32]);
-        let sealed = s.seal_key("APP1", KeySlot::Credential(3), "k").unwrap();
+        let sealed = s
+            .seal_key(&app("APP1"), KeySlot::Credential(3), "k")
+            .unwrap();
         assert!(
-            s.open_key("APP2", KeySlot::Credential(3), &sealed).is_err(),
+            s.open_key(&app("APP2"), KeySlot::Credential(3), &sealed)
+                .is_err(),
             "other app"
         );
         assert!(
-            s.open_key("APP1", KeySlot::Credential(4), &sealed).is_err(),
+            s.open_key(&app("APP1"), KeySlot::Credential(4), &sealed)
+                .is_err(),
             "other credential"
         );
         assert!(
-            s.open_key("APP1", KeySlot::App, &sealed).is_err(),
+            s.open_key(&app("APP1"), KeySlot::App, &sealed).is_err(),
             "the app's own slot"
         );
         let tampered = format!("v2.{}", &sealed[3..].replace('A', "B"));
         if tampered != sealed {
             assert!(s
-                .open_key("APP1", KeySlot::Credential(3), &tampered)
+                .open_key(&app("APP1"), KeySlot::Credential(3), &tampered)
                 .is_err());
         }
     }
@@ -230,6 +242,9 @@ mod tests {
         let body = s.cipher.encrypt(&nonce, b"old-key".as_slice()).unwrap();
         let legacy = STANDARD.encode([nonce.to_vec(), body].concat());
         assert!(!KeySealer::is_bound(&legacy));
-        assert_eq!(s.open_key("ANY", KeySlot::App, &legacy).unwrap(), "old-key");
+        assert_eq!(
+            s.open_key(&app("ANY"), KeySlot::App, &legacy).unwrap(),
+            "old-key"
+        );
     }
 }

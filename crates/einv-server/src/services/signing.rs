@@ -5,7 +5,8 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::Duration;
-use einv_core::httpsig::{check_ed25519_public_key, MAX_SKEW_SECS};
+use einv_core::httpsig::{check_ed25519_public_key, Algorithm, MAX_SKEW_SECS};
+use einv_core::AppId;
 use einv_core::Service;
 use einv_store::{IdempotentAnswer, SigningKeyRecord};
 
@@ -23,8 +24,9 @@ pub struct VerifyingKeys {
 }
 
 impl Platform {
-    /// Whether `app_id` is a live app, asked of the one authority (`authority.rs`) like every
-    /// other surface, and which keys verify its v2 signature.
+    /// Whether `app_id` (the `keyid` a request names: a claim, not yet an AppID) is a live
+    /// app, asked of the one authority (`authority.rs`) like every other surface, and which
+    /// keys verify its v2 signature.
     pub async fn v2_verifying_keys(
         &self,
         app_id: &str,
@@ -42,7 +44,7 @@ impl Platform {
         app: AuthorisedApp,
         service: Option<Service>,
     ) -> ServiceResult<VerifyingKeys> {
-        let app_id = app.app.app_id.as_str();
+        let app_id = &app.app.app_id;
         if let Some(service) = service {
             if !app.app.services.contains(&service) {
                 return Err(ServiceError::AppRefused {
@@ -56,7 +58,7 @@ impl Platform {
             .signing_keys(app_id)
             .await?
             .into_iter()
-            .filter(|k| k.revoked_at.is_none() && k.algorithm == "ed25519")
+            .filter(|k| k.revoked_at.is_none() && k.algorithm == Algorithm::Ed25519)
             .filter_map(|k| STANDARD.decode(k.public_key).ok())
             .collect();
         Ok(VerifyingKeys { app, ed25519 })
@@ -66,7 +68,7 @@ impl Platform {
     /// replay). Kept in Redis when flow control shares Redis (several nodes), else in the
     /// store; either way for twice the window, so a nonce is remembered as long as a request
     /// carrying it could be accepted.
-    pub async fn claim_nonce(&self, app_id: &str, nonce: &str) -> ServiceResult<bool> {
+    pub async fn claim_nonce(&self, app_id: &AppId, nonce: &str) -> ServiceResult<bool> {
         let ttl = 2 * MAX_SKEW_SECS;
         if let Some((mut conn, namespace)) = self.flow.shared_redis() {
             let key = format!("{namespace}:nonce:{app_id}:{nonce}");
@@ -94,7 +96,7 @@ impl Platform {
     /// requests.
     pub async fn register_signing_key(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         public_key: &str,
         label: &str,
     ) -> ServiceResult<i64> {
@@ -116,7 +118,7 @@ impl Platform {
             .store
             .add_signing_key(
                 app_id,
-                "ed25519",
+                Algorithm::Ed25519,
                 &STANDARD.encode(&raw),
                 if label.is_empty() { "key" } else { label },
                 self.clock.now(),
@@ -125,12 +127,12 @@ impl Platform {
     }
 
     /// The public keys registered for `app_id`.
-    pub async fn signing_keys(&self, app_id: &str) -> ServiceResult<Vec<SigningKeyRecord>> {
+    pub async fn signing_keys(&self, app_id: &AppId) -> ServiceResult<Vec<SigningKeyRecord>> {
         Ok(self.store.signing_keys(app_id).await?)
     }
 
     /// Revokes public key `id` of `app_id`.
-    pub async fn revoke_signing_key(&self, app_id: &str, id: i64) -> ServiceResult<()> {
+    pub async fn revoke_signing_key(&self, app_id: &AppId, id: i64) -> ServiceResult<()> {
         if self
             .store
             .revoke_signing_key(app_id, id, self.clock.now())
@@ -145,7 +147,7 @@ impl Platform {
     /// Claims an idempotency key of `app_id` for the request whose digest is `request_hash`.
     pub async fn claim_idempotency_key(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         key: &str,
         request_hash: &str,
     ) -> ServiceResult<IdempotentAnswer> {
@@ -159,7 +161,7 @@ impl Platform {
     /// act (`status` ≥ 500 or none), so a retry may.
     pub async fn settle_idempotency_key(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         key: &str,
         answer: Option<(u16, &str)>,
     ) -> ServiceResult<()> {

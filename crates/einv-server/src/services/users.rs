@@ -4,6 +4,7 @@
 use chrono::Duration;
 use einv_core::consent::VerificationCode;
 use einv_core::MobileBarcode;
+use einv_core::{AppId, DeletionRequestId, UserId};
 use einv_store::{DeletionRequestRecord, Notification, Recipient, RequestKind, UserRecord};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -21,8 +22,8 @@ pub const REQUEST_DAYS: i64 = 30;
 const ISSUE_ATTEMPTS: usize = 8;
 
 fn user_entry(
-    user_id: i64,
-    app_id: Option<&str>,
+    user_id: UserId,
+    app_id: Option<&AppId>,
     action: &str,
     detail: serde_json::Value,
 ) -> AuditEntry {
@@ -30,7 +31,7 @@ fn user_entry(
         actor: format!("user:{user_id}"),
         action: action.to_owned(),
         user_id: Some(user_id),
-        app_id: app_id.map(str::to_owned),
+        app_id: app_id.cloned(),
         invoices: Vec::new(),
         ip: None,
         detail,
@@ -83,7 +84,7 @@ impl Platform {
     }
 
     /// The User's own account (their issued barcode), for their pages.
-    pub async fn user_account(&self, user_id: i64) -> ServiceResult<UserRecord> {
+    pub async fn user_account(&self, user_id: UserId) -> ServiceResult<UserRecord> {
         self.registered_user(user_id).await
     }
 
@@ -122,7 +123,7 @@ impl Platform {
     /// Changes a User's verification code after checking the current one.
     pub async fn change_verification_code(
         &self,
-        user_id: i64,
+        user_id: UserId,
         current: &str,
         new: &str,
     ) -> ServiceResult<()> {
@@ -159,7 +160,10 @@ impl Platform {
 
     /// R6.1: deregisters a User: every consent is revoked, and every app that ever held one
     /// gets a deletion request (R5.2); the User's sessions end.
-    pub async fn deregister_user(&self, user_id: i64) -> ServiceResult<Vec<DeletionRequestRecord>> {
+    pub async fn deregister_user(
+        &self,
+        user_id: UserId,
+    ) -> ServiceResult<Vec<DeletionRequestRecord>> {
         self.registered_user(user_id).await?;
         let now = self.clock.now();
         let apps = self.store.revoke_all_consents_of_user(user_id, now).await?;
@@ -196,8 +200,8 @@ impl Platform {
     /// request is still open answers that request: no duplicates.
     pub async fn request_deletion(
         &self,
-        user_id: i64,
-        app_id: &str,
+        user_id: UserId,
+        app_id: &AppId,
         kind: RequestKind,
     ) -> ServiceResult<DeletionRequestRecord> {
         Ok(self.file_deletion_request(user_id, app_id, kind).await?.0)
@@ -207,8 +211,8 @@ impl Platform {
     /// request was already open, and that one is returned).
     pub async fn file_deletion_request(
         &self,
-        user_id: i64,
-        app_id: &str,
+        user_id: UserId,
+        app_id: &AppId,
         kind: RequestKind,
     ) -> ServiceResult<(DeletionRequestRecord, bool)> {
         self.registered_user(user_id).await?;
@@ -235,8 +239,8 @@ impl Platform {
     /// other gets that one (R5.2, no duplicate requests).
     async fn open_or_file(
         &self,
-        user_id: i64,
-        app_id: &str,
+        user_id: UserId,
+        app_id: &AppId,
         kind: RequestKind,
     ) -> ServiceResult<(DeletionRequestRecord, bool)> {
         match self.file_request(user_id, app_id, kind).await {
@@ -254,8 +258,8 @@ impl Platform {
     /// One of the User's requests (their receipt); another User's is "not found".
     pub async fn deletion_request_of_user(
         &self,
-        user_id: i64,
-        request_id: i64,
+        user_id: UserId,
+        request_id: DeletionRequestId,
     ) -> ServiceResult<DeletionRequestRecord> {
         self.store
             .deletion_requests_of_user(user_id)
@@ -269,7 +273,7 @@ impl Platform {
     /// `[from, to)` (Unix seconds), newest first, older than `before_seq` (R6.4).
     pub async fn access_history(
         &self,
-        user_id: i64,
+        user_id: UserId,
         from: i64,
         to: i64,
         before_seq: i64,
@@ -284,8 +288,8 @@ impl Platform {
 
     async fn file_request(
         &self,
-        user_id: i64,
-        app_id: &str,
+        user_id: UserId,
+        app_id: &AppId,
         kind: RequestKind,
     ) -> ServiceResult<DeletionRequestRecord> {
         let now = self.clock.now();
@@ -309,13 +313,13 @@ impl Platform {
     /// The User's requests and their status, newest first.
     pub async fn deletion_requests_of_user(
         &self,
-        user_id: i64,
+        user_id: UserId,
     ) -> ServiceResult<Vec<DeletionRequestRecord>> {
         Ok(self.store.deletion_requests_of_user(user_id).await?)
     }
 
     /// The User's notices, newest first.
-    pub async fn notifications_of_user(&self, user_id: i64) -> ServiceResult<Vec<Notification>> {
+    pub async fn notifications_of_user(&self, user_id: UserId) -> ServiceResult<Vec<Notification>> {
         Ok(self
             .store
             .notifications_of(Recipient::User(user_id))
@@ -323,7 +327,7 @@ impl Platform {
     }
 
     /// Marks the User's notices read.
-    pub async fn read_notifications(&self, user_id: i64) -> ServiceResult<()> {
+    pub async fn read_notifications(&self, user_id: UserId) -> ServiceResult<()> {
         Ok(self
             .store
             .mark_all_notifications_read(Recipient::User(user_id), self.clock.now())

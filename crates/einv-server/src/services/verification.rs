@@ -221,4 +221,55 @@ mod off_runtime_tests {
             std::thread::available_parallelism().map_or(2, |n| n.get())
         );
     }
+
+    /// Issue #9, hole 5: at most `permits()` hashes run at once (one per core); the next waits
+    /// for a permit instead of taking another 19 MiB. Each piece of work holds until all that
+    /// started are counted, so the most ever running together is what the bound allows.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hashing_runs_at_most_one_per_core_at_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        use std::sync::{Condvar, Mutex};
+
+        let v = Arc::new(VerificationCodes::default());
+        let n = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let gate = Arc::new((Mutex::new(false), Condvar::new()));
+        let (started_tx, mut started) = tokio::sync::mpsc::unbounded_channel();
+        let tasks: Vec<_> = (0..n + 2)
+            .map(|_| {
+                let (v, running, most) = (v.clone(), running.clone(), most.clone());
+                let (gate, started_tx) = (gate.clone(), started_tx.clone());
+                tokio::spawn(async move {
+                    v.blocking(move || {
+                        most.fetch_max(running.fetch_add(1, SeqCst) + 1, SeqCst);
+                        let _ = started_tx.send(());
+                        let (open, opened) = &*gate;
+                        let mut open = open.lock().unwrap();
+                        while !*open {
+                            open = opened.wait(open).unwrap();
+                        }
+                        running.fetch_sub(1, SeqCst);
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for _ in 0..n {
+            started.recv().await.unwrap();
+        }
+        // Read while the work holds, then let it go before asserting: a failed assertion
+        // must not leave blocking threads waiting on the gate.
+        let free_while_held = v.permits.available_permits();
+        *gate.0.lock().unwrap() = true;
+        gate.1.notify_all();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert_eq!(free_while_held, 0, "every permit was held");
+        assert_eq!(
+            most.load(SeqCst),
+            n,
+            "never more than one hash per core at once"
+        );
+    }
 }

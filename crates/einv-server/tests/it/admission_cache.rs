@@ -2,6 +2,7 @@
 //! licence facts are kept in memory at the `admission` version, and each change reaches every
 //! node at its next version check; the time-based rules still hold to the second.
 
+use einv_core::AppId;
 use std::sync::Arc;
 
 use chrono::Duration;
@@ -43,17 +44,8 @@ fn refusal_rule(result: Result<impl std::fmt::Debug, ServiceError>) -> Option<&'
 
 /// QryWinningList, unsigned or signed with `key`.
 async fn winning_list(app: &TestApp, app_id: &str, key: Option<&str>) -> Value {
-    let mut params: Vec<(&'static str, String)> = vec![
-        ("version", "0.2".into()),
-        ("action", "QryWinningList".into()),
-        ("invTerm", "11510".into()),
-        ("UUID", "d".into()),
-        ("appID", app_id.into()),
-    ];
-    if let Some(key) = key {
-        sign(&mut params, key);
-    }
-    app.post(INVAPP, &params).await
+    app.post(INVAPP, &crate::v1_requests::winning_list_as(app_id, key))
+        .await
 }
 
 async fn r4_7c_a_cached_admission_stops_at_the_term_end_without_a_sweep(app: &TestApp) {
@@ -88,7 +80,7 @@ async fn r10_2_a_suspension_on_one_node_refuses_the_next_call_on_another(app: &T
     node_b.authorise_app(APP_ID, service).await.unwrap();
     // Suspended through node A (the served one): node B's very next admission sees it.
     app.store()
-        .set_app_status(APP_ID, AppStatus::Suspended)
+        .set_app_status(&app_id(), AppStatus::Suspended)
         .await
         .unwrap();
     assert_eq!(
@@ -96,7 +88,7 @@ async fn r10_2_a_suspension_on_one_node_refuses_the_next_call_on_another(app: &T
         Some("R10.2")
     );
     app.store()
-        .set_app_status(APP_ID, AppStatus::Active)
+        .set_app_status(&app_id(), AppStatus::Active)
         .await
         .unwrap();
     node_b.authorise_app(APP_ID, service).await.unwrap();
@@ -108,7 +100,12 @@ async fn r10_2_a_suspension_on_one_node_refuses_the_next_call_on_another(app: &T
         Some("R4.1")
     );
     app.platform
-        .store_app("new app", &Service::ALL, unknown, "new-key")
+        .store_app(
+            "new app",
+            &Service::ALL,
+            &AppId::parse(unknown).unwrap(),
+            "new-key",
+        )
         .await
         .unwrap();
     node_b.authorise_app(unknown, service).await.unwrap();
@@ -131,7 +128,7 @@ async fn r11_a_revocation_reaches_cached_admissions_within_the_check_interval() 
         );
         node_b.authorise_app(APP_ID, None).await.unwrap();
         app.store()
-            .set_app_status(APP_ID, AppStatus::Revoked)
+            .set_app_status(&app_id(), AppStatus::Revoked)
             .await
             .unwrap();
         app.clock.advance(interval - Duration::milliseconds(1));

@@ -51,12 +51,7 @@ async fn invoice_lookups_are_audited_naming_the_user(app: &TestApp) {
     .collect();
     let reply = app.post(INVAPP, &params).await;
     assert_eq!(reply["code"], "200", "{reply}");
-    let user = app
-        .store()
-        .find_user_by_barcode(&BARCODE.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let user = app.user(BARCODE).await;
     // No flush: a read's entry is committed before its answer leaves.
     let entries = app
         .store()
@@ -177,12 +172,7 @@ async fn a_carrier_call_leaves_an_audit_entry(app: &TestApp) {
     ]);
     let reply = app.post(INVSERV, &params).await;
     assert_eq!(reply["code"], 200, "{reply}");
-    let user = app
-        .store()
-        .find_user_by_barcode(&BARCODE.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let user = app.user(BARCODE).await;
     // R6.4: the User's page lists the access with app, invoices and IP.
     let entries = app
         .platform
@@ -194,7 +184,7 @@ async fn a_carrier_call_leaves_an_audit_entry(app: &TestApp) {
     assert_eq!(e.action, "data.carrier-invoices");
     assert_eq!(e.actor, format!("app:{APP_ID}"));
     assert_eq!(e.app_id.as_deref(), Some(APP_ID));
-    assert_eq!(e.user_id, Some(user.id));
+    assert_eq!(e.user_id, Some(user.id.get()));
     assert_eq!(
         e.invoices,
         ["AB00000001", "AB00000***", "AB00000003", "AB00000004"],
@@ -226,7 +216,8 @@ async fn a_carrier_call_leaves_an_audit_entry(app: &TestApp) {
 async fn record(app: &TestApp, n: usize) {
     for i in 0..n {
         app.clock.advance(Duration::minutes(1));
-        let entry = AuditEntry::event("system", format!("test.event-{i}")).with_user(1);
+        let entry = AuditEntry::event("system", format!("test.event-{i}"))
+            .with_user(einv_core::UserId::new(1));
         app.platform.audit(entry).await.unwrap();
     }
     app.platform.flush_audit().await.unwrap();

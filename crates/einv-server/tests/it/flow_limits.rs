@@ -7,6 +7,7 @@ use crate::common::*;
 use crate::licensing::licensed;
 use chrono::Duration;
 use einv_core::flow::{FlowLimits, RateLimit};
+use einv_core::LicenceId;
 use einv_server::error::ServiceError;
 use einv_server::services::FlowControl;
 
@@ -84,7 +85,7 @@ async fn r4_6_a_reviewers_limit_applies_from_its_effective_time_and_is_announced
         tomorrow
     );
     assert!(
-        app.get_text("/limits").await.contains(&id),
+        app.get_text("/limits").await.contains(id.as_str()),
         "the public page names it"
     );
     app.clock.advance(Duration::seconds(60));
@@ -110,7 +111,10 @@ async fn r4_6_a_reviewers_limit_applies_from_its_effective_time_and_is_announced
 
     // The Developer was told each time, and the trail has both changes.
     let notes = p.developer_notifications(l.developer).await.unwrap();
-    assert_eq!(notes.iter().filter(|n| n.kind == "limits").count(), 2);
+    assert_eq!(
+        notes.iter().filter(|n| n.kind.as_str() == "limits").count(),
+        2
+    );
     p.flush_audit().await.unwrap();
     let trail = app.get_text("/api/v2/limits").await;
     assert!(
@@ -145,7 +149,9 @@ async fn r4_6_a_limit_change_needs_a_reason_a_present_time_and_an_appid() {
         .await
         .unwrap_err();
     assert_eq!(field(err), "reason");
-    let missing = p.set_app_limit(l.reviewer, 999_999, limit, None, "x").await;
+    let missing = p
+        .set_app_limit(l.reviewer, LicenceId::new(999_999), limit, None, "x")
+        .await;
     assert!(
         matches!(missing, Err(ServiceError::NotFound(_))),
         "{missing:?}"
@@ -190,9 +196,8 @@ pub(crate) async fn sign_in(app: &TestApp, role: &str, email: &str, password: &s
         .post(format!("{}/{role}/login", app.base))
         .header("cookie", form_cookie)
         .form(&[("email", email), ("password", password), ("csrf", &csrf)])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(res.status(), 303, "{role} sign-in");
     let cookie = res.headers()["set-cookie"].to_str().unwrap();
     cookie.split(';').next().unwrap().to_owned()
@@ -202,9 +207,8 @@ pub(crate) async fn page(app: &TestApp, path: &str, cookie: &str) -> (u16, Strin
     let res = no_redirects()
         .get(format!("{}{path}", app.base))
         .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     (res.status().as_u16(), res.text().await.unwrap())
 }
 
@@ -214,9 +218,8 @@ async fn post_limit(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> (u16,
         .post(format!("{}/reviewer/limits", app.base))
         .header("cookie", cookie)
         .form(form)
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     let status = res.status().as_u16();
     match res.headers().get("location") {
         Some(to) => (status, to.to_str().unwrap().to_owned()),

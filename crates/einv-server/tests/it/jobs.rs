@@ -68,7 +68,7 @@ async fn each_job_runs_once_per_tick_across_two_nodes(app: &TestApp) {
     let recorded = app.platform.job_runs(None, 100).await.unwrap();
     assert_eq!(recorded.len(), Job::ALL.len() + 1);
     for run in &recorded {
-        assert_eq!(run.outcome, "ok", "{run:?}");
+        assert_eq!(run.outcome.as_str(), "ok", "{run:?}");
         assert!(run.node == "node-a" || run.node == "node-b", "{run:?}");
         assert!(run.finished_at.is_some_and(|f| f >= run.started_at));
         assert!(run.counts.starts_with('{'), "{run:?}");
@@ -82,13 +82,8 @@ async fn each_job_runs_once_per_tick_across_two_nodes(app: &TestApp) {
     other_store.close().await;
 }
 
-async fn fixture_user(app: &TestApp) -> i64 {
-    app.store()
-        .find_user_by_barcode(&BARCODE.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
+async fn fixture_user(app: &TestApp) -> einv_core::UserId {
+    app.user(BARCODE).await.id
 }
 
 async fn r5_6_a_lapsed_consent_is_told_to_its_user_once(app: &TestApp) {
@@ -127,7 +122,7 @@ async fn r5_6_a_lapsed_consent_is_told_to_its_user_once(app: &TestApp) {
     assert_eq!(
         notices
             .iter()
-            .filter(|n| n.kind == "consent.lapsed")
+            .filter(|n| n.kind.as_str() == "consent.lapsed")
             .count(),
         1
     );
@@ -145,7 +140,7 @@ async fn r5_2_an_overdue_request_is_recorded_and_told_once(app: &TestApp) {
     let user = fixture_user(app).await;
     let p = &app.platform;
     let request = p
-        .request_deletion(user, APP_ID, RequestKind::Delete)
+        .request_deletion(user, &app_id(), RequestKind::Delete)
         .await
         .unwrap();
     let run = || async {
@@ -160,10 +155,7 @@ async fn r5_2_an_overdue_request_is_recorded_and_told_once(app: &TestApp) {
     assert_eq!((first["overdue"], first["notified"]), (1, 1));
     let second = run().await;
     assert_eq!((second["overdue"], second["notified"]), (1, 0), "told once");
-    let trail = p
-        .audit_log(&AuditFilter::App(APP_ID.into()), 100)
-        .await
-        .unwrap();
+    let trail = p.audit_log(&AuditFilter::App(app_id()), 100).await.unwrap();
     let overdue: Vec<_> = trail
         .iter()
         .filter(|e| e.content.action == "deletion.overdue")
@@ -174,7 +166,7 @@ async fn r5_2_an_overdue_request_is_recorded_and_told_once(app: &TestApp) {
         .detail
         .contains(&format!("\"request\":{}", request.id)));
     // Reported completed, it leaves the overdue count.
-    let app_record = app.store().find_app(APP_ID).await.unwrap().unwrap();
+    let app_record = app.store().find_app(&app_id()).await.unwrap().unwrap();
     p.progress_deletion_request(&app_record, request.id, true)
         .await
         .unwrap();
@@ -195,7 +187,7 @@ async fn r4_7b_the_renewal_window_is_announced_once_per_term(app: &TestApp) {
             .await
             .unwrap()
             .into_iter()
-            .filter(|n| n.kind == "renewal-window")
+            .filter(|n| n.kind.as_str() == "renewal-window")
             .count()
     };
     // Approved 2026-11-27, the term ends 2029-11-26: the window (R4.7b) opens six calendar

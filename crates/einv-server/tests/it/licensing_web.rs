@@ -1,10 +1,10 @@
 //! The portal's pages over HTTP: roles kept apart, CSRF on every POST, one Developer never
 //! sees another's licence, and the APIKey is shown once.
 
+pub(crate) use crate::common::web::client;
 use crate::common::*;
 use crate::developer_pages::approved_with_key;
 use einv_server::services::licensing::{ApplicationInput, IsmsInput};
-use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 
 both_backends!(
@@ -13,13 +13,6 @@ both_backends!(
     public_pages_render,
     developer_registers_ed25519_keys_for_v2
 );
-
-pub(crate) fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
 
 pub(crate) fn cookie(res: &reqwest::Response) -> String {
     let set = res.headers().get("set-cookie").unwrap().to_str().unwrap();
@@ -111,7 +104,7 @@ pub(crate) fn application() -> ApplicationInput {
     }
 }
 
-pub(crate) async fn developer_id(app: &TestApp, email: &str) -> i64 {
+pub(crate) async fn developer_id(app: &TestApp, email: &str) -> einv_core::DeveloperId {
     app.store()
         .find_developer_by_email(email)
         .await
@@ -259,7 +252,10 @@ async fn developer_registers_ed25519_keys_for_v2(app: &TestApp) {
     let (dev, licence, issued) = approved_with_key(app, "sig@example.com", "r3@fia.example").await;
     let path = format!("/developer/licences/{licence}/signing");
     let page = get(app, &path, &dev).await.text().await.unwrap();
-    assert!(page.contains(&issued.app_id), "the example uses the AppID");
+    assert!(
+        page.contains(issued.app_id.as_str()),
+        "the example uses the AppID"
+    );
     assert!(
         page.contains("keyid=&quot;") || page.contains("keyid=\""),
         "{page}"

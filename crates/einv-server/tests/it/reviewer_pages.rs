@@ -6,7 +6,7 @@ use crate::licensing_web::{application, client, cookie, csrf_of, developer_id, g
 use einv_server::services::licensing::{DocumentUpload, PAGE_SIZE};
 use reqwest::StatusCode;
 
-async fn reviewer_cookie(app: &TestApp, email: &str) -> (i64, String) {
+async fn reviewer_cookie(app: &TestApp, email: &str) -> (einv_core::ReviewerId, String) {
     let id = app
         .platform
         .add_reviewer(email, "reviewer password", "Rita Reviewer")

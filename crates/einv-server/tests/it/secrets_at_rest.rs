@@ -1,6 +1,7 @@
 //! Secrets at rest (issue #9): the data files are the owner's alone, and a sealed APIKey opens
 //! only on its own row.
 
+use einv_core::AppId;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -34,7 +35,12 @@ async fn data_files_are_created_0600() {
         .await
         .unwrap();
     platform
-        .store_app("files", &Service::ALL, "EINVFILES00001", "k")
+        .store_app(
+            "files",
+            &Service::ALL,
+            &AppId::parse("EINVFILES00001").unwrap(),
+            "k",
+        )
         .await
         .unwrap();
     platform.close().await;
@@ -62,7 +68,7 @@ async fn keys_sealed_before_binding_are_resealed_at_startup() {
     let legacy = base64::engine::general_purpose::STANDARD.encode([nonce.to_vec(), body].concat());
     store
         .create_app(&AppRecord {
-            app_id: "EINVLEGACY0001".into(),
+            app_id: AppId::parse("EINVLEGACY0001").unwrap(),
             name: "legacy".into(),
             sealed_key: legacy.clone(),
             status: AppStatus::Active,
@@ -86,7 +92,7 @@ async fn keys_sealed_before_binding_are_resealed_at_startup() {
         .await
         .unwrap();
     let sealed = store
-        .find_app("EINVLEGACY0001")
+        .find_app(&AppId::parse("EINVLEGACY0001").unwrap())
         .await
         .unwrap()
         .unwrap()
@@ -95,7 +101,11 @@ async fn keys_sealed_before_binding_are_resealed_at_startup() {
     let sealer = KeySealer::from_hex(&hex_key).unwrap();
     assert_eq!(
         sealer
-            .open_key("EINVLEGACY0001", KeySlot::App, &sealed)
+            .open_key(
+                &AppId::parse("EINVLEGACY0001").unwrap(),
+                KeySlot::App,
+                &sealed
+            )
             .unwrap(),
         "old-api-key"
     );
@@ -107,7 +117,12 @@ async fn keys_sealed_before_binding_are_resealed_at_startup() {
 async fn a_sealed_key_moved_to_another_row_does_not_open(app: &TestApp) {
     let other = "EINVOTHER00001";
     app.platform
-        .store_app("other", &Service::ALL, other, "the-other-apps-key")
+        .store_app(
+            "other",
+            &Service::ALL,
+            &AppId::parse(other).unwrap(),
+            "the-other-apps-key",
+        )
         .await
         .unwrap();
     // A v2 read that needs only the app's signature (no User's consent), so the key alone

@@ -2,9 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use einv_core::consent::{ConsentFields, ConsentGrant, ConsentRequest};
+use einv_core::{AppId, GrantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::columns::{parsed, parsed_all};
 use crate::records::from_unix;
 use crate::{
     ConsentGrantRecord, ConsentTokenRecord, OAuthCodeRecord, Store, StoreError, StoreResult,
@@ -31,11 +33,8 @@ fn grant_from_row(r: &AnyRow) -> StoreResult<ConsentGrantRecord> {
         refusal_effect: r.try_get("refusal_effect")?,
     };
     // Stored grants were valid when written; one that no longer parses is corrupt, not a refusal.
-    let request = ConsentRequest::parse(&fields).map_err(|e| StoreError::Corrupt {
-        table: "consent_grants",
-        column: "request",
-        problem: e.to_string(),
-    })?;
+    let request = ConsentRequest::parse(&fields)
+        .map_err(|e| StoreError::corrupt("consent_grants", "request", e.to_string()))?;
     let grant = ConsentGrant {
         request,
         granted_at: from_unix(r.try_get("granted_at")?),
@@ -43,12 +42,12 @@ fn grant_from_row(r: &AnyRow) -> StoreResult<ConsentGrantRecord> {
         voided_at: opt_time(r, "voided_at")?,
     };
     Ok(ConsentGrantRecord {
-        id: r.try_get("id")?,
-        user_id: r.try_get("user_id")?,
-        app_id: r.try_get("app_id")?,
+        id: GrantId::new(r.try_get("id")?),
+        user_id: UserId::new(r.try_get("user_id")?),
+        app_id: parsed(r, "consent_grants", "app_id")?,
         grant,
         void_reason: r.try_get("void_reason")?,
-        renews: r.try_get("renews")?,
+        renews: r.try_get::<Option<i64>, _>("renews")?.map(GrantId::new),
     })
 }
 
@@ -56,10 +55,10 @@ impl Store {
     /// Records a grant `user_id` gave `app_id`; `renews` names the grant it renews.
     pub async fn insert_consent_grant(
         &self,
-        user_id: i64,
-        app_id: &str,
+        user_id: UserId,
+        app_id: &AppId,
         grant: &ConsentGrant,
-        renews: Option<i64>,
+        renews: Option<GrantId>,
     ) -> StoreResult<ConsentGrantRecord> {
         let req = &grant.request;
         let items = req.items();
@@ -69,8 +68,8 @@ impl Store {
              period, region, recipients, manner, laws, refusal_effect, granted_at, lapses_at, renews) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING {GRANT_COLUMNS}"
         ))
-        .bind(user_id)
-        .bind(app_id)
+        .bind(user_id.get())
+        .bind(app_id.as_str())
         .bind(req.kind().as_str())
         .bind(req.scope())
         .bind(items.category.as_str())
@@ -83,18 +82,18 @@ impl Store {
         .bind(oos.map(|o| o.refusal_effect.as_str().to_owned()))
         .bind(grant.granted_at.timestamp())
         .bind(grant.lapses_at().timestamp())
-        .bind(renews)
+        .bind(renews.map(GrantId::get))
         .fetch_one(self.pool())
         .await?;
         grant_from_row(&row)
     }
 
     /// The grant with row ID `id`.
-    pub async fn consent_grant(&self, id: i64) -> StoreResult<Option<ConsentGrantRecord>> {
+    pub async fn consent_grant(&self, id: GrantId) -> StoreResult<Option<ConsentGrantRecord>> {
         let row = sqlx::query(&format!(
             "SELECT {GRANT_COLUMNS} FROM consent_grants WHERE id = $1"
         ))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(grant_from_row).transpose()
@@ -103,12 +102,12 @@ impl Store {
     /// Every grant a User ever gave, newest first.
     pub async fn consent_grants_of_user(
         &self,
-        user_id: i64,
+        user_id: UserId,
     ) -> StoreResult<Vec<ConsentGrantRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {GRANT_COLUMNS} FROM consent_grants WHERE user_id = $1 ORDER BY granted_at DESC, id DESC"
         ))
-        .bind(user_id)
+        .bind(user_id.get())
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(grant_from_row).collect()
@@ -117,15 +116,15 @@ impl Store {
     /// The grants `user_id` gave `app_id`, newest first.
     pub async fn consent_grants_to_app(
         &self,
-        user_id: i64,
-        app_id: &str,
+        user_id: UserId,
+        app_id: &AppId,
     ) -> StoreResult<Vec<ConsentGrantRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {GRANT_COLUMNS} FROM consent_grants WHERE user_id = $1 AND app_id = $2 \
              ORDER BY granted_at DESC, id DESC"
         ))
-        .bind(user_id)
-        .bind(app_id)
+        .bind(user_id.get())
+        .bind(app_id.as_str())
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(grant_from_row).collect()
@@ -134,16 +133,16 @@ impl Store {
     /// Revokes a User's grant at `at`. Returns whether a grant of that User was still unrevoked.
     pub async fn revoke_consent_grant(
         &self,
-        id: i64,
-        user_id: i64,
+        id: GrantId,
+        user_id: UserId,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE consent_grants SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
         )
         .bind(at.timestamp())
-        .bind(id)
-        .bind(user_id)
+        .bind(id.get())
+        .bind(user_id.get())
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
@@ -152,38 +151,38 @@ impl Store {
     /// Revokes every unrevoked grant of a User at `at`; returns the AppIDs that ever held one.
     pub async fn revoke_all_consents_of_user(
         &self,
-        user_id: i64,
+        user_id: UserId,
         at: DateTime<Utc>,
-    ) -> StoreResult<Vec<String>> {
+    ) -> StoreResult<Vec<AppId>> {
         sqlx::query(
             "UPDATE consent_grants SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
         )
         .bind(at.timestamp())
-        .bind(user_id)
+        .bind(user_id.get())
         .execute(self.pool())
         .await?;
         let apps = sqlx::query_scalar(
             "SELECT DISTINCT app_id FROM consent_grants WHERE user_id = $1 ORDER BY app_id",
         )
-        .bind(user_id)
+        .bind(user_id.get())
         .fetch_all(self.pool())
         .await?;
-        Ok(apps)
+        parsed_all(apps, "consent_grants", "app_id")
     }
 
     /// R10.2: voids every grant of `app_id` given before `at`; returns the Users whose grants
     /// were voided (once each).
     pub async fn void_consents_of_app(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         at: DateTime<Utc>,
         reason: &str,
-    ) -> StoreResult<Vec<i64>> {
+    ) -> StoreResult<Vec<UserId>> {
         let users: Vec<i64> = sqlx::query_scalar(
             "SELECT DISTINCT user_id FROM consent_grants WHERE app_id = $1 AND voided_at IS NULL \
              AND granted_at <= $2 ORDER BY user_id",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(at.timestamp())
         .fetch_all(self.pool())
         .await?;
@@ -193,18 +192,18 @@ impl Store {
         )
         .bind(at.timestamp())
         .bind(reason)
-        .bind(app_id)
+        .bind(app_id.as_str())
         .execute(self.pool())
         .await?;
-        Ok(users)
+        Ok(users.into_iter().map(UserId::new).collect())
     }
 
     /// Registers a redirect URI for an app's OAuth flow (idempotent).
-    pub async fn register_redirect_uri(&self, app_id: &str, uri: &str) -> StoreResult<()> {
+    pub async fn register_redirect_uri(&self, app_id: &AppId, uri: &str) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO oauth_redirect_uris (app_id, redirect_uri) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(uri)
         .execute(self.pool())
         .await?;
@@ -212,10 +211,10 @@ impl Store {
     }
 
     /// Removes a registered redirect URI; false when it was not registered.
-    pub async fn remove_redirect_uri(&self, app_id: &str, uri: &str) -> StoreResult<bool> {
+    pub async fn remove_redirect_uri(&self, app_id: &AppId, uri: &str) -> StoreResult<bool> {
         let done =
             sqlx::query("DELETE FROM oauth_redirect_uris WHERE app_id = $1 AND redirect_uri = $2")
-                .bind(app_id)
+                .bind(app_id.as_str())
                 .bind(uri)
                 .execute(self.pool())
                 .await?;
@@ -223,11 +222,11 @@ impl Store {
     }
 
     /// The redirect URIs an app registered.
-    pub async fn redirect_uris(&self, app_id: &str) -> StoreResult<Vec<String>> {
+    pub async fn redirect_uris(&self, app_id: &AppId) -> StoreResult<Vec<String>> {
         Ok(sqlx::query_scalar(
             "SELECT redirect_uri FROM oauth_redirect_uris WHERE app_id = $1 ORDER BY redirect_uri",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .fetch_all(self.pool())
         .await?)
     }
@@ -240,8 +239,8 @@ impl Store {
         )
         .bind(c.code_hash.as_str())
         .bind(c.app_id.as_str())
-        .bind(c.user_id)
-        .bind(c.grant_id)
+        .bind(c.user_id.get())
+        .bind(c.grant_id.get())
         .bind(c.redirect_uri.as_str())
         .bind(c.code_challenge.as_str())
         .bind(c.scope.as_str())
@@ -270,9 +269,9 @@ impl Store {
         row.map(|r| {
             Ok(OAuthCodeRecord {
                 code_hash: r.try_get("code_hash")?,
-                app_id: r.try_get("app_id")?,
-                user_id: r.try_get("user_id")?,
-                grant_id: r.try_get("grant_id")?,
+                app_id: parsed(&r, "oauth_codes", "app_id")?,
+                user_id: UserId::new(r.try_get("user_id")?),
+                grant_id: GrantId::new(r.try_get("grant_id")?),
                 redirect_uri: r.try_get("redirect_uri")?,
                 code_challenge: r.try_get("code_challenge")?,
                 scope: r.try_get("scope")?,
@@ -290,9 +289,9 @@ impl Store {
         )
         .bind(t.token_hash.as_str())
         .bind(t.kind.as_str())
-        .bind(t.grant_id)
+        .bind(t.grant_id.get())
         .bind(t.app_id.as_str())
-        .bind(t.user_id)
+        .bind(t.user_id.get())
         .bind(t.expires_at.timestamp())
         .execute(self.pool())
         .await
@@ -354,9 +353,9 @@ fn token_record(r: &sqlx::any::AnyRow, kind: TokenKind) -> StoreResult<ConsentTo
     Ok(ConsentTokenRecord {
         token_hash: r.try_get("token_hash")?,
         kind,
-        grant_id: r.try_get("grant_id")?,
-        app_id: r.try_get("app_id")?,
-        user_id: r.try_get("user_id")?,
+        grant_id: GrantId::new(r.try_get("grant_id")?),
+        app_id: parsed(r, "consent_tokens", "app_id")?,
+        user_id: UserId::new(r.try_get("user_id")?),
         expires_at: from_unix(r.try_get("expires_at")?),
     })
 }

@@ -3,23 +3,24 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use einv_core::consent::ConsentGrant;
+use einv_core::{AppId, DeletionRequestId, GrantId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// A stored consent grant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsentGrantRecord {
     /// Row ID.
-    pub id: i64,
+    pub id: GrantId,
     /// The User who gave it.
-    pub user_id: i64,
+    pub user_id: UserId,
     /// The AppID it was given to.
-    pub app_id: String,
+    pub app_id: AppId,
     /// What was consented to, and when; revocation and voiding times.
     pub grant: ConsentGrant,
     /// Why the Platform voided it (R10.2), if it did.
     pub void_reason: Option<String>,
     /// The grant this one renews (R5.6: renewal is a new recorded act).
-    pub renews: Option<i64>,
+    pub renews: Option<GrantId>,
 }
 
 /// A stored OAuth authorization code (only its hash).
@@ -28,11 +29,11 @@ pub struct OAuthCodeRecord {
     /// SHA-256 of the code, hex.
     pub code_hash: String,
     /// The AppID it was issued to.
-    pub app_id: String,
+    pub app_id: AppId,
     /// The User who approved.
-    pub user_id: i64,
+    pub user_id: UserId,
     /// The grant the approval created.
-    pub grant_id: i64,
+    pub grant_id: GrantId,
     /// The redirect URI it was sent to; the token request must repeat it.
     pub redirect_uri: String,
     /// The PKCE S256 challenge.
@@ -71,11 +72,11 @@ pub struct ConsentTokenRecord {
     /// Access or refresh.
     pub kind: TokenKind,
     /// The grant it carries.
-    pub grant_id: i64,
+    pub grant_id: GrantId,
     /// The AppID it is bound to.
-    pub app_id: String,
+    pub app_id: AppId,
     /// The User it is bound to.
-    pub user_id: i64,
+    pub user_id: UserId,
     /// When it expires.
     pub expires_at: DateTime<Utc>,
 }
@@ -115,11 +116,11 @@ impl RequestKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeletionRequestRecord {
     /// Row ID.
-    pub id: i64,
+    pub id: DeletionRequestId,
     /// The User.
-    pub user_id: i64,
+    pub user_id: UserId,
     /// The app it is addressed to.
-    pub app_id: String,
+    pub app_id: AppId,
     /// What is asked.
     pub kind: RequestKind,
     /// When it was made.

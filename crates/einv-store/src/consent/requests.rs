@@ -2,9 +2,11 @@
 //! to Users, and bank accounts recorded through the blank pages.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use einv_core::{AppId, DeletionRequestId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::columns::parsed;
 use crate::records::{date_from_key, date_key, from_unix};
 use crate::{DeletionRequestRecord, RequestKind, Store, StoreError, StoreResult};
 
@@ -20,9 +22,9 @@ fn request_from_row(r: &AnyRow) -> StoreResult<DeletionRequestRecord> {
         problem,
     };
     Ok(DeletionRequestRecord {
-        id: r.try_get("id")?,
-        user_id: r.try_get("user_id")?,
-        app_id: r.try_get("app_id")?,
+        id: DeletionRequestId::new(r.try_get("id")?),
+        user_id: UserId::new(r.try_get("user_id")?),
+        app_id: parsed(r, "deletion_requests", "app_id")?,
         kind: RequestKind::parse(&kind).ok_or_else(|| corrupt("kind", kind.clone()))?,
         created_at: from_unix(r.try_get("created_at")?),
         due_date: date_from_key(due).ok_or_else(|| corrupt("due_date", due.to_string()))?,
@@ -40,8 +42,8 @@ impl Store {
     /// instant cannot both be stored).
     pub async fn create_deletion_request(
         &self,
-        user_id: i64,
-        app_id: &str,
+        user_id: UserId,
+        app_id: &AppId,
         kind: RequestKind,
         at: DateTime<Utc>,
         due: NaiveDate,
@@ -50,8 +52,8 @@ impl Store {
             "INSERT INTO deletion_requests (user_id, app_id, kind, created_at, due_date) \
              VALUES ($1, $2, $3, $4, $5) RETURNING {REQUEST_COLUMNS}"
         ))
-        .bind(user_id)
-        .bind(app_id)
+        .bind(user_id.get())
+        .bind(app_id.as_str())
         .bind(kind.as_str())
         .bind(at.timestamp())
         .bind(date_key(due))
@@ -65,8 +67,8 @@ impl Store {
     /// from before migration 0125 holds copies).
     pub async fn open_deletion_request(
         &self,
-        user_id: i64,
-        app_id: &str,
+        user_id: UserId,
+        app_id: &AppId,
         kind: RequestKind,
     ) -> StoreResult<Option<DeletionRequestRecord>> {
         let row = sqlx::query(&format!(
@@ -74,8 +76,8 @@ impl Store {
              WHERE user_id = $1 AND app_id = $2 AND kind = $3 AND completed_at IS NULL \
              ORDER BY id LIMIT 1"
         ))
-        .bind(user_id)
-        .bind(app_id)
+        .bind(user_id.get())
+        .bind(app_id.as_str())
         .bind(kind.as_str())
         .fetch_optional(self.pool())
         .await?;
@@ -85,12 +87,12 @@ impl Store {
     /// A User's requests, newest first.
     pub async fn deletion_requests_of_user(
         &self,
-        user_id: i64,
+        user_id: UserId,
     ) -> StoreResult<Vec<DeletionRequestRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {REQUEST_COLUMNS} FROM deletion_requests WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
         ))
-        .bind(user_id)
+        .bind(user_id.get())
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(request_from_row).collect()
@@ -115,7 +117,7 @@ impl Store {
     /// The requests addressed to `app_id`, oldest first; completed ones only if asked.
     pub async fn deletion_requests_of_app(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         include_completed: bool,
     ) -> StoreResult<Vec<DeletionRequestRecord>> {
         let filter = if include_completed {
@@ -126,7 +128,7 @@ impl Store {
         let rows = sqlx::query(&format!(
             "SELECT {REQUEST_COLUMNS} FROM deletion_requests WHERE app_id = $1{filter} ORDER BY created_at, id"
         ))
-        .bind(app_id)
+        .bind(app_id.as_str())
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(request_from_row).collect()
@@ -136,8 +138,8 @@ impl Store {
     /// Returns the request, or `None` when it is not addressed to that app.
     pub async fn progress_deletion_request(
         &self,
-        id: i64,
-        app_id: &str,
+        id: DeletionRequestId,
+        app_id: &AppId,
         complete: bool,
         at: DateTime<Utc>,
     ) -> StoreResult<Option<DeletionRequestRecord>> {
@@ -151,20 +153,20 @@ impl Store {
             "UPDATE deletion_requests SET {set} WHERE id = $2 AND app_id = $3 RETURNING {REQUEST_COLUMNS}"
         ))
         .bind(at.timestamp())
-        .bind(id)
-        .bind(app_id)
+        .bind(id.get())
+        .bind(app_id.as_str())
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(request_from_row).transpose()
     }
 
     /// Marks a User deregistered at `at`. Returns whether they were registered.
-    pub async fn deregister_user(&self, user_id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
+    pub async fn deregister_user(&self, user_id: UserId, at: DateTime<Utc>) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE users SET deregistered_at = $1 WHERE id = $2 AND deregistered_at IS NULL",
         )
         .bind(at.timestamp())
-        .bind(user_id)
+        .bind(user_id.get())
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
@@ -173,7 +175,7 @@ impl Store {
     /// Records (or replaces) the bank account a User gave for prize transfers.
     pub async fn record_bank_account(
         &self,
-        user_id: i64,
+        user_id: UserId,
         bank_code: &str,
         account_no: &str,
         at: DateTime<Utc>,
@@ -182,7 +184,7 @@ impl Store {
             "INSERT INTO user_bank_accounts (user_id, bank_code, account_no, recorded_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (user_id) DO UPDATE SET bank_code = $2, account_no = $3, recorded_at = $4",
         )
-        .bind(user_id)
+        .bind(user_id.get())
         .bind(bank_code)
         .bind(account_no)
         .bind(at.timestamp())

@@ -2,6 +2,7 @@
 //! supporting documents.
 
 use chrono::{DateTime, Utc};
+use einv_core::{ApplicationId, DeveloperId, ReviewerId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -20,16 +21,13 @@ const APPLICATION_COLUMNS: &str = "id, developer_id, contact_name, contact_email
 fn developer_from_row(r: &AnyRow) -> StoreResult<DeveloperRecord> {
     let entity: String = r.try_get("entity_type")?;
     Ok(DeveloperRecord {
-        id: r.try_get("id")?,
+        id: DeveloperId::new(r.try_get("id")?),
         account: NewDeveloper {
             email: r.try_get("email")?,
             password_hash: r.try_get("password_hash")?,
             name: r.try_get("name")?,
-            entity_type: EntityType::parse(&entity).ok_or_else(|| StoreError::Corrupt {
-                table: "developers",
-                column: "entity_type",
-                problem: entity.clone(),
-            })?,
+            entity_type: EntityType::parse(&entity)
+                .ok_or_else(|| StoreError::corrupt("developers", "entity_type", entity.clone()))?,
             business_id: r.try_get("business_id")?,
             security_level: r.try_get("security_level")?,
         },
@@ -42,9 +40,9 @@ fn application_from_row(r: &AnyRow) -> StoreResult<ApplicationRecord> {
     let expiry: Option<i64> = r.try_get("isms_expiry")?;
     let exempt: i64 = r.try_get("isms_exempt")?;
     Ok(ApplicationRecord {
-        id: r.try_get("id")?,
+        id: ApplicationId::new(r.try_get("id")?),
         form: ApplicationForm {
-            developer_id: r.try_get("developer_id")?,
+            developer_id: DeveloperId::new(r.try_get("developer_id")?),
             contact_name: r.try_get("contact_name")?,
             contact_email: r.try_get("contact_email")?,
             contact_phone: r.try_get("contact_phone")?,
@@ -108,11 +106,11 @@ impl Store {
     }
 
     /// The Developer with row ID `id`.
-    pub async fn find_developer(&self, id: i64) -> StoreResult<Option<DeveloperRecord>> {
+    pub async fn find_developer(&self, id: DeveloperId) -> StoreResult<Option<DeveloperRecord>> {
         let row = sqlx::query(&format!(
             "SELECT {DEVELOPER_COLUMNS} FROM developers WHERE id = $1"
         ))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(developer_from_row).transpose()
@@ -149,7 +147,7 @@ impl Store {
         password_hash: &str,
         name: &str,
         at: DateTime<Utc>,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<ReviewerId> {
         sqlx::query_scalar(
             "INSERT INTO reviewers (email, password_hash, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -159,6 +157,7 @@ impl Store {
         .bind(at.timestamp())
         .fetch_one(self.pool())
         .await
+        .map(ReviewerId::new)
         .map_err(|e| StoreError::on_unique(e, "a reviewer with this e-mail"))
     }
 
@@ -171,7 +170,7 @@ impl Store {
                 .await?;
         row.map(|r| {
             Ok(ReviewerRecord {
-                id: r.try_get("id")?,
+                id: ReviewerId::new(r.try_get("id")?),
                 email: r.try_get("email")?,
                 password_hash: r.try_get("password_hash")?,
                 name: r.try_get("name")?,
@@ -193,7 +192,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
              RETURNING {APPLICATION_COLUMNS}"
         ))
-        .bind(f.developer_id)
+        .bind(f.developer_id.get())
         .bind(f.contact_name.as_str())
         .bind(f.contact_email.as_str())
         .bind(f.contact_phone.as_str())
@@ -214,11 +213,14 @@ impl Store {
     }
 
     /// The application with row ID `id`.
-    pub async fn find_application(&self, id: i64) -> StoreResult<Option<ApplicationRecord>> {
+    pub async fn find_application(
+        &self,
+        id: ApplicationId,
+    ) -> StoreResult<Option<ApplicationRecord>> {
         let row = sqlx::query(&format!(
             "SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1"
         ))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(application_from_row).transpose()
@@ -227,7 +229,11 @@ impl Store {
     /// Replaces the editable parts of an application: contact, product, purpose, version,
     /// services, ISMS certificate (R4.2 corrections, R5.11, R6). The Developer and the accepted
     /// terms version stay as filed.
-    pub async fn update_application(&self, id: i64, f: &ApplicationForm) -> StoreResult<()> {
+    pub async fn update_application(
+        &self,
+        id: ApplicationId,
+        f: &ApplicationForm,
+    ) -> StoreResult<()> {
         sqlx::query(
             "UPDATE applications SET product_version = $1, purpose = $2, isms_number = $3, \
              isms_issuer = $4, isms_scope = $5, isms_expiry = $6, isms_exempt = $7, \
@@ -241,7 +247,7 @@ impl Store {
         .bind(f.isms.scope.as_deref())
         .bind(f.isms.expiry.map(date_key))
         .bind(i64::from(f.isms.exempt))
-        .bind(id)
+        .bind(id.get())
         .bind(f.contact_name.as_str())
         .bind(f.contact_email.as_str())
         .bind(f.contact_phone.as_str())
@@ -255,7 +261,7 @@ impl Store {
     /// Stores an uploaded document with its SHA-256 (computed by the caller from `bytes`).
     pub async fn add_document(
         &self,
-        application_id: i64,
+        application_id: ApplicationId,
         file_name: &str,
         content_type: &str,
         bytes: &[u8],
@@ -266,7 +272,7 @@ impl Store {
             "INSERT INTO application_documents (application_id, file_name, content_type, bytes, \
              sha256, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
-        .bind(application_id)
+        .bind(application_id.get())
         .bind(file_name)
         .bind(content_type)
         .bind(bytes.to_vec())
@@ -278,19 +284,22 @@ impl Store {
     }
 
     /// The documents of an application, without their bytes.
-    pub async fn list_documents(&self, application_id: i64) -> StoreResult<Vec<DocumentRecord>> {
+    pub async fn list_documents(
+        &self,
+        application_id: ApplicationId,
+    ) -> StoreResult<Vec<DocumentRecord>> {
         let rows = sqlx::query(
             "SELECT id, application_id, file_name, content_type, CAST(LENGTH(bytes) AS BIGINT) AS size, sha256, \
              uploaded_at, replaced_by FROM application_documents WHERE application_id = $1 ORDER BY id",
         )
-        .bind(application_id)
+        .bind(application_id.get())
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|r| {
                 Ok(DocumentRecord {
                     id: r.try_get("id")?,
-                    application_id: r.try_get("application_id")?,
+                    application_id: ApplicationId::new(r.try_get("application_id")?),
                     file_name: r.try_get("file_name")?,
                     content_type: r.try_get("content_type")?,
                     size: r.try_get::<Option<i64>, _>("size")?.unwrap_or_default(),
@@ -315,7 +324,7 @@ impl Store {
             let bytes: Vec<u8> = r.try_get("bytes")?;
             let record = DocumentRecord {
                 id: r.try_get("id")?,
-                application_id: r.try_get("application_id")?,
+                application_id: ApplicationId::new(r.try_get("application_id")?),
                 file_name: r.try_get("file_name")?,
                 content_type: r.try_get("content_type")?,
                 size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),

@@ -2,10 +2,12 @@
 //! (R4.1: sealed keys, rotation with overlap, revocation).
 
 use chrono::{DateTime, Utc};
-use einv_core::licence::LicenceState;
+use einv_core::licence::{LicenceState, LicenceStateKind};
+use einv_core::{AppId, ApplicationId, DeveloperId, LicenceId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::columns::{parsed, parsed_opt};
 use crate::records::from_unix;
 use crate::{
     CredentialRecord, LicenceEventRecord, LicenceRecord, NewLicenceEvent, Store, StoreError,
@@ -16,33 +18,27 @@ const LICENCE_COLUMNS: &str = "id, application_id, developer_id, app_id, state_j
 
 pub(super) fn licence_from_row(r: &AnyRow) -> StoreResult<LicenceRecord> {
     let json: String = r.try_get("state_json")?;
-    let state = serde_json::from_str::<LicenceState>(&json).map_err(|e| StoreError::Corrupt {
-        table: "licences",
-        column: "state_json",
-        problem: e.to_string(),
-    })?;
+    let state = serde_json::from_str::<LicenceState>(&json)
+        .map_err(|e| StoreError::corrupt("licences", "state_json", e.to_string()))?;
     Ok(LicenceRecord {
-        id: r.try_get("id")?,
-        application_id: r.try_get("application_id")?,
-        developer_id: r.try_get("developer_id")?,
-        app_id: r.try_get("app_id")?,
+        id: LicenceId::new(r.try_get("id")?),
+        application_id: ApplicationId::new(r.try_get("application_id")?),
+        developer_id: DeveloperId::new(r.try_get("developer_id")?),
+        app_id: parsed_opt(r, "licences", "app_id")?,
         state,
         updated_at: from_unix(r.try_get("updated_at")?),
     })
 }
 
 fn state_json(state: &LicenceState) -> StoreResult<String> {
-    serde_json::to_string(state).map_err(|e| StoreError::Corrupt {
-        table: "licences",
-        column: "state_json",
-        problem: e.to_string(),
-    })
+    serde_json::to_string(state)
+        .map_err(|e| StoreError::corrupt("licences", "state_json", e.to_string()))
 }
 
 fn credential_from_row(r: &AnyRow) -> StoreResult<CredentialRecord> {
     Ok(CredentialRecord {
         id: r.try_get("id")?,
-        app_id: r.try_get("app_id")?,
+        app_id: parsed(r, "credentials", "app_id")?,
         sealed_key: r.try_get("sealed_key")?,
         created_at: from_unix(r.try_get("created_at")?),
         valid_until: r.try_get::<Option<i64>, _>("valid_until")?.map(from_unix),
@@ -55,8 +51,8 @@ impl Store {
     /// Creates the licence of an application in `state`, with its first event.
     pub async fn create_licence(
         &self,
-        application_id: i64,
-        developer_id: i64,
+        application_id: ApplicationId,
+        developer_id: DeveloperId,
         state: &LicenceState,
         event: &NewLicenceEvent,
     ) -> StoreResult<LicenceRecord> {
@@ -65,8 +61,8 @@ impl Store {
             "INSERT INTO licences (application_id, developer_id, state, state_json, updated_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING {LICENCE_COLUMNS}"
         ))
-        .bind(application_id)
-        .bind(developer_id)
+        .bind(application_id.get())
+        .bind(developer_id.get())
         .bind(state.name())
         .bind(state_json(state)?)
         .bind(event.at.timestamp())
@@ -84,10 +80,10 @@ impl Store {
     /// given, is set (on approval).
     pub async fn transition_licence(
         &self,
-        id: i64,
+        id: LicenceId,
         from: &LicenceState,
         to: &LicenceState,
-        app_id: Option<&str>,
+        app_id: Option<&AppId>,
         event: &NewLicenceEvent,
     ) -> StoreResult<()> {
         let mut tx = self.pool().begin().await?;
@@ -98,8 +94,8 @@ impl Store {
         .bind(to.name())
         .bind(state_json(to)?)
         .bind(event.at.timestamp())
-        .bind(app_id)
-        .bind(id)
+        .bind(app_id.map(AppId::as_str))
+        .bind(id.get())
         .bind(state_json(from)?)
         .execute(&mut *tx)
         .await
@@ -113,10 +109,10 @@ impl Store {
     }
 
     /// Gives a licence its AppID (a legacy licence registered after its approval).
-    pub async fn set_licence_app(&self, id: i64, app_id: &str) -> StoreResult<()> {
+    pub async fn set_licence_app(&self, id: LicenceId, app_id: &AppId) -> StoreResult<()> {
         sqlx::query("UPDATE licences SET app_id = $1 WHERE id = $2 AND app_id IS NULL")
-            .bind(app_id)
-            .bind(id)
+            .bind(app_id.as_str())
+            .bind(id.get())
             .execute(self.pool())
             .await
             .map_err(|e| StoreError::on_unique(e, "this AppID"))?;
@@ -124,22 +120,22 @@ impl Store {
     }
 
     /// The licence with row ID `id`.
-    pub async fn find_licence(&self, id: i64) -> StoreResult<Option<LicenceRecord>> {
+    pub async fn find_licence(&self, id: LicenceId) -> StoreResult<Option<LicenceRecord>> {
         let row = sqlx::query(&format!(
             "SELECT {LICENCE_COLUMNS} FROM licences WHERE id = $1"
         ))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(licence_from_row).transpose()
     }
 
     /// The licence of an AppID.
-    pub async fn find_licence_by_app(&self, app_id: &str) -> StoreResult<Option<LicenceRecord>> {
+    pub async fn find_licence_by_app(&self, app_id: &AppId) -> StoreResult<Option<LicenceRecord>> {
         let row = sqlx::query(&format!(
             "SELECT {LICENCE_COLUMNS} FROM licences WHERE app_id = $1"
         ))
-        .bind(app_id)
+        .bind(app_id.as_str())
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(licence_from_row).transpose()
@@ -148,19 +144,22 @@ impl Store {
     /// A Developer's licences, newest first.
     pub async fn licences_of_developer(
         &self,
-        developer_id: i64,
+        developer_id: DeveloperId,
     ) -> StoreResult<Vec<LicenceRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {LICENCE_COLUMNS} FROM licences WHERE developer_id = $1 ORDER BY id DESC"
         ))
-        .bind(developer_id)
+        .bind(developer_id.get())
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(licence_from_row).collect()
     }
 
     /// Licences in any of `states` (state names), oldest change first: the review queue.
-    pub async fn licences_in_states(&self, states: &[&str]) -> StoreResult<Vec<LicenceRecord>> {
+    pub async fn licences_in_states(
+        &self,
+        states: &[LicenceStateKind],
+    ) -> StoreResult<Vec<LicenceRecord>> {
         let placeholders: Vec<String> = (1..=states.len()).map(|i| format!("${i}")).collect();
         let sql =
             format!(
@@ -169,19 +168,22 @@ impl Store {
         );
         let mut query = sqlx::query(&sql);
         for s in states {
-            query = query.bind(*s);
+            query = query.bind(s.as_str());
         }
         let rows = query.fetch_all(self.pool()).await?;
         rows.iter().map(licence_from_row).collect()
     }
 
     /// A licence's history, oldest first.
-    pub async fn licence_events(&self, licence_id: i64) -> StoreResult<Vec<LicenceEventRecord>> {
+    pub async fn licence_events(
+        &self,
+        licence_id: LicenceId,
+    ) -> StoreResult<Vec<LicenceEventRecord>> {
         let rows = sqlx::query(
             "SELECT id, licence_id, event, actor, at, reason, rule, state_after FROM licence_events \
              WHERE licence_id = $1 ORDER BY id",
         )
-        .bind(licence_id)
+        .bind(licence_id.get())
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(event_from_row).collect()
@@ -204,7 +206,7 @@ impl Store {
     /// one transaction, so no credential is ever stored without its key).
     pub async fn add_credential<E: From<StoreError>>(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         at: DateTime<Utc>,
         seal: impl FnOnce(i64) -> Result<String, E>,
     ) -> Result<i64, E> {
@@ -212,7 +214,7 @@ impl Store {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO credentials (app_id, sealed_key, created_at) VALUES ($1, '', $2) RETURNING id",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(at.timestamp())
         .fetch_one(&mut *tx)
         .await
@@ -239,7 +241,7 @@ impl Store {
 
     /// Rewrites the sealed keys in `resealed` ((AppID, credential ID or `None` for the app's
     /// own key, sealed key)) in one transaction: keys sealed under an older format re-sealed.
-    pub async fn reseal_keys(&self, resealed: &[(String, Option<i64>, String)]) -> StoreResult<()> {
+    pub async fn reseal_keys(&self, resealed: &[(AppId, Option<i64>, String)]) -> StoreResult<()> {
         let mut tx = self.pool().begin().await?;
         for (app_id, credential, sealed) in resealed {
             match credential {
@@ -262,7 +264,7 @@ impl Store {
     pub async fn sealed_keys_without(
         &self,
         prefix: &str,
-    ) -> StoreResult<Vec<(String, Option<i64>, String)>> {
+    ) -> StoreResult<Vec<(AppId, Option<i64>, String)>> {
         let like = format!("{prefix}%");
         let rows = sqlx::query(
             "SELECT app_id, id, sealed_key FROM credentials WHERE sealed_key NOT LIKE $1 \
@@ -274,7 +276,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok((
-                    r.try_get("app_id")?,
+                    parsed(r, "credentials", "app_id")?,
                     r.try_get("id")?,
                     r.try_get("sealed_key")?,
                 ))
@@ -283,12 +285,12 @@ impl Store {
     }
 
     /// An AppID's keys, newest first.
-    pub async fn credentials_of(&self, app_id: &str) -> StoreResult<Vec<CredentialRecord>> {
+    pub async fn credentials_of(&self, app_id: &AppId) -> StoreResult<Vec<CredentialRecord>> {
         let rows = sqlx::query(
             "SELECT id, app_id, sealed_key, created_at, valid_until, revoked_at, revealed_at FROM credentials \
              WHERE app_id = $1 ORDER BY id DESC",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(credential_from_row).collect()
@@ -298,7 +300,7 @@ impl Store {
     /// grace period), unless it already ends sooner.
     pub async fn expire_other_credentials(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         keep: i64,
         until: DateTime<Utc>,
     ) -> StoreResult<()> {
@@ -307,7 +309,7 @@ impl Store {
              AND (valid_until IS NULL OR valid_until > $1)",
         )
         .bind(until.timestamp())
-        .bind(app_id)
+        .bind(app_id.as_str())
         .bind(keep)
         .execute(self.pool())
         .await?;
@@ -328,12 +330,12 @@ impl Store {
     }
 
     /// Revokes every key of an AppID (R11).
-    pub async fn revoke_credentials(&self, app_id: &str, at: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn revoke_credentials(&self, app_id: &AppId, at: DateTime<Utc>) -> StoreResult<()> {
         sqlx::query(
             "UPDATE credentials SET revoked_at = $1 WHERE app_id = $2 AND revoked_at IS NULL",
         )
         .bind(at.timestamp())
-        .bind(app_id)
+        .bind(app_id.as_str())
         .execute(self.pool())
         .await?;
         Ok(())
@@ -343,19 +345,19 @@ impl Store {
 fn event_from_row(r: &AnyRow) -> StoreResult<LicenceEventRecord> {
     Ok(LicenceEventRecord {
         id: r.try_get("id")?,
-        licence_id: r.try_get("licence_id")?,
-        event: r.try_get("event")?,
+        licence_id: LicenceId::new(r.try_get("licence_id")?),
+        event: parsed(r, "licence_events", "event")?,
         actor: r.try_get("actor")?,
         at: from_unix(r.try_get("at")?),
         reason: r.try_get("reason")?,
         rule: r.try_get("rule")?,
-        state_after: r.try_get("state_after")?,
+        state_after: parsed(r, "licence_events", "state_after")?,
     })
 }
 
 async fn insert_event(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    licence_id: i64,
+    licence_id: LicenceId,
     e: &NewLicenceEvent,
     after: &LicenceState,
 ) -> StoreResult<()> {
@@ -363,7 +365,7 @@ async fn insert_event(
         "INSERT INTO licence_events (licence_id, event, actor, at, reason, rule, state_after) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(licence_id)
+    .bind(licence_id.get())
     .bind(e.event.as_str())
     .bind(e.actor.as_str())
     .bind(e.at.timestamp())

@@ -4,15 +4,18 @@
 //! destruction confirmations (R11).
 
 use chrono::{DateTime, Utc};
+use einv_core::{AppId, DeveloperId, LicenceId, UserId};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::{Query, QueryScalar};
 use sqlx::{Any, Row};
 
+use crate::columns::parsed;
 use crate::records::from_unix;
 use crate::{
     Announcement, LicenceNote, Notification, Recipient, Store, StoreError, StoreResult,
     TermsVersion,
 };
+use einv_core::notice::NotificationKind;
 
 type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
 type IdQuery<'q> = QueryScalar<'q, Any, i64, AnyArguments<'q>>;
@@ -29,7 +32,7 @@ fn terms_from_row(r: &AnyRow) -> StoreResult<TermsVersion> {
 fn note_from_row(r: &AnyRow) -> StoreResult<LicenceNote> {
     Ok(LicenceNote {
         id: r.try_get("id")?,
-        licence_id: r.try_get("licence_id")?,
+        licence_id: LicenceId::new(r.try_get("licence_id")?),
         title: r.try_get("title")?,
         body: r.try_get("body")?,
         at: from_unix(r.try_get("at")?),
@@ -39,7 +42,7 @@ fn note_from_row(r: &AnyRow) -> StoreResult<LicenceNote> {
 fn announcement_from_row(r: &AnyRow) -> StoreResult<Announcement> {
     Ok(Announcement {
         id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
+        kind: parsed(r, "announcements", "kind")?,
         title: r.try_get("title")?,
         body: r.try_get("body")?,
         starts_at: from_unix(r.try_get("starts_at")?),
@@ -51,8 +54,10 @@ fn announcement_from_row(r: &AnyRow) -> StoreResult<Announcement> {
 fn notification_from_row(r: &AnyRow) -> StoreResult<Notification> {
     Ok(Notification {
         id: r.try_get("id")?,
-        licence_id: r.try_get("licence_id")?,
-        kind: r.try_get("kind")?,
+        licence_id: r
+            .try_get::<Option<i64>, _>("licence_id")?
+            .map(LicenceId::new),
+        kind: parsed(r, "notifications", "kind")?,
         title: r.try_get("title")?,
         body: r.try_get("body")?,
         created_at: from_unix(r.try_get("created_at")?),
@@ -103,7 +108,7 @@ impl Store {
     /// Records that a Developer accepted a terms version (once; again is a no-op).
     pub async fn accept_terms(
         &self,
-        developer_id: i64,
+        developer_id: DeveloperId,
         version: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
@@ -111,7 +116,7 @@ impl Store {
             "INSERT INTO terms_acceptances (developer_id, version, accepted_at) VALUES ($1, $2, $3) \
              ON CONFLICT (developer_id, version) DO NOTHING",
         )
-        .bind(developer_id)
+        .bind(developer_id.get())
         .bind(version)
         .bind(at.timestamp())
         .execute(self.pool())
@@ -122,11 +127,11 @@ impl Store {
     /// The versions a Developer accepted, with when.
     pub async fn terms_accepted_by(
         &self,
-        developer_id: i64,
+        developer_id: DeveloperId,
     ) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
         self.all(
             sqlx::query("SELECT version, accepted_at FROM terms_acceptances WHERE developer_id = $1 ORDER BY accepted_at")
-                .bind(developer_id),
+                .bind(developer_id.get()),
             acceptance_from_row,
         )
         .await
@@ -136,7 +141,7 @@ impl Store {
     /// accepted (R4.3: such a Developer must stop).
     pub async fn overdue_terms(
         &self,
-        developer_id: i64,
+        developer_id: DeveloperId,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<TermsVersion>> {
         let overdue = sqlx::query(
@@ -145,7 +150,7 @@ impl Store {
              ORDER BY deadline",
         )
         .bind(now.timestamp())
-        .bind(developer_id);
+        .bind(developer_id.get());
         self.all(overdue, terms_from_row).await
     }
 
@@ -178,8 +183,8 @@ impl Store {
     pub async fn notify(
         &self,
         to: Recipient,
-        licence_id: Option<i64>,
-        kind: &str,
+        licence_id: Option<LicenceId>,
+        kind: NotificationKind,
         title: &str,
         body: &str,
         at: DateTime<Utc>,
@@ -191,8 +196,8 @@ impl Store {
         )
         .bind(role)
         .bind(id)
-        .bind(licence_id)
-        .bind(kind)
+        .bind(licence_id.map(LicenceId::get))
+        .bind(kind.as_str())
         .bind(title)
         .bind(body)
         .bind(at.timestamp());
@@ -256,13 +261,13 @@ impl Store {
     /// Records a research submission (R5.10).
     pub async fn add_research(
         &self,
-        licence_id: i64,
+        licence_id: LicenceId,
         title: &str,
         body: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<i64> {
         let insert = sqlx::query_scalar("INSERT INTO research_submissions (licence_id, title, body, submitted_at) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(licence_id)
+            .bind(licence_id.get())
             .bind(title)
             .bind(body)
             .bind(at.timestamp());
@@ -281,7 +286,7 @@ impl Store {
     /// Records a change notice (R5.11): `kind` is `purpose` or `version`.
     pub async fn add_change_notice(
         &self,
-        licence_id: i64,
+        licence_id: LicenceId,
         kind: &str,
         old: &str,
         new: &str,
@@ -290,7 +295,7 @@ impl Store {
         let insert = sqlx::query_scalar(
             "INSERT INTO change_notices (licence_id, kind, old_value, new_value, noted_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
-        .bind(licence_id)
+        .bind(licence_id.get())
         .bind(kind)
         .bind(old)
         .bind(new)
@@ -299,12 +304,12 @@ impl Store {
     }
 
     /// A licence's change notices, oldest first.
-    pub async fn change_notices(&self, licence_id: i64) -> StoreResult<Vec<LicenceNote>> {
+    pub async fn change_notices(&self, licence_id: LicenceId) -> StoreResult<Vec<LicenceNote>> {
         let oldest = sqlx::query(
             "SELECT id, licence_id, kind AS title, old_value || ' → ' || new_value AS body, noted_at AS at \
              FROM change_notices WHERE licence_id = $1 ORDER BY id",
         )
-        .bind(licence_id);
+        .bind(licence_id.get());
         self.all(oldest, note_from_row).await
     }
 
@@ -312,12 +317,12 @@ impl Store {
     /// A second confirmation is [`StoreError::AlreadyExists`].
     pub async fn confirm_destruction(
         &self,
-        licence_id: i64,
+        licence_id: LicenceId,
         statement: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
         sqlx::query("INSERT INTO destruction_confirmations (licence_id, statement, confirmed_at) VALUES ($1, $2, $3)")
-            .bind(licence_id)
+            .bind(licence_id.get())
             .bind(statement)
             .bind(at.timestamp())
             .execute(self.pool())
@@ -327,12 +332,12 @@ impl Store {
     }
 
     /// The destruction confirmation of a licence, if given.
-    pub async fn destruction_of(&self, licence_id: i64) -> StoreResult<Option<LicenceNote>> {
+    pub async fn destruction_of(&self, licence_id: LicenceId) -> StoreResult<Option<LicenceNote>> {
         let row = sqlx::query(
             "SELECT id, licence_id, 'destruction' AS title, statement AS body, confirmed_at AS at \
              FROM destruction_confirmations WHERE licence_id = $1",
         )
-        .bind(licence_id)
+        .bind(licence_id.get())
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(note_from_row).transpose()
@@ -360,12 +365,13 @@ impl Store {
 
 impl Store {
     /// The Users an AppID's end must be told about (R11): every User who ever gave it consent.
-    pub async fn users_of_app(&self, app_id: &str) -> StoreResult<Vec<i64>> {
-        Ok(sqlx::query_scalar::<_, i64>(
+    pub async fn users_of_app(&self, app_id: &AppId) -> StoreResult<Vec<UserId>> {
+        let users = sqlx::query_scalar::<_, i64>(
             "SELECT DISTINCT user_id FROM consent_grants WHERE app_id = $1 ORDER BY user_id",
         )
-        .bind(app_id)
+        .bind(app_id.as_str())
         .fetch_all(self.pool())
-        .await?)
+        .await?;
+        Ok(users.into_iter().map(UserId::new).collect())
     }
 }

@@ -1,7 +1,9 @@
 //! Records of the licensing regime (R4–R11).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use einv_core::licence::LicenceState;
+use einv_core::licence::{LicenceEventKind, LicenceState, LicenceStateKind};
+use einv_core::notice::{AnnouncementKind, NotificationKind};
+use einv_core::{AppId, ApplicationId, DeveloperId, LicenceId, ReviewerId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// What kind of entity a Developer is (R4.1, R6).
@@ -58,7 +60,7 @@ pub struct NewDeveloper {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeveloperRecord {
     /// Row ID.
-    pub id: i64,
+    pub id: DeveloperId,
     /// The account.
     pub account: NewDeveloper,
     /// When it signed up.
@@ -69,7 +71,7 @@ pub struct DeveloperRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewerRecord {
     /// Row ID.
-    pub id: i64,
+    pub id: ReviewerId,
     /// Sign-in e-mail.
     pub email: String,
     /// argon2 hash of the password.
@@ -97,7 +99,7 @@ pub struct IsmsRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplicationForm {
     /// The applying Developer.
-    pub developer_id: i64,
+    pub developer_id: DeveloperId,
     /// Contact person.
     pub contact_name: String,
     /// Contact e-mail.
@@ -122,7 +124,7 @@ pub struct ApplicationForm {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplicationRecord {
     /// Row ID.
-    pub id: i64,
+    pub id: ApplicationId,
     /// The form.
     pub form: ApplicationForm,
     /// When it was filed.
@@ -135,7 +137,7 @@ pub struct DocumentRecord {
     /// Row ID.
     pub id: i64,
     /// The application.
-    pub application_id: i64,
+    pub application_id: ApplicationId,
     /// File name as uploaded.
     pub file_name: String,
     /// Content type as uploaded.
@@ -154,13 +156,13 @@ pub struct DocumentRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LicenceRecord {
     /// Row ID.
-    pub id: i64,
+    pub id: LicenceId,
     /// The application it grew from.
-    pub application_id: i64,
+    pub application_id: ApplicationId,
     /// The Developer.
-    pub developer_id: i64,
+    pub developer_id: DeveloperId,
     /// The AppID, once approved.
-    pub app_id: Option<String>,
+    pub app_id: Option<AppId>,
     /// The state.
     pub state: LicenceState,
     /// Last change.
@@ -173,9 +175,9 @@ pub struct LicenceEventRecord {
     /// Row ID.
     pub id: i64,
     /// The licence.
-    pub licence_id: i64,
-    /// Event name.
-    pub event: String,
+    pub licence_id: LicenceId,
+    /// What happened.
+    pub event: LicenceEventKind,
     /// Who: `developer:7`, `reviewer:2`, `registry`, `clock`, `operator`.
     pub actor: String,
     /// When.
@@ -184,15 +186,15 @@ pub struct LicenceEventRecord {
     pub reason: String,
     /// The rule.
     pub rule: String,
-    /// The state name after it.
-    pub state_after: String,
+    /// The state it left the licence in.
+    pub state_after: LicenceStateKind,
 }
 
 /// A transition to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewLicenceEvent {
-    /// Event name.
-    pub event: String,
+    /// What happened.
+    pub event: LicenceEventKind,
     /// Who.
     pub actor: String,
     /// When.
@@ -221,8 +223,8 @@ pub struct TermsVersion {
 pub struct Announcement {
     /// Row ID (0 before storing).
     pub id: i64,
-    /// `maintenance`, `outage`, `limits`, `terms` or `notice`.
-    pub kind: String,
+    /// What it is about.
+    pub kind: AnnouncementKind,
     /// Title.
     pub title: String,
     /// Text.
@@ -239,16 +241,16 @@ pub struct Announcement {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recipient {
     /// A Developer.
-    Developer(i64),
+    Developer(DeveloperId),
     /// A User.
-    User(i64),
+    User(UserId),
 }
 
 impl Recipient {
     pub(crate) fn parts(self) -> (&'static str, i64) {
         match self {
-            Self::Developer(id) => ("developer", id),
-            Self::User(id) => ("user", id),
+            Self::Developer(id) => ("developer", id.get()),
+            Self::User(id) => ("user", id.get()),
         }
     }
 }
@@ -259,9 +261,9 @@ pub struct Notification {
     /// Row ID.
     pub id: i64,
     /// The licence it is about, if any.
-    pub licence_id: Option<i64>,
-    /// Kind, e.g. `terms`, `licence-ended`, `approved`.
-    pub kind: String,
+    pub licence_id: Option<LicenceId>,
+    /// Why it was sent.
+    pub kind: NotificationKind,
     /// Title.
     pub title: String,
     /// Text.
@@ -278,7 +280,7 @@ pub struct CredentialRecord {
     /// Row ID.
     pub id: i64,
     /// The AppID.
-    pub app_id: String,
+    pub app_id: AppId,
     /// The sealed key.
     pub sealed_key: String,
     /// Created.
@@ -305,7 +307,7 @@ pub struct LicenceNote {
     /// Row ID.
     pub id: i64,
     /// The licence.
-    pub licence_id: i64,
+    pub licence_id: LicenceId,
     /// A title, or the kind of change (`purpose`, `version`).
     pub title: String,
     /// The text (for a change: `old → new`).

@@ -2,6 +2,8 @@
 //! documents, assignment of a licence to a reviewer, and the searchable queue.
 
 use chrono::{DateTime, Utc};
+use einv_core::licence::LicenceStateKind;
+use einv_core::{ApplicationId, LicenceId, ReviewerId};
 use sqlx::Row;
 
 use super::licences::licence_from_row;
@@ -14,7 +16,7 @@ pub struct RevisionRecord {
     /// Row ID.
     pub id: i64,
     /// The licence.
-    pub licence_id: i64,
+    pub licence_id: LicenceId,
     /// When it was resubmitted.
     pub at: DateTime<Utc>,
     /// The changes, JSON.
@@ -25,7 +27,7 @@ pub struct RevisionRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewerName {
     /// Row ID.
-    pub id: i64,
+    pub id: ReviewerId,
     /// Name.
     pub name: String,
     /// E-mail.
@@ -36,7 +38,7 @@ pub struct ReviewerName {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LicenceSearch {
     /// Licence state names (`applied`, `active` …); empty: every state.
-    pub states: Vec<String>,
+    pub states: Vec<LicenceStateKind>,
     /// Words in the developer's name, the product name or the AppID.
     pub text: String,
     /// A service the application asks for.
@@ -46,7 +48,7 @@ pub struct LicenceSearch {
     /// Last changed before.
     pub until: Option<DateTime<Utc>>,
     /// Assigned to this reviewer.
-    pub assignee: Option<i64>,
+    pub assignee: Option<ReviewerId>,
 }
 
 /// One row of the reviewer's list: the licence with the names a person reads.
@@ -80,14 +82,14 @@ impl Store {
     /// Records what a resubmission changed (append-only).
     pub async fn record_revision(
         &self,
-        licence_id: i64,
+        licence_id: LicenceId,
         at: DateTime<Utc>,
         changes: &str,
     ) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO application_revisions (licence_id, at, changes) VALUES ($1, $2, $3) RETURNING id",
         )
-        .bind(licence_id)
+        .bind(licence_id.get())
         .bind(at.timestamp())
         .bind(changes)
         .fetch_one(self.pool())
@@ -95,18 +97,18 @@ impl Store {
     }
 
     /// A licence's resubmissions, oldest first.
-    pub async fn revisions_of(&self, licence_id: i64) -> StoreResult<Vec<RevisionRecord>> {
+    pub async fn revisions_of(&self, licence_id: LicenceId) -> StoreResult<Vec<RevisionRecord>> {
         let rows = sqlx::query(
             "SELECT id, licence_id, at, changes FROM application_revisions WHERE licence_id = $1 ORDER BY id",
         )
-        .bind(licence_id)
+        .bind(licence_id.get())
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|r| {
                 Ok(RevisionRecord {
                     id: r.try_get("id")?,
-                    licence_id: r.try_get("licence_id")?,
+                    licence_id: LicenceId::new(r.try_get("licence_id")?),
                     at: from_unix(r.try_get("at")?),
                     changes: r.try_get("changes")?,
                 })
@@ -118,7 +120,7 @@ impl Store {
     /// that application's current document.
     pub async fn replace_document(
         &self,
-        application_id: i64,
+        application_id: ApplicationId,
         old: i64,
         new: i64,
     ) -> StoreResult<bool> {
@@ -128,7 +130,7 @@ impl Store {
         )
         .bind(new)
         .bind(old)
-        .bind(application_id)
+        .bind(application_id.get())
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
@@ -137,8 +139,8 @@ impl Store {
     /// Assigns licence `licence_id` to reviewer `reviewer_id` (replacing any assignment).
     pub async fn assign_licence(
         &self,
-        licence_id: i64,
-        reviewer_id: i64,
+        licence_id: LicenceId,
+        reviewer_id: ReviewerId,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
         sqlx::query(
@@ -146,8 +148,8 @@ impl Store {
              ON CONFLICT (licence_id) DO UPDATE SET reviewer_id = excluded.reviewer_id, \
              assigned_at = excluded.assigned_at",
         )
-        .bind(licence_id)
-        .bind(reviewer_id)
+        .bind(licence_id.get())
+        .bind(reviewer_id.get())
         .bind(at.timestamp())
         .execute(self.pool())
         .await?;
@@ -155,17 +157,17 @@ impl Store {
     }
 
     /// The reviewer licence `licence_id` is assigned to, if any.
-    pub async fn assignee_of(&self, licence_id: i64) -> StoreResult<Option<ReviewerName>> {
+    pub async fn assignee_of(&self, licence_id: LicenceId) -> StoreResult<Option<ReviewerName>> {
         let row = sqlx::query(
             "SELECT r.id, r.name, r.email FROM licence_assignments la \
              JOIN reviewers r ON r.id = la.reviewer_id WHERE la.licence_id = $1",
         )
-        .bind(licence_id)
+        .bind(licence_id.get())
         .fetch_optional(self.pool())
         .await?;
         row.map(|r| {
             Ok(ReviewerName {
-                id: r.try_get("id")?,
+                id: ReviewerId::new(r.try_get("id")?),
                 name: r.try_get("name")?,
                 email: r.try_get("email")?,
             })
@@ -181,7 +183,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(ReviewerName {
-                    id: r.try_get("id")?,
+                    id: ReviewerId::new(r.try_get("id")?),
                     name: r.try_get("name")?,
                     email: r.try_get("email")?,
                 })
@@ -226,9 +228,9 @@ impl Store {
             .bind(format!("%,{},%", search.service))
             .bind(search.from.map_or(i64::MIN, |t| t.timestamp()))
             .bind(search.until.map_or(i64::MAX, |t| t.timestamp()))
-            .bind(search.assignee.unwrap_or(0));
+            .bind(search.assignee.map_or(0, ReviewerId::get));
         for s in &search.states {
-            query = query.bind(s.clone());
+            query = query.bind(s.as_str());
         }
         let rows = query.fetch_all(self.pool()).await?;
         rows.iter()
@@ -236,7 +238,7 @@ impl Store {
                 let services: String = r.try_get("services")?;
                 let assignee = match r.try_get::<Option<i64>, _>("reviewer_id")? {
                     Some(id) => Some(ReviewerName {
-                        id,
+                        id: ReviewerId::new(id),
                         name: r.try_get("reviewer_name")?,
                         email: r.try_get("reviewer_email")?,
                     }),

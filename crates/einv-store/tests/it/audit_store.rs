@@ -102,15 +102,15 @@ async fn a_large_batch_is_stored_in_order_and_verifies(store: &Store) {
 async fn a_kept_answer_rides_the_audit_batch(store: &Store) {
     let at = |s| Utc.timestamp_opt(s, 0).unwrap();
     assert!(store
-        .claim_signed_call("k1", "A", at(100), at(0))
+        .claim_signed_call("k1", &crate::app("A"), at(100), at(0))
         .await
         .unwrap());
     assert!(store
-        .claim_signed_call("k2", "A", at(100), at(0))
+        .claim_signed_call("k2", &crate::app("A"), at(100), at(0))
         .await
         .unwrap());
     assert!(!store
-        .claim_signed_call("k1", "A", at(100), at(1))
+        .claim_signed_call("k1", &crate::app("A"), at(100), at(1))
         .await
         .unwrap());
     let answers = [
@@ -138,7 +138,7 @@ async fn a_kept_answer_rides_the_audit_batch(store: &Store) {
     assert_eq!(store.audit_chain(0, 10).await.unwrap().len(), 1);
     // Past its window, k1 is claimed afresh (in place) rather than refused as a replay.
     assert!(store
-        .claim_signed_call("k1", "A", at(500), at(101))
+        .claim_signed_call("k1", &crate::app("A"), at(500), at(101))
         .await
         .unwrap());
     assert_eq!(
@@ -178,14 +178,17 @@ async fn queries_filter(store: &Store) {
         )
         .await
         .unwrap();
-    let user1 = store.accesses_of_user(1, 10).await.unwrap();
+    let user1 = store
+        .accesses_of_user(einv_core::UserId::new(1), 10)
+        .await
+        .unwrap();
     assert_eq!(
         user1.iter().map(|e| e.seq).collect::<Vec<_>>(),
         [3, 1],
         "newest first, only User 1"
     );
     let app_a = store
-        .audit_entries(&AuditFilter::App("A".into()), 10)
+        .audit_entries(&AuditFilter::App(crate::app("A")), 10)
         .await
         .unwrap();
     assert_eq!(app_a.iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 1]);
@@ -238,7 +241,7 @@ async fn a_users_entries_page_by_time_and_sequence(store: &Store) {
         page.iter().map(|e| e.content.at).collect()
     };
     let all = store
-        .user_entries_page(1, 0, i64::MAX, i64::MAX, 10)
+        .user_entries_page(einv_core::UserId::new(1), 0, i64::MAX, i64::MAX, 10)
         .await
         .unwrap();
     assert_eq!(
@@ -247,17 +250,17 @@ async fn a_users_entries_page_by_time_and_sequence(store: &Store) {
         "User 2's entry is not User 1's"
     );
     let first = store
-        .user_entries_page(1, 0, i64::MAX, i64::MAX, 2)
+        .user_entries_page(einv_core::UserId::new(1), 0, i64::MAX, i64::MAX, 2)
         .await
         .unwrap();
     assert_eq!(ats(&first), [600, 500]);
     let next = store
-        .user_entries_page(1, 0, i64::MAX, first[1].seq, 2)
+        .user_entries_page(einv_core::UserId::new(1), 0, i64::MAX, first[1].seq, 2)
         .await
         .unwrap();
     assert_eq!(ats(&next), [400, 200], "the page after the cursor");
     let window = store
-        .user_entries_page(1, 200, 500, i64::MAX, 10)
+        .user_entries_page(einv_core::UserId::new(1), 200, 500, i64::MAX, 10)
         .await
         .unwrap();
     assert_eq!(ats(&window), [400, 200], "from inclusive, to exclusive");
@@ -269,7 +272,7 @@ async fn other_sessions_end_and_this_one_stays(store: &Store) {
     let now = Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap();
     let session = |hash: &str, role: &str, subject: &str| SessionRecord {
         token_hash: hash.into(),
-        role: role.into(),
+        role: role.parse().unwrap(),
         subject: subject.into(),
         csrf_token: "c".into(),
         expires_at: now + chrono::Duration::hours(8),
@@ -287,7 +290,7 @@ async fn other_sessions_end_and_this_one_stays(store: &Store) {
     }
     assert_eq!(
         store
-            .delete_other_sessions("user", "7", "h1")
+            .delete_other_sessions(SessionKind::User, "7", "h1")
             .await
             .unwrap(),
         1

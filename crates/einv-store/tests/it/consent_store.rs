@@ -3,6 +3,7 @@
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use einv_core::consent::{ConsentFields, ConsentGrant, ConsentRequest};
+use einv_core::notice::NotificationKind;
 use einv_store::*;
 
 einv_store::both_backends!(
@@ -31,10 +32,10 @@ fn request() -> ConsentRequest {
     .unwrap()
 }
 
-async fn setup(store: &Store) -> (i64, i64) {
+async fn setup(store: &Store) -> (einv_core::UserId, einv_core::UserId) {
     for id in ["APP1", "APP2"] {
         let app = AppRecord {
-            app_id: id.into(),
+            app_id: crate::app(id),
             name: id.into(),
             sealed_key: "x".into(),
             status: AppStatus::Active,
@@ -59,7 +60,12 @@ async fn setup(store: &Store) -> (i64, i64) {
 async fn grants_revoke_and_void(store: &Store) {
     let (a, b) = setup(store).await;
     let g = store
-        .insert_consent_grant(a, "APP1", &ConsentGrant::give(request(), now()), None)
+        .insert_consent_grant(
+            a,
+            &crate::app("APP1"),
+            &ConsentGrant::give(request(), now()),
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(g.grant.request, request(), "the request survives storage");
@@ -68,16 +74,31 @@ async fn grants_revoke_and_void(store: &Store) {
         Utc.with_ymd_and_hms(2027, 5, 27, 2, 0, 0).unwrap()
     );
     let renewed = store
-        .insert_consent_grant(a, "APP1", &ConsentGrant::give(request(), now()), Some(g.id))
+        .insert_consent_grant(
+            a,
+            &crate::app("APP1"),
+            &ConsentGrant::give(request(), now()),
+            Some(g.id),
+        )
         .await
         .unwrap();
     assert_eq!(renewed.renews, Some(g.id));
     store
-        .insert_consent_grant(b, "APP1", &ConsentGrant::give(request(), now()), None)
+        .insert_consent_grant(
+            b,
+            &crate::app("APP1"),
+            &ConsentGrant::give(request(), now()),
+            None,
+        )
         .await
         .unwrap();
     store
-        .insert_consent_grant(a, "APP2", &ConsentGrant::give(request(), now()), None)
+        .insert_consent_grant(
+            a,
+            &crate::app("APP2"),
+            &ConsentGrant::give(request(), now()),
+            None,
+        )
         .await
         .unwrap();
     assert!(
@@ -91,20 +112,26 @@ async fn grants_revoke_and_void(store: &Store) {
     );
     let later = now() + Duration::days(1);
     let voided = store
-        .void_consents_of_app("APP1", later, "R10.2 resumption")
+        .void_consents_of_app(&crate::app("APP1"), later, "R10.2 resumption")
         .await
         .unwrap();
     assert_eq!(voided, vec![a, b]);
-    let of_a = store.consent_grants_to_app(a, "APP1").await.unwrap();
+    let of_a = store
+        .consent_grants_to_app(a, &crate::app("APP1"))
+        .await
+        .unwrap();
     assert!(of_a.iter().all(|g| g.grant.voided_at == Some(later)
         && g.void_reason.as_deref() == Some("R10.2 resumption")));
-    assert!(store.consent_grants_to_app(a, "APP2").await.unwrap()[0]
+    assert!(store
+        .consent_grants_to_app(a, &crate::app("APP2"))
+        .await
+        .unwrap()[0]
         .grant
         .voided_at
         .is_none());
     assert_eq!(
         store.revoke_all_consents_of_user(a, later).await.unwrap(),
-        vec!["APP1", "APP2"]
+        vec![crate::app("APP1"), crate::app("APP2")]
     );
     assert!(store
         .consent_grants_of_user(a)
@@ -117,24 +144,29 @@ async fn grants_revoke_and_void(store: &Store) {
 async fn codes_and_refresh_tokens_are_single_use(store: &Store) {
     let (a, _) = setup(store).await;
     let g = store
-        .insert_consent_grant(a, "APP1", &ConsentGrant::give(request(), now()), None)
+        .insert_consent_grant(
+            a,
+            &crate::app("APP1"),
+            &ConsentGrant::give(request(), now()),
+            None,
+        )
         .await
         .unwrap();
     store
-        .register_redirect_uri("APP1", "https://app.example/cb")
+        .register_redirect_uri(&crate::app("APP1"), "https://app.example/cb")
         .await
         .unwrap();
     store
-        .register_redirect_uri("APP1", "https://app.example/cb")
+        .register_redirect_uri(&crate::app("APP1"), "https://app.example/cb")
         .await
         .unwrap();
     assert_eq!(
-        store.redirect_uris("APP1").await.unwrap(),
+        store.redirect_uris(&crate::app("APP1")).await.unwrap(),
         vec!["https://app.example/cb"]
     );
     let code = OAuthCodeRecord {
         code_hash: "c1".into(),
-        app_id: "APP1".into(),
+        app_id: crate::app("APP1"),
         user_id: a,
         grant_id: g.id,
         redirect_uri: "https://app.example/cb".into(),
@@ -164,7 +196,7 @@ async fn codes_and_refresh_tokens_are_single_use(store: &Store) {
             token_hash: hash.into(),
             kind,
             grant_id: g.id,
-            app_id: "APP1".into(),
+            app_id: crate::app("APP1"),
             user_id: a,
             expires_at: now() + Duration::seconds(600),
         };
@@ -210,35 +242,38 @@ async fn requests_and_notices(store: &Store) {
     let (a, b) = setup(store).await;
     let due = NaiveDate::from_ymd_opt(2026, 12, 27).unwrap();
     let r = store
-        .create_deletion_request(a, "APP1", RequestKind::Delete, now(), due)
+        .create_deletion_request(a, &crate::app("APP1"), RequestKind::Delete, now(), due)
         .await
         .unwrap();
     assert_eq!(r.due_date, due);
     store
-        .create_deletion_request(b, "APP2", RequestKind::StopUse, now(), due)
+        .create_deletion_request(b, &crate::app("APP2"), RequestKind::StopUse, now(), due)
         .await
         .unwrap();
     assert_eq!(
-        store.deletion_requests_of_app("APP1", false).await.unwrap(),
+        store
+            .deletion_requests_of_app(&crate::app("APP1"), false)
+            .await
+            .unwrap(),
         vec![r.clone()]
     );
     assert!(
         store
-            .progress_deletion_request(r.id, "APP2", false, now())
+            .progress_deletion_request(r.id, &crate::app("APP2"), false, now())
             .await
             .unwrap()
             .is_none(),
         "not APP2's"
     );
     let acked = store
-        .progress_deletion_request(r.id, "APP1", false, now())
+        .progress_deletion_request(r.id, &crate::app("APP1"), false, now())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(acked.acknowledged_at, Some(now()));
     let later = now() + Duration::days(2);
     let done = store
-        .progress_deletion_request(r.id, "APP1", true, later)
+        .progress_deletion_request(r.id, &crate::app("APP1"), true, later)
         .await
         .unwrap()
         .unwrap();
@@ -247,13 +282,13 @@ async fn requests_and_notices(store: &Store) {
         (Some(now()), Some(later))
     );
     assert!(store
-        .deletion_requests_of_app("APP1", false)
+        .deletion_requests_of_app(&crate::app("APP1"), false)
         .await
         .unwrap()
         .is_empty());
     assert_eq!(
         store
-            .deletion_requests_of_app("APP1", true)
+            .deletion_requests_of_app(&crate::app("APP1"), true)
             .await
             .unwrap()
             .len(),
@@ -267,7 +302,7 @@ async fn requests_and_notices(store: &Store) {
         .notify(
             Recipient::User(a),
             None,
-            "consent.voided",
+            NotificationKind::ConsentVoided,
             "",
             "voided",
             now(),
@@ -303,7 +338,11 @@ async fn requests_and_notices(store: &Store) {
 async fn one_open_request_per_user_app_and_kind(store: &Store) {
     let (a, _) = setup(store).await;
     let due = NaiveDate::from_ymd_opt(2026, 12, 27).unwrap();
-    let file = |app: &'static str, kind| store.create_deletion_request(a, app, kind, now(), due);
+    let (app1, app2) = (crate::app("APP1"), crate::app("APP2"));
+    let file = |app: &'static str, kind| {
+        let app_id = if app == "APP1" { &app1 } else { &app2 };
+        store.create_deletion_request(a, app_id, kind, now(), due)
+    };
     let (first, second) = tokio::join!(
         file("APP1", RequestKind::Delete),
         file("APP1", RequestKind::Delete)
@@ -318,7 +357,7 @@ async fn one_open_request_per_user_app_and_kind(store: &Store) {
     );
     assert_eq!(
         store
-            .open_deletion_request(a, "APP1", RequestKind::Delete)
+            .open_deletion_request(a, &crate::app("APP1"), RequestKind::Delete)
             .await
             .unwrap(),
         Some(stored.clone())
@@ -326,7 +365,7 @@ async fn one_open_request_per_user_app_and_kind(store: &Store) {
     file("APP1", RequestKind::StopUse).await.unwrap();
     file("APP2", RequestKind::Delete).await.unwrap();
     store
-        .progress_deletion_request(stored.id, "APP1", true, now())
+        .progress_deletion_request(stored.id, &crate::app("APP1"), true, now())
         .await
         .unwrap();
     let again = file("APP1", RequestKind::Delete).await.unwrap();

@@ -2,6 +2,7 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use einv_core::licence::{apply, LicenceEvent, LicenceState};
+use einv_core::notice::NotificationKind;
 use einv_store::*;
 
 einv_store::both_backends!(
@@ -11,11 +12,11 @@ einv_store::both_backends!(
     r10_4_the_database_refuses_to_rewrite_history
 );
 
-fn now() -> chrono::DateTime<Utc> {
+pub(crate) fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 0, 0, 0).unwrap()
 }
 
-fn developer(email: &str) -> NewDeveloper {
+pub(crate) fn developer(email: &str) -> NewDeveloper {
     NewDeveloper {
         email: email.into(),
         password_hash: "h".into(),
@@ -26,7 +27,7 @@ fn developer(email: &str) -> NewDeveloper {
     }
 }
 
-fn form(developer_id: i64) -> ApplicationForm {
+pub(crate) fn form(developer_id: einv_core::DeveloperId) -> ApplicationForm {
     ApplicationForm {
         developer_id,
         contact_name: "王小明".into(),
@@ -47,9 +48,9 @@ fn form(developer_id: i64) -> ApplicationForm {
     }
 }
 
-fn event(name: &str) -> NewLicenceEvent {
+pub(crate) fn event(name: &str) -> NewLicenceEvent {
     NewLicenceEvent {
-        event: name.into(),
+        event: name.parse().unwrap(),
         actor: "test".into(),
         at: now(),
         reason: "because".into(),
@@ -131,12 +132,22 @@ async fn licence_transitions_and_history(store: &Store) {
         .await
         .unwrap();
     assert_eq!(
-        store.licences_in_states(&["applied"]).await.unwrap().len(),
+        store
+            .licences_in_states(&["applied".parse().unwrap()])
+            .await
+            .unwrap()
+            .len(),
         1
     );
     let active = apply(&filed, LicenceEvent::Approve, now()).unwrap();
     store
-        .transition_licence(lic.id, &filed, &active, Some("EINVAPP1"), &event("approve"))
+        .transition_licence(
+            lic.id,
+            &filed,
+            &active,
+            Some(&crate::app("EINVAPP1")),
+            &event("approve"),
+        )
         .await
         .unwrap();
     // A second transition from the old state lost the race.
@@ -151,7 +162,7 @@ async fn licence_transitions_and_history(store: &Store) {
         .await;
     assert!(matches!(stale, Err(StoreError::Stale(_))));
     let found = store
-        .find_licence_by_app("EINVAPP1")
+        .find_licence_by_app(&crate::app("EINVAPP1"))
         .await
         .unwrap()
         .unwrap();
@@ -161,37 +172,40 @@ async fn licence_transitions_and_history(store: &Store) {
         history.iter().map(|e| e.event.as_str()).collect::<Vec<_>>(),
         ["apply", "approve"]
     );
-    assert_eq!(history[1].state_after, "active");
+    assert_eq!(history[1].state_after.as_str(), "active");
     assert_eq!(store.licences_of_developer(d.id).await.unwrap().len(), 1);
 }
 
 async fn credentials_terms_notifications(store: &Store) {
     let old = store
-        .add_credential("EINVAPP2", now(), |_| {
+        .add_credential(&crate::app("EINVAPP2"), now(), |_| {
             Ok::<_, StoreError>("sealed-old".into())
         })
         .await
         .unwrap();
     let new = store
-        .add_credential("EINVAPP2", now(), |id| {
+        .add_credential(&crate::app("EINVAPP2"), now(), |id| {
             Ok::<_, StoreError>(format!("sealed-{id}"))
         })
         .await
         .unwrap();
     store
-        .expire_other_credentials("EINVAPP2", new, now() + Duration::days(7))
+        .expire_other_credentials(&crate::app("EINVAPP2"), new, now() + Duration::days(7))
         .await
         .unwrap();
-    let keys = store.credentials_of("EINVAPP2").await.unwrap();
+    let keys = store.credentials_of(&crate::app("EINVAPP2")).await.unwrap();
     assert_eq!(keys[0].id, new);
     assert!(
         keys[1].id == old
             && keys[1].is_valid(now() + Duration::days(6))
             && !keys[1].is_valid(now() + Duration::days(7))
     );
-    store.revoke_credentials("EINVAPP2", now()).await.unwrap();
+    store
+        .revoke_credentials(&crate::app("EINVAPP2"), now())
+        .await
+        .unwrap();
     assert!(store
-        .credentials_of("EINVAPP2")
+        .credentials_of(&crate::app("EINVAPP2"))
         .await
         .unwrap()
         .iter()
@@ -236,12 +250,23 @@ async fn credentials_terms_notifications(store: &Store) {
     assert_eq!(overdue(30).await, ["2023-03-30"]);
 
     let n = store
-        .notify(Recipient::Developer(d.id), None, "terms", "t", "b", now())
+        .notify(
+            Recipient::Developer(d.id),
+            None,
+            NotificationKind::Terms,
+            "t",
+            "b",
+            now(),
+        )
         .await
         .unwrap();
     assert!(
         !store
-            .mark_notification_read(Recipient::Developer(d.id + 1), n, now())
+            .mark_notification_read(
+                Recipient::Developer(einv_core::DeveloperId::new(d.id.get() + 1)),
+                n,
+                now()
+            )
             .await
             .unwrap(),
         "not another's"
@@ -259,7 +284,8 @@ async fn credentials_terms_notifications(store: &Store) {
         Some(now())
     );
     assert!(store
-        .notifications_of(Recipient::User(d.id))
+        // A User whose row number is the Developer's sees none of the Developer's.
+        .notifications_of(Recipient::User(einv_core::UserId::new(d.id.get())))
         .await
         .unwrap()
         .is_empty());

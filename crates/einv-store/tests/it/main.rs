@@ -11,4 +11,10 @@ mod migration_data;
 mod partitions;
 mod store_suite;
 mod test_db;
+mod typed_kinds;
 mod typed_rows;
+
+/// `text` as an AppID (the fixtures' AppIDs are all valid ones).
+pub fn app(text: &str) -> einv_core::AppId {
+    einv_core::AppId::parse(text).unwrap()
+}

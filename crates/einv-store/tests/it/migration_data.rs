@@ -2,6 +2,7 @@
 //! migrates, and finds every row where the new schema keeps it. On both backends.
 
 use chrono::{TimeZone, Utc};
+use einv_core::notice::NotificationKind;
 use einv_store::testing::{execute_raw, TestDb};
 use einv_store::{Recipient, Store};
 
@@ -43,7 +44,10 @@ async fn user_notices_join_the_one_notifications_table(db: TestDb) {
     }
     store.migrate().await.unwrap();
 
-    let first = store.notifications_of(Recipient::User(1)).await.unwrap();
+    let first = store
+        .notifications_of(Recipient::User(einv_core::UserId::new(1)))
+        .await
+        .unwrap();
     let seen: Vec<_> = first
         .iter()
         .map(|n| (n.kind.as_str(), n.body.as_str(), n.created_at, n.read_at))
@@ -56,10 +60,13 @@ async fn user_notices_join_the_one_notifications_table(db: TestDb) {
         ],
         "every notice moved, newest first, read receipts kept"
     );
-    let second = store.notifications_of(Recipient::User(2)).await.unwrap();
+    let second = store
+        .notifications_of(Recipient::User(einv_core::UserId::new(2)))
+        .await
+        .unwrap();
     assert_eq!(second.len(), 1, "no one gets another User's notices");
     assert!(store
-        .notifications_of(Recipient::Developer(1))
+        .notifications_of(Recipient::Developer(einv_core::DeveloperId::new(1)))
         .await
         .unwrap()
         .is_empty());
@@ -87,23 +94,37 @@ async fn user_notices_move_on_postgres() {
 async fn user_notices_are_notifications(store: &Store) {
     let at = Utc.timestamp_opt(1_764_000_000, 0).unwrap();
     let n = store
-        .notify(Recipient::User(7), None, "consent.voided", "t", "b", at)
+        .notify(
+            Recipient::User(einv_core::UserId::new(7)),
+            None,
+            NotificationKind::ConsentVoided,
+            "t",
+            "b",
+            at,
+        )
         .await
         .unwrap();
     store
-        .mark_all_notifications_read(Recipient::User(8), at)
+        .mark_all_notifications_read(Recipient::User(einv_core::UserId::new(8)), at)
         .await
         .unwrap();
     assert_eq!(
-        store.notifications_of(Recipient::User(7)).await.unwrap()[0].read_at,
+        store
+            .notifications_of(Recipient::User(einv_core::UserId::new(7)))
+            .await
+            .unwrap()[0]
+            .read_at,
         None,
         "another User's read-all leaves these unread"
     );
     store
-        .mark_all_notifications_read(Recipient::User(7), at)
+        .mark_all_notifications_read(Recipient::User(einv_core::UserId::new(7)), at)
         .await
         .unwrap();
-    let notes = store.notifications_of(Recipient::User(7)).await.unwrap();
+    let notes = store
+        .notifications_of(Recipient::User(einv_core::UserId::new(7)))
+        .await
+        .unwrap();
     assert_eq!((notes[0].id, notes[0].read_at), (n, Some(at)));
 }
 
@@ -139,14 +160,25 @@ async fn open_request_twins_are_marked_before_the_index(db: TestDb) {
         .unwrap();
     }
     store.migrate().await.unwrap();
-    let mine = store.deletion_requests_of_user(1).await.unwrap();
+    let mine = store
+        .deletion_requests_of_user(einv_core::UserId::new(1))
+        .await
+        .unwrap();
     assert_eq!(mine.len(), 5, "no request is lost");
     let open = store
-        .open_deletion_request(1, "APP1", einv_store::RequestKind::Delete)
+        .open_deletion_request(
+            einv_core::UserId::new(1),
+            &crate::app("APP1"),
+            einv_store::RequestKind::Delete,
+        )
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(open.id, 1, "the earliest open one is the request");
+    assert_eq!(
+        open.id,
+        einv_core::DeletionRequestId::new(1),
+        "the earliest open one is the request"
+    );
     let marked = execute_raw(
         store,
         "UPDATE deletion_requests SET kind = kind WHERE duplicate_of = 1",

@@ -11,6 +11,8 @@ einv_store::both_backends!(
     a_carrier_link_row_that_does_not_parse_names_its_column,
     a_charity_row_that_does_not_parse_names_its_column,
     an_app_row_with_an_unknown_service_names_its_column,
+    a_refusal_count_under_text_that_is_no_app_id_names_its_column,
+    a_licence_whose_app_id_does_not_parse_names_its_column,
 );
 
 fn assert_corrupt<T: std::fmt::Debug>(
@@ -45,7 +47,7 @@ async fn a_user_row_that_does_not_parse_names_its_column(store: &Store) {
     .await
     .unwrap();
     assert_corrupt(
-        store.find_user(7).await,
+        store.find_user(einv_core::UserId::new(7)).await,
         "users",
         "mobile_barcode",
         "NOT-A-BARCODE",
@@ -102,9 +104,59 @@ async fn an_app_row_with_an_unknown_service_names_its_column(store: &Store) {
     .await
     .unwrap();
     assert_corrupt(
-        store.find_app("EINVBAD0000001").await,
+        store.find_app(&crate::app("EINVBAD0000001")).await,
         "apps",
         "services",
         "everything",
+    );
+}
+
+/// R4.6: refusals are counted per AppID; a count kept under text that is not an AppID is
+/// corrupt, not an app the reviewer's page would name.
+async fn a_refusal_count_under_text_that_is_no_app_id_names_its_column(store: &Store) {
+    execute_raw(
+        store,
+        "INSERT INTO flow_throttled (app_id, hour, calls) VALUES ('not an app/id', 0, 1)",
+    )
+    .await
+    .unwrap();
+    assert_corrupt(
+        store
+            .throttled_since(chrono::DateTime::from_timestamp(0, 0).unwrap(), None)
+            .await,
+        "flow_throttled",
+        "app_id",
+        "not an app/id",
+    );
+}
+
+/// R4.1: an AppID is what the Platform issued; a licence row whose AppID was edited into text
+/// that is not one is corrupt, not handed on as an AppID.
+async fn a_licence_whose_app_id_does_not_parse_names_its_column(store: &Store) {
+    use crate::licensing_store::{developer, event, form, now};
+    let d = store
+        .create_developer(&developer("c@example.com"), now())
+        .await
+        .unwrap();
+    let app = store.create_application(&form(d.id), now()).await.unwrap();
+    let filed = einv_core::licence::LicenceState::filed(now());
+    let lic = store
+        .create_licence(app.id, d.id, &filed, &event("apply"))
+        .await
+        .unwrap();
+    execute_raw(
+        store,
+        &format!(
+            "UPDATE licences SET app_id = 'EINV 1/2' WHERE id = {}",
+            lic.id
+        ),
+    )
+    .await
+    .unwrap();
+    assert_corrupt(
+        store.find_licence(lic.id).await,
+        "licences",
+        "app_id",
+        "EINV 1/2",
     );
 }

@@ -2,6 +2,7 @@
 //! tax-registry events (R10.2, R10.3, R10.5), terms versions (R4.3), announcements (R4.6,
 //! R4.8, R4.9), terminations (R10.3) and card issuers' confirmations of carriers.
 
+use einv_core::{DeveloperId, LicenceId};
 use einv_server::startup::SecretString;
 use std::process::ExitCode;
 
@@ -105,19 +106,19 @@ pub enum RedirectUriCommand {
     /// Print the registered URIs, one a line.
     List {
         /// The licence ID.
-        licence: i64,
+        licence: LicenceId,
     },
     /// Register a URI.
     Add {
         /// The licence ID.
-        licence: i64,
+        licence: LicenceId,
         /// The URI.
         uri: String,
     },
     /// Remove a URI.
     Remove {
         /// The licence ID.
-        licence: i64,
+        licence: LicenceId,
         /// The URI.
         uri: String,
     },
@@ -155,7 +156,7 @@ pub struct ConfirmArgs {
 #[derive(Debug, ClapArgs)]
 pub struct SignEveryCallArgs {
     /// The licence ID.
-    pub licence: i64,
+    pub licence: LicenceId,
     /// `on` (every call signed) or `off` (the Ministry's behaviour).
     #[arg(value_parser = ["on", "off"])]
     pub setting: String,
@@ -207,7 +208,7 @@ pub struct RegistryArgs {
         required_unless_present = "business_id",
         conflicts_with = "business_id"
     )]
-    pub developer: Option<i64>,
+    pub developer: Option<DeveloperId>,
     /// The Developer's business ID (統一編號): every Developer registered under it.
     #[arg(long)]
     pub business_id: Option<String>,
@@ -241,7 +242,7 @@ pub enum TermsCommand {
 pub struct AnnounceArgs {
     /// maintenance, outage, limits, terms or notice.
     #[arg(long, default_value = "notice")]
-    pub kind: String,
+    pub kind: einv_core::notice::AnnouncementKind,
     /// Title.
     #[arg(long)]
     pub title: String,
@@ -262,7 +263,7 @@ pub struct AnnounceArgs {
 pub struct LegacyArgs {
     /// The Developer's ID.
     #[arg(long)]
-    pub developer: i64,
+    pub developer: DeveloperId,
     /// The Product's name.
     #[arg(long)]
     pub product: String,
@@ -294,7 +295,7 @@ pub struct LegacyArgs {
 #[derive(Debug, ClapArgs)]
 pub struct TerminateArgs {
     /// The licence ID.
-    pub licence: i64,
+    pub licence: LicenceId,
     /// spec-violation, prize-fraud-indictment, registration-abnormal, deregistered,
     /// government-reorganised, improper-access or public-interest.
     #[arg(long)]

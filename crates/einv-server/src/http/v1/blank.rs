@@ -249,7 +249,14 @@ async fn apply(
 ) -> ServiceResult<(String, String)> {
     let ctx = &session.context;
     let p = &state.platform;
-    let caller = caller(state, &ctx.app_id, &ctx.device, params, blank.service()).await?;
+    let caller = caller(
+        state,
+        ctx.app_id.as_str(),
+        &ctx.device,
+        params,
+        blank.service(),
+    )
+    .await?;
     if blank == Blank::Register {
         let user = p
             .register_user(params.get("code").unwrap_or_default())

@@ -8,6 +8,7 @@
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use chrono::Duration;
+use einv_core::{AppId, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ServiceError, ServiceResult};
@@ -27,11 +28,11 @@ pub struct BlankContext {
     /// The page's last path segment, e.g. `carrierLinkBlank`.
     pub page: String,
     /// The AppID that opened it.
-    pub app_id: String,
+    pub app_id: AppId,
     /// The device (`uuid`).
     pub device: String,
     /// The User whose verification code was checked (none on the registration page).
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     /// The carrier the User proved (`cardCode`).
     pub card_type: Option<String>,
     /// Its number (`cardNo`).

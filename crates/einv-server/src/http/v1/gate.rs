@@ -85,7 +85,7 @@ pub async fn admit(platform: &Platform, params: &V1Params, spec: ActionSpec) -> 
             // can name it; an app that signs every call is safe from that.
             if !first.app_counted {
                 platform
-                    .admit_app_calls(&app.app.app_id, Some(spec.service))
+                    .admit_app_calls(app.app.app_id.as_str(), Some(spec.service))
                     .await?;
             }
         }
@@ -93,7 +93,7 @@ pub async fn admit(platform: &Platform, params: &V1Params, spec: ActionSpec) -> 
             verify_signature(params, &app)?;
             // R4.6 per AppID, counted once the signature proved the caller holds the key.
             platform
-                .admit_app_calls(&app.app.app_id, Some(spec.service))
+                .admit_app_calls(app.app.app_id.as_str(), Some(spec.service))
                 .await?;
             // A repeated identical signed request never acts twice (once.rs).
             super::once::claim(platform, params, &app.app.app_id).await?;

@@ -188,7 +188,7 @@ async fn detail(state: &AppState, params: &V1Params) -> V1Result<Lookup> {
     // The specification's cap on qryInvDetail queries (950), per AppID and invoice.
     state
         .platform
-        .admit_detail_query(&admitted.app.app.app_id, lookup.number.as_str())
+        .admit_detail_query(admitted.app.app.app_id.as_str(), lookup.number.as_str())
         .await?;
     let random = RandomCode::parse(params.require("randomNumber")?)
         .map_err(|e| e.for_field("randomNumber"))?;

@@ -8,6 +8,7 @@
 //! never gets past a refusal the first request would get now (a licence that ended, a
 //! rotated-away key).
 
+use einv_core::AppId;
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
 
@@ -73,7 +74,7 @@ fn window_end(params: &V1Params, now: DateTime<Utc>) -> DateTime<Utc> {
 /// Called by the gate once everything about a signed call holds: claims it. When an identical
 /// request came first the call goes no further (an error here stops the action): the
 /// wrapper answers with the first answer, or, while that is not ready, the refusal stands.
-pub async fn claim(platform: &Platform, params: &V1Params, app_id: &str) -> V1Result<()> {
+pub async fn claim(platform: &Platform, params: &V1Params, app_id: &AppId) -> V1Result<()> {
     let Some(key) = call_key(params) else {
         return Ok(());
     };

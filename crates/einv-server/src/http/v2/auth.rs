@@ -9,6 +9,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use einv_core::httpsig::{self, Algorithm, RequestParts, SignatureError};
+use einv_core::AppId;
 use einv_core::Service;
 use einv_store::{ConsentGrantRecord, UserRecord};
 use serde::de::DeserializeOwned;
@@ -132,6 +133,7 @@ impl Received {
     async fn verify<'k>(
         &self,
         state: &AppState,
+        app_id: &AppId,
         mut hmac: impl Iterator<Item = &'k [u8]>,
         ed25519: &[Vec<u8>],
     ) -> Result<(), Problem> {
@@ -153,7 +155,7 @@ impl Received {
         }
         if !state
             .platform
-            .claim_nonce(&self.input.key_id, &self.input.nonce)
+            .claim_nonce(app_id, &self.input.nonce)
             .await?
         {
             return Err(Problem::new(
@@ -183,7 +185,7 @@ pub async fn verify(
     let platform = &state.platform;
     // Flow control already asked the authority about this AppID; ask again only without it.
     let keys = match Admitted::take(&received.parts) {
-        Some(app) if app.app.app_id == received.input.key_id => {
+        Some(app) if app.app.app_id.as_str() == received.input.key_id => {
             platform.v2_verifying_keys_of(app, service).await?
         }
         _ => {
@@ -193,7 +195,12 @@ pub async fn verify(
         }
     };
     received
-        .verify(state, keys.app.api_keys(), &keys.ed25519)
+        .verify(
+            state,
+            &keys.app.app.app_id,
+            keys.app.api_keys(),
+            &keys.ed25519,
+        )
         .await?;
     let caller = Caller {
         app_id: keys.app.app.app_id.clone(),
@@ -232,7 +239,7 @@ impl FromRequest<AppState> for SignedEnded {
         let received = Received::read(state, req).await?;
         let app = state.platform.ended_app(&received.input.key_id).await?;
         received
-            .verify(state, app.hmac_keys(), &app.ed25519)
+            .verify(state, &app.app_id, app.hmac_keys(), &app.ed25519)
             .await?;
         Ok(Self {
             app,
@@ -314,7 +321,9 @@ async fn admit(
     if first.app_counted {
         return Ok((by_ip, Some(app)));
     }
-    let by_app = platform.admit_app_calls(&app.app.app_id, None).await?;
+    let by_app = platform
+        .admit_app_calls(app.app.app_id.as_str(), None)
+        .await?;
     let tighter = if by_app.remaining < by_ip.remaining {
         by_app
     } else {

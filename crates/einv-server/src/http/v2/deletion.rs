@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use einv_core::DeletionRequestId;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -62,7 +63,7 @@ async fn progress(
     id: &str,
     complete: bool,
 ) -> Result<Response, Problem> {
-    let id: i64 = id
+    let id: DeletionRequestId = id
         .parse()
         .map_err(|_| Problem::invalid("id", format!("expected a request ID, got {id:?}")))?;
     let act = async {

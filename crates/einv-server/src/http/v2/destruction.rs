@@ -50,8 +50,8 @@ pub async fn confirm(
     Ok((
         StatusCode::CREATED,
         Json(DestructionConfirmed {
-            app_id: signed.app.app_id.clone(),
-            licence_id: note.licence_id,
+            app_id: signed.app.app_id.to_string(),
+            licence_id: note.licence_id.get(),
             statement: note.body,
             confirmed_at: note.at.to_rfc3339(),
         }),

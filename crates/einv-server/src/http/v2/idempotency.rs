@@ -45,7 +45,7 @@ where
             format!("at most {MAX_KEY_LEN} characters"),
         ));
     }
-    let app_id = signed.app.app.app_id.as_str();
+    let app_id = &signed.app.app.app_id;
     let request_hash = hex::encode(Sha256::digest(&signed.body));
     let platform = &state.platform;
     match platform

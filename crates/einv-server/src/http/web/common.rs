@@ -46,12 +46,16 @@ pub const PUBLIC_NAV: &[(&str, &str, &str)] = &[
     ("/developer", "開發者", "Developers"),
 ];
 
-/// The row ID of the signed-in subject, requiring `role`.
-pub fn subject_id(session: WebSession, role: Role) -> Result<(WebSession, i64), WebError> {
+/// The row ID of the signed-in subject, requiring `role`: a `DeveloperId`, `ReviewerId` or
+/// `UserId`, as the caller names it.
+pub fn subject_id<T: std::str::FromStr>(
+    session: WebSession,
+    role: Role,
+) -> Result<(WebSession, T), WebError> {
     let session = session.require(role)?;
     let id = session
         .subject
-        .parse::<i64>()
+        .parse::<T>()
         .map_err(|_| WebError::SignIn(role))?;
     Ok((session, id))
 }

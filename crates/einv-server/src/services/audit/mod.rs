@@ -6,6 +6,7 @@
 //! writer ([`writer`]) that appends in batches; [`Platform::flush_audit`] waits until everything
 //! handed over so far is stored. See `docs/audit.md` for the durability promise.
 
+use einv_core::{AppId, UserId};
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
@@ -31,9 +32,9 @@ pub struct AuditEntry {
     /// What happened, e.g. `data.carrier-invoices`, `consent.granted`, `licence.suspended`.
     pub action: String,
     /// The User whose data or consent it concerns.
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     /// The AppID it concerns.
-    pub app_id: Option<String>,
+    pub app_id: Option<AppId>,
     /// The invoices read or changed.
     pub invoices: Vec<String>,
     /// The caller's IP address.
@@ -44,7 +45,12 @@ pub struct AuditEntry {
 
 impl AuditEntry {
     /// A data access by an app on a User's data.
-    pub fn access(caller: &Caller, user_id: i64, service: Service, invoices: Vec<String>) -> Self {
+    pub fn access(
+        caller: &Caller,
+        user_id: UserId,
+        service: Service,
+        invoices: Vec<String>,
+    ) -> Self {
         Self {
             actor: format!("app:{}", caller.app_id),
             action: format!("data.{service}"),
@@ -71,14 +77,14 @@ impl AuditEntry {
     }
 
     /// The same entry about User `user_id`.
-    pub fn with_user(mut self, user_id: i64) -> Self {
+    pub fn with_user(mut self, user_id: UserId) -> Self {
         self.user_id = Some(user_id);
         self
     }
 
     /// The same entry about AppID `app_id`.
-    pub fn with_app(mut self, app_id: impl Into<String>) -> Self {
-        self.app_id = Some(app_id.into());
+    pub fn with_app(mut self, app_id: &AppId) -> Self {
+        self.app_id = Some(app_id.clone());
         self
     }
 
@@ -94,8 +100,8 @@ impl AuditEntry {
             at: at.timestamp(),
             actor: self.actor,
             action: self.action,
-            user_id: self.user_id,
-            app_id: self.app_id,
+            user_id: self.user_id.map(UserId::get),
+            app_id: self.app_id.map(String::from),
             invoices: self.invoices,
             ip: self.ip.map(|ip| ip.to_string()),
             detail: self.detail.to_string(),

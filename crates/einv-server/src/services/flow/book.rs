@@ -144,7 +144,7 @@ pub fn to_change(record: &FlowLimitChangeRecord) -> Option<LimitChange> {
             .ok()
     });
     Some(LimitChange {
-        app_id: record.app_id.clone(),
+        app_id: record.app_id.to_string(),
         service,
         limit,
         effective_at: record.effective_at.timestamp(),

@@ -5,6 +5,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use einv_core::flow::RateLimit;
+use einv_core::notice::NotificationKind;
+use einv_core::{AppId, LicenceId, ReviewerId};
 use einv_core::{InvalidValue, Service};
 use einv_store::{FlowLimitChangeRecord, Recipient};
 use serde::Serialize;
@@ -22,7 +24,7 @@ const MAX_REASON: usize = 500;
 pub struct LimitAnnouncement {
     /// The AppID.
     #[serde(rename = "appId")]
-    pub app_id: String,
+    pub app_id: AppId,
     /// The service whose calls it limits; absent: all the AppID's calls.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<Service>,
@@ -40,7 +42,7 @@ pub struct LimitAnnouncement {
 #[derive(Debug, Clone)]
 pub struct AppLimitView {
     /// The AppID.
-    pub app_id: String,
+    pub app_id: AppId,
     /// The per-AppID limit in force now.
     pub in_force: RateLimit,
     /// Whether that is the AppID's own (else the default).
@@ -62,8 +64,8 @@ impl Platform {
     /// the check interval of its effective time.
     pub async fn set_app_limit(
         &self,
-        reviewer_id: i64,
-        licence_id: i64,
+        reviewer_id: ReviewerId,
+        licence_id: LicenceId,
         limit: Option<RateLimit>,
         effective_at: Option<DateTime<Utc>>,
         reason: &str,
@@ -77,8 +79,8 @@ impl Platform {
     /// leaves the configured default of that service, if any.
     pub async fn set_app_service_limit(
         &self,
-        reviewer_id: i64,
-        licence_id: i64,
+        reviewer_id: ReviewerId,
+        licence_id: LicenceId,
         service: Option<Service>,
         limit: Option<RateLimit>,
         effective_at: Option<DateTime<Utc>>,
@@ -131,7 +133,7 @@ impl Platform {
         let calls_of = service.map_or_else(String::new, |s| format!(" for the service {s}"));
         self.audit(
             AuditEntry::event(actor, "flow.limit.set")
-                .with_app(app_id.clone())
+                .with_app(&app_id)
                 .with_detail(serde_json::json!({
                     "licence": licence_id,
                     "service": service,
@@ -145,7 +147,7 @@ impl Platform {
             .notify(
                 Recipient::Developer(licence.developer_id),
                 Some(licence_id),
-                "limits",
+                NotificationKind::Limits,
                 &format!("Flow-control limit of {app_id} changes"),
                 &format!(
                     "From {} the per-AppID limit of {app_id}{calls_of} is {shown} (R4.6). Reason: {reason}",
@@ -155,7 +157,7 @@ impl Platform {
             )
             .await?;
         self.flow.book.refresh(&self.store, now, true).await?;
-        tracing::info!(licence.id = licence_id, app.id = %app_id, service = ?service, limit = %shown, effective_at = %effective_at, "flow limit set");
+        tracing::info!(licence.id = licence_id.get(), app.id = %app_id, service = ?service, limit = %shown, effective_at = %effective_at, "flow limit set");
         Ok(id)
     }
 
@@ -179,21 +181,21 @@ impl Platform {
     }
 
     /// One AppID's limits and refusals (the caller has checked who may see it).
-    pub async fn app_limit_view(&self, app_id: &str) -> ServiceResult<AppLimitView> {
+    pub async fn app_limit_view(&self, app_id: &AppId) -> ServiceResult<AppLimitView> {
         self.flush_throttled().await?;
         let now = self.clock.now();
         let in_force = self
-            .app_limit(app_id, None)
+            .app_limit(app_id.as_str(), None)
             .await?
             .unwrap_or(self.flow.limits.per_app);
         let own = self
             .flow
             .book
-            .own_limit(app_id, None, now.timestamp())
+            .own_limit(app_id.as_str(), None, now.timestamp())
             .is_some();
         let mut services = Vec::new();
         for service in Service::ALL {
-            if let Some(limit) = self.app_limit(app_id, Some(service)).await? {
+            if let Some(limit) = self.app_limit(app_id.as_str(), Some(service)).await? {
                 services.push((service, limit));
             }
         }
@@ -202,10 +204,10 @@ impl Platform {
             .flow_limit_changes()
             .await?
             .into_iter()
-            .filter(|c| c.app_id == app_id)
+            .filter(|c| c.app_id == *app_id)
             .collect();
         changes.reverse();
-        let refused = |rows: Vec<(String, i64)>| rows.first().map_or(0, |(_, n)| *n);
+        let refused = |rows: Vec<(AppId, i64)>| rows.first().map_or(0, |(_, n)| *n);
         let day = self
             .store
             .throttled_since(now - Duration::hours(24), Some(app_id))
@@ -215,7 +217,7 @@ impl Platform {
             .throttled_since(now - Duration::days(30), Some(app_id))
             .await?;
         Ok(AppLimitView {
-            app_id: app_id.to_owned(),
+            app_id: app_id.clone(),
             in_force,
             own,
             services,
@@ -226,7 +228,7 @@ impl Platform {
     }
 
     /// Calls refused per AppID over the last 24 hours, most refused first (reviewer).
-    pub async fn throttled_today(&self) -> ServiceResult<Vec<(String, i64)>> {
+    pub async fn throttled_today(&self) -> ServiceResult<Vec<(AppId, i64)>> {
         self.flush_throttled().await?;
         let since = self.clock.now() - Duration::hours(24);
         Ok(self.store.throttled_since(since, None).await?)

@@ -3,6 +3,8 @@
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::Argon2;
+use einv_core::DeveloperId;
+use einv_core::ReviewerId;
 use einv_core::{BusinessId, InvalidValue};
 use einv_store::{DeveloperRecord, EntityType, NewDeveloper, ReviewerRecord};
 
@@ -156,7 +158,7 @@ impl Platform {
     }
 
     /// The Developer `id`.
-    pub async fn developer(&self, id: i64) -> ServiceResult<DeveloperRecord> {
+    pub async fn developer(&self, id: DeveloperId) -> ServiceResult<DeveloperRecord> {
         self.store
             .find_developer(id)
             .await?
@@ -169,7 +171,7 @@ impl Platform {
         email: &str,
         password: &str,
         name: &str,
-    ) -> ServiceResult<i64> {
+    ) -> ServiceResult<ReviewerId> {
         check_password(password)?;
         let email = check_email(email)?;
         let name = if name.trim().is_empty() {

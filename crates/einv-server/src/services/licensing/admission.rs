@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use einv_core::licence::{self, check_access, LicenceEvent, SuspensionReason};
+use einv_core::{AppId, DeveloperId};
 use einv_store::{IsmsRecord, LicenceRecord, TermsVersion};
 
 use super::Actor;
@@ -46,7 +47,7 @@ impl LicenceFacts {
 
     /// Why the licence refuses a call of `app_id` at `now`, if it does: not in force (R4.7c,
     /// R4.7d, R6, R10, R11) or terms not accepted in time (R4.3).
-    pub fn refusal(&self, app_id: &str, now: DateTime<Utc>) -> Option<ServiceError> {
+    pub fn refusal(&self, app_id: &AppId, now: DateTime<Utc>) -> Option<ServiceError> {
         if let Err(r) = check_access(&self.licence.state, now) {
             return Some(refused(
                 r.rule,
@@ -125,7 +126,10 @@ impl Platform {
     /// no licence (apps created directly by the operator or the demo data set, which the
     /// licence rules do not govern). Which keys verify is the authority's to decide
     /// (`services/authority.rs`).
-    pub(crate) async fn licence_facts(&self, app_id: &str) -> ServiceResult<Option<LicenceFacts>> {
+    pub(crate) async fn licence_facts(
+        &self,
+        app_id: &AppId,
+    ) -> ServiceResult<Option<LicenceFacts>> {
         let Some(licence) = self.store.find_licence_by_app(app_id).await? else {
             return Ok(None);
         };
@@ -181,7 +185,10 @@ impl Platform {
 
     /// The newest terms version past its deadline that the Developer has not accepted (nor a
     /// later one), if any (R4.3).
-    pub async fn overdue_terms_of(&self, developer_id: i64) -> ServiceResult<Option<TermsVersion>> {
+    pub async fn overdue_terms_of(
+        &self,
+        developer_id: DeveloperId,
+    ) -> ServiceResult<Option<TermsVersion>> {
         let terms = self.store.list_terms().await?;
         let accepted: Vec<String> = self
             .store

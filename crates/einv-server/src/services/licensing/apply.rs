@@ -3,7 +3,8 @@
 //! research (R5.10) and confirm destruction (R11).
 
 use chrono::NaiveDate;
-use einv_core::licence::{LicenceEvent, LicenceState};
+use einv_core::licence::{LicenceEvent, LicenceEventKind, LicenceState};
+use einv_core::{DeveloperId, LicenceId};
 use einv_core::{InvalidValue, Service};
 use einv_store::{ApplicationForm, ApplicationRecord, IsmsRecord, LicenceRecord, NewLicenceEvent};
 use sha2::{Digest, Sha256};
@@ -147,7 +148,7 @@ impl Platform {
     /// a government body at cyber-security level C or above.
     pub(super) async fn check_isms(
         &self,
-        developer_id: i64,
+        developer_id: DeveloperId,
         input: &IsmsInput,
     ) -> ServiceResult<IsmsRecord> {
         let developer = self.developer(developer_id).await?;
@@ -180,7 +181,7 @@ impl Platform {
 
     pub(super) async fn check_form(
         &self,
-        developer_id: i64,
+        developer_id: DeveloperId,
         i: &ApplicationInput,
     ) -> ServiceResult<ApplicationForm> {
         if !i.declarations_accepted {
@@ -219,7 +220,7 @@ impl Platform {
     /// terms (R4.3). Returns the new licence, `applied`.
     pub async fn submit_application(
         &self,
-        developer_id: i64,
+        developer_id: DeveloperId,
         input: &ApplicationInput,
         documents: &[DocumentUpload],
     ) -> ServiceResult<LicenceRecord> {
@@ -232,7 +233,7 @@ impl Platform {
             .accept_terms(developer_id, &form.terms_version, now)
             .await?;
         let event = NewLicenceEvent {
-            event: "apply".into(),
+            event: LicenceEventKind::Apply,
             actor: Actor::Developer(developer_id).to_string(),
             at: now,
             reason: format!("{} {}", form.product_name, form.product_version),
@@ -289,8 +290,8 @@ impl Platform {
     /// The licence `licence_id` if it is `developer_id`'s (another's is "not found": R8).
     pub async fn developer_licence(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
     ) -> ServiceResult<LicenceRecord> {
         let licence = self.licence(licence_id).await?;
         if licence.developer_id != developer_id {
@@ -304,8 +305,8 @@ impl Platform {
     /// [`Platform::resubmit_with`], which also replaces documents.
     pub async fn resubmit(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
         corrected: Option<&ApplicationInput>,
         documents: &[DocumentUpload],
     ) -> ServiceResult<LicenceRecord> {
@@ -323,8 +324,8 @@ impl Platform {
     /// filed; otherwise the one on file must still be valid.
     pub async fn apply_renewal(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
         certificate: Option<&IsmsInput>,
     ) -> ServiceResult<LicenceRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
@@ -355,8 +356,8 @@ impl Platform {
     /// Stops by notice (R10.1); R11 follows.
     pub async fn withdraw(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;

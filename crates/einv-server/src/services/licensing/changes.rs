@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use einv_core::licence::{LicenceEvent, SuspensionReason};
+use einv_core::{DeveloperId, LicenceId};
 use einv_store::LicenceRecord;
 
 use super::accounts::text;
@@ -16,8 +17,8 @@ impl Platform {
     /// the licence back to review; a version change is recorded.
     pub async fn notify_change(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
         version: &str,
         purpose: &str,
     ) -> ServiceResult<LicenceRecord> {
@@ -69,8 +70,8 @@ impl Platform {
     /// Files a new ISMS certificate (R6); a licence suspended for a lapsed one is reinstated.
     pub async fn update_certificate(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
         isms: &IsmsInput,
     ) -> ServiceResult<LicenceRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
@@ -106,8 +107,8 @@ impl Platform {
     /// Gives the Center research or statistics made from API use (R5.10).
     pub async fn submit_research(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
         title: &str,
         body: &str,
     ) -> ServiceResult<i64> {
@@ -122,8 +123,8 @@ impl Platform {
     /// Records the Developer's confirmation that programs and User data were destroyed (R11).
     pub async fn confirm_destruction(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
         statement: &str,
     ) -> ServiceResult<()> {
         let licence = self.developer_licence(developer_id, licence_id).await?;

@@ -2,6 +2,8 @@
 //! new key both verify, and the list a Developer sees (never the keys themselves).
 
 use chrono::{DateTime, Duration, Utc};
+use einv_core::AppId;
+use einv_core::{DeveloperId, LicenceId};
 use einv_store::CredentialRecord;
 use sha2::{Digest, Sha256};
 
@@ -21,8 +23,8 @@ impl Platform {
     /// `grace_days` (R4.1). Returns the new key: the only time it is shown.
     pub async fn rotate_key(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
         grace_days: i64,
     ) -> ServiceResult<IssuedCredentials> {
         let (app_id, id, api_key) = self
@@ -38,8 +40,8 @@ impl Platform {
     /// reveals it, so that reloading the result shows the key once and never rotates again.
     pub async fn rotate_key_unrevealed(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
         grace_days: i64,
     ) -> ServiceResult<()> {
         self.issue_rotated_key(developer_id, licence_id, grace_days)
@@ -49,10 +51,10 @@ impl Platform {
 
     async fn issue_rotated_key(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
         grace_days: i64,
-    ) -> ServiceResult<(String, i64, String)> {
+    ) -> ServiceResult<(AppId, i64, String)> {
         if !(0..=MAX_GRACE_DAYS).contains(&grace_days) {
             return Err(einv_core::InvalidValue::new(
                 "grace_days",
@@ -91,8 +93,8 @@ impl Platform {
     /// after (R4.1: shown once).
     pub async fn reveal_issued_key(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
     ) -> ServiceResult<Option<IssuedCredentials>> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
         let Some(app_id) = licence.app_id else {
@@ -119,8 +121,8 @@ impl Platform {
     /// page shows only dates and validity).
     pub async fn key_history(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
     ) -> ServiceResult<Vec<CredentialRecord>> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
         match licence.app_id {
@@ -154,8 +156,8 @@ impl Platform {
     /// is current (R4.1).
     pub async fn key_views(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
     ) -> ServiceResult<Vec<KeyView>> {
         let now = self.clock.now();
         let mut keys = self.key_history(developer_id, licence_id).await?;

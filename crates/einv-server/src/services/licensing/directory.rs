@@ -2,6 +2,8 @@
 //! for which services, until when, and whether it is in force, so a citizen can check an app
 //! before trusting it with their data (as open-banking directories do).
 
+use einv_core::licence::LicenceStateKind;
+use einv_core::AppId;
 use einv_core::Service;
 use serde::Serialize;
 
@@ -10,14 +12,20 @@ use crate::services::Platform;
 
 /// The licence states the register shows: every licence that was ever granted (an AppID
 /// exists); applications still under review or refused are not public.
-const LISTED_STATES: [&str; 5] = ["active", "reviewing", "suspended", "expired", "terminated"];
+const LISTED_STATES: [LicenceStateKind; 5] = [
+    LicenceStateKind::Active,
+    LicenceStateKind::Reviewing,
+    LicenceStateKind::Suspended,
+    LicenceStateKind::Expired,
+    LicenceStateKind::Terminated,
+];
 
 /// One app in the register.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisterEntry {
     /// The AppID.
-    pub app_id: String,
+    pub app_id: AppId,
     /// The app (Product) name.
     pub product: String,
     /// The Developer's name.
@@ -38,7 +46,7 @@ impl Platform {
         let licences = self.store.licences_in_states(&LISTED_STATES).await?;
         let mut entries = Vec::with_capacity(licences.len());
         for licence in licences {
-            let Some(app_id) = licence.app_id.as_deref() else {
+            let Some(app_id) = licence.app_id.as_ref() else {
                 continue;
             };
             let a = match self.attribution(app_id).await {
@@ -74,11 +82,12 @@ impl Platform {
             if names.contains_key(app_id) {
                 continue;
             }
-            let name = self
-                .store
-                .find_app(app_id)
-                .await?
-                .map_or_else(|| app_id.to_owned(), |a| a.name);
+            // Text that is not an AppID names no app row: it is shown as it is.
+            let app = match AppId::parse(app_id) {
+                Ok(id) => self.store.find_app(&id).await?,
+                Err(_) => None,
+            };
+            let name = app.map_or_else(|| app_id.to_owned(), |a| a.name);
             names.insert(app_id.to_owned(), name);
         }
         Ok(names)

@@ -3,7 +3,8 @@
 //! decided. Like every licence they rest on an ISMS certificate or the exemption (R6).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use einv_core::licence::{check_access, LicenceState};
+use einv_core::licence::{check_access, LicenceEventKind, LicenceState};
+use einv_core::DeveloperId;
 use einv_store::{ApplicationForm, LicenceRecord, NewLicenceEvent};
 
 use super::apply::{check_services, IsmsInput};
@@ -16,7 +17,7 @@ use crate::services::{IssuedCredentials, Platform};
 #[derive(Debug, Clone)]
 pub struct LegacyLicence {
     /// The Developer.
-    pub developer_id: i64,
+    pub developer_id: DeveloperId,
     /// The Product's name.
     pub product_name: String,
     /// Licensed services, by name.
@@ -86,7 +87,7 @@ impl Platform {
             None => format!("approved {approved_on} under the rules before 2023-03-31"),
         };
         let event = NewLicenceEvent {
-            event: "legacy-registered".into(),
+            event: LicenceEventKind::LegacyRegistered,
             actor: Actor::Operator.to_string(),
             at: now,
             reason,
@@ -96,7 +97,7 @@ impl Platform {
             .store
             .create_licence(application.id, developer_id, &state, &event)
             .await?;
-        let credentials = self.new_credentials();
+        let credentials = self.new_credentials()?;
         self.store_app(
             &form.product_name,
             &checked,

@@ -6,9 +6,12 @@
 //! state together with its event (actor, time, reason, rule), keeps the AppID's status in
 //! step, and runs R11 when a licence ends.
 
+use einv_core::notice::NotificationKind;
+use einv_core::AppId;
+use einv_core::{DeveloperId, LicenceId, ReviewerId};
 use std::fmt;
 
-use einv_core::licence::{self, LicenceEvent, LicenceState};
+use einv_core::licence::{self, LicenceEvent, LicenceEventKind, LicenceState};
 use einv_store::{AppStatus, LicenceRecord, NewLicenceEvent};
 
 use super::Platform;
@@ -39,21 +42,21 @@ pub use directory::RegisterEntry;
 pub use legacy::LegacyLicence;
 pub use oauth_setup::{RedirectUri, MAX_REDIRECT_URIS};
 pub use public::Attribution;
-pub use queue::{QueueFilter, QueuePage, PAGE_SIZE, STATE_NAMES};
+pub use queue::{QueueFilter, QueuePage, PAGE_SIZE};
 pub use registry::RegistryEvent;
 pub use resubmission::{
     field_changes, form_fields, DatedRevision, DocumentSummary, FieldChange, Resubmission, Revision,
 };
-pub use terms::ANNOUNCEMENT_KINDS;
+pub(crate) use review::LIVE_STATES;
 pub use views::Dossier;
 
 /// Who did something to a licence, as recorded in its history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
     /// A Developer, by row ID.
-    Developer(i64),
+    Developer(DeveloperId),
     /// A reviewer of the Center, by row ID.
-    Reviewer(i64),
+    Reviewer(ReviewerId),
     /// The tax registry (a registry event entered by the operator).
     Registry,
     /// The operator, on the command line.
@@ -85,7 +88,7 @@ fn app_status(state: &LicenceState) -> AppStatus {
 
 impl Platform {
     /// The licence `id`, with the passage of time applied and stored (R4.7b–d).
-    pub async fn licence(&self, id: i64) -> ServiceResult<LicenceRecord> {
+    pub async fn licence(&self, id: LicenceId) -> ServiceResult<LicenceRecord> {
         let found = self
             .store
             .find_licence(id)
@@ -102,11 +105,11 @@ impl Platform {
             return Ok(licence);
         };
         let event = NewLicenceEvent {
-            event: settled.event.to_owned(),
+            event: settled.event,
             actor: Actor::Clock.to_string(),
             at: now,
             reason: match settled.event {
-                "term-renewed" => {
+                LicenceEventKind::TermRenewed => {
                     "the approved re-review's term began the day after the old one ended".to_owned()
                 }
                 _ => "the term ended without an approved re-review".to_owned(),
@@ -139,7 +142,7 @@ impl Platform {
     /// lifecycle forbids it; stored with its event otherwise.
     pub async fn transition(
         &self,
-        id: i64,
+        id: LicenceId,
         event: LicenceEvent,
         actor: Actor,
         reason: &str,
@@ -155,12 +158,12 @@ impl Platform {
         event: LicenceEvent,
         actor: Actor,
         reason: &str,
-        app_id: Option<&str>,
+        app_id: Option<&AppId>,
     ) -> ServiceResult<LicenceRecord> {
         let now = self.clock.now();
         let next = licence::apply(&licence.state, event, now)?;
         let record = NewLicenceEvent {
-            event: event.name().to_owned(),
+            event: event.kind(),
             actor: actor.to_string(),
             at: now,
             reason: reason.to_owned(),
@@ -169,11 +172,11 @@ impl Platform {
         self.store
             .transition_licence(licence.id, &licence.state, &next, app_id, &record)
             .await?;
-        tracing::info!(licence.id = licence.id, event = event.name(), %actor, "licence transition");
+        tracing::info!(licence.id = licence.id.get(), event = event.name(), %actor, "licence transition");
         let before = licence.state;
         licence.state = next;
         if let Some(app_id) = app_id {
-            licence.app_id = Some(app_id.to_owned());
+            licence.app_id = Some(app_id.clone());
         }
         self.after_transition(&licence, &before).await?;
         Ok(licence)
@@ -208,7 +211,7 @@ impl Platform {
                 .notify(
                     einv_store::Recipient::Developer(licence.developer_id),
                     Some(licence.id),
-                    "suspended",
+                    NotificationKind::Suspended,
                     "授權停權 / Licence suspended",
                     &body,
                     self.clock.now(),

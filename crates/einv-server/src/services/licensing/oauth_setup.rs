@@ -4,7 +4,9 @@
 //! the Platform itself.
 
 use einv_core::consent::{ConsentFields, ConsentRequest, PurposeCategory};
+use einv_core::AppId;
 use einv_core::InvalidValue;
+use einv_core::{DeveloperId, LicenceId, UserId};
 
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::{AuthorizeRequest, Platform};
@@ -68,7 +70,11 @@ fn clip(text: &str, max: usize) -> String {
 
 impl Platform {
     /// The AppID of a Developer's own licence, refused when there is none or it has ended.
-    async fn live_app_id(&self, developer_id: i64, licence_id: i64) -> ServiceResult<String> {
+    async fn live_app_id(
+        &self,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
+    ) -> ServiceResult<AppId> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
         if licence.state.is_ended() {
             return Err(ServiceError::Refused {
@@ -85,8 +91,8 @@ impl Platform {
     /// The redirect URIs registered for a Developer's licence.
     pub async fn redirect_uris_of(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
     ) -> ServiceResult<Vec<String>> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
         match licence.app_id {
@@ -98,8 +104,8 @@ impl Platform {
     /// Registers a redirect URI for the licence's AppID (checked by [`RedirectUri::parse`]).
     pub async fn add_redirect_uri(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
         uri: &str,
     ) -> ServiceResult<RedirectUri> {
         let uri = RedirectUri::parse(uri)?;
@@ -126,8 +132,8 @@ impl Platform {
     /// Removes a registered redirect URI of the licence's AppID.
     pub async fn remove_redirect_uri(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
         uri: &str,
     ) -> ServiceResult<()> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
@@ -199,7 +205,7 @@ impl Platform {
     /// The User accepts a consent link: the grant is recorded (R5.2), nothing is redirected.
     pub async fn accept_consent_link(
         &self,
-        user_id: i64,
+        user_id: UserId,
         request: &AuthorizeRequest,
     ) -> ServiceResult<einv_store::ConsentGrantRecord> {
         let fields = crate::services::consent::fields_of(&request.request);

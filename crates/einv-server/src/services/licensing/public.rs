@@ -1,6 +1,7 @@
 //! What the Platform publishes per licence: the attribution and disclaimer texts a Product
 //! shows (R5.8, R5.9).
 
+use einv_core::AppId;
 use serde::Serialize;
 
 use crate::error::{ServiceError, ServiceResult};
@@ -11,7 +12,7 @@ use crate::services::Platform;
 #[serde(rename_all = "camelCase")]
 pub struct Attribution {
     /// The AppID.
-    pub app_id: String,
+    pub app_id: AppId,
     /// The Product.
     pub product: String,
     /// The Developer.
@@ -34,7 +35,7 @@ pub struct Attribution {
 
 impl Platform {
     /// The attribution and disclaimer texts of an AppID's licence (R5.8, R5.9).
-    pub async fn attribution(&self, app_id: &str) -> ServiceResult<Attribution> {
+    pub async fn attribution(&self, app_id: &AppId) -> ServiceResult<Attribution> {
         let licence = self
             .store
             .find_licence_by_app(app_id)
@@ -56,7 +57,7 @@ impl Platform {
             .collect();
         let term = licence.state.coverage().and_then(|c| c.term());
         Ok(Attribution {
-            app_id: app_id.to_owned(),
+            app_id: app_id.clone(),
             product: application.form.product_name.clone(),
             developer: developer.account.name.clone(),
             state: licence.state.name(),

@@ -3,8 +3,9 @@
 
 use chrono::{Days, NaiveDate};
 use einv_core::clock::taipei_midnight;
-use einv_core::licence::{LicenceState, Renewal};
+use einv_core::licence::{LicenceState, LicenceStateKind, Renewal};
 use einv_core::{InvalidValue, Service};
+use einv_core::{LicenceId, ReviewerId};
 use einv_store::{LicenceListing, LicenceSearch, ReviewerName};
 
 use super::review::QUEUE_STATES;
@@ -47,20 +48,6 @@ pub struct QueuePage {
     pub pages: usize,
 }
 
-/// Every state name a reviewer can filter on.
-pub const STATE_NAMES: [&str; 10] = [
-    "applied",
-    "changes-requested",
-    "reviewing",
-    "active",
-    "suspended",
-    "rejected",
-    "expired",
-    "terminated",
-    "withdrawn",
-    "merged-away",
-];
-
 fn day(field: &str, text: &str) -> ServiceResult<Option<NaiveDate>> {
     let text = text.trim();
     if text.is_empty() {
@@ -78,18 +65,22 @@ pub fn waits_for_review(state: &LicenceState) -> bool {
         LicenceState::Active { .. } | LicenceState::Suspended { .. } => {
             matches!(state.renewal(), Renewal::Applied { .. })
         }
-        s => QUEUE_STATES.contains(&s.name()),
+        s => QUEUE_STATES.contains(&s.kind()),
     }
 }
 
 impl QueueFilter {
-    fn search(&self, me: i64) -> ServiceResult<LicenceSearch> {
+    fn search(&self, me: ReviewerId) -> ServiceResult<LicenceSearch> {
         let status = self.status.trim();
         let states = match status {
-            "" | "queue" => QUEUE_STATES.iter().map(|s| (*s).to_owned()).collect(),
+            "" | "queue" => QUEUE_STATES.to_vec(),
             "all" => Vec::new(),
-            s if STATE_NAMES.contains(&s) => vec![s.to_owned()],
-            s => return Err(InvalidValue::new("status", format!("unknown status {s:?}")).into()),
+            s => match s.parse::<LicenceStateKind>() {
+                Ok(state) => vec![state],
+                Err(_) => {
+                    return Err(InvalidValue::new("status", format!("unknown status {s:?}")).into())
+                }
+            },
         };
         let service = self.service.trim();
         if !service.is_empty() {
@@ -129,7 +120,11 @@ impl QueueFilter {
 
 impl Platform {
     /// The reviewer `me`'s list, filtered and paged.
-    pub async fn review_list(&self, me: i64, filter: &QueueFilter) -> ServiceResult<QueuePage> {
+    pub async fn review_list(
+        &self,
+        me: ReviewerId,
+        filter: &QueueFilter,
+    ) -> ServiceResult<QueuePage> {
         let search = filter.search(me)?;
         let mut rows = self.store.search_licences(&search).await?;
         if matches!(filter.status.trim(), "" | "queue") {
@@ -157,7 +152,11 @@ impl Platform {
     }
 
     /// Assigns licence `licence_id` to reviewer `reviewer_id`.
-    pub async fn assign(&self, licence_id: i64, reviewer_id: i64) -> ServiceResult<()> {
+    pub async fn assign(
+        &self,
+        licence_id: LicenceId,
+        reviewer_id: ReviewerId,
+    ) -> ServiceResult<()> {
         self.licence(licence_id).await?;
         if !self.reviewers().await?.iter().any(|r| r.id == reviewer_id) {
             return Err(ServiceError::not_found("reviewer"));
@@ -169,7 +168,7 @@ impl Platform {
     }
 
     /// Who licence `licence_id` is assigned to.
-    pub async fn assignee(&self, licence_id: i64) -> ServiceResult<Option<ReviewerName>> {
+    pub async fn assignee(&self, licence_id: LicenceId) -> ServiceResult<Option<ReviewerName>> {
         Ok(self.store.assignee_of(licence_id).await?)
     }
 }

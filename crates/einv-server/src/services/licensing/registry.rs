@@ -2,6 +2,7 @@
 //! closure, deregistration, reorganisation (R10.3-3/-4/-5), merger (R10.5), and termination
 //! on any ground (R10.3).
 
+use einv_core::{DeveloperId, LicenceId};
 use std::str::FromStr;
 
 use einv_core::licence::{LicenceEvent, LicenceState, SuspensionReason, TerminationGround};
@@ -97,7 +98,7 @@ impl Platform {
     /// (R10.2). Returns the licences changed.
     pub async fn registry_event(
         &self,
-        developer_id: i64,
+        developer_id: DeveloperId,
         event: RegistryEvent,
         reason: &str,
     ) -> ServiceResult<Vec<LicenceRecord>> {
@@ -135,7 +136,10 @@ impl Platform {
     }
 
     /// The Developer IDs registered under a business ID.
-    pub async fn developers_with_business_id(&self, business_id: &str) -> ServiceResult<Vec<i64>> {
+    pub async fn developers_with_business_id(
+        &self,
+        business_id: &str,
+    ) -> ServiceResult<Vec<DeveloperId>> {
         let found = self
             .store
             .find_developers_by_business_id(business_id.trim())
@@ -150,7 +154,7 @@ impl Platform {
     pub async fn terminate(
         &self,
         actor: Actor,
-        licence_id: i64,
+        licence_id: LicenceId,
         ground: TerminationGround,
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
@@ -168,7 +172,7 @@ impl Platform {
     pub async fn suspend(
         &self,
         actor: Actor,
-        licence_id: i64,
+        licence_id: LicenceId,
         reason: SuspensionReason,
         note: &str,
     ) -> ServiceResult<LicenceRecord> {

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use einv_core::licence::LicenceEvent;
 use einv_core::InvalidValue;
+use einv_core::{DeveloperId, LicenceId};
 use einv_store::{ApplicationForm, DocumentRecord, LicenceRecord};
 use serde::{Deserialize, Serialize};
 
@@ -143,8 +144,8 @@ impl Platform {
     /// what changed is recorded for the reviewer.
     pub async fn resubmit_with(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
         r: &Resubmission,
     ) -> ServiceResult<LicenceRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
@@ -210,7 +211,7 @@ impl Platform {
     }
 
     /// A licence's resubmissions, oldest first, with what each changed.
-    pub async fn revisions(&self, licence_id: i64) -> ServiceResult<Vec<DatedRevision>> {
+    pub async fn revisions(&self, licence_id: LicenceId) -> ServiceResult<Vec<DatedRevision>> {
         self.store
             .revisions_of(licence_id)
             .await?

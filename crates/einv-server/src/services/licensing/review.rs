@@ -1,8 +1,10 @@
 //! What a reviewer does (R4.1, R4.2, R4.7b, R5.11): approve (issuing the AppID and APIKey,
 //! shown once), ask for changes, reject; approve or refuse a re-review.
 
-use einv_core::licence::{LicenceEvent, LicenceState};
+use einv_core::licence::{LicenceEvent, LicenceState, LicenceStateKind};
+use einv_core::notice::NotificationKind;
 use einv_core::Service;
+use einv_core::{LicenceId, ReviewerId};
 use einv_store::{LicenceRecord, Recipient};
 
 use super::accounts::text;
@@ -13,7 +15,19 @@ use crate::services::KeySlot;
 use crate::services::{IssuedCredentials, Platform};
 
 /// The states a reviewer works on.
-pub const QUEUE_STATES: [&str; 4] = ["applied", "reviewing", "active", "suspended"];
+pub const QUEUE_STATES: [LicenceStateKind; 4] = [
+    LicenceStateKind::Applied,
+    LicenceStateKind::Reviewing,
+    LicenceStateKind::Active,
+    LicenceStateKind::Suspended,
+];
+
+/// The states in which a licence still rests on a coverage: what time and certificates act on.
+pub const LIVE_STATES: [LicenceStateKind; 3] = [
+    LicenceStateKind::Active,
+    LicenceStateKind::Suspended,
+    LicenceStateKind::Reviewing,
+];
 
 impl Platform {
     /// The review queue: new and resubmitted applications, purpose changes, and active
@@ -40,8 +54,8 @@ impl Platform {
     /// purpose change (R5.11) restores the licence with its keys; nothing new is issued.
     pub async fn approve(
         &self,
-        reviewer_id: i64,
-        licence_id: i64,
+        reviewer_id: ReviewerId,
+        licence_id: LicenceId,
         reason: &str,
     ) -> ServiceResult<Option<IssuedCredentials>> {
         let licence = self.licence(licence_id).await?;
@@ -63,7 +77,7 @@ impl Platform {
             .ok_or(ServiceError::not_found("application"))?;
         // R5.7 is checked again: the form may predate the rule's check.
         let services: Vec<Service> = check_services(&application.form.services)?;
-        let credentials = self.new_credentials();
+        let credentials = self.new_credentials()?;
         // The state moves first (it refuses a second approval), then the app is created.
         let licence = self
             .transition_with_app(
@@ -99,7 +113,7 @@ impl Platform {
             .notify(
                 Recipient::Developer(licence.developer_id),
                 Some(licence.id),
-                "approved",
+                NotificationKind::Approved,
                 "申請已核准 / Application approved",
                 &body,
                 self.clock.now(),
@@ -111,20 +125,15 @@ impl Platform {
     /// Asks the Developer for corrections (R4.2).
     pub async fn request_changes(
         &self,
-        reviewer_id: i64,
-        licence_id: i64,
+        reviewer_id: ReviewerId,
+        licence_id: LicenceId,
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
-        let reason = text("reason", reason, 2000)?;
-        self.decide_and_notify(
+        self.decide_with_reason(
             reviewer_id,
             licence_id,
             LicenceEvent::RequestChanges,
             reason,
-            (
-                "changes-requested",
-                "請補正申請資料 / Corrections requested",
-            ),
         )
         .await
     }
@@ -132,26 +141,19 @@ impl Platform {
     /// Refuses an application or a purpose change.
     pub async fn reject(
         &self,
-        reviewer_id: i64,
-        licence_id: i64,
+        reviewer_id: ReviewerId,
+        licence_id: LicenceId,
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
-        let reason = text("reason", reason, 2000)?;
-        self.decide_and_notify(
-            reviewer_id,
-            licence_id,
-            LicenceEvent::Reject,
-            reason,
-            ("rejected", "申請未核准 / Application rejected"),
-        )
-        .await
+        self.decide_with_reason(reviewer_id, licence_id, LicenceEvent::Reject, reason)
+            .await
     }
 
     /// Approves a re-review: the next term starts the day after the current one ends (R4.7b).
     pub async fn approve_renewal(
         &self,
-        reviewer_id: i64,
-        licence_id: i64,
+        reviewer_id: ReviewerId,
+        licence_id: LicenceId,
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
         let reason = if reason.trim().is_empty() {
@@ -172,7 +174,6 @@ impl Platform {
             licence_id,
             LicenceEvent::ApproveRenewal,
             reason,
-            ("renewal-approved", "重行審核通過 / Re-review approved"),
         )
         .await
     }
@@ -180,30 +181,36 @@ impl Platform {
     /// Refuses a re-review: the licence runs to the end of its term, then stops (R4.7c).
     pub async fn reject_renewal(
         &self,
-        reviewer_id: i64,
-        licence_id: i64,
+        reviewer_id: ReviewerId,
+        licence_id: LicenceId,
         reason: &str,
     ) -> ServiceResult<LicenceRecord> {
-        let reason = text("reason", reason, 2000)?;
-        self.decide_and_notify(
-            reviewer_id,
-            licence_id,
-            LicenceEvent::RejectRenewal,
-            reason,
-            ("renewal-rejected", "重行審核未通過 / Re-review refused"),
-        )
-        .await
+        self.decide_with_reason(reviewer_id, licence_id, LicenceEvent::RejectRenewal, reason)
+            .await
     }
 
-    /// A reviewer's decision on a licence: the transition, then the Developer is told why.
-    async fn decide_and_notify(
+    /// A decision that must say why (R4.2: the Developer is told what to correct or why not).
+    async fn decide_with_reason(
         &self,
         reviewer_id: i64,
         licence_id: i64,
         event: LicenceEvent,
         reason: &str,
-        (kind, title): (&str, &str),
     ) -> ServiceResult<LicenceRecord> {
+        let reason = text("reason", reason, 2000)?;
+        self.decide_and_notify(reviewer_id, licence_id, event, reason)
+            .await
+    }
+
+    /// A reviewer's decision on a licence: the transition, then the Developer is told why.
+    async fn decide_and_notify(
+        &self,
+        reviewer_id: ReviewerId,
+        licence_id: LicenceId,
+        event: LicenceEvent,
+        reason: &str,
+    ) -> ServiceResult<LicenceRecord> {
+        let (kind, title) = decision_notice(event);
         let licence = self
             .transition(licence_id, event, Actor::Reviewer(reviewer_id), reason)
             .await?;
@@ -218,5 +225,28 @@ impl Platform {
             )
             .await?;
         Ok(licence)
+    }
+}
+
+/// The notification that tells the Developer of a reviewer's decision.
+fn decision_notice(event: LicenceEvent) -> (NotificationKind, &'static str) {
+    match event {
+        LicenceEvent::RequestChanges => (
+            NotificationKind::ChangesRequested,
+            "請補正申請資料 / Corrections requested",
+        ),
+        LicenceEvent::ApproveRenewal => (
+            NotificationKind::RenewalApproved,
+            "重行審核通過 / Re-review approved",
+        ),
+        LicenceEvent::RejectRenewal => (
+            NotificationKind::RenewalRejected,
+            "重行審核未通過 / Re-review refused",
+        ),
+        // `Reject`, the one other decision that comes here.
+        _ => (
+            NotificationKind::Rejected,
+            "申請未核准 / Application rejected",
+        ),
     }
 }

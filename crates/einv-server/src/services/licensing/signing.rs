@@ -10,10 +10,11 @@
 use super::Actor;
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::Platform;
+use einv_core::LicenceId;
 
 impl Platform {
     /// Whether licence `licence_id` requires a signature on every v1 call.
-    pub async fn signs_every_call(&self, licence_id: i64) -> ServiceResult<bool> {
+    pub async fn signs_every_call(&self, licence_id: LicenceId) -> ServiceResult<bool> {
         self.licence(licence_id).await?;
         Ok(self.store.sign_every_call(licence_id).await?)
     }
@@ -23,7 +24,7 @@ impl Platform {
     pub async fn set_sign_every_call(
         &self,
         actor: Actor,
-        licence_id: i64,
+        licence_id: LicenceId,
         on: bool,
     ) -> ServiceResult<()> {
         match actor {
@@ -50,7 +51,7 @@ impl Platform {
         self.store
             .set_sign_every_call(licence_id, on, &actor.to_string(), now)
             .await?;
-        tracing::info!(licence.id = licence_id, actor = %actor, on, "sign every call set");
+        tracing::info!(licence.id = licence_id.get(), actor = %actor, on, "sign every call set");
         Ok(())
     }
 }

@@ -2,15 +2,14 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use einv_core::clock::end_of_taipei_day;
+use einv_core::notice::{AnnouncementKind, NotificationKind};
+use einv_core::DeveloperId;
 use einv_core::InvalidValue;
 use einv_store::{Announcement, Notification, Recipient, TermsVersion};
 
 use super::accounts::text;
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::Platform;
-
-/// The kinds of announcement.
-pub const ANNOUNCEMENT_KINDS: [&str; 5] = ["maintenance", "outage", "limits", "terms", "notice"];
 
 impl Platform {
     /// The newest terms version: the one applying accepts (R4.3).
@@ -71,7 +70,7 @@ impl Platform {
                 .notify(
                     Recipient::Developer(developer.id),
                     None,
-                    "terms",
+                    NotificationKind::Terms,
                     "新版使用規範 / New terms",
                     &body,
                     now,
@@ -79,7 +78,7 @@ impl Platform {
                 .await?;
         }
         self.announce(
-            "terms",
+            AnnouncementKind::Terms,
             &format!("使用規範 {version} / Terms {version}"),
             &body,
             now,
@@ -90,7 +89,11 @@ impl Platform {
     }
 
     /// Records that a Developer accepts a terms version (R4.3).
-    pub async fn accept_terms(&self, developer_id: i64, version: &str) -> ServiceResult<()> {
+    pub async fn accept_terms(
+        &self,
+        developer_id: DeveloperId,
+        version: &str,
+    ) -> ServiceResult<()> {
         if !self
             .store
             .list_terms()
@@ -109,7 +112,7 @@ impl Platform {
     /// The versions a Developer accepted, with when.
     pub async fn terms_accepted(
         &self,
-        developer_id: i64,
+        developer_id: DeveloperId,
     ) -> ServiceResult<Vec<(String, DateTime<Utc>)>> {
         Ok(self.store.terms_accepted_by(developer_id).await?)
     }
@@ -117,25 +120,18 @@ impl Platform {
     /// Publishes an announcement (R4.6 limits, R4.8 outages and maintenance, R4.9 changes).
     pub async fn announce(
         &self,
-        kind: &str,
+        kind: AnnouncementKind,
         title: &str,
         body: &str,
         starts_at: DateTime<Utc>,
         ends_at: Option<DateTime<Utc>>,
     ) -> ServiceResult<i64> {
-        if !ANNOUNCEMENT_KINDS.contains(&kind) {
-            return Err(InvalidValue::new(
-                "kind",
-                format!("one of {}", ANNOUNCEMENT_KINDS.join(", ")),
-            )
-            .into());
-        }
         if ends_at.is_some_and(|end| end < starts_at) {
             return Err(InvalidValue::new("ends", "ends before it starts").into());
         }
         let a = Announcement {
             id: 0,
-            kind: kind.to_owned(),
+            kind,
             title: text("title", title, 200)?.to_owned(),
             body: body.trim().to_owned(),
             starts_at,
@@ -153,7 +149,7 @@ impl Platform {
     /// A Developer's notifications, newest first.
     pub async fn developer_notifications(
         &self,
-        developer_id: i64,
+        developer_id: DeveloperId,
     ) -> ServiceResult<Vec<Notification>> {
         Ok(self
             .store
@@ -162,7 +158,11 @@ impl Platform {
     }
 
     /// Marks one of the Developer's notifications read (the read receipt, R4.9).
-    pub async fn mark_read(&self, developer_id: i64, notification_id: i64) -> ServiceResult<()> {
+    pub async fn mark_read(
+        &self,
+        developer_id: DeveloperId,
+        notification_id: i64,
+    ) -> ServiceResult<()> {
         if self
             .store
             .mark_notification_read(

@@ -1,6 +1,7 @@
 //! Read-only views the portal pages show: a Developer's licences, a licence's history, the
 //! reviewer's dossier of an application, the registry of events, research submissions.
 
+use einv_core::{DeveloperId, LicenceId};
 use einv_store::{
     ApplicationRecord, DeletionRequestRecord, DeveloperRecord, DocumentRecord, LicenceEventRecord,
     LicenceNote, LicenceRecord,
@@ -8,20 +9,9 @@ use einv_store::{
 
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::Platform;
+use einv_core::licence::LicenceStateKind;
 
-/// Every state name, for the reviewer's list of all licences.
-const ALL_STATES: [&str; 10] = [
-    "applied",
-    "changes-requested",
-    "rejected",
-    "active",
-    "reviewing",
-    "suspended",
-    "expired",
-    "terminated",
-    "withdrawn",
-    "merged-away",
-];
+use super::review::LIVE_STATES;
 
 /// What a reviewer sees of one application.
 #[derive(Debug, Clone)]
@@ -50,7 +40,10 @@ pub struct Dossier {
 
 impl Platform {
     /// A Developer's licences, newest first, time settled.
-    pub async fn developer_licences(&self, developer_id: i64) -> ServiceResult<Vec<LicenceRecord>> {
+    pub async fn developer_licences(
+        &self,
+        developer_id: DeveloperId,
+    ) -> ServiceResult<Vec<LicenceRecord>> {
         let mut out = Vec::new();
         for l in self.store.licences_of_developer(developer_id).await? {
             out.push(self.settle_licence(l).await?);
@@ -61,8 +54,8 @@ impl Platform {
     /// The application behind a Developer's own licence (another's is "not found": R8).
     pub async fn application_of(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
     ) -> ServiceResult<ApplicationRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
         self.store
@@ -74,8 +67,8 @@ impl Platform {
     /// The documents of a Developer's own application, the replaced ones included (R4.2).
     pub async fn application_documents(
         &self,
-        developer_id: i64,
-        licence_id: i64,
+        developer_id: DeveloperId,
+        licence_id: LicenceId,
     ) -> ServiceResult<Vec<DocumentRecord>> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
         Ok(self.store.list_documents(licence.application_id).await?)
@@ -102,18 +95,21 @@ impl Platform {
     }
 
     /// A licence's history, oldest first.
-    pub async fn licence_history(&self, licence_id: i64) -> ServiceResult<Vec<LicenceEventRecord>> {
+    pub async fn licence_history(
+        &self,
+        licence_id: LicenceId,
+    ) -> ServiceResult<Vec<LicenceEventRecord>> {
         Ok(self.store.licence_events(licence_id).await?)
     }
 
     /// The destruction confirmation of a licence, if given (R11).
-    pub async fn destruction(&self, licence_id: i64) -> ServiceResult<Option<LicenceNote>> {
+    pub async fn destruction(&self, licence_id: LicenceId) -> ServiceResult<Option<LicenceNote>> {
         Ok(self.store.destruction_of(licence_id).await?)
     }
 
     /// Every licence, for reviewers.
     pub async fn all_licences(&self) -> ServiceResult<Vec<LicenceRecord>> {
-        Ok(self.store.licences_in_states(&ALL_STATES).await?)
+        Ok(self.store.licences_in_states(LicenceStateKind::ALL).await?)
     }
 
     /// The latest events across licences, newest first.
@@ -127,7 +123,7 @@ impl Platform {
     }
 
     /// Everything a reviewer needs to decide on licence `id`.
-    pub async fn dossier(&self, licence_id: i64) -> ServiceResult<Dossier> {
+    pub async fn dossier(&self, licence_id: LicenceId) -> ServiceResult<Dossier> {
         let licence = self.licence(licence_id).await?;
         let application = self
             .store
@@ -154,11 +150,7 @@ impl Platform {
     /// (`einv admin sweep`, e.g. daily). Returns how many licences changed.
     pub async fn sweep_licences(&self) -> ServiceResult<usize> {
         let mut changed = 0;
-        for licence in self
-            .store
-            .licences_in_states(&["active", "suspended", "reviewing"])
-            .await?
-        {
+        for licence in self.store.licences_in_states(&LIVE_STATES).await? {
             let before = licence.state;
             let licence = self.settle_licence(licence).await?;
             let licence = self.check_certificate(licence).await?;

@@ -7,6 +7,7 @@
 //! one is refused it is for its state: the live app, prepared the same way, is admitted on
 //! every route the fixture's app is.
 
+use einv_core::AppId;
 use std::collections::BTreeMap;
 
 use chrono::Duration;
@@ -24,7 +25,7 @@ use crate::v2_api::token_for;
 /// tokens (by scope) issued to it while it was live.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub app_id: String,
+    pub app_id: AppId,
     pub key: String,
     pub tokens: BTreeMap<&'static str, String>,
 }

@@ -6,6 +6,8 @@
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use einv_core::DeveloperId;
+use einv_core::LicenceId;
 use maud::{html, Markup};
 
 use crate::error::ServiceError;
@@ -24,7 +26,7 @@ use einv_store::{ApplicationForm, DocumentRecord};
 /// `?correct=ID`: the form of licence ID, sent back for corrections, to be corrected (R4.2).
 #[derive(Debug, Default, serde::Deserialize)]
 pub(super) struct Correct {
-    correct: Option<i64>,
+    correct: Option<LicenceId>,
 }
 
 /// The form's fields by domain name (the names services report problems under).
@@ -94,7 +96,7 @@ fn input_of(f: &ApplicationForm) -> ApplicationInput {
 
 /// What the form shows: the values, the documents on file (when correcting), the problems.
 struct FormView<'a> {
-    correct: Option<i64>,
+    correct: Option<LicenceId>,
     values: &'a ApplicationInput,
     documents: &'a [DocumentRecord],
     errors: &'a [FieldError],
@@ -107,7 +109,7 @@ pub(super) async fn form(
     session: WebSession,
     Query(correct): Query<Correct>,
 ) -> Result<Markup, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     let terms = state.platform.current_terms().await?;
     let (values, documents) = match correct.correct {
         Some(id) => {
@@ -319,7 +321,7 @@ pub(super) async fn submit(
     Query(correct): Query<Correct>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     let posted = read_form(multipart).await?;
     session.check_csrf(&posted.csrf)?;
     let p = &state.platform;

@@ -1,5 +1,6 @@
 //! Notifications with read receipts (R4.9, R11) and terms acceptance (R4.3).
 
+use einv_core::DeveloperId;
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
@@ -18,7 +19,7 @@ pub(super) async fn notifications(
     lang: Lang,
     session: WebSession,
 ) -> Result<Markup, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     let list = state.platform.developer_notifications(me).await?;
     Ok(page(
         lang,
@@ -50,7 +51,7 @@ pub(super) async fn mark_read(
     Path(id): Path<i64>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     check_csrf(&session, &form)?;
     state.platform.mark_read(me, id).await?;
     Ok(Redirect::to("/developer/notifications").into_response())
@@ -61,7 +62,7 @@ pub(super) async fn terms(
     lang: Lang,
     session: WebSession,
 ) -> Result<Markup, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     let versions = state.platform.terms_versions().await?;
     let accepted = state.platform.terms_accepted(me).await?;
     Ok(page(
@@ -99,7 +100,7 @@ pub(super) async fn accept(
     session: WebSession,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     check_csrf(&session, &form)?;
     state
         .platform

@@ -2,6 +2,7 @@
 //! cache; the keys listed by fingerprint with created/expiry and which is current; rotation
 //! confirmed first, then POST → redirect → GET, so reloading the result never rotates again.
 
+use einv_core::{DeveloperId, LicenceId};
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
@@ -38,10 +39,10 @@ pub(super) async fn credentials(
     State(state): State<AppState>,
     lang: Lang,
     session: WebSession,
-    Path(id): Path<i64>,
+    Path(id): Path<LicenceId>,
     Query(done): Query<Done>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     let p = &state.platform;
     let revealed = p.reveal_issued_key(me, id).await?;
     let keys = p.key_views(me, id).await?;
@@ -91,10 +92,10 @@ pub(super) async fn rotate(
     State(state): State<AppState>,
     lang: Lang,
     session: WebSession,
-    Path(id): Path<i64>,
+    Path(id): Path<LicenceId>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     check_csrf(&session, &form)?;
     let grace = field(&form, "grace_days")
         .parse::<i64>()

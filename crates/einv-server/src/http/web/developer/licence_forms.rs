@@ -3,6 +3,7 @@
 //! form comes back on the licence page, as the application form does: the problem in the
 //! page's language in the error summary at the top and beside its field, what was typed kept.
 
+use einv_core::LicenceId;
 use std::collections::HashMap;
 
 use maud::{html, Markup};
@@ -146,7 +147,7 @@ impl Refused {
 /// What a form on the licence page is.
 pub(super) struct LicenceForm<'a> {
     /// The licence.
-    pub id: i64,
+    pub id: LicenceId,
     /// The last segment of the path it posts to, also its fields' `id` prefix.
     pub action: &'a str,
     /// Its heading and button (zh, en).

@@ -3,13 +3,15 @@
 //! OAuth set-up and its actions (R4.7b renew, R10.1 withdraw, R5.11 change, R6 certificate,
 //! R5.10 research, R11 destruction).
 
+use einv_core::AppId;
+use einv_core::{DeveloperId, LicenceId};
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use einv_core::licence::{Coverage, LicenceState, Renewal};
+use einv_core::licence::{Coverage, LicenceEventKind, LicenceState, Renewal};
 use einv_core::InvalidValue;
 use maud::{html, Markup};
 
@@ -29,7 +31,7 @@ pub(super) async fn dashboard(
     lang: Lang,
     session: WebSession,
 ) -> Result<Markup, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     let p = &state.platform;
     let developer = p.developer(me).await?;
     let licences = p.developer_licences(me).await?;
@@ -79,7 +81,7 @@ pub(super) async fn dashboard(
                     thead { tr { th { (lang.t("產品", "Product")) } th { "AppID" } th { (lang.t("狀態", "Status")) } th { (lang.t("期間", "Term")) } } }
                     tbody { @for (l, product) in &rows { tr {
                         td { a href=(format!("/developer/licences/{}", l.id)) { (product) } }
-                        td { code { (l.app_id.as_deref().unwrap_or("—")) } }
+                        td { code { (l.app_id.as_ref().map_or("—", AppId::as_str)) } }
                         td { (licence::badge(lang, &l.state)) }
                         td { (licence::term_line(lang, l, now)) }
                     } } }
@@ -102,7 +104,7 @@ fn changes_reason(
     history
         .iter()
         .rev()
-        .find(|e| e.event == "request-changes")
+        .find(|e| e.event == LicenceEventKind::RequestChanges)
         .map(|e| e.reason.clone())
 }
 
@@ -110,10 +112,10 @@ pub(super) async fn detail(
     State(state): State<AppState>,
     lang: Lang,
     session: WebSession,
-    Path(id): Path<i64>,
+    Path(id): Path<LicenceId>,
     Query(done): Query<Done>,
 ) -> Result<Markup, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     detail_page(
         &state,
         lang,
@@ -140,7 +142,7 @@ pub(super) async fn detail_page(
     state: &AppState,
     lang: Lang,
     session: &WebSession,
-    (me, id): (i64, i64),
+    (me, id): (DeveloperId, LicenceId),
     done: Option<&str>,
     again: Again<'_>,
 ) -> Result<Markup, WebError> {
@@ -256,10 +258,10 @@ pub(super) async fn act(
     State(state): State<AppState>,
     lang: Lang,
     session: WebSession,
-    Path((id, action)): Path<(i64, String)>,
+    Path((id, action)): Path<(LicenceId, String)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     check_csrf(&session, &form)?;
     match file(&state, lang, &session, (me, id), &action, &form).await {
         Ok(Some(confirmation)) => Ok(confirmation),
@@ -283,7 +285,7 @@ async fn file(
     state: &AppState,
     lang: Lang,
     session: &WebSession,
-    (me, id): (i64, i64),
+    (me, id): (DeveloperId, LicenceId),
     action: &str,
     form: &HashMap<String, String>,
 ) -> Result<Option<Response>, ServiceError> {
@@ -303,7 +305,7 @@ async fn file(
                 title: ("確認終止使用", "Confirm withdrawal"),
                 consequence: html! {
                     p { (lang.t("撤回後授權即結束（第十點第一款）：API 立即停止，金鑰撤銷，使用者的同意終止，您須銷毀程式與使用者資料（第十一點）。", "Withdrawing ends the licence (R10.1): the API stops at once, the keys are revoked, your Users' consents end, and you must destroy the programs and User data (R11).")) }
-                    p { "AppID " code { (licence.app_id.as_deref().unwrap_or("—")) } " · " (lang.t("原因：", "Reason: ")) (field(form, "reason")) }
+                    p { "AppID " code { (licence.app_id.as_ref().map_or("—", AppId::as_str)) } " · " (lang.t("原因：", "Reason: ")) (field(form, "reason")) }
                 },
                 action: format!("/developer/licences/{id}/withdraw"),
                 button: ("確認終止使用", "Withdraw the licence"),

@@ -144,20 +144,42 @@ pub fn login_form(lang: Lang, title: (&str, &str), action: &str, guard: &FormGua
     )
 }
 
+/// The e-mail and password a sign-in form (developer or reviewer) posted, once its
+/// pre-session CSRF token checks out.
+pub(super) fn posted_credentials<'f>(
+    guard: &FormGuard,
+    form: &'f HashMap<String, String>,
+) -> Result<(&'f str, &'f str), WebError> {
+    guard.check(field(form, "csrf"))?;
+    Ok((
+        field(form, "email"),
+        form.get("password").map_or("", String::as_str),
+    ))
+}
+
+/// Starts the session of `role` for the account just signed in, and goes to its `home`.
+pub(super) async fn signed_in(
+    state: &AppState,
+    role: Role,
+    account: impl std::fmt::Display,
+    home: &str,
+) -> Result<Response, WebError> {
+    let cookie = WebSession::start(state, role, &account.to_string()).await?;
+    Ok(redirect_with_cookie(home, cookie))
+}
+
 async fn login(
     State(state): State<AppState>,
     guard: FormGuard,
     crate::http::client_ip::ClientIp(ip): crate::http::client_ip::ClientIp,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    guard.check(field(&form, "csrf"))?;
-    let password = form.get("password").cloned().unwrap_or_default();
+    let (email, password) = posted_credentials(&guard, &form)?;
     let developer = state
         .platform
-        .sign_in_developer(field(&form, "email"), &password, ip)
+        .sign_in_developer(email, password, ip)
         .await?;
-    let cookie = WebSession::start(&state, Role::Developer, &developer.id.to_string()).await?;
-    Ok(redirect_with_cookie("/developer", cookie))
+    signed_in(&state, Role::Developer, developer.id, "/developer").await
 }
 
 /// Signs out any role (checking the CSRF token), then goes home.

@@ -1,6 +1,7 @@
 //! OAuth set-up on the licence page: the redirect URIs the AppID's authorization codes may go
 //! to (https, or http only to a loopback address), added and removed with validation.
 
+use einv_core::{DeveloperId, LicenceId};
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
@@ -28,7 +29,7 @@ pub(super) struct Typed {
 pub(super) fn section(
     lang: Lang,
     session: &WebSession,
-    id: i64,
+    id: LicenceId,
     uris: &[String],
     typed: Option<&Typed>,
 ) -> Markup {
@@ -64,10 +65,10 @@ pub(super) async fn add(
     State(state): State<AppState>,
     lang: Lang,
     session: WebSession,
-    Path(id): Path<i64>,
+    Path(id): Path<LicenceId>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     check_csrf(&session, &form)?;
     let uri = field(&form, "redirect_uri");
     let (status, problem) = match state.platform.add_redirect_uri(me, id, uri).await {
@@ -100,10 +101,10 @@ pub(super) async fn remove(
     State(state): State<AppState>,
     lang: Lang,
     session: WebSession,
-    Path(id): Path<i64>,
+    Path(id): Path<LicenceId>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     check_csrf(&session, &form)?;
     let uri = field(&form, "redirect_uri");
     if !confirm::confirmed(&form) {

@@ -2,6 +2,8 @@
 //! keys registered (so the Platform holds no secret for the requests they sign), and a worked
 //! example of a signed call with the developer's own AppID.
 
+use einv_core::AppId;
+use einv_core::{DeveloperId, LicenceId};
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
@@ -16,7 +18,7 @@ use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
 
-async fn app_id_of(state: &AppState, me: i64, id: i64) -> Result<String, WebError> {
+async fn app_id_of(state: &AppState, me: DeveloperId, id: LicenceId) -> Result<AppId, WebError> {
     let licence = state.platform.developer_licence(me, id).await?;
     Ok(licence
         .app_id
@@ -28,9 +30,9 @@ pub(super) async fn page_view(
     State(state): State<AppState>,
     lang: Lang,
     session: WebSession,
-    Path(id): Path<i64>,
+    Path(id): Path<LicenceId>,
 ) -> Result<Markup, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     let app_id = app_id_of(&state, me, id).await?;
     let keys = state.platform.signing_keys(&app_id).await?;
     let live: Vec<_> = keys.iter().filter(|k| k.revoked_at.is_none()).collect();
@@ -38,7 +40,7 @@ pub(super) async fn page_view(
     let input = SignatureInput {
         label: "sig1".into(),
         created: now,
-        key_id: app_id.clone(),
+        key_id: app_id.to_string(),
         nonce: "replace-with-a-fresh-random-nonce".into(),
         alg: Algorithm::HmacSha256,
     };
@@ -90,7 +92,7 @@ pub(super) async fn page_view(
             p { (lang.t("送出的標頭：", "Send these headers:")) }
             pre #example-headers { "Content-Digest: " (digest) "\nSignature-Input: " (input.header_value()) "\nSignature: sig1=:<Base64 signature>:" }
             p { (lang.t("created 需在平台時間前後五分鐘內；每個 nonce 只能用一次。", "created must be within five minutes of the Platform's clock; each nonce is used once.")) " " a href="/docs" { "/docs" } }
-            (crate::http::v2::try_call::widget(lang, &app_id, now))
+            (crate::http::v2::try_call::widget(lang, app_id.as_str(), now))
         },
     ))
 }
@@ -99,10 +101,10 @@ pub(super) async fn page_view(
 pub(super) async fn register(
     State(state): State<AppState>,
     session: WebSession,
-    Path(id): Path<i64>,
+    Path(id): Path<LicenceId>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     check_csrf(&session, &form)?;
     let app_id = app_id_of(&state, me, id).await?;
     state
@@ -117,10 +119,10 @@ pub(super) async fn revoke(
     State(state): State<AppState>,
     lang: Lang,
     session: WebSession,
-    Path((id, key)): Path<(i64, i64)>,
+    Path((id, key)): Path<(LicenceId, i64)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id(session, Role::Developer)?;
+    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     check_csrf(&session, &form)?;
     let app_id = app_id_of(&state, me, id).await?;
     if !crate::http::web::components::confirm::confirmed(&form) {

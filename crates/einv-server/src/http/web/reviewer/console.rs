@@ -3,6 +3,7 @@
 //! the decisions — each with a templated or typed reason, the ones that cannot be undone
 //! confirmed first — and the registry of events (R4.1, R4.2, R4.7b, R6, R10).
 
+use einv_core::{LicenceId, ReviewerId};
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
@@ -28,7 +29,7 @@ pub(super) async fn events(
     lang: Lang,
     session: WebSession,
 ) -> Result<Markup, WebError> {
-    subject_id(session, Role::Reviewer)?;
+    subject_id::<ReviewerId>(session, Role::Reviewer)?;
     let mut events = state.platform.recent_events().await?;
     // Newest first from the store; `history` shows its input newest first by reversing it.
     events.reverse();
@@ -72,10 +73,10 @@ pub(super) async fn detail(
     State(state): State<AppState>,
     lang: Lang,
     session: WebSession,
-    Path(id): Path<i64>,
+    Path(id): Path<LicenceId>,
     Query(done): Query<Done>,
 ) -> Result<Markup, WebError> {
-    let (session, me) = subject_id(session, Role::Reviewer)?;
+    let (session, me) = subject_id::<ReviewerId>(session, Role::Reviewer)?;
     let p = &state.platform;
     let Dossier {
         licence,
@@ -100,7 +101,10 @@ pub(super) async fn detail(
         if actor == dev_actor {
             return Some(developer.account.name.clone());
         }
-        let rid = actor.strip_prefix("reviewer:")?.parse::<i64>().ok()?;
+        let rid = actor
+            .strip_prefix("reviewer:")?
+            .parse::<ReviewerId>()
+            .ok()?;
         reviewers
             .iter()
             .find(|r| r.id == rid)
@@ -181,10 +185,10 @@ pub(super) async fn act(
     State(state): State<AppState>,
     lang: Lang,
     session: WebSession,
-    Path((id, action)): Path<(i64, String)>,
+    Path((id, action)): Path<(LicenceId, String)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id(session, Role::Reviewer)?;
+    let (session, me) = subject_id::<ReviewerId>(session, Role::Reviewer)?;
     check_csrf(&session, &form)?;
     let p = &state.platform;
     let reason = field(&form, "reason");
@@ -235,12 +239,14 @@ pub(super) async fn act(
             p.terminate(Actor::Reviewer(me), id, ground, reason).await?;
         }
         "assign" => {
-            let reviewer = field(&form, "reviewer").parse::<i64>().map_err(|_| {
-                ServiceError::from(einv_core::InvalidValue::new(
-                    "reviewer",
-                    "choose a reviewer",
-                ))
-            })?;
+            let reviewer = field(&form, "reviewer")
+                .parse::<ReviewerId>()
+                .map_err(|_| {
+                    ServiceError::from(einv_core::InvalidValue::new(
+                        "reviewer",
+                        "choose a reviewer",
+                    ))
+                })?;
             p.assign(id, reviewer).await?;
         }
         _ => return Err(ServiceError::not_found("action").into()),
@@ -293,7 +299,7 @@ pub(super) async fn document(
     session: WebSession,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    subject_id(session, Role::Reviewer)?;
+    subject_id::<ReviewerId>(session, Role::Reviewer)?;
     let (record, bytes) = state.platform.document(id).await?;
     let declared = record
         .content_type

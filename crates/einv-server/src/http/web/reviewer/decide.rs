@@ -2,6 +2,7 @@
 //! (a `<datalist>`: chosen or typed, no script needed), and what a confirmation page says
 //! each will do.
 
+use einv_core::LicenceId;
 use std::collections::HashMap;
 
 use einv_core::licence::{LicenceState, Renewal, SuspensionReason, TerminationGround};
@@ -67,7 +68,7 @@ fn templates(action: &str) -> &'static [(&'static str, &'static str)] {
 fn decision(
     lang: Lang,
     session: &WebSession,
-    id: i64,
+    id: LicenceId,
     action: &str,
     words: (&str, &str),
     class: &str,
@@ -88,7 +89,12 @@ fn decision(
 }
 
 /// The decisions licence `id` in state `st` allows.
-pub(super) fn decisions(lang: Lang, session: &WebSession, id: i64, st: &LicenceState) -> Markup {
+pub(super) fn decisions(
+    lang: Lang,
+    session: &WebSession,
+    id: LicenceId,
+    st: &LicenceState,
+) -> Markup {
     let d = |action: &str, zh: &str, en: &str, class: &str| {
         decision(lang, session, id, action, (zh, en), class, html! {})
     };

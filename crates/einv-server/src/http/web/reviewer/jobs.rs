@@ -3,6 +3,7 @@
 //! Runs left `running` by a node that stopped mid-run show as abandoned once the scheduler
 //! marked them.
 
+use einv_core::ReviewerId;
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
@@ -13,6 +14,7 @@ use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
 use crate::services::jobs::Job;
+use einv_store::RunOutcome;
 
 /// How many runs the page lists.
 const SHOWN_RUNS: i64 = 200;
@@ -24,7 +26,7 @@ pub(super) async fn view(
     session: WebSession,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Markup, WebError> {
-    crate::http::web::common::subject_id(session, Role::Reviewer)?;
+    crate::http::web::common::subject_id::<ReviewerId>(session, Role::Reviewer)?;
     // An unknown job name lists every job rather than failing: the filter is a convenience.
     let job = field(&query, "job").parse::<Job>().ok();
     let runs = state.platform.job_runs(job, SHOWN_RUNS).await?;
@@ -54,7 +56,7 @@ pub(super) async fn view(
                     td { (run.job) } td { (run.slot) } td { (run.node) }
                     td { (taipei_time(run.started_at)) }
                     td { @if let Some(at) = run.finished_at { (taipei_time(at)) } @else { "—" } }
-                    td { (outcome_words(lang, &run.outcome)) }
+                    td { (outcome_words(lang, run.outcome)) }
                     td { @if let Some(e) = &run.error { (e) } @else { code { (run.counts) } } }
                 } } }
             } }
@@ -62,12 +64,11 @@ pub(super) async fn view(
     ))
 }
 
-fn outcome_words(lang: Lang, outcome: &str) -> &'static str {
+fn outcome_words(lang: Lang, outcome: RunOutcome) -> &'static str {
     match outcome {
-        "ok" => lang.t("完成", "done"),
-        "failed" => lang.t("失敗", "failed"),
-        "running" => lang.t("執行中", "running"),
-        "abandoned" => lang.t("中斷（節點停止）", "abandoned (node stopped)"),
-        _ => lang.t("不明", "unknown"),
+        RunOutcome::Ok => lang.t("完成", "done"),
+        RunOutcome::Failed => lang.t("失敗", "failed"),
+        RunOutcome::Running => lang.t("執行中", "running"),
+        RunOutcome::Abandoned => lang.t("中斷（節點停止）", "abandoned (node stopped)"),
     }
 }

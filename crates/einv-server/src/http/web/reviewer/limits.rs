@@ -3,6 +3,8 @@
 //! licence's own limit from a given time. Also the small section a licence's pages show of
 //! its AppID's limit and refusals (developer and reviewer alike).
 
+use einv_core::LicenceId;
+use einv_core::ReviewerId;
 use std::collections::HashMap;
 
 use axum::extract::State;
@@ -26,7 +28,7 @@ pub(super) async fn view(
     lang: Lang,
     session: WebSession,
 ) -> Result<Markup, WebError> {
-    let (session, _) = crate::http::web::common::subject_id(session, Role::Reviewer)?;
+    let (session, _) = crate::http::web::common::subject_id::<ReviewerId>(session, Role::Reviewer)?;
     let p = &state.platform;
     let refused = p.throttled_today().await?;
     let announced = p.limit_announcements().await?;
@@ -82,9 +84,10 @@ pub(super) async fn set(
     session: WebSession,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let (session, me) = crate::http::web::common::subject_id(session, Role::Reviewer)?;
+    let (session, me) =
+        crate::http::web::common::subject_id::<ReviewerId>(session, Role::Reviewer)?;
     check_csrf(&session, &form)?;
-    let licence: i64 = number(&form, "licence")?;
+    let licence: LicenceId = number(&form, "licence")?;
     let limit = match field(&form, "calls").trim() {
         "" => None,
         _ => {

@@ -10,11 +10,10 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 
-use super::common::{field, redirect_with_cookie};
-use super::developer::login_form;
+use super::developer::{login_form, posted_credentials, signed_in};
 use super::form_guard::FormGuard;
 use super::layout::Lang;
-use super::session::{Role, WebError, WebSession};
+use super::session::{Role, WebError};
 use crate::http::AppState;
 
 mod console;
@@ -53,12 +52,7 @@ async fn login(
     crate::http::client_ip::ClientIp(ip): crate::http::client_ip::ClientIp,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    guard.check(field(&form, "csrf"))?;
-    let password = form.get("password").cloned().unwrap_or_default();
-    let reviewer = state
-        .platform
-        .sign_in_reviewer(field(&form, "email"), &password, ip)
-        .await?;
-    let cookie = WebSession::start(&state, Role::Reviewer, &reviewer.id.to_string()).await?;
-    Ok(redirect_with_cookie("/reviewer", cookie))
+    let (email, password) = posted_credentials(&guard, &form)?;
+    let reviewer = state.platform.sign_in_reviewer(email, password, ip).await?;
+    signed_in(&state, Role::Reviewer, reviewer.id, "/reviewer").await
 }

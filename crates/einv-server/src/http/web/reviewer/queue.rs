@@ -4,6 +4,8 @@
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use einv_core::AppId;
+use einv_core::ReviewerId;
 use maud::{html, Markup};
 
 use crate::error::ServiceError;
@@ -13,7 +15,8 @@ use crate::http::web::layout::{page, Lang};
 use crate::http::web::messages;
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
-use crate::services::licensing::{QueueFilter, QueuePage, STATE_NAMES};
+use crate::services::licensing::{QueueFilter, QueuePage};
+use einv_core::licence::LicenceStateKind;
 use einv_core::{InvalidValue, ProblemKind, Service};
 
 /// This filter's query string for page `n`.
@@ -78,7 +81,7 @@ fn filter_form(lang: Lang, f: &QueueFilter, action: &str, errors: &FormErrors) -
                     select #status name="status" aria-invalid=[invalid("status")] aria-describedby=[described("status")] {
                         option value="queue" selected[status == "queue"] { (lang.t("待審核", "Waiting for review")) }
                         option value="all" selected[status == "all"] { (lang.t("全部", "All")) }
-                        @for s in STATE_NAMES { option value=(s) selected[status == s] { (licence::state_words(lang, s).0) } }
+                        @for s in LicenceStateKind::ALL { option value=(s) selected[status == s.as_str()] { (licence::state_words(lang, *s).0) } }
                     } }
                 div { label for="service" { (lang.t("服務", "Service")) }
                     (beside("service"))
@@ -111,7 +114,7 @@ fn listing(
         div.scroll role="region" aria-label=(lang.t("授權案件", "Licences")) tabindex="0" { table #licences {
             thead { tr { th { (lang.t("產品", "Product")) } th { (lang.t("開發者", "Developer")) } th { (lang.t("服務", "Services")) } th { (lang.t("狀態", "Status")) } th { (lang.t("指派", "Assigned")) } th { (lang.t("最後異動", "Last change")) } } }
             tbody { @for row in &r.rows { tr {
-                td { a href=(format!("/reviewer/licences/{}", row.licence.id)) { (row.product_name) } br; span.muted { "#" (row.licence.id) " · " (row.licence.app_id.as_deref().unwrap_or("—")) } }
+                td { a href=(format!("/reviewer/licences/{}", row.licence.id)) { (row.product_name) } br; span.muted { "#" (row.licence.id) " · " (row.licence.app_id.as_ref().map_or("—", AppId::as_str)) } }
                 td { (row.developer_name) }
                 td { (licence::services_words(lang, &row.services)) }
                 td { (licence::badge(lang, &row.licence.state)) br; span.muted { (licence::term_line(lang, &row.licence, now)) } }
@@ -134,7 +137,7 @@ async fn list(
     title: (&str, &str),
     action: &str,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id(session, Role::Reviewer)?;
+    let (session, me) = subject_id::<ReviewerId>(session, Role::Reviewer)?;
     if action == "/reviewer/licences" && filter.status.is_empty() {
         filter.status = "all".into();
     }

@@ -2,6 +2,7 @@
 //! ones under "earlier consents"), app names instead of AppIDs, and a confirmation page that
 //! says what revoking does before anything changes.
 
+use einv_core::GrantId;
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
@@ -74,11 +75,11 @@ pub(super) fn consents_section(
     html! {
         h2 { (lang.t("我的同意", "My consents")) }
         @if current.is_empty() { p.muted { (lang.t("您尚未同意任何 App 取用您的資料。", "You have not let any app use your data.")) } }
-        @for g in &current { (consent_card(lang, session, g, app_name(names, &g.app_id), now)) }
+        @for g in &current { (consent_card(lang, session, g, app_name(names, g.app_id.as_str()), now)) }
         @if !earlier.is_empty() {
             details {
                 summary { (lang.t("較早的同意紀錄", "Earlier consents")) " (" (earlier.len()) ")" }
-                @for g in &earlier { (consent_card(lang, session, g, app_name(names, &g.app_id), now)) }
+                @for g in &earlier { (consent_card(lang, session, g, app_name(names, g.app_id.as_str()), now)) }
             }
         }
     }
@@ -89,7 +90,7 @@ pub(super) async fn confirm_revoke(
     State(state): State<AppState>,
     lang: Lang,
     session: WebSession,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
 ) -> Result<Markup, WebError> {
     let (session, user) = super::user_of(session)?;
     let p = &state.platform;
@@ -100,7 +101,7 @@ pub(super) async fn confirm_revoke(
         .find(|g| g.id == id)
         .ok_or(crate::error::ServiceError::not_found("consent"))?;
     let names = p.app_names(&[grant.app_id.as_str()]).await?;
-    let name = app_name(&names, &grant.app_id);
+    let name = app_name(&names, grant.app_id.as_str());
     let what = html! {
         ul {
             li { strong { (name) } (lang.t(" 將立即無法再取用您的資料：", " immediately stops getting your data:")) (services(lang, &grant)) }
@@ -138,7 +139,7 @@ enum Act {
 pub(super) async fn revoke(
     state: State<AppState>,
     session: WebSession,
-    id: Path<i64>,
+    id: Path<GrantId>,
     form: Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     act(state, session, id, form, Act::Revoke).await
@@ -148,7 +149,7 @@ pub(super) async fn revoke(
 pub(super) async fn renew(
     state: State<AppState>,
     session: WebSession,
-    id: Path<i64>,
+    id: Path<GrantId>,
     form: Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     act(state, session, id, form, Act::Renew).await
@@ -158,7 +159,7 @@ pub(super) async fn renew(
 async fn act(
     State(state): State<AppState>,
     session: WebSession,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     Form(f): Form<CsrfForm>,
     act: Act,
 ) -> Result<Response, WebError> {

@@ -7,6 +7,7 @@
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::{DateTime, Utc};
+use einv_core::UserId;
 use maud::{html, Markup};
 
 use super::{Lang, Role, WebError, WebSession};
@@ -67,8 +68,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The signed-in User's ID.
-pub(crate) fn user_of(session: WebSession) -> Result<(WebSession, i64), WebError> {
-    super::common::subject_id(session, Role::User)
+pub(crate) fn user_of(session: WebSession) -> Result<(WebSession, UserId), WebError> {
+    super::common::subject_id::<UserId>(session, Role::User)
 }
 
 /// A time as citizens read it (ROC date in Chinese, Taipei time, the zone named).

@@ -6,6 +6,8 @@
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use einv_core::DeletionRequestId;
+use einv_core::{AppId, UserId};
 use einv_store::RequestKind;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -33,7 +35,7 @@ async fn list_page(
     state: &AppState,
     lang: Lang,
     session: &WebSession,
-    user: i64,
+    user: UserId,
     errors: &FormErrors,
 ) -> Result<Markup, WebError> {
     let p = &state.platform;
@@ -54,7 +56,7 @@ async fn list_page(
         thead { tr { th { (lang.t("收據編號", "Receipt")) } th { "App" } th { (lang.t("請求", "Request")) } th { (lang.t("處理期限", "Due by")) } th { (lang.t("狀態", "Status")) } } }
         tbody { @for r in &requests { tr {
             td { a href={ "/me/requests/" (r.id) } { (receipt_number(r)) } }
-            td { (names.get(&r.app_id).map_or(r.app_id.as_str(), String::as_str)) }
+            td { (names.get(r.app_id.as_str()).map_or(r.app_id.as_str(), String::as_str)) }
             td { (kind_text(lang, r.kind)) br; span.muted { (when(lang, r.created_at)) } }
             td { (citizen_date(lang, r.due_date)) }
             td { (request_badge(lang, r)) }
@@ -116,11 +118,17 @@ pub(super) async fn file(
         let page = list_page(&state, lang, &session, user, &errors).await?;
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    match state
-        .platform
-        .file_deletion_request(user, &f.app_id, kind)
-        .await
-    {
+    let filed = match AppId::parse(&f.app_id) {
+        Ok(app_id) => {
+            state
+                .platform
+                .file_deletion_request(user, &app_id, kind)
+                .await
+        }
+        // Text that is not an AppID names no app the User consented to.
+        Err(_) => Err(crate::error::ServiceError::not_found("app_id")),
+    };
+    match filed {
         Ok((request, new)) => {
             let done = if new { "filed" } else { "existing" };
             Ok(Redirect::to(&format!("/me/requests/{}?done={done}", request.id)).into_response())
@@ -145,7 +153,7 @@ pub(super) async fn receipt(
     State(state): State<AppState>,
     lang: Lang,
     session: WebSession,
-    Path(id): Path<i64>,
+    Path(id): Path<DeletionRequestId>,
     Query(q): Query<Done>,
 ) -> Result<Markup, WebError> {
     let (_, user) = super::user_of(session)?;
@@ -153,7 +161,7 @@ pub(super) async fn receipt(
     let r = p.deletion_request_of_user(user, id).await?;
     let names = p.app_names(&[r.app_id.as_str()]).await?;
     let app = names
-        .get(&r.app_id)
+        .get(r.app_id.as_str())
         .map_or(r.app_id.as_str(), String::as_str);
     let number = receipt_number(&r);
     let rows: [((&str, &str), Markup); 6] = [

@@ -1,5 +1,6 @@
 //! The v1 MOF-compatible API end to end: the real server on a random port, a real database
-//! (SQLite and PostgreSQL), requests built as a MOF client builds them.
+//! (SQLite and PostgreSQL), requests built as a MOF client builds them; the carrier calls in
+//! `carrier`.
 
 use crate::common::*;
 use crate::v1_requests::*;
@@ -7,18 +8,12 @@ use einv_core::barcode::{crypto, QrSeedKey, RandomCode};
 use einv_core::{Clock, InvoiceNumber};
 use serde_json::Value;
 
+mod carrier;
+
 both_backends!(
     winning_list_and_period_errors,
     invoice_header_and_its_errors,
     invoice_detail_by_qr_and_barcode,
-    carrier_list_masks_donated_and_checks_the_code,
-    carrier_list_pages_with_996_and_filters_winners,
-    carrier_list_refuses_bad_windows_and_stale_timestamps,
-    carrier_detail_only_for_own_invoices,
-    aggregated_carrier_sees_its_invoices,
-    donation_signed_masked_and_refused_when_it_must_be,
-    donation_accepts_a_raw_plus_in_the_query_string,
-    carrier_aggregation_is_signed,
     app_and_device_refusals,
     love_code_search,
     a_repeated_signed_request_is_answered_once,
@@ -39,15 +34,7 @@ fn msg(reply: &Value) -> &str {
 }
 
 async fn winning_list_and_period_errors(app: &TestApp) {
-    let ask = |term: &str| {
-        p(&[
-            ("version", "0.2"),
-            ("action", "QryWinningList"),
-            ("invTerm", term),
-            ("UUID", "d"),
-            ("appID", APP_ID),
-        ])
-    };
+    let ask = winning_list;
     let ok = app.post(INVAPP, &ask("11510")).await;
     assert_eq!(ok["code"], "200", "code is a string in invapp replies");
     assert_eq!(ok["v"], "0.2");
@@ -154,206 +141,31 @@ async fn invoice_detail_by_qr_and_barcode(app: &TestApp) {
     );
 }
 
-async fn carrier_list_masks_donated_and_checks_the_code(app: &TestApp) {
-    let reply = app
-        .post(INVSERV, &carrier_list(app, "2026/11/01", "2026/11/30"))
-        .await;
-    assert_eq!(reply["code"], 200, "code is a number in carrier replies");
-    let details = reply["details"].as_array().unwrap();
-    let numbers: Vec<&str> = details
-        .iter()
-        .map(|d| d["invNum"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        numbers,
-        ["AB00000001", "AB00000***", "AB00000003", "AB00000004"],
-        "R5.7 masks the donated one; the aggregated EasyCard's invoice is included"
-    );
-    let donated = &details[1];
-    assert_eq!(donated["donateMark"], 1);
-    assert_eq!(donated["invDonatable"], false);
-    assert_eq!(details[0]["invDonatable"], true);
-    assert_eq!(details[0]["invDate"]["year"], 126);
-    assert_eq!(details[0]["invDate"]["month"], 10);
-    assert!(
-        !reply.to_string().contains("AB00000002"),
-        "the donated number never appears"
-    );
-    let mut wrong = carrier_list(app, "2026/11/01", "2026/11/30");
-    set(&mut wrong, "cardEncrypt", "Wrong999");
-    assert_code(&app.post(INVSERV, &wrong).await, 919);
-    let mut unknown = carrier_list(app, "2026/11/01", "2026/11/30");
-    set(&mut unknown, "cardNo", "/ZZZZZZZ");
-    assert_code(&app.post(INVSERV, &unknown).await, 919);
-}
-
-async fn carrier_list_pages_with_996_and_filters_winners(app: &TestApp) {
-    let first = app
-        .post(INVSERV, &carrier_list(app, "2026/09/01", "2026/09/30"))
-        .await;
-    assert_eq!(first["code"], 996);
-    assert_eq!(first["details"].as_array().unwrap().len(), 100);
-    let mut page2 = carrier_list(app, "2026/09/01", "2026/09/30");
-    set(&mut page2, "version", "0.6");
-    page2.push(("page", "2".into()));
-    let second = app.post(INVSERV, &page2).await;
-    assert_eq!(second["code"], 200);
-    assert_eq!(second["details"].as_array().unwrap().len(), 50);
-    assert_eq!(second["details"][0]["rowNum"], 101);
-    let mut winners = carrier_list(app, "2026/10/01", "2026/10/31");
-    set(&mut winners, "onlyWinningInv", "Y");
-    let reply = app.post(INVSERV, &winners).await;
-    assert_eq!(reply["code"], 200);
-    let numbers: Vec<&str> = reply["details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["invNum"].as_str().unwrap())
-        .collect();
-    assert_eq!(numbers, ["AB12345678"]);
-}
-
-async fn carrier_list_refuses_bad_windows_and_stale_timestamps(app: &TestApp) {
-    let two_months = app
-        .post(INVSERV, &carrier_list(app, "2026/10/01", "2026/11/30"))
-        .await;
-    assert_code(&two_months, 903);
-    assert!(msg(&two_months).contains("endDate"));
-    let too_old = app
-        .post(INVSERV, &carrier_list(app, "2026/04/01", "2026/04/30"))
-        .await;
-    assert_code(&too_old, 903);
-    assert!(msg(&too_old).contains("startDate"));
-    let mut stale = carrier_list(app, "2026/11/01", "2026/11/30");
-    set(
-        &mut stale,
-        "timeStamp",
-        &(app.now_unix() - 3600).to_string(),
-    );
-    assert_code(&app.post(INVSERV, &stale).await, 951);
-    let mut expired = carrier_list(app, "2026/11/01", "2026/11/30");
-    set(
-        &mut expired,
-        "expTimeStamp",
-        &(app.now_unix() - 1).to_string(),
-    );
-    assert_code(&app.post(INVSERV, &expired).await, 951);
-}
-
-async fn carrier_detail_only_for_own_invoices(app: &TestApp) {
-    let ok = app
-        .post(INVSERV, &carrier_detail(app, "AB00000001", "2026/11/20"))
-        .await;
-    assert_eq!(ok["code"], 200);
-    assert_eq!(ok["details"][0]["unitPrice"], "105");
-    // The 0.3 carrier capture: a detail row's `rowNum` and `amount` are numbers.
-    assert_eq!(ok["details"][0]["rowNum"], 1);
-    assert_eq!(ok["details"][0]["amount"], 105);
-    let donated = app
-        .post(INVSERV, &carrier_detail(app, "AB00000002", "2026/11/21"))
-        .await;
-    assert_eq!(donated["invNum"], "AB00000***");
-    assert_code(
-        &app.post(INVSERV, &carrier_detail(app, "EF00000001", "2026/11/20"))
-            .await,
-        915,
-    );
-}
-
-async fn aggregated_carrier_sees_its_invoices(app: &TestApp) {
-    let mut params = carrier_list(app, "2026/11/01", "2026/11/30");
-    set(&mut params, "cardType", "1K0001");
-    set(&mut params, "cardNo", EASYCARD);
-    set(&mut params, "cardEncrypt", EASYCARD_HIDDEN);
-    let reply = app.post(INVSERV, &params).await;
-    assert_eq!(reply["code"], 200, "{reply}");
-    let numbers: Vec<&str> = reply["details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["invNum"].as_str().unwrap())
-        .collect();
-    assert_eq!(numbers, ["AB00000004"]);
-    set(&mut params, "cardEncrypt", "guess");
-    assert_code(&app.post(INVSERV, &params).await, 919);
-}
-
-async fn donation_signed_masked_and_refused_when_it_must_be(app: &TestApp) {
-    let mut ok = donation(app, "AB00000001", "2026/11/20", "919");
-    sign(&mut ok, API_KEY);
-    let reply = app.post(DONATE, &ok).await;
-    assert_eq!(reply["code"], 200, "{reply}");
-    assert_eq!(reply["invNum"], "AB00000***", "R5.7");
-    assert_eq!(reply["invStatus"], "已捐贈");
-    assert_eq!(
-        reply["hashSerial"],
-        einv_core::wire::hash_serial("0000000001", API_KEY.as_bytes())
-    );
-    // A new request (another serial) for the same invoice: refused, it was donated.
-    let mut again = donation(app, "AB00000001", "2026/11/20", "919");
-    set(&mut again, "serial", "0000000002");
-    sign(&mut again, API_KEY);
-    assert_code(&app.post(DONATE, &again).await, 908);
-    let mut no_charity = donation(app, "AB00000004", "2026/11/23", "123");
-    set(&mut no_charity, "cardType", "1K0001");
-    set(&mut no_charity, "cardNo", EASYCARD);
-    set(&mut no_charity, "cardEncrypt", EASYCARD_HIDDEN);
-    sign(&mut no_charity, API_KEY);
-    assert_code(&app.post(DONATE, &no_charity).await, 907);
-    let mut b2b = donation(app, "AB00000003", "2026/11/22", "919");
-    sign(&mut b2b, API_KEY);
-    assert_code(&app.post(DONATE, &b2b).await, 913);
-    let mut drawn = donation(app, "AB12345678", "2026/10/05", "919");
-    sign(&mut drawn, API_KEY);
-    let reply = app.post(DONATE, &drawn).await;
-    assert_code(&reply, 903);
-    assert!(msg(&reply).contains("drawn"), "{reply}");
-    let mut forged = donation(app, "AB00000004", "2026/11/23", "919");
-    sign(&mut forged, "not-the-key");
-    assert_code(&app.post(DONATE, &forged).await, 954);
-    let unsigned = donation(app, "AB00000004", "2026/11/23", "919");
-    assert_code(&app.post(DONATE, &unsigned).await, 954);
-    let mut tampered = donation(app, "AB00000004", "2026/11/23", "919");
-    sign(&mut tampered, API_KEY);
-    set(&mut tampered, "npoBan", "8585");
-    assert_code(&app.post(DONATE, &tampered).await, 954);
-}
-
-async fn donation_accepts_a_raw_plus_in_the_query_string(app: &TestApp) {
-    // BARCODE contains '+', and a client that does not URL-encode sends it raw.
-    let mut params = donation(app, "AB00000001", "2026/11/20", "919");
-    sign(&mut params, API_KEY);
-    let reply = app.post_raw_query(DONATE, &params).await;
-    assert_eq!(reply["code"], 200, "{reply}");
-}
-
-async fn carrier_aggregation_is_signed(app: &TestApp) {
-    let mut params = aggregation(app);
-    sign(&mut params, API_KEY);
-    let reply = app.post(AGGREGATE, &params).await;
-    assert_eq!(reply["code"], 200, "{reply}");
-    assert_eq!(reply["cardNo"], BARCODE);
-    assert_eq!(reply["carriers"][0]["carrierType"], "1K0001");
-    assert_eq!(reply["carriers"][0]["carrierId2"], EASYCARD_HIDDEN);
-    assert_eq!(
-        reply["hashSerial"],
-        einv_core::wire::hash_serial("0000000002", API_KEY.as_bytes())
-    );
-}
-
 async fn app_and_device_refusals(app: &TestApp) {
     let ask = |app_id: &str, uuid: &str| {
-        p(&[
-            ("version", "0.2"),
-            ("action", "QryWinningList"),
-            ("invTerm", "11510"),
-            ("UUID", uuid),
-            ("appID", app_id),
-        ])
+        let mut params = winning_list("11510");
+        set(&mut params, "UUID", uuid);
+        set(&mut params, "appID", app_id);
+        params
     };
     let unknown = app.post(INVAPP, &ask("EINVNOSUCHAPP", "d")).await;
     assert_code(&unknown, 998);
     assert!(msg(&unknown).contains("appID"));
+    // R4.1: text that is not an AppID at all (a space, a slash, too long) was never issued
+    // either: the same answer as an unknown AppID, never a different code.
+    let long = "A".repeat(65);
+    for not_an_app_id in ["EINV NO/SUCH", "應用程式", long.as_str()] {
+        let reply = app.post(INVAPP, &ask(not_an_app_id, "d")).await;
+        assert_eq!(
+            reply,
+            serde_json::json!({
+                "code": unknown["code"],
+                "msg": msg(&unknown).replace("EINVNOSUCHAPP", not_an_app_id),
+                "v": unknown["v"],
+            }),
+            "{not_an_app_id:?}"
+        );
+    }
     app.store()
         .block_device("evil", "abuse", crate::common::start_time())
         .await
@@ -361,7 +173,7 @@ async fn app_and_device_refusals(app: &TestApp) {
     assert_code(&app.post(INVAPP, &ask(APP_ID, "evil")).await, 997);
     // R4.5: an AppID is licensed for a set of services; a call outside the set is refused.
     app.store()
-        .set_app_services(APP_ID, &[einv_core::Service::WinningNumbers])
+        .set_app_services(&app_id(), &[einv_core::Service::WinningNumbers])
         .await
         .unwrap();
     assert_code(&app.post(INVAPP, &ask(APP_ID, "d")).await, 200);
@@ -371,7 +183,7 @@ async fn app_and_device_refusals(app: &TestApp) {
     assert_code(&not_licensed, 998);
     assert!(msg(&not_licensed).contains("not licensed"));
     app.store()
-        .set_app_status(APP_ID, einv_store::AppStatus::Suspended)
+        .set_app_status(&app_id(), einv_store::AppStatus::Suspended)
         .await
         .unwrap();
     let suspended = app.post(INVAPP, &ask(APP_ID, "d")).await;
@@ -413,8 +225,7 @@ async fn love_code_search(app: &TestApp) {
 /// A repeated identical signed request inside its timestamp window gets the first answer and
 /// never acts twice: a second donation would answer 908, the replay answers the first 200.
 async fn a_repeated_signed_request_is_answered_once(app: &TestApp) {
-    let mut first = donation(app, "AB00000001", "2026/11/20", "919");
-    sign(&mut first, API_KEY);
+    let first = signed(donation(app, "AB00000001", "2026/11/20", "919"));
     let answer = app.post(DONATE, &first).await;
     assert_code(&answer, 200);
     assert_eq!(
