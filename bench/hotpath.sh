@@ -12,8 +12,14 @@
 # Every answer is checked for MOF code 200 (bench/bodies.lua): a run with any other answer is
 # reported as failed, so throttled or refused calls never count. Flow-control limits are raised
 # out of the way. Data sets are generated once (`einv generate --into-db`) into $WORK/<size>
-# (SQLite) or the database einv_bench_<size> (PostgreSQL) and kept. Loads stay on 127.0.0.1
-# and stop after $DURATION.
+# (SQLite) or the database einv_bench_<size> (PostgreSQL, with its server key and request
+# files in $WORK/pg-<size>) and kept. Loads stay on 127.0.0.1 and stop after $DURATION.
+#
+# Warm-up: after a server starts, einv is loaded for 2 × $WARMUP before anything is measured
+# (its first seconds share the cores with start-up work: the background jobs' first tick,
+# SQLite or PostgreSQL filling their caches), and each ceiling server gets $WARMUP of load of
+# its own before its measured run: without both, the first ceiling measured after a start came
+# out at a fraction of the later ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BACKEND="${BACKEND:-sqlite}"
@@ -27,8 +33,8 @@ KINDS="${KINDS:-list:unsigned list:signed detail:unsigned detail:signed winners:
 WORK="${WORK:-/tmp/einv-bench}"
 PG_BASE="${PG_BASE:-postgres://postgres@127.0.0.1:5432}"
 TARGET="${CARGO_TARGET_DIR:-target}"
-PORT=18180
-BASE_PORT=18181
+PORT="${PORT:-18180}"
+BASE_PORT="${BASE_PORT:-18181}"
 MONTH="${MONTH:-$(date -d "$(date +%Y-%m-15) -1 month" +%Y/%m)}"
 
 if [ -z "${SKIP_BUILD:-}" ]; then
@@ -87,6 +93,9 @@ echo "|---|---|---|---|---|---|---|---|---|---|---|"
 ratios=$(mktemp)
 for n in $SIZES; do
   dir="$WORK/$n"
+  # PostgreSQL's server key and request files live apart from the SQLite set of that size
+  # (its Users and invoices are other ones).
+  [ "$BACKEND" = postgres ] && dir="$WORK/pg-$n"
   mkdir -p "$dir"
   db_args=(--data "$dir")
   url_arg=()
@@ -110,6 +119,11 @@ for n in $SIZES; do
     --limit-ip 1000000000/1 --limit-app 1000000000/1 >"$dir/serve-$BACKEND.log" 2>&1 &
   pid=$!
   wait_up "$PORT"
+  # Start-up warm-up (see the header), on the first kind's requests.
+  first=${KINDS%% *}
+  warm=$(bodies_for "${first%%:*}" "${first##*:}" "$dir" warm)
+  DURATION="$WARMUP" measure "$PORT" "$warm" "$(path_of "${first%%:*}")" 32 >/dev/null
+  DURATION="$WARMUP" measure "$PORT" "$warm" "$(path_of "${first%%:*}")" 32 >/dev/null
   for rep in $(seq 1 "$REPEAT"); do
     for spec in $KINDS; do
       kind=${spec%%:*}; signing=${spec##*:}
@@ -125,6 +139,7 @@ for n in $SIZES; do
       # Warm-up (first calls of each User pay the argon2 check once; caches fill).
       DURATION="$WARMUP" measure "$PORT" "$warm" "$path" 32 >/dev/null
       bodies=$(bodies_for "$kind" "$signing" "$dir" a)
+      DURATION="$WARMUP" measure "$BASE_PORT" "$bodies" "$path" 32 >/dev/null
       read -r base_rps _ _ < <(measure "$BASE_PORT" "$bodies" "$path" 32)
       kill "$base_pid"; wait "$base_pid" 2>/dev/null || true
       read -r rps _ _ < <(measure "$PORT" "$bodies" "$path" 32)

@@ -13,6 +13,7 @@ use einv_core::{AppId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::signed_calls::SignedAnswer;
 use crate::{Store, StoreError, StoreResult};
 
 const COLUMNS: &str =
@@ -59,54 +60,30 @@ impl Store {
         entries: &[EntryContent],
         sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
     ) -> StoreResult<Vec<(i64, String)>> {
-        if entries.is_empty() {
+        self.append_audit_and_answers(entries, &[], 0, sign_head)
+            .await
+    }
+
+    /// [`Self::append_audit`], and in the same transaction the answers of signed v1 calls
+    /// whose reads these entries record (so a kept answer and its entry are stored together
+    /// or not at all), with the signed calls whose window ended before `now` removed.
+    pub async fn append_audit_and_answers(
+        &self,
+        entries: &[EntryContent],
+        answers: &[SignedAnswer],
+        now: i64,
+        sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
+    ) -> StoreResult<Vec<(i64, String)>> {
+        if entries.is_empty() && answers.is_empty() {
             return Ok(Vec::new());
         }
         let mut tx = self.pool().begin().await?;
-        // Write first: this takes the lock every other appender waits on.
-        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
-            .execute(&mut *tx)
-            .await?;
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await?;
-        let (mut seq, mut prev): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
-        let mut out = Vec::with_capacity(entries.len());
-        for e in entries {
-            seq += 1;
-            let hash = entry_hash(&prev, seq, e);
-            let invoices = serde_json::to_string(&e.invoices)
-                .map_err(|err| StoreError::corrupt("audit_log", "invoices", err.to_string()))?;
-            sqlx::query(
-                "INSERT INTO audit_log (seq, at, actor, action, user_id, app_id, invoices, ip, detail, prev_hash, hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(seq)
-            .bind(e.at)
-            .bind(e.actor.as_str())
-            .bind(e.action.as_str())
-            .bind(e.user_id)
-            .bind(e.app_id.as_deref())
-            .bind(invoices)
-            .bind(e.ip.as_deref())
-            .bind(e.detail.as_str())
-            .bind(prev.as_str())
-            .bind(hash.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(|err| StoreError::on_unique(err, "this audit seq"))?;
-            out.push((seq, hash.clone()));
-            prev = hash;
-        }
-        let at = entries.iter().map(|e| e.at).max().unwrap_or_default();
-        let mac = sign_head(seq, &prev, at);
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, at = $3, mac = $4 WHERE id = 1")
-            .bind(seq)
-            .bind(prev.as_str())
-            .bind(at)
-            .bind(mac)
-            .execute(&mut *tx)
-            .await?;
+        let out = if entries.is_empty() {
+            Vec::new()
+        } else {
+            append_in(&mut tx, entries, sign_head).await?
+        };
+        crate::signed_calls::settle(&mut tx, answers, now).await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -327,4 +304,111 @@ impl Store {
             .fetch_one(self.pool())
             .await?)
     }
+}
+
+/// Appends `entries` to the chain inside `tx` (see [`Store::append_audit`]).
+async fn append_in(
+    tx: &mut sqlx::AnyConnection,
+    entries: &[EntryContent],
+    sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
+) -> StoreResult<Vec<(i64, String)>> {
+    // Write first: this takes the lock every other appender waits on, and reads the head.
+    let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(&mut *tx)
+        .await?;
+    let (mut seq, mut prev): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
+    // Chain and encode every entry first, then store them with few multi-row statements.
+    let mut rows = Vec::with_capacity(entries.len());
+    for e in entries {
+        seq += 1;
+        let hash = entry_hash(&prev, seq, e);
+        let invoices = serde_json::to_string(&e.invoices)
+            .map_err(|err| StoreError::corrupt("audit_log", "invoices", err.to_string()))?;
+        let prev_hash = std::mem::replace(&mut prev, hash.clone());
+        rows.push(ChainedRow {
+            seq,
+            entry: e,
+            invoices,
+            prev_hash,
+            hash,
+        });
+    }
+    let mut rest = rows.as_slice();
+    while !rest.is_empty() {
+        // Statements of 64, 32, … 1 rows: few distinct texts for the statement cache, and a
+        // batch of n entries costs at most about log2(n) statements.
+        let take = INSERT_SIZES
+            .iter()
+            .copied()
+            .find(|size| *size <= rest.len())
+            .unwrap_or(1);
+        let (chunk, after) = rest.split_at(take);
+        insert_rows(tx, chunk).await?;
+        rest = after;
+    }
+    let at = entries.iter().map(|e| e.at).max().unwrap_or_default();
+    let mac = sign_head(seq, &prev, at);
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, at = $3, mac = $4 WHERE id = 1")
+        .bind(seq)
+        .bind(prev.as_str())
+        .bind(at)
+        .bind(mac)
+        .execute(&mut *tx)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.seq, r.hash)).collect())
+}
+
+/// The row counts of the multi-row INSERTs (11 parameters a row: 704 at most, within both
+/// backends' limits).
+const INSERT_SIZES: [usize; 7] = [64, 32, 16, 8, 4, 2, 1];
+
+/// One audit row, chained and encoded.
+struct ChainedRow<'a> {
+    seq: i64,
+    entry: &'a EntryContent,
+    invoices: String,
+    prev_hash: String,
+    hash: String,
+}
+
+async fn insert_rows(tx: &mut sqlx::AnyConnection, rows: &[ChainedRow<'_>]) -> StoreResult<()> {
+    let mut sql = String::from(
+        "INSERT INTO audit_log (seq, at, actor, action, user_id, app_id, invoices, ip, detail, prev_hash, hash) VALUES ",
+    );
+    for i in 0..rows.len() {
+        let b = i * 11;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for col in 1..=11 {
+            if col > 1 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(b + col).to_string());
+        }
+        sql.push(')');
+    }
+    let mut query = sqlx::query(&sql);
+    for r in rows {
+        let e = r.entry;
+        query = query
+            .bind(r.seq)
+            .bind(e.at)
+            .bind(e.actor.as_str())
+            .bind(e.action.as_str())
+            .bind(e.user_id)
+            .bind(e.app_id.as_deref())
+            .bind(r.invoices.as_str())
+            .bind(e.ip.as_deref())
+            .bind(e.detail.as_str())
+            .bind(r.prev_hash.as_str())
+            .bind(r.hash.as_str());
+    }
+    query
+        .execute(&mut *tx)
+        .await
+        .map_err(|err| StoreError::on_unique(err, "this audit seq"))?;
+    Ok(())
 }

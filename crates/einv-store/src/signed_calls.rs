@@ -69,8 +69,9 @@ impl Store {
     }
 
     /// Claims the signed call `call_key` for answering until `expires_at`; returns whether
-    /// this caller won (false: an identical request came first). Rows whose window has passed
-    /// are removed first, so the table holds only the calls of the current window.
+    /// this caller won (false: an identical request came first and its window has not passed).
+    /// One statement: a row whose window has passed is taken over in place. Rows of passed
+    /// windows are removed by [`Store::append_audit_and_answers`], with the answers it keeps.
     pub async fn claim_signed_call(
         &self,
         call_key: &str,
@@ -78,39 +79,56 @@ impl Store {
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        sqlx::query("DELETE FROM signed_calls WHERE expires_at < $1")
-            .bind(now.timestamp())
-            .execute(self.pool())
-            .await?;
         let done = sqlx::query(
             "INSERT INTO signed_calls (call_key, app_id, reply, expires_at) \
-             VALUES ($1, $2, NULL, $3) ON CONFLICT (call_key) DO NOTHING",
+             VALUES ($1, $2, NULL, $3) ON CONFLICT (call_key) DO UPDATE SET \
+             app_id = excluded.app_id, reply = NULL, expires_at = excluded.expires_at \
+             WHERE signed_calls.expires_at < $4",
         )
         .bind(call_key)
         .bind(app_id.as_str())
         .bind(expires_at.timestamp())
+        .bind(now.timestamp())
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
     }
+}
 
-    /// Stores the first answer to a claimed signed call.
-    pub async fn answer_signed_call(&self, call_key: &str, reply: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE signed_calls SET reply = $1 WHERE call_key = $2 AND reply IS NULL")
-            .bind(reply)
-            .bind(call_key)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
+/// What to do with a claimed signed call once it is answered: keep its answer, or (`None`, an
+/// internal failure) give the claim up so an identical request may act.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedAnswer {
+    /// The call's key.
+    pub call_key: String,
+    /// The answer to keep.
+    pub reply: Option<String>,
+}
 
-    /// Gives up a claim whose answer must not be kept (an internal failure): an identical
-    /// request may then act.
-    pub async fn release_signed_call(&self, call_key: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM signed_calls WHERE call_key = $1 AND reply IS NULL")
-            .bind(call_key)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+/// Settles `answers` on `conn` (inside the audit batch's transaction) and removes the rows
+/// whose window ended before `now`.
+pub(crate) async fn settle(
+    conn: &mut sqlx::AnyConnection,
+    answers: &[SignedAnswer],
+    now: i64,
+) -> StoreResult<()> {
+    for answer in answers {
+        let query = match &answer.reply {
+            Some(reply) => sqlx::query(
+                "UPDATE signed_calls SET reply = $1 WHERE call_key = $2 AND reply IS NULL",
+            )
+            .bind(reply.as_str())
+            .bind(answer.call_key.as_str()),
+            None => sqlx::query("DELETE FROM signed_calls WHERE call_key = $1 AND reply IS NULL")
+                .bind(answer.call_key.as_str()),
+        };
+        query.execute(&mut *conn).await?;
     }
+    if !answers.is_empty() {
+        sqlx::query("DELETE FROM signed_calls WHERE expires_at < $1")
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }

@@ -15,10 +15,33 @@ use super::AppState;
 /// Stamps `Date` (IMF-fixdate) from `state.platform.clock`.
 pub async fn stamp(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
-    if let Ok(value) = HeaderValue::from_str(&imf_fixdate(state.platform.clock.now())) {
+    if let Some(value) = date_value(state.platform.clock.now()) {
         res.headers_mut().insert(header::DATE, value);
     }
     res
+}
+
+thread_local! {
+    /// The last `Date` value this thread made, with its second: formatting a date costs more
+    /// than the rest of a cached v1 call's headers, and a busy server answers many calls in
+    /// the same second. Keyed by the clock's second, so a moved (injected) clock is followed.
+    static LAST: std::cell::RefCell<Option<(i64, HeaderValue)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The `Date` value for `at`, formatted once per second and thread.
+fn date_value(at: DateTime<Utc>) -> Option<HeaderValue> {
+    let second = at.timestamp();
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((kept, value)) = last.as_ref() {
+            if *kept == second {
+                return Some(value.clone());
+            }
+        }
+        let value = HeaderValue::from_str(&imf_fixdate(at)).ok()?;
+        *last = Some((second, value.clone()));
+        Some(value)
+    })
 }
 
 /// `Sun, 06 Nov 1994 08:49:37 GMT`.
@@ -29,6 +52,29 @@ fn imf_fixdate(at: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn the_kept_date_follows_the_clock() {
+        let first = Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).single();
+        let next = Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 1).single();
+        let (Some(first), Some(next)) = (first, next) else {
+            panic!("valid dates");
+        };
+        let shown = |at| super::date_value(at).and_then(|v| v.to_str().ok().map(str::to_owned));
+        assert_eq!(
+            shown(first).as_deref(),
+            Some("Tue, 01 Dec 2026 10:00:00 GMT")
+        );
+        assert_eq!(
+            shown(next).as_deref(),
+            Some("Tue, 01 Dec 2026 10:00:01 GMT")
+        );
+        // Back to an earlier second (a test clock moved back): formatted again, not kept.
+        assert_eq!(
+            shown(first).as_deref(),
+            Some("Tue, 01 Dec 2026 10:00:00 GMT")
+        );
+    }
 
     #[test]
     fn date_is_an_imf_fixdate() {

@@ -32,6 +32,8 @@ pub struct AppState {
     pub public_url: Option<Arc<str>>,
     /// The token that lets `/metrics` be read from anywhere (`--metrics-token`).
     pub metrics_token: Option<Arc<str>>,
+    /// QryWinningList replies written once per draw (v1/invapp.rs).
+    pub winning_replies: Arc<v1::invapp::WinningReplies>,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
             trusted_proxies: Arc::default(),
             public_url: None,
             metrics_token: None,
+            winning_replies: Arc::default(),
         }
     }
 

@@ -3,8 +3,11 @@
 //! or an audited read happens once however often the request is replayed).
 //!
 //! The answers live in the database (`signed_calls`), so several nodes share them; a row dies
-//! with its window and the table is pruned as rows are added, so it holds at most the signed
-//! calls of one window, which flow control bounds.
+//! with its window and the table is pruned with every batch of kept answers, so it holds at
+//! most the signed calls of about one window, which flow control bounds. The claim is one
+//! statement, made before the call acts (so two identical requests never both act); the
+//! answer is kept by the audit writer, in the transaction that records the call's reads
+//! (`Platform::keep_signed_answer`).
 
 use chrono::{DateTime, Utc};
 use einv_core::AppId;
@@ -31,19 +34,5 @@ impl Platform {
             .store
             .claim_signed_call(call_key, app_id, expires_at, self.clock.now())
             .await?)
-    }
-
-    /// Keeps the first answer to a claimed call; `None` gives the claim up (the answer was an
-    /// internal failure, so an identical request may try again).
-    pub async fn answer_signed_call(
-        &self,
-        call_key: &str,
-        reply: Option<&str>,
-    ) -> ServiceResult<()> {
-        match reply {
-            Some(reply) => self.store.answer_signed_call(call_key, reply).await?,
-            None => self.store.release_signed_call(call_key).await?,
-        }
-        Ok(())
     }
 }

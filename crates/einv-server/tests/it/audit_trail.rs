@@ -15,7 +15,9 @@ both_backends!(
     purge_respects_retention_and_keeps_the_chain,
     invoice_lookups_are_audited_naming_the_user,
     a_read_is_refused_while_the_trail_cannot_be_written,
-    a_cut_tail_with_a_rolled_back_head_is_reported
+    a_cut_tail_with_a_rolled_back_head_is_reported,
+    a_signed_read_keeps_its_answer_with_its_entry,
+    two_simultaneous_identical_signed_reads_act_once
 );
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
@@ -78,6 +80,56 @@ async fn a_read_is_refused_while_the_trail_cannot_be_written(app: &TestApp) {
         1,
         "only the answered read"
     );
+}
+
+/// Issue #9 hole 3 and hole 7 together: a signed read's entry and its kept answer are stored
+/// in one transaction. A replay is answered from the kept answer and records nothing more;
+/// while the trail cannot be written, the read is refused, nothing of it is kept, and the
+/// same request may act once the trail is back.
+async fn a_signed_read_keeps_its_answer_with_its_entry(app: &TestApp) {
+    let mut first = carrier_list(app);
+    sign(&mut first, API_KEY);
+    let answer = app.post(INVSERV, &first).await;
+    assert_eq!(answer["code"], 200, "{answer}");
+    assert_eq!(app.store().count_audit().await.unwrap(), 1);
+    assert_eq!(app.post(INVSERV, &first).await, answer, "the kept answer");
+    assert_eq!(
+        app.store().count_audit().await.unwrap(),
+        1,
+        "a replay never reads twice"
+    );
+
+    app.clock.advance(Duration::seconds(1));
+    let mut second = carrier_list(app);
+    sign(&mut second, API_KEY);
+    sql(app, &["ALTER TABLE audit_log RENAME TO audit_log_away"]).await;
+    let refused = app.post(INVSERV, &second).await;
+    assert_eq!(refused["code"], 999, "{refused}");
+    assert!(refused.get("details").is_none(), "{refused}");
+    sql(app, &["ALTER TABLE audit_log_away RENAME TO audit_log"]).await;
+    // Nothing was kept: the same request now acts, and its read is recorded.
+    let answered = app.post(INVSERV, &second).await;
+    assert_eq!(answered["code"], 200, "{answered}");
+    assert_eq!(app.store().count_audit().await.unwrap(), 2);
+}
+
+/// Hole 3: two identical signed reads sent at once act once: one is answered with the data
+/// and recorded, the other gets the same answer or is refused while the first is answered
+/// (954); never two reads.
+async fn two_simultaneous_identical_signed_reads_act_once(app: &TestApp) {
+    let mut call = carrier_list(app);
+    sign(&mut call, API_KEY);
+    let (a, b) = tokio::join!(app.post(INVSERV, &call), app.post(INVSERV, &call));
+    let served: Vec<&serde_json::Value> =
+        [&a, &b].into_iter().filter(|r| r["code"] == 200).collect();
+    assert!(!served.is_empty(), "{a} {b}");
+    for other in [&a, &b] {
+        assert!(
+            other["code"] == 954 || *other == *served[0],
+            "either the first answer or 954: {other}"
+        );
+    }
+    assert_eq!(app.store().count_audit().await.unwrap(), 1, "one read");
 }
 
 /// Hole 7: a database writer drops the newest entries and rolls the head back to the new

@@ -1,8 +1,11 @@
 //! `/PB2CAPIVAN/invapp/InvApp`: winning numbers (QryWinningList) and invoice lookup by the
 //! proof copy (qryInvHeader, qryInvDetail). `code` is a string in these replies.
 
+use std::sync::Mutex;
+
 use axum::extract::State;
 use einv_core::barcode::RandomCode;
+use einv_core::prize::WinningNumbers;
 use einv_core::Service;
 use serde_json::{Map, Value};
 
@@ -33,10 +36,7 @@ pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
     let version = params.get("version");
     match params.get("action").unwrap_or_default() {
         // Captured live replies answer a winning list with 查詢成功, not 執行成功.
-        "QryWinningList" => match winning_list(&state, &params).await {
-            Ok(body) => Reply::object(version, CodeType::Text, "查詢成功", body),
-            Err(e) => Reply::error(version, CodeType::Text, &e),
-        },
+        "QryWinningList" => winning_reply(&state, &params, version).await,
         "qryInvHeader" => match header(&state, &params).await {
             Ok(Lookup::Found(body)) => Reply::ok(version, CodeType::Text, body),
             Ok(Lookup::Expired) => expired(version),
@@ -79,14 +79,69 @@ fn expired(version: Option<&str>) -> Reply {
     )
 }
 
-async fn winning_list(state: &AppState, params: &V1Params) -> V1Result<Value> {
+/// The QryWinningList reply: written once per draw and version, then answered from the
+/// written bytes (the draw is immutable once published; a re-published one differs, so it is
+/// written anew). Every call still passes the gate.
+async fn winning_reply(state: &AppState, params: &V1Params, version: Option<&str>) -> Reply {
+    let draw = match winning_draw(state, params).await {
+        Ok(draw) => draw,
+        Err(e) => return Reply::error(version, CodeType::Text, &e),
+    };
+    if let Some(bytes) = state.winning_replies.get(version, &draw) {
+        return Reply::prewritten(bytes, 200, CodeType::Text);
+    }
+    let reply = Reply::object(version, CodeType::Text, "查詢成功", winning_list(&draw));
+    if reply.code() == Some(200) {
+        state
+            .winning_replies
+            .keep(version, draw, reply.to_stored().into_bytes());
+    }
+    reply
+}
+
+/// QryWinningList replies already written, by request version and draw.
+#[derive(Debug, Default)]
+pub struct WinningReplies(Mutex<Vec<WrittenWinningList>>);
+
+/// One written QryWinningList reply: the request's version, the draw, the bytes.
+type WrittenWinningList = (Option<String>, WinningNumbers, Vec<u8>);
+
+impl WinningReplies {
+    /// At most this many replies are kept (a few periods are asked for; when full, it starts
+    /// afresh).
+    const MAX: usize = 32;
+
+    fn get(&self, version: Option<&str>, draw: &WinningNumbers) -> Option<Vec<u8>> {
+        let kept = self.0.lock().ok()?;
+        kept.iter()
+            .find(|(v, d, _)| v.as_deref() == version && d == draw)
+            .map(|(_, _, bytes)| bytes.clone())
+    }
+
+    fn keep(&self, version: Option<&str>, draw: WinningNumbers, bytes: Vec<u8>) {
+        let Ok(mut kept) = self.0.lock() else {
+            return;
+        };
+        // A re-published draw replaces its period's earlier reply.
+        kept.retain(|(v, d, _)| !(v.as_deref() == version && d.period() == draw.period()));
+        if kept.len() >= Self::MAX {
+            kept.clear();
+        }
+        kept.push((version.map(str::to_owned), draw, bytes));
+    }
+}
+
+async fn winning_draw(state: &AppState, params: &V1Params) -> V1Result<WinningNumbers> {
     admit(&state.platform, params, WINNING).await?;
     let period = fields::period(params, "invTerm")?;
-    let draw = state.platform.winning_numbers(period).await?;
+    Ok(state.platform.winning_numbers(period).await?)
+}
+
+fn winning_list(draw: &WinningNumbers) -> Value {
     let mut body = draw.to_qry_winning_list_json();
     let Some(fields) = body.as_object_mut() else {
         // Not an object: the reply answers 900 (Reply::object).
-        return Ok(body);
+        return body;
     };
     let body = fields;
     // `v`, `code` and `msg` are set by the reply.
@@ -100,7 +155,7 @@ async fn winning_list(state: &AppState, params: &V1Params) -> V1Result<Value> {
         "timeStamp".into(),
         fields::java_date(draw_day, chrono::NaiveTime::MIN),
     );
-    Ok(Value::Object(std::mem::take(body)))
+    Value::Object(std::mem::take(body))
 }
 
 fn lookup_of(params: &V1Params) -> V1Result<InvoiceLookup> {

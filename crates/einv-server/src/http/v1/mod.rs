@@ -18,7 +18,7 @@ mod donate;
 pub mod error;
 mod fields;
 mod gate;
-mod invapp;
+pub mod invapp;
 mod invoice_json;
 mod invserv;
 mod lovecode;

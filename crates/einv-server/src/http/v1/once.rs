@@ -24,6 +24,7 @@ use super::params::V1Params;
 use super::reply::Reply;
 use crate::http::metrics::V1Labels;
 use crate::http::AppState;
+use crate::services::audit::held;
 use crate::services::Platform;
 
 /// What the gate decided about a signed call, for the wrapper.
@@ -43,7 +44,7 @@ pub type ClaimSlot = Arc<OnceLock<Claim>>;
 pub fn call_key(params: &V1Params) -> Option<String> {
     let signature = params.get("signature").filter(|s| !s.is_empty())?;
     let app_id = params.get("appID").unwrap_or_default();
-    let mut pairs: Vec<&(String, String)> = params.readings()[0].iter().collect();
+    let mut pairs: Vec<&(String, String)> = params.decoded().iter().collect();
     pairs.sort();
     let mut hash = Sha256::new();
     for part in [app_id, signature] {
@@ -80,6 +81,9 @@ pub async fn claim(platform: &Platform, params: &V1Params, app_id: &AppId) -> V1
     let expires = window_end(params, platform.clock.now());
     if platform.claim_signed_call(&key, app_id, expires).await? {
         let _ = params.claim.set(Claim::Won(key));
+        // The call's reads are recorded with its kept answer, in one transaction
+        // (services/audit/held.rs), by `answered_once`.
+        held::hold_reads();
         return Ok(());
     }
     if let SignedCall::Answered(stored) = platform.signed_call(&key).await? {
@@ -101,14 +105,26 @@ where
     Fut: Future<Output = Reply>,
 {
     let platform = &state.platform;
-    let reply = action(State(state.clone()), params.clone()).await;
+    let (reply, reads) = held::holding_reads(action(State(state.clone()), params.clone())).await;
     let reply = match params.claim.get() {
         Some(Claim::Won(key)) => {
             let keep = (!reply.is_internal_failure()).then(|| reply.to_stored());
-            if let Err(e) = platform.answer_signed_call(key, keep.as_deref()).await {
-                tracing::error!(error = %e, "could not keep a signed call's answer");
+            let answers_reads = !reads.is_empty();
+            // The answer and the entries of the reads it answers, in one transaction; nothing
+            // is answered before it is committed (durable first, docs/audit.md).
+            match platform.keep_signed_answer(key, keep, reads).await {
+                Ok(()) => reply,
+                Err(e) if answers_reads => {
+                    // Neither the entries nor the answer are stored: the data is not answered,
+                    // and the claim is given up so an identical request may act.
+                    let _ = platform.keep_signed_answer(key, None, Vec::new()).await;
+                    reply.refused_instead(params.get("version"), e)
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "could not keep a signed call's answer");
+                    reply
+                }
             }
-            reply
         }
         Some(Claim::AnsweredBefore(stored)) => Reply::from_stored(stored).unwrap_or(reply),
         None => reply,

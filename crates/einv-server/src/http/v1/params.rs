@@ -1,6 +1,8 @@
 //! The parameters of a v1 call, from the query string and the form body together
 //! (clients use either, or both: docs/v1-compatibility.md).
 
+use std::sync::{Arc, OnceLock};
+
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::Method;
@@ -17,35 +19,67 @@ pub const MAX_BODY: usize = 64 * 1024;
 /// with a raw `+` kept as `+`. A client that does not URL-encode its query string sends a
 /// signature or a barcode with a raw `+`; the signature is checked against both readings
 /// (docs/v1-compatibility.md).
+///
+/// Cloning is cheap (the pairs are shared), and the second reading is made only when a call
+/// asks for it (a signature or a carrier number): an unsigned call that names no carrier,
+/// the cacheable lookups, never pays for it.
 #[derive(Debug, Clone, Default)]
 pub struct V1Params {
-    decoded: Vec<(String, String)>,
-    plus_kept: Vec<(String, String)>,
+    read: Arc<Readings>,
     /// The caller's IP address, when the server knows it.
     pub peer: Option<std::net::IpAddr>,
     /// Set by the gate when it claims this signed call, so its answer is kept (`once.rs`).
     pub claim: super::once::ClaimSlot,
 }
 
+/// The parsed pairs, and the raw text the second reading is made from on demand.
+#[derive(Debug, Default)]
+struct Readings {
+    decoded: Vec<(String, String)>,
+    query: String,
+    body: Bytes,
+    plus_kept: OnceLock<Vec<(String, String)>>,
+}
+
 impl V1Params {
     /// Parses query string and body.
     pub fn parse(query: &str, body: &[u8]) -> Self {
-        let mut params = Self::default();
-        for part in [query.as_bytes(), body] {
-            params
-                .decoded
-                .extend(form_urlencoded::parse(part).into_owned());
-            let kept = String::from_utf8_lossy(part).replace('+', "%2B");
-            params
-                .plus_kept
-                .extend(form_urlencoded::parse(kept.as_bytes()).into_owned());
+        Self::from_parts(query.to_owned(), Bytes::copy_from_slice(body))
+    }
+
+    fn from_parts(query: String, body: Bytes) -> Self {
+        let mut decoded = Vec::with_capacity(16);
+        for part in [query.as_bytes(), &body] {
+            decoded.extend(form_urlencoded::parse(part).into_owned());
         }
-        params
+        Self {
+            read: Arc::new(Readings {
+                decoded,
+                query,
+                body,
+                plus_kept: OnceLock::new(),
+            }),
+            peer: None,
+            claim: super::once::ClaimSlot::default(),
+        }
+    }
+
+    /// The reading with a raw `+` kept, made on first use.
+    fn plus_kept(&self) -> &[(String, String)] {
+        self.read.plus_kept.get_or_init(|| {
+            let mut pairs = Vec::with_capacity(self.read.decoded.len());
+            for part in [self.read.query.as_bytes(), &self.read.body] {
+                let kept = String::from_utf8_lossy(part).replace('+', "%2B");
+                pairs.extend(form_urlencoded::parse(kept.as_bytes()).into_owned());
+            }
+            pairs
+        })
     }
 
     /// The value of `name` (the first, if repeated).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.decoded
+        self.read
+            .decoded
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
@@ -58,7 +92,7 @@ impl V1Params {
 
     /// The value of `name` with a raw `+` kept (for barcodes and signatures).
     pub fn get_plus_kept(&self, name: &str) -> Option<&str> {
-        self.plus_kept
+        self.plus_kept()
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
@@ -72,9 +106,14 @@ impl V1Params {
         }
     }
 
+    /// The pairs as a form decoder reads them (`+` is a space).
+    pub fn decoded(&self) -> &[(String, String)] {
+        &self.read.decoded
+    }
+
     /// Both readings of the parameters, for signature checks.
     pub fn readings(&self) -> [&[(String, String)]; 2] {
-        [&self.decoded, &self.plus_kept]
+        [&self.read.decoded, self.plus_kept()]
     }
 }
 
@@ -93,7 +132,7 @@ impl FromRequest<AppState> for V1Params {
             // can give.
             Bytes::from_request(req, state).await.unwrap_or_default()
         };
-        let mut params = Self::parse(&query, &body);
+        let mut params = Self::from_parts(query, body);
         params.peer = peer;
         Ok(params)
     }

@@ -30,8 +30,8 @@ pub struct Reply {
 #[derive(Debug, Clone)]
 enum Body {
     Fields(Map<String, Value>),
-    /// The bytes, and the MOF code they carry (for the metrics' label).
-    Written(Vec<u8>, u16),
+    /// The bytes, the MOF code they carry (for the metrics' label) and how they type it.
+    Written(Vec<u8>, u16, CodeType),
 }
 
 impl Reply {
@@ -59,21 +59,20 @@ impl Reply {
         code_type: CodeType,
         code: u16,
         msg: &str,
-        fields: Map<String, Value>,
+        mut fields: Map<String, Value>,
     ) -> Self {
-        let mut out = Map::new();
+        // The map keeps its keys sorted, so adding `v`, `code` and `msg` to the fields writes
+        // the same object as a new map would, without moving every field into one. A field of
+        // the same name wins, as it always did.
         if let Some(v) = version {
-            out.insert("v".into(), json!(v));
+            fields.entry("v").or_insert_with(|| json!(v));
         }
-        out.insert(
-            "code".into(),
-            match code_type {
-                CodeType::Text => json!(code.to_string()),
-                CodeType::Number => json!(code),
-            },
-        );
-        out.insert("msg".into(), json!(msg));
-        out.extend(fields);
+        fields.entry("code").or_insert_with(|| match code_type {
+            CodeType::Text => json!(code.to_string()),
+            CodeType::Number => json!(code),
+        });
+        fields.entry("msg").or_insert_with(|| json!(msg));
+        let out = fields;
         Self {
             body: Body::Fields(out),
             retry_after: None,
@@ -94,7 +93,7 @@ impl Reply {
         let mut buf = Vec::with_capacity(size);
         match serde_json::to_writer(&mut buf, object) {
             Ok(()) => Self {
-                body: Body::Written(buf, code),
+                body: Body::Written(buf, code, code_type),
                 retry_after: None,
             },
             Err(e) => {
@@ -104,11 +103,33 @@ impl Reply {
         }
     }
 
+    /// A success already written (a kept reply, `invapp.rs`), carrying MOF `code` typed as
+    /// `code_type` says.
+    pub fn prewritten(bytes: Vec<u8>, code: u16, code_type: CodeType) -> Self {
+        Self {
+            body: Body::Written(bytes, code, code_type),
+            retry_after: None,
+        }
+    }
+
+    /// The refusal to give instead of this reply when what it needs failed after it was made
+    /// (its reads could not be recorded): the failure's code, typed as this reply types it.
+    pub fn refused_instead(&self, version: Option<&str>, failure: ServiceError) -> Self {
+        let code_type = match &self.body {
+            Body::Fields(fields) => match fields.get("code") {
+                Some(Value::String(_)) => CodeType::Text,
+                _ => CodeType::Number,
+            },
+            Body::Written(_, _, code_type) => *code_type,
+        };
+        Self::error(version, code_type, &V1Error::Use(failure))
+    }
+
     /// The reply as stored for a repeated signed call (`once.rs`).
     pub fn to_stored(&self) -> String {
         match &self.body {
             Body::Fields(fields) => Value::Object(fields.clone()).to_string(),
-            Body::Written(bytes, _) => String::from_utf8_lossy(bytes).into_owned(),
+            Body::Written(bytes, ..) => String::from_utf8_lossy(bytes).into_owned(),
         }
     }
 
@@ -131,7 +152,7 @@ impl Reply {
                 Value::String(s) => s.parse().ok(),
                 _ => None,
             },
-            Body::Written(_, code) => Some(*code),
+            Body::Written(_, code, _) => Some(*code),
         }
     }
 
@@ -295,7 +316,7 @@ impl IntoResponse for Reply {
             Body::Fields(fields) => {
                 (StatusCode::OK, axum::Json(Value::Object(fields))).into_response()
             }
-            Body::Written(bytes, _) => (
+            Body::Written(bytes, ..) => (
                 StatusCode::OK,
                 [(
                     header::CONTENT_TYPE,

@@ -31,9 +31,14 @@ fn is_public_path(path: &str) -> bool {
         "/apps",
         "/assets",
     ];
-    PUBLIC
-        .iter()
-        .any(|p| path == *p || (*p != "/" && path.starts_with(&format!("{p}/"))))
+    // No allocation: this runs on every request, the v1 hot path included.
+    PUBLIC.iter().any(|p| {
+        path == *p
+            || (*p != "/"
+                && path
+                    .strip_prefix(p)
+                    .is_some_and(|rest| rest.starts_with('/')))
+    })
 }
 
 /// Whether answers under `path` may be pages: everything but the JSON APIs and the probes
@@ -166,6 +171,22 @@ fn percent_decode_repeatedly(text: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn public_paths_are_the_listed_ones_and_their_subpaths() {
+        for public in ["/", "/apps", "/apps/EINV1", "/assets/site.css", "/limits"] {
+            assert!(is_public_path(public), "{public}");
+        }
+        for private in [
+            "/me",
+            "/appsx",
+            "/apps-x/1",
+            "/x/",
+            "/PB2CAPIVAN/invapp/InvApp",
+        ] {
+            assert!(!is_public_path(private), "{private}");
+        }
+    }
 
     #[test]
     fn next_stays_on_this_site() {

@@ -17,6 +17,7 @@ use serde_json::Value;
 use super::{Caller, Platform};
 use crate::error::ServiceResult;
 
+pub mod held;
 mod review;
 pub mod writer;
 
@@ -119,9 +120,33 @@ impl Platform {
     /// Records a data read (R6.4) and returns only once its entry is committed: no data is
     /// answered whose audit entry could still be lost (hole 7). While the trail cannot be
     /// written the read fails, and the caller refuses it.
+    ///
+    /// Inside a signed v1 call that is answered once and has claimed its answer
+    /// ([`held::hold_reads`]), the entry is held instead and committed with the kept answer,
+    /// in one transaction, before anything is answered ([`Platform::keep_signed_answer`]).
     pub async fn audit_read(&self, entry: AuditEntry) -> ServiceResult<()> {
         let content = entry.into_content(self.clock.now());
-        self.trail.record_durable(content).await
+        match held::hold(content) {
+            None => Ok(()),
+            Some(content) => self.trail.record_durable(content).await,
+        }
+    }
+
+    /// Keeps the answer of the signed call `call_key` (or, `None`, gives its claim up) and
+    /// commits the entries of the reads it answers with it (held by [`held::holding_reads`]);
+    /// returns once both are stored. On an error nothing of it is stored and the data must
+    /// not be answered.
+    pub async fn keep_signed_answer(
+        &self,
+        call_key: &str,
+        reply: Option<String>,
+        reads: Vec<EntryContent>,
+    ) -> ServiceResult<()> {
+        let answer = einv_store::SignedAnswer {
+            call_key: call_key.to_owned(),
+            reply,
+        };
+        self.trail.record_answer(reads, answer).await
     }
 
     /// Waits until every entry recorded so far is stored (for tests and shutdown).

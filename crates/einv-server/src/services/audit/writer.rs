@@ -15,7 +15,7 @@ use einv_core::audit::{CheckpointKey, EntryContent};
 /// The kind word of a periodic checkpoint.
 const CHECKPOINT: &str = "checkpoint";
 use einv_core::Clock;
-use einv_store::Store;
+use einv_store::{SignedAnswer, Store};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{ServiceError, ServiceResult};
@@ -50,6 +50,9 @@ type Ack = oneshot::Sender<Result<(), String>>;
 enum Message {
     /// An entry, with someone waiting for it to be committed when it is a data read.
     Entry(EntryContent, Option<Ack>),
+    /// The answer of a signed v1 call and the entries of the reads it answers, stored in the
+    /// same transaction (http/v1/once.rs), with someone waiting.
+    Answer(Vec<EntryContent>, SignedAnswer, Ack),
     Flush(Ack),
 }
 
@@ -172,6 +175,35 @@ impl AuditTrail {
         }
     }
 
+    /// Stores `answer` (a signed v1 call's answer to keep, or its claim to give up) and
+    /// `entries` (the reads that answer reports) in one transaction, shared with whatever else
+    /// is queued, and returns once it is committed. With the trail off, only the answer.
+    pub async fn record_answer(
+        &self,
+        entries: Vec<EntryContent>,
+        answer: SignedAnswer,
+    ) -> ServiceResult<()> {
+        let entries = if self.config.enabled {
+            entries
+        } else {
+            Vec::new()
+        };
+        let stopped = || ServiceError::Internal("the audit writer has stopped".into());
+        let (tx, rx) = oneshot::channel();
+        self.sender()
+            .send(Message::Answer(entries, answer, tx))
+            .await
+            .map_err(|_| stopped())?;
+        match rx.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(ServiceError::Internal(
+                format!("the audit trail cannot be written, so the data is not answered: {e}")
+                    .into(),
+            )),
+            Err(_) => Err(stopped()),
+        }
+    }
+
     /// Waits until everything queued so far is stored; fails if some of it could not be.
     pub async fn flush(&self) -> ServiceResult<()> {
         let Some(queue) = self.queue.get() else {
@@ -220,6 +252,7 @@ impl Writer {
         let mut lost = 0usize;
         while let Some(first) = rx.recv().await {
             let mut batch = Vec::new();
+            let mut answers = Vec::new();
             let mut waiting = Vec::new();
             let mut acks = Vec::new();
             let mut next = Some(first);
@@ -229,13 +262,18 @@ impl Writer {
                         batch.push(e);
                         acks.extend(ack);
                     }
+                    Message::Answer(entries, answer, ack) => {
+                        batch.extend(entries);
+                        answers.push(answer);
+                        acks.push(ack);
+                    }
                     Message::Flush(reply) => waiting.push(reply),
                 }
-                if batch.len() < self.max_batch {
+                if batch.len() + answers.len() < self.max_batch {
                     next = rx.try_recv().ok();
                 }
             }
-            let written = self.write(&batch).await;
+            let written = self.write(&batch, &answers).await;
             if let Err(e) = &written {
                 // One log line per failure, without the entries' content.
                 tracing::error!(error = %e, audit.lost = batch.len(), "audit batch could not be stored");
@@ -262,20 +300,27 @@ impl Writer {
 
     /// Appends a batch (retrying once, for a busy database) and signs the checkpoints it
     /// crosses.
-    async fn write(&self, batch: &[EntryContent]) -> ServiceResult<()> {
-        if batch.is_empty() {
+    async fn write(&self, batch: &[EntryContent], answers: &[SignedAnswer]) -> ServiceResult<()> {
+        if batch.is_empty() && answers.is_empty() {
             return Ok(());
         }
+        let now = self.clock.now().timestamp();
         // Hole 7: the head is signed in the same transaction as every batch, so the trail is
         // provably complete up to it and a cut tail shows.
         let key = self.key.clone();
         let sign_head =
             move |seq: i64, hash: &str, at: i64| key.sign(einv_core::audit::HEAD, seq, hash, at);
-        let appended = match self.store.append_audit(batch, &sign_head).await {
+        let store = &self.store;
+        let appended = match store
+            .append_audit_and_answers(batch, answers, now, &sign_head)
+            .await
+        {
             Ok(done) => done,
             Err(first) => {
                 tracing::warn!(error = %first, "audit append failed; retrying once");
-                self.store.append_audit(batch, &sign_head).await?
+                store
+                    .append_audit_and_answers(batch, answers, now, &sign_head)
+                    .await?
             }
         };
         for (seq, hash) in appended
