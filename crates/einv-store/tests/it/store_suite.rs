@@ -52,7 +52,8 @@ fn invoice(number: &str, date: (i32, u32, u32), carrier: Option<&str>) -> Invoic
     Invoice::new(draft(number, date, carrier)).unwrap()
 }
 
-async fn seller(store: &Store) {
+/// Stores the seller of `einv_store::testing::invoice` (04595257, 示範商店), without a QR key.
+pub(crate) async fn seller(store: &Store) {
     store
         .upsert_seller(&Seller {
             ban: "04595257".parse().unwrap(),
