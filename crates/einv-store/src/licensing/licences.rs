@@ -17,11 +17,8 @@ const LICENCE_COLUMNS: &str = "id, application_id, developer_id, app_id, state_j
 
 pub(super) fn licence_from_row(r: &AnyRow) -> StoreResult<LicenceRecord> {
     let json: String = r.try_get("state_json")?;
-    let state = serde_json::from_str::<LicenceState>(&json).map_err(|e| StoreError::Corrupt {
-        table: "licences",
-        column: "state_json",
-        problem: e.to_string(),
-    })?;
+    let state = serde_json::from_str::<LicenceState>(&json)
+        .map_err(|e| StoreError::corrupt("licences", "state_json", e.to_string()))?;
     Ok(LicenceRecord {
         id: r.try_get("id")?,
         application_id: r.try_get("application_id")?,
@@ -33,11 +30,8 @@ pub(super) fn licence_from_row(r: &AnyRow) -> StoreResult<LicenceRecord> {
 }
 
 fn state_json(state: &LicenceState) -> StoreResult<String> {
-    serde_json::to_string(state).map_err(|e| StoreError::Corrupt {
-        table: "licences",
-        column: "state_json",
-        problem: e.to_string(),
-    })
+    serde_json::to_string(state)
+        .map_err(|e| StoreError::corrupt("licences", "state_json", e.to_string()))
 }
 
 fn credential_from_row(r: &AnyRow) -> StoreResult<CredentialRecord> {

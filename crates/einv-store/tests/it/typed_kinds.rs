@@ -1,5 +1,5 @@
 //! The kinds and states the store keeps as words (licence history, notifications,
-//! announcements, sessions, job runs, signing keys) are read back as the core's types: a word
+//! announcements, sessions, job runs, signing keys) and a charity's business ID are read back as the core's types: a word
 //! nobody wrote is a `StoreError::Corrupt` naming its table and column, never a string passed
 //! on for a page to guess at.
 
@@ -17,6 +17,7 @@ einv_store::both_backends!(
     an_unknown_session_role_names_its_column,
     an_unknown_job_outcome_names_its_column,
     an_unknown_signing_algorithm_names_its_column,
+    a_charity_ban_failing_the_checksum_names_its_column,
 );
 
 fn assert_corrupt<T: std::fmt::Debug>(got: Result<T, StoreError>, table: &str, column: &str) {
@@ -143,4 +144,15 @@ async fn an_unknown_signing_algorithm_names_its_column(store: &Store) {
         "app_signing_keys",
         "algorithm",
     );
+}
+
+/// A charity's business ID is a `BusinessId`: eight digits that pass the checksum.
+async fn a_charity_ban_failing_the_checksum_names_its_column(store: &Store) {
+    execute_raw(
+        store,
+        "INSERT INTO charities (love_code, ban, name, abbrev) VALUES ('919', '11111111', 'n', 'n')",
+    )
+    .await
+    .unwrap();
+    assert_corrupt(store.find_charity("919").await, "charities", "ban");
 }
