@@ -204,6 +204,8 @@ impl Platform {
                     .take(PAGE_SIZE + 1)
                     .collect(),
             }
+        } else if let Some(views) = self.list_from_months(holder, &query, draw).await? {
+            views
         } else {
             let limit = i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX);
             let (covered, from, to) = (&holder.covered, query.from, query.to);

@@ -11,6 +11,8 @@ mod apps;
 pub mod audit;
 pub mod authority;
 mod blank;
+pub mod carrier_months;
+mod carrier_list;
 mod carriers;
 mod charities;
 pub mod consent;

@@ -20,7 +20,7 @@ use einv_core::{CarrierType, Period};
 use sqlx::AnyConnection;
 
 use super::CarrierKey;
-use crate::hot_read::{Arg, Columns};
+use crate::hot_read::Arg;
 use crate::records::period_key;
 use crate::{Backend, CacheVersions, Store, StoreError, StoreResult};
 
