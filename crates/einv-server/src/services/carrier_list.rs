@@ -4,9 +4,10 @@
 
 use std::sync::Arc;
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use einv_core::invoice::InvoiceTime;
 use einv_core::prize::WinningNumbers;
+use einv_core::InvoiceNumber;
 use einv_store::{CarrierKey, InvoiceRecord};
 
 use super::carrier_months::MonthKey;
@@ -71,6 +72,37 @@ impl Platform {
             .map(|r| self.view_invoice(r, draw))
             .collect();
         Ok(Some(views))
+    }
+}
+
+impl Platform {
+    /// The holder's invoice `number` dated `date` from the kept month of its date:
+    /// `Some(None)` when the months are kept and none of them holds it (not the holder's, or
+    /// no such invoice); `None` when a month cannot be kept (then the caller reads the store).
+    pub(super) async fn holder_invoice_from_months(
+        &self,
+        holder: &CarrierHolder,
+        number: &InvoiceNumber,
+        date: NaiveDate,
+    ) -> ServiceResult<Option<Option<Arc<InvoiceRecord>>>> {
+        let hot = self.hot.checked_at(&self.store, holder.checked);
+        for carrier in &holder.covered {
+            let key = MonthKey {
+                carrier: carrier.clone(),
+                year: date.year(),
+                month: date.month(),
+            };
+            let Some(month) = hot.carrier_month(&key).await? else {
+                return Ok(None);
+            };
+            let found = month
+                .iter()
+                .find(|r| r.header.number == *number && r.header.date == date);
+            if let Some(record) = found {
+                return Ok(Some(Some(Arc::clone(record))));
+            }
+        }
+        Ok(Some(None))
     }
 }
 
