@@ -76,10 +76,7 @@ impl NamedRow<'_, '_> {
         (0..count)
             .map(|k| (start + k) % count)
             .find(|&i| self.names[i].eq_ignore_ascii_case(column))
-            .map(|i| {
-                self.next.set(i + 1);
-                i
-            })
+            .inspect(|&i| self.next.set(i + 1))
             .ok_or_else(|| rusqlite::Error::InvalidColumnName(column.to_owned()).into())
     }
 }

@@ -127,7 +127,11 @@ fn matches_as_text(draw: &WinningNumbers, digits: u32) -> Vec<Prize> {
     ];
     for (prize, len) in suffixes {
         let tail = &invoice[8 - len..];
-        if draw.first().iter().any(|f| format!("{f:08}").ends_with(tail)) {
+        if draw
+            .first()
+            .iter()
+            .any(|f| format!("{f:08}").ends_with(tail))
+        {
             found.push(prize);
         }
     }

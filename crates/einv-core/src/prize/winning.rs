@@ -253,11 +253,7 @@ impl WinningNumbers {
         ];
         for (prize, len) in suffix_prizes {
             let modulus = 10_u32.pow(len);
-            if self
-                .first
-                .iter()
-                .any(|f| f % modulus == digits % modulus)
-            {
+            if self.first.iter().any(|f| f % modulus == digits % modulus) {
                 found.push(prize);
             }
         }

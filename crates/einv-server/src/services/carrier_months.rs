@@ -146,7 +146,7 @@ fn evict(
     period: Period,
 ) -> usize {
     let in_period =
-        |k: &MonthKey| k.year == period.year() && (k.month + 1) / 2 == period.even_month() / 2;
+        |k: &MonthKey| k.year == period.year() && k.month.div_ceil(2) == period.even_month() / 2;
     match carrier {
         Some(carrier) => [period.first_month(), period.even_month()]
             .into_iter()

@@ -288,7 +288,10 @@ impl Platform {
     ) -> ServiceResult<(InvoiceView, Vec<InvoiceItem>)> {
         // The kept month when there is one (R5.7 masking and the rest are decided below, from
         // the clock, as for a stored row); else the store.
-        let record = match self.holder_invoice_from_months(holder, number, date).await? {
+        let record = match self
+            .holder_invoice_from_months(holder, number, date)
+            .await?
+        {
             Some(kept) => kept.ok_or(ServiceError::NotFound(Missing::Invoice))?,
             None => Arc::new(self.holder_invoice(holder, number, date).await?),
         };

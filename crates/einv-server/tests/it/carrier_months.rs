@@ -80,7 +80,10 @@ async fn november(node: &Platform) -> Vec<String> {
 }
 
 async fn import(store: &Store, batch: InvoiceBatch<'_>) {
-    store.insert_invoice_batch(batch, start_time()).await.unwrap();
+    store
+        .insert_invoice_batch(batch, start_time())
+        .await
+        .unwrap();
 }
 
 async fn an_import_on_one_node_reaches_another_after_the_check_interval(app: &TestApp) {
@@ -178,9 +181,7 @@ async fn r5_7_a_donation_is_masked_on_the_next_call_of_the_node_that_took_it(app
     node.close().await;
 }
 
-async fn r5_7_a_donation_on_one_node_is_masked_on_another_after_the_check_interval(
-    app: &TestApp,
-) {
+async fn r5_7_a_donation_on_one_node_is_masked_on_another_after_the_check_interval(app: &TestApp) {
     let other = other_node(app).await;
     assert!(november(&other).await.contains(&"AB00000001".to_owned()));
     donate_on(&app.platform, "AB00000001").await;
@@ -208,7 +209,12 @@ async fn a_kept_month_pages_as_the_store_does(app: &TestApp) {
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| (r["invNum"].as_str().unwrap().to_owned(), r["rowNum"].as_u64().unwrap()))
+            .map(|r| {
+                (
+                    r["invNum"].as_str().unwrap().to_owned(),
+                    r["rowNum"].as_u64().unwrap(),
+                )
+            })
             .collect()
     };
     let path = "/PB2CAPIVAN/invServ/InvServ";

@@ -28,8 +28,8 @@ use super::periods::distinct_keys;
 use super::{record_from_row, HEADER_COLUMNS};
 use crate::records::{date_key, period_key};
 use crate::{
-    Backend, ChangedInvoices, InsertOutcome, Invoice, InvoiceHeader, InvoiceRecord, InvoiceStatus, Seller, Store,
-    StoreError, StoreResult,
+    Backend, ChangedInvoices, InsertOutcome, Invoice, InvoiceHeader, InvoiceRecord, InvoiceStatus,
+    Seller, Store, StoreError, StoreResult,
 };
 
 /// The most parameters one statement binds: SQLite's `SQLITE_MAX_VARIABLE_NUMBER` (32 766 since

@@ -81,7 +81,10 @@ async fn an_import_appends_each_new_carrier_period_once(store: &Store) {
         changed(Some("/BBB2222"), "11512"),
     ];
     want.sort_by_key(|c| format!("{c:?}"));
-    assert_eq!(got, want, "each carrier and period once; none for no carrier");
+    assert_eq!(
+        got, want,
+        "each carrier and period once; none for no carrier"
+    );
     assert!(changes_after(store, start + 1).await.is_empty());
 }
 
@@ -94,7 +97,10 @@ async fn a_donation_a_status_change_and_a_dropped_period_append_their_keys(store
     store.insert_invoices(&batch, now()).await.unwrap();
     let start = head(store).await;
     let stored = store
-        .find_invoice(&InvoiceNumber::parse("AB00000001").unwrap(), period("11512"))
+        .find_invoice(
+            &InvoiceNumber::parse("AB00000001").unwrap(),
+            period("11512"),
+        )
         .await
         .unwrap()
         .unwrap();
@@ -133,7 +139,10 @@ async fn a_write_that_changes_nothing_appends_nothing(store: &Store) {
     // The same invoice again (unchanged), a second donation, a status nobody holds.
     store.insert_invoices(&batch, now()).await.unwrap();
     let id = store
-        .find_invoice(&InvoiceNumber::parse("AB00000001").unwrap(), period("11512"))
+        .find_invoice(
+            &InvoiceNumber::parse("AB00000001").unwrap(),
+            period("11512"),
+        )
         .await
         .unwrap()
         .unwrap()
