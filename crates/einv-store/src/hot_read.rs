@@ -10,17 +10,16 @@
 //! Only the SELECTs of the hot path come here; every write and everything else stays on sqlx,
 //! and PostgreSQL keeps sqlx for everything. The SQL text is the same either way: [`Store::
 //! hot_rows`] binds the same `$n` arguments by name, and rows decode through [`Columns`], the
-//! one decoder both drivers share. In WAL mode a statement reads the last committed state, as
+//! one decoder both drivers share (columns.rs). In WAL mode a statement reads the last committed state, as
 //! on sqlx's connections.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OpenFlags};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 use tokio::sync::Semaphore;
 
+use crate::columns::{Columns, NamedRow};
 use crate::{Backend, Store, StoreError, StoreResult};
 
 /// Blocking reads at once (the machine's cores, at most this many).
@@ -31,84 +30,6 @@ const READERS: usize = 4;
 pub(crate) enum Arg {
     Int(i64),
     Text(String),
-}
-
-/// Reading a row's columns by name, whichever driver produced the row.
-pub(crate) trait Columns {
-    fn int(&self, column: &'static str) -> StoreResult<i64>;
-    fn opt_int(&self, column: &'static str) -> StoreResult<Option<i64>>;
-    fn text(&self, column: &'static str) -> StoreResult<String>;
-    fn opt_text(&self, column: &'static str) -> StoreResult<Option<String>>;
-}
-
-impl Columns for AnyRow {
-    fn int(&self, column: &'static str) -> StoreResult<i64> {
-        Ok(self.try_get(column)?)
-    }
-    fn opt_int(&self, column: &'static str) -> StoreResult<Option<i64>> {
-        Ok(self.try_get(column)?)
-    }
-    fn text(&self, column: &'static str) -> StoreResult<String> {
-        Ok(self.try_get(column)?)
-    }
-    fn opt_text(&self, column: &'static str) -> StoreResult<Option<String>> {
-        Ok(self.try_get(column)?)
-    }
-}
-
-/// A rusqlite row read by column name, with the statement's column names found once.
-///
-/// rusqlite's own lookup by name asks SQLite for every column's name and compares them
-/// case-insensitively on every call: with 26 columns read by name, that was most of a carrier
-/// list's CPU (issue 11's profile: `sqlite3_column_name` and `RowIndex::idx` at 40% of a
-/// call). The decoders read the columns in nearly the order they are selected, so the scan
-/// starts after the column found last and nearly always hits at once.
-struct NamedRow<'r, 's> {
-    row: &'r rusqlite::Row<'s>,
-    names: &'r [String],
-    next: std::cell::Cell<usize>,
-}
-
-impl NamedRow<'_, '_> {
-    fn index(&self, column: &'static str) -> StoreResult<usize> {
-        let count = self.names.len();
-        let start = self.next.get();
-        (0..count)
-            .map(|k| (start + k) % count)
-            .find(|&i| self.names[i].eq_ignore_ascii_case(column))
-            .inspect(|&i| self.next.set(i + 1))
-            .ok_or_else(|| rusqlite::Error::InvalidColumnName(column.to_owned()).into())
-    }
-}
-
-impl Columns for NamedRow<'_, '_> {
-    fn int(&self, column: &'static str) -> StoreResult<i64> {
-        Ok(self.row.get(self.index(column)?)?)
-    }
-    fn opt_int(&self, column: &'static str) -> StoreResult<Option<i64>> {
-        Ok(self.row.get(self.index(column)?)?)
-    }
-    fn text(&self, column: &'static str) -> StoreResult<String> {
-        self.opt_text(column)?.ok_or_else(|| StoreError::Corrupt {
-            table: "(hot read)",
-            column,
-            problem: "NULL where a value is required".into(),
-        })
-    }
-    fn opt_text(&self, column: &'static str) -> StoreResult<Option<String>> {
-        use rusqlite::types::ValueRef;
-        Ok(match self.row.get_ref(self.index(column)?)? {
-            ValueRef::Null => None,
-            ValueRef::Text(bytes) | ValueRef::Blob(bytes) => Some(
-                std::str::from_utf8(bytes)
-                    .map_err(rusqlite::Error::Utf8Error)?
-                    .to_owned(),
-            ),
-            // SQLite's own conversion, as `sqlite3_column_text` would give.
-            ValueRef::Integer(n) => Some(n.to_string()),
-            ValueRef::Real(x) => Some(x.to_string()),
-        })
-    }
 }
 
 /// Read-only connections to the SQLite file, used one blocking task at a time.
@@ -203,12 +124,7 @@ fn run<T>(
     let mut rows = statement.raw_query();
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        let named = NamedRow {
-            row,
-            names: &names,
-            next: std::cell::Cell::new(0),
-        };
-        out.push(decode(&named)?);
+        out.push(decode(&NamedRow::new(row, &names))?);
     }
     Ok(out)
 }

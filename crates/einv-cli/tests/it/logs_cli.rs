@@ -1,12 +1,14 @@
 //! `einv serve --log-format json`: every line logged while answering a request carries its
-//! `X-Request-Id`, and even `RUST_LOG=trace` never prints an APIKey, a verification code, a
-//! carrier number or a password.
+//! `X-Request-Id`, and even `RUST_LOG=trace` never prints a secret of a whole scenario: an
+//! APIKey (raw, or as HTTP Basic credentials), a verification code (right or wrong, in a body
+//! or in a URL), a carrier number, a password (right or wrong), an OAuth authorisation code,
+//! PKCE verifier, access (consent) or refresh token, or a session cookie.
 
-use std::time::Duration;
+mod oauth_walk;
 
 use serde_json::Value;
 
-use crate::common::sign;
+use crate::common::{winning_list_call, SendExt};
 use crate::process::Serve;
 
 #[tokio::test]
@@ -48,29 +50,17 @@ async fn json_log_lines_carry_the_request_id_and_never_a_secret() {
         .post(format!("{}/PB2CAPIVAN/invServ/InvServ", node.base))
         .header("X-Request-Id", "log-test-carrier")
         .form(&carrier)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     assert_eq!(reply["code"], 200, "{reply}");
     // … and a call signed with the APIKey.
-    let mut signed: Vec<(&'static str, String)> = vec![
-        ("version", "0.2".into()),
-        ("action", "QryWinningList".into()),
-        ("invTerm", "11408".into()),
-        ("UUID", "log-test".into()),
-        ("appID", app_id.clone()),
-    ];
-    sign(&mut signed, &api_key);
+    let signed = winning_list_call("11408", &app_id, "log-test", Some(&api_key));
     let res = http
         .post(format!("{}/PB2CAPIVAN/invapp/InvApp", node.base))
         .header("X-Request-Id", "log-test-signed")
         .form(&signed)
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(res.headers()["x-request-id"], "log-test-signed");
     // … and a developer who signs up and signs in with a password (both forms CSRF-guarded).
     let password = "log-test horse battery staple";
@@ -93,9 +83,20 @@ async fn json_log_lines_carry_the_request_id_and_never_a_secret() {
         let status = post_form(&http, &node.base, path, &form).await;
         assert_eq!(status, 303, "{path}");
     }
-    // Let the last lines reach the file, then stop the node.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    node.kill();
+    // The OAuth flow: consent page, code, token, a v2 call with the consent token, introspect.
+    let walker = oauth_walk::Walker {
+        http: &http,
+        base: &node.base,
+        app_id: &app_id,
+        api_key: &api_key,
+        barcode: &card_no,
+        code: &code,
+    };
+    let mut secrets = walker.walk().await;
+    secrets.extend(wrong_guesses(&http, &node.base, &carrier).await);
+    secrets.push(blank_page_entry(&http, &node.base, &app_id, &card_no, &code).await);
+    // A clean stop: every line logged is in the file.
+    node.stop();
     let log = std::fs::read_to_string(&node.log).unwrap();
     let lines: Vec<Value> = log
         .lines()
@@ -121,37 +122,100 @@ async fn json_log_lines_carry_the_request_id_and_never_a_secret() {
         // the span list of every line logged inside it.
         assert!(of_request.iter().all(|l| l.to_string().contains(id)));
     }
-    for (what, secret) in [
-        ("APIKey", &api_key),
-        ("verification code", &code),
-        ("carrier number", &card_no),
-        ("password", &password.to_owned()),
-    ] {
+    secrets.extend([
+        ("APIKey", api_key),
+        ("verification code", code),
+        ("carrier number", card_no),
+        ("password", password.to_owned()),
+    ]);
+    for (what, secret) in &secrets {
+        assert!(
+            secret.len() >= 8,
+            "{what} is long enough to be found only as itself"
+        );
         assert!(!log.contains(secret.as_str()), "the {what} is in the log");
     }
+}
+
+/// Wrong secrets are secrets too (a mistyped code is one letter from the right one): a wrong
+/// verification code on v1 (919), with the parameters in the URL as some MOF clients send
+/// them, and a wrong developer password.
+async fn wrong_guesses(
+    http: &reqwest::Client,
+    base: &str,
+    carrier: &[(&'static str, String)],
+) -> oauth_walk::Secrets {
+    let wrong_code = "Wrong7391".to_owned();
+    let query: Vec<String> = carrier
+        .iter()
+        .map(|(k, v)| match *k {
+            "cardEncrypt" => format!("{k}={wrong_code}"),
+            _ => format!("{k}={}", urlencode(v)),
+        })
+        .collect();
+    let reply: Value = http
+        .post(format!(
+            "{base}/PB2CAPIVAN/invServ/InvServ?{}",
+            query.join("&")
+        ))
+        .send_json()
+        .await;
+    assert_eq!(reply["code"], 919, "{reply}");
+    let wrong_password = "log-test wrong horse".to_owned();
+    let form = [
+        ("email", "log-test@example.com"),
+        ("password", wrong_password.as_str()),
+    ];
+    assert_eq!(post_form(http, base, "/developer/login", &form).await, 401);
+    vec![
+        ("wrong verification code", wrong_code),
+        ("wrong password", wrong_password),
+    ]
+}
+
+/// A blank page opened the Ministry's way, the verification code in the entry URL: the URL
+/// is logged with that value hidden.
+async fn blank_page_entry(
+    http: &reqwest::Client,
+    base: &str,
+    app_id: &str,
+    card_no: &str,
+    code: &str,
+) -> (&'static str, String) {
+    let entry = http
+        .get(format!(
+            "{base}/PB2CAPIVAN/APIService/carrierBankAccBlank?appID={app_id}&cardCode=3J0002&cardNo={}&uuid=log-test&verifyCode={code}",
+            urlencode(card_no)
+        ))
+        .send_ok().await;
+    assert_eq!(entry.status(), 303, "the entry opens the page");
+    let session = entry
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("einv_blank="))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_default()
+        .to_owned();
+    ("blank-page session", session)
+}
+
+fn urlencode(v: &str) -> String {
+    form_urlencoded::byte_serialize(v.as_bytes()).collect()
 }
 
 /// Posts `form` to `path` the way a browser does: with the CSRF token and cookie of the form's
 /// page. Returns the status.
 async fn post_form(http: &reqwest::Client, base: &str, path: &str, form: &[(&str, &str)]) -> u16 {
-    let page = http.get(format!("{base}{path}")).send().await.unwrap();
-    let cookie = page
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("einv_form="))
-        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
-        .unwrap_or_default();
-    let html = page.text().await.unwrap();
-    let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
-    let form = [form, &[("csrf", &html[at..at + 64])]].concat();
+    let page = http.get(format!("{base}{path}")).send_ok().await;
+    let (cookie, csrf) = crate::common::web::form_of(page).await;
+    let form = [form, &[("csrf", csrf.as_str())]].concat();
     http.post(format!("{base}{path}"))
         .header("cookie", cookie)
         .form(&form)
-        .send()
+        .send_ok()
         .await
-        .unwrap()
         .status()
         .as_u16()
 }

@@ -9,7 +9,7 @@ mod audit_cli;
 mod cluster;
 mod cluster_jobs;
 /// The server's test harness (a running app with a licensed app and a consenting User).
-#[path = "../../../einv-server/tests/it/common.rs"]
+#[path = "../../../einv-server/tests/it/common/mod.rs"]
 mod common;
 mod config_cli;
 mod corpus;

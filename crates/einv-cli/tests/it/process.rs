@@ -105,6 +105,20 @@ impl Serve {
         }
     }
 
+    /// SIGTERM, then waits for the node to finish its requests and exit, so every line it
+    /// logged is in the file (the test runner's timeout bounds a node that never stops).
+    pub fn stop(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        let signalled = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        assert!(signalled.is_ok_and(|s| s.success()), "SIGTERM sent");
+        let status = child.wait().expect("serve exits");
+        assert!(status.success(), "serve stopped cleanly: {status}");
+    }
+
     /// SIGKILL: no shutdown of any kind.
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {

@@ -85,7 +85,8 @@ pub struct Platform {
     pub flow: FlowControl,
     /// The audit trail's writer (R6.4).
     pub trail: AuditTrail,
-    /// Failed sign-ins and code checks, per account and per IP (guessing costs).
+    /// Failed sign-ins and code checks, per account and source network, per account, per IP
+    /// (guessing costs).
     pub guesses: guessing::GuessThrottle,
     /// What the hot path keeps in memory (Users, consent grants, draws), checked against the
     /// versions in the database.

@@ -43,17 +43,8 @@ fn refusal_rule(result: Result<impl std::fmt::Debug, ServiceError>) -> Option<&'
 
 /// QryWinningList, unsigned or signed with `key`.
 async fn winning_list(app: &TestApp, app_id: &str, key: Option<&str>) -> Value {
-    let mut params: Vec<(&'static str, String)> = vec![
-        ("version", "0.2".into()),
-        ("action", "QryWinningList".into()),
-        ("invTerm", "11510".into()),
-        ("UUID", "d".into()),
-        ("appID", app_id.into()),
-    ];
-    if let Some(key) = key {
-        sign(&mut params, key);
-    }
-    app.post(INVAPP, &params).await
+    app.post(INVAPP, &crate::v1_requests::winning_list_as(app_id, key))
+        .await
 }
 
 async fn r4_7c_a_cached_admission_stops_at_the_term_end_without_a_sweep(app: &TestApp) {

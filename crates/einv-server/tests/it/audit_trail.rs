@@ -49,12 +49,7 @@ async fn invoice_lookups_are_audited_naming_the_user(app: &TestApp) {
     .collect();
     let reply = app.post(INVAPP, &params).await;
     assert_eq!(reply["code"], "200", "{reply}");
-    let user = app
-        .store()
-        .find_user_by_barcode(&BARCODE.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let user = app.user(BARCODE).await;
     // No flush: a read's entry is committed before its answer leaves.
     let entries = app
         .store()
@@ -125,12 +120,7 @@ async fn a_carrier_call_leaves_an_audit_entry(app: &TestApp) {
     ]);
     let reply = app.post(INVSERV, &params).await;
     assert_eq!(reply["code"], 200, "{reply}");
-    let user = app
-        .store()
-        .find_user_by_barcode(&BARCODE.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let user = app.user(BARCODE).await;
     // R6.4: the User's page lists the access with app, invoices and IP.
     let entries = app
         .platform

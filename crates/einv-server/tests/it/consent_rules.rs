@@ -74,12 +74,7 @@ async fn aggregate(app: &TestApp) -> Value {
 }
 
 async fn user_id(app: &TestApp) -> i64 {
-    app.store()
-        .find_user_by_barcode(&BARCODE.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
+    app.user(BARCODE).await.id
 }
 
 fn assert_consent_refusal(reply: &Value, rule: &str) {
@@ -144,7 +139,7 @@ async fn r10_2_v1_call_refused_after_void_consents_of_app(app: &TestApp) {
         .notifications_of_user(user_id(app).await)
         .await
         .unwrap();
-    assert_eq!(notes[0].kind, "consent.voided");
+    assert_eq!(notes[0].kind.as_str(), "consent.voided");
     // A consent given after the resumption is live again.
     app.clock.advance(Duration::seconds(1));
     app.platform
@@ -248,7 +243,7 @@ async fn deletion_requests_api_for_the_developer(app: &TestApp) {
         .await
         .unwrap();
     let url = format!("{}/api/v2/deletion-requests", app.base);
-    let refused = app.http.get(&url).send().await.unwrap();
+    let refused = app.http.get(&url).send_ok().await;
     assert_eq!(refused.status(), 401, "v2 calls are signed");
     let list: Value = v2_request(app, reqwest::Method::GET, "/api/v2/deletion-requests", b"")
         .send_json()
@@ -320,11 +315,11 @@ async fn blank_pages_are_html_and_json_only_on_bad_parameters(app: &TestApp) {
     // R5.2: without a live consent the page refuses like the API (998).
     let user = user_id(app).await;
     let url = format!("{base}/carrierBankAccBlank?appID={APP_ID}&{card}&verifyCode={CODE}");
-    let entry = http.get(&url).send().await.unwrap();
+    let entry = http.get(&url).send_ok().await;
     assert_eq!(entry.status(), 303);
     let grant = app.platform.consents_of_user(user).await.unwrap().remove(0);
     app.platform.revoke_consent(user, grant.id).await.unwrap();
-    let refused: Value = http.get(&url).send().await.unwrap().json().await.unwrap();
+    let refused: Value = http.get(&url).send_json().await;
     assert_eq!(refused["code"], 998);
 }
 
@@ -338,7 +333,7 @@ async fn blank_pages_change_nothing_on_get_and_need_session_and_csrf(app: &TestA
     let old_style = format!(
         "{base}/carrierBankAccBlank?appID={APP_ID}&{card}&verifyCode={CODE}&bankCode=004&accountNo=123456789012"
     );
-    let entry = http.get(&old_style).send().await.unwrap();
+    let entry = http.get(&old_style).send_ok().await;
     assert_eq!(entry.status(), 303, "the entry only opens the page");
     let location = entry.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(location, "/PB2CAPIVAN/APIService/carrierBankAccBlank");
@@ -346,12 +341,8 @@ async fn blank_pages_change_nothing_on_get_and_need_session_and_csrf(app: &TestA
     let page = http
         .get(format!("{}{location}", app.base))
         .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .send_text()
+        .await;
     assert!(
         page.contains("bankCode") && page.contains("method=\"post\""),
         "{page}"
@@ -381,18 +372,16 @@ async fn blank_pages_change_nothing_on_get_and_need_session_and_csrf(app: &TestA
     let forged = http
         .post(&bare)
         .form(&[form[0], form[1], ("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(forged.status(), 403);
     // The cookie without the right token: refused too.
     let wrong = http
         .post(&bare)
         .header("cookie", &cookie)
         .form(&[form[0], form[1], ("csrf", "0".repeat(64).as_str())])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(wrong.status(), 403);
     app.platform.flush_audit().await.unwrap();
     assert_eq!(audited(app).await, 0);
@@ -400,9 +389,8 @@ async fn blank_pages_change_nothing_on_get_and_need_session_and_csrf(app: &TestA
         .post(&bare)
         .header("cookie", &cookie)
         .form(&[form[0], form[1], ("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(saved.status(), 200);
     assert!(saved.text().await.unwrap().contains("flash"));
     app.platform.flush_audit().await.unwrap();
@@ -412,9 +400,8 @@ async fn blank_pages_change_nothing_on_get_and_need_session_and_csrf(app: &TestA
         .post(&bare)
         .header("cookie", &cookie)
         .form(&[form[0], form[1], ("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(replay.status(), 403);
 }
 
@@ -427,21 +414,12 @@ async fn registration_issues_the_barcode(app: &TestApp) {
         .get(format!(
             "{base}/generalCarrierRegBlank?appID={APP_ID}&uuid=d&barcode=%2FAB12%2B-."
         ))
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(entry.status(), 303);
     let cookie = blank_cookie(&entry);
     let bare = format!("{base}/generalCarrierRegBlank");
-    let page = http
-        .get(&bare)
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = http.get(&bare).header("cookie", &cookie).send_text().await;
     assert!(
         !page.contains("name=\"barcode\""),
         "no barcode field: {page}"
@@ -455,12 +433,8 @@ async fn registration_issues_the_barcode(app: &TestApp) {
             ("barcode", BARCODE),
             ("csrf", csrf.as_str()),
         ])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .send_text()
+        .await;
     let at = done
         .find("barcode is /")
         .map(|i| i + 11)

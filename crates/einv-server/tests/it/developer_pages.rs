@@ -2,6 +2,7 @@
 //! (R4.2), key rotation that a reload never repeats (R4.1), the start page, and
 //! confirmations. OAuth set-up is in `oauth_setup_web`.
 
+use crate::common::web;
 use crate::common::*;
 use crate::licensing_web::{application, client, cookie, csrf_of, developer_id, get, sign_up};
 use einv_server::services::IssuedCredentials;
@@ -67,20 +68,6 @@ pub(crate) async fn approved_with_key(
     (dev, licence.id, issued)
 }
 
-pub(crate) async fn post_form(
-    app: &TestApp,
-    path: &str,
-    cookie: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    client()
-        .post(format!("{}{path}", app.base))
-        .header("cookie", cookie)
-        .form(form)
-        .send_ok()
-        .await
-}
-
 async fn r4_1_refreshing_the_rotation_result_does_not_rotate(app: &TestApp) {
     let (dev, id, app_id) = approved(app, "rot@example.com", "rot-rev@fia.example").await;
     let page = format!("/developer/licences/{id}/credentials");
@@ -95,14 +82,14 @@ async fn r4_1_refreshing_the_rotation_result_does_not_rotate(app: &TestApp) {
     let csrf = csrf_of(app, &page, &dev).await;
     let rotate = format!("/developer/licences/{id}/rotate");
     // The first POST asks for confirmation and rotates nothing.
-    let asked = post_form(app, &rotate, &dev, &[("csrf", &csrf), ("grace_days", "7")]).await;
+    let asked = web::post(app, &rotate, &dev, &[("csrf", &csrf), ("grace_days", "7")]).await;
     assert_eq!(asked.status(), StatusCode::OK);
     assert!(asked.text().await.unwrap().contains("id=\"confirmation\""));
     assert_eq!(app.store().credentials_of(&app_id).await.unwrap().len(), 1);
     // Another developer is not even asked: someone else's licence is "not found".
     let other = sign_up(app, "rot-other@example.com").await;
     let other_csrf = csrf_of(app, "/developer", &other).await;
-    let stranger = post_form(
+    let stranger = web::post(
         app,
         &rotate,
         &other,
@@ -111,7 +98,7 @@ async fn r4_1_refreshing_the_rotation_result_does_not_rotate(app: &TestApp) {
     .await;
     assert_eq!(stranger.status(), StatusCode::NOT_FOUND);
     // A grace period out of range is refused before anything happens.
-    let bad = post_form(
+    let bad = web::post(
         app,
         &rotate,
         &dev,
@@ -121,7 +108,7 @@ async fn r4_1_refreshing_the_rotation_result_does_not_rotate(app: &TestApp) {
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.store().credentials_of(&app_id).await.unwrap().len(), 1);
     // Confirmed: rotate, then redirect (PRG) to the page that shows the new key once.
-    let done = post_form(
+    let done = web::post(
         app,
         &rotate,
         &dev,

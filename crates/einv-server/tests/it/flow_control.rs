@@ -163,9 +163,8 @@ async fn r4_6_every_surface_is_counted_per_ip() {
         .http
         .post(format!("{}/me/login", app.base))
         .form(&[("barcode", BARCODE), ("code", CODE)])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(login.status(), 429, "sign-in is counted");
     assert!(login.headers().get("retry-after").is_some());
     for path in [
@@ -179,9 +178,8 @@ async fn r4_6_every_surface_is_counted_per_ip() {
         .http
         .post(format!("{}/oauth/token", app.base))
         .basic_auth(APP_ID, Some(API_KEY))
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(token.status(), 429);
     assert!(token.headers().get("retry-after").is_some());
     let body: Value = token.json().await.unwrap();
@@ -232,86 +230,6 @@ async fn r4_6_forwarded_for_counts_only_from_trusted_proxies() {
     assert_eq!(call("203.0.113.5", "1.1.1.1").await, 200);
     assert_eq!(call("203.0.113.5", "2.2.2.2").await, 200);
     assert_eq!(call("203.0.113.5", "3.3.3.3").await, 429);
-    app.stop().await;
-}
-
-async fn sign_in(app: &TestApp, barcode: &str, code: &str) -> u16 {
-    let (cookie, csrf) = app.form_token("/me/login").await;
-    app.http
-        .post(format!("{}/me/login", app.base))
-        .header("cookie", cookie)
-        .form(&[("barcode", barcode), ("code", code), ("csrf", &csrf)])
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
-}
-
-/// Guessing costs: five wrong codes for one barcode are free; then each try waits a delay that
-/// doubles with every failure, even with the right code; waiting it out and succeeding clears
-/// the count.
-#[tokio::test]
-async fn guessing_a_users_code_gets_slower_with_every_failure() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    // Redirects are followed by the client: a success ends on /me (200).
-    for _ in 0..5 {
-        assert_eq!(sign_in(&app, BARCODE, "Wrong0000").await, 401);
-    }
-    assert_eq!(sign_in(&app, BARCODE, CODE).await, 429, "inside the delay");
-    app.clock.advance(Duration::seconds(1));
-    assert_eq!(sign_in(&app, BARCODE, "Wrong0000").await, 401);
-    app.clock.advance(Duration::seconds(1));
-    assert_eq!(
-        sign_in(&app, BARCODE, CODE).await,
-        429,
-        "the delay doubled to 2 s"
-    );
-    app.clock.advance(Duration::seconds(1));
-    assert_eq!(sign_in(&app, BARCODE, CODE).await, 200);
-    assert_eq!(
-        sign_in(&app, BARCODE, "Wrong0000").await,
-        401,
-        "the count was cleared"
-    );
-    app.stop().await;
-}
-
-/// Guessing costs on v1 (919): past the free failures the carrier query answers 950 with a
-/// `Retry-After`, before any hashing; an unknown barcode counts the same as a wrong code.
-#[tokio::test]
-async fn guessing_a_code_over_v1_is_throttled() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    let query = |code: &str| {
-        let mut params = app.carrier_params("carrierInvChk", "0.5");
-        set(&mut params, "cardEncrypt", code);
-        params.extend([
-            ("startDate", "2026/11/01".to_owned()),
-            ("endDate", "2026/11/27".to_owned()),
-            ("onlyWinningInv", "N".to_owned()),
-        ]);
-        params
-    };
-    for _ in 0..5 {
-        assert_eq!(app.post(INVSERV, &query("Wrong0000")).await["code"], 919);
-    }
-    let (headers, refused) = app.post_full(INVSERV, &query(CODE)).await;
-    assert_eq!(refused["code"], 950, "{refused}");
-    assert!(headers.get("retry-after").is_some());
-    app.clock.advance(Duration::seconds(1));
-    assert_eq!(app.post(INVSERV, &query(CODE)).await["code"], 200);
-    app.stop().await;
-}
-
-/// Guessing costs per IP: one address trying many barcodes is slowed down too.
-#[tokio::test]
-async fn guessing_many_accounts_from_one_ip_is_throttled() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    for n in 0..20 {
-        let barcode = format!("/ZZZ{n:04}");
-        assert_eq!(sign_in(&app, &barcode[..8], "Wrong0000").await, 401, "{n}");
-    }
-    assert_eq!(sign_in(&app, "/OTHER01", "Other999").await, 429);
     app.stop().await;
 }
 

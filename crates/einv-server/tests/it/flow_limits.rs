@@ -110,7 +110,10 @@ async fn r4_6_a_reviewers_limit_applies_from_its_effective_time_and_is_announced
 
     // The Developer was told each time, and the trail has both changes.
     let notes = p.developer_notifications(l.developer).await.unwrap();
-    assert_eq!(notes.iter().filter(|n| n.kind == "limits").count(), 2);
+    assert_eq!(
+        notes.iter().filter(|n| n.kind.as_str() == "limits").count(),
+        2
+    );
     p.flush_audit().await.unwrap();
     let trail = app.get_text("/api/v2/limits").await;
     assert!(
@@ -190,9 +193,8 @@ pub(crate) async fn sign_in(app: &TestApp, role: &str, email: &str, password: &s
         .post(format!("{}/{role}/login", app.base))
         .header("cookie", form_cookie)
         .form(&[("email", email), ("password", password), ("csrf", &csrf)])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(res.status(), 303, "{role} sign-in");
     let cookie = res.headers()["set-cookie"].to_str().unwrap();
     cookie.split(';').next().unwrap().to_owned()
@@ -202,9 +204,8 @@ pub(crate) async fn page(app: &TestApp, path: &str, cookie: &str) -> (u16, Strin
     let res = no_redirects()
         .get(format!("{}{path}", app.base))
         .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     (res.status().as_u16(), res.text().await.unwrap())
 }
 
@@ -214,9 +215,8 @@ async fn post_limit(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> (u16,
         .post(format!("{}/reviewer/limits", app.base))
         .header("cookie", cookie)
         .form(form)
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     let status = res.status().as_u16();
     match res.headers().get("location") {
         Some(to) => (status, to.to_str().unwrap().to_owned()),

@@ -2,8 +2,9 @@
 //! comes back — not the error page — with the problem in the page's language at the top and
 //! beside its field, and what was typed kept.
 
+use crate::common::web::post as post_form;
 use crate::common::*;
-use crate::developer_pages::{approved, post_form};
+use crate::developer_pages::approved;
 use crate::licensing_web::{csrf_of, get};
 use reqwest::StatusCode;
 
@@ -51,7 +52,9 @@ async fn licence_forms_come_back_with_the_problem_beside_the_field(app: &TestApp
     );
     let unchanged = app.platform.licence_history(id).await.unwrap();
     assert!(
-        unchanged.iter().all(|e| e.event != "change-purpose"),
+        unchanged
+            .iter()
+            .all(|e| e.event.as_str() != "change-purpose"),
         "nothing was filed"
     );
 

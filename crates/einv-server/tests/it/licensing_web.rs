@@ -1,10 +1,10 @@
 //! The portal's pages over HTTP: roles kept apart, CSRF on every POST, one Developer never
 //! sees another's licence, and the APIKey is shown once.
 
+pub(crate) use crate::common::web::client;
 use crate::common::*;
 use crate::developer_pages::approved_with_key;
 use einv_server::services::licensing::{ApplicationInput, IsmsInput};
-use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 
 both_backends!(
@@ -13,13 +13,6 @@ both_backends!(
     public_pages_render,
     developer_registers_ed25519_keys_for_v2
 );
-
-pub(crate) fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
 
 pub(crate) fn cookie(res: &reqwest::Response) -> String {
     let set = res.headers().get("set-cookie").unwrap().to_str().unwrap();

@@ -15,6 +15,7 @@ mod developer_pages;
 mod flow_control;
 mod flow_limits;
 mod form_errors_web;
+mod guessing;
 mod jobs;
 mod jobs_operations;
 mod licensing;

@@ -48,12 +48,7 @@ async fn code_for(app: &TestApp) -> String {
     let p = &app.platform;
     let client = p.check_client(&params()).await.unwrap();
     let req = p.check_authorize(client, &params()).await.unwrap();
-    let user = app
-        .store()
-        .find_user_by_barcode(&BARCODE.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let user = app.user(BARCODE).await;
     p.approve_authorization(user.id, &req).await.unwrap()
 }
 
@@ -279,12 +274,7 @@ async fn r5_6_a_lapsed_consent_is_its_own_answer(app: &TestApp) {
 
 /// R5.2: the fixture User revokes their newest consent.
 async fn revoke_newest_consent(app: &TestApp) {
-    let user = app
-        .store()
-        .find_user_by_barcode(&BARCODE.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let user = app.user(BARCODE).await;
     let newest = app
         .platform
         .consents_of_user(user.id)

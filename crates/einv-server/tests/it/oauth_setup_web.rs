@@ -1,8 +1,9 @@
 //! OAuth set-up over HTTP (issue 14): redirect URIs on the licence page (https, or http only to
 //! a loopback address), and the consent link the API hands out, which opens the consent page.
 
+use crate::common::web::post as post_form;
 use crate::common::*;
-use crate::developer_pages::{approved, post_form};
+use crate::developer_pages::approved;
 use crate::licensing_web::{client, cookie, csrf_of, get, sign_up};
 use reqwest::StatusCode;
 
@@ -128,12 +129,7 @@ async fn the_consent_link_the_api_hands_out_opens_the_consent_page(app: &TestApp
         let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
         page[at..at + 64].to_owned()
     };
-    let u = app
-        .store()
-        .find_user_by_barcode(&BARCODE.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let u = app.user(BARCODE).await;
     let before = app.platform.consents_of_user(u.id).await.unwrap().len();
     let res = post_form(
         app,

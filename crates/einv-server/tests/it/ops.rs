@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::common::{Backend, TestApp};
+use crate::common::{Backend, SendExt, TestApp};
 
 #[tokio::test]
 async fn healthz_answers_without_touching_the_database() {
@@ -49,9 +49,8 @@ async fn a_callers_request_id_is_echoed() {
         .http
         .get(format!("{}/healthz", app.base))
         .header("X-Request-Id", "trace-abc-123")
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(reply.headers()["x-request-id"], "trace-abc-123");
     app.stop().await;
 }
@@ -76,14 +75,9 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_audit_queue() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     app.http
         .get(format!("{}/healthz", app.base))
-        .send()
-        .await
-        .unwrap();
-    app.http
-        .get(format!("{}/readyz", app.base))
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
+    app.http.get(format!("{}/readyz", app.base)).send_ok().await;
     let reply = get(&app, "/metrics").await;
     assert_eq!(reply.status(), 200);
     let text = reply.text().await.unwrap();
@@ -131,9 +125,8 @@ async fn shutdown_finishes_and_flushes_the_audit_queue() {
         .http
         .post(format!("{base}/PB2CAPIVAN/invServ/InvServ"))
         .form(&params)
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(reply.status(), 200);
     stop.send(()).unwrap();
     tokio::time::timeout(std::time::Duration::from_secs(30), server)
@@ -204,7 +197,7 @@ async fn metrics_label_v1_calls_by_action_and_mof_code_and_count_cache_lookups()
 
 /// GETs `path` from `app`, whatever the status.
 async fn get(app: &TestApp, path: &str) -> reqwest::Response {
-    app.http.get(app.url(path)).send().await.unwrap()
+    app.http.get(app.url(path)).send_ok().await
 }
 
 /// Issue #9: `/metrics` is the operator's. It answers a caller on this host (a loopback peer

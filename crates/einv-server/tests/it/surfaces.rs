@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
 
-use crate::common::{fresh_nonce, sign, TestApp, REDIRECT_URI};
+use crate::common::{fresh_nonce, SendExt, TestApp, REDIRECT_URI};
 
 /// The surfaces that take the APIKey itself or a signature made with it.
 pub const KEYED: [&str; 4] = ["v1-signed", "oauth-token", "oauth-introspect", "v2"];
@@ -31,19 +31,8 @@ pub async fn admitting(app: &TestApp, app_id: &str, api_key: &str) -> BTreeSet<&
         .unwrap();
     let base = &app.base;
     let mut open = BTreeSet::new();
-    let winning = |signed: bool| {
-        let mut params: Vec<(&'static str, String)> = vec![
-            ("version", "0.2".into()),
-            ("action", "QryWinningList".into()),
-            ("invTerm", "11510".into()),
-            ("UUID", "d".into()),
-            ("appID", app_id.into()),
-        ];
-        if signed {
-            sign(&mut params, api_key);
-        }
-        params
-    };
+    let winning =
+        |signed: bool| crate::v1_requests::winning_list_as(app_id, signed.then_some(api_key));
     if app.post("/PB2CAPIVAN/invapp/InvApp", &winning(true)).await["code"] == "200" {
         open.insert("v1-signed");
     }
@@ -54,9 +43,8 @@ pub async fn admitting(app: &TestApp, app_id: &str, api_key: &str) -> BTreeSet<&
         .get(format!(
             "{base}/PB2CAPIVAN/APIService/generalCarrierRegBlank?uuid=d&appID={app_id}"
         ))
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     // A live app's entry opens the page's session (a cookie) and sends the browser on to the
     // page; a refused one is answered with the MOF error and no session.
     if blank.status().is_redirection() && blank.headers().contains_key("set-cookie") {
@@ -70,9 +58,8 @@ pub async fn admitting(app: &TestApp, app_id: &str, api_key: &str) -> BTreeSet<&
             ("response_type", "code"),
             ("scope", "winning-numbers"),
         ])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     // A live client with a registered redirect URI is sent on (to the app with an error, or
     // to sign in); a refused one is shown an error and sent nowhere (RFC 6749 §4.1.2.1).
     if authorize.status().is_redirection() {
@@ -82,9 +69,8 @@ pub async fn admitting(app: &TestApp, app_id: &str, api_key: &str) -> BTreeSet<&
         .post(format!("{base}/oauth/token"))
         .basic_auth(app_id, Some(api_key))
         .form(&[("grant_type", "refresh_token"), ("refresh_token", "x")])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     // An authenticated client with a bad grant gets 400 invalid_grant; a refused one 401.
     if token.status() == 400 {
         open.insert("oauth-token");
@@ -93,9 +79,8 @@ pub async fn admitting(app: &TestApp, app_id: &str, api_key: &str) -> BTreeSet<&
         .post(format!("{base}/oauth/introspect"))
         .basic_auth(app_id, Some(api_key))
         .form(&[("token", "x")])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     if introspect.status() == 200 {
         open.insert("oauth-introspect");
     }
@@ -119,9 +104,8 @@ pub async fn admitting(app: &TestApp, app_id: &str, api_key: &str) -> BTreeSet<&
         .header("content-digest", h.content_digest)
         .header("signature-input", h.signature_input)
         .header("signature", h.signature)
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     if v2.status() == 200 {
         open.insert("v2");
     }

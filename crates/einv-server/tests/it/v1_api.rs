@@ -39,15 +39,7 @@ fn msg(reply: &Value) -> &str {
 }
 
 async fn winning_list_and_period_errors(app: &TestApp) {
-    let ask = |term: &str| {
-        p(&[
-            ("version", "0.2"),
-            ("action", "QryWinningList"),
-            ("invTerm", term),
-            ("UUID", "d"),
-            ("appID", APP_ID),
-        ])
-    };
+    let ask = winning_list;
     let ok = app.post(INVAPP, &ask("11510")).await;
     assert_eq!(ok["code"], "200", "code is a string in invapp replies");
     assert_eq!(ok["v"], "0.2");
@@ -262,9 +254,7 @@ async fn carrier_detail_only_for_own_invoices(app: &TestApp) {
 
 async fn aggregated_carrier_sees_its_invoices(app: &TestApp) {
     let mut params = carrier_list(app, "2026/11/01", "2026/11/30");
-    set(&mut params, "cardType", "1K0001");
-    set(&mut params, "cardNo", EASYCARD);
-    set(&mut params, "cardEncrypt", EASYCARD_HIDDEN);
+    on_easycard(&mut params);
     let reply = app.post(INVSERV, &params).await;
     assert_eq!(reply["code"], 200, "{reply}");
     let numbers: Vec<&str> = reply["details"]
@@ -279,8 +269,7 @@ async fn aggregated_carrier_sees_its_invoices(app: &TestApp) {
 }
 
 async fn donation_signed_masked_and_refused_when_it_must_be(app: &TestApp) {
-    let mut ok = donation(app, "AB00000001", "2026/11/20", "919");
-    sign(&mut ok, API_KEY);
+    let ok = signed(donation(app, "AB00000001", "2026/11/20", "919"));
     let reply = app.post(DONATE, &ok).await;
     assert_eq!(reply["code"], 200, "{reply}");
     assert_eq!(reply["invNum"], "AB00000***", "R5.7");
@@ -295,16 +284,12 @@ async fn donation_signed_masked_and_refused_when_it_must_be(app: &TestApp) {
     sign(&mut again, API_KEY);
     assert_code(&app.post(DONATE, &again).await, 908);
     let mut no_charity = donation(app, "AB00000004", "2026/11/23", "123");
-    set(&mut no_charity, "cardType", "1K0001");
-    set(&mut no_charity, "cardNo", EASYCARD);
-    set(&mut no_charity, "cardEncrypt", EASYCARD_HIDDEN);
+    on_easycard(&mut no_charity);
     sign(&mut no_charity, API_KEY);
     assert_code(&app.post(DONATE, &no_charity).await, 907);
-    let mut b2b = donation(app, "AB00000003", "2026/11/22", "919");
-    sign(&mut b2b, API_KEY);
+    let b2b = signed(donation(app, "AB00000003", "2026/11/22", "919"));
     assert_code(&app.post(DONATE, &b2b).await, 913);
-    let mut drawn = donation(app, "AB12345678", "2026/10/05", "919");
-    sign(&mut drawn, API_KEY);
+    let drawn = signed(donation(app, "AB12345678", "2026/10/05", "919"));
     let reply = app.post(DONATE, &drawn).await;
     assert_code(&reply, 903);
     assert!(msg(&reply).contains("drawn"), "{reply}");
@@ -321,15 +306,13 @@ async fn donation_signed_masked_and_refused_when_it_must_be(app: &TestApp) {
 
 async fn donation_accepts_a_raw_plus_in_the_query_string(app: &TestApp) {
     // BARCODE contains '+', and a client that does not URL-encode sends it raw.
-    let mut params = donation(app, "AB00000001", "2026/11/20", "919");
-    sign(&mut params, API_KEY);
+    let params = signed(donation(app, "AB00000001", "2026/11/20", "919"));
     let reply = app.post_raw_query(DONATE, &params).await;
     assert_eq!(reply["code"], 200, "{reply}");
 }
 
 async fn carrier_aggregation_is_signed(app: &TestApp) {
-    let mut params = aggregation(app);
-    sign(&mut params, API_KEY);
+    let params = signed(aggregation(app));
     let reply = app.post(AGGREGATE, &params).await;
     assert_eq!(reply["code"], 200, "{reply}");
     assert_eq!(reply["cardNo"], BARCODE);
@@ -343,13 +326,10 @@ async fn carrier_aggregation_is_signed(app: &TestApp) {
 
 async fn app_and_device_refusals(app: &TestApp) {
     let ask = |app_id: &str, uuid: &str| {
-        p(&[
-            ("version", "0.2"),
-            ("action", "QryWinningList"),
-            ("invTerm", "11510"),
-            ("UUID", uuid),
-            ("appID", app_id),
-        ])
+        let mut params = winning_list("11510");
+        set(&mut params, "UUID", uuid);
+        set(&mut params, "appID", app_id);
+        params
     };
     let unknown = app.post(INVAPP, &ask("EINVNOSUCHAPP", "d")).await;
     assert_code(&unknown, 998);
@@ -413,8 +393,7 @@ async fn love_code_search(app: &TestApp) {
 /// A repeated identical signed request inside its timestamp window gets the first answer and
 /// never acts twice: a second donation would answer 908, the replay answers the first 200.
 async fn a_repeated_signed_request_is_answered_once(app: &TestApp) {
-    let mut first = donation(app, "AB00000001", "2026/11/20", "919");
-    sign(&mut first, API_KEY);
+    let first = signed(donation(app, "AB00000001", "2026/11/20", "919"));
     let answer = app.post(DONATE, &first).await;
     assert_code(&answer, 200);
     assert_eq!(

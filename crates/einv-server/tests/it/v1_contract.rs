@@ -160,32 +160,29 @@ async fn carrier_detail(app: &TestApp) {
 
 async fn donation(app: &TestApp) {
     let ask = |number: &str, date: &str, npo: &str| req::donation(app, number, date, npo);
-    let signed = |mut params: Vec<(&'static str, String)>| {
-        sign(&mut params, API_KEY);
-        params
-    };
     snap(
         "carrierInvDnt_200",
-        &app.post(DONATE, &signed(ask("AB00000001", "2026/11/20", "919")))
+        &app.post(DONATE, &req::signed(ask("AB00000001", "2026/11/20", "919")))
             .await,
     );
     // A second donation is a new call (its own serial): an identical signed request would be
     // answered from the first answer instead (replays are answered once, docs/security.md).
     let mut again = ask("AB00000001", "2026/11/20", "919");
     set(&mut again, "serial", "0000000002");
-    snap("carrierInvDnt_908", &app.post(DONATE, &signed(again)).await);
+    snap(
+        "carrierInvDnt_908",
+        &app.post(DONATE, &req::signed(again)).await,
+    );
     snap(
         "carrierInvDnt_913",
-        &app.post(DONATE, &signed(ask("AB00000003", "2026/11/22", "919")))
+        &app.post(DONATE, &req::signed(ask("AB00000003", "2026/11/22", "919")))
             .await,
     );
     let mut no_charity = ask("AB00000004", "2026/11/23", "123");
-    set(&mut no_charity, "cardType", "1K0001");
-    set(&mut no_charity, "cardNo", EASYCARD);
-    set(&mut no_charity, "cardEncrypt", EASYCARD_HIDDEN);
+    req::on_easycard(&mut no_charity);
     snap(
         "carrierInvDnt_907",
-        &app.post(DONATE, &signed(no_charity)).await,
+        &app.post(DONATE, &req::signed(no_charity)).await,
     );
     snap(
         "carrierInvDnt_954",
@@ -236,18 +233,9 @@ async fn refusals(app: &TestApp) {
 /// the 10 000 random codes of an invoice cannot be tried.
 async fn detail_cap(app: &TestApp) {
     let ask = |random: &str| {
-        p(&[
-            ("version", "0.5"),
-            ("type", "Barcode"),
-            ("invNum", "CD00000001"),
-            ("action", "qryInvDetail"),
-            ("generation", "V2"),
-            ("invDate", "2026/11/20"),
-            ("randomNumber", random),
-            ("invTerm", "11512"),
-            ("UUID", "d"),
-            ("appID", APP_ID),
-        ])
+        let mut params = req::invoice_detail_barcode("11512");
+        set(&mut params, "randomNumber", random);
+        params
     };
     // Earlier in this run: three QR queries and one barcode query of CD00000001 were counted.
     let mut answered = 4;

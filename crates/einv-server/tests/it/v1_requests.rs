@@ -20,13 +20,18 @@ pub fn p(pairs: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
 
 /// QryWinningList for period `term` (e.g. `11510`).
 pub fn winning_list(term: &str) -> Vec<(&'static str, String)> {
-    p(&[
-        ("version", "0.2"),
-        ("action", "QryWinningList"),
-        ("invTerm", term),
-        ("UUID", "d"),
-        ("appID", APP_ID),
-    ])
+    winning_list_call(term, APP_ID, "d", None)
+}
+
+/// QryWinningList for 11510 as `app_id`, signed with `key` when there is one.
+pub fn winning_list_as(app_id: &str, key: Option<&str>) -> Vec<(&'static str, String)> {
+    winning_list_call("11510", app_id, "d", key)
+}
+
+/// `params` signed with the fixture app's APIKey.
+pub fn signed(mut params: Vec<(&'static str, String)>) -> Vec<(&'static str, String)> {
+    sign(&mut params, API_KEY);
+    params
 }
 
 /// qryInvHeader of `number` on `date` (yyyy/MM/dd), read from a code of `kind` (`QRCode`,
@@ -82,6 +87,13 @@ pub fn invoice_detail_barcode(term: &str) -> Vec<(&'static str, String)> {
         ("UUID", "d"),
         ("appID", APP_ID),
     ])
+}
+
+/// A carrier call's parameters moved to the fixture User's aggregated EasyCard.
+pub fn on_easycard(params: &mut [(&'static str, String)]) {
+    set(params, "cardType", "1K0001");
+    set(params, "cardNo", EASYCARD);
+    set(params, "cardEncrypt", EASYCARD_HIDDEN);
 }
 
 /// carrierInvChk of the fixture User's barcode from `start` to `end` (yyyy/MM/dd).

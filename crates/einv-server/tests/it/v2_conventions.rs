@@ -20,7 +20,7 @@ async fn problem_types_live_on_the_platforms_domain() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let res = http.get(&type_uri).send().await.unwrap();
+    let res = http.get(&type_uri).send_ok().await;
     assert!(res.status().is_redirection(), "{}", res.status());
     assert_eq!(res.headers()["location"], "/docs#signature-missing");
     let docs = app.get_text("/docs").await;
@@ -28,9 +28,8 @@ async fn problem_types_live_on_the_platforms_domain() {
     assert!(docs.contains(&type_uri), "the page shows the full type URI");
     let unknown = http
         .get(format!("{}/problems/no-such-type", app.base))
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(unknown.status(), 404);
     // With a public URL configured, the types are on it, whatever Host the request named.
     use tower::ServiceExt;
@@ -79,10 +78,7 @@ async fn audit_pages_by_sequence_number_beyond_ten_thousand(app: &TestApp) {
         .unwrap();
     let before = oldest_filler.seq + 50;
     let path = format!("/api/v2/audit?before={before}");
-    let res = v2_request(app, Method::GET, &path, b"")
-        .send()
-        .await
-        .unwrap();
+    let res = v2_request(app, Method::GET, &path, b"").send_ok().await;
     assert_eq!(res.status(), 200);
     let page: Value = res.json().await.unwrap();
     let seqs: Vec<i64> = page["entries"]
@@ -98,12 +94,8 @@ async fn audit_pages_by_sequence_number_beyond_ten_thousand(app: &TestApp) {
     // A short page has no `next`; a full one points below its last entry.
     assert_eq!(page["next"], Value::Null);
     let first: Value = v2_request(app, Method::GET, "/api/v2/audit", b"")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     let last = first["entries"].as_array().unwrap().last().unwrap()["seq"].clone();
     assert_eq!(first["next"], last);
 }
@@ -136,17 +128,15 @@ async fn a_v2_call_asks_the_authority_once() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     asks.store(0, Ordering::SeqCst);
     let res = v2_request(&app, Method::GET, "/api/v2/licence", b"")
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(asks.load(Ordering::SeqCst), 1);
     // A service the app is not licensed for is still refused (R4.5), on the same one ask.
     asks.store(0, Ordering::SeqCst);
     let res = v2_request(&app, Method::GET, "/api/v2/me/carriers", b"")
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     let status = res.status().as_u16();
     let body: Value = res.json().await.unwrap();
     assert!(matches!(status, 401 | 403), "{body}");

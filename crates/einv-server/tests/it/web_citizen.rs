@@ -2,10 +2,10 @@
 //! after a confirmation, no duplicate requests (with receipts), the access history's filter,
 //! paging and CSV, and the public register. The helpers here serve `web_hardening` too.
 
+pub(crate) use crate::common::web::{client, csrf_in, post};
 use crate::common::*;
 use chrono::Duration;
 use einv_core::Service;
-use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 
 both_backends!(
@@ -15,13 +15,6 @@ both_backends!(
     web_history_filters_pages_and_downloads,
     web_public_register_lists_licensed_apps
 );
-
-pub(crate) fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
 
 pub(crate) fn set_cookies(res: &reqwest::Response) -> Vec<String> {
     res.headers()
@@ -67,32 +60,8 @@ pub(crate) async fn page_text(app: &TestApp, path: &str, cookie: &str) -> String
     res.text().await.unwrap()
 }
 
-pub(crate) fn csrf_in(page: &str) -> String {
-    let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
-    page[at..at + 64].to_owned()
-}
-
-pub(crate) async fn post(
-    app: &TestApp,
-    path: &str,
-    cookie: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    client()
-        .post(app.url(path))
-        .header("cookie", cookie)
-        .form(form)
-        .send_ok()
-        .await
-}
-
 pub(crate) async fn user_id(app: &TestApp) -> i64 {
-    app.store()
-        .find_user_by_barcode(&BARCODE.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
+    app.user(BARCODE).await.id
 }
 
 /// Giving the same consent again replaces the live one (recorded as its renewal, R5.6); a

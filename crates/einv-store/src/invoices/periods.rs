@@ -90,11 +90,8 @@ impl Store {
         let periods = keys
             .iter()
             .map(|key| {
-                Period::parse(&format!("{key:05}")).map_err(|e| crate::StoreError::Corrupt {
-                    table: "invoices",
-                    column: "period",
-                    problem: e.to_string(),
-                })
+                Period::parse(&format!("{key:05}"))
+                    .map_err(|e| crate::StoreError::corrupt("invoices", "period", e.to_string()))
             })
             .collect::<StoreResult<Vec<Period>>>()?;
         for (&key, &period) in keys.iter().zip(&periods) {

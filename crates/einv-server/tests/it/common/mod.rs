@@ -3,15 +3,21 @@
 
 #![allow(dead_code)]
 
+mod fixture;
+mod v2;
+pub mod web;
+
+// Not every binary that includes this harness signs v2 requests (the CLI's does not).
+#[allow(unused_imports)]
+pub use v2::{fresh_nonce, v2_request, v2_request_with};
+
 use std::sync::Arc;
 
 use base64::Engine;
 use chrono::{DateTime, TimeZone, Utc};
 use einv_core::claim::HolidayCalendar;
 use einv_core::clock::taipei;
-use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
-use einv_core::prize::WinningNumbers;
-use einv_core::{FixedClock, Period, Service};
+use einv_core::FixedClock;
 use einv_server::services::KeySealer;
 use einv_server::Platform;
 pub use einv_store::testing::invoice;
@@ -148,18 +154,7 @@ impl TestApp {
     /// Opens a pre-session form page (`/me/login`, `/me/register` …): its form cookie
     /// (`name=value`) and the CSRF token the form carries, to POST as a browser would.
     pub async fn form_token(&self, path: &str) -> (String, String) {
-        let res = self.http.get(self.url(path)).send().await.unwrap();
-        let cookie = res
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("einv_form="))
-            .map(|v| v.split(';').next().unwrap_or_default().to_owned())
-            .unwrap_or_default();
-        let page = res.text().await.unwrap();
-        let at = page.find("name=\"csrf\" value=\"").map(|i| i + 19).unwrap();
-        (cookie, page[at..at + 64].to_owned())
+        web::form_of(self.http.get(self.url(path)).send_ok().await).await
     }
 
     /// The absolute URL of `path` on this app.
@@ -217,130 +212,6 @@ impl TestApp {
             ("appID", APP_ID.into()),
         ]
     }
-
-    async fn seed(&self) {
-        let p = &self.platform;
-        let now = start_time();
-        p.store_app("test app", &Service::ALL, APP_ID, API_KEY)
-            .await
-            .unwrap();
-        let store = self.store();
-        store
-            .upsert_seller(&Seller {
-                ban: "04595257".parse().unwrap(),
-                name: "示範商店".into(),
-                address: "台北市".into(),
-                qr_seed_key: Some(SEED_KEY.into()),
-            })
-            .await
-            .unwrap();
-        store
-            .upsert_charity(&Charity {
-                love_code: "919".parse().unwrap(),
-                ban: "10458575".into(),
-                name: "創世社會福利基金會".into(),
-                abbrev: "創世".into(),
-            })
-            .await
-            .unwrap();
-        let hash = p.codes.hash(CODE).unwrap();
-        let user = store
-            .create_user(&BARCODE.parse().unwrap(), &hash, now)
-            .await
-            .unwrap();
-        // R5.2: the fixture User consented to the test app, so v1 carrier calls are allowed.
-        // Stored directly, like the rest of the fixture, so the audit trail starts empty.
-        let consent = einv_server::services::standard_consent(&Service::ALL);
-        let request = einv_core::consent::ConsentRequest::parse(&consent).unwrap();
-        let grant = einv_core::consent::ConsentGrant::give(request, now);
-        store
-            .insert_consent_grant(user.id, APP_ID, &grant, None)
-            .await
-            .unwrap();
-        store
-            .register_redirect_uri(APP_ID, REDIRECT_URI)
-            .await
-            .unwrap();
-        let other_hash = p.codes.hash("Other999").unwrap();
-        store
-            .create_user(&"/OTHER01".parse().unwrap(), &other_hash, now)
-            .await
-            .unwrap();
-        let mut batch = vec![
-            invoice(
-                "AB00000001",
-                (2026, 11, 20),
-                Some(("3J0002", BARCODE)),
-                |_| {},
-            ),
-            invoice(
-                "AB00000002",
-                (2026, 11, 21),
-                Some(("3J0002", BARCODE)),
-                |d| {
-                    d.donated = true;
-                    d.npoban = Some("919".into());
-                },
-            ),
-            invoice(
-                "AB00000003",
-                (2026, 11, 22),
-                Some(("3J0002", BARCODE)),
-                |d| d.buyer_id = Some("10458574".into()),
-            ),
-            invoice(
-                "AB12345678",
-                (2026, 10, 5),
-                Some(("3J0002", BARCODE)),
-                |_| {},
-            ),
-            invoice(
-                "AB00000004",
-                (2026, 11, 23),
-                Some(("1K0001", EASYCARD)),
-                |d| d.carrier_id2 = Some(EASYCARD_HIDDEN.into()),
-            ),
-            invoice("CD00000001", (2026, 11, 20), None, |d| {
-                d.random_number = Some("9999".into())
-            }),
-            invoice(
-                "EF00000001",
-                (2026, 11, 20),
-                Some(("3J0002", "/OTHER01")),
-                |_| {},
-            ),
-        ];
-        for n in 0..150 {
-            let day = 1 + n % 28;
-            batch.push(invoice(
-                &format!("GH{:08}", n),
-                (2026, 9, day),
-                Some(("3J0002", BARCODE)),
-                |_| {},
-            ));
-        }
-        store.insert_invoices(&batch, now).await.unwrap();
-        // The EasyCard is aggregated with proof: the invoice above carries its hidden code.
-        let link = CarrierLink {
-            carrier_type: "1K0001".parse().unwrap(),
-            id1: EASYCARD.into(),
-            id2: EASYCARD_HIDDEN.into(),
-            name: "悠遊卡".into(),
-        };
-        store
-            .link_carrier(user.id, &link, CarrierProof::HiddenCode, now)
-            .await
-            .unwrap();
-        let draw = WinningNumbers::new(
-            Period::parse("11510").unwrap(),
-            88_515_559,
-            &[47_551_146],
-            &[12_345_678, 85_250_862, 61_472_404],
-            &[],
-        )
-        .unwrap();
-        p.publish_draw(&draw).await.unwrap();
-    }
 }
 
 /// Sending a request in a test: a transport failure is a broken test, so it panics here once
@@ -368,66 +239,6 @@ impl SendExt for reqwest::RequestBuilder {
     }
 }
 
-/// A v2 request signed with the APIKey (HMAC-SHA256) as of the test clock, with a fresh nonce.
-pub fn v2_request(
-    app: &TestApp,
-    method: reqwest::Method,
-    path_and_query: &str,
-    body: &[u8],
-) -> reqwest::RequestBuilder {
-    v2_request_with(
-        app,
-        method,
-        path_and_query,
-        body,
-        app.now_unix(),
-        &fresh_nonce(),
-        &SigningKey::Hmac(API_KEY.as_bytes()),
-    )
-}
-
-/// A v2 request signed as told.
-pub fn v2_request_with(
-    app: &TestApp,
-    method: reqwest::Method,
-    path_and_query: &str,
-    body: &[u8],
-    created: i64,
-    nonce: &str,
-    key: &SigningKey<'_>,
-) -> reqwest::RequestBuilder {
-    let (path, query) = match path_and_query.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
-        None => (path_and_query, None),
-    };
-    let h = sign_request(
-        &Unsigned {
-            method: method.as_str(),
-            path,
-            query,
-            body,
-        },
-        &Signer {
-            key_id: APP_ID,
-            created,
-            nonce,
-            key: key.clone(),
-        },
-    );
-    app.http
-        .request(method, format!("{}{path_and_query}", app.base))
-        .header("content-digest", h.content_digest)
-        .header("signature-input", h.signature_input)
-        .header("signature", h.signature)
-        .header("content-type", "application/json")
-        .body(body.to_vec())
-}
-
-/// A nonce no other request of this test process used.
-pub fn fresh_nonce() -> String {
-    format!("nonce-{}", uuid::Uuid::new_v4().simple())
-}
-
 /// Signs like a MOF client, written here independently of the server's code: sort by name,
 /// join raw `k=v` with `&`, HMAC-SHA256 with the APIKey, Base64.
 pub fn sign(params: &mut Vec<(&'static str, String)>, key: &str) {
@@ -437,6 +248,27 @@ pub fn sign(params: &mut Vec<(&'static str, String)>, key: &str) {
     mac.update(pairs.join("&").as_bytes());
     let sig = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
     params.push(("signature", sig));
+}
+
+/// QryWinningList of `term` as `app_id` from device `uuid`, signed with `key` when there is
+/// one: the call the tests of every crate make to see whether an app is served.
+pub fn winning_list_call(
+    term: &str,
+    app_id: &str,
+    uuid: &str,
+    key: Option<&str>,
+) -> Vec<(&'static str, String)> {
+    let mut params = vec![
+        ("version", "0.2".to_owned()),
+        ("action", "QryWinningList".to_owned()),
+        ("invTerm", term.to_owned()),
+        ("UUID", uuid.to_owned()),
+        ("appID", app_id.to_owned()),
+    ];
+    if let Some(key) = key {
+        sign(&mut params, key);
+    }
+    params
 }
 
 pub fn set(params: &mut [(&'static str, String)], name: &str, value: &str) {
