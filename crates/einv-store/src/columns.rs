@@ -62,12 +62,46 @@ impl Columns for AnyRow {
     }
 }
 
-impl Columns for rusqlite::Row<'_> {
+/// A rusqlite row read by column name, with the statement's column names found once.
+///
+/// rusqlite's own lookup by name asks SQLite for every column's name and compares them
+/// case-insensitively on every call: with 26 columns read by name, that was most of a carrier
+/// list's CPU (issue 11's profile: `sqlite3_column_name` and `RowIndex::idx` at 40% of a
+/// call). The decoders read the columns in nearly the order they are selected, so the scan
+/// starts after the column found last and nearly always hits at once.
+pub(crate) struct NamedRow<'r, 's> {
+    row: &'r rusqlite::Row<'s>,
+    names: &'r [String],
+    next: std::cell::Cell<usize>,
+}
+
+impl<'r, 's> NamedRow<'r, 's> {
+    /// `row` of a statement whose columns are `names`, in order.
+    pub(crate) fn new(row: &'r rusqlite::Row<'s>, names: &'r [String]) -> Self {
+        Self {
+            row,
+            names,
+            next: std::cell::Cell::new(0),
+        }
+    }
+
+    fn index(&self, column: &'static str) -> StoreResult<usize> {
+        let count = self.names.len();
+        let start = self.next.get();
+        (0..count)
+            .map(|k| (start + k) % count)
+            .find(|&i| self.names[i].eq_ignore_ascii_case(column))
+            .inspect(|&i| self.next.set(i + 1))
+            .ok_or_else(|| rusqlite::Error::InvalidColumnName(column.to_owned()).into())
+    }
+}
+
+impl Columns for NamedRow<'_, '_> {
     fn int(&self, column: &'static str) -> StoreResult<i64> {
-        Ok(self.get(column)?)
+        Ok(self.row.get(self.index(column)?)?)
     }
     fn opt_int(&self, column: &'static str) -> StoreResult<Option<i64>> {
-        Ok(self.get(column)?)
+        Ok(self.row.get(self.index(column)?)?)
     }
     fn text(&self, column: &'static str) -> StoreResult<String> {
         self.opt_text(column)?.ok_or_else(|| StoreError::Corrupt {
@@ -78,7 +112,7 @@ impl Columns for rusqlite::Row<'_> {
     }
     fn opt_text(&self, column: &'static str) -> StoreResult<Option<String>> {
         use rusqlite::types::ValueRef;
-        Ok(match self.get_ref(column)? {
+        Ok(match self.row.get_ref(self.index(column)?)? {
             ValueRef::Null => None,
             ValueRef::Text(bytes) | ValueRef::Blob(bytes) => Some(
                 std::str::from_utf8(bytes)

@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::Semaphore;
 
-use crate::columns::Columns;
+use crate::columns::{Columns, NamedRow};
 use crate::{Backend, Store, StoreError, StoreResult};
 
 /// Blocking reads at once (the machine's cores, at most this many).
@@ -116,10 +116,15 @@ fn run<T>(
             Arg::Text(v) => statement.raw_bind_parameter(index, v.as_str())?,
         }
     }
+    let names: Vec<String> = statement
+        .column_names()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     let mut rows = statement.raw_query();
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        out.push(decode(row)?);
+        out.push(decode(&NamedRow::new(row, &names))?);
     }
     Ok(out)
 }

@@ -41,6 +41,7 @@ pub use consent::records::*;
 pub use error::StoreError;
 pub use flow::FlowLimitChangeRecord;
 pub use invoices::bulk::{BatchOutcome, InvoiceBatch, StatusChange, StatusOutcome, MAX_PARAMS};
+pub use invoices::feed::{CacheState, ChangedInvoices, FeedReading};
 pub use invoices::{CarrierKey, InsertOutcome};
 pub use jobs::{JobOutcome, JobRunRecord, LapsedGrant, RunOutcome};
 pub use licensing::records::*;
@@ -68,6 +69,8 @@ pub struct Store {
     backend: Backend,
     /// The hot path's read-only SQLite connections (none on PostgreSQL or in memory).
     hot: Option<std::sync::Arc<hot_read::HotReader>>,
+    /// Invoice writes this process committed (invoices/feed.rs), shared by the clones.
+    invoice_writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Result of store operations.
@@ -122,7 +125,12 @@ impl Store {
             Backend::Sqlite => hot_read::HotReader::for_url(url),
             Backend::Postgres => None,
         };
-        Ok(Self { pool, backend, hot })
+        Ok(Self {
+            pool,
+            backend,
+            hot,
+            invoice_writes: std::sync::Arc::default(),
+        })
     }
 
     /// The SQLite file `path`, created if missing — readable by its owner only (0600 on

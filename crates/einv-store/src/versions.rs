@@ -14,6 +14,18 @@ pub struct CacheVersions {
     pub admission: i64,
 }
 
+impl CacheVersions {
+    /// Sets the version of `scope` (a scope this build does not know is ignored).
+    pub(crate) fn set(&mut self, scope: &str, version: i64) {
+        match scope {
+            "users" => self.users = version,
+            "draws" => self.draws = version,
+            "admission" => self.admission = version,
+            _ => {}
+        }
+    }
+}
+
 impl Store {
     /// The current versions of the cached scopes (one small read).
     pub async fn cache_versions(&self) -> StoreResult<CacheVersions> {
@@ -25,12 +37,7 @@ impl Store {
             .await?;
         let mut versions = CacheVersions::default();
         for (scope, version) in rows {
-            match scope.as_str() {
-                "users" => versions.users = version,
-                "draws" => versions.draws = version,
-                "admission" => versions.admission = version,
-                _ => {}
-            }
+            versions.set(&scope, version);
         }
         Ok(versions)
     }

@@ -103,8 +103,54 @@ fn draw_and_invoices() -> impl Strategy<Value = (WinningNumbers, Vec<u32>)> {
     })
 }
 
+/// The prize rules as written (`[LAW3]`: equal numbers, equal last digits), on the numbers'
+/// decimal text: what [`WinningNumbers::regular_matches`] computes with arithmetic.
+fn matches_as_text(draw: &WinningNumbers, digits: u32) -> Vec<Prize> {
+    let mut found = Vec::new();
+    if digits > 99_999_999 {
+        return found;
+    }
+    let invoice = format!("{digits:08}");
+    if invoice == format!("{:08}", draw.special()) {
+        found.push(Prize::Special);
+    }
+    if draw.grand().iter().any(|g| invoice == format!("{g:08}")) {
+        found.push(Prize::Grand);
+    }
+    let suffixes = [
+        (Prize::First, 8),
+        (Prize::Second, 7),
+        (Prize::Third, 6),
+        (Prize::Fourth, 5),
+        (Prize::Fifth, 4),
+        (Prize::Sixth, 3),
+    ];
+    for (prize, len) in suffixes {
+        let tail = &invoice[8 - len..];
+        if draw
+            .first()
+            .iter()
+            .any(|f| format!("{f:08}").ends_with(tail))
+        {
+            found.push(prize);
+        }
+    }
+    let sixth = draw.additional_sixth();
+    if sixth.iter().any(|s| invoice.ends_with(&format!("{s:03}"))) {
+        found.push(Prize::AdditionalSixth);
+    }
+    found
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn regular_matches_agree_with_the_rules_as_text((draw, digits) in draw_and_invoices()) {
+        for &d in &digits {
+            prop_assert_eq!(draw.regular_matches(d), matches_as_text(&draw, d), "digits {}", d);
+        }
+    }
 
     #[test]
     fn engine_agrees_with_reference((draw, digits) in draw_and_invoices()) {

@@ -234,11 +234,13 @@ impl WinningNumbers {
         if digits > MAX_EIGHT_DIGITS {
             return found;
         }
-        let invoice = format!("{digits:08}");
-        if invoice == format!("{:08}", self.special) {
+        // Compared as numbers, not as formatted strings: this runs for every invoice of every
+        // carrier list (issue 11's profile showed the `format!`s at a seventh of a list call).
+        // A suffix of `len` digits is the number modulo 10^len, leading zeros included.
+        if digits == self.special {
             found.push(Prize::Special);
         }
-        if self.grand.iter().any(|g| invoice == format!("{g:08}")) {
+        if self.grand.contains(&digits) {
             found.push(Prize::Grand);
         }
         let suffix_prizes = [
@@ -250,15 +252,15 @@ impl WinningNumbers {
             (Prize::Sixth, 3),
         ];
         for (prize, len) in suffix_prizes {
-            let tail = &invoice[8 - len..];
-            if self.first.iter().any(|f| format!("{f:08}").ends_with(tail)) {
+            let modulus = 10_u32.pow(len);
+            if self.first.iter().any(|f| f % modulus == digits % modulus) {
                 found.push(prize);
             }
         }
         if self
             .additional_sixth
             .iter()
-            .any(|s| invoice.ends_with(&format!("{s:03}")))
+            .any(|&s| ends_with_number(digits, u32::from(s)))
         {
             found.push(Prize::AdditionalSixth);
         }
@@ -298,6 +300,16 @@ impl WinningNumbers {
     pub fn cloud_level(&self, number: &InvoiceNumber) -> Option<CloudPrizeLevel> {
         self.cloud.get(number).copied()
     }
+}
+
+/// Whether the eight digits `digits` end with `tail` written with at least three digits (an
+/// additional sixth prize: `format!("{tail:03}")` as a suffix of `format!("{digits:08}")`).
+fn ends_with_number(digits: u32, tail: u32) -> bool {
+    let mut width = 3;
+    while width < 9 && tail >= 10_u32.pow(width) {
+        width += 1;
+    }
+    width <= 8 && digits % 10_u32.pow(width) == tail
 }
 
 fn check_count(

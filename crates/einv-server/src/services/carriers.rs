@@ -1,5 +1,7 @@
 //! A User's carrier invoices: proving the carrier, listing, detail, aggregation.
 
+use std::sync::Arc;
+
 use chrono::{Datelike, NaiveDate};
 use einv_core::clock::sub_calendar_months;
 use einv_core::{Carrier, InvalidValue, InvoiceNumber, Period, VerificationCode};
@@ -204,6 +206,8 @@ impl Platform {
                     .take(PAGE_SIZE + 1)
                     .collect(),
             }
+        } else if let Some(views) = self.list_from_months(holder, &query, draw).await? {
+            views
         } else {
             let limit = i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX);
             let (covered, from, to) = (&holder.covered, query.from, query.to);
@@ -282,7 +286,15 @@ impl Platform {
         number: &InvoiceNumber,
         date: NaiveDate,
     ) -> ServiceResult<(InvoiceView, Vec<InvoiceItem>)> {
-        let record = self.holder_invoice(holder, number, date).await?;
+        // The kept month when there is one (R5.7 masking and the rest are decided below, from
+        // the clock, as for a stored row); else the store.
+        let record = match self
+            .holder_invoice_from_months(holder, number, date)
+            .await?
+        {
+            Some(kept) => kept.ok_or(ServiceError::NotFound(Missing::Invoice))?,
+            None => Arc::new(self.holder_invoice(holder, number, date).await?),
+        };
         let items = self
             .store
             .invoice_items(record.id, record.header.period)

@@ -21,6 +21,7 @@ use einv_core::{MobileBarcode, Period};
 use einv_store::{CacheVersions, CarrierLink, ConsentGrantRecord, Store, UserRecord};
 
 use super::authority::Admission;
+use super::carrier_months::{CarrierMonths, MonthKey, MonthRows, MAX_ROWS};
 use crate::error::ServiceResult;
 
 /// Entries one cache holds before it starts afresh (bounds the server's memory).
@@ -120,12 +121,15 @@ fn put<K: Eq + Hash, V>(cache: &RwLock<Versioned<K, V>>, version: i64, key: K, v
 #[derive(Debug)]
 pub struct HotCaches {
     config: CacheConfig,
-    checked: Mutex<Option<(DateTime<Utc>, CacheVersions)>>,
+    /// When the versions were read, what they were, and this process's invoice writes then.
+    checked: Mutex<Option<(DateTime<Utc>, CacheVersions, u64)>>,
     users: RwLock<Versioned<String, UserSnapshot>>,
     grants: RwLock<Versioned<(i64, String), Vec<ConsentGrantRecord>>>,
     draws: RwLock<Versioned<Period, DrawSnapshot>>,
     admission: RwLock<Versioned<String, Option<super::authority::AdmissionSnapshot>>>,
     devices: RwLock<Versioned<String, bool>>,
+    /// Carrier months, evicted by the invoice feed (services/carrier_months.rs).
+    pub(crate) months: CarrierMonths,
 }
 
 impl Default for HotCaches {
@@ -145,6 +149,7 @@ impl HotCaches {
             draws: RwLock::new(Versioned::new()),
             admission: RwLock::new(Versioned::new()),
             devices: RwLock::new(Versioned::new()),
+            months: CarrierMonths::default(),
         }
     }
 
@@ -158,19 +163,26 @@ impl HotCaches {
         if !self.config.enabled {
             return Ok(None);
         }
+        // A write to invoices on this node is read from the feed by the next call at once
+        // (R5.7: a donation is masked on the very next call on the node that took it).
+        let writes = store.local_invoice_writes();
         if !self.config.check_interval.is_zero() {
             let last = self.checked.lock().ok().and_then(|c| *c);
-            if let Some((at, versions)) = last {
-                if now >= at && now - at < self.config.check_interval {
+            if let Some((at, versions, seen_writes)) = last {
+                let fresh = now >= at && now - at < self.config.check_interval;
+                if fresh && seen_writes == writes {
                     return Ok(Some(versions));
                 }
             }
         }
-        let versions = store.cache_versions().await?;
+        // The versions and the invoice feed after the last change applied, in one read.
+        let after = self.months.seen();
+        let state = store.cache_state(after).await?;
+        self.months.apply(after, &state.feed);
         if let Ok(mut checked) = self.checked.lock() {
-            *checked = Some((now, versions));
+            *checked = Some((now, state.versions, writes));
         }
-        Ok(Some(versions))
+        Ok(Some(state.versions))
     }
 
     /// The caches as of now: compares versions with the database first (see the module).
@@ -312,6 +324,38 @@ impl HotView<'_> {
                 admission,
             );
         }
+    }
+
+    /// `key`'s month of invoices, kept or read and kept; `None` when caching is off or the
+    /// month is too large to keep (then the caller reads its page from the store).
+    pub async fn carrier_month(&self, key: &MonthKey) -> ServiceResult<Option<MonthRows>> {
+        if self.versions.is_none() {
+            return Ok(None);
+        }
+        let months = &self.caches.months;
+        let (hit, epoch) = months.get(key);
+        if hit.is_some() {
+            return Ok(hit);
+        }
+        let Some(first) = chrono::NaiveDate::from_ymd_opt(key.year, key.month, 1) else {
+            return Ok(None);
+        };
+        let last = first
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|next| next.pred_opt())
+            .unwrap_or(first);
+        let limit = i64::try_from(MAX_ROWS + 1).unwrap_or(i64::MAX);
+        let carrier = std::slice::from_ref(&key.carrier);
+        let rows = self
+            .store
+            .carrier_invoices(carrier, first, last, limit, 0)
+            .await?;
+        if rows.len() > MAX_ROWS {
+            return Ok(None);
+        }
+        let rows: MonthRows = rows.into_iter().map(Arc::new).collect();
+        months.keep(key.clone(), Arc::clone(&rows), epoch);
+        Ok(Some(rows))
     }
 
     /// Whether device `uuid` is on the blocklist (R4.1: a barred device is refused).

@@ -65,11 +65,14 @@ impl Platform {
     ) -> ServiceResult<()> {
         let user_id = match &view.record().header.carrier {
             Some(c) if c.carrier_type.is_mobile_barcode() => match MobileBarcode::parse(&c.id1) {
+                // Through the Users cache (services/hot.rs), as the carrier calls find them.
                 Ok(barcode) => self
-                    .store
-                    .find_user_by_barcode(&barcode)
+                    .hot
+                    .at(&self.store, self.clock.now())
                     .await?
-                    .map(|u| u.id),
+                    .user_by_barcode(&barcode)
+                    .await?
+                    .map(|u| u.user.id),
                 Err(_) => None,
             },
             Some(c) => self

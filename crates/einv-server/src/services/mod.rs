@@ -12,6 +12,8 @@ mod apps;
 pub mod audit;
 pub mod authority;
 mod blank;
+mod carrier_list;
+pub mod carrier_months;
 mod carriers;
 mod charities;
 pub mod consent;

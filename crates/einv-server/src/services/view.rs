@@ -1,6 +1,8 @@
 //! An invoice as a third party may see it: masked when donated (R5.7), with its prize and its
 //! claim deadline (R6.2).
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use einv_core::claim::claim_deadline;
 use einv_core::invoice::{Currency, InvoiceCarrier, InvoiceSeller, InvoiceTime};
@@ -17,8 +19,9 @@ use super::Platform;
 /// the raw number of a donated invoice by mistake.
 #[derive(Debug, Clone)]
 pub struct InvoiceView {
-    /// The stored invoice, raw number included.
-    record: InvoiceRecord,
+    /// The stored invoice, raw number included (shared with the carrier months it may come
+    /// from: services/carrier_months.rs).
+    record: Arc<InvoiceRecord>,
     /// The number to show: `LY42140***` when donated (R5.7), else the full number.
     pub shown_number: ShownNumber,
     /// Whether the User could still donate it.
@@ -97,12 +100,12 @@ impl InvoiceView {
         header: einv_core::invoice::InvoiceHeader,
         claim_deadline: NaiveDate,
     ) -> Self {
-        let record = InvoiceRecord {
+        let record = Arc::new(InvoiceRecord {
             id: 1,
             header,
             status: InvoiceStatus::Issued,
             donated_at: None,
-        };
+        });
         let donated = record.header.donated_to.is_some();
         Self {
             shown_number: ShownNumber::new(record.header.number, donated),
@@ -118,9 +121,10 @@ impl Platform {
     /// Prepares `record` for a third party, given its period's draw if published.
     pub fn view_invoice(
         &self,
-        record: InvoiceRecord,
+        record: impl Into<Arc<InvoiceRecord>>,
         draw: Option<&WinningNumbers>,
     ) -> InvoiceView {
+        let record = record.into();
         let h = &record.header;
         let donated = h.donated_to.is_some();
         let today = self.today();

@@ -9,6 +9,7 @@ mod common;
 mod admission_cache;
 mod audit_trail;
 mod authorisation_matrix;
+mod carrier_months;
 mod consent_rules;
 mod developer_pages;
 mod flow_control;

@@ -28,8 +28,8 @@ use super::periods::distinct_keys;
 use super::{record_from_row, HEADER_COLUMNS};
 use crate::records::{date_key, period_key};
 use crate::{
-    Backend, InsertOutcome, Invoice, InvoiceHeader, InvoiceRecord, InvoiceStatus, Seller, Store,
-    StoreError, StoreResult,
+    Backend, ChangedInvoices, InsertOutcome, Invoice, InvoiceHeader, InvoiceRecord, InvoiceStatus,
+    Seller, Store, StoreError, StoreResult,
 };
 
 /// The most parameters one statement binds: SQLite's `SQLITE_MAX_VARIABLE_NUMBER` (32 766 since
@@ -103,10 +103,22 @@ impl Store {
         upsert_sellers(&mut tx, backend, batch.sellers).await?;
         let invoices = insert_invoices(&mut tx, backend, batch.invoices, now).await?;
         let mut status_changes = Vec::with_capacity(batch.status_changes.len());
+        let mut changed: Vec<ChangedInvoices> = batch
+            .invoices
+            .iter()
+            .zip(&invoices)
+            .filter(|(_, outcome)| **outcome == InsertOutcome::Inserted)
+            .filter_map(|(invoice, _)| feed_key(&invoice.header))
+            .collect();
         for change in batch.status_changes {
-            status_changes.push(status::change(&mut tx, change).await?);
+            let (outcome, touched) = status::change(&mut tx, change).await?;
+            status_changes.push(outcome);
+            changed.extend(touched);
         }
+        // Last before the commit: the feed's row stays locked until then (feed.rs).
+        super::feed::append(&mut tx, backend, changed, now).await?;
         tx.commit().await?;
+        self.wrote_invoices();
         Ok(BatchOutcome {
             invoices,
             status_changes,
@@ -124,7 +136,7 @@ type Key = (InvoiceNumber, i64);
 /// (`$1`, `?1`) in a list it scans linearly on every lookup, which makes binding a statement
 /// with thousands of them quadratic (measured: 40× slower than the plain loop); `?` has no
 /// name and binds in order.
-fn values_list(backend: Backend, width: usize, rows: usize) -> String {
+pub(crate) fn values_list(backend: Backend, width: usize, rows: usize) -> String {
     let mut sql = String::with_capacity(rows * width * 7);
     let mut n = 0;
     for row in 0..rows {
@@ -216,6 +228,17 @@ fn bind_header<'q>(query: AnyQuery<'q>, h: &'q InvoiceHeader, now: i64) -> AnyQu
         .bind(now)
         .bind(h.seller.name.as_str())
         .bind(h.seller.address.as_str())
+}
+
+/// The feed's key of a new invoice: its carrier and period (none without a carrier).
+fn feed_key(h: &InvoiceHeader) -> Option<ChangedInvoices> {
+    h.carrier.as_ref().map(|c| ChangedInvoices {
+        carrier: Some(super::CarrierKey {
+            carrier_type: c.carrier_type.clone(),
+            id1: c.id1.clone(),
+        }),
+        period: h.period,
+    })
 }
 
 fn key_of(h: &InvoiceHeader) -> Key {

@@ -1,6 +1,7 @@
 //! Invoices and their items; `bulk` writes them by the thousand for imports.
 
 pub(crate) mod bulk;
+pub(crate) mod feed;
 pub(crate) mod periods;
 
 use crate::columns::{parsed, parsed_opt, Columns};
@@ -28,7 +29,7 @@ pub enum InsertOutcome {
 }
 
 /// One carrier whose invoices a list query covers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CarrierKey {
     /// Carrier type.
     pub carrier_type: CarrierType,
@@ -259,6 +260,7 @@ impl Store {
 
     /// Marks invoice `id` of `period` donated to `npoban` at `at`, unless it already was.
     /// Returns whether this call donated it (a concurrent second donation sees `false`).
+    /// The change goes to the invoice feed in the same transaction (feed.rs).
     pub async fn mark_donated(
         &self,
         id: i64,
@@ -266,34 +268,67 @@ impl Store {
         npoban: &LoveCode,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let mut tx = self.pool().begin().await?;
+        let rows = sqlx::query(
             "UPDATE invoices SET donate_mark = 1, npoban = $1, donated_at = $2 \
-             WHERE id = $3 AND period = $4 AND donate_mark = 0",
+             WHERE id = $3 AND period = $4 AND donate_mark = 0 \
+             RETURNING carrier_type, carrier_id1",
         )
         .bind(npoban.as_str())
         .bind(at.timestamp())
         .bind(id)
         .bind(period_key(period))
-        .execute(self.pool())
+        .fetch_all(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        self.commit_invoice_change(tx, rows.first(), period, at)
+            .await
     }
 
-    /// Sets the status of invoice `number` of `period` (void, cancel). Returns whether it exists.
+    /// Sets the status of invoice `number` of `period` (void, cancel) at `now`. Returns
+    /// whether it exists. The change goes to the invoice feed in the same transaction.
     pub async fn set_invoice_status(
         &self,
         number: &InvoiceNumber,
         period: Period,
         status: InvoiceStatus,
+        now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done =
-            sqlx::query("UPDATE invoices SET status = $1 WHERE inv_num = $2 AND period = $3")
-                .bind(status.as_str())
-                .bind(number.as_str())
-                .bind(period_key(period))
-                .execute(self.pool())
-                .await?;
-        Ok(done.rows_affected() == 1)
+        let mut tx = self.pool().begin().await?;
+        let rows = sqlx::query(
+            "UPDATE invoices SET status = $1 WHERE inv_num = $2 AND period = $3 \
+             RETURNING carrier_type, carrier_id1",
+        )
+        .bind(status.as_str())
+        .bind(number.as_str())
+        .bind(period_key(period))
+        .fetch_all(&mut *tx)
+        .await?;
+        self.commit_invoice_change(tx, rows.first(), period, now)
+            .await
+    }
+
+    /// Appends the changed row's carrier to the feed and commits; `false` (and nothing
+    /// committed) when no row changed.
+    async fn commit_invoice_change(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        changed: Option<&sqlx::any::AnyRow>,
+        period: Period,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        use sqlx::Row;
+        let Some(row) = changed else {
+            return Ok(false);
+        };
+        let touched = feed::carrier_change(
+            row.try_get("carrier_type")?,
+            row.try_get("carrier_id1")?,
+            period,
+        );
+        feed::append(&mut tx, self.backend(), touched, now).await?;
+        tx.commit().await?;
+        self.wrote_invoices();
+        Ok(true)
     }
 
     /// How many invoices are stored.

@@ -2,7 +2,7 @@
 //! PostgreSQL reads only their partitions), the partitions made when a period first appears,
 //! and retention by whole periods (migration 0115; docs/operations.md, "Invoices by period").
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use einv_core::Period;
 use sqlx::{AnyConnection, Row};
 
@@ -73,10 +73,12 @@ pub(crate) async fn ensure_partitions(
 impl Store {
     /// Removes every invoice (with its items) of the periods before `first_kept`, and returns
     /// those periods. On PostgreSQL each such period is a partition dropped as a table; on
-    /// SQLite its rows are deleted.
+    /// SQLite its rows are deleted. Each period goes to the invoice feed as "every carrier" in
+    /// the same transaction (feed.rs), at `now`.
     pub async fn drop_invoice_periods_before(
         &self,
         first_kept: Period,
+        now: DateTime<Utc>,
     ) -> StoreResult<Vec<Period>> {
         let cut = period_key(first_kept);
         let keys: Vec<i64> = sqlx::query_scalar(
@@ -85,29 +87,39 @@ impl Store {
         .bind(cut)
         .fetch_all(self.pool())
         .await?;
-        for &key in &keys {
+        let periods = keys
+            .iter()
+            .map(|key| {
+                Period::parse(&format!("{key:05}"))
+                    .map_err(|e| crate::StoreError::corrupt("invoices", "period", e.to_string()))
+            })
+            .collect::<StoreResult<Vec<Period>>>()?;
+        for (&key, &period) in keys.iter().zip(&periods) {
+            let mut tx = self.pool().begin().await?;
             match self.backend() {
                 Backend::Postgres => {
                     sqlx::query("SELECT einv_drop_invoice_period($1) AS dropped")
                         .bind(key)
-                        .fetch_one(self.pool())
+                        .fetch_one(&mut *tx)
                         .await?;
                 }
                 Backend::Sqlite => {
                     // Items go with their invoice (ON DELETE CASCADE).
                     sqlx::query("DELETE FROM invoices WHERE period = $1")
                         .bind(key)
-                        .execute(self.pool())
+                        .execute(&mut *tx)
                         .await?;
                 }
             }
+            let every_carrier = super::feed::ChangedInvoices {
+                carrier: None,
+                period,
+            };
+            super::feed::append(&mut tx, self.backend(), [every_carrier], now).await?;
+            tx.commit().await?;
+            self.wrote_invoices();
         }
-        keys.into_iter()
-            .map(|key| {
-                Period::parse(&format!("{key:05}"))
-                    .map_err(|e| crate::StoreError::corrupt("invoices", "period", e.to_string()))
-            })
-            .collect()
+        Ok(periods)
     }
 
     /// The invoice partitions PostgreSQL holds, by name (`invoices_p11402`, …,

@@ -63,6 +63,7 @@ async fn a_read_sees_each_write_committed_before_it(store: &Store) {
             &first.header.number,
             first.header.period,
             InvoiceStatus::Voided,
+            Utc.with_ymd_and_hms(2026, 10, 2, 0, 0, 0).unwrap(),
         )
         .await
         .unwrap();

@@ -6,6 +6,7 @@
 mod audit_store;
 mod consent_store;
 mod hot_read_store;
+mod invoice_feed;
 mod licensing_store;
 mod migration_data;
 mod partitions;

@@ -248,7 +248,7 @@ async fn retention_drops_whole_periods(store: &Store) {
     let stored = three_periods(store).await;
     let old = number(store, "AB00000001", "11508").await.unwrap();
     let dropped = store
-        .drop_invoice_periods_before(period("11510"))
+        .drop_invoice_periods_before(period("11510"), now())
         .await
         .unwrap();
     assert_eq!(dropped, [period("11508")]);
@@ -273,7 +273,7 @@ async fn retention_drops_whole_periods(store: &Store) {
         "the items went with their period"
     );
     let again = store
-        .drop_invoice_periods_before(period("11510"))
+        .drop_invoice_periods_before(period("11510"), now())
         .await
         .unwrap();
     assert!(again.is_empty(), "nothing left to drop");

@@ -173,7 +173,12 @@ async fn donation_happens_once(store: &Store) {
     assert_eq!(rec.header.donated_to, Some(code("919")));
     assert_eq!(rec.donated_at, Some(now()));
     assert!(store
-        .set_invoice_status(&a.header.number, a.header.period, InvoiceStatus::Voided)
+        .set_invoice_status(
+            &a.header.number,
+            a.header.period,
+            InvoiceStatus::Voided,
+            now()
+        )
         .await
         .unwrap());
 }

@@ -1,8 +1,11 @@
 //! Status changes: a cancel (作廢, F0501/C0501) or void (註銷, F0701/C0701) message applied to a
 //! stored invoice, idempotently.
 
+use sqlx::Row;
+
+use crate::invoices::feed::carrier_change;
 use crate::records::period_key;
-use crate::{InvoiceStatus, StoreResult};
+use crate::{ChangedInvoices, InvoiceStatus, StoreResult};
 use einv_core::{BusinessId, InvoiceNumber, Period};
 
 use super::Tx;
@@ -32,15 +35,20 @@ pub enum StatusOutcome {
     NotFound,
 }
 
-/// Applies `change` inside the batch's transaction.
-pub(super) async fn change(tx: &mut Tx, change: &StatusChange) -> StoreResult<StatusOutcome> {
+/// Applies `change` inside the batch's transaction; a change also returns the feed's key of
+/// the invoice it changed (invoices/feed.rs).
+pub(super) async fn change(
+    tx: &mut Tx,
+    change: &StatusChange,
+) -> StoreResult<(StatusOutcome, Option<ChangedInvoices>)> {
     let seller = if change.seller_ban.is_some() {
         " AND seller_ban = $4"
     } else {
         ""
     };
     let update = format!(
-        "UPDATE invoices SET status = $1 WHERE inv_num = $2 AND period = $3 AND status <> $1{seller}"
+        "UPDATE invoices SET status = $1 WHERE inv_num = $2 AND period = $3 AND status <> $1{seller} \
+         RETURNING carrier_type, carrier_id1"
     );
     let mut query = sqlx::query(&update)
         .bind(change.status.as_str())
@@ -49,8 +57,13 @@ pub(super) async fn change(tx: &mut Tx, change: &StatusChange) -> StoreResult<St
     if let Some(ban) = &change.seller_ban {
         query = query.bind(ban.as_str());
     }
-    if query.execute(&mut *tx).await?.rows_affected() > 0 {
-        return Ok(StatusOutcome::Changed);
+    if let Some(row) = query.fetch_all(&mut *tx).await?.first() {
+        let touched = carrier_change(
+            row.try_get("carrier_type")?,
+            row.try_get("carrier_id1")?,
+            change.period,
+        );
+        return Ok((StatusOutcome::Changed, touched));
     }
     let seller = if change.seller_ban.is_some() {
         " AND seller_ban = $3"
@@ -66,9 +79,10 @@ pub(super) async fn change(tx: &mut Tx, change: &StatusChange) -> StoreResult<St
         query = query.bind(ban.as_str());
     }
     let count: i64 = query.fetch_one(&mut *tx).await?;
-    Ok(if count > 0 {
+    let outcome = if count > 0 {
         StatusOutcome::Unchanged
     } else {
         StatusOutcome::NotFound
-    })
+    };
+    Ok((outcome, None))
 }
