@@ -44,7 +44,7 @@ async fn other_node(app: &TestApp) -> Platform {
 
 fn caller() -> Caller {
     Caller {
-        app_id: APP_ID.into(),
+        app_id: app_id(),
         ip: None,
         device: None,
     }
