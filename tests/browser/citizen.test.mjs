@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, checkPage, einv, allowData } from './lib.mjs';
+import { startServer, launchBrowser, checkPage, einv, allowData, fillDeveloperSignUp } from './lib.mjs';
 
 const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
 
@@ -32,11 +32,7 @@ async function carrierCalls(base, demo, n) {
 async function licensedApp(server, page) {
   allowData('登錄資訊股份有限公司', '記帳好幫手');
   await page.goto(`${server.base}/developer/signup`);
-  await page.fill('#email', 'register@example.com');
-  await page.fill('#password', 'correct horse battery');
-  await page.fill('#name', '登錄資訊股份有限公司');
-  await page.selectOption('#entity_type', 'business');
-  await page.fill('#business_id', '04595257');
+  await fillDeveloperSignUp(page, 'register@example.com', '登錄資訊股份有限公司');
   await Promise.all([page.waitForURL(/\/developer$/), page.click('main button[type=submit]')]);
   einv(server.dataDir, 'admin', 'legacy', '--developer', '1', '--product', '記帳好幫手',
     '--services', 'winning-numbers,carrier-invoices,donation', '--approved-on', '2022-06-01',

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, checkPage, einv, allowData } from './lib.mjs';
+import { startServer, launchBrowser, checkPage, einv, allowData, fillDeveloperSignUp } from './lib.mjs';
 
 /**
  * The axe-core check (no serious or critical violation) and a screenshot as
@@ -62,10 +62,7 @@ async function journey(browser, server, demo, lang, viewport) {
   // Sign up: no licence yet, so the start page says how to begin.
   await dev.goto(`${server.base}/developer/signup`);
   await snap(dev, `${tag}-00-signup`);
-  await dev.fill('#email', `dev-${tag}@example.com`);
-  await dev.fill('#password', 'correct horse battery');
-  await dev.fill('#name', t('示範資訊股份有限公司', 'Demo Software Ltd'));
-  await dev.fill('#business_id', '04595257');
+  await fillDeveloperSignUp(dev, `dev-${tag}@example.com`, t('示範資訊股份有限公司', 'Demo Software Ltd'));
   await go(dev, 'button[type=submit]');
   assert.equal(await dev.locator('#start').count(), 1, 'the start page');
   assert.equal(await dev.getAttribute('html', 'lang'), lang === 'en' ? 'en' : 'zh-Hant-TW', 'the page is in the chosen language');

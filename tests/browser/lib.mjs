@@ -181,3 +181,15 @@ export async function checkLanguage(page, name) {
     throw new Error(`stray ${lang === 'en' ? 'Chinese' : 'English'} on ${name} (${page.url()}): ${[...new Set(stray)].slice(0, 10).join(' | ')}`);
   }
 }
+
+/**
+ * Fills the Developer sign-up form already open on `page` (a business with the test business
+ * ID and password), leaving the submission to the test.
+ */
+export async function fillDeveloperSignUp(page, email, name = '示範資訊股份有限公司') {
+  await page.fill('#email', email);
+  await page.fill('#password', 'correct horse battery');
+  await page.fill('#name', name);
+  await page.selectOption('#entity_type', 'business');
+  await page.fill('#business_id', '04595257');
+}

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { startServer, launchBrowser, shot, einv } from './lib.mjs';
+import { startServer, launchBrowser, shot, einv, fillDeveloperSignUp } from './lib.mjs';
 
 /** A v1 QryWinningList call signed like a MOF client: sorted k=v joined by &, HMAC-SHA256. */
 async function winningList(base, appId, apiKey) {
@@ -28,11 +28,7 @@ test('apply, approve, key shown once, call, suspend → 998', async () => {
     await dev.goto(`${server.base}/`);
     await shot(dev, 'licensing-01-home');
     await dev.goto(`${server.base}/developer/signup?lang=en`);
-    await dev.fill('#email', 'dev@example.com');
-    await dev.fill('#password', 'correct horse battery');
-    await dev.fill('#name', '示範資訊股份有限公司');
-    await dev.selectOption('#entity_type', 'business');
-    await dev.fill('#business_id', '04595257');
+    await fillDeveloperSignUp(dev, 'dev@example.com');
     await shot(dev, 'licensing-02-signup');
     await dev.click('button[type=submit]');
     await dev.waitForURL(`${server.base}/developer`);

@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, shot, einv } from './lib.mjs';
+import { startServer, launchBrowser, shot, einv, fillDeveloperSignUp } from './lib.mjs';
 
 // RFC 8032 §7.1, test 1.
 const ED25519_SECRET = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
@@ -30,11 +30,7 @@ test('the signing page signs a v2 call in the browser with a pasted key', async 
   try {
     const dev = await (await browser.newContext()).newPage();
     await dev.goto(`${server.base}/developer/signup?lang=en`);
-    await dev.fill('#email', 'signer@example.com');
-    await dev.fill('#password', 'correct horse battery');
-    await dev.fill('#name', '示範資訊股份有限公司');
-    await dev.selectOption('#entity_type', 'business');
-    await dev.fill('#business_id', '04595257');
+    await fillDeveloperSignUp(dev, 'signer@example.com');
     await dev.click('button[type=submit]');
     await dev.waitForURL(`${server.base}/developer`);
     // A licence with keys, recorded by the operator (a legacy licence whose re-review was

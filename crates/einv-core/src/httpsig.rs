@@ -70,6 +70,24 @@ impl Algorithm {
     }
 }
 
+impl std::fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Algorithm {
+    type Err = crate::InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s).ok_or_else(|| {
+            crate::InvalidValue::new(
+                "algorithm",
+                format!("unknown algorithm {s:?}; one of hmac-sha256, ed25519"),
+            )
+        })
+    }
+}
+
 /// Why a signed request was refused. Each is a distinct failure a client can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureError {

@@ -19,6 +19,7 @@ pub mod invoice_number;
 pub mod licence;
 pub mod love_code;
 pub mod money;
+pub mod notice;
 pub mod period;
 pub mod prize;
 pub mod service;

@@ -87,16 +87,7 @@ impl fmt::Display for Service {
 impl FromStr for Service {
     type Err = InvalidValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| {
-                let names: Vec<_> = Self::ALL.iter().map(|x| x.as_str()).collect();
-                InvalidValue::new(
-                    "service",
-                    format!("unknown service {s:?}; one of {}", names.join(", ")),
-                )
-            })
+        crate::text::parse_word(&Self::ALL, Self::as_str, "service", "service", s)
     }
 }
 

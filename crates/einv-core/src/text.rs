@@ -44,3 +44,85 @@ macro_rules! text_newtype {
 }
 
 pub(crate) use text_newtype;
+
+/// `s` as the one of `all` whose word is `s`; otherwise an error for `field` that lists the
+/// words (`what` names the thing: "service", "ground", …).
+pub(crate) fn parse_word<T: Copy>(
+    all: &[T],
+    word: impl Fn(T) -> &'static str,
+    field: &str,
+    what: &str,
+    s: &str,
+) -> Result<T, crate::InvalidValue> {
+    all.iter().copied().find(|x| word(*x) == s).ok_or_else(|| {
+        let words: Vec<_> = all.iter().map(|x| word(*x)).collect();
+        crate::InvalidValue::new(
+            field,
+            format!("unknown {what} {s:?}; one of {}", words.join(", ")),
+        )
+    })
+}
+
+/// A field-less enum kept as one stable word (in the database, on the wire): `ALL`, `as_str`,
+/// `Display`, `FromStr` (an unknown word is an [`InvalidValue`](crate::InvalidValue) for
+/// `field` listing the words; `old` words a past version stored still parse), and serde as the
+/// same word.
+macro_rules! word_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident ($field:literal, $what:literal) {
+            $( $(#[$vmeta:meta])* $variant:ident = $word:literal $(, old $old:literal)? ;)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(into = "&'static str", try_from = "String")]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [Self] = &[$( Self::$variant, )+];
+
+            /// The stable word.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( Self::$variant => $word, )+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                // `pad`, so a width (`{:<8}`) lines the word up in a table.
+                f.pad(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::InvalidValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $( $( $old => Ok(Self::$variant), )? )+
+                    _ => $crate::text::parse_word(Self::ALL, Self::as_str, $field, $what, s),
+                }
+            }
+        }
+
+        impl From<$name> for &'static str {
+            fn from(value: $name) -> Self {
+                value.as_str()
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::InvalidValue;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                s.parse()
+            }
+        }
+    };
+}
+
+pub(crate) use word_enum;

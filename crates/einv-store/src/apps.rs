@@ -15,11 +15,8 @@ fn app_from_row(r: &AnyRow) -> StoreResult<AppRecord> {
         app_id: r.try_get("app_id")?,
         name: r.try_get("name")?,
         sealed_key: r.try_get("sealed_key")?,
-        status: AppStatus::from_db(&status).ok_or_else(|| StoreError::Corrupt {
-            table: "apps",
-            column: "status",
-            problem: status.clone(),
-        })?,
+        status: AppStatus::from_db(&status)
+            .ok_or_else(|| StoreError::corrupt("apps", "status", status.clone()))?,
         services: services
             .split(',')
             .filter(|s| !s.is_empty())

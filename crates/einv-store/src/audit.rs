@@ -74,12 +74,8 @@ impl Store {
         for e in entries {
             seq += 1;
             let hash = entry_hash(&prev, seq, e);
-            let invoices =
-                serde_json::to_string(&e.invoices).map_err(|err| StoreError::Corrupt {
-                    table: "audit_log",
-                    column: "invoices",
-                    problem: err.to_string(),
-                })?;
+            let invoices = serde_json::to_string(&e.invoices)
+                .map_err(|err| StoreError::corrupt("audit_log", "invoices", err.to_string()))?;
             sqlx::query(
                 "INSERT INTO audit_log (seq, at, actor, action, user_id, app_id, invoices, ip, detail, prev_hash, hash) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",

@@ -34,6 +34,20 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A stored value of `table`.`column` that is wrong in a way `problem` says (never with a
+    /// personal value in it).
+    pub(crate) fn corrupt(
+        table: &'static str,
+        column: &'static str,
+        problem: impl ToString,
+    ) -> Self {
+        Self::Corrupt {
+            table,
+            column,
+            problem: problem.to_string(),
+        }
+    }
+
     /// A stored value of `table`.`column` that does not parse as the domain type `T`. The
     /// value itself stays out of the message: it may be personal data (a mobile barcode).
     pub(crate) fn corrupt_as<T>(table: &'static str, column: &'static str) -> Self {

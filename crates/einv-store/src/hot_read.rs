@@ -10,17 +10,16 @@
 //! Only the SELECTs of the hot path come here; every write and everything else stays on sqlx,
 //! and PostgreSQL keeps sqlx for everything. The SQL text is the same either way: [`Store::
 //! hot_rows`] binds the same `$n` arguments by name, and rows decode through [`Columns`], the
-//! one decoder both drivers share. In WAL mode a statement reads the last committed state, as
+//! one decoder both drivers share (columns.rs). In WAL mode a statement reads the last committed state, as
 //! on sqlx's connections.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OpenFlags};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 use tokio::sync::Semaphore;
 
+use crate::columns::Columns;
 use crate::{Backend, Store, StoreError, StoreResult};
 
 /// Blocking reads at once (the machine's cores, at most this many).
@@ -31,59 +30,6 @@ const READERS: usize = 4;
 pub(crate) enum Arg {
     Int(i64),
     Text(String),
-}
-
-/// Reading a row's columns by name, whichever driver produced the row.
-pub(crate) trait Columns {
-    fn int(&self, column: &'static str) -> StoreResult<i64>;
-    fn opt_int(&self, column: &'static str) -> StoreResult<Option<i64>>;
-    fn text(&self, column: &'static str) -> StoreResult<String>;
-    fn opt_text(&self, column: &'static str) -> StoreResult<Option<String>>;
-}
-
-impl Columns for AnyRow {
-    fn int(&self, column: &'static str) -> StoreResult<i64> {
-        Ok(self.try_get(column)?)
-    }
-    fn opt_int(&self, column: &'static str) -> StoreResult<Option<i64>> {
-        Ok(self.try_get(column)?)
-    }
-    fn text(&self, column: &'static str) -> StoreResult<String> {
-        Ok(self.try_get(column)?)
-    }
-    fn opt_text(&self, column: &'static str) -> StoreResult<Option<String>> {
-        Ok(self.try_get(column)?)
-    }
-}
-
-impl Columns for rusqlite::Row<'_> {
-    fn int(&self, column: &'static str) -> StoreResult<i64> {
-        Ok(self.get(column)?)
-    }
-    fn opt_int(&self, column: &'static str) -> StoreResult<Option<i64>> {
-        Ok(self.get(column)?)
-    }
-    fn text(&self, column: &'static str) -> StoreResult<String> {
-        self.opt_text(column)?.ok_or_else(|| StoreError::Corrupt {
-            table: "(hot read)",
-            column,
-            problem: "NULL where a value is required".into(),
-        })
-    }
-    fn opt_text(&self, column: &'static str) -> StoreResult<Option<String>> {
-        use rusqlite::types::ValueRef;
-        Ok(match self.get_ref(column)? {
-            ValueRef::Null => None,
-            ValueRef::Text(bytes) | ValueRef::Blob(bytes) => Some(
-                std::str::from_utf8(bytes)
-                    .map_err(rusqlite::Error::Utf8Error)?
-                    .to_owned(),
-            ),
-            // SQLite's own conversion, as `sqlite3_column_text` would give.
-            ValueRef::Integer(n) => Some(n.to_string()),
-            ValueRef::Real(x) => Some(x.to_string()),
-        })
-    }
 }
 
 /// Read-only connections to the SQLite file, used one blocking task at a time.

@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use crate::columns::parsed;
 use crate::records::from_unix;
 use crate::{Store, StoreResult};
 
@@ -25,8 +26,8 @@ pub struct JobRunRecord {
     pub started_at: DateTime<Utc>,
     /// When it ended; `None` while running (or if the node died mid-run).
     pub finished_at: Option<DateTime<Utc>>,
-    /// `running`, `ok`, `failed`, or `abandoned` (its node stopped mid-run).
-    pub outcome: String,
+    /// Where the run stands, or how it ended.
+    pub outcome: RunOutcome,
     /// What it did, as a JSON object.
     pub counts: String,
     /// Why it failed.
@@ -42,12 +43,54 @@ pub enum JobOutcome {
     Failed,
 }
 
-impl JobOutcome {
-    fn as_str(self) -> &'static str {
+/// Where a run stands, as its row says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunOutcome {
+    /// Claimed and not finished.
+    Running,
+    /// It did its work.
+    Ok,
+    /// It stopped on an error.
+    Failed,
+    /// Its node stopped mid-run.
+    Abandoned,
+}
+
+impl RunOutcome {
+    /// Every outcome.
+    pub const ALL: [Self; 4] = [Self::Running, Self::Ok, Self::Failed, Self::Abandoned];
+
+    /// The stored word (also the `outcome` label of `einv_job_runs_total`).
+    pub fn as_str(self) -> &'static str {
         match self {
+            Self::Running => "running",
             Self::Ok => "ok",
             Self::Failed => "failed",
+            Self::Abandoned => "abandoned",
         }
+    }
+}
+
+impl From<JobOutcome> for RunOutcome {
+    fn from(ended: JobOutcome) -> Self {
+        match ended {
+            JobOutcome::Ok => Self::Ok,
+            JobOutcome::Failed => Self::Failed,
+        }
+    }
+}
+
+impl std::fmt::Display for RunOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RunOutcome {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Self::ALL.into_iter().find(|o| o.as_str() == s).ok_or(())
     }
 }
 
@@ -61,7 +104,7 @@ fn run_from_row(r: &sqlx::any::AnyRow) -> StoreResult<JobRunRecord> {
         node: r.try_get("node")?,
         started_at: from_unix(r.try_get("started_at")?),
         finished_at: r.try_get::<Option<i64>, _>("finished_at")?.map(from_unix),
-        outcome: r.try_get("outcome")?,
+        outcome: parsed(r, "job_runs", "outcome")?,
         counts: r.try_get("counts")?,
         error: r.try_get("error")?,
     })
@@ -104,7 +147,7 @@ impl Store {
             "UPDATE job_runs SET finished_at = $1, outcome = $2, counts = $3, error = $4 WHERE id = $5",
         )
         .bind(at.timestamp())
-        .bind(outcome.as_str())
+        .bind(RunOutcome::from(outcome).as_str())
         .bind(counts)
         .bind(error)
         .bind(id)

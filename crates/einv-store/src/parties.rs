@@ -10,7 +10,7 @@ use crate::{Charity, Seller, Store, StoreResult};
 fn charity_from_row(r: &AnyRow) -> StoreResult<Charity> {
     Ok(Charity {
         love_code: parsed(r, "charities", "love_code")?,
-        ban: r.try_get("ban")?,
+        ban: parsed(r, "charities", "ban")?,
         name: r.try_get("name")?,
         abbrev: r.try_get("abbrev")?,
     })

@@ -42,8 +42,8 @@ pub struct InvoiceRecord {
 pub struct Charity {
     /// Love code.
     pub love_code: LoveCode,
-    /// Business ID.
-    pub ban: String,
+    /// Business ID (checksum-validated).
+    pub ban: BusinessId,
     /// Name.
     pub name: String,
     /// Short name.

@@ -3,16 +3,53 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use crate::columns::parsed;
 use crate::records::from_unix;
 use crate::{Store, StoreResult};
+
+/// Who a session belongs to. The kinds never share a session: a token started as one kind is
+/// not found as another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// An app developer's pages.
+    Developer,
+    /// A reviewer's pages.
+    Reviewer,
+    /// A User's own pages (`/me`).
+    User,
+    /// One v1 blank page (registration, aggregation, donation) between its GET and its POST.
+    BlankPage,
+}
+
+impl SessionKind {
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Developer => "developer",
+            SessionKind::Reviewer => "reviewer",
+            SessionKind::User => "user",
+            SessionKind::BlankPage => "blank-page",
+        }
+    }
+}
+
+impl std::str::FromStr for SessionKind {
+    type Err = ();
+    fn from_str(word: &str) -> Result<Self, ()> {
+        [Self::Developer, Self::Reviewer, Self::User, Self::BlankPage]
+            .into_iter()
+            .find(|k| k.as_str() == word)
+            .ok_or(())
+    }
+}
 
 /// A stored session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
     /// SHA-256 of the token, hex.
     pub token_hash: String,
-    /// `developer`, `reviewer` or `user`.
-    pub role: String,
+    /// Whose session it is.
+    pub role: SessionKind,
     /// Who: a developer or reviewer ID, or a User ID.
     pub subject: String,
     /// The CSRF token forms of this session must carry.
@@ -56,7 +93,7 @@ impl Store {
         row.map(|r| {
             Ok(SessionRecord {
                 token_hash: r.try_get("token_hash")?,
-                role: r.try_get("role")?,
+                role: parsed(&r, "sessions", "role")?,
                 subject: r.try_get("subject")?,
                 csrf_token: r.try_get("csrf_token")?,
                 expires_at: from_unix(r.try_get("expires_at")?),
@@ -76,9 +113,9 @@ impl Store {
     }
 
     /// Ends every session of a subject (on deregistration or licence end).
-    pub async fn delete_sessions_of(&self, role: &str, subject: &str) -> StoreResult<()> {
+    pub async fn delete_sessions_of(&self, role: SessionKind, subject: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE role = $1 AND subject = $2")
-            .bind(role)
+            .bind(role.as_str())
             .bind(subject)
             .execute(self.pool())
             .await?;
@@ -89,14 +126,14 @@ impl Store {
     /// credential change, the other devices are signed out).
     pub async fn delete_other_sessions(
         &self,
-        role: &str,
+        role: SessionKind,
         subject: &str,
         keep: &str,
     ) -> StoreResult<u64> {
         let done = sqlx::query(
             "DELETE FROM sessions WHERE role = $1 AND subject = $2 AND token_hash <> $3",
         )
-        .bind(role)
+        .bind(role.as_str())
         .bind(subject)
         .bind(keep)
         .execute(self.pool())

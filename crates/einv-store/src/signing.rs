@@ -4,8 +4,10 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use crate::columns::parsed;
 use crate::records::from_unix;
 use crate::{Store, StoreError, StoreResult};
+use einv_core::httpsig::Algorithm;
 
 /// A public key a developer registered for signing v2 requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,8 +16,8 @@ pub struct SigningKeyRecord {
     pub id: i64,
     /// The app.
     pub app_id: String,
-    /// `ed25519`.
-    pub algorithm: String,
+    /// The algorithm it verifies (`ed25519`).
+    pub algorithm: Algorithm,
     /// The raw public key, Base64.
     pub public_key: String,
     /// The developer's name for it.
@@ -50,7 +52,7 @@ impl Store {
     pub async fn add_signing_key(
         &self,
         app_id: &str,
-        algorithm: &str,
+        algorithm: Algorithm,
         public_key: &str,
         label: &str,
         at: DateTime<Utc>,
@@ -60,7 +62,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(app_id)
-        .bind(algorithm)
+        .bind(algorithm.as_str())
         .bind(public_key)
         .bind(label)
         .bind(at.timestamp())
@@ -84,7 +86,7 @@ impl Store {
                 Ok(SigningKeyRecord {
                     id: r.try_get("id")?,
                     app_id: r.try_get("app_id")?,
-                    algorithm: r.try_get("algorithm")?,
+                    algorithm: parsed(r, "app_signing_keys", "algorithm")?,
                     public_key: r.try_get("public_key")?,
                     label: r.try_get("label")?,
                     created_at: from_unix(r.try_get("created_at")?),

@@ -97,11 +97,8 @@ impl Store {
         .bind(period_key(period))
         .fetch(self.pool());
         while let Some((id, number)) = rows.try_next().await? {
-            let number = InvoiceNumber::parse(&number).map_err(|e| StoreError::Corrupt {
-                table: "invoices",
-                column: "inv_num",
-                problem: e.to_string(),
-            })?;
+            let number = InvoiceNumber::parse(&number)
+                .map_err(|e| StoreError::corrupt("invoices", "inv_num", e.to_string()))?;
             ids.push(id);
             numbers.push(number);
         }

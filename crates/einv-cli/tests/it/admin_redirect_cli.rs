@@ -12,15 +12,7 @@ use einv_server::testing;
 
 /// An approved licence in the data directory; returns its ID.
 async fn approved_licence(dir: &Path) -> i64 {
-    let config = Config {
-        data_dir: dir.to_owned(),
-        database_url: None,
-        server_key: None,
-        holidays: None,
-        flow_limits: einv_core::flow::FlowLimits::default(),
-        redis_url: None,
-        flow: Default::default(),
-    };
+    let config = Config::in_dir(dir);
     let p = startup::platform(&config, Arc::new(SystemClock))
         .await
         .unwrap();

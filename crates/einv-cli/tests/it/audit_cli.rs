@@ -14,15 +14,7 @@ use sqlx::{AnyConnection, Connection, Executor};
 
 /// Records `n` events, one a day from `start` days ago, into the data directory's trail.
 async fn record(dir: &Path, start_days_ago: i64, n: i64) {
-    let config = Config {
-        data_dir: dir.to_owned(),
-        database_url: None,
-        server_key: None,
-        holidays: None,
-        flow_limits: einv_core::flow::FlowLimits::default(),
-        redis_url: None,
-        flow: Default::default(),
-    };
+    let config = Config::in_dir(dir);
     let clock = FixedClock::new(Utc::now() - Duration::days(start_days_ago));
     let platform = startup::platform(&config, Arc::new(clock.clone()))
         .await

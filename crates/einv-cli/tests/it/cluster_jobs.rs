@@ -64,7 +64,7 @@ async fn two_nodes_run_each_job_once_per_tick() {
     );
     assert!(
         runs.iter()
-            .all(|r| r.outcome == "ok" || r.outcome == "running"),
+            .all(|r| r.outcome.as_str() == "ok" || r.outcome.as_str() == "running"),
         "{runs:?}"
     );
     assert_eq!(

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::common::SendExt;
+
 use crate::cluster::{Cluster, ClusterSpec, Node, OwnRedis, REVIEWER_EMAIL, REVIEWER_PASSWORD};
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
@@ -28,26 +30,15 @@ static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::n
 /// not empty: the MOF code.
 async fn call(node: &Node, ip: &str, app_id: &str, key: &str) -> String {
     let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let mut form: Vec<(&'static str, String)> = vec![
-        ("version", "0.2".into()),
-        ("action", "QryWinningList".into()),
-        ("invTerm", "11510".into()),
-        ("UUID", format!("cluster-test-{n}")),
-        ("appID", app_id.into()),
-    ];
-    if !key.is_empty() {
-        crate::common::sign(&mut form, key);
-    }
+    let uuid = format!("cluster-test-{n}");
+    let key = (!key.is_empty()).then_some(key);
+    let form = crate::common::winning_list_call("11510", app_id, &uuid, key);
     let reply: Value = http()
         .post(format!("{}{INVAPP}", node.base))
         .header("x-forwarded-for", ip)
         .form(&form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     reply["code"].as_str().unwrap_or_default().to_owned()
 }
 
@@ -96,9 +87,8 @@ async fn reviewer_cookie(node: &Node) -> String {
     // The sign-in form carries a pre-session CSRF token bound to its form cookie.
     let form_page = http()
         .get(format!("{}/reviewer/login", node.base))
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     let form_cookie = form_page.headers()["set-cookie"].to_str().unwrap();
     let form_cookie = form_cookie.split(';').next().unwrap().to_owned();
     let token = csrf(node, "/reviewer/login", &form_cookie).await;
@@ -110,9 +100,8 @@ async fn reviewer_cookie(node: &Node) -> String {
             ("password", REVIEWER_PASSWORD),
             ("csrf", token.as_str()),
         ])
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(res.status(), 303, "reviewer sign-in");
     let cookie = res.headers()["set-cookie"].to_str().unwrap();
     cookie.split(';').next().unwrap().to_owned()
@@ -122,12 +111,8 @@ async fn csrf(node: &Node, path: &str, cookie: &str) -> String {
     let page = http()
         .get(format!("{}{path}", node.base))
         .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .send_text()
+        .await;
     let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
     page[at..at + 64].to_owned()
 }
@@ -140,9 +125,8 @@ async fn reviewer_post(node: &Node, cookie: &str, path: &str, form: &[(&str, &st
         .post(format!("{}{path}", node.base))
         .header("cookie", cookie)
         .form(&form)
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(res.status(), 303, "{path}: {}", res.text().await.unwrap());
 }
 
@@ -236,12 +220,8 @@ async fn r4_6_two_nodes_share_limits_and_changes() {
     for node in &cluster.nodes {
         let limits: Value = http()
             .get(format!("{}/api/v2/limits", node.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .send_json()
+            .await;
         let own = &limits["apps"][0];
         assert_eq!(own["appId"], app.as_str(), "{limits}");
         assert_eq!(own["limit"]["calls"], 6000);
@@ -266,23 +246,15 @@ async fn r4_6_two_nodes_share_limits_and_changes() {
 }
 
 async fn readyz(node: &Node) -> (u16, Value) {
-    let res = http()
-        .get(format!("{}/readyz", node.base))
-        .send()
-        .await
-        .unwrap();
+    let res = http().get(format!("{}/readyz", node.base)).send_ok().await;
     (res.status().as_u16(), res.json().await.unwrap())
 }
 
 async fn redis_up_metric(node: &Node) -> String {
     let text = http()
         .get(format!("{}/metrics", node.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .send_text()
+        .await;
     text.lines()
         .find(|l| l.starts_with("einv_flow_redis_up "))
         .unwrap_or_default()

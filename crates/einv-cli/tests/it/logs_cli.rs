@@ -8,7 +8,7 @@ mod oauth_walk;
 
 use serde_json::Value;
 
-use crate::common::sign;
+use crate::common::{winning_list_call, SendExt};
 use crate::process::Serve;
 
 #[tokio::test]
@@ -50,29 +50,17 @@ async fn json_log_lines_carry_the_request_id_and_never_a_secret() {
         .post(format!("{}/PB2CAPIVAN/invServ/InvServ", node.base))
         .header("X-Request-Id", "log-test-carrier")
         .form(&carrier)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     assert_eq!(reply["code"], 200, "{reply}");
     // … and a call signed with the APIKey.
-    let mut signed: Vec<(&'static str, String)> = vec![
-        ("version", "0.2".into()),
-        ("action", "QryWinningList".into()),
-        ("invTerm", "11408".into()),
-        ("UUID", "log-test".into()),
-        ("appID", app_id.clone()),
-    ];
-    sign(&mut signed, &api_key);
+    let signed = winning_list_call("11408", &app_id, "log-test", Some(&api_key));
     let res = http
         .post(format!("{}/PB2CAPIVAN/invapp/InvApp", node.base))
         .header("X-Request-Id", "log-test-signed")
         .form(&signed)
-        .send()
-        .await
-        .unwrap();
+        .send_ok()
+        .await;
     assert_eq!(res.headers()["x-request-id"], "log-test-signed");
     // … and a developer who signs up and signs in with a password (both forms CSRF-guarded).
     let password = "log-test horse battery staple";
@@ -170,12 +158,8 @@ async fn wrong_guesses(
             "{base}/PB2CAPIVAN/invServ/InvServ?{}",
             query.join("&")
         ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     assert_eq!(reply["code"], 919, "{reply}");
     let wrong_password = "log-test wrong horse".to_owned();
     let form = [
@@ -203,9 +187,7 @@ async fn blank_page_entry(
             "{base}/PB2CAPIVAN/APIService/carrierBankAccBlank?appID={app_id}&cardCode=3J0002&cardNo={}&uuid=log-test&verifyCode={code}",
             urlencode(card_no)
         ))
-        .send()
-        .await
-        .unwrap();
+        .send_ok().await;
     assert_eq!(entry.status(), 303, "the entry opens the page");
     let session = entry
         .headers()
@@ -226,23 +208,14 @@ fn urlencode(v: &str) -> String {
 /// Posts `form` to `path` the way a browser does: with the CSRF token and cookie of the form's
 /// page. Returns the status.
 async fn post_form(http: &reqwest::Client, base: &str, path: &str, form: &[(&str, &str)]) -> u16 {
-    let page = http.get(format!("{base}{path}")).send().await.unwrap();
-    let cookie = page
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("einv_form="))
-        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
-        .unwrap_or_default();
-    let csrf = oauth_walk::csrf_of(&page.text().await.unwrap());
+    let page = http.get(format!("{base}{path}")).send_ok().await;
+    let (cookie, csrf) = crate::common::web::form_of(page).await;
     let form = [form, &[("csrf", csrf.as_str())]].concat();
     http.post(format!("{base}{path}"))
         .header("cookie", cookie)
         .form(&form)
-        .send()
+        .send_ok()
         .await
-        .unwrap()
         .status()
         .as_u16()
 }

@@ -3,9 +3,11 @@
 use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
+use einv_client::platform::{AuthorizationStart, PlatformClient};
 use einv_client::{ApiKey, CarrierCredentials, ClientConfig, RetryPolicy, V1Client};
 use einv_core::claim::HolidayCalendar;
 use einv_core::clock::taipei_date;
+use einv_core::consent::ConsentFields;
 use einv_core::flow::FlowLimits;
 use einv_core::{Clock, FixedClock, Period};
 use einv_server::demo::{self, DemoCredentials};
@@ -114,6 +116,26 @@ impl Live {
         let config = ClientConfig::new(&self.base, &creds.app_id, ApiKey::new(&creds.api_key))
             .with_retry(RetryPolicy::never());
         (approved.developer, approved.licence, config)
+    }
+
+    /// The demo User consents to `consent` for `platform`'s app on the consent page (played by
+    /// the sandbox), which redirects to `redirect_uri`: the flow started, the code and the state.
+    pub async fn user_consents(
+        &self,
+        platform: &PlatformClient,
+        redirect_uri: &str,
+        consent: &ConsentFields,
+    ) -> (AuthorizationStart, String, String) {
+        let start = platform.authorize(redirect_uri, consent);
+        let (code, state) = einv_client::sandbox::approve_as_user(
+            &self.base,
+            &start.url,
+            &self.demo.card_no,
+            &self.demo.card_encrypt,
+        )
+        .await
+        .unwrap();
+        (start, code, state)
     }
 
     pub async fn stop(self) {

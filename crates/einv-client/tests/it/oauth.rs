@@ -12,15 +12,9 @@ async fn a_user_consents_through_pkce_and_the_tokens_refresh_and_introspect() {
     let platform = PlatformClient::new(live.config()).unwrap();
     let consent =
         einv_server::services::standard_consent(&[Service::CarrierInvoices, Service::Donation]);
-    let start = platform.authorize("http://127.0.0.1:8765/callback", &consent);
-    let (code, state) = einv_client::sandbox::approve_as_user(
-        &live.base,
-        &start.url,
-        &live.demo.card_no,
-        &live.demo.card_encrypt,
-    )
-    .await
-    .unwrap();
+    let (start, code, state) = live
+        .user_consents(&platform, "http://127.0.0.1:8765/callback", &consent)
+        .await;
     assert!(!code.is_empty(), "the consent page redirected with a code");
 
     // A forged state is refused before any exchange.

@@ -55,15 +55,9 @@ async fn signed_v2_calls_tokens_problems_and_an_idempotent_donation() {
         Service::Donation,
         Service::CarrierAggregation,
     ]);
-    let start = platform.authorize("http://127.0.0.1/callback", &consent);
-    let (code, state) = einv_client::sandbox::approve_as_user(
-        &live.base,
-        &start.url,
-        &live.demo.card_no,
-        &live.demo.card_encrypt,
-    )
-    .await
-    .unwrap();
+    let (start, code, state) = live
+        .user_consents(&platform, "http://127.0.0.1/callback", &consent)
+        .await;
     let tokens = platform.exchange(&start, &code, &state).await.unwrap();
     let page = v2
         .my_invoices(&tokens.access_token, first, today, None)

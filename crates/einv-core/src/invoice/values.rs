@@ -178,6 +178,13 @@ impl fmt::Debug for InvoiceTime {
     }
 }
 
+impl std::str::FromStr for InvoiceTime {
+    type Err = InvalidValue;
+    fn from_str(text: &str) -> Result<Self, InvalidValue> {
+        Self::parse(text)
+    }
+}
+
 impl TryFrom<String> for InvoiceTime {
     type Error = InvalidValue;
     fn try_from(s: String) -> Result<Self, Self::Error> {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{SuspensionReason, TerminationGround};
+use super::{LicenceEventKind, SuspensionReason, TerminationGround};
 use chrono::NaiveDate;
 
 /// Something that happens to a licence.
@@ -51,23 +51,28 @@ pub enum LicenceEvent {
 }
 
 impl LicenceEvent {
+    /// What the event is, as its history entry records it.
+    pub fn kind(&self) -> LicenceEventKind {
+        match self {
+            Self::Resubmit => LicenceEventKind::Resubmit,
+            Self::RequestChanges => LicenceEventKind::RequestChanges,
+            Self::Reject => LicenceEventKind::Reject,
+            Self::Approve => LicenceEventKind::Approve,
+            Self::ApplyRenewal => LicenceEventKind::ApplyRenewal,
+            Self::ApproveRenewal => LicenceEventKind::ApproveRenewal,
+            Self::RejectRenewal => LicenceEventKind::RejectRenewal,
+            Self::Suspend { .. } => LicenceEventKind::Suspend,
+            Self::Reinstate { .. } => LicenceEventKind::Reinstate,
+            Self::Terminate { .. } => LicenceEventKind::Terminate,
+            Self::Withdraw => LicenceEventKind::Withdraw,
+            Self::Merge => LicenceEventKind::Merge,
+            Self::ChangePurpose => LicenceEventKind::ChangePurpose,
+        }
+    }
+
     /// The stable name of the event, as stored.
     pub fn name(&self) -> &'static str {
-        match self {
-            Self::Resubmit => "resubmit",
-            Self::RequestChanges => "request-changes",
-            Self::Reject => "reject",
-            Self::Approve => "approve",
-            Self::ApplyRenewal => "apply-renewal",
-            Self::ApproveRenewal => "approve-renewal",
-            Self::RejectRenewal => "reject-renewal",
-            Self::Suspend { .. } => "suspend",
-            Self::Reinstate { .. } => "reinstate",
-            Self::Terminate { .. } => "terminate",
-            Self::Withdraw => "withdraw",
-            Self::Merge => "merge",
-            Self::ChangePurpose => "change-purpose",
-        }
+        self.kind().as_str()
     }
 
     /// The rule the event acts under.

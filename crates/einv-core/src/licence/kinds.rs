@@ -135,15 +135,6 @@ impl fmt::Display for TerminationGround {
 impl FromStr for TerminationGround {
     type Err = InvalidValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|g| g.as_str() == s)
-            .ok_or_else(|| {
-                let names: Vec<_> = Self::ALL.iter().map(|g| g.as_str()).collect();
-                InvalidValue::new(
-                    "ground",
-                    format!("unknown ground {s:?}; one of {}", names.join(", ")),
-                )
-            })
+        crate::text::parse_word(&Self::ALL, Self::as_str, "ground", "ground", s)
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::end_of_taipei_day;
 
 mod event;
+mod history;
 mod kinds;
 mod suspensions;
 mod term;
@@ -18,6 +19,7 @@ mod tests;
 mod transition;
 
 pub use event::LicenceEvent;
+pub use history::{LicenceEventKind, LicenceStateKind};
 pub use kinds::{SuspensionReason, TerminationGround};
 pub use suspensions::Suspensions;
 pub use term::{LicenceTerm, MAX_TERM_YEARS, RENEWAL_CLOSES_MONTHS, RENEWAL_OPENS_MONTHS};
@@ -213,20 +215,25 @@ impl LicenceState {
         })
     }
 
-    /// The stable one-word name kept beside the state (for queries and pages).
-    pub fn name(&self) -> &'static str {
+    /// The one-word name kept beside the state (for queries, history and pages).
+    pub fn kind(&self) -> LicenceStateKind {
         match self {
-            Self::Applied { .. } => "applied",
-            Self::ChangesRequested => "changes-requested",
-            Self::Rejected => "rejected",
-            Self::Active { .. } => "active",
-            Self::Reviewing { .. } => "reviewing",
-            Self::Suspended { .. } => "suspended",
-            Self::Expired { .. } => "expired",
-            Self::Terminated { .. } => "terminated",
-            Self::Withdrawn => "withdrawn",
-            Self::MergedAway => "merged-away",
+            Self::Applied { .. } => LicenceStateKind::Applied,
+            Self::ChangesRequested => LicenceStateKind::ChangesRequested,
+            Self::Rejected => LicenceStateKind::Rejected,
+            Self::Active { .. } => LicenceStateKind::Active,
+            Self::Reviewing { .. } => LicenceStateKind::Reviewing,
+            Self::Suspended { .. } => LicenceStateKind::Suspended,
+            Self::Expired { .. } => LicenceStateKind::Expired,
+            Self::Terminated { .. } => LicenceStateKind::Terminated,
+            Self::Withdrawn => LicenceStateKind::Withdrawn,
+            Self::MergedAway => LicenceStateKind::MergedAway,
         }
+    }
+
+    /// The stable one-word name of [`kind`](Self::kind).
+    pub fn name(&self) -> &'static str {
+        self.kind().as_str()
     }
 
     /// Whether the licence has ended for good (R11 follows).
@@ -366,8 +373,8 @@ pub struct Settled {
     pub state: LicenceState,
     /// The rule that made it.
     pub rule: &'static str,
-    /// The stored event name: `term-renewed` or `expired`.
-    pub event: &'static str,
+    /// The history entry: [`LicenceEventKind::TermRenewed`] or [`LicenceEventKind::Expired`].
+    pub event: LicenceEventKind,
 }
 
 /// What the passing of time has done to `state` by `now`: an approved renewal's term has
@@ -386,7 +393,7 @@ pub fn settle(state: &LicenceState, now: DateTime<Utc>) -> Option<Settled> {
             let settled = Settled {
                 state,
                 rule: "R4.7b",
-                event: "term-renewed",
+                event: LicenceEventKind::TermRenewed,
             };
             Some(settle(&settled.state, now).unwrap_or(settled))
         }
@@ -398,7 +405,7 @@ pub fn settle(state: &LicenceState, now: DateTime<Utc>) -> Option<Settled> {
                 legacy: matches!(coverage, Coverage::Legacy { .. }),
             },
             rule: coverage.end_rule(),
-            event: "expired",
+            event: LicenceEventKind::Expired,
         }),
     }
 }

@@ -90,7 +90,7 @@ fn r4_7b_renewal_window_and_contiguous_term() {
         .unwrap();
     assert_eq!(next.start(), ymd(2029, 1, 1));
     assert_eq!(
-        settle(&approved, at(2029, 1, 1)).unwrap().event,
+        settle(&approved, at(2029, 1, 1)).unwrap().event.as_str(),
         "term-renewed"
     );
 }

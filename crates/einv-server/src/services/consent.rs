@@ -7,6 +7,7 @@
 use chrono::DateTime;
 use chrono::Utc;
 use einv_core::consent::{ConsentFields, ConsentGrant, ConsentRequest, ConsentStatus};
+use einv_core::notice::NotificationKind;
 use einv_core::{InvalidValue, Service};
 use einv_store::{AppRecord, ConsentGrantRecord, Recipient, UserRecord};
 use serde_json::json;
@@ -285,7 +286,7 @@ impl Platform {
                 .notify(
                     Recipient::User(*user_id),
                     None,
-                    "consent.voided",
+                    NotificationKind::ConsentVoided,
                     "同意已失效 / Consent void",
                     &text,
                     at,

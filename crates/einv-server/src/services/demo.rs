@@ -153,7 +153,7 @@ async fn seed_parties(platform: &Platform, rng: &mut StdRng) -> ServiceResult<Ve
     for (code, name, abbrev) in CHARITIES {
         let charity = Charity {
             love_code: LoveCode::parse(code).map_err(ServiceError::from)?,
-            ban: random_ban(rng),
+            ban: BusinessId::parse(&random_ban(rng)).map_err(ServiceError::from)?,
             name: name.into(),
             abbrev: abbrev.into(),
         };

@@ -7,6 +7,7 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use einv_core::httpsig::Algorithm;
 use einv_store::{LicenceNote, LicenceRecord};
 
 use super::seal::KeySlot;
@@ -86,7 +87,7 @@ impl Platform {
             .signing_keys(app_id)
             .await?
             .into_iter()
-            .filter(|k| k.algorithm == "ed25519")
+            .filter(|k| k.algorithm == Algorithm::Ed25519)
             .filter(|k| {
                 k.revoked_at
                     .is_none_or(|r| ended_at.is_some_and(|e| r >= e))

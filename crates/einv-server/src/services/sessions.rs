@@ -9,39 +9,8 @@ use sha2::{Digest, Sha256};
 
 use super::Platform;
 use crate::error::ServiceResult;
+pub use einv_store::SessionKind;
 use einv_store::SessionRecord;
-
-/// Who a session belongs to. The kinds never share a session: a token started as one kind is
-/// not found as another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionKind {
-    /// An app developer's pages.
-    Developer,
-    /// A reviewer's pages.
-    Reviewer,
-    /// A User's own pages (`/me`).
-    User,
-    /// One v1 blank page (registration, aggregation, donation) between its GET and its POST.
-    BlankPage,
-}
-
-impl SessionKind {
-    /// The stored word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SessionKind::Developer => "developer",
-            SessionKind::Reviewer => "reviewer",
-            SessionKind::User => "user",
-            SessionKind::BlankPage => "blank-page",
-        }
-    }
-
-    fn parse(word: &str) -> Option<Self> {
-        [Self::Developer, Self::Reviewer, Self::User, Self::BlankPage]
-            .into_iter()
-            .find(|k| k.as_str() == word)
-    }
-}
 
 /// A live session.
 #[derive(Debug, Clone)]
@@ -101,7 +70,7 @@ impl Platform {
         let now = self.clock.now();
         let record = SessionRecord {
             token_hash: hash_token(&token),
-            role: kind.as_str().to_owned(),
+            role: kind,
             subject: subject.to_owned(),
             csrf_token: random_token(),
             expires_at: now + lifetime,
@@ -136,9 +105,9 @@ impl Platform {
         now: DateTime<Utc>,
     ) -> ServiceResult<Option<Session>> {
         let found = self.store.find_session(&hash_token(token), now).await?;
-        Ok(found.and_then(|r| {
-            let kind = SessionKind::parse(&r.role)?;
-            Some(session_of(r, kind))
+        Ok(found.map(|r| {
+            let kind = r.role;
+            session_of(r, kind)
         }))
     }
 
@@ -155,15 +124,13 @@ impl Platform {
     pub async fn end_other_sessions(&self, session: &Session) -> ServiceResult<u64> {
         Ok(self
             .store
-            .delete_other_sessions(session.kind.as_str(), &session.subject, &session.token_hash)
+            .delete_other_sessions(session.kind, &session.subject, &session.token_hash)
             .await?)
     }
 
     /// Ends every session of `subject` in `kind` (after a code change, a deregistration …).
     pub async fn end_sessions_of(&self, kind: SessionKind, subject: &str) -> ServiceResult<()> {
-        self.store
-            .delete_sessions_of(kind.as_str(), subject)
-            .await?;
+        self.store.delete_sessions_of(kind, subject).await?;
         Ok(())
     }
 }

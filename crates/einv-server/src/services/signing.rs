@@ -5,7 +5,7 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::Duration;
-use einv_core::httpsig::{check_ed25519_public_key, MAX_SKEW_SECS};
+use einv_core::httpsig::{check_ed25519_public_key, Algorithm, MAX_SKEW_SECS};
 use einv_core::Service;
 use einv_store::{IdempotentAnswer, SigningKeyRecord};
 
@@ -56,7 +56,7 @@ impl Platform {
             .signing_keys(app_id)
             .await?
             .into_iter()
-            .filter(|k| k.revoked_at.is_none() && k.algorithm == "ed25519")
+            .filter(|k| k.revoked_at.is_none() && k.algorithm == Algorithm::Ed25519)
             .filter_map(|k| STANDARD.decode(k.public_key).ok())
             .collect();
         Ok(VerifyingKeys { app, ed25519 })
@@ -116,7 +116,7 @@ impl Platform {
             .store
             .add_signing_key(
                 app_id,
-                "ed25519",
+                Algorithm::Ed25519,
                 &STANDARD.encode(&raw),
                 if label.is_empty() { "key" } else { label },
                 self.clock.now(),

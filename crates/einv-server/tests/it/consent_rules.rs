@@ -139,7 +139,7 @@ async fn r10_2_v1_call_refused_after_void_consents_of_app(app: &TestApp) {
         .notifications_of_user(user_id(app).await)
         .await
         .unwrap();
-    assert_eq!(notes[0].kind, "consent.voided");
+    assert_eq!(notes[0].kind.as_str(), "consent.voided");
     // A consent given after the resumption is live again.
     app.clock.advance(Duration::seconds(1));
     app.platform

@@ -110,7 +110,10 @@ async fn r4_6_a_reviewers_limit_applies_from_its_effective_time_and_is_announced
 
     // The Developer was told each time, and the trail has both changes.
     let notes = p.developer_notifications(l.developer).await.unwrap();
-    assert_eq!(notes.iter().filter(|n| n.kind == "limits").count(), 2);
+    assert_eq!(
+        notes.iter().filter(|n| n.kind.as_str() == "limits").count(),
+        2
+    );
     p.flush_audit().await.unwrap();
     let trail = app.get_text("/api/v2/limits").await;
     assert!(

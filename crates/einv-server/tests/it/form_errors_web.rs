@@ -52,7 +52,9 @@ async fn licence_forms_come_back_with_the_problem_beside_the_field(app: &TestApp
     );
     let unchanged = app.platform.licence_history(id).await.unwrap();
     assert!(
-        unchanged.iter().all(|e| e.event != "change-purpose"),
+        unchanged
+            .iter()
+            .all(|e| e.event.as_str() != "change-purpose"),
         "nothing was filed"
     );
 

@@ -113,16 +113,7 @@ async fn sign_in_from(base: &str, from: &str, barcode: &str, code: &str) -> u16 
         .header("x-forwarded-for", from)
         .send_ok()
         .await;
-    let cookie = page
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("einv_form="))
-        .and_then(|v| v.split(';').next())
-        .unwrap()
-        .to_owned();
-    let csrf = web::csrf_in(&page.text().await.unwrap());
+    let (cookie, csrf) = web::form_of(page).await;
     http.post(format!("{base}/me/login"))
         .header("x-forwarded-for", from)
         .header("cookie", cookie)

@@ -68,7 +68,7 @@ async fn each_job_runs_once_per_tick_across_two_nodes(app: &TestApp) {
     let recorded = app.platform.job_runs(None, 100).await.unwrap();
     assert_eq!(recorded.len(), Job::ALL.len() + 1);
     for run in &recorded {
-        assert_eq!(run.outcome, "ok", "{run:?}");
+        assert_eq!(run.outcome.as_str(), "ok", "{run:?}");
         assert!(run.node == "node-a" || run.node == "node-b", "{run:?}");
         assert!(run.finished_at.is_some_and(|f| f >= run.started_at));
         assert!(run.counts.starts_with('{'), "{run:?}");
@@ -122,7 +122,7 @@ async fn r5_6_a_lapsed_consent_is_told_to_its_user_once(app: &TestApp) {
     assert_eq!(
         notices
             .iter()
-            .filter(|n| n.kind == "consent.lapsed")
+            .filter(|n| n.kind.as_str() == "consent.lapsed")
             .count(),
         1
     );
@@ -190,7 +190,7 @@ async fn r4_7b_the_renewal_window_is_announced_once_per_term(app: &TestApp) {
             .await
             .unwrap()
             .into_iter()
-            .filter(|n| n.kind == "renewal-window")
+            .filter(|n| n.kind.as_str() == "renewal-window")
             .count()
     };
     // Approved 2026-11-27, the term ends 2029-11-26: the window (R4.7b) opens six calendar

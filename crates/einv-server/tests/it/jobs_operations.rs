@@ -39,7 +39,7 @@ async fn a_run_left_running_is_marked_abandoned_after_the_bound(app: &TestApp) {
     let abandoned = p.abandon_stale_runs(&schedule).await.unwrap();
     assert_eq!(abandoned.len(), 1);
     assert_eq!(abandoned[0].id, killed);
-    assert_eq!(abandoned[0].outcome, "abandoned");
+    assert_eq!(abandoned[0].outcome.as_str(), "abandoned");
     assert_eq!(abandoned[0].node, "node-killed");
     assert!(abandoned[0].finished_at.is_some());
     assert!(abandoned[0].error.as_deref().unwrap().contains("stopped"));
@@ -48,7 +48,7 @@ async fn a_run_left_running_is_marked_abandoned_after_the_bound(app: &TestApp) {
         "reported once"
     );
     let runs = p.job_runs(Some(Job::LicenceSweep), 10).await.unwrap();
-    assert_eq!(runs[0].outcome, "abandoned", "{runs:?}");
+    assert_eq!(runs[0].outcome.as_str(), "abandoned", "{runs:?}");
     // A run that finished is never taken for abandoned; bound 0 switches the check off.
     let off = JobSchedule {
         abandon_after: 0,
@@ -68,7 +68,8 @@ async fn a_run_left_running_is_marked_abandoned_after_the_bound(app: &TestApp) {
     assert!(ran.iter().all(|r| r.result.is_ok()), "{ran:?}");
     let runs = p.job_runs(Some(Job::AuditCheckpoint), 10).await.unwrap();
     assert!(
-        runs.iter().any(|r| r.slot == 2 && r.outcome == "abandoned"),
+        runs.iter()
+            .any(|r| r.slot == 2 && r.outcome.as_str() == "abandoned"),
         "{runs:?}"
     );
     let metrics = app.get_text("/metrics").await;

@@ -20,23 +20,12 @@ pub fn p(pairs: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
 
 /// QryWinningList for period `term` (e.g. `11510`).
 pub fn winning_list(term: &str) -> Vec<(&'static str, String)> {
-    p(&[
-        ("version", "0.2"),
-        ("action", "QryWinningList"),
-        ("invTerm", term),
-        ("UUID", "d"),
-        ("appID", APP_ID),
-    ])
+    winning_list_call(term, APP_ID, "d", None)
 }
 
 /// QryWinningList for 11510 as `app_id`, signed with `key` when there is one.
 pub fn winning_list_as(app_id: &str, key: Option<&str>) -> Vec<(&'static str, String)> {
-    let mut params = winning_list("11510");
-    set(&mut params, "appID", app_id);
-    if let Some(key) = key {
-        sign(&mut params, key);
-    }
-    params
+    winning_list_call("11510", app_id, "d", key)
 }
 
 /// `params` signed with the fixture app's APIKey.

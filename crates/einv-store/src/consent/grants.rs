@@ -31,11 +31,8 @@ fn grant_from_row(r: &AnyRow) -> StoreResult<ConsentGrantRecord> {
         refusal_effect: r.try_get("refusal_effect")?,
     };
     // Stored grants were valid when written; one that no longer parses is corrupt, not a refusal.
-    let request = ConsentRequest::parse(&fields).map_err(|e| StoreError::Corrupt {
-        table: "consent_grants",
-        column: "request",
-        problem: e.to_string(),
-    })?;
+    let request = ConsentRequest::parse(&fields)
+        .map_err(|e| StoreError::corrupt("consent_grants", "request", e.to_string()))?;
     let grant = ConsentGrant {
         request,
         granted_at: from_unix(r.try_get("granted_at")?),

@@ -223,11 +223,7 @@ fn key_of(h: &InvoiceHeader) -> Key {
 }
 
 fn corrupt(column: &'static str, problem: impl ToString) -> StoreError {
-    StoreError::Corrupt {
-        table: "invoices",
-        column,
-        problem: problem.to_string(),
-    }
+    StoreError::corrupt("invoices", column, problem)
 }
 
 async fn insert_invoices(

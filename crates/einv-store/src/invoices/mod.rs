@@ -3,12 +3,12 @@
 pub(crate) mod bulk;
 pub(crate) mod periods;
 
-use crate::hot_read::{Arg, Columns};
+use crate::columns::{parsed, parsed_opt, Columns};
+use crate::hot_read::Arg;
 use crate::records::{date_from_key, date_key, from_unix, period_key};
 use chrono::{DateTime, NaiveDate, Utc};
-use einv_core::barcode::RandomCode;
-use einv_core::invoice::{Currency, Decimal, InvoiceTime, RowNumber, TaxRate, TaxType};
-use einv_core::{BusinessId, CarrierType, LoveCode, Ntd};
+use einv_core::invoice::{Decimal, TaxType};
+use einv_core::{CarrierType, LoveCode, Ntd};
 use einv_core::{InvoiceNumber, Period};
 
 use crate::{
@@ -44,33 +44,7 @@ pub(crate) const HEADER_COLUMNS: &str =
     i.seller_name, i.seller_address";
 
 fn corrupt(column: &'static str, problem: impl ToString) -> StoreError {
-    StoreError::Corrupt {
-        table: "invoices",
-        column,
-        problem: problem.to_string(),
-    }
-}
-
-/// A stored text column through its domain type; a value the type refuses is corruption.
-fn typed<T>(
-    row: &dyn Columns,
-    column: &'static str,
-    parse: impl Fn(&str) -> Result<T, einv_core::InvalidValue>,
-) -> StoreResult<T> {
-    let text = row.text(column)?;
-    parse(&text).map_err(|e| corrupt(column, e))
-}
-
-/// A stored optional text column (NULL or empty: none) through its domain type.
-fn typed_opt<T>(
-    row: &dyn Columns,
-    column: &'static str,
-    parse: impl Fn(&str) -> Result<T, einv_core::InvalidValue>,
-) -> StoreResult<Option<T>> {
-    let text = row.opt_text(column)?;
-    text.filter(|t| !t.is_empty())
-        .map(|t| parse(&t).map_err(|e| corrupt(column, e)))
-        .transpose()
+    StoreError::corrupt("invoices", column, problem)
 }
 
 fn ntd(row: &dyn Columns, column: &'static str) -> StoreResult<Ntd> {
@@ -87,7 +61,7 @@ pub(crate) fn record_from_row(row: &dyn Columns) -> StoreResult<InvoiceRecord> {
         date_from_key(row.int("inv_date")?).ok_or_else(|| corrupt("inv_date", "bad date"))?;
     let status = row.text("status")?;
     let status = InvoiceStatus::parse(&status).ok_or_else(|| corrupt("status", status))?;
-    let carrier = match typed_opt(row, "carrier_type", CarrierType::parse)? {
+    let carrier = match parsed_opt(row, "invoices", "carrier_type")? {
         Some(carrier_type) => Some(InvoiceCarrier {
             carrier_type,
             id1: row.opt_text("carrier_id1")?.unwrap_or_default(),
@@ -105,28 +79,28 @@ pub(crate) fn record_from_row(row: &dyn Columns) -> StoreResult<InvoiceRecord> {
         id: row.int("id")?,
         header: InvoiceHeader {
             period,
-            number: typed(row, "inv_num", InvoiceNumber::parse)?,
+            number: parsed(row, "invoices", "inv_num")?,
             date,
-            time: typed(row, "inv_time", InvoiceTime::parse)?,
+            time: parsed(row, "invoices", "inv_time")?,
             seller: InvoiceSeller {
-                id: typed(row, "seller_ban", BusinessId::parse)?,
+                id: parsed(row, "invoices", "seller_ban")?,
                 name: row.text("seller_name")?,
                 address: row.text("seller_address")?,
             },
-            buyer: typed_opt(row, "buyer_ban", BusinessId::parse)?,
-            random_code: typed_opt(row, "random_code", RandomCode::parse)?,
-            currency: typed_opt(row, "currency", Currency::parse)?,
+            buyer: parsed_opt(row, "invoices", "buyer_ban")?,
+            random_code: parsed_opt(row, "invoices", "random_code")?,
+            currency: parsed_opt(row, "invoices", "currency")?,
             sales_amount: ntd(row, "sales_amount")?,
             free_tax_amount: ntd(row, "free_tax_amount")?,
             zero_tax_amount: ntd(row, "zero_tax_amount")?,
             tax_type,
-            tax_rate: typed(row, "tax_rate", TaxRate::parse)?,
+            tax_rate: parsed(row, "invoices", "tax_rate")?,
             tax_amount: ntd(row, "tax_amount")?,
             total_amount: ntd(row, "total_amount")?,
             carrier,
             printed: row.int("print_mark")? != 0,
             donated_to: if donate_mark != 0 {
-                typed_opt(row, "npoban", LoveCode::parse)?
+                parsed_opt(row, "invoices", "npoban")?
             } else {
                 None
             },
@@ -137,9 +111,9 @@ pub(crate) fn record_from_row(row: &dyn Columns) -> StoreResult<InvoiceRecord> {
 }
 
 fn item_from_row(r: &dyn Columns) -> StoreResult<InvoiceItem> {
-    let decimal = |column| typed(r, column, Decimal::parse);
+    let decimal = |column| parsed::<Decimal>(r, "invoice_items", column);
     Ok(InvoiceItem {
-        row: typed(r, "row_num", RowNumber::parse)?,
+        row: parsed(r, "invoice_items", "row_num")?,
         description: r.text("description")?,
         quantity: decimal("quantity")?,
         unit_price: decimal("unit_price")?,

@@ -104,11 +104,8 @@ impl Store {
         }
         keys.into_iter()
             .map(|key| {
-                Period::parse(&format!("{key:05}")).map_err(|e| crate::StoreError::Corrupt {
-                    table: "invoices",
-                    column: "period",
-                    problem: e.to_string(),
-                })
+                Period::parse(&format!("{key:05}"))
+                    .map_err(|e| crate::StoreError::corrupt("invoices", "period", e.to_string()))
             })
             .collect()
     }

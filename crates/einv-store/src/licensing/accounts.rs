@@ -25,11 +25,8 @@ fn developer_from_row(r: &AnyRow) -> StoreResult<DeveloperRecord> {
             email: r.try_get("email")?,
             password_hash: r.try_get("password_hash")?,
             name: r.try_get("name")?,
-            entity_type: EntityType::parse(&entity).ok_or_else(|| StoreError::Corrupt {
-                table: "developers",
-                column: "entity_type",
-                problem: entity.clone(),
-            })?,
+            entity_type: EntityType::parse(&entity)
+                .ok_or_else(|| StoreError::corrupt("developers", "entity_type", entity.clone()))?,
             business_id: r.try_get("business_id")?,
             security_level: r.try_get("security_level")?,
         },

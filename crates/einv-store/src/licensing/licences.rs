@@ -2,10 +2,11 @@
 //! (R4.1: sealed keys, rotation with overlap, revocation).
 
 use chrono::{DateTime, Utc};
-use einv_core::licence::LicenceState;
+use einv_core::licence::{LicenceState, LicenceStateKind};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::columns::parsed;
 use crate::records::from_unix;
 use crate::{
     CredentialRecord, LicenceEventRecord, LicenceRecord, NewLicenceEvent, Store, StoreError,
@@ -16,11 +17,8 @@ const LICENCE_COLUMNS: &str = "id, application_id, developer_id, app_id, state_j
 
 pub(super) fn licence_from_row(r: &AnyRow) -> StoreResult<LicenceRecord> {
     let json: String = r.try_get("state_json")?;
-    let state = serde_json::from_str::<LicenceState>(&json).map_err(|e| StoreError::Corrupt {
-        table: "licences",
-        column: "state_json",
-        problem: e.to_string(),
-    })?;
+    let state = serde_json::from_str::<LicenceState>(&json)
+        .map_err(|e| StoreError::corrupt("licences", "state_json", e.to_string()))?;
     Ok(LicenceRecord {
         id: r.try_get("id")?,
         application_id: r.try_get("application_id")?,
@@ -32,11 +30,8 @@ pub(super) fn licence_from_row(r: &AnyRow) -> StoreResult<LicenceRecord> {
 }
 
 fn state_json(state: &LicenceState) -> StoreResult<String> {
-    serde_json::to_string(state).map_err(|e| StoreError::Corrupt {
-        table: "licences",
-        column: "state_json",
-        problem: e.to_string(),
-    })
+    serde_json::to_string(state)
+        .map_err(|e| StoreError::corrupt("licences", "state_json", e.to_string()))
 }
 
 fn credential_from_row(r: &AnyRow) -> StoreResult<CredentialRecord> {
@@ -160,7 +155,10 @@ impl Store {
     }
 
     /// Licences in any of `states` (state names), oldest change first: the review queue.
-    pub async fn licences_in_states(&self, states: &[&str]) -> StoreResult<Vec<LicenceRecord>> {
+    pub async fn licences_in_states(
+        &self,
+        states: &[LicenceStateKind],
+    ) -> StoreResult<Vec<LicenceRecord>> {
         let placeholders: Vec<String> = (1..=states.len()).map(|i| format!("${i}")).collect();
         let sql =
             format!(
@@ -169,7 +167,7 @@ impl Store {
         );
         let mut query = sqlx::query(&sql);
         for s in states {
-            query = query.bind(*s);
+            query = query.bind(s.as_str());
         }
         let rows = query.fetch_all(self.pool()).await?;
         rows.iter().map(licence_from_row).collect()
@@ -344,12 +342,12 @@ fn event_from_row(r: &AnyRow) -> StoreResult<LicenceEventRecord> {
     Ok(LicenceEventRecord {
         id: r.try_get("id")?,
         licence_id: r.try_get("licence_id")?,
-        event: r.try_get("event")?,
+        event: parsed(r, "licence_events", "event")?,
         actor: r.try_get("actor")?,
         at: from_unix(r.try_get("at")?),
         reason: r.try_get("reason")?,
         rule: r.try_get("rule")?,
-        state_after: r.try_get("state_after")?,
+        state_after: parsed(r, "licence_events", "state_after")?,
     })
 }
 

@@ -8,11 +8,13 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::{Query, QueryScalar};
 use sqlx::{Any, Row};
 
+use crate::columns::parsed;
 use crate::records::from_unix;
 use crate::{
     Announcement, LicenceNote, Notification, Recipient, Store, StoreError, StoreResult,
     TermsVersion,
 };
+use einv_core::notice::NotificationKind;
 
 type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
 type IdQuery<'q> = QueryScalar<'q, Any, i64, AnyArguments<'q>>;
@@ -39,7 +41,7 @@ fn note_from_row(r: &AnyRow) -> StoreResult<LicenceNote> {
 fn announcement_from_row(r: &AnyRow) -> StoreResult<Announcement> {
     Ok(Announcement {
         id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
+        kind: parsed(r, "announcements", "kind")?,
         title: r.try_get("title")?,
         body: r.try_get("body")?,
         starts_at: from_unix(r.try_get("starts_at")?),
@@ -52,7 +54,7 @@ fn notification_from_row(r: &AnyRow) -> StoreResult<Notification> {
     Ok(Notification {
         id: r.try_get("id")?,
         licence_id: r.try_get("licence_id")?,
-        kind: r.try_get("kind")?,
+        kind: parsed(r, "notifications", "kind")?,
         title: r.try_get("title")?,
         body: r.try_get("body")?,
         created_at: from_unix(r.try_get("created_at")?),
@@ -179,7 +181,7 @@ impl Store {
         &self,
         to: Recipient,
         licence_id: Option<i64>,
-        kind: &str,
+        kind: NotificationKind,
         title: &str,
         body: &str,
         at: DateTime<Utc>,
@@ -192,7 +194,7 @@ impl Store {
         .bind(role)
         .bind(id)
         .bind(licence_id)
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(title)
         .bind(body)
         .bind(at.timestamp());

@@ -1,7 +1,8 @@
 //! Records of the licensing regime (R4–R11).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use einv_core::licence::LicenceState;
+use einv_core::licence::{LicenceEventKind, LicenceState, LicenceStateKind};
+use einv_core::notice::{AnnouncementKind, NotificationKind};
 use serde::{Deserialize, Serialize};
 
 /// What kind of entity a Developer is (R4.1, R6).
@@ -174,8 +175,8 @@ pub struct LicenceEventRecord {
     pub id: i64,
     /// The licence.
     pub licence_id: i64,
-    /// Event name.
-    pub event: String,
+    /// What happened.
+    pub event: LicenceEventKind,
     /// Who: `developer:7`, `reviewer:2`, `registry`, `clock`, `operator`.
     pub actor: String,
     /// When.
@@ -184,15 +185,15 @@ pub struct LicenceEventRecord {
     pub reason: String,
     /// The rule.
     pub rule: String,
-    /// The state name after it.
-    pub state_after: String,
+    /// The state it left the licence in.
+    pub state_after: LicenceStateKind,
 }
 
 /// A transition to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewLicenceEvent {
-    /// Event name.
-    pub event: String,
+    /// What happened.
+    pub event: LicenceEventKind,
     /// Who.
     pub actor: String,
     /// When.
@@ -221,8 +222,8 @@ pub struct TermsVersion {
 pub struct Announcement {
     /// Row ID (0 before storing).
     pub id: i64,
-    /// `maintenance`, `outage`, `limits`, `terms` or `notice`.
-    pub kind: String,
+    /// What it is about.
+    pub kind: AnnouncementKind,
     /// Title.
     pub title: String,
     /// Text.
@@ -260,8 +261,8 @@ pub struct Notification {
     pub id: i64,
     /// The licence it is about, if any.
     pub licence_id: Option<i64>,
-    /// Kind, e.g. `terms`, `licence-ended`, `approved`.
-    pub kind: String,
+    /// Why it was sent.
+    pub kind: NotificationKind,
     /// Title.
     pub title: String,
     /// Text.

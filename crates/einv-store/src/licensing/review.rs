@@ -2,6 +2,7 @@
 //! documents, assignment of a licence to a reviewer, and the searchable queue.
 
 use chrono::{DateTime, Utc};
+use einv_core::licence::LicenceStateKind;
 use sqlx::Row;
 
 use super::licences::licence_from_row;
@@ -36,7 +37,7 @@ pub struct ReviewerName {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LicenceSearch {
     /// Licence state names (`applied`, `active` …); empty: every state.
-    pub states: Vec<String>,
+    pub states: Vec<LicenceStateKind>,
     /// Words in the developer's name, the product name or the AppID.
     pub text: String,
     /// A service the application asks for.
@@ -228,7 +229,7 @@ impl Store {
             .bind(search.until.map_or(i64::MAX, |t| t.timestamp()))
             .bind(search.assignee.unwrap_or(0));
         for s in &search.states {
-            query = query.bind(s.clone());
+            query = query.bind(s.as_str());
         }
         let rows = query.fetch_all(self.pool()).await?;
         rows.iter()

@@ -199,7 +199,7 @@ async fn other_sessions_end_and_this_one_stays(store: &Store) {
     let now = Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap();
     let session = |hash: &str, role: &str, subject: &str| SessionRecord {
         token_hash: hash.into(),
-        role: role.into(),
+        role: role.parse().unwrap(),
         subject: subject.into(),
         csrf_token: "c".into(),
         expires_at: now + chrono::Duration::hours(8),
@@ -217,7 +217,7 @@ async fn other_sessions_end_and_this_one_stays(store: &Store) {
     }
     assert_eq!(
         store
-            .delete_other_sessions("user", "7", "h1")
+            .delete_other_sessions(SessionKind::User, "7", "h1")
             .await
             .unwrap(),
         1

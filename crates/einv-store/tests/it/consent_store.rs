@@ -3,6 +3,7 @@
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use einv_core::consent::{ConsentFields, ConsentGrant, ConsentRequest};
+use einv_core::notice::NotificationKind;
 use einv_store::*;
 
 einv_store::both_backends!(
@@ -267,7 +268,7 @@ async fn requests_and_notices(store: &Store) {
         .notify(
             Recipient::User(a),
             None,
-            "consent.voided",
+            NotificationKind::ConsentVoided,
             "",
             "voided",
             now(),

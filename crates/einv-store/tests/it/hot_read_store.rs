@@ -14,15 +14,7 @@ einv_store::both_backends!(
 const CARRIER: &str = "/HOT1234";
 
 async fn month_of_invoices(store: &Store, count: u32) {
-    store
-        .upsert_seller(&Seller {
-            ban: einv_core::BusinessId::parse("04595257").unwrap(),
-            name: "示範商店".into(),
-            address: "台北市".into(),
-            qr_seed_key: None,
-        })
-        .await
-        .unwrap();
+    crate::store_suite::seller(store).await;
     let batch: Vec<Invoice> = (1..=count)
         .map(|n| {
             testing::invoice(

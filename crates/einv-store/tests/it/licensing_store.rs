@@ -2,6 +2,7 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use einv_core::licence::{apply, LicenceEvent, LicenceState};
+use einv_core::notice::NotificationKind;
 use einv_store::*;
 
 einv_store::both_backends!(
@@ -11,11 +12,11 @@ einv_store::both_backends!(
     r10_4_the_database_refuses_to_rewrite_history
 );
 
-fn now() -> chrono::DateTime<Utc> {
+pub(crate) fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 0, 0, 0).unwrap()
 }
 
-fn developer(email: &str) -> NewDeveloper {
+pub(crate) fn developer(email: &str) -> NewDeveloper {
     NewDeveloper {
         email: email.into(),
         password_hash: "h".into(),
@@ -26,7 +27,7 @@ fn developer(email: &str) -> NewDeveloper {
     }
 }
 
-fn form(developer_id: i64) -> ApplicationForm {
+pub(crate) fn form(developer_id: i64) -> ApplicationForm {
     ApplicationForm {
         developer_id,
         contact_name: "王小明".into(),
@@ -47,9 +48,9 @@ fn form(developer_id: i64) -> ApplicationForm {
     }
 }
 
-fn event(name: &str) -> NewLicenceEvent {
+pub(crate) fn event(name: &str) -> NewLicenceEvent {
     NewLicenceEvent {
-        event: name.into(),
+        event: name.parse().unwrap(),
         actor: "test".into(),
         at: now(),
         reason: "because".into(),
@@ -131,7 +132,11 @@ async fn licence_transitions_and_history(store: &Store) {
         .await
         .unwrap();
     assert_eq!(
-        store.licences_in_states(&["applied"]).await.unwrap().len(),
+        store
+            .licences_in_states(&["applied".parse().unwrap()])
+            .await
+            .unwrap()
+            .len(),
         1
     );
     let active = apply(&filed, LicenceEvent::Approve, now()).unwrap();
@@ -161,7 +166,7 @@ async fn licence_transitions_and_history(store: &Store) {
         history.iter().map(|e| e.event.as_str()).collect::<Vec<_>>(),
         ["apply", "approve"]
     );
-    assert_eq!(history[1].state_after, "active");
+    assert_eq!(history[1].state_after.as_str(), "active");
     assert_eq!(store.licences_of_developer(d.id).await.unwrap().len(), 1);
 }
 
@@ -236,7 +241,14 @@ async fn credentials_terms_notifications(store: &Store) {
     assert_eq!(overdue(30).await, ["2023-03-30"]);
 
     let n = store
-        .notify(Recipient::Developer(d.id), None, "terms", "t", "b", now())
+        .notify(
+            Recipient::Developer(d.id),
+            None,
+            NotificationKind::Terms,
+            "t",
+            "b",
+            now(),
+        )
         .await
         .unwrap();
     assert!(

@@ -11,4 +11,5 @@ mod migration_data;
 mod partitions;
 mod store_suite;
 mod test_db;
+mod typed_kinds;
 mod typed_rows;

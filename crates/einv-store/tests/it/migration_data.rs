@@ -2,6 +2,7 @@
 //! migrates, and finds every row where the new schema keeps it. On both backends.
 
 use chrono::{TimeZone, Utc};
+use einv_core::notice::NotificationKind;
 use einv_store::testing::{execute_raw, TestDb};
 use einv_store::{Recipient, Store};
 
@@ -87,7 +88,14 @@ async fn user_notices_move_on_postgres() {
 async fn user_notices_are_notifications(store: &Store) {
     let at = Utc.timestamp_opt(1_764_000_000, 0).unwrap();
     let n = store
-        .notify(Recipient::User(7), None, "consent.voided", "t", "b", at)
+        .notify(
+            Recipient::User(7),
+            None,
+            NotificationKind::ConsentVoided,
+            "t",
+            "b",
+            at,
+        )
         .await
         .unwrap();
     store

@@ -6,7 +6,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use einv_core::{InvoiceNumber, Period};
 use einv_store::testing::{execute_raw, invoice, TestDb};
-use einv_store::{CarrierKey, InsertOutcome, Invoice, Seller, Store};
+use einv_store::{CarrierKey, InsertOutcome, Invoice, Store};
 
 fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 0, 0, 0).unwrap()
@@ -33,15 +33,7 @@ fn card() -> Vec<CarrierKey> {
 
 /// Invoices of three periods on one card: 11508, 11510 and 11512.
 async fn three_periods(store: &Store) -> Vec<Invoice> {
-    store
-        .upsert_seller(&Seller {
-            ban: einv_core::BusinessId::parse("04595257").unwrap(),
-            name: "示範商店".into(),
-            address: "台北市".into(),
-            qr_seed_key: None,
-        })
-        .await
-        .unwrap();
+    crate::store_suite::seller(store).await;
     let batch = vec![
         on_card("AB00000001", (2026, 7, 3)),
         on_card("AB00000002", (2026, 9, 3)),

@@ -52,7 +52,8 @@ fn invoice(number: &str, date: (i32, u32, u32), carrier: Option<&str>) -> Invoic
     Invoice::new(draft(number, date, carrier)).unwrap()
 }
 
-async fn seller(store: &Store) {
+/// Stores the seller of `einv_store::testing::invoice` (04595257, 示範商店), without a QR key.
+pub(crate) async fn seller(store: &Store) {
     store
         .upsert_seller(&Seller {
             ban: "04595257".parse().unwrap(),
@@ -178,15 +179,15 @@ async fn donation_happens_once(store: &Store) {
 }
 
 async fn charities_search_and_lookup(store: &Store) {
-    for (code, name) in [
-        ("919", "創世社會福利基金會"),
-        ("8585", "家扶基金會"),
-        ("51811", "50%公益"),
+    for (code, name, ban) in [
+        ("919", "創世社會福利基金會", "10458575"),
+        ("8585", "家扶基金會", "04595257"),
+        ("51811", "50%公益", "22099131"),
     ] {
         store
             .upsert_charity(&Charity {
                 love_code: code.parse().unwrap(),
-                ban: format!("0000{code}"),
+                ban: ban.parse().unwrap(),
                 name: name.into(),
                 abbrev: String::new(),
             })
@@ -199,7 +200,7 @@ async fn charities_search_and_lookup(store: &Store) {
     );
     assert_eq!(
         store
-            .find_charity("00008585")
+            .find_charity("04595257")
             .await
             .unwrap()
             .unwrap()

@@ -195,7 +195,7 @@ async fn announce(platform: &Platform, a: AnnounceArgs) -> anyhow::Result<()> {
         .map(|e| taipei_instant("--ends", e))
         .transpose()?;
     let id = platform
-        .announce(&a.kind, &a.title, &a.body, starts, ends)
+        .announce(a.kind, &a.title, &a.body, starts, ends)
         .await?;
     println!("announcement {id} published");
     Ok(())

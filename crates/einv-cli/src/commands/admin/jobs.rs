@@ -90,7 +90,7 @@ pub(super) async fn list(platform: &Platform, args: JobsArgs) -> anyhow::Result<
             run.node,
             run.started_at.format("%Y-%m-%d %H:%M:%S"),
             seconds,
-            run.outcome,
+            run.outcome.as_str(),
         );
     }
     if runs.is_empty() {

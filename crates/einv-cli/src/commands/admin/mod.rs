@@ -241,7 +241,7 @@ pub enum TermsCommand {
 pub struct AnnounceArgs {
     /// maintenance, outage, limits, terms or notice.
     #[arg(long, default_value = "notice")]
-    pub kind: String,
+    pub kind: einv_core::notice::AnnouncementKind,
     /// Title.
     #[arg(long)]
     pub title: String,

@@ -8,6 +8,8 @@ use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
 use serde_json::Value;
 use sha2::Digest;
 
+use crate::common::SendExt;
+
 /// The demo app's redirect URI (a loopback address, registered by the demo data set).
 const REDIRECT_URI: &str = "http://127.0.0.1/callback";
 
@@ -71,7 +73,7 @@ impl Walker<'_> {
     async fn sign_in_as_user(&self) -> String {
         let page = self.get("/me/login", "").await;
         let mut cookies = set_cookies(&page);
-        let csrf = csrf_of(&page.text().await.unwrap());
+        let csrf = crate::common::web::csrf_in(&page.text().await.unwrap());
         let signed_in = self
             .http
             .post(format!("{}/me/login", self.base))
@@ -81,9 +83,8 @@ impl Walker<'_> {
                 ("code", self.code),
                 ("csrf", &csrf),
             ])
-            .send()
-            .await
-            .unwrap();
+            .send_ok()
+            .await;
         assert_eq!(signed_in.status(), 303, "the User signs in");
         cookies.extend(set_cookies(&signed_in));
         cookies.join("; ")
@@ -122,9 +123,8 @@ impl Walker<'_> {
             .post(format!("{}/oauth/authorize", self.base))
             .header("cookie", session)
             .form(&form)
-            .send()
-            .await
-            .unwrap();
+            .send_ok()
+            .await;
         let location = answer.headers()["location"].to_str().unwrap().to_owned();
         let query = location.split_once('?').map(|(_, q)| q).unwrap_or_default();
         form_urlencoded::parse(query.as_bytes())
@@ -138,7 +138,7 @@ impl Walker<'_> {
         if !cookie.is_empty() {
             req = req.header("cookie", cookie);
         }
-        req.send().await.unwrap()
+        req.send_ok().await
     }
 
     /// A form POST authenticated as the app (HTTP Basic AppID:APIKey), as RFC 6749 clients do.
@@ -147,12 +147,8 @@ impl Walker<'_> {
             .post(format!("{}{path}", self.base))
             .basic_auth(self.app_id, Some(self.api_key))
             .form(form)
-            .send()
+            .send_json()
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
     }
 
     async fn token(&self, form: &[(&str, &str)]) -> Value {
@@ -184,9 +180,8 @@ impl Walker<'_> {
             .header("signature-input", h.signature_input)
             .header("signature", h.signature)
             .header("authorization", format!("Bearer {token}"))
-            .send()
-            .await
-            .unwrap();
+            .send_ok()
+            .await;
         let status = res.status();
         let body: Value = res.json().await.unwrap();
         assert_eq!(status, 200, "{path}: {body}");
@@ -209,12 +204,6 @@ fn set_cookies(res: &reqwest::Response) -> Vec<String> {
         .filter_map(|c| c.split(';').next())
         .map(str::to_owned)
         .collect()
-}
-
-/// The CSRF token of a guarded form.
-pub fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
-    html[at..at + 64].to_owned()
 }
 
 /// The `<input type="hidden">` fields of a page, unescaped as maud escapes them.

@@ -30,7 +30,7 @@ pub async fn licence(
         .iter()
         .filter(|k| k.revoked_at.is_none())
         .map(|k| {
-            json!({ "id": k.id, "algorithm": k.algorithm, "publicKey": k.public_key,
+            json!({ "id": k.id, "algorithm": k.algorithm.as_str(), "publicKey": k.public_key,
                     "label": k.label, "registeredAt": k.created_at.to_rfc3339() })
         })
         .collect();

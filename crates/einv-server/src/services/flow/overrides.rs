@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use einv_core::flow::RateLimit;
+use einv_core::notice::NotificationKind;
 use einv_core::{InvalidValue, Service};
 use einv_store::{FlowLimitChangeRecord, Recipient};
 use serde::Serialize;
@@ -145,7 +146,7 @@ impl Platform {
             .notify(
                 Recipient::Developer(licence.developer_id),
                 Some(licence_id),
-                "limits",
+                NotificationKind::Limits,
                 &format!("Flow-control limit of {app_id} changes"),
                 &format!(
                     "From {} the per-AppID limit of {app_id}{calls_of} is {shown} (R4.6). Reason: {reason}",

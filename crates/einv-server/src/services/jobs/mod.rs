@@ -14,7 +14,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use einv_core::audit::Retention;
-use einv_store::{JobOutcome, JobRunRecord};
+use einv_store::{JobOutcome, JobRunRecord, RunOutcome};
 
 use super::Platform;
 use crate::error::ServiceResult;
@@ -162,7 +162,10 @@ impl Platform {
         self.store
             .finish_job_run(id, now, outcome, &counts, error)
             .await?;
-        let labels = [("job", job.name()), ("outcome", outcome_name(outcome))];
+        let labels = [
+            ("job", job.name()),
+            ("outcome", RunOutcome::from(outcome).as_str()),
+        ];
         metrics::counter!(RUNS, &labels).increment(1);
         metrics::histogram!(DURATION, "job" => job.name()).record(started.elapsed().as_secs_f64());
         if result.is_ok() {
@@ -199,7 +202,7 @@ impl Platform {
             );
             let labels = [
                 ("job", run.job.clone()),
-                ("outcome", "abandoned".to_owned()),
+                ("outcome", RunOutcome::Abandoned.as_str().to_owned()),
             ];
             metrics::counter!(RUNS, &labels).increment(1);
         }
@@ -212,13 +215,6 @@ impl Platform {
             .store
             .job_runs(job.map(Job::name), limit.clamp(1, 1000))
             .await?)
-    }
-}
-
-fn outcome_name(o: JobOutcome) -> &'static str {
-    match o {
-        JobOutcome::Ok => "ok",
-        JobOutcome::Failed => "failed",
     }
 }
 

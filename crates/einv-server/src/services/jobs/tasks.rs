@@ -4,11 +4,13 @@
 use chrono::Duration;
 use einv_core::audit::Retention;
 use einv_core::licence::Renewal;
+use einv_core::notice::NotificationKind;
 use einv_store::Recipient;
 use serde_json::json;
 
 use super::Counts;
 use crate::error::ServiceResult;
+use crate::services::licensing::LIVE_STATES;
 use crate::services::{AuditEntry, Platform};
 
 /// How far back the consent-lapse job looks: a node down for less than this misses no lapse,
@@ -40,11 +42,7 @@ impl Platform {
     pub(super) async fn job_renewal_notices(&self) -> ServiceResult<Counts> {
         let now = self.clock.now();
         let mut notified = 0;
-        for licence in self
-            .store
-            .licences_in_states(&["active", "suspended", "reviewing"])
-            .await?
-        {
+        for licence in self.store.licences_in_states(&LIVE_STATES).await? {
             let Some(term) = licence.state.coverage().and_then(|c| c.term()) else {
                 continue;
             };
@@ -64,7 +62,7 @@ impl Platform {
             let send = self.store.notify(
                 Recipient::Developer(licence.developer_id),
                 Some(licence.id),
-                "renewal-window",
+                NotificationKind::RenewalWindow,
                 title,
                 &body,
                 now,
@@ -95,7 +93,7 @@ impl Platform {
                     .notify(
                         Recipient::User(grant.user_id),
                         None,
-                        "consent.lapsed",
+                        NotificationKind::ConsentLapsed,
                         "同意已屆期 / Consent lapsed",
                         &text,
                         now,
@@ -140,7 +138,7 @@ impl Platform {
                         .notify(
                             Recipient::Developer(licence.developer_id),
                             Some(licence.id),
-                            "request-overdue",
+                            NotificationKind::RequestOverdue,
                             "使用者請求逾期 / A User's request is overdue",
                             &overdue_text(request),
                             now,

@@ -3,7 +3,7 @@
 //! research (R5.10) and confirm destruction (R11).
 
 use chrono::NaiveDate;
-use einv_core::licence::{LicenceEvent, LicenceState};
+use einv_core::licence::{LicenceEvent, LicenceEventKind, LicenceState};
 use einv_core::{InvalidValue, Service};
 use einv_store::{ApplicationForm, ApplicationRecord, IsmsRecord, LicenceRecord, NewLicenceEvent};
 use sha2::{Digest, Sha256};
@@ -232,7 +232,7 @@ impl Platform {
             .accept_terms(developer_id, &form.terms_version, now)
             .await?;
         let event = NewLicenceEvent {
-            event: "apply".into(),
+            event: LicenceEventKind::Apply,
             actor: Actor::Developer(developer_id).to_string(),
             at: now,
             reason: format!("{} {}", form.product_name, form.product_version),

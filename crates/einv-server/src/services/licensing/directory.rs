@@ -2,6 +2,7 @@
 //! for which services, until when, and whether it is in force, so a citizen can check an app
 //! before trusting it with their data (as open-banking directories do).
 
+use einv_core::licence::LicenceStateKind;
 use einv_core::Service;
 use serde::Serialize;
 
@@ -10,7 +11,13 @@ use crate::services::Platform;
 
 /// The licence states the register shows: every licence that was ever granted (an AppID
 /// exists); applications still under review or refused are not public.
-const LISTED_STATES: [&str; 5] = ["active", "reviewing", "suspended", "expired", "terminated"];
+const LISTED_STATES: [LicenceStateKind; 5] = [
+    LicenceStateKind::Active,
+    LicenceStateKind::Reviewing,
+    LicenceStateKind::Suspended,
+    LicenceStateKind::Expired,
+    LicenceStateKind::Terminated,
+];
 
 /// One app in the register.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

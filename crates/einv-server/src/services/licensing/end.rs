@@ -2,6 +2,7 @@
 //! credentials are revoked, its consents end, the Developer is told to destroy the programs and
 //! all User data and to confirm it, and the AppID's Users are told.
 
+use einv_core::notice::NotificationKind;
 use einv_store::{LicenceRecord, Recipient};
 
 use serde_json::json;
@@ -40,7 +41,7 @@ impl Platform {
                     .notify(
                         Recipient::User(user_id),
                         Some(licence.id),
-                        "app-ended",
+                        NotificationKind::AppEnded,
                         "應用程式已終止 / App ended",
                         &text,
                         now,
@@ -52,7 +53,7 @@ impl Platform {
             .notify(
                 Recipient::Developer(licence.developer_id),
                 Some(licence.id),
-                "licence-ended",
+                NotificationKind::LicenceEnded,
                 "授權已終止：請銷毀資料並確認 / Licence ended: destroy the data and confirm",
                 &format!(
                     "授權 #{id} 已終止（{why}）。請刪除程式及所有產品使用者資料、停止使用，並通知使用者，然後於開發者入口確認銷毀。/ \

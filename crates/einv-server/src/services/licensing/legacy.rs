@@ -3,7 +3,7 @@
 //! decided. Like every licence they rest on an ISMS certificate or the exemption (R6).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use einv_core::licence::{check_access, LicenceState};
+use einv_core::licence::{check_access, LicenceEventKind, LicenceState};
 use einv_store::{ApplicationForm, LicenceRecord, NewLicenceEvent};
 
 use super::apply::{check_services, IsmsInput};
@@ -86,7 +86,7 @@ impl Platform {
             None => format!("approved {approved_on} under the rules before 2023-03-31"),
         };
         let event = NewLicenceEvent {
-            event: "legacy-registered".into(),
+            event: LicenceEventKind::LegacyRegistered,
             actor: Actor::Operator.to_string(),
             at: now,
             reason,

@@ -6,9 +6,10 @@
 //! state together with its event (actor, time, reason, rule), keeps the AppID's status in
 //! step, and runs R11 when a licence ends.
 
+use einv_core::notice::NotificationKind;
 use std::fmt;
 
-use einv_core::licence::{self, LicenceEvent, LicenceState};
+use einv_core::licence::{self, LicenceEvent, LicenceEventKind, LicenceState};
 use einv_store::{AppStatus, LicenceRecord, NewLicenceEvent};
 
 use super::Platform;
@@ -39,12 +40,12 @@ pub use directory::RegisterEntry;
 pub use legacy::LegacyLicence;
 pub use oauth_setup::{RedirectUri, MAX_REDIRECT_URIS};
 pub use public::Attribution;
-pub use queue::{QueueFilter, QueuePage, PAGE_SIZE, STATE_NAMES};
+pub use queue::{QueueFilter, QueuePage, PAGE_SIZE};
 pub use registry::RegistryEvent;
 pub use resubmission::{
     field_changes, form_fields, DatedRevision, DocumentSummary, FieldChange, Resubmission, Revision,
 };
-pub use terms::ANNOUNCEMENT_KINDS;
+pub(crate) use review::LIVE_STATES;
 pub use views::Dossier;
 
 /// Who did something to a licence, as recorded in its history.
@@ -102,11 +103,11 @@ impl Platform {
             return Ok(licence);
         };
         let event = NewLicenceEvent {
-            event: settled.event.to_owned(),
+            event: settled.event,
             actor: Actor::Clock.to_string(),
             at: now,
             reason: match settled.event {
-                "term-renewed" => {
+                LicenceEventKind::TermRenewed => {
                     "the approved re-review's term began the day after the old one ended".to_owned()
                 }
                 _ => "the term ended without an approved re-review".to_owned(),
@@ -160,7 +161,7 @@ impl Platform {
         let now = self.clock.now();
         let next = licence::apply(&licence.state, event, now)?;
         let record = NewLicenceEvent {
-            event: event.name().to_owned(),
+            event: event.kind(),
             actor: actor.to_string(),
             at: now,
             reason: reason.to_owned(),
@@ -208,7 +209,7 @@ impl Platform {
                 .notify(
                     einv_store::Recipient::Developer(licence.developer_id),
                     Some(licence.id),
-                    "suspended",
+                    NotificationKind::Suspended,
                     "授權停權 / Licence suspended",
                     &body,
                     self.clock.now(),

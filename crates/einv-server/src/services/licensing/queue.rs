@@ -3,7 +3,7 @@
 
 use chrono::{Days, NaiveDate};
 use einv_core::clock::taipei_midnight;
-use einv_core::licence::{LicenceState, Renewal};
+use einv_core::licence::{LicenceState, LicenceStateKind, Renewal};
 use einv_core::{InvalidValue, Service};
 use einv_store::{LicenceListing, LicenceSearch, ReviewerName};
 
@@ -47,20 +47,6 @@ pub struct QueuePage {
     pub pages: usize,
 }
 
-/// Every state name a reviewer can filter on.
-pub const STATE_NAMES: [&str; 10] = [
-    "applied",
-    "changes-requested",
-    "reviewing",
-    "active",
-    "suspended",
-    "rejected",
-    "expired",
-    "terminated",
-    "withdrawn",
-    "merged-away",
-];
-
 fn day(field: &str, text: &str) -> ServiceResult<Option<NaiveDate>> {
     let text = text.trim();
     if text.is_empty() {
@@ -78,7 +64,7 @@ pub fn waits_for_review(state: &LicenceState) -> bool {
         LicenceState::Active { .. } | LicenceState::Suspended { .. } => {
             matches!(state.renewal(), Renewal::Applied { .. })
         }
-        s => QUEUE_STATES.contains(&s.name()),
+        s => QUEUE_STATES.contains(&s.kind()),
     }
 }
 
@@ -86,10 +72,14 @@ impl QueueFilter {
     fn search(&self, me: i64) -> ServiceResult<LicenceSearch> {
         let status = self.status.trim();
         let states = match status {
-            "" | "queue" => QUEUE_STATES.iter().map(|s| (*s).to_owned()).collect(),
+            "" | "queue" => QUEUE_STATES.to_vec(),
             "all" => Vec::new(),
-            s if STATE_NAMES.contains(&s) => vec![s.to_owned()],
-            s => return Err(InvalidValue::new("status", format!("unknown status {s:?}")).into()),
+            s => match s.parse::<LicenceStateKind>() {
+                Ok(state) => vec![state],
+                Err(_) => {
+                    return Err(InvalidValue::new("status", format!("unknown status {s:?}")).into())
+                }
+            },
         };
         let service = self.service.trim();
         if !service.is_empty() {

@@ -1,7 +1,8 @@
 //! What a reviewer does (R4.1, R4.2, R4.7b, R5.11): approve (issuing the AppID and APIKey,
 //! shown once), ask for changes, reject; approve or refuse a re-review.
 
-use einv_core::licence::{LicenceEvent, LicenceState};
+use einv_core::licence::{LicenceEvent, LicenceState, LicenceStateKind};
+use einv_core::notice::NotificationKind;
 use einv_core::Service;
 use einv_store::{LicenceRecord, Recipient};
 
@@ -13,7 +14,19 @@ use crate::services::KeySlot;
 use crate::services::{IssuedCredentials, Platform};
 
 /// The states a reviewer works on.
-pub const QUEUE_STATES: [&str; 4] = ["applied", "reviewing", "active", "suspended"];
+pub const QUEUE_STATES: [LicenceStateKind; 4] = [
+    LicenceStateKind::Applied,
+    LicenceStateKind::Reviewing,
+    LicenceStateKind::Active,
+    LicenceStateKind::Suspended,
+];
+
+/// The states in which a licence still rests on a coverage: what time and certificates act on.
+pub const LIVE_STATES: [LicenceStateKind; 3] = [
+    LicenceStateKind::Active,
+    LicenceStateKind::Suspended,
+    LicenceStateKind::Reviewing,
+];
 
 impl Platform {
     /// The review queue: new and resubmitted applications, purpose changes, and active
@@ -99,7 +112,7 @@ impl Platform {
             .notify(
                 Recipient::Developer(licence.developer_id),
                 Some(licence.id),
-                "approved",
+                NotificationKind::Approved,
                 "申請已核准 / Application approved",
                 &body,
                 self.clock.now(),
@@ -122,7 +135,7 @@ impl Platform {
             LicenceEvent::RequestChanges,
             reason,
             (
-                "changes-requested",
+                NotificationKind::ChangesRequested,
                 "請補正申請資料 / Corrections requested",
             ),
         )
@@ -142,7 +155,10 @@ impl Platform {
             licence_id,
             LicenceEvent::Reject,
             reason,
-            ("rejected", "申請未核准 / Application rejected"),
+            (
+                NotificationKind::Rejected,
+                "申請未核准 / Application rejected",
+            ),
         )
         .await
     }
@@ -172,7 +188,10 @@ impl Platform {
             licence_id,
             LicenceEvent::ApproveRenewal,
             reason,
-            ("renewal-approved", "重行審核通過 / Re-review approved"),
+            (
+                NotificationKind::RenewalApproved,
+                "重行審核通過 / Re-review approved",
+            ),
         )
         .await
     }
@@ -190,7 +209,10 @@ impl Platform {
             licence_id,
             LicenceEvent::RejectRenewal,
             reason,
-            ("renewal-rejected", "重行審核未通過 / Re-review refused"),
+            (
+                NotificationKind::RenewalRejected,
+                "重行審核未通過 / Re-review refused",
+            ),
         )
         .await
     }
@@ -202,7 +224,7 @@ impl Platform {
         licence_id: i64,
         event: LicenceEvent,
         reason: &str,
-        (kind, title): (&str, &str),
+        (kind, title): (NotificationKind, &str),
     ) -> ServiceResult<LicenceRecord> {
         let licence = self
             .transition(licence_id, event, Actor::Reviewer(reviewer_id), reason)

@@ -2,15 +2,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use einv_core::clock::end_of_taipei_day;
+use einv_core::notice::{AnnouncementKind, NotificationKind};
 use einv_core::InvalidValue;
 use einv_store::{Announcement, Notification, Recipient, TermsVersion};
 
 use super::accounts::text;
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::Platform;
-
-/// The kinds of announcement.
-pub const ANNOUNCEMENT_KINDS: [&str; 5] = ["maintenance", "outage", "limits", "terms", "notice"];
 
 impl Platform {
     /// The newest terms version: the one applying accepts (R4.3).
@@ -71,7 +69,7 @@ impl Platform {
                 .notify(
                     Recipient::Developer(developer.id),
                     None,
-                    "terms",
+                    NotificationKind::Terms,
                     "新版使用規範 / New terms",
                     &body,
                     now,
@@ -79,7 +77,7 @@ impl Platform {
                 .await?;
         }
         self.announce(
-            "terms",
+            AnnouncementKind::Terms,
             &format!("使用規範 {version} / Terms {version}"),
             &body,
             now,
@@ -117,25 +115,18 @@ impl Platform {
     /// Publishes an announcement (R4.6 limits, R4.8 outages and maintenance, R4.9 changes).
     pub async fn announce(
         &self,
-        kind: &str,
+        kind: AnnouncementKind,
         title: &str,
         body: &str,
         starts_at: DateTime<Utc>,
         ends_at: Option<DateTime<Utc>>,
     ) -> ServiceResult<i64> {
-        if !ANNOUNCEMENT_KINDS.contains(&kind) {
-            return Err(InvalidValue::new(
-                "kind",
-                format!("one of {}", ANNOUNCEMENT_KINDS.join(", ")),
-            )
-            .into());
-        }
         if ends_at.is_some_and(|end| end < starts_at) {
             return Err(InvalidValue::new("ends", "ends before it starts").into());
         }
         let a = Announcement {
             id: 0,
-            kind: kind.to_owned(),
+            kind,
             title: text("title", title, 200)?.to_owned(),
             body: body.trim().to_owned(),
             starts_at,

@@ -8,20 +8,9 @@ use einv_store::{
 
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::Platform;
+use einv_core::licence::LicenceStateKind;
 
-/// Every state name, for the reviewer's list of all licences.
-const ALL_STATES: [&str; 10] = [
-    "applied",
-    "changes-requested",
-    "rejected",
-    "active",
-    "reviewing",
-    "suspended",
-    "expired",
-    "terminated",
-    "withdrawn",
-    "merged-away",
-];
+use super::review::LIVE_STATES;
 
 /// What a reviewer sees of one application.
 #[derive(Debug, Clone)]
@@ -113,7 +102,7 @@ impl Platform {
 
     /// Every licence, for reviewers.
     pub async fn all_licences(&self) -> ServiceResult<Vec<LicenceRecord>> {
-        Ok(self.store.licences_in_states(&ALL_STATES).await?)
+        Ok(self.store.licences_in_states(LicenceStateKind::ALL).await?)
     }
 
     /// The latest events across licences, newest first.
@@ -154,11 +143,7 @@ impl Platform {
     /// (`einv admin sweep`, e.g. daily). Returns how many licences changed.
     pub async fn sweep_licences(&self) -> ServiceResult<usize> {
         let mut changed = 0;
-        for licence in self
-            .store
-            .licences_in_states(&["active", "suspended", "reviewing"])
-            .await?
-        {
+        for licence in self.store.licences_in_states(&LIVE_STATES).await? {
             let before = licence.state;
             let licence = self.settle_licence(licence).await?;
             let licence = self.check_certificate(licence).await?;

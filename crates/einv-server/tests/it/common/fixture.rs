@@ -28,7 +28,7 @@ impl TestApp {
         store
             .upsert_charity(&Charity {
                 love_code: "919".parse().unwrap(),
-                ban: "10458575".into(),
+                ban: "10458575".parse().unwrap(),
                 name: "創世社會福利基金會".into(),
                 abbrev: "創世".into(),
             })

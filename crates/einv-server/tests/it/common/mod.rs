@@ -154,18 +154,7 @@ impl TestApp {
     /// Opens a pre-session form page (`/me/login`, `/me/register` …): its form cookie
     /// (`name=value`) and the CSRF token the form carries, to POST as a browser would.
     pub async fn form_token(&self, path: &str) -> (String, String) {
-        let res = self.http.get(self.url(path)).send().await.unwrap();
-        let cookie = res
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("einv_form="))
-            .map(|v| v.split(';').next().unwrap_or_default().to_owned())
-            .unwrap_or_default();
-        let page = res.text().await.unwrap();
-        let at = page.find("name=\"csrf\" value=\"").map(|i| i + 19).unwrap();
-        (cookie, page[at..at + 64].to_owned())
+        web::form_of(self.http.get(self.url(path)).send_ok().await).await
     }
 
     /// The absolute URL of `path` on this app.
@@ -259,6 +248,27 @@ pub fn sign(params: &mut Vec<(&'static str, String)>, key: &str) {
     mac.update(pairs.join("&").as_bytes());
     let sig = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
     params.push(("signature", sig));
+}
+
+/// QryWinningList of `term` as `app_id` from device `uuid`, signed with `key` when there is
+/// one: the call the tests of every crate make to see whether an app is served.
+pub fn winning_list_call(
+    term: &str,
+    app_id: &str,
+    uuid: &str,
+    key: Option<&str>,
+) -> Vec<(&'static str, String)> {
+    let mut params = vec![
+        ("version", "0.2".to_owned()),
+        ("action", "QryWinningList".to_owned()),
+        ("invTerm", term.to_owned()),
+        ("UUID", uuid.to_owned()),
+        ("appID", app_id.to_owned()),
+    ];
+    if let Some(key) = key {
+        sign(&mut params, key);
+    }
+    params
 }
 
 pub fn set(params: &mut [(&'static str, String)], name: &str, value: &str) {

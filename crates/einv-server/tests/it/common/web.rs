@@ -33,3 +33,18 @@ pub async fn post(
         .send_ok()
         .await
 }
+
+/// A pre-session form page's form cookie (`name=value`, empty when it set none) and the CSRF
+/// token its form carries: what a browser POSTs back.
+pub async fn form_of(page: reqwest::Response) -> (String, String) {
+    let cookie = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("einv_form="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+        .unwrap_or_default();
+    let html = page.text().await.unwrap();
+    (cookie, csrf_in(&html))
+}

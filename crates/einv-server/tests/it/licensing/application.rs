@@ -4,6 +4,7 @@
 //! announcements and notifications (R4.8, R4.9).
 
 use super::*;
+use einv_core::notice::AnnouncementKind;
 
 both_backends!(
     r5_7_and_r6_application_checks,
@@ -237,20 +238,25 @@ async fn r4_8_r4_9_announcements_and_notifications_with_read_receipts(app: &Test
     let l = licensed(app, "x@example.com").await;
     let p = &app.platform;
     let now = app.clock.now();
-    assert!(p
-        .announce("holiday", "t", "b", now, None)
-        .await
+    assert!("holiday"
+        .parse::<AnnouncementKind>()
         .unwrap_err()
         .to_string()
         .contains("kind"));
     assert!(p
-        .announce("maintenance", "t", "b", now, Some(now - Duration::hours(1)))
+        .announce(
+            AnnouncementKind::Maintenance,
+            "t",
+            "b",
+            now,
+            Some(now - Duration::hours(1))
+        )
         .await
         .unwrap_err()
         .to_string()
         .contains("ends"));
     p.announce(
-        "maintenance",
+        AnnouncementKind::Maintenance,
         "API 維護",
         "01:00–03:00",
         now,

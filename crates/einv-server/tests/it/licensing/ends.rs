@@ -35,7 +35,7 @@ async fn r10_3_termination_runs_r11(app: &TestApp) {
     assert!(
         user_notes
             .iter()
-            .any(|n| n.kind == "app-ended" && n.body.contains(&l.creds.app_id)),
+            .any(|n| n.kind.as_str() == "app-ended" && n.body.contains(&l.creds.app_id)),
         "R11: Users are told"
     );
     // R11, R6.4: the consent voided at the licence's end is in the audit trail.
@@ -182,11 +182,13 @@ async fn r5_11_a_refused_purpose_change_is_rejected_not_ended(app: &TestApp) {
     assert!(winning_list(app, &l.creds.app_id, &l.creds.api_key).await["code"] != "200");
     let developer_notes = p.developer_notifications(l.developer).await.unwrap();
     assert!(
-        !developer_notes.iter().any(|n| n.kind == "licence-ended"),
+        !developer_notes
+            .iter()
+            .any(|n| n.kind.as_str() == "licence-ended"),
         "no R11 destruction notice"
     );
     let user_notes = p.notifications_of_user(user.id).await.unwrap();
-    assert!(!user_notes.iter().any(|n| n.kind == "app-ended"));
+    assert!(!user_notes.iter().any(|n| n.kind.as_str() == "app-ended"));
     let grants = p.consents_of_user(user.id).await.unwrap();
     assert!(
         grants

@@ -37,7 +37,7 @@ async fn r4_3_terms_not_accepted_by_the_deadline(app: &TestApp) {
         .await
         .unwrap();
     assert!(
-        notes.iter().any(|n| n.kind == "terms"),
+        notes.iter().any(|n| n.kind.as_str() == "terms"),
         "Developers are notified"
     );
     app.clock.set(taipei_at(2026, 12, 31, 23));
@@ -147,7 +147,7 @@ async fn r10_2_suspensions_stack_and_resumption_voids_consents(app: &TestApp) {
         "R10.2: consents voided on resumption: {grants:?}"
     );
     let notes = p.notifications_of_user(user.id).await.unwrap();
-    assert!(notes.iter().any(|n| n.kind == "consent.voided"));
+    assert!(notes.iter().any(|n| n.kind.as_str() == "consent.voided"));
     // 停業 during an R5.11 review still holds once the purpose change is approved.
     let m = licensed(app, "q2@example.com").await;
     p.notify_change(m.developer, m.licence, "2.0", "a new purpose")

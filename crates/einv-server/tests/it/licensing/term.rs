@@ -52,7 +52,7 @@ async fn r4_7c_the_api_stops_one_second_after_the_term(app: &TestApp) {
         .notifications_of(Recipient::Developer(l.developer))
         .await
         .unwrap();
-    assert!(notes.iter().any(|n| n.kind == "licence-ended"));
+    assert!(notes.iter().any(|n| n.kind.as_str() == "licence-ended"));
     assert!(revocations(app, &l.creds.app_id)
         .await
         .iter()

@@ -3,7 +3,7 @@
 //! term line, a flash message after each decision, and the licence history told in those words.
 
 use chrono::{DateTime, Utc};
-use einv_core::licence::LicenceState;
+use einv_core::licence::{LicenceEventKind, LicenceState, LicenceStateKind};
 use einv_core::Service;
 use einv_store::LicenceEventRecord;
 use maud::{html, Markup};
@@ -12,51 +12,52 @@ use super::when;
 use crate::http::web::layout::Lang;
 
 /// A licence state in words, and its badge colour.
-pub fn state_words(lang: Lang, state: &str) -> (&'static str, &'static str) {
+pub fn state_words(lang: Lang, state: LicenceStateKind) -> (&'static str, &'static str) {
+    use LicenceStateKind as S;
     let (zh, en, tone) = match state {
-        "applied" => ("審核中", "In review", "wait"),
-        "changes-requested" => ("待補正", "Changes requested", "wait"),
-        "reviewing" => ("變更審核中", "Change in review", "wait"),
-        "active" => ("有效", "Active", "ok"),
-        "suspended" => ("停權", "Suspended", "bad"),
-        "rejected" => ("未核准", "Rejected", "bad"),
-        "expired" => ("期滿", "Expired", "bad"),
-        "terminated" => ("已終止", "Terminated", "bad"),
-        "withdrawn" => ("已撤回", "Withdrawn", "info"),
-        "merged-away" => ("因合併消滅", "Ended by merger", "info"),
-        _ => ("其他", "Other", "info"),
+        S::Applied => ("審核中", "In review", "wait"),
+        S::ChangesRequested => ("待補正", "Changes requested", "wait"),
+        S::Reviewing => ("變更審核中", "Change in review", "wait"),
+        S::Active => ("有效", "Active", "ok"),
+        S::Suspended => ("停權", "Suspended", "bad"),
+        S::Rejected => ("未核准", "Rejected", "bad"),
+        S::Expired => ("期滿", "Expired", "bad"),
+        S::Terminated => ("已終止", "Terminated", "bad"),
+        S::Withdrawn => ("已撤回", "Withdrawn", "info"),
+        S::MergedAway => ("因合併消滅", "Ended by merger", "info"),
     };
     (if lang == Lang::Zh { zh } else { en }, tone)
 }
 
 /// A licence state as a badge.
 pub fn badge(lang: Lang, state: &LicenceState) -> Markup {
-    let (text, tone) = state_words(lang, state.name());
+    let (text, tone) = state_words(lang, state.kind());
     html! { span class=(format!("badge {tone}")) data-state=(state.name()) { (text) } }
 }
 
 /// What happened, in words.
-pub fn event_words(lang: Lang, event: &str) -> String {
+pub fn event_words(lang: Lang, event: LicenceEventKind) -> &'static str {
+    use LicenceEventKind as E;
     let (zh, en) = match event {
-        "apply" => ("提出申請", "Applied"),
-        "resubmit" => ("補正後重新送出", "Resubmitted"),
-        "request-changes" => ("要求補正", "Changes requested"),
-        "reject" => ("駁回", "Rejected"),
-        "approve" => ("核准", "Approved"),
-        "apply-renewal" => ("申請重行審核", "Re-review filed"),
-        "approve-renewal" => ("重行審核通過", "Re-review approved"),
-        "reject-renewal" => ("重行審核未通過", "Re-review refused"),
-        "suspend" => ("停權", "Suspended"),
-        "reinstate" => ("復權", "Reinstated"),
-        "terminate" => ("終止授權", "Terminated"),
-        "withdraw" => ("撤回／終止使用", "Withdrawn"),
-        "merge" => ("合併消滅", "Ended by merger"),
-        "change-purpose" => ("變更使用目的", "Purpose changed"),
-        "term-renewed" => ("新授權期間開始", "New term began"),
-        "expired" | "expire" => ("授權期滿", "Term ended"),
-        other => return other.to_owned(),
+        E::Apply => ("提出申請", "Applied"),
+        E::LegacyRegistered => ("登錄既有授權", "Legacy licence registered"),
+        E::Resubmit => ("補正後重新送出", "Resubmitted"),
+        E::RequestChanges => ("要求補正", "Changes requested"),
+        E::Reject => ("駁回", "Rejected"),
+        E::Approve => ("核准", "Approved"),
+        E::ApplyRenewal => ("申請重行審核", "Re-review filed"),
+        E::ApproveRenewal => ("重行審核通過", "Re-review approved"),
+        E::RejectRenewal => ("重行審核未通過", "Re-review refused"),
+        E::Suspend => ("停權", "Suspended"),
+        E::Reinstate => ("復權", "Reinstated"),
+        E::Terminate => ("終止授權", "Terminated"),
+        E::Withdraw => ("撤回／終止使用", "Withdrawn"),
+        E::Merge => ("合併消滅", "Ended by merger"),
+        E::ChangePurpose => ("變更使用目的", "Purpose changed"),
+        E::TermRenewed => ("新授權期間開始", "New term began"),
+        E::Expired => ("授權期滿", "Term ended"),
     };
-    lang.t(zh, en).to_owned()
+    lang.t(zh, en)
 }
 
 /// A service's name in the page's language.
@@ -218,8 +219,8 @@ pub fn history(
         thead { tr { th { (lang.t("時間", "Time")) } th { (lang.t("事件", "Event")) } th { (lang.t("狀態", "Status")) } th { (lang.t("執行者", "By")) } th { (lang.t("依據", "Rule")) } th { (lang.t("說明", "Note")) } } }
         tbody { @for e in events.iter().rev() { tr {
             td { (when(lang, e.at)) }
-            td { (event_words(lang, &e.event)) }
-            td { @let (text, tone) = state_words(lang, &e.state_after); span class=(format!("badge {tone}")) { (text) } }
+            td { (event_words(lang, e.event)) }
+            td { @let (text, tone) = state_words(lang, e.state_after); span class=(format!("badge {tone}")) { (text) } }
             td { (actor_words(lang, &e.actor, names)) }
             td { (e.rule) }
             td { (crate::http::web::messages::note_words(lang, &e.reason)) }

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use einv_core::licence::{Coverage, LicenceState, Renewal};
+use einv_core::licence::{Coverage, LicenceEventKind, LicenceState, Renewal};
 use einv_core::InvalidValue;
 use maud::{html, Markup};
 
@@ -102,7 +102,7 @@ fn changes_reason(
     history
         .iter()
         .rev()
-        .find(|e| e.event == "request-changes")
+        .find(|e| e.event == LicenceEventKind::RequestChanges)
         .map(|e| e.reason.clone())
 }
 

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use einv_core::notice::AnnouncementKind;
 use maud::{html, Markup};
 
 use super::common::{taipei_time, PUBLIC_NAV};
@@ -78,7 +79,7 @@ async fn announcements(State(state): State<AppState>, lang: Lang) -> Result<Mark
                 div.card {
                     h2 { (a.title) }
                     p.muted {
-                        (a.kind) " · " (taipei_time(a.starts_at))
+                        (announcement_words(lang, a.kind)) " · " (taipei_time(a.starts_at))
                         @if let Some(end) = a.ends_at { " – " (taipei_time(end)) }
                     }
                     p.pre-wrap { (a.body) }
@@ -86,6 +87,17 @@ async fn announcements(State(state): State<AppState>, lang: Lang) -> Result<Mark
             }
         },
     ))
+}
+
+/// What an announcement is about, in the page's language.
+fn announcement_words(lang: Lang, kind: AnnouncementKind) -> &'static str {
+    match kind {
+        AnnouncementKind::Maintenance => lang.t("系統維護", "Maintenance"),
+        AnnouncementKind::Outage => lang.t("系統異常", "Outage"),
+        AnnouncementKind::Limits => lang.t("流量管制", "Flow-control limits"),
+        AnnouncementKind::Terms => lang.t("使用規範", "Terms"),
+        AnnouncementKind::Notice => lang.t("公告", "Notice"),
+    }
 }
 
 async fn limits(State(state): State<AppState>, lang: Lang) -> Result<Markup, WebError> {

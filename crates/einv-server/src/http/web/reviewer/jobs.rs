@@ -13,6 +13,7 @@ use crate::http::web::layout::{page, Lang};
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
 use crate::services::jobs::Job;
+use einv_store::RunOutcome;
 
 /// How many runs the page lists.
 const SHOWN_RUNS: i64 = 200;
@@ -54,7 +55,7 @@ pub(super) async fn view(
                     td { (run.job) } td { (run.slot) } td { (run.node) }
                     td { (taipei_time(run.started_at)) }
                     td { @if let Some(at) = run.finished_at { (taipei_time(at)) } @else { "—" } }
-                    td { (outcome_words(lang, &run.outcome)) }
+                    td { (outcome_words(lang, run.outcome)) }
                     td { @if let Some(e) = &run.error { (e) } @else { code { (run.counts) } } }
                 } } }
             } }
@@ -62,12 +63,11 @@ pub(super) async fn view(
     ))
 }
 
-fn outcome_words(lang: Lang, outcome: &str) -> &'static str {
+fn outcome_words(lang: Lang, outcome: RunOutcome) -> &'static str {
     match outcome {
-        "ok" => lang.t("完成", "done"),
-        "failed" => lang.t("失敗", "failed"),
-        "running" => lang.t("執行中", "running"),
-        "abandoned" => lang.t("中斷（節點停止）", "abandoned (node stopped)"),
-        _ => lang.t("不明", "unknown"),
+        RunOutcome::Ok => lang.t("完成", "done"),
+        RunOutcome::Failed => lang.t("失敗", "failed"),
+        RunOutcome::Running => lang.t("執行中", "running"),
+        RunOutcome::Abandoned => lang.t("中斷（節點停止）", "abandoned (node stopped)"),
     }
 }

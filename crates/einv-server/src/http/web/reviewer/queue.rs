@@ -13,7 +13,8 @@ use crate::http::web::layout::{page, Lang};
 use crate::http::web::messages;
 use crate::http::web::session::{Role, WebError, WebSession};
 use crate::http::AppState;
-use crate::services::licensing::{QueueFilter, QueuePage, STATE_NAMES};
+use crate::services::licensing::{QueueFilter, QueuePage};
+use einv_core::licence::LicenceStateKind;
 use einv_core::{InvalidValue, ProblemKind, Service};
 
 /// This filter's query string for page `n`.
@@ -78,7 +79,7 @@ fn filter_form(lang: Lang, f: &QueueFilter, action: &str, errors: &FormErrors) -
                     select #status name="status" aria-invalid=[invalid("status")] aria-describedby=[described("status")] {
                         option value="queue" selected[status == "queue"] { (lang.t("待審核", "Waiting for review")) }
                         option value="all" selected[status == "all"] { (lang.t("全部", "All")) }
-                        @for s in STATE_NAMES { option value=(s) selected[status == s] { (licence::state_words(lang, s).0) } }
+                        @for s in LicenceStateKind::ALL { option value=(s) selected[status == s.as_str()] { (licence::state_words(lang, *s).0) } }
                     } }
                 div { label for="service" { (lang.t("服務", "Service")) }
                     (beside("service"))
