@@ -11,10 +11,7 @@ use sqlx::{Any, Row};
 
 use crate::columns::parsed;
 use crate::records::from_unix;
-use crate::{
-    Announcement, LicenceNote, Notification, Recipient, Store, StoreError, StoreResult,
-    TermsVersion,
-};
+use crate::{Announcement, LicenceNote, Notification, Recipient, Store, StoreResult, TermsVersion};
 use einv_core::notice::NotificationKind;
 
 type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
@@ -73,16 +70,14 @@ impl Store {
     /// Publishes a terms version with its full text (R4.3, R9). A version already published is
     /// [`StoreError::AlreadyExists`]; the text never changes afterwards (a trigger refuses).
     pub async fn publish_terms(&self, t: &TermsVersion, full_text: &str) -> StoreResult<()> {
-        sqlx::query("INSERT INTO terms_versions (version, summary, published_at, deadline, full_text) VALUES ($1, $2, $3, $4, $5)")
+        let sql = "INSERT INTO terms_versions (version, summary, published_at, deadline, full_text) VALUES ($1, $2, $3, $4, $5)";
+        let query = sqlx::query(sql)
             .bind(t.version.as_str())
             .bind(t.summary.as_str())
             .bind(t.published_at.timestamp())
             .bind(t.deadline.timestamp())
-            .bind(full_text)
-            .execute(self.pool())
-            .await
-            .map_err(|e| StoreError::on_unique(e, "this terms version"))?;
-        Ok(())
+            .bind(full_text);
+        self.run_unique(query, "this terms version").await
     }
 
     /// The full text of a terms version (R4.3, R9), if the version exists. Kept apart from
@@ -112,16 +107,13 @@ impl Store {
         version: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO terms_acceptances (developer_id, version, accepted_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (developer_id, version) DO NOTHING",
-        )
-        .bind(developer_id.get())
-        .bind(version)
-        .bind(at.timestamp())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql = "INSERT INTO terms_acceptances (developer_id, version, accepted_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (developer_id, version) DO NOTHING";
+        let query = sqlx::query(sql)
+            .bind(developer_id.get())
+            .bind(version)
+            .bind(at.timestamp());
+        self.run(query).await
     }
 
     /// The versions a Developer accepted, with when.
@@ -226,17 +218,14 @@ impl Store {
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let (role, rid) = to.parts();
-        let done = sqlx::query(
-            "UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 \
-             AND recipient_role = $3 AND recipient_id = $4",
-        )
-        .bind(at.timestamp())
-        .bind(id)
-        .bind(role)
-        .bind(rid)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let sql = "UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 \
+                   AND recipient_role = $3 AND recipient_id = $4";
+        let query = sqlx::query(sql)
+            .bind(at.timestamp())
+            .bind(id)
+            .bind(role)
+            .bind(rid);
+        self.changed_one(query).await
     }
 
     /// Marks every unread notification of a recipient read.
@@ -246,16 +235,10 @@ impl Store {
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
         let (role, id) = to.parts();
-        sqlx::query(
-            "UPDATE notifications SET read_at = $1 \
-             WHERE recipient_role = $2 AND recipient_id = $3 AND read_at IS NULL",
-        )
-        .bind(at.timestamp())
-        .bind(role)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql = "UPDATE notifications SET read_at = $1 \
+                   WHERE recipient_role = $2 AND recipient_id = $3 AND read_at IS NULL";
+        let query = sqlx::query(sql).bind(at.timestamp()).bind(role).bind(id);
+        self.run(query).await
     }
 
     /// Records a research submission (R5.10).
@@ -321,26 +304,22 @@ impl Store {
         statement: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query("INSERT INTO destruction_confirmations (licence_id, statement, confirmed_at) VALUES ($1, $2, $3)")
+        let sql = "INSERT INTO destruction_confirmations (licence_id, statement, confirmed_at) VALUES ($1, $2, $3)";
+        let query = sqlx::query(sql)
             .bind(licence_id.get())
             .bind(statement)
-            .bind(at.timestamp())
-            .execute(self.pool())
+            .bind(at.timestamp());
+        self.run_unique(query, "a destruction confirmation for this licence")
             .await
-            .map_err(|e| StoreError::on_unique(e, "a destruction confirmation for this licence"))?;
-        Ok(())
     }
 
     /// The destruction confirmation of a licence, if given.
     pub async fn destruction_of(&self, licence_id: LicenceId) -> StoreResult<Option<LicenceNote>> {
-        let row = sqlx::query(
+        let sql =
             "SELECT id, licence_id, 'destruction' AS title, statement AS body, confirmed_at AS at \
-             FROM destruction_confirmations WHERE licence_id = $1",
-        )
-        .bind(licence_id.get())
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(note_from_row).transpose()
+             FROM destruction_confirmations WHERE licence_id = $1";
+        let query = sqlx::query(sql).bind(licence_id.get());
+        self.fetch_opt(query, note_from_row).await
     }
 
     /// The rows a query finds, each read by `from_row`: every list here has this one shape.
