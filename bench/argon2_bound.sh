@@ -8,9 +8,7 @@
 #
 #   bench/argon2_bound.sh                  # release build
 #   PROFILE=debug bench/argon2_bound.sh    # quick check without a release build
-set -euo pipefail
-cd "$(dirname "$0")/.."
-. bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 PORT="${PORT:-18191}"
 serve_demo /tmp/einv-argon2.XXXXXX --limit-ip 100000/60 --limit-app 100000000/60
 echo "cores: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)"

@@ -10,9 +10,7 @@
 #
 # Needs a data set made by bench/hotpath.sh (or `einv generate --into-db` + bench_users) in
 # $DATA; it is copied once to $COPY so the audit entries this writes stay out of it.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-. bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 DATA="${DATA:-/tmp/einv-bench/1000000}"
 COPY="${COPY:-/tmp/einv-cost/$(basename "$DATA")}"
 KINDS="${KINDS:-list:unsigned list:signed detail:unsigned winning:unsigned}"

@@ -12,9 +12,7 @@
 # (bench/bodies.lua), so a throttled or failed call fails the run.
 #
 #   bench/flow.sh                      # ROUNDS=3 DURATION=10s CONNS=8
-set -euo pipefail
-cd "$(dirname "$0")/.."
-. bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-3s}"

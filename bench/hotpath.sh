@@ -20,9 +20,7 @@
 # SQLite or PostgreSQL filling their caches), and each ceiling server gets $WARMUP of load of
 # its own before its measured run: without both, the first ceiling measured after a start came
 # out at a fraction of the later ones.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-. bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 BACKEND="${BACKEND:-sqlite}"
 SIZES="${SIZES:-1000000 10000000}"
 DURATION="${DURATION:-10s}"

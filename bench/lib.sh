@@ -1,4 +1,7 @@
-# What the bench/*.sh scripts share; sourced (`. bench/lib.sh`) from the repository root.
+# What the bench/*.sh scripts share; each sources it first (`. "$(dirname "$0")/lib.sh"`): strict
+# mode, and the working directory is the repository root.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 TARGET="${CARGO_TARGET_DIR:-target}"
 PROFILE="${PROFILE:-release}"

@@ -14,9 +14,7 @@
 # Every answer is checked for MOF code 200 (bench/bodies.lua): a run with any other answer
 # fails. Limits are raised out of the way. The data set is generated once into the database
 # einv_nodes_<size> and kept. Loads stay on 127.0.0.1 and stop after $DURATION.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-. bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 SIZE="${SIZE:-1000000}"
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-3s}"

@@ -7,9 +7,7 @@
 #   bench/soak.sh                                  # 3 minutes at 200 req/s, release build
 #   SECONDS_TOTAL=600 RATE=400 bench/soak.sh
 #   PROFILE=debug SECONDS_TOTAL=60 bench/soak.sh   # quick check without a release build
-set -euo pipefail
-cd "$(dirname "$0")/.."
-. bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 PORT="${PORT:-18190}"
 # Throttling is per client IP (X-Forwarded-For from the trusted loopback proxy): the valid mix
 # rotates over many addresses, the "throttled" kind hammers one, 30 calls a minute allowed.
