@@ -68,6 +68,23 @@ fn application_from_row(r: &AnyRow) -> StoreResult<ApplicationRecord> {
     })
 }
 
+/// A document's record: its size is the stored bytes' length, the bytes stay in the table.
+const DOCUMENT_COLUMNS: &str = "id, application_id, file_name, content_type, \
+    CAST(LENGTH(bytes) AS BIGINT) AS size, sha256, uploaded_at, replaced_by";
+
+fn document_from_row(r: &AnyRow) -> StoreResult<DocumentRecord> {
+    Ok(DocumentRecord {
+        id: r.try_get("id")?,
+        application_id: ApplicationId::new(r.try_get("application_id")?),
+        file_name: r.try_get("file_name")?,
+        content_type: r.try_get("content_type")?,
+        size: r.try_get::<Option<i64>, _>("size")?.unwrap_or_default(),
+        sha256: r.try_get("sha256")?,
+        uploaded_at: from_unix(r.try_get("uploaded_at")?),
+        replaced_by: r.try_get("replaced_by")?,
+    })
+}
+
 /// Binds `f` as `$1`…`$14`: its Developer, contact (name, e-mail, phone), product (name,
 /// version), purpose, services, ISMS certificate (number, issuer, scope, expiry, exempt) and
 /// the terms version it accepted.
@@ -263,44 +280,20 @@ impl Store {
         &self,
         application_id: ApplicationId,
     ) -> StoreResult<Vec<DocumentRecord>> {
-        let sql = "SELECT id, application_id, file_name, content_type, CAST(LENGTH(bytes) AS BIGINT) AS size, sha256, \
-                   uploaded_at, replaced_by FROM application_documents WHERE application_id = $1 ORDER BY id";
-        let query = sqlx::query(sql).bind(application_id.get());
-        self.fetch_each(query, |r| {
-            Ok(DocumentRecord {
-                id: r.try_get("id")?,
-                application_id: ApplicationId::new(r.try_get("application_id")?),
-                file_name: r.try_get("file_name")?,
-                content_type: r.try_get("content_type")?,
-                size: r.try_get::<Option<i64>, _>("size")?.unwrap_or_default(),
-                sha256: r.try_get("sha256")?,
-                uploaded_at: from_unix(r.try_get("uploaded_at")?),
-                replaced_by: r.try_get("replaced_by")?,
-            })
-        })
-        .await
+        let sql = format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM application_documents WHERE application_id = $1 \
+             ORDER BY id"
+        );
+        let query = sqlx::query(&sql).bind(application_id.get());
+        self.fetch_each(query, document_from_row).await
     }
 
     /// A document's bytes, with its record.
     pub async fn document_bytes(&self, id: i64) -> StoreResult<Option<(DocumentRecord, Vec<u8>)>> {
         let sql =
-            "SELECT id, application_id, file_name, content_type, sha256, uploaded_at, bytes, \
-             replaced_by FROM application_documents WHERE id = $1";
-        let query = sqlx::query(sql).bind(id);
-        self.fetch_opt(query, |r| {
-            let bytes: Vec<u8> = r.try_get("bytes")?;
-            let record = DocumentRecord {
-                id: r.try_get("id")?,
-                application_id: ApplicationId::new(r.try_get("application_id")?),
-                file_name: r.try_get("file_name")?,
-                content_type: r.try_get("content_type")?,
-                size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-                sha256: r.try_get("sha256")?,
-                uploaded_at: from_unix(r.try_get("uploaded_at")?),
-                replaced_by: r.try_get("replaced_by")?,
-            };
-            Ok((record, bytes))
-        })
-        .await
+            format!("SELECT {DOCUMENT_COLUMNS}, bytes FROM application_documents WHERE id = $1");
+        let query = sqlx::query(&sql).bind(id);
+        self.fetch_opt(query, |r| Ok((document_from_row(r)?, r.try_get("bytes")?)))
+            .await
     }
 }

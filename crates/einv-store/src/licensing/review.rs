@@ -150,27 +150,13 @@ impl Store {
         let sql = "SELECT r.id, r.name, r.email FROM licence_assignments la \
                    JOIN reviewers r ON r.id = la.reviewer_id WHERE la.licence_id = $1";
         let query = sqlx::query(sql).bind(licence_id.get());
-        self.fetch_opt(query, |r| {
-            Ok(ReviewerName {
-                id: ReviewerId::new(r.try_get("id")?),
-                name: r.try_get("name")?,
-                email: r.try_get("email")?,
-            })
-        })
-        .await
+        self.fetch_opt(query, reviewer_from_row).await
     }
 
     /// Every reviewer, by name.
     pub async fn reviewer_names(&self) -> StoreResult<Vec<ReviewerName>> {
         let query = sqlx::query("SELECT id, name, email FROM reviewers ORDER BY name, id");
-        self.fetch_each(query, |r| {
-            Ok(ReviewerName {
-                id: ReviewerId::new(r.try_get("id")?),
-                name: r.try_get("name")?,
-                email: r.try_get("email")?,
-            })
-        })
-        .await
+        self.fetch_each(query, reviewer_from_row).await
     }
 
     /// The licences matching `search`, most recently changed first.
@@ -241,4 +227,12 @@ impl Store {
             })
             .collect()
     }
+}
+
+fn reviewer_from_row(r: &sqlx::any::AnyRow) -> StoreResult<ReviewerName> {
+    Ok(ReviewerName {
+        id: ReviewerId::new(r.try_get("id")?),
+        name: r.try_get("name")?,
+        email: r.try_get("email")?,
+    })
 }

@@ -128,9 +128,10 @@ async fn accounts_applications_documents(store: &Store) {
         .unwrap();
     let docs = store.list_documents(app.id).await.unwrap();
     assert_eq!((docs[0].size, docs[0].sha256.as_str()), (8, "abc"));
+    let (record, bytes) = store.document_bytes(doc).await.unwrap().unwrap();
     assert_eq!(
-        store.document_bytes(doc).await.unwrap().unwrap().1,
-        b"%PDF-1.4"
+        (record, bytes.as_slice()),
+        (docs[0].clone(), &b"%PDF-1.4"[..])
     );
 }
 
