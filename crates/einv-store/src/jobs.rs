@@ -175,27 +175,16 @@ impl Store {
 
     /// The latest `limit` runs, newest first; of one job when `job` is given.
     pub async fn job_runs(&self, job: Option<&str>, limit: i64) -> StoreResult<Vec<JobRunRecord>> {
-        // Two statements rather than `$1 IS NULL`: PostgreSQL cannot type an unused NULL.
-        let rows = match job {
-            Some(job) => {
-                sqlx::query(&format!(
-                    "SELECT {RUN_COLUMNS} FROM job_runs WHERE job = $1 ORDER BY id DESC LIMIT $2"
-                ))
-                .bind(job)
-                .bind(limit)
-                .fetch_all(self.pool())
-                .await?
-            }
-            None => {
-                sqlx::query(&format!(
-                    "SELECT {RUN_COLUMNS} FROM job_runs ORDER BY id DESC LIMIT $1"
-                ))
-                .bind(limit)
-                .fetch_all(self.pool())
-                .await?
-            }
+        // The job's filter only when there is one, rather than `$2 IS NULL`: PostgreSQL cannot
+        // type an unused NULL.
+        let filter = if job.is_some() { "WHERE job = $2 " } else { "" };
+        let sql = format!("SELECT {RUN_COLUMNS} FROM job_runs {filter}ORDER BY id DESC LIMIT $1");
+        let query = sqlx::query(&sql).bind(limit);
+        let query = match job {
+            Some(job) => query.bind(job),
+            None => query,
         };
-        rows.iter().map(run_from_row).collect()
+        self.fetch_each(query, run_from_row).await
     }
 
     /// Records that notice `kind` about `subject` is being sent; `false` when it already was.

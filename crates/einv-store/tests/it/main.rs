@@ -10,6 +10,7 @@ mod fixtures;
 mod hot_read_store;
 mod invoice_feed;
 mod invoice_store;
+mod jobs_store;
 mod licensing_store;
 mod migration_data;
 mod partitions;
