@@ -10,6 +10,9 @@ use crate::{Store, StoreError, StoreResult};
 /// A statement with its parameters bound.
 pub(crate) type Bound<'q> = sqlx::query::Query<'q, Any, AnyArguments<'q>>;
 
+/// An `INSERT … RETURNING id` with its parameters bound.
+pub(crate) type BoundId<'q> = sqlx::query::QueryScalar<'q, Any, i64, AnyArguments<'q>>;
+
 impl Store {
     /// The row `query` finds, if any, read by `read`.
     pub(crate) async fn fetch_opt<T>(
@@ -44,6 +47,11 @@ impl Store {
             .await
             .map_err(|e| StoreError::on_unique(e, what))?;
         read(&row)
+    }
+
+    /// The ID an `INSERT … RETURNING id` gave its new row.
+    pub(crate) async fn new_id(&self, insert: BoundId<'_>) -> StoreResult<i64> {
+        Ok(insert.fetch_one(self.pool()).await?)
     }
 
     /// Runs `query`.

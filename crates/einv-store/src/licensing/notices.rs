@@ -5,17 +5,13 @@
 
 use chrono::{DateTime, Utc};
 use einv_core::{AppId, DeveloperId, LicenceId, UserId};
-use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::query::{Query, QueryScalar};
-use sqlx::{Any, Row};
+use sqlx::any::AnyRow;
+use sqlx::Row;
 
 use crate::columns::parsed;
 use crate::records::from_unix;
 use crate::{Announcement, LicenceNote, Notification, Recipient, Store, StoreResult, TermsVersion};
 use einv_core::notice::NotificationKind;
-
-type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
-type IdQuery<'q> = QueryScalar<'q, Any, i64, AnyArguments<'q>>;
 
 fn terms_from_row(r: &AnyRow) -> StoreResult<TermsVersion> {
     Ok(TermsVersion {
@@ -93,7 +89,7 @@ impl Store {
 
     /// Every terms version, newest first.
     pub async fn list_terms(&self) -> StoreResult<Vec<TermsVersion>> {
-        self.all(
+        self.fetch_each(
             sqlx::query("SELECT version, summary, published_at, deadline FROM terms_versions ORDER BY published_at DESC, version DESC"),
             terms_from_row,
         )
@@ -121,7 +117,7 @@ impl Store {
         &self,
         developer_id: DeveloperId,
     ) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
-        self.all(
+        self.fetch_each(
             sqlx::query("SELECT version, accepted_at FROM terms_acceptances WHERE developer_id = $1 ORDER BY accepted_at")
                 .bind(developer_id.get()),
             acceptance_from_row,
@@ -143,7 +139,7 @@ impl Store {
         )
         .bind(now.timestamp())
         .bind(developer_id.get());
-        self.all(overdue, terms_from_row).await
+        self.fetch_each(overdue, terms_from_row).await
     }
 
     /// Publishes an announcement; returns its ID.
@@ -168,7 +164,7 @@ impl Store {
              ORDER BY published_at DESC, id DESC LIMIT $1",
         )
         .bind(limit);
-        self.all(newest, announcement_from_row).await
+        self.fetch_each(newest, announcement_from_row).await
     }
 
     /// Sends a notification; returns its ID.
@@ -206,7 +202,7 @@ impl Store {
         )
         .bind(role)
         .bind(id);
-        self.all(newest, notification_from_row).await
+        self.fetch_each(newest, notification_from_row).await
     }
 
     /// Marks a notification read (its receipt), only for its own recipient. Returns whether
@@ -259,7 +255,7 @@ impl Store {
 
     /// Every research submission, newest first (for the Center).
     pub async fn list_research(&self) -> StoreResult<Vec<LicenceNote>> {
-        self.all(
+        self.fetch_each(
             sqlx::query("SELECT id, licence_id, title, body, submitted_at AS at FROM research_submissions ORDER BY id DESC"),
             note_from_row,
         )
@@ -293,7 +289,7 @@ impl Store {
              FROM change_notices WHERE licence_id = $1 ORDER BY id",
         )
         .bind(licence_id.get());
-        self.all(oldest, note_from_row).await
+        self.fetch_each(oldest, note_from_row).await
     }
 
     /// Records the Developer's confirmation that programs and data were destroyed (R11).
@@ -320,25 +316,6 @@ impl Store {
              FROM destruction_confirmations WHERE licence_id = $1";
         let query = sqlx::query(sql).bind(licence_id.get());
         self.fetch_opt(query, note_from_row).await
-    }
-
-    /// The rows a query finds, each read by `from_row`: every list here has this one shape.
-    async fn all<T>(
-        &self,
-        query: AnyQuery<'_>,
-        from_row: fn(&AnyRow) -> StoreResult<T>,
-    ) -> StoreResult<Vec<T>> {
-        query
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(from_row)
-            .collect()
-    }
-
-    /// The ID an `INSERT … RETURNING id` gave its new row.
-    async fn new_id(&self, insert: IdQuery<'_>) -> StoreResult<i64> {
-        Ok(insert.fetch_one(self.pool()).await?)
     }
 }
 
