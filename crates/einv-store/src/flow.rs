@@ -41,25 +41,22 @@ impl Store {
             Some((c, w, b)) => (Some(c), Some(w), Some(b)),
             None => (None, None, None),
         };
-        let id = sqlx::query_scalar(
-            "INSERT INTO flow_limit_changes \
-             (app_id, licence_id, calls, window_secs, burst, effective_at, actor, reason, created_at, \
-              service) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-        )
-        .bind(change.app_id.as_str())
-        .bind(change.licence_id.get())
-        .bind(calls)
-        .bind(window)
-        .bind(burst)
-        .bind(change.effective_at.timestamp())
-        .bind(&change.actor)
-        .bind(&change.reason)
-        .bind(change.created_at.timestamp())
-        .bind(change.service.as_deref())
-        .fetch_one(self.pool())
-        .await?;
-        Ok(id)
+        let sql = "INSERT INTO flow_limit_changes \
+                   (app_id, licence_id, calls, window_secs, burst, effective_at, actor, reason, created_at, \
+                   service) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+        let insert = sqlx::query_scalar(sql)
+            .bind(change.app_id.as_str())
+            .bind(change.licence_id.get())
+            .bind(calls)
+            .bind(window)
+            .bind(burst)
+            .bind(change.effective_at.timestamp())
+            .bind(&change.actor)
+            .bind(&change.reason)
+            .bind(change.created_at.timestamp())
+            .bind(change.service.as_deref());
+        self.new_id(insert).await
     }
 
     /// Every limit change, oldest first (a handful per licence: the whole list is small).

@@ -260,19 +260,17 @@ impl Store {
         sha256: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let id = sqlx::query_scalar(
+        let sql =
             "INSERT INTO application_documents (application_id, file_name, content_type, bytes, \
-             sha256, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(application_id.get())
-        .bind(file_name)
-        .bind(content_type)
-        .bind(bytes.to_vec())
-        .bind(sha256)
-        .bind(at.timestamp())
-        .fetch_one(self.pool())
-        .await?;
-        Ok(id)
+             sha256, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+        let insert = sqlx::query_scalar(sql)
+            .bind(application_id.get())
+            .bind(file_name)
+            .bind(content_type)
+            .bind(bytes.to_vec())
+            .bind(sha256)
+            .bind(at.timestamp());
+        self.new_id(insert).await
     }
 
     /// The documents of an application, without their bytes.

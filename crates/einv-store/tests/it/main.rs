@@ -7,6 +7,7 @@ mod audit_store;
 mod bulk_store;
 mod consent_store;
 mod fixtures;
+mod flow_store;
 mod hot_read_store;
 mod invoice_feed;
 mod invoice_store;
