@@ -10,8 +10,8 @@ use crate::{Store, StoreError, StoreResult};
 /// A statement with its parameters bound.
 pub(crate) type Bound<'q> = sqlx::query::Query<'q, Any, AnyArguments<'q>>;
 
-/// An `INSERT … RETURNING id` with its parameters bound.
-pub(crate) type BoundId<'q> = sqlx::query::QueryScalar<'q, Any, i64, AnyArguments<'q>>;
+/// A statement selecting one column (or an `INSERT … RETURNING id`), its parameters bound.
+pub(crate) type BoundScalar<'q, T> = sqlx::query::QueryScalar<'q, Any, T, AnyArguments<'q>>;
 
 impl Store {
     /// The row `query` finds, if any, read by `read`.
@@ -50,8 +50,17 @@ impl Store {
     }
 
     /// The ID an `INSERT … RETURNING id` gave its new row.
-    pub(crate) async fn new_id(&self, insert: BoundId<'_>) -> StoreResult<i64> {
+    pub(crate) async fn new_id(&self, insert: BoundScalar<'_, i64>) -> StoreResult<i64> {
         Ok(insert.fetch_one(self.pool()).await?)
+    }
+
+    /// The one column `query` selects, from the row it finds, if any.
+    pub(crate) async fn scalar_opt<T>(&self, query: BoundScalar<'_, T>) -> StoreResult<Option<T>>
+    where
+        T: Send + Unpin,
+        (T,): for<'r> sqlx::FromRow<'r, AnyRow>,
+    {
+        Ok(query.fetch_optional(self.pool()).await?)
     }
 
     /// Runs `query`.

@@ -106,12 +106,9 @@ impl Store {
 
     /// The highest invoice id the last marking of `period` saw, if the period was marked.
     pub async fn marked_through(&self, period: Period) -> StoreResult<Option<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT marked_through FROM draw_marks WHERE period = $1")
-                .bind(period_key(period))
-                .fetch_optional(self.pool())
-                .await?,
-        )
+        let query = sqlx::query_scalar("SELECT marked_through FROM draw_marks WHERE period = $1")
+            .bind(period_key(period));
+        self.scalar_opt(query).await
     }
 
     /// The invoices of `carriers` dated `from..=to` that may have won: those marked as winners,

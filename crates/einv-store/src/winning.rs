@@ -27,11 +27,9 @@ impl Store {
 
     /// The winning numbers of `period`, as stored JSON.
     pub async fn winning_numbers(&self, period: Period) -> StoreResult<Option<String>> {
-        Ok(
+        let query =
             sqlx::query_scalar("SELECT numbers_json FROM winning_numbers WHERE period = $1")
-                .bind(period_key(period))
-                .fetch_optional(self.pool())
-                .await?,
-        )
+                .bind(period_key(period));
+        self.scalar_opt(query).await
     }
 }

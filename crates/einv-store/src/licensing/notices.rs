@@ -79,12 +79,9 @@ impl Store {
     /// The full text of a terms version (R4.3, R9), if the version exists. Kept apart from
     /// [`TermsVersion`] so the per-call terms check never reads it.
     pub async fn terms_text(&self, version: &str) -> StoreResult<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT full_text FROM terms_versions WHERE version = $1")
-                .bind(version)
-                .fetch_optional(self.pool())
-                .await?,
-        )
+        let query = sqlx::query_scalar("SELECT full_text FROM terms_versions WHERE version = $1")
+            .bind(version);
+        self.scalar_opt(query).await
     }
 
     /// Every terms version, newest first.
