@@ -290,54 +290,54 @@ fn eligibility_reasons_and_the_charity() {
             .collect::<Vec<_>>(),
         other => panic!("expected NotPayable, got {other:?}"),
     };
-    let b2b = InvoiceFacts {
-        buyer_business_id: Some(BusinessId::parse("04595257").unwrap()),
-        ..facts("AB88515559")
-    };
-    assert_eq!(reasons(b2b, today), ["business_buyer"]);
-    assert_eq!(
-        reasons(
+    let winner = facts("AB88515559");
+    let cases: [(InvoiceFacts, NaiveDate, &[&str]); 6] = [
+        (
+            InvoiceFacts {
+                buyer_business_id: Some(BusinessId::parse("04595257").unwrap()),
+                ..winner.clone()
+            },
+            today,
+            &["business_buyer"],
+        ),
+        (
             InvoiceFacts {
                 total: Some(Ntd::ZERO),
-                ..facts("AB88515559")
+                ..winner.clone()
             },
-            today
+            today,
+            &["no_amount"],
         ),
-        ["no_amount"]
-    );
-    assert_eq!(
-        reasons(
+        (
             InvoiceFacts {
                 total: None,
-                ..facts("AB88515559")
+                ..winner.clone()
             },
-            today
+            today,
+            &["no_amount"],
         ),
-        ["no_amount"]
-    );
-    assert_eq!(
-        reasons(
+        (
             InvoiceFacts {
                 voided: true,
                 donated: true,
-                ..facts("AB88515559")
+                ..winner.clone()
             },
-            today
+            today,
+            &["voided"],
         ),
-        ["voided"]
-    );
-    assert_eq!(
-        reasons(facts("AB88515559"), day(5, 7)),
-        ["past_claim_deadline"]
-    );
-    let other_period = InvoiceFacts {
-        period: Period::parse("10710").unwrap(),
-        ..facts("AB88515559")
-    };
-    assert_eq!(
-        reasons(other_period, day(5, 7)),
-        ["different_period", "past_claim_deadline"]
-    );
+        (winner.clone(), day(5, 7), &["past_claim_deadline"]),
+        (
+            InvoiceFacts {
+                period: Period::parse("10710").unwrap(),
+                ..winner.clone()
+            },
+            day(5, 7),
+            &["different_period", "past_claim_deadline"],
+        ),
+    ];
+    for (f, today, expected) in cases {
+        assert_eq!(reasons(f, today), expected);
+    }
     // The deadline day itself is still in time.
     assert!(matches!(
         draw.assess(&facts("AB88515559"), deadline, deadline),

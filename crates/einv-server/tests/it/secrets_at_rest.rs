@@ -8,7 +8,6 @@ use std::sync::Arc;
 use aes_gcm::aead::{Aead, KeyInit, OsRng};
 use aes_gcm::{AeadCore, Aes256Gcm, Key};
 use base64::Engine;
-use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
 use einv_core::{Service, SystemClock};
 use einv_server::services::{KeySealer, KeySlot};
 use einv_server::startup::{self, Config, SecretString};
@@ -128,28 +127,10 @@ async fn a_sealed_key_moved_to_another_row_does_not_open(app: &TestApp) {
     // A v2 read that needs only the app's signature (no User's consent), so the key alone
     // decides.
     let ask = |key: &'static str| {
-        let path = "/api/v2/charities";
+        let path = "/api/v2/charities?query=919";
         let nonce = fresh_nonce();
-        let h = sign_request(
-            &Unsigned {
-                method: "GET",
-                path,
-                query: Some("query=919"),
-                body: b"",
-            },
-            &Signer {
-                key_id: other,
-                created: app.now_unix(),
-                nonce: &nonce,
-                key: SigningKey::Hmac(key.as_bytes()),
-            },
-        );
-        app.http
-            .get(app.url(&format!("{path}?query=919")))
-            .header("content-digest", h.content_digest)
-            .header("signature-input", h.signature_input)
-            .header("signature", h.signature)
-            .send_ok()
+        let signer = hmac_signer(other, key, app.now_unix(), &nonce);
+        sign_onto(app.http.get(app.url(path)), "GET", path, b"", &signer).send_ok()
     };
     assert_eq!(ask("the-other-apps-key").await.status(), 200, "its own key");
     assert_eq!(

@@ -9,7 +9,7 @@ pub mod web;
 
 // Not every binary that includes this harness signs v2 requests (the CLI's does not).
 #[allow(unused_imports)]
-pub use v2::{fresh_nonce, v2_request, v2_request_with};
+pub use v2::{fresh_nonce, hmac_signer, sign_onto, v2_request, v2_request_with};
 
 use std::sync::Arc;
 
