@@ -4,11 +4,12 @@
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use einv_store::testing::TestDb;
 use einv_store::Store;
 use sqlx::{AnyConnection, Connection};
+
+use crate::import_cli::{generate_into, killed_after_two_batches, summary};
 
 const TOTAL: i64 = 40_000;
 const BATCH: i64 = 500;
@@ -21,17 +22,6 @@ fn einv(data: &Path, url: &str, args: &[&str]) -> Output {
         .args(["--database-url", url])
         .env_remove("EINV_DATABASE_URL")
         .output()
-        .unwrap()
-}
-
-/// The summary's `name: value` line.
-fn summary(out: &Output, name: &str) -> i64 {
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    stdout
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
-        .unwrap_or_else(|| panic!("no {name} in {stdout}"))
-        .parse()
         .unwrap()
 }
 
@@ -63,20 +53,8 @@ async fn postgres_killed_import_leaves_only_whole_batches() {
     let (data, file) = (dir.path().join("data"), dir.path().join("big.jsonl"));
     let db = TestDb::postgres().await.unwrap();
     let url = db.url.clone();
-    let out = einv(
-        &data,
-        &url,
-        &[
-            "generate",
-            "--invoices",
-            &TOTAL.to_string(),
-            "--until",
-            "11410",
-            "--register-users",
-            "--out",
-            file.to_str().unwrap(),
-        ],
-    );
+    let total = TOTAL.to_string();
+    let out = einv(&data, &url, &generate_into(&total, file.to_str().unwrap()));
     assert!(
         out.status.success(),
         "{}",
@@ -94,27 +72,7 @@ async fn postgres_killed_import_leaves_only_whole_batches() {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while store.count_invoices().await.unwrap() < 2 * BATCH {
-        assert!(
-            Instant::now() < deadline,
-            "the import stored nothing in time"
-        );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the import ended before it could be killed"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
-    let stored = store.count_invoices().await.unwrap();
-    assert!(stored < TOTAL, "killed mid-way: {stored}");
-    assert_eq!(
-        stored % BATCH,
-        0,
-        "{stored} is not a whole number of batches"
-    );
+    let stored = killed_after_two_batches(child, &store, BATCH, TOTAL).await;
     assert_eq!(half_written(&url).await, (0, 0), "nothing half-written");
 
     // Importing again stores the rest once and leaves the committed batches unchanged.
