@@ -192,15 +192,20 @@ fn parses_a_qry_winning_list_reply_and_writes_the_same_shape_back() {
     let draw = WinningNumbers::from_qry_winning_list_value(&real_shape_10712()).unwrap();
     assert_eq!(draw, draw_2018());
     let out = draw.to_qry_winning_list_json();
-    assert_eq!(out["invoYm"], "10712");
-    assert_eq!(out["code"], "200");
-    assert_eq!(out["updateDate"], "1080125");
-    assert_eq!(out["spcPrizeNo2"], "");
-    assert_eq!(out["firstPrizeNo10"], "");
-    assert_eq!(out["sixthPrizeNo2"], "079");
-    assert_eq!(out["sixthPrizeNo6"], "");
-    assert_eq!(out["firstPrizeAmt"], "0200000");
-    assert_eq!(out["superPrizeAmt"], "10000000");
+    let fields = [
+        ("invoYm", "10712"),
+        ("code", "200"),
+        ("updateDate", "1080125"),
+        ("spcPrizeNo2", ""),
+        ("firstPrizeNo10", ""),
+        ("sixthPrizeNo2", "079"),
+        ("sixthPrizeNo6", ""),
+        ("firstPrizeAmt", "0200000"),
+        ("superPrizeAmt", "10000000"),
+    ];
+    for (key, want) in fields {
+        assert_eq!(out[key], want, "{key}");
+    }
     for key in real_shape_10712().as_object().unwrap().keys() {
         assert!(
             key == "timeStamp" || out.get(key).is_some(),

@@ -304,14 +304,10 @@ async fn web_history_filters_pages_and_downloads(app: &TestApp) {
 /// The public register lists a licensed app with its developer, services, term and status,
 /// in HTML and JSON; an application still under review is not listed.
 async fn web_public_register_lists_licensed_apps(app: &TestApp) {
-    use einv_server::services::licensing::{ApplicationInput, DeveloperSignUp};
+    use einv_server::services::licensing::ApplicationInput;
     use einv_server::testing;
     let p = &app.platform;
-    let d = p
-        .sign_up_developer(&DeveloperSignUp {
-            name: "登錄資訊股份有限公司".into(),
-            ..testing::developer("reg@example.com")
-        })
+    let d = crate::licensing::sign_up_named(app, "登錄資訊股份有限公司", "reg@example.com")
         .await
         .unwrap();
     let form = ApplicationInput {

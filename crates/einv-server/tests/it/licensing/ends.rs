@@ -151,10 +151,7 @@ async fn r5_11_a_purpose_change_on_a_suspended_licence_goes_to_review(app: &Test
         .any(|q| q.id == l.licence));
     p.approve(l.reviewer, l.licence, "ok").await.unwrap();
     assert_stopped(app, &l.creds, "R10.2").await;
-    p.registry_event(l.developer, RegistryEvent::Resume, "復業")
-        .await
-        .unwrap();
-    assert_serves(app, &l.creds).await;
+    resume_and_serve(app, &l).await;
 }
 
 /// R5.11: a purpose change the reviewer refuses leaves the licence Rejected: the API stops,

@@ -169,15 +169,42 @@ fn legacy(
     }
 }
 
+/// Signs up a Developer called `name` with `email` (the rest as the harness's Developer).
+pub(crate) async fn sign_up_named(
+    app: &TestApp,
+    name: &str,
+    email: &str,
+) -> Result<einv_store::DeveloperRecord, ServiceError> {
+    let form = DeveloperSignUp {
+        name: name.into(),
+        ..testing::developer(email)
+    };
+    app.platform.sign_up_developer(&form).await
+}
+
 async fn legacy_developer(app: &TestApp, email: &str) -> einv_core::DeveloperId {
+    sign_up_named(app, "老字號", email).await.unwrap().id
+}
+
+/// 復業 filed for `l`'s Developer: the R10.2 suspension lifts and the app is served again.
+async fn resume_and_serve(app: &TestApp, l: &Licensed) {
     app.platform
-        .sign_up_developer(&DeveloperSignUp {
-            name: "老字號".into(),
-            ..testing::developer(email)
-        })
+        .registry_event(l.developer, RegistryEvent::Resume, "復業")
         .await
-        .unwrap()
-        .id
+        .unwrap();
+    assert_serves(app, &l.creds).await;
+}
+
+/// `l`'s Developer files `certificate` valid until 2031-12-31.
+async fn file_valid_certificate(app: &TestApp, l: &Licensed, certificate: IsmsInput) {
+    let valid = IsmsInput {
+        expiry: "2031-12-31".into(),
+        ..certificate
+    };
+    app.platform
+        .update_certificate(l.developer, l.licence, &valid)
+        .await
+        .unwrap();
 }
 
 /// The fixture User consents to `app_id` for the winning numbers: the User R11 must reach.

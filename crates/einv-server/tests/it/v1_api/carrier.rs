@@ -14,16 +14,35 @@ both_backends!(
     carrier_aggregation_is_signed,
 );
 
-async fn carrier_list_masks_donated_and_checks_the_code(app: &TestApp) {
-    let reply = app
-        .post(INVSERV, &carrier_list(app, "2026/11/01", "2026/11/30"))
-        .await;
-    assert_eq!(reply["code"], 200, "code is a number in carrier replies");
+/// The window most of these calls ask about: November 2026.
+const NOVEMBER: (&str, &str) = ("2026/11/01", "2026/11/30");
+
+/// A carrier list from `from` to `to`.
+async fn list(app: &TestApp, from: &str, to: &str) -> Value {
+    app.post(INVSERV, &carrier_list(app, from, to)).await
+}
+
+/// A carrier list of the window `(from, to)` with `field` set to `value`.
+async fn list_with(app: &TestApp, (from, to): (&str, &str), field: &str, value: &str) -> Value {
+    let mut params = carrier_list(app, from, to);
+    set(&mut params, field, value);
+    app.post(INVSERV, &params).await
+}
+
+/// The invoice numbers a carrier reply lists, as shown.
+fn inv_numbers(reply: &Value) -> Vec<&str> {
     let details = reply["details"].as_array().unwrap();
-    let numbers: Vec<&str> = details
+    details
         .iter()
         .map(|d| d["invNum"].as_str().unwrap())
-        .collect();
+        .collect()
+}
+
+async fn carrier_list_masks_donated_and_checks_the_code(app: &TestApp) {
+    let reply = list(app, "2026/11/01", "2026/11/30").await;
+    assert_eq!(reply["code"], 200, "code is a number in carrier replies");
+    let details = reply["details"].as_array().unwrap();
+    let numbers = inv_numbers(&reply);
     assert_eq!(
         numbers,
         ["AB00000001", "AB00000***", "AB00000003", "AB00000004"],
@@ -39,18 +58,15 @@ async fn carrier_list_masks_donated_and_checks_the_code(app: &TestApp) {
         !reply.to_string().contains("AB00000002"),
         "the donated number never appears"
     );
-    let mut wrong = carrier_list(app, "2026/11/01", "2026/11/30");
-    set(&mut wrong, "cardEncrypt", "Wrong999");
-    assert_code(&app.post(INVSERV, &wrong).await, 919);
-    let mut unknown = carrier_list(app, "2026/11/01", "2026/11/30");
-    set(&mut unknown, "cardNo", "/ZZZZZZZ");
-    assert_code(&app.post(INVSERV, &unknown).await, 919);
+    assert_code(
+        &list_with(app, NOVEMBER, "cardEncrypt", "Wrong999").await,
+        919,
+    );
+    assert_code(&list_with(app, NOVEMBER, "cardNo", "/ZZZZZZZ").await, 919);
 }
 
 async fn carrier_list_pages_with_996_and_filters_winners(app: &TestApp) {
-    let first = app
-        .post(INVSERV, &carrier_list(app, "2026/09/01", "2026/09/30"))
-        .await;
+    let first = list(app, "2026/09/01", "2026/09/30").await;
     assert_eq!(first["code"], 996);
     assert_eq!(first["details"].as_array().unwrap().len(), 100);
     let mut page2 = carrier_list(app, "2026/09/01", "2026/09/30");
@@ -60,44 +76,39 @@ async fn carrier_list_pages_with_996_and_filters_winners(app: &TestApp) {
     assert_eq!(second["code"], 200);
     assert_eq!(second["details"].as_array().unwrap().len(), 50);
     assert_eq!(second["details"][0]["rowNum"], 101);
-    let mut winners = carrier_list(app, "2026/10/01", "2026/10/31");
-    set(&mut winners, "onlyWinningInv", "Y");
-    let reply = app.post(INVSERV, &winners).await;
+    let reply = list_with(app, ("2026/10/01", "2026/10/31"), "onlyWinningInv", "Y").await;
     assert_eq!(reply["code"], 200);
-    let numbers: Vec<&str> = reply["details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["invNum"].as_str().unwrap())
-        .collect();
+    let numbers = inv_numbers(&reply);
     assert_eq!(numbers, ["AB12345678"]);
 }
 
 async fn carrier_list_refuses_bad_windows_and_stale_timestamps(app: &TestApp) {
-    let two_months = app
-        .post(INVSERV, &carrier_list(app, "2026/10/01", "2026/11/30"))
-        .await;
+    let two_months = list(app, "2026/10/01", "2026/11/30").await;
     assert_code(&two_months, 903);
     assert!(msg(&two_months).contains("endDate"));
-    let too_old = app
-        .post(INVSERV, &carrier_list(app, "2026/04/01", "2026/04/30"))
-        .await;
+    let too_old = list(app, "2026/04/01", "2026/04/30").await;
     assert_code(&too_old, 903);
     assert!(msg(&too_old).contains("startDate"));
-    let mut stale = carrier_list(app, "2026/11/01", "2026/11/30");
-    set(
-        &mut stale,
-        "timeStamp",
-        &(app.now_unix() - 3600).to_string(),
+    assert_code(
+        &list_with(
+            app,
+            NOVEMBER,
+            "timeStamp",
+            &(app.now_unix() - 3600).to_string(),
+        )
+        .await,
+        951,
     );
-    assert_code(&app.post(INVSERV, &stale).await, 951);
-    let mut expired = carrier_list(app, "2026/11/01", "2026/11/30");
-    set(
-        &mut expired,
-        "expTimeStamp",
-        &(app.now_unix() - 1).to_string(),
+    assert_code(
+        &list_with(
+            app,
+            NOVEMBER,
+            "expTimeStamp",
+            &(app.now_unix() - 1).to_string(),
+        )
+        .await,
+        951,
     );
-    assert_code(&app.post(INVSERV, &expired).await, 951);
 }
 
 async fn carrier_detail_only_for_own_invoices(app: &TestApp) {
@@ -125,12 +136,7 @@ async fn aggregated_carrier_sees_its_invoices(app: &TestApp) {
     on_easycard(&mut params);
     let reply = app.post(INVSERV, &params).await;
     assert_eq!(reply["code"], 200, "{reply}");
-    let numbers: Vec<&str> = reply["details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["invNum"].as_str().unwrap())
-        .collect();
+    let numbers = inv_numbers(&reply);
     assert_eq!(numbers, ["AB00000004"]);
     set(&mut params, "cardEncrypt", "guess");
     assert_code(&app.post(INVSERV, &params).await, 919);
