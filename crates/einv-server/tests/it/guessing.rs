@@ -58,16 +58,7 @@ async fn guessing_a_users_code_gets_slower_with_every_failure() {
 #[tokio::test]
 async fn guessing_a_code_over_v1_is_throttled() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let query = |code: &str| {
-        let mut params = app.carrier_params("carrierInvChk", "0.5");
-        set(&mut params, "cardEncrypt", code);
-        params.extend([
-            ("startDate", "2026/11/01".to_owned()),
-            ("endDate", "2026/11/27".to_owned()),
-            ("onlyWinningInv", "N".to_owned()),
-        ]);
-        params
-    };
+    let query = |code: &str| carrier_query(&app, code);
     for _ in 0..5 {
         assert_eq!(app.post(INVSERV, &query("Wrong0000")).await["code"], 919);
     }
@@ -124,8 +115,8 @@ async fn sign_in_from(base: &str, from: &str, barcode: &str, code: &str) -> u16 
         .as_u16()
 }
 
-/// A v1 carrierInvChk through the proxy as the client `from`: the MOF code.
-async fn carrier_query_from(app: &TestApp, base: &str, from: &str, code: &str) -> Value {
+/// A v1 carrierInvChk of November 2026 for the fixture User's barcode with `code` typed.
+fn carrier_query(app: &TestApp, code: &str) -> Vec<(&'static str, String)> {
     let mut params = app.carrier_params("carrierInvChk", "0.5");
     set(&mut params, "cardEncrypt", code);
     params.extend([
@@ -133,6 +124,12 @@ async fn carrier_query_from(app: &TestApp, base: &str, from: &str, code: &str) -
         ("endDate", "2026/11/27".to_owned()),
         ("onlyWinningInv", "N".to_owned()),
     ]);
+    params
+}
+
+/// A v1 carrierInvChk through the proxy as the client `from`: the MOF code.
+async fn carrier_query_from(app: &TestApp, base: &str, from: &str, code: &str) -> Value {
+    let params = carrier_query(app, code);
     app.http
         .post(format!("{base}{INVSERV}"))
         .header("x-forwarded-for", from)

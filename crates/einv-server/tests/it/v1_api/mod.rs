@@ -35,6 +35,12 @@ async fn header_by_qr(app: &TestApp, number: &str, date: &str) -> Value {
         .await
 }
 
+/// A 903 refusal whose message names `field` (or says `field`'s problem).
+fn assert_invalid(reply: &Value, field: &str) {
+    assert_code(reply, 903);
+    assert!(msg(reply).contains(field), "{reply}");
+}
+
 fn msg(reply: &Value) -> &str {
     reply["msg"].as_str().unwrap()
 }
@@ -75,12 +81,14 @@ async fn invoice_header_and_its_errors(app: &TestApp) {
     );
     assert_code(&header_by_qr(app, "CD00000009", "2026/11/20").await, 915);
     assert_code(&header_by_qr(app, "CD00000001", "2026/11/21").await, 915);
-    let bad_number = header_by_qr(app, "CD0000001", "2026/11/20").await;
-    assert_code(&bad_number, 903);
-    assert!(msg(&bad_number).contains("invNum"));
-    let bad_date = header_by_qr(app, "CD00000001", "2026-11-20").await;
-    assert_code(&bad_date, 903);
-    assert!(msg(&bad_date).contains("invDate"));
+    assert_invalid(
+        &header_by_qr(app, "CD0000001", "2026/11/20").await,
+        "invNum",
+    );
+    assert_invalid(
+        &header_by_qr(app, "CD00000001", "2026-11-20").await,
+        "invDate",
+    );
     let mut bad_type = invoice_header("CD00000001", "2026/11/20", "QRCode");
     set(&mut bad_type, "type", "qrcode");
     assert_code(&app.post(INVAPP, &bad_type).await, 904);
