@@ -4,7 +4,7 @@
 
 use crate::common::*;
 use chrono::Duration;
-use einv_core::audit::{Problem, Retention};
+use einv_core::audit::{Problem, Report, Retention};
 use einv_server::services::AuditEntry;
 use einv_store::AuditFilter;
 use sqlx::{AnyConnection, Connection, Executor};
@@ -139,7 +139,7 @@ async fn a_cut_tail_with_a_rolled_back_head_is_reported(app: &TestApp) {
     record(app, 6).await;
     let report = app.platform.verify_audit().await.unwrap();
     assert_eq!(report.proven_through, Some(6), "{:?}", report.problems);
-    sql(
+    let report = tamper_and_verify(
         app,
         &[
             "DELETE FROM audit_log WHERE seq > 4",
@@ -147,7 +147,6 @@ async fn a_cut_tail_with_a_rolled_back_head_is_reported(app: &TestApp) {
         ],
     )
     .await;
-    let report = app.platform.verify_audit().await.unwrap();
     assert_eq!(
         report.problems,
         vec![Problem::UnsignedHead { seq: Some(4) }],
@@ -156,8 +155,7 @@ async fn a_cut_tail_with_a_rolled_back_head_is_reported(app: &TestApp) {
     );
     assert_eq!(report.proven_through, None);
     // Deleting the head row altogether is no better.
-    sql(app, &["DELETE FROM audit_head"]).await;
-    let report = app.platform.verify_audit().await.unwrap();
+    let report = tamper_and_verify(app, &["DELETE FROM audit_head"]).await;
     assert_eq!(report.problems, vec![Problem::UnsignedHead { seq: None }]);
 }
 
@@ -231,11 +229,17 @@ async fn sql(app: &TestApp, statements: &[&str]) {
     conn.close().await.unwrap();
 }
 
+/// Runs `statements` on the database behind the Platform's back, then verifies the trail.
+async fn tamper_and_verify(app: &TestApp, statements: &[&str]) -> Report {
+    sql(app, statements).await;
+    app.platform.verify_audit().await.unwrap()
+}
+
 async fn tampering_is_reported_by_entry(app: &TestApp) {
     record(app, 9).await;
     app.platform.audit_checkpoint().await.unwrap();
     assert!(app.platform.verify_audit().await.unwrap().is_ok());
-    sql(
+    let report = tamper_and_verify(
         app,
         &[
             // An edit of entry 2, a removal of entry 4, a swap of entries 6 and 7.
@@ -247,7 +251,6 @@ async fn tampering_is_reported_by_entry(app: &TestApp) {
         ],
     )
     .await;
-    let report = app.platform.verify_audit().await.unwrap();
     let found: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
     assert!(
         matches!(&report.problems[0], Problem::Altered(e) if e.seq == 2 && e.action == "test.event-1"),
@@ -272,7 +275,7 @@ async fn tampering_is_reported_by_entry(app: &TestApp) {
         "{found:?}"
     );
     // Deleting the newest entry and its checkpoint is caught by the chain head.
-    sql(
+    let report = tamper_and_verify(
         app,
         &[
             "DELETE FROM audit_log WHERE seq = 9",
@@ -280,7 +283,6 @@ async fn tampering_is_reported_by_entry(app: &TestApp) {
         ],
     )
     .await;
-    let report = app.platform.verify_audit().await.unwrap();
     assert!(
         report
             .problems
@@ -327,11 +329,10 @@ async fn purge_respects_retention_and_keeps_the_chain(app: &TestApp) {
     let latest = app.platform.audit_log(&AuditFilter::All, 1).await.unwrap();
     assert_eq!(latest[0].content.action, "audit.purged");
     // Removing the anchor does not hide the purge: the chain no longer starts at genesis.
-    sql(
+    let report = tamper_and_verify(
         app,
         &["DELETE FROM audit_checkpoints WHERE kind = 'anchor'"],
     )
     .await;
-    let report = app.platform.verify_audit().await.unwrap();
     assert_eq!(report.problems[0], Problem::Removed { from: 1, to: 5 });
 }

@@ -135,20 +135,16 @@ async fn r4_6_a_limit_change_needs_a_reason_a_present_time_and_an_appid() {
         ServiceError::Invalid(v) => v.field,
         other => panic!("{other:?}"),
     };
-    let err = p
-        .set_app_limit(l.reviewer, l.licence, limit, Some(past), "x")
-        .await
-        .unwrap_err();
+    let refused = |effective, reason| {
+        let set = p.set_app_limit(l.reviewer, l.licence, limit, effective, reason);
+        async move { field(set.await.unwrap_err()) }
+    };
     assert_eq!(
-        field(err),
+        refused(Some(past), "x").await,
         "effective",
         "announcements are not backdated (R4.9)"
     );
-    let err = p
-        .set_app_limit(l.reviewer, l.licence, limit, None, "  ")
-        .await
-        .unwrap_err();
-    assert_eq!(field(err), "reason");
+    assert_eq!(refused(None, "  ").await, "reason");
     let missing = p
         .set_app_limit(l.reviewer, LicenceId::new(999_999), limit, None, "x")
         .await;
@@ -203,6 +199,11 @@ pub(crate) async fn sign_in(app: &TestApp, role: &str, email: &str, password: &s
     cookie.split(';').next().unwrap().to_owned()
 }
 
+/// The harness's reviewer (`reviewer@fia.example`), signed in: the session cookie.
+pub(crate) async fn sign_in_reviewer(app: &TestApp) -> String {
+    sign_in(app, "reviewer", "reviewer@fia.example", "reviewer password").await
+}
+
 pub(crate) async fn page(app: &TestApp, path: &str, cookie: &str) -> (u16, String) {
     let res = no_redirects()
         .get(format!("{}{path}", app.base))
@@ -241,13 +242,7 @@ async fn r4_6_only_a_reviewer_sets_limits_through_the_page() {
         "correct horse battery",
     )
     .await;
-    let rev = sign_in(
-        &app,
-        "reviewer",
-        "reviewer@fia.example",
-        "reviewer password",
-    )
-    .await;
+    let rev = sign_in_reviewer(&app).await;
     let form = |csrf: &str| {
         vec![
             ("licence", licence.clone()),

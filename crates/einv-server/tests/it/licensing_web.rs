@@ -70,13 +70,7 @@ pub(crate) async fn sign_in(app: &TestApp, path: &str, form: &[(&str, &str)]) ->
         .await
 }
 
-pub(crate) async fn get(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
-    client()
-        .get(format!("{}{path}", app.base))
-        .header("cookie", cookie)
-        .send_ok()
-        .await
-}
+pub(crate) use crate::common::web::{get, page_text};
 
 pub(crate) async fn csrf_of(app: &TestApp, path: &str, cookie: &str) -> String {
     let page = get(app, path, cookie).await.text().await.unwrap();

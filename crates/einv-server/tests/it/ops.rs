@@ -9,9 +9,7 @@ async fn healthz_answers_without_touching_the_database() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     // Liveness must not depend on the database: close it and still get 200.
     app.store().close().await;
-    let reply = get(&app, "/healthz").await;
-    assert_eq!(reply.status(), 200);
-    let body: Value = reply.json().await.unwrap();
+    let body = json_of(&app, "/healthz", 200).await;
     assert_eq!(body["status"], "ok");
     app.stop().await;
 }
@@ -19,9 +17,7 @@ async fn healthz_answers_without_touching_the_database() {
 #[tokio::test]
 async fn readyz_is_200_while_the_database_answers() {
     let app = TestApp::spawn(Backend::Postgres).await;
-    let reply = get(&app, "/readyz").await;
-    assert_eq!(reply.status(), 200);
-    let body: Value = reply.json().await.unwrap();
+    let body = json_of(&app, "/readyz", 200).await;
     assert_eq!(body["ready"], true);
     assert_eq!(body["database"]["ok"], true);
     assert_eq!(body["audit"]["alive"], true);
@@ -33,9 +29,7 @@ async fn readyz_is_200_while_the_database_answers() {
 async fn readyz_is_503_when_the_database_is_gone() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     app.store().close().await;
-    let reply = get(&app, "/readyz").await;
-    assert_eq!(reply.status(), 503);
-    let body: Value = reply.json().await.unwrap();
+    let body = json_of(&app, "/readyz", 503).await;
     assert_eq!(body["ready"], false);
     assert_eq!(body["database"]["ok"], false);
     assert!(body["database"]["error"].is_string());
@@ -198,6 +192,13 @@ async fn metrics_label_v1_calls_by_action_and_mof_code_and_count_cache_lookups()
 /// GETs `path` from `app`, whatever the status.
 async fn get(app: &TestApp, path: &str) -> reqwest::Response {
     app.http.get(app.url(path)).send_ok().await
+}
+
+/// The JSON body of `path`, which must answer `status`.
+async fn json_of(app: &TestApp, path: &str, status: u16) -> Value {
+    let reply = get(app, path).await;
+    assert_eq!(reply.status(), status, "{path}");
+    reply.json().await.unwrap()
 }
 
 /// Issue #9: `/metrics` is the operator's. It answers a caller on this host (a loopback peer

@@ -2,7 +2,9 @@
 //! confirmation of what cannot be undone, documents viewable in the browser safely.
 
 use crate::common::*;
-use crate::licensing_web::{application, client, cookie, csrf_of, developer_id, get, sign_up};
+use crate::licensing_web::{
+    application, client, cookie, csrf_of, developer_id, get, page_text, sign_up,
+};
 use einv_server::services::licensing::{DocumentUpload, PAGE_SIZE};
 use reqwest::StatusCode;
 
@@ -58,17 +60,9 @@ pub(crate) async fn run(app: &TestApp) {
     let (me, rev) = reviewer_cookie(app, "tools@fia.example").await;
 
     // Paging: PAGE_SIZE + 1 waiting applications make two pages.
-    let first = get(app, "/reviewer?lang=en", &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let first = page_text(app, "/reviewer?lang=en", &rev).await;
     assert!(first.contains(&format!("{} found", PAGE_SIZE + 1)) && first.contains("rel=\"next\""));
-    let second = get(app, "/reviewer?page=2&lang=en", &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let second = page_text(app, "/reviewer?page=2&lang=en", &rev).await;
     assert!(second.contains("rel=\"prev\"") && !second.contains("rel=\"next\""));
     assert_eq!(
         second.matches("/reviewer/licences/").count(),
@@ -76,33 +70,17 @@ pub(crate) async fn run(app: &TestApp) {
         "one row on the last page"
     );
     // Search takes wildcards literally and finds by product (or developer, or AppID).
-    let found = get(app, "/reviewer?q=needle_100%25&lang=en", &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let found = page_text(app, "/reviewer?q=needle_100%25&lang=en", &rev).await;
     assert!(
         found.contains("Needle_100%") && found.contains("1 found"),
         "{found}"
     );
-    let none = get(app, "/reviewer?q=needle_1000&lang=en", &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let none = page_text(app, "/reviewer?q=needle_1000&lang=en", &rev).await;
     assert!(none.contains("id=\"empty\""));
     // Filter by service and by status.
-    let donation = get(app, "/reviewer?service=donation&lang=en", &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let donation = page_text(app, "/reviewer?service=donation&lang=en", &rev).await;
     assert!(donation.contains("Needle_100%") && donation.contains("1 found"));
-    let rejected = get(app, "/reviewer?status=rejected&lang=en", &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let rejected = page_text(app, "/reviewer?status=rejected&lang=en", &rev).await;
     assert!(rejected.contains("id=\"empty\""));
     // A bad filter is refused, naming the field.
     let bad = get(app, "/reviewer?from=2026-13-01", &rev).await;
@@ -119,11 +97,7 @@ pub(crate) async fn run(app: &TestApp) {
         .send_ok()
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let mine = get(app, "/reviewer?assignee=me&lang=en", &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let mine = page_text(app, "/reviewer?assignee=me&lang=en", &rev).await;
     assert!(
         mine.contains("Needle_100%") && mine.contains("1 found") && mine.contains("Rita Reviewer")
     );
@@ -168,11 +142,7 @@ pub(crate) async fn run(app: &TestApp) {
         app.platform.licence(needle.id).await.unwrap().state.name(),
         "rejected"
     );
-    let after = get(app, &format!("{page}?done=reject&lang=en"), &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let after = page_text(app, &format!("{page}?done=reject&lang=en"), &rev).await;
     assert!(after.contains("Application rejected"));
 
     // Documents: a PDF opens in the browser; HTML never renders, it downloads.

@@ -2,7 +2,7 @@
 //! after a confirmation, no duplicate requests (with receipts), the access history's filter,
 //! paging and CSV, and the public register. The helpers here serve `web_hardening` too.
 
-pub(crate) use crate::common::web::{client, csrf_in, post};
+pub(crate) use crate::common::web::{client, csrf_in, get, page_text, post};
 use crate::common::*;
 use chrono::Duration;
 use einv_core::Service;
@@ -44,20 +44,6 @@ pub(crate) async fn sign_in(app: &TestApp, code: &str) -> String {
         .find(|c| c.starts_with("einv_session="))
         .unwrap();
     session.split(';').next().unwrap().to_owned()
-}
-
-pub(crate) async fn get(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
-    client()
-        .get(app.url(path))
-        .header("cookie", cookie)
-        .send_ok()
-        .await
-}
-
-pub(crate) async fn page_text(app: &TestApp, path: &str, cookie: &str) -> String {
-    let res = get(app, path, cookie).await;
-    assert_eq!(res.status(), StatusCode::OK, "{path}");
-    res.text().await.unwrap()
 }
 
 pub(crate) async fn user_id(app: &TestApp) -> einv_core::UserId {

@@ -19,6 +19,22 @@ pub fn csrf_in(page: &str) -> String {
     page[at..at + 64].to_owned()
 }
 
+/// GETs `path` with `cookie`, as a browser opens a page (redirects shown, not followed).
+pub async fn get(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
+    client()
+        .get(app.url(path))
+        .header("cookie", cookie)
+        .send_ok()
+        .await
+}
+
+/// The page at `path`, which must answer 200 OK.
+pub async fn page_text(app: &TestApp, path: &str, cookie: &str) -> String {
+    let res = get(app, path, cookie).await;
+    assert_eq!(res.status(), reqwest::StatusCode::OK, "{path}");
+    res.text().await.unwrap()
+}
+
 /// POSTs `form` to `path` with `cookie`, as a browser submits a form.
 pub async fn post(
     app: &TestApp,
