@@ -151,11 +151,7 @@ async fn r11_a_revocation_reaches_cached_admissions_within_the_check_interval() 
 }
 
 async fn r4_1_a_device_barred_after_caching_is_refused_on_the_next_call(app: &TestApp) {
-    let params = app.carrier_params("carrierInvChk", "0.5");
-    let mut params = params;
-    params.push(("startDate", "2026/11/01".into()));
-    params.push(("endDate", "2026/11/30".into()));
-    params.push(("onlyWinningInv", "N".into()));
+    let params = app.carrier_list("2026/11/01", "2026/11/30");
     assert_eq!(app.post(INVSERV, &params).await["code"], 200);
     assert_eq!(app.post(INVSERV, &params).await["code"], 200);
     app.store()

@@ -24,13 +24,7 @@ const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
 
 /// A carrierInvChk of the test User's carrier over November 2026 (CarrierInvoices, R3.6).
 pub(crate) fn carrier_list(app: &TestApp) -> Vec<(&'static str, String)> {
-    let mut params = app.carrier_params("carrierInvChk", "0.5");
-    params.extend([
-        ("startDate", "2026/11/01".to_owned()),
-        ("endDate", "2026/11/30".to_owned()),
-        ("onlyWinningInv", "N".to_owned()),
-    ]);
-    params
+    app.carrier_list("2026/11/01", "2026/11/30")
 }
 
 /// Hole 7: qryInvHeader and qryInvDetail read a User's invoice too; each read is recorded,
@@ -162,12 +156,7 @@ async fn a_cut_tail_with_a_rolled_back_head_is_reported(app: &TestApp) {
 const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
 
 async fn a_carrier_call_leaves_an_audit_entry(app: &TestApp) {
-    let mut params = app.carrier_params("carrierInvChk", "0.5");
-    params.extend([
-        ("startDate", "2026/11/01".to_owned()),
-        ("endDate", "2026/11/30".to_owned()),
-        ("onlyWinningInv", "N".to_owned()),
-    ]);
+    let mut params = app.carrier_list("2026/11/01", "2026/11/30");
     let reply = app.post(INVSERV, &params).await;
     assert_eq!(reply["code"], 200, "{reply}");
     let user = app.user(BARCODE).await;

@@ -184,13 +184,8 @@ async fn r5_7_a_donation_on_one_node_is_masked_on_another_after_the_check_interv
 /// the same rows in the same order whether the month is kept or read from the store.
 async fn a_kept_month_pages_as_the_store_does(app: &TestApp) {
     let page = |n: u32| {
-        let mut params = app.carrier_params("carrierInvChk", "0.5");
-        params.extend([
-            ("startDate", "2026/09/01".to_owned()),
-            ("endDate", "2026/09/30".to_owned()),
-            ("onlyWinningInv", "N".to_owned()),
-            ("page", n.to_string()),
-        ]);
+        let mut params = app.carrier_list("2026/09/01", "2026/09/30");
+        params.push(("page", n.to_string()));
         params
     };
     let rows = |reply: &serde_json::Value| -> Vec<(String, u64)> {

@@ -117,13 +117,8 @@ async fn sign_in_from(base: &str, from: &str, barcode: &str, code: &str) -> u16 
 
 /// A v1 carrierInvChk of November 2026 for the fixture User's barcode with `code` typed.
 fn carrier_query(app: &TestApp, code: &str) -> Vec<(&'static str, String)> {
-    let mut params = app.carrier_params("carrierInvChk", "0.5");
+    let mut params = app.carrier_list("2026/11/01", "2026/11/27");
     set(&mut params, "cardEncrypt", code);
-    params.extend([
-        ("startDate", "2026/11/01".to_owned()),
-        ("endDate", "2026/11/27".to_owned()),
-        ("onlyWinningInv", "N".to_owned()),
-    ]);
     params
 }
 

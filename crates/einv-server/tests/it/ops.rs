@@ -109,12 +109,7 @@ async fn shutdown_finishes_and_flushes_the_audit_queue() {
             let _ = stopped.await;
         },
     ));
-    let mut params = app.carrier_params("carrierInvChk", "0.5");
-    params.extend([
-        ("startDate", "2026/11/01".to_owned()),
-        ("endDate", "2026/11/30".to_owned()),
-        ("onlyWinningInv", "N".to_owned()),
-    ]);
+    let params = app.carrier_list("2026/11/01", "2026/11/30");
     let reply = app
         .http
         .post(format!("{base}/PB2CAPIVAN/invServ/InvServ"))
@@ -147,10 +142,7 @@ async fn shutdown_finishes_and_flushes_the_audit_queue() {
 #[tokio::test]
 async fn metrics_label_v1_calls_by_action_and_mof_code_and_count_cache_lookups() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let mut params = app.carrier_params("carrierInvChk", "0.5");
-    params.push(("startDate", "2026/11/01".into()));
-    params.push(("endDate", "2026/11/27".into()));
-    params.push(("onlyWinningInv", "N".into()));
+    let params = app.carrier_list("2026/11/01", "2026/11/27");
     assert_eq!(
         app.post("/PB2CAPIVAN/invServ/InvServ", &params).await["code"],
         200

@@ -209,12 +209,7 @@ const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
 async fn web_history_filters_pages_and_downloads(app: &TestApp) {
     for _ in 0..23 {
         app.clock.advance(Duration::seconds(2));
-        let mut params = app.carrier_params("carrierInvChk", "0.5");
-        params.extend([
-            ("startDate", "2026/11/01".to_owned()),
-            ("endDate", "2026/11/30".to_owned()),
-            ("onlyWinningInv", "N".to_owned()),
-        ]);
+        let params = app.carrier_list("2026/11/01", "2026/11/30");
         assert_eq!(app.post(INVSERV, &params).await["code"], 200);
     }
     let cookie = sign_in(app, CODE).await;

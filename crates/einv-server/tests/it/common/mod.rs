@@ -202,6 +202,18 @@ impl TestApp {
             .await
     }
 
+    /// carrierInvChk of the fixture User's barcode from `start` to `end` (yyyy/MM/dd), all
+    /// invoices (not only the winning ones).
+    pub fn carrier_list(&self, start: &str, end: &str) -> Vec<(&'static str, String)> {
+        let mut params = self.carrier_params("carrierInvChk", "0.5");
+        params.extend([
+            ("startDate", start.to_owned()),
+            ("endDate", end.to_owned()),
+            ("onlyWinningInv", "N".to_owned()),
+        ]);
+        params
+    }
+
     /// The parameters of a carrier call, with fresh timestamps.
     pub fn carrier_params(&self, action: &str, version: &str) -> Vec<(&'static str, String)> {
         let now = self.now_unix();
@@ -288,16 +300,19 @@ pub fn set(params: &mut [(&'static str, String)], name: &str, value: &str) {
 #[macro_export]
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
-        mod sqlite {
+        $crate::on_backend!(sqlite, Sqlite, $($name),*);
+        $crate::on_backend!(postgres, Postgres, $($name),*);
+    };
+}
+
+/// One `#[tokio::test]` per listed async test fn, in module `$module`, each on a fresh app
+/// over `Backend::$backend`.
+#[macro_export]
+macro_rules! on_backend {
+    ($module:ident, $backend:ident, $($name:ident),*) => {
+        mod $module {
             $(#[tokio::test] async fn $name() {
-                let app = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await;
-                super::$name(&app).await;
-                app.stop().await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                let app = $crate::common::TestApp::spawn($crate::common::Backend::Postgres).await;
+                let app = $crate::common::TestApp::spawn($crate::common::Backend::$backend).await;
                 super::$name(&app).await;
                 app.stop().await;
             })*

@@ -108,6 +108,14 @@ async fn blank_pages_change_nothing_on_get_and_need_session_and_csrf(app: &TestA
     let csrf = csrf_of(&page);
     let bare = format!("{}{location}", app.base);
     let form = [("bankCode", "004"), ("accountNo", "123456789012")];
+    // The form with the session cookie and the token `csrf`, as the page's own browser posts it.
+    let submit = |csrf: &str| {
+        let post =
+            http.post(&bare)
+                .header("cookie", &cookie)
+                .form(&[form[0], form[1], ("csrf", csrf)]);
+        post.send_ok()
+    };
     // No session cookie: a forged cross-site post changes nothing.
     let forged = http
         .post(&bare)
@@ -116,32 +124,17 @@ async fn blank_pages_change_nothing_on_get_and_need_session_and_csrf(app: &TestA
         .await;
     assert_eq!(forged.status(), 403);
     // The cookie without the right token: refused too.
-    let wrong = http
-        .post(&bare)
-        .header("cookie", &cookie)
-        .form(&[form[0], form[1], ("csrf", "0".repeat(64).as_str())])
-        .send_ok()
-        .await;
+    let wrong = submit(&"0".repeat(64)).await;
     assert_eq!(wrong.status(), 403);
     app.platform.flush_audit().await.unwrap();
     assert_eq!(audited(app).await, 0);
-    let saved = http
-        .post(&bare)
-        .header("cookie", &cookie)
-        .form(&[form[0], form[1], ("csrf", csrf.as_str())])
-        .send_ok()
-        .await;
+    let saved = submit(&csrf).await;
     assert_eq!(saved.status(), 200);
     assert!(saved.text().await.unwrap().contains("flash"));
     app.platform.flush_audit().await.unwrap();
     assert_eq!(audited(app).await, 1, "the change is audited");
     // The session ends with its change: the same form cannot be replayed.
-    let replay = http
-        .post(&bare)
-        .header("cookie", &cookie)
-        .form(&[form[0], form[1], ("csrf", csrf.as_str())])
-        .send_ok()
-        .await;
+    let replay = submit(&csrf).await;
     assert_eq!(replay.status(), 403);
 }
 

@@ -156,13 +156,8 @@ async fn sign_every_call_is_on_for_new_licences_and_reviewers_decide(app: &TestA
     assert_eq!(refused["code"], "954", "{refused}");
     assert!(refused["msg"].as_str().unwrap().contains("sign every call"));
     assert_serves(app, &l.creds).await;
-    let mut carrier = app.carrier_params("carrierInvChk", "0.5");
+    let mut carrier = app.carrier_list("2026/11/01", "2026/11/30");
     set(&mut carrier, "appID", &l.creds.app_id);
-    carrier.extend([
-        ("startDate", "2026/11/01".to_owned()),
-        ("endDate", "2026/11/30".to_owned()),
-        ("onlyWinningInv", "N".to_owned()),
-    ]);
     let chk = app.post("/PB2CAPIVAN/invServ/InvServ", &carrier).await;
     assert_eq!(chk["code"], 954, "carrierInvChk unsigned: {chk}");
     // The Developer cannot let the AppID call unsigned; a reviewer can.

@@ -19,12 +19,12 @@ const NOVEMBER: (&str, &str) = ("2026/11/01", "2026/11/30");
 
 /// A carrier list from `from` to `to`.
 async fn list(app: &TestApp, from: &str, to: &str) -> Value {
-    app.post(INVSERV, &carrier_list(app, from, to)).await
+    app.post(INVSERV, &app.carrier_list(from, to)).await
 }
 
 /// A carrier list of the window `(from, to)` with `field` set to `value`.
 async fn list_with(app: &TestApp, (from, to): (&str, &str), field: &str, value: &str) -> Value {
-    let mut params = carrier_list(app, from, to);
+    let mut params = app.carrier_list(from, to);
     set(&mut params, field, value);
     app.post(INVSERV, &params).await
 }
@@ -69,7 +69,7 @@ async fn carrier_list_pages_with_996_and_filters_winners(app: &TestApp) {
     let first = list(app, "2026/09/01", "2026/09/30").await;
     assert_eq!(first["code"], 996);
     assert_eq!(first["details"].as_array().unwrap().len(), 100);
-    let mut page2 = carrier_list(app, "2026/09/01", "2026/09/30");
+    let mut page2 = app.carrier_list("2026/09/01", "2026/09/30");
     set(&mut page2, "version", "0.6");
     page2.push(("page", "2".into()));
     let second = app.post(INVSERV, &page2).await;
@@ -112,7 +112,7 @@ async fn carrier_detail_only_for_own_invoices(app: &TestApp) {
 }
 
 async fn aggregated_carrier_sees_its_invoices(app: &TestApp) {
-    let mut params = carrier_list(app, "2026/11/01", "2026/11/30");
+    let mut params = app.carrier_list("2026/11/01", "2026/11/30");
     on_easycard(&mut params);
     let reply = app.post(INVSERV, &params).await;
     assert_eq!(reply["code"], 200, "{reply}");

@@ -171,7 +171,7 @@ async fn app_and_device_refusals(app: &TestApp) {
         .unwrap();
     assert_code(&app.post(INVAPP, &ask(APP_ID, "d")).await, 200);
     let not_licensed = app
-        .post(INVSERV, &carrier_list(app, "2026/11/01", "2026/11/30"))
+        .post(INVSERV, &app.carrier_list("2026/11/01", "2026/11/30"))
         .await;
     assert_code(&not_licensed, 998);
     assert!(msg(&not_licensed).contains("not licensed"));
@@ -274,7 +274,7 @@ async fn f0501_cancel_reads_zuofei_and_f0701_void_reads_zhuxiao(app: &TestApp) {
         .await
         .unwrap();
     let list = app
-        .post(INVSERV, &carrier_list(app, "2026/11/01", "2026/11/30"))
+        .post(INVSERV, &app.carrier_list("2026/11/01", "2026/11/30"))
         .await;
     let status_of = |n: &str| {
         list["details"]
