@@ -200,14 +200,11 @@ async fn r4_2_a_resubmission_with_a_changed_field_records_the_diff(app: &TestApp
         ("isms_expiry", "2030-01-01"),
     ];
     // A mistake first: the form comes back with the problem and keeps what was typed.
-    let (kind, body) = multipart(&fields, &[]);
-    let refused = client()
-        .post(format!("{}{form_path}", app.base))
-        .header("cookie", &dev)
-        .header("content-type", kind)
-        .body(body)
-        .send_ok()
-        .await;
+    let submit = |(kind, body): (String, Vec<u8>)| {
+        let post = client().post(app.url(&form_path)).header("cookie", &dev);
+        post.header("content-type", kind).body(body).send_ok()
+    };
+    let refused = submit(multipart(&fields, &[])).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let refused = refused.text().await.unwrap();
     assert!(refused.contains("error-summary") && refused.contains("declarations-error"));
@@ -234,14 +231,7 @@ async fn r4_2_a_resubmission_with_a_changed_field_records_the_diff(app: &TestApp
             b"\x89PNG fake",
         ),
     ];
-    let (kind, body) = multipart(&fields, &files);
-    let res = client()
-        .post(format!("{}{form_path}", app.base))
-        .header("cookie", &dev)
-        .header("content-type", kind)
-        .body(body)
-        .send_ok()
-        .await;
+    let res = submit(multipart(&fields, &files)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         res.headers()["location"],

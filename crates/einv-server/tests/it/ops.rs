@@ -17,9 +17,7 @@ async fn healthz_answers_without_touching_the_database() {
 #[tokio::test]
 async fn readyz_is_200_while_the_database_answers() {
     let app = TestApp::spawn(Backend::Postgres).await;
-    let body = json_of(&app, "/readyz", 200).await;
-    assert_eq!(body["ready"], true);
-    assert_eq!(body["database"]["ok"], true);
+    let body = readyz(&app, 200, true).await;
     assert_eq!(body["audit"]["alive"], true);
     assert!(body["audit"]["queue_depth"].is_u64());
     app.stop().await;
@@ -29,9 +27,7 @@ async fn readyz_is_200_while_the_database_answers() {
 async fn readyz_is_503_when_the_database_is_gone() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     app.store().close().await;
-    let body = json_of(&app, "/readyz", 503).await;
-    assert_eq!(body["ready"], false);
-    assert_eq!(body["database"]["ok"], false);
+    let body = readyz(&app, 503, false).await;
     assert!(body["database"]["error"].is_string());
     app.stop().await;
 }
@@ -184,6 +180,14 @@ async fn metrics_label_v1_calls_by_action_and_mof_code_and_count_cache_lookups()
 /// GETs `path` from `app`, whatever the status.
 async fn get(app: &TestApp, path: &str) -> reqwest::Response {
     app.http.get(app.url(path)).send_ok().await
+}
+
+/// `/readyz`, which must answer `status` with `ready` and `database.ok` both `ok`.
+async fn readyz(app: &TestApp, status: u16, ok: bool) -> Value {
+    let body = json_of(app, "/readyz", status).await;
+    assert_eq!(body["ready"], ok);
+    assert_eq!(body["database"]["ok"], ok);
+    body
 }
 
 /// The JSON body of `path`, which must answer `status`.

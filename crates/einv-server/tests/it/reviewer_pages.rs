@@ -147,20 +147,22 @@ pub(crate) async fn run(app: &TestApp) {
 
     // Documents: a PDF opens in the browser; HTML never renders, it downloads.
     let docs = app.platform.dossier(needle.id).await.unwrap().documents;
-    let pdf = get(app, &format!("/reviewer/documents/{}", docs[0].id), &rev).await;
-    assert_eq!(pdf.headers()["content-type"], "application/pdf");
-    assert!(pdf.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .starts_with("inline; filename=\"cert.pdf\""));
-    assert_eq!(pdf.headers()["x-content-type-options"], "nosniff");
-    let html = get(app, &format!("/reviewer/documents/{}", docs[1].id), &rev).await;
-    assert_eq!(html.headers()["content-type"], "application/octet-stream");
-    assert!(html.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .starts_with("attachment"));
-    assert_eq!(html.headers()["x-content-type-options"], "nosniff");
+    let served = [
+        (
+            docs[0].id,
+            "application/pdf",
+            "inline; filename=\"cert.pdf\"",
+        ),
+        (docs[1].id, "application/octet-stream", "attachment"),
+    ];
+    for (doc, content_type, disposition) in served {
+        let res = get(app, &format!("/reviewer/documents/{doc}"), &rev).await;
+        let headers = res.headers();
+        assert_eq!(headers["content-type"], content_type);
+        let shown = headers["content-disposition"].to_str().unwrap();
+        assert!(shown.starts_with(disposition), "{shown}");
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+    }
     // A developer cannot open documents.
     let dev = sign_up(app, "peek@example.com").await;
     assert_eq!(

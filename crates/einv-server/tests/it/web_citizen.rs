@@ -204,6 +204,11 @@ async fn web_requests_get_a_receipt_and_are_never_duplicated(app: &TestApp) {
 
 const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
 
+/// The User's access history in English, filtered by `query` (`from=…&to=…`, `before=…`).
+async fn history(app: &TestApp, cookie: &str, query: &str) -> String {
+    page_text(app, &format!("/me/history?lang=en&{query}"), cookie).await
+}
+
 /// R6.4 on the User's page: one row per access, 20 to a page with a link to older ones, a
 /// day filter (Taipei days) that is checked, and the same period as CSV.
 async fn web_history_filters_pages_and_downloads(app: &TestApp) {
@@ -224,27 +229,12 @@ async fn web_history_filters_pages_and_downloads(app: &TestApp) {
         .chars()
         .take_while(char::is_ascii_digit)
         .collect();
-    let older = page_text(
-        app,
-        &format!("/me/history?lang=en&before={before}"),
-        &cookie,
-    )
-    .await;
+    let older = history(app, &cookie, &format!("before={before}")).await;
     assert_eq!(older.matches("read your carrier invoices").count(), 3);
     // The fixture's day (2026-11-27, Taipei) has them all; the day before has none.
-    let day = page_text(
-        app,
-        "/me/history?lang=en&from=2026-11-27&to=2026-11-27",
-        &cookie,
-    )
-    .await;
+    let day = history(app, &cookie, "from=2026-11-27&to=2026-11-27").await;
     assert_eq!(day.matches("read your carrier invoices").count(), 20);
-    let none = page_text(
-        app,
-        "/me/history?lang=en&from=2026-11-26&to=2026-11-26",
-        &cookie,
-    )
-    .await;
+    let none = history(app, &cookie, "from=2026-11-26&to=2026-11-26").await;
     assert!(none.contains("Nothing recorded in this period"));
     let typo = get(app, "/me/history?lang=en&from=2026-13-40", &cookie).await;
     assert_eq!(typo.status(), StatusCode::UNPROCESSABLE_ENTITY);

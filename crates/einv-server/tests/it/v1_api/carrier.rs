@@ -122,9 +122,14 @@ async fn aggregated_carrier_sees_its_invoices(app: &TestApp) {
     assert_code(&app.post(INVSERV, &params).await, 919);
 }
 
+/// carrierInvDnt of `number` on `date` to `npo`, signed with the APIKey: the reply.
+async fn donate(app: &TestApp, number: &str, date: &str, npo: &str) -> Value {
+    app.post(DONATE, &signed(donation(app, number, date, npo)))
+        .await
+}
+
 async fn donation_signed_masked_and_refused_when_it_must_be(app: &TestApp) {
-    let ok = signed(donation(app, "AB00000001", "2026/11/20", "919"));
-    let reply = app.post(DONATE, &ok).await;
+    let reply = donate(app, "AB00000001", "2026/11/20", "919").await;
     assert_eq!(reply["code"], 200, "{reply}");
     assert_eq!(reply["invNum"], "AB00000***", "R5.7");
     assert_eq!(reply["invStatus"], "已捐贈");
@@ -141,10 +146,11 @@ async fn donation_signed_masked_and_refused_when_it_must_be(app: &TestApp) {
     on_easycard(&mut no_charity);
     sign(&mut no_charity, API_KEY);
     assert_code(&app.post(DONATE, &no_charity).await, 907);
-    let b2b = signed(donation(app, "AB00000003", "2026/11/22", "919"));
-    assert_code(&app.post(DONATE, &b2b).await, 913);
-    let drawn = signed(donation(app, "AB12345678", "2026/10/05", "919"));
-    assert_invalid(&app.post(DONATE, &drawn).await, "drawn");
+    assert_code(&donate(app, "AB00000003", "2026/11/22", "919").await, 913);
+    assert_invalid(
+        &donate(app, "AB12345678", "2026/10/05", "919").await,
+        "drawn",
+    );
     let mut forged = donation(app, "AB00000004", "2026/11/23", "919");
     sign(&mut forged, "not-the-key");
     assert_code(&app.post(DONATE, &forged).await, 954);
