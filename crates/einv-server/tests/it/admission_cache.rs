@@ -99,15 +99,7 @@ async fn r10_2_a_suspension_on_one_node_refuses_the_next_call_on_another(app: &T
         refusal_rule(node_b.authorise_app(unknown, service).await),
         Some("R4.1")
     );
-    app.platform
-        .store_app(
-            "new app",
-            &Service::ALL,
-            &AppId::parse(unknown).unwrap(),
-            "new-key",
-        )
-        .await
-        .unwrap();
+    store_app(&app.platform, "new app", unknown, "new-key").await;
     node_b.authorise_app(unknown, service).await.unwrap();
 }
 

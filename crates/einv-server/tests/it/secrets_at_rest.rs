@@ -33,15 +33,7 @@ async fn data_files_are_created_0600() {
     let platform = startup::platform(&config(dir.path(), None), Arc::new(SystemClock))
         .await
         .unwrap();
-    platform
-        .store_app(
-            "files",
-            &Service::ALL,
-            &AppId::parse("EINVFILES00001").unwrap(),
-            "k",
-        )
-        .await
-        .unwrap();
+    store_app(&platform, "files", "EINVFILES00001", "k").await;
     platform.close().await;
     for name in ["server.key", "einv.db"] {
         let mode = std::fs::metadata(dir.path().join(name))
@@ -115,15 +107,7 @@ async fn keys_sealed_before_binding_are_resealed_at_startup() {
 /// the other app accept the first app's key: the ciphertext is bound to its AppID.
 async fn a_sealed_key_moved_to_another_row_does_not_open(app: &TestApp) {
     let other = "EINVOTHER00001";
-    app.platform
-        .store_app(
-            "other",
-            &Service::ALL,
-            &AppId::parse(other).unwrap(),
-            "the-other-apps-key",
-        )
-        .await
-        .unwrap();
+    store_app(&app.platform, "other", other, "the-other-apps-key").await;
     // A v2 read that needs only the app's signature (no User's consent), so the key alone
     // decides.
     let ask = |key: &'static str| {

@@ -231,6 +231,16 @@ impl TestApp {
     }
 }
 
+/// Stores an app `name` with `app_id` and `api_key`, licensed for every service: an app the
+/// test makes without the licensing flow.
+pub async fn store_app(platform: &Platform, name: &str, app_id: &str, api_key: &str) {
+    let id = einv_core::AppId::parse(app_id).unwrap();
+    platform
+        .store_app(name, &einv_core::Service::ALL, &id, api_key)
+        .await
+        .unwrap();
+}
+
 /// Sending a request in a test: a transport failure is a broken test, so it panics here once
 /// instead of in `.send().await.unwrap()…` chains at every call.
 pub trait SendExt {

@@ -50,17 +50,22 @@ pub async fn post(
         .await
 }
 
-/// A pre-session form page's form cookie (`name=value`, empty when it set none) and the CSRF
-/// token its form carries: what a browser POSTs back.
-pub async fn form_of(page: reqwest::Response) -> (String, String) {
-    let cookie = page
-        .headers()
+/// The `name=value` pair of the cookie `name` a response sets, if it sets one.
+pub fn cookie_pair(res: &reqwest::Response, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
+    res.headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("einv_form="))
-        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
-        .unwrap_or_default();
+        .find(|v| v.starts_with(&prefix))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+/// A pre-session form page's form cookie (`name=value`, empty when it set none) and the CSRF
+/// token its form carries: what a browser POSTs back.
+pub async fn form_of(page: reqwest::Response) -> (String, String) {
+    let cookie = cookie_pair(&page, "einv_form").unwrap_or_default();
     let html = page.text().await.unwrap();
     (cookie, csrf_in(&html))
 }

@@ -20,14 +20,7 @@ fn step_client() -> reqwest::Client {
 
 /// The `einv_blank=…` pair a response sets.
 fn blank_cookie(resp: &reqwest::Response) -> String {
-    resp.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("einv_blank="))
-        .and_then(|v| v.split(';').next())
-        .unwrap()
-        .to_owned()
+    crate::common::web::cookie_pair(resp, "einv_blank").unwrap()
 }
 
 fn csrf_of(page: &str) -> String {
