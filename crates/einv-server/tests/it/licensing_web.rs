@@ -31,14 +31,7 @@ pub(crate) async fn sign_up(app: &TestApp, email: &str) -> String {
         ("entity_type", "business"),
         ("business_id", "04595257"),
     ];
-    let (form_cookie, csrf) = app.form_token("/developer/signup").await;
-    let form = [&form[..], &[("csrf", csrf.as_str())]].concat();
-    let res = client()
-        .post(format!("{}/developer/signup", app.base))
-        .header("cookie", form_cookie)
-        .form(&form)
-        .send_ok()
-        .await;
+    let res = sign_in(app, "/developer/signup", &form).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     cookie(&res)
 }

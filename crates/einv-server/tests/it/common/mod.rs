@@ -231,6 +231,13 @@ impl TestApp {
     }
 }
 
+/// Asserts that `text` contains every one of `parts`, showing `text` when one is missing.
+pub fn assert_contains_all(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "no {part:?} in:\n{text}");
+    }
+}
+
 /// Stores an app `name` with `app_id` and `api_key`, licensed for every service: an app the
 /// test makes without the licensing flow.
 pub async fn store_app(platform: &Platform, name: &str, app_id: &str, api_key: &str) {
