@@ -35,15 +35,7 @@ async fn r4_1_rotation_grace_period_then_only_the_new_key(app: &TestApp) {
 async fn probed(app: &TestApp, email: &str) -> Licensed {
     let every = einv_core::Service::ALL.map(|s| s.as_str());
     let l = licensed_for(app, email, &every).await;
-    app.store()
-        .register_redirect_uri(&l.creds.app_id, REDIRECT_URI)
-        .await
-        .unwrap();
-    // So that the unsigned v1 surface can be probed too.
-    app.platform
-        .set_sign_every_call(Actor::Reviewer(l.reviewer), l.licence, false)
-        .await
-        .unwrap();
+    open_every_surface(app, &l).await;
     l
 }
 
@@ -109,14 +101,7 @@ async fn r4_7c_r10_r11_one_authority_refuses_everywhere(app: &TestApp) {
     assert_eq!(surfaces::admitting(app, id, key).await, surfaces::all());
 
     let terminated = probed(app, "auth3@example.com").await;
-    p.terminate(
-        Actor::Reviewer(terminated.reviewer),
-        terminated.licence,
-        TerminationGround::ImproperAccess,
-        "scraped the portal",
-    )
-    .await
-    .unwrap();
+    terminate_for_scraping(app, &terminated).await;
     let (id, key) = (&terminated.creds.app_id, &terminated.creds.api_key);
     assert_eq!(
         surfaces::admitting(app, id, key).await,

@@ -186,6 +186,32 @@ async fn legacy_developer(app: &TestApp, email: &str) -> einv_core::DeveloperId 
     sign_up_named(app, "老字號", email).await.unwrap().id
 }
 
+/// Opens every surface to `l`'s app: its redirect URI registered (OAuth), and unsigned v1
+/// calls allowed, so a refusal is for the app's state, not for a missing signature.
+pub(crate) async fn open_every_surface(app: &TestApp, l: &Licensed) {
+    app.store()
+        .register_redirect_uri(&l.creds.app_id, REDIRECT_URI)
+        .await
+        .unwrap();
+    app.platform
+        .set_sign_every_call(Actor::Reviewer(l.reviewer), l.licence, false)
+        .await
+        .unwrap();
+}
+
+/// R10.3: `l`'s reviewer terminates the licence for improper access (scraping the portal).
+pub(crate) async fn terminate_for_scraping(
+    app: &TestApp,
+    l: &Licensed,
+) -> einv_store::LicenceRecord {
+    let ground = TerminationGround::ImproperAccess;
+    let reviewer = Actor::Reviewer(l.reviewer);
+    let ended = app
+        .platform
+        .terminate(reviewer, l.licence, ground, "scraped the portal");
+    ended.await.unwrap()
+}
+
 /// 復業 filed for `l`'s Developer: the R10.2 suspension lifts and the app is served again.
 async fn resume_and_serve(app: &TestApp, l: &Licensed) {
     app.platform
