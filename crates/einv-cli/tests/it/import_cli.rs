@@ -257,19 +257,19 @@ async fn generated_data_is_deterministic_and_imports_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
     let data = dir.path().join("data");
+    // The same data set each time: 3,000 invoices from seed 42, periods up to 114/09–10.
+    let seeded = [
+        "generate",
+        "--invoices",
+        "3000",
+        "--seed",
+        "42",
+        "--until",
+        "11410",
+    ];
     for file in [&a, &b] {
-        let args = [
-            "generate",
-            "--invoices",
-            "3000",
-            "--seed",
-            "42",
-            "--until",
-            "11410",
-            "--register-users",
-            "--out",
-        ];
-        let out = einv(&data, &[&args[..], &[file.to_str().unwrap()]].concat());
+        let to_file = ["--register-users", "--out", file.to_str().unwrap()];
+        let out = einv(&data, &[&seeded[..], &to_file].concat());
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     }
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
@@ -281,17 +281,7 @@ async fn generated_data_is_deterministic_and_imports_cleanly() {
     assert_eq!(summary(&out, "inserted"), 3000);
 
     let direct = dir.path().join("direct");
-    let args = [
-        "generate",
-        "--invoices",
-        "3000",
-        "--seed",
-        "42",
-        "--until",
-        "11410",
-        "--into-db",
-    ];
-    let out = einv(&direct, &args);
+    let out = einv(&direct, &[&seeded[..], &["--into-db"]].concat());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(open(&direct).await.count_invoices().await.unwrap(), 3000);
 }

@@ -28,23 +28,17 @@ fn einv(data: &Path, url: &str, args: &[&str]) -> Output {
 /// Invoices stored without any item, and items whose invoice is missing: both 0 unless a
 /// batch was half-written.
 async fn half_written(url: &str) -> (i64, i64) {
+    const BARE: &str = "SELECT COUNT(*) FROM invoices i WHERE NOT EXISTS (SELECT 1 FROM \
+                        invoice_items it WHERE it.invoice_id = i.id AND it.period = i.period)";
+    const ORPHANS: &str = "SELECT COUNT(*) FROM invoice_items it WHERE NOT EXISTS (SELECT 1 \
+                           FROM invoices i WHERE i.id = it.invoice_id AND i.period = it.period)";
     let mut conn = AnyConnection::connect(url).await.unwrap();
-    let bare: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM invoices i WHERE NOT EXISTS (SELECT 1 FROM invoice_items it \
-         WHERE it.invoice_id = i.id AND it.period = i.period)",
-    )
-    .fetch_one(&mut conn)
-    .await
-    .unwrap();
-    let orphans: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM invoice_items it WHERE NOT EXISTS (SELECT 1 FROM invoices i \
-         WHERE i.id = it.invoice_id AND i.period = it.period)",
-    )
-    .fetch_one(&mut conn)
-    .await
-    .unwrap();
+    let mut counts = [0_i64; 2];
+    for (count, sql) in counts.iter_mut().zip([BARE, ORPHANS]) {
+        *count = sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap();
+    }
     conn.close().await.unwrap();
-    (bare, orphans)
+    (counts[0], counts[1])
 }
 
 #[tokio::test]

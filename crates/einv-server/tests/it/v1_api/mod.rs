@@ -63,17 +63,17 @@ async fn winning_list_and_period_errors(app: &TestApp) {
 
 async fn invoice_header_and_its_errors(app: &TestApp) {
     let ok = header_by_qr(app, "CD00000001", "2026/11/20").await;
-    let fields = [
-        ("code", "200"),
-        ("invNum", "CD00000001"),
-        ("invDate", "20261120"),
-        ("sellerName", "示範商店"),
-        ("invStatus", "已確認"),
-        ("invPeriod", "11512"),
-        ("invoiceTime", "12:30:00"),
-    ];
-    for (key, want) in fields {
-        assert_eq!(ok[key], want, "{key}");
+    let expected = serde_json::json!({
+        "code": "200",
+        "invNum": "CD00000001",
+        "invDate": "20261120",
+        "sellerName": "示範商店",
+        "invStatus": "已確認",
+        "invPeriod": "11512",
+        "invoiceTime": "12:30:00",
+    });
+    for (key, want) in expected.as_object().unwrap() {
+        assert_eq!(&ok[key], want, "{key}");
     }
     assert_eq!(
         ok["claimDeadline"], "20270505",
