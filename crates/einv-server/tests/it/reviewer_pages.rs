@@ -1,10 +1,9 @@
 //! The reviewer's tools over HTTP (issue 14): search and filters, paging, assignment,
 //! confirmation of what cannot be undone, documents viewable in the browser safely.
 
+use crate::common::web::post;
 use crate::common::*;
-use crate::licensing_web::{
-    application, client, cookie, csrf_of, developer_id, get, page_text, sign_up,
-};
+use crate::licensing_web::{application, cookie, csrf_of, developer_id, get, page_text, sign_up};
 use einv_server::services::licensing::{DocumentUpload, PAGE_SIZE};
 use reqwest::StatusCode;
 
@@ -90,23 +89,26 @@ pub(crate) async fn run(app: &TestApp) {
     // Assignment.
     let page = format!("/reviewer/licences/{}", needle.id);
     let csrf = csrf_of(app, &page, &rev).await;
-    let res = client()
-        .post(format!("{}{page}/assign", app.base))
-        .header("cookie", &rev)
-        .form(&[("csrf", csrf.as_str()), ("reviewer", &me.to_string())])
-        .send_ok()
-        .await;
+    let assign_to = |reviewer: String| {
+        let (path, csrf) = (format!("{page}/assign"), csrf.clone());
+        let rev = rev.clone();
+        async move {
+            post(
+                app,
+                &path,
+                &rev,
+                &[("csrf", &csrf), ("reviewer", &reviewer)],
+            )
+            .await
+        }
+    };
+    let res = assign_to(me.to_string()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let mine = page_text(app, "/reviewer?assignee=me&lang=en", &rev).await;
     assert!(
         mine.contains("Needle_100%") && mine.contains("1 found") && mine.contains("Rita Reviewer")
     );
-    let nobody = client()
-        .post(format!("{}{page}/assign", app.base))
-        .header("cookie", &rev)
-        .form(&[("csrf", csrf.as_str()), ("reviewer", "999999")])
-        .send_ok()
-        .await;
+    let nobody = assign_to("999999".into()).await;
     assert_eq!(nobody.status(), StatusCode::NOT_FOUND);
 
     // Rejecting cannot be undone: a confirmation page first, which says what will happen.
@@ -114,12 +116,7 @@ pub(crate) async fn run(app: &TestApp) {
         ("csrf", csrf.as_str()),
         ("reason", "Outside the e-invoice service"),
     ];
-    let asked = client()
-        .post(format!("{}{page}/reject?lang=en", app.base))
-        .header("cookie", &rev)
-        .form(&reject)
-        .send_ok()
-        .await;
+    let asked = post(app, &format!("{page}/reject?lang=en"), &rev, &reject).await;
     assert_eq!(asked.status(), StatusCode::OK);
     let asked = asked.text().await.unwrap();
     assert!(
@@ -131,12 +128,7 @@ pub(crate) async fn run(app: &TestApp) {
     );
     let mut confirmed = reject.to_vec();
     confirmed.push(("confirm", "yes"));
-    let done = client()
-        .post(format!("{}{page}/reject", app.base))
-        .header("cookie", &rev)
-        .form(&confirmed)
-        .send_ok()
-        .await;
+    let done = post(app, &format!("{page}/reject"), &rev, &confirmed).await;
     assert_eq!(done.headers()["location"], format!("{page}?done=reject"));
     assert_eq!(
         app.platform.licence(needle.id).await.unwrap().state.name(),
