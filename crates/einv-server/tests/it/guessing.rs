@@ -82,8 +82,15 @@ async fn guessing_many_accounts_from_one_ip_is_throttled() {
     app.stop().await;
 }
 
-/// The same Platform served behind a trusted proxy (this host), so each request names its
-/// client in `X-Forwarded-For` as a load balancer would.
+/// A fresh app, and the base URL of the same Platform served behind a trusted proxy (this
+/// host), so each request names its client in `X-Forwarded-For` as a load balancer would.
+async fn spawn_behind_proxy() -> (TestApp, String) {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let base = behind_proxy(&app).await;
+    (app, base)
+}
+
+/// The same Platform served behind a trusted proxy (this host).
 async fn behind_proxy(app: &TestApp) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -158,8 +165,7 @@ async fn blank_entry_from(base: &str, from: &str, code: &str) -> (u16, Value) {
 /// delay still runs.
 #[tokio::test]
 async fn a_guesser_is_slowed_where_it_guesses_from_and_the_owner_still_signs_in() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    let base = behind_proxy(&app).await;
+    let (app, base) = spawn_behind_proxy().await;
     for n in 0..5 {
         let from = format!("203.0.113.{}", 10 + n);
         assert_eq!(
@@ -190,8 +196,7 @@ async fn a_guesser_is_slowed_where_it_guesses_from_and_the_owner_still_signs_in(
 /// waits, the owner's does not. IPv6 guessers are one source per /64.
 #[tokio::test]
 async fn v1_and_blank_page_guessers_wait_and_the_owner_does_not() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    let base = behind_proxy(&app).await;
+    let (app, base) = spawn_behind_proxy().await;
     for n in 0..3 {
         let from = format!("2001:db8:1:2::{n:x}");
         let reply = carrier_query_from(&app, &base, &from, "Wrong0000").await;
@@ -217,8 +222,7 @@ async fn v1_and_blank_page_guessers_wait_and_the_owner_does_not() {
 /// without a failure forgets the count.
 #[tokio::test]
 async fn a_guess_spread_over_many_networks_meets_the_account_wide_bound() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    let base = behind_proxy(&app).await;
+    let (app, base) = spawn_behind_proxy().await;
     for n in 0..100 {
         let from = format!("10.{}.{}.1", n / 10, n % 10);
         let reply = carrier_query_from(&app, &base, &from, "Wrong0000").await;
