@@ -348,7 +348,7 @@ async fn a_killed_import_leaves_only_whole_batches() {
     assert_eq!(einv(&data, &["migrate"]).status.code(), Some(0));
     let store = open(&data).await;
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_einv"))
+    let child = Command::new(env!("CARGO_BIN_EXE_einv"))
         .args([
             "import",
             "invoices",

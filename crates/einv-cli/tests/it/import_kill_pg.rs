@@ -56,7 +56,7 @@ async fn postgres_killed_import_leaves_only_whole_batches() {
     );
     let store = Store::connect(&url).await.unwrap();
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_einv"))
+    let child = Command::new(env!("CARGO_BIN_EXE_einv"))
         .args(["import", "invoices", file.to_str().unwrap(), "--batch"])
         .arg(BATCH.to_string())
         .arg("--data")

@@ -2,7 +2,6 @@
 //! licence facts are kept in memory at the `admission` version, and each change reaches every
 //! node at its next version check; the time-based rules still hold to the second.
 
-use einv_core::AppId;
 use std::sync::Arc;
 
 use chrono::Duration;
@@ -143,7 +142,7 @@ async fn r11_a_revocation_reaches_cached_admissions_within_the_check_interval() 
 }
 
 async fn r4_1_a_device_barred_after_caching_is_refused_on_the_next_call(app: &TestApp) {
-    let params = app.carrier_list("2026/11/01", "2026/11/30");
+    let mut params = app.carrier_list("2026/11/01", "2026/11/30");
     assert_eq!(app.post(INVSERV, &params).await["code"], 200);
     assert_eq!(app.post(INVSERV, &params).await["code"], 200);
     app.store()

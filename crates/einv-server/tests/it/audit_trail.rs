@@ -156,7 +156,7 @@ async fn a_cut_tail_with_a_rolled_back_head_is_reported(app: &TestApp) {
 const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
 
 async fn a_carrier_call_leaves_an_audit_entry(app: &TestApp) {
-    let mut params = app.carrier_list("2026/11/01", "2026/11/30");
+    let params = app.carrier_list("2026/11/01", "2026/11/30");
     let reply = app.post(INVSERV, &params).await;
     assert_eq!(reply["code"], 200, "{reply}");
     let user = app.user(BARCODE).await;

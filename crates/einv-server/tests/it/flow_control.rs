@@ -61,7 +61,7 @@ fn align_to_window(app: &TestApp, now: i64) {
 
 /// The code of one winning-list call.
 async fn ask_code(app: &TestApp) -> String {
-    ask_code(&app).await.to_owned()
+    code(&app.post(INVAPP, &ask()).await).to_owned()
 }
 
 /// The winning-numbers service limited to 2 calls a minute.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use aes_gcm::aead::{Aead, KeyInit, OsRng};
 use aes_gcm::{AeadCore, Aes256Gcm, Key};
 use base64::Engine;
-use einv_core::{Service, SystemClock};
+use einv_core::SystemClock;
 use einv_server::services::{KeySealer, KeySlot};
 use einv_server::startup::{self, Config, SecretString};
 use einv_store::testing::execute_raw;
