@@ -12,16 +12,21 @@ use serde_json::Value;
 const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
 
 async fn sign_in(app: &TestApp, barcode: &str, code: &str) -> u16 {
-    let (cookie, csrf) = app.form_token("/me/login").await;
-    app.http
-        .post(format!("{}/me/login", app.base))
-        .header("cookie", cookie)
-        .form(&[("barcode", barcode), ("code", code), ("csrf", &csrf)])
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+    let form = app.form_token("/me/login").await;
+    post_login(app.http.post(app.url("/me/login")), form, barcode, code).await
+}
+
+/// POSTs the sign-in form as `req`, with the form's `(cookie, csrf)` and `barcode` and
+/// `code` typed: the status.
+async fn post_login(
+    req: reqwest::RequestBuilder,
+    (cookie, csrf): (String, String),
+    barcode: &str,
+    code: &str,
+) -> u16 {
+    let typed = [("barcode", barcode), ("code", code), ("csrf", &csrf)];
+    let res = req.header("cookie", cookie).form(&typed).send_ok().await;
+    res.status().as_u16()
 }
 
 /// Guessing costs: five wrong codes for one barcode are free; then each try waits a delay that
@@ -111,15 +116,9 @@ async fn sign_in_from(base: &str, from: &str, barcode: &str, code: &str) -> u16 
         .header("x-forwarded-for", from)
         .send_ok()
         .await;
-    let (cookie, csrf) = web::form_of(page).await;
-    http.post(format!("{base}/me/login"))
-        .header("x-forwarded-for", from)
-        .header("cookie", cookie)
-        .form(&[("barcode", barcode), ("code", code), ("csrf", &csrf)])
-        .send_ok()
-        .await
-        .status()
-        .as_u16()
+    let form = web::form_of(page).await;
+    let req = http.post(format!("{base}/me/login"));
+    post_login(req.header("x-forwarded-for", from), form, barcode, code).await
 }
 
 /// A v1 carrierInvChk of November 2026 for the fixture User's barcode with `code` typed.
