@@ -226,20 +226,7 @@ impl PlatformClient {
             .append_pair("state", &state)
             .append_pair("code_challenge", &challenge)
             .append_pair("code_challenge_method", "S256")
-            .append_pair("purpose_category", &consent.purpose_category)
-            .append_pair("purpose", &consent.purpose)
-            .append_pair("period", &consent.period)
-            .append_pair("region", &consent.region)
-            .append_pair("recipients", &consent.recipients)
-            .append_pair("manner", &consent.manner);
-        for (k, v) in [
-            ("laws", &consent.laws),
-            ("refusal_effect", &consent.refusal_effect),
-        ] {
-            if let Some(v) = v {
-                q.append_pair(k, v);
-            }
-        }
+            .extend_pairs(consent.pdpa_pairs());
         AuthorizationStart {
             url: self
                 .transport

@@ -81,7 +81,8 @@ pub async fn approve_as_user(
     }
 }
 
-fn set_cookies(res: &reqwest::Response) -> Vec<String> {
+/// The `name=value` of every cookie a response sets, as a browser sends them back.
+pub fn set_cookies(res: &reqwest::Response) -> Vec<String> {
     res.headers()
         .get_all("set-cookie")
         .iter()
@@ -92,7 +93,7 @@ fn set_cookies(res: &reqwest::Response) -> Vec<String> {
 }
 
 /// The `<input type="hidden">` fields of a page (values unescaped as maud escapes them).
-fn hidden_inputs(html: &str) -> Vec<(String, String)> {
+pub fn hidden_inputs(html: &str) -> Vec<(String, String)> {
     let attr = |tag: &str, name: &str| -> Option<String> {
         let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
         let end = tag[start..].find('"')? + start;

@@ -75,3 +75,20 @@ impl InvalidValue {
         self
     }
 }
+
+/// Asserts that `parse` takes every one of `good` and refuses every one of `bad`, naming
+/// `field`: the check each text newtype's tests make.
+#[cfg(test)]
+pub(crate) fn assert_parses<T: std::fmt::Debug>(
+    parse: impl Fn(&str) -> Result<T, InvalidValue>,
+    good: &[&str],
+    bad: &[&str],
+    field: &str,
+) {
+    for text in good {
+        assert!(parse(text).is_ok(), "{text:?}");
+    }
+    for text in bad {
+        assert_eq!(parse(text).unwrap_err().field, field, "{text:?}");
+    }
+}

@@ -280,15 +280,10 @@ mod tests {
         let bursty = RateLimit::parse("600/60/50").unwrap();
         assert_eq!((bursty.calls, bursty.burst), (600, 50));
         assert_eq!(bursty.to_string(), "600/60/50");
-        for bad in [
+        let bad = [
             "3", "0/60", "3/0", "a/b", "-1/60", "3/60/0", "3/60/1/1", "3/86401",
-        ] {
-            assert_eq!(
-                RateLimit::parse(bad).unwrap_err().field,
-                "rate limit",
-                "{bad}"
-            );
-        }
+        ];
+        crate::error::assert_parses(RateLimit::parse, &[], &bad, "rate limit");
     }
 
     #[test]

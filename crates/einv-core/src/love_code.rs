@@ -36,11 +36,12 @@ mod tests {
 
     #[test]
     fn accepts_three_to_seven_digits() {
-        assert!(LoveCode::parse("919").is_ok());
-        assert!(LoveCode::parse("1234567").is_ok());
-        for bad in ["91", "12345678", "12a4", " 919", ""] {
-            assert_eq!(LoveCode::parse(bad).unwrap_err().field, "love code");
-        }
+        crate::error::assert_parses(
+            LoveCode::parse,
+            &["919", "1234567"],
+            &["91", "12345678", "12a4", " 919", ""],
+            "love code",
+        );
     }
 
     proptest! {

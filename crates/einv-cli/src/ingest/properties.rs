@@ -85,26 +85,25 @@ mod tests {
             })
     }
 
+    /// Any bytes at all, or one of `seeds` mutated: half the cases each.
+    fn inputs(seeds: &'static [&'static [u8]]) -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..512),
+            mutated(seeds)
+        ]
+    }
+
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
+        // 600 cases: 300 of any bytes and 300 mutated seeds, on average.
+        #![proptest_config(ProptestConfig::with_cases(600))]
 
         #[test]
-        fn mig_any_bytes(data in proptest::collection::vec(any::<u8>(), 0..512)) {
+        fn mig_any_bytes_and_mutated_seeds(data in inputs(&MIG_SEEDS)) {
             mig_holds(&data);
         }
 
         #[test]
-        fn mig_mutated_seeds(data in mutated(&MIG_SEEDS)) {
-            mig_holds(&data);
-        }
-
-        #[test]
-        fn jsonl_any_bytes(data in proptest::collection::vec(any::<u8>(), 0..512)) {
-            jsonl_holds(&data);
-        }
-
-        #[test]
-        fn jsonl_mutated_seeds(data in mutated(&JSONL_SEEDS)) {
+        fn jsonl_any_bytes_and_mutated_seeds(data in inputs(&JSONL_SEEDS)) {
             jsonl_holds(&data);
         }
     }

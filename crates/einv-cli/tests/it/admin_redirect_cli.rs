@@ -41,16 +41,10 @@ async fn approved_licence(dir: &Path) -> einv_core::LicenceId {
 async fn redirect_uris_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let id = approved_licence(dir.path()).await.to_string();
-    let refused = einv_on(
-        dir.path(),
-        &[
-            "admin",
-            "redirect-uri",
-            "add",
-            &id,
-            "http://evil.example/cb",
-        ],
-    );
+    // `einv admin redirect-uri VERB ID URI` on this licence.
+    let redirect_uri =
+        |verb: &str, uri: &str| einv_on(dir.path(), &["admin", "redirect-uri", verb, &id, uri]);
+    let refused = redirect_uri("add", "http://evil.example/cb");
     assert!(!refused.status.success());
     assert!(
         output_text(&refused).contains("redirect_uri")
@@ -58,43 +52,16 @@ async fn redirect_uris_from_the_command_line() {
         "{}",
         output_text(&refused)
     );
-    let added = einv_on(
-        dir.path(),
-        &[
-            "admin",
-            "redirect-uri",
-            "add",
-            &id,
-            "https://app.example/cb",
-        ],
-    );
+    let added = redirect_uri("add", "https://app.example/cb");
     assert!(added.status.success(), "{}", output_text(&added));
     let listed = einv_on(dir.path(), &["admin", "redirect-uri", "list", &id]);
     assert_eq!(
         String::from_utf8_lossy(&listed.stdout),
         "https://app.example/cb\n"
     );
-    let removed = einv_on(
-        dir.path(),
-        &[
-            "admin",
-            "redirect-uri",
-            "remove",
-            &id,
-            "https://app.example/cb",
-        ],
-    );
+    let removed = redirect_uri("remove", "https://app.example/cb");
     assert!(removed.status.success(), "{}", output_text(&removed));
-    let gone = einv_on(
-        dir.path(),
-        &[
-            "admin",
-            "redirect-uri",
-            "remove",
-            &id,
-            "https://app.example/cb",
-        ],
-    );
+    let gone = redirect_uri("remove", "https://app.example/cb");
     assert!(
         !gone.status.success(),
         "removing what is not registered is an error"

@@ -10,7 +10,7 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,7 +19,7 @@ use einv_core::SystemClock;
 use einv_server::services::KeySealer;
 use einv_server::testing;
 
-use crate::process::{serve_command, spawn_listening};
+use crate::process::{serve_command, spawn_listening, OwnedChild};
 use einv_server::Platform;
 use einv_store::testing::TestDb;
 
@@ -77,7 +77,7 @@ pub struct Node {
     pub base: String,
     /// Its data directory (its log is `serve.log` there).
     pub dir: tempfile::TempDir,
-    child: Option<Child>,
+    child: OwnedChild,
     args: Vec<String>,
     env: Vec<(String, String)>,
 }
@@ -145,7 +145,7 @@ impl Node {
         let mut node = Self {
             base: String::new(),
             dir,
-            child: None,
+            child: OwnedChild::default(),
             args,
             env,
         };
@@ -165,7 +165,7 @@ impl Node {
         let (child, base) = tokio::task::spawn_blocking(move || spawn_listening(&mut cmd, &log))
             .await
             .expect("the node started");
-        self.child = Some(child);
+        self.child = OwnedChild::new(child);
         self.base = base;
         let http = reqwest::Client::new();
         for _ in 0..200 {
@@ -188,10 +188,7 @@ impl Node {
 
     /// Kills the process with SIGKILL (no shutdown of any kind) and waits for it.
     pub fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        self.child.kill();
     }
 
     /// Kills and starts the node again (on a new port: read `base` afterwards).
@@ -208,12 +205,6 @@ impl Node {
     /// What the node logged so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.log_path()).unwrap_or_default()
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        self.kill();
     }
 }
 
@@ -253,7 +244,7 @@ async fn seed(db: &TestDb) -> Licensed {
 /// A `redis-server` of the test's own, on a free port, without persistence.
 pub struct OwnRedis {
     port: u16,
-    child: Option<Child>,
+    child: OwnedChild,
 }
 
 impl OwnRedis {
@@ -261,7 +252,7 @@ impl OwnRedis {
     pub fn on_free_port() -> Self {
         Self {
             port: Self::free_port(),
-            child: None,
+            child: OwnedChild::default(),
         }
     }
 
@@ -294,7 +285,7 @@ impl OwnRedis {
             .stdout(Stdio::null())
             .spawn()
             .unwrap();
-        self.child = Some(child);
+        self.child = OwnedChild::new(child);
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
                 return;
@@ -306,15 +297,6 @@ impl OwnRedis {
 
     /// Kills it with SIGKILL.
     pub fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for OwnRedis {
-    fn drop(&mut self) {
-        self.kill();
+        self.child.kill();
     }
 }

@@ -185,8 +185,9 @@ const CARRIER_INVOICES: &[Expected] = &[
     },
 ];
 
-fn import(app: &TestApp) {
-    let out = Command::new(env!("CARGO_BIN_EXE_einv"))
+/// `einv import invoices` of the whole corpus into `app`'s database.
+fn import_corpus(app: &TestApp) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_einv"))
         .args(["import", "invoices"])
         .args(
             [
@@ -200,7 +201,11 @@ fn import(app: &TestApp) {
         .args(["--database-url", app.db_url()])
         .env_remove("EINV_DATABASE_URL")
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+fn import(app: &TestApp) {
+    let out = import_corpus(app);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -368,20 +373,7 @@ async fn the_mig_corpus_reads_back_through_v1() {
     printed_invoices_read_back_through_qry_inv_detail(&app).await;
     // Importing the corpus again changes nothing: every invoice is unchanged (the cancel and
     // void included), none is a conflict.
-    let again = Command::new(env!("CARGO_BIN_EXE_einv"))
-        .args(["import", "invoices"])
-        .args(
-            [
-                "f0401_mig40.xml",
-                "f0401_mig41.xml",
-                "c0401_mig32.xml",
-                "f0501_f0701.xml",
-            ]
-            .map(corpus),
-        )
-        .args(["--database-url", app.db_url()])
-        .output()
-        .unwrap();
+    let again = import_corpus(&app);
     let stdout = String::from_utf8_lossy(&again.stdout);
     assert!(again.status.success(), "{stdout}");
     assert!(stdout.contains("unchanged: 13"), "{stdout}");

@@ -2,7 +2,7 @@
 //! data directory, the stored result read back through the store.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
 use std::time::{Duration, Instant};
 
 use einv_core::{InvoiceNumber, Period};
@@ -15,7 +15,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 /// The summary's `name: value` lines.
-fn summary(out: &Output, name: &str) -> u64 {
+pub(crate) fn summary(out: &Output, name: &str) -> i64 {
     let stdout = text(&out.stdout);
     let line = stdout
         .lines()
@@ -30,8 +30,10 @@ async fn open(data: &Path) -> Store {
     Store::open_sqlite(&data.join("einv.db")).await.unwrap()
 }
 
-fn number(n: &str) -> InvoiceNumber {
-    InvoiceNumber::parse(n).unwrap()
+/// The stored invoice numbered `n` in `period`, if any.
+async fn stored(store: &Store, n: &str, period: Period) -> Option<einv_store::InvoiceRecord> {
+    let number = InvoiceNumber::parse(n).unwrap();
+    store.find_invoice(&number, period).await.unwrap()
 }
 
 const MIXED_XML: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mixed.xml");
@@ -97,40 +99,15 @@ async fn jsonl_keeps_the_good_records_reports_the_bad_and_reimports_as_unchanged
     let store = open(&data).await;
     let period = Period::parse("11504").unwrap();
     assert_eq!(store.count_invoices().await.unwrap(), 2);
-    assert!(store
-        .find_invoice(&number("CD00000001"), period)
-        .await
-        .unwrap()
-        .is_none());
-    let first = store
-        .find_invoice(&number("CD00000004"), period)
-        .await
-        .unwrap()
-        .unwrap();
+    assert!(stored(&store, "CD00000001", period).await.is_none());
+    let first = stored(&store, "CD00000004", period).await.unwrap();
     assert_eq!(first.header.seller.name, "示範商店");
-    assert_eq!(
-        store
-            .invoice_items(first.id, first.header.period)
-            .await
-            .unwrap()[0]
-            .description,
-        "餅"
-    );
-    let voided = store
-        .find_invoice(&number("CD00000003"), period)
-        .await
-        .unwrap()
-        .unwrap();
+    let items = store.invoice_items(first.id, period).await.unwrap();
+    assert_eq!(items[0].description, "餅");
+    let voided = stored(&store, "CD00000003", period).await.unwrap();
     assert_eq!(voided.status, InvoiceStatus::Voided);
-    assert_eq!(
-        store
-            .find_seller(&"10458575".parse().unwrap())
-            .await
-            .unwrap()
-            .unwrap()
-            .name,
-        "第二商店"
-    );
+    let second = store.find_seller(&"10458575".parse().unwrap()).await;
+    assert_eq!(second.unwrap().unwrap().name, "第二商店");
     store.close().await;
 
     let again = einv(&data, &["import", "invoices", file.to_str().unwrap()]);
@@ -188,13 +165,7 @@ async fn mig_xml_issues_cancels_and_voids() {
     let period = Period::parse("11510").unwrap();
     let status = |n| {
         let store = store.clone();
-        async move {
-            store
-                .find_invoice(&number(n), period)
-                .await
-                .unwrap()
-                .map(|r| r.status)
-        }
+        async move { stored(&store, n, period).await.map(|r| r.status) }
     };
     assert_eq!(status("AB10000001").await, Some(InvoiceStatus::Voided));
     assert_eq!(status("AB10000003").await, Some(InvoiceStatus::Cancelled));
@@ -286,19 +257,19 @@ async fn generated_data_is_deterministic_and_imports_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
     let data = dir.path().join("data");
+    // The same data set each time: 3,000 invoices from seed 42, periods up to 114/09–10.
+    let seeded = [
+        "generate",
+        "--invoices",
+        "3000",
+        "--seed",
+        "42",
+        "--until",
+        "11410",
+    ];
     for file in [&a, &b] {
-        let args = [
-            "generate",
-            "--invoices",
-            "3000",
-            "--seed",
-            "42",
-            "--until",
-            "11410",
-            "--register-users",
-            "--out",
-        ];
-        let out = einv(&data, &[&args[..], &[file.to_str().unwrap()]].concat());
+        let to_file = ["--register-users", "--out", file.to_str().unwrap()];
+        let out = einv(&data, &[&seeded[..], &to_file].concat());
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     }
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
@@ -310,62 +281,37 @@ async fn generated_data_is_deterministic_and_imports_cleanly() {
     assert_eq!(summary(&out, "inserted"), 3000);
 
     let direct = dir.path().join("direct");
-    let args = [
-        "generate",
-        "--invoices",
-        "3000",
-        "--seed",
-        "42",
-        "--until",
-        "11410",
-        "--into-db",
-    ];
-    let out = einv(&direct, &args);
+    let out = einv(&direct, &[&seeded[..], &["--into-db"]].concat());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(open(&direct).await.count_invoices().await.unwrap(), 3000);
 }
 
-/// Kills an import mid-way: what is stored is whole batches, never part of one.
-#[tokio::test]
-async fn a_killed_import_leaves_only_whole_batches() {
-    const TOTAL: i64 = 150_000;
-    const BATCH: i64 = 500;
-    let dir = tempfile::tempdir().unwrap();
-    let (data, file) = (dir.path().join("data"), dir.path().join("big.jsonl"));
-    let total = TOTAL.to_string();
-    let out = einv(
-        &data,
-        &[
-            "generate",
-            "--invoices",
-            &total,
-            "--until",
-            "11410",
-            "--register-users",
-            "--out",
-            file.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0));
-    // Create and migrate the database first, so that polling it cannot race the migration.
-    assert_eq!(einv(&data, &["migrate"]).status.code(), Some(0));
-    let store = open(&data).await;
+/// `einv generate` writing `total` invoices (users registered, periods up to 114/09–10) to
+/// `file`.
+pub(crate) fn generate_into<'a>(total: &'a str, file: &'a str) -> [&'a str; 8] {
+    [
+        "generate",
+        "--invoices",
+        total,
+        "--until",
+        "11410",
+        "--register-users",
+        "--out",
+        file,
+    ]
+}
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_einv"))
-        .args([
-            "import",
-            "invoices",
-            file.to_str().unwrap(),
-            "--batch",
-            &BATCH.to_string(),
-            "--data",
-        ])
-        .arg(&data)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+/// Waits until `child`, an `einv import` of `total` invoices in batches of `batch`, has stored
+/// two batches, kills it (SIGKILL), and returns how many invoices it stored: whole batches,
+/// fewer than all.
+pub(crate) async fn killed_after_two_batches(
+    mut child: Child,
+    store: &Store,
+    batch: i64,
+    total: i64,
+) -> i64 {
     let deadline = Instant::now() + Duration::from_secs(120);
-    while store.count_invoices().await.unwrap() < 2 * BATCH {
+    while store.count_invoices().await.unwrap() < 2 * batch {
         assert!(
             Instant::now() < deadline,
             "the import stored nothing in time"
@@ -379,17 +325,48 @@ async fn a_killed_import_leaves_only_whole_batches() {
     child.kill().unwrap();
     child.wait().unwrap();
     let stored = store.count_invoices().await.unwrap();
-    assert!(stored < TOTAL, "killed mid-way: {stored}");
+    assert!(stored < total, "killed mid-way: {stored}");
     assert_eq!(
-        stored % BATCH,
+        stored % batch,
         0,
         "{stored} is not a whole number of batches"
     );
+    stored
+}
+
+/// Kills an import mid-way: what is stored is whole batches, never part of one.
+#[tokio::test]
+async fn a_killed_import_leaves_only_whole_batches() {
+    const TOTAL: i64 = 150_000;
+    const BATCH: i64 = 500;
+    let dir = tempfile::tempdir().unwrap();
+    let (data, file) = (dir.path().join("data"), dir.path().join("big.jsonl"));
+    let total = TOTAL.to_string();
+    let out = einv(&data, &generate_into(&total, file.to_str().unwrap()));
+    assert_eq!(out.status.code(), Some(0));
+    // Create and migrate the database first, so that polling it cannot race the migration.
+    assert_eq!(einv(&data, &["migrate"]).status.code(), Some(0));
+    let store = open(&data).await;
+
+    let child = Command::new(env!("CARGO_BIN_EXE_einv"))
+        .args([
+            "import",
+            "invoices",
+            file.to_str().unwrap(),
+            "--batch",
+            &BATCH.to_string(),
+            "--data",
+        ])
+        .arg(&data)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stored = killed_after_two_batches(child, &store, BATCH, TOTAL).await;
     store.close().await;
 
     // Importing again completes the rest and leaves the first part unchanged.
     let out = einv(&data, &["import", "invoices", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(summary(&out, "unchanged") as i64, stored);
-    assert_eq!(summary(&out, "inserted") as i64, TOTAL - stored);
+    assert_eq!(summary(&out, "unchanged"), stored);
+    assert_eq!(summary(&out, "inserted"), TOTAL - stored);
 }

@@ -4,11 +4,12 @@
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use einv_store::testing::TestDb;
 use einv_store::Store;
 use sqlx::{AnyConnection, Connection};
+
+use crate::import_cli::{generate_into, killed_after_two_batches, summary};
 
 const TOTAL: i64 = 40_000;
 const BATCH: i64 = 500;
@@ -24,37 +25,20 @@ fn einv(data: &Path, url: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// The summary's `name: value` line.
-fn summary(out: &Output, name: &str) -> i64 {
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    stdout
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
-        .unwrap_or_else(|| panic!("no {name} in {stdout}"))
-        .parse()
-        .unwrap()
-}
-
 /// Invoices stored without any item, and items whose invoice is missing: both 0 unless a
 /// batch was half-written.
 async fn half_written(url: &str) -> (i64, i64) {
+    const BARE: &str = "SELECT COUNT(*) FROM invoices i WHERE NOT EXISTS (SELECT 1 FROM \
+                        invoice_items it WHERE it.invoice_id = i.id AND it.period = i.period)";
+    const ORPHANS: &str = "SELECT COUNT(*) FROM invoice_items it WHERE NOT EXISTS (SELECT 1 \
+                           FROM invoices i WHERE i.id = it.invoice_id AND i.period = it.period)";
     let mut conn = AnyConnection::connect(url).await.unwrap();
-    let bare: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM invoices i WHERE NOT EXISTS (SELECT 1 FROM invoice_items it \
-         WHERE it.invoice_id = i.id AND it.period = i.period)",
-    )
-    .fetch_one(&mut conn)
-    .await
-    .unwrap();
-    let orphans: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM invoice_items it WHERE NOT EXISTS (SELECT 1 FROM invoices i \
-         WHERE i.id = it.invoice_id AND i.period = it.period)",
-    )
-    .fetch_one(&mut conn)
-    .await
-    .unwrap();
+    let mut counts = [0_i64; 2];
+    for (count, sql) in counts.iter_mut().zip([BARE, ORPHANS]) {
+        *count = sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap();
+    }
     conn.close().await.unwrap();
-    (bare, orphans)
+    (counts[0], counts[1])
 }
 
 #[tokio::test]
@@ -63,20 +47,8 @@ async fn postgres_killed_import_leaves_only_whole_batches() {
     let (data, file) = (dir.path().join("data"), dir.path().join("big.jsonl"));
     let db = TestDb::postgres().await.unwrap();
     let url = db.url.clone();
-    let out = einv(
-        &data,
-        &url,
-        &[
-            "generate",
-            "--invoices",
-            &TOTAL.to_string(),
-            "--until",
-            "11410",
-            "--register-users",
-            "--out",
-            file.to_str().unwrap(),
-        ],
-    );
+    let total = TOTAL.to_string();
+    let out = einv(&data, &url, &generate_into(&total, file.to_str().unwrap()));
     assert!(
         out.status.success(),
         "{}",
@@ -84,7 +56,7 @@ async fn postgres_killed_import_leaves_only_whole_batches() {
     );
     let store = Store::connect(&url).await.unwrap();
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_einv"))
+    let child = Command::new(env!("CARGO_BIN_EXE_einv"))
         .args(["import", "invoices", file.to_str().unwrap(), "--batch"])
         .arg(BATCH.to_string())
         .arg("--data")
@@ -94,27 +66,7 @@ async fn postgres_killed_import_leaves_only_whole_batches() {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while store.count_invoices().await.unwrap() < 2 * BATCH {
-        assert!(
-            Instant::now() < deadline,
-            "the import stored nothing in time"
-        );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the import ended before it could be killed"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
-    let stored = store.count_invoices().await.unwrap();
-    assert!(stored < TOTAL, "killed mid-way: {stored}");
-    assert_eq!(
-        stored % BATCH,
-        0,
-        "{stored} is not a whole number of batches"
-    );
+    let stored = killed_after_two_batches(child, &store, BATCH, TOTAL).await;
     assert_eq!(half_written(&url).await, (0, 0), "nothing half-written");
 
     // Importing again stores the rest once and leaves the committed batches unchanged.

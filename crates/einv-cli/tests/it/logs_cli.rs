@@ -189,15 +189,8 @@ async fn blank_page_entry(
         ))
         .send_ok().await;
     assert_eq!(entry.status(), 303, "the entry opens the page");
-    let session = entry
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("einv_blank="))
-        .and_then(|c| c.split(';').next())
-        .unwrap_or_default()
-        .to_owned();
+    let pair = crate::common::web::cookie_pair(&entry, "einv_blank").unwrap_or_default();
+    let session = pair.trim_start_matches("einv_blank=").to_owned();
     ("blank-page session", session)
 }
 

@@ -68,21 +68,17 @@ fn winning_losing_and_malformed_numbers() {
         Some(1),
         "stdout: {stdout}\nstderr: {stderr}"
     );
-    assert!(
-        stdout.contains("AB88515559  特別獎 / special prize  NT$10,000,000"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("CD12345678  no prize"), "{stdout}");
-    assert!(
-        stdout.contains("XY12345656  六獎 / sixth prize  NT$200"),
-        "{stdout}"
+    crate::common::assert_contains_all(
+        &stdout,
+        &[
+            "AB88515559  特別獎 / special prize  NT$10,000,000",
+            "CD12345678  no prize",
+            "XY12345656  六獎 / sixth prize  NT$200",
+        ],
     );
     // The error names the number and says what is wrong with it.
-    assert!(
-        stderr.contains("invoice number: expected 2 letters"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("got \"LY1234\""), "{stderr}");
+    let named = ["invoice number: expected 2 letters", "got \"LY1234\""];
+    crate::common::assert_contains_all(&stderr, &named);
     assert!(!stdout.contains("LY1234"), "{stdout}");
 }
 

@@ -71,8 +71,7 @@ pub fn spawn_listening(cmd: &mut Command, log: &Path) -> (Child, String) {
     match rx.recv_timeout(Duration::from_secs(60)) {
         Ok(base) => (child, base),
         Err(_) => {
-            let _ = child.kill();
-            let _ = child.wait();
+            OwnedChild::new(child).kill();
             panic!(
                 "serve did not start:\n{}",
                 std::fs::read_to_string(log).unwrap_or_default()
@@ -81,9 +80,39 @@ pub fn spawn_listening(cmd: &mut Command, log: &Path) -> (Child, String) {
     }
 }
 
+/// A child process of the test's, killed (SIGKILL) and reaped when dropped: a node, a
+/// `redis-server`, a server that failed to start.
+#[derive(Debug, Default)]
+pub struct OwnedChild(Option<Child>);
+
+impl OwnedChild {
+    pub fn new(child: Child) -> Self {
+        Self(Some(child))
+    }
+
+    /// The process, taken over by the caller (none once killed or taken).
+    pub fn take(&mut self) -> Option<Child> {
+        self.0.take()
+    }
+
+    /// SIGKILL: no shutdown of any kind; waits for it.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for OwnedChild {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// A running `einv serve`; killed (SIGKILL) when dropped.
 pub struct Serve {
-    child: Option<Child>,
+    child: OwnedChild,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
     /// Its stderr (the log).
@@ -99,7 +128,7 @@ impl Serve {
         cmd.args(args).envs(env.iter().copied());
         let (child, base) = spawn_listening(&mut cmd, &log);
         Self {
-            child: Some(child),
+            child: OwnedChild::new(child),
             base,
             log,
         }
@@ -121,15 +150,6 @@ impl Serve {
 
     /// SIGKILL: no shutdown of any kind.
     pub fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        self.kill();
+        self.child.kill();
     }
 }

@@ -55,6 +55,80 @@ fn invoice(number: &str, period: &str, donated: bool) -> CarrierInvoice {
     }
 }
 
+/// `user` consents to every service, in the service's scope.
+async fn consent_to_all(kit: &ComplianceKit, user: &str) -> ConsentRecord {
+    kit.record_consent(user, ConsentScope::InScope, &Service::ALL)
+        .await
+        .unwrap()
+}
+
+/// Whether `user`'s use of `service` is covered by a live consent.
+async fn allowed(kit: &ComplianceKit, user: &str, service: Service) -> bool {
+    kit.require_consent(user, service).await.is_ok()
+}
+
+/// `user` consents to every service, and has one invoice cached and one carrier stored.
+async fn seed_user(kit: &ComplianceKit, user: &str) {
+    consent_to_all(kit, user).await;
+    kit.cache_invoice(
+        user,
+        &invoice("AB12345678", "11512", false),
+        Purpose::Service,
+    )
+    .await
+    .unwrap();
+    kit.store_carrier(&StoredCarrier::new(user, "3J0002", "/AB12+-.", "Code1234"))
+        .await
+        .unwrap();
+}
+
+/// `user` consents to the personal-finance use outside the service's scope (R6.3).
+async fn consent_to_finance(kit: &ComplianceKit, user: &str) -> Result<(), Error> {
+    kit.record_consent(
+        user,
+        ConsentScope::OutOfScope(PurposeCategory::PersonalFinance),
+        &[],
+    )
+    .await
+    .map(drop)
+}
+
+/// Keeps `value` as `user`'s budget, a personal-finance datum outside the service's scope.
+async fn keep_budget(kit: &ComplianceKit, user: &str, value: i64) -> Result<(), Error> {
+    kit.store_out_of_scope(
+        user,
+        PurposeCategory::PersonalFinance,
+        "budget",
+        serde_json::json!(value),
+    )
+    .await
+    .map(drop)
+}
+
+fn carrier() -> CarrierCredentials {
+    CarrierCredentials::mobile_barcode("/AB12+-.", "Code1234")
+}
+
+/// The rule under which "u1"'s carrier listing for `day` is refused.
+async fn listing_refused_by(kit: &ComplianceKit, day: NaiveDate) -> &'static str {
+    let e = kit
+        .carrier_invoices(&unreachable_client(), "u1", &carrier(), day, day)
+        .await
+        .unwrap_err();
+    no_consent_rule(&e)
+}
+
+/// The rule under which `user`'s use of `service` is refused.
+async fn refused_by(kit: &ComplianceKit, user: &str, service: Service) -> &'static str {
+    no_consent_rule(&kit.require_consent(user, service).await.unwrap_err())
+}
+
+/// Whether the usage trail (of `user`, or of all) holds an entry for `action`.
+async fn trail_has(kit: &ComplianceKit, user: Option<&str>, action: &str) -> bool {
+    let trail = kit.usage_trail(user).await.unwrap();
+    trail.iter().any(|e| e.action == action)
+}
+
 fn no_consent_rule(e: &Error) -> &'static str {
     match e {
         Error::NoConsent { rule, .. } => rule,
@@ -65,17 +139,11 @@ fn no_consent_rule(e: &Error) -> &'static str {
 #[tokio::test]
 async fn r5_2_no_fetch_without_a_consent_and_none_after_revocation() {
     let (kit, _clock) = kit(taipei_at(2026, 1, 31)).await;
-    let client = unreachable_client();
-    let carrier = CarrierCredentials::mobile_barcode("/AB12+-.", "Code1234");
     let day = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
-    let e = kit
-        .carrier_invoices(&client, "u1", &carrier, day, day)
-        .await
-        .unwrap_err();
-    assert_eq!(no_consent_rule(&e), "R5.2");
+    assert_eq!(listing_refused_by(&kit, day).await, "R5.2");
     let n = InvoiceNumber::parse("AB12345678").unwrap();
     let e = kit
-        .donate(&client, "u1", &carrier, &n, day, "919")
+        .donate(&unreachable_client(), "u1", &carrier(), &n, day, "919")
         .await
         .unwrap_err();
     assert_eq!(no_consent_rule(&e), "R5.2");
@@ -84,15 +152,8 @@ async fn r5_2_no_fetch_without_a_consent_and_none_after_revocation() {
     kit.record_consent("u1", ConsentScope::InScope, &[Service::CarrierInvoices])
         .await
         .unwrap();
-    assert!(kit
-        .require_consent("u1", Service::CarrierInvoices)
-        .await
-        .is_ok());
-    let e = kit
-        .require_consent("u1", Service::Donation)
-        .await
-        .unwrap_err();
-    assert_eq!(no_consent_rule(&e), "R5.2");
+    assert!(allowed(&kit, "u1", Service::CarrierInvoices).await);
+    assert_eq!(refused_by(&kit, "u1", Service::Donation).await, "R5.2");
     // Another User's consent is not this one's.
     assert!(kit
         .require_consent("u2", Service::CarrierInvoices)
@@ -102,11 +163,10 @@ async fn r5_2_no_fetch_without_a_consent_and_none_after_revocation() {
     kit.revoke_consent("u1", ConsentScope::InScope)
         .await
         .unwrap();
-    let e = kit
-        .require_consent("u1", Service::CarrierInvoices)
-        .await
-        .unwrap_err();
-    assert_eq!(no_consent_rule(&e), "R5.2");
+    assert_eq!(
+        refused_by(&kit, "u1", Service::CarrierInvoices).await,
+        "R5.2"
+    );
 }
 
 #[tokio::test]
@@ -114,10 +174,7 @@ async fn r5_6_a_consent_lapses_six_calendar_months_on_and_renewal_is_announced()
     // 2026-01-31 + six calendar months = 2026-07-31 (the domain's own example).
     let given = taipei_at(2026, 1, 31);
     let (kit, clock) = kit(given).await;
-    let record = kit
-        .record_consent("u1", ConsentScope::InScope, &Service::ALL)
-        .await
-        .unwrap();
+    let record = consent_to_all(&kit, "u1").await;
     assert_eq!(record.lapses_at, taipei_at(2026, 7, 31));
 
     assert!(kit
@@ -129,37 +186,21 @@ async fn r5_6_a_consent_lapses_six_calendar_months_on_and_renewal_is_announced()
     let due = kit.renewals_due(Duration::days(30)).await.unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!((due[0].user.as_str(), due[0].lapsed), ("u1", false));
-    assert!(kit
-        .require_consent("u1", Service::CarrierInvoices)
-        .await
-        .is_ok());
+    assert!(allowed(&kit, "u1", Service::CarrierInvoices).await);
 
     clock.set(taipei_at(2026, 7, 31));
-    let e = kit
-        .require_consent("u1", Service::CarrierInvoices)
-        .await
-        .unwrap_err();
-    assert_eq!(no_consent_rule(&e), "R5.6");
+    assert_eq!(
+        refused_by(&kit, "u1", Service::CarrierInvoices).await,
+        "R5.6"
+    );
     assert!(kit.renewals_due(Duration::zero()).await.unwrap()[0].lapsed);
-    let client = unreachable_client();
-    let carrier = CarrierCredentials::mobile_barcode("/AB12+-.", "Code1234");
     let day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
-    let e = kit
-        .carrier_invoices(&client, "u1", &carrier, day, day)
-        .await
-        .unwrap_err();
-    assert_eq!(no_consent_rule(&e), "R5.6");
+    assert_eq!(listing_refused_by(&kit, day).await, "R5.6");
 
     // Renewal is a new consent, six months from now.
-    let renewed = kit
-        .record_consent("u1", ConsentScope::InScope, &Service::ALL)
-        .await
-        .unwrap();
+    let renewed = consent_to_all(&kit, "u1").await;
     assert_eq!(renewed.lapses_at, taipei_at(2027, 1, 31));
-    assert!(kit
-        .require_consent("u1", Service::CarrierInvoices)
-        .await
-        .is_ok());
+    assert!(allowed(&kit, "u1", Service::CarrierInvoices).await);
 }
 
 #[tokio::test]
@@ -190,12 +231,7 @@ async fn r6_2_an_invoice_is_not_kept_past_its_claim_deadline() {
         Error::PastClaimDeadline { period, .. } => assert_eq!(period, "11408"),
         other => panic!("{other:?}"),
     }
-    assert!(kit
-        .usage_trail(None)
-        .await
-        .unwrap()
-        .iter()
-        .any(|e| e.action == "cache.expired"));
+    assert!(trail_has(&kit, None, "cache.expired").await);
 }
 
 #[tokio::test]
@@ -205,53 +241,22 @@ async fn r6_3_out_of_scope_storage_needs_the_matching_live_consent() {
     let finance = Purpose::OutOfScope(PurposeCategory::PersonalFinance);
     let e = kit.cache_invoice("u1", &inv, finance).await.unwrap_err();
     assert_eq!(no_consent_rule(&e), "R6.3");
-    let e = kit
-        .store_out_of_scope(
-            "u1",
-            PurposeCategory::PersonalFinance,
-            "budget",
-            serde_json::json!(1),
-        )
-        .await
-        .unwrap_err();
+    let e = keep_budget(&kit, "u1", 1).await.unwrap_err();
     assert_eq!(no_consent_rule(&e), "R6.3");
 
     // The in-scope consent does not cover out-of-scope use, nor does another purpose's.
-    kit.record_consent("u1", ConsentScope::InScope, &Service::ALL)
-        .await
-        .unwrap();
+    consent_to_all(&kit, "u1").await;
     kit.record_consent("u1", ConsentScope::OutOfScope(PurposeCategory::Offers), &[])
         .await
         .unwrap();
     assert!(kit.cache_invoice("u1", &inv, finance).await.is_err());
 
-    kit.record_consent(
-        "u1",
-        ConsentScope::OutOfScope(PurposeCategory::PersonalFinance),
-        &[],
-    )
-    .await
-    .unwrap();
+    consent_to_finance(&kit, "u1").await.unwrap();
     kit.cache_invoice("u1", &inv, finance).await.unwrap();
-    kit.store_out_of_scope(
-        "u1",
-        PurposeCategory::PersonalFinance,
-        "budget",
-        serde_json::json!(1),
-    )
-    .await
-    .unwrap();
+    keep_budget(&kit, "u1", 1).await.unwrap();
 
     clock.advance(Duration::days(200));
-    let e = kit
-        .store_out_of_scope(
-            "u1",
-            PurposeCategory::PersonalFinance,
-            "budget",
-            serde_json::json!(2),
-        )
-        .await
-        .unwrap_err();
+    let e = keep_budget(&kit, "u1", 2).await.unwrap_err();
     assert_eq!(no_consent_rule(&e), "R6.3");
 }
 
@@ -284,9 +289,7 @@ async fn r5_3_the_usage_trail_is_kept_six_months_and_not_less() {
         .with_trail_months(5),
         Err(Error::Retention(_))
     ));
-    kit.record_consent("u1", ConsentScope::InScope, &Service::ALL)
-        .await
-        .unwrap();
+    consent_to_all(&kit, "u1").await;
     clock.set(taipei_at(2026, 7, 9));
     kit.expire().await.unwrap();
     assert_eq!(
@@ -306,34 +309,9 @@ async fn r5_3_the_usage_trail_is_kept_six_months_and_not_less() {
 async fn r11_purge_deletes_every_user_datum_and_reports_it() {
     let (kit, _clock) = kit(taipei_at(2026, 1, 10)).await;
     for user in ["u1", "u2"] {
-        kit.record_consent(user, ConsentScope::InScope, &Service::ALL)
-            .await
-            .unwrap();
-        kit.record_consent(
-            user,
-            ConsentScope::OutOfScope(PurposeCategory::PersonalFinance),
-            &[],
-        )
-        .await
-        .unwrap();
-        kit.cache_invoice(
-            user,
-            &invoice("AB12345678", "11512", false),
-            Purpose::Service,
-        )
-        .await
-        .unwrap();
-        kit.store_carrier(&StoredCarrier::new(user, "3J0002", "/AB12+-.", "Code1234"))
-            .await
-            .unwrap();
-        kit.store_out_of_scope(
-            user,
-            PurposeCategory::PersonalFinance,
-            "budget",
-            serde_json::json!(1),
-        )
-        .await
-        .unwrap();
+        seed_user(&kit, user).await;
+        consent_to_finance(&kit, user).await.unwrap();
+        keep_budget(&kit, user, 1).await.unwrap();
     }
     let report = kit.purge("licence expired").await.unwrap();
     assert_eq!(
@@ -352,11 +330,7 @@ async fn r11_purge_deletes_every_user_datum_and_reports_it() {
         assert!(kit.store().carriers(user).await.unwrap().is_empty());
         assert!(kit.store().out_of_scope(user).await.unwrap().is_empty());
         assert_eq!(
-            no_consent_rule(
-                &kit.require_consent(user, Service::CarrierInvoices)
-                    .await
-                    .unwrap_err()
-            ),
+            refused_by(&kit, user, Service::CarrierInvoices).await,
             "R5.2"
         );
     }
@@ -383,19 +357,7 @@ async fn two_donated_invoices_with_one_mask_on_one_day_are_both_kept() {
 async fn r5_2_erasing_one_user_leaves_the_others() {
     let (kit, _clock) = kit(taipei_at(2026, 1, 10)).await;
     for user in ["u1", "u2"] {
-        kit.record_consent(user, ConsentScope::InScope, &Service::ALL)
-            .await
-            .unwrap();
-        kit.cache_invoice(
-            user,
-            &invoice("AB12345678", "11512", false),
-            Purpose::Service,
-        )
-        .await
-        .unwrap();
-        kit.store_carrier(&StoredCarrier::new(user, "3J0002", "/AB12+-.", "Code1234"))
-            .await
-            .unwrap();
+        seed_user(&kit, user).await;
     }
     let erased = kit.erase_user("u1", "asked to").await.unwrap();
     assert_eq!(
@@ -408,22 +370,10 @@ async fn r5_2_erasing_one_user_leaves_the_others() {
         (1, 1, 1, 1)
     );
     assert!(kit.cached_invoices("u1").await.unwrap().is_empty());
-    assert_eq!(
-        no_consent_rule(
-            &kit.require_consent("u1", Service::Donation)
-                .await
-                .unwrap_err()
-        ),
-        "R5.2"
-    );
+    assert_eq!(refused_by(&kit, "u1", Service::Donation).await, "R5.2");
     assert_eq!(kit.cached_invoices("u2").await.unwrap().len(), 1);
-    assert!(kit.require_consent("u2", Service::Donation).await.is_ok());
-    assert!(kit
-        .usage_trail(Some("u1"))
-        .await
-        .unwrap()
-        .iter()
-        .any(|e| e.action == "user.erased"));
+    assert!(allowed(&kit, "u2", Service::Donation).await);
+    assert!(trail_has(&kit, Some("u1"), "user.erased").await);
 }
 
 #[tokio::test]

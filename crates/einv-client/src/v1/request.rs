@@ -140,6 +140,16 @@ pub fn form(
 mod tests {
     use super::*;
 
+    /// The first attempt of the worked example's client, at its platform time.
+    fn worked_example_attempt() -> Attempt<'static> {
+        Attempt {
+            app_id: "test_app_id",
+            device_id: "test_uuid",
+            platform_now: 1_655_654_400,
+            serial: 1,
+        }
+    }
+
     /// The signature of a request this client builds matches the worked example of the
     /// Ministry's service (a MOF client's test vector, recomputed).
     #[test]
@@ -152,12 +162,7 @@ mod tests {
             ("invNum", "AB12345678".to_owned()),
             ("npoBan", "0".to_owned()),
         ];
-        let attempt = Attempt {
-            app_id: "test_app_id",
-            device_id: "test_uuid",
-            platform_now: 1_655_654_400,
-            serial: 1,
-        };
+        let attempt = worked_example_attempt();
         let mut form = form(&DONATE, &params, attempt, b"test_api_key");
         // The worked example sent the spec's "intended validity" constant.
         for (k, v) in &mut form {
@@ -178,12 +183,7 @@ mod tests {
     fn the_signature_the_client_sends_is_the_worked_example_when_expiry_matches() {
         // Built with expTimeStamp as the client sends it, the signature covers it: changing any
         // signed value changes the signature.
-        let attempt = Attempt {
-            app_id: "test_app_id",
-            device_id: "test_uuid",
-            platform_now: 1_655_654_400,
-            serial: 1,
-        };
+        let attempt = worked_example_attempt();
         let form = form(&DONATE, &[("invNum", "AB12345678".into())], attempt, b"k");
         let sig = form
             .iter()

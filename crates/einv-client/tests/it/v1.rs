@@ -12,6 +12,14 @@ use einv_core::{FixedClock, InvoiceNumber};
 
 use crate::harness::Live;
 
+/// A live Platform, its client, and the demo User's recent invoices.
+async fn start_with_invoices() -> (Live, V1Client, Vec<einv_client::v1::CarrierInvoice>) {
+    let live = Live::start().await;
+    let client = live.client();
+    let invoices = some_invoices(&live, &client).await;
+    (live, client, invoices)
+}
+
 /// This month's invoices of the demo User (or last month's, early on the 1st).
 async fn some_invoices(live: &Live, client: &V1Client) -> Vec<einv_client::v1::CarrierInvoice> {
     let (first, today) = live.open_month();
@@ -33,6 +41,11 @@ async fn some_invoices(live: &Live, client: &V1Client) -> Vec<einv_client::v1::C
         .carrier_invoices_all(&live.carrier(), first_of_last, last, false)
         .await
         .unwrap()
+}
+
+/// The MOF code a refused call answered with.
+fn refused_with<T: std::fmt::Debug>(answer: einv_client::Result<T>) -> u16 {
+    mof_code(&answer.unwrap_err())
 }
 
 fn mof_code(e: &Error) -> u16 {
@@ -102,12 +115,7 @@ async fn public_actions_winning_numbers_love_codes_and_proof_copy_lookup() {
         random: if random == "0000" { "0001" } else { "0000" }.into(),
     };
     assert_eq!(
-        mof_code(
-            &client
-                .invoice_detail(&number, inv.date, &wrong)
-                .await
-                .unwrap_err()
-        ),
+        refused_with(client.invoice_detail(&number, inv.date, &wrong).await),
         915
     );
     live.stop().await;
@@ -115,9 +123,7 @@ async fn public_actions_winning_numbers_love_codes_and_proof_copy_lookup() {
 
 #[tokio::test]
 async fn carrier_list_detail_aggregation_and_prizes() {
-    let live = Live::start().await;
-    let client = live.client();
-    let invoices = some_invoices(&live, &client).await;
+    let (live, client, invoices) = start_with_invoices().await;
     assert!(!invoices.is_empty());
     for inv in &invoices {
         // R5.7: a donated invoice's number is never available in full.
@@ -165,11 +171,10 @@ async fn carrier_list_detail_aggregation_and_prizes() {
     let wrong = CarrierCredentials::mobile_barcode(&live.demo.card_no, "Wrong999");
     let (first, today) = live.open_month();
     assert_eq!(
-        mof_code(
-            &client
+        refused_with(
+            client
                 .carrier_invoices(&wrong, first, today, false, 1)
                 .await
-                .unwrap_err()
         ),
         919
     );
@@ -178,9 +183,7 @@ async fn carrier_list_detail_aggregation_and_prizes() {
 
 #[tokio::test]
 async fn donation_is_signed_masked_and_never_sent_twice() {
-    let live = Live::start().await;
-    let client = live.client();
-    let invoices = some_invoices(&live, &client).await;
+    let (live, client, invoices) = start_with_invoices().await;
     let inv = invoices
         .iter()
         .find(|i| i.donatable && !i.donated)
@@ -199,11 +202,10 @@ async fn donation_is_signed_masked_and_never_sent_twice() {
         .unwrap()
         .with_serial(100);
     assert_eq!(
-        mof_code(
-            &retrying
+        refused_with(
+            retrying
                 .donate(&live.carrier(), &number, inv.date, "919")
                 .await
-                .unwrap_err()
         ),
         908
     );

@@ -140,6 +140,24 @@ pub enum Problem {
     PastHead(EntryRef),
 }
 
+impl Problem {
+    /// The seq the problem is found at (the first missing one for a gap; none for a missing
+    /// head).
+    pub fn seq(&self) -> Option<i64> {
+        match self {
+            Problem::Altered(e)
+            | Problem::Rewritten(e)
+            | Problem::OutOfOrder(e)
+            | Problem::CheckpointMismatch(e)
+            | Problem::PastHead(e) => Some(e.seq),
+            Problem::Moved { entry, .. } => Some(entry.seq),
+            Problem::Removed { from, .. } => Some(*from),
+            Problem::ForgedCheckpoint { seq } => Some(*seq),
+            Problem::UnsignedHead { seq } => *seq,
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -346,7 +364,8 @@ impl Verifier {
             let problem = self.diagnose(s, &suspects);
             self.problems.push(problem);
         }
-        self.problems.sort_by_key(problem_seq);
+        // A missing head sorts last: it speaks of the end of the trail.
+        self.problems.sort_by_key(|p| p.seq().unwrap_or(i64::MAX));
         let proven_through = genuine
             .as_ref()
             .filter(|_| self.problems.is_empty())
@@ -387,19 +406,5 @@ impl Verifier {
             }
         }
         Problem::Altered(entry)
-    }
-}
-
-fn problem_seq(p: &Problem) -> i64 {
-    match p {
-        Problem::Altered(e)
-        | Problem::Rewritten(e)
-        | Problem::OutOfOrder(e)
-        | Problem::CheckpointMismatch(e) => e.seq,
-        Problem::Moved { entry, .. } => entry.seq,
-        Problem::Removed { from, .. } => *from,
-        Problem::ForgedCheckpoint { seq } => *seq,
-        Problem::PastHead(e) => e.seq,
-        Problem::UnsignedHead { seq } => seq.unwrap_or(i64::MAX),
     }
 }

@@ -260,6 +260,28 @@ pub struct ConsentFields {
     pub refusal_effect: Option<String>,
 }
 
+impl ConsentFields {
+    /// The PDPA items (R5.4) as the consent page's query names them, the out-of-scope ones
+    /// only when given; the service list travels apart, as the OAuth `scope`.
+    pub fn pdpa_pairs(&self) -> Vec<(&'static str, &str)> {
+        let mut pairs = vec![
+            ("purpose_category", self.purpose_category.as_str()),
+            ("purpose", &self.purpose),
+            ("period", &self.period),
+            ("region", &self.region),
+            ("recipients", &self.recipients),
+            ("manner", &self.manner),
+        ];
+        pairs.extend(self.laws.as_deref().map(|v| ("laws", v)));
+        pairs.extend(
+            self.refusal_effect
+                .as_deref()
+                .map(|v| ("refusal_effect", v)),
+        );
+        pairs
+    }
+}
+
 /// A consent request that says everything R5.3–R5.5 require. It cannot exist otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentRequest {

@@ -86,6 +86,19 @@ pub struct ItemDraft {
     pub amount: String,
 }
 
+impl ItemDraft {
+    /// An item line without a row number (its position gives it one).
+    pub fn new(description: &str, quantity: &str, unit_price: &str, amount: &str) -> Self {
+        Self {
+            row: None,
+            description: description.into(),
+            quantity: quantity.into(),
+            unit_price: unit_price.into(),
+            amount: amount.into(),
+        }
+    }
+}
+
 fn some_text(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|v| !v.is_empty())
 }

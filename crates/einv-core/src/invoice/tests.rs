@@ -18,13 +18,7 @@ fn draft() -> InvoiceDraft {
         total_amount: "116".into(),
         carrier_type: Some("3J0002".into()),
         carrier_id1: Some("/ABC1234".into()),
-        items: vec![ItemDraft {
-            row: None,
-            description: "乾電池".into(),
-            quantity: "1".into(),
-            unit_price: "105".into(),
-            amount: "105".into(),
-        }],
+        items: vec![ItemDraft::new("乾電池", "1", "105", "105")],
         ..InvoiceDraft::default()
     }
 }
@@ -214,10 +208,7 @@ fn item_decimals_are_kept_as_uploaded_and_discount_lines_accepted() {
     let mut d = draft();
     d.items.push(ItemDraft {
         row: Some("0002".into()),
-        description: "折扣".into(),
-        quantity: "1.0000".into(),
-        unit_price: "0".into(),
-        amount: "-5.5".into(),
+        ..ItemDraft::new("折扣", "1.0000", "0", "-5.5")
     });
     d.items[0].quantity = "25.0000".into();
     d.items[0].unit_price = "+4.2".into();

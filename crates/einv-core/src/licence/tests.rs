@@ -1,6 +1,6 @@
 //! The lifecycle, rule by rule, each with the event that breaks it.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 
 use super::*;
@@ -23,15 +23,34 @@ fn active_from(y: i32, m: u32, d: u32) -> LicenceState {
     .unwrap()
 }
 
+/// The rule `check_access` refuses `state` under at `now`.
+fn refused_by(state: &LicenceState, now: DateTime<Utc>) -> &'static str {
+    check_access(state, now).unwrap_err().rule
+}
+
+/// The rule `apply` refuses `event` on `state` under at `now`.
+fn event_refused_by(state: &LicenceState, event: LicenceEvent, now: DateTime<Utc>) -> &'static str {
+    apply(state, event, now).unwrap_err().rule
+}
+
+fn suspend(state: &LicenceState, reason: SuspensionReason, when: DateTime<Utc>) -> LicenceState {
+    apply(state, LicenceEvent::Suspend { reason }, when).unwrap()
+}
+
+fn reinstate(reason: SuspensionReason, certificate_valid_until: Option<NaiveDate>) -> LicenceEvent {
+    LicenceEvent::Reinstate {
+        reason,
+        certificate_valid_until,
+    }
+}
+
 #[test]
 fn r4_1_review_paths() {
     let filed = LicenceState::filed(at(2026, 1, 1));
     let asked = apply(&filed, LicenceEvent::RequestChanges, at(2026, 1, 2)).unwrap();
     assert_eq!(asked, LicenceState::ChangesRequested);
     assert_eq!(
-        apply(&asked, LicenceEvent::Approve, at(2026, 1, 3))
-            .unwrap_err()
-            .rule,
+        event_refused_by(&asked, LicenceEvent::Approve, at(2026, 1, 3)),
         "R4.1"
     );
     let again = apply(&asked, LicenceEvent::Resubmit, at(2026, 1, 3)).unwrap();
@@ -78,9 +97,7 @@ fn r4_7b_renewal_window_and_contiguous_term() {
         "a pending renewal keeps the licence active"
     );
     assert_eq!(
-        apply(&filed, LicenceEvent::ApplyRenewal, at(2028, 7, 2))
-            .unwrap_err()
-            .rule,
+        event_refused_by(&filed, LicenceEvent::ApplyRenewal, at(2028, 7, 2)),
         "R4.7b"
     );
     let approved = apply(&filed, LicenceEvent::ApproveRenewal, at(2028, 8, 1)).unwrap();
@@ -120,25 +137,20 @@ fn r4_7b_an_undecided_re_review_keeps_the_api_running_past_the_term() {
     assert!(check_access(&filed, decided - Duration::seconds(1)).is_ok());
     let refused = apply(&filed, LicenceEvent::RejectRenewal, decided).unwrap();
     assert_eq!(refused, LicenceState::Expired { legacy: false });
-    assert_eq!(check_access(&refused, decided).unwrap_err().rule, "R4.7c");
+    assert_eq!(refused_by(&refused, decided), "R4.7c");
     // Refused before the end: it runs to the end of its term, then stops.
     let early = apply(&filed, LicenceEvent::RejectRenewal, at(2028, 8, 1)).unwrap();
     assert!(check_access(&early, end - Duration::seconds(1)).is_ok());
-    assert_eq!(check_access(&early, end).unwrap_err().rule, "R4.7c");
+    assert_eq!(refused_by(&early, end), "R4.7c");
     // Not filed: the API stops at the first instant after the term.
-    assert_eq!(check_access(&active, end).unwrap_err().rule, "R4.7c");
+    assert_eq!(refused_by(&active, end), "R4.7c");
 }
 
 #[test]
 fn r4_7b_a_suspended_licence_can_still_file_its_re_review() {
     let active = active_from(2026, 1, 1);
     let tax = SuspensionReason::TaxRegistrySuspension;
-    let suspended = apply(
-        &active,
-        LicenceEvent::Suspend { reason: tax },
-        at(2028, 6, 1),
-    )
-    .unwrap();
+    let suspended = suspend(&active, tax, at(2028, 6, 1));
     let filed = apply(&suspended, LicenceEvent::ApplyRenewal, at(2028, 7, 1)).unwrap();
     assert!(matches!(
         filed,
@@ -148,9 +160,7 @@ fn r4_7b_a_suspended_licence_can_still_file_its_re_review() {
         }
     ));
     assert_eq!(
-        apply(&suspended, LicenceEvent::ApplyRenewal, at(2028, 6, 30))
-            .unwrap_err()
-            .rule,
+        event_refused_by(&suspended, LicenceEvent::ApplyRenewal, at(2028, 6, 30)),
         "R4.7b",
         "the window still applies"
     );
@@ -162,15 +172,7 @@ fn r4_7b_a_suspended_licence_can_still_file_its_re_review() {
         renewed.coverage().unwrap().term().unwrap().start(),
         ymd(2029, 1, 1)
     );
-    let back = apply(
-        &renewed,
-        LicenceEvent::Reinstate {
-            reason: tax,
-            certificate_valid_until: None,
-        },
-        at(2029, 2, 1),
-    )
-    .unwrap();
+    let back = apply(&renewed, reinstate(tax, None), at(2029, 2, 1)).unwrap();
     assert!(check_access(&back, at(2029, 2, 1)).is_ok());
 }
 
@@ -179,39 +181,17 @@ fn r10_2_suspensions_stack_by_cause() {
     let active = active_from(2026, 1, 1);
     let tax = SuspensionReason::TaxRegistrySuspension;
     let isms = SuspensionReason::LapsedIsmsCertificate;
-    let cure_isms = LicenceEvent::Reinstate {
-        reason: isms,
-        certificate_valid_until: Some(ymd(2030, 1, 1)),
-    };
-    let cure_tax = LicenceEvent::Reinstate {
-        reason: tax,
-        certificate_valid_until: None,
-    };
-    let lapsed = apply(
-        &active,
-        LicenceEvent::Suspend { reason: isms },
-        at(2026, 2, 1),
-    )
-    .unwrap();
-    let both = apply(
-        &lapsed,
-        LicenceEvent::Suspend { reason: tax },
-        at(2026, 2, 2),
-    )
-    .unwrap();
+    let cure_isms = reinstate(isms, Some(ymd(2030, 1, 1)));
+    let cure_tax = reinstate(tax, None);
+    let lapsed = suspend(&active, isms, at(2026, 2, 1));
+    let both = suspend(&lapsed, tax, at(2026, 2, 2));
     // R6 cured: 停業 still holds.
     let still = apply(&both, cure_isms, at(2026, 3, 1)).unwrap();
     assert_eq!(still.suspensions(), Suspensions::of(tax));
-    assert_eq!(
-        check_access(&still, at(2026, 3, 1)).unwrap_err().rule,
-        "R10.2"
-    );
+    assert_eq!(refused_by(&still, at(2026, 3, 1)), "R10.2");
     // 復業 lifts only its own cause: the other order leaves R6 holding.
     let resumed = apply(&both, cure_tax, at(2026, 3, 1)).unwrap();
-    assert_eq!(
-        check_access(&resumed, at(2026, 3, 1)).unwrap_err().rule,
-        "R6"
-    );
+    assert_eq!(refused_by(&resumed, at(2026, 3, 1)), "R6");
     assert!(check_access(
         &apply(&still, cure_tax, at(2026, 3, 2)).unwrap(),
         at(2026, 3, 2)
@@ -222,23 +202,12 @@ fn r10_2_suspensions_stack_by_cause() {
 
     // 停業 during an R5.11 review holds after the purpose change is approved.
     let reviewing = apply(&active, LicenceEvent::ChangePurpose, at(2026, 4, 1)).unwrap();
-    let stopped = apply(
-        &reviewing,
-        LicenceEvent::Suspend { reason: tax },
-        at(2026, 4, 2),
-    )
-    .unwrap();
+    let stopped = suspend(&reviewing, tax, at(2026, 4, 2));
     let approved = apply(&stopped, LicenceEvent::Approve, at(2026, 4, 3)).unwrap();
-    assert_eq!(
-        check_access(&approved, at(2026, 4, 3)).unwrap_err().rule,
-        "R10.2"
-    );
+    assert_eq!(refused_by(&approved, at(2026, 4, 3)), "R10.2");
     // …and 復業 during the review does not end the review.
     let resumed = apply(&stopped, cure_tax, at(2026, 4, 3)).unwrap();
-    assert_eq!(
-        check_access(&resumed, at(2026, 4, 3)).unwrap_err().rule,
-        "R5.11"
-    );
+    assert_eq!(refused_by(&resumed, at(2026, 4, 3)), "R5.11");
 }
 
 #[test]
@@ -276,10 +245,7 @@ fn suspended_states_stored_with_one_reason_still_load() {
 fn r4_7d_legacy_licences_stop_after_the_deadline() {
     let legacy = LicenceState::legacy(ymd(2020, 5, 1)).unwrap();
     assert!(check_access(&legacy, at(2025, 3, 31)).is_ok());
-    assert_eq!(
-        check_access(&legacy, at(2025, 4, 1)).unwrap_err().rule,
-        "R4.7d"
-    );
+    assert_eq!(refused_by(&legacy, at(2025, 4, 1)), "R4.7d");
     assert_eq!(settle(&legacy, at(2025, 4, 1)).unwrap().rule, "R4.7d");
     // Filed in time: runs until decided; approval gives a three-year term from that day.
     let filed = apply(&legacy, LicenceEvent::ApplyRenewal, at(2024, 1, 1)).unwrap();
@@ -290,9 +256,7 @@ fn r4_7d_legacy_licences_stop_after_the_deadline() {
         ymd(2025, 6, 1)
     );
     assert_eq!(
-        apply(&legacy, LicenceEvent::ApplyRenewal, at(2025, 4, 1))
-            .unwrap_err()
-            .rule,
+        event_refused_by(&legacy, LicenceEvent::ApplyRenewal, at(2025, 4, 1)),
         "R4.7d"
     );
 }
@@ -308,65 +272,37 @@ fn r4_7e_applications_filed_before_the_reform_follow_the_new_rules() {
     );
 }
 
+/// R10.2 (tax registry) and R6 (ISMS certificate): a suspension refuses access under its
+/// rule, a reinstatement that does not cure its cause is refused under the same rule, and the
+/// one that does gives access back.
 #[test]
 fn r10_2_and_r6_suspension_and_reinstatement() {
     let active = active_from(2026, 1, 1);
     let tax = SuspensionReason::TaxRegistrySuspension;
-    let suspended = apply(
-        &active,
-        LicenceEvent::Suspend { reason: tax },
-        at(2026, 2, 1),
-    )
-    .unwrap();
-    assert_eq!(
-        check_access(&suspended, at(2026, 2, 1)).unwrap_err().rule,
-        "R10.2"
-    );
-    let wrong_cure = LicenceEvent::Reinstate {
-        reason: SuspensionReason::LapsedIsmsCertificate,
-        certificate_valid_until: Some(ymd(2030, 1, 1)),
-    };
-    assert_eq!(
-        apply(&suspended, wrong_cure, at(2026, 3, 1))
-            .unwrap_err()
-            .rule,
-        "R10.2"
-    );
-    let back = apply(
-        &suspended,
-        LicenceEvent::Reinstate {
-            reason: tax,
-            certificate_valid_until: None,
-        },
-        at(2026, 3, 1),
-    )
-    .unwrap();
-    assert!(check_access(&back, at(2026, 3, 1)).is_ok());
-
     let isms = SuspensionReason::LapsedIsmsCertificate;
-    let lapsed = apply(
-        &active,
-        LicenceEvent::Suspend { reason: isms },
-        at(2026, 2, 1),
-    )
-    .unwrap();
-    assert_eq!(
-        check_access(&lapsed, at(2026, 2, 1)).unwrap_err().rule,
-        "R6"
-    );
-    let stale = LicenceEvent::Reinstate {
-        reason: isms,
-        certificate_valid_until: Some(ymd(2026, 1, 31)),
-    };
-    assert_eq!(
-        apply(&lapsed, stale, at(2026, 2, 2)).unwrap_err().rule,
-        "R6"
-    );
-    let valid = LicenceEvent::Reinstate {
-        reason: isms,
-        certificate_valid_until: Some(ymd(2027, 1, 31)),
-    };
-    assert!(apply(&lapsed, valid, at(2026, 2, 2)).is_ok());
+    let cases = [
+        (
+            tax,
+            "R10.2",
+            reinstate(isms, Some(ymd(2030, 1, 1))),
+            reinstate(tax, None),
+            at(2026, 3, 1),
+        ),
+        (
+            isms,
+            "R6",
+            reinstate(isms, Some(ymd(2026, 1, 31))),
+            reinstate(isms, Some(ymd(2027, 1, 31))),
+            at(2026, 2, 2),
+        ),
+    ];
+    for (reason, rule, wrong_cure, cure, when) in cases {
+        let suspended = suspend(&active, reason, at(2026, 2, 1));
+        assert_eq!(refused_by(&suspended, at(2026, 2, 1)), rule);
+        assert_eq!(event_refused_by(&suspended, wrong_cure, when), rule);
+        let back = apply(&suspended, cure, when).unwrap();
+        assert!(check_access(&back, when).is_ok(), "{rule}");
+    }
 }
 
 #[test]
@@ -375,7 +311,7 @@ fn r10_ends_and_r5_11_purpose_change() {
     let now = at(2026, 6, 1);
     for ground in TerminationGround::ALL {
         let ended = apply(&active, LicenceEvent::Terminate { ground }, now).unwrap();
-        assert_eq!(check_access(&ended, now).unwrap_err().rule, ground.rule());
+        assert_eq!(refused_by(&ended, now), ground.rule());
         assert!(ended.ends_an_approved_licence());
         assert!(
             apply(&ended, LicenceEvent::Approve, now).is_err(),
@@ -383,24 +319,19 @@ fn r10_ends_and_r5_11_purpose_change() {
         );
     }
     assert_eq!(
-        check_access(&apply(&active, LicenceEvent::Withdraw, now).unwrap(), now)
-            .unwrap_err()
-            .rule,
+        refused_by(&apply(&active, LicenceEvent::Withdraw, now).unwrap(), now),
         "R10.1"
     );
     let merged = apply(&active, LicenceEvent::Merge, now).unwrap();
-    assert_eq!(check_access(&merged, now).unwrap_err().rule, "R10.5");
+    assert_eq!(refused_by(&merged, now), "R10.5");
     assert!(apply(
         &merged,
-        LicenceEvent::Reinstate {
-            reason: SuspensionReason::TaxRegistrySuspension,
-            certificate_valid_until: None
-        },
+        reinstate(SuspensionReason::TaxRegistrySuspension, None),
         now
     )
     .is_err());
     let reviewing = apply(&active, LicenceEvent::ChangePurpose, now).unwrap();
-    assert_eq!(check_access(&reviewing, now).unwrap_err().rule, "R5.11");
+    assert_eq!(refused_by(&reviewing, now), "R5.11");
     let again = apply(&reviewing, LicenceEvent::Approve, now).unwrap();
     assert_eq!(
         again.coverage(),

@@ -117,24 +117,32 @@ fn matches_as_text(draw: &WinningNumbers, digits: u32) -> Vec<Prize> {
     if draw.grand().iter().any(|g| invoice == format!("{g:08}")) {
         found.push(Prize::Grand);
     }
-    let suffixes = [
-        (Prize::First, 8),
-        (Prize::Second, 7),
-        (Prize::Third, 6),
-        (Prize::Fourth, 5),
-        (Prize::Fifth, 4),
-        (Prize::Sixth, 3),
-    ];
-    for (prize, len) in suffixes {
-        let tail = &invoice[8 - len..];
-        if draw
-            .first()
+    // The first prize's ladder, told as the longest tail the invoice shares with any first-prize
+    // number: all eight digits win the first prize, and each shorter tail down to three digits
+    // the next prize down, every rung at or below the shared length counting.
+    let shared = draw
+        .first()
+        .iter()
+        .map(|f| {
+            let f = format!("{f:08}");
+            invoice
+                .chars()
+                .rev()
+                .zip(f.chars().rev())
+                .take_while(|(a, b)| a == b)
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    // Prize::REGULAR[2..8]: First down to Sixth, in rank order.
+    found.extend(
+        Prize::REGULAR[2..8]
             .iter()
-            .any(|f| format!("{f:08}").ends_with(tail))
-        {
-            found.push(prize);
-        }
-    }
+            .copied()
+            .zip((3..=8).rev())
+            .filter(|&(_, tail)| shared >= tail)
+            .map(|(prize, _)| prize),
+    );
     let sixth = draw.additional_sixth();
     if sixth.iter().any(|s| invoice.ends_with(&format!("{s:03}"))) {
         found.push(Prize::AdditionalSixth);

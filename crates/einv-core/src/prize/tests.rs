@@ -192,15 +192,20 @@ fn parses_a_qry_winning_list_reply_and_writes_the_same_shape_back() {
     let draw = WinningNumbers::from_qry_winning_list_value(&real_shape_10712()).unwrap();
     assert_eq!(draw, draw_2018());
     let out = draw.to_qry_winning_list_json();
-    assert_eq!(out["invoYm"], "10712");
-    assert_eq!(out["code"], "200");
-    assert_eq!(out["updateDate"], "1080125");
-    assert_eq!(out["spcPrizeNo2"], "");
-    assert_eq!(out["firstPrizeNo10"], "");
-    assert_eq!(out["sixthPrizeNo2"], "079");
-    assert_eq!(out["sixthPrizeNo6"], "");
-    assert_eq!(out["firstPrizeAmt"], "0200000");
-    assert_eq!(out["superPrizeAmt"], "10000000");
+    let fields = [
+        ("invoYm", "10712"),
+        ("code", "200"),
+        ("updateDate", "1080125"),
+        ("spcPrizeNo2", ""),
+        ("firstPrizeNo10", ""),
+        ("sixthPrizeNo2", "079"),
+        ("sixthPrizeNo6", ""),
+        ("firstPrizeAmt", "0200000"),
+        ("superPrizeAmt", "10000000"),
+    ];
+    for (key, want) in fields {
+        assert_eq!(out[key], want, "{key}");
+    }
     for key in real_shape_10712().as_object().unwrap().keys() {
         assert!(
             key == "timeStamp" || out.get(key).is_some(),
@@ -290,54 +295,54 @@ fn eligibility_reasons_and_the_charity() {
             .collect::<Vec<_>>(),
         other => panic!("expected NotPayable, got {other:?}"),
     };
-    let b2b = InvoiceFacts {
-        buyer_business_id: Some(BusinessId::parse("04595257").unwrap()),
-        ..facts("AB88515559")
-    };
-    assert_eq!(reasons(b2b, today), ["business_buyer"]);
-    assert_eq!(
-        reasons(
+    let winner = facts("AB88515559");
+    let cases: [(InvoiceFacts, NaiveDate, &[&str]); 6] = [
+        (
+            InvoiceFacts {
+                buyer_business_id: Some(BusinessId::parse("04595257").unwrap()),
+                ..winner.clone()
+            },
+            today,
+            &["business_buyer"],
+        ),
+        (
             InvoiceFacts {
                 total: Some(Ntd::ZERO),
-                ..facts("AB88515559")
+                ..winner.clone()
             },
-            today
+            today,
+            &["no_amount"],
         ),
-        ["no_amount"]
-    );
-    assert_eq!(
-        reasons(
+        (
             InvoiceFacts {
                 total: None,
-                ..facts("AB88515559")
+                ..winner.clone()
             },
-            today
+            today,
+            &["no_amount"],
         ),
-        ["no_amount"]
-    );
-    assert_eq!(
-        reasons(
+        (
             InvoiceFacts {
                 voided: true,
                 donated: true,
-                ..facts("AB88515559")
+                ..winner.clone()
             },
-            today
+            today,
+            &["voided"],
         ),
-        ["voided"]
-    );
-    assert_eq!(
-        reasons(facts("AB88515559"), day(5, 7)),
-        ["past_claim_deadline"]
-    );
-    let other_period = InvoiceFacts {
-        period: Period::parse("10710").unwrap(),
-        ..facts("AB88515559")
-    };
-    assert_eq!(
-        reasons(other_period, day(5, 7)),
-        ["different_period", "past_claim_deadline"]
-    );
+        (winner.clone(), day(5, 7), &["past_claim_deadline"]),
+        (
+            InvoiceFacts {
+                period: Period::parse("10710").unwrap(),
+                ..winner.clone()
+            },
+            day(5, 7),
+            &["different_period", "past_claim_deadline"],
+        ),
+    ];
+    for (f, today, expected) in cases {
+        assert_eq!(reasons(f, today), expected);
+    }
     // The deadline day itself is still in time.
     assert!(matches!(
         draw.assess(&facts("AB88515559"), deadline, deadline),

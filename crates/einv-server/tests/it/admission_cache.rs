@@ -2,7 +2,6 @@
 //! licence facts are kept in memory at the `admission` version, and each change reaches every
 //! node at its next version check; the time-based rules still hold to the second.
 
-use einv_core::AppId;
 use std::sync::Arc;
 
 use chrono::Duration;
@@ -99,15 +98,7 @@ async fn r10_2_a_suspension_on_one_node_refuses_the_next_call_on_another(app: &T
         refusal_rule(node_b.authorise_app(unknown, service).await),
         Some("R4.1")
     );
-    app.platform
-        .store_app(
-            "new app",
-            &Service::ALL,
-            &AppId::parse(unknown).unwrap(),
-            "new-key",
-        )
-        .await
-        .unwrap();
+    store_app(&app.platform, "new app", unknown, "new-key").await;
     node_b.authorise_app(unknown, service).await.unwrap();
 }
 
@@ -151,11 +142,7 @@ async fn r11_a_revocation_reaches_cached_admissions_within_the_check_interval() 
 }
 
 async fn r4_1_a_device_barred_after_caching_is_refused_on_the_next_call(app: &TestApp) {
-    let params = app.carrier_params("carrierInvChk", "0.5");
-    let mut params = params;
-    params.push(("startDate", "2026/11/01".into()));
-    params.push(("endDate", "2026/11/30".into()));
-    params.push(("onlyWinningInv", "N".into()));
+    let mut params = app.carrier_list("2026/11/01", "2026/11/30");
     assert_eq!(app.post(INVSERV, &params).await["code"], 200);
     assert_eq!(app.post(INVSERV, &params).await["code"], 200);
     app.store()

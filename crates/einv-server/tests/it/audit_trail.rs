@@ -4,7 +4,7 @@
 
 use crate::common::*;
 use chrono::Duration;
-use einv_core::audit::{Problem, Retention};
+use einv_core::audit::{Problem, Report, Retention};
 use einv_server::services::AuditEntry;
 use einv_store::AuditFilter;
 use sqlx::{AnyConnection, Connection, Executor};
@@ -24,13 +24,7 @@ const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
 
 /// A carrierInvChk of the test User's carrier over November 2026 (CarrierInvoices, R3.6).
 pub(crate) fn carrier_list(app: &TestApp) -> Vec<(&'static str, String)> {
-    let mut params = app.carrier_params("carrierInvChk", "0.5");
-    params.extend([
-        ("startDate", "2026/11/01".to_owned()),
-        ("endDate", "2026/11/30".to_owned()),
-        ("onlyWinningInv", "N".to_owned()),
-    ]);
-    params
+    app.carrier_list("2026/11/01", "2026/11/30")
 }
 
 /// Hole 7: qryInvHeader and qryInvDetail read a User's invoice too; each read is recorded,
@@ -139,7 +133,7 @@ async fn a_cut_tail_with_a_rolled_back_head_is_reported(app: &TestApp) {
     record(app, 6).await;
     let report = app.platform.verify_audit().await.unwrap();
     assert_eq!(report.proven_through, Some(6), "{:?}", report.problems);
-    sql(
+    let report = tamper_and_verify(
         app,
         &[
             "DELETE FROM audit_log WHERE seq > 4",
@@ -147,7 +141,6 @@ async fn a_cut_tail_with_a_rolled_back_head_is_reported(app: &TestApp) {
         ],
     )
     .await;
-    let report = app.platform.verify_audit().await.unwrap();
     assert_eq!(
         report.problems,
         vec![Problem::UnsignedHead { seq: Some(4) }],
@@ -156,20 +149,14 @@ async fn a_cut_tail_with_a_rolled_back_head_is_reported(app: &TestApp) {
     );
     assert_eq!(report.proven_through, None);
     // Deleting the head row altogether is no better.
-    sql(app, &["DELETE FROM audit_head"]).await;
-    let report = app.platform.verify_audit().await.unwrap();
+    let report = tamper_and_verify(app, &["DELETE FROM audit_head"]).await;
     assert_eq!(report.problems, vec![Problem::UnsignedHead { seq: None }]);
 }
 
 const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
 
 async fn a_carrier_call_leaves_an_audit_entry(app: &TestApp) {
-    let mut params = app.carrier_params("carrierInvChk", "0.5");
-    params.extend([
-        ("startDate", "2026/11/01".to_owned()),
-        ("endDate", "2026/11/30".to_owned()),
-        ("onlyWinningInv", "N".to_owned()),
-    ]);
+    let params = app.carrier_list("2026/11/01", "2026/11/30");
     let reply = app.post(INVSERV, &params).await;
     assert_eq!(reply["code"], 200, "{reply}");
     let user = app.user(BARCODE).await;
@@ -231,11 +218,17 @@ async fn sql(app: &TestApp, statements: &[&str]) {
     conn.close().await.unwrap();
 }
 
+/// Runs `statements` on the database behind the Platform's back, then verifies the trail.
+async fn tamper_and_verify(app: &TestApp, statements: &[&str]) -> Report {
+    sql(app, statements).await;
+    app.platform.verify_audit().await.unwrap()
+}
+
 async fn tampering_is_reported_by_entry(app: &TestApp) {
     record(app, 9).await;
     app.platform.audit_checkpoint().await.unwrap();
     assert!(app.platform.verify_audit().await.unwrap().is_ok());
-    sql(
+    let report = tamper_and_verify(
         app,
         &[
             // An edit of entry 2, a removal of entry 4, a swap of entries 6 and 7.
@@ -247,7 +240,6 @@ async fn tampering_is_reported_by_entry(app: &TestApp) {
         ],
     )
     .await;
-    let report = app.platform.verify_audit().await.unwrap();
     let found: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
     assert!(
         matches!(&report.problems[0], Problem::Altered(e) if e.seq == 2 && e.action == "test.event-1"),
@@ -272,7 +264,7 @@ async fn tampering_is_reported_by_entry(app: &TestApp) {
         "{found:?}"
     );
     // Deleting the newest entry and its checkpoint is caught by the chain head.
-    sql(
+    let report = tamper_and_verify(
         app,
         &[
             "DELETE FROM audit_log WHERE seq = 9",
@@ -280,7 +272,6 @@ async fn tampering_is_reported_by_entry(app: &TestApp) {
         ],
     )
     .await;
-    let report = app.platform.verify_audit().await.unwrap();
     assert!(
         report
             .problems
@@ -327,11 +318,10 @@ async fn purge_respects_retention_and_keeps_the_chain(app: &TestApp) {
     let latest = app.platform.audit_log(&AuditFilter::All, 1).await.unwrap();
     assert_eq!(latest[0].content.action, "audit.purged");
     // Removing the anchor does not hide the purge: the chain no longer starts at genesis.
-    sql(
+    let report = tamper_and_verify(
         app,
         &["DELETE FROM audit_checkpoints WHERE kind = 'anchor'"],
     )
     .await;
-    let report = app.platform.verify_audit().await.unwrap();
     assert_eq!(report.problems[0], Problem::Removed { from: 1, to: 5 });
 }

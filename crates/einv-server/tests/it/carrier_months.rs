@@ -9,7 +9,9 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDate};
 use einv_core::claim::HolidayCalendar;
 use einv_core::{Carrier, InvoiceNumber, Period, Service, VerificationCode};
-use einv_server::services::{CacheConfig, Caller, InvoiceListQuery, KeySealer};
+use einv_server::services::{
+    CacheConfig, Caller, CarrierHolder, InvoiceListPage, InvoiceListQuery, KeySealer,
+};
 use einv_server::Platform;
 use einv_store::{InvoiceBatch, InvoiceStatus, StatusChange, Store};
 
@@ -54,25 +56,33 @@ fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
 }
 
-/// The numbers a node lists for the fixture User over November 2026, as it shows them.
-async fn november(node: &Platform) -> Vec<String> {
+/// The fixture User's mobile barcode, proven with its code to `node` for `service`.
+async fn holder(node: &Platform, service: Service) -> CarrierHolder {
     let carrier = Carrier::parse("3J0002", BARCODE).unwrap();
     let code = VerificationCode::parse(CODE).unwrap();
-    let holder = node
-        .authenticate_carrier(&caller(), Service::CarrierInvoices, &carrier, &code)
+    node.authenticate_carrier(&caller(), service, &carrier, &code)
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// The first page a node lists for the fixture User from November `from` to `to` 2026.
+async fn listed(node: &Platform, from: u32, to: u32) -> InvoiceListPage {
+    let holder = holder(node, Service::CarrierInvoices).await;
     let query = InvoiceListQuery {
-        from: day(1),
-        to: day(30),
+        from: day(from),
+        to: day(to),
         only_winning: false,
         page: 1,
         after: None,
     };
-    let page = node
-        .carrier_invoice_list(&caller(), &holder, query)
+    node.carrier_invoice_list(&caller(), &holder, query)
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// The numbers a node lists for the fixture User over November 2026, as it shows them.
+async fn november(node: &Platform) -> Vec<String> {
+    let page = listed(node, 1, 30).await;
     page.invoices
         .iter()
         .map(|v| v.shown_number.to_string())
@@ -133,35 +143,14 @@ async fn a_void_on_one_node_reaches_another_after_the_check_interval(app: &TestA
     .await;
     app.clock.advance(Duration::milliseconds(BOUND));
     // The list shows the voided invoice's status; the feed made the node read it again.
-    let carrier = Carrier::parse("3J0002", BARCODE).unwrap();
-    let code = VerificationCode::parse(CODE).unwrap();
-    let holder = other
-        .authenticate_carrier(&caller(), Service::CarrierInvoices, &carrier, &code)
-        .await
-        .unwrap();
-    let query = InvoiceListQuery {
-        from: day(20),
-        to: day(20),
-        only_winning: false,
-        page: 1,
-        after: None,
-    };
-    let page = other
-        .carrier_invoice_list(&caller(), &holder, query)
-        .await
-        .unwrap();
+    let page = listed(&other, 20, 20).await;
     assert_eq!(page.invoices.len(), 1);
     assert_eq!(page.invoices[0].status(), InvoiceStatus::Voided);
     other.close().await;
 }
 
 async fn donate_on(node: &Platform, number: &str) {
-    let carrier = Carrier::parse("3J0002", BARCODE).unwrap();
-    let code = VerificationCode::parse(CODE).unwrap();
-    let holder = node
-        .authenticate_carrier(&caller(), Service::Donation, &carrier, &code)
-        .await
-        .unwrap();
+    let holder = holder(node, Service::Donation).await;
     let number = InvoiceNumber::parse(number).unwrap();
     node.donate(&caller(), &holder, &number, day(20), "919")
         .await
@@ -195,13 +184,8 @@ async fn r5_7_a_donation_on_one_node_is_masked_on_another_after_the_check_interv
 /// the same rows in the same order whether the month is kept or read from the store.
 async fn a_kept_month_pages_as_the_store_does(app: &TestApp) {
     let page = |n: u32| {
-        let mut params = app.carrier_params("carrierInvChk", "0.5");
-        params.extend([
-            ("startDate", "2026/09/01".to_owned()),
-            ("endDate", "2026/09/30".to_owned()),
-            ("onlyWinningInv", "N".to_owned()),
-            ("page", n.to_string()),
-        ]);
+        let mut params = app.carrier_list("2026/09/01", "2026/09/30");
+        params.push(("page", n.to_string()));
         params
     };
     let rows = |reply: &serde_json::Value| -> Vec<(String, u64)> {

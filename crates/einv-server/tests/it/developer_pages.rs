@@ -4,7 +4,9 @@
 
 use crate::common::web;
 use crate::common::*;
-use crate::licensing_web::{application, client, cookie, csrf_of, developer_id, get, sign_up};
+use crate::licensing_web::{
+    application, client, cookie, csrf_of, developer_id, get, page_text, sign_up,
+};
 use einv_core::{AppId, LicenceId};
 use einv_server::services::IssuedCredentials;
 use reqwest::StatusCode;
@@ -99,23 +101,20 @@ async fn r4_1_refreshing_the_rotation_result_does_not_rotate(app: &TestApp) {
     .await;
     assert_eq!(stranger.status(), StatusCode::NOT_FOUND);
     // A grace period out of range is refused before anything happens.
-    let bad = web::post(
-        app,
-        &rotate,
-        &dev,
-        &[("csrf", &csrf), ("grace_days", "31"), ("confirm", "yes")],
-    )
-    .await;
+    let confirmed = |grace_days: &'static str| {
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("grace_days", grace_days),
+            ("confirm", "yes"),
+        ];
+        let (rotate, dev) = (&rotate, &dev);
+        async move { web::post(app, rotate, dev, &form).await }
+    };
+    let bad = confirmed("31").await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.store().credentials_of(&app_id).await.unwrap().len(), 1);
     // Confirmed: rotate, then redirect (PRG) to the page that shows the new key once.
-    let done = web::post(
-        app,
-        &rotate,
-        &dev,
-        &[("csrf", &csrf), ("grace_days", "7"), ("confirm", "yes")],
-    )
-    .await;
+    let done = confirmed("7").await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     let location = done.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(location, format!("{page}?done=rotated"));
@@ -128,7 +127,7 @@ async fn r4_1_refreshing_the_rotation_result_does_not_rotate(app: &TestApp) {
         "one key is marked current"
     );
     // Reloading the result shows no key and rotates nothing more.
-    let reloaded = get(app, &location, &dev).await.text().await.unwrap();
+    let reloaded = page_text(app, &location, &dev).await;
     assert!(!reloaded.contains("id=\"api-key\"") && reloaded.contains("key-hidden"));
     let keys = app.store().credentials_of(&app_id).await.unwrap();
     assert_eq!(
@@ -171,11 +170,7 @@ async fn r4_2_a_resubmission_with_a_changed_field_records_the_diff(app: &TestApp
         .await
         .unwrap();
     // The reason is at the top of the developer's page, with the way to answer it.
-    let page = get(app, &format!("/developer/licences/{id}"), &dev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(app, &format!("/developer/licences/{id}"), &dev).await;
     let reason_at = page
         .find("The certificate copy is illegible")
         .expect("reason shown");
@@ -183,7 +178,7 @@ async fn r4_2_a_resubmission_with_a_changed_field_records_the_diff(app: &TestApp
     assert!(page.contains(&format!("/developer/apply?correct={id}")));
     // The form comes pre-filled with the stored application and its documents.
     let form_path = format!("/developer/apply?correct={id}");
-    let form = get(app, &form_path, &dev).await.text().await.unwrap();
+    let form = page_text(app, &form_path, &dev).await;
     assert!(form.contains("value=\"bookkeeping\"") || form.contains(">bookkeeping</textarea>"));
     assert!(form.contains("old-cert.pdf"));
     let old_doc = app.platform.application_documents(me, id).await.unwrap()[0].id;
@@ -205,14 +200,11 @@ async fn r4_2_a_resubmission_with_a_changed_field_records_the_diff(app: &TestApp
         ("isms_expiry", "2030-01-01"),
     ];
     // A mistake first: the form comes back with the problem and keeps what was typed.
-    let (kind, body) = multipart(&fields, &[]);
-    let refused = client()
-        .post(format!("{}{form_path}", app.base))
-        .header("cookie", &dev)
-        .header("content-type", kind)
-        .body(body)
-        .send_ok()
-        .await;
+    let submit = |(kind, body): (String, Vec<u8>)| {
+        let post = client().post(app.url(&form_path)).header("cookie", &dev);
+        post.header("content-type", kind).body(body).send_ok()
+    };
+    let refused = submit(multipart(&fields, &[])).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let refused = refused.text().await.unwrap();
     assert!(refused.contains("error-summary") && refused.contains("declarations-error"));
@@ -239,14 +231,7 @@ async fn r4_2_a_resubmission_with_a_changed_field_records_the_diff(app: &TestApp
             b"\x89PNG fake",
         ),
     ];
-    let (kind, body) = multipart(&fields, &files);
-    let res = client()
-        .post(format!("{}{form_path}", app.base))
-        .header("cookie", &dev)
-        .header("content-type", kind)
-        .body(body)
-        .send_ok()
-        .await;
+    let res = submit(multipart(&fields, &files)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         res.headers()["location"],
@@ -343,11 +328,7 @@ async fn r4_2_a_resubmission_with_a_changed_field_records_the_diff(app: &TestApp
 
 async fn a_developer_without_a_licence_sees_how_to_start(app: &TestApp) {
     let dev = sign_up(app, "new@example.com").await;
-    let page = get(app, "/developer?lang=en", &dev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(app, "/developer?lang=en", &dev).await;
     assert!(page.contains("id=\"start\"") && page.contains("Apply for a licence"));
     assert!(!page.contains("the API is stopped"));
 }

@@ -32,18 +32,52 @@ fn code(reply: &Value) -> &str {
     reply["code"].as_str().unwrap()
 }
 
-#[tokio::test]
-async fn r4_6_the_call_past_the_limit_is_refused_until_the_window_ends() {
-    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
-        p.with_flow_control(FlowControl::in_memory(limits(3, 100)))
-    })
-    .await;
-    // Align to the start of a window so the three calls share it.
-    let now = app.now_unix();
+/// A node counting with `flow`.
+async fn node(flow: FlowControl) -> TestApp {
+    TestApp::spawn_with(Backend::Sqlite, |p| p.with_flow_control(flow)).await
+}
+
+/// A node counting in memory, `ip` calls per IP and `app` per AppID a minute.
+async fn in_memory(ip: u32, app: u32) -> TestApp {
+    node(FlowControl::in_memory(limits(ip, app))).await
+}
+
+/// Flow control in the test Redis (`EINV_TEST_REDIS_URL`, or the local default), under a
+/// namespace of its own unless one to share is given.
+async fn redis(limits: FlowLimits, namespace: Option<&str>) -> FlowControl {
+    let fresh = format!("einv-test-{}", uuid::Uuid::new_v4());
+    let redis_url =
+        std::env::var("EINV_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    FlowControl::redis(limits, &redis_url, namespace.unwrap_or(&fresh))
+        .await
+        .unwrap()
+}
+
+/// Moves the clock to the start of a minute, so the calls that follow share one window.
+fn align_to_window(app: &TestApp, now: i64) {
     app.clock
         .advance(Duration::seconds(60 - now.rem_euclid(60)));
+}
+
+/// The code of one winning-list call.
+async fn ask_code(app: &TestApp) -> String {
+    code(&app.post(INVAPP, &ask()).await).to_owned()
+}
+
+/// The winning-numbers service limited to 2 calls a minute.
+fn winning_numbers_two_a_minute() -> einv_core::flow::ServiceLimits {
+    let mut per_service = einv_core::flow::ServiceLimits::new();
+    per_service.insert(einv_core::Service::WinningNumbers, RateLimit::new(2, 60));
+    per_service
+}
+
+#[tokio::test]
+async fn r4_6_the_call_past_the_limit_is_refused_until_the_window_ends() {
+    let app = in_memory(3, 100).await;
+    // Align to the start of a window so the three calls share it.
+    align_to_window(&app, app.now_unix());
     for _ in 0..3 {
-        assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+        assert_eq!(ask_code(&app).await, "200");
     }
     let (headers, refused) = app.post_full(INVAPP, &ask()).await;
     assert_eq!(code(&refused), "950", "{refused}");
@@ -52,26 +86,21 @@ async fn r4_6_the_call_past_the_limit_is_refused_until_the_window_ends() {
     assert_eq!(headers.get("retry-after").unwrap(), "20");
     app.clock.advance(Duration::seconds(20));
     assert_eq!(
-        code(&app.post(INVAPP, &ask()).await),
+        ask_code(&app).await,
         "200",
         "one call is regained after 20 s"
     );
-    assert_eq!(code(&app.post(INVAPP, &ask()).await), "950");
+    assert_eq!(ask_code(&app).await, "950");
     app.stop().await;
 }
 
 #[tokio::test]
 async fn r4_6_the_per_app_limit_counts_every_ip() {
-    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
-        p.with_flow_control(FlowControl::in_memory(limits(100, 2)))
-    })
-    .await;
-    let now = app.now_unix();
-    app.clock
-        .advance(Duration::seconds(60 - now.rem_euclid(60)));
-    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
-    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
-    assert_eq!(code(&app.post(INVAPP, &ask()).await), "950");
+    let app = in_memory(100, 2).await;
+    align_to_window(&app, app.now_unix());
+    assert_eq!(ask_code(&app).await, "200");
+    assert_eq!(ask_code(&app).await, "200");
+    assert_eq!(ask_code(&app).await, "950");
     app.stop().await;
 }
 
@@ -79,10 +108,7 @@ async fn r4_6_the_per_app_limit_counts_every_ip() {
 /// allowance, never the app's; an AppID that was never issued is counted per IP only.
 #[tokio::test]
 async fn r4_6_strangers_cannot_spend_an_apps_allowance() {
-    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
-        p.with_flow_control(FlowControl::in_memory(limits(6, 2)))
-    })
-    .await;
+    let app = in_memory(6, 2).await;
     for _ in 0..3 {
         let mut forged = ask();
         forged.push(("signature", "AAAA".to_owned()));
@@ -108,20 +134,11 @@ async fn r4_6_strangers_cannot_spend_an_apps_allowance() {
 #[tokio::test]
 async fn r4_6_nodes_sharing_redis_share_the_count() {
     let namespace = format!("einv-test-{}", uuid::Uuid::new_v4());
-    let redis_url =
-        std::env::var("EINV_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let a = FlowControl::redis(limits(100, 3), &redis_url, &namespace)
-        .await
-        .unwrap();
-    let b = FlowControl::redis(limits(100, 3), &redis_url, &namespace)
-        .await
-        .unwrap();
-    let node_a = TestApp::spawn_with(Backend::Sqlite, |p| p.with_flow_control(a)).await;
-    let node_b = TestApp::spawn_with(Backend::Sqlite, |p| p.with_flow_control(b)).await;
+    let node_a = node(redis(limits(100, 3), Some(&namespace)).await).await;
+    let node_b = node(redis(limits(100, 3), Some(&namespace)).await).await;
     let now = node_a.now_unix();
     for node in [&node_a, &node_b] {
-        node.clock
-            .advance(Duration::seconds(60 - now.rem_euclid(60)));
+        align_to_window(node, now);
     }
     assert_eq!(code(&node_a.post(INVAPP, &ask()).await), "200");
     assert_eq!(code(&node_b.post(INVAPP, &ask()).await), "200");
@@ -137,10 +154,7 @@ async fn r4_6_nodes_sharing_redis_share_the_count() {
 
 #[tokio::test]
 async fn r4_6_limits_are_published() {
-    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
-        p.with_flow_control(FlowControl::in_memory(limits(7, 70)))
-    })
-    .await;
+    let app = in_memory(7, 70).await;
     let published: Value = app.get_json("/api/v2/limits").await;
     assert_eq!(published["per_ip"]["calls"], 7);
     assert_eq!(published["per_app"]["calls"], 70);
@@ -152,13 +166,10 @@ async fn r4_6_limits_are_published() {
 /// the per-IP allowance with the v1 API, each answering in its own shape.
 #[tokio::test]
 async fn r4_6_every_surface_is_counted_per_ip() {
-    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
-        p.with_flow_control(FlowControl::in_memory(limits(2, 100)))
-    })
-    .await;
+    let app = in_memory(2, 100).await;
     let get = |path: &str| app.http.get(format!("{}{path}", app.base)).send();
     assert_eq!(get("/me/login").await.unwrap().status(), 200);
-    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+    assert_eq!(ask_code(&app).await, "200");
     let login = app
         .http
         .post(format!("{}/me/login", app.base))
@@ -203,10 +214,7 @@ async fn r4_6_forwarded_for_counts_only_from_trusted_proxies() {
     use einv_server::http::client_ip::TrustedProxies;
     use tower::ServiceExt;
 
-    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
-        p.with_flow_control(FlowControl::in_memory(limits(2, 100)))
-    })
-    .await;
+    let app = in_memory(2, 100).await;
     let router = einv_server::router(
         einv_server::AppState::new(app.platform.clone(), false)
             .with_trusted_proxies(TrustedProxies::parse(&["10.0.0.0/8"]).unwrap()),
@@ -237,20 +245,15 @@ async fn r4_6_forwarded_for_counts_only_from_trusted_proxies() {
 /// per interval, with the wait the script computes; moving the clock regains exactly one.
 #[tokio::test]
 async fn r4_6_redis_gcra_honours_rate_and_burst() {
-    let namespace = format!("einv-test-{}", uuid::Uuid::new_v4());
-    let redis_url =
-        std::env::var("EINV_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
     let limits = FlowLimits {
         per_ip: RateLimit::new(10, 60).with_burst(2),
         per_app: RateLimit::new(100, 60),
     };
-    let flow = FlowControl::redis(limits, &redis_url, &namespace)
-        .await
-        .unwrap();
+    let flow = redis(limits, None).await;
     assert!(flow.health().shared, "the test Redis answers");
-    let app = TestApp::spawn_with(Backend::Sqlite, |p| p.with_flow_control(flow)).await;
-    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
-    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+    let app = node(flow).await;
+    assert_eq!(ask_code(&app).await, "200");
+    assert_eq!(ask_code(&app).await, "200");
     let (headers, refused) = app.post_full(INVAPP, &ask()).await;
     assert_eq!(code(&refused), "950", "the burst of 2 is spent");
     assert_eq!(
@@ -259,8 +262,8 @@ async fn r4_6_redis_gcra_honours_rate_and_burst() {
         "10 per 60 s: one every 6 s"
     );
     app.clock.advance(Duration::seconds(6));
-    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
-    assert_eq!(code(&app.post(INVAPP, &ask()).await), "950");
+    assert_eq!(ask_code(&app).await, "200");
+    assert_eq!(ask_code(&app).await, "950");
     app.stop().await;
 }
 
@@ -269,26 +272,20 @@ async fn r4_6_redis_gcra_honours_rate_and_burst() {
 /// refusal per AppID leaves the IP's count risen, as if counted one by one.
 #[tokio::test]
 async fn r4_6_redis_counts_ip_and_app_in_one_round_trip() {
-    let namespace = format!("einv-test-{}", uuid::Uuid::new_v4());
-    let redis_url =
-        std::env::var("EINV_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let flow = FlowControl::redis(limits(4, 2), &redis_url, &namespace)
-        .await
-        .unwrap();
-    let app = TestApp::spawn_with(Backend::Sqlite, |p| p.with_flow_control(flow)).await;
+    let app = node(redis(limits(4, 2), None).await).await;
     let trips = || app.platform.flow.redis_round_trips().unwrap();
     let before = trips();
-    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+    assert_eq!(ask_code(&app).await, "200");
     assert_eq!(
         trips() - before,
         2,
         "first call: per IP, then per AppID once found live"
     );
     let before = trips();
-    assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+    assert_eq!(ask_code(&app).await, "200");
     assert_eq!(trips() - before, 1, "then both limits in one round trip");
     let before = trips();
-    assert_eq!(code(&app.post(INVAPP, &ask()).await), "950", "per AppID: 2");
+    assert_eq!(ask_code(&app).await, "950", "per AppID: 2");
     assert_eq!(trips() - before, 1);
     // The refused call still counted per IP (4): one call left from this IP.
     let mut made_up = ask();
@@ -303,10 +300,7 @@ async fn r4_6_redis_counts_ip_and_app_in_one_round_trip() {
 /// RFC 6749's error shape. Wrong credentials never spend the client's allowance.
 #[tokio::test]
 async fn r4_6_the_token_endpoint_is_counted_per_client() {
-    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
-        p.with_flow_control(FlowControl::in_memory(limits(100, 2)))
-    })
-    .await;
+    let app = in_memory(100, 2).await;
     let token = |key: &'static str| {
         app.http
             .post(format!("{}/oauth/token", app.base))
@@ -349,17 +343,11 @@ async fn r4_6_the_token_endpoint_is_counted_per_client() {
 /// refused past it while the same AppID's carrier queries are still served; a reviewer's own
 /// limit for one service of one AppID holds that service alone, and is announced with it.
 async fn per_service_limits_hold_one_service(app: TestApp) {
-    let now = app.now_unix();
-    app.clock
-        .advance(Duration::seconds(60 - now.rem_euclid(60)));
+    align_to_window(&app, app.now_unix());
     for _ in 0..2 {
-        assert_eq!(code(&app.post(INVAPP, &ask()).await), "200");
+        assert_eq!(ask_code(&app).await, "200");
     }
-    assert_eq!(
-        code(&app.post(INVAPP, &ask()).await),
-        "950",
-        "winning-numbers: 2/60"
-    );
+    assert_eq!(ask_code(&app).await, "950", "winning-numbers: 2/60");
     let carrier = app
         .post(INVSERV, &crate::audit_trail::carrier_list(&app))
         .await;
@@ -372,29 +360,16 @@ async fn per_service_limits_hold_one_service(app: TestApp) {
 
 #[tokio::test]
 async fn r4_6_a_service_limit_refuses_one_service_and_serves_another_in_memory() {
-    let mut per_service = einv_core::flow::ServiceLimits::new();
-    per_service.insert(einv_core::Service::WinningNumbers, RateLimit::new(2, 60));
-    let app = TestApp::spawn_with(Backend::Sqlite, |p| {
-        p.with_flow_control(
-            FlowControl::in_memory(limits(100, 100)).with_service_limits(per_service),
-        )
-    })
-    .await;
-    per_service_limits_hold_one_service(app).await;
+    let flow = FlowControl::in_memory(limits(100, 100))
+        .with_service_limits(winning_numbers_two_a_minute());
+    per_service_limits_hold_one_service(node(flow).await).await;
 }
 
 #[tokio::test]
 async fn r4_6_a_service_limit_refuses_one_service_and_serves_another_in_redis() {
-    let namespace = format!("einv-test-{}", uuid::Uuid::new_v4());
-    let redis_url =
-        std::env::var("EINV_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let mut per_service = einv_core::flow::ServiceLimits::new();
-    per_service.insert(einv_core::Service::WinningNumbers, RateLimit::new(2, 60));
-    let flow = FlowControl::redis(limits(100, 100), &redis_url, &namespace)
+    let flow = redis(limits(100, 100), None)
         .await
-        .unwrap()
-        .with_service_limits(per_service);
+        .with_service_limits(winning_numbers_two_a_minute());
     assert!(flow.health().shared, "the test Redis answers");
-    let app = TestApp::spawn_with(Backend::Sqlite, |p| p.with_flow_control(flow)).await;
-    per_service_limits_hold_one_service(app).await;
+    per_service_limits_hold_one_service(node(flow).await).await;
 }

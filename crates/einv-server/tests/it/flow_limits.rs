@@ -4,7 +4,7 @@
 //! and the reviewer.
 
 use crate::common::*;
-use crate::licensing::licensed;
+use crate::licensing::{licensed, Licensed};
 use chrono::Duration;
 use einv_core::flow::{FlowLimits, RateLimit};
 use einv_core::LicenceId;
@@ -12,6 +12,14 @@ use einv_server::error::ServiceError;
 use einv_server::services::FlowControl;
 
 const INVAPP: &str = "/PB2CAPIVAN/invapp/InvApp";
+
+/// A Platform counting 3 calls a minute per AppID (and 1000 per IP), with a licence approved
+/// for the Developer `email`.
+async fn spawn_licensed(email: &str) -> (TestApp, Licensed) {
+    let app = spawn().await;
+    let l = licensed(&app, email).await;
+    (app, l)
+}
 
 async fn spawn() -> TestApp {
     TestApp::spawn_with(Backend::Sqlite, |p| {
@@ -55,8 +63,7 @@ async fn admitted(app: &TestApp, app_id: &str, key: &str, n: usize, from: usize)
 
 #[tokio::test]
 async fn r4_6_a_reviewers_limit_applies_from_its_effective_time_and_is_announced() {
-    let app = spawn().await;
-    let l = licensed(&app, "flow@example.com").await;
+    let (app, l) = spawn_licensed("flow@example.com").await;
     let (id, key) = (l.creds.app_id.clone(), l.creds.api_key.clone());
     let p = &app.platform;
     assert_eq!(
@@ -126,8 +133,7 @@ async fn r4_6_a_reviewers_limit_applies_from_its_effective_time_and_is_announced
 
 #[tokio::test]
 async fn r4_6_a_limit_change_needs_a_reason_a_present_time_and_an_appid() {
-    let app = spawn().await;
-    let l = licensed(&app, "flow2@example.com").await;
+    let (app, l) = spawn_licensed("flow2@example.com").await;
     let p = &app.platform;
     let limit = Some(RateLimit::new(10, 60));
     let past = p.clock.now() - Duration::hours(1);
@@ -135,20 +141,16 @@ async fn r4_6_a_limit_change_needs_a_reason_a_present_time_and_an_appid() {
         ServiceError::Invalid(v) => v.field,
         other => panic!("{other:?}"),
     };
-    let err = p
-        .set_app_limit(l.reviewer, l.licence, limit, Some(past), "x")
-        .await
-        .unwrap_err();
+    let refused = |effective, reason| {
+        let set = p.set_app_limit(l.reviewer, l.licence, limit, effective, reason);
+        async move { field(set.await.unwrap_err()) }
+    };
     assert_eq!(
-        field(err),
+        refused(Some(past), "x").await,
         "effective",
         "announcements are not backdated (R4.9)"
     );
-    let err = p
-        .set_app_limit(l.reviewer, l.licence, limit, None, "  ")
-        .await
-        .unwrap_err();
-    assert_eq!(field(err), "reason");
+    assert_eq!(refused(None, "  ").await, "reason");
     let missing = p
         .set_app_limit(l.reviewer, LicenceId::new(999_999), limit, None, "x")
         .await;
@@ -166,8 +168,7 @@ async fn r4_6_a_limit_change_needs_a_reason_a_present_time_and_an_appid() {
 /// Calls refused per AppID are counted, stored per hour, and shown on the licence's pages.
 #[tokio::test]
 async fn r4_6_refused_calls_are_counted_per_appid_and_shown() {
-    let app = spawn().await;
-    let l = licensed(&app, "flow3@example.com").await;
+    let (app, l) = spawn_licensed("flow3@example.com").await;
     let (id, key) = (l.creds.app_id.clone(), l.creds.api_key.clone());
     assert_eq!(admitted(&app, &id, &key, 7, 0).await, 3);
     let view = app.platform.app_limit_view(&id).await.unwrap();
@@ -203,6 +204,11 @@ pub(crate) async fn sign_in(app: &TestApp, role: &str, email: &str, password: &s
     cookie.split(';').next().unwrap().to_owned()
 }
 
+/// The harness's reviewer (`reviewer@fia.example`), signed in: the session cookie.
+pub(crate) async fn sign_in_reviewer(app: &TestApp) -> String {
+    sign_in(app, "reviewer", "reviewer@fia.example", "reviewer password").await
+}
+
 pub(crate) async fn page(app: &TestApp, path: &str, cookie: &str) -> (u16, String) {
     let res = no_redirects()
         .get(format!("{}{path}", app.base))
@@ -231,8 +237,7 @@ async fn post_limit(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> (u16,
 /// nothing, a malformed number is named; the Developer's licence page shows the result.
 #[tokio::test]
 async fn r4_6_only_a_reviewer_sets_limits_through_the_page() {
-    let app = spawn().await;
-    let l = licensed(&app, "flow4@example.com").await;
+    let (app, l) = spawn_licensed("flow4@example.com").await;
     let licence = l.licence.to_string();
     let dev = sign_in(
         &app,
@@ -241,13 +246,7 @@ async fn r4_6_only_a_reviewer_sets_limits_through_the_page() {
         "correct horse battery",
     )
     .await;
-    let rev = sign_in(
-        &app,
-        "reviewer",
-        "reviewer@fia.example",
-        "reviewer password",
-    )
-    .await;
+    let rev = sign_in_reviewer(&app).await;
     let form = |csrf: &str| {
         vec![
             ("licence", licence.clone()),
@@ -311,8 +310,7 @@ fn pairs<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)>
 /// AppID's calls of that service, and lifting it gives back the AppID's limit alone.
 #[tokio::test]
 async fn r4_6_a_reviewer_sets_an_appids_limit_for_one_service() {
-    let app = spawn().await;
-    let l = licensed(&app, "flow-svc@example.com").await;
+    let (app, l) = spawn_licensed("flow-svc@example.com").await;
     let (id, key) = (l.creds.app_id.clone(), l.creds.api_key.clone());
     let p = &app.platform;
     let one = Some(RateLimit::new(1, 60));

@@ -20,23 +20,30 @@ fn beside(page: &str, id: &str) -> Option<String> {
     Some(page[start..end].to_owned())
 }
 
+/// POSTs the R5.11 change form of the licence page at `path` as the developer signed in with
+/// `(cookie, csrf)`, with `version` and `purpose` typed.
+async fn post_change(
+    app: &TestApp,
+    path: &str,
+    (cookie, csrf): (&str, &str),
+    version: &str,
+    purpose: &str,
+) -> reqwest::Response {
+    let form = [
+        ("csrf", csrf),
+        ("product_version", version),
+        ("purpose", purpose),
+    ];
+    post_form(app, &format!("{path}/change"), cookie, &form).await
+}
+
 async fn licence_forms_come_back_with_the_problem_beside_the_field(app: &TestApp) {
     let (dev, id, _) = approved(app, "forms@example.com", "forms-rev@fia.example").await;
     let path = format!("/developer/licences/{id}");
     let csrf = csrf_of(app, &path, &dev).await;
 
     // R5.11 change, Chinese page: the version left empty; the purpose typed is kept.
-    let res = post_form(
-        app,
-        &format!("{path}/change"),
-        &dev,
-        &[
-            ("csrf", &csrf),
-            ("product_version", " "),
-            ("purpose", "新的記帳用途"),
-        ],
-    )
-    .await;
+    let res = post_change(app, &path, (&dev, &csrf), " ", "新的記帳用途").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = res.text().await.unwrap();
     assert!(page.contains("error-summary"), "the summary at the top");
@@ -122,17 +129,7 @@ async fn licence_forms_come_back_with_the_problem_beside_the_field(app: &TestApp
     assert!(beside(&res.text().await.unwrap(), "withdraw-reason").is_some());
 
     // A good change still goes through and says so.
-    let res = post_form(
-        app,
-        &format!("{path}/change"),
-        &dev,
-        &[
-            ("csrf", &csrf),
-            ("product_version", "2.0"),
-            ("purpose", "bookkeeping"),
-        ],
-    )
-    .await;
+    let res = post_change(app, &path, (&dev, &csrf), "2.0", "bookkeeping").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
 

@@ -12,16 +12,21 @@ use serde_json::Value;
 const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
 
 async fn sign_in(app: &TestApp, barcode: &str, code: &str) -> u16 {
-    let (cookie, csrf) = app.form_token("/me/login").await;
-    app.http
-        .post(format!("{}/me/login", app.base))
-        .header("cookie", cookie)
-        .form(&[("barcode", barcode), ("code", code), ("csrf", &csrf)])
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+    let form = app.form_token("/me/login").await;
+    post_login(app.http.post(app.url("/me/login")), form, barcode, code).await
+}
+
+/// POSTs the sign-in form as `req`, with the form's `(cookie, csrf)` and `barcode` and
+/// `code` typed: the status.
+async fn post_login(
+    req: reqwest::RequestBuilder,
+    (cookie, csrf): (String, String),
+    barcode: &str,
+    code: &str,
+) -> u16 {
+    let typed = [("barcode", barcode), ("code", code), ("csrf", &csrf)];
+    let res = req.header("cookie", cookie).form(&typed).send_ok().await;
+    res.status().as_u16()
 }
 
 /// Guessing costs: five wrong codes for one barcode are free; then each try waits a delay that
@@ -58,16 +63,7 @@ async fn guessing_a_users_code_gets_slower_with_every_failure() {
 #[tokio::test]
 async fn guessing_a_code_over_v1_is_throttled() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let query = |code: &str| {
-        let mut params = app.carrier_params("carrierInvChk", "0.5");
-        set(&mut params, "cardEncrypt", code);
-        params.extend([
-            ("startDate", "2026/11/01".to_owned()),
-            ("endDate", "2026/11/27".to_owned()),
-            ("onlyWinningInv", "N".to_owned()),
-        ]);
-        params
-    };
+    let query = |code: &str| carrier_query(&app, code);
     for _ in 0..5 {
         assert_eq!(app.post(INVSERV, &query("Wrong0000")).await["code"], 919);
     }
@@ -91,8 +87,15 @@ async fn guessing_many_accounts_from_one_ip_is_throttled() {
     app.stop().await;
 }
 
-/// The same Platform served behind a trusted proxy (this host), so each request names its
-/// client in `X-Forwarded-For` as a load balancer would.
+/// A fresh app, and the base URL of the same Platform served behind a trusted proxy (this
+/// host), so each request names its client in `X-Forwarded-For` as a load balancer would.
+async fn spawn_behind_proxy() -> (TestApp, String) {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let base = behind_proxy(&app).await;
+    (app, base)
+}
+
+/// The same Platform served behind a trusted proxy (this host).
 async fn behind_proxy(app: &TestApp) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -113,26 +116,21 @@ async fn sign_in_from(base: &str, from: &str, barcode: &str, code: &str) -> u16 
         .header("x-forwarded-for", from)
         .send_ok()
         .await;
-    let (cookie, csrf) = web::form_of(page).await;
-    http.post(format!("{base}/me/login"))
-        .header("x-forwarded-for", from)
-        .header("cookie", cookie)
-        .form(&[("barcode", barcode), ("code", code), ("csrf", &csrf)])
-        .send_ok()
-        .await
-        .status()
-        .as_u16()
+    let form = web::form_of(page).await;
+    let req = http.post(format!("{base}/me/login"));
+    post_login(req.header("x-forwarded-for", from), form, barcode, code).await
+}
+
+/// A v1 carrierInvChk of November 2026 for the fixture User's barcode with `code` typed.
+fn carrier_query(app: &TestApp, code: &str) -> Vec<(&'static str, String)> {
+    let mut params = app.carrier_list("2026/11/01", "2026/11/27");
+    set(&mut params, "cardEncrypt", code);
+    params
 }
 
 /// A v1 carrierInvChk through the proxy as the client `from`: the MOF code.
 async fn carrier_query_from(app: &TestApp, base: &str, from: &str, code: &str) -> Value {
-    let mut params = app.carrier_params("carrierInvChk", "0.5");
-    set(&mut params, "cardEncrypt", code);
-    params.extend([
-        ("startDate", "2026/11/01".to_owned()),
-        ("endDate", "2026/11/27".to_owned()),
-        ("onlyWinningInv", "N".to_owned()),
-    ]);
+    let params = carrier_query(app, code);
     app.http
         .post(format!("{base}{INVSERV}"))
         .header("x-forwarded-for", from)
@@ -166,8 +164,7 @@ async fn blank_entry_from(base: &str, from: &str, code: &str) -> (u16, Value) {
 /// delay still runs.
 #[tokio::test]
 async fn a_guesser_is_slowed_where_it_guesses_from_and_the_owner_still_signs_in() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    let base = behind_proxy(&app).await;
+    let (app, base) = spawn_behind_proxy().await;
     for n in 0..5 {
         let from = format!("203.0.113.{}", 10 + n);
         assert_eq!(
@@ -198,8 +195,7 @@ async fn a_guesser_is_slowed_where_it_guesses_from_and_the_owner_still_signs_in(
 /// waits, the owner's does not. IPv6 guessers are one source per /64.
 #[tokio::test]
 async fn v1_and_blank_page_guessers_wait_and_the_owner_does_not() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    let base = behind_proxy(&app).await;
+    let (app, base) = spawn_behind_proxy().await;
     for n in 0..3 {
         let from = format!("2001:db8:1:2::{n:x}");
         let reply = carrier_query_from(&app, &base, &from, "Wrong0000").await;
@@ -225,8 +221,7 @@ async fn v1_and_blank_page_guessers_wait_and_the_owner_does_not() {
 /// without a failure forgets the count.
 #[tokio::test]
 async fn a_guess_spread_over_many_networks_meets_the_account_wide_bound() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    let base = behind_proxy(&app).await;
+    let (app, base) = spawn_behind_proxy().await;
     for n in 0..100 {
         let from = format!("10.{}.{}.1", n / 10, n % 10);
         let reply = carrier_query_from(&app, &base, &from, "Wrong0000").await;

@@ -9,7 +9,7 @@ use einv_core::Clock;
 use einv_server::services::jobs::{Job, JobSchedule};
 
 use crate::common::*;
-use crate::flow_limits::{page, sign_in};
+use crate::flow_limits::{page, sign_in_reviewer};
 
 both_backends!(
     a_run_left_running_is_marked_abandoned_after_the_bound,
@@ -128,13 +128,7 @@ async fn reviewers_see_the_job_runs() {
     p.add_reviewer("reviewer@fia.example", "reviewer password", "R")
         .await
         .unwrap();
-    let rev = sign_in(
-        &app,
-        "reviewer",
-        "reviewer@fia.example",
-        "reviewer password",
-    )
-    .await;
+    let rev = sign_in_reviewer(&app).await;
     let (status, html) = page(&app, "/reviewer/jobs?lang=en", &rev).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("abandoned (node stopped)"), "{html}");

@@ -31,14 +31,7 @@ pub(crate) async fn sign_up(app: &TestApp, email: &str) -> String {
         ("entity_type", "business"),
         ("business_id", "04595257"),
     ];
-    let (form_cookie, csrf) = app.form_token("/developer/signup").await;
-    let form = [&form[..], &[("csrf", csrf.as_str())]].concat();
-    let res = client()
-        .post(format!("{}/developer/signup", app.base))
-        .header("cookie", form_cookie)
-        .form(&form)
-        .send_ok()
-        .await;
+    let res = sign_in(app, "/developer/signup", &form).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     cookie(&res)
 }
@@ -70,13 +63,7 @@ pub(crate) async fn sign_in(app: &TestApp, path: &str, form: &[(&str, &str)]) ->
         .await
 }
 
-pub(crate) async fn get(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
-    client()
-        .get(format!("{}{path}", app.base))
-        .header("cookie", cookie)
-        .send_ok()
-        .await
-}
+pub(crate) use crate::common::web::{get, page_text};
 
 pub(crate) async fn csrf_of(app: &TestApp, path: &str, cookie: &str) -> String {
     let page = get(app, path, cookie).await.text().await.unwrap();

@@ -157,19 +157,13 @@ async fn authorize_refuses_bad_clients_and_requests(app: &TestApp) {
     let client = p.check_client(&params()).await.unwrap();
     let mut plain = params();
     plain.code_challenge_method = "plain".into();
-    assert!(p
-        .check_authorize(client.clone(), &plain)
+    assert!(authorize_refusal(app, &client, &plain)
         .await
-        .unwrap_err()
-        .to_string()
         .contains("S256"));
     let mut no_region = params();
     no_region.consent.region.clear();
-    assert!(p
-        .check_authorize(client.clone(), &no_region)
+    assert!(authorize_refusal(app, &client, &no_region)
         .await
-        .unwrap_err()
-        .to_string()
         .contains("region: R5.4"));
     // Over HTTP, a request with a bad item redirects back with the error; unsigned-in Users go
     // to the sign-in page first.
@@ -201,6 +195,16 @@ async fn authorize_refuses_bad_clients_and_requests(app: &TestApp) {
         .to_str()
         .unwrap()
         .starts_with("/me/login?next="));
+}
+
+/// Why the consent page refuses `request` from `client` (a checked client).
+async fn authorize_refusal(
+    app: &TestApp,
+    client: &einv_store::AppRecord,
+    request: &AuthorizeParams,
+) -> String {
+    let check = app.platform.check_authorize(client.clone(), request);
+    check.await.unwrap_err().to_string()
 }
 
 fn serde_urlencoded_string(p: &AuthorizeParams) -> String {

@@ -12,6 +12,17 @@ both_backends!(
     the_consent_link_the_api_hands_out_opens_the_consent_page
 );
 
+/// POSTs `uri` to the licence's redirect-URI form `add` as `cookie`.
+async fn add_uri(
+    app: &TestApp,
+    add: &str,
+    cookie: &str,
+    csrf: &str,
+    uri: &str,
+) -> reqwest::Response {
+    post_form(app, add, cookie, &[("csrf", csrf), ("redirect_uri", uri)]).await
+}
+
 async fn redirect_uris_refuse_plain_http_to_another_host(app: &TestApp) {
     let (dev, id, app_id) = approved(app, "uris@example.com", "uris-rev@fia.example").await;
     let page = format!("/developer/licences/{id}");
@@ -22,7 +33,7 @@ async fn redirect_uris_refuse_plain_http_to_another_host(app: &TestApp) {
         "https://app.example/cb#x",
         "javascript:alert(1)",
     ] {
-        let res = post_form(app, &add, &dev, &[("csrf", &csrf), ("redirect_uri", bad)]).await;
+        let res = add_uri(app, &add, &dev, &csrf, bad).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         let page = res.text().await.unwrap();
         assert!(
@@ -42,7 +53,7 @@ async fn redirect_uris_refuse_plain_http_to_another_host(app: &TestApp) {
         "https://app.example/oauth/callback",
         "http://127.0.0.1:8123/cb",
     ] {
-        let res = post_form(app, &add, &dev, &[("csrf", &csrf), ("redirect_uri", good)]).await;
+        let res = add_uri(app, &add, &dev, &csrf, good).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{good}");
     }
     let listed = get(app, &page, &dev).await.text().await.unwrap();
@@ -51,16 +62,7 @@ async fn redirect_uris_refuse_plain_http_to_another_host(app: &TestApp) {
             && listed.contains("http://127.0.0.1:8123/cb")
     );
     // Registered twice: a conflict, not a duplicate.
-    let twice = post_form(
-        app,
-        &add,
-        &dev,
-        &[
-            ("csrf", &csrf),
-            ("redirect_uri", "https://app.example/oauth/callback"),
-        ],
-    )
-    .await;
+    let twice = add_uri(app, &add, &dev, &csrf, "https://app.example/oauth/callback").await;
     assert_eq!(twice.status(), StatusCode::CONFLICT);
     // Removing asks first, then removes.
     let remove = format!("{page}/redirect-uris/remove");
@@ -90,16 +92,7 @@ async fn redirect_uris_refuse_plain_http_to_another_host(app: &TestApp) {
     // Another developer cannot add to this licence.
     let other = sign_up(app, "uris-other@example.com").await;
     let other_csrf = csrf_of(app, "/developer", &other).await;
-    let res = post_form(
-        app,
-        &add,
-        &other,
-        &[
-            ("csrf", &other_csrf),
-            ("redirect_uri", "https://evil.example/cb"),
-        ],
-    )
-    .await;
+    let res = add_uri(app, &add, &other, &other_csrf, "https://evil.example/cb").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.store().redirect_uris(&app_id).await.unwrap().len(), 1);
 }

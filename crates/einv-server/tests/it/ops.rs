@@ -9,9 +9,7 @@ async fn healthz_answers_without_touching_the_database() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     // Liveness must not depend on the database: close it and still get 200.
     app.store().close().await;
-    let reply = get(&app, "/healthz").await;
-    assert_eq!(reply.status(), 200);
-    let body: Value = reply.json().await.unwrap();
+    let body = json_of(&app, "/healthz", 200).await;
     assert_eq!(body["status"], "ok");
     app.stop().await;
 }
@@ -19,11 +17,7 @@ async fn healthz_answers_without_touching_the_database() {
 #[tokio::test]
 async fn readyz_is_200_while_the_database_answers() {
     let app = TestApp::spawn(Backend::Postgres).await;
-    let reply = get(&app, "/readyz").await;
-    assert_eq!(reply.status(), 200);
-    let body: Value = reply.json().await.unwrap();
-    assert_eq!(body["ready"], true);
-    assert_eq!(body["database"]["ok"], true);
+    let body = readyz(&app, 200, true).await;
     assert_eq!(body["audit"]["alive"], true);
     assert!(body["audit"]["queue_depth"].is_u64());
     app.stop().await;
@@ -33,11 +27,7 @@ async fn readyz_is_200_while_the_database_answers() {
 async fn readyz_is_503_when_the_database_is_gone() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     app.store().close().await;
-    let reply = get(&app, "/readyz").await;
-    assert_eq!(reply.status(), 503);
-    let body: Value = reply.json().await.unwrap();
-    assert_eq!(body["ready"], false);
-    assert_eq!(body["database"]["ok"], false);
+    let body = readyz(&app, 503, false).await;
     assert!(body["database"]["error"].is_string());
     app.stop().await;
 }
@@ -115,12 +105,7 @@ async fn shutdown_finishes_and_flushes_the_audit_queue() {
             let _ = stopped.await;
         },
     ));
-    let mut params = app.carrier_params("carrierInvChk", "0.5");
-    params.extend([
-        ("startDate", "2026/11/01".to_owned()),
-        ("endDate", "2026/11/30".to_owned()),
-        ("onlyWinningInv", "N".to_owned()),
-    ]);
+    let params = app.carrier_list("2026/11/01", "2026/11/30");
     let reply = app
         .http
         .post(format!("{base}/PB2CAPIVAN/invServ/InvServ"))
@@ -153,10 +138,7 @@ async fn shutdown_finishes_and_flushes_the_audit_queue() {
 #[tokio::test]
 async fn metrics_label_v1_calls_by_action_and_mof_code_and_count_cache_lookups() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let mut params = app.carrier_params("carrierInvChk", "0.5");
-    params.push(("startDate", "2026/11/01".into()));
-    params.push(("endDate", "2026/11/27".into()));
-    params.push(("onlyWinningInv", "N".into()));
+    let params = app.carrier_list("2026/11/01", "2026/11/27");
     assert_eq!(
         app.post("/PB2CAPIVAN/invServ/InvServ", &params).await["code"],
         200
@@ -198,6 +180,21 @@ async fn metrics_label_v1_calls_by_action_and_mof_code_and_count_cache_lookups()
 /// GETs `path` from `app`, whatever the status.
 async fn get(app: &TestApp, path: &str) -> reqwest::Response {
     app.http.get(app.url(path)).send_ok().await
+}
+
+/// `/readyz`, which must answer `status` with `ready` and `database.ok` both `ok`.
+async fn readyz(app: &TestApp, status: u16, ok: bool) -> Value {
+    let body = json_of(app, "/readyz", status).await;
+    assert_eq!(body["ready"], ok);
+    assert_eq!(body["database"]["ok"], ok);
+    body
+}
+
+/// The JSON body of `path`, which must answer `status`.
+async fn json_of(app: &TestApp, path: &str, status: u16) -> Value {
+    let reply = get(app, path).await;
+    assert_eq!(reply.status(), status, "{path}");
+    reply.json().await.unwrap()
 }
 
 /// Issue #9: `/metrics` is the operator's. It answers a caller on this host (a loopback peer

@@ -1,8 +1,9 @@
 //! The reviewer's tools over HTTP (issue 14): search and filters, paging, assignment,
 //! confirmation of what cannot be undone, documents viewable in the browser safely.
 
+use crate::common::web::post;
 use crate::common::*;
-use crate::licensing_web::{application, client, cookie, csrf_of, developer_id, get, sign_up};
+use crate::licensing_web::{application, cookie, csrf_of, developer_id, get, page_text, sign_up};
 use einv_server::services::licensing::{DocumentUpload, PAGE_SIZE};
 use reqwest::StatusCode;
 
@@ -58,17 +59,9 @@ pub(crate) async fn run(app: &TestApp) {
     let (me, rev) = reviewer_cookie(app, "tools@fia.example").await;
 
     // Paging: PAGE_SIZE + 1 waiting applications make two pages.
-    let first = get(app, "/reviewer?lang=en", &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let first = page_text(app, "/reviewer?lang=en", &rev).await;
     assert!(first.contains(&format!("{} found", PAGE_SIZE + 1)) && first.contains("rel=\"next\""));
-    let second = get(app, "/reviewer?page=2&lang=en", &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let second = page_text(app, "/reviewer?page=2&lang=en", &rev).await;
     assert!(second.contains("rel=\"prev\"") && !second.contains("rel=\"next\""));
     assert_eq!(
         second.matches("/reviewer/licences/").count(),
@@ -76,33 +69,17 @@ pub(crate) async fn run(app: &TestApp) {
         "one row on the last page"
     );
     // Search takes wildcards literally and finds by product (or developer, or AppID).
-    let found = get(app, "/reviewer?q=needle_100%25&lang=en", &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let found = page_text(app, "/reviewer?q=needle_100%25&lang=en", &rev).await;
     assert!(
         found.contains("Needle_100%") && found.contains("1 found"),
         "{found}"
     );
-    let none = get(app, "/reviewer?q=needle_1000&lang=en", &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let none = page_text(app, "/reviewer?q=needle_1000&lang=en", &rev).await;
     assert!(none.contains("id=\"empty\""));
     // Filter by service and by status.
-    let donation = get(app, "/reviewer?service=donation&lang=en", &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let donation = page_text(app, "/reviewer?service=donation&lang=en", &rev).await;
     assert!(donation.contains("Needle_100%") && donation.contains("1 found"));
-    let rejected = get(app, "/reviewer?status=rejected&lang=en", &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let rejected = page_text(app, "/reviewer?status=rejected&lang=en", &rev).await;
     assert!(rejected.contains("id=\"empty\""));
     // A bad filter is refused, naming the field.
     let bad = get(app, "/reviewer?from=2026-13-01", &rev).await;
@@ -112,27 +89,26 @@ pub(crate) async fn run(app: &TestApp) {
     // Assignment.
     let page = format!("/reviewer/licences/{}", needle.id);
     let csrf = csrf_of(app, &page, &rev).await;
-    let res = client()
-        .post(format!("{}{page}/assign", app.base))
-        .header("cookie", &rev)
-        .form(&[("csrf", csrf.as_str()), ("reviewer", &me.to_string())])
-        .send_ok()
-        .await;
+    let assign_to = |reviewer: String| {
+        let (path, csrf) = (format!("{page}/assign"), csrf.clone());
+        let rev = rev.clone();
+        async move {
+            post(
+                app,
+                &path,
+                &rev,
+                &[("csrf", &csrf), ("reviewer", &reviewer)],
+            )
+            .await
+        }
+    };
+    let res = assign_to(me.to_string()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let mine = get(app, "/reviewer?assignee=me&lang=en", &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let mine = page_text(app, "/reviewer?assignee=me&lang=en", &rev).await;
     assert!(
         mine.contains("Needle_100%") && mine.contains("1 found") && mine.contains("Rita Reviewer")
     );
-    let nobody = client()
-        .post(format!("{}{page}/assign", app.base))
-        .header("cookie", &rev)
-        .form(&[("csrf", csrf.as_str()), ("reviewer", "999999")])
-        .send_ok()
-        .await;
+    let nobody = assign_to("999999".into()).await;
     assert_eq!(nobody.status(), StatusCode::NOT_FOUND);
 
     // Rejecting cannot be undone: a confirmation page first, which says what will happen.
@@ -140,12 +116,7 @@ pub(crate) async fn run(app: &TestApp) {
         ("csrf", csrf.as_str()),
         ("reason", "Outside the e-invoice service"),
     ];
-    let asked = client()
-        .post(format!("{}{page}/reject?lang=en", app.base))
-        .header("cookie", &rev)
-        .form(&reject)
-        .send_ok()
-        .await;
+    let asked = post(app, &format!("{page}/reject?lang=en"), &rev, &reject).await;
     assert_eq!(asked.status(), StatusCode::OK);
     let asked = asked.text().await.unwrap();
     assert!(
@@ -157,40 +128,33 @@ pub(crate) async fn run(app: &TestApp) {
     );
     let mut confirmed = reject.to_vec();
     confirmed.push(("confirm", "yes"));
-    let done = client()
-        .post(format!("{}{page}/reject", app.base))
-        .header("cookie", &rev)
-        .form(&confirmed)
-        .send_ok()
-        .await;
+    let done = post(app, &format!("{page}/reject"), &rev, &confirmed).await;
     assert_eq!(done.headers()["location"], format!("{page}?done=reject"));
     assert_eq!(
         app.platform.licence(needle.id).await.unwrap().state.name(),
         "rejected"
     );
-    let after = get(app, &format!("{page}?done=reject&lang=en"), &rev)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let after = page_text(app, &format!("{page}?done=reject&lang=en"), &rev).await;
     assert!(after.contains("Application rejected"));
 
     // Documents: a PDF opens in the browser; HTML never renders, it downloads.
     let docs = app.platform.dossier(needle.id).await.unwrap().documents;
-    let pdf = get(app, &format!("/reviewer/documents/{}", docs[0].id), &rev).await;
-    assert_eq!(pdf.headers()["content-type"], "application/pdf");
-    assert!(pdf.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .starts_with("inline; filename=\"cert.pdf\""));
-    assert_eq!(pdf.headers()["x-content-type-options"], "nosniff");
-    let html = get(app, &format!("/reviewer/documents/{}", docs[1].id), &rev).await;
-    assert_eq!(html.headers()["content-type"], "application/octet-stream");
-    assert!(html.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .starts_with("attachment"));
-    assert_eq!(html.headers()["x-content-type-options"], "nosniff");
+    let served = [
+        (
+            docs[0].id,
+            "application/pdf",
+            "inline; filename=\"cert.pdf\"",
+        ),
+        (docs[1].id, "application/octet-stream", "attachment"),
+    ];
+    for (doc, content_type, disposition) in served {
+        let res = get(app, &format!("/reviewer/documents/{doc}"), &rev).await;
+        let headers = res.headers();
+        assert_eq!(headers["content-type"], content_type);
+        let shown = headers["content-disposition"].to_str().unwrap();
+        assert!(shown.starts_with(disposition), "{shown}");
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+    }
     // A developer cannot open documents.
     let dev = sign_up(app, "peek@example.com").await;
     assert_eq!(

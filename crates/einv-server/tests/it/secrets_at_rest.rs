@@ -8,8 +8,7 @@ use std::sync::Arc;
 use aes_gcm::aead::{Aead, KeyInit, OsRng};
 use aes_gcm::{AeadCore, Aes256Gcm, Key};
 use base64::Engine;
-use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
-use einv_core::{Service, SystemClock};
+use einv_core::SystemClock;
 use einv_server::services::{KeySealer, KeySlot};
 use einv_server::startup::{self, Config, SecretString};
 use einv_store::testing::execute_raw;
@@ -34,15 +33,7 @@ async fn data_files_are_created_0600() {
     let platform = startup::platform(&config(dir.path(), None), Arc::new(SystemClock))
         .await
         .unwrap();
-    platform
-        .store_app(
-            "files",
-            &Service::ALL,
-            &AppId::parse("EINVFILES00001").unwrap(),
-            "k",
-        )
-        .await
-        .unwrap();
+    store_app(&platform, "files", "EINVFILES00001", "k").await;
     platform.close().await;
     for name in ["server.key", "einv.db"] {
         let mode = std::fs::metadata(dir.path().join(name))
@@ -116,40 +107,14 @@ async fn keys_sealed_before_binding_are_resealed_at_startup() {
 /// the other app accept the first app's key: the ciphertext is bound to its AppID.
 async fn a_sealed_key_moved_to_another_row_does_not_open(app: &TestApp) {
     let other = "EINVOTHER00001";
-    app.platform
-        .store_app(
-            "other",
-            &Service::ALL,
-            &AppId::parse(other).unwrap(),
-            "the-other-apps-key",
-        )
-        .await
-        .unwrap();
+    store_app(&app.platform, "other", other, "the-other-apps-key").await;
     // A v2 read that needs only the app's signature (no User's consent), so the key alone
     // decides.
     let ask = |key: &'static str| {
-        let path = "/api/v2/charities";
+        let path = "/api/v2/charities?query=919";
         let nonce = fresh_nonce();
-        let h = sign_request(
-            &Unsigned {
-                method: "GET",
-                path,
-                query: Some("query=919"),
-                body: b"",
-            },
-            &Signer {
-                key_id: other,
-                created: app.now_unix(),
-                nonce: &nonce,
-                key: SigningKey::Hmac(key.as_bytes()),
-            },
-        );
-        app.http
-            .get(app.url(&format!("{path}?query=919")))
-            .header("content-digest", h.content_digest)
-            .header("signature-input", h.signature_input)
-            .header("signature", h.signature)
-            .send_ok()
+        let signer = hmac_signer(other, key, app.now_unix(), &nonce);
+        sign_onto(app.http.get(app.url(path)), "GET", path, b"", &signer).send_ok()
     };
     assert_eq!(ask("the-other-apps-key").await.status(), 200, "its own key");
     assert_eq!(

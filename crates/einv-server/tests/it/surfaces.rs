@@ -4,9 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
-
-use crate::common::{fresh_nonce, SendExt, TestApp, REDIRECT_URI};
+use crate::common::{fresh_nonce, hmac_signer, sign_onto, SendExt, TestApp, REDIRECT_URI};
 
 /// The surfaces that take the APIKey itself or a signature made with it.
 pub const KEYED: [&str; 4] = ["v1-signed", "oauth-token", "oauth-introspect", "v2"];
@@ -85,25 +83,9 @@ pub async fn admitting(app: &TestApp, app_id: &str, api_key: &str) -> BTreeSet<&
         open.insert("oauth-introspect");
     }
     let path = "/api/v2/deletion-requests";
-    let h = sign_request(
-        &Unsigned {
-            method: "GET",
-            path,
-            query: None,
-            body: b"",
-        },
-        &Signer {
-            key_id: app_id,
-            created: app.now_unix(),
-            nonce: &fresh_nonce(),
-            key: SigningKey::Hmac(api_key.as_bytes()),
-        },
-    );
-    let v2 = http
-        .get(format!("{base}{path}"))
-        .header("content-digest", h.content_digest)
-        .header("signature-input", h.signature_input)
-        .header("signature", h.signature)
+    let nonce = fresh_nonce();
+    let signer = hmac_signer(app_id, api_key, app.now_unix(), &nonce);
+    let v2 = sign_onto(http.get(format!("{base}{path}")), "GET", path, b"", &signer)
         .send_ok()
         .await;
     if v2.status() == 200 {

@@ -114,18 +114,18 @@ async fn love_code(app: &TestApp) {
 async fn carrier_list(app: &TestApp) {
     snap(
         "carrierInvChk_200",
-        &app.post(INVSERV, &req::carrier_list(app, "2026/11/01", "2026/11/30"))
+        &app.post(INVSERV, &app.carrier_list("2026/11/01", "2026/11/30"))
             .await,
     );
-    let mut wrong = req::carrier_list(app, "2026/11/01", "2026/11/30");
+    let mut wrong = app.carrier_list("2026/11/01", "2026/11/30");
     set(&mut wrong, "cardEncrypt", "Wrong999");
     snap("carrierInvChk_919", &app.post(INVSERV, &wrong).await);
     snap(
         "carrierInvChk_903",
-        &app.post(INVSERV, &req::carrier_list(app, "2026/10/01", "2026/11/30"))
+        &app.post(INVSERV, &app.carrier_list("2026/10/01", "2026/11/30"))
             .await,
     );
-    let mut stale = req::carrier_list(app, "2026/11/01", "2026/11/30");
+    let mut stale = app.carrier_list("2026/11/01", "2026/11/30");
     set(
         &mut stale,
         "timeStamp",
@@ -134,7 +134,7 @@ async fn carrier_list(app: &TestApp) {
     snap("carrierInvChk_951", &app.post(INVSERV, &stale).await);
     // 996: a full page of 100 rows; only the envelope and the first row are kept.
     let mut more = app
-        .post(INVSERV, &req::carrier_list(app, "2026/09/01", "2026/09/30"))
+        .post(INVSERV, &app.carrier_list("2026/09/01", "2026/09/30"))
         .await;
     let rows = more["details"].as_array().map_or(0, Vec::len);
     more["details"] = Value::Array(more["details"].as_array().unwrap()[..1].to_vec());

@@ -96,17 +96,6 @@ pub fn on_easycard(params: &mut [(&'static str, String)]) {
     set(params, "cardEncrypt", EASYCARD_HIDDEN);
 }
 
-/// carrierInvChk of the fixture User's barcode from `start` to `end` (yyyy/MM/dd).
-pub fn carrier_list(app: &TestApp, start: &str, end: &str) -> Vec<(&'static str, String)> {
-    let mut params = app.carrier_params("carrierInvChk", "0.5");
-    params.extend(p(&[
-        ("startDate", start),
-        ("endDate", end),
-        ("onlyWinningInv", "N"),
-    ]));
-    params
-}
-
 /// carrierInvDetail of `number` on `date`.
 pub fn carrier_detail(app: &TestApp, number: &str, date: &str) -> Vec<(&'static str, String)> {
     let mut params = app.carrier_params("carrierInvDetail", "0.5");

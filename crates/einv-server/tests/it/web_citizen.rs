@@ -2,7 +2,7 @@
 //! after a confirmation, no duplicate requests (with receipts), the access history's filter,
 //! paging and CSV, and the public register. The helpers here serve `web_hardening` too.
 
-pub(crate) use crate::common::web::{client, csrf_in, post};
+pub(crate) use crate::common::web::{client, csrf_in, get, page_text, post};
 use crate::common::*;
 use chrono::Duration;
 use einv_core::Service;
@@ -44,20 +44,6 @@ pub(crate) async fn sign_in(app: &TestApp, code: &str) -> String {
         .find(|c| c.starts_with("einv_session="))
         .unwrap();
     session.split(';').next().unwrap().to_owned()
-}
-
-pub(crate) async fn get(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
-    client()
-        .get(app.url(path))
-        .header("cookie", cookie)
-        .send_ok()
-        .await
-}
-
-pub(crate) async fn page_text(app: &TestApp, path: &str, cookie: &str) -> String {
-    let res = get(app, path, cookie).await;
-    assert_eq!(res.status(), StatusCode::OK, "{path}");
-    res.text().await.unwrap()
 }
 
 pub(crate) async fn user_id(app: &TestApp) -> einv_core::UserId {
@@ -218,17 +204,17 @@ async fn web_requests_get_a_receipt_and_are_never_duplicated(app: &TestApp) {
 
 const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
 
+/// The User's access history in English, filtered by `query` (`from=…&to=…`, `before=…`).
+async fn history(app: &TestApp, cookie: &str, query: &str) -> String {
+    page_text(app, &format!("/me/history?lang=en&{query}"), cookie).await
+}
+
 /// R6.4 on the User's page: one row per access, 20 to a page with a link to older ones, a
 /// day filter (Taipei days) that is checked, and the same period as CSV.
 async fn web_history_filters_pages_and_downloads(app: &TestApp) {
     for _ in 0..23 {
         app.clock.advance(Duration::seconds(2));
-        let mut params = app.carrier_params("carrierInvChk", "0.5");
-        params.extend([
-            ("startDate", "2026/11/01".to_owned()),
-            ("endDate", "2026/11/30".to_owned()),
-            ("onlyWinningInv", "N".to_owned()),
-        ]);
+        let params = app.carrier_list("2026/11/01", "2026/11/30");
         assert_eq!(app.post(INVSERV, &params).await["code"], 200);
     }
     let cookie = sign_in(app, CODE).await;
@@ -243,27 +229,12 @@ async fn web_history_filters_pages_and_downloads(app: &TestApp) {
         .chars()
         .take_while(char::is_ascii_digit)
         .collect();
-    let older = page_text(
-        app,
-        &format!("/me/history?lang=en&before={before}"),
-        &cookie,
-    )
-    .await;
+    let older = history(app, &cookie, &format!("before={before}")).await;
     assert_eq!(older.matches("read your carrier invoices").count(), 3);
     // The fixture's day (2026-11-27, Taipei) has them all; the day before has none.
-    let day = page_text(
-        app,
-        "/me/history?lang=en&from=2026-11-27&to=2026-11-27",
-        &cookie,
-    )
-    .await;
+    let day = history(app, &cookie, "from=2026-11-27&to=2026-11-27").await;
     assert_eq!(day.matches("read your carrier invoices").count(), 20);
-    let none = page_text(
-        app,
-        "/me/history?lang=en&from=2026-11-26&to=2026-11-26",
-        &cookie,
-    )
-    .await;
+    let none = history(app, &cookie, "from=2026-11-26&to=2026-11-26").await;
     assert!(none.contains("Nothing recorded in this period"));
     let typo = get(app, "/me/history?lang=en&from=2026-13-40", &cookie).await;
     assert_eq!(typo.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -304,14 +275,10 @@ async fn web_history_filters_pages_and_downloads(app: &TestApp) {
 /// The public register lists a licensed app with its developer, services, term and status,
 /// in HTML and JSON; an application still under review is not listed.
 async fn web_public_register_lists_licensed_apps(app: &TestApp) {
-    use einv_server::services::licensing::{ApplicationInput, DeveloperSignUp};
+    use einv_server::services::licensing::ApplicationInput;
     use einv_server::testing;
     let p = &app.platform;
-    let d = p
-        .sign_up_developer(&DeveloperSignUp {
-            name: "登錄資訊股份有限公司".into(),
-            ..testing::developer("reg@example.com")
-        })
+    let d = crate::licensing::sign_up_named(app, "登錄資訊股份有限公司", "reg@example.com")
         .await
         .unwrap();
     let form = ApplicationInput {

@@ -123,23 +123,23 @@ async fn web_safe_next_keeps_sign_in_on_this_site(app: &TestApp) {
     assert_eq!(lang.headers()["location"], "/", "the language switch too");
 }
 
+/// POSTs the code-change form of `session`, with `current` typed as the code in use.
+async fn change_code(app: &TestApp, session: &str, csrf: &str, current: &str) -> reqwest::Response {
+    let form = [
+        ("csrf", csrf),
+        ("current", current),
+        ("new_code", "Newer5678"),
+    ];
+    post(app, "/me/code", session, &form).await
+}
+
 /// Changing the verification code signs the User out everywhere else; this session stays.
 async fn web_changing_the_code_ends_other_sessions(app: &TestApp) {
     let here = sign_in(app, CODE).await;
     let elsewhere = sign_in(app, CODE).await;
     assert_eq!(get(app, "/me", &elsewhere).await.status(), StatusCode::OK);
     let csrf = csrf_in(&page_text(app, "/me/code", &here).await);
-    let wrong = post(
-        app,
-        "/me/code",
-        &here,
-        &[
-            ("csrf", &csrf),
-            ("current", "Wrong0000"),
-            ("new_code", "Newer5678"),
-        ],
-    )
-    .await;
+    let wrong = change_code(app, &here, &csrf, "Wrong0000").await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         wrong.text().await.unwrap().contains("href=\"#current\""),
@@ -150,17 +150,7 @@ async fn web_changing_the_code_ends_other_sessions(app: &TestApp) {
         StatusCode::OK,
         "a refusal ends nothing"
     );
-    let changed = post(
-        app,
-        "/me/code",
-        &here,
-        &[
-            ("csrf", &csrf),
-            ("current", CODE),
-            ("new_code", "Newer5678"),
-        ],
-    )
-    .await;
+    let changed = change_code(app, &here, &csrf, CODE).await;
     assert_eq!(changed.status(), StatusCode::OK);
     let gone = get(app, "/me", &elsewhere).await;
     assert_eq!(

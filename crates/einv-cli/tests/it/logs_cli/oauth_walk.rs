@@ -4,11 +4,12 @@
 //! secret the walk used or received, for the log test to look for.
 
 use base64::Engine;
-use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
 use serde_json::Value;
 use sha2::Digest;
 
-use crate::common::SendExt;
+use einv_client::sandbox::{hidden_inputs, set_cookies};
+
+use crate::common::{hmac_signer, sign_onto, SendExt};
 
 /// The demo app's redirect URI (a loopback address, registered by the demo data set).
 const REDIRECT_URI: &str = "http://127.0.0.1/callback";
@@ -105,12 +106,7 @@ impl Walker<'_> {
             .append_pair("state", "log-test-state")
             .append_pair("code_challenge", challenge)
             .append_pair("code_challenge_method", "S256")
-            .append_pair("purpose_category", &consent.purpose_category)
-            .append_pair("purpose", &consent.purpose)
-            .append_pair("period", &consent.period)
-            .append_pair("region", &consent.region)
-            .append_pair("recipients", &consent.recipients)
-            .append_pair("manner", &consent.manner);
+            .extend_pairs(consent.pdpa_pairs());
         let page = self
             .get(&format!("/oauth/authorize?{}", q.finish()), session)
             .await;
@@ -159,26 +155,11 @@ impl Walker<'_> {
 
     /// A v2 GET signed with the APIKey (RFC 9421), carrying the User's consent token.
     async fn v2_get(&self, path: &str, token: &str) -> Value {
-        let h = sign_request(
-            &Unsigned {
-                method: "GET",
-                path,
-                query: None,
-                body: b"",
-            },
-            &Signer {
-                key_id: self.app_id,
-                created: chrono::Utc::now().timestamp(),
-                nonce: &format!("log-test-{}", uuid::Uuid::new_v4().simple()),
-                key: SigningKey::Hmac(self.api_key.as_bytes()),
-            },
-        );
-        let res = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header("content-digest", h.content_digest)
-            .header("signature-input", h.signature_input)
-            .header("signature", h.signature)
+        let nonce = format!("log-test-{}", uuid::Uuid::new_v4().simple());
+        let now = chrono::Utc::now().timestamp();
+        let signer = hmac_signer(self.app_id, self.api_key, now, &nonce);
+        let req = self.http.get(format!("{}{path}", self.base));
+        let res = sign_onto(req, "GET", path, b"", &signer)
             .header("authorization", format!("Bearer {token}"))
             .send_ok()
             .await;
@@ -194,35 +175,4 @@ fn text(reply: &Value, key: &str) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("no {key} in {reply}"))
         .to_owned()
-}
-
-fn set_cookies(res: &reqwest::Response) -> Vec<String> {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|c| c.split(';').next())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The `<input type="hidden">` fields of a page, unescaped as maud escapes them.
-fn hidden_inputs(html: &str) -> Vec<(String, String)> {
-    let attr = |tag: &str, name: &str| -> Option<String> {
-        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
-        let end = tag[start..].find('"')? + start;
-        Some(
-            tag[start..end]
-                .replace("&quot;", "\"")
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&amp;", "&"),
-        )
-    };
-    html.split("<input")
-        .skip(1)
-        .filter_map(|rest| rest.split('>').next())
-        .filter(|tag| tag.contains("type=\"hidden\""))
-        .filter_map(|tag| Some((attr(tag, "name")?, attr(tag, "value").unwrap_or_default())))
-        .collect()
 }

@@ -12,13 +12,11 @@ use std::collections::BTreeMap;
 
 use chrono::Duration;
 use einv_core::consent::{ConsentGrant, ConsentRequest};
-use einv_core::licence::TerminationGround;
 use einv_core::{Clock, Service};
-use einv_server::services::licensing::Actor;
 use einv_server::services::standard_consent;
 
-use crate::common::{TestApp, BARCODE, REDIRECT_URI};
-use crate::licensing::{licensed_for, Licensed};
+use crate::common::{TestApp, BARCODE};
+use crate::licensing::{licensed_for, open_every_surface, terminate_for_scraping, Licensed};
 use crate::v2_api::token_for;
 
 /// An app as a caller: its AppID, the key it signs with, and the fixture User's consent
@@ -106,15 +104,7 @@ impl Apps {
         let ending = prepared(app, "terminated@example.com", &every).await;
         let mut terminated = Caller::of(&ending);
         terminated.tokens = tokens(app, &terminated).await;
-        app.platform
-            .terminate(
-                Actor::Reviewer(ending.reviewer),
-                ending.licence,
-                TerminationGround::ImproperAccess,
-                "scraped the portal",
-            )
-            .await
-            .unwrap();
+        terminate_for_scraping(app, &ending).await;
         let winning = prepared(app, "winning@example.com", &["winning-numbers"]).await;
         let lookup = prepared(app, "lookup@example.com", &["invoice-lookup"]).await;
         Self {
@@ -157,15 +147,7 @@ async fn prepared(app: &TestApp, email: &str, services: &[&str]) -> Licensed {
         .insert_consent_grant(user.id, &l.creds.app_id, &grant, None)
         .await
         .unwrap();
-    store
-        .register_redirect_uri(&l.creds.app_id, REDIRECT_URI)
-        .await
-        .unwrap();
-    // So the unsigned v1 actions are refused for the app's state, not for a missing signature.
-    app.platform
-        .set_sign_every_call(Actor::Reviewer(l.reviewer), l.licence, false)
-        .await
-        .unwrap();
+    open_every_surface(app, &l).await;
     l
 }
 

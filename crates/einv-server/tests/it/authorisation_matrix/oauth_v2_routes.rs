@@ -4,7 +4,6 @@
 //! reads a User's data only with that User's consent token; R11's destruction confirmation
 //! admits only the ended app.
 
-use einv_core::httpsig::{sign_request, Signer, SigningKey, Unsigned};
 use reqwest::{Method, StatusCode};
 
 use super::app_routes::{refused, Probe};
@@ -192,34 +191,13 @@ impl World<'_> {
         key: &str,
         token: Option<&str>,
     ) -> reqwest::Response {
-        let (path, query) = match path_and_query.split_once('?') {
-            Some((p, q)) => (p, Some(q)),
-            None => (path_and_query, None),
-        };
         let nonce = fresh_nonce();
-        let h = sign_request(
-            &Unsigned {
-                method,
-                path,
-                query,
-                body,
-            },
-            &Signer {
-                key_id,
-                created: self.app.now_unix(),
-                nonce: &nonce,
-                key: SigningKey::Hmac(key.as_bytes()),
-            },
+        let signer = hmac_signer(key_id, key, self.app.now_unix(), &nonce);
+        let req = self.http.request(
+            Method::from_bytes(method.as_bytes()).unwrap(),
+            self.app.url(path_and_query),
         );
-        let mut req = self
-            .http
-            .request(
-                Method::from_bytes(method.as_bytes()).unwrap(),
-                self.app.url(path_and_query),
-            )
-            .header("content-digest", h.content_digest)
-            .header("signature-input", h.signature_input)
-            .header("signature", h.signature)
+        let mut req = sign_onto(req, method, path_and_query, body, &signer)
             .header("content-type", "application/json")
             .body(body.to_vec());
         if method == "POST" {

@@ -120,7 +120,7 @@ fn v1_params(app: &TestApp, action: &str, key: &str) -> Vec<(&'static str, Strin
             ("UUID", "d"),
             ("appID", APP_ID),
         ]),
-        "carrierInvChk" => req::carrier_list(app, "2026/11/01", "2026/11/30"),
+        "carrierInvChk" => app.carrier_list("2026/11/01", "2026/11/30"),
         "carrierInvDetail" => req::carrier_detail(app, "AB00000001", "2026/11/20"),
         "carrierInvDnt" => req::donation(app, "AB00000001", "2026/11/20", "919"),
         "qryCarrierAgg" => req::aggregation(app),

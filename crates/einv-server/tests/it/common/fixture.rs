@@ -58,33 +58,15 @@ impl TestApp {
             .await
             .unwrap();
         let mut batch = vec![
-            invoice(
-                "AB00000001",
-                (2026, 11, 20),
-                Some(("3J0002", BARCODE)),
-                |_| {},
-            ),
-            invoice(
-                "AB00000002",
-                (2026, 11, 21),
-                Some(("3J0002", BARCODE)),
-                |d| {
-                    d.donated = true;
-                    d.npoban = Some("919".into());
-                },
-            ),
-            invoice(
-                "AB00000003",
-                (2026, 11, 22),
-                Some(("3J0002", BARCODE)),
-                |d| d.buyer_id = Some("10458574".into()),
-            ),
-            invoice(
-                "AB12345678",
-                (2026, 10, 5),
-                Some(("3J0002", BARCODE)),
-                |_| {},
-            ),
+            on_barcode("AB00000001", (2026, 11, 20), |_| {}),
+            on_barcode("AB00000002", (2026, 11, 21), |d| {
+                d.donated = true;
+                d.npoban = Some("919".into());
+            }),
+            on_barcode("AB00000003", (2026, 11, 22), |d| {
+                d.buyer_id = Some("10458574".into())
+            }),
+            on_barcode("AB12345678", (2026, 10, 5), |_| {}),
             invoice(
                 "AB00000004",
                 (2026, 11, 23),
@@ -132,4 +114,13 @@ impl TestApp {
         .unwrap();
         p.publish_draw(&draw).await.unwrap();
     }
+}
+
+/// An invoice on the fixture User's mobile barcode, `tweak`ed.
+fn on_barcode(
+    number: &str,
+    date: (i32, u32, u32),
+    tweak: impl FnOnce(&mut einv_core::InvoiceDraft),
+) -> einv_core::Invoice {
+    invoice(number, date, Some(("3J0002", BARCODE)), tweak)
 }

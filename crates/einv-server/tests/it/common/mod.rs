@@ -9,7 +9,7 @@ pub mod web;
 
 // Not every binary that includes this harness signs v2 requests (the CLI's does not).
 #[allow(unused_imports)]
-pub use v2::{fresh_nonce, v2_request, v2_request_with};
+pub use v2::{fresh_nonce, hmac_signer, sign_onto, v2_request, v2_request_with};
 
 use std::sync::Arc;
 
@@ -202,6 +202,18 @@ impl TestApp {
             .await
     }
 
+    /// carrierInvChk of the fixture User's barcode from `start` to `end` (yyyy/MM/dd), all
+    /// invoices (not only the winning ones).
+    pub fn carrier_list(&self, start: &str, end: &str) -> Vec<(&'static str, String)> {
+        let mut params = self.carrier_params("carrierInvChk", "0.5");
+        params.extend([
+            ("startDate", start.to_owned()),
+            ("endDate", end.to_owned()),
+            ("onlyWinningInv", "N".to_owned()),
+        ]);
+        params
+    }
+
     /// The parameters of a carrier call, with fresh timestamps.
     pub fn carrier_params(&self, action: &str, version: &str) -> Vec<(&'static str, String)> {
         let now = self.now_unix();
@@ -217,6 +229,23 @@ impl TestApp {
             ("appID", APP_ID.into()),
         ]
     }
+}
+
+/// Asserts that `text` contains every one of `parts`, showing `text` when one is missing.
+pub fn assert_contains_all(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "no {part:?} in:\n{text}");
+    }
+}
+
+/// Stores an app `name` with `app_id` and `api_key`, licensed for every service: an app the
+/// test makes without the licensing flow.
+pub async fn store_app(platform: &Platform, name: &str, app_id: &str, api_key: &str) {
+    let id = einv_core::AppId::parse(app_id).unwrap();
+    platform
+        .store_app(name, &einv_core::Service::ALL, &id, api_key)
+        .await
+        .unwrap();
 }
 
 /// Sending a request in a test: a transport failure is a broken test, so it panics here once
@@ -288,16 +317,19 @@ pub fn set(params: &mut [(&'static str, String)], name: &str, value: &str) {
 #[macro_export]
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
-        mod sqlite {
+        $crate::on_backend!(sqlite, Sqlite, $($name),*);
+        $crate::on_backend!(postgres, Postgres, $($name),*);
+    };
+}
+
+/// One `#[tokio::test]` per listed async test fn, in module `$module`, each on a fresh app
+/// over `Backend::$backend`.
+#[macro_export]
+macro_rules! on_backend {
+    ($module:ident, $backend:ident, $($name:ident),*) => {
+        mod $module {
             $(#[tokio::test] async fn $name() {
-                let app = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await;
-                super::$name(&app).await;
-                app.stop().await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                let app = $crate::common::TestApp::spawn($crate::common::Backend::Postgres).await;
+                let app = $crate::common::TestApp::spawn($crate::common::Backend::$backend).await;
                 super::$name(&app).await;
                 app.stop().await;
             })*

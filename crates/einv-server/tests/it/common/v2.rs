@@ -32,31 +32,53 @@ pub fn v2_request_with(
     nonce: &str,
     key: &SigningKey<'_>,
 ) -> reqwest::RequestBuilder {
+    let signer = Signer {
+        key_id: APP_ID,
+        created,
+        nonce,
+        key: key.clone(),
+    };
+    let req = app
+        .http
+        .request(method.clone(), format!("{}{path_and_query}", app.base));
+    sign_onto(req, method.as_str(), path_and_query, body, &signer)
+        .header("content-type", "application/json")
+        .body(body.to_vec())
+}
+
+/// `req`, a request for `method path_and_query` carrying `body`, with the RFC 9421 (and RFC
+/// 9530 digest) headers `signer` makes for it.
+pub fn sign_onto(
+    req: reqwest::RequestBuilder,
+    method: &str,
+    path_and_query: &str,
+    body: &[u8],
+    signer: &Signer<'_>,
+) -> reqwest::RequestBuilder {
     let (path, query) = match path_and_query.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (path_and_query, None),
     };
-    let h = sign_request(
-        &Unsigned {
-            method: method.as_str(),
-            path,
-            query,
-            body,
-        },
-        &Signer {
-            key_id: APP_ID,
-            created,
-            nonce,
-            key: key.clone(),
-        },
-    );
-    app.http
-        .request(method, format!("{}{path_and_query}", app.base))
-        .header("content-digest", h.content_digest)
+    let unsigned = Unsigned {
+        method,
+        path,
+        query,
+        body,
+    };
+    let h = sign_request(&unsigned, signer);
+    req.header("content-digest", h.content_digest)
         .header("signature-input", h.signature_input)
         .header("signature", h.signature)
-        .header("content-type", "application/json")
-        .body(body.to_vec())
+}
+
+/// An app signing with its APIKey (HMAC-SHA256) as of `created`, with `nonce`.
+pub fn hmac_signer<'a>(key_id: &'a str, key: &'a str, created: i64, nonce: &'a str) -> Signer<'a> {
+    Signer {
+        key_id,
+        created,
+        nonce,
+        key: SigningKey::Hmac(key.as_bytes()),
+    }
 }
 
 /// A nonce no other request of this test process used.

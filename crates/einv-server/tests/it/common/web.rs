@@ -19,6 +19,22 @@ pub fn csrf_in(page: &str) -> String {
     page[at..at + 64].to_owned()
 }
 
+/// GETs `path` with `cookie`, as a browser opens a page (redirects shown, not followed).
+pub async fn get(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
+    client()
+        .get(app.url(path))
+        .header("cookie", cookie)
+        .send_ok()
+        .await
+}
+
+/// The page at `path`, which must answer 200 OK.
+pub async fn page_text(app: &TestApp, path: &str, cookie: &str) -> String {
+    let res = get(app, path, cookie).await;
+    assert_eq!(res.status(), reqwest::StatusCode::OK, "{path}");
+    res.text().await.unwrap()
+}
+
 /// POSTs `form` to `path` with `cookie`, as a browser submits a form.
 pub async fn post(
     app: &TestApp,
@@ -34,17 +50,22 @@ pub async fn post(
         .await
 }
 
-/// A pre-session form page's form cookie (`name=value`, empty when it set none) and the CSRF
-/// token its form carries: what a browser POSTs back.
-pub async fn form_of(page: reqwest::Response) -> (String, String) {
-    let cookie = page
-        .headers()
+/// The `name=value` pair of the cookie `name` a response sets, if it sets one.
+pub fn cookie_pair(res: &reqwest::Response, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
+    res.headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("einv_form="))
-        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
-        .unwrap_or_default();
+        .find(|v| v.starts_with(&prefix))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+/// A pre-session form page's form cookie (`name=value`, empty when it set none) and the CSRF
+/// token its form carries: what a browser POSTs back.
+pub async fn form_of(page: reqwest::Response) -> (String, String) {
+    let cookie = cookie_pair(&page, "einv_form").unwrap_or_default();
     let html = page.text().await.unwrap();
     (cookie, csrf_in(&html))
 }

@@ -20,14 +20,7 @@ fn step_client() -> reqwest::Client {
 
 /// The `einv_blank=…` pair a response sets.
 fn blank_cookie(resp: &reqwest::Response) -> String {
-    resp.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("einv_blank="))
-        .and_then(|v| v.split(';').next())
-        .unwrap()
-        .to_owned()
+    crate::common::web::cookie_pair(resp, "einv_blank").unwrap()
 }
 
 fn csrf_of(page: &str) -> String {
@@ -108,6 +101,14 @@ async fn blank_pages_change_nothing_on_get_and_need_session_and_csrf(app: &TestA
     let csrf = csrf_of(&page);
     let bare = format!("{}{location}", app.base);
     let form = [("bankCode", "004"), ("accountNo", "123456789012")];
+    // The form with the session cookie and the token `csrf`, as the page's own browser posts it.
+    let submit = |csrf: &str| {
+        let post =
+            http.post(&bare)
+                .header("cookie", &cookie)
+                .form(&[form[0], form[1], ("csrf", csrf)]);
+        post.send_ok()
+    };
     // No session cookie: a forged cross-site post changes nothing.
     let forged = http
         .post(&bare)
@@ -116,32 +117,17 @@ async fn blank_pages_change_nothing_on_get_and_need_session_and_csrf(app: &TestA
         .await;
     assert_eq!(forged.status(), 403);
     // The cookie without the right token: refused too.
-    let wrong = http
-        .post(&bare)
-        .header("cookie", &cookie)
-        .form(&[form[0], form[1], ("csrf", "0".repeat(64).as_str())])
-        .send_ok()
-        .await;
+    let wrong = submit(&"0".repeat(64)).await;
     assert_eq!(wrong.status(), 403);
     app.platform.flush_audit().await.unwrap();
     assert_eq!(audited(app).await, 0);
-    let saved = http
-        .post(&bare)
-        .header("cookie", &cookie)
-        .form(&[form[0], form[1], ("csrf", csrf.as_str())])
-        .send_ok()
-        .await;
+    let saved = submit(&csrf).await;
     assert_eq!(saved.status(), 200);
     assert!(saved.text().await.unwrap().contains("flash"));
     app.platform.flush_audit().await.unwrap();
     assert_eq!(audited(app).await, 1, "the change is audited");
     // The session ends with its change: the same form cannot be replayed.
-    let replay = http
-        .post(&bare)
-        .header("cookie", &cookie)
-        .form(&[form[0], form[1], ("csrf", csrf.as_str())])
-        .send_ok()
-        .await;
+    let replay = submit(&csrf).await;
     assert_eq!(replay.status(), 403);
 }
 

@@ -19,13 +19,7 @@ both_backends!(
 
 async fn r5_7_and_r6_application_checks(app: &TestApp) {
     let p = &app.platform;
-    let d = p
-        .sign_up_developer(&DeveloperSignUp {
-            name: "X".into(),
-            ..testing::developer("i@example.com")
-        })
-        .await
-        .unwrap();
+    let d = sign_up_named(app, "X", "i@example.com").await.unwrap();
     assert_refused_under(
         p.submit_application(d.id, &input(&["carrier-invoices"]), &[])
             .await,
@@ -37,13 +31,7 @@ async fn r5_7_and_r6_application_checks(app: &TestApp) {
     let mut old_terms = input(&["winning-numbers"]);
     old_terms.terms_version = "1999".into();
     assert_refused_under(p.submit_application(d.id, &old_terms, &[]).await, "R4.3");
-    let duplicate = p
-        .sign_up_developer(&DeveloperSignUp {
-            name: "X".into(),
-            ..testing::developer("I@example.com")
-        })
-        .await
-        .unwrap_err();
+    let duplicate = sign_up_named(app, "X", "I@example.com").await.unwrap_err();
     assert!(matches!(duplicate, ServiceError::Conflict(_)));
     // A government body at level C or above needs no certificate (R6).
     let gov = p

@@ -35,15 +35,7 @@ async fn r4_1_rotation_grace_period_then_only_the_new_key(app: &TestApp) {
 async fn probed(app: &TestApp, email: &str) -> Licensed {
     let every = einv_core::Service::ALL.map(|s| s.as_str());
     let l = licensed_for(app, email, &every).await;
-    app.store()
-        .register_redirect_uri(&l.creds.app_id, REDIRECT_URI)
-        .await
-        .unwrap();
-    // So that the unsigned v1 surface can be probed too.
-    app.platform
-        .set_sign_every_call(Actor::Reviewer(l.reviewer), l.licence, false)
-        .await
-        .unwrap();
+    open_every_surface(app, &l).await;
     l
 }
 
@@ -109,14 +101,7 @@ async fn r4_7c_r10_r11_one_authority_refuses_everywhere(app: &TestApp) {
     assert_eq!(surfaces::admitting(app, id, key).await, surfaces::all());
 
     let terminated = probed(app, "auth3@example.com").await;
-    p.terminate(
-        Actor::Reviewer(terminated.reviewer),
-        terminated.licence,
-        TerminationGround::ImproperAccess,
-        "scraped the portal",
-    )
-    .await
-    .unwrap();
+    terminate_for_scraping(app, &terminated).await;
     let (id, key) = (&terminated.creds.app_id, &terminated.creds.api_key);
     assert_eq!(
         surfaces::admitting(app, id, key).await,
@@ -156,13 +141,8 @@ async fn sign_every_call_is_on_for_new_licences_and_reviewers_decide(app: &TestA
     assert_eq!(refused["code"], "954", "{refused}");
     assert!(refused["msg"].as_str().unwrap().contains("sign every call"));
     assert_serves(app, &l.creds).await;
-    let mut carrier = app.carrier_params("carrierInvChk", "0.5");
+    let mut carrier = app.carrier_list("2026/11/01", "2026/11/30");
     set(&mut carrier, "appID", &l.creds.app_id);
-    carrier.extend([
-        ("startDate", "2026/11/01".to_owned()),
-        ("endDate", "2026/11/30".to_owned()),
-        ("onlyWinningInv", "N".to_owned()),
-    ]);
     let chk = app.post("/PB2CAPIVAN/invServ/InvServ", &carrier).await;
     assert_eq!(chk["code"], 954, "carrierInvChk unsigned: {chk}");
     // The Developer cannot let the AppID call unsigned; a reviewer can.

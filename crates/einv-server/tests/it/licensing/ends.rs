@@ -18,15 +18,7 @@ async fn r10_3_termination_runs_r11(app: &TestApp) {
     let p = &app.platform;
     // The fixture User uses the app: R11 must reach them.
     let user = fixture_user_consents(app, &l.creds.app_id).await;
-    let ended = p
-        .terminate(
-            Actor::Reviewer(l.reviewer),
-            l.licence,
-            TerminationGround::ImproperAccess,
-            "scraped the portal",
-        )
-        .await
-        .unwrap();
+    let ended = terminate_for_scraping(app, &l).await;
     assert_eq!(ended.state.name(), "terminated");
     assert_stopped(app, &l.creds, "R10.3-6").await;
     let users = app.store().users_of_app(&l.creds.app_id).await.unwrap();
@@ -151,10 +143,7 @@ async fn r5_11_a_purpose_change_on_a_suspended_licence_goes_to_review(app: &Test
         .any(|q| q.id == l.licence));
     p.approve(l.reviewer, l.licence, "ok").await.unwrap();
     assert_stopped(app, &l.creds, "R10.2").await;
-    p.registry_event(l.developer, RegistryEvent::Resume, "復業")
-        .await
-        .unwrap();
-    assert_serves(app, &l.creds).await;
+    resume_and_serve(app, &l).await;
 }
 
 /// R5.11: a purpose change the reviewer refuses leaves the licence Rejected: the API stops,

@@ -169,15 +169,68 @@ fn legacy(
     }
 }
 
+/// Signs up a Developer called `name` with `email` (the rest as the harness's Developer).
+pub(crate) async fn sign_up_named(
+    app: &TestApp,
+    name: &str,
+    email: &str,
+) -> Result<einv_store::DeveloperRecord, ServiceError> {
+    let form = DeveloperSignUp {
+        name: name.into(),
+        ..testing::developer(email)
+    };
+    app.platform.sign_up_developer(&form).await
+}
+
 async fn legacy_developer(app: &TestApp, email: &str) -> einv_core::DeveloperId {
-    app.platform
-        .sign_up_developer(&DeveloperSignUp {
-            name: "老字號".into(),
-            ..testing::developer(email)
-        })
+    sign_up_named(app, "老字號", email).await.unwrap().id
+}
+
+/// Opens every surface to `l`'s app: its redirect URI registered (OAuth), and unsigned v1
+/// calls allowed, so a refusal is for the app's state, not for a missing signature.
+pub(crate) async fn open_every_surface(app: &TestApp, l: &Licensed) {
+    app.store()
+        .register_redirect_uri(&l.creds.app_id, REDIRECT_URI)
         .await
-        .unwrap()
-        .id
+        .unwrap();
+    app.platform
+        .set_sign_every_call(Actor::Reviewer(l.reviewer), l.licence, false)
+        .await
+        .unwrap();
+}
+
+/// R10.3: `l`'s reviewer terminates the licence for improper access (scraping the portal).
+pub(crate) async fn terminate_for_scraping(
+    app: &TestApp,
+    l: &Licensed,
+) -> einv_store::LicenceRecord {
+    let ground = TerminationGround::ImproperAccess;
+    let reviewer = Actor::Reviewer(l.reviewer);
+    let ended = app
+        .platform
+        .terminate(reviewer, l.licence, ground, "scraped the portal");
+    ended.await.unwrap()
+}
+
+/// 復業 filed for `l`'s Developer: the R10.2 suspension lifts and the app is served again.
+async fn resume_and_serve(app: &TestApp, l: &Licensed) {
+    app.platform
+        .registry_event(l.developer, RegistryEvent::Resume, "復業")
+        .await
+        .unwrap();
+    assert_serves(app, &l.creds).await;
+}
+
+/// `l`'s Developer files `certificate` valid until 2031-12-31.
+async fn file_valid_certificate(app: &TestApp, l: &Licensed, certificate: IsmsInput) {
+    let valid = IsmsInput {
+        expiry: "2031-12-31".into(),
+        ..certificate
+    };
+    app.platform
+        .update_certificate(l.developer, l.licence, &valid)
+        .await
+        .unwrap();
 }
 
 /// The fixture User consents to `app_id` for the winning numbers: the User R11 must reach.

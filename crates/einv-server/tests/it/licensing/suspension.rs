@@ -90,13 +90,7 @@ async fn r6_lapsed_certificate_suspends_until_a_valid_one(app: &TestApp) {
         p.update_certificate(l.developer, l.licence, &stale).await,
         "R6",
     );
-    let valid = IsmsInput {
-        expiry: "2031-12-31".into(),
-        ..stale
-    };
-    p.update_certificate(l.developer, l.licence, &valid)
-        .await
-        .unwrap();
+    file_valid_certificate(app, &l, stale).await;
     assert_serves(app, &l.creds).await;
 }
 
@@ -122,13 +116,7 @@ async fn r10_2_suspensions_stack_and_resumption_voids_consents(app: &TestApp) {
         "停業 reaches a licence suspended under R6"
     );
     // A valid certificate lifts R6 only: 停業 still holds.
-    let valid = IsmsInput {
-        expiry: "2031-12-31".into(),
-        ..short
-    };
-    p.update_certificate(l.developer, l.licence, &valid)
-        .await
-        .unwrap();
+    file_valid_certificate(app, &l, short).await;
     assert_stopped(app, &l.creds, "R10.2").await;
     // 復業 through the registry path: served again, every earlier consent void.
     app.clock.advance(Duration::days(1));

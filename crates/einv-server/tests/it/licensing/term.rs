@@ -151,20 +151,13 @@ async fn r4_7b_a_suspended_licence_files_its_re_review(app: &TestApp) {
     app.clock.set(taipei_at(2029, 12, 1, 10));
     // The renewed term began, the suspension still holds until 復業.
     assert_stopped(app, &l.creds, "R10.2").await;
-    p.registry_event(l.developer, RegistryEvent::Resume, "復業")
-        .await
-        .unwrap();
-    assert_serves(app, &l.creds).await;
+    resume_and_serve(app, &l).await;
 }
 
 async fn r4_7d_a_legacy_licence_stops_after_2025_03_31(app: &TestApp) {
     let p = &app.platform;
     app.clock.set(taipei_at(2025, 3, 1, 10));
-    let d = p
-        .sign_up_developer(&DeveloperSignUp {
-            name: "老字號".into(),
-            ..testing::developer("legacy@example.com")
-        })
+    let d = sign_up_named(app, "老字號", "legacy@example.com")
         .await
         .unwrap();
     let late = chrono::NaiveDate::from_ymd_opt(2023, 3, 31).unwrap();

@@ -14,16 +14,35 @@ both_backends!(
     carrier_aggregation_is_signed,
 );
 
-async fn carrier_list_masks_donated_and_checks_the_code(app: &TestApp) {
-    let reply = app
-        .post(INVSERV, &carrier_list(app, "2026/11/01", "2026/11/30"))
-        .await;
-    assert_eq!(reply["code"], 200, "code is a number in carrier replies");
+/// The window most of these calls ask about: November 2026.
+const NOVEMBER: (&str, &str) = ("2026/11/01", "2026/11/30");
+
+/// A carrier list from `from` to `to`.
+async fn list(app: &TestApp, from: &str, to: &str) -> Value {
+    app.post(INVSERV, &app.carrier_list(from, to)).await
+}
+
+/// A carrier list of the window `(from, to)` with `field` set to `value`.
+async fn list_with(app: &TestApp, (from, to): (&str, &str), field: &str, value: &str) -> Value {
+    let mut params = app.carrier_list(from, to);
+    set(&mut params, field, value);
+    app.post(INVSERV, &params).await
+}
+
+/// The invoice numbers a carrier reply lists, as shown.
+fn inv_numbers(reply: &Value) -> Vec<&str> {
     let details = reply["details"].as_array().unwrap();
-    let numbers: Vec<&str> = details
+    details
         .iter()
         .map(|d| d["invNum"].as_str().unwrap())
-        .collect();
+        .collect()
+}
+
+async fn carrier_list_masks_donated_and_checks_the_code(app: &TestApp) {
+    let reply = list(app, "2026/11/01", "2026/11/30").await;
+    assert_eq!(reply["code"], 200, "code is a number in carrier replies");
+    let details = reply["details"].as_array().unwrap();
+    let numbers = inv_numbers(&reply);
     assert_eq!(
         numbers,
         ["AB00000001", "AB00000***", "AB00000003", "AB00000004"],
@@ -39,65 +58,37 @@ async fn carrier_list_masks_donated_and_checks_the_code(app: &TestApp) {
         !reply.to_string().contains("AB00000002"),
         "the donated number never appears"
     );
-    let mut wrong = carrier_list(app, "2026/11/01", "2026/11/30");
-    set(&mut wrong, "cardEncrypt", "Wrong999");
-    assert_code(&app.post(INVSERV, &wrong).await, 919);
-    let mut unknown = carrier_list(app, "2026/11/01", "2026/11/30");
-    set(&mut unknown, "cardNo", "/ZZZZZZZ");
-    assert_code(&app.post(INVSERV, &unknown).await, 919);
+    assert_code(
+        &list_with(app, NOVEMBER, "cardEncrypt", "Wrong999").await,
+        919,
+    );
+    assert_code(&list_with(app, NOVEMBER, "cardNo", "/ZZZZZZZ").await, 919);
 }
 
 async fn carrier_list_pages_with_996_and_filters_winners(app: &TestApp) {
-    let first = app
-        .post(INVSERV, &carrier_list(app, "2026/09/01", "2026/09/30"))
-        .await;
+    let first = list(app, "2026/09/01", "2026/09/30").await;
     assert_eq!(first["code"], 996);
     assert_eq!(first["details"].as_array().unwrap().len(), 100);
-    let mut page2 = carrier_list(app, "2026/09/01", "2026/09/30");
+    let mut page2 = app.carrier_list("2026/09/01", "2026/09/30");
     set(&mut page2, "version", "0.6");
     page2.push(("page", "2".into()));
     let second = app.post(INVSERV, &page2).await;
     assert_eq!(second["code"], 200);
     assert_eq!(second["details"].as_array().unwrap().len(), 50);
     assert_eq!(second["details"][0]["rowNum"], 101);
-    let mut winners = carrier_list(app, "2026/10/01", "2026/10/31");
-    set(&mut winners, "onlyWinningInv", "Y");
-    let reply = app.post(INVSERV, &winners).await;
+    let reply = list_with(app, ("2026/10/01", "2026/10/31"), "onlyWinningInv", "Y").await;
     assert_eq!(reply["code"], 200);
-    let numbers: Vec<&str> = reply["details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["invNum"].as_str().unwrap())
-        .collect();
+    let numbers = inv_numbers(&reply);
     assert_eq!(numbers, ["AB12345678"]);
 }
 
 async fn carrier_list_refuses_bad_windows_and_stale_timestamps(app: &TestApp) {
-    let two_months = app
-        .post(INVSERV, &carrier_list(app, "2026/10/01", "2026/11/30"))
-        .await;
-    assert_code(&two_months, 903);
-    assert!(msg(&two_months).contains("endDate"));
-    let too_old = app
-        .post(INVSERV, &carrier_list(app, "2026/04/01", "2026/04/30"))
-        .await;
-    assert_code(&too_old, 903);
-    assert!(msg(&too_old).contains("startDate"));
-    let mut stale = carrier_list(app, "2026/11/01", "2026/11/30");
-    set(
-        &mut stale,
-        "timeStamp",
-        &(app.now_unix() - 3600).to_string(),
-    );
-    assert_code(&app.post(INVSERV, &stale).await, 951);
-    let mut expired = carrier_list(app, "2026/11/01", "2026/11/30");
-    set(
-        &mut expired,
-        "expTimeStamp",
-        &(app.now_unix() - 1).to_string(),
-    );
-    assert_code(&app.post(INVSERV, &expired).await, 951);
+    assert_invalid(&list(app, "2026/10/01", "2026/11/30").await, "endDate");
+    assert_invalid(&list(app, "2026/04/01", "2026/04/30").await, "startDate");
+    for (field, seconds_ago) in [("timeStamp", 3600), ("expTimeStamp", 1)] {
+        let stale = (app.now_unix() - seconds_ago).to_string();
+        assert_code(&list_with(app, NOVEMBER, field, &stale).await, 951);
+    }
 }
 
 async fn carrier_detail_only_for_own_invoices(app: &TestApp) {
@@ -121,24 +112,24 @@ async fn carrier_detail_only_for_own_invoices(app: &TestApp) {
 }
 
 async fn aggregated_carrier_sees_its_invoices(app: &TestApp) {
-    let mut params = carrier_list(app, "2026/11/01", "2026/11/30");
+    let mut params = app.carrier_list("2026/11/01", "2026/11/30");
     on_easycard(&mut params);
     let reply = app.post(INVSERV, &params).await;
     assert_eq!(reply["code"], 200, "{reply}");
-    let numbers: Vec<&str> = reply["details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["invNum"].as_str().unwrap())
-        .collect();
+    let numbers = inv_numbers(&reply);
     assert_eq!(numbers, ["AB00000004"]);
     set(&mut params, "cardEncrypt", "guess");
     assert_code(&app.post(INVSERV, &params).await, 919);
 }
 
+/// carrierInvDnt of `number` on `date` to `npo`, signed with the APIKey: the reply.
+async fn donate(app: &TestApp, number: &str, date: &str, npo: &str) -> Value {
+    app.post(DONATE, &signed(donation(app, number, date, npo)))
+        .await
+}
+
 async fn donation_signed_masked_and_refused_when_it_must_be(app: &TestApp) {
-    let ok = signed(donation(app, "AB00000001", "2026/11/20", "919"));
-    let reply = app.post(DONATE, &ok).await;
+    let reply = donate(app, "AB00000001", "2026/11/20", "919").await;
     assert_eq!(reply["code"], 200, "{reply}");
     assert_eq!(reply["invNum"], "AB00000***", "R5.7");
     assert_eq!(reply["invStatus"], "已捐贈");
@@ -155,12 +146,11 @@ async fn donation_signed_masked_and_refused_when_it_must_be(app: &TestApp) {
     on_easycard(&mut no_charity);
     sign(&mut no_charity, API_KEY);
     assert_code(&app.post(DONATE, &no_charity).await, 907);
-    let b2b = signed(donation(app, "AB00000003", "2026/11/22", "919"));
-    assert_code(&app.post(DONATE, &b2b).await, 913);
-    let drawn = signed(donation(app, "AB12345678", "2026/10/05", "919"));
-    let reply = app.post(DONATE, &drawn).await;
-    assert_code(&reply, 903);
-    assert!(msg(&reply).contains("drawn"), "{reply}");
+    assert_code(&donate(app, "AB00000003", "2026/11/22", "919").await, 913);
+    assert_invalid(
+        &donate(app, "AB12345678", "2026/10/05", "919").await,
+        "drawn",
+    );
     let mut forged = donation(app, "AB00000004", "2026/11/23", "919");
     sign(&mut forged, "not-the-key");
     assert_code(&app.post(DONATE, &forged).await, 954);

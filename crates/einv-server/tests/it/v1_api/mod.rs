@@ -29,6 +29,18 @@ fn assert_code(reply: &Value, code: u16) {
     assert_eq!(got, code, "{reply}");
 }
 
+/// qryInvHeader by QR code for invoice `number` of `date`.
+async fn header_by_qr(app: &TestApp, number: &str, date: &str) -> Value {
+    app.post(INVAPP, &invoice_header(number, date, "QRCode"))
+        .await
+}
+
+/// A 903 refusal whose message names `field` (or says `field`'s problem).
+fn assert_invalid(reply: &Value, field: &str) {
+    assert_code(reply, 903);
+    assert!(msg(reply).contains(field), "{reply}");
+}
+
 fn msg(reply: &Value) -> &str {
     reply["msg"].as_str().unwrap()
 }
@@ -50,52 +62,33 @@ async fn winning_list_and_period_errors(app: &TestApp) {
 }
 
 async fn invoice_header_and_its_errors(app: &TestApp) {
-    let ok = app
-        .post(
-            INVAPP,
-            &invoice_header("CD00000001", "2026/11/20", "QRCode"),
-        )
-        .await;
-    assert_eq!(ok["code"], "200");
-    assert_eq!(ok["invNum"], "CD00000001");
-    assert_eq!(ok["invDate"], "20261120");
-    assert_eq!(ok["sellerName"], "示範商店");
-    assert_eq!(ok["invStatus"], "已確認");
-    assert_eq!(ok["invPeriod"], "11512");
-    assert_eq!(ok["invoiceTime"], "12:30:00");
+    let ok = header_by_qr(app, "CD00000001", "2026/11/20").await;
+    let expected = serde_json::json!({
+        "code": "200",
+        "invNum": "CD00000001",
+        "invDate": "20261120",
+        "sellerName": "示範商店",
+        "invStatus": "已確認",
+        "invPeriod": "11512",
+        "invoiceTime": "12:30:00",
+    });
+    for (key, want) in expected.as_object().unwrap() {
+        assert_eq!(&ok[key], want, "{key}");
+    }
     assert_eq!(
         ok["claimDeadline"], "20270505",
         "R6.2: the claim deadline travels with the invoice"
     );
-    assert_code(
-        &app.post(
-            INVAPP,
-            &invoice_header("CD00000009", "2026/11/20", "QRCode"),
-        )
-        .await,
-        915,
+    assert_code(&header_by_qr(app, "CD00000009", "2026/11/20").await, 915);
+    assert_code(&header_by_qr(app, "CD00000001", "2026/11/21").await, 915);
+    assert_invalid(
+        &header_by_qr(app, "CD0000001", "2026/11/20").await,
+        "invNum",
     );
-    assert_code(
-        &app.post(
-            INVAPP,
-            &invoice_header("CD00000001", "2026/11/21", "QRCode"),
-        )
-        .await,
-        915,
+    assert_invalid(
+        &header_by_qr(app, "CD00000001", "2026-11-20").await,
+        "invDate",
     );
-    let bad_number = app
-        .post(INVAPP, &invoice_header("CD0000001", "2026/11/20", "QRCode"))
-        .await;
-    assert_code(&bad_number, 903);
-    assert!(msg(&bad_number).contains("invNum"));
-    let bad_date = app
-        .post(
-            INVAPP,
-            &invoice_header("CD00000001", "2026-11-20", "QRCode"),
-        )
-        .await;
-    assert_code(&bad_date, 903);
-    assert!(msg(&bad_date).contains("invDate"));
     let mut bad_type = invoice_header("CD00000001", "2026/11/20", "QRCode");
     set(&mut bad_type, "type", "qrcode");
     assert_code(&app.post(INVAPP, &bad_type).await, 904);
@@ -178,7 +171,7 @@ async fn app_and_device_refusals(app: &TestApp) {
         .unwrap();
     assert_code(&app.post(INVAPP, &ask(APP_ID, "d")).await, 200);
     let not_licensed = app
-        .post(INVSERV, &carrier_list(app, "2026/11/01", "2026/11/30"))
+        .post(INVSERV, &app.carrier_list("2026/11/01", "2026/11/30"))
         .await;
     assert_code(&not_licensed, 998);
     assert!(msg(&not_licensed).contains("not licensed"));
@@ -281,7 +274,7 @@ async fn f0501_cancel_reads_zuofei_and_f0701_void_reads_zhuxiao(app: &TestApp) {
         .await
         .unwrap();
     let list = app
-        .post(INVSERV, &carrier_list(app, "2026/11/01", "2026/11/30"))
+        .post(INVSERV, &app.carrier_list("2026/11/01", "2026/11/30"))
         .await;
     let status_of = |n: &str| {
         list["details"]

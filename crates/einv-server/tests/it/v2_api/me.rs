@@ -199,11 +199,7 @@ async fn the_apps_own_licence_notifications_audit_and_requests(app: &TestApp) {
             .any(|e| e["action"] == "data.carrier-invoices"),
         "{audit}"
     );
-    let p = problem(
-        &get(app, "/api/v2/audit?before=x").await,
-        400,
-        "invalid-field",
-    );
+    let p = problem_at(app, "/api/v2/audit?before=x", 400, "invalid-field").await;
     assert_eq!(p["field"], "before");
     // Deletion requests: acknowledge twice, the first time stands.
     let user = app.user(BARCODE).await;

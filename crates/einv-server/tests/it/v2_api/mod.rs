@@ -44,6 +44,12 @@ async fn get_with_token(
     send(v2_request(app, Method::GET, path, b"").bearer_auth(token)).await
 }
 
+/// GETs `path` (signed with the APIKey), asserting a problem+json answer of `slug` with
+/// `status`; returns it.
+async fn problem_at(app: &TestApp, path: &str, status: u16, slug: &str) -> Value {
+    problem(&get(app, path).await, status, slug)
+}
+
 /// Asserts a problem+json answer of `slug` with `status`, returning it.
 fn problem(answer: &(u16, reqwest::header::HeaderMap, Value), status: u16, slug: &str) -> Value {
     let (s, headers, body) = answer;

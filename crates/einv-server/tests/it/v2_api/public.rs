@@ -19,17 +19,9 @@ async fn winning_numbers_carry_an_etag(app: &TestApp) {
     let (status, headers, body) = send(cached).await;
     assert_eq!((status, body), (304, Value::Null));
     assert_eq!(headers["etag"].to_str().unwrap(), etag);
-    let p = problem(
-        &get(app, "/api/v2/winning-numbers/11512").await,
-        404,
-        "not-found",
-    );
+    let p = problem_at(app, "/api/v2/winning-numbers/11512", 404, "not-found").await;
     assert_eq!(p["field"], "period");
-    let p = problem(
-        &get(app, "/api/v2/winning-numbers/11511").await,
-        400,
-        "invalid-field",
-    );
+    let p = problem_at(app, "/api/v2/winning-numbers/11511", 400, "invalid-field").await;
     assert_eq!(p["field"], "period");
 }
 
@@ -37,7 +29,7 @@ async fn public_lookups_and_their_problems(app: &TestApp) {
     let (status, _, found) = get(app, "/api/v2/charities?query=919").await;
     assert_eq!(status, 200, "{found}");
     assert_eq!(found["charities"][0]["loveCode"], "919");
-    let p = problem(&get(app, "/api/v2/charities").await, 400, "invalid-field");
+    let p = problem_at(app, "/api/v2/charities", 400, "invalid-field").await;
     assert_eq!(p["field"], "query");
 
     let (status, _, header) = get(
@@ -56,30 +48,28 @@ async fn public_lookups_and_their_problems(app: &TestApp) {
     assert_eq!(status, 200, "{detail}");
     assert_eq!(detail["items"][0]["description"], "乾電池");
     // A wrong random code does not tell the invoice exists.
-    problem(
-        &get(
-            app,
-            "/api/v2/proof-invoices?number=CD00000001&date=2026-11-20&random=1111&period=11512",
-        )
-        .await,
+    problem_at(
+        app,
+        "/api/v2/proof-invoices?number=CD00000001&date=2026-11-20&random=1111&period=11512",
         404,
         "not-found",
-    );
-    let p = problem(
-        &get(app, "/api/v2/proof-invoices?number=XX&date=2026-11-20").await,
+    )
+    .await;
+    let p = problem_at(
+        app,
+        "/api/v2/proof-invoices?number=XX&date=2026-11-20",
         400,
         "invalid-field",
-    );
+    )
+    .await;
     assert_eq!(p["field"], "number");
-    let p = problem(
-        &get(
-            app,
-            "/api/v2/proof-invoices?number=CD00000001&date=2026/11/20",
-        )
-        .await,
+    let p = problem_at(
+        app,
+        "/api/v2/proof-invoices?number=CD00000001&date=2026/11/20",
         400,
         "invalid-field",
-    );
+    )
+    .await;
     assert_eq!(p["field"], "date");
-    problem(&get(app, "/api/v2/no-such-thing").await, 404, "not-found");
+    problem_at(app, "/api/v2/no-such-thing", 404, "not-found").await;
 }

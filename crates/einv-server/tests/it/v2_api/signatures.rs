@@ -128,7 +128,7 @@ async fn signatures_refuse_unsigned_replayed_stale_altered_and_unknown(app: &Tes
         .set_app_status(&app_id(), einv_store::AppStatus::Suspended)
         .await
         .unwrap();
-    let p = problem(&get(app, "/api/v2/licence").await, 403, "licence-suspended");
+    let p = problem_at(app, "/api/v2/licence", 403, "licence-suspended").await;
     assert_eq!(p["rule"], "R10.2");
     app.store()
         .set_app_status(&app_id(), einv_store::AppStatus::Active)
