@@ -24,11 +24,11 @@ both_backends!(
 );
 
 /// The bound: another node's change reaches this one at most this long after it.
-const BOUND: i64 = 250;
+pub(crate) const BOUND: i64 = 250;
 
 /// Another node: its own store connection (so it does not see the first node's writes as its
 /// own), its own caches checked every [`BOUND`] ms, the same database and clock.
-async fn other_node(app: &TestApp) -> Platform {
+pub(crate) async fn other_node(app: &TestApp) -> Platform {
     let store = Store::connect(app.db_url()).await.unwrap();
     Platform::new(
         store,
@@ -42,7 +42,7 @@ async fn other_node(app: &TestApp) -> Platform {
     })
 }
 
-fn caller() -> Caller {
+pub(crate) fn caller() -> Caller {
     Caller {
         app_id: app_id(),
         ip: None,
@@ -155,7 +155,7 @@ async fn a_void_on_one_node_reaches_another_after_the_check_interval(app: &TestA
     other.close().await;
 }
 
-async fn donate_on(node: &Platform, number: &str) {
+pub(crate) async fn donate_on(node: &Platform, number: &str) {
     let carrier = Carrier::parse("3J0002", BARCODE).unwrap();
     let code = VerificationCode::parse(CODE).unwrap();
     let holder = node
