@@ -81,10 +81,13 @@ impl CarrierMonths {
         let Ok(inner) = self.inner.lock() else {
             return (None, u64::MAX);
         };
-        let found = inner.months.get(key).map(|(rows, _, generation)| KeptMonth {
-            rows: Arc::clone(rows),
-            generation: Some(*generation),
-        });
+        let found = inner
+            .months
+            .get(key)
+            .map(|(rows, _, generation)| KeptMonth {
+                rows: Arc::clone(rows),
+                generation: Some(*generation),
+            });
         let outcome = if found.is_some() { "hit" } else { "miss" };
         metrics::counter!(LOOKUPS, "cache" => "carrier_months", "outcome" => outcome).increment(1);
         (found, inner.epoch)

@@ -21,8 +21,8 @@ use einv_core::{MobileBarcode, Period};
 use einv_store::{CacheVersions, CarrierLink, ConsentGrantRecord, Store, UserRecord};
 
 use super::authority::Admission;
-use super::list_replies::ListReplies;
 use super::carrier_months::{CarrierMonths, KeptMonth, MonthKey, MonthRows, MAX_ROWS};
+use super::list_replies::ListReplies;
 use crate::error::ServiceResult;
 
 /// Entries one cache holds before it starts afresh (bounds the server's memory).

@@ -123,9 +123,7 @@ async fn r5_7_a_donation_is_masked_on_the_next_page_of_the_node_that_took_it(app
     assert_eq!(masked(&after), masked(&before) + 1, "{after}");
 }
 
-async fn r5_7_a_donation_and_a_void_reach_another_nodes_kept_page_after_the_bound(
-    app: &TestApp,
-) {
+async fn r5_7_a_donation_and_a_void_reach_another_nodes_kept_page_after_the_bound(app: &TestApp) {
     let (other, base) = other_node_served(app).await;
     let before = november(app, &base).await;
     assert_eq!(november(app, &base).await, before, "kept");
