@@ -1,6 +1,7 @@
 //! A page of a carrier list served from the carrier months (services/carrier_months.rs):
 //! the covered carriers' kept months, filtered to the asked days, merged in the list's order,
-//! and cut to the page, as `Store::carrier_invoices` would answer.
+//! and cut to the page, as `Store::carrier_invoices` would answer (only the paid winners when
+//! asked, as the marked-winner query would).
 
 use std::sync::Arc;
 
@@ -10,21 +11,33 @@ use einv_core::prize::WinningNumbers;
 use einv_core::InvoiceNumber;
 use einv_store::{CarrierKey, InvoiceRecord};
 
-use super::carrier_months::MonthKey;
-use super::{CarrierHolder, InvoiceListQuery, InvoiceView, Platform, PAGE_SIZE};
+use super::carrier_months::{KeptMonth, MonthKey};
+use super::{CarrierHolder, InvoiceListQuery, InvoiceView, PeriodClock, Platform, PAGE_SIZE};
 use crate::error::ServiceResult;
 
+/// The kept months a list reads: one per covered carrier, each carrier once.
+#[derive(Debug)]
+pub(super) struct CoveredMonths {
+    months: Vec<KeptMonth>,
+}
+
+impl CoveredMonths {
+    /// The months' generations, in the holder's order; `None` when one was not kept (then
+    /// nothing made from them may be kept either).
+    pub(super) fn generations(&self) -> Option<Vec<u64>> {
+        self.months.iter().map(|m| m.generation).collect()
+    }
+}
+
 impl Platform {
-    /// Up to one page and one row more of the holder's invoices of `query` (not only
-    /// winners), from the carrier months; `None` when they cannot answer it (the days span
-    /// more than one month, a month too large to keep, caching off, a cursor not among the
-    /// rows): then the caller reads the store.
-    pub(super) async fn list_from_months(
+    /// The covered carriers' months of `query`'s days; `None` when they cannot answer it (the
+    /// days span more than one month, a month too large to keep, caching off): then the
+    /// caller reads the store.
+    pub(super) async fn covered_months(
         &self,
         holder: &CarrierHolder,
         query: &InvoiceListQuery,
-        draw: Option<&WinningNumbers>,
-    ) -> ServiceResult<Option<Vec<InvoiceView>>> {
+    ) -> ServiceResult<Option<CoveredMonths>> {
         let (from, to) = (query.from, query.to);
         if (from.year(), from.month()) != (to.year(), to.month()) {
             return Ok(None);
@@ -36,42 +49,57 @@ impl Platform {
                 carriers.push(carrier);
             }
         }
-        let mut rows: Vec<Arc<InvoiceRecord>> = Vec::new();
-        for carrier in &carriers {
+        let mut months = Vec::with_capacity(carriers.len());
+        for carrier in carriers {
             let key = MonthKey {
-                carrier: (*carrier).clone(),
+                carrier: carrier.clone(),
                 year: from.year(),
                 month: from.month(),
             };
             let Some(month) = hot.carrier_month(&key).await? else {
                 return Ok(None);
             };
-            let days = from..=to;
-            rows.extend(
-                month
-                    .iter()
-                    .filter(|r| days.contains(&r.header.date))
-                    .cloned(),
-            );
+            months.push(month);
         }
-        if carriers.len() > 1 {
+        Ok(Some(CoveredMonths { months }))
+    }
+
+    /// Up to one page and one row more of `query` from the covered months: the asked days,
+    /// merged in the list's order, only the holder's paid winners when `query` asks for
+    /// them (`draw`: the period's draw), cut to the page; `None` when a cursor is not among
+    /// the rows (then the caller reads the store).
+    pub(super) fn page_from_months(
+        &self,
+        covered: &CoveredMonths,
+        query: &InvoiceListQuery,
+        draw: Option<&WinningNumbers>,
+        clock: &PeriodClock,
+    ) -> Option<Vec<InvoiceView>> {
+        let days = query.from..=query.to;
+        let mut rows: Vec<&Arc<InvoiceRecord>> = Vec::new();
+        for month in &covered.months {
+            rows.extend(month.rows.iter().filter(|r| days.contains(&r.header.date)));
+        }
+        if covered.months.len() > 1 {
             // Each month is in order already; several carriers interleave.
             rows.sort_by(|a, b| list_order(a).cmp(&list_order(b)));
         }
-        let start = match query.after {
-            None => (usize::try_from(query.page.max(1)).unwrap_or(1) - 1) * PAGE_SIZE,
-            Some(after) => match rows.iter().position(|r| r.id == after) {
-                Some(i) => i + 1,
-                None => return Ok(None),
-            },
-        };
-        let views = rows
+        // Winners are those the holder is paid for now (the claim deadline passing ends it:
+        // R6.2), as the marked-winner query decides them.
+        let mut views = rows
             .into_iter()
-            .skip(start)
-            .take(PAGE_SIZE + 1)
-            .map(|r| self.view_invoice(r, draw))
-            .collect();
-        Ok(Some(views))
+            .map(|r| self.view_invoice_at(Arc::clone(r), draw, clock))
+            .filter(|v| !query.only_winning || v.prize.is_some());
+        match query.after {
+            None => {
+                let start = (usize::try_from(query.page.max(1)).unwrap_or(1) - 1) * PAGE_SIZE;
+                Some(views.skip(start).take(PAGE_SIZE + 1).collect())
+            }
+            Some(after) => {
+                views.by_ref().find(|v| v.row_id() == after)?;
+                Some(views.take(PAGE_SIZE + 1).collect())
+            }
+        }
     }
 }
 
@@ -96,6 +124,7 @@ impl Platform {
                 return Ok(None);
             };
             let found = month
+                .rows
                 .iter()
                 .find(|r| r.header.number == *number && r.header.date == date);
             if let Some(record) = found {

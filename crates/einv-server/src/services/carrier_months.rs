@@ -31,6 +31,17 @@ pub const MAX_ROWS: usize = 2_000;
 /// The rows of one carrier month, oldest first (the list's order).
 pub type MonthRows = Arc<[Arc<InvoiceRecord>]>;
 
+/// A month's rows and, when they are kept, the generation they were kept at: unique on this
+/// node, so a month read again after an eviction has another, and whatever was made from the
+/// old rows (a written reply, services/list_replies.rs) no longer matches.
+#[derive(Debug, Clone)]
+pub struct KeptMonth {
+    /// The rows.
+    pub rows: MonthRows,
+    /// `None`: read but not kept (nothing made from them may be kept either).
+    pub generation: Option<u64>,
+}
+
 /// One carrier's calendar month.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MonthKey {
@@ -44,8 +55,10 @@ pub struct MonthKey {
 
 #[derive(Debug, Default)]
 struct Inner {
-    months: HashMap<MonthKey, (MonthRows, usize)>,
+    months: HashMap<MonthKey, (MonthRows, usize, u64)>,
     bytes: usize,
+    /// The last generation handed out.
+    generation: u64,
     /// Moves on every eviction (see the module).
     epoch: u64,
     /// The last feed number applied; none before the first reading.
@@ -64,24 +77,31 @@ const LOOKUPS: &str = "einv_cache_lookups_total";
 impl CarrierMonths {
     /// The month kept for `key`, and the epoch to pass to [`Self::keep`] after reading it from
     /// the store on a miss.
-    pub fn get(&self, key: &MonthKey) -> (Option<MonthRows>, u64) {
+    pub fn get(&self, key: &MonthKey) -> (Option<KeptMonth>, u64) {
         let Ok(inner) = self.inner.lock() else {
             return (None, u64::MAX);
         };
-        let found = inner.months.get(key).map(|(rows, _)| Arc::clone(rows));
+        let found = inner
+            .months
+            .get(key)
+            .map(|(rows, _, generation)| KeptMonth {
+                rows: Arc::clone(rows),
+                generation: Some(*generation),
+            });
         let outcome = if found.is_some() { "hit" } else { "miss" };
         metrics::counter!(LOOKUPS, "cache" => "carrier_months", "outcome" => outcome).increment(1);
         (found, inner.epoch)
     }
 
     /// Keeps `rows` of `key`, read from the store after [`Self::get`] returned `epoch`, unless
-    /// an eviction happened since (the rows may predate it) or the feed was never read.
-    pub fn keep(&self, key: MonthKey, rows: MonthRows, epoch: u64) {
+    /// an eviction happened since (the rows may predate it) or the feed was never read;
+    /// returns the generation they are kept at.
+    pub fn keep(&self, key: MonthKey, rows: MonthRows, epoch: u64) -> Option<u64> {
         let Ok(mut inner) = self.inner.lock() else {
-            return;
+            return None;
         };
         if inner.epoch != epoch || inner.seen.is_none() {
-            return;
+            return None;
         }
         let bytes = rows.iter().map(|r| record_bytes(r)).sum::<usize>();
         if inner.months.len() >= MAX_MONTHS || inner.bytes + bytes > MAX_BYTES {
@@ -89,9 +109,12 @@ impl CarrierMonths {
             inner.bytes = 0;
         }
         inner.bytes += bytes;
-        if let Some((_, old)) = inner.months.insert(key, (rows, bytes)) {
+        inner.generation += 1;
+        let generation = inner.generation;
+        if let Some((_, old, _)) = inner.months.insert(key, (rows, bytes, generation)) {
             inner.bytes -= old;
         }
+        Some(generation)
     }
 
     /// The last feed number applied (`None`: read the feed's head only).
@@ -141,7 +164,7 @@ impl CarrierMonths {
 /// Evicts the two months of `period` of `carrier` (of every carrier when none); returns the
 /// bytes freed.
 fn evict(
-    months: &mut HashMap<MonthKey, (MonthRows, usize)>,
+    months: &mut HashMap<MonthKey, (MonthRows, usize, u64)>,
     carrier: Option<&CarrierKey>,
     period: Period,
 ) -> usize {
@@ -157,11 +180,11 @@ fn evict(
                     month,
                 })
             })
-            .map(|(_, bytes)| bytes)
+            .map(|(_, bytes, _)| bytes)
             .sum(),
         None => {
             let mut freed = 0;
-            months.retain(|k, (_, bytes)| {
+            months.retain(|k, (_, bytes, _)| {
                 let keep = !in_period(k);
                 if !keep {
                     freed += *bytes;

@@ -7,6 +7,7 @@ use einv_core::clock::sub_calendar_months;
 use einv_core::{Carrier, InvalidValue, InvoiceNumber, Period, VerificationCode};
 use einv_store::{CarrierKey, CarrierLink, InvoiceItem, UserRecord};
 
+use super::carrier_list::CoveredMonths;
 use super::guessing::Secret;
 use super::hot::Checked;
 use super::{AuditEntry, Caller, InvoiceView, Platform};
@@ -165,7 +166,19 @@ impl Platform {
         query: InvoiceListQuery,
     ) -> ServiceResult<InvoiceListPage> {
         self.check_list_window(query.from, query.to)?;
-        let page = usize::try_from(query.page.max(1)).unwrap_or(1);
+        let covered = self.covered_months(holder, &query).await?;
+        let views = self.list_views(holder, &query, covered.as_ref()).await?;
+        self.list_page(caller, holder, views).await
+    }
+
+    /// Up to one page and one row more of `query`: from the covered months when kept, else
+    /// from the store.
+    pub(super) async fn list_views(
+        &self,
+        holder: &CarrierHolder,
+        query: &InvoiceListQuery,
+        covered: Option<&CoveredMonths>,
+    ) -> ServiceResult<Vec<InvoiceView>> {
         let period = Period::of_date(query.from);
         let snapshot = self
             .hot
@@ -173,23 +186,31 @@ impl Platform {
             .draw(period)
             .await?;
         let draw = snapshot.draw.as_ref();
-        let views: Vec<InvoiceView> = if query.only_winning {
-            let Some(draw) = draw else {
-                // No draw, no winners: nothing to read.
-                return self.list_page(caller, holder, Vec::new()).await;
-            };
+        if query.only_winning && draw.is_none() {
+            // No draw, no winners: nothing to read.
+            return Ok(Vec::new());
+        }
+        if let Some(covered) = covered {
+            let clock = self.period_clock(period);
+            if let Some(views) = self.page_from_months(covered, query, draw, &clock) {
+                return Ok(views);
+            }
+        }
+        let limit = i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX);
+        let (covered, from, to) = (&holder.covered, query.from, query.to);
+        let page = usize::try_from(query.page.max(1)).unwrap_or(1);
+        if let (true, Some(draw)) = (query.only_winning, draw) {
             // Winners were marked when the draw was published: read the marked rows (and any
             // stored since), decide which are paid, page in memory (winners are few).
-            let marked_through = snapshot.marked_through;
             let candidates = self
                 .store
-                .carrier_winner_candidates(&holder.covered, query.from, query.to, marked_through)
+                .carrier_winner_candidates(covered, from, to, snapshot.marked_through)
                 .await?;
             let winners = candidates
                 .into_iter()
                 .map(|r| self.view_invoice(r, Some(draw)))
                 .filter(|v| v.prize.is_some());
-            match query.after {
+            return Ok(match query.after {
                 // Winners are few and in list order: the page starts after the cursor's row.
                 Some(after) => {
                     let mut rest: Vec<InvoiceView> = winners.collect();
@@ -205,34 +226,29 @@ impl Platform {
                     .skip((page - 1) * PAGE_SIZE)
                     .take(PAGE_SIZE + 1)
                     .collect(),
+            });
+        }
+        let rows = match query.after {
+            Some(after) => {
+                self.store
+                    .carrier_invoices_after(covered, from, to, after, limit)
+                    .await?
             }
-        } else if let Some(views) = self.list_from_months(holder, &query, draw).await? {
-            views
-        } else {
-            let limit = i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX);
-            let (covered, from, to) = (&holder.covered, query.from, query.to);
-            let rows = match query.after {
-                Some(after) => {
-                    self.store
-                        .carrier_invoices_after(covered, from, to, after, limit)
-                        .await?
-                }
-                None => {
-                    let offset = i64::try_from((page - 1) * PAGE_SIZE).unwrap_or(i64::MAX);
-                    self.store
-                        .carrier_invoices(covered, from, to, limit, offset)
-                        .await?
-                }
-            };
-            rows.into_iter()
-                .map(|r| self.view_invoice(r, draw))
-                .collect()
+            None => {
+                let offset = i64::try_from((page - 1) * PAGE_SIZE).unwrap_or(i64::MAX);
+                self.store
+                    .carrier_invoices(covered, from, to, limit, offset)
+                    .await?
+            }
         };
-        self.list_page(caller, holder, views).await
+        Ok(rows
+            .into_iter()
+            .map(|r| self.view_invoice(r, draw))
+            .collect())
     }
 
     /// Records the access and cuts a page (the view list holds up to one row more).
-    async fn list_page(
+    pub(super) async fn list_page(
         &self,
         caller: &Caller,
         holder: &CarrierHolder,
@@ -257,7 +273,7 @@ impl Platform {
 
     /// Spec: no earlier than the 1st of the month six months back, and not after each other.
     /// (v1's "both in the same month" is the MOF protocol's limit, checked by v1.)
-    fn check_list_window(&self, from: NaiveDate, to: NaiveDate) -> ServiceResult<()> {
+    pub(super) fn check_list_window(&self, from: NaiveDate, to: NaiveDate) -> ServiceResult<()> {
         if from > to {
             return Err(InvalidValue::new("from", "must not be after the last day").into());
         }

@@ -21,7 +21,8 @@ use einv_core::{MobileBarcode, Period};
 use einv_store::{CacheVersions, CarrierLink, ConsentGrantRecord, Store, UserRecord};
 
 use super::authority::Admission;
-use super::carrier_months::{CarrierMonths, MonthKey, MonthRows, MAX_ROWS};
+use super::carrier_months::{CarrierMonths, KeptMonth, MonthKey, MonthRows, MAX_ROWS};
+use super::list_replies::ListReplies;
 use crate::error::ServiceResult;
 
 /// Entries one cache holds before it starts afresh (bounds the server's memory).
@@ -130,6 +131,8 @@ pub struct HotCaches {
     devices: RwLock<Versioned<String, bool>>,
     /// Carrier months, evicted by the invoice feed (services/carrier_months.rs).
     pub(crate) months: CarrierMonths,
+    /// Carrier-list pages written from those months (services/list_replies.rs).
+    pub(crate) pages: ListReplies,
 }
 
 impl Default for HotCaches {
@@ -150,6 +153,7 @@ impl HotCaches {
             admission: RwLock::new(Versioned::new()),
             devices: RwLock::new(Versioned::new()),
             months: CarrierMonths::default(),
+            pages: ListReplies::default(),
         }
     }
 
@@ -185,6 +189,11 @@ impl HotCaches {
         Ok(Some(state.versions))
     }
 
+    /// How many written carrier-list pages are kept (for tests and metrics).
+    pub fn written_pages(&self) -> usize {
+        self.pages.len()
+    }
+
     /// The caches as of now: compares versions with the database first (see the module).
     pub async fn at<'a>(
         &'a self,
@@ -212,6 +221,13 @@ impl HotCaches {
 /// later in the call without another check.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Checked(Option<CacheVersions>);
+
+impl Checked {
+    /// The `draws` version checked (`None`: caching is off).
+    pub fn draws(&self) -> Option<i64> {
+        self.0.map(|v| v.draws)
+    }
+}
 
 /// The caches at the versions one call checked: reads through them, falling back to the store.
 #[derive(Debug)]
@@ -328,7 +344,7 @@ impl HotView<'_> {
 
     /// `key`'s month of invoices, kept or read and kept; `None` when caching is off or the
     /// month is too large to keep (then the caller reads its page from the store).
-    pub async fn carrier_month(&self, key: &MonthKey) -> ServiceResult<Option<MonthRows>> {
+    pub async fn carrier_month(&self, key: &MonthKey) -> ServiceResult<Option<KeptMonth>> {
         if self.versions.is_none() {
             return Ok(None);
         }
@@ -354,8 +370,8 @@ impl HotView<'_> {
             return Ok(None);
         }
         let rows: MonthRows = rows.into_iter().map(Arc::new).collect();
-        months.keep(key.clone(), Arc::clone(&rows), epoch);
-        Ok(Some(rows))
+        let generation = months.keep(key.clone(), Arc::clone(&rows), epoch);
+        Ok(Some(KeptMonth { rows, generation }))
     }
 
     /// Whether device `uuid` is on the blocklist (R4.1: a barred device is refused).

@@ -26,6 +26,7 @@ pub mod health;
 pub mod hot;
 pub mod jobs;
 pub mod licensing;
+mod list_replies;
 mod lookup;
 pub mod oauth;
 mod replay;
@@ -48,6 +49,7 @@ pub use destruction::EndedApp;
 pub use donation::DonationReceipt;
 pub use flow::{FlowControl, FlowStatus};
 pub use hot::{CacheConfig, HotCaches};
+pub use list_replies::{ListAnswer, ListReplies, PageSlot, WrittenPage};
 pub use lookup::{InvoiceLookup, LookupBy};
 pub use oauth::{AuthorizeParams, AuthorizeRequest, TokenSet};
 pub use requests::AppDeletionRequest;
@@ -56,7 +58,7 @@ pub use sessions::{Session, SessionKind, StartedSession};
 pub use signing::VerifyingKeys;
 pub use users::REQUEST_DAYS;
 pub use verification::VerificationCodes;
-pub use view::InvoiceView;
+pub use view::{InvoiceView, PeriodClock};
 
 /// Who is calling: the AppID the call was admitted for, and where it came from.
 #[derive(Debug, Clone)]

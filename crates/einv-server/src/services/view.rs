@@ -117,7 +117,41 @@ impl InvoiceView {
     }
 }
 
+/// What a view decides from the clock for the invoices of one period, worked out once per
+/// call rather than per row: the claim deadline (R6.2) depends on the period alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodClock {
+    /// The period.
+    pub period: Period,
+    /// Today, in Taipei.
+    pub today: NaiveDate,
+    /// The period's claim deadline (R6.2).
+    pub deadline: NaiveDate,
+}
+
+impl PeriodClock {
+    /// Whether the period's invoices may still be donated: until its draw day (exclusive).
+    pub fn before_draw(&self) -> bool {
+        self.today < self.period.draw_date()
+    }
+
+    /// Whether a prize of the period may still be claimed: until its deadline (inclusive,
+    /// R6.2). Past it no prize is payable.
+    pub fn claimable(&self) -> bool {
+        self.today <= self.deadline
+    }
+}
+
 impl Platform {
+    /// The clock's facts for invoices of `period`, today.
+    pub fn period_clock(&self, period: Period) -> PeriodClock {
+        PeriodClock {
+            period,
+            today: self.today(),
+            deadline: claim_deadline(period, &self.calendar),
+        }
+    }
+
     /// Prepares `record` for a third party, given its period's draw if published.
     pub fn view_invoice(
         &self,
@@ -125,29 +159,52 @@ impl Platform {
         draw: Option<&WinningNumbers>,
     ) -> InvoiceView {
         let record = record.into();
-        let h = &record.header;
-        let donated = h.donated_to.is_some();
-        let today = self.today();
-        let deadline = claim_deadline(h.period, &self.calendar);
-        let prize = match (draw, donated) {
-            (Some(draw), false) => match draw.assess(&facts(&record), deadline, today) {
-                Verdict::Payable { prize, amount } => Some((prize, amount)),
-                _ => None,
-            },
-            _ => None,
-        };
-        let donatable = !donated
-            && !h.printed
-            && h.buyer.is_none()
-            && record.status == InvoiceStatus::Issued
-            && today < h.period.draw_date();
-        InvoiceView {
-            shown_number: ShownNumber::new(h.number, donated),
-            donatable,
-            prize,
-            claim_deadline: deadline,
-            record,
+        let clock = self.period_clock(record.header.period);
+        view_at(record, draw, &clock)
+    }
+
+    /// [`Self::view_invoice`] with its period's clock worked out already (a list's rows share
+    /// one); a row of another period gets its own.
+    pub fn view_invoice_at(
+        &self,
+        record: Arc<InvoiceRecord>,
+        draw: Option<&WinningNumbers>,
+        clock: &PeriodClock,
+    ) -> InvoiceView {
+        if record.header.period == clock.period {
+            view_at(record, draw, clock)
+        } else {
+            self.view_invoice(record, draw)
         }
+    }
+}
+
+/// The view of `record` (of `clock`'s period) at `clock`.
+fn view_at(
+    record: Arc<InvoiceRecord>,
+    draw: Option<&WinningNumbers>,
+    clock: &PeriodClock,
+) -> InvoiceView {
+    let h = &record.header;
+    let donated = h.donated_to.is_some();
+    let prize = match (draw, donated) {
+        (Some(draw), false) => match draw.assess(&facts(&record), clock.deadline, clock.today) {
+            Verdict::Payable { prize, amount } => Some((prize, amount)),
+            _ => None,
+        },
+        _ => None,
+    };
+    let donatable = !donated
+        && !h.printed
+        && h.buyer.is_none()
+        && record.status == InvoiceStatus::Issued
+        && clock.before_draw();
+    InvoiceView {
+        shown_number: ShownNumber::new(h.number, donated),
+        donatable,
+        prize,
+        claim_deadline: clock.deadline,
+        record,
     }
 }
 

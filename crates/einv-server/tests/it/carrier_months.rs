@@ -26,11 +26,11 @@ both_backends!(
 );
 
 /// The bound: another node's change reaches this one at most this long after it.
-const BOUND: i64 = 250;
+pub(crate) const BOUND: i64 = 250;
 
 /// Another node: its own store connection (so it does not see the first node's writes as its
 /// own), its own caches checked every [`BOUND`] ms, the same database and clock.
-async fn other_node(app: &TestApp) -> Platform {
+pub(crate) async fn other_node(app: &TestApp) -> Platform {
     let store = Store::connect(app.db_url()).await.unwrap();
     Platform::new(
         store,
@@ -44,7 +44,7 @@ async fn other_node(app: &TestApp) -> Platform {
     })
 }
 
-fn caller() -> Caller {
+pub(crate) fn caller() -> Caller {
     Caller {
         app_id: app_id(),
         ip: None,
@@ -149,7 +149,7 @@ async fn a_void_on_one_node_reaches_another_after_the_check_interval(app: &TestA
     other.close().await;
 }
 
-async fn donate_on(node: &Platform, number: &str) {
+pub(crate) async fn donate_on(node: &Platform, number: &str) {
     let holder = holder(node, Service::Donation).await;
     let number = InvoiceNumber::parse(number).unwrap();
     node.donate(&caller(), &holder, &number, day(20), "919")

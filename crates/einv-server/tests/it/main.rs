@@ -20,6 +20,7 @@ mod jobs;
 mod jobs_operations;
 mod licensing;
 mod licensing_web;
+mod list_pages;
 mod oauth_flow;
 mod oauth_setup_web;
 mod ops;

@@ -12,7 +12,7 @@ use super::gate::{holder, unknown_action, ActionSpec};
 use super::params::V1Params;
 use super::reply::{CodeType, Reply};
 use crate::http::AppState;
-use crate::services::InvoiceListQuery;
+use crate::services::{InvoiceListQuery, ListAnswer};
 
 const CARRIER: ActionSpec = ActionSpec {
     service: Service::CarrierInvoices,
@@ -73,16 +73,26 @@ async fn list(state: &AppState, params: &V1Params) -> V1Result<Reply> {
         page,
         after: None,
     };
-    let result = state
+    let version = params.get("version");
+    // A page written before is answered from its bytes; a fresh one is written and kept
+    // (services/list_replies.rs). Either way the call's read is recorded first.
+    let answer = state
         .platform
-        .carrier_invoice_list(&admitted.caller, &holder, query)
+        .carrier_invoice_list_written(&admitted.caller, &holder, query, version)
         .await?;
-    Ok(list_reply(
-        params.get("version"),
-        page,
-        only_winning,
-        &result,
-    ))
+    Ok(match answer {
+        ListAnswer::Written(page) => {
+            let code = if page.more { 996 } else { 200 };
+            Reply::prewritten(page.body, code, CodeType::Number)
+        }
+        ListAnswer::Fresh(result, slot) => {
+            let reply = list_reply(version, page, only_winning, &result);
+            if let (Some(slot), Some(bytes)) = (slot, reply.written_bytes()) {
+                state.platform.keep_written_page(slot, bytes, result.more);
+            }
+            reply
+        }
+    })
 }
 
 async fn detail(state: &AppState, params: &V1Params) -> V1Result<Reply> {

@@ -1,6 +1,7 @@
 //! v1 replies: the MOF JSON shape, and the one place a failure ([`V1Error`], holding the use
 //! cases' [`ServiceError`]) becomes a MOF code.
 
+use axum::body::Bytes;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
@@ -31,7 +32,7 @@ pub struct Reply {
 enum Body {
     Fields(Map<String, Value>),
     /// The bytes, the MOF code they carry (for the metrics' label) and how they type it.
-    Written(Vec<u8>, u16, CodeType),
+    Written(Bytes, u16, CodeType),
 }
 
 impl Reply {
@@ -93,7 +94,7 @@ impl Reply {
         let mut buf = Vec::with_capacity(size);
         match serde_json::to_writer(&mut buf, object) {
             Ok(()) => Self {
-                body: Body::Written(buf, code, code_type),
+                body: Body::Written(buf.into(), code, code_type),
                 retry_after: None,
             },
             Err(e) => {
@@ -105,10 +106,19 @@ impl Reply {
 
     /// A success already written (a kept reply, `invapp.rs`), carrying MOF `code` typed as
     /// `code_type` says.
-    pub fn prewritten(bytes: Vec<u8>, code: u16, code_type: CodeType) -> Self {
+    pub fn prewritten(bytes: impl Into<Bytes>, code: u16, code_type: CodeType) -> Self {
         Self {
-            body: Body::Written(bytes, code, code_type),
+            body: Body::Written(bytes.into(), code, code_type),
             retry_after: None,
+        }
+    }
+
+    /// The bytes of a written reply (to keep them: a reference count, no copy); `None` for
+    /// a map-built one.
+    pub fn written_bytes(&self) -> Option<Bytes> {
+        match &self.body {
+            Body::Written(bytes, ..) => Some(bytes.clone()),
+            Body::Fields(_) => None,
         }
     }
 
