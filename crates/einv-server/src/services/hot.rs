@@ -22,6 +22,7 @@ use einv_store::{CacheVersions, CarrierLink, ConsentGrantRecord, Store, UserReco
 
 use super::authority::Admission;
 use super::carrier_months::{CarrierMonths, MonthKey, MonthRows, MAX_ROWS};
+use super::kept_invoices::KeptInvoices;
 use crate::error::ServiceResult;
 
 /// Entries one cache holds before it starts afresh (bounds the server's memory).
@@ -130,6 +131,8 @@ pub struct HotCaches {
     devices: RwLock<Versioned<String, bool>>,
     /// Carrier months, evicted by the invoice feed (services/carrier_months.rs).
     pub(crate) months: CarrierMonths,
+    /// Invoices kept by number, evicted by the same feed (services/kept_invoices.rs).
+    pub(crate) invoices: KeptInvoices,
 }
 
 impl Default for HotCaches {
@@ -150,6 +153,7 @@ impl HotCaches {
             admission: RwLock::new(Versioned::new()),
             devices: RwLock::new(Versioned::new()),
             months: CarrierMonths::default(),
+            invoices: KeptInvoices::default(),
         }
     }
 
@@ -178,7 +182,8 @@ impl HotCaches {
         // The versions and the invoice feed after the last change applied, in one read.
         let after = self.months.seen();
         let state = store.cache_state(after).await?;
-        self.months.apply(after, &state.feed);
+        let forgot_all = self.months.apply(after, &state.feed);
+        self.invoices.apply(forgot_all, &state.feed.changes);
         if let Ok(mut checked) = self.checked.lock() {
             *checked = Some((now, state.versions, writes));
         }
@@ -216,9 +221,9 @@ pub struct Checked(Option<CacheVersions>);
 /// The caches at the versions one call checked: reads through them, falling back to the store.
 #[derive(Debug)]
 pub struct HotView<'a> {
-    caches: &'a HotCaches,
-    store: &'a Store,
-    versions: Option<CacheVersions>,
+    pub(super) caches: &'a HotCaches,
+    pub(super) store: &'a Store,
+    pub(super) versions: Option<CacheVersions>,
 }
 
 impl HotView<'_> {
