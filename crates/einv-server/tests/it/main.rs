@@ -10,6 +10,7 @@ mod admission_cache;
 mod audit_trail;
 mod authorisation_matrix;
 mod carrier_months;
+mod kept_invoices;
 mod consent_rules;
 mod developer_pages;
 mod flow_control;
