@@ -103,7 +103,9 @@ impl KeptInvoices {
                 }
                 // Every invoice of the period (a dropped period).
                 (None, None) => {
-                    inner.invoices.retain(|(_, period), _| *period != change.period);
+                    inner
+                        .invoices
+                        .retain(|(_, period), _| *period != change.period);
                     evicted = true;
                 }
                 // New invoices of a carrier: none of them is kept (a miss is not kept).
@@ -170,7 +172,9 @@ impl HotView<'_> {
         count("miss");
         let items = Arc::new(self.store.invoice_items(record.id, h.period).await?);
         if self.versions.is_some() {
-            kept.keep(key, epoch, |k| k.items = Some((record.id, Arc::clone(&items))));
+            kept.keep(key, epoch, |k| {
+                k.items = Some((record.id, Arc::clone(&items)))
+            });
         }
         Ok(items)
     }

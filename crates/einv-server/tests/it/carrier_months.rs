@@ -24,11 +24,11 @@ both_backends!(
 );
 
 /// The bound: another node's change reaches this one at most this long after it.
-const BOUND: i64 = 250;
+pub(crate) const BOUND: i64 = 250;
 
 /// Another node: its own store connection (so it does not see the first node's writes as its
 /// own), its own caches checked every [`BOUND`] ms, the same database and clock.
-async fn other_node(app: &TestApp) -> Platform {
+pub(crate) async fn other_node(app: &TestApp) -> Platform {
     let store = Store::connect(app.db_url()).await.unwrap();
     Platform::new(
         store,
@@ -42,7 +42,7 @@ async fn other_node(app: &TestApp) -> Platform {
     })
 }
 
-fn caller() -> Caller {
+pub(crate) fn caller() -> Caller {
     Caller {
         app_id: app_id(),
         ip: None,
@@ -50,7 +50,7 @@ fn caller() -> Caller {
     }
 }
 
-fn day(d: u32) -> NaiveDate {
+pub(crate) fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
 }
 
@@ -79,7 +79,7 @@ async fn november(node: &Platform) -> Vec<String> {
         .collect()
 }
 
-async fn import(store: &Store, batch: InvoiceBatch<'_>) {
+pub(crate) async fn import(store: &Store, batch: InvoiceBatch<'_>) {
     store
         .insert_invoice_batch(batch, start_time())
         .await
@@ -155,7 +155,7 @@ async fn a_void_on_one_node_reaches_another_after_the_check_interval(app: &TestA
     other.close().await;
 }
 
-async fn donate_on(node: &Platform, number: &str) {
+pub(crate) async fn donate_on(node: &Platform, number: &str) {
     let carrier = Carrier::parse("3J0002", BARCODE).unwrap();
     let code = VerificationCode::parse(CODE).unwrap();
     let holder = node

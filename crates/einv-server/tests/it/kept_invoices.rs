@@ -5,15 +5,13 @@
 //! bound (its `check_ms`), invoices without a carrier included (a QR lookup reads them), and
 //! the node that made it at once.
 
-use std::sync::Arc;
-
 use chrono::{Duration, NaiveDate};
-use einv_core::claim::HolidayCalendar;
 use einv_core::{Carrier, InvoiceNumber, Period, Service, VerificationCode};
-use einv_server::services::{CacheConfig, Caller, InvoiceLookup, KeySealer};
+use einv_server::services::InvoiceLookup;
 use einv_server::Platform;
 use einv_store::{InvoiceBatch, InvoiceStatus, StatusChange, Store};
 
+use crate::carrier_months::{caller, day, donate_on, import, other_node, BOUND};
 use crate::common::*;
 
 both_backends!(
@@ -23,46 +21,8 @@ both_backends!(
     a_carrier_detail_answers_the_same_items_when_kept,
 );
 
-/// The bound: another node's change reaches this one at most this long after it.
-const BOUND: i64 = 250;
-
-/// Another node: its own store connection (so it does not see the first node's writes as its
-/// own), its own caches checked every [`BOUND`] ms, the same database and clock.
-async fn other_node(app: &TestApp) -> Platform {
-    let store = Store::connect(app.db_url()).await.unwrap();
-    Platform::new(
-        store,
-        Arc::new(app.clock.clone()),
-        KeySealer::new(&[9; 32]),
-        HolidayCalendar::builtin(),
-    )
-    .with_cache_config(CacheConfig {
-        enabled: true,
-        check_interval: Duration::milliseconds(BOUND),
-    })
-}
-
-fn caller() -> Caller {
-    Caller {
-        app_id: app_id(),
-        ip: None,
-        device: None,
-    }
-}
-
-fn day(d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
-}
-
 /// A paper invoice (no carrier) dated 2026/11/24, stored through an import.
 const PAPER: &str = "AB00000008";
-
-async fn import(store: &Store, batch: InvoiceBatch<'_>) {
-    store
-        .insert_invoice_batch(batch, start_time())
-        .await
-        .unwrap();
-}
 
 async fn store_paper(app: &TestApp) {
     let paper = [invoice(PAPER, (2026, 11, 24), None, |_| {})];
@@ -112,28 +72,19 @@ async fn a_void_of_an_invoice_without_a_carrier_reaches_another_node_after_the_c
     assert_eq!(issued, InvoiceStatus::Issued);
     void(app.store(), PAPER).await;
     // Within the bound the other node answers from what it keeps; after the bound it must not.
-    assert_eq!(header(&other, PAPER, day(24)).await.0, InvoiceStatus::Issued);
+    assert_eq!(
+        header(&other, PAPER, day(24)).await.0,
+        InvoiceStatus::Issued
+    );
     app.clock.advance(Duration::milliseconds(BOUND));
-    assert_eq!(header(&other, PAPER, day(24)).await.0, InvoiceStatus::Voided);
+    assert_eq!(
+        header(&other, PAPER, day(24)).await.0,
+        InvoiceStatus::Voided
+    );
     other.close().await;
 }
 
-async fn donate_on(node: &Platform, number: &str) {
-    let carrier = Carrier::parse("3J0002", BARCODE).unwrap();
-    let code = VerificationCode::parse(CODE).unwrap();
-    let holder = node
-        .authenticate_carrier(&caller(), Service::Donation, &carrier, &code)
-        .await
-        .unwrap();
-    let number = InvoiceNumber::parse(number).unwrap();
-    node.donate(&caller(), &holder, &number, day(20), "919")
-        .await
-        .unwrap();
-}
-
-async fn r5_7_a_donation_is_masked_in_another_nodes_lookup_after_the_check_interval(
-    app: &TestApp,
-) {
+async fn r5_7_a_donation_is_masked_in_another_nodes_lookup_after_the_check_interval(app: &TestApp) {
     let other = other_node(app).await;
     assert_eq!(header(&other, "AB00000001", day(20)).await.1, "AB00000001");
     donate_on(&app.platform, "AB00000001").await;

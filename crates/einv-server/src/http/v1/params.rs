@@ -103,10 +103,7 @@ impl V1Params {
 
     /// The value of `name` (the first, if repeated).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.read
-            .pairs()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v)
+        self.read.pairs().find(|(k, _)| *k == name).map(|(_, v)| v)
     }
 
     /// The value of the first of `names` present (`UUID` or `uuid`).

@@ -76,7 +76,11 @@ fn a_change_to_an_invoice_evicts_that_invoice_only() {
 fn a_dropped_period_evicts_its_invoices_and_new_invoices_evict_nothing() {
     let kept = warm();
     kept.apply(false, &[change(Some("/A"), "11512", None)]);
-    assert_eq!(kept.len(), 3, "new invoices of a carrier: none of them was kept");
+    assert_eq!(
+        kept.len(),
+        3,
+        "new invoices of a carrier: none of them was kept"
+    );
     kept.apply(false, &[change(None, "11512", None)]);
     assert!(is_kept(&kept, "AB00000003", "11510"));
     assert_eq!(kept.len(), 1);
@@ -126,7 +130,11 @@ fn a_change_to_an_invoice_without_a_carrier_evicts_no_carrier_month() {
         ..FeedReading::default()
     };
     assert!(!months.apply(Some(0), &reading));
-    assert_eq!(months.len(), 1, "no carrier list shows an invoice without a carrier");
+    assert_eq!(
+        months.len(),
+        1,
+        "no carrier list shows an invoice without a carrier"
+    );
     // The whole period (a dropped one) still evicts every carrier's months.
     let dropped = FeedReading {
         head: 2,
