@@ -124,9 +124,10 @@ impl CarrierMonths {
 
     /// Applies a reading of the feed taken after number `after`: evicts the months it names,
     /// or everything when it cannot tell what changed (too far behind, or pruned past).
-    pub fn apply(&self, after: Option<i64>, feed: &FeedReading) {
+    /// Returns whether it forgot everything (the invoices kept by number follow suit).
+    pub fn apply(&self, after: Option<i64>, feed: &FeedReading) -> bool {
         let Ok(mut inner) = self.inner.lock() else {
-            return;
+            return true;
         };
         let seen = inner.seen;
         let forget_all = match (after, seen) {
@@ -142,12 +143,17 @@ impl CarrierMonths {
         } else if !feed.changes.is_empty() {
             let mut freed = 0;
             for change in &feed.changes {
+                // An invoice without a carrier is in no month (services/kept_invoices.rs).
+                if change.carrier.is_none() && change.number.is_some() {
+                    continue;
+                }
                 freed += evict(&mut inner.months, change.carrier.as_ref(), change.period);
             }
             inner.bytes -= freed.min(inner.bytes);
             inner.epoch += 1;
         }
         inner.seen = Some(seen.map_or(feed.head, |s| s.max(feed.head)));
+        forget_all
     }
 
     /// How many months are kept (for tests and metrics).

@@ -5,11 +5,12 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use einv_core::clock::sub_calendar_months;
 use einv_core::{Carrier, InvalidValue, InvoiceNumber, Period, VerificationCode};
-use einv_store::{CarrierKey, CarrierLink, InvoiceItem, UserRecord};
+use einv_store::{CarrierKey, CarrierLink, UserRecord};
 
 use super::carrier_list::CoveredMonths;
 use super::guessing::Secret;
 use super::hot::Checked;
+use super::kept_invoices::Items;
 use super::{AuditEntry, Caller, InvoiceView, Platform};
 use crate::error::{Missing, Proof, ServiceError, ServiceResult};
 use einv_core::Service;
@@ -301,7 +302,7 @@ impl Platform {
         holder: &CarrierHolder,
         number: &InvoiceNumber,
         date: NaiveDate,
-    ) -> ServiceResult<(InvoiceView, Vec<InvoiceItem>)> {
+    ) -> ServiceResult<(InvoiceView, Items)> {
         // The kept month when there is one (R5.7 masking and the rest are decided below, from
         // the clock, as for a stored row); else the store.
         let record = match self
@@ -311,15 +312,9 @@ impl Platform {
             Some(kept) => kept.ok_or(ServiceError::NotFound(Missing::Invoice))?,
             None => Arc::new(self.holder_invoice(holder, number, date).await?),
         };
-        let items = self
-            .store
-            .invoice_items(record.id, record.header.period)
-            .await?;
-        let draw = self
-            .hot
-            .checked_at(&self.store, holder.checked)
-            .draw(record.header.period)
-            .await?;
+        let hot = self.hot.checked_at(&self.store, holder.checked);
+        let items = hot.invoice_items(&record).await?;
+        let draw = hot.draw(record.header.period).await?;
         let view = self.view_invoice(record, draw.draw.as_ref());
         let entry = AuditEntry::access(
             caller,

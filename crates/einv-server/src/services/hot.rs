@@ -23,6 +23,7 @@ use einv_store::{CacheVersions, CarrierLink, ConsentGrantRecord, Store, UserReco
 use super::authority::Admission;
 use super::carrier_months::{CarrierMonths, KeptMonth, MonthKey, MonthRows, MAX_ROWS};
 use super::list_replies::ListReplies;
+use super::kept_invoices::KeptInvoices;
 use crate::error::ServiceResult;
 
 /// Entries one cache holds before it starts afresh (bounds the server's memory).
@@ -133,6 +134,8 @@ pub struct HotCaches {
     pub(crate) months: CarrierMonths,
     /// Carrier-list pages written from those months (services/list_replies.rs).
     pub(crate) pages: ListReplies,
+    /// Invoices kept by number, evicted by the same feed (services/kept_invoices.rs).
+    pub(crate) invoices: KeptInvoices,
 }
 
 impl Default for HotCaches {
@@ -154,6 +157,7 @@ impl HotCaches {
             devices: RwLock::new(Versioned::new()),
             months: CarrierMonths::default(),
             pages: ListReplies::default(),
+            invoices: KeptInvoices::default(),
         }
     }
 
@@ -182,7 +186,8 @@ impl HotCaches {
         // The versions and the invoice feed after the last change applied, in one read.
         let after = self.months.seen();
         let state = store.cache_state(after).await?;
-        self.months.apply(after, &state.feed);
+        let forgot_all = self.months.apply(after, &state.feed);
+        self.invoices.apply(forgot_all, &state.feed.changes);
         if let Ok(mut checked) = self.checked.lock() {
             *checked = Some((now, state.versions, writes));
         }
@@ -232,9 +237,9 @@ impl Checked {
 /// The caches at the versions one call checked: reads through them, falling back to the store.
 #[derive(Debug)]
 pub struct HotView<'a> {
-    caches: &'a HotCaches,
-    store: &'a Store,
-    versions: Option<CacheVersions>,
+    pub(super) caches: &'a HotCaches,
+    pub(super) store: &'a Store,
+    pub(super) versions: Option<CacheVersions>,
 }
 
 impl HotView<'_> {

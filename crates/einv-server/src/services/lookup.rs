@@ -1,12 +1,16 @@
 //! Invoice lookup by what is printed on the proof copy (qryInvHeader, qryInvDetail).
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use einv_core::barcode::{crypto, QrSeedKey, RandomCode};
 use einv_core::{InvoiceNumber, MobileBarcode, Period};
-use einv_store::{InvoiceItem, InvoiceRecord};
+use einv_store::InvoiceRecord;
 
 use einv_core::Service;
 
+use super::hot::Checked;
+use super::kept_invoices::Items;
 use super::{AuditEntry, Caller, InvoiceView, Platform};
 use crate::error::{Missing, Proof, ServiceError, ServiceResult};
 
@@ -48,9 +52,9 @@ impl Platform {
         caller: &Caller,
         lookup: &InvoiceLookup,
     ) -> ServiceResult<InvoiceView> {
-        let record = self.find_by_number_and_date(lookup).await?;
+        let (record, checked) = self.find_by_number_and_date(lookup).await?;
         let view = self.view_invoice(record, None);
-        self.audit_lookup(caller, &view, "header").await?;
+        self.audit_lookup(caller, &view, "header", checked).await?;
         Ok(view)
     }
 
@@ -62,14 +66,14 @@ impl Platform {
         caller: &Caller,
         view: &InvoiceView,
         what: &str,
+        checked: Checked,
     ) -> ServiceResult<()> {
         let user_id = match &view.record().header.carrier {
             Some(c) if c.carrier_type.is_mobile_barcode() => match MobileBarcode::parse(&c.id1) {
                 // Through the Users cache (services/hot.rs), as the carrier calls find them.
                 Ok(barcode) => self
                     .hot
-                    .at(&self.store, self.clock.now())
-                    .await?
+                    .checked_at(&self.store, checked)
                     .user_by_barcode(&barcode)
                     .await?
                     .map(|u| u.user.id),
@@ -102,8 +106,8 @@ impl Platform {
         caller: &Caller,
         lookup: &InvoiceLookup,
         by: &LookupBy,
-    ) -> ServiceResult<(InvoiceView, Vec<InvoiceItem>)> {
-        let record = self.find_by_number_and_date(lookup).await?;
+    ) -> ServiceResult<(InvoiceView, Items)> {
+        let (record, checked) = self.find_by_number_and_date(lookup).await?;
         let h = &record.header;
         match by {
             LookupBy::Barcode { random, period } => {
@@ -123,11 +127,12 @@ impl Platform {
             }
         }
         let items = self
-            .store
-            .invoice_items(record.id, record.header.period)
+            .hot
+            .checked_at(&self.store, checked)
+            .invoice_items(&record)
             .await?;
         let view = self.view_invoice(record, None);
-        self.audit_lookup(caller, &view, "detail").await?;
+        self.audit_lookup(caller, &view, "detail", checked).await?;
         Ok((view, items))
     }
 
@@ -156,14 +161,18 @@ impl Platform {
         }
     }
 
+    /// The invoice by number and date, kept by number (services/kept_invoices.rs), with the
+    /// cache versions it was read at, for the rest of the call.
     async fn find_by_number_and_date(
         &self,
         lookup: &InvoiceLookup,
-    ) -> ServiceResult<InvoiceRecord> {
-        self.store
-            .find_invoice(&lookup.number, Period::of_date(lookup.date))
+    ) -> ServiceResult<(Arc<InvoiceRecord>, Checked)> {
+        let hot = self.hot.at(&self.store, self.clock.now()).await?;
+        let record = hot
+            .invoice(&lookup.number, Period::of_date(lookup.date))
             .await?
             .filter(|r| r.header.date == lookup.date)
-            .ok_or(ServiceError::NotFound(Missing::Invoice))
+            .ok_or(ServiceError::NotFound(Missing::Invoice))?;
+        Ok((record, hot.checked()))
     }
 }

@@ -25,6 +25,7 @@ pub mod guessing;
 pub mod health;
 pub mod hot;
 pub mod jobs;
+pub mod kept_invoices;
 pub mod licensing;
 mod list_replies;
 mod lookup;

@@ -52,7 +52,7 @@ pub(crate) fn caller() -> Caller {
     }
 }
 
-fn day(d: u32) -> NaiveDate {
+pub(crate) fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
 }
 
@@ -89,7 +89,7 @@ async fn november(node: &Platform) -> Vec<String> {
         .collect()
 }
 
-async fn import(store: &Store, batch: InvoiceBatch<'_>) {
+pub(crate) async fn import(store: &Store, batch: InvoiceBatch<'_>) {
     store
         .insert_invoice_batch(batch, start_time())
         .await

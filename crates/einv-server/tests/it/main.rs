@@ -18,6 +18,7 @@ mod form_errors_web;
 mod guessing;
 mod jobs;
 mod jobs_operations;
+mod kept_invoices;
 mod licensing;
 mod licensing_web;
 mod list_pages;

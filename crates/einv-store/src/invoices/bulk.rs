@@ -250,6 +250,7 @@ fn feed_key(h: &InvoiceHeader) -> Option<ChangedInvoices> {
             id1: c.id1.clone(),
         }),
         period: h.period,
+        number: None,
     })
 }
 

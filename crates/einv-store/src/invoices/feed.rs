@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 
 use chrono::{DateTime, Duration, Utc};
-use einv_core::{CarrierType, Period};
+use einv_core::{CarrierType, InvoiceNumber, Period};
 use sqlx::AnyConnection;
 
 use super::CarrierKey;
@@ -33,14 +33,25 @@ const PRUNE_EVERY: i64 = 64;
 /// The most changes one reading takes; a reader further behind forgets everything instead.
 pub const READ_AT_MOST: usize = 4096;
 
-/// A (carrier, period) whose invoices changed. `carrier: None`: every carrier of the period
-/// (a period dropped by retention).
+/// A (carrier, period) whose invoices changed, and the invoice when the write changed one
+/// stored invoice (migration 0113).
+///
+/// - `carrier: Some`, `number: None`: new invoices of that carrier (nothing kept by number
+///   can be one: a lookup that finds nothing is not kept);
+/// - `carrier: Some`, `number: Some`: that invoice of that carrier changed (a status, a
+///   donation);
+/// - `carrier: None`, `number: Some`: that invoice, which has no carrier, changed (no
+///   carrier month holds it);
+/// - `carrier: None`, `number: None`: every invoice of the period (a period dropped by
+///   retention, or a stored carrier type that does not parse).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ChangedInvoices {
-    /// The carrier, or none for all of them.
+    /// The carrier, or none (see the type).
     pub carrier: Option<CarrierKey>,
     /// The period.
     pub period: Period,
+    /// The stored invoice changed, when the write changed one.
+    pub number: Option<InvoiceNumber>,
 }
 
 /// The feed as one reading saw it.
@@ -71,11 +82,12 @@ impl Store {
     /// reader starting afresh needs only the head), in one query: one snapshot, one round trip.
     pub async fn cache_state(&self, after: Option<i64>) -> StoreResult<CacheState> {
         let sql = format!(
-            "SELECT 'v' AS kind, scope AS a, '' AS b, version AS n, CAST(0 AS BIGINT) AS p \
-             FROM cache_versions \
-             UNION ALL SELECT 'h', '', '', seq, pruned_through FROM invoice_feed WHERE id = 1 \
-             UNION ALL SELECT 'c', c.carrier_type, c.carrier_id1, c.seq, CAST(c.period AS BIGINT) \
-             FROM (SELECT seq, carrier_type, carrier_id1, period FROM invoice_changes \
+            "SELECT 'v' AS kind, scope AS a, '' AS b, version AS n, CAST(0 AS BIGINT) AS p, \
+             '' AS x FROM cache_versions \
+             UNION ALL SELECT 'h', '', '', seq, pruned_through, '' FROM invoice_feed WHERE id = 1 \
+             UNION ALL SELECT 'c', c.carrier_type, c.carrier_id1, c.seq, CAST(c.period AS BIGINT), \
+             COALESCE(c.inv_num, '') \
+             FROM (SELECT seq, carrier_type, carrier_id1, period, inv_num FROM invoice_changes \
                    WHERE seq > $1 ORDER BY seq LIMIT {}) c",
             READ_AT_MOST + 1
         );
@@ -88,15 +100,16 @@ impl Store {
                     r.text("b")?,
                     r.int("n")?,
                     r.int("p")?,
+                    r.text("x")?,
                 ))
             })
             .await?;
         let mut state = CacheState::default();
-        for (kind, a, b, n, p) in rows {
+        for (kind, a, b, n, p, x) in rows {
             match kind.as_str() {
                 "v" => state.versions.set(&a, n),
                 "h" => (state.feed.head, state.feed.pruned_through) = (n, p),
-                _ => state.feed.changes.push(change_from(&a, b, p)?),
+                _ => state.feed.changes.push(change_from(&a, b, p, &x)?),
             }
         }
         if state.feed.changes.len() > READ_AT_MOST {
@@ -125,7 +138,12 @@ impl Store {
     }
 }
 
-fn change_from(carrier_type: &str, id1: String, period: i64) -> StoreResult<ChangedInvoices> {
+fn change_from(
+    carrier_type: &str,
+    id1: String,
+    period: i64,
+    number: &str,
+) -> StoreResult<ChangedInvoices> {
     let corrupt = |column, problem: String| StoreError::Corrupt {
         table: "invoice_changes",
         column,
@@ -140,7 +158,15 @@ fn change_from(carrier_type: &str, id1: String, period: i64) -> StoreResult<Chan
             CarrierType::parse(carrier_type).map_err(|e| corrupt("carrier_type", e.to_string()))?;
         Some(CarrierKey { carrier_type, id1 })
     };
-    Ok(ChangedInvoices { carrier, period })
+    let number = match number {
+        "" => None,
+        n => Some(InvoiceNumber::parse(n).map_err(|e| corrupt("inv_num", e.to_string()))?),
+    };
+    Ok(ChangedInvoices {
+        carrier,
+        period,
+        number,
+    })
 }
 
 /// Appends `changes` (repeats dropped) under the next number, inside the writer's transaction:
@@ -163,10 +189,11 @@ pub(crate) async fn append(
         sqlx::query_scalar("UPDATE invoice_feed SET seq = seq + 1 WHERE id = 1 RETURNING seq")
             .fetch_one(&mut *tx)
             .await?;
-    const WIDTH: usize = 5;
+    const WIDTH: usize = 6;
     for chunk in changes.chunks(super::bulk::MAX_PARAMS / WIDTH) {
         let sql = format!(
-            "INSERT INTO invoice_changes (seq, carrier_type, carrier_id1, period, at) VALUES {}",
+            "INSERT INTO invoice_changes (seq, carrier_type, carrier_id1, period, at, inv_num) \
+             VALUES {}",
             super::bulk::values_list(backend, WIDTH, chunk.len())
         );
         let mut query = sqlx::query(&sql);
@@ -180,7 +207,8 @@ pub(crate) async fn append(
                 .bind(carrier_type)
                 .bind(id1)
                 .bind(period_key(c.period))
-                .bind(now.timestamp());
+                .bind(now.timestamp())
+                .bind(c.number.as_ref().map(InvoiceNumber::as_str));
         }
         query.execute(&mut *tx).await?;
     }
@@ -208,20 +236,29 @@ async fn prune(conn: &mut AnyConnection, now: DateTime<Utc>) -> StoreResult<()> 
     Ok(())
 }
 
-/// The change of an invoice of `period` on the carrier `(carrier_type, id1)` as stored: none
-/// when the invoice has no carrier (no carrier list shows it); every carrier of the period
-/// when the stored type does not parse (evicting more is safe, less is not).
-pub(crate) fn carrier_change(
+/// The change of stored invoice `number` of `period` on the carrier `(carrier_type, id1)` as
+/// stored: the invoice alone when it has no carrier (no carrier list shows it, a lookup by
+/// number does); every invoice of the period when the stored type does not parse (evicting
+/// more is safe, less is not).
+pub(crate) fn invoice_change(
     carrier_type: Option<String>,
     id1: Option<String>,
     period: Period,
-) -> Option<ChangedInvoices> {
-    let carrier_type = carrier_type.filter(|t| !t.is_empty())?;
-    let carrier = CarrierType::parse(&carrier_type)
-        .ok()
-        .map(|carrier_type| CarrierKey {
-            carrier_type,
-            id1: id1.unwrap_or_default(),
-        });
-    Some(ChangedInvoices { carrier, period })
+    number: InvoiceNumber,
+) -> ChangedInvoices {
+    let (carrier, number) = match carrier_type.filter(|t| !t.is_empty()) {
+        None => (None, Some(number)),
+        Some(t) => match CarrierType::parse(&t) {
+            Ok(carrier_type) => {
+                let id1 = id1.unwrap_or_default();
+                (Some(CarrierKey { carrier_type, id1 }), Some(number))
+            }
+            Err(_) => (None, None),
+        },
+    };
+    ChangedInvoices {
+        carrier,
+        period,
+        number,
+    }
 }

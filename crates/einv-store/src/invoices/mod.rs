@@ -293,7 +293,7 @@ impl Store {
         let rows = sqlx::query(
             "UPDATE invoices SET donate_mark = 1, npoban = $1, donated_at = $2 \
              WHERE id = $3 AND period = $4 AND donate_mark = 0 \
-             RETURNING carrier_type, carrier_id1",
+             RETURNING carrier_type, carrier_id1, inv_num",
         )
         .bind(npoban.as_str())
         .bind(at.timestamp())
@@ -317,7 +317,7 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         let rows = sqlx::query(
             "UPDATE invoices SET status = $1 WHERE inv_num = $2 AND period = $3 \
-             RETURNING carrier_type, carrier_id1",
+             RETURNING carrier_type, carrier_id1, inv_num",
         )
         .bind(status.as_str())
         .bind(number.as_str())
@@ -328,8 +328,8 @@ impl Store {
             .await
     }
 
-    /// Appends the changed row's carrier to the feed and commits; `false` (and nothing
-    /// committed) when no row changed.
+    /// Appends the changed row's carrier and number to the feed and commits; `false` (and
+    /// nothing committed) when no row changed.
     async fn commit_invoice_change(
         &self,
         mut tx: sqlx::Transaction<'static, sqlx::Any>,
@@ -341,12 +341,19 @@ impl Store {
         let Some(row) = changed else {
             return Ok(false);
         };
-        let touched = feed::carrier_change(
+        let number: String = row.try_get("inv_num")?;
+        let number = InvoiceNumber::parse(&number).map_err(|e| StoreError::Corrupt {
+            table: "invoices",
+            column: "inv_num",
+            problem: e.to_string(),
+        })?;
+        let touched = feed::invoice_change(
             row.try_get("carrier_type")?,
             row.try_get("carrier_id1")?,
             period,
+            number,
         );
-        feed::append(&mut tx, self.backend(), touched, now).await?;
+        feed::append(&mut tx, self.backend(), [touched], now).await?;
         tx.commit().await?;
         self.wrote_invoices();
         Ok(true)

@@ -114,6 +114,7 @@ impl Store {
             let every_carrier = super::feed::ChangedInvoices {
                 carrier: None,
                 period,
+                number: None,
             };
             super::feed::append(&mut tx, self.backend(), [every_carrier], now).await?;
             tx.commit().await?;

@@ -13,6 +13,7 @@ use crate::fixtures::seller;
 einv_store::both_backends!(
     an_import_appends_each_new_carrier_period_once,
     a_donation_a_status_change_and_a_dropped_period_append_their_keys,
+    a_change_to_an_invoice_without_a_carrier_appends_its_number,
     a_write_that_changes_nothing_appends_nothing,
     old_changes_are_pruned_and_a_reader_behind_them_can_tell,
 );
@@ -36,6 +37,15 @@ fn changed(carrier: Option<&str>, code: &str) -> ChangedInvoices {
             id1: id.into(),
         }),
         period: period(code),
+        number: None,
+    }
+}
+
+/// The change of stored invoice `number` (migration 0113).
+fn of_number(carrier: Option<&str>, code: &str, number: &str) -> ChangedInvoices {
+    ChangedInvoices {
+        number: Some(InvoiceNumber::parse(number).unwrap()),
+        ..changed(carrier, code)
     }
 }
 
@@ -106,11 +116,45 @@ async fn a_donation_a_status_change_and_a_dropped_period_append_their_keys(store
     assert_eq!(
         changes_after(store, start).await,
         [
-            changed(Some("/AAA1111"), "11512"),
-            changed(Some("/BBB2222"), "11510"),
+            of_number(Some("/AAA1111"), "11512", "AB00000001"),
+            of_number(Some("/BBB2222"), "11510", "AB00000002"),
             changed(None, "11510"),
         ],
-        "in commit order"
+        "in commit order, a stored invoice's change with its number"
+    );
+}
+
+async fn a_change_to_an_invoice_without_a_carrier_appends_its_number(store: &Store) {
+    seller(store).await;
+    let paper = [invoice("AB00000005", (2026, 11, 3), None, |_| {})];
+    store.insert_invoices(&paper, now()).await.unwrap();
+    let start = head(store).await;
+    let number = InvoiceNumber::parse("AB00000005").unwrap();
+    assert!(store
+        .set_invoice_status(&number, period("11512"), InvoiceStatus::Voided, now())
+        .await
+        .unwrap());
+    // The same through an import's status change (bulk/status.rs).
+    let cancel = StatusChange {
+        number,
+        period: period("11512"),
+        seller_ban: None,
+        status: InvoiceStatus::Cancelled,
+    };
+    let batch = InvoiceBatch {
+        sellers: &[],
+        invoices: &[],
+        status_changes: std::slice::from_ref(&cancel),
+    };
+    store.insert_invoice_batch(batch, now()).await.unwrap();
+    // A lookup by number reads invoices without a carrier: their changes name them, and no
+    // carrier (no carrier month holds them).
+    assert_eq!(
+        changes_after(store, start).await,
+        [
+            of_number(None, "11512", "AB00000005"),
+            of_number(None, "11512", "AB00000005"),
+        ]
     );
 }
 

@@ -20,9 +20,11 @@ pub const MAX_BODY: usize = 64 * 1024;
 /// signature or a barcode with a raw `+`; the signature is checked against both readings
 /// (docs/v1-compatibility.md).
 ///
-/// Cloning is cheap (the pairs are shared), and the second reading is made only when a call
-/// asks for it (a signature or a carrier number): an unsigned call that names no carrier,
-/// the cacheable lookups, never pays for it.
+/// Cloning is cheap (the pairs are shared). The pairs are decoded into one buffer, each a
+/// pair of ranges into it (no `String` per name and value); the owned pairs a signature check
+/// reads, and the second reading, are made only when a call asks for them (a signature or a
+/// carrier number): an unsigned call that names no carrier, the cacheable lookups, never pays
+/// for them.
 #[derive(Debug, Clone, Default)]
 pub struct V1Params {
     read: Arc<Readings>,
@@ -32,13 +34,26 @@ pub struct V1Params {
     pub claim: super::once::ClaimSlot,
 }
 
-/// The parsed pairs, and the raw text the second reading is made from on demand.
+/// The parsed pairs, and the raw text the other readings are made from on demand.
 #[derive(Debug, Default)]
 struct Readings {
-    decoded: Vec<(String, String)>,
+    /// Every decoded name and value, one after another.
+    text: String,
+    /// Each pair as (start of name, end of name = start of value, end of value) in `text`.
+    pairs: Vec<(usize, usize, usize)>,
+    decoded: OnceLock<Vec<(String, String)>>,
     query: String,
     body: Bytes,
     plus_kept: OnceLock<Vec<(String, String)>>,
+}
+
+impl Readings {
+    fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        let text = self.text.as_str();
+        self.pairs
+            .iter()
+            .map(move |&(name, value, end)| (&text[name..value], &text[value..end]))
+    }
 }
 
 impl V1Params {
@@ -48,13 +63,23 @@ impl V1Params {
     }
 
     fn from_parts(query: String, body: Bytes) -> Self {
-        let mut decoded = Vec::with_capacity(16);
+        // The decoded text is about as long as the raw one.
+        let mut text = String::with_capacity(query.len() + body.len());
+        let mut pairs = Vec::with_capacity(16);
         for part in [query.as_bytes(), &body] {
-            decoded.extend(form_urlencoded::parse(part).into_owned());
+            for (name, value) in form_urlencoded::parse(part) {
+                let start = text.len();
+                text.push_str(&name);
+                let mid = text.len();
+                text.push_str(&value);
+                pairs.push((start, mid, text.len()));
+            }
         }
         Self {
             read: Arc::new(Readings {
-                decoded,
+                text,
+                pairs,
+                decoded: OnceLock::new(),
                 query,
                 body,
                 plus_kept: OnceLock::new(),
@@ -67,7 +92,7 @@ impl V1Params {
     /// The reading with a raw `+` kept, made on first use.
     fn plus_kept(&self) -> &[(String, String)] {
         self.read.plus_kept.get_or_init(|| {
-            let mut pairs = Vec::with_capacity(self.read.decoded.len());
+            let mut pairs = Vec::with_capacity(self.read.pairs.len());
             for part in [self.read.query.as_bytes(), &self.read.body] {
                 let kept = String::from_utf8_lossy(part).replace('+', "%2B");
                 pairs.extend(form_urlencoded::parse(kept.as_bytes()).into_owned());
@@ -78,11 +103,7 @@ impl V1Params {
 
     /// The value of `name` (the first, if repeated).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.read
-            .decoded
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.read.pairs().find(|(k, _)| *k == name).map(|(_, v)| v)
     }
 
     /// The value of the first of `names` present (`UUID` or `uuid`).
@@ -107,13 +128,19 @@ impl V1Params {
     }
 
     /// The pairs as a form decoder reads them (`+` is a space).
+    /// (made on first use: only signed calls need them owned).
     pub fn decoded(&self) -> &[(String, String)] {
-        &self.read.decoded
+        self.read.decoded.get_or_init(|| {
+            self.read
+                .pairs()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        })
     }
 
     /// Both readings of the parameters, for signature checks.
     pub fn readings(&self) -> [&[(String, String)]; 2] {
-        [&self.read.decoded, self.plus_kept()]
+        [self.decoded(), self.plus_kept()]
     }
 }
 
@@ -150,6 +177,8 @@ mod tests {
         assert_eq!(p.get("cardNo"), Some("/AB12 -."));
         assert_eq!(p.get_plus_kept("cardNo"), Some("/AB12+-."));
         assert_eq!(p.get("signature"), Some("ab+c"));
+        assert_eq!(p.decoded()[1], ("cardNo".to_owned(), "/AB12 -.".to_owned()));
+        assert_eq!(p.decoded().len(), 4);
         assert_eq!(p.get_any(&["UUID", "uuid"]), None);
         assert!(
             matches!(p.require("invNum"), Err(ServiceError::Invalid(e)) if e.field == "invNum")

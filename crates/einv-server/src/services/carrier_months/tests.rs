@@ -33,6 +33,7 @@ fn change(id: Option<&str>, period: &str) -> ChangedInvoices {
     ChangedInvoices {
         carrier: id.map(carrier),
         period: Period::parse(period).unwrap(),
+        number: None,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use crate::invoices::feed::carrier_change;
+use crate::invoices::feed::invoice_change;
 use crate::records::period_key;
 use crate::{ChangedInvoices, InvoiceStatus, StoreResult};
 use einv_core::{BusinessId, InvoiceNumber, Period};
@@ -58,12 +58,13 @@ pub(super) async fn change(
         query = query.bind(ban.as_str());
     }
     if let Some(row) = query.fetch_all(&mut *tx).await?.first() {
-        let touched = carrier_change(
+        let touched = invoice_change(
             row.try_get("carrier_type")?,
             row.try_get("carrier_id1")?,
             change.period,
+            change.number,
         );
-        return Ok((StatusOutcome::Changed, touched));
+        return Ok((StatusOutcome::Changed, Some(touched)));
     }
     let seller = if change.seller_ban.is_some() {
         " AND seller_ban = $3"
