@@ -1,7 +1,8 @@
 //! Server-rendered web pages (maud): usable without JavaScript, readable on a phone, in
 //! Traditional Chinese with English. Each audience has its own module and its own role; the
 //! shell (`layout`), the shared parts (`components`, `common`), the security headers and the
-//! not-found page (`security`) and the pre-session CSRF guard (`form_guard`) serve them all.
+//! not-found page (`security`), the pre-session CSRF guard (`form_guard`) and the signed-in
+//! extractors with their CSRF check (`signed_in`) serve them all.
 
 pub mod assets;
 pub mod common;
