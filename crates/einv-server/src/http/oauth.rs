@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::web::session::MaybeSession;
+use super::web::signed_in::Posted;
 use super::web::user::authorize_page;
 use super::web::{Lang, Role, WebError};
 use super::AppState;
@@ -140,8 +141,6 @@ pub fn parse_authorize_query(query: &str) -> Result<AuthorizeParams, WebError> {
 #[derive(Debug, Deserialize)]
 struct Decision {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     decision: String,
     #[serde(flatten)]
     params: AuthorizeParams,
@@ -150,11 +149,12 @@ struct Decision {
 /// `POST /oauth/authorize`: the User approves or denies; the app gets a code or `access_denied`.
 async fn decide(
     State(state): State<AppState>,
-    session: super::web::WebSession,
-    Form(form): Form<Decision>,
+    Posted {
+        session,
+        me: user_id,
+        form,
+    }: Posted<UserId, Decision>,
 ) -> Result<Response, WebError> {
-    let session = session.require(Role::User)?;
-    session.check_csrf(&form.csrf)?;
     let platform = &state.platform;
     if is_consent_link(&form.params) {
         return accept_consent_link(&state, &session, &form).await;
@@ -170,10 +170,6 @@ async fn decide(
             &[("error", "access_denied"), ("state", &request.state)],
         ));
     }
-    let user_id = session
-        .subject
-        .parse::<UserId>()
-        .map_err(|_| WebError::SignIn(Role::User))?;
     let code = platform.approve_authorization(user_id, &request).await?;
     Ok(redirect_with(
         &request.redirect_uri,

@@ -26,28 +26,27 @@ mod once;
 pub mod params;
 pub mod reply;
 
+/// An endpoint's `handle` through [`answered_once`] (a repeated signed call gets its first
+/// answer), as a handler.
+macro_rules! once {
+    ($handle:path) => {
+        |s: State<AppState>, p: V1Params| answered_once(s, p, $handle)
+    };
+}
+
 /// The v1 routes. Clients POST (spec v1.7); GET is accepted too, as older clients send it.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(
-            "/PB2CAPIVAN/invapp/InvApp",
-            any(|s: State<AppState>, p: V1Params| answered_once(s, p, invapp::handle)),
-        )
+        .route("/PB2CAPIVAN/invapp/InvApp", any(once!(invapp::handle)))
         .route(
             "/PB2CAPIVAN/loveCodeapp/qryLoveCode",
-            any(|s: State<AppState>, p: V1Params| answered_once(s, p, lovecode::handle)),
+            any(once!(lovecode::handle)),
         )
-        .route(
-            "/PB2CAPIVAN/invServ/InvServ",
-            any(|s: State<AppState>, p: V1Params| answered_once(s, p, invserv::handle)),
-        )
-        .route(
-            "/PB2CAPIVAN/CarInv/Donate",
-            any(|s: State<AppState>, p: V1Params| answered_once(s, p, donate::handle)),
-        )
+        .route("/PB2CAPIVAN/invServ/InvServ", any(once!(invserv::handle)))
+        .route("/PB2CAPIVAN/CarInv/Donate", any(once!(donate::handle)))
         .route(
             "/PB2CAPIVAN/Carrier/Aggregate",
-            any(|s: State<AppState>, p: V1Params| answered_once(s, p, aggregate::handle)),
+            any(once!(aggregate::handle)),
         )
 }
 

@@ -1,5 +1,5 @@
-//! Small pieces the portal pages share: times in Taipei, the CSRF field, navigation, the
-//! signed-in subject's row ID, a redirect after a POST. (Page parts with markup of their own
+//! Small pieces the portal pages share: times in Taipei, the CSRF field, navigation, a
+//! redirect after a POST, a form field. (Page parts with markup of their own
 //! are in `components`.)
 
 use axum::http::{header, HeaderValue};
@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
-use super::session::{Role, WebError, WebSession};
+use super::session::WebSession;
 
 /// An instant as Taipei local time, `YYYY-MM-DD HH:MM`.
 pub fn taipei_time(at: DateTime<Utc>) -> String {
@@ -46,20 +46,6 @@ pub const PUBLIC_NAV: &[(&str, &str, &str)] = &[
     ("/developer", "開發者", "Developers"),
 ];
 
-/// The row ID of the signed-in subject, requiring `role`: a `DeveloperId`, `ReviewerId` or
-/// `UserId`, as the caller names it.
-pub fn subject_id<T: std::str::FromStr>(
-    session: WebSession,
-    role: Role,
-) -> Result<(WebSession, T), WebError> {
-    let session = session.require(role)?;
-    let id = session
-        .subject
-        .parse::<T>()
-        .map_err(|_| WebError::SignIn(role))?;
-    Ok((session, id))
-}
-
 /// A 303 to `to` that also sets a cookie.
 pub fn redirect_with_cookie(to: &str, cookie: HeaderValue) -> Response {
     ([(header::SET_COOKIE, cookie)], Redirect::to(to)).into_response()
@@ -68,12 +54,4 @@ pub fn redirect_with_cookie(to: &str, cookie: HeaderValue) -> Response {
 /// A form field, trimmed, or empty.
 pub fn field<'a>(form: &'a std::collections::HashMap<String, String>, name: &str) -> &'a str {
     form.get(name).map(|s| s.trim()).unwrap_or_default()
-}
-
-/// Checks the form's CSRF token against the session.
-pub fn check_csrf(
-    session: &WebSession,
-    form: &std::collections::HashMap<String, String>,
-) -> Result<(), WebError> {
-    session.check_csrf(field(form, "csrf"))
 }

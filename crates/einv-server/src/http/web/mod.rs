@@ -14,6 +14,7 @@ pub mod public;
 pub mod reviewer;
 pub mod security;
 pub mod session;
+pub mod signed_in;
 pub mod user;
 
 use axum::extract::{DefaultBodyLimit, Path, Query, State};

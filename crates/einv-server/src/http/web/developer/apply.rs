@@ -11,11 +11,12 @@ use einv_core::LicenceId;
 use maud::{html, Markup};
 
 use crate::error::ServiceError;
-use crate::http::web::common::{csrf_field, subject_id, DEVELOPER_NAV};
+use crate::http::web::common::{csrf_field, DEVELOPER_NAV};
 use crate::http::web::components::{self, licence};
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::messages;
-use crate::http::web::session::{Role, WebError, WebSession};
+use crate::http::web::session::{WebError, WebSession};
+use crate::http::web::signed_in::SignedIn;
 use crate::http::AppState;
 use crate::services::licensing::{
     ApplicationInput, DocumentUpload, IsmsInput, Resubmission, MAX_DOCUMENT_BYTES,
@@ -106,10 +107,9 @@ struct FormView<'a> {
 pub(super) async fn form(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { session, me }: SignedIn<DeveloperId>,
     Query(correct): Query<Correct>,
 ) -> Result<Markup, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     let terms = state.platform.current_terms().await?;
     let (values, documents) = match correct.correct {
         Some(id) => {
@@ -317,11 +317,10 @@ async fn read_form(mut multipart: Multipart) -> Result<Posted, WebError> {
 pub(super) async fn submit(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { session, me }: SignedIn<DeveloperId>,
     Query(correct): Query<Correct>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     let posted = read_form(multipart).await?;
     session.check_csrf(&posted.csrf)?;
     let p = &state.platform;

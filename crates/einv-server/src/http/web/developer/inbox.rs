@@ -1,25 +1,23 @@
 //! Notifications with read receipts (R4.9, R11) and terms acceptance (R4.3).
 
 use einv_core::DeveloperId;
-use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use maud::{html, Markup};
 
-use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
+use crate::http::web::common::{csrf_field, field, DEVELOPER_NAV};
 use crate::http::web::components;
 use crate::http::web::layout::{page, Lang};
-use crate::http::web::session::{Role, WebError, WebSession};
+use crate::http::web::session::WebError;
+use crate::http::web::signed_in::{Posted, SignedIn};
 use crate::http::AppState;
 
 pub(super) async fn notifications(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { session, me }: SignedIn<DeveloperId>,
 ) -> Result<Markup, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     let list = state.platform.developer_notifications(me).await?;
     Ok(page(
         lang,
@@ -47,12 +45,9 @@ pub(super) async fn notifications(
 
 pub(super) async fn mark_read(
     State(state): State<AppState>,
-    session: WebSession,
     Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
+    Posted { me, .. }: Posted<DeveloperId>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
-    check_csrf(&session, &form)?;
     state.platform.mark_read(me, id).await?;
     Ok(Redirect::to("/developer/notifications").into_response())
 }
@@ -60,9 +55,8 @@ pub(super) async fn mark_read(
 pub(super) async fn terms(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { session, me }: SignedIn<DeveloperId>,
 ) -> Result<Markup, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     let versions = state.platform.terms_versions().await?;
     let accepted = state.platform.terms_accepted(me).await?;
     Ok(page(
@@ -97,11 +91,8 @@ pub(super) async fn terms(
 
 pub(super) async fn accept(
     State(state): State<AppState>,
-    session: WebSession,
-    Form(form): Form<HashMap<String, String>>,
+    Posted { me, form, .. }: Posted<DeveloperId>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
-    check_csrf(&session, &form)?;
     state
         .platform
         .accept_terms(me, field(&form, "version"))

@@ -3,20 +3,19 @@
 //! confirmed first, then POST → redirect → GET, so reloading the result never rotates again.
 
 use einv_core::{DeveloperId, LicenceId};
-use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use maud::{html, Markup, PreEscaped};
 
 use super::Done;
-use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
+use crate::http::web::common::{csrf_field, field, DEVELOPER_NAV};
 use crate::http::web::components::confirm::{self, Confirmation};
 use crate::http::web::components::{self, licence};
 use crate::http::web::layout::{page, Lang};
-use crate::http::web::session::{Role, WebError, WebSession};
+use crate::http::web::session::WebError;
+use crate::http::web::signed_in::{Posted, SignedIn};
 use crate::http::AppState;
 use crate::services::licensing::{DEFAULT_GRACE_DAYS, MAX_GRACE_DAYS};
 use crate::services::IssuedCredentials;
@@ -38,11 +37,10 @@ fn shown_key(lang: Lang, creds: &IssuedCredentials) -> Markup {
 pub(super) async fn credentials(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { session, me }: SignedIn<DeveloperId>,
     Path(id): Path<LicenceId>,
     Query(done): Query<Done>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     let p = &state.platform;
     let revealed = p.reveal_issued_key(me, id).await?;
     let keys = p.key_views(me, id).await?;
@@ -91,12 +89,9 @@ pub(super) async fn credentials(
 pub(super) async fn rotate(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
     Path(id): Path<LicenceId>,
-    Form(form): Form<HashMap<String, String>>,
+    Posted { session, me, form }: Posted<DeveloperId>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
-    check_csrf(&session, &form)?;
     let grace = field(&form, "grace_days")
         .parse::<i64>()
         .map_err(|_| einv_core::InvalidValue::new("grace_days", "must be a whole number of days"))

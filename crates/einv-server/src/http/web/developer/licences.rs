@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use einv_core::licence::{Coverage, LicenceEventKind, LicenceState, Renewal};
 use einv_core::InvalidValue;
 use maud::{html, Markup};
@@ -18,20 +17,20 @@ use maud::{html, Markup};
 use super::licence_forms::{LicenceForm, Refused};
 use super::{oauth, Done};
 use crate::error::ServiceError;
-use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
+use crate::http::web::common::{csrf_field, field, DEVELOPER_NAV};
 use crate::http::web::components::confirm::{self, Confirmation};
 use crate::http::web::components::{self, licence};
 use crate::http::web::layout::{page, Lang};
-use crate::http::web::session::{Role, WebError, WebSession};
+use crate::http::web::session::{WebError, WebSession};
+use crate::http::web::signed_in::{Posted, SignedIn};
 use crate::http::AppState;
 use crate::services::licensing::IsmsInput;
 
 pub(super) async fn dashboard(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { session, me }: SignedIn<DeveloperId>,
 ) -> Result<Markup, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     let p = &state.platform;
     let developer = p.developer(me).await?;
     let licences = p.developer_licences(me).await?;
@@ -111,11 +110,10 @@ fn changes_reason(
 pub(super) async fn detail(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { session, me }: SignedIn<DeveloperId>,
     Path(id): Path<LicenceId>,
     Query(done): Query<Done>,
 ) -> Result<Markup, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     detail_page(
         &state,
         lang,
@@ -257,12 +255,9 @@ fn isms_of(form: &HashMap<String, String>) -> IsmsInput {
 pub(super) async fn act(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
     Path((id, action)): Path<(LicenceId, String)>,
-    Form(form): Form<HashMap<String, String>>,
+    Posted { session, me, form }: Posted<DeveloperId>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
-    check_csrf(&session, &form)?;
     match file(&state, lang, &session, (me, id), &action, &form).await {
         Ok(Some(confirmation)) => Ok(confirmation),
         Ok(None) => {

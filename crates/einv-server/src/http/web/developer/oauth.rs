@@ -2,20 +2,19 @@
 //! to (https, or http only to a loopback address), added and removed with validation.
 
 use einv_core::{DeveloperId, LicenceId};
-use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use maud::{html, Markup};
 
 use crate::error::ServiceError;
-use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
+use crate::http::web::common::{csrf_field, field, DEVELOPER_NAV};
 use crate::http::web::components::confirm::{self, Confirmation};
 use crate::http::web::layout::Lang;
 use crate::http::web::messages;
-use crate::http::web::session::{Role, WebError, WebSession};
+use crate::http::web::session::{WebError, WebSession};
+use crate::http::web::signed_in::Posted;
 use crate::http::AppState;
 use crate::services::licensing::MAX_REDIRECT_URIS;
 
@@ -64,12 +63,9 @@ pub(super) fn section(
 pub(super) async fn add(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
     Path(id): Path<LicenceId>,
-    Form(form): Form<HashMap<String, String>>,
+    Posted { session, me, form }: Posted<DeveloperId>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
-    check_csrf(&session, &form)?;
     let uri = field(&form, "redirect_uri");
     let (status, problem) = match state.platform.add_redirect_uri(me, id, uri).await {
         Ok(_) => {
@@ -100,12 +96,9 @@ pub(super) async fn add(
 pub(super) async fn remove(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
     Path(id): Path<LicenceId>,
-    Form(form): Form<HashMap<String, String>>,
+    Posted { session, me, form }: Posted<DeveloperId>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
-    check_csrf(&session, &form)?;
     let uri = field(&form, "redirect_uri");
     if !confirm::confirmed(&form) {
         // Only the licence's own developer is asked, and only about a URI it registered.

@@ -4,18 +4,17 @@
 
 use einv_core::AppId;
 use einv_core::{DeveloperId, LicenceId};
-use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use einv_core::httpsig::{content_digest, signature_base, Algorithm, RequestParts, SignatureInput};
 use maud::{html, Markup};
 
-use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, DEVELOPER_NAV};
+use crate::http::web::common::{csrf_field, field, DEVELOPER_NAV};
 use crate::http::web::components;
 use crate::http::web::layout::{page, Lang};
-use crate::http::web::session::{Role, WebError, WebSession};
+use crate::http::web::session::WebError;
+use crate::http::web::signed_in::{Posted, SignedIn};
 use crate::http::AppState;
 
 async fn app_id_of(state: &AppState, me: DeveloperId, id: LicenceId) -> Result<AppId, WebError> {
@@ -29,10 +28,9 @@ async fn app_id_of(state: &AppState, me: DeveloperId, id: LicenceId) -> Result<A
 pub(super) async fn page_view(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { session, me }: SignedIn<DeveloperId>,
     Path(id): Path<LicenceId>,
 ) -> Result<Markup, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
     let app_id = app_id_of(&state, me, id).await?;
     let keys = state.platform.signing_keys(&app_id).await?;
     let live: Vec<_> = keys.iter().filter(|k| k.revoked_at.is_none()).collect();
@@ -100,12 +98,9 @@ pub(super) async fn page_view(
 /// `POST /developer/licences/{id}/signing/keys`.
 pub(super) async fn register(
     State(state): State<AppState>,
-    session: WebSession,
     Path(id): Path<LicenceId>,
-    Form(form): Form<HashMap<String, String>>,
+    Posted { me, form, .. }: Posted<DeveloperId>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
-    check_csrf(&session, &form)?;
     let app_id = app_id_of(&state, me, id).await?;
     state
         .platform
@@ -118,12 +113,9 @@ pub(super) async fn register(
 pub(super) async fn revoke(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
     Path((id, key)): Path<(LicenceId, i64)>,
-    Form(form): Form<HashMap<String, String>>,
+    Posted { session, me, form }: Posted<DeveloperId>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id::<DeveloperId>(session, Role::Developer)?;
-    check_csrf(&session, &form)?;
     let app_id = app_id_of(&state, me, id).await?;
     if !crate::http::web::components::confirm::confirmed(&form) {
         let c = crate::http::web::components::confirm::Confirmation {

@@ -4,32 +4,30 @@
 //! confirmed first — and the registry of events (R4.1, R4.2, R4.7b, R6, R10).
 
 use einv_core::{LicenceId, ReviewerId};
-use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use einv_core::licence::{SuspensionReason, TerminationGround};
 use maud::{html, Markup};
 
 use super::decide::{consequence, decisions, IRREVERSIBLE};
 use crate::error::ServiceError;
-use crate::http::web::common::{check_csrf, csrf_field, field, subject_id, REVIEWER_NAV};
+use crate::http::web::common::{csrf_field, field, REVIEWER_NAV};
 use crate::http::web::components::confirm::{self, Confirmation};
 use crate::http::web::components::{self, licence};
 use crate::http::web::developer::Done;
 use crate::http::web::layout::{page, Lang};
-use crate::http::web::session::{Role, WebError, WebSession};
+use crate::http::web::session::WebError;
+use crate::http::web::signed_in::{Posted, SignedIn};
 use crate::http::AppState;
 use crate::services::licensing::{Actor, DatedRevision, Dossier};
 
 pub(super) async fn events(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    _: SignedIn<ReviewerId>,
 ) -> Result<Markup, WebError> {
-    subject_id::<ReviewerId>(session, Role::Reviewer)?;
     let mut events = state.platform.recent_events().await?;
     // Newest first from the store; `history` shows its input newest first by reversing it.
     events.reverse();
@@ -72,11 +70,10 @@ fn diff(lang: Lang, revisions: &[DatedRevision]) -> Markup {
 pub(super) async fn detail(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { session, me }: SignedIn<ReviewerId>,
     Path(id): Path<LicenceId>,
     Query(done): Query<Done>,
 ) -> Result<Markup, WebError> {
-    let (session, me) = subject_id::<ReviewerId>(session, Role::Reviewer)?;
     let p = &state.platform;
     let Dossier {
         licence,
@@ -184,12 +181,9 @@ pub(super) async fn detail(
 pub(super) async fn act(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
     Path((id, action)): Path<(LicenceId, String)>,
-    Form(form): Form<HashMap<String, String>>,
+    Posted { session, me, form }: Posted<ReviewerId>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id::<ReviewerId>(session, Role::Reviewer)?;
-    check_csrf(&session, &form)?;
     let p = &state.platform;
     let reason = field(&form, "reason");
     if IRREVERSIBLE.contains(&action.as_str()) && !confirm::confirmed(&form) {
@@ -296,10 +290,9 @@ fn disposition(kind: &str, file_name: &str) -> HeaderValue {
 
 pub(super) async fn document(
     State(state): State<AppState>,
-    session: WebSession,
+    _: SignedIn<ReviewerId>,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    subject_id::<ReviewerId>(session, Role::Reviewer)?;
     let (record, bytes) = state.platform.document(id).await?;
     let declared = record
         .content_type

@@ -11,7 +11,8 @@ use maud::{html, Markup};
 
 use crate::http::web::common::{field, taipei_time, REVIEWER_NAV};
 use crate::http::web::layout::{page, Lang};
-use crate::http::web::session::{Role, WebError, WebSession};
+use crate::http::web::session::WebError;
+use crate::http::web::signed_in::SignedIn;
 use crate::http::AppState;
 use crate::services::jobs::Job;
 use einv_store::RunOutcome;
@@ -23,10 +24,9 @@ const SHOWN_RUNS: i64 = 200;
 pub(super) async fn view(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    _: SignedIn<ReviewerId>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Markup, WebError> {
-    crate::http::web::common::subject_id::<ReviewerId>(session, Role::Reviewer)?;
     // An unknown job name lists every job rather than failing: the filter is a convenience.
     let job = field(&query, "job").parse::<Job>().ok();
     let runs = state.platform.job_runs(job, SHOWN_RUNS).await?;

@@ -9,16 +9,16 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use einv_core::flow::RateLimit;
 use einv_core::{InvalidValue, Service};
 use maud::{html, Markup};
 
 use crate::error::ServiceError;
-use crate::http::web::common::{check_csrf, csrf_field, field, taipei_time, REVIEWER_NAV};
+use crate::http::web::common::{csrf_field, field, taipei_time, REVIEWER_NAV};
 use crate::http::web::layout::{page, Lang};
-use crate::http::web::session::{Role, WebError, WebSession};
+use crate::http::web::session::WebError;
+use crate::http::web::signed_in::{Posted, SignedIn};
 use crate::http::AppState;
 use crate::services::flow::AppLimitView;
 
@@ -26,9 +26,8 @@ use crate::services::flow::AppLimitView;
 pub(super) async fn view(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { session, .. }: SignedIn<ReviewerId>,
 ) -> Result<Markup, WebError> {
-    let (session, _) = crate::http::web::common::subject_id::<ReviewerId>(session, Role::Reviewer)?;
     let p = &state.platform;
     let refused = p.throttled_today().await?;
     let announced = p.limit_announcements().await?;
@@ -81,12 +80,8 @@ pub(super) async fn view(
 /// `POST /reviewer/limits`: sets or lifts a licence's own limit.
 pub(super) async fn set(
     State(state): State<AppState>,
-    session: WebSession,
-    Form(form): Form<HashMap<String, String>>,
+    Posted { me, form, .. }: Posted<ReviewerId>,
 ) -> Result<Response, WebError> {
-    let (session, me) =
-        crate::http::web::common::subject_id::<ReviewerId>(session, Role::Reviewer)?;
-    check_csrf(&session, &form)?;
     let licence: LicenceId = number(&form, "licence")?;
     let limit = match field(&form, "calls").trim() {
         "" => None,

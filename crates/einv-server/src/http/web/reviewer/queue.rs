@@ -1,7 +1,7 @@
 //! The reviewer's list: search and filter (status, last change, service, developer or
 //! product, assigned to me), paging, names instead of numbers.
 
-use axum::extract::{Query, State};
+use axum::extract::{MatchedPath, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use einv_core::AppId;
@@ -9,11 +9,12 @@ use einv_core::ReviewerId;
 use maud::{html, Markup};
 
 use crate::error::ServiceError;
-use crate::http::web::common::{csrf_field, subject_id, REVIEWER_NAV};
+use crate::http::web::common::{csrf_field, REVIEWER_NAV};
 use crate::http::web::components::{self, licence, FormErrors};
 use crate::http::web::layout::{page, Lang};
 use crate::http::web::messages;
-use crate::http::web::session::{Role, WebError, WebSession};
+use crate::http::web::session::WebError;
+use crate::http::web::signed_in::SignedIn;
 use crate::http::AppState;
 use crate::services::licensing::{QueueFilter, QueuePage};
 use einv_core::licence::LicenceStateKind;
@@ -129,18 +130,24 @@ fn listing(
     }
 }
 
-async fn list(
-    state: AppState,
+/// `GET /reviewer` (what waits for a decision) and `GET /reviewer/licences` (every
+/// licence): one list, told apart by the path it was asked on, which its filter form posts to.
+pub(super) async fn list(
+    State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
-    mut filter: QueueFilter,
-    title: (&str, &str),
-    action: &str,
+    path: MatchedPath,
+    SignedIn { session, me }: SignedIn<ReviewerId>,
+    Query(mut filter): Query<QueueFilter>,
 ) -> Result<Response, WebError> {
-    let (session, me) = subject_id::<ReviewerId>(session, Role::Reviewer)?;
-    if action == "/reviewer/licences" && filter.status.is_empty() {
-        filter.status = "all".into();
-    }
+    let action = path.as_str();
+    let title = if action == "/reviewer/licences" {
+        if filter.status.is_empty() {
+            filter.status = "all".into();
+        }
+        ("全部授權", "All licences")
+    } else {
+        ("審核佇列", "Review queue")
+    };
     // A malformed filter (a day that is not a date …) comes back in the filter form, as typed.
     let (result, errors) = match state.platform.review_list(me, &filter).await {
         Ok(result) => (Some(result), FormErrors::none()),
@@ -167,40 +174,4 @@ async fn list(
         },
     );
     Ok((status, body).into_response())
-}
-
-/// `GET /reviewer`: what waits for a decision.
-pub(super) async fn queue(
-    State(state): State<AppState>,
-    lang: Lang,
-    session: WebSession,
-    Query(filter): Query<QueueFilter>,
-) -> Result<Response, WebError> {
-    list(
-        state,
-        lang,
-        session,
-        filter,
-        ("審核佇列", "Review queue"),
-        "/reviewer",
-    )
-    .await
-}
-
-/// `GET /reviewer/licences`: every licence.
-pub(super) async fn all(
-    State(state): State<AppState>,
-    lang: Lang,
-    session: WebSession,
-    Query(filter): Query<QueueFilter>,
-) -> Result<Response, WebError> {
-    list(
-        state,
-        lang,
-        session,
-        filter,
-        ("全部授權", "All licences"),
-        "/reviewer/licences",
-    )
-    .await
 }

@@ -2,15 +2,16 @@
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::consents::consents_section;
 use super::{csrf_field, sign_out, when, NAV};
 use crate::http::web::components::success_banner;
-use crate::http::web::{page, Lang, WebError, WebSession};
+use crate::http::web::signed_in::{Posted, SignedIn};
+use crate::http::web::{page, Lang, WebError};
 use crate::http::AppState;
+use einv_core::UserId;
 
 /// `?done=`: what the page before did, for the success banner.
 #[derive(Debug, Default, Deserialize)]
@@ -48,10 +49,9 @@ fn app_ids(grants: &[einv_store::ConsentGrantRecord]) -> Vec<&str> {
 pub(super) async fn home(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { session, me: user }: SignedIn<UserId>,
     Query(q): Query<Done>,
 ) -> Result<Markup, WebError> {
-    let (session, user) = super::user_of(session)?;
     let p = &state.platform;
     let account = p.user_account(user).await?;
     let grants = p.consents_of_user(user).await?;
@@ -82,9 +82,8 @@ pub(super) async fn home(
 pub(super) async fn notifications(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { session, me: user }: SignedIn<UserId>,
 ) -> Result<Markup, WebError> {
-    let (session, user) = super::user_of(session)?;
     let notes = state.platform.notifications_of_user(user).await?;
     let body = html! {
         @if notes.is_empty() { p.muted { (lang.t("沒有通知。", "No notices.")) } }
@@ -101,21 +100,11 @@ pub(super) async fn notifications(
     Ok(page(lang, ("通知", "Notices"), NAV, body))
 }
 
-/// A form with only its CSRF token.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct CsrfForm {
-    pub(super) csrf: String,
-}
-
 /// `POST /me/notifications`: mark all read.
 pub(super) async fn read_notifications(
     State(state): State<AppState>,
-    session: WebSession,
-    Form(f): Form<CsrfForm>,
+    Posted { me: user, .. }: Posted<UserId>,
 ) -> Result<Response, WebError> {
-    let (session, user) = super::user_of(session)?;
-    session.check_csrf(&f.csrf)?;
     state.platform.read_notifications(user).await?;
     Ok(Redirect::to("/me/notifications").into_response())
 }

@@ -11,8 +11,10 @@ use crate::error::{Proof, ServiceError};
 use crate::http::client_ip::ClientIp;
 use crate::http::web::components::{FormErrors, TextField};
 use crate::http::web::form_guard::FormGuard;
+use crate::http::web::signed_in::Posted;
 use crate::http::web::{page, Lang, Role, WebError, WebSession, PUBLIC_NAV};
 use crate::http::AppState;
+use einv_core::UserId;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -132,20 +134,11 @@ pub(super) async fn login(
     Ok((status, login_form(lang, &guard, &f, &errors)).into_response())
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct CsrfOnly {
-    csrf: String,
-}
-
 /// `POST /me/logout`.
 pub(super) async fn logout(
     State(state): State<AppState>,
-    session: WebSession,
-    Form(f): Form<CsrfOnly>,
+    Posted { session, .. }: Posted<UserId>,
 ) -> Result<Response, WebError> {
-    let session = session.require(Role::User)?;
-    session.check_csrf(&f.csrf)?;
     let cookie = session.end(&state).await?;
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/me/login")).into_response())
 }

@@ -5,20 +5,20 @@
 use einv_core::GrantId;
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use axum::extract::{MatchedPath, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::{DateTime, Utc};
 use einv_core::consent::ConsentStatus;
 use einv_store::ConsentGrantRecord;
 use maud::{html, Markup};
 
-use super::account::CsrfForm;
 use super::words::{consent_badge, service_name};
 use super::{csrf_field, when, NAV};
 use crate::http::web::components::confirm::confirm_form;
+use crate::http::web::signed_in::{Posted, SignedIn};
 use crate::http::web::{page, Lang, WebError, WebSession};
 use crate::http::AppState;
+use einv_core::UserId;
 
 fn app_name<'a>(names: &'a HashMap<String, String>, app_id: &'a str) -> &'a str {
     names.get(app_id).map_or(app_id, String::as_str)
@@ -89,10 +89,9 @@ pub(super) fn consents_section(
 pub(super) async fn confirm_revoke(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { session, me: user }: SignedIn<UserId>,
     Path(id): Path<GrantId>,
 ) -> Result<Markup, WebError> {
-    let (session, user) = super::user_of(session)?;
     let p = &state.platform;
     let grant = p
         .consents_of_user(user)
@@ -126,54 +125,26 @@ pub(super) async fn confirm_revoke(
     ))
 }
 
-/// What the User does to a grant from `/me`.
-#[derive(Debug, Clone, Copy)]
-enum Act {
-    /// R5.2.
-    Revoke,
-    /// R5.6: a new recorded act.
-    Renew,
-}
-
-/// `POST /me/consents/{id}/revoke` (R5.2).
-pub(super) async fn revoke(
-    state: State<AppState>,
-    session: WebSession,
-    id: Path<GrantId>,
-    form: Form<CsrfForm>,
-) -> Result<Response, WebError> {
-    act(state, session, id, form, Act::Revoke).await
-}
-
-/// `POST /me/consents/{id}/renew` (R5.6).
-pub(super) async fn renew(
-    state: State<AppState>,
-    session: WebSession,
-    id: Path<GrantId>,
-    form: Form<CsrfForm>,
-) -> Result<Response, WebError> {
-    act(state, session, id, form, Act::Renew).await
-}
-
-/// CSRF-checked, then back to `/me` with the success banner.
-async fn act(
+/// `POST /me/consents/{id}/revoke` (R5.2) and `POST /me/consents/{id}/renew` (R5.6, a new
+/// recorded act): CSRF-checked, then back to `/me` with the success banner.
+pub(super) async fn act(
     State(state): State<AppState>,
-    session: WebSession,
+    path: MatchedPath,
     Path(id): Path<GrantId>,
-    Form(f): Form<CsrfForm>,
-    act: Act,
+    Posted { me: user, .. }: Posted<UserId>,
 ) -> Result<Response, WebError> {
-    let (session, user) = super::user_of(session)?;
-    session.check_csrf(&f.csrf)?;
-    let done = match act {
-        Act::Revoke => {
-            state.platform.revoke_consent(user, id).await?;
+    let p = &state.platform;
+    // The route names the act: `…/revoke` or `…/renew`.
+    let done = match path.as_str().rsplit('/').next() {
+        Some("revoke") => {
+            p.revoke_consent(user, id).await?;
             "revoked"
         }
-        Act::Renew => {
-            state.platform.renew_consent(user, id).await?;
+        Some("renew") => {
+            p.renew_consent(user, id).await?;
             "renewed"
         }
+        _ => return Err(crate::error::ServiceError::not_found("action").into()),
     };
     Ok(Redirect::to(&format!("/me?done={done}")).into_response())
 }

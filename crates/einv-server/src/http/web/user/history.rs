@@ -14,8 +14,10 @@ use serde::Deserialize;
 use super::words::action_text;
 use super::{when, NAV};
 use crate::http::web::components::{scroll_table, FormErrors, TextField};
-use crate::http::web::{page, Lang, WebError, WebSession};
+use crate::http::web::signed_in::SignedIn;
+use crate::http::web::{page, Lang, WebError};
 use crate::http::AppState;
+use einv_core::UserId;
 
 /// Rows on one page.
 const PAGE_ROWS: i64 = 20;
@@ -139,10 +141,9 @@ fn query(f: &Filter, before: Option<i64>) -> String {
 pub(super) async fn show(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { me: user, .. }: SignedIn<UserId>,
     Query(f): Query<Filter>,
 ) -> Result<Response, WebError> {
-    let (_, user) = super::user_of(session)?;
     let (from, to) = match range(lang, &f) {
         Ok(r) => r,
         Err(errors) => {
@@ -201,10 +202,9 @@ fn csv_field(text: &str) -> String {
 pub(super) async fn csv(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { me: user, .. }: SignedIn<UserId>,
     Query(f): Query<Filter>,
 ) -> Result<Response, WebError> {
-    let (_, user) = super::user_of(session)?;
     let (from, to) = range(lang, &f).map_err(|e| {
         WebError::Shown(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,

@@ -7,10 +7,9 @@
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::{DateTime, Utc};
-use einv_core::UserId;
 use maud::{html, Markup};
 
-use super::{Lang, Role, WebError, WebSession};
+use super::{Lang, WebSession};
 use crate::http::AppState;
 
 mod account;
@@ -46,9 +45,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/me/consents/{id}/revoke",
-            get(consents::confirm_revoke).post(consents::revoke),
+            get(consents::confirm_revoke).post(consents::act),
         )
-        .route("/me/consents/{id}/renew", post(consents::renew))
+        .route("/me/consents/{id}/renew", post(consents::act))
         .route("/me/requests", get(requests::list).post(requests::file))
         .route("/me/requests/{id}", get(requests::receipt))
         .route("/me/history", get(history::show))
@@ -65,11 +64,6 @@ pub fn routes() -> Router<AppState> {
             "/me/deregister",
             get(settings::deregister_page).post(settings::deregister),
         )
-}
-
-/// The signed-in User's ID.
-pub(crate) fn user_of(session: WebSession) -> Result<(WebSession, UserId), WebError> {
-    super::common::subject_id::<UserId>(session, Role::User)
 }
 
 /// A time as citizens read it (ROC date in Chinese, Taipei time, the zone named).

@@ -5,7 +5,6 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use einv_core::DeletionRequestId;
 use einv_core::{AppId, UserId};
 use einv_store::RequestKind;
@@ -18,6 +17,7 @@ use super::{csrf_field, when, NAV};
 use crate::http::web::components::{
     citizen_date, confirmation_panel, scroll_table, success_banner, FormErrors,
 };
+use crate::http::web::signed_in::{Posted, SignedIn};
 use crate::http::web::{page, Lang, WebError, WebSession};
 use crate::http::AppState;
 
@@ -25,9 +25,8 @@ use crate::http::AppState;
 pub(super) async fn list(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { session, me: user }: SignedIn<UserId>,
 ) -> Result<Markup, WebError> {
-    let (session, user) = super::user_of(session)?;
     list_page(&state, lang, &session, user, &FormErrors::none()).await
 }
 
@@ -96,7 +95,6 @@ async fn list_page(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(super) struct RequestForm {
-    csrf: String,
     app_id: String,
     kind: String,
 }
@@ -105,11 +103,12 @@ pub(super) struct RequestForm {
 pub(super) async fn file(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
-    Form(f): Form<RequestForm>,
+    Posted {
+        session,
+        me: user,
+        form: f,
+    }: Posted<UserId, RequestForm>,
 ) -> Result<Response, WebError> {
-    let (session, user) = super::user_of(session)?;
-    session.check_csrf(&f.csrf)?;
     let Some(kind) = RequestKind::parse(&f.kind) else {
         let errors = FormErrors::one(
             "kind-stop-use",
@@ -152,11 +151,10 @@ pub(super) async fn file(
 pub(super) async fn receipt(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
+    SignedIn { me: user, .. }: SignedIn<UserId>,
     Path(id): Path<DeletionRequestId>,
     Query(q): Query<Done>,
 ) -> Result<Markup, WebError> {
-    let (_, user) = super::user_of(session)?;
     let p = &state.platform;
     let r = p.deletion_request_of_user(user, id).await?;
     let names = p.app_names(&[r.app_id.as_str()]).await?;

@@ -3,16 +3,17 @@
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{csrf_field, user_of, NAV};
+use super::{csrf_field, NAV};
 use crate::error::ServiceError;
 use crate::http::web::components::confirm::confirm_form;
 use crate::http::web::components::{success_banner, FormErrors, TextField};
+use crate::http::web::signed_in::{Posted, SignedIn};
 use crate::http::web::{page, Lang, WebError, WebSession};
 use crate::http::AppState;
+use einv_core::UserId;
 
 fn code_form(lang: Lang, session: &WebSession, errors: &FormErrors) -> Markup {
     let current = TextField {
@@ -42,15 +43,13 @@ fn code_form(lang: Lang, session: &WebSession, errors: &FormErrors) -> Markup {
 }
 
 /// `GET /me/code`.
-pub(super) async fn code_page(lang: Lang, session: WebSession) -> Result<Markup, WebError> {
-    let (session, _) = user_of(session)?;
-    Ok(code_form(lang, &session, &FormErrors::none()))
+pub(super) async fn code_page(lang: Lang, SignedIn { session, .. }: SignedIn<UserId>) -> Markup {
+    code_form(lang, &session, &FormErrors::none())
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(super) struct CodeForm {
-    csrf: String,
     current: String,
     new_code: String,
 }
@@ -60,11 +59,12 @@ pub(super) struct CodeForm {
 pub(super) async fn change_code(
     State(state): State<AppState>,
     lang: Lang,
-    session: WebSession,
-    Form(f): Form<CodeForm>,
+    Posted {
+        session,
+        me: user,
+        form: f,
+    }: Posted<UserId, CodeForm>,
 ) -> Result<Response, WebError> {
-    let (session, user) = user_of(session)?;
-    session.check_csrf(&f.csrf)?;
     let refused = match state
         .platform
         .change_verification_code(user, &f.current, &f.new_code)
@@ -97,8 +97,10 @@ pub(super) async fn change_code(
 }
 
 /// `GET /me/deregister`: what deregistering does, then the button that does it.
-pub(super) async fn deregister_page(lang: Lang, session: WebSession) -> Result<Markup, WebError> {
-    let (session, _) = user_of(session)?;
+pub(super) async fn deregister_page(
+    lang: Lang,
+    SignedIn { session, .. }: SignedIn<UserId>,
+) -> Markup {
     let what = html! {
         ul {
             li { (lang.t("您對所有 App 的同意將全部撤回；", "every consent you gave is revoked;")) }
@@ -114,23 +116,14 @@ pub(super) async fn deregister_page(lang: Lang, session: WebSession) -> Result<M
         ("確認註銷", "Deregister"),
         "/me",
     );
-    Ok(page(lang, ("註銷帳號", "Deregister"), NAV, body))
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct CsrfForm {
-    csrf: String,
+    page(lang, ("註銷帳號", "Deregister"), NAV, body)
 }
 
 /// `POST /me/deregister` (R6.1).
 pub(super) async fn deregister(
     State(state): State<AppState>,
-    session: WebSession,
-    Form(f): Form<CsrfForm>,
+    Posted { me: user, .. }: Posted<UserId>,
 ) -> Result<Response, WebError> {
-    let (session, user) = user_of(session)?;
-    session.check_csrf(&f.csrf)?;
     state.platform.deregister_user(user).await?;
     let cookie = crate::http::web::session::cleared_cookie(&state);
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/me/login")).into_response())
