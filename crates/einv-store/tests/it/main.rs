@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod audit_store;
+mod audit_tip;
 mod consent_store;
 mod hot_read_store;
 mod invoice_feed;
