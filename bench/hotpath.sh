@@ -12,8 +12,10 @@
 # Every answer is checked for MOF code 200 (bench/bodies.lua): a run with any other answer is
 # reported as failed, so throttled or refused calls never count. Flow-control limits are raised
 # out of the way. Data sets are generated once (`einv generate --into-db`) into $WORK/<size>
-# (SQLite) or the database einv_bench_<size> (PostgreSQL, with its server key and request
-# files in $WORK/pg-<size>) and kept. Loads stay on 127.0.0.1 and stop after $DURATION.
+# (SQLite) or the database ${PG_DB}<size> (PostgreSQL, PG_DB=einv_bench_ by default, on
+# $PG_BASE; its server key, request files and the `loaded` mark of a finished load in
+# $WORK/pg-<size>) and kept: a later run reuses them (a database without the mark is refused,
+# not reloaded). Loads stay on 127.0.0.1 and stop after $DURATION.
 #
 # Warm-up: after a server starts, einv is loaded for 2 × $WARMUP before anything is measured
 # (its first seconds share the cores with start-up work: the background jobs' first tick,
@@ -31,6 +33,7 @@ USERS="${USERS:-200}"
 KINDS="${KINDS:-list:unsigned list:signed detail:unsigned detail:signed winners:unsigned winning:unsigned qr:unsigned}"
 WORK="${WORK:-/tmp/einv-bench}"
 PG_BASE="${PG_BASE:-postgres://postgres@127.0.0.1:5432}"
+PG_DB="${PG_DB:-einv_bench_}"
 PORT="${PORT:-18180}"
 BASE_PORT="${BASE_PORT:-18181}"
 
@@ -75,24 +78,35 @@ for n in $SIZES; do
   db_args=(--data "$dir")
   url_arg=()
   if [ "$BACKEND" = postgres ]; then
-    url="$PG_BASE/einv_bench_$n"
+    db="$PG_DB$n"
+    url="$PG_BASE/$db"
     db_args+=(--database-url "$url")
     url_arg=("$url")
-    if ! psql "$PG_BASE/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'einv_bench_$n'" | grep -q 1; then
-      psql "$PG_BASE/postgres" -qc "CREATE DATABASE einv_bench_$n"
+    if ! psql "$PG_BASE/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+      psql "$PG_BASE/postgres" -qc "CREATE DATABASE $db"
       "$BIN" migrate "${db_args[@]}" >&2
-      echo "generating $n invoices into einv_bench_$n …" >&2
+      echo "generating $n invoices into $db …" >&2
       "$BIN" generate --invoices "$n" --users $((n / 1000)) --into-db "${db_args[@]}" >/dev/null
+      touch "$dir/loaded"
+    elif [ ! -f "$dir/loaded" ]; then
+      echo "$db exists but its load did not finish ($dir/loaded missing): drop it" \
+        "(dropdb -h 127.0.0.1 -U postgres $db) or, if the load is known complete, touch $dir/loaded" >&2
+      exit 1
     fi
     "$BIN" migrate "${db_args[@]}" >&2
   elif [ ! -f "$dir/einv.db" ]; then
     echo "generating $n invoices into $dir …" >&2
     "$BIN" generate --invoices "$n" --users $((n / 1000)) --into-db "${db_args[@]}" >/dev/null
+    touch "$dir/loaded"
+  elif [ ! -f "$dir/loaded" ]; then
+    echo "note: $dir has no \`loaded\` mark (a set from before the mark, or an interrupted load)" >&2
   fi
   "$EX/bench_users" "$dir" "$USERS" "$dir/bench" "$MONTH" "${url_arg[@]}" >&2
   "$BIN" serve "${db_args[@]}" --listen "127.0.0.1:$PORT" \
     --limit-ip 1000000000/1 --limit-app 1000000000/1 >"$dir/serve-$BACKEND.log" 2>&1 &
   pid=$!
+  # A failed measurement ends the script (set -e): stop the servers it started with it.
+  trap 'kill -INT "$pid" ${base_pid:+"$base_pid"} 2>/dev/null || true' EXIT
   wait_up "$PORT"
   # Start-up warm-up (see the header), on the first kind's requests.
   first=${KINDS%% *}

@@ -300,8 +300,56 @@ async fn append_in(
     let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut *tx)
         .await?;
-    let (mut seq, mut prev): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
+    let (seq, prev): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
     // Chain and encode every entry first, then store them with few multi-row statements.
+    let rows = chain(entries, seq, prev)?;
+    let mut rest = rows.as_slice();
+    while !rest.is_empty() {
+        // Statements of 64, 32, … 1 rows: few distinct texts for the statement cache, and a
+        // batch of n entries costs at most about log2(n) statements.
+        let take = INSERT_SIZES
+            .iter()
+            .copied()
+            .find(|size| *size <= rest.len())
+            .unwrap_or(1);
+        let (chunk, after) = rest.split_at(take);
+        insert_rows(tx, chunk).await?;
+        rest = after;
+    }
+    let Some(last) = rows.last() else {
+        return Ok(Vec::new());
+    };
+    let at = entries.iter().map(|e| e.at).max().unwrap_or_default();
+    let mac = sign_head(last.seq, &last.hash, at);
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, at = $3, mac = $4 WHERE id = 1")
+        .bind(last.seq)
+        .bind(last.hash.as_str())
+        .bind(at)
+        .bind(mac)
+        .execute(&mut *tx)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.seq, r.hash)).collect())
+}
+
+/// The row counts of the multi-row INSERTs (11 parameters a row: 704 at most, within both
+/// backends' limits).
+const INSERT_SIZES: [usize; 7] = [64, 32, 16, 8, 4, 2, 1];
+
+/// One audit row, chained and encoded.
+pub(crate) struct ChainedRow<'a> {
+    pub(crate) seq: i64,
+    pub(crate) entry: &'a EntryContent,
+    pub(crate) invoices: String,
+    pub(crate) prev_hash: String,
+    pub(crate) hash: String,
+}
+
+/// `entries` chained after the head `(seq, prev)`, in order, each with its encoded invoices.
+pub(crate) fn chain(
+    entries: &[EntryContent],
+    mut seq: i64,
+    mut prev: String,
+) -> StoreResult<Vec<ChainedRow<'_>>> {
     let mut rows = Vec::with_capacity(entries.len());
     for e in entries {
         seq += 1;
@@ -317,42 +365,7 @@ async fn append_in(
             hash,
         });
     }
-    let mut rest = rows.as_slice();
-    while !rest.is_empty() {
-        // Statements of 64, 32, … 1 rows: few distinct texts for the statement cache, and a
-        // batch of n entries costs at most about log2(n) statements.
-        let take = INSERT_SIZES
-            .iter()
-            .copied()
-            .find(|size| *size <= rest.len())
-            .unwrap_or(1);
-        let (chunk, after) = rest.split_at(take);
-        insert_rows(tx, chunk).await?;
-        rest = after;
-    }
-    let at = entries.iter().map(|e| e.at).max().unwrap_or_default();
-    let mac = sign_head(seq, &prev, at);
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, at = $3, mac = $4 WHERE id = 1")
-        .bind(seq)
-        .bind(prev.as_str())
-        .bind(at)
-        .bind(mac)
-        .execute(&mut *tx)
-        .await?;
-    Ok(rows.into_iter().map(|r| (r.seq, r.hash)).collect())
-}
-
-/// The row counts of the multi-row INSERTs (11 parameters a row: 704 at most, within both
-/// backends' limits).
-const INSERT_SIZES: [usize; 7] = [64, 32, 16, 8, 4, 2, 1];
-
-/// One audit row, chained and encoded.
-struct ChainedRow<'a> {
-    seq: i64,
-    entry: &'a EntryContent,
-    invoices: String,
-    prev_hash: String,
-    hash: String,
+    Ok(rows)
 }
 
 async fn insert_rows(tx: &mut sqlx::AnyConnection, rows: &[ChainedRow<'_>]) -> StoreResult<()> {

@@ -14,6 +14,7 @@ use sqlx::{AnyPool, Executor};
 
 mod apps;
 mod audit;
+mod audit_tip;
 mod carrier_proof;
 mod columns;
 mod consent;
@@ -37,6 +38,7 @@ mod winners;
 mod winning;
 
 pub use audit::AuditFilter;
+pub use audit_tip::ChainTip;
 pub use carrier_proof::CarrierProof;
 pub use consent::records::*;
 pub use error::StoreError;

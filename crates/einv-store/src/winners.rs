@@ -9,6 +9,8 @@ use einv_core::prize::WinningNumbers;
 use einv_core::{InvoiceNumber, Period};
 use futures_util::TryStreamExt;
 
+use crate::columns::parsed;
+use crate::hot_read::Arg;
 use crate::invoices::periods::period_clause;
 use crate::invoices::{carrier_arms, HEADER_COLUMNS};
 use crate::records::period_key;
@@ -24,8 +26,32 @@ pub struct MarkOutcome {
     pub checked: u64,
     /// Invoices whose number matches a prize of the draw (marked).
     pub winners: u64,
+    /// Marks written: set on new winners, cleared from earlier ones that no longer win.
+    pub changed: u64,
     /// The highest invoice id the pass saw: later invoices are checked at query time.
     pub marked_through: i64,
+}
+
+/// Sets `prize_mark` to `value` (`1` or `NULL`) on the invoices `ids` of `period`.
+async fn set_marks(
+    tx: &mut sqlx::AnyConnection,
+    period: i64,
+    ids: &[i64],
+    value: &'static str,
+) -> StoreResult<()> {
+    for chunk in ids.chunks(MARK_CHUNK) {
+        // The ids come from this database as integers: formatting them is safe, and one
+        // literal list avoids binding thousands of parameters.
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        sqlx::query(&format!(
+            "UPDATE invoices SET prize_mark = {value} WHERE period = $1 AND id IN ({})",
+            list.join(",")
+        ))
+        .bind(period)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
 
 impl Store {
@@ -43,24 +69,27 @@ impl Store {
         let winners = winner_ids(draw, &ids, &numbers);
         // Invoices stored from here on get higher ids than any read: they stay candidates.
         let mut tx = self.pool().begin().await?;
-        sqlx::query(
-            "UPDATE invoices SET prize_mark = NULL WHERE period = $1 AND prize_mark IS NOT NULL",
+        // Only the marks that change are written: the earlier marks are read through the
+        // partial index of marked rows (a few thousand of a period's millions), so a draw
+        // published again writes nothing, and a first publication only its winners.
+        let before: HashSet<i64> = sqlx::query_scalar(
+            "SELECT id FROM invoices WHERE period = $1 AND prize_mark IS NOT NULL",
         )
         .bind(period)
-        .execute(&mut *tx)
-        .await?;
-        for chunk in winners.chunks(MARK_CHUNK) {
-            // The ids come from this database as integers: formatting them is safe, and one
-            // literal list avoids binding thousands of parameters.
-            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            sqlx::query(&format!(
-                "UPDATE invoices SET prize_mark = 1 WHERE period = $1 AND id IN ({})",
-                list.join(",")
-            ))
-            .bind(period)
-            .execute(&mut *tx)
-            .await?;
-        }
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
+        let now_winning: HashSet<i64> = winners.iter().copied().collect();
+        let mut cleared: Vec<i64> = before.difference(&now_winning).copied().collect();
+        cleared.sort_unstable();
+        let added: Vec<i64> = winners
+            .iter()
+            .copied()
+            .filter(|id| !before.contains(id))
+            .collect();
+        set_marks(&mut tx, period, &cleared, "NULL").await?;
+        set_marks(&mut tx, period, &added, "1").await?;
         let marked_through = ids.iter().copied().max().unwrap_or(0);
         sqlx::query(
             "INSERT INTO draw_marks (period, marked_through, winners, marked_at) \
@@ -78,6 +107,7 @@ impl Store {
         Ok(MarkOutcome {
             checked: ids.len() as u64,
             winners: winners.len() as u64,
+            changed: (cleared.len() + added.len()) as u64,
             marked_through,
         })
     }
@@ -88,6 +118,24 @@ impl Store {
         &self,
         period: Period,
     ) -> StoreResult<(Vec<i64>, Vec<InvoiceNumber>)> {
+        if self.backend() == crate::Backend::Sqlite {
+            // On SQLite through the hot reader: one blocking task reads the period, where
+            // sqlx's worker thread would send each of its (million) rows over a channel.
+            let rows = self
+                .hot_rows(
+                    "SELECT id, inv_num FROM invoices WHERE period = $1".to_owned(),
+                    vec![Arg::Int(period_key(period))],
+                    |r| {
+                        Ok((
+                            r.int("id")?,
+                            parsed::<InvoiceNumber>(r, "invoices", "inv_num")?,
+                        ))
+                    },
+                )
+                .await?;
+            let (ids, numbers): (Vec<i64>, Vec<InvoiceNumber>) = rows.into_iter().unzip();
+            return Ok((ids, numbers));
+        }
         let mut ids = Vec::new();
         let mut numbers = Vec::new();
         let mut rows = sqlx::query_as::<_, (i64, String)>(

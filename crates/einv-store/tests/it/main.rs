@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod audit_store;
+mod audit_tip;
 mod bulk_store;
 mod consent_store;
 mod fixtures;

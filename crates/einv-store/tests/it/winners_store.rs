@@ -73,6 +73,10 @@ async fn winners_are_marked_in_one_pass_and_listed_from_the_marks(store: &Store)
     let marked = store.mark_winners(&draw, now()).await.unwrap();
     assert_eq!(marked.checked, 302);
     assert_eq!(marked.winners, 2);
+    assert_eq!(marked.changed, 2, "a first publication marks its winners");
+    // The same draw published again finds its marks in place and writes none.
+    let again = store.mark_winners(&draw, now()).await.unwrap();
+    assert_eq!((again.winners, again.changed), (2, 0));
     assert_eq!(
         store.marked_through(p).await.unwrap(),
         Some(marked.marked_through)
@@ -101,6 +105,7 @@ async fn winners_are_marked_in_one_pass_and_listed_from_the_marks(store: &Store)
         .await
         .unwrap();
     assert_eq!(marked.winners, 1);
+    assert_eq!(marked.changed, 3, "two marks cleared, one set");
     let listed = store
         .carrier_winner_candidates(&carrier, from, to, marked.marked_through)
         .await

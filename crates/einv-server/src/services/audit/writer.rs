@@ -15,7 +15,7 @@ use einv_core::audit::{CheckpointKey, EntryContent};
 /// The kind word of a periodic checkpoint.
 const CHECKPOINT: &str = "checkpoint";
 use einv_core::Clock;
-use einv_store::{SignedAnswer, Store};
+use einv_store::{ChainTip, SignedAnswer, Store};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{ServiceError, ServiceResult};
@@ -250,6 +250,9 @@ struct Writer {
 impl Writer {
     async fn run(self, mut rx: mpsc::Receiver<Message>) {
         let mut lost = 0usize;
+        // The chain's last entry as this writer stored it: the next batch is chained after it
+        // in one statement while no one else appended (einv-store audit_tip.rs).
+        let mut tip: Option<ChainTip> = None;
         while let Some(first) = rx.recv().await {
             let mut batch = Vec::new();
             let mut answers = Vec::new();
@@ -273,7 +276,7 @@ impl Writer {
                     next = rx.try_recv().ok();
                 }
             }
-            let written = self.write(&batch, &answers).await;
+            let written = self.write(&mut tip, &batch, &answers).await;
             if let Err(e) = &written {
                 // One log line per failure, without the entries' content.
                 tracing::error!(error = %e, audit.lost = batch.len(), "audit batch could not be stored");
@@ -300,7 +303,12 @@ impl Writer {
 
     /// Appends a batch (retrying once, for a busy database) and signs the checkpoints it
     /// crosses.
-    async fn write(&self, batch: &[EntryContent], answers: &[SignedAnswer]) -> ServiceResult<()> {
+    async fn write(
+        &self,
+        tip: &mut Option<ChainTip>,
+        batch: &[EntryContent],
+        answers: &[SignedAnswer],
+    ) -> ServiceResult<()> {
         if batch.is_empty() && answers.is_empty() {
             return Ok(());
         }
@@ -312,17 +320,24 @@ impl Writer {
             move |seq: i64, hash: &str, at: i64| key.sign(einv_core::audit::HEAD, seq, hash, at);
         let store = &self.store;
         let appended = match store
-            .append_audit_and_answers(batch, answers, now, &sign_head)
+            .append_audit_after(tip.as_ref(), batch, answers, now, &sign_head)
             .await
         {
             Ok(done) => done,
             Err(first) => {
                 tracing::warn!(error = %first, "audit append failed; retrying once");
+                *tip = None;
                 store
                     .append_audit_and_answers(batch, answers, now, &sign_head)
                     .await?
             }
         };
+        if let Some((seq, hash)) = appended.last() {
+            *tip = Some(ChainTip {
+                seq: *seq,
+                hash: hash.clone(),
+            });
+        }
         for (seq, hash) in appended
             .into_iter()
             .filter(|(seq, _)| seq % self.every == 0)
