@@ -28,7 +28,7 @@ pub mod jobs;
 pub mod licensing;
 mod lookup;
 pub mod oauth;
-mod replay;
+pub mod replay;
 mod requests;
 pub mod seal;
 pub(crate) mod sessions;
@@ -92,6 +92,8 @@ pub struct Platform {
     /// What the hot path keeps in memory (Users, consent grants, draws), checked against the
     /// versions in the database.
     pub hot: HotCaches,
+    /// The signed v1 calls this node claimed or answered (services/replay/).
+    replays: replay::Replays,
 }
 
 impl Platform {
@@ -115,6 +117,7 @@ impl Platform {
             trail,
             guesses: guessing::GuessThrottle::default(),
             hot: HotCaches::default(),
+            replays: replay::Replays::default(),
         }
     }
 
