@@ -9,6 +9,8 @@ under the account-wide 100: every guess reaches argon2. Standard library only.
 import http.client, json, os, re, statistics, sys, threading, time
 from urllib.parse import urlencode
 
+import benchlib
+
 HOST, PORT = "127.0.0.1", int(os.environ["PORT"])
 PID = int(os.environ["SERVER_PID"])
 BURST = int(os.environ.get("BURST", "50"))
@@ -16,11 +18,7 @@ demo = json.load(open(os.environ["DEMO_JSON"]))
 
 
 def rss_kib(field="VmRSS"):
-    with open("/proc/%d/status" % PID) as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise SystemExit("no %s for the server" % field)
+    return benchlib.rss_kib(PID, field)
 
 
 def reset_peak():
@@ -138,16 +136,8 @@ def burst(label, make):
 
 def main():
     global TERM
-    year, month = time.localtime().tm_year - 1911, time.localtime().tm_mon
-    month += month % 2  # periods are named by their even month
-    for back in range(12):
-        m = month - 2 * back
-        term = "%03d%02d" % (year + (m - 1) // 12, (m - 1) % 12 + 1)
-        if json.loads(winning_list(term)[1]).get("code") == "200":
-            TERM = term
-            break
-    else:
-        sys.exit("no drawn period answers QryWinningList")
+    TERM = benchlib.latest_drawn_term(
+        lambda _, term: json.loads(winning_list(term)[1]).get("code") == "200")
     burst("wrong verification codes (v1 carrierInvChk)", wrong_code)
     burst("wrong passwords (/developer/login)", wrong_password)
 

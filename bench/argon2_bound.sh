@@ -8,19 +8,8 @@
 #
 #   bench/argon2_bound.sh                  # release build
 #   PROFILE=debug bench/argon2_bound.sh    # quick check without a release build
-set -euo pipefail
-cd "$(dirname "$0")/.."
-PROFILE="${PROFILE:-release}"
+. "$(dirname "$0")/lib.sh"
 PORT="${PORT:-18191}"
-TARGET="${CARGO_TARGET_DIR:-target}"
-if [ "$PROFILE" = release ]; then cargo build --release -q -p einv-cli; else cargo build -q -p einv-cli; fi
-BIN="$TARGET/$PROFILE/einv"
-DATA=$(mktemp -d /tmp/einv-argon2.XXXXXX)
-trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
-env -u EINV_DATABASE_URL -u EINV_REDIS_URL "$BIN" serve --demo --data "$DATA" \
-  --listen "127.0.0.1:$PORT" --trusted-proxy 127.0.0.1 --limit-ip 100000/60 --limit-app 100000000/60 \
-  >"$DATA/stdout" 2>"$DATA/serve.log" &
-PID=$!
-for _ in $(seq 1 300); do curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.1; done
+serve_demo /tmp/einv-argon2.XXXXXX --limit-ip 100000/60 --limit-app 100000000/60
 echo "cores: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)"
 PORT="$PORT" SERVER_PID="$PID" DEMO_JSON="$DATA/demo.json" python3 bench/argon2_bound.py

@@ -10,19 +10,16 @@
 #
 # Needs a data set made by bench/hotpath.sh (or `einv generate --into-db` + bench_users) in
 # $DATA; it is copied once to $COPY so the audit entries this writes stay out of it.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 DATA="${DATA:-/tmp/einv-bench/1000000}"
 COPY="${COPY:-/tmp/einv-cost/$(basename "$DATA")}"
 KINDS="${KINDS:-list:unsigned list:signed detail:unsigned winning:unsigned}"
 DURATION="${DURATION:-5s}"
 CONNS="${CONNS:-8}"
-TARGET="${CARGO_TARGET_DIR:-target}"
 BIN="${BIN:-$TARGET/release/einv}"
 EX="${EX:-$TARGET/release/examples}"
 PORT="${PORT:-18190}"
 WARMUP="${WARMUP:-10s}"
-MONTH="${MONTH:-$(date -d "$(date +%Y-%m-15) -1 month" +%Y/%m)}"
 
 # Under callgrind every first call of a User pays argon2 at 1/50 speed: FEW_USERS=5 sends the
 # calls of the first five benchmark Users only.
@@ -40,13 +37,6 @@ if [ ! -f "$COPY/einv.db" ]; then
   cp -r "$DATA/bench" "$COPY/"
 fi
 
-path_of() {
-  case "$1" in
-    winning|qr) echo /PB2CAPIVAN/invapp/InvApp ;;
-    *) echo /PB2CAPIVAN/invServ/InvServ ;;
-  esac
-}
-
 run_wrk() { # bodies path duration conns → "requests other"
   local err out
   err=$(mktemp)
@@ -58,15 +48,6 @@ run_wrk() { # bodies path duration conns → "requests other"
   echo "$calls ${other:-0}"
 }
 
-wait_up() {
-  for _ in $(seq 1 600); do
-    curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && return 0
-    sleep 0.2
-  done
-  echo "server did not start" >&2
-  return 1
-}
-
 serve=("$BIN" serve --data "$COPY" --listen "127.0.0.1:$PORT" --limit-ip 1000000000/1 --limit-app 1000000000/1)
 if [ -n "${CALLGRIND:-}" ]; then
   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$COPY/callgrind.out" \
@@ -76,7 +57,7 @@ else
 fi
 pid=$!
 trap 'kill -INT $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
-wait_up
+WAIT_TRIES=1200 wait_up "$PORT" # two minutes: callgrind starts slowly
 
 echo "| query | conns | calls | server CPU µs / call | context switches / call | instructions / call |"
 echo "|---|---|---|---|---|---|"

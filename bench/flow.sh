@@ -12,19 +12,16 @@
 # (bench/bodies.lua), so a throttled or failed call fails the run.
 #
 #   bench/flow.sh                      # ROUNDS=3 DURATION=10s CONNS=8
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-3s}"
 CONNS="${CONNS:-8}"
 REDIS="${REDIS:-redis://127.0.0.1:6379}"
 WORK="${WORK:-/tmp/einv-bench-flow}"
-TARGET="${CARGO_TARGET_DIR:-target}"
 PORT=18190
 
-cargo build --release -q -p einv-cli
-BIN="$TARGET/release/einv"
+build_einv
 PATH_V1=/PB2CAPIVAN/invServ/InvServ
 HIGH=(--limit-ip 100000000/60 --limit-app 100000000/60)
 bodies="$WORK/bodies.txt"
@@ -43,14 +40,6 @@ params = {"version": "0.5", "action": "carrierInvChk", "cardType": d["cardType"]
           "uuid": "bench-device", "appID": d["appID"]}
 open(sys.argv[2], "w").write(urllib.parse.urlencode(params) + "\n")
 PY
-}
-
-wait_up() {
-  for _ in $(seq 1 300); do
-    curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && return 0
-    sleep 0.1
-  done
-  echo "server did not start" >&2; return 1
 }
 
 # One wrk run: prints req/s; fails when an answer was not code 200.
@@ -74,7 +63,7 @@ run() { # mode → req/s
   esac
   "$BIN" serve --demo --data "$WORK" --listen "127.0.0.1:$PORT" "${args[@]}" >"$WORK/serve-$1.log" 2>&1 &
   local pid=$!
-  wait_up
+  wait_up "$PORT"
   write_body
   measure "$WARMUP" >/dev/null
   local rps

@@ -20,8 +20,7 @@
 # SQLite or PostgreSQL filling their caches), and each ceiling server gets $WARMUP of load of
 # its own before its measured run: without both, the first ceiling measured after a start came
 # out at a fraction of the later ones.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 BACKEND="${BACKEND:-sqlite}"
 SIZES="${SIZES:-1000000 10000000}"
 DURATION="${DURATION:-10s}"
@@ -32,34 +31,10 @@ USERS="${USERS:-200}"
 KINDS="${KINDS:-list:unsigned list:signed detail:unsigned detail:signed winners:unsigned winning:unsigned qr:unsigned}"
 WORK="${WORK:-/tmp/einv-bench}"
 PG_BASE="${PG_BASE:-postgres://postgres@127.0.0.1:5432}"
-TARGET="${CARGO_TARGET_DIR:-target}"
 PORT="${PORT:-18180}"
 BASE_PORT="${BASE_PORT:-18181}"
-MONTH="${MONTH:-$(date -d "$(date +%Y-%m-15) -1 month" +%Y/%m)}"
 
-if [ -z "${SKIP_BUILD:-}" ]; then
-  cargo build --release -q -p einv-cli
-  cargo build --release -q -p einv-server --example bare_axum --example bench_users --example bench_bodies
-fi
-BIN="$TARGET/release/einv"
-EX="$TARGET/release/examples"
-
-wait_up() {
-  for _ in $(seq 1 300); do
-    curl -s -o /dev/null "http://127.0.0.1:$1/healthz" && return 0
-    curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
-    sleep 0.1
-  done
-  echo "server on port $1 did not start" >&2
-  return 1
-}
-
-path_of() {
-  case "$1" in
-    winning|qr) echo /PB2CAPIVAN/invapp/InvApp ;;
-    *) echo /PB2CAPIVAN/invServ/InvServ ;;
-  esac
-}
+build_einv bare_axum bench_users bench_bodies
 
 # One wrk run: prints "req/s p50_ms p99_ms"; fails when an answer was not code 200.
 measure() {

@@ -14,8 +14,7 @@
 # Every answer is checked for MOF code 200 (bench/bodies.lua): a run with any other answer
 # fails. Limits are raised out of the way. The data set is generated once into the database
 # einv_nodes_<size> and kept. Loads stay on 127.0.0.1 and stop after $DURATION.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 SIZE="${SIZE:-1000000}"
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-3s}"
@@ -28,18 +27,9 @@ SIGNING="${SIGNING:-unsigned}"
 WORK="${WORK:-/tmp/einv-nodes}"
 PG_BASE="${PG_BASE:-postgres://postgres@127.0.0.1:5432}"
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
-PROFILE="${PROFILE:-release}"
-TARGET="${CARGO_TARGET_DIR:-target}"
 PORTS=(18280 18281)
-MONTH="${MONTH:-$(date -d "$(date +%Y-%m-15) -1 month" +%Y/%m)}"
 
-if [ -z "${SKIP_BUILD:-}" ]; then
-  flag=(); [ "$PROFILE" = release ] && flag=(--release)
-  cargo build "${flag[@]}" -q -p einv-cli
-  cargo build "${flag[@]}" -q -p einv-server --example bench_users --example bench_bodies
-fi
-BIN="$TARGET/$PROFILE/einv"
-EX="$TARGET/$PROFILE/examples"
+build_einv bench_users bench_bodies
 dir="$WORK/$SIZE"
 url="$PG_BASE/einv_nodes_$SIZE"
 db_args=(--data "$dir" --database-url "$url")
@@ -47,15 +37,6 @@ mkdir -p "$dir/bench"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
-
-wait_up() {
-  for _ in $(seq 1 300); do
-    curl -s -o /dev/null "http://127.0.0.1:$1/healthz" && return 0
-    sleep 0.1
-  done
-  echo "node on port $1 did not start" >&2
-  return 1
-}
 
 # One wrk run against one port: prints req/s; fails when an answer was not code 200.
 measure() {

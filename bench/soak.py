@@ -14,6 +14,8 @@ Standard library only, so it runs wherever the server does.
 import base64, hashlib, hmac, http.client, json, os, random, sys, threading, time
 from urllib.parse import urlencode
 
+import benchlib
+
 HOST, PORT = "127.0.0.1", int(os.environ["PORT"])
 DURATION = float(os.environ.get("SECONDS_TOTAL", "180"))
 RATE = float(os.environ.get("RATE", "200"))  # requests per second, all kinds together
@@ -115,10 +117,7 @@ def worker(tally, deadline, refusal, seq):
 
 
 def rss_kib():
-    for line in open("/proc/%d/status" % PID):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+    return benchlib.rss_kib(PID)
 
 
 def main():
@@ -129,16 +128,9 @@ def main():
         sys.exit("an impossible date was accepted: " + body)
     # The latest period the demo has drawn: the replayed kind asks for its winning numbers.
     global TERM
-    year, month = time.localtime().tm_year - 1911, time.localtime().tm_mon
-    month += month % 2  # periods are named by their even month
-    for back in range(12):
-        m = month - 2 * back
-        term = "%03d%02d" % (year + (m - 1) // 12, (m - 1) % 12 + 1)
-        if post(conn, "/PB2CAPIVAN/invapp/InvApp", signed_winning(-back - 1, term), "10.253.0.1")[0] == "200":
-            TERM = term
-            break
-    else:
-        sys.exit("no drawn period answers QryWinningList")
+    TERM = benchlib.latest_drawn_term(
+        lambda back, term: post(conn, "/PB2CAPIVAN/invapp/InvApp", signed_winning(-back - 1, term),
+                                "10.253.0.1")[0] == "200")
     tally, counter = Tally(), iter(range(10**12))
     lock = threading.Lock()
 

@@ -17,11 +17,15 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, TimeZone, Utc};
 use einv_core::invoice::ItemDraft;
 use einv_core::{Invoice, InvoiceDraft};
+use einv_store::testing::{bind_invoice_header, INVOICE_COLUMNS};
 use einv_store::{InvoiceBatch, Seller, Store};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::Row;
 
 type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// The baseline's creation time of every invoice: 2026-01-01, as the bulk run's `now`.
+const CREATED_AT: i64 = 1_767_225_600;
 
 const SELLERS: [&str; 4] = ["04595257", "04595252", "10458575", "10458574"];
 
@@ -157,46 +161,15 @@ async fn run_baseline(data: &[Invoice]) -> BenchResult<Took> {
         .await?;
     let meter = Meter::start();
     let mut tx = pool.begin().await?;
-    let amount = |n: einv_core::Ntd| i64::try_from(n.dollars()).unwrap_or(i64::MAX);
+    let sql = format!(
+        "INSERT INTO invoices ({INVOICE_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,\
+         $8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25) \
+         ON CONFLICT (inv_num, period) DO NOTHING RETURNING id"
+    );
     for invoice in data {
-        let h = &invoice.header;
-        let carrier = h.carrier.as_ref();
-        let row = sqlx::query(
-            "INSERT INTO invoices (period, inv_num, inv_date, inv_time, seller_ban, buyer_ban, \
-             random_code, currency, sales_amount, free_tax_amount, zero_tax_amount, tax_type, \
-             tax_rate, tax_amount, total_amount, carrier_type, carrier_id1, carrier_id2, \
-             print_mark, donate_mark, npoban, status, created_at, seller_name, seller_address) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,\
-             $8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25) \
-             ON CONFLICT (inv_num, period) DO NOTHING RETURNING id",
-        )
-        .bind(einv_store::period_key(h.period))
-        .bind(h.number.as_str())
-        .bind(einv_store::date_key(h.date))
-        .bind(h.time.as_str())
-        .bind(h.seller.id.as_str())
-        .bind(h.buyer.as_ref().map(|b| b.as_str()))
-        .bind(h.random_code.map(|r| r.to_string()).unwrap_or_default())
-        .bind(h.currency.as_ref().map(|c| c.as_str()))
-        .bind(amount(h.sales_amount))
-        .bind(amount(h.free_tax_amount))
-        .bind(amount(h.zero_tax_amount))
-        .bind(i64::from(h.tax_type.code()))
-        .bind(h.tax_rate.as_str())
-        .bind(amount(h.tax_amount))
-        .bind(amount(h.total_amount))
-        .bind(carrier.map(|c| c.carrier_type.as_str()))
-        .bind(carrier.map(|c| c.id1.as_str()))
-        .bind(carrier.map(|c| c.id2.as_str()))
-        .bind(i64::from(h.printed))
-        .bind(i64::from(h.donated_to.is_some()))
-        .bind(h.donated_to.as_ref().map(|d| d.as_str()))
-        .bind("issued")
-        .bind(1_767_225_600_i64)
-        .bind(h.seller.name.as_str())
-        .bind(h.seller.address.as_str())
-        .fetch_one(&mut *tx)
-        .await?;
+        let row = bind_invoice_header(sqlx::query(&sql), &invoice.header, CREATED_AT)
+            .fetch_one(&mut *tx)
+            .await?;
         let id: i64 = row.try_get(0)?;
         for (item, seq) in invoice.items.iter().zip(1_i64..) {
             sqlx::query(

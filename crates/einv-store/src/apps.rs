@@ -40,42 +40,32 @@ fn service_list(services: &[Service]) -> String {
 impl Store {
     /// Creates an app. An AppID already taken is [`StoreError::AlreadyExists`].
     pub async fn create_app(&self, app: &AppRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO apps (app_id, name, sealed_key, status, services, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(app.app_id.as_str())
-        .bind(app.name.as_str())
-        .bind(app.sealed_key.as_str())
-        .bind(app.status.as_str())
-        .bind(service_list(&app.services))
-        .bind(app.created_at.timestamp())
-        .execute(self.pool())
-        .await
-        .map_err(|e| StoreError::on_unique(e, "this AppID"))?;
-        Ok(())
+        let sql = "INSERT INTO apps (app_id, name, sealed_key, status, services, created_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6)";
+        let query = sqlx::query(sql)
+            .bind(app.app_id.as_str())
+            .bind(app.name.as_str())
+            .bind(app.sealed_key.as_str())
+            .bind(app.status.as_str())
+            .bind(service_list(&app.services))
+            .bind(app.created_at.timestamp());
+        self.run_unique(query, "this AppID").await
     }
 
     /// The app with `app_id`.
     pub async fn find_app(&self, app_id: &AppId) -> StoreResult<Option<AppRecord>> {
-        let row = sqlx::query(
-            "SELECT app_id, name, sealed_key, status, services, created_at FROM apps \
-             WHERE app_id = $1",
-        )
-        .bind(app_id.as_str())
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(app_from_row).transpose()
+        let sql = "SELECT app_id, name, sealed_key, status, services, created_at FROM apps \
+                   WHERE app_id = $1";
+        let query = sqlx::query(sql).bind(app_id.as_str());
+        self.fetch_opt(query, app_from_row).await
     }
 
     /// Sets an app's status. Returns whether the app exists.
     pub async fn set_app_status(&self, app_id: &AppId, status: AppStatus) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE apps SET status = $1 WHERE app_id = $2")
+        let query = sqlx::query("UPDATE apps SET status = $1 WHERE app_id = $2")
             .bind(status.as_str())
-            .bind(app_id.as_str())
-            .execute(self.pool())
-            .await?;
-        Ok(done.rows_affected() == 1)
+            .bind(app_id.as_str());
+        self.changed_one(query).await
     }
 
     /// Sets the services an app is licensed for. Returns whether the app exists.
@@ -84,12 +74,10 @@ impl Store {
         app_id: &AppId,
         services: &[Service],
     ) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE apps SET services = $1 WHERE app_id = $2")
+        let query = sqlx::query("UPDATE apps SET services = $1 WHERE app_id = $2")
             .bind(service_list(services))
-            .bind(app_id.as_str())
-            .execute(self.pool())
-            .await?;
-        Ok(done.rows_affected() == 1)
+            .bind(app_id.as_str());
+        self.changed_one(query).await
     }
 
     /// Bars a device ID (code 997).
@@ -99,16 +87,13 @@ impl Store {
         reason: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO blocked_devices (uuid, reason, blocked_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (uuid) DO NOTHING",
-        )
-        .bind(uuid)
-        .bind(reason)
-        .bind(at.timestamp())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql = "INSERT INTO blocked_devices (uuid, reason, blocked_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (uuid) DO NOTHING";
+        let query = sqlx::query(sql)
+            .bind(uuid)
+            .bind(reason)
+            .bind(at.timestamp());
+        self.run(query).await
     }
 
     /// Whether a device ID is barred.

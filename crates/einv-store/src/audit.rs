@@ -91,10 +91,8 @@ impl Store {
     /// The chain head as recorded: the last appended `(seq, hash)` and its signature (none
     /// when the row is missing, which the verifier reports).
     pub async fn audit_head(&self) -> StoreResult<Option<SignedHead>> {
-        let row = sqlx::query("SELECT seq, hash, at, mac FROM audit_head WHERE id = 1")
-            .fetch_optional(self.pool())
-            .await?;
-        row.map(|row| {
+        let query = sqlx::query("SELECT seq, hash, at, mac FROM audit_head WHERE id = 1");
+        self.fetch_opt(query, |row| {
             Ok(SignedHead {
                 seq: row.try_get("seq")?,
                 hash: row.try_get("hash")?,
@@ -102,19 +100,14 @@ impl Store {
                 mac: row.try_get("mac")?,
             })
         })
-        .transpose()
+        .await
     }
 
     /// Up to `limit` entries with seq greater than `after`, ascending: the verifier's pages.
     pub async fn audit_chain(&self, after: i64, limit: i64) -> StoreResult<Vec<StoredEntry>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
-        ))
-        .bind(after)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(entry_from_row).collect()
+        let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2");
+        let query = sqlx::query(&sql).bind(after).bind(limit);
+        self.fetch_each(query, entry_from_row).await
     }
 
     /// Up to `limit` entries matching `filter`, newest first.
@@ -181,15 +174,13 @@ impl Store {
             "SELECT {COLUMNS} FROM audit_log WHERE user_id = $1 AND seq < $2 AND at >= $3 \
              AND at < $4 ORDER BY seq DESC LIMIT $5"
         );
-        let rows = sqlx::query(&sql)
+        let query = sqlx::query(&sql)
             .bind(user_id.get())
             .bind(before_seq)
             .bind(from)
             .bind(to)
-            .bind(limit)
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(entry_from_row).collect()
+            .bind(limit);
+        self.fetch_each(query, entry_from_row).await
     }
 
     /// Up to `limit` entries recorded in `[from, to)`, oldest first.
@@ -199,52 +190,45 @@ impl Store {
         to: DateTime<Utc>,
         limit: i64,
     ) -> StoreResult<Vec<StoredEntry>> {
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {COLUMNS} FROM audit_log WHERE at >= $1 AND at < $2 ORDER BY seq LIMIT $3"
-        ))
-        .bind(from.timestamp())
-        .bind(to.timestamp())
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(entry_from_row).collect()
+        );
+        let query = sqlx::query(&sql)
+            .bind(from.timestamp())
+            .bind(to.timestamp())
+            .bind(limit);
+        self.fetch_each(query, entry_from_row).await
     }
 
     /// Stores a signed checkpoint (its `at` is the one its MAC covers); one that exists
     /// already is left as it is.
     pub async fn add_audit_checkpoint(&self, c: &StoredCheckpoint) -> StoreResult<()> {
-        sqlx::query(
+        let sql =
             "INSERT INTO audit_checkpoints (seq, kind, hash, mac, at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (seq, kind) DO NOTHING",
-        )
-        .bind(c.seq)
-        .bind(c.kind.as_str())
-        .bind(c.hash.as_str())
-        .bind(c.mac.as_str())
-        .bind(c.at)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+             ON CONFLICT (seq, kind) DO NOTHING";
+        let query = sqlx::query(sql)
+            .bind(c.seq)
+            .bind(c.kind.as_str())
+            .bind(c.hash.as_str())
+            .bind(c.mac.as_str())
+            .bind(c.at);
+        self.run(query).await
     }
 
     /// Every checkpoint, by seq.
     pub async fn audit_checkpoints(&self) -> StoreResult<Vec<StoredCheckpoint>> {
-        let rows = sqlx::query(
-            "SELECT seq, kind, hash, mac, at FROM audit_checkpoints ORDER BY seq, kind",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(StoredCheckpoint {
-                    seq: r.try_get("seq")?,
-                    hash: r.try_get("hash")?,
-                    mac: r.try_get("mac")?,
-                    kind: r.try_get("kind")?,
-                    at: r.try_get("at")?,
-                })
+        let sql = "SELECT seq, kind, hash, mac, at FROM audit_checkpoints ORDER BY seq, kind";
+        let query = sqlx::query(sql);
+        self.fetch_each(query, |r| {
+            Ok(StoredCheckpoint {
+                seq: r.try_get("seq")?,
+                hash: r.try_get("hash")?,
+                mac: r.try_get("mac")?,
+                kind: r.try_get("kind")?,
+                at: r.try_get("at")?,
             })
-            .collect()
+        })
+        .await
     }
 
     /// The last entry that may be purged for a cut at `before`: the one just before the first

@@ -59,21 +59,18 @@ impl Store {
         issuer: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO carrier_issuer_confirmations \
-             (carrier_type, carrier_id1, carrier_id2, issuer, confirmed_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (carrier_type, carrier_id1) \
-             DO UPDATE SET carrier_id2 = excluded.carrier_id2, issuer = excluded.issuer, \
-             confirmed_at = excluded.confirmed_at",
-        )
-        .bind(carrier_type)
-        .bind(id1)
-        .bind(id2)
-        .bind(issuer)
-        .bind(at.timestamp())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql = "INSERT INTO carrier_issuer_confirmations \
+                   (carrier_type, carrier_id1, carrier_id2, issuer, confirmed_at) \
+                   VALUES ($1, $2, $3, $4, $5) ON CONFLICT (carrier_type, carrier_id1) \
+                   DO UPDATE SET carrier_id2 = excluded.carrier_id2, issuer = excluded.issuer, \
+                   confirmed_at = excluded.confirmed_at";
+        let query = sqlx::query(sql)
+            .bind(carrier_type)
+            .bind(id1)
+            .bind(id2)
+            .bind(issuer)
+            .bind(at.timestamp());
+        self.run(query).await
     }
 
     /// Whether the issuer confirmed that card `carrier_type`/`id1` has hidden code `id2`.

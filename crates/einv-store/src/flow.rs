@@ -41,56 +41,49 @@ impl Store {
             Some((c, w, b)) => (Some(c), Some(w), Some(b)),
             None => (None, None, None),
         };
-        let id = sqlx::query_scalar(
-            "INSERT INTO flow_limit_changes \
-             (app_id, licence_id, calls, window_secs, burst, effective_at, actor, reason, created_at, \
-              service) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-        )
-        .bind(change.app_id.as_str())
-        .bind(change.licence_id.get())
-        .bind(calls)
-        .bind(window)
-        .bind(burst)
-        .bind(change.effective_at.timestamp())
-        .bind(&change.actor)
-        .bind(&change.reason)
-        .bind(change.created_at.timestamp())
-        .bind(change.service.as_deref())
-        .fetch_one(self.pool())
-        .await?;
-        Ok(id)
+        let sql = "INSERT INTO flow_limit_changes \
+                   (app_id, licence_id, calls, window_secs, burst, effective_at, actor, reason, created_at, \
+                   service) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+        let insert = sqlx::query_scalar(sql)
+            .bind(change.app_id.as_str())
+            .bind(change.licence_id.get())
+            .bind(calls)
+            .bind(window)
+            .bind(burst)
+            .bind(change.effective_at.timestamp())
+            .bind(&change.actor)
+            .bind(&change.reason)
+            .bind(change.created_at.timestamp())
+            .bind(change.service.as_deref());
+        self.new_id(insert).await
     }
 
     /// Every limit change, oldest first (a handful per licence: the whole list is small).
     pub async fn flow_limit_changes(&self) -> StoreResult<Vec<FlowLimitChangeRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, app_id, licence_id, calls, window_secs, burst, effective_at, actor, \
-             reason, created_at, service FROM flow_limit_changes ORDER BY id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let calls: Option<i64> = r.try_get("calls")?;
-                let window: Option<i64> = r.try_get("window_secs")?;
-                let burst: Option<i64> = r.try_get("burst")?;
-                Ok(FlowLimitChangeRecord {
-                    id: r.try_get("id")?,
-                    app_id: parsed(r, "flow_limit_changes", "app_id")?,
-                    service: r.try_get("service")?,
-                    licence_id: LicenceId::new(r.try_get("licence_id")?),
-                    limit: match (calls, window, burst) {
-                        (Some(c), Some(w), Some(b)) => Some((c, w, b)),
-                        _ => None,
-                    },
-                    effective_at: from_unix(r.try_get("effective_at")?),
-                    actor: r.try_get("actor")?,
-                    reason: r.try_get("reason")?,
-                    created_at: from_unix(r.try_get("created_at")?),
-                })
+        let sql = "SELECT id, app_id, licence_id, calls, window_secs, burst, effective_at, actor, \
+                   reason, created_at, service FROM flow_limit_changes ORDER BY id";
+        let query = sqlx::query(sql);
+        self.fetch_each(query, |r| {
+            let calls: Option<i64> = r.try_get("calls")?;
+            let window: Option<i64> = r.try_get("window_secs")?;
+            let burst: Option<i64> = r.try_get("burst")?;
+            Ok(FlowLimitChangeRecord {
+                id: r.try_get("id")?,
+                app_id: parsed(r, "flow_limit_changes", "app_id")?,
+                service: r.try_get("service")?,
+                licence_id: LicenceId::new(r.try_get("licence_id")?),
+                limit: match (calls, window, burst) {
+                    (Some(c), Some(w), Some(b)) => Some((c, w, b)),
+                    _ => None,
+                },
+                effective_at: from_unix(r.try_get("effective_at")?),
+                actor: r.try_get("actor")?,
+                reason: r.try_get("reason")?,
+                created_at: from_unix(r.try_get("created_at")?),
             })
-            .collect()
+        })
+        .await
     }
 
     /// The version of the limit changes (bumped by every insert): one small read.

@@ -144,17 +144,14 @@ impl Store {
         counts: &str,
         error: Option<&str>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE job_runs SET finished_at = $1, outcome = $2, counts = $3, error = $4 WHERE id = $5",
-        )
-        .bind(at.timestamp())
-        .bind(RunOutcome::from(outcome).as_str())
-        .bind(counts)
-        .bind(error)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql = "UPDATE job_runs SET finished_at = $1, outcome = $2, counts = $3, error = $4 WHERE id = $5";
+        let query = sqlx::query(sql)
+            .bind(at.timestamp())
+            .bind(RunOutcome::from(outcome).as_str())
+            .bind(counts)
+            .bind(error)
+            .bind(id);
+        self.run(query).await
     }
 
     /// Marks the runs still `running` that started before `started_before` as `abandoned`
@@ -165,41 +162,29 @@ impl Store {
         started_before: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<JobRunRecord>> {
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "UPDATE job_runs SET outcome = 'abandoned', finished_at = $1, \
              error = 'the node stopped before the run ended' \
              WHERE outcome = 'running' AND started_at < $2 RETURNING {RUN_COLUMNS}"
-        ))
-        .bind(now.timestamp())
-        .bind(started_before.timestamp())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(run_from_row).collect()
+        );
+        let query = sqlx::query(&sql)
+            .bind(now.timestamp())
+            .bind(started_before.timestamp());
+        self.fetch_each(query, run_from_row).await
     }
 
     /// The latest `limit` runs, newest first; of one job when `job` is given.
     pub async fn job_runs(&self, job: Option<&str>, limit: i64) -> StoreResult<Vec<JobRunRecord>> {
-        // Two statements rather than `$1 IS NULL`: PostgreSQL cannot type an unused NULL.
-        let rows = match job {
-            Some(job) => {
-                sqlx::query(&format!(
-                    "SELECT {RUN_COLUMNS} FROM job_runs WHERE job = $1 ORDER BY id DESC LIMIT $2"
-                ))
-                .bind(job)
-                .bind(limit)
-                .fetch_all(self.pool())
-                .await?
-            }
-            None => {
-                sqlx::query(&format!(
-                    "SELECT {RUN_COLUMNS} FROM job_runs ORDER BY id DESC LIMIT $1"
-                ))
-                .bind(limit)
-                .fetch_all(self.pool())
-                .await?
-            }
+        // The job's filter only when there is one, rather than `$2 IS NULL`: PostgreSQL cannot
+        // type an unused NULL.
+        let filter = if job.is_some() { "WHERE job = $2 " } else { "" };
+        let sql = format!("SELECT {RUN_COLUMNS} FROM job_runs {filter}ORDER BY id DESC LIMIT $1");
+        let query = sqlx::query(&sql).bind(limit);
+        let query = match job {
+            Some(job) => query.bind(job),
+            None => query,
         };
-        rows.iter().map(run_from_row).collect()
+        self.fetch_each(query, run_from_row).await
     }
 
     /// Records that notice `kind` about `subject` is being sent; `false` when it already was.
@@ -209,26 +194,21 @@ impl Store {
         subject: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "INSERT INTO job_notices (kind, subject, sent_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (kind, subject) DO NOTHING",
-        )
-        .bind(kind)
-        .bind(subject)
-        .bind(at.timestamp())
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let sql = "INSERT INTO job_notices (kind, subject, sent_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (kind, subject) DO NOTHING";
+        let query = sqlx::query(sql)
+            .bind(kind)
+            .bind(subject)
+            .bind(at.timestamp());
+        self.changed_one(query).await
     }
 
     /// Forgets a notice mark, when sending the notice failed, so a later tick sends it.
     pub async fn unmark_notice(&self, kind: &str, subject: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM job_notices WHERE kind = $1 AND subject = $2")
+        let query = sqlx::query("DELETE FROM job_notices WHERE kind = $1 AND subject = $2")
             .bind(kind)
-            .bind(subject)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+            .bind(subject);
+        self.run(query).await
     }
 
     /// Consent grants that lapsed in `(since, now]` while still standing (not revoked, not
@@ -238,28 +218,24 @@ impl Store {
         since: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<LapsedGrant>> {
-        let rows = sqlx::query(
-            "SELECT g.id, g.user_id, g.app_id, g.lapses_at FROM consent_grants g \
-             WHERE g.lapses_at > $1 AND g.lapses_at <= $2 \
-               AND g.revoked_at IS NULL AND g.voided_at IS NULL \
-               AND NOT EXISTS (SELECT 1 FROM consent_grants n WHERE n.user_id = g.user_id \
-                               AND n.app_id = g.app_id AND n.granted_at > g.granted_at) \
-             ORDER BY g.lapses_at, g.id",
-        )
-        .bind(since.timestamp())
-        .bind(now.timestamp())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(LapsedGrant {
-                    grant_id: GrantId::new(r.try_get("id")?),
-                    user_id: UserId::new(r.try_get("user_id")?),
-                    app_id: parsed(r, "consent_grants", "app_id")?,
-                    lapsed_at: from_unix(r.try_get("lapses_at")?),
-                })
+        let sql = "SELECT g.id, g.user_id, g.app_id, g.lapses_at FROM consent_grants g \
+                   WHERE g.lapses_at > $1 AND g.lapses_at <= $2 \
+                   AND g.revoked_at IS NULL AND g.voided_at IS NULL \
+                   AND NOT EXISTS (SELECT 1 FROM consent_grants n WHERE n.user_id = g.user_id \
+                   AND n.app_id = g.app_id AND n.granted_at > g.granted_at) \
+                   ORDER BY g.lapses_at, g.id";
+        let query = sqlx::query(sql)
+            .bind(since.timestamp())
+            .bind(now.timestamp());
+        self.fetch_each(query, |r| {
+            Ok(LapsedGrant {
+                grant_id: GrantId::new(r.try_get("id")?),
+                user_id: UserId::new(r.try_get("user_id")?),
+                app_id: parsed(r, "consent_grants", "app_id")?,
+                lapsed_at: from_unix(r.try_get("lapses_at")?),
             })
-            .collect()
+        })
+        .await
     }
 }
 

@@ -24,6 +24,7 @@ mod invoices;
 mod jobs;
 mod licensing;
 mod parties;
+mod query;
 pub mod records;
 mod sessions;
 mod signed_calls;

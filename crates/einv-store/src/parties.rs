@@ -19,63 +19,51 @@ fn charity_from_row(r: &AnyRow) -> StoreResult<Charity> {
 impl Store {
     /// Creates or updates a seller.
     pub async fn upsert_seller(&self, seller: &Seller) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO sellers (ban, name, address, qr_seed_key) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (ban) DO UPDATE SET name = excluded.name, address = excluded.address, \
-             qr_seed_key = COALESCE(excluded.qr_seed_key, sellers.qr_seed_key)",
-        )
-        .bind(seller.ban.as_str())
-        .bind(seller.name.as_str())
-        .bind(seller.address.as_str())
-        .bind(seller.qr_seed_key.as_deref())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql = "INSERT INTO sellers (ban, name, address, qr_seed_key) VALUES ($1, $2, $3, $4) \
+                   ON CONFLICT (ban) DO UPDATE SET name = excluded.name, address = excluded.address, \
+                   qr_seed_key = COALESCE(excluded.qr_seed_key, sellers.qr_seed_key)";
+        let query = sqlx::query(sql)
+            .bind(seller.ban.as_str())
+            .bind(seller.name.as_str())
+            .bind(seller.address.as_str())
+            .bind(seller.qr_seed_key.as_deref());
+        self.run(query).await
     }
 
     /// The seller with business ID `ban`.
     pub async fn find_seller(&self, ban: &BusinessId) -> StoreResult<Option<Seller>> {
-        let row = sqlx::query("SELECT ban, name, address, qr_seed_key FROM sellers WHERE ban = $1")
-            .bind(ban.as_str())
-            .fetch_optional(self.pool())
-            .await?;
-        row.map(|r| {
+        let sql = "SELECT ban, name, address, qr_seed_key FROM sellers WHERE ban = $1";
+        let query = sqlx::query(sql).bind(ban.as_str());
+        self.fetch_opt(query, |r| {
             Ok(Seller {
-                ban: parsed(&r, "sellers", "ban")?,
+                ban: parsed(r, "sellers", "ban")?,
                 name: r.try_get("name")?,
                 address: r.try_get("address")?,
                 qr_seed_key: r.try_get("qr_seed_key")?,
             })
         })
-        .transpose()
+        .await
     }
 
     /// Creates or updates a charity.
     pub async fn upsert_charity(&self, charity: &Charity) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO charities (love_code, ban, name, abbrev) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (love_code) DO UPDATE SET ban = excluded.ban, name = excluded.name, \
-             abbrev = excluded.abbrev",
-        )
-        .bind(charity.love_code.as_str())
-        .bind(charity.ban.as_str())
-        .bind(charity.name.as_str())
-        .bind(charity.abbrev.as_str())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql = "INSERT INTO charities (love_code, ban, name, abbrev) VALUES ($1, $2, $3, $4) \
+                   ON CONFLICT (love_code) DO UPDATE SET ban = excluded.ban, name = excluded.name, \
+                   abbrev = excluded.abbrev";
+        let query = sqlx::query(sql)
+            .bind(charity.love_code.as_str())
+            .bind(charity.ban.as_str())
+            .bind(charity.name.as_str())
+            .bind(charity.abbrev.as_str());
+        self.run(query).await
     }
 
     /// The charity with love code `code`, or with business ID `code` (`npoBan` takes either).
     pub async fn find_charity(&self, code: &str) -> StoreResult<Option<Charity>> {
-        let row = sqlx::query(
-            "SELECT love_code, ban, name, abbrev FROM charities \
-             WHERE love_code = $1 OR ban = $1 ORDER BY love_code LIMIT 1",
-        )
-        .bind(code)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(charity_from_row).transpose()
+        let sql = "SELECT love_code, ban, name, abbrev FROM charities \
+                   WHERE love_code = $1 OR ban = $1 ORDER BY love_code LIMIT 1";
+        let query = sqlx::query(sql).bind(code);
+        self.fetch_opt(query, charity_from_row).await
     }
 
     /// Charities whose love code, business ID, name or short name contains `key`.
@@ -86,15 +74,13 @@ impl Store {
             .replace('%', "\\%")
             .replace('_', "\\_");
         let pattern = format!("%{escaped}%");
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT love_code, ban, name, abbrev FROM charities \
              WHERE love_code LIKE $1 ESCAPE '\\' OR ban LIKE $1 ESCAPE '\\' \
              OR name LIKE $1 ESCAPE '\\' OR abbrev LIKE $1 ESCAPE '\\' \
              ORDER BY love_code LIMIT {limit}"
-        ))
-        .bind(pattern)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(charity_from_row).collect()
+        );
+        let query = sqlx::query(&sql).bind(pattern);
+        self.fetch_each(query, charity_from_row).await
     }
 }

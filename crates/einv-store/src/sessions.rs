@@ -61,19 +61,17 @@ pub struct SessionRecord {
 impl Store {
     /// Stores a session.
     pub async fn create_session(&self, s: &SessionRecord, now: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query(
+        let sql =
             "INSERT INTO sessions (token_hash, role, subject, csrf_token, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(s.token_hash.as_str())
-        .bind(s.role.as_str())
-        .bind(s.subject.as_str())
-        .bind(s.csrf_token.as_str())
-        .bind(now.timestamp())
-        .bind(s.expires_at.timestamp())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+             VALUES ($1, $2, $3, $4, $5, $6)";
+        let query = sqlx::query(sql)
+            .bind(s.token_hash.as_str())
+            .bind(s.role.as_str())
+            .bind(s.subject.as_str())
+            .bind(s.csrf_token.as_str())
+            .bind(now.timestamp())
+            .bind(s.expires_at.timestamp());
+        self.run(query).await
     }
 
     /// The live session with this token hash.
@@ -82,44 +80,34 @@ impl Store {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<SessionRecord>> {
-        let row = sqlx::query(
-            "SELECT token_hash, role, subject, csrf_token, expires_at FROM sessions \
-             WHERE token_hash = $1 AND expires_at > $2",
-        )
-        .bind(token_hash)
-        .bind(now.timestamp())
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|r| {
+        let sql = "SELECT token_hash, role, subject, csrf_token, expires_at FROM sessions \
+                   WHERE token_hash = $1 AND expires_at > $2";
+        let query = sqlx::query(sql).bind(token_hash).bind(now.timestamp());
+        self.fetch_opt(query, |r| {
             Ok(SessionRecord {
                 token_hash: r.try_get("token_hash")?,
-                role: parsed(&r, "sessions", "role")?,
+                role: parsed(r, "sessions", "role")?,
                 subject: r.try_get("subject")?,
                 csrf_token: r.try_get("csrf_token")?,
                 expires_at: from_unix(r.try_get("expires_at")?),
             })
         })
-        .transpose()
+        .await
     }
 
     /// Ends a session, and every expired one.
     pub async fn delete_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_at <= $2")
-            .bind(token_hash)
-            .bind(now.timestamp())
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        let sql = "DELETE FROM sessions WHERE token_hash = $1 OR expires_at <= $2";
+        let query = sqlx::query(sql).bind(token_hash).bind(now.timestamp());
+        self.run(query).await
     }
 
     /// Ends every session of a subject (on deregistration or licence end).
     pub async fn delete_sessions_of(&self, role: SessionKind, subject: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE role = $1 AND subject = $2")
+        let query = sqlx::query("DELETE FROM sessions WHERE role = $1 AND subject = $2")
             .bind(role.as_str())
-            .bind(subject)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+            .bind(subject);
+        self.run(query).await
     }
 
     /// Ends every session of a subject but the one whose token hashes to `keep` (after a

@@ -37,19 +37,17 @@ impl Store {
         by: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
+        let sql =
             "INSERT INTO licence_signing (licence_id, sign_every_call, changed_at, changed_by) \
              VALUES ($1, $2, $3, $4) ON CONFLICT (licence_id) DO UPDATE SET \
              sign_every_call = excluded.sign_every_call, changed_at = excluded.changed_at, \
-             changed_by = excluded.changed_by",
-        )
-        .bind(licence_id.get())
-        .bind(i64::from(on))
-        .bind(at.timestamp())
-        .bind(by)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+             changed_by = excluded.changed_by";
+        let query = sqlx::query(sql)
+            .bind(licence_id.get())
+            .bind(i64::from(on))
+            .bind(at.timestamp())
+            .bind(by);
+        self.run(query).await
     }
 
     /// What is known of the signed call `call_key` at `now`.
@@ -79,19 +77,16 @@ impl Store {
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "INSERT INTO signed_calls (call_key, app_id, reply, expires_at) \
-             VALUES ($1, $2, NULL, $3) ON CONFLICT (call_key) DO UPDATE SET \
-             app_id = excluded.app_id, reply = NULL, expires_at = excluded.expires_at \
-             WHERE signed_calls.expires_at < $4",
-        )
-        .bind(call_key)
-        .bind(app_id.as_str())
-        .bind(expires_at.timestamp())
-        .bind(now.timestamp())
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let sql = "INSERT INTO signed_calls (call_key, app_id, reply, expires_at) \
+                   VALUES ($1, $2, NULL, $3) ON CONFLICT (call_key) DO UPDATE SET \
+                   app_id = excluded.app_id, reply = NULL, expires_at = excluded.expires_at \
+                   WHERE signed_calls.expires_at < $4";
+        let query = sqlx::query(sql)
+            .bind(call_key)
+            .bind(app_id.as_str())
+            .bind(expires_at.timestamp())
+            .bind(now.timestamp());
+        self.changed_one(query).await
     }
 
     /// The signed calls whose window is still open at `now` (a node that holds its claims in

@@ -75,26 +75,21 @@ impl Store {
 
     /// The keys of `app_id`, revoked ones included, oldest first.
     pub async fn signing_keys(&self, app_id: &AppId) -> StoreResult<Vec<SigningKeyRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, app_id, algorithm, public_key, label, created_at, revoked_at \
-             FROM app_signing_keys WHERE app_id = $1 ORDER BY id",
-        )
-        .bind(app_id.as_str())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(SigningKeyRecord {
-                    id: r.try_get("id")?,
-                    app_id: parsed(r, "app_signing_keys", "app_id")?,
-                    algorithm: parsed(r, "app_signing_keys", "algorithm")?,
-                    public_key: r.try_get("public_key")?,
-                    label: r.try_get("label")?,
-                    created_at: from_unix(r.try_get("created_at")?),
-                    revoked_at: r.try_get::<Option<i64>, _>("revoked_at")?.map(from_unix),
-                })
+        let sql = "SELECT id, app_id, algorithm, public_key, label, created_at, revoked_at \
+                   FROM app_signing_keys WHERE app_id = $1 ORDER BY id";
+        let query = sqlx::query(sql).bind(app_id.as_str());
+        self.fetch_each(query, |r| {
+            Ok(SigningKeyRecord {
+                id: r.try_get("id")?,
+                app_id: parsed(r, "app_signing_keys", "app_id")?,
+                algorithm: parsed(r, "app_signing_keys", "algorithm")?,
+                public_key: r.try_get("public_key")?,
+                label: r.try_get("label")?,
+                created_at: from_unix(r.try_get("created_at")?),
+                revoked_at: r.try_get::<Option<i64>, _>("revoked_at")?.map(from_unix),
             })
-            .collect()
+        })
+        .await
     }
 
     /// Revokes key `id` of `app_id`; false when there is no such live key.
@@ -104,16 +99,13 @@ impl Store {
         id: i64,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE app_signing_keys SET revoked_at = $1 \
-             WHERE id = $2 AND app_id = $3 AND revoked_at IS NULL",
-        )
-        .bind(at.timestamp())
-        .bind(id)
-        .bind(app_id.as_str())
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let sql = "UPDATE app_signing_keys SET revoked_at = $1 \
+                   WHERE id = $2 AND app_id = $3 AND revoked_at IS NULL";
+        let query = sqlx::query(sql)
+            .bind(at.timestamp())
+            .bind(id)
+            .bind(app_id.as_str());
+        self.changed_one(query).await
     }
 
     /// Records `nonce` of `app_id` until `expires_at`; false when it is already recorded and
@@ -125,20 +117,16 @@ impl Store {
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        sqlx::query("DELETE FROM request_nonces WHERE expires_at < $1")
-            .bind(now.timestamp())
-            .execute(self.pool())
-            .await?;
-        let done = sqlx::query(
-            "INSERT INTO request_nonces (app_id, nonce, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(app_id.as_str())
-        .bind(nonce)
-        .bind(expires_at.timestamp())
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let query =
+            sqlx::query("DELETE FROM request_nonces WHERE expires_at < $1").bind(now.timestamp());
+        self.run(query).await?;
+        let sql = "INSERT INTO request_nonces (app_id, nonce, expires_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT DO NOTHING";
+        let query = sqlx::query(sql)
+            .bind(app_id.as_str())
+            .bind(nonce)
+            .bind(expires_at.timestamp());
+        self.changed_one(query).await
     }
 
     /// Claims `key` of `app_id` for the request with `request_hash`, or returns what an
@@ -194,28 +182,21 @@ impl Store {
         status: u16,
         body: &str,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE idempotency_keys SET status = $1, response = $2 \
-             WHERE app_id = $3 AND idem_key = $4",
-        )
-        .bind(i64::from(status))
-        .bind(body)
-        .bind(app_id.as_str())
-        .bind(key)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql = "UPDATE idempotency_keys SET status = $1, response = $2 \
+                   WHERE app_id = $3 AND idem_key = $4";
+        let query = sqlx::query(sql)
+            .bind(i64::from(status))
+            .bind(body)
+            .bind(app_id.as_str())
+            .bind(key);
+        self.run(query).await
     }
 
     /// Releases a claimed key whose request failed before acting, so a retry can act.
     pub async fn release_idempotency_key(&self, app_id: &AppId, key: &str) -> StoreResult<()> {
-        sqlx::query(
-            "DELETE FROM idempotency_keys WHERE app_id = $1 AND idem_key = $2 AND status IS NULL",
-        )
-        .bind(app_id.as_str())
-        .bind(key)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql =
+            "DELETE FROM idempotency_keys WHERE app_id = $1 AND idem_key = $2 AND status IS NULL";
+        let query = sqlx::query(sql).bind(app_id.as_str()).bind(key);
+        self.run(query).await
     }
 }

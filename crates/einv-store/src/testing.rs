@@ -12,6 +12,11 @@ use sqlx::{AnyConnection, Connection, Executor};
 
 use crate::{Store, StoreError, StoreResult};
 
+/// The bulk path's new-invoice columns and their binding, for the import benchmark's baseline
+/// (one INSERT per invoice through sqlx's native SQLite driver): both paths write one header
+/// the same way.
+pub use crate::invoices::bulk::{bind_header as bind_invoice_header, INVOICE_COLUMNS};
+
 /// The PostgreSQL server tests use: `EINV_TEST_PG_URL`, or the development machines' default.
 pub fn pg_admin_url() -> String {
     std::env::var("EINV_TEST_PG_URL")
@@ -202,20 +207,27 @@ fn unique() -> String {
 #[macro_export]
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
-        mod sqlite {
+        $crate::both_backends!(@on sqlite, sqlite, $($name),*);
+        $crate::both_backends!(@on postgres, postgres, $($name),*);
+    };
+    // One module of tests, each on a database `TestDb::$open` makes.
+    (@on $module:ident, $open:ident, $($name:ident),*) => {
+        mod $module {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
-                let db = $crate::testing::TestDb::sqlite().await.expect("sqlite");
+                let db = $crate::testing::TestDb::$open().await.expect(stringify!($open));
                 super::$name(&db.store).await;
                 db.drop_db().await;
             })*
         }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
-                let db = $crate::testing::TestDb::postgres().await.expect("postgres");
-                super::$name(&db.store).await;
-                db.drop_db().await;
-            })*
-        }
+    };
+}
+
+/// Runs each listed `async fn(&Store)` as a test on a fresh PostgreSQL database only: for what
+/// SQLite does not have (invoices partitioned by period).
+#[macro_export]
+macro_rules! postgres_only {
+    ($($name:ident),* $(,)?) => {
+        $crate::both_backends!(@on postgres_only, postgres, $($name),*);
     };
 }
 

@@ -41,17 +41,16 @@ impl Store {
         verification_hash: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<UserRecord> {
-        let row = sqlx::query(&format!(
+        let sql = format!(
             "INSERT INTO users (mobile_barcode, verification_hash, registered_at) \
              VALUES ($1, $2, $3) RETURNING {USER_COLUMNS}"
-        ))
-        .bind(mobile_barcode.as_str())
-        .bind(verification_hash)
-        .bind(at.timestamp())
-        .fetch_one(self.pool())
-        .await
-        .map_err(|e| StoreError::on_unique(e, "a User with this mobile barcode"))?;
-        user_from_row(&row)
+        );
+        let query = sqlx::query(&sql)
+            .bind(mobile_barcode.as_str())
+            .bind(verification_hash)
+            .bind(at.timestamp());
+        let what = "a User with this mobile barcode";
+        self.insert_returning(query, what, user_from_row).await
     }
 
     /// The User holding `mobile_barcode`.
@@ -59,30 +58,22 @@ impl Store {
         &self,
         mobile_barcode: &MobileBarcode,
     ) -> StoreResult<Option<UserRecord>> {
-        let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE mobile_barcode = $1"
-        ))
-        .bind(mobile_barcode.as_str())
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(user_from_row).transpose()
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE mobile_barcode = $1");
+        let query = sqlx::query(&sql).bind(mobile_barcode.as_str());
+        self.fetch_opt(query, user_from_row).await
     }
 
     /// The User with row ID `id`.
     pub async fn find_user(&self, id: UserId) -> StoreResult<Option<UserRecord>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-            .bind(id.get())
-            .fetch_optional(self.pool())
-            .await?;
-        row.as_ref().map(user_from_row).transpose()
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        self.fetch_opt(sqlx::query(&sql).bind(id.get()), user_from_row)
+            .await
     }
 
     /// Replaces a User's verification code hash.
     pub async fn set_verification_hash(&self, user_id: UserId, hash: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE users SET verification_hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(user_id.get())
-            .execute(self.pool())
+        let sql = "UPDATE users SET verification_hash = $1 WHERE id = $2";
+        self.run(sqlx::query(sql).bind(hash).bind(user_id.get()))
             .await?;
         Ok(())
     }
@@ -126,14 +117,10 @@ impl Store {
 
     /// The carriers aggregated under a User with proof (a merely claimed link covers nothing).
     pub async fn user_carriers(&self, user_id: UserId) -> StoreResult<Vec<CarrierLink>> {
-        let rows = sqlx::query(
-            "SELECT carrier_type, carrier_id1, carrier_id2, carrier_name FROM carrier_links \
-             WHERE user_id = $1 AND proof <> 'claimed' ORDER BY linked_at, carrier_type, carrier_id1",
-        )
-        .bind(user_id.get())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(link_from_row).collect()
+        let sql = "SELECT carrier_type, carrier_id1, carrier_id2, carrier_name FROM carrier_links \
+                   WHERE user_id = $1 AND proof <> 'claimed' ORDER BY linked_at, carrier_type, carrier_id1";
+        self.fetch_each(sqlx::query(sql).bind(user_id.get()), link_from_row)
+            .await
     }
 }
 
@@ -144,17 +131,12 @@ impl Store {
         carrier_type: &CarrierType,
         id1: &str,
     ) -> StoreResult<Option<(UserRecord, CarrierLink)>> {
-        let row = sqlx::query(
-            "SELECT u.id, u.mobile_barcode, u.verification_hash, u.registered_at, \
-             u.deregistered_at, l.carrier_type, l.carrier_id1, l.carrier_id2, l.carrier_name \
-             FROM carrier_links l JOIN users u ON u.id = l.user_id \
-             WHERE l.carrier_type = $1 AND l.carrier_id1 = $2 AND l.proof <> 'claimed'",
-        )
-        .bind(carrier_type.as_str())
-        .bind(id1)
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|r| Ok((user_from_row(&r)?, link_from_row(&r)?)))
-            .transpose()
+        let sql = "SELECT u.id, u.mobile_barcode, u.verification_hash, u.registered_at, \
+                   u.deregistered_at, l.carrier_type, l.carrier_id1, l.carrier_id2, l.carrier_name \
+                   FROM carrier_links l JOIN users u ON u.id = l.user_id \
+                   WHERE l.carrier_type = $1 AND l.carrier_id1 = $2 AND l.proof <> 'claimed'";
+        let query = sqlx::query(sql).bind(carrier_type.as_str()).bind(id1);
+        self.fetch_opt(query, |r| Ok((user_from_row(r)?, link_from_row(r)?)))
+            .await
     }
 }

@@ -9,10 +9,9 @@ use einv_core::prize::WinningNumbers;
 use einv_core::{InvoiceNumber, Period};
 use futures_util::TryStreamExt;
 
-use crate::hot_read::Arg;
 use crate::invoices::periods::period_clause;
-use crate::invoices::{carrier_args, record_from_row, HEADER_COLUMNS};
-use crate::records::{date_key, period_key};
+use crate::invoices::{carrier_arms, HEADER_COLUMNS};
+use crate::records::period_key;
 use crate::{CarrierKey, InvoiceRecord, Store, StoreError, StoreResult};
 
 /// Invoice ids per `UPDATE … WHERE id IN (…)` statement.
@@ -129,13 +128,7 @@ impl Store {
         if carriers.is_empty() {
             return Ok(Vec::new());
         }
-        let arms: Vec<String> = (0..carriers.len())
-            .map(|n| {
-                let p = 4 + 2 * n;
-                format!("(carrier_type = ${} AND carrier_id1 = ${})", p, p + 1)
-            })
-            .collect();
-        let arms = arms.join(" OR ");
+        let arms = carrier_arms("", carriers.len(), 4);
         // Every part names the periods, so PostgreSQL reads only their partitions.
         let periods = period_clause("period", from, to);
         // Two index ranges: the partial index of marked winners, and the rows stored after the
@@ -151,12 +144,7 @@ impl Store {
              ORDER BY i.inv_date, i.inv_time, i.inv_num",
             period_clause("i.period", from, to)
         );
-        let args = vec![
-            Arg::Int(date_key(from)),
-            Arg::Int(date_key(to)),
-            Arg::Int(marked_through),
-        ];
-        self.hot_rows(sql, carrier_args(args, carriers), record_from_row)
+        self.carrier_records(sql, (from, to), marked_through, carriers)
             .await
     }
 }

@@ -14,17 +14,15 @@ impl Store {
         numbers_json: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
+        let sql =
             "INSERT INTO winning_numbers (period, numbers_json, published_at) VALUES ($1, $2, $3) \
              ON CONFLICT (period) DO UPDATE SET numbers_json = excluded.numbers_json, \
-             published_at = excluded.published_at",
-        )
-        .bind(period_key(period))
-        .bind(numbers_json)
-        .bind(at.timestamp())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+             published_at = excluded.published_at";
+        let query = sqlx::query(sql)
+            .bind(period_key(period))
+            .bind(numbers_json)
+            .bind(at.timestamp());
+        self.run(query).await
     }
 
     /// The winning numbers of `period`, as stored JSON.

@@ -90,13 +90,9 @@ impl Store {
 
     /// The grant with row ID `id`.
     pub async fn consent_grant(&self, id: GrantId) -> StoreResult<Option<ConsentGrantRecord>> {
-        let row = sqlx::query(&format!(
-            "SELECT {GRANT_COLUMNS} FROM consent_grants WHERE id = $1"
-        ))
-        .bind(id.get())
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(grant_from_row).transpose()
+        let sql = format!("SELECT {GRANT_COLUMNS} FROM consent_grants WHERE id = $1");
+        let query = sqlx::query(&sql).bind(id.get());
+        self.fetch_opt(query, grant_from_row).await
     }
 
     /// Every grant a User ever gave, newest first.
@@ -104,13 +100,11 @@ impl Store {
         &self,
         user_id: UserId,
     ) -> StoreResult<Vec<ConsentGrantRecord>> {
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {GRANT_COLUMNS} FROM consent_grants WHERE user_id = $1 ORDER BY granted_at DESC, id DESC"
-        ))
-        .bind(user_id.get())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(grant_from_row).collect()
+        );
+        let query = sqlx::query(&sql).bind(user_id.get());
+        self.fetch_each(query, grant_from_row).await
     }
 
     /// The grants `user_id` gave `app_id`, newest first.
@@ -119,15 +113,12 @@ impl Store {
         user_id: UserId,
         app_id: &AppId,
     ) -> StoreResult<Vec<ConsentGrantRecord>> {
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {GRANT_COLUMNS} FROM consent_grants WHERE user_id = $1 AND app_id = $2 \
              ORDER BY granted_at DESC, id DESC"
-        ))
-        .bind(user_id.get())
-        .bind(app_id.as_str())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(grant_from_row).collect()
+        );
+        let query = sqlx::query(&sql).bind(user_id.get()).bind(app_id.as_str());
+        self.fetch_each(query, grant_from_row).await
     }
 
     /// Revokes a User's grant at `at`. Returns whether a grant of that User was still unrevoked.
@@ -137,15 +128,12 @@ impl Store {
         user_id: UserId,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE consent_grants SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
-        )
-        .bind(at.timestamp())
-        .bind(id.get())
-        .bind(user_id.get())
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let sql = "UPDATE consent_grants SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL";
+        let query = sqlx::query(sql)
+            .bind(at.timestamp())
+            .bind(id.get())
+            .bind(user_id.get());
+        self.changed_one(query).await
     }
 
     /// Revokes every unrevoked grant of a User at `at`; returns the AppIDs that ever held one.
@@ -154,13 +142,10 @@ impl Store {
         user_id: UserId,
         at: DateTime<Utc>,
     ) -> StoreResult<Vec<AppId>> {
-        sqlx::query(
-            "UPDATE consent_grants SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-        )
-        .bind(at.timestamp())
-        .bind(user_id.get())
-        .execute(self.pool())
-        .await?;
+        let sql =
+            "UPDATE consent_grants SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
+        let query = sqlx::query(sql).bind(at.timestamp()).bind(user_id.get());
+        self.run(query).await?;
         let apps = sqlx::query_scalar(
             "SELECT DISTINCT app_id FROM consent_grants WHERE user_id = $1 ORDER BY app_id",
         )
@@ -186,39 +171,28 @@ impl Store {
         .bind(at.timestamp())
         .fetch_all(self.pool())
         .await?;
-        sqlx::query(
-            "UPDATE consent_grants SET voided_at = $1, void_reason = $2 \
-             WHERE app_id = $3 AND voided_at IS NULL AND granted_at <= $1",
-        )
-        .bind(at.timestamp())
-        .bind(reason)
-        .bind(app_id.as_str())
-        .execute(self.pool())
-        .await?;
+        let sql = "UPDATE consent_grants SET voided_at = $1, void_reason = $2 \
+                   WHERE app_id = $3 AND voided_at IS NULL AND granted_at <= $1";
+        let query = sqlx::query(sql)
+            .bind(at.timestamp())
+            .bind(reason)
+            .bind(app_id.as_str());
+        self.run(query).await?;
         Ok(users.into_iter().map(UserId::new).collect())
     }
 
     /// Registers a redirect URI for an app's OAuth flow (idempotent).
     pub async fn register_redirect_uri(&self, app_id: &AppId, uri: &str) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO oauth_redirect_uris (app_id, redirect_uri) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .bind(app_id.as_str())
-        .bind(uri)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql = "INSERT INTO oauth_redirect_uris (app_id, redirect_uri) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+        let query = sqlx::query(sql).bind(app_id.as_str()).bind(uri);
+        self.run(query).await
     }
 
     /// Removes a registered redirect URI; false when it was not registered.
     pub async fn remove_redirect_uri(&self, app_id: &AppId, uri: &str) -> StoreResult<bool> {
-        let done =
-            sqlx::query("DELETE FROM oauth_redirect_uris WHERE app_id = $1 AND redirect_uri = $2")
-                .bind(app_id.as_str())
-                .bind(uri)
-                .execute(self.pool())
-                .await?;
-        Ok(done.rows_affected() == 1)
+        let sql = "DELETE FROM oauth_redirect_uris WHERE app_id = $1 AND redirect_uri = $2";
+        let query = sqlx::query(sql).bind(app_id.as_str()).bind(uri);
+        self.changed_one(query).await
     }
 
     /// The redirect URIs an app registered.
@@ -233,22 +207,18 @@ impl Store {
 
     /// Stores an authorization code.
     pub async fn insert_oauth_code(&self, c: &OAuthCodeRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO oauth_codes (code_hash, app_id, user_id, grant_id, redirect_uri, code_challenge, \
-             scope, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(c.code_hash.as_str())
-        .bind(c.app_id.as_str())
-        .bind(c.user_id.get())
-        .bind(c.grant_id.get())
-        .bind(c.redirect_uri.as_str())
-        .bind(c.code_challenge.as_str())
-        .bind(c.scope.as_str())
-        .bind(c.expires_at.timestamp())
-        .execute(self.pool())
-        .await
-        .map_err(|e| StoreError::on_unique(e, "this authorization code"))?;
-        Ok(())
+        let sql = "INSERT INTO oauth_codes (code_hash, app_id, user_id, grant_id, redirect_uri, code_challenge, \
+                   scope, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        let query = sqlx::query(sql)
+            .bind(c.code_hash.as_str())
+            .bind(c.app_id.as_str())
+            .bind(c.user_id.get())
+            .bind(c.grant_id.get())
+            .bind(c.redirect_uri.as_str())
+            .bind(c.code_challenge.as_str())
+            .bind(c.scope.as_str())
+            .bind(c.expires_at.timestamp());
+        self.run_unique(query, "this authorization code").await
     }
 
     /// Uses an authorization code: returns it if it was unused and unexpired, and marks it used
@@ -258,18 +228,13 @@ impl Store {
         code_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<OAuthCodeRecord>> {
-        let row = sqlx::query(
-            "UPDATE oauth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 \
-             RETURNING code_hash, app_id, user_id, grant_id, redirect_uri, code_challenge, scope, expires_at",
-        )
-        .bind(now.timestamp())
-        .bind(code_hash)
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|r| {
+        let sql = "UPDATE oauth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 \
+                   RETURNING code_hash, app_id, user_id, grant_id, redirect_uri, code_challenge, scope, expires_at";
+        let query = sqlx::query(sql).bind(now.timestamp()).bind(code_hash);
+        self.fetch_opt(query, |r| {
             Ok(OAuthCodeRecord {
                 code_hash: r.try_get("code_hash")?,
-                app_id: parsed(&r, "oauth_codes", "app_id")?,
+                app_id: parsed(r, "oauth_codes", "app_id")?,
                 user_id: UserId::new(r.try_get("user_id")?),
                 grant_id: GrantId::new(r.try_get("grant_id")?),
                 redirect_uri: r.try_get("redirect_uri")?,
@@ -278,25 +243,22 @@ impl Store {
                 expires_at: from_unix(r.try_get("expires_at")?),
             })
         })
-        .transpose()
+        .await
     }
 
     /// Stores a token.
     pub async fn insert_consent_token(&self, t: &ConsentTokenRecord) -> StoreResult<()> {
-        sqlx::query(
+        let sql =
             "INSERT INTO consent_tokens (token_hash, kind, grant_id, app_id, user_id, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(t.token_hash.as_str())
-        .bind(t.kind.as_str())
-        .bind(t.grant_id.get())
-        .bind(t.app_id.as_str())
-        .bind(t.user_id.get())
-        .bind(t.expires_at.timestamp())
-        .execute(self.pool())
-        .await
-        .map_err(|e| StoreError::on_unique(e, "this token"))?;
-        Ok(())
+             VALUES ($1, $2, $3, $4, $5, $6)";
+        let query = sqlx::query(sql)
+            .bind(t.token_hash.as_str())
+            .bind(t.kind.as_str())
+            .bind(t.grant_id.get())
+            .bind(t.app_id.as_str())
+            .bind(t.user_id.get())
+            .bind(t.expires_at.timestamp());
+        self.run_unique(query, "this token").await
     }
 
     /// The unexpired, unused token of `kind` with this hash. A refresh token is marked used in
@@ -318,12 +280,8 @@ impl Store {
                  AND used_at IS NULL AND expires_at > $1 RETURNING {columns}"
             ),
         };
-        let row = sqlx::query(&sql)
-            .bind(now.timestamp())
-            .bind(token_hash)
-            .fetch_optional(self.pool())
-            .await?;
-        row.map(|r| token_record(&r, kind)).transpose()
+        let query = sqlx::query(&sql).bind(now.timestamp()).bind(token_hash);
+        self.fetch_opt(query, |r| token_record(r, kind)).await
     }
 
     /// The token whatever its state (used, expired): only to tell an app why a token it holds
@@ -333,19 +291,10 @@ impl Store {
         token_hash: &str,
         kind: TokenKind,
     ) -> StoreResult<Option<ConsentTokenRecord>> {
-        let kind_name = match kind {
-            TokenKind::Access => "access",
-            TokenKind::Refresh => "refresh",
-        };
-        let row = sqlx::query(
-            "SELECT token_hash, grant_id, app_id, user_id, expires_at FROM consent_tokens \
-             WHERE token_hash = $1 AND kind = $2",
-        )
-        .bind(token_hash)
-        .bind(kind_name)
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|r| token_record(&r, kind)).transpose()
+        let sql = "SELECT token_hash, grant_id, app_id, user_id, expires_at FROM consent_tokens \
+                   WHERE token_hash = $1 AND kind = $2";
+        let query = sqlx::query(sql).bind(token_hash).bind(kind.as_str());
+        self.fetch_opt(query, |r| token_record(r, kind)).await
     }
 }
 

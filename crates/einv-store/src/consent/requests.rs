@@ -48,19 +48,18 @@ impl Store {
         at: DateTime<Utc>,
         due: NaiveDate,
     ) -> StoreResult<DeletionRequestRecord> {
-        let row = sqlx::query(&format!(
+        let sql = format!(
             "INSERT INTO deletion_requests (user_id, app_id, kind, created_at, due_date) \
              VALUES ($1, $2, $3, $4, $5) RETURNING {REQUEST_COLUMNS}"
-        ))
-        .bind(user_id.get())
-        .bind(app_id.as_str())
-        .bind(kind.as_str())
-        .bind(at.timestamp())
-        .bind(date_key(due))
-        .fetch_one(self.pool())
-        .await
-        .map_err(|e| StoreError::on_unique(e, "deletion request"))?;
-        request_from_row(&row)
+        );
+        let query = sqlx::query(&sql)
+            .bind(user_id.get())
+            .bind(app_id.as_str())
+            .bind(kind.as_str())
+            .bind(at.timestamp())
+            .bind(date_key(due));
+        self.insert_returning(query, "deletion request", request_from_row)
+            .await
     }
 
     /// The User's open request of `kind` to `app_id`, if one (the earliest, when a database
@@ -71,17 +70,16 @@ impl Store {
         app_id: &AppId,
         kind: RequestKind,
     ) -> StoreResult<Option<DeletionRequestRecord>> {
-        let row = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {REQUEST_COLUMNS} FROM deletion_requests \
              WHERE user_id = $1 AND app_id = $2 AND kind = $3 AND completed_at IS NULL \
              ORDER BY id LIMIT 1"
-        ))
-        .bind(user_id.get())
-        .bind(app_id.as_str())
-        .bind(kind.as_str())
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(request_from_row).transpose()
+        );
+        let query = sqlx::query(&sql)
+            .bind(user_id.get())
+            .bind(app_id.as_str())
+            .bind(kind.as_str());
+        self.fetch_opt(query, request_from_row).await
     }
 
     /// A User's requests, newest first.
@@ -89,13 +87,11 @@ impl Store {
         &self,
         user_id: UserId,
     ) -> StoreResult<Vec<DeletionRequestRecord>> {
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {REQUEST_COLUMNS} FROM deletion_requests WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
-        ))
-        .bind(user_id.get())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(request_from_row).collect()
+        );
+        let query = sqlx::query(&sql).bind(user_id.get());
+        self.fetch_each(query, request_from_row).await
     }
 
     /// Every request not reported completed whose due day is before `today` (R5.2), oldest
@@ -104,14 +100,12 @@ impl Store {
         &self,
         today: NaiveDate,
     ) -> StoreResult<Vec<DeletionRequestRecord>> {
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {REQUEST_COLUMNS} FROM deletion_requests WHERE completed_at IS NULL \
              AND due_date < $1 ORDER BY due_date, id"
-        ))
-        .bind(date_key(today))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(request_from_row).collect()
+        );
+        let query = sqlx::query(&sql).bind(date_key(today));
+        self.fetch_each(query, request_from_row).await
     }
 
     /// The requests addressed to `app_id`, oldest first; completed ones only if asked.
@@ -125,13 +119,11 @@ impl Store {
         } else {
             " AND completed_at IS NULL"
         };
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {REQUEST_COLUMNS} FROM deletion_requests WHERE app_id = $1{filter} ORDER BY created_at, id"
-        ))
-        .bind(app_id.as_str())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(request_from_row).collect()
+        );
+        let query = sqlx::query(&sql).bind(app_id.as_str());
+        self.fetch_each(query, request_from_row).await
     }
 
     /// The developer of `app_id` acknowledges (or, with `complete`, reports done) request `id`.
@@ -149,27 +141,21 @@ impl Store {
         } else {
             "acknowledged_at = COALESCE(acknowledged_at, $1)"
         };
-        let row = sqlx::query(&format!(
+        let sql = format!(
             "UPDATE deletion_requests SET {set} WHERE id = $2 AND app_id = $3 RETURNING {REQUEST_COLUMNS}"
-        ))
-        .bind(at.timestamp())
-        .bind(id.get())
-        .bind(app_id.as_str())
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(request_from_row).transpose()
+        );
+        let query = sqlx::query(&sql)
+            .bind(at.timestamp())
+            .bind(id.get())
+            .bind(app_id.as_str());
+        self.fetch_opt(query, request_from_row).await
     }
 
     /// Marks a User deregistered at `at`. Returns whether they were registered.
     pub async fn deregister_user(&self, user_id: UserId, at: DateTime<Utc>) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE users SET deregistered_at = $1 WHERE id = $2 AND deregistered_at IS NULL",
-        )
-        .bind(at.timestamp())
-        .bind(user_id.get())
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let sql = "UPDATE users SET deregistered_at = $1 WHERE id = $2 AND deregistered_at IS NULL";
+        let query = sqlx::query(sql).bind(at.timestamp()).bind(user_id.get());
+        self.changed_one(query).await
     }
 
     /// Records (or replaces) the bank account a User gave for prize transfers.
@@ -180,16 +166,13 @@ impl Store {
         account_no: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO user_bank_accounts (user_id, bank_code, account_no, recorded_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (user_id) DO UPDATE SET bank_code = $2, account_no = $3, recorded_at = $4",
-        )
-        .bind(user_id.get())
-        .bind(bank_code)
-        .bind(account_no)
-        .bind(at.timestamp())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql = "INSERT INTO user_bank_accounts (user_id, bank_code, account_no, recorded_at) VALUES ($1, $2, $3, $4) \
+                   ON CONFLICT (user_id) DO UPDATE SET bank_code = $2, account_no = $3, recorded_at = $4";
+        let query = sqlx::query(sql)
+            .bind(user_id.get())
+            .bind(bank_code)
+            .bind(account_no)
+            .bind(at.timestamp());
+        self.run(query).await
     }
 }

@@ -20,9 +20,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use einv_core::InvoiceNumber;
-use sqlx::any::AnyArguments;
 use sqlx::query::Query;
-use sqlx::{Any, AnyConnection, Connection, Executor, Row};
+use sqlx::{AnyConnection, Connection, Database, Encode, Executor, Row, Type};
 
 use super::periods::distinct_keys;
 use super::{record_from_row, HEADER_COLUMNS};
@@ -36,7 +35,8 @@ use crate::{
 /// SQLite 3.32); PostgreSQL's limit (65 535) is higher.
 pub const MAX_PARAMS: usize = 32_766;
 
-const INVOICE_COLUMNS: &str = "period, inv_num, inv_date, inv_time, seller_ban, buyer_ban, \
+/// The columns of a new invoice, in the order [`bind_header`] binds them.
+pub const INVOICE_COLUMNS: &str = "period, inv_num, inv_date, inv_time, seller_ban, buyer_ban, \
     random_code, currency, sales_amount, free_tax_amount, zero_tax_amount, tax_type, tax_rate, \
     tax_amount, total_amount, carrier_type, carrier_id1, carrier_id2, print_mark, donate_mark, \
     npoban, status, created_at, seller_name, seller_address";
@@ -127,7 +127,6 @@ impl Store {
 }
 
 type Tx = AnyConnection;
-type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
 type Key = (InvoiceNumber, i64);
 
 /// `(…),(…)…`: `rows` tuples of `width` parameters.
@@ -196,8 +195,21 @@ async fn upsert_sellers(tx: &mut Tx, backend: Backend, sellers: &[Seller]) -> St
     Ok(())
 }
 
-/// Binds a new invoice's header; it is stored `issued` (a status change is a later message).
-fn bind_header<'q>(query: AnyQuery<'q>, h: &'q InvoiceHeader, now: i64) -> AnyQuery<'q> {
+/// Binds a new invoice's header in [`INVOICE_COLUMNS`]' order; it is stored `issued` (a status
+/// change is a later message). Generic over the driver: the import benchmark's baseline binds
+/// the same header through sqlx's native SQLite driver.
+pub fn bind_header<'q, DB>(
+    query: Query<'q, DB, DB::Arguments<'q>>,
+    h: &'q InvoiceHeader,
+    now: i64,
+) -> Query<'q, DB, DB::Arguments<'q>>
+where
+    DB: Database,
+    i64: Encode<'q, DB> + Type<DB>,
+    &'q str: Encode<'q, DB> + Type<DB>,
+    Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    String: Encode<'q, DB> + Type<DB>,
+{
     let carrier = h.carrier.as_ref();
     // The store keeps amounts as integers; an amount past i64 cannot be an invoice's.
     let amount = |n: einv_core::Ntd| i64::try_from(n.dollars()).unwrap_or(i64::MAX);

@@ -122,6 +122,20 @@ fn item_from_row(r: &dyn Columns) -> StoreResult<InvoiceItem> {
     })
 }
 
+/// The `OR`-ed arms of a list query, one index seek per carrier: `({alias}carrier_type = $p AND
+/// {alias}carrier_id1 = $p+1)`, the carriers' parameters numbered from `first` on (after the
+/// query's own, as [`carrier_args`] binds them).
+pub(crate) fn carrier_arms(alias: &str, count: usize, first: usize) -> String {
+    let arm = |n| {
+        let p = first + 2 * n;
+        format!(
+            "({alias}carrier_type = ${p} AND {alias}carrier_id1 = ${})",
+            p + 1
+        )
+    };
+    (0..count).map(arm).collect::<Vec<_>>().join(" OR ")
+}
+
 /// `args` followed by each carrier's type and visible ID (the `OR`-ed arms of a list query).
 pub(crate) fn carrier_args(mut args: Vec<Arg>, carriers: &[CarrierKey]) -> Vec<Arg> {
     for c in carriers {
@@ -232,12 +246,6 @@ impl Store {
         if carriers.is_empty() {
             return Ok(Vec::new());
         }
-        let arms: Vec<String> = (0..carriers.len())
-            .map(|n| {
-                let p = 4 + 2 * n;
-                format!("(i.carrier_type = ${} AND i.carrier_id1 = ${})", p, p + 1)
-            })
-            .collect();
         // The cursor's row is looked up by id alone: it only sets the position, whichever
         // period it is in.
         let sql = format!(
@@ -247,12 +255,25 @@ impl Store {
                  (SELECT a.inv_date, a.inv_time, a.inv_num FROM invoices a WHERE a.id = $3) \
              ORDER BY i.inv_date, i.inv_time, i.inv_num LIMIT {limit}",
             periods::period_clause("i.period", from, to),
-            arms.join(" OR ")
+            carrier_arms("i.", carriers.len(), 4)
         );
+        self.carrier_records(sql, (from, to), after_id, carriers)
+            .await
+    }
+
+    /// The invoices a carrier query finds whose parameters are the dates `$1` and `$2`, its own
+    /// `$3`, then the carriers' (arms from [`carrier_arms`] numbered from 4).
+    pub(crate) async fn carrier_records(
+        &self,
+        sql: String,
+        (from, to): (NaiveDate, NaiveDate),
+        third: i64,
+        carriers: &[CarrierKey],
+    ) -> StoreResult<Vec<InvoiceRecord>> {
         let args = vec![
             Arg::Int(date_key(from)),
             Arg::Int(date_key(to)),
-            Arg::Int(after_id),
+            Arg::Int(third),
         ];
         self.hot_rows(sql, carrier_args(args, carriers), record_from_row)
             .await
@@ -370,18 +391,12 @@ fn carrier_list_sql(
     limit: i64,
     offset: i64,
 ) -> String {
-    let arms: Vec<String> = (0..carriers.len())
-        .map(|n| {
-            let p = 3 + 2 * n;
-            format!("(i.carrier_type = ${} AND i.carrier_id1 = ${})", p, p + 1)
-        })
-        .collect();
     format!(
         "SELECT {HEADER_COLUMNS} FROM invoices i \
          WHERE i.inv_date BETWEEN $1 AND $2{} AND ({}) \
          ORDER BY i.inv_date, i.inv_time, i.inv_num LIMIT {limit} OFFSET {offset}",
         periods::period_clause("i.period", from, to),
-        arms.join(" OR ")
+        carrier_arms("i.", carriers.len(), 3)
     )
 }
 

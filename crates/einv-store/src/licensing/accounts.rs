@@ -6,6 +6,7 @@ use einv_core::{ApplicationId, DeveloperId, ReviewerId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::query::Bound;
 use crate::records::{date_from_key, date_key, from_unix};
 use crate::{
     ApplicationForm, ApplicationRecord, DeveloperRecord, DocumentRecord, EntityType, IsmsRecord,
@@ -67,6 +68,44 @@ fn application_from_row(r: &AnyRow) -> StoreResult<ApplicationRecord> {
     })
 }
 
+/// A document's record: its size is the stored bytes' length, the bytes stay in the table.
+const DOCUMENT_COLUMNS: &str = "id, application_id, file_name, content_type, \
+    CAST(LENGTH(bytes) AS BIGINT) AS size, sha256, uploaded_at, replaced_by";
+
+fn document_from_row(r: &AnyRow) -> StoreResult<DocumentRecord> {
+    Ok(DocumentRecord {
+        id: r.try_get("id")?,
+        application_id: ApplicationId::new(r.try_get("application_id")?),
+        file_name: r.try_get("file_name")?,
+        content_type: r.try_get("content_type")?,
+        size: r.try_get::<Option<i64>, _>("size")?.unwrap_or_default(),
+        sha256: r.try_get("sha256")?,
+        uploaded_at: from_unix(r.try_get("uploaded_at")?),
+        replaced_by: r.try_get("replaced_by")?,
+    })
+}
+
+/// Binds `f` as `$1`…`$14`: its Developer, contact (name, e-mail, phone), product (name,
+/// version), purpose, services, ISMS certificate (number, issuer, scope, expiry, exempt) and
+/// the terms version it accepted.
+fn bind_form<'q>(query: Bound<'q>, f: &'q ApplicationForm) -> Bound<'q> {
+    query
+        .bind(f.developer_id.get())
+        .bind(f.contact_name.as_str())
+        .bind(f.contact_email.as_str())
+        .bind(f.contact_phone.as_str())
+        .bind(f.product_name.as_str())
+        .bind(f.product_version.as_str())
+        .bind(f.purpose.as_str())
+        .bind(f.services.join(","))
+        .bind(f.isms.number.as_deref())
+        .bind(f.isms.issuer.as_deref())
+        .bind(f.isms.scope.as_deref())
+        .bind(f.isms.expiry.map(date_key))
+        .bind(i64::from(f.isms.exempt))
+        .bind(f.terms_version.as_str())
+}
+
 impl Store {
     /// Creates a Developer account. An e-mail already used is [`StoreError::AlreadyExists`].
     pub async fn create_developer(
@@ -74,21 +113,20 @@ impl Store {
         d: &NewDeveloper,
         at: DateTime<Utc>,
     ) -> StoreResult<DeveloperRecord> {
-        let row = sqlx::query(&format!(
+        let sql = format!(
             "INSERT INTO developers (email, password_hash, name, entity_type, business_id, \
              security_level, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {DEVELOPER_COLUMNS}"
-        ))
-        .bind(d.email.as_str())
-        .bind(d.password_hash.as_str())
-        .bind(d.name.as_str())
-        .bind(d.entity_type.as_str())
-        .bind(d.business_id.as_deref())
-        .bind(d.security_level.as_deref())
-        .bind(at.timestamp())
-        .fetch_one(self.pool())
-        .await
-        .map_err(|e| StoreError::on_unique(e, "an account with this e-mail"))?;
-        developer_from_row(&row)
+        );
+        let query = sqlx::query(&sql)
+            .bind(d.email.as_str())
+            .bind(d.password_hash.as_str())
+            .bind(d.name.as_str())
+            .bind(d.entity_type.as_str())
+            .bind(d.business_id.as_deref())
+            .bind(d.security_level.as_deref())
+            .bind(at.timestamp());
+        self.insert_returning(query, "an account with this e-mail", developer_from_row)
+            .await
     }
 
     /// The Developer with this e-mail.
@@ -96,24 +134,16 @@ impl Store {
         &self,
         email: &str,
     ) -> StoreResult<Option<DeveloperRecord>> {
-        let row = sqlx::query(&format!(
-            "SELECT {DEVELOPER_COLUMNS} FROM developers WHERE email = $1"
-        ))
-        .bind(email)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(developer_from_row).transpose()
+        let sql = format!("SELECT {DEVELOPER_COLUMNS} FROM developers WHERE email = $1");
+        let query = sqlx::query(&sql).bind(email);
+        self.fetch_opt(query, developer_from_row).await
     }
 
     /// The Developer with row ID `id`.
     pub async fn find_developer(&self, id: DeveloperId) -> StoreResult<Option<DeveloperRecord>> {
-        let row = sqlx::query(&format!(
-            "SELECT {DEVELOPER_COLUMNS} FROM developers WHERE id = $1"
-        ))
-        .bind(id.get())
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(developer_from_row).transpose()
+        let sql = format!("SELECT {DEVELOPER_COLUMNS} FROM developers WHERE id = $1");
+        let query = sqlx::query(&sql).bind(id.get());
+        self.fetch_opt(query, developer_from_row).await
     }
 
     /// The Developers registered under a business ID (registry events name them so).
@@ -121,23 +151,18 @@ impl Store {
         &self,
         business_id: &str,
     ) -> StoreResult<Vec<DeveloperRecord>> {
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {DEVELOPER_COLUMNS} FROM developers WHERE business_id = $1 ORDER BY id"
-        ))
-        .bind(business_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(developer_from_row).collect()
+        );
+        let query = sqlx::query(&sql).bind(business_id);
+        self.fetch_each(query, developer_from_row).await
     }
 
     /// Every Developer, oldest first.
     pub async fn list_developers(&self) -> StoreResult<Vec<DeveloperRecord>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {DEVELOPER_COLUMNS} FROM developers ORDER BY id"
-        ))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(developer_from_row).collect()
+        let sql = format!("SELECT {DEVELOPER_COLUMNS} FROM developers ORDER BY id");
+        let query = sqlx::query(&sql);
+        self.fetch_each(query, developer_from_row).await
     }
 
     /// Creates a reviewer account. An e-mail already used is [`StoreError::AlreadyExists`].
@@ -185,30 +210,15 @@ impl Store {
         f: &ApplicationForm,
         at: DateTime<Utc>,
     ) -> StoreResult<ApplicationRecord> {
-        let row = sqlx::query(&format!(
+        let sql = format!(
             "INSERT INTO applications (developer_id, contact_name, contact_email, contact_phone, \
              product_name, product_version, purpose, services, isms_number, isms_issuer, isms_scope, \
              isms_expiry, isms_exempt, terms_version, filed_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
              RETURNING {APPLICATION_COLUMNS}"
-        ))
-        .bind(f.developer_id.get())
-        .bind(f.contact_name.as_str())
-        .bind(f.contact_email.as_str())
-        .bind(f.contact_phone.as_str())
-        .bind(f.product_name.as_str())
-        .bind(f.product_version.as_str())
-        .bind(f.purpose.as_str())
-        .bind(f.services.join(","))
-        .bind(f.isms.number.as_deref())
-        .bind(f.isms.issuer.as_deref())
-        .bind(f.isms.scope.as_deref())
-        .bind(f.isms.expiry.map(date_key))
-        .bind(i64::from(f.isms.exempt))
-        .bind(f.terms_version.as_str())
-        .bind(at.timestamp())
-        .fetch_one(self.pool())
-        .await?;
+        );
+        let query = bind_form(sqlx::query(&sql), f).bind(at.timestamp());
+        let row = query.fetch_one(self.pool()).await?;
         application_from_row(&row)
     }
 
@@ -217,13 +227,9 @@ impl Store {
         &self,
         id: ApplicationId,
     ) -> StoreResult<Option<ApplicationRecord>> {
-        let row = sqlx::query(&format!(
-            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1"
-        ))
-        .bind(id.get())
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(application_from_row).transpose()
+        let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1");
+        let query = sqlx::query(&sql).bind(id.get());
+        self.fetch_opt(query, application_from_row).await
     }
 
     /// Replaces the editable parts of an application: contact, product, purpose, version,
@@ -234,28 +240,14 @@ impl Store {
         id: ApplicationId,
         f: &ApplicationForm,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE applications SET product_version = $1, purpose = $2, isms_number = $3, \
-             isms_issuer = $4, isms_scope = $5, isms_expiry = $6, isms_exempt = $7, \
-             contact_name = $9, contact_email = $10, contact_phone = $11, product_name = $12, \
-             services = $13 WHERE id = $8",
-        )
-        .bind(f.product_version.as_str())
-        .bind(f.purpose.as_str())
-        .bind(f.isms.number.as_deref())
-        .bind(f.isms.issuer.as_deref())
-        .bind(f.isms.scope.as_deref())
-        .bind(f.isms.expiry.map(date_key))
-        .bind(i64::from(f.isms.exempt))
-        .bind(id.get())
-        .bind(f.contact_name.as_str())
-        .bind(f.contact_email.as_str())
-        .bind(f.contact_phone.as_str())
-        .bind(f.product_name.as_str())
-        .bind(f.services.join(","))
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        // The form binds as `$1`…`$14` (bind_form); the Developer ($1) and the terms version
+        // ($14) are not updated.
+        let sql = "UPDATE applications SET contact_name = $2, contact_email = $3, \
+                   contact_phone = $4, product_name = $5, product_version = $6, purpose = $7, \
+                   services = $8, isms_number = $9, isms_issuer = $10, isms_scope = $11, \
+                   isms_expiry = $12, isms_exempt = $13 WHERE id = $15";
+        let query = bind_form(sqlx::query(sql), f).bind(id.get());
+        self.run(query).await
     }
 
     /// Stores an uploaded document with its SHA-256 (computed by the caller from `bytes`).
@@ -268,19 +260,17 @@ impl Store {
         sha256: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let id = sqlx::query_scalar(
+        let sql =
             "INSERT INTO application_documents (application_id, file_name, content_type, bytes, \
-             sha256, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(application_id.get())
-        .bind(file_name)
-        .bind(content_type)
-        .bind(bytes.to_vec())
-        .bind(sha256)
-        .bind(at.timestamp())
-        .fetch_one(self.pool())
-        .await?;
-        Ok(id)
+             sha256, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+        let insert = sqlx::query_scalar(sql)
+            .bind(application_id.get())
+            .bind(file_name)
+            .bind(content_type)
+            .bind(bytes.to_vec())
+            .bind(sha256)
+            .bind(at.timestamp());
+        self.new_id(insert).await
     }
 
     /// The documents of an application, without their bytes.
@@ -288,52 +278,20 @@ impl Store {
         &self,
         application_id: ApplicationId,
     ) -> StoreResult<Vec<DocumentRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, application_id, file_name, content_type, CAST(LENGTH(bytes) AS BIGINT) AS size, sha256, \
-             uploaded_at, replaced_by FROM application_documents WHERE application_id = $1 ORDER BY id",
-        )
-        .bind(application_id.get())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(DocumentRecord {
-                    id: r.try_get("id")?,
-                    application_id: ApplicationId::new(r.try_get("application_id")?),
-                    file_name: r.try_get("file_name")?,
-                    content_type: r.try_get("content_type")?,
-                    size: r.try_get::<Option<i64>, _>("size")?.unwrap_or_default(),
-                    sha256: r.try_get("sha256")?,
-                    uploaded_at: from_unix(r.try_get("uploaded_at")?),
-                    replaced_by: r.try_get("replaced_by")?,
-                })
-            })
-            .collect()
+        let sql = format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM application_documents WHERE application_id = $1 \
+             ORDER BY id"
+        );
+        let query = sqlx::query(&sql).bind(application_id.get());
+        self.fetch_each(query, document_from_row).await
     }
 
     /// A document's bytes, with its record.
     pub async fn document_bytes(&self, id: i64) -> StoreResult<Option<(DocumentRecord, Vec<u8>)>> {
-        let row = sqlx::query(
-            "SELECT id, application_id, file_name, content_type, sha256, uploaded_at, bytes, \
-             replaced_by FROM application_documents WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|r| {
-            let bytes: Vec<u8> = r.try_get("bytes")?;
-            let record = DocumentRecord {
-                id: r.try_get("id")?,
-                application_id: ApplicationId::new(r.try_get("application_id")?),
-                file_name: r.try_get("file_name")?,
-                content_type: r.try_get("content_type")?,
-                size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-                sha256: r.try_get("sha256")?,
-                uploaded_at: from_unix(r.try_get("uploaded_at")?),
-                replaced_by: r.try_get("replaced_by")?,
-            };
-            Ok((record, bytes))
-        })
-        .transpose()
+        let sql =
+            format!("SELECT {DOCUMENT_COLUMNS}, bytes FROM application_documents WHERE id = $1");
+        let query = sqlx::query(&sql).bind(id);
+        self.fetch_opt(query, |r| Ok((document_from_row(r)?, r.try_get("bytes")?)))
+            .await
     }
 }

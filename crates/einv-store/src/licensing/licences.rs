@@ -110,35 +110,23 @@ impl Store {
 
     /// Gives a licence its AppID (a legacy licence registered after its approval).
     pub async fn set_licence_app(&self, id: LicenceId, app_id: &AppId) -> StoreResult<()> {
-        sqlx::query("UPDATE licences SET app_id = $1 WHERE id = $2 AND app_id IS NULL")
-            .bind(app_id.as_str())
-            .bind(id.get())
-            .execute(self.pool())
-            .await
-            .map_err(|e| StoreError::on_unique(e, "this AppID"))?;
-        Ok(())
+        let sql = "UPDATE licences SET app_id = $1 WHERE id = $2 AND app_id IS NULL";
+        let query = sqlx::query(sql).bind(app_id.as_str()).bind(id.get());
+        self.run_unique(query, "this AppID").await
     }
 
     /// The licence with row ID `id`.
     pub async fn find_licence(&self, id: LicenceId) -> StoreResult<Option<LicenceRecord>> {
-        let row = sqlx::query(&format!(
-            "SELECT {LICENCE_COLUMNS} FROM licences WHERE id = $1"
-        ))
-        .bind(id.get())
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(licence_from_row).transpose()
+        let sql = format!("SELECT {LICENCE_COLUMNS} FROM licences WHERE id = $1");
+        let query = sqlx::query(&sql).bind(id.get());
+        self.fetch_opt(query, licence_from_row).await
     }
 
     /// The licence of an AppID.
     pub async fn find_licence_by_app(&self, app_id: &AppId) -> StoreResult<Option<LicenceRecord>> {
-        let row = sqlx::query(&format!(
-            "SELECT {LICENCE_COLUMNS} FROM licences WHERE app_id = $1"
-        ))
-        .bind(app_id.as_str())
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(licence_from_row).transpose()
+        let sql = format!("SELECT {LICENCE_COLUMNS} FROM licences WHERE app_id = $1");
+        let query = sqlx::query(&sql).bind(app_id.as_str());
+        self.fetch_opt(query, licence_from_row).await
     }
 
     /// A Developer's licences, newest first.
@@ -146,13 +134,11 @@ impl Store {
         &self,
         developer_id: DeveloperId,
     ) -> StoreResult<Vec<LicenceRecord>> {
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {LICENCE_COLUMNS} FROM licences WHERE developer_id = $1 ORDER BY id DESC"
-        ))
-        .bind(developer_id.get())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(licence_from_row).collect()
+        );
+        let query = sqlx::query(&sql).bind(developer_id.get());
+        self.fetch_each(query, licence_from_row).await
     }
 
     /// Licences in any of `states` (state names), oldest change first: the review queue.
@@ -179,26 +165,18 @@ impl Store {
         &self,
         licence_id: LicenceId,
     ) -> StoreResult<Vec<LicenceEventRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, licence_id, event, actor, at, reason, rule, state_after FROM licence_events \
-             WHERE licence_id = $1 ORDER BY id",
-        )
-        .bind(licence_id.get())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(event_from_row).collect()
+        let sql = "SELECT id, licence_id, event, actor, at, reason, rule, state_after FROM licence_events \
+                   WHERE licence_id = $1 ORDER BY id";
+        let query = sqlx::query(sql).bind(licence_id.get());
+        self.fetch_each(query, event_from_row).await
     }
 
     /// The latest events across all licences (the reviewer's registry log), newest first.
     pub async fn recent_licence_events(&self, limit: i64) -> StoreResult<Vec<LicenceEventRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, licence_id, event, actor, at, reason, rule, state_after FROM licence_events \
-             ORDER BY id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(event_from_row).collect()
+        let sql = "SELECT id, licence_id, event, actor, at, reason, rule, state_after FROM licence_events \
+                   ORDER BY id DESC LIMIT $1";
+        let query = sqlx::query(sql).bind(limit);
+        self.fetch_each(query, event_from_row).await
     }
 
     /// Stores a new APIKey for an AppID, sealed by `seal` for the credential's row ID (the
@@ -266,34 +244,25 @@ impl Store {
         prefix: &str,
     ) -> StoreResult<Vec<(AppId, Option<i64>, String)>> {
         let like = format!("{prefix}%");
-        let rows = sqlx::query(
-            "SELECT app_id, id, sealed_key FROM credentials WHERE sealed_key NOT LIKE $1 \
-             UNION ALL SELECT app_id, NULL, sealed_key FROM apps WHERE sealed_key NOT LIKE $1",
-        )
-        .bind(like.as_str())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    parsed(r, "credentials", "app_id")?,
-                    r.try_get("id")?,
-                    r.try_get("sealed_key")?,
-                ))
-            })
-            .collect()
+        let sql = "SELECT app_id, id, sealed_key FROM credentials WHERE sealed_key NOT LIKE $1 \
+                   UNION ALL SELECT app_id, NULL, sealed_key FROM apps WHERE sealed_key NOT LIKE $1";
+        let query = sqlx::query(sql).bind(like.as_str());
+        self.fetch_each(query, |r| {
+            Ok((
+                parsed(r, "credentials", "app_id")?,
+                r.try_get("id")?,
+                r.try_get("sealed_key")?,
+            ))
+        })
+        .await
     }
 
     /// An AppID's keys, newest first.
     pub async fn credentials_of(&self, app_id: &AppId) -> StoreResult<Vec<CredentialRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, app_id, sealed_key, created_at, valid_until, revoked_at, revealed_at FROM credentials \
-             WHERE app_id = $1 ORDER BY id DESC",
-        )
-        .bind(app_id.as_str())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(credential_from_row).collect()
+        let sql = "SELECT id, app_id, sealed_key, created_at, valid_until, revoked_at, revealed_at FROM credentials \
+                   WHERE app_id = $1 ORDER BY id DESC";
+        let query = sqlx::query(sql).bind(app_id.as_str());
+        self.fetch_each(query, credential_from_row).await
     }
 
     /// Ends the validity of every key of `app_id` except `keep` at `until` (a rotation's
@@ -304,41 +273,28 @@ impl Store {
         keep: i64,
         until: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE credentials SET valid_until = $1 WHERE app_id = $2 AND id <> $3 \
-             AND (valid_until IS NULL OR valid_until > $1)",
-        )
-        .bind(until.timestamp())
-        .bind(app_id.as_str())
-        .bind(keep)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql = "UPDATE credentials SET valid_until = $1 WHERE app_id = $2 AND id <> $3 \
+                   AND (valid_until IS NULL OR valid_until > $1)";
+        let query = sqlx::query(sql)
+            .bind(until.timestamp())
+            .bind(app_id.as_str())
+            .bind(keep);
+        self.run(query).await
     }
 
     /// Marks key `id` shown to its Developer. Returns `true` only the first time: the one
     /// moment the key may be shown (R4.1).
     pub async fn reveal_credential(&self, id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE credentials SET revealed_at = $1 WHERE id = $2 AND revealed_at IS NULL",
-        )
-        .bind(at.timestamp())
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let sql = "UPDATE credentials SET revealed_at = $1 WHERE id = $2 AND revealed_at IS NULL";
+        let query = sqlx::query(sql).bind(at.timestamp()).bind(id);
+        self.changed_one(query).await
     }
 
     /// Revokes every key of an AppID (R11).
     pub async fn revoke_credentials(&self, app_id: &AppId, at: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE credentials SET revoked_at = $1 WHERE app_id = $2 AND revoked_at IS NULL",
-        )
-        .bind(at.timestamp())
-        .bind(app_id.as_str())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql = "UPDATE credentials SET revoked_at = $1 WHERE app_id = $2 AND revoked_at IS NULL";
+        let query = sqlx::query(sql).bind(at.timestamp()).bind(app_id.as_str());
+        self.run(query).await
     }
 }
 

@@ -5,20 +5,13 @@
 
 use chrono::{DateTime, Utc};
 use einv_core::{AppId, DeveloperId, LicenceId, UserId};
-use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::query::{Query, QueryScalar};
-use sqlx::{Any, Row};
+use sqlx::any::AnyRow;
+use sqlx::Row;
 
 use crate::columns::parsed;
 use crate::records::from_unix;
-use crate::{
-    Announcement, LicenceNote, Notification, Recipient, Store, StoreError, StoreResult,
-    TermsVersion,
-};
+use crate::{Announcement, LicenceNote, Notification, Recipient, Store, StoreResult, TermsVersion};
 use einv_core::notice::NotificationKind;
-
-type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
-type IdQuery<'q> = QueryScalar<'q, Any, i64, AnyArguments<'q>>;
 
 fn terms_from_row(r: &AnyRow) -> StoreResult<TermsVersion> {
     Ok(TermsVersion {
@@ -73,16 +66,14 @@ impl Store {
     /// Publishes a terms version with its full text (R4.3, R9). A version already published is
     /// [`StoreError::AlreadyExists`]; the text never changes afterwards (a trigger refuses).
     pub async fn publish_terms(&self, t: &TermsVersion, full_text: &str) -> StoreResult<()> {
-        sqlx::query("INSERT INTO terms_versions (version, summary, published_at, deadline, full_text) VALUES ($1, $2, $3, $4, $5)")
+        let sql = "INSERT INTO terms_versions (version, summary, published_at, deadline, full_text) VALUES ($1, $2, $3, $4, $5)";
+        let query = sqlx::query(sql)
             .bind(t.version.as_str())
             .bind(t.summary.as_str())
             .bind(t.published_at.timestamp())
             .bind(t.deadline.timestamp())
-            .bind(full_text)
-            .execute(self.pool())
-            .await
-            .map_err(|e| StoreError::on_unique(e, "this terms version"))?;
-        Ok(())
+            .bind(full_text);
+        self.run_unique(query, "this terms version").await
     }
 
     /// The full text of a terms version (R4.3, R9), if the version exists. Kept apart from
@@ -98,7 +89,7 @@ impl Store {
 
     /// Every terms version, newest first.
     pub async fn list_terms(&self) -> StoreResult<Vec<TermsVersion>> {
-        self.all(
+        self.fetch_each(
             sqlx::query("SELECT version, summary, published_at, deadline FROM terms_versions ORDER BY published_at DESC, version DESC"),
             terms_from_row,
         )
@@ -112,16 +103,13 @@ impl Store {
         version: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO terms_acceptances (developer_id, version, accepted_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (developer_id, version) DO NOTHING",
-        )
-        .bind(developer_id.get())
-        .bind(version)
-        .bind(at.timestamp())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql = "INSERT INTO terms_acceptances (developer_id, version, accepted_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (developer_id, version) DO NOTHING";
+        let query = sqlx::query(sql)
+            .bind(developer_id.get())
+            .bind(version)
+            .bind(at.timestamp());
+        self.run(query).await
     }
 
     /// The versions a Developer accepted, with when.
@@ -129,7 +117,7 @@ impl Store {
         &self,
         developer_id: DeveloperId,
     ) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
-        self.all(
+        self.fetch_each(
             sqlx::query("SELECT version, accepted_at FROM terms_acceptances WHERE developer_id = $1 ORDER BY accepted_at")
                 .bind(developer_id.get()),
             acceptance_from_row,
@@ -151,7 +139,7 @@ impl Store {
         )
         .bind(now.timestamp())
         .bind(developer_id.get());
-        self.all(overdue, terms_from_row).await
+        self.fetch_each(overdue, terms_from_row).await
     }
 
     /// Publishes an announcement; returns its ID.
@@ -176,7 +164,7 @@ impl Store {
              ORDER BY published_at DESC, id DESC LIMIT $1",
         )
         .bind(limit);
-        self.all(newest, announcement_from_row).await
+        self.fetch_each(newest, announcement_from_row).await
     }
 
     /// Sends a notification; returns its ID.
@@ -214,7 +202,7 @@ impl Store {
         )
         .bind(role)
         .bind(id);
-        self.all(newest, notification_from_row).await
+        self.fetch_each(newest, notification_from_row).await
     }
 
     /// Marks a notification read (its receipt), only for its own recipient. Returns whether
@@ -226,17 +214,14 @@ impl Store {
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let (role, rid) = to.parts();
-        let done = sqlx::query(
-            "UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 \
-             AND recipient_role = $3 AND recipient_id = $4",
-        )
-        .bind(at.timestamp())
-        .bind(id)
-        .bind(role)
-        .bind(rid)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let sql = "UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 \
+                   AND recipient_role = $3 AND recipient_id = $4";
+        let query = sqlx::query(sql)
+            .bind(at.timestamp())
+            .bind(id)
+            .bind(role)
+            .bind(rid);
+        self.changed_one(query).await
     }
 
     /// Marks every unread notification of a recipient read.
@@ -246,16 +231,10 @@ impl Store {
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
         let (role, id) = to.parts();
-        sqlx::query(
-            "UPDATE notifications SET read_at = $1 \
-             WHERE recipient_role = $2 AND recipient_id = $3 AND read_at IS NULL",
-        )
-        .bind(at.timestamp())
-        .bind(role)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql = "UPDATE notifications SET read_at = $1 \
+                   WHERE recipient_role = $2 AND recipient_id = $3 AND read_at IS NULL";
+        let query = sqlx::query(sql).bind(at.timestamp()).bind(role).bind(id);
+        self.run(query).await
     }
 
     /// Records a research submission (R5.10).
@@ -276,7 +255,7 @@ impl Store {
 
     /// Every research submission, newest first (for the Center).
     pub async fn list_research(&self) -> StoreResult<Vec<LicenceNote>> {
-        self.all(
+        self.fetch_each(
             sqlx::query("SELECT id, licence_id, title, body, submitted_at AS at FROM research_submissions ORDER BY id DESC"),
             note_from_row,
         )
@@ -310,7 +289,7 @@ impl Store {
              FROM change_notices WHERE licence_id = $1 ORDER BY id",
         )
         .bind(licence_id.get());
-        self.all(oldest, note_from_row).await
+        self.fetch_each(oldest, note_from_row).await
     }
 
     /// Records the Developer's confirmation that programs and data were destroyed (R11).
@@ -321,45 +300,22 @@ impl Store {
         statement: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query("INSERT INTO destruction_confirmations (licence_id, statement, confirmed_at) VALUES ($1, $2, $3)")
+        let sql = "INSERT INTO destruction_confirmations (licence_id, statement, confirmed_at) VALUES ($1, $2, $3)";
+        let query = sqlx::query(sql)
             .bind(licence_id.get())
             .bind(statement)
-            .bind(at.timestamp())
-            .execute(self.pool())
+            .bind(at.timestamp());
+        self.run_unique(query, "a destruction confirmation for this licence")
             .await
-            .map_err(|e| StoreError::on_unique(e, "a destruction confirmation for this licence"))?;
-        Ok(())
     }
 
     /// The destruction confirmation of a licence, if given.
     pub async fn destruction_of(&self, licence_id: LicenceId) -> StoreResult<Option<LicenceNote>> {
-        let row = sqlx::query(
+        let sql =
             "SELECT id, licence_id, 'destruction' AS title, statement AS body, confirmed_at AS at \
-             FROM destruction_confirmations WHERE licence_id = $1",
-        )
-        .bind(licence_id.get())
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(note_from_row).transpose()
-    }
-
-    /// The rows a query finds, each read by `from_row`: every list here has this one shape.
-    async fn all<T>(
-        &self,
-        query: AnyQuery<'_>,
-        from_row: fn(&AnyRow) -> StoreResult<T>,
-    ) -> StoreResult<Vec<T>> {
-        query
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(from_row)
-            .collect()
-    }
-
-    /// The ID an `INSERT … RETURNING id` gave its new row.
-    async fn new_id(&self, insert: IdQuery<'_>) -> StoreResult<i64> {
-        Ok(insert.fetch_one(self.pool()).await?)
+             FROM destruction_confirmations WHERE licence_id = $1";
+        let query = sqlx::query(sql).bind(licence_id.get());
+        self.fetch_opt(query, note_from_row).await
     }
 }
 

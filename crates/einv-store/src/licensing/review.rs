@@ -98,22 +98,17 @@ impl Store {
 
     /// A licence's resubmissions, oldest first.
     pub async fn revisions_of(&self, licence_id: LicenceId) -> StoreResult<Vec<RevisionRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, licence_id, at, changes FROM application_revisions WHERE licence_id = $1 ORDER BY id",
-        )
-        .bind(licence_id.get())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(RevisionRecord {
-                    id: r.try_get("id")?,
-                    licence_id: LicenceId::new(r.try_get("licence_id")?),
-                    at: from_unix(r.try_get("at")?),
-                    changes: r.try_get("changes")?,
-                })
+        let sql = "SELECT id, licence_id, at, changes FROM application_revisions WHERE licence_id = $1 ORDER BY id";
+        let query = sqlx::query(sql).bind(licence_id.get());
+        self.fetch_each(query, |r| {
+            Ok(RevisionRecord {
+                id: r.try_get("id")?,
+                licence_id: LicenceId::new(r.try_get("licence_id")?),
+                at: from_unix(r.try_get("at")?),
+                changes: r.try_get("changes")?,
             })
-            .collect()
+        })
+        .await
     }
 
     /// Marks document `old` of `application_id` as replaced by `new`; false when `old` is not
@@ -124,16 +119,13 @@ impl Store {
         old: i64,
         new: i64,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE application_documents SET replaced_by = $1 \
-             WHERE id = $2 AND application_id = $3 AND replaced_by IS NULL",
-        )
-        .bind(new)
-        .bind(old)
-        .bind(application_id.get())
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let sql = "UPDATE application_documents SET replaced_by = $1 \
+                   WHERE id = $2 AND application_id = $3 AND replaced_by IS NULL";
+        let query = sqlx::query(sql)
+            .bind(new)
+            .bind(old)
+            .bind(application_id.get());
+        self.changed_one(query).await
     }
 
     /// Assigns licence `licence_id` to reviewer `reviewer_id` (replacing any assignment).
@@ -143,52 +135,28 @@ impl Store {
         reviewer_id: ReviewerId,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO licence_assignments (licence_id, reviewer_id, assigned_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (licence_id) DO UPDATE SET reviewer_id = excluded.reviewer_id, \
-             assigned_at = excluded.assigned_at",
-        )
-        .bind(licence_id.get())
-        .bind(reviewer_id.get())
-        .bind(at.timestamp())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let sql = "INSERT INTO licence_assignments (licence_id, reviewer_id, assigned_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (licence_id) DO UPDATE SET reviewer_id = excluded.reviewer_id, \
+                   assigned_at = excluded.assigned_at";
+        let query = sqlx::query(sql)
+            .bind(licence_id.get())
+            .bind(reviewer_id.get())
+            .bind(at.timestamp());
+        self.run(query).await
     }
 
     /// The reviewer licence `licence_id` is assigned to, if any.
     pub async fn assignee_of(&self, licence_id: LicenceId) -> StoreResult<Option<ReviewerName>> {
-        let row = sqlx::query(
-            "SELECT r.id, r.name, r.email FROM licence_assignments la \
-             JOIN reviewers r ON r.id = la.reviewer_id WHERE la.licence_id = $1",
-        )
-        .bind(licence_id.get())
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|r| {
-            Ok(ReviewerName {
-                id: ReviewerId::new(r.try_get("id")?),
-                name: r.try_get("name")?,
-                email: r.try_get("email")?,
-            })
-        })
-        .transpose()
+        let sql = "SELECT r.id, r.name, r.email FROM licence_assignments la \
+                   JOIN reviewers r ON r.id = la.reviewer_id WHERE la.licence_id = $1";
+        let query = sqlx::query(sql).bind(licence_id.get());
+        self.fetch_opt(query, reviewer_from_row).await
     }
 
     /// Every reviewer, by name.
     pub async fn reviewer_names(&self) -> StoreResult<Vec<ReviewerName>> {
-        let rows = sqlx::query("SELECT id, name, email FROM reviewers ORDER BY name, id")
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ReviewerName {
-                    id: ReviewerId::new(r.try_get("id")?),
-                    name: r.try_get("name")?,
-                    email: r.try_get("email")?,
-                })
-            })
-            .collect()
+        let query = sqlx::query("SELECT id, name, email FROM reviewers ORDER BY name, id");
+        self.fetch_each(query, reviewer_from_row).await
     }
 
     /// The licences matching `search`, most recently changed first.
@@ -259,4 +227,12 @@ impl Store {
             })
             .collect()
     }
+}
+
+fn reviewer_from_row(r: &sqlx::any::AnyRow) -> StoreResult<ReviewerName> {
+    Ok(ReviewerName {
+        id: ReviewerId::new(r.try_get("id")?),
+        name: r.try_get("name")?,
+        email: r.try_get("email")?,
+    })
 }

@@ -57,50 +57,32 @@ async fn setup(store: &Store) -> (einv_core::UserId, einv_core::UserId) {
     (a, b)
 }
 
+/// `user` grants `app` the fixture request at `now()`, renewing `renews`.
+async fn give(
+    store: &Store,
+    user: einv_core::UserId,
+    app: &str,
+    renews: Option<einv_core::GrantId>,
+) -> ConsentGrantRecord {
+    let grant = ConsentGrant::give(request(), now());
+    store
+        .insert_consent_grant(user, &crate::app(app), &grant, renews)
+        .await
+        .unwrap()
+}
+
 async fn grants_revoke_and_void(store: &Store) {
     let (a, b) = setup(store).await;
-    let g = store
-        .insert_consent_grant(
-            a,
-            &crate::app("APP1"),
-            &ConsentGrant::give(request(), now()),
-            None,
-        )
-        .await
-        .unwrap();
+    let g = give(store, a, "APP1", None).await;
     assert_eq!(g.grant.request, request(), "the request survives storage");
     assert_eq!(
         g.grant.lapses_at(),
         Utc.with_ymd_and_hms(2027, 5, 27, 2, 0, 0).unwrap()
     );
-    let renewed = store
-        .insert_consent_grant(
-            a,
-            &crate::app("APP1"),
-            &ConsentGrant::give(request(), now()),
-            Some(g.id),
-        )
-        .await
-        .unwrap();
+    let renewed = give(store, a, "APP1", Some(g.id)).await;
     assert_eq!(renewed.renews, Some(g.id));
-    store
-        .insert_consent_grant(
-            b,
-            &crate::app("APP1"),
-            &ConsentGrant::give(request(), now()),
-            None,
-        )
-        .await
-        .unwrap();
-    store
-        .insert_consent_grant(
-            a,
-            &crate::app("APP2"),
-            &ConsentGrant::give(request(), now()),
-            None,
-        )
-        .await
-        .unwrap();
+    give(store, b, "APP1", None).await;
+    give(store, a, "APP2", None).await;
     assert!(
         !store.revoke_consent_grant(g.id, b, now()).await.unwrap(),
         "not b's grant"
@@ -143,15 +125,7 @@ async fn grants_revoke_and_void(store: &Store) {
 
 async fn codes_and_refresh_tokens_are_single_use(store: &Store) {
     let (a, _) = setup(store).await;
-    let g = store
-        .insert_consent_grant(
-            a,
-            &crate::app("APP1"),
-            &ConsentGrant::give(request(), now()),
-            None,
-        )
-        .await
-        .unwrap();
+    let g = give(store, a, "APP1", None).await;
     store
         .register_redirect_uri(&crate::app("APP1"), "https://app.example/cb")
         .await
@@ -202,40 +176,17 @@ async fn codes_and_refresh_tokens_are_single_use(store: &Store) {
         };
         store.insert_consent_token(&t).await.unwrap();
     }
-    assert!(store
-        .take_consent_token("t1", TokenKind::Access, now())
-        .await
-        .unwrap()
-        .is_some());
-    assert!(
-        store
-            .take_consent_token("t1", TokenKind::Access, now())
-            .await
-            .unwrap()
-            .is_some(),
-        "access tokens are reusable"
-    );
-    assert!(
-        store
-            .take_consent_token("t1", TokenKind::Refresh, now())
-            .await
-            .unwrap()
-            .is_none(),
-        "kinds do not mix"
-    );
-    assert!(store
-        .take_consent_token("r1", TokenKind::Refresh, now())
-        .await
-        .unwrap()
-        .is_some());
-    assert!(
-        store
-            .take_consent_token("r1", TokenKind::Refresh, now())
-            .await
-            .unwrap()
-            .is_none(),
-        "rotated"
-    );
+    // Each take in order: access tokens are reusable, kinds do not mix, refresh tokens rotate.
+    for (hash, kind, found, why) in [
+        ("t1", TokenKind::Access, true, "fresh"),
+        ("t1", TokenKind::Access, true, "access tokens are reusable"),
+        ("t1", TokenKind::Refresh, false, "kinds do not mix"),
+        ("r1", TokenKind::Refresh, true, "fresh"),
+        ("r1", TokenKind::Refresh, false, "rotated"),
+    ] {
+        let taken = store.take_consent_token(hash, kind, now()).await.unwrap();
+        assert_eq!(taken.is_some(), found, "{hash} as {kind:?}: {why}");
+    }
 }
 
 async fn requests_and_notices(store: &Store) {

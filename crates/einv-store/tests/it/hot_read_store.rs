@@ -14,7 +14,7 @@ einv_store::both_backends!(
 const CARRIER: &str = "/HOT1234";
 
 async fn month_of_invoices(store: &Store, count: u32) {
-    crate::store_suite::seller(store).await;
+    crate::fixtures::seller(store).await;
     let batch: Vec<Invoice> = (1..=count)
         .map(|n| {
             testing::invoice(
@@ -49,14 +49,8 @@ async fn a_read_sees_each_write_committed_before_it(store: &Store) {
         .unwrap();
     assert_eq!(listed.len(), 3);
     let first = &listed[0];
-    assert_eq!(
-        store
-            .invoice_items(first.id, first.header.period)
-            .await
-            .unwrap()[0]
-            .description,
-        "乾電池"
-    );
+    let (_, items) = crate::fixtures::stored(store, &first.header).await;
+    assert_eq!(items[0].description, "乾電池");
     // A write through the store's other connections, then at once a read through the hot ones.
     store
         .set_invoice_status(
@@ -67,11 +61,7 @@ async fn a_read_sees_each_write_committed_before_it(store: &Store) {
         )
         .await
         .unwrap();
-    let found = store
-        .find_invoice(&first.header.number, first.header.period)
-        .await
-        .unwrap()
-        .unwrap();
+    let (found, _) = crate::fixtures::stored(store, &first.header).await;
     assert_eq!(found.status, InvoiceStatus::Voided);
     store
         .create_user(

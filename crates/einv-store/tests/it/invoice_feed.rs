@@ -8,6 +8,8 @@ use einv_core::{InvoiceNumber, LoveCode, Period};
 use einv_store::testing::invoice;
 use einv_store::*;
 
+use crate::fixtures::seller;
+
 einv_store::both_backends!(
     an_import_appends_each_new_carrier_period_once,
     a_donation_a_status_change_and_a_dropped_period_append_their_keys,
@@ -35,18 +37,6 @@ fn changed(carrier: Option<&str>, code: &str) -> ChangedInvoices {
         }),
         period: period(code),
     }
-}
-
-async fn seller(store: &Store) {
-    store
-        .upsert_seller(&Seller {
-            ban: einv_core::BusinessId::parse("04595257").unwrap(),
-            name: "示範商店".into(),
-            address: "台北市".into(),
-            qr_seed_key: None,
-        })
-        .await
-        .unwrap();
 }
 
 async fn head(store: &Store) -> i64 {
@@ -96,14 +86,7 @@ async fn a_donation_a_status_change_and_a_dropped_period_append_their_keys(store
     ];
     store.insert_invoices(&batch, now()).await.unwrap();
     let start = head(store).await;
-    let stored = store
-        .find_invoice(
-            &InvoiceNumber::parse("AB00000001").unwrap(),
-            period("11512"),
-        )
-        .await
-        .unwrap()
-        .unwrap();
+    let (stored, _) = crate::fixtures::stored(store, &batch[0].header).await;
     let love = LoveCode::parse("919").unwrap();
     assert!(store
         .mark_donated(stored.id, period("11512"), &love, now())
@@ -138,15 +121,7 @@ async fn a_write_that_changes_nothing_appends_nothing(store: &Store) {
     let start = head(store).await;
     // The same invoice again (unchanged), a second donation, a status nobody holds.
     store.insert_invoices(&batch, now()).await.unwrap();
-    let id = store
-        .find_invoice(
-            &InvoiceNumber::parse("AB00000001").unwrap(),
-            period("11512"),
-        )
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let id = crate::fixtures::stored(store, &batch[0].header).await.0.id;
     let love = LoveCode::parse("919").unwrap();
     assert!(store
         .mark_donated(id, period("11512"), &love, now())

@@ -48,6 +48,19 @@ pub(crate) fn form(developer_id: einv_core::DeveloperId) -> ApplicationForm {
     }
 }
 
+/// A licence just filed by a new Developer signed up as `email`, with its first history entry.
+pub(crate) async fn filed_licence(store: &Store, email: &str) -> LicenceRecord {
+    let d = store
+        .create_developer(&developer(email), now())
+        .await
+        .unwrap();
+    let app = store.create_application(&form(d.id), now()).await.unwrap();
+    store
+        .create_licence(app.id, d.id, &LicenceState::filed(now()), &event("apply"))
+        .await
+        .unwrap()
+}
+
 pub(crate) fn event(name: &str) -> NewLicenceEvent {
     NewLicenceEvent {
         event: name.parse().unwrap(),
@@ -101,6 +114,7 @@ async fn accounts_applications_documents(store: &Store) {
         store.find_application(app.id).await.unwrap().unwrap().form,
         form(d.id)
     );
+    application_edits_keep_the_developer_and_terms(store, app.id).await;
     let doc = store
         .add_document(
             app.id,
@@ -114,23 +128,49 @@ async fn accounts_applications_documents(store: &Store) {
         .unwrap();
     let docs = store.list_documents(app.id).await.unwrap();
     assert_eq!((docs[0].size, docs[0].sha256.as_str()), (8, "abc"));
+    let (record, bytes) = store.document_bytes(doc).await.unwrap().unwrap();
     assert_eq!(
-        store.document_bytes(doc).await.unwrap().unwrap().1,
-        b"%PDF-1.4"
+        (record, bytes.as_slice()),
+        (docs[0].clone(), &b"%PDF-1.4"[..])
     );
 }
 
+/// R4.2 corrections: every editable field of a filed application is replaced; the Developer
+/// and the accepted terms version stay as filed.
+async fn application_edits_keep_the_developer_and_terms(
+    store: &Store,
+    id: einv_core::ApplicationId,
+) {
+    let filed = store.find_application(id).await.unwrap().unwrap().form;
+    let mut edited = form(einv_core::DeveloperId::new(filed.developer_id.get() + 1));
+    edited.contact_name = "陳大文".into();
+    edited.contact_email = "new@example.com".into();
+    edited.contact_phone = "02-8765-4321".into();
+    edited.product_name = "新記帳 App".into();
+    edited.product_version = "2.0".into();
+    edited.purpose = "household bookkeeping".into();
+    edited.services = vec!["donation".into()];
+    edited.isms = IsmsRecord {
+        number: None,
+        issuer: None,
+        scope: None,
+        expiry: None,
+        exempt: true,
+    };
+    edited.terms_version = "2099-01-01".into();
+    store.update_application(id, &edited).await.unwrap();
+    let stored = store.find_application(id).await.unwrap().unwrap().form;
+    let want = ApplicationForm {
+        developer_id: filed.developer_id,
+        terms_version: filed.terms_version,
+        ..edited
+    };
+    assert_eq!(stored, want);
+}
+
 async fn licence_transitions_and_history(store: &Store) {
-    let d = store
-        .create_developer(&developer("b@example.com"), now())
-        .await
-        .unwrap();
-    let app = store.create_application(&form(d.id), now()).await.unwrap();
+    let lic = filed_licence(store, "b@example.com").await;
     let filed = LicenceState::filed(now());
-    let lic = store
-        .create_licence(app.id, d.id, &filed, &event("apply"))
-        .await
-        .unwrap();
     assert_eq!(
         store
             .licences_in_states(&["applied".parse().unwrap()])
@@ -173,7 +213,14 @@ async fn licence_transitions_and_history(store: &Store) {
         ["apply", "approve"]
     );
     assert_eq!(history[1].state_after.as_str(), "active");
-    assert_eq!(store.licences_of_developer(d.id).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .licences_of_developer(lic.developer_id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 async fn credentials_terms_notifications(store: &Store) {
@@ -296,16 +343,12 @@ async fn credentials_terms_notifications(store: &Store) {
 /// (R4.3) and of a destruction confirmation (R11), and a change of a published terms text.
 async fn r10_4_the_database_refuses_to_rewrite_history(store: &Store) {
     use einv_store::testing::execute_raw;
-    let d = store
-        .create_developer(&developer("h@example.com"), now())
+    let licence = filed_licence(store, "h@example.com").await;
+    let developer = licence.developer_id;
+    store
+        .accept_terms(developer, "2023-03-30", now())
         .await
         .unwrap();
-    let app = store.create_application(&form(d.id), now()).await.unwrap();
-    let licence = store
-        .create_licence(app.id, d.id, &LicenceState::filed(now()), &event("apply"))
-        .await
-        .unwrap();
-    store.accept_terms(d.id, "2023-03-30", now()).await.unwrap();
     store
         .confirm_destruction(licence.id, "all deleted", now())
         .await

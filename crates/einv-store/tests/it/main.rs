@@ -4,16 +4,22 @@
 #![allow(clippy::unwrap_used)]
 
 mod audit_store;
+mod bulk_store;
 mod consent_store;
+mod fixtures;
+mod flow_store;
 mod hot_read_store;
 mod invoice_feed;
+mod invoice_store;
+mod jobs_store;
 mod licensing_store;
 mod migration_data;
 mod partitions;
-mod store_suite;
+mod people_store;
 mod test_db;
 mod typed_kinds;
 mod typed_rows;
+mod winners_store;
 
 /// `text` as an AppID (the fixtures' AppIDs are all valid ones).
 pub fn app(text: &str) -> einv_core::AppId {

@@ -6,21 +6,38 @@ use einv_core::notice::NotificationKind;
 use einv_store::testing::{execute_raw, TestDb};
 use einv_store::{Recipient, Store};
 
+use crate::fixtures::raw;
+
+/// A migration's data test on both backends: `$test` gets a database migrated to just before
+/// migration `$version`, as `$on_sqlite` and as `$on_postgres`.
+macro_rules! before_migration {
+    ($version:literal, $test:ident, $on_sqlite:ident, $on_postgres:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $on_sqlite() {
+            $test(TestDb::sqlite_before($version).await.unwrap()).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $on_postgres() {
+            $test(TestDb::postgres_before($version).await.unwrap()).await;
+        }
+    };
+}
+
 /// Migration 0010: the User notices in `user_notifications` move to `notifications` (one
 /// notification system), none lost, read receipts kept, newest first as before.
 async fn user_notices_join_the_one_notifications_table(db: TestDb) {
     let store = &db.store;
     let sent = |s: i64| Utc.timestamp_opt(1_764_000_000 + s, 0).unwrap();
     for (id, barcode) in [(1, "/AAAAAAA"), (2, "/BBBBBBB")] {
-        execute_raw(
+        raw(
             store,
             &format!(
                 "INSERT INTO users (id, mobile_barcode, verification_hash, registered_at) \
                  VALUES ({id}, '{barcode}', 'h', 0)"
             ),
         )
-        .await
-        .unwrap();
+        .await;
     }
     let rows = [
         (1, "consent.voided", "first", 10, Some(20)),
@@ -31,7 +48,7 @@ async fn user_notices_join_the_one_notifications_table(db: TestDb) {
         let read = read.map_or("NULL".to_owned(), |r: i64| {
             (sent(r).timestamp()).to_string()
         });
-        execute_raw(
+        raw(
             store,
             &format!(
                 "INSERT INTO user_notifications (user_id, kind, text, created_at, read_at) \
@@ -39,8 +56,7 @@ async fn user_notices_join_the_one_notifications_table(db: TestDb) {
                 sent(at).timestamp()
             ),
         )
-        .await
-        .unwrap();
+        .await;
     }
     store.migrate().await.unwrap();
 
@@ -79,15 +95,12 @@ async fn user_notices_join_the_one_notifications_table(db: TestDb) {
     db.drop_db().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn user_notices_move_on_sqlite() {
-    user_notices_join_the_one_notifications_table(TestDb::sqlite_before(10).await.unwrap()).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn user_notices_move_on_postgres() {
-    user_notices_join_the_one_notifications_table(TestDb::postgres_before(10).await.unwrap()).await;
-}
+before_migration!(
+    10,
+    user_notices_join_the_one_notifications_table,
+    user_notices_move_on_sqlite,
+    user_notices_move_on_postgres
+);
 
 /// The notices the Platform sends a User now are read back, and marked read, through the same
 /// table and calls as a Developer's.
@@ -134,13 +147,12 @@ einv_store::both_backends!(user_notices_are_notifications);
 /// the earliest; completed ones and other kinds are untouched; the index then holds.
 async fn open_request_twins_are_marked_before_the_index(db: TestDb) {
     let store = &db.store;
-    execute_raw(
+    raw(
         store,
         "INSERT INTO users (id, mobile_barcode, verification_hash, registered_at) \
          VALUES (1, '/AAAAAAA', 'h', 0)",
     )
-    .await
-    .unwrap();
+    .await;
     let rows = [
         (1, "delete", "NULL"),
         (2, "delete", "NULL"),
@@ -149,15 +161,10 @@ async fn open_request_twins_are_marked_before_the_index(db: TestDb) {
         (5, "delete", "100"),
     ];
     for (id, kind, completed) in rows {
-        execute_raw(
-            store,
-            &format!(
+        raw(store, &format!(
                 "INSERT INTO deletion_requests (id, user_id, app_id, kind, created_at, due_date, completed_at) \
                  VALUES ({id}, 1, 'APP1', '{kind}', 0, 20261227, {completed})"
-            ),
-        )
-        .await
-        .unwrap();
+            )).await;
     }
     store.migrate().await.unwrap();
     let mine = store
@@ -179,12 +186,11 @@ async fn open_request_twins_are_marked_before_the_index(db: TestDb) {
         einv_core::DeletionRequestId::new(1),
         "the earliest open one is the request"
     );
-    let marked = execute_raw(
+    let marked = raw(
         store,
         "UPDATE deletion_requests SET kind = kind WHERE duplicate_of = 1",
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(
         marked, 2,
         "requests 2 and 3 are copies of 1; 4 and 5 are not"
@@ -202,13 +208,9 @@ async fn open_request_twins_are_marked_before_the_index(db: TestDb) {
     db.drop_db().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn open_request_twins_are_marked_on_sqlite() {
-    open_request_twins_are_marked_before_the_index(TestDb::sqlite_before(125).await.unwrap()).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn open_request_twins_are_marked_on_postgres() {
-    open_request_twins_are_marked_before_the_index(TestDb::postgres_before(125).await.unwrap())
-        .await;
-}
+before_migration!(
+    125,
+    open_request_twins_are_marked_before_the_index,
+    open_request_twins_are_marked_on_sqlite,
+    open_request_twins_are_marked_on_postgres
+);

@@ -8,6 +8,8 @@ use einv_core::{InvoiceNumber, Period};
 use einv_store::testing::{execute_raw, invoice, TestDb};
 use einv_store::{CarrierKey, InsertOutcome, Invoice, Store};
 
+use crate::fixtures::raw;
+
 fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 0, 0, 0).unwrap()
 }
@@ -33,7 +35,7 @@ fn card() -> Vec<CarrierKey> {
 
 /// Invoices of three periods on one card: 11508, 11510 and 11512.
 async fn three_periods(store: &Store) -> Vec<Invoice> {
-    crate::store_suite::seller(store).await;
+    crate::fixtures::seller(store).await;
     let batch = vec![
         on_card("AB00000001", (2026, 7, 3)),
         on_card("AB00000002", (2026, 9, 3)),
@@ -59,12 +61,11 @@ async fn number(store: &Store, text: &str, code: &str) -> Option<einv_store::Inv
 async fn migration_moves_invoices_into_period_partitions() {
     let db = TestDb::postgres_before(115).await.unwrap();
     let store = &db.store;
-    execute_raw(
+    raw(
         store,
         "INSERT INTO sellers (ban, name, address) VALUES ('04595257', '示範商店', '台北市')",
     )
-    .await
-    .unwrap();
+    .await;
     let rows = [
         (
             7,
@@ -89,7 +90,7 @@ async fn migration_moves_invoices_into_period_partitions() {
         ),
     ];
     for (id, p, num, date, status, donated, npoban, prize) in rows {
-        execute_raw(
+        raw(
             store,
             &format!(
                 "INSERT INTO invoices (id, period, inv_num, inv_date, inv_time, seller_ban, \
@@ -100,10 +101,9 @@ async fn migration_moves_invoices_into_period_partitions() {
                  {npoban}, NULL, '{status}', 0, '示範商店', '台北市', {prize})"
             ),
         )
-        .await
-        .unwrap();
+        .await;
         for seq in 1..=2 {
-            execute_raw(
+            raw(
                 store,
                 &format!(
                     "INSERT INTO invoice_items (invoice_id, seq, description, quantity, \
@@ -111,8 +111,7 @@ async fn migration_moves_invoices_into_period_partitions() {
                      '1', '50', '50', '00{seq}')"
                 ),
             )
-            .await
-            .unwrap();
+            .await;
         }
     }
     store.migrate().await.unwrap();
@@ -166,10 +165,7 @@ async fn migration_moves_invoices_into_period_partitions() {
 
 /// A carrier's month is one period: its query reads that period's partition and no other,
 /// not even the DEFAULT one.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn carrier_month_query_reads_one_partition() {
-    let db = TestDb::postgres().await.unwrap();
-    let store = &db.store;
+async fn carrier_month_query_reads_one_partition(store: &Store) {
     three_periods(store).await;
     let plan = store
         .explain_carrier_invoices(&card(), day(2026, 9, 1), day(2026, 9, 30))
@@ -200,25 +196,20 @@ async fn carrier_month_query_reads_one_partition() {
         .join("\n");
     assert!(plan.contains("invoices_p11510") && plan.contains("invoices_p11512"));
     assert!(!plan.contains("invoices_p11508") && !plan.contains("invoices_default"));
-    db.drop_db().await;
 }
 
 /// A row of a period with no partition (written past the store) is kept in the DEFAULT
 /// partition, and moves into the period's partition when the store first stores that period.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn default_partition_rows_move_when_their_period_appears() {
-    let db = TestDb::postgres().await.unwrap();
-    let store = &db.store;
+async fn default_partition_rows_move_when_their_period_appears(store: &Store) {
     three_periods(store).await;
-    execute_raw(
+    raw(
         store,
         "INSERT INTO invoices (period, inv_num, inv_date, inv_time, seller_ban, random_code, \
          sales_amount, total_amount, created_at, carrier_type, carrier_id1) VALUES \
          (11602, 'AB00000020', 20270105, '12:30:00', '04595257', '1234', 105, 105, 0, \
          '3J0002', '/ABC1234')",
     )
-    .await
-    .unwrap();
+    .await;
     assert!(!store
         .invoice_partitions()
         .await
@@ -233,13 +224,10 @@ async fn default_partition_rows_move_when_their_period_appears() {
         .await
         .unwrap()
         .contains(&"invoices_p11602".to_owned()));
-    let in_default = execute_raw(store, "DELETE FROM invoices_default")
-        .await
-        .unwrap();
+    let in_default = raw(store, "DELETE FROM invoices_default").await;
     assert_eq!(in_default, 0, "the DEFAULT partition gave its row to 11602");
     assert!(number(store, "AB00000020", "11602").await.is_some());
     assert!(number(store, "AB00000021", "11602").await.is_some());
-    db.drop_db().await;
 }
 
 /// Retention removes whole periods: every invoice and item of the periods before the cut,
@@ -280,3 +268,7 @@ async fn retention_drops_whole_periods(store: &Store) {
 }
 
 einv_store::both_backends!(retention_drops_whole_periods);
+einv_store::postgres_only!(
+    carrier_month_query_reads_one_partition,
+    default_partition_rows_move_when_their_period_appears
+);

@@ -3,11 +3,10 @@
 //! nobody wrote is a `StoreError::Corrupt` naming its table and column, never a string passed
 //! on for a page to guess at.
 
-use einv_core::licence::LicenceState;
-use einv_store::testing::execute_raw;
-use einv_store::{Recipient, Store, StoreError};
+use einv_store::{Recipient, Store};
 
-use crate::licensing_store::{developer, event, form, now};
+use crate::fixtures::{assert_corrupt, raw};
+use crate::licensing_store::{filed_licence, now};
 
 einv_store::both_backends!(
     an_unknown_licence_event_names_its_column,
@@ -20,57 +19,31 @@ einv_store::both_backends!(
     a_charity_ban_failing_the_checksum_names_its_column,
 );
 
-fn assert_corrupt<T: std::fmt::Debug>(got: Result<T, StoreError>, table: &str, column: &str) {
-    match got {
-        Err(StoreError::Corrupt {
-            table: t,
-            column: c,
-            ..
-        }) => assert_eq!((t, c), (table, column)),
-        other => panic!("expected Corrupt in {table}.{column}, got {other:?}"),
-    }
-}
-
-/// A licence with its first history entry; returns its ID.
-async fn licence(store: &Store, email: &str) -> einv_core::LicenceId {
-    let d = store
-        .create_developer(&developer(email), now())
-        .await
-        .unwrap();
-    let app = store.create_application(&form(d.id), now()).await.unwrap();
-    let lic = store
-        .create_licence(app.id, d.id, &LicenceState::filed(now()), &event("apply"))
-        .await
-        .unwrap();
-    lic.id
-}
-
 async fn history_row(
     store: &Store,
     licence_id: einv_core::LicenceId,
     event: &str,
     state_after: &str,
 ) {
-    execute_raw(
+    raw(
         store,
         &format!(
             "INSERT INTO licence_events (licence_id, event, actor, at, reason, rule, state_after) \
              VALUES ({licence_id}, '{event}', 'operator', 0, 'r', 'R4.1', '{state_after}')"
         ),
     )
-    .await
-    .unwrap();
+    .await;
 }
 
 /// R10.4: the history is read as the lifecycle's events; a word it does not know is corrupt.
 async fn an_unknown_licence_event_names_its_column(store: &Store) {
-    let id = licence(store, "event@example.com").await;
+    let id = filed_licence(store, "event@example.com").await.id;
     history_row(store, id, "explode", "applied").await;
     assert_corrupt(store.licence_events(id).await, "licence_events", "event");
 }
 
 async fn an_unknown_state_after_names_its_column(store: &Store) {
-    let id = licence(store, "state@example.com").await;
+    let id = filed_licence(store, "state@example.com").await.id;
     history_row(store, id, "resubmit", "dormant").await;
     assert_corrupt(
         store.licence_events(id).await,
@@ -81,13 +54,12 @@ async fn an_unknown_state_after_names_its_column(store: &Store) {
 
 /// R4.9: notifications are of the kinds the Platform sends.
 async fn an_unknown_notification_kind_names_its_column(store: &Store) {
-    execute_raw(
+    raw(
         store,
         "INSERT INTO notifications (recipient_role, recipient_id, licence_id, kind, title, body, \
          created_at) VALUES ('user', 7, NULL, 'spam', 't', 'b', 0)",
     )
-    .await
-    .unwrap();
+    .await;
     assert_corrupt(
         store
             .notifications_of(Recipient::User(einv_core::UserId::new(7)))
@@ -99,53 +71,48 @@ async fn an_unknown_notification_kind_names_its_column(store: &Store) {
 
 /// R4.8: announcements are of the kinds the Platform publishes.
 async fn an_unknown_announcement_kind_names_its_column(store: &Store) {
-    execute_raw(
+    raw(
         store,
         "INSERT INTO announcements (kind, title, body, starts_at, ends_at, published_at) \
          VALUES ('holiday', 't', 'b', 0, NULL, 0)",
     )
-    .await
-    .unwrap();
+    .await;
     assert_corrupt(store.list_announcements(10).await, "announcements", "kind");
 }
 
 async fn an_unknown_session_role_names_its_column(store: &Store) {
-    execute_raw(
+    raw(
         store,
         "INSERT INTO sessions (token_hash, role, subject, csrf_token, created_at, expires_at) \
          VALUES ('h', 'admin', '1', 'c', 0, 4102444800)",
     )
-    .await
-    .unwrap();
+    .await;
     assert_corrupt(store.find_session("h", now()).await, "sessions", "role");
 }
 
 async fn an_unknown_job_outcome_names_its_column(store: &Store) {
-    execute_raw(
+    raw(
         store,
         "INSERT INTO job_runs (job, slot, node, started_at, outcome, counts) \
          VALUES ('licence-sweep', 1, 'n', 0, 'exploded', '{}')",
     )
-    .await
-    .unwrap();
+    .await;
     assert_corrupt(store.job_runs(None, 10).await, "job_runs", "outcome");
 }
 
 async fn an_unknown_signing_algorithm_names_its_column(store: &Store) {
-    execute_raw(
+    raw(
         store,
         "INSERT INTO apps (app_id, name, sealed_key, status, services, created_at) \
          VALUES ('EINVKIND000001', 'n', 'k', 'active', 'winning-numbers', 0)",
     )
-    .await
-    .unwrap();
-    execute_raw(
+    .await;
+    raw(
         store,
         "INSERT INTO app_signing_keys (app_id, algorithm, public_key, label, created_at) \
          VALUES ('EINVKIND000001', 'rsa', 'AAAA', 'k', 0)",
     )
-    .await
-    .unwrap();
+    .await;
     assert_corrupt(
         store.signing_keys(&crate::app("EINVKIND000001")).await,
         "app_signing_keys",
@@ -155,11 +122,10 @@ async fn an_unknown_signing_algorithm_names_its_column(store: &Store) {
 
 /// A charity's business ID is a `BusinessId`: eight digits that pass the checksum.
 async fn a_charity_ban_failing_the_checksum_names_its_column(store: &Store) {
-    execute_raw(
+    raw(
         store,
         "INSERT INTO charities (love_code, ban, name, abbrev) VALUES ('919', '11111111', 'n', 'n')",
     )
-    .await
-    .unwrap();
+    .await;
     assert_corrupt(store.find_charity("919").await, "charities", "ban");
 }

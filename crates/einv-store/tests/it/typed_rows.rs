@@ -3,8 +3,9 @@
 //! never with the value itself in the message (it may be personal data).
 
 use chrono::Utc;
-use einv_store::testing::execute_raw;
 use einv_store::{Store, StoreError};
+
+use crate::fixtures::raw;
 
 einv_store::both_backends!(
     a_user_row_that_does_not_parse_names_its_column,
@@ -15,37 +16,24 @@ einv_store::both_backends!(
     a_licence_whose_app_id_does_not_parse_names_its_column,
 );
 
+/// A [`StoreError::Corrupt`] naming `table`.`column`, without the stored value `secret` in it.
 fn assert_corrupt<T: std::fmt::Debug>(
     got: Result<T, StoreError>,
     table: &str,
     column: &str,
     secret: &str,
 ) {
-    match got {
-        Err(e @ StoreError::Corrupt { .. }) => {
-            let StoreError::Corrupt {
-                table: t,
-                column: c,
-                ..
-            } = &e
-            else {
-                unreachable!()
-            };
-            assert_eq!((*t, *c), (table, column));
-            assert!(!e.to_string().contains(secret), "the value stays out: {e}");
-        }
-        other => panic!("expected Corrupt in {table}.{column}, got {other:?}"),
-    }
+    let message = crate::fixtures::assert_corrupt(got, table, column);
+    assert!(!message.contains(secret), "the value stays out: {message}");
 }
 
 async fn a_user_row_that_does_not_parse_names_its_column(store: &Store) {
-    execute_raw(
+    raw(
         store,
         "INSERT INTO users (id, mobile_barcode, verification_hash, registered_at) \
          VALUES (7, 'NOT-A-BARCODE', 'h', 0)",
     )
-    .await
-    .unwrap();
+    .await;
     assert_corrupt(
         store.find_user(einv_core::UserId::new(7)).await,
         "users",
@@ -59,7 +47,7 @@ async fn a_carrier_link_row_that_does_not_parse_names_its_column(store: &Store) 
         .create_user(&"/ABC1234".parse().unwrap(), "h", Utc::now())
         .await
         .unwrap();
-    execute_raw(
+    raw(
         store,
         &format!(
             "INSERT INTO carrier_links (user_id, carrier_type, carrier_id1, carrier_id2, \
@@ -68,8 +56,7 @@ async fn a_carrier_link_row_that_does_not_parse_names_its_column(store: &Store) 
             user.id
         ),
     )
-    .await
-    .unwrap();
+    .await;
     assert_corrupt(
         store.user_carriers(user.id).await,
         "carrier_links",
@@ -79,13 +66,12 @@ async fn a_carrier_link_row_that_does_not_parse_names_its_column(store: &Store) 
 }
 
 async fn a_charity_row_that_does_not_parse_names_its_column(store: &Store) {
-    execute_raw(
+    raw(
         store,
         "INSERT INTO charities (love_code, ban, name, abbrev) \
          VALUES ('ABC', '10458575', 'n', 'n')",
     )
-    .await
-    .unwrap();
+    .await;
     assert_corrupt(
         store.find_charity("ABC").await,
         "charities",
@@ -96,13 +82,12 @@ async fn a_charity_row_that_does_not_parse_names_its_column(store: &Store) {
 
 /// R4.5: an app's licensed services are the catalogue's; a name outside it is corrupt.
 async fn an_app_row_with_an_unknown_service_names_its_column(store: &Store) {
-    execute_raw(
+    raw(
         store,
         "INSERT INTO apps (app_id, name, sealed_key, status, services, created_at) \
          VALUES ('EINVBAD0000001', 'n', 'k', 'active', 'winning-numbers,everything', 0)",
     )
-    .await
-    .unwrap();
+    .await;
     assert_corrupt(
         store.find_app(&crate::app("EINVBAD0000001")).await,
         "apps",
@@ -114,12 +99,11 @@ async fn an_app_row_with_an_unknown_service_names_its_column(store: &Store) {
 /// R4.6: refusals are counted per AppID; a count kept under text that is not an AppID is
 /// corrupt, not an app the reviewer's page would name.
 async fn a_refusal_count_under_text_that_is_no_app_id_names_its_column(store: &Store) {
-    execute_raw(
+    raw(
         store,
         "INSERT INTO flow_throttled (app_id, hour, calls) VALUES ('not an app/id', 0, 1)",
     )
-    .await
-    .unwrap();
+    .await;
     assert_corrupt(
         store
             .throttled_since(chrono::DateTime::from_timestamp(0, 0).unwrap(), None)
@@ -133,26 +117,15 @@ async fn a_refusal_count_under_text_that_is_no_app_id_names_its_column(store: &S
 /// R4.1: an AppID is what the Platform issued; a licence row whose AppID was edited into text
 /// that is not one is corrupt, not handed on as an AppID.
 async fn a_licence_whose_app_id_does_not_parse_names_its_column(store: &Store) {
-    use crate::licensing_store::{developer, event, form, now};
-    let d = store
-        .create_developer(&developer("c@example.com"), now())
-        .await
-        .unwrap();
-    let app = store.create_application(&form(d.id), now()).await.unwrap();
-    let filed = einv_core::licence::LicenceState::filed(now());
-    let lic = store
-        .create_licence(app.id, d.id, &filed, &event("apply"))
-        .await
-        .unwrap();
-    execute_raw(
+    let lic = crate::licensing_store::filed_licence(store, "c@example.com").await;
+    raw(
         store,
         &format!(
             "UPDATE licences SET app_id = 'EINV 1/2' WHERE id = {}",
             lic.id
         ),
     )
-    .await
-    .unwrap();
+    .await;
     assert_corrupt(
         store.find_licence(lic.id).await,
         "licences",
