@@ -116,7 +116,7 @@ async fn nodes_sharing_redis_answer_a_replay_once() {
         std::env::var("EINV_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
     let limits = einv_core::flow::FlowLimits::default();
     let flow = || async {
-        FlowControl::redis(limits.clone(), &redis_url, &namespace)
+        FlowControl::redis(limits, &redis_url, &namespace)
             .await
             .unwrap()
     };
