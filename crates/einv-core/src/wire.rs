@@ -82,19 +82,64 @@ pub fn sign<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)], api_key: &[u8]) -> 
 
 /// Whether `signature` signs `params` under `api_key` in any canonical form clients use.
 /// The comparison is constant-time.
+///
+/// Every call of a signed app comes through here, so the spec's form is checked without
+/// building its string: the pairs are sorted once, as borrowed text, and fed to the MAC
+/// piece by piece; the form that drops empty values is the same bytes unless a value is
+/// empty, so it is only tried then; the case-insensitive form (rare clients) last.
 pub fn verify<K: AsRef<str>, V: AsRef<str>>(
     params: &[(K, V)],
     api_key: &[u8],
     signature: &str,
 ) -> bool {
-    let Ok(expected) = STANDARD.decode(signature.trim_end_matches('\n')) else {
+    // A signature is 32 bytes; room for a little more, so a longer one decodes and fails.
+    let mut buffer = [0u8; 48];
+    let Ok(len) = STANDARD.decode_slice(signature.trim_end_matches('\n'), &mut buffer) else {
         return false;
     };
-    Canonicalisation::ALL.iter().any(|form| {
-        let mut m = mac(api_key);
-        m.update(canonical_string(params, *form).as_bytes());
-        m.verify_slice(&expected).is_ok()
-    })
+    let expected = &buffer[..len];
+    let mut pairs: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .filter(|(k, _)| *k != SIGNATURE_PARAM)
+        .collect();
+    // Equal pairs are the same text, so an unstable sort gives the spec's order.
+    pairs.sort_unstable();
+    let keyed = mac(api_key);
+    let any_empty = pairs.iter().any(|(_, v)| v.is_empty());
+    if signs_sorted(&keyed, &pairs, false, expected)
+        || (any_empty && signs_sorted(&keyed, &pairs, true, expected))
+    {
+        return true;
+    }
+    let mut m = keyed;
+    m.update(canonical_string(params, Canonicalisation::PairsCaseInsensitive).as_bytes());
+    m.verify_slice(expected).is_ok()
+}
+
+/// Whether `expected` is the MAC of the sorted `pairs` joined as `k=v&k=v` (leaving out empty
+/// values when `drop_empty`), computed without building the string.
+fn signs_sorted(
+    keyed: &HmacSha256,
+    pairs: &[(&str, &str)],
+    drop_empty: bool,
+    expected: &[u8],
+) -> bool {
+    let mut m = keyed.clone();
+    let mut first = true;
+    for (k, v) in pairs {
+        if drop_empty && v.is_empty() {
+            continue;
+        }
+        if !first {
+            m.update(b"&");
+        }
+        first = false;
+        m.update(k.as_bytes());
+        m.update(b"=");
+        m.update(v.as_bytes());
+    }
+    m.verify_slice(expected).is_ok()
 }
 
 /// The `hashSerial` of a signed response: Base64(HMAC-SHA256(APIKey, serial)).
@@ -173,6 +218,23 @@ mod tests {
             if seed % 2 == 0 { params.reverse(); }
             prop_assert_eq!(sign(&params, b"key"), sig.clone());
             prop_assert!(verify(&params, b"key", &sig));
+        }
+
+        /// The streamed check accepts exactly what the built strings sign, in every form,
+        /// with empty values and duplicate names among the pairs.
+        #[test]
+        fn the_streamed_check_agrees_with_the_built_strings(
+            params in proptest::collection::vec(("[a-cA-C]{1,3}", "[ -~]{0,4}"), 1..8),
+        ) {
+            for form in Canonicalisation::ALL {
+                let sig = hmac_base64(b"key", &canonical_string(&params, form));
+                prop_assert!(verify(&params, b"key", &sig), "{:?}", form);
+                prop_assert!(!verify(&params, b"other", &sig), "{:?}", form);
+            }
+            let mut changed = params.clone();
+            changed[0].1.push('!');
+            let sig = sign(&params, b"key");
+            prop_assert!(!verify(&changed, b"key", &sig));
         }
     }
 }

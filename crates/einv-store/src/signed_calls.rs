@@ -88,6 +88,31 @@ impl Store {
             .bind(now.timestamp());
         self.changed_one(query).await
     }
+
+    /// The signed calls whose window is still open at `now` (a node that holds its claims in
+    /// memory reloads them at start-up), at most `limit` of them, latest window first.
+    pub async fn open_signed_calls(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<OpenSignedCall>> {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT call_key, CASE WHEN reply IS NULL THEN 0 ELSE 1 END, expires_at \
+             FROM signed_calls WHERE expires_at >= $1 ORDER BY expires_at DESC LIMIT $2",
+        )
+        .bind(now.timestamp())
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(call_key, answered, expires_at)| OpenSignedCall {
+                call_key,
+                answered: answered != 0,
+                expires_at,
+            })
+            .collect())
+    }
 }
 
 /// What to do with a claimed signed call once it is answered: keep its answer, or (`None`, an
@@ -96,8 +121,23 @@ impl Store {
 pub struct SignedAnswer {
     /// The call's key.
     pub call_key: String,
+    /// The AppID that made the call.
+    pub app_id: AppId,
+    /// The end of the call's window (Unix seconds): the answer is kept until then.
+    pub expires_at: i64,
     /// The answer to keep.
     pub reply: Option<String>,
+}
+
+/// A signed call whose window is open, as [`Store::open_signed_calls`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenSignedCall {
+    /// The call's key.
+    pub call_key: String,
+    /// Whether its answer is kept (else it is being answered).
+    pub answered: bool,
+    /// The end of its window (Unix seconds).
+    pub expires_at: i64,
 }
 
 /// Settles `answers` on `conn` (inside the audit batch's transaction) and removes the rows
@@ -109,11 +149,21 @@ pub(crate) async fn settle(
 ) -> StoreResult<()> {
     for answer in answers {
         let query = match &answer.reply {
+            // An upsert: a read claimed in a node's memory or in Redis has no row yet, a call
+            // claimed in the store has its row, and a row whose window ended is taken over;
+            // the first answer kept in an open window stays.
             Some(reply) => sqlx::query(
-                "UPDATE signed_calls SET reply = $1 WHERE call_key = $2 AND reply IS NULL",
+                "INSERT INTO signed_calls (call_key, app_id, reply, expires_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (call_key) DO UPDATE SET \
+                 app_id = excluded.app_id, reply = excluded.reply, \
+                 expires_at = excluded.expires_at \
+                 WHERE signed_calls.reply IS NULL OR signed_calls.expires_at < $5",
             )
+            .bind(answer.call_key.as_str())
+            .bind(answer.app_id.as_str())
             .bind(reply.as_str())
-            .bind(answer.call_key.as_str()),
+            .bind(answer.expires_at)
+            .bind(now),
             None => sqlx::query("DELETE FROM signed_calls WHERE call_key = $1 AND reply IS NULL")
                 .bind(answer.call_key.as_str()),
         };

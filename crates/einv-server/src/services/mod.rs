@@ -30,7 +30,7 @@ pub mod licensing;
 mod list_replies;
 mod lookup;
 pub mod oauth;
-mod replay;
+pub mod replay;
 mod requests;
 pub mod seal;
 pub(crate) mod sessions;
@@ -95,6 +95,8 @@ pub struct Platform {
     /// What the hot path keeps in memory (Users, consent grants, draws), checked against the
     /// versions in the database.
     pub hot: HotCaches,
+    /// The signed v1 calls this node claimed or answered (services/replay/).
+    replays: replay::Replays,
 }
 
 impl Platform {
@@ -118,6 +120,7 @@ impl Platform {
             trail,
             guesses: guessing::GuessThrottle::default(),
             hot: HotCaches::default(),
+            replays: replay::Replays::default(),
         }
     }
 

@@ -27,6 +27,7 @@ mod oauth_setup_web;
 mod ops;
 mod reviewer_pages;
 mod secrets_at_rest;
+mod signed_replay;
 mod surfaces;
 mod v1_api;
 mod v1_contract;

@@ -116,11 +116,22 @@ async fn a_kept_answer_rides_the_audit_batch(store: &Store) {
     let answers = [
         SignedAnswer {
             call_key: "k1".into(),
+            app_id: crate::app("A"),
+            expires_at: 100,
             reply: Some("{\"code\":200}".into()),
         },
         SignedAnswer {
             call_key: "k2".into(),
+            app_id: crate::app("A"),
+            expires_at: 100,
             reply: None,
+        },
+        // Claimed in a node's memory: no row until its answer is kept.
+        SignedAnswer {
+            call_key: "k3".into(),
+            app_id: crate::app("A"),
+            expires_at: 50,
+            reply: Some("{\"code\":201}".into()),
         },
     ];
     store
@@ -135,6 +146,21 @@ async fn a_kept_answer_rides_the_audit_batch(store: &Store) {
         store.signed_call("k2", at(1)).await.unwrap(),
         SignedCall::New
     );
+    assert_eq!(
+        store.signed_call("k3", at(1)).await.unwrap(),
+        SignedCall::Answered("{\"code\":201}".into())
+    );
+    let open = store.open_signed_calls(at(1), 10).await.unwrap();
+    let keys: Vec<(&str, bool, i64)> = open
+        .iter()
+        .map(|c| (c.call_key.as_str(), c.answered, c.expires_at))
+        .collect();
+    assert_eq!(
+        keys,
+        [("k1", true, 100), ("k3", true, 50)],
+        "latest window first"
+    );
+    assert_eq!(store.open_signed_calls(at(51), 10).await.unwrap().len(), 1);
     assert_eq!(store.audit_chain(0, 10).await.unwrap().len(), 1);
     // Past its window, k1 is claimed afresh (in place) rather than refused as a replay.
     assert!(store

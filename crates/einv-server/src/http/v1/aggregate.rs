@@ -16,6 +16,7 @@ const AGGREGATE: ActionSpec = ActionSpec {
     versions: &["1.0"],
     signed: true,
     timed: true,
+    writes: true,
 };
 
 /// The Aggregate endpoint.

@@ -16,6 +16,7 @@ const DONATE: ActionSpec = ActionSpec {
     versions: &["0.1"],
     signed: true,
     timed: true,
+    writes: true,
 };
 
 /// The Donate endpoint.

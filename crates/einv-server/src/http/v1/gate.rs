@@ -21,6 +21,10 @@ pub struct ActionSpec {
     pub signed: bool,
     /// Whether `timeStamp` is required (the carrier actions).
     pub timed: bool,
+    /// Whether the action changes stored data beyond the audit entries of its reads (a
+    /// donation, an aggregation): a signed call of it is claimed in the store before it acts
+    /// (services/replay/); a read is claimed without a write.
+    pub writes: bool,
 }
 
 /// An admitted call: the app with its key, and who called.
@@ -96,7 +100,7 @@ pub async fn admit(platform: &Platform, params: &V1Params, spec: ActionSpec) -> 
                 .admit_app_calls(app.app.app_id.as_str(), Some(spec.service))
                 .await?;
             // A repeated identical signed request never acts twice (once.rs).
-            super::once::claim(platform, params, &app.app.app_id).await?;
+            super::once::claim(platform, params, &app.app.app_id, spec.writes).await?;
         }
     }
     let caller = Caller {
@@ -108,17 +112,22 @@ pub async fn admit(platform: &Platform, params: &V1Params, spec: ActionSpec) -> 
 }
 
 fn verify_signature(params: &V1Params, app: &AuthorisedApp) -> V1Result<()> {
-    let [decoded, plus_kept] = params.readings();
-    let candidates = [
-        params.get("signature").unwrap_or_default(),
-        params.get_plus_kept("signature").unwrap_or_default(),
-    ];
-    // During a rotation's grace period the old and the new key both verify (R4.1).
-    let ok = app.verifies(|key| {
-        [decoded, plus_kept]
-            .iter()
-            .any(|reading| candidates.iter().any(|sig| wire::verify(reading, key, sig)))
-    });
+    // Nearly every client signs the form-decoded reading: try it first, before the second
+    // reading (`+` kept) is even parsed.
+    let signature = params.get("signature").unwrap_or_default();
+    let ok = app.verifies(|key| wire::verify(params.decoded(), key, signature)) || {
+        let [decoded, plus_kept] = params.readings();
+        let candidates = [
+            signature,
+            params.get_plus_kept("signature").unwrap_or_default(),
+        ];
+        // During a rotation's grace period the old and the new key both verify (R4.1).
+        app.verifies(|key| {
+            [decoded, plus_kept]
+                .iter()
+                .any(|reading| candidates.iter().any(|sig| wire::verify(reading, key, sig)))
+        })
+    };
     if ok {
         Ok(())
     } else {

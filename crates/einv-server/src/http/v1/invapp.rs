@@ -23,12 +23,14 @@ const WINNING: ActionSpec = ActionSpec {
     versions: &["0.2"],
     signed: false,
     timed: false,
+    writes: false,
 };
 const LOOKUP: ActionSpec = ActionSpec {
     service: Service::InvoiceLookup,
     versions: &["0.3", "0.4", "0.5", "0.6"],
     signed: false,
     timed: false,
+    writes: false,
 };
 
 /// The InvApp endpoint: dispatches on `action`.

@@ -19,6 +19,7 @@ const CARRIER: ActionSpec = ActionSpec {
     versions: &["0.3", "0.4", "0.5", "0.6"],
     signed: false,
     timed: true,
+    writes: false,
 };
 
 /// The InvServ endpoint: dispatches on `action`.

@@ -17,6 +17,7 @@ const LOVE_CODE: ActionSpec = ActionSpec {
     versions: &["0.1", "0.2"],
     signed: false,
     timed: false,
+    writes: false,
 };
 
 /// The qryLoveCode endpoint.

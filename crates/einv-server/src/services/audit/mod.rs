@@ -132,21 +132,26 @@ impl Platform {
         }
     }
 
-    /// Keeps the answer of the signed call `call_key` (or, `None`, gives its claim up) and
+    /// Keeps the answer of the signed call `claim` (or, `None`, gives its claim up) and
     /// commits the entries of the reads it answers with it (held by [`held::holding_reads`]);
     /// returns once both are stored. On an error nothing of it is stored and the data must
     /// not be answered.
     pub async fn keep_signed_answer(
         &self,
-        call_key: &str,
+        claim: &super::replay::SignedClaim,
         reply: Option<String>,
         reads: Vec<EntryContent>,
     ) -> ServiceResult<()> {
         let answer = einv_store::SignedAnswer {
-            call_key: call_key.to_owned(),
+            call_key: hex::encode(claim.key),
+            app_id: claim.app_id.clone(),
+            expires_at: claim.expires_at,
             reply,
         };
-        self.trail.record_answer(reads, answer).await
+        let kept = answer.reply.clone();
+        self.trail.record_answer(reads, answer).await?;
+        self.signed_call_settled(claim, kept.as_deref()).await;
+        Ok(())
     }
 
     /// Waits until every entry recorded so far is stored (for tests and shutdown).

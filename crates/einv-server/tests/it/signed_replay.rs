@@ -1,0 +1,138 @@
+//! Signed v1 reads claimed without a write (services/replay/, docs/hot-path.md): a repeated
+//! identical signed request inside its window is answered once, on the node that took it,
+//! after a restart, and on another node (through the store, or Redis when flow control shares
+//! one); the claim ends with the window on the injected clock. On SQLite and PostgreSQL.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use einv_core::claim::HolidayCalendar;
+use einv_core::AppId;
+use einv_server::services::replay::{ClaimOutcome, ClaimedIn};
+use einv_server::services::{FlowControl, KeySealer};
+use einv_server::Platform;
+use einv_store::{SignedCall, Store};
+use serde_json::Value;
+
+use crate::audit_trail::carrier_list;
+use crate::common::*;
+
+both_backends!(
+    a_replay_after_a_restart_or_on_another_node_is_answered_once,
+    a_read_claim_ends_with_its_window,
+);
+
+const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
+
+/// Another node (or the same one restarted): a Platform of its own on the same database and
+/// clock, serving on its own port.
+async fn node(app: &TestApp, adjust: impl FnOnce(Platform) -> Platform) -> String {
+    let store = Store::connect(app.db_url()).await.unwrap();
+    let platform = adjust(Platform::new(
+        store,
+        Arc::new(app.clock.clone()),
+        KeySealer::new(&[9; 32]),
+        HolidayCalendar::builtin(),
+    ));
+    einv_server::testing::serve_on_free_port(Arc::new(platform))
+        .await
+        .unwrap()
+}
+
+async fn post_to(app: &TestApp, base: &str, params: &[(&str, String)]) -> Value {
+    let res = app
+        .http
+        .post(format!("{base}{INVSERV}"))
+        .form(params)
+        .send()
+        .await
+        .unwrap();
+    res.json().await.unwrap()
+}
+
+fn signed_list(app: &TestApp) -> Vec<(&'static str, String)> {
+    let mut call = carrier_list(app);
+    sign(&mut call, API_KEY);
+    call
+}
+
+/// A node restarted inside the window (a new Platform: nothing in memory; on SQLite it
+/// reloads the open window's calls from the store before its first claim) and another node
+/// sharing the database both answer the replay with the first answer and read nothing again.
+async fn a_replay_after_a_restart_or_on_another_node_is_answered_once(app: &TestApp) {
+    let call = signed_list(app);
+    let answer = app.post(INVSERV, &call).await;
+    assert_eq!(answer["code"], 200, "{answer}");
+    let restarted = node(app, |p| p).await;
+    assert_eq!(post_to(app, &restarted, &call).await, answer);
+    let other = node(app, |p| p).await;
+    assert_eq!(post_to(app, &other, &call).await, answer);
+    assert_eq!(app.store().count_audit().await.unwrap(), 1, "one read");
+}
+
+/// The claim of a read holds until the end of its window and no longer, on the injected
+/// clock; on SQLite (one node, no Redis) it is made in memory, writing nothing.
+async fn a_read_claim_ends_with_its_window(app: &TestApp) {
+    let app_id = AppId::parse(APP_ID).unwrap();
+    let key = [5; 32];
+    let end = app.now_unix() + 60;
+    let platform = &app.platform;
+    let first = platform.claim_signed_call(key, &app_id, end, false).await;
+    let ClaimOutcome::Won(claim) = first.unwrap() else {
+        panic!("the first claim wins");
+    };
+    if app.store().backend() == einv_store::Backend::Sqlite {
+        assert_eq!(claim.held_in, ClaimedIn::Memory);
+        assert_eq!(
+            app.store()
+                .signed_call(&hex::encode(key), einv_core::Clock::now(&app.clock))
+                .await
+                .unwrap(),
+            SignedCall::New,
+            "nothing written before the read acts"
+        );
+    }
+    let again = platform.claim_signed_call(key, &app_id, end, false).await;
+    assert!(matches!(again.unwrap(), ClaimOutcome::InFlight));
+    app.clock.advance(Duration::seconds(60));
+    let last_second = platform.claim_signed_call(key, &app_id, end, false).await;
+    assert!(matches!(last_second.unwrap(), ClaimOutcome::InFlight));
+    app.clock.advance(Duration::seconds(1));
+    let after = platform
+        .claim_signed_call(key, &app_id, end + 300, false)
+        .await;
+    assert!(
+        matches!(after.unwrap(), ClaimOutcome::Won(_)),
+        "a new window"
+    );
+}
+
+/// Two nodes sharing Redis claim reads there: of two identical requests sent to both at once
+/// one acts; a replay on either node is answered from the first answer.
+#[tokio::test]
+async fn nodes_sharing_redis_answer_a_replay_once() {
+    let namespace = format!("einv-test-{}", uuid::Uuid::new_v4());
+    let redis_url =
+        std::env::var("EINV_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let limits = einv_core::flow::FlowLimits::default();
+    let flow = || async {
+        FlowControl::redis(limits, &redis_url, &namespace)
+            .await
+            .unwrap()
+    };
+    let a = flow().await;
+    let app = TestApp::spawn_with(Backend::Postgres, |p| p.with_flow_control(a)).await;
+    let b = flow().await;
+    let other = node(&app, |p| p.with_flow_control(b)).await;
+    let call = signed_list(&app);
+    let (x, y) = tokio::join!(app.post(INVSERV, &call), post_to(&app, &other, &call));
+    let served: Vec<&Value> = [&x, &y].into_iter().filter(|r| r["code"] == 200).collect();
+    assert!(!served.is_empty(), "{x} {y}");
+    for reply in [&x, &y] {
+        assert!(reply["code"] == 954 || reply == served[0], "{reply}");
+    }
+    assert_eq!(post_to(&app, &other, &call).await, *served[0]);
+    assert_eq!(app.post(INVSERV, &call).await, *served[0]);
+    assert_eq!(app.store().count_audit().await.unwrap(), 1, "one read");
+    app.stop().await;
+}
