@@ -120,19 +120,9 @@ pub struct PlatformClient {
     transport: Transport,
 }
 
+crate::transport::client_constructors!(PlatformClient);
+
 impl PlatformClient {
-    /// A client on the system clock.
-    pub fn new(config: ClientConfig) -> Result<Self> {
-        Self::with_clock(config, Arc::new(SystemClock))
-    }
-
-    /// A client reading local time from `clock`.
-    pub fn with_clock(config: ClientConfig, clock: Arc<dyn Clock>) -> Result<Self> {
-        Ok(Self {
-            transport: Transport::new(config, clock)?,
-        })
-    }
-
     async fn json<T: serde::de::DeserializeOwned>(
         &self,
         req: impl Fn() -> reqwest::RequestBuilder,

@@ -129,20 +129,9 @@ pub struct V1Client {
     serial: AtomicU64,
 }
 
+crate::transport::client_constructors!(V1Client, serial: AtomicU64::new(1));
+
 impl V1Client {
-    /// A client on the system clock.
-    pub fn new(config: ClientConfig) -> Result<Self> {
-        Self::with_clock(config, Arc::new(SystemClock))
-    }
-
-    /// A client reading local time from `clock` (tests move it).
-    pub fn with_clock(config: ClientConfig, clock: Arc<dyn Clock>) -> Result<Self> {
-        Ok(Self {
-            transport: Transport::new(config, clock)?,
-            serial: AtomicU64::new(1),
-        })
-    }
-
     /// Continues the serial of signed calls from `next` (the spec starts at 1 and adds 1 on
     /// every send; an app keeps it across restarts).
     pub fn with_serial(self, next: u64) -> Self {

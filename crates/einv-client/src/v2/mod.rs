@@ -81,19 +81,9 @@ impl<'a> Call<'a> {
     }
 }
 
+crate::transport::client_constructors!(V2Client);
+
 impl V2Client {
-    /// A client on the system clock.
-    pub fn new(config: ClientConfig) -> Result<Self> {
-        Self::with_clock(config, Arc::new(SystemClock))
-    }
-
-    /// A client reading local time from `clock`.
-    pub fn with_clock(config: ClientConfig, clock: Arc<dyn Clock>) -> Result<Self> {
-        Ok(Self {
-            transport: Transport::new(config, clock)?,
-        })
-    }
-
     /// Sends one signed request and reads its typed answer; each attempt is signed afresh
     /// (new `created` and nonce: the Platform refuses a nonce twice).
     async fn call<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T> {

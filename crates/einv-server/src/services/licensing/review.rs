@@ -10,7 +10,7 @@ use einv_store::{LicenceRecord, Recipient};
 use super::accounts::text;
 use super::apply::check_services;
 use super::Actor;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::ServiceResult;
 use crate::services::KeySlot;
 use crate::services::{IssuedCredentials, Platform};
 
@@ -70,11 +70,7 @@ impl Platform {
                 .await?;
             return Ok(None);
         }
-        let application = self
-            .store
-            .find_application(licence.application_id)
-            .await?
-            .ok_or(ServiceError::not_found("application"))?;
+        let application = self.licence_application(&licence).await?;
         // R5.7 is checked again: the form may predate the rule's check.
         let services: Vec<Service> = check_services(&application.form.services)?;
         let credentials = self.new_credentials()?;
@@ -163,11 +159,7 @@ impl Platform {
         };
         // R6: the new term rests on a certificate valid now (or the exemption).
         let licence = self.licence(licence_id).await?;
-        let application = self
-            .store
-            .find_application(licence.application_id)
-            .await?
-            .ok_or(ServiceError::not_found("application"))?;
+        let application = self.licence_application(&licence).await?;
         self.require_valid_certificate(&application.form.isms)?;
         self.decide_and_notify(
             reviewer_id,
