@@ -57,6 +57,18 @@ impl Received {
         let value = self.headers.get(RETRY_AFTER)?.to_str().ok()?;
         parse_retry_after(value, SystemTime::now())
     }
+
+    /// The error for a reply whose status the client did not expect, with the start of its
+    /// body for diagnosis.
+    pub fn unexpected(&self) -> Error {
+        Error::Http {
+            status: self.status,
+            body: String::from_utf8_lossy(&self.body)
+                .chars()
+                .take(200)
+                .collect(),
+        }
+    }
 }
 
 /// `new` (on the system clock) and `with_clock` for a client that holds a [`Transport`] in

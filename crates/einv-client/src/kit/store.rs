@@ -279,16 +279,18 @@ impl KitStore for SqliteKitStore {
     }
 
     async fn put_carrier(&self, c: &StoredCarrier) -> Result<()> {
-        sqlx::query("INSERT OR REPLACE INTO kit_carrier VALUES (?, ?, ?, ?)")
-            .bind(&c.user)
-            .bind(&c.card_type)
-            .bind(&c.card_no)
-            .bind(match &self.sealing {
-                Some(key) => key.seal(c.code.expose_secret())?,
-                None => c.code.expose_secret().to_owned(),
-            })
-            .execute(&self.pool)
-            .await?;
+        let code = match &self.sealing {
+            Some(key) => key.seal(c.code.expose_secret())?,
+            None => c.code.expose_secret().to_owned(),
+        };
+        self.run(
+            sqlx::query("INSERT OR REPLACE INTO kit_carrier VALUES (?, ?, ?, ?)")
+                .bind(&c.user)
+                .bind(&c.card_type)
+                .bind(&c.card_no)
+                .bind(code),
+        )
+        .await?;
         Ok(())
     }
 

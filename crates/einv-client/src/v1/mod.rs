@@ -3,14 +3,12 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use einv_core::prize::WinningNumbers;
-use einv_core::{wire, CarrierType, Clock, InvoiceNumber, Period, SystemClock};
+use einv_core::{wire, CarrierType, InvoiceNumber, Period};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::config::ClientConfig;
 use crate::transport::{Failed, Resend, Transport};
 use crate::{Error, Result};
 
@@ -191,15 +189,7 @@ impl V1Client {
                 async move {
                     let received = t.send(req).await?;
                     if received.status != 200 {
-                        let body = String::from_utf8_lossy(&received.body)
-                            .chars()
-                            .take(200)
-                            .collect();
-                        return Err(Error::Http {
-                            status: received.status,
-                            body,
-                        }
-                        .into());
+                        return Err(received.unexpected().into());
                     }
                     let fields: Fields = serde_json::from_slice(&received.body)
                         .map_err(|e| Failed::from(Error::Decode(format!("not JSON: {e}"))))?;

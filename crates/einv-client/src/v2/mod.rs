@@ -3,15 +3,12 @@
 //! their consent token, typed replies ([`types`]), failures as typed [`Problem`]s, donations
 //! with an `Idempotency-Key`.
 
-use std::sync::Arc;
-
 use chrono::NaiveDate;
-use einv_core::{Clock, Period, SystemClock};
+use einv_core::Period;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::config::ClientConfig;
 use crate::error::Problem;
 use crate::kit::DestructionReport;
 use crate::retry::Idempotency;
@@ -112,15 +109,8 @@ impl V2Client {
                     return serde_json::from_slice(&got.body)
                         .map_err(|e| Error::Decode(format!("v2 reply: {e}")).into());
                 }
-                let problem: Problem = serde_json::from_slice(&got.body).map_err(|_| {
-                    Failed::from(Error::Http {
-                        status: got.status,
-                        body: String::from_utf8_lossy(&got.body)
-                            .chars()
-                            .take(200)
-                            .collect(),
-                    })
-                })?;
+                let problem: Problem = serde_json::from_slice(&got.body)
+                    .map_err(|_| Failed::from(got.unexpected()))?;
                 let resend = if problem.status >= 500 {
                     Resend::IfIdempotent
                 } else {

@@ -29,6 +29,36 @@ pub const LIVE_STATES: [LicenceStateKind; 3] = [
     LicenceStateKind::Reviewing,
 ];
 
+/// The decisions that are `decide_with_reason` with their event: one method each,
+/// named as the reviewer's pages and the API name them.
+macro_rules! reasoned_decisions {
+    ($($(#[$doc:meta])* $name:ident => $event:ident;)+) => {
+        impl Platform {
+            $(
+                $(#[$doc])*
+                pub async fn $name(
+                    &self,
+                    reviewer_id: ReviewerId,
+                    licence_id: LicenceId,
+                    reason: &str,
+                ) -> ServiceResult<LicenceRecord> {
+                    self.decide_with_reason(reviewer_id, licence_id, LicenceEvent::$event, reason)
+                        .await
+                }
+            )+
+        }
+    };
+}
+
+reasoned_decisions! {
+    /// Asks the Developer for corrections (R4.2).
+    request_changes => RequestChanges;
+    /// Refuses an application or a purpose change.
+    reject => Reject;
+    /// Refuses a re-review: the licence runs to the end of its term, then stops (R4.7c).
+    reject_renewal => RejectRenewal;
+}
+
 impl Platform {
     /// The review queue: new and resubmitted applications, purpose changes, and active
     /// licences with a re-review filed.
@@ -118,33 +148,6 @@ impl Platform {
         Ok(Some(credentials))
     }
 
-    /// Asks the Developer for corrections (R4.2).
-    pub async fn request_changes(
-        &self,
-        reviewer_id: ReviewerId,
-        licence_id: LicenceId,
-        reason: &str,
-    ) -> ServiceResult<LicenceRecord> {
-        self.decide_with_reason(
-            reviewer_id,
-            licence_id,
-            LicenceEvent::RequestChanges,
-            reason,
-        )
-        .await
-    }
-
-    /// Refuses an application or a purpose change.
-    pub async fn reject(
-        &self,
-        reviewer_id: ReviewerId,
-        licence_id: LicenceId,
-        reason: &str,
-    ) -> ServiceResult<LicenceRecord> {
-        self.decide_with_reason(reviewer_id, licence_id, LicenceEvent::Reject, reason)
-            .await
-    }
-
     /// Approves a re-review: the next term starts the day after the current one ends (R4.7b).
     pub async fn approve_renewal(
         &self,
@@ -168,17 +171,6 @@ impl Platform {
             reason,
         )
         .await
-    }
-
-    /// Refuses a re-review: the licence runs to the end of its term, then stops (R4.7c).
-    pub async fn reject_renewal(
-        &self,
-        reviewer_id: ReviewerId,
-        licence_id: LicenceId,
-        reason: &str,
-    ) -> ServiceResult<LicenceRecord> {
-        self.decide_with_reason(reviewer_id, licence_id, LicenceEvent::RejectRenewal, reason)
-            .await
     }
 
     /// A decision that must say why (R4.2: the Developer is told what to correct or why not).
