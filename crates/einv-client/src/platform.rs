@@ -1,17 +1,14 @@
 //! The einv Platform's own endpoints an app uses: the consent flow (OAuth 2.0 + PKCE, RFC 6749
 //! and RFC 7636) and the attribution and disclaimer texts of the app's licence (R5.8, R5.9).
 
-use std::sync::Arc;
-
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use einv_core::consent::ConsentFields;
-use einv_core::{Clock, Service, SystemClock};
+use einv_core::Service;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::config::ClientConfig;
 use crate::retry::Idempotency;
 use crate::transport::{Failed, Transport};
 use crate::{Error, Result};
@@ -120,19 +117,9 @@ pub struct PlatformClient {
     transport: Transport,
 }
 
+crate::transport::client_constructors!(PlatformClient);
+
 impl PlatformClient {
-    /// A client on the system clock.
-    pub fn new(config: ClientConfig) -> Result<Self> {
-        Self::with_clock(config, Arc::new(SystemClock))
-    }
-
-    /// A client reading local time from `clock`.
-    pub fn with_clock(config: ClientConfig, clock: Arc<dyn Clock>) -> Result<Self> {
-        Ok(Self {
-            transport: Transport::new(config, clock)?,
-        })
-    }
-
     async fn json<T: serde::de::DeserializeOwned>(
         &self,
         req: impl Fn() -> reqwest::RequestBuilder,
@@ -156,15 +143,7 @@ impl PlatformClient {
                     }));
                 }
                 if got.status != 200 {
-                    let body = String::from_utf8_lossy(&got.body)
-                        .chars()
-                        .take(200)
-                        .collect();
-                    return Err(Error::Http {
-                        status: got.status,
-                        body,
-                    }
-                    .into());
+                    return Err(got.unexpected().into());
                 }
                 serde_json::from_slice(&got.body).map_err(|e| Error::Decode(e.to_string()).into())
             }

@@ -57,7 +57,45 @@ impl Received {
         let value = self.headers.get(RETRY_AFTER)?.to_str().ok()?;
         parse_retry_after(value, SystemTime::now())
     }
+
+    /// The error for a reply whose status the client did not expect, with the start of its
+    /// body for diagnosis.
+    pub fn unexpected(&self) -> Error {
+        Error::Http {
+            status: self.status,
+            body: String::from_utf8_lossy(&self.body)
+                .chars()
+                .take(200)
+                .collect(),
+        }
+    }
 }
+
+/// `new` (on the system clock) and `with_clock` for a client that holds a [`Transport`] in
+/// `transport` and the further fields given with their first values.
+macro_rules! client_constructors {
+    ($client:ident $(, $field:ident: $value:expr)*) => {
+        impl $client {
+            /// A client on the system clock.
+            pub fn new(config: $crate::config::ClientConfig) -> $crate::Result<Self> {
+                Self::with_clock(config, std::sync::Arc::new(einv_core::SystemClock))
+            }
+
+            /// A client reading local time from `clock` (tests move it).
+            pub fn with_clock(
+                config: $crate::config::ClientConfig,
+                clock: std::sync::Arc<dyn einv_core::Clock>,
+            ) -> $crate::Result<Self> {
+                Ok(Self {
+                    transport: $crate::transport::Transport::new(config, clock)?,
+                    $($field: $value,)*
+                })
+            }
+        }
+    };
+}
+
+pub(crate) use client_constructors;
 
 /// The shared HTTP machinery of the clients.
 #[derive(Debug)]

@@ -23,7 +23,8 @@ pub mod notice;
 pub mod period;
 pub mod prize;
 pub mod service;
-mod text;
+#[doc(hidden)]
+pub mod text;
 pub mod verification_code;
 pub mod wire;
 

@@ -1,11 +1,6 @@
 //! The services of the e-invoice API (R3.6), which a licence grants one by one (R4.5).
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
-
-use crate::InvalidValue;
 
 /// One service of the API. R3.6: query, display or download a User's e-invoices and
 /// winning-invoice data, plus cloud-invoice donation and carrier aggregation.
@@ -78,18 +73,7 @@ impl Service {
     }
 }
 
-impl fmt::Display for Service {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Service {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        crate::text::parse_word(&Self::ALL, Self::as_str, "service", "service", s)
-    }
-}
+crate::word_text!(Service, "service", "service");
 
 #[cfg(test)]
 mod tests {

@@ -46,8 +46,9 @@ macro_rules! text_newtype {
 pub(crate) use text_newtype;
 
 /// `s` as the one of `all` whose word is `s`; otherwise an error for `field` that lists the
-/// words (`what` names the thing: "service", "ground", …).
-pub(crate) fn parse_word<T: Copy>(
+/// words (`what` names the thing: "service", "ground", …). Public (hidden) for [`word_text!`].
+#[doc(hidden)]
+pub fn parse_word<T: Copy>(
     all: &[T],
     word: impl Fn(T) -> &'static str,
     field: &str,
@@ -61,6 +62,33 @@ pub(crate) fn parse_word<T: Copy>(
             format!("unknown {what} {s:?}; one of {}", words.join(", ")),
         )
     })
+}
+
+/// `Display` and `FromStr` for a field-less enum with `ALL` (every value) and a method giving
+/// each value's stable word (`as_str` unless named): it prints as its word, and an unknown word
+/// is an [`InvalidValue`](crate::InvalidValue) for `field` listing the words (`what` names the
+/// thing). For enums that carry more than a word ([`word_enum!`] is the whole of the simpler
+/// ones); exported so the server's enums read the same way.
+#[macro_export]
+macro_rules! word_text {
+    ($t:ty, $field:literal, $what:literal) => {
+        $crate::word_text!($t, as_str, $field, $what);
+    };
+    ($t:ty, $word:ident, $field:literal, $what:literal) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                // `pad`, so a width (`{:<8}`) lines the word up in a table.
+                f.pad(self.$word())
+            }
+        }
+
+        impl std::str::FromStr for $t {
+            type Err = $crate::InvalidValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $crate::text::parse_word(&Self::ALL[..], Self::$word, $field, $what, s)
+            }
+        }
+    };
 }
 
 /// A field-less enum kept as one stable word (in the database, on the wire): `ALL`, `as_str`,
@@ -95,7 +123,6 @@ macro_rules! word_enum {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                // `pad`, so a width (`{:<8}`) lines the word up in a table.
                 f.pad(self.as_str())
             }
         }
@@ -126,3 +153,24 @@ macro_rules! word_enum {
 }
 
 pub(crate) use word_enum;
+
+/// `expose` and a `Debug` that prints `Type(***)`, for a newtype over a secret `String` (a
+/// password-like code): the value never reaches a log through `{:?}`.
+macro_rules! secret_newtype {
+    ($t:ident) => {
+        impl $t {
+            /// The secret itself, for hashing it or comparing it with its hash; never log it.
+            pub fn expose(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}(***)", stringify!($t))
+            }
+        }
+    };
+}
+
+pub(crate) use secret_newtype;

@@ -1,8 +1,6 @@
 //! A carrier's verification code (驗證碼): the secret a User proves a mobile barcode with, or
 //! an aggregated carrier's hidden ID (CarrierId2) standing in for it.
 
-use std::fmt;
-
 use crate::InvalidValue;
 
 /// The longest code accepted: codes are short; anything longer is not one.
@@ -30,18 +28,9 @@ impl VerificationCode {
         }
         Ok(Self(text.to_owned()))
     }
-
-    /// The code, for comparing with its hash.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Debug for VerificationCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("VerificationCode(***)")
-    }
-}
+crate::text::secret_newtype!(VerificationCode);
 
 #[cfg(test)]
 mod tests {

@@ -14,14 +14,6 @@ use einv_store::AuditFilter;
 
 use crate::options::PlatformOptions;
 
-/// Arguments of `einv audit`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// What to do.
-    #[command(subcommand)]
-    pub action: Action,
-}
-
 /// `einv audit` actions.
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {
@@ -62,10 +54,10 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
 }
 
 /// Runs `einv audit`.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(action: Action) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
-        match args.action {
+        match action {
             Action::Verify(options) => verify(&options).await,
             Action::Purge {
                 before,

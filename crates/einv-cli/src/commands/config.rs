@@ -6,14 +6,6 @@ use std::process::ExitCode;
 
 use crate::options::{PlatformOptions, ServeOptions};
 
-/// Arguments of `einv config`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// What to do.
-    #[command(subcommand)]
-    pub action: Action,
-}
-
 /// `einv config` actions.
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {
@@ -29,8 +21,8 @@ pub enum Action {
 }
 
 /// Runs `einv config`.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    match args.action {
+pub fn run(action: Action) -> anyhow::Result<ExitCode> {
+    match action {
         Action::Check { serve, platform } => {
             let settings = serve.apply(platform.settings()?);
             let shown = settings.to_redacted_toml();

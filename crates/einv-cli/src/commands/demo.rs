@@ -9,14 +9,6 @@ use einv_server::{demo, startup};
 
 use crate::options::PlatformOptions;
 
-/// Arguments of `einv demo`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// What to do.
-    #[command(subcommand)]
-    pub action: Action,
-}
-
 /// `einv demo` actions.
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {
@@ -25,8 +17,8 @@ pub enum Action {
 }
 
 /// Runs `einv demo`.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let Action::Seed(options) = args.action;
+pub fn run(action: Action) -> anyhow::Result<ExitCode> {
+    let Action::Seed(options) = action;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let config = options.config()?;

@@ -21,14 +21,6 @@ use crate::ingest::report::ProblemLog;
 use crate::ingest::Format;
 use crate::options::PlatformOptions;
 
-/// Arguments of `einv import`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// What to import.
-    #[command(subcommand)]
-    pub what: What,
-}
-
 /// What `einv import` reads.
 #[derive(Debug, clap::Subcommand)]
 pub enum What {
@@ -70,9 +62,9 @@ pub struct WinningArgs {
 }
 
 /// Runs `einv import`.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(what: What) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    match args.what {
+    match what {
         What::Invoices(args) => runtime.block_on(invoices(args)),
         What::Winning(args) => runtime.block_on(winning(args)),
     }

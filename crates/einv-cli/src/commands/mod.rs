@@ -37,24 +37,29 @@ pub enum Command {
     /// Check invoice numbers against a period's winning numbers.
     Prize(prize::Args),
     /// Decode or encode proof-copy QR codes.
-    Qr(qr::Args),
+    #[command(subcommand)]
+    Qr(qr::QrCommand),
     /// Run the Platform (`--demo` seeds demo data and prints credentials).
     Serve(serve::Args),
     /// Demo data.
-    Demo(demo::Args),
+    #[command(subcommand)]
+    Demo(demo::Action),
     /// Bring the database schema up to date.
     Migrate(PlatformOptions),
     /// Import invoices (JSON Lines, MOF MIG XML) or a period's winning numbers.
-    Import(import::Args),
+    #[command(subcommand)]
+    Import(import::What),
     /// Write a synthetic data set of any size.
     Generate(generate::Args),
     /// Verify, purge or show the tamper-evident audit trail (R5.3, R6.4).
-    Audit(audit::Args),
+    #[command(subcommand)]
+    Audit(audit::Action),
     /// Operator commands: reviewers, registry events, terms, announcements, terminations,
     /// background jobs.
     Admin(admin::Args),
     /// Check the configuration (`--config FILE`, EINV_* variables, flags) and print it.
-    Config(config::Args),
+    #[command(subcommand)]
+    Config(config::Action),
 }
 
 /// Runs the parsed command line.

@@ -13,14 +13,6 @@ use einv_core::{InvoiceNumber, Ntd};
 use serde::Deserialize;
 use serde_json::json;
 
-/// Arguments of `einv qr`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// What to do.
-    #[command(subcommand)]
-    pub command: QrCommand,
-}
-
 /// The `einv qr` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum QrCommand {
@@ -100,8 +92,8 @@ pub struct EncodeArgs {
 }
 
 /// Runs `einv qr`.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    match args.command {
+pub fn run(command: QrCommand) -> anyhow::Result<ExitCode> {
+    match command {
         QrCommand::Decode(args) => decode(*args),
         QrCommand::Encode(args) => encode(*args),
     }

@@ -6,7 +6,9 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use einv_core::{Period, Service};
 use secrecy::ExposeSecret;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow,
+};
 use sqlx::Row;
 
 use super::records::{
@@ -16,6 +18,9 @@ use super::records::{
 use super::seal::{is_sealed, SealingKey};
 use crate::display::ShownNumber;
 use crate::{Error, Result};
+
+/// A statement with its parameters bound, for [`SqliteKitStore::run`] and `read`.
+type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, SqliteArguments<'q>>;
 
 /// Storage for the compliance kit. Implement it to keep the kit's records elsewhere; every
 /// method is one atomic step.
@@ -134,33 +139,51 @@ impl SqliteKitStore {
     pub async fn in_memory() -> Result<Self> {
         Self::open("sqlite::memory:").await
     }
+
+    /// Runs `query` (an INSERT, UPDATE or DELETE); how many rows it changed.
+    async fn run(&self, query: Query<'_>) -> Result<u64> {
+        Ok(query.execute(&self.pool).await?.rows_affected())
+    }
+
+    /// The rows `query` selects, each read by `read`.
+    async fn read<T>(
+        &self,
+        query: Query<'_>,
+        read: impl FnMut(&SqliteRow) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        query
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(read)
+            .collect()
+    }
 }
 
 impl KitStore for SqliteKitStore {
     async fn put_consent(&self, c: &ConsentRecord) -> Result<()> {
         let services: Vec<&str> = c.services.iter().map(|s| s.as_str()).collect();
-        sqlx::query("INSERT OR REPLACE INTO kit_consent VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(&c.user)
-            .bind(c.scope.key())
-            .bind(services.join(" "))
-            .bind(c.given_at.timestamp())
-            .bind(c.lapses_at.timestamp())
-            .bind(c.revoked_at.map(|r| r.timestamp()))
-            .execute(&self.pool)
-            .await?;
+        self.run(
+            sqlx::query("INSERT OR REPLACE INTO kit_consent VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(&c.user)
+                .bind(c.scope.key())
+                .bind(services.join(" "))
+                .bind(c.given_at.timestamp())
+                .bind(c.lapses_at.timestamp())
+                .bind(c.revoked_at.map(|r| r.timestamp())),
+        )
+        .await?;
         Ok(())
     }
 
     async fn consents(&self, user: Option<&str>) -> Result<Vec<ConsentRecord>> {
-        let rows = sqlx::query(
-            "SELECT * FROM kit_consent WHERE ? IS NULL OR user = ? ORDER BY user, scope",
-        )
-        .bind(user)
-        .bind(user)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
+        self.read(
+            sqlx::query(
+                "SELECT * FROM kit_consent WHERE ? IS NULL OR user = ? ORDER BY user, scope",
+            )
+            .bind(user)
+            .bind(user),
+            |r| {
                 let scope: String = r.get("scope");
                 let services: String = r.get("services");
                 Ok(ConsentRecord {
@@ -175,12 +198,16 @@ impl KitStore for SqliteKitStore {
                     lapses_at: at(r.get("lapses_at")),
                     revoked_at: r.get::<Option<i64>, _>("revoked_at").map(at),
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     async fn put_invoice(&self, i: &CachedInvoice) -> Result<()> {
-        sqlx::query("INSERT OR REPLACE INTO kit_invoice VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        self.run(
+            sqlx::query(
+                "INSERT OR REPLACE INTO kit_invoice VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
             .bind(&i.user)
             .bind(i.number.as_str())
             .bind(i.date.to_string())
@@ -191,31 +218,27 @@ impl KitStore for SqliteKitStore {
             .bind(&i.amount)
             .bind(i.donated)
             .bind(i.claim_deadline.to_string())
-            .bind(purpose_key(i.purpose))
-            .execute(&self.pool)
-            .await?;
+            .bind(purpose_key(i.purpose)),
+        )
+        .await?;
         Ok(())
     }
 
     async fn delete_invoice(&self, user: &str, number: &str, d: NaiveDate) -> Result<u64> {
-        let done =
+        self.run(
             sqlx::query("DELETE FROM kit_invoice WHERE user = ? AND number = ? AND date = ?")
                 .bind(user)
                 .bind(number)
-                .bind(d.to_string())
-                .execute(&self.pool)
-                .await?;
-        Ok(done.rows_affected())
+                .bind(d.to_string()),
+        )
+        .await
     }
 
     async fn invoices(&self, user: &str) -> Result<Vec<CachedInvoice>> {
-        let rows =
+        self.read(
             sqlx::query("SELECT * FROM kit_invoice WHERE user = ? ORDER BY date DESC, number")
-                .bind(user)
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter()
-            .map(|r| {
+                .bind(user),
+            |r| {
                 let number: String = r.get("number");
                 let donated: bool = r.get("donated");
                 let period: String = r.get("period");
@@ -242,41 +265,40 @@ impl KitStore for SqliteKitStore {
                         )
                     },
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     async fn delete_invoices_expired(&self, today: NaiveDate) -> Result<u64> {
         // ISO dates compare as text.
-        let done = sqlx::query("DELETE FROM kit_invoice WHERE claim_deadline < ?")
-            .bind(today.to_string())
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+        self.run(
+            sqlx::query("DELETE FROM kit_invoice WHERE claim_deadline < ?").bind(today.to_string()),
+        )
+        .await
     }
 
     async fn put_carrier(&self, c: &StoredCarrier) -> Result<()> {
-        sqlx::query("INSERT OR REPLACE INTO kit_carrier VALUES (?, ?, ?, ?)")
-            .bind(&c.user)
-            .bind(&c.card_type)
-            .bind(&c.card_no)
-            .bind(match &self.sealing {
-                Some(key) => key.seal(c.code.expose_secret())?,
-                None => c.code.expose_secret().to_owned(),
-            })
-            .execute(&self.pool)
-            .await?;
+        let code = match &self.sealing {
+            Some(key) => key.seal(c.code.expose_secret())?,
+            None => c.code.expose_secret().to_owned(),
+        };
+        self.run(
+            sqlx::query("INSERT OR REPLACE INTO kit_carrier VALUES (?, ?, ?, ?)")
+                .bind(&c.user)
+                .bind(&c.card_type)
+                .bind(&c.card_no)
+                .bind(code),
+        )
+        .await?;
         Ok(())
     }
 
     async fn carriers(&self, user: &str) -> Result<Vec<StoredCarrier>> {
-        let rows =
+        self.read(
             sqlx::query("SELECT * FROM kit_carrier WHERE user = ? ORDER BY card_type, card_no")
-                .bind(user)
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter()
-            .map(|r| {
+                .bind(user),
+            |r| {
                 let stored: String = r.get("code");
                 let code = match &self.sealing {
                     Some(key) => key.open(&stored)?,
@@ -294,30 +316,29 @@ impl KitStore for SqliteKitStore {
                     r.get("card_no"),
                     &code,
                 ))
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     async fn put_out_of_scope(&self, d: &OutOfScopeDatum) -> Result<()> {
-        sqlx::query("INSERT OR REPLACE INTO kit_out_of_scope VALUES (?, ?, ?, ?, ?)")
-            .bind(&d.user)
-            .bind(d.category.as_str())
-            .bind(&d.key)
-            .bind(d.value.to_string())
-            .bind(d.stored_at.timestamp())
-            .execute(&self.pool)
-            .await?;
+        self.run(
+            sqlx::query("INSERT OR REPLACE INTO kit_out_of_scope VALUES (?, ?, ?, ?, ?)")
+                .bind(&d.user)
+                .bind(d.category.as_str())
+                .bind(&d.key)
+                .bind(d.value.to_string())
+                .bind(d.stored_at.timestamp()),
+        )
+        .await?;
         Ok(())
     }
 
     async fn out_of_scope(&self, user: &str) -> Result<Vec<OutOfScopeDatum>> {
-        let rows =
+        self.read(
             sqlx::query("SELECT * FROM kit_out_of_scope WHERE user = ? ORDER BY category, key")
-                .bind(user)
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter()
-            .map(|r| {
+                .bind(user),
+            |r| {
                 let category: String = r.get("category");
                 let value: String = r.get("value");
                 Ok(OutOfScopeDatum {
@@ -330,44 +351,43 @@ impl KitStore for SqliteKitStore {
                         .map_err(|e| Error::Storage(e.to_string()))?,
                     stored_at: at(r.get("stored_at")),
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     async fn append_usage(&self, e: &UsageEvent) -> Result<()> {
-        sqlx::query("INSERT INTO kit_usage (at, user, action, detail) VALUES (?, ?, ?, ?)")
-            .bind(e.at.timestamp())
-            .bind(&e.user)
-            .bind(&e.action)
-            .bind(&e.detail)
-            .execute(&self.pool)
-            .await?;
+        self.run(
+            sqlx::query("INSERT INTO kit_usage (at, user, action, detail) VALUES (?, ?, ?, ?)")
+                .bind(e.at.timestamp())
+                .bind(&e.user)
+                .bind(&e.action)
+                .bind(&e.detail),
+        )
+        .await?;
         Ok(())
     }
 
     async fn usage(&self, user: Option<&str>) -> Result<Vec<UsageEvent>> {
-        let rows = sqlx::query("SELECT * FROM kit_usage WHERE ? IS NULL OR user = ? ORDER BY id")
-            .bind(user)
-            .bind(user)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows
-            .iter()
-            .map(|r| UsageEvent {
-                at: at(r.get("at")),
-                user: r.get("user"),
-                action: r.get("action"),
-                detail: r.get("detail"),
-            })
-            .collect())
+        self.read(
+            sqlx::query("SELECT * FROM kit_usage WHERE ? IS NULL OR user = ? ORDER BY id")
+                .bind(user)
+                .bind(user),
+            |r| {
+                Ok(UsageEvent {
+                    at: at(r.get("at")),
+                    user: r.get("user"),
+                    action: r.get("action"),
+                    detail: r.get("detail"),
+                })
+            },
+        )
+        .await
     }
 
     async fn prune_usage(&self, before: DateTime<Utc>) -> Result<u64> {
-        let done = sqlx::query("DELETE FROM kit_usage WHERE at < ?")
-            .bind(before.timestamp())
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+        self.run(sqlx::query("DELETE FROM kit_usage WHERE at < ?").bind(before.timestamp()))
+            .await
     }
 
     async fn purge(&self, user: Option<&str>, now: DateTime<Utc>) -> Result<PurgeCounts> {

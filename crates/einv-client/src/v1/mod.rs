@@ -3,14 +3,12 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use einv_core::prize::WinningNumbers;
-use einv_core::{wire, CarrierType, Clock, InvoiceNumber, Period, SystemClock};
+use einv_core::{wire, CarrierType, InvoiceNumber, Period};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::config::ClientConfig;
 use crate::transport::{Failed, Resend, Transport};
 use crate::{Error, Result};
 
@@ -129,20 +127,9 @@ pub struct V1Client {
     serial: AtomicU64,
 }
 
+crate::transport::client_constructors!(V1Client, serial: AtomicU64::new(1));
+
 impl V1Client {
-    /// A client on the system clock.
-    pub fn new(config: ClientConfig) -> Result<Self> {
-        Self::with_clock(config, Arc::new(SystemClock))
-    }
-
-    /// A client reading local time from `clock` (tests move it).
-    pub fn with_clock(config: ClientConfig, clock: Arc<dyn Clock>) -> Result<Self> {
-        Ok(Self {
-            transport: Transport::new(config, clock)?,
-            serial: AtomicU64::new(1),
-        })
-    }
-
     /// Continues the serial of signed calls from `next` (the spec starts at 1 and adds 1 on
     /// every send; an app keeps it across restarts).
     pub fn with_serial(self, next: u64) -> Self {
@@ -202,15 +189,7 @@ impl V1Client {
                 async move {
                     let received = t.send(req).await?;
                     if received.status != 200 {
-                        let body = String::from_utf8_lossy(&received.body)
-                            .chars()
-                            .take(200)
-                            .collect();
-                        return Err(Error::Http {
-                            status: received.status,
-                            body,
-                        }
-                        .into());
+                        return Err(received.unexpected().into());
                     }
                     let fields: Fields = serde_json::from_slice(&received.body)
                         .map_err(|e| Failed::from(Error::Decode(format!("not JSON: {e}"))))?;

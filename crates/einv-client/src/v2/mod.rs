@@ -3,15 +3,12 @@
 //! their consent token, typed replies ([`types`]), failures as typed [`Problem`]s, donations
 //! with an `Idempotency-Key`.
 
-use std::sync::Arc;
-
 use chrono::NaiveDate;
-use einv_core::{Clock, Period, SystemClock};
+use einv_core::Period;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::config::ClientConfig;
 use crate::error::Problem;
 use crate::kit::DestructionReport;
 use crate::retry::Idempotency;
@@ -81,19 +78,9 @@ impl<'a> Call<'a> {
     }
 }
 
+crate::transport::client_constructors!(V2Client);
+
 impl V2Client {
-    /// A client on the system clock.
-    pub fn new(config: ClientConfig) -> Result<Self> {
-        Self::with_clock(config, Arc::new(SystemClock))
-    }
-
-    /// A client reading local time from `clock`.
-    pub fn with_clock(config: ClientConfig, clock: Arc<dyn Clock>) -> Result<Self> {
-        Ok(Self {
-            transport: Transport::new(config, clock)?,
-        })
-    }
-
     /// Sends one signed request and reads its typed answer; each attempt is signed afresh
     /// (new `created` and nonce: the Platform refuses a nonce twice).
     async fn call<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T> {
@@ -122,15 +109,8 @@ impl V2Client {
                     return serde_json::from_slice(&got.body)
                         .map_err(|e| Error::Decode(format!("v2 reply: {e}")).into());
                 }
-                let problem: Problem = serde_json::from_slice(&got.body).map_err(|_| {
-                    Failed::from(Error::Http {
-                        status: got.status,
-                        body: String::from_utf8_lossy(&got.body)
-                            .chars()
-                            .take(200)
-                            .collect(),
-                    })
-                })?;
+                let problem: Problem = serde_json::from_slice(&got.body)
+                    .map_err(|_| Failed::from(got.unexpected()))?;
                 let resend = if problem.status >= 500 {
                     Resend::IfIdempotent
                 } else {

@@ -1,7 +1,5 @@
 //! A User's verification code (驗證碼): the password of a mobile barcode.
 
-use std::fmt;
-
 use crate::InvalidValue;
 
 /// A verification code that meets the Platform's rules: 6 to 16 ASCII letters and digits, at
@@ -35,18 +33,9 @@ impl VerificationCode {
         }
         Ok(Self(text.to_owned()))
     }
-
-    /// The code, for hashing.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Debug for VerificationCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("VerificationCode(***)")
-    }
-}
+crate::text::secret_newtype!(VerificationCode);
 
 #[cfg(test)]
 mod tests {

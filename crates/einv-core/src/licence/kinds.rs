@@ -1,11 +1,6 @@
 //! The reasons a licence stops: suspension reasons (R6, R10.2) and termination grounds (R10.3).
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
-
-use crate::InvalidValue;
 
 /// Why a licence is suspended (it comes back when the cause is cured).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,15 +121,4 @@ impl TerminationGround {
     }
 }
 
-impl fmt::Display for TerminationGround {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for TerminationGround {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        crate::text::parse_word(&Self::ALL, Self::as_str, "ground", "ground", s)
-    }
-}
+crate::word_text!(TerminationGround, "ground", "ground");

@@ -286,50 +286,33 @@ impl LicenceState {
     }
 
     /// The same licence with another re-review status.
-    fn with_renewal(self, renewal: Renewal) -> Self {
-        match self {
-            Self::Active { coverage, .. } => Self::Active { coverage, renewal },
-            Self::Reviewing {
-                coverage,
-                suspensions,
-                ..
-            } => Self::Reviewing {
-                coverage,
-                renewal,
-                suspensions,
-            },
-            Self::Suspended {
-                coverage, reasons, ..
-            } => Self::Suspended {
-                coverage,
-                renewal,
-                reasons,
-            },
-            other => other,
+    fn with_renewal(mut self, new: Renewal) -> Self {
+        if let Some((_, renewal)) = self.term_mut() {
+            *renewal = new;
         }
+        self
     }
 
     /// The same licence with another coverage.
-    fn with_coverage(self, coverage: Coverage) -> Self {
+    fn with_coverage(mut self, new: Coverage) -> Self {
+        if let Some((coverage, _)) = self.term_mut() {
+            *coverage = new;
+        }
+        self
+    }
+
+    /// The coverage and re-review status of a state that has a term (active, under review,
+    /// suspended); `None` for the others, which are left as they are.
+    fn term_mut(&mut self) -> Option<(&mut Coverage, &mut Renewal)> {
         match self {
-            Self::Active { renewal, .. } => Self::Active { coverage, renewal },
-            Self::Reviewing {
-                renewal,
-                suspensions,
-                ..
-            } => Self::Reviewing {
-                coverage,
-                renewal,
-                suspensions,
-            },
-            Self::Suspended {
-                renewal, reasons, ..
-            } => Self::Suspended {
-                coverage,
-                renewal,
-                reasons,
-            },
-            other => other,
+            Self::Active { coverage, renewal }
+            | Self::Reviewing {
+                coverage, renewal, ..
+            }
+            | Self::Suspended {
+                coverage, renewal, ..
+            } => Some((coverage, renewal)),
+            _ => None,
         }
     }
 

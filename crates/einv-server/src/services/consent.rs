@@ -14,6 +14,7 @@ use einv_store::{AppRecord, ConsentGrantRecord, Recipient, UserRecord};
 use serde_json::json;
 
 use super::hot::HotView;
+use super::users::user_entry;
 use super::{AuditEntry, Caller, Platform};
 use crate::error::{ServiceError, ServiceResult};
 
@@ -47,23 +48,6 @@ pub(crate) fn why_no_consent(
             "R10.2",
         ),
         Some(ConsentStatus::Live) => ("the User's consent is not yet in force".to_owned(), "R5.2"),
-    }
-}
-
-fn user_entry(
-    user_id: UserId,
-    app_id: &AppId,
-    action: &str,
-    detail: serde_json::Value,
-) -> AuditEntry {
-    AuditEntry {
-        actor: format!("user:{user_id}"),
-        action: action.to_owned(),
-        user_id: Some(user_id),
-        app_id: Some(app_id.clone()),
-        invoices: Vec::new(),
-        ip: None,
-        detail,
     }
 }
 
@@ -136,8 +120,13 @@ impl Platform {
         if let Some(old) = replaced {
             if self.store.revoke_consent_grant(old, user_id, now).await? {
                 let detail = json!({ "grant": old, "replacedBy": record.id });
-                self.audit(user_entry(user_id, app_id, "consent.replaced", detail))
-                    .await?;
+                self.audit(user_entry(
+                    user_id,
+                    Some(app_id),
+                    "consent.replaced",
+                    detail,
+                ))
+                .await?;
             }
         }
         let action = if renews.is_some() {
@@ -152,7 +141,7 @@ impl Platform {
             "scope": record.grant.request.scope(),
             "lapsesAt": record.grant.lapses_at().timestamp(),
         });
-        self.audit(user_entry(user_id, app_id, action, detail))
+        self.audit(user_entry(user_id, Some(app_id), action, detail))
             .await?;
         Ok(record)
     }
@@ -198,7 +187,7 @@ impl Platform {
         {
             let entry = user_entry(
                 user_id,
-                &grant.app_id,
+                Some(&grant.app_id),
                 "consent.revoked",
                 json!({ "grant": grant_id }),
             );

@@ -21,7 +21,8 @@ pub const REQUEST_DAYS: i64 = 30;
 /// How many barcodes registration draws before giving up on finding a free one.
 const ISSUE_ATTEMPTS: usize = 8;
 
-fn user_entry(
+/// An audit entry for something User `user_id` did, through app `app_id` when one.
+pub(super) fn user_entry(
     user_id: UserId,
     app_id: Option<&AppId>,
     action: &str,

@@ -7,12 +7,12 @@ use anyhow::{bail, Context};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use einv_core::licence::TerminationGround;
 use einv_core::{Clock, SystemClock};
-use einv_server::services::licensing::{Actor, IsmsInput, LegacyLicence, RegistryEvent};
+use einv_server::services::licensing::{Actor, IsmsInput, LegacyLicence};
 use einv_server::{startup, Platform};
 
 use super::{
     AdminCommand, AnnounceArgs, Args, CarrierCommand, RedirectUriCommand, RegistryArgs,
-    RegistryKind, ReviewerCommand, TermsCommand,
+    ReviewerCommand, TermsCommand,
 };
 
 pub(super) async fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -139,14 +139,7 @@ async fn legacy(platform: &Platform, l: super::LegacyArgs) -> anyhow::Result<()>
 }
 
 async fn registry(platform: &Platform, r: RegistryArgs) -> anyhow::Result<()> {
-    let event = match r.event {
-        RegistryKind::Suspend => RegistryEvent::Suspend,
-        RegistryKind::Resume => RegistryEvent::Resume,
-        RegistryKind::Close => RegistryEvent::Close,
-        RegistryKind::Deregister => RegistryEvent::Deregister,
-        RegistryKind::Merge => RegistryEvent::Merge,
-        RegistryKind::Reorganise => RegistryEvent::Reorganise,
-    };
+    let event = r.event;
     let developers = match (r.developer, &r.business_id) {
         (Some(id), _) => vec![id],
         (None, Some(ban)) => platform

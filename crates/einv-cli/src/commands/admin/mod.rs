@@ -3,6 +3,7 @@
 //! R4.8, R4.9), terminations (R10.3) and card issuers' confirmations of carriers.
 
 use einv_core::{DeveloperId, LicenceId};
+use einv_server::services::licensing::RegistryEvent;
 use einv_server::startup::SecretString;
 use std::process::ExitCode;
 
@@ -179,29 +180,14 @@ pub enum ReviewerCommand {
     },
 }
 
-/// The registry events.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum RegistryKind {
-    /// 停業: suspend every active licence (R10.2).
-    Suspend,
-    /// 復業 approved: reinstate, and void every earlier User consent (R10.2).
-    Resume,
-    /// Closed without permission or abnormal: terminate (R10.3-3).
-    Close,
-    /// Deregistered: terminate (R10.3-4).
-    Deregister,
-    /// Merged away: end the licences; the survivor applies anew (R10.5).
-    Merge,
-    /// Government body merged, abolished or reorganised: terminate (R10.3-5).
-    Reorganise,
-}
-
 /// `einv admin registry EVENT --developer ID | --business-id BAN`
 #[derive(Debug, ClapArgs)]
 pub struct RegistryArgs {
-    /// The event.
-    #[arg(value_enum)]
-    pub event: RegistryKind,
+    /// The event: suspend (停業: R10.2), resume (復業 approved: R10.2, voids earlier
+    /// consents), close (closed without permission or abnormal: R10.3-3), deregister
+    /// (R10.3-4), merge (R10.5: the survivor applies anew) or reorganise (government body:
+    /// R10.3-5).
+    pub event: RegistryEvent,
     /// The Developer's ID.
     #[arg(
         long,

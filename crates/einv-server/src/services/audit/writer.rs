@@ -56,6 +56,28 @@ enum Message {
     Flush(Ack),
 }
 
+/// Queues the message `message` wraps around a reply channel and waits for the writer to
+/// answer it; `failed` words the writer's error.
+async fn send_and_wait(
+    queue: &mpsc::Sender<Message>,
+    message: impl FnOnce(Ack) -> Message,
+    failed: impl FnOnce(String) -> String,
+) -> ServiceResult<()> {
+    let stopped = || ServiceError::Internal("the audit writer has stopped".into());
+    let (tx, rx) = oneshot::channel();
+    queue.send(message(tx)).await.map_err(|_| stopped())?;
+    match rx.await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(ServiceError::Internal(failed(e).into())),
+        Err(_) => Err(stopped()),
+    }
+}
+
+/// A failed write of entries a caller waits for: the caller refuses to answer.
+fn unanswered(e: String) -> String {
+    format!("the audit trail cannot be written, so the data is not answered: {e}")
+}
+
 /// What a readiness probe learns about the audit writer.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct WriterHealth {
@@ -159,20 +181,12 @@ impl AuditTrail {
         if !self.config.enabled {
             return Ok(());
         }
-        let stopped = || ServiceError::Internal("the audit writer has stopped".into());
-        let (tx, rx) = oneshot::channel();
-        self.sender()
-            .send(Message::Entry(entry, Some(tx)))
-            .await
-            .map_err(|_| stopped())?;
-        match rx.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(ServiceError::Internal(
-                format!("the audit trail cannot be written, so the data is not answered: {e}")
-                    .into(),
-            )),
-            Err(_) => Err(stopped()),
-        }
+        send_and_wait(
+            self.sender(),
+            |tx| Message::Entry(entry, Some(tx)),
+            unanswered,
+        )
+        .await
     }
 
     /// Stores `answer` (a signed v1 call's answer to keep, or its claim to give up) and
@@ -188,20 +202,12 @@ impl AuditTrail {
         } else {
             Vec::new()
         };
-        let stopped = || ServiceError::Internal("the audit writer has stopped".into());
-        let (tx, rx) = oneshot::channel();
-        self.sender()
-            .send(Message::Answer(entries, answer, tx))
-            .await
-            .map_err(|_| stopped())?;
-        match rx.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(ServiceError::Internal(
-                format!("the audit trail cannot be written, so the data is not answered: {e}")
-                    .into(),
-            )),
-            Err(_) => Err(stopped()),
-        }
+        send_and_wait(
+            self.sender(),
+            |tx| Message::Answer(entries, answer, tx),
+            unanswered,
+        )
+        .await
     }
 
     /// Waits until everything queued so far is stored; fails if some of it could not be.
@@ -209,18 +215,7 @@ impl AuditTrail {
         let Some(queue) = self.queue.get() else {
             return Ok(());
         };
-        let (tx, rx) = oneshot::channel();
-        queue
-            .send(Message::Flush(tx))
-            .await
-            .map_err(|_| ServiceError::Internal("the audit writer has stopped".into()))?;
-        match rx.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(ServiceError::Internal(e.into())),
-            Err(_) => Err(ServiceError::Internal(
-                "the audit writer has stopped".into(),
-            )),
-        }
+        send_and_wait(queue, Message::Flush, |e| e).await
     }
 
     /// Signs and stores a checkpoint of the current chain head (nothing for an empty chain).

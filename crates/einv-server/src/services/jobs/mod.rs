@@ -10,8 +10,6 @@
 //! reviewer console. `einv admin sweep` runs the same [`Platform::run_job`].
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
 use einv_core::audit::Retention;
 use einv_store::{JobOutcome, JobRunRecord, RunOutcome};
@@ -72,22 +70,7 @@ impl Job {
     }
 }
 
-impl fmt::Display for Job {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Job {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Job::ALL.into_iter().find(|j| j.name() == s).ok_or_else(|| {
-            let names: Vec<_> = Job::ALL.iter().map(|j| j.name()).collect();
-            format!("unknown job {s:?}; one of {}", names.join(", "))
-        })
-    }
-}
+einv_core::word_text!(Job, name, "job", "job");
 
 /// One run this node made.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -146,14 +146,13 @@ impl Platform {
         ip: Option<std::net::IpAddr>,
     ) -> ServiceResult<DeveloperRecord> {
         let email = email.trim().to_lowercase();
-        self.guarded(Secret::DeveloperPassword(&email), ip, async {
-            let found = self.store.find_developer_by_email(&email).await?;
-            let hash = found.as_ref().map(|d| d.account.password_hash.as_str());
-            match (self.codes.matches(password, hash).await, found) {
-                (true, Some(d)) => Ok(d),
-                _ => Err(ServiceError::Unproven(Proof::Password)),
-            }
-        })
+        self.password_sign_in(
+            Secret::DeveloperPassword(&email),
+            ip,
+            password,
+            self.store.find_developer_by_email(&email),
+            |d| d.account.password_hash.as_str(),
+        )
         .await
     }
 
@@ -193,11 +192,36 @@ impl Platform {
         ip: Option<std::net::IpAddr>,
     ) -> ServiceResult<ReviewerRecord> {
         let email = email.trim().to_lowercase();
-        self.guarded(Secret::ReviewerPassword(&email), ip, async {
-            let found = self.store.find_reviewer_by_email(&email).await?;
-            let hash = found.as_ref().map(|r| r.password_hash.as_str());
-            match (self.codes.matches(password, hash).await, found) {
-                (true, Some(r)) => Ok(r),
+        self.password_sign_in(
+            Secret::ReviewerPassword(&email),
+            ip,
+            password,
+            self.store.find_reviewer_by_email(&email),
+            |r| r.password_hash.as_str(),
+        )
+        .await
+    }
+
+    /// The account `found` looks up, when `password` matches its hash (`hash` reads it):
+    /// throttled as `secret` and per IP, argon2 off the runtime, a dummy hash when there is no
+    /// such account, so the answer and its time do not tell which (services/guessing.rs).
+    async fn password_sign_in<T: Send>(
+        &self,
+        secret: Secret<'_>,
+        ip: Option<std::net::IpAddr>,
+        password: &str,
+        found: impl std::future::Future<Output = einv_store::StoreResult<Option<T>>> + Send,
+        hash: impl Fn(&T) -> &str + Send + Sync,
+    ) -> ServiceResult<T> {
+        self.guarded(secret, ip, async {
+            let found = found.await?;
+            match (
+                self.codes
+                    .matches(password, found.as_ref().map(&hash))
+                    .await,
+                found,
+            ) {
+                (true, Some(account)) => Ok(account),
                 _ => Err(ServiceError::Unproven(Proof::Password)),
             }
         })

@@ -331,11 +331,7 @@ impl Platform {
         let licence = self.developer_licence(developer_id, licence_id).await?;
         let now = self.clock.now();
         einv_core::licence::apply(&licence.state, LicenceEvent::ApplyRenewal, now)?;
-        let mut application = self
-            .store
-            .find_application(licence.application_id)
-            .await?
-            .ok_or(ServiceError::not_found("application"))?;
+        let mut application = self.licence_application(&licence).await?;
         if let Some(isms) = certificate.filter(|i| !i.number.trim().is_empty()) {
             application.form.isms = self.check_isms(developer_id, isms).await?;
             self.store

@@ -23,11 +23,7 @@ impl Platform {
         purpose: &str,
     ) -> ServiceResult<LicenceRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
-        let mut application = self
-            .store
-            .find_application(licence.application_id)
-            .await?
-            .ok_or(ServiceError::not_found("application"))?;
+        let mut application = self.licence_application(&licence).await?;
         let now = self.clock.now();
         let version = text("product_version", version, 50)?;
         let purpose = text("purpose", purpose, 2000)?;
@@ -75,11 +71,7 @@ impl Platform {
         isms: &IsmsInput,
     ) -> ServiceResult<LicenceRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
-        let mut application = self
-            .store
-            .find_application(licence.application_id)
-            .await?
-            .ok_or(ServiceError::not_found("application"))?;
+        let mut application = self.licence_application(&licence).await?;
         application.form.isms = self.check_isms(developer_id, isms).await?;
         self.store
             .update_application(application.id, &application.form)

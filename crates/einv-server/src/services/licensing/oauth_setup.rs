@@ -165,11 +165,7 @@ impl Platform {
         let (product, purpose, developer) =
             match self.store.find_licence_by_app(&app.app_id).await? {
                 Some(licence) => {
-                    let application = self
-                        .store
-                        .find_application(licence.application_id)
-                        .await?
-                        .ok_or(ServiceError::not_found("application"))?;
+                    let application = self.licence_application(&licence).await?;
                     let developer = self.developer(licence.developer_id).await?;
                     (
                         application.form.product_name,

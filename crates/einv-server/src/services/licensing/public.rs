@@ -42,11 +42,7 @@ impl Platform {
             .await?
             .ok_or(ServiceError::not_found("licence"))?;
         let licence = self.settle_licence(licence).await?;
-        let application = self
-            .store
-            .find_application(licence.application_id)
-            .await?
-            .ok_or(ServiceError::not_found("application"))?;
+        let application = self.licence_application(&licence).await?;
         let developer = self.developer(licence.developer_id).await?;
         let zh: Vec<&str> = application
             .form

@@ -3,10 +3,8 @@
 //! on any ground (R10.3).
 
 use einv_core::{DeveloperId, LicenceId};
-use std::str::FromStr;
 
 use einv_core::licence::{LicenceEvent, LicenceState, SuspensionReason, TerminationGround};
-use einv_core::InvalidValue;
 use einv_store::LicenceRecord;
 
 use super::Actor;
@@ -30,27 +28,31 @@ pub enum RegistryEvent {
     Reorganise,
 }
 
-impl FromStr for RegistryEvent {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s {
-            "suspend" => Self::Suspend,
-            "resume" => Self::Resume,
-            "close" => Self::Close,
-            "deregister" => Self::Deregister,
-            "merge" => Self::Merge,
-            "reorganise" => Self::Reorganise,
-            _ => {
-                return Err(InvalidValue::new(
-                    "event",
-                    "one of suspend, resume, close, deregister, merge, reorganise",
-                ))
-            }
-        })
-    }
-}
+einv_core::word_text!(RegistryEvent, "event", "registry event");
 
 impl RegistryEvent {
+    /// Every event.
+    pub const ALL: [Self; 6] = [
+        Self::Suspend,
+        Self::Resume,
+        Self::Close,
+        Self::Deregister,
+        Self::Merge,
+        Self::Reorganise,
+    ];
+
+    /// The event's word (`einv admin registry suspend`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Suspend => "suspend",
+            Self::Resume => "resume",
+            Self::Close => "close",
+            Self::Deregister => "deregister",
+            Self::Merge => "merge",
+            Self::Reorganise => "reorganise",
+        }
+    }
+
     fn licence_event(self) -> LicenceEvent {
         let tax = SuspensionReason::TaxRegistrySuspension;
         match self {

@@ -151,11 +151,7 @@ impl Platform {
         let licence = self.developer_licence(developer_id, licence_id).await?;
         // Only a licence the reviewer sent back is corrected: ask the lifecycle first.
         einv_core::licence::apply(&licence.state, LicenceEvent::Resubmit, self.clock.now())?;
-        let application = self
-            .store
-            .find_application(licence.application_id)
-            .await?
-            .ok_or(ServiceError::not_found("application"))?;
+        let application = self.licence_application(&licence).await?;
         let uploads = r.added.iter().chain(r.replaced.iter().map(|(_, d)| d));
         super::apply::check_document_sizes(uploads)?;
         let current = self.store.list_documents(application.id).await?;

@@ -10,7 +10,7 @@ use einv_store::{LicenceRecord, Recipient};
 use super::accounts::text;
 use super::apply::check_services;
 use super::Actor;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::ServiceResult;
 use crate::services::KeySlot;
 use crate::services::{IssuedCredentials, Platform};
 
@@ -28,6 +28,36 @@ pub const LIVE_STATES: [LicenceStateKind; 3] = [
     LicenceStateKind::Suspended,
     LicenceStateKind::Reviewing,
 ];
+
+/// The decisions that are `decide_with_reason` with their event: one method each,
+/// named as the reviewer's pages and the API name them.
+macro_rules! reasoned_decisions {
+    ($($(#[$doc:meta])* $name:ident => $event:ident;)+) => {
+        impl Platform {
+            $(
+                $(#[$doc])*
+                pub async fn $name(
+                    &self,
+                    reviewer_id: ReviewerId,
+                    licence_id: LicenceId,
+                    reason: &str,
+                ) -> ServiceResult<LicenceRecord> {
+                    self.decide_with_reason(reviewer_id, licence_id, LicenceEvent::$event, reason)
+                        .await
+                }
+            )+
+        }
+    };
+}
+
+reasoned_decisions! {
+    /// Asks the Developer for corrections (R4.2).
+    request_changes => RequestChanges;
+    /// Refuses an application or a purpose change.
+    reject => Reject;
+    /// Refuses a re-review: the licence runs to the end of its term, then stops (R4.7c).
+    reject_renewal => RejectRenewal;
+}
 
 impl Platform {
     /// The review queue: new and resubmitted applications, purpose changes, and active
@@ -70,11 +100,7 @@ impl Platform {
                 .await?;
             return Ok(None);
         }
-        let application = self
-            .store
-            .find_application(licence.application_id)
-            .await?
-            .ok_or(ServiceError::not_found("application"))?;
+        let application = self.licence_application(&licence).await?;
         // R5.7 is checked again: the form may predate the rule's check.
         let services: Vec<Service> = check_services(&application.form.services)?;
         let credentials = self.new_credentials()?;
@@ -122,33 +148,6 @@ impl Platform {
         Ok(Some(credentials))
     }
 
-    /// Asks the Developer for corrections (R4.2).
-    pub async fn request_changes(
-        &self,
-        reviewer_id: ReviewerId,
-        licence_id: LicenceId,
-        reason: &str,
-    ) -> ServiceResult<LicenceRecord> {
-        self.decide_with_reason(
-            reviewer_id,
-            licence_id,
-            LicenceEvent::RequestChanges,
-            reason,
-        )
-        .await
-    }
-
-    /// Refuses an application or a purpose change.
-    pub async fn reject(
-        &self,
-        reviewer_id: ReviewerId,
-        licence_id: LicenceId,
-        reason: &str,
-    ) -> ServiceResult<LicenceRecord> {
-        self.decide_with_reason(reviewer_id, licence_id, LicenceEvent::Reject, reason)
-            .await
-    }
-
     /// Approves a re-review: the next term starts the day after the current one ends (R4.7b).
     pub async fn approve_renewal(
         &self,
@@ -163,11 +162,7 @@ impl Platform {
         };
         // R6: the new term rests on a certificate valid now (or the exemption).
         let licence = self.licence(licence_id).await?;
-        let application = self
-            .store
-            .find_application(licence.application_id)
-            .await?
-            .ok_or(ServiceError::not_found("application"))?;
+        let application = self.licence_application(&licence).await?;
         self.require_valid_certificate(&application.form.isms)?;
         self.decide_and_notify(
             reviewer_id,
@@ -176,17 +171,6 @@ impl Platform {
             reason,
         )
         .await
-    }
-
-    /// Refuses a re-review: the licence runs to the end of its term, then stops (R4.7c).
-    pub async fn reject_renewal(
-        &self,
-        reviewer_id: ReviewerId,
-        licence_id: LicenceId,
-        reason: &str,
-    ) -> ServiceResult<LicenceRecord> {
-        self.decide_with_reason(reviewer_id, licence_id, LicenceEvent::RejectRenewal, reason)
-            .await
     }
 
     /// A decision that must say why (R4.2: the Developer is told what to correct or why not).

@@ -58,6 +58,14 @@ impl Platform {
         licence_id: LicenceId,
     ) -> ServiceResult<ApplicationRecord> {
         let licence = self.developer_licence(developer_id, licence_id).await?;
+        self.licence_application(&licence).await
+    }
+
+    /// The application `licence` was granted on; every licence has one.
+    pub(crate) async fn licence_application(
+        &self,
+        licence: &LicenceRecord,
+    ) -> ServiceResult<ApplicationRecord> {
         self.store
             .find_application(licence.application_id)
             .await?
@@ -125,11 +133,7 @@ impl Platform {
     /// Everything a reviewer needs to decide on licence `id`.
     pub async fn dossier(&self, licence_id: LicenceId) -> ServiceResult<Dossier> {
         let licence = self.licence(licence_id).await?;
-        let application = self
-            .store
-            .find_application(licence.application_id)
-            .await?
-            .ok_or(ServiceError::not_found("application"))?;
+        let application = self.licence_application(&licence).await?;
         Ok(Dossier {
             destruction: self.store.destruction_of(licence_id).await?,
             overdue_requests: self.overdue_requests_of(&licence).await?,
