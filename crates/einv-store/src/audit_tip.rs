@@ -33,8 +33,11 @@ pub struct ChainTip {
 }
 
 /// One statement: the head moved from the tip `($5, $6)` to `($1, $2)`, the rows `$7` (a
-/// JSON array) inserted and the answers `$8` settled only if it did; the expired signed calls
-/// (before `$9`) removed with them. Returns whether the head moved.
+/// JSON array) inserted and the answers `$8` settled only if it did (kept by the same upsert
+/// as `signed_calls::settle`: a read claimed in memory or Redis has no row yet); the expired
+/// signed calls (before `$9`) removed with them, except those this batch settles (two
+/// modifications of one row in one statement would leave either). Returns whether the head
+/// moved.
 const APPEND_AFTER_TIP: &str = "\
 WITH h AS (UPDATE audit_head SET seq = $1, hash = $2, at = $3, mac = $4 \
            WHERE id = 1 AND seq = $5 AND hash = $6 RETURNING id), \
@@ -46,15 +49,19 @@ l AS (INSERT INTO audit_log (seq, at, actor, action, user_id, app_id, invoices, 
         action text, user_id bigint, app_id text, invoices text, ip text, detail text, \
         prev_hash text, hash text) \
       WHERE EXISTS (SELECT 1 FROM h)), \
-k AS (UPDATE signed_calls s SET reply = r.reply \
-      FROM json_to_recordset(CAST($8 AS json)) AS r(call_key text, reply text) \
-      WHERE s.call_key = r.call_key AND s.reply IS NULL AND r.reply IS NOT NULL \
+a AS (SELECT * FROM json_to_recordset(CAST($8 AS json)) AS r(call_key text, app_id text, \
+        reply text, expires_at bigint)), \
+k AS (INSERT INTO signed_calls (call_key, app_id, reply, expires_at) \
+      SELECT call_key, app_id, reply, expires_at FROM a \
+      WHERE reply IS NOT NULL AND EXISTS (SELECT 1 FROM h) \
+      ON CONFLICT (call_key) DO UPDATE SET app_id = excluded.app_id, reply = excluded.reply, \
+        expires_at = excluded.expires_at \
+      WHERE signed_calls.reply IS NULL OR signed_calls.expires_at < $9), \
+g AS (DELETE FROM signed_calls s USING a \
+      WHERE s.call_key = a.call_key AND s.reply IS NULL AND a.reply IS NULL \
         AND EXISTS (SELECT 1 FROM h)), \
-g AS (DELETE FROM signed_calls s USING json_to_recordset(CAST($8 AS json)) AS r(call_key text, \
-        reply text) \
-      WHERE s.call_key = r.call_key AND s.reply IS NULL AND r.reply IS NULL \
-        AND EXISTS (SELECT 1 FROM h)), \
-x AS (DELETE FROM signed_calls WHERE expires_at < $9 AND EXISTS (SELECT 1 FROM h)) \
+x AS (DELETE FROM signed_calls WHERE expires_at < $9 AND EXISTS (SELECT 1 FROM h) \
+        AND call_key NOT IN (SELECT call_key FROM a)) \
 SELECT COUNT(*) AS moved FROM h";
 
 impl Store {
@@ -119,7 +126,10 @@ impl Store {
             "reply",
             answers
                 .iter()
-                .map(|a| serde_json::json!({"call_key": a.call_key, "reply": a.reply}))
+                .map(|a| {
+                    serde_json::json!({"call_key": a.call_key, "app_id": a.app_id.as_str(),
+                        "reply": a.reply, "expires_at": a.expires_at})
+                })
                 .collect(),
         )?;
         // The expired signed calls go with a batch that settles answers, as the general way.

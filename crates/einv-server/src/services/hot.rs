@@ -22,8 +22,8 @@ use einv_store::{CacheVersions, CarrierLink, ConsentGrantRecord, Store, UserReco
 
 use super::authority::Admission;
 use super::carrier_months::{CarrierMonths, KeptMonth, MonthKey, MonthRows, MAX_ROWS};
-use super::list_replies::ListReplies;
 use super::kept_invoices::KeptInvoices;
+use super::list_replies::ListReplies;
 use crate::error::ServiceResult;
 
 /// Entries one cache holds before it starts afresh (bounds the server's memory).

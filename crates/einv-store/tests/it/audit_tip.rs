@@ -116,10 +116,21 @@ async fn answers_settle_with_the_batch_after_a_tip(store: &Store) {
     let answers = [
         SignedAnswer {
             call_key: "kept".into(),
+            app_id: app.clone(),
+            expires_at: 100,
             reply: Some("{\"code\":200,\"msg\":\"執行成功\"}".into()),
+        },
+        // A read claimed in a node's memory (or Redis) has no row before its answer.
+        SignedAnswer {
+            call_key: "claimed-elsewhere".into(),
+            app_id: app.clone(),
+            expires_at: 100,
+            reply: Some("{\"code\":200}".into()),
         },
         SignedAnswer {
             call_key: "given-up".into(),
+            app_id: app.clone(),
+            expires_at: 100,
             reply: None,
         },
     ];
@@ -136,6 +147,11 @@ async fn answers_settle_with_the_batch_after_a_tip(store: &Store) {
     assert_eq!(
         store.signed_call("kept", at(2)).await.unwrap(),
         SignedCall::Answered("{\"code\":200,\"msg\":\"執行成功\"}".into())
+    );
+    assert_eq!(
+        store.signed_call("claimed-elsewhere", at(2)).await.unwrap(),
+        SignedCall::Answered("{\"code\":200}".into()),
+        "an answer without a claim row is kept"
     );
     assert_eq!(
         store.signed_call("given-up", at(2)).await.unwrap(),
