@@ -69,6 +69,22 @@ impl Store {
         let winners = winner_ids(draw, &ids, &numbers);
         // Invoices stored from here on get higher ids than any read: they stay candidates.
         let mut tx = self.pool().begin().await?;
+        // The transaction writes first: on SQLite a transaction that reads and then writes
+        // fails at once ("database is locked") when another connection committed in between,
+        // where a first write waits its turn for the lock.
+        let marked_through = ids.iter().copied().max().unwrap_or(0);
+        sqlx::query(
+            "INSERT INTO draw_marks (period, marked_through, winners, marked_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (period) DO UPDATE SET \
+             marked_through = excluded.marked_through, winners = excluded.winners, \
+             marked_at = excluded.marked_at",
+        )
+        .bind(period)
+        .bind(marked_through)
+        .bind(i64::try_from(winners.len()).unwrap_or(i64::MAX))
+        .bind(at.timestamp())
+        .execute(&mut *tx)
+        .await?;
         // Only the marks that change are written: the earlier marks are read through the
         // partial index of marked rows (a few thousand of a period's millions), so a draw
         // published again writes nothing, and a first publication only its winners.
@@ -90,19 +106,6 @@ impl Store {
             .collect();
         set_marks(&mut tx, period, &cleared, "NULL").await?;
         set_marks(&mut tx, period, &added, "1").await?;
-        let marked_through = ids.iter().copied().max().unwrap_or(0);
-        sqlx::query(
-            "INSERT INTO draw_marks (period, marked_through, winners, marked_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (period) DO UPDATE SET \
-             marked_through = excluded.marked_through, winners = excluded.winners, \
-             marked_at = excluded.marked_at",
-        )
-        .bind(period)
-        .bind(marked_through)
-        .bind(i64::try_from(winners.len()).unwrap_or(i64::MAX))
-        .bind(at.timestamp())
-        .execute(&mut *tx)
-        .await?;
         tx.commit().await?;
         Ok(MarkOutcome {
             checked: ids.len() as u64,
