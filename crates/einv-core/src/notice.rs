@@ -60,12 +60,8 @@ mod tests {
 
     #[test]
     fn every_word_reads_back_as_itself() {
-        for kind in NotificationKind::ALL {
-            assert_eq!(kind.as_str().parse::<NotificationKind>().unwrap(), *kind);
-        }
-        for kind in AnnouncementKind::ALL {
-            assert_eq!(kind.as_str().parse::<AnnouncementKind>().unwrap(), *kind);
-        }
+        crate::text::assert_words_read_back(NotificationKind::ALL, NotificationKind::as_str);
+        crate::text::assert_words_read_back(AnnouncementKind::ALL, AnnouncementKind::as_str);
     }
 
     #[test]

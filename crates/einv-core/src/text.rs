@@ -174,3 +174,15 @@ macro_rules! secret_newtype {
 }
 
 pub(crate) use secret_newtype;
+
+/// For the word enums' tests: every value's word reads back as that value.
+#[cfg(test)]
+pub(crate) fn assert_words_read_back<T>(all: &[T], word: fn(T) -> &'static str)
+where
+    T: std::str::FromStr + PartialEq + std::fmt::Debug + Copy,
+    T::Err: std::fmt::Debug,
+{
+    for value in all {
+        assert_eq!(word(*value).parse::<T>().unwrap(), *value);
+    }
+}

@@ -79,12 +79,8 @@ mod tests {
 
     #[test]
     fn every_word_reads_back_as_itself() {
-        for kind in LicenceEventKind::ALL {
-            assert_eq!(kind.as_str().parse::<LicenceEventKind>().unwrap(), *kind);
-        }
-        for kind in LicenceStateKind::ALL {
-            assert_eq!(kind.as_str().parse::<LicenceStateKind>().unwrap(), *kind);
-        }
+        crate::text::assert_words_read_back(LicenceEventKind::ALL, LicenceEventKind::as_str);
+        crate::text::assert_words_read_back(LicenceStateKind::ALL, LicenceStateKind::as_str);
     }
 
     #[test]
