@@ -6,8 +6,8 @@
 #   BACKEND=postgres SIZES=1000000 bench/hotpath.sh
 #   KINDS="list:signed qr:unsigned" DURATION=10s REPEAT=1 bench/hotpath.sh
 #
-# Per query kind and repetition: the ceiling's req/s and einv's req/s at 32 connections (back
-# to back, so both see the same load on the shared machine), then einv's p50/p99 at 8
+# Per query kind and repetition: the ceiling's req/s (the best of CEILING_TRIES=2 runs) and
+# einv's req/s at 32 connections (back to back, so both see the same load on the shared machine), then einv's p50/p99 at 8
 # connections; the ratio of each repetition, and the median ratio per kind at the end.
 # Every answer is checked for MOF code 200 (bench/bodies.lua): a run with any other answer is
 # reported as failed, so throttled or refused calls never count. Flow-control limits are raised
@@ -28,6 +28,7 @@ SIZES="${SIZES:-1000000 10000000}"
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-3s}"
 REPEAT="${REPEAT:-3}"
+CEILING_TRIES="${CEILING_TRIES:-2}"
 BODY_COUNT="${BODY_COUNT:-100000}"
 USERS="${USERS:-200}"
 KINDS="${KINDS:-list:unsigned list:signed detail:unsigned detail:signed winners:unsigned winning:unsigned qr:unsigned}"
@@ -129,7 +130,15 @@ for n in $SIZES; do
       DURATION="$WARMUP" measure "$PORT" "$warm" "$path" 32 >/dev/null
       bodies=$(bodies_for "$kind" "$signing" "$dir" a)
       DURATION="$WARMUP" measure "$BASE_PORT" "$bodies" "$path" 32 >/dev/null
-      read -r base_rps _ _ < <(measure "$BASE_PORT" "$bodies" "$path" 32)
+      # The ceiling is the best of $CEILING_TRIES runs: the bare server now and then stalls
+      # for a whole run on the ~49 KB list bodies (6,000 req/s instead of ~40,000, seen in
+      # the fourth and sixth sessions), which would make einv's ratio look several times
+      # better than it is.
+      base_rps=0
+      for _ in $(seq 1 "$CEILING_TRIES"); do
+        read -r try_rps _ _ < <(measure "$BASE_PORT" "$bodies" "$path" 32)
+        base_rps=$(awk -v a="$try_rps" -v b="$base_rps" 'BEGIN{print (a > b) ? a : b}')
+      done
       kill "$base_pid"; wait "$base_pid" 2>/dev/null || true
       read -r rps _ _ < <(measure "$PORT" "$bodies" "$path" 32)
       rss=$(( $(ps -o rss= -p "$pid") / 1024 ))
