@@ -15,6 +15,9 @@ pub enum SignedCall {
     InFlight,
     /// Answered: the first answer, as stored.
     Answered(String),
+    /// Answered, but the answer was too large to keep here (stored as an empty `reply`; the
+    /// server decides which answers it keeps): a replay is refused, never acted again.
+    AnsweredNotKept,
 }
 
 impl Store {
@@ -62,6 +65,7 @@ impl Store {
         Ok(match row {
             None => SignedCall::New,
             Some((None,)) => SignedCall::InFlight,
+            Some((Some(reply),)) if reply.is_empty() => SignedCall::AnsweredNotKept,
             Some((Some(reply),)) => SignedCall::Answered(reply),
         })
     }
@@ -125,7 +129,7 @@ pub struct SignedAnswer {
     pub app_id: AppId,
     /// The end of the call's window (Unix seconds): the answer is kept until then.
     pub expires_at: i64,
-    /// The answer to keep.
+    /// The answer to keep (empty: answered, but not kept; see [`SignedCall::AnsweredNotKept`]).
     pub reply: Option<String>,
 }
 

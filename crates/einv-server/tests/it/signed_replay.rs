@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::Duration;
 use einv_core::claim::HolidayCalendar;
 use einv_core::AppId;
-use einv_server::services::replay::{ClaimOutcome, ClaimedIn};
+use einv_server::services::replay::{ClaimOutcome, ClaimedIn, STORED_ANSWER_MAX};
 use einv_server::services::{FlowControl, KeySealer};
 use einv_server::Platform;
 use einv_store::{SignedCall, Store};
@@ -20,6 +20,7 @@ use crate::common::*;
 both_backends!(
     a_replay_after_a_restart_or_on_another_node_is_answered_once,
     a_read_claim_ends_with_its_window,
+    a_large_answer_is_kept_in_memory_only,
 );
 
 const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
@@ -105,6 +106,70 @@ async fn a_read_claim_ends_with_its_window(app: &TestApp) {
         matches!(after.unwrap(), ClaimOutcome::Won(_)),
         "a new window"
     );
+}
+
+/// An answer larger than [`STORED_ANSWER_MAX`] (a busy month's carrier list) is kept in the
+/// answering node's memory only: a replay there gets it, the store keeps no copy (a signed
+/// list once wrote ~40 KB per call for its whole window), and a replay on another node
+/// or after a restart is refused, never acted again. An answer at the bound is still kept in
+/// the store.
+async fn a_large_answer_is_kept_in_memory_only(app: &TestApp) {
+    let app_id = AppId::parse(APP_ID).unwrap();
+    let end = app.now_unix() + 60;
+    let now = einv_core::Clock::now(&app.clock);
+    let answer_of = |len: usize| format!("{{\"code\":200,\"pad\":\"{}\"}}", "x".repeat(len - 21));
+    for (key, len, kept_in_store) in [
+        ([7; 32], STORED_ANSWER_MAX + 1, false),
+        ([8; 32], STORED_ANSWER_MAX, true),
+    ] {
+        let answer = answer_of(len);
+        assert_eq!(answer.len(), len);
+        let won = app
+            .platform
+            .claim_signed_call(key, &app_id, end, false)
+            .await;
+        let ClaimOutcome::Won(claim) = won.unwrap() else {
+            panic!("the first claim wins");
+        };
+        app.platform
+            .keep_signed_answer(&claim, Some(answer.clone()), Vec::new())
+            .await
+            .unwrap();
+        let replay = app
+            .platform
+            .claim_signed_call(key, &app_id, end, false)
+            .await;
+        assert!(
+            matches!(replay.unwrap(), ClaimOutcome::Answered(a) if a == answer),
+            "this node answers from memory"
+        );
+        let stored = app
+            .store()
+            .signed_call(&hex::encode(key), now)
+            .await
+            .unwrap();
+        // A node started now (on SQLite one node per file: a restart), with nothing in memory.
+        let other = Platform::new(
+            Store::connect(app.db_url()).await.unwrap(),
+            Arc::new(app.clock.clone()),
+            KeySealer::new(&[9; 32]),
+            HolidayCalendar::builtin(),
+        );
+        let elsewhere = other
+            .claim_signed_call(key, &app_id, end, false)
+            .await
+            .unwrap();
+        if kept_in_store {
+            assert_eq!(stored, SignedCall::Answered(answer.clone()));
+            assert!(matches!(elsewhere, ClaimOutcome::Answered(a) if a == answer));
+        } else {
+            assert_eq!(stored, SignedCall::AnsweredNotKept);
+            assert!(
+                matches!(elsewhere, ClaimOutcome::AnsweredNotKept),
+                "{elsewhere:?}"
+            );
+        }
+    }
 }
 
 /// Two nodes sharing Redis claim reads there: of two identical requests sent to both at once

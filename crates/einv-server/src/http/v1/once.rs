@@ -100,6 +100,13 @@ pub async fn claim(
         ClaimOutcome::Answered(stored) => {
             let _ = params.claim.set(Claim::AnsweredBefore(stored));
         }
+        ClaimOutcome::AnsweredNotKept => {
+            return Err(V1Error::BadSignature(
+                "an identical signed request was answered already and its answer is not kept \
+                 here; sign a new request"
+                    .into(),
+            ));
+        }
         ClaimOutcome::InFlight => {}
     }
     Err(V1Error::BadSignature(

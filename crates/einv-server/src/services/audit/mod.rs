@@ -146,11 +146,10 @@ impl Platform {
             call_key: hex::encode(claim.key),
             app_id: claim.app_id.clone(),
             expires_at: claim.expires_at,
-            reply,
+            reply: reply.as_deref().map(super::replay::stored_form),
         };
-        let kept = answer.reply.clone();
         self.trail.record_answer(reads, answer).await?;
-        self.signed_call_settled(claim, kept.as_deref()).await;
+        self.signed_call_settled(claim, reply.as_deref()).await;
         Ok(())
     }
 

@@ -3,7 +3,8 @@
 //! SQLite node the book is where read calls are claimed at all.
 //!
 //! Bounds: at most [`MAX_CALLS`] open calls (about 150 bytes each) and [`MAX_ANSWER_BYTES`]
-//! of kept answers; an answer past that bound is only in the store (`Answered(None)`), and a
+//! of kept answers; an answer past that bound is only in the store (`Answered(None)`; an
+//! answer past `STORED_ANSWER_MAX` is not kept there either: a replay is refused), and a
 //! claim past the call bound is not held here (the caller claims it in the store instead).
 //! A call leaves the book when its window has ended (checked against the injected clock).
 

@@ -81,6 +81,28 @@ pub enum ClaimOutcome {
     InFlight,
     /// An identical request was answered: its answer.
     Answered(String),
+    /// An identical request was answered elsewhere (another node, or before a restart) and
+    /// its answer was too large to keep in the store ([`STORED_ANSWER_MAX`]).
+    AnsweredNotKept,
+}
+
+/// The largest answer of a signed call kept in the store for replays on other nodes and
+/// after a restart. A signed call's answer is kept for its whole timestamp window: every
+/// carrier list (about 1 KB an invoice, ~40 KB a busy month) kept there for that long made
+/// the database grow by gigabytes a minute under a busy app and cost a signed list most of
+/// its time (41 KB written, checkpointed and deleted per call). A larger answer is kept only
+/// in this node's memory ([`book`]): a replay there gets it; a replay on another node or
+/// after a restart is refused (954), as one in flight is — it never acts twice either way.
+/// Lookups, details and the answers of writes are far below this.
+pub const STORED_ANSWER_MAX: usize = 8 * 1024;
+
+/// What the store keeps of `reply`: itself, or an empty answer when it is too large.
+pub(crate) fn stored_form(reply: &str) -> String {
+    if reply.len() <= STORED_ANSWER_MAX {
+        reply.to_owned()
+    } else {
+        String::new()
+    }
 }
 
 impl Platform {
@@ -210,6 +232,7 @@ impl Platform {
     async fn kept_answer(&self, key: &CallKey) -> ServiceResult<ClaimOutcome> {
         Ok(match self.signed_call(&hex::encode(key)).await? {
             SignedCall::Answered(reply) => ClaimOutcome::Answered(reply),
+            SignedCall::AnsweredNotKept => ClaimOutcome::AnsweredNotKept,
             SignedCall::InFlight | SignedCall::New => ClaimOutcome::InFlight,
         })
     }
