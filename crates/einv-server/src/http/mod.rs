@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::header::{HeaderValue, InvalidHeaderValue};
 use axum::middleware::from_fn_with_state;
 use axum::Router;
 
@@ -71,6 +72,23 @@ impl AppState {
     pub fn with_trusted_proxies(mut self, proxies: client_ip::TrustedProxies) -> Self {
         self.trusted_proxies = Arc::new(proxies);
         self
+    }
+
+    /// The `Set-Cookie` value carrying session `token` as cookie `name`, sent on `path` for
+    /// `lifetime`: HttpOnly (no script reads it), SameSite=Lax, Secure over HTTPS. The web
+    /// portal's and the blank pages' sessions share it.
+    pub fn session_cookie(
+        &self,
+        name: &str,
+        path: &str,
+        token: &str,
+        lifetime: chrono::Duration,
+    ) -> Result<HeaderValue, InvalidHeaderValue> {
+        let secure = if self.secure_cookies { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!(
+            "{name}={token}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            lifetime.num_seconds()
+        ))
     }
 }
 

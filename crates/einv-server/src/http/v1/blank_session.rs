@@ -70,13 +70,9 @@ pub async fn start(state: &AppState, context: &BlankContext) -> ServiceResult<He
         .platform
         .start_session(SessionKind::BlankPage, &subject, Duration::minutes(MINUTES))
         .await?;
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!(
-        "{COOKIE}={}; Path={PATH}; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        started.token,
-        MINUTES * 60
-    );
-    HeaderValue::from_str(&cookie).map_err(|e| ServiceError::Internal(e.to_string().into()))
+    state
+        .session_cookie(COOKIE, PATH, &started.token, Duration::minutes(MINUTES))
+        .map_err(|e| ServiceError::Internal(e.to_string().into()))
 }
 
 /// The live session of page `page` the request carries, if any.

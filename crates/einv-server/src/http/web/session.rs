@@ -189,13 +189,8 @@ impl WebSession {
             .platform
             .start_session(role.kind(), subject, Duration::hours(SESSION_HOURS))
             .await?;
-        let secure = if state.secure_cookies { "; Secure" } else { "" };
-        let cookie = format!(
-            "{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            started.token,
-            SESSION_HOURS * 3600
-        );
-        HeaderValue::from_str(&cookie)
+        state
+            .session_cookie(COOKIE, "/", &started.token, Duration::hours(SESSION_HOURS))
             .map_err(|_| WebError::Shown(StatusCode::INTERNAL_SERVER_ERROR, "cookie".into()))
     }
 
