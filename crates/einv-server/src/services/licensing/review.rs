@@ -5,7 +5,7 @@ use einv_core::licence::{LicenceEvent, LicenceState, LicenceStateKind};
 use einv_core::notice::NotificationKind;
 use einv_core::Service;
 use einv_core::{LicenceId, ReviewerId};
-use einv_store::{LicenceRecord, Recipient};
+use einv_store::LicenceRecord;
 
 use super::accounts::text;
 use super::apply::check_services;
@@ -135,16 +135,13 @@ impl Platform {
             Some(t) => format!("AppID {}：授權期間 {} 至 {}。APIKey 僅顯示一次。/ Term {} to {}. The APIKey is shown once.", credentials.app_id, t.start(), t.last_day(), t.start(), t.last_day()),
             None => format!("AppID {}", credentials.app_id),
         };
-        self.store
-            .notify(
-                Recipient::Developer(licence.developer_id),
-                Some(licence.id),
-                NotificationKind::Approved,
-                "申請已核准 / Application approved",
-                &body,
-                self.clock.now(),
-            )
-            .await?;
+        self.tell_developer(
+            &licence,
+            NotificationKind::Approved,
+            "申請已核准 / Application approved",
+            &body,
+        )
+        .await?;
         Ok(Some(credentials))
     }
 
@@ -198,16 +195,7 @@ impl Platform {
         let licence = self
             .transition(licence_id, event, Actor::Reviewer(reviewer_id), reason)
             .await?;
-        self.store
-            .notify(
-                Recipient::Developer(licence.developer_id),
-                Some(licence.id),
-                kind,
-                title,
-                reason,
-                self.clock.now(),
-            )
-            .await?;
+        self.tell_developer(&licence, kind, title, reason).await?;
         Ok(licence)
     }
 }
