@@ -2,15 +2,11 @@
 //! (998), the device (997), the timestamps (951) and the signature (954); and the steps several
 //! actions share after that (the carrier holder's proof, the call's serial, an unknown action).
 
-use std::future::Future;
-
 use einv_core::{wire, InvalidValue, Service};
-use serde_json::{Map, Value};
 
 use super::error::{V1Error, V1Result};
 use super::fields;
 use super::params::V1Params;
-use super::reply::{render, CodeType, Reply};
 use crate::http::AppState;
 use crate::services::{AuthorisedApp, Caller, CarrierHolder, Platform};
 
@@ -29,6 +25,40 @@ pub struct ActionSpec {
     /// donation, an aggregation): a signed call of it is claimed in the store before it acts
     /// (services/replay/); a read is claimed without a write.
     pub writes: bool,
+}
+
+impl ActionSpec {
+    /// A read that is neither signed nor timed (winning numbers, a lookup by the proof copy,
+    /// love codes).
+    pub const fn public_read(service: Service, versions: &'static [&'static str]) -> Self {
+        Self {
+            service,
+            versions,
+            signed: false,
+            timed: false,
+            writes: false,
+        }
+    }
+
+    /// A read of a carrier's invoices: timed, not signed.
+    pub const fn carrier_read(service: Service, versions: &'static [&'static str]) -> Self {
+        Self {
+            timed: true,
+            ..Self::public_read(service, versions)
+        }
+    }
+
+    /// A change to a carrier's data (actions 7 and 8: a donation, an aggregation): signed,
+    /// timed, and claimed before it acts.
+    pub const fn signed_write(service: Service, versions: &'static [&'static str]) -> Self {
+        Self {
+            service,
+            versions,
+            signed: true,
+            timed: true,
+            writes: true,
+        }
+    }
 }
 
 /// An admitted call: the app with its key, and who called.
@@ -150,23 +180,6 @@ pub fn unknown_action(action: &str, known: &str) -> V1Error {
         format!("{action:?} is not an action of this path; one of {known}"),
     )
     .into()
-}
-
-/// Answers an endpoint that serves the one action `action`: `run` (not started otherwise) on
-/// that action, a 903 on any other, rendered with `code_type`.
-pub async fn only_action(
-    params: &V1Params,
-    action: &str,
-    code_type: CodeType,
-    run: impl Future<Output = V1Result<Map<String, Value>>>,
-) -> Reply {
-    let asked = params.get("action").unwrap_or_default();
-    let result = if asked == action {
-        run.await
-    } else {
-        Err(unknown_action(asked, action))
-    };
-    render(params, code_type, result)
 }
 
 /// Admits a carrier call and proves the carrier with its verification code (919).

@@ -5,30 +5,22 @@ use einv_core::Service;
 use serde_json::{json, Map, Value};
 
 use super::error::V1Result;
-use super::gate::{admit, only_action, ActionSpec};
+use super::gate::{admit, unknown_action, ActionSpec};
 use super::params::V1Params;
-use super::reply::{CodeType, Reply};
+use super::reply::{render, CodeType, Reply};
 use crate::http::AppState;
 
 /// R3.6: love-code search serves cloud-invoice donation (a User picks the charity to donate
 /// to), so it comes with the donation service, not with winning numbers.
-const LOVE_CODE: ActionSpec = ActionSpec {
-    service: Service::Donation,
-    versions: &["0.1", "0.2"],
-    signed: false,
-    timed: false,
-    writes: false,
-};
+const LOVE_CODE: ActionSpec = ActionSpec::public_read(Service::Donation, &["0.1", "0.2"]);
 
 /// The qryLoveCode endpoint.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    only_action(
-        &params,
-        "qryLoveCode",
-        CodeType::Text,
-        search(&state, &params),
-    )
-    .await
+    let result = match params.get("action").unwrap_or_default() {
+        "qryLoveCode" => search(&state, &params).await,
+        other => Err(unknown_action(other, "qryLoveCode")),
+    };
+    render(&params, CodeType::Text, result)
 }
 
 async fn search(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
