@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::{HeaderValue, InvalidHeaderValue};
+use axum::http::header::{self, HeaderValue, InvalidHeaderValue};
+use axum::http::HeaderMap;
 use axum::middleware::from_fn_with_state;
 use axum::Router;
 
@@ -90,6 +91,17 @@ impl AppState {
             lifetime.num_seconds()
         ))
     }
+}
+
+/// The value of cookie `name` the request sent, in any of its `Cookie` headers (HTTP/2 may
+/// send each cookie in a header of its own, RFC 9113 §8.2.3).
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
 }
 
 /// The whole application.

@@ -17,7 +17,7 @@ use maud::{html, Markup};
 use super::common::field;
 use super::session::WebError;
 use crate::http::client_ip::ClientIp;
-use crate::http::AppState;
+use crate::http::{cookie, AppState};
 use crate::services::sessions::{constant_time_eq, random_token};
 
 /// The cookie holding the pre-session form token.
@@ -39,18 +39,8 @@ impl FromRequestParts<AppState> for FormGuard {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let existing = parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .find_map(|c| {
-                c.trim()
-                    .strip_prefix(FORM_COOKIE)?
-                    .strip_prefix('=')
-                    .map(str::to_owned)
-            })
+        let existing = cookie(&parts.headers, FORM_COOKIE)
+            .map(str::to_owned)
             .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
         let cross_site = parts
             .headers
