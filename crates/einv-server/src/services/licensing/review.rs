@@ -29,8 +29,8 @@ pub const LIVE_STATES: [LicenceStateKind; 3] = [
     LicenceStateKind::Reviewing,
 ];
 
-/// The decisions that are `decide_with_reason` with their event: one method each,
-/// named as the reviewer's pages and the API name them.
+/// The decisions that must say why (R4.2: the Developer is told what to correct or why not),
+/// with their event: one method each, named as the reviewer's pages and the API name them.
 macro_rules! reasoned_decisions {
     ($($(#[$doc:meta])* $name:ident => $event:ident;)+) => {
         impl Platform {
@@ -42,7 +42,8 @@ macro_rules! reasoned_decisions {
                     licence_id: LicenceId,
                     reason: &str,
                 ) -> ServiceResult<LicenceRecord> {
-                    self.decide_with_reason(reviewer_id, licence_id, LicenceEvent::$event, reason)
+                    let reason = text("reason", reason, 2000)?;
+                    self.decide_and_notify(reviewer_id, licence_id, LicenceEvent::$event, reason)
                         .await
                 }
             )+
@@ -168,19 +169,6 @@ impl Platform {
             reason,
         )
         .await
-    }
-
-    /// A decision that must say why (R4.2: the Developer is told what to correct or why not).
-    async fn decide_with_reason(
-        &self,
-        reviewer_id: ReviewerId,
-        licence_id: LicenceId,
-        event: LicenceEvent,
-        reason: &str,
-    ) -> ServiceResult<LicenceRecord> {
-        let reason = text("reason", reason, 2000)?;
-        self.decide_and_notify(reviewer_id, licence_id, event, reason)
-            .await
     }
 
     /// A reviewer's decision on a licence: the transition, then the Developer is told why.
