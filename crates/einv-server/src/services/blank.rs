@@ -74,16 +74,8 @@ impl Platform {
             )
             .into());
         }
-        if id2.trim().is_empty() || name.trim().is_empty() {
-            return Err(InvalidValue::new(
-                if id2.trim().is_empty() {
-                    "carrierId2"
-                } else {
-                    "carrierName"
-                },
-                "is required",
-            )
-            .into());
+        if let Some(field) = first_blank(&[("carrierId2", id2), ("carrierName", name)]) {
+            return Err(InvalidValue::new(field, "is required").into());
         }
         let link = CarrierLink {
             carrier_type: carrier.kind.clone(),
@@ -156,12 +148,7 @@ impl Platform {
         id2: &str,
     ) -> ServiceResult<()> {
         let carrier = Carrier::parse(kind, id1).map_err(|e| e.for_field("carrierId1"))?;
-        if id2.trim().is_empty() || issuer.trim().is_empty() {
-            let field = if issuer.trim().is_empty() {
-                "issuer"
-            } else {
-                "carrierId2"
-            };
+        if let Some(field) = first_blank(&[("issuer", issuer), ("carrierId2", id2)]) {
             return Err(InvalidValue::required(field).into());
         }
         self.store
@@ -247,4 +234,12 @@ impl Platform {
         }
         Ok(donated)
     }
+}
+
+/// The first of the named values left blank, if any.
+fn first_blank<'n>(values: &[(&'n str, &str)]) -> Option<&'n str> {
+    values
+        .iter()
+        .find(|(_, value)| value.trim().is_empty())
+        .map(|(name, _)| *name)
 }

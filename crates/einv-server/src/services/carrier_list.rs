@@ -51,12 +51,7 @@ impl Platform {
         }
         let mut months = Vec::with_capacity(carriers.len());
         for carrier in carriers {
-            let key = MonthKey {
-                carrier: carrier.clone(),
-                year: from.year(),
-                month: from.month(),
-            };
-            let Some(month) = hot.carrier_month(&key).await? else {
+            let Some(month) = hot.carrier_month(&MonthKey::of(carrier, from)).await? else {
                 return Ok(None);
             };
             months.push(month);
@@ -115,12 +110,7 @@ impl Platform {
     ) -> ServiceResult<Option<Option<Arc<InvoiceRecord>>>> {
         let hot = self.hot.checked_at(&self.store, holder.checked);
         for carrier in &holder.covered {
-            let key = MonthKey {
-                carrier: carrier.clone(),
-                year: date.year(),
-                month: date.month(),
-            };
-            let Some(month) = hot.carrier_month(&key).await? else {
+            let Some(month) = hot.carrier_month(&MonthKey::of(carrier, date)).await? else {
                 return Ok(None);
             };
             let found = month

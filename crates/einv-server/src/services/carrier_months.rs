@@ -16,6 +16,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use chrono::{Datelike, NaiveDate};
 use einv_core::Period;
 use einv_store::{CarrierKey, FeedReading, InvoiceRecord};
 
@@ -51,6 +52,17 @@ pub struct MonthKey {
     pub year: i32,
     /// The month, 1–12.
     pub month: u32,
+}
+
+impl MonthKey {
+    /// The month of `carrier` that holds `date`.
+    pub fn of(carrier: &CarrierKey, date: NaiveDate) -> Self {
+        Self {
+            carrier: carrier.clone(),
+            year: date.year(),
+            month: date.month(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]

@@ -255,20 +255,10 @@ impl Platform {
         app: &AppRecord,
         refresh_token: &str,
     ) -> ServiceResult<TokenSet> {
-        let now = self.clock.now();
-        let hash = token_hash(refresh_token);
-        let Some(record) = self
-            .store
-            .take_consent_token(&hash, TokenKind::Refresh, now)
-            .await?
-            .filter(|t| t.app_id == app.app_id)
-        else {
-            let why = Authorisation::RefreshTokenNotValid;
-            return Err(self
-                .dead_token(&app.app_id, &hash, TokenKind::Refresh, why)
-                .await);
-        };
-        let grant = self.live_grant(record.grant_id).await?;
+        let why = Authorisation::RefreshTokenNotValid;
+        let (_, grant) = self
+            .token_grant(&app.app_id, refresh_token, TokenKind::Refresh, why)
+            .await?;
         self.issue_tokens(&grant).await
     }
 
@@ -279,18 +269,10 @@ impl Platform {
         token: &str,
         service: Option<Service>,
     ) -> ServiceResult<(UserRecord, ConsentGrantRecord)> {
-        let now = self.clock.now();
-        let hash = token_hash(token);
-        let Some(record) = self
-            .store
-            .take_consent_token(&hash, TokenKind::Access, now)
-            .await?
-            .filter(|t| t.app_id == *app_id)
-        else {
-            let why = Authorisation::AccessTokenNotValid;
-            return Err(self.dead_token(app_id, &hash, TokenKind::Access, why).await);
-        };
-        let grant = self.live_grant(record.grant_id).await?;
+        let why = Authorisation::AccessTokenNotValid;
+        let (record, grant) = self
+            .token_grant(app_id, token, TokenKind::Access, why)
+            .await?;
         if service.is_some_and(|s| !grant.grant.request.services().contains(&s)) {
             return Err(refused(Authorisation::OutOfScope));
         }
@@ -325,6 +307,28 @@ impl Platform {
                 |s| super::consent::consent_url(&grant.app_id, s),
             ),
         })
+    }
+
+    /// A live `kind` token of `app_id` taken from the store, and its grant while the grant is
+    /// live; a dead token is refused as [`Self::dead_token`] says.
+    async fn token_grant(
+        &self,
+        app_id: &AppId,
+        token: &str,
+        kind: TokenKind,
+        otherwise: Authorisation,
+    ) -> ServiceResult<(ConsentTokenRecord, ConsentGrantRecord)> {
+        let hash = token_hash(token);
+        let Some(record) = self
+            .store
+            .take_consent_token(&hash, kind, self.clock.now())
+            .await?
+            .filter(|t| t.app_id == *app_id)
+        else {
+            return Err(self.dead_token(app_id, &hash, kind, otherwise).await);
+        };
+        let grant = self.live_grant(record.grant_id).await?;
+        Ok((record, grant))
     }
 
     /// Why a token that is no longer valid was refused. A token that died with its grant
@@ -378,40 +382,4 @@ impl Platform {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pkce_s256_against_an_independent_vector() {
-        // Computed with Python: base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).
-        let verifier = "dBjftJeZ4CVP-mJ92ZRXaaNOvx2JTN2BhTvEGg-pLe8";
-        assert!(pkce_s256_matches(
-            verifier,
-            "u5OQRN1TgTh0nHHRa5j1p2GLzNW_RTv2UQLikyUk6uE"
-        ));
-        assert!(!pkce_s256_matches(
-            verifier,
-            "u5OQRN1TgTh0nHHRa5j1p2GLzNW_RTv2UQLikyUk6uF"
-        ));
-        assert!(!pkce_s256_matches(
-            "short",
-            "u5OQRN1TgTh0nHHRa5j1p2GLzNW_RTv2UQLikyUk6uE"
-        ));
-    }
-
-    #[test]
-    fn redirects_exact_or_loopback_any_port() {
-        let reg = vec![
-            "https://app.example/cb".to_owned(),
-            "http://127.0.0.1/callback".to_owned(),
-        ];
-        assert!(redirect_allowed("https://app.example/cb", &reg));
-        assert!(!redirect_allowed("https://app.example/cb2", &reg));
-        assert!(redirect_allowed("http://127.0.0.1:53111/callback", &reg));
-        assert!(!redirect_allowed("http://127.0.0.1:53111/other", &reg));
-        assert!(!redirect_allowed(
-            "http://127.0.0.1.evil.example/callback",
-            &reg
-        ));
-    }
-}
+mod tests;

@@ -11,13 +11,7 @@ use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
 use crate::http::AppState;
 
-const AGGREGATE: ActionSpec = ActionSpec {
-    service: Service::CarrierAggregation,
-    versions: &["1.0"],
-    signed: true,
-    timed: true,
-    writes: true,
-};
+const AGGREGATE: ActionSpec = ActionSpec::signed_write(Service::CarrierAggregation, &["1.0"]);
 
 /// The Aggregate endpoint.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {

@@ -6,7 +6,7 @@
 //! to the bare path with the session's CSRF token; without the cookie and the token, nothing
 //! changes.
 
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue};
 use chrono::Duration;
 use einv_core::{AppId, UserId};
 use serde::{Deserialize, Serialize};
@@ -53,15 +53,6 @@ pub struct BlankSession {
     session: Session,
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))
-}
-
 /// Starts a session for `context`; returns the `Set-Cookie` value.
 pub async fn start(state: &AppState, context: &BlankContext) -> ServiceResult<HeaderValue> {
     let subject =
@@ -70,13 +61,9 @@ pub async fn start(state: &AppState, context: &BlankContext) -> ServiceResult<He
         .platform
         .start_session(SessionKind::BlankPage, &subject, Duration::minutes(MINUTES))
         .await?;
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!(
-        "{COOKIE}={}; Path={PATH}; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        started.token,
-        MINUTES * 60
-    );
-    HeaderValue::from_str(&cookie).map_err(|e| ServiceError::Internal(e.to_string().into()))
+    state
+        .session_cookie(COOKIE, PATH, &started.token, Duration::minutes(MINUTES))
+        .map_err(|e| ServiceError::Internal(e.to_string().into()))
 }
 
 /// The live session of page `page` the request carries, if any.
@@ -85,7 +72,7 @@ pub async fn resume(
     headers: &HeaderMap,
     page: &str,
 ) -> ServiceResult<Option<BlankSession>> {
-    let Some(token) = cookie_token(headers) else {
+    let Some(token) = crate::http::cookie(headers, COOKIE) else {
         return Ok(None);
     };
     let Some(session) = state

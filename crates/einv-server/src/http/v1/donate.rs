@@ -11,13 +11,7 @@ use super::params::V1Params;
 use super::reply::{render, CodeType, Reply};
 use crate::http::AppState;
 
-const DONATE: ActionSpec = ActionSpec {
-    service: Service::Donation,
-    versions: &["0.1"],
-    signed: true,
-    timed: true,
-    writes: true,
-};
+const DONATE: ActionSpec = ActionSpec::signed_write(Service::Donation, &["0.1"]);
 
 /// The Donate endpoint.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {

@@ -27,6 +27,40 @@ pub struct ActionSpec {
     pub writes: bool,
 }
 
+impl ActionSpec {
+    /// A read that is neither signed nor timed (winning numbers, a lookup by the proof copy,
+    /// love codes).
+    pub const fn public_read(service: Service, versions: &'static [&'static str]) -> Self {
+        Self {
+            service,
+            versions,
+            signed: false,
+            timed: false,
+            writes: false,
+        }
+    }
+
+    /// A read of a carrier's invoices: timed, not signed.
+    pub const fn carrier_read(service: Service, versions: &'static [&'static str]) -> Self {
+        Self {
+            timed: true,
+            ..Self::public_read(service, versions)
+        }
+    }
+
+    /// A change to a carrier's data (actions 7 and 8: a donation, an aggregation): signed,
+    /// timed, and claimed before it acts.
+    pub const fn signed_write(service: Service, versions: &'static [&'static str]) -> Self {
+        Self {
+            service,
+            versions,
+            signed: true,
+            timed: true,
+            writes: true,
+        }
+    }
+}
+
 /// An admitted call: the app with its key, and who called.
 #[derive(Debug)]
 pub struct Admitted {

@@ -18,20 +18,9 @@ use super::reply::{render, CodeType, Reply};
 use crate::http::AppState;
 use crate::services::{InvoiceLookup, LookupBy};
 
-const WINNING: ActionSpec = ActionSpec {
-    service: Service::WinningNumbers,
-    versions: &["0.2"],
-    signed: false,
-    timed: false,
-    writes: false,
-};
-const LOOKUP: ActionSpec = ActionSpec {
-    service: Service::InvoiceLookup,
-    versions: &["0.3", "0.4", "0.5", "0.6"],
-    signed: false,
-    timed: false,
-    writes: false,
-};
+const WINNING: ActionSpec = ActionSpec::public_read(Service::WinningNumbers, &["0.2"]);
+const LOOKUP: ActionSpec =
+    ActionSpec::public_read(Service::InvoiceLookup, &["0.3", "0.4", "0.5", "0.6"]);
 
 /// The InvApp endpoint: dispatches on `action`.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {

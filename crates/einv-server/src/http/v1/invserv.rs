@@ -14,13 +14,8 @@ use super::reply::{CodeType, Reply};
 use crate::http::AppState;
 use crate::services::{InvoiceListQuery, ListAnswer};
 
-const CARRIER: ActionSpec = ActionSpec {
-    service: Service::CarrierInvoices,
-    versions: &["0.3", "0.4", "0.5", "0.6"],
-    signed: false,
-    timed: true,
-    writes: false,
-};
+const CARRIER: ActionSpec =
+    ActionSpec::carrier_read(Service::CarrierInvoices, &["0.3", "0.4", "0.5", "0.6"]);
 
 /// The InvServ endpoint: dispatches on `action`.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {

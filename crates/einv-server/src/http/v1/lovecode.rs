@@ -12,13 +12,7 @@ use crate::http::AppState;
 
 /// R3.6: love-code search serves cloud-invoice donation (a User picks the charity to donate
 /// to), so it comes with the donation service, not with winning numbers.
-const LOVE_CODE: ActionSpec = ActionSpec {
-    service: Service::Donation,
-    versions: &["0.1", "0.2"],
-    signed: false,
-    timed: false,
-    writes: false,
-};
+const LOVE_CODE: ActionSpec = ActionSpec::public_read(Service::Donation, &["0.1", "0.2"]);
 
 /// The qryLoveCode endpoint.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {

@@ -16,161 +16,86 @@ use crate::error::{Authorisation, Conflict, Missing, Proof, ServiceError, Undona
 /// Platform's URL in front on the way out.
 pub const TYPE_PATH: &str = "/problems/";
 
-/// Every kind of v2 failure, each with a stable `type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
+/// Declares [`Kind`] from one table: each kind's doc, the slug of its `type`, its title and
+/// its status, so a kind cannot be added without them nor be left out of [`Kind::ALL`].
+macro_rules! problem_kinds {
+    ($($(#[doc = $doc:literal])* $kind:ident => ($slug:literal, $title:literal, $status:ident),)*) => {
+        /// Every kind of v2 failure, each with a stable `type`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Kind {
+            $($(#[doc = $doc])* $kind,)*
+        }
+
+        impl Kind {
+            /// Every kind, for the documentation.
+            pub const ALL: [Kind; [$(stringify!($kind)),*].len()] = [$(Kind::$kind),*];
+
+            /// The slug of its `type`, and its title and status.
+            pub fn describe(self) -> (&'static str, &'static str, StatusCode) {
+                match self {
+                    $(Kind::$kind => ($slug, $title, StatusCode::$status),)*
+                }
+            }
+        }
+    };
+}
+
+problem_kinds! {
     /// No `Signature`/`Signature-Input`/`Content-Digest` header.
-    SignatureMissing,
+    SignatureMissing => ("signature-missing", "Request not signed", UNAUTHORIZED),
     /// A signature header is not in the accepted profile.
-    SignatureMalformed,
+    SignatureMalformed => ("signature-malformed", "Malformed signature headers", BAD_REQUEST),
     /// The signature does not verify.
-    BadSignature,
+    BadSignature => ("bad-signature", "Signature does not verify", UNAUTHORIZED),
     /// `created` is more than five minutes away.
-    ClockSkew,
+    ClockSkew => ("clock-skew", "Request too old or too new", UNAUTHORIZED),
     /// The nonce was seen within the window.
-    Replay,
+    Replay => ("replay", "Nonce already used", UNAUTHORIZED),
     /// The body does not match `Content-Digest`.
-    DigestMismatch,
+    DigestMismatch => ("digest-mismatch", "Body does not match its digest", BAD_REQUEST),
     /// The `keyid` is no AppID the Platform issued.
-    UnknownKey,
+    UnknownKey => ("unknown-key", "Unknown keyid", UNAUTHORIZED),
     /// The AppID's licence is suspended (R10.2).
-    LicenceSuspended,
+    LicenceSuspended => ("licence-suspended", "Licence suspended", FORBIDDEN),
     /// The licence is not in force (expired, terminated, revoked, terms not accepted …).
-    LicenceInactive,
+    LicenceInactive => ("licence-inactive", "Licence not in force", FORBIDDEN),
     /// The licence does not cover the service (R4.5).
-    ServiceNotLicensed,
+    ServiceNotLicensed => ("service-not-licensed", "Service not licensed", FORBIDDEN),
     /// No `Authorization: Bearer` consent token.
-    TokenMissing,
+    TokenMissing => ("token-missing", "Consent token required", UNAUTHORIZED),
     /// The consent token is unknown or expired.
-    TokenInvalid,
+    TokenInvalid => ("token-invalid", "Consent token invalid", UNAUTHORIZED),
     /// The consent does not cover the service.
-    InsufficientScope,
+    InsufficientScope => ("insufficient-scope", "Consent does not cover this", FORBIDDEN),
     /// The User's consent lapsed after six months (R5.6).
-    ConsentLapsed,
+    ConsentLapsed => ("consent-lapsed", "Consent lapsed", FORBIDDEN),
     /// No live consent (never given, revoked, voided after a suspension).
-    ConsentRequired,
+    ConsentRequired => ("consent-required", "No live consent", FORBIDDEN),
     /// A value is missing or malformed.
-    InvalidField,
+    InvalidField => ("invalid-field", "Invalid value", BAD_REQUEST),
     /// Not found (or not the caller's).
-    NotFound,
+    NotFound => ("not-found", "Not found", NOT_FOUND),
     /// Conflicts with the current state.
-    Conflict,
+    Conflict => ("conflict", "Conflict", CONFLICT),
     /// A rule forbids it.
-    Forbidden,
+    Forbidden => ("forbidden", "Refused by a rule", FORBIDDEN),
     /// A proof (a QR check code) did not match.
-    ProofMismatch,
+    ProofMismatch => ("proof-mismatch", "Proof does not match", UNPROCESSABLE_ENTITY),
     /// The device is barred.
-    DeviceBlocked,
+    DeviceBlocked => ("device-blocked", "Device barred", FORBIDDEN),
     /// Flow control (R4.6).
-    RateLimited,
+    RateLimited => ("rate-limited", "Too many requests", TOO_MANY_REQUESTS),
     /// An Idempotency-Key was reused for another request.
-    IdempotencyKeyReused,
+    IdempotencyKeyReused => ("idempotency-key-reused", "Idempotency-Key reused", UNPROCESSABLE_ENTITY),
     /// A request with this Idempotency-Key is still being served.
-    IdempotencyInProgress,
+    IdempotencyInProgress => ("idempotency-in-progress", "Request still in progress", CONFLICT),
     /// A write without an Idempotency-Key.
-    IdempotencyKeyMissing,
+    IdempotencyKeyMissing => ("idempotency-key-missing", "Idempotency-Key required", BAD_REQUEST),
     /// Failed inside.
-    Internal,
+    Internal => ("internal", "Internal error", INTERNAL_SERVER_ERROR),
 }
 
 impl Kind {
-    /// Every kind, for the documentation.
-    pub const ALL: [Kind; 26] = [
-        Kind::SignatureMissing,
-        Kind::SignatureMalformed,
-        Kind::BadSignature,
-        Kind::ClockSkew,
-        Kind::Replay,
-        Kind::DigestMismatch,
-        Kind::UnknownKey,
-        Kind::LicenceSuspended,
-        Kind::LicenceInactive,
-        Kind::ServiceNotLicensed,
-        Kind::TokenMissing,
-        Kind::TokenInvalid,
-        Kind::InsufficientScope,
-        Kind::ConsentLapsed,
-        Kind::ConsentRequired,
-        Kind::InvalidField,
-        Kind::NotFound,
-        Kind::Conflict,
-        Kind::Forbidden,
-        Kind::ProofMismatch,
-        Kind::DeviceBlocked,
-        Kind::RateLimited,
-        Kind::IdempotencyKeyReused,
-        Kind::IdempotencyInProgress,
-        Kind::IdempotencyKeyMissing,
-        Kind::Internal,
-    ];
-
-    /// The slug of its `type`, and its title and status.
-    pub fn describe(self) -> (&'static str, &'static str, StatusCode) {
-        use StatusCode as S;
-        match self {
-            Kind::SignatureMissing => ("signature-missing", "Request not signed", S::UNAUTHORIZED),
-            Kind::SignatureMalformed => (
-                "signature-malformed",
-                "Malformed signature headers",
-                S::BAD_REQUEST,
-            ),
-            Kind::BadSignature => (
-                "bad-signature",
-                "Signature does not verify",
-                S::UNAUTHORIZED,
-            ),
-            Kind::ClockSkew => ("clock-skew", "Request too old or too new", S::UNAUTHORIZED),
-            Kind::Replay => ("replay", "Nonce already used", S::UNAUTHORIZED),
-            Kind::DigestMismatch => (
-                "digest-mismatch",
-                "Body does not match its digest",
-                S::BAD_REQUEST,
-            ),
-            Kind::UnknownKey => ("unknown-key", "Unknown keyid", S::UNAUTHORIZED),
-            Kind::LicenceSuspended => ("licence-suspended", "Licence suspended", S::FORBIDDEN),
-            Kind::LicenceInactive => ("licence-inactive", "Licence not in force", S::FORBIDDEN),
-            Kind::ServiceNotLicensed => {
-                ("service-not-licensed", "Service not licensed", S::FORBIDDEN)
-            }
-            Kind::TokenMissing => ("token-missing", "Consent token required", S::UNAUTHORIZED),
-            Kind::TokenInvalid => ("token-invalid", "Consent token invalid", S::UNAUTHORIZED),
-            Kind::InsufficientScope => (
-                "insufficient-scope",
-                "Consent does not cover this",
-                S::FORBIDDEN,
-            ),
-            Kind::ConsentLapsed => ("consent-lapsed", "Consent lapsed", S::FORBIDDEN),
-            Kind::ConsentRequired => ("consent-required", "No live consent", S::FORBIDDEN),
-            Kind::InvalidField => ("invalid-field", "Invalid value", S::BAD_REQUEST),
-            Kind::NotFound => ("not-found", "Not found", S::NOT_FOUND),
-            Kind::Conflict => ("conflict", "Conflict", S::CONFLICT),
-            Kind::Forbidden => ("forbidden", "Refused by a rule", S::FORBIDDEN),
-            Kind::ProofMismatch => (
-                "proof-mismatch",
-                "Proof does not match",
-                S::UNPROCESSABLE_ENTITY,
-            ),
-            Kind::DeviceBlocked => ("device-blocked", "Device barred", S::FORBIDDEN),
-            Kind::RateLimited => ("rate-limited", "Too many requests", S::TOO_MANY_REQUESTS),
-            Kind::IdempotencyKeyReused => (
-                "idempotency-key-reused",
-                "Idempotency-Key reused",
-                S::UNPROCESSABLE_ENTITY,
-            ),
-            Kind::IdempotencyInProgress => (
-                "idempotency-in-progress",
-                "Request still in progress",
-                S::CONFLICT,
-            ),
-            Kind::IdempotencyKeyMissing => (
-                "idempotency-key-missing",
-                "Idempotency-Key required",
-                S::BAD_REQUEST,
-            ),
-            Kind::Internal => ("internal", "Internal error", S::INTERNAL_SERVER_ERROR),
-        }
-    }
-
     /// The `type` as a path on the Platform (`/problems/replay`).
     pub fn type_path(self) -> String {
         format!("{TYPE_PATH}{}", self.describe().0)
@@ -403,80 +328,4 @@ impl IntoResponse for Problem {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn kind(e: ServiceError) -> (Kind, Option<String>, Option<&'static str>) {
-        let p = Problem::from(e);
-        (p.kind, p.field, p.rule)
-    }
-
-    #[test]
-    fn each_use_case_kind_has_its_own_problem_type() {
-        let consent = |rule| ServiceError::ConsentRequired {
-            reason: "r".into(),
-            rule,
-            consent_url: "/x".into(),
-        };
-        assert_eq!(kind(consent("R5.6")).0, Kind::ConsentLapsed, "R5.6");
-        assert_eq!(kind(consent("R5.2")).0, Kind::ConsentRequired);
-        assert_eq!(kind(consent("R10.2")).0, Kind::ConsentRequired);
-        let app = |rule| ServiceError::AppRefused {
-            reason: "r".into(),
-            rule,
-        };
-        assert_eq!(kind(app(Some("R4.1"))).0, Kind::UnknownKey);
-        assert_eq!(kind(app(Some("R10.2"))).0, Kind::LicenceSuspended);
-        assert_eq!(kind(app(Some("R4.5"))).0, Kind::ServiceNotLicensed);
-        assert_eq!(kind(app(Some("R4.7c"))).0, Kind::LicenceInactive);
-        assert_eq!(kind(app(Some("R11"))).0, Kind::LicenceInactive);
-        let throttled = Problem::from(ServiceError::RateLimited {
-            limit: 1,
-            window_secs: 60,
-            retry_after_secs: 7,
-        });
-        assert_eq!(
-            (throttled.kind, throttled.retry_after),
-            (Kind::RateLimited, Some(7))
-        );
-        assert_eq!(
-            kind(ServiceError::Conflict(Conflict::AlreadyDonated)).0,
-            Kind::Conflict
-        );
-        assert_eq!(
-            kind(ServiceError::Refused {
-                rule: "R4.3",
-                reason: "r".into()
-            }),
-            (Kind::Forbidden, None, Some("R4.3"))
-        );
-        assert_eq!(
-            kind(ServiceError::Invalid(einv_core::InvalidValue::new(
-                "from", "x"
-            )))
-            .1,
-            Some("from".into())
-        );
-        let refused = |why| kind(ServiceError::Unauthorised(why)).0;
-        assert_eq!(refused(Authorisation::OutOfScope), Kind::InsufficientScope);
-        assert_eq!(
-            refused(Authorisation::AccessTokenNotValid),
-            Kind::TokenInvalid
-        );
-        // Nothing internal leaks.
-        let internal = Problem::from(ServiceError::Internal("secret detail".into()));
-        assert_eq!(
-            (internal.kind, internal.detail.as_str()),
-            (Kind::Internal, "internal error")
-        );
-    }
-
-    #[test]
-    fn problem_types_are_distinct_and_stable() {
-        let mut slugs: Vec<_> = Kind::ALL.iter().map(|k| k.describe().0).collect();
-        slugs.sort_unstable();
-        slugs.dedup();
-        assert_eq!(slugs.len(), Kind::ALL.len());
-        assert_eq!(Kind::Replay.type_path(), "/problems/replay");
-    }
-}
+mod tests;

@@ -4,14 +4,20 @@
 //! browser send it). A browser's `Sec-Fetch-Site: cross-site` is refused outright as well.
 //! This stops "login CSRF": a forged form signing the victim into the attacker's account.
 
-use axum::extract::FromRequestParts;
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use axum::Form;
 use maud::{html, Markup};
 
+use super::common::field;
 use super::session::WebError;
-use crate::http::AppState;
+use crate::http::client_ip::ClientIp;
+use crate::http::{cookie, AppState};
 use crate::services::sessions::{constant_time_eq, random_token};
 
 /// The cookie holding the pre-session form token.
@@ -33,18 +39,8 @@ impl FromRequestParts<AppState> for FormGuard {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let existing = parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .find_map(|c| {
-                c.trim()
-                    .strip_prefix(FORM_COOKIE)?
-                    .strip_prefix('=')
-                    .map(str::to_owned)
-            })
+        let existing = cookie(&parts.headers, FORM_COOKIE)
+            .map(str::to_owned)
             .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
         let cross_site = parts
             .headers
@@ -90,5 +86,40 @@ impl FormGuard {
             }
         }
         response
+    }
+}
+
+/// The e-mail and password a developer's or reviewer's sign-in form posted, once its
+/// pre-session CSRF token checks out, and the IP they came from (sign-in guessing is counted
+/// per IP as well as per account).
+#[derive(Debug)]
+pub struct SignInPost {
+    /// The e-mail, trimmed.
+    pub email: String,
+    /// The password, as typed.
+    pub password: String,
+    /// The caller's IP.
+    pub ip: Option<IpAddr>,
+}
+
+impl FromRequest<AppState> for SignInPost {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let Ok(guard) = FormGuard::from_request_parts(&mut parts, state).await;
+        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(&mut parts, state).await;
+        let Form(form) =
+            Form::<HashMap<String, String>>::from_request(Request::from_parts(parts, body), state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        guard
+            .check(field(&form, "csrf"))
+            .map_err(IntoResponse::into_response)?;
+        Ok(Self {
+            email: field(&form, "email").to_owned(),
+            password: form.get("password").cloned().unwrap_or_default(),
+            ip,
+        })
     }
 }

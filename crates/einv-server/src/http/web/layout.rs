@@ -61,25 +61,13 @@ impl Lang {
                 return if v == "en" { Lang::En } else { Lang::Zh };
             }
         }
-        let header_text = |name| {
-            parts
-                .headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-        };
-        let cookie = header_text(header::COOKIE).split(';').find_map(|c| {
-            c.trim()
-                .strip_prefix(LANG_COOKIE)
-                .and_then(|rest| rest.strip_prefix('='))
-                .and_then(Lang::parse)
-        });
-        if let Some(lang) = cookie {
+        if let Some(lang) = crate::http::cookie(&parts.headers, LANG_COOKIE).and_then(Lang::parse) {
             return lang;
         }
-        if header_text(header::ACCEPT_LANGUAGE)
-            .trim_start()
-            .starts_with("en")
+        let accepted = parts.headers.get(header::ACCEPT_LANGUAGE);
+        if accepted
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().starts_with("en"))
         {
             return Lang::En;
         }

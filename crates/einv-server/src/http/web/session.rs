@@ -4,7 +4,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
 use maud::html;
@@ -169,15 +169,6 @@ fn service_failure(lang: Lang, e: ServiceError) -> (StatusCode, String) {
     (status, super::messages::service_message(lang, &e))
 }
 
-fn cookie_token(parts: &Parts) -> Option<String> {
-    let cookies = parts.headers.get(header::COOKIE)?.to_str().ok()?;
-    cookies.split(';').find_map(|c| {
-        c.trim()
-            .strip_prefix(&format!("{COOKIE}="))
-            .map(str::to_owned)
-    })
-}
-
 impl WebSession {
     /// Starts a session for `subject` in `role`; returns the `Set-Cookie` value.
     pub async fn start(
@@ -189,13 +180,8 @@ impl WebSession {
             .platform
             .start_session(role.kind(), subject, Duration::hours(SESSION_HOURS))
             .await?;
-        let secure = if state.secure_cookies { "; Secure" } else { "" };
-        let cookie = format!(
-            "{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            started.token,
-            SESSION_HOURS * 3600
-        );
-        HeaderValue::from_str(&cookie)
+        state
+            .session_cookie(COOKIE, "/", &started.token, Duration::hours(SESSION_HOURS))
             .map_err(|_| WebError::Shown(StatusCode::INTERNAL_SERVER_ERROR, "cookie".into()))
     }
 
@@ -251,10 +237,10 @@ impl FromRequestParts<AppState> for MaybeSession {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Some(token) = cookie_token(parts) else {
+        let Some(token) = crate::http::cookie(&parts.headers, COOKIE) else {
             return Ok(Self(None));
         };
-        let found = state.platform.resume_any_session(&token).await?;
+        let found = state.platform.resume_any_session(token).await?;
         Ok(Self(found.and_then(|session| {
             Some(WebSession {
                 role: Role::of_kind(session.kind)?,

@@ -207,17 +207,35 @@ impl Platform {
                 licence.id,
                 reason.describe()
             );
-            self.store
-                .notify(
-                    einv_store::Recipient::Developer(licence.developer_id),
-                    Some(licence.id),
-                    NotificationKind::Suspended,
-                    "授權停權 / Licence suspended",
-                    &body,
-                    self.clock.now(),
-                )
-                .await?;
+            self.tell_developer(
+                licence,
+                NotificationKind::Suspended,
+                "授權停權 / Licence suspended",
+                &body,
+            )
+            .await?;
         }
+        Ok(())
+    }
+
+    /// Notifies the Developer holding `licence` about it, now.
+    async fn tell_developer(
+        &self,
+        licence: &LicenceRecord,
+        kind: NotificationKind,
+        title: &str,
+        body: &str,
+    ) -> ServiceResult<()> {
+        self.store
+            .notify(
+                einv_store::Recipient::Developer(licence.developer_id),
+                Some(licence.id),
+                kind,
+                title,
+                body,
+                self.clock.now(),
+            )
+            .await?;
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 use einv_core::AppId;
 use serde::Serialize;
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::ServiceResult;
 use crate::services::Platform;
 
 /// The texts a licensed Product shows its Users (R5.8 scope, R5.9 disclaimer).
@@ -36,12 +36,7 @@ pub struct Attribution {
 impl Platform {
     /// The attribution and disclaimer texts of an AppID's licence (R5.8, R5.9).
     pub async fn attribution(&self, app_id: &AppId) -> ServiceResult<Attribution> {
-        let licence = self
-            .store
-            .find_licence_by_app(app_id)
-            .await?
-            .ok_or(ServiceError::not_found("licence"))?;
-        let licence = self.settle_licence(licence).await?;
+        let licence = self.licence_of_app(app_id).await?;
         let application = self.licence_application(&licence).await?;
         let developer = self.developer(licence.developer_id).await?;
         let zh: Vec<&str> = application

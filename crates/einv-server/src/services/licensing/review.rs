@@ -5,7 +5,7 @@ use einv_core::licence::{LicenceEvent, LicenceState, LicenceStateKind};
 use einv_core::notice::NotificationKind;
 use einv_core::Service;
 use einv_core::{LicenceId, ReviewerId};
-use einv_store::{LicenceRecord, Recipient};
+use einv_store::LicenceRecord;
 
 use super::accounts::text;
 use super::apply::check_services;
@@ -29,8 +29,8 @@ pub const LIVE_STATES: [LicenceStateKind; 3] = [
     LicenceStateKind::Reviewing,
 ];
 
-/// The decisions that are `decide_with_reason` with their event: one method each,
-/// named as the reviewer's pages and the API name them.
+/// The decisions that must say why (R4.2: the Developer is told what to correct or why not),
+/// with their event: one method each, named as the reviewer's pages and the API name them.
 macro_rules! reasoned_decisions {
     ($($(#[$doc:meta])* $name:ident => $event:ident;)+) => {
         impl Platform {
@@ -42,7 +42,8 @@ macro_rules! reasoned_decisions {
                     licence_id: LicenceId,
                     reason: &str,
                 ) -> ServiceResult<LicenceRecord> {
-                    self.decide_with_reason(reviewer_id, licence_id, LicenceEvent::$event, reason)
+                    let reason = text("reason", reason, 2000)?;
+                    self.decide_and_notify(reviewer_id, licence_id, LicenceEvent::$event, reason)
                         .await
                 }
             )+
@@ -135,16 +136,13 @@ impl Platform {
             Some(t) => format!("AppID {}：授權期間 {} 至 {}。APIKey 僅顯示一次。/ Term {} to {}. The APIKey is shown once.", credentials.app_id, t.start(), t.last_day(), t.start(), t.last_day()),
             None => format!("AppID {}", credentials.app_id),
         };
-        self.store
-            .notify(
-                Recipient::Developer(licence.developer_id),
-                Some(licence.id),
-                NotificationKind::Approved,
-                "申請已核准 / Application approved",
-                &body,
-                self.clock.now(),
-            )
-            .await?;
+        self.tell_developer(
+            &licence,
+            NotificationKind::Approved,
+            "申請已核准 / Application approved",
+            &body,
+        )
+        .await?;
         Ok(Some(credentials))
     }
 
@@ -173,19 +171,6 @@ impl Platform {
         .await
     }
 
-    /// A decision that must say why (R4.2: the Developer is told what to correct or why not).
-    async fn decide_with_reason(
-        &self,
-        reviewer_id: ReviewerId,
-        licence_id: LicenceId,
-        event: LicenceEvent,
-        reason: &str,
-    ) -> ServiceResult<LicenceRecord> {
-        let reason = text("reason", reason, 2000)?;
-        self.decide_and_notify(reviewer_id, licence_id, event, reason)
-            .await
-    }
-
     /// A reviewer's decision on a licence: the transition, then the Developer is told why.
     async fn decide_and_notify(
         &self,
@@ -198,16 +183,7 @@ impl Platform {
         let licence = self
             .transition(licence_id, event, Actor::Reviewer(reviewer_id), reason)
             .await?;
-        self.store
-            .notify(
-                Recipient::Developer(licence.developer_id),
-                Some(licence.id),
-                kind,
-                title,
-                reason,
-                self.clock.now(),
-            )
-            .await?;
+        self.tell_developer(&licence, kind, title, reason).await?;
         Ok(licence)
     }
 }

@@ -11,7 +11,7 @@ use axum::{Form, Router};
 use maud::{html, Markup};
 
 use super::common::{field, redirect_with_cookie, PUBLIC_NAV};
-use super::form_guard::FormGuard;
+use super::form_guard::{FormGuard, SignInPost};
 use super::layout::{page, Lang};
 use super::session::{MaybeSession, Role, WebError, WebSession};
 use crate::http::AppState;
@@ -144,19 +144,6 @@ pub fn login_form(lang: Lang, title: (&str, &str), action: &str, guard: &FormGua
     )
 }
 
-/// The e-mail and password a sign-in form (developer or reviewer) posted, once its
-/// pre-session CSRF token checks out.
-pub(super) fn posted_credentials<'f>(
-    guard: &FormGuard,
-    form: &'f HashMap<String, String>,
-) -> Result<(&'f str, &'f str), WebError> {
-    guard.check(field(form, "csrf"))?;
-    Ok((
-        field(form, "email"),
-        form.get("password").map_or("", String::as_str),
-    ))
-}
-
 /// Starts the session of `role` for the account just signed in, and goes to its `home`.
 pub(super) async fn signed_in(
     state: &AppState,
@@ -168,16 +155,10 @@ pub(super) async fn signed_in(
     Ok(redirect_with_cookie(home, cookie))
 }
 
-async fn login(
-    State(state): State<AppState>,
-    guard: FormGuard,
-    crate::http::client_ip::ClientIp(ip): crate::http::client_ip::ClientIp,
-    Form(form): Form<HashMap<String, String>>,
-) -> Result<Response, WebError> {
-    let (email, password) = posted_credentials(&guard, &form)?;
+async fn login(State(state): State<AppState>, posted: SignInPost) -> Result<Response, WebError> {
     let developer = state
         .platform
-        .sign_in_developer(email, password, ip)
+        .sign_in_developer(&posted.email, &posted.password, posted.ip)
         .await?;
     signed_in(&state, Role::Developer, developer.id, "/developer").await
 }

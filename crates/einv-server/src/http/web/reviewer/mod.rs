@@ -3,15 +3,13 @@
 //! changes / reject with a templated or typed reason, confirmed when it cannot be undone, re-reviews, suspension and termination,
 //! and the registry of events (R4.1, R4.2, R4.7b, R6, R10).
 
-use std::collections::HashMap;
-
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 
-use super::developer::{login_form, posted_credentials, signed_in};
-use super::form_guard::FormGuard;
+use super::developer::{login_form, signed_in};
+use super::form_guard::{FormGuard, SignInPost};
 use super::layout::Lang;
 use super::session::{Role, WebError};
 use crate::http::AppState;
@@ -46,13 +44,10 @@ async fn login_page(lang: Lang, guard: FormGuard) -> Response {
     ))
 }
 
-async fn login(
-    State(state): State<AppState>,
-    guard: FormGuard,
-    crate::http::client_ip::ClientIp(ip): crate::http::client_ip::ClientIp,
-    Form(form): Form<HashMap<String, String>>,
-) -> Result<Response, WebError> {
-    let (email, password) = posted_credentials(&guard, &form)?;
-    let reviewer = state.platform.sign_in_reviewer(email, password, ip).await?;
+async fn login(State(state): State<AppState>, posted: SignInPost) -> Result<Response, WebError> {
+    let reviewer = state
+        .platform
+        .sign_in_reviewer(&posted.email, &posted.password, posted.ip)
+        .await?;
     signed_in(&state, Role::Reviewer, reviewer.id, "/reviewer").await
 }

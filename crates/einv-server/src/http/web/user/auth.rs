@@ -42,6 +42,26 @@ pub(crate) const CODE_HINT: (&str, &str) = (
     "6 to 16 letters and digits, with at least one of each",
 );
 
+/// The input of a verification code the User has: a password field of at most 16
+/// characters, never typed back into the page.
+pub(super) fn code_field<'a>(id: &'a str, label: (&'a str, &'a str)) -> TextField<'a> {
+    TextField {
+        kind: "password",
+        autocomplete: "current-password",
+        maxlength: Some(16),
+        ..TextField::new(id, label)
+    }
+}
+
+/// The input of a verification code the User chooses, with the rules it must meet.
+pub(super) fn new_code_field<'a>(id: &'a str, label: (&'a str, &'a str)) -> TextField<'a> {
+    TextField {
+        autocomplete: "new-password",
+        hint: Some(CODE_HINT),
+        ..code_field(id, label)
+    }
+}
+
 fn login_form(lang: Lang, guard: &FormGuard, f: &Credentials, errors: &FormErrors) -> Markup {
     let barcode = TextField {
         hint: Some((
@@ -53,12 +73,7 @@ fn login_form(lang: Lang, guard: &FormGuard, f: &Credentials, errors: &FormError
         maxlength: Some(8),
         ..TextField::new("barcode", ("手機條碼", "Mobile barcode"))
     };
-    let code = TextField {
-        kind: "password",
-        autocomplete: "current-password",
-        maxlength: Some(16),
-        ..TextField::new("code", ("驗證碼", "Verification code"))
-    };
+    let code = code_field("code", ("驗證碼", "Verification code"));
     let body = html! {
         (errors.summary(lang))
         form.stack.card method="post" action="/me/login" novalidate {
@@ -151,13 +166,7 @@ pub(crate) fn register_form(
     action: &str,
     hidden: Markup,
 ) -> Markup {
-    let code = TextField {
-        kind: "password",
-        autocomplete: "new-password",
-        maxlength: Some(16),
-        hint: Some(CODE_HINT),
-        ..TextField::new("code", ("設定驗證碼", "Choose a verification code"))
-    };
+    let code = new_code_field("code", ("設定驗證碼", "Choose a verification code"));
     let body = html! {
         (errors.summary(lang))
         form.stack.card method="post" action=(action) novalidate {

@@ -6,29 +6,19 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::auth::{code_field, new_code_field};
 use super::{csrf_field, NAV};
 use crate::error::ServiceError;
 use crate::http::web::components::confirm::confirm_form;
-use crate::http::web::components::{success_banner, FormErrors, TextField};
+use crate::http::web::components::{success_banner, FormErrors};
 use crate::http::web::signed_in::{Posted, SignedIn};
 use crate::http::web::{page, Lang, WebError, WebSession};
 use crate::http::AppState;
 use einv_core::UserId;
 
 fn code_form(lang: Lang, session: &WebSession, errors: &FormErrors) -> Markup {
-    let current = TextField {
-        kind: "password",
-        autocomplete: "current-password",
-        maxlength: Some(16),
-        ..TextField::new("current", ("目前的驗證碼", "Current code"))
-    };
-    let new_code = TextField {
-        kind: "password",
-        autocomplete: "new-password",
-        maxlength: Some(16),
-        hint: Some(super::auth::CODE_HINT),
-        ..TextField::new("new_code", ("新的驗證碼", "New code"))
-    };
+    let current = code_field("current", ("目前的驗證碼", "Current code"));
+    let new_code = new_code_field("new_code", ("新的驗證碼", "New code"));
     let body = html! {
         (errors.summary(lang))
         p { (lang.t("變更後，您在其他裝置上的登入會結束。", "Changing it signs you out on every other device.")) }
