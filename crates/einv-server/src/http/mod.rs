@@ -20,9 +20,23 @@ pub mod v1;
 pub mod v2;
 pub mod web;
 
-/// What every handler gets.
+/// What every handler gets: one reference-counted pointer to the [`SharedState`], so the
+/// clone each middleware layer and extractor makes per request is one counter, not one per
+/// field (the clones and drops of the fields showed in the hot path's profile).
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}
+
+/// The fields of [`AppState`], set up once before serving.
+#[derive(Debug, Clone)]
+pub struct SharedState {
     /// The use cases.
     pub platform: Arc<Platform>,
     /// Whether session cookies carry `Secure` (the Platform is reached over HTTPS).
@@ -41,27 +55,32 @@ pub struct AppState {
 impl AppState {
     /// State for `platform`, with cookies marked `Secure` when `secure_cookies`.
     pub fn new(platform: Arc<Platform>, secure_cookies: bool) -> Self {
-        Self {
+        Self(Arc::new(SharedState {
             platform,
             secure_cookies,
             trusted_proxies: Arc::default(),
             public_url: None,
             metrics_token: None,
             winning_replies: Arc::default(),
-        }
+        }))
+    }
+
+    /// The fields, to set before serving (copied if the state is shared already).
+    fn fields_mut(&mut self) -> &mut SharedState {
+        Arc::make_mut(&mut self.0)
     }
 
     /// The same state, letting a caller with `token` read `/metrics` from anywhere.
     #[must_use]
     pub fn with_metrics_token(mut self, token: Option<&str>) -> Self {
-        self.metrics_token = token.filter(|t| !t.trim().is_empty()).map(Arc::from);
+        self.fields_mut().metrics_token = token.filter(|t| !t.trim().is_empty()).map(Arc::from);
         self
     }
 
     /// The same state, reached at `url` (`--public-url`).
     #[must_use]
     pub fn with_public_url(mut self, url: Option<&str>) -> Self {
-        self.public_url = url
+        self.fields_mut().public_url = url
             .map(|u| u.trim().trim_end_matches('/'))
             .filter(|u| !u.is_empty())
             .map(Arc::from);
@@ -71,7 +90,7 @@ impl AppState {
     /// The same state, believing `X-Forwarded-For` from `proxies`.
     #[must_use]
     pub fn with_trusted_proxies(mut self, proxies: client_ip::TrustedProxies) -> Self {
-        self.trusted_proxies = Arc::new(proxies);
+        self.fields_mut().trusted_proxies = Arc::new(proxies);
         self
     }
 
