@@ -29,5 +29,9 @@ async fn main() -> std::io::Result<()> {
         async move { ([("content-type", "application/json")], body) }
     }));
     println!("bare axum baseline on http://{addr}");
+    // As `einv serve` does (startup.rs): the same socket options, so the same bytes cost the same.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app).await
 }

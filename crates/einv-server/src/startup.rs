@@ -251,6 +251,15 @@ pub async fn serve_with_until(
             .with_public_url(options.public_url.as_deref())
             .with_metrics_token(options.metrics_token.as_deref()),
     );
+    // TCP_NODELAY: an answer's last segment goes out at once rather than being held back by
+    // Nagle's algorithm until the client's delayed ACK of the one before (the classic stall
+    // of request-response protocols, up to 40 ms, on answers of several segments such as a
+    // 41 KB carrier list); hyper leaves the option to the listener.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
