@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use einv_core::{Carrier, InvalidValue, Service};
 use maud::html;
 
-use super::blank_form::{self, form};
+use super::blank_form::{self, form, Blank};
 use super::blank_session::{self, BlankContext, BlankSession};
 use super::error::{V1Error, V1Result};
 use super::params::V1Params;
@@ -27,37 +27,6 @@ use crate::http::web::components::FormErrors;
 use crate::http::web::{page, Lang};
 use crate::http::AppState;
 use crate::services::Caller;
-
-/// One of the four blank pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Blank {
-    Register,
-    Link,
-    Bank,
-    Donate,
-}
-
-impl Blank {
-    pub(super) fn name(self) -> &'static str {
-        match self {
-            Blank::Register => "generalCarrierRegBlank",
-            Blank::Link => "carrierLinkBlank",
-            Blank::Bank => "carrierBankAccBlank",
-            Blank::Donate => "carrierInvDntBlank",
-        }
-    }
-
-    pub(super) fn path(self) -> String {
-        format!("/PB2CAPIVAN/APIService/{}", self.name())
-    }
-
-    fn service(self) -> Service {
-        match self {
-            Blank::Donate => Service::Donation,
-            _ => Service::CarrierAggregation,
-        }
-    }
-}
 
 /// The blank-page routes.
 pub fn routes() -> Router<AppState> {

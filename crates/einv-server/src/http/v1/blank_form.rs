@@ -4,14 +4,44 @@
 
 use maud::{html, Markup};
 
-use super::blank::Blank;
 use super::blank_session::BlankSession;
 use super::params::V1Params;
 use crate::error::ServiceError;
 use crate::http::web::components::{FormErrors, TextField};
 use crate::http::web::user::{code_rule_error, register_form};
 use crate::http::web::{messages, page, Lang};
-use einv_core::InvalidValue;
+use einv_core::{InvalidValue, Service};
+
+/// One of the four blank pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Blank {
+    Register,
+    Link,
+    Bank,
+    Donate,
+}
+
+impl Blank {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Blank::Register => "generalCarrierRegBlank",
+            Blank::Link => "carrierLinkBlank",
+            Blank::Bank => "carrierBankAccBlank",
+            Blank::Donate => "carrierInvDntBlank",
+        }
+    }
+
+    pub(super) fn path(self) -> String {
+        format!("/PB2CAPIVAN/APIService/{}", self.name())
+    }
+
+    pub(super) fn service(self) -> Service {
+        match self {
+            Blank::Donate => Service::Donation,
+            _ => Service::CarrierAggregation,
+        }
+    }
+}
 
 /// The message for a field the services refused, in the page's language.
 fn field_message(lang: Lang, field: &str, v: &InvalidValue) -> String {
