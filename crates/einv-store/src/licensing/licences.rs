@@ -8,6 +8,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::columns::{parsed, parsed_opt};
+use crate::query::Records;
 use crate::records::from_unix;
 use crate::{
     CredentialRecord, LicenceEventRecord, LicenceRecord, NewLicenceEvent, Store, StoreError,
@@ -15,6 +16,10 @@ use crate::{
 };
 
 const LICENCE_COLUMNS: &str = "id, application_id, developer_id, app_id, state_json, updated_at";
+
+/// Licences as [`LicenceRecord`]s.
+const LICENCES: Records<LicenceRecord> =
+    Records::new("licences", LICENCE_COLUMNS, licence_from_row);
 
 pub(super) fn licence_from_row(r: &AnyRow) -> StoreResult<LicenceRecord> {
     let json: String = r.try_get("state_json")?;
@@ -117,16 +122,14 @@ impl Store {
 
     /// The licence with row ID `id`.
     pub async fn find_licence(&self, id: LicenceId) -> StoreResult<Option<LicenceRecord>> {
-        let sql = format!("SELECT {LICENCE_COLUMNS} FROM licences WHERE id = $1");
-        let query = sqlx::query(&sql).bind(id.get());
-        self.fetch_opt(query, licence_from_row).await
+        self.record_where(&LICENCES, "WHERE id = $1", id.get())
+            .await
     }
 
     /// The licence of an AppID.
     pub async fn find_licence_by_app(&self, app_id: &AppId) -> StoreResult<Option<LicenceRecord>> {
-        let sql = format!("SELECT {LICENCE_COLUMNS} FROM licences WHERE app_id = $1");
-        let query = sqlx::query(&sql).bind(app_id.as_str());
-        self.fetch_opt(query, licence_from_row).await
+        let filter = "WHERE app_id = $1";
+        self.record_where(&LICENCES, filter, app_id.as_str()).await
     }
 
     /// A Developer's licences, newest first.
@@ -134,11 +137,9 @@ impl Store {
         &self,
         developer_id: DeveloperId,
     ) -> StoreResult<Vec<LicenceRecord>> {
-        let sql = format!(
-            "SELECT {LICENCE_COLUMNS} FROM licences WHERE developer_id = $1 ORDER BY id DESC"
-        );
-        let query = sqlx::query(&sql).bind(developer_id.get());
-        self.fetch_each(query, licence_from_row).await
+        let filter = "WHERE developer_id = $1 ORDER BY id DESC";
+        self.records_where(&LICENCES, filter, developer_id.get())
+            .await
     }
 
     /// Licences in any of `states` (state names), oldest change first: the review queue.
