@@ -32,6 +32,13 @@ fn link_from_row(r: &AnyRow) -> StoreResult<CarrierLink> {
     })
 }
 
+/// Carriers aggregated under a User.
+const LINKS: Records<CarrierLink> = Records::new(
+    "carrier_links",
+    "carrier_type, carrier_id1, carrier_id2, carrier_name",
+    link_from_row,
+);
+
 const USER_COLUMNS: &str = "id, mobile_barcode, verification_hash, registered_at, deregistered_at";
 
 /// Users as [`UserRecord`]s.
@@ -119,10 +126,9 @@ impl Store {
 
     /// The carriers aggregated under a User with proof (a merely claimed link covers nothing).
     pub async fn user_carriers(&self, user_id: UserId) -> StoreResult<Vec<CarrierLink>> {
-        let sql = "SELECT carrier_type, carrier_id1, carrier_id2, carrier_name FROM carrier_links \
-                   WHERE user_id = $1 AND proof <> 'claimed' ORDER BY linked_at, carrier_type, carrier_id1";
-        self.fetch_each(sqlx::query(sql).bind(user_id.get()), link_from_row)
-            .await
+        let proven = "WHERE user_id = $1 AND proof <> 'claimed' \
+                      ORDER BY linked_at, carrier_type, carrier_id1";
+        self.records_where(&LINKS, proven, user_id.get()).await
     }
 }
 
