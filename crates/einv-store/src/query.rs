@@ -136,6 +136,19 @@ impl Key for &str {
     }
 }
 
+/// Binds the key when there is one, nothing otherwise (the filter names `$n` only then).
+impl<K: Key> Key for Option<K> {
+    fn bind_to<'q>(self, query: Bound<'q>) -> Bound<'q>
+    where
+        Self: 'q,
+    {
+        match self {
+            Some(key) => key.bind_to(query),
+            None => query,
+        }
+    }
+}
+
 impl<A: Key, B: Key> Key for (A, B) {
     fn bind_to<'q>(self, query: Bound<'q>) -> Bound<'q>
     where
