@@ -13,7 +13,7 @@ use einv_core::{AppId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::query::{Bound, Records};
+use crate::query::{placeholders, Bound, Records};
 use crate::signed_calls::SignedAnswer;
 use crate::{Store, StoreError, StoreResult};
 
@@ -372,21 +372,10 @@ async fn insert_rows(tx: &mut sqlx::AnyConnection, rows: &[ChainedRow<'_>]) -> S
     let mut sql = String::from(
         "INSERT INTO audit_log (seq, at, actor, action, user_id, app_id, invoices, ip, detail, prev_hash, hash) VALUES ",
     );
-    for i in 0..rows.len() {
-        let b = i * 11;
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for col in 1..=11 {
-            if col > 1 {
-                sql.push_str(", ");
-            }
-            sql.push('$');
-            sql.push_str(&(b + col).to_string());
-        }
-        sql.push(')');
-    }
+    let values: Vec<String> = (0..rows.len())
+        .map(|i| format!("({})", placeholders(i * 11 + 1, 11)))
+        .collect();
+    sql.push_str(&values.join(", "));
     let mut query = sqlx::query(&sql);
     for r in rows {
         let e = r.entry;

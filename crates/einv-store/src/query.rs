@@ -89,6 +89,13 @@ impl Store {
     }
 }
 
+/// The numbered placeholders `$first, $first+1, …` of `count` parameters, comma-separated: the
+/// list an `IN (…)` or a row of `VALUES (…)` binds in order.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    let marks: Vec<String> = (first..first + count).map(|n| format!("${n}")).collect();
+    marks.join(", ")
+}
+
 /// A table read as one record type: where its rows are, the columns a record is read from, and
 /// how a row reads. The store's look-ups by key say only their filter and their key.
 pub(crate) struct Records<T> {
@@ -146,6 +153,17 @@ impl<K: Key> Key for Option<K> {
             Some(key) => key.bind_to(query),
             None => query,
         }
+    }
+}
+
+/// Binds each key in order (a list an `IN (…)` names with [`placeholders`]).
+impl<K: Key> Key for Vec<K> {
+    fn bind_to<'q>(self, query: Bound<'q>) -> Bound<'q>
+    where
+        Self: 'q,
+    {
+        self.into_iter()
+            .fold(query, |query, key| key.bind_to(query))
     }
 }
 

@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::columns::{parsed, parsed_opt};
-use crate::query::Records;
+use crate::query::{placeholders, Records};
 use crate::records::from_unix;
 use crate::{
     CredentialRecord, LicenceEventRecord, LicenceRecord, NewLicenceEvent, Store, StoreError,
@@ -147,18 +147,15 @@ impl Store {
         &self,
         states: &[LicenceStateKind],
     ) -> StoreResult<Vec<LicenceRecord>> {
-        let placeholders: Vec<String> = (1..=states.len()).map(|i| format!("${i}")).collect();
-        let sql =
-            format!(
-            "SELECT {LICENCE_COLUMNS} FROM licences WHERE state IN ({}) ORDER BY updated_at, id",
-            if placeholders.is_empty() { "NULL".to_owned() } else { placeholders.join(", ") }
-        );
-        let mut query = sqlx::query(&sql);
-        for s in states {
-            query = query.bind(s.as_str());
-        }
-        let rows = query.fetch_all(self.pool()).await?;
-        rows.iter().map(licence_from_row).collect()
+        let words: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+        // `IN ()` is no SQL: no states is `IN (NULL)`, which nothing matches.
+        let list = if words.is_empty() {
+            "NULL".to_owned()
+        } else {
+            placeholders(1, words.len())
+        };
+        let queue = format!("WHERE state IN ({list}) ORDER BY updated_at, id");
+        self.records_where(&LICENCES, &queue, words).await
     }
 
     /// A licence's history, oldest first.

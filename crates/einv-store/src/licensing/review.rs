@@ -7,6 +7,7 @@ use einv_core::{ApplicationId, LicenceId, ReviewerId};
 use sqlx::Row;
 
 use super::licences::licence_from_row;
+use crate::query::placeholders;
 use crate::records::from_unix;
 use crate::{LicenceRecord, Store, StoreResult};
 
@@ -166,14 +167,10 @@ impl Store {
     ) -> StoreResult<Vec<LicenceListing>> {
         // The state list is the only part of variable length: its placeholders are numbered
         // after the fixed ones.
-        let states: String = (0..search.states.len())
-            .map(|i| format!("${}", i + 7))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let state_clause = if states.is_empty() {
+        let state_clause = if search.states.is_empty() {
             String::new()
         } else {
-            format!(" AND l.state IN ({states})")
+            format!(" AND l.state IN ({})", placeholders(7, search.states.len()))
         };
         let sql = format!(
             "SELECT l.id, l.application_id, l.developer_id, l.app_id, l.state_json, l.updated_at, \
