@@ -21,6 +21,19 @@ const LICENCE_COLUMNS: &str = "id, application_id, developer_id, app_id, state_j
 const LICENCES: Records<LicenceRecord> =
     Records::new("licences", LICENCE_COLUMNS, licence_from_row);
 
+/// A licence's history (R10.4).
+const EVENTS: Records<LicenceEventRecord> = Records::new(
+    "licence_events",
+    "id, licence_id, event, actor, at, reason, rule, state_after",
+    event_from_row,
+);
+
+const CREDENTIALS: Records<CredentialRecord> = Records::new(
+    "credentials",
+    "id, app_id, sealed_key, created_at, valid_until, revoked_at, revealed_at",
+    credential_from_row,
+);
+
 pub(super) fn licence_from_row(r: &AnyRow) -> StoreResult<LicenceRecord> {
     let json: String = r.try_get("state_json")?;
     let state = serde_json::from_str::<LicenceState>(&json)
@@ -163,18 +176,15 @@ impl Store {
         &self,
         licence_id: LicenceId,
     ) -> StoreResult<Vec<LicenceEventRecord>> {
-        let sql = "SELECT id, licence_id, event, actor, at, reason, rule, state_after FROM licence_events \
-                   WHERE licence_id = $1 ORDER BY id";
-        let query = sqlx::query(sql).bind(licence_id.get());
-        self.fetch_each(query, event_from_row).await
+        let oldest_first = "WHERE licence_id = $1 ORDER BY id";
+        self.records_where(&EVENTS, oldest_first, licence_id.get())
+            .await
     }
 
     /// The latest events across all licences (the reviewer's registry log), newest first.
     pub async fn recent_licence_events(&self, limit: i64) -> StoreResult<Vec<LicenceEventRecord>> {
-        let sql = "SELECT id, licence_id, event, actor, at, reason, rule, state_after FROM licence_events \
-                   ORDER BY id DESC LIMIT $1";
-        let query = sqlx::query(sql).bind(limit);
-        self.fetch_each(query, event_from_row).await
+        self.records_where(&EVENTS, "ORDER BY id DESC LIMIT $1", limit)
+            .await
     }
 
     /// Stores a new APIKey for an AppID, sealed by `seal` for the credential's row ID (the
@@ -257,10 +267,9 @@ impl Store {
 
     /// An AppID's keys, newest first.
     pub async fn credentials_of(&self, app_id: &AppId) -> StoreResult<Vec<CredentialRecord>> {
-        let sql = "SELECT id, app_id, sealed_key, created_at, valid_until, revoked_at, revealed_at FROM credentials \
-                   WHERE app_id = $1 ORDER BY id DESC";
-        let query = sqlx::query(sql).bind(app_id.as_str());
-        self.fetch_each(query, credential_from_row).await
+        let newest_first = "WHERE app_id = $1 ORDER BY id DESC";
+        self.records_where(&CREDENTIALS, newest_first, app_id.as_str())
+            .await
     }
 
     /// Ends the validity of every key of `app_id` except `keep` at `until` (a rotation's

@@ -7,7 +7,7 @@ use einv_core::{ApplicationId, LicenceId, ReviewerId};
 use sqlx::Row;
 
 use super::licences::licence_from_row;
-use crate::query::placeholders;
+use crate::query::{placeholders, Records};
 use crate::records::from_unix;
 use crate::{LicenceRecord, Store, StoreResult};
 
@@ -156,8 +156,8 @@ impl Store {
 
     /// Every reviewer, by name.
     pub async fn reviewer_names(&self) -> StoreResult<Vec<ReviewerName>> {
-        let query = sqlx::query("SELECT id, name, email FROM reviewers ORDER BY name, id");
-        self.fetch_each(query, reviewer_from_row).await
+        self.records_where(&REVIEWERS, "ORDER BY name, id", ())
+            .await
     }
 
     /// The licences matching `search`, most recently changed first.
@@ -225,6 +225,9 @@ impl Store {
             .collect()
     }
 }
+
+const REVIEWERS: Records<ReviewerName> =
+    Records::new("reviewers", "id, name, email", reviewer_from_row);
 
 fn reviewer_from_row(r: &sqlx::any::AnyRow) -> StoreResult<ReviewerName> {
     Ok(ReviewerName {
