@@ -93,6 +93,18 @@ pub(crate) fn assert_corrupt<T: std::fmt::Debug>(
     }
 }
 
+/// Asserts what [`Store::signed_call`] finds at `now` for each `(key, expected, why)`.
+pub(crate) async fn assert_signed_calls(
+    store: &Store,
+    now: chrono::DateTime<Utc>,
+    expected: &[(&str, SignedCall, &str)],
+) {
+    for (key, want, why) in expected {
+        let got = store.signed_call(key, now).await.unwrap();
+        assert_eq!(&got, want, "{key}: {why}");
+    }
+}
+
 /// Writes `sql` (a row arranged as the store would never write it), then asserts that `read`
 /// is a [`StoreError::Corrupt`] naming `table`.`column`; its message. `read` is a store call
 /// not yet awaited: a future does nothing until it is, so it reads the row written here.
