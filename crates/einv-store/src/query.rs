@@ -90,8 +90,12 @@ impl Store {
 }
 
 /// The numbered placeholders `$first, $first+1, …` of `count` parameters, comma-separated: the
-/// list an `IN (…)` or a row of `VALUES (…)` binds in order.
+/// list an `IN (…)` or a row of `VALUES (…)` binds in order. No parameters is `NULL`: `IN ()`
+/// is no SQL, and `IN (NULL)` matches nothing.
 pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    if count == 0 {
+        return "NULL".to_owned();
+    }
     let marks: Vec<String> = (first..first + count).map(|n| format!("${n}")).collect();
     marks.join(", ")
 }

@@ -161,12 +161,7 @@ impl Store {
         states: &[LicenceStateKind],
     ) -> StoreResult<Vec<LicenceRecord>> {
         let words: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
-        // `IN ()` is no SQL: no states is `IN (NULL)`, which nothing matches.
-        let list = if words.is_empty() {
-            "NULL".to_owned()
-        } else {
-            placeholders(1, words.len())
-        };
+        let list = placeholders(1, words.len());
         let queue = format!("WHERE state IN ({list}) ORDER BY updated_at, id");
         self.records_where(&LICENCES, &queue, words).await
     }
