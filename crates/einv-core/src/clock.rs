@@ -18,6 +18,14 @@ pub fn taipei() -> FixedOffset {
     TAIPEI
 }
 
+/// Unix seconds `at` as Taipei wall time in chrono's `format`, or the number itself when it is
+/// no instant chrono can show (an audit entry's time is shown as stored, even when edited).
+pub fn taipei_text(at: i64, format: &str) -> String {
+    DateTime::from_timestamp(at, 0)
+        .map(|t| t.with_timezone(&taipei()).format(format).to_string())
+        .unwrap_or_else(|| at.to_string())
+}
+
 /// The Taipei calendar date of an instant.
 pub fn taipei_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&taipei()).date_naive()

@@ -1,9 +1,6 @@
 //! Invoice periods (期別): two calendar months, written `yyyMM` with the ROC year and the even
 //! month (`11304` = March–April 2024).
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -165,37 +162,7 @@ pub(crate) fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
 }
 
-impl fmt::Display for Period {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.code())
-    }
-}
-
-impl fmt::Debug for Period {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Period({})", self.code())
-    }
-}
-
-impl FromStr for Period {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for Period {
-    type Error = InvalidValue;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<Period> for String {
-    fn from(p: Period) -> Self {
-        p.code()
-    }
-}
+crate::text::text_newtype!(Period, code);
 
 #[cfg(test)]
 mod tests {

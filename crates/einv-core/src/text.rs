@@ -1,23 +1,29 @@
 //! The text conversions every validated newtype shares.
 
 /// Implements `Display`, `FromStr`, `TryFrom<String>` and `From<T> for String` for a newtype
-/// with `fn parse(&str) -> Result<Self, InvalidValue>` and `fn as_str(&self) -> &str`, and, unless
-/// `no_debug` is given (a type whose value is personal data writes its own), `Debug` as
-/// `Type(text)`. Serde goes through the same pair with `#[serde(try_from = "String", into =
-/// "String")]`, so every way in validates.
+/// with `fn parse(&str) -> Result<Self, InvalidValue>` and a method giving its text (`as_str`
+/// unless named, returning `&str` or `String`), and, unless `no_debug` is given (a type whose
+/// value is personal data writes its own), `Debug` as `Type(text)`. Serde goes through the
+/// same pair with `#[serde(try_from = "String", into = "String")]`, so every way in validates.
 macro_rules! text_newtype {
     ($t:ident) => {
-        impl std::fmt::Debug for $t {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}({})", stringify!($t), self.as_str())
-            }
-        }
-        $crate::text::text_newtype!($t, no_debug);
+        $crate::text::text_newtype!($t, as_str);
     };
     ($t:ident, no_debug) => {
+        $crate::text::text_newtype!($t, as_str, no_debug);
+    };
+    ($t:ident, $text:ident) => {
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}({})", stringify!($t), self.$text())
+            }
+        }
+        $crate::text::text_newtype!($t, $text, no_debug);
+    };
+    ($t:ident, $text:ident, no_debug) => {
         impl std::fmt::Display for $t {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+                f.write_str(&self.$text())
             }
         }
 
@@ -37,7 +43,7 @@ macro_rules! text_newtype {
 
         impl From<$t> for String {
             fn from(value: $t) -> Self {
-                value.as_str().to_owned()
+                value.$text().into()
             }
         }
     };

@@ -7,6 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::columns::parsed;
+use crate::query::Records;
 use crate::records::from_unix;
 use crate::{AppRecord, AppStatus, Store, StoreError, StoreResult};
 
@@ -37,6 +38,12 @@ fn service_list(services: &[Service]) -> String {
     names.join(",")
 }
 
+const APPS: Records<AppRecord> = Records::new(
+    "apps",
+    "app_id, name, sealed_key, status, services, created_at",
+    app_from_row,
+);
+
 impl Store {
     /// Creates an app. An AppID already taken is [`StoreError::AlreadyExists`].
     pub async fn create_app(&self, app: &AppRecord) -> StoreResult<()> {
@@ -54,10 +61,8 @@ impl Store {
 
     /// The app with `app_id`.
     pub async fn find_app(&self, app_id: &AppId) -> StoreResult<Option<AppRecord>> {
-        let sql = "SELECT app_id, name, sealed_key, status, services, created_at FROM apps \
-                   WHERE app_id = $1";
-        let query = sqlx::query(sql).bind(app_id.as_str());
-        self.fetch_opt(query, app_from_row).await
+        self.record_where(&APPS, "WHERE app_id = $1", app_id.as_str())
+            .await
     }
 
     /// Sets an app's status. Returns whether the app exists.

@@ -13,6 +13,7 @@ use einv_core::{AppId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::query::{placeholders, Bound, Records};
 use crate::signed_calls::SignedAnswer;
 use crate::{Store, StoreError, StoreResult};
 
@@ -50,6 +51,49 @@ fn entry_from_row(r: &AnyRow) -> StoreResult<StoredEntry> {
         },
     })
 }
+
+fn head_from_row(r: &AnyRow) -> StoreResult<SignedHead> {
+    Ok(SignedHead {
+        seq: r.try_get("seq")?,
+        hash: r.try_get("hash")?,
+        at: r.try_get("at")?,
+        mac: r.try_get("mac")?,
+    })
+}
+
+fn checkpoint_from_row(r: &AnyRow) -> StoreResult<StoredCheckpoint> {
+    Ok(StoredCheckpoint {
+        seq: r.try_get("seq")?,
+        hash: r.try_get("hash")?,
+        mac: r.try_get("mac")?,
+        kind: r.try_get("kind")?,
+        at: r.try_get("at")?,
+    })
+}
+
+/// Stores checkpoint `c`; one that exists already is left as it is.
+fn insert_checkpoint(c: &StoredCheckpoint) -> Bound<'_> {
+    sqlx::query(
+        "INSERT INTO audit_checkpoints (seq, kind, hash, mac, at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (seq, kind) DO NOTHING",
+    )
+    .bind(c.seq)
+    .bind(c.kind.as_str())
+    .bind(c.hash.as_str())
+    .bind(c.mac.as_str())
+    .bind(c.at)
+}
+
+const ENTRIES: Records<StoredEntry> = Records::new("audit_log", COLUMNS, entry_from_row);
+
+/// The chain head: one row, `id = 1`.
+const HEAD: Records<SignedHead> = Records::new("audit_head", "seq, hash, at, mac", head_from_row);
+
+const CHECKPOINTS: Records<StoredCheckpoint> = Records::new(
+    "audit_checkpoints",
+    "seq, kind, hash, mac, at",
+    checkpoint_from_row,
+);
 
 impl Store {
     /// Appends `entries` to the chain, in order, in one transaction, and moves the head there
@@ -91,23 +135,13 @@ impl Store {
     /// The chain head as recorded: the last appended `(seq, hash)` and its signature (none
     /// when the row is missing, which the verifier reports).
     pub async fn audit_head(&self) -> StoreResult<Option<SignedHead>> {
-        let query = sqlx::query("SELECT seq, hash, at, mac FROM audit_head WHERE id = 1");
-        self.fetch_opt(query, |row| {
-            Ok(SignedHead {
-                seq: row.try_get("seq")?,
-                hash: row.try_get("hash")?,
-                at: row.try_get("at")?,
-                mac: row.try_get("mac")?,
-            })
-        })
-        .await
+        self.record_where(&HEAD, "WHERE id = 1", ()).await
     }
 
     /// Up to `limit` entries with seq greater than `after`, ascending: the verifier's pages.
     pub async fn audit_chain(&self, after: i64, limit: i64) -> StoreResult<Vec<StoredEntry>> {
-        let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2");
-        let query = sqlx::query(&sql).bind(after).bind(limit);
-        self.fetch_each(query, entry_from_row).await
+        let page = "WHERE seq > $1 ORDER BY seq LIMIT $2";
+        self.records_where(&ENTRIES, page, (after, limit)).await
     }
 
     /// Up to `limit` entries matching `filter`, newest first.
@@ -190,45 +224,21 @@ impl Store {
         to: DateTime<Utc>,
         limit: i64,
     ) -> StoreResult<Vec<StoredEntry>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM audit_log WHERE at >= $1 AND at < $2 ORDER BY seq LIMIT $3"
-        );
-        let query = sqlx::query(&sql)
-            .bind(from.timestamp())
-            .bind(to.timestamp())
-            .bind(limit);
-        self.fetch_each(query, entry_from_row).await
+        let page = "WHERE at >= $1 AND at < $2 ORDER BY seq LIMIT $3";
+        let key = (from.timestamp(), to.timestamp(), limit);
+        self.records_where(&ENTRIES, page, key).await
     }
 
     /// Stores a signed checkpoint (its `at` is the one its MAC covers); one that exists
     /// already is left as it is.
     pub async fn add_audit_checkpoint(&self, c: &StoredCheckpoint) -> StoreResult<()> {
-        let sql =
-            "INSERT INTO audit_checkpoints (seq, kind, hash, mac, at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (seq, kind) DO NOTHING";
-        let query = sqlx::query(sql)
-            .bind(c.seq)
-            .bind(c.kind.as_str())
-            .bind(c.hash.as_str())
-            .bind(c.mac.as_str())
-            .bind(c.at);
-        self.run(query).await
+        self.run(insert_checkpoint(c)).await
     }
 
     /// Every checkpoint, by seq.
     pub async fn audit_checkpoints(&self) -> StoreResult<Vec<StoredCheckpoint>> {
-        let sql = "SELECT seq, kind, hash, mac, at FROM audit_checkpoints ORDER BY seq, kind";
-        let query = sqlx::query(sql);
-        self.fetch_each(query, |r| {
-            Ok(StoredCheckpoint {
-                seq: r.try_get("seq")?,
-                hash: r.try_get("hash")?,
-                mac: r.try_get("mac")?,
-                kind: r.try_get("kind")?,
-                at: r.try_get("at")?,
-            })
-        })
-        .await
+        self.records_where(&CHECKPOINTS, "ORDER BY seq, kind", ())
+            .await
     }
 
     /// The last entry that may be purged for a cut at `before`: the one just before the first
@@ -263,17 +273,7 @@ impl Store {
     /// so the rest still verifies. Returns how many entries went.
     pub async fn purge_audit_through(&self, anchor: &StoredCheckpoint) -> StoreResult<u64> {
         let mut tx = self.pool().begin().await?;
-        sqlx::query(
-            "INSERT INTO audit_checkpoints (seq, kind, hash, mac, at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (seq, kind) DO NOTHING",
-        )
-        .bind(anchor.seq)
-        .bind(anchor.kind.as_str())
-        .bind(anchor.hash.as_str())
-        .bind(anchor.mac.as_str())
-        .bind(anchor.at)
-        .execute(&mut *tx)
-        .await?;
+        insert_checkpoint(anchor).execute(&mut *tx).await?;
         let done = sqlx::query("DELETE FROM audit_log WHERE seq <= $1")
             .bind(anchor.seq)
             .execute(&mut *tx)
@@ -372,21 +372,10 @@ async fn insert_rows(tx: &mut sqlx::AnyConnection, rows: &[ChainedRow<'_>]) -> S
     let mut sql = String::from(
         "INSERT INTO audit_log (seq, at, actor, action, user_id, app_id, invoices, ip, detail, prev_hash, hash) VALUES ",
     );
-    for i in 0..rows.len() {
-        let b = i * 11;
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for col in 1..=11 {
-            if col > 1 {
-                sql.push_str(", ");
-            }
-            sql.push('$');
-            sql.push_str(&(b + col).to_string());
-        }
-        sql.push(')');
-    }
+    let values: Vec<String> = (0..rows.len())
+        .map(|i| format!("({})", placeholders(i * 11 + 1, 11)))
+        .collect();
+    sql.push_str(&values.join(", "));
     let mut query = sqlx::query(&sql);
     for r in rows {
         let e = r.entry;

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use crate::query::placeholders;
 use crate::{Store, StoreResult};
 
 /// How a User proved an aggregated carrier.
@@ -100,10 +101,9 @@ impl Store {
         let mut issued = HashSet::new();
         // Chunks keep the parameter count far below both backends' limits.
         for chunk in barcodes.chunks(500) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT mobile_barcode FROM users WHERE mobile_barcode IN ({})",
-                marks.join(", ")
+                placeholders(1, chunk.len())
             );
             let mut query = sqlx::query(&sql);
             for b in chunk {

@@ -9,6 +9,7 @@ use einv_core::{AppId, GrantId, UserId};
 use sqlx::Row;
 
 use crate::columns::parsed;
+use crate::query::Records;
 use crate::records::from_unix;
 use crate::{Store, StoreResult};
 
@@ -97,6 +98,8 @@ impl std::str::FromStr for RunOutcome {
 
 const RUN_COLUMNS: &str = "id, job, slot, node, started_at, finished_at, outcome, counts, error";
 
+const RUNS: Records<JobRunRecord> = Records::new("job_runs", RUN_COLUMNS, run_from_row);
+
 fn run_from_row(r: &sqlx::any::AnyRow) -> StoreResult<JobRunRecord> {
     Ok(JobRunRecord {
         id: r.try_get("id")?,
@@ -177,14 +180,12 @@ impl Store {
     pub async fn job_runs(&self, job: Option<&str>, limit: i64) -> StoreResult<Vec<JobRunRecord>> {
         // The job's filter only when there is one, rather than `$2 IS NULL`: PostgreSQL cannot
         // type an unused NULL.
-        let filter = if job.is_some() { "WHERE job = $2 " } else { "" };
-        let sql = format!("SELECT {RUN_COLUMNS} FROM job_runs {filter}ORDER BY id DESC LIMIT $1");
-        let query = sqlx::query(&sql).bind(limit);
-        let query = match job {
-            Some(job) => query.bind(job),
-            None => query,
+        let newest = if job.is_some() {
+            "WHERE job = $2 ORDER BY id DESC LIMIT $1"
+        } else {
+            "ORDER BY id DESC LIMIT $1"
         };
-        self.fetch_each(query, run_from_row).await
+        self.records_where(&RUNS, newest, (limit, job)).await
     }
 
     /// Records that notice `kind` about `subject` is being sent; `false` when it already was.

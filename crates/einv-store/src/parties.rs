@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::columns::parsed;
+use crate::query::Records;
 use crate::{Charity, Seller, Store, StoreResult};
 
 fn charity_from_row(r: &AnyRow) -> StoreResult<Charity> {
@@ -15,6 +16,27 @@ fn charity_from_row(r: &AnyRow) -> StoreResult<Charity> {
         abbrev: r.try_get("abbrev")?,
     })
 }
+
+fn seller_from_row(r: &AnyRow) -> StoreResult<Seller> {
+    Ok(Seller {
+        ban: parsed(r, "sellers", "ban")?,
+        name: r.try_get("name")?,
+        address: r.try_get("address")?,
+        qr_seed_key: r.try_get("qr_seed_key")?,
+    })
+}
+
+const SELLERS: Records<Seller> = Records::new(
+    "sellers",
+    "ban, name, address, qr_seed_key",
+    seller_from_row,
+);
+
+const CHARITIES: Records<Charity> = Records::new(
+    "charities",
+    "love_code, ban, name, abbrev",
+    charity_from_row,
+);
 
 impl Store {
     /// Creates or updates a seller.
@@ -32,17 +54,8 @@ impl Store {
 
     /// The seller with business ID `ban`.
     pub async fn find_seller(&self, ban: &BusinessId) -> StoreResult<Option<Seller>> {
-        let sql = "SELECT ban, name, address, qr_seed_key FROM sellers WHERE ban = $1";
-        let query = sqlx::query(sql).bind(ban.as_str());
-        self.fetch_opt(query, |r| {
-            Ok(Seller {
-                ban: parsed(r, "sellers", "ban")?,
-                name: r.try_get("name")?,
-                address: r.try_get("address")?,
-                qr_seed_key: r.try_get("qr_seed_key")?,
-            })
-        })
-        .await
+        self.record_where(&SELLERS, "WHERE ban = $1", ban.as_str())
+            .await
     }
 
     /// Creates or updates a charity.
@@ -60,10 +73,8 @@ impl Store {
 
     /// The charity with love code `code`, or with business ID `code` (`npoBan` takes either).
     pub async fn find_charity(&self, code: &str) -> StoreResult<Option<Charity>> {
-        let sql = "SELECT love_code, ban, name, abbrev FROM charities \
-                   WHERE love_code = $1 OR ban = $1 ORDER BY love_code LIMIT 1";
-        let query = sqlx::query(sql).bind(code);
-        self.fetch_opt(query, charity_from_row).await
+        let filter = "WHERE love_code = $1 OR ban = $1 ORDER BY love_code LIMIT 1";
+        self.record_where(&CHARITIES, filter, code).await
     }
 
     /// Charities whose love code, business ID, name or short name contains `key`.
@@ -74,13 +85,12 @@ impl Store {
             .replace('%', "\\%")
             .replace('_', "\\_");
         let pattern = format!("%{escaped}%");
-        let sql = format!(
-            "SELECT love_code, ban, name, abbrev FROM charities \
-             WHERE love_code LIKE $1 ESCAPE '\\' OR ban LIKE $1 ESCAPE '\\' \
+        let filter = format!(
+            "WHERE love_code LIKE $1 ESCAPE '\\' OR ban LIKE $1 ESCAPE '\\' \
              OR name LIKE $1 ESCAPE '\\' OR abbrev LIKE $1 ESCAPE '\\' \
              ORDER BY love_code LIMIT {limit}"
         );
-        let query = sqlx::query(&sql).bind(pattern);
-        self.fetch_each(query, charity_from_row).await
+        self.records_where(&CHARITIES, &filter, pattern.as_str())
+            .await
     }
 }

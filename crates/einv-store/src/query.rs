@@ -88,3 +88,151 @@ impl Store {
         Ok(())
     }
 }
+
+/// The numbered placeholders `$first, $first+1, …` of `count` parameters, comma-separated: the
+/// list an `IN (…)` or a row of `VALUES (…)` binds in order. No parameters is `NULL`: `IN ()`
+/// is no SQL, and `IN (NULL)` matches nothing.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    if count == 0 {
+        return "NULL".to_owned();
+    }
+    let marks: Vec<String> = (first..first + count).map(|n| format!("${n}")).collect();
+    marks.join(", ")
+}
+
+/// A table read as one record type: where its rows are, the columns a record is read from, and
+/// how a row reads. The store's look-ups by key say only their filter and their key.
+pub(crate) struct Records<T> {
+    /// The table.
+    pub(crate) table: &'static str,
+    /// The columns [`Records::read`] needs, as a `SELECT` lists them.
+    pub(crate) columns: &'static str,
+    /// How one row reads.
+    pub(crate) read: fn(&AnyRow) -> StoreResult<T>,
+}
+
+/// What a look-up binds as `$1` (and, for a pair or a triple, `$2` and `$3`): row IDs and
+/// words.
+pub(crate) trait Key: Send {
+    /// `query` with this key bound after its parameters so far.
+    fn bind_to<'q>(self, query: Bound<'q>) -> Bound<'q>
+    where
+        Self: 'q;
+}
+
+impl Key for () {
+    fn bind_to<'q>(self, query: Bound<'q>) -> Bound<'q>
+    where
+        Self: 'q,
+    {
+        query
+    }
+}
+
+impl Key for i64 {
+    fn bind_to<'q>(self, query: Bound<'q>) -> Bound<'q>
+    where
+        Self: 'q,
+    {
+        query.bind(self)
+    }
+}
+
+impl Key for &str {
+    fn bind_to<'q>(self, query: Bound<'q>) -> Bound<'q>
+    where
+        Self: 'q,
+    {
+        query.bind(self)
+    }
+}
+
+/// Binds the key when there is one, nothing otherwise (the filter names `$n` only then).
+impl<K: Key> Key for Option<K> {
+    fn bind_to<'q>(self, query: Bound<'q>) -> Bound<'q>
+    where
+        Self: 'q,
+    {
+        match self {
+            Some(key) => key.bind_to(query),
+            None => query,
+        }
+    }
+}
+
+/// Binds each key in order (a list an `IN (…)` names with [`placeholders`]).
+impl<K: Key> Key for Vec<K> {
+    fn bind_to<'q>(self, query: Bound<'q>) -> Bound<'q>
+    where
+        Self: 'q,
+    {
+        self.into_iter()
+            .fold(query, |query, key| key.bind_to(query))
+    }
+}
+
+impl<A: Key, B: Key> Key for (A, B) {
+    fn bind_to<'q>(self, query: Bound<'q>) -> Bound<'q>
+    where
+        Self: 'q,
+    {
+        self.1.bind_to(self.0.bind_to(query))
+    }
+}
+
+impl<A: Key, B: Key, C: Key> Key for (A, B, C) {
+    fn bind_to<'q>(self, query: Bound<'q>) -> Bound<'q>
+    where
+        Self: 'q,
+    {
+        self.2.bind_to(self.1.bind_to(self.0.bind_to(query)))
+    }
+}
+
+impl Store {
+    /// The record of `records` whose row meets `filter` (`$1`… bound to `key`), if any.
+    pub(crate) async fn record_where<T>(
+        &self,
+        records: &Records<T>,
+        filter: &str,
+        key: impl Key,
+    ) -> StoreResult<Option<T>> {
+        let sql = records.select(filter);
+        self.fetch_opt(key.bind_to(sqlx::query(&sql)), records.read)
+            .await
+    }
+
+    /// Every record of `records` whose row meets `filter` (`$1`… bound to `key`), in the order
+    /// `filter` ends with.
+    pub(crate) async fn records_where<T>(
+        &self,
+        records: &Records<T>,
+        filter: &str,
+        key: impl Key,
+    ) -> StoreResult<Vec<T>> {
+        let sql = records.select(filter);
+        self.fetch_each(key.bind_to(sqlx::query(&sql)), records.read)
+            .await
+    }
+}
+
+impl<T> Records<T> {
+    /// The records of `table`, each read by `read` from `columns`.
+    pub(crate) const fn new(
+        table: &'static str,
+        columns: &'static str,
+        read: fn(&AnyRow) -> StoreResult<T>,
+    ) -> Self {
+        Records {
+            table,
+            columns,
+            read,
+        }
+    }
+
+    /// `SELECT` of the record's columns from the table, `filter` after the table's name
+    /// (`WHERE …`, `ORDER BY …`).
+    fn select(&self, filter: &str) -> String {
+        format!("SELECT {} FROM {} {filter}", self.columns, self.table)
+    }
+}

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use crate::columns::parsed;
+use crate::query::Records;
 use crate::records::from_unix;
 use crate::{Store, StoreResult};
 
@@ -58,6 +59,22 @@ pub struct SessionRecord {
     pub expires_at: DateTime<Utc>,
 }
 
+fn session_from_row(r: &sqlx::any::AnyRow) -> StoreResult<SessionRecord> {
+    Ok(SessionRecord {
+        token_hash: r.try_get("token_hash")?,
+        role: parsed(r, "sessions", "role")?,
+        subject: r.try_get("subject")?,
+        csrf_token: r.try_get("csrf_token")?,
+        expires_at: from_unix(r.try_get("expires_at")?),
+    })
+}
+
+const SESSIONS: Records<SessionRecord> = Records::new(
+    "sessions",
+    "token_hash, role, subject, csrf_token, expires_at",
+    session_from_row,
+);
+
 impl Store {
     /// Stores a session.
     pub async fn create_session(&self, s: &SessionRecord, now: DateTime<Utc>) -> StoreResult<()> {
@@ -80,19 +97,9 @@ impl Store {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<SessionRecord>> {
-        let sql = "SELECT token_hash, role, subject, csrf_token, expires_at FROM sessions \
-                   WHERE token_hash = $1 AND expires_at > $2";
-        let query = sqlx::query(sql).bind(token_hash).bind(now.timestamp());
-        self.fetch_opt(query, |r| {
-            Ok(SessionRecord {
-                token_hash: r.try_get("token_hash")?,
-                role: parsed(r, "sessions", "role")?,
-                subject: r.try_get("subject")?,
-                csrf_token: r.try_get("csrf_token")?,
-                expires_at: from_unix(r.try_get("expires_at")?),
-            })
-        })
-        .await
+        let live = "WHERE token_hash = $1 AND expires_at > $2";
+        let key = (token_hash, now.timestamp());
+        self.record_where(&SESSIONS, live, key).await
     }
 
     /// Ends a session, and every expired one.

@@ -6,6 +6,7 @@ use einv_core::AppId;
 use sqlx::Row;
 
 use crate::columns::parsed;
+use crate::query::Records;
 use crate::records::from_unix;
 use crate::{Store, StoreError, StoreResult};
 use einv_core::httpsig::Algorithm;
@@ -28,6 +29,24 @@ pub struct SigningKeyRecord {
     /// When revoked, if it was.
     pub revoked_at: Option<DateTime<Utc>>,
 }
+
+fn key_from_row(r: &sqlx::any::AnyRow) -> StoreResult<SigningKeyRecord> {
+    Ok(SigningKeyRecord {
+        id: r.try_get("id")?,
+        app_id: parsed(r, "app_signing_keys", "app_id")?,
+        algorithm: parsed(r, "app_signing_keys", "algorithm")?,
+        public_key: r.try_get("public_key")?,
+        label: r.try_get("label")?,
+        created_at: from_unix(r.try_get("created_at")?),
+        revoked_at: r.try_get::<Option<i64>, _>("revoked_at")?.map(from_unix),
+    })
+}
+
+const KEYS: Records<SigningKeyRecord> = Records::new(
+    "app_signing_keys",
+    "id, app_id, algorithm, public_key, label, created_at, revoked_at",
+    key_from_row,
+);
 
 /// The stored answer to an idempotent write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,21 +94,9 @@ impl Store {
 
     /// The keys of `app_id`, revoked ones included, oldest first.
     pub async fn signing_keys(&self, app_id: &AppId) -> StoreResult<Vec<SigningKeyRecord>> {
-        let sql = "SELECT id, app_id, algorithm, public_key, label, created_at, revoked_at \
-                   FROM app_signing_keys WHERE app_id = $1 ORDER BY id";
-        let query = sqlx::query(sql).bind(app_id.as_str());
-        self.fetch_each(query, |r| {
-            Ok(SigningKeyRecord {
-                id: r.try_get("id")?,
-                app_id: parsed(r, "app_signing_keys", "app_id")?,
-                algorithm: parsed(r, "app_signing_keys", "algorithm")?,
-                public_key: r.try_get("public_key")?,
-                label: r.try_get("label")?,
-                created_at: from_unix(r.try_get("created_at")?),
-                revoked_at: r.try_get::<Option<i64>, _>("revoked_at")?.map(from_unix),
-            })
-        })
-        .await
+        let oldest_first = "WHERE app_id = $1 ORDER BY id";
+        self.records_where(&KEYS, oldest_first, app_id.as_str())
+            .await
     }
 
     /// Revokes key `id` of `app_id`; false when there is no such live key.

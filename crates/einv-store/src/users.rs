@@ -7,6 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::columns::parsed;
+use crate::query::Records;
 use crate::records::from_unix;
 use crate::{CarrierLink, CarrierProof, Store, StoreError, StoreResult, UserRecord};
 
@@ -31,7 +32,17 @@ fn link_from_row(r: &AnyRow) -> StoreResult<CarrierLink> {
     })
 }
 
+/// Carriers aggregated under a User.
+const LINKS: Records<CarrierLink> = Records::new(
+    "carrier_links",
+    "carrier_type, carrier_id1, carrier_id2, carrier_name",
+    link_from_row,
+);
+
 const USER_COLUMNS: &str = "id, mobile_barcode, verification_hash, registered_at, deregistered_at";
+
+/// Users as [`UserRecord`]s.
+const USERS: Records<UserRecord> = Records::new("users", USER_COLUMNS, user_from_row);
 
 impl Store {
     /// Registers a User. A barcode already registered is [`StoreError::AlreadyExists`].
@@ -58,16 +69,14 @@ impl Store {
         &self,
         mobile_barcode: &MobileBarcode,
     ) -> StoreResult<Option<UserRecord>> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE mobile_barcode = $1");
-        let query = sqlx::query(&sql).bind(mobile_barcode.as_str());
-        self.fetch_opt(query, user_from_row).await
+        let filter = "WHERE mobile_barcode = $1";
+        self.record_where(&USERS, filter, mobile_barcode.as_str())
+            .await
     }
 
     /// The User with row ID `id`.
     pub async fn find_user(&self, id: UserId) -> StoreResult<Option<UserRecord>> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        self.fetch_opt(sqlx::query(&sql).bind(id.get()), user_from_row)
-            .await
+        self.record_where(&USERS, "WHERE id = $1", id.get()).await
     }
 
     /// Replaces a User's verification code hash.
@@ -117,10 +126,9 @@ impl Store {
 
     /// The carriers aggregated under a User with proof (a merely claimed link covers nothing).
     pub async fn user_carriers(&self, user_id: UserId) -> StoreResult<Vec<CarrierLink>> {
-        let sql = "SELECT carrier_type, carrier_id1, carrier_id2, carrier_name FROM carrier_links \
-                   WHERE user_id = $1 AND proof <> 'claimed' ORDER BY linked_at, carrier_type, carrier_id1";
-        self.fetch_each(sqlx::query(sql).bind(user_id.get()), link_from_row)
-            .await
+        let proven = "WHERE user_id = $1 AND proof <> 'claimed' \
+                      ORDER BY linked_at, carrier_type, carrier_id1";
+        self.records_where(&LINKS, proven, user_id.get()).await
     }
 }
 

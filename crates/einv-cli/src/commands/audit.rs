@@ -114,13 +114,7 @@ async fn verify(options: &PlatformOptions) -> anyhow::Result<ExitCode> {
 }
 
 fn taipei_time(at: i64) -> String {
-    chrono::DateTime::from_timestamp(at, 0)
-        .map(|t| {
-            t.with_timezone(&einv_core::clock::taipei())
-                .format("%Y-%m-%d %H:%M:%S%:z")
-                .to_string()
-        })
-        .unwrap_or_else(|| at.to_string())
+    einv_core::clock::taipei_text(at, "%Y-%m-%d %H:%M:%S%:z")
 }
 
 async fn purge(
@@ -169,13 +163,7 @@ async fn show(
 
 fn line(e: &StoredEntry) -> String {
     let c = &e.content;
-    let at = chrono::DateTime::from_timestamp(c.at, 0)
-        .map(|t| {
-            t.with_timezone(&einv_core::clock::taipei())
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string()
-        })
-        .unwrap_or_else(|| c.at.to_string());
+    let at = einv_core::clock::taipei_text(c.at, "%Y-%m-%d %H:%M:%S");
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     format!(
         "{:>8}  {at}  {:<28} {:<24} user={} app={} ip={} invoices={} {}",

@@ -88,13 +88,7 @@ pub struct EntryRef {
 
 impl fmt::Display for EntryRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = chrono::DateTime::from_timestamp(self.at, 0)
-            .map(|t| {
-                t.with_timezone(&crate::clock::taipei())
-                    .format("%Y-%m-%d %H:%M:%S%:z")
-                    .to_string()
-            })
-            .unwrap_or_else(|| self.at.to_string());
+        let at = crate::clock::taipei_text(self.at, "%Y-%m-%d %H:%M:%S%:z");
         write!(f, "entry {} ({at}, {})", self.seq, self.action)
     }
 }

@@ -3,8 +3,6 @@
 //! number. Each validates on construction; what each keeps as uploaded and what it normalises
 //! is written in docs/import.md.
 
-use std::fmt;
-
 use chrono::{NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
 
@@ -166,37 +164,7 @@ fn split_offset(text: &str) -> Option<(&str, Option<i32>)> {
     }
 }
 
-impl fmt::Display for InvoiceTime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-
-impl fmt::Debug for InvoiceTime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "InvoiceTime({self})")
-    }
-}
-
-impl std::str::FromStr for InvoiceTime {
-    type Err = InvalidValue;
-    fn from_str(text: &str) -> Result<Self, InvalidValue> {
-        Self::parse(text)
-    }
-}
-
-impl TryFrom<String> for InvoiceTime {
-    type Error = InvalidValue;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<InvoiceTime> for String {
-    fn from(value: InvoiceTime) -> Self {
-        value.as_str()
-    }
-}
+crate::text::text_newtype!(InvoiceTime);
 
 /// A tax rate between 0 and 1 (`0.05` for the general business tax), normalised: `0.050`,
 /// `.05` and `0.05` are the same rate and are all kept as `0.05` (a rate is a number, not text

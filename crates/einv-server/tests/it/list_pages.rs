@@ -10,7 +10,6 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDate};
 use einv_core::claim::{claim_deadline, HolidayCalendar};
 use einv_core::clock::taipei_midnight;
-use einv_core::prize::WinningNumbers;
 use einv_core::{Carrier, InvoiceNumber, Period, Service, VerificationCode};
 use einv_server::services::{CacheConfig, InvoiceListQuery, KeySealer};
 use einv_server::Platform;
@@ -154,14 +153,7 @@ async fn a_republished_draw_changes_the_kept_winners_at_once(app: &TestApp) {
     let october = || list_on(app, &app.base, "2026/10/01", "2026/10/31", true);
     assert_eq!(numbers(&october().await), ["AB12345678"]);
     assert_eq!(numbers(&october().await), ["AB12345678"], "kept");
-    let corrected = WinningNumbers::new(
-        Period::parse("11510").unwrap(),
-        88_515_559,
-        &[47_551_146],
-        &[85_250_862, 61_472_404, 11_111_111],
-        &[],
-    )
-    .unwrap();
+    let corrected = draw_11510(&[85_250_862, 61_472_404, 11_111_111]);
     app.platform.publish_draw(&corrected).await.unwrap();
     assert!(numbers(&october().await).is_empty());
 }

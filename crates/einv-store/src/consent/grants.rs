@@ -7,6 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::columns::{parsed, parsed_all};
+use crate::query::Records;
 use crate::records::from_unix;
 use crate::{
     ConsentGrantRecord, ConsentTokenRecord, OAuthCodeRecord, Store, StoreError, StoreResult,
@@ -15,6 +16,10 @@ use crate::{
 
 const GRANT_COLUMNS: &str = "id, user_id, app_id, services, purpose_category, purpose, period, \
      region, recipients, manner, laws, refusal_effect, granted_at, revoked_at, voided_at, void_reason, renews";
+
+/// Grants as [`ConsentGrantRecord`]s.
+const GRANTS: Records<ConsentGrantRecord> =
+    Records::new("consent_grants", GRANT_COLUMNS, grant_from_row);
 
 fn opt_time(r: &AnyRow, column: &str) -> StoreResult<Option<DateTime<Utc>>> {
     Ok(r.try_get::<Option<i64>, _>(column)?.map(from_unix))
@@ -90,9 +95,7 @@ impl Store {
 
     /// The grant with row ID `id`.
     pub async fn consent_grant(&self, id: GrantId) -> StoreResult<Option<ConsentGrantRecord>> {
-        let sql = format!("SELECT {GRANT_COLUMNS} FROM consent_grants WHERE id = $1");
-        let query = sqlx::query(&sql).bind(id.get());
-        self.fetch_opt(query, grant_from_row).await
+        self.record_where(&GRANTS, "WHERE id = $1", id.get()).await
     }
 
     /// Every grant a User ever gave, newest first.
@@ -100,11 +103,8 @@ impl Store {
         &self,
         user_id: UserId,
     ) -> StoreResult<Vec<ConsentGrantRecord>> {
-        let sql = format!(
-            "SELECT {GRANT_COLUMNS} FROM consent_grants WHERE user_id = $1 ORDER BY granted_at DESC, id DESC"
-        );
-        let query = sqlx::query(&sql).bind(user_id.get());
-        self.fetch_each(query, grant_from_row).await
+        let filter = "WHERE user_id = $1 ORDER BY granted_at DESC, id DESC";
+        self.records_where(&GRANTS, filter, user_id.get()).await
     }
 
     /// The grants `user_id` gave `app_id`, newest first.
@@ -113,12 +113,9 @@ impl Store {
         user_id: UserId,
         app_id: &AppId,
     ) -> StoreResult<Vec<ConsentGrantRecord>> {
-        let sql = format!(
-            "SELECT {GRANT_COLUMNS} FROM consent_grants WHERE user_id = $1 AND app_id = $2 \
-             ORDER BY granted_at DESC, id DESC"
-        );
-        let query = sqlx::query(&sql).bind(user_id.get()).bind(app_id.as_str());
-        self.fetch_each(query, grant_from_row).await
+        let filter = "WHERE user_id = $1 AND app_id = $2 ORDER BY granted_at DESC, id DESC";
+        let key = (user_id.get(), app_id.as_str());
+        self.records_where(&GRANTS, filter, key).await
     }
 
     /// Revokes a User's grant at `at`. Returns whether a grant of that User was still unrevoked.

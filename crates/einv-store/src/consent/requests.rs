@@ -7,11 +7,16 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::columns::parsed;
+use crate::query::Records;
 use crate::records::{date_from_key, date_key, from_unix};
 use crate::{DeletionRequestRecord, RequestKind, Store, StoreError, StoreResult};
 
 const REQUEST_COLUMNS: &str =
     "id, user_id, app_id, kind, created_at, due_date, acknowledged_at, completed_at";
+
+/// Requests as [`DeletionRequestRecord`]s.
+const REQUESTS: Records<DeletionRequestRecord> =
+    Records::new("deletion_requests", REQUEST_COLUMNS, request_from_row);
 
 fn request_from_row(r: &AnyRow) -> StoreResult<DeletionRequestRecord> {
     let kind: String = r.try_get("kind")?;
@@ -70,16 +75,10 @@ impl Store {
         app_id: &AppId,
         kind: RequestKind,
     ) -> StoreResult<Option<DeletionRequestRecord>> {
-        let sql = format!(
-            "SELECT {REQUEST_COLUMNS} FROM deletion_requests \
-             WHERE user_id = $1 AND app_id = $2 AND kind = $3 AND completed_at IS NULL \
-             ORDER BY id LIMIT 1"
-        );
-        let query = sqlx::query(&sql)
-            .bind(user_id.get())
-            .bind(app_id.as_str())
-            .bind(kind.as_str());
-        self.fetch_opt(query, request_from_row).await
+        let filter = "WHERE user_id = $1 AND app_id = $2 AND kind = $3 AND completed_at IS NULL \
+                      ORDER BY id LIMIT 1";
+        let key = (user_id.get(), app_id.as_str(), kind.as_str());
+        self.record_where(&REQUESTS, filter, key).await
     }
 
     /// A User's requests, newest first.
@@ -87,11 +86,8 @@ impl Store {
         &self,
         user_id: UserId,
     ) -> StoreResult<Vec<DeletionRequestRecord>> {
-        let sql = format!(
-            "SELECT {REQUEST_COLUMNS} FROM deletion_requests WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
-        );
-        let query = sqlx::query(&sql).bind(user_id.get());
-        self.fetch_each(query, request_from_row).await
+        let filter = "WHERE user_id = $1 ORDER BY created_at DESC, id DESC";
+        self.records_where(&REQUESTS, filter, user_id.get()).await
     }
 
     /// Every request not reported completed whose due day is before `today` (R5.2), oldest
@@ -100,12 +96,8 @@ impl Store {
         &self,
         today: NaiveDate,
     ) -> StoreResult<Vec<DeletionRequestRecord>> {
-        let sql = format!(
-            "SELECT {REQUEST_COLUMNS} FROM deletion_requests WHERE completed_at IS NULL \
-             AND due_date < $1 ORDER BY due_date, id"
-        );
-        let query = sqlx::query(&sql).bind(date_key(today));
-        self.fetch_each(query, request_from_row).await
+        let filter = "WHERE completed_at IS NULL AND due_date < $1 ORDER BY due_date, id";
+        self.records_where(&REQUESTS, filter, date_key(today)).await
     }
 
     /// The requests addressed to `app_id`, oldest first; completed ones only if asked.
@@ -115,15 +107,11 @@ impl Store {
         include_completed: bool,
     ) -> StoreResult<Vec<DeletionRequestRecord>> {
         let filter = if include_completed {
-            ""
+            "WHERE app_id = $1 ORDER BY created_at, id"
         } else {
-            " AND completed_at IS NULL"
+            "WHERE app_id = $1 AND completed_at IS NULL ORDER BY created_at, id"
         };
-        let sql = format!(
-            "SELECT {REQUEST_COLUMNS} FROM deletion_requests WHERE app_id = $1{filter} ORDER BY created_at, id"
-        );
-        let query = sqlx::query(&sql).bind(app_id.as_str());
-        self.fetch_each(query, request_from_row).await
+        self.records_where(&REQUESTS, filter, app_id.as_str()).await
     }
 
     /// The developer of `app_id` acknowledges (or, with `complete`, reports done) request `id`.

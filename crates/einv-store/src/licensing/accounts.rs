@@ -6,7 +6,7 @@ use einv_core::{ApplicationId, DeveloperId, ReviewerId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::query::Bound;
+use crate::query::{Bound, Records};
 use crate::records::{date_from_key, date_key, from_unix};
 use crate::{
     ApplicationForm, ApplicationRecord, DeveloperRecord, DocumentRecord, EntityType, IsmsRecord,
@@ -18,6 +18,14 @@ const DEVELOPER_COLUMNS: &str =
 const APPLICATION_COLUMNS: &str = "id, developer_id, contact_name, contact_email, contact_phone, \
     product_name, product_version, purpose, services, isms_number, isms_issuer, isms_scope, \
     isms_expiry, isms_exempt, terms_version, filed_at";
+
+/// Developers as [`DeveloperRecord`]s.
+const DEVELOPERS: Records<DeveloperRecord> =
+    Records::new("developers", DEVELOPER_COLUMNS, developer_from_row);
+
+/// Applications as [`ApplicationRecord`]s.
+const APPLICATIONS: Records<ApplicationRecord> =
+    Records::new("applications", APPLICATION_COLUMNS, application_from_row);
 
 fn developer_from_row(r: &AnyRow) -> StoreResult<DeveloperRecord> {
     let entity: String = r.try_get("entity_type")?;
@@ -71,6 +79,10 @@ fn application_from_row(r: &AnyRow) -> StoreResult<ApplicationRecord> {
 /// A document's record: its size is the stored bytes' length, the bytes stay in the table.
 const DOCUMENT_COLUMNS: &str = "id, application_id, file_name, content_type, \
     CAST(LENGTH(bytes) AS BIGINT) AS size, sha256, uploaded_at, replaced_by";
+
+/// Documents as [`DocumentRecord`]s, without their bytes.
+const DOCUMENTS: Records<DocumentRecord> =
+    Records::new("application_documents", DOCUMENT_COLUMNS, document_from_row);
 
 fn document_from_row(r: &AnyRow) -> StoreResult<DocumentRecord> {
     Ok(DocumentRecord {
@@ -134,16 +146,14 @@ impl Store {
         &self,
         email: &str,
     ) -> StoreResult<Option<DeveloperRecord>> {
-        let sql = format!("SELECT {DEVELOPER_COLUMNS} FROM developers WHERE email = $1");
-        let query = sqlx::query(&sql).bind(email);
-        self.fetch_opt(query, developer_from_row).await
+        self.record_where(&DEVELOPERS, "WHERE email = $1", email)
+            .await
     }
 
     /// The Developer with row ID `id`.
     pub async fn find_developer(&self, id: DeveloperId) -> StoreResult<Option<DeveloperRecord>> {
-        let sql = format!("SELECT {DEVELOPER_COLUMNS} FROM developers WHERE id = $1");
-        let query = sqlx::query(&sql).bind(id.get());
-        self.fetch_opt(query, developer_from_row).await
+        self.record_where(&DEVELOPERS, "WHERE id = $1", id.get())
+            .await
     }
 
     /// The Developers registered under a business ID (registry events name them so).
@@ -151,18 +161,13 @@ impl Store {
         &self,
         business_id: &str,
     ) -> StoreResult<Vec<DeveloperRecord>> {
-        let sql = format!(
-            "SELECT {DEVELOPER_COLUMNS} FROM developers WHERE business_id = $1 ORDER BY id"
-        );
-        let query = sqlx::query(&sql).bind(business_id);
-        self.fetch_each(query, developer_from_row).await
+        let filter = "WHERE business_id = $1 ORDER BY id";
+        self.records_where(&DEVELOPERS, filter, business_id).await
     }
 
     /// Every Developer, oldest first.
     pub async fn list_developers(&self) -> StoreResult<Vec<DeveloperRecord>> {
-        let sql = format!("SELECT {DEVELOPER_COLUMNS} FROM developers ORDER BY id");
-        let query = sqlx::query(&sql);
-        self.fetch_each(query, developer_from_row).await
+        self.records_where(&DEVELOPERS, "ORDER BY id", ()).await
     }
 
     /// Creates a reviewer account. An e-mail already used is [`StoreError::AlreadyExists`].
@@ -227,9 +232,8 @@ impl Store {
         &self,
         id: ApplicationId,
     ) -> StoreResult<Option<ApplicationRecord>> {
-        let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1");
-        let query = sqlx::query(&sql).bind(id.get());
-        self.fetch_opt(query, application_from_row).await
+        self.record_where(&APPLICATIONS, "WHERE id = $1", id.get())
+            .await
     }
 
     /// Replaces the editable parts of an application: contact, product, purpose, version,
@@ -278,12 +282,9 @@ impl Store {
         &self,
         application_id: ApplicationId,
     ) -> StoreResult<Vec<DocumentRecord>> {
-        let sql = format!(
-            "SELECT {DOCUMENT_COLUMNS} FROM application_documents WHERE application_id = $1 \
-             ORDER BY id"
-        );
-        let query = sqlx::query(&sql).bind(application_id.get());
-        self.fetch_each(query, document_from_row).await
+        let filter = "WHERE application_id = $1 ORDER BY id";
+        self.records_where(&DOCUMENTS, filter, application_id.get())
+            .await
     }
 
     /// A document's bytes, with its record.

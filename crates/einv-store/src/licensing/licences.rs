@@ -8,6 +8,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::columns::{parsed, parsed_opt};
+use crate::query::{placeholders, Records};
 use crate::records::from_unix;
 use crate::{
     CredentialRecord, LicenceEventRecord, LicenceRecord, NewLicenceEvent, Store, StoreError,
@@ -15,6 +16,23 @@ use crate::{
 };
 
 const LICENCE_COLUMNS: &str = "id, application_id, developer_id, app_id, state_json, updated_at";
+
+/// Licences as [`LicenceRecord`]s.
+const LICENCES: Records<LicenceRecord> =
+    Records::new("licences", LICENCE_COLUMNS, licence_from_row);
+
+/// A licence's history (R10.4).
+const EVENTS: Records<LicenceEventRecord> = Records::new(
+    "licence_events",
+    "id, licence_id, event, actor, at, reason, rule, state_after",
+    event_from_row,
+);
+
+const CREDENTIALS: Records<CredentialRecord> = Records::new(
+    "credentials",
+    "id, app_id, sealed_key, created_at, valid_until, revoked_at, revealed_at",
+    credential_from_row,
+);
 
 pub(super) fn licence_from_row(r: &AnyRow) -> StoreResult<LicenceRecord> {
     let json: String = r.try_get("state_json")?;
@@ -117,16 +135,14 @@ impl Store {
 
     /// The licence with row ID `id`.
     pub async fn find_licence(&self, id: LicenceId) -> StoreResult<Option<LicenceRecord>> {
-        let sql = format!("SELECT {LICENCE_COLUMNS} FROM licences WHERE id = $1");
-        let query = sqlx::query(&sql).bind(id.get());
-        self.fetch_opt(query, licence_from_row).await
+        self.record_where(&LICENCES, "WHERE id = $1", id.get())
+            .await
     }
 
     /// The licence of an AppID.
     pub async fn find_licence_by_app(&self, app_id: &AppId) -> StoreResult<Option<LicenceRecord>> {
-        let sql = format!("SELECT {LICENCE_COLUMNS} FROM licences WHERE app_id = $1");
-        let query = sqlx::query(&sql).bind(app_id.as_str());
-        self.fetch_opt(query, licence_from_row).await
+        let filter = "WHERE app_id = $1";
+        self.record_where(&LICENCES, filter, app_id.as_str()).await
     }
 
     /// A Developer's licences, newest first.
@@ -134,11 +150,9 @@ impl Store {
         &self,
         developer_id: DeveloperId,
     ) -> StoreResult<Vec<LicenceRecord>> {
-        let sql = format!(
-            "SELECT {LICENCE_COLUMNS} FROM licences WHERE developer_id = $1 ORDER BY id DESC"
-        );
-        let query = sqlx::query(&sql).bind(developer_id.get());
-        self.fetch_each(query, licence_from_row).await
+        let filter = "WHERE developer_id = $1 ORDER BY id DESC";
+        self.records_where(&LICENCES, filter, developer_id.get())
+            .await
     }
 
     /// Licences in any of `states` (state names), oldest change first: the review queue.
@@ -146,18 +160,10 @@ impl Store {
         &self,
         states: &[LicenceStateKind],
     ) -> StoreResult<Vec<LicenceRecord>> {
-        let placeholders: Vec<String> = (1..=states.len()).map(|i| format!("${i}")).collect();
-        let sql =
-            format!(
-            "SELECT {LICENCE_COLUMNS} FROM licences WHERE state IN ({}) ORDER BY updated_at, id",
-            if placeholders.is_empty() { "NULL".to_owned() } else { placeholders.join(", ") }
-        );
-        let mut query = sqlx::query(&sql);
-        for s in states {
-            query = query.bind(s.as_str());
-        }
-        let rows = query.fetch_all(self.pool()).await?;
-        rows.iter().map(licence_from_row).collect()
+        let words: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+        let list = placeholders(1, words.len());
+        let queue = format!("WHERE state IN ({list}) ORDER BY updated_at, id");
+        self.records_where(&LICENCES, &queue, words).await
     }
 
     /// A licence's history, oldest first.
@@ -165,18 +171,15 @@ impl Store {
         &self,
         licence_id: LicenceId,
     ) -> StoreResult<Vec<LicenceEventRecord>> {
-        let sql = "SELECT id, licence_id, event, actor, at, reason, rule, state_after FROM licence_events \
-                   WHERE licence_id = $1 ORDER BY id";
-        let query = sqlx::query(sql).bind(licence_id.get());
-        self.fetch_each(query, event_from_row).await
+        let oldest_first = "WHERE licence_id = $1 ORDER BY id";
+        self.records_where(&EVENTS, oldest_first, licence_id.get())
+            .await
     }
 
     /// The latest events across all licences (the reviewer's registry log), newest first.
     pub async fn recent_licence_events(&self, limit: i64) -> StoreResult<Vec<LicenceEventRecord>> {
-        let sql = "SELECT id, licence_id, event, actor, at, reason, rule, state_after FROM licence_events \
-                   ORDER BY id DESC LIMIT $1";
-        let query = sqlx::query(sql).bind(limit);
-        self.fetch_each(query, event_from_row).await
+        self.records_where(&EVENTS, "ORDER BY id DESC LIMIT $1", limit)
+            .await
     }
 
     /// Stores a new APIKey for an AppID, sealed by `seal` for the credential's row ID (the
@@ -259,10 +262,9 @@ impl Store {
 
     /// An AppID's keys, newest first.
     pub async fn credentials_of(&self, app_id: &AppId) -> StoreResult<Vec<CredentialRecord>> {
-        let sql = "SELECT id, app_id, sealed_key, created_at, valid_until, revoked_at, revealed_at FROM credentials \
-                   WHERE app_id = $1 ORDER BY id DESC";
-        let query = sqlx::query(sql).bind(app_id.as_str());
-        self.fetch_each(query, credential_from_row).await
+        let newest_first = "WHERE app_id = $1 ORDER BY id DESC";
+        self.records_where(&CREDENTIALS, newest_first, app_id.as_str())
+            .await
     }
 
     /// Ends the validity of every key of `app_id` except `keep` at `until` (a rotation's

@@ -9,6 +9,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::columns::parsed;
+use crate::query::Records;
 use crate::records::from_unix;
 use crate::{Announcement, LicenceNote, Notification, Recipient, Store, StoreResult, TermsVersion};
 use einv_core::notice::NotificationKind;
@@ -62,6 +63,50 @@ fn acceptance_from_row(r: &AnyRow) -> StoreResult<(String, DateTime<Utc>)> {
     Ok((r.try_get("version")?, from_unix(r.try_get("accepted_at")?)))
 }
 
+/// Terms versions, without their full text (the per-call terms check never reads it).
+const TERMS: Records<TermsVersion> = Records::new(
+    "terms_versions",
+    "version, summary, published_at, deadline",
+    terms_from_row,
+);
+
+/// A Developer's acceptances: the version and when.
+const ACCEPTANCES: Records<(String, DateTime<Utc>)> = Records::new(
+    "terms_acceptances",
+    "version, accepted_at",
+    acceptance_from_row,
+);
+
+const ANNOUNCEMENTS: Records<Announcement> = Records::new(
+    "announcements",
+    "id, kind, title, body, starts_at, ends_at, published_at",
+    announcement_from_row,
+);
+
+const NOTIFICATIONS: Records<Notification> = Records::new(
+    "notifications",
+    "id, licence_id, kind, title, body, created_at, read_at",
+    notification_from_row,
+);
+
+/// Research submissions (R5.10), change notices (R5.11) and destruction confirmations (R11),
+/// each read as a [`LicenceNote`].
+const RESEARCH: Records<LicenceNote> = Records::new(
+    "research_submissions",
+    "id, licence_id, title, body, submitted_at AS at",
+    note_from_row,
+);
+const CHANGE_NOTICES: Records<LicenceNote> = Records::new(
+    "change_notices",
+    "id, licence_id, kind AS title, old_value || ' → ' || new_value AS body, noted_at AS at",
+    note_from_row,
+);
+const DESTRUCTIONS: Records<LicenceNote> = Records::new(
+    "destruction_confirmations",
+    "id, licence_id, 'destruction' AS title, statement AS body, confirmed_at AS at",
+    note_from_row,
+);
+
 impl Store {
     /// Publishes a terms version with its full text (R4.3, R9). A version already published is
     /// [`StoreError::AlreadyExists`]; the text never changes afterwards (a trigger refuses).
@@ -86,11 +131,8 @@ impl Store {
 
     /// Every terms version, newest first.
     pub async fn list_terms(&self) -> StoreResult<Vec<TermsVersion>> {
-        self.fetch_each(
-            sqlx::query("SELECT version, summary, published_at, deadline FROM terms_versions ORDER BY published_at DESC, version DESC"),
-            terms_from_row,
-        )
-        .await
+        let newest_first = "ORDER BY published_at DESC, version DESC";
+        self.records_where(&TERMS, newest_first, ()).await
     }
 
     /// Records that a Developer accepted a terms version (once; again is a no-op).
@@ -114,12 +156,9 @@ impl Store {
         &self,
         developer_id: DeveloperId,
     ) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
-        self.fetch_each(
-            sqlx::query("SELECT version, accepted_at FROM terms_acceptances WHERE developer_id = $1 ORDER BY accepted_at")
-                .bind(developer_id.get()),
-            acceptance_from_row,
-        )
-        .await
+        let filter = "WHERE developer_id = $1 ORDER BY accepted_at";
+        self.records_where(&ACCEPTANCES, filter, developer_id.get())
+            .await
     }
 
     /// Terms versions whose deadline is at or before `now` and that the Developer has not
@@ -129,14 +168,11 @@ impl Store {
         developer_id: DeveloperId,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<TermsVersion>> {
-        let overdue = sqlx::query(
-            "SELECT version, summary, published_at, deadline FROM terms_versions t WHERE deadline <= $1 \
-             AND NOT EXISTS (SELECT 1 FROM terms_acceptances a WHERE a.version = t.version AND a.developer_id = $2) \
-             ORDER BY deadline",
-        )
-        .bind(now.timestamp())
-        .bind(developer_id.get());
-        self.fetch_each(overdue, terms_from_row).await
+        let overdue = "WHERE deadline <= $1 AND NOT EXISTS (SELECT 1 FROM terms_acceptances a \
+                       WHERE a.version = terms_versions.version AND a.developer_id = $2) \
+                       ORDER BY deadline";
+        let key = (now.timestamp(), developer_id.get());
+        self.records_where(&TERMS, overdue, key).await
     }
 
     /// Publishes an announcement; returns its ID.
@@ -156,12 +192,8 @@ impl Store {
 
     /// Announcements, newest first.
     pub async fn list_announcements(&self, limit: i64) -> StoreResult<Vec<Announcement>> {
-        let newest = sqlx::query(
-            "SELECT id, kind, title, body, starts_at, ends_at, published_at FROM announcements \
-             ORDER BY published_at DESC, id DESC LIMIT $1",
-        )
-        .bind(limit);
-        self.fetch_each(newest, announcement_from_row).await
+        let newest = "ORDER BY published_at DESC, id DESC LIMIT $1";
+        self.records_where(&ANNOUNCEMENTS, newest, limit).await
     }
 
     /// Sends a notification; returns its ID.
@@ -192,14 +224,8 @@ impl Store {
     /// A recipient's notifications (a Developer's or a User's: one table holds both since
     /// migration 0010), newest first.
     pub async fn notifications_of(&self, to: Recipient) -> StoreResult<Vec<Notification>> {
-        let (role, id) = to.parts();
-        let newest = sqlx::query(
-            "SELECT id, licence_id, kind, title, body, created_at, read_at FROM notifications \
-             WHERE recipient_role = $1 AND recipient_id = $2 ORDER BY id DESC",
-        )
-        .bind(role)
-        .bind(id);
-        self.fetch_each(newest, notification_from_row).await
+        let newest = "WHERE recipient_role = $1 AND recipient_id = $2 ORDER BY id DESC";
+        self.records_where(&NOTIFICATIONS, newest, to.parts()).await
     }
 
     /// Marks a notification read (its receipt), only for its own recipient. Returns whether
@@ -252,11 +278,7 @@ impl Store {
 
     /// Every research submission, newest first (for the Center).
     pub async fn list_research(&self) -> StoreResult<Vec<LicenceNote>> {
-        self.fetch_each(
-            sqlx::query("SELECT id, licence_id, title, body, submitted_at AS at FROM research_submissions ORDER BY id DESC"),
-            note_from_row,
-        )
-        .await
+        self.records_where(&RESEARCH, "ORDER BY id DESC", ()).await
     }
 
     /// Records a change notice (R5.11): `kind` is `purpose` or `version`.
@@ -281,12 +303,9 @@ impl Store {
 
     /// A licence's change notices, oldest first.
     pub async fn change_notices(&self, licence_id: LicenceId) -> StoreResult<Vec<LicenceNote>> {
-        let oldest = sqlx::query(
-            "SELECT id, licence_id, kind AS title, old_value || ' → ' || new_value AS body, noted_at AS at \
-             FROM change_notices WHERE licence_id = $1 ORDER BY id",
-        )
-        .bind(licence_id.get());
-        self.fetch_each(oldest, note_from_row).await
+        let oldest = "WHERE licence_id = $1 ORDER BY id";
+        self.records_where(&CHANGE_NOTICES, oldest, licence_id.get())
+            .await
     }
 
     /// Records the Developer's confirmation that programs and data were destroyed (R11).
@@ -308,11 +327,9 @@ impl Store {
 
     /// The destruction confirmation of a licence, if given.
     pub async fn destruction_of(&self, licence_id: LicenceId) -> StoreResult<Option<LicenceNote>> {
-        let sql =
-            "SELECT id, licence_id, 'destruction' AS title, statement AS body, confirmed_at AS at \
-             FROM destruction_confirmations WHERE licence_id = $1";
-        let query = sqlx::query(sql).bind(licence_id.get());
-        self.fetch_opt(query, note_from_row).await
+        let filter = "WHERE licence_id = $1";
+        self.record_where(&DESTRUCTIONS, filter, licence_id.get())
+            .await
     }
 }
 

@@ -7,6 +7,7 @@ use einv_core::{ApplicationId, LicenceId, ReviewerId};
 use sqlx::Row;
 
 use super::licences::licence_from_row;
+use crate::query::{placeholders, Records};
 use crate::records::from_unix;
 use crate::{LicenceRecord, Store, StoreResult};
 
@@ -155,8 +156,8 @@ impl Store {
 
     /// Every reviewer, by name.
     pub async fn reviewer_names(&self) -> StoreResult<Vec<ReviewerName>> {
-        let query = sqlx::query("SELECT id, name, email FROM reviewers ORDER BY name, id");
-        self.fetch_each(query, reviewer_from_row).await
+        self.records_where(&REVIEWERS, "ORDER BY name, id", ())
+            .await
     }
 
     /// The licences matching `search`, most recently changed first.
@@ -166,14 +167,10 @@ impl Store {
     ) -> StoreResult<Vec<LicenceListing>> {
         // The state list is the only part of variable length: its placeholders are numbered
         // after the fixed ones.
-        let states: String = (0..search.states.len())
-            .map(|i| format!("${}", i + 7))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let state_clause = if states.is_empty() {
+        let state_clause = if search.states.is_empty() {
             String::new()
         } else {
-            format!(" AND l.state IN ({states})")
+            format!(" AND l.state IN ({})", placeholders(7, search.states.len()))
         };
         let sql = format!(
             "SELECT l.id, l.application_id, l.developer_id, l.app_id, l.state_json, l.updated_at, \
@@ -228,6 +225,9 @@ impl Store {
             .collect()
     }
 }
+
+const REVIEWERS: Records<ReviewerName> =
+    Records::new("reviewers", "id, name, email", reviewer_from_row);
 
 fn reviewer_from_row(r: &sqlx::any::AnyRow) -> StoreResult<ReviewerName> {
     Ok(ReviewerName {

@@ -138,18 +138,17 @@ async fn a_kept_answer_rides_the_audit_batch(store: &Store) {
         .append_audit_and_answers(&[entry(1, 1, "A")], &answers, 1, &sign)
         .await
         .unwrap();
-    assert_eq!(
-        store.signed_call("k1", at(1)).await.unwrap(),
-        SignedCall::Answered("{\"code\":200}".into())
-    );
-    assert_eq!(
-        store.signed_call("k2", at(1)).await.unwrap(),
-        SignedCall::New
-    );
-    assert_eq!(
-        store.signed_call("k3", at(1)).await.unwrap(),
-        SignedCall::Answered("{\"code\":201}".into())
-    );
+    let answered = |body: &str| SignedCall::Answered(body.into());
+    let expected = [
+        ("k1", answered("{\"code\":200}"), "answered in the batch"),
+        ("k2", SignedCall::New, "a claim given up is removed"),
+        (
+            "k3",
+            answered("{\"code\":201}"),
+            "an answer without a claim row is kept",
+        ),
+    ];
+    crate::fixtures::assert_signed_calls(store, at(1), &expected).await;
     let open = store.open_signed_calls(at(1), 10).await.unwrap();
     let keys: Vec<(&str, bool, i64)> = open
         .iter()

@@ -144,20 +144,21 @@ async fn answers_settle_with_the_batch_after_a_tip(store: &Store) {
         )
         .await
         .unwrap();
-    assert_eq!(
-        store.signed_call("kept", at(2)).await.unwrap(),
-        SignedCall::Answered("{\"code\":200,\"msg\":\"執行成功\"}".into())
-    );
-    assert_eq!(
-        store.signed_call("claimed-elsewhere", at(2)).await.unwrap(),
-        SignedCall::Answered("{\"code\":200}".into()),
-        "an answer without a claim row is kept"
-    );
-    assert_eq!(
-        store.signed_call("given-up", at(2)).await.unwrap(),
-        SignedCall::New,
-        "a claim given up is removed"
-    );
+    let answered = |body: &str| SignedCall::Answered(body.into());
+    let expected = [
+        (
+            "kept",
+            answered("{\"code\":200,\"msg\":\"執行成功\"}"),
+            "its answer is kept",
+        ),
+        (
+            "claimed-elsewhere",
+            answered("{\"code\":200}"),
+            "an answer without a claim row is kept",
+        ),
+        ("given-up", SignedCall::New, "a claim given up is removed"),
+    ];
+    crate::fixtures::assert_signed_calls(store, at(2), &expected).await;
     assert_eq!(verified_through(store).await, Some(2));
 }
 

@@ -92,3 +92,28 @@ pub(crate) fn assert_corrupt<T: std::fmt::Debug>(
         other => panic!("expected Corrupt in {table}.{column}, got {other:?}"),
     }
 }
+
+/// Asserts what [`Store::signed_call`] finds at `now` for each `(key, expected, why)`.
+pub(crate) async fn assert_signed_calls(
+    store: &Store,
+    now: chrono::DateTime<Utc>,
+    expected: &[(&str, SignedCall, &str)],
+) {
+    for (key, want, why) in expected {
+        let got = store.signed_call(key, now).await.unwrap();
+        assert_eq!(&got, want, "{key}: {why}");
+    }
+}
+
+/// Writes `sql` (a row arranged as the store would never write it), then asserts that `read`
+/// is a [`StoreError::Corrupt`] naming `table`.`column`; its message. `read` is a store call
+/// not yet awaited: a future does nothing until it is, so it reads the row written here.
+pub(crate) async fn assert_reads_corrupt<T: std::fmt::Debug>(
+    store: &Store,
+    sql: &str,
+    read: impl std::future::Future<Output = Result<T, StoreError>>,
+    (table, column): (&str, &str),
+) -> String {
+    raw(store, sql).await;
+    assert_corrupt(read.await, table, column)
+}

@@ -179,6 +179,8 @@ async fn licence_transitions_and_history(store: &Store) {
             .len(),
         1
     );
+    // No states is an empty queue, not a statement the database refuses.
+    assert!(store.licences_in_states(&[]).await.unwrap().is_empty());
     let active = apply(&filed, LicenceEvent::Approve, now()).unwrap();
     store
         .transition_licence(

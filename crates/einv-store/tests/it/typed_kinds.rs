@@ -5,7 +5,7 @@
 
 use einv_store::{Recipient, Store};
 
-use crate::fixtures::{assert_corrupt, raw};
+use crate::fixtures::{assert_corrupt, assert_reads_corrupt, raw};
 use crate::licensing_store::{filed_licence, now};
 
 einv_store::both_backends!(
@@ -54,50 +54,32 @@ async fn an_unknown_state_after_names_its_column(store: &Store) {
 
 /// R4.9: notifications are of the kinds the Platform sends.
 async fn an_unknown_notification_kind_names_its_column(store: &Store) {
-    raw(
-        store,
-        "INSERT INTO notifications (recipient_role, recipient_id, licence_id, kind, title, body, \
-         created_at) VALUES ('user', 7, NULL, 'spam', 't', 'b', 0)",
-    )
-    .await;
-    assert_corrupt(
-        store
-            .notifications_of(Recipient::User(einv_core::UserId::new(7)))
-            .await,
-        "notifications",
-        "kind",
-    );
+    let sql = "INSERT INTO notifications (recipient_role, recipient_id, licence_id, kind, \
+               title, body, created_at) VALUES ('user', 7, NULL, 'spam', 't', 'b', 0)";
+    let read = store.notifications_of(Recipient::User(einv_core::UserId::new(7)));
+    assert_reads_corrupt(store, sql, read, ("notifications", "kind")).await;
 }
 
 /// R4.8: announcements are of the kinds the Platform publishes.
 async fn an_unknown_announcement_kind_names_its_column(store: &Store) {
-    raw(
-        store,
-        "INSERT INTO announcements (kind, title, body, starts_at, ends_at, published_at) \
-         VALUES ('holiday', 't', 'b', 0, NULL, 0)",
-    )
-    .await;
-    assert_corrupt(store.list_announcements(10).await, "announcements", "kind");
+    let sql = "INSERT INTO announcements (kind, title, body, starts_at, ends_at, published_at) \
+               VALUES ('holiday', 't', 'b', 0, NULL, 0)";
+    let read = store.list_announcements(10);
+    assert_reads_corrupt(store, sql, read, ("announcements", "kind")).await;
 }
 
 async fn an_unknown_session_role_names_its_column(store: &Store) {
-    raw(
-        store,
-        "INSERT INTO sessions (token_hash, role, subject, csrf_token, created_at, expires_at) \
-         VALUES ('h', 'admin', '1', 'c', 0, 4102444800)",
-    )
-    .await;
-    assert_corrupt(store.find_session("h", now()).await, "sessions", "role");
+    let sql = "INSERT INTO sessions (token_hash, role, subject, csrf_token, created_at, \
+               expires_at) VALUES ('h', 'admin', '1', 'c', 0, 4102444800)";
+    let read = store.find_session("h", now());
+    assert_reads_corrupt(store, sql, read, ("sessions", "role")).await;
 }
 
 async fn an_unknown_job_outcome_names_its_column(store: &Store) {
-    raw(
-        store,
-        "INSERT INTO job_runs (job, slot, node, started_at, outcome, counts) \
-         VALUES ('licence-sweep', 1, 'n', 0, 'exploded', '{}')",
-    )
-    .await;
-    assert_corrupt(store.job_runs(None, 10).await, "job_runs", "outcome");
+    let sql = "INSERT INTO job_runs (job, slot, node, started_at, outcome, counts) \
+               VALUES ('licence-sweep', 1, 'n', 0, 'exploded', '{}')";
+    let read = store.job_runs(None, 10);
+    assert_reads_corrupt(store, sql, read, ("job_runs", "outcome")).await;
 }
 
 async fn an_unknown_signing_algorithm_names_its_column(store: &Store) {
@@ -107,25 +89,17 @@ async fn an_unknown_signing_algorithm_names_its_column(store: &Store) {
          VALUES ('EINVKIND000001', 'n', 'k', 'active', 'winning-numbers', 0)",
     )
     .await;
-    raw(
-        store,
-        "INSERT INTO app_signing_keys (app_id, algorithm, public_key, label, created_at) \
-         VALUES ('EINVKIND000001', 'rsa', 'AAAA', 'k', 0)",
-    )
-    .await;
-    assert_corrupt(
-        store.signing_keys(&crate::app("EINVKIND000001")).await,
-        "app_signing_keys",
-        "algorithm",
-    );
+    let sql = "INSERT INTO app_signing_keys (app_id, algorithm, public_key, label, created_at) \
+               VALUES ('EINVKIND000001', 'rsa', 'AAAA', 'k', 0)";
+    let app = crate::app("EINVKIND000001");
+    let read = store.signing_keys(&app);
+    assert_reads_corrupt(store, sql, read, ("app_signing_keys", "algorithm")).await;
 }
 
 /// A charity's business ID is a `BusinessId`: eight digits that pass the checksum.
 async fn a_charity_ban_failing_the_checksum_names_its_column(store: &Store) {
-    raw(
-        store,
-        "INSERT INTO charities (love_code, ban, name, abbrev) VALUES ('919', '11111111', 'n', 'n')",
-    )
-    .await;
-    assert_corrupt(store.find_charity("919").await, "charities", "ban");
+    let sql =
+        "INSERT INTO charities (love_code, ban, name, abbrev) VALUES ('919', '11111111', 'n', 'n')";
+    let read = store.find_charity("919");
+    assert_reads_corrupt(store, sql, read, ("charities", "ban")).await;
 }

@@ -104,16 +104,16 @@ impl TestApp {
             .link_carrier(user.id, &link, CarrierProof::HiddenCode, now)
             .await
             .unwrap();
-        let draw = WinningNumbers::new(
-            Period::parse("11510").unwrap(),
-            88_515_559,
-            &[47_551_146],
-            &[12_345_678, 85_250_862, 61_472_404],
-            &[],
-        )
-        .unwrap();
+        let draw = draw_11510(&[12_345_678, 85_250_862, 61_472_404]);
         p.publish_draw(&draw).await.unwrap();
     }
+}
+
+/// The 11510 draw (special prize 88515559, grand prize 47551146, no additional sixth prizes)
+/// with these `first_prizes`: the fixture's, or a correction of it.
+pub fn draw_11510(first_prizes: &[u32]) -> WinningNumbers {
+    let period = Period::parse("11510").unwrap();
+    WinningNumbers::new(period, 88_515_559, &[47_551_146], first_prizes, &[]).unwrap()
 }
 
 /// An invoice on the fixture User's mobile barcode, `tweak`ed.

@@ -10,6 +10,9 @@ pub mod web;
 // Not every binary that includes this harness signs v2 requests (the CLI's does not).
 #[allow(unused_imports)]
 pub use v2::{fresh_nonce, hmac_signer, sign_onto, v2_request, v2_request_with};
+// The fixture's draw, for a test that publishes a correction of it.
+#[allow(unused_imports)]
+pub use fixture::draw_11510;
 
 use std::sync::Arc;
 
