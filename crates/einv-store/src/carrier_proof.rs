@@ -30,24 +30,32 @@ impl CarrierProof {
 }
 
 impl Store {
-    /// Whether a seller uploaded an invoice to carrier `carrier_type`/`id1` carrying hidden code
-    /// `id2` (reads the carrier's index range, stops at the first match).
-    pub async fn hidden_code_uploaded(
+    /// How the code `id2` proves carrier `carrier_type`/`id1`, if it does: a seller uploaded an
+    /// invoice to the carrier carrying that hidden code (the carrier's index range, stopping at
+    /// the first match), or else its issuer confirmed that code. One round trip.
+    pub async fn carrier_proof(
         &self,
         carrier_type: &str,
         id1: &str,
         id2: &str,
-    ) -> StoreResult<bool> {
-        let row = sqlx::query(
-            "SELECT 1 AS found FROM invoices \
-             WHERE carrier_type = $1 AND carrier_id1 = $2 AND carrier_id2 = $3 LIMIT 1",
-        )
-        .bind(carrier_type)
-        .bind(id1)
-        .bind(id2)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.is_some())
+    ) -> StoreResult<Option<CarrierProof>> {
+        let sql = "SELECT CAST(CASE \
+             WHEN EXISTS (SELECT 1 FROM invoices WHERE carrier_type = $1 AND carrier_id1 = $2 \
+                          AND carrier_id2 = $3) THEN 1 \
+             WHEN EXISTS (SELECT 1 FROM carrier_issuer_confirmations WHERE carrier_type = $1 \
+                          AND carrier_id1 = $2 AND carrier_id2 = $3) THEN 2 \
+             ELSE 0 END AS BIGINT) AS proof";
+        let proof: i64 = sqlx::query_scalar(sql)
+            .bind(carrier_type)
+            .bind(id1)
+            .bind(id2)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(match proof {
+            1 => Some(CarrierProof::HiddenCode),
+            2 => Some(CarrierProof::Issuer),
+            _ => None,
+        })
     }
 
     /// Records an issuer's confirmation that card `carrier_type`/`id1` has hidden code `id2`
@@ -72,27 +80,6 @@ impl Store {
             .bind(issuer)
             .bind(at.timestamp());
         self.run(query).await
-    }
-
-    /// Whether the issuer confirmed that card `carrier_type`/`id1` has hidden code `id2`.
-    pub async fn issuer_confirms(
-        &self,
-        carrier_type: &str,
-        id1: &str,
-        id2: &str,
-    ) -> StoreResult<bool> {
-        let row = sqlx::query(
-            "SELECT carrier_id2 FROM carrier_issuer_confirmations \
-             WHERE carrier_type = $1 AND carrier_id1 = $2",
-        )
-        .bind(carrier_type)
-        .bind(id1)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(match row {
-            Some(r) => r.try_get::<String, _>("carrier_id2")? == id2,
-            None => false,
-        })
     }
 
     /// Which of `barcodes` the Platform issued (a User registered and was given it; a

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use einv_core::SystemClock;
 use einv_server::startup::{self, Config};
-use einv_store::AuditFilter;
+use einv_store::{AuditFilter, CarrierProof};
 
 const CARD: &str = "9999888877776666";
 const HIDDEN: &str = "H-REAL-0001";
@@ -51,12 +51,13 @@ async fn an_issuer_confirmation_is_recorded_and_audited_without_the_code() {
     let store = startup::open_store(&config(dir.path()), false)
         .await
         .unwrap();
-    assert!(store.issuer_confirms("1K0001", CARD, HIDDEN).await.unwrap());
-    assert!(
-        !store
-            .issuer_confirms("1K0001", CARD, "H-FAKE")
-            .await
-            .unwrap(),
+    assert_eq!(
+        store.carrier_proof("1K0001", CARD, HIDDEN).await.unwrap(),
+        Some(CarrierProof::Issuer)
+    );
+    assert_eq!(
+        store.carrier_proof("1K0001", CARD, "H-FAKE").await.unwrap(),
+        None,
         "only the confirmed code proves the card"
     );
     store.close().await;
@@ -108,10 +109,9 @@ async fn a_bad_confirmation_is_refused_and_nothing_is_recorded() {
     let store = startup::open_store(&config(dir.path()), false)
         .await
         .unwrap();
-    assert!(!store
-        .issuer_confirms("1K0001", "not a card", HIDDEN)
-        .await
-        .unwrap());
-    assert!(!store.issuer_confirms("1K0001", CARD, "  ").await.unwrap());
+    for (card, code) in [("not a card", HIDDEN), (CARD, "  ")] {
+        let proof = store.carrier_proof("1K0001", card, code).await.unwrap();
+        assert_eq!(proof, None, "{card} {code}");
+    }
     store.close().await;
 }

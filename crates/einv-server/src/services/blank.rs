@@ -125,11 +125,8 @@ impl Platform {
     /// A made-up code is refused with the same answer whether or not the carrier exists.
     async fn carrier_proof(&self, link: &CarrierLink) -> ServiceResult<CarrierProof> {
         let (kind, id1, id2) = (link.carrier_type.as_str(), &link.id1, &link.id2);
-        if self.store.hidden_code_uploaded(kind, id1, id2).await? {
-            return Ok(CarrierProof::HiddenCode);
-        }
-        if self.store.issuer_confirms(kind, id1, id2).await? {
-            return Ok(CarrierProof::Issuer);
+        if let Some(proof) = self.store.carrier_proof(kind, id1, id2).await? {
+            return Ok(proof);
         }
         Err(InvalidValue::new(
             "carrierId2",

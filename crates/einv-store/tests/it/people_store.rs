@@ -60,27 +60,32 @@ async fn carrier_ownership_is_proven_from_uploads_issuers_and_issued_barcodes(st
         id2: "HIDDEN-1".into(),
     });
     store.insert_invoices(&[card], now()).await.unwrap();
-    assert!(store
-        .hidden_code_uploaded("1K0001", "1234567890", "HIDDEN-1")
-        .await
-        .unwrap());
+    assert_eq!(
+        store
+            .carrier_proof("1K0001", "1234567890", "HIDDEN-1")
+            .await
+            .unwrap(),
+        Some(CarrierProof::HiddenCode)
+    );
     for (kind, id1, id2) in [
         ("1K0001", "1234567890", "MADE-UP"),
         ("1H0001", "1234567890", "HIDDEN-1"),
         ("1K0001", "1234567891", "HIDDEN-1"),
     ] {
-        assert!(
-            !store.hidden_code_uploaded(kind, id1, id2).await.unwrap(),
+        assert_eq!(
+            store.carrier_proof(kind, id1, id2).await.unwrap(),
+            None,
             "{kind} {id1} {id2}"
         );
     }
-    assert!(!store.issuer_confirms("2G0001", "555", "S1").await.unwrap());
+    let proof = |id2| store.carrier_proof("2G0001", "555", id2);
+    assert_eq!(proof("S1").await.unwrap(), None);
     store
         .record_issuer_confirmation("2G0001", "555", "S1", "icash", now())
         .await
         .unwrap();
-    assert!(store.issuer_confirms("2G0001", "555", "S1").await.unwrap());
-    assert!(!store.issuer_confirms("2G0001", "555", "S2").await.unwrap());
+    assert_eq!(proof("S1").await.unwrap(), Some(CarrierProof::Issuer));
+    assert_eq!(proof("S2").await.unwrap(), None);
     store
         .create_user(&"/ISSUED1".parse().unwrap(), "h", now())
         .await
