@@ -7,8 +7,9 @@
 #   KINDS="list:signed qr:unsigned" DURATION=10s REPEAT=1 bench/hotpath.sh
 #
 # Per query kind and repetition: the ceiling's req/s (the best of CEILING_TRIES=2 runs) and
-# einv's req/s at 32 connections (back to back, so both see the same load on the shared machine), then einv's p50/p99 at 8
-# connections; the ratio of each repetition, and the median ratio per kind at the end.
+# einv's req/s at 32 connections (back to back, so both see the same load on the shared
+# machine), then einv's p50/p99 at 8 connections; the ratio of each repetition, and the
+# median ratio per kind at the end.
 # Every answer is checked for MOF code 200 (bench/bodies.lua): a run with any other answer is
 # reported as failed, so throttled or refused calls never count. Flow-control limits are raised
 # out of the way. Data sets are generated once (`einv generate --into-db`) into $WORK/<size>
@@ -130,10 +131,10 @@ for n in $SIZES; do
       DURATION="$WARMUP" measure "$PORT" "$warm" "$path" 32 >/dev/null
       bodies=$(bodies_for "$kind" "$signing" "$dir" a)
       DURATION="$WARMUP" measure "$BASE_PORT" "$bodies" "$path" 32 >/dev/null
-      # The ceiling is the best of $CEILING_TRIES runs: the bare server now and then stalls
-      # for a whole run on the ~49 KB list bodies (6,000 req/s instead of ~40,000, seen in
-      # the fourth and sixth sessions), which would make einv's ratio look several times
-      # better than it is.
+      # The ceiling is the best of $CEILING_TRIES runs: the bare server now and then stalled
+      # for a whole run on the ~49 KB list bodies (6,000 req/s instead of ~40,000: the
+      # outliers noted in docs/benchmarks.md, "Hot path"), which would make einv's ratio look
+      # several times better than it is.
       base_rps=0
       for _ in $(seq 1 "$CEILING_TRIES"); do
         read -r try_rps _ _ < <(measure "$BASE_PORT" "$bodies" "$path" 32)

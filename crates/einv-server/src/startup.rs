@@ -257,7 +257,8 @@ pub async fn serve_with_until(
     // 41 KB carrier list); hyper leaves the option to the listener.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!(error = %e, "cannot set TCP_NODELAY");
+            // Per connection, and a client resetting at once causes it: not worth a warning.
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
         }
     });
     axum::serve(

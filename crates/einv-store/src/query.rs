@@ -111,8 +111,9 @@ pub(crate) struct Records<T> {
     pub(crate) read: fn(&AnyRow) -> StoreResult<T>,
 }
 
-/// What a look-up binds as `$1` (and, for a pair or a triple, `$2` and `$3`): row IDs and
-/// words.
+/// What a look-up binds as `$1` (and, for a pair or a triple, `$2` and `$3`; a `Vec` binds
+/// `$1…$n`): row IDs and words. An `Option` binds only when it is `Some`, so it must come
+/// last in a tuple (a `None` before another part would shift that part's number).
 pub(crate) trait Key: Send {
     /// `query` with this key bound after its parameters so far.
     fn bind_to<'q>(self, query: Bound<'q>) -> Bound<'q>

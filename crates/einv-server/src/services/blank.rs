@@ -75,7 +75,7 @@ impl Platform {
             .into());
         }
         if let Some(field) = first_blank(&[("carrierId2", id2), ("carrierName", name)]) {
-            return Err(InvalidValue::new(field, "is required").into());
+            return Err(InvalidValue::required(field).into());
         }
         let link = CarrierLink {
             carrier_type: carrier.kind.clone(),

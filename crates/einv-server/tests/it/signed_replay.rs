@@ -21,6 +21,7 @@ both_backends!(
     a_replay_after_a_restart_or_on_another_node_is_answered_once,
     a_read_claim_ends_with_its_window,
     a_large_answer_is_kept_in_memory_only,
+    a_large_signed_list_is_refused_where_its_answer_is_not_held,
 );
 
 const INVSERV: &str = "/PB2CAPIVAN/invServ/InvServ";
@@ -108,46 +109,38 @@ async fn a_read_claim_ends_with_its_window(app: &TestApp) {
     );
 }
 
-/// An answer larger than [`STORED_ANSWER_MAX`] (a busy month's carrier list) is kept in the
-/// answering node's memory only: a replay there gets it, the store keeps no copy (a signed
-/// list once wrote ~40 KB per call for its whole window), and a replay on another node
-/// or after a restart is refused, never acted again. An answer at the bound is still kept in
-/// the store.
+/// An answer of a read larger than [`STORED_ANSWER_MAX`] (a busy month's carrier list) is
+/// kept in the answering node's memory only: a replay there gets it, the store keeps no copy
+/// (a signed list once wrote ~40 KB per call for its whole window), and a replay on another
+/// node or after a restart is refused, never acted again. An answer at the bound, and a
+/// write's answer of any size, are still kept in the store.
 async fn a_large_answer_is_kept_in_memory_only(app: &TestApp) {
     let app_id = AppId::parse(APP_ID).unwrap();
     let end = app.now_unix() + 60;
     let now = einv_core::Clock::now(&app.clock);
     let answer_of = |len: usize| format!("{{\"code\":200,\"pad\":\"{}\"}}", "x".repeat(len - 21));
-    for (key, len, kept_in_store) in [
-        ([7; 32], STORED_ANSWER_MAX + 1, false),
-        ([8; 32], STORED_ANSWER_MAX, true),
+    for (key, len, writes, kept_in_store) in [
+        ([7; 32], STORED_ANSWER_MAX + 1, false, false),
+        ([8; 32], STORED_ANSWER_MAX, false, true),
+        ([9; 32], STORED_ANSWER_MAX + 1, true, true),
     ] {
         let answer = answer_of(len);
         assert_eq!(answer.len(), len);
-        let won = app
-            .platform
-            .claim_signed_call(key, &app_id, end, false)
-            .await;
+        let platform = &app.platform;
+        let won = platform.claim_signed_call(key, &app_id, end, writes).await;
         let ClaimOutcome::Won(claim) = won.unwrap() else {
             panic!("the first claim wins");
         };
-        app.platform
+        platform
             .keep_signed_answer(&claim, Some(answer.clone()), Vec::new())
             .await
             .unwrap();
-        let replay = app
-            .platform
-            .claim_signed_call(key, &app_id, end, false)
-            .await;
+        let replay = platform.claim_signed_call(key, &app_id, end, writes).await;
         assert!(
             matches!(replay.unwrap(), ClaimOutcome::Answered(a) if a == answer),
-            "this node answers from memory"
+            "this node answers (a read from memory, a write from the store)"
         );
-        let stored = app
-            .store()
-            .signed_call(&hex::encode(key), now)
-            .await
-            .unwrap();
+        let stored = app.store().signed_call(&hex::encode(key), now).await;
         // A node started now (on SQLite one node per file: a restart), with nothing in memory.
         let other = Platform::new(
             Store::connect(app.db_url()).await.unwrap(),
@@ -155,21 +148,41 @@ async fn a_large_answer_is_kept_in_memory_only(app: &TestApp) {
             KeySealer::new(&[9; 32]),
             HolidayCalendar::builtin(),
         );
-        let elsewhere = other
-            .claim_signed_call(key, &app_id, end, false)
-            .await
-            .unwrap();
+        let elsewhere = other.claim_signed_call(key, &app_id, end, writes).await;
+        let elsewhere = elsewhere.unwrap();
         if kept_in_store {
-            assert_eq!(stored, SignedCall::Answered(answer.clone()));
+            assert_eq!(stored.unwrap(), SignedCall::Answered(answer.clone()));
             assert!(matches!(elsewhere, ClaimOutcome::Answered(a) if a == answer));
         } else {
-            assert_eq!(stored, SignedCall::AnsweredNotKept);
+            assert_eq!(stored.unwrap(), SignedCall::AnsweredNotKept);
             assert!(
                 matches!(elsewhere, ClaimOutcome::AnsweredNotKept),
                 "{elsewhere:?}"
             );
         }
     }
+}
+
+/// Over HTTP: a signed list of more than 8 KiB (a full page of the fixture's 150 invoices of
+/// 2026/09) is answered again by the node holding it, and refused (954) by a node started
+/// after it, which reads nothing.
+async fn a_large_signed_list_is_refused_where_its_answer_is_not_held(app: &TestApp) {
+    let mut call = app.carrier_list("2026/09/01", "2026/09/30");
+    sign(&mut call, API_KEY);
+    let answer = app.post(INVSERV, &call).await;
+    assert!(answer["code"] == 200 || answer["code"] == 996, "{answer}");
+    assert!(answer.to_string().len() > STORED_ANSWER_MAX);
+    assert_eq!(
+        app.post(INVSERV, &call).await,
+        answer,
+        "the node holding it"
+    );
+    let restarted = node(app, |p| p).await;
+    let refused = post_to(app, &restarted, &call).await;
+    assert_eq!(refused["code"], 954, "{refused}");
+    let msg = refused["msg"].as_str().unwrap_or_default();
+    assert!(msg.contains("answered already"), "{refused}");
+    assert_eq!(app.store().count_audit().await.unwrap(), 1, "one read");
 }
 
 /// Two nodes sharing Redis claim reads there: of two identical requests sent to both at once

@@ -133,6 +133,12 @@ async fn a_kept_answer_rides_the_audit_batch(store: &Store) {
             expires_at: 50,
             reply: Some("{\"code\":201}".into()),
         },
+        SignedAnswer {
+            call_key: "k4".into(),
+            app_id: crate::app("A"),
+            expires_at: 60,
+            reply: Some(String::new()),
+        },
     ];
     store
         .append_audit_and_answers(&[entry(1, 1, "A")], &answers, 1, &sign)
@@ -147,6 +153,11 @@ async fn a_kept_answer_rides_the_audit_batch(store: &Store) {
             answered("{\"code\":201}"),
             "an answer without a claim row is kept",
         ),
+        (
+            "k4",
+            SignedCall::AnsweredNotKept,
+            "an empty answer: answered, not kept",
+        ),
     ];
     crate::fixtures::assert_signed_calls(store, at(1), &expected).await;
     let open = store.open_signed_calls(at(1), 10).await.unwrap();
@@ -156,10 +167,10 @@ async fn a_kept_answer_rides_the_audit_batch(store: &Store) {
         .collect();
     assert_eq!(
         keys,
-        [("k1", true, 100), ("k3", true, 50)],
+        [("k1", true, 100), ("k4", true, 60), ("k3", true, 50)],
         "latest window first"
     );
-    assert_eq!(store.open_signed_calls(at(51), 10).await.unwrap().len(), 1);
+    assert_eq!(store.open_signed_calls(at(51), 10).await.unwrap().len(), 2);
     assert_eq!(store.audit_chain(0, 10).await.unwrap().len(), 1);
     // Past its window, k1 is claimed afresh (in place) rather than refused as a replay.
     assert!(store

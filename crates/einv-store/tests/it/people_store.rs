@@ -86,6 +86,13 @@ async fn carrier_ownership_is_proven_from_uploads_issuers_and_issued_barcodes(st
         .unwrap();
     assert_eq!(proof("S1").await.unwrap(), Some(CarrierProof::Issuer));
     assert_eq!(proof("S2").await.unwrap(), None);
+    // Both proofs on record: the seller's upload is named.
+    store
+        .record_issuer_confirmation("1K0001", "1234567890", "HIDDEN-1", "easycard", now())
+        .await
+        .unwrap();
+    let both = store.carrier_proof("1K0001", "1234567890", "HIDDEN-1");
+    assert_eq!(both.await.unwrap(), Some(CarrierProof::HiddenCode));
     store
         .create_user(&"/ISSUED1".parse().unwrap(), "h", now())
         .await

@@ -4,7 +4,8 @@
 //! timestamps, the signature), claims it ([`claim`]). The first of identical requests wins
 //! and acts; its answer is kept for the rest of the timestamp window. A later identical
 //! request is stopped in the gate, before any action, and the wrapper answers it with the
-//! kept answer; while the first is still being answered, it is refused. A replay therefore
+//! kept answer; while the first is still being answered, or when its answer was too large
+//! to keep where this node can read it (`STORED_ANSWER_MAX`), it is refused. A replay therefore
 //! never gets past a refusal the first request would get now (a licence that ended, a
 //! rotated-away key).
 
@@ -75,7 +76,8 @@ fn window_end(params: &V1Params, now: DateTime<Utc>) -> DateTime<Utc> {
 /// Called by the gate once everything about a signed call holds: claims it (`writes`: the
 /// action changes stored data beyond its audited reads, services/replay/). When an identical
 /// request came first the call goes no further (an error here stops the action): the
-/// wrapper answers with the first answer, or, while that is not ready, the refusal stands.
+/// wrapper answers with the first answer, or, while that is not ready or when it was not
+/// kept, the refusal stands.
 pub async fn claim(
     platform: &Platform,
     params: &V1Params,

@@ -146,7 +146,9 @@ impl Platform {
             call_key: hex::encode(claim.key),
             app_id: claim.app_id.clone(),
             expires_at: claim.expires_at,
-            reply: reply.as_deref().map(super::replay::stored_form),
+            reply: reply
+                .as_deref()
+                .map(|r| super::replay::stored_form(claim, r)),
         };
         self.trail.record_answer(reads, answer).await?;
         self.signed_call_settled(claim, reply.as_deref()).await;

@@ -8,7 +8,7 @@ use einv_core::flow::RateLimit;
 use einv_core::notice::NotificationKind;
 use einv_core::{AppId, LicenceId, ReviewerId};
 use einv_core::{InvalidValue, Service};
-use einv_store::{FlowLimitChangeRecord, Recipient};
+use einv_store::FlowLimitChangeRecord;
 use serde::Serialize;
 
 use crate::error::{ServiceError, ServiceResult};
@@ -143,19 +143,16 @@ impl Platform {
                 })),
         )
         .await?;
-        self.store
-            .notify(
-                Recipient::Developer(licence.developer_id),
-                Some(licence_id),
-                NotificationKind::Limits,
-                &format!("Flow-control limit of {app_id} changes"),
-                &format!(
-                    "From {} the per-AppID limit of {app_id}{calls_of} is {shown} (R4.6). Reason: {reason}",
-                    effective_at.to_rfc3339()
-                ),
-                now,
-            )
-            .await?;
+        self.tell_developer(
+            &licence,
+            NotificationKind::Limits,
+            &format!("Flow-control limit of {app_id} changes"),
+            &format!(
+                "From {} the per-AppID limit of {app_id}{calls_of} is {shown} (R4.6). Reason: {reason}",
+                effective_at.to_rfc3339()
+            ),
+        )
+        .await?;
         self.flow.book.refresh(&self.store, now, true).await?;
         tracing::info!(licence.id = licence_id.get(), app.id = %app_id, service = ?service, limit = %shown, effective_at = %effective_at, "flow limit set");
         Ok(id)

@@ -49,10 +49,8 @@ impl Platform {
                     .await?;
             }
         }
-        self.store
-            .notify(
-                Recipient::Developer(licence.developer_id),
-                Some(licence.id),
+        self.tell_developer(
+                licence,
                 NotificationKind::LicenceEnded,
                 "授權已終止：請銷毀資料並確認 / Licence ended: destroy the data and confirm",
                 &format!(
@@ -62,7 +60,6 @@ impl Platform {
                      confirm the destruction in the developer portal (R11).",
                     id = licence.id
                 ),
-                now,
             )
             .await?;
         tracing::info!(

@@ -219,7 +219,7 @@ impl Platform {
     }
 
     /// Notifies the Developer holding `licence` about it, now.
-    async fn tell_developer(
+    pub(in crate::services) async fn tell_developer(
         &self,
         licence: &LicenceRecord,
         kind: NotificationKind,

@@ -1,6 +1,8 @@
 //! Signed v1 calls are answered once: a repeated identical signed request inside its
-//! timestamp window gets the first answer and never acts twice (a donation, an aggregation
-//! or an audited read happens once however often the request is replayed).
+//! timestamp window gets the first answer (or, for a read whose answer is too large to keep
+//! in the store and is not in this node's memory, a refusal: [`STORED_ANSWER_MAX`]) and never
+//! acts twice (a donation, an aggregation or an audited read happens once however often the
+//! request is replayed).
 //!
 //! Where a call is claimed (docs/hot-path.md, "Signed calls claimed without a write"):
 //!
@@ -13,7 +15,8 @@
 //!   read acts. The claim becomes durable with the read's own effect, its audit entry: the
 //!   answer is kept in the audit writer's transaction (`Platform::keep_signed_answer`), and
 //!   nothing is answered before that commits. A node reloads the open window's calls from the
-//!   store before its first claim, so a replay after a restart is still answered once.
+//!   store before its first claim, so a replay after a restart is still answered once (with
+//!   the stored answer, or refused when it was too large to store).
 
 pub mod book;
 
@@ -70,6 +73,9 @@ pub struct SignedClaim {
     pub expires_at: i64,
     /// Where the claim is held.
     pub held_in: ClaimedIn,
+    /// The action changes stored data beyond its audited reads (its answer is always kept in
+    /// the store, whatever its size).
+    pub writes: bool,
 }
 
 /// What claiming a signed call found.
@@ -86,19 +92,21 @@ pub enum ClaimOutcome {
     AnsweredNotKept,
 }
 
-/// The largest answer of a signed call kept in the store for replays on other nodes and
+/// The largest answer of a signed READ kept in the store for replays on other nodes and
 /// after a restart. A signed call's answer is kept for its whole timestamp window: every
 /// carrier list (about 1 KB an invoice, ~40 KB a busy month) kept there for that long made
-/// the database grow by gigabytes a minute under a busy app and cost a signed list most of
-/// its time (41 KB written, checkpointed and deleted per call). A larger answer is kept only
-/// in this node's memory ([`book`]): a replay there gets it; a replay on another node or
-/// after a restart is refused (954), as one in flight is — it never acts twice either way.
-/// Lookups, details and the answers of writes are far below this.
+/// the database churn gigabytes a minute under a busy app and cost a signed list most of its
+/// time (41 KB written, checkpointed and deleted per call). A larger answer of a read is kept
+/// only in this node's memory ([`book`], while it has room): a replay there gets it; a
+/// replay on another node, after a restart, or once the book had no room for it is refused
+/// (954), as one in flight is — it never acts twice either way (the refusals show in the v1
+/// metrics as code 954). The answer of a write is always kept in the store.
 pub const STORED_ANSWER_MAX: usize = 8 * 1024;
 
-/// What the store keeps of `reply`: itself, or an empty answer when it is too large.
-pub(crate) fn stored_form(reply: &str) -> String {
-    if reply.len() <= STORED_ANSWER_MAX {
+/// What the store keeps of the answer `reply` to `claim`: the answer, or, for a read whose
+/// answer is larger than [`STORED_ANSWER_MAX`], an empty one (answered, not kept).
+pub(crate) fn stored_form(claim: &SignedClaim, reply: &str) -> String {
+    if claim.writes || reply.len() <= STORED_ANSWER_MAX {
         reply.to_owned()
     } else {
         String::new()
@@ -126,6 +134,7 @@ impl Platform {
             app_id: app_id.clone(),
             expires_at,
             held_in,
+            writes,
         };
         if writes {
             return self.claim_shared(claim(ClaimedIn::Store), false).await;
