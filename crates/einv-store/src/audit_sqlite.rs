@@ -51,16 +51,23 @@ pub(crate) struct AuditAppender {
 
 /// A batch's rows, chained and signed, owned so a blocking task can store them.
 struct Stored {
-    entries: Vec<EntryContent>,
     links: Vec<Link>,
     at: i64,
     mac: String,
 }
 
-/// The chained part of one row ([`crate::audit::ChainedRow`] without its borrow).
+/// One row as stored: [`crate::audit::ChainedRow`] without its borrow (the entry's invoice
+/// list only as its encoded text, not copied again).
 struct Link {
     seq: i64,
+    at: i64,
+    actor: String,
+    action: String,
+    user_id: Option<i64>,
+    app_id: Option<String>,
     invoices: String,
+    ip: Option<String>,
+    detail: String,
     prev_hash: String,
     hash: String,
 }
@@ -292,11 +299,11 @@ fn store_rows(
     head_moved: bool,
 ) -> StoreResult<Vec<(i64, String)>> {
     let mut insert = conn.prepare_cached(INSERT_ROW)?;
-    for (e, l) in rows.entries.iter().zip(&rows.links) {
+    for l in &rows.links {
         insert
             .execute(named_params! {
-                "$1": l.seq, "$2": e.at, "$3": e.actor, "$4": e.action, "$5": e.user_id,
-                "$6": e.app_id, "$7": l.invoices, "$8": e.ip, "$9": e.detail,
+                "$1": l.seq, "$2": l.at, "$3": l.actor, "$4": l.action, "$5": l.user_id,
+                "$6": l.app_id, "$7": l.invoices, "$8": l.ip, "$9": l.detail,
                 "$10": l.prev_hash, "$11": l.hash,
             })
             .map_err(|err| on_unique(err, "this audit seq"))?;
@@ -340,7 +347,14 @@ fn stored(
         .into_iter()
         .map(|r| Link {
             seq: r.seq,
+            at: r.entry.at,
+            actor: r.entry.actor.clone(),
+            action: r.entry.action.clone(),
+            user_id: r.entry.user_id,
+            app_id: r.entry.app_id.clone(),
             invoices: r.invoices,
+            ip: r.entry.ip.clone(),
+            detail: r.entry.detail.clone(),
             prev_hash: r.prev_hash,
             hash: r.hash,
         })
@@ -350,12 +364,7 @@ fn stored(
         .last()
         .map(|l| sign_head(l.seq, &l.hash, at))
         .unwrap_or_default();
-    Ok(Stored {
-        entries: entries.to_vec(),
-        links,
-        at,
-        mac,
-    })
+    Ok(Stored { links, at, mac })
 }
 
 /// A unique-constraint violation as [`StoreError::AlreadyExists`], as `StoreError::on_unique`

@@ -5,8 +5,8 @@
 //! entry to be committed), so every durable call waiting on that batch paid for the checkpoint
 //! and its fsync: a p99 spike. The connections that write turn it off
 //! ([`NO_AUTO_CHECKPOINT`]) and one background thread, on a connection of its own, runs a
-//! PASSIVE checkpoint every second, or every 100 ms while the WAL grows by more than 1000 pages
-//! between them. A PASSIVE checkpoint never waits for readers or writers, so under a steady
+//! PASSIVE checkpoint about each time the WAL has grown by 1000 pages (at most every second, at
+//! least 50 ms apart; soon again when one could not copy every frame). A PASSIVE checkpoint never waits for readers or writers, so under a steady
 //! stream of readers the WAL file could keep growing: past [`WAL_BOUND`] bytes a TRUNCATE
 //! checkpoint waits (briefly) for them and empties it. Readers see committed data either way
 //! (they read the WAL), and the last connection to close checkpoints everything and removes
@@ -28,7 +28,7 @@ const GROWTH_PAGES: i64 = 1000;
 /// The WAL size past which the checkpoint waits for readers and truncates it.
 const WAL_BOUND: u64 = 64 * 1024 * 1024;
 const IDLE_TICK: Duration = Duration::from_secs(1);
-const BUSY_TICK: Duration = Duration::from_millis(100);
+const BUSY_TICK: Duration = Duration::from_millis(50);
 
 /// The background checkpoint thread of one SQLite file; stopped when dropped or closed.
 #[derive(Debug)]
@@ -125,23 +125,20 @@ fn run(shared: &Shared, path: &Path) {
             conn = open(path).ok();
         }
         let Some(c) = &conn else { continue };
-        let Ok(frames) = checkpoint(c, "PASSIVE") else {
+        let Ok((frames, copied)) = checkpoint(c, "PASSIVE") else {
             // A failed connection is opened anew next time.
             conn = None;
             continue;
         };
-        // The WAL starts over from its first frame once a checkpoint has copied all of it.
+        // The WAL starts over from its first frame at the first write after a checkpoint has
+        // copied all of it.
         let grown = if frames >= last_frames {
             frames - last_frames
         } else {
             frames
         };
         last_frames = frames;
-        tick = if grown > GROWTH_PAGES {
-            BUSY_TICK
-        } else {
-            IDLE_TICK
-        };
+        tick = next_tick(tick, grown, copied < frames);
         let wal = wal_path(path);
         if std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_BOUND)
             && checkpoint(c, "TRUNCATE").is_ok()
@@ -149,6 +146,22 @@ fn run(shared: &Shared, path: &Path) {
             last_frames = 0;
         }
     }
+}
+
+/// The wait before the next checkpoint: about the time the WAL takes to grow by
+/// [`GROWTH_PAGES`] (between [`BUSY_TICK`] and [`IDLE_TICK`]), and soon again when this one
+/// could not copy every frame (a reader was on an older snapshot, or a writer committed
+/// meanwhile). Until a checkpoint copies the whole WAL it does not start over, and a longer WAL
+/// makes every commit's and every read's lookup in the WAL index slower.
+fn next_tick(tick: Duration, grown: i64, incomplete: bool) -> Duration {
+    if incomplete {
+        return BUSY_TICK;
+    }
+    let Ok(grown) = u32::try_from(grown.max(1)) else {
+        return BUSY_TICK;
+    };
+    let pages = u32::try_from(GROWTH_PAGES).unwrap_or(u32::MAX);
+    (tick * pages / grown).clamp(BUSY_TICK, IDLE_TICK)
 }
 
 fn open(path: &Path) -> rusqlite::Result<Connection> {
@@ -163,9 +176,12 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-/// Runs `PRAGMA wal_checkpoint(mode)`; returns the WAL's frames.
-fn checkpoint(conn: &Connection, mode: &str) -> rusqlite::Result<i64> {
-    conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| r.get(1))
+/// Runs `PRAGMA wal_checkpoint(mode)`; returns the WAL's frames and how many of them are in
+/// the database file now.
+fn checkpoint(conn: &Connection, mode: &str) -> rusqlite::Result<(i64, i64)> {
+    conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
+        Ok((r.get(1)?, r.get(2)?))
+    })
 }
 
 fn wal_path(path: &Path) -> PathBuf {
