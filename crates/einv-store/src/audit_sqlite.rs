@@ -98,6 +98,7 @@ impl AuditAppender {
     }
 
     /// `(batches appended here, batches whose tip was stale)`, for tests.
+    #[cfg(feature = "test-support")]
     pub(crate) fn counts(&self) -> (u64, u64) {
         (
             self.batches.load(Ordering::Relaxed),
