@@ -182,8 +182,10 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
     )?;
     conn.execute_batch(crate::WRITER_PRAGMAS)?;
     conn.execute_batch(NO_AUTO_CHECKPOINT)?;
-    // A TRUNCATE waits for readers and blocks new writers while it does: not for long.
-    conn.busy_timeout(Duration::from_millis(500))?;
+    // A RESTART or TRUNCATE waits for the writer and the readers, and blocks new writers (the
+    // audit batch) while it does: it gives up after 25 ms (a long reader) and is tried again
+    // at the next tick, rather than stall the durable calls behind it.
+    conn.busy_timeout(Duration::from_millis(25))?;
     Ok(conn)
 }
 
