@@ -121,6 +121,11 @@ impl Store {
         if entries.is_empty() && answers.is_empty() {
             return Ok(Vec::new());
         }
+        if let Some(appender) = self.audit_appender() {
+            return appender
+                .append(None, entries, answers, now, sign_head)
+                .await;
+        }
         let mut tx = self.pool().begin().await?;
         let out = if entries.is_empty() {
             Vec::new()

@@ -66,9 +66,10 @@ SELECT COUNT(*) AS moved FROM h";
 
 impl Store {
     /// [`Store::append_audit_and_answers`], in one statement when `tip` is the chain's last
-    /// entry as stored (PostgreSQL; the module's comment says why). Returns each entry's
-    /// `(seq, hash)`, as the general way does; falls back to it when `tip` is unknown or
-    /// stale, on SQLite, and for a batch without entries.
+    /// entry as stored (PostgreSQL; the module's comment says why; on a SQLite file in one
+    /// blocking call, audit_sqlite.rs). Returns each entry's `(seq, hash)`, as the general
+    /// way does; falls back to it when `tip` is unknown or stale, on in-memory SQLite, and
+    /// for a batch without entries.
     pub async fn append_audit_after(
         &self,
         tip: Option<&ChainTip>,
@@ -77,6 +78,13 @@ impl Store {
         now: i64,
         sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
     ) -> StoreResult<Vec<(i64, String)>> {
+        // On a SQLite file the whole batch is one blocking call (audit_sqlite.rs).
+        if let Some(appender) = self.audit_appender() {
+            if entries.is_empty() && answers.is_empty() {
+                return Ok(Vec::new());
+            }
+            return appender.append(tip, entries, answers, now, sign_head).await;
+        }
         if let (Backend::Postgres, Some(tip), false) = (self.backend(), tip, entries.is_empty()) {
             if let Some(done) = self
                 .append_in_one_statement(tip, entries, answers, now, sign_head)

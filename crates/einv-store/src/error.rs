@@ -25,7 +25,8 @@ pub enum StoreError {
     /// The database failed.
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
-    /// The database failed on the hot path's read connections (hot_read.rs).
+    /// The database failed on the SQLite connections of the hot path's reads and audit
+    /// appends (hot_read.rs, audit_sqlite.rs).
     #[error("database: {0}")]
     Read(#[from] rusqlite::Error),
     /// A migration failed.

@@ -44,15 +44,18 @@ impl HotReader {
     /// Readers for the SQLite file of `url` (`sqlite://PATH?…`); `None` for an in-memory
     /// database, which another connection cannot open.
     pub(crate) fn for_url(url: &str) -> Option<Arc<Self>> {
-        let path = url.strip_prefix("sqlite://")?.split('?').next()?;
-        if path.is_empty() || path.contains(":memory:") {
-            return None;
-        }
         Some(Arc::new(Self {
-            path: PathBuf::from(path),
+            path: sqlite_file(url)?,
             idle: Mutex::new(Vec::new()),
             permits: Semaphore::new(READERS),
         }))
+    }
+
+    /// Closes the idle connections (the store is closing).
+    pub(crate) fn close_idle(&self) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.clear();
+        }
     }
 
     fn open(&self) -> rusqlite::Result<Connection> {
@@ -95,6 +98,16 @@ impl HotReader {
         .await
         .map_err(|e| StoreError::Config(format!("hot read task: {e}")))?
     }
+}
+
+/// The SQLite file of `url` (`sqlite://PATH?…`); `None` for an in-memory database, which
+/// another connection cannot open.
+pub(crate) fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let path = url.strip_prefix("sqlite://")?.split('?').next()?;
+    if path.is_empty() || path.contains(":memory:") {
+        return None;
+    }
+    Some(PathBuf::from(path))
 }
 
 fn run<T>(

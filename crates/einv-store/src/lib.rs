@@ -14,6 +14,7 @@ use sqlx::{AnyPool, Executor};
 
 mod apps;
 mod audit;
+mod audit_sqlite;
 mod audit_tip;
 mod carrier_proof;
 mod columns;
@@ -34,6 +35,7 @@ mod signing;
 pub mod testing;
 mod users;
 mod versions;
+mod wal_checkpoint;
 mod winners;
 mod winning;
 
@@ -72,6 +74,10 @@ pub struct Store {
     backend: Backend,
     /// The hot path's read-only SQLite connections (none on PostgreSQL or in memory).
     hot: Option<std::sync::Arc<hot_read::HotReader>>,
+    /// The audit appends' own SQLite connection (none on PostgreSQL or in memory).
+    audit: Option<std::sync::Arc<audit_sqlite::AuditAppender>>,
+    /// The SQLite file's background WAL checkpoints (none on PostgreSQL or in memory).
+    checkpoints: Option<std::sync::Arc<wal_checkpoint::WalCheckpointer>>,
     /// Invoice writes this process committed (invoices/feed.rs), shared by the clones.
     invoice_writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
@@ -94,22 +100,24 @@ impl Store {
             )));
         };
         let options = AnyConnectOptions::from_str(url)?;
+        let file = match backend {
+            Backend::Sqlite => hot_read::sqlite_file(url),
+            Backend::Postgres => None,
+        };
+        let checkpoints_apart = file.is_some();
         let pool = match backend {
             Backend::Sqlite => {
                 // Four: each connection is a worker thread, and the hot reads have their own
                 // (hot_read.rs); more threads than cores only queue on SQLite's locks.
                 AnyPoolOptions::new()
                     .max_connections(4)
-                    .after_connect(|conn, _| {
+                    .after_connect(move |conn, _| {
                         Box::pin(async move {
-                            // WAL lets readers run beside the one writer; NORMAL sync is safe
-                            // with WAL; the busy timeout makes writers queue instead of failing.
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                                 PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
-                            )
-                            .await?;
+                            conn.execute(WRITER_PRAGMAS).await?;
                             conn.execute(hot_read::SERVING_PRAGMAS).await?;
+                            if checkpoints_apart {
+                                conn.execute(wal_checkpoint::NO_AUTO_CHECKPOINT).await?;
+                            }
                             Ok(())
                         })
                     })
@@ -132,6 +140,8 @@ impl Store {
             pool,
             backend,
             hot,
+            audit: file.clone().map(audit_sqlite::AuditAppender::new),
+            checkpoints: file.map(wal_checkpoint::WalCheckpointer::start),
             invoice_writes: std::sync::Arc::default(),
         })
     }
@@ -184,15 +194,51 @@ impl Store {
         Ok(())
     }
 
-    /// Closes every connection.
+    /// Closes every connection, and stops the background WAL checkpoints.
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(audit) = &self.audit {
+            audit.close().await;
+        }
+        if let Some(hot) = &self.hot {
+            hot.close_idle();
+        }
+        if let Some(checkpoints) = &self.checkpoints {
+            checkpoints.close().await;
+        }
+    }
+
+    /// Holds (`true`) or lets go the background WAL checkpoints of a SQLite file, for tests
+    /// that show nothing else checkpoints; returns once no checkpoint is running.
+    #[cfg(feature = "test-support")]
+    pub fn hold_wal_checkpoints(&self, held: bool) {
+        if let Some(checkpoints) = &self.checkpoints {
+            checkpoints.hold(held);
+        }
+    }
+
+    /// `(batches, of which after a stale tip)` the audit appends on a SQLite file's own
+    /// connection stored (none on PostgreSQL or in memory), for tests.
+    #[cfg(feature = "test-support")]
+    pub fn audit_batches_off_sqlx(&self) -> Option<(u64, u64)> {
+        self.audit.as_ref().map(|a| a.counts())
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
+
+    /// The audit appends' own connection, on a SQLite file.
+    pub(crate) fn audit_appender(&self) -> Option<&audit_sqlite::AuditAppender> {
+        self.audit.as_deref()
+    }
 }
+
+/// Pragmas of every SQLite connection that writes: WAL lets readers run beside the one
+/// writer; NORMAL sync is safe with WAL; the busy timeout makes writers queue instead of
+/// failing.
+pub(crate) const WRITER_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+    PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;";
 
 /// Creates `path` empty with owner-only permissions if it does not exist; an existing file is
 /// left as it is. Created with the mode at once, so it is never briefly readable by others.

@@ -153,31 +153,35 @@ pub(crate) async fn settle(
 ) -> StoreResult<()> {
     for answer in answers {
         let query = match &answer.reply {
-            // An upsert: a read claimed in a node's memory or in Redis has no row yet, a call
-            // claimed in the store has its row, and a row whose window ended is taken over;
-            // the first answer kept in an open window stays.
-            Some(reply) => sqlx::query(
-                "INSERT INTO signed_calls (call_key, app_id, reply, expires_at) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (call_key) DO UPDATE SET \
-                 app_id = excluded.app_id, reply = excluded.reply, \
-                 expires_at = excluded.expires_at \
-                 WHERE signed_calls.reply IS NULL OR signed_calls.expires_at < $5",
-            )
-            .bind(answer.call_key.as_str())
-            .bind(answer.app_id.as_str())
-            .bind(reply.as_str())
-            .bind(answer.expires_at)
-            .bind(now),
-            None => sqlx::query("DELETE FROM signed_calls WHERE call_key = $1 AND reply IS NULL")
-                .bind(answer.call_key.as_str()),
+            Some(reply) => sqlx::query(KEEP_ANSWER)
+                .bind(answer.call_key.as_str())
+                .bind(answer.app_id.as_str())
+                .bind(reply.as_str())
+                .bind(answer.expires_at)
+                .bind(now),
+            None => sqlx::query(GIVE_UP_CLAIM).bind(answer.call_key.as_str()),
         };
         query.execute(&mut *conn).await?;
     }
     if !answers.is_empty() {
-        sqlx::query("DELETE FROM signed_calls WHERE expires_at < $1")
+        sqlx::query(REMOVE_EXPIRED)
             .bind(now)
             .execute(&mut *conn)
             .await?;
     }
     Ok(())
 }
+
+/// An answer kept: `($1 call_key, $2 app_id, $3 reply, $4 expires_at)` at `$5` now. An upsert:
+/// a read claimed in a node's memory or in Redis has no row yet, a call claimed in the store
+/// has its row, and a row whose window ended is taken over; the first answer kept in an open
+/// window stays. (Also run off sqlx on a SQLite file: audit_sqlite.rs.)
+pub(crate) const KEEP_ANSWER: &str = "INSERT INTO signed_calls (call_key, app_id, reply, \
+    expires_at) VALUES ($1, $2, $3, $4) ON CONFLICT (call_key) DO UPDATE SET \
+    app_id = excluded.app_id, reply = excluded.reply, expires_at = excluded.expires_at \
+    WHERE signed_calls.reply IS NULL OR signed_calls.expires_at < $5";
+/// A claim given up (`$1` call_key): an identical request may act.
+pub(crate) const GIVE_UP_CLAIM: &str =
+    "DELETE FROM signed_calls WHERE call_key = $1 AND reply IS NULL";
+/// The signed calls whose window ended before `$1`.
+pub(crate) const REMOVE_EXPIRED: &str = "DELETE FROM signed_calls WHERE expires_at < $1";

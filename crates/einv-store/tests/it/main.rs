@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod audit_blocking;
 mod audit_store;
 mod audit_tip;
 mod bulk_store;
