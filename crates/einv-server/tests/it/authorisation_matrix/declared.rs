@@ -79,12 +79,15 @@ pub(super) fn declared_routes() -> BTreeSet<(String, String)> {
             let call = call_text(text, at + ".route".len());
             let args = call.trim_start();
             let Some(rest) = args.strip_prefix('"') else {
-                // Built from a name: only the blank pages are, from their `Blank::… => "…"` arms.
+                // Built from a name: only the blank pages are, from the `Blank::… => "…"` arms
+                // of their kind (v1/blank_form.rs).
                 assert_eq!(
                     name, "v1/blank.rs",
                     "a route with a computed path in {name}"
                 );
-                for page in arm_values(text)
+                let kinds = files.iter().find(|(n, _)| n == "v1/blank_form.rs");
+                let kinds = &kinds.expect("v1/blank_form.rs declares the blank pages").1;
+                for page in arm_values(kinds)
                     .into_iter()
                     .filter(|a| a.ends_with("Blank"))
                 {
