@@ -183,9 +183,9 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
     conn.execute_batch(crate::WRITER_PRAGMAS)?;
     conn.execute_batch(NO_AUTO_CHECKPOINT)?;
     // A RESTART or TRUNCATE waits for the writer and the readers, and blocks new writers (the
-    // audit batch) while it does: it gives up after 25 ms (a long reader) and is tried again
-    // at the next tick, rather than stall the durable calls behind it.
-    conn.busy_timeout(Duration::from_millis(25))?;
+    // audit batch, and every durable call waiting on it) while it does: it gives up after
+    // 2 ms (about ten audit batches) and is tried again at the next tick.
+    conn.busy_timeout(Duration::from_millis(2))?;
     Ok(conn)
 }
 
