@@ -3,8 +3,12 @@
 //! By default SQLite checkpoints inside the COMMIT that grows the WAL past 1000 pages. On the
 //! hot path that commit is usually the audit writer's (R6.4: every data read waits for its
 //! entry to be committed), so every durable call waiting on that batch paid for the checkpoint
-//! and its fsync: a p99 spike. The connections that write turn it off ([`NO_AUTO_CHECKPOINT`])
-//! and one background thread, on a connection of its own, runs a PASSIVE checkpoint about each
+//! and its fsync. Measured, moving it here raised the throughput of the durable v1 calls by
+//! 6–47 % but their p99 at 8 connections from ~10 ms to ~30 ms (docs/benchmarks.md, "Seventh
+//! session": the thread's fsyncs beside the writer's appends, likely): the pacing below is
+//! still to be tuned for the tail. The connections that write turn it off
+//! ([`NO_AUTO_CHECKPOINT`]) and one background thread, on a connection of its own, runs a
+//! PASSIVE checkpoint about each
 //! time the WAL has grown by 1000 pages (at most a second and at least 50 ms apart; soon again
 //! when one could not copy every frame). A PASSIVE checkpoint never waits for readers or
 //! writers, so under a steady stream of commits and readers the WAL could keep growing: past
