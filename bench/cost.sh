@@ -21,6 +21,13 @@ EX="${EX:-$TARGET/release/examples}"
 PORT="${PORT:-18190}"
 WARMUP="${WARMUP:-10s}"
 
+if [ ! -f "$COPY/einv.db" ]; then
+  mkdir -p "$COPY"
+  sqlite3 "$DATA/einv.db" ".backup '$COPY/einv.db'"
+  cp "$DATA/server.key" "$COPY/"
+  cp -r "$DATA/bench" "$COPY/"
+fi
+
 # Under callgrind every first call of a User pays argon2 at 1/50 speed: FEW_USERS=5 sends the
 # calls of the first five benchmark Users only.
 if [ -n "${FEW_USERS:-}" ] && [ -f "$COPY/einv.db" ]; then
@@ -29,13 +36,6 @@ if [ -n "${FEW_USERS:-}" ] && [ -f "$COPY/einv.db" ]; then
   grep -F -f "$COPY/bench-few/barcodes.txt" "$COPY/bench/invoices.txt" >"$COPY/bench-few/invoices.txt" || true
 fi
 BENCH_DIR="$COPY/bench${FEW_USERS:+-few}"
-
-if [ ! -f "$COPY/einv.db" ]; then
-  mkdir -p "$COPY"
-  sqlite3 "$DATA/einv.db" ".backup '$COPY/einv.db'"
-  cp "$DATA/server.key" "$COPY/"
-  cp -r "$DATA/bench" "$COPY/"
-fi
 
 run_wrk() { # bodies path duration conns → "requests other"
   local err out
