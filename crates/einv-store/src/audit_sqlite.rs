@@ -116,6 +116,8 @@ impl AuditAppender {
         conn.execute_batch(crate::WRITER_PRAGMAS)?;
         conn.execute_batch(crate::hot_read::SERVING_PRAGMAS)?;
         conn.execute_batch(crate::wal_checkpoint::NO_AUTO_CHECKPOINT)?;
+        // After the pragmas, whose busy_timeout it replaces: short steps, not SQLite's 1–25 ms.
+        conn.busy_handler(Some(crate::wal_checkpoint::writer_retries))?;
         conn.set_prepared_statement_cache_capacity(16);
         Ok(conn)
     }

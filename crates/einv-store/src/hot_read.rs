@@ -83,20 +83,28 @@ impl HotReader {
             .await
             .map_err(|e| StoreError::Config(e.to_string()))?;
         let reader = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            let taken = reader.idle.lock().ok().and_then(|mut idle| idle.pop());
-            let conn = match taken {
-                Some(conn) => conn,
-                None => reader.open()?,
-            };
-            let rows = run(&conn, &sql, &args, decode);
-            if let Ok(mut idle) = reader.idle.lock() {
-                idle.push(conn);
-            }
-            rows
-        })
-        .await
-        .map_err(|e| StoreError::Config(format!("hot read task: {e}")))?
+        tokio::task::spawn_blocking(move || reader.rows_here(&sql, &args, decode))
+            .await
+            .map_err(|e| StoreError::Config(format!("hot read task: {e}")))?
+    }
+
+    /// Runs the statement on the calling thread, on an idle connection.
+    fn rows_here<T>(
+        &self,
+        sql: &str,
+        args: &[Arg],
+        decode: fn(&dyn Columns) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        let taken = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let conn = match taken {
+            Some(conn) => conn,
+            None => self.open()?,
+        };
+        let rows = run(&conn, sql, args, decode);
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(conn);
+        }
+        rows
     }
 }
 
@@ -118,10 +126,17 @@ fn run<T>(
 ) -> StoreResult<Vec<T>> {
     let mut statement = conn.prepare_cached(sql)?;
     for (n, arg) in args.iter().enumerate() {
-        let name = format!("${}", n + 1);
+        let formatted;
+        let name = match PARAMETER_NAMES.get(n) {
+            Some(name) => name,
+            None => {
+                formatted = format!("${}", n + 1);
+                formatted.as_str()
+            }
+        };
         // An argument the statement does not use is skipped, as sqlx's binding would be an
         // error there: the SQL below always uses every one.
-        let Some(index) = statement.parameter_index(&name)? else {
+        let Some(index) = statement.parameter_index(name)? else {
             continue;
         };
         match arg {
@@ -141,6 +156,9 @@ fn run<T>(
     }
     Ok(out)
 }
+
+/// The names of the first parameters, not formatted again on every call.
+const PARAMETER_NAMES: [&str; 8] = ["$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8"];
 
 /// Pragmas of every serving connection: WAL, and a page cache and memory map large enough
 /// that an index range of a carrier's month is read from memory, not with a `pread` per page.
@@ -168,5 +186,21 @@ impl Store {
         }
         let rows = query.fetch_all(self.pool()).await?;
         rows.iter().map(|r| decode(r)).collect()
+    }
+
+    /// [`Store::hot_rows`] for a read of a few rows from small tables that every call makes
+    /// (the cache versions): on SQLite it runs at once on the calling thread. Such a read from
+    /// the memory-mapped file takes microseconds; the hop to a blocking thread and back cost
+    /// more, in two thread wake-ups and a context switch each way, on every call.
+    pub(crate) async fn hot_rows_here<T: Send + 'static>(
+        &self,
+        sql: &str,
+        args: Vec<Arg>,
+        decode: fn(&dyn Columns) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        if let (Backend::Sqlite, Some(reader)) = (self.backend, &self.hot) {
+            return reader.rows_here(sql, &args, decode);
+        }
+        self.hot_rows(sql.to_owned(), args, decode).await
     }
 }

@@ -33,13 +33,27 @@ const GROWTH_PAGES: i64 = 1000;
 /// The WAL frames past which a RESTART checkpoint waits for the writer and the readers so the
 /// next write starts the WAL over: under a steady stream of commits a PASSIVE checkpoint from
 /// another thread seldom copies every frame (a commit lands while it runs), so the WAL would
-/// not start over, and each frame added to a long one costs more (its page's entries in the
-/// WAL index make a longer probe: about 2,500 instructions a frame instead of 500, measured).
-/// One hash block of the WAL index.
-const RESTART_FRAMES: i64 = 4096;
-/// The WAL size past which the checkpoint waits for readers and truncates it.
-const WAL_BOUND: u64 = 64 * 1024 * 1024;
+/// not start over by itself. A RESTART holds SQLite's write lock across two fsyncs (the WAL's,
+/// then the database file's after copying the frames added since the last PASSIVE one), and
+/// the first commit after it fsyncs the new WAL header: every durable call waiting on the
+/// audit batch waits for those. Measured under load, such a checkpoint's fsyncs took 3–30 ms
+/// each (docs/benchmarks.md, "Eighth session"), so restarts are kept rare: about 64 MiB of
+/// 4 KiB pages, each few seconds under full load, where 4,096 frames made one every few
+/// hundred milliseconds and put them into the p99. The PASSIVE checkpoints keep the copied
+/// part of the WAL out of every read's and every commit's lookups meanwhile.
+const RESTART_FRAMES: i64 = 16_384;
+/// The WAL size past which the checkpoint waits for readers and truncates it: only reached
+/// when RESTART checkpoints kept failing (a long reader).
+const WAL_BOUND: u64 = 128 * 1024 * 1024;
 const IDLE_TICK: Duration = Duration::from_secs(1);
+/// How long a busy connection of ours sleeps before it tries SQLite's lock again.
+const BUSY_STEP: Duration = Duration::from_micros(100);
+/// How many tries a writer makes before "database is locked": about the 10 s of the sqlx
+/// pool's `busy_timeout` (lib.rs).
+const WRITER_TRIES: i32 = 100_000;
+/// How many tries a RESTART or TRUNCATE checkpoint makes for the writer and the readers (about
+/// 2 ms, some ten audit batches) before it gives up until its next tick.
+const CHECKPOINT_TRIES: i32 = 20;
 const BUSY_TICK: Duration = Duration::from_millis(50);
 
 /// The background checkpoint thread of one SQLite file; stopped when dropped or closed.
@@ -188,9 +202,30 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
     conn.execute_batch(NO_AUTO_CHECKPOINT)?;
     // A RESTART or TRUNCATE waits for the writer and the readers, and blocks new writers (the
     // audit batch, and every durable call waiting on it) while it does: it gives up after
-    // 2 ms (about ten audit batches) and is tried again at the next tick.
-    conn.busy_timeout(Duration::from_millis(2))?;
+    // about 2 ms and is tried again at the next tick.
+    conn.busy_handler(Some(checkpoint_retries))?;
     Ok(conn)
+}
+
+/// The busy handler of the rusqlite connections that write the file (the audit appender's):
+/// tries again every [`BUSY_STEP`]. SQLite's own handler (`busy_timeout`) sleeps 1, 2, 5, 10,
+/// 15, 25 … ms between tries, so an audit batch that met a checkpoint's lock held for 3 ms
+/// slept to 8 ms, and one that met it twice to 33 ms: the durable calls' p99 at 8 connections
+/// was 27–35 ms (docs/benchmarks.md, "Eighth session"), where the lock was held a few ms.
+pub(crate) fn writer_retries(tries: i32) -> bool {
+    retry_after_a_step(tries, WRITER_TRIES)
+}
+
+fn checkpoint_retries(tries: i32) -> bool {
+    retry_after_a_step(tries, CHECKPOINT_TRIES)
+}
+
+fn retry_after_a_step(tries: i32, limit: i32) -> bool {
+    if tries >= limit {
+        return false;
+    }
+    std::thread::sleep(BUSY_STEP);
+    true
 }
 
 /// Runs `PRAGMA wal_checkpoint(mode)`; returns the WAL's frames and how many of them are in
@@ -205,4 +240,41 @@ fn wal_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push("-wal");
     PathBuf::from(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_writer_tries_again_in_short_steps_until_its_limit() {
+        assert!(retry_after_a_step(0, 3));
+        assert!(retry_after_a_step(2, 3));
+        assert!(!retry_after_a_step(3, 3));
+        assert!(writer_retries(WRITER_TRIES - 1));
+        assert!(!writer_retries(WRITER_TRIES));
+        assert!(!checkpoint_retries(CHECKPOINT_TRIES));
+        // About SQLite's 10 s busy timeout for a writer, about 2 ms for a checkpoint.
+        assert_eq!(
+            BUSY_STEP * u32::try_from(WRITER_TRIES).unwrap(),
+            Duration::from_secs(10)
+        );
+        assert_eq!(
+            BUSY_STEP * u32::try_from(CHECKPOINT_TRIES).unwrap(),
+            Duration::from_millis(2)
+        );
+    }
+
+    #[test]
+    fn checkpoints_come_as_often_as_the_wal_grows_by_a_thousand_pages() {
+        let second = Duration::from_secs(1);
+        assert_eq!(next_tick(second, GROWTH_PAGES, false), second);
+        assert_eq!(
+            next_tick(second, 4 * GROWTH_PAGES, false),
+            Duration::from_millis(250)
+        );
+        assert_eq!(next_tick(second, 1_000_000, false), BUSY_TICK);
+        assert_eq!(next_tick(BUSY_TICK, 0, false), IDLE_TICK);
+        assert_eq!(next_tick(second, GROWTH_PAGES, true), BUSY_TICK);
+    }
 }

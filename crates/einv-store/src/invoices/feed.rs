@@ -14,6 +14,7 @@
 
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Duration, Utc};
 use einv_core::{CarrierType, InvoiceNumber, Period};
@@ -77,23 +78,27 @@ pub struct CacheState {
     pub feed: FeedReading,
 }
 
-impl Store {
-    /// The cache versions and the invoice changes after number `after` (none when `None`: a
-    /// reader starting afresh needs only the head), in one query: one snapshot, one round trip.
-    pub async fn cache_state(&self, after: Option<i64>) -> StoreResult<CacheState> {
-        let sql = format!(
-            "SELECT 'v' AS kind, scope AS a, '' AS b, version AS n, CAST(0 AS BIGINT) AS p, \
+/// [`Store::cache_state`]'s query, written once.
+static CACHE_STATE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT 'v' AS kind, scope AS a, '' AS b, version AS n, CAST(0 AS BIGINT) AS p, \
              '' AS x FROM cache_versions \
              UNION ALL SELECT 'h', '', '', seq, pruned_through, '' FROM invoice_feed WHERE id = 1 \
              UNION ALL SELECT 'c', c.carrier_type, c.carrier_id1, c.seq, CAST(c.period AS BIGINT), \
              COALESCE(c.inv_num, '') \
              FROM (SELECT seq, carrier_type, carrier_id1, period, inv_num FROM invoice_changes \
                    WHERE seq > $1 ORDER BY seq LIMIT {}) c",
-            READ_AT_MOST + 1
-        );
+        READ_AT_MOST + 1
+    )
+});
+
+impl Store {
+    /// The cache versions and the invoice changes after number `after` (none when `None`: a
+    /// reader starting afresh needs only the head), in one query: one snapshot, one round trip.
+    pub async fn cache_state(&self, after: Option<i64>) -> StoreResult<CacheState> {
         let from = after.unwrap_or(i64::MAX);
         let rows = self
-            .hot_rows(sql, vec![Arg::Int(from)], |r| {
+            .hot_rows_here(&CACHE_STATE, vec![Arg::Int(from)], |r| {
                 Ok((
                     r.text("kind")?,
                     r.text("a")?,
