@@ -4,9 +4,9 @@
 //! hot path that commit is usually the audit writer's (R6.4: every data read waits for its
 //! entry to be committed), so every durable call waiting on that batch paid for the checkpoint
 //! and its fsync. Measured, moving it here raised the throughput of the durable v1 calls by
-//! 6–47 % but their p99 at 8 connections from ~10 ms to ~30 ms (docs/benchmarks.md, "Seventh
-//! session": the thread's fsyncs beside the writer's appends, likely): the pacing below is
-//! still to be tuned for the tail. The connections that write turn it off
+//! 6–47 %; their p99 rose until the writers retried the lock in short steps and RESTARTs came
+//! less often ([`writer_retries`], [`RESTART_FRAMES`]; docs/hot-path.md, "Where the p99
+//! went"). The connections that write turn it off
 //! ([`NO_AUTO_CHECKPOINT`]) and one background thread, on a connection of its own, runs a
 //! PASSIVE checkpoint about each
 //! time the WAL has grown by 1000 pages (at most a second and at least 50 ms apart; soon again
