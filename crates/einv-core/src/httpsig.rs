@@ -31,8 +31,8 @@ mod keys;
 mod sign;
 
 pub use keys::{
-    check_ed25519_public_key, ed25519_public_key, sign_ed25519, sign_hmac, verify_ed25519,
-    verify_hmac,
+    check_ed25519_public_key, ed25519_public_key, public_key_from_base64, sign_ed25519, sign_hmac,
+    verify_ed25519, verify_hmac,
 };
 pub use sign::{sign_request, SignedHeaders, Signer, SigningKey, Unsigned};
 

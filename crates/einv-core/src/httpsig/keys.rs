@@ -1,6 +1,8 @@
 //! The two signature algorithms' primitives (HMAC-SHA256 under the APIKey, Ed25519 under a
 //! registered public key): signing for the client kit, verifying for the Platform.
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use ed25519_dalek::Signer as _;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -59,4 +61,10 @@ pub fn verify_ed25519(public_key: &[u8], base: &str, signature: &[u8]) -> bool {
         return false;
     };
     key.verify_strict(base.as_bytes(), &sig).is_ok()
+}
+
+/// A public key's bytes from its Base64 (as a developer registers it and the store keeps it);
+/// `None` when the text is not Base64.
+pub fn public_key_from_base64(text: &str) -> Option<Vec<u8>> {
+    STANDARD.decode(text.trim()).ok()
 }
