@@ -32,6 +32,44 @@ pub enum AuditFilter {
     App(AppId),
 }
 
+/// Which page of a User's entries to read: those recorded in `[from, to)` (Unix seconds)
+/// older than `before_seq`, at most `limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserEntriesPage {
+    /// The User.
+    pub user_id: UserId,
+    /// The first instant, inclusive.
+    pub from: i64,
+    /// The last instant, exclusive.
+    pub to: i64,
+    /// Entries before this seq (the last of the previous page; `i64::MAX` for the first).
+    pub before_seq: i64,
+    /// At most this many.
+    pub limit: i64,
+}
+
+impl UserEntriesPage {
+    /// The newest page: at most `limit` of `user_id`'s entries recorded in `[from, to)`.
+    pub fn newest(user_id: UserId, (from, to): (i64, i64), limit: i64) -> Self {
+        Self {
+            user_id,
+            from,
+            to,
+            before_seq: i64::MAX,
+            limit,
+        }
+    }
+
+    /// The same page, but of the entries before `seq` (the last one of the previous page).
+    #[must_use]
+    pub fn before(self, seq: i64) -> Self {
+        Self {
+            before_seq: seq,
+            ..self
+        }
+    }
+}
+
 fn entry_from_row(r: &AnyRow) -> StoreResult<StoredEntry> {
     let invoices: String = r.try_get("invoices")?;
     Ok(StoredEntry {
@@ -200,16 +238,16 @@ impl Store {
         self.audit_entries(&AuditFilter::User(user_id), limit).await
     }
 
-    /// One page of the entries about a User's data recorded in `[from, to)` (Unix seconds),
-    /// newest first, older than `before_seq` (keyset paging on the `(user_id, seq)` index).
-    pub async fn user_entries_page(
-        &self,
-        user_id: UserId,
-        from: i64,
-        to: i64,
-        before_seq: i64,
-        limit: i64,
-    ) -> StoreResult<Vec<StoredEntry>> {
+    /// One page of the entries about a User's data, newest first (keyset paging on the
+    /// `(user_id, seq)` index).
+    pub async fn user_entries_page(&self, page: &UserEntriesPage) -> StoreResult<Vec<StoredEntry>> {
+        let UserEntriesPage {
+            user_id,
+            from,
+            to,
+            before_seq,
+            limit,
+        } = *page;
         let sql = format!(
             "SELECT {COLUMNS} FROM audit_log WHERE user_id = $1 AND seq < $2 AND at >= $3 \
              AND at < $4 ORDER BY seq DESC LIMIT $5"
