@@ -18,6 +18,10 @@ use crate::query::{Bound, Records};
 use crate::signed_calls::SignedAnswer;
 use crate::{Store, StoreResult};
 
+/// What signs the chain head after an append: `sign_head(seq, hash, at)` is the head's MAC
+/// (the store holds no key).
+pub type HeadSigner = dyn Fn(i64, &str, i64) -> String + Send + Sync;
+
 const COLUMNS: &str =
     "seq, at, actor, action, user_id, app_id, invoices, ip, detail, prev_hash, hash";
 
@@ -141,7 +145,7 @@ impl Store {
     pub async fn append_audit(
         &self,
         entries: &[EntryContent],
-        sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
+        sign_head: &HeadSigner,
     ) -> StoreResult<Vec<(i64, String)>> {
         self.append_audit_and_answers(entries, &[], 0, sign_head)
             .await
@@ -155,7 +159,7 @@ impl Store {
         entries: &[EntryContent],
         answers: &[SignedAnswer],
         now: i64,
-        sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
+        sign_head: &HeadSigner,
     ) -> StoreResult<Vec<(i64, String)>> {
         if entries.is_empty() && answers.is_empty() {
             return Ok(Vec::new());

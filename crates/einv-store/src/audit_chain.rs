@@ -4,6 +4,7 @@
 use einv_core::audit::{entry_hash, EntryContent};
 use sqlx::Row;
 
+use crate::audit::HeadSigner;
 use crate::query::placeholders;
 use crate::{StoreError, StoreResult};
 
@@ -11,7 +12,7 @@ use crate::{StoreError, StoreResult};
 pub(crate) async fn append_in(
     tx: &mut sqlx::AnyConnection,
     entries: &[EntryContent],
-    sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
+    sign_head: &HeadSigner,
 ) -> StoreResult<Vec<(i64, String)>> {
     // Write first: this takes the lock every other appender waits on, and reads the head.
     let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")

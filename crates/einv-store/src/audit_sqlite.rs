@@ -25,6 +25,7 @@ use einv_core::audit::EntryContent;
 use rusqlite::{named_params, Connection, OpenFlags};
 
 use crate::audit_chain::chain;
+use crate::audit::HeadSigner;
 use crate::audit_tip::ChainTip;
 use crate::signed_calls::{SignedAnswer, GIVE_UP_CLAIM, KEEP_ANSWER, REMOVE_EXPIRED};
 use crate::{StoreError, StoreResult};
@@ -138,7 +139,7 @@ impl AuditAppender {
         entries: &[EntryContent],
         answers: &[SignedAnswer],
         now: i64,
-        sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
+        sign_head: &HeadSigner,
     ) -> StoreResult<Vec<(i64, String)>> {
         let mut slot = self.slot.lock().await;
         if self.closed.load(Ordering::SeqCst) {
@@ -342,7 +343,7 @@ fn stored(
     entries: &[EntryContent],
     seq: i64,
     prev: String,
-    sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
+    sign_head: &HeadSigner,
 ) -> StoreResult<Stored> {
     let links: Vec<Link> = chain(entries, seq, prev)?
         .into_iter()

@@ -40,7 +40,7 @@ mod wal_checkpoint;
 mod winners;
 mod winning;
 
-pub use audit::{AuditFilter, UserEntriesPage};
+pub use audit::{AuditFilter, HeadSigner, UserEntriesPage};
 pub use audit_tip::ChainTip;
 pub use carrier_proof::CarrierProof;
 pub use consent::records::*;
