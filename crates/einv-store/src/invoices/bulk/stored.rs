@@ -3,8 +3,6 @@
 
 use std::collections::HashMap;
 
-use sqlx::Row as _;
-
 use super::super::periods::distinct_keys;
 use super::super::{record_from_row, HEADER_COLUMNS};
 use super::{key_of, values_list, Key, Tx, MAX_PARAMS};
