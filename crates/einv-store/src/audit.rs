@@ -6,9 +6,7 @@
 //! appenders, even on several nodes, produce one linear chain.
 
 use chrono::{DateTime, Utc};
-use einv_core::audit::{
-    Anchor, EntryContent, SignedHead, StoredCheckpoint, StoredEntry,
-};
+use einv_core::audit::{Anchor, EntryContent, SignedHead, StoredCheckpoint, StoredEntry};
 use einv_core::{AppId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;

@@ -24,8 +24,8 @@ use std::sync::Arc;
 use einv_core::audit::EntryContent;
 use rusqlite::{named_params, Connection, OpenFlags};
 
-use crate::audit_chain::chain;
 use crate::audit::HeadSigner;
+use crate::audit_chain::chain;
 use crate::audit_tip::ChainTip;
 use crate::signed_calls::{SignedAnswer, GIVE_UP_CLAIM, KEEP_ANSWER, REMOVE_EXPIRED};
 use crate::{StoreError, StoreResult};

@@ -19,8 +19,8 @@
 use einv_core::audit::EntryContent;
 use sqlx::Row;
 
-use crate::audit_chain::chain;
 use crate::audit::HeadSigner;
+use crate::audit_chain::chain;
 use crate::signed_calls::SignedAnswer;
 use crate::{Backend, Store, StoreError, StoreResult};
 

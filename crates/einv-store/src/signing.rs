@@ -37,7 +37,11 @@ fn key_from_row(r: &sqlx::any::AnyRow) -> StoreResult<SigningKeyRecord> {
     let id: i64 = r.try_get("id")?;
     let public_key: String = r.try_get("public_key")?;
     let key_bytes = public_key_from_base64(&public_key).ok_or_else(|| {
-        StoreError::corrupt("app_signing_keys", "public_key", format!("key {id}: not Base64"))
+        StoreError::corrupt(
+            "app_signing_keys",
+            "public_key",
+            format!("key {id}: not Base64"),
+        )
     })?;
     Ok(SigningKeyRecord {
         id,

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{legacy_deadline, Coverage, LicenceEventKind, LicenceState, Refusal, Renewal};
 use super::SuspensionReason;
+use super::{legacy_deadline, Coverage, LicenceEventKind, LicenceState, Refusal, Renewal};
 
 /// A change time alone made to a licence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,12 +19,22 @@ impl AppState {
         token: &str,
         lifetime: chrono::Duration,
     ) -> Result<HeaderValue, InvalidHeaderValue> {
-        session_cookie(name, path, token, lifetime.num_seconds(), self.secure_cookies)
+        session_cookie(
+            name,
+            path,
+            token,
+            lifetime.num_seconds(),
+            self.secure_cookies,
+        )
     }
 
     /// The `Set-Cookie` value that clears session cookie `name` on `path`: the attributes
     /// [`Self::session_cookie`] set it with, no value, `Max-Age=0`.
-    pub fn cleared_cookie(&self, name: &str, path: &str) -> Result<HeaderValue, InvalidHeaderValue> {
+    pub fn cleared_cookie(
+        &self,
+        name: &str,
+        path: &str,
+    ) -> Result<HeaderValue, InvalidHeaderValue> {
         session_cookie(name, path, "", 0, self.secure_cookies)
     }
 }
@@ -61,8 +71,8 @@ mod tests {
     #[test]
     fn clearing_a_cookie_repeats_the_attributes_it_was_set_with() {
         for secure in [true, false] {
-            let set = session_cookie("einv_blank", "/PB2CAPIVAN/APIService", "t0k", 900, secure)
-                .unwrap();
+            let set =
+                session_cookie("einv_blank", "/PB2CAPIVAN/APIService", "t0k", 900, secure).unwrap();
             let cleared =
                 session_cookie("einv_blank", "/PB2CAPIVAN/APIService", "", 0, secure).unwrap();
             let (set, cleared) = (set.to_str().unwrap(), cleared.to_str().unwrap());

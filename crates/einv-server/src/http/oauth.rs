@@ -20,10 +20,10 @@ use crate::services::AuthorizeParams;
 
 mod token;
 
-use token::{introspect, token, TokenError};
 pub use token::{
     basic_credentials, basic_credentials_of, parse_form, throttled, IntrospectForm, TokenForm,
 };
+use token::{introspect, token, TokenError};
 
 /// The OAuth routes.
 pub fn routes() -> Router<AppState> {

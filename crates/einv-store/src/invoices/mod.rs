@@ -10,8 +10,8 @@ use crate::hot_read::Arg;
 use crate::records::{date_from_key, from_unix, period_key};
 use chrono::{DateTime, Utc};
 use einv_core::invoice::{Decimal, TaxType};
-use einv_core::{LoveCode, Ntd};
 use einv_core::{InvoiceNumber, Period};
+use einv_core::{LoveCode, Ntd};
 
 use crate::{
     Backend, Invoice, InvoiceBatch, InvoiceCarrier, InvoiceHeader, InvoiceItem, InvoiceRecord,
@@ -29,8 +29,8 @@ pub enum InsertOutcome {
     Conflict,
 }
 
-pub use carriers::CarrierKey;
 pub(crate) use carriers::carrier_arms;
+pub use carriers::CarrierKey;
 
 pub(crate) const HEADER_COLUMNS: &str =
     "i.id, i.period, i.inv_num, i.inv_date, i.inv_time, i.seller_ban, \

@@ -105,7 +105,8 @@ async fn an_unknown_signing_algorithm_names_its_column(store: &Store) {
 /// v2 verifier would then refuse that key's signatures with no one told why).
 async fn a_signing_key_not_in_base64_names_its_column_and_key(store: &Store) {
     let app = app_row(store, "EINVKIND000002").await;
-    let sql = "INSERT INTO app_signing_keys (id, app_id, algorithm, public_key, label, created_at) \
+    let sql =
+        "INSERT INTO app_signing_keys (id, app_id, algorithm, public_key, label, created_at) \
                VALUES (41, 'EINVKIND000002', 'ed25519', 'not*base64!', 'k', 0)";
     let read = store.signing_keys(&app);
     let message = assert_reads_corrupt(store, sql, read, ("app_signing_keys", "public_key")).await;

@@ -6,7 +6,7 @@ use einv_core::{wire, Service};
 use serde_json::{json, Map, Value};
 
 use super::error::V1Result;
-use super::gate::{holder, serial, one_action, ActionSpec};
+use super::gate::{holder, one_action, serial, ActionSpec};
 use super::params::V1Params;
 use super::reply::{CodeType, Reply};
 use crate::http::AppState;
@@ -15,7 +15,10 @@ const AGGREGATE: ActionSpec = ActionSpec::signed_write(Service::CarrierAggregati
 
 /// The Aggregate endpoint.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    one_action(&params, "qryCarrierAgg", CodeType::Number, || aggregate(&state, &params)).await
+    one_action(&params, "qryCarrierAgg", CodeType::Number, || {
+        aggregate(&state, &params)
+    })
+    .await
 }
 
 async fn aggregate(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {

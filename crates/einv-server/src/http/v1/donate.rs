@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::error::V1Result;
 use super::fields::{self, taipei_timestamp};
-use super::gate::{holder, serial, one_action, ActionSpec};
+use super::gate::{holder, one_action, serial, ActionSpec};
 use super::params::V1Params;
 use super::reply::{CodeType, Reply};
 use crate::http::AppState;
@@ -15,7 +15,10 @@ const DONATE: ActionSpec = ActionSpec::signed_write(Service::Donation, &["0.1"])
 
 /// The Donate endpoint.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    one_action(&params, "carrierInvDnt", CodeType::Number, || donate(&state, &params)).await
+    one_action(&params, "carrierInvDnt", CodeType::Number, || {
+        donate(&state, &params)
+    })
+    .await
 }
 
 async fn donate(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {

@@ -16,7 +16,10 @@ const LOVE_CODE: ActionSpec = ActionSpec::public_read(Service::Donation, &["0.1"
 
 /// The qryLoveCode endpoint.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    one_action(&params, "qryLoveCode", CodeType::Text, || search(&state, &params)).await
+    one_action(&params, "qryLoveCode", CodeType::Text, || {
+        search(&state, &params)
+    })
+    .await
 }
 
 async fn search(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {
