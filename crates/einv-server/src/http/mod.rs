@@ -3,8 +3,6 @@
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::{self, HeaderValue, InvalidHeaderValue};
-use axum::http::HeaderMap;
 use axum::middleware::from_fn_with_state;
 use axum::Router;
 

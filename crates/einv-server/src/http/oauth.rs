@@ -5,7 +5,7 @@
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use einv_core::UserId;
 use serde::Deserialize;
@@ -20,17 +20,16 @@ use crate::services::AuthorizeParams;
 
 mod token;
 
+use token::TokenError;
 pub use token::{
     basic_credentials, basic_credentials_of, parse_form, throttled, IntrospectForm, TokenForm,
 };
-use token::{introspect, token, TokenError};
 
 /// The OAuth routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/oauth/authorize", get(authorize).post(decide))
-        .route("/oauth/token", post(token))
-        .route("/oauth/introspect", post(introspect))
+        .merge(token::routes())
 }
 
 /// `redirect_uri` with `pairs` appended to its query.

@@ -6,13 +6,21 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Form, Json};
+use axum::routing::post;
+use axum::{Form, Json, Router};
 use einv_store::AppRecord;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::super::AppState;
 use crate::error::{Authorisation, ServiceError};
+
+/// The app's OAuth routes.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/oauth/token", post(token))
+        .route("/oauth/introspect", post(introspect))
+}
 
 /// An RFC 6749 §5.2 error: status, `error`, `error_description`, and for a throttled client
 /// the seconds to wait (`Retry-After`, RFC 6585).
@@ -146,7 +154,7 @@ pub fn parse_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Stri
 }
 
 /// `POST /oauth/token`: `authorization_code` (with the PKCE verifier) or `refresh_token`.
-pub(super) async fn token(
+async fn token(
     State(state): State<AppState>,
     TokenClient(app): TokenClient,
     Form(form): Form<TokenForm>,
@@ -189,7 +197,7 @@ pub struct IntrospectForm {
 
 /// `POST /oauth/introspect` (RFC 7662): whether an access token of this app is live now. A
 /// token whose consent was revoked, lapsed or voided is `active: false`.
-pub(super) async fn introspect(
+async fn introspect(
     State(state): State<AppState>,
     TokenClient(app): TokenClient,
     Form(form): Form<IntrospectForm>,
