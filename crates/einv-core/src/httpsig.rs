@@ -25,9 +25,16 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use ed25519_dalek::Signer as _;
-use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+
+mod keys;
+mod sign;
+
+pub use keys::{
+    check_ed25519_public_key, ed25519_public_key, public_key_from_base64, sign_ed25519, sign_hmac,
+    verify_ed25519, verify_hmac,
+};
+pub use sign::{sign_request, SignedHeaders, Signer, SigningKey, Unsigned};
 
 /// The components every v2 signature covers, in this order.
 pub const COVERED: [&str; 4] = ["@method", "@path", "@query", "content-digest"];
@@ -318,158 +325,6 @@ pub fn check_created(created: i64, now: i64) -> Result<(), SignatureError> {
     }
 }
 
-/// HMAC-SHA256 of `base` under `key`.
-pub fn sign_hmac(key: &[u8], base: &str) -> Vec<u8> {
-    // HMAC takes a key of any length; `new_from_slice` cannot fail for it.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
-    mac.update(base.as_bytes());
-    mac.finalize().into_bytes().to_vec()
-}
-
-/// Whether `signature` is the HMAC-SHA256 of `base` under `key` (constant time).
-pub fn verify_hmac(key: &[u8], base: &str, signature: &[u8]) -> bool {
-    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(key) else {
-        return false;
-    };
-    mac.update(base.as_bytes());
-    mac.verify_slice(signature).is_ok()
-}
-
-/// The Ed25519 signature of `base` with the 32-byte secret `seed`.
-pub fn sign_ed25519(seed: &[u8; 32], base: &str) -> Vec<u8> {
-    ed25519_dalek::SigningKey::from_bytes(seed)
-        .sign(base.as_bytes())
-        .to_bytes()
-        .to_vec()
-}
-
-/// The public key (32 bytes) of the Ed25519 secret `seed`.
-pub fn ed25519_public_key(seed: &[u8; 32]) -> [u8; 32] {
-    ed25519_dalek::SigningKey::from_bytes(seed)
-        .verifying_key()
-        .to_bytes()
-}
-
-/// Checks that `key` is a valid Ed25519 public key (32 bytes, a curve point).
-pub fn check_ed25519_public_key(key: &[u8]) -> bool {
-    <[u8; 32]>::try_from(key)
-        .ok()
-        .and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok())
-        .is_some()
-}
-
-/// Whether `signature` is an Ed25519 signature of `base` under `public_key` (strict: RFC 8032
-/// with the small-order and malleability checks).
-pub fn verify_ed25519(public_key: &[u8], base: &str, signature: &[u8]) -> bool {
-    let Ok(key) = <[u8; 32]>::try_from(public_key) else {
-        return false;
-    };
-    let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&key) else {
-        return false;
-    };
-    let Ok(sig) = ed25519_dalek::Signature::from_slice(signature) else {
-        return false;
-    };
-    key.verify_strict(base.as_bytes(), &sig).is_ok()
-}
-
-/// The key a client signs with.
-#[derive(Clone)]
-pub enum SigningKey<'a> {
-    /// The APIKey (HMAC-SHA256).
-    Hmac(&'a [u8]),
-    /// An Ed25519 secret seed whose public key the developer registered.
-    Ed25519(&'a [u8; 32]),
-}
-
-impl std::fmt::Debug for SigningKey<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Hmac(_) => f.write_str("SigningKey::Hmac(***)"),
-            Self::Ed25519(_) => f.write_str("SigningKey::Ed25519(***)"),
-        }
-    }
-}
-
-/// The three headers a signed request carries.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignedHeaders {
-    /// `Content-Digest`.
-    pub content_digest: String,
-    /// `Signature-Input`.
-    pub signature_input: String,
-    /// `Signature`.
-    pub signature: String,
-    /// The signature base that was signed (for debugging a client).
-    pub base: String,
-}
-
-/// A request about to be signed.
-#[derive(Debug, Clone, Copy)]
-pub struct Unsigned<'a> {
-    /// The method.
-    pub method: &'a str,
-    /// The path, as it will be sent.
-    pub path: &'a str,
-    /// The query string without `?`, as it will be sent.
-    pub query: Option<&'a str>,
-    /// The body (empty for a GET).
-    pub body: &'a [u8],
-}
-
-/// Who signs, when, with which nonce and key.
-#[derive(Debug, Clone)]
-pub struct Signer<'a> {
-    /// `keyid`: the AppID.
-    pub key_id: &'a str,
-    /// `created`: Unix seconds.
-    pub created: i64,
-    /// `nonce`: fresh for every request.
-    pub nonce: &'a str,
-    /// The key.
-    pub key: SigningKey<'a>,
-}
-
-/// Signs a request (the client's side).
-pub fn sign_request(request: &Unsigned<'_>, signer: &Signer<'_>) -> SignedHeaders {
-    let Unsigned {
-        method,
-        path,
-        query,
-        body,
-    } = *request;
-    let (key_id, created, nonce, key) = (signer.key_id, signer.created, signer.nonce, &signer.key);
-    let digest = content_digest(body);
-    let input = SignatureInput {
-        label: "sig1".into(),
-        created,
-        key_id: key_id.to_owned(),
-        nonce: nonce.to_owned(),
-        alg: match key {
-            SigningKey::Hmac(_) => Algorithm::HmacSha256,
-            SigningKey::Ed25519(_) => Algorithm::Ed25519,
-        },
-    };
-    let parts = RequestParts {
-        method,
-        path,
-        query,
-        content_digest: &digest,
-    };
-    let base = signature_base(&parts, &input);
-    let signature = match key {
-        SigningKey::Hmac(k) => sign_hmac(k, &base),
-        SigningKey::Ed25519(seed) => sign_ed25519(seed, &base),
-    };
-    SignedHeaders {
-        content_digest: digest,
-        signature_input: input.header_value(),
-        signature: format!("{}=:{}:", input.label, STANDARD.encode(signature)),
-        base,
-    }
-}
-
 /// An RFC 8941 byte sequence `:<base64>:`.
 fn byte_sequence(value: &str) -> Option<Vec<u8>> {
     let inner = value.trim().strip_prefix(':')?.strip_suffix(':')?;
@@ -493,5 +348,4 @@ fn is_key(text: &str) -> bool {
 }
 
 #[cfg(test)]
-#[path = "httpsig_tests.rs"]
 mod tests;

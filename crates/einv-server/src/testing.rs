@@ -117,3 +117,14 @@ pub async fn approved_licence(
         creds,
     })
 }
+
+/// The attributes of a `Set-Cookie` value but its `name=value` and `Max-Age`: what setting and
+/// clearing a cookie must agree on.
+pub fn cookie_attributes(set_cookie: &str) -> Vec<String> {
+    set_cookie
+        .split("; ")
+        .skip(1)
+        .filter(|a| !a.starts_with("Max-Age="))
+        .map(str::to_owned)
+        .collect()
+}

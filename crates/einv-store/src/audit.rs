@@ -6,16 +6,19 @@
 //! appenders, even on several nodes, produce one linear chain.
 
 use chrono::{DateTime, Utc};
-use einv_core::audit::{
-    entry_hash, Anchor, EntryContent, SignedHead, StoredCheckpoint, StoredEntry,
-};
+use einv_core::audit::{Anchor, EntryContent, SignedHead, StoredCheckpoint, StoredEntry};
 use einv_core::{AppId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::query::{placeholders, Bound, Records};
+use crate::audit_chain::append_in;
+use crate::query::{Bound, Records};
 use crate::signed_calls::SignedAnswer;
-use crate::{Store, StoreError, StoreResult};
+use crate::{Store, StoreResult};
+
+/// What signs the chain head after an append: `sign_head(seq, hash, at)` is the head's MAC
+/// (the store holds no key).
+pub type HeadSigner = dyn Fn(i64, &str, i64) -> String + Send + Sync;
 
 const COLUMNS: &str =
     "seq, at, actor, action, user_id, app_id, invoices, ip, detail, prev_hash, hash";
@@ -29,6 +32,44 @@ pub enum AuditFilter {
     User(UserId),
     /// Entries about one AppID (its developer's view).
     App(AppId),
+}
+
+/// Which page of a User's entries to read: those recorded in `[from, to)` (Unix seconds)
+/// older than `before_seq`, at most `limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserEntriesPage {
+    /// The User.
+    pub user_id: UserId,
+    /// The first instant, inclusive.
+    pub from: i64,
+    /// The last instant, exclusive.
+    pub to: i64,
+    /// Entries before this seq (the last of the previous page; `i64::MAX` for the first).
+    pub before_seq: i64,
+    /// At most this many.
+    pub limit: i64,
+}
+
+impl UserEntriesPage {
+    /// The newest page: at most `limit` of `user_id`'s entries recorded in `[from, to)`.
+    pub fn newest(user_id: UserId, (from, to): (i64, i64), limit: i64) -> Self {
+        Self {
+            user_id,
+            from,
+            to,
+            before_seq: i64::MAX,
+            limit,
+        }
+    }
+
+    /// The same page, but of the entries before `seq` (the last one of the previous page).
+    #[must_use]
+    pub fn before(self, seq: i64) -> Self {
+        Self {
+            before_seq: seq,
+            ..self
+        }
+    }
 }
 
 fn entry_from_row(r: &AnyRow) -> StoreResult<StoredEntry> {
@@ -102,7 +143,7 @@ impl Store {
     pub async fn append_audit(
         &self,
         entries: &[EntryContent],
-        sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
+        sign_head: &HeadSigner,
     ) -> StoreResult<Vec<(i64, String)>> {
         self.append_audit_and_answers(entries, &[], 0, sign_head)
             .await
@@ -116,7 +157,7 @@ impl Store {
         entries: &[EntryContent],
         answers: &[SignedAnswer],
         now: i64,
-        sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
+        sign_head: &HeadSigner,
     ) -> StoreResult<Vec<(i64, String)>> {
         if entries.is_empty() && answers.is_empty() {
             return Ok(Vec::new());
@@ -199,16 +240,16 @@ impl Store {
         self.audit_entries(&AuditFilter::User(user_id), limit).await
     }
 
-    /// One page of the entries about a User's data recorded in `[from, to)` (Unix seconds),
-    /// newest first, older than `before_seq` (keyset paging on the `(user_id, seq)` index).
-    pub async fn user_entries_page(
-        &self,
-        user_id: UserId,
-        from: i64,
-        to: i64,
-        before_seq: i64,
-        limit: i64,
-    ) -> StoreResult<Vec<StoredEntry>> {
+    /// One page of the entries about a User's data, newest first (keyset paging on the
+    /// `(user_id, seq)` index).
+    pub async fn user_entries_page(&self, page: &UserEntriesPage) -> StoreResult<Vec<StoredEntry>> {
+        let UserEntriesPage {
+            user_id,
+            from,
+            to,
+            before_seq,
+            limit,
+        } = *page;
         let sql = format!(
             "SELECT {COLUMNS} FROM audit_log WHERE user_id = $1 AND seq < $2 AND at >= $3 \
              AND at < $4 ORDER BY seq DESC LIMIT $5"
@@ -293,113 +334,4 @@ impl Store {
             .fetch_one(self.pool())
             .await?)
     }
-}
-
-/// Appends `entries` to the chain inside `tx` (see [`Store::append_audit`]).
-async fn append_in(
-    tx: &mut sqlx::AnyConnection,
-    entries: &[EntryContent],
-    sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
-) -> StoreResult<Vec<(i64, String)>> {
-    // Write first: this takes the lock every other appender waits on, and reads the head.
-    let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
-        .fetch_one(&mut *tx)
-        .await?;
-    let (seq, prev): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
-    // Chain and encode every entry first, then store them with few multi-row statements.
-    let rows = chain(entries, seq, prev)?;
-    let mut rest = rows.as_slice();
-    while !rest.is_empty() {
-        // Statements of 64, 32, … 1 rows: few distinct texts for the statement cache, and a
-        // batch of n entries costs at most about log2(n) statements.
-        let take = INSERT_SIZES
-            .iter()
-            .copied()
-            .find(|size| *size <= rest.len())
-            .unwrap_or(1);
-        let (chunk, after) = rest.split_at(take);
-        insert_rows(tx, chunk).await?;
-        rest = after;
-    }
-    let Some(last) = rows.last() else {
-        return Ok(Vec::new());
-    };
-    let at = entries.iter().map(|e| e.at).max().unwrap_or_default();
-    let mac = sign_head(last.seq, &last.hash, at);
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, at = $3, mac = $4 WHERE id = 1")
-        .bind(last.seq)
-        .bind(last.hash.as_str())
-        .bind(at)
-        .bind(mac)
-        .execute(&mut *tx)
-        .await?;
-    Ok(rows.into_iter().map(|r| (r.seq, r.hash)).collect())
-}
-
-/// The row counts of the multi-row INSERTs (11 parameters a row: 704 at most, within both
-/// backends' limits).
-const INSERT_SIZES: [usize; 7] = [64, 32, 16, 8, 4, 2, 1];
-
-/// One audit row, chained and encoded.
-pub(crate) struct ChainedRow<'a> {
-    pub(crate) seq: i64,
-    pub(crate) entry: &'a EntryContent,
-    pub(crate) invoices: String,
-    pub(crate) prev_hash: String,
-    pub(crate) hash: String,
-}
-
-/// `entries` chained after the head `(seq, prev)`, in order, each with its encoded invoices.
-pub(crate) fn chain(
-    entries: &[EntryContent],
-    mut seq: i64,
-    mut prev: String,
-) -> StoreResult<Vec<ChainedRow<'_>>> {
-    let mut rows = Vec::with_capacity(entries.len());
-    for e in entries {
-        seq += 1;
-        let hash = entry_hash(&prev, seq, e);
-        let invoices = serde_json::to_string(&e.invoices)
-            .map_err(|err| StoreError::corrupt("audit_log", "invoices", err.to_string()))?;
-        let prev_hash = std::mem::replace(&mut prev, hash.clone());
-        rows.push(ChainedRow {
-            seq,
-            entry: e,
-            invoices,
-            prev_hash,
-            hash,
-        });
-    }
-    Ok(rows)
-}
-
-async fn insert_rows(tx: &mut sqlx::AnyConnection, rows: &[ChainedRow<'_>]) -> StoreResult<()> {
-    let mut sql = String::from(
-        "INSERT INTO audit_log (seq, at, actor, action, user_id, app_id, invoices, ip, detail, prev_hash, hash) VALUES ",
-    );
-    let values: Vec<String> = (0..rows.len())
-        .map(|i| format!("({})", placeholders(i * 11 + 1, 11)))
-        .collect();
-    sql.push_str(&values.join(", "));
-    let mut query = sqlx::query(&sql);
-    for r in rows {
-        let e = r.entry;
-        query = query
-            .bind(r.seq)
-            .bind(e.at)
-            .bind(e.actor.as_str())
-            .bind(e.action.as_str())
-            .bind(e.user_id)
-            .bind(e.app_id.as_deref())
-            .bind(r.invoices.as_str())
-            .bind(e.ip.as_deref())
-            .bind(e.detail.as_str())
-            .bind(r.prev_hash.as_str())
-            .bind(r.hash.as_str());
-    }
-    query
-        .execute(&mut *tx)
-        .await
-        .map_err(|err| StoreError::on_unique(err, "this audit seq"))?;
-    Ok(())
 }

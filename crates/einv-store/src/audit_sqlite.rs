@@ -24,7 +24,8 @@ use std::sync::Arc;
 use einv_core::audit::EntryContent;
 use rusqlite::{named_params, Connection, OpenFlags};
 
-use crate::audit::chain;
+use crate::audit::HeadSigner;
+use crate::audit_chain::chain;
 use crate::audit_tip::ChainTip;
 use crate::signed_calls::{SignedAnswer, GIVE_UP_CLAIM, KEEP_ANSWER, REMOVE_EXPIRED};
 use crate::{StoreError, StoreResult};
@@ -56,7 +57,7 @@ struct Stored {
     mac: String,
 }
 
-/// One row as stored: [`crate::audit::ChainedRow`] without its borrow (the entry's invoice
+/// One row as stored: [`crate::audit_chain::ChainedRow`] without its borrow (the entry's invoice
 /// list only as its encoded text, not copied again).
 struct Link {
     seq: i64,
@@ -140,7 +141,7 @@ impl AuditAppender {
         entries: &[EntryContent],
         answers: &[SignedAnswer],
         now: i64,
-        sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
+        sign_head: &HeadSigner,
     ) -> StoreResult<Vec<(i64, String)>> {
         let mut slot = self.slot.lock().await;
         if self.closed.load(Ordering::SeqCst) {
@@ -344,7 +345,7 @@ fn stored(
     entries: &[EntryContent],
     seq: i64,
     prev: String,
-    sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
+    sign_head: &HeadSigner,
 ) -> StoreResult<Stored> {
     let links: Vec<Link> = chain(entries, seq, prev)?
         .into_iter()

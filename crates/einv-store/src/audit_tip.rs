@@ -19,7 +19,8 @@
 use einv_core::audit::EntryContent;
 use sqlx::Row;
 
-use crate::audit::chain;
+use crate::audit::HeadSigner;
+use crate::audit_chain::chain;
 use crate::signed_calls::SignedAnswer;
 use crate::{Backend, Store, StoreError, StoreResult};
 
@@ -76,7 +77,7 @@ impl Store {
         entries: &[EntryContent],
         answers: &[SignedAnswer],
         now: i64,
-        sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
+        sign_head: &HeadSigner,
     ) -> StoreResult<Vec<(i64, String)>> {
         // On a SQLite file the whole batch is one blocking call (audit_sqlite.rs).
         if let Some(appender) = self.audit_appender() {
@@ -104,7 +105,7 @@ impl Store {
         entries: &[EntryContent],
         answers: &[SignedAnswer],
         now: i64,
-        sign_head: &(dyn Fn(i64, &str, i64) -> String + Send + Sync),
+        sign_head: &HeadSigner,
     ) -> StoreResult<Option<Vec<(i64, String)>>> {
         let rows = chain(entries, tip.seq, tip.hash.clone())?;
         let Some(last) = rows.last() else {

@@ -14,6 +14,7 @@ use sqlx::{AnyPool, Executor};
 
 mod apps;
 mod audit;
+mod audit_chain;
 mod audit_sqlite;
 mod audit_tip;
 mod carrier_proof;
@@ -39,7 +40,7 @@ mod wal_checkpoint;
 mod winners;
 mod winning;
 
-pub use audit::AuditFilter;
+pub use audit::{AuditFilter, HeadSigner, UserEntriesPage};
 pub use audit_tip::ChainTip;
 pub use carrier_proof::CarrierProof;
 pub use consent::records::*;

@@ -9,7 +9,7 @@ use crate::columns::parsed;
 use crate::query::Records;
 use crate::records::from_unix;
 use crate::{Store, StoreError, StoreResult};
-use einv_core::httpsig::Algorithm;
+use einv_core::httpsig::{public_key_from_base64, Algorithm};
 
 /// A public key a developer registered for signing v2 requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +20,11 @@ pub struct SigningKeyRecord {
     pub app_id: AppId,
     /// The algorithm it verifies (`ed25519`).
     pub algorithm: Algorithm,
-    /// The raw public key, Base64.
+    /// The public key, Base64, as registered.
     pub public_key: String,
+    /// The public key's bytes (a row whose Base64 does not decode is read as corrupt: a
+    /// stored key is never dropped unseen).
+    pub key_bytes: Vec<u8>,
     /// The developer's name for it.
     pub label: String,
     /// When registered.
@@ -31,11 +34,21 @@ pub struct SigningKeyRecord {
 }
 
 fn key_from_row(r: &sqlx::any::AnyRow) -> StoreResult<SigningKeyRecord> {
+    let id: i64 = r.try_get("id")?;
+    let public_key: String = r.try_get("public_key")?;
+    let key_bytes = public_key_from_base64(&public_key).ok_or_else(|| {
+        StoreError::corrupt(
+            "app_signing_keys",
+            "public_key",
+            format!("key {id}: not Base64"),
+        )
+    })?;
     Ok(SigningKeyRecord {
-        id: r.try_get("id")?,
+        id,
         app_id: parsed(r, "app_signing_keys", "app_id")?,
         algorithm: parsed(r, "app_signing_keys", "algorithm")?,
-        public_key: r.try_get("public_key")?,
+        public_key,
+        key_bytes,
         label: r.try_get("label")?,
         created_at: from_unix(r.try_get("created_at")?),
         revoked_at: r.try_get::<Option<i64>, _>("revoked_at")?.map(from_unix),

@@ -24,6 +24,7 @@ mod records;
 mod report;
 mod requests;
 mod seal;
+mod sqlite;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -35,7 +36,8 @@ pub use records::{
 pub use report::DestructionReport;
 pub use requests::HandledRequest;
 pub use seal::SealingKey;
-pub use store::{KitStore, SqliteKitStore};
+pub use sqlite::SqliteKitStore;
+pub use store::KitStore;
 
 /// The shortest usage-trail retention the kit accepts (R5.3: at least six months).
 pub const MIN_TRAIL_MONTHS: u32 = 6;

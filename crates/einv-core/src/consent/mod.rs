@@ -9,22 +9,21 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::str::FromStr;
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::clock::add_calendar_months;
 use crate::{InvalidValue, Service};
 
 mod code;
+mod grant;
+mod purpose;
 #[cfg(test)]
 mod tests;
 
 pub use code::VerificationCode;
+pub use grant::{consent_status, lapse_instant, ConsentGrant, ConsentStatus, LAPSE_MONTHS};
+pub use purpose::PurposeCategory;
 
-/// R5.6: a consent is re-obtained every half year, i.e. it lapses after six calendar months.
-pub const LAPSE_MONTHS: u32 = 6;
 /// The longest text a PDPA item may have: a paragraph a User can read on a phone.
 pub const MAX_ITEM_CHARS: usize = 500;
 
@@ -83,102 +82,6 @@ impl fmt::Display for Disclosure {
     }
 }
 
-/// What a declared purpose is, so that the forbidden ones (R5.5) can be recognised and refused
-/// instead of hidden in free text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PurposeCategory {
-    /// Providing the e-invoice service itself (R3.6): in scope.
-    EInvoiceService,
-    /// Personal bookkeeping or budgeting for the User: out of scope (R5.3).
-    PersonalFinance,
-    /// Statistics about the User's own spending shown to the User: out of scope (R5.3).
-    SpendingInsights,
-    /// Offers or loyalty benefits for the User: out of scope (R5.3).
-    Offers,
-}
-
-/// Purposes R5.5 forbids even with out-of-scope consent; they parse only to be refused.
-const FORBIDDEN_PURPOSES: [(&str, &str); 3] = [
-    (
-        "trade-secret-profiling",
-        "profiling a specific business's trade secrets",
-    ),
-    (
-        "third-party-disclosure",
-        "giving User data to third parties in any form",
-    ),
-    ("data-resale", "reselling User data to third parties"),
-];
-
-impl PurposeCategory {
-    /// Every category that can be declared.
-    pub const ALL: [PurposeCategory; 4] = [
-        Self::EInvoiceService,
-        Self::PersonalFinance,
-        Self::SpendingInsights,
-        Self::Offers,
-    ];
-
-    /// The stable name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::EInvoiceService => "e-invoice-service",
-            Self::PersonalFinance => "personal-finance",
-            Self::SpendingInsights => "spending-insights",
-            Self::Offers => "offers",
-        }
-    }
-
-    /// The name in Traditional Chinese.
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            Self::EInvoiceService => "電子發票服務",
-            Self::PersonalFinance => "個人記帳理財",
-            Self::SpendingInsights => "消費分析",
-            Self::Offers => "優惠推薦",
-        }
-    }
-
-    /// The name in English.
-    pub fn name_en(self) -> &'static str {
-        match self {
-            Self::EInvoiceService => "The e-invoice service",
-            Self::PersonalFinance => "Personal bookkeeping and budgeting",
-            Self::SpendingInsights => "Spending insights",
-            Self::Offers => "Offers and loyalty benefits",
-        }
-    }
-
-    /// Whether using data for this purpose is inside the e-invoice service (R5.3).
-    pub fn in_scope(self) -> bool {
-        self == Self::EInvoiceService
-    }
-}
-
-impl FromStr for PurposeCategory {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if let Some((_, what)) = FORBIDDEN_PURPOSES.iter().find(|(name, _)| *name == s) {
-            return Err(InvalidValue::new(
-                "purpose_category",
-                format!("R5.5: {what} may not be declared"),
-            ));
-        }
-        Self::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| {
-                let names: Vec<_> = Self::ALL.iter().map(|c| c.as_str()).collect();
-                InvalidValue::new(
-                    "purpose_category",
-                    format!("unknown {s:?}; one of {}", names.join(", ")),
-                )
-            })
-    }
-}
-
-/// The PDPA items of R5.4, all required.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PdpaItems {
     /// The kind of purpose (R5.5 forbids some).
@@ -373,101 +276,5 @@ impl ConsentRequest {
             .map(|s| s.as_str())
             .collect::<Vec<_>>()
             .join(" ")
-    }
-}
-
-/// Where a grant stands at an instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ConsentStatus {
-    /// Data may flow.
-    Live,
-    /// Six calendar months have passed (R5.6).
-    Lapsed,
-    /// The User revoked it (R5.2).
-    Revoked,
-    /// Voided by the Platform, e.g. after the developer's suspension (R10.2).
-    Voided,
-}
-
-impl ConsentStatus {
-    /// The stable name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Live => "live",
-            Self::Lapsed => "lapsed",
-            Self::Revoked => "revoked",
-            Self::Voided => "voided",
-        }
-    }
-}
-
-/// A consent the User gave at an instant: the request, and the times that end it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConsentGrant {
-    /// What was consented to.
-    pub request: ConsentRequest,
-    /// When.
-    pub granted_at: DateTime<Utc>,
-    /// When the User revoked it.
-    pub revoked_at: Option<DateTime<Utc>>,
-    /// When the Platform voided it.
-    pub voided_at: Option<DateTime<Utc>>,
-}
-
-impl ConsentGrant {
-    /// The User accepts `request` at `at`.
-    pub fn give(request: ConsentRequest, at: DateTime<Utc>) -> Self {
-        Self {
-            request,
-            granted_at: at,
-            revoked_at: None,
-            voided_at: None,
-        }
-    }
-
-    /// R5.6: six calendar months after it was given (Taipei calendar, month-end clamped).
-    pub fn lapses_at(&self) -> DateTime<Utc> {
-        lapse_instant(self.granted_at)
-    }
-
-    /// Where the grant stands at `now`.
-    pub fn status(&self, now: DateTime<Utc>) -> ConsentStatus {
-        consent_status(self.granted_at, self.revoked_at, self.voided_at, now)
-    }
-
-    /// Whether data may flow under this grant at `now`.
-    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
-        self.status(now) == ConsentStatus::Live
-    }
-
-    /// Whether it is live at `now` and covers `service`.
-    pub fn allows(&self, service: Service, now: DateTime<Utc>) -> bool {
-        self.is_live(now) && self.request.services.contains(&service)
-    }
-}
-
-/// R5.6: when a consent given at `granted_at` lapses.
-pub fn lapse_instant(granted_at: DateTime<Utc>) -> DateTime<Utc> {
-    add_calendar_months(granted_at, LAPSE_MONTHS)
-}
-
-/// Where a grant with these times stands at `now`. Voiding and revocation win over lapse; a
-/// grant is dead from the very instant it lapses, is revoked or is voided.
-pub fn consent_status(
-    granted_at: DateTime<Utc>,
-    revoked_at: Option<DateTime<Utc>>,
-    voided_at: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> ConsentStatus {
-    if voided_at.is_some_and(|t| now >= t) {
-        ConsentStatus::Voided
-    } else if revoked_at.is_some_and(|t| now >= t) {
-        ConsentStatus::Revoked
-    } else if now >= lapse_instant(granted_at) || now < granted_at {
-        // A grant read before the instant it was given is not live either.
-        ConsentStatus::Lapsed
-    } else {
-        ConsentStatus::Live
     }
 }

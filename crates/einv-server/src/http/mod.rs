@@ -3,14 +3,13 @@
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::{self, HeaderValue, InvalidHeaderValue};
-use axum::http::HeaderMap;
 use axum::middleware::from_fn_with_state;
 use axum::Router;
 
 use crate::services::Platform;
 
 pub mod client_ip;
+mod cookies;
 pub mod date;
 pub mod limit;
 pub mod metrics;
@@ -19,6 +18,8 @@ pub mod ops;
 pub mod v1;
 pub mod v2;
 pub mod web;
+
+pub use cookies::cookie;
 
 /// What every handler gets: one reference-counted pointer to the [`SharedState`], so the
 /// clone each middleware layer and extractor makes per request is one counter, not one per
@@ -93,34 +94,6 @@ impl AppState {
         self.fields_mut().trusted_proxies = Arc::new(proxies);
         self
     }
-
-    /// The `Set-Cookie` value carrying session `token` as cookie `name`, sent on `path` for
-    /// `lifetime`: HttpOnly (no script reads it), SameSite=Lax, Secure over HTTPS. The web
-    /// portal's and the blank pages' sessions share it.
-    pub fn session_cookie(
-        &self,
-        name: &str,
-        path: &str,
-        token: &str,
-        lifetime: chrono::Duration,
-    ) -> Result<HeaderValue, InvalidHeaderValue> {
-        let secure = if self.secure_cookies { "; Secure" } else { "" };
-        HeaderValue::from_str(&format!(
-            "{name}={token}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            lifetime.num_seconds()
-        ))
-    }
-}
-
-/// The value of cookie `name` the request sent, in any of its `Cookie` headers (HTTP/2 may
-/// send each cookie in a header of its own, RFC 9113 §8.2.3).
-pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
 }
 
 /// The whole application.

@@ -74,9 +74,7 @@ impl Platform {
             )
             .into());
         }
-        if let Some(field) = first_blank(&[("carrierId2", id2), ("carrierName", name)]) {
-            return Err(InvalidValue::required(field).into());
-        }
+        require_filled(&[("carrierId2", id2), ("carrierName", name)])?;
         let link = CarrierLink {
             carrier_type: carrier.kind.clone(),
             id1: id1.to_owned(),
@@ -145,9 +143,7 @@ impl Platform {
         id2: &str,
     ) -> ServiceResult<()> {
         let carrier = Carrier::parse(kind, id1).map_err(|e| e.for_field("carrierId1"))?;
-        if let Some(field) = first_blank(&[("issuer", issuer), ("carrierId2", id2)]) {
-            return Err(InvalidValue::required(field).into());
-        }
+        require_filled(&[("issuer", issuer), ("carrierId2", id2)])?;
         self.store
             .record_issuer_confirmation(
                 carrier.kind.as_str(),
@@ -233,10 +229,10 @@ impl Platform {
     }
 }
 
-/// The first of the named values left blank, if any.
-fn first_blank<'n>(values: &[(&'n str, &str)]) -> Option<&'n str> {
-    values
-        .iter()
-        .find(|(_, value)| value.trim().is_empty())
-        .map(|(name, _)| *name)
+/// Refuses the first of the named values left blank, naming its field.
+fn require_filled(values: &[(&str, &str)]) -> ServiceResult<()> {
+    match values.iter().find(|(_, value)| value.trim().is_empty()) {
+        Some((field, _)) => Err(InvalidValue::required(*field).into()),
+        None => Ok(()),
+    }
 }

@@ -9,7 +9,7 @@ use einv_store::{CarrierKey, CarrierLink, UserRecord};
 
 use super::carrier_list::CoveredMonths;
 use super::guessing::Secret;
-use super::hot::Checked;
+use super::hot::{Checked, HotView};
 use super::kept_invoices::Items;
 use super::{AuditEntry, Caller, InvoiceView, Platform};
 use crate::error::{Missing, Proof, ServiceError, ServiceResult};
@@ -88,25 +88,32 @@ impl Platform {
         carrier: &Carrier,
         code: &VerificationCode,
     ) -> ServiceResult<CarrierHolder> {
+        let hot = self.hot.checked_at(&self.store, checked);
+        let holder = async {
+            let (user, covered) = self.prove_carrier(&hot, carrier, code).await?;
+            self.require_consent_in(&hot, caller, &user, service)
+                .await?;
+            Ok::<_, ServiceError>(CarrierHolder {
+                user,
+                carrier: carrier.clone(),
+                covered,
+                checked: hot.checked(),
+            })
+        };
         // Guessing costs: per carrier and per caller IP (services/guessing.rs).
-        self.guarded(
-            Secret::UserCode(&carrier.id),
-            caller.ip,
-            self.authenticate_carrier_unguarded(checked, caller, service, carrier, code),
-        )
-        .await
+        self.guarded(Secret::UserCode(&carrier.id), caller.ip, holder)
+            .await
     }
 
-    async fn authenticate_carrier_unguarded(
+    /// The registered User that `carrier` and `code` prove, with the carriers the call may
+    /// see: a mobile barcode's own and those aggregated under it, or the one aggregated carrier.
+    async fn prove_carrier(
         &self,
-        checked: Checked,
-        caller: &Caller,
-        service: Service,
+        hot: &HotView<'_>,
         carrier: &Carrier,
         code: &VerificationCode,
-    ) -> ServiceResult<CarrierHolder> {
+    ) -> ServiceResult<(UserRecord, Vec<CarrierKey>)> {
         let unproven = || ServiceError::Unproven(Proof::VerificationCode);
-        let hot = self.hot.checked_at(&self.store, checked);
         if let Some(barcode) = carrier.mobile_barcode() {
             let snapshot = hot
                 .user_by_barcode(&barcode)
@@ -129,13 +136,7 @@ impl Platform {
                 carrier_type: l.carrier_type.clone(),
                 id1: l.id1.clone(),
             }));
-            self.require_consent_in(&hot, caller, user, service).await?;
-            return Ok(CarrierHolder {
-                user: user.clone(),
-                carrier: carrier.clone(),
-                covered,
-                checked: hot.checked(),
-            });
+            return Ok((user.clone(), covered));
         }
         let (user, link) = self
             .store
@@ -149,14 +150,7 @@ impl Platform {
             carrier_type: link.carrier_type,
             id1: link.id1,
         }];
-        self.require_consent_in(&hot, caller, &user, service)
-            .await?;
-        Ok(CarrierHolder {
-            user,
-            carrier: carrier.clone(),
-            covered,
-            checked: hot.checked(),
-        })
+        Ok((user, covered))
     }
 
     /// A page of the holder's invoices (carrierInvChk).

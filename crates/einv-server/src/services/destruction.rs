@@ -4,8 +4,6 @@
 //! confirms, for this one act only: the keys that verified when the licence ended (the ones R11
 //! revoked, not those rotated away or revoked before) and the Ed25519 keys registered then.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use einv_core::httpsig::Algorithm;
 use einv_core::AppId;
@@ -95,7 +93,7 @@ impl Platform {
                 k.revoked_at
                     .is_none_or(|r| ended_at.is_some_and(|e| r >= e))
             })
-            .filter_map(|k| STANDARD.decode(k.public_key).ok())
+            .map(|k| k.key_bytes)
             .collect();
         Ok(EndedApp {
             app_id: app_id.clone(),

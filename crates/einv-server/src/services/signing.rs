@@ -5,7 +5,9 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::Duration;
-use einv_core::httpsig::{check_ed25519_public_key, Algorithm, MAX_SKEW_SECS};
+use einv_core::httpsig::{
+    check_ed25519_public_key, public_key_from_base64, Algorithm, MAX_SKEW_SECS,
+};
 use einv_core::AppId;
 use einv_core::Service;
 use einv_store::{IdempotentAnswer, SigningKeyRecord};
@@ -59,7 +61,7 @@ impl Platform {
             .await?
             .into_iter()
             .filter(|k| k.revoked_at.is_none() && k.algorithm == Algorithm::Ed25519)
-            .filter_map(|k| STANDARD.decode(k.public_key).ok())
+            .map(|k| k.key_bytes)
             .collect();
         Ok(VerifyingKeys { app, ed25519 })
     }
@@ -100,7 +102,7 @@ impl Platform {
         public_key: &str,
         label: &str,
     ) -> ServiceResult<i64> {
-        let raw = STANDARD.decode(public_key.trim()).map_err(|_| {
+        let raw = public_key_from_base64(public_key).ok_or_else(|| {
             einv_core::InvalidValue::new("publicKey", "expected Base64 of the 32-byte key")
         })?;
         if !check_ed25519_public_key(&raw) {

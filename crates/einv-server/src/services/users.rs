@@ -5,7 +5,9 @@ use chrono::Duration;
 use einv_core::consent::VerificationCode;
 use einv_core::MobileBarcode;
 use einv_core::{AppId, DeletionRequestId, UserId};
-use einv_store::{DeletionRequestRecord, Notification, Recipient, RequestKind, UserRecord};
+use einv_store::{
+    DeletionRequestRecord, Notification, Recipient, RequestKind, UserEntriesPage, UserRecord,
+};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
@@ -270,21 +272,18 @@ impl Platform {
             .ok_or(ServiceError::not_found("request"))
     }
 
-    /// One page of the accesses to and events about the User's data recorded in
-    /// `[from, to)` (Unix seconds), newest first, older than `before_seq` (R6.4).
+    /// One page of the accesses to and events about the User's data, newest first (R6.4);
+    /// at most 10 000 entries a page.
     pub async fn access_history(
         &self,
-        user_id: UserId,
-        from: i64,
-        to: i64,
-        before_seq: i64,
-        limit: i64,
+        page: UserEntriesPage,
     ) -> ServiceResult<Vec<einv_core::audit::StoredEntry>> {
         self.flush_audit().await?;
-        Ok(self
-            .store
-            .user_entries_page(user_id, from, to, before_seq, limit.clamp(1, 10_000))
-            .await?)
+        let page = UserEntriesPage {
+            limit: page.limit.clamp(1, 10_000),
+            ..page
+        };
+        Ok(self.store.user_entries_page(&page).await?)
     }
 
     async fn file_request(

@@ -237,3 +237,54 @@ async fn web_cookies_are_secure_behind_https() {
         .contains("Secure"));
     app.stop().await;
 }
+
+/// A blank page's session cookie is cleared with the attributes it was set with: behind HTTPS
+/// the clearing `Set-Cookie` is `Secure` too, or the browser keeps the session cookie.
+#[tokio::test]
+async fn the_blank_page_cookie_is_cleared_as_secure_as_it_was_set() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let router = einv_server::router(einv_server::AppState::new(app.platform.clone(), true));
+    let send = |req: Request<Body>| {
+        let mut req = req;
+        let peer: std::net::SocketAddr = "127.0.0.1:4000".parse().unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        router.clone().oneshot(req)
+    };
+    let blank_cookie = |res: &axum::response::Response| {
+        let header = res.headers().get_all("set-cookie").iter().find_map(|v| {
+            let v = v.to_str().unwrap();
+            v.starts_with("einv_blank=").then(|| v.to_owned())
+        });
+        header.unwrap_or_else(|| panic!("no einv_blank cookie: {res:?}"))
+    };
+    let bare = "/PB2CAPIVAN/APIService/generalCarrierRegBlank";
+    let entry = Request::get(format!("{bare}?appID={APP_ID}&uuid=d"));
+    let entry = send(entry.body(Body::empty()).unwrap()).await.unwrap();
+    let set = blank_cookie(&entry);
+    let pair = set.split(';').next().unwrap().to_owned();
+    let page = Request::get(bare).header("cookie", &pair);
+    let page = send(page.body(Body::empty()).unwrap()).await.unwrap();
+    let page = axum::body::to_bytes(page.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let page = String::from_utf8(page.to_vec()).unwrap();
+    let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let form = format!("code=Fresh123&csrf={}", &page[at..at + 64]);
+    let done = Request::post(bare)
+        .header("cookie", &pair)
+        .header("content-type", "application/x-www-form-urlencoded");
+    let done = send(done.body(Body::from(form)).unwrap()).await.unwrap();
+    let cleared = blank_cookie(&done);
+    assert!(cleared.starts_with("einv_blank=;"), "{cleared}");
+    assert_eq!(
+        einv_server::testing::cookie_attributes(&cleared),
+        einv_server::testing::cookie_attributes(&set),
+        "set {set}, cleared {cleared}"
+    );
+    assert!(cleared.contains("; Secure"), "{cleared}");
+    app.stop().await;
+}

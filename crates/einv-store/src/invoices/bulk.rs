@@ -23,13 +23,15 @@ use einv_core::InvoiceNumber;
 use sqlx::query::Query;
 use sqlx::{AnyConnection, Connection, Database, Encode, Executor, Row, Type};
 
+use super::corrupt;
 use super::periods::distinct_keys;
-use super::{record_from_row, HEADER_COLUMNS};
 use crate::records::{date_key, period_key};
 use crate::{
-    Backend, ChangedInvoices, InsertOutcome, Invoice, InvoiceHeader, InvoiceRecord, InvoiceStatus,
-    Seller, Store, StoreError, StoreResult,
+    Backend, ChangedInvoices, InsertOutcome, Invoice, InvoiceHeader, InvoiceStatus, Seller, Store,
+    StoreResult,
 };
+use items::insert_items;
+use stored::{same_invoice, stored_records};
 
 /// The most parameters one statement binds: SQLite's `SQLITE_MAX_VARIABLE_NUMBER` (32 766 since
 /// SQLite 3.32); PostgreSQL's limit (65 535) is higher.
@@ -47,7 +49,9 @@ const ITEM_COLUMNS: &str = "invoice_id, seq, description, quantity, unit_price, 
 const ITEM_WIDTH: usize = 7;
 const SELLER_WIDTH: usize = 4;
 
+mod items;
 mod status;
+mod stored;
 
 pub use status::{StatusChange, StatusOutcome};
 
@@ -258,10 +262,6 @@ fn key_of(h: &InvoiceHeader) -> Key {
     (h.number, period_key(h.period))
 }
 
-fn corrupt(column: &'static str, problem: impl ToString) -> StoreError {
-    StoreError::corrupt("invoices", column, problem)
-}
-
 async fn insert_invoices(
     tx: &mut Tx,
     backend: Backend,
@@ -335,104 +335,4 @@ async fn insert_invoices(
 
     insert_items(tx, backend, invoices, &ids).await?;
     Ok(outcomes)
-}
-
-/// Whether `new` is the invoice stored as `stored`, ignoring what the Platform did to it after
-/// the import: a void or cancel (its status) and a donation through the API.
-fn same_invoice(stored: &InvoiceRecord, new: &InvoiceHeader) -> bool {
-    let s = &stored.header;
-    let donation_ok =
-        s.donated_to == new.donated_to || (stored.donated_at.is_some() && new.donated_to.is_none());
-    if !donation_ok {
-        return false;
-    }
-    let mut as_new = s.clone();
-    as_new.donated_to.clone_from(&new.donated_to);
-    as_new == *new
-}
-
-/// The stored records of `invoices[i]` for `i` in `which`, by key.
-async fn stored_records(
-    tx: &mut Tx,
-    backend: Backend,
-    invoices: &[Invoice],
-    which: &[usize],
-) -> StoreResult<HashMap<Key, InvoiceRecord>> {
-    let mut found = HashMap::with_capacity(which.len());
-    for chunk in which.chunks(MAX_PARAMS) {
-        let list = values_list(backend, chunk.len(), 1);
-        // The chunk's periods, written as integers (they are keys made here), so PostgreSQL
-        // reads only their partitions.
-        let periods: Vec<String> = distinct_keys(chunk.iter().map(|&i| invoices[i].header.period))
-            .iter()
-            .map(i64::to_string)
-            .collect();
-        let sql = format!(
-            "SELECT {HEADER_COLUMNS} FROM invoices i \
-             WHERE i.inv_num IN {list} AND i.period IN ({})",
-            periods.join(",")
-        );
-        let mut query = sqlx::query(&sql);
-        for &i in chunk {
-            query = query.bind(invoices[i].header.number.as_str());
-        }
-        for row in query.fetch_all(&mut *tx).await? {
-            let record = record_from_row(&row)?;
-            found.insert(key_of(&record.header), record);
-        }
-    }
-    Ok(found)
-}
-
-async fn insert_items(
-    tx: &mut Tx,
-    backend: Backend,
-    invoices: &[Invoice],
-    ids: &[Option<i64>],
-) -> StoreResult<()> {
-    // `seq` is the position from 1 (it orders the lines); `row_num` the row number as uploaded.
-    let rows: Vec<(i64, i64, i64, &crate::InvoiceItem)> = invoices
-        .iter()
-        .zip(ids)
-        .filter_map(|(invoice, id)| id.map(|id| (id, invoice)))
-        .flat_map(|(id, invoice)| {
-            let period = period_key(invoice.header.period);
-            invoice
-                .items
-                .iter()
-                .zip(1_i64..)
-                .map(move |(item, seq)| (id, period, seq, item))
-        })
-        .collect();
-    let with_period = backend == Backend::Postgres;
-    let (columns, width) = if with_period {
-        (format!("{ITEM_COLUMNS}, period"), ITEM_WIDTH + 1)
-    } else {
-        (ITEM_COLUMNS.to_owned(), ITEM_WIDTH)
-    };
-    for chunk in rows.chunks(rows_per_statement(width)) {
-        let sql = format!(
-            "INSERT INTO invoice_items ({columns}) VALUES {}",
-            values_list(backend, width, chunk.len())
-        );
-        let mut query = sqlx::query(&sql);
-        for (id, period, seq, item) in chunk {
-            query = query
-                .bind(*id)
-                .bind(*seq)
-                .bind(item.description.as_str())
-                .bind(item.quantity.as_str())
-                .bind(item.unit_price.as_str())
-                .bind(item.amount.as_str())
-                .bind(item.row.as_str());
-            if with_period {
-                query = query.bind(*period);
-            }
-        }
-        query
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::on_unique(e, "invoice item"))?;
-    }
-    Ok(())
 }

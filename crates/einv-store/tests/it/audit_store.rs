@@ -269,6 +269,10 @@ async fn purge_keeps_the_rest_verifiable(store: &Store) {
 /// The User's history page (R6.4): only that User's entries, inside `[from, to)`, newest first,
 /// older than the cursor, at most `limit`.
 async fn a_users_entries_page_by_time_and_sequence(store: &Store) {
+    let page = |from, to, before_seq, limit| {
+        einv_store::UserEntriesPage::newest(einv_core::UserId::new(1), (from, to), limit)
+            .before(before_seq)
+    };
     let entries: Vec<EntryContent> = (1..=6)
         .map(|at| entry(at * 100, if at == 3 { 2 } else { 1 }, "A"))
         .collect();
@@ -277,7 +281,7 @@ async fn a_users_entries_page_by_time_and_sequence(store: &Store) {
         page.iter().map(|e| e.content.at).collect()
     };
     let all = store
-        .user_entries_page(einv_core::UserId::new(1), 0, i64::MAX, i64::MAX, 10)
+        .user_entries_page(&page(0, i64::MAX, i64::MAX, 10))
         .await
         .unwrap();
     assert_eq!(
@@ -286,17 +290,17 @@ async fn a_users_entries_page_by_time_and_sequence(store: &Store) {
         "User 2's entry is not User 1's"
     );
     let first = store
-        .user_entries_page(einv_core::UserId::new(1), 0, i64::MAX, i64::MAX, 2)
+        .user_entries_page(&page(0, i64::MAX, i64::MAX, 2))
         .await
         .unwrap();
     assert_eq!(ats(&first), [600, 500]);
     let next = store
-        .user_entries_page(einv_core::UserId::new(1), 0, i64::MAX, first[1].seq, 2)
+        .user_entries_page(&page(0, i64::MAX, first[1].seq, 2))
         .await
         .unwrap();
     assert_eq!(ats(&next), [400, 200], "the page after the cursor");
     let window = store
-        .user_entries_page(einv_core::UserId::new(1), 200, 500, i64::MAX, 10)
+        .user_entries_page(&page(200, 500, i64::MAX, 10))
         .await
         .unwrap();
     assert_eq!(ats(&window), [400, 200], "from inclusive, to exclusive");

@@ -16,6 +16,7 @@ einv_store::both_backends!(
     an_unknown_session_role_names_its_column,
     an_unknown_job_outcome_names_its_column,
     an_unknown_signing_algorithm_names_its_column,
+    a_signing_key_not_in_base64_names_its_column_and_key,
     a_charity_ban_failing_the_checksum_names_its_column,
 );
 
@@ -82,18 +83,34 @@ async fn an_unknown_job_outcome_names_its_column(store: &Store) {
     assert_reads_corrupt(store, sql, read, ("job_runs", "outcome")).await;
 }
 
-async fn an_unknown_signing_algorithm_names_its_column(store: &Store) {
-    raw(
-        store,
+/// An app `app_id` written as a row, for a signing key to belong to.
+async fn app_row(store: &Store, app_id: &str) -> einv_core::AppId {
+    let sql = format!(
         "INSERT INTO apps (app_id, name, sealed_key, status, services, created_at) \
-         VALUES ('EINVKIND000001', 'n', 'k', 'active', 'winning-numbers', 0)",
-    )
-    .await;
+         VALUES ('{app_id}', 'n', 'k', 'active', 'winning-numbers', 0)"
+    );
+    raw(store, &sql).await;
+    crate::app(app_id)
+}
+
+async fn an_unknown_signing_algorithm_names_its_column(store: &Store) {
+    let app = app_row(store, "EINVKIND000001").await;
     let sql = "INSERT INTO app_signing_keys (app_id, algorithm, public_key, label, created_at) \
                VALUES ('EINVKIND000001', 'rsa', 'AAAA', 'k', 0)";
-    let app = crate::app("EINVKIND000001");
     let read = store.signing_keys(&app);
     assert_reads_corrupt(store, sql, read, ("app_signing_keys", "algorithm")).await;
+}
+
+/// A stored public key that is not Base64 is refused naming the key, never dropped unseen (the
+/// v2 verifier would then refuse that key's signatures with no one told why).
+async fn a_signing_key_not_in_base64_names_its_column_and_key(store: &Store) {
+    let app = app_row(store, "EINVKIND000002").await;
+    let sql =
+        "INSERT INTO app_signing_keys (id, app_id, algorithm, public_key, label, created_at) \
+               VALUES (41, 'EINVKIND000002', 'ed25519', 'not*base64!', 'k', 0)";
+    let read = store.signing_keys(&app);
+    let message = assert_reads_corrupt(store, sql, read, ("app_signing_keys", "public_key")).await;
+    assert!(message.contains("key 41"), "{message}");
 }
 
 /// A charity's business ID is a `BusinessId`: eight digits that pass the checksum.

@@ -6,20 +6,19 @@ use einv_core::{wire, Service};
 use serde_json::{json, Map, Value};
 
 use super::error::V1Result;
-use super::gate::{holder, serial, unknown_action, ActionSpec};
+use super::gate::{holder, one_action, serial, ActionSpec};
 use super::params::V1Params;
-use super::reply::{render, CodeType, Reply};
+use super::reply::{CodeType, Reply};
 use crate::http::AppState;
 
 const AGGREGATE: ActionSpec = ActionSpec::signed_write(Service::CarrierAggregation, &["1.0"]);
 
 /// The Aggregate endpoint.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    let result = match params.get("action").unwrap_or_default() {
-        "qryCarrierAgg" => aggregate(&state, &params).await,
-        other => Err(unknown_action(other, "qryCarrierAgg")),
-    };
-    render(&params, CodeType::Number, result)
+    one_action(&params, "qryCarrierAgg", CodeType::Number, || {
+        aggregate(&state, &params)
+    })
+    .await
 }
 
 async fn aggregate(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {

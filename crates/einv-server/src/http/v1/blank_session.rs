@@ -104,8 +104,8 @@ impl BlankSession {
     /// Ends the session (after its change is made, so a form cannot be replayed).
     pub async fn end(&self, state: &AppState) -> ServiceResult<HeaderValue> {
         state.platform.end_session(&self.session).await?;
-        Ok(HeaderValue::from_static(
-            "einv_blank=; Path=/PB2CAPIVAN/APIService; HttpOnly; SameSite=Lax; Max-Age=0",
-        ))
+        state
+            .cleared_cookie(COOKIE, PATH)
+            .map_err(|e| ServiceError::Internal(e.to_string().into()))
     }
 }

@@ -6,20 +6,19 @@ use serde_json::{json, Map, Value};
 
 use super::error::V1Result;
 use super::fields::{self, taipei_timestamp};
-use super::gate::{holder, serial, unknown_action, ActionSpec};
+use super::gate::{holder, one_action, serial, ActionSpec};
 use super::params::V1Params;
-use super::reply::{render, CodeType, Reply};
+use super::reply::{CodeType, Reply};
 use crate::http::AppState;
 
 const DONATE: ActionSpec = ActionSpec::signed_write(Service::Donation, &["0.1"]);
 
 /// The Donate endpoint.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    let result = match params.get("action").unwrap_or_default() {
-        "carrierInvDnt" => donate(&state, &params).await,
-        other => Err(unknown_action(other, "carrierInvDnt")),
-    };
-    render(&params, CodeType::Number, result)
+    one_action(&params, "carrierInvDnt", CodeType::Number, || {
+        donate(&state, &params)
+    })
+    .await
 }
 
 async fn donate(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {

@@ -3,10 +3,12 @@
 //! actions share after that (the carrier holder's proof, the call's serial, an unknown action).
 
 use einv_core::{wire, InvalidValue, Service};
+use serde_json::{Map, Value};
 
 use super::error::{V1Error, V1Result};
 use super::fields;
 use super::params::V1Params;
+use super::reply::{render, CodeType, Reply};
 use crate::http::AppState;
 use crate::services::{AuthorisedApp, Caller, CarrierHolder, Platform};
 
@@ -171,6 +173,24 @@ fn verify_signature(params: &V1Params, app: &AuthorisedApp) -> V1Result<()> {
                 .into(),
         ))
     }
+}
+
+/// The reply of an endpoint with the one action `name`: what `act` answers, rendered with
+/// `code_type`, or a 903 for any other action.
+pub async fn one_action<F>(
+    params: &V1Params,
+    name: &str,
+    code_type: CodeType,
+    act: impl FnOnce() -> F,
+) -> Reply
+where
+    F: std::future::Future<Output = V1Result<Map<String, Value>>>,
+{
+    let result = match params.get("action").unwrap_or_default() {
+        action if action == name => act().await,
+        other => Err(unknown_action(other, name)),
+    };
+    render(params, code_type, result)
 }
 
 /// A 903 for an action this endpoint does not serve.

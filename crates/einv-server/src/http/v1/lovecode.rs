@@ -5,9 +5,9 @@ use einv_core::Service;
 use serde_json::{json, Map, Value};
 
 use super::error::V1Result;
-use super::gate::{admit, unknown_action, ActionSpec};
+use super::gate::{admit, one_action, ActionSpec};
 use super::params::V1Params;
-use super::reply::{render, CodeType, Reply};
+use super::reply::{CodeType, Reply};
 use crate::http::AppState;
 
 /// R3.6: love-code search serves cloud-invoice donation (a User picks the charity to donate
@@ -16,11 +16,10 @@ const LOVE_CODE: ActionSpec = ActionSpec::public_read(Service::Donation, &["0.1"
 
 /// The qryLoveCode endpoint.
 pub async fn handle(State(state): State<AppState>, params: V1Params) -> Reply {
-    let result = match params.get("action").unwrap_or_default() {
-        "qryLoveCode" => search(&state, &params).await,
-        other => Err(unknown_action(other, "qryLoveCode")),
-    };
-    render(&params, CodeType::Text, result)
+    one_action(&params, "qryLoveCode", CodeType::Text, || {
+        search(&state, &params)
+    })
+    .await
 }
 
 async fn search(state: &AppState, params: &V1Params) -> V1Result<Map<String, Value>> {

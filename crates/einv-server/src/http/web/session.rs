@@ -188,7 +188,7 @@ impl WebSession {
     /// Ends this session; returns the `Set-Cookie` value that clears the cookie.
     pub async fn end(&self, state: &AppState) -> Result<HeaderValue, WebError> {
         state.platform.end_session(&self.session).await?;
-        Ok(cleared_cookie(state))
+        cleared_cookie(state)
     }
 
     /// Ends every other session of this session's subject (after the verification code or
@@ -218,12 +218,10 @@ impl WebSession {
 }
 
 /// The `Set-Cookie` value that clears the session cookie.
-pub fn cleared_cookie(state: &AppState) -> HeaderValue {
-    if state.secure_cookies {
-        HeaderValue::from_static("einv_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure")
-    } else {
-        HeaderValue::from_static("einv_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
-    }
+pub fn cleared_cookie(state: &AppState) -> Result<HeaderValue, WebError> {
+    state
+        .cleared_cookie(COOKIE, "/")
+        .map_err(|_| WebError::Shown(StatusCode::INTERNAL_SERVER_ERROR, "cookie".into()))
 }
 
 /// `Option<WebSession>`: the signed-in session, if any.

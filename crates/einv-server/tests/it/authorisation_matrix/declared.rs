@@ -1,5 +1,6 @@
 //! The routes the source declares: each `.route("…", get(…).post(…))` in `src/http`, the blank
-//! pages from their `Blank::… => "…"` arms, the v1 actions each v1 handler matches.
+//! pages from their `Blank::… => "…"` arms, the v1 actions each v1 handler matches (or names
+//! as its `one_action`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -59,6 +60,18 @@ fn arms(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The v1 actions a handler file answers: its `"…" =>` arms, and the one action of a handler
+/// that answers only one (`one_action(&params, "…", …)`).
+fn v1_actions(text: &str) -> BTreeSet<String> {
+    let mut actions = arms(text);
+    for (at, call) in text.match_indices("one_action(") {
+        let args = call_text(text, at + call.len() - 1);
+        let name = args.split(',').nth(1).map(|a| a.trim().trim_matches('"'));
+        actions.extend(name.filter(|n| !n.is_empty()).map(str::to_owned));
+    }
+    actions
+}
+
 /// `=> "…"` arm values in `text` (the blank pages' names).
 fn arm_values(text: &str) -> BTreeSet<String> {
     text.split("=>")
@@ -108,7 +121,7 @@ pub(super) fn declared_routes() -> BTreeSet<(String, String)> {
                 match V1_FILES.iter().find(|(p, _)| *p == path) {
                     Some((_, file)) => {
                         let source = &files.iter().find(|(n, _)| n == file).unwrap().1;
-                        for action in arms(source) {
+                        for action in v1_actions(source) {
                             routes.insert((method.clone(), format!("{path}#{action}")));
                         }
                     }

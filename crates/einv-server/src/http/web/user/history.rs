@@ -18,6 +18,7 @@ use crate::http::web::signed_in::SignedIn;
 use crate::http::web::{page, Lang, WebError};
 use crate::http::AppState;
 use einv_core::UserId;
+use einv_store::UserEntriesPage;
 
 /// Rows on one page.
 const PAGE_ROWS: i64 = 20;
@@ -153,11 +154,10 @@ pub(super) async fn show(
         }
     };
     let p = &state.platform;
-    let before = f.before.unwrap_or(i64::MAX);
     // One more than a page tells whether there is an older page.
-    let mut entries = p
-        .access_history(user, from, to, before, PAGE_ROWS + 1)
-        .await?;
+    let page = UserEntriesPage::newest(user, (from, to), PAGE_ROWS + 1);
+    let page = f.before.map_or(page, |seq| page.before(seq));
+    let mut entries = p.access_history(page).await?;
     let more = entries.len() > usize::try_from(PAGE_ROWS).unwrap_or(usize::MAX);
     entries.truncate(usize::try_from(PAGE_ROWS).unwrap_or(usize::MAX));
     let names = p.app_names(&entry_apps(&entries)).await?;
@@ -212,7 +212,8 @@ pub(super) async fn csv(
         )
     })?;
     let p = &state.platform;
-    let entries = p.access_history(user, from, to, i64::MAX, CSV_ROWS).await?;
+    let newest = UserEntriesPage::newest(user, (from, to), CSV_ROWS);
+    let entries = p.access_history(newest).await?;
     let names = p.app_names(&entry_apps(&entries)).await?;
     let mut out = String::from("\u{feff}");
     let heading = [

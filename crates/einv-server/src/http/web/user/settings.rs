@@ -115,6 +115,6 @@ pub(super) async fn deregister(
     Posted { me: user, .. }: Posted<UserId>,
 ) -> Result<Response, WebError> {
     state.platform.deregister_user(user).await?;
-    let cookie = crate::http::web::session::cleared_cookie(&state);
+    let cookie = crate::http::web::session::cleared_cookie(&state)?;
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/me/login")).into_response())
 }

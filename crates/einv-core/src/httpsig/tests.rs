@@ -4,7 +4,7 @@
 
 use super::*;
 
-const DOC: &str = include_str!("../../../docs/v2.md");
+const DOC: &str = include_str!("../../../../docs/v2.md");
 const BODY: &[u8] =
     br#"{"invoiceNumber":"AB00000001","invoiceDate":"2026-11-20","loveCode":"919"}"#;
 const APP_ID: &str = "EINVEXAMPLE0001";
