@@ -346,3 +346,12 @@ proptest! {
         prop_assert_eq!(canonical(&entry), canonical_as_first_written(&entry));
     }
 }
+
+#[test]
+fn a_checkpoint_mac_is_the_hmac_of_the_32_byte_key() {
+    // HMAC-SHA256 under [3; 32], computed outside this crate (Python's hmac module).
+    assert_eq!(
+        key().sign(HEAD, 5, "ab", 1_790_000_000),
+        "589ed9427a694376c6448b5ac9a2e74e6f1f6bd4c4df750f63bff50453dd0639"
+    );
+}
