@@ -310,9 +310,17 @@ fn canonical_as_first_written(entry: &EntryContent) -> Vec<u8> {
     put(&mut out, "at", Some(&entry.at.to_string()));
     put(&mut out, "actor", Some(&entry.actor));
     put(&mut out, "action", Some(&entry.action));
-    put(&mut out, "user_id", entry.user_id.map(|u| u.to_string()).as_deref());
+    put(
+        &mut out,
+        "user_id",
+        entry.user_id.map(|u| u.to_string()).as_deref(),
+    );
     put(&mut out, "app_id", entry.app_id.as_deref());
-    put(&mut out, "invoices", Some(&entry.invoices.len().to_string()));
+    put(
+        &mut out,
+        "invoices",
+        Some(&entry.invoices.len().to_string()),
+    );
     for number in &entry.invoices {
         put(&mut out, "invoice", Some(number));
     }
