@@ -6,13 +6,12 @@
 //! appenders, even on several nodes, produce one linear chain.
 
 use chrono::{DateTime, Utc};
-use einv_core::audit::{
-    entry_hash, Anchor, EntryContent, SignedHead, StoredCheckpoint, StoredEntry,
-};
+use einv_core::audit::{Anchor, EntryContent, SignedHead, StoredCheckpoint, StoredEntry};
 use einv_core::{AppId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::audit_rows::{chain, ChainedRow};
 use crate::query::{placeholders, Bound, Records};
 use crate::signed_calls::SignedAnswer;
 use crate::{Store, StoreError, StoreResult};
@@ -345,39 +344,6 @@ async fn append_in(
 /// The row counts of the multi-row INSERTs (11 parameters a row: 704 at most, within both
 /// backends' limits).
 const INSERT_SIZES: [usize; 7] = [64, 32, 16, 8, 4, 2, 1];
-
-/// One audit row, chained and encoded.
-pub(crate) struct ChainedRow<'a> {
-    pub(crate) seq: i64,
-    pub(crate) entry: &'a EntryContent,
-    pub(crate) invoices: String,
-    pub(crate) prev_hash: String,
-    pub(crate) hash: String,
-}
-
-/// `entries` chained after the head `(seq, prev)`, in order, each with its encoded invoices.
-pub(crate) fn chain(
-    entries: &[EntryContent],
-    mut seq: i64,
-    mut prev: String,
-) -> StoreResult<Vec<ChainedRow<'_>>> {
-    let mut rows = Vec::with_capacity(entries.len());
-    for e in entries {
-        seq += 1;
-        let hash = entry_hash(&prev, seq, e);
-        let invoices = serde_json::to_string(&e.invoices)
-            .map_err(|err| StoreError::corrupt("audit_log", "invoices", err.to_string()))?;
-        let prev_hash = std::mem::replace(&mut prev, hash.clone());
-        rows.push(ChainedRow {
-            seq,
-            entry: e,
-            invoices,
-            prev_hash,
-            hash,
-        });
-    }
-    Ok(rows)
-}
 
 async fn insert_rows(tx: &mut sqlx::AnyConnection, rows: &[ChainedRow<'_>]) -> StoreResult<()> {
     let mut sql = String::from(

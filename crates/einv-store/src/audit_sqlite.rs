@@ -24,7 +24,7 @@ use std::sync::Arc;
 use einv_core::audit::EntryContent;
 use rusqlite::{named_params, Connection, OpenFlags};
 
-use crate::audit::chain;
+use crate::audit_rows::chain;
 use crate::audit_tip::ChainTip;
 use crate::signed_calls::{SignedAnswer, GIVE_UP_CLAIM, KEEP_ANSWER, REMOVE_EXPIRED};
 use crate::{StoreError, StoreResult};
@@ -56,7 +56,7 @@ struct Stored {
     mac: String,
 }
 
-/// One row as stored: [`crate::audit::ChainedRow`] without its borrow (the entry's invoice
+/// One row as stored: [`crate::audit_rows::ChainedRow`] without its borrow (the entry's invoice
 /// list only as its encoded text, not copied again).
 struct Link {
     seq: i64,

@@ -19,7 +19,7 @@
 use einv_core::audit::EntryContent;
 use sqlx::Row;
 
-use crate::audit::chain;
+use crate::audit_rows::chain;
 use crate::signed_calls::SignedAnswer;
 use crate::{Backend, Store, StoreError, StoreResult};
 
