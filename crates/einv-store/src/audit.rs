@@ -44,7 +44,9 @@ fn entry_from_row(r: &AnyRow) -> StoreResult<StoredEntry> {
             app_id: r.try_get("app_id")?,
             // An edited column that is no longer a JSON list is kept as its text, so the
             // verifier reports the entry as altered instead of the read failing.
-            invoices: serde_json::from_str(&invoices).unwrap_or_else(|_| vec![invoices]),
+            invoices: serde_json::from_str::<Vec<String>>(&invoices)
+                .unwrap_or_else(|_| vec![invoices])
+                .into(),
             ip: r.try_get("ip")?,
             detail: r.try_get("detail")?,
         },

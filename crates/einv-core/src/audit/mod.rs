@@ -11,6 +11,8 @@
 //! cut instant) so that a purge cannot be moved. The head itself is signed with every appended
 //! batch ([`SignedHead`]), so dropping the tail shows too.
 
+use std::sync::Arc;
+
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -43,8 +45,9 @@ pub struct EntryContent {
     pub user_id: Option<i64>,
     /// The AppID concerned.
     pub app_id: Option<String>,
-    /// The invoices read or changed.
-    pub invoices: Vec<String>,
+    /// The invoices read or changed. Shared: a kept list page's numbers go into the entry of
+    /// every call it answers without copying a hundred `String`s each time.
+    pub invoices: Arc<[String]>,
     /// The caller's IP address, as text.
     pub ip: Option<String>,
     /// Further detail: JSON text, hashed byte for byte as stored.
@@ -65,10 +68,14 @@ pub fn canonical(entry: &EntryContent) -> Vec<u8> {
     field(&mut out, b"action", Some(entry.action.as_bytes()));
     let user = entry.user_id.map(Decimal::new);
     field(&mut out, b"user_id", user.as_ref().map(Decimal::digits));
-    field(&mut out, b"app_id", entry.app_id.as_deref().map(str::as_bytes));
+    field(
+        &mut out,
+        b"app_id",
+        entry.app_id.as_deref().map(str::as_bytes),
+    );
     let count = Decimal::of_len(entry.invoices.len());
     field(&mut out, b"invoices", Some(count.digits()));
-    for number in &entry.invoices {
+    for number in entry.invoices.iter() {
         field(&mut out, b"invoice", Some(number.as_bytes()));
     }
     field(&mut out, b"ip", entry.ip.as_deref().map(str::as_bytes));
@@ -79,8 +86,8 @@ pub fn canonical(entry: &EntryContent) -> Vec<u8> {
 /// About how long [`canonical`] is, so its buffer is allocated once.
 fn canonical_len_hint(entry: &EntryContent) -> usize {
     let invoices: usize = entry.invoices.iter().map(|n| n.len() + 16).sum();
-    let optional = entry.app_id.as_ref().map_or(0, String::len)
-        + entry.ip.as_ref().map_or(0, String::len);
+    let optional =
+        entry.app_id.as_ref().map_or(0, String::len) + entry.ip.as_ref().map_or(0, String::len);
     200 + entry.actor.len() + entry.action.len() + entry.detail.len() + optional + invoices
 }
 
