@@ -53,8 +53,9 @@ impl AuditEntry {
         invoices: impl Into<Arc<[String]>>,
     ) -> Self {
         Self {
-            actor: format!("app:{}", caller.app_id),
-            action: format!("data.{service}"),
+            // Joined, not formatted: every v1 data call builds one.
+            actor: ["app:", caller.app_id.as_str()].concat(),
+            action: ["data.", service.as_str()].concat(),
             user_id: Some(user_id),
             app_id: Some(caller.app_id.clone()),
             invoices: invoices.into(),
@@ -105,7 +106,11 @@ impl AuditEntry {
             app_id: self.app_id.map(String::from),
             invoices: self.invoices,
             ip: self.ip.map(|ip| ip.to_string()),
-            detail: self.detail.to_string(),
+            // A data read has no detail: its JSON text without the serializer.
+            detail: match self.detail {
+                Value::Null => "null".to_owned(),
+                detail => detail.to_string(),
+            },
         }
     }
 }
