@@ -86,7 +86,9 @@ fn entry_from_row(r: &AnyRow) -> StoreResult<StoredEntry> {
             app_id: r.try_get("app_id")?,
             // An edited column that is no longer a JSON list is kept as its text, so the
             // verifier reports the entry as altered instead of the read failing.
-            invoices: serde_json::from_str(&invoices).unwrap_or_else(|_| vec![invoices]),
+            invoices: serde_json::from_str::<Vec<String>>(&invoices)
+                .unwrap_or_else(|_| vec![invoices])
+                .into(),
             ip: r.try_get("ip")?,
             detail: r.try_get("detail")?,
         },
@@ -263,7 +265,9 @@ impl Store {
         self.fetch_each(query, entry_from_row).await
     }
 
-    /// Up to `limit` entries recorded in `[from, to)`, oldest first.
+    /// Up to `limit` entries recorded in `[from, to)`, oldest first. Read by seq from the
+    /// chain's start (`at` has no index since migration 0126): for tests and tools, not for a
+    /// request's path.
     pub async fn audit_between(
         &self,
         from: DateTime<Utc>,
@@ -290,11 +294,15 @@ impl Store {
     /// The last entry that may be purged for a cut at `before`: the one just before the first
     /// entry recorded at or after it (so nothing newer goes, even if times are not monotonic).
     /// None when there is nothing to purge.
+    ///
+    /// The first kept entry is found by walking the chain from its start (the primary key),
+    /// stopping at the first entry at or after the cut: it reads the entries the purge deletes
+    /// anyway, and needs no index on `at`, which every append would pay for (migration 0126).
     pub async fn audit_purge_point(&self, before: DateTime<Utc>) -> StoreResult<Option<Anchor>> {
         let first_kept: Option<i64> =
-            sqlx::query_scalar("SELECT MIN(seq) FROM audit_log WHERE at >= $1")
+            sqlx::query_scalar("SELECT seq FROM audit_log WHERE at >= $1 ORDER BY seq LIMIT 1")
                 .bind(before.timestamp())
-                .fetch_one(self.pool())
+                .fetch_optional(self.pool())
                 .await?;
         let row = match first_kept {
             Some(keep) => sqlx::query(

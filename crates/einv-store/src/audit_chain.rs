@@ -1,10 +1,11 @@
 //! Chaining appended entries after the head and storing them (the general way, in one
-//! transaction; audit_tip.rs and audit_sqlite.rs chain with [`chain`] too).
+//! transaction; audit_tip.rs and audit_sqlite.rs chain with audit_rows.rs's `chain` too).
 
-use einv_core::audit::{entry_hash, EntryContent};
+use einv_core::audit::EntryContent;
 use sqlx::Row;
 
 use crate::audit::HeadSigner;
+use crate::audit_rows::{chain, ChainedRow};
 use crate::query::placeholders;
 use crate::{StoreError, StoreResult};
 
@@ -52,39 +53,6 @@ pub(crate) async fn append_in(
 /// The row counts of the multi-row INSERTs (11 parameters a row: 704 at most, within both
 /// backends' limits).
 const INSERT_SIZES: [usize; 7] = [64, 32, 16, 8, 4, 2, 1];
-
-/// One audit row, chained and encoded.
-pub(crate) struct ChainedRow<'a> {
-    pub(crate) seq: i64,
-    pub(crate) entry: &'a EntryContent,
-    pub(crate) invoices: String,
-    pub(crate) prev_hash: String,
-    pub(crate) hash: String,
-}
-
-/// `entries` chained after the head `(seq, prev)`, in order, each with its encoded invoices.
-pub(crate) fn chain(
-    entries: &[EntryContent],
-    mut seq: i64,
-    mut prev: String,
-) -> StoreResult<Vec<ChainedRow<'_>>> {
-    let mut rows = Vec::with_capacity(entries.len());
-    for e in entries {
-        seq += 1;
-        let hash = entry_hash(&prev, seq, e);
-        let invoices = serde_json::to_string(&e.invoices)
-            .map_err(|err| StoreError::corrupt("audit_log", "invoices", err.to_string()))?;
-        let prev_hash = std::mem::replace(&mut prev, hash.clone());
-        rows.push(ChainedRow {
-            seq,
-            entry: e,
-            invoices,
-            prev_hash,
-            hash,
-        });
-    }
-    Ok(rows)
-}
 
 async fn insert_rows(tx: &mut sqlx::AnyConnection, rows: &[ChainedRow<'_>]) -> StoreResult<()> {
     let mut sql = String::from(

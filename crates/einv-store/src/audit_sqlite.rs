@@ -25,7 +25,7 @@ use einv_core::audit::EntryContent;
 use rusqlite::{named_params, Connection, OpenFlags};
 
 use crate::audit::HeadSigner;
-use crate::audit_chain::chain;
+use crate::audit_rows::chain;
 use crate::audit_tip::ChainTip;
 use crate::signed_calls::{SignedAnswer, GIVE_UP_CLAIM, KEEP_ANSWER, REMOVE_EXPIRED};
 use crate::{StoreError, StoreResult};
@@ -57,7 +57,7 @@ struct Stored {
     mac: String,
 }
 
-/// One row as stored: [`crate::audit_chain::ChainedRow`] without its borrow (the entry's invoice
+/// One row as stored: [`crate::audit_rows::ChainedRow`] without its borrow (the entry's invoice
 /// list only as its encoded text, not copied again).
 struct Link {
     seq: i64,
@@ -204,7 +204,7 @@ impl AuditAppender {
             let done = in_transaction(&conn, |c| {
                 let out = store_rows(c, rows, false)?;
                 settle_answers(c, &settle)?;
-                c.execute_batch("COMMIT")?;
+                commit(c)?;
                 Ok(out)
             });
             Ok((conn, done))
@@ -236,6 +236,13 @@ fn in_transaction<T>(
     done
 }
 
+/// COMMIT, from the statement cache: `execute_batch` parsed and prepared it anew on every
+/// batch, and so did `BEGIN IMMEDIATE` (every v1 data call waits for one).
+fn commit(conn: &Connection) -> StoreResult<()> {
+    conn.prepare_cached("COMMIT")?.execute([])?;
+    Ok(())
+}
+
 fn rollback(conn: &Connection) {
     if !conn.is_autocommit() {
         let _ = conn.execute_batch("ROLLBACK");
@@ -250,11 +257,11 @@ fn first_hop(
     no_entries: bool,
     settle: &Settle,
 ) -> StoreResult<FirstHop> {
-    conn.execute_batch("BEGIN IMMEDIATE")?;
+    conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
     if let Some((tip, rows)) = after_tip {
         if let Some(out) = store_after_tip(conn, &tip, rows)? {
             settle_answers(conn, settle)?;
-            conn.execute_batch("COMMIT")?;
+            commit(conn)?;
             return Ok(FirstHop::Done(out));
         }
         // Another appender moved the head: the write lock is held, so it is read as is.
@@ -265,7 +272,7 @@ fn first_hop(
     }
     if no_entries {
         settle_answers(conn, settle)?;
-        conn.execute_batch("COMMIT")?;
+        commit(conn)?;
         return Ok(FirstHop::Done(Vec::new()));
     }
     let (seq, hash) = conn

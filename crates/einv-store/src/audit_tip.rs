@@ -20,7 +20,7 @@ use einv_core::audit::EntryContent;
 use sqlx::Row;
 
 use crate::audit::HeadSigner;
-use crate::audit_chain::chain;
+use crate::audit_rows::chain;
 use crate::signed_calls::SignedAnswer;
 use crate::{Backend, Store, StoreError, StoreResult};
 

@@ -15,6 +15,7 @@ use sqlx::{AnyPool, Executor};
 mod apps;
 mod audit;
 mod audit_chain;
+mod audit_rows;
 mod audit_sqlite;
 mod audit_tip;
 mod carrier_proof;

@@ -15,7 +15,7 @@ fn content(i: i64) -> EntryContent {
         action: "data.carrier-invoices".into(),
         user_id: Some(i % 3),
         app_id: Some("EINVTEST000001".into()),
-        invoices: vec![format!("AB{i:08}")],
+        invoices: vec![format!("AB{i:08}")].into(),
         ip: Some("127.0.0.1".into()),
         detail: "null".into(),
     }
@@ -260,7 +260,7 @@ proptest! {
         let head = head_of(&entries);
         let seq_of = |i: usize| anchor.seq + 1 + i as i64;
         let expected: Vec<i64> = match tamper {
-            Tamper::Edit(i) => { entries[i].content.invoices.push("XX00000000".into()); vec![seq_of(i)] }
+            Tamper::Edit(i) => { let mut edited = entries[i].content.invoices.to_vec(); edited.push("XX00000000".into()); entries[i].content.invoices = edited.into(); vec![seq_of(i)] }
             Tamper::EditHash(i) => { entries[i].hash = "0".repeat(64); vec![seq_of(i)] }
             Tamper::Delete(i) => { entries.remove(i); vec![seq_of(i)] }
             Tamper::Swap(i, j) => {
@@ -293,4 +293,73 @@ proptest! {
             }
         }
     }
+}
+
+/// The canonical form as it was first written (a `String` per number): the stack-buffer
+/// writer must give the same bytes, or every stored chain would stop verifying.
+fn canonical_as_first_written(entry: &EntryContent) -> Vec<u8> {
+    fn put(out: &mut Vec<u8>, name: &str, value: Option<&str>) {
+        out.extend_from_slice(name.as_bytes());
+        match value {
+            None => out.extend_from_slice(b"=~"),
+            Some(v) => out.extend_from_slice(format!("={}:{v}", v.len()).as_bytes()),
+        }
+        out.push(b'\n');
+    }
+    let mut out = b"einv-audit-entry-v1\n".to_vec();
+    put(&mut out, "at", Some(&entry.at.to_string()));
+    put(&mut out, "actor", Some(&entry.actor));
+    put(&mut out, "action", Some(&entry.action));
+    put(
+        &mut out,
+        "user_id",
+        entry.user_id.map(|u| u.to_string()).as_deref(),
+    );
+    put(&mut out, "app_id", entry.app_id.as_deref());
+    put(
+        &mut out,
+        "invoices",
+        Some(&entry.invoices.len().to_string()),
+    );
+    for number in entry.invoices.iter() {
+        put(&mut out, "invoice", Some(number));
+    }
+    put(&mut out, "ip", entry.ip.as_deref());
+    put(&mut out, "detail", Some(&entry.detail));
+    out
+}
+
+#[test]
+fn a_stored_hash_still_verifies() {
+    // Computed with the first implementation of `entry_hash` (einv-core before hotcpu).
+    let entry = content(7);
+    assert_eq!(
+        entry_hash(&genesis_hash(), 7, &entry),
+        "aff52eb2c0b533d197156484da5da4b726cd14bbed045585bf761f810f83473f"
+    );
+}
+
+proptest! {
+    #[test]
+    fn the_canonical_form_is_the_one_first_written(
+        at in any::<i64>(),
+        user_id in proptest::option::of(any::<i64>()),
+        actor in ".{0,12}",
+        app_id in proptest::option::of("[A-Z0-9]{0,14}"),
+        invoices in proptest::collection::vec(".{0,12}", 0..120),
+        ip in proptest::option::of(".{0,40}"),
+        detail in ".{0,30}",
+    ) {
+        let entry = EntryContent { at, actor, action: "data.carrier-invoices".into(), user_id, app_id, invoices: invoices.into(), ip, detail };
+        prop_assert_eq!(canonical(&entry), canonical_as_first_written(&entry));
+    }
+}
+
+#[test]
+fn a_checkpoint_mac_is_the_hmac_of_the_32_byte_key() {
+    // HMAC-SHA256 under [3; 32], computed outside this crate (Python's hmac module).
+    assert_eq!(
+        key().sign(HEAD, 5, "ab", 1_790_000_000),
+        "589ed9427a694376c6448b5ac9a2e74e6f1f6bd4c4df750f63bff50453dd0639"
+    );
 }

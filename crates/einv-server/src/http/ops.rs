@@ -1,5 +1,7 @@
 //! Operations endpoints: liveness, readiness, request IDs.
 
+use std::borrow::Cow;
+
 use axum::extract::State;
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::response::IntoResponse;
@@ -113,9 +115,10 @@ const SHOWN_PARAMETERS: [&str; 9] = [
 /// named in [`SHOWN_PARAMETERS`]. Some callers put secrets in the URL (the blank pages' entry
 /// carries the verification code, some MOF clients send every parameter in the query), and
 /// `RUST_LOG=trace` must never print a secret (issue #9, "Secrets never logged").
-pub fn loggable_uri(uri: &axum::http::Uri) -> String {
+pub fn loggable_uri(uri: &axum::http::Uri) -> Cow<'_, str> {
+    // A v1 call sends its parameters in the body: its path is shown as it is, not copied.
     let Some(query) = uri.query() else {
-        return uri.path().to_owned();
+        return Cow::Borrowed(uri.path());
     };
     let pairs: Vec<String> = query
         .split('&')
@@ -124,7 +127,7 @@ pub fn loggable_uri(uri: &axum::http::Uri) -> String {
             _ => pair.to_owned(),
         })
         .collect();
-    format!("{}?{}", uri.path(), pairs.join("&"))
+    Cow::Owned(format!("{}?{}", uri.path(), pairs.join("&")))
 }
 
 #[cfg(test)]

@@ -251,7 +251,7 @@ impl Platform {
     ) -> ServiceResult<InvoiceListPage> {
         let more = views.len() > PAGE_SIZE;
         let invoices: Vec<InvoiceView> = views.into_iter().take(PAGE_SIZE).collect();
-        let numbers = invoices
+        let numbers: Vec<String> = invoices
             .iter()
             .map(|v| v.shown_number.to_string())
             .collect();

@@ -299,7 +299,7 @@ impl Platform {
                 action: "consent.voided".into(),
                 user_id: Some(*user_id),
                 app_id: Some(app_id.clone()),
-                invoices: Vec::new(),
+                invoices: Default::default(),
                 ip: None,
                 detail: json!({ "rule": "R10.2", "reason": reason }),
             };

@@ -46,7 +46,7 @@ pub struct PageKey {
 struct KeptPage {
     body: Bytes,
     more: bool,
-    numbers: Vec<String>,
+    numbers: Arc<[String]>,
 }
 
 /// A page as its surface wrote it.
@@ -62,7 +62,7 @@ pub struct WrittenPage {
 #[derive(Debug)]
 pub struct PageSlot {
     key: PageKey,
-    numbers: Vec<String>,
+    numbers: Arc<[String]>,
 }
 
 /// A carrier list's answer: a page written before, or the page to write (and, when it may be

@@ -91,7 +91,7 @@ impl Platform {
             action: format!("data.{}", Service::InvoiceLookup),
             user_id,
             app_id: Some(caller.app_id.clone()),
-            invoices: vec![view.shown_number.to_string()],
+            invoices: vec![view.shown_number.to_string()].into(),
             ip: caller.ip,
             detail: serde_json::json!({ "read": what }),
         };

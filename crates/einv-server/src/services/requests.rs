@@ -69,7 +69,7 @@ impl Platform {
             action: action.into(),
             user_id: Some(request.user_id),
             app_id: Some(app.app_id.clone()),
-            invoices: Vec::new(),
+            invoices: Default::default(),
             ip: None,
             detail: json!({ "request": id }),
         };

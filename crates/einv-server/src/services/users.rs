@@ -35,7 +35,7 @@ pub(super) fn user_entry(
         action: action.to_owned(),
         user_id: Some(user_id),
         app_id: app_id.cloned(),
-        invoices: Vec::new(),
+        invoices: Default::default(),
         ip: None,
         detail,
     }

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
@@ -31,7 +32,8 @@ const CACHE_CAP: usize = 100_000;
 /// Hashes and checks verification codes (and passwords).
 #[derive(Debug)]
 pub struct VerificationCodes {
-    cache_key: [u8; 32],
+    /// HMAC under a random key, keyed once (every carrier call computes one).
+    cache_mac: Hmac<Sha256>,
     checked: RwLock<HashMap<[u8; 32], Instant>>,
     permits: Arc<tokio::sync::Semaphore>,
     dummy: Arc<OnceLock<String>>,
@@ -39,11 +41,13 @@ pub struct VerificationCodes {
 
 impl Default for VerificationCodes {
     fn default() -> Self {
-        let mut cache_key = [0u8; 32];
+        // A key of HMAC's block size: keyed without a fallible call.
+        let mut cache_key = [0u8; 64];
         rand::thread_rng().fill_bytes(&mut cache_key);
+        let cache_mac = <Hmac<Sha256> as KeyInit>::new(&cache_key.into());
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
-            cache_key,
+            cache_mac,
             checked: RwLock::new(HashMap::new()),
             permits: Arc::new(tokio::sync::Semaphore::new(cores)),
             dummy: Arc::default(),
@@ -164,9 +168,7 @@ impl VerificationCodes {
     }
 
     fn cache_key_for(&self, barcode: &str, code: &str, hash: &str) -> [u8; 32] {
-        let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.cache_key) else {
-            return [0; 32];
-        };
+        let mut mac = self.cache_mac.clone();
         // The stored hash is part of the key: changing the code invalidates cached checks.
         for part in [barcode, code, hash] {
             mac.update(part.as_bytes());

@@ -56,7 +56,7 @@ async fn invoice_lookups_are_audited_naming_the_user(app: &TestApp) {
     let e = &entries[0].content;
     assert_eq!(e.action, "data.invoice-lookup");
     assert_eq!(e.app_id.as_deref(), Some(APP_ID));
-    assert_eq!(e.invoices, ["AB00000001"]);
+    assert_eq!(e.invoices[..], ["AB00000001"]);
 }
 
 /// Hole 7: no data read is answered whose entry can be lost. With the trail unwritable the
@@ -173,7 +173,7 @@ async fn a_carrier_call_leaves_an_audit_entry(app: &TestApp) {
     assert_eq!(e.app_id.as_deref(), Some(APP_ID));
     assert_eq!(e.user_id, Some(user.id.get()));
     assert_eq!(
-        e.invoices,
+        e.invoices[..],
         ["AB00000001", "AB00000***", "AB00000003", "AB00000004"],
         "as shown: R5.7 masking kept"
     );

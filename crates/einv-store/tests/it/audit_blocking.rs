@@ -21,7 +21,7 @@ fn entry(at: i64, detail_len: usize) -> EntryContent {
         action: "data.carrier-invoices".into(),
         user_id: Some(at % 7),
         app_id: Some("EINVBLOCK00001".into()),
-        invoices: vec!["AB00000001".into()],
+        invoices: vec!["AB00000001".into()].into(),
         ip: None,
         detail: "載".repeat(detail_len / 3),
     }

@@ -28,7 +28,7 @@ fn entry(at: i64, user: i64, app: &str) -> EntryContent {
         action: "data.carrier-invoices".into(),
         user_id: Some(user),
         app_id: Some(app.into()),
-        invoices: vec!["AB00000001".into(), "AB12345***".into()],
+        invoices: vec!["AB00000001".into(), "AB12345***".into()].into(),
         ip: Some("203.0.113.9".into()),
         detail: "{\"page\":1}".into(),
     }

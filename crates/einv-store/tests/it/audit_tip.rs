@@ -25,7 +25,7 @@ fn entry(at: i64, user: Option<i64>) -> EntryContent {
         action: "data.carrier-invoices".into(),
         user_id: user,
         app_id: user.map(|_| "EINVTIP000001".into()),
-        invoices: vec!["AB00000001".into(), "AB12345***".into()],
+        invoices: vec!["AB00000001".into(), "AB12345***".into()].into(),
         ip: user.map(|_| "203.0.113.9".into()),
         detail: "{\"note\":\"載具 \\\"quoted\\\"\\n\",\"page\":1}".into(),
     }

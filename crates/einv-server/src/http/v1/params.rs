@@ -45,6 +45,9 @@ struct Readings {
     query: String,
     body: Bytes,
     plus_kept: OnceLock<Vec<(String, String)>>,
+    /// The raw text has a `+` (or a body that is not UTF-8): only then can the reading with
+    /// `+` kept differ from the decoded one.
+    readings_differ: bool,
 }
 
 impl Readings {
@@ -75,6 +78,8 @@ impl V1Params {
                 pairs.push((start, mid, text.len()));
             }
         }
+        let readings_differ =
+            query.contains('+') || body.contains(&b'+') || std::str::from_utf8(&body).is_err();
         Self {
             read: Arc::new(Readings {
                 text,
@@ -83,6 +88,7 @@ impl V1Params {
                 query,
                 body,
                 plus_kept: OnceLock::new(),
+                readings_differ,
             }),
             peer: None,
             claim: super::once::ClaimSlot::default(),
@@ -113,6 +119,12 @@ impl V1Params {
 
     /// The value of `name` with a raw `+` kept (for barcodes and signatures).
     pub fn get_plus_kept(&self, name: &str) -> Option<&str> {
+        // Every carrier call asks for its number this way; without a raw `+` both readings
+        // are the same, and the second one (a copy of the raw text, parsed into owned pairs)
+        // is not made.
+        if !self.read.readings_differ {
+            return self.get(name);
+        }
         self.plus_kept()
             .iter()
             .find(|(k, _)| k == name)
@@ -183,5 +195,18 @@ mod tests {
         assert!(
             matches!(p.require("invNum"), Err(ServiceError::Invalid(e)) if e.field == "invNum")
         );
+    }
+
+    #[test]
+    fn without_a_raw_plus_the_second_reading_is_not_made() {
+        let p = V1Params::parse("appID=A", b"cardNo=%2FAB12%2B-.&cardType=3J0002");
+        assert_eq!(p.get_plus_kept("cardNo"), Some("/AB12+-."));
+        assert_eq!(p.get_plus_kept("cardType"), p.get("cardType"));
+        assert_eq!(p.get_plus_kept("none"), None);
+        assert!(p.read.plus_kept.get().is_none(), "no second parse");
+        // A body that is not UTF-8 is read lossily: the second reading is made.
+        let odd = V1Params::parse("", b"cardNo=%2FAB\xff1");
+        assert_eq!(odd.get_plus_kept("cardNo"), odd.get("cardNo"));
+        assert!(odd.read.plus_kept.get().is_some());
     }
 }

@@ -8,6 +8,7 @@
 
 use einv_core::{AppId, UserId};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use einv_core::audit::EntryContent;
@@ -35,8 +36,8 @@ pub struct AuditEntry {
     pub user_id: Option<UserId>,
     /// The AppID it concerns.
     pub app_id: Option<AppId>,
-    /// The invoices read or changed.
-    pub invoices: Vec<String>,
+    /// The invoices read or changed (shared with a kept list page: services/list_replies.rs).
+    pub invoices: Arc<[String]>,
     /// The caller's IP address.
     pub ip: Option<IpAddr>,
     /// Anything else worth keeping, as JSON.
@@ -49,14 +50,15 @@ impl AuditEntry {
         caller: &Caller,
         user_id: UserId,
         service: Service,
-        invoices: Vec<String>,
+        invoices: impl Into<Arc<[String]>>,
     ) -> Self {
         Self {
-            actor: format!("app:{}", caller.app_id),
-            action: format!("data.{service}"),
+            // Joined, not formatted: every v1 data call builds one.
+            actor: ["app:", caller.app_id.as_str()].concat(),
+            action: ["data.", service.as_str()].concat(),
             user_id: Some(user_id),
             app_id: Some(caller.app_id.clone()),
-            invoices,
+            invoices: invoices.into(),
             ip: caller.ip,
             detail: Value::Null,
         }
@@ -70,7 +72,7 @@ impl AuditEntry {
             action: action.into(),
             user_id: None,
             app_id: None,
-            invoices: Vec::new(),
+            invoices: Arc::default(),
             ip: None,
             detail: Value::Null,
         }
@@ -104,7 +106,11 @@ impl AuditEntry {
             app_id: self.app_id.map(String::from),
             invoices: self.invoices,
             ip: self.ip.map(|ip| ip.to_string()),
-            detail: self.detail.to_string(),
+            // A data read has no detail: its JSON text without the serializer.
+            detail: match self.detail {
+                Value::Null => "null".to_owned(),
+                detail => detail.to_string(),
+            },
         }
     }
 }

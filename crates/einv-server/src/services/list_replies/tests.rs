@@ -19,7 +19,7 @@ fn page(body: &'static str) -> KeptPage {
     KeptPage {
         body: Bytes::from_static(body.as_bytes()),
         more: false,
-        numbers: vec!["AB00000001".into()],
+        numbers: vec!["AB00000001".into()].into(),
     }
 }
 

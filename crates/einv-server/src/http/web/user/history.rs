@@ -112,7 +112,7 @@ fn rows_table(lang: Lang, entries: &[StoredEntry], names: &HashMap<String, Strin
             td { @match e.content.invoices.len() {
                 0 => { "—" }
                 1 => { (e.content.invoices[0]) }
-                n => { details { summary { (n) (lang.t(" 張發票", " invoices")) } ul { @for i in &e.content.invoices { li { (i) } } } } }
+                n => { details { summary { (n) (lang.t(" 張發票", " invoices")) } ul { @for i in e.content.invoices.iter() { li { (i) } } } } }
             } }
         } } }
     } }
