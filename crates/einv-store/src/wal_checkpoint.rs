@@ -36,15 +36,17 @@ const GROWTH_PAGES: i64 = 1000;
 /// not start over by itself. A RESTART holds SQLite's write lock across two fsyncs (the WAL's,
 /// then the database file's after copying the frames added since the last PASSIVE one), and
 /// the first commit after it fsyncs the new WAL header: every durable call waiting on the
-/// audit batch waits for those. Measured under load, such a checkpoint's fsyncs took 3–30 ms
-/// each (docs/benchmarks.md, "Eighth session"), so restarts are kept rare: about 64 MiB of
-/// 4 KiB pages, each few seconds under full load, where 4,096 frames made one every few
-/// hundred milliseconds and put them into the p99. The PASSIVE checkpoints keep the copied
-/// part of the WAL out of every read's and every commit's lookups meanwhile.
-const RESTART_FRAMES: i64 = 16_384;
+/// audit batch waits for those. On this project's benchmark machine an fsync takes 2–55 ms
+/// (15 ms on average, idle), so restarts are kept rare: about 256 MiB of 4 KiB pages, some
+/// ten seconds under full load, where 4,096 frames made one every few hundred milliseconds
+/// and put them into the p99 (docs/benchmarks.md, "Eighth session": the p99 of the detail and
+/// QR calls at 8 connections fell from 23–114 ms to 14–15 ms going from 16,384 frames to
+/// this). The PASSIVE checkpoints keep the copied part of the WAL out of every read's and
+/// every commit's lookups meanwhile; the cost is the WAL file's disk space.
+const RESTART_FRAMES: i64 = 65_536;
 /// The WAL size past which the checkpoint waits for readers and truncates it: only reached
 /// when RESTART checkpoints kept failing (a long reader).
-const WAL_BOUND: u64 = 128 * 1024 * 1024;
+const WAL_BOUND: u64 = 512 * 1024 * 1024;
 const IDLE_TICK: Duration = Duration::from_secs(1);
 /// How long a busy connection of ours sleeps before it tries SQLite's lock again.
 const BUSY_STEP: Duration = Duration::from_micros(100);
