@@ -4,21 +4,15 @@
 //! the same clock, so the two must agree; it also makes the skew check testable by moving the
 //! clock. hyper adds its own `Date` only when the answer has none.
 
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::{header, HeaderMap, HeaderValue};
 use chrono::{DateTime, Utc};
 
-use super::AppState;
-
-/// Stamps `Date` (IMF-fixdate) from `state.platform.clock`.
-pub async fn stamp(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
-    if let Some(value) = date_value(state.platform.clock.now()) {
-        res.headers_mut().insert(header::DATE, value);
+/// Stamps `Date` (IMF-fixdate) for `now`, the Platform's clock. Called by the one middleware
+/// that sets every answer's headers (`web::security::answer_headers`).
+pub fn stamp(headers: &mut HeaderMap, now: DateTime<Utc>) {
+    if let Some(value) = date_value(now) {
+        headers.insert(header::DATE, value);
     }
-    res
 }
 
 thread_local! {

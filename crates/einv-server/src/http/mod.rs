@@ -115,9 +115,8 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::routes())
         .fallback(web::security::not_found)
         .route_layer(axum::middleware::from_fn(metrics::track))
-        .layer(from_fn_with_state(state.clone(), date::stamp))
-        // Security headers and the page context on every answer (web/security.rs).
-        .layer(axum::middleware::from_fn(web::security::web_layer))
+        // `Date`, the security headers and the page context of every answer (web/security.rs).
+        .layer(from_fn_with_state(state.clone(), web::security::answer_headers))
         .with_state(state);
     ops::layer(app)
 }

@@ -98,7 +98,7 @@ pub struct PageContext {
 }
 
 tokio::task_local! {
-    // Set by the web middleware (`security::web_layer`) around each request, so the shell can
+    // Set by the web middleware (`security::answer_headers`) around each request, so the shell can
     // mark the current page without every handler of every audience passing its path down.
     static PAGE: PageContext;
 }

@@ -1,7 +1,7 @@
 //! Response headers for every answer (issue #9, hole 8), the page context the shell reads,
 //! the "not found" answer of each surface, and `safe_next` (no open redirect).
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -9,6 +9,7 @@ use maud::html;
 
 use super::layout::{page, PageContext};
 use super::PUBLIC_NAV;
+use crate::http::AppState;
 
 /// The Content-Security-Policy of every HTML answer: nothing inline runs or styles (no inline
 /// `style` attribute or element: the pages use the stylesheet's classes), styles and scripts
@@ -50,11 +51,13 @@ fn renders_pages(path: &str) -> bool {
     !api
 }
 
-/// Wraps every request: runs it with its [`PageContext`], then adds the security headers.
-/// `nosniff` and `Referrer-Policy` go on every answer; the CSP and `X-Frame-Options` on HTML;
-/// `Cache-Control: no-store` on every answer outside the public pages that did not set its own
-/// (sign-in, the User's data, keys, the blank pages, the APIs).
-pub async fn web_layer(request: Request, next: Next) -> Response {
+/// Wraps every request: runs it with its [`PageContext`], then adds the headers of every
+/// answer. `Date` from the Platform's clock (`http/date.rs`); `nosniff` and `Referrer-Policy`
+/// on every answer; the CSP and `X-Frame-Options` on HTML; `Cache-Control: no-store` on every
+/// answer outside the public pages that did not set its own (sign-in, the User's data, keys,
+/// the blank pages, the APIs). One middleware rather than one per header family: each
+/// `from_fn` layer boxes and moves the request's future, which showed in the v1 hot path.
+pub async fn answer_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let public = is_public_path(path);
     // The API hot paths render no page: they skip building the page context (a parse of the
@@ -69,6 +72,7 @@ pub async fn web_layer(request: Request, next: Next) -> Response {
         next.run(request).await
     };
     let headers = response.headers_mut();
+    crate::http::date::stamp(headers, state.platform.clock.now());
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
