@@ -116,7 +116,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(web::security::not_found)
         .route_layer(axum::middleware::from_fn(metrics::track))
         // `Date`, the security headers and the page context of every answer (web/security.rs).
-        .layer(from_fn_with_state(state.clone(), web::security::answer_headers))
+        .layer(from_fn_with_state(
+            state.clone(),
+            web::security::answer_headers,
+        ))
         .with_state(state);
     ops::layer(app)
 }

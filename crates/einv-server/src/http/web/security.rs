@@ -57,7 +57,11 @@ fn renders_pages(path: &str) -> bool {
 /// answer outside the public pages that did not set its own (sign-in, the User's data, keys,
 /// the blank pages, the APIs). One middleware rather than one per header family: each
 /// `from_fn` layer boxes and moves the request's future, which showed in the v1 hot path.
-pub async fn answer_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn answer_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     let public = is_public_path(path);
     // The API hot paths render no page: they skip building the page context (a parse of the
