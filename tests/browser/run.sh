@@ -7,7 +7,9 @@ if ! command -v "${CHROMIUM:-/usr/bin/chromium}" >/dev/null; then
   echo "browser tests: Chromium not found at ${CHROMIUM:-/usr/bin/chromium} (apt-get install chromium)" >&2
   exit 1
 fi
-(cd ../.. && cargo build --locked -p einv-cli --bin einv)
+# The same build as the test suite's (`cargo nextest run --workspace` selects tests and examples,
+# so dev-dependencies shape the features): after it, nothing is compiled again.
+(cd ../.. && cargo build --locked --workspace --bins --tests --examples)
 export EINV_BIN="${CARGO_TARGET_DIR:-$(cd ../.. && pwd)/target}/debug/einv"
 if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent
