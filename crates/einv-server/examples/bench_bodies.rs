@@ -45,7 +45,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if barcodes.is_empty() || invoices.is_empty() {
         return Err("no barcodes or invoices: run bench_users first".into());
     }
-    let time_stamp = (chrono::Utc::now().timestamp() + 200).to_string();
+    // BENCH_TIMESTAMP_AHEAD (seconds, default 200) moves `timeStamp`: -50 makes every call's
+    // window end 10 s after the file is written, to measure a burst of ended calls.
+    let ahead: i64 = match std::env::var("BENCH_TIMESTAMP_AHEAD") {
+        Ok(v) => v.parse()?,
+        Err(_) => 200,
+    };
+    let time_stamp = (chrono::Utc::now().timestamp() + ahead).to_string();
     let mut rng = rand::thread_rng();
     // From 2034 on: far in the future, distinct between files.
     let exp_start: i64 = 2_147_483_647 - rng.gen_range(0..100_000_000);

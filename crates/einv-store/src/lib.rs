@@ -55,7 +55,7 @@ pub use licensing::records::*;
 pub use licensing::review::{LicenceListing, LicenceSearch, ReviewerName, RevisionRecord};
 pub use records::*;
 pub use sessions::{SessionKind, SessionRecord};
-pub use signed_calls::{OpenSignedCall, SignedAnswer, SignedCall};
+pub use signed_calls::{OpenSignedCall, SignedAnswer, SignedCall, EXPIRED_PER_BATCH};
 pub use signing::{IdempotentAnswer, SigningKeyRecord};
 pub use versions::CacheVersions;
 pub use winners::MarkOutcome;

@@ -183,5 +183,12 @@ pub(crate) const KEEP_ANSWER: &str = "INSERT INTO signed_calls (call_key, app_id
 /// A claim given up (`$1` call_key): an identical request may act.
 pub(crate) const GIVE_UP_CLAIM: &str =
     "DELETE FROM signed_calls WHERE call_key = $1 AND reply IS NULL";
-/// The signed calls whose window ended before `$1`.
-pub(crate) const REMOVE_EXPIRED: &str = "DELETE FROM signed_calls WHERE expires_at < $1";
+/// The signed calls whose window ended before `$1`, at most [`EXPIRED_PER_BATCH`] of them.
+/// Every batch that settles answers runs it, on the path of the calls it answers; bounded, a
+/// burst of calls whose windows end in the same second (a client signing many calls with one
+/// `timeStamp`) is removed over several batches instead of stalling one of them, and the
+/// rows left behind are past their window, so nothing reads them as open.
+pub(crate) const REMOVE_EXPIRED: &str = "DELETE FROM signed_calls WHERE call_key IN \
+    (SELECT call_key FROM signed_calls WHERE expires_at < $1 LIMIT 256)";
+/// How many ended calls one batch removes at most (the `LIMIT` of [`REMOVE_EXPIRED`]).
+pub const EXPIRED_PER_BATCH: usize = 256;

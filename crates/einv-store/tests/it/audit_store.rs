@@ -13,7 +13,8 @@ einv_store::both_backends!(
     a_users_entries_page_by_time_and_sequence,
     other_sessions_end_and_this_one_stays,
     a_large_batch_is_stored_in_order_and_verifies,
-    a_kept_answer_rides_the_audit_batch
+    a_kept_answer_rides_the_audit_batch,
+    ended_calls_leave_a_bounded_number_per_batch
 );
 
 /// Signs the head as the server's writer does, with the test key.
@@ -342,4 +343,38 @@ async fn other_sessions_end_and_this_one_stays(store: &Store) {
             "{hash}"
         );
     }
+}
+
+/// Calls whose windows end in the same second are removed a bounded number per batch, so one
+/// batch never carries a whole burst's deletion; later batches remove the rest.
+async fn ended_calls_leave_a_bounded_number_per_batch(store: &Store) {
+    let at = |s| Utc.timestamp_opt(s, 0).unwrap();
+    let answer = |key: String, expires_at| SignedAnswer {
+        call_key: key,
+        app_id: crate::app("A"),
+        expires_at,
+        reply: Some("{}".into()),
+    };
+    let burst = EXPIRED_PER_BATCH + 44;
+    let answers: Vec<SignedAnswer> = (0..burst).map(|i| answer(format!("b{i}"), 10)).collect();
+    store
+        .append_audit_and_answers(&[entry(1, 1, "A")], &answers, 1, &sign)
+        .await
+        .unwrap();
+    let rows = || async { store.open_signed_calls(at(0), 10_000).await.unwrap().len() };
+    assert_eq!(rows().await, burst);
+    store
+        .append_audit_and_answers(&[entry(20, 1, "A")], &[answer("n1".into(), 100)], 20, &sign)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows().await,
+        burst - EXPIRED_PER_BATCH + 1,
+        "one batch, a bounded part"
+    );
+    store
+        .append_audit_and_answers(&[entry(21, 1, "A")], &[answer("n2".into(), 100)], 21, &sign)
+        .await
+        .unwrap();
+    assert_eq!(rows().await, 2, "the next batch, the rest");
 }

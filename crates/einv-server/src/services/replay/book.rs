@@ -20,6 +20,8 @@ pub type CallKey = [u8; 32];
 pub const MAX_CALLS: usize = 1_000_000;
 /// At most this many bytes of kept answers are held per node.
 pub const MAX_ANSWER_BYTES: usize = 64 << 20;
+/// At most this many ended calls are dropped per claim (each claim adds one).
+const PRUNE_PER_CLAIM: usize = 64;
 
 /// What the book holds of a call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,11 +145,17 @@ impl Inner {
         self.order.push_back((expires, key));
     }
 
-    /// Drops the calls at the front of the arrival order whose window ended before `now`.
+    /// Drops the calls at the front of the arrival order whose window ended before `now`, at
+    /// most [`PRUNE_PER_CLAIM`] of them: a burst of calls whose windows end in the same
+    /// second is dropped over the next claims instead of by one claim under the lock (a
+    /// dropped call is past its window, so leaving it a little longer changes no answer).
     /// Windows are at most five minutes wide, so one that ends later holds the ones behind
     /// it back for at most that long.
     fn prune(&mut self, now: i64) {
-        while let Some(&(end, key)) = self.order.front() {
+        for _ in 0..PRUNE_PER_CLAIM {
+            let Some(&(end, key)) = self.order.front() else {
+                break;
+            };
             if end >= now {
                 break;
             }
@@ -195,6 +203,31 @@ mod tests {
         );
         assert_eq!(book.try_claim(K, 300, 101), Local::Claimed, "a new window");
         assert_eq!(book.len(), 1, "the ended call was pruned");
+    }
+
+    #[test]
+    fn a_burst_of_ended_calls_is_dropped_a_bounded_number_per_claim() {
+        let book = ReplayBook::default();
+        let key = |i: usize| -> CallKey {
+            let mut k = [0u8; 32];
+            k[..8].copy_from_slice(&(i as u64).to_le_bytes());
+            k
+        };
+        for i in 0..200 {
+            assert_eq!(book.try_claim(key(i), 10, 0), Local::Claimed);
+        }
+        assert_eq!(book.try_claim(key(1000), 100, 11), Local::Claimed);
+        assert_eq!(
+            book.len(),
+            200 - PRUNE_PER_CLAIM + 1,
+            "one claim drops a bounded part"
+        );
+        // An ended call not dropped yet is still no replay.
+        assert_eq!(book.try_claim(key(199), 100, 11), Local::Claimed);
+        for i in 1001..1004 {
+            assert_eq!(book.try_claim(key(i), 100, 11), Local::Claimed);
+        }
+        assert_eq!(book.len(), 5, "the next claims drop the rest");
     }
 
     #[test]
