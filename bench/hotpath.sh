@@ -8,8 +8,8 @@
 #
 # Per query kind and repetition: the ceiling's req/s (the best of CEILING_TRIES=2 runs) and
 # einv's req/s at 32 connections (back to back, so both see the same load on the shared
-# machine), then the ceiling's and einv's p50/p99 at 8 connections; the ratio of each repetition, and the
-# median ratio per kind at the end.
+# machine), then the ceiling's and einv's p50/p99 at 8 connections; the ratio of each
+# repetition, and the median ratio per kind at the end.
 # Every answer is checked for MOF code 200 (bench/bodies.lua): a run with any other answer is
 # reported as failed, so throttled or refused calls never count. Flow-control limits are raised
 # out of the way. Data sets are generated once (`einv generate --into-db`) into $WORK/<size>

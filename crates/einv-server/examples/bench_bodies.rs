@@ -48,7 +48,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // BENCH_TIMESTAMP_AHEAD (seconds, default 200) moves `timeStamp`: -50 makes every call's
     // window end 10 s after the file is written, to measure a burst of ended calls.
     let ahead: i64 = match std::env::var("BENCH_TIMESTAMP_AHEAD") {
-        Ok(v) => v.parse()?,
+        Ok(v) => v
+            .parse()
+            .map_err(|e| format!("BENCH_TIMESTAMP_AHEAD: {e}, got {v:?} (whole seconds)"))?,
         Err(_) => 200,
     };
     let time_stamp = (chrono::Utc::now().timestamp() + ahead).to_string();
